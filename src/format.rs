@@ -1,0 +1,185 @@
+//! The formats quire reads and writes, and how they are recognised.
+
+use crate::error::{Error, Result};
+use std::fmt;
+use std::path::Path;
+
+/// A format quire can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum InputFormat {
+    /// A plain-text article (title line, paragraphs, maybe a trailer of page chrome).
+    Text,
+    /// An HTML page or fragment.
+    Html,
+    /// CommonMark with GitHub extensions and YAML front matter.
+    Markdown,
+    /// quire's own model as JSON (what `--to json` writes).
+    Json,
+}
+
+const INPUT_NAMES: &str = "text, html, markdown, json";
+
+impl InputFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            InputFormat::Text => "text",
+            InputFormat::Html => "html",
+            InputFormat::Markdown => "markdown",
+            InputFormat::Json => "json",
+        }
+    }
+
+    /// Parses a format name as users type it (`--from md`).
+    pub fn from_name(name: &str) -> Result<InputFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "txt" | "text" | "plain" => Ok(InputFormat::Text),
+            "html" | "htm" | "xhtml" => Ok(InputFormat::Html),
+            "md" | "markdown" | "gfm" | "commonmark" => Ok(InputFormat::Markdown),
+            "json" => Ok(InputFormat::Json),
+            _ => Err(Error::Unknown {
+                what: "input format",
+                name: name.to_string(),
+                expected: INPUT_NAMES,
+            }),
+        }
+    }
+
+    /// The format a file name's extension stands for, if it is one quire reads.
+    pub fn from_path(path: &Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "txt" | "text" => Some(InputFormat::Text),
+            "html" | "htm" | "xhtml" | "shtml" => Some(InputFormat::Html),
+            "md" | "markdown" | "mdown" | "mkd" => Some(InputFormat::Markdown),
+            "json" => Some(InputFormat::Json),
+            _ => None,
+        }
+    }
+
+    /// Guesses the format from the content, for stdin and files without a known extension.
+    pub fn sniff(bytes: &[u8]) -> InputFormat {
+        let head = &bytes[..bytes.len().min(4096)];
+        let head = String::from_utf8_lossy(head);
+        let trimmed = head.trim_start_matches('\u{feff}').trim_start();
+        let lower = trimmed.to_ascii_lowercase();
+        if lower.starts_with("<!doctype html")
+            || lower.starts_with("<html")
+            || lower.starts_with("<?xml") && lower.contains("<html")
+            || [
+                "<head", "<body", "<article", "<div", "<p>", "<p ", "<meta", "<!--",
+            ]
+            .iter()
+            .any(|tag| lower.starts_with(tag))
+        {
+            return InputFormat::Html;
+        }
+        if trimmed.starts_with('{') && trimmed.contains("\"blocks\"") {
+            return InputFormat::Json;
+        }
+        let markdown_signs = trimmed.starts_with("---\n")
+            || trimmed.starts_with("# ")
+            || trimmed.contains("\n## ")
+            || trimmed.contains("\n```")
+            || trimmed.contains("](");
+        if markdown_signs {
+            InputFormat::Markdown
+        } else {
+            InputFormat::Text
+        }
+    }
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A format quire can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OutputFormat {
+    Markdown,
+    Html,
+    Text,
+    Json,
+}
+
+const OUTPUT_NAMES: &str = "md, html, txt, json";
+
+impl OutputFormat {
+    pub const ALL: [OutputFormat; 4] = [
+        OutputFormat::Markdown,
+        OutputFormat::Html,
+        OutputFormat::Text,
+        OutputFormat::Json,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            OutputFormat::Markdown => "markdown",
+            OutputFormat::Html => "html",
+            OutputFormat::Text => "text",
+            OutputFormat::Json => "json",
+        }
+    }
+
+    /// The file extension outputs of this format get.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Markdown => "md",
+            OutputFormat::Html => "html",
+            OutputFormat::Text => "txt",
+            OutputFormat::Json => "json",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Result<OutputFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "md" | "markdown" | "gfm" => Ok(OutputFormat::Markdown),
+            "html" | "htm" => Ok(OutputFormat::Html),
+            "txt" | "text" | "plain" => Ok(OutputFormat::Text),
+            "json" => Ok(OutputFormat::Json),
+            _ => Err(Error::Unknown {
+                what: "output format",
+                name: name.to_string(),
+                expected: OUTPUT_NAMES,
+            }),
+        }
+    }
+
+    pub fn from_path(path: &Path) -> Option<OutputFormat> {
+        OutputFormat::from_name(path.extension()?.to_str()?).ok()
+    }
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_common_shapes() {
+        assert_eq!(
+            InputFormat::sniff(b"<!DOCTYPE html><p>x"),
+            InputFormat::Html
+        );
+        assert_eq!(InputFormat::sniff(b"\xef\xbb\xbf<html>"), InputFormat::Html);
+        assert_eq!(
+            InputFormat::sniff(b"# Title\n\ntext"),
+            InputFormat::Markdown
+        );
+        assert_eq!(
+            InputFormat::sniff(b"{\"meta\":{},\"blocks\":[]}"),
+            InputFormat::Json
+        );
+        assert_eq!(
+            InputFormat::sniff(b"A title\n\nSome text."),
+            InputFormat::Text
+        );
+    }
+}

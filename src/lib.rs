@@ -1,0 +1,30 @@
+//! quire: turn web articles, plain text and Markdown into clean e-books, PDFs, Markdown notes
+//! and web pages.
+//!
+//! ```text
+//! input ──read──▶ Document ──write──▶ bytes
+//! ```
+//!
+//! Readers ([`read`]) turn input into the [`model`]; writers ([`write`]) turn the model into
+//! output. They share nothing else, so a format is one module.
+//!
+//! ```
+//! use quire::{InputFormat, OutputFormat, ReadOptions, WriteOptions};
+//!
+//! let reading = quire::read(b"# Hello\n\nWorld.", InputFormat::Markdown, &ReadOptions::default())?;
+//! let html = quire::write(&reading.document, OutputFormat::Html, &WriteOptions::default())?;
+//! assert!(String::from_utf8(html.bytes).unwrap().contains("World."));
+//! # Ok::<(), quire::Error>(())
+//! ```
+
+pub mod error;
+pub mod format;
+pub mod model;
+pub mod read;
+pub mod write;
+
+pub use error::{Error, Result, Warning};
+pub use format::{InputFormat, OutputFormat};
+pub use model::{Block, Document, Inline, Meta};
+pub use read::{read, ReadOptions, Reading};
+pub use write::{write, Rendered, WriteOptions};

@@ -1,0 +1,325 @@
+//! The document model: the one thing readers and writers share.
+//!
+//! A [`Document`] is metadata plus a list of [`Block`]s; blocks hold [`Inline`]s. Blocks and
+//! inlines are separate types so the type system says what may nest in what (after pandoc).
+//! Anything that needs an id, classes or extra attributes and has no field for them goes in a
+//! [`Block::Container`] or [`Inline::Span`] with an [`Attr`].
+//!
+//! Invariants that readers establish (with [`normalize_inlines`] and the depth limit) and that
+//! writers may rely on:
+//! - Inline text is whitespace-normalised: no runs of ASCII/Unicode collapsible whitespace, no
+//!   text that starts or ends a paragraph with a space, no empty text, adjacent texts merged.
+//!   Emphasis-like wrappers never begin or end with a space (the space is moved outside).
+//! - Nesting is at most [`MAX_DEPTH`] levels of blocks and inlines together, so writers can
+//!   recurse without any input being able to overflow the stack.
+//! - Heading ids are unique within a document (readers call [`Document::assign_heading_ids`]).
+//!
+//! The JSON form (`--to json`) is this model serialized with serde: every enum value is an
+//! object `{"type": "...", "c": ...}` whose `c` holds the variant's fields, in the manner of
+//! pandoc's JSON.
+
+mod normalize;
+mod walk;
+
+pub use normalize::{collapse_whitespace, normalize_inlines};
+pub use walk::{inlines_to_plain, slugify};
+
+use serde::{Deserialize, Serialize};
+
+/// The deepest nesting of blocks and inlines a document may have. Readers flatten anything
+/// deeper; the JSON reader rejects it. Browsers stop nesting HTML at 512 elements, but no real
+/// article nests structure this deep, and writers recurse over the model.
+pub const MAX_DEPTH: usize = 64;
+
+/// A whole document: what it is (metadata) and what it says (blocks).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    #[serde(default)]
+    pub meta: Meta,
+    #[serde(default)]
+    pub blocks: Vec<Block>,
+}
+
+/// What is known about a document. Every field is optional: readers fill what the input states.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Meta {
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub authors: Vec<String>,
+    /// Publication date, ISO 8601 (`2024-05-01` or `2024-05-01T10:00:00Z`).
+    pub published: Option<String>,
+    /// Last modification date, ISO 8601.
+    pub modified: Option<String>,
+    /// BCP 47 language tag (`en`, `ru`, `pt-BR`).
+    pub language: Option<String>,
+    pub direction: Option<Direction>,
+    pub site_name: Option<String>,
+    /// Where the document came from: a URL, or the canonical URL a page declares.
+    pub source_url: Option<String>,
+    /// A one- or two-sentence summary (meta description, excerpt).
+    pub description: Option<String>,
+    /// The image that represents the article (og:image), as a URL or path.
+    pub lead_image: Option<String>,
+    pub keywords: Vec<String>,
+}
+
+/// Text direction of the document as a whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ltr,
+    Rtl,
+    Auto,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Ltr => "ltr",
+            Direction::Rtl => "rtl",
+            Direction::Auto => "auto",
+        }
+    }
+}
+
+/// Generic attributes: an id, classes and key/value pairs. The escape hatch that keeps the
+/// enums small.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Attr {
+    pub id: String,
+    pub classes: Vec<String>,
+    pub attributes: Vec<(String, String)>,
+}
+
+impl Attr {
+    pub fn is_empty(&self) -> bool {
+        self.id.is_empty() && self.classes.is_empty() && self.attributes.is_empty()
+    }
+}
+
+/// Block-level content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "c", rename_all = "snake_case")]
+pub enum Block {
+    Paragraph(Vec<Inline>),
+    /// A section heading. `level` is 1–6; `id` is unique in the document (may be empty only
+    /// before [`Document::assign_heading_ids`] has run).
+    Heading {
+        level: u8,
+        id: String,
+        content: Vec<Inline>,
+    },
+    Quote(Vec<Block>),
+    List(List),
+    /// Preformatted code. `text` keeps its line breaks and ends without a newline.
+    Code {
+        language: Option<String>,
+        text: String,
+    },
+    Table(Box<Table>),
+    Figure(Box<Figure>),
+    Rule,
+    /// A generic division (HTML `div`, `section`, `aside`) whose attributes are worth keeping.
+    Container {
+        attr: Attr,
+        blocks: Vec<Block>,
+    },
+}
+
+/// A bullet (`ordered == false`) or numbered list. Each item is a list of blocks; a tight list
+/// (no blank lines between items in Markdown) has items of one paragraph each rendered compactly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct List {
+    pub ordered: bool,
+    /// The number of the first item (ordered lists only; 1 by default).
+    #[serde(default = "one")]
+    pub start: u32,
+    #[serde(default)]
+    pub tight: bool,
+    pub items: Vec<Vec<Block>>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A table. Rows are grouped into header rows and body rows; each cell may span columns and
+/// rows. `alignments` has one entry per column (it may be shorter than the widest row).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    #[serde(default)]
+    pub caption: Vec<Inline>,
+    #[serde(default)]
+    pub alignments: Vec<Alignment>,
+    #[serde(default)]
+    pub head: Vec<Row>,
+    #[serde(default)]
+    pub body: Vec<Row>,
+}
+
+impl Table {
+    /// The number of columns the table occupies, counting column spans.
+    pub fn column_count(&self) -> usize {
+        self.head
+            .iter()
+            .chain(&self.body)
+            .map(|row| row.cells.iter().map(|c| c.colspan.max(1) as usize).sum())
+            .max()
+            .unwrap_or(0)
+            .max(self.alignments.len())
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Alignment {
+    #[default]
+    Default,
+    Left,
+    Center,
+    Right,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cell {
+    pub content: Vec<Block>,
+    #[serde(default = "one")]
+    pub colspan: u32,
+    #[serde(default = "one")]
+    pub rowspan: u32,
+}
+
+impl Cell {
+    /// A one-by-one cell holding a single paragraph (or nothing, for empty inlines).
+    pub fn from_inlines(inlines: Vec<Inline>) -> Cell {
+        let content = if inlines.is_empty() {
+            Vec::new()
+        } else {
+            vec![Block::Paragraph(inlines)]
+        };
+        Cell {
+            content,
+            colspan: 1,
+            rowspan: 1,
+        }
+    }
+}
+
+/// An image with its caption, shown apart from the running text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    pub image: Image,
+    #[serde(default)]
+    pub caption: Vec<Inline>,
+}
+
+/// A reference to an image: where it is, what it shows (alt text) and an optional title.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub src: String,
+    #[serde(default)]
+    pub alt: String,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+/// Inline content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "c", rename_all = "snake_case")]
+pub enum Inline {
+    Text(String),
+    Emphasis(Vec<Inline>),
+    Strong(Vec<Inline>),
+    Strikethrough(Vec<Inline>),
+    Superscript(Vec<Inline>),
+    Subscript(Vec<Inline>),
+    Code(String),
+    Link {
+        url: String,
+        title: Option<String>,
+        content: Vec<Inline>,
+    },
+    Image(Image),
+    LineBreak,
+    /// A footnote, placed where it is referenced. Writers choose how to show it (page
+    /// footnotes, endnotes, pop-ups).
+    Note(Vec<Block>),
+    Span {
+        attr: Attr,
+        content: Vec<Inline>,
+    },
+}
+
+impl Inline {
+    pub fn text(s: impl Into<String>) -> Inline {
+        Inline::Text(s.into())
+    }
+}
+
+impl Document {
+    pub fn new(meta: Meta, blocks: Vec<Block>) -> Document {
+        Document { meta, blocks }
+    }
+
+    /// Gives every heading a unique id: its own if it has one, else a slug of its text;
+    /// duplicates get `-1`, `-2`, … appended (the GitHub convention).
+    pub fn assign_heading_ids(&mut self) {
+        let mut seen = std::collections::HashSet::new();
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| {
+            if let Block::Heading { id, content, .. } = block {
+                let base = if id.is_empty() {
+                    let slug = slugify(&inlines_to_plain(content));
+                    if slug.is_empty() {
+                        "section".to_string()
+                    } else {
+                        slug
+                    }
+                } else {
+                    id.clone()
+                };
+                let mut candidate = base.clone();
+                let mut n = 0;
+                while !seen.insert(candidate.clone()) {
+                    n += 1;
+                    candidate = format!("{base}-{n}");
+                }
+                *id = candidate;
+            }
+        });
+    }
+
+    /// The document's text, without markup, for language detection and word counts.
+    /// Stops after roughly `limit` bytes.
+    pub fn plain_text(&self, limit: usize) -> String {
+        let mut out = String::new();
+        walk::for_each_block(&self.blocks, &mut |block| {
+            if out.len() >= limit {
+                return;
+            }
+            match block {
+                Block::Paragraph(inl) | Block::Heading { content: inl, .. } => {
+                    out.push_str(&inlines_to_plain(inl));
+                    out.push('\n');
+                }
+                Block::Figure(fig) => {
+                    out.push_str(&inlines_to_plain(&fig.caption));
+                    out.push('\n');
+                }
+                _ => {}
+            }
+        });
+        out
+    }
+
+    /// The deepest nesting of blocks and inlines in the document.
+    pub fn depth(&self) -> usize {
+        walk::depth(&self.blocks)
+    }
+}

@@ -1,0 +1,164 @@
+//! Walking the model: visiting blocks, flattening inlines to text, measuring depth.
+//!
+//! Recursion here is bounded by [`super::MAX_DEPTH`], which every reader enforces.
+
+use super::{Block, Inline};
+
+/// Calls `f` on every block, depth first, including blocks inside quotes, lists, containers
+/// and table cells (not those inside footnotes, which are inlines).
+pub(crate) fn for_each_block(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
+    for block in blocks {
+        f(block);
+        match block {
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+                for_each_block(inner, f)
+            }
+            Block::List(list) => {
+                for item in &list.items {
+                    for_each_block(item, f);
+                }
+            }
+            Block::Table(table) => {
+                for row in table.head.iter().chain(&table.body) {
+                    for cell in &row.cells {
+                        for_each_block(&cell.content, f);
+                    }
+                }
+            }
+            Block::Paragraph(_)
+            | Block::Heading { .. }
+            | Block::Code { .. }
+            | Block::Figure(_)
+            | Block::Rule => {}
+        }
+    }
+}
+
+/// Like [`for_each_block`], with mutable access.
+pub(crate) fn for_each_block_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Block)) {
+    for block in blocks {
+        f(block);
+        match block {
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+                for_each_block_mut(inner, f)
+            }
+            Block::List(list) => {
+                for item in &mut list.items {
+                    for_each_block_mut(item, f);
+                }
+            }
+            Block::Table(table) => {
+                for row in table.head.iter_mut().chain(&mut table.body) {
+                    for cell in &mut row.cells {
+                        for_each_block_mut(&mut cell.content, f);
+                    }
+                }
+            }
+            Block::Paragraph(_)
+            | Block::Heading { .. }
+            | Block::Code { .. }
+            | Block::Figure(_)
+            | Block::Rule => {}
+        }
+    }
+}
+
+/// The inlines' text without markup: link text, code, image alt text; line breaks become
+/// spaces; footnotes are left out.
+pub fn inlines_to_plain(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    push_plain(inlines, &mut out);
+    out
+}
+
+fn push_plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Span { content: c, .. } => push_plain(c, out),
+            Inline::Image(img) => out.push_str(&img.alt),
+            Inline::LineBreak => out.push(' '),
+            Inline::Note(_) => {}
+        }
+    }
+}
+
+/// A URL- and id-friendly form of a heading's text: lower case, letters and digits of any
+/// script kept, runs of anything else turned into one `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            if pending_dash && !slug.is_empty() {
+                slug.push('-');
+            }
+            pending_dash = false;
+            slug.extend(c.to_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '.' || c == '/' {
+            pending_dash = true;
+        }
+    }
+    slug
+}
+
+/// The deepest nesting of blocks and inlines (a paragraph of plain text has depth 2).
+pub(crate) fn depth(blocks: &[Block]) -> usize {
+    blocks.iter().map(block_depth).max().unwrap_or(0)
+}
+
+fn block_depth(block: &Block) -> usize {
+    1 + match block {
+        Block::Paragraph(inl) | Block::Heading { content: inl, .. } => inline_depth(inl),
+        Block::Quote(inner) | Block::Container { blocks: inner, .. } => depth(inner),
+        Block::List(list) => list.items.iter().map(|i| depth(i)).max().unwrap_or(0),
+        Block::Table(table) => table
+            .head
+            .iter()
+            .chain(&table.body)
+            .flat_map(|r| &r.cells)
+            .map(|c| depth(&c.content))
+            .max()
+            .unwrap_or(0)
+            .max(inline_depth(&table.caption)),
+        Block::Figure(fig) => inline_depth(&fig.caption),
+        Block::Code { .. } | Block::Rule => 0,
+    }
+}
+
+fn inline_depth(inlines: &[Inline]) -> usize {
+    inlines
+        .iter()
+        .map(|inline| match inline {
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Span { content: c, .. } => 1 + inline_depth(c),
+            Inline::Note(blocks) => 1 + depth(blocks),
+            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => 1,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_letters_of_any_script() {
+        assert_eq!(slugify("Hello, World!"), "hello-world");
+        assert_eq!(slugify("  Что делать?  "), "что-делать");
+        assert_eq!(slugify("1.2 Scope / aims"), "1-2-scope-aims");
+        assert_eq!(slugify("!!!"), "");
+    }
+}

@@ -1,0 +1,73 @@
+//! Writers: [`Document`] → bytes, one module per format behind the [`Writer`] trait.
+//!
+//! Writers never see the input: only the model. All take the same [`WriteOptions`].
+
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use crate::error::{Result, Warning};
+use crate::format::OutputFormat;
+use crate::model::Document;
+
+/// Options shared by every writer. Each writer uses the ones that mean something for it.
+#[derive(Debug, Clone)]
+pub struct WriteOptions {
+    /// HTML: write the article body alone (no `<html>`, header or styles).
+    pub fragment: bool,
+    /// Markdown: start with YAML front matter holding the metadata.
+    pub front_matter: bool,
+    /// Text: wrap paragraphs at this many columns; `None` keeps one line per paragraph.
+    pub text_width: Option<usize>,
+}
+
+impl Default for WriteOptions {
+    fn default() -> WriteOptions {
+        WriteOptions {
+            fragment: false,
+            front_matter: true,
+            text_width: None,
+        }
+    }
+}
+
+/// What a writer made, and what it noticed on the way.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Rendered {
+    pub fn from_string(text: String) -> Rendered {
+        Rendered {
+            bytes: text.into_bytes(),
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// One output format's writer.
+pub trait Writer {
+    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered>;
+}
+
+/// The writer for a format.
+pub fn writer_for(format: OutputFormat) -> &'static dyn Writer {
+    match format {
+        OutputFormat::Markdown => &markdown::MarkdownWriter,
+        OutputFormat::Html => &html::HtmlWriter,
+        OutputFormat::Text => &text::TextWriter,
+        OutputFormat::Json => &json::JsonWriter,
+    }
+}
+
+/// Writes a document in a format.
+pub fn write(
+    document: &Document,
+    format: OutputFormat,
+    options: &WriteOptions,
+) -> Result<Rendered> {
+    writer_for(format).write(document, options)
+}

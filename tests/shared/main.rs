@@ -1,0 +1,1 @@
+//! Tests that read ../shared (seed article, corpus). Run with `--features shared-tests`.
