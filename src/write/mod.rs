@@ -5,6 +5,7 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod resources;
 pub mod text;
 
 use crate::error::{Result, Warning};
@@ -20,6 +21,13 @@ pub struct WriteOptions {
     pub front_matter: bool,
     /// Text: wrap paragraphs at this many columns; `None` keeps one line per paragraph.
     pub text_width: Option<usize>,
+    /// The folder relative image paths are resolved in (the input's folder). Writers that embed
+    /// images (EPUB, PDF) read files only inside it; `None` embeds no local files.
+    pub resource_dir: Option<std::path::PathBuf>,
+    /// The build time recorded in outputs that carry one (EPUB modified date, PDF creation
+    /// date), in seconds since the Unix epoch. The CLI sets it from `SOURCE_DATE_EPOCH` when
+    /// that is set, so the same input gives the same bytes; `None` means "now".
+    pub timestamp: Option<i64>,
 }
 
 impl Default for WriteOptions {
@@ -28,6 +36,8 @@ impl Default for WriteOptions {
             fragment: false,
             front_matter: true,
             text_width: None,
+            resource_dir: None,
+            timestamp: None,
         }
     }
 }
