@@ -48,13 +48,10 @@ impl JobReport {
 
 /// Runs every job; returns whether all of them succeeded.
 pub fn run(config: &Config) -> bool {
-    let mut printer = Printer {
-        quiet: config.quiet,
-        seen_warnings: HashSet::new(),
-    };
+    let mut printer = Printer::new(config.quiet);
     if let Some(dir) = &config.output_dir {
         if let Err(e) = fs::create_dir_all(dir) {
-            printer.error(&dir.display().to_string(), &io_error(e));
+            eprintln!("{}", error_line(&dir.display().to_string(), &io_error(e)));
             return false;
         }
     }
@@ -178,38 +175,100 @@ fn io_error(error: io::Error) -> anyhow::Error {
     anyhow::Error::msg(text)
 }
 
-/// Prints reports to stderr as `quire: PATH: message`, each warning once.
+/// Turns reports into the lines users see on stderr, `quire: PATH: message`, showing each
+/// warning once.
 struct Printer {
     quiet: bool,
     seen_warnings: HashSet<(String, String)>,
 }
 
 impl Printer {
-    fn print(&mut self, report: JobReport) {
-        for message in report.messages {
-            match message {
-                Message::Warning { path, warning } => {
-                    if !self.quiet
-                        && self
-                            .seen_warnings
-                            .insert((path.clone(), warning.message.clone()))
-                    {
-                        eprintln!("quire: {path}: warning: {warning}");
-                    }
-                }
-                Message::Error { path, error } => self.error(&path, &error),
-            }
+    fn new(quiet: bool) -> Printer {
+        Printer {
+            quiet,
+            seen_warnings: HashSet::new(),
         }
     }
 
-    fn error(&self, path: &str, error: &anyhow::Error) {
-        eprintln!("quire: {path}: {error:#}");
+    fn print(&mut self, report: JobReport) {
+        for line in self.lines(report) {
+            eprintln!("{line}");
+        }
     }
+
+    fn lines(&mut self, report: JobReport) -> Vec<String> {
+        let mut lines = Vec::new();
+        for message in report.messages {
+            match message {
+                Message::Warning { path, warning } => {
+                    let first_time = self
+                        .seen_warnings
+                        .insert((path.clone(), warning.message.clone()));
+                    if !self.quiet && first_time {
+                        lines.push(format!("quire: {path}: warning: {warning}"));
+                    }
+                }
+                Message::Error { path, error } => lines.push(error_line(&path, &error)),
+            }
+        }
+        lines
+    }
+}
+
+fn error_line(path: &str, error: &anyhow::Error) -> String {
+    // `{:#}` prints the context chain on one line: "cannot write html: ...".
+    format!("quire: {path}: {error:#}")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn report_with(messages: &[(&str, &str, bool)]) -> JobReport {
+        let mut report = JobReport::default();
+        for &(path, text, is_error) in messages {
+            if is_error {
+                report.error(
+                    path.into(),
+                    anyhow!(text.to_string()).context("cannot write html"),
+                );
+            } else {
+                report.warnings(path, [Warning::new(text)]);
+            }
+        }
+        report
+    }
+
+    #[test]
+    fn warnings_are_shown_once_and_errors_always() {
+        let mut printer = Printer::new(false);
+        let first = printer.lines(report_with(&[
+            ("a.html", "guessed windows-1252", false),
+            ("a.html", "guessed windows-1252", false),
+            ("out/a.html", "disk full", true),
+        ]));
+        assert_eq!(
+            first,
+            [
+                "quire: a.html: warning: guessed windows-1252",
+                "quire: out/a.html: cannot write html: disk full",
+            ]
+        );
+        let again = printer.lines(report_with(&[("a.html", "guessed windows-1252", false)]));
+        assert!(again.is_empty(), "{again:?}");
+    }
+
+    #[test]
+    fn quiet_hides_warnings_but_not_errors() {
+        let mut printer = Printer::new(true);
+        let lines = printer.lines(report_with(&[
+            ("a.txt", "odd encoding", false),
+            ("a.txt", "broken", true),
+        ]));
+        assert_eq!(lines, ["quire: a.txt: cannot write html: broken"]);
+        assert!(report_with(&[("a.txt", "broken", true)]).failed());
+        assert!(!report_with(&[("a.txt", "odd", false)]).failed());
+    }
 
     #[test]
     fn io_errors_lose_the_os_error_number() {
