@@ -117,8 +117,11 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
             Target::Stdout => write_stdout(&rendered.bytes),
             Target::File(path) => write_atomically(path, &rendered.bytes),
         };
-        if let Err(e) = delivered {
-            report.error(out_label, io_error(e));
+        match delivered {
+            // The reader of a pipe went away (`quire ... -o - | head`): it has what it wanted.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && output.target == Target::Stdout => {}
+            Err(e) => report.error(out_label, io_error(e)),
+            Ok(()) => {}
         }
     }
     report

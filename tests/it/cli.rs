@@ -233,6 +233,21 @@ fn html_page_to_text_file_named_by_output_extension() {
 }
 
 #[test]
+fn stdin_into_a_new_directory_is_named_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("new/nested/");
+    let output = quire()
+        .args(["convert", "-", "--to", "json", "-o"])
+        .arg(&out)
+        .write_stdin(document_json(&sample_document()))
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "stderr: {}", stderr(&output));
+    assert!(output.stdout.is_empty());
+    assert_eq!(listing(&out), ["stdin.json"]);
+}
+
+#[test]
 fn output_file_extension_picks_the_format() {
     let dir = tempfile::tempdir().unwrap();
     let input = write_json_input(dir.path(), "tides.json");
