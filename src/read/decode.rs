@@ -36,11 +36,15 @@ pub fn decode(bytes: &[u8], html: bool, declared: Option<&str>) -> Result<Decode
         }
         return Ok(decode_with(encoding, body));
     }
-    check_not_binary(bytes)?;
-    if let Some(encoding) = declared.and_then(|label| Encoding::for_label(label.trim().as_bytes()))
-    {
+    let declared = declared.and_then(|label| Encoding::for_label(label.trim().as_bytes()));
+    if let Some(encoding) = declared {
+        // UTF-16 without a BOM is full of NUL bytes; the declaration vouches for it.
+        if encoding != UTF_16LE && encoding != UTF_16BE {
+            check_not_binary(bytes)?;
+        }
         return Ok(decode_with(encoding, bytes));
     }
+    check_not_binary(bytes)?;
     if html {
         if let Some(encoding) = prescan_meta_charset(bytes) {
             return Ok(decode_with(encoding, bytes));

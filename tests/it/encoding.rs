@@ -62,6 +62,19 @@ fn utf16_with_bom_both_orders() {
 }
 
 #[test]
+fn declared_utf16_without_bom_is_not_binary() {
+    let bytes: Vec<u8> = "Hi, мир"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    assert_eq!(
+        decode(&bytes, false, Some("utf-16le")).unwrap().text,
+        "Hi, мир"
+    );
+    assert!(matches!(decode(&bytes, false, None), Err(Error::Binary(_))));
+}
+
+#[test]
 fn utf8_bom_is_stripped_and_beats_a_declared_charset() {
     let mut bytes = vec![0xef, 0xbb, 0xbf];
     bytes.extend("Grüße".as_bytes());

@@ -601,3 +601,61 @@ fn content_after_a_meta_charset_is_kept() {
                 <script>var a = '</p>';</script></head><body><p>Still here.</p></body></html>";
     assert_eq!(blocks(html), vec![p("Still here.")]);
 }
+
+#[test]
+fn a_notes_list_before_its_references_is_still_removed() {
+    let html = "<aside class=footnotes><ol><li id=a>First note.</li></ol></aside>\
+                <p>Body<sup><a href=#a>1</a></sup>.</p>";
+    assert_eq!(
+        blocks(html),
+        vec![para(vec![
+            t("Body"),
+            Inline::Note(vec![p("First note.")]),
+            t(".")
+        ])]
+    );
+}
+
+#[test]
+fn epub_footnotes_and_noteref_roles() {
+    let html = "<p>See<a epub:type=noteref role=doc-noteref href=#n1>note</a> here.</p>\
+                <aside epub:type=footnote id=n1><p>Aside note.</p></aside><p>End.</p>";
+    assert_eq!(
+        blocks(html),
+        vec![
+            para(vec![
+                t("See"),
+                Inline::Note(vec![p("Aside note.")]),
+                t(" here.")
+            ]),
+            p("End."),
+        ]
+    );
+}
+
+#[test]
+fn ordinary_links_into_a_notes_section_stay_links() {
+    // A long link text is not a note mark: it stays a link and the notes stay in the flow.
+    let html = "<p><a href=#n1>read the full explanation below</a></p>\
+                <div class=footnotes><p id=n1>Explanation.</p></div>";
+    assert_eq!(
+        blocks(html),
+        vec![
+            para(vec![Inline::Link {
+                url: "#n1".into(),
+                title: None,
+                content: vec![t("read the full explanation below")]
+            }]),
+            p("Explanation."),
+        ]
+    );
+}
+
+#[test]
+fn deeply_nested_mixed_structure_reads() {
+    let unit = "<div><span><blockquote><i><table><tr><td><ul><li>";
+    let html = format!("{}core text", unit.repeat(3000));
+    let doc = read(&html);
+    assert!(all_text(&doc).contains("core text"));
+    assert!(doc.depth() <= quire::model::MAX_DEPTH);
+}

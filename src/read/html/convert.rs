@@ -6,7 +6,7 @@
 //! iteratively) and by the model depth ([`MAX_DEPTH`], past which wrappers such as quotes,
 //! lists and emphasis are dropped and their content kept in place).
 
-use super::dom::{attr, children, class_contains, descendants, is, tag, text_content};
+use super::dom::{attr, children, class_contains, descendants, is, parent, tag, text_content};
 use super::meta::clean;
 use super::urls::{best_srcset_candidate, is_unsafe_link, Resolver};
 use crate::model::{
@@ -66,7 +66,8 @@ pub struct Converter<'a> {
     notes: HashMap<String, Handle>,
     /// Footnote containers and the ids of the notes they hold.
     note_containers: HashMap<usize, Vec<String>>,
-    /// Notes placed at a reference (their bodies leave the flow).
+    /// Notes referenced from outside the notes' lists: placed at the reference, their bodies
+    /// leave the flow (decided before converting, so a list before its references goes too).
     used_notes: HashSet<String>,
     /// Notes being converted, so a note that refers to itself cannot loop.
     notes_in_progress: HashSet<String>,
@@ -131,6 +132,20 @@ impl<'a> Converter<'a> {
             } else if is_standalone_note(node) {
                 if let Some(id) = attr(node, "id").filter(|id| !id.is_empty()) {
                     converter.notes.entry(id).or_insert(node.clone());
+                }
+            }
+        }
+        let mut in_notes = HashSet::new();
+        for note in converter.notes.values() {
+            in_notes.extend(descendants(note).iter().map(key));
+        }
+        for node in nodes {
+            if !is(node, local_name!("a")) || in_notes.contains(&key(node)) {
+                continue;
+            }
+            if let Some(id) = attr(node, "href").and_then(|h| fragment_of(&h)) {
+                if converter.notes.contains_key(&id) && is_note_reference(node) {
+                    converter.used_notes.insert(id);
                 }
             }
         }
@@ -670,7 +685,7 @@ impl<'a> Converter<'a> {
             return;
         };
         if let Some(id) = fragment_of(&href) {
-            if self.notes.contains_key(&id) {
+            if self.notes.contains_key(&id) && is_note_reference(node) {
                 if let Some(note) = self.note(&id, depth) {
                     out.push(note);
                     return;
@@ -699,7 +714,6 @@ impl<'a> Converter<'a> {
         self.notes_in_progress.insert(id.to_string());
         let blocks = self.blocks(&children(&body), depth.nested());
         self.notes_in_progress.remove(id);
-        self.used_notes.insert(id.to_string());
         Some(Inline::Note(blocks))
     }
 }
@@ -976,6 +990,32 @@ fn is_standalone_note(node: &Handle) -> bool {
         || epub_type
             .split_whitespace()
             .any(|t| matches!(t, "footnote" | "endnote" | "rearnote"))
+}
+
+/// Whether a link to a note looks like a note reference: marked as one, set in superscript,
+/// or as short as a number or a mark (`1`, `[12]`, `*`).
+fn is_note_reference(link: &Handle) -> bool {
+    if attr(link, "role").is_some_and(|r| r.trim().eq_ignore_ascii_case("doc-noteref"))
+        || ["footnote", "fnref", "noteref"]
+            .iter()
+            .any(|c| class_contains(link, c))
+    {
+        return true;
+    }
+    if parent(link).is_some_and(|p| is(&p, local_name!("sup")))
+        || link
+            .children
+            .borrow()
+            .iter()
+            .any(|c| is(c, local_name!("sup")))
+    {
+        return true;
+    }
+    let text = text_content(link);
+    let mark = text
+        .trim()
+        .trim_matches(|c| matches!(c, '[' | ']' | '(' | ')'));
+    !mark.is_empty() && mark.chars().count() <= 4
 }
 
 /// A link from a footnote back to its reference.

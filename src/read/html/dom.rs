@@ -292,6 +292,15 @@ pub fn children(node: &Handle) -> Vec<Handle> {
     node.children.borrow().clone()
 }
 
+/// The node's parent element or document.
+pub fn parent(node: &Handle) -> Option<Handle> {
+    // RcDom keeps the parent in a `Cell`: take it out to look, then put it back.
+    let weak = node.parent.take();
+    let parent = weak.as_ref().and_then(|w| w.upgrade());
+    node.parent.set(weak);
+    parent
+}
+
 /// Every element below `root` in document order (iterative; `root` itself first).
 pub fn descendants(root: &Handle) -> Vec<Handle> {
     let mut out = Vec::new();
