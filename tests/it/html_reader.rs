@@ -508,6 +508,11 @@ fn title_falls_back_to_og_then_h1_and_date_meta() {
         read("<meta property=og:title content=OG><meta name=date content=2020-01-02><p>x</p>").meta;
     assert_eq!(meta.title.as_deref(), Some("OG"));
     assert_eq!(meta.published.as_deref(), Some("2020-01-02"));
+    let meta = read("<html dir=ltr><body dir=rtl><p>x</p>").meta;
+    assert_eq!(meta.direction, Some(Direction::Rtl));
+    // RDFa: several properties in one attribute.
+    let meta = read("<meta property='dc:description og:description' content=Both><p>x</p>").meta;
+    assert_eq!(meta.description.as_deref(), Some("Both"));
     let doc = read("<p>lead</p><h1>Heading One</h1><p>x</p>");
     assert_eq!(doc.meta.title.as_deref(), Some("Heading One"));
 }

@@ -22,6 +22,7 @@ pub fn read_meta(nodes: &[Handle], resolver: &Resolver, source_url: Option<&str>
     let mut og_title = None;
     let mut og_description = None;
     let mut date = None;
+    let mut body_direction = None;
     for node in nodes {
         match tag(node) {
             Some(&local_name!("html")) => {
@@ -35,6 +36,9 @@ pub fn read_meta(nodes: &[Handle], resolver: &Resolver, source_url: Option<&str>
                     meta.direction = attr(node, "dir").and_then(|d| parse_direction(&d));
                 }
             }
+            Some(&local_name!("body")) if body_direction.is_none() => {
+                body_direction = attr(node, "dir").and_then(|d| parse_direction(&d));
+            }
             Some(&local_name!("title")) if meta.title.is_none() && !in_svg(node) => {
                 meta.title = clean(&text_content(node));
             }
@@ -47,38 +51,44 @@ pub fn read_meta(nodes: &[Handle], resolver: &Resolver, source_url: Option<&str>
                 }
             }
             Some(&local_name!("meta")) => {
-                let key = attr(node, "name")
+                let keys = attr(node, "name")
                     .or_else(|| attr(node, "property"))
                     .unwrap_or_default()
-                    .trim()
                     .to_ascii_lowercase();
                 let Some(value) = attr(node, "content").and_then(|c| clean(&c)) else {
                     continue;
                 };
-                match key.as_str() {
-                    "description" => set_once(&mut meta.description, value),
-                    "og:description" => set_once(&mut og_description, value),
-                    "author" if !meta.authors.contains(&value) => meta.authors.push(value),
-                    "keywords" => {
-                        for keyword in value.split(',').filter_map(clean) {
-                            if !meta.keywords.contains(&keyword) {
-                                meta.keywords.push(keyword);
+                // RDFa allows several properties in one attribute (`dc:description og:description`).
+                for key in keys.split_whitespace() {
+                    match key {
+                        "description" => set_once(&mut meta.description, value.clone()),
+                        "og:description" => set_once(&mut og_description, value.clone()),
+                        "author" if !meta.authors.contains(&value) => {
+                            meta.authors.push(value.clone())
+                        }
+                        "keywords" => {
+                            for keyword in value.split(',').filter_map(clean) {
+                                if !meta.keywords.contains(&keyword) {
+                                    meta.keywords.push(keyword);
+                                }
                             }
                         }
+                        "og:title" => set_once(&mut og_title, value.clone()),
+                        "og:site_name" => set_once(&mut meta.site_name, value.clone()),
+                        "og:image" => set_once(&mut meta.lead_image, resolver.resolve(&value)),
+                        "article:published_time" => set_once(&mut meta.published, value.clone()),
+                        "article:modified_time" => set_once(&mut meta.modified, value.clone()),
+                        "date" => set_once(&mut date, value.clone()),
+                        "subtitle" => set_once(&mut meta.subtitle, value.clone()),
+                        _ => {}
                     }
-                    "og:title" => set_once(&mut og_title, value),
-                    "og:site_name" => set_once(&mut meta.site_name, value),
-                    "og:image" => set_once(&mut meta.lead_image, resolver.resolve(&value)),
-                    "article:published_time" => set_once(&mut meta.published, value),
-                    "article:modified_time" => set_once(&mut meta.modified, value),
-                    "date" => set_once(&mut date, value),
-                    "subtitle" => set_once(&mut meta.subtitle, value),
-                    _ => {}
                 }
             }
             _ => {}
         }
     }
+    // The body's direction is the content's, when it differs from the root's.
+    meta.direction = body_direction.or(meta.direction);
     meta.title = meta.title.or(og_title);
     meta.description = meta.description.or(og_description);
     meta.published = meta.published.or(date);
