@@ -22,6 +22,9 @@ use std::rc::Rc;
 /// 30–60 elements; the parser caps nesting near 500.
 const DOM_RECURSION_LIMIT: usize = 160;
 
+/// Columns beyond this many get no alignment (colspans can claim millions of columns).
+const MAX_ALIGNED_COLUMNS: usize = 4096;
+
 /// Where a walk is: model levels used by the ancestors, DOM levels descended.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Depth {
@@ -438,7 +441,8 @@ impl<'a> Converter<'a> {
         for (cells, _) in &aligned_rows {
             let mut column = 0usize;
             for (span, alignment) in cells {
-                if *alignment != Alignment::Default {
+                // Past a few thousand columns an alignment is noise, not worth the memory.
+                if *alignment != Alignment::Default && column < MAX_ALIGNED_COLUMNS {
                     if alignments.len() <= column {
                         alignments.resize(column + 1, Alignment::Default);
                     }
