@@ -1,1 +1,4 @@
 //! Integration tests: one binary, one module per area.
+
+mod html_writer;
+mod text_writer;

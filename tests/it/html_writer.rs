@@ -1,0 +1,792 @@
+//! The clean-HTML writer: exact markup for every block and inline kind, escaping and URL
+//! safety, the footnote form the HTML reader expects, fragment mode, and a rich document that
+//! must pass the Nu Html Checker and parse as XML.
+
+use std::path::{Path, PathBuf};
+
+use quire::model::{
+    Alignment, Attr, Block, Cell, Direction, Document, Figure, Image, Inline, List, Meta, Row,
+    Table,
+};
+use quire::write::html::{render_article, HtmlWriter, STYLESHEET};
+use quire::write::{WriteOptions, Writer};
+
+pub fn t(s: &str) -> Inline {
+    Inline::text(s)
+}
+
+pub fn para(inlines: Vec<Inline>) -> Block {
+    Block::Paragraph(inlines)
+}
+
+pub const PNG_DOT: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+/// A document with every block and inline kind, notes (one inside another), a table with
+/// spans, every metadata field, an RTL span, odd characters and control characters.
+pub fn rich_document() -> Document {
+    let meta = Meta {
+        title: Some("Odd <Title> & \"quotes\" 'too'".into()),
+        subtitle: Some("A subtitle with a control\u{1} character".into()),
+        authors: vec!["Ann Author".into(), "Bob <B> Builder".into(), "Cy".into()],
+        published: Some("2024-05-01T10:00:00Z".into()),
+        modified: Some("2024-05-02".into()),
+        language: Some("en".into()),
+        direction: Some(Direction::Ltr),
+        site_name: Some("The Example Times".into()),
+        source_url: Some("https://www.example.com/news/a story?x=1&y=2".into()),
+        description: Some("What \"it\" is <about> & why\u{7}.".into()),
+        lead_image: Some("https://www.example.com/lead.jpg".into()),
+        keywords: vec!["alpha".into(), "beta & gamma".into()],
+    };
+    let nested_note = Inline::Note(vec![para(vec![t("A note inside a note.")])]);
+    let first_note = Inline::Note(vec![para(vec![
+        t("First note, with "),
+        Inline::Emphasis(vec![t("emphasis")]),
+        t(" and a nested one"),
+        nested_note,
+        t("."),
+    ])]);
+    let list_note = Inline::Note(vec![
+        para(vec![t("A note ending in a list:")]),
+        Block::List(List {
+            ordered: false,
+            start: 1,
+            tight: true,
+            items: vec![vec![para(vec![t("one")])], vec![para(vec![t("two")])]],
+        }),
+    ]);
+    let rtl_span = Inline::Span {
+        attr: Attr {
+            id: String::new(),
+            classes: vec![],
+            attributes: vec![("lang".into(), "ar".into()), ("dir".into(), "rtl".into())],
+        },
+        content: vec![t("مرحبا بالعالم")],
+    };
+    let table = Table {
+        caption: vec![t("Results "), Inline::Strong(vec![t("by region")])],
+        alignments: vec![Alignment::Left, Alignment::Right, Alignment::Center],
+        head: vec![Row {
+            cells: vec![
+                Cell::from_inlines(vec![t("Region")]),
+                Cell {
+                    content: vec![para(vec![t("Votes & seats")])],
+                    colspan: 2,
+                    rowspan: 1,
+                },
+            ],
+        }],
+        body: vec![
+            Row {
+                cells: vec![
+                    Cell {
+                        content: vec![para(vec![t("North")])],
+                        colspan: 1,
+                        rowspan: 2,
+                    },
+                    Cell::from_inlines(vec![t("1,204")]),
+                    Cell::from_inlines(vec![t("12")]),
+                ],
+            },
+            Row {
+                cells: vec![
+                    Cell::from_inlines(vec![t("998")]),
+                    Cell::from_inlines(vec![t("9")]),
+                ],
+            },
+            Row {
+                cells: vec![
+                    Cell::from_inlines(vec![t("South <x>")]),
+                    Cell::from_inlines(vec![t("17")]),
+                    Cell::from_inlines(vec![]),
+                ],
+            },
+        ],
+    };
+    let blocks = vec![
+        para(vec![
+            t(
+                "Plain text with <angle> brackets, & ampersands, \"double\" and 'single' quotes, \
+               and control characters \u{0}\u{8}\u{1b}\u{7f} removed. ",
+            ),
+            Inline::Emphasis(vec![t("Emphasis")]),
+            t(", "),
+            Inline::Strong(vec![t("strong")]),
+            t(", "),
+            Inline::Strikethrough(vec![t("struck")]),
+            t(", x"),
+            Inline::Superscript(vec![t("2")]),
+            t(", H"),
+            Inline::Subscript(vec![t("2")]),
+            t("O, "),
+            Inline::Code("a < b && c".into()),
+            t(", a "),
+            Inline::Link {
+                url: "https://example.org/page?a=1&b=2".into(),
+                title: Some("A \"title\"".into()),
+                content: vec![t("link")],
+            },
+            t(", a "),
+            Inline::Link {
+                url: "javascript:alert(1)".into(),
+                title: None,
+                content: vec![t("bad link")],
+            },
+            t(", an image "),
+            Inline::Image(Image {
+                src: PNG_DOT.into(),
+                alt: "a dot".into(),
+                title: None,
+            }),
+            t(" and a note"),
+            first_note,
+            t("."),
+            Inline::LineBreak,
+            t("After a line break, Arabic: "),
+            rtl_span,
+            t("."),
+        ]),
+        Block::Heading {
+            level: 1,
+            id: "body-heading".into(),
+            content: vec![t("A body heading")],
+        },
+        para(vec![t("Under the first heading.")]),
+        Block::Heading {
+            level: 2,
+            id: "second".into(),
+            content: vec![t("Second level")],
+        },
+        Block::Quote(vec![
+            para(vec![
+                t("A quoted paragraph, "),
+                Inline::Emphasis(vec![t("said someone")]),
+                t("."),
+            ]),
+            para(vec![t("Its second paragraph.")]),
+        ]),
+        Block::List(List {
+            ordered: false,
+            start: 1,
+            tight: true,
+            items: vec![
+                vec![para(vec![t("Tight item one")])],
+                vec![
+                    para(vec![t("Tight item two")]),
+                    Block::List(List {
+                        ordered: true,
+                        start: 1,
+                        tight: true,
+                        items: vec![vec![para(vec![t("Nested")])]],
+                    }),
+                ],
+            ],
+        }),
+        Block::List(List {
+            ordered: true,
+            start: 3,
+            tight: false,
+            items: vec![
+                vec![para(vec![t("Third, loose.")])],
+                vec![para(vec![t("Fourth, with a note"), list_note, t(".")])],
+            ],
+        }),
+        Block::Heading {
+            level: 3,
+            id: "code".into(),
+            content: vec![t("Code")],
+        },
+        Block::Code {
+            language: Some("rust".into()),
+            text: "fn main() {\n    println!(\"<script>alert('x')</script> & {}\", 1);\n}".into(),
+        },
+        Block::Table(Box::new(table)),
+        Block::Figure(Box::new(Figure {
+            image: Image {
+                src: PNG_DOT.into(),
+                alt: "A single dot".into(),
+                title: Some("dot".into()),
+            },
+            caption: vec![
+                t("The caption, "),
+                Inline::Emphasis(vec![t("with emphasis")]),
+                t("."),
+            ],
+        })),
+        Block::Rule,
+        Block::Container {
+            attr: Attr {
+                id: "aside-1".into(),
+                classes: vec!["note".into(), "wide".into()],
+                attributes: vec![
+                    ("onclick".into(), "alert(1)".into()),
+                    ("style".into(), "color: red".into()),
+                    ("href".into(), "javascript:alert(1)".into()),
+                    ("data-kind".into(), "box".into()),
+                    ("title".into(), "A \"boxed\" aside".into()),
+                ],
+            },
+            blocks: vec![para(vec![t("Inside a container.")])],
+        },
+        para(vec![t("The end.")]),
+    ];
+    Document::new(meta, blocks)
+}
+
+fn render(document: &Document, options: &WriteOptions) -> String {
+    let rendered = HtmlWriter.write(document, options).expect("html writes");
+    String::from_utf8(rendered.bytes).expect("utf-8")
+}
+
+fn fragment_of(blocks: Vec<Block>) -> String {
+    let options = WriteOptions {
+        fragment: true,
+        ..WriteOptions::default()
+    };
+    render(&Document::new(Meta::default(), blocks), &options)
+}
+
+/// The markup of the blocks alone, without the `<article>` wrapper.
+fn body_of(blocks: Vec<Block>) -> String {
+    let fragment = fragment_of(blocks);
+    fragment
+        .strip_prefix("<article>\n")
+        .and_then(|s| s.strip_suffix("</article>\n"))
+        .expect("article wrapper")
+        .to_string()
+}
+
+fn inline_html(inlines: Vec<Inline>) -> String {
+    let body = body_of(vec![para(inlines)]);
+    body.strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>\n"))
+        .expect("paragraph")
+        .to_string()
+}
+
+#[test]
+fn inline_kinds_have_exact_markup() {
+    assert_eq!(
+        inline_html(vec![
+            t("a "),
+            Inline::Emphasis(vec![t("b")]),
+            t(" "),
+            Inline::Strong(vec![t("c")]),
+            t(" "),
+            Inline::Strikethrough(vec![t("d")]),
+            Inline::Superscript(vec![t("e")]),
+            Inline::Subscript(vec![t("f")]),
+            t(" "),
+            Inline::Code("x<y".into()),
+        ]),
+        "a <em>b</em> <strong>c</strong> <del>d</del><sup>e</sup><sub>f</sub> <code>x&lt;y</code>"
+    );
+    assert_eq!(
+        inline_html(vec![Inline::Link {
+            url: "https://e.org/?a=1&b=2".into(),
+            title: Some("T".into()),
+            content: vec![t("go")],
+        }]),
+        "<a href=\"https://e.org/?a=1&amp;b=2\" title=\"T\">go</a>"
+    );
+    assert_eq!(
+        inline_html(vec![Inline::Image(Image {
+            src: "pic.png".into(),
+            alt: "A \"pic\"".into(),
+            title: None,
+        })]),
+        "<img src=\"pic.png\" alt=\"A &quot;pic&quot;\" />"
+    );
+    assert_eq!(
+        inline_html(vec![t("a"), Inline::LineBreak, t("b")]),
+        "a<br />\nb"
+    );
+    assert_eq!(
+        inline_html(vec![Inline::Span {
+            attr: Attr {
+                id: "s".into(),
+                classes: vec!["c".into()],
+                attributes: vec![
+                    ("lang".into(), "he".into()),
+                    ("dir".into(), "rtl".into()),
+                    ("onmouseover".into(), "x()".into()),
+                ],
+            },
+            content: vec![t("שלום")],
+        }]),
+        "<span lang=\"he\" dir=\"rtl\">שלום</span>"
+    );
+}
+
+#[test]
+fn block_kinds_have_exact_markup() {
+    assert_eq!(
+        body_of(vec![
+            Block::Heading {
+                level: 1,
+                id: "intro".into(),
+                content: vec![t("Intro")],
+            },
+            Block::Heading {
+                level: 9,
+                id: String::new(),
+                content: vec![t("Deep")],
+            },
+            Block::Rule,
+            Block::Quote(vec![para(vec![t("q")])]),
+        ]),
+        "<h1 id=\"intro\">Intro</h1>\n<h6>Deep</h6>\n<hr />\n<blockquote>\n<p>q</p>\n</blockquote>\n"
+    );
+    assert_eq!(
+        body_of(vec![Block::Code {
+            language: Some("c++ \"x\"".into()),
+            text: "if (a < b) {\n  x();\n}".into(),
+        }]),
+        "<pre><code class=\"language-c++x\">if (a &lt; b) {\n  x();\n}</code></pre>\n"
+    );
+    assert_eq!(
+        body_of(vec![Block::Code {
+            language: None,
+            text: "plain".into(),
+        }]),
+        "<pre><code>plain</code></pre>\n"
+    );
+}
+
+#[test]
+fn lists_tight_loose_and_numbered() {
+    assert_eq!(
+        body_of(vec![Block::List(List {
+            ordered: false,
+            start: 1,
+            tight: true,
+            items: vec![vec![para(vec![t("a")])], vec![para(vec![t("b")])]],
+        })]),
+        "<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
+    );
+    assert_eq!(
+        body_of(vec![Block::List(List {
+            ordered: true,
+            start: 4,
+            tight: false,
+            items: vec![vec![para(vec![t("a")])]],
+        })]),
+        "<ol start=\"4\">\n<li>\n<p>a</p>\n</li>\n</ol>\n"
+    );
+    assert_eq!(
+        body_of(vec![Block::List(List {
+            ordered: true,
+            start: 1,
+            tight: true,
+            items: vec![vec![
+                para(vec![t("a")]),
+                Block::List(List {
+                    ordered: false,
+                    start: 1,
+                    tight: true,
+                    items: vec![vec![para(vec![t("b")])]],
+                }),
+            ]],
+        })]),
+        "<ol>\n<li>a\n<ul>\n<li>b</li>\n</ul>\n</li>\n</ol>\n"
+    );
+}
+
+#[test]
+fn table_with_caption_head_spans_and_alignment() {
+    let table = Table {
+        caption: vec![t("Cap")],
+        alignments: vec![Alignment::Default, Alignment::Right],
+        head: vec![Row {
+            cells: vec![Cell {
+                content: vec![para(vec![t("H")])],
+                colspan: 2,
+                rowspan: 1,
+            }],
+        }],
+        body: vec![
+            Row {
+                cells: vec![
+                    Cell {
+                        content: vec![para(vec![t("a")])],
+                        colspan: 1,
+                        // Clipped to the two rows the body has.
+                        rowspan: 5,
+                    },
+                    Cell::from_inlines(vec![t("1")]),
+                ],
+            },
+            Row {
+                cells: vec![Cell::from_inlines(vec![t("2")])],
+            },
+        ],
+    };
+    assert_eq!(
+        body_of(vec![Block::Table(Box::new(table))]),
+        "<table>\n<caption>Cap</caption>\n\
+         <thead>\n<tr><th colspan=\"2\">H</th></tr>\n</thead>\n\
+         <tbody>\n<tr><td rowspan=\"2\">a</td><td style=\"text-align: right;\">1</td></tr>\n\
+         <tr><td style=\"text-align: right;\">2</td></tr>\n</tbody>\n</table>\n"
+    );
+}
+
+#[test]
+fn figure_with_caption() {
+    assert_eq!(
+        body_of(vec![Block::Figure(Box::new(Figure {
+            image: Image {
+                src: "img/a.jpg".into(),
+                alt: "Alt".into(),
+                title: Some("Tt".into()),
+            },
+            caption: vec![t("Cap "), Inline::Emphasis(vec![t("it")])],
+        }))]),
+        "<figure>\n<img src=\"img/a.jpg\" alt=\"Alt\" title=\"Tt\" />\n\
+         <figcaption>Cap <em>it</em></figcaption>\n</figure>\n"
+    );
+}
+
+#[test]
+fn container_keeps_only_safe_attributes() {
+    let html = body_of(vec![Block::Container {
+        attr: Attr {
+            id: "box".into(),
+            classes: vec!["a".into(), "b\"c".into(), "has space".into()],
+            attributes: vec![
+                ("onclick".into(), "evil()".into()),
+                ("ONLOAD".into(), "evil()".into()),
+                ("style".into(), "background:url(x)".into()),
+                ("src".into(), "x.js".into()),
+                ("href".into(), "javascript:evil()".into()),
+                ("data-x".into(), "1\"2".into()),
+                ("data-Bad".into(), "no".into()),
+                ("lang".into(), "fr".into()),
+            ],
+        },
+        blocks: vec![para(vec![t("in")])],
+    }]);
+    assert_eq!(
+        html,
+        "<div id=\"box\" class=\"a b&quot;c\" lang=\"fr\" data-x=\"1&quot;2\">\n<p>in</p>\n</div>\n"
+    );
+}
+
+#[test]
+fn unsafe_urls_never_reach_the_output() {
+    let rendered = HtmlWriter
+        .write(
+            &Document::new(
+                Meta {
+                    source_url: Some("javascript:alert(1)".into()),
+                    lead_image: Some("vbscript:x".into()),
+                    ..Meta::default()
+                },
+                vec![
+                    para(vec![
+                        Inline::Link {
+                            url: "  JaVa\nScRiPt:alert(1)".into(),
+                            title: None,
+                            content: vec![t("click")],
+                        },
+                        t(" "),
+                        Inline::Link {
+                            url: "data:text/html,<script>x</script>".into(),
+                            title: None,
+                            content: vec![t("data")],
+                        },
+                        t(" "),
+                        Inline::Image(Image {
+                            src: "javascript:alert(1)".into(),
+                            alt: "bad img".into(),
+                            title: None,
+                        }),
+                        t(" "),
+                        Inline::Image(Image {
+                            src: "data:image/svg+xml,<svg onload=x>".into(),
+                            alt: "vector".into(),
+                            title: None,
+                        }),
+                        t(" <script>alert(1)</script>"),
+                    ]),
+                    Block::Figure(Box::new(Figure {
+                        image: Image {
+                            src: "vbscript:msgbox".into(),
+                            alt: "fig".into(),
+                            title: None,
+                        },
+                        caption: vec![],
+                    })),
+                ],
+            ),
+            &WriteOptions::default(),
+        )
+        .expect("writes");
+    let html = String::from_utf8(rendered.bytes).expect("utf-8");
+    let lower = html.to_ascii_lowercase();
+    for bad in [
+        "javascript",
+        "vbscript",
+        "data:text",
+        "<script",
+        "svg",
+        "onload",
+    ] {
+        assert!(!lower.contains(bad), "{bad} in output:\n{html}");
+    }
+    assert!(html.contains(
+        "<p>click data bad img vector &lt;script&gt;alert(1)&lt;/script&gt;</p>\n<figure>\nfig\n</figure>"
+    ));
+    assert_eq!(rendered.warnings.len(), 5, "{:?}", rendered.warnings);
+}
+
+#[test]
+fn raster_data_images_are_kept() {
+    assert_eq!(
+        inline_html(vec![Inline::Image(Image {
+            src: PNG_DOT.into(),
+            alt: String::new(),
+            title: None,
+        })]),
+        format!("<img src=\"{PNG_DOT}\" alt=\"\" />")
+    );
+}
+
+#[test]
+fn footnotes_have_the_exact_form() {
+    let html = fragment_of(vec![para(vec![
+        t("Text"),
+        Inline::Note(vec![para(vec![t("Note text.")])]),
+        t(" more"),
+        Inline::Note(vec![
+            para(vec![
+                t("Outer"),
+                Inline::Note(vec![para(vec![t("Inner.")])]),
+            ]),
+            Block::Code {
+                language: None,
+                text: "code".into(),
+            },
+        ]),
+        t("."),
+    ])]);
+    assert_eq!(
+        html,
+        "<article>\n\
+         <p>Text<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\" role=\"doc-noteref\">1</a></sup> more\
+         <sup class=\"footnote-ref\"><a href=\"#fn-2\" id=\"fnref-2\" role=\"doc-noteref\">2</a></sup>.</p>\n\
+         <section class=\"footnotes\" role=\"doc-endnotes\">\n<hr />\n<ol>\n\
+         <li id=\"fn-1\"><p>Note text. <a href=\"#fnref-1\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></li>\n\
+         <li id=\"fn-2\"><p>Outer<sup class=\"footnote-ref\"><a href=\"#fn-3\" id=\"fnref-3\" role=\"doc-noteref\">3</a></sup></p>\n\
+         <pre><code>code</code></pre>\n\
+         <p><a href=\"#fnref-2\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></li>\n\
+         <li id=\"fn-3\"><p>Inner. <a href=\"#fnref-3\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></li>\n\
+         </ol>\n</section>\n\
+         </article>\n"
+    );
+}
+
+#[test]
+fn xhtml_mode_adds_epub_semantics() {
+    let document = Document::new(
+        Meta::default(),
+        vec![para(vec![
+            Inline::Span {
+                attr: Attr {
+                    attributes: vec![("lang".into(), "de".into())],
+                    ..Attr::default()
+                },
+                content: vec![t("Hallo")],
+            },
+            Inline::Note(vec![para(vec![t("N.")])]),
+        ])],
+    );
+    let (xhtml, warnings) = render_article(&document, true);
+    assert!(warnings.is_empty());
+    assert!(xhtml.contains("<span lang=\"de\" xml:lang=\"de\">Hallo</span>"));
+    assert!(xhtml.contains(
+        "<a href=\"#fn-1\" id=\"fnref-1\" role=\"doc-noteref\" epub:type=\"noteref\">1</a>"
+    ));
+    assert!(xhtml
+        .contains("<section class=\"footnotes\" role=\"doc-endnotes\" epub:type=\"endnotes\">"));
+    assert!(xhtml.contains("<li id=\"fn-1\" epub:type=\"endnote\">"));
+    // Wrapped in a root that declares the epub prefix, it is well-formed XML.
+    let wrapped = format!(
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"><body>{xhtml}</body></html>"
+    );
+    roxmltree::Document::parse(&wrapped).expect("well-formed XHTML");
+}
+
+#[test]
+fn fragment_is_the_article_alone_and_matches_render_article() {
+    let document = rich_document();
+    let options = WriteOptions {
+        fragment: true,
+        ..WriteOptions::default()
+    };
+    let fragment = render(&document, &options);
+    assert!(fragment.starts_with("<article>\n<header class=\"article-header\">"));
+    assert!(fragment.ends_with("</article>\n"));
+    for absent in ["<!DOCTYPE", "<html", "<head>", "<style", "<body"] {
+        assert!(!fragment.contains(absent), "{absent} in fragment");
+    }
+    assert_eq!(fragment, render_article(&document, false).0);
+}
+
+#[test]
+fn page_head_and_header_carry_the_metadata() {
+    let html = render(&rich_document(), &WriteOptions::default());
+    let expected_head = "<!DOCTYPE html>\n\
+        <html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\" xml:lang=\"en\" dir=\"ltr\">\n\
+        <head>\n\
+        <meta charset=\"utf-8\" />\n\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n\
+        <title>Odd &lt;Title&gt; &amp; \"quotes\" 'too'</title>\n\
+        <meta name=\"description\" content=\"What &quot;it&quot; is &lt;about&gt; &amp; why.\" />\n\
+        <meta name=\"author\" content=\"Ann Author\" />\n\
+        <meta name=\"author\" content=\"Bob &lt;B&gt; Builder\" />\n\
+        <meta name=\"author\" content=\"Cy\" />\n\
+        <meta name=\"keywords\" content=\"alpha, beta &amp; gamma\" />\n\
+        <meta name=\"generator\" content=\"quire\" />\n\
+        <meta property=\"og:title\" content=\"Odd &lt;Title&gt; &amp; &quot;quotes&quot; &#39;too&#39;\" />\n\
+        <meta property=\"og:site_name\" content=\"The Example Times\" />\n\
+        <meta property=\"og:image\" content=\"https://www.example.com/lead.jpg\" />\n\
+        <meta property=\"article:published_time\" content=\"2024-05-01T10:00:00Z\" />\n\
+        <meta property=\"article:modified_time\" content=\"2024-05-02\" />\n\
+        <link rel=\"canonical\" href=\"https://www.example.com/news/a%20story?x=1&amp;y=2\" />\n\
+        <style>\n";
+    assert!(
+        html.starts_with(expected_head),
+        "head differs:\n{}",
+        &html[..html.find("<style>").unwrap_or(0)]
+    );
+    assert!(html.contains(STYLESHEET));
+    assert!(html.contains(
+        "<article>\n<header class=\"article-header\">\n\
+         <h1>Odd &lt;Title&gt; &amp; \"quotes\" 'too'</h1>\n\
+         <p class=\"subtitle\">A subtitle with a control character</p>\n\
+         <p class=\"byline\">By Ann Author, Bob &lt;B&gt; Builder and Cy</p>\n\
+         <p class=\"dateline\"><time datetime=\"2024-05-01T10:00:00Z\">1 May 2024</time> · \
+         The Example Times · <a href=\"https://www.example.com/news/a%20story?x=1&amp;y=2\">example.com</a></p>\n\
+         </header>\n"
+    ));
+    assert!(html.ends_with("</article>\n</body>\n</html>\n"));
+}
+
+#[test]
+fn header_has_only_the_parts_that_exist() {
+    let document = Document::new(
+        Meta {
+            title: Some("Only a title".into()),
+            ..Meta::default()
+        },
+        vec![para(vec![t("x")])],
+    );
+    let (article, _) = render_article(&document, false);
+    assert_eq!(
+        article,
+        "<article>\n<header class=\"article-header\">\n<h1>Only a title</h1>\n</header>\n<p>x</p>\n</article>\n"
+    );
+    let html = render(&Document::default(), &WriteOptions::default());
+    assert!(html.contains("<title>Untitled document</title>"));
+    assert!(html.contains("<html xmlns=\"http://www.w3.org/1999/xhtml\">"));
+    assert!(html.contains("<article>\n</article>\n"));
+}
+
+#[test]
+fn duplicate_and_reserved_ids_are_dropped() {
+    let html = body_of(vec![
+        Block::Heading {
+            level: 2,
+            id: "a".into(),
+            content: vec![t("A")],
+        },
+        Block::Container {
+            attr: Attr {
+                id: "a".into(),
+                ..Attr::default()
+            },
+            blocks: vec![],
+        },
+        Block::Heading {
+            level: 2,
+            id: "fn-1".into(),
+            content: vec![t("B")],
+        },
+    ]);
+    assert_eq!(html, "<h2 id=\"a\">A</h2>\n<div>\n</div>\n<h2>B</h2>\n");
+}
+
+#[test]
+fn output_is_well_formed_xml() {
+    let html = render(&rich_document(), &WriteOptions::default());
+    let xml = parse_xml(&html).expect("polyglot output parses as XML");
+    let root = xml.root_element();
+    assert_eq!(root.tag_name().name(), "html");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/1999/xhtml")
+    );
+    let text: String = xml
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(text.contains("Plain text with <angle> brackets, & ampersands"));
+    assert!(text.contains("control characters  removed"));
+}
+
+/// Parses as XML, allowing the `<!DOCTYPE html>` declaration (which has no internal subset).
+fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(text, options)
+}
+
+fn find_vnu() -> Option<PathBuf> {
+    let candidates = [
+        std::env::var_os("QUIRE_VNU_JAR").map(PathBuf::from),
+        Some(PathBuf::from(
+            "/tmp/vnu/node_modules/vnu-jar/build/dist/vnu.jar",
+        )),
+        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar")),
+    ];
+    candidates.into_iter().flatten().find(|p| p.is_file())
+}
+
+#[test]
+fn output_passes_nu_html_checker() {
+    let html = render(&rich_document(), &WriteOptions::default());
+    // To look at it: QUIRE_DUMP_HTML=/tmp/rich.html cargo test --test it nu_html
+    if let Some(path) = std::env::var_os("QUIRE_DUMP_HTML") {
+        std::fs::write(path, &html).expect("dump html");
+    }
+    parse_xml(&html).expect("polyglot output parses as XML");
+    let Some(jar) = find_vnu() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("the Nu Html Checker (vnu.jar) was not found: set QUIRE_VNU_JAR");
+        }
+        eprintln!(
+            "\n!!! SKIPPED output_passes_nu_html_checker: no vnu.jar found \
+             (set QUIRE_VNU_JAR) !!!\n"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("rich.html");
+    std::fs::write(&file, &html).expect("write html");
+    let output = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .arg("--errors-only")
+        .arg(&file)
+        .output()
+        .expect("java runs");
+    let messages = String::from_utf8_lossy(&output.stderr).to_string()
+        + &String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && messages.trim().is_empty(),
+        "vnu found errors:\n{messages}\n--- output ---\n{html}"
+    );
+}
