@@ -8,7 +8,11 @@
 //!
 //! Choices a reader of this output may rely on:
 //! - Body headings keep their model level (an `h1` in the body stays `h1`, next to the title's
-//!   `h1` in the header): HTML5 allows several, and it keeps HTML → model → HTML stable.
+//!   `h1` in the header): HTML5 allows several, and it keeps HTML → model → HTML stable. One
+//!   exception: a heading never goes more than one level deeper than the heading before it
+//!   (the title counts as an `h1`), because the Nu Html Checker rejects skipped levels; so
+//!   `h1, h3` is written `h1, h2`. Headings inside a header cell (`th`), where HTML allows
+//!   none, are written as paragraphs.
 //! - Footnotes are endnotes, numbered in the order their references appear in the output:
 //!   first the body's, then those referenced from inside other notes (which are rendered after
 //!   the body, so numbers always grow down the page). Reference:
@@ -18,17 +22,22 @@
 //!   the note's last paragraph (or in a paragraph of its own).
 //! - Table cell alignment is an inline `style="text-align: …;"`, so it survives without the
 //!   stylesheet (fragments, other readers).
+//! - Tables are laid out on a regular grid first (`table_layout`): overlapping or overlong
+//!   spans are clipped and short rows padded, so the table model is always valid.
+//! - Links never nest: a link inside a link keeps only its text, and a note referenced inside
+//!   a link gets its reference right after the link.
 //! - A link whose URL is unsafe keeps its text without the `<a>`; an image whose source is
 //!   unsafe becomes its alt text. Each drop is reported as a [`Warning`].
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
+use super::table_layout::{layout, PlacedCell};
 use super::{Rendered, WriteOptions, Writer};
 use crate::error::{Result, Warning};
 use crate::model::{
-    inlines_to_plain, Alignment, Attr, Block, Cell, Document, Figure, Image, Inline, List, Meta,
-    Row, Table, MAX_DEPTH,
+    inlines_to_plain, Alignment, Attr, Block, Document, Figure, Image, Inline, List, Meta, Table,
+    MAX_DEPTH,
 };
 
 /// Writes a standalone HTML5 page (or, with `options.fragment`, the article element alone).
@@ -74,6 +83,16 @@ pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>
         ids: HashSet::new(),
         warnings: Vec::new(),
         depth: 0,
+        in_link: false,
+        deferred_note_refs: Vec::new(),
+        in_table_head: false,
+        // The header's title is the page's first heading.
+        last_heading_level: document
+            .meta
+            .title
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty())
+            .then_some(1),
     };
     renderer.out.push_str("<article>\n");
     renderer.header(&document.meta);
@@ -313,6 +332,14 @@ struct Renderer<'a> {
     /// Current nesting of blocks and inlines: a guard for models that skipped the readers'
     /// depth limit (writers are public API).
     depth: usize,
+    /// Inside an `<a>`: nested links lose their `<a>` and note references wait until it
+    /// closes (HTML does not nest links).
+    in_link: bool,
+    deferred_note_refs: Vec<usize>,
+    /// Inside a header cell, where HTML allows no headings.
+    in_table_head: bool,
+    /// The level of the last heading written, to keep levels from skipping.
+    last_heading_level: Option<u8>,
 }
 
 /// How deep the renderer descends before it stops: well beyond what readers allow.
@@ -398,8 +425,22 @@ impl<'a> Renderer<'a> {
                 self.inlines(inlines);
                 self.out.push_str("</p>\n");
             }
+            Block::Heading { id, content, .. } if self.in_table_head => {
+                self.out.push_str("<p");
+                self.id_attr(id);
+                self.out.push('>');
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+            }
             Block::Heading { level, id, content } => {
-                let level = (*level).clamp(1, 6);
+                // A heading may go at most one level deeper than the one before it: HTML
+                // checkers reject skipped levels.
+                let level = match self.last_heading_level {
+                    Some(previous) => (*level).clamp(1, previous + 1),
+                    None => (*level).clamp(1, 6),
+                }
+                .min(6);
+                self.last_heading_level = Some(level);
                 let _ = write!(self.out, "<h{level}");
                 self.id_attr(id);
                 self.out.push('>');
@@ -478,85 +519,61 @@ impl<'a> Renderer<'a> {
             self.inlines(&table.caption);
             self.out.push_str("</caption>\n");
         }
-        if !table.head.is_empty() {
+        let grid = layout(table);
+        if !grid.head.is_empty() {
             self.out.push_str("<thead>\n");
-            self.rows(&table.head, &table.alignments, "th");
+            self.rows(&grid.head, &table.alignments, true);
             self.out.push_str("</thead>\n");
         }
-        if !table.body.is_empty() {
+        if !grid.body.is_empty() {
             self.out.push_str("<tbody>\n");
-            self.rows(&table.body, &table.alignments, "td");
+            self.rows(&grid.body, &table.alignments, false);
             self.out.push_str("</tbody>\n");
         }
         self.out.push_str("</table>\n");
     }
 
-    /// One row group. Row spans are clipped to the group (HTML does not let them cross it).
-    fn rows(&mut self, rows: &'a [Row], alignments: &[Alignment], tag: &str) {
-        // Columns still covered by a row span from above, as remaining rows per column.
-        let mut covered: Vec<u32> = Vec::new();
-        for (row_index, row) in rows.iter().enumerate() {
-            let rows_left = u32::try_from(rows.len() - row_index).unwrap_or(u32::MAX);
+    /// One row group, already laid out on a regular grid (see [`layout`]).
+    fn rows(&mut self, rows: &[Vec<PlacedCell<'a>>], alignments: &[Alignment], head: bool) {
+        let tag = if head { "th" } else { "td" };
+        for row in rows {
             self.out.push_str("<tr>");
-            let mut column = 0usize;
-            for cell in &row.cells {
-                while covered.get(column).is_some_and(|&n| n > 0) {
-                    column += 1;
+            for placed in row {
+                let _ = write!(self.out, "<{tag}");
+                if placed.colspan > 1 {
+                    let _ = write!(self.out, " colspan=\"{}\"", placed.colspan);
                 }
-                let colspan = cell.colspan.clamp(1, 1000);
-                let rowspan = cell.rowspan.clamp(1, 65534).min(rows_left);
-                self.cell(cell, tag, colspan, rowspan, alignments.get(column));
-                let span = colspan as usize;
-                if covered.len() < column + span {
-                    covered.resize(column + span, 0);
+                if placed.rowspan > 1 {
+                    let _ = write!(self.out, " rowspan=\"{}\"", placed.rowspan);
                 }
-                for slot in covered.iter_mut().skip(column).take(span) {
-                    *slot = rowspan;
+                let align = match alignments.get(placed.column) {
+                    Some(Alignment::Left) => "left",
+                    Some(Alignment::Center) => "center",
+                    Some(Alignment::Right) => "right",
+                    Some(Alignment::Default) | None => "",
+                };
+                if !align.is_empty() {
+                    let _ = write!(self.out, " style=\"text-align: {align};\"");
                 }
-                column += span;
+                self.out.push('>');
+                let content = placed.cell.map(|c| c.content.as_slice()).unwrap_or(&[]);
+                // Headings are not allowed inside a header cell.
+                let was_in_head = self.in_table_head;
+                self.in_table_head = was_in_head || head;
+                match content {
+                    [Block::Paragraph(inlines)] => self.inlines(inlines),
+                    blocks => {
+                        if !blocks.is_empty() {
+                            self.out.push('\n');
+                        }
+                        self.blocks(blocks);
+                    }
+                }
+                self.in_table_head = was_in_head;
+                let _ = write!(self.out, "</{tag}>");
             }
             self.out.push_str("</tr>\n");
-            for slot in covered.iter_mut() {
-                *slot = slot.saturating_sub(1);
-            }
         }
-    }
-
-    fn cell(
-        &mut self,
-        cell: &'a Cell,
-        tag: &str,
-        colspan: u32,
-        rowspan: u32,
-        alignment: Option<&Alignment>,
-    ) {
-        let _ = write!(self.out, "<{tag}");
-        if colspan > 1 {
-            let _ = write!(self.out, " colspan=\"{colspan}\"");
-        }
-        if rowspan > 1 {
-            let _ = write!(self.out, " rowspan=\"{rowspan}\"");
-        }
-        let align = match alignment {
-            Some(Alignment::Left) => "left",
-            Some(Alignment::Center) => "center",
-            Some(Alignment::Right) => "right",
-            Some(Alignment::Default) | None => "",
-        };
-        if !align.is_empty() {
-            let _ = write!(self.out, " style=\"text-align: {align};\"");
-        }
-        self.out.push('>');
-        match cell.content.as_slice() {
-            [Block::Paragraph(inlines)] => self.inlines(inlines),
-            blocks => {
-                if !blocks.is_empty() {
-                    self.out.push('\n');
-                }
-                self.blocks(blocks);
-            }
-        }
-        let _ = write!(self.out, "</{tag}>");
     }
 
     fn figure(&mut self, figure: &'a Figure) {
@@ -620,14 +637,20 @@ impl<'a> Renderer<'a> {
                 title,
                 content,
             } => match safe_url(url, UrlUse::Link) {
+                Some(_) if self.in_link => self.inlines(content),
                 Some(href) => {
                     let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
                     if let Some(title) = title.as_deref().filter(|t| !t.is_empty()) {
                         let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
                     }
                     self.out.push('>');
+                    self.in_link = true;
                     self.inlines(content);
+                    self.in_link = false;
                     self.out.push_str("</a>");
+                    for n in std::mem::take(&mut self.deferred_note_refs) {
+                        self.note_ref(n);
+                    }
                 }
                 None => {
                     self.warn(format!("dropped an unsafe link: {}", shorten(url)));
@@ -639,16 +662,11 @@ impl<'a> Renderer<'a> {
             Inline::Note(blocks) => {
                 self.notes.push(blocks);
                 let n = self.notes.len();
-                let epub = if self.xhtml {
-                    " epub:type=\"noteref\""
+                if self.in_link {
+                    self.deferred_note_refs.push(n);
                 } else {
-                    ""
-                };
-                let _ = write!(
-                    self.out,
-                    "<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"fnref-{n}\" \
-                     role=\"doc-noteref\"{epub}>{n}</a></sup>"
-                );
+                    self.note_ref(n);
+                }
             }
             Inline::Span { attr, content } => {
                 self.out.push_str("<span");
@@ -659,6 +677,19 @@ impl<'a> Renderer<'a> {
             }
         }
         self.leave();
+    }
+
+    fn note_ref(&mut self, n: usize) {
+        let epub = if self.xhtml {
+            " epub:type=\"noteref\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            self.out,
+            "<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"fnref-{n}\" \
+             role=\"doc-noteref\"{epub}>{n}</a></sup>"
+        );
     }
 
     fn wrapped(&mut self, tag: &str, content: &'a [Inline]) {
@@ -782,7 +813,9 @@ fn is_safe_data_attribute(name: &str) -> bool {
     })
 }
 
-/// A language tag reduced to the characters BCP 47 uses; `None` when nothing sensible is left.
+/// The language tag if it has BCP 47's shape (a two- or three-letter language, then subtags
+/// of letters and digits), with `_` read as `-`; `None` otherwise. Whether the subtags are
+/// registered is not checked.
 fn clean_language_tag(tag: &str) -> Option<String> {
     let tag = tag.trim().replace('_', "-");
     let valid = !tag.is_empty()
@@ -790,10 +823,9 @@ fn clean_language_tag(tag: &str) -> Option<String> {
         && tag.split('-').all(|part| {
             !part.is_empty() && part.len() <= 8 && part.bytes().all(|b| b.is_ascii_alphanumeric())
         })
-        && tag
-            .split('-')
-            .next()
-            .is_some_and(|primary| primary.bytes().all(|b| b.is_ascii_alphabetic()));
+        && tag.split('-').next().is_some_and(|primary| {
+            (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        });
     valid.then_some(tag)
 }
 
@@ -1009,19 +1041,35 @@ pub fn safe_url(url: &str, usage: UrlUse) -> Option<String> {
         }
         Some(_) => return None,
     }
+    // Where the authority (`//host:port`) ends: `[` and `]` are legal only inside it.
+    let after_scheme = scheme.as_ref().map_or(0, |s| s.len() + 1);
+    let authority_end = match cleaned.get(after_scheme..) {
+        Some(rest) if rest.starts_with("//") => {
+            after_scheme + 2 + rest[2..].find(['/', '?', '#']).unwrap_or(rest.len() - 2)
+        }
+        _ => after_scheme,
+    };
     let mut out = String::with_capacity(cleaned.len());
-    for c in cleaned.chars() {
-        match c {
-            ' ' | '"' | '<' | '>' | '`' | '{' | '}' | '|' | '\\' | '^' => {
-                let _ = write!(out, "%{:02X}", c as u32);
+    let mut seen_hash = false;
+    for (index, c) in cleaned.char_indices() {
+        let encode = match c {
+            ' ' | '"' | '<' | '>' | '`' | '{' | '}' | '|' | '\\' | '^' => true,
+            '[' | ']' => index >= authority_end,
+            // A fragment cannot hold a second `#`.
+            '#' => std::mem::replace(&mut seen_hash, true),
+            // A `%` must start an escape.
+            '%' => !cleaned
+                .get(index + 1..index + 3)
+                .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit())),
+            c => c.is_control() || !is_xml_char(c),
+        };
+        if encode {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "%{b:02X}");
             }
-            c if c.is_control() || !is_xml_char(c) => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    let _ = write!(out, "%{b:02X}");
-                }
-            }
-            c => out.push(c),
+        } else {
+            out.push(c);
         }
     }
     Some(out)
@@ -1115,6 +1163,14 @@ mod tests {
         assert_eq!(
             safe_url("https://x.org/a?q=\"1\"", UrlUse::Link).as_deref(),
             Some("https://x.org/a?q=%221%22")
+        );
+        assert_eq!(
+            safe_url("https://[::1]:8080/a[1]?b=50%#c#d", UrlUse::Link).as_deref(),
+            Some("https://[::1]:8080/a%5B1%5D?b=50%25#c%23d")
+        );
+        assert_eq!(
+            safe_url("x%2Fy%zz", UrlUse::Link).as_deref(),
+            Some("x%2Fy%25zz")
         );
     }
 

@@ -5,6 +5,7 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+mod table_layout;
 pub mod text;
 
 use crate::error::{Result, Warning};

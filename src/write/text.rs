@@ -11,6 +11,7 @@
 //! `options.text_width` wraps paragraphs, list items, quotes and notes at that width. The output
 //! ends with exactly one newline and has no trailing spaces.
 
+use super::table_layout::layout;
 use super::{Rendered, WriteOptions, Writer};
 use crate::error::{Result, Warning};
 use crate::model::{Alignment, Block, Document, Inline, Meta, Table, MAX_DEPTH};
@@ -308,21 +309,15 @@ impl<'a> TextRenderer<'a> {
         if !caption.is_empty() {
             lines.push(caption);
         }
-        // Place every cell on a grid, honouring column and row spans.
-        let mut grid: Vec<Vec<Slot>> = Vec::new();
-        let mut spanning: Vec<(usize, usize, usize)> = Vec::new(); // row, column, span
-        let all_rows = table.head.iter().chain(&table.body);
-        let mut covered: Vec<usize> = Vec::new();
-        for (row_index, row) in all_rows.enumerate() {
-            let mut slots: Vec<Slot> = Vec::new();
-            let mut column = 0;
-            for cell in &row.cells {
-                while covered.get(column).is_some_and(|&n| n > 0) {
-                    set_slot(&mut slots, column, Slot::Covered);
-                    column += 1;
-                }
+        let grid = layout(table);
+        let columns = grid.columns;
+        // Each row as (first column, column span, text), in column order.
+        let mut rows: Vec<Vec<(usize, usize, String)>> = Vec::new();
+        for row in grid.head.iter().chain(&grid.body) {
+            let mut cells = Vec::with_capacity(row.len());
+            for placed in row {
                 let mut text = String::new();
-                for block in &cell.content {
+                for block in placed.cell.map(|c| c.content.as_slice()).unwrap_or(&[]) {
                     let block_text = one_line(&self.block(block, None).join(" "));
                     if !block_text.is_empty() {
                         if !text.is_empty() {
@@ -331,79 +326,55 @@ impl<'a> TextRenderer<'a> {
                         text.push_str(&block_text);
                     }
                 }
-                let span = (cell.colspan.max(1) as usize).min(1000);
-                let rowspan = (cell.rowspan.max(1) as usize).min(65534);
-                if span > 1 {
-                    spanning.push((row_index, column, span));
-                }
-                set_slot(&mut slots, column, Slot::Text(text, span));
-                for offset in 1..span {
-                    set_slot(&mut slots, column + offset, Slot::Covered);
-                }
-                if covered.len() < column + span {
-                    covered.resize(column + span, 0);
-                }
-                for slot in covered.iter_mut().skip(column).take(span) {
-                    *slot = rowspan;
-                }
-                column += span;
+                cells.push((placed.column, placed.colspan, text));
             }
-            while column < covered.len() {
-                if covered.get(column).is_some_and(|&n| n > 0) {
-                    set_slot(&mut slots, column, Slot::Covered);
-                }
-                column += 1;
-            }
-            for slot in covered.iter_mut() {
-                *slot = slot.saturating_sub(1);
-            }
-            grid.push(slots);
+            rows.push(cells);
         }
-        let columns = grid.iter().map(Vec::len).max().unwrap_or(0);
         let mut widths = vec![0usize; columns];
-        for row in &grid {
-            for (column, slot) in row.iter().enumerate() {
-                if let Slot::Text(text, 1) = slot {
-                    widths[column] = widths[column].max(text.chars().count());
-                }
+        for (column, _, text) in rows.iter().flatten().filter(|(_, span, _)| *span == 1) {
+            if let Some(width) = widths.get_mut(*column) {
+                *width = (*width).max(text.chars().count());
             }
         }
         // A spanning cell wider than the columns it covers widens the last of them.
-        for &(row, column, span) in &spanning {
-            if let Some(Slot::Text(text, _)) = grid.get(row).and_then(|r| r.get(column)) {
-                let end = (column + span).min(columns);
-                let available: usize = widths[column..end].iter().sum::<usize>()
-                    + SEPARATOR.len() * (end - column - 1);
-                let needed = text.chars().count();
-                if needed > available {
-                    widths[end - 1] += needed - available;
+        let span_width = |widths: &[usize], column: usize, span: usize| {
+            let end = (column + span).min(widths.len());
+            let inner = widths
+                .get(column..end)
+                .map_or(0, |w| w.iter().sum::<usize>());
+            inner + SEPARATOR.len() * end.saturating_sub(column + 1)
+        };
+        for (column, span, text) in rows.iter().flatten().filter(|(_, span, _)| *span > 1) {
+            let needed = text.chars().count();
+            let available = span_width(&widths, *column, *span);
+            let last = (column + span).min(columns).saturating_sub(1);
+            if needed > available {
+                if let Some(width) = widths.get_mut(last) {
+                    *width += needed - available;
                 }
             }
         }
-        for (row_index, row) in grid.iter().enumerate() {
+        for (row_index, row) in rows.iter().enumerate() {
             let mut line = String::new();
-            let mut column = 0;
-            while column < columns {
-                if column > 0 {
+            let mut next_column = 0;
+            for (column, span, text) in row {
+                // Columns covered by a row span from above stay blank.
+                while next_column < *column {
+                    if next_column > 0 {
+                        line.push_str(SEPARATOR);
+                    }
+                    line.push_str(&" ".repeat(widths.get(next_column).copied().unwrap_or(0)));
+                    next_column += 1;
+                }
+                if *column > 0 {
                     line.push_str(SEPARATOR);
                 }
-                match row.get(column) {
-                    Some(Slot::Text(text, span)) => {
-                        let end = (column + span).min(columns);
-                        let width = widths[column..end].iter().sum::<usize>()
-                            + SEPARATOR.len() * (end - column - 1);
-                        let alignment = table.alignments.get(column).copied().unwrap_or_default();
-                        line.push_str(&pad(text, width, alignment));
-                        column = end;
-                    }
-                    _ => {
-                        line.push_str(&" ".repeat(widths[column]));
-                        column += 1;
-                    }
-                }
+                let alignment = table.alignments.get(*column).copied().unwrap_or_default();
+                line.push_str(&pad(text, span_width(&widths, *column, *span), alignment));
+                next_column = column + span;
             }
             lines.push(line.trim_end().to_string());
-            if row_index + 1 == table.head.len() {
+            if row_index + 1 == grid.head.len() {
                 let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w.max(1))).collect();
                 lines.push(rule.join(SEPARATOR));
             }
@@ -443,23 +414,6 @@ impl<'a> TextRenderer<'a> {
 }
 
 const SEPARATOR: &str = "  ";
-
-/// One grid position of a table: a cell's text (with its column span), or a position a
-/// spanning cell covers.
-enum Slot {
-    Empty,
-    Covered,
-    Text(String, usize),
-}
-
-fn set_slot(slots: &mut Vec<Slot>, column: usize, slot: Slot) {
-    while slots.len() <= column {
-        slots.push(Slot::Empty);
-    }
-    if let Some(place) = slots.get_mut(column) {
-        *place = slot;
-    }
-}
 
 fn pad(text: &str, width: usize, alignment: Alignment) -> String {
     let gap = width.saturating_sub(text.chars().count());

@@ -335,7 +335,7 @@ fn block_kinds_have_exact_markup() {
             Block::Rule,
             Block::Quote(vec![para(vec![t("q")])]),
         ]),
-        "<h1 id=\"intro\">Intro</h1>\n<h6>Deep</h6>\n<hr />\n<blockquote>\n<p>q</p>\n</blockquote>\n"
+        "<h1 id=\"intro\">Intro</h1>\n<h2>Deep</h2>\n<hr />\n<blockquote>\n<p>q</p>\n</blockquote>\n"
     );
     assert_eq!(
         body_of(vec![Block::Code {
@@ -350,6 +350,129 @@ fn block_kinds_have_exact_markup() {
             text: "plain".into(),
         }]),
         "<pre><code>plain</code></pre>\n"
+    );
+}
+
+#[test]
+fn heading_levels_never_skip() {
+    let heading = |level: u8, text: &str| Block::Heading {
+        level,
+        id: String::new(),
+        content: vec![t(text)],
+    };
+    // Without a title, the first heading keeps its level; each later one goes at most one
+    // level deeper than the one before it.
+    assert_eq!(
+        body_of(vec![
+            heading(3, "a"),
+            heading(5, "b"),
+            heading(2, "c"),
+            heading(4, "d")
+        ]),
+        "<h3>a</h3>\n<h4>b</h4>\n<h2>c</h2>\n<h3>d</h3>\n"
+    );
+    // The title is the page's h1: the body's h1 and h2 stay, an h3 after it becomes h2.
+    let titled = |blocks| {
+        let document = Document::new(
+            Meta {
+                title: Some("T".into()),
+                ..Meta::default()
+            },
+            blocks,
+        );
+        let (article, _) = render_article(&document, false);
+        article
+    };
+    assert!(titled(vec![heading(1, "a"), heading(2, "b")])
+        .contains("</header>\n<h1>a</h1>\n<h2>b</h2>\n"));
+    assert!(titled(vec![heading(3, "a"), heading(4, "b")])
+        .contains("</header>\n<h2>a</h2>\n<h3>b</h3>\n"));
+}
+
+#[test]
+fn headings_in_header_cells_become_paragraphs() {
+    let table = Table {
+        caption: vec![],
+        alignments: vec![],
+        head: vec![Row {
+            cells: vec![Cell {
+                content: vec![Block::Heading {
+                    level: 2,
+                    id: "h".into(),
+                    content: vec![t("Head")],
+                }],
+                colspan: 1,
+                rowspan: 1,
+            }],
+        }],
+        body: vec![],
+    };
+    assert_eq!(
+        body_of(vec![Block::Table(Box::new(table))]),
+        "<table>\n<thead>\n<tr><th>\n<p id=\"h\">Head</p>\n</th></tr>\n</thead>\n</table>\n"
+    );
+}
+
+#[test]
+fn links_do_not_nest_and_note_refs_follow_the_link() {
+    assert!(fragment_of(vec![para(vec![Inline::Link {
+        url: "a.html".into(),
+        title: None,
+        content: vec![
+            t("outer "),
+            Inline::Link {
+                url: "b.html".into(),
+                title: None,
+                content: vec![t("inner")],
+            },
+            Inline::Note(vec![para(vec![t("n")])]),
+        ],
+    }])])
+    .contains(
+        "<p><a href=\"a.html\">outer inner</a><sup class=\"footnote-ref\"><a href=\"#fn-1\" \
+         id=\"fnref-1\" role=\"doc-noteref\">1</a></sup></p>"
+    ));
+}
+
+#[test]
+fn irregular_tables_are_made_rectangular() {
+    // A short row is padded; a row span reaching past the group is clipped; a column that
+    // only a span passes through is removed.
+    let table = Table {
+        caption: vec![],
+        alignments: vec![],
+        head: vec![],
+        body: vec![
+            Row {
+                cells: vec![
+                    Cell {
+                        content: vec![para(vec![t("a")])],
+                        colspan: 1,
+                        rowspan: 9,
+                    },
+                    Cell::from_inlines(vec![t("b")]),
+                    Cell::from_inlines(vec![t("c")]),
+                ],
+            },
+            Row {
+                cells: vec![Cell::from_inlines(vec![t("d")])],
+            },
+            Row {
+                cells: vec![Cell {
+                    content: vec![para(vec![t("e")])],
+                    colspan: 7,
+                    rowspan: 1,
+                }],
+            },
+        ],
+    };
+    assert_eq!(
+        body_of(vec![Block::Table(Box::new(table))]),
+        "<table>\n<tbody>\n\
+         <tr><td rowspan=\"3\">a</td><td>b</td><td>c</td></tr>\n\
+         <tr><td>d</td><td></td></tr>\n\
+         <tr><td colspan=\"2\">e</td></tr>\n\
+         </tbody>\n</table>\n"
     );
 }
 
@@ -755,6 +878,32 @@ fn find_vnu() -> Option<PathBuf> {
     candidates.into_iter().flatten().find(|p| p.is_file())
 }
 
+/// Runs the Nu Html Checker on a file or directory and returns its messages (empty when
+/// valid), or `None` when no checker is installed and this is not CI.
+fn nu_html_check(path: &Path) -> Option<String> {
+    let Some(jar) = find_vnu() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("the Nu Html Checker (vnu.jar) was not found: set QUIRE_VNU_JAR");
+        }
+        eprintln!("\n!!! SKIPPED the Nu Html Checker: no vnu.jar found (set QUIRE_VNU_JAR) !!!\n");
+        return None;
+    };
+    let output = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .arg("--errors-only")
+        .arg(path)
+        .output()
+        .expect("java runs");
+    let messages = String::from_utf8_lossy(&output.stderr).to_string()
+        + &String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() || !messages.trim().is_empty(),
+        "vnu failed without a message"
+    );
+    Some(messages)
+}
+
 #[test]
 fn output_passes_nu_html_checker() {
     let html = render(&rich_document(), &WriteOptions::default());
@@ -763,30 +912,261 @@ fn output_passes_nu_html_checker() {
         std::fs::write(path, &html).expect("dump html");
     }
     parse_xml(&html).expect("polyglot output parses as XML");
-    let Some(jar) = find_vnu() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("the Nu Html Checker (vnu.jar) was not found: set QUIRE_VNU_JAR");
-        }
-        eprintln!(
-            "\n!!! SKIPPED output_passes_nu_html_checker: no vnu.jar found \
-             (set QUIRE_VNU_JAR) !!!\n"
-        );
-        return;
-    };
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("rich.html");
     std::fs::write(&file, &html).expect("write html");
-    let output = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .arg("--errors-only")
-        .arg(&file)
-        .output()
-        .expect("java runs");
-    let messages = String::from_utf8_lossy(&output.stderr).to_string()
-        + &String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() && messages.trim().is_empty(),
-        "vnu found errors:\n{messages}\n--- output ---\n{html}"
-    );
+    if let Some(messages) = nu_html_check(&file) {
+        assert!(
+            messages.trim().is_empty(),
+            "vnu found errors:\n{messages}\n--- output ---\n{html}"
+        );
+    }
+}
+
+mod arbitrary_models {
+    //! Whatever the model holds (JSON input can hold anything), the HTML is well-formed XML
+    //! with no script, and the text writer ends with one newline.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    fn nasty_string() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                Just("<script>".to_string()),
+                Just("&amp;".to_string()),
+                Just("\"'".to_string()),
+                Just("javascript:".to_string()),
+                Just(" on".to_string()),
+                Just("\u{0}\u{b}\u{1b}\u{7f}\u{85}\u{fffe}\r\n\t".to_string()),
+                Just("]]>".to_string()),
+                Just("word".to_string()),
+                Just(" ".to_string()),
+                any::<char>().prop_map(String::from),
+            ],
+            0..6,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    fn nasty_url() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("https://example.org/a b?c=\"d\"&e=<f>#g#h%zz[1]".to_string()),
+            Just(" JAVA\tSCRIPT:alert(1)".to_string()),
+            Just("data:text/html;base64,PHNjcmlwdD4=".to_string()),
+            Just(PNG_DOT.to_string()),
+            Just("vbscript:x".to_string()),
+            Just("//cdn.example.org/x.png".to_string()),
+            nasty_string(),
+        ]
+    }
+
+    fn attr() -> impl Strategy<Value = Attr> {
+        (
+            nasty_string(),
+            prop::collection::vec(nasty_string(), 0..3),
+            prop::collection::vec(
+                (
+                    prop_oneof![
+                        Just("onclick".to_string()),
+                        Just("style".to_string()),
+                        Just("href".to_string()),
+                        Just("lang".to_string()),
+                        Just("dir".to_string()),
+                        Just("data-x".to_string()),
+                        Just("title".to_string()),
+                        nasty_string(),
+                    ],
+                    nasty_string(),
+                ),
+                0..4,
+            ),
+        )
+            .prop_map(|(id, classes, attributes)| Attr {
+                id,
+                classes,
+                attributes,
+            })
+    }
+
+    fn image() -> impl Strategy<Value = Image> {
+        (
+            nasty_url(),
+            nasty_string(),
+            prop::option::of(nasty_string()),
+        )
+            .prop_map(|(src, alt, title)| Image { src, alt, title })
+    }
+
+    fn inline() -> impl Strategy<Value = Inline> {
+        let leaf = prop_oneof![
+            nasty_string().prop_map(Inline::Text),
+            nasty_string().prop_map(Inline::Code),
+            Just(Inline::LineBreak),
+            image().prop_map(Inline::Image),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            let run = prop::collection::vec(inner, 0..4);
+            prop_oneof![
+                run.clone().prop_map(Inline::Emphasis),
+                run.clone().prop_map(Inline::Strong),
+                run.clone().prop_map(Inline::Superscript),
+                (nasty_url(), prop::option::of(nasty_string()), run.clone()).prop_map(
+                    |(url, title, content)| Inline::Link {
+                        url,
+                        title,
+                        content
+                    }
+                ),
+                (attr(), run.clone()).prop_map(|(attr, content)| Inline::Span { attr, content }),
+                run.prop_map(|inlines| Inline::Note(vec![Block::Paragraph(inlines)])),
+            ]
+        })
+    }
+
+    fn block() -> impl Strategy<Value = Block> {
+        let inlines = || prop::collection::vec(inline(), 0..4);
+        let leaf = prop_oneof![
+            inlines().prop_map(Block::Paragraph),
+            (any::<u8>(), nasty_string(), inlines())
+                .prop_map(|(level, id, content)| Block::Heading { level, id, content }),
+            (prop::option::of(nasty_string()), nasty_string())
+                .prop_map(|(language, text)| Block::Code { language, text }),
+            (image(), inlines())
+                .prop_map(|(image, caption)| Block::Figure(Box::new(Figure { image, caption }))),
+            Just(Block::Rule),
+        ];
+        leaf.prop_recursive(3, 24, 4, move |inner| {
+            let blocks = prop::collection::vec(inner, 0..3);
+            let cell =
+                (blocks.clone(), 0u32..4, 0u32..4).prop_map(|(content, colspan, rowspan)| Cell {
+                    content,
+                    colspan,
+                    rowspan,
+                });
+            let rows = prop::collection::vec(
+                prop::collection::vec(cell, 0..4).prop_map(|cells| Row { cells }),
+                0..3,
+            );
+            prop_oneof![
+                blocks.clone().prop_map(Block::Quote),
+                (attr(), blocks.clone())
+                    .prop_map(|(attr, blocks)| Block::Container { attr, blocks }),
+                (
+                    any::<bool>(),
+                    any::<u32>(),
+                    any::<bool>(),
+                    prop::collection::vec(blocks, 0..3)
+                )
+                    .prop_map(|(ordered, start, tight, items)| Block::List(List {
+                        ordered,
+                        start,
+                        tight,
+                        items,
+                    })),
+                (rows.clone(), rows, prop::collection::vec(inline(), 0..2)).prop_map(
+                    |(head, body, caption)| Block::Table(Box::new(Table {
+                        caption,
+                        alignments: vec![Alignment::Right, Alignment::Center],
+                        head,
+                        body,
+                    }))
+                ),
+            ]
+        })
+    }
+
+    fn document() -> impl Strategy<Value = Document> {
+        (
+            prop::option::of(nasty_string()),
+            prop::collection::vec(nasty_string(), 0..3),
+            prop::option::of(prop_oneof![Just("2024-02-30".to_string()), nasty_string()]),
+            prop::option::of(prop_oneof![Just("en-GB".to_string()), nasty_string()]),
+            prop::option::of(nasty_url()),
+            prop::collection::vec(block(), 0..5),
+        )
+            .prop_map(
+                |(title, authors, published, language, source_url, blocks)| {
+                    Document::new(
+                        Meta {
+                            title: title.clone(),
+                            subtitle: title.clone(),
+                            description: title,
+                            authors: authors.clone(),
+                            keywords: authors,
+                            published,
+                            language,
+                            source_url: source_url.clone(),
+                            lead_image: source_url,
+                            ..Meta::default()
+                        },
+                        blocks,
+                    )
+                },
+            )
+    }
+
+    #[test]
+    fn generated_documents_pass_nu_html_checker() {
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        // A fixed seed: the same documents every run, so a failure can be reproduced.
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]);
+        let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let strategy = document();
+        for n in 0..60 {
+            let document = strategy
+                .new_tree(&mut runner)
+                .expect("a document")
+                .current();
+            let html = render(&document, &WriteOptions::default());
+            std::fs::write(dir.path().join(format!("doc{n}.html")), html).expect("write html");
+        }
+        let Some(messages) = nu_html_check(dir.path()) else {
+            return;
+        };
+        // Language subtags are checked for shape, not against the IANA registry.
+        let errors: Vec<&str> = messages
+            .lines()
+            .filter(|line| !line.contains("is not a valid ISO language part"))
+            .filter(|line| !line.trim().is_empty())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "vnu found errors:\n{}",
+            errors.join("\n")
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn html_is_well_formed_and_script_free(document in document()) {
+            let html = render(&document, &WriteOptions::default());
+            if let Err(error) = parse_xml(&html) {
+                panic!("not well-formed: {error}\n{html}");
+            }
+            let lower = html.to_ascii_lowercase();
+            prop_assert!(!lower.contains("<script"));
+            prop_assert!(!lower.contains("href=\"javascript") && !lower.contains("src=\"javascript"));
+            prop_assert!(!lower.contains("href=\" java") && !lower.contains("data:text"));
+            prop_assert!(!lower.contains(" onclick=") && !lower.contains(" style=\"color"));
+            let (xhtml, _) = render_article(&document, true);
+            let wrapped = format!(
+                "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"><body>{xhtml}</body></html>"
+            );
+            prop_assert!(parse_xml(&wrapped).is_ok());
+        }
+
+        #[test]
+        fn text_ends_with_one_newline(document in document(), width in prop::option::of(0usize..30)) {
+            let options = WriteOptions { text_width: width, ..WriteOptions::default() };
+            let rendered = quire::write::text::TextWriter.write(&document, &options).expect("writes");
+            let text = String::from_utf8(rendered.bytes).expect("utf-8");
+            prop_assert!(text.ends_with('\n') && !text.ends_with("\n\n"));
+            prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+        }
+    }
 }
