@@ -190,6 +190,11 @@ sup, sub { line-height: 0; font-size: 0.75em; }
 .footnotes hr { margin: 0 0 1em; width: 30%; }
 .footnotes li { margin: 0.4em 0; }
 .footnote-back { text-decoration: none; }
+@media (max-width: 32em) {
+  body { padding: 1.2em 1em 3em; font-size: 1.0625em; }
+  h1 { font-size: 1.55em; }
+  h2 { font-size: 1.3em; }
+}
 @media (prefers-color-scheme: dark) {
   body { background: #1b1c1e; color: #dcd9d2; }
   a { color: #8ab4f0; }
