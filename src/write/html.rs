@@ -86,13 +86,8 @@ pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>
         in_link: false,
         deferred_note_refs: Vec::new(),
         in_table_head: false,
-        // The header's title is the page's first heading.
-        last_heading_level: document
-            .meta
-            .title
-            .as_deref()
-            .is_some_and(|t| !t.trim().is_empty())
-            .then_some(1),
+        // The header's title is the page's first heading (set by `header`).
+        last_heading_level: None,
     };
     renderer.out.push_str("<article>\n");
     renderer.header(&document.meta);
@@ -378,12 +373,17 @@ impl<'a> Renderer<'a> {
     }
 
     fn header(&mut self, meta: &Meta) {
-        let title = meta.title.as_deref().map(str::trim).unwrap_or("");
-        let subtitle = meta.subtitle.as_deref().map(str::trim).unwrap_or("");
-        let authors: Vec<&str> = meta
+        // Cleaned before the emptiness checks, so no element is left empty.
+        let cleaned = |text: Option<&String>| {
+            text.map(|t| clean_text(t).trim().to_string())
+                .unwrap_or_default()
+        };
+        let title = cleaned(meta.title.as_ref());
+        let subtitle = cleaned(meta.subtitle.as_ref());
+        let authors: Vec<String> = meta
             .authors
             .iter()
-            .map(|a| a.trim())
+            .map(|a| cleaned(Some(a)))
             .filter(|a| !a.is_empty())
             .collect();
         let dateline = dateline(meta);
@@ -392,13 +392,14 @@ impl<'a> Renderer<'a> {
         }
         self.out.push_str("<header class=\"article-header\">\n");
         if !title.is_empty() {
-            let _ = writeln!(self.out, "<h1>{}</h1>", escape_text(title));
+            self.last_heading_level = Some(1);
+            let _ = writeln!(self.out, "<h1>{}</h1>", escape_text(&title));
         }
         if !subtitle.is_empty() {
             let _ = writeln!(
                 self.out,
                 "<p class=\"subtitle\">{}</p>",
-                escape_text(subtitle)
+                escape_text(&subtitle)
             );
         }
         if !authors.is_empty() {
@@ -844,11 +845,14 @@ fn clean_code_language(language: &str) -> String {
 }
 
 /// "A", "A and B", "A, B and C".
-fn join_names(names: &[&str]) -> String {
+pub(crate) fn join_names<S: AsRef<str>>(names: &[S]) -> String {
     match names {
         [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [one] => one.as_ref().to_string(),
+        [init @ .., last] => {
+            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", init.join(", "), last.as_ref())
+        }
     }
 }
 

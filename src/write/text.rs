@@ -81,10 +81,8 @@ fn header_lines(meta: &Meta) -> Vec<String> {
         .map(|a| one_line(a))
         .filter(|a| !a.is_empty())
         .collect();
-    match authors.as_slice() {
-        [] => {}
-        [one] => push(&format!("By {one}")),
-        [init @ .., last] => push(&format!("By {} and {last}", init.join(", "))),
+    if !authors.is_empty() {
+        push(&format!("By {}", super::html::join_names(&authors)));
     }
     if let Some(published) = &meta.published {
         push(&super::html::human_date(published));

@@ -809,6 +809,16 @@ fn header_has_only_the_parts_that_exist() {
         article,
         "<article>\n<header class=\"article-header\">\n<h1>Only a title</h1>\n</header>\n<p>x</p>\n</article>\n"
     );
+    // Parts that are empty once cleaned are left out too.
+    let blank = Document::new(
+        Meta {
+            title: Some("\u{1} ".into()),
+            authors: vec![" ".into()],
+            ..Meta::default()
+        },
+        vec![],
+    );
+    assert_eq!(render_article(&blank, false).0, "<article>\n</article>\n");
     let html = render(&Document::default(), &WriteOptions::default());
     assert!(html.contains("<title>Untitled document</title>"));
     assert!(html.contains("<html xmlns=\"http://www.w3.org/1999/xhtml\">"));
@@ -1169,4 +1179,27 @@ mod arbitrary_models {
             prop_assert!(!text.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
         }
     }
+}
+
+#[test]
+fn models_deeper_than_readers_allow_are_cut_off_with_a_warning() {
+    let mut block = para(vec![t("innermost")]);
+    for _ in 0..1000 {
+        block = Block::Quote(vec![block]);
+    }
+    let document = Document::new(Meta::default(), vec![block]);
+    let rendered = HtmlWriter
+        .write(&document, &WriteOptions::default())
+        .expect("writes");
+    let html = String::from_utf8(rendered.bytes).expect("utf-8");
+    parse_xml(&html).expect("still well-formed");
+    assert!(!html.contains("innermost"));
+    assert_eq!(rendered.warnings.len(), 1, "{:?}", rendered.warnings);
+    let text = quire::write::text::TextWriter
+        .write(&document, &WriteOptions::default())
+        .expect("writes");
+    assert_eq!(text.warnings.len(), 1);
+    assert!(!String::from_utf8(text.bytes)
+        .expect("utf-8")
+        .contains("innermost"));
 }
