@@ -4,3 +4,5 @@ mod cli;
 mod encoding;
 mod golden;
 mod html_reader;
+mod html_writer;
+mod text_writer;
