@@ -51,15 +51,15 @@ impl Reader for TextReader {
 /// One input line: its indentation (in columns, tabs to stops of 4), its text without the
 /// indentation and trailing whitespace, and its original display width (for wrap detection,
 /// which must not change when a quote marker or list indent is stripped).
-#[derive(Debug, Clone)]
-struct Line {
+#[derive(Debug, Clone, Copy)]
+struct Line<'a> {
     indent: usize,
-    text: String,
+    text: &'a str,
     width: usize,
 }
 
-impl Line {
-    fn new(raw: &str) -> Line {
+impl<'a> Line<'a> {
+    fn new(raw: &'a str) -> Line<'a> {
         let raw = raw.trim_end();
         let mut indent = 0;
         let mut rest = raw;
@@ -75,7 +75,7 @@ impl Line {
             }
             rest = "";
         }
-        let text = rest.to_string();
+        let text = rest;
         let width = indent + text.chars().count();
         Line {
             indent,
@@ -84,10 +84,10 @@ impl Line {
         }
     }
 
-    fn blank() -> Line {
+    fn blank() -> Line<'a> {
         Line {
             indent: 0,
-            text: String::new(),
+            text: "",
             width: 0,
         }
     }
@@ -97,28 +97,36 @@ impl Line {
     }
 
     /// The same line `by` columns less indented.
-    fn dedented(&self, by: usize) -> Line {
+    fn dedented(&self, by: usize) -> Line<'a> {
         Line {
             indent: self.indent.saturating_sub(by),
-            text: self.text.clone(),
+            text: self.text,
             width: self.width,
         }
     }
 }
 
-/// Splits on LF, CRLF and lone CR; a form feed or paragraph separator ends a block.
-fn split_lines(input: &str) -> Vec<Line> {
+/// Splits on LF, CRLF and lone CR; a form feed or paragraph separator ends a block. Runs of
+/// more than two blank lines are cut to two: only code could tell them apart, and a text of
+/// millions of empty lines should not cost millions of entries.
+fn split_lines(input: &str) -> Vec<Line<'_>> {
+    fn push<'a>(lines: &mut Vec<Line<'a>>, line: Line<'a>) {
+        let two_blank = lines.len() >= 2 && lines[lines.len() - 2..].iter().all(Line::is_blank);
+        if !(line.is_blank() && two_blank) {
+            lines.push(line);
+        }
+    }
     let mut lines = Vec::new();
     let mut start = 0;
     let mut chars = input.char_indices().peekable();
     while let Some((pos, c)) = chars.next() {
         match c {
             '\n' | '\u{2028}' => {
-                lines.push(Line::new(&input[start..pos]));
+                push(&mut lines, Line::new(&input[start..pos]));
                 start = pos + c.len_utf8();
             }
             '\r' => {
-                lines.push(Line::new(&input[start..pos]));
+                push(&mut lines, Line::new(&input[start..pos]));
                 start = pos + 1;
                 if let Some(&(_, '\n')) = chars.peek() {
                     chars.next();
@@ -126,15 +134,15 @@ fn split_lines(input: &str) -> Vec<Line> {
                 }
             }
             '\u{c}' | '\u{2029}' => {
-                lines.push(Line::new(&input[start..pos]));
-                lines.push(Line::blank());
+                push(&mut lines, Line::new(&input[start..pos]));
+                push(&mut lines, Line::blank());
                 start = pos + c.len_utf8();
             }
             _ => {}
         }
     }
     if start < input.len() {
-        lines.push(Line::new(&input[start..]));
+        push(&mut lines, Line::new(&input[start..]));
     }
     lines
 }
@@ -300,7 +308,7 @@ fn skip_header_chrome(lines: &[Line]) -> usize {
         if line.is_blank() {
             continue;
         }
-        if !is_header_chrome(&line.text) {
+        if !is_header_chrome(line.text) {
             return first_kept;
         }
         first_kept = k + 1;
@@ -357,7 +365,7 @@ fn trailer_chrome_start(lines: &[Line], start: usize) -> usize {
         if line.is_blank() {
             continue;
         }
-        if !is_trailer_chrome(&line.text) {
+        if !is_trailer_chrome(line.text) {
             break;
         }
         cut = k;
@@ -647,11 +655,11 @@ fn read_front_matter(lines: &[Line]) -> (Meta, usize) {
     };
     let title_line = &lines[first];
     if title_line.indent >= 4
-        || !is_title_like(&title_line.text, 150)
+        || !is_title_like(title_line.text, 150)
         || title_line.text.split_whitespace().count() > 25
         || list_marker(title_line).is_some()
         || title_line.text.starts_with('>')
-        || is_rule(&title_line.text)
+        || is_rule(title_line.text)
     {
         return (meta, first);
     }
@@ -659,17 +667,17 @@ fn read_front_matter(lines: &[Line]) -> (Meta, usize) {
     let mut k = first + 1;
     if lines
         .get(k)
-        .is_some_and(|l| is_underline(&l.text).is_some())
+        .is_some_and(|l| is_underline(l.text).is_some())
     {
         k += 1;
     }
     let mut subtitle = None;
     let mut found = Vec::new();
     while let Some(line) = lines.get(k).filter(|l| !l.is_blank()) {
-        if let Some(m) = parse_meta_line(&line.text) {
+        if let Some(m) = parse_meta_line(line.text) {
             found.push(m);
-        } else if subtitle.is_none() && found.is_empty() && is_title_like(&line.text, 150) {
-            subtitle = Some(line.text.clone());
+        } else if subtitle.is_none() && found.is_empty() && is_title_like(line.text, 150) {
+            subtitle = Some(line.text.to_string());
         } else {
             // The first line runs on into more text: it is a paragraph, not a title.
             return (meta, first);
@@ -693,7 +701,7 @@ fn read_front_matter(lines: &[Line]) -> (Meta, usize) {
             .find(|&j| lines[j].is_blank())
             .unwrap_or(lines.len());
         let group = &lines[start..end];
-        let metas: Option<Vec<MetaLine>> = group.iter().map(|l| parse_meta_line(&l.text)).collect();
+        let metas: Option<Vec<MetaLine>> = group.iter().map(|l| parse_meta_line(l.text)).collect();
         if let Some(metas) = metas {
             found.extend(metas);
             body = end;
@@ -701,10 +709,10 @@ fn read_front_matter(lines: &[Line]) -> (Meta, usize) {
             && found.is_empty()
             && groups_seen == 0
             && group.len() == 1
-            && is_title_like(&group[0].text, 150)
-            && next_non_blank(lines, end).is_some_and(|n| parse_meta_line(&lines[n].text).is_some())
+            && is_title_like(group[0].text, 150)
+            && next_non_blank(lines, end).is_some_and(|n| parse_meta_line(lines[n].text).is_some())
         {
-            subtitle = Some(group[0].text.clone());
+            subtitle = Some(group[0].text.to_string());
             body = end;
         } else {
             break;
@@ -786,7 +794,7 @@ fn numbered_headings(lines: &[Line]) -> HashSet<usize> {
         if !alone || line.indent >= 4 {
             continue;
         }
-        if let Some((number, title)) = split_section_number(&line.text) {
+        if let Some((number, title)) = split_section_number(line.text) {
             if !number.contains('.') && is_section_title(title) && followed_by_paragraph(lines, k) {
                 found.insert(k);
             }
@@ -819,7 +827,7 @@ fn is_section_title(title: &str) -> bool {
 fn followed_by_paragraph(lines: &[Line], k: usize) -> bool {
     next_non_blank(lines, k + 1).is_some_and(|n| {
         let line = &lines[n];
-        list_marker(line).is_none() && !line.text.starts_with('>') && !is_rule(&line.text)
+        list_marker(line).is_none() && !line.text.starts_with('>') && !is_rule(line.text)
     })
 }
 
@@ -853,7 +861,7 @@ struct Marker {
 }
 
 fn list_marker(line: &Line) -> Option<Marker> {
-    let text = line.text.as_str();
+    let text = line.text;
     let mut chars = text.char_indices();
     let (_, first) = chars.next()?;
     let (ordered, style, number, marker_end) = if matches!(first, '-' | '*' | '•' | '–' | '+' | '◦')
@@ -901,8 +909,8 @@ fn is_quote_line(line: &Line) -> bool {
 }
 
 /// The line with one `>` (and one following space) removed.
-fn strip_quote_marker(line: &Line) -> Line {
-    let rest = line.text.strip_prefix('>').unwrap_or(&line.text);
+fn strip_quote_marker<'a>(line: &Line<'a>) -> Line<'a> {
+    let rest = line.text.strip_prefix('>').unwrap_or(line.text);
     let rest = rest.strip_prefix(' ').unwrap_or(rest);
     let mut stripped = Line::new(rest);
     stripped.width = line.width;
@@ -910,7 +918,7 @@ fn strip_quote_marker(line: &Line) -> Line {
 }
 
 /// The line with every leading `>` removed (for quotes nested past [`MAX_NESTING`]).
-fn strip_all_quote_markers(line: &Line) -> Line {
+fn strip_all_quote_markers<'a>(line: &Line<'a>) -> Line<'a> {
     let rest = line.text.trim_start_matches(['>', ' ']);
     let mut stripped = Line::new(rest);
     stripped.width = line.width;
@@ -955,22 +963,22 @@ fn parse_blocks(lines: &[Line], ctx: &Context, depth: usize, top: bool) -> Vec<B
 
         let underlined = lines
             .get(k + 1)
-            .and_then(|l| is_underline(&l.text))
+            .and_then(|l| is_underline(l.text))
             .filter(|_| after_blank && top && list_marker(line).is_none());
         if let Some(kind) = underlined {
-            out.push(heading(if kind == '=' { 1 } else { 2 }, &line.text));
+            out.push(heading(if kind == '=' { 1 } else { 2 }, line.text));
             k += 2;
             continue;
         }
 
-        if is_rule(&line.text) {
+        if is_rule(line.text) {
             out.push(Block::Rule);
             k += 1;
             continue;
         }
 
         if top && ctx.numbered_headings.contains(&k) {
-            out.push(heading(2, &line.text));
+            out.push(heading(2, line.text));
             k += 1;
             continue;
         }
@@ -987,8 +995,8 @@ fn parse_blocks(lines: &[Line], ctx: &Context, depth: usize, top: bool) -> Vec<B
         let end = paragraph_end(lines, k, nesting_allowed);
         let alone = end == k + 1 && after_blank;
         if top && alone {
-            if let Some(level) = standalone_heading_level(&line.text, lines, k) {
-                out.push(heading(level, &line.text));
+            if let Some(level) = standalone_heading_level(line.text, lines, k) {
+                out.push(heading(level, line.text));
                 k = end;
                 continue;
             }
@@ -1056,7 +1064,7 @@ fn code_block(lines: &[Line], start: usize) -> Option<(Block, usize)> {
         }
         if !line.is_blank() {
             text.push_str(&" ".repeat(line.indent.saturating_sub(4)));
-            text.push_str(&line.text);
+            text.push_str(line.text);
         }
     }
     let text = text.trim_matches('\n').to_string();
@@ -1075,7 +1083,7 @@ fn code_block(lines: &[Line], start: usize) -> Option<(Block, usize)> {
 fn paragraph_end(lines: &[Line], start: usize, lists_allowed: bool) -> usize {
     let mut k = start + 1;
     while let Some(line) = lines.get(k) {
-        if line.is_blank() || is_quote_line(line) || is_rule(&line.text) {
+        if line.is_blank() || is_quote_line(line) || is_rule(line.text) {
             break;
         }
         if lists_allowed {
@@ -1173,8 +1181,8 @@ fn roman_numeral(text: &str) -> bool {
 
 /// A list starting at `start`: its items (each parsed as blocks), nested lists by
 /// indentation, continuation lines, and the index after it.
-fn parse_list(
-    lines: &[Line],
+fn parse_list<'a>(
+    lines: &[Line<'a>],
     start: usize,
     first: Marker,
     ctx: &Context,
@@ -1183,7 +1191,7 @@ fn parse_list(
     let base = lines[start].indent;
     let ordered = first.ordered;
     let style = first.style;
-    let mut items: Vec<Vec<Line>> = Vec::new();
+    let mut items: Vec<Vec<Line<'a>>> = Vec::new();
     let mut content_col = base + first.columns;
     let mut tight = true;
     let mut k = start;
@@ -1218,8 +1226,11 @@ fn parse_list(
             let mut first_line = Line::new(line.text.get(marker.len..).unwrap_or(""));
             first_line.width = line.width;
             items.push(vec![first_line]);
-        } else if line.indent < base || (previous_blank && line.indent < content_col.min(base + 2))
+        } else if line.indent < base
+            || (previous_blank && line.indent < content_col.min(base + 2))
+            || (line.indent < content_col && (is_quote_line(line) || is_rule(line.text)))
         {
+            // Unindented quotes and rules are never lazy continuations of an item.
             break;
         } else if let Some(item) = items.last_mut() {
             item.push(line.dedented(content_col));
@@ -1250,13 +1261,13 @@ fn paragraph_inlines(lines: &[Line], ctx: &Context) -> Vec<Inline> {
     let mut inlines = Vec::new();
     let mut segment = String::new();
     for (k, line) in lines.iter().enumerate() {
-        let text = line.text.as_str();
+        let text = line.text;
         let Some(next) = lines.get(k + 1) else {
             segment.push_str(text);
             break;
         };
         if ctx.is_wrapped(line, next) {
-            if let Some(stem) = hyphenated_stem(text, &next.text) {
+            if let Some(stem) = hyphenated_stem(text, next.text) {
                 segment.push_str(stem);
             } else {
                 segment.push_str(text);
@@ -1322,15 +1333,29 @@ fn linkify(text: &str) -> Vec<Inline> {
 /// The link target of a word and how many of its bytes the link covers (trailing punctuation
 /// stays text).
 fn link_target(word: &str) -> Option<(String, usize)> {
-    let lower = word.to_lowercase();
-    let is_url = lower.starts_with("http://") || lower.starts_with("https://");
-    let is_www = lower.starts_with("www.");
-    let mut shown = word.trim_end_matches([
+    let starts = |prefix: &str| {
+        word.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    let is_url = starts("http://") || starts("https://");
+    let is_www = starts("www.");
+    if !is_url && !is_www && !word.contains('@') {
+        return None;
+    }
+    const TRAILING: [char; 13] = [
         '.', ',', ';', ':', '!', '?', '"', '\'', '”', '’', '»', '>', ']',
-    ]);
-    // A closing parenthesis belongs to the URL only when the URL opened one.
-    while shown.ends_with(')') && shown.matches('(').count() < shown.matches(')').count() {
-        shown = shown[..shown.len() - 1].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    ];
+    let mut shown = word.trim_end_matches(TRAILING);
+    // A closing parenthesis belongs to the URL only when the URL opened one. The counts are
+    // taken once so a word of a million `)` stays linear.
+    let opens = shown.matches('(').count();
+    let mut closes = shown.matches(')').count();
+    while opens < closes {
+        let Some(rest) = shown.strip_suffix(')') else {
+            break;
+        };
+        closes -= 1;
+        shown = rest.trim_end_matches(TRAILING);
     }
     if is_url {
         let after_scheme = shown.split_once("://").map_or("", |(_, r)| r);
@@ -1338,8 +1363,8 @@ fn link_target(word: &str) -> Option<(String, usize)> {
     }
     if is_www {
         let host = shown.get(4..).unwrap_or("");
-        return (host.contains('.') || host.len() > 1 && !host.is_empty())
-            .then(|| (format!("https://{shown}"), shown.len()));
+        let dotted = host.contains('.') && !host.starts_with('.') && !host.ends_with('.');
+        return dotted.then(|| (format!("https://{shown}"), shown.len()));
     }
     is_email(shown).then(|| (format!("mailto:{shown}"), shown.len()))
 }
