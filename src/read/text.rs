@@ -418,6 +418,9 @@ fn parse_meta_line(text: &str) -> Option<MetaLine> {
             found.authors.extend(authors);
         } else if let Some(date) = parse_date(part) {
             found.published = Some(date);
+        } else if let Some((authors, date)) = split_byline_and_date(part) {
+            found.authors.extend(authors);
+            found.published = Some(date);
         } else {
             return None;
         }
@@ -425,10 +428,21 @@ fn parse_meta_line(text: &str) -> Option<MetaLine> {
     (!found.authors.is_empty() || found.published.is_some()).then_some(found)
 }
 
+/// `Posted by Jane Doe on 12 March 2023`, `By Jane Doe, May 1, 2024`.
+fn split_byline_and_date(text: &str) -> Option<(Vec<String>, String)> {
+    [" on ", ", "].iter().find_map(|sep| {
+        text.match_indices(sep).find_map(|(at, _)| {
+            let date = parse_date(text.get(at + sep.len()..)?)?;
+            Some((parse_byline(text.get(..at)?)?, date))
+        })
+    })
+}
+
 /// `By Jane Doe and John Roe`, `Author: …`, `Автор: …` → the names.
 fn parse_byline(text: &str) -> Option<Vec<String>> {
     const PREFIXES: &[&str] = &[
         "written by ",
+        "posted by ",
         "by ",
         "authors:",
         "author:",
@@ -665,10 +679,7 @@ fn read_front_matter(lines: &[Line]) -> (Meta, usize) {
     }
     // The title's own group: the title, an optional underline, then subtitle/meta lines.
     let mut k = first + 1;
-    if lines
-        .get(k)
-        .is_some_and(|l| is_underline(l.text).is_some())
-    {
+    if lines.get(k).is_some_and(|l| is_underline(l.text).is_some()) {
         k += 1;
     }
     let mut subtitle = None;
@@ -762,13 +773,13 @@ impl Context {
             k = end;
         }
         inner_widths.sort_unstable();
-        // The 90th percentile of the widths of lines that are not the last of their block:
-        // in wrapped prose that is the wrap column; short lines (verse, addresses) alone never
-        // reach 40 columns.
-        let wrap_width = (inner_widths.len() >= 2)
-            .then(|| inner_widths.get((inner_widths.len() - 1) * 9 / 10).copied())
-            .flatten()
-            .filter(|&w| w >= 40);
+        // Lines that are not the last of their block and are 45–140 columns wide are wrapped
+        // prose (verse and addresses are shorter; paragraphs kept on one line are longer);
+        // the 90th percentile of their widths is the wrap column.
+        inner_widths.retain(|w| (45..=140).contains(w));
+        let wrap_width = inner_widths
+            .get(inner_widths.len().saturating_sub(1) * 9 / 10)
+            .copied();
         Context {
             wrap_width,
             code_allowed: indented_groups * 2 < groups,
@@ -1001,9 +1012,11 @@ fn parse_blocks(lines: &[Line], ctx: &Context, depth: usize, top: bool) -> Vec<B
                 continue;
             }
         }
-        let inlines = paragraph_inlines(&lines[k..end], ctx);
-        if !inlines.is_empty() {
-            out.push(Block::Paragraph(inlines));
+        for paragraph in split_indented_paragraphs(&lines[k..end]) {
+            let inlines = paragraph_inlines(paragraph, ctx);
+            if !inlines.is_empty() {
+                out.push(Block::Paragraph(inlines));
+            }
         }
         k = end.max(k + 1);
     }
@@ -1099,10 +1112,41 @@ fn paragraph_end(lines: &[Line], start: usize, lists_allowed: bool) -> usize {
     k
 }
 
+/// Paragraphs marked by an indented first line instead of a blank line (old books):
+/// when a block's first line is indented more than its second, every later line indented
+/// like the first starts a new paragraph.
+fn split_indented_paragraphs<'l, 'a>(lines: &'l [Line<'a>]) -> Vec<&'l [Line<'a>]> {
+    let (Some(first), Some(second)) = (lines.first(), lines.get(1)) else {
+        return vec![lines];
+    };
+    if first.indent <= second.indent || first.indent > second.indent + 8 {
+        return vec![lines];
+    }
+    let mut paragraphs = Vec::new();
+    let mut start = 0;
+    for k in 1..lines.len() {
+        if lines[k].indent == first.indent && lines[k - 1].indent < first.indent {
+            paragraphs.push(&lines[start..k]);
+            start = k;
+        }
+    }
+    paragraphs.push(&lines[start..]);
+    paragraphs
+}
+
 /// The level of a line standing alone that reads as a heading, if it does.
 fn standalone_heading_level(text: &str, lines: &[Line], k: usize) -> Option<u8> {
     if !followed_by_paragraph(lines, k) {
-        return None;
+        // An ALL-CAPS line may also introduce a list or a quote.
+        let letters = text.chars().filter(|c| c.is_alphabetic());
+        let all_caps = text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && letters.clone().all(|c| !c.is_lowercase());
+        let next_is_list = next_non_blank(lines, k + 1)
+            .is_some_and(|n| list_marker(&lines[n]).is_some() || is_quote_line(&lines[n]));
+        if !(all_caps && next_is_list && is_title_like(text, 60)) {
+            return None;
+        }
+        return Some(2);
     }
     if let Some(level) = chapter_heading_level(text) {
         return Some(level);

@@ -458,3 +458,112 @@ fn odd_inputs_do_not_panic() {
         let _ = quire::read(input.as_bytes(), InputFormat::Text, &ReadOptions::default());
     }
 }
+
+#[test]
+fn first_line_indents_split_paragraphs() {
+    let doc = read(&format!(
+        "{LONG}\n\n  It was a dark night, and the wind blew hard against the old shutters\nof the house on the hill.\n  She rose and went to the window, where the rain ran down the glass in\nlong grey streaks.\n"
+    ));
+    assert_eq!(
+        doc.blocks,
+        vec![
+            para(LONG),
+            para("It was a dark night, and the wind blew hard against the old shutters of the house on the hill."),
+            para("She rose and went to the window, where the rain ran down the glass in long grey streaks."),
+        ]
+    );
+}
+
+const EMAIL: &str = "\
+Home | World | Business | Sport
+Skip to main content
+
+Notes on the Migration
+======================
+
+Posted by Alex Smith on 12 March 2023
+
+The migration took three weekends. Here is what we learned, in order of
+how much it hurt.
+
+Jane Doe wrote:
+> We should move the database first.
+>
+>> Are you sure about that order?
+
+WHAT WENT WRONG
+
+1. The backups were stale
+2. DNS took two days
+
+Lessons
+
+We now keep a runbook. The commands we ran:
+
+    pg_dump -Fc prod > prod.dump
+
+Our address for complaints:
+Example Ltd
+London
+
+Thanks for reading!
+
+Related articles
+Share on Twitter
+Comments (14)
+Leave a comment
+© 2023 Example Ltd
+";
+
+#[test]
+fn web_article_saved_as_text() {
+    let doc = read(EMAIL);
+    assert_eq!(doc.meta.title.as_deref(), Some("Notes on the Migration"));
+    assert_eq!(doc.meta.authors, vec!["Alex Smith".to_string()]);
+    assert_eq!(doc.meta.published.as_deref(), Some("2023-03-12"));
+    assert_eq!(
+        doc.blocks,
+        vec![
+            para("The migration took three weekends. Here is what we learned, in order of how much it hurt."),
+            para("Jane Doe wrote:"),
+            Block::Quote(vec![
+                para("We should move the database first."),
+                Block::Quote(vec![para("Are you sure about that order?")]),
+            ]),
+            heading(2, "what-went-wrong", "WHAT WENT WRONG"),
+            list(
+                true,
+                1,
+                true,
+                vec![vec![para("The backups were stale")], vec![para("DNS took two days")]]
+            ),
+            heading(2, "lessons", "Lessons"),
+            para("We now keep a runbook. The commands we ran:"),
+            Block::Code {
+                language: None,
+                text: "pg_dump -Fc prod > prod.dump".into()
+            },
+            Block::Paragraph(vec![
+                t("Our address for complaints:"),
+                Inline::LineBreak,
+                t("Example Ltd"),
+                Inline::LineBreak,
+                t("London"),
+            ]),
+            para("Thanks for reading!"),
+        ]
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+    /// Any mix of the characters that drive structure reads without a panic, within depth.
+    #[test]
+    fn structural_noise_never_panics(input in "[a-zA-Z0-9 \\-*•–>.)(:/@w=\t\r\n\u{c}“”é]{0,400}") {
+        let doc = quire::read(input.as_bytes(), InputFormat::Text, &ReadOptions::default())
+            .map(|r| r.document);
+        if let Ok(doc) = doc {
+            proptest::prop_assert!(doc.depth() <= quire::model::MAX_DEPTH);
+        }
+    }
+}
