@@ -31,8 +31,10 @@ impl Reader for TextReader {
     fn read(&self, input: &str, _options: &ReadOptions) -> Result<Reading> {
         let mut lines = split_lines(input);
         dedent_all(&mut lines);
-        let start = skip_header_chrome(&lines);
-        let end = trailer_chrome_start(&lines, start);
+        let (book_start, book_end) = gutenberg_body(&lines);
+        let lines = lines.get(book_start..book_end).unwrap_or(&[]);
+        let start = skip_header_chrome(lines);
+        let end = trailer_chrome_start(lines, start);
         let lines = lines.get(start..end).unwrap_or(&[]);
         let (meta, body_start) = read_front_matter(lines);
         let body = lines.get(body_start..).unwrap_or(&[]);
@@ -168,6 +170,27 @@ fn next_non_blank(lines: &[Line], from: usize) -> Option<usize> {
 
 // ---------------------------------------------------------------------------------------------
 // Page chrome
+
+/// The lines between Project Gutenberg's `*** START OF …` and `*** END OF …` markers (the
+/// licence and catalogue text around a book), or all lines when there are none.
+fn gutenberg_body(lines: &[Line]) -> (usize, usize) {
+    let is_marker = |line: &Line, word: &str| {
+        let text = line.text.trim_start_matches(['*', ' ']);
+        text.get(..word.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(word))
+            && text.to_ascii_uppercase().contains("PROJECT GUTENBERG")
+    };
+    let start = lines
+        .iter()
+        .position(|l| is_marker(l, "START OF"))
+        .map_or(0, |k| k + 1);
+    let end = lines
+        .iter()
+        .skip(start)
+        .position(|l| is_marker(l, "END OF"))
+        .map_or(lines.len(), |k| start + k);
+    (start, end)
+}
 
 /// Words that open the navigation and account prompts of a web page's header.
 const HEADER_CHROME: &[&str] = &[
@@ -689,13 +712,16 @@ fn read_front_matter(lines: &[Line]) -> (Meta, usize) {
             found.push(m);
         } else if subtitle.is_none() && found.is_empty() && is_title_like(line.text, 150) {
             subtitle = Some(line.text.to_string());
+        } else if line.width > LONG_LINE && found.is_empty() && subtitle.is_none() {
+            // A title over paragraphs that each take one long line (text copied from a page).
+            break;
         } else {
             // The first line runs on into more text: it is a paragraph, not a title.
             return (meta, first);
         }
         k += 1;
     }
-    if k >= lines.len() && subtitle.is_none() && found.is_empty() {
+    if next_non_blank(lines, k).is_none() && subtitle.is_none() && found.is_empty() {
         // A lone line is the text, not the title of an empty document.
         return (meta, first);
     }
@@ -773,10 +799,10 @@ impl Context {
             k = end;
         }
         inner_widths.sort_unstable();
-        // Lines that are not the last of their block and are 45–140 columns wide are wrapped
+        // Lines that are not the last of their block and are 45–100 columns wide are wrapped
         // prose (verse and addresses are shorter; paragraphs kept on one line are longer);
         // the 90th percentile of their widths is the wrap column.
-        inner_widths.retain(|w| (45..=140).contains(w));
+        inner_widths.retain(|w| (45..=LONG_LINE).contains(w));
         let wrap_width = inner_widths
             .get(inner_widths.len().saturating_sub(1) * 9 / 10)
             .copied();
@@ -902,6 +928,15 @@ fn list_marker(line: &Line) -> Option<Marker> {
     };
     let rest = &text[marker_end..];
     let content = rest.trim_start();
+    // `– Hello, – he said.`: a dash that opens dialogue (Russian, French typography) is
+    // followed by another dash after the spoken words.
+    if matches!(first, '–' | '-')
+        && [", ", "! ", "? ", "… "]
+            .iter()
+            .any(|p| content.contains(&format!("{p}– ")) || content.contains(&format!("{p}— ")))
+    {
+        return None;
+    }
     if content.is_empty() || content.len() == rest.len() {
         return None;
     }
@@ -1012,7 +1047,10 @@ fn parse_blocks(lines: &[Line], ctx: &Context, depth: usize, top: bool) -> Vec<B
                 continue;
             }
         }
-        for paragraph in split_indented_paragraphs(&lines[k..end]) {
+        let paragraphs = split_indented_paragraphs(&lines[k..end])
+            .into_iter()
+            .flat_map(|p| split_long_line_paragraphs(p, ctx));
+        for paragraph in paragraphs {
             let inlines = paragraph_inlines(paragraph, ctx);
             if !inlines.is_empty() {
                 out.push(Block::Paragraph(inlines));
@@ -1133,6 +1171,25 @@ fn split_indented_paragraphs<'l, 'a>(lines: &'l [Line<'a>]) -> Vec<&'l [Line<'a>
     paragraphs.push(&lines[start..]);
     paragraphs
 }
+
+/// Text copied from web pages puts each paragraph on one long line with no blank line
+/// between: a break after a line longer than any wrap column is a paragraph break.
+fn split_long_line_paragraphs<'l, 'a>(lines: &'l [Line<'a>], ctx: &Context) -> Vec<&'l [Line<'a>]> {
+    let mut paragraphs = Vec::new();
+    let mut start = 0;
+    for k in 1..lines.len() {
+        let line = &lines[k - 1];
+        if line.width > LONG_LINE && !ctx.is_wrapped(line, &lines[k]) {
+            paragraphs.push(&lines[start..k]);
+            start = k;
+        }
+    }
+    paragraphs.push(&lines[start..]);
+    paragraphs
+}
+
+/// Wider than any hard-wrapped text: a line this long is a whole paragraph.
+const LONG_LINE: usize = 100;
 
 /// The level of a line standing alone that reads as a heading, if it does.
 fn standalone_heading_level(text: &str, lines: &[Line], k: usize) -> Option<u8> {

@@ -567,3 +567,35 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn gutenberg_licence_around_the_book_is_dropped() {
+    let doc = read(&format!(
+        "The Project Gutenberg eBook of Something\n\nThis ebook is for the use of anyone anywhere.\n\n*** START OF THE PROJECT GUTENBERG EBOOK SOMETHING ***\n\nSomething Wonderful\n\n{LONG}\n\n*** END OF THE PROJECT GUTENBERG EBOOK SOMETHING ***\n\nUpdated editions will replace the previous one.\n"
+    ));
+    assert_eq!(doc.meta.title.as_deref(), Some("Something Wonderful"));
+    assert_eq!(doc.blocks, vec![para(LONG)]);
+}
+
+#[test]
+fn dialogue_dashes_are_not_list_items() {
+    let line = "– Здравствуйте, – сказал он и сел у окна, не снимая пальто.";
+    let doc = read(&format!("{LONG}\n\n{line}\n"));
+    assert_eq!(doc.blocks, vec![para(LONG), para(line)]);
+}
+
+#[test]
+fn a_lone_short_line_is_text_not_a_title() {
+    let doc = read("Hello world\n\n");
+    assert_eq!(doc.meta.title, None);
+    assert_eq!(doc.blocks, vec![para("Hello world")]);
+}
+
+#[test]
+fn one_long_line_per_paragraph_without_blank_lines() {
+    let first = "The first paragraph of a page copied as text runs on for a long while on a single line, with no wrapping at all, until it finally ends here.";
+    let second = "The second paragraph follows on the very next line, again unwrapped and long enough that no one could mistake it for a line of verse or an address.";
+    let doc = read(&format!("A Copied Page\n{first}\n{second}\n"));
+    assert_eq!(doc.meta.title.as_deref(), Some("A Copied Page"));
+    assert_eq!(doc.blocks, vec![para(first), para(second)]);
+}
