@@ -36,9 +36,10 @@ impl Reader for TextReader {
         let start = skip_header_chrome(lines);
         let end = trailer_chrome_start(lines, start);
         let lines = lines.get(start..end).unwrap_or(&[]);
-        let (meta, body_start) = read_front_matter(lines);
+        let wrap_width = estimate_wrap_width(lines);
+        let (meta, body_start) = read_front_matter(lines, wrap_width);
         let body = lines.get(body_start..).unwrap_or(&[]);
-        let ctx = Context::for_body(body);
+        let ctx = Context::for_body(body, wrap_width);
         let blocks = parse_blocks(body, &ctx, 0, true);
         Ok(Reading {
             document: Document::new(meta, blocks),
@@ -383,15 +384,27 @@ fn has_parenthesised_counter(text: &str) -> bool {
 /// The index where the trailing run of chrome lines begins (`lines.len()` when there is none).
 fn trailer_chrome_start(lines: &[Line], start: usize) -> usize {
     let mut cut = lines.len();
-    for k in (start..lines.len()).rev() {
+    let mut k = lines.len();
+    while k > start {
+        k -= 1;
         let line = &lines[k];
         if line.is_blank() {
             continue;
         }
-        if !is_trailer_chrome(line.text) {
+        if is_trailer_chrome(line.text) {
+            cut = k;
+            continue;
+        }
+        // A copyright notice wrapped over several lines goes as a whole.
+        let mut group_start = k;
+        while group_start > start && !lines[group_start - 1].is_blank() {
+            group_start -= 1;
+        }
+        if !is_copyright(&lines[group_start].text.to_lowercase()) {
             break;
         }
-        cut = k;
+        cut = group_start;
+        k = group_start;
     }
     // Never leave nothing: a text that is all "chrome" is a text.
     if next_non_blank(&lines[..cut], start).is_none() {
@@ -413,6 +426,25 @@ fn is_title_like(text: &str, max_chars: usize) -> bool {
         && !first.is_lowercase()
         && text.chars().any(char::is_alphabetic)
         && !text.ends_with(['.', ',', ';', ':', '…'])
+}
+
+/// A title is one phrase: not two sentences, not an exclamation of many words, and without
+/// links or handles.
+fn reads_as_one_phrase(text: &str) -> bool {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let sentence_inside = words.windows(2).any(|pair| {
+        let (before, after) = (pair[0], pair[1]);
+        let starts_upper = after.chars().next().is_some_and(char::is_uppercase);
+        let ends_sentence = before.ends_with(['?', '!'])
+            // `Inc.`, `Mr.`, `St.` are abbreviations, not sentence ends.
+            || (before.ends_with('.') && before.chars().filter(|c| c.is_alphabetic()).count() > 3);
+        starts_upper && ends_sentence
+    });
+    let long_exclamation = text.ends_with('!') && words.len() > 8;
+    let has_link = words
+        .iter()
+        .any(|w| w.starts_with('@') || linkify(w).iter().any(|i| matches!(i, Inline::Link { .. })));
+    words.len() <= 25 && !sentence_inside && !long_exclamation && !has_link
 }
 
 fn is_underline(text: &str) -> Option<char> {
@@ -685,15 +717,20 @@ fn parse_numeric_date(token: &str) -> Option<String> {
 
 /// The title and what follows it (subtitle, byline, date). Returns the metadata and the
 /// index of the first body line.
-fn read_front_matter(lines: &[Line]) -> (Meta, usize) {
+fn read_front_matter(lines: &[Line], wrap_width: Option<usize>) -> (Meta, usize) {
+    let wrapping = Context {
+        wrap_width,
+        code_allowed: false,
+        numbered_headings: HashSet::new(),
+    };
     let mut meta = Meta::default();
     let Some(first) = next_non_blank(lines, 0) else {
         return (meta, lines.len());
     };
     let title_line = &lines[first];
     if title_line.indent >= 4
-        || !is_title_like(title_line.text, 150)
-        || title_line.text.split_whitespace().count() > 25
+        || !is_title_like(title_line.text, 120)
+        || !reads_as_one_phrase(title_line.text)
         || list_marker(title_line).is_some()
         || title_line.text.starts_with('>')
         || is_rule(title_line.text)
@@ -708,6 +745,13 @@ fn read_front_matter(lines: &[Line]) -> (Meta, usize) {
     let mut subtitle = None;
     let mut found = Vec::new();
     while let Some(line) = lines.get(k).filter(|l| !l.is_blank()) {
+        if lines
+            .get(k - 1)
+            .is_some_and(|prev| wrapping.is_wrapped(prev, line))
+        {
+            // The first line was wrapped into this one: a paragraph, not a title.
+            return (meta, first);
+        }
         if let Some(m) = parse_meta_line(line.text) {
             found.push(m);
         } else if subtitle.is_none() && found.is_empty() && is_title_like(line.text, 150) {
@@ -780,32 +824,15 @@ struct Context {
 }
 
 impl Context {
-    fn for_body(lines: &[Line]) -> Context {
-        let mut inner_widths = Vec::new();
+    fn for_body(lines: &[Line], wrap_width: Option<usize>) -> Context {
         let mut groups = 0usize;
         let mut indented_groups = 0usize;
-        let mut k = 0;
-        while let Some(start) = next_non_blank(lines, k) {
-            let end = (start..lines.len())
-                .find(|&j| lines[j].is_blank())
-                .unwrap_or(lines.len());
+        for_each_group(lines, |group| {
             groups += 1;
-            if lines[start].indent >= 4 {
+            if group.first().is_some_and(|l| l.indent >= 4) {
                 indented_groups += 1;
             }
-            if end > start + 1 {
-                inner_widths.extend(lines[start..end - 1].iter().map(|l| l.width));
-            }
-            k = end;
-        }
-        inner_widths.sort_unstable();
-        // Lines that are not the last of their block and are 45–100 columns wide are wrapped
-        // prose (verse and addresses are shorter; paragraphs kept on one line are longer);
-        // the 90th percentile of their widths is the wrap column.
-        inner_widths.retain(|w| (45..=LONG_LINE).contains(w));
-        let wrap_width = inner_widths
-            .get(inner_widths.len().saturating_sub(1) * 9 / 10)
-            .copied();
+        });
         Context {
             wrap_width,
             code_allowed: indented_groups * 2 < groups,
@@ -819,6 +846,39 @@ impl Context {
         self.wrap_width
             .is_some_and(|w| line.width + 1 + first_word.chars().count() > w)
     }
+}
+
+/// Calls `f` with every run of non-blank lines.
+fn for_each_group<'l, 'a>(lines: &'l [Line<'a>], mut f: impl FnMut(&'l [Line<'a>])) {
+    let mut k = 0;
+    while let Some(start) = next_non_blank(lines, k) {
+        let end = (start..lines.len())
+            .find(|&j| lines[j].is_blank())
+            .unwrap_or(lines.len());
+        f(&lines[start..end]);
+        k = end;
+    }
+}
+
+/// The column at which the text was hard-wrapped, if it was. Lines that are not the last of
+/// their block and are 45–100 columns wide are wrapped prose (verse and addresses are
+/// shorter; paragraphs kept on one line are longer); the 90th percentile of their widths is
+/// the wrap column.
+fn estimate_wrap_width(lines: &[Line]) -> Option<usize> {
+    let mut inner_widths = Vec::new();
+    for_each_group(lines, |group| {
+        let inner = group.get(..group.len().saturating_sub(1)).unwrap_or(&[]);
+        inner_widths.extend(
+            inner
+                .iter()
+                .map(|l| l.width)
+                .filter(|w| (45..=LONG_LINE).contains(w)),
+        );
+    });
+    inner_widths.sort_unstable();
+    inner_widths
+        .get(inner_widths.len().saturating_sub(1) * 9 / 10)
+        .copied()
 }
 
 /// `1. Introduction` / `2 Methods` standing alone before a paragraph, when at least two such
@@ -1010,7 +1070,9 @@ fn parse_blocks(lines: &[Line], ctx: &Context, depth: usize, top: bool) -> Vec<B
         let underlined = lines
             .get(k + 1)
             .and_then(|l| is_underline(l.text))
-            .filter(|_| after_blank && top && list_marker(line).is_none());
+            .filter(|_| {
+                after_blank && top && list_marker(line).is_none() && is_title_like(line.text, 100)
+            });
         if let Some(kind) = underlined {
             out.push(heading(if kind == '=' { 1 } else { 2 }, line.text));
             k += 2;
@@ -1038,7 +1100,7 @@ fn parse_blocks(lines: &[Line], ctx: &Context, depth: usize, top: bool) -> Vec<B
             }
         }
 
-        let end = paragraph_end(lines, k, nesting_allowed);
+        let end = paragraph_end(lines, k, nesting_allowed, ctx);
         let alone = end == k + 1 && after_blank;
         if top && alone {
             if let Some(level) = standalone_heading_level(line.text, lines, k) {
@@ -1128,21 +1190,19 @@ fn code_block(lines: &[Line], start: usize) -> Option<(Block, usize)> {
     ))
 }
 
-/// The end of the paragraph starting at `start`: a blank line, a quote, a rule, or a bullet
-/// (a numbered item interrupts only after a line ending with `:`, since wrapped prose often
-/// puts a number at the start of a line).
-fn paragraph_end(lines: &[Line], start: usize, lists_allowed: bool) -> usize {
+/// The end of the paragraph starting at `start`: a blank line, a quote, a rule, or a list
+/// item, unless the line before was full (wrapping often puts a dash or a number at the
+/// start of a line); after a line ending with `:` an item always starts a list.
+fn paragraph_end(lines: &[Line], start: usize, lists_allowed: bool, ctx: &Context) -> usize {
     let mut k = start + 1;
     while let Some(line) = lines.get(k) {
         if line.is_blank() || is_quote_line(line) || is_rule(line.text) {
             break;
         }
-        if lists_allowed {
-            if let Some(marker) = list_marker(line) {
-                let after_colon = lines[k - 1].text.ends_with(':');
-                if !marker.ordered || after_colon {
-                    break;
-                }
+        if lists_allowed && list_marker(line).is_some() {
+            let previous = &lines[k - 1];
+            if previous.text.ends_with(':') || !ctx.is_wrapped(previous, line) {
+                break;
             }
         }
         k += 1;
@@ -1226,9 +1286,14 @@ fn standalone_heading_level(text: &str, lines: &[Line], k: usize) -> Option<u8> 
         .count();
     // The next block must be longer: a heading introduces text, it is not one of a series
     // of short lines.
-    let next_len = next_non_blank(lines, k + 1)
-        .and_then(|n| lines.get(n))
-        .map_or(0, |l| l.text.chars().count());
+    let next_len: usize = next_non_blank(lines, k + 1).map_or(0, |n| {
+        lines[n..]
+            .iter()
+            .take(3)
+            .take_while(|l| !l.is_blank())
+            .map(|l| l.text.chars().count())
+            .sum()
+    });
     if next_len <= text.chars().count() {
         return None;
     }

@@ -599,3 +599,44 @@ fn one_long_line_per_paragraph_without_blank_lines() {
     assert_eq!(doc.meta.title.as_deref(), Some("A Copied Page"));
     assert_eq!(doc.blocks, vec![para(first), para(second)]);
 }
+
+#[test]
+fn a_sentence_over_dashes_is_a_paragraph_and_a_rule() {
+    let doc = read(&format!(
+        "{LONG}\n\nThat was the end of it.\n---\n\n{LONG}\n"
+    ));
+    assert_eq!(
+        doc.blocks,
+        vec![
+            para(LONG),
+            para("That was the end of it."),
+            Block::Rule,
+            para(LONG)
+        ]
+    );
+}
+
+#[test]
+fn wrapped_copyright_notice_goes_as_a_whole() {
+    let doc = read(&format!(
+        "{LONG}\n\n© 2019 Example Press. All Rights Reserved. This material may not be\npublished, broadcast, rewritten, or redistributed.\n"
+    ));
+    assert_eq!(doc.blocks, vec![para(LONG)]);
+}
+
+#[test]
+fn two_sentences_or_a_link_are_not_a_title() {
+    for first in [
+        "We were paid for this post. All opinions are ours",
+        "More at www.example.com",
+        "Wait? Nobody told me",
+    ] {
+        let doc = read(&format!("{first}\n\n{LONG}\n"));
+        assert_eq!(doc.meta.title, None, "{first}");
+    }
+    let doc = read(&format!("Mr. Smith Goes to Washington\n\n{LONG}\n"));
+    assert_eq!(
+        doc.meta.title.as_deref(),
+        Some("Mr. Smith Goes to Washington")
+    );
+}
