@@ -425,7 +425,7 @@ fn is_title_like(text: &str, max_chars: usize) -> bool {
     text.chars().count() <= max_chars
         && !first.is_lowercase()
         && text.chars().any(char::is_alphabetic)
-        && !text.ends_with(['.', ',', ';', ':', '…'])
+        && !text.ends_with(['.', ',', ';', ':', '…', '。', '、', '，', '；', '：'])
 }
 
 /// A title is one phrase: not two sentences, not an exclamation of many words, and without
@@ -441,10 +441,14 @@ fn reads_as_one_phrase(text: &str) -> bool {
         starts_upper && ends_sentence
     });
     let long_exclamation = text.ends_with('!') && words.len() > 8;
-    let has_link = words
-        .iter()
-        .any(|w| w.starts_with('@') || linkify(w).iter().any(|i| matches!(i, Inline::Link { .. })));
-    words.len() <= 25 && !sentence_inside && !long_exclamation && !has_link
+    words.len() <= 25 && !sentence_inside && !long_exclamation && !has_link_or_handle(text)
+}
+
+/// Whether a line holds a URL, an e-mail address or an `@handle`: a credit or a contact,
+/// never a title.
+fn has_link_or_handle(text: &str) -> bool {
+    text.split_whitespace()
+        .any(|w| w.starts_with('@') || linkify(w).iter().any(|i| matches!(i, Inline::Link { .. })))
 }
 
 fn is_underline(text: &str) -> Option<char> {
@@ -1275,7 +1279,17 @@ fn standalone_heading_level(text: &str, lines: &[Line], k: usize) -> Option<u8> 
         }
     }
     let words: Vec<&str> = text.split_whitespace().collect();
-    if !is_title_like(text, 60) || text.ends_with(['!', '?']) || words.len() > 10 {
+    // A heading opens with a word or a quotation, never with a dash (tweet credits, dialogue).
+    let opens_with_word = text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '“' | '"' | '«' | '‘' | '\''));
+    if !is_title_like(text, 60)
+        || text.ends_with(['!', '?', '！', '？'])
+        || words.len() > 10
+        || !opens_with_word
+        || has_link_or_handle(text)
+    {
         return None;
     }
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();

@@ -640,3 +640,22 @@ fn two_sentences_or_a_link_are_not_a_title() {
         Some("Mr. Smith Goes to Washington")
     );
 }
+
+#[test]
+fn credits_and_handles_are_not_headings() {
+    let credit = "— Jane Roe (@janeroe) October 9, 2018";
+    let handle = "Account: @janeroe";
+    let doc = read(&format!(
+        "{LONG}\n\n{credit}\n\n{LONG}\n\n{handle}\n\n{LONG}\n"
+    ));
+    assert_eq!(
+        doc.blocks,
+        vec![
+            para(LONG),
+            para(credit),
+            para(LONG),
+            Block::Paragraph(vec![t("Account: @janeroe")]),
+            para(LONG),
+        ]
+    );
+}
