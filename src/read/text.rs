@@ -11,12 +11,14 @@
 //!   dropped when every line of it looks like chrome and none like a sentence.
 //!
 //! Everything is a linear pass over lines, with nesting (quotes, lists) bounded by
-//! [`MAX_NESTING`] so the document stays within [`crate::model::MAX_DEPTH`].
+//! `MAX_NESTING` so the document stays within [`crate::model::MAX_DEPTH`]; flattening
+//! deeper nesting is reported as a warning.
 
+use std::cell::Cell;
 use std::collections::HashSet;
 
 use super::{ReadOptions, Reader, Reading};
-use crate::error::Result;
+use crate::error::{Result, Warning};
 use crate::model::{normalize_inlines, Block, Document, Inline, List, Meta};
 
 /// How many quotes and lists may nest in one another. Each level costs the model one or two
@@ -41,9 +43,15 @@ impl Reader for TextReader {
         let body = lines.get(body_start..).unwrap_or(&[]);
         let ctx = Context::for_body(body, wrap_width);
         let blocks = parse_blocks(body, &ctx, 0, true);
+        let mut warnings = Vec::new();
+        if ctx.flattened.get() {
+            warnings.push(Warning::new(format!(
+                "quotes or lists nested deeper than {MAX_NESTING} levels were flattened"
+            )));
+        }
         Ok(Reading {
             document: Document::new(meta, blocks),
-            warnings: Vec::new(),
+            warnings,
         })
     }
 }
@@ -726,6 +734,7 @@ fn read_front_matter(lines: &[Line], wrap_width: Option<usize>) -> (Meta, usize)
         wrap_width,
         code_allowed: false,
         numbered_headings: HashSet::new(),
+        flattened: Cell::new(false),
     };
     let mut meta = Meta::default();
     let Some(first) = next_non_blank(lines, 0) else {
@@ -825,6 +834,8 @@ struct Context {
     code_allowed: bool,
     /// Top-level lines that are numbered section headings (`1. Introduction`).
     numbered_headings: HashSet<usize>,
+    /// Set when nesting past `MAX_NESTING` was flattened, to warn the caller.
+    flattened: Cell<bool>,
 }
 
 impl Context {
@@ -841,6 +852,7 @@ impl Context {
             wrap_width,
             code_allowed: indented_groups * 2 < groups,
             numbered_headings: numbered_headings(lines),
+            flattened: Cell::new(false),
         }
     }
 
@@ -1056,6 +1068,7 @@ fn parse_blocks(lines: &[Line], ctx: &Context, depth: usize, top: bool) -> Vec<B
                 let inner: Vec<Line> = region.iter().map(strip_quote_marker).collect();
                 out.push(Block::Quote(parse_blocks(&inner, ctx, depth + 1, false)));
             } else {
+                ctx.flattened.set(true);
                 let inner: Vec<Line> = region.iter().map(strip_all_quote_markers).collect();
                 out.extend(parse_blocks(&inner, ctx, depth, false));
             }
@@ -1095,6 +1108,9 @@ fn parse_blocks(lines: &[Line], ctx: &Context, depth: usize, top: bool) -> Vec<B
             continue;
         }
 
+        if !nesting_allowed && list_marker(line).is_some() {
+            ctx.flattened.set(true);
+        }
         if nesting_allowed {
             if let Some(marker) = list_marker(line) {
                 let (list, end) = parse_list(lines, k, marker, ctx, depth);

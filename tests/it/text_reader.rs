@@ -333,6 +333,10 @@ fn deep_quote_nesting_is_clamped() {
     let text = format!("{}deep\n", ">".repeat(10_000));
     let reading = quire::read(text.as_bytes(), InputFormat::Text, &ReadOptions::default())
         .expect("deep quotes are flattened, not rejected");
+    assert!(reading
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("flattened")));
     let doc = reading.document;
     assert!(doc.depth() <= quire::model::MAX_DEPTH);
     assert!(serde_json::to_string(&doc).unwrap().contains("deep"));
