@@ -277,6 +277,12 @@ const TRAILER_WORDS: &[&str] = &[
     "newsletter",
     "report",
     "recommended",
+    "most",
+    "trending",
+    "popular",
+    "latest",
+    "also",
+    "you",
     "facebook",
     "twitter",
     "telegram",
@@ -305,6 +311,9 @@ const TRAILER_WORDS: &[&str] = &[
     "реклама",
     "похожие",
     "ответить",
+    "самое",
+    "популярное",
+    "обсуждаемое",
 ];
 
 /// A run of short items separated by `|` (or breadcrumb arrows): a navigation bar.

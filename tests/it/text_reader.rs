@@ -398,7 +398,7 @@ fn bare_urls_and_emails_become_links() {
 #[test]
 fn trailing_web_chrome_is_dropped() {
     let doc = read(&format!(
-        "A Headline\n\n{LONG}\n\nShare this article\nComments (3)\nAdd Comment\nTags: politics, world\n© 2024 Example Media. All rights reserved.\n"
+        "A Headline\n\n{LONG}\n\nShare this article\nComments (3)\nAdd Comment\nTags: politics, world\n© 2024 Example Media. All rights reserved.\nMost read: Town hall roof repaired at last\nYou may also like\n"
     ));
     assert_eq!(doc.blocks, vec![para(LONG)]);
 }
