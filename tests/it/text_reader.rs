@@ -663,3 +663,46 @@ fn credits_and_handles_are_not_headings() {
         ]
     );
 }
+
+#[test]
+fn wrapped_lines_inside_lists_and_quotes_are_joined() {
+    let text = "\
+The committee met on Tuesday and agreed the following points after a long
+and sometimes heated discussion about the budget for the coming year.
+
+- The harbour wall will be rebuilt before the winter storms arrive, using
+  the original granite facing wherever it can be saved.
+- Boats longer than twelve metres will moor at the deep-water berth.
+
+> The honest answer is that patching has run its course, and that the
+> core behind the stone has been washed out along most of its length.
+";
+    let doc = read(text);
+    assert_eq!(
+        doc.blocks,
+        vec![
+            para(
+                "The committee met on Tuesday and agreed the following points after a long \
+                 and sometimes heated discussion about the budget for the coming year."
+            ),
+            list(
+                false,
+                1,
+                true,
+                vec![
+                    vec![para(
+                        "The harbour wall will be rebuilt before the winter storms arrive, using \
+                         the original granite facing wherever it can be saved."
+                    )],
+                    vec![para(
+                        "Boats longer than twelve metres will moor at the deep-water berth."
+                    )],
+                ]
+            ),
+            Block::Quote(vec![para(
+                "The honest answer is that patching has run its course, and that the \
+                 core behind the stone has been washed out along most of its length."
+            )]),
+        ]
+    );
+}
