@@ -5,4 +5,5 @@ mod encoding;
 mod golden;
 mod html_reader;
 mod html_writer;
+mod text_reader;
 mod text_writer;
