@@ -324,6 +324,13 @@ impl Document {
                 _ => {}
             }
         });
+        if out.len() > limit {
+            let mut end = limit;
+            while !out.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.truncate(end);
+        }
         out
     }
 
