@@ -382,7 +382,7 @@ impl BuildContext<'_, '_, '_> {
     }
 
     fn end_tag(&mut self, stack: &mut Vec<Frame>, _tag_end: TagEnd) {
-        // Inline HTML left open at the end of an element is dropped to its content.
+        // Inline HTML left open at the end of an element closes there.
         while stack.last().is_some_and(|f| f.from_html) && stack.len() > 1 {
             pop_frame(stack, self);
         }
@@ -598,12 +598,17 @@ fn is_block_container(kind: &FrameKind) -> bool {
 
 fn push_inline(stack: &mut [Frame], inline: Inline) {
     if let Some(top) = stack.last_mut() {
-        match top.kind {
-            FrameKind::CodeBlock { .. }
-            | FrameKind::HtmlBlock
-            | FrameKind::HtmlCode { .. } => top.text.push_str(&inlines_to_plain(&[inline])),
-            _ => top.inlines.push(inline),
+        give_inline(top, inline);
+    }
+}
+
+/// Adds an inline to a frame; frames that hold raw text (`<code>`) take its plain text.
+fn give_inline(frame: &mut Frame, inline: Inline) {
+    match frame.kind {
+        FrameKind::CodeBlock { .. } | FrameKind::HtmlBlock | FrameKind::HtmlCode { .. } => {
+            frame.text.push_str(&inlines_to_plain(&[inline]))
         }
+        _ => frame.inlines.push(inline),
     }
 }
 
@@ -699,26 +704,29 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
                 .cells
                 .push(Cell::from_inlines(normalize_inlines(frame.inlines)));
         }
-        FrameKind::Emphasis => parent.inlines.push(Inline::Emphasis(frame.inlines)),
-        FrameKind::Strong => parent.inlines.push(Inline::Strong(frame.inlines)),
-        FrameKind::Strikethrough => parent.inlines.push(Inline::Strikethrough(frame.inlines)),
-        FrameKind::Superscript => parent.inlines.push(Inline::Superscript(frame.inlines)),
-        FrameKind::Subscript => parent.inlines.push(Inline::Subscript(frame.inlines)),
-        FrameKind::Link { url, title } => parent.inlines.push(Inline::Link {
-            url,
-            title,
-            content: frame.inlines,
-        }),
+        FrameKind::Emphasis => give_inline(parent, Inline::Emphasis(frame.inlines)),
+        FrameKind::Strong => give_inline(parent, Inline::Strong(frame.inlines)),
+        FrameKind::Strikethrough => give_inline(parent, Inline::Strikethrough(frame.inlines)),
+        FrameKind::Superscript => give_inline(parent, Inline::Superscript(frame.inlines)),
+        FrameKind::Subscript => give_inline(parent, Inline::Subscript(frame.inlines)),
+        FrameKind::Link { url, title } => give_inline(
+            parent,
+            Inline::Link {
+                url,
+                title,
+                content: frame.inlines,
+            },
+        ),
         FrameKind::Image { src, title } => {
             let caption = normalize_inlines(frame.inlines);
             let alt = inlines_to_plain(&caption);
-            parent.inlines.push(Inline::Image(Image { src, alt, title }));
+            give_inline(parent, Inline::Image(Image { src, alt, title }));
             parent.image_caption = Some(caption);
         }
         FrameKind::HtmlCode { .. } => {
             let code = frame.text;
             if !code.is_empty() {
-                parent.inlines.push(Inline::Code(code));
+                give_inline(parent, Inline::Code(code));
             }
         }
         FrameKind::Transparent { block, .. } => {
@@ -730,7 +738,9 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
                 parent.blocks.append(&mut frame.blocks);
                 parent.items.append(&mut frame.items);
             } else {
-                parent.inlines.append(&mut frame.inlines);
+                for inline in frame.inlines {
+                    give_inline(parent, inline);
+                }
             }
         }
     }

@@ -29,10 +29,13 @@ impl Writer for MarkdownWriter {
             };
             let mut state = State::default();
             out.push_str(&state.block(&heading, BlockPlace::Normal));
-            out.push_str("\n\n");
+            out.push('\n');
         }
         let mut state = State::default();
         let body = state.blocks(&document.blocks, false, false);
+        if !out.is_empty() && !body.is_empty() {
+            out.push('\n');
+        }
         out.push_str(&body);
         // Notes found while writing notes join the queue, so this is a loop, not recursion.
         let mut index = 0;
@@ -107,7 +110,7 @@ fn front_matter(meta: &Meta) -> String {
     if lines.is_empty() {
         return String::new();
     }
-    format!("---\n{}\n---\n\n", lines.join("\n"))
+    format!("---\n{}\n---\n", lines.join("\n"))
 }
 
 fn yaml_list(values: &[&String]) -> String {
@@ -803,7 +806,7 @@ fn image_markdown(image: &Image, ctx: &InlineContext) -> String {
 }
 
 /// Whether the `&` at byte `at` starts something Markdown would read as an entity: `&name;`,
-/// `&#123;` (or the text ends before we can tell).
+/// `&#123;`. (What follows a text node starts with markup, never with `;`.)
 fn looks_like_entity(text: &str, at: usize) -> bool {
     let rest = text.get(at + 1..).unwrap_or("");
     let mut len = 0;
@@ -814,7 +817,7 @@ fn looks_like_entity(text: &str, at: usize) -> bool {
             return len > 0 && c == ';';
         }
     }
-    len > 0
+    false
 }
 
 /// Escapes text so Markdown reads it back as the same text: syntax characters get a

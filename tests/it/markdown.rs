@@ -45,10 +45,20 @@ mod roundtrip {
     use proptest::prelude::*;
 
     fn text_strategy() -> impl Strategy<Value = String> {
-        proptest::string::string_regex(
-            "[a-z0-9 *_`\\[\\]<>&#!|~\\\\+.=:(){}^\"'é«»—\u{a0}-]{1,10}",
-        )
-        .expect("regex")
+        let tricky = prop_oneof![
+            Just("1. x"), Just("2) y"), Just("# h"), Just("- a"), Just("+ b"), Just("> q"),
+            Just("="), Just("---"), Just("|-|"), Just(":-|"), Just("***"), Just("<div>"),
+            Just("a_b_c"), Just("&amp;"), Just("&#35;"), Just("[^1]"), Just("[x]: y"),
+            Just("~~~"), Just("```"), Just("x\\"), Just("*"), Just("_a_"), Just("<http://a.b>"),
+            Just("{#id}"), Just("a #"), Just("![i](s)"), Just("1."), Just("-"),
+        ];
+        prop_oneof![
+            3 => proptest::string::string_regex(
+                "[a-z0-9 *_`\\[\\]<>&#!|~\\\\+.=:(){}^\"'é«»—\u{a0}-]{1,10}",
+            )
+            .expect("regex"),
+            1 => tricky.prop_map(str::to_string),
+        ]
     }
 
     fn url_strategy() -> impl Strategy<Value = String> {
@@ -272,4 +282,503 @@ mod roundtrip {
             }
         }
     }
+}
+
+mod reader {
+    use super::*;
+
+    #[test]
+    fn paragraphs_headings_and_explicit_ids() {
+        let got = blocks("Intro *text*\nwraps.\n\n## Sub {#custom}\n\nSetext\n------\n\n# One\n\n# One\n");
+        assert_eq!(
+            got,
+            vec![
+                p(vec![t("Intro "), Inline::Emphasis(vec![t("text")]), t(" wraps.")]),
+                Block::Heading { level: 2, id: "custom".into(), content: vec![t("Sub")] },
+                Block::Heading { level: 2, id: "setext".into(), content: vec![t("Setext")] },
+                Block::Heading { level: 1, id: "one".into(), content: vec![t("One")] },
+                Block::Heading { level: 1, id: "one-1".into(), content: vec![t("One")] },
+            ]
+        );
+    }
+
+    #[test]
+    fn quotes_lists_tight_and_loose() {
+        let got = blocks("> quoted\n\n- a\n- b\n  1. c\n\n3. x\n\n4. y\n");
+        assert_eq!(
+            got,
+            vec![
+                Block::Quote(vec![pt("quoted")]),
+                Block::List(List {
+                    ordered: false,
+                    start: 1,
+                    tight: true,
+                    items: vec![
+                        vec![pt("a")],
+                        vec![
+                            pt("b"),
+                            Block::List(List {
+                                ordered: true,
+                                start: 1,
+                                tight: true,
+                                items: vec![vec![pt("c")]],
+                            })
+                        ],
+                    ],
+                }),
+                Block::List(List {
+                    ordered: true,
+                    start: 3,
+                    tight: false,
+                    items: vec![vec![pt("x")], vec![pt("y")]],
+                }),
+            ]
+        );
+    }
+
+    #[test]
+    fn code_blocks_fenced_and_indented() {
+        let got = blocks("```rust extra\nfn main() {}\n\n```\n\n    indented\n    code\n");
+        assert_eq!(
+            got,
+            vec![
+                Block::Code { language: Some("rust".into()), text: "fn main() {}\n".into() },
+                Block::Code { language: None, text: "indented\ncode".into() },
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_with_alignment() {
+        let got = blocks("| a | *b* | c |\n|:--|:-:|--:|\n| 1 | 2 \\| 3 | |\n");
+        let cell = |inl: Vec<Inline>| Cell::from_inlines(inl);
+        assert_eq!(
+            got,
+            vec![Block::Table(Box::new(Table {
+                caption: vec![],
+                alignments: vec![Alignment::Left, Alignment::Center, Alignment::Right],
+                head: vec![Row {
+                    cells: vec![
+                        cell(vec![t("a")]),
+                        cell(vec![Inline::Emphasis(vec![t("b")])]),
+                        cell(vec![t("c")])
+                    ]
+                }],
+                body: vec![Row {
+                    cells: vec![cell(vec![t("1")]), cell(vec![t("2 | 3")]), cell(vec![])]
+                }],
+            }))]
+        );
+    }
+
+    #[test]
+    fn inline_constructs() {
+        let got = blocks(
+            "a ~~s~~ `c` [l](http://x \"T\") ![alt *x*](i.png) <http://auto> b  \nc \\\nd\n",
+        );
+        assert_eq!(
+            got,
+            vec![p(vec![
+                t("a "),
+                Inline::Strikethrough(vec![t("s")]),
+                t(" "),
+                Inline::Code("c".into()),
+                t(" "),
+                Inline::Link { url: "http://x".into(), title: Some("T".into()), content: vec![t("l")] },
+                t(" "),
+                Inline::Image(Image { src: "i.png".into(), alt: "alt x".into(), title: None }),
+                t(" "),
+                Inline::Link { url: "http://auto".into(), title: None, content: vec![t("http://auto")] },
+                t(" b"),
+                Inline::LineBreak,
+                t("c"),
+                Inline::LineBreak,
+                t("d"),
+            ])]
+        );
+    }
+
+    #[test]
+    fn inline_html_pairs_map_to_the_model() {
+        let got = blocks("x<sup>2</sup> H<sub>2</sub>O <kbd>Ctrl</kbd> <del>d</del> <s>s</s> <i>i</i> <b>b</b><br>n <span>kept</span> <code>*c*</code>\n");
+        assert_eq!(
+            got,
+            vec![p(vec![
+                t("x"),
+                Inline::Superscript(vec![t("2")]),
+                t(" H"),
+                Inline::Subscript(vec![t("2")]),
+                t("O "),
+                Inline::Code("Ctrl".into()),
+                t(" "),
+                Inline::Strikethrough(vec![t("d")]),
+                t(" "),
+                Inline::Strikethrough(vec![t("s")]),
+                t(" "),
+                Inline::Emphasis(vec![t("i")]),
+                t(" "),
+                Inline::Strong(vec![t("b")]),
+                Inline::LineBreak,
+                t("n kept "),
+                // Markdown inside `<code>` is still Markdown; its text is the code.
+                Inline::Code("c".into()),
+            ])]
+        );
+    }
+
+    #[test]
+    fn footnotes_are_placed_at_references() {
+        let got = blocks("a[^n] b[^n] c[^missing]\n\n[^n]: The note.\n\n    More.\n");
+        let note = Inline::Note(vec![pt("The note."), pt("More.")]);
+        assert_eq!(
+            got,
+            vec![p(vec![t("a"), note.clone(), t(" b"), note, t(" c[^missing]")])]
+        );
+    }
+
+    #[test]
+    fn self_referencing_footnote_stays_text() {
+        let got = blocks("a[^x]\n\n[^x]: see[^x]\n");
+        assert_eq!(
+            got,
+            vec![p(vec![t("a"), Inline::Note(vec![p(vec![t("see[^x]")])])])]
+        );
+    }
+
+    #[test]
+    fn lone_image_paragraph_is_a_figure() {
+        let got = blocks("![A *cat*](cat.jpg \"Puss\")\n");
+        assert_eq!(
+            got,
+            vec![Block::Figure(Box::new(Figure {
+                image: Image { src: "cat.jpg".into(), alt: "A cat".into(), title: Some("Puss".into()) },
+                caption: vec![t("A "), Inline::Emphasis(vec![t("cat")])],
+            }))]
+        );
+    }
+
+    #[test]
+    fn block_html_falls_back_to_its_text() {
+        // The HTML reader may or may not be there; either way the text survives.
+        let doc = read_md("<div>\n<p>Hello <b>there</b></p>\n</div>\n");
+        let plain = doc.plain_text(1000);
+        assert!(plain.contains("Hello"), "{plain:?}");
+        assert!(plain.contains("there"), "{plain:?}");
+    }
+
+    #[test]
+    fn front_matter_fills_meta() {
+        let doc = read_md(
+            "---\ntitle: The Title\nsubtitle: Sub\nauthor: [Ann, Bob]\ndate: 2024-05-01\nupdated: 2024-06-01T10:00:00Z\nlang: ru\ndir: rtl\nsite_name: Site\nsource_url: https://x.org/a\nexcerpt: Short.\nlead_image: i.png\ntags: a, b ,c\n---\n\nBody.\n",
+        );
+        assert_eq!(
+            doc.meta,
+            Meta {
+                title: Some("The Title".into()),
+                subtitle: Some("Sub".into()),
+                authors: vec!["Ann".into(), "Bob".into()],
+                published: Some("2024-05-01".into()),
+                modified: Some("2024-06-01T10:00:00Z".into()),
+                language: Some("ru".into()),
+                direction: Some(Direction::Rtl),
+                site_name: Some("Site".into()),
+                source_url: Some("https://x.org/a".into()),
+                description: Some("Short.".into()),
+                lead_image: Some("i.png".into()),
+                keywords: vec!["a".into(), "b".into(), "c".into()],
+            }
+        );
+        assert_eq!(doc.blocks, vec![pt("Body.")]);
+    }
+
+    #[test]
+    fn malformed_front_matter_is_a_warning() {
+        let reading = quire::read(
+            b"---\ntitle: [unclosed\n---\n\nBody text.\n",
+            InputFormat::Markdown,
+            &ReadOptions::default(),
+        )
+        .expect("reads");
+        assert_eq!(reading.warnings.len(), 1, "{:?}", reading.warnings);
+        assert!(reading.warnings[0].message.contains("YAML"));
+        assert_eq!(reading.document.blocks, vec![pt("Body text.")]);
+    }
+
+    #[test]
+    fn lone_h1_becomes_the_title() {
+        let doc = read_md("# The *Title*\n\nText.\n\n## Part\n");
+        assert_eq!(doc.meta.title.as_deref(), Some("The Title"));
+        assert_eq!(doc.blocks.len(), 2);
+        let two = read_md("# A\n\n# B\n");
+        assert_eq!(two.meta.title, None);
+        assert_eq!(two.blocks.len(), 2);
+    }
+
+    #[test]
+    fn rules_between_paragraphs_are_not_front_matter() {
+        let got = blocks("para\n\n---\ntext\n\n---\n");
+        assert_eq!(got, vec![pt("para"), Block::Rule, pt("text"), Block::Rule]);
+    }
+
+    #[test]
+    fn deep_nesting_is_flattened() {
+        for input in [
+            ">".repeat(1000) + " deep",
+            (0..1000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>(),
+            "*".repeat(500) + "x" + &"*".repeat(500),
+            "<b>".repeat(1000) + "x",
+        ] {
+            let doc = read_md(&input);
+            assert!(doc.depth() <= quire::model::MAX_DEPTH);
+            assert!(doc.plain_text(100_000).contains('x') || doc.plain_text(100_000).contains("deep"));
+        }
+    }
+}
+
+mod writer {
+    use super::*;
+
+    #[test]
+    fn blocks_are_written_as_commonmark() {
+        let out = write_blocks(vec![
+            Block::Heading { level: 2, id: "sub".into(), content: vec![t("Sub")] },
+            p(vec![t("One "), Inline::Strong(vec![t("two")]), t(" three")]),
+            Block::Quote(vec![pt("q1"), pt("q2")]),
+            Block::Code { language: Some("rust".into()), text: "let a = \"```\";".into() },
+            Block::Rule,
+        ]);
+        assert_eq!(
+            out,
+            "## Sub\n\nOne **two** three\n\n> q1\n>\n> q2\n\n````rust\nlet a = \"```\";\n````\n\n---\n"
+        );
+    }
+
+    #[test]
+    fn lists_tight_loose_nested_and_adjacent() {
+        let nested = Block::List(List { ordered: false, start: 1, tight: true, items: vec![vec![pt("c")]] });
+        let out = write_blocks(vec![
+            Block::List(List {
+                ordered: false,
+                start: 1,
+                tight: true,
+                items: vec![vec![pt("a")], vec![pt("b"), nested]],
+            }),
+            Block::List(List { ordered: false, start: 1, tight: true, items: vec![vec![pt("d")]] }),
+            Block::List(List {
+                ordered: true,
+                start: 9,
+                tight: false,
+                items: vec![vec![pt("x"), pt("x2")], vec![pt("y")]],
+            }),
+        ]);
+        assert_eq!(out, "- a\n- b\n  - c\n\n* d\n\n9. x\n\n   x2\n\n10. y\n");
+    }
+
+    #[test]
+    fn tables_pipe_and_html() {
+        let cell = |s: &str| Cell::from_inlines(vec![t(s)]);
+        let simple = Block::Table(Box::new(Table {
+            caption: vec![],
+            alignments: vec![Alignment::Default, Alignment::Right],
+            head: vec![Row { cells: vec![cell("a"), cell("b")] }],
+            body: vec![Row { cells: vec![cell("x|y"), Cell::from_inlines(vec![Inline::Code("p|q".into())])] }],
+        }));
+        assert_eq!(write_blocks(vec![simple]), "| a | b |\n| --- | --: |\n| x\\|y | `p\\|q` |\n");
+        let spanned = Block::Table(Box::new(Table {
+            caption: vec![],
+            alignments: vec![],
+            head: vec![],
+            body: vec![Row { cells: vec![Cell { content: vec![pt("wide")], colspan: 2, rowspan: 1 }] }],
+        }));
+        assert_eq!(
+            write_blocks(vec![spanned]),
+            "<table>\n<tbody>\n<tr>\n<td colspan=\"2\">\n\nwide\n\n</td>\n</tr>\n</tbody>\n</table>\n"
+        );
+    }
+
+    #[test]
+    fn inlines_are_written_as_markdown() {
+        let out = write_blocks(vec![p(vec![
+            t("E=mc"),
+            Inline::Superscript(vec![t("2")]),
+            t(" "),
+            Inline::Strikethrough(vec![t("old")]),
+            t(" "),
+            Inline::Code("a`b".into()),
+            t(" "),
+            Inline::Link { url: "https://x.org/a b".into(), title: Some("T \"q\"".into()), content: vec![t("link")] },
+            t(" "),
+            Inline::Link { url: "https://x.org/(p)".into(), title: None, content: vec![t("p")] },
+            t(" "),
+            Inline::Link { url: "https://x.org".into(), title: None, content: vec![t("https://x.org")] },
+            t(" "),
+            Inline::Image(Image { src: "i.png".into(), alt: "an *i*".into(), title: None }),
+            Inline::LineBreak,
+            t("next"),
+            Inline::Note(vec![pt("Note one."), pt("Second.")]),
+            t(" and"),
+            Inline::Note(vec![pt("Two.")]),
+        ])]);
+        assert_eq!(
+            out,
+            "E=mc<sup>2</sup> ~~old~~ ``a`b`` [link](<https://x.org/a b> \"T \\\"q\\\"\") \
+             [p](https://x.org/\\(p\\)) <https://x.org> ![an \\*i\\*](i.png)\\\nnext[^1] and[^2]\n\n\
+             [^1]: Note one.\n\n    Second.\n\n[^2]: Two.\n"
+        );
+    }
+
+    #[test]
+    fn figures_are_lone_images() {
+        let out = write_blocks(vec![Block::Figure(Box::new(Figure {
+            image: Image { src: "c.jpg".into(), alt: "A cat".into(), title: Some("t".into()) },
+            caption: vec![t("A "), Inline::Emphasis(vec![t("cat")])],
+        }))]);
+        assert_eq!(out, "![A *cat*](c.jpg \"t\")\n");
+    }
+
+    #[test]
+    fn emphasis_falls_back_to_html_where_delimiters_cannot_work() {
+        let out = write_blocks(vec![p(vec![
+            t("a"),
+            Inline::Emphasis(vec![t(".b")]),
+            t(" "),
+            Inline::Strong(vec![Inline::Emphasis(vec![t("both")])]),
+            t(" x"),
+            Inline::Emphasis(vec![t("y")]),
+            t("z"),
+        ])]);
+        assert_eq!(out, "a<em>.b</em> **_both_** x*y*z\n");
+    }
+
+    #[test]
+    fn escaping_only_where_needed() {
+        let cases = [
+            ("*not emphasis*", "\\*not emphasis\\*"),
+            ("# not a heading", "\\# not a heading"),
+            ("1. not a list", "1\\. not a list"),
+            ("- not a list", "\\- not a list"),
+            ("> not a quote", "\\> not a quote"),
+            ("<b>", "\\<b>"),
+            ("a_b_c", "a_b_c"),
+            ("_x_", "\\_x\\_"),
+            ("[x](y)", "\\[x\\](y)"),
+            ("&amp; & AT&T", "\\&amp; & AT&T"),
+            ("a < b, 1.5, Hello! (yes)", "a < b, 1.5, Hello! (yes)"),
+            ("back\\slash\\", "back\\\\slash\\\\"),
+            ("~~no~~", "\\~\\~no\\~\\~"),
+            ("`code`", "\\`code\\`"),
+            ("---", "\\---"),
+            ("+ x", "\\+ x"),
+            ("|-|", "\\|-|"),
+        ];
+        for (text, want) in cases {
+            let out = write_blocks(vec![pt(text)]);
+            assert_eq!(out, format!("{want}\n"), "for {text:?}");
+            let back = blocks(&out);
+            assert_eq!(back, vec![pt(text)], "round trip of {text:?}");
+        }
+    }
+
+    #[test]
+    fn heading_text_is_escaped_for_headings() {
+        let out = write_blocks(vec![Block::Heading {
+            level: 1,
+            id: String::new(),
+            content: vec![t("C# {#x} #")],
+        }]);
+        assert_eq!(out, "# C\\# \\{\\#x} \\#\n");
+    }
+
+    #[test]
+    fn front_matter_has_every_field_quoted() {
+        let meta = Meta {
+            title: Some("A \"quoted\": title".into()),
+            subtitle: Some("Sub".into()),
+            authors: vec!["Ann".into(), "Bob".into()],
+            published: Some("2024-05-01".into()),
+            modified: Some("2024-06-01".into()),
+            language: Some("en".into()),
+            direction: Some(Direction::Ltr),
+            site_name: Some("Site".into()),
+            source_url: Some("https://x.org".into()),
+            description: Some("Line\nbreak \\ back".into()),
+            lead_image: Some("i.png".into()),
+            keywords: vec!["k1".into(), "k2".into()],
+        };
+        let doc = Document::new(meta.clone(), vec![pt("Body.")]);
+        let out = write_md(&doc);
+        assert_eq!(
+            out,
+            "---\ntitle: \"A \\\"quoted\\\": title\"\nsubtitle: \"Sub\"\nauthor: [\"Ann\", \"Bob\"]\n\
+             date: \"2024-05-01\"\nmodified: \"2024-06-01\"\nlang: \"en\"\ndir: \"ltr\"\nsite: \"Site\"\n\
+             source: \"https://x.org\"\ndescription: \"Line\\nbreak \\\\ back\"\nimage: \"i.png\"\n\
+             keywords: [\"k1\", \"k2\"]\n---\n\nBody.\n"
+        );
+        assert_eq!(read_md(&out).meta, meta);
+        let one = Meta { authors: vec!["Ann".into()], ..Meta::default() };
+        assert_eq!(write_md(&Document::new(one, vec![])), "---\nauthor: \"Ann\"\n---\n");
+    }
+
+    #[test]
+    fn without_front_matter_the_title_is_a_heading() {
+        let doc = Document::new(
+            Meta { title: Some("Hello *world*".into()), ..Meta::default() },
+            vec![pt("Body.")],
+        );
+        let options = WriteOptions { front_matter: false, ..WriteOptions::default() };
+        let out = quire::write(&doc, OutputFormat::Markdown, &options).expect("writes");
+        let out = String::from_utf8(out.bytes).expect("utf-8");
+        assert_eq!(out, "# Hello \\*world\\*\n\nBody.\n");
+        assert_eq!(read_md(&out).meta.title.as_deref(), Some("Hello *world*"));
+    }
+}
+
+#[test]
+fn a_rich_document_is_a_fixed_point() {
+    let source = "---
+title: \"Rich\"
+author: [\"Ann\", \"Bob\"]
+lang: \"en\"
+---
+
+Intro with *emphasis*, **strong**, ~~gone~~, `code`, [a link](https://x.org \"T\") and a note[^1].
+
+## Section
+
+> A quote
+>
+> - in a list
+
+1. one
+2. two
+   - nested
+3. three
+
+- loose
+
+- list
+
+```python
+print(\"hi\")
+```
+
+| a | b |
+| :-- | --: |
+| 1 | 2 |
+
+![A *figure*](f.png)
+
+---
+
+Text with H<sub>2</sub>O and x<sup>2</sup>\\
+after a break.
+
+[^1]: The note.
+
+    Second paragraph.
+";
+    let once = write_md(&read_md(source));
+    assert_eq!(once, source);
+    let twice = write_md(&read_md(&once));
+    assert_eq!(twice, once);
 }
