@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 
 use pulldown_cmark::{
-    Alignment as MdAlignment, CodeBlockKind, Event, HeadingLevel, LinkType,
-    Options, Parser, Tag, TagEnd,
+    Alignment as MdAlignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
 };
 use yaml_rust2::{Yaml, YamlLoader};
 
@@ -26,9 +26,11 @@ use crate::model::{
 /// Reads CommonMark/GFM Markdown with optional YAML front matter.
 pub struct MarkdownReader;
 
-/// How many footnote copies one document may expand to: a note referenced twice is copied,
-/// and notes that reference notes could otherwise multiply without end.
+/// How many footnote copies, and how many events in all of them, one document may expand
+/// to: a note referenced twice is copied, and notes that reference notes (or one long note
+/// referenced thousands of times) could otherwise multiply the input without end.
 const MAX_NOTE_EXPANSIONS: usize = 10_000;
+const MAX_NOTE_EVENTS: usize = 2_000_000;
 
 impl Reader for MarkdownReader {
     fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
@@ -52,6 +54,7 @@ impl Reader for MarkdownReader {
             definitions: &definitions,
             expanding: Vec::new(),
             expansions: 0,
+            expanded_events: 0,
             options,
             warnings: &mut warnings,
         };
@@ -111,13 +114,23 @@ struct Frame {
 enum FrameKind {
     Root,
     Quote,
-    List { ordered: bool, start: u32 },
+    List {
+        ordered: bool,
+        start: u32,
+    },
     Item,
     Paragraph,
-    Heading { level: u8, id: String },
-    CodeBlock { language: Option<String> },
+    Heading {
+        level: u8,
+        id: String,
+    },
+    CodeBlock {
+        language: Option<String>,
+    },
     HtmlBlock,
-    Table { alignments: Vec<Alignment> },
+    Table {
+        alignments: Vec<Alignment>,
+    },
     TableHead,
     TableRow,
     TableCell,
@@ -126,13 +139,24 @@ enum FrameKind {
     Strikethrough,
     Superscript,
     Subscript,
-    Link { url: String, title: Option<String> },
-    Image { src: String, title: Option<String> },
+    Link {
+        url: String,
+        title: Option<String>,
+    },
+    Image {
+        src: String,
+        title: Option<String>,
+    },
     /// `<code>` or `<kbd>` in inline HTML: its text becomes inline code.
-    HtmlCode { tag: String },
+    HtmlCode {
+        tag: String,
+    },
     /// An element nested too deep, or an HTML tag with no meaning here: its content goes to
     /// the parent. `block` says whether it held blocks (a quote, list or item).
-    Transparent { block: bool, html_tag: Option<String> },
+    Transparent {
+        block: bool,
+        html_tag: Option<String>,
+    },
 }
 
 impl Frame {
@@ -159,7 +183,7 @@ impl Frame {
         if self.inlines.is_empty() {
             return;
         }
-        let inlines = normalize_inlines(std::mem::take(&mut self.inlines));
+        let inlines = finish_inlines(std::mem::take(&mut self.inlines));
         if !inlines.is_empty() {
             self.blocks.push(Block::Paragraph(inlines));
         }
@@ -172,6 +196,7 @@ struct BuildContext<'e, 'a, 'w> {
     /// Labels of the notes being expanded now (a note that references itself stays text).
     expanding: Vec<String>,
     expansions: usize,
+    expanded_events: usize,
     options: &'e ReadOptions,
     warnings: &'w mut Vec<Warning>,
 }
@@ -226,8 +251,9 @@ impl BuildContext<'_, '_, '_> {
                 Event::InlineHtml(html) => self.inline_html(&mut stack, html),
                 Event::FootnoteReference(label) => {
                     let level = current_level(&stack) + 1;
-                    let note = self.expand_note(label, level);
-                    push_inline(&mut stack, note);
+                    if let Some(note) = self.expand_note(label, level) {
+                        push_inline(&mut stack, note);
+                    }
                 }
                 Event::SoftBreak => push_inline(&mut stack, Inline::text(" ")),
                 Event::HardBreak => push_inline(&mut stack, Inline::LineBreak),
@@ -235,16 +261,19 @@ impl BuildContext<'_, '_, '_> {
                     flush_for_block(&mut stack);
                     push_block(&mut stack, Block::Rule);
                 }
-                Event::TaskListMarker(done) => {
-                    push_inline(&mut stack, Inline::text(if *done { "[x] " } else { "[ ] " }))
-                }
+                Event::TaskListMarker(done) => push_inline(
+                    &mut stack,
+                    Inline::text(if *done { "[x] " } else { "[ ] " }),
+                ),
             }
         }
         // Close whatever the events left open (they are balanced, but be safe).
         while stack.len() > 1 {
             pop_frame(&mut stack, self);
         }
-        let mut root = stack.pop().unwrap_or_else(|| Frame::new(FrameKind::Root, 0));
+        let mut root = stack
+            .pop()
+            .unwrap_or_else(|| Frame::new(FrameKind::Root, 0));
         root.flush_inlines();
         root.blocks
     }
@@ -340,6 +369,20 @@ impl BuildContext<'_, '_, '_> {
                 title,
                 ..
             } => {
+                // Links cannot nest (an autolink inside link text): keep the outer one.
+                if stack
+                    .iter()
+                    .any(|f| matches!(f.kind, FrameKind::Link { .. }))
+                {
+                    stack.push(Frame::new(
+                        FrameKind::Transparent {
+                            block: false,
+                            html_tag: None,
+                        },
+                        parent_level,
+                    ));
+                    return;
+                }
                 let url = if *link_type == LinkType::Email && !dest_url.contains(':') {
                     format!("mailto:{dest_url}")
                 } else {
@@ -459,23 +502,26 @@ impl BuildContext<'_, '_, '_> {
 
     /// The note a reference stands for, or the reference as literal text when it has no
     /// definition (or refers to itself, or the document has expanded too many notes).
-    fn expand_note(&mut self, label: &str, level: usize) -> Inline {
+    /// An empty note is nothing.
+    fn expand_note(&mut self, label: &str, level: usize) -> Option<Inline> {
         let key = label.to_lowercase();
         let literal = Inline::text(format!("[^{label}]"));
         let Some(&(start, end)) = self.definitions.get(&key) else {
-            return literal;
+            return Some(literal);
         };
         if self.expanding.contains(&key)
             || !container_fits(level)
             || self.expansions >= MAX_NOTE_EXPANSIONS
+            || self.expanded_events + (end - start) > MAX_NOTE_EVENTS
         {
-            return literal;
+            return Some(literal);
         }
         self.expansions += 1;
+        self.expanded_events += end - start;
         self.expanding.push(key);
         let blocks = self.build(start, end, level);
         self.expanding.pop();
-        Inline::Note(blocks)
+        (!blocks.is_empty()).then_some(Inline::Note(blocks))
     }
 
     /// Block HTML read by the HTML reader; when it cannot, its text as one paragraph.
@@ -491,7 +537,7 @@ impl BuildContext<'_, '_, '_> {
                 return doc.blocks;
             }
         }
-        let inlines = normalize_inlines(vec![Inline::text(strip_tags(html))]);
+        let inlines = finish_inlines(vec![Inline::text(strip_tags(html))]);
         if inlines.is_empty() {
             Vec::new()
         } else {
@@ -630,7 +676,7 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
     match frame.kind {
         FrameKind::Root => {}
         FrameKind::Paragraph => {
-            let inlines = normalize_inlines(frame.inlines);
+            let inlines = finish_inlines(frame.inlines);
             let figure = match (inlines.as_slice(), frame.image_caption) {
                 ([Inline::Image(image)], Some(caption)) => Some(Block::Figure(Box::new(Figure {
                     image: image.clone(),
@@ -647,7 +693,7 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         FrameKind::Heading { level, id } => parent.blocks.push(Block::Heading {
             level,
             id,
-            content: normalize_inlines(frame.inlines),
+            content: finish_inlines(frame.inlines),
         }),
         FrameKind::Quote => {
             frame.flush_inlines();
@@ -702,7 +748,7 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         FrameKind::TableCell => {
             parent
                 .cells
-                .push(Cell::from_inlines(normalize_inlines(frame.inlines)));
+                .push(Cell::from_inlines(finish_inlines(frame.inlines)));
         }
         FrameKind::Emphasis => give_inline(parent, Inline::Emphasis(frame.inlines)),
         FrameKind::Strong => give_inline(parent, Inline::Strong(frame.inlines)),
@@ -718,7 +764,7 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             },
         ),
         FrameKind::Image { src, title } => {
-            let caption = normalize_inlines(frame.inlines);
+            let caption = finish_inlines(frame.inlines);
             let alt = inlines_to_plain(&caption);
             give_inline(parent, Inline::Image(Image { src, alt, title }));
             parent.image_caption = Some(caption);
@@ -744,6 +790,27 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             }
         }
     }
+}
+
+/// A block's inlines in canonical form: normalised, and without line breaks at its edges
+/// (a break that ends a paragraph breaks nothing; writers could not write it back).
+fn finish_inlines(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut inlines = normalize_inlines(inlines);
+    let leading = inlines
+        .iter()
+        .take_while(|i| matches!(i, Inline::LineBreak))
+        .count();
+    let trailing = inlines
+        .iter()
+        .rev()
+        .take_while(|i| matches!(i, Inline::LineBreak))
+        .count();
+    if leading == 0 && trailing == 0 {
+        return inlines;
+    }
+    inlines.truncate(inlines.len().saturating_sub(trailing));
+    inlines.drain(..leading.min(inlines.len()));
+    normalize_inlines(inlines)
 }
 
 /// The lower-cased name of an HTML tag, whether it closes (`</b>`) and whether it closes
@@ -915,10 +982,14 @@ fn take_title_from_heading(meta: &mut Meta, blocks: &mut Vec<Block>) {
         return;
     }
     let title = match blocks.first() {
-        Some(Block::Heading { content, .. }) => inlines_to_plain(content),
+        Some(Block::Heading { content, .. }) => {
+            crate::model::collapse_whitespace(&inlines_to_plain(content))
+                .trim()
+                .to_string()
+        }
         _ => return,
     };
-    if !title.trim().is_empty() {
+    if !title.is_empty() {
         meta.title = Some(title);
         blocks.remove(0);
     }

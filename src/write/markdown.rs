@@ -131,7 +131,10 @@ fn yaml_string(value: &str) -> String {
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20
                 || ('\u{7f}'..='\u{9f}').contains(&c)
-                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}') =>
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
             {
                 out.push_str(&format!("\\u{:04x}", c as u32))
             }
@@ -258,7 +261,8 @@ impl State {
                 Block::List(list) => {
                     // A list right after another of the same kind would join it: change the
                     // marker character instead.
-                    let follows_same = matches!(previous, Some(Block::List(p)) if p.ordered == list.ordered);
+                    let follows_same =
+                        matches!(previous, Some(Block::List(p)) if p.ordered == list.ordered);
                     let marker = match (list.ordered, follows_same, previous_list_marker) {
                         (false, true, Some('-')) => '*',
                         (false, _, _) => '-',
@@ -402,8 +406,13 @@ impl State {
     fn html_table(&mut self, table: &Table) -> String {
         let mut out = String::from("<table>\n");
         if !table.caption.is_empty() {
-            let caption =
-                self.inlines(&table.caption, Some('>'), PUNCTUATION, &InlineContext::default(), false);
+            let caption = self.inlines(
+                &table.caption,
+                Some('>'),
+                PUNCTUATION,
+                &InlineContext::default(),
+                false,
+            );
             out.push_str(&format!("<caption>\n\n{caption}\n\n</caption>\n"));
         }
         for (section, rows, tag) in [("thead", &table.head, "th"), ("tbody", &table.body, "td")] {
@@ -469,10 +478,7 @@ impl State {
                 Inline::Text(text) => {
                     // After a footnote reference's `]`, `(` would make a link and `:` a
                     // footnote definition.
-                    if out.ends_with(']')
-                        && !out.ends_with("\\]")
-                        && text.starts_with(['(', ':'])
-                    {
+                    if out.ends_with(']') && !out.ends_with("\\]") && text.starts_with(['(', ':']) {
                         out.push('\\');
                     }
                     out.push_str(&escape_text(text, at_line_start, ctx))
@@ -480,9 +486,15 @@ impl State {
                 Inline::Emphasis(content) => {
                     self.wrapped(&mut out, content, prev, next_class, ctx, &["*", "_"], "em")
                 }
-                Inline::Strong(content) => {
-                    self.wrapped(&mut out, content, prev, next_class, ctx, &["**", "__"], "strong")
-                }
+                Inline::Strong(content) => self.wrapped(
+                    &mut out,
+                    content,
+                    prev,
+                    next_class,
+                    ctx,
+                    &["**", "__"],
+                    "strong",
+                ),
                 Inline::Strikethrough(content) => {
                     self.wrapped(&mut out, content, prev, next_class, ctx, &["~~"], "del")
                 }
@@ -568,8 +580,12 @@ impl State {
         if content.is_empty() {
             return;
         }
-        let first = content.first().map_or(WHITESPACE, |i| edge_class(i, true, ctx));
-        let last = content.last().map_or(WHITESPACE, |i| edge_class(i, false, ctx));
+        let first = content
+            .first()
+            .map_or(WHITESPACE, |i| edge_class(i, true, ctx));
+        let last = content
+            .last()
+            .map_or(WHITESPACE, |i| edge_class(i, false, ctx));
         let before = class_of(prev);
         for delimiter in delimiters {
             let Some(c) = delimiter.chars().next() else {
@@ -686,6 +702,15 @@ fn code_block(language: Option<&str>, text: &str) -> String {
     let language = language.unwrap_or("");
     let fence_char = if language.contains('`') { '~' } else { '`' };
     let longest = longest_run(text, fence_char);
+    // The info string takes backslash escapes and entities like text does.
+    let mut info = String::with_capacity(language.len());
+    for (offset, c) in language.char_indices() {
+        if c == '\\' || (c == '&' && looks_like_entity(language, offset)) {
+            info.push('\\');
+        }
+        info.push(c);
+    }
+    let language = info.as_str();
     let fence: String = std::iter::repeat_n(fence_char, (longest + 1).max(3)).collect();
     if text.is_empty() {
         format!("{fence}{language}\n{fence}")
@@ -823,41 +848,45 @@ fn looks_like_entity(text: &str, at: usize) -> bool {
 /// Escapes text so Markdown reads it back as the same text: syntax characters get a
 /// backslash where they could mean something, and nowhere else.
 fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
-    let chars: Vec<char> = text
-        .chars()
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-        .collect();
+    // (byte offset, char) pairs: neighbours and entity checks need both.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
     let mut out = String::with_capacity(text.len() + 8);
     // At the start of a line, an ordered-list marker `12.` or `12)` needs its `.` escaped.
     let list_number_end = if line_start {
-        let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
-        let marker = chars.get(digits).copied();
-        let after = chars.get(digits + 1).copied();
+        let digits = chars.iter().take_while(|(_, c)| c.is_ascii_digit()).count();
         (digits > 0
             && digits <= 9
-            && matches!(marker, Some('.' | ')'))
-            && matches!(after, None | Some(' ')))
+            && matches!(char_at(digits), Some('.' | ')'))
+            && matches!(char_at(digits + 1), None | Some(' ')))
         .then_some(digits)
     } else {
         None
     };
     // A line of only `|`, `-`, `:` and spaces could be read as a table's delimiter row.
     let delimiter_row_like = line_start
-        && chars.iter().all(|c| matches!(c, '|' | '-' | ':' | ' '))
-        && chars.contains(&'|');
-    for (i, &c) in chars.iter().enumerate() {
-        let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
-        let next = chars.get(i + 1).copied();
+        && chars
+            .iter()
+            .all(|(_, c)| matches!(c, '|' | '-' | ':' | ' '))
+        && chars.iter().any(|&(_, c)| c == '|');
+    for (i, &(offset, c)) in chars.iter().enumerate() {
+        let c = if c == '\n' || c == '\r' { ' ' } else { c };
+        let prev = i.checked_sub(1).and_then(char_at);
+        let next = char_at(i + 1);
+        let first = line_start && i == 0;
         let escape = match c {
             '\\' | '*' | '`' | '[' | ']' | '~' => true,
-            '_' => !(prev.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric)),
+            '_' => {
+                !(prev.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric))
+            }
             '<' => next != Some(' '),
-            '&' => looks_like_entity(text, text.char_indices().nth(i).map_or(0, |(b, _)| b)),
-            '#' => ctx.heading || (line_start && i == 0),
+            '&' => looks_like_entity(text, offset),
+            '#' => ctx.heading || first,
             '{' => ctx.heading,
-            '>' | '=' => line_start && i == 0,
-            '-' => line_start && i == 0 && matches!(next, None | Some(' ' | '-')),
-            '+' => line_start && i == 0 && matches!(next, None | Some(' ')),
+            '>' | '=' => first,
+            '-' => first && matches!(next, None | Some(' ' | '-')),
+            '+' => first && matches!(next, None | Some(' ')),
             '.' | ')' => list_number_end == Some(i),
             '|' | ':' => delimiter_row_like && i == 0,
             _ => false,

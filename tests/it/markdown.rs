@@ -8,9 +8,13 @@ use quire::model::{
 use quire::{InputFormat, OutputFormat, ReadOptions, WriteOptions};
 
 fn read_md(text: &str) -> Document {
-    quire::read(text.as_bytes(), InputFormat::Markdown, &ReadOptions::default())
-        .expect("markdown reads")
-        .document
+    quire::read(
+        text.as_bytes(),
+        InputFormat::Markdown,
+        &ReadOptions::default(),
+    )
+    .expect("markdown reads")
+    .document
 }
 
 fn blocks(text: &str) -> Vec<Block> {
@@ -46,11 +50,34 @@ mod roundtrip {
 
     fn text_strategy() -> impl Strategy<Value = String> {
         let tricky = prop_oneof![
-            Just("1. x"), Just("2) y"), Just("# h"), Just("- a"), Just("+ b"), Just("> q"),
-            Just("="), Just("---"), Just("|-|"), Just(":-|"), Just("***"), Just("<div>"),
-            Just("a_b_c"), Just("&amp;"), Just("&#35;"), Just("[^1]"), Just("[x]: y"),
-            Just("~~~"), Just("```"), Just("x\\"), Just("*"), Just("_a_"), Just("<http://a.b>"),
-            Just("{#id}"), Just("a #"), Just("![i](s)"), Just("1."), Just("-"),
+            Just("1. x"),
+            Just("2) y"),
+            Just("# h"),
+            Just("- a"),
+            Just("+ b"),
+            Just("> q"),
+            Just("="),
+            Just("---"),
+            Just("|-|"),
+            Just(":-|"),
+            Just("***"),
+            Just("<div>"),
+            Just("a_b_c"),
+            Just("&amp;"),
+            Just("&#35;"),
+            Just("[^1]"),
+            Just("[x]: y"),
+            Just("~~~"),
+            Just("```"),
+            Just("x\\"),
+            Just("*"),
+            Just("_a_"),
+            Just("<http://a.b>"),
+            Just("{#id}"),
+            Just("a #"),
+            Just("![i](s)"),
+            Just("1."),
+            Just("-"),
         ];
         prop_oneof![
             3 => proptest::string::string_regex(
@@ -127,8 +154,16 @@ mod roundtrip {
                 run.clone().prop_map(Inline::Strikethrough),
                 run.clone().prop_map(Inline::Superscript),
                 run.prop_map(Inline::Subscript),
-                (url_strategy(), title_strategy(), prop::collection::vec(plain_inline(), 1..3))
-                    .prop_map(|(url, title, content)| Inline::Link { url, title, content }),
+                (
+                    url_strategy(),
+                    title_strategy(),
+                    prop::collection::vec(plain_inline(), 1..3)
+                )
+                    .prop_map(|(url, title, content)| Inline::Link {
+                        url,
+                        title,
+                        content
+                    }),
             ]
         })
     }
@@ -218,39 +253,47 @@ mod roundtrip {
 
     fn block() -> impl Strategy<Value = Block> {
         leaf_block().prop_recursive(3, 24, 4, |inner| {
-            let tight_item = (paragraph(), prop::option::of(inner.clone())).prop_map(|(para, sub)| {
-                let mut item = vec![para];
-                if let Some(Block::List(list)) = sub {
-                    if !list.ordered || list.start == 1 {
-                        item.push(Block::List(list));
+            let tight_item =
+                (paragraph(), prop::option::of(inner.clone())).prop_map(|(para, sub)| {
+                    let mut item = vec![para];
+                    if let Some(Block::List(list)) = sub {
+                        if !list.ordered || list.start == 1 {
+                            item.push(Block::List(list));
+                        }
                     }
-                }
-                item
-            });
-            let loose_item = (paragraph(), prop::collection::vec(inner.clone(), 0..2))
-                .prop_map(|(para, rest)| {
+                    item
+                });
+            let loose_item = (paragraph(), prop::collection::vec(inner.clone(), 0..2)).prop_map(
+                |(para, rest)| {
                     let mut item = vec![para];
                     item.extend(rest);
                     item
-                });
+                },
+            );
             prop_oneof![
                 prop::collection::vec(inner.clone(), 1..3).prop_map(Block::Quote),
-                (any::<bool>(), 0u32..12, prop::collection::vec(tight_item, 1..4)).prop_map(
-                    |(ordered, start, items)| Block::List(List {
+                (
+                    any::<bool>(),
+                    0u32..12,
+                    prop::collection::vec(tight_item, 1..4)
+                )
+                    .prop_map(|(ordered, start, items)| Block::List(List {
                         ordered,
                         start: if ordered { start } else { 1 },
                         tight: true,
                         items
-                    })
-                ),
-                (any::<bool>(), 0u32..12, prop::collection::vec(loose_item, 2..4)).prop_map(
-                    |(ordered, start, items)| Block::List(List {
+                    })),
+                (
+                    any::<bool>(),
+                    0u32..12,
+                    prop::collection::vec(loose_item, 2..4)
+                )
+                    .prop_map(|(ordered, start, items)| Block::List(List {
                         ordered,
                         start: if ordered { start } else { 1 },
                         tight: false,
                         items
-                    })
-                ),
+                    })),
             ]
         })
     }
@@ -289,15 +332,37 @@ mod reader {
 
     #[test]
     fn paragraphs_headings_and_explicit_ids() {
-        let got = blocks("Intro *text*\nwraps.\n\n## Sub {#custom}\n\nSetext\n------\n\n# One\n\n# One\n");
+        let got = blocks(
+            "Intro *text*\nwraps.\n\n## Sub {#custom}\n\nSetext\n------\n\n# One\n\n# One\n",
+        );
         assert_eq!(
             got,
             vec![
-                p(vec![t("Intro "), Inline::Emphasis(vec![t("text")]), t(" wraps.")]),
-                Block::Heading { level: 2, id: "custom".into(), content: vec![t("Sub")] },
-                Block::Heading { level: 2, id: "setext".into(), content: vec![t("Setext")] },
-                Block::Heading { level: 1, id: "one".into(), content: vec![t("One")] },
-                Block::Heading { level: 1, id: "one-1".into(), content: vec![t("One")] },
+                p(vec![
+                    t("Intro "),
+                    Inline::Emphasis(vec![t("text")]),
+                    t(" wraps.")
+                ]),
+                Block::Heading {
+                    level: 2,
+                    id: "custom".into(),
+                    content: vec![t("Sub")]
+                },
+                Block::Heading {
+                    level: 2,
+                    id: "setext".into(),
+                    content: vec![t("Setext")]
+                },
+                Block::Heading {
+                    level: 1,
+                    id: "one".into(),
+                    content: vec![t("One")]
+                },
+                Block::Heading {
+                    level: 1,
+                    id: "one-1".into(),
+                    content: vec![t("One")]
+                },
             ]
         );
     }
@@ -342,8 +407,14 @@ mod reader {
         assert_eq!(
             got,
             vec![
-                Block::Code { language: Some("rust".into()), text: "fn main() {}\n".into() },
-                Block::Code { language: None, text: "indented\ncode".into() },
+                Block::Code {
+                    language: Some("rust".into()),
+                    text: "fn main() {}\n".into()
+                },
+                Block::Code {
+                    language: None,
+                    text: "indented\ncode".into()
+                },
             ]
         );
     }
@@ -384,11 +455,23 @@ mod reader {
                 t(" "),
                 Inline::Code("c".into()),
                 t(" "),
-                Inline::Link { url: "http://x".into(), title: Some("T".into()), content: vec![t("l")] },
+                Inline::Link {
+                    url: "http://x".into(),
+                    title: Some("T".into()),
+                    content: vec![t("l")]
+                },
                 t(" "),
-                Inline::Image(Image { src: "i.png".into(), alt: "alt x".into(), title: None }),
+                Inline::Image(Image {
+                    src: "i.png".into(),
+                    alt: "alt x".into(),
+                    title: None
+                }),
                 t(" "),
-                Inline::Link { url: "http://auto".into(), title: None, content: vec![t("http://auto")] },
+                Inline::Link {
+                    url: "http://auto".into(),
+                    title: None,
+                    content: vec![t("http://auto")]
+                },
                 t(" b"),
                 Inline::LineBreak,
                 t("c"),
@@ -432,7 +515,13 @@ mod reader {
         let note = Inline::Note(vec![pt("The note."), pt("More.")]);
         assert_eq!(
             got,
-            vec![p(vec![t("a"), note.clone(), t(" b"), note, t(" c[^missing]")])]
+            vec![p(vec![
+                t("a"),
+                note.clone(),
+                t(" b"),
+                note,
+                t(" c[^missing]")
+            ])]
         );
     }
 
@@ -451,7 +540,11 @@ mod reader {
         assert_eq!(
             got,
             vec![Block::Figure(Box::new(Figure {
-                image: Image { src: "cat.jpg".into(), alt: "A cat".into(), title: Some("Puss".into()) },
+                image: Image {
+                    src: "cat.jpg".into(),
+                    alt: "A cat".into(),
+                    title: Some("Puss".into())
+                },
                 caption: vec![t("A "), Inline::Emphasis(vec![t("cat")])],
             }))]
         );
@@ -524,13 +617,17 @@ mod reader {
     fn deep_nesting_is_flattened() {
         for input in [
             ">".repeat(1000) + " deep",
-            (0..1000).map(|i| format!("{}- x\n", "  ".repeat(i))).collect::<String>(),
+            (0..1000)
+                .map(|i| format!("{}- x\n", "  ".repeat(i)))
+                .collect::<String>(),
             "*".repeat(500) + "x" + &"*".repeat(500),
             "<b>".repeat(1000) + "x",
         ] {
             let doc = read_md(&input);
             assert!(doc.depth() <= quire::model::MAX_DEPTH);
-            assert!(doc.plain_text(100_000).contains('x') || doc.plain_text(100_000).contains("deep"));
+            assert!(
+                doc.plain_text(100_000).contains('x') || doc.plain_text(100_000).contains("deep")
+            );
         }
     }
 }
@@ -541,10 +638,17 @@ mod writer {
     #[test]
     fn blocks_are_written_as_commonmark() {
         let out = write_blocks(vec![
-            Block::Heading { level: 2, id: "sub".into(), content: vec![t("Sub")] },
+            Block::Heading {
+                level: 2,
+                id: "sub".into(),
+                content: vec![t("Sub")],
+            },
             p(vec![t("One "), Inline::Strong(vec![t("two")]), t(" three")]),
             Block::Quote(vec![pt("q1"), pt("q2")]),
-            Block::Code { language: Some("rust".into()), text: "let a = \"```\";".into() },
+            Block::Code {
+                language: Some("rust".into()),
+                text: "let a = \"```\";".into(),
+            },
             Block::Rule,
         ]);
         assert_eq!(
@@ -555,7 +659,12 @@ mod writer {
 
     #[test]
     fn lists_tight_loose_nested_and_adjacent() {
-        let nested = Block::List(List { ordered: false, start: 1, tight: true, items: vec![vec![pt("c")]] });
+        let nested = Block::List(List {
+            ordered: false,
+            start: 1,
+            tight: true,
+            items: vec![vec![pt("c")]],
+        });
         let out = write_blocks(vec![
             Block::List(List {
                 ordered: false,
@@ -563,7 +672,12 @@ mod writer {
                 tight: true,
                 items: vec![vec![pt("a")], vec![pt("b"), nested]],
             }),
-            Block::List(List { ordered: false, start: 1, tight: true, items: vec![vec![pt("d")]] }),
+            Block::List(List {
+                ordered: false,
+                start: 1,
+                tight: true,
+                items: vec![vec![pt("d")]],
+            }),
             Block::List(List {
                 ordered: true,
                 start: 9,
@@ -580,15 +694,31 @@ mod writer {
         let simple = Block::Table(Box::new(Table {
             caption: vec![],
             alignments: vec![Alignment::Default, Alignment::Right],
-            head: vec![Row { cells: vec![cell("a"), cell("b")] }],
-            body: vec![Row { cells: vec![cell("x|y"), Cell::from_inlines(vec![Inline::Code("p|q".into())])] }],
+            head: vec![Row {
+                cells: vec![cell("a"), cell("b")],
+            }],
+            body: vec![Row {
+                cells: vec![
+                    cell("x|y"),
+                    Cell::from_inlines(vec![Inline::Code("p|q".into())]),
+                ],
+            }],
         }));
-        assert_eq!(write_blocks(vec![simple]), "| a | b |\n| --- | --: |\n| x\\|y | `p\\|q` |\n");
+        assert_eq!(
+            write_blocks(vec![simple]),
+            "| a | b |\n| --- | --: |\n| x\\|y | `p\\|q` |\n"
+        );
         let spanned = Block::Table(Box::new(Table {
             caption: vec![],
             alignments: vec![],
             head: vec![],
-            body: vec![Row { cells: vec![Cell { content: vec![pt("wide")], colspan: 2, rowspan: 1 }] }],
+            body: vec![Row {
+                cells: vec![Cell {
+                    content: vec![pt("wide")],
+                    colspan: 2,
+                    rowspan: 1,
+                }],
+            }],
         }));
         assert_eq!(
             write_blocks(vec![spanned]),
@@ -606,13 +736,29 @@ mod writer {
             t(" "),
             Inline::Code("a`b".into()),
             t(" "),
-            Inline::Link { url: "https://x.org/a b".into(), title: Some("T \"q\"".into()), content: vec![t("link")] },
+            Inline::Link {
+                url: "https://x.org/a b".into(),
+                title: Some("T \"q\"".into()),
+                content: vec![t("link")],
+            },
             t(" "),
-            Inline::Link { url: "https://x.org/(p)".into(), title: None, content: vec![t("p")] },
+            Inline::Link {
+                url: "https://x.org/(p)".into(),
+                title: None,
+                content: vec![t("p")],
+            },
             t(" "),
-            Inline::Link { url: "https://x.org".into(), title: None, content: vec![t("https://x.org")] },
+            Inline::Link {
+                url: "https://x.org".into(),
+                title: None,
+                content: vec![t("https://x.org")],
+            },
             t(" "),
-            Inline::Image(Image { src: "i.png".into(), alt: "an *i*".into(), title: None }),
+            Inline::Image(Image {
+                src: "i.png".into(),
+                alt: "an *i*".into(),
+                title: None,
+            }),
             Inline::LineBreak,
             t("next"),
             Inline::Note(vec![pt("Note one."), pt("Second.")]),
@@ -630,7 +776,11 @@ mod writer {
     #[test]
     fn figures_are_lone_images() {
         let out = write_blocks(vec![Block::Figure(Box::new(Figure {
-            image: Image { src: "c.jpg".into(), alt: "A cat".into(), title: Some("t".into()) },
+            image: Image {
+                src: "c.jpg".into(),
+                alt: "A cat".into(),
+                title: Some("t".into()),
+            },
             caption: vec![t("A "), Inline::Emphasis(vec![t("cat")])],
         }))]);
         assert_eq!(out, "![A *cat*](c.jpg \"t\")\n");
@@ -715,17 +865,29 @@ mod writer {
              keywords: [\"k1\", \"k2\"]\n---\n\nBody.\n"
         );
         assert_eq!(read_md(&out).meta, meta);
-        let one = Meta { authors: vec!["Ann".into()], ..Meta::default() };
-        assert_eq!(write_md(&Document::new(one, vec![])), "---\nauthor: \"Ann\"\n---\n");
+        let one = Meta {
+            authors: vec!["Ann".into()],
+            ..Meta::default()
+        };
+        assert_eq!(
+            write_md(&Document::new(one, vec![])),
+            "---\nauthor: \"Ann\"\n---\n"
+        );
     }
 
     #[test]
     fn without_front_matter_the_title_is_a_heading() {
         let doc = Document::new(
-            Meta { title: Some("Hello *world*".into()), ..Meta::default() },
+            Meta {
+                title: Some("Hello *world*".into()),
+                ..Meta::default()
+            },
             vec![pt("Body.")],
         );
-        let options = WriteOptions { front_matter: false, ..WriteOptions::default() };
+        let options = WriteOptions {
+            front_matter: false,
+            ..WriteOptions::default()
+        };
         let out = quire::write(&doc, OutputFormat::Markdown, &options).expect("writes");
         let out = String::from_utf8(out.bytes).expect("utf-8");
         assert_eq!(out, "# Hello \\*world\\*\n\nBody.\n");
@@ -781,4 +943,103 @@ after a break.
     assert_eq!(once, source);
     let twice = write_md(&read_md(&once));
     assert_eq!(twice, once);
+}
+
+mod arbitrary_input {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The document as JSON with every heading id emptied.
+    fn without_heading_ids(doc: &Document) -> String {
+        let mut value = serde_json::to_value(doc).unwrap_or_default();
+        let mut pending = vec![&mut value];
+        while let Some(v) = pending.pop() {
+            match v {
+                serde_json::Value::Object(map) => {
+                    if map.get("type").and_then(|t| t.as_str()) == Some("heading") {
+                        if let Some(id) = map.get_mut("c").and_then(|c| c.get_mut("id")) {
+                            *id = serde_json::Value::String(String::new());
+                        }
+                    }
+                    pending.extend(map.values_mut());
+                }
+                serde_json::Value::Array(items) => pending.extend(items.iter_mut()),
+                _ => {}
+            }
+        }
+        value.to_string()
+    }
+
+    /// Markdown-ish noise: lines made of syntax characters, words and indentation.
+    fn markdownish() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("\n"),
+            Just("\n\n"),
+            Just("> "),
+            Just("- "),
+            Just("* "),
+            Just("1. "),
+            Just("3) "),
+            Just("  "),
+            Just("    "),
+            Just("# "),
+            Just("```"),
+            Just("~~~"),
+            Just("---"),
+            Just("|"),
+            Just("*"),
+            Just("_"),
+            Just("**"),
+            Just("~~"),
+            Just("`"),
+            Just("["),
+            Just("]"),
+            Just("("),
+            Just(")"),
+            Just("![a]"),
+            Just("[^1]"),
+            Just("[^1]: "),
+            Just("<b>"),
+            Just("</b>"),
+            Just("<sup>"),
+            Just("<br>"),
+            Just("<div>"),
+            Just("&amp;"),
+            Just("\\"),
+            Just("word"),
+            Just("x"),
+            Just("é"),
+            Just(" "),
+            Just("{#i}"),
+            Just("<http://a.b>"),
+            Just("(u)"),
+            Just("\"t\""),
+            Just("!"),
+            Just(":"),
+            Just("="),
+            Just("+"),
+            Just("\t"),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+        #[test]
+        fn reading_never_fails_and_rewriting_is_stable(input in markdownish()) {
+            // Blank input is the one thing `read` refuses (`Error::Empty`).
+            prop_assume!(!input.trim().is_empty());
+            let mut doc = read_md(&input);
+            prop_assert!(doc.depth() <= quire::model::MAX_DEPTH);
+            doc.meta.language = Some("en".into());
+            let markdown = write_md(&doc);
+            let mut back = read_md(&markdown);
+            back.meta.language = Some("en".into());
+            // Explicit `{#id}`s are not written (by design), so compare without heading ids.
+            let (want, got) = (without_heading_ids(&doc), without_heading_ids(&back));
+            if want != got {
+                prop_assert!(false, "input:\n{:?}\nmarkdown:\n{}\nwant {}\ngot  {}", input, markdown, want, got);
+            }
+        }
+    }
 }
