@@ -700,10 +700,23 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             parent.blocks.push(Block::Quote(frame.blocks));
         }
         FrameKind::List { ordered, start } => {
+            // Two paragraphs in one item need a blank line between them in Markdown, which
+            // makes the list loose (they meet when block HTML falls back to text).
+            let paragraphs_meet = frame.items.iter().any(|item| {
+                item.windows(2).any(|pair| {
+                    matches!(
+                        pair,
+                        [
+                            Block::Paragraph(_) | Block::Figure(_),
+                            Block::Paragraph(_) | Block::Figure(_) | Block::Table(_)
+                        ]
+                    )
+                })
+            });
             parent.blocks.push(Block::List(List {
                 ordered,
                 start: if ordered { start } else { 1 },
-                tight: !frame.loose,
+                tight: !frame.loose && !paragraphs_meet,
                 items: frame.items,
             }));
         }

@@ -157,6 +157,9 @@ enum BlockPlace {
 #[derive(Default)]
 struct State {
     notes: Vec<Vec<Block>>,
+    /// The bullet of the item whose content is being written, for its first block: a
+    /// bullet list there must use another character (`- - -` would be a rule).
+    item_bullet: Option<char>,
 }
 
 /// Inline context: what the surrounding syntax makes special.
@@ -251,6 +254,7 @@ impl State {
         let mut out = String::new();
         let mut previous: Option<&Block> = None;
         let mut previous_list_marker: Option<char> = None;
+        let item_bullet = self.item_bullet.take();
         for block in flat {
             let place = if in_item {
                 BlockPlace::InListItem
@@ -263,8 +267,10 @@ impl State {
                     // marker character instead.
                     let follows_same =
                         matches!(previous, Some(Block::List(p)) if p.ordered == list.ordered);
+                    let first_in_bullet_item = previous.is_none() && item_bullet == Some('-');
                     let marker = match (list.ordered, follows_same, previous_list_marker) {
                         (false, true, Some('-')) => '*',
+                        (false, _, _) if first_in_bullet_item => '*',
                         (false, _, _) => '-',
                         (true, true, Some('.')) => ')',
                         (true, _, _) => '.',
@@ -346,7 +352,9 @@ impl State {
             } else {
                 marker_char.to_string()
             };
+            self.item_bullet = (!list.ordered).then_some(marker_char);
             let content = self.blocks(item, list.tight, true);
+            self.item_bullet = None;
             if i > 0 {
                 out.push_str(if list.tight { "\n" } else { "\n\n" });
             }
@@ -624,12 +632,35 @@ fn escape_bang_before_bracket(out: &mut String) {
 /// Blocks that can follow another in a tight list item with no blank line between them
 /// (a blank line would make the list loose).
 fn can_follow_without_blank(previous: &Block, next: &Block) -> bool {
+    // Only an open paragraph at the end of the previous block could swallow the next line.
+    if !ends_with_paragraph(previous) {
+        return true;
+    }
     match next {
+        // A list interrupts a paragraph only with a non-empty first item (numbered 1).
         Block::List(list) => {
-            !list.ordered || list.start == 1 || !matches!(previous, Block::Paragraph(_))
+            (!list.ordered || list.start == 1)
+                && list.items.first().is_some_and(|item| !item.is_empty())
         }
         Block::Code { .. } | Block::Quote(_) | Block::Heading { .. } | Block::Rule => true,
         _ => false,
+    }
+}
+
+/// Whether a block's last line is paragraph text (inside quotes and lists too).
+fn ends_with_paragraph(block: &Block) -> bool {
+    let mut current = block;
+    loop {
+        let last = match current {
+            Block::Paragraph(_) | Block::Figure(_) | Block::Table(_) => return true,
+            Block::Quote(blocks) | Block::Container { blocks, .. } => blocks.last(),
+            Block::List(list) => list.items.last().and_then(|item| item.last()),
+            Block::Heading { .. } | Block::Code { .. } | Block::Rule => return false,
+        };
+        match last {
+            Some(block) => current = block,
+            None => return false,
+        }
     }
 }
 
