@@ -160,6 +160,9 @@ struct State {
     /// The bullet of the item whose content is being written, for its first block: a
     /// bullet list there must use another character (`- - -` would be a rule).
     item_bullet: Option<char>,
+    /// A footnote reference was written in the current block: pulldown-cmark lets a later
+    /// `]` pair with its `[`, so from there on `]` is escaped.
+    note_in_block: bool,
 }
 
 /// Inline context: what the surrounding syntax makes special.
@@ -167,7 +170,7 @@ struct State {
 struct InlineContext {
     heading: bool,
     table: bool,
-    /// Inside link text or an image description, where links cannot nest.
+    /// Inside link text or an image description: links cannot nest, and `]` would end it.
     in_link: bool,
     /// Delimiter characters used by enclosing emphasis (an inner one must differ).
     forbidden: Vec<char>,
@@ -297,6 +300,7 @@ impl State {
     }
 
     fn block(&mut self, block: &Block, place: BlockPlace) -> String {
+        self.note_in_block = false;
         match block {
             Block::Paragraph(inlines) => {
                 let inlines = trim_trailing_breaks(inlines);
@@ -387,6 +391,7 @@ impl State {
                     }
                     _ => String::new(),
                 };
+                self.note_in_block = false;
                 line.push(' ');
                 line.push_str(&text.replace('|', "\\|"));
                 line.push_str(" |");
@@ -489,7 +494,17 @@ impl State {
                     if out.ends_with(']') && !out.ends_with("\\]") && text.starts_with(['(', ':']) {
                         out.push('\\');
                     }
-                    out.push_str(&escape_text(text, at_line_start, ctx))
+                    let text_ctx;
+                    let ctx_for_text = if self.note_in_block && !ctx.in_link {
+                        text_ctx = InlineContext {
+                            in_link: true,
+                            ..ctx.clone()
+                        };
+                        &text_ctx
+                    } else {
+                        ctx
+                    };
+                    out.push_str(&escape_text(text, at_line_start, ctx_for_text))
                 }
                 Inline::Emphasis(content) => {
                     self.wrapped(&mut out, content, prev, next_class, ctx, &["*", "_"], "em")
@@ -558,6 +573,7 @@ impl State {
                     if !blocks.is_empty() {
                         escape_bang_before_bracket(&mut out);
                         self.notes.push(blocks.clone());
+                        self.note_in_block = true;
                         out.push_str(&format!("[^{}]", self.notes.len()));
                     }
                 }
@@ -854,7 +870,11 @@ fn destination(url: &str, title: Option<&str>) -> String {
 }
 
 fn image_markdown(image: &Image, ctx: &InlineContext) -> String {
-    let alt = escape_text(&image.alt, false, ctx);
+    let alt_ctx = InlineContext {
+        in_link: true,
+        ..ctx.clone()
+    };
+    let alt = escape_text(&image.alt, false, &alt_ctx);
     format!(
         "![{alt}]({})",
         destination(&image.src, image.title.as_deref())
@@ -906,12 +926,16 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
         let next = char_at(i + 1);
         let first = line_start && i == 0;
         let escape = match c {
-            '\\' | '*' | '`' | '[' | ']' | '~' => true,
+            '\\' | '*' | '`' | '[' | '~' => true,
+            // With every `[` escaped, a `]` can only close link text (or an image's).
+            ']' => ctx.in_link,
             '_' => {
                 !(prev.is_some_and(char::is_alphanumeric)
                     && next.is_some_and(char::is_alphanumeric))
             }
-            '<' => next != Some(' '),
+            // Only these can start a tag, comment or autolink (or, at the end, whatever
+            // comes next).
+            '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
             '&' => looks_like_entity(text, offset),
             '#' => ctx.heading || first,
             '{' => ctx.heading,
