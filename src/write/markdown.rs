@@ -757,6 +757,10 @@ fn code_block(language: Option<&str>, text: &str) -> String {
         }
         info.push(c);
     }
+    if info.starts_with(fence_char) {
+        // Else the info string's first characters would lengthen the fence.
+        info.insert(0, ' ');
+    }
     let language = info.as_str();
     let fence: String = std::iter::repeat_n(fence_char, (longest + 1).max(3)).collect();
     if text.is_empty() {

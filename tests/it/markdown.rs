@@ -1046,3 +1046,34 @@ mod arbitrary_input {
         }
     }
 }
+
+/// Regressions the property tests found, pinned by name.
+mod regressions {
+    use super::*;
+
+    fn stable(input: &str) {
+        let doc = read_md(input);
+        let out = write_md(&doc);
+        assert_eq!(read_md(&out), doc, "markdown was:\n{out}");
+    }
+
+    #[test]
+    fn nested_bullets_at_item_start_are_not_a_rule() {
+        stable("- - \n    - \n");
+    }
+
+    #[test]
+    fn info_string_starting_with_fence_characters() {
+        stable("~~~  ~~~`");
+    }
+
+    #[test]
+    fn footnote_reference_then_brackets_or_parentheses() {
+        stable("a[^1]\\[x]: y and [^1]\\(z)\n\n[^1]: n\n");
+    }
+
+    #[test]
+    fn rule_then_text_in_a_tight_item() {
+        stable("* ---\n  text");
+    }
+}
