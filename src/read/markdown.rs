@@ -30,7 +30,8 @@ pub struct MarkdownReader;
 /// to: a note referenced twice is copied, and notes that reference notes (or one long note
 /// referenced thousands of times) could otherwise multiply the input without end.
 const MAX_NOTE_EXPANSIONS: usize = 10_000;
-const MAX_NOTE_EVENTS: usize = 2_000_000;
+/// The budget for all note copies together, in events plus bytes of text.
+const MAX_NOTE_COST: usize = 8_000_000;
 
 impl Reader for MarkdownReader {
     fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
@@ -54,7 +55,7 @@ impl Reader for MarkdownReader {
             definitions: &definitions,
             expanding: Vec::new(),
             expansions: 0,
-            expanded_events: 0,
+            note_cost: 0,
             options,
             warnings: &mut warnings,
         };
@@ -69,8 +70,9 @@ impl Reader for MarkdownReader {
     }
 }
 
-/// Where each footnote definition's content lies in the event list (first definition wins).
-fn find_footnote_definitions(events: &[Event<'_>]) -> HashMap<String, (usize, usize)> {
+/// Where each footnote definition's content lies in the event list (first definition wins),
+/// and what a copy of it costs (events plus bytes of text).
+fn find_footnote_definitions(events: &[Event<'_>]) -> HashMap<String, (usize, usize, usize)> {
     let mut definitions = HashMap::new();
     let mut open: Vec<(String, usize)> = Vec::new();
     for (index, event) in events.iter().enumerate() {
@@ -80,7 +82,16 @@ fn find_footnote_definitions(events: &[Event<'_>]) -> HashMap<String, (usize, us
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 if let Some((label, start)) = open.pop() {
-                    definitions.entry(label).or_insert((start, index));
+                    let cost = events
+                        .get(start..index)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|event| match event {
+                            Event::Text(t) | Event::Code(t) | Event::Html(t) => 1 + t.len(),
+                            _ => 1,
+                        })
+                        .sum();
+                    definitions.entry(label).or_insert((start, index, cost));
                 }
             }
             _ => {}
@@ -192,11 +203,11 @@ impl Frame {
 
 struct BuildContext<'e, 'a, 'w> {
     events: &'e [Event<'a>],
-    definitions: &'e HashMap<String, (usize, usize)>,
+    definitions: &'e HashMap<String, (usize, usize, usize)>,
     /// Labels of the notes being expanded now (a note that references itself stays text).
     expanding: Vec<String>,
     expansions: usize,
-    expanded_events: usize,
+    note_cost: usize,
     options: &'e ReadOptions,
     warnings: &'w mut Vec<Warning>,
 }
@@ -506,18 +517,18 @@ impl BuildContext<'_, '_, '_> {
     fn expand_note(&mut self, label: &str, level: usize) -> Option<Inline> {
         let key = label.to_lowercase();
         let literal = Inline::text(format!("[^{label}]"));
-        let Some(&(start, end)) = self.definitions.get(&key) else {
+        let Some(&(start, end, cost)) = self.definitions.get(&key) else {
             return Some(literal);
         };
         if self.expanding.contains(&key)
             || !container_fits(level)
             || self.expansions >= MAX_NOTE_EXPANSIONS
-            || self.expanded_events + (end - start) > MAX_NOTE_EVENTS
+            || self.note_cost + cost > MAX_NOTE_COST
         {
             return Some(literal);
         }
         self.expansions += 1;
-        self.expanded_events += end - start;
+        self.note_cost += cost;
         self.expanding.push(key);
         let blocks = self.build(start, end, level);
         self.expanding.pop();
@@ -796,6 +807,12 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
                 }
                 parent.blocks.append(&mut frame.blocks);
                 parent.items.append(&mut frame.items);
+                // A table too deep to keep gives its cells' paragraphs.
+                for row in frame.head.into_iter().chain(frame.body) {
+                    for cell in row.cells {
+                        parent.blocks.extend(cell.content);
+                    }
+                }
             } else {
                 for inline in frame.inlines {
                     give_inline(parent, inline);

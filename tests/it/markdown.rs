@@ -1077,3 +1077,22 @@ mod regressions {
         stable("* ---\n  text");
     }
 }
+
+#[test]
+fn a_table_nested_too_deep_keeps_its_text() {
+    let input = ">".repeat(200)
+        + " | a | b |\n"
+        + &">".repeat(200)
+        + " | - | - |\n"
+        + &">".repeat(200)
+        + " | c | d |\n";
+    let doc = read_md(&input);
+    assert!(doc.depth() <= quire::model::MAX_DEPTH);
+    let text = doc.plain_text(10_000);
+    for word in ["a", "b", "c", "d"] {
+        assert!(
+            text.split_whitespace().any(|w| w == word),
+            "{word} missing from {text:?}"
+        );
+    }
+}
