@@ -1073,6 +1073,36 @@ mod regressions {
     }
 
     #[test]
+    fn link_text_and_captions_starting_with_a_caret() {
+        let note = Inline::Note(vec![pt("n")]);
+        let doc = Document::new(
+            Meta::default(),
+            vec![
+                p(vec![
+                    t("a"),
+                    note,
+                    t(" "),
+                    Inline::Link {
+                        url: "u".into(),
+                        title: None,
+                        content: vec![t("^1")],
+                    },
+                ]),
+                Block::Figure(Box::new(Figure {
+                    image: Image {
+                        src: "s".into(),
+                        alt: "^1".into(),
+                        title: None,
+                    },
+                    caption: vec![t("^1")],
+                })),
+            ],
+        );
+        let out = write_md(&doc);
+        assert_eq!(read_md(&out).blocks, doc.blocks, "markdown was:\n{out}");
+    }
+
+    #[test]
     fn rule_then_text_in_a_tight_item() {
         stable("* ---\n  text");
     }
