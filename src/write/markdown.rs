@@ -941,7 +941,8 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
             // comes next).
             '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
             '&' => looks_like_entity(text, offset),
-            '#' => ctx.heading || first,
+            // In a heading, a `#` after a space could start its closing sequence.
+            '#' => first || (ctx.heading && prev.is_none_or(char::is_whitespace)),
             '{' => ctx.heading,
             '>' | '=' => first,
             '-' => first && matches!(next, None | Some(' ' | '-')),

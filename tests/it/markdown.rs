@@ -839,7 +839,9 @@ mod writer {
             id: String::new(),
             content: vec![t("C# {#x} #")],
         }]);
-        assert_eq!(out, "# C\\# \\{\\#x} \\#\n");
+        assert_eq!(out, "# C# \\{#x} \\#\n");
+        // A lone level-1 heading reads back as the title.
+        assert_eq!(read_md(&out).meta.title.as_deref(), Some("C# {#x} #"));
     }
 
     #[test]
