@@ -724,10 +724,13 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
                     )
                 })
             });
+            // One item of one block looks the same either way (Markdown cannot show it
+            // loose): call it tight.
+            let single_block = matches!(frame.items.as_slice(), [item] if item.len() <= 1);
             parent.blocks.push(Block::List(List {
                 ordered,
                 start: if ordered { start } else { 1 },
-                tight: !frame.loose && !paragraphs_meet,
+                tight: single_block || (!frame.loose && !paragraphs_meet),
                 items: frame.items,
             }));
         }
