@@ -5,5 +5,6 @@ mod encoding;
 mod golden;
 mod html_reader;
 mod html_writer;
+mod markdown;
 mod text_reader;
 mod text_writer;
