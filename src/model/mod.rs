@@ -146,7 +146,8 @@ fn one() -> u32 {
 }
 
 /// A table. Rows are grouped into header rows and body rows; each cell may span columns and
-/// rows. `alignments` has one entry per column (it may be shorter than the widest row).
+/// rows. `alignments` has one entry per column (it may be shorter than the widest row), or is
+/// empty when no column is aligned (the canonical form readers produce).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     #[serde(default)]
@@ -332,6 +333,19 @@ impl Document {
             out.truncate(end);
         }
         out
+    }
+
+    /// Puts the parts of the model that can be said in several ways into their one canonical
+    /// form, so that documents from different readers compare equal: today, tables whose
+    /// columns are all unaligned have no alignments.
+    pub fn canonicalize(&mut self) {
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| {
+            if let Block::Table(table) = block {
+                if table.alignments.iter().all(|a| *a == Alignment::Default) {
+                    table.alignments.clear();
+                }
+            }
+        });
     }
 
     /// The deepest nesting of blocks and inlines in the document.

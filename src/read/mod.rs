@@ -63,6 +63,7 @@ pub fn read(bytes: &[u8], format: InputFormat, options: &ReadOptions) -> Result<
     if doc.depth() > MAX_DEPTH {
         return Err(Error::TooDeep { max: MAX_DEPTH });
     }
+    doc.canonicalize();
     doc.assign_heading_ids();
     if doc.meta.language.is_none() {
         doc.meta.language = detect_language(doc);

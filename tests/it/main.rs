@@ -6,5 +6,7 @@ mod golden;
 mod html_reader;
 mod html_writer;
 mod markdown;
+mod support;
 mod text_reader;
 mod text_writer;
+mod validate;
