@@ -2,8 +2,6 @@
 //! safety, the footnote form the HTML reader expects, fragment mode, and a rich document that
 //! must pass the Nu Html Checker and parse as XML.
 
-use std::path::{Path, PathBuf};
-
 use quire::model::{
     Alignment, Attr, Block, Cell, Direction, Document, Figure, Image, Inline, List, Meta, Row,
     Table,
