@@ -45,7 +45,19 @@ pub struct HtmlWriter;
 
 impl Writer for HtmlWriter {
     fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
-        let (article, warnings) = render_article(document, false);
+        // One file that carries its images: local ones become data: URIs.
+        let mut embedded;
+        let mut warnings = Vec::new();
+        let document = match &options.resource_dir {
+            Some(dir) if !options.fragment => {
+                embedded = document.clone();
+                warnings = super::resources::embed_local_images(&mut embedded, dir);
+                &embedded
+            }
+            _ => document,
+        };
+        let (article, article_warnings) = render_article(document, false);
+        warnings.extend(article_warnings);
         let text = if options.fragment {
             article
         } else {

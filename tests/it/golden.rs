@@ -59,6 +59,11 @@ fn samples_match_golden_files() {
     );
     let mut failures = Vec::new();
     let mut expected_names = Vec::new();
+    // As the CLI writes them: images are looked up beside the input.
+    let options = WriteOptions {
+        resource_dir: Some(crate_dir().join("samples")),
+        ..WriteOptions::default()
+    };
     for sample in &samples {
         let names = OutputFormat::ALL.map(|format| {
             let name = format!("{}.{}", file_name(sample), format.extension());
@@ -74,7 +79,7 @@ fn samples_match_golden_files() {
         };
         for (format, name) in names {
             let golden = golden_dir.join(&name);
-            let actual = match quire::write(&document, format, &WriteOptions::default()) {
+            let actual = match quire::write(&document, format, &options) {
                 Ok(rendered) => rendered.bytes,
                 Err(e) => {
                     failures.push(format!("samples/{} → {format}: {e}", file_name(sample)));
