@@ -1,0 +1,99 @@
+//! A measuring harness for extraction alone, before the HTML reader exists: converts every
+//! page in `$EXTRACT_AEB/html` to rough text in `$EXTRACT_OUT` (`cargo test --lib
+//! extract::bench -- --ignored`).
+
+use super::dom::{is_hidden, is_inline_tag, is_invisible_tag};
+use html5ever::tendril::TendrilSink;
+use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use std::collections::HashSet;
+use std::rc::Rc;
+
+pub fn parse(html: &str) -> RcDom {
+    html5ever::parse_document(RcDom::default(), Default::default()).one(html)
+}
+
+/// Rough text of the extracted article: blocks on their own lines.
+pub fn article_text(html: &str) -> String {
+    let dom = parse(html);
+    let extraction = super::extract(&dom.document);
+    let pruned: HashSet<usize> = extraction
+        .pruned
+        .iter()
+        .map(|(h, _)| Rc::as_ptr(h) as usize)
+        .collect();
+    let mut out = String::new();
+    let mut stack: Vec<Handle> = vec![extraction.root.clone()];
+    while let Some(node) = stack.pop() {
+        match &node.data {
+            NodeData::Text { contents } => out.push_str(&contents.borrow()),
+            NodeData::Element { name, .. } => {
+                if is_invisible_tag(&name.local)
+                    || is_hidden(&node)
+                    || pruned.contains(&(Rc::as_ptr(&node) as usize))
+                {
+                    continue;
+                }
+                if !is_inline_tag(&name.local) || &*name.local == "br" {
+                    out.push('\n');
+                }
+                stack.extend(node.children.borrow().iter().rev().cloned());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+#[ignore]
+fn aeb_dump() {
+    let (Ok(src), Ok(out)) = (std::env::var("EXTRACT_AEB"), std::env::var("EXTRACT_OUT")) else {
+        return;
+    };
+    let _ = std::fs::create_dir_all(&out);
+    let mut total = std::time::Duration::ZERO;
+    for entry in std::fs::read_dir(format!("{src}/html")).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let Some(id) = path.file_stem().and_then(|s| s.to_str()) else {
+            continue;
+        };
+        let html = std::fs::read_to_string(&path).unwrap_or_default();
+        let start = std::time::Instant::now();
+        let text = article_text(&html);
+        total += start.elapsed();
+        let _ = std::fs::write(format!("{out}/{id}.txt"), text);
+        if std::env::var("EXTRACT_EXPLAIN").is_ok() {
+            let dom = parse(&html);
+            let _ = std::fs::write(format!("{out}/{id}.explain"), super::extract(&dom.document).explanation);
+        }
+    }
+    eprintln!("extraction total {:?}", total);
+}
+
+#[test]
+#[ignore]
+fn rows_dump() {
+    let Ok(path) = std::env::var("EXTRACT_PAGE") else {
+        return;
+    };
+    let html = std::fs::read_to_string(path).unwrap_or_default();
+    let dom = parse(&html);
+    let table = super::score::Table::measure(&dom.document);
+    for (i, r) in table.rows.iter().enumerate() {
+        let min: f32 = std::env::var("MIN").ok().and_then(|s| s.parse().ok()).unwrap_or(200.0);
+        if r.good > min || r.noise > min * 1.5 {
+            eprintln!(
+                "{}{} {} good={:.0} noise={:.0} net={:.0} ld={:.2} dense={:.0}{}",
+                "  ".repeat(r.depth as usize),
+                i,
+                table.describe(i),
+                r.good,
+                r.noise,
+                r.value(),
+                r.link_density(),
+                table.density_score(i),
+                if r.in_chrome { " CHROME" } else { "" }
+            );
+        }
+    }
+}

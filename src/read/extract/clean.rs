@@ -1,0 +1,97 @@
+//! Pruning inside the chosen container: what is left of the page's chrome (share bars,
+//! "related" boxes, link lists, in-article promos, bylines marked as such), judged by the same
+//! measurements that chose the container. Figures, tables, code, lists and quotes that read as
+//! part of the article stay.
+
+use super::score::Table;
+
+/// Why an element inside the article was left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// A chrome element (`nav`, `aside`, `footer`, a form) or one whose names say chrome.
+    Chrome,
+    /// Mostly link text: a list of links, a "related stories" box.
+    LinkList,
+    /// Short fragments with no sentence in them (labels, buttons, "Advertisement").
+    Fragments,
+    /// Beside the article's container, not part of it.
+    NotArticle,
+}
+
+impl Reason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::Chrome => "chrome (tag or class/id names)",
+            Reason::LinkList => "mostly links",
+            Reason::Fragments => "short fragments, no prose",
+            Reason::NotArticle => "beside the article, not part of it",
+        }
+    }
+}
+
+/// The rows below `root` to leave out, outermost first, with the reason.
+pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(usize, Reason)> {
+    let mut out = Vec::new();
+    let Some(root_row) = table.rows.get(root) else {
+        return out;
+    };
+    let end = root_row.last_descendant;
+    let mut i = root + 1;
+    while i <= end {
+        let Some(row) = table.rows.get(i) else { break };
+        if already.iter().any(|&(a, _)| a == i) {
+            i = row.last_descendant + 1;
+        } else if let Some(reason) = judge(table, i) {
+            out.push((i, reason));
+            i = row.last_descendant + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether one element inside the article is chrome.
+fn judge(table: &Table, index: usize) -> Option<Reason> {
+    let row = table.rows.get(index)?;
+    let name = row.name.as_str();
+    if row.in_chrome {
+        return Some(Reason::Chrome);
+    }
+    if matches!(name, "a" | "img" | "picture" | "figure" | "br" | "hr") {
+        return None;
+    }
+    if row.chars <= 0.0 {
+        return None;
+    }
+    let density = row.link_density();
+    let is_block_list = matches!(name, "ul" | "ol" | "dl" | "table" | "div" | "section" | "p" | "li");
+    if is_block_list && density > 0.5 && row.media == 0 {
+        return Some(Reason::LinkList);
+    }
+    if matches!(name, "div" | "section" | "span")
+        && row.good <= 0.0
+        && row.noise > 0.0
+        && row.media == 0
+        && !holds_structure(table, index)
+    {
+        return Some(Reason::Fragments);
+    }
+    None
+}
+
+/// Whether an element holds headings, lists or quotes (structure worth keeping even when its
+/// text is short).
+fn holds_structure(table: &Table, index: usize) -> bool {
+    let Some(row) = table.rows.get(index) else {
+        return false;
+    };
+    table.rows[index..=row.last_descendant.min(table.rows.len() - 1)]
+        .iter()
+        .any(|r| {
+            matches!(
+                r.name.as_str(),
+                "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "blockquote" | "dl"
+            )
+        })
+}
