@@ -21,7 +21,7 @@ const NEGATIVE_WORDS: &[&str] = &[
     "subscribe", "subscription", "newsletter", "signup", "popup", "modal", "comment", "comments",
     "breadcrumb", "breadcrumbs", "pagination", "pager", "masthead", "tags", "tag", "toolbar",
     "recommended", "recirc", "trending", "popular", "outbrain", "taboola", "disqus", "gdpr",
-    "consent", "paywall", "author", "byline", "meta", "skip", "hidden", "print", "rail",
+    "consent", "author", "byline", "meta", "skip", "hidden", "print", "rail",
     "more", "also", "next", "prev", "tools", "utility", "login", "register", "teaser", "partner",
     "affiliate", "donate", "follow", "jump", "hero-meta", "dateline", "timestamp", "caption-credit",
 ];

@@ -109,38 +109,90 @@ fn choose(table: &Table, body: usize) -> Option<(usize, Vec<usize>)> {
         }
         top = parent;
     }
+    let threshold = (0.2 * top_score).max(10.0);
     let mut left_out = Vec::new();
+    let root = widen(table, body, top, top_score);
+    if root != top {
+        // Leave out what does not belong beside each part of the path from the top up.
+        let mut node = top;
+        while let Some(parent) = table.rows[node].parent.filter(|_| node != root) {
+            left_out.extend(unrelated_siblings(table, parent, node, threshold));
+            node = parent;
+        }
+        return (table.rows[root].good >= MIN_ARTICLE_VALUE).then_some((root, left_out));
+    }
     let mut root = top;
     if let Some(parent) = table.rows[top].parent.filter(|&p| p >= body) {
-        let threshold = (0.2 * top_score).max(10.0);
-        let siblings = table.children(parent);
-        let kept: Vec<bool> = siblings
-            .iter()
-            .map(|&s| s == top || sibling_belongs(table, s, threshold))
-            .collect();
-        // Structure between kept parts (a subheading, a figure) belongs too.
-        let first = kept.iter().position(|&k| k);
-        let last = kept.iter().rposition(|&k| k);
-        if kept.iter().filter(|&&k| k).count() > 1 {
+        let out = unrelated_siblings(table, parent, top, threshold);
+        if out.len() + 1 < table.children(parent).len() {
             root = parent;
-            for (n, &s) in siblings.iter().enumerate() {
-                let between = first.is_some_and(|f| n > f) && last.is_some_and(|l| n < l);
-                if !kept[n] && !(between && is_structure(table, s)) {
-                    left_out.push(s);
-                }
-            }
+            left_out = out;
         }
     }
     (table.rows[root].good >= MIN_ARTICLE_VALUE).then_some((root, left_out))
 }
 
+/// The highest ancestor (a few levels up) whose text beyond `top` is mostly prose and holds
+/// a paragraph run of its own: the article spread over separately wrapped sections.
+fn widen(table: &Table, body: usize, top: usize, top_score: f32) -> usize {
+    let mut best = top;
+    let mut ancestor = table.rows[top].parent;
+    let t = &table.rows[top];
+    for _ in 0..6 {
+        let Some(a) = ancestor.filter(|&a| a > body) else { break };
+        let r = &table.rows[a];
+        if r.in_chrome {
+            break;
+        }
+        let added_good = r.good - t.good;
+        let added_noise = r.noise - t.noise;
+        if added_good >= 200.0
+            && added_good >= 3.0 * added_noise
+            && max_density(table, a, Some(top)) >= 0.25 * top_score
+        {
+            best = a;
+        }
+        ancestor = r.parent;
+    }
+    best
+}
+
+/// The strongest paragraph run at or below `index`, not counting the subtree `except`.
+fn max_density(table: &Table, index: usize, except: Option<usize>) -> f32 {
+    let last = table.rows[index].last_descendant.min(table.rows.len() - 1);
+    (index..=last)
+        .filter(|&i| except.is_none_or(|e| !table.contains(e, i)))
+        .map(|i| table.density_score(i))
+        .fold(0.0, f32::max)
+}
+
+/// The children of `parent` other than `kept` that are not part of the article; structure
+/// between parts that are (a subheading, a figure) stays.
+fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32) -> Vec<usize> {
+    let siblings = table.children(parent);
+    let belongs: Vec<bool> = siblings
+        .iter()
+        .map(|&s| s == kept || sibling_belongs(table, s, threshold))
+        .collect();
+    let first = belongs.iter().position(|&k| k);
+    let last = belongs.iter().rposition(|&k| k);
+    let mut out = Vec::new();
+    for (n, &s) in siblings.iter().enumerate() {
+        let between = first.is_some_and(|f| n > f) && last.is_some_and(|l| n < l);
+        if !belongs[n] && !(between && is_structure(table, s)) {
+            out.push(s);
+        }
+    }
+    out
+}
+
 /// Whether a sibling of the article's container is more of the article.
 fn sibling_belongs(table: &Table, sibling: usize, threshold: f32) -> bool {
     let row = &table.rows[sibling];
-    if row.in_chrome {
+    if row.in_chrome || row.good <= row.noise {
         return false;
     }
-    if table.density_score(sibling) >= threshold {
+    if max_density(table, sibling, None) >= threshold {
         return true;
     }
     row.own_good > 0.0 && row.good >= 80.0 && row.link_density() < 0.25
