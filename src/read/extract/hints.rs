@@ -17,13 +17,13 @@ const POSITIVE: &[&str] = &[
 /// Words that mark chrome, matched as whole words.
 const NEGATIVE_WORDS: &[&str] = &[
     "ad", "ads", "adv", "advert", "nav", "menu", "share", "sharing", "social", "related", "promo",
-    "sponsor", "sponsored", "footer", "sidebar", "widget", "banner", "cookie", "cookies",
+    "sponsor", "sponsored", "footer", "sidebar", "banner", "cookie", "cookies",
     "subscribe", "subscription", "newsletter", "signup", "popup", "modal", "comment", "comments",
     "breadcrumb", "breadcrumbs", "pagination", "pager", "masthead", "tags", "tag", "toolbar",
     "recommended", "recirc", "trending", "popular", "outbrain", "taboola", "disqus", "gdpr",
     "consent", "author", "byline", "meta", "skip", "hidden", "print", "rail",
     "more", "also", "next", "prev", "tools", "utility", "login", "register", "teaser", "partner",
-    "affiliate", "donate", "follow", "jump", "hero-meta", "dateline", "timestamp", "caption-credit",
+    "affiliate", "donate", "follow", "jump", "dateline", "timestamp",
 ];
 
 /// Fragments that mark chrome even inside a compound word (`commentlist`, `sharebar`).

@@ -92,6 +92,7 @@ impl Table {
         // first): inline elements hand their text to the enclosing block; note which elements
         // hold content-marked elements or paragraphs.
         let mut protected = vec![false; rows.len()];
+        let mut total = vec![0.0f32; rows.len()];
         let mut holds_paragraph = vec![false; rows.len()];
         for i in (0..rows.len()).rev() {
             let row = &rows[i];
@@ -105,7 +106,11 @@ impl Table {
             let paragraph = row.name == "p" || holds_paragraph[i];
             let inline = is_inline_tag(&row.name);
             let own = (row.own_chars, row.own_link_chars, row.own_commas, row.own_stops);
+            if !inline {
+                total[i] += own.0;
+            }
             if let Some(p) = row.parent {
+                total[p] += total[i];
                 protected[p] |= protects;
                 holds_paragraph[p] |= paragraph;
                 if inline {
@@ -118,7 +123,9 @@ impl Table {
             }
         }
         // Top-down (parents first): what is chrome. Names alone never make chrome of a
-        // container that holds a content-marked element, nor of the page's outer elements.
+        // container that holds a content-marked element, nor of one holding half the page
+        // (page builders name every wrapper "widget"), nor of the page's outer elements.
+        let page = total.first().copied().unwrap_or(0.0);
         for i in 0..rows.len() {
             let parent_chrome = rows[i].parent.is_some_and(|p| rows[p].in_chrome);
             let row = &rows[i];
@@ -129,6 +136,7 @@ impl Table {
             let by_name = row.hint.negative
                 && !row.hint.positive
                 && !protected[i]
+                && total[i] < 0.5 * page
                 && !matches!(row.name.as_str(), "html" | "body" | "main" | "article");
             rows[i].in_chrome = parent_chrome || by_tag || by_name;
         }
