@@ -97,3 +97,49 @@ fn rows_dump() {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn readability_meta() {
+    let Ok(dir) = std::env::var("EXTRACT_READABILITY") else {
+        return;
+    };
+    let norm = |s: &str| {
+        let s = crate::model::collapse_whitespace(s).trim().to_lowercase();
+        let s = s.strip_prefix("by ").unwrap_or(&s).to_string();
+        s
+    };
+    let (mut titles, mut title_ok, mut bylines, mut byline_ok) = (0, 0, 0, 0);
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().collect();
+    entries.sort_by_key(|e| e.path());
+    for entry in entries {
+        let path = entry.path();
+        let Ok(expected) = std::fs::read_to_string(path.join("expected-metadata.json")) else {
+            continue;
+        };
+        let expected: serde_json::Value = serde_json::from_str(&expected).unwrap_or_default();
+        let html = std::fs::read_to_string(path.join("source.html")).unwrap_or_default();
+        let dom = parse(&html);
+        let page = super::metadata::read(&dom.document, &|u| u.to_string());
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        if let Some(t) = expected["title"].as_str().filter(|t| !t.is_empty()) {
+            titles += 1;
+            let got = page.meta.title.clone().unwrap_or_default();
+            if norm(&got) == norm(t) {
+                title_ok += 1;
+            } else {
+                eprintln!("TITLE {name}: got {got:?} want {t:?}");
+            }
+        }
+        if let Some(b) = expected["byline"].as_str().filter(|t| !t.is_empty()) {
+            bylines += 1;
+            let got = page.meta.authors.join(", ");
+            if norm(&got) == norm(b) {
+                byline_ok += 1;
+            } else {
+                eprintln!("BYLINE {name}: got {got:?} want {b:?}");
+            }
+        }
+    }
+    eprintln!("titles {title_ok}/{titles}, bylines {byline_ok}/{bylines}");
+}

@@ -15,6 +15,7 @@
 mod clean;
 pub mod dom;
 mod hints;
+pub mod metadata;
 mod score;
 
 use crate::error::Warning;
