@@ -151,7 +151,7 @@ pub fn read(document: &Handle, resolve: &dyn Fn(&str) -> String) -> PageMeta {
 
     if let (Some(alt), Some(page_title)) = (&json_ld.title_alt, &title_element) {
         let title_matches = json_ld.title.as_ref().is_some_and(|t| page_title.contains(t.as_str()));
-        if !title_matches && page_title.contains(alt.as_str()) {
+        if !title_matches && page_title.contains(alt.as_str()) && alt.len() * 2 >= page_title.len() {
             json_ld.title = Some(alt.clone());
         }
     }
