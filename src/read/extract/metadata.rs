@@ -149,9 +149,11 @@ pub fn read(document: &Handle, resolve: &dyn Fn(&str) -> String) -> PageMeta {
     content.url = canonical;
     content.language = html_lang;
 
+    // JSON-LD `headline` and `name` differ: the one the `<title>` states (less its site name).
     if let (Some(alt), Some(page_title)) = (&json_ld.title_alt, &title_element) {
-        let title_matches = json_ld.title.as_ref().is_some_and(|t| page_title.contains(t.as_str()));
-        if !title_matches && page_title.contains(alt.as_str()) && alt.len() * 2 >= page_title.len() {
+        let stated = strip_site_suffix(page_title, site_hint.as_deref(), &[]);
+        let headline_stated = json_ld.title.as_ref().is_some_and(|t| page_title.contains(t.as_str()));
+        if !headline_stated && (stated == *alt || page_title == alt) {
             json_ld.title = Some(alt.clone());
         }
     }
