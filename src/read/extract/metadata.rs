@@ -153,7 +153,10 @@ pub fn read(document: &Handle, resolve: &dyn Fn(&str) -> String) -> PageMeta {
     if let (Some(alt), Some(page_title)) = (&json_ld.title_alt, &title_element) {
         let stated = strip_site_suffix(page_title, site_hint.as_deref(), &[]);
         let headline_stated = json_ld.title.as_ref().is_some_and(|t| page_title.contains(t.as_str()));
-        if !headline_stated && (stated == *alt || page_title == alt) {
+        let alt_then_site = page_title
+            .strip_prefix(alt.as_str())
+            .is_some_and(|rest| TITLE_SEPARATORS.iter().any(|s| rest.starts_with(s)));
+        if !headline_stated && (stated == *alt || page_title == alt || alt_then_site) {
             json_ld.title = Some(alt.clone());
         }
     }
