@@ -27,7 +27,9 @@ pub fn article_text(html: &str) -> String {
         match &node.data {
             NodeData::Text { contents } => out.push_str(&contents.borrow()),
             NodeData::Element { name, .. } => {
+                // The HTML reader leaves out the title header (an h1 repeating the title).
                 if is_invisible_tag(&name.local)
+                    || &*name.local == "h1"
                     || is_hidden(&node)
                     || pruned.contains(&(Rc::as_ptr(&node) as usize))
                 {

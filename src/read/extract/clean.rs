@@ -3,7 +3,9 @@
 //! measurements that chose the container. Figures, tables, code, lists and quotes that read as
 //! part of the article stay.
 
+use super::dom::{is_inline_tag, text_content};
 use super::score::Table;
+use crate::model::collapse_whitespace;
 
 /// Why an element inside the article was left out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +18,8 @@ pub enum Reason {
     Fragments,
     /// Beside the article's container, not part of it.
     NotArticle,
+    /// The same text as an earlier block (a caption or teaser repeated for another layout).
+    Duplicate,
 }
 
 impl Reason {
@@ -25,6 +29,7 @@ impl Reason {
             Reason::LinkList => "mostly links",
             Reason::Fragments => "short fragments, no prose",
             Reason::NotArticle => "beside the article, not part of it",
+            Reason::Duplicate => "repeats an earlier block",
         }
     }
 }
@@ -36,12 +41,13 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
         return out;
     };
     let end = root_row.last_descendant;
+    let mut seen_texts = std::collections::HashSet::new();
     let mut i = root + 1;
     while i <= end {
         let Some(row) = table.rows.get(i) else { break };
         if already.iter().any(|&(a, _)| a == i) {
             i = row.last_descendant + 1;
-        } else if let Some(reason) = judge(table, i) {
+        } else if let Some(reason) = judge(table, i).or_else(|| duplicate(table, i, &mut seen_texts)) {
             out.push((i, reason));
             i = row.last_descendant + 1;
         } else {
@@ -78,6 +84,42 @@ fn judge(table: &Table, index: usize) -> Option<Reason> {
         return Some(Reason::Fragments);
     }
     None
+}
+
+/// Whether a block without blocks inside repeats the text of an earlier one. Pages repeat
+/// captions and teasers for other layouts (one copy per screen size).
+fn duplicate(
+    table: &Table,
+    index: usize,
+    seen: &mut std::collections::HashSet<String>,
+) -> Option<Reason> {
+    let row = table.rows.get(index)?;
+    if row.chars < 30.0 || row.own_chars < row.chars || is_inline_tag(&row.name) {
+        return None;
+    }
+    // Short texts repeat on purpose in tables and lists (a row label, a step name); long
+    // ones, and captions, only when the page holds copies for other layouts.
+    if row.chars < 80.0 && !in_figure(table, index) {
+        return None;
+    }
+    let text = collapse_whitespace(&text_content(&row.handle)).trim().to_string();
+    (!seen.insert(text)).then_some(Reason::Duplicate)
+}
+
+/// Whether an element is a caption or sits in a figure (a few levels up).
+fn in_figure(table: &Table, index: usize) -> bool {
+    let mut at = Some(index);
+    for _ in 0..4 {
+        let Some(i) = at else { return false };
+        let Some(row) = table.rows.get(i) else {
+            return false;
+        };
+        if matches!(row.name.as_str(), "figure" | "figcaption") || row.hint_caption {
+            return true;
+        }
+        at = row.parent;
+    }
+    false
 }
 
 /// Whether an element holds headings, lists or quotes (structure worth keeping even when its

@@ -34,6 +34,8 @@ pub struct Row {
     pub depth: u32,
     pub name: String,
     pub hint: Hint,
+    /// Its class or id says caption.
+    pub hint_caption: bool,
     /// Inside a chrome element or one whose names say chrome (then its text is all noise).
     pub in_chrome: bool,
     /// All visible characters below (whitespace runs count once).
@@ -287,6 +289,8 @@ fn collect_rows(root: &Handle) -> Vec<Row> {
                     parent,
                     depth,
                     hint: hint(&node),
+                    hint_caption: attr(&node, "class")
+                        .is_some_and(|c| c.to_ascii_lowercase().contains("caption")),
                     in_chrome: false,
                     chars: 0.0,
                     link_chars: 0.0,
