@@ -72,14 +72,15 @@ fn judge(table: &Table, index: usize) -> Option<Reason> {
     }
     let density = row.link_density();
     let is_block_list = matches!(name, "ul" | "ol" | "dl" | "table" | "div" | "section" | "p" | "li");
-    if is_block_list && density > 0.5 && row.media == 0 {
+    // Prose with many links in it (a news digest) is still prose.
+    if is_block_list && density > 0.5 && row.media == 0 && row.good < 0.25 * row.chars {
         return Some(Reason::LinkList);
     }
     if matches!(name, "div" | "section" | "span")
         && row.good <= 0.0
         && row.noise > 0.0
         && row.media == 0
-        && !holds_structure(table, index)
+        && row.structure == 0
     {
         return Some(Reason::Fragments);
     }
@@ -120,20 +121,4 @@ fn in_figure(table: &Table, index: usize) -> bool {
         at = row.parent;
     }
     false
-}
-
-/// Whether an element holds headings, lists or quotes (structure worth keeping even when its
-/// text is short).
-fn holds_structure(table: &Table, index: usize) -> bool {
-    let Some(row) = table.rows.get(index) else {
-        return false;
-    };
-    table.rows[index..=row.last_descendant.min(table.rows.len() - 1)]
-        .iter()
-        .any(|r| {
-            matches!(
-                r.name.as_str(),
-                "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "blockquote" | "dl"
-            )
-        })
 }

@@ -61,6 +61,8 @@ pub struct Row {
     pub paragraphs: u32,
     /// Images, figures, tables, code blocks below: things that are never noise in an article.
     pub media: u32,
+    /// Headings, lists, quotes at or below: structure worth keeping even when short.
+    pub structure: u32,
     pub last_descendant: usize,
 }
 
@@ -158,8 +160,14 @@ impl Table {
             } else {
                 (row.chars, row.link_chars)
             };
-            let (good, noise, paras, media, last) =
-                (row.good, row.noise, row.paragraphs, row.media, row.last_descendant);
+            let (good, noise, paras, media, structure, last) = (
+                row.good,
+                row.noise,
+                row.paragraphs,
+                row.media,
+                row.structure,
+                row.last_descendant,
+            );
             let pr = &mut rows[p];
             pr.chars += chars;
             pr.link_chars += link;
@@ -167,6 +175,7 @@ impl Table {
             pr.noise += noise;
             pr.paragraphs += paras;
             pr.media += media;
+            pr.structure += structure;
             pr.last_descendant = pr.last_descendant.max(last);
         }
         // Paragraph runs: credit each prose block's text to the elements just above it.
@@ -304,6 +313,10 @@ fn collect_rows(root: &Handle) -> Vec<Row> {
                     dense: 0.0,
                     paragraphs: 0,
                     media,
+                    structure: u32::from(matches!(
+                        name.as_str(),
+                        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "blockquote" | "dl"
+                    )),
                     last_descendant: index,
                     name,
                 });
