@@ -15,7 +15,7 @@ pub fn parse(html: &str) -> RcDom {
 /// Rough text of the extracted article: blocks on their own lines.
 pub fn article_text(html: &str) -> String {
     let dom = parse(html);
-    let extraction = super::extract(&dom.document);
+    let extraction = super::extract(&dom.document, false);
     let pruned: HashSet<usize> = extraction
         .pruned
         .iter()
@@ -66,7 +66,7 @@ fn aeb_dump() {
         let _ = std::fs::write(format!("{out}/{id}.txt"), text);
         if std::env::var("EXTRACT_EXPLAIN").is_ok() {
             let dom = parse(&html);
-            let _ = std::fs::write(format!("{out}/{id}.explain"), super::extract(&dom.document).explanation);
+            let _ = std::fs::write(format!("{out}/{id}.explain"), super::extract(&dom.document, true).explanation);
         }
     }
     eprintln!("extraction total {:?}", total);

@@ -739,3 +739,143 @@ pub fn clean(text: &str) -> Option<String> {
     let text = collapse_whitespace(text).trim().to_string();
     (!text.is_empty()).then_some(text)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use html5ever::tendril::TendrilSink;
+    use markup5ever_rcdom::RcDom;
+
+    fn meta_of(html: &str) -> PageMeta {
+        let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
+        read(&dom.document, &|u| {
+            if u.starts_with("https://") {
+                u.to_string()
+            } else {
+                format!("https://example.org/{}", u.trim_start_matches('/'))
+            }
+        })
+    }
+
+    #[test]
+    fn json_ld_article_in_a_graph_beats_opengraph() {
+        let page = meta_of(
+            r#"<html><head><title>Page | Site</title>
+            <meta property="og:title" content="OG title">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"WebSite","name":"The Site"},
+              {"@type":["NewsArticle"],"headline":"LD headline","datePublished":"2024-05-01T10:00:00Z",
+               "author":[{"@type":"Person","name":"Jane Doe"},{"@type":"Person","name":"John Roe"}],
+               "image":{"@type":"ImageObject","url":"https://img.example/lead.jpg"},
+               "articleBody":"The body text."}]}</script></head><body></body></html>"#,
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("LD headline"));
+        assert_eq!(page.meta.authors, ["Jane Doe", "John Roe"]);
+        assert_eq!(page.meta.published.as_deref(), Some("2024-05-01T10:00:00Z"));
+        assert_eq!(page.meta.site_name.as_deref(), Some("The Site"));
+        assert_eq!(page.meta.lead_image.as_deref(), Some("https://img.example/lead.jpg"));
+        assert_eq!(page.article_body.as_deref(), Some("The body text."));
+    }
+
+    #[test]
+    fn json_ld_in_cdata_is_read() {
+        let page = meta_of(
+            "<script type=\"application/ld+json\">\n<![CDATA[\n{\"@type\":\"BlogPosting\",\"headline\":\"In CDATA\"}\n]]>\n</script>",
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("In CDATA"));
+    }
+
+    #[test]
+    fn opengraph_and_twitter_fill_what_json_ld_lacks() {
+        let page = meta_of(
+            r#"<head><title>T</title>
+            <meta property="og:site_name" content="OG Site">
+            <meta property="og:image" content="/img/a.png">
+            <meta property="article:published_time" content="2023-01-02T03:04:05+01:00">
+            <meta name="twitter:title" content="Twitter title">
+            <meta name="twitter:description" content="From Twitter."></head>"#,
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("Twitter title"));
+        assert_eq!(page.meta.site_name.as_deref(), Some("OG Site"));
+        assert_eq!(page.meta.lead_image.as_deref(), Some("https://example.org/img/a.png"));
+        assert_eq!(page.meta.published.as_deref(), Some("2023-01-02T03:04:05+01:00"));
+        assert_eq!(page.meta.description.as_deref(), Some("From Twitter."));
+    }
+
+    #[test]
+    fn citation_and_dublin_core_tags() {
+        let page = meta_of(
+            r#"<head><meta name="citation_title" content="A Paper">
+            <meta name="citation_author" content="Curie, Marie">
+            <meta name="citation_author" content="Curie, Pierre">
+            <meta name="citation_publication_date" content="1903/06/25">
+            <meta name="DC.language" content="fr"></head>"#,
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("A Paper"));
+        assert_eq!(page.meta.authors, ["Curie, Marie", "Curie, Pierre"]);
+        assert_eq!(page.meta.published.as_deref(), Some("1903-06-25"));
+        assert_eq!(page.meta.language.as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn dublin_core_creator_beats_plain_author_and_properties_split() {
+        let page = meta_of(
+            r#"<head><meta property="dc:creator twitter:site_name" content="Creator Name">
+            <meta name="author" content="Other"></head>"#,
+        );
+        assert_eq!(page.meta.authors, ["Creator Name"]);
+    }
+
+    #[test]
+    fn microdata_author_and_date() {
+        let page = meta_of(
+            r#"<body><article itemscope itemtype="https://schema.org/Article">
+            <span itemprop="author" itemscope><span itemprop="name">Ada Lovelace</span></span>
+            <time itemprop="datePublished" datetime="1843-09-01">1 Sep</time></article></body>"#,
+        );
+        assert_eq!(page.meta.authors, ["Ada Lovelace"]);
+        assert_eq!(page.meta.published.as_deref(), Some("1843-09-01"));
+    }
+
+    #[test]
+    fn byline_and_time_elements_and_title_without_site_suffix() {
+        let page = meta_of(
+            r#"<html lang="en-GB" dir="ltr"><head><title>Rivers Are Rising Again This Spring | The Daily Site</title>
+            <link rel="canonical" href="/news/rivers"></head>
+            <body><h1>Rivers Are Rising Again This Spring</h1>
+            <p class="byline">By Sam Smith <time>May 3</time></p>
+            <time datetime="2022-05-03T08:00">May 3</time><p>Text.</p></body></html>"#,
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("Rivers Are Rising Again This Spring"));
+        assert_eq!(page.meta.authors, ["Sam Smith"]);
+        assert_eq!(page.meta.published.as_deref(), Some("2022-05-03T08:00"));
+        assert_eq!(page.meta.language.as_deref(), Some("en-GB"));
+        assert_eq!(page.meta.direction, Some(Direction::Ltr));
+        assert_eq!(page.meta.source_url.as_deref(), Some("https://example.org/news/rivers"));
+    }
+
+    #[test]
+    fn site_suffix_rules() {
+        assert_eq!(strip_site_suffix("A Long Article Title - CNN", None, &[]), "A Long Article Title");
+        assert_eq!(strip_site_suffix("Site | Real Title Here", Some("Site"), &[]), "Real Title Here");
+        // Too little would be left: keep the whole title.
+        assert_eq!(strip_site_suffix("Home - My Blog", None, &[]), "Home - My Blog");
+    }
+
+    #[test]
+    fn dates_become_iso_8601() {
+        assert_eq!(iso_date("2019-11-19T09:00:00-05:00").as_deref(), Some("2019-11-19T09:00:00-05:00"));
+        assert_eq!(iso_date("November 19, 2019").as_deref(), Some("2019-11-19"));
+        assert_eq!(iso_date("19 Nov 2019 10:00").as_deref(), Some("2019-11-19"));
+        assert_eq!(iso_date("20191119").as_deref(), Some("2019-11-19"));
+        assert_eq!(iso_date("yesterday"), None);
+    }
+
+    #[test]
+    fn broken_json_ld_is_ignored() {
+        let page = meta_of(
+            r#"<head><title>Fallback Title Of The Page</title><script type="application/ld+json">{"@type": "Article", "headline": </script></head>"#,
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("Fallback Title Of The Page"));
+    }
+}

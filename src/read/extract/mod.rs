@@ -35,7 +35,7 @@ pub struct Extraction {
     pub pruned: Vec<(Handle, Reason)>,
     /// Set when the page had no article and `root` is the whole body.
     pub warning: Option<Warning>,
-    /// The report behind `--explain`.
+    /// The report behind `--explain` (empty unless asked for).
     pub explanation: String,
 }
 
@@ -46,8 +46,9 @@ impl Extraction {
     }
 }
 
-/// Finds the article in a parsed page (`document` is the rcdom document node).
-pub fn extract(document: &Handle) -> Extraction {
+/// Finds the article in a parsed page (`document` is the rcdom document node). With
+/// `explain`, [`Extraction::explanation`] says what was chosen and why.
+pub fn extract(document: &Handle, explain: bool) -> Extraction {
     let table = Table::measure(document);
     let body = table
         .rows
@@ -73,7 +74,9 @@ pub fn extract(document: &Handle) -> Extraction {
     let mut pruned: Vec<(usize, Reason)> =
         left_out.into_iter().map(|i| (i, Reason::NotArticle)).collect();
     pruned.extend(clean::prune(&table, chosen, &pruned));
-    explanation.push_str(&explain(&table, chosen, &pruned));
+    if explain {
+        explanation.push_str(&explain_choice(&table, chosen, &pruned));
+    }
     Extraction {
         root: table.rows[chosen].handle.clone(),
         pruned: pruned
@@ -212,7 +215,7 @@ fn is_structure(table: &Table, index: usize) -> bool {
 }
 
 /// The `--explain` report: the chosen container, its ancestors and rivals, what was pruned.
-fn explain(table: &Table, chosen: usize, pruned: &[(usize, Reason)]) -> String {
+fn explain_choice(table: &Table, chosen: usize, pruned: &[(usize, Reason)]) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let row = &table.rows[chosen];
