@@ -286,3 +286,130 @@ fn explain_choice(table: &Table, chosen: usize, pruned: &[(usize, Reason)]) -> S
 
 #[cfg(test)]
 mod bench;
+
+#[cfg(test)]
+mod tests {
+    use super::bench::article_text;
+    use super::*;
+
+    const PARA: &str = "The council voted on Tuesday to extend the river walk, a project that \
+        residents, shop owners and the school board had asked for since 2019.";
+
+    fn paragraphs(n: usize, tag: &str) -> String {
+        (0..n).map(|i| format!("<{tag}>{i}: {PARA}</{tag}>")).collect()
+    }
+
+    fn menu() -> String {
+        let items: String = (0..12)
+            .map(|i| format!("<li><a href='/s{i}'>Section {i}</a></li>"))
+            .collect();
+        format!("<ul class='menu'>{items}</ul>")
+    }
+
+    #[test]
+    fn keeps_the_article_and_drops_navigation_and_related_links() {
+        let html = format!(
+            "<body><header>{menu}</header><div class='wrap'><div class='story'>{p}</div>\
+             <div class='related'><h3>Related</h3><ul><li><a href='/a'>Another story about rivers</a></li>\
+             <li><a href='/b'>Yet another story</a></li></ul></div></div>\
+             <footer><p>Copyright 2024 The Daily, all rights reserved, do not copy.</p></footer></body>",
+            menu = menu(),
+            p = paragraphs(6, "p")
+        );
+        let text = article_text(&html);
+        assert!(text.contains("5: The council voted"), "{text}");
+        assert!(!text.contains("Section 3"), "{text}");
+        assert!(!text.contains("Another story"), "{text}");
+        assert!(!text.contains("Copyright"), "{text}");
+    }
+
+    #[test]
+    fn comments_are_not_the_article() {
+        let comment = "I disagree with this, and I think the council should have asked more people first.";
+        let comments: String = (0..8)
+            .map(|i| format!("<div class='comment'><p>{i} {comment} {comment}</p></div>"))
+            .collect();
+        let html = format!(
+            "<body><div class='post'>{p}</div><div id='comments'>{comments}</div></body>",
+            p = paragraphs(4, "p")
+        );
+        let text = article_text(&html);
+        assert!(text.contains("3: The council voted"), "{text}");
+        assert!(!text.contains("I disagree"), "{text}");
+    }
+
+    #[test]
+    fn an_article_split_by_an_ad_slot_is_found_whole() {
+        let html = format!(
+            "<body>{menu}<article><div class='part'>{a}</div><div class='ad'>Advertisement</div>\
+             <h2>What comes next</h2><div class='part'>{b}</div></article></body>",
+            menu = menu(),
+            a = paragraphs(3, "p"),
+            b = paragraphs(3, "p").replace(": The", ": Later the"),
+        );
+        let text = article_text(&html);
+        assert!(text.contains("0: The council"), "{text}");
+        assert!(text.contains("2: Later the council"), "{text}");
+        assert!(text.contains("What comes next"), "{text}");
+        assert!(!text.contains("Advertisement"), "{text}");
+    }
+
+    #[test]
+    fn keeps_figures_tables_code_and_quotes_inside_the_article() {
+        let html = format!(
+            "<body>{menu}<main>{p}<figure><img src='a.jpg'><figcaption>The river at dawn</figcaption></figure>\
+             <table><tr><td>Year</td><td>Level</td></tr><tr><td>2019</td><td>3 m</td></tr></table>\
+             <pre><code>let x = 1;</code></pre><blockquote><p>We waited years.</p></blockquote>{q}\
+             <div class='share-bar'><a href='/t'>Tweet</a> <a href='/f'>Share</a></div></main></body>",
+            menu = menu(),
+            p = paragraphs(3, "p"),
+            q = paragraphs(2, "p"),
+        );
+        let text = article_text(&html);
+        for kept in ["The river at dawn", "2019", "let x = 1;", "We waited years."] {
+            assert!(text.contains(kept), "{kept} missing: {text}");
+        }
+        assert!(!text.contains("Tweet"), "{text}");
+    }
+
+    #[test]
+    fn hidden_elements_never_count() {
+        let html = format!(
+            "<body><div style='display: none'>{hidden}</div><div class='body'>{p}</div></body>",
+            hidden = paragraphs(10, "p").replace("council", "secret"),
+            p = paragraphs(3, "p"),
+        );
+        let text = article_text(&html);
+        assert!(!text.contains("secret"), "{text}");
+        assert!(text.contains("council"), "{text}");
+    }
+
+    #[test]
+    fn a_page_without_an_article_is_kept_whole_with_a_warning() {
+        let html = format!("<body>{menu}<form><input name=q></form></body>", menu = menu());
+        let dom = super::bench::parse(&html);
+        let extraction = extract(&dom.document, true);
+        assert!(extraction.warning.is_some());
+        assert_eq!(dom::tag(&extraction.root), Some("body"));
+        assert!(extraction.explanation.contains("no article"));
+    }
+
+    #[test]
+    fn explain_names_the_chosen_container_and_what_was_pruned() {
+        let html = format!(
+            "<body><div id='main' class='article-body'>{p}<div class='newsletter'>Sign up now</div></div></body>",
+            p = paragraphs(4, "p")
+        );
+        let dom = super::bench::parse(&html);
+        let extraction = extract(&dom.document, true);
+        assert!(extraction.explanation.contains("chosen: div#main.article-body"), "{}", extraction.explanation);
+        assert!(extraction.explanation.contains("pruned: div.newsletter"), "{}", extraction.explanation);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!("<body>{}{}</body>", "<div>".repeat(3_000), paragraphs(3, "p"));
+        let text = article_text(&html);
+        assert!(text.contains("council"));
+    }
+}
