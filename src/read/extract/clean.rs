@@ -98,9 +98,9 @@ fn duplicate(
     if row.chars < 30.0 || row.own_chars < row.chars || is_inline_tag(&row.name) {
         return None;
     }
-    // Short texts repeat on purpose in tables and lists (a row label, a step name); long
-    // ones, and captions, only when the page holds copies for other layouts.
-    if row.chars < 80.0 && !in_figure(table, index) {
+    // Texts repeat on purpose in tables, lists and recipes (a row label, a step); captions
+    // only when the page holds copies of a figure for other layouts.
+    if !in_figure(table, index) {
         return None;
     }
     let text = collapse_whitespace(&text_content(&row.handle)).trim().to_string();
