@@ -15,7 +15,8 @@ pub fn parse(html: &str) -> RcDom {
 /// Rough text of the extracted article: blocks on their own lines.
 pub fn article_text(html: &str) -> String {
     let dom = parse(html);
-    let extraction = super::extract(&dom.document, false);
+    let page = super::metadata::read(&dom.document, &|u| u.to_string());
+    let extraction = super::extract_checked(&dom.document, page.article_body.as_deref(), false);
     let pruned: HashSet<usize> = extraction
         .pruned
         .iter()

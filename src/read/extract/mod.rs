@@ -49,6 +49,13 @@ impl Extraction {
 /// Finds the article in a parsed page (`document` is the rcdom document node). With
 /// `explain`, [`Extraction::explanation`] says what was chosen and why.
 pub fn extract(document: &Handle, explain: bool) -> Extraction {
+    extract_checked(document, None, explain)
+}
+
+/// [`extract`], with the publisher's own copy of the text (JSON-LD `articleBody`) as a
+/// cross-check: when the chosen container holds little of it and an ancestor holds most of
+/// it, the ancestor is the article.
+pub fn extract_checked(document: &Handle, article_body: Option<&str>, explain: bool) -> Extraction {
     let table = Table::measure(document);
     let body = table
         .rows
@@ -56,7 +63,18 @@ pub fn extract(document: &Handle, explain: bool) -> Extraction {
         .position(|r| r.name == "body")
         .unwrap_or(0);
     let mut explanation = String::new();
-    let Some((chosen, left_out)) = choose(&table, body) else {
+    let chosen = choose(&table, body).map(|(root, left_out)| {
+        match article_body.and_then(|text| cross_check(&table, body, root, text)) {
+            Some(better) => {
+                if explain {
+                    explanation.push_str("JSON-LD articleBody: the first choice held little of it\n");
+                }
+                (better, Vec::new())
+            }
+            None => (root, left_out),
+        }
+    });
+    let Some((chosen, left_out)) = chosen else {
         let root = table
             .rows
             .get(body)
@@ -86,6 +104,49 @@ pub fn extract(document: &Handle, explain: bool) -> Extraction {
         warning: None,
         explanation,
     }
+}
+
+/// The ancestor of `root` that holds most of the publisher's `articleBody` when `root` holds
+/// little of it (and is not much more than it).
+fn cross_check(table: &Table, body: usize, root: usize, article_body: &str) -> Option<usize> {
+    let words: std::collections::HashSet<String> = words_of(article_body).collect();
+    if words.len() < 50 {
+        return None;
+    }
+    let coverage = |index: usize| {
+        let text = dom::text_content(&table.rows[index].handle);
+        let mut found = std::collections::HashSet::new();
+        let mut total = 0usize;
+        for word in words_of(&text) {
+            total += 1;
+            if words.contains(&word) {
+                found.insert(word);
+            }
+        }
+        (found.len() as f32 / words.len() as f32, total)
+    };
+    let body_words = words_of(article_body).count();
+    if coverage(root).0 >= 0.6 {
+        return None;
+    }
+    let mut ancestor = table.rows[root].parent;
+    while let Some(a) = ancestor.filter(|&a| a >= body) {
+        let (found, total) = coverage(a);
+        if total > 3 * body_words + 200 {
+            return None;
+        }
+        if found >= 0.8 {
+            return Some(a);
+        }
+        ancestor = table.rows[a].parent;
+    }
+    None
+}
+
+fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
 }
 
 /// The article: the element holding the strongest paragraph run, widened to its parent when
@@ -411,5 +472,28 @@ mod tests {
         let html = format!("<body>{}{}</body>", "<div>".repeat(3_000), paragraphs(3, "p"));
         let text = article_text(&html);
         assert!(text.contains("council"));
+    }
+}
+
+#[cfg(test)]
+mod cross_check_tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_article_body_widens_a_choice_that_holds_little_of_it() {
+        let paragraph = "Officials said the bridge would reopen in spring, after the repairs, inspections and a final review.";
+        let items: Vec<String> = (0..30)
+            .map(|i| format!("Step {i} of the plan covers the northern pier {}", "and its footings ".repeat(3)))
+            .collect();
+        let list: String = items.iter().map(|t| format!("<li><a href='/x'>{t}</a></li>")).collect();
+        let html = format!(
+            "<body><div id='story'><div id='text'><p>{paragraph}</p><p>{paragraph}</p></div><ul>{list}</ul></div></body>"
+        );
+        let article_body = format!("{paragraph} {}", items.join(" "));
+        let dom = bench::parse(&html);
+        let plain = extract(&dom.document, false);
+        assert_eq!(dom::attr(&plain.root, "id").as_deref(), Some("text"));
+        let checked = extract_checked(&dom.document, Some(&article_body), true);
+        assert_eq!(dom::attr(&checked.root, "id").as_deref(), Some("story"), "{}", checked.explanation);
     }
 }
