@@ -289,7 +289,7 @@ fn read_microdata(node: &Handle, name: &str, found: &mut Found) {
     let Some(props) = attr(node, "itemprop") else {
         return;
     };
-    if name == "meta" && found.published.is_some() {
+    if name == "meta" && found.published.is_some() || in_comment(node) {
         return;
     }
     let value = || {
@@ -707,6 +707,18 @@ fn parse_direction(dir: &str) -> Option<Direction> {
 
 /// Whether a `<title>` sits inside an `<svg>` (an icon's title, not the page's).
 fn in_svg(node: &Handle) -> bool {
+    has_ancestor(node, |a| tag(a) == Some("svg"))
+}
+
+/// Whether microdata belongs to a comment or review (whose author is not the article's).
+fn in_comment(node: &Handle) -> bool {
+    has_ancestor(node, |a| {
+        attr(a, "itemtype").is_some_and(|t| t.ends_with("Comment") || t.ends_with("Review"))
+    })
+}
+
+/// Whether an ancestor (up to 64 levels up) satisfies `test`.
+fn has_ancestor(node: &Handle, test: impl Fn(&Handle) -> bool) -> bool {
     let mut parent = node.parent.take();
     node.parent.set(parent.clone());
     for _ in 0..64 {
@@ -714,7 +726,7 @@ fn in_svg(node: &Handle) -> bool {
         let Some(p) = weak.upgrade() else {
             return false;
         };
-        if tag(&p) == Some("svg") {
+        if test(&p) {
             return true;
         }
         parent = p.parent.take();
@@ -877,5 +889,21 @@ mod tests {
             r#"<head><title>Fallback Title Of The Page</title><script type="application/ld+json">{"@type": "Article", "headline": </script></head>"#,
         );
         assert_eq!(page.meta.title.as_deref(), Some("Fallback Title Of The Page"));
+    }
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::*;
+    use html5ever::tendril::TendrilSink;
+    use markup5ever_rcdom::RcDom;
+
+    #[test]
+    fn a_comment_author_is_not_the_article_author() {
+        let html = r#"<body><p>Text.</p><ol><li><article itemscope itemtype="https://schema.org/Comment">
+            <span itemprop="author">Commenter</span></article></li></ol></body>"#;
+        let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
+        let page = read(&dom.document, &|u| u.to_string());
+        assert!(page.meta.authors.is_empty(), "{:?}", page.meta.authors);
     }
 }
