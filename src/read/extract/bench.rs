@@ -134,6 +134,12 @@ fn readability_meta() {
                 eprintln!("TITLE {name}: got {got:?} want {t:?}");
             }
         }
+        if let Some(want) = expected["publishedTime"].as_str().filter(|t| t.len() >= 10) {
+            let got = page.meta.published.clone().unwrap_or_default();
+            if got.get(..10) != want.get(..10) {
+                eprintln!("DATE {name}: got {got:?} want {want:?}");
+            }
+        }
         if let Some(b) = expected["byline"].as_str().filter(|t| !t.is_empty()) {
             bylines += 1;
             let got = page.meta.authors.join(", ");
