@@ -152,3 +152,20 @@ fn readability_meta() {
     }
     eprintln!("titles {title_ok}/{titles}, bylines {byline_ok}/{bylines}");
 }
+
+#[test]
+#[ignore]
+fn readability_dump() {
+    let (Ok(dir), Ok(out)) = (std::env::var("EXTRACT_READABILITY"), std::env::var("EXTRACT_OUT")) else {
+        return;
+    };
+    let _ = std::fs::create_dir_all(&out);
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let Ok(html) = std::fs::read_to_string(path.join("source.html")) else {
+            continue;
+        };
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let _ = std::fs::write(format!("{out}/{name}.txt"), article_text(&html));
+    }
+}

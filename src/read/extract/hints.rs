@@ -51,6 +51,9 @@ const NEGATIVE_FRAGMENTS: &[&str] = &[
     "dropdown",
 ];
 
+/// Fragments that mark chrome even beside a content word.
+const STRONG_NEGATIVE_FRAGMENTS: &[&str] = &["comment", "disqus", "respond", "reply"];
+
 /// Roles that mark chrome.
 const NEGATIVE_ROLES: &[&str] = &[
     "navigation",
@@ -112,11 +115,15 @@ pub fn hint(node: &Handle) -> Hint {
             result.negative = true;
         }
     }
-    if !result.negative {
-        let lower = names.to_ascii_lowercase();
-        if NEGATIVE_FRAGMENTS.iter().any(|f| lower.contains(f)) {
-            result.negative = true;
-        }
+    let lower = names.to_ascii_lowercase();
+    if !result.negative && NEGATIVE_FRAGMENTS.iter().any(|f| lower.contains(f)) {
+        result.negative = true;
+    }
+    // Comments are written like articles and named like them ("comment-body",
+    // "user-post"): the comment names win.
+    if STRONG_NEGATIVE_FRAGMENTS.iter().any(|f| lower.contains(f)) {
+        result.positive = false;
+        result.negative = true;
     }
     result
 }
