@@ -169,3 +169,35 @@ fn readability_dump() {
         let _ = std::fs::write(format!("{out}/{name}.txt"), article_text(&html));
     }
 }
+
+#[test]
+#[ignore]
+fn aeb_timing() {
+    let Ok(src) = std::env::var("EXTRACT_AEB") else {
+        return;
+    };
+    let pages: Vec<String> = std::fs::read_dir(format!("{src}/html"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+        .collect();
+    let (mut parse_t, mut meta_t, mut measure_t, mut extract_t) = Default::default();
+    for html in &pages {
+        let t = std::time::Instant::now();
+        let dom = parse(html);
+        parse_t += t.elapsed();
+        let t = std::time::Instant::now();
+        let page = super::metadata::read(&dom.document, &|u| u.to_string());
+        meta_t += t.elapsed();
+        let t = std::time::Instant::now();
+        let _table = super::score::Table::measure(&dom.document);
+        measure_t += t.elapsed();
+        let t = std::time::Instant::now();
+        let _ = super::extract_checked(&dom.document, page.article_body.as_deref(), false);
+        extract_t += t.elapsed();
+    }
+    let (p, m, s, e): (std::time::Duration, std::time::Duration, std::time::Duration, std::time::Duration) =
+        (parse_t, meta_t, measure_t, extract_t);
+    eprintln!("parse {p:?} metadata {m:?} measure {s:?} extract(all) {e:?}");
+}

@@ -42,10 +42,11 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
     };
     let end = root_row.last_descendant;
     let mut seen_texts = std::collections::HashSet::new();
+    let already: std::collections::HashSet<usize> = already.iter().map(|&(i, _)| i).collect();
     let mut i = root + 1;
     while i <= end {
         let Some(row) = table.rows.get(i) else { break };
-        if already.iter().any(|&(a, _)| a == i) {
+        if already.contains(&i) {
             i = row.last_descendant + 1;
         } else if let Some(reason) = judge(table, i).or_else(|| duplicate(table, i, &mut seen_texts)) {
             out.push((i, reason));
@@ -60,7 +61,7 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
 /// Whether one element inside the article is chrome.
 fn judge(table: &Table, index: usize) -> Option<Reason> {
     let row = table.rows.get(index)?;
-    let name = row.name.as_str();
+    let name = row.tag();
     if row.in_chrome {
         return Some(Reason::Chrome);
     }
@@ -95,7 +96,7 @@ fn duplicate(
     seen: &mut std::collections::HashSet<String>,
 ) -> Option<Reason> {
     let row = table.rows.get(index)?;
-    if row.chars < 30.0 || row.own_chars < row.chars || is_inline_tag(&row.name) {
+    if row.chars < 30.0 || row.own_chars < row.chars || is_inline_tag(row.tag()) {
         return None;
     }
     // Texts repeat on purpose in tables, lists and recipes (a row label, a step); captions
@@ -115,7 +116,7 @@ fn in_figure(table: &Table, index: usize) -> bool {
         let Some(row) = table.rows.get(i) else {
             return false;
         };
-        if matches!(row.name.as_str(), "figure" | "figcaption") || row.hint_caption {
+        if matches!(row.tag(), "figure" | "figcaption") || row.hint_caption {
             return true;
         }
         at = row.parent;

@@ -82,40 +82,40 @@ impl Hint {
     }
 }
 
-/// Reads the hint from `class`, `id`, `role` and `itemprop`.
+/// Reads the hint from an element's `class`, `id`, `role` and `itemprop`.
 pub fn hint(node: &Handle) -> Hint {
+    let get = |name: &str| attr(node, name).unwrap_or_default();
+    hint_of(&get("class"), &get("id"), &get("role"), &get("itemprop"))
+}
+
+/// The hint from the attribute values themselves (no allocation for the word lists).
+pub fn hint_of(class: &str, id: &str, role: &str, itemprop: &str) -> Hint {
     let mut result = Hint::default();
-    if let Some(role) = attr(node, "role") {
-        let role = role.to_ascii_lowercase();
-        if NEGATIVE_ROLES.iter().any(|r| role.split_whitespace().any(|w| w == *r)) {
+    for word in role.split_whitespace() {
+        if NEGATIVE_ROLES.iter().any(|r| r.eq_ignore_ascii_case(word)) {
             result.negative = true;
         }
-        if role.split_whitespace().any(|w| w == "main" || w == "article") {
+        if word.eq_ignore_ascii_case("main") || word.eq_ignore_ascii_case("article") {
             result.positive = true;
         }
     }
-    if attr(node, "itemprop").is_some_and(|p| p.split_whitespace().any(|w| w == "articleBody")) {
+    if itemprop.split_whitespace().any(|w| w == "articleBody") {
         result.positive = true;
     }
-    let mut names = attr(node, "class").unwrap_or_default();
-    if let Some(id) = attr(node, "id") {
-        names.push(' ');
-        names.push_str(&id);
-    }
-    if names.is_empty() {
+    if class.is_empty() && id.is_empty() {
         return result;
     }
-    let mut words = Vec::new();
-    split_words(&names, &mut words);
-    for word in &words {
-        if POSITIVE.contains(&word.as_str()) {
-            result.positive = true;
-        }
-        if NEGATIVE_WORDS.contains(&word.as_str()) {
-            result.negative = true;
-        }
+    for names in [class, id] {
+        for_each_word(names, |word| {
+            if POSITIVE.iter().any(|p| p.eq_ignore_ascii_case(word)) {
+                result.positive = true;
+            }
+            if NEGATIVE_WORDS.iter().any(|n| n.eq_ignore_ascii_case(word)) {
+                result.negative = true;
+            }
+        });
     }
-    let lower = names.to_ascii_lowercase();
+    let lower = format!("{class} {id}").to_ascii_lowercase();
     if !result.negative && NEGATIVE_FRAGMENTS.iter().any(|f| lower.contains(f)) {
         result.negative = true;
     }
@@ -128,26 +128,30 @@ pub fn hint(node: &Handle) -> Hint {
     result
 }
 
-/// Splits class/id text into lowercase words at non-alphanumerics and camelCase humps.
-fn split_words(names: &str, out: &mut Vec<String>) {
-    let mut word = String::new();
+/// Calls `f` with each word of class/id text: split at non-alphanumerics and camelCase humps.
+fn for_each_word(names: &str, mut f: impl FnMut(&str)) {
+    let mut start = None;
     let mut prev_lower = false;
-    for c in names.chars() {
+    for (i, c) in names.char_indices() {
         if !c.is_alphanumeric() {
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
+            if let Some(s) = start.take() {
+                f(&names[s..i]);
             }
             prev_lower = false;
             continue;
         }
-        if c.is_uppercase() && prev_lower && !word.is_empty() {
-            out.push(std::mem::take(&mut word));
+        if c.is_uppercase() && prev_lower {
+            if let Some(s) = start.take() {
+                f(&names[s..i]);
+            }
+        }
+        if start.is_none() {
+            start = Some(i);
         }
         prev_lower = c.is_lowercase();
-        word.extend(c.to_lowercase());
     }
-    if !word.is_empty() {
-        out.push(word);
+    if let Some(s) = start {
+        f(&names[s..]);
     }
 }
 
@@ -157,8 +161,18 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         let mut out = Vec::new();
-        split_words(s, &mut out);
+        for_each_word(s, |w| out.push(w.to_lowercase()));
         out
+    }
+
+    #[test]
+    fn names_lean_one_way_or_the_other() {
+        assert!(hint_of("article-body", "", "", "").positive);
+        assert!(hint_of("ad-slot", "", "", "").negative);
+        assert!(!hint_of("header download", "", "", "").negative);
+        let comment = hint_of("comment-body", "", "", "");
+        assert!(comment.negative && !comment.positive);
+        assert!(hint_of("", "", "navigation", "").negative);
     }
 
     #[test]

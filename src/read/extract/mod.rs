@@ -60,7 +60,7 @@ pub fn extract_checked(document: &Handle, article_body: Option<&str>, explain: b
     let body = table
         .rows
         .iter()
-        .position(|r| r.name == "body")
+        .position(|r| r.tag() == "body")
         .unwrap_or(0);
     let mut explanation = String::new();
     let chosen = choose(&table, body).map(|(root, left_out)| {
@@ -109,23 +109,24 @@ pub fn extract_checked(document: &Handle, article_body: Option<&str>, explain: b
 /// The ancestor of `root` that holds most of the publisher's `articleBody` when `root` holds
 /// little of it (and is not much more than it).
 fn cross_check(table: &Table, body: usize, root: usize, article_body: &str) -> Option<usize> {
-    let words: std::collections::HashSet<String> = words_of(article_body).collect();
+    let body_lower = article_body.to_lowercase();
+    let words: std::collections::HashSet<&str> = words_of(&body_lower).collect();
     if words.len() < 50 {
         return None;
     }
     let coverage = |index: usize| {
-        let text = dom::text_content(&table.rows[index].handle);
+        let text = dom::text_content(&table.rows[index].handle).to_lowercase();
         let mut found = std::collections::HashSet::new();
         let mut total = 0usize;
         for word in words_of(&text) {
             total += 1;
-            if words.contains(&word) {
-                found.insert(word);
+            if let Some(w) = words.get(word) {
+                found.insert(*w);
             }
         }
         (found.len() as f32 / words.len() as f32, total)
     };
-    let body_words = words_of(article_body).count();
+    let body_words = words_of(&body_lower).count();
     if coverage(root).0 >= 0.6 {
         return None;
     }
@@ -143,10 +144,9 @@ fn cross_check(table: &Table, body: usize, root: usize, article_body: &str) -> O
     None
 }
 
-fn words_of(text: &str) -> impl Iterator<Item = String> + '_ {
+fn words_of(text: &str) -> impl Iterator<Item = &str> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
 }
 
 /// The article: the element holding the strongest paragraph run, widened to its parent when
@@ -157,7 +157,7 @@ fn choose(table: &Table, body: usize) -> Option<(usize, Vec<usize>)> {
     let mut top: Option<(usize, f32)> = None;
     for i in body..=end {
         let row = &table.rows[i];
-        if row.in_chrome || dom::is_inline_tag(&row.name) {
+        if row.in_chrome || dom::is_inline_tag(row.tag()) {
             continue;
         }
         let score = table.density_score(i);
@@ -222,13 +222,28 @@ fn widen(table: &Table, body: usize, top: usize, top_score: f32) -> usize {
     best
 }
 
-/// The strongest paragraph run at or below `index`, not counting the subtree `except`.
+/// The strongest paragraph run at or below `index`, not counting the subtree `except` (which
+/// must be below `index`).
 fn max_density(table: &Table, index: usize, except: Option<usize>) -> f32 {
-    let last = table.rows[index].last_descendant.min(table.rows.len() - 1);
-    (index..=last)
-        .filter(|&i| except.is_none_or(|e| !table.contains(e, i)))
-        .map(|i| table.density_score(i))
-        .fold(0.0, f32::max)
+    let Some(except) = except.filter(|&e| e != index && table.contains(index, e)) else {
+        return table.rows[index].max_dense_below;
+    };
+    // Walk up from `except`: every node on the way counts itself and its other children.
+    let mut best = 0.0f32;
+    let mut child = except;
+    while let Some(parent) = table.rows[child].parent {
+        best = best.max(table.density_score(parent));
+        for sibling in table.children(parent) {
+            if sibling != child {
+                best = best.max(table.rows[sibling].max_dense_below);
+            }
+        }
+        if parent == index {
+            break;
+        }
+        child = parent;
+    }
+    best
 }
 
 /// The children of `parent` other than `kept` that are not part of the article; structure
@@ -270,7 +285,7 @@ fn is_structure(table: &Table, index: usize) -> bool {
         && row.link_density() < 0.5
         && (row.media > 0
             || matches!(
-                row.name.as_str(),
+                row.tag(),
                 "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "blockquote" | "table" | "figure"
             ))
 }
@@ -310,7 +325,7 @@ fn explain_choice(table: &Table, chosen: usize, pruned: &[(usize, Reason)]) -> S
             !table.contains(i, chosen)
                 && !table.contains(chosen, i)
                 && table.rows[i].good > 0.0
-                && !dom::is_inline_tag(&table.rows[i].name)
+                && !dom::is_inline_tag(table.rows[i].tag())
         })
         .collect();
     rivals.sort_by(|&a, &b| table.rows[b].value().total_cmp(&table.rows[a].value()));

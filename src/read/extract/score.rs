@@ -10,7 +10,8 @@
 //! split article for free, since their common parent then scores higher).
 
 use super::dom::{attr, is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag};
-use super::hints::{hint, Hint};
+use super::hints::{hint_of, Hint};
+use html5ever::LocalName;
 use markup5ever_rcdom::{Handle, NodeData};
 
 /// A block with at least this many characters of non-link text is prose whatever it ends with.
@@ -32,7 +33,7 @@ pub struct Row {
     /// The row of the parent element (`None` for the top).
     pub parent: Option<usize>,
     pub depth: u32,
-    pub name: String,
+    pub name: LocalName,
     pub hint: Hint,
     /// Its class or id says caption.
     pub hint_caption: bool,
@@ -57,6 +58,8 @@ pub struct Row {
     /// half from grandchildren's, less from further down. High for the element that holds a
     /// run of paragraphs, low for a list of teasers that each hold one.
     pub dense: f32,
+    /// The highest [`Table::density_score`] at or below this element.
+    pub max_dense_below: f32,
     /// Paragraph-like blocks below (prose blocks).
     pub paragraphs: u32,
     /// Images, figures, tables, code blocks below: things that are never noise in an article.
@@ -67,6 +70,11 @@ pub struct Row {
 }
 
 impl Row {
+    /// The element's tag name.
+    pub fn tag(&self) -> &str {
+        &self.name
+    }
+
     pub fn link_density(&self) -> f32 {
         if self.chars <= 0.0 {
             0.0
@@ -102,13 +110,13 @@ impl Table {
             let row = &rows[i];
             // Only strong marks protect: words like "content" or "text" are common in
             // comment sections too.
-            let self_protects = (matches!(row.name.as_str(), "article" | "main")
+            let self_protects = (matches!(row.tag(), "article" | "main")
                 && !row.hint.negative)
                 || attr(&row.handle, "itemprop").is_some_and(|p| p.contains("articleBody"))
                 || attr(&row.handle, "role").is_some_and(|r| r == "main" || r == "article");
             let protects = self_protects || protected[i];
-            let paragraph = row.name == "p" || holds_paragraph[i];
-            let inline = is_inline_tag(&row.name);
+            let paragraph = row.tag() == "p" || holds_paragraph[i];
+            let inline = is_inline_tag(row.tag());
             let own = (row.own_chars, row.own_link_chars, row.own_commas, row.own_stops);
             if !inline {
                 total[i] += own.0;
@@ -133,7 +141,7 @@ impl Table {
         for i in 0..rows.len() {
             let parent_chrome = rows[i].parent.is_some_and(|p| rows[p].in_chrome);
             let row = &rows[i];
-            let by_tag = match row.name.as_str() {
+            let by_tag = match row.tag() {
                 "form" => !holds_paragraph[i],
                 name => is_chrome_tag(name),
             };
@@ -141,12 +149,12 @@ impl Table {
                 && !row.hint.positive
                 && !protected[i]
                 && total[i] < 0.5 * page
-                && !matches!(row.name.as_str(), "html" | "body" | "main" | "article");
+                && !matches!(row.tag(), "html" | "body" | "main" | "article");
             rows[i].in_chrome = parent_chrome || by_tag || by_name;
         }
         // Bottom-up: judge each block's own text, then add everything up.
         for i in (0..rows.len()).rev() {
-            let inline = is_inline_tag(&rows[i].name);
+            let inline = is_inline_tag(rows[i].tag());
             if !inline {
                 judge_block(&mut rows[i]);
             }
@@ -185,7 +193,7 @@ impl Table {
                 continue;
             }
             // A `div` of bare text (lines split by `<br>`) is its own paragraph run.
-            if matches!(rows[i].name.as_str(), "div" | "section" | "article" | "main" | "td" | "dd") {
+            if matches!(rows[i].tag(), "div" | "section" | "article" | "main" | "td" | "dd") {
                 rows[i].dense += own;
             }
             let mut ancestor = rows[i].parent;
@@ -200,7 +208,18 @@ impl Table {
                 ancestor = rows[a].parent;
             }
         }
-        Table { rows }
+        let mut table = Table { rows };
+        for i in (0..table.rows.len()).rev() {
+            let own = table.density_score(i);
+            let row = &mut table.rows[i];
+            row.max_dense_below = row.max_dense_below.max(own);
+            let (best, parent) = (row.max_dense_below, row.parent);
+            if let Some(p) = parent {
+                let pr = &mut table.rows[p];
+                pr.max_dense_below = pr.max_dense_below.max(best);
+            }
+        }
+        table
     }
 
     /// How strongly a row looks like the article's own container: its paragraph run, less
@@ -247,7 +266,7 @@ impl Table {
         let Some(row) = self.rows.get(index) else {
             return String::new();
         };
-        let mut out = row.name.clone();
+        let mut out = row.tag().to_string();
         if let Some(id) = attr(&row.handle, "id").filter(|s| !s.trim().is_empty()) {
             out.push('#');
             out.push_str(id.trim());
@@ -281,25 +300,38 @@ fn collect_rows(root: &Handle) -> Vec<Row> {
                     row.own_link_chars += chars;
                 }
             }
-            NodeData::Element { name, .. } => {
-                let name = name.local.to_string();
+            NodeData::Element { name, attrs, .. } => {
+                let name = name.local.clone();
                 if is_invisible_tag(&name) || is_hidden(&node) {
                     continue;
                 }
+                let (mut class, mut id, mut role, mut itemprop) = ("", "", "", "");
+                let attrs = attrs.borrow();
+                for a in attrs.iter().filter(|a| a.name.prefix.is_none()) {
+                    match &*a.name.local {
+                        "class" => class = &a.value,
+                        "id" => id = &a.value,
+                        "role" => role = &a.value,
+                        "itemprop" => itemprop = &a.value,
+                        _ => {}
+                    }
+                }
+                let hint = hint_of(class, id, role, itemprop);
+                let hint_caption = class.to_ascii_lowercase().contains("caption");
+                drop(attrs);
                 let index = rows.len();
                 let depth = parent.and_then(|p| rows.get(p)).map_or(0, |r| r.depth + 1);
                 let media = u32::from(matches!(
-                    name.as_str(),
+                    &*name,
                     "img" | "picture" | "table" | "pre" | "figure" | "video"
                 ));
-                let link = in_link || name == "a";
+                let link = in_link || &*name == "a";
                 rows.push(Row {
                     handle: node.clone(),
                     parent,
                     depth,
-                    hint: hint(&node),
-                    hint_caption: attr(&node, "class")
-                        .is_some_and(|c| c.to_ascii_lowercase().contains("caption")),
+                    hint,
+                    hint_caption,
                     in_chrome: false,
                     chars: 0.0,
                     link_chars: 0.0,
@@ -311,10 +343,11 @@ fn collect_rows(root: &Handle) -> Vec<Row> {
                     noise: 0.0,
                     own_good: 0.0,
                     dense: 0.0,
+                    max_dense_below: 0.0,
                     paragraphs: 0,
                     media,
                     structure: u32::from(matches!(
-                        name.as_str(),
+                        &*name,
                         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "blockquote" | "dl"
                     )),
                     last_descendant: index,
@@ -347,7 +380,7 @@ fn judge_block(row: &mut Row) {
         row.noise += own;
         return;
     }
-    if is_heading_tag(&row.name) || matches!(row.name.as_str(), "figcaption" | "caption" | "th" | "pre" | "code" | "dt") {
+    if is_heading_tag(row.tag()) || matches!(row.tag(), "figcaption" | "caption" | "th" | "pre" | "code" | "dt") {
         // Structure or captions: neither article nor chrome by its text alone.
         row.noise += link;
         return;
