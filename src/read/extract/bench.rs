@@ -15,7 +15,7 @@ pub fn parse(html: &str) -> RcDom {
 /// Rough text of the extracted article: blocks on their own lines.
 pub fn article_text(html: &str) -> String {
     let dom = parse(html);
-    let page = super::metadata::read(&dom.document, &|u| u.to_string());
+    let page = super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
     let extraction = super::extract_checked(&dom.document, page.article_body.as_deref(), false);
     let pruned: HashSet<usize> = extraction
         .pruned
@@ -123,7 +123,7 @@ fn readability_meta() {
         let expected: serde_json::Value = serde_json::from_str(&expected).unwrap_or_default();
         let html = std::fs::read_to_string(path.join("source.html")).unwrap_or_default();
         let dom = parse(&html);
-        let page = super::metadata::read(&dom.document, &|u| u.to_string());
+        let page = super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
         let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
         if let Some(t) = expected["title"].as_str().filter(|t| !t.is_empty()) {
             titles += 1;
@@ -188,7 +188,7 @@ fn aeb_timing() {
         let dom = parse(html);
         parse_t += t.elapsed();
         let t = std::time::Instant::now();
-        let page = super::metadata::read(&dom.document, &|u| u.to_string());
+        let page = super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
         meta_t += t.elapsed();
         let t = std::time::Instant::now();
         let _table = super::score::Table::measure(&dom.document);

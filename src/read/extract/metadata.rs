@@ -55,10 +55,9 @@ impl Found {
     }
 }
 
-/// Reads the page's metadata. `resolve` makes a page-relative URL absolute (canonical link,
-/// lead image).
-pub fn read(document: &Handle, resolve: &dyn Fn(&str) -> String) -> PageMeta {
-    let nodes = descendants(document);
+/// Reads the page's metadata from its nodes in document order (see [`descendants`]).
+/// `resolve` makes a page-relative URL absolute (canonical link, lead image).
+pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
     let mut json_ld = Found::default();
     let mut article_body = None;
     let mut og = Found::default();
@@ -78,7 +77,7 @@ pub fn read(document: &Handle, resolve: &dyn Fn(&str) -> String) -> PageMeta {
     let mut byline = None;
     let mut time = None;
 
-    for node in &nodes {
+    for node in nodes {
         let Some(name) = tag(node) else { continue };
         match name {
             "html" => {
@@ -760,7 +759,7 @@ mod tests {
 
     fn meta_of(html: &str) -> PageMeta {
         let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
-        read(&dom.document, &|u| {
+        read(&descendants(&dom.document), &|u| {
             if u.starts_with("https://") {
                 u.to_string()
             } else {
@@ -903,7 +902,7 @@ mod comment_tests {
         let html = r#"<body><p>Text.</p><ol><li><article itemscope itemtype="https://schema.org/Comment">
             <span itemprop="author">Commenter</span></article></li></ol></body>"#;
         let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
-        let page = read(&dom.document, &|u| u.to_string());
+        let page = read(&descendants(&dom.document), &|u| u.to_string());
         assert!(page.meta.authors.is_empty(), "{:?}", page.meta.authors);
     }
 }

@@ -512,3 +512,30 @@ mod cross_check_tests {
         assert_eq!(dom::attr(&checked.root, "id").as_deref(), Some("story"), "{}", checked.explanation);
     }
 }
+
+#[cfg(test)]
+mod robustness_tests {
+    use super::*;
+
+    #[test]
+    fn odd_pages_never_panic() {
+        let wide = format!("<body>{}</body>", "<p>a, b. c</p>".repeat(20_000));
+        let inputs = [
+            "",
+            "plain text, no markup at all, but a sentence.",
+            "<html></html>",
+            "<frameset><frame src=a></frameset>",
+            "<body><article></article><article></article></body>",
+            "<body><p>,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,</p></body>",
+            "<svg><title>x</title></svg><table><td><table><td>deep, deeper.</td></table></td></table>",
+            &wide,
+        ];
+        for input in inputs {
+            let dom = bench::parse(input);
+            let extraction = extract(&dom.document, true);
+            let _ = extraction.explain();
+            let page = metadata::read(&dom::descendants(&dom.document), &|u| u.to_string());
+            let _ = extract_checked(&dom.document, page.article_body.as_deref(), false);
+        }
+    }
+}
