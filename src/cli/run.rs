@@ -84,8 +84,16 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         Source::Stdin => InputFormat::sniff(&bytes),
     });
     let mut read_options = settings.read.clone();
+    let mut write_options = settings.write.clone();
     if let Source::File(path) = &job.source {
         read_options.source_url = Some(path.display().to_string());
+        // Images the input refers to are looked up beside it, and only there.
+        write_options.resource_dir = Some(
+            path.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf(),
+        );
     }
     let reading = match quire::read(&bytes, format, &read_options) {
         Ok(reading) => reading,
@@ -103,7 +111,7 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
 
     for output in &job.outputs {
         let out_label = output.target.label();
-        let rendered = match quire::write(&document, output.format, &settings.write)
+        let rendered = match quire::write(&document, output.format, &write_options)
             .with_context(|| format!("cannot write {}", output.format))
         {
             Ok(rendered) => rendered,

@@ -1,3 +1,10 @@
 //! Integration tests: one binary, one module per area.
+
 mod cli;
+mod encoding;
 mod golden;
+mod html_reader;
+mod html_writer;
+mod markdown;
+mod text_reader;
+mod text_writer;
