@@ -16,7 +16,7 @@ pub fn parse(html: &str) -> RcDom {
 pub fn article_text(html: &str) -> String {
     let dom = parse(html);
     let page = super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
-    let extraction = super::extract_checked(&dom.document, page.article_body.as_deref(), false);
+    let extraction = super::extract(&dom.document, page.article_body.as_deref(), false);
     let pruned: HashSet<usize> = extraction
         .pruned
         .iter()
@@ -67,7 +67,7 @@ fn aeb_dump() {
         let _ = std::fs::write(format!("{out}/{id}.txt"), text);
         if std::env::var("EXTRACT_EXPLAIN").is_ok() {
             let dom = parse(&html);
-            let _ = std::fs::write(format!("{out}/{id}.explain"), super::extract(&dom.document, true).explanation);
+            let _ = std::fs::write(format!("{out}/{id}.explain"), super::extract(&dom.document, None, true).explanation);
         }
     }
     eprintln!("extraction total {:?}", total);
@@ -194,7 +194,7 @@ fn aeb_timing() {
         let _table = super::score::Table::measure(&dom.document);
         measure_t += t.elapsed();
         let t = std::time::Instant::now();
-        let _ = super::extract_checked(&dom.document, page.article_body.as_deref(), false);
+        let _ = super::extract(&dom.document, page.article_body.as_deref(), false);
         extract_t += t.elapsed();
     }
     let (p, m, s, e): (std::time::Duration, std::time::Duration, std::time::Duration, std::time::Duration) =

@@ -5,8 +5,6 @@
 //! `header` or `download`). Longer words that are rarely part of others (`comment`,
 //! `newsletter`) also match inside compounds such as `commentlist`.
 
-use super::dom::attr;
-use markup5ever_rcdom::Handle;
 
 /// Words that mark the main content.
 const POSITIVE: &[&str] = &[
@@ -74,18 +72,6 @@ const NEGATIVE_ROLES: &[&str] = &[
 pub struct Hint {
     pub positive: bool,
     pub negative: bool,
-}
-
-impl Hint {
-    pub fn weight(self) -> i32 {
-        i32::from(self.positive) - i32::from(self.negative)
-    }
-}
-
-/// Reads the hint from an element's `class`, `id`, `role` and `itemprop`.
-pub fn hint(node: &Handle) -> Hint {
-    let get = |name: &str| attr(node, name).unwrap_or_default();
-    hint_of(&get("class"), &get("id"), &get("role"), &get("itemprop"))
 }
 
 /// The hint from the attribute values themselves (no allocation for the word lists).

@@ -32,6 +32,7 @@ struct Found {
     image: Option<String>,
     url: Option<String>,
     language: Option<String>,
+    subtitle: Option<String>,
     /// JSON-LD `name` when it differs from `headline` (the one `<title>` repeats wins).
     title_alt: Option<String>,
 }
@@ -51,6 +52,7 @@ impl Found {
         self.url = self.url.or(other.url);
         self.language = self.language.or(other.language);
         self.title_alt = self.title_alt.or(other.title_alt);
+        self.subtitle = self.subtitle.or(other.subtitle);
         self
     }
 }
@@ -171,6 +173,7 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         .or(content);
     let mut meta = Meta {
         title: found.title,
+        subtitle: found.subtitle,
         authors: dedupe(found.authors),
         published: found.published.and_then(|d| iso_date(&d)),
         modified: found.modified.and_then(|d| iso_date(&d)),
@@ -239,6 +242,7 @@ fn read_meta_tag(
                 }
             }
             "description" => set(&mut named.description, value),
+            "subtitle" => set(&mut named.subtitle, value),
             "keywords" | "news_keywords" => {
                 for keyword in value.split(',').filter_map(clean) {
                     if !keywords.contains(&keyword) {
@@ -704,9 +708,12 @@ fn parse_direction(dir: &str) -> Option<Direction> {
     }
 }
 
-/// Whether a `<title>` sits inside an `<svg>` (an icon's title, not the page's).
+/// Whether an element sits in SVG or MathML (whose `<title>` is a tooltip, not the page's).
 fn in_svg(node: &Handle) -> bool {
-    has_ancestor(node, |a| tag(a) == Some("svg"))
+    match &node.data {
+        markup5ever_rcdom::NodeData::Element { name, .. } => name.ns != html5ever::ns!(html),
+        _ => false,
+    }
 }
 
 /// Whether microdata belongs to a comment or review (whose author is not the article's).

@@ -39,23 +39,13 @@ pub struct Extraction {
     pub explanation: String,
 }
 
-impl Extraction {
-    /// The report of what was chosen and why.
-    pub fn explain(&self) -> &str {
-        &self.explanation
-    }
-}
-
-/// Finds the article in a parsed page (`document` is the rcdom document node). With
-/// `explain`, [`Extraction::explanation`] says what was chosen and why.
-pub fn extract(document: &Handle, explain: bool) -> Extraction {
-    extract_checked(document, None, explain)
-}
-
-/// [`extract`], with the publisher's own copy of the text (JSON-LD `articleBody`) as a
+/// Finds the article in a parsed page (`document` is the rcdom document node).
+///
+/// `article_body`, the publisher's own copy of the text (JSON-LD `articleBody`), is a
 /// cross-check: when the chosen container holds little of it and an ancestor holds most of
-/// it, the ancestor is the article.
-pub fn extract_checked(document: &Handle, article_body: Option<&str>, explain: bool) -> Extraction {
+/// it, the ancestor is the article. With `explain`, [`Extraction::explanation`] says what was
+/// chosen and why.
+pub fn extract(document: &Handle, article_body: Option<&str>, explain: bool) -> Extraction {
     let table = Table::measure(document);
     let body = table
         .rows
@@ -75,17 +65,26 @@ pub fn extract_checked(document: &Handle, article_body: Option<&str>, explain: b
         }
     });
     let Some((chosen, left_out)) = chosen else {
-        let root = table
+        // No article: the part the author marked as the content (one `<main>`, else one
+        // `<article>`), else the whole body. A snippet too short to judge is no news.
+        let root = semantic_root(&table, body).unwrap_or(body);
+        let root_handle = table
             .rows
-            .get(body)
+            .get(root)
             .map_or_else(|| document.clone(), |r| r.handle.clone());
-        explanation.push_str("no article-like content: converting the whole page\n");
+        let substantial = table.rows.get(body).is_some_and(|r| r.chars >= MIN_ARTICLE_VALUE);
+        if explain {
+            explanation.push_str(&format!(
+                "no article-like content: converting {}\n",
+                if root == body { "the whole page".to_string() } else { table.describe(root) }
+            ));
+        }
         return Extraction {
-            root,
+            root: root_handle,
             pruned: Vec::new(),
-            warning: Some(Warning::new(
-                "no article-like content found on the page; converted the whole page",
-            )),
+            warning: substantial.then(|| {
+                Warning::new("no article-like content found on the page; converted the whole page")
+            }),
             explanation,
         };
     };
@@ -103,6 +102,23 @@ pub fn extract_checked(document: &Handle, article_body: Option<&str>, explain: b
             .collect(),
         warning: None,
         explanation,
+    }
+}
+
+/// The page's own statement of where its content is: the `<main>` with the most text, else
+/// the only `<article>`.
+fn semantic_root(table: &Table, body: usize) -> Option<usize> {
+    let end = table.rows.get(body)?.last_descendant;
+    let main = (body..=end)
+        .filter(|&i| table.rows[i].tag() == "main")
+        .max_by(|&a, &b| table.rows[a].chars.total_cmp(&table.rows[b].chars));
+    if main.is_some() {
+        return main;
+    }
+    let mut articles = (body..=end).filter(|&i| table.rows[i].tag() == "article");
+    match (articles.next(), articles.next()) {
+        (Some(article), None) => Some(article),
+        _ => None,
     }
 }
 
@@ -449,6 +465,18 @@ mod tests {
     }
 
     #[test]
+    fn a_quote_keeps_its_footer_citation() {
+        let html = format!(
+            "<body><article>{p}<blockquote><p>We waited years.</p><footer>Ann Lee, resident</footer></blockquote>{p}</article>\
+             <footer>Site footer text</footer></body>",
+            p = paragraphs(2, "p")
+        );
+        let text = article_text(&html);
+        assert!(text.contains("Ann Lee, resident"), "{text}");
+        assert!(!text.contains("Site footer"), "{text}");
+    }
+
+    #[test]
     fn hidden_elements_never_count() {
         let html = format!(
             "<body><div style='display: none'>{hidden}</div><div class='body'>{p}</div></body>",
@@ -462,9 +490,9 @@ mod tests {
 
     #[test]
     fn a_page_without_an_article_is_kept_whole_with_a_warning() {
-        let html = format!("<body>{menu}<form><input name=q></form></body>", menu = menu());
+        let html = format!("<body>{menu}{menu}{menu}<form><input name=q></form></body>", menu = menu());
         let dom = super::bench::parse(&html);
-        let extraction = extract(&dom.document, true);
+        let extraction = extract(&dom.document, None, true);
         assert!(extraction.warning.is_some());
         assert_eq!(dom::tag(&extraction.root), Some("body"));
         assert!(extraction.explanation.contains("no article"));
@@ -477,7 +505,7 @@ mod tests {
             p = paragraphs(4, "p")
         );
         let dom = super::bench::parse(&html);
-        let extraction = extract(&dom.document, true);
+        let extraction = extract(&dom.document, None, true);
         assert!(extraction.explanation.contains("chosen: div#main.article-body"), "{}", extraction.explanation);
         assert!(extraction.explanation.contains("pruned: div.newsletter"), "{}", extraction.explanation);
     }
@@ -506,9 +534,9 @@ mod cross_check_tests {
         );
         let article_body = format!("{paragraph} {}", items.join(" "));
         let dom = bench::parse(&html);
-        let plain = extract(&dom.document, false);
+        let plain = extract(&dom.document, None, false);
         assert_eq!(dom::attr(&plain.root, "id").as_deref(), Some("text"));
-        let checked = extract_checked(&dom.document, Some(&article_body), true);
+        let checked = extract(&dom.document, Some(&article_body), true);
         assert_eq!(dom::attr(&checked.root, "id").as_deref(), Some("story"), "{}", checked.explanation);
     }
 }
@@ -532,10 +560,10 @@ mod robustness_tests {
         ];
         for input in inputs {
             let dom = bench::parse(input);
-            let extraction = extract(&dom.document, true);
-            let _ = extraction.explain();
+            let extraction = extract(&dom.document, None, true);
+            assert!(!extraction.explanation.is_empty());
             let page = metadata::read(&dom::descendants(&dom.document), &|u| u.to_string());
-            let _ = extract_checked(&dom.document, page.article_body.as_deref(), false);
+            let _ = extract(&dom.document, page.article_body.as_deref(), false);
         }
     }
 }

@@ -141,8 +141,13 @@ impl Table {
         for i in 0..rows.len() {
             let parent_chrome = rows[i].parent.is_some_and(|p| rows[p].in_chrome);
             let row = &rows[i];
+            let in_quote = row
+                .parent
+                .is_some_and(|p| matches!(rows[p].tag(), "blockquote" | "figure"));
             let by_tag = match row.tag() {
                 "form" => !holds_paragraph[i],
+                // A quote's or figure's footer is its citation.
+                "footer" if in_quote => false,
                 name => is_chrome_tag(name),
             };
             let by_name = row.hint.negative
@@ -249,11 +254,6 @@ impl Table {
             i = self.rows[i].last_descendant + 1;
         }
         out
-    }
-
-    /// The row of a node, if it has one.
-    pub fn row_of(&self, node: &Handle) -> Option<usize> {
-        self.rows.iter().position(|r| std::rc::Rc::ptr_eq(&r.handle, node))
     }
 
     /// Whether `inner` is `outer` or below it.
