@@ -97,6 +97,8 @@ pub struct Settings {
     pub read: ReadOptions,
     pub write: WriteOptions,
     pub overrides: MetaOverrides,
+    /// Print, for each HTML input, what article extraction chose and why.
+    pub explain: bool,
 }
 
 /// A validated `quire convert` invocation.
@@ -237,12 +239,12 @@ impl Config {
 
         let settings = Settings {
             read: ReadOptions {
-                whole_page: args.whole_page,
+                whole_page: args.whole_page || args.extract.as_deref() == Some("off"),
                 ..ReadOptions::default()
             },
             write: WriteOptions {
-                fragment: args.fragment,
-                front_matter: !args.no_front_matter,
+                fragment: args.fragment || args.body_only,
+                front_matter: !args.no_front_matter && !args.body_only,
                 text_width: args.width.filter(|&w| w > 0),
                 timestamp: source_date_epoch(),
                 ..WriteOptions::default()
@@ -252,6 +254,7 @@ impl Config {
                 authors: args.authors,
                 language: args.lang,
             },
+            explain: args.explain,
         };
         Ok(Config {
             jobs,
