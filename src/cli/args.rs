@@ -119,6 +119,10 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub body_only: bool,
 
+    /// Leave out images and figures (with their captions): the article's words alone.
+    #[arg(long)]
+    pub no_images: bool,
+
     /// Text: wrap paragraphs at N columns (0, the default, keeps one line per paragraph).
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,

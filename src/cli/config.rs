@@ -99,6 +99,8 @@ pub struct Settings {
     pub overrides: MetaOverrides,
     /// Print, for each HTML input, what article extraction chose and why.
     pub explain: bool,
+    /// Leave images and figures out of every output.
+    pub no_images: bool,
 }
 
 /// A validated `quire convert` invocation.
@@ -255,6 +257,7 @@ impl Config {
                 language: args.lang,
             },
             explain: args.explain,
+            no_images: args.no_images,
         };
         Ok(Config {
             jobs,

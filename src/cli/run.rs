@@ -129,6 +129,9 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
     report.warnings(&label, reading.warnings);
     let mut document = reading.document;
     settings.overrides.apply(&mut document.meta);
+    if settings.no_images {
+        document.remove_images();
+    }
 
     for output in &job.outputs {
         let out_label = output.target.label();

@@ -2,6 +2,7 @@
 
 mod cli;
 mod encoding;
+mod extract;
 mod golden;
 mod html_reader;
 mod html_writer;
