@@ -3,7 +3,7 @@
 //! measurements that chose the container. Figures, tables, code, lists and quotes that read as
 //! part of the article stay.
 
-use super::dom::{is_inline_tag, text_content};
+use super::dom::text_content;
 use super::score::Table;
 use crate::model::collapse_whitespace;
 
@@ -96,7 +96,7 @@ fn duplicate(
     seen: &mut std::collections::HashSet<String>,
 ) -> Option<Reason> {
     let row = table.rows.get(index)?;
-    if row.chars < 30.0 || row.own_chars < row.chars || is_inline_tag(row.tag()) {
+    if row.chars < 30.0 || row.own_chars < row.chars || row.inline {
         return None;
     }
     // Texts repeat on purpose in tables, lists and recipes (a row label, a step); captions

@@ -93,25 +93,54 @@ pub fn hint_of(class: &str, id: &str, role: &str, itemprop: &str) -> Hint {
     }
     for names in [class, id] {
         for_each_word(names, |word| {
-            if POSITIVE.iter().any(|p| p.eq_ignore_ascii_case(word)) {
-                result.positive = true;
-            }
-            if NEGATIVE_WORDS.iter().any(|n| n.eq_ignore_ascii_case(word)) {
-                result.negative = true;
+            let mut buffer = [0u8; 24];
+            let Some(lower) = buffer.get_mut(..word.len()) else {
+                return;
+            };
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            match word_lean(lower) {
+                Some(true) => result.positive = true,
+                Some(false) => result.negative = true,
+                None => {}
             }
         });
     }
-    let lower = format!("{class} {id}").to_ascii_lowercase();
-    if !result.negative && NEGATIVE_FRAGMENTS.iter().any(|f| lower.contains(f)) {
+    let fragment = |list: &[&str]| {
+        list.iter()
+            .any(|f| contains_ignore_case(class, f) || contains_ignore_case(id, f))
+    };
+    if !result.negative && fragment(NEGATIVE_FRAGMENTS) {
         result.negative = true;
     }
     // Comments are written like articles and named like them ("comment-body",
     // "user-post"): the comment names win.
-    if STRONG_NEGATIVE_FRAGMENTS.iter().any(|f| lower.contains(f)) {
+    if fragment(STRONG_NEGATIVE_FRAGMENTS) {
         result.positive = false;
         result.negative = true;
     }
     result
+}
+
+/// Whether a lowercase word leans to content (`Some(true)`) or chrome (`Some(false)`).
+fn word_lean(word: &[u8]) -> Option<bool> {
+    let word = std::str::from_utf8(word).ok()?;
+    if POSITIVE.contains(&word) {
+        return Some(true);
+    }
+    NEGATIVE_WORDS.contains(&word).then_some(false)
+}
+
+/// `needle` (lowercase ASCII) in `haystack`, ignoring ASCII case, without allocating.
+pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    if n.is_empty() {
+        return true;
+    }
+    if h.len() < n.len() {
+        return false;
+    }
+    h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Calls `f` with each word of class/id text: split at non-alphanumerics and camelCase humps.

@@ -7,6 +7,7 @@
 //! Every source fills a [`Found`] record; [`read`] merges them in that order, field by field.
 
 use super::dom::{attr, descendants, tag, text_content};
+use super::hints::contains_ignore_case;
 use crate::model::{collapse_whitespace, Direction, Meta};
 use markup5ever_rcdom::Handle;
 use serde_json::Value;
@@ -332,17 +333,24 @@ fn byline_of(node: &Handle, name: &str) -> Option<String> {
     if matches!(name, "meta" | "link" | "script" | "style" | "html" | "body") {
         return None;
     }
-    let rel_author = attr(node, "rel").is_some_and(|r| r.split_whitespace().any(|w| w == "author"));
-    let names = format!(
-        "{} {}",
-        attr(node, "class").unwrap_or_default(),
-        attr(node, "id").unwrap_or_default()
-    )
-    .to_ascii_lowercase();
-    let named = names.contains("byline")
-        || names
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| w == "author" || w == "author-name" || w == "authorname");
+    let markup5ever_rcdom::NodeData::Element { attrs, .. } = &node.data else {
+        return None;
+    };
+    let (mut rel_author, mut named) = (false, false);
+    for a in attrs.borrow().iter() {
+        match &*a.name.local {
+            "rel" => rel_author |= a.value.split_whitespace().any(|w| w == "author"),
+            "class" | "id" => {
+                named |= contains_ignore_case(&a.value, "byline")
+                    || a.value
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .any(|w| {
+                            w.eq_ignore_ascii_case("author") || w.eq_ignore_ascii_case("authorname")
+                        })
+            }
+            _ => {}
+        }
+    }
     if !rel_author && !named {
         return None;
     }

@@ -173,7 +173,7 @@ fn choose(table: &Table, body: usize) -> Option<(usize, Vec<usize>)> {
     let mut top: Option<(usize, f32)> = None;
     for i in body..=end {
         let row = &table.rows[i];
-        if row.in_chrome || dom::is_inline_tag(row.tag()) {
+        if row.in_chrome || row.inline {
             continue;
         }
         let score = table.density_score(i);
@@ -341,7 +341,7 @@ fn explain_choice(table: &Table, chosen: usize, pruned: &[(usize, Reason)]) -> S
             !table.contains(i, chosen)
                 && !table.contains(chosen, i)
                 && table.rows[i].good > 0.0
-                && !dom::is_inline_tag(table.rows[i].tag())
+                && !table.rows[i].inline
         })
         .collect();
     rivals.sort_by(|&a, &b| table.rows[b].value().total_cmp(&table.rows[a].value()));

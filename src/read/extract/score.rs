@@ -10,7 +10,7 @@
 //! split article for free, since their common parent then scores higher).
 
 use super::dom::{attr, is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag};
-use super::hints::{hint_of, Hint};
+use super::hints::{contains_ignore_case, hint_of, Hint};
 use html5ever::LocalName;
 use markup5ever_rcdom::{Handle, NodeData};
 
@@ -37,6 +37,10 @@ pub struct Row {
     pub hint: Hint,
     /// Its class or id says caption.
     pub hint_caption: bool,
+    /// An inline element (its text belongs to the enclosing block).
+    pub inline: bool,
+    /// `itemprop="articleBody"` or `role="main"`/`"article"`: the page says this is it.
+    pub marked_main: bool,
     /// Inside a chrome element or one whose names say chrome (then its text is all noise).
     pub in_chrome: bool,
     /// All visible characters below (whitespace runs count once).
@@ -110,13 +114,11 @@ impl Table {
             let row = &rows[i];
             // Only strong marks protect: words like "content" or "text" are common in
             // comment sections too.
-            let self_protects = (matches!(row.tag(), "article" | "main")
-                && !row.hint.negative)
-                || attr(&row.handle, "itemprop").is_some_and(|p| p.contains("articleBody"))
-                || attr(&row.handle, "role").is_some_and(|r| r == "main" || r == "article");
+            let self_protects =
+                (matches!(row.tag(), "article" | "main") && !row.hint.negative) || row.marked_main;
             let protects = self_protects || protected[i];
             let paragraph = row.tag() == "p" || holds_paragraph[i];
-            let inline = is_inline_tag(row.tag());
+            let inline = row.inline;
             let own = (row.own_chars, row.own_link_chars, row.own_commas, row.own_stops);
             if !inline {
                 total[i] += own.0;
@@ -159,7 +161,7 @@ impl Table {
         }
         // Bottom-up: judge each block's own text, then add everything up.
         for i in (0..rows.len()).rev() {
-            let inline = is_inline_tag(rows[i].tag());
+            let inline = rows[i].inline;
             if !inline {
                 judge_block(&mut rows[i]);
             }
@@ -317,7 +319,9 @@ fn collect_rows(root: &Handle) -> Vec<Row> {
                     }
                 }
                 let hint = hint_of(class, id, role, itemprop);
-                let hint_caption = class.to_ascii_lowercase().contains("caption");
+                let hint_caption = contains_ignore_case(class, "caption");
+                let marked_main = itemprop.contains("articleBody")
+                    || role.split_whitespace().any(|r| r == "main" || r == "article");
                 drop(attrs);
                 let index = rows.len();
                 let depth = parent.and_then(|p| rows.get(p)).map_or(0, |r| r.depth + 1);
@@ -332,6 +336,8 @@ fn collect_rows(root: &Handle) -> Vec<Row> {
                     depth,
                     hint,
                     hint_caption,
+                    marked_main,
+                    inline: is_inline_tag(&name),
                     in_chrome: false,
                     chars: 0.0,
                     link_chars: 0.0,
