@@ -97,6 +97,10 @@ pub struct Settings {
     pub read: ReadOptions,
     pub write: WriteOptions,
     pub overrides: MetaOverrides,
+    /// Print, for each HTML input, what article extraction chose and why.
+    pub explain: bool,
+    /// Leave images and figures out of every output.
+    pub no_images: bool,
 }
 
 /// A validated `quire convert` invocation.
@@ -237,12 +241,12 @@ impl Config {
 
         let settings = Settings {
             read: ReadOptions {
-                whole_page: args.whole_page,
+                whole_page: args.whole_page || args.extract.as_deref() == Some("off"),
                 ..ReadOptions::default()
             },
             write: WriteOptions {
-                fragment: args.fragment,
-                front_matter: !args.no_front_matter,
+                fragment: args.fragment || args.body_only,
+                front_matter: !args.no_front_matter && !args.body_only,
                 text_width: args.width.filter(|&w| w > 0),
                 timestamp: source_date_epoch(),
                 ..WriteOptions::default()
@@ -252,6 +256,8 @@ impl Config {
                 authors: args.authors,
                 language: args.lang,
             },
+            explain: args.explain,
+            no_images: args.no_images,
         };
         Ok(Config {
             jobs,

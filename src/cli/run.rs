@@ -64,6 +64,24 @@ pub fn run(config: &Config) -> bool {
     all_ok
 }
 
+/// Prints what article extraction decides about an HTML input (`--explain`), on standard
+/// error so that it never mixes with output on standard output.
+fn explain_extraction(label: &str, bytes: &[u8], format: InputFormat) {
+    if format != InputFormat::Html {
+        eprintln!("{label}: not HTML, no article extraction");
+        return;
+    }
+    match quire::read::decode::decode(bytes, true, None) {
+        Ok(decoded) => {
+            eprintln!("{label}: article extraction");
+            for line in quire::read::html::explain(&decoded.text).lines() {
+                eprintln!("  {line}");
+            }
+        }
+        Err(e) => eprintln!("{label}: {e}"),
+    }
+}
+
 /// Converts one input into all its outputs: read the bytes, `quire::read`, apply the
 /// metadata overrides, then `quire::write` and an atomic write for each output. An output
 /// that fails does not stop the others.
@@ -83,6 +101,9 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         }
         Source::Stdin => InputFormat::sniff(&bytes),
     });
+    if settings.explain {
+        explain_extraction(&label, &bytes, format);
+    }
     let mut read_options = settings.read.clone();
     let mut write_options = settings.write.clone();
     if let Source::File(path) = &job.source {
@@ -108,6 +129,9 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
     report.warnings(&label, reading.warnings);
     let mut document = reading.document;
     settings.overrides.apply(&mut document.meta);
+    if settings.no_images {
+        document.remove_images();
+    }
 
     for output in &job.outputs {
         let out_label = output.target.label();

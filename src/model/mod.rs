@@ -305,6 +305,39 @@ impl Document {
         });
     }
 
+    /// Leaves out every image: figures (with their captions, which describe an image no
+    /// longer there) and inline images; a paragraph or link left empty goes too. For text
+    /// pipelines that want the article's words alone (`quire convert --no-images`).
+    pub fn remove_images(&mut self) {
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| match block {
+            Block::Paragraph(inlines) | Block::Heading { content: inlines, .. } => {
+                *inlines = normalize_inlines(walk::without_images(std::mem::take(inlines)));
+            }
+            _ => {}
+        });
+        let keep = |b: &Block| {
+            !matches!(b, Block::Figure(_))
+                && !matches!(b, Block::Paragraph(inlines) if inlines.is_empty())
+        };
+        self.blocks.retain(keep);
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| match block {
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => inner.retain(keep),
+            Block::List(list) => {
+                for item in &mut list.items {
+                    item.retain(keep);
+                }
+            }
+            Block::Table(table) => {
+                for row in table.head.iter_mut().chain(&mut table.body) {
+                    for cell in &mut row.cells {
+                        cell.content.retain(keep);
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+
     /// The document's text, without markup, for language detection and word counts.
     /// Stops after roughly `limit` bytes.
     pub fn plain_text(&self, limit: usize) -> String {

@@ -101,6 +101,35 @@ fn inline_images_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Image)) {
     }
 }
 
+/// The inlines without images (and without wrappers, such as a link, left empty by that).
+pub(crate) fn without_images(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out = Vec::with_capacity(inlines.len());
+    for inline in inlines {
+        let rebuilt = match inline {
+            Inline::Image(_) => continue,
+            Inline::Emphasis(c) => wrap_nonempty(c, Inline::Emphasis),
+            Inline::Strong(c) => wrap_nonempty(c, Inline::Strong),
+            Inline::Strikethrough(c) => wrap_nonempty(c, Inline::Strikethrough),
+            Inline::Superscript(c) => wrap_nonempty(c, Inline::Superscript),
+            Inline::Subscript(c) => wrap_nonempty(c, Inline::Subscript),
+            Inline::Link { url, title, content } => {
+                wrap_nonempty(content, |content| Inline::Link { url, title, content })
+            }
+            Inline::Span { attr, content } => {
+                wrap_nonempty(content, |content| Inline::Span { attr, content })
+            }
+            other => Some(other),
+        };
+        out.extend(rebuilt);
+    }
+    out
+}
+
+fn wrap_nonempty(content: Vec<Inline>, wrap: impl FnOnce(Vec<Inline>) -> Inline) -> Option<Inline> {
+    let content = without_images(content);
+    (!content.is_empty()).then(|| wrap(content))
+}
+
 /// The inlines' text without markup: link text, code, image alt text; line breaks become
 /// spaces; footnotes are left out.
 pub fn inlines_to_plain(inlines: &[Inline]) -> String {

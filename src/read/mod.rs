@@ -4,6 +4,7 @@
 //! and then does what all formats share: heading ids, language detection, the depth limit.
 
 pub mod decode;
+pub(crate) mod extract;
 pub mod html;
 pub mod json;
 pub mod markdown;

@@ -29,7 +29,12 @@ impl Writer for TextWriter {
         };
         let width = options.text_width.filter(|&w| w > 0);
         let mut sections: Vec<Vec<String>> = Vec::new();
-        let header = header_lines(&document.meta);
+        // A fragment is the body alone: pipelines (and extraction scoring) want no header.
+        let header = if options.fragment {
+            Vec::new()
+        } else {
+            header_lines(&document.meta)
+        };
         if !header.is_empty() {
             sections.push(header);
         }

@@ -1,4 +1,6 @@
 //! Tests that read ../shared (seed article, corpus). Run with `--features shared-tests`.
 
+mod extract;
 mod html_corpus;
+mod readability_meta;
 mod seed;
