@@ -1,0 +1,449 @@
+//! Emitting: laid-out pages → PDF bytes. The only file that knows printpdf (and lopdf,
+//! for what printpdf cannot do: a nested outline, `/Lang`, a reproducible `/ID`).
+//!
+//! Text is drawn as glyph ids (`TextItem::GlyphIds`) with each glyph's cluster text, so the
+//! fonts are subset, kerning and ligatures survive, and the ToUnicode map gives text
+//! extraction the original characters.
+
+use super::fonts::{FaceId, FontSet};
+use super::layout::{Color, ImageInfo, Item, Laid, LinkTarget, OutlineEntry};
+use super::MM;
+use crate::error::{Error, Result, Warning};
+use crate::model::{Block, Document};
+use crate::write::resources;
+use crate::write::WriteOptions;
+use lopdf::{Dictionary as LoDictionary, Object, ObjectId, StringFormat};
+use printpdf::{
+    Actions, BorderArray, ColorArray, Codepoint, Destination, FontId, HighlightingMode,
+    Line, LineCapStyle, LinePoint, LinkAnnotation, Mm, Op, PaintMode, ParsedFont, PdfDocument,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb, TextItem, TextMatrix,
+    WindingOrder, XObject, XObjectId, XObjectTransform,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Decoded images and their sizes (what layout needs to know).
+pub struct Images {
+    pub info: ImageInfo,
+    raw: Vec<RawImage>,
+}
+
+/// Loads and decodes every figure's image that can be embedded. Remote images are not
+/// fetched; an image that cannot be loaded is a warning (layout shows its alt text).
+pub fn load_images(document: &Document, options: &WriteOptions, warnings: &mut Vec<Warning>) -> Images {
+    let mut images = Images { info: ImageInfo::default(), raw: Vec::new() };
+    let mut failed: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<&Block> = document.blocks.iter().rev().collect();
+    while let Some(block) = stack.pop() {
+        match block {
+            Block::Figure(figure) => {
+                let src = &figure.image.src;
+                if images.info.by_src.contains_key(src) || failed.contains(src) {
+                    continue;
+                }
+                match load_image(src, options) {
+                    Ok(raw) => {
+                        images.info.by_src.insert(src.clone(), images.raw.len());
+                        images.info.sizes.push((raw.width as u32, raw.height as u32));
+                        images.raw.push(raw);
+                    }
+                    Err(why) => {
+                        warnings.push(Warning::new(format!("image not embedded: {why}; its alt text is shown")));
+                        failed.insert(src.clone());
+                    }
+                }
+            }
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => stack.extend(inner.iter().rev()),
+            Block::List(list) => {
+                for item in list.items.iter().rev() {
+                    stack.extend(item.iter().rev());
+                }
+            }
+            Block::Table(table) => {
+                for row in table.head.iter().chain(&table.body) {
+                    for cell in &row.cells {
+                        stack.extend(cell.content.iter().rev());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    images
+}
+
+fn load_image(src: &str, options: &WriteOptions) -> Result<RawImage, String> {
+    if !resources::is_local(src) {
+        return Err(format!("'{}' is remote (quire does not fetch images)", shorten(src)));
+    }
+    let dir = options
+        .resource_dir
+        .as_deref()
+        .ok_or_else(|| format!("'{}': no folder to load local images from", shorten(src)))?;
+    let resource = resources::load_local(src, dir)?;
+    let mut decode_warnings = Vec::new();
+    let raw = RawImage::decode_from_bytes(&resource.bytes, &mut decode_warnings)
+        .map_err(|e| format!("'{}': cannot decode: {e}", shorten(src)))?;
+    if raw.width == 0 || raw.height == 0 {
+        return Err(format!("'{}': empty image", shorten(src)));
+    }
+    Ok(raw)
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 80 {
+        let head: String = s.chars().take(77).collect();
+        format!("{head}...")
+    } else {
+        s.to_string()
+    }
+}
+
+fn color(c: Color) -> printpdf::Color {
+    printpdf::Color::Rgb(Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
+}
+
+/// A six-capital subset tag-like font resource name (printpdf uses the id's first six
+/// characters as the subset tag), fixed per face so output is reproducible.
+fn font_id(face: FaceId) -> FontId {
+    let a = (b'A' + (face / 26 % 26) as u8) as char;
+    let b = (b'A' + (face % 26) as u8) as char;
+    FontId(format!("QUIR{a}{b}"))
+}
+
+/// Writes the PDF.
+pub fn emit(
+    document: &Document,
+    laid: &Laid,
+    fonts: &FontSet<'_>,
+    images: Images,
+    timestamp: Option<i64>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<u8>> {
+    let meta = &document.meta;
+    let mut pdf = PdfDocument::new(meta.title.as_deref().unwrap_or(""));
+    // Only the faces that were used are embedded.
+    let mut used: BTreeSet<FaceId> = BTreeSet::new();
+    for page in &laid.pages {
+        for item in &page.items {
+            if let Item::Text(run) = item {
+                used.insert(run.face);
+            }
+        }
+    }
+    for &face in &used {
+        let mut font_warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(fonts.face(face).bytes, 0, &mut font_warnings).ok_or_else(|| {
+            Error::Parse { format: "font", message: format!("{} could not be parsed for embedding", fonts.face(face).name) }
+        })?;
+        pdf.resources.fonts.map.insert(font_id(face), printpdf::PdfFont::new(parsed));
+    }
+    for (i, raw) in images.raw.into_iter().enumerate() {
+        pdf.resources.xobjects.map.insert(XObjectId(format!("Im{i}")), XObject::Image(raw));
+    }
+    let page_height = laid.height;
+    let mut pages = Vec::with_capacity(laid.pages.len());
+    for page in &laid.pages {
+        let mut ops: Vec<Op> = Vec::new();
+        let mut in_text = false;
+        for item in &page.items {
+            let is_text = matches!(item, Item::Text(_));
+            if in_text && !is_text {
+                ops.push(Op::EndTextSection);
+                in_text = false;
+            }
+            match item {
+                Item::Text(run) => {
+                    if !in_text {
+                        ops.push(Op::StartTextSection);
+                        in_text = true;
+                    }
+                    let face = fonts.face(run.face);
+                    ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(run.face)), size: Pt(run.size) });
+                    ops.push(Op::SetFillColor { col: color(run.color) });
+                    ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(run.x), Pt(page_height - run.y)) });
+                    let size = run.size.max(0.01);
+                    let glyphs = run
+                        .glyphs
+                        .iter()
+                        .map(|g| {
+                            let natural = pdf_width(face, g.gid);
+                            let wanted = g.advance * 1000.0 / size;
+                            let offset = natural - wanted;
+                            let offset = if offset.abs() < 0.01 { 0.0 } else { offset };
+                            if g.text.is_empty() {
+                                Codepoint::new(g.gid, offset)
+                            } else {
+                                Codepoint::with_cid(g.gid, offset, g.text.clone())
+                            }
+                        })
+                        .collect();
+                    ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+                }
+                Item::Line { x1, y1, x2, y2, width, color: c } => {
+                    ops.push(Op::SetOutlineColor { col: color(*c) });
+                    ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
+                    ops.push(Op::SetLineCapStyle { cap: LineCapStyle::Butt });
+                    ops.push(Op::DrawLine {
+                        line: Line {
+                            points: vec![
+                                LinePoint { p: Point { x: Pt(*x1), y: Pt(page_height - y1) }, bezier: false },
+                                LinePoint { p: Point { x: Pt(*x2), y: Pt(page_height - y2) }, bezier: false },
+                            ],
+                            is_closed: false,
+                        },
+                    });
+                }
+                Item::Rect { x, y, w, h, fill, stroke } => {
+                    let mode = match (fill, stroke) {
+                        (Some(_), Some(_)) => PaintMode::FillStroke,
+                        (Some(_), None) => PaintMode::Fill,
+                        _ => PaintMode::Stroke,
+                    };
+                    if let Some(f) = fill {
+                        ops.push(Op::SetFillColor { col: color(*f) });
+                    }
+                    if let Some(s) = stroke {
+                        ops.push(Op::SetOutlineColor { col: color(*s) });
+                        ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+                    }
+                    ops.push(Op::DrawRectangle {
+                        rectangle: Rect {
+                            x: Pt(*x),
+                            y: Pt(page_height - y - h),
+                            width: Pt(*w),
+                            height: Pt(*h),
+                            mode: Some(mode),
+                            winding_order: Some(WindingOrder::NonZero),
+                        },
+                    });
+                }
+                Item::Image { index, x, y, w, h } => {
+                    ops.push(Op::UseXobject {
+                        id: XObjectId(format!("Im{index}")),
+                        transform: XObjectTransform {
+                            translate_x: Some(Pt(*x)),
+                            translate_y: Some(Pt(page_height - y - h)),
+                            scale_x: Some(*w),
+                            scale_y: Some(*h),
+                            no_auto_scale: true,
+                            ..XObjectTransform::default()
+                        },
+                    });
+                }
+                Item::Link { x, y, w, h, target } => {
+                    let action = match target {
+                        LinkTarget::Uri(uri) => Actions::uri(uri.clone()),
+                        LinkTarget::Internal { page, y } => Actions::go_to(Destination::Xyz {
+                            page: page + 1,
+                            left: None,
+                            top: Some(page_height - y + 12.0),
+                            zoom: None,
+                        }),
+                        LinkTarget::Note(_) => continue,
+                    };
+                    ops.push(Op::LinkAnnotation {
+                        link: LinkAnnotation::new(
+                            Rect::from_xywh(Pt(*x), Pt(page_height - y - h), Pt(*w), Pt(*h)),
+                            action,
+                            Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                            Some(ColorArray::Transparent),
+                            Some(HighlightingMode::Invert),
+                        ),
+                    });
+                }
+            }
+        }
+        if in_text {
+            ops.push(Op::EndTextSection);
+        }
+        pages.push(PdfPage::new(Mm(laid.width / MM), Mm(laid.height / MM), ops));
+    }
+    pdf.with_pages(pages);
+    set_metadata(&mut pdf, document, timestamp);
+    let options = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    let mut pdf_warnings = Vec::new();
+    let mut lo = pdf.to_lopdf_document(&options, &mut pdf_warnings);
+    finish(&mut lo, laid, document);
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+    let _ = warnings;
+    Ok(bytes)
+}
+
+/// A glyph's width as the PDF's /W array states it: the hmtx advance in thousandths of an
+/// em, truncated to a whole number as printpdf writes it.
+fn pdf_width(face: &super::fonts::Face<'_>, gid: u16) -> f32 {
+    (face.default_advance(gid) * 1000.0).trunc()
+}
+
+fn set_metadata(pdf: &mut PdfDocument, document: &Document, timestamp: Option<i64>) {
+    let meta = &document.meta;
+    let info = &mut pdf.metadata.info;
+    info.document_title = meta.title.clone().unwrap_or_default();
+    info.author = meta.authors.join(", ");
+    info.subject = meta.description.clone().unwrap_or_default();
+    info.keywords = meta.keywords.clone();
+    info.creator = "quire".to_string();
+    info.producer = format!("quire {}", env!("CARGO_PKG_VERSION"));
+    let seconds = timestamp.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64)
+    });
+    if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(seconds) {
+        info.creation_date = date.clone();
+        info.modification_date = date.clone();
+        info.metadata_date = date;
+    }
+}
+
+/// What printpdf does not write: the nested outline, the language, a reproducible ID.
+fn finish(lo: &mut lopdf::Document, laid: &Laid, document: &Document) {
+    let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
+    let Ok(root) = lo.trailer.get(b"Root").and_then(|r| r.as_reference()) else { return };
+    let outline = build_outline(lo, &laid.outline, &page_ids, laid.height);
+    let lang = document.meta.language.clone().filter(|l| !l.is_empty() && l.is_ascii());
+    if let Ok(catalog) = lo.get_object_mut(root).and_then(|o| o.as_dict_mut()) {
+        if let Some(outlines) = outline {
+            catalog.set("Outlines", Object::Reference(outlines));
+            catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+        }
+        if let Some(lang) = lang {
+            catalog.set("Lang", Object::String(lang.into_bytes(), StringFormat::Literal));
+        }
+    }
+    // printpdf's Info claims PDF/X (GTS_PDFXVersion) and carries empty fields.
+    if let Ok(info_id) = lo.trailer.get(b"Info").and_then(|r| r.as_reference()) {
+        if let Ok(info) = lo.get_object_mut(info_id).and_then(|o| o.as_dict_mut()) {
+            for key in ["GTS_PDFXVersion", "Identifier", "Trapped"] {
+                info.remove(key.as_bytes());
+            }
+            for key in ["Subject", "Keywords", "Author", "Title"] {
+                let empty = matches!(info.get(key.as_bytes()), Ok(Object::String(s, _)) if s.is_empty() || s == &[0xFE, 0xFF]);
+                if empty {
+                    info.remove(key.as_bytes());
+                }
+            }
+        }
+    }
+    lo.version = "1.7".to_string();
+    // /ID from the content, so the same input gives the same bytes.
+    let digest = fingerprint(document, laid);
+    let id = Object::String(digest.to_vec(), StringFormat::Hexadecimal);
+    lo.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+}
+
+fn fingerprint(document: &Document, laid: &Laid) -> [u8; 16] {
+    // FNV-1a, 128 bits from two 64-bit lanes: not cryptographic, only reproducible.
+    let mut a: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut b: u64 = 0x8422_2325_cbf2_9ce4;
+    let mut feed = |bytes: &[u8]| {
+        for &byte in bytes {
+            a = (a ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+            b = (b ^ u64::from(byte.rotate_left(3))).wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    feed(serde_json::to_string(document).unwrap_or_default().as_bytes());
+    feed(&(laid.pages.len() as u64).to_le_bytes());
+    feed(&laid.width.to_le_bytes());
+    feed(&laid.height.to_le_bytes());
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&a.to_be_bytes());
+    out[8..].copy_from_slice(&b.to_be_bytes());
+    out
+}
+
+/// A PDF text string: PDFDocEncoding-safe ASCII as is, anything else UTF-16BE with a BOM.
+fn text_string(s: &str) -> Object {
+    if s.chars().all(|c| (' '..='~').contains(&c)) {
+        Object::String(s.as_bytes().to_vec(), StringFormat::Literal)
+    } else {
+        let mut bytes = vec![0xFE, 0xFF];
+        for unit in s.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_be_bytes());
+        }
+        Object::String(bytes, StringFormat::Hexadecimal)
+    }
+}
+
+/// Builds the outline tree from the headings (levels nest under the nearest shallower
+/// heading) and returns the outline dictionary's id.
+fn build_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], page_ids: &[ObjectId], page_height: f32) -> Option<ObjectId> {
+    if entries.is_empty() {
+        return None;
+    }
+    let root_id = lo.new_object_id();
+    let ids: Vec<ObjectId> = entries.iter().map(|_| lo.new_object_id()).collect();
+    // parent[i]: index of the entry it nests under, or None for the root.
+    let mut parent: Vec<Option<usize>> = vec![None; entries.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        while let Some(&top) = stack.last() {
+            if entries[top].level >= entry.level {
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        parent[i] = stack.last().copied();
+        stack.push(i);
+    }
+    let mut children: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
+    for (i, p) in parent.iter().enumerate() {
+        children.entry(*p).or_default().push(i);
+    }
+    // Descendant counts, deepest first (entries come in document order, children after parents).
+    let mut count = vec![0i64; entries.len()];
+    for i in (0..entries.len()).rev() {
+        if let Some(p) = parent[i] {
+            count[p] += 1 + count[i];
+        }
+    }
+    for (i, entry) in entries.iter().enumerate() {
+        let siblings = children.get(&parent[i]).map(|v| v.as_slice()).unwrap_or(&[]);
+        let position = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        let mut dict = LoDictionary::new();
+        dict.set("Title", text_string(&entry.title));
+        dict.set("Parent", Object::Reference(parent[i].map_or(root_id, |p| ids[p])));
+        if position > 0 {
+            dict.set("Prev", Object::Reference(ids[siblings[position - 1]]));
+        }
+        if let Some(&next) = siblings.get(position + 1) {
+            dict.set("Next", Object::Reference(ids[next]));
+        }
+        if let Some(kids) = children.get(&Some(i)) {
+            if let (Some(first), Some(last)) = (kids.first(), kids.last()) {
+                dict.set("First", Object::Reference(ids[*first]));
+                dict.set("Last", Object::Reference(ids[*last]));
+                // Open the first two levels, close deeper ones.
+                let open = if entry.level <= 1 { count[i] } else { -count[i] };
+                dict.set("Count", Object::Integer(open));
+            }
+        }
+        if let Some(page) = page_ids.get(entry.page) {
+            dict.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(*page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(page_height - entry.y + 6.0),
+                    Object::Null,
+                ]),
+            );
+        }
+        lo.objects.insert(ids[i], Object::Dictionary(dict));
+    }
+    let top = children.get(&None).cloned().unwrap_or_default();
+    let mut root = LoDictionary::new();
+    root.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(first), Some(last)) = (top.first(), top.last()) {
+        root.set("First", Object::Reference(ids[*first]));
+        root.set("Last", Object::Reference(ids[*last]));
+    }
+    let visible: i64 = top.len() as i64 + top.iter().filter(|&&t| entries[t].level <= 1).map(|&t| count[t]).sum::<i64>();
+    root.set("Count", Object::Integer(visible));
+    lo.objects.insert(root_id, Object::Dictionary(root));
+    Some(root_id)
+}

@@ -1,0 +1,166 @@
+//! Shaping: text in a face → positioned glyphs, with kerning and ligatures (rustybuzz).
+//!
+//! Characters the face lacks are set in the first fallback face that has them; characters
+//! no face has are drawn as the primary face's `.notdef` box and remembered, so the writer
+//! can warn once per character.
+
+use super::fonts::{is_invisible, FaceId, FontSet};
+use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
+
+/// One glyph after shaping. Advances and offsets are in ems (multiply by the font size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapedGlyph {
+    pub face: FaceId,
+    pub gid: u16,
+    pub advance: f32,
+    pub x_offset: f32,
+    pub y_offset: f32,
+    /// Byte offset, in the shaped text, of the cluster this glyph belongs to.
+    pub cluster: usize,
+}
+
+/// Shapes text, remembering results: articles repeat their words a lot.
+pub struct Shaper<'f, 'a> {
+    pub fonts: &'f FontSet<'a>,
+    cache: HashMap<(FaceId, bool, String), Rc<[ShapedGlyph]>>,
+    /// Characters no face has, in code point order.
+    pub missing: BTreeSet<char>,
+}
+
+impl<'f, 'a> Shaper<'f, 'a> {
+    pub fn new(fonts: &'f FontSet<'a>) -> Shaper<'f, 'a> {
+        Shaper {
+            fonts,
+            cache: HashMap::new(),
+            missing: BTreeSet::new(),
+        }
+    }
+
+    /// Shapes `text` (one direction, no line breaks) starting in face `primary`. Glyphs come
+    /// in visual order: for right-to-left text the first glyph is the rightmost character.
+    pub fn shape(&mut self, text: &str, primary: FaceId, rtl: bool) -> Rc<[ShapedGlyph]> {
+        let key = (primary, rtl, text.to_string());
+        if let Some(hit) = self.cache.get(&key) {
+            return Rc::clone(hit);
+        }
+        let shaped: Rc<[ShapedGlyph]> = self.shape_uncached(text, primary, rtl).into();
+        self.cache.insert(key, Rc::clone(&shaped));
+        shaped
+    }
+
+    fn shape_uncached(&mut self, text: &str, primary: FaceId, rtl: bool) -> Vec<ShapedGlyph> {
+        // Split into runs that one face can set.
+        let mut runs: Vec<(FaceId, usize, usize)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let face = if is_invisible(c) || c.is_whitespace() {
+                runs.last().map_or(primary, |r| r.0)
+            } else {
+                match self.fonts.fallback_for(primary, c) {
+                    Some(f) => f,
+                    None => {
+                        self.missing.insert(c);
+                        primary
+                    }
+                }
+            };
+            match runs.last_mut() {
+                Some(run) if run.0 == face => run.2 = i + c.len_utf8(),
+                _ => runs.push((face, i, i + c.len_utf8())),
+            }
+        }
+        if rtl {
+            runs.reverse();
+        }
+        let mut out = Vec::with_capacity(text.len());
+        for (face_id, start, end) in runs {
+            let face = self.fonts.face(face_id);
+            let mut buffer = rustybuzz::UnicodeBuffer::new();
+            buffer.push_str(&text[start..end]);
+            buffer.set_direction(if rtl {
+                rustybuzz::Direction::RightToLeft
+            } else {
+                rustybuzz::Direction::LeftToRight
+            });
+            let glyphs = rustybuzz::shape(&face.shaper, &[], buffer);
+            let scale = 1.0 / face.units_per_em;
+            for (info, pos) in glyphs.glyph_infos().iter().zip(glyphs.glyph_positions()) {
+                out.push(ShapedGlyph {
+                    face: face_id,
+                    gid: u16::try_from(info.glyph_id).unwrap_or(0),
+                    advance: pos.x_advance as f32 * scale,
+                    x_offset: pos.x_offset as f32 * scale,
+                    y_offset: pos.y_offset as f32 * scale,
+                    cluster: start + info.cluster as usize,
+                });
+            }
+        }
+        out
+    }
+
+    /// The width of `text` in ems.
+    pub fn width(&mut self, text: &str, primary: FaceId) -> f32 {
+        self.shape(text, primary, false)
+            .iter()
+            .map(|g| g.advance)
+            .sum()
+    }
+}
+
+/// The text each glyph stands for, for the PDF's ToUnicode map: a cluster's text goes to its
+/// first glyph (in logical order), the others get none.
+pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<String> {
+    let mut starts: Vec<usize> = glyphs.iter().map(|g| g.cluster).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let end_of = |start: usize| -> usize {
+        starts
+            .iter()
+            .copied()
+            .find(|&s| s > start)
+            .unwrap_or(text.len())
+    };
+    let mut seen = BTreeSet::new();
+    let mut texts = vec![String::new(); glyphs.len()];
+    // Logical order is cluster order; in RTL runs glyphs come reversed, so the glyph that
+    // gets the text is the first one met for its cluster in either case.
+    for (i, g) in glyphs.iter().enumerate() {
+        if seen.insert(g.cluster) {
+            let end = end_of(g.cluster);
+            texts[i] = text.get(g.cluster..end).unwrap_or("").to_string();
+        }
+    }
+    texts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fonts::UserFonts;
+    use super::*;
+
+    #[test]
+    fn ligatures_and_kerning_apply() {
+        let user = UserFonts::default();
+        let fonts = FontSet::new(&user, &mut Vec::new());
+        let mut shaper = Shaper::new(&fonts);
+        let fi = shaper.shape("fi", 0, false);
+        assert_eq!(fi.len(), 1, "fi should become one ligature glyph");
+        let texts = cluster_texts("fi", &fi);
+        assert_eq!(texts, vec!["fi".to_string()]);
+        // Kerning: "AV" is narrower than "A" + "V".
+        let av = shaper.width("AV", 0);
+        let sum = shaper.width("A", 0) + shaper.width("V", 0);
+        assert!(av < sum, "{av} < {sum}");
+    }
+
+    #[test]
+    fn missing_characters_are_remembered() {
+        let user = UserFonts::default();
+        let fonts = FontSet::new(&user, &mut Vec::new());
+        let mut shaper = Shaper::new(&fonts);
+        let glyphs = shaper.shape("a中b", 0, false);
+        assert_eq!(glyphs.len(), 3);
+        assert_eq!(glyphs[1].gid, 0);
+        assert!(shaper.missing.contains(&'中'));
+    }
+}

@@ -1,0 +1,366 @@
+//! The PDF writer, checked by real PDF clients: poppler (`pdftotext`, `pdffonts`,
+//! `pdfinfo`) and `qpdf --check`. When a tool is missing the test fails in CI (env `CI`)
+//! and prints a loud skip line elsewhere.
+
+use quire::model::{Cell, Figure, Image, List, Meta, Row, Table};
+use quire::write::pdf::{PageSize, PdfOptions};
+use quire::{Block, Document, Inline, OutputFormat, WriteOptions};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn text(s: &str) -> Inline {
+    Inline::text(s)
+}
+
+fn para(s: &str) -> Block {
+    Block::Paragraph(vec![text(s)])
+}
+
+const LOREM: &str = "The committee's officials reaffirmed their affinity for efficient, flawless \
+     workflows, although the difficult negotiations about infrastructure, representation and \
+     accountability continued throughout the extraordinarily long afternoon session";
+
+/// A small PNG (solid colour), written by hand so the tests need no image crate.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    let mut raw = Vec::new();
+    for y in 0..height {
+        raw.push(0u8);
+        for x in 0..width {
+            raw.extend_from_slice(&[(x * 255 / width) as u8, 90, (y * 255 / height) as u8]);
+        }
+    }
+    // zlib stream of stored (uncompressed) deflate blocks.
+    let mut z = vec![0x78, 0x01];
+    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
+    for (i, block) in blocks.iter().enumerate() {
+        z.push(u8::from(i + 1 == blocks.len()));
+        let len = block.len() as u16;
+        z.extend_from_slice(&len.to_le_bytes());
+        z.extend_from_slice(&(!len).to_le_bytes());
+        z.extend_from_slice(block);
+    }
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in &raw {
+        a = (a + u32::from(byte)) % 65_521;
+        b = (b + a) % 65_521;
+    }
+    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &ihdr);
+    chunk(&mut out, b"IDAT", &z);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+/// A document with every kind of block, Cyrillic and Greek, notes, links and an image.
+pub fn rich_document() -> Document {
+    let meta = Meta {
+        title: Some("Typesetting Articles Without a Browser".into()),
+        subtitle: Some("A test of quire's own PDF writer".into()),
+        authors: vec!["Ada Lovelace".into(), "Иван Петров".into()],
+        published: Some("2024-05-01T10:00:00Z".into()),
+        language: Some("en".into()),
+        site_name: Some("Example Review".into()),
+        source_url: Some("https://example.com/articles/typesetting".into()),
+        description: Some("How quire sets text".into()),
+        keywords: vec!["typesetting".into(), "pdf".into()],
+        ..Meta::default()
+    };
+    let mut blocks = vec![
+        Block::Heading { level: 2, id: "intro".into(), content: vec![text("Introduction")] },
+        Block::Paragraph(vec![
+            text("This paragraph has "),
+            Inline::Emphasis(vec![text("emphasis")]),
+            text(", "),
+            Inline::Strong(vec![text("strong words")]),
+            text(", a "),
+            Inline::Link {
+                url: "https://example.org/reference".into(),
+                title: None,
+                content: vec![text("link to a reference")],
+            },
+            text(", some "),
+            Inline::Code("inline_code()".into()),
+            text(" and a footnote"),
+            Inline::Note(vec![para("Footnotes sit at the foot of their page.")]),
+            text(". "),
+            text(LOREM),
+            text("."),
+        ]),
+    ];
+    for i in 0..6 {
+        blocks.push(para(&format!("Paragraph {i}: {LOREM}. {LOREM}.")));
+    }
+    blocks.push(Block::Heading { level: 3, id: "ru".into(), content: vec![text("По-русски")] });
+    blocks.push(para(
+        "Государственная дума приняла законопроект о национальной безопасности, \
+         который предусматривает значительное увеличение финансирования.",
+    ));
+    blocks.push(para("Η ελληνική γλώσσα έχει μακρά ιστορία και πλούσια λογοτεχνία."));
+    blocks.push(Block::List(List {
+        ordered: false,
+        start: 1,
+        tight: true,
+        items: vec![
+            vec![para("First bullet item")],
+            vec![
+                para("Second bullet item with a nested list"),
+                Block::List(List {
+                    ordered: true,
+                    start: 1,
+                    tight: true,
+                    items: vec![vec![para("Nested one")], vec![para("Nested two")]],
+                }),
+            ],
+        ],
+    }));
+    blocks.push(Block::Quote(vec![para(
+        "A quotation is set indented with a rule beside it, so that it reads apart.",
+    )]));
+    blocks.push(Block::Code {
+        language: Some("rust".into()),
+        text: "fn main() {\n    println!(\"a very long line of code that certainly does not fit in the measure of the page and must wrap\");\n}".into(),
+    });
+    blocks.push(Block::Table(Box::new(Table {
+        caption: vec![text("Table caption")],
+        alignments: vec![],
+        head: vec![Row { cells: vec![Cell::from_inlines(vec![text("Name")]), Cell::from_inlines(vec![text("Value")])] }],
+        body: (0..4)
+            .map(|i| Row {
+                cells: vec![
+                    Cell::from_inlines(vec![text(&format!("row{i}"))]),
+                    Cell::from_inlines(vec![text(&format!("value{i}"))]),
+                ],
+            })
+            .collect(),
+    })));
+    blocks.push(Block::Figure(Box::new(Figure {
+        image: Image { src: "picture.png".into(), alt: "A gradient".into(), title: None },
+        caption: vec![text("A figure caption")],
+    })));
+    blocks.push(Block::Rule);
+    blocks.push(Block::Heading { level: 2, id: "end".into(), content: vec![text("Conclusion")] });
+    for i in 0..4 {
+        blocks.push(para(&format!("Closing {i}: {LOREM}.")));
+    }
+    Document::new(meta, blocks)
+}
+
+/// Writes `document` as PDF into a temp dir that holds `picture.png`; returns the dir and
+/// the PDF path (kept when `QUIRE_KEEP_PDF` names a folder, for looking at the pages).
+fn write_pdf(document: &Document, pdf: PdfOptions, name: &str) -> (tempfile::TempDir, PathBuf, Vec<quire::Warning>) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("picture.png"), png(120, 60)).unwrap();
+    let options = WriteOptions {
+        resource_dir: Some(dir.path().to_path_buf()),
+        timestamp: Some(1_714_557_600),
+        pdf,
+        ..WriteOptions::default()
+    };
+    let rendered = quire::write(document, OutputFormat::Pdf, &options).unwrap();
+    let path = dir.path().join(format!("{name}.pdf"));
+    std::fs::write(&path, &rendered.bytes).unwrap();
+    if let Ok(keep) = std::env::var("QUIRE_KEEP_PDF") {
+        let _ = std::fs::write(Path::new(&keep).join(format!("{name}.pdf")), &rendered.bytes);
+    }
+    (dir, path, rendered.warnings)
+}
+
+/// Runs a tool; `None` (after a loud skip line) when it is not installed outside CI.
+fn run(tool: &str, args: &[&str]) -> Option<String> {
+    match Command::new(tool).args(args).output() {
+        Ok(out) => {
+            let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
+            s.push_str(&String::from_utf8_lossy(&out.stderr));
+            Some(s)
+        }
+        Err(e) => {
+            if std::env::var_os("CI").is_some() {
+                panic!("{tool} is required in CI: {e}");
+            }
+            eprintln!("!!!!! SKIPPED: {tool} is not installed ({e}) !!!!!");
+            None
+        }
+    }
+}
+
+/// Lower-case words; a letter–digit boundary splits too (a footnote marker sits on its word).
+fn words(s: &str) -> Vec<String> {
+    let mut spaced = String::new();
+    let mut previous: Option<char> = None;
+    for c in s.chars() {
+        if let Some(p) = previous {
+            if p.is_alphabetic() && c.is_ascii_digit() || p.is_ascii_digit() && c.is_alphabetic() {
+                spaced.push(' ');
+            }
+        }
+        spaced.push(c);
+        previous = Some(c);
+    }
+    spaced
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+fn squeeze(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// pdftotext's text with hyphenated line ends joined and hyphens dropped, as words.
+fn extracted_words(pdf: &Path) -> Option<Vec<String>> {
+    let out = run("pdftotext", &["-enc", "UTF-8", pdf.to_str()?, "-"])?;
+    let joined = out.replace("-\n", "").replace('-', "");
+    Some(words(&joined))
+}
+
+fn is_subsequence(needle: &[String], haystack: &[String]) -> Result<(), String> {
+    let mut it = haystack.iter();
+    for (i, w) in needle.iter().enumerate() {
+        if !it.any(|h| h == w) {
+            let context = needle[i.saturating_sub(5)..(i + 5).min(needle.len())].join(" ");
+            return Err(format!("word {i} '{w}' not found in order (around: {context})"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn pdftotext_returns_every_word_in_reading_order() {
+    let doc = rich_document();
+    let (_dir, path, warnings) = write_pdf(&doc, PdfOptions::default(), "rich");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let Some(actual) = extracted_words(&path) else { return };
+    let mut expected_text = String::new();
+    let meta = &doc.meta;
+    for s in [&meta.title, &meta.subtitle].into_iter().flatten() {
+        expected_text.push_str(s);
+        expected_text.push('\n');
+    }
+    expected_text.push_str(&meta.authors.join(" "));
+    expected_text.push('\n');
+    expected_text.push_str(&doc.plain_text(1 << 20).replace("inline_code()", "inline_code"));
+    let expected = words(&expected_text.replace('-', ""));
+    is_subsequence(&expected, &actual).unwrap();
+    // The footnote, the list items, the code and the table are there too.
+    let all = actual.join(" ");
+    for phrase in [
+        "footnotes sit at the foot of their page",
+        "nested one",
+        "fn main",
+        "println",
+        "row 3 value 3",
+        "a quotation is set indented",
+    ] {
+        assert!(all.contains(phrase), "missing '{phrase}'");
+    }
+}
+
+#[test]
+fn fonts_are_embedded_and_subset() {
+    let (_dir, path, _) = write_pdf(&rich_document(), PdfOptions::default(), "fonts");
+    let Some(out) = run("pdffonts", &[path.to_str().unwrap()]) else { return };
+    let rows: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    assert!(rows.len() >= 4, "{out}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        // name type... emb sub uni object ID
+        let n = cols.len();
+        assert!(n >= 7, "{row}");
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "not embedded+subset+unicode: {row}");
+        assert!(cols[0].contains('+'), "no subset tag: {row}");
+    }
+}
+
+#[test]
+fn qpdf_finds_no_errors_and_links_and_outline_exist() {
+    let (_dir, path, _) = write_pdf(&rich_document(), PdfOptions::default(), "check");
+    let p = path.to_str().unwrap();
+    let Some(check) = run("qpdf", &["--check", p]) else { return };
+    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
+    assert!(!check.to_lowercase().contains("error:"), "{check}");
+    let Some(json) = run("qpdf", &["--json", p]) else { return };
+    assert!(json.contains("https://example.org/reference"), "external link missing");
+    assert!(json.contains("https://example.com/articles/typesetting"), "source link missing");
+    assert!(json.contains("/GoTo") || json.contains("\"/S\": \"/GoTo\""), "footnote link missing");
+    assert!(json.contains("\"/Outlines\""), "no outline");
+    assert!(json.contains("\"/Lang\""), "no /Lang");
+    let Some(info) = run("pdfinfo", &[p]) else { return };
+    let info = squeeze(&info);
+    assert!(info.contains("Title: Typesetting Articles Without a Browser"), "{info}");
+    assert!(info.contains("Author: Ada Lovelace, Иван Петров"), "{info}");
+    assert!(info.contains("CreationDate: Wed May 1 10:00:00 2024 UTC"), "{info}");
+    assert!(info.contains("Page size: 595.276 x 841.89 pts (A4)"), "{info}");
+    assert!(!info.contains("PDF/X"), "claims a conformance it lacks: {info}");
+}
+
+#[test]
+fn same_input_gives_same_bytes() {
+    let doc = rich_document();
+    let options = WriteOptions { timestamp: Some(1_700_000_000), ..WriteOptions::default() };
+    let a = quire::write(&doc, OutputFormat::Pdf, &options).unwrap().bytes;
+    let b = quire::write(&doc, OutputFormat::Pdf, &options).unwrap().bytes;
+    assert!(a.starts_with(b"%PDF-"));
+    assert_eq!(a, b);
+}
+
+#[test]
+fn missing_glyphs_and_missing_images_are_warned_about() {
+    let doc = Document::new(
+        Meta::default(),
+        vec![
+            para("Chinese 中文 text."),
+            Block::Figure(Box::new(Figure {
+                image: Image { src: "https://example.com/remote.png".into(), alt: "Remote picture".into(), title: None },
+                caption: vec![],
+            })),
+        ],
+    );
+    let (_dir, path, warnings) = write_pdf(&doc, PdfOptions::default(), "missing");
+    let messages: Vec<String> = warnings.iter().map(|w| w.message.clone()).collect();
+    assert!(messages.iter().any(|m| m.contains("no font has '中' (U+4E2D)")), "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("remote.png")), "{messages:?}");
+    assert_eq!(messages.iter().filter(|m| m.contains("U+4E2D")).count(), 1);
+    if let Some(words) = extracted_words(&path) {
+        let all = words.join(" ");
+        assert!(all.contains("image remote picture"), "{all}");
+    }
+}
+
+#[test]
+fn ereader_pages_are_small_and_text_only_pdfs_are_small() {
+    let doc = rich_document();
+    let pdf = PdfOptions { page_size: PageSize::Ereader, ..PdfOptions::default() };
+    let (_dir, path, _) = write_pdf(&doc, pdf, "ereader");
+    if let Some(info) = run("pdfinfo", &[path.to_str().unwrap()]) {
+        assert!(squeeze(&info).contains("Page size: 255.1"), "{info}");
+        let pages: usize = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        assert!(pages >= 4, "{info}");
+    }
+}
