@@ -364,3 +364,24 @@ fn ereader_pages_are_small_and_text_only_pdfs_are_small() {
         assert!(pages >= 4, "{info}");
     }
 }
+
+#[test]
+fn fallback_fonts_set_right_to_left_text_that_extracts() {
+    let font = Path::new("/usr/share/fonts/truetype/noto/NotoSerifHebrew-Regular.ttf");
+    if !font.exists() {
+        eprintln!("!!!!! SKIPPED: {} is not installed !!!!!", font.display());
+        return;
+    }
+    let doc = Document::new(
+        Meta { title: Some("Mixed".into()), language: Some("he".into()), ..Meta::default() },
+        vec![para("שלום עולם"), para("Latin words stay in order.")],
+    );
+    let pdf = PdfOptions { fonts: vec![font.to_path_buf()], ..PdfOptions::default() };
+    let (_dir, path, warnings) = write_pdf(&doc, pdf, "hebrew");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let Some(fonts) = run("pdffonts", &[path.to_str().unwrap()]) else { return };
+    assert!(fonts.contains("NotoSerifHebrew"), "{fonts}");
+    let Some(out) = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]) else { return };
+    assert!(out.contains("שלום") && out.contains("עולם"), "{out}");
+    assert!(out.contains("Latin words stay in order."), "{out}");
+}

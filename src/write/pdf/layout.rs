@@ -221,6 +221,8 @@ struct VBox {
     /// Items with y relative to the box top.
     items: Vec<Item>,
     keep_with_next: bool,
+    /// Ends in a hyphen: better not the last line of a page, but that may give way.
+    weak_keep: bool,
     notes: Vec<usize>,
     /// Table rows: the header rows to repeat when the row starts a page.
     table_head: Option<usize>,
@@ -322,6 +324,8 @@ struct Layouter<'s, 'f, 'a> {
     hyphenation: Option<Hyphenation>,
     ragged: bool,
     rtl: bool,
+    /// The document states its direction (else each paragraph finds its own).
+    direction_explicit: bool,
     images: &'s ImageInfo,
     warnings: &'s mut Vec<Warning>,
     boxes: Vec<VBox>,
@@ -356,6 +360,7 @@ pub fn layout(
         hyphenation: Hyphenation::for_language(meta.language.as_deref()),
         ragged: options.ragged,
         rtl,
+        direction_explicit: matches!(meta.direction, Some(Direction::Rtl | Direction::Ltr)),
         images,
         warnings,
         boxes: Vec::new(),
@@ -1213,7 +1218,31 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     /// Sets a paragraph and appends its lines as boxes. `keep` keeps every line with the
     /// next box (headings, title block); otherwise orphan and widow lines are kept with
     /// their neighbours.
-    fn paragraph_boxes(&mut self, pieces: &[Piece], para: ParaStyle, space_before: f32, keep: bool) {
+    fn paragraph_boxes(&mut self, pieces: &[Piece], mut para: ParaStyle, space_before: f32, keep: bool) {
+        if !self.direction_explicit {
+            // Unless the document states its direction, each paragraph takes the direction
+            // of its first strong character (UAX #9 rules P2–P3).
+            let text: String = pieces
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Text(t, _) => Some(t.as_str()),
+                    Piece::Break => None,
+                })
+                .collect();
+            let rtl = match unicode_bidi::get_base_direction(text.as_str()) {
+                unicode_bidi::Direction::Rtl => true,
+                unicode_bidi::Direction::Ltr => false,
+                unicode_bidi::Direction::Mixed => para.rtl,
+            };
+            if rtl != para.rtl {
+                para.rtl = rtl;
+                para.align = match para.align {
+                    Align::Left => Align::Right,
+                    Align::Right => Align::Left,
+                    other => other,
+                };
+            }
+        }
         let lines = self.set_paragraph(pieces, &para);
         let count = lines.len();
         for (i, line) in lines.into_iter().enumerate() {
@@ -1265,13 +1294,13 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     });
                 }
             }
-            // A word is never split across pages (TeX's \brokenpenalty at infinity).
-            let keep_with_next = keep || line.hyphenated || (count > 1 && (i == 0 || i + 2 == count));
+            let keep_with_next = keep || (count > 1 && (i == 0 || i + 2 == count));
             self.boxes.push(VBox {
                 height: para.leading,
                 space_before: if i == 0 { space_before } else { 0.0 },
                 items,
                 keep_with_next,
+                weak_keep: line.hyphenated,
                 notes: line.notes,
                 bars: self.bars.clone(),
                 ..VBox::default()
@@ -1754,6 +1783,14 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
                 while j > page_start && boxes[j - 1].keep_with_next {
                     j -= 1;
                 }
+                // Avoid a word split across pages by giving one more line to the next
+                // page, if that line is free to go (TeX's \brokenpenalty).
+                if j > page_start + 1 && boxes[j - 1].weak_keep {
+                    let before = &boxes[j - 2];
+                    if !before.keep_with_next && !before.weak_keep {
+                        j -= 1;
+                    }
+                }
                 if j > page_start {
                     let cut = j - page_start;
                     members.truncate(cut);
@@ -1913,7 +1950,8 @@ mod tests {
     fn lines(page: &Page, geo: &Geometry) -> Vec<(f32, f32, f32)> {
         let mut by_line: Vec<(f32, f32, f32)> = Vec::new();
         for run in runs(page) {
-            if run.y < geo.top || run.y > geo.height - geo.bottom {
+            // Superscripts ride on their line; page furniture is outside the body.
+            if run.y < geo.top || run.y > geo.height - geo.bottom || run.size < geo.size * 0.75 {
                 continue;
             }
             let (l, r) = (run.x, run.x + run.width());
@@ -1926,6 +1964,119 @@ mod tests {
             }
         }
         by_line
+    }
+
+    fn long_document() -> Document {
+        let words = "The committee reaffirmed its affinity for efficient and flawless workflows while \
+                     difficult negotiations about infrastructure and representation continued";
+        let mut blocks = Vec::new();
+        for section in 0..12 {
+            blocks.push(Block::Heading {
+                level: 2,
+                id: format!("s{section}"),
+                content: vec![Inline::text(format!("Section {section}"))],
+            });
+            for p in 0..(section % 4 + 1) {
+                let mut inlines = vec![Inline::text(format!("{p} {words} {words} {words}."))];
+                if p == 1 {
+                    inlines.push(Inline::Note(vec![Block::Paragraph(vec![Inline::text(format!("Note {section}"))])]));
+                }
+                blocks.push(Block::Paragraph(inlines));
+            }
+        }
+        Document::new(Meta { title: Some("A long test".into()), language: Some("en".into()), ..Meta::default() }, blocks)
+    }
+
+    #[test]
+    fn everything_stays_inside_the_page_and_lines_do_not_overlap() {
+        for size in [super::super::PageSize::A4, super::super::PageSize::Ereader, super::super::PageSize::A5] {
+            let options = PdfOptions { page_size: size, ..PdfOptions::default() };
+            let geo = Geometry::from_options(&options);
+            let laid = lay(&long_document(), &options);
+            assert!(laid.pages.len() > 2);
+            for (n, page) in laid.pages.iter().enumerate() {
+                for item in &page.items {
+                    let (x, y, w, h) = item.bounds();
+                    assert!(x >= geo.left - 0.5 && x + w <= geo.width - geo.right + 0.5, "page {n}: {item:?} outside the measure");
+                    assert!(y >= 0.0 && y + h <= geo.height, "page {n}: {item:?} off the page");
+                }
+                // Body lines (between the margins) are at least a line apart.
+                let mut baselines: Vec<f32> = lines(page, &geo).iter().map(|l| l.0).collect();
+                baselines.sort_by(f32::total_cmp);
+                for pair in baselines.windows(2) {
+                    assert!(pair[1] - pair[0] > geo.size * 0.7, "page {n}: lines overlap at {pair:?}");
+                }
+                let bottom = baselines.last().copied().unwrap_or(0.0);
+                assert!(bottom <= geo.height - geo.bottom + 0.5, "page {n}: text below the margin");
+            }
+        }
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure() {
+        let options = PdfOptions::default();
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&long_document(), &options);
+        let mut full = 0;
+        for page in &laid.pages {
+            for (_, l, r) in lines(page, &geo) {
+                // Every line either ends at the measure or is a last/heading/short line.
+                if (r - (geo.left + geo.measure())).abs() < 0.05 {
+                    full += 1;
+                }
+                assert!(r <= geo.left + geo.measure() + 0.05 && l >= geo.left - 0.05);
+            }
+        }
+        assert!(full > 40, "only {full} full lines");
+    }
+
+    #[test]
+    fn a_heading_is_never_the_last_thing_on_a_page_and_notes_are_on_their_page() {
+        for size in [super::super::PageSize::A4, super::super::PageSize::Ereader] {
+            let options = PdfOptions { page_size: size, ..PdfOptions::default() };
+            let geo = Geometry::from_options(&options);
+            let laid = lay(&long_document(), &options);
+            for (n, page) in laid.pages.iter().enumerate() {
+                let headings: Vec<f32> = laid.outline.iter().filter(|e| e.page == n).map(|e| e.y).collect();
+                let body = lines(page, &geo);
+                for y in headings {
+                    let below = body.iter().filter(|l| l.0 > y + geo.size * 1.6).count();
+                    assert!(below >= 2, "page {n}: heading at {y} has {below} lines under it");
+                }
+                // A note marker's number appears in a footnote on the same page.
+                let note_links = page.items.iter().filter(|i| matches!(i, Item::Link { target: LinkTarget::Internal { page, .. }, .. } if *page == n)).count();
+                let all_links = page.items.iter().filter(|i| matches!(i, Item::Link { .. })).count();
+                assert_eq!(note_links, all_links, "page {n}: a footnote link leaves its page");
+            }
+            let notes: usize = laid.pages.iter().map(|p| p.items.iter().filter(|i| matches!(i, Item::Link { .. })).count()).sum();
+            assert_eq!(notes, 12 - 12 / 4, "every note has its marker link");
+        }
+    }
+
+    #[test]
+    fn right_to_left_words_come_out_right_to_left() {
+        // Hebrew needs a font the bundle lacks: layout still orders the runs, .notdef or not.
+        let doc = Document::new(
+            Meta { language: Some("he".into()), ..Meta::default() },
+            vec![Block::Paragraph(vec![Inline::text("אחד שתיים שלוש")])],
+        );
+        let options = PdfOptions::default();
+        let laid = lay(&doc, &options);
+        let mut body: Vec<&TextRun> = runs(&laid.pages[0]).into_iter().filter(|r| r.y < 400.0).collect();
+        body.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let words: Vec<String> = body.iter().map(|r| r.glyphs.iter().map(|g| g.text.as_str()).collect::<String>()).collect();
+        // Visual order left to right is the reverse of reading order; each word's glyphs
+        // are reversed too, so compare the word sets by their characters.
+        let rev = |s: &str| s.chars().rev().collect::<String>();
+        assert_eq!(words.len(), 3, "{words:?}");
+        assert_eq!(rev(&words[0]), "שלוש", "{words:?}");
+        let texts: Vec<String> = words.iter().map(|w| { let mut c: Vec<char> = w.chars().collect(); c.sort(); c.into_iter().collect() }).collect();
+        let sorted = |s: &str| { let mut c: Vec<char> = s.chars().collect(); c.sort(); c.into_iter().collect::<String>() };
+        assert_eq!(texts, vec![sorted("שלוש"), sorted("שתיים"), sorted("אחד")]);
+        // Right-aligned last line: the rightmost word ends at the measure.
+        let geo = Geometry::from_options(&options);
+        let right = body.last().map(|r| r.x + r.width()).unwrap_or(0.0);
+        assert!((right - (geo.left + geo.measure())).abs() < 0.5, "{right}");
     }
 
     #[test]
