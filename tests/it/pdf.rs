@@ -20,58 +20,9 @@ const LOREM: &str = "The committee's officials reaffirmed their affinity for eff
      workflows, although the difficult negotiations about infrastructure, representation and \
      accountability continued throughout the extraordinarily long afternoon session";
 
-/// A small PNG (solid colour), written by hand so the tests need no image crate.
-pub fn png(width: u32, height: u32) -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = 0xFFFF_FFFFu32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-            }
-        }
-        !crc
-    }
-    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend_from_slice(data);
-        out.extend_from_slice(&body);
-        out.extend_from_slice(&crc32(&body).to_be_bytes());
-    }
-    let mut raw = Vec::new();
-    for y in 0..height {
-        raw.push(0u8);
-        for x in 0..width {
-            raw.extend_from_slice(&[(x * 255 / width) as u8, 90, (y * 255 / height) as u8]);
-        }
-    }
-    // zlib stream of stored (uncompressed) deflate blocks.
-    let mut z = vec![0x78, 0x01];
-    let blocks: Vec<&[u8]> = raw.chunks(65_535).collect();
-    for (i, block) in blocks.iter().enumerate() {
-        z.push(u8::from(i + 1 == blocks.len()));
-        let len = block.len() as u16;
-        z.extend_from_slice(&len.to_le_bytes());
-        z.extend_from_slice(&(!len).to_le_bytes());
-        z.extend_from_slice(block);
-    }
-    let (mut a, mut b) = (1u32, 0u32);
-    for &byte in &raw {
-        a = (a + u32::from(byte)) % 65_521;
-        b = (b + a) % 65_521;
-    }
-    z.extend_from_slice(&((b << 16) | a).to_be_bytes());
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut ihdr = Vec::new();
-    ihdr.extend_from_slice(&width.to_be_bytes());
-    ihdr.extend_from_slice(&height.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    chunk(&mut out, b"IHDR", &ihdr);
-    chunk(&mut out, b"IDAT", &z);
-    chunk(&mut out, b"IEND", &[]);
-    out
-}
+#[path = "../common/png.rs"]
+mod png_file;
+use png_file::png;
 
 /// A document with every kind of block, Cyrillic and Greek, notes, links and an image.
 pub fn rich_document() -> Document {
@@ -384,4 +335,49 @@ fn fallback_fonts_set_right_to_left_text_that_extracts() {
     let Some(out) = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]) else { return };
     assert!(out.contains("שלום") && out.contains("עולם"), "{out}");
     assert!(out.contains("Latin words stay in order."), "{out}");
+}
+
+#[test]
+fn jpeg_png_gif_and_webp_images_are_embedded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut img = image::RgbImage::new(64, 48);
+    for (x, y, p) in img.enumerate_pixels_mut() {
+        *p = image::Rgb([(x * 4) as u8, (y * 5) as u8, 128]);
+    }
+    let dynamic = image::DynamicImage::ImageRgb8(img);
+    for (name, format) in [
+        ("a.jpg", image::ImageFormat::Jpeg),
+        ("b.gif", image::ImageFormat::Gif),
+        ("c.webp", image::ImageFormat::WebP),
+    ] {
+        dynamic.save_with_format(dir.path().join(name), format).unwrap();
+    }
+    let mut rgba = image::RgbaImage::new(40, 40);
+    for (x, _, p) in rgba.enumerate_pixels_mut() {
+        *p = image::Rgba([200, 30, 30, (x * 6) as u8]);
+    }
+    rgba.save(dir.path().join("d.png")).unwrap();
+    let figures = ["a.jpg", "b.gif", "c.webp", "d.png"]
+        .iter()
+        .map(|src| {
+            Block::Figure(Box::new(Figure {
+                image: Image { src: (*src).into(), alt: format!("alt {src}"), title: None },
+                caption: vec![text(&format!("Caption {src}"))],
+            }))
+        })
+        .collect();
+    let doc = Document::new(Meta::default(), figures);
+    let options = WriteOptions { resource_dir: Some(dir.path().to_path_buf()), timestamp: Some(0), ..WriteOptions::default() };
+    let rendered = quire::write(&doc, OutputFormat::Pdf, &options).unwrap();
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let path = dir.path().join("images.pdf");
+    std::fs::write(&path, &rendered.bytes).unwrap();
+    let Some(list) = run("pdfimages", &["-list", path.to_str().unwrap()]) else { return };
+    let rows: Vec<&str> = list.lines().skip(2).collect();
+    // Four images plus the PNG's soft mask; the JPEG passes through as DCT.
+    assert_eq!(rows.len(), 5, "{list}");
+    assert!(rows.iter().any(|r| r.contains("jpeg")), "{list}");
+    assert!(rows.iter().any(|r| r.contains("smask")), "{list}");
+    let Some(check) = run("qpdf", &["--check", path.to_str().unwrap()]) else { return };
+    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
 }

@@ -16,21 +16,23 @@ use lopdf::{Dictionary as LoDictionary, Object, ObjectId, StringFormat};
 use printpdf::{
     Actions, BorderArray, ColorArray, Codepoint, Destination, FontId, HighlightingMode,
     Line, LineCapStyle, LinePoint, LinkAnnotation, Mm, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, Rect, Rgb, TextItem, TextMatrix,
-    WindingOrder, XObject, XObjectId, XObjectTransform,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Px, RawImage, RawImageData, RawImageFormat, Rect,
+    Rgb, TextItem, TextMatrix, WindingOrder, XObject, XObjectId, XObjectTransform, ExternalStream,
+    ExternalXObject, DictItem,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Decoded images and their sizes (what layout needs to know).
+/// Images ready to embed, and their sizes (what layout needs to know).
 pub struct Images {
     pub info: ImageInfo,
-    raw: Vec<RawImage>,
+    streams: Vec<ExternalXObject>,
 }
 
-/// Loads and decodes every figure's image that can be embedded. Remote images are not
+/// Loads every figure's image that can be embedded. JPEGs go in as they are (DCT), other
+/// formats as lossless Flate-compressed pixels with an alpha mask. Remote images are not
 /// fetched; an image that cannot be loaded is a warning (layout shows its alt text).
 pub fn load_images(document: &Document, options: &WriteOptions, warnings: &mut Vec<Warning>) -> Images {
-    let mut images = Images { info: ImageInfo::default(), raw: Vec::new() };
+    let mut images = Images { info: ImageInfo::default(), streams: Vec::new() };
     let mut failed: BTreeSet<String> = BTreeSet::new();
     let mut stack: Vec<&Block> = document.blocks.iter().rev().collect();
     while let Some(block) = stack.pop() {
@@ -41,10 +43,10 @@ pub fn load_images(document: &Document, options: &WriteOptions, warnings: &mut V
                     continue;
                 }
                 match load_image(src, options) {
-                    Ok(raw) => {
-                        images.info.by_src.insert(src.clone(), images.raw.len());
-                        images.info.sizes.push((raw.width as u32, raw.height as u32));
-                        images.raw.push(raw);
+                    Ok((stream, width, height)) => {
+                        images.info.by_src.insert(src.clone(), images.streams.len());
+                        images.info.sizes.push((width, height));
+                        images.streams.push(stream);
                     }
                     Err(why) => {
                         warnings.push(Warning::new(format!("image not embedded: {why}; its alt text is shown")));
@@ -71,7 +73,10 @@ pub fn load_images(document: &Document, options: &WriteOptions, warnings: &mut V
     images
 }
 
-fn load_image(src: &str, options: &WriteOptions) -> Result<RawImage, String> {
+/// The largest image, in pixels, quire embeds (a 12,000 × 8,000 photo).
+const MAX_PIXELS: u64 = 96_000_000;
+
+fn load_image(src: &str, options: &WriteOptions) -> Result<(ExternalXObject, u32, u32), String> {
     if !resources::is_local(src) {
         return Err(format!("'{}' is remote (quire does not fetch images)", shorten(src)));
     }
@@ -80,13 +85,129 @@ fn load_image(src: &str, options: &WriteOptions) -> Result<RawImage, String> {
         .as_deref()
         .ok_or_else(|| format!("'{}': no folder to load local images from", shorten(src)))?;
     let resource = resources::load_local(src, dir)?;
+    if resource.kind == resources::ImageKind::Jpeg {
+        if let Some((width, height, components)) = jpeg_info(&resource.bytes) {
+            if u64::from(width) * u64::from(height) <= MAX_PIXELS {
+                return Ok((jpeg_stream(resource.bytes, width, height, components), u32::from(width), u32::from(height)));
+            }
+        }
+    }
     let mut decode_warnings = Vec::new();
     let raw = RawImage::decode_from_bytes(&resource.bytes, &mut decode_warnings)
         .map_err(|e| format!("'{}': cannot decode: {e}", shorten(src)))?;
-    if raw.width == 0 || raw.height == 0 {
-        return Err(format!("'{}': empty image", shorten(src)));
+    if raw.width == 0 || raw.height == 0 || (raw.width as u64) * (raw.height as u64) > MAX_PIXELS {
+        return Err(format!("'{}': empty or too large ({}x{})", shorten(src), raw.width, raw.height));
     }
-    Ok(raw)
+    let (width, height) = (raw.width as u32, raw.height as u32);
+    let stream = pixel_stream(&raw).ok_or_else(|| format!("'{}': unsupported pixel format", shorten(src)))?;
+    Ok((stream, width, height))
+}
+
+/// Width, height and colour components from a JPEG's start-of-frame marker.
+fn jpeg_info(bytes: &[u8]) -> Option<(u16, u16, u8)> {
+    let mut i = 2;
+    while i + 9 < bytes.len() {
+        if bytes[i] != 0xFF {
+            return None;
+        }
+        let marker = bytes[i + 1];
+        if marker == 0xFF {
+            i += 1;
+            continue;
+        }
+        let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_sof {
+            let height = u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]);
+            let width = u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]);
+            let components = bytes[i + 9];
+            return (width > 0 && height > 0 && matches!(components, 1 | 3 | 4)).then_some((width, height, components));
+        }
+        i += 2 + length;
+    }
+    None
+}
+
+fn image_dict(width: u32, height: u32, color_space: &str) -> BTreeMap<String, DictItem> {
+    BTreeMap::from([
+        ("Type".to_string(), DictItem::Name(b"XObject".to_vec())),
+        ("Subtype".to_string(), DictItem::Name(b"Image".to_vec())),
+        ("Width".to_string(), DictItem::Int(i64::from(width))),
+        ("Height".to_string(), DictItem::Int(i64::from(height))),
+        ("BitsPerComponent".to_string(), DictItem::Int(8)),
+        ("ColorSpace".to_string(), DictItem::Name(color_space.as_bytes().to_vec())),
+    ])
+}
+
+fn external(dict: BTreeMap<String, DictItem>, content: Vec<u8>, compress: bool, width: u32, height: u32) -> ExternalXObject {
+    ExternalXObject {
+        stream: ExternalStream { dict, content, compress },
+        width: Some(Px(width as usize)),
+        height: Some(Px(height as usize)),
+        dpi: None,
+    }
+}
+
+/// A JPEG embedded as is: no re-encoding, no loss.
+fn jpeg_stream(bytes: Vec<u8>, width: u16, height: u16, components: u8) -> ExternalXObject {
+    let color_space = match components {
+        1 => "DeviceGray",
+        4 => "DeviceCMYK",
+        _ => "DeviceRGB",
+    };
+    let mut dict = image_dict(u32::from(width), u32::from(height), color_space);
+    dict.insert("Filter".to_string(), DictItem::Name(b"DCTDecode".to_vec()));
+    if components == 4 {
+        // Adobe writes CMYK JPEGs inverted.
+        dict.insert("Decode".to_string(), DictItem::Array([1, 0, 1, 0, 1, 0, 1, 0].iter().map(|&v| DictItem::Int(v)).collect()));
+    }
+    external(dict, bytes, false, u32::from(width), u32::from(height))
+}
+
+/// Decoded pixels as an 8-bit RGB (or grey) image, its alpha channel as a soft mask;
+/// lopdf Flate-compresses both when the file is written.
+fn pixel_stream(raw: &RawImage) -> Option<ExternalXObject> {
+    let (width, height) = (raw.width as u32, raw.height as u32);
+    let to_u8: Vec<u8> = match &raw.pixels {
+        RawImageData::U8(v) => v.clone(),
+        RawImageData::U16(v) => v.iter().map(|x| (x >> 8) as u8).collect(),
+        RawImageData::F32(v) => v.iter().map(|x| (x.clamp(0.0, 1.0) * 255.0).round() as u8).collect(),
+    };
+    let (channels, gray, alpha_at, bgr) = match raw.data_format {
+        RawImageFormat::R8 | RawImageFormat::R16 => (1, true, None, false),
+        RawImageFormat::RG8 | RawImageFormat::RG16 => (2, true, Some(1), false),
+        RawImageFormat::RGB8 | RawImageFormat::RGB16 | RawImageFormat::RGBF32 => (3, false, None, false),
+        RawImageFormat::RGBA8 | RawImageFormat::RGBA16 | RawImageFormat::RGBAF32 => (4, false, Some(3), false),
+        RawImageFormat::BGR8 => (3, false, None, true),
+        RawImageFormat::BGRA8 => (4, false, Some(3), true),
+    };
+    let pixels = (width as usize).checked_mul(height as usize)?;
+    if to_u8.len() < pixels.checked_mul(channels)? {
+        return None;
+    }
+    let color_channels = if gray { 1 } else { 3 };
+    let mut color = Vec::with_capacity(pixels * color_channels);
+    let mut alpha = Vec::with_capacity(if alpha_at.is_some() { pixels } else { 0 });
+    let mut opaque = true;
+    for px in to_u8.chunks_exact(channels).take(pixels) {
+        if gray {
+            color.push(px[0]);
+        } else if bgr {
+            color.extend_from_slice(&[px[2], px[1], px[0]]);
+        } else {
+            color.extend_from_slice(&px[..3]);
+        }
+        if let Some(a) = alpha_at {
+            opaque &= px[a] == 255;
+            alpha.push(px[a]);
+        }
+    }
+    let mut dict = image_dict(width, height, if gray { "DeviceGray" } else { "DeviceRGB" });
+    if alpha_at.is_some() && !opaque {
+        let mask = ExternalStream { dict: image_dict(width, height, "DeviceGray"), content: alpha, compress: true };
+        dict.insert("SMask".to_string(), DictItem::Stream { stream: mask });
+    }
+    Some(external(dict, color, true, width, height))
 }
 
 fn shorten(s: &str) -> String {
@@ -137,8 +258,8 @@ pub fn emit(
         })?;
         pdf.resources.fonts.map.insert(font_id(face), printpdf::PdfFont::new(parsed));
     }
-    for (i, raw) in images.raw.into_iter().enumerate() {
-        pdf.resources.xobjects.map.insert(XObjectId(format!("Im{i}")), XObject::Image(raw));
+    for (i, stream) in images.streams.into_iter().enumerate() {
+        pdf.resources.xobjects.map.insert(XObjectId(format!("Im{i}")), XObject::External(stream));
     }
     let page_height = laid.height;
     let mut pages = Vec::with_capacity(laid.pages.len());

@@ -327,7 +327,6 @@ struct Layouter<'s, 'f, 'a> {
     /// The document states its direction (else each paragraph finds its own).
     direction_explicit: bool,
     images: &'s ImageInfo,
-    warnings: &'s mut Vec<Warning>,
     boxes: Vec<VBox>,
     links: Vec<LinkTarget>,
     /// Footnote bodies as line boxes (number first), by note index.
@@ -362,7 +361,6 @@ pub fn layout(
         rtl,
         direction_explicit: matches!(meta.direction, Some(Direction::Rtl | Direction::Ltr)),
         images,
-        warnings,
         boxes: Vec::new(),
         links: Vec::new(),
         notes: Vec::new(),
@@ -1563,7 +1561,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             }
         }
         let total: f32 = glyphs.iter().map(|g| g.advance).sum::<f32>() * size;
-        let emergency = total > para.width;
+        // (Right-to-left words come in visual order and are not split.)
+        let emergency = total > para.width && !rtl;
         if emergency {
             // Break anywhere between clusters rather than run off the page.
             points = word.char_indices().map(|(i, _)| i).filter(|&i| i > 0).collect();
