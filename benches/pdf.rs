@@ -5,24 +5,93 @@
 //! also writes the article as quire JSON (`DIR/article.json`, images beside it), the
 //! input `benches/pdf.sh` converts with the CLI and compares against headless Chromium.
 
-#[path = "../tests/common/png.rs"]
-mod png_file;
-
 use quire::model::{Figure, Image, List, Meta};
 use quire::{Block, Document, Inline, OutputFormat, WriteOptions};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 const WORDS: &[&str] = &[
-    "the", "government", "announced", "that", "negotiations", "with", "its", "neighbours", "would",
-    "continue", "despite", "significant", "differences", "over", "infrastructure", "and", "trade",
-    "officials", "said", "a", "new", "agreement", "could", "be", "reached", "within", "months", "but",
-    "analysts", "remain", "sceptical", "about", "the", "prospects", "for", "lasting", "cooperation",
-    "in", "region", "where", "economic", "interests", "often", "collide", "security", "concerns",
-    "parliament", "is", "expected", "to", "debate", "proposal", "next", "week", "while", "opposition",
-    "leaders", "have", "already", "criticised", "its", "lack", "of", "transparency", "efficiency",
-    "reform", "budget", "affordable", "housing", "difficult", "questions", "remain", "unanswered",
-    "according", "several", "independent", "observers", "who", "monitored", "process", "closely",
+    "the",
+    "government",
+    "announced",
+    "that",
+    "negotiations",
+    "with",
+    "its",
+    "neighbours",
+    "would",
+    "continue",
+    "despite",
+    "significant",
+    "differences",
+    "over",
+    "infrastructure",
+    "and",
+    "trade",
+    "officials",
+    "said",
+    "a",
+    "new",
+    "agreement",
+    "could",
+    "be",
+    "reached",
+    "within",
+    "months",
+    "but",
+    "analysts",
+    "remain",
+    "sceptical",
+    "about",
+    "the",
+    "prospects",
+    "for",
+    "lasting",
+    "cooperation",
+    "in",
+    "region",
+    "where",
+    "economic",
+    "interests",
+    "often",
+    "collide",
+    "security",
+    "concerns",
+    "parliament",
+    "is",
+    "expected",
+    "to",
+    "debate",
+    "proposal",
+    "next",
+    "week",
+    "while",
+    "opposition",
+    "leaders",
+    "have",
+    "already",
+    "criticised",
+    "its",
+    "lack",
+    "of",
+    "transparency",
+    "efficiency",
+    "reform",
+    "budget",
+    "affordable",
+    "housing",
+    "difficult",
+    "questions",
+    "remain",
+    "unanswered",
+    "according",
+    "several",
+    "independent",
+    "observers",
+    "who",
+    "monitored",
+    "process",
+    "closely",
 ];
 
 /// A deterministic pseudo-random article of about `words` words, with `images` figures.
@@ -44,13 +113,21 @@ fn article(words: usize, images: usize) -> Document {
             blocks.push(Block::Heading {
                 level: 2,
                 id: String::new(),
-                content: vec![Inline::text(format!("Section {section}: the question of reform"))],
+                content: vec![Inline::text(format!(
+                    "Section {section}: the question of reform"
+                ))],
             });
             if figures < images {
                 figures += 1;
                 blocks.push(Block::Figure(Box::new(Figure {
-                    image: Image { src: format!("figure{figures}.png"), alt: format!("Figure {figures}"), title: None },
-                    caption: vec![Inline::text(format!("Figure {figures}: a chart of the figures discussed."))],
+                    image: Image {
+                        src: image_name(figures, images),
+                        alt: format!("Figure {figures}"),
+                        title: None,
+                    },
+                    caption: vec![Inline::text(format!(
+                        "Figure {figures}: a chart of the figures discussed."
+                    ))],
                 })));
             }
         }
@@ -61,7 +138,9 @@ fn article(words: usize, images: usize) -> Document {
             let w = WORDS[(next() % WORDS.len() as u64) as usize];
             sentence.push(if sentence.is_empty() {
                 let mut c = w.chars();
-                c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+                c.next()
+                    .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                    .unwrap_or_default()
             } else {
                 w.to_string()
             });
@@ -76,14 +155,21 @@ fn article(words: usize, images: usize) -> Document {
         count += length;
         let text = sentences.join(" ");
         if next() % 9 == 0 {
-            blocks.push(Block::Quote(vec![Block::Paragraph(vec![Inline::text(text)])]));
+            blocks.push(Block::Quote(vec![Block::Paragraph(vec![Inline::text(
+                text,
+            )])]));
         } else if next() % 11 == 0 {
             let items = text
                 .split(". ")
                 .take(4)
                 .map(|s| vec![Block::Paragraph(vec![Inline::text(s.to_string())])])
                 .collect();
-            blocks.push(Block::List(List { ordered: false, start: 1, tight: true, items }));
+            blocks.push(Block::List(List {
+                ordered: false,
+                start: 1,
+                tight: true,
+                items,
+            }));
         } else {
             blocks.push(Block::Paragraph(vec![
                 Inline::text(text),
@@ -109,9 +195,34 @@ fn article(words: usize, images: usize) -> Document {
     document
 }
 
+/// Photo-like JPEGs (as most article images are) and, for the last one, a PNG chart.
 fn write_images(dir: &Path, images: usize) {
     for i in 1..=images {
-        std::fs::write(dir.join(format!("figure{i}.png")), png_file::png(800, 450)).expect("write image");
+        let photo = image::RgbImage::from_fn(1200, 800, |x, y| {
+            let n = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) % 32;
+            image::Rgb([
+                (x / 5 % 256) as u8 ^ n as u8,
+                (y / 4 % 256) as u8,
+                ((x + y) / 8 % 256) as u8,
+            ])
+        });
+        let name = image_name(i, images);
+        let format = if name.ends_with(".png") {
+            image::ImageFormat::Png
+        } else {
+            image::ImageFormat::Jpeg
+        };
+        photo
+            .save_with_format(dir.join(name), format)
+            .expect("write image");
+    }
+}
+
+fn image_name(i: usize, images: usize) -> String {
+    if i == images {
+        format!("figure{i}.png")
+    } else {
+        format!("figure{i}.jpg")
     }
 }
 
@@ -130,7 +241,11 @@ fn time_pdf(document: &Document, options: &WriteOptions, runs: usize) -> (f64, u
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let emit = args.iter().position(|a| a == "--emit").and_then(|i| args.get(i + 1)).map(PathBuf::from);
+    let emit = args
+        .iter()
+        .position(|a| a == "--emit")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
     let runs = 7;
     let images = 3;
     let dir = tempfile::tempdir().expect("temp dir");
@@ -144,9 +259,15 @@ fn main() {
         ..WriteOptions::default()
     };
     let (median, size) = time_pdf(&with_images, &options, runs);
-    println!("pdf: {words} words, {images} images: median {median:.1} ms over {runs} runs, {} KB", size / 1024);
+    println!(
+        "pdf: {words} words, {images} images: median {median:.1} ms over {runs} runs, {} KB",
+        size / 1024
+    );
     let (median_text, size_text) = time_pdf(&text_only, &options, runs);
-    println!("pdf: text only: median {median_text:.1} ms, {} KB", size_text / 1024);
+    println!(
+        "pdf: text only: median {median_text:.1} ms, {} KB",
+        size_text / 1024
+    );
     // Layout alone (shaping, line breaking, pages), to see where the time goes.
     let user = quire::write::pdf::fonts::UserFonts::default();
     let fonts = quire::write::pdf::fonts::FontSet::new(&user, &mut Vec::new());
@@ -164,13 +285,18 @@ fn main() {
         assert!(!laid.pages.is_empty());
     }
     times.sort_by(f64::total_cmp);
-    println!("pdf: text only, layout alone: median {:.1} ms", times[times.len() / 2]);
+    println!(
+        "pdf: text only, layout alone: median {:.1} ms",
+        times[times.len() / 2]
+    );
     if let Some(out) = emit {
         std::fs::create_dir_all(&out).expect("emit dir");
         write_images(&out, images);
-        let json = quire::write(&with_images, OutputFormat::Json, &WriteOptions::default()).expect("json");
+        let json =
+            quire::write(&with_images, OutputFormat::Json, &WriteOptions::default()).expect("json");
         std::fs::write(out.join("article.json"), json.bytes).expect("write json");
-        let json = quire::write(&text_only, OutputFormat::Json, &WriteOptions::default()).expect("json");
+        let json =
+            quire::write(&text_only, OutputFormat::Json, &WriteOptions::default()).expect("json");
         std::fs::write(out.join("article-text.json"), json.bytes).expect("write json");
         println!("wrote {}", out.join("article.json").display());
     }

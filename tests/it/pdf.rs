@@ -39,7 +39,11 @@ pub fn rich_document() -> Document {
         ..Meta::default()
     };
     let mut blocks = vec![
-        Block::Heading { level: 2, id: "intro".into(), content: vec![text("Introduction")] },
+        Block::Heading {
+            level: 2,
+            id: "intro".into(),
+            content: vec![text("Introduction")],
+        },
         Block::Paragraph(vec![
             text("This paragraph has "),
             Inline::Emphasis(vec![text("emphasis")]),
@@ -63,12 +67,18 @@ pub fn rich_document() -> Document {
     for i in 0..6 {
         blocks.push(para(&format!("Paragraph {i}: {LOREM}. {LOREM}.")));
     }
-    blocks.push(Block::Heading { level: 3, id: "ru".into(), content: vec![text("По-русски")] });
+    blocks.push(Block::Heading {
+        level: 3,
+        id: "ru".into(),
+        content: vec![text("По-русски")],
+    });
     blocks.push(para(
         "Государственная дума приняла законопроект о национальной безопасности, \
          который предусматривает значительное увеличение финансирования.",
     ));
-    blocks.push(para("Η ελληνική γλώσσα έχει μακρά ιστορία και πλούσια λογοτεχνία."));
+    blocks.push(para(
+        "Η ελληνική γλώσσα έχει μακρά ιστορία και πλούσια λογοτεχνία.",
+    ));
     blocks.push(Block::List(List {
         ordered: false,
         start: 1,
@@ -96,7 +106,12 @@ pub fn rich_document() -> Document {
     blocks.push(Block::Table(Box::new(Table {
         caption: vec![text("Table caption")],
         alignments: vec![],
-        head: vec![Row { cells: vec![Cell::from_inlines(vec![text("Name")]), Cell::from_inlines(vec![text("Value")])] }],
+        head: vec![Row {
+            cells: vec![
+                Cell::from_inlines(vec![text("Name")]),
+                Cell::from_inlines(vec![text("Value")]),
+            ],
+        }],
         body: (0..4)
             .map(|i| Row {
                 cells: vec![
@@ -107,11 +122,19 @@ pub fn rich_document() -> Document {
             .collect(),
     })));
     blocks.push(Block::Figure(Box::new(Figure {
-        image: Image { src: "picture.png".into(), alt: "A gradient".into(), title: None },
+        image: Image {
+            src: "picture.png".into(),
+            alt: "A gradient".into(),
+            title: None,
+        },
         caption: vec![text("A figure caption")],
     })));
     blocks.push(Block::Rule);
-    blocks.push(Block::Heading { level: 2, id: "end".into(), content: vec![text("Conclusion")] });
+    blocks.push(Block::Heading {
+        level: 2,
+        id: "end".into(),
+        content: vec![text("Conclusion")],
+    });
     for i in 0..4 {
         blocks.push(para(&format!("Closing {i}: {LOREM}.")));
     }
@@ -120,7 +143,11 @@ pub fn rich_document() -> Document {
 
 /// Writes `document` as PDF into a temp dir that holds `picture.png`; returns the dir and
 /// the PDF path (kept when `QUIRE_KEEP_PDF` names a folder, for looking at the pages).
-fn write_pdf(document: &Document, pdf: PdfOptions, name: &str) -> (tempfile::TempDir, PathBuf, Vec<quire::Warning>) {
+fn write_pdf(
+    document: &Document,
+    pdf: PdfOptions,
+    name: &str,
+) -> (tempfile::TempDir, PathBuf, Vec<quire::Warning>) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("picture.png"), png(120, 60)).unwrap();
     let options = WriteOptions {
@@ -133,7 +160,10 @@ fn write_pdf(document: &Document, pdf: PdfOptions, name: &str) -> (tempfile::Tem
     let path = dir.path().join(format!("{name}.pdf"));
     std::fs::write(&path, &rendered.bytes).unwrap();
     if let Ok(keep) = std::env::var("QUIRE_KEEP_PDF") {
-        let _ = std::fs::write(Path::new(&keep).join(format!("{name}.pdf")), &rendered.bytes);
+        let _ = std::fs::write(
+            Path::new(&keep).join(format!("{name}.pdf")),
+            &rendered.bytes,
+        );
     }
     (dir, path, rendered.warnings)
 }
@@ -192,7 +222,9 @@ fn is_subsequence(needle: &[String], haystack: &[String]) -> Result<(), String> 
     for (i, w) in needle.iter().enumerate() {
         if !it.any(|h| h == w) {
             let context = needle[i.saturating_sub(5)..(i + 5).min(needle.len())].join(" ");
-            return Err(format!("word {i} '{w}' not found in order (around: {context})"));
+            return Err(format!(
+                "word {i} '{w}' not found in order (around: {context})"
+            ));
         }
     }
     Ok(())
@@ -203,7 +235,9 @@ fn pdftotext_returns_every_word_in_reading_order() {
     let doc = rich_document();
     let (_dir, path, warnings) = write_pdf(&doc, PdfOptions::default(), "rich");
     assert!(warnings.is_empty(), "{warnings:?}");
-    let Some(actual) = extracted_words(&path) else { return };
+    let Some(actual) = extracted_words(&path) else {
+        return;
+    };
     let mut expected_text = String::new();
     let meta = &doc.meta;
     for s in [&meta.title, &meta.subtitle].into_iter().flatten() {
@@ -212,7 +246,10 @@ fn pdftotext_returns_every_word_in_reading_order() {
     }
     expected_text.push_str(&meta.authors.join(" "));
     expected_text.push('\n');
-    expected_text.push_str(&doc.plain_text(1 << 20).replace("inline_code()", "inline_code"));
+    expected_text.push_str(
+        &doc.plain_text(1 << 20)
+            .replace("inline_code()", "inline_code"),
+    );
     let expected = words(&expected_text.replace('-', ""));
     is_subsequence(&expected, &actual).unwrap();
     // The footnote, the list items, the code and the table are there too.
@@ -232,15 +269,25 @@ fn pdftotext_returns_every_word_in_reading_order() {
 #[test]
 fn fonts_are_embedded_and_subset() {
     let (_dir, path, _) = write_pdf(&rich_document(), PdfOptions::default(), "fonts");
-    let Some(out) = run("pdffonts", &[path.to_str().unwrap()]) else { return };
-    let rows: Vec<&str> = out.lines().skip(2).filter(|l| !l.trim().is_empty()).collect();
+    let Some(out) = run("pdffonts", &[path.to_str().unwrap()]) else {
+        return;
+    };
+    let rows: Vec<&str> = out
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     assert!(rows.len() >= 4, "{out}");
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
         // name type... emb sub uni object ID
         let n = cols.len();
         assert!(n >= 7, "{row}");
-        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "not embedded+subset+unicode: {row}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "not embedded+subset+unicode: {row}"
+        );
         assert!(cols[0].contains('+'), "no subset tag: {row}");
     }
 }
@@ -249,30 +296,67 @@ fn fonts_are_embedded_and_subset() {
 fn qpdf_finds_no_errors_and_links_and_outline_exist() {
     let (_dir, path, _) = write_pdf(&rich_document(), PdfOptions::default(), "check");
     let p = path.to_str().unwrap();
-    let Some(check) = run("qpdf", &["--check", p]) else { return };
-    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
+    let Some(check) = run("qpdf", &["--check", p]) else {
+        return;
+    };
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
     assert!(!check.to_lowercase().contains("error:"), "{check}");
-    let Some(json) = run("qpdf", &["--json", p]) else { return };
-    assert!(json.contains("https://example.org/reference"), "external link missing");
-    assert!(json.contains("https://example.com/articles/typesetting"), "source link missing");
-    assert!(json.contains("/GoTo") || json.contains("\"/S\": \"/GoTo\""), "footnote link missing");
+    let Some(json) = run("qpdf", &["--json", p]) else {
+        return;
+    };
+    assert!(
+        json.contains("https://example.org/reference"),
+        "external link missing"
+    );
+    assert!(
+        json.contains("https://example.com/articles/typesetting"),
+        "source link missing"
+    );
+    assert!(
+        json.contains("/GoTo") || json.contains("\"/S\": \"/GoTo\""),
+        "footnote link missing"
+    );
     assert!(json.contains("\"/Outlines\""), "no outline");
     assert!(json.contains("\"/Lang\""), "no /Lang");
-    let Some(info) = run("pdfinfo", &[p]) else { return };
+    let Some(info) = run("pdfinfo", &[p]) else {
+        return;
+    };
     let info = squeeze(&info);
-    assert!(info.contains("Title: Typesetting Articles Without a Browser"), "{info}");
+    assert!(
+        info.contains("Title: Typesetting Articles Without a Browser"),
+        "{info}"
+    );
     assert!(info.contains("Author: Ada Lovelace, Иван Петров"), "{info}");
-    assert!(info.contains("CreationDate: Wed May 1 10:00:00 2024 UTC"), "{info}");
-    assert!(info.contains("Page size: 595.276 x 841.89 pts (A4)"), "{info}");
-    assert!(!info.contains("PDF/X"), "claims a conformance it lacks: {info}");
+    assert!(
+        info.contains("CreationDate: Wed May 1 10:00:00 2024 UTC"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Page size: 595.276 x 841.89 pts (A4)"),
+        "{info}"
+    );
+    assert!(
+        !info.contains("PDF/X"),
+        "claims a conformance it lacks: {info}"
+    );
 }
 
 #[test]
 fn same_input_gives_same_bytes() {
     let doc = rich_document();
-    let options = WriteOptions { timestamp: Some(1_700_000_000), ..WriteOptions::default() };
-    let a = quire::write(&doc, OutputFormat::Pdf, &options).unwrap().bytes;
-    let b = quire::write(&doc, OutputFormat::Pdf, &options).unwrap().bytes;
+    let options = WriteOptions {
+        timestamp: Some(1_700_000_000),
+        ..WriteOptions::default()
+    };
+    let a = quire::write(&doc, OutputFormat::Pdf, &options)
+        .unwrap()
+        .bytes;
+    let b = quire::write(&doc, OutputFormat::Pdf, &options)
+        .unwrap()
+        .bytes;
     assert!(a.starts_with(b"%PDF-"));
     assert_eq!(a, b);
 }
@@ -284,15 +368,27 @@ fn missing_glyphs_and_missing_images_are_warned_about() {
         vec![
             para("Chinese 中文 text."),
             Block::Figure(Box::new(Figure {
-                image: Image { src: "https://example.com/remote.png".into(), alt: "Remote picture".into(), title: None },
+                image: Image {
+                    src: "https://example.com/remote.png".into(),
+                    alt: "Remote picture".into(),
+                    title: None,
+                },
                 caption: vec![],
             })),
         ],
     );
     let (_dir, path, warnings) = write_pdf(&doc, PdfOptions::default(), "missing");
     let messages: Vec<String> = warnings.iter().map(|w| w.message.clone()).collect();
-    assert!(messages.iter().any(|m| m.contains("no font has '中' (U+4E2D)")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.contains("remote.png")), "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("no font has '中' (U+4E2D)")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("remote.png")),
+        "{messages:?}"
+    );
     assert_eq!(messages.iter().filter(|m| m.contains("U+4E2D")).count(), 1);
     if let Some(words) = extracted_words(&path) {
         let all = words.join(" ");
@@ -303,7 +399,10 @@ fn missing_glyphs_and_missing_images_are_warned_about() {
 #[test]
 fn ereader_pages_are_small_and_text_only_pdfs_are_small() {
     let doc = rich_document();
-    let pdf = PdfOptions { page_size: PageSize::Ereader, ..PdfOptions::default() };
+    let pdf = PdfOptions {
+        page_size: PageSize::Ereader,
+        ..PdfOptions::default()
+    };
     let (_dir, path, _) = write_pdf(&doc, pdf, "ereader");
     if let Some(info) = run("pdfinfo", &[path.to_str().unwrap()]) {
         assert!(squeeze(&info).contains("Page size: 255.1"), "{info}");
@@ -324,15 +423,26 @@ fn fallback_fonts_set_right_to_left_text_that_extracts() {
         return;
     }
     let doc = Document::new(
-        Meta { title: Some("Mixed".into()), language: Some("he".into()), ..Meta::default() },
+        Meta {
+            title: Some("Mixed".into()),
+            language: Some("he".into()),
+            ..Meta::default()
+        },
         vec![para("שלום עולם"), para("Latin words stay in order.")],
     );
-    let pdf = PdfOptions { fonts: vec![font.to_path_buf()], ..PdfOptions::default() };
+    let pdf = PdfOptions {
+        fonts: vec![font.to_path_buf()],
+        ..PdfOptions::default()
+    };
     let (_dir, path, warnings) = write_pdf(&doc, pdf, "hebrew");
     assert!(warnings.is_empty(), "{warnings:?}");
-    let Some(fonts) = run("pdffonts", &[path.to_str().unwrap()]) else { return };
+    let Some(fonts) = run("pdffonts", &[path.to_str().unwrap()]) else {
+        return;
+    };
     assert!(fonts.contains("NotoSerifHebrew"), "{fonts}");
-    let Some(out) = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]) else { return };
+    let Some(out) = run("pdftotext", &["-enc", "UTF-8", path.to_str().unwrap(), "-"]) else {
+        return;
+    };
     assert!(out.contains("שלום") && out.contains("עולם"), "{out}");
     assert!(out.contains("Latin words stay in order."), "{out}");
 }
@@ -350,34 +460,76 @@ fn jpeg_png_gif_and_webp_images_are_embedded() {
         ("b.gif", image::ImageFormat::Gif),
         ("c.webp", image::ImageFormat::WebP),
     ] {
-        dynamic.save_with_format(dir.path().join(name), format).unwrap();
+        dynamic
+            .save_with_format(dir.path().join(name), format)
+            .unwrap();
     }
     let mut rgba = image::RgbaImage::new(40, 40);
     for (x, _, p) in rgba.enumerate_pixels_mut() {
         *p = image::Rgba([200, 30, 30, (x * 6) as u8]);
     }
     rgba.save(dir.path().join("d.png")).unwrap();
-    let figures = ["a.jpg", "b.gif", "c.webp", "d.png"]
+    dynamic
+        .save_with_format(dir.path().join("e.png"), image::ImageFormat::Png)
+        .unwrap();
+    dynamic
+        .to_luma8()
+        .save_with_format(dir.path().join("f.png"), image::ImageFormat::Png)
+        .unwrap();
+    let figures = ["a.jpg", "b.gif", "c.webp", "d.png", "e.png", "f.png"]
         .iter()
         .map(|src| {
             Block::Figure(Box::new(Figure {
-                image: Image { src: (*src).into(), alt: format!("alt {src}"), title: None },
+                image: Image {
+                    src: (*src).into(),
+                    alt: format!("alt {src}"),
+                    title: None,
+                },
                 caption: vec![text(&format!("Caption {src}"))],
             }))
         })
         .collect();
     let doc = Document::new(Meta::default(), figures);
-    let options = WriteOptions { resource_dir: Some(dir.path().to_path_buf()), timestamp: Some(0), ..WriteOptions::default() };
+    let options = WriteOptions {
+        resource_dir: Some(dir.path().to_path_buf()),
+        timestamp: Some(0),
+        ..WriteOptions::default()
+    };
     let rendered = quire::write(&doc, OutputFormat::Pdf, &options).unwrap();
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
     let path = dir.path().join("images.pdf");
     std::fs::write(&path, &rendered.bytes).unwrap();
-    let Some(list) = run("pdfimages", &["-list", path.to_str().unwrap()]) else { return };
+    if let Ok(keep) = std::env::var("QUIRE_KEEP_PDF") {
+        let _ = std::fs::write(Path::new(&keep).join("images.pdf"), &rendered.bytes);
+    }
+    let Some(list) = run("pdfimages", &["-list", path.to_str().unwrap()]) else {
+        return;
+    };
     let rows: Vec<&str> = list.lines().skip(2).collect();
-    // Four images plus the PNG's soft mask; the JPEG passes through as DCT.
-    assert_eq!(rows.len(), 5, "{list}");
+    // Six images plus the alpha PNG's soft mask; the JPEG passes through as DCT.
+    assert_eq!(rows.len(), 7, "{list}");
     assert!(rows.iter().any(|r| r.contains("jpeg")), "{list}");
     assert!(rows.iter().any(|r| r.contains("smask")), "{list}");
-    let Some(check) = run("qpdf", &["--check", path.to_str().unwrap()]) else { return };
-    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
+    let Some(check) = run("qpdf", &["--check", path.to_str().unwrap()]) else {
+        return;
+    };
+    assert!(
+        check.contains("No syntax or stream encoding errors"),
+        "{check}"
+    );
+    // The pass-through PNG streams decode cleanly (poppler reports bad image data).
+    let target = dir.path().join("page");
+    let Some(render) = run(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "72",
+            path.to_str().unwrap(),
+            target.to_str().unwrap(),
+        ],
+    ) else {
+        return;
+    };
+    assert!(render.trim().is_empty(), "{render}");
 }

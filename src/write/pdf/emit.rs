@@ -14,11 +14,11 @@ use crate::write::resources;
 use crate::write::WriteOptions;
 use lopdf::{Dictionary as LoDictionary, Object, ObjectId, StringFormat};
 use printpdf::{
-    Actions, BorderArray, ColorArray, Codepoint, Destination, FontId, HighlightingMode,
-    Line, LineCapStyle, LinePoint, LinkAnnotation, Mm, Op, PaintMode, ParsedFont, PdfDocument,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Px, RawImage, RawImageData, RawImageFormat, Rect,
-    Rgb, TextItem, TextMatrix, WindingOrder, XObject, XObjectId, XObjectTransform, ExternalStream,
-    ExternalXObject, DictItem,
+    Actions, BorderArray, Codepoint, ColorArray, Destination, DictItem, ExternalStream,
+    ExternalXObject, FontId, HighlightingMode, Line, LineCapStyle, LinePoint, LinkAnnotation, Mm,
+    Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Px,
+    RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, TextMatrix, WindingOrder, XObject,
+    XObjectId, XObjectTransform,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,8 +31,15 @@ pub struct Images {
 /// Loads every figure's image that can be embedded. JPEGs go in as they are (DCT), other
 /// formats as lossless Flate-compressed pixels with an alpha mask. Remote images are not
 /// fetched; an image that cannot be loaded is a warning (layout shows its alt text).
-pub fn load_images(document: &Document, options: &WriteOptions, warnings: &mut Vec<Warning>) -> Images {
-    let mut images = Images { info: ImageInfo::default(), streams: Vec::new() };
+pub fn load_images(
+    document: &Document,
+    options: &WriteOptions,
+    warnings: &mut Vec<Warning>,
+) -> Images {
+    let mut images = Images {
+        info: ImageInfo::default(),
+        streams: Vec::new(),
+    };
     let mut failed: BTreeSet<String> = BTreeSet::new();
     let mut stack: Vec<&Block> = document.blocks.iter().rev().collect();
     while let Some(block) = stack.pop() {
@@ -49,12 +56,16 @@ pub fn load_images(document: &Document, options: &WriteOptions, warnings: &mut V
                         images.streams.push(stream);
                     }
                     Err(why) => {
-                        warnings.push(Warning::new(format!("image not embedded: {why}; its alt text is shown")));
+                        warnings.push(Warning::new(format!(
+                            "image not embedded: {why}; its alt text is shown"
+                        )));
                         failed.insert(src.clone());
                     }
                 }
             }
-            Block::Quote(inner) | Block::Container { blocks: inner, .. } => stack.extend(inner.iter().rev()),
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+                stack.extend(inner.iter().rev())
+            }
             Block::List(list) => {
                 for item in list.items.iter().rev() {
                     stack.extend(item.iter().rev());
@@ -78,7 +89,10 @@ const MAX_PIXELS: u64 = 96_000_000;
 
 fn load_image(src: &str, options: &WriteOptions) -> Result<(ExternalXObject, u32, u32), String> {
     if !resources::is_local(src) {
-        return Err(format!("'{}' is remote (quire does not fetch images)", shorten(src)));
+        return Err(format!(
+            "'{}' is remote (quire does not fetch images)",
+            shorten(src)
+        ));
     }
     let dir = options
         .resource_dir
@@ -88,19 +102,126 @@ fn load_image(src: &str, options: &WriteOptions) -> Result<(ExternalXObject, u32
     if resource.kind == resources::ImageKind::Jpeg {
         if let Some((width, height, components)) = jpeg_info(&resource.bytes) {
             if u64::from(width) * u64::from(height) <= MAX_PIXELS {
-                return Ok((jpeg_stream(resource.bytes, width, height, components), u32::from(width), u32::from(height)));
+                return Ok((
+                    jpeg_stream(resource.bytes, width, height, components),
+                    u32::from(width),
+                    u32::from(height),
+                ));
             }
+        }
+    }
+    if resource.kind == resources::ImageKind::Png {
+        if let Some((stream, width, height)) = png_stream(&resource.bytes) {
+            return Ok((stream, width, height));
         }
     }
     let mut decode_warnings = Vec::new();
     let raw = RawImage::decode_from_bytes(&resource.bytes, &mut decode_warnings)
         .map_err(|e| format!("'{}': cannot decode: {e}", shorten(src)))?;
     if raw.width == 0 || raw.height == 0 || (raw.width as u64) * (raw.height as u64) > MAX_PIXELS {
-        return Err(format!("'{}': empty or too large ({}x{})", shorten(src), raw.width, raw.height));
+        return Err(format!(
+            "'{}': empty or too large ({}x{})",
+            shorten(src),
+            raw.width,
+            raw.height
+        ));
     }
     let (width, height) = (raw.width as u32, raw.height as u32);
-    let stream = pixel_stream(&raw).ok_or_else(|| format!("'{}': unsupported pixel format", shorten(src)))?;
+    let stream = pixel_stream(&raw)
+        .ok_or_else(|| format!("'{}': unsupported pixel format", shorten(src)))?;
     Ok((stream, width, height))
+}
+
+/// A PNG embedded without decoding: its zlib data is already what PDF's FlateDecode with
+/// PNG predictors reads. Only for opaque, non-interlaced grey, RGB or palette images; the
+/// rest (alpha, 16-bit, interlaced) are decoded.
+fn png_stream(bytes: &[u8]) -> Option<(ExternalXObject, u32, u32)> {
+    let mut at = 8;
+    let mut header: Option<(u32, u32, u8, u8)> = None;
+    let mut palette: Option<&[u8]> = None;
+    let mut data = Vec::new();
+    while at + 8 <= bytes.len() {
+        let length = u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
+        let kind = bytes.get(at + 4..at + 8)?;
+        let body = bytes.get(at + 8..at.checked_add(8 + length)?)?;
+        match kind {
+            b"IHDR" if body.len() >= 13 => {
+                let width = u32::from_be_bytes(body[0..4].try_into().ok()?);
+                let height = u32::from_be_bytes(body[4..8].try_into().ok()?);
+                let (depth, color, interlace) = (body[8], body[9], body[12]);
+                if interlace != 0
+                    || depth > 8
+                    || !matches!(color, 0 | 2 | 3)
+                    || (color == 2 && depth != 8)
+                {
+                    return None;
+                }
+                header = Some((width, height, depth, color));
+            }
+            b"PLTE" => palette = Some(body),
+            b"tRNS" => return None,
+            b"IDAT" => data.extend_from_slice(body),
+            b"IEND" => break,
+            _ => {}
+        }
+        at += 12 + length;
+    }
+    let (width, height, depth, color) = header?;
+    if width == 0
+        || height == 0
+        || data.is_empty()
+        || u64::from(width) * u64::from(height) > MAX_PIXELS
+    {
+        return None;
+    }
+    let (colors, mut dict) = match color {
+        0 => (1, image_dict(width, height, "DeviceGray")),
+        2 => (3, image_dict(width, height, "DeviceRGB")),
+        _ => {
+            let palette = palette?;
+            let entries = palette.len() / 3;
+            if entries == 0 {
+                return None;
+            }
+            let mut dict = image_dict(width, height, "DeviceRGB");
+            dict.insert(
+                "ColorSpace".to_string(),
+                DictItem::Array(vec![
+                    DictItem::Name(b"Indexed".to_vec()),
+                    DictItem::Name(b"DeviceRGB".to_vec()),
+                    DictItem::Int(entries as i64 - 1),
+                    DictItem::String {
+                        data: palette[..entries * 3].to_vec(),
+                        literal: false,
+                    },
+                ]),
+            );
+            (1, dict)
+        }
+    };
+    dict.insert(
+        "BitsPerComponent".to_string(),
+        DictItem::Int(i64::from(depth)),
+    );
+    dict.insert(
+        "Filter".to_string(),
+        DictItem::Name(b"FlateDecode".to_vec()),
+    );
+    dict.insert(
+        "DecodeParms".to_string(),
+        DictItem::Dict {
+            map: BTreeMap::from([
+                ("Predictor".to_string(), DictItem::Int(15)),
+                ("Colors".to_string(), DictItem::Int(colors)),
+                (
+                    "BitsPerComponent".to_string(),
+                    DictItem::Int(i64::from(depth)),
+                ),
+                ("Columns".to_string(), DictItem::Int(i64::from(width))),
+            ]),
+        },
+    );
+    Some((external(dict, data, false, width, height), width, height))
 }
 
 /// Width, height and colour components from a JPEG's start-of-frame marker.
@@ -121,7 +242,8 @@ fn jpeg_info(bytes: &[u8]) -> Option<(u16, u16, u8)> {
             let height = u16::from_be_bytes([bytes[i + 5], bytes[i + 6]]);
             let width = u16::from_be_bytes([bytes[i + 7], bytes[i + 8]]);
             let components = bytes[i + 9];
-            return (width > 0 && height > 0 && matches!(components, 1 | 3 | 4)).then_some((width, height, components));
+            return (width > 0 && height > 0 && matches!(components, 1 | 3 | 4))
+                .then_some((width, height, components));
         }
         i += 2 + length;
     }
@@ -135,13 +257,26 @@ fn image_dict(width: u32, height: u32, color_space: &str) -> BTreeMap<String, Di
         ("Width".to_string(), DictItem::Int(i64::from(width))),
         ("Height".to_string(), DictItem::Int(i64::from(height))),
         ("BitsPerComponent".to_string(), DictItem::Int(8)),
-        ("ColorSpace".to_string(), DictItem::Name(color_space.as_bytes().to_vec())),
+        (
+            "ColorSpace".to_string(),
+            DictItem::Name(color_space.as_bytes().to_vec()),
+        ),
     ])
 }
 
-fn external(dict: BTreeMap<String, DictItem>, content: Vec<u8>, compress: bool, width: u32, height: u32) -> ExternalXObject {
+fn external(
+    dict: BTreeMap<String, DictItem>,
+    content: Vec<u8>,
+    compress: bool,
+    width: u32,
+    height: u32,
+) -> ExternalXObject {
     ExternalXObject {
-        stream: ExternalStream { dict, content, compress },
+        stream: ExternalStream {
+            dict,
+            content,
+            compress,
+        },
         width: Some(Px(width as usize)),
         height: Some(Px(height as usize)),
         dpi: None,
@@ -159,7 +294,15 @@ fn jpeg_stream(bytes: Vec<u8>, width: u16, height: u16, components: u8) -> Exter
     dict.insert("Filter".to_string(), DictItem::Name(b"DCTDecode".to_vec()));
     if components == 4 {
         // Adobe writes CMYK JPEGs inverted.
-        dict.insert("Decode".to_string(), DictItem::Array([1, 0, 1, 0, 1, 0, 1, 0].iter().map(|&v| DictItem::Int(v)).collect()));
+        dict.insert(
+            "Decode".to_string(),
+            DictItem::Array(
+                [1, 0, 1, 0, 1, 0, 1, 0]
+                    .iter()
+                    .map(|&v| DictItem::Int(v))
+                    .collect(),
+            ),
+        );
     }
     external(dict, bytes, false, u32::from(width), u32::from(height))
 }
@@ -171,13 +314,20 @@ fn pixel_stream(raw: &RawImage) -> Option<ExternalXObject> {
     let to_u8: Vec<u8> = match &raw.pixels {
         RawImageData::U8(v) => v.clone(),
         RawImageData::U16(v) => v.iter().map(|x| (x >> 8) as u8).collect(),
-        RawImageData::F32(v) => v.iter().map(|x| (x.clamp(0.0, 1.0) * 255.0).round() as u8).collect(),
+        RawImageData::F32(v) => v
+            .iter()
+            .map(|x| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
+            .collect(),
     };
     let (channels, gray, alpha_at, bgr) = match raw.data_format {
         RawImageFormat::R8 | RawImageFormat::R16 => (1, true, None, false),
         RawImageFormat::RG8 | RawImageFormat::RG16 => (2, true, Some(1), false),
-        RawImageFormat::RGB8 | RawImageFormat::RGB16 | RawImageFormat::RGBF32 => (3, false, None, false),
-        RawImageFormat::RGBA8 | RawImageFormat::RGBA16 | RawImageFormat::RGBAF32 => (4, false, Some(3), false),
+        RawImageFormat::RGB8 | RawImageFormat::RGB16 | RawImageFormat::RGBF32 => {
+            (3, false, None, false)
+        }
+        RawImageFormat::RGBA8 | RawImageFormat::RGBA16 | RawImageFormat::RGBAF32 => {
+            (4, false, Some(3), false)
+        }
         RawImageFormat::BGR8 => (3, false, None, true),
         RawImageFormat::BGRA8 => (4, false, Some(3), true),
     };
@@ -204,7 +354,11 @@ fn pixel_stream(raw: &RawImage) -> Option<ExternalXObject> {
     }
     let mut dict = image_dict(width, height, if gray { "DeviceGray" } else { "DeviceRGB" });
     if alpha_at.is_some() && !opaque {
-        let mask = ExternalStream { dict: image_dict(width, height, "DeviceGray"), content: alpha, compress: true };
+        let mask = ExternalStream {
+            dict: image_dict(width, height, "DeviceGray"),
+            content: alpha,
+            compress: true,
+        };
         dict.insert("SMask".to_string(), DictItem::Stream { stream: mask });
     }
     Some(external(dict, color, true, width, height))
@@ -220,7 +374,12 @@ fn shorten(s: &str) -> String {
 }
 
 fn color(c: Color) -> printpdf::Color {
-    printpdf::Color::Rgb(Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
+    printpdf::Color::Rgb(Rgb {
+        r: c.0,
+        g: c.1,
+        b: c.2,
+        icc_profile: None,
+    })
 }
 
 /// A six-capital subset tag-like font resource name (printpdf uses the id's first six
@@ -253,19 +412,32 @@ pub fn emit(
     }
     for &face in &used {
         let mut font_warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(fonts.face(face).bytes, 0, &mut font_warnings).ok_or_else(|| {
-            Error::Parse { format: "font", message: format!("{} could not be parsed for embedding", fonts.face(face).name) }
-        })?;
-        pdf.resources.fonts.map.insert(font_id(face), printpdf::PdfFont::new(parsed));
+        let parsed = ParsedFont::from_bytes(fonts.face(face).bytes, 0, &mut font_warnings)
+            .ok_or_else(|| Error::Parse {
+                format: "font",
+                message: format!(
+                    "{} could not be parsed for embedding",
+                    fonts.face(face).name
+                ),
+            })?;
+        pdf.resources
+            .fonts
+            .map
+            .insert(font_id(face), printpdf::PdfFont::new(parsed));
     }
     for (i, stream) in images.streams.into_iter().enumerate() {
-        pdf.resources.xobjects.map.insert(XObjectId(format!("Im{i}")), XObject::External(stream));
+        pdf.resources
+            .xobjects
+            .map
+            .insert(XObjectId(format!("Im{i}")), XObject::External(stream));
     }
     let page_height = laid.height;
     let mut pages = Vec::with_capacity(laid.pages.len());
     for page in &laid.pages {
         let mut ops: Vec<Op> = Vec::new();
         let mut in_text = false;
+        let mut current_font: Option<(FaceId, f32)> = None;
+        let mut current_fill: Option<Color> = None;
         for item in &page.items {
             let is_text = matches!(item, Item::Text(_));
             if in_text && !is_text {
@@ -279,9 +451,24 @@ pub fn emit(
                         in_text = true;
                     }
                     let face = fonts.face(run.face);
-                    ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(run.face)), size: Pt(run.size) });
-                    ops.push(Op::SetFillColor { col: color(run.color) });
-                    ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(run.x), Pt(page_height - run.y)) });
+                    // Only state changes: printpdf then merges the runs of a line into one
+                    // TJ, which keeps content streams (and the file) small.
+                    if current_font != Some((run.face, run.size)) {
+                        ops.push(Op::SetFont {
+                            font: PdfFontHandle::External(font_id(run.face)),
+                            size: Pt(run.size),
+                        });
+                        current_font = Some((run.face, run.size));
+                    }
+                    if current_fill != Some(run.color) {
+                        ops.push(Op::SetFillColor {
+                            col: color(run.color),
+                        });
+                        current_fill = Some(run.color);
+                    }
+                    ops.push(Op::SetTextMatrix {
+                        matrix: TextMatrix::Translate(Pt(run.x), Pt(page_height - run.y)),
+                    });
                     let size = run.size.max(0.01);
                     let glyphs = run
                         .glyphs
@@ -298,23 +485,53 @@ pub fn emit(
                             }
                         })
                         .collect();
-                    ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+                    ops.push(Op::ShowText {
+                        items: vec![TextItem::GlyphIds(glyphs)],
+                    });
                 }
-                Item::Line { x1, y1, x2, y2, width, color: c } => {
+                Item::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                    color: c,
+                } => {
                     ops.push(Op::SetOutlineColor { col: color(*c) });
                     ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                    ops.push(Op::SetLineCapStyle { cap: LineCapStyle::Butt });
+                    ops.push(Op::SetLineCapStyle {
+                        cap: LineCapStyle::Butt,
+                    });
                     ops.push(Op::DrawLine {
                         line: Line {
                             points: vec![
-                                LinePoint { p: Point { x: Pt(*x1), y: Pt(page_height - y1) }, bezier: false },
-                                LinePoint { p: Point { x: Pt(*x2), y: Pt(page_height - y2) }, bezier: false },
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(*x1),
+                                        y: Pt(page_height - y1),
+                                    },
+                                    bezier: false,
+                                },
+                                LinePoint {
+                                    p: Point {
+                                        x: Pt(*x2),
+                                        y: Pt(page_height - y2),
+                                    },
+                                    bezier: false,
+                                },
                             ],
                             is_closed: false,
                         },
                     });
                 }
-                Item::Rect { x, y, w, h, fill, stroke } => {
+                Item::Rect {
+                    x,
+                    y,
+                    w,
+                    h,
+                    fill,
+                    stroke,
+                } => {
                     let mode = match (fill, stroke) {
                         (Some(_), Some(_)) => PaintMode::FillStroke,
                         (Some(_), None) => PaintMode::Fill,
@@ -322,6 +539,7 @@ pub fn emit(
                     };
                     if let Some(f) = fill {
                         ops.push(Op::SetFillColor { col: color(*f) });
+                        current_fill = Some(*f);
                     }
                     if let Some(s) = stroke {
                         ops.push(Op::SetOutlineColor { col: color(*s) });
@@ -381,13 +599,19 @@ pub fn emit(
     }
     pdf.with_pages(pages);
     set_metadata(&mut pdf, document, timestamp);
-    let options = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    let options = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
     let mut pdf_warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&options, &mut pdf_warnings);
     finish(&mut lo, laid, document);
     lo.compress();
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+    lo.save_to(&mut bytes)
+        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
     let _ = warnings;
     Ok(bytes)
 }
@@ -413,8 +637,8 @@ fn set_metadata(pdf: &mut PdfDocument, document: &Document, timestamp: Option<i6
             .map_or(0, |d| d.as_secs() as i64)
     });
     if let Ok(date) = printpdf::OffsetDateTime::from_unix_timestamp(seconds) {
-        info.creation_date = date.clone();
-        info.modification_date = date.clone();
+        info.creation_date = date;
+        info.modification_date = date;
         info.metadata_date = date;
     }
 }
@@ -422,16 +646,25 @@ fn set_metadata(pdf: &mut PdfDocument, document: &Document, timestamp: Option<i6
 /// What printpdf does not write: the nested outline, the language, a reproducible ID.
 fn finish(lo: &mut lopdf::Document, laid: &Laid, document: &Document) {
     let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
-    let Ok(root) = lo.trailer.get(b"Root").and_then(|r| r.as_reference()) else { return };
+    let Ok(root) = lo.trailer.get(b"Root").and_then(|r| r.as_reference()) else {
+        return;
+    };
     let outline = build_outline(lo, &laid.outline, &page_ids, laid.height);
-    let lang = document.meta.language.clone().filter(|l| !l.is_empty() && l.is_ascii());
+    let lang = document
+        .meta
+        .language
+        .clone()
+        .filter(|l| !l.is_empty() && l.is_ascii());
     if let Ok(catalog) = lo.get_object_mut(root).and_then(|o| o.as_dict_mut()) {
         if let Some(outlines) = outline {
             catalog.set("Outlines", Object::Reference(outlines));
             catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
         }
         if let Some(lang) = lang {
-            catalog.set("Lang", Object::String(lang.into_bytes(), StringFormat::Literal));
+            catalog.set(
+                "Lang",
+                Object::String(lang.into_bytes(), StringFormat::Literal),
+            );
         }
     }
     // printpdf's Info claims PDF/X (GTS_PDFXVersion) and carries empty fields.
@@ -465,7 +698,11 @@ fn fingerprint(document: &Document, laid: &Laid) -> [u8; 16] {
             b = (b ^ u64::from(byte.rotate_left(3))).wrapping_mul(0x0100_0000_01b3);
         }
     };
-    feed(serde_json::to_string(document).unwrap_or_default().as_bytes());
+    feed(
+        serde_json::to_string(document)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     feed(&(laid.pages.len() as u64).to_le_bytes());
     feed(&laid.width.to_le_bytes());
     feed(&laid.height.to_le_bytes());
@@ -490,7 +727,12 @@ fn text_string(s: &str) -> Object {
 
 /// Builds the outline tree from the headings (levels nest under the nearest shallower
 /// heading) and returns the outline dictionary's id.
-fn build_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], page_ids: &[ObjectId], page_height: f32) -> Option<ObjectId> {
+fn build_outline(
+    lo: &mut lopdf::Document,
+    entries: &[OutlineEntry],
+    page_ids: &[ObjectId],
+    page_height: f32,
+) -> Option<ObjectId> {
     if entries.is_empty() {
         return None;
     }
@@ -522,11 +764,17 @@ fn build_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], page_ids: &
         }
     }
     for (i, entry) in entries.iter().enumerate() {
-        let siblings = children.get(&parent[i]).map(|v| v.as_slice()).unwrap_or(&[]);
+        let siblings = children
+            .get(&parent[i])
+            .map(|v| v.as_slice())
+            .unwrap_or(&[]);
         let position = siblings.iter().position(|&s| s == i).unwrap_or(0);
         let mut dict = LoDictionary::new();
         dict.set("Title", text_string(&entry.title));
-        dict.set("Parent", Object::Reference(parent[i].map_or(root_id, |p| ids[p])));
+        dict.set(
+            "Parent",
+            Object::Reference(parent[i].map_or(root_id, |p| ids[p])),
+        );
         if position > 0 {
             dict.set("Prev", Object::Reference(ids[siblings[position - 1]]));
         }
@@ -538,7 +786,11 @@ fn build_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], page_ids: &
                 dict.set("First", Object::Reference(ids[*first]));
                 dict.set("Last", Object::Reference(ids[*last]));
                 // Open the first two levels, close deeper ones.
-                let open = if entry.level <= 1 { count[i] } else { -count[i] };
+                let open = if entry.level <= 1 {
+                    count[i]
+                } else {
+                    -count[i]
+                };
                 dict.set("Count", Object::Integer(open));
             }
         }
@@ -563,7 +815,12 @@ fn build_outline(lo: &mut lopdf::Document, entries: &[OutlineEntry], page_ids: &
         root.set("First", Object::Reference(ids[*first]));
         root.set("Last", Object::Reference(ids[*last]));
     }
-    let visible: i64 = top.len() as i64 + top.iter().filter(|&&t| entries[t].level <= 1).map(|&t| count[t]).sum::<i64>();
+    let visible: i64 = top.len() as i64
+        + top
+            .iter()
+            .filter(|&&t| entries[t].level <= 1)
+            .map(|&t| count[t])
+            .sum::<i64>();
     root.set("Count", Object::Integer(visible));
     lo.objects.insert(root_id, Object::Dictionary(root));
     Some(root_id)

@@ -69,7 +69,9 @@ mod tests {
         let en = Hyphenation::for_language(Some("en-GB")).expect("english");
         let points = en.points("hyphenation");
         assert!(!points.is_empty());
-        assert!(points.iter().all(|&p| p >= 2 && p <= "hyphenation".len() - 3));
+        assert!(points
+            .iter()
+            .all(|&p| p >= 2 && p <= "hyphenation".len() - 3));
         let ru = Hyphenation::for_language(Some("ru")).expect("russian");
         let word = "государственный";
         let points = ru.points(word);

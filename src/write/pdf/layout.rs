@@ -9,13 +9,15 @@
 //! from that list, moving a chain of kept boxes to the next page together, reserving room
 //! at the page foot for the notes of the lines it holds, and repeating table header rows.
 
-use super::fonts::{Family, FaceId, FontSet, FontStyle};
+use super::fonts::{FaceId, Family, FontSet, FontStyle};
 use super::hyphenate::Hyphenation;
 use super::linebreak::{self, Item as KpItem, Params, FORCE};
 use super::shape::{cluster_texts, ShapedGlyph, Shaper};
 use super::{missing_glyph_warning, PdfOptions};
 use crate::error::Warning;
-use crate::model::{inlines_to_plain, Alignment, Block, Direction, Document, Inline, Meta, MAX_DEPTH};
+use crate::model::{
+    inlines_to_plain, Alignment, Block, Direction, Document, Inline, Meta, MAX_DEPTH,
+};
 use std::collections::HashMap;
 
 /// An RGB colour, components 0–1.
@@ -63,7 +65,10 @@ impl TextRun {
 pub enum LinkTarget {
     Uri(String),
     /// A place in this document: page index and y from the top.
-    Internal { page: usize, y: f32 },
+    Internal {
+        page: usize,
+        y: f32,
+    },
     /// A footnote, resolved to [`LinkTarget::Internal`] once pages are made.
     Note(usize),
 }
@@ -402,7 +407,11 @@ pub fn layout(
 }
 
 fn is_rtl_language(tag: &str) -> bool {
-    let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     matches!(
         primary.as_str(),
         "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv"
@@ -471,7 +480,12 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 hyphenate: false,
                 ..self.para_style(x, width)
             };
-            self.paragraph_boxes(&[Piece::Text(subtitle.to_string(), style)], para, size * 0.3, true);
+            self.paragraph_boxes(
+                &[Piece::Text(subtitle.to_string(), style)],
+                para,
+                size * 0.3,
+                true,
+            );
             any = true;
         }
         let mut byline = Vec::new();
@@ -498,7 +512,12 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         };
         if !byline.is_empty() {
             let style = RunStyle::plain(sans, GREY);
-            self.paragraph_boxes(&[Piece::Text(byline.join(" · "), style)], small, size * 0.6, true);
+            self.paragraph_boxes(
+                &[Piece::Text(byline.join(" · "), style)],
+                small,
+                size * 0.6,
+                true,
+            );
             any = true;
         }
         if let Some(url) = meta.source_url.as_deref().filter(|u| !u.trim().is_empty()) {
@@ -507,7 +526,12 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 link: Some(link),
                 ..RunStyle::plain(sans, LINK_BLUE)
             };
-            self.paragraph_boxes(&[Piece::Text(url.to_string(), style)], small, size * 0.2, true);
+            self.paragraph_boxes(
+                &[Piece::Text(url.to_string(), style)],
+                small,
+                size * 0.2,
+                true,
+            );
             any = true;
         }
         if any {
@@ -563,7 +587,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let size = self.geo.size;
         let leading = self.geo.leading;
         if depth > MAX_DEPTH {
-            let text = crate::model::Document::new(Meta::default(), vec![block.clone()]).plain_text(1 << 20);
+            let text = crate::model::Document::new(Meta::default(), vec![block.clone()])
+                .plain_text(1 << 20);
             let pieces = vec![Piece::Text(
                 text.split_whitespace().collect::<Vec<_>>().join(" "),
                 RunStyle::plain(FontStyle::BODY, BLACK),
@@ -625,25 +650,31 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             Block::Quote(inner) => {
                 let indent = size * 1.6;
                 self.bars.push(x + size * 0.4);
-                let before = self.prev;
                 self.prev = Prev::Other;
                 self.blocks(inner, x + indent, width - indent - size * 0.5, depth);
                 self.bars.pop();
-                self.prev = if before == Prev::Start {
-                    Prev::Other
-                } else {
-                    Prev::Other
-                };
+                self.prev = Prev::Other;
             }
             Block::List(list) => self.list(list, x, width, depth),
             Block::Code { text, .. } => self.code(text, x, width),
             Block::Table(table) => self.table(table, x, width, depth),
-            Block::Figure(figure) => {
-                self.figure(&figure.image.src, &figure.image.alt, &figure.caption, x, width, depth)
-            }
+            Block::Figure(figure) => self.figure(
+                &figure.image.src,
+                &figure.image.alt,
+                &figure.caption,
+                x,
+                width,
+                depth,
+            ),
             Block::Rule => {
                 let inset = width * 0.3;
-                self.rule_box(x + inset, width - 2.0 * inset, leading * 0.8, leading * 0.8, 0.5);
+                self.rule_box(
+                    x + inset,
+                    width - 2.0 * inset,
+                    leading * 0.8,
+                    leading * 0.8,
+                    0.5,
+                );
                 self.prev = Prev::Other;
             }
             Block::Container { blocks, .. } => self.blocks(blocks, x, width, depth),
@@ -667,7 +698,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             };
             self.prev = Prev::Other;
             let first = self.boxes.len();
-            let space = if list.tight || n == 0 { size * 0.25 } else { self.geo.leading * 0.4 };
+            let space = if list.tight || n == 0 {
+                size * 0.25
+            } else {
+                self.geo.leading * 0.4
+            };
             if item.is_empty() {
                 self.boxes.push(VBox {
                     height: self.geo.leading,
@@ -677,7 +712,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             }
             self.blocks(item, x + indent, width - indent, depth);
             if let Some(b) = self.boxes.get_mut(first) {
-                b.space_before = b.space_before.min(space).max(if n == 0 { self.geo.leading * 0.3 } else { size * 0.2 });
+                b.space_before = b.space_before.min(space).max(if n == 0 {
+                    self.geo.leading * 0.3
+                } else {
+                    size * 0.2
+                });
             }
             // The marker sits in the hanging indent, on the first line's baseline.
             let baseline = self
@@ -766,7 +805,15 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             if !line.is_empty() {
                 let glyphs = self.shaper.shape(line, face, false);
                 let baseline = top_pad + leading * 0.75;
-                items.push(Item::Text(make_run(line, &glyphs, face, size, BLACK, x + pad, baseline)));
+                items.push(Item::Text(make_run(
+                    line,
+                    &glyphs,
+                    face,
+                    size,
+                    BLACK,
+                    x + pad,
+                    baseline,
+                )));
             }
             self.boxes.push(VBox {
                 height,
@@ -780,11 +827,24 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         self.prev = Prev::Other;
     }
 
-    fn figure(&mut self, src: &str, alt: &str, caption: &[Inline], x: f32, width: f32, depth: usize) {
+    fn figure(
+        &mut self,
+        src: &str,
+        alt: &str,
+        caption: &[Inline],
+        x: f32,
+        width: f32,
+        depth: usize,
+    ) {
         let size = self.geo.size;
         let usable_height = (self.geo.height - self.geo.top - self.geo.bottom) * 0.7;
         let first = self.boxes.len();
-        match self.images.by_src.get(src).and_then(|&i| self.images.sizes.get(i).map(|s| (i, *s))) {
+        match self
+            .images
+            .by_src
+            .get(src)
+            .and_then(|&i| self.images.sizes.get(i).map(|s| (i, *s)))
+        {
             Some((index, (pw, ph))) if pw > 0 && ph > 0 => {
                 // 1 px = 0.75 pt at 96 dpi, but never wider than the column or taller than
                 // most of the page.
@@ -796,7 +856,13 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 self.boxes.push(VBox {
                     height: h,
                     space_before: self.geo.leading * 0.6,
-                    items: vec![Item::Image { index, x: ix, y: 0.0, w, h }],
+                    items: vec![Item::Image {
+                        index,
+                        x: ix,
+                        y: 0.0,
+                        w,
+                        h,
+                    }],
                     keep_with_next: !caption.is_empty(),
                     bars: self.bars.clone(),
                     ..VBox::default()
@@ -824,7 +890,12 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     ..self.para_style(x + pad, width - 2.0 * pad)
                 };
                 let start = self.boxes.len();
-                self.paragraph_boxes(&[Piece::Text(text, style)], para, self.geo.leading * 0.6, true);
+                self.paragraph_boxes(
+                    &[Piece::Text(text, style)],
+                    para,
+                    self.geo.leading * 0.6,
+                    true,
+                );
                 let end = self.boxes.len();
                 // Frame: pad the first and last lines, draw the border piece by piece.
                 for i in start..end {
@@ -837,14 +908,42 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     b.height += top + bottom;
                     let h = b.height;
                     let mut frame = vec![
-                        Item::Line { x1: x, y1: 0.0, x2: x, y2: h, width: 0.5, color: LIGHT },
-                        Item::Line { x1: x + width, y1: 0.0, x2: x + width, y2: h, width: 0.5, color: LIGHT },
+                        Item::Line {
+                            x1: x,
+                            y1: 0.0,
+                            x2: x,
+                            y2: h,
+                            width: 0.5,
+                            color: LIGHT,
+                        },
+                        Item::Line {
+                            x1: x + width,
+                            y1: 0.0,
+                            x2: x + width,
+                            y2: h,
+                            width: 0.5,
+                            color: LIGHT,
+                        },
                     ];
                     if i == start {
-                        frame.push(Item::Line { x1: x, y1: 0.0, x2: x + width, y2: 0.0, width: 0.5, color: LIGHT });
+                        frame.push(Item::Line {
+                            x1: x,
+                            y1: 0.0,
+                            x2: x + width,
+                            y2: 0.0,
+                            width: 0.5,
+                            color: LIGHT,
+                        });
                     }
                     if i + 1 == end {
-                        frame.push(Item::Line { x1: x, y1: h, x2: x + width, y2: h, width: 0.5, color: LIGHT });
+                        frame.push(Item::Line {
+                            x1: x,
+                            y1: h,
+                            x2: x + width,
+                            y2: h,
+                            width: 0.5,
+                            color: LIGHT,
+                        });
                     }
                     b.items.extend(frame);
                     b.keep_with_next = i + 1 < end || !caption.is_empty();
@@ -893,7 +992,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             let mut col = 0;
             for cell in &row.cells {
                 let span = (cell.colspan.max(1) as usize).min(columns.saturating_sub(col).max(1));
-                let text = crate::model::Document::new(Meta::default(), cell.content.clone()).plain_text(4096);
+                let text = crate::model::Document::new(Meta::default(), cell.content.clone())
+                    .plain_text(4096);
                 let face = self.shaper.fonts.face_for(FontStyle {
                     family: Family::Serif,
                     bold: header,
@@ -948,7 +1048,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 let inner_x = cell_x + pad;
                 let inner_w = (cell_width - 2.0 * pad).max(size);
                 for block in &cell.content {
-                    self.cell_block(block, inner_x, inner_w, size, leading, *header, align, depth);
+                    self.cell_block(
+                        block, inner_x, inner_w, size, leading, *header, align, depth,
+                    );
                 }
                 let cell_boxes = std::mem::replace(&mut self.boxes, saved);
                 self.prev = saved_prev;
@@ -972,13 +1074,34 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             if *header {
                 items.insert(
                     0,
-                    Item::Rect { x, y: 0.0, w: total_width, h: height, fill: Some(CODE_BACKGROUND), stroke: None },
+                    Item::Rect {
+                        x,
+                        y: 0.0,
+                        w: total_width,
+                        h: height,
+                        fill: Some(CODE_BACKGROUND),
+                        stroke: None,
+                    },
                 );
             }
             let line_color = if *header { GREY } else { LIGHT };
-            items.push(Item::Line { x1: x, y1: height, x2: x + total_width, y2: height, width: 0.5, color: line_color });
+            items.push(Item::Line {
+                x1: x,
+                y1: height,
+                x2: x + total_width,
+                y2: height,
+                width: 0.5,
+                color: line_color,
+            });
             if i == 0 {
-                items.push(Item::Line { x1: x, y1: 0.0, x2: x + total_width, y2: 0.0, width: 0.8, color: GREY });
+                items.push(Item::Line {
+                    x1: x,
+                    y1: 0.0,
+                    x2: x + total_width,
+                    y2: 0.0,
+                    width: 0.8,
+                    color: GREY,
+                });
             }
             let vbox = VBox {
                 height,
@@ -996,7 +1119,14 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     copy.space_before = 0.0;
                     copy.notes.clear();
                     // The copy at the top of a later page needs the top rule too.
-                    copy.items.push(Item::Line { x1: x, y1: 0.0, x2: x + total_width, y2: 0.0, width: 0.8, color: GREY });
+                    copy.items.push(Item::Line {
+                        x1: x,
+                        y1: 0.0,
+                        x2: x + total_width,
+                        y2: 0.0,
+                        width: 0.8,
+                        color: GREY,
+                    });
                     self.table_heads[h].push(copy);
                 }
             }
@@ -1004,7 +1134,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         }
         if !table.caption.is_empty() {
             let base = RunStyle::plain(
-                FontStyle { family: Family::Serif, bold: false, italic: true },
+                FontStyle {
+                    family: Family::Serif,
+                    bold: false,
+                    italic: true,
+                },
                 GREY,
             );
             let pieces = self.pieces(&table.caption, base, depth);
@@ -1049,9 +1183,16 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         depth: usize,
     ) {
         match block {
-            Block::Paragraph(inlines) | Block::Heading { content: inlines, .. } => {
+            Block::Paragraph(inlines)
+            | Block::Heading {
+                content: inlines, ..
+            } => {
                 let base = RunStyle::plain(
-                    FontStyle { family: Family::Serif, bold: header, italic: false },
+                    FontStyle {
+                        family: Family::Serif,
+                        bold: header,
+                        italic: false,
+                    },
                     BLACK,
                 );
                 let pieces = self.pieces(inlines, base, depth);
@@ -1067,7 +1208,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     hyphenate: true,
                     ..self.para_style(x, width)
                 };
-                let space = if self.boxes.is_empty() { 0.0 } else { leading * 0.3 };
+                let space = if self.boxes.is_empty() {
+                    0.0
+                } else {
+                    leading * 0.3
+                };
                 self.paragraph_boxes(&pieces, para, space, false);
             }
             other => self.block(other, x, width, depth + 1),
@@ -1082,7 +1227,13 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         out
     }
 
-    fn push_pieces(&mut self, inlines: &[Inline], style: RunStyle, depth: usize, out: &mut Vec<Piece>) {
+    fn push_pieces(
+        &mut self,
+        inlines: &[Inline],
+        style: RunStyle,
+        depth: usize,
+        out: &mut Vec<Piece>,
+    ) {
         if depth > MAX_DEPTH {
             out.push(Piece::Text(inlines_to_plain(inlines), style));
             return;
@@ -1146,7 +1297,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 Inline::Note(blocks) => {
                     if self.in_note {
                         // A note inside a note: its text goes in brackets.
-                        let text = crate::model::Document::new(Meta::default(), blocks.clone()).plain_text(1 << 16);
+                        let text = crate::model::Document::new(Meta::default(), blocks.clone())
+                            .plain_text(1 << 16);
                         out.push(Piece::Text(format!(" ({})", text.trim()), style));
                         continue;
                     }
@@ -1163,7 +1315,10 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     s.color = LINK_BLUE;
                     // The marker carries the note index so the line that holds it can
                     // claim the note; see `paragraph_boxes`.
-                    out.push(Piece::Text(format!("{NOTE_MARK}{index}{NOTE_MARK}{number}"), s));
+                    out.push(Piece::Text(
+                        format!("{NOTE_MARK}{index}{NOTE_MARK}{number}"),
+                        s,
+                    ));
                 }
                 Inline::Span { content, .. } => self.push_pieces(content, style, depth + 1, out),
             }
@@ -1185,7 +1340,10 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let label = format!("{number}.");
         let label_width = self.geo.size * 1.8;
         if blocks.is_empty() {
-            self.boxes.push(VBox { height: self.geo.leading, ..VBox::default() });
+            self.boxes.push(VBox {
+                height: self.geo.leading,
+                ..VBox::default()
+            });
         }
         self.blocks(blocks, x + label_width, width - label_width, depth);
         let face = self.shaper.fonts.face_for(FontStyle::BODY);
@@ -1193,10 +1351,12 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let baseline = self
             .boxes
             .first()
-            .and_then(|b| b.items.iter().find_map(|i| match i {
-                Item::Text(run) => Some(run.y),
-                _ => None,
-            }))
+            .and_then(|b| {
+                b.items.iter().find_map(|i| match i {
+                    Item::Text(run) => Some(run.y),
+                    _ => None,
+                })
+            })
             .unwrap_or(self.geo.size);
         let run = make_run(&label, &glyphs, face, self.geo.size, BLACK, x, baseline);
         if let Some(first) = self.boxes.first_mut() {
@@ -1216,7 +1376,13 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     /// Sets a paragraph and appends its lines as boxes. `keep` keeps every line with the
     /// next box (headings, title block); otherwise orphan and widow lines are kept with
     /// their neighbours.
-    fn paragraph_boxes(&mut self, pieces: &[Piece], mut para: ParaStyle, space_before: f32, keep: bool) {
+    fn paragraph_boxes(
+        &mut self,
+        pieces: &[Piece],
+        mut para: ParaStyle,
+        space_before: f32,
+        keep: bool,
+    ) {
         if !self.direction_explicit {
             // Unless the document states its direction, each paragraph takes the direction
             // of its first strong character (UAX #9 rules P2–P3).
@@ -1271,11 +1437,20 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 };
                 if frag.style.strike {
                     let y = baseline - rise - frag.size * 0.3;
-                    items.push(Item::Line { x1: x, y1: y, x2: x + frag.width, y2: y, width: frag.size * 0.06, color: frag.style.color });
+                    items.push(Item::Line {
+                        x1: x,
+                        y1: y,
+                        x2: x + frag.width,
+                        y2: y,
+                        width: frag.size * 0.06,
+                        color: frag.style.color,
+                    });
                 }
                 if let Some(link) = frag.style.link {
                     match link_rects.last_mut() {
-                        Some((l, _, x2, _)) if *l == link && x - *x2 < para.size * 1.5 => *x2 = x + frag.width,
+                        Some((l, _, x2, _)) if *l == link && x - *x2 < para.size * 1.5 => {
+                            *x2 = x + frag.width
+                        }
                         _ => link_rects.push((link, x, x + frag.width, 0.0)),
                     }
                 }
@@ -1379,7 +1554,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     .unwrap_or((word_end, RunStyle::plain(FontStyle::BODY, BLACK)));
                 let level = levels.get(pos).copied().unwrap_or(0);
                 let mut piece_end = span_end.min(word_end);
-                if let Some(change) = (pos..piece_end).find(|&i| text.is_char_boundary(i) && levels.get(i).copied().unwrap_or(0) != level) {
+                if let Some(change) = (pos..piece_end).find(|&i| {
+                    text.is_char_boundary(i) && levels.get(i).copied().unwrap_or(0) != level
+                }) {
                     piece_end = change;
                 }
                 let piece = &text[pos..piece_end];
@@ -1388,7 +1565,15 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                         notes_of_item.push((items.len(), *index));
                     }
                 }
-                self.push_word(piece, style, level, para, &mut items, &mut contents, hyphen_penalty);
+                self.push_word(
+                    piece,
+                    style,
+                    level,
+                    para,
+                    &mut items,
+                    &mut contents,
+                    hyphen_penalty,
+                );
                 pos = piece_end.max(pos + 1);
                 while pos < word_end && !text.is_char_boundary(pos) {
                     pos += 1;
@@ -1396,9 +1581,17 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             }
             let is_end = end >= text.len();
             if mandatory || is_end {
-                items.push(KpItem::Glue { width: 0.0, stretch: 1e5, shrink: 0.0 });
+                items.push(KpItem::Glue {
+                    width: 0.0,
+                    stretch: 1e5,
+                    shrink: 0.0,
+                });
                 contents.push(None);
-                items.push(KpItem::Penalty { width: 0.0, penalty: FORCE, flagged: false });
+                items.push(KpItem::Penalty {
+                    width: 0.0,
+                    penalty: FORCE,
+                    flagged: false,
+                });
                 contents.push(None);
             } else if word_len < segment.len() {
                 let style = spans
@@ -1414,12 +1607,20 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 } else {
                     (0.0, 0.0)
                 };
-                items.push(KpItem::Glue { width: space, stretch, shrink });
+                items.push(KpItem::Glue {
+                    width: space,
+                    stretch,
+                    shrink,
+                });
                 contents.push(None);
             } else if word_len > 0 {
                 // A break inside a word (after a hyphen or dash, or in a URL).
                 let flagged = segment.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
-                items.push(KpItem::Penalty { width: 0.0, penalty: if flagged { hyphen_penalty } else { 100 }, flagged });
+                items.push(KpItem::Penalty {
+                    width: 0.0,
+                    penalty: if flagged { hyphen_penalty } else { 100 },
+                    flagged,
+                });
                 contents.push(None);
             }
             seg_start = end;
@@ -1435,7 +1636,10 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             [2.0, 5.0, 1e6]
                 .iter()
                 .find_map(|&tolerance| {
-                    let params = Params { tolerance, ..Params::default() };
+                    let params = Params {
+                        tolerance,
+                        ..Params::default()
+                    };
                     linebreak::break_lines(&items, &widths, &params)
                 })
                 .unwrap_or_else(|| {
@@ -1456,8 +1660,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             let mut placed: Vec<(f32, Fragment)> = Vec::new();
             let mut gaps_after: Vec<f32> = Vec::new();
             let end = brk.at.min(items.len());
-            for i in start..end {
-                match items[i] {
+            for (i, item) in items.iter().enumerate().take(end).skip(start) {
+                match *item {
                     KpItem::Box { width } => {
                         if let Some(Some(frag)) = contents.get(i) {
                             placed.push((x, frag.clone()));
@@ -1465,7 +1669,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                         }
                         x += width;
                     }
-                    KpItem::Glue { width, stretch, shrink } => {
+                    KpItem::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                    } => {
                         let w = if stretch >= 1e4 {
                             width
                         } else if brk.ratio >= 0.0 {
@@ -1498,7 +1706,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     }
                 }
             }
-            line.width = if para.align == Align::Justify && !last_line { para.width } else { x };
+            line.width = if para.align == Align::Justify && !last_line {
+                para.width
+            } else {
+                x
+            };
             if levels.iter().any(|l| l % 2 == 1) {
                 placed = reorder_visual(placed, &gaps_after);
             }
@@ -1523,7 +1735,14 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let glyphs = self.shaper.shape("-", face, false);
         let placed = place_glyphs("-", &glyphs, size);
         let width = placed.iter().map(|g| g.advance).sum();
-        Fragment { glyphs: placed, face: glyphs.first().map_or(face, |g| g.face), size, style, width, level }
+        Fragment {
+            glyphs: placed,
+            face: glyphs.first().map_or(face, |g| g.face),
+            size,
+            style,
+            width,
+            level,
+        }
     }
 
     /// Shapes a word (or the part of one in one style) into boxes, with hyphenation
@@ -1548,10 +1767,17 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let glyphs = self.shaper.shape(word, face, rtl);
         // Split points: hyphenation inside alphabetic runs (left-to-right text only).
         let mut points: Vec<usize> = Vec::new();
-        if para.hyphenate && !rtl && para.align == Align::Justify && style.font.family != Family::Mono {
+        if para.hyphenate
+            && !rtl
+            && para.align == Align::Justify
+            && style.font.family != Family::Mono
+        {
             if let Some(h) = self.hyphenation {
                 let mut run_start = None;
-                for (i, c) in word.char_indices().chain(std::iter::once((word.len(), ' '))) {
+                for (i, c) in word
+                    .char_indices()
+                    .chain(std::iter::once((word.len(), ' ')))
+                {
                     if c.is_alphabetic() {
                         run_start.get_or_insert(i);
                     } else if let Some(s) = run_start.take() {
@@ -1565,7 +1791,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let emergency = total > para.width && !rtl;
         if emergency {
             // Break anywhere between clusters rather than run off the page.
-            points = word.char_indices().map(|(i, _)| i).filter(|&i| i > 0).collect();
+            points = word
+                .char_indices()
+                .map(|(i, _)| i)
+                .filter(|&i| i > 0)
+                .collect();
         }
         // Only points that fall on a cluster boundary (not inside a ligature).
         let boundaries: Vec<usize> = glyphs.iter().map(|g| g.cluster).collect();
@@ -1577,12 +1807,19 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         };
         let mut cut_start = 0usize;
         let mut glyph_start = 0usize;
-        let cuts: Vec<usize> = points.iter().copied().chain(std::iter::once(word.len())).collect();
+        let cuts: Vec<usize> = points
+            .iter()
+            .copied()
+            .chain(std::iter::once(word.len()))
+            .collect();
         for (k, &cut) in cuts.iter().enumerate() {
             let glyph_end = if cut >= word.len() {
                 glyphs.len()
             } else {
-                glyphs.iter().position(|g| g.cluster >= cut).unwrap_or(glyphs.len())
+                glyphs
+                    .iter()
+                    .position(|g| g.cluster >= cut)
+                    .unwrap_or(glyphs.len())
             };
             if glyph_end <= glyph_start {
                 continue;
@@ -1606,11 +1843,21 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             let mut start = 0;
             while start < slice.len() {
                 let f = slice[start].face;
-                let end = slice[start..].iter().position(|g| g.face != f).map_or(slice.len(), |p| start + p);
+                let end = slice[start..]
+                    .iter()
+                    .position(|g| g.face != f)
+                    .map_or(slice.len(), |p| start + p);
                 let sub: Vec<PlacedGlyph> = placed[start..end].to_vec();
                 let w: f32 = sub.iter().map(|g| g.advance).sum();
                 items.push(KpItem::Box { width: w });
-                contents.push(Some(Fragment { glyphs: sub, face: f, size, style, width: w, level }));
+                contents.push(Some(Fragment {
+                    glyphs: sub,
+                    face: f,
+                    size,
+                    style,
+                    width: w,
+                    level,
+                }));
                 start = end;
             }
             let _ = width;
@@ -1634,7 +1881,10 @@ const NOTE_MARK: char = '\u{FDD0}';
 fn rebase(glyphs: &[ShapedGlyph], by: usize) -> Vec<ShapedGlyph> {
     glyphs
         .iter()
-        .map(|g| ShapedGlyph { cluster: g.cluster.saturating_sub(by), ..g.clone() })
+        .map(|g| ShapedGlyph {
+            cluster: g.cluster.saturating_sub(by),
+            ..g.clone()
+        })
         .collect()
 }
 
@@ -1653,7 +1903,15 @@ fn place_glyphs(text: &str, glyphs: &[ShapedGlyph], size: f32) -> Vec<PlacedGlyp
         .collect()
 }
 
-fn make_run(text: &str, glyphs: &[ShapedGlyph], face: FaceId, size: f32, color: Color, x: f32, y: f32) -> TextRun {
+fn make_run(
+    text: &str,
+    glyphs: &[ShapedGlyph],
+    face: FaceId,
+    size: f32,
+    color: Color,
+    x: f32,
+    y: f32,
+) -> TextRun {
     TextRun {
         x,
         y,
@@ -1666,11 +1924,17 @@ fn make_run(text: &str, glyphs: &[ShapedGlyph], face: FaceId, size: f32, color: 
 
 /// Bidi embedding level of every byte of `text` (UAX #9).
 fn bidi_levels(text: &str, rtl: bool) -> Vec<u8> {
-    let has_rtl = text.chars().any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF));
+    let has_rtl = text
+        .chars()
+        .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF));
     if !has_rtl && !rtl {
         return Vec::new();
     }
-    let base = if rtl { Some(unicode_bidi::Level::rtl()) } else { Some(unicode_bidi::Level::ltr()) };
+    let base = if rtl {
+        Some(unicode_bidi::Level::rtl())
+    } else {
+        Some(unicode_bidi::Level::ltr())
+    };
     let info = unicode_bidi::BidiInfo::new(text, base);
     info.levels.iter().map(|l| l.number()).collect()
 }
@@ -1683,7 +1947,12 @@ fn reorder_visual(placed: Vec<(f32, Fragment)>, gaps_after: &[f32]) -> Vec<(f32,
     }
     let mut order: Vec<usize> = (0..placed.len()).collect();
     let max = placed.iter().map(|(_, f)| f.level).max().unwrap_or(0);
-    let min_odd = placed.iter().map(|(_, f)| f.level).filter(|l| l % 2 == 1).min().unwrap_or(1);
+    let min_odd = placed
+        .iter()
+        .map(|(_, f)| f.level)
+        .filter(|l| l % 2 == 1)
+        .min()
+        .unwrap_or(1);
     let mut k = max;
     while k >= min_odd.max(1) {
         let mut i = 0;
@@ -1734,18 +2003,34 @@ fn column_widths(natural: &[f32], minimum: &[f32], available: f32) -> Vec<f32> {
     if natural_total <= available {
         // Spread the spare room so the table spans the column.
         let spare = available - natural_total;
-        return natural.iter().map(|w| w + spare * w / natural_total.max(1.0)).collect();
+        return natural
+            .iter()
+            .map(|w| w + spare * w / natural_total.max(1.0))
+            .collect();
     }
     let min_total: f32 = minimum.iter().sum();
     if min_total >= available {
-        return minimum.iter().map(|w| w * available / min_total.max(1.0)).collect();
+        return minimum
+            .iter()
+            .map(|w| w * available / min_total.max(1.0))
+            .collect();
     }
-    let want: f32 = natural.iter().zip(minimum).map(|(n, m)| (n - m).max(0.0)).sum();
+    let want: f32 = natural
+        .iter()
+        .zip(minimum)
+        .map(|(n, m)| (n - m).max(0.0))
+        .sum();
     let spare = available - min_total;
     natural
         .iter()
         .zip(minimum)
-        .map(|(n, m)| m + if want > 0.0 { spare * (n - m).max(0.0) / want } else { spare / natural.len() as f32 })
+        .map(|(n, m)| {
+            m + if want > 0.0 {
+                spare * (n - m).max(0.0) / want
+            } else {
+                spare / natural.len() as f32
+            }
+        })
         .collect()
 }
 
@@ -1754,14 +2039,22 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
     let body_top = geo.top;
     let body_bottom = geo.height - geo.bottom;
     let note_gap = geo.leading * 0.8;
-    let note_height = |n: usize| -> f32 { notes.get(n).map_or(0.0, |b| b.iter().map(|x| x.height + x.space_before).sum()) };
+    let note_height = |n: usize| -> f32 {
+        notes
+            .get(n)
+            .map_or(0.0, |b| b.iter().map(|x| x.height + x.space_before).sum())
+    };
     // Phase 1: which boxes go on which page.
     let mut pages: Vec<(Vec<usize>, Option<usize>)> = Vec::new(); // (box indices, repeated head)
     let mut i = 0;
     while i < boxes.len() {
         let page_start = i;
         let head = boxes[i].table_head;
-        let mut used = head.map_or(0.0, |h| heads.get(h).map_or(0.0, |hb| hb.iter().map(|b| b.height).sum()));
+        let mut used = head.map_or(0.0, |h| {
+            heads
+                .get(h)
+                .map_or(0.0, |hb| hb.iter().map(|b| b.height).sum())
+        });
         let mut notes_used = 0.0f32;
         let mut members = Vec::new();
         while i < boxes.len() {
@@ -1769,12 +2062,17 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
             if b.page_break && i > page_start {
                 break;
             }
-            let space = if members.is_empty() && head.is_none() { 0.0 } else { b.space_before };
+            let space = if members.is_empty() && head.is_none() {
+                0.0
+            } else {
+                b.space_before
+            };
             let mut extra_notes: f32 = b.notes.iter().map(|&n| note_height(n)).sum();
             if extra_notes > 0.0 && notes_used == 0.0 {
                 extra_notes += note_gap;
             }
-            let fits = body_top + used + space + b.height + notes_used + extra_notes <= body_bottom + 0.01;
+            let fits =
+                body_top + used + space + b.height + notes_used + extra_notes <= body_bottom + 0.01;
             if !fits && !members.is_empty() {
                 // Move the chain of kept boxes that ends here to the next page, unless the
                 // chain fills the whole page.
@@ -1810,7 +2108,12 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
         pages.push((members, head));
     }
     // Phase 2: positions.
-    let mut laid = Laid { width: geo.width, height: geo.height, pages: Vec::new(), outline: Vec::new() };
+    let mut laid = Laid {
+        width: geo.width,
+        height: geo.height,
+        pages: Vec::new(),
+        outline: Vec::new(),
+    };
     let mut note_places: HashMap<usize, (usize, f32)> = HashMap::new();
     for (page_index, (members, head)) in pages.iter().enumerate() {
         let mut page = Page::default();
@@ -1833,12 +2136,27 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
         }
         for (k, &bi) in members.iter().enumerate() {
             let b = &boxes[bi];
-            let space = if k == 0 && head.is_none() { 0.0 } else { b.space_before };
+            let space = if k == 0 && head.is_none() {
+                0.0
+            } else {
+                b.space_before
+            };
             let bar_top = y;
             y += space;
             for &bx in &b.bars {
-                let from = if previous_bars.contains(&bx) { bar_top } else { y };
-                page.items.push(Item::Line { x1: bx, y1: from, x2: bx, y2: y + b.height, width: 1.5, color: LIGHT });
+                let from = if previous_bars.contains(&bx) {
+                    bar_top
+                } else {
+                    y
+                };
+                page.items.push(Item::Line {
+                    x1: bx,
+                    y1: from,
+                    x2: bx,
+                    y2: y + b.height,
+                    width: 1.5,
+                    color: LIGHT,
+                });
             }
             previous_bars.clone_from(&b.bars);
             for item in &b.items {
@@ -1847,7 +2165,12 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
                 page.items.push(item);
             }
             if let Some((level, title)) = &b.outline {
-                laid.outline.push(OutlineEntry { level: *level, title: title.clone(), page: page_index, y });
+                laid.outline.push(OutlineEntry {
+                    level: *level,
+                    title: title.clone(),
+                    page: page_index,
+                    y,
+                });
             }
             page_notes.extend(b.notes.iter().copied());
             y += b.height;
@@ -1856,10 +2179,23 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
             let total: f32 = page_notes.iter().map(|&n| note_height(n)).sum();
             let mut ny = body_bottom - total;
             let rule_y = ny - note_gap * 0.5;
-            page.items.push(Item::Line { x1: geo.left, y1: rule_y, x2: geo.left + geo.measure() * 0.3, y2: rule_y, width: 0.5, color: GREY });
+            page.items.push(Item::Line {
+                x1: geo.left,
+                y1: rule_y,
+                x2: geo.left + geo.measure() * 0.3,
+                y2: rule_y,
+                width: 0.5,
+                color: GREY,
+            });
             for n in page_notes {
                 note_places.insert(n, (page_index, ny));
-                for (k, nb) in notes.get(n).map(|v| v.as_slice()).unwrap_or(&[]).iter().enumerate() {
+                for (k, nb) in notes
+                    .get(n)
+                    .map(|v| v.as_slice())
+                    .unwrap_or(&[])
+                    .iter()
+                    .enumerate()
+                {
                     if k > 0 {
                         ny += nb.space_before;
                     }
@@ -1877,8 +2213,13 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
     // Footnote markers point at the notes.
     for page in &mut laid.pages {
         page.items.retain_mut(|item| match item {
-            Item::Link { target: target @ LinkTarget::Note(_), .. } => {
-                let LinkTarget::Note(n) = *target else { return true };
+            Item::Link {
+                target: target @ LinkTarget::Note(_),
+                ..
+            } => {
+                let LinkTarget::Note(n) = *target else {
+                    return true;
+                };
                 match note_places.get(&n) {
                     Some(&(page, y)) => {
                         *target = LinkTarget::Internal { page, y };
@@ -1897,13 +2238,31 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
 fn page_furniture(laid: &mut Laid, geo: &Geometry, meta: &Meta, shaper: &mut Shaper<'_, '_>) {
     // Running header (the title, from page 2) and page numbers.
     let size = geo.size * 0.75;
-    let face = shaper.fonts.face_for(FontStyle { family: Family::Sans, bold: false, italic: false });
-    let title: String = meta.title.as_deref().unwrap_or("").chars().take(90).collect();
+    let face = shaper.fonts.face_for(FontStyle {
+        family: Family::Sans,
+        bold: false,
+        italic: false,
+    });
+    let title: String = meta
+        .title
+        .as_deref()
+        .unwrap_or("")
+        .chars()
+        .take(90)
+        .collect();
     let page_count = laid.pages.len();
     for (n, page) in laid.pages.iter_mut().enumerate() {
         let number = (n + 1).to_string();
         let glyphs = shaper.shape(&number, face, false);
-        let mut run = make_run(&number, &glyphs, face, size, GREY, 0.0, geo.height - geo.bottom * 0.45);
+        let mut run = make_run(
+            &number,
+            &glyphs,
+            face,
+            size,
+            GREY,
+            0.0,
+            geo.height - geo.bottom * 0.45,
+        );
         run.x = (geo.width - run.width()) / 2.0;
         page.items.push(Item::Text(run));
         if n > 0 && !title.trim().is_empty() && page_count > 1 {
@@ -1918,7 +2277,14 @@ fn page_furniture(laid: &mut Laid, geo: &Geometry, meta: &Meta, shaper: &mut Sha
             });
             page.items.push(Item::Text(run));
             let y = geo.top * 0.55 + size * 0.5;
-            page.items.push(Item::Line { x1: geo.left, y1: y, x2: geo.width - geo.right, y2: y, width: 0.3, color: LIGHT });
+            page.items.push(Item::Line {
+                x1: geo.left,
+                y1: y,
+                x2: geo.width - geo.right,
+                y2: y,
+                width: 0.3,
+                color: LIGHT,
+            });
         }
     }
 }
@@ -1932,7 +2298,13 @@ mod tests {
     fn lay(document: &Document, options: &PdfOptions) -> Laid {
         let user = UserFonts::default();
         let fonts = FontSet::new(&user, &mut Vec::new());
-        layout(document, options, &fonts, &ImageInfo::default(), &mut Vec::new())
+        layout(
+            document,
+            options,
+            &fonts,
+            &ImageInfo::default(),
+            &mut Vec::new(),
+        )
     }
 
     fn runs(page: &Page) -> Vec<&TextRun> {
@@ -1966,7 +2338,8 @@ mod tests {
     }
 
     fn long_document() -> Document {
-        let words = "The committee reaffirmed its affinity for efficient and flawless workflows while \
+        let words =
+            "The committee reaffirmed its affinity for efficient and flawless workflows while \
                      difficult negotiations about infrastructure and representation continued";
         let mut blocks = Vec::new();
         for section in 0..12 {
@@ -1978,35 +2351,63 @@ mod tests {
             for p in 0..(section % 4 + 1) {
                 let mut inlines = vec![Inline::text(format!("{p} {words} {words} {words}."))];
                 if p == 1 {
-                    inlines.push(Inline::Note(vec![Block::Paragraph(vec![Inline::text(format!("Note {section}"))])]));
+                    inlines.push(Inline::Note(vec![Block::Paragraph(vec![Inline::text(
+                        format!("Note {section}"),
+                    )])]));
                 }
                 blocks.push(Block::Paragraph(inlines));
             }
         }
-        Document::new(Meta { title: Some("A long test".into()), language: Some("en".into()), ..Meta::default() }, blocks)
+        Document::new(
+            Meta {
+                title: Some("A long test".into()),
+                language: Some("en".into()),
+                ..Meta::default()
+            },
+            blocks,
+        )
     }
 
     #[test]
     fn everything_stays_inside_the_page_and_lines_do_not_overlap() {
-        for size in [super::super::PageSize::A4, super::super::PageSize::Ereader, super::super::PageSize::A5] {
-            let options = PdfOptions { page_size: size, ..PdfOptions::default() };
+        for size in [
+            super::super::PageSize::A4,
+            super::super::PageSize::Ereader,
+            super::super::PageSize::A5,
+        ] {
+            let options = PdfOptions {
+                page_size: size,
+                ..PdfOptions::default()
+            };
             let geo = Geometry::from_options(&options);
             let laid = lay(&long_document(), &options);
             assert!(laid.pages.len() > 2);
             for (n, page) in laid.pages.iter().enumerate() {
                 for item in &page.items {
                     let (x, y, w, h) = item.bounds();
-                    assert!(x >= geo.left - 0.5 && x + w <= geo.width - geo.right + 0.5, "page {n}: {item:?} outside the measure");
-                    assert!(y >= 0.0 && y + h <= geo.height, "page {n}: {item:?} off the page");
+                    assert!(
+                        x >= geo.left - 0.5 && x + w <= geo.width - geo.right + 0.5,
+                        "page {n}: {item:?} outside the measure"
+                    );
+                    assert!(
+                        y >= 0.0 && y + h <= geo.height,
+                        "page {n}: {item:?} off the page"
+                    );
                 }
                 // Body lines (between the margins) are at least a line apart.
                 let mut baselines: Vec<f32> = lines(page, &geo).iter().map(|l| l.0).collect();
                 baselines.sort_by(f32::total_cmp);
                 for pair in baselines.windows(2) {
-                    assert!(pair[1] - pair[0] > geo.size * 0.7, "page {n}: lines overlap at {pair:?}");
+                    assert!(
+                        pair[1] - pair[0] > geo.size * 0.7,
+                        "page {n}: lines overlap at {pair:?}"
+                    );
                 }
                 let bottom = baselines.last().copied().unwrap_or(0.0);
-                assert!(bottom <= geo.height - geo.bottom + 0.5, "page {n}: text below the margin");
+                assert!(
+                    bottom <= geo.height - geo.bottom + 0.5,
+                    "page {n}: text below the margin"
+                );
             }
         }
     }
@@ -2032,22 +2433,49 @@ mod tests {
     #[test]
     fn a_heading_is_never_the_last_thing_on_a_page_and_notes_are_on_their_page() {
         for size in [super::super::PageSize::A4, super::super::PageSize::Ereader] {
-            let options = PdfOptions { page_size: size, ..PdfOptions::default() };
+            let options = PdfOptions {
+                page_size: size,
+                ..PdfOptions::default()
+            };
             let geo = Geometry::from_options(&options);
             let laid = lay(&long_document(), &options);
             for (n, page) in laid.pages.iter().enumerate() {
-                let headings: Vec<f32> = laid.outline.iter().filter(|e| e.page == n).map(|e| e.y).collect();
+                let headings: Vec<f32> = laid
+                    .outline
+                    .iter()
+                    .filter(|e| e.page == n)
+                    .map(|e| e.y)
+                    .collect();
                 let body = lines(page, &geo);
                 for y in headings {
                     let below = body.iter().filter(|l| l.0 > y + geo.size * 1.6).count();
-                    assert!(below >= 2, "page {n}: heading at {y} has {below} lines under it");
+                    assert!(
+                        below >= 2,
+                        "page {n}: heading at {y} has {below} lines under it"
+                    );
                 }
                 // A note marker's number appears in a footnote on the same page.
                 let note_links = page.items.iter().filter(|i| matches!(i, Item::Link { target: LinkTarget::Internal { page, .. }, .. } if *page == n)).count();
-                let all_links = page.items.iter().filter(|i| matches!(i, Item::Link { .. })).count();
-                assert_eq!(note_links, all_links, "page {n}: a footnote link leaves its page");
+                let all_links = page
+                    .items
+                    .iter()
+                    .filter(|i| matches!(i, Item::Link { .. }))
+                    .count();
+                assert_eq!(
+                    note_links, all_links,
+                    "page {n}: a footnote link leaves its page"
+                );
             }
-            let notes: usize = laid.pages.iter().map(|p| p.items.iter().filter(|i| matches!(i, Item::Link { .. })).count()).sum();
+            let notes: usize = laid
+                .pages
+                .iter()
+                .map(|p| {
+                    p.items
+                        .iter()
+                        .filter(|i| matches!(i, Item::Link { .. }))
+                        .count()
+                })
+                .sum();
             assert_eq!(notes, 12 - 12 / 4, "every note has its marker link");
         }
     }
@@ -2056,21 +2484,41 @@ mod tests {
     fn right_to_left_words_come_out_right_to_left() {
         // Hebrew needs a font the bundle lacks: layout still orders the runs, .notdef or not.
         let doc = Document::new(
-            Meta { language: Some("he".into()), ..Meta::default() },
+            Meta {
+                language: Some("he".into()),
+                ..Meta::default()
+            },
             vec![Block::Paragraph(vec![Inline::text("אחד שתיים שלוש")])],
         );
         let options = PdfOptions::default();
         let laid = lay(&doc, &options);
-        let mut body: Vec<&TextRun> = runs(&laid.pages[0]).into_iter().filter(|r| r.y < 400.0).collect();
+        let mut body: Vec<&TextRun> = runs(&laid.pages[0])
+            .into_iter()
+            .filter(|r| r.y < 400.0)
+            .collect();
         body.sort_by(|a, b| a.x.total_cmp(&b.x));
-        let words: Vec<String> = body.iter().map(|r| r.glyphs.iter().map(|g| g.text.as_str()).collect::<String>()).collect();
+        let words: Vec<String> = body
+            .iter()
+            .map(|r| r.glyphs.iter().map(|g| g.text.as_str()).collect::<String>())
+            .collect();
         // Visual order left to right is the reverse of reading order; each word's glyphs
         // are reversed too, so compare the word sets by their characters.
         let rev = |s: &str| s.chars().rev().collect::<String>();
         assert_eq!(words.len(), 3, "{words:?}");
         assert_eq!(rev(&words[0]), "שלוש", "{words:?}");
-        let texts: Vec<String> = words.iter().map(|w| { let mut c: Vec<char> = w.chars().collect(); c.sort(); c.into_iter().collect() }).collect();
-        let sorted = |s: &str| { let mut c: Vec<char> = s.chars().collect(); c.sort(); c.into_iter().collect::<String>() };
+        let texts: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let mut c: Vec<char> = w.chars().collect();
+                c.sort();
+                c.into_iter().collect()
+            })
+            .collect();
+        let sorted = |s: &str| {
+            let mut c: Vec<char> = s.chars().collect();
+            c.sort();
+            c.into_iter().collect::<String>()
+        };
         assert_eq!(texts, vec![sorted("שלוש"), sorted("שתיים"), sorted("אחד")]);
         // Right-aligned last line: the rightmost word ends at the measure.
         let geo = Geometry::from_options(&options);
@@ -2085,7 +2533,10 @@ mod tests {
                     в ближайшие несколько лет, а также модернизацию вооружений.";
         for language in ["ru", "en"] {
             let doc = Document::new(
-                Meta { language: Some(language.into()), ..Meta::default() },
+                Meta {
+                    language: Some(language.into()),
+                    ..Meta::default()
+                },
                 vec![Block::Paragraph(vec![Inline::text(text)])],
             );
             let options = PdfOptions::default();
@@ -2094,8 +2545,14 @@ mod tests {
             let body = lines(&laid.pages[0], &geo);
             assert!(body.len() >= 2, "{body:?}");
             for (y, l, r) in &body[..body.len() - 1] {
-                assert!((l - geo.left).abs() < 0.5, "{language} line at {y} starts at {l}");
-                assert!((r - (geo.left + geo.measure())).abs() < 0.5, "{language} line at {y} ends at {r}");
+                assert!(
+                    (l - geo.left).abs() < 0.5,
+                    "{language} line at {y} starts at {l}"
+                );
+                assert!(
+                    (r - (geo.left + geo.measure())).abs() < 0.5,
+                    "{language} line at {y} ends at {r}"
+                );
             }
         }
     }

@@ -83,13 +83,8 @@ struct Node {
 /// The items must end with a forced break. Returns `None` when no breaks within
 /// `params.tolerance` exist.
 pub fn break_lines(items: &[Item], widths: &[f32], params: &Params) -> Option<Vec<Break>> {
-    let width_of = |line: usize| -> f32 {
-        widths
-            .get(line)
-            .or(widths.last())
-            .copied()
-            .unwrap_or(0.0)
-    };
+    let width_of =
+        |line: usize| -> f32 { widths.get(line).or(widths.last()).copied().unwrap_or(0.0) };
     let mut prefix = Vec::with_capacity(items.len() + 1);
     let mut running = Sums::default();
     prefix.push(running);
@@ -257,13 +252,8 @@ pub fn break_lines(items: &[Item], widths: &[f32], params: &Params) -> Option<Ve
 /// First-fit breaking: each line takes as much as fits. Glue is not stretched (ratio 0),
 /// except that a line with nothing breakable overflows rather than loops.
 pub fn break_greedy(items: &[Item], widths: &[f32]) -> Vec<Break> {
-    let width_of = |line: usize| -> f32 {
-        widths
-            .get(line)
-            .or(widths.last())
-            .copied()
-            .unwrap_or(0.0)
-    };
+    let width_of =
+        |line: usize| -> f32 { widths.get(line).or(widths.last()).copied().unwrap_or(0.0) };
     let mut breaks = Vec::new();
     let mut line_width = 0.0f32;
     let mut last_fit: Option<usize> = None;
@@ -289,9 +279,7 @@ pub fn break_greedy(items: &[Item], widths: &[f32]) -> Vec<Break> {
                 }
                 line_width += width;
             }
-            Item::Penalty {
-                penalty, width, ..
-            } => {
+            Item::Penalty { penalty, width, .. } => {
                 if penalty <= FORCE {
                     breaks.push(Break { at: i, ratio: 0.0 });
                     i = skip_discardable(items, i + 1);
@@ -321,7 +309,11 @@ pub fn set_ratios(items: &[Item], breaks: &mut [Break], widths: &[f32]) {
         for item in items.iter().take(brk.at).skip(start) {
             match *item {
                 Item::Box { width: w } => width += w,
-                Item::Glue { width: w, stretch: st, shrink: sh } => {
+                Item::Glue {
+                    width: w,
+                    stretch: st,
+                    shrink: sh,
+                } => {
                     width += w;
                     stretch += st;
                     shrink += sh;
@@ -332,7 +324,8 @@ pub fn set_ratios(items: &[Item], breaks: &mut [Break], widths: &[f32]) {
         if let Some(Item::Penalty { width: w, .. }) = items.get(brk.at) {
             width += w;
         }
-        let forced = matches!(items.get(brk.at), Some(Item::Penalty { penalty, .. }) if *penalty <= FORCE);
+        let forced =
+            matches!(items.get(brk.at), Some(Item::Penalty { penalty, .. }) if *penalty <= FORCE);
         brk.ratio = if n + 1 == count || forced {
             0.0
         } else if width < target && stretch > 0.0 {

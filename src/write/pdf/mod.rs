@@ -34,8 +34,21 @@ impl Writer for PdfWriter {
         let user_fonts = fonts::UserFonts::load(&options.pdf.fonts, &mut warnings);
         let font_set = fonts::FontSet::new(&user_fonts, &mut warnings);
         let images = emit::load_images(document, options, &mut warnings);
-        let laid = layout::layout(document, &options.pdf, &font_set, &images.info, &mut warnings);
-        let bytes = emit::emit(document, &laid, &font_set, images, options.timestamp, &mut warnings)?;
+        let laid = layout::layout(
+            document,
+            &options.pdf,
+            &font_set,
+            &images.info,
+            &mut warnings,
+        );
+        let bytes = emit::emit(
+            document,
+            &laid,
+            &font_set,
+            images,
+            options.timestamp,
+            &mut warnings,
+        )?;
         Ok(Rendered { bytes, warnings })
     }
 }
@@ -65,7 +78,10 @@ pub enum PageSize {
     /// A small page that fills a 6–7" e-reader screen: narrow margins, larger type.
     Ereader,
     /// Any size, in points.
-    Custom { width: f32, height: f32 },
+    Custom {
+        width: f32,
+        height: f32,
+    },
 }
 
 impl PageSize {
@@ -102,7 +118,8 @@ impl PageSize {
     }
 }
 
-const PAGE_SIZE_NAMES: &str = "a4, letter, a5, ereader, or WIDTHxHEIGHT with a unit (e.g. 150x200mm)";
+const PAGE_SIZE_NAMES: &str =
+    "a4, letter, a5, ereader, or WIDTHxHEIGHT with a unit (e.g. 150x200mm)";
 
 impl FromStr for PageSize {
     type Err = Error;
@@ -215,9 +232,7 @@ impl FromStr for Margins {
 /// A length with a unit (`mm`, `cm`, `in`, `pt`; none means millimetres) in points.
 fn parse_length(s: &str) -> Option<f32> {
     let s = s.trim();
-    let split = s
-        .find(|c: char| c.is_ascii_alphabetic())
-        .unwrap_or(s.len());
+    let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
     let value: f32 = number.trim().parse().ok()?;
     if !value.is_finite() {
