@@ -981,37 +981,18 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     /// repeated when the table continues on a new page.
     fn table(&mut self, table: &crate::model::Table, x: f32, width: f32, depth: usize) {
         let columns = table.column_count().max(1);
-        let size = self.geo.size * 0.9;
+        // Smaller type for tables whose words do not fit side by side at the normal size.
+        let mut size = self.geo.size * 0.9;
+        let (mut natural, mut minimum) = self.measure_columns(table, columns, size, width);
+        for scale in [0.8, 0.7] {
+            if minimum.iter().sum::<f32>() <= width {
+                break;
+            }
+            size = self.geo.size * scale;
+            (natural, minimum) = self.measure_columns(table, columns, size, width);
+        }
         let leading = size * 1.3;
         let pad = size * 0.4;
-        // Natural (one-line) and minimum (longest word) widths per column.
-        let mut natural = vec![size; columns];
-        let mut minimum = vec![size; columns];
-        for (row_index, row) in table.head.iter().chain(&table.body).enumerate() {
-            let header = row_index < table.head.len();
-            let mut col = 0;
-            for cell in &row.cells {
-                let span = (cell.colspan.max(1) as usize).min(columns.saturating_sub(col).max(1));
-                let text = crate::model::Document::new(Meta::default(), cell.content.clone())
-                    .plain_text(4096);
-                let face = self.shaper.fonts.face_for(FontStyle {
-                    family: Family::Serif,
-                    bold: header,
-                    italic: false,
-                });
-                let line_width = self.shaper.width(text.trim(), face) * size + 2.0 * pad;
-                let word_width = text
-                    .split_whitespace()
-                    .map(|w| self.shaper.width(w, face) * size)
-                    .fold(0.0f32, f32::max)
-                    + 2.0 * pad;
-                if span == 1 && col < columns {
-                    natural[col] = natural[col].max(line_width.min(width));
-                    minimum[col] = minimum[col].max(word_width.min(width * 0.5));
-                }
-                col += span;
-            }
-        }
         let widths = column_widths(&natural, &minimum, width);
         let head_index = if table.head.is_empty() {
             None
@@ -1047,11 +1028,16 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 self.prev = Prev::Heading;
                 let inner_x = cell_x + pad;
                 let inner_w = (cell_width - 2.0 * pad).max(size);
+                // Everything in the cell (figures, lists) is set at the table's size.
+                let saved_geo = self.geo;
+                self.geo.size = size;
+                self.geo.leading = leading;
                 for block in &cell.content {
                     self.cell_block(
                         block, inner_x, inner_w, size, leading, *header, align, depth,
                     );
                 }
+                self.geo = saved_geo;
                 let cell_boxes = std::mem::replace(&mut self.boxes, saved);
                 self.prev = saved_prev;
                 self.bars = saved_bars;
@@ -1168,6 +1154,44 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             last.keep_with_next = false;
         }
         self.prev = Prev::Other;
+    }
+
+    /// Natural (all on one line) and minimum (longest word) width of each column.
+    fn measure_columns(
+        &mut self,
+        table: &crate::model::Table,
+        columns: usize,
+        size: f32,
+        width: f32,
+    ) -> (Vec<f32>, Vec<f32>) {
+        let pad = size * 0.4;
+        let mut natural = vec![size; columns];
+        let mut minimum = vec![size; columns];
+        for (row_index, row) in table.head.iter().chain(&table.body).enumerate() {
+            let header = row_index < table.head.len();
+            let mut col = 0;
+            for cell in &row.cells {
+                let span = (cell.colspan.max(1) as usize).min(columns.saturating_sub(col).max(1));
+                let text = cell_text(&cell.content);
+                let face = self.shaper.fonts.face_for(FontStyle {
+                    family: Family::Serif,
+                    bold: header,
+                    italic: false,
+                });
+                let line_width = self.shaper.width(text.trim(), face) * size + 2.0 * pad;
+                let word_width = text
+                    .split_whitespace()
+                    .map(|w| self.shaper.width(w, face) * size)
+                    .fold(0.0f32, f32::max)
+                    + 2.0 * pad;
+                if span == 1 && col < columns {
+                    natural[col] = natural[col].max(line_width.min(width));
+                    minimum[col] = minimum[col].max(word_width.min(width * 0.5));
+                }
+                col += span;
+            }
+        }
+        (natural, minimum)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1545,6 +1569,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             let word_len = segment.trim_end().len();
             let word_end = seg_start + word_len;
             // The word: one fragment per style span (and per bidi level) it crosses.
+            // The word's pieces: one per style span (and per bidi level) it crosses.
+            let mut word_pieces: Vec<(usize, usize, RunStyle, u8)> = Vec::new();
             let mut pos = seg_start;
             while pos < word_end {
                 let (span_end, style) = spans
@@ -1559,11 +1585,38 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 }) {
                     piece_end = change;
                 }
-                let piece = &text[pos..piece_end];
+                word_pieces.push((pos, piece_end, style, level));
+                pos = piece_end.max(pos + 1);
+                while pos < word_end && !text.is_char_boundary(pos) {
+                    pos += 1;
+                }
+            }
+            // A word wider than the line (a URL, words joined by no-break spaces) may be
+            // broken anywhere, whichever of its pieces is wide.
+            let word_width: f32 = word_pieces
+                .iter()
+                .map(|&(from, to, style, _)| {
+                    let face = self.shaper.fonts.face_for(style.font);
+                    self.shaper.width(text.get(from..to).unwrap_or(""), face)
+                        * para.size
+                        * style.scale
+                })
+                .sum();
+            let too_wide = word_width > para.width;
+            for (k, &(from, to, style, level)) in word_pieces.iter().enumerate() {
+                let piece = text.get(from..to).unwrap_or("");
                 for (at, index) in &note_at {
-                    if *at >= pos && *at < piece_end {
+                    if *at >= from && *at < to {
                         notes_of_item.push((items.len(), *index));
                     }
+                }
+                if k > 0 && too_wide {
+                    items.push(KpItem::Penalty {
+                        width: 0.0,
+                        penalty: 500,
+                        flagged: false,
+                    });
+                    contents.push(None);
                 }
                 self.push_word(
                     piece,
@@ -1572,12 +1625,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     para,
                     &mut items,
                     &mut contents,
-                    hyphen_penalty,
+                    too_wide,
                 );
-                pos = piece_end.max(pos + 1);
-                while pos < word_end && !text.is_char_boundary(pos) {
-                    pos += 1;
-                }
             }
             let is_end = end >= text.len();
             if mandatory || is_end {
@@ -1756,8 +1805,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         para: &ParaStyle,
         items: &mut Vec<KpItem>,
         contents: &mut Vec<Option<Fragment>>,
-        hyphen_penalty: i32,
+        word_too_wide: bool,
     ) {
+        let hyphen_penalty = 50;
         if word.is_empty() {
             return;
         }
@@ -1788,7 +1838,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         }
         let total: f32 = glyphs.iter().map(|g| g.advance).sum::<f32>() * size;
         // (Right-to-left words come in visual order and are not split.)
-        let emergency = total > para.width && !rtl;
+        let emergency = (total > para.width || word_too_wide) && !rtl;
         if emergency {
             // Break anywhere between clusters rather than run off the page.
             points = word
@@ -1986,6 +2036,29 @@ fn reorder_visual(placed: Vec<(f32, Fragment)>, gaps_after: &[f32]) -> Vec<(f32,
     out
 }
 
+/// A cell's text as it will be set, images included (as their alt-text frames).
+fn cell_text(blocks: &[Block]) -> String {
+    let mut text = crate::model::Document::new(Meta::default(), blocks.to_vec()).plain_text(4096);
+    let mut stack: Vec<&Block> = blocks.iter().collect();
+    while let Some(block) = stack.pop() {
+        match block {
+            Block::Figure(figure) => {
+                text.push_str(" [image: ");
+                text.push_str(if figure.image.alt.trim().is_empty() {
+                    &figure.image.src
+                } else {
+                    &figure.image.alt
+                });
+                text.push(']');
+            }
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => stack.extend(inner),
+            Block::List(list) => stack.extend(list.items.iter().flatten()),
+            _ => {}
+        }
+    }
+    text
+}
+
 fn is_followable(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
@@ -2010,10 +2083,19 @@ fn column_widths(natural: &[f32], minimum: &[f32], available: f32) -> Vec<f32> {
     }
     let min_total: f32 = minimum.iter().sum();
     if min_total >= available {
-        return minimum
-            .iter()
-            .map(|w| w * available / min_total.max(1.0))
-            .collect();
+        // Not even the longest words fit: keep narrow columns whole and cap the wide ones
+        // at one common width (their words will be broken), found by bisection.
+        let (mut low, mut high) = (0.0f32, minimum.iter().copied().fold(0.0, f32::max));
+        for _ in 0..40 {
+            let cap = (low + high) / 2.0;
+            let total: f32 = minimum.iter().map(|m| m.min(cap)).sum();
+            if total > available {
+                high = cap;
+            } else {
+                low = cap;
+            }
+        }
+        return minimum.iter().map(|m| m.min(low)).collect();
     }
     let want: f32 = natural
         .iter()
@@ -2524,6 +2606,22 @@ mod tests {
         let geo = Geometry::from_options(&options);
         let right = body.last().map(|r| r.x + r.width()).unwrap_or(0.0);
         assert!((right - (geo.left + geo.measure())).abs() < 0.5, "{right}");
+    }
+
+    #[test]
+    fn column_widths_share_the_measure() {
+        // Natural widths fit: spread to the full measure, proportions kept.
+        let w = column_widths(&[100.0, 50.0], &[20.0, 10.0], 300.0);
+        assert!((w.iter().sum::<f32>() - 300.0).abs() < 0.01 && (w[0] - 2.0 * w[1]).abs() < 0.01);
+        // Between: every column gets at least its longest word.
+        let w = column_widths(&[400.0, 100.0], &[50.0, 60.0], 300.0);
+        assert!(w[0] >= 50.0 && w[1] >= 60.0 && (w.iter().sum::<f32>() - 300.0).abs() < 0.01);
+        // Too narrow even for the words: narrow columns stay whole, wide ones are capped.
+        let w = column_widths(&[500.0, 500.0, 40.0], &[200.0, 200.0, 40.0], 300.0);
+        assert!(
+            (w[2] - 40.0).abs() < 0.01 && (w[0] - 130.0).abs() < 0.1,
+            "{w:?}"
+        );
     }
 
     #[test]
