@@ -533,3 +533,166 @@ fn jpeg_png_gif_and_webp_images_are_embedded() {
     };
     assert!(render.trim().is_empty(), "{render}");
 }
+
+/// Shapes of input that have broken typesetters: none may panic or produce a bad file.
+#[test]
+fn odd_documents_still_make_valid_pdfs() {
+    let mut deep = para("bottom");
+    for _ in 0..80 {
+        deep = Block::Quote(vec![deep]);
+    }
+    let mut deep_inline = text("deep");
+    for _ in 0..80 {
+        deep_inline = Inline::Emphasis(vec![deep_inline]);
+    }
+    let long_word = "x".repeat(3000);
+    let cases: Vec<(&str, Document)> = vec![
+        ("empty", Document::default()),
+        (
+            "title only",
+            Document::new(
+                Meta {
+                    title: Some("Only a title".into()),
+                    ..Meta::default()
+                },
+                vec![],
+            ),
+        ),
+        (
+            "empty paragraph",
+            Document::new(
+                Meta::default(),
+                vec![Block::Paragraph(vec![]), Block::Paragraph(vec![text(" ")])],
+            ),
+        ),
+        (
+            "long word",
+            Document::new(
+                Meta::default(),
+                vec![
+                    para(&long_word),
+                    Block::Code {
+                        language: None,
+                        text: long_word.clone(),
+                    },
+                ],
+            ),
+        ),
+        ("deep blocks", Document::new(Meta::default(), vec![deep])),
+        (
+            "deep inlines",
+            Document::new(Meta::default(), vec![Block::Paragraph(vec![deep_inline])]),
+        ),
+        (
+            "empty table and list",
+            Document::new(
+                Meta::default(),
+                vec![
+                    Block::Table(Box::new(Table {
+                        caption: vec![],
+                        alignments: vec![],
+                        head: vec![],
+                        body: vec![],
+                    })),
+                    Block::Table(Box::new(Table {
+                        caption: vec![],
+                        alignments: vec![],
+                        head: vec![],
+                        body: vec![Row { cells: vec![] }],
+                    })),
+                    Block::List(List {
+                        ordered: true,
+                        start: u32::MAX,
+                        tight: false,
+                        items: vec![vec![], vec![]],
+                    }),
+                ],
+            ),
+        ),
+        (
+            "notes everywhere",
+            Document::new(
+                Meta::default(),
+                vec![
+                    Block::Heading {
+                        level: 9,
+                        id: String::new(),
+                        content: vec![text("Heading"), Inline::Note(vec![para("in a heading")])],
+                    },
+                    Block::Paragraph(vec![Inline::Note(vec![
+                        para("nested"),
+                        Block::Paragraph(vec![Inline::Note(vec![para("inner")])]),
+                    ])]),
+                    Block::Table(Box::new(Table {
+                        caption: vec![Inline::Note(vec![para("caption note")])],
+                        alignments: vec![],
+                        head: vec![],
+                        body: vec![Row {
+                            cells: vec![Cell {
+                                content: vec![Block::Paragraph(vec![
+                                    text("cell"),
+                                    Inline::Note(vec![para("cell note")]),
+                                ])],
+                                colspan: 7,
+                                rowspan: 0,
+                            }],
+                        }],
+                    })),
+                ],
+            ),
+        ),
+        (
+            "a tall table row and huge note",
+            Document::new(
+                Meta::default(),
+                vec![
+                    Block::Table(Box::new(Table {
+                        caption: vec![],
+                        alignments: vec![],
+                        head: vec![Row {
+                            cells: vec![Cell::from_inlines(vec![text("h")])],
+                        }],
+                        body: vec![Row {
+                            cells: vec![Cell {
+                                content: (0..200).map(|i| para(&format!("line {i}"))).collect(),
+                                colspan: 1,
+                                rowspan: 1,
+                            }],
+                        }],
+                    })),
+                    Block::Paragraph(vec![
+                        text("x"),
+                        Inline::Note((0..120).map(|i| para(&format!("note line {i}"))).collect()),
+                    ]),
+                ],
+            ),
+        ),
+        (
+            "controls and rtl",
+            Document::new(
+                Meta {
+                    direction: Some(quire::model::Direction::Rtl),
+                    ..Meta::default()
+                },
+                vec![para("a\u{0}b\u{200f}c \u{202e}d\u{feff} e\u{ad}f שלום abc")],
+            ),
+        ),
+    ];
+    for (name, doc) in cases {
+        for size in [PageSize::A4, PageSize::Ereader] {
+            let pdf = PdfOptions {
+                page_size: size,
+                ragged: name.len() % 2 == 0,
+                ..PdfOptions::default()
+            };
+            let (_dir, path, _) = write_pdf(&doc, pdf, "odd");
+            let Some(check) = run("qpdf", &["--check", path.to_str().unwrap()]) else {
+                return;
+            };
+            assert!(
+                check.contains("No syntax or stream encoding errors"),
+                "{name}: {check}"
+            );
+        }
+    }
+}
