@@ -320,6 +320,16 @@ fn qpdf_finds_no_errors_and_links_and_outline_exist() {
         "footnote link missing"
     );
     assert!(json.contains("\"/Outlines\""), "no outline");
+    // Nested: "Introduction" (h2) holds "По-русски" (h3) as a child.
+    let Some(outline) = run("qpdf", &["--json", "--json-key=outlines", p]) else {
+        return;
+    };
+    let outline: serde_json::Value = serde_json::from_str(&outline).unwrap();
+    let top = outline["outlines"].as_array().unwrap();
+    let titles: Vec<&str> = top.iter().map(|o| o["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Introduction", "Conclusion"]);
+    assert_eq!(top[0]["kids"][0]["title"], "По-русски");
+    assert_eq!(top[0]["open"], true);
     assert!(json.contains("\"/Lang\""), "no /Lang");
     let Some(info) = run("pdfinfo", &[p]) else {
         return;

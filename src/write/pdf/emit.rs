@@ -785,8 +785,8 @@ fn build_outline(
             if let (Some(first), Some(last)) = (kids.first(), kids.last()) {
                 dict.set("First", Object::Reference(ids[*first]));
                 dict.set("Last", Object::Reference(ids[*last]));
-                // Open the first two levels, close deeper ones.
-                let open = if entry.level <= 1 {
+                // Top-level entries open (their children show), deeper ones closed.
+                let open = if parent[i].is_none() {
                     count[i]
                 } else {
                     -count[i]
@@ -815,12 +815,7 @@ fn build_outline(
         root.set("First", Object::Reference(ids[*first]));
         root.set("Last", Object::Reference(ids[*last]));
     }
-    let visible: i64 = top.len() as i64
-        + top
-            .iter()
-            .filter(|&&t| entries[t].level <= 1)
-            .map(|&t| count[t])
-            .sum::<i64>();
+    let visible: i64 = top.len() as i64 + top.iter().map(|&t| count[t]).sum::<i64>();
     root.set("Count", Object::Integer(visible));
     lo.objects.insert(root_id, Object::Dictionary(root));
     Some(root_id)

@@ -426,7 +426,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             size: self.geo.size,
             leading: self.geo.leading,
             indent: 0.0,
-            align: if self.ragged {
+            // Justifying a narrow measure without hyphenation opens rivers: set it ragged.
+            align: if self.ragged || (width < self.geo.size * 30.0 && self.hyphenation.is_none()) {
                 if self.rtl {
                     Align::Right
                 } else {
@@ -2064,9 +2065,33 @@ fn is_followable(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
 }
 
+/// The file name in an image reference, without query or fragment, for alt-text frames.
 fn short_src(src: &str) -> String {
-    let name = src.rsplit('/').find(|s| !s.is_empty()).unwrap_or(src);
+    let path = src.split(['?', '#']).next().unwrap_or(src);
+    let name = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or(path);
     name.chars().take(60).collect()
+}
+
+/// `text`, cut at a word and ended with an ellipsis if it is wider than `limit`.
+fn fit_with_ellipsis(
+    shaper: &mut Shaper<'_, '_>,
+    text: &str,
+    face: FaceId,
+    size: f32,
+    limit: f32,
+) -> String {
+    if shaper.width(text, face) * size <= limit {
+        return text.to_string();
+    }
+    let mut cut = text.len();
+    while let Some(space) = text[..cut].rfind(' ') {
+        cut = space;
+        let candidate = format!("{}…", text[..cut].trim_end());
+        if shaper.width(&candidate, face) * size <= limit {
+            return candidate;
+        }
+    }
+    String::new()
 }
 
 /// Column widths: natural widths if they fit, else minimums plus the rest shared in
@@ -2348,15 +2373,9 @@ fn page_furniture(laid: &mut Laid, geo: &Geometry, meta: &Meta, shaper: &mut Sha
         run.x = (geo.width - run.width()) / 2.0;
         page.items.push(Item::Text(run));
         if n > 0 && !title.trim().is_empty() && page_count > 1 {
-            let glyphs = shaper.shape(&title, face, false);
-            let mut run = make_run(&title, &glyphs, face, size, GREY, geo.left, geo.top * 0.55);
-            // Too long: cut to the measure.
-            let mut width = 0.0;
-            let limit = geo.measure();
-            run.glyphs.retain(|g| {
-                width += g.advance;
-                width <= limit
-            });
+            let header = fit_with_ellipsis(shaper, &title, face, size, geo.measure());
+            let glyphs = shaper.shape(&header, face, false);
+            let run = make_run(&header, &glyphs, face, size, GREY, geo.left, geo.top * 0.55);
             page.items.push(Item::Text(run));
             let y = geo.top * 0.55 + size * 0.5;
             page.items.push(Item::Line {
@@ -2622,6 +2641,51 @@ mod tests {
             (w[2] - 40.0).abs() < 0.01 && (w[0] - 130.0).abs() < 0.1,
             "{w:?}"
         );
+    }
+
+    #[test]
+    fn ragged_lines_keep_natural_spaces_and_narrow_unhyphenated_measures_go_ragged() {
+        let options = PdfOptions {
+            ragged: true,
+            ..PdfOptions::default()
+        };
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&long_document(), &options);
+        let body = lines(&laid.pages[0], &geo);
+        let full = body
+            .iter()
+            .filter(|(_, _, r)| (r - (geo.left + geo.measure())).abs() < 0.05)
+            .count();
+        assert!(
+            body.len() > 10 && full <= 1,
+            "{full} of {} lines end at the measure",
+            body.len()
+        );
+        // French on an e-reader page: no patterns, narrow measure, so ragged.
+        let mut doc = long_document();
+        doc.meta.language = Some("fr".into());
+        let options = PdfOptions {
+            page_size: super::super::PageSize::Ereader,
+            ..PdfOptions::default()
+        };
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&doc, &options);
+        let body = lines(&laid.pages[1], &geo);
+        let full = body
+            .iter()
+            .filter(|(_, _, r)| (r - (geo.left + geo.measure())).abs() < 0.05)
+            .count();
+        assert!(full <= 1, "{full} justified lines");
+    }
+
+    #[test]
+    fn outline_follows_headings_in_order() {
+        let laid = lay(&long_document(), &PdfOptions::default());
+        assert_eq!(laid.outline.len(), 12);
+        assert_eq!(laid.outline[0].title, "Section 0");
+        for pair in laid.outline.windows(2) {
+            assert!((pair[0].page, pair[0].y) < (pair[1].page, pair[1].y));
+        }
     }
 
     #[test]
