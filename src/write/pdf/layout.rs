@@ -2469,6 +2469,58 @@ mod tests {
         )
     }
 
+    /// Every kind of block, with a table long enough to cross pages.
+    fn mixed_document() -> Document {
+        let mut doc = long_document();
+        let row = |i: usize| crate::model::Row {
+            cells: vec![
+                crate::model::Cell::from_inlines(vec![Inline::text(format!("row {i}"))]),
+                crate::model::Cell::from_inlines(vec![Inline::text("a somewhat longer cell that has to wrap inside its column when the page is narrow")]),
+            ],
+        };
+        let extra = vec![
+            Block::Code { language: None, text: format!("let s = \"{}\";\n\tindented();", "long ".repeat(60)) },
+            Block::Quote(vec![Block::Paragraph(vec![Inline::text("A quoted paragraph that runs on for a while so that it wraps onto a second line at least.")])]),
+            Block::List(crate::model::List {
+                ordered: true,
+                start: 9,
+                tight: false,
+                items: (0..5).map(|i| vec![Block::Paragraph(vec![Inline::text(format!("Item {i} with some words in it"))])]).collect(),
+            }),
+            Block::Table(Box::new(crate::model::Table {
+                caption: vec![Inline::text("A long table")],
+                alignments: vec![],
+                head: vec![crate::model::Row {
+                    cells: vec![
+                        crate::model::Cell::from_inlines(vec![Inline::text("Key")]),
+                        crate::model::Cell::from_inlines(vec![Inline::text("Value")]),
+                    ],
+                }],
+                body: (0..70).map(row).collect(),
+            })),
+            Block::Rule,
+        ];
+        let at = doc.blocks.len() / 2;
+        doc.blocks.splice(at..at, extra);
+        doc
+    }
+
+    #[test]
+    fn table_headers_repeat_on_every_page_the_table_crosses() {
+        for size in [super::super::PageSize::A4, super::super::PageSize::Ereader] {
+            let options = PdfOptions { page_size: size, ..PdfOptions::default() };
+            let laid = lay(&mixed_document(), &options);
+            let text_of = |run: &TextRun| run.glyphs.iter().map(|g| g.text.as_str()).collect::<String>();
+            let pages_with_rows: Vec<usize> = (0..laid.pages.len())
+                .filter(|&n| runs(&laid.pages[n]).iter().any(|r| text_of(r) == "row"))
+                .collect();
+            assert!(pages_with_rows.len() >= 2, "{size:?}: the table should cross a page");
+            for n in pages_with_rows {
+                assert!(runs(&laid.pages[n]).iter().any(|r| text_of(r) == "Key"), "{size:?}: page {n} has rows but no header");
+            }
+        }
+    }
+
     #[test]
     fn everything_stays_inside_the_page_and_lines_do_not_overlap() {
         for size in [
@@ -2481,7 +2533,7 @@ mod tests {
                 ..PdfOptions::default()
             };
             let geo = Geometry::from_options(&options);
-            let laid = lay(&long_document(), &options);
+            let laid = lay(&mixed_document(), &options);
             assert!(laid.pages.len() > 2);
             for (n, page) in laid.pages.iter().enumerate() {
                 for item in &page.items {
