@@ -608,12 +608,38 @@ pub fn emit(
     let mut pdf_warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&options, &mut pdf_warnings);
     finish(&mut lo, laid, document);
-    lo.compress();
+    compress_streams(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
     let _ = warnings;
     Ok(bytes)
+}
+
+/// Flate-compresses every stream that may be and is not yet: lopdf's own `compress` uses
+/// the slowest level, which took a third of the writer's time for a 1–2% smaller file.
+fn compress_streams(lo: &mut lopdf::Document) {
+    use std::io::Write;
+    for object in lo.objects.values_mut() {
+        if let Object::Stream(stream) = object {
+            if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+                continue;
+            }
+            let mut encoder =
+                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            let compressed = encoder
+                .write_all(&stream.content)
+                .and_then(|()| encoder.finish());
+            if let Ok(compressed) = compressed {
+                if compressed.len() + 19 < stream.content.len() {
+                    stream
+                        .dict
+                        .set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                    stream.set_content(compressed);
+                }
+            }
+        }
+    }
 }
 
 /// A glyph's width as the PDF's /W array states it: the hmtx advance in thousandths of an

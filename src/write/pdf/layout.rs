@@ -327,6 +327,8 @@ struct Layouter<'s, 'f, 'a> {
     shaper: &'s mut Shaper<'f, 'a>,
     geo: Geometry,
     hyphenation: Option<Hyphenation>,
+    /// Hyphenation points by word: articles repeat their words.
+    hyphen_cache: HashMap<String, Vec<usize>>,
     ragged: bool,
     rtl: bool,
     /// The document states its direction (else each paragraph finds its own).
@@ -362,6 +364,7 @@ pub fn layout(
         shaper: &mut shaper,
         geo,
         hyphenation: Hyphenation::for_language(meta.language.as_deref()),
+        hyphen_cache: HashMap::new(),
         ragged: options.ragged,
         rtl,
         direction_explicit: matches!(meta.direction, Some(Direction::Rtl | Direction::Ltr)),
@@ -1832,7 +1835,17 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     if c.is_alphabetic() {
                         run_start.get_or_insert(i);
                     } else if let Some(s) = run_start.take() {
-                        points.extend(h.points(&word[s..i]).into_iter().map(|p| s + p));
+                        let syllables = &word[s..i];
+                        let found = match self.hyphen_cache.get(syllables) {
+                            Some(found) => found.clone(),
+                            None => {
+                                let found = h.points(syllables);
+                                self.hyphen_cache
+                                    .insert(syllables.to_string(), found.clone());
+                                found
+                            }
+                        };
+                        points.extend(found.into_iter().map(|p| s + p));
                     }
                 }
             }
@@ -2472,11 +2485,13 @@ mod tests {
     /// Every kind of block, with a table long enough to cross pages.
     fn mixed_document() -> Document {
         let mut doc = long_document();
-        let row = |i: usize| crate::model::Row {
+        let row = |i: usize| {
+            crate::model::Row {
             cells: vec![
                 crate::model::Cell::from_inlines(vec![Inline::text(format!("row {i}"))]),
                 crate::model::Cell::from_inlines(vec![Inline::text("a somewhat longer cell that has to wrap inside its column when the page is narrow")]),
             ],
+        }
         };
         let extra = vec![
             Block::Code { language: None, text: format!("let s = \"{}\";\n\tindented();", "long ".repeat(60)) },
@@ -2508,15 +2523,29 @@ mod tests {
     #[test]
     fn table_headers_repeat_on_every_page_the_table_crosses() {
         for size in [super::super::PageSize::A4, super::super::PageSize::Ereader] {
-            let options = PdfOptions { page_size: size, ..PdfOptions::default() };
+            let options = PdfOptions {
+                page_size: size,
+                ..PdfOptions::default()
+            };
             let laid = lay(&mixed_document(), &options);
-            let text_of = |run: &TextRun| run.glyphs.iter().map(|g| g.text.as_str()).collect::<String>();
+            let text_of = |run: &TextRun| {
+                run.glyphs
+                    .iter()
+                    .map(|g| g.text.as_str())
+                    .collect::<String>()
+            };
             let pages_with_rows: Vec<usize> = (0..laid.pages.len())
                 .filter(|&n| runs(&laid.pages[n]).iter().any(|r| text_of(r) == "row"))
                 .collect();
-            assert!(pages_with_rows.len() >= 2, "{size:?}: the table should cross a page");
+            assert!(
+                pages_with_rows.len() >= 2,
+                "{size:?}: the table should cross a page"
+            );
             for n in pages_with_rows {
-                assert!(runs(&laid.pages[n]).iter().any(|r| text_of(r) == "Key"), "{size:?}: page {n} has rows but no header");
+                assert!(
+                    runs(&laid.pages[n]).iter().any(|r| text_of(r) == "Key"),
+                    "{size:?}: page {n} has rows but no header"
+                );
             }
         }
     }
