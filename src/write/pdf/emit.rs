@@ -578,7 +578,7 @@ pub fn emit(
                             top: Some(page_height - y + 12.0),
                             zoom: None,
                         }),
-                        LinkTarget::Note(_) => continue,
+                        LinkTarget::Note(_) | LinkTarget::Anchor(_) => continue,
                     };
                     ops.push(Op::LinkAnnotation {
                         link: LinkAnnotation::new(

@@ -71,6 +71,8 @@ pub enum LinkTarget {
     },
     /// A footnote, resolved to [`LinkTarget::Internal`] once pages are made.
     Note(usize),
+    /// A heading by id (`#id` links), resolved like notes.
+    Anchor(String),
 }
 
 /// Something drawn on a page.
@@ -234,6 +236,8 @@ struct VBox {
     /// x of quote bars running beside this box.
     bars: Vec<f32>,
     outline: Option<(u8, String)>,
+    /// A heading's id, the target of `#id` links.
+    anchor: Option<String>,
     /// Forces a page break before this box.
     page_break: bool,
 }
@@ -615,7 +619,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 self.paragraph_boxes(&pieces, para, space, false);
                 self.prev = Prev::Paragraph;
             }
-            Block::Heading { level, content, .. } => {
+            Block::Heading { level, content, id } => {
                 let level = (*level).clamp(1, 6);
                 let scale = match level {
                     1 => 1.6,
@@ -648,6 +652,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 self.paragraph_boxes(&pieces, para, space, true);
                 if let Some(b) = self.boxes.get_mut(first) {
                     b.outline = Some((level, inlines_to_plain(content)));
+                    b.anchor = Some(id.clone()).filter(|id| !id.is_empty());
                 }
                 self.prev = Prev::Heading;
             }
@@ -1307,6 +1312,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     let mut s = style;
                     if is_followable(url) {
                         s.link = Some(self.add_link(LinkTarget::Uri(url.clone())));
+                        s.color = LINK_BLUE;
+                    } else if let Some(id) = url.strip_prefix('#').filter(|id| !id.is_empty()) {
+                        s.link = Some(self.add_link(LinkTarget::Anchor(id.to_string())));
                         s.color = LINK_BLUE;
                     }
                     self.push_pieces(content, s, depth + 1, out);
@@ -2235,6 +2243,7 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
         outline: Vec::new(),
     };
     let mut note_places: HashMap<usize, (usize, f32)> = HashMap::new();
+    let mut anchors: HashMap<String, (usize, f32)> = HashMap::new();
     for (page_index, (members, head)) in pages.iter().enumerate() {
         let mut page = Page::default();
         let mut y = body_top;
@@ -2284,6 +2293,9 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
                 item.shift(y);
                 page.items.push(item);
             }
+            if let Some(anchor) = &b.anchor {
+                anchors.entry(anchor.clone()).or_insert((page_index, y));
+            }
             if let Some((level, title)) = &b.outline {
                 laid.outline.push(OutlineEntry {
                     level: *level,
@@ -2330,25 +2342,25 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
         }
         laid.pages.push(page);
     }
-    // Footnote markers point at the notes.
+    // Footnote markers point at their notes, `#id` links at their headings; a link whose
+    // target is not in the document is dropped (its text stays).
     for page in &mut laid.pages {
-        page.items.retain_mut(|item| match item {
-            Item::Link {
-                target: target @ LinkTarget::Note(_),
-                ..
-            } => {
-                let LinkTarget::Note(n) = *target else {
-                    return true;
-                };
-                match note_places.get(&n) {
-                    Some(&(page, y)) => {
-                        *target = LinkTarget::Internal { page, y };
-                        true
-                    }
-                    None => false,
+        page.items.retain_mut(|item| {
+            let Item::Link { target, .. } = item else {
+                return true;
+            };
+            let place = match target {
+                LinkTarget::Note(n) => note_places.get(n),
+                LinkTarget::Anchor(id) => anchors.get(id),
+                _ => return true,
+            };
+            match place {
+                Some(&(page, y)) => {
+                    *target = LinkTarget::Internal { page, y };
+                    true
                 }
+                None => false,
             }
-            _ => true,
         });
     }
     laid
@@ -2766,6 +2778,58 @@ mod tests {
         assert_eq!(laid.outline[0].title, "Section 0");
         for pair in laid.outline.windows(2) {
             assert!((pair[0].page, pair[0].y) < (pair[1].page, pair[1].y));
+        }
+    }
+
+    #[test]
+    fn fragment_links_go_to_their_heading_and_dangling_ones_are_dropped() {
+        let mut doc = long_document();
+        doc.blocks.insert(
+            0,
+            Block::Paragraph(vec![
+                Inline::Link {
+                    url: "#s11".into(),
+                    title: None,
+                    content: vec![Inline::text("to the last section")],
+                },
+                Inline::text(" and "),
+                Inline::Link {
+                    url: "#nowhere".into(),
+                    title: None,
+                    content: vec![Inline::text("nowhere")],
+                },
+            ]),
+        );
+        let laid = lay(&doc, &PdfOptions::default());
+        let target = laid
+            .outline
+            .iter()
+            .find(|e| e.title == "Section 11")
+            .map(|e| (e.page, e.y))
+            .unwrap();
+        let internal: Vec<(usize, f32)> = laid.pages[0]
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Link {
+                    target: LinkTarget::Internal { page, y },
+                    ..
+                } => Some((*page, *y)),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            internal.contains(&target),
+            "{internal:?} should hold {target:?}"
+        );
+        for page in &laid.pages {
+            assert!(page.items.iter().all(|i| !matches!(
+                i,
+                Item::Link {
+                    target: LinkTarget::Anchor(_) | LinkTarget::Note(_),
+                    ..
+                }
+            )));
         }
     }
 
