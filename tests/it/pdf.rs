@@ -706,3 +706,25 @@ fn odd_documents_still_make_valid_pdfs() {
         }
     }
 }
+
+/// Writes the rich document at every page size into `QUIRE_KEEP_PDF`, for looking at.
+#[test]
+fn page_sizes_lay_out_the_rich_document() {
+    for (name, size) in [("a5", PageSize::A5), ("letter", PageSize::Letter)] {
+        let pdf = PdfOptions {
+            page_size: size,
+            ..PdfOptions::default()
+        };
+        let (_dir, path, warnings) = write_pdf(&rich_document(), pdf, name);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let Some(info) = run("pdfinfo", &[path.to_str().unwrap()]) else {
+            return;
+        };
+        let expected = if name == "a5" {
+            "Page size: 419.528 x 595.276 pts"
+        } else {
+            "Page size: 612 x 792 pts (letter)"
+        };
+        assert!(squeeze(&info).contains(expected), "{info}");
+    }
+}

@@ -51,10 +51,13 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Params {
         Params {
+            // Demerits as plain TeX sets them. The tolerance is a ratio (badness is
+            // 100·r³, so 2.0 is badness 800): looser than TeX's 200, because nobody
+            // hand-tunes an article, and the caller retries looser still before giving up.
             tolerance: 2.0,
             line_penalty: 10.0,
-            double_hyphen_demerits: 3000.0,
-            fitness_demerits: 100.0,
+            double_hyphen_demerits: 10_000.0,
+            fitness_demerits: 10_000.0,
         }
     }
 }
