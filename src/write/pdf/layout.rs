@@ -1524,6 +1524,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let mut spans: Vec<(usize, usize, RunStyle)> = Vec::new();
         let mut forced: Vec<usize> = Vec::new();
         let mut note_at: Vec<(usize, usize)> = Vec::new();
+        let mut soft_hyphens: Vec<usize> = Vec::new();
         for piece in pieces {
             match piece {
                 Piece::Text(t, style) => {
@@ -1535,8 +1536,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     } else {
                         for c in t.chars() {
                             // Collapse what the model guarantees is collapsed; drop controls.
+                            // A soft hyphen is the author's hyphenation point, not a glyph.
                             if c == '\n' || c == '\t' {
                                 text.push(' ');
+                            } else if c == '\u{AD}' {
+                                soft_hyphens.push(text.len());
                             } else if !c.is_control() {
                                 text.push(c);
                             }
@@ -1630,6 +1634,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     });
                     contents.push(None);
                 }
+                let soft: Vec<usize> = soft_hyphens
+                    .iter()
+                    .filter(|&&at| at > from && at < to)
+                    .map(|at| at - from)
+                    .collect();
                 self.push_word(
                     piece,
                     style,
@@ -1637,7 +1646,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     para,
                     &mut items,
                     &mut contents,
-                    too_wide,
+                    (too_wide, &soft),
                 );
             }
             let is_end = end >= text.len();
@@ -1817,7 +1826,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         para: &ParaStyle,
         items: &mut Vec<KpItem>,
         contents: &mut Vec<Option<Fragment>>,
-        word_too_wide: bool,
+        (word_too_wide, soft_hyphens): (bool, &[usize]),
     ) {
         let hyphen_penalty = 50;
         if word.is_empty() {
@@ -1834,7 +1843,10 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             && para.align == Align::Justify
             && style.font.family != Family::Mono
         {
-            if let Some(h) = self.hyphenation {
+            if !soft_hyphens.is_empty() {
+                // The author's soft hyphens replace the patterns (as in TeX).
+                points.extend_from_slice(soft_hyphens);
+            } else if let Some(h) = self.hyphenation {
                 let mut run_start = None;
                 for (i, c) in word
                     .char_indices()
@@ -2831,6 +2843,33 @@ mod tests {
                 }
             )));
         }
+    }
+
+    #[test]
+    fn soft_hyphens_are_break_points_not_glyphs() {
+        let word = "Donau\u{AD}dampf\u{AD}schiff\u{AD}fahrts\u{AD}gesell\u{AD}schaft";
+        let text = format!("{word} {word} und {word} mit {word} oder {word}.");
+        let doc = Document::new(
+            Meta {
+                language: Some("de".into()),
+                ..Meta::default()
+            },
+            vec![Block::Paragraph(vec![Inline::text(text)])],
+        );
+        let options = PdfOptions {
+            page_size: super::super::PageSize::A5,
+            ..PdfOptions::default()
+        };
+        let laid = lay(&doc, &options);
+        let texts: Vec<String> = runs(&laid.pages[0])
+            .iter()
+            .map(|r| r.glyphs.iter().map(|g| g.text.as_str()).collect())
+            .collect();
+        assert!(texts.iter().all(|t| !t.contains('\u{AD}')), "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t == "-"),
+            "no line broke at a soft hyphen: {texts:?}"
+        );
     }
 
     #[test]
