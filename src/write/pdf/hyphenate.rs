@@ -2,8 +2,9 @@
 //!
 //! The pattern dictionaries are those the `hyphenation` crate ships (built from the TeX
 //! `hyph-utf8` patterns), kept in `data/hyphenation/` and embedded: the crate can only embed
-//! English or all ~70 languages (3 MB), and quire needs two. Other languages are not
-//! hyphenated: bad breaks are worse than loose lines.
+//! English or all ~70 languages (3 MB), and quire needs two. A document whose language is
+//! English or Russian is hyphenated, each word with the patterns of its script; other
+//! languages are not hyphenated at all: bad breaks are worse than loose lines.
 
 use hyphenation::{Hyphenator, Language, Load, Standard};
 use std::sync::OnceLock;
@@ -11,10 +12,13 @@ use std::sync::OnceLock;
 const EN_US: &[u8] = include_bytes!("../../../data/hyphenation/en-us.standard.bincode");
 const RU: &[u8] = include_bytes!("../../../data/hyphenation/ru.standard.bincode");
 
-/// Finds hyphenation points in the words of one language.
+/// Finds hyphenation points in the words of an English or Russian document. Each word is
+/// hyphenated by its script: Russian articles quote English names and English ones quote
+/// Russian, and each set of patterns only knows its own alphabet.
 #[derive(Clone, Copy)]
 pub struct Hyphenation {
-    dictionary: &'static Standard,
+    english: &'static Standard,
+    russian: &'static Standard,
 }
 
 fn load(language: Language, bytes: &'static [u8]) -> Option<Standard> {
@@ -28,16 +32,16 @@ impl Hyphenation {
         static RUSSIAN: OnceLock<Option<Standard>> = OnceLock::new();
         let tag = tag?.trim().to_ascii_lowercase();
         let primary = tag.split(['-', '_']).next().unwrap_or("");
-        let dictionary = match primary {
-            "en" => ENGLISH
-                .get_or_init(|| load(Language::EnglishUS, EN_US))
-                .as_ref()?,
-            "ru" => RUSSIAN
-                .get_or_init(|| load(Language::Russian, RU))
-                .as_ref()?,
-            _ => return None,
-        };
-        Some(Hyphenation { dictionary })
+        if !matches!(primary, "en" | "ru") {
+            return None;
+        }
+        let english = ENGLISH
+            .get_or_init(|| load(Language::EnglishUS, EN_US))
+            .as_ref()?;
+        let russian = RUSSIAN
+            .get_or_init(|| load(Language::Russian, RU))
+            .as_ref()?;
+        Some(Hyphenation { english, russian })
     }
 
     /// Byte offsets in `word` where it may be broken with a hyphen. Only words made of
@@ -48,7 +52,9 @@ impl Hyphenation {
         if letters < 5 || !word.chars().all(char::is_alphabetic) {
             return Vec::new();
         }
-        let breaks = self.dictionary.hyphenate(word).breaks;
+        let cyrillic = word.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'));
+        let dictionary = if cyrillic { self.russian } else { self.english };
+        let breaks = dictionary.hyphenate(word).breaks;
         breaks
             .into_iter()
             .filter(|&at| {
@@ -80,5 +86,8 @@ mod tests {
         assert!(Hyphenation::for_language(Some("de")).is_none());
         assert!(Hyphenation::for_language(None).is_none());
         assert!(en.points("http").is_empty());
+        // Each script gets its own patterns, whichever the document's language.
+        assert_eq!(en.points(word), points);
+        assert!(!ru.points("hyphenation").is_empty());
     }
 }
