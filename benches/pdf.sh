@@ -9,7 +9,8 @@
 # Prints both medians, the ratio (target ≥ 20×) and the size of the text-only PDF
 # (target < 150 KB).
 #
-# Usage: benches/pdf.sh [RUNS]   (needs chromium on PATH; set CHROMIUM to override)
+# Usage: benches/pdf.sh [RUNS]   (needs chromium on PATH; CHROMIUM and QUIRE override the
+# browser and the quire binary)
 set -euo pipefail
 
 RUNS=${1:-5}
@@ -20,7 +21,7 @@ CHROMIUM=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || com
 
 cd "$ROOT"
 cargo build --release --quiet
-QUIRE="$ROOT/target/release/quire"
+QUIRE=${QUIRE:-"$ROOT/target/release/quire"}
 cargo bench --quiet --bench pdf -- --emit "$WORK" | sed 's/^/library /'
 
 # Median of N timings (seconds) of a command.
