@@ -612,7 +612,14 @@ pub fn emit(
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-    let _ = warnings;
+    // printpdf reports problems it could not avoid (a font it could not subset, an op it
+    // dropped) as errors; pass those on, once each.
+    let mut seen = BTreeSet::new();
+    for w in pdf_warnings {
+        if w.severity == printpdf::PdfParseErrorSeverity::Error && seen.insert(w.msg.clone()) {
+            warnings.push(Warning::new(format!("PDF: {}", w.msg)));
+        }
+    }
     Ok(bytes)
 }
 

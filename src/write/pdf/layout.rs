@@ -1699,7 +1699,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             }
         }
         // 3. Breaks.
-        let widths = [para.width - 0.0];
+        let widths = [para.width];
         let breaks = if para.align == Align::Justify {
             // Tight first; looser only when the words leave no choice (long words, no
             // hyphenation patterns); first-fit, stretched, when even that fails.
@@ -1922,7 +1922,6 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     text: t,
                 })
                 .collect();
-            let width: f32 = placed.iter().map(|g| g.advance).sum();
             // A fallback face may set part of the word: one fragment per face.
             let mut start = 0;
             while start < slice.len() {
@@ -1944,7 +1943,6 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 }));
                 start = end;
             }
-            let _ = width;
             if k + 1 < cuts.len() {
                 items.push(KpItem::Penalty {
                     width: hyphen_width,
