@@ -658,9 +658,15 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             }
             Block::Quote(inner) => {
                 let indent = size * 1.6;
-                self.bars.push(x + size * 0.4);
+                // The bar and the indent go on the side lines start from.
+                let (bar, inner_x) = if self.rtl {
+                    (x + width - size * 0.4, x + size * 0.5)
+                } else {
+                    (x + size * 0.4, x + indent)
+                };
+                self.bars.push(bar);
                 self.prev = Prev::Other;
-                self.blocks(inner, x + indent, width - indent - size * 0.5, depth);
+                self.blocks(inner, inner_x, width - indent - size * 0.5, depth);
                 self.bars.pop();
                 self.prev = Prev::Other;
             }
@@ -719,7 +725,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     ..VBox::default()
                 });
             }
-            self.blocks(item, x + indent, width - indent, depth);
+            let item_x = if self.rtl { x } else { x + indent };
+            self.blocks(item, item_x, width - indent, depth);
             if let Some(b) = self.boxes.get_mut(first) {
                 b.space_before = b.space_before.min(space).max(if n == 0 {
                     self.geo.leading * 0.3

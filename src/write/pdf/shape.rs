@@ -107,8 +107,10 @@ impl<'f, 'a> Shaper<'f, 'a> {
     }
 }
 
-/// The text each glyph stands for, for the PDF's ToUnicode map: a cluster's text goes to its
-/// first glyph (in logical order), the others get none.
+/// The text each glyph stands for, for the PDF's ToUnicode map. A cluster of as many glyphs
+/// as characters (a base and its marks) maps one character to each glyph in logical order;
+/// otherwise (a ligature, a decomposition) the first glyph gets the whole cluster's text
+/// and the others none.
 pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<String> {
     let mut starts: Vec<usize> = glyphs.iter().map(|g| g.cluster).collect();
     starts.sort_unstable();
@@ -120,14 +122,27 @@ pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<String> {
             .find(|&s| s > start)
             .unwrap_or(text.len())
     };
-    let mut seen = BTreeSet::new();
+    // Right-to-left runs come in visual order: clusters decrease along the glyphs.
+    let rtl = glyphs
+        .first()
+        .zip(glyphs.last())
+        .is_some_and(|(a, b)| a.cluster > b.cluster);
     let mut texts = vec![String::new(); glyphs.len()];
-    // Logical order is cluster order; in RTL runs glyphs come reversed, so the glyph that
-    // gets the text is the first one met for its cluster in either case.
-    for (i, g) in glyphs.iter().enumerate() {
-        if seen.insert(g.cluster) {
-            let end = end_of(g.cluster);
-            texts[i] = text.get(g.cluster..end).unwrap_or("").to_string();
+    for &start in &starts {
+        let mut members: Vec<usize> = (0..glyphs.len())
+            .filter(|&i| glyphs[i].cluster == start)
+            .collect();
+        if rtl {
+            members.reverse();
+        }
+        let cluster = text.get(start..end_of(start)).unwrap_or("");
+        let chars: Vec<char> = cluster.chars().collect();
+        if chars.len() == members.len() {
+            for (&glyph, c) in members.iter().zip(chars) {
+                texts[glyph] = c.to_string();
+            }
+        } else if let Some(&first) = members.first() {
+            texts[first] = cluster.to_string();
         }
     }
     texts
@@ -151,6 +166,18 @@ mod tests {
         let av = shaper.width("AV", 0);
         let sum = shaper.width("A", 0) + shaper.width("V", 0);
         assert!(av < sum, "{av} < {sum}");
+    }
+
+    #[test]
+    fn marks_keep_their_own_text() {
+        let user = UserFonts::default();
+        let fonts = FontSet::new(&user, &mut Vec::new());
+        let mut shaper = Shaper::new(&fonts);
+        // No precomposed q-acute exists: base and mark are two glyphs of one cluster.
+        let text = "q\u{301}x";
+        let glyphs = shaper.shape(text, 0, false);
+        assert_eq!(glyphs.len(), 3);
+        assert_eq!(cluster_texts(text, &glyphs), vec!["q", "\u{301}", "x"]);
     }
 
     #[test]
