@@ -1690,6 +1690,20 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     shrink,
                 });
                 contents.push(None);
+            } else if word_len > 0 && is_ideographic_break(&text[..end], &text[end..]) {
+                // Between CJK characters: no space, but a line may break and, when
+                // justified, stretch a little here.
+                let stretch = if para.align == Align::Justify {
+                    para.size * 0.15
+                } else {
+                    0.0
+                };
+                items.push(KpItem::Glue {
+                    width: 0.0,
+                    stretch,
+                    shrink: 0.0,
+                });
+                contents.push(None);
             } else if word_len > 0 {
                 // A break inside a word (after a hyphen or dash, or in a URL).
                 let flagged = segment.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
@@ -2096,6 +2110,17 @@ fn cell_text(blocks: &[Block]) -> String {
         }
     }
     text
+}
+
+/// Is the break between `before` and `after` one between CJK characters (which are set
+/// without spaces)?
+fn is_ideographic_break(before: &str, after: &str) -> bool {
+    let wide = |c: char| {
+        matches!(c as u32,
+            0x1100..=0x11FF | 0x2E80..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7FF
+            | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+    };
+    before.chars().next_back().is_some_and(wide) || after.chars().next().is_some_and(wide)
 }
 
 fn is_followable(url: &str) -> bool {
@@ -2875,6 +2900,30 @@ mod tests {
             texts.iter().any(|t| t == "-"),
             "no line broke at a soft hyphen: {texts:?}"
         );
+    }
+
+    #[test]
+    fn cjk_text_breaks_between_characters_and_is_justified() {
+        // No bundled font has these: they are .notdef boxes, but they still break and fill.
+        let text = "中文排版需要在汉字之间断行并且两端对齐。".repeat(12);
+        let doc = Document::new(
+            Meta {
+                language: Some("zh".into()),
+                ..Meta::default()
+            },
+            vec![Block::Paragraph(vec![Inline::text(text)])],
+        );
+        let options = PdfOptions::default();
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&doc, &options);
+        let body = lines(&laid.pages[0], &geo);
+        assert!(body.len() >= 3, "{body:?}");
+        for (y, _, r) in &body[..body.len() - 1] {
+            assert!(
+                (r - (geo.left + geo.measure())).abs() < 0.5,
+                "line at {y} ends at {r}"
+            );
+        }
     }
 
     #[test]
