@@ -3,9 +3,9 @@
 //!
 //! Coordinates are points from the page's top-left corner, y growing downwards.
 //!
-//! Blocks become a vertical list of [`VBox`]es (a line of text, a table row, an image), each
+//! Blocks become a vertical list of `VBox`es (a line of text, a table row, an image), each
 //! saying whether it must stay on the page of the one after it (headings, orphan and widow
-//! lines, figure and caption) and which footnotes it references. [`paginate`] fills pages
+//! lines, figure and caption) and which footnotes it references. `paginate` fills pages
 //! from that list, moving a chain of kept boxes to the next page together, reserving room
 //! at the page foot for the notes of the lines it holds, and repeating table header rows.
 

@@ -7,6 +7,19 @@
 //!
 //! [`layout`] knows font metrics but not PDF; [`emit`] knows PDF but not the model. The
 //! options a user can set are in [`PdfOptions`].
+//!
+//! What the pieces promise:
+//! - Text is shaped ([`shape`], rustybuzz: kerning, ligatures, marks, right-to-left) and
+//!   drawn as glyph ids with each glyph's text, so fonts are subset and `pdftotext` gives
+//!   back the words. A character no face has is drawn as `.notdef` and reported once.
+//! - Paragraphs are broken total-fit ([`linebreak`], Knuth–Plass) with English/Russian
+//!   hyphenation ([`hyphenate`]), the author's soft hyphens, and emergency breaks inside
+//!   words wider than the line; looser tolerances, then first-fit, when nothing fits.
+//! - Pages keep headings with two lines of what follows, avoid orphans, widows and words
+//!   split across pages, carry their footnotes at the foot, and repeat table headers.
+//! - The same document, options and timestamp give the same bytes: font and image
+//!   resource names are fixed, `/ID` is a hash of the content, nothing reads the clock
+//!   unless `WriteOptions::timestamp` is `None`.
 
 pub mod emit;
 pub mod fonts;
