@@ -240,6 +240,8 @@ struct VBox {
     anchor: Option<String>,
     /// Forces a page break before this box.
     page_break: bool,
+    /// An image that may float to the next page (with the boxes kept with it).
+    float: bool,
 }
 
 /// How a run of inline text looks.
@@ -879,6 +881,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                         w,
                         h,
                     }],
+                    float: true,
                     keep_with_next: !caption.is_empty(),
                     bars: self.bars.clone(),
                     ..VBox::default()
@@ -2214,12 +2217,24 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
             .get(n)
             .map_or(0.0, |b| b.iter().map(|x| x.height + x.space_before).sum())
     };
-    // Phase 1: which boxes go on which page.
+    // Phase 1: which boxes go on which page. `seq` is the order boxes are placed in: the
+    // document's, except that a figure that does not fit may float to the next page while
+    // the text after it fills this one.
+    let mut seq: Vec<usize> = (0..boxes.len()).collect();
+    let mut floated: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let extra_notes_for = |b: &VBox, notes_used: f32| -> f32 {
+        let extra: f32 = b.notes.iter().map(|&n| note_height(n)).sum();
+        if extra > 0.0 && notes_used == 0.0 {
+            extra + note_gap
+        } else {
+            extra
+        }
+    };
     let mut pages: Vec<(Vec<usize>, Option<usize>)> = Vec::new(); // (box indices, repeated head)
-    let mut i = 0;
-    while i < boxes.len() {
-        let page_start = i;
-        let head = boxes[i].table_head;
+    let mut k = 0;
+    while k < seq.len() {
+        let page_start = k;
+        let head = boxes[seq[k]].table_head;
         let mut used = head.map_or(0.0, |h| {
             heads
                 .get(h)
@@ -2227,9 +2242,9 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
         });
         let mut notes_used = 0.0f32;
         let mut members = Vec::new();
-        while i < boxes.len() {
-            let b = &boxes[i];
-            if b.page_break && i > page_start {
+        while k < seq.len() {
+            let b = &boxes[seq[k]];
+            if b.page_break && k > page_start {
                 break;
             }
             let space = if members.is_empty() && head.is_none() {
@@ -2237,43 +2252,72 @@ fn paginate(geo: &Geometry, boxes: Vec<VBox>, notes: &[Vec<VBox>], heads: &[Vec<
             } else {
                 b.space_before
             };
-            let mut extra_notes: f32 = b.notes.iter().map(|&n| note_height(n)).sum();
-            if extra_notes > 0.0 && notes_used == 0.0 {
-                extra_notes += note_gap;
-            }
+            let extra_notes = extra_notes_for(b, notes_used);
             let fits =
                 body_top + used + space + b.height + notes_used + extra_notes <= body_bottom + 0.01;
             if !fits && !members.is_empty() {
+                if b.float && floated.insert(seq[k]) {
+                    // The figure and its caption go to the next page; the text after them
+                    // (up to a clean break, within the section) fills this one.
+                    let mut group = 1;
+                    while k + group < seq.len() && boxes[seq[k + group - 1]].keep_with_next {
+                        group += 1;
+                    }
+                    let mut room = body_bottom - (body_top + used + notes_used);
+                    let mut fill = 0;
+                    let mut clean = 0;
+                    let mut notes_so_far = notes_used;
+                    while k + group + fill < seq.len() {
+                        let next = &boxes[seq[k + group + fill]];
+                        if next.float || next.outline.is_some() || next.page_break {
+                            break;
+                        }
+                        let extra = extra_notes_for(next, notes_so_far);
+                        let need = next.space_before + next.height + extra;
+                        if need > room + 0.01 {
+                            break;
+                        }
+                        room -= need;
+                        notes_so_far += extra;
+                        fill += 1;
+                        if !next.keep_with_next && !next.weak_keep {
+                            clean = fill;
+                        }
+                    }
+                    if clean > 0 {
+                        seq[k..k + group + clean].rotate_left(group);
+                        continue;
+                    }
+                }
                 // Move the chain of kept boxes that ends here to the next page, unless the
                 // chain fills the whole page.
-                let mut j = i;
-                while j > page_start && boxes[j - 1].keep_with_next {
+                let mut j = k;
+                while j > page_start && boxes[seq[j - 1]].keep_with_next {
                     j -= 1;
                 }
                 // Avoid a word split across pages by giving one more line to the next
                 // page, if that line is free to go (TeX's \brokenpenalty).
-                if j > page_start + 1 && boxes[j - 1].weak_keep {
-                    let before = &boxes[j - 2];
+                if j > page_start + 1 && boxes[seq[j - 1]].weak_keep {
+                    let before = &boxes[seq[j - 2]];
                     if !before.keep_with_next && !before.weak_keep {
                         j -= 1;
                     }
                 }
                 if j > page_start {
-                    let cut = j - page_start;
-                    members.truncate(cut);
-                    i = j;
+                    members.truncate(j - page_start);
+                    k = j;
                 }
                 break;
             }
             used += space + b.height;
             notes_used += extra_notes;
-            members.push(i);
-            i += 1;
+            members.push(seq[k]);
+            k += 1;
         }
         if members.is_empty() {
             // A box taller than the page: it gets a page of its own.
-            members.push(i);
-            i += 1;
+            members.push(seq[k]);
+            k += 1;
         }
         pages.push((members, head));
     }
@@ -2924,6 +2968,79 @@ mod tests {
                 "line at {y} ends at {r}"
             );
         }
+    }
+
+    #[test]
+    fn a_figure_that_does_not_fit_floats_and_text_fills_the_page() {
+        let para = |i: usize| {
+            Block::Paragraph(vec![Inline::text(format!("Paragraph {i} says a few words, enough to fill two or three lines of text on a page of this size, and then it stops."))])
+        };
+        let mut blocks: Vec<Block> = (0..14).map(para).collect();
+        blocks.push(Block::Figure(Box::new(crate::model::Figure {
+            image: crate::model::Image {
+                src: "a.png".into(),
+                alt: "A".into(),
+                title: None,
+            },
+            caption: vec![Inline::text("The caption")],
+        })));
+        blocks.extend((14..30).map(para));
+        let doc = Document::new(
+            Meta {
+                language: Some("en".into()),
+                ..Meta::default()
+            },
+            blocks,
+        );
+        let images = ImageInfo {
+            by_src: HashMap::from([("a.png".to_string(), 0)]),
+            sizes: vec![(800, 600)],
+        };
+        let user = UserFonts::default();
+        let fonts = FontSet::new(&user, &mut Vec::new());
+        let options = PdfOptions::default();
+        let geo = Geometry::from_options(&options);
+        let laid = layout(&doc, &options, &fonts, &images, &mut Vec::new());
+        let image_page = laid
+            .pages
+            .iter()
+            .position(|p| p.items.iter().any(|i| matches!(i, Item::Image { .. })))
+            .unwrap();
+        let image_y = laid.pages[image_page]
+            .items
+            .iter()
+            .find_map(|i| match i {
+                Item::Image { y, .. } => Some(*y),
+                _ => None,
+            })
+            .unwrap();
+        // The figure starts its page; the page before it is filled with the text after it.
+        assert!(
+            (image_y - geo.top).abs() < 1.0,
+            "figure at {image_y}, not at the top"
+        );
+        let text_of = |run: &TextRun| {
+            run.glyphs
+                .iter()
+                .map(|g| g.text.as_str())
+                .collect::<String>()
+        };
+        let before: Vec<String> = runs(&laid.pages[image_page - 1])
+            .iter()
+            .map(|r| text_of(r))
+            .collect();
+        assert!(
+            before.iter().any(|t| t == "14"),
+            "the text after the figure did not move up: {before:?}"
+        );
+        let last_body = lines(&laid.pages[image_page - 1], &geo)
+            .iter()
+            .map(|l| l.0)
+            .fold(0.0, f32::max);
+        assert!(
+            geo.height - geo.bottom - last_body < geo.leading * 3.0,
+            "page before the figure is not full"
+        );
     }
 
     #[test]
