@@ -1033,6 +1033,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             let mut notes = Vec::new();
             let mut col = 0;
             let mut cell_x = x;
+            // Where the cells' lines are, to cut a row taller than a page between them.
+            let mut cell_spans: Vec<(f32, f32)> = Vec::new();
             for cell in &row.cells {
                 if col >= columns {
                     break;
@@ -1065,6 +1067,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     if k > 0 {
                         y += b.space_before.min(leading * 0.5);
                     }
+                    cell_spans.push((y, y + b.height));
                     for mut item in b.items {
                         item.shift(y);
                         items.push(item);
@@ -1134,8 +1137,12 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     });
                     self.table_heads[h].push(copy);
                 }
+                self.boxes.push(vbox);
+            } else {
+                let page_body = self.geo.height - self.geo.top - self.geo.bottom;
+                self.boxes
+                    .extend(split_tall_row(vbox, &cell_spans, page_body * 0.75));
             }
-            self.boxes.push(vbox);
         }
         if !table.caption.is_empty() {
             let base = RunStyle::plain(
@@ -2092,6 +2099,53 @@ fn reorder_visual(placed: Vec<(f32, Fragment)>, gaps_after: &[f32]) -> Vec<(f32,
     out
 }
 
+/// Cuts a table row taller than `limit` into slices no taller than it, between lines of
+/// every cell where possible (else through them), so no row runs off the bottom of a page.
+fn split_tall_row(row: VBox, spans: &[(f32, f32)], limit: f32) -> Vec<VBox> {
+    if row.height <= limit || limit <= 1.0 {
+        return vec![row];
+    }
+    let safe = |y: f32| spans.iter().all(|&(a, b)| y <= a + 0.01 || y >= b - 0.01);
+    let mut cuts = vec![0.0f32];
+    let mut start = 0.0f32;
+    while row.height - start > limit {
+        let best = spans
+            .iter()
+            .flat_map(|&(a, b)| [a, b])
+            .filter(|&y| y > start + limit * 0.25 && y <= start + limit && safe(y))
+            .fold(None, |m: Option<f32>, y| Some(m.map_or(y, |m| m.max(y))));
+        start = best.unwrap_or(start + limit);
+        cuts.push(start);
+    }
+    cuts.push(row.height);
+    let mut slices: Vec<VBox> = cuts
+        .windows(2)
+        .map(|w| VBox {
+            height: w[1] - w[0],
+            bars: row.bars.clone(),
+            table_head: row.table_head,
+            ..VBox::default()
+        })
+        .collect();
+    let last = slices.len() - 1;
+    for item in row.items {
+        let top = item.bounds().1;
+        let k = cuts[1..]
+            .iter()
+            .position(|&c| top < c - 0.01)
+            .unwrap_or(last)
+            .min(last);
+        let mut item = item;
+        item.shift(-cuts[k]);
+        slices[k].items.push(item);
+    }
+    slices[0].space_before = row.space_before;
+    slices[last].keep_with_next = row.keep_with_next;
+    // Notes go with the first slice (their markers are most likely there).
+    slices[0].notes = row.notes;
+    slices
+}
+
 /// A cell's text as it will be set, images included (as their alt-text frames).
 fn cell_text(blocks: &[Block]) -> String {
     let mut text = crate::model::Document::new(Meta::default(), blocks.to_vec()).plain_text(4096);
@@ -3041,6 +3095,50 @@ mod tests {
             geo.height - geo.bottom - last_body < geo.leading * 3.0,
             "page before the figure is not full"
         );
+    }
+
+    #[test]
+    fn a_table_row_taller_than_a_page_is_cut_between_lines() {
+        let tall = crate::model::Cell {
+            content: (0..150)
+                .map(|i| Block::Paragraph(vec![Inline::text(format!("line {i}"))]))
+                .collect(),
+            colspan: 1,
+            rowspan: 1,
+        };
+        let doc = Document::new(
+            Meta::default(),
+            vec![Block::Table(Box::new(crate::model::Table {
+                caption: vec![],
+                alignments: vec![],
+                head: vec![],
+                body: vec![crate::model::Row {
+                    cells: vec![
+                        crate::model::Cell::from_inlines(vec![Inline::text("key")]),
+                        tall,
+                    ],
+                }],
+            }))],
+        );
+        let options = PdfOptions::default();
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&doc, &options);
+        assert!(laid.pages.len() >= 3);
+        let mut seen = 0;
+        for page in &laid.pages {
+            for run in runs(page) {
+                let t: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+                if t == "line" {
+                    seen += 1;
+                    assert!(
+                        run.y > geo.top && run.y < geo.height - geo.bottom,
+                        "a line at {} is off the body",
+                        run.y
+                    );
+                }
+            }
+        }
+        assert_eq!(seen, 150);
     }
 
     #[test]
