@@ -1462,7 +1462,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         }
         let lines = self.set_paragraph(pieces, &para);
         let count = lines.len();
-        for (i, line) in lines.into_iter().enumerate() {
+        for (i, mut line) in lines.into_iter().enumerate() {
             let (ascent, descent) = (para.size * 0.95, para.size * 0.3);
             let baseline = (para.leading - (ascent + descent)) / 2.0 + ascent;
             let mut items = Vec::new();
@@ -1477,7 +1477,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 offset
             };
             let mut link_rects: Vec<(usize, f32, f32, f32)> = Vec::new();
-            for (fx, frag) in &line.fragments {
+            for (fx, frag) in std::mem::take(&mut line.fragments) {
                 let x = para.x + offset + fx;
                 let rise = frag.style.rise * para.size;
                 let run = TextRun {
@@ -1486,7 +1486,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     face: frag.face,
                     size: frag.size,
                     color: frag.style.color,
-                    glyphs: frag.glyphs.clone(),
+                    glyphs: frag.glyphs,
                 };
                 if frag.style.strike {
                     let y = baseline - rise - frag.size * 0.3;
@@ -1764,8 +1764,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             for (i, item) in items.iter().enumerate().take(end).skip(start) {
                 match *item {
                     KpItem::Box { width } => {
-                        if let Some(Some(frag)) = contents.get(i) {
-                            placed.push((x, frag.clone()));
+                        // Each item belongs to one line: move its fragment out.
+                        if let Some(frag) = contents.get_mut(i).and_then(Option::take) {
+                            placed.push((x, frag));
                             gaps_after.push(0.0);
                         }
                         x += width;
