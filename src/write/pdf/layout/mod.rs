@@ -249,6 +249,8 @@ struct VBox {
     page_break: bool,
     /// An image that may float to the next page (with the boxes kept with it).
     float: bool,
+    /// The first line of a footnote set in the text flow (too long for a page foot).
+    note_start: Option<usize>,
 }
 
 /// How a run of inline text looks.
@@ -1761,6 +1763,57 @@ mod tests {
             }
         }
         assert_eq!(seen, 150);
+    }
+
+    #[test]
+    fn a_footnote_longer_than_a_page_foot_runs_in_the_text() {
+        let long_note: Vec<Block> = (0..80)
+            .map(|i| {
+                Block::Paragraph(vec![Inline::text(format!(
+                    "note line {i} of a very long footnote"
+                ))])
+            })
+            .collect();
+        let doc = Document::new(
+            Meta::default(),
+            vec![
+                Block::Paragraph(vec![Inline::text("Text"), Inline::Note(long_note)]),
+                Block::Paragraph(vec![Inline::text("After the note.")]),
+            ],
+        );
+        let options = PdfOptions::default();
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&doc, &options);
+        let mut note_lines = 0;
+        for page in &laid.pages {
+            let mut ys: Vec<f32> = Vec::new();
+            for run in runs(page) {
+                assert!(
+                    run.y >= geo.top - 1.0 && run.y <= geo.height,
+                    "text off the page at {}",
+                    run.y
+                );
+                let t: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+                if t == "note" {
+                    note_lines += 1;
+                    ys.push(run.y);
+                }
+            }
+            ys.sort_by(f32::total_cmp);
+            for pair in ys.windows(2) {
+                assert!(pair[1] - pair[0] > 5.0, "note lines overlap");
+            }
+        }
+        assert_eq!(note_lines, 80);
+        assert!(laid.pages.len() >= 2);
+        // The marker still links to the note.
+        assert!(laid.pages[0].items.iter().any(|i| matches!(
+            i,
+            Item::Link {
+                target: LinkTarget::Internal { .. },
+                ..
+            }
+        )));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use super::*;
 /// Cuts the vertical list into pages.
 pub(super) fn paginate(
     geo: &Geometry,
-    boxes: Vec<VBox>,
+    mut boxes: Vec<VBox>,
     notes: &[Vec<VBox>],
     heads: &[Vec<VBox>],
 ) -> Laid {
@@ -18,6 +18,43 @@ pub(super) fn paginate(
             .get(n)
             .map_or(0.0, |b| b.iter().map(|x| x.height + x.space_before).sum())
     };
+    // A note too long for any page foot is set in the text instead, after the paragraph
+    // that calls it, so it can run over pages like the text does.
+    let body_height = body_bottom - body_top;
+    if boxes
+        .iter()
+        .any(|b| b.notes.iter().any(|&n| note_height(n) > body_height * 0.5))
+    {
+        let flow_notes = |waiting: &mut Vec<usize>, flowed: &mut Vec<VBox>| {
+            for n in waiting.drain(..) {
+                for (k, nb) in notes.get(n).into_iter().flatten().enumerate() {
+                    let mut nb = nb.clone();
+                    if k == 0 {
+                        nb.note_start = Some(n);
+                        nb.space_before = geo.leading * 0.5;
+                    }
+                    flowed.push(nb);
+                }
+            }
+        };
+        let mut flowed: Vec<VBox> = Vec::with_capacity(boxes.len());
+        let mut waiting: Vec<usize> = Vec::new();
+        for mut b in boxes {
+            let (long, short): (Vec<usize>, Vec<usize>) = b
+                .notes
+                .iter()
+                .partition(|&&n| note_height(n) > body_height * 0.5);
+            b.notes = short;
+            waiting.extend(long);
+            let paragraph_ends = !b.keep_with_next && !b.weak_keep;
+            flowed.push(b);
+            if paragraph_ends {
+                flow_notes(&mut waiting, &mut flowed);
+            }
+        }
+        flow_notes(&mut waiting, &mut flowed);
+        boxes = flowed;
+    }
     // Phase 1: which boxes go on which page. `seq` is the order boxes are placed in: the
     // document's, except that a figure that does not fit may float to the next page while
     // the text after it fills this one.
@@ -192,6 +229,9 @@ pub(super) fn paginate(
                 });
             }
             page_notes.extend(b.notes.iter().copied());
+            if let Some(n) = b.note_start {
+                note_places.insert(n, (page_index, y));
+            }
             y += b.height;
         }
         if !page_notes.is_empty() {
