@@ -21,6 +21,7 @@ impl Layouter<'_, '_, '_> {
         let leading = size * 1.3;
         let pad = size * 0.4;
         let widths = column_widths(&natural, &minimum, width);
+        let placement = cell_columns(table, columns);
         let head_index = if table.head.is_empty() {
             None
         } else {
@@ -39,15 +40,12 @@ impl Layouter<'_, '_, '_> {
             let mut items = Vec::new();
             let mut height = leading + 2.0 * pad;
             let mut notes = Vec::new();
-            let mut col = 0;
-            let mut cell_x = x;
             // Where the cells' lines are, to cut a row taller than a page between them.
             let mut cell_spans: Vec<(f32, f32)> = Vec::new();
-            for cell in &row.cells {
-                if col >= columns {
-                    break;
-                }
-                let span = (cell.colspan.max(1) as usize).min(columns - col);
+            let places = placement.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            for (cell, place) in row.cells.iter().zip(places) {
+                let Some((col, span)) = *place else { continue };
+                let cell_x = x + widths[..col].iter().sum::<f32>();
                 let cell_width: f32 = widths[col..col + span].iter().sum();
                 let align = table.alignments.get(col).copied().unwrap_or_default();
                 // Lay the cell out as its own little vertical list, then stack it.
@@ -84,8 +82,6 @@ impl Layouter<'_, '_, '_> {
                     y += b.height;
                 }
                 height = height.max(y + pad);
-                col += span;
-                cell_x += cell_width;
             }
             if *header {
                 items.insert(
@@ -201,11 +197,12 @@ impl Layouter<'_, '_, '_> {
         let pad = size * 0.4;
         let mut natural = vec![size; columns];
         let mut minimum = vec![size; columns];
+        let placement = cell_columns(table, columns);
         for (row_index, row) in table.head.iter().chain(&table.body).enumerate() {
             let header = row_index < table.head.len();
-            let mut col = 0;
-            for cell in &row.cells {
-                let span = (cell.colspan.max(1) as usize).min(columns.saturating_sub(col).max(1));
+            let places = placement.get(row_index).map(Vec::as_slice).unwrap_or(&[]);
+            for (cell, place) in row.cells.iter().zip(places) {
+                let Some((col, span)) = *place else { continue };
                 let text = cell_text(&cell.content);
                 let face = self.shaper.fonts.face_for(FontStyle {
                     family: Family::Serif,
@@ -218,11 +215,10 @@ impl Layouter<'_, '_, '_> {
                     .map(|w| self.shaper.width(w, face) * size)
                     .fold(0.0f32, f32::max)
                     + 2.0 * pad;
-                if span == 1 && col < columns {
+                if span == 1 {
                     natural[col] = natural[col].max(line_width.min(width));
                     minimum[col] = minimum[col].max(word_width.min(width * 0.5));
                 }
-                col += span;
             }
         }
         (natural, minimum)
@@ -323,6 +319,45 @@ pub(super) fn split_tall_row(row: VBox, spans: &[(f32, f32)], limit: f32) -> Vec
     // Notes go with the first slice (their markers are most likely there).
     slices[0].notes = row.notes;
     slices
+}
+
+/// Where each cell of each row (head rows first) starts and how many columns it spans,
+/// skipping the columns a cell above still covers with its rowspan; `None` for a cell
+/// that finds no column left. (A spanning cell's content stays in its first row.)
+pub(super) fn cell_columns(
+    table: &crate::model::Table,
+    columns: usize,
+) -> Vec<Vec<Option<(usize, usize)>>> {
+    let mut busy = vec![0u32; columns];
+    let mut rows = Vec::new();
+    for row in table.head.iter().chain(&table.body) {
+        let mut col = 0;
+        let mut places = Vec::with_capacity(row.cells.len());
+        for cell in &row.cells {
+            while col < columns && busy[col] > 0 {
+                col += 1;
+            }
+            if col >= columns {
+                places.push(None);
+                continue;
+            }
+            let wanted = (cell.colspan.max(1) as usize).min(columns - col);
+            let span = (col..col + wanted)
+                .position(|c| busy[c] > 0)
+                .unwrap_or(wanted)
+                .max(1);
+            for b in &mut busy[col..col + span] {
+                *b = cell.rowspan.clamp(1, 10_000);
+            }
+            places.push(Some((col, span)));
+            col += span;
+        }
+        for b in &mut busy {
+            *b = b.saturating_sub(1);
+        }
+        rows.push(places);
+    }
+    rows
 }
 
 /// A cell's text as it will be set, images included (as their alt-text frames).
