@@ -102,16 +102,19 @@ pub enum OutputFormat {
     Html,
     Text,
     Json,
+    /// A typeset PDF (see `write::pdf`).
+    Pdf,
 }
 
-const OUTPUT_NAMES: &str = "md, html, txt, json";
+const OUTPUT_NAMES: &str = "md, html, txt, json, pdf";
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 4] = [
+    pub const ALL: [OutputFormat; 5] = [
         OutputFormat::Markdown,
         OutputFormat::Html,
         OutputFormat::Text,
         OutputFormat::Json,
+        OutputFormat::Pdf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -120,6 +123,7 @@ impl OutputFormat {
             OutputFormat::Html => "html",
             OutputFormat::Text => "text",
             OutputFormat::Json => "json",
+            OutputFormat::Pdf => "pdf",
         }
     }
 
@@ -130,6 +134,7 @@ impl OutputFormat {
             OutputFormat::Html => "html",
             OutputFormat::Text => "txt",
             OutputFormat::Json => "json",
+            OutputFormat::Pdf => "pdf",
         }
     }
 
@@ -139,6 +144,7 @@ impl OutputFormat {
             "html" | "htm" => Ok(OutputFormat::Html),
             "txt" | "text" | "plain" => Ok(OutputFormat::Text),
             "json" => Ok(OutputFormat::Json),
+            "pdf" => Ok(OutputFormat::Pdf),
             _ => Err(Error::Unknown {
                 what: "output format",
                 name: name.to_string(),

@@ -3,6 +3,7 @@
 //! decided before anything is read or written, so a usage mistake costs nothing.
 
 use super::args::ConvertArgs;
+use quire::write::pdf::PdfOptions;
 use quire::{InputFormat, Meta, OutputFormat, ReadOptions, WriteOptions};
 use std::collections::HashMap;
 use std::fmt;
@@ -249,6 +250,13 @@ impl Config {
                 front_matter: !args.no_front_matter && !args.body_only,
                 text_width: args.width.filter(|&w| w > 0),
                 timestamp: source_date_epoch(),
+                pdf: PdfOptions {
+                    page_size: args.pdf.page_size,
+                    font_size: args.pdf.font_size,
+                    margins: args.pdf.margins,
+                    ragged: args.pdf.ragged,
+                    fonts: args.pdf.fonts,
+                },
                 ..WriteOptions::default()
             },
             overrides: MetaOverrides {
@@ -294,7 +302,7 @@ fn choose_formats(
                 .ok_or_else(|| {
                     UsageError(format!(
                         "cannot tell the output format from '{}': quire does not write \
-                     '.{}' files; add --to (md, html, txt, json)",
+                     '.{}' files; add --to (md, html, txt, json, pdf)",
                         path.display(),
                         ext.to_string_lossy()
                     ))

@@ -5,6 +5,7 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod pdf;
 pub mod resources;
 mod table_layout;
 pub mod text;
@@ -30,6 +31,8 @@ pub struct WriteOptions {
     /// date), in seconds since the Unix epoch. The CLI sets it from `SOURCE_DATE_EPOCH` when
     /// that is set, so the same input gives the same bytes; `None` means "now".
     pub timestamp: Option<i64>,
+    /// PDF: page size, type size, margins, ragged right, fallback fonts.
+    pub pdf: pdf::PdfOptions,
 }
 
 impl Default for WriteOptions {
@@ -40,6 +43,7 @@ impl Default for WriteOptions {
             text_width: None,
             resource_dir: None,
             timestamp: None,
+            pdf: pdf::PdfOptions::default(),
         }
     }
 }
@@ -72,6 +76,7 @@ pub fn writer_for(format: OutputFormat) -> &'static dyn Writer {
         OutputFormat::Html => &html::HtmlWriter,
         OutputFormat::Text => &text::TextWriter,
         OutputFormat::Json => &json::JsonWriter,
+        OutputFormat::Pdf => &pdf::PdfWriter,
     }
 }
 

@@ -8,6 +8,7 @@ mod golden;
 mod html_reader;
 mod html_writer;
 mod markdown;
+mod pdf;
 mod support;
 mod text_reader;
 mod text_writer;

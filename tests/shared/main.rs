@@ -2,5 +2,6 @@
 
 mod extract;
 mod html_corpus;
+mod pdf;
 mod readability_meta;
 mod seed;
