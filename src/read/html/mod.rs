@@ -15,7 +15,7 @@
 //!   are left out.
 
 mod convert;
-mod dom;
+pub(crate) mod dom;
 mod meta;
 mod raw_text;
 mod urls;
