@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod bad_input;
 mod cli;
 mod encoding;
 mod extract;
@@ -7,5 +8,7 @@ mod golden;
 mod html_reader;
 mod html_writer;
 mod markdown;
+mod support;
 mod text_reader;
 mod text_writer;
+mod validate;
