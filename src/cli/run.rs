@@ -180,6 +180,14 @@ fn write_stdout(bytes: &[u8]) -> io::Result<()> {
 /// over `path`. A crash or full disk leaves the old file (or none), never half a file; the
 /// temporary file is removed on any failure.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written to, never replaced:
+    // renaming a file over /dev/null would turn it into a regular file for the whole system.
+    if fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
+        return fs::OpenOptions::new()
+            .write(true)
+            .open(path)?
+            .write_all(bytes);
+    }
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

@@ -188,7 +188,6 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         description: found.description,
         lead_image: found.image.map(|u| resolve(&u)),
         keywords,
-        ..Meta::default()
     };
     if meta.title.is_none() {
         meta.title = title_element;
@@ -238,10 +237,10 @@ fn read_meta_tag(
             "twitter:title" => set(&mut twitter.title, value),
             "twitter:description" => set(&mut twitter.description, value),
             "twitter:image" | "twitter:image:src" => set(&mut twitter.image, value),
-            "author" | "byl" | "parsely-author" | "sailthru.author" | "article.author" => {
-                if !looks_like_url(&value) {
-                    push_author(&mut named.authors, &value)
-                }
+            "author" | "byl" | "parsely-author" | "sailthru.author" | "article.author"
+                if !looks_like_url(&value) =>
+            {
+                push_author(&mut named.authors, &value)
             }
             "description" => set(&mut named.description, value),
             "subtitle" => set(&mut named.subtitle, value),
@@ -537,11 +536,8 @@ fn url_of(value: &Value) -> Option<String> {
 /// Names from an `author` value: a string, a `Person`, or a list of them.
 fn collect_names(value: &Value, out: &mut Vec<String>) {
     match value {
-        Value::String(s) => {
-            if !looks_like_url(s) {
-                push_author(out, &decode_entities(s));
-            }
-        }
+        Value::String(s) if !looks_like_url(s) => push_author(out, &decode_entities(s)),
+        Value::String(_) => {}
         Value::Array(items) => {
             for item in items.iter().take(20) {
                 match item {

@@ -287,7 +287,8 @@ fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32)
     let mut out = Vec::new();
     for (n, &s) in siblings.iter().enumerate() {
         let between = first.is_some_and(|f| n > f) && last.is_some_and(|l| n < l);
-        if !belongs[n] && !(between && is_structure(table, s)) {
+        let kept = belongs[n] || (between && is_structure(table, s));
+        if !kept {
             out.push(s);
         }
     }

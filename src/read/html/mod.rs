@@ -15,8 +15,9 @@
 //!   are left out.
 
 mod convert;
-mod dom;
+pub(crate) mod dom;
 mod meta;
+mod raw_text;
 mod urls;
 
 use super::{extract, ReadOptions, Reader, Reading};
