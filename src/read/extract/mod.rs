@@ -393,11 +393,11 @@ fn explain_choice(table: &Table, chosen: usize, pruned: &[(usize, Reason)]) -> S
 }
 
 #[cfg(test)]
-mod bench;
+mod test_support;
 
 #[cfg(test)]
 mod tests {
-    use super::bench::article_text;
+    use super::test_support::article_text;
     use super::*;
 
     const PARA: &str = "The council voted on Tuesday to extend the river walk, a project that \
@@ -518,7 +518,7 @@ mod tests {
             "<body>{menu}{menu}{menu}<form><input name=q></form></body>",
             menu = menu()
         );
-        let dom = super::bench::parse(&html);
+        let dom = super::test_support::parse(&html);
         let extraction = extract(&dom.document, None, true);
         assert!(extraction.warning.is_some());
         assert_eq!(dom::tag(&extraction.root), Some("body"));
@@ -531,7 +531,7 @@ mod tests {
             "<body><div id='main' class='article-body'>{p}<div class='newsletter'>Sign up now</div></div></body>",
             p = paragraphs(4, "p")
         );
-        let dom = super::bench::parse(&html);
+        let dom = super::test_support::parse(&html);
         let extraction = extract(&dom.document, None, true);
         assert!(
             extraction
@@ -582,7 +582,7 @@ mod cross_check_tests {
             "<body><div id='story'><div id='text'><p>{paragraph}</p><p>{paragraph}</p></div><ul>{list}</ul></div></body>"
         );
         let article_body = format!("{paragraph} {}", items.join(" "));
-        let dom = bench::parse(&html);
+        let dom = test_support::parse(&html);
         let plain = extract(&dom.document, None, false);
         assert_eq!(dom::attr(&plain.root, "id").as_deref(), Some("text"));
         let checked = extract(&dom.document, Some(&article_body), true);
@@ -613,7 +613,7 @@ mod robustness_tests {
             &wide,
         ];
         for input in inputs {
-            let dom = bench::parse(input);
+            let dom = test_support::parse(input);
             let extraction = extract(&dom.document, None, true);
             assert!(!extraction.explanation.is_empty());
             let page = metadata::read(&dom::descendants(&dom.document), &|u| u.to_string());
