@@ -102,16 +102,19 @@ pub enum OutputFormat {
     Html,
     Text,
     Json,
+    /// An EPUB 3 e-book (with the EPUB 2 NCX for older readers).
+    Epub,
 }
 
-const OUTPUT_NAMES: &str = "md, html, txt, json";
+const OUTPUT_NAMES: &str = "md, html, txt, json, epub";
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 4] = [
+    pub const ALL: [OutputFormat; 5] = [
         OutputFormat::Markdown,
         OutputFormat::Html,
         OutputFormat::Text,
         OutputFormat::Json,
+        OutputFormat::Epub,
     ];
 
     pub fn name(self) -> &'static str {
@@ -120,6 +123,7 @@ impl OutputFormat {
             OutputFormat::Html => "html",
             OutputFormat::Text => "text",
             OutputFormat::Json => "json",
+            OutputFormat::Epub => "epub",
         }
     }
 
@@ -130,6 +134,7 @@ impl OutputFormat {
             OutputFormat::Html => "html",
             OutputFormat::Text => "txt",
             OutputFormat::Json => "json",
+            OutputFormat::Epub => "epub",
         }
     }
 
@@ -139,6 +144,7 @@ impl OutputFormat {
             "html" | "htm" => Ok(OutputFormat::Html),
             "txt" | "text" | "plain" => Ok(OutputFormat::Text),
             "json" => Ok(OutputFormat::Json),
+            "epub" | "epub3" => Ok(OutputFormat::Epub),
             _ => Err(Error::Unknown {
                 what: "output format",
                 name: name.to_string(),

@@ -140,7 +140,8 @@ fn local_path(src: &str) -> Option<PathBuf> {
     Some(PathBuf::from(decoded))
 }
 
-fn percent_decode(s: &str) -> Option<String> {
+/// Decodes `%XX` escapes; `None` when they do not make UTF-8.
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -1,0 +1,819 @@
+//! The EPUB writer, checked by real clients: EPUBCheck for validity, pandoc for reading the
+//! text back, and the zip itself for structure and determinism.
+//!
+//! When epubcheck (java) or pandoc is missing, a test prints a loud skip line and passes,
+//! except under CI (env `CI` set), where it fails.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use quire::model::{Alignment, Attr, Cell, Figure, Image, List, Row, Table};
+use quire::write::epub::{write_book, Book, CoverChoice, EpubOptions, Profile};
+use quire::{Block, Document, Inline, Meta, OutputFormat, WriteOptions};
+
+const EPUBCHECK_JAR: &str = "/usr/share/java/epubcheck.jar";
+
+fn text(s: &str) -> Inline {
+    Inline::text(s)
+}
+
+fn para(inlines: Vec<Inline>) -> Block {
+    Block::Paragraph(inlines)
+}
+
+fn heading(level: u8, id: &str, s: &str) -> Block {
+    Block::Heading {
+        level,
+        id: id.to_string(),
+        content: vec![text(s)],
+    }
+}
+
+/// A small real PNG.
+fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 5) as u8, 128])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+fn full_meta() -> Meta {
+    Meta {
+        title: Some("Rich & <odd> \"document\" — Ünïcödé".into()),
+        subtitle: Some("Every kind of block".into()),
+        authors: vec!["Ann Author".into(), "Bob <Writer>".into()],
+        published: Some("2024-05-01T10:00:00Z".into()),
+        modified: Some("2024-05-03".into()),
+        language: Some("en".into()),
+        direction: None,
+        site_name: Some("Example & Co".into()),
+        source_url: Some("https://example.com/articles/rich?x=1&y=2".into()),
+        description: Some("A document with everything in it.".into()),
+        lead_image: Some("img/pic.png".into()),
+        keywords: vec!["testing".into(), "e-books".into()],
+    }
+}
+
+/// Every block and inline kind, notes, a table with spans, odd characters, ids that start
+/// with digits or repeat, and an image.
+fn rich_document() -> Document {
+    let mut wide = Cell::from_inlines(vec![text("spans two")]);
+    wide.colspan = 2;
+    let mut tall = Cell::from_inlines(vec![text("spans rows")]);
+    tall.rowspan = 2;
+    let table = Table {
+        caption: vec![text("A table")],
+        alignments: vec![Alignment::Left, Alignment::Center, Alignment::Right],
+        head: vec![Row {
+            cells: vec![wide, Cell::from_inlines(vec![text("H3")])],
+        }],
+        body: vec![
+            Row {
+                cells: vec![
+                    tall,
+                    Cell::from_inlines(vec![text("b1")]),
+                    Cell::from_inlines(vec![text("c1")]),
+                ],
+            },
+            Row {
+                cells: vec![
+                    Cell::from_inlines(vec![text("b2")]),
+                    Cell::from_inlines(vec![]),
+                ],
+            },
+        ],
+    };
+    let blocks = vec![
+        heading(1, "1-introduction", "Introduction"),
+        para(vec![
+            text("Plain words alpha, "),
+            Inline::Emphasis(vec![text("emphasis")]),
+            text(", "),
+            Inline::Strong(vec![text("strong")]),
+            text(", "),
+            Inline::Strikethrough(vec![text("struck")]),
+            text(", x"),
+            Inline::Superscript(vec![text("2")]),
+            text(", H"),
+            Inline::Subscript(vec![text("2")]),
+            text("O, "),
+            Inline::Code("a < b && c".into()),
+            text(", a "),
+            Inline::Link {
+                url: "https://example.org/x?a=1&b=\"2\"".into(),
+                title: Some("A \"title\"".into()),
+                content: vec![text("link")],
+            },
+            text(", an inner "),
+            Inline::Link {
+                url: "#2024-plan".into(),
+                title: None,
+                content: vec![text("jump")],
+            },
+            text(", a broken "),
+            Inline::Link {
+                url: "#nowhere".into(),
+                title: None,
+                content: vec![text("fragment")],
+            },
+            text(", a relative "),
+            Inline::Link {
+                url: "../other page.html".into(),
+                title: None,
+                content: vec![text("page")],
+            },
+            text(", a script "),
+            Inline::Link {
+                url: "javascript:alert(1)".into(),
+                title: None,
+                content: vec![text("script")],
+            },
+            text(" and a note"),
+            Inline::Note(vec![para(vec![
+                text("The note text beta."),
+                Inline::Note(vec![para(vec![text("A nested note.")])]),
+            ])]),
+            text("."),
+            Inline::LineBreak,
+            text("Odd: \u{1}control, \u{FFFF} nonchar, <tag> & \"quotes\" ]]> -- --> 'apos'"),
+        ]),
+        heading(2, "2024-plan", "The 2024 plan"),
+        para(vec![
+            text("Gamma with an inline image "),
+            Inline::Image(Image {
+                src: "img/pic.png".into(),
+                alt: "a picture".into(),
+                title: Some("Pic".into()),
+            }),
+            text(" and a span "),
+            Inline::Span {
+                attr: Attr {
+                    id: "42".into(),
+                    ..Attr::default()
+                },
+                content: vec![text("spanned")],
+            },
+            text("."),
+        ]),
+        heading(2, "2024-plan", "The 2024 plan again"),
+        Block::Quote(vec![
+            para(vec![text("Quoted delta.")]),
+            Block::Quote(vec![para(vec![text("Nested quote.")])]),
+        ]),
+        Block::List(List {
+            ordered: false,
+            start: 1,
+            tight: true,
+            items: vec![
+                vec![para(vec![text("bullet one")])],
+                vec![
+                    para(vec![text("bullet two")]),
+                    Block::List(List {
+                        ordered: true,
+                        start: 3,
+                        tight: false,
+                        items: vec![vec![para(vec![text("numbered three")])]],
+                    }),
+                ],
+                vec![],
+            ],
+        }),
+        Block::Code {
+            language: Some("rust\"><script>".into()),
+            text: "fn main() {\n    println!(\"<hi>\");\n}".into(),
+        },
+        Block::Table(Box::new(table)),
+        Block::Figure(Box::new(Figure {
+            image: Image {
+                src: "img/pic.png".into(),
+                alt: "the figure".into(),
+                title: None,
+            },
+            caption: vec![
+                text("A caption with "),
+                Inline::Emphasis(vec![text("style")]),
+            ],
+        })),
+        Block::Rule,
+        Block::Container {
+            attr: Attr {
+                id: "42".into(),
+                classes: vec!["box".into()],
+                attributes: vec![("data-x".into(), "1".into())],
+            },
+            blocks: vec![heading(3, "", "Inside a box"), para(vec![text("Epsilon.")])],
+        },
+        heading(6, "deep", "A deep heading"),
+        para(vec![text("The end omega.")]),
+    ];
+    Document::new(full_meta(), blocks)
+}
+
+/// A folder holding `img/pic.png`, and a `secret.png` beside (outside) it.
+fn article_dir() -> (tempfile::TempDir, PathBuf) {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("article");
+    std::fs::create_dir_all(dir.join("img")).unwrap();
+    std::fs::write(dir.join("img/pic.png"), png_bytes(40, 30)).unwrap();
+    std::fs::write(root.path().join("secret.png"), png_bytes(8, 8)).unwrap();
+    (root, dir)
+}
+
+fn options(dir: Option<&Path>) -> WriteOptions {
+    WriteOptions {
+        resource_dir: dir.map(Path::to_path_buf),
+        timestamp: Some(1_700_000_000),
+        ..WriteOptions::default()
+    }
+}
+
+fn write_epub(doc: &Document, options: &WriteOptions) -> quire::Rendered {
+    quire::write(doc, OutputFormat::Epub, options).expect("EPUB written")
+}
+
+/// Is the tool there? If not: skip loudly, or fail under CI.
+fn have_tool(name: &str, present: bool) -> bool {
+    if present {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{name} is required under CI but is not installed");
+    }
+    eprintln!("!!!!! SKIPPED: {name} is not installed; this check did not run !!!!!");
+    false
+}
+
+fn java_epubcheck_available() -> bool {
+    Path::new(EPUBCHECK_JAR).exists()
+        && Command::new("java")
+            .arg("-version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+}
+
+/// Runs EPUBCheck; asserts a clean report. Returns false when skipped.
+fn assert_epubcheck_clean(bytes: &[u8], label: &str) -> bool {
+    if !have_tool("epubcheck (java)", java_epubcheck_available()) {
+        return false;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(format!("{label}.epub"));
+    std::fs::write(&path, bytes).unwrap();
+    let output = Command::new("java")
+        .args(["-jar", EPUBCHECK_JAR])
+        .arg(&path)
+        .output()
+        .expect("epubcheck runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success() && report.contains("No errors or warnings detected."),
+        "epubcheck on {label}:\n{report}"
+    );
+    true
+}
+
+/// The files in the zip, in order, with their contents.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut content = Vec::new();
+            file.read_to_end(&mut content).unwrap();
+            (file.name().to_string(), content)
+        })
+        .collect()
+}
+
+fn file_text(files: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, bytes) = files
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("{name} in the book"));
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+#[test]
+fn rich_document_is_valid_epub() {
+    let (_root, dir) = article_dir();
+    let rendered = write_epub(&rich_document(), &options(Some(&dir)));
+    assert!(
+        rendered.warnings.is_empty(),
+        "warnings: {:?}",
+        rendered.warnings
+    );
+    let files = unzip(&rendered.bytes);
+    assert_eq!(files[0].0, "mimetype");
+    assert_eq!(files[0].1, b"application/epub+zip");
+
+    let chapter = file_text(&files, "OEBPS/chapter-1.xhtml");
+    assert!(chapter
+        .contains("<h1 id=\"article-title\">Rich &amp; &lt;odd&gt; \"document\" — Ünïcödé</h1>"));
+    assert!(chapter.contains("<h2 id=\"id-1-introduction\">Introduction</h2>"));
+    assert!(chapter.contains("<h3 id=\"id-2024-plan\">The 2024 plan</h3>"));
+    assert!(chapter.contains("<h3 id=\"id-2024-plan-1\">The 2024 plan again</h3>"));
+    assert!(
+        chapter.contains("<a href=\"#id-2024-plan\">jump</a>"),
+        "{chapter}"
+    );
+    assert!(chapter.contains("<a>fragment</a>"));
+    assert!(chapter.contains("<a href=\"https://example.com/other%20page.html\">page</a>"));
+    assert!(chapter.contains("<a>script</a>"));
+    assert!(chapter.contains("epub:type=\"noteref\""));
+    assert!(chapter.contains("epub:type=\"footnote\""));
+    assert!(chapter.contains("<img src=\"images/image-1.png\" alt=\"a picture\" title=\"Pic\"/>"));
+    assert!(chapter.contains("<th colspan=\"2\" style=\"text-align: left\">spans two</th>"));
+    assert!(chapter.contains("<td rowspan=\"2\" style=\"text-align: left\">spans rows</td>"));
+    assert!(!chapter.contains('\u{1}'));
+    assert!(chapter.contains("class=\"language-rustscript\""));
+
+    let opf = file_text(&files, "OEBPS/content.opf");
+    for expected in [
+        "<dc:title>Rich &amp; &lt;odd&gt; \"document\" — Ünïcödé</dc:title>",
+        "<dc:language>en</dc:language>",
+        ">Bob &lt;Writer&gt;</dc:creator>",
+        "<dc:date>2024-05-01T10:00:00Z</dc:date>",
+        "<dc:publisher>Example &amp; Co</dc:publisher>",
+        "<dc:source>https://example.com/articles/rich?x=1&amp;y=2</dc:source>",
+        "<dc:subject>e-books</dc:subject>",
+        "<dc:description>A document with everything in it.</dc:description>",
+        "<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>",
+        "properties=\"cover-image\"",
+    ] {
+        assert!(
+            opf.contains(expected),
+            "content.opf lacks {expected}:\n{opf}"
+        );
+    }
+    let nav = file_text(&files, "OEBPS/nav.xhtml");
+    assert!(nav.contains("chapter-1.xhtml#id-1-introduction"));
+    assert!(nav.contains("chapter-1.xhtml#id-2024-plan"));
+    assert!(
+        !nav.contains("#deep"),
+        "toc_depth 2 leaves out deeper headings"
+    );
+    let ncx = file_text(&files, "OEBPS/toc.ncx");
+    assert!(ncx.contains("The 2024 plan"));
+    let title = file_text(&files, "OEBPS/title.xhtml");
+    assert!(title.contains("href=\"https://example.com/articles/rich?x=1&amp;y=2\""));
+
+    assert_epubcheck_clean(&rendered.bytes, "rich");
+}
+
+#[test]
+fn title_only_document_is_valid_epub() {
+    let doc = Document::new(
+        Meta {
+            title: Some("Only a title".into()),
+            ..Meta::default()
+        },
+        vec![],
+    );
+    let rendered = write_epub(&doc, &options(None));
+    let files = unzip(&rendered.bytes);
+    assert!(file_text(&files, "OEBPS/content.opf").contains("<dc:language>und</dc:language>"));
+    assert_epubcheck_clean(&rendered.bytes, "title-only");
+
+    // No title, no content at all: still a valid book.
+    let empty = write_epub(&Document::default(), &options(None));
+    assert!(file_text(&unzip(&empty.bytes), "OEBPS/content.opf")
+        .contains("<dc:title>Untitled</dc:title>"));
+    assert_epubcheck_clean(&empty.bytes, "empty");
+}
+
+#[test]
+fn missing_and_escaping_images_are_reported_and_replaced_by_alt_text() {
+    let (_root, dir) = article_dir();
+    let image = |src: &str, alt: &str| {
+        Block::Figure(Box::new(Figure {
+            image: Image {
+                src: src.into(),
+                alt: alt.into(),
+                title: None,
+            },
+            caption: vec![],
+        }))
+    };
+    let doc = Document::new(
+        Meta {
+            title: Some("Images".into()),
+            ..Meta::default()
+        },
+        vec![
+            image("missing.png", "missing alt"),
+            image("../secret.png", "secret alt"),
+            image("../../secret.png", "far alt"),
+            image("/etc/passwd", "passwd alt"),
+            image("https://example.com/remote.png", "remote alt"),
+            para(vec![text("Words.")]),
+        ],
+    );
+    let rendered = write_epub(&doc, &options(Some(&dir)));
+    let messages: Vec<String> = rendered
+        .warnings
+        .iter()
+        .map(|w| w.message.clone())
+        .collect();
+    assert_eq!(messages.len(), 4, "{messages:?}");
+    assert!(messages.iter().any(|m| m.contains("missing.png")));
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("secret.png") && m.contains("outside")));
+    let files = unzip(&rendered.bytes);
+    assert!(
+        !files.iter().any(|(n, _)| n.contains("image-")),
+        "nothing embedded"
+    );
+    let chapter = file_text(&files, "OEBPS/chapter-1.xhtml");
+    assert!(chapter.contains("<p class=\"image-alt\">missing alt</p>"));
+    assert!(chapter.contains("<p class=\"image-alt\">secret alt</p>"));
+    assert!(chapter
+        .contains("<a class=\"image-alt\" href=\"https://example.com/remote.png\">remote alt</a>"));
+    assert_epubcheck_clean(&rendered.bytes, "missing-images");
+}
+
+fn bundle() -> Book {
+    let first = Document::new(
+        Meta {
+            title: Some("First article".into()),
+            authors: vec!["Ann".into()],
+            site_name: Some("Site One".into()),
+            published: Some("2024-01-02".into()),
+            source_url: Some("https://one.example/post/".into()),
+            language: Some("en".into()),
+            ..Meta::default()
+        },
+        vec![
+            heading(2, "start", "Start here"),
+            para(vec![
+                text("See the "),
+                Inline::Link {
+                    url: "http://two.example/article#details".into(),
+                    title: None,
+                    content: vec![text("second article")],
+                },
+                text(" and "),
+                Inline::Link {
+                    url: "https://two.example/article/#no-such-id".into(),
+                    title: None,
+                    content: vec![text("its top")],
+                },
+                text(" and "),
+                Inline::Link {
+                    url: "/post#start".into(),
+                    title: None,
+                    content: vec![text("this one")],
+                },
+                text(". Note"),
+                Inline::Note(vec![para(vec![text("A note in the first.")])]),
+            ]),
+        ],
+    );
+    let second = Document::new(
+        Meta {
+            title: Some("Second article".into()),
+            authors: vec!["Bob".into()],
+            site_name: Some("Site Two".into()),
+            source_url: Some("https://two.example/article".into()),
+            language: Some("de".into()),
+            ..Meta::default()
+        },
+        vec![
+            heading(2, "details", "Details"),
+            para(vec![
+                text("Back to the "),
+                Inline::Link {
+                    url: "https://one.example/post".into(),
+                    title: None,
+                    content: vec![text("first")],
+                },
+                text(". Note"),
+                Inline::Note(vec![para(vec![text("A note in the second.")])]),
+            ]),
+        ],
+    );
+    let third = Document::new(
+        Meta::default(),
+        vec![para(vec![text("An article with no metadata at all.")])],
+    );
+    let mut book = Book::new(Meta {
+        title: Some("Weekly reading".into()),
+        ..Meta::default()
+    });
+    book.push(first, None);
+    book.push(second, None);
+    book.push(third, None);
+    book
+}
+
+#[test]
+fn bundle_is_valid_epub_with_links_inside_the_book() {
+    let rendered = write_book(&bundle(), &options(None)).unwrap();
+    let files = unzip(&rendered.bytes);
+    let first = file_text(&files, "OEBPS/chapter-1.xhtml");
+    assert!(
+        first.contains("<a href=\"chapter-2.xhtml#details\">second article</a>"),
+        "{first}"
+    );
+    assert!(first.contains("<a href=\"chapter-2.xhtml\">its top</a>"));
+    assert!(first.contains("<a href=\"#start\">this one</a>"));
+    let second = file_text(&files, "OEBPS/chapter-2.xhtml");
+    assert!(second.contains("<a href=\"chapter-1.xhtml\">first</a>"));
+    assert!(second.contains("xml:lang=\"de\""));
+    let third = file_text(&files, "OEBPS/chapter-3.xhtml");
+    assert!(third.contains("<h1 id=\"article-title\">An article with no metadata at all.</h1>"));
+
+    let opf = file_text(&files, "OEBPS/content.opf");
+    assert!(opf.contains("<dc:title>Weekly reading</dc:title>"));
+    assert!(opf.contains("<dc:source>https://one.example/post/</dc:source>"));
+    assert!(opf.contains("<dc:source>https://two.example/article</dc:source>"));
+    let nav = file_text(&files, "OEBPS/nav.xhtml");
+    let order: Vec<usize> = [
+        "First article",
+        "Start here",
+        "Second article",
+        "Details",
+        "Sources",
+    ]
+    .iter()
+    .map(|s| nav.find(s).unwrap_or_else(|| panic!("{s} in nav")))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "nav order: {nav}");
+    let sources = file_text(&files, "OEBPS/sources.xhtml");
+    assert!(sources.contains("First article</a>. Ann, Site One, 2024-01-02."));
+    assert!(sources.contains("https://two.example/article"));
+    assert_epubcheck_clean(&rendered.bytes, "bundle");
+}
+
+#[test]
+fn same_input_and_timestamp_give_identical_bytes() {
+    let (_root, dir) = article_dir();
+    let options = options(Some(&dir));
+    let first = write_epub(&rich_document(), &options).bytes;
+    // Zip entry times have a two-second resolution: cross a boundary.
+    std::thread::sleep(Duration::from_millis(2100));
+    let second = write_epub(&rich_document(), &options).bytes;
+    assert!(first == second, "two writes differ");
+    let later = WriteOptions {
+        timestamp: Some(1_800_000_000),
+        ..options.clone()
+    };
+    assert!(write_epub(&rich_document(), &later).bytes != first);
+    let book_a = write_book(&bundle(), &options).unwrap().bytes;
+    let book_b = write_book(&bundle(), &options).unwrap().bytes;
+    assert!(book_a == book_b);
+}
+
+#[test]
+fn identifier_comes_from_the_url_or_the_content() {
+    let identifier = |doc: &Document| {
+        let opf = file_text(
+            &unzip(&write_epub(doc, &options(None)).bytes),
+            "OEBPS/content.opf",
+        );
+        let start = opf.find("urn:uuid:").unwrap();
+        opf[start..start + 45].to_string()
+    };
+    let mut a = Document::new(
+        Meta {
+            title: Some("A".into()),
+            ..Meta::default()
+        },
+        vec![para(vec![text("one")])],
+    );
+    let id_a = identifier(&a);
+    assert_eq!(id_a, identifier(&a.clone()));
+    a.blocks.push(para(vec![text("two")]));
+    assert_ne!(identifier(&a), id_a, "content changes the id");
+    a.meta.source_url = Some("https://example.com/a".into());
+    let with_url = identifier(&a);
+    a.blocks.push(para(vec![text("three")]));
+    assert_eq!(identifier(&a), with_url, "the URL decides");
+}
+
+#[test]
+fn pandoc_reads_the_words_back_in_order() {
+    let present = Command::new("pandoc")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have_tool("pandoc", present) {
+        return;
+    }
+    let (_root, dir) = article_dir();
+    let rendered = write_epub(&rich_document(), &options(Some(&dir)));
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("book.epub");
+    std::fs::write(&path, &rendered.bytes).unwrap();
+    let output = Command::new("pandoc")
+        .args(["-f", "epub", "-t", "plain", "--wrap=none"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let plain = String::from_utf8_lossy(&output.stdout);
+    let mut at = 0;
+    for word in [
+        "Plain words alpha",
+        "emphasis",
+        "strong",
+        "Gamma",
+        "spanned",
+        "Quoted delta",
+        "bullet one",
+        "numbered three",
+        "println",
+        "spans two",
+        "A caption with",
+        "Inside a box",
+        "Epsilon",
+        "The end omega",
+        "The note text beta",
+    ] {
+        let found = plain[at..]
+            .find(word)
+            .unwrap_or_else(|| panic!("'{word}' after byte {at} in:\n{plain}"));
+        at += found + word.len();
+    }
+}
+
+#[test]
+fn covers_follow_the_choice() {
+    let (_root, dir) = article_dir();
+    let doc = rich_document();
+    let cover_of = |choice: CoverChoice, grayscale: bool| {
+        let mut opts = options(Some(&dir));
+        opts.epub.cover = choice;
+        opts.epub.profile = Profile::Kindle;
+        opts.epub.grayscale = grayscale;
+        let rendered = write_epub(&doc, &opts);
+        let files = unzip(&rendered.bytes);
+        let cover = files
+            .iter()
+            .find(|(n, _)| n.starts_with("OEBPS/images/cover."))
+            .map(|(_, b)| image::load_from_memory(b).unwrap());
+        (cover, rendered.warnings)
+    };
+    let (generated, warnings) = cover_of(CoverChoice::Generated, false);
+    assert!(warnings.is_empty());
+    let generated = generated.expect("a generated cover");
+    assert_eq!(
+        (generated.width(), generated.height()),
+        Profile::Kindle.screen()
+    );
+
+    let (lead, _) = cover_of(CoverChoice::LeadImage, false);
+    assert_eq!(lead.map(|i| (i.width(), i.height())), Some((40, 30)));
+
+    let (none, _) = cover_of(CoverChoice::None, false);
+    assert!(none.is_none());
+
+    let (fallback, warnings) = cover_of(CoverChoice::File(dir.join("nope.png")), true);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let fallback = fallback.expect("generated instead");
+    assert!(
+        fallback.as_luma8().is_some()
+            || fallback
+                .to_rgb8()
+                .pixels()
+                .all(|p| p[0] == p[1] && p[1] == p[2])
+    );
+}
+
+#[test]
+fn profiles_parse_and_user_css_is_appended() {
+    assert_eq!("Kobo".parse::<Profile>().unwrap(), Profile::Kobo);
+    assert!("nook".parse::<Profile>().is_err());
+    let mut opts = options(None);
+    opts.epub.css = Some("p { color: #333; } /* mine */".into());
+    let files = unzip(&write_epub(&rich_document(), &opts).bytes);
+    let css = file_text(&files, "OEBPS/stylesheet.css");
+    assert!(css.contains("p { color: #333; }"));
+    for banned in ["display: flex", "display: grid", "--", "var("] {
+        assert!(!css.contains(banned), "{banned} in the stylesheet");
+    }
+}
+
+/// Serves fixed responses on 127.0.0.1, one per connection, until dropped.
+fn serve(routes: Vec<(&'static str, Vec<u8>)>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let routes = routes.clone();
+            std::thread::spawn(move || {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let request = String::from_utf8_lossy(&request);
+                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+                if path == "/slow.png" {
+                    std::thread::sleep(Duration::from_secs(3));
+                    return;
+                }
+                let body = routes
+                    .iter()
+                    .find(|(p, _)| *p == path)
+                    .map(|(_, b)| b.clone());
+                let response = match body {
+                    Some(body) => {
+                        let mut head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    )
+                    .into_bytes();
+                        head.extend_from_slice(&body);
+                        head
+                    }
+                    None => {
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                            .to_vec()
+                    }
+                };
+                let _ = stream.write_all(&response);
+            });
+        }
+    });
+    format!("http://{address}")
+}
+
+#[test]
+fn remote_images_are_fetched_when_asked() {
+    let base = serve(vec![
+        ("/pic.png", png_bytes(20, 10)),
+        ("/text.png", b"not an image".to_vec()),
+    ]);
+    let figure = |src: String, alt: &str| {
+        Block::Figure(Box::new(Figure {
+            image: Image {
+                src,
+                alt: alt.into(),
+                title: None,
+            },
+            caption: vec![],
+        }))
+    };
+    let doc = Document::new(
+        Meta {
+            title: Some("Remote".into()),
+            ..Meta::default()
+        },
+        vec![
+            figure(format!("{base}/pic.png"), "fetched"),
+            figure(format!("{base}/gone.png"), "gone alt"),
+            figure(format!("{base}/text.png"), "text alt"),
+        ],
+    );
+    let mut opts = options(None);
+    opts.epub.fetch_images = true;
+    let rendered = write_epub(&doc, &opts);
+    let messages: Vec<&str> = rendered
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("gone.png") && m.contains("404")));
+    let files = unzip(&rendered.bytes);
+    let chapter = file_text(&files, "OEBPS/chapter-1.xhtml");
+    assert!(chapter.contains("<img src=\"images/image-1.png\" alt=\"fetched\"/>"));
+    assert!(chapter.contains("<p class=\"image-alt\">gone alt</p>"));
+    assert_epubcheck_clean(&rendered.bytes, "remote");
+}
+
+#[test]
+fn fetching_gives_up_on_slow_and_oversized_answers() {
+    let base = serve(vec![("/big.png", vec![0u8; 4096])]);
+    let fetcher = quire::net::Fetcher::new(Duration::from_millis(500), 1024);
+    let slow = fetcher.get(&format!("{base}/slow.png")).unwrap_err();
+    assert!(slow.contains("no answer"), "{slow}");
+    let big = fetcher.get(&format!("{base}/big.png")).unwrap_err();
+    assert!(big.contains("larger"), "{big}");
+    assert!(fetcher.get("file:///etc/passwd").is_err());
+}
