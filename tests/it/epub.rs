@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use quire::model::{Alignment, Attr, Cell, Figure, Image, List, Row, Table};
-use quire::write::epub::{write_book, Book, CoverChoice, EpubOptions, Profile};
+use quire::write::epub::{write_book, Book, CoverChoice, Profile};
 use quire::{Block, Document, Inline, Meta, OutputFormat, WriteOptions};
 
 const EPUBCHECK_JAR: &str = "/usr/share/java/epubcheck.jar";
@@ -241,6 +241,13 @@ fn write_epub(doc: &Document, options: &WriteOptions) -> quire::Rendered {
     quire::write(doc, OutputFormat::Epub, options).expect("EPUB written")
 }
 
+/// With `QUIRE_EPUB_OUT=DIR`, books the tests make are kept there to look at.
+fn keep(bytes: &[u8], label: &str) {
+    if let Some(dir) = std::env::var_os("QUIRE_EPUB_OUT") {
+        let _ = std::fs::write(Path::new(&dir).join(format!("{label}.epub")), bytes);
+    }
+}
+
 /// Is the tool there? If not: skip loudly, or fail under CI.
 fn have_tool(name: &str, present: bool) -> bool {
     if present {
@@ -263,6 +270,7 @@ fn java_epubcheck_available() -> bool {
 
 /// Runs EPUBCheck; asserts a clean report. Returns false when skipped.
 fn assert_epubcheck_clean(bytes: &[u8], label: &str) -> bool {
+    keep(bytes, label);
     if !have_tool("epubcheck (java)", java_epubcheck_available()) {
         return false;
     }
@@ -368,6 +376,9 @@ fn rich_document_is_valid_epub() {
     );
     let ncx = file_text(&files, "OEBPS/toc.ncx");
     assert!(ncx.contains("The 2024 plan"));
+    assert!(ncx.contains("<meta name=\"dtb:uid\" content=\"urn:uuid:"));
+    assert!(ncx.contains("<meta name=\"dtb:depth\" content=\"3\" />"));
+    assert!(ncx.contains("<docTitle>\n    <text>Rich &amp; &lt;odd&gt;"));
     let title = file_text(&files, "OEBPS/title.xhtml");
     assert!(title.contains("href=\"https://example.com/articles/rich?x=1&amp;y=2\""));
 

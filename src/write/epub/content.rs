@@ -38,7 +38,8 @@ h1 { font-size: 1.6em; margin-top: 0.4em; }
 h2 { font-size: 1.35em; }
 h3 { font-size: 1.15em; }
 h4, h5, h6 { font-size: 1em; }
-a { color: inherit; text-decoration: underline; }
+a { color: inherit; text-decoration: none; }
+a[href] { text-decoration: underline; }
 blockquote { margin: 1em 1.2em; font-style: italic; }
 blockquote em, blockquote i { font-style: normal; }
 pre { white-space: pre-wrap; word-wrap: break-word; font-family: monospace; font-size: 0.85em; margin: 1em 0; padding: 0.5em; border: 1px solid #999; }
@@ -938,7 +939,8 @@ mod tests {
         assert_eq!(ids.claim(""), "section");
         assert_eq!(ids.claim("что"), "что");
         assert_eq!(ids.claim("-x"), "x");
-        assert_eq!(ids.claim("·x"), "id-x");
+        assert_eq!(ids.claim("·y"), "y");
+        assert_eq!(ids.claim("٣x"), "id-٣x");
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use image::{DynamicImage, GenericImageView, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
 use super::content::ImageRef;
 use super::EpubOptions;
@@ -305,16 +305,11 @@ pub(crate) fn decode(resource: &Resource) -> Result<DynamicImage, String> {
         .map_err(|e| format!("unreadable image: {e}"))
 }
 
-/// The image's size in pixels (for the tests and the cover).
-#[allow(dead_code)]
-pub(crate) fn dimensions(image: &DynamicImage) -> (u32, u32) {
-    image.dimensions()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::write::epub::Profile;
+    use image::GenericImageView;
 
     fn png(width: u32, height: u32) -> Vec<u8> {
         let image = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(

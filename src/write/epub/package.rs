@@ -114,13 +114,13 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
 
     let mut builder = new_builder()?;
     let language = book_language(book_meta, &documents);
+    let book_id = identifier(book_meta, &documents, bundle);
     set_metadata(
         &mut builder,
+        book_id,
         book_meta,
         &book_title,
         &language,
-        &documents,
-        bundle,
         options,
     );
     let mut css = content::STYLESHEET.to_string();
@@ -244,8 +244,20 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
 
     let mut zipped = Vec::new();
     builder.generate(&mut zipped).map_err(builder_error)?;
-    let extra = extra_metadata(book_meta, &documents, bundle);
-    let bytes = rezip(zipped, modified_time(options), &extra)?;
+    let toc_levels = chapters
+        .iter()
+        .flat_map(|c| &c.xhtml.headings)
+        .map(|h| h.depth)
+        .filter(|d| *d <= epub.toc_depth)
+        .max()
+        .unwrap_or(0);
+    let fixes = PackageFixes {
+        metadata: extra_metadata(book_meta, &documents, bundle),
+        identifier: book_id.urn().to_string(),
+        title: book_title.clone(),
+        ncx_depth: usize::from(toc_levels) + 1,
+    };
+    let bytes = rezip(zipped, modified_time(options), &fixes)?;
     warnings.append(&mut store.warnings);
     Ok(Rendered { bytes, warnings })
 }
@@ -384,18 +396,17 @@ fn extra_metadata(meta: &Meta, documents: &[(&Document, Option<&Path>)], bundle:
 
 fn set_metadata(
     builder: &mut EpubBuilder<ZipLibrary>,
+    book_id: uuid::Uuid,
     meta: &Meta,
     title: &str,
     language: &str,
-    documents: &[(&Document, Option<&Path>)],
-    bundle: bool,
     options: &WriteOptions,
 ) {
     builder.set_title(xml_clean(title));
     builder.set_lang(language);
     builder.set_generator("quire");
     builder.set_toc_name("Contents");
-    builder.set_uuid(identifier(meta, documents, bundle));
+    builder.set_uuid(book_id);
     builder.set_modified_date(modified_datetime(options));
     if meta.direction == Some(Direction::Rtl) {
         builder.epub_direction(PageDirection::Rtl);
@@ -507,10 +518,51 @@ fn modified_time(options: &WriteOptions) -> zip::DateTime {
     .unwrap_or_default()
 }
 
+/// What epub-builder's templates leave out, added when the zip is rewritten.
+struct PackageFixes {
+    /// Dublin Core elements for the package metadata (publisher, sources).
+    metadata: String,
+    /// The package identifier, which the NCX must repeat as `dtb:uid`.
+    identifier: String,
+    /// The book title, for the NCX `docTitle` (the template puts the TOC name there).
+    title: String,
+    /// How deep the NCX nests.
+    ncx_depth: usize,
+}
+
+impl PackageFixes {
+    fn package(&self, mut opf: String) -> String {
+        if let Some(at) = opf.find("  </metadata>") {
+            opf.insert_str(at, &self.metadata);
+        }
+        opf
+    }
+
+    fn ncx(&self, ncx: String) -> String {
+        let mut title = String::new();
+        escape_text_into(&self.title, &mut title);
+        let mut uid = String::new();
+        escape_text_into(&self.identifier, &mut uid);
+        ncx.replacen(
+            "<meta name=\"dtb:depth\" content=\"1\" />",
+            &format!(
+                "<meta name=\"dtb:uid\" content=\"{uid}\" />\n    <meta name=\"dtb:depth\" content=\"{}\" />",
+                self.ncx_depth
+            ),
+            1,
+        )
+        .replacen(
+            "<docTitle>\n    <text>Contents</text>",
+            &format!("<docTitle>\n    <text>{title}</text>"),
+            1,
+        )
+    }
+}
+
 /// Copies every entry into a new zip with one fixed modification time (epub-builder stamps
 /// entries with the current time), compressed data untouched and `mimetype` still first and
-/// stored; the package document gets the `extra` metadata elements on the way.
-fn rezip(zipped: Vec<u8>, time: zip::DateTime, extra: &str) -> Result<Vec<u8>> {
+/// stored; the package document and the NCX get their [`PackageFixes`] on the way.
+fn rezip(zipped: Vec<u8>, time: zip::DateTime, fixes: &PackageFixes) -> Result<Vec<u8>> {
     use std::io::Write as _;
     let zip_error = |e: zip::result::ZipError| {
         Error::Io(std::io::Error::other(format!("writing the EPUB zip: {e}")))
@@ -518,28 +570,36 @@ fn rezip(zipped: Vec<u8>, time: zip::DateTime, extra: &str) -> Result<Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(zipped)).map_err(zip_error)?;
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
     for index in 0..archive.len() {
-        let is_package = archive.name_for_index(index) == Some("OEBPS/content.opf");
-        if is_package && !extra.is_empty() {
-            let mut opf = String::new();
-            archive
-                .by_index(index)
-                .map_err(zip_error)?
-                .read_to_string(&mut opf)?;
-            if let Some(at) = opf.find("  </metadata>") {
-                opf.insert_str(at, extra);
+        let name = archive
+            .name_for_index(index)
+            .unwrap_or_default()
+            .to_string();
+        let fix: Option<fn(&PackageFixes, String) -> String> = match name.as_str() {
+            "OEBPS/content.opf" => Some(PackageFixes::package),
+            "OEBPS/toc.ncx" => Some(PackageFixes::ncx),
+            _ => None,
+        };
+        match fix {
+            Some(fix) => {
+                let mut text = String::new();
+                archive
+                    .by_index(index)
+                    .map_err(zip_error)?
+                    .read_to_string(&mut text)?;
+                let options = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated)
+                    .last_modified_time(time);
+                writer
+                    .start_file(name.as_str(), options)
+                    .map_err(zip_error)?;
+                writer.write_all(fix(fixes, text).as_bytes())?;
             }
-            let options = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated)
-                .last_modified_time(time);
-            writer
-                .start_file("OEBPS/content.opf", options)
-                .map_err(zip_error)?;
-            writer.write_all(opf.as_bytes())?;
-        } else {
-            let file = archive.by_index_raw(index).map_err(zip_error)?;
-            writer
-                .raw_copy_file_touch(file, time, None)
-                .map_err(zip_error)?;
+            None => {
+                let file = archive.by_index_raw(index).map_err(zip_error)?;
+                writer
+                    .raw_copy_file_touch(file, time, None)
+                    .map_err(zip_error)?;
+            }
         }
     }
     Ok(writer.finish().map_err(zip_error)?.into_inner())
