@@ -117,7 +117,11 @@ fn local_path(src: &str) -> Option<PathBuf> {
     if !is_local(src) {
         return None;
     }
-    let src = if src.len() >= 5 && src[..5].eq_ignore_ascii_case("file:") {
+    // `get` rather than indexing: the fifth byte may fall inside a multi-byte character.
+    let src = if src
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("file:"))
+    {
         let rest = &src[5..];
         rest.strip_prefix("//").map_or(rest, |r| {
             // file://host/path: only an empty host or localhost is this machine.
@@ -188,6 +192,8 @@ mod tests {
             .contains("not a PNG"));
         assert!(load_local("https://example.com/a.png", &base).is_err());
         assert!(load_local("missing.png", &base).is_err());
+        // Multi-byte characters around byte 5 must not panic.
+        assert!(load_local("&#0;Привет.png", &base).is_err());
     }
 
     #[cfg(unix)]

@@ -828,3 +828,331 @@ fn fetching_gives_up_on_slow_and_oversized_answers() {
     assert!(big.contains("larger"), "{big}");
     assert!(fetcher.get("file:///etc/passwd").is_err());
 }
+
+/// Time per book for the writer alone (run with
+/// `cargo test --release --test it epub::writer_timing -- --ignored --nocapture`).
+#[test]
+#[ignore]
+fn writer_timing() {
+    let (_root, dir) = article_dir();
+    let doc = rich_document();
+    let mut long = doc.clone();
+    for _ in 0..50 {
+        long.blocks.extend(doc.blocks.iter().cloned());
+    }
+    for (label, doc) in [("rich", &doc), ("rich x50", &long)] {
+        for cover in [CoverChoice::Generated, CoverChoice::None] {
+            let mut opts = options(Some(&dir));
+            opts.epub.cover = cover.clone();
+            let start = std::time::Instant::now();
+            let runs = 20;
+            for _ in 0..runs {
+                write_epub(doc, &opts);
+            }
+            eprintln!(
+                "{label}, cover {cover:?}: {:?} per book",
+                start.elapsed() / runs
+            );
+        }
+    }
+}
+
+/// A small deterministic generator of hostile documents (xorshift), for the checks below.
+struct Hostile(u64);
+
+impl Hostile {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn string(&mut self) -> String {
+        const PIECES: &[&str] = &[
+            "word",
+            " ",
+            "<",
+            ">",
+            "&",
+            "\"",
+            "'",
+            "]]>",
+            "--",
+            "-->",
+            "\u{0}",
+            "\u{1}",
+            "\u{b}",
+            "\u{FFFE}",
+            "\u{E000}",
+            "\u{E001}",
+            "\u{E000}3\u{E001}",
+            "😀",
+            "שלום",
+            "\u{301}",
+            "\u{a0}",
+            "\t",
+            "\n",
+            "Ω",
+            "Привет",
+            "1",
+            "2024",
+            "#",
+            "%20",
+            "&amp;",
+            "<br>",
+            "&#0;",
+            "·",
+        ];
+        let len = self.below(6);
+        (0..len).map(|_| PIECES[self.below(PIECES.len())]).collect()
+    }
+
+    fn id(&mut self) -> String {
+        const IDS: &[&str] = &[
+            "",
+            "1",
+            "1",
+            "intro",
+            "intro",
+            "a b",
+            "fn-1",
+            "fnref-1",
+            "article-title",
+            "-",
+            "ünï",
+            "x:y",
+        ];
+        IDS[self.below(IDS.len())].to_string()
+    }
+
+    fn url(&mut self) -> String {
+        match self.below(7) {
+            0 => format!("#{}", self.id()),
+            1 => format!("https://example.com/{}", self.string()),
+            2 => self.string(),
+            3 => "javascript:alert(1)".to_string(),
+            4 => format!("../{}.html#{}", self.string(), self.id()),
+            5 => "https://one.example/post#1".to_string(),
+            _ => "mailto:someone@example.com".to_string(),
+        }
+    }
+
+    fn inlines(&mut self, depth: usize) -> Vec<Inline> {
+        let count = self.below(5);
+        (0..count)
+            .map(|_| {
+                let kind = if depth == 0 { 0 } else { self.below(13) };
+                match kind {
+                    0 | 1 => Inline::Text(self.string()),
+                    2 => Inline::Emphasis(self.inlines(depth - 1)),
+                    3 => Inline::Strong(self.inlines(depth - 1)),
+                    4 => Inline::Code(self.string()),
+                    5 => Inline::Link {
+                        url: self.url(),
+                        title: Some(self.string()),
+                        content: self.inlines(depth - 1),
+                    },
+                    6 => Inline::Image(Image {
+                        src: self.string(),
+                        alt: self.string(),
+                        title: Some(self.string()),
+                    }),
+                    7 => Inline::LineBreak,
+                    8 => Inline::Note(self.blocks(depth - 1)),
+                    9 => Inline::Span {
+                        attr: Attr {
+                            id: self.id(),
+                            ..Attr::default()
+                        },
+                        content: self.inlines(depth - 1),
+                    },
+                    10 => Inline::Superscript(self.inlines(depth - 1)),
+                    11 => Inline::Strikethrough(self.inlines(depth - 1)),
+                    _ => Inline::Subscript(self.inlines(depth - 1)),
+                }
+            })
+            .collect()
+    }
+
+    fn blocks(&mut self, depth: usize) -> Vec<Block> {
+        let count = self.below(5);
+        (0..count)
+            .map(|_| {
+                let kind = if depth == 0 { 0 } else { self.below(10) };
+                match kind {
+                    0 | 1 => Block::Paragraph(self.inlines(depth)),
+                    2 => Block::Heading {
+                        level: self.below(9) as u8,
+                        id: self.id(),
+                        content: self.inlines(depth),
+                    },
+                    3 => Block::Quote(self.blocks(depth - 1)),
+                    4 => Block::List(List {
+                        ordered: self.below(2) == 0,
+                        start: self.below(3) as u32,
+                        tight: self.below(2) == 0,
+                        items: (0..self.below(3)).map(|_| self.blocks(depth - 1)).collect(),
+                    }),
+                    5 => Block::Code {
+                        language: Some(self.string()),
+                        text: self.string(),
+                    },
+                    6 => {
+                        let mut cell = Cell::from_inlines(self.inlines(depth - 1));
+                        cell.colspan = self.below(3) as u32;
+                        cell.rowspan = [0, 1, 2, 100_000][self.below(4)];
+                        Block::Table(Box::new(Table {
+                            caption: self.inlines(depth - 1),
+                            alignments: vec![Alignment::Center],
+                            head: vec![Row {
+                                cells: vec![cell.clone()],
+                            }],
+                            body: vec![
+                                Row {
+                                    cells: vec![cell.clone(), cell],
+                                },
+                                Row::default(),
+                            ],
+                        }))
+                    }
+                    7 => Block::Figure(Box::new(Figure {
+                        image: Image {
+                            src: self.string(),
+                            alt: self.string(),
+                            title: None,
+                        },
+                        caption: self.inlines(depth - 1),
+                    })),
+                    8 => Block::Rule,
+                    _ => Block::Container {
+                        attr: Attr {
+                            id: self.id(),
+                            ..Attr::default()
+                        },
+                        blocks: self.blocks(depth - 1),
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn document(&mut self) -> Document {
+        let meta = Meta {
+            title: Some(self.string()),
+            subtitle: Some(self.string()),
+            authors: vec![self.string(), self.string()],
+            published: Some(self.string()),
+            modified: Some(self.string()),
+            language: Some(self.string()),
+            direction: None,
+            site_name: Some(self.string()),
+            source_url: Some(if self.below(2) == 0 {
+                "https://one.example/post".to_string()
+            } else {
+                self.string()
+            }),
+            description: Some(self.string()),
+            lead_image: Some(self.string()),
+            keywords: vec![self.string()],
+        };
+        Document::new(meta, self.blocks(4))
+    }
+}
+
+/// Checks every XML file of each book with Python's expat: well-formed, ids unique and valid
+/// XML names, every internal link and image pointing at something that exists.
+const XML_CHECK: &str = r#"
+import os, re, sys, zipfile, xml.etree.ElementTree as ET
+from urllib.parse import unquote
+NAME = re.compile(r'^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7\u0300-\u036F\u203F\u2040\u00C0-\uFFFF]*$')
+problems = []
+for book in sorted(os.listdir(sys.argv[1])):
+    z = zipfile.ZipFile(os.path.join(sys.argv[1], book))
+    names = set(z.namelist())
+    ids, links = {}, []
+    for name in names:
+        if not name.endswith(('.xhtml', '.opf', '.ncx', '.xml')):
+            continue
+        try:
+            root = ET.fromstring(z.read(name))
+        except ET.ParseError as e:
+            problems.append(f'{book}/{name}: {e}'); continue
+        seen = set()
+        for el in root.iter():
+            i = el.get('id')
+            if i is not None:
+                if i in seen: problems.append(f'{book}/{name}: duplicate id {i!r}')
+                if not NAME.match(i): problems.append(f'{book}/{name}: bad id {i!r}')
+                seen.add(i)
+            if name.endswith('.xhtml'):
+                for attr in ('href', 'src'):
+                    v = el.get(attr)
+                    if v and '://' not in v and not v.startswith('mailto:'):
+                        links.append((name, v))
+        ids[name] = seen
+    for name, v in links:
+        path, _, frag = v.partition('#')
+        target = os.path.normpath(os.path.join(os.path.dirname(name), path)) if path else name
+        if target not in names: problems.append(f'{book}/{name}: missing target {v!r}')
+        elif frag and unquote(frag) not in ids.get(target, set()): problems.append(f'{book}/{name}: dangling fragment {v!r}')
+print('\n'.join(problems[:40]))
+sys.exit(1 if problems else 0)
+"#;
+
+#[test]
+fn hostile_documents_make_well_formed_books() {
+    let python = Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let out = tempfile::tempdir().unwrap();
+    let (_root, dir) = article_dir();
+    let mut generator = Hostile(0x9e37_79b9_7f4a_7c15);
+    let mut books = Vec::new();
+    for round in 0..40 {
+        let doc = generator.document();
+        let rendered = write_epub(&doc, &options(Some(&dir)));
+        books.push(rendered.bytes.clone());
+        std::fs::write(
+            out.path().join(format!("single-{round}.epub")),
+            &rendered.bytes,
+        )
+        .unwrap();
+        if round % 8 == 0 {
+            let mut book = Book::new(doc.meta.clone());
+            for _ in 0..3 {
+                book.push(generator.document(), Some(dir.clone()));
+            }
+            let rendered = write_book(&book, &options(None)).unwrap();
+            std::fs::write(
+                out.path().join(format!("bundle-{round}.epub")),
+                &rendered.bytes,
+            )
+            .unwrap();
+        }
+    }
+    if have_tool("python3", python) {
+        let output = Command::new("python3")
+            .args(["-c", XML_CHECK])
+            .arg(out.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    // EPUBCheck is slow: two of them.
+    assert_epubcheck_clean(&books[1], "hostile-1");
+    assert_epubcheck_clean(
+        &std::fs::read(out.path().join("bundle-8.epub")).unwrap(),
+        "hostile-bundle",
+    );
+}

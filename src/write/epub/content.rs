@@ -625,7 +625,9 @@ impl<'a, 'i> Renderer<'a, 'i> {
         self.out.push('>');
         self.inlines(content);
         let _ = writeln!(self.out, "</h{written}>");
-        let text = crate::model::collapse_whitespace(&inlines_to_plain(content));
+        let text = xml_clean(&crate::model::collapse_whitespace(&inlines_to_plain(
+            content,
+        )));
         let text = text.trim();
         if in_flow && !text.is_empty() {
             self.headings.push(TocHeading {

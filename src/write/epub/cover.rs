@@ -256,6 +256,10 @@ struct Canvas {
 
 impl Canvas {
     fn blend(&mut self, x: i64, y: i64, color: [u8; 3], alpha: f32) {
+        // Most of a glyph's box is empty: skip it before any arithmetic.
+        if alpha <= 0.004 {
+            return;
+        }
         if x < 0
             || y < 0
             || x >= i64::from(self.image.width())
@@ -263,20 +267,25 @@ impl Canvas {
         {
             return;
         }
-        let alpha = alpha.clamp(0.0, 1.0);
         let pixel = self.image.get_pixel_mut(x as u32, y as u32);
+        if alpha >= 0.996 {
+            pixel.0 = color;
+            return;
+        }
         for (channel, target) in pixel.0.iter_mut().zip(color) {
-            let mixed = f32::from(*channel) * (1.0 - alpha) + f32::from(target) * alpha;
-            *channel = mixed.round().clamp(0.0, 255.0) as u8;
+            let mixed = f32::from(*channel) + (f32::from(target) - f32::from(*channel)) * alpha;
+            *channel = (mixed + 0.5) as u8;
         }
     }
 
     fn fill(&mut self, x: f32, y: f32, width: f32, height: f32, color: [u8; 3]) {
-        let (x0, y0) = (x.round() as i64, y.round() as i64);
-        let (x1, y1) = ((x + width).round() as i64, (y + height).round() as i64);
+        let (w, h) = (self.image.width(), self.image.height());
+        let clamp = |v: f32, max: u32| (v.round().max(0.0) as u32).min(max);
+        let (x0, x1) = (clamp(x, w), clamp(x + width, w));
+        let (y0, y1) = (clamp(y, h), clamp(y + height, h));
         for py in y0..y1 {
             for px in x0..x1 {
-                self.blend(px, py, color, 1.0);
+                self.image.put_pixel(px, py, Rgb(color));
             }
         }
     }
@@ -339,13 +348,9 @@ impl Canvas {
             if let Some(outlined) = font.outline_glyph(glyph) {
                 let bounds = outlined.px_bounds();
                 let (bx, by) = (bounds.min.x as i64, bounds.min.y as i64);
-                let mut coverage: Vec<(i64, i64, f32)> = Vec::new();
                 outlined.draw(|gx, gy, alpha| {
-                    coverage.push((bx + i64::from(gx), by + i64::from(gy), alpha))
+                    self.blend(bx + i64::from(gx), by + i64::from(gy), color, alpha)
                 });
-                for (px, py, alpha) in coverage {
-                    self.blend(px, py, color, alpha);
-                }
             }
             x += scaled.h_advance(id) + tracking;
             previous = Some(id);
@@ -396,5 +401,60 @@ mod tests {
         for row in &rows {
             assert!(measure(&fonts.sans, 20.0, 0.0, row) <= 120.0 || row.chars().count() == 1);
         }
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn cover_timing() {
+        let meta = Meta {
+            title: Some("Rich & <odd> \"document\" — Ünïcödé".into()),
+            subtitle: Some("Every kind of block".into()),
+            authors: vec!["Ann Author".into(), "Bob <Writer>".into()],
+            published: Some("2024-05-01T10:00:00Z".into()),
+            site_name: Some("Example & Co".into()),
+            ..Meta::default()
+        };
+        let text = CoverText {
+            title: "Rich & <odd> \"document\" — Ünïcödé",
+            meta: &meta,
+        };
+        for _ in 0..3 {
+            let start = std::time::Instant::now();
+            let (image, _) = generate(&text, 1200, 1600);
+            let t = start.elapsed();
+            let start = std::time::Instant::now();
+            let _ = crate::write::epub::images::encode_drawn_png(&image);
+            eprintln!("warm: generate {t:?} encode {:?}", start.elapsed());
+        }
+        let start = std::time::Instant::now();
+        let fonts = Fonts::load();
+        eprintln!("fonts {:?}", start.elapsed());
+        let start = std::time::Instant::now();
+        let _ = wrap(&fonts.serif_bold, 100.0, 0.0, text.title, 900.0);
+        eprintln!("wrap {:?}", start.elapsed());
+        let start = std::time::Instant::now();
+        let (image, _) = generate(&text, 1200, 1600);
+        eprintln!("generate {:?}", start.elapsed());
+        let start = std::time::Instant::now();
+        let _ = generate(
+            &CoverText {
+                title: "",
+                meta: &meta,
+            },
+            1200,
+            1600,
+        );
+        eprintln!("generate empty {:?}", start.elapsed());
+        let start = std::time::Instant::now();
+        let _ = RgbImage::from_pixel(1200, 1600, Rgb([1, 2, 3]));
+        eprintln!("canvas {:?}", start.elapsed());
+        let start = std::time::Instant::now();
+        let _ = crate::write::epub::images::encode_drawn_png(&image);
+        eprintln!("encode {:?}", start.elapsed());
     }
 }

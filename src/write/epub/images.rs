@@ -101,7 +101,10 @@ impl<'o> ImageStore<'o> {
         if src.is_empty() {
             return Err("empty image address".to_string());
         }
-        if src.len() >= 5 && src[..5].eq_ignore_ascii_case("data:") {
+        if src
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+        {
             return decode_data_url(src);
         }
         if is_remote(src) {
@@ -296,6 +299,19 @@ pub(crate) fn encode(
         ImageKind::Png
     };
     Ok((bytes, kind))
+}
+
+/// Encodes a drawn image (the generated cover: flat colour and text) as PNG with the fast
+/// compressor and the Sub filter, which turn flat runs into zeros: several times faster than
+/// the default settings, for a file a little larger.
+pub(crate) fn encode_drawn_png(image: &DynamicImage) -> Result<Vec<u8>, String> {
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let mut bytes = Vec::new();
+    let encoder = PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Sub);
+    image
+        .write_with_encoder(encoder)
+        .map_err(|e| format!("could not encode image: {e}"))?;
+    Ok(bytes)
 }
 
 /// Decodes an image for the cover (lead image or user file), within the same limits.

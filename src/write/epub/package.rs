@@ -91,10 +91,13 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         book_meta
             .title
             .as_deref()
-            .map(str::trim)
+            .map(|t| {
+                xml_clean(&crate::model::collapse_whitespace(t))
+                    .trim()
+                    .to_string()
+            })
             .filter(|t| !t.is_empty())
-            .unwrap_or("Collected articles")
-            .to_string()
+            .unwrap_or_else(|| "Collected articles".to_string())
     } else {
         chapters
             .first()
@@ -134,7 +137,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     if let Some((bytes, kind)) = &cover {
         let path = format!("images/cover.{}", kind.extension());
         builder
-            .add_cover_image(&path, bytes.as_slice(), kind.media_type())
+            .add_cover_image(&path, &[][..], kind.media_type())
             .map_err(builder_error)?;
         let page = content::page(
             "Cover",
@@ -238,7 +241,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
 
     for image in &store.images {
         builder
-            .add_resource(&image.path, image.bytes.as_slice(), image.media_type)
+            .add_resource(&image.path, &[][..], image.media_type)
             .map_err(builder_error)?;
     }
 
@@ -257,7 +260,20 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         title: book_title.clone(),
         ncx_depth: usize::from(toc_levels) + 1,
     };
-    let bytes = rezip(zipped, modified_time(options), &fixes)?;
+    // Images went in empty (epub-builder would deflate them, for nothing: they are
+    // compressed already); their bytes are stored as they are while rezipping.
+    let mut stored: HashMap<String, &[u8]> = store
+        .images
+        .iter()
+        .map(|image| (format!("OEBPS/{}", image.path), image.bytes.as_slice()))
+        .collect();
+    if let Some((bytes, kind)) = &cover {
+        stored.insert(
+            format!("OEBPS/images/cover.{}", kind.extension()),
+            bytes.as_slice(),
+        );
+    }
+    let bytes = rezip(zipped, modified_time(options), &fixes, &stored)?;
     warnings.append(&mut store.warnings);
     Ok(Rendered { bytes, warnings })
 }
@@ -280,36 +296,34 @@ fn builder_error(error: epub_builder::Error) -> Error {
     Error::Io(std::io::Error::other(format!("building the EPUB: {error}")))
 }
 
-/// The title a chapter is known by: its own, else its first heading, else its first words.
+/// The title a chapter is known by: its own, else its first heading, else its first words;
+/// always something XML can carry.
 pub(crate) fn document_title(doc: &Document) -> String {
+    let clean = |text: &str| {
+        xml_clean(crate::model::collapse_whitespace(text).trim())
+            .trim()
+            .to_string()
+    };
     if let Some(title) = doc
         .meta
         .title
         .as_deref()
-        .map(str::trim)
+        .map(clean)
         .filter(|t| !t.is_empty())
     {
-        return crate::model::collapse_whitespace(title);
+        return title;
     }
-    let mut first_heading = None;
-    let mut first_text = None;
-    for block in &doc.blocks {
-        match block {
-            Block::Heading { content, .. } if first_heading.is_none() => {
-                first_heading = Some(inlines_to_plain(content));
-            }
-            Block::Paragraph(inlines) if first_text.is_none() => {
-                first_text = Some(inlines_to_plain(inlines))
-            }
-            _ => {}
-        }
+    let first_heading = doc.blocks.iter().find_map(|block| match block {
+        Block::Heading { content, .. } => Some(clean(&inlines_to_plain(content))),
+        _ => None,
+    });
+    if let Some(heading) = first_heading.filter(|h| !h.is_empty()) {
+        return heading;
     }
-    if let Some(heading) = first_heading
-        .map(|h| crate::model::collapse_whitespace(&h))
-        .filter(|h| !h.trim().is_empty())
-    {
-        return heading.trim().to_string();
-    }
+    let first_text = doc.blocks.iter().find_map(|block| match block {
+        Block::Paragraph(inlines) => Some(clean(&inlines_to_plain(inlines))),
+        _ => None,
+    });
     if let Some(text) = first_text {
         let words: Vec<&str> = text.split_whitespace().collect();
         if words.len() > 8 {
@@ -351,17 +365,20 @@ fn book_language(meta: &Meta, documents: &[(&Document, Option<&Path>)]) -> Strin
         .unwrap_or_else(|| "und".to_string())
 }
 
+/// A metadata value as the package can carry it: whitespace collapsed, characters XML forbids
+/// dropped, trimmed; `None` when nothing is left (empty elements are invalid).
+fn meta_text(value: &str) -> Option<String> {
+    let clean = xml_clean(&crate::model::collapse_whitespace(value));
+    let clean = clean.trim();
+    (!clean.is_empty()).then(|| clean.to_string())
+}
+
 /// Dublin Core elements epub-builder has no setter for (publisher, source), written into the
 /// package document when the zip is rewritten.
 fn extra_metadata(meta: &Meta, documents: &[(&Document, Option<&Path>)], bundle: bool) -> String {
     let mut elements: Vec<(&str, String)> = Vec::new();
-    if let Some(site) = meta
-        .site_name
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        elements.push(("publisher", site.to_string()));
+    if let Some(site) = meta.site_name.as_deref().and_then(meta_text) {
+        elements.push(("publisher", site));
     }
     let sources: Vec<String> = if bundle {
         documents
@@ -412,26 +429,17 @@ fn set_metadata(
         builder.epub_direction(PageDirection::Rtl);
     }
     let mut authors: Vec<String> = Vec::new();
-    for author in &meta.authors {
-        let author = xml_clean(author.trim());
-        if !author.is_empty() && !authors.contains(&author) {
+    for author in meta.authors.iter().filter_map(|a| meta_text(a)) {
+        if !authors.contains(&author) {
             authors.push(author);
         }
     }
     builder.set_authors(authors);
-    if let Some(description) = meta
-        .description
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
-        builder.add_description(xml_clean(description));
+    if let Some(description) = meta.description.as_deref().and_then(meta_text) {
+        builder.add_description(description);
     }
-    for keyword in &meta.keywords {
-        let keyword = xml_clean(keyword.trim());
-        if !keyword.is_empty() {
-            builder.add_subject(keyword);
-        }
+    for keyword in meta.keywords.iter().filter_map(|k| meta_text(k)) {
+        builder.add_subject(keyword);
     }
     if let Some(published) = meta.published.as_deref().and_then(parse_date) {
         builder.set_publication_date(published);
@@ -561,8 +569,14 @@ impl PackageFixes {
 
 /// Copies every entry into a new zip with one fixed modification time (epub-builder stamps
 /// entries with the current time), compressed data untouched and `mimetype` still first and
-/// stored; the package document and the NCX get their [`PackageFixes`] on the way.
-fn rezip(zipped: Vec<u8>, time: zip::DateTime, fixes: &PackageFixes) -> Result<Vec<u8>> {
+/// stored; the package document and the NCX get their [`PackageFixes`] on the way, and the
+/// entries named in `stored` get those bytes, uncompressed.
+fn rezip(
+    zipped: Vec<u8>,
+    time: zip::DateTime,
+    fixes: &PackageFixes,
+    stored: &HashMap<String, &[u8]>,
+) -> Result<Vec<u8>> {
     use std::io::Write as _;
     let zip_error = |e: zip::result::ZipError| {
         Error::Io(std::io::Error::other(format!("writing the EPUB zip: {e}")))
@@ -579,6 +593,16 @@ fn rezip(zipped: Vec<u8>, time: zip::DateTime, fixes: &PackageFixes) -> Result<V
             "OEBPS/toc.ncx" => Some(PackageFixes::ncx),
             _ => None,
         };
+        if let Some(bytes) = stored.get(&name) {
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored)
+                .last_modified_time(time);
+            writer
+                .start_file(name.as_str(), options)
+                .map_err(zip_error)?;
+            writer.write_all(bytes)?;
+            continue;
+        }
         match fix {
             Some(fix) => {
                 let mut text = String::new();
@@ -741,8 +765,8 @@ fn make_cover(
     } else {
         image
     };
-    match images::encode(&image, ImageKind::Png) {
-        Ok(cover) => Some(cover),
+    match images::encode_drawn_png(&image) {
+        Ok(bytes) => Some((bytes, ImageKind::Png)),
         Err(reason) => {
             warnings.push(Warning::new(format!("no cover: {reason}")));
             None
