@@ -134,7 +134,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     }
     builder.stylesheet(css.as_bytes()).map_err(builder_error)?;
 
-    if let Some((bytes, kind)) = &cover {
+    if let Some((_, kind)) = &cover {
         let path = format!("images/cover.{}", kind.extension());
         builder
             .add_cover_image(&path, &[][..], kind.media_type())
