@@ -73,7 +73,7 @@ a.noteref { text-decoration: none; }
 .titlepage .source { word-wrap: break-word; font-size: 0.85em; margin-top: 2em; }
 body.cover { margin: 0; padding: 0; text-align: center; }
 div.cover { margin: 0; padding: 0; height: 100%; text-align: center; }
-div.cover img { height: 100%; max-width: 100%; }
+div.cover img { display: block; margin: 0 auto; height: 100%; max-width: 100%; max-height: 100vh; }
 ol.sources li { margin-bottom: 0.8em; }
 "#;
 

@@ -32,6 +32,8 @@ const ACCENT: [u8; 3] = [0xd9, 0xb9, 0x6c];
 pub(crate) struct CoverText<'a> {
     pub title: &'a str,
     pub meta: &'a Meta,
+    /// A bundle's article titles, listed under its title.
+    pub contents: &'a [String],
 }
 
 /// Draws the cover at `width` × `height`. Returns the image and the characters no cover font
@@ -45,7 +47,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
     let h = height as f32;
     let margin = (w * 0.1).round();
     let frame = (w * 0.04).round();
-    let line = (w * 0.003).max(2.0).round();
+    let line = line_width(w);
     canvas.frame(frame, line, ACCENT);
 
     let fonts = Fonts::load();
@@ -124,6 +126,52 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
         }
     }
 
+    // A bundle lists what is inside: one line per article, as many as fit.
+    if !text.contents.is_empty() {
+        let size = w * 0.036;
+        y += size * 1.2;
+        let bottom = h * 0.72;
+        let mut shown = 0;
+        for title in text.contents {
+            if y + size * 1.5 > bottom {
+                break;
+            }
+            let rows = wrap(&fonts.serif_italic, size, 0.0, title, column - size);
+            let Some(first) = rows.first() else { continue };
+            let line = if rows.len() > 1 {
+                format!("{first}…")
+            } else {
+                first.clone()
+            };
+            canvas.rule(margin, y + size * 0.55, size * 0.4, line_width(w), ACCENT);
+            canvas.text(
+                &fonts.serif_italic,
+                size,
+                0.0,
+                &line,
+                margin + size * 0.8,
+                y,
+                column - size,
+                INK,
+            );
+            y += size * 1.5;
+            shown += 1;
+        }
+        if shown < text.contents.len() {
+            let more = format!("and {} more", text.contents.len() - shown);
+            canvas.text(
+                &fonts.sans,
+                size * 0.85,
+                0.0,
+                &more,
+                margin + size * 0.8,
+                y,
+                column,
+                ACCENT,
+            );
+        }
+    }
+
     // Authors and date at the foot.
     let mut foot: Vec<(String, f32)> = Vec::new();
     if !text.meta.authors.is_empty() {
@@ -164,6 +212,11 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
 
     let missing = canvas.missing;
     (DynamicImage::ImageRgb8(canvas.image), missing)
+}
+
+/// The width of rules and the frame.
+fn line_width(width: f32) -> f32 {
+    (width * 0.003).max(2.0).round()
 }
 
 fn background(title: &str) -> [u8; 3] {
@@ -373,6 +426,7 @@ mod tests {
         };
         let (image, missing) = generate(
             &CoverText {
+                contents: &[],
                 title: "A title that is long enough to wrap over lines",
                 meta: &meta,
             },
@@ -420,6 +474,7 @@ mod timing {
             ..Meta::default()
         };
         let text = CoverText {
+            contents: &[],
             title: "Rich & <odd> \"document\" — Ünïcödé",
             meta: &meta,
         };
@@ -443,6 +498,7 @@ mod timing {
         let start = std::time::Instant::now();
         let _ = generate(
             &CoverText {
+                contents: &[],
                 title: "",
                 meta: &meta,
             },

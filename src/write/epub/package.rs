@@ -106,11 +106,17 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     };
 
     // Cover first: a lead image comes through the same store as the chapters' images.
+    let contents: Vec<String> = if bundle {
+        chapters.iter().map(|c| c.title.clone()).collect()
+    } else {
+        Vec::new()
+    };
     let cover = make_cover(
         epub,
         &book_title,
         book_meta,
         &documents,
+        &contents,
         &store,
         &mut warnings,
     );
@@ -702,6 +708,7 @@ fn make_cover(
     title: &str,
     meta: &Meta,
     documents: &[(&Document, Option<&Path>)],
+    contents: &[String],
     store: &ImageStore,
     warnings: &mut Vec<Warning>,
 ) -> Option<(Vec<u8>, ImageKind)> {
@@ -753,7 +760,15 @@ fn make_cover(
             ))),
         }
     }
-    let (image, missing) = cover::generate(&CoverText { title, meta }, width, height);
+    let (image, missing) = cover::generate(
+        &CoverText {
+            title,
+            meta,
+            contents,
+        },
+        width,
+        height,
+    );
     if !missing.is_empty() {
         let list: String = missing.iter().take(10).collect();
         warnings.push(Warning::new(format!(
