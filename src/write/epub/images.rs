@@ -124,6 +124,22 @@ impl<'o> ImageStore<'o> {
     }
 }
 
+/// For a document read from the web (no input folder): a relative image address made absolute
+/// against the page's URL, so it can be fetched like any remote image.
+pub(crate) fn against_page(src: &str, page: Option<&url::Url>) -> Option<String> {
+    let page = page.filter(|p| matches!(p.scheme(), "http" | "https"))?;
+    let src = src.trim();
+    if src.is_empty()
+        || !resources::is_local(src)
+        || src
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("file:"))
+    {
+        return None;
+    }
+    page.join(src).ok().map(String::from)
+}
+
 fn is_remote(src: &str) -> bool {
     let lower = src.get(..8).unwrap_or(src).to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://") || src.starts_with("//")
@@ -334,6 +350,18 @@ mod tests {
             image::Rgb([200, 10, 10]),
         ));
         encode(&image, ImageKind::Png).unwrap().0
+    }
+
+    #[test]
+    fn relative_images_of_web_pages_become_urls() {
+        let page = url::Url::parse("https://example.com/a/page.html").unwrap();
+        assert_eq!(
+            against_page("../img/x.png", Some(&page)).as_deref(),
+            Some("https://example.com/img/x.png")
+        );
+        assert_eq!(against_page("https://cdn.example/x.png", Some(&page)), None);
+        assert_eq!(against_page("data:image/png;base64,AA", Some(&page)), None);
+        assert_eq!(against_page("x.png", None), None);
     }
 
     #[test]

@@ -74,7 +74,20 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let mut chapters: Vec<Chapter> = Vec::new();
     for (index, (doc, dir)) in documents.iter().enumerate() {
         let title = document_title(doc);
-        let xhtml = content::article_xhtml(doc, &title, &mut |src| store.resolve(src, *dir));
+        // Without an input folder, a page read from the web resolves relative images
+        // against its own URL.
+        let page_url = dir
+            .is_none()
+            .then(|| doc.meta.source_url.as_deref())
+            .flatten()
+            .and_then(|u| url::Url::parse(u.trim()).ok());
+        let xhtml = content::article_xhtml(doc, &title, &mut |src| match images::against_page(
+            src,
+            page_url.as_ref(),
+        ) {
+            Some(absolute) => store.resolve(&absolute, None),
+            None => store.resolve(src, *dir),
+        });
         chapters.push(Chapter {
             doc,
             file: format!("chapter-{}.xhtml", index + 1),
@@ -135,7 +148,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let mut css = content::STYLESHEET.to_string();
     if let Some(user) = &epub.css {
         css.push_str("\n/* user stylesheet */\n");
-        css.push_str(&user.replace("*/", "* /").replace("/*", "/ *"));
+        css.push_str(user);
         css.push('\n');
     }
     builder.stylesheet(css.as_bytes()).map_err(builder_error)?;
