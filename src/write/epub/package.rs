@@ -78,7 +78,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         // against its own URL.
         let page_url = dir
             .is_none()
-            .then(|| doc.meta.source_url.as_deref())
+            .then_some(doc.meta.source_url.as_deref())
             .flatten()
             .and_then(|u| url::Url::parse(u.trim()).ok());
         let xhtml = content::article_xhtml(doc, &title, &mut |src| match images::against_page(
