@@ -1,1 +1,2 @@
 //! Tests that read ../shared (seed article, corpus). Run with `--features shared-tests`.
+mod epub;
