@@ -361,6 +361,7 @@ fn rich_document_is_valid_epub() {
         "<dc:description>A document with everything in it.</dc:description>",
         "<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>",
         "properties=\"cover-image\"",
+        "<meta property=\"schema:accessMode\">visual</meta>",
     ] {
         assert!(
             opf.contains(expected),
@@ -398,6 +399,22 @@ fn title_only_document_is_valid_epub() {
     let files = unzip(&rendered.bytes);
     assert!(file_text(&files, "OEBPS/content.opf").contains("<dc:language>und</dc:language>"));
     assert_epubcheck_clean(&rendered.bytes, "title-only");
+
+    // Right to left.
+    let rtl = Document::new(
+        Meta {
+            title: Some("שלום עולם".into()),
+            language: Some("he".into()),
+            direction: Some(quire::model::Direction::Rtl),
+            ..Meta::default()
+        },
+        vec![para(vec![text("מילים.")])],
+    );
+    let rendered = write_epub(&rtl, &options(None));
+    let files = unzip(&rendered.bytes);
+    assert!(file_text(&files, "OEBPS/content.opf").contains("page-progression-direction=\"rtl\""));
+    assert!(file_text(&files, "OEBPS/chapter-1.xhtml").contains("dir=\"rtl\""));
+    assert_epubcheck_clean(&rendered.bytes, "rtl");
 
     // No title, no content at all: still a valid book.
     let empty = write_epub(&Document::default(), &options(None));

@@ -274,7 +274,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         .max()
         .unwrap_or(0);
     let fixes = PackageFixes {
-        metadata: extra_metadata(book_meta, &documents, bundle),
+        metadata: extra_metadata(book_meta, &documents, bundle, !store.images.is_empty()),
         identifier: book_id.urn().to_string(),
         title: book_title.clone(),
         ncx_depth: usize::from(toc_levels) + 1,
@@ -394,7 +394,12 @@ fn meta_text(value: &str) -> Option<String> {
 
 /// Dublin Core elements epub-builder has no setter for (publisher, source), written into the
 /// package document when the zip is rewritten.
-fn extra_metadata(meta: &Meta, documents: &[(&Document, Option<&Path>)], bundle: bool) -> String {
+fn extra_metadata(
+    meta: &Meta,
+    documents: &[(&Document, Option<&Path>)],
+    bundle: bool,
+    has_images: bool,
+) -> String {
     let mut elements: Vec<(&str, String)> = Vec::new();
     if let Some(site) = meta.site_name.as_deref().and_then(meta_text) {
         elements.push(("publisher", site));
@@ -427,6 +432,28 @@ fn extra_metadata(meta: &Meta, documents: &[(&Document, Option<&Path>)], bundle:
         out.push_str(name);
         out.push_str(">\n");
     }
+    // Accessibility metadata (schema.org, a reserved prefix in EPUB 3): what reading
+    // systems and stores show about how the book can be read.
+    let mut access = vec![("accessMode", "textual")];
+    if has_images {
+        access.push(("accessMode", "visual"));
+    }
+    access.extend([
+        ("accessModeSufficient", "textual"),
+        ("accessibilityFeature", "tableOfContents"),
+        ("accessibilityFeature", "readingOrder"),
+        ("accessibilityFeature", "structuralNavigation"),
+        ("accessibilityHazard", "none"),
+        (
+            "accessibilitySummary",
+            "Text with headings, a table of contents and linked footnotes.",
+        ),
+    ]);
+    for (property, value) in access {
+        out.push_str(&format!(
+            "    <meta property=\"schema:{property}\">{value}</meta>\n"
+        ));
+    }
     out
 }
 
@@ -446,6 +473,9 @@ fn set_metadata(
     builder.set_modified_date(modified_datetime(options));
     if meta.direction == Some(Direction::Rtl) {
         builder.epub_direction(PageDirection::Rtl);
+        // The spine's direction comes from the metadata field; "rtl" is a valid value, so
+        // this cannot fail.
+        let _ = builder.metadata("direction", "rtl");
     }
     let mut authors: Vec<String> = Vec::new();
     for author in meta.authors.iter().filter_map(|a| meta_text(a)) {
