@@ -1173,3 +1173,84 @@ fn hostile_documents_make_well_formed_books() {
         "hostile-bundle",
     );
 }
+
+#[test]
+fn images_are_fitted_to_the_profile_and_webp_converted() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path();
+    let photo = image::RgbImage::from_fn(2400, 1200, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(photo.clone())
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    std::fs::write(dir.join("photo.jpg"), &jpeg).unwrap();
+    let mut webp = Vec::new();
+    image::DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+        30,
+        20,
+        image::Rgba([1, 2, 3, 128]),
+    ))
+    .write_to(
+        &mut std::io::Cursor::new(&mut webp),
+        image::ImageFormat::WebP,
+    )
+    .unwrap();
+    std::fs::write(dir.join("pic.webp"), &webp).unwrap();
+    std::fs::write(dir.join("fake.png"), b"\x89PNG\r\n\x1a\nbroken").unwrap();
+    let figure = |src: &str| {
+        Block::Figure(Box::new(Figure {
+            image: Image {
+                src: src.into(),
+                alt: format!("alt of {src}"),
+                title: None,
+            },
+            caption: vec![],
+        }))
+    };
+    let doc = Document::new(
+        Meta {
+            title: Some("Pictures".into()),
+            ..Meta::default()
+        },
+        vec![
+            figure("photo.jpg"),
+            figure("pic.webp"),
+            figure("fake.png"),
+            figure("photo.jpg"),
+        ],
+    );
+    let mut opts = options(Some(dir));
+    opts.epub.profile = Profile::Kobo;
+    opts.epub.grayscale = true;
+    opts.epub.cover = CoverChoice::None;
+    let rendered = write_epub(&doc, &opts);
+    assert_eq!(rendered.warnings.len(), 1, "{:?}", rendered.warnings);
+    assert!(rendered.warnings[0].message.contains("fake.png"));
+    let files = unzip(&rendered.bytes);
+    let images: Vec<&(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(n, _)| n.starts_with("OEBPS/images/"))
+        .collect();
+    let names: Vec<&str> = images.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["OEBPS/images/image-1.jpg", "OEBPS/images/image-2.png"],
+        "the photo is stored once"
+    );
+    let photo = image::load_from_memory(&images[0].1).unwrap();
+    assert_eq!(
+        (photo.width(), photo.height()),
+        (1264, 632),
+        "fitted to the Kobo screen"
+    );
+    assert!(photo.as_luma8().is_some(), "grayscale JPEG");
+    let chapter = file_text(&files, "OEBPS/chapter-1.xhtml");
+    assert_eq!(chapter.matches("src=\"images/image-1.jpg\"").count(), 2);
+    assert!(chapter.contains("<p class=\"image-alt\">alt of fake.png</p>"));
+    assert_epubcheck_clean(&rendered.bytes, "fitted-images");
+}
