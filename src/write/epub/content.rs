@@ -369,6 +369,8 @@ pub(crate) fn xml_clean(text: &str) -> String {
 #[derive(Debug, Default)]
 pub(crate) struct IdRegistry {
     used: HashSet<String>,
+    /// The next suffix to try for each base, so a thousand repeats of one id stay linear.
+    next_suffix: HashMap<String, usize>,
 }
 
 impl IdRegistry {
@@ -380,12 +382,16 @@ impl IdRegistry {
     /// An id for `wanted`: made a valid XML name and unique (`-1`, `-2`, … appended).
     pub(crate) fn claim(&mut self, wanted: &str) -> String {
         let base = xml_name(wanted);
-        let mut candidate = base.clone();
-        let mut n = 0;
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
+        let mut candidate = format!("{base}-{n}");
         while !self.used.insert(candidate.clone()) {
             n += 1;
             candidate = format!("{base}-{n}");
         }
+        self.next_suffix.insert(base, n + 1);
         candidate
     }
 }
@@ -943,6 +949,8 @@ mod tests {
         assert_eq!(ids.claim("-x"), "x");
         assert_eq!(ids.claim("·y"), "y");
         assert_eq!(ids.claim("٣x"), "id-٣x");
+        let many: HashSet<String> = (0..2000).map(|_| ids.claim("dup")).collect();
+        assert_eq!(many.len(), 2000);
     }
 
     #[test]
