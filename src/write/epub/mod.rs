@@ -38,6 +38,19 @@ pub enum CoverChoice {
     None,
 }
 
+impl CoverChoice {
+    /// Reads a `--cover` argument: `generated` (or `auto`), `lead` (the article's lead
+    /// image), `none`, or else the path of an image file.
+    pub fn from_arg(arg: &str) -> CoverChoice {
+        match arg.trim().to_ascii_lowercase().as_str() {
+            "generated" | "auto" | "default" => CoverChoice::Generated,
+            "lead" | "lead-image" | "article" => CoverChoice::LeadImage,
+            "none" | "no" | "off" => CoverChoice::None,
+            _ => CoverChoice::File(PathBuf::from(arg)),
+        }
+    }
+}
+
 /// The kind of screen the book is made for: it decides how large images and the cover are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Profile {
@@ -173,4 +186,34 @@ fn check_depth(document: &Document) -> Result<()> {
         return Err(Error::TooDeep { max: MAX_DEPTH });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cover_arguments_parse() {
+        assert_eq!(CoverChoice::from_arg("lead"), CoverChoice::LeadImage);
+        assert_eq!(CoverChoice::from_arg("None"), CoverChoice::None);
+        assert_eq!(CoverChoice::from_arg("auto"), CoverChoice::Generated);
+        assert_eq!(
+            CoverChoice::from_arg("art/Cover.png"),
+            CoverChoice::File(PathBuf::from("art/Cover.png"))
+        );
+    }
+
+    #[test]
+    fn profiles_have_names_and_screens() {
+        for profile in [
+            Profile::Kindle,
+            Profile::Kobo,
+            Profile::Generic,
+            Profile::Tablet,
+        ] {
+            assert_eq!(profile.name().parse::<Profile>().unwrap(), profile);
+            let (w, h) = profile.screen();
+            assert!(w < h && w >= 1000);
+        }
+    }
 }
