@@ -69,7 +69,9 @@ a.noteref { text-decoration: none; }
 .titlepage { text-align: center; margin-top: 3em; }
 .titlepage h1 { font-size: 2em; margin-bottom: 0.5em; }
 .titlepage p { margin: 0.4em 0; }
-.titlepage .description { font-style: italic; margin-top: 2em; text-align: left; }
+.titlepage .subtitle { font-style: italic; font-size: 1.2em; margin-bottom: 1.5em; }
+.titlepage .authors { font-weight: bold; margin-top: 1.5em; }
+.titlepage .description { font-style: italic; margin: 2em 1em 0 1em; }
 .titlepage .source { word-wrap: break-word; font-size: 0.85em; margin-top: 2em; }
 body.cover { margin: 0; padding: 0; text-align: center; }
 div.cover { margin: 0; padding: 0; height: 100%; text-align: center; }
