@@ -833,6 +833,33 @@ fn remote_images_are_fetched_when_asked() {
     assert!(chapter.contains("<img src=\"images/image-1.png\" alt=\"fetched\"/>"));
     assert!(chapter.contains("<p class=\"image-alt\">gone alt</p>"));
     assert_epubcheck_clean(&rendered.bytes, "remote");
+
+    // A page read from the web: relative images resolve against its URL, and its lead image
+    // can be the cover.
+    let page = Document::new(
+        Meta {
+            title: Some("From the web".into()),
+            source_url: Some(format!("{base}/articles/page.html")),
+            lead_image: Some("/pic.png".into()),
+            ..Meta::default()
+        },
+        vec![figure("../pic.png".into(), "relative")],
+    );
+    opts.epub.cover = CoverChoice::LeadImage;
+    let rendered = write_epub(&page, &opts);
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let files = unzip(&rendered.bytes);
+    assert!(file_text(&files, "OEBPS/chapter-1.xhtml")
+        .contains("<img src=\"images/image-1.png\" alt=\"relative\"/>"));
+    let cover = files
+        .iter()
+        .find(|(n, _)| n.starts_with("OEBPS/images/cover."))
+        .expect("a cover");
+    assert_eq!(
+        image::load_from_memory(&cover.1).unwrap().width(),
+        20,
+        "the lead image"
+    );
 }
 
 #[test]

@@ -124,6 +124,95 @@ impl<'o> ImageStore<'o> {
     }
 }
 
+/// Every image address a document uses (figures and inline images, notes included), in
+/// document order. An explicit stack: no recursion over input-shaped trees.
+pub(crate) fn image_sources(blocks: &[crate::model::Block]) -> Vec<&str> {
+    use crate::model::{Block, Inline};
+    enum Node<'a> {
+        Blocks(&'a [Block]),
+        Inlines(&'a [Inline]),
+    }
+    let mut sources = Vec::new();
+    let mut stack = vec![Node::Blocks(blocks)];
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Blocks(blocks) => {
+                for block in blocks.iter().rev() {
+                    match block {
+                        Block::Paragraph(inlines)
+                        | Block::Heading {
+                            content: inlines, ..
+                        } => stack.push(Node::Inlines(inlines)),
+                        Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+                            stack.push(Node::Blocks(inner))
+                        }
+                        Block::List(list) => {
+                            stack.extend(list.items.iter().rev().map(|item| Node::Blocks(item)))
+                        }
+                        Block::Table(table) => {
+                            for row in table.body.iter().rev().chain(table.head.iter().rev()) {
+                                stack.extend(
+                                    row.cells.iter().rev().map(|c| Node::Blocks(&c.content)),
+                                );
+                            }
+                            stack.push(Node::Inlines(&table.caption));
+                        }
+                        Block::Figure(figure) => {
+                            stack.push(Node::Inlines(&figure.caption));
+                            sources.push(figure.image.src.as_str());
+                        }
+                        Block::Code { .. } | Block::Rule => {}
+                    }
+                }
+            }
+            Node::Inlines(inlines) => {
+                for inline in inlines.iter().rev() {
+                    match inline {
+                        Inline::Image(image) => sources.push(image.src.as_str()),
+                        Inline::Note(blocks) => stack.push(Node::Blocks(blocks)),
+                        Inline::Emphasis(c)
+                        | Inline::Strong(c)
+                        | Inline::Strikethrough(c)
+                        | Inline::Superscript(c)
+                        | Inline::Subscript(c)
+                        | Inline::Link { content: c, .. }
+                        | Inline::Span { content: c, .. } => stack.push(Node::Inlines(c)),
+                        Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+                    }
+                }
+            }
+        }
+    }
+    sources
+}
+
+/// Downloads `urls` a few at a time (a page often has a dozen images), each once.
+pub(crate) fn prefetch(
+    urls: Vec<String>,
+    fetch: &(dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
+) -> HashMap<String, Result<Vec<u8>, String>> {
+    let mut unique = urls;
+    unique.sort();
+    unique.dedup();
+    let queue = std::sync::Mutex::new(unique);
+    let results = std::sync::Mutex::new(HashMap::new());
+    let workers = queue.lock().map_or(0, |q| q.len()).min(6);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            // The guard is consumed inside `and_then`, so no lock is held while fetching.
+            scope.spawn(|| {
+                while let Some(url) = queue.lock().ok().and_then(|mut q| q.pop()) {
+                    let result = fetch(&url);
+                    if let Ok(mut results) = results.lock() {
+                        results.insert(url, result);
+                    }
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_default()
+}
+
 /// For a document read from the web (no input folder): a relative image address made absolute
 /// against the page's URL, so it can be fetched like any remote image.
 pub(crate) fn against_page(src: &str, page: Option<&url::Url>) -> Option<String> {
@@ -140,13 +229,13 @@ pub(crate) fn against_page(src: &str, page: Option<&url::Url>) -> Option<String>
     page.join(src).ok().map(String::from)
 }
 
-fn is_remote(src: &str) -> bool {
+pub(crate) fn is_remote(src: &str) -> bool {
     let lower = src.get(..8).unwrap_or(src).to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://") || src.starts_with("//")
 }
 
 /// Scheme-relative `//host/x.png` is taken as https.
-fn absolute_remote(src: &str) -> String {
+pub(crate) fn absolute_remote(src: &str) -> String {
     if src.starts_with("//") {
         format!("https:{src}")
     } else {

@@ -67,23 +67,53 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         check_depth(doc)?;
     }
 
-    let fetch = fetcher(epub);
-    let mut store = ImageStore::new(epub, fetch.as_ref().map(|f| f as images::Fetch));
+    // Without an input folder, a page read from the web resolves relative images against its
+    // own URL.
+    let page_urls: Vec<Option<url::Url>> = documents
+        .iter()
+        .map(|(doc, dir)| {
+            dir.is_none()
+                .then_some(doc.meta.source_url.as_deref())
+                .flatten()
+                .and_then(|u| url::Url::parse(u.trim()).ok())
+        })
+        .collect();
+    // Remote images are downloaded together up front, then taken from here as chapters
+    // render.
+    let prefetched = if epub.fetch_images {
+        let mut urls: Vec<String> = Vec::new();
+        for ((doc, _), page) in documents.iter().zip(&page_urls) {
+            // (A bundle's own lead image is fetched when the cover is made.)
+            let lead = doc
+                .meta
+                .lead_image
+                .as_deref()
+                .filter(|_| epub.cover == CoverChoice::LeadImage);
+            for src in images::image_sources(&doc.blocks).into_iter().chain(lead) {
+                let absolute = images::against_page(src, page.as_ref())
+                    .unwrap_or_else(|| src.trim().to_string());
+                if images::is_remote(&absolute) {
+                    urls.push(images::absolute_remote(&absolute));
+                }
+            }
+        }
+        images::prefetch(urls, &crate::net::fetch_image)
+    } else {
+        HashMap::new()
+    };
+    let fetch = |url: &str| match prefetched.get(url) {
+        Some(result) => result.clone(),
+        None => crate::net::fetch_image(url),
+    };
+    let mut store = ImageStore::new(epub, epub.fetch_images.then_some(&fetch as images::Fetch));
     let mut warnings: Vec<Warning> = Vec::new();
 
     let mut chapters: Vec<Chapter> = Vec::new();
     for (index, (doc, dir)) in documents.iter().enumerate() {
         let title = document_title(doc);
-        // Without an input folder, a page read from the web resolves relative images
-        // against its own URL.
-        let page_url = dir
-            .is_none()
-            .then_some(doc.meta.source_url.as_deref())
-            .flatten()
-            .and_then(|u| url::Url::parse(u.trim()).ok());
+        let page_url = page_urls.get(index).and_then(Option::as_ref);
         let xhtml = content::article_xhtml(doc, &title, &mut |src| match images::against_page(
-            src,
-            page_url.as_ref(),
+            src, page_url,
         ) {
             Some(absolute) => store.resolve(&absolute, None),
             None => store.resolve(src, *dir),
@@ -129,6 +159,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         &book_title,
         book_meta,
         &documents,
+        &page_urls,
         &contents,
         &store,
         &mut warnings,
@@ -295,13 +326,6 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let bytes = rezip(zipped, modified_time(options), &fixes, &stored)?;
     warnings.append(&mut store.warnings);
     Ok(Rendered { bytes, warnings })
-}
-
-/// The real downloader when the user asked for remote images.
-fn fetcher(options: &EpubOptions) -> Option<impl Fn(&str) -> std::result::Result<Vec<u8>, String>> {
-    options
-        .fetch_images
-        .then_some(|url: &str| crate::net::fetch_image(url))
 }
 
 fn new_builder() -> Result<EpubBuilder<ZipLibrary>> {
@@ -746,11 +770,13 @@ fn target(
 
 /// The cover's bytes and kind, or `None` for no cover. Failures fall back to the generated
 /// cover, with a warning.
+#[allow(clippy::too_many_arguments)]
 fn make_cover(
     epub: &EpubOptions,
     title: &str,
     meta: &Meta,
     documents: &[(&Document, Option<&Path>)],
+    page_urls: &[Option<url::Url>],
     contents: &[String],
     store: &ImageStore,
     warnings: &mut Vec<Warning>,
@@ -760,17 +786,23 @@ fn make_cover(
         CoverChoice::None => return None,
         CoverChoice::Generated => None,
         CoverChoice::LeadImage => {
-            let lead = meta
-                .lead_image
-                .as_deref()
-                .map(|src| (src, documents.first().and_then(|(_, dir)| *dir)))
-                .or_else(|| {
-                    documents
-                        .iter()
-                        .find_map(|(d, dir)| d.meta.lead_image.as_deref().map(|src| (src, *dir)))
-                });
+            // The book's own lead image, else the first chapter's that has one; relative to
+            // that chapter's folder or page.
+            let lead = meta.lead_image.as_deref().map(|src| (src, 0)).or_else(|| {
+                documents
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, (d, _))| d.meta.lead_image.as_deref().map(|src| (src, i)))
+            });
             Some(match lead {
-                Some((src, dir)) => store.load(src.trim(), dir),
+                Some((src, index)) => {
+                    let page = page_urls.get(index).and_then(Option::as_ref);
+                    let dir = documents.get(index).and_then(|(_, dir)| *dir);
+                    match images::against_page(src, page) {
+                        Some(absolute) => store.load(&absolute, None),
+                        None => store.load(src.trim(), dir),
+                    }
+                }
                 None => Err("the document names no lead image".to_string()),
             })
         }
