@@ -121,6 +121,10 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
             .into_iter()
             .take(4)
         {
+            // Keep clear of the foot.
+            if y + size > h * 0.76 {
+                break;
+            }
             canvas.text(&fonts.serif_italic, size, 0.0, &row, margin, y, column, INK);
             y += size * 1.3;
         }
@@ -512,5 +516,51 @@ mod timing {
         let start = std::time::Instant::now();
         let _ = crate::write::epub::images::encode_drawn_png(&image);
         eprintln!("encode {:?}", start.elapsed());
+    }
+}
+
+#[cfg(test)]
+mod look {
+    use super::*;
+
+    /// Writes sample covers to `QUIRE_COVER_OUT` to look at.
+    #[test]
+    fn sample_covers() {
+        let Some(dir) = std::env::var_os("QUIRE_COVER_OUT") else {
+            return;
+        };
+        let meta = Meta {
+            site_name: Some("Российская газета".into()),
+            authors: vec!["Иван Петров".into()],
+            published: Some("2019-12-01".into()),
+            ..Meta::default()
+        };
+        let title = "Отношения между Россией и НАТО ухудшаются и угрожают глобальной безопасности, заявил министр обороны в интервью";
+        let (image, missing) = generate(
+            &CoverText {
+                title,
+                meta: &meta,
+                contents: &[],
+            },
+            1072,
+            1448,
+        );
+        assert!(missing.is_empty());
+        image
+            .save(std::path::Path::new(&dir).join("cyrillic.png"))
+            .unwrap();
+        let (image, missing) = generate(
+            &CoverText {
+                title: "東京の天気 and more",
+                meta: &Meta::default(),
+                contents: &[],
+            },
+            1072,
+            1448,
+        );
+        image
+            .save(std::path::Path::new(&dir).join("cjk.png"))
+            .unwrap();
+        eprintln!("missing: {missing:?}");
     }
 }
