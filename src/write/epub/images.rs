@@ -35,6 +35,8 @@ pub(crate) struct ImageStore<'o> {
     pub images: Vec<EmbeddedImage>,
     cache: HashMap<(Option<PathBuf>, String), Option<usize>>,
     pub warnings: Vec<Warning>,
+    /// Remote images left as links because fetching is off.
+    not_fetched: usize,
 }
 
 impl<'o> ImageStore<'o> {
@@ -45,7 +47,23 @@ impl<'o> ImageStore<'o> {
             images: Vec::new(),
             cache: HashMap::new(),
             warnings: Vec::new(),
+            not_fetched: 0,
         }
+    }
+
+    /// The warnings, with one line for the remote images that were not downloaded.
+    pub(crate) fn take_warnings(&mut self) -> Vec<Warning> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if self.not_fetched > 0 {
+            let (count, noun) = match self.not_fetched {
+                1 => (1, "image"),
+                n => (n, "images"),
+            };
+            warnings.push(Warning::new(format!(
+                "{count} remote {noun} left as links (not downloaded; --fetch-images embeds them)"
+            )));
+        }
+        warnings
     }
 
     /// The book path of the image `src` (relative files resolve in `base_dir`), embedding it
@@ -61,6 +79,7 @@ impl<'o> ImageStore<'o> {
         }
         if is_remote(src) && self.fetch.is_none() {
             self.cache.insert(key, None);
+            self.not_fetched += 1;
             return ImageRef::Remote(absolute_remote(src));
         }
         let loaded = self

@@ -324,7 +324,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         );
     }
     let bytes = rezip(zipped, modified_time(options), &fixes, &stored)?;
-    warnings.append(&mut store.warnings);
+    warnings.extend(store.take_warnings());
     Ok(Rendered { bytes, warnings })
 }
 
