@@ -591,6 +591,15 @@ fn bundle_is_valid_epub_with_links_inside_the_book() {
 }
 
 #[test]
+fn empty_bundle_is_still_a_valid_book() {
+    let rendered = write_book(&Book::new(Meta::default()), &options(None)).unwrap();
+    let files = unzip(&rendered.bytes);
+    assert!(file_text(&files, "OEBPS/content.opf").contains("<dc:title>Collected articles</dc:title>"));
+    assert!(file_text(&files, "OEBPS/title.xhtml").contains("0 articles"));
+    assert_epubcheck_clean(&rendered.bytes, "empty-bundle");
+}
+
+#[test]
 fn same_input_and_timestamp_give_identical_bytes() {
     let (_root, dir) = article_dir();
     let options = options(Some(&dir));
