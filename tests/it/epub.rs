@@ -594,7 +594,9 @@ fn bundle_is_valid_epub_with_links_inside_the_book() {
 fn empty_bundle_is_still_a_valid_book() {
     let rendered = write_book(&Book::new(Meta::default()), &options(None)).unwrap();
     let files = unzip(&rendered.bytes);
-    assert!(file_text(&files, "OEBPS/content.opf").contains("<dc:title>Collected articles</dc:title>"));
+    assert!(
+        file_text(&files, "OEBPS/content.opf").contains("<dc:title>Collected articles</dc:title>")
+    );
     assert!(file_text(&files, "OEBPS/title.xhtml").contains("0 articles"));
     assert_epubcheck_clean(&rendered.bytes, "empty-bundle");
 }

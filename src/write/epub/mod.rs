@@ -3,6 +3,7 @@
 //! The book is assembled in stages that each own one concern:
 //! - [`content`] renders each chapter's XHTML (the article adapter), the title page, the cover
 //!   page and the sources appendix, with ids made valid and links left as placeholders;
+//! - [`adapt`] gives XHTML made by the HTML writer the same shape (for the integration);
 //! - [`images`] loads, resizes and re-encodes the images the chapters refer to;
 //! - [`cover`] draws the generated raster cover;
 //! - [`nav`] turns the headings the chapters reported into the table of contents;
@@ -11,6 +12,7 @@
 //!
 //! A single document is written as a one-chapter [`Book`].
 
+mod adapt;
 mod content;
 mod cover;
 mod images;
