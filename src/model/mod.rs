@@ -146,7 +146,8 @@ fn one() -> u32 {
 }
 
 /// A table. Rows are grouped into header rows and body rows; each cell may span columns and
-/// rows. `alignments` has one entry per column (it may be shorter than the widest row).
+/// rows. `alignments` has one entry per column (it may be shorter than the widest row), or is
+/// empty when no column is aligned (the canonical form readers produce).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     #[serde(default)]
@@ -272,6 +273,9 @@ impl Document {
     /// duplicates get `-1`, `-2`, … appended (the GitHub convention).
     pub fn assign_heading_ids(&mut self) {
         let mut seen = std::collections::HashSet::new();
+        // The last suffix tried per base, so n headings with one text cost O(n), not O(n²).
+        let mut last_suffix: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
         walk::for_each_block_mut(&mut self.blocks, &mut |block| {
             if let Block::Heading { id, content, .. } = block {
                 let base = if id.is_empty() {
@@ -285,13 +289,52 @@ impl Document {
                     id.clone()
                 };
                 let mut candidate = base.clone();
-                let mut n = 0;
-                while !seen.insert(candidate.clone()) {
-                    n += 1;
-                    candidate = format!("{base}-{n}");
+                if seen.contains(&candidate) {
+                    let n = last_suffix.entry(base.clone()).or_insert(0);
+                    loop {
+                        *n += 1;
+                        candidate = format!("{base}-{n}");
+                        if !seen.contains(&candidate) {
+                            break;
+                        }
+                    }
                 }
+                seen.insert(candidate.clone());
                 *id = candidate;
             }
+        });
+    }
+
+    /// Leaves out every image: figures (with their captions, which describe an image no
+    /// longer there) and inline images; a paragraph or link left empty goes too. For text
+    /// pipelines that want the article's words alone (`quire convert --no-images`).
+    pub fn remove_images(&mut self) {
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| match block {
+            Block::Paragraph(inlines) | Block::Heading { content: inlines, .. } => {
+                *inlines = normalize_inlines(walk::without_images(std::mem::take(inlines)));
+            }
+            _ => {}
+        });
+        let keep = |b: &Block| {
+            !matches!(b, Block::Figure(_))
+                && !matches!(b, Block::Paragraph(inlines) if inlines.is_empty())
+        };
+        self.blocks.retain(keep);
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| match block {
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => inner.retain(keep),
+            Block::List(list) => {
+                for item in &mut list.items {
+                    item.retain(keep);
+                }
+            }
+            Block::Table(table) => {
+                for row in table.head.iter_mut().chain(&mut table.body) {
+                    for cell in &mut row.cells {
+                        cell.content.retain(keep);
+                    }
+                }
+            }
+            _ => {}
         });
     }
 
@@ -315,7 +358,33 @@ impl Document {
                 _ => {}
             }
         });
+        if out.len() > limit {
+            let mut end = limit;
+            while !out.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.truncate(end);
+        }
         out
+    }
+
+    /// Puts the parts of the model that can be said in several ways into their one canonical
+    /// form, so that documents from different readers compare equal: today, tables whose
+    /// columns are all unaligned have no alignments.
+    pub fn canonicalize(&mut self) {
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| {
+            if let Block::Table(table) = block {
+                if table.alignments.iter().all(|a| *a == Alignment::Default) {
+                    table.alignments.clear();
+                }
+            }
+        });
+    }
+
+    /// Calls `f` on every image the document refers to (figures and inline images, in
+    /// captions, cells, links and footnotes too), to rewrite or embed them.
+    pub fn for_each_image_mut(&mut self, f: &mut dyn FnMut(&mut Image)) {
+        walk::for_each_image_mut(&mut self.blocks, f);
     }
 
     /// The deepest nesting of blocks and inlines in the document.

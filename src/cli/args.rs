@@ -1,0 +1,176 @@
+//! The raw command line, as clap parses it. Nothing here checks how options combine: that is
+//! [`super::config`]'s job, so that every rule lives in one place and can be unit-tested.
+
+use clap::{Args, Parser, Subcommand};
+use quire::{InputFormat, OutputFormat};
+use std::path::PathBuf;
+
+const CONVERT_HELP: &str = "\
+Output formats:
+  With --to, those formats (a comma list; --to may repeat). Without it, the
+  format -o FILE's extension names (out.html -> html), else Markdown (md).
+
+Where outputs go:
+  -o -      standard output (one input, one format)
+  -o DIR    DIR/STEM.EXT for each input and format; -o is a directory when it
+            exists as one, ends in '/', or there are several inputs or formats
+            (DIR is created if missing)
+  -o FILE   exactly FILE (one input, one format)
+  no -o     standard input goes to standard output (one format); a file goes
+            beside itself as STEM.EXT (essay.md -> essay.html)
+
+  An input file is never overwritten: when STEM.EXT would be the input itself
+  (essay.md --to md) the output is STEM.out.EXT (essay.out.md), and -o naming
+  an input is an error. Every output is written to a temporary file beside
+  it and renamed into place, so it is whole or absent, never half-written.
+
+Input formats:
+  --from for every input; else a file's extension (.txt .html .md .json);
+  else the content is sniffed. '-' reads standard input (STEM 'stdin').
+
+Exit status: 0 all converted, 1 some input or output failed (the others are
+still converted), 2 bad usage.
+
+Examples:
+  quire convert essay.md --to html              writes essay.html
+  quire convert essay.md --to md,html,txt,json -o out/
+  quire convert page.html -o article.md         format from the extension
+  curl -s https://example.org/a | quire convert - --from html --to txt
+  quire convert notes.txt --title 'Harbour notes' --author 'A. Writer' --lang en
+  quire convert a.md b.md c.html --to html -o site/";
+
+/// quire: turn web articles, plain text and Markdown into clean Markdown, HTML, text and JSON.
+#[derive(Debug, Parser)]
+#[command(
+    name = "quire",
+    version,
+    about,
+    subcommand_required = true,
+    arg_required_else_help = true,
+    after_help = "Run 'quire convert --help' for formats, output naming and examples."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Convert documents from one format into others.
+    #[command(after_help = CONVERT_HELP)]
+    Convert(ConvertArgs),
+}
+
+/// `quire convert`'s arguments, unvalidated.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Files to convert; '-' reads standard input.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output formats: md, html, txt, json (comma-separated; may repeat).
+    #[arg(long = "to", short = 't', value_name = "FORMATS", value_delimiter = ',',
+          value_parser = parse_output_format)]
+    pub to: Vec<OutputFormat>,
+
+    /// Where to write: '-' for standard output, a directory, or a file.
+    #[arg(long, short = 'o', value_name = "FILE|DIR")]
+    pub output: Option<PathBuf>,
+
+    /// Input format for every input: text, html, markdown, json.
+    #[arg(long, short = 'f', value_name = "FORMAT", value_parser = parse_input_format)]
+    pub from: Option<InputFormat>,
+
+    /// Set the document's title.
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
+
+    /// Set the document's author (repeat for several); replaces the authors the input names.
+    #[arg(long = "author", value_name = "A")]
+    pub authors: Vec<String>,
+
+    /// Set the document's language (a BCP 47 tag such as en, ru, pt-BR).
+    #[arg(long, value_name = "L")]
+    pub lang: Option<String>,
+
+    /// HTML: write the article body only, without <html>, <head> or styles.
+    #[arg(long)]
+    pub fragment: bool,
+
+    /// Markdown: leave out the YAML front matter holding the metadata.
+    #[arg(long)]
+    pub no_front_matter: bool,
+
+    /// HTML input: convert the whole page instead of extracting the article.
+    #[arg(long, conflicts_with = "extract")]
+    pub whole_page: bool,
+
+    /// HTML input: extract the article (on, the default) or convert the whole page (off).
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+    pub extract: Option<String>,
+
+    /// HTML input: say on standard error which part of the page was taken for the article,
+    /// and why (for reporting a bad extraction).
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Write the body alone in every format: no HTML page around it, no Markdown front
+    /// matter, no title and byline lines in text.
+    #[arg(long)]
+    pub body_only: bool,
+
+    /// Leave out images and figures (with their captions): the article's words alone.
+    #[arg(long)]
+    pub no_images: bool,
+
+    /// Text: wrap paragraphs at N columns (0, the default, keeps one line per paragraph).
+    #[arg(long, value_name = "N")]
+    pub width: Option<usize>,
+
+    /// Do not print warnings (errors are still printed).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+fn parse_output_format(name: &str) -> Result<OutputFormat, String> {
+    OutputFormat::from_name(name.trim()).map_err(|e| e.to_string())
+}
+
+fn parse_input_format(name: &str) -> Result<InputFormat, String> {
+    InputFormat::from_name(name.trim()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn to_takes_comma_lists_and_repeats() {
+        let cli = Cli::try_parse_from([
+            "quire", "convert", "a.md", "--to", "md,html", "--to", "json",
+        ])
+        .expect("valid arguments");
+        let Command::Convert(args) = cli.command;
+        assert_eq!(
+            args.to,
+            [
+                OutputFormat::Markdown,
+                OutputFormat::Html,
+                OutputFormat::Json
+            ]
+        );
+    }
+
+    #[test]
+    fn unknown_format_is_a_parse_error() {
+        let err = Cli::try_parse_from(["quire", "convert", "a.md", "--to", "docx"])
+            .expect_err("docx is not a format");
+        assert!(err.to_string().contains("docx"), "{err}");
+    }
+}
