@@ -1186,6 +1186,7 @@ fn hostile_documents_make_well_formed_books() {
             &rendered.bytes,
         )
         .unwrap();
+        keep(&rendered.bytes, &format!("hostile-single-{round}"));
         if round % 8 == 0 {
             let mut book = Book::new(doc.meta.clone());
             for _ in 0..3 {

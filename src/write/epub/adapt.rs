@@ -36,7 +36,8 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
     let mut rest = xhtml;
     while let Some(lt) = rest.find('<') {
         let text = &rest[..lt];
-        body.push_str(text);
+        // The placeholder marks must not come from the input, or its text would turn into links.
+        body.extend(text.chars().filter(|&c| c != LINK_OPEN && c != LINK_CLOSE));
         if let Some((_, _, heading_text)) = heading.as_mut() {
             heading_text.push_str(&unescape(text));
         }
@@ -138,7 +139,7 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
             }
         }
     }
-    body.push_str(rest);
+    body.extend(rest.chars().filter(|&c| c != LINK_OPEN && c != LINK_CLOSE));
     let top = headings
         .iter()
         .map(|(level, _, _)| *level)
@@ -433,5 +434,31 @@ mod tests {
             fill_links(&adapted.body, &mut |n| adapted.links.get(n).cloned()),
             raw
         );
+    }
+}
+#[cfg(test)]
+mod html_writer {
+    use super::super::content::{fill_links, ImageRef};
+    use super::*;
+    use crate::model::{Block, Document, Inline, Meta};
+
+    /// Text that carries the placeholder marks (the HTML writer keeps them) must stay text.
+    #[test]
+    fn placeholder_marks_in_text_do_not_become_links() {
+        let doc = Document::new(
+            Meta::default(),
+            vec![Block::Paragraph(vec![
+                Inline::text("x"),
+                Inline::Note(vec![Block::Paragraph(vec![Inline::text(
+                    "a\u{E000}0\u{E001}b",
+                )])]),
+            ])],
+        );
+        let (xhtml, _) = crate::write::html::render_article(&doc, true);
+        let mut images = |_: &str| ImageRef::Missing;
+        let out = adapt_xhtml(&xhtml, &mut images);
+        let body = fill_links(&out.body, &mut |n| out.links.get(n).cloned());
+        assert!(body.contains("a0b"), "{body}");
+        assert!(body.contains("<a href=\"#fnref-1\""), "{body}");
     }
 }
