@@ -65,11 +65,17 @@ fn samples_match_golden_files() {
         ..WriteOptions::default()
     };
     for sample in &samples {
-        let names = OutputFormat::ALL.map(|format| {
-            let name = format!("{}.{}", file_name(sample), format.extension());
-            expected_names.push(name.clone());
-            (format, name)
-        });
+        // EPUB is a zip with a cover image, not a text to diff: tests/it/epub.rs checks it
+        // with EPUBCheck and pandoc instead.
+        let names: Vec<(OutputFormat, String)> = OutputFormat::ALL
+            .into_iter()
+            .filter(|format| *format != OutputFormat::Epub)
+            .map(|format| {
+                let name = format!("{}.{}", file_name(sample), format.extension());
+                expected_names.push(name.clone());
+                (format, name)
+            })
+            .collect();
         let document = match read_sample(sample) {
             Ok(document) => document,
             Err(message) => {
