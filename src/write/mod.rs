@@ -2,6 +2,7 @@
 //!
 //! Writers never see the input: only the model. All take the same [`WriteOptions`].
 
+pub mod epub;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -31,6 +32,8 @@ pub struct WriteOptions {
     /// date), in seconds since the Unix epoch. The CLI sets it from `SOURCE_DATE_EPOCH` when
     /// that is set, so the same input gives the same bytes; `None` means "now".
     pub timestamp: Option<i64>,
+    /// EPUB: cover, e-reader profile, table of contents depth, extra CSS, image fetching.
+    pub epub: epub::EpubOptions,
     /// PDF: page size, type size, margins, ragged right, fallback fonts.
     pub pdf: pdf::PdfOptions,
 }
@@ -43,6 +46,7 @@ impl Default for WriteOptions {
             text_width: None,
             resource_dir: None,
             timestamp: None,
+            epub: epub::EpubOptions::default(),
             pdf: pdf::PdfOptions::default(),
         }
     }
@@ -76,6 +80,7 @@ pub fn writer_for(format: OutputFormat) -> &'static dyn Writer {
         OutputFormat::Html => &html::HtmlWriter,
         OutputFormat::Text => &text::TextWriter,
         OutputFormat::Json => &json::JsonWriter,
+        OutputFormat::Epub => &epub::EpubWriter,
         OutputFormat::Pdf => &pdf::PdfWriter,
     }
 }

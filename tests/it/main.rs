@@ -3,6 +3,7 @@
 mod bad_input;
 mod cli;
 mod encoding;
+mod epub;
 mod extract;
 mod golden;
 mod html_reader;
