@@ -20,6 +20,7 @@
 pub mod error;
 pub mod format;
 pub mod model;
+pub mod net;
 pub mod read;
 pub mod write;
 

@@ -64,9 +64,42 @@ pub enum Command {
 /// `quire convert`'s arguments, unvalidated.
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// Files to convert; '-' reads standard input.
-    #[arg(value_name = "INPUT", required = true)]
+    /// Files, folders (walked recursively) or http(s) URLs to convert; '-' reads standard input.
+    #[arg(value_name = "INPUT", required_unless_present_any = ["urls", "jsonl"])]
     pub inputs: Vec<PathBuf>,
+
+    /// Also convert the URLs listed in FILE (one a line; blank lines and '#' comments skipped).
+    #[arg(long, value_name = "FILE")]
+    pub urls: Option<PathBuf>,
+
+    /// Pipeline mode: read JSON lines from standard input, write one JSON line per input to
+    /// standard output (see 'Pipeline mode' below).
+    #[arg(long, conflicts_with_all = ["inputs", "urls", "output", "report", "force"])]
+    pub jsonl: bool,
+
+    /// Convert N files at a time (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Reconvert every input, even when its outputs are newer than it.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Folders: also convert hidden files and enter hidden folders.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Folders: also convert files that .gitignore / .ignore files exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Write each input's outcome (converted, up to date, skipped, failed) to FILE as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Name every file as it is converted or skipped.
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
+    pub verbose: bool,
 
     /// Output formats: md, html, txt, json (comma-separated; may repeat).
     #[arg(long = "to", short = 't', value_name = "FORMATS", value_delimiter = ',',
@@ -109,7 +142,7 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
 
-    /// Do not print warnings (errors are still printed).
+    /// No progress bar, summary or warnings (errors are still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
 }
