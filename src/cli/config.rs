@@ -475,9 +475,7 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
             fragment: args.fragment,
             front_matter: !args.no_front_matter,
             text_width: args.width.filter(|&w| w > 0),
-            timestamp: std::env::var("SOURCE_DATE_EPOCH")
-                .ok()
-                .and_then(|v| v.trim().parse().ok()),
+            timestamp: source_date_epoch(),
             ..WriteOptions::default()
         },
         overrides: MetaOverrides {
@@ -693,6 +691,12 @@ fn format_list(formats: &[OutputFormat]) -> String {
         .map(|f| f.extension())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The build time reproducible builds ask for (`SOURCE_DATE_EPOCH`, seconds since the epoch),
+/// so that the same input gives the same bytes; `None` when unset or not a number.
+fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
 #[cfg(test)]

@@ -1,6 +1,13 @@
 //! Turning input bytes into text: BOMs, declared charsets, detection for legacy pages.
+//!
+//! The order is the one browsers use: a byte order mark wins; then the charset the transport
+//! declared; then, for HTML, a `<meta>` prescan of the first 1024 bytes; then valid UTF-8 is
+//! taken as is; only then is the encoding guessed (chardetng), with a warning. Binary data is
+//! refused before any of that, so a PNG never turns into a page of mojibake.
 
 use crate::error::{Error, Result, Warning};
+use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
 /// Decoded input text, with a warning when the encoding had to be guessed.
 #[derive(Debug)]
@@ -9,15 +16,187 @@ pub struct Decoded {
     pub warning: Option<Warning>,
 }
 
+/// How many leading bytes the binary check looks at.
+const BINARY_SNIFF_LEN: usize = 8 * 1024;
+/// How many leading bytes the `<meta charset>` prescan looks at (the HTML standard's figure).
+const META_PRESCAN_LEN: usize = 1024;
+/// The share of control bytes above which input is taken for binary data.
+const MAX_CONTROL_SHARE: f64 = 0.1;
+
 /// Decodes input. `html` enables the `<meta charset>` prescan; `declared` is a charset from
 /// the transport (HTTP header). Binary input is refused.
 pub fn decode(bytes: &[u8], html: bool, declared: Option<&str>) -> Result<Decoded> {
-    let _ = (html, declared);
     if bytes.is_empty() {
         return Err(Error::Empty);
     }
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        let body = bytes.get(bom_len..).unwrap_or_default();
+        if encoding != UTF_16LE && encoding != UTF_16BE {
+            check_not_binary(body)?;
+        }
+        return Ok(decode_with(encoding, body));
+    }
+    let declared = declared.and_then(|label| Encoding::for_label(label.trim().as_bytes()));
+    if let Some(encoding) = declared {
+        // UTF-16 without a BOM is full of NUL bytes; the declaration vouches for it.
+        if encoding != UTF_16LE && encoding != UTF_16BE {
+            check_not_binary(bytes)?;
+        }
+        return Ok(decode_with(encoding, bytes));
+    }
+    check_not_binary(bytes)?;
+    if html {
+        if let Some(encoding) = prescan_meta_charset(bytes) {
+            return Ok(decode_with(encoding, bytes));
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Decoded {
+            text: text.to_string(),
+            warning: None,
+        });
+    }
+    let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, Utf8Detection::Allow);
+    let (text, _) = encoding.decode_without_bom_handling(bytes);
     Ok(Decoded {
-        text: String::from_utf8_lossy(bytes).into_owned(),
-        warning: None,
+        text: text.into_owned(),
+        warning: Some(Warning::new(format!(
+            "the input declares no character encoding and is not UTF-8; guessed {}",
+            encoding.name()
+        ))),
     })
+}
+
+/// Decodes with a known encoding; malformed sequences become U+FFFD, with a warning.
+fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    let warning = had_errors.then(|| {
+        Warning::new(format!(
+            "the input has bytes that are not valid {}; they were replaced with U+FFFD",
+            encoding.name()
+        ))
+    });
+    Decoded {
+        text: text.into_owned(),
+        warning,
+    }
+}
+
+/// Refuses data that is not text: NUL bytes early on (text in an ASCII-compatible encoding
+/// never has them; UTF-16 was handled by its BOM), or many control characters.
+fn check_not_binary(bytes: &[u8]) -> Result<()> {
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
+    if head.contains(&0) {
+        return Err(Error::Binary(format!(
+            "NUL bytes in the first {} KB",
+            BINARY_SNIFF_LEN / 1024
+        )));
+    }
+    // Tab, LF, FF, CR and ESC (ISO-2022 escapes) appear in text; other C0 controls do not.
+    let controls = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b))
+        .count();
+    if !head.is_empty() && controls as f64 / head.len() as f64 > MAX_CONTROL_SHARE {
+        return Err(Error::Binary(format!(
+            "{controls} control characters in the first {} bytes",
+            head.len()
+        )));
+    }
+    Ok(())
+}
+
+/// Finds a charset declared by a `<meta charset>` or `<meta http-equiv="content-type"
+/// content="…; charset=…">` in the first 1024 bytes. As the HTML standard says, a declared
+/// UTF-16 means UTF-8 (a real UTF-16 page has a BOM) and x-user-defined means windows-1252.
+fn prescan_meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = bytes[..bytes.len().min(META_PRESCAN_LEN)].to_ascii_lowercase();
+    let mut rest = head.as_slice();
+    while let Some(start) = find(rest, b"<meta") {
+        let tag = &rest[start + 5..];
+        let end = tag.iter().position(|&b| b == b'>').unwrap_or(tag.len());
+        let tag = &tag[..end];
+        if let Some(label) = charset_in(tag) {
+            if let Some(encoding) = Encoding::for_label(label) {
+                return Some(if encoding == UTF_16LE || encoding == UTF_16BE {
+                    UTF_8
+                } else if encoding.name() == "x-user-defined" {
+                    WINDOWS_1252
+                } else {
+                    encoding
+                });
+            }
+        }
+        rest = &rest[start + 5 + end..];
+    }
+    None
+}
+
+/// The value after `charset=` inside a (lower-cased) meta tag, if any.
+fn charset_in(tag: &[u8]) -> Option<&[u8]> {
+    let mut rest = tag;
+    while let Some(at) = find(rest, b"charset") {
+        let after = &rest[at + 7..];
+        let after = trim_start_ascii(after);
+        if let Some(value) = after.strip_prefix(b"=") {
+            let value = trim_start_ascii(value);
+            let value = value
+                .strip_prefix(b"\"")
+                .or_else(|| value.strip_prefix(b"'"))
+                .unwrap_or(value);
+            let len = value
+                .iter()
+                .position(|&b| matches!(b, b'"' | b'\'' | b';' | b'/' | b'>') || b <= b' ')
+                .unwrap_or(value.len());
+            if len > 0 {
+                return Some(&value[..len]);
+            }
+        }
+        rest = after;
+    }
+    None
+}
+
+fn trim_start_ascii(bytes: &[u8]) -> &[u8] {
+    let skip = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    &bytes[skip..]
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prescan_reads_both_meta_forms() {
+        assert_eq!(
+            prescan_meta_charset(b"<html><meta charset=\"windows-1251\">"),
+            Some(encoding_rs::WINDOWS_1251)
+        );
+        assert_eq!(
+            prescan_meta_charset(
+                b"<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=Shift_JIS'>"
+            ),
+            Some(encoding_rs::SHIFT_JIS)
+        );
+        assert_eq!(prescan_meta_charset(b"<meta charset=utf-16>"), Some(UTF_8));
+        assert_eq!(prescan_meta_charset(b"<meta name=x content=y>"), None);
+    }
+
+    #[test]
+    fn control_characters_mean_binary() {
+        let bytes: Vec<u8> = (0..100u8)
+            .map(|i| if i % 3 == 0 { 1 } else { b'a' })
+            .collect();
+        assert!(matches!(check_not_binary(&bytes), Err(Error::Binary(_))));
+        assert!(check_not_binary(b"plain\ttext\r\n").is_ok());
+    }
 }

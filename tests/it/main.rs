@@ -1,3 +1,6 @@
 //! Integration tests: one binary, one module per area.
+
 mod cli;
+mod encoding;
 mod golden;
+mod html_reader;

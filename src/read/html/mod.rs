@@ -1,15 +1,150 @@
-//! TODO(helper): the html reader.
+//! The HTML reader: a page or fragment → [`Document`].
+//!
+//! Steps: parse with a nesting cap ([`dom`]), read the head's metadata ([`meta`]), pick the
+//! part of the page to convert ([`content_root`]; real article extraction will replace it),
+//! leave out a header that only repeats the title, and convert the rest ([`convert`]).
+//!
+//! Choices worth knowing:
+//! - An image standing alone in block context (`<div><img></div>`) becomes a
+//!   [`Block::Figure`](crate::model::Block::Figure) with an empty caption; an image inside a
+//!   paragraph (`<p><img></p>`) stays an inline image in that paragraph. Both round-trip.
+//! - Footnotes become [`Inline::Note`](crate::model::Inline::Note) at their first reference;
+//!   the notes' list leaves the flow once every note in it has been placed.
+//! - A `<form>` holding paragraphs is taken for a page wrapper (ASP.NET) and read; other forms
+//!   are left out.
+
+mod convert;
+mod dom;
+mod meta;
+mod urls;
 
 use super::{ReadOptions, Reader, Reading};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::model::Document;
+use convert::{is_hidden, Converter};
+use dom::{children, descendants, is, tag, text_content};
+use html5ever::local_name;
+use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use urls::Resolver;
 
+/// Reads HTML pages and fragments.
 pub struct HtmlReader;
 
 impl Reader for HtmlReader {
-    fn read(&self, _input: &str, _options: &ReadOptions) -> Result<Reading> {
-        Err(Error::Parse {
-            format: "html",
-            message: "reader not written yet".into(),
+    fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
+        let dom = dom::parse(input);
+        let nodes = descendants(&dom.document);
+        let base = meta::base_href(&nodes);
+        let resolver = Resolver::new(base.as_deref(), options.source_url.as_deref());
+        let mut meta = meta::read_meta(&nodes, &resolver, options.source_url.as_deref());
+        if meta.title.is_none() {
+            meta.title = nodes
+                .iter()
+                .find(|n| is(n, local_name!("h1")) && !is_hidden(n))
+                .and_then(|h1| meta::clean(&text_content(h1)));
+        }
+        let root = content_root(&dom, options);
+        let mut converter = Converter::new(&nodes, &resolver);
+        if let Some(title) = &meta.title {
+            if let Some(header) = title_header(&root, title) {
+                if meta.subtitle.is_none() {
+                    meta.subtitle = descendants(&header)
+                        .iter()
+                        .find(|n| dom::class_contains(n, "subtitle"))
+                        .and_then(|n| meta::clean(&text_content(n)));
+                }
+                converter.skip(&header);
+            }
+        }
+        let blocks = converter.convert(&root);
+        Ok(Reading {
+            document: Document::new(meta, blocks),
+            warnings: Vec::new(),
         })
     }
+}
+
+/// The part of the page to convert: with `whole_page` the `<body>`; otherwise the `<main>`
+/// (the fullest, if a page has several), else the only `<article>`, else the `<body>`. The article extraction stage will
+/// replace this function.
+fn content_root(dom: &RcDom, options: &ReadOptions) -> Handle {
+    let nodes = descendants(&dom.document);
+    let body = nodes
+        .iter()
+        .find(|n| is(n, local_name!("body")))
+        .cloned()
+        .unwrap_or_else(|| dom.document.clone());
+    if options.whole_page {
+        return body;
+    }
+    let visible = |name: html5ever::LocalName| {
+        nodes
+            .iter()
+            .filter(move |n| is(n, name.clone()) && !is_hidden(n))
+            .cloned()
+    };
+    // Pages with several `<main>`s (invalid, but seen: an ad slot marked up as one) get the
+    // one with the most text.
+    let mut best_main: Option<(usize, Handle)> = None;
+    for main in visible(local_name!("main")) {
+        let len = text_content(&main).trim().len();
+        if best_main.as_ref().is_none_or(|(best, _)| len > *best) {
+            best_main = Some((len, main));
+        }
+    }
+    if let Some((_, main)) = best_main {
+        return main;
+    }
+    let mut articles = visible(local_name!("article"));
+    match (articles.next(), articles.next()) {
+        (Some(article), None) => article,
+        _ => body,
+    }
+}
+
+/// A `<header>` (or `<h1>`) opening the content whose h1 repeats the title: what quire's HTML
+/// writer puts before the body, and what pages often do. Looks through a few wrappers.
+fn title_header(root: &Handle, title: &str) -> Option<Handle> {
+    let mut node = root.clone();
+    for _ in 0..8 {
+        let first = first_significant_child(&node)?;
+        match tag(&first)? {
+            &local_name!("header") | &local_name!("hgroup") => {
+                let h1 = descendants(&first)
+                    .into_iter()
+                    .find(|n| is(n, local_name!("h1")))?;
+                return same_title(&h1, title).then_some(first);
+            }
+            &local_name!("h1") => return same_title(&first, title).then_some(first),
+            &local_name!("div")
+            | &local_name!("article")
+            | &local_name!("main")
+            | &local_name!("section") => node = first,
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn same_title(h1: &Handle, title: &str) -> bool {
+    meta::clean(&text_content(h1)).as_deref() == Some(title)
+}
+
+/// The first child that shows: not blank text, a comment, a script or a hidden element.
+fn first_significant_child(node: &Handle) -> Option<Handle> {
+    children(node).into_iter().find(|child| match &child.data {
+        NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
+        NodeData::Element { name, .. } => {
+            !matches!(
+                name.local,
+                local_name!("script")
+                    | local_name!("style")
+                    | local_name!("noscript")
+                    | local_name!("template")
+                    | local_name!("link")
+                    | local_name!("meta")
+            ) && !is_hidden(child)
+        }
+        _ => false,
+    })
 }

@@ -1,0 +1,1047 @@
+//! DOM → model: blocks, inlines, tables, figures, footnotes.
+//!
+//! Two mutually recursive walks, one for block context (where a run of inline content becomes
+//! a paragraph) and one for inline context. Recursion is bounded twice: by the DOM depth
+//! ([`DOM_RECURSION_LIMIT`], past which a subtree is reduced to its text, gathered
+//! iteratively) and by the model depth ([`MAX_DEPTH`], past which wrappers such as quotes,
+//! lists and emphasis are dropped and their content kept in place).
+
+use super::dom::{attr, children, class_contains, descendants, is, parent, tag, text_content};
+use super::meta::clean;
+use super::urls::{best_srcset_candidate, is_unsafe_link, Resolver};
+use crate::model::{
+    collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image, Inline,
+    List, Row, Table, MAX_DEPTH,
+};
+use html5ever::{local_name, LocalName};
+use markup5ever_rcdom::{Handle, NodeData};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+/// How deep the walks follow the DOM before reducing a subtree to its text. Real pages nest
+/// 30–60 elements; the parser caps nesting near 500.
+const DOM_RECURSION_LIMIT: usize = 160;
+
+/// Columns beyond this many get no alignment (colspans can claim millions of columns).
+const MAX_ALIGNED_COLUMNS: usize = 4096;
+
+/// Where a walk is: model levels used by the ancestors, DOM levels descended.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Depth {
+    model: usize,
+    dom: usize,
+}
+
+impl Depth {
+    fn deeper_dom(self) -> Depth {
+        Depth {
+            dom: self.dom + 1,
+            ..self
+        }
+    }
+
+    fn nested(self) -> Depth {
+        Depth {
+            model: self.model + 1,
+            dom: self.dom + 1,
+        }
+    }
+
+    /// Whether a block wrapper fits: it, a paragraph inside it, and text.
+    fn block_wrapper_fits(self) -> bool {
+        self.model + 3 <= MAX_DEPTH
+    }
+
+    /// Whether an inline wrapper fits: it and text inside it.
+    fn inline_wrapper_fits(self) -> bool {
+        self.model + 2 <= MAX_DEPTH
+    }
+}
+
+fn key(node: &Handle) -> usize {
+    Rc::as_ptr(node) as usize
+}
+
+/// The DOM → model conversion of one page.
+pub struct Converter<'a> {
+    resolver: &'a Resolver,
+    /// Footnote bodies by id.
+    notes: HashMap<String, Handle>,
+    /// Footnote containers and the ids of the notes they hold.
+    note_containers: HashMap<usize, Vec<String>>,
+    /// Notes referenced from outside the notes' lists: placed at the reference, their bodies
+    /// leave the flow (decided before converting, so a list before its references goes too).
+    used_notes: HashSet<String>,
+    /// Notes being converted, so a note that refers to itself cannot loop.
+    notes_in_progress: HashSet<String>,
+    /// Ids some `href="#id"` points at.
+    link_targets: HashSet<String>,
+    /// Elements that hold block-level elements somewhere inside.
+    holds_blocks: HashSet<usize>,
+    /// Elements left out on purpose (the title header).
+    skipped: HashSet<usize>,
+}
+
+impl<'a> Converter<'a> {
+    /// Prepares the conversion: one pass over every node of the document (`nodes`, in document
+    /// order) to find footnotes, link targets and which elements hold blocks.
+    pub fn new(nodes: &[Handle], resolver: &'a Resolver) -> Converter<'a> {
+        let mut converter = Converter {
+            resolver,
+            notes: HashMap::new(),
+            note_containers: HashMap::new(),
+            used_notes: HashSet::new(),
+            notes_in_progress: HashSet::new(),
+            link_targets: HashSet::new(),
+            holds_blocks: HashSet::new(),
+            skipped: HashSet::new(),
+        };
+        // Children follow their parent in document order, so the reverse order sees every
+        // child before its parent.
+        for node in nodes.iter().rev() {
+            let holds = node.children.borrow().iter().any(|child| {
+                tag(child).is_some_and(is_block_tag) || converter.holds_blocks.contains(&key(child))
+            });
+            if holds {
+                converter.holds_blocks.insert(key(node));
+            }
+        }
+        for node in nodes {
+            if tag(node) == Some(&local_name!("a")) {
+                if let Some(target) = attr(node, "href").and_then(|h| fragment_of(&h)) {
+                    converter.link_targets.insert(target);
+                }
+            }
+            if is_note_container(node) {
+                let mut ids = Vec::new();
+                for inner in descendants(node).iter().skip(1) {
+                    if matches!(
+                        tag(inner),
+                        Some(
+                            &local_name!("li")
+                                | &local_name!("div")
+                                | &local_name!("aside")
+                                | &local_name!("p")
+                                | &local_name!("section")
+                        )
+                    ) {
+                        if let Some(id) = attr(inner, "id").filter(|id| !id.is_empty()) {
+                            converter.notes.entry(id.clone()).or_insert(inner.clone());
+                            ids.push(id);
+                        }
+                    }
+                }
+                converter.note_containers.insert(key(node), ids);
+            } else if is_standalone_note(node) {
+                if let Some(id) = attr(node, "id").filter(|id| !id.is_empty()) {
+                    converter.notes.entry(id).or_insert(node.clone());
+                }
+            }
+        }
+        let mut in_notes = HashSet::new();
+        for note in converter.notes.values() {
+            in_notes.extend(descendants(note).iter().map(key));
+        }
+        for node in nodes {
+            if !is(node, local_name!("a")) || in_notes.contains(&key(node)) {
+                continue;
+            }
+            if let Some(id) = attr(node, "href").and_then(|h| fragment_of(&h)) {
+                if converter.notes.contains_key(&id) && is_note_reference(node) {
+                    converter.used_notes.insert(id);
+                }
+            }
+        }
+        converter
+    }
+
+    /// Leaves an element out of the conversion.
+    pub fn skip(&mut self, node: &Handle) {
+        self.skipped.insert(key(node));
+    }
+
+    /// Converts the children of `root` as blocks.
+    pub fn convert(&mut self, root: &Handle) -> Vec<Block> {
+        self.blocks(&children(root), Depth::default())
+    }
+
+    /// Block context: sibling nodes → blocks; runs of inline content become paragraphs.
+    fn blocks(&mut self, nodes: &[Handle], depth: Depth) -> Vec<Block> {
+        let mut out = Vec::new();
+        let mut pending = Vec::new();
+        for node in nodes {
+            match &node.data {
+                NodeData::Text { contents } => pending.push(Inline::text(&**contents.borrow())),
+                NodeData::Element { name, .. } => {
+                    if self.is_left_out(node) {
+                        continue;
+                    }
+                    if depth.dom >= DOM_RECURSION_LIMIT {
+                        flush_run(&mut pending, &mut out);
+                        pending.push(Inline::Text(flattened_text(node)));
+                        flush_run(&mut pending, &mut out);
+                    } else if is_block_tag(&name.local) || self.holds_blocks.contains(&key(node)) {
+                        flush_run(&mut pending, &mut out);
+                        self.block_element(node, &name.local, depth.deeper_dom(), &mut out);
+                    } else {
+                        // The run becomes a paragraph: one model level below this one.
+                        self.inline_node(node, depth.nested(), &mut pending);
+                    }
+                }
+                _ => {}
+            }
+        }
+        flush_run(&mut pending, &mut out);
+        out
+    }
+
+    /// Whether an element never reaches the model (scripts, forms, hidden, used notes).
+    fn is_left_out(&self, node: &Handle) -> bool {
+        let Some(name) = tag(node) else { return false };
+        if is_ignored_tag(name) || is_hidden(node) || self.skipped.contains(&key(node)) {
+            return true;
+        }
+        // A form holding paragraphs is a page wrapper (ASP.NET pages), not a form.
+        if *name == local_name!("form") && !holds_prose(node) {
+            return true;
+        }
+        if let Some(id) = attr(node, "id") {
+            if self.used_notes.contains(&id)
+                && self.notes.get(&id).is_some_and(|n| Rc::ptr_eq(n, node))
+            {
+                return true;
+            }
+        }
+        if let Some(ids) = self.note_containers.get(&key(node)) {
+            return !ids.is_empty() && ids.iter().all(|id| self.used_notes.contains(id));
+        }
+        false
+    }
+
+    fn block_element(
+        &mut self,
+        node: &Handle,
+        name: &LocalName,
+        depth: Depth,
+        out: &mut Vec<Block>,
+    ) {
+        match *name {
+            local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6") => {
+                let level = name
+                    .chars()
+                    .nth(1)
+                    .and_then(|c| c.to_digit(10))
+                    .unwrap_or(1) as u8;
+                let content = self.paragraph_inlines(node, depth);
+                if !content.is_empty() {
+                    out.push(Block::Heading {
+                        level,
+                        id: attr(node, "id").unwrap_or_default().trim().to_string(),
+                        content,
+                    });
+                }
+            }
+            local_name!("p") if !self.holds_blocks.contains(&key(node)) => {
+                let content = self.paragraph_inlines(node, depth);
+                if !content.is_empty() {
+                    out.push(Block::Paragraph(content));
+                }
+            }
+            local_name!("ul") | local_name!("ol") | local_name!("menu") => {
+                self.list(node, depth, out)
+            }
+            local_name!("dl") => self.definition_list(node, depth, out),
+            local_name!("blockquote") => {
+                if depth.block_wrapper_fits() {
+                    let inner = self.blocks(&children(node), depth.nested());
+                    if !inner.is_empty() {
+                        out.push(Block::Quote(inner));
+                    }
+                } else {
+                    out.extend(self.blocks(&children(node), depth));
+                }
+            }
+            local_name!("pre") => out.extend(code_block(node)),
+            local_name!("table") => self.table(node, depth, out),
+            local_name!("figure") => self.figure(node, depth, out),
+            local_name!("hr") => out.push(Block::Rule),
+            _ => {
+                let id = attr(node, "id").unwrap_or_default();
+                let wrap =
+                    !id.is_empty() && self.link_targets.contains(&id) && depth.block_wrapper_fits();
+                if wrap {
+                    let blocks = self.blocks(&children(node), depth.nested());
+                    out.push(Block::Container {
+                        attr: Attr {
+                            id,
+                            ..Attr::default()
+                        },
+                        blocks,
+                    });
+                } else {
+                    out.extend(self.blocks(&children(node), depth));
+                }
+            }
+        }
+    }
+
+    /// The normalised inline content of a paragraph-like element.
+    fn paragraph_inlines(&mut self, node: &Handle, depth: Depth) -> Vec<Inline> {
+        let inlines = self.inlines(&children(node), depth.nested());
+        trim_line_breaks(normalize_inlines(inlines))
+    }
+
+    fn list(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Block>) {
+        if !depth.block_wrapper_fits() {
+            out.extend(self.blocks(&children(node), depth));
+            return;
+        }
+        let inner = depth.nested();
+        let mut items: Vec<Vec<Block>> = Vec::new();
+        let mut tight = true;
+        let mut strays: Vec<Handle> = Vec::new();
+        for child in children(node) {
+            if is(&child, local_name!("li")) && !self.is_left_out(&child) {
+                self.attach_strays(&mut strays, &mut items, inner);
+                if child
+                    .children
+                    .borrow()
+                    .iter()
+                    .any(|c| is(c, local_name!("p")))
+                {
+                    tight = false;
+                }
+                items.push(self.blocks(&children(&child), inner));
+            } else if !is_blank_text(&child) {
+                strays.push(child);
+            }
+        }
+        self.attach_strays(&mut strays, &mut items, inner);
+        if items.iter().all(Vec::is_empty) {
+            return;
+        }
+        let ordered = *tag(node).unwrap_or(&local_name!("ul")) == local_name!("ol");
+        let start = if ordered {
+            attr(node, "start")
+                .and_then(|s| s.trim().parse::<u32>().ok())
+                .unwrap_or(1)
+        } else {
+            1
+        };
+        out.push(Block::List(List {
+            ordered,
+            start,
+            tight,
+            items,
+        }));
+    }
+
+    /// Content between list items that is not an item joins the item before it.
+    fn attach_strays(
+        &mut self,
+        strays: &mut Vec<Handle>,
+        items: &mut Vec<Vec<Block>>,
+        depth: Depth,
+    ) {
+        if strays.is_empty() {
+            return;
+        }
+        let blocks = self.blocks(&std::mem::take(strays), depth);
+        if blocks.is_empty() {
+            return;
+        }
+        match items.last_mut() {
+            Some(item) => item.extend(blocks),
+            None => items.push(blocks),
+        }
+    }
+
+    /// `dl`: each term a paragraph in bold, each definition its blocks.
+    fn definition_list(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Block>) {
+        let mut entries = Vec::new();
+        for child in children(node) {
+            // HTML allows a `div` around each term group.
+            if is(&child, local_name!("div")) && !self.is_left_out(&child) {
+                entries.extend(children(&child));
+            } else {
+                entries.push(child);
+            }
+        }
+        for entry in entries {
+            if self.is_left_out(&entry) {
+                continue;
+            }
+            if is(&entry, local_name!("dt")) {
+                let term = self.paragraph_inlines(&entry, depth);
+                if !term.is_empty() {
+                    let content = if depth.model + 4 <= MAX_DEPTH {
+                        vec![Inline::Strong(term)]
+                    } else {
+                        term
+                    };
+                    out.push(Block::Paragraph(content));
+                }
+            } else if is(&entry, local_name!("dd")) {
+                out.extend(self.blocks(&children(&entry), depth));
+            } else if !is_blank_text(&entry) {
+                out.extend(self.blocks(&[entry], depth));
+            }
+        }
+    }
+
+    fn table(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Block>) {
+        if !depth.block_wrapper_fits() {
+            out.extend(self.blocks(&children(node), depth));
+            return;
+        }
+        let inner = depth.nested();
+        let mut caption = Vec::new();
+        let mut head = Vec::new();
+        let mut body = Vec::new();
+        let mut foot = Vec::new();
+        let mut aligned_rows: Vec<(Vec<(u32, Alignment)>, bool)> = Vec::new();
+        for child in children(node) {
+            if self.is_left_out(&child) {
+                continue;
+            }
+            let (target, rows) = match tag(&child) {
+                Some(&local_name!("caption")) => {
+                    caption = self.paragraph_inlines(&child, depth);
+                    continue;
+                }
+                Some(&local_name!("thead")) => (&mut head, children(&child)),
+                Some(&local_name!("tbody")) => (&mut body, children(&child)),
+                Some(&local_name!("tfoot")) => (&mut foot, children(&child)),
+                Some(&local_name!("tr")) => (&mut body, vec![child.clone()]),
+                _ => continue,
+            };
+            for tr in rows {
+                if !is(&tr, local_name!("tr")) || self.is_left_out(&tr) {
+                    continue;
+                }
+                let (row, alignments, all_th) = self.row(&tr, inner);
+                aligned_rows.push((alignments, all_th));
+                target.push((row, all_th));
+            }
+        }
+        // Without a thead, leading rows of header cells are the head.
+        if head.is_empty() {
+            let leading = body.iter().take_while(|(_, all_th)| *all_th).count();
+            if leading < body.len() {
+                head = body.drain(..leading).collect();
+            }
+        }
+        body.extend(foot);
+        let mut alignments: Vec<Alignment> = Vec::new();
+        for (cells, _) in &aligned_rows {
+            let mut column = 0usize;
+            for (span, alignment) in cells {
+                // Past a few thousand columns an alignment is noise, not worth the memory.
+                if *alignment != Alignment::Default && column < MAX_ALIGNED_COLUMNS {
+                    if alignments.len() <= column {
+                        alignments.resize(column + 1, Alignment::Default);
+                    }
+                    if alignments[column] == Alignment::Default {
+                        alignments[column] = *alignment;
+                    }
+                }
+                column += *span as usize;
+            }
+        }
+        let table = Table {
+            caption,
+            alignments,
+            head: head.into_iter().map(|(row, _)| row).collect(),
+            body: body.into_iter().map(|(row, _)| row).collect(),
+        };
+        if table.head.is_empty() && table.body.is_empty() {
+            if !table.caption.is_empty() {
+                out.push(Block::Paragraph(table.caption));
+            }
+            return;
+        }
+        let mut table = table;
+        if !table.alignments.is_empty() {
+            let columns = table.column_count();
+            table.alignments.resize(columns, Alignment::Default);
+        }
+        out.push(Block::Table(Box::new(table)));
+    }
+
+    /// One table row: its cells, each cell's (colspan, alignment), and whether all are `th`.
+    fn row(&mut self, tr: &Handle, depth: Depth) -> (Row, Vec<(u32, Alignment)>, bool) {
+        let mut row = Row::default();
+        let mut alignments = Vec::new();
+        let mut all_th = true;
+        for cell in children(tr) {
+            let is_th = is(&cell, local_name!("th"));
+            if !(is_th || is(&cell, local_name!("td"))) || self.is_left_out(&cell) {
+                continue;
+            }
+            all_th &= is_th;
+            let span = |name| {
+                attr(&cell, name)
+                    .and_then(|s| s.trim().parse::<u32>().ok())
+                    .filter(|n| *n >= 1)
+                    .unwrap_or(1)
+                    .min(1000)
+            };
+            let colspan = span("colspan");
+            let rowspan = span("rowspan");
+            alignments.push((colspan, cell_alignment(&cell)));
+            row.cells.push(Cell {
+                content: self.blocks(&children(&cell), depth),
+                colspan,
+                rowspan,
+            });
+        }
+        let all_th = all_th && !row.cells.is_empty();
+        (row, alignments, all_th)
+    }
+
+    /// `figure`: its images with the `figcaption` as caption (on the last image); a figure
+    /// without an image is its content.
+    fn figure(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Block>) {
+        let all = descendants(node);
+        let images: Vec<Image> = all
+            .iter()
+            .filter(|n| is(n, local_name!("img")) && !is_hidden(n))
+            .filter_map(|n| self.image(n))
+            .collect();
+        if images.is_empty() {
+            out.extend(self.blocks(&children(node), depth));
+            return;
+        }
+        let caption = all
+            .iter()
+            .find(|n| is(n, local_name!("figcaption")))
+            .map(|fc| self.paragraph_inlines(fc, depth))
+            .unwrap_or_default();
+        let count = images.len();
+        for (index, image) in images.into_iter().enumerate() {
+            let caption = if index + 1 == count {
+                caption.clone()
+            } else {
+                Vec::new()
+            };
+            out.push(Block::Figure(Box::new(Figure { image, caption })));
+        }
+    }
+
+    /// An `img` as a model image: `src`, else the best `srcset` candidate, else a lazy-loading
+    /// attribute; a `data:` placeholder only as the last resort.
+    fn image(&self, node: &Handle) -> Option<Image> {
+        let usable = |s: &Option<String>| {
+            s.as_deref()
+                .is_some_and(|s| !s.trim().is_empty() && !is_unsafe_link(s))
+        };
+        let src = attr(node, "src");
+        let chosen = if usable(&src) {
+            src.clone()
+        } else {
+            let srcset = attr(node, "srcset").and_then(|s| best_srcset_candidate(&s));
+            let lazy = ["data-src", "data-original", "data-lazy-src"]
+                .iter()
+                .map(|name| attr(node, name))
+                .find(usable)
+                .flatten();
+            let lazy_set = attr(node, "data-srcset").and_then(|s| best_srcset_candidate(&s));
+            [srcset, lazy, lazy_set].into_iter().find(usable).flatten()
+        };
+        let url = match chosen {
+            Some(url) => self.resolver.resolve(&url),
+            None => src
+                .map(|s| s.trim().to_string())
+                .filter(|s| s.to_ascii_lowercase().starts_with("data:image/"))?,
+        };
+        Some(Image {
+            src: url,
+            alt: attr(node, "alt")
+                .and_then(|a| clean(&a))
+                .unwrap_or_default(),
+            title: attr(node, "title").and_then(|t| clean(&t)),
+        })
+    }
+
+    /// Inline context: sibling nodes → inlines (not yet normalised).
+    fn inlines(&mut self, nodes: &[Handle], depth: Depth) -> Vec<Inline> {
+        let mut out = Vec::new();
+        for node in nodes {
+            self.inline_node(node, depth, &mut out);
+        }
+        out
+    }
+
+    fn inline_node(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Inline>) {
+        let name = match &node.data {
+            NodeData::Text { contents } => {
+                out.push(Inline::text(&**contents.borrow()));
+                return;
+            }
+            NodeData::Element { name, .. } => name.local.clone(),
+            _ => return,
+        };
+        if self.is_left_out(node) {
+            return;
+        }
+        if depth.dom >= DOM_RECURSION_LIMIT {
+            out.push(Inline::Text(flattened_text(node)));
+            return;
+        }
+        let inner = depth.deeper_dom();
+        match name {
+            local_name!("em") | local_name!("i") | local_name!("cite") | local_name!("dfn") => {
+                self.wrapped(node, inner, out, Inline::Emphasis)
+            }
+            local_name!("strong") | local_name!("b") => {
+                self.wrapped(node, inner, out, Inline::Strong)
+            }
+            local_name!("s") | local_name!("del") | local_name!("strike") => {
+                self.wrapped(node, inner, out, Inline::Strikethrough)
+            }
+            local_name!("sub") => self.wrapped(node, inner, out, Inline::Subscript),
+            local_name!("sup") => {
+                let content = self.inlines(&children(node), inner.nested());
+                // A superscript holding only footnote references is the reference's styling.
+                let only_notes = content.iter().any(|i| matches!(i, Inline::Note(_)))
+                    && content.iter().all(|i| match i {
+                        Inline::Note(_) => true,
+                        Inline::Text(t) => t.trim().is_empty(),
+                        _ => false,
+                    });
+                if only_notes {
+                    out.extend(content.into_iter().filter(|i| matches!(i, Inline::Note(_))));
+                } else if inner.inline_wrapper_fits() {
+                    out.push(Inline::Superscript(content));
+                } else {
+                    out.extend(content);
+                }
+            }
+            local_name!("code") | local_name!("kbd") | local_name!("samp") | local_name!("tt") => {
+                out.push(Inline::Code(collapse_whitespace(&text_content(node))))
+            }
+            local_name!("a") => self.link(node, inner, out),
+            local_name!("img") => out.extend(self.image(node).map(Inline::Image)),
+            local_name!("br") => out.push(Inline::LineBreak),
+            local_name!("span") => {
+                let mut attributes = Vec::new();
+                for key in ["lang", "dir"] {
+                    if let Some(value) = attr(node, key).filter(|v| !v.trim().is_empty()) {
+                        attributes.push((key.to_string(), value.trim().to_string()));
+                    }
+                }
+                if attributes.is_empty() || !inner.inline_wrapper_fits() {
+                    out.extend(self.inlines(&children(node), inner));
+                } else {
+                    let content = self.inlines(&children(node), inner.nested());
+                    out.push(Inline::Span {
+                        attr: Attr {
+                            attributes,
+                            ..Attr::default()
+                        },
+                        content,
+                    });
+                }
+            }
+            ref other if is_block_tag(other) => {
+                // Block content where only inlines may go: keep its words apart.
+                out.push(Inline::text(" "));
+                if *other == local_name!("pre") {
+                    out.push(Inline::Text(text_content(node)));
+                } else {
+                    out.extend(self.inlines(&children(node), inner));
+                }
+                out.push(Inline::text(" "));
+            }
+            _ => out.extend(self.inlines(&children(node), inner)),
+        }
+    }
+
+    /// An inline wrapper, or just its content when the model has no room for another level.
+    fn wrapped(
+        &mut self,
+        node: &Handle,
+        depth: Depth,
+        out: &mut Vec<Inline>,
+        wrap: fn(Vec<Inline>) -> Inline,
+    ) {
+        if depth.inline_wrapper_fits() {
+            let content = self.inlines(&children(node), depth.nested());
+            out.push(wrap(content));
+        } else {
+            out.extend(self.inlines(&children(node), depth));
+        }
+    }
+
+    /// `a`: a footnote reference becomes the note; a back-link disappears; a script link or
+    /// an anchor without `href` is its content; anything else a link, resolved.
+    fn link(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Inline>) {
+        if is_back_link(node) {
+            return;
+        }
+        let Some(href) = attr(node, "href").filter(|h| !h.trim().is_empty()) else {
+            out.extend(self.inlines(&children(node), depth));
+            return;
+        };
+        if let Some(id) = fragment_of(&href) {
+            if self.notes.contains_key(&id) && is_note_reference(node) {
+                if let Some(note) = self.note(&id, depth) {
+                    out.push(note);
+                    return;
+                }
+            }
+        }
+        if is_unsafe_link(&href) || !depth.inline_wrapper_fits() {
+            out.extend(self.inlines(&children(node), depth));
+            return;
+        }
+        let content = self.inlines(&children(node), depth.nested());
+        out.push(Inline::Link {
+            url: self.resolver.resolve(&href),
+            title: attr(node, "title").and_then(|t| clean(&t)),
+            content,
+        });
+    }
+
+    /// The footnote `id` as an inline note, unless it is already being converted (a loop) or
+    /// there is no room for its blocks.
+    fn note(&mut self, id: &str, depth: Depth) -> Option<Inline> {
+        if !depth.block_wrapper_fits() || self.notes_in_progress.contains(id) {
+            return None;
+        }
+        let body = self.notes.get(id)?.clone();
+        self.notes_in_progress.insert(id.to_string());
+        let blocks = self.blocks(&children(&body), depth.nested());
+        self.notes_in_progress.remove(id);
+        Some(Inline::Note(blocks))
+    }
+}
+
+/// Ends a run of inline content: a paragraph, or a figure when the run is one lone image.
+fn flush_run(pending: &mut Vec<Inline>, out: &mut Vec<Block>) {
+    if pending.is_empty() {
+        return;
+    }
+    let inlines = trim_line_breaks(normalize_inlines(std::mem::take(pending)));
+    match inlines.as_slice() {
+        [] => {}
+        [Inline::Image(image)] => out.push(Block::Figure(Box::new(Figure {
+            image: image.clone(),
+            caption: Vec::new(),
+        }))),
+        _ => out.push(Block::Paragraph(inlines)),
+    }
+}
+
+fn trim_line_breaks(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    while matches!(inlines.last(), Some(Inline::LineBreak)) {
+        inlines.pop();
+    }
+    let leading = inlines
+        .iter()
+        .take_while(|i| matches!(i, Inline::LineBreak))
+        .count();
+    inlines.drain(..leading);
+    inlines
+}
+
+/// A subtree too deep to walk, as its text with block boundaries kept as spaces (iterative).
+fn flattened_text(root: &Handle) -> String {
+    let mut out = String::new();
+    let mut stack = vec![root.clone()];
+    while let Some(node) = stack.pop() {
+        match &node.data {
+            NodeData::Text { contents } => out.push_str(&contents.borrow()),
+            NodeData::Element { name, .. } => {
+                if is_ignored_tag(&name.local) || is_hidden(&node) {
+                    continue;
+                }
+                if is_block_tag(&name.local) || name.local == local_name!("br") {
+                    out.push(' ');
+                }
+                stack.extend(node.children.borrow().iter().rev().cloned());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `pre` → a code block, with the language from a `language-x`/`lang-x` class.
+fn code_block(pre: &Handle) -> Option<Block> {
+    let mut text = text_content(pre);
+    if text.ends_with('\n') {
+        text.pop();
+    }
+    if text.trim().is_empty() {
+        return None;
+    }
+    let code = pre
+        .children
+        .borrow()
+        .iter()
+        .find(|c| is(c, local_name!("code")))
+        .cloned();
+    let language = code
+        .iter()
+        .chain(std::iter::once(pre))
+        .filter_map(|n| attr(n, "class"))
+        .flat_map(|class| {
+            class
+                .split_whitespace()
+                .filter_map(|c| {
+                    c.strip_prefix("language-")
+                        .or_else(|| c.strip_prefix("lang-"))
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string)
+                })
+                .collect::<Vec<_>>()
+        })
+        .next();
+    Some(Block::Code { language, text })
+}
+
+fn cell_alignment(cell: &Handle) -> Alignment {
+    let from_style = attr(cell, "style").and_then(|style| {
+        style.split(';').find_map(|decl| {
+            let (prop, value) = decl.split_once(':')?;
+            (prop.trim().eq_ignore_ascii_case("text-align"))
+                .then(|| value.trim().to_ascii_lowercase())
+        })
+    });
+    match from_style
+        .or_else(|| attr(cell, "align").map(|a| a.trim().to_ascii_lowercase()))
+        .as_deref()
+    {
+        Some("left" | "start") => Alignment::Left,
+        Some("center") => Alignment::Center,
+        Some("right" | "end") => Alignment::Right,
+        _ => Alignment::Default,
+    }
+}
+
+/// The id a same-document link points at.
+fn fragment_of(href: &str) -> Option<String> {
+    let id = href.trim().strip_prefix('#')?;
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+fn is_blank_text(node: &Handle) -> bool {
+    match &node.data {
+        NodeData::Text { contents } => contents.borrow().trim().is_empty(),
+        NodeData::Comment { .. } => true,
+        _ => false,
+    }
+}
+
+/// Elements whose content is never document content.
+fn is_ignored_tag(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("script")
+            | local_name!("style")
+            | local_name!("noscript")
+            | local_name!("template")
+            | local_name!("input")
+            | local_name!("button")
+            | local_name!("select")
+            | local_name!("option")
+            | local_name!("optgroup")
+            | local_name!("datalist")
+            | local_name!("textarea")
+            | local_name!("iframe")
+            | local_name!("object")
+            | local_name!("embed")
+            | local_name!("svg")
+            | local_name!("canvas")
+            | local_name!("head")
+            | local_name!("title")
+            | local_name!("meta")
+            | local_name!("link")
+            | local_name!("base")
+            | local_name!("audio")
+            | local_name!("video")
+            | local_name!("source")
+            | local_name!("track")
+            | local_name!("param")
+            | local_name!("map")
+    )
+}
+
+/// Whether a form holds prose (and so wraps a page rather than being a form).
+fn holds_prose(form: &Handle) -> bool {
+    descendants(form).iter().any(|n| {
+        matches!(
+            tag(n),
+            Some(
+                &local_name!("p")
+                    | &local_name!("article")
+                    | &local_name!("h1")
+                    | &local_name!("h2")
+            )
+        )
+    })
+}
+
+/// `hidden`, `aria-hidden="true"`, or an inline style that hides the element.
+pub fn is_hidden(node: &Handle) -> bool {
+    if attr(node, "hidden").is_some() {
+        return true;
+    }
+    if attr(node, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+        return true;
+    }
+    attr(node, "style").is_some_and(|style| {
+        let style: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        style.contains("display:none") || style.contains("visibility:hidden")
+    })
+}
+
+/// Elements that make blocks (anything else is inline content).
+pub fn is_block_tag(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("p")
+            | local_name!("div")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("ul")
+            | local_name!("ol")
+            | local_name!("menu")
+            | local_name!("li")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("dd")
+            | local_name!("blockquote")
+            | local_name!("pre")
+            | local_name!("table")
+            | local_name!("caption")
+            | local_name!("thead")
+            | local_name!("tbody")
+            | local_name!("tfoot")
+            | local_name!("tr")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("figure")
+            | local_name!("figcaption")
+            | local_name!("hr")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("header")
+            | local_name!("footer")
+            | local_name!("nav")
+            | local_name!("main")
+            | local_name!("address")
+            | local_name!("details")
+            | local_name!("summary")
+            | local_name!("fieldset")
+            | local_name!("legend")
+            | local_name!("form")
+            | local_name!("center")
+            | local_name!("hgroup")
+            | local_name!("body")
+            | local_name!("html")
+    )
+}
+
+/// A list of footnotes (`role="doc-endnotes"`, a `footnotes` class, `epub:type`).
+fn is_note_container(node: &Handle) -> bool {
+    if !matches!(
+        tag(node),
+        Some(
+            &local_name!("section")
+                | &local_name!("div")
+                | &local_name!("ol")
+                | &local_name!("ul")
+                | &local_name!("aside")
+                | &local_name!("footer")
+        )
+    ) {
+        return false;
+    }
+    let role = attr(node, "role").unwrap_or_default().to_ascii_lowercase();
+    let epub_type = attr(node, "epub:type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    role == "doc-endnotes"
+        || class_contains(node, "footnotes")
+        || epub_type
+            .split_whitespace()
+            .any(|t| matches!(t, "footnotes" | "endnotes" | "rearnotes"))
+}
+
+/// A footnote standing on its own (`role="doc-footnote"`, `epub:type="footnote"`).
+fn is_standalone_note(node: &Handle) -> bool {
+    let role = attr(node, "role").unwrap_or_default().to_ascii_lowercase();
+    let epub_type = attr(node, "epub:type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    matches!(role.as_str(), "doc-footnote" | "doc-endnote")
+        || epub_type
+            .split_whitespace()
+            .any(|t| matches!(t, "footnote" | "endnote" | "rearnote"))
+}
+
+/// Whether a link to a note looks like a note reference: marked as one, set in superscript,
+/// or as short as a number or a mark (`1`, `[12]`, `*`).
+fn is_note_reference(link: &Handle) -> bool {
+    if attr(link, "role").is_some_and(|r| r.trim().eq_ignore_ascii_case("doc-noteref"))
+        || ["footnote", "fnref", "noteref"]
+            .iter()
+            .any(|c| class_contains(link, c))
+    {
+        return true;
+    }
+    if parent(link).is_some_and(|p| is(&p, local_name!("sup")))
+        || link
+            .children
+            .borrow()
+            .iter()
+            .any(|c| is(c, local_name!("sup")))
+    {
+        return true;
+    }
+    let text = text_content(link);
+    let mark = text
+        .trim()
+        .trim_matches(|c| matches!(c, '[' | ']' | '(' | ')'));
+    !mark.is_empty() && mark.chars().count() <= 4
+}
+
+/// A link from a footnote back to its reference.
+fn is_back_link(node: &Handle) -> bool {
+    if attr(node, "role").is_some_and(|r| r.trim().eq_ignore_ascii_case("doc-backlink")) {
+        return true;
+    }
+    if [
+        "footnote-back",
+        "reversefootnote",
+        "footnote-backref",
+        "fn-back",
+    ]
+    .iter()
+    .any(|c| class_contains(node, c))
+    {
+        return true;
+    }
+    let internal = attr(node, "href").is_some_and(|h| h.trim().starts_with('#'));
+    internal
+        && matches!(
+            text_content(node).trim(),
+            "↩" | "↩\u{fe0e}" | "↩\u{fe0f}" | "↑" | "^"
+        )
+}

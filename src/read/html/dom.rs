@@ -1,0 +1,368 @@
+//! Parsing HTML into a DOM (html5ever + RcDom) with a nesting cap, and small DOM helpers.
+//!
+//! html5ever's tree builder scans its stack of open elements for many tokens, so deeply nested
+//! input costs quadratic time (100,000 nested `<div>`s take most of a minute). Browsers stop
+//! nesting at 512 elements; we do the same one step earlier, in a [`TokenSink`] between the
+//! tokenizer and the tree builder: it keeps an estimate of the open elements and drops start
+//! tags (and their matching end tags) that would go deeper than [`MAX_OPEN_ELEMENTS`]. Their
+//! text still reaches the tree, so nothing readable is lost.
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{
+    BufferQueue, EndTag, StartTag, Tag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
+    TokenizerOpts,
+};
+use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
+use html5ever::{local_name, LocalName, TokenizerResult};
+use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// The deepest element nesting the parser builds.
+pub const MAX_OPEN_ELEMENTS: usize = 500;
+
+/// Parses a whole HTML document.
+pub fn parse(html: &str) -> RcDom {
+    let builder = TreeBuilder::new(RcDom::default(), TreeBuilderOpts::default());
+    let sink = DepthCappedSink {
+        inner: builder,
+        state: RefCell::new(CapState::default()),
+    };
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(html));
+    // The tokenizer pauses after each `</script>` and at each `<meta charset>` (an encoding
+    // indicator, which is moot: the input is decoded already); resume until it is done.
+    while !matches!(tokenizer.feed(&queue), TokenizerResult::Done) {}
+    tokenizer.end();
+    tokenizer.sink.inner.sink
+}
+
+/// The tree builder behind a depth cap (see the module docs).
+struct DepthCappedSink {
+    inner: TreeBuilder<Handle, RcDom>,
+    state: RefCell<CapState>,
+}
+
+/// An estimate of the tree builder's open elements. It need not be exact: it only has to stay
+/// close enough that the real stack never grows far beyond the cap.
+#[derive(Default)]
+struct CapState {
+    open: Vec<LocalName>,
+    /// How many start tags of each name were dropped and still wait for their end tag.
+    dropped: HashMap<LocalName, usize>,
+    /// How many `p` elements are in `open` (so most tags need no search for one to close).
+    open_paragraphs: usize,
+}
+
+impl TokenSink for DepthCappedSink {
+    type Handle = Handle;
+
+    fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Handle> {
+        if let TagToken(tag) = &token {
+            if !self.state.borrow_mut().admit(tag) {
+                return TokenSinkResult::Continue;
+            }
+        }
+        self.inner.process_token(token, line_number)
+    }
+
+    fn end(&self) {
+        self.inner.end()
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.inner
+            .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+impl CapState {
+    /// Updates the estimate for a tag and says whether the tree builder should see it.
+    fn admit(&mut self, tag: &Tag) -> bool {
+        match tag.kind {
+            StartTag => {
+                if tag.self_closing || is_void(&tag.name) {
+                    return true;
+                }
+                self.close_implied_by(&tag.name);
+                // Raw-text elements switch the tokenizer's state: dropping one would let its
+                // script or style text out as page text. They hold no elements, so keep them.
+                if self.open.len() >= MAX_OPEN_ELEMENTS && !is_raw_text(&tag.name) {
+                    *self.dropped.entry(tag.name.clone()).or_default() += 1;
+                    return false;
+                }
+                if tag.name == local_name!("p") {
+                    self.open_paragraphs += 1;
+                }
+                self.open.push(tag.name.clone());
+                true
+            }
+            EndTag => {
+                if let Some(count) = self.dropped.get_mut(&tag.name) {
+                    if *count > 0 {
+                        *count -= 1;
+                        return false;
+                    }
+                }
+                if !matches!(
+                    tag.name,
+                    local_name!("body") | local_name!("html") | local_name!("br")
+                ) {
+                    if let Some(at) = self.open.iter().rposition(|name| *name == tag.name) {
+                        self.truncate(at);
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    /// Start tags that close an open element implicitly (`<li>` after `<li>`, a block after
+    /// an open `<p>`, a cell after a cell).
+    fn close_implied_by(&mut self, name: &LocalName) {
+        let (targets, boundaries): (&[LocalName], &[LocalName]) = match *name {
+            local_name!("li") => (
+                &[local_name!("li")],
+                &[local_name!("ul"), local_name!("ol")],
+            ),
+            local_name!("dt") | local_name!("dd") => (
+                &[local_name!("dt"), local_name!("dd")],
+                &[local_name!("dl")],
+            ),
+            local_name!("td") | local_name!("th") | local_name!("tr") => (
+                if *name == local_name!("tr") {
+                    &[local_name!("tr")]
+                } else {
+                    &[local_name!("td"), local_name!("th")]
+                },
+                &[local_name!("table")],
+            ),
+            local_name!("option") => (&[local_name!("option")], &[local_name!("select")]),
+            _ => (&[], &[]),
+        };
+        if !targets.is_empty() {
+            for at in (0..self.open.len()).rev() {
+                let open = &self.open[at];
+                if boundaries.contains(open) {
+                    break;
+                }
+                if targets.contains(open) {
+                    self.truncate(at);
+                    break;
+                }
+            }
+        }
+        if self.open_paragraphs > 0 && closes_paragraph(name) {
+            for at in (0..self.open.len()).rev() {
+                let open = &self.open[at];
+                if matches!(
+                    *open,
+                    local_name!("button") | local_name!("table") | local_name!("td")
+                ) {
+                    break;
+                }
+                if *open == local_name!("p") {
+                    self.truncate(at);
+                    break;
+                }
+            }
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        let closed = self.open.get(len..).unwrap_or_default();
+        let paragraphs = closed.iter().filter(|n| **n == local_name!("p")).count();
+        self.open_paragraphs = self.open_paragraphs.saturating_sub(paragraphs);
+        self.open.truncate(len);
+    }
+}
+
+fn is_void(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("area")
+            | local_name!("base")
+            | local_name!("br")
+            | local_name!("col")
+            | local_name!("embed")
+            | local_name!("hr")
+            | local_name!("img")
+            | local_name!("input")
+            | local_name!("link")
+            | local_name!("meta")
+            | local_name!("source")
+            | local_name!("track")
+            | local_name!("wbr")
+            | local_name!("param")
+            | local_name!("keygen")
+            | local_name!("image")
+    )
+}
+
+fn is_raw_text(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("script")
+            | local_name!("style")
+            | local_name!("title")
+            | local_name!("textarea")
+            | local_name!("xmp")
+            | local_name!("iframe")
+            | local_name!("noembed")
+            | local_name!("noframes")
+            | local_name!("noscript")
+            | local_name!("plaintext")
+    )
+}
+
+/// Start tags that close an open `<p>` (the HTML standard's list, most of it).
+fn closes_paragraph(name: &LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("p")
+            | local_name!("div")
+            | local_name!("ul")
+            | local_name!("ol")
+            | local_name!("dl")
+            | local_name!("li")
+            | local_name!("dd")
+            | local_name!("dt")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("blockquote")
+            | local_name!("pre")
+            | local_name!("table")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("aside")
+            | local_name!("header")
+            | local_name!("footer")
+            | local_name!("nav")
+            | local_name!("main")
+            | local_name!("figure")
+            | local_name!("figcaption")
+            | local_name!("address")
+            | local_name!("fieldset")
+            | local_name!("form")
+            | local_name!("details")
+            | local_name!("summary")
+            | local_name!("menu")
+            | local_name!("hgroup")
+            | local_name!("center")
+    )
+}
+
+/// The element's local name, if the node is an element.
+pub fn tag(node: &Handle) -> Option<&LocalName> {
+    match &node.data {
+        NodeData::Element { name, .. } => Some(&name.local),
+        _ => None,
+    }
+}
+
+/// Whether the node is an element with this local name.
+pub fn is(node: &Handle, name: LocalName) -> bool {
+    tag(node) == Some(&name)
+}
+
+/// An attribute's value.
+pub fn attr(node: &Handle, name: &str) -> Option<String> {
+    match &node.data {
+        NodeData::Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .find(|a| a.name.prefix.is_none() && &*a.name.local == name)
+            .map(|a| a.value.to_string()),
+        _ => None,
+    }
+}
+
+/// Whether the class attribute contains `needle` (case-insensitive substring).
+pub fn class_contains(node: &Handle, needle: &str) -> bool {
+    attr(node, "class").is_some_and(|c| c.to_ascii_lowercase().contains(needle))
+}
+
+/// The node's children (cloned handles, so the DOM is not borrowed while they are used).
+pub fn children(node: &Handle) -> Vec<Handle> {
+    node.children.borrow().clone()
+}
+
+/// The node's parent element or document.
+pub fn parent(node: &Handle) -> Option<Handle> {
+    // RcDom keeps the parent in a `Cell`: take it out to look, then put it back.
+    let weak = node.parent.take();
+    let parent = weak.as_ref().and_then(|w| w.upgrade());
+    node.parent.set(weak);
+    parent
+}
+
+/// Every element below `root` in document order (iterative; `root` itself first).
+pub fn descendants(root: &Handle) -> Vec<Handle> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(node) = stack.pop() {
+        stack.extend(node.children.borrow().iter().rev().cloned());
+        out.push(node);
+    }
+    out
+}
+
+/// The text of a subtree, with nothing left out but comments and `<br>` turned into `\n`
+/// (iterative).
+pub fn text_content(root: &Handle) -> String {
+    let mut out = String::new();
+    let mut stack = vec![root.clone()];
+    while let Some(node) = stack.pop() {
+        match &node.data {
+            NodeData::Text { contents } => out.push_str(&contents.borrow()),
+            NodeData::Element { name, .. } if name.local == local_name!("br") => out.push('\n'),
+            NodeData::Element { .. } | NodeData::Document => {
+                stack.extend(node.children.borrow().iter().rev().cloned())
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn max_depth(root: &Handle) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(root.clone(), 0usize)];
+        while let Some((node, depth)) = stack.pop() {
+            deepest = deepest.max(depth);
+            for child in node.children.borrow().iter() {
+                stack.push((child.clone(), depth + 1));
+            }
+        }
+        deepest
+    }
+
+    #[test]
+    fn caps_nesting_and_keeps_text() {
+        let html = format!("{}deep{}", "<div>".repeat(5000), "</div>".repeat(5000));
+        let dom = parse(&html);
+        assert!(max_depth(&dom.document) <= MAX_OPEN_ELEMENTS + 8);
+        assert!(text_content(&dom.document).contains("deep"));
+    }
+
+    #[test]
+    fn implied_closes_keep_siblings_flat() {
+        let html = format!("<ul>{}</ul><p>end", "<li>x".repeat(2000));
+        let dom = parse(&html);
+        let lis = descendants(&dom.document)
+            .iter()
+            .filter(|n| is(n, local_name!("li")))
+            .count();
+        assert_eq!(lis, 2000);
+        assert!(max_depth(&dom.document) < 10);
+    }
+}

@@ -1,0 +1,666 @@
+//! The HTML reader: each element mapping, links and images, footnotes, metadata, robustness.
+
+use quire::model::{Alignment, Attr, Cell, Direction, Figure, Image, List, Row, Table};
+use quire::{Block, Document, Inline, InputFormat, ReadOptions};
+
+fn read_with(html: &str, options: &ReadOptions) -> Document {
+    quire::read(html.as_bytes(), InputFormat::Html, options)
+        .expect("reads")
+        .document
+}
+
+fn read(html: &str) -> Document {
+    read_with(html, &ReadOptions::default())
+}
+
+fn blocks(html: &str) -> Vec<Block> {
+    read(html).blocks
+}
+
+fn t(s: &str) -> Inline {
+    Inline::text(s)
+}
+
+fn para(inlines: Vec<Inline>) -> Block {
+    Block::Paragraph(inlines)
+}
+
+fn p(s: &str) -> Block {
+    para(vec![t(s)])
+}
+
+fn cell(s: &str) -> Cell {
+    Cell::from_inlines(vec![t(s)])
+}
+
+#[test]
+fn headings_keep_ids_and_paragraphs_normalise() {
+    assert_eq!(
+        blocks("<h2 id=intro>Intro  duction</h2><p> Hello\n <em> world </em>!</p><h3>Next</h3>"),
+        vec![
+            Block::Heading {
+                level: 2,
+                id: "intro".into(),
+                content: vec![t("Intro duction")]
+            },
+            para(vec![
+                t("Hello "),
+                Inline::Emphasis(vec![t("world")]),
+                t(" !")
+            ]),
+            Block::Heading {
+                level: 3,
+                id: "next".into(),
+                content: vec![t("Next")]
+            },
+        ]
+    );
+}
+
+#[test]
+fn lists_nested_start_and_tightness() {
+    let got = blocks(
+        "<ol start=3><li>one<ul><li>a</li></ul></li><li>two</li></ol><ul><li><p>x</p></li></ul>",
+    );
+    assert_eq!(
+        got,
+        vec![
+            Block::List(List {
+                ordered: true,
+                start: 3,
+                tight: true,
+                items: vec![
+                    vec![
+                        p("one"),
+                        Block::List(List {
+                            ordered: false,
+                            start: 1,
+                            tight: true,
+                            items: vec![vec![p("a")]]
+                        })
+                    ],
+                    vec![p("two")],
+                ],
+            }),
+            Block::List(List {
+                ordered: false,
+                start: 1,
+                tight: false,
+                items: vec![vec![p("x")]]
+            }),
+        ]
+    );
+}
+
+#[test]
+fn quote_rule_and_code_block() {
+    let got = blocks(
+        "<blockquote><p>Q</p></blockquote><hr><pre><code class=\"language-rust\">fn main() {\n    x\n}\n</code></pre><pre class=lang-py>a  b</pre>",
+    );
+    assert_eq!(
+        got,
+        vec![
+            Block::Quote(vec![p("Q")]),
+            Block::Rule,
+            Block::Code {
+                language: Some("rust".into()),
+                text: "fn main() {\n    x\n}".into()
+            },
+            Block::Code {
+                language: Some("py".into()),
+                text: "a  b".into()
+            },
+        ]
+    );
+}
+
+#[test]
+fn tables_with_head_spans_alignment_and_caption() {
+    let got = blocks(
+        "<table><caption>Cap</caption><thead><tr><th>A</th><th style='text-align: right'>B</th></tr></thead>\
+         <tbody><tr><td colspan=2 align=center>wide</td></tr><tr><td rowspan=2>r</td><td>x</td></tr></tbody>\
+         <tfoot><tr><td>f</td><td>g</td></tr></tfoot></table>",
+    );
+    let table = Table {
+        caption: vec![t("Cap")],
+        alignments: vec![Alignment::Center, Alignment::Right],
+        head: vec![Row {
+            cells: vec![cell("A"), cell("B")],
+        }],
+        body: vec![
+            Row {
+                cells: vec![Cell {
+                    colspan: 2,
+                    ..cell("wide")
+                }],
+            },
+            Row {
+                cells: vec![
+                    Cell {
+                        rowspan: 2,
+                        ..cell("r")
+                    },
+                    cell("x"),
+                ],
+            },
+            Row {
+                cells: vec![cell("f"), cell("g")],
+            },
+        ],
+    };
+    assert_eq!(got, vec![Block::Table(Box::new(table))]);
+}
+
+#[test]
+fn th_rows_without_thead_become_the_head() {
+    let got = blocks("<table><tr><th>H</th></tr><tr><td>b</td></tr></table>");
+    let Block::Table(table) = &got[0] else {
+        panic!("{got:?}")
+    };
+    assert_eq!(
+        table.head,
+        vec![Row {
+            cells: vec![cell("H")]
+        }]
+    );
+    assert_eq!(
+        table.body,
+        vec![Row {
+            cells: vec![cell("b")]
+        }]
+    );
+    assert!(table.alignments.is_empty());
+}
+
+#[test]
+fn figures_and_standalone_images() {
+    let got = blocks(
+        "<figure><img src=a.png alt=' An  A '><figcaption>The <b>A</b></figcaption></figure>\
+         <figure><blockquote>Said.</blockquote><figcaption>Someone</figcaption></figure>\
+         <div><img src=b.png></div><p><img src=c.png alt=c></p>",
+    );
+    assert_eq!(
+        got,
+        vec![
+            Block::Figure(Box::new(Figure {
+                image: Image {
+                    src: "a.png".into(),
+                    alt: "An A".into(),
+                    title: None
+                },
+                caption: vec![t("The "), Inline::Strong(vec![t("A")])],
+            })),
+            Block::Quote(vec![p("Said.")]),
+            p("Someone"),
+            Block::Figure(Box::new(Figure {
+                image: Image {
+                    src: "b.png".into(),
+                    alt: String::new(),
+                    title: None
+                },
+                caption: vec![],
+            })),
+            para(vec![Inline::Image(Image {
+                src: "c.png".into(),
+                alt: "c".into(),
+                title: None
+            })]),
+        ]
+    );
+}
+
+#[test]
+fn containers_flatten_and_loose_text_becomes_paragraphs() {
+    let got = blocks(
+        "<div>before<p>x</p>after <b>bold</b><section><nav>n</nav><aside>a</aside></section></div>\
+         <div id=target><p>kept</p></div><a href=#target>go</a>",
+    );
+    assert_eq!(
+        got,
+        vec![
+            p("before"),
+            p("x"),
+            para(vec![t("after "), Inline::Strong(vec![t("bold")])]),
+            p("n"),
+            p("a"),
+            Block::Container {
+                attr: Attr {
+                    id: "target".into(),
+                    ..Attr::default()
+                },
+                blocks: vec![p("kept")]
+            },
+            para(vec![Inline::Link {
+                url: "#target".into(),
+                title: None,
+                content: vec![t("go")]
+            }]),
+        ]
+    );
+}
+
+#[test]
+fn definition_lists_and_line_breaks() {
+    assert_eq!(
+        blocks("<dl><dt>Term</dt><dd>Def</dd></dl><p>a<br>b<br></p>"),
+        vec![
+            para(vec![Inline::Strong(vec![t("Term")])]),
+            p("Def"),
+            para(vec![t("a"), Inline::LineBreak, t("b")]),
+        ]
+    );
+}
+
+#[test]
+fn inline_mappings() {
+    let got = blocks(
+        "<p><i>i</i> <cite>c</cite> <dfn>d</dfn> <b>b</b> <s>s</s> <del>d</del> <strike>k</strike> \
+         x<sup>2</sup> H<sub>2</sub>O <code>a  b</code> <kbd>K</kbd> <samp>S</samp> <tt>T</tt> \
+         <span>plain</span> <span lang=fr>oui</span> <abbr>ab</abbr></p>",
+    );
+    use Inline::*;
+    assert_eq!(
+        got,
+        vec![para(vec![
+            Emphasis(vec![t("i")]),
+            t(" "),
+            Emphasis(vec![t("c")]),
+            t(" "),
+            Emphasis(vec![t("d")]),
+            t(" "),
+            Strong(vec![t("b")]),
+            t(" "),
+            Strikethrough(vec![t("s")]),
+            t(" "),
+            Strikethrough(vec![t("d")]),
+            t(" "),
+            Strikethrough(vec![t("k")]),
+            t(" x"),
+            Superscript(vec![t("2")]),
+            t(" H"),
+            Subscript(vec![t("2")]),
+            t("O "),
+            Code("a b".into()),
+            t(" "),
+            Code("K".into()),
+            t(" "),
+            Code("S".into()),
+            t(" "),
+            Code("T".into()),
+            t(" plain "),
+            Span {
+                attr: Attr {
+                    attributes: vec![("lang".into(), "fr".into())],
+                    ..Attr::default()
+                },
+                content: vec![t("oui")]
+            },
+            t(" ab"),
+        ])]
+    );
+}
+
+#[test]
+fn hidden_scripts_and_forms_never_reach_the_model() {
+    let got = blocks(
+        "<p>keep</p><script>var x = 1;</script><style>p{}</style><noscript>ns</noscript>\
+         <template><p>tpl</p></template><form><input value=v><button>Go</button><select><option>o</select></form>\
+         <iframe src=x>if</iframe><object>ob</object><svg><text>sv</text></svg><canvas>cv</canvas>\
+         <!-- comment --><p hidden>h1</p><p aria-hidden=true>h2</p><p style='display: none'>h3</p>\
+         <p style='VISIBILITY:hidden'>h4</p><p>also <span hidden>no</span>kept</p>",
+    );
+    assert_eq!(got, vec![p("keep"), p("also kept")]);
+}
+
+#[test]
+fn links_resolve_against_base_and_source_url() {
+    let html = "<head><base href='/docs/'></head><p><a href='page.html' title=' T '>x</a> \
+                <a href='javascript:alert(1)'>js</a> <a href=' DATA:text/html,x'>d</a> <a name=n>anchor</a> \
+                <img src='i.png'></p>";
+    let options = ReadOptions {
+        source_url: Some("https://example.org/a/b.html".into()),
+        ..ReadOptions::default()
+    };
+    let got = read_with(html, &options).blocks;
+    assert_eq!(
+        got,
+        vec![para(vec![
+            Inline::Link {
+                url: "https://example.org/docs/page.html".into(),
+                title: Some("T".into()),
+                content: vec![t("x")]
+            },
+            t(" js d anchor "),
+            Inline::Image(Image {
+                src: "https://example.org/docs/i.png".into(),
+                ..Image::default()
+            }),
+        ])]
+    );
+    let got = read_with("<p><a href='../up.html'>u</a></p>", &options).blocks;
+    assert_eq!(
+        got,
+        vec![para(vec![Inline::Link {
+            url: "https://example.org/up.html".into(),
+            title: None,
+            content: vec![t("u")]
+        }])]
+    );
+    // No absolute base: references stay as written.
+    assert_eq!(
+        blocks("<p><a href='x/y.html'>r</a></p>"),
+        vec![para(vec![Inline::Link {
+            url: "x/y.html".into(),
+            title: None,
+            content: vec![t("r")]
+        }])]
+    );
+}
+
+fn image_src(html: &str) -> String {
+    match blocks(html).as_slice() {
+        [Block::Paragraph(inl)] => match inl.as_slice() {
+            [Inline::Image(img)] => img.src.clone(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn image_sources_srcset_and_lazy() {
+    assert_eq!(
+        image_src("<p><img src=a.png srcset='b.png 2x'></p>"),
+        "a.png"
+    );
+    assert_eq!(
+        image_src("<p><img srcset='s.jpg 320w, l.jpg 1280w, m.jpg 640w'></p>"),
+        "l.jpg"
+    );
+    assert_eq!(
+        image_src("<p><img srcset='a.jpg, b.jpg 3x, c.jpg 2x'></p>"),
+        "b.jpg"
+    );
+    assert_eq!(
+        image_src("<p><img src='data:image/gif;base64,R0lGOD' data-src=real.jpg></p>"),
+        "real.jpg"
+    );
+    assert_eq!(image_src("<p><img data-original=o.jpg></p>"), "o.jpg");
+    assert_eq!(image_src("<p><img data-lazy-src=z.jpg></p>"), "z.jpg");
+    assert_eq!(
+        image_src("<p><img src='data:image/png;base64,AAAA'></p>"),
+        "data:image/png;base64,AAAA"
+    );
+    assert!(blocks("<p><img src='javascript:x'></p>").is_empty());
+}
+
+#[test]
+fn footnotes_in_quires_own_form() {
+    let html = "<p>Text<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\" role=\"doc-noteref\">1</a></sup> more.</p>\
+        <section class=\"footnotes\" role=\"doc-endnotes\"><hr /><ol><li id=\"fn-1\"><p>Note text. \
+        <a href=\"#fnref-1\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></li></ol></section>";
+    assert_eq!(
+        blocks(html),
+        vec![para(vec![
+            t("Text"),
+            Inline::Note(vec![p("Note text.")]),
+            t(" more.")
+        ])]
+    );
+}
+
+#[test]
+fn footnotes_in_a_common_blog_form() {
+    let html = "<p>Claim<a href=\"#fn1\" class=\"footnote-ref\"><sup>1</sup></a>.</p>\
+        <div class=\"footnotes\"><hr><ol><li id=\"fn1\">Source, <em>p. 4</em>. <a href=\"#fnref1\">↩</a></li></ol></div>\
+        <p>After.</p>";
+    assert_eq!(
+        blocks(html),
+        vec![
+            para(vec![
+                t("Claim"),
+                Inline::Note(vec![para(vec![
+                    t("Source, "),
+                    Inline::Emphasis(vec![t("p. 4")]),
+                    t(".")
+                ])]),
+                t(".")
+            ]),
+            p("After."),
+        ]
+    );
+}
+
+#[test]
+fn unreferenced_notes_stay_in_the_flow() {
+    let got = blocks("<p>x</p><div class=footnotes><ol><li id=n1>Lonely</li></ol></div>");
+    assert_eq!(
+        got,
+        vec![
+            p("x"),
+            Block::List(List {
+                ordered: true,
+                start: 1,
+                tight: true,
+                items: vec![vec![p("Lonely")]]
+            })
+        ]
+    );
+}
+
+#[test]
+fn a_note_that_refers_to_itself_does_not_loop() {
+    let html =
+        "<p>a<a href=#f>1</a></p><ol class=footnotes><li id=f>see <a href=#f>1</a></li></ol>";
+    let got = blocks(html);
+    // Inside its own body the reference stays a plain link.
+    let link = Inline::Link {
+        url: "#f".into(),
+        title: None,
+        content: vec![t("1")],
+    };
+    assert_eq!(
+        got,
+        vec![para(vec![
+            t("a"),
+            Inline::Note(vec![para(vec![t("see "), link])])
+        ])]
+    );
+}
+
+#[test]
+fn metadata_fields() {
+    let html = r#"<html lang="ru" dir="rtl"><head><title> The  Title </title>
+        <meta name="description" content="Desc">
+        <meta name="author" content="Ann Author">
+        <meta name="keywords" content="one, two ,, three">
+        <meta property="og:title" content="OG title">
+        <meta property="og:site_name" content="Site">
+        <meta property="og:image" content="/lead.jpg">
+        <meta property="og:description" content="OG desc">
+        <meta property="article:published_time" content="2024-05-01T10:00:00Z">
+        <meta property="article:modified_time" content="2024-05-02">
+        <meta name="subtitle" content="Sub">
+        <link rel="canonical" href="/canon">
+        </head><body><p>Body text.</p></body></html>"#;
+    let options = ReadOptions {
+        source_url: Some("https://ex.org/x/page".into()),
+        ..ReadOptions::default()
+    };
+    let meta = read_with(html, &options).meta;
+    assert_eq!(meta.title.as_deref(), Some("The Title"));
+    assert_eq!(meta.subtitle.as_deref(), Some("Sub"));
+    assert_eq!(meta.authors, vec!["Ann Author".to_string()]);
+    assert_eq!(meta.keywords, vec!["one", "two", "three"]);
+    assert_eq!(meta.description.as_deref(), Some("Desc"));
+    assert_eq!(meta.site_name.as_deref(), Some("Site"));
+    assert_eq!(meta.lead_image.as_deref(), Some("https://ex.org/lead.jpg"));
+    assert_eq!(meta.published.as_deref(), Some("2024-05-01T10:00:00Z"));
+    assert_eq!(meta.modified.as_deref(), Some("2024-05-02"));
+    assert_eq!(meta.language.as_deref(), Some("ru"));
+    assert_eq!(meta.direction, Some(Direction::Rtl));
+    assert_eq!(meta.source_url.as_deref(), Some("https://ex.org/canon"));
+}
+
+#[test]
+fn title_falls_back_to_og_then_h1_and_date_meta() {
+    let meta =
+        read("<meta property=og:title content=OG><meta name=date content=2020-01-02><p>x</p>").meta;
+    assert_eq!(meta.title.as_deref(), Some("OG"));
+    assert_eq!(meta.published.as_deref(), Some("2020-01-02"));
+    let meta = read("<html dir=ltr><body dir=rtl><p>x</p>").meta;
+    assert_eq!(meta.direction, Some(Direction::Rtl));
+    // RDFa: several properties in one attribute.
+    let meta = read("<meta property='dc:description og:description' content=Both><p>x</p>").meta;
+    assert_eq!(meta.description.as_deref(), Some("Both"));
+    let doc = read("<p>lead</p><h1>Heading One</h1><p>x</p>");
+    assert_eq!(doc.meta.title.as_deref(), Some("Heading One"));
+}
+
+#[test]
+fn a_header_repeating_the_title_is_not_repeated() {
+    let html = "<html><head><title>My Title</title></head><body><article>\
+        <header class=\"article-header\"><h1>My Title</h1><p class=\"subtitle\">The sub</p>\
+        <p class=\"byline\">By Someone · 2024-01-01</p></header><p>Body.</p></article></body></html>";
+    let doc = read(html);
+    assert_eq!(doc.blocks, vec![p("Body.")]);
+    assert_eq!(doc.meta.subtitle.as_deref(), Some("The sub"));
+    // A leading h1 equal to the title goes too; a different one stays.
+    assert_eq!(blocks("<title>T</title><h1>T</h1><p>b</p>"), vec![p("b")]);
+    let kept = blocks("<title>T</title><h1>Other</h1><p>b</p>");
+    assert_eq!(kept.len(), 2);
+}
+
+#[test]
+fn content_root_prefers_main_then_single_article() {
+    let html = "<body><nav>menu</nav><main><p>main text</p></main><footer>foot</footer></body>";
+    assert_eq!(blocks(html), vec![p("main text")]);
+    let whole = read_with(
+        html,
+        &ReadOptions {
+            whole_page: true,
+            ..ReadOptions::default()
+        },
+    );
+    assert_eq!(whole.blocks, vec![p("menu"), p("main text"), p("foot")]);
+    assert_eq!(
+        blocks("<div>side</div><article><p>art</p></article>"),
+        vec![p("art")]
+    );
+    assert_eq!(
+        blocks("<article><p>one</p></article><article><p>two</p></article>"),
+        vec![p("one"), p("two")]
+    );
+}
+
+fn all_text(doc: &Document) -> String {
+    doc.plain_text(usize::MAX)
+}
+
+#[test]
+fn deep_nesting_is_capped_and_keeps_the_text() {
+    for n in [10_000, 100_000] {
+        for (open, close) in [
+            ("<div>", "</div>"),
+            ("<blockquote>", "</blockquote>"),
+            ("<b>", "</b>"),
+        ] {
+            let html = format!("{}inner words{}", open.repeat(n), close.repeat(n));
+            let doc = read(&html);
+            assert!(all_text(&doc).contains("inner words"), "{open} x {n}");
+            assert!(doc.depth() <= quire::model::MAX_DEPTH);
+        }
+    }
+    // Unclosed deep nesting too.
+    let doc = read(&format!("{}tail", "<blockquote><p>x".repeat(3000)));
+    assert!(all_text(&doc).contains("tail"));
+}
+
+#[test]
+fn broken_markup_reads() {
+    // A stray `li` outside a list is read as a plain block.
+    assert_eq!(
+        blocks("<p>a<p>b</div></span><li>c"),
+        vec![p("a"), p("b"), p("c")]
+    );
+    let huge = "x".repeat(1_000_000);
+    let got = blocks(&format!("<p title='{huge}' data-a=\"{huge}\">ok</p>"));
+    assert_eq!(got, vec![p("ok")]);
+}
+
+#[test]
+fn a_two_megabyte_page_reads() {
+    let para = "<p>Some <b>bold</b> text with <a href='/x'>a link</a> in it.</p>\n";
+    let html = format!(
+        "<html><body><div>{}</div></body></html>",
+        para.repeat(2_000_000 / para.len())
+    );
+    let doc = read(&html);
+    assert!(doc.blocks.len() > 30_000);
+}
+
+#[test]
+fn content_after_a_meta_charset_is_kept() {
+    // The tokenizer pauses at an encoding indicator; the parse must resume after it.
+    let html = "<html><head><meta charset=utf-8><meta http-equiv=content-type content='text/html; charset=utf-8'>\
+                <script>var a = '</p>';</script></head><body><p>Still here.</p></body></html>";
+    assert_eq!(blocks(html), vec![p("Still here.")]);
+}
+
+#[test]
+fn a_notes_list_before_its_references_is_still_removed() {
+    let html = "<aside class=footnotes><ol><li id=a>First note.</li></ol></aside>\
+                <p>Body<sup><a href=#a>1</a></sup>.</p>";
+    assert_eq!(
+        blocks(html),
+        vec![para(vec![
+            t("Body"),
+            Inline::Note(vec![p("First note.")]),
+            t(".")
+        ])]
+    );
+}
+
+#[test]
+fn epub_footnotes_and_noteref_roles() {
+    let html = "<p>See<a epub:type=noteref role=doc-noteref href=#n1>note</a> here.</p>\
+                <aside epub:type=footnote id=n1><p>Aside note.</p></aside><p>End.</p>";
+    assert_eq!(
+        blocks(html),
+        vec![
+            para(vec![
+                t("See"),
+                Inline::Note(vec![p("Aside note.")]),
+                t(" here.")
+            ]),
+            p("End."),
+        ]
+    );
+}
+
+#[test]
+fn ordinary_links_into_a_notes_section_stay_links() {
+    // A long link text is not a note mark: it stays a link and the notes stay in the flow.
+    let html = "<p><a href=#n1>read the full explanation below</a></p>\
+                <div class=footnotes><p id=n1>Explanation.</p></div>";
+    assert_eq!(
+        blocks(html),
+        vec![
+            para(vec![Inline::Link {
+                url: "#n1".into(),
+                title: None,
+                content: vec![t("read the full explanation below")]
+            }]),
+            p("Explanation."),
+        ]
+    );
+}
+
+#[test]
+fn deeply_nested_mixed_structure_reads() {
+    let unit = "<div><span><blockquote><i><table><tr><td><ul><li>";
+    let html = format!("{}core text", unit.repeat(3000));
+    let doc = read(&html);
+    assert!(all_text(&doc).contains("core text"));
+    assert!(doc.depth() <= quire::model::MAX_DEPTH);
+}
