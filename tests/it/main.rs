@@ -1,6 +1,8 @@
 //! Integration tests: one binary, one module per area.
 
+mod batch;
 mod cli;
 mod encoding;
 mod golden;
 mod html_reader;
+mod net;
