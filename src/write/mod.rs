@@ -6,6 +6,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod resources;
+mod table_layout;
 pub mod text;
 
 use crate::error::{Result, Warning};

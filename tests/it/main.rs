@@ -5,4 +5,6 @@ mod cli;
 mod encoding;
 mod golden;
 mod html_reader;
+mod html_writer;
 mod net;
+mod text_writer;
