@@ -6,5 +6,6 @@ mod encoding;
 mod golden;
 mod html_reader;
 mod html_writer;
+mod jsonl;
 mod net;
 mod text_writer;
