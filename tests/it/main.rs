@@ -8,4 +8,5 @@ mod html_reader;
 mod html_writer;
 mod jsonl;
 mod net;
+mod safety;
 mod text_writer;
