@@ -272,6 +272,9 @@ impl Document {
     /// duplicates get `-1`, `-2`, … appended (the GitHub convention).
     pub fn assign_heading_ids(&mut self) {
         let mut seen = std::collections::HashSet::new();
+        // The last suffix tried per base, so n headings with one text cost O(n), not O(n²).
+        let mut last_suffix: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::new();
         walk::for_each_block_mut(&mut self.blocks, &mut |block| {
             if let Block::Heading { id, content, .. } = block {
                 let base = if id.is_empty() {
@@ -285,11 +288,17 @@ impl Document {
                     id.clone()
                 };
                 let mut candidate = base.clone();
-                let mut n = 0;
-                while !seen.insert(candidate.clone()) {
-                    n += 1;
-                    candidate = format!("{base}-{n}");
+                if seen.contains(&candidate) {
+                    let n = last_suffix.entry(base.clone()).or_insert(0);
+                    loop {
+                        *n += 1;
+                        candidate = format!("{base}-{n}");
+                        if !seen.contains(&candidate) {
+                            break;
+                        }
+                    }
                 }
+                seen.insert(candidate.clone());
                 *id = candidate;
             }
         });
@@ -315,6 +324,13 @@ impl Document {
                 _ => {}
             }
         });
+        if out.len() > limit {
+            let mut end = limit;
+            while !out.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.truncate(end);
+        }
         out
     }
 

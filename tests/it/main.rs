@@ -9,4 +9,5 @@ mod html_writer;
 mod jsonl;
 mod net;
 mod safety;
+mod text_reader;
 mod text_writer;
