@@ -4,6 +4,7 @@ mod batch;
 mod cli;
 mod encoding;
 mod golden;
+mod hostile;
 mod html_reader;
 mod html_writer;
 mod jsonl;
