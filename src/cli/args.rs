@@ -28,8 +28,27 @@ Input formats:
   --from for every input; else a file's extension (.txt .html .md .json);
   else the content is sniffed. '-' reads standard input (STEM 'stdin').
 
+Folders and batches:
+  A folder is walked recursively; files are taken by extension, hidden and
+  .gitignored ones skipped (--hidden, --no-ignore take them). Outputs mirror
+  the folders under -o DIR. Clashing names become STEM.SRCEXT.EXT (a.html.md,
+  a.txt.md). --jobs N converts N files at a time with the same results for
+  any N. A re-run converts only inputs newer than their outputs (--force:
+  all). A progress bar shows on a terminal; a summary at the end; --report
+  FILE writes every outcome as JSON. Ctrl-C finishes the files under way,
+  prints the summary and exits 130.
+
+URLs:
+  http(s) URLs are fetched (redirects, 30 s limit, 64 MiB limit); the final
+  URL is the base for links. --urls FILE reads one URL a line.
+
+Pipeline mode (--jsonl):
+  Reads JSON lines {\"id\", \"html\"|\"text\"|\"markdown\"|\"json\"|\"url\", \"options\"}
+  on stdin; writes one line {\"id\", \"meta\", \"markdown\"|\"text\"|\"html\", \"error\"}
+  per input on stdout, in order, streaming. Bad lines get an \"error\".
+
 Exit status: 0 all converted, 1 some input or output failed (the others are
-still converted), 2 bad usage.
+still converted), 2 bad usage, 130 stopped by Ctrl-C.
 
 Examples:
   quire convert essay.md --to html              writes essay.html
@@ -37,7 +56,10 @@ Examples:
   quire convert page.html -o article.md         format from the extension
   curl -s https://example.org/a | quire convert - --from html --to txt
   quire convert notes.txt --title 'Harbour notes' --author 'A. Writer' --lang en
-  quire convert a.md b.md c.html --to html -o site/";
+  quire convert a.md b.md c.html --to html -o site/
+  quire convert saved-pages/ --to md,html -o converted/ --report report.json
+  quire convert https://example.org/news/tides.html --to txt
+  quire convert --jsonl < pages.jsonl > answers.jsonl";
 
 /// quire: turn web articles, plain text and Markdown into clean Markdown, HTML, text and JSON.
 #[derive(Debug, Parser)]
