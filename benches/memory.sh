@@ -61,3 +61,18 @@ for input in "$work"/*.html "$work"/*.md "$work"/*.txt; do
   [ "$status" = 0 ] || sed 's/^/    /' "$work/err" | head -3
 done
 echo "formats: $formats"
+
+# Pipeline mode streams: 200,000 lines (about 300 MB) through --jsonl must stay small.
+set +e
+python3 -c '
+import json, sys
+page = "<h1>Page %d</h1>" + "<p>The harbour master writes about the tides and the boats.</p>" * 20
+out = sys.stdout
+for i in range(200000):
+    out.write(json.dumps({"id": i, "html": page % i}) + "\n")
+' | /usr/bin/time -f '%M %e' -o "$work/time" "$quire" convert --jsonl --to md > "$work/answers.jsonl"
+set -e
+read -r rss_kb secs < "$work/time"
+size=$(stat -c %s "$work/answers.jsonl")
+awk -v r="$rss_kb" -v t="$secs" -v a="$size" -v n="$(wc -l < "$work/answers.jsonl")" 'BEGIN {
+  printf "jsonl: 200000 lines in, %d answers (%.0f MB) out, peak RSS %.1f MB, %.1f s\n", n, a / 1048576, r / 1024, t }'

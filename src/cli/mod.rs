@@ -25,11 +25,11 @@ pub fn main() -> ExitCode {
     // clap prints its own errors and exits 2 (0 for --help and --version).
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
     let Command::Convert(args) = cli.command;
-    install_interrupt_handler();
     if args.jsonl {
         return match jsonl::JsonlConfig::from_args(&args) {
+            // No Ctrl-C handler: the reader may be blocked on stdin, and answers already
+            // written are whole lines, so stopping at once loses nothing.
             Ok(config) => match jsonl::run(&config) {
-                Ok(()) if run::INTERRUPTED.load(Ordering::SeqCst) => ExitCode::from(INTERRUPTED),
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("quire: {e:#}");
@@ -43,6 +43,11 @@ pub fn main() -> ExitCode {
         Ok(config) => config,
         Err(usage) => return usage_error(&usage),
     };
+    // One conversion (perhaps waiting on a terminal's stdin) stops at the first Ctrl-C as
+    // programs do; a batch finishes the files under way and reports.
+    if config.batch {
+        install_interrupt_handler();
+    }
     match run::run(&config) {
         run::RunStatus::AllConverted => ExitCode::SUCCESS,
         run::RunStatus::SomeFailed => ExitCode::FAILURE,

@@ -193,7 +193,7 @@ pub fn run(config: &Config) -> RunStatus {
         let json = report_json(config, &outcomes, elapsed, interrupted);
         let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
         bytes.push(b'\n');
-        if let Err(e) = write_atomically(path, &bytes) {
+        if let Err(e) = create_parent(path).and_then(|()| write_atomically(path, &bytes)) {
             eprintln!("{}", error_line(&path.display().to_string(), &io_error(e)));
             report_failed = true;
         }
