@@ -76,7 +76,7 @@ fn url_stem(url: &str) -> String {
     };
     let segment = parsed
         .path_segments()
-        .and_then(|segments| segments.filter(|s| !s.is_empty()).next_back())
+        .and_then(|mut segments| segments.rfind(|s| !s.is_empty()))
         .map(|s| {
             let decoded = percent_decode(s);
             Path::new(&decoded)

@@ -331,7 +331,7 @@ fn hostile_models_give_safe_html() {
                 title: Some(format!("</title><script>alert(1)</script>{url}")),
                 subtitle: Some(url.into()),
                 authors: vec![url.into()],
-                language: Some(format!("en\" onload=\"alert(1)")),
+                language: Some("en\" onload=\"alert(1)".to_string()),
                 site_name: Some(url.into()),
                 source_url: Some(url.into()),
                 description: Some(url.into()),
@@ -363,7 +363,7 @@ fn hostile_models_give_safe_html() {
                 Block::Container {
                     attr,
                     blocks: vec![Block::Code {
-                        language: Some(format!("js\" onclick=\"alert(1)")),
+                        language: Some("js\" onclick=\"alert(1)".to_string()),
                         text: "</code><script>alert(1)</script>".into(),
                     }],
                 },
