@@ -159,6 +159,12 @@ pub fn run(config: &Config) -> RunStatus {
         let mut next_to_print = 0;
         for (index, outcome) in receiver {
             progress.inc(1);
+            // indicatif's own {per_sec} prints four decimals; one is plenty.
+            let seconds = started.elapsed().as_secs_f64();
+            if !progress.is_hidden() && seconds > 0.0 {
+                let rate = progress.position() as f64 / seconds;
+                progress.set_message(format!("{rate:.1}/s"));
+            }
             if let Some(slot) = outcomes.get_mut(index) {
                 *slot = Some(outcome);
             }
@@ -218,7 +224,7 @@ fn progress_bar(config: &Config) -> ProgressBar {
         ProgressDrawTarget::stderr_with_hz(8),
     );
     if let Ok(style) = ProgressStyle::with_template(
-        "{bar:30.cyan/blue} {pos}/{len} files  {per_sec:.dim}  ETA {eta}  {elapsed:.dim}",
+        "{bar:30.cyan/blue} {pos}/{len} files  {msg:.dim}  ETA {eta}  {elapsed:.dim}",
     ) {
         bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
     }
