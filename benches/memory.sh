@@ -55,7 +55,8 @@ for input in "$work"/*.html "$work"/*.md "$work"/*.txt; do
   /usr/bin/time -f '%M %e' -o "$work/time" "$quire" convert "$input" --to "$formats" -o "$out/" --quiet 2>"$work/err"
   status=$?
   set -e
-  read -r rss_kb secs < "$work/time"
+  # GNU time puts "Command exited with non-zero status N" first when the command fails.
+  read -r rss_kb secs < <(tail -n 1 "$work/time")
   awk -v n="$(basename "$input")" -v s="$size" -v r="$rss_kb" -v t="$secs" -v st="$status" 'BEGIN {
     printf "%-24s %10.1f %12.1f %11.1fx %8s %8s\n", n, s / 1048576, r / 1024, (r * 1024) / s, t, st }'
   [ "$status" = 0 ] || sed 's/^/    /' "$work/err" | head -3
@@ -72,7 +73,7 @@ for i in range(200000):
     out.write(json.dumps({"id": i, "html": page % i}) + "\n")
 ' | /usr/bin/time -f '%M %e' -o "$work/time" "$quire" convert --jsonl --to md > "$work/answers.jsonl"
 set -e
-read -r rss_kb secs < "$work/time"
+read -r rss_kb secs < <(tail -n 1 "$work/time")
 size=$(stat -c %s "$work/answers.jsonl")
 awk -v r="$rss_kb" -v t="$secs" -v a="$size" -v n="$(wc -l < "$work/answers.jsonl")" 'BEGIN {
   printf "jsonl: 200000 lines in, %d answers (%.0f MB) out, peak RSS %.1f MB, %.1f s\n", n, a / 1048576, r / 1024, t }'
