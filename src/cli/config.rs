@@ -217,6 +217,8 @@ pub struct Config {
     pub skipped: Vec<Skipped>,
     /// A folder, a URL list or several inputs: show progress and a summary.
     pub batch: bool,
+    /// Folders whose `.quire-outputs` manifest records this run's outputs.
+    pub manifest_dirs: Vec<PathBuf>,
 }
 
 /// One input before its outputs are named.
@@ -283,6 +285,24 @@ impl Config {
             no_ignore: args.no_ignore,
         };
         let folder_count = args.inputs.iter().filter(|p| p.is_dir()).count();
+        // When a folder batch writes among its inputs (no -o, or -o naming an input folder),
+        // it lists its outputs there so that a re-run does not take them for inputs. A
+        // separate output folder needs no list: it is never walked.
+        let roots: Vec<&PathBuf> = args.inputs.iter().filter(|p| p.is_dir()).collect();
+        let manifest_dirs: Vec<PathBuf> = match &args.output {
+            _ if roots.is_empty() => Vec::new(),
+            None => roots.iter().map(|r| r.to_path_buf()).collect(),
+            Some(out) => roots
+                .iter()
+                .filter(|root| exclude.is_some() && root.canonicalize().ok() == exclude)
+                .map(|_| out.clone())
+                .take(1)
+                .collect(),
+        };
+        let earlier_outputs: HashSet<PathBuf> = manifest_dirs
+            .iter()
+            .flat_map(|dir| walk::read_manifest(dir))
+            .collect();
         let mut planned = Vec::new();
         let mut skipped = Vec::new();
         for input in &args.inputs {
@@ -298,7 +318,7 @@ impl Config {
                     relative: PathBuf::new(),
                 });
             } else if input.is_dir() {
-                let found = walk::walk(input, walk_options, exclude.as_deref());
+                let found = walk::walk(input, walk_options, exclude.as_deref(), &earlier_outputs);
                 // Several folders into one -o DIR each get a subfolder named after them.
                 let prefix = match input
                     .canonicalize()
@@ -460,6 +480,7 @@ impl Config {
             report: args.report.clone(),
             skipped,
             batch,
+            manifest_dirs,
         })
     }
 }

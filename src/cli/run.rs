@@ -194,6 +194,23 @@ pub fn run(config: &Config) -> RunStatus {
     if (config.batch || interrupted) && !config.quiet {
         eprintln!("{}", summary(config, &outcomes, elapsed, interrupted));
     }
+    for dir in &config.manifest_dirs {
+        let written: Vec<std::path::PathBuf> = jobs
+            .iter()
+            .zip(&outcomes)
+            // A failed input may still have written some of its outputs.
+            .filter(|(_, o)| o.status != Status::NotRun)
+            .flat_map(|(job, _)| &job.outputs)
+            .filter_map(|output| match &output.target {
+                Target::File(path) => Some(path.clone()),
+                Target::Stdout => None,
+            })
+            .collect();
+        if let Err(e) = walk::update_manifest(dir, &written) {
+            let path = dir.join(walk::MANIFEST).display().to_string();
+            eprintln!("{}", error_line(&path, &io_error(e)));
+        }
+    }
     let mut report_failed = false;
     if let Some(path) = &config.report {
         let json = report_json(config, &outcomes, elapsed, interrupted);

@@ -9,7 +9,7 @@
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use quire::InputFormat;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt;
 use std::fs;
 use std::io::Read;
@@ -45,6 +45,8 @@ pub enum SkipReason {
     OutputFolder,
     /// A symbolic link to a folder (not followed, so the walk cannot loop).
     FolderLink,
+    /// Listed in the folder's `.quire-outputs`: quire wrote it in an earlier run.
+    EarlierOutput,
     /// The folder or entry could not be read; holds the error.
     Unreadable(String),
 }
@@ -60,6 +62,7 @@ impl fmt::Display for SkipReason {
             SkipReason::NotADocument(ext) => write!(f, "not a document (.{ext})"),
             SkipReason::OutputFolder => f.write_str("the output folder"),
             SkipReason::FolderLink => f.write_str("a link to a folder (not followed)"),
+            SkipReason::EarlierOutput => f.write_str("output of an earlier run"),
             SkipReason::Unreadable(error) => write!(f, "unreadable ({error})"),
         }
     }
@@ -79,9 +82,71 @@ pub struct Walk {
     pub skipped: Vec<Skipped>,
 }
 
-/// Walks `root`, never entering `exclude` (the output folder, canonical). Hidden and ignored
-/// entries are skipped as whole folders, counted once.
-pub fn walk(root: &Path, options: WalkOptions, exclude: Option<&Path>) -> Walk {
+/// The file, in a folder that outputs of a folder batch go into, listing those outputs
+/// (relative paths, one a line). When the outputs land among the inputs (no `-o`, or `-o`
+/// naming the input folder), it is how a re-run tells its own earlier outputs from the
+/// user's files: listed files are not inputs, and may be replaced. Hidden, so never walked.
+pub const MANIFEST: &str = ".quire-outputs";
+
+/// The files `dir`'s manifest lists that still exist, canonical.
+pub fn read_manifest(dir: &Path) -> HashSet<PathBuf> {
+    manifest_lines(dir)
+        .iter()
+        .filter_map(|line| dir.join(line).canonicalize().ok())
+        .collect()
+}
+
+fn manifest_lines(dir: &Path) -> Vec<String> {
+    fs::read_to_string(dir.join(MANIFEST))
+        .map(|text| {
+            text.lines()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Adds `outputs` (those inside `dir`) to `dir`'s manifest, dropping entries whose file is
+/// gone. Nothing is written when there is nothing to list.
+pub fn update_manifest(dir: &Path, outputs: &[PathBuf]) -> std::io::Result<()> {
+    let Ok(canonical_dir) = dir.canonicalize() else {
+        return Ok(());
+    };
+    let mut lines: BTreeSet<String> = manifest_lines(dir)
+        .into_iter()
+        .filter(|line| dir.join(line).exists())
+        .collect();
+    let before = lines.clone();
+    for output in outputs {
+        let Ok(canonical) = output.canonicalize() else {
+            continue;
+        };
+        if let Ok(relative) = canonical.strip_prefix(&canonical_dir) {
+            let line = relative.to_string_lossy();
+            // A name with a line break cannot be listed; it is simply not remembered.
+            if !line.contains(['\n', '\r']) {
+                lines.insert(line.into_owned());
+            }
+        }
+    }
+    if lines.is_empty() || lines == before && dir.join(MANIFEST).exists() {
+        return Ok(());
+    }
+    let mut text = lines.into_iter().collect::<Vec<_>>().join("\n");
+    text.push('\n');
+    super::run::write_atomically(&dir.join(MANIFEST), text.as_bytes())
+}
+
+/// Walks `root`, never entering `exclude` (the output folder, canonical) and skipping the
+/// files in `earlier_outputs` (canonical). Hidden and ignored entries are skipped as whole
+/// folders, counted once.
+pub fn walk(
+    root: &Path,
+    options: WalkOptions,
+    exclude: Option<&Path>,
+    earlier_outputs: &HashSet<PathBuf>,
+) -> Walk {
     let mut walk = Walk::default();
     // Each pending folder carries the ignore matchers that apply inside it, outermost first.
     let mut stack: Vec<(PathBuf, Vec<std::rc::Rc<Gitignore>>)> =
@@ -147,6 +212,17 @@ pub fn walk(root: &Path, options: WalkOptions, exclude: Option<&Path>) -> Walk {
                 } else {
                     subdirs.push(path);
                 }
+                continue;
+            }
+            if name == MANIFEST {
+                continue;
+            }
+            if !earlier_outputs.is_empty()
+                && path
+                    .canonicalize()
+                    .is_ok_and(|c| earlier_outputs.contains(&c))
+            {
+                walk.skipped.push(skip(SkipReason::EarlierOutput));
                 continue;
             }
             if is_document(&path) {
@@ -253,7 +329,7 @@ mod tests {
         touch(&root.join("saved-page"), "<!DOCTYPE html><p>saved");
         touch(&root.join("README"), "plain words");
         touch(&root.join(".gitignore"), "drafts/\n*.txt\n");
-        let walk = walk(root, WalkOptions::default(), None);
+        let walk = walk(root, WalkOptions::default(), None, &HashSet::new());
         assert_eq!(
             relatives(&walk),
             ["a/z.html", "b.md", "keep.md", "saved-page"]
@@ -277,7 +353,7 @@ mod tests {
             hidden: true,
             no_ignore: true,
         };
-        let walk = walk(root, options, None);
+        let walk = walk(root, options, None, &HashSet::new());
         assert_eq!(relatives(&walk), [".hidden/x.md", "drafts/d.md"]);
     }
 
@@ -289,7 +365,7 @@ mod tests {
         touch(&root.join("sub/.gitignore"), "!keep.txt\n");
         touch(&root.join("sub/keep.txt"), "k");
         touch(&root.join("sub/drop.txt"), "d");
-        let walk = walk(root, WalkOptions::default(), None);
+        let walk = walk(root, WalkOptions::default(), None, &HashSet::new());
         assert_eq!(relatives(&walk), ["sub/keep.txt"]);
     }
 
@@ -300,7 +376,7 @@ mod tests {
         touch(&root.join("a.md"), "# a");
         touch(&root.join("out/a.html"), "<p>a");
         let out = root.join("out").canonicalize().unwrap();
-        let walk = walk(root, WalkOptions::default(), Some(&out));
+        let walk = walk(root, WalkOptions::default(), Some(&out), &HashSet::new());
         assert_eq!(relatives(&walk), ["a.md"]);
         assert_eq!(walk.skipped[0].reason, SkipReason::OutputFolder);
     }

@@ -222,12 +222,69 @@ fn output_into_the_input_folder_never_writes_over_an_input() {
         before,
         "input untouched"
     );
-    assert_eq!(
-        tree(&root),
-        ["a.html", "a.html.json", "a.json", "a.json.json"]
-    );
+    let expected = [
+        ".quire-outputs",
+        "a.html",
+        "a.html.json",
+        "a.json",
+        "a.json.json",
+    ];
+    assert_eq!(tree(&root), expected);
     assert_eq!(title_of(&root.join("a.html.json")), "Page A");
     assert_eq!(title_of(&root.join("a.json.json")), "Kept");
+
+    // Re-runs recognise their own outputs (listed in .quire-outputs): nothing new appears.
+    for force in [false, true] {
+        let mut command = quire();
+        command
+            .args(["convert", "--to", "json", "-o"])
+            .arg(&root)
+            .arg(&root);
+        if force {
+            command.arg("--force");
+        }
+        let output = command.output().unwrap();
+        let err = stderr(&output);
+        assert_eq!(code(&output), 0, "{err}");
+        assert!(err.contains("2 output of an earlier run"), "{err}");
+        assert_eq!(tree(&root), expected);
+        assert_eq!(fs::read(root.join("a.json")).unwrap(), before);
+    }
+}
+
+#[test]
+fn converting_a_folder_in_place_again_and_again_is_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("vault");
+    write(
+        &root.join("note.md"),
+        "# Note\n\nA short note about the tides.\n",
+    );
+    write(&root.join("page.html"), &page("Page"));
+    write(
+        &root.join("sub/deeper.txt"),
+        "Deeper\n\nA plain text note.\n",
+    );
+    let expected = [
+        ".quire-outputs",
+        "note.html",
+        "note.md",
+        "page.html",
+        "page.out.html",
+        "sub/deeper.html",
+        "sub/deeper.txt",
+    ];
+    for round in 0..3 {
+        let output = quire()
+            .args(["convert", "--to", "html", "--force"])
+            .arg(&root)
+            .output()
+            .unwrap();
+        assert_eq!(code(&output), 0, "round {round}: {}", stderr(&output));
+        assert_eq!(tree(&root), expected, "round {round}");
+    }
+    let listed = fs::read_to_string(root.join(".quire-outputs")).unwrap();
+    assert_eq!(listed, "note.html\npage.out.html\nsub/deeper.html\n");
 }
 
 #[test]
