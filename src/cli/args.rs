@@ -115,6 +115,11 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
+    /// Flush every output of a batch to disk before renaming it into place (survives a power
+    /// cut, at the cost of a disk flush per file; single conversions always do).
+    #[arg(long)]
+    pub fsync: bool,
+
     /// Write each input's outcome (converted, up to date, skipped, failed) to FILE as JSON.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

@@ -195,6 +195,8 @@ pub struct Settings {
     pub overrides: MetaOverrides,
     /// Limits for fetching URL inputs.
     pub fetch: quire::net::FetchOptions,
+    /// Flush each output to disk before renaming it into place (see `run::write_atomically`).
+    pub durable: bool,
 }
 
 /// A validated `quire convert` invocation.
@@ -468,7 +470,10 @@ impl Config {
         }
         resolve_collisions(&mut jobs, &is_input)?;
 
-        let settings = settings_from(&args);
+        let mut settings = settings_from(&args);
+        // One conversion flushes its output to disk (it costs nothing noticeable); a batch
+        // does so only when asked, since a flush per file would dominate its time.
+        settings.durable |= !batch;
         Ok(Config {
             jobs,
             settings,
@@ -505,6 +510,7 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
             language: args.lang.clone(),
         },
         fetch: quire::net::FetchOptions::default(),
+        durable: args.fsync,
     }
 }
 

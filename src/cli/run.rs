@@ -124,6 +124,14 @@ pub fn run(config: &Config) -> RunStatus {
     }
 
     let jobs = &config.jobs;
+    // Biggest inputs first: a large page started last would leave the other workers idle
+    // at the end. Only the order of work changes; results are still reported in input order.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    if config.threads > 1 {
+        let sizes: Vec<u64> = jobs.iter().map(input_size).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    }
+    let order = &order;
     let next = AtomicUsize::new(0);
     let (sender, receiver) = mpsc::channel::<(usize, Outcome)>();
     let mut outcomes: Vec<Option<Outcome>> = Vec::new();
@@ -136,7 +144,9 @@ pub fn run(config: &Config) -> RunStatus {
                 if INTERRUPTED.load(Ordering::SeqCst) {
                     break;
                 }
-                let index = next.fetch_add(1, Ordering::SeqCst);
+                let Some(&index) = order.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                    break;
+                };
                 let Some(job) = jobs.get(index) else {
                     break;
                 };
@@ -216,7 +226,7 @@ pub fn run(config: &Config) -> RunStatus {
         let json = report_json(config, &outcomes, elapsed, interrupted);
         let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
         bytes.push(b'\n');
-        if let Err(e) = create_parent(path).and_then(|()| write_atomically(path, &bytes)) {
+        if let Err(e) = create_parent(path).and_then(|()| write_atomically(path, &bytes, true)) {
             eprintln!("{}", error_line(&path.display().to_string(), &io_error(e)));
             report_failed = true;
         }
@@ -284,6 +294,14 @@ fn run_one(job: &Job, config: &Config) -> Outcome {
     }
 }
 
+/// A file input's size, for scheduling; other inputs count as small.
+fn input_size(job: &Job) -> u64 {
+    match &job.source {
+        Source::File(path) => fs::metadata(path).map_or(0, |m| m.len()),
+        Source::Stdin | Source::Url(_) => 0,
+    }
+}
+
 /// Every output of a file input exists and was modified no earlier than the input.
 fn is_up_to_date(job: &Job) -> bool {
     let Source::File(input) = &job.source else {
@@ -294,9 +312,10 @@ fn is_up_to_date(job: &Job) -> bool {
     };
     !job.outputs.is_empty()
         && job.outputs.iter().all(|output| match &output.target {
+            // An empty output is never taken as done: a power cut after an unflushed write
+            // can leave one, and no writer makes an empty file from a real input.
             Target::File(path) => fs::metadata(path)
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t >= input_time),
+                .is_ok_and(|m| m.len() > 0 && m.modified().is_ok_and(|t| t >= input_time)),
             Target::Stdout => false,
         })
 }
@@ -462,9 +481,8 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         report.warnings(&out_label, rendered.warnings);
         let delivered = match &output.target {
             Target::Stdout => write_stdout(&rendered.bytes),
-            Target::File(path) => {
-                create_parent(path).and_then(|()| write_atomically(path, &rendered.bytes))
-            }
+            Target::File(path) => create_parent(path)
+                .and_then(|()| write_atomically(path, &rendered.bytes, settings.durable)),
         };
         match delivered {
             // The reader of a pipe went away (`quire ... -o - | head`): it has what it wanted.
@@ -524,10 +542,13 @@ fn write_stdout(bytes: &[u8]) -> io::Result<()> {
     stdout.flush()
 }
 
-/// Writes `bytes` to a temporary file in `path`'s folder, flushes it to disk and renames it
-/// over `path`. A crash or full disk leaves the old file (or none), never half a file; the
-/// temporary file is removed on any failure.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes `bytes` to a temporary file in `path`'s folder and renames it over `path`. A kill,
+/// a crash of quire or a full disk leaves the old file (or none), never half a file; the
+/// temporary file is removed on any failure. `durable` also flushes the data to disk before
+/// the rename, so that a power cut cannot leave an empty file under the final name: it costs
+/// a disk flush per file (most of a batch's time on small pages), so batches ask for it only
+/// with `--fsync`.
+pub fn write_atomically(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -543,7 +564,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     let mut file = builder.tempfile_in(dir)?;
     file.write_all(bytes)?;
-    file.as_file().sync_all()?;
+    if durable {
+        file.as_file().sync_all()?;
+    }
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
@@ -662,7 +685,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.md");
         fs::write(&path, "old").unwrap();
-        write_atomically(&path, b"new contents").unwrap();
+        write_atomically(&path, b"new contents", true).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new contents");
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
@@ -677,7 +700,7 @@ mod tests {
         let target = dir.path().join("taken");
         fs::create_dir(target.join("")).unwrap();
         fs::write(target.join("keep"), "x").unwrap();
-        assert!(write_atomically(&target, b"data").is_err());
+        assert!(write_atomically(&target, b"data", false).is_err());
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

@@ -135,7 +135,7 @@ pub fn update_manifest(dir: &Path, outputs: &[PathBuf]) -> std::io::Result<()> {
     }
     let mut text = lines.into_iter().collect::<Vec<_>>().join("\n");
     text.push('\n');
-    super::run::write_atomically(&dir.join(MANIFEST), text.as_bytes())
+    super::run::write_atomically(&dir.join(MANIFEST), text.as_bytes(), false)
 }
 
 /// Walks `root`, never entering `exclude` (the output folder, canonical) and skipping the

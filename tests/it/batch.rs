@@ -378,7 +378,7 @@ fn re_runs_convert_only_what_changed() {
     let out = dir.path().join("out");
     let run = |extra: &[&str]| {
         let output = quire()
-            .args(["convert", "--to", "json,md", "-v", "-o"])
+            .args(["convert", "--to", "json,txt", "-v", "-o"])
             .arg(&out)
             .arg(&root)
             .args(extra)
@@ -392,7 +392,7 @@ fn re_runs_convert_only_what_changed() {
     // Outputs a little in the past, so a rewrite would show in their times.
     let past = SystemTime::now() - Duration::from_secs(60);
     let old = SystemTime::now() - Duration::from_secs(120);
-    for name in ["a.json", "b.json", "a.md", "b.md"] {
+    for name in ["a.json", "b.json", "a.txt", "b.txt"] {
         set_mtime(&out.join(name), past);
     }
     for name in ["a.html", "b.html"] {
@@ -427,10 +427,16 @@ fn re_runs_convert_only_what_changed() {
     );
 
     // A missing output makes its input due again.
-    fs::remove_file(out.join("a.md")).unwrap();
+    fs::remove_file(out.join("a.txt")).unwrap();
     let fourth = run(&[]);
     assert!(fourth.contains("1 converted, 1 up to date"), "{fourth}");
-    assert!(out.join("a.md").exists());
+    assert!(out.join("a.txt").exists());
+
+    // An empty output (what a power cut can leave) is never taken as up to date.
+    fs::write(out.join("b.txt"), "").unwrap();
+    let fifth = run(&[]);
+    assert!(fifth.contains("1 converted, 1 up to date"), "{fifth}");
+    assert!(fs::metadata(out.join("b.txt")).unwrap().len() > 0);
 
     let forced = run(&["--force"]);
     assert!(forced.contains("2 converted in"), "{forced}");
