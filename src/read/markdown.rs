@@ -1,15 +1,1054 @@
-//! TODO(helper): the markdown reader.
+//! The Markdown reader: CommonMark + GFM (tables, strikethrough, footnotes), heading
+//! attributes and YAML front matter, via pulldown-cmark's event stream.
+//!
+//! pulldown-cmark is iterative; the event → model builder here is too: it keeps an explicit
+//! stack of open frames. Nesting deeper than the model allows is flattened (a quote or list
+//! past the limit gives its content to its parent), so no input can exceed
+//! [`MAX_DEPTH`]. Footnote definitions are collected first and placed as [`Inline::Note`] at
+//! every reference; only notes recurse, and each level of notes costs depth, so that
+//! recursion is bounded too.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{
+    Alignment as MdAlignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
+};
+use yaml_rust2::{Yaml, YamlLoader};
 
 use super::{ReadOptions, Reader, Reading};
-use crate::error::{Error, Result};
+use crate::error::{Result, Warning};
+use crate::model::{
+    inlines_to_plain, normalize_inlines, Alignment, Block, Cell, Direction, Document, Figure,
+    Image, Inline, List, Meta, Row, Table, MAX_DEPTH,
+};
 
+/// Reads CommonMark/GFM Markdown with optional YAML front matter.
 pub struct MarkdownReader;
 
+/// How many footnote copies, and how many events in all of them, one document may expand
+/// to: a note referenced twice is copied, and notes that reference notes (or one long note
+/// referenced thousands of times) could otherwise multiply the input without end.
+const MAX_NOTE_EXPANSIONS: usize = 10_000;
+/// The budget for all note copies together, in events plus bytes of text.
+const MAX_NOTE_COST: usize = 8_000_000;
+
 impl Reader for MarkdownReader {
-    fn read(&self, _input: &str, _options: &ReadOptions) -> Result<Reading> {
-        Err(Error::Parse {
-            format: "markdown",
-            message: "reader not written yet".into(),
+    fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
+        // Front matter is split off here rather than by pulldown-cmark, which takes any `---`
+        // line followed by text and a later `---` for a metadata block, anywhere in a document.
+        let mut warnings = Vec::new();
+        let mut meta = Meta::default();
+        let (front_matter, body) = split_front_matter(input);
+        if let Some(yaml) = front_matter {
+            read_front_matter(yaml, &mut meta, &mut warnings);
+        }
+        let parser_options = Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_HEADING_ATTRIBUTES;
+        let events: Vec<Event<'_>> = Parser::new_ext(body, parser_options).collect();
+
+        let definitions = find_footnote_definitions(&events);
+        let mut ctx = BuildContext {
+            events: &events,
+            definitions: &definitions,
+            expanding: Vec::new(),
+            expansions: 0,
+            note_cost: 0,
+            options,
+            warnings: &mut warnings,
+        };
+        let mut blocks = ctx.build(0, events.len(), 0);
+        if meta.title.is_none() {
+            take_title_from_heading(&mut meta, &mut blocks);
+        }
+        Ok(Reading {
+            document: Document::new(meta, blocks),
+            warnings,
         })
     }
+}
+
+/// Where each footnote definition's content lies in the event list (first definition wins),
+/// and what a copy of it costs (events plus bytes of text).
+fn find_footnote_definitions(events: &[Event<'_>]) -> HashMap<String, (usize, usize, usize)> {
+    let mut definitions = HashMap::new();
+    let mut open: Vec<(String, usize)> = Vec::new();
+    for (index, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                open.push((label.to_lowercase(), index + 1));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, start)) = open.pop() {
+                    let cost = events
+                        .get(start..index)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|event| match event {
+                            Event::Text(t) | Event::Code(t) | Event::Html(t) => 1 + t.len(),
+                            _ => 1,
+                        })
+                        .sum();
+                    definitions.entry(label).or_insert((start, index, cost));
+                }
+            }
+            _ => {}
+        }
+    }
+    definitions
+}
+
+/// A frame under construction: one open element of the event stream.
+struct Frame {
+    kind: FrameKind,
+    /// The model depth the frame's own node sits at (the root is 0).
+    level: usize,
+    blocks: Vec<Block>,
+    inlines: Vec<Inline>,
+    /// List frames: finished items. Table frames: finished head/body rows.
+    items: Vec<Vec<Block>>,
+    head: Vec<Row>,
+    body: Vec<Row>,
+    cells: Vec<Cell>,
+    /// Code blocks, HTML blocks, `<code>`/`<kbd>`: raw text.
+    text: String,
+    /// Paragraphs: the caption of the last image placed in it, and how many images.
+    image_caption: Option<Vec<Inline>>,
+    /// Lists: whether an item holds a paragraph tag (pulldown-cmark's sign of a loose list).
+    loose: bool,
+    /// Opened by an inline HTML tag (closed by its end tag, or dropped at a block's end).
+    from_html: bool,
+}
+
+enum FrameKind {
+    Root,
+    Quote,
+    List {
+        ordered: bool,
+        start: u32,
+    },
+    Item,
+    Paragraph,
+    Heading {
+        level: u8,
+        id: String,
+    },
+    CodeBlock {
+        language: Option<String>,
+    },
+    HtmlBlock,
+    Table {
+        alignments: Vec<Alignment>,
+    },
+    TableHead,
+    TableRow,
+    TableCell,
+    Emphasis,
+    Strong,
+    Strikethrough,
+    Superscript,
+    Subscript,
+    Link {
+        url: String,
+        title: Option<String>,
+    },
+    Image {
+        src: String,
+        title: Option<String>,
+    },
+    /// `<code>` or `<kbd>` in inline HTML: its text becomes inline code.
+    HtmlCode {
+        tag: String,
+    },
+    /// An element nested too deep, or an HTML tag with no meaning here: its content goes to
+    /// the parent. `block` says whether it held blocks (a quote, list or item).
+    Transparent {
+        block: bool,
+        html_tag: Option<String>,
+    },
+}
+
+impl Frame {
+    fn new(kind: FrameKind, level: usize) -> Frame {
+        Frame {
+            kind,
+            level,
+            blocks: Vec::new(),
+            inlines: Vec::new(),
+            items: Vec::new(),
+            head: Vec::new(),
+            body: Vec::new(),
+            cells: Vec::new(),
+            text: String::new(),
+            image_caption: None,
+            loose: false,
+            from_html: false,
+        }
+    }
+
+    /// Turns inlines gathered directly in a block container (tight list items, stray text)
+    /// into a paragraph.
+    fn flush_inlines(&mut self) {
+        if self.inlines.is_empty() {
+            return;
+        }
+        let inlines = finish_inlines(std::mem::take(&mut self.inlines));
+        if !inlines.is_empty() {
+            self.blocks.push(Block::Paragraph(inlines));
+        }
+    }
+}
+
+struct BuildContext<'e, 'a, 'w> {
+    events: &'e [Event<'a>],
+    definitions: &'e HashMap<String, (usize, usize, usize)>,
+    /// Labels of the notes being expanded now (a note that references itself stays text).
+    expanding: Vec<String>,
+    expansions: usize,
+    note_cost: usize,
+    options: &'e ReadOptions,
+    warnings: &'w mut Vec<Warning>,
+}
+
+/// The deepest level a block container (quote, list, table) may sit at: its paragraphs sit
+/// one deeper and their text one deeper still.
+fn container_fits(level: usize) -> bool {
+    level + 2 <= MAX_DEPTH
+}
+
+/// An inline wrapper at `level` still has room for the text inside it.
+fn wrapper_fits(level: usize) -> bool {
+    level < MAX_DEPTH
+}
+
+impl BuildContext<'_, '_, '_> {
+    /// Builds the blocks of `events[start..end]`, whose container sits at `base_level`.
+    fn build(&mut self, start: usize, end: usize, base_level: usize) -> Vec<Block> {
+        let mut stack: Vec<Frame> = vec![Frame::new(FrameKind::Root, base_level)];
+        let mut index = start;
+        while index < end {
+            let Some(event) = self.events.get(index) else {
+                break;
+            };
+            index += 1;
+            match event {
+                Event::Start(Tag::FootnoteDefinition(_)) => {
+                    // Definitions are placed at their references; skip this one here.
+                    index = skip_to_end_of_definition(self.events, index, end);
+                }
+                Event::Start(tag) => self.start_tag(&mut stack, tag),
+                Event::End(tag_end) => self.end_tag(&mut stack, *tag_end),
+                Event::Text(text) => {
+                    if let Some(top_frame) = stack.last_mut() {
+                        match top_frame.kind {
+                            FrameKind::CodeBlock { .. }
+                            | FrameKind::HtmlBlock
+                            | FrameKind::HtmlCode { .. } => top_frame.text.push_str(text),
+                            _ => top_frame.inlines.push(Inline::text(text.as_ref())),
+                        }
+                    }
+                }
+                Event::Code(code) => push_inline(&mut stack, Inline::Code(code.to_string())),
+                Event::InlineMath(text) | Event::DisplayMath(text) => {
+                    push_inline(&mut stack, Inline::text(text.as_ref()))
+                }
+                Event::Html(html) => {
+                    if let Some(top_frame) = stack.last_mut() {
+                        top_frame.text.push_str(html);
+                    }
+                }
+                Event::InlineHtml(html) => self.inline_html(&mut stack, html),
+                Event::FootnoteReference(label) => {
+                    let level = current_level(&stack) + 1;
+                    if let Some(note) = self.expand_note(label, level) {
+                        push_inline(&mut stack, note);
+                    }
+                }
+                Event::SoftBreak => push_inline(&mut stack, Inline::text(" ")),
+                Event::HardBreak => push_inline(&mut stack, Inline::LineBreak),
+                Event::Rule => {
+                    flush_for_block(&mut stack);
+                    push_block(&mut stack, Block::Rule);
+                }
+                Event::TaskListMarker(done) => push_inline(
+                    &mut stack,
+                    Inline::text(if *done { "[x] " } else { "[ ] " }),
+                ),
+            }
+        }
+        // Close whatever the events left open (they are balanced, but be safe).
+        while stack.len() > 1 {
+            pop_frame(&mut stack, self);
+        }
+        let mut root = stack
+            .pop()
+            .unwrap_or_else(|| Frame::new(FrameKind::Root, 0));
+        root.flush_inlines();
+        root.blocks
+    }
+
+    fn start_tag(&mut self, stack: &mut Vec<Frame>, tag: &Tag<'_>) {
+        let parent_level = current_level(stack);
+        let level = parent_level + 1;
+        let kind = match tag {
+            Tag::Paragraph => {
+                if let Some(top) = stack.last() {
+                    if matches!(top.kind, FrameKind::Item) {
+                        mark_list_loose(stack);
+                    }
+                }
+                flush_for_block(stack);
+                FrameKind::Paragraph
+            }
+            Tag::Heading { level: h, id, .. } => {
+                flush_for_block(stack);
+                FrameKind::Heading {
+                    level: heading_level(*h),
+                    id: id.as_ref().map(|s| s.to_string()).unwrap_or_default(),
+                }
+            }
+            Tag::BlockQuote(_) => {
+                flush_for_block(stack);
+                if container_fits(level) {
+                    FrameKind::Quote
+                } else {
+                    transparent_block()
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                flush_for_block(stack);
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .filter(|word| !word.is_empty())
+                        .map(str::to_string),
+                    CodeBlockKind::Indented => None,
+                };
+                FrameKind::CodeBlock { language }
+            }
+            Tag::HtmlBlock => {
+                flush_for_block(stack);
+                FrameKind::HtmlBlock
+            }
+            Tag::List(start) => {
+                flush_for_block(stack);
+                if container_fits(level) {
+                    FrameKind::List {
+                        ordered: start.is_some(),
+                        start: start
+                            .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+                            .unwrap_or(1),
+                    }
+                } else {
+                    transparent_block()
+                }
+            }
+            Tag::Item => {
+                let in_list = matches!(stack.last().map(|f| &f.kind), Some(FrameKind::List { .. }));
+                if in_list {
+                    // Items add no depth of their own: their blocks sit in the list.
+                    stack.push(Frame::new(FrameKind::Item, parent_level));
+                    return;
+                }
+                flush_for_block(stack);
+                transparent_block()
+            }
+            Tag::Table(alignments) => {
+                flush_for_block(stack);
+                if container_fits(level) {
+                    FrameKind::Table {
+                        alignments: alignments.iter().map(|a| alignment(*a)).collect(),
+                    }
+                } else {
+                    transparent_block()
+                }
+            }
+            Tag::TableHead => FrameKind::TableHead,
+            Tag::TableRow => FrameKind::TableRow,
+            Tag::TableCell => FrameKind::TableCell,
+            Tag::Emphasis => inline_or_flat(level, FrameKind::Emphasis),
+            Tag::Strong => inline_or_flat(level, FrameKind::Strong),
+            Tag::Strikethrough => inline_or_flat(level, FrameKind::Strikethrough),
+            Tag::Superscript => inline_or_flat(level, FrameKind::Superscript),
+            Tag::Subscript => inline_or_flat(level, FrameKind::Subscript),
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            } => {
+                // Links cannot nest (an autolink inside link text): keep the outer one.
+                if stack
+                    .iter()
+                    .any(|f| matches!(f.kind, FrameKind::Link { .. }))
+                {
+                    stack.push(Frame::new(
+                        FrameKind::Transparent {
+                            block: false,
+                            html_tag: None,
+                        },
+                        parent_level,
+                    ));
+                    return;
+                }
+                let url = if *link_type == LinkType::Email && !dest_url.contains(':') {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                inline_or_flat(
+                    level,
+                    FrameKind::Link {
+                        url,
+                        title: non_empty(title),
+                    },
+                )
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                // The image's text is its alt text (and a figure's caption), which sits at the
+                // level of the image itself.
+                stack.push(Frame::new(
+                    FrameKind::Image {
+                        src: dest_url.to_string(),
+                        title: non_empty(title),
+                    },
+                    parent_level,
+                ));
+                return;
+            }
+            Tag::FootnoteDefinition(_)
+            | Tag::MetadataBlock(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition => transparent_block(),
+        };
+        let level = match kind {
+            FrameKind::TableHead | FrameKind::TableRow => parent_level,
+            FrameKind::Transparent { .. } => parent_level,
+            _ => level,
+        };
+        stack.push(Frame::new(kind, level));
+    }
+
+    fn end_tag(&mut self, stack: &mut Vec<Frame>, _tag_end: TagEnd) {
+        // Inline HTML left open at the end of an element closes there.
+        while stack.last().is_some_and(|f| f.from_html) && stack.len() > 1 {
+            pop_frame(stack, self);
+        }
+        if stack.len() > 1 {
+            pop_frame(stack, self);
+        }
+    }
+
+    fn inline_html(&mut self, stack: &mut Vec<Frame>, html: &str) {
+        let Some((name, closing, self_closing)) = parse_tag(html) else {
+            return;
+        };
+        if name == "br" {
+            push_inline(stack, Inline::LineBreak);
+            return;
+        }
+        let known = matches!(
+            name.as_str(),
+            "sup" | "sub" | "kbd" | "code" | "del" | "s" | "strike" | "em" | "i" | "strong" | "b"
+        );
+        if !known || self_closing {
+            return;
+        }
+        if closing {
+            let open_tag = stack.last().and_then(|f| match &f.kind {
+                FrameKind::HtmlCode { tag } => Some(tag.as_str()),
+                FrameKind::Transparent {
+                    html_tag: Some(tag),
+                    ..
+                } => Some(tag.as_str()),
+                FrameKind::Emphasis
+                | FrameKind::Strong
+                | FrameKind::Strikethrough
+                | FrameKind::Superscript
+                | FrameKind::Subscript => f.text.as_str().into(),
+                _ => None,
+            });
+            let matches_top = stack.last().is_some_and(|f| f.from_html) && open_tag == Some(&name);
+            if matches_top {
+                pop_frame(stack, self);
+            }
+            return;
+        }
+        let level = current_level(stack) + 1;
+        let mut frame = match name.as_str() {
+            "kbd" | "code" => Frame::new(FrameKind::HtmlCode { tag: name.clone() }, level),
+            _ => {
+                let kind = match name.as_str() {
+                    "sup" => FrameKind::Superscript,
+                    "sub" => FrameKind::Subscript,
+                    "del" | "s" | "strike" => FrameKind::Strikethrough,
+                    "em" | "i" => FrameKind::Emphasis,
+                    _ => FrameKind::Strong,
+                };
+                if wrapper_fits(level) {
+                    let mut frame = Frame::new(kind, level);
+                    // Wrapper frames opened by HTML remember their tag here.
+                    frame.text = name.clone();
+                    frame
+                } else {
+                    Frame::new(
+                        FrameKind::Transparent {
+                            block: false,
+                            html_tag: Some(name.clone()),
+                        },
+                        level - 1,
+                    )
+                }
+            }
+        };
+        frame.from_html = true;
+        stack.push(frame);
+    }
+
+    /// The note a reference stands for, or the reference as literal text when it has no
+    /// definition (or refers to itself, or the document has expanded too many notes).
+    /// An empty note is nothing.
+    fn expand_note(&mut self, label: &str, level: usize) -> Option<Inline> {
+        let key = label.to_lowercase();
+        let literal = Inline::text(format!("[^{label}]"));
+        let Some(&(start, end, cost)) = self.definitions.get(&key) else {
+            return Some(literal);
+        };
+        if self.expanding.contains(&key)
+            || !container_fits(level)
+            || self.expansions >= MAX_NOTE_EXPANSIONS
+            || self.note_cost + cost > MAX_NOTE_COST
+        {
+            return Some(literal);
+        }
+        self.expansions += 1;
+        self.note_cost += cost;
+        self.expanding.push(key);
+        let blocks = self.build(start, end, level);
+        self.expanding.pop();
+        (!blocks.is_empty()).then_some(Inline::Note(blocks))
+    }
+
+    /// Block HTML read by the HTML reader; when it cannot, its text as one paragraph.
+    fn html_block(&mut self, html: &str, level: usize) -> Vec<Block> {
+        let options = ReadOptions {
+            whole_page: true,
+            ..self.options.clone()
+        };
+        if let Ok(reading) = super::html::HtmlReader.read(html, &options) {
+            let doc = reading.document;
+            if doc.depth() + level <= MAX_DEPTH {
+                self.warnings.extend(reading.warnings);
+                return doc.blocks;
+            }
+        }
+        let inlines = finish_inlines(vec![Inline::text(strip_tags(html))]);
+        if inlines.is_empty() {
+            Vec::new()
+        } else {
+            vec![Block::Paragraph(inlines)]
+        }
+    }
+}
+
+fn transparent_block() -> FrameKind {
+    FrameKind::Transparent {
+        block: true,
+        html_tag: None,
+    }
+}
+
+fn inline_or_flat(level: usize, kind: FrameKind) -> FrameKind {
+    if wrapper_fits(level) {
+        kind
+    } else {
+        FrameKind::Transparent {
+            block: false,
+            html_tag: None,
+        }
+    }
+}
+
+fn current_level(stack: &[Frame]) -> usize {
+    stack.last().map_or(0, |f| f.level)
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_string())
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn alignment(a: MdAlignment) -> Alignment {
+    match a {
+        MdAlignment::None => Alignment::Default,
+        MdAlignment::Left => Alignment::Left,
+        MdAlignment::Center => Alignment::Center,
+        MdAlignment::Right => Alignment::Right,
+    }
+}
+
+/// The index just past the end of the footnote definition whose start was just read.
+fn skip_to_end_of_definition(events: &[Event<'_>], mut index: usize, end: usize) -> usize {
+    let mut depth = 1usize;
+    while index < end {
+        match events.get(index) {
+            Some(Event::Start(Tag::FootnoteDefinition(_))) => depth += 1,
+            Some(Event::End(TagEnd::FootnoteDefinition)) => {
+                depth -= 1;
+                if depth == 0 {
+                    return index + 1;
+                }
+            }
+            None => return end,
+            _ => {}
+        }
+        index += 1;
+    }
+    end
+}
+
+/// Marks the list that owns the item on top of the stack as loose.
+fn mark_list_loose(stack: &mut [Frame]) {
+    let len = stack.len();
+    if len >= 2 {
+        if let Some(list) = stack.get_mut(len - 2) {
+            list.loose = true;
+        }
+    }
+}
+
+/// Before a block starts inside a container, text gathered directly in it (a tight item's
+/// text) becomes a paragraph of its own.
+fn flush_for_block(stack: &mut [Frame]) {
+    if let Some(top) = stack.last_mut() {
+        if is_block_container(&top.kind) {
+            top.flush_inlines();
+        }
+    }
+}
+
+fn is_block_container(kind: &FrameKind) -> bool {
+    matches!(
+        kind,
+        FrameKind::Root
+            | FrameKind::Quote
+            | FrameKind::Item
+            | FrameKind::Transparent { block: true, .. }
+    )
+}
+
+fn push_inline(stack: &mut [Frame], inline: Inline) {
+    if let Some(top) = stack.last_mut() {
+        give_inline(top, inline);
+    }
+}
+
+/// Adds an inline to a frame; frames that hold raw text (`<code>`) take its plain text.
+fn give_inline(frame: &mut Frame, inline: Inline) {
+    match frame.kind {
+        FrameKind::CodeBlock { .. } | FrameKind::HtmlBlock | FrameKind::HtmlCode { .. } => {
+            frame.text.push_str(&inlines_to_plain(&[inline]))
+        }
+        _ => frame.inlines.push(inline),
+    }
+}
+
+fn push_block(stack: &mut [Frame], block: Block) {
+    if let Some(top) = stack.last_mut() {
+        top.blocks.push(block);
+    }
+}
+
+/// Closes the frame on top of the stack and hands what it made to its parent.
+fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
+    let Some(mut frame) = stack.pop() else {
+        return;
+    };
+    let Some(parent) = stack.last_mut() else {
+        stack.push(frame);
+        return;
+    };
+    match frame.kind {
+        FrameKind::Root => {}
+        FrameKind::Paragraph => {
+            let inlines = finish_inlines(frame.inlines);
+            let figure = match (inlines.as_slice(), frame.image_caption) {
+                ([Inline::Image(image)], Some(caption)) => Some(Block::Figure(Box::new(Figure {
+                    image: image.clone(),
+                    caption,
+                }))),
+                _ => None,
+            };
+            if let Some(figure) = figure {
+                parent.blocks.push(figure);
+            } else if !inlines.is_empty() {
+                parent.blocks.push(Block::Paragraph(inlines));
+            }
+        }
+        FrameKind::Heading { level, id } => parent.blocks.push(Block::Heading {
+            level,
+            id,
+            content: finish_inlines(frame.inlines),
+        }),
+        FrameKind::Quote => {
+            frame.flush_inlines();
+            parent.blocks.push(Block::Quote(frame.blocks));
+        }
+        FrameKind::List { ordered, start } => {
+            // Two paragraphs in one item need a blank line between them in Markdown, which
+            // makes the list loose (they meet when block HTML falls back to text).
+            let paragraphs_meet = frame.items.iter().any(|item| {
+                item.windows(2).any(|pair| {
+                    matches!(
+                        pair,
+                        [
+                            Block::Paragraph(_) | Block::Figure(_),
+                            Block::Paragraph(_) | Block::Figure(_) | Block::Table(_)
+                        ]
+                    )
+                })
+            });
+            // One item of one block looks the same either way (Markdown cannot show it
+            // loose): call it tight.
+            let single_block = matches!(frame.items.as_slice(), [item] if item.len() <= 1);
+            parent.blocks.push(Block::List(List {
+                ordered,
+                start: if ordered { start } else { 1 },
+                tight: single_block || (!frame.loose && !paragraphs_meet),
+                items: frame.items,
+            }));
+        }
+        FrameKind::Item => {
+            frame.flush_inlines();
+            parent.items.push(frame.blocks);
+        }
+        FrameKind::CodeBlock { language } => {
+            let mut text = frame.text;
+            if text.ends_with('\n') {
+                text.pop();
+            }
+            parent.blocks.push(Block::Code { language, text });
+        }
+        FrameKind::HtmlBlock => {
+            let level = frame.level;
+            let blocks = ctx.html_block(&frame.text, level.saturating_sub(1));
+            parent.blocks.extend(blocks);
+        }
+        FrameKind::Table { alignments } => {
+            parent.blocks.push(Block::Table(Box::new(Table {
+                caption: Vec::new(),
+                alignments,
+                head: frame.head,
+                body: frame.body,
+            })));
+        }
+        FrameKind::TableHead => {
+            if !frame.cells.is_empty() {
+                parent.head.push(Row { cells: frame.cells });
+            }
+            parent.head.append(&mut frame.head);
+        }
+        FrameKind::TableRow => {
+            let row = Row { cells: frame.cells };
+            if matches!(parent.kind, FrameKind::TableHead) {
+                parent.head.push(row);
+            } else {
+                parent.body.push(row);
+            }
+        }
+        FrameKind::TableCell => {
+            parent
+                .cells
+                .push(Cell::from_inlines(finish_inlines(frame.inlines)));
+        }
+        FrameKind::Emphasis => give_inline(parent, Inline::Emphasis(frame.inlines)),
+        FrameKind::Strong => give_inline(parent, Inline::Strong(frame.inlines)),
+        FrameKind::Strikethrough => give_inline(parent, Inline::Strikethrough(frame.inlines)),
+        FrameKind::Superscript => give_inline(parent, Inline::Superscript(frame.inlines)),
+        FrameKind::Subscript => give_inline(parent, Inline::Subscript(frame.inlines)),
+        FrameKind::Link { url, title } => give_inline(
+            parent,
+            Inline::Link {
+                url,
+                title,
+                content: frame.inlines,
+            },
+        ),
+        FrameKind::Image { src, title } => {
+            let caption = finish_inlines(frame.inlines);
+            let alt = inlines_to_plain(&caption);
+            give_inline(parent, Inline::Image(Image { src, alt, title }));
+            parent.image_caption = Some(caption);
+        }
+        FrameKind::HtmlCode { .. } => {
+            let code = frame.text;
+            if !code.is_empty() {
+                give_inline(parent, Inline::Code(code));
+            }
+        }
+        FrameKind::Transparent { block, .. } => {
+            if block {
+                frame.flush_inlines();
+                if is_block_container(&parent.kind) {
+                    parent.flush_inlines();
+                }
+                parent.blocks.append(&mut frame.blocks);
+                parent.items.append(&mut frame.items);
+                // A table too deep to keep gives its cells' paragraphs.
+                for row in frame.head.into_iter().chain(frame.body) {
+                    for cell in row.cells {
+                        parent.blocks.extend(cell.content);
+                    }
+                }
+            } else {
+                for inline in frame.inlines {
+                    give_inline(parent, inline);
+                }
+            }
+        }
+    }
+}
+
+/// A block's inlines in canonical form: normalised, and without line breaks at its edges
+/// (a break that ends a paragraph breaks nothing; writers could not write it back).
+fn finish_inlines(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut inlines = normalize_inlines(inlines);
+    let leading = inlines
+        .iter()
+        .take_while(|i| matches!(i, Inline::LineBreak))
+        .count();
+    let trailing = inlines
+        .iter()
+        .rev()
+        .take_while(|i| matches!(i, Inline::LineBreak))
+        .count();
+    if leading == 0 && trailing == 0 {
+        return inlines;
+    }
+    inlines.truncate(inlines.len().saturating_sub(trailing));
+    inlines.drain(..leading.min(inlines.len()));
+    normalize_inlines(inlines)
+}
+
+/// The lower-cased name of an HTML tag, whether it closes (`</b>`) and whether it closes
+/// itself (`<br/>`). Comments, declarations and processing instructions give `None`.
+fn parse_tag(html: &str) -> Option<(String, bool, bool)> {
+    let inner = html.trim().strip_prefix('<')?.strip_suffix('>')?;
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if name.is_empty() {
+        return None;
+    }
+    Some((name, closing, inner.trim_end().ends_with('/')))
+}
+
+/// The text of an HTML fragment: tags and comments removed, the common entities decoded.
+fn strip_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let close = if after.starts_with("<!--") {
+            after.find("-->").map(|i| i + 3)
+        } else {
+            after.find('>').map(|i| i + 1)
+        };
+        match close {
+            Some(len) => {
+                text.push(' ');
+                rest = &after[len..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    text.push_str(rest);
+    text.replace("&nbsp;", "\u{a0}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Splits `---` YAML front matter (closed by `---` or `...`) from the body. A first block
+/// that parses as YAML but not as a mapping is no front matter (it is a rule and text).
+fn split_front_matter(input: &str) -> (Option<&str>, &str) {
+    let text = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let Some(first_end) = text.find('\n') else {
+        return (None, input);
+    };
+    if text[..first_end].trim_end() != "---" {
+        return (None, input);
+    }
+    let yaml_start = first_end + 1;
+    let mut line_start = yaml_start;
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        let line = text[line_start..line_end].trim_end();
+        if line_start == yaml_start && line.trim().is_empty() {
+            return (None, input);
+        }
+        if line == "---" || line == "..." {
+            let yaml = &text[yaml_start..line_start];
+            let body = text.get(line_end + 1..).unwrap_or("");
+            return match YamlLoader::load_from_str(yaml) {
+                Ok(docs) if !matches!(docs.first(), Some(Yaml::Hash(_))) => (None, input),
+                _ => (Some(yaml), body),
+            };
+        }
+        line_start = line_end + 1;
+    }
+    (None, input)
+}
+
+/// Fills `meta` from YAML front matter; malformed YAML is a warning, not an error.
+fn read_front_matter(yaml: &str, meta: &mut Meta, warnings: &mut Vec<Warning>) {
+    let docs = match YamlLoader::load_from_str(yaml) {
+        Ok(docs) => docs,
+        Err(err) => {
+            warnings.push(Warning::new(format!(
+                "front matter is not valid YAML and was ignored: {err}"
+            )));
+            return;
+        }
+    };
+    let Some(Yaml::Hash(map)) = docs.into_iter().next() else {
+        return;
+    };
+    for (key, value) in map {
+        let Some(key) = key.as_str() else { continue };
+        match key.to_ascii_lowercase().as_str() {
+            "title" => set_string(&mut meta.title, &value),
+            "subtitle" => set_string(&mut meta.subtitle, &value),
+            "author" | "authors" => meta.authors = string_list(&value, false),
+            "date" | "published" => set_string(&mut meta.published, &value),
+            "modified" | "updated" => set_string(&mut meta.modified, &value),
+            "lang" | "language" => set_string(&mut meta.language, &value),
+            "dir" => {
+                meta.direction = match scalar(&value).as_deref().map(str::to_ascii_lowercase) {
+                    Some(d) if d == "ltr" => Some(Direction::Ltr),
+                    Some(d) if d == "rtl" => Some(Direction::Rtl),
+                    Some(d) if d == "auto" => Some(Direction::Auto),
+                    _ => meta.direction,
+                }
+            }
+            "site" | "site_name" => set_string(&mut meta.site_name, &value),
+            "url" | "source" | "source_url" => set_string(&mut meta.source_url, &value),
+            "description" | "excerpt" | "summary" => set_string(&mut meta.description, &value),
+            "image" | "lead_image" => set_string(&mut meta.lead_image, &value),
+            "keywords" | "tags" => meta.keywords = string_list(&value, true),
+            _ => {}
+        }
+    }
+}
+
+/// A YAML scalar as text (dates and numbers as written), trimmed; `None` when empty.
+fn scalar(value: &Yaml) -> Option<String> {
+    let text = match value {
+        Yaml::String(s) | Yaml::Real(s) => s.trim().to_string(),
+        Yaml::Integer(n) => n.to_string(),
+        Yaml::Boolean(b) => b.to_string(),
+        _ => return None,
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+fn set_string(field: &mut Option<String>, value: &Yaml) {
+    if let Some(text) = scalar(value) {
+        *field = Some(text);
+    }
+}
+
+/// A list of strings from a YAML sequence or a single scalar (split at commas when asked).
+fn string_list(value: &Yaml, split_commas: bool) -> Vec<String> {
+    match value {
+        Yaml::Array(values) => values.iter().filter_map(scalar).collect(),
+        other => match scalar(other) {
+            Some(text) if split_commas => text
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            Some(text) => vec![text],
+            None => Vec::new(),
+        },
+    }
+}
+
+/// Without a front-matter title, a leading level-1 heading that is the document's only one
+/// is its title (the way most Markdown articles are written).
+fn take_title_from_heading(meta: &mut Meta, blocks: &mut Vec<Block>) {
+    let is_h1 = |b: &Block| matches!(b, Block::Heading { level: 1, .. });
+    if !blocks.first().is_some_and(is_h1) {
+        return;
+    }
+    if count_h1(blocks) != 1 {
+        return;
+    }
+    let title = match blocks.first() {
+        Some(Block::Heading { content, .. }) => {
+            crate::model::collapse_whitespace(&inlines_to_plain(content))
+                .trim()
+                .to_string()
+        }
+        _ => return,
+    };
+    if !title.is_empty() {
+        meta.title = Some(title);
+        blocks.remove(0);
+    }
+}
+
+/// How many level-1 headings the blocks hold, at any depth (an explicit stack, no recursion).
+fn count_h1(blocks: &[Block]) -> usize {
+    let mut count = 0;
+    let mut pending: Vec<&Block> = blocks.iter().collect();
+    while let Some(block) = pending.pop() {
+        match block {
+            Block::Heading { level: 1, .. } => count += 1,
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+                pending.extend(inner.iter())
+            }
+            Block::List(list) => pending.extend(list.items.iter().flatten()),
+            Block::Table(table) => pending.extend(
+                table
+                    .head
+                    .iter()
+                    .chain(&table.body)
+                    .flat_map(|row| &row.cells)
+                    .flat_map(|cell| &cell.content),
+            ),
+            _ => {}
+        }
+    }
+    count
 }

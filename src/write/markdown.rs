@@ -1,13 +1,1002 @@
-//! TODO(helper): the markdown writer.
+//! The Markdown writer: CommonMark + GFM (pipe tables, `~~strikethrough~~`, footnotes), with
+//! YAML front matter.
+//!
+//! The writer's one promise is that the Markdown reads back as the same model. Most of the
+//! work is escaping: text that Markdown would read as syntax gets a backslash, and only that
+//! text, so prose stays readable. Emphasis delimiters are chosen by CommonMark's flanking
+//! rules; where neither `*` nor `_` can open and close at a spot (`a*.b*`), the writer falls
+//! back to inline HTML (`<em>`), which the reader maps back.
+//!
+//! Recursion follows the model, whose depth readers bound by [`crate::model::MAX_DEPTH`].
 
 use super::{Rendered, WriteOptions, Writer};
 use crate::error::Result;
-use crate::model::Document;
+use crate::model::{Alignment, Block, Document, Image, Inline, List, Meta, Table};
 
+/// Writes CommonMark + GFM.
 pub struct MarkdownWriter;
 
 impl Writer for MarkdownWriter {
-    fn write(&self, _document: &Document, _options: &WriteOptions) -> Result<Rendered> {
-        Ok(Rendered::from_string(String::new()))
+    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+        let mut out = String::new();
+        if options.front_matter {
+            out.push_str(&front_matter(&document.meta));
+        } else if let Some(title) = document.meta.title.as_deref().filter(|t| !t.is_empty()) {
+            let heading = Block::Heading {
+                level: 1,
+                id: String::new(),
+                content: vec![Inline::text(title)],
+            };
+            let mut state = State::default();
+            out.push_str(&state.block(&heading, BlockPlace::Normal));
+            out.push('\n');
+        }
+        let mut state = State::default();
+        let body = state.blocks(&document.blocks, false, false);
+        if !out.is_empty() && !body.is_empty() {
+            out.push('\n');
+        }
+        out.push_str(&body);
+        // Notes found while writing notes join the queue, so this is a loop, not recursion.
+        let mut index = 0;
+        while let Some(note) = state.notes.get(index).cloned() {
+            index += 1;
+            let text = state.blocks(&note, false, false);
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
+            }
+            out.push_str(&note_definition(index, &text));
+        }
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        Ok(Rendered::from_string(out))
     }
+}
+
+/// `[^n]: ` before the first line; later lines indented four spaces.
+fn note_definition(number: usize, text: &str) -> String {
+    let mut out = format!("[^{number}]:");
+    for (i, line) in text.split('\n').enumerate() {
+        if i == 0 {
+            if !line.is_empty() {
+                out.push(' ');
+                out.push_str(line);
+            }
+        } else {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str("    ");
+                out.push_str(line);
+            }
+        }
+    }
+    out
+}
+
+/// YAML front matter; every string is double-quoted so no value can break the YAML.
+fn front_matter(meta: &Meta) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut field = |key: &str, value: &Option<String>| {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            lines.push(format!("{key}: {}", yaml_string(value)));
+        }
+    };
+    field("title", &meta.title);
+    field("subtitle", &meta.subtitle);
+    let authors: Vec<&String> = meta.authors.iter().filter(|a| !a.is_empty()).collect();
+    match authors.as_slice() {
+        [] => {}
+        [one] => lines.push(format!("author: {}", yaml_string(one))),
+        many => lines.push(format!("author: {}", yaml_list(many))),
+    }
+    let mut field = |key: &str, value: &Option<String>| {
+        if let Some(value) = value.as_deref().filter(|v| !v.is_empty()) {
+            lines.push(format!("{key}: {}", yaml_string(value)));
+        }
+    };
+    field("date", &meta.published);
+    field("modified", &meta.modified);
+    field("lang", &meta.language);
+    field("dir", &meta.direction.map(|d| d.as_str().to_string()));
+    field("site", &meta.site_name);
+    field("source", &meta.source_url);
+    field("description", &meta.description);
+    field("image", &meta.lead_image);
+    let keywords: Vec<&String> = meta.keywords.iter().filter(|k| !k.is_empty()).collect();
+    if !keywords.is_empty() {
+        lines.push(format!("keywords: {}", yaml_list(&keywords)));
+    }
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!("---\n{}\n---\n", lines.join("\n"))
+}
+
+fn yaml_list(values: &[&String]) -> String {
+    let items: Vec<String> = values.iter().map(|v| yaml_string(v)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// A YAML double-quoted string: `"` and `\` escaped, and every character YAML does not allow
+/// printed raw written as `\uXXXX`.
+fn yaml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20
+                || ('\u{7f}'..='\u{9f}').contains(&c)
+                || matches!(
+                    c,
+                    '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+                ) =>
+            {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Where a block stands, which changes how a few blocks must be written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BlockPlace {
+    Normal,
+    /// Directly in a list item: `- ---` would be a rule, not an item holding one.
+    InListItem,
+}
+
+/// The writer's running state: footnotes waiting for their definitions.
+#[derive(Default)]
+struct State {
+    notes: Vec<Vec<Block>>,
+    /// The bullet of the item whose content is being written, for its first block: a
+    /// bullet list there must use another character (`- - -` would be a rule).
+    item_bullet: Option<char>,
+    /// A footnote reference was written in the current block: pulldown-cmark lets a later
+    /// `]` pair with its `[`, so from there on `]` is escaped.
+    note_in_block: bool,
+}
+
+/// Inline context: what the surrounding syntax makes special.
+#[derive(Clone, Default)]
+struct InlineContext {
+    heading: bool,
+    table: bool,
+    /// Inside link text or an image description: links cannot nest, and `]` would end it.
+    in_link: bool,
+    /// Delimiter characters used by enclosing emphasis (an inner one must differ).
+    forbidden: Vec<char>,
+}
+
+/// CommonMark's character classes for flanking rules, as a set of possibilities: a character
+/// whose class we cannot be sure of (non-ASCII symbols) counts as all of them.
+type Class = u8;
+const WHITESPACE: Class = 1;
+const PUNCTUATION: Class = 2;
+const OTHER: Class = 4;
+const ANY: Class = WHITESPACE | PUNCTUATION | OTHER;
+
+fn class_of(c: Option<char>) -> Class {
+    match c {
+        None => WHITESPACE,
+        Some(c) if c.is_ascii() => {
+            if c.is_ascii_whitespace() {
+                WHITESPACE
+            } else if c.is_ascii_punctuation() {
+                PUNCTUATION
+            } else {
+                OTHER
+            }
+        }
+        Some(c) if c.is_alphanumeric() => OTHER,
+        Some(_) => ANY,
+    }
+}
+
+fn each(class: Class) -> impl Iterator<Item = Class> {
+    [WHITESPACE, PUNCTUATION, OTHER]
+        .into_iter()
+        .filter(move |c| class & c != 0)
+}
+
+fn left_flanking(before: Class, after: Class) -> bool {
+    after != WHITESPACE && (after != PUNCTUATION || before != OTHER)
+}
+
+fn right_flanking(before: Class, after: Class) -> bool {
+    before != WHITESPACE && (before != PUNCTUATION || after != OTHER)
+}
+
+/// Whether a delimiter `c` opens before content starting with class `first` (after `before`)
+/// and closes after content ending with `last` (before `after`), whatever the uncertain
+/// classes turn out to be.
+fn delimiters_work(c: char, before: Class, first: Class, last: Class, after: Class) -> bool {
+    let opens = each(before).all(|b| {
+        each(first).all(|f| {
+            let left = left_flanking(b, f);
+            if c == '_' {
+                left && (!right_flanking(b, f) || b == PUNCTUATION)
+            } else {
+                left
+            }
+        })
+    });
+    let closes = each(last).all(|l| {
+        each(after).all(|a| {
+            let right = right_flanking(l, a);
+            if c == '_' {
+                right && (!left_flanking(l, a) || a == PUNCTUATION)
+            } else {
+                right
+            }
+        })
+    });
+    opens && closes
+}
+
+impl State {
+    /// Writes blocks separated by blank lines (by line breaks where `tight` allows it).
+    fn blocks(&mut self, blocks: &[Block], tight: bool, in_item: bool) -> String {
+        // Containers are written as their content: expand them in place (iteratively).
+        let mut flat: Vec<&Block> = Vec::new();
+        let mut pending: Vec<&Block> = blocks.iter().rev().collect();
+        while let Some(block) = pending.pop() {
+            match block {
+                Block::Container { blocks, .. } => pending.extend(blocks.iter().rev()),
+                other => flat.push(other),
+            }
+        }
+        let mut out = String::new();
+        let mut previous: Option<&Block> = None;
+        let mut previous_list_marker: Option<char> = None;
+        let item_bullet = self.item_bullet.take();
+        for block in flat {
+            let place = if in_item {
+                BlockPlace::InListItem
+            } else {
+                BlockPlace::Normal
+            };
+            let text = match block {
+                Block::List(list) => {
+                    // A list right after another of the same kind would join it: change the
+                    // marker character instead.
+                    let follows_same =
+                        matches!(previous, Some(Block::List(p)) if p.ordered == list.ordered);
+                    let first_in_bullet_item = previous.is_none() && item_bullet == Some('-');
+                    let marker = match (list.ordered, follows_same, previous_list_marker) {
+                        (false, true, Some('-')) => '*',
+                        (false, _, _) if first_in_bullet_item => '*',
+                        (false, _, _) => '-',
+                        (true, true, Some('.')) => ')',
+                        (true, _, _) => '.',
+                    };
+                    previous_list_marker = Some(marker);
+                    self.list(list, marker)
+                }
+                other => {
+                    previous_list_marker = None;
+                    self.block(other, place)
+                }
+            };
+            if text.is_empty() && !matches!(block, Block::List(_) | Block::Quote(_)) {
+                continue;
+            }
+            if let Some(prev) = previous {
+                let single = tight && can_follow_without_blank(prev, block);
+                out.push_str(if single { "\n" } else { "\n\n" });
+            }
+            out.push_str(&text);
+            previous = Some(block);
+        }
+        out
+    }
+
+    fn block(&mut self, block: &Block, place: BlockPlace) -> String {
+        self.note_in_block = false;
+        match block {
+            Block::Paragraph(inlines) => {
+                let inlines = trim_trailing_breaks(inlines);
+                self.inlines(inlines, None, WHITESPACE, &InlineContext::default(), true)
+            }
+            Block::Heading { level, content, .. } => {
+                let marks = "#".repeat(usize::from((*level).clamp(1, 6)));
+                let ctx = InlineContext {
+                    heading: true,
+                    ..InlineContext::default()
+                };
+                let text = self.inlines(content, Some(' '), WHITESPACE, &ctx, false);
+                if text.is_empty() {
+                    marks
+                } else {
+                    format!("{marks} {text}")
+                }
+            }
+            Block::Quote(blocks) => {
+                let inner = self.blocks(blocks, false, false);
+                if inner.is_empty() {
+                    return ">".to_string();
+                }
+                prefix_lines(&inner, "> ", "> ")
+            }
+            Block::List(list) => self.list(list, if list.ordered { '.' } else { '-' }),
+            Block::Code { language, text } => code_block(language.as_deref(), text),
+            Block::Table(table) => self.table(table),
+            Block::Figure(figure) => {
+                let ctx = InlineContext {
+                    in_link: true,
+                    ..InlineContext::default()
+                };
+                let caption = self.inlines(&figure.caption, Some('['), PUNCTUATION, &ctx, false);
+                format!(
+                    "![{caption}]({})",
+                    destination(&figure.image.src, figure.image.title.as_deref())
+                )
+            }
+            Block::Rule => match place {
+                BlockPlace::Normal => "---".to_string(),
+                BlockPlace::InListItem => "___".to_string(),
+            },
+            Block::Container { blocks, .. } => self.blocks(blocks, false, false),
+        }
+    }
+
+    fn list(&mut self, list: &List, marker_char: char) -> String {
+        let mut out = String::new();
+        for (i, item) in list.items.iter().enumerate() {
+            let marker = if list.ordered {
+                format!("{}{marker_char}", u64::from(list.start) + i as u64)
+            } else {
+                marker_char.to_string()
+            };
+            self.item_bullet = (!list.ordered).then_some(marker_char);
+            let content = self.blocks(item, list.tight, true);
+            self.item_bullet = None;
+            if i > 0 {
+                out.push_str(if list.tight { "\n" } else { "\n\n" });
+            }
+            if content.is_empty() {
+                out.push_str(&marker);
+                continue;
+            }
+            let indent = " ".repeat(marker.len() + 1);
+            out.push_str(&prefix_lines(&content, &format!("{marker} "), &indent));
+        }
+        out
+    }
+
+    fn table(&mut self, table: &Table) -> String {
+        if !is_pipe_table(table) {
+            return self.html_table(table);
+        }
+        let columns = table.head.first().map_or(0, |row| row.cells.len());
+        let ctx = InlineContext {
+            table: true,
+            ..InlineContext::default()
+        };
+        let mut lines = Vec::new();
+        for row in table.head.iter().chain(&table.body) {
+            let mut line = String::from("|");
+            for cell in &row.cells {
+                let text = match cell.content.first() {
+                    Some(Block::Paragraph(inlines)) => {
+                        self.inlines(inlines, Some(' '), WHITESPACE, &ctx, false)
+                    }
+                    _ => String::new(),
+                };
+                self.note_in_block = false;
+                line.push(' ');
+                line.push_str(&text.replace('|', "\\|"));
+                line.push_str(" |");
+            }
+            lines.push(line);
+            if lines.len() == 1 {
+                let mut delimiter = String::from("|");
+                for column in 0..columns {
+                    let alignment = table.alignments.get(column).copied().unwrap_or_default();
+                    delimiter.push_str(match alignment {
+                        Alignment::Default => " --- |",
+                        Alignment::Left => " :-- |",
+                        Alignment::Center => " :-: |",
+                        Alignment::Right => " --: |",
+                    });
+                }
+                lines.push(delimiter);
+            }
+        }
+        lines.join("\n")
+    }
+
+    /// A table pipe syntax cannot hold, as HTML with Markdown inside its cells (blank lines
+    /// around cell content let CommonMark read that content as Markdown).
+    fn html_table(&mut self, table: &Table) -> String {
+        let mut out = String::from("<table>\n");
+        if !table.caption.is_empty() {
+            let caption = self.inlines(
+                &table.caption,
+                Some('>'),
+                PUNCTUATION,
+                &InlineContext::default(),
+                false,
+            );
+            out.push_str(&format!("<caption>\n\n{caption}\n\n</caption>\n"));
+        }
+        for (section, rows, tag) in [("thead", &table.head, "th"), ("tbody", &table.body, "td")] {
+            if rows.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("<{section}>\n"));
+            for row in rows {
+                out.push_str("<tr>\n");
+                for (column, cell) in row.cells.iter().enumerate() {
+                    let mut attributes = String::new();
+                    if cell.colspan > 1 {
+                        attributes.push_str(&format!(" colspan=\"{}\"", cell.colspan));
+                    }
+                    if cell.rowspan > 1 {
+                        attributes.push_str(&format!(" rowspan=\"{}\"", cell.rowspan));
+                    }
+                    match table.alignments.get(column) {
+                        Some(Alignment::Left) => attributes.push_str(" align=\"left\""),
+                        Some(Alignment::Center) => attributes.push_str(" align=\"center\""),
+                        Some(Alignment::Right) => attributes.push_str(" align=\"right\""),
+                        _ => {}
+                    }
+                    let content = self.blocks(&cell.content, false, false);
+                    if content.is_empty() {
+                        out.push_str(&format!("<{tag}{attributes}></{tag}>\n"));
+                    } else {
+                        out.push_str(&format!("<{tag}{attributes}>\n\n{content}\n\n</{tag}>\n"));
+                    }
+                }
+                out.push_str("</tr>\n");
+            }
+            out.push_str(&format!("</{section}>\n"));
+        }
+        out.push_str("</table>");
+        out
+    }
+
+    /// Writes a run of inlines. `before` is the character written just before the run
+    /// (`None` at the start of a line) and `after` the class of what follows it.
+    fn inlines(
+        &mut self,
+        inlines: &[Inline],
+        before: Option<char>,
+        after: Class,
+        ctx: &InlineContext,
+        line_start: bool,
+    ) -> String {
+        let mut out = String::new();
+        let mut at_line_start = line_start;
+        for (i, inline) in inlines.iter().enumerate() {
+            let prev = if out.is_empty() {
+                before
+            } else {
+                out.chars().last()
+            };
+            let prev = if at_line_start { None } else { prev };
+            let next_class = inlines
+                .get(i + 1)
+                .map_or(after, |next| edge_class(next, true, ctx));
+            let mut next_line_start = false;
+            match inline {
+                Inline::Text(text) => {
+                    // After a footnote reference's `]`, `(` would make a link and `:` a
+                    // footnote definition.
+                    if out.ends_with(']') && !out.ends_with("\\]") && text.starts_with(['(', ':']) {
+                        out.push('\\');
+                    }
+                    let text_ctx;
+                    let ctx_for_text = if self.note_in_block && !ctx.in_link {
+                        text_ctx = InlineContext {
+                            in_link: true,
+                            ..ctx.clone()
+                        };
+                        &text_ctx
+                    } else {
+                        ctx
+                    };
+                    out.push_str(&escape_text(text, at_line_start, ctx_for_text))
+                }
+                Inline::Emphasis(content) => {
+                    self.wrapped(&mut out, content, prev, next_class, ctx, &["*", "_"], "em")
+                }
+                Inline::Strong(content) => self.wrapped(
+                    &mut out,
+                    content,
+                    prev,
+                    next_class,
+                    ctx,
+                    &["**", "__"],
+                    "strong",
+                ),
+                Inline::Strikethrough(content) => {
+                    self.wrapped(&mut out, content, prev, next_class, ctx, &["~~"], "del")
+                }
+                Inline::Superscript(content) => {
+                    self.wrapped(&mut out, content, prev, next_class, ctx, &[], "sup")
+                }
+                Inline::Subscript(content) => {
+                    self.wrapped(&mut out, content, prev, next_class, ctx, &[], "sub")
+                }
+                Inline::Code(code) if prev == Some('`') => {
+                    // A backtick just before would lengthen the opening run: use HTML.
+                    let text = escape_text(&code.replace(['\n', '\r'], " "), false, ctx);
+                    out.push_str(&format!("<code>{text}</code>"));
+                }
+                Inline::Code(code) => out.push_str(&code_span(code)),
+                Inline::Link {
+                    url,
+                    title,
+                    content,
+                } => {
+                    if ctx.in_link {
+                        let text = self.inlines(content, prev, next_class, ctx, at_line_start);
+                        out.push_str(&text);
+                    } else if title.is_none() && is_autolink(url, content) {
+                        out.push('<');
+                        out.push_str(url);
+                        out.push('>');
+                    } else {
+                        escape_bang_before_bracket(&mut out);
+                        let inner = InlineContext {
+                            in_link: true,
+                            forbidden: Vec::new(),
+                            ..ctx.clone()
+                        };
+                        let text = self.inlines(content, Some('['), PUNCTUATION, &inner, false);
+                        out.push('[');
+                        out.push_str(&text);
+                        out.push_str("](");
+                        out.push_str(&destination(url, title.as_deref()));
+                        out.push(')');
+                    }
+                }
+                Inline::Image(image) => out.push_str(&image_markdown(image, ctx)),
+                Inline::LineBreak => {
+                    if ctx.heading || ctx.table {
+                        out.push_str("<br>");
+                    } else {
+                        out.push_str("\\\n");
+                        next_line_start = true;
+                    }
+                }
+                Inline::Note(blocks) => {
+                    if !blocks.is_empty() {
+                        escape_bang_before_bracket(&mut out);
+                        self.notes.push(blocks.clone());
+                        self.note_in_block = true;
+                        out.push_str(&format!("[^{}]", self.notes.len()));
+                    }
+                }
+                Inline::Span { content, .. } => {
+                    let text = self.inlines(content, prev, next_class, ctx, at_line_start);
+                    next_line_start = at_line_start && text.is_empty() || text.ends_with('\n');
+                    out.push_str(&text);
+                }
+            }
+            at_line_start = next_line_start;
+        }
+        out
+    }
+
+    /// Writes emphasis-like content with the first delimiter that reads back as the same
+    /// structure at this spot, or as inline HTML when none does.
+    #[allow(clippy::too_many_arguments)]
+    fn wrapped(
+        &mut self,
+        out: &mut String,
+        content: &[Inline],
+        prev: Option<char>,
+        next_class: Class,
+        ctx: &InlineContext,
+        delimiters: &[&str],
+        html_tag: &str,
+    ) {
+        if content.is_empty() {
+            return;
+        }
+        let first = content
+            .first()
+            .map_or(WHITESPACE, |i| edge_class(i, true, ctx));
+        let last = content
+            .last()
+            .map_or(WHITESPACE, |i| edge_class(i, false, ctx));
+        let before = class_of(prev);
+        for delimiter in delimiters {
+            let Some(c) = delimiter.chars().next() else {
+                continue;
+            };
+            if ctx.forbidden.contains(&c) || prev == Some(c) {
+                continue;
+            }
+            if !delimiters_work(c, before, first, last, next_class) {
+                continue;
+            }
+            let mut inner = ctx.clone();
+            inner.forbidden.push(c);
+            let text = self.inlines(content, Some(c), PUNCTUATION, &inner, false);
+            out.push_str(delimiter);
+            out.push_str(&text);
+            out.push_str(delimiter);
+            return;
+        }
+        let text = self.inlines(content, Some('>'), PUNCTUATION, ctx, false);
+        out.push_str(&format!("<{html_tag}>{text}</{html_tag}>"));
+    }
+}
+
+/// Makes the `[` about to be written start a new link or note: `!` right before it would
+/// make an image, and a `]` (a footnote reference) would make a reference link.
+fn escape_bang_before_bracket(out: &mut String) {
+    if out.ends_with('!') {
+        out.pop();
+        out.push_str("\\!");
+    } else if out.ends_with(']') && !out.ends_with("\\]") {
+        out.push_str("<!-- -->");
+    }
+}
+
+/// Blocks that can follow another in a tight list item with no blank line between them
+/// (a blank line would make the list loose).
+fn can_follow_without_blank(previous: &Block, next: &Block) -> bool {
+    // Only an open paragraph at the end of the previous block could swallow the next line.
+    if !ends_with_paragraph(previous) {
+        return true;
+    }
+    match next {
+        // A list interrupts a paragraph only with a non-empty first item (numbered 1).
+        Block::List(list) => {
+            (!list.ordered || list.start == 1)
+                && list.items.first().is_some_and(|item| !item.is_empty())
+        }
+        Block::Code { .. } | Block::Quote(_) | Block::Heading { .. } | Block::Rule => true,
+        _ => false,
+    }
+}
+
+/// Whether a block's last line is paragraph text (inside quotes and lists too).
+fn ends_with_paragraph(block: &Block) -> bool {
+    let mut current = block;
+    loop {
+        let last = match current {
+            Block::Paragraph(_) | Block::Figure(_) | Block::Table(_) => return true,
+            Block::Quote(blocks) | Block::Container { blocks, .. } => blocks.last(),
+            Block::List(list) => list.items.last().and_then(|item| item.last()),
+            Block::Heading { .. } | Block::Code { .. } | Block::Rule => return false,
+        };
+        match last {
+            Some(block) => current = block,
+            None => return false,
+        }
+    }
+}
+
+/// A paragraph cannot end with a hard break (it would read as a literal backslash).
+fn trim_trailing_breaks(inlines: &[Inline]) -> &[Inline] {
+    let mut end = inlines.len();
+    while end > 0 && matches!(inlines.get(end - 1), Some(Inline::LineBreak)) {
+        end -= 1;
+    }
+    inlines.get(..end).unwrap_or(inlines)
+}
+
+/// The class of the first (or last) character an inline will be written as.
+fn edge_class(inline: &Inline, first: bool, ctx: &InlineContext) -> Class {
+    match inline {
+        Inline::Text(text) => {
+            let c = if first {
+                text.chars().next()
+            } else {
+                text.chars().last()
+            };
+            match c {
+                Some('\n') => WHITESPACE,
+                c => class_of(c),
+            }
+        }
+        Inline::Span { content, .. } => {
+            let edge = if first {
+                content.first()
+            } else {
+                content.last()
+            };
+            edge.map_or(ANY, |i| edge_class(i, first, ctx))
+        }
+        Inline::Link { content, .. } if ctx.in_link => {
+            let edge = if first {
+                content.first()
+            } else {
+                content.last()
+            };
+            edge.map_or(ANY, |i| edge_class(i, first, ctx))
+        }
+        Inline::LineBreak if !first && !ctx.heading && !ctx.table => WHITESPACE,
+        Inline::Note(blocks) if blocks.is_empty() => ANY,
+        _ => PUNCTUATION,
+    }
+}
+
+/// Prefixes the first line with `first` and the others with `rest`; empty lines get the
+/// prefix without its trailing spaces.
+fn prefix_lines(text: &str, first: &str, rest: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let prefix = if i == 0 { first } else { rest };
+        if line.is_empty() {
+            out.push_str(prefix.trim_end());
+        } else {
+            out.push_str(prefix);
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// A fenced code block whose fence is longer than any run of the fence character inside.
+fn code_block(language: Option<&str>, text: &str) -> String {
+    let language = language.unwrap_or("");
+    let fence_char = if language.contains('`') { '~' } else { '`' };
+    let longest = longest_run(text, fence_char);
+    // The info string takes backslash escapes and entities like text does.
+    let mut info = String::with_capacity(language.len());
+    for (offset, c) in language.char_indices() {
+        if c == '\\' || (c == '&' && looks_like_entity(language, offset)) {
+            info.push('\\');
+        }
+        info.push(c);
+    }
+    if info.starts_with(fence_char) {
+        // Else the info string's first characters would lengthen the fence.
+        info.insert(0, ' ');
+    }
+    let language = info.as_str();
+    let fence: String = std::iter::repeat_n(fence_char, (longest + 1).max(3)).collect();
+    if text.is_empty() {
+        format!("{fence}{language}\n{fence}")
+    } else {
+        format!("{fence}{language}\n{text}\n{fence}")
+    }
+}
+
+fn longest_run(text: &str, c: char) -> usize {
+    let mut longest = 0;
+    let mut current = 0;
+    for ch in text.chars() {
+        if ch == c {
+            current += 1;
+            longest = longest.max(current);
+        } else {
+            current = 0;
+        }
+    }
+    longest
+}
+
+/// An inline code span with more backticks than any run inside, padded when the content
+/// starts or ends with a backtick or would lose its edge spaces.
+fn code_span(code: &str) -> String {
+    let code = code.replace(['\n', '\r'], " ");
+    let ticks: String = std::iter::repeat_n('`', longest_run(&code, '`') + 1).collect();
+    let all_spaces = code.chars().all(|c| c == ' ');
+    let pad = code.starts_with('`')
+        || code.ends_with('`')
+        || (!all_spaces && code.starts_with(' ') && code.ends_with(' '));
+    if pad {
+        format!("{ticks} {code} {ticks}")
+    } else {
+        format!("{ticks}{code}{ticks}")
+    }
+}
+
+/// `<url>` is right when the text is the URL itself and the URL is a valid autolink.
+fn is_autolink(url: &str, content: &[Inline]) -> bool {
+    let [Inline::Text(text)] = content else {
+        return false;
+    };
+    if text != url {
+        return false;
+    }
+    let Some((scheme, rest)) = url.split_once(':') else {
+        return false;
+    };
+    let scheme_ok = (2..=32).contains(&scheme.len())
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'));
+    scheme_ok
+        && !rest
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>'))
+}
+
+/// A link or image destination with its optional title: `url "title"`.
+fn destination(url: &str, title: Option<&str>) -> String {
+    let mut out = String::new();
+    let needs_angle = url.is_empty()
+        || url
+            .chars()
+            .any(|c| c == ' ' || c.is_control() || c == '<' || c == '>');
+    if needs_angle {
+        out.push('<');
+        for (i, c) in url.char_indices() {
+            match c {
+                '<' | '>' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '&' if looks_like_entity(url, i) => out.push_str("\\&"),
+                '\n' | '\r' => out.push(' '),
+                c => out.push(c),
+            }
+        }
+        out.push('>');
+    } else {
+        for (i, c) in url.char_indices() {
+            match c {
+                '(' | ')' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '&' if looks_like_entity(url, i) => out.push_str("\\&"),
+                c => out.push(c),
+            }
+        }
+    }
+    if let Some(title) = title {
+        out.push_str(" \"");
+        for (i, c) in title.char_indices() {
+            match c {
+                '"' | '\\' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '&' if looks_like_entity(title, i) => out.push_str("\\&"),
+                '\n' | '\r' => out.push(' '),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+    out
+}
+
+fn image_markdown(image: &Image, ctx: &InlineContext) -> String {
+    let alt_ctx = InlineContext {
+        in_link: true,
+        ..ctx.clone()
+    };
+    let alt = escape_text(&image.alt, false, &alt_ctx);
+    format!(
+        "![{alt}]({})",
+        destination(&image.src, image.title.as_deref())
+    )
+}
+
+/// Whether the `&` at byte `at` starts something Markdown would read as an entity: `&name;`,
+/// `&#123;`. (What follows a text node starts with markup, never with `;`.)
+fn looks_like_entity(text: &str, at: usize) -> bool {
+    let rest = text.get(at + 1..).unwrap_or("");
+    let mut len = 0;
+    for c in rest.chars() {
+        if c.is_ascii_alphanumeric() || c == '#' {
+            len += 1;
+        } else {
+            return len > 0 && c == ';';
+        }
+    }
+    false
+}
+
+/// Escapes text so Markdown reads it back as the same text: syntax characters get a
+/// backslash where they could mean something, and nowhere else.
+fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
+    // (byte offset, char) pairs: neighbours and entity checks need both.
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let char_at = |i: usize| chars.get(i).map(|&(_, c)| c);
+    let mut out = String::with_capacity(text.len() + 8);
+    // At the start of a line, an ordered-list marker `12.` or `12)` needs its `.` escaped.
+    let list_number_end = if line_start {
+        let digits = chars.iter().take_while(|(_, c)| c.is_ascii_digit()).count();
+        (digits > 0
+            && digits <= 9
+            && matches!(char_at(digits), Some('.' | ')'))
+            && matches!(char_at(digits + 1), None | Some(' ')))
+        .then_some(digits)
+    } else {
+        None
+    };
+    // A line of only `|`, `-`, `:` and spaces could be read as a table's delimiter row.
+    let delimiter_row_like = line_start
+        && chars
+            .iter()
+            .all(|(_, c)| matches!(c, '|' | '-' | ':' | ' '))
+        && chars.iter().any(|&(_, c)| c == '|');
+    for (i, &(offset, c)) in chars.iter().enumerate() {
+        let c = if c == '\n' || c == '\r' { ' ' } else { c };
+        let prev = i.checked_sub(1).and_then(char_at);
+        let next = char_at(i + 1);
+        let first = line_start && i == 0;
+        let escape = match c {
+            '\\' | '*' | '`' | '[' | '~' => true,
+            // With every `[` escaped, a `]` can only close link text (or an image's).
+            ']' => ctx.in_link,
+            '_' => {
+                !(prev.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric))
+            }
+            // Only these can start a tag, comment or autolink (or, at the end, whatever
+            // comes next).
+            '<' => next.is_none_or(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+            '&' => looks_like_entity(text, offset),
+            // In a heading, a `#` after a space could start its closing sequence.
+            '#' => first || (ctx.heading && prev.is_none_or(char::is_whitespace)),
+            '{' => ctx.heading,
+            '>' | '=' => first,
+            '-' => first && matches!(next, None | Some(' ' | '-')),
+            '+' => first && matches!(next, None | Some(' ')),
+            '.' | ')' => list_number_end == Some(i),
+            '|' | ':' => delimiter_row_like && i == 0,
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a table fits GFM's pipe syntax: one header row, rows of equal length, no spans,
+/// no caption, and each cell at most one paragraph with no line breaks.
+fn is_pipe_table(table: &Table) -> bool {
+    let [head] = table.head.as_slice() else {
+        return false;
+    };
+    let columns = head.cells.len();
+    columns > 0
+        && table.caption.is_empty()
+        && table.body.iter().all(|row| row.cells.len() == columns)
+        && table.head.iter().chain(&table.body).all(|row| {
+            row.cells.iter().all(|cell| {
+                cell.colspan == 1
+                    && cell.rowspan == 1
+                    && match cell.content.as_slice() {
+                        [] => true,
+                        [Block::Paragraph(inlines)] => !has_line_break(inlines),
+                        _ => false,
+                    }
+            })
+        })
+}
+
+/// Whether inlines hold a line break at any depth (an explicit stack, no recursion).
+fn has_line_break(inlines: &[Inline]) -> bool {
+    let mut pending: Vec<&Inline> = inlines.iter().collect();
+    while let Some(inline) = pending.pop() {
+        match inline {
+            Inline::LineBreak => return true,
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Span { content: c, .. } => pending.extend(c.iter()),
+            _ => {}
+        }
+    }
+    false
 }

@@ -8,6 +8,7 @@ mod hostile;
 mod html_reader;
 mod html_writer;
 mod jsonl;
+mod markdown;
 mod net;
 mod safety;
 mod text_reader;
