@@ -32,6 +32,7 @@ best_quire() { # jobs -> best seconds of 3
   echo "$best"
 }
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 q1=$(best_quire 1)
 q2=$(best_quire 2)
 converted=$(find "$work/quire" -name '*.md' | wc -l)
@@ -48,7 +49,7 @@ else
   p=""
 fi
 
-echo "pages: $pages (quire converted $converted)"
+echo "pages: $pages (quire converted $converted); load average before: $load (other processes share the cores)"
 printf '%-22s %10s %12s\n' "converter" "seconds" "pages/s"
 printf '%-22s %10.3f %12s\n' "quire --jobs 1" "$q1" "$(rate "$pages" "$q1")"
 printf '%-22s %10.3f %12s\n' "quire --jobs 2" "$q2" "$(rate "$pages" "$q2")"
