@@ -456,6 +456,9 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
             return report;
         }
     };
+    // The input bytes are not needed any more: free them before the outputs are rendered,
+    // which lowers the peak on large inputs.
+    drop(bytes);
     report.warnings(&label, reading.warnings);
     let mut document = reading.document;
     settings.overrides.apply(&mut document.meta);
