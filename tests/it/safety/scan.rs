@@ -137,81 +137,62 @@ struct Tag {
     end: usize,
 }
 
-/// Parses the tag at `start` (which holds `<`) the way an HTML tokenizer would.
+/// Parses the tag at `start` (which holds `<`) the way an HTML tokenizer would, reading only
+/// as far as the tag goes (so scanning a page stays linear).
 fn parse_tag(html: &str, start: usize) -> Option<Tag> {
-    let chars: Vec<(usize, char)> = html[start + 1..].char_indices().collect();
-    let mut k = 0;
-    let closing = chars.first().is_some_and(|&(_, c)| c == '/');
-    if closing {
-        k += 1;
-    }
-    let name_start = k;
-    while k < chars.len()
-        && (chars[k].1.is_ascii_alphanumeric() || chars[k].1 == '-' || chars[k].1 == ':')
+    let base = start + 1;
+    let mut chars = html[base..].char_indices().peekable();
+    let closing = chars.next_if(|&(_, c)| c == '/').is_some();
+    let mut name = String::new();
+    while let Some((_, c)) =
+        chars.next_if(|&(_, c)| c.is_ascii_alphanumeric() || c == '-' || c == ':')
     {
-        k += 1;
+        name.push(c.to_ascii_lowercase());
     }
-    if k == name_start {
+    if name.is_empty() {
         return None;
     }
-    let name: String = chars[name_start..k]
-        .iter()
-        .map(|&(_, c)| c.to_ascii_lowercase())
-        .collect();
     let mut attributes = Vec::new();
     loop {
-        while k < chars.len() && (chars[k].1.is_whitespace() || chars[k].1 == '/') {
-            k += 1;
-        }
-        if k >= chars.len() {
-            return None;
-        }
-        if chars[k].1 == '>' {
-            let end = start + 1 + chars[k].0 + 1;
+        while chars
+            .next_if(|&(_, c)| c.is_whitespace() || c == '/')
+            .is_some()
+        {}
+        let &(at, c) = chars.peek()?;
+        if c == '>' {
             return Some(Tag {
                 name,
                 closing,
                 attributes,
-                end,
+                end: base + at + 1,
             });
         }
-        let attr_start = k;
-        while k < chars.len()
-            && !chars[k].1.is_whitespace()
-            && !matches!(chars[k].1, '=' | '>' | '/')
+        let mut attr = String::new();
+        while let Some((_, c)) =
+            chars.next_if(|&(_, c)| !c.is_whitespace() && !matches!(c, '=' | '>' | '/'))
         {
-            k += 1;
+            attr.push(c.to_ascii_lowercase());
         }
-        let attr: String = chars[attr_start..k]
-            .iter()
-            .map(|&(_, c)| c.to_ascii_lowercase())
-            .collect();
-        while k < chars.len() && chars[k].1.is_whitespace() {
-            k += 1;
-        }
+        while chars.next_if(|&(_, c)| c.is_whitespace()).is_some() {}
         let mut value = String::new();
-        if k < chars.len() && chars[k].1 == '=' {
-            k += 1;
-            while k < chars.len() && chars[k].1.is_whitespace() {
-                k += 1;
-            }
-            if k < chars.len() && matches!(chars[k].1, '"' | '\'') {
-                let quote = chars[k].1;
-                k += 1;
-                while k < chars.len() && chars[k].1 != quote {
-                    value.push(chars[k].1);
-                    k += 1;
+        if chars.next_if(|&(_, c)| c == '=').is_some() {
+            while chars.next_if(|&(_, c)| c.is_whitespace()).is_some() {}
+            if let Some((_, quote)) = chars.next_if(|&(_, c)| matches!(c, '"' | '\'')) {
+                for (_, c) in chars.by_ref() {
+                    if c == quote {
+                        break;
+                    }
+                    value.push(c);
                 }
-                k += 1;
             } else {
-                while k < chars.len() && !chars[k].1.is_whitespace() && chars[k].1 != '>' {
-                    value.push(chars[k].1);
-                    k += 1;
+                while let Some((_, c)) = chars.next_if(|&(_, c)| !c.is_whitespace() && c != '>') {
+                    value.push(c);
                 }
             }
         }
         if attr.is_empty() {
-            k += 1;
+            // A stray '=' or '/': step over it.
+            chars.next_if(|&(_, c)| c != '>');
             continue;
         }
         attributes.push((attr, decode_entities(&value)));
