@@ -18,9 +18,11 @@ fuzz_target!(|data: &[u8]| {
         let Ok(reading) = quire::read(data, InputFormat::Html, &options) else {
             return;
         };
-        let Ok(rendered) =
-            quire::write(&reading.document, OutputFormat::Html, &WriteOptions::default())
-        else {
+        let Ok(rendered) = quire::write(
+            &reading.document,
+            OutputFormat::Html,
+            &WriteOptions::default(),
+        ) else {
             return;
         };
         let html = String::from_utf8_lossy(&rendered.bytes);
