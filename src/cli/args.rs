@@ -90,44 +90,6 @@ pub struct ConvertArgs {
     #[arg(value_name = "INPUT", required_unless_present_any = ["urls", "jsonl"])]
     pub inputs: Vec<PathBuf>,
 
-    /// Also convert the URLs listed in FILE (one a line; blank lines and '#' comments skipped).
-    #[arg(long, value_name = "FILE")]
-    pub urls: Option<PathBuf>,
-
-    /// Pipeline mode: read JSON lines from standard input, write one JSON line per input to
-    /// standard output (see 'Pipeline mode' below).
-    #[arg(long, conflicts_with_all = ["inputs", "urls", "output", "report", "force"])]
-    pub jsonl: bool,
-
-    /// Convert N files at a time (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
-
-    /// Reconvert every input, even when its outputs are newer than it.
-    #[arg(long)]
-    pub force: bool,
-
-    /// Folders: also convert hidden files and enter hidden folders.
-    #[arg(long)]
-    pub hidden: bool,
-
-    /// Folders: also convert files that .gitignore / .ignore files exclude.
-    #[arg(long)]
-    pub no_ignore: bool,
-
-    /// Flush every output of a batch to disk before renaming it into place (survives a power
-    /// cut, at the cost of a disk flush per file; single conversions always do).
-    #[arg(long)]
-    pub fsync: bool,
-
-    /// Write each input's outcome (converted, up to date, skipped, failed) to FILE as JSON.
-    #[arg(long, value_name = "FILE")]
-    pub report: Option<PathBuf>,
-
-    /// Name every file as it is converted or skipped.
-    #[arg(long, short = 'v', conflicts_with = "quiet")]
-    pub verbose: bool,
-
     /// Output formats: md, html, txt, json (comma-separated; may repeat).
     #[arg(long = "to", short = 't', value_name = "FORMATS", value_delimiter = ',',
           value_parser = parse_output_format)]
@@ -168,6 +130,44 @@ pub struct ConvertArgs {
     /// Text: wrap paragraphs at N columns (0, the default, keeps one line per paragraph).
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
+
+    /// Also convert the URLs listed in FILE (one a line; blank lines and '#' comments skipped).
+    #[arg(long, value_name = "FILE")]
+    pub urls: Option<PathBuf>,
+
+    /// Pipeline mode: read JSON lines from standard input, write one JSON line per input to
+    /// standard output (see 'Pipeline mode' below).
+    #[arg(long, conflicts_with_all = ["inputs", "urls", "output", "report", "force"])]
+    pub jsonl: bool,
+
+    /// Convert N files at a time (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Reconvert every input, even when its outputs are newer than it.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Folders: also convert hidden files and enter hidden folders.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Folders: also convert files that .gitignore / .ignore files exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Flush every output of a batch to disk before renaming it into place (survives a power
+    /// cut, at the cost of a disk flush per file; single conversions always do).
+    #[arg(long)]
+    pub fsync: bool,
+
+    /// Write each input's outcome (converted, up to date, skipped, failed) to FILE as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Name every file as it is converted or skipped.
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
+    pub verbose: bool,
 
     /// No progress bar, summary or warnings (errors are still printed).
     #[arg(long, short = 'q')]
