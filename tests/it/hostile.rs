@@ -302,3 +302,29 @@ fn a_nul_byte_deep_inside_text_is_handled() {
     text.push_str(" and more words after the NUL.\n");
     convert("nul.txt", text.as_bytes(), "md,html,txt,json");
 }
+
+/// One enormous line (a pasted article without line breaks, a minified page) in each format:
+/// work must stay linear in its length. A quadratic step (trying a date after each comma, as
+/// the text reader once did) would take minutes here and hit the time limit.
+#[test]
+fn one_enormous_line_converts_in_linear_time() {
+    let sentence = "The tide comes in, the boats go out, and the market opens at six. ";
+    let line = sentence.repeat(15_000); // about 1 MB
+    let cases = [
+        ("line.txt", format!("Title\n\n{line}\n")),
+        ("line.md", format!("# Title\n\n{line}\n")),
+        ("line.html", format!("<h1>Title</h1><p>{line}</p>")),
+    ];
+    for (name, input) in cases {
+        let started = std::time::Instant::now();
+        let (_dir, run) = convert(name, input.as_bytes(), "md,html,txt,json");
+        assert_converted(&run, name);
+        let stem = name.trim_end_matches(|c| c != '.').trim_end_matches('.');
+        assert!(output(&run, &format!("{stem}.txt")).contains("market opens at six"));
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{name} took {:?}",
+            started.elapsed()
+        );
+    }
+}

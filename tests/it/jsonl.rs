@@ -272,3 +272,47 @@ print(json.dumps([json.loads(a) for a in answers]))
         .unwrap()
         .contains("Words of page 39."));
 }
+
+/// Bounded memory: 40 MB of lines stream through while the process stays far smaller,
+/// because only a few lines per worker are ever held.
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_stays_bounded_while_streaming() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["convert", "--jsonl", "--to", "text", "-j", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut count = 0usize;
+        let mut bytes = 0usize;
+        for line in BufReader::new(stdout).lines() {
+            bytes += line.unwrap().len();
+            count += 1;
+        }
+        (count, bytes)
+    });
+    let paragraph = "The tide comes in and goes out again, twice a day. ".repeat(1000);
+    let lines = 800;
+    for id in 0..lines {
+        let line = json!({"id": id, "text": format!("Title {id}\n\n{paragraph}")}).to_string();
+        writeln!(stdin, "{line}").unwrap();
+    }
+    // The high-water mark of resident memory, read before the process exits.
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    drop(stdin);
+    let peak_kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status");
+    let (count, bytes) = reader.join().unwrap();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(count, lines);
+    assert!(bytes > 40_000_000, "{bytes} bytes of answers");
+    assert!(peak_kb < 30_000, "peak RSS {peak_kb} kB for 40 MB streamed");
+}
