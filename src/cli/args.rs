@@ -124,8 +124,26 @@ pub struct ConvertArgs {
     pub no_front_matter: bool,
 
     /// HTML input: convert the whole page instead of extracting the article.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "extract")]
     pub whole_page: bool,
+
+    /// HTML input: extract the article (on, the default) or convert the whole page (off).
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+    pub extract: Option<String>,
+
+    /// HTML input: say on standard error which part of the page was taken for the article,
+    /// and why (for reporting a bad extraction).
+    #[arg(long)]
+    pub explain: bool,
+
+    /// Write the body alone in every format: no HTML page around it, no Markdown front
+    /// matter, no title and byline lines in text.
+    #[arg(long)]
+    pub body_only: bool,
+
+    /// Leave out images and figures (with their captions): the article's words alone.
+    #[arg(long)]
+    pub no_images: bool,
 
     /// Text: wrap paragraphs at N columns (0, the default, keeps one line per paragraph).
     #[arg(long, value_name = "N")]

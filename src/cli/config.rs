@@ -197,6 +197,10 @@ pub struct Settings {
     pub fetch: quire::net::FetchOptions,
     /// Flush each output to disk before renaming it into place (see `run::write_atomically`).
     pub durable: bool,
+    /// Print, for each HTML input, what article extraction chose and why.
+    pub explain: bool,
+    /// Leave images and figures out of every output.
+    pub no_images: bool,
 }
 
 /// A validated `quire convert` invocation.
@@ -494,12 +498,12 @@ impl Config {
 pub fn settings_from(args: &ConvertArgs) -> Settings {
     Settings {
         read: ReadOptions {
-            whole_page: args.whole_page,
+            whole_page: args.whole_page || args.extract.as_deref() == Some("off"),
             ..ReadOptions::default()
         },
         write: WriteOptions {
-            fragment: args.fragment,
-            front_matter: !args.no_front_matter,
+            fragment: args.fragment || args.body_only,
+            front_matter: !args.no_front_matter && !args.body_only,
             text_width: args.width.filter(|&w| w > 0),
             timestamp: source_date_epoch(),
             ..WriteOptions::default()
@@ -511,6 +515,8 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
         },
         fetch: quire::net::FetchOptions::default(),
         durable: args.fsync,
+        explain: args.explain,
+        no_images: args.no_images,
     }
 }
 

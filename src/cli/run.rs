@@ -421,6 +421,24 @@ fn report_json(
     })
 }
 
+/// Prints what article extraction decides about an HTML input (`--explain`), on standard
+/// error so that it never mixes with output on standard output.
+fn explain_extraction(label: &str, bytes: &[u8], format: InputFormat) {
+    if format != InputFormat::Html {
+        eprintln!("{label}: not HTML, no article extraction");
+        return;
+    }
+    match quire::read::decode::decode(bytes, true, None) {
+        Ok(decoded) => {
+            eprintln!("{label}: article extraction");
+            for line in quire::read::html::explain(&decoded.text).lines() {
+                eprintln!("  {line}");
+            }
+        }
+        Err(e) => eprintln!("{label}: {e}"),
+    }
+}
+
 /// Converts one input into all its outputs: read the bytes, `quire::read`, apply the
 /// metadata overrides, then `quire::write` and an atomic write for each output. An output
 /// that fails does not stop the others.
@@ -446,6 +464,9 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
             .unwrap_or_else(|| InputFormat::sniff(&bytes)),
         Source::Stdin => InputFormat::sniff(&bytes),
     });
+    if settings.explain {
+        explain_extraction(&label, &bytes, format);
+    }
     let reading = match quire::read(&bytes, format, &read_options) {
         Ok(reading) => reading,
         Err(e) => {
@@ -462,6 +483,9 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
     report.warnings(&label, reading.warnings);
     let mut document = reading.document;
     settings.overrides.apply(&mut document.meta);
+    if settings.no_images {
+        document.remove_images();
+    }
 
     let mut write_options = settings.write.clone();
     if let Source::File(path) = &job.source {

@@ -146,7 +146,8 @@ fn one() -> u32 {
 }
 
 /// A table. Rows are grouped into header rows and body rows; each cell may span columns and
-/// rows. `alignments` has one entry per column (it may be shorter than the widest row).
+/// rows. `alignments` has one entry per column (it may be shorter than the widest row), or is
+/// empty when no column is aligned (the canonical form readers produce).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     #[serde(default)]
@@ -304,6 +305,42 @@ impl Document {
         });
     }
 
+    /// Leaves out every image: figures (with their captions, which describe an image no
+    /// longer there) and inline images; a paragraph or link left empty goes too. For text
+    /// pipelines that want the article's words alone (`quire convert --no-images`).
+    pub fn remove_images(&mut self) {
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| match block {
+            Block::Paragraph(inlines)
+            | Block::Heading {
+                content: inlines, ..
+            } => {
+                *inlines = normalize_inlines(walk::without_images(std::mem::take(inlines)));
+            }
+            _ => {}
+        });
+        let keep = |b: &Block| {
+            !matches!(b, Block::Figure(_))
+                && !matches!(b, Block::Paragraph(inlines) if inlines.is_empty())
+        };
+        self.blocks.retain(keep);
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| match block {
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => inner.retain(keep),
+            Block::List(list) => {
+                for item in &mut list.items {
+                    item.retain(keep);
+                }
+            }
+            Block::Table(table) => {
+                for row in table.head.iter_mut().chain(&mut table.body) {
+                    for cell in &mut row.cells {
+                        cell.content.retain(keep);
+                    }
+                }
+            }
+            _ => {}
+        });
+    }
+
     /// The document's text, without markup, for language detection and word counts.
     /// Stops after roughly `limit` bytes.
     pub fn plain_text(&self, limit: usize) -> String {
@@ -332,6 +369,25 @@ impl Document {
             out.truncate(end);
         }
         out
+    }
+
+    /// Puts the parts of the model that can be said in several ways into their one canonical
+    /// form, so that documents from different readers compare equal: today, tables whose
+    /// columns are all unaligned have no alignments.
+    pub fn canonicalize(&mut self) {
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| {
+            if let Block::Table(table) = block {
+                if table.alignments.iter().all(|a| *a == Alignment::Default) {
+                    table.alignments.clear();
+                }
+            }
+        });
+    }
+
+    /// Calls `f` on every image the document refers to (figures and inline images, in
+    /// captions, cells, links and footnotes too), to rewrite or embed them.
+    pub fn for_each_image_mut(&mut self, f: &mut dyn FnMut(&mut Image)) {
+        walk::for_each_image_mut(&mut self.blocks, f);
     }
 
     /// The deepest nesting of blocks and inlines in the document.

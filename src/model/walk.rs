@@ -2,7 +2,7 @@
 //!
 //! Recursion here is bounded by [`super::MAX_DEPTH`], which every reader enforces.
 
-use super::{Block, Inline};
+use super::{Block, Image, Inline};
 
 /// Calls `f` on every block, depth first, including blocks inside quotes, lists, containers
 /// and table cells (not those inside footnotes, which are inlines).
@@ -61,6 +61,79 @@ pub(crate) fn for_each_block_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Bl
             | Block::Rule => {}
         }
     }
+}
+
+/// Calls `f` on every image reference in the blocks: figures' images and inline images in
+/// every run of inlines (captions, table cells, links, footnotes included).
+pub(crate) fn for_each_image_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Image)) {
+    for_each_block_mut(blocks, &mut |block| match block {
+        Block::Paragraph(inlines)
+        | Block::Heading {
+            content: inlines, ..
+        } => inline_images_mut(inlines, f),
+        Block::Figure(figure) => {
+            f(&mut figure.image);
+            inline_images_mut(&mut figure.caption, f);
+        }
+        Block::Table(table) => inline_images_mut(&mut table.caption, f),
+        Block::Quote(_)
+        | Block::List(_)
+        | Block::Code { .. }
+        | Block::Rule
+        | Block::Container { .. } => {}
+    });
+}
+
+fn inline_images_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Image)) {
+    for inline in inlines {
+        match inline {
+            Inline::Image(image) => f(image),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Span { content: c, .. } => inline_images_mut(c, f),
+            Inline::Note(blocks) => for_each_image_mut(blocks, f),
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+        }
+    }
+}
+
+/// The inlines without images (and without wrappers, such as a link, left empty by that).
+pub(crate) fn without_images(inlines: Vec<Inline>) -> Vec<Inline> {
+    let mut out = Vec::with_capacity(inlines.len());
+    for inline in inlines {
+        let rebuilt = match inline {
+            Inline::Image(_) => continue,
+            Inline::Emphasis(c) => wrap_nonempty(c, Inline::Emphasis),
+            Inline::Strong(c) => wrap_nonempty(c, Inline::Strong),
+            Inline::Strikethrough(c) => wrap_nonempty(c, Inline::Strikethrough),
+            Inline::Superscript(c) => wrap_nonempty(c, Inline::Superscript),
+            Inline::Subscript(c) => wrap_nonempty(c, Inline::Subscript),
+            Inline::Link {
+                url,
+                title,
+                content,
+            } => wrap_nonempty(content, |content| Inline::Link {
+                url,
+                title,
+                content,
+            }),
+            Inline::Span { attr, content } => {
+                wrap_nonempty(content, |content| Inline::Span { attr, content })
+            }
+            other => Some(other),
+        };
+        out.extend(rebuilt);
+    }
+    out
+}
+
+fn wrap_nonempty(content: Vec<Inline>, wrap: impl FnOnce(Vec<Inline>) -> Inline) -> Option<Inline> {
+    let content = without_images(content);
+    (!content.is_empty()).then(|| wrap(content))
 }
 
 /// The inlines' text without markup: link text, code, image alt text; line breaks become

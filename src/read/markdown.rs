@@ -1,5 +1,5 @@
-//! The Markdown reader: CommonMark + GFM (tables, strikethrough, footnotes), heading
-//! attributes and YAML front matter, via pulldown-cmark's event stream.
+//! The Markdown reader: CommonMark + GFM (tables, strikethrough, footnotes) and YAML front
+//! matter, via pulldown-cmark's event stream. No `{#id}` heading attributes: GFM has none.
 //!
 //! pulldown-cmark is iterative; the event → model builder here is too: it keeps an explicit
 //! stack of open frames. Nesting deeper than the model allows is flattened (a quote or list
@@ -43,10 +43,11 @@ impl Reader for MarkdownReader {
         if let Some(yaml) = front_matter {
             read_front_matter(yaml, &mut meta, &mut warnings);
         }
-        let parser_options = Options::ENABLE_TABLES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_HEADING_ATTRIBUTES;
+        // No heading attributes: GFM has none, and pulldown-cmark reads `{#x}` at the end of
+        // a heading as attributes even when its `{` is escaped, so a heading whose text ends
+        // that way could not be written so that it reads back.
+        let parser_options =
+            Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
         let events: Vec<Event<'_>> = Parser::new_ext(body, parser_options).collect();
 
         let definitions = find_footnote_definitions(&events);

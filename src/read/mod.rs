@@ -4,6 +4,7 @@
 //! and then does what all formats share: heading ids, language detection, the depth limit.
 
 pub mod decode;
+pub(crate) mod extract;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -63,6 +64,7 @@ pub fn read(bytes: &[u8], format: InputFormat, options: &ReadOptions) -> Result<
     if doc.depth() > MAX_DEPTH {
         return Err(Error::TooDeep { max: MAX_DEPTH });
     }
+    doc.canonicalize();
     doc.assign_heading_ids();
     if doc.meta.language.is_none() {
         doc.meta.language = detect_language(doc);
@@ -72,7 +74,10 @@ pub fn read(bytes: &[u8], format: InputFormat, options: &ReadOptions) -> Result<
 
 /// Guesses the document's language from its text (whatlang), when the guess is reliable.
 fn detect_language(doc: &Document) -> Option<String> {
-    let sample = doc.plain_text(16 * 1024);
+    // The title counts too: on a short article it can be what makes the guess reliable.
+    let mut sample = doc.meta.title.clone().unwrap_or_default();
+    sample.push('\n');
+    sample.push_str(&doc.plain_text(16 * 1024));
     let info = whatlang::detect(&sample)?;
     if !info.is_reliable() {
         return None;

@@ -45,7 +45,19 @@ pub struct HtmlWriter;
 
 impl Writer for HtmlWriter {
     fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
-        let (article, warnings) = render_article(document, false);
+        // One file that carries its images: local ones become data: URIs.
+        let mut embedded;
+        let mut warnings = Vec::new();
+        let document = match &options.resource_dir {
+            Some(dir) if !options.fragment => {
+                embedded = document.clone();
+                warnings = super::resources::embed_local_images(&mut embedded, dir);
+                &embedded
+            }
+            _ => document,
+        };
+        let (article, article_warnings) = render_article(document, false);
+        warnings.extend(article_warnings);
         let text = if options.fragment {
             article
         } else {
@@ -76,24 +88,21 @@ impl Writer for HtmlWriter {
 /// `epub:type="endnote"` on each note, and `xml:lang` beside every `lang`. The caller must
 /// then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its `<html>` element.
 pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
-    let mut renderer = Renderer {
-        out: String::new(),
-        xhtml,
-        notes: Vec::new(),
-        ids: HashSet::new(),
-        warnings: Vec::new(),
-        depth: 0,
-        in_link: false,
-        deferred_note_refs: Vec::new(),
-        in_table_head: false,
-        // The header's title is the page's first heading (set by `header`).
-        last_heading_level: None,
-    };
+    let mut renderer = Renderer::new(xhtml);
     renderer.out.push_str("<article>\n");
     renderer.header(&document.meta);
     renderer.blocks(&document.blocks);
     renderer.footnotes();
     renderer.out.push_str("</article>\n");
+    (renderer.out, renderer.warnings)
+}
+
+/// Renders blocks alone, with the notes they reference after them: for formats that embed a
+/// piece of HTML (a table Markdown cannot express). No `<article>`, no header.
+pub fn render_blocks(blocks: &[Block], xhtml: bool) -> (String, Vec<Warning>) {
+    let mut renderer = Renderer::new(xhtml);
+    renderer.blocks(blocks);
+    renderer.footnotes();
     (renderer.out, renderer.warnings)
 }
 
@@ -346,6 +355,22 @@ struct Renderer<'a> {
 const DEPTH_GUARD: usize = MAX_DEPTH * 4;
 
 impl<'a> Renderer<'a> {
+    fn new(xhtml: bool) -> Renderer<'a> {
+        Renderer {
+            out: String::new(),
+            xhtml,
+            notes: Vec::new(),
+            ids: HashSet::new(),
+            warnings: Vec::new(),
+            depth: 0,
+            in_link: false,
+            deferred_note_refs: Vec::new(),
+            in_table_head: false,
+            // The header's title, when there is one, is the page's first heading.
+            last_heading_level: None,
+        }
+    }
+
     fn warn(&mut self, message: String) {
         self.warnings.push(Warning { message });
     }

@@ -376,6 +376,20 @@ impl State {
         if !is_pipe_table(table) {
             return self.html_table(table);
         }
+        // GFM has no table captions; a pipe table is still worth far more in a note than an
+        // HTML block, so the caption goes above it as a paragraph, where it reads as one.
+        let caption = if table.caption.is_empty() {
+            String::new()
+        } else {
+            let text = self.inlines(
+                &table.caption,
+                None,
+                WHITESPACE,
+                &InlineContext::default(),
+                false,
+            );
+            format!("{text}\n\n")
+        };
         let columns = table.head.first().map_or(0, |row| row.cells.len());
         let ctx = InlineContext {
             table: true,
@@ -411,57 +425,19 @@ impl State {
                 lines.push(delimiter);
             }
         }
-        lines.join("\n")
+        caption + &lines.join("\n")
     }
 
-    /// A table pipe syntax cannot hold, as HTML with Markdown inside its cells (blank lines
-    /// around cell content let CommonMark read that content as Markdown).
+    /// A table pipe syntax cannot hold (spans, several header rows, blocks in cells), as one
+    /// HTML block: CommonMark ends an HTML block at a blank line, so the markup has none (a
+    /// blank line inside `<pre>` is written as `&#10;`), and quire's HTML reader reads it back.
     fn html_table(&mut self, table: &Table) -> String {
-        let mut out = String::from("<table>\n");
-        if !table.caption.is_empty() {
-            let caption = self.inlines(
-                &table.caption,
-                Some('>'),
-                PUNCTUATION,
-                &InlineContext::default(),
-                false,
-            );
-            out.push_str(&format!("<caption>\n\n{caption}\n\n</caption>\n"));
+        let (mut html, _warnings) =
+            super::html::render_blocks(&[Block::Table(Box::new(table.clone()))], false);
+        while let Some(at) = html.find("\n\n") {
+            html.replace_range(at..at + 2, "\n&#10;");
         }
-        for (section, rows, tag) in [("thead", &table.head, "th"), ("tbody", &table.body, "td")] {
-            if rows.is_empty() {
-                continue;
-            }
-            out.push_str(&format!("<{section}>\n"));
-            for row in rows {
-                out.push_str("<tr>\n");
-                for (column, cell) in row.cells.iter().enumerate() {
-                    let mut attributes = String::new();
-                    if cell.colspan > 1 {
-                        attributes.push_str(&format!(" colspan=\"{}\"", cell.colspan));
-                    }
-                    if cell.rowspan > 1 {
-                        attributes.push_str(&format!(" rowspan=\"{}\"", cell.rowspan));
-                    }
-                    match table.alignments.get(column) {
-                        Some(Alignment::Left) => attributes.push_str(" align=\"left\""),
-                        Some(Alignment::Center) => attributes.push_str(" align=\"center\""),
-                        Some(Alignment::Right) => attributes.push_str(" align=\"right\""),
-                        _ => {}
-                    }
-                    let content = self.blocks(&cell.content, false, false);
-                    if content.is_empty() {
-                        out.push_str(&format!("<{tag}{attributes}></{tag}>\n"));
-                    } else {
-                        out.push_str(&format!("<{tag}{attributes}>\n\n{content}\n\n</{tag}>\n"));
-                    }
-                }
-                out.push_str("</tr>\n");
-            }
-            out.push_str(&format!("</{section}>\n"));
-        }
-        out.push_str("</table>");
-        out
+        html.trim_end().to_string()
     }
 
     /// Writes a run of inlines. `before` is the character written just before the run
@@ -960,14 +936,13 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
 }
 
 /// Whether a table fits GFM's pipe syntax: one header row, rows of equal length, no spans,
-/// no caption, and each cell at most one paragraph with no line breaks.
+/// and each cell at most one paragraph with no line breaks (a caption is written above it).
 fn is_pipe_table(table: &Table) -> bool {
     let [head] = table.head.as_slice() else {
         return false;
     };
     let columns = head.cells.len();
     columns > 0
-        && table.caption.is_empty()
         && table.body.iter().all(|row| row.cells.len() == columns)
         && table.head.iter().chain(&table.body).all(|row| {
             row.cells.iter().all(|cell| {

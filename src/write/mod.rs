@@ -16,7 +16,8 @@ use crate::model::Document;
 /// Options shared by every writer. Each writer uses the ones that mean something for it.
 #[derive(Debug, Clone)]
 pub struct WriteOptions {
-    /// HTML: write the article body alone (no `<html>`, header or styles).
+    /// Write the article body alone. HTML: no `<html>`, header or styles; text: no title,
+    /// byline and date lines.
     pub fragment: bool,
     /// Markdown: start with YAML front matter holding the metadata.
     pub front_matter: bool,

@@ -4,6 +4,9 @@
 //! input's own folder tree are ever read, so converting an untrusted page cannot leak a file
 //! into a book or PDF.
 
+use crate::error::Warning;
+use crate::model::Document;
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -110,6 +113,58 @@ pub fn load_local(src: &str, base_dir: &Path) -> Result<Resource, String> {
     Ok(Resource { bytes, kind })
 }
 
+/// Replaces every local image reference with a `data:` URI of the file's bytes, so that one
+/// HTML file carries its images with it. Files are found as [`load_local`] finds them (inside
+/// `base_dir` only); an image that cannot be had keeps its reference and gets a warning.
+pub fn embed_local_images(document: &mut Document, base_dir: &Path) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    let mut embedded: HashMap<String, Option<String>> = HashMap::new();
+    document.for_each_image_mut(&mut |image| {
+        if !is_local(&image.src) || image.src.trim().is_empty() {
+            return;
+        }
+        let data_uri = embedded.entry(image.src.clone()).or_insert_with(|| {
+            match load_local(&image.src, base_dir) {
+                Ok(resource) => Some(format!(
+                    "data:{};base64,{}",
+                    resource.kind.media_type(),
+                    base64(&resource.bytes)
+                )),
+                Err(why) => {
+                    warnings.push(Warning::new(format!("image not embedded: {why}")));
+                    None
+                }
+            }
+        });
+        if let Some(uri) = data_uri {
+            image.src = uri.clone();
+        }
+    });
+    warnings
+}
+
+/// Standard base64 with padding (RFC 4648), for `data:` URIs.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> shift & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// The file path in a relative reference or `file:` URL: query and fragment cut,
 /// percent-escapes decoded.
 fn local_path(src: &str) -> Option<PathBuf> {
@@ -200,6 +255,59 @@ mod tests {
         assert!(load_local("link.png", &base)
             .unwrap_err()
             .contains("outside"));
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+    }
+
+    #[test]
+    fn embeds_local_images_and_warns_about_the_rest() {
+        use crate::model::{Block, Figure, Image, Inline};
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.png"), PNG).unwrap();
+        let image = |src: &str| Image {
+            src: src.into(),
+            ..Image::default()
+        };
+        let mut doc = Document::new(
+            Default::default(),
+            vec![
+                Block::Figure(Box::new(Figure {
+                    image: image("a.png"),
+                    caption: vec![],
+                })),
+                Block::Paragraph(vec![
+                    Inline::Image(image("https://example.com/b.png")),
+                    Inline::Note(vec![Block::Paragraph(vec![Inline::Image(image("a.png"))])]),
+                    Inline::Image(image("../secret.png")),
+                ]),
+            ],
+        );
+        let warnings = embed_local_images(&mut doc, dir.path());
+        let mut srcs = Vec::new();
+        doc.for_each_image_mut(&mut |img| srcs.push(img.src.clone()));
+        let png_uri = format!("data:image/png;base64,{}", base64(PNG));
+        assert_eq!(
+            srcs,
+            vec![
+                png_uri.clone(),
+                "https://example.com/b.png".into(),
+                png_uri,
+                "../secret.png".into()
+            ]
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 
     #[test]

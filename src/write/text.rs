@@ -5,8 +5,9 @@
 //! the blocks separated by blank lines. Level 1–2 headings are underlined with `=` / `-` as wide
 //! as the heading (counted in chars); lists use `- ` and `1. ` with continuation lines indented
 //! under the item text; quotes are prefixed `> `; code is indented four spaces; tables are
-//! aligned columns; figures are `[Image: alt]` plus their caption; links keep only their text,
-//! images their alt text; footnotes are `[1]` markers with a `Notes` list at the end (notes
+//! aligned columns; figures are `[caption]`, or `[Image: alt]` when they have no caption; links
+//! keep only their text, images their alt text; footnotes are `[1]` markers with a
+//! list after a rule at the end (notes
 //! referenced from notes are numbered after the body's, in the order they are written).
 //! `options.text_width` wraps paragraphs, list items, quotes and notes at that width. The output
 //! ends with exactly one newline and has no trailing spaces.
@@ -28,7 +29,12 @@ impl Writer for TextWriter {
         };
         let width = options.text_width.filter(|&w| w > 0);
         let mut sections: Vec<Vec<String>> = Vec::new();
-        let header = header_lines(&document.meta);
+        // A fragment is the body alone: pipelines (and extraction scoring) want no header.
+        let header = if options.fragment {
+            Vec::new()
+        } else {
+            header_lines(&document.meta)
+        };
         if !header.is_empty() {
             sections.push(header);
         }
@@ -248,15 +254,19 @@ impl<'a> TextRenderer<'a> {
                 .collect(),
             Block::Table(table) => self.table(table),
             Block::Figure(figure) => {
-                let alt = one_line(&figure.image.alt);
-                let mut lines = vec![if alt.is_empty() {
-                    "[Image]".to_string()
-                } else {
-                    format!("[Image: {alt}]")
-                }];
+                // A captioned image is its caption, in brackets (pandoc's plain output does the
+                // same, and Markdown keeps only the caption); otherwise its alt text.
                 let caption = self.inlines(&figure.caption);
-                lines.extend(wrap(&caption, width));
-                lines
+                if caption.trim().is_empty() {
+                    let alt = one_line(&figure.image.alt);
+                    vec![if alt.is_empty() {
+                        "[Image]".to_string()
+                    } else {
+                        format!("[Image: {alt}]")
+                    }]
+                } else {
+                    wrap(&format!("[{caption}]"), width)
+                }
             }
             Block::Rule => vec!["* * *".to_string()],
             Block::Container { blocks, .. } => self.blocks(blocks, width),
@@ -380,12 +390,13 @@ impl<'a> TextRenderer<'a> {
         lines
     }
 
-    /// The `Notes` list; notes referenced from notes are appended while it is written.
+    /// The notes list; notes referenced from notes are appended while it is written.
     fn notes_lines(&mut self, width: Option<usize>) -> Vec<String> {
         if self.notes.is_empty() {
             return Vec::new();
         }
-        let mut lines = vec!["Notes".to_string(), "-----".to_string()];
+        // A rule, not a "Notes" heading: the text is the document's words and nothing more.
+        let mut lines = vec!["----------".to_string()];
         let mut index = 0;
         while let Some(&blocks) = self.notes.get(index) {
             let marker = format!("[{}] ", index + 1);

@@ -175,6 +175,14 @@ fn essay_sample_to_every_format() {
     let html = fs::read_to_string(out.join("essay.html")).unwrap();
     assert!(html.contains("Reading the Tide"), "{html}");
     assert!(html.contains("<table"), "{html}");
+    // The page stands alone: the chart beside the input travels inside it.
+    assert!(
+        html.contains("<img src=\"data:image/png;base64,iVBORw0KGgo"),
+        "{html}"
+    );
+    assert!(!html.contains("images/tide-chart.png"), "{html}");
+    let markdown = fs::read_to_string(out.join("essay.md")).unwrap();
+    assert!(markdown.contains("(images/tide-chart.png"), "{markdown}");
     let text = fs::read_to_string(out.join("essay.txt")).unwrap();
     assert!(
         text.to_lowercase().contains("the arithmetic of the moon"),

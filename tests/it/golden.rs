@@ -18,7 +18,7 @@ fn blessing() -> bool {
 }
 
 /// The sample files, sorted by name.
-fn samples() -> Vec<PathBuf> {
+pub(crate) fn samples() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(crate_dir().join("samples"))
         .expect("samples/ exists")
         .map(|entry| entry.expect("readable samples/ entry").path())
@@ -28,7 +28,7 @@ fn samples() -> Vec<PathBuf> {
     files
 }
 
-fn file_name(path: &Path) -> String {
+pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .expect("a sample file has a name")
         .to_string_lossy()
@@ -36,7 +36,7 @@ fn file_name(path: &Path) -> String {
 }
 
 /// Reads one sample the way `quire convert samples/NAME` would from the crate root.
-fn read_sample(sample: &Path) -> Result<quire::Document, String> {
+pub(crate) fn read_sample(sample: &Path) -> Result<quire::Document, String> {
     let bytes = fs::read(sample).map_err(|e| format!("cannot read: {e}"))?;
     let input_format = InputFormat::from_path(sample).unwrap_or_else(|| InputFormat::sniff(&bytes));
     let options = ReadOptions {
@@ -59,6 +59,11 @@ fn samples_match_golden_files() {
     );
     let mut failures = Vec::new();
     let mut expected_names = Vec::new();
+    // As the CLI writes them: images are looked up beside the input.
+    let options = WriteOptions {
+        resource_dir: Some(crate_dir().join("samples")),
+        ..WriteOptions::default()
+    };
     for sample in &samples {
         let names = OutputFormat::ALL.map(|format| {
             let name = format!("{}.{}", file_name(sample), format.extension());
@@ -74,7 +79,7 @@ fn samples_match_golden_files() {
         };
         for (format, name) in names {
             let golden = golden_dir.join(&name);
-            let actual = match quire::write(&document, format, &WriteOptions::default()) {
+            let actual = match quire::write(&document, format, &options) {
                 Ok(rendered) => rendered.bytes,
                 Err(e) => {
                     failures.push(format!("samples/{} → {format}: {e}", file_name(sample)));

@@ -488,11 +488,12 @@ fn metadata_fields() {
         ..ReadOptions::default()
     };
     let meta = read_with(html, &options).meta;
-    assert_eq!(meta.title.as_deref(), Some("The Title"));
+    // OpenGraph is trusted before the `<title>` (which often carries the site's name).
+    assert_eq!(meta.title.as_deref(), Some("OG title"));
     assert_eq!(meta.subtitle.as_deref(), Some("Sub"));
     assert_eq!(meta.authors, vec!["Ann Author".to_string()]);
     assert_eq!(meta.keywords, vec!["one", "two", "three"]);
-    assert_eq!(meta.description.as_deref(), Some("Desc"));
+    assert_eq!(meta.description.as_deref(), Some("OG desc"));
     assert_eq!(meta.site_name.as_deref(), Some("Site"));
     assert_eq!(meta.lead_image.as_deref(), Some("https://ex.org/lead.jpg"));
     assert_eq!(meta.published.as_deref(), Some("2024-05-01T10:00:00Z"));

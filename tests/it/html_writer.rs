@@ -2,14 +2,14 @@
 //! safety, the footnote form the HTML reader expects, fragment mode, and a rich document that
 //! must pass the Nu Html Checker and parse as XML.
 
-use std::path::{Path, PathBuf};
-
 use quire::model::{
     Alignment, Attr, Block, Cell, Direction, Document, Figure, Image, Inline, List, Meta, Row,
     Table,
 };
 use quire::write::html::{render_article, HtmlWriter, STYLESHEET};
 use quire::write::{WriteOptions, Writer};
+
+use crate::support::nu_html_check;
 
 pub fn t(s: &str) -> Inline {
     Inline::text(s)
@@ -875,43 +875,6 @@ fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
         ..roxmltree::ParsingOptions::default()
     };
     roxmltree::Document::parse_with_options(text, options)
-}
-
-fn find_vnu() -> Option<PathBuf> {
-    let candidates = [
-        std::env::var_os("QUIRE_VNU_JAR").map(PathBuf::from),
-        Some(PathBuf::from(
-            "/tmp/vnu/node_modules/vnu-jar/build/dist/vnu.jar",
-        )),
-        Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/vnu-jar/build/dist/vnu.jar")),
-    ];
-    candidates.into_iter().flatten().find(|p| p.is_file())
-}
-
-/// Runs the Nu Html Checker on a file or directory and returns its messages (empty when
-/// valid), or `None` when no checker is installed and this is not CI.
-fn nu_html_check(path: &Path) -> Option<String> {
-    let Some(jar) = find_vnu() else {
-        if std::env::var_os("CI").is_some() {
-            panic!("the Nu Html Checker (vnu.jar) was not found: set QUIRE_VNU_JAR");
-        }
-        eprintln!("\n!!! SKIPPED the Nu Html Checker: no vnu.jar found (set QUIRE_VNU_JAR) !!!\n");
-        return None;
-    };
-    let output = std::process::Command::new("java")
-        .arg("-jar")
-        .arg(&jar)
-        .arg("--errors-only")
-        .arg(path)
-        .output()
-        .expect("java runs");
-    let messages = String::from_utf8_lossy(&output.stderr).to_string()
-        + &String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success() || !messages.trim().is_empty(),
-        "vnu failed without a message"
-    );
-    Some(messages)
 }
 
 #[test]

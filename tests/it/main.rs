@@ -1,8 +1,10 @@
 //! Integration tests: one binary, one module per area.
 
+mod bad_input;
 mod batch;
 mod cli;
 mod encoding;
+mod extract;
 mod golden;
 mod hostile;
 mod html_reader;
@@ -11,5 +13,7 @@ mod jsonl;
 mod markdown;
 mod net;
 mod safety;
+mod support;
 mod text_reader;
 mod text_writer;
+mod validate;

@@ -307,6 +307,7 @@ mod roundtrip {
                 ..Meta::default()
             };
             let mut doc = Document::new(meta, blocks);
+            doc.canonicalize();
             doc.assign_heading_ids();
             doc
         })
@@ -331,7 +332,8 @@ mod reader {
     use super::*;
 
     #[test]
-    fn paragraphs_headings_and_explicit_ids() {
+    fn paragraphs_headings_and_ids_from_the_text() {
+        // GFM has no heading attributes: `{#custom}` is text, and the id comes from it.
         let got = blocks(
             "Intro *text*\nwraps.\n\n## Sub {#custom}\n\nSetext\n------\n\n# One\n\n# One\n",
         );
@@ -345,8 +347,8 @@ mod reader {
                 ]),
                 Block::Heading {
                     level: 2,
-                    id: "custom".into(),
-                    content: vec![t("Sub")]
+                    id: "sub-custom".into(),
+                    content: vec![t("Sub {#custom}")]
                 },
                 Block::Heading {
                     level: 2,
@@ -708,21 +710,51 @@ mod writer {
             write_blocks(vec![simple]),
             "| a | b |\n| --- | --: |\n| x\\|y | `p\\|q` |\n"
         );
-        let spanned = Block::Table(Box::new(Table {
-            caption: vec![],
+        let spanned = Table {
+            caption: vec![t("Spans")],
             alignments: vec![],
             head: vec![],
-            body: vec![Row {
-                cells: vec![Cell {
-                    content: vec![pt("wide")],
-                    colspan: 2,
-                    rowspan: 1,
-                }],
+            body: vec![
+                Row {
+                    cells: vec![Cell {
+                        content: vec![pt("wide")],
+                        colspan: 2,
+                        rowspan: 1,
+                    }],
+                },
+                Row {
+                    cells: vec![cell("a"), cell("b")],
+                },
+            ],
+        };
+        let markdown = write_blocks(vec![Block::Table(Box::new(spanned.clone()))]);
+        assert_eq!(
+            markdown,
+            "<table>\n<caption>Spans</caption>\n<tbody>\n<tr><td colspan=\"2\">wide</td></tr>\n\
+             <tr><td>a</td><td>b</td></tr>\n</tbody>\n</table>\n"
+        );
+        // One HTML block (no blank line inside), so it reads back as the same table.
+        let back = quire::read(
+            markdown.as_bytes(),
+            InputFormat::Markdown,
+            &ReadOptions::default(),
+        )
+        .expect("reads")
+        .document;
+        assert_eq!(back.blocks, vec![Block::Table(Box::new(spanned))]);
+
+        // GFM has no captions: a simple captioned table is a caption paragraph and a pipe table.
+        let captioned = Block::Table(Box::new(Table {
+            caption: vec![t("Fares")],
+            alignments: vec![],
+            head: vec![Row {
+                cells: vec![cell("a"), cell("b")],
             }],
+            body: vec![],
         }));
         assert_eq!(
-            write_blocks(vec![spanned]),
-            "<table>\n<tbody>\n<tr>\n<td colspan=\"2\">\n\nwide\n\n</td>\n</tr>\n</tbody>\n</table>\n"
+            write_blocks(vec![captioned]),
+            "Fares\n\n| a | b |\n| --- | --- |\n"
         );
     }
 

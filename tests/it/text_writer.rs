@@ -157,7 +157,7 @@ fn quotes_code_rules_and_containers() {
 }
 
 #[test]
-fn figures_show_alt_and_caption() {
+fn figures_show_their_caption_else_their_alt_text() {
     assert_eq!(
         text_of(vec![
             Block::Figure(Box::new(Figure {
@@ -172,8 +172,16 @@ fn figures_show_alt_and_caption() {
                 image: Image::default(),
                 caption: vec![],
             })),
+            Block::Figure(Box::new(Figure {
+                image: Image {
+                    src: "b.png".into(),
+                    alt: "Tides".into(),
+                    title: None,
+                },
+                caption: vec![t("Tides")],
+            })),
         ]),
-        "[Image: A map]\nThe caption\n\n[Image]\n"
+        "[The caption]\n\n[Image]\n\n[Tides]\n"
     );
 }
 
@@ -248,7 +256,7 @@ fn table_row_spans_leave_the_column_empty_below() {
 }
 
 #[test]
-fn footnotes_become_markers_and_a_notes_list() {
+fn footnotes_become_markers_and_a_list_after_a_rule() {
     assert_eq!(
         text_of(vec![para(vec![
             t("Claim"),
@@ -261,7 +269,7 @@ fn footnotes_become_markers_and_a_notes_list() {
             Inline::Note(vec![para(vec![t("Second.")]), para(vec![t("More.")])]),
             t("."),
         ])]),
-        "Claim[1] and[2].\n\nNotes\n-----\n\n[1] Source[3].\n\n[2] Second.\n\n    More.\n\n[3] Inner.\n"
+        "Claim[1] and[2].\n\n----------\n\n[1] Source[3].\n\n[2] Second.\n\n    More.\n\n[3] Inner.\n"
     );
 }
 
@@ -332,5 +340,5 @@ fn rich_document_reads_as_text() {
          \x20            998    9\n\
          South <x>     17\n"
     ));
-    assert!(text.contains("[Image: A single dot]\nThe caption, with emphasis.\n"));
+    assert!(text.contains("[The caption, with emphasis.]\n"));
 }

@@ -1,8 +1,9 @@
 //! The HTML reader: a page or fragment → [`Document`].
 //!
-//! Steps: parse with a nesting cap ([`dom`]), read the head's metadata ([`meta`]), pick the
-//! part of the page to convert ([`content_root`]; real article extraction will replace it),
-//! leave out a header that only repeats the title, and convert the rest ([`convert`]).
+//! Steps: parse with a nesting cap ([`dom`]), read the page's metadata
+//! ([`extract::metadata`]), find the article and what inside it is chrome ([`extract`]; the
+//! whole `<body>` with `whole_page`), leave out a header that only repeats the title, and
+//! convert the rest ([`convert`]).
 //!
 //! Choices worth knowing:
 //! - An image standing alone in block context (`<div><img></div>`) becomes a
@@ -18,7 +19,7 @@ mod dom;
 mod meta;
 mod urls;
 
-use super::{ReadOptions, Reader, Reading};
+use super::{extract, ReadOptions, Reader, Reading};
 use crate::error::Result;
 use crate::model::Document;
 use convert::{is_hidden, Converter};
@@ -36,15 +37,23 @@ impl Reader for HtmlReader {
         let nodes = descendants(&dom.document);
         let base = meta::base_href(&nodes);
         let resolver = Resolver::new(base.as_deref(), options.source_url.as_deref());
-        let mut meta = meta::read_meta(&nodes, &resolver, options.source_url.as_deref());
-        if meta.title.is_none() {
-            meta.title = nodes
-                .iter()
-                .find(|n| is(n, local_name!("h1")) && !is_hidden(n))
-                .and_then(|h1| meta::clean(&text_content(h1)));
+        let page = extract::metadata::read(&nodes, &|url| resolver.resolve(url));
+        let mut meta = page.meta;
+        if meta.source_url.is_none() {
+            meta.source_url = options.source_url.clone();
         }
-        let root = content_root(&dom, options);
         let mut converter = Converter::new(&nodes, &resolver);
+        let mut warnings = Vec::new();
+        let root = if options.whole_page {
+            body_of(&dom)
+        } else {
+            let extraction = extract::extract(&dom.document, page.article_body.as_deref(), false);
+            for (node, _) in &extraction.pruned {
+                converter.skip(node);
+            }
+            warnings.extend(extraction.warning);
+            extraction.root
+        };
         if let Some(title) = &meta.title {
             if let Some(header) = title_header(&root, title) {
                 if meta.subtitle.is_none() {
@@ -59,47 +68,26 @@ impl Reader for HtmlReader {
         let blocks = converter.convert(&root);
         Ok(Reading {
             document: Document::new(meta, blocks),
-            warnings: Vec::new(),
+            warnings,
         })
     }
 }
 
-/// The part of the page to convert: with `whole_page` the `<body>`; otherwise the `<main>`
-/// (the fullest, if a page has several), else the only `<article>`, else the `<body>`. The article extraction stage will
-/// replace this function.
-fn content_root(dom: &RcDom, options: &ReadOptions) -> Handle {
+/// What article extraction decided about an HTML page, in words: the container chosen, its
+/// rivals, and what inside it was left out (`quire convert --explain`).
+pub fn explain(input: &str) -> String {
+    let dom = dom::parse(input);
     let nodes = descendants(&dom.document);
-    let body = nodes
-        .iter()
+    let page = extract::metadata::read(&nodes, &|url| url.to_string());
+    extract::extract(&dom.document, page.article_body.as_deref(), true).explanation
+}
+
+/// The `<body>` (or the whole document when there is none).
+fn body_of(dom: &RcDom) -> Handle {
+    descendants(&dom.document)
+        .into_iter()
         .find(|n| is(n, local_name!("body")))
-        .cloned()
-        .unwrap_or_else(|| dom.document.clone());
-    if options.whole_page {
-        return body;
-    }
-    let visible = |name: html5ever::LocalName| {
-        nodes
-            .iter()
-            .filter(move |n| is(n, name.clone()) && !is_hidden(n))
-            .cloned()
-    };
-    // Pages with several `<main>`s (invalid, but seen: an ad slot marked up as one) get the
-    // one with the most text.
-    let mut best_main: Option<(usize, Handle)> = None;
-    for main in visible(local_name!("main")) {
-        let len = text_content(&main).trim().len();
-        if best_main.as_ref().is_none_or(|(best, _)| len > *best) {
-            best_main = Some((len, main));
-        }
-    }
-    if let Some((_, main)) = best_main {
-        return main;
-    }
-    let mut articles = visible(local_name!("article"));
-    match (articles.next(), articles.next()) {
-        (Some(article), None) => article,
-        _ => body,
-    }
+        .unwrap_or_else(|| dom.document.clone())
 }
 
 /// A `<header>` (or `<h1>`) opening the content whose h1 repeats the title: what quire's HTML

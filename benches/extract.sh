@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Article extraction benchmark: converts every page of the article-extraction-benchmark
+# corpus (../shared/corpus/aeb, 121 pages) to text with quire, scores it against the human
+# ground truth (../shared/tools/aeb_eval.py: token precision, recall, F1 of 4-word shingles),
+# and does the same with the peers in the same run, each in one process:
+#   - trafilatura (Python; `pip install trafilatura lxml_html_clean`), comments off;
+#   - dom_smoothie (a Rust port of Readability.js), the bench-only program in benches/peers/.
+# Then prints the speed ratios. Peers that are not installed are skipped.
+#
+# Speed is CPU time (user + system), which a busy machine does not inflate the way it does
+# wall-clock time: quire and dom_smoothie as whole processes (reading and writing files
+# included); trafilatura as the extraction loop inside its process (interpreter start,
+# imports and file reads left out), which favours trafilatura. Wall times are shown too.
+#
+# quire converts with `--body-only --no-images`: the benchmark's truth is the article's words,
+# without the title/byline header or image alt texts.
+#
+# Usage: benches/extract.sh [--no-peers] [--keep DIR]
+#   --no-peers   score quire alone
+#   --keep DIR   write the predictions under DIR (default: a temporary folder, removed)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+crate="$(dirname "$here")"
+shared="$crate/../shared"
+aeb="$shared/corpus/aeb"
+eval_py="$shared/tools/aeb_eval.py"
+peers=1
+keep=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --no-peers) peers=0 ;;
+        --keep) keep="$2"; shift ;;
+        *) echo "unknown option: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+[ -d "$aeb/html" ] || { echo "no corpus at $aeb" >&2; exit 1; }
+
+if [ -n "$keep" ]; then
+    out="$keep"; mkdir -p "$out"
+else
+    out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+fi
+pages=$(ls "$aeb"/html/*.html | wc -l)
+
+# Runs a command; prints "WALL CPU" in seconds (CPU = the child's user + system time).
+timed() {
+    python3 - "$@" <<'EOF'
+import resource, subprocess, sys, time
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+if done.returncode != 0:
+    sys.exit(done.returncode)
+print(f"{wall:.3f} {cpu:.3f}")
+EOF
+}
+
+echo "building quire (release)..." >&2
+cargo build --release --quiet --manifest-path "$crate/Cargo.toml"
+quire="$crate/target/release/quire"
+
+# quire: one process for all pages. Outputs go to a RAM disk when there is one: quire
+# syncs every file it writes, and disk syncs are not conversion time.
+scratch="$out"
+[ -d /dev/shm ] && [ -w /dev/shm ] && scratch="$(mktemp -d /dev/shm/quire-bench.XXXXXX)"
+mkdir -p "$scratch/quire"
+read -r quire_wall quire_s < <(timed "$quire" convert "$aeb"/html/*.html --to txt --body-only --no-images --quiet -o "$scratch/quire")
+if [ "$scratch" != "$out" ]; then
+    rm -rf "$out/quire"; mv "$scratch/quire" "$out/quire"; rmdir "$scratch"
+fi
+echo "quire: $pages pages, CPU $quire_s s, wall $quire_wall s (one process, files included)"
+
+trafilatura_s=""
+smoothie_s=""
+if [ "$peers" = 1 ]; then
+    if python3 -c 'import trafilatura' 2>/dev/null; then
+        rm -rf "$out/trafilatura"; mkdir -p "$out/trafilatura"
+        # Timed inside the process, extraction only (imports and file reads left out):
+        # the comparison favours trafilatura.
+        read -r trafilatura_s trafilatura_wall < <(python3 - "$aeb/html" "$out/trafilatura" <<'EOF'
+import pathlib, sys, time
+import trafilatura
+src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+cpu = wall = 0.0
+for page in sorted(src.glob("*.html")):
+    html = page.read_text(encoding="utf8", errors="replace")
+    start, start_cpu = time.perf_counter(), time.process_time()
+    text = trafilatura.extract(html, include_comments=False) or ""
+    cpu += time.process_time() - start_cpu
+    wall += time.perf_counter() - start
+    (dst / (page.stem + ".txt")).write_text(text, encoding="utf8")
+print(f"{cpu:.3f} {wall:.3f}")
+EOF
+)
+        echo "trafilatura $(python3 -c 'import trafilatura; print(trafilatura.__version__)'): $pages pages, CPU $trafilatura_s s, wall $trafilatura_wall s (extraction loop only)"
+    else
+        echo "trafilatura: not installed, skipped" >&2
+    fi
+    if cargo build --release --quiet --manifest-path "$here/peers/Cargo.toml" 2>/dev/null; then
+        rm -rf "$out/dom_smoothie"
+        read -r smoothie_wall smoothie_s < <(timed "$here/peers/target/release/extract-peers" "$aeb/html" "$out/dom_smoothie")
+        echo "dom_smoothie $(grep -A1 'name = "dom_smoothie"' "$here/peers/Cargo.lock" | sed -n 's/version = "\(.*\)"/\1/p'): $pages pages, CPU $smoothie_s s, wall $smoothie_wall s (one process, files included)"
+    else
+        echo "dom_smoothie: could not build benches/peers, skipped" >&2
+    fi
+fi
+
+echo
+predictions=("$out/quire")
+[ -d "$out/trafilatura" ] && predictions+=("$out/trafilatura")
+[ -d "$out/dom_smoothie" ] && predictions+=("$out/dom_smoothie")
+python3 "$eval_py" "${predictions[@]}" --n-bootstrap 200 --seed 1
+
+echo
+if [ -n "$trafilatura_s" ]; then
+    python3 -c "print(f'speed (CPU): quire is {$trafilatura_s / $quire_s:.1f}x faster than trafilatura')"
+fi
+if [ -n "$smoothie_s" ]; then
+    python3 -c "print(f'speed (CPU): quire is {$smoothie_s / $quire_s:.1f}x faster than dom_smoothie')"
+fi

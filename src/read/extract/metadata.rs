@@ -1,0 +1,975 @@
+//! Page metadata, from the most trusted source that states each field:
+//! JSON-LD (`Article`, `NewsArticle`, `BlogPosting`, … also inside `@graph`), OpenGraph,
+//! Twitter cards, other `<meta>` tags (`author`, `article:published_time`, `citation_*`, Dublin
+//! Core, Parse.ly), microdata (`itemprop`), and last the content itself (the `<title>` without
+//! its site-name suffix, an `h1`, a byline element, a `<time>` element).
+//!
+//! Every source fills a [`Found`] record; [`read`] merges them in that order, field by field.
+
+use super::dom::{attr, descendants, tag, text_content};
+use super::hints::contains_ignore_case;
+use crate::model::{collapse_whitespace, Direction, Meta};
+use markup5ever_rcdom::Handle;
+use serde_json::Value;
+
+/// What the page says about itself, with the article text JSON-LD may carry.
+#[derive(Debug, Default)]
+pub struct PageMeta {
+    pub meta: Meta,
+    /// JSON-LD `articleBody`: the publisher's own copy of the text, a cross-check for
+    /// extraction.
+    pub article_body: Option<String>,
+}
+
+/// One source's findings.
+#[derive(Debug, Default, Clone)]
+struct Found {
+    title: Option<String>,
+    authors: Vec<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    site_name: Option<String>,
+    description: Option<String>,
+    image: Option<String>,
+    url: Option<String>,
+    language: Option<String>,
+    subtitle: Option<String>,
+    /// JSON-LD `name` when it differs from `headline` (the one `<title>` repeats wins).
+    title_alt: Option<String>,
+}
+
+impl Found {
+    /// Fills what `self` lacks from a less trusted source.
+    fn or(mut self, other: Found) -> Found {
+        self.title = self.title.or(other.title);
+        if self.authors.is_empty() {
+            self.authors = other.authors;
+        }
+        self.published = self.published.or(other.published);
+        self.modified = self.modified.or(other.modified);
+        self.site_name = self.site_name.or(other.site_name);
+        self.description = self.description.or(other.description);
+        self.image = self.image.or(other.image);
+        self.url = self.url.or(other.url);
+        self.language = self.language.or(other.language);
+        self.title_alt = self.title_alt.or(other.title_alt);
+        self.subtitle = self.subtitle.or(other.subtitle);
+        self
+    }
+}
+
+/// Reads the page's metadata from its nodes in document order (see [`descendants`]).
+/// `resolve` makes a page-relative URL absolute (canonical link, lead image).
+pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
+    let mut json_ld = Found::default();
+    let mut article_body = None;
+    let mut og = Found::default();
+    let mut twitter = Found::default();
+    let mut named = Found::default();
+    let mut citation = Found::default();
+    let mut dublin = Found::default();
+    let mut microdata = Found::default();
+    let mut content = Found::default();
+    let mut title_element = None;
+    let mut canonical = None;
+    let mut keywords = Vec::new();
+    let mut direction = None;
+    let mut body_direction = None;
+    let mut html_lang = None;
+    let mut h1s = Vec::new();
+    let mut byline = None;
+    let mut time = None;
+
+    for node in nodes {
+        let Some(name) = tag(node) else { continue };
+        match name {
+            "html" => {
+                html_lang = attr(node, "lang")
+                    .or_else(|| attr(node, "xml:lang"))
+                    .and_then(|l| clean(&l));
+                direction = attr(node, "dir").and_then(|d| parse_direction(&d));
+            }
+            "body" => body_direction = attr(node, "dir").and_then(|d| parse_direction(&d)),
+            "title" if title_element.is_none() && !in_svg(node) => {
+                title_element = clean(&text_content(node));
+            }
+            "link" => {
+                let rel = attr(node, "rel").unwrap_or_default().to_ascii_lowercase();
+                if canonical.is_none() && rel.split_whitespace().any(|r| r == "canonical") {
+                    canonical = attr(node, "href").and_then(|h| clean(&h));
+                }
+            }
+            "script" => {
+                let kind = attr(node, "type").unwrap_or_default().to_ascii_lowercase();
+                if kind.trim() == "application/ld+json" {
+                    let (found, body) = read_json_ld(&text_content_raw(node));
+                    json_ld = json_ld.or(found);
+                    if article_body.is_none() {
+                        article_body = body;
+                    }
+                }
+            }
+            "meta" => read_meta_tag(
+                node,
+                &mut og,
+                &mut twitter,
+                &mut named,
+                &mut citation,
+                &mut dublin,
+                &mut keywords,
+            ),
+            "h1" if h1s.len() < 4 => {
+                if let Some(text) = clean(&text_content(node)) {
+                    h1s.push(text);
+                }
+            }
+            "time" if time.is_none() => {
+                time = attr(node, "datetime").and_then(|d| iso_date(&d));
+            }
+            _ => {}
+        }
+        read_microdata(node, name, &mut microdata);
+        if byline.is_none() {
+            byline = byline_of(node, name);
+        }
+    }
+
+    // The content: `<title>` less its site suffix, confirmed by an `h1` when one matches.
+    let site_hint = json_ld
+        .site_name
+        .clone()
+        .or_else(|| og.site_name.clone())
+        .or_else(|| named.site_name.clone());
+    content.title = title_element
+        .as_deref()
+        .map(|t| strip_site_suffix(t, site_hint.as_deref(), &h1s));
+    if content.title.is_none() {
+        content.title = h1s.first().cloned();
+    }
+    content.authors = byline.into_iter().collect();
+    content.published = time;
+    content.url = canonical;
+    content.language = html_lang;
+
+    // JSON-LD `headline` and `name` differ: the one the `<title>` states (less its site name).
+    if let (Some(alt), Some(page_title)) = (&json_ld.title_alt, &title_element) {
+        let stated = strip_site_suffix(page_title, site_hint.as_deref(), &[]);
+        let headline_stated = json_ld
+            .title
+            .as_ref()
+            .is_some_and(|t| page_title.contains(t.as_str()));
+        let alt_then_site = page_title
+            .strip_prefix(alt.as_str())
+            .is_some_and(|rest| TITLE_SEPARATORS.iter().any(|s| rest.starts_with(s)));
+        if !headline_stated && (stated == *alt || page_title == alt || alt_then_site) {
+            json_ld.title = Some(alt.clone());
+        }
+    }
+    // Dublin Core and citation tags are deliberate, structured statements; OpenGraph and
+    // Twitter cards are written for link previews (and sometimes say less precise things).
+    let found = json_ld
+        .or(dublin)
+        .or(citation)
+        .or(og)
+        .or(twitter)
+        .or(named)
+        .or(microdata)
+        .or(content);
+    let mut meta = Meta {
+        title: found.title,
+        subtitle: found.subtitle,
+        authors: dedupe(found.authors),
+        published: found.published.and_then(|d| iso_date(&d)),
+        modified: found.modified.and_then(|d| iso_date(&d)),
+        language: found.language.filter(|l| is_language_tag(l)),
+        direction: body_direction.or(direction),
+        site_name: found.site_name,
+        source_url: found.url.map(|u| resolve(&u)),
+        description: found.description,
+        lead_image: found.image.map(|u| resolve(&u)),
+        keywords,
+        ..Meta::default()
+    };
+    if meta.title.is_none() {
+        meta.title = title_element;
+    }
+    PageMeta {
+        meta,
+        article_body: article_body.and_then(|b| clean(&b)),
+    }
+}
+
+/// `<meta>`: OpenGraph, Twitter, plain names, `citation_*`, Dublin Core.
+#[allow(clippy::too_many_arguments)]
+fn read_meta_tag(
+    node: &Handle,
+    og: &mut Found,
+    twitter: &mut Found,
+    named: &mut Found,
+    citation: &mut Found,
+    dublin: &mut Found,
+    keywords: &mut Vec<String>,
+) {
+    let keys = attr(node, "property")
+        .into_iter()
+        .chain(attr(node, "name"))
+        .chain(attr(node, "itemprop"))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    let Some(value) = attr(node, "content").and_then(|c| clean(&c)) else {
+        return;
+    };
+    // RDFa allows several properties in one attribute (`dc:description og:description`).
+    for key in keys.split_whitespace() {
+        let value = value.clone();
+        match key {
+            "og:title" => set(&mut og.title, value),
+            "og:site_name" => set(&mut og.site_name, value),
+            "og:description" => set(&mut og.description, value),
+            "og:image" | "og:image:url" | "og:image:secure_url" => set(&mut og.image, value),
+            "og:url" => set(&mut og.url, value),
+            "og:locale" => set(&mut og.language, value.replace('_', "-")),
+            "article:published_time" | "og:article:published_time" => set(&mut og.published, value),
+            "article:modified_time" | "og:updated_time" => set(&mut og.modified, value),
+            "article:author" | "og:article:author" if !looks_like_url(&value) => {
+                push_author(&mut og.authors, &value)
+            }
+            "twitter:title" => set(&mut twitter.title, value),
+            "twitter:description" => set(&mut twitter.description, value),
+            "twitter:image" | "twitter:image:src" => set(&mut twitter.image, value),
+            "author" | "byl" | "parsely-author" | "sailthru.author" | "article.author" => {
+                if !looks_like_url(&value) {
+                    push_author(&mut named.authors, &value)
+                }
+            }
+            "description" => set(&mut named.description, value),
+            "subtitle" => set(&mut named.subtitle, value),
+            "keywords" | "news_keywords" => {
+                for keyword in value.split(',').filter_map(clean) {
+                    if !keywords.contains(&keyword) {
+                        keywords.push(keyword);
+                    }
+                }
+            }
+            "title" | "parsely-title" | "sailthru.title" | "headline" => {
+                set(&mut named.title, value)
+            }
+            "application-name" | "apple-mobile-web-app-title" => set(&mut named.site_name, value),
+            "date"
+            | "pubdate"
+            | "publishdate"
+            | "publish-date"
+            | "publish_date"
+            | "parsely-pub-date"
+            | "sailthru.date"
+            | "article.published"
+            | "datepublished"
+            | "article_date_original"
+            | "original-publish-date" => set(&mut named.published, value),
+            "citation_title" => set(&mut citation.title, value),
+            "citation_author" => push_author(&mut citation.authors, &value),
+            "citation_publication_date" | "citation_date" | "citation_online_date" => {
+                set(&mut citation.published, value)
+            }
+            "citation_journal_title" | "citation_conference_title" | "citation_publisher" => {
+                set(&mut citation.site_name, value)
+            }
+            "citation_language" => set(&mut citation.language, value),
+            "citation_abstract" => set(&mut citation.description, value),
+            "dc.title" | "dcterms.title" | "dc:title" | "dcterm:title" | "dcterms:title" => {
+                set(&mut dublin.title, value)
+            }
+            "dc.creator" | "dcterms.creator" | "dc:creator" | "dcterm:creator"
+            | "dcterms:creator" => push_author(&mut dublin.authors, &value),
+            "dc.date" | "dc.date.issued" | "dcterms.issued" | "dcterms.created" | "dc:date"
+            | "dcterms:created" | "dcterms:issued" => set(&mut dublin.published, value),
+            "dc.description" | "dcterms.description" | "dc:description" | "dcterms:description" => {
+                set(&mut dublin.description, value)
+            }
+            "dc.publisher" | "dcterms.publisher" | "dc:publisher" => {
+                set(&mut dublin.site_name, value)
+            }
+            "dc.language" | "dcterms.language" | "dc:language" => set(&mut dublin.language, value),
+            _ => {}
+        }
+    }
+}
+
+/// Microdata on an element: `itemprop="headline"`, `author`, `datePublished`, `publisher`.
+fn read_microdata(node: &Handle, name: &str, found: &mut Found) {
+    let Some(props) = attr(node, "itemprop") else {
+        return;
+    };
+    if name == "meta" && found.published.is_some() || in_comment(node) {
+        return;
+    }
+    let value = || {
+        attr(node, "content")
+            .or_else(|| attr(node, "datetime"))
+            .and_then(|v| clean(&v))
+            .or_else(|| clean(&text_content(node)))
+    };
+    for prop in props.split_whitespace() {
+        match prop {
+            "headline" if found.title.is_none() => found.title = value(),
+            "datePublished" if found.published.is_none() => found.published = value(),
+            "dateModified" if found.modified.is_none() => found.modified = value(),
+            "author" | "creator" if found.authors.is_empty() => {
+                // The name inside an `author` item, else the element's own text.
+                let inner = descendants(node).into_iter().skip(1).find(|n| {
+                    attr(n, "itemprop").is_some_and(|p| p.split_whitespace().any(|w| w == "name"))
+                });
+                let text = match inner {
+                    Some(n) => attr(&n, "content")
+                        .and_then(|v| clean(&v))
+                        .or_else(|| clean(&text_content(&n))),
+                    None => value(),
+                };
+                if let Some(text) = text.filter(|t| t.chars().count() <= 100) {
+                    push_author(&mut found.authors, &text);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A byline element: `rel="author"`, or an element whose class or id says byline/author and
+/// whose text is short enough to be a name.
+fn byline_of(node: &Handle, name: &str) -> Option<String> {
+    if matches!(name, "meta" | "link" | "script" | "style" | "html" | "body") {
+        return None;
+    }
+    let markup5ever_rcdom::NodeData::Element { attrs, .. } = &node.data else {
+        return None;
+    };
+    let (mut rel_author, mut named) = (false, false);
+    for a in attrs.borrow().iter() {
+        match &*a.name.local {
+            "rel" => rel_author |= a.value.split_whitespace().any(|w| w == "author"),
+            "class" | "id" => {
+                named |= contains_ignore_case(&a.value, "byline")
+                    || a.value
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .any(|w| {
+                            w.eq_ignore_ascii_case("author") || w.eq_ignore_ascii_case("authorname")
+                        })
+            }
+            _ => {}
+        }
+    }
+    if !rel_author && !named {
+        return None;
+    }
+    let text = clean(&text_without_dates(node))?;
+    let text = strip_by(&text);
+    // "Jane Doe May 20, 2019": a date run into the name.
+    let text = text
+        .split(|c: char| c.is_ascii_digit())
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
+        .trim();
+    let words = text.split_whitespace().count();
+    (text.chars().count() <= 100 && (1..=12).contains(&words)).then(|| text.to_string())
+}
+
+/// An element's text without the `<time>` elements and date-named elements inside it.
+fn text_without_dates(root: &Handle) -> String {
+    let mut out = String::new();
+    let mut stack = vec![root.clone()];
+    while let Some(node) = stack.pop() {
+        match &node.data {
+            markup5ever_rcdom::NodeData::Text { contents } => out.push_str(&contents.borrow()),
+            markup5ever_rcdom::NodeData::Element { name, .. } => {
+                let class = attr(&node, "class")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                if matches!(&*name.local, "time" | "script" | "style")
+                    || class.contains("date")
+                    || class.contains("time")
+                {
+                    continue;
+                }
+                out.push(' ');
+                stack.extend(node.children.borrow().iter().rev().cloned());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// "By Jane Doe" → "Jane Doe" (a few languages).
+fn strip_by(text: &str) -> &str {
+    for prefix in [
+        "by ", "By ", "BY ", "Par ", "par ", "Von ", "von ", "Por ", "por ",
+    ] {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            return rest.trim();
+        }
+    }
+    text
+}
+
+/// The JSON-LD of one `<script>`: the first article-like item's fields and `articleBody`.
+fn read_json_ld(text: &str) -> (Found, Option<String>) {
+    let mut found = Found::default();
+    let mut body = None;
+    // Pages wrap JSON-LD in comment or CDATA markers, with or without `//` before them.
+    let mut text = text.trim();
+    for marker in ["<!--", "//<![CDATA[", "<![CDATA["] {
+        text = text.trim_start_matches(marker).trim_start();
+    }
+    for marker in ["-->", "//]]>", "]]>"] {
+        text = text.trim_end_matches(marker).trim_end();
+    }
+    let text = text.strip_suffix("//").unwrap_or(text).trim_end();
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
+        return (found, body);
+    };
+    let mut website_name = None;
+    let mut article: Option<&serde_json::Map<String, Value>> = None;
+    // An explicit stack: JSON-LD nests items in `@graph`, arrays and properties.
+    let mut stack = vec![(&value, 0usize)];
+    while let Some((value, depth)) = stack.pop() {
+        if depth > 16 {
+            continue;
+        }
+        match value {
+            Value::Array(items) => stack.extend(items.iter().rev().map(|v| (v, depth + 1))),
+            Value::Object(map) => {
+                let types = types_of(map);
+                if article.is_none() && types.iter().any(|t| is_article_type(t)) {
+                    article = Some(map);
+                } else if website_name.is_none() && types.iter().any(|t| t == "WebSite") {
+                    website_name = map.get("name").and_then(as_text);
+                }
+                if let Some(graph) = map.get("@graph") {
+                    stack.push((graph, depth + 1));
+                }
+                if let Some(main) = map.get("mainEntity") {
+                    stack.push((main, depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(map) = article {
+        found.title = map
+            .get("headline")
+            .or_else(|| map.get("name"))
+            .and_then(as_text);
+        found.title_alt = map
+            .get("name")
+            .and_then(as_text)
+            .filter(|n| Some(n) != found.title.as_ref());
+        for key in ["author", "creator"] {
+            if found.authors.is_empty() {
+                if let Some(author) = map.get(key) {
+                    collect_names(author, &mut found.authors);
+                }
+            }
+        }
+        found.published = map.get("datePublished").and_then(as_text);
+        found.modified = map.get("dateModified").and_then(as_text);
+        found.site_name = map
+            .get("publisher")
+            .and_then(|p| match p {
+                Value::Object(o) => o.get("name").and_then(as_text),
+                other => as_text(other),
+            })
+            .or(website_name);
+        found.description = map.get("description").and_then(as_text);
+        found.image = map.get("image").and_then(url_of);
+        found.url = map
+            .get("url")
+            .and_then(as_text)
+            .or_else(|| map.get("mainEntityOfPage").and_then(url_of));
+        found.language = map.get("inLanguage").and_then(as_text);
+        body = map.get("articleBody").and_then(as_text);
+    } else {
+        found.site_name = website_name;
+    }
+    (found, body)
+}
+
+fn types_of(map: &serde_json::Map<String, Value>) -> Vec<String> {
+    match map.get("@type") {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// `Article` and its kinds (`NewsArticle`, `ReportageNewsArticle`, `BlogPosting`, …).
+fn is_article_type(t: &str) -> bool {
+    let t = t.rsplit('/').next().unwrap_or(t);
+    t.ends_with("Article") || t.ends_with("BlogPosting") || t == "Report" || t == "Review"
+}
+
+fn as_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => clean(&decode_entities(s)),
+        Value::Array(items) => items.iter().find_map(as_text),
+        _ => None,
+    }
+}
+
+/// An image or page reference: a string, `{ "url": … }`, `{ "@id": … }`, or a list of them.
+fn url_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => clean(s),
+        Value::Array(items) => items.iter().find_map(url_of),
+        Value::Object(map) => map
+            .get("url")
+            .or_else(|| map.get("@id"))
+            .or_else(|| map.get("contentUrl"))
+            .and_then(url_of),
+        _ => None,
+    }
+}
+
+/// Names from an `author` value: a string, a `Person`, or a list of them.
+fn collect_names(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => {
+            if !looks_like_url(s) {
+                push_author(out, &decode_entities(s));
+            }
+        }
+        Value::Array(items) => {
+            for item in items.iter().take(20) {
+                match item {
+                    Value::String(_) | Value::Object(_) => collect_names(item, out),
+                    _ => {}
+                }
+            }
+        }
+        Value::Object(map) => {
+            if let Some(name) = map.get("name").and_then(as_text) {
+                push_author(out, &name);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Adds an author (or a comma/`and`-separated list of them) once.
+fn push_author(out: &mut Vec<String>, value: &str) {
+    let Some(value) = clean(value) else { return };
+    let value = strip_by(&value).to_string();
+    if value.is_empty() || out.contains(&value) {
+        return;
+    }
+    out.push(value);
+}
+
+fn dedupe(authors: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for a in authors {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+fn set(slot: &mut Option<String>, value: String) {
+    if slot.is_none() {
+        *slot = Some(value);
+    }
+}
+
+fn looks_like_url(s: &str) -> bool {
+    let s = s.trim_start();
+    s.starts_with("http://") || s.starts_with("https://") || s.starts_with("//")
+}
+
+/// The few entities JSON-LD writers leave in strings.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#039;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+}
+
+/// Separators between a title and the site's name.
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " » ", " · ", " / ", " _ ",
+];
+
+/// A `<title>` without the site's name: the part before the last separator, when what is
+/// cut is the site name, or short while what remains is a real title. An `h1` that equals a
+/// part confirms it.
+pub fn strip_site_suffix(title: &str, site_name: Option<&str>, h1s: &[String]) -> String {
+    if let Some(h1) = h1s
+        .iter()
+        .find(|h| h.len() >= 10 && title.starts_with(h.as_str()) && title.len() > h.len() + 2)
+    {
+        let rest = title[h1.len()..].trim_start();
+        if TITLE_SEPARATORS
+            .iter()
+            .any(|s| rest.starts_with(s.trim_start()))
+        {
+            return h1.clone();
+        }
+    }
+    let mut best = title.to_string();
+    if let Some((sep_at, sep)) = TITLE_SEPARATORS
+        .iter()
+        .filter_map(|s| title.rfind(s).map(|i| (i, *s)))
+        .max_by_key(|(i, _)| *i)
+    {
+        let (head, tail) = (&title[..sep_at], &title[sep_at + sep.len()..]);
+        let tail_is_site = site_name.is_some_and(|s| {
+            let (s, t) = (s.to_lowercase(), tail.trim().to_lowercase());
+            !s.is_empty() && (t == s || t.contains(&s) || s.contains(&t))
+        });
+        let head_words = head.split_whitespace().count();
+        let tail_words = tail.split_whitespace().count();
+        if tail_is_site || head_words > 4 || (head_words >= 3 && tail_words < head_words) {
+            best = head.trim().to_string();
+        } else if let Some((lead_at, lead_sep)) = TITLE_SEPARATORS
+            .iter()
+            .filter_map(|s| title.find(s).map(|i| (i, *s)))
+            .min_by_key(|(i, _)| *i)
+        {
+            // "Site | Title": the site name first.
+            let (lead, rest) = (&title[..lead_at], &title[lead_at + lead_sep.len()..]);
+            if site_name.is_some_and(|s| lead.trim().eq_ignore_ascii_case(s.trim())) {
+                best = rest.trim().to_string();
+            }
+        }
+    }
+    best
+}
+
+/// A date as ISO 8601 (`2024-05-01`, `2024-05-01T10:00:00Z`, kept with its offset), from
+/// the forms pages use; `None` when it is not a date.
+pub fn iso_date(text: &str) -> Option<String> {
+    let text = text.trim();
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range.clone())
+            .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+    };
+    // 2024-05-01…, 2024/05/01
+    if digits(0..4)
+        && matches!(bytes.get(4), Some(b'-' | b'/'))
+        && digits(5..7)
+        && bytes.get(7) == bytes.get(4)
+        && digits(8..10)
+    {
+        let date = format!("{}-{}-{}", &text[0..4], &text[5..7], &text[8..10]);
+        let rest = text.get(10..).unwrap_or("");
+        if rest.starts_with('T') || rest.starts_with(' ') && rest.len() > 5 {
+            let time = rest[1..].trim();
+            if time.len() >= 5 && time.as_bytes()[..2].iter().all(u8::is_ascii_digit) {
+                return Some(format!("{date}T{}", time.replace(' ', "")));
+            }
+        }
+        return Some(date);
+    }
+    // 20240501
+    if bytes.len() == 8 && digits(0..8) {
+        return Some(format!("{}-{}-{}", &text[0..4], &text[4..6], &text[6..8]));
+    }
+    // "May 1, 2024", "1 May 2024"
+    let words: Vec<String> = text
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let month = words.iter().find_map(|w| month_number(w))?;
+    let year = words
+        .iter()
+        .find(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))?;
+    let day = words
+        .iter()
+        .find(|w| (1..=2).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|w| w.parse::<u32>().ok())
+        .filter(|d| (1..=31).contains(d))?;
+    Some(format!("{year}-{month:02}-{day:02}"))
+}
+
+fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    if word.len() < 3 {
+        return None;
+    }
+    let prefix = word.get(..3)?;
+    MONTHS
+        .iter()
+        .position(|m| *m == prefix)
+        .map(|i| i as u32 + 1)
+}
+
+/// A plausible BCP 47 tag (`en`, `pt-BR`, `zh-Hant-TW`).
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+fn parse_direction(dir: &str) -> Option<Direction> {
+    match dir.trim().to_ascii_lowercase().as_str() {
+        "ltr" => Some(Direction::Ltr),
+        "rtl" => Some(Direction::Rtl),
+        "auto" => Some(Direction::Auto),
+        _ => None,
+    }
+}
+
+/// Whether an element sits in SVG or MathML (whose `<title>` is a tooltip, not the page's).
+fn in_svg(node: &Handle) -> bool {
+    match &node.data {
+        markup5ever_rcdom::NodeData::Element { name, .. } => name.ns != html5ever::ns!(html),
+        _ => false,
+    }
+}
+
+/// Whether microdata belongs to a comment or review (whose author is not the article's).
+fn in_comment(node: &Handle) -> bool {
+    has_ancestor(node, |a| {
+        attr(a, "itemtype").is_some_and(|t| t.ends_with("Comment") || t.ends_with("Review"))
+    })
+}
+
+/// Whether an ancestor (up to 64 levels up) satisfies `test`.
+fn has_ancestor(node: &Handle, test: impl Fn(&Handle) -> bool) -> bool {
+    let mut parent = node.parent.take();
+    node.parent.set(parent.clone());
+    for _ in 0..64 {
+        let Some(weak) = parent else { return false };
+        let Some(p) = weak.upgrade() else {
+            return false;
+        };
+        if test(&p) {
+            return true;
+        }
+        parent = p.parent.take();
+        p.parent.set(parent.clone());
+    }
+    false
+}
+
+/// A script's text, unchanged.
+fn text_content_raw(node: &Handle) -> String {
+    let mut out = String::new();
+    for child in node.children.borrow().iter() {
+        if let markup5ever_rcdom::NodeData::Text { contents } = &child.data {
+            out.push_str(&contents.borrow());
+        }
+    }
+    out
+}
+
+/// Whitespace collapsed and trimmed; `None` when nothing is left.
+pub fn clean(text: &str) -> Option<String> {
+    let text = collapse_whitespace(text).trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use html5ever::tendril::TendrilSink;
+    use markup5ever_rcdom::RcDom;
+
+    fn meta_of(html: &str) -> PageMeta {
+        let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
+        read(&descendants(&dom.document), &|u| {
+            if u.starts_with("https://") {
+                u.to_string()
+            } else {
+                format!("https://example.org/{}", u.trim_start_matches('/'))
+            }
+        })
+    }
+
+    #[test]
+    fn json_ld_article_in_a_graph_beats_opengraph() {
+        let page = meta_of(
+            r#"<html><head><title>Page | Site</title>
+            <meta property="og:title" content="OG title">
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"WebSite","name":"The Site"},
+              {"@type":["NewsArticle"],"headline":"LD headline","datePublished":"2024-05-01T10:00:00Z",
+               "author":[{"@type":"Person","name":"Jane Doe"},{"@type":"Person","name":"John Roe"}],
+               "image":{"@type":"ImageObject","url":"https://img.example/lead.jpg"},
+               "articleBody":"The body text."}]}</script></head><body></body></html>"#,
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("LD headline"));
+        assert_eq!(page.meta.authors, ["Jane Doe", "John Roe"]);
+        assert_eq!(page.meta.published.as_deref(), Some("2024-05-01T10:00:00Z"));
+        assert_eq!(page.meta.site_name.as_deref(), Some("The Site"));
+        assert_eq!(
+            page.meta.lead_image.as_deref(),
+            Some("https://img.example/lead.jpg")
+        );
+        assert_eq!(page.article_body.as_deref(), Some("The body text."));
+    }
+
+    #[test]
+    fn json_ld_in_cdata_is_read() {
+        let page = meta_of(
+            "<script type=\"application/ld+json\">\n<![CDATA[\n{\"@type\":\"BlogPosting\",\"headline\":\"In CDATA\"}\n]]>\n</script>",
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("In CDATA"));
+    }
+
+    #[test]
+    fn opengraph_and_twitter_fill_what_json_ld_lacks() {
+        let page = meta_of(
+            r#"<head><title>T</title>
+            <meta property="og:site_name" content="OG Site">
+            <meta property="og:image" content="/img/a.png">
+            <meta property="article:published_time" content="2023-01-02T03:04:05+01:00">
+            <meta name="twitter:title" content="Twitter title">
+            <meta name="twitter:description" content="From Twitter."></head>"#,
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("Twitter title"));
+        assert_eq!(page.meta.site_name.as_deref(), Some("OG Site"));
+        assert_eq!(
+            page.meta.lead_image.as_deref(),
+            Some("https://example.org/img/a.png")
+        );
+        assert_eq!(
+            page.meta.published.as_deref(),
+            Some("2023-01-02T03:04:05+01:00")
+        );
+        assert_eq!(page.meta.description.as_deref(), Some("From Twitter."));
+    }
+
+    #[test]
+    fn citation_and_dublin_core_tags() {
+        let page = meta_of(
+            r#"<head><meta name="citation_title" content="A Paper">
+            <meta name="citation_author" content="Curie, Marie">
+            <meta name="citation_author" content="Curie, Pierre">
+            <meta name="citation_publication_date" content="1903/06/25">
+            <meta name="DC.language" content="fr"></head>"#,
+        );
+        assert_eq!(page.meta.title.as_deref(), Some("A Paper"));
+        assert_eq!(page.meta.authors, ["Curie, Marie", "Curie, Pierre"]);
+        assert_eq!(page.meta.published.as_deref(), Some("1903-06-25"));
+        assert_eq!(page.meta.language.as_deref(), Some("fr"));
+    }
+
+    #[test]
+    fn dublin_core_creator_beats_plain_author_and_properties_split() {
+        let page = meta_of(
+            r#"<head><meta property="dc:creator twitter:site_name" content="Creator Name">
+            <meta name="author" content="Other"></head>"#,
+        );
+        assert_eq!(page.meta.authors, ["Creator Name"]);
+    }
+
+    #[test]
+    fn microdata_author_and_date() {
+        let page = meta_of(
+            r#"<body><article itemscope itemtype="https://schema.org/Article">
+            <span itemprop="author" itemscope><span itemprop="name">Ada Lovelace</span></span>
+            <time itemprop="datePublished" datetime="1843-09-01">1 Sep</time></article></body>"#,
+        );
+        assert_eq!(page.meta.authors, ["Ada Lovelace"]);
+        assert_eq!(page.meta.published.as_deref(), Some("1843-09-01"));
+    }
+
+    #[test]
+    fn byline_and_time_elements_and_title_without_site_suffix() {
+        let page = meta_of(
+            r#"<html lang="en-GB" dir="ltr"><head><title>Rivers Are Rising Again This Spring | The Daily Site</title>
+            <link rel="canonical" href="/news/rivers"></head>
+            <body><h1>Rivers Are Rising Again This Spring</h1>
+            <p class="byline">By Sam Smith <time>May 3</time></p>
+            <time datetime="2022-05-03T08:00">May 3</time><p>Text.</p></body></html>"#,
+        );
+        assert_eq!(
+            page.meta.title.as_deref(),
+            Some("Rivers Are Rising Again This Spring")
+        );
+        assert_eq!(page.meta.authors, ["Sam Smith"]);
+        assert_eq!(page.meta.published.as_deref(), Some("2022-05-03T08:00"));
+        assert_eq!(page.meta.language.as_deref(), Some("en-GB"));
+        assert_eq!(page.meta.direction, Some(Direction::Ltr));
+        assert_eq!(
+            page.meta.source_url.as_deref(),
+            Some("https://example.org/news/rivers")
+        );
+    }
+
+    #[test]
+    fn site_suffix_rules() {
+        assert_eq!(
+            strip_site_suffix("A Long Article Title - CNN", None, &[]),
+            "A Long Article Title"
+        );
+        assert_eq!(
+            strip_site_suffix("Site | Real Title Here", Some("Site"), &[]),
+            "Real Title Here"
+        );
+        // Too little would be left: keep the whole title.
+        assert_eq!(
+            strip_site_suffix("Home - My Blog", None, &[]),
+            "Home - My Blog"
+        );
+    }
+
+    #[test]
+    fn dates_become_iso_8601() {
+        assert_eq!(
+            iso_date("2019-11-19T09:00:00-05:00").as_deref(),
+            Some("2019-11-19T09:00:00-05:00")
+        );
+        assert_eq!(iso_date("November 19, 2019").as_deref(), Some("2019-11-19"));
+        assert_eq!(iso_date("19 Nov 2019 10:00").as_deref(), Some("2019-11-19"));
+        assert_eq!(iso_date("20191119").as_deref(), Some("2019-11-19"));
+        assert_eq!(iso_date("yesterday"), None);
+    }
+
+    #[test]
+    fn broken_json_ld_is_ignored() {
+        let page = meta_of(
+            r#"<head><title>Fallback Title Of The Page</title><script type="application/ld+json">{"@type": "Article", "headline": </script></head>"#,
+        );
+        assert_eq!(
+            page.meta.title.as_deref(),
+            Some("Fallback Title Of The Page")
+        );
+    }
+}
+
+#[cfg(test)]
+mod comment_tests {
+    use super::*;
+    use html5ever::tendril::TendrilSink;
+    use markup5ever_rcdom::RcDom;
+
+    #[test]
+    fn a_comment_author_is_not_the_article_author() {
+        let html = r#"<body><p>Text.</p><ol><li><article itemscope itemtype="https://schema.org/Comment">
+            <span itemprop="author">Commenter</span></article></li></ol></body>"#;
+        let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
+        let page = read(&descendants(&dom.document), &|u| u.to_string());
+        assert!(page.meta.authors.is_empty(), "{:?}", page.meta.authors);
+    }
+}

@@ -1,0 +1,622 @@
+//! Article extraction: which part of a full web page is the article, and what inside it is
+//! still page chrome.
+//!
+//! 1. [`score::Table::measure`] measures every visible element once: its text, link text, and
+//!    how much of its text reads as prose (good) or as links and fragments (noise).
+//! 2. The container with the most good text net of noise is the article ([`choose`]). Because
+//!    a parent adds up its children, an article split over sibling blocks is found whole when
+//!    the blocks between are not noise; chrome around it (menus, link lists, comments marked
+//!    as such) lowers every container that takes it in.
+//! 3. [`clean::prune`] leaves out what is still chrome inside the container.
+//!
+//! A page with no article-like text (an index, a form) is converted whole, with a warning.
+//! [`Extraction::explain`] says what was chosen and why, for users who report a bad result.
+
+mod clean;
+pub mod dom;
+mod hints;
+pub mod metadata;
+mod score;
+
+use crate::error::Warning;
+pub use clean::Reason;
+use markup5ever_rcdom::Handle;
+use score::Table;
+
+/// Below this much net prose (in characters) a page has no article.
+const MIN_ARTICLE_VALUE: f32 = 200.0;
+
+/// What extraction decided about a page.
+#[derive(Debug)]
+pub struct Extraction {
+    /// The element to convert.
+    pub root: Handle,
+    /// Elements inside `root` to leave out, with why.
+    pub pruned: Vec<(Handle, Reason)>,
+    /// Set when the page had no article and `root` is the whole body.
+    pub warning: Option<Warning>,
+    /// The report behind `--explain` (empty unless asked for).
+    pub explanation: String,
+}
+
+/// Finds the article in a parsed page (`document` is the rcdom document node).
+///
+/// `article_body`, the publisher's own copy of the text (JSON-LD `articleBody`), is a
+/// cross-check: when the chosen container holds little of it and an ancestor holds most of
+/// it, the ancestor is the article. With `explain`, [`Extraction::explanation`] says what was
+/// chosen and why.
+pub fn extract(document: &Handle, article_body: Option<&str>, explain: bool) -> Extraction {
+    let table = Table::measure(document);
+    let body = table
+        .rows
+        .iter()
+        .position(|r| r.tag() == "body")
+        .unwrap_or(0);
+    let mut explanation = String::new();
+    let chosen = choose(&table, body).map(|(root, left_out)| {
+        match article_body.and_then(|text| cross_check(&table, body, root, text)) {
+            Some(better) => {
+                if explain {
+                    explanation
+                        .push_str("JSON-LD articleBody: the first choice held little of it\n");
+                }
+                (better, Vec::new())
+            }
+            None => (root, left_out),
+        }
+    });
+    let Some((chosen, left_out)) = chosen else {
+        // No article: the part the author marked as the content (one `<main>`, else one
+        // `<article>`), else the whole body. A snippet too short to judge is no news.
+        let root = semantic_root(&table, body).unwrap_or(body);
+        let root_handle = table
+            .rows
+            .get(root)
+            .map_or_else(|| document.clone(), |r| r.handle.clone());
+        let substantial = table
+            .rows
+            .get(body)
+            .is_some_and(|r| r.chars >= MIN_ARTICLE_VALUE);
+        if explain {
+            explanation.push_str(&format!(
+                "no article-like content: converting {}\n",
+                if root == body {
+                    "the whole page".to_string()
+                } else {
+                    table.describe(root)
+                }
+            ));
+        }
+        return Extraction {
+            root: root_handle,
+            pruned: Vec::new(),
+            warning: substantial.then(|| {
+                Warning::new("no article-like content found on the page; converted the whole page")
+            }),
+            explanation,
+        };
+    };
+    let mut pruned: Vec<(usize, Reason)> = left_out
+        .into_iter()
+        .map(|i| (i, Reason::NotArticle))
+        .collect();
+    pruned.extend(clean::prune(&table, chosen, &pruned));
+    if explain {
+        explanation.push_str(&explain_choice(&table, chosen, &pruned));
+    }
+    Extraction {
+        root: table.rows[chosen].handle.clone(),
+        pruned: pruned
+            .iter()
+            .map(|&(i, reason)| (table.rows[i].handle.clone(), reason))
+            .collect(),
+        warning: None,
+        explanation,
+    }
+}
+
+/// The page's own statement of where its content is: the `<main>` with the most text, else
+/// the only `<article>`.
+fn semantic_root(table: &Table, body: usize) -> Option<usize> {
+    let end = table.rows.get(body)?.last_descendant;
+    let main = (body..=end)
+        .filter(|&i| table.rows[i].tag() == "main")
+        .max_by(|&a, &b| table.rows[a].chars.total_cmp(&table.rows[b].chars));
+    if main.is_some() {
+        return main;
+    }
+    let mut articles = (body..=end).filter(|&i| table.rows[i].tag() == "article");
+    match (articles.next(), articles.next()) {
+        (Some(article), None) => Some(article),
+        _ => None,
+    }
+}
+
+/// The ancestor of `root` that holds most of the publisher's `articleBody` when `root` holds
+/// little of it (and is not much more than it).
+fn cross_check(table: &Table, body: usize, root: usize, article_body: &str) -> Option<usize> {
+    let body_lower = article_body.to_lowercase();
+    let words: std::collections::HashSet<&str> = words_of(&body_lower).collect();
+    if words.len() < 50 {
+        return None;
+    }
+    let coverage = |index: usize| {
+        let text = dom::text_content(&table.rows[index].handle).to_lowercase();
+        let mut found = std::collections::HashSet::new();
+        let mut total = 0usize;
+        for word in words_of(&text) {
+            total += 1;
+            if let Some(w) = words.get(word) {
+                found.insert(*w);
+            }
+        }
+        (found.len() as f32 / words.len() as f32, total)
+    };
+    let body_words = words_of(&body_lower).count();
+    if coverage(root).0 >= 0.6 {
+        return None;
+    }
+    let mut ancestor = table.rows[root].parent;
+    while let Some(a) = ancestor.filter(|&a| a >= body) {
+        let (found, total) = coverage(a);
+        if total > 3 * body_words + 200 {
+            return None;
+        }
+        if found >= 0.8 {
+            return Some(a);
+        }
+        ancestor = table.rows[a].parent;
+    }
+    None
+}
+
+fn words_of(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// The article: the element holding the strongest paragraph run, widened to its parent when
+/// siblings hold more of the article (a body split by an ad slot, a lead paragraph apart).
+/// Returns the root and the siblings left out when it was widened.
+fn choose(table: &Table, body: usize) -> Option<(usize, Vec<usize>)> {
+    let end = table.rows.get(body)?.last_descendant;
+    let mut top: Option<(usize, f32)> = None;
+    for i in body..=end {
+        let row = &table.rows[i];
+        if row.in_chrome || row.inline {
+            continue;
+        }
+        let score = table.density_score(i);
+        if top.is_none_or(|(_, best)| score > best) {
+            top = Some((i, score));
+        }
+    }
+    let (mut top, top_score) = top?;
+    // Climb through wrappers that add (almost) no text, so that an article split over several
+    // wrapped parts (a column per few paragraphs) is found whole by the sibling test below.
+    while let Some(parent) = table.rows[top].parent.filter(|&p| p > body) {
+        if table.rows[parent].chars > table.rows[top].chars * 1.05 + 20.0 {
+            break;
+        }
+        top = parent;
+    }
+    let threshold = (0.2 * top_score).max(10.0);
+    let mut left_out = Vec::new();
+    let root = widen(table, body, top, top_score);
+    if root != top {
+        // Leave out what does not belong beside each part of the path from the top up.
+        let mut node = top;
+        while let Some(parent) = table.rows[node].parent.filter(|_| node != root) {
+            left_out.extend(unrelated_siblings(table, parent, node, threshold));
+            node = parent;
+        }
+        return (table.rows[root].good >= MIN_ARTICLE_VALUE).then_some((root, left_out));
+    }
+    let mut root = top;
+    if let Some(parent) = table.rows[top].parent.filter(|&p| p >= body) {
+        let out = unrelated_siblings(table, parent, top, threshold);
+        if out.len() + 1 < table.children(parent).len() {
+            root = parent;
+            left_out = out;
+        }
+    }
+    (table.rows[root].good >= MIN_ARTICLE_VALUE).then_some((root, left_out))
+}
+
+/// The highest ancestor (a few levels up) whose text beyond `top` is mostly prose and holds
+/// a paragraph run of its own: the article spread over separately wrapped sections.
+fn widen(table: &Table, body: usize, top: usize, top_score: f32) -> usize {
+    let mut best = top;
+    let mut ancestor = table.rows[top].parent;
+    let t = &table.rows[top];
+    for _ in 0..6 {
+        let Some(a) = ancestor.filter(|&a| a > body) else {
+            break;
+        };
+        let r = &table.rows[a];
+        if r.in_chrome {
+            break;
+        }
+        let added_good = r.good - t.good;
+        let added_noise = r.noise - t.noise;
+        if added_good >= 200.0
+            && added_good >= 3.0 * added_noise
+            && max_density(table, a, Some(top)) >= 0.25 * top_score
+        {
+            best = a;
+        }
+        ancestor = r.parent;
+    }
+    best
+}
+
+/// The strongest paragraph run at or below `index`, not counting the subtree `except` (which
+/// must be below `index`).
+fn max_density(table: &Table, index: usize, except: Option<usize>) -> f32 {
+    let Some(except) = except.filter(|&e| e != index && table.contains(index, e)) else {
+        return table.rows[index].max_dense_below;
+    };
+    // Walk up from `except`: every node on the way counts itself and its other children.
+    let mut best = 0.0f32;
+    let mut child = except;
+    while let Some(parent) = table.rows[child].parent {
+        best = best.max(table.density_score(parent));
+        for sibling in table.children(parent) {
+            if sibling != child {
+                best = best.max(table.rows[sibling].max_dense_below);
+            }
+        }
+        if parent == index {
+            break;
+        }
+        child = parent;
+    }
+    best
+}
+
+/// The children of `parent` other than `kept` that are not part of the article; structure
+/// between parts that are (a subheading, a figure) stays.
+fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32) -> Vec<usize> {
+    let siblings = table.children(parent);
+    let belongs: Vec<bool> = siblings
+        .iter()
+        .map(|&s| s == kept || sibling_belongs(table, s, threshold))
+        .collect();
+    let first = belongs.iter().position(|&k| k);
+    let last = belongs.iter().rposition(|&k| k);
+    let mut out = Vec::new();
+    for (n, &s) in siblings.iter().enumerate() {
+        let between = first.is_some_and(|f| n > f) && last.is_some_and(|l| n < l);
+        if !belongs[n] && !(between && is_structure(table, s)) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Whether a sibling of the article's container is more of the article.
+fn sibling_belongs(table: &Table, sibling: usize, threshold: f32) -> bool {
+    let row = &table.rows[sibling];
+    if row.in_chrome || row.good <= row.noise {
+        return false;
+    }
+    if max_density(table, sibling, None) >= threshold {
+        return true;
+    }
+    row.own_good > 0.0 && row.good >= 80.0 && row.link_density() < 0.25
+}
+
+/// Headings, figures, lists, quotes and tables without many links.
+fn is_structure(table: &Table, index: usize) -> bool {
+    let row = &table.rows[index];
+    !row.in_chrome
+        && row.link_density() < 0.5
+        && (row.media > 0
+            || matches!(
+                row.tag(),
+                "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "blockquote" | "table" | "figure"
+            ))
+}
+
+/// The `--explain` report: the chosen container, its ancestors and rivals, what was pruned.
+fn explain_choice(table: &Table, chosen: usize, pruned: &[(usize, Reason)]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let row = &table.rows[chosen];
+    let _ = writeln!(
+        out,
+        "chosen: {} (prose {:.0}, noise {:.0}, net {:.0}; {} paragraphs, link density {:.2})",
+        table.describe(chosen),
+        row.good,
+        row.noise,
+        row.value(),
+        row.paragraphs,
+        row.link_density()
+    );
+    let mut ancestor = row.parent;
+    let mut shown = 0;
+    while let (Some(a), true) = (ancestor, shown < 3) {
+        let r = &table.rows[a];
+        let _ = writeln!(
+            out,
+            "  inside: {} (net {:.0}: adds {:.0} prose, {:.0} noise)",
+            table.describe(a),
+            r.value(),
+            r.good - row.good,
+            r.noise - row.noise
+        );
+        ancestor = r.parent;
+        shown += 1;
+    }
+    let mut rivals: Vec<usize> = (0..table.rows.len())
+        .filter(|&i| {
+            !table.contains(i, chosen)
+                && !table.contains(chosen, i)
+                && table.rows[i].good > 0.0
+                && !table.rows[i].inline
+        })
+        .collect();
+    rivals.sort_by(|&a, &b| table.rows[b].value().total_cmp(&table.rows[a].value()));
+    let mut seen: Vec<usize> = Vec::new();
+    for i in rivals {
+        if seen.len() >= 3 {
+            break;
+        }
+        if seen
+            .iter()
+            .any(|&s| table.contains(s, i) || table.contains(i, s))
+        {
+            continue;
+        }
+        seen.push(i);
+        let r = &table.rows[i];
+        let _ = writeln!(
+            out,
+            "  rival: {} (net {:.0}{})",
+            table.describe(i),
+            r.value(),
+            if r.in_chrome { ", chrome" } else { "" }
+        );
+    }
+    for &(i, reason) in pruned {
+        let r = &table.rows[i];
+        let _ = writeln!(
+            out,
+            "  pruned: {} ({}; {:.0} chars)",
+            table.describe(i),
+            reason.as_str(),
+            r.chars
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod bench;
+
+#[cfg(test)]
+mod tests {
+    use super::bench::article_text;
+    use super::*;
+
+    const PARA: &str = "The council voted on Tuesday to extend the river walk, a project that \
+        residents, shop owners and the school board had asked for since 2019.";
+
+    fn paragraphs(n: usize, tag: &str) -> String {
+        (0..n)
+            .map(|i| format!("<{tag}>{i}: {PARA}</{tag}>"))
+            .collect()
+    }
+
+    fn menu() -> String {
+        let items: String = (0..12)
+            .map(|i| format!("<li><a href='/s{i}'>Section {i}</a></li>"))
+            .collect();
+        format!("<ul class='menu'>{items}</ul>")
+    }
+
+    #[test]
+    fn keeps_the_article_and_drops_navigation_and_related_links() {
+        let html = format!(
+            "<body><header>{menu}</header><div class='wrap'><div class='story'>{p}</div>\
+             <div class='related'><h3>Related</h3><ul><li><a href='/a'>Another story about rivers</a></li>\
+             <li><a href='/b'>Yet another story</a></li></ul></div></div>\
+             <footer><p>Copyright 2024 The Daily, all rights reserved, do not copy.</p></footer></body>",
+            menu = menu(),
+            p = paragraphs(6, "p")
+        );
+        let text = article_text(&html);
+        assert!(text.contains("5: The council voted"), "{text}");
+        assert!(!text.contains("Section 3"), "{text}");
+        assert!(!text.contains("Another story"), "{text}");
+        assert!(!text.contains("Copyright"), "{text}");
+    }
+
+    #[test]
+    fn comments_are_not_the_article() {
+        let comment =
+            "I disagree with this, and I think the council should have asked more people first.";
+        let comments: String = (0..8)
+            .map(|i| format!("<div class='comment'><p>{i} {comment} {comment}</p></div>"))
+            .collect();
+        let html = format!(
+            "<body><div class='post'>{p}</div><div id='comments'>{comments}</div></body>",
+            p = paragraphs(4, "p")
+        );
+        let text = article_text(&html);
+        assert!(text.contains("3: The council voted"), "{text}");
+        assert!(!text.contains("I disagree"), "{text}");
+    }
+
+    #[test]
+    fn an_article_split_by_an_ad_slot_is_found_whole() {
+        let html = format!(
+            "<body>{menu}<article><div class='part'>{a}</div><div class='ad'>Advertisement</div>\
+             <h2>What comes next</h2><div class='part'>{b}</div></article></body>",
+            menu = menu(),
+            a = paragraphs(3, "p"),
+            b = paragraphs(3, "p").replace(": The", ": Later the"),
+        );
+        let text = article_text(&html);
+        assert!(text.contains("0: The council"), "{text}");
+        assert!(text.contains("2: Later the council"), "{text}");
+        assert!(text.contains("What comes next"), "{text}");
+        assert!(!text.contains("Advertisement"), "{text}");
+    }
+
+    #[test]
+    fn keeps_figures_tables_code_and_quotes_inside_the_article() {
+        let html = format!(
+            "<body>{menu}<main>{p}<figure><img src='a.jpg'><figcaption>The river at dawn</figcaption></figure>\
+             <table><tr><td>Year</td><td>Level</td></tr><tr><td>2019</td><td>3 m</td></tr></table>\
+             <pre><code>let x = 1;</code></pre><blockquote><p>We waited years.</p></blockquote>{q}\
+             <div class='share-bar'><a href='/t'>Tweet</a> <a href='/f'>Share</a></div></main></body>",
+            menu = menu(),
+            p = paragraphs(3, "p"),
+            q = paragraphs(2, "p"),
+        );
+        let text = article_text(&html);
+        for kept in [
+            "The river at dawn",
+            "2019",
+            "let x = 1;",
+            "We waited years.",
+        ] {
+            assert!(text.contains(kept), "{kept} missing: {text}");
+        }
+        assert!(!text.contains("Tweet"), "{text}");
+    }
+
+    #[test]
+    fn a_quote_keeps_its_footer_citation() {
+        let html = format!(
+            "<body><article>{p}<blockquote><p>We waited years.</p><footer>Ann Lee, resident</footer></blockquote>{p}</article>\
+             <footer>Site footer text</footer></body>",
+            p = paragraphs(2, "p")
+        );
+        let text = article_text(&html);
+        assert!(text.contains("Ann Lee, resident"), "{text}");
+        assert!(!text.contains("Site footer"), "{text}");
+    }
+
+    #[test]
+    fn hidden_elements_never_count() {
+        let html = format!(
+            "<body><div style='display: none'>{hidden}</div><div class='body'>{p}</div></body>",
+            hidden = paragraphs(10, "p").replace("council", "secret"),
+            p = paragraphs(3, "p"),
+        );
+        let text = article_text(&html);
+        assert!(!text.contains("secret"), "{text}");
+        assert!(text.contains("council"), "{text}");
+    }
+
+    #[test]
+    fn a_page_without_an_article_is_kept_whole_with_a_warning() {
+        let html = format!(
+            "<body>{menu}{menu}{menu}<form><input name=q></form></body>",
+            menu = menu()
+        );
+        let dom = super::bench::parse(&html);
+        let extraction = extract(&dom.document, None, true);
+        assert!(extraction.warning.is_some());
+        assert_eq!(dom::tag(&extraction.root), Some("body"));
+        assert!(extraction.explanation.contains("no article"));
+    }
+
+    #[test]
+    fn explain_names_the_chosen_container_and_what_was_pruned() {
+        let html = format!(
+            "<body><div id='main' class='article-body'>{p}<div class='newsletter'>Sign up now</div></div></body>",
+            p = paragraphs(4, "p")
+        );
+        let dom = super::bench::parse(&html);
+        let extraction = extract(&dom.document, None, true);
+        assert!(
+            extraction
+                .explanation
+                .contains("chosen: div#main.article-body"),
+            "{}",
+            extraction.explanation
+        );
+        assert!(
+            extraction.explanation.contains("pruned: div.newsletter"),
+            "{}",
+            extraction.explanation
+        );
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = format!(
+            "<body>{}{}</body>",
+            "<div>".repeat(3_000),
+            paragraphs(3, "p")
+        );
+        let text = article_text(&html);
+        assert!(text.contains("council"));
+    }
+}
+
+#[cfg(test)]
+mod cross_check_tests {
+    use super::*;
+
+    #[test]
+    fn json_ld_article_body_widens_a_choice_that_holds_little_of_it() {
+        let paragraph = "Officials said the bridge would reopen in spring, after the repairs, inspections and a final review.";
+        let items: Vec<String> = (0..30)
+            .map(|i| {
+                format!(
+                    "Step {i} of the plan covers the northern pier {}",
+                    "and its footings ".repeat(3)
+                )
+            })
+            .collect();
+        let list: String = items
+            .iter()
+            .map(|t| format!("<li><a href='/x'>{t}</a></li>"))
+            .collect();
+        let html = format!(
+            "<body><div id='story'><div id='text'><p>{paragraph}</p><p>{paragraph}</p></div><ul>{list}</ul></div></body>"
+        );
+        let article_body = format!("{paragraph} {}", items.join(" "));
+        let dom = bench::parse(&html);
+        let plain = extract(&dom.document, None, false);
+        assert_eq!(dom::attr(&plain.root, "id").as_deref(), Some("text"));
+        let checked = extract(&dom.document, Some(&article_body), true);
+        assert_eq!(
+            dom::attr(&checked.root, "id").as_deref(),
+            Some("story"),
+            "{}",
+            checked.explanation
+        );
+    }
+}
+
+#[cfg(test)]
+mod robustness_tests {
+    use super::*;
+
+    #[test]
+    fn odd_pages_never_panic() {
+        let wide = format!("<body>{}</body>", "<p>a, b. c</p>".repeat(20_000));
+        let inputs = [
+            "",
+            "plain text, no markup at all, but a sentence.",
+            "<html></html>",
+            "<frameset><frame src=a></frameset>",
+            "<body><article></article><article></article></body>",
+            "<body><p>,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,</p></body>",
+            "<svg><title>x</title></svg><table><td><table><td>deep, deeper.</td></table></td></table>",
+            &wide,
+        ];
+        for input in inputs {
+            let dom = bench::parse(input);
+            let extraction = extract(&dom.document, None, true);
+            assert!(!extraction.explanation.is_empty());
+            let page = metadata::read(&dom::descendants(&dom.document), &|u| u.to_string());
+            let _ = extract(&dom.document, page.article_body.as_deref(), false);
+        }
+    }
+}
