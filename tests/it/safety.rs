@@ -400,3 +400,72 @@ fn text_is_kept_while_scripts_go() {
     );
     assert!(!out.contains("gone"), "{out}");
 }
+
+/// Every vector at once into an EPUB (once the EPUB writer exists): each XHTML and CSS file in
+/// the book must pass the same scanner. The book is unpacked with Python's zipfile.
+#[test]
+fn epub_output_is_safe() {
+    let dir = tempfile::tempdir().unwrap();
+    let page: String = HTML_VECTORS
+        .iter()
+        .map(|v| format!("<p>Vector follows.</p>{v}\n"))
+        .collect();
+    let markdown: String = MARKDOWN_VECTORS
+        .iter()
+        .map(|v| format!("{v}\n\n"))
+        .collect();
+    let inputs = [
+        ("vectors.html", padded_html(&page)),
+        ("vectors.md", padded_markdown(&markdown)),
+    ];
+    for (name, text) in inputs {
+        let input = dir.path().join(name);
+        std::fs::write(&input, text).unwrap();
+        let book = dir.path().join(format!("{name}.epub"));
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_quire"))
+            .args(["convert", "--to", "epub", "-o"])
+            .arg(&book)
+            .arg(&input)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if output.status.code() == Some(2) && stderr.contains("epub") {
+            eprintln!("\n*** SKIPPED epub_output_is_safe: this build writes no EPUB ***\n");
+            return;
+        }
+        assert!(output.status.success(), "{name}: {stderr}");
+        let unpack = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(
+                "import sys, zipfile\n\
+                 z = zipfile.ZipFile(sys.argv[1])\n\
+                 for n in z.namelist():\n\
+                 \x20   if n.endswith(('.xhtml', '.html', '.htm', '.css', '.opf', '.ncx')):\n\
+                 \x20       sys.stdout.write('\\x00' + n + '\\x00' + z.read(n).decode('utf-8', 'replace'))\n",
+            )
+            .arg(&book)
+            .output()
+            .expect("python3 runs");
+        assert!(
+            unpack.status.success(),
+            "{}",
+            String::from_utf8_lossy(&unpack.stderr)
+        );
+        let listing = String::from_utf8_lossy(&unpack.stdout);
+        let mut parts = listing.split('\u{0}').skip(1);
+        let mut problems = Vec::new();
+        while let (Some(file), Some(content)) = (parts.next(), parts.next()) {
+            let content = if file.ends_with(".css") {
+                format!("<style>{content}</style>")
+            } else {
+                content.to_string()
+            };
+            problems.extend(
+                scan::unsafe_parts(&content)
+                    .into_iter()
+                    .map(|p| format!("{name} → {file}: {p}")),
+            );
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}
