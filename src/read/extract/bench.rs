@@ -55,11 +55,7 @@ fn aeb_dump() {
     };
     let _ = std::fs::create_dir_all(&out);
     let mut total = std::time::Duration::ZERO;
-    for entry in std::fs::read_dir(format!("{src}/html"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
+    for entry in std::fs::read_dir(format!("{src}/html")).into_iter().flatten().flatten() {
         let path = entry.path();
         let Some(id) = path.file_stem().and_then(|s| s.to_str()) else {
             continue;
@@ -71,10 +67,7 @@ fn aeb_dump() {
         let _ = std::fs::write(format!("{out}/{id}.txt"), text);
         if std::env::var("EXTRACT_EXPLAIN").is_ok() {
             let dom = parse(&html);
-            let _ = std::fs::write(
-                format!("{out}/{id}.explain"),
-                super::extract(&dom.document, None, true).explanation,
-            );
+            let _ = std::fs::write(format!("{out}/{id}.explain"), super::extract(&dom.document, None, true).explanation);
         }
     }
     eprintln!("extraction total {:?}", total);
@@ -90,10 +83,7 @@ fn rows_dump() {
     let dom = parse(&html);
     let table = super::score::Table::measure(&dom.document);
     for (i, r) in table.rows.iter().enumerate() {
-        let min: f32 = std::env::var("MIN")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(200.0);
+        let min: f32 = std::env::var("MIN").ok().and_then(|s| s.parse().ok()).unwrap_or(200.0);
         if r.good > min || r.noise > min * 1.5 {
             eprintln!(
                 "{}{} {} good={:.0} noise={:.0} net={:.0} ld={:.2} dense={:.0}{}",
@@ -123,11 +113,7 @@ fn readability_meta() {
         s
     };
     let (mut titles, mut title_ok, mut bylines, mut byline_ok) = (0, 0, 0, 0);
-    let mut entries: Vec<_> = std::fs::read_dir(&dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().collect();
     entries.sort_by_key(|e| e.path());
     for entry in entries {
         let path = entry.path();
@@ -137,13 +123,8 @@ fn readability_meta() {
         let expected: serde_json::Value = serde_json::from_str(&expected).unwrap_or_default();
         let html = std::fs::read_to_string(path.join("source.html")).unwrap_or_default();
         let dom = parse(&html);
-        let page =
-            super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
+        let page = super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
         if let Some(t) = expected["title"].as_str().filter(|t| !t.is_empty()) {
             titles += 1;
             let got = page.meta.title.clone().unwrap_or_default();
@@ -175,10 +156,7 @@ fn readability_meta() {
 #[test]
 #[ignore]
 fn readability_dump() {
-    let (Ok(dir), Ok(out)) = (
-        std::env::var("EXTRACT_READABILITY"),
-        std::env::var("EXTRACT_OUT"),
-    ) else {
+    let (Ok(dir), Ok(out)) = (std::env::var("EXTRACT_READABILITY"), std::env::var("EXTRACT_OUT")) else {
         return;
     };
     let _ = std::fs::create_dir_all(&out);
@@ -187,11 +165,7 @@ fn readability_dump() {
         let Ok(html) = std::fs::read_to_string(path.join("source.html")) else {
             continue;
         };
-        let name = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
         let _ = std::fs::write(format!("{out}/{name}.txt"), article_text(&html));
     }
 }
@@ -214,8 +188,7 @@ fn aeb_timing() {
         let dom = parse(html);
         parse_t += t.elapsed();
         let t = std::time::Instant::now();
-        let page =
-            super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
+        let page = super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
         meta_t += t.elapsed();
         let t = std::time::Instant::now();
         let _table = super::score::Table::measure(&dom.document);
@@ -224,11 +197,7 @@ fn aeb_timing() {
         let _ = super::extract(&dom.document, page.article_body.as_deref(), false);
         extract_t += t.elapsed();
     }
-    let (p, m, s, e): (
-        std::time::Duration,
-        std::time::Duration,
-        std::time::Duration,
-        std::time::Duration,
-    ) = (parse_t, meta_t, measure_t, extract_t);
+    let (p, m, s, e): (std::time::Duration, std::time::Duration, std::time::Duration, std::time::Duration) =
+        (parse_t, meta_t, measure_t, extract_t);
     eprintln!("parse {p:?} metadata {m:?} measure {s:?} extract(all) {e:?}");
 }

@@ -5,6 +5,7 @@
 //! `header` or `download`). Longer words that are rarely part of others (`comment`,
 //! `newsletter`) also match inside compounds such as `commentlist`.
 
+
 /// Words that mark the main content.
 const POSITIVE: &[&str] = &[
     "article", "content", "entry", "post", "story", "body", "text", "main", "blog", "hentry",
@@ -13,72 +14,14 @@ const POSITIVE: &[&str] = &[
 
 /// Words that mark chrome, matched as whole words.
 const NEGATIVE_WORDS: &[&str] = &[
-    "ad",
-    "ads",
-    "adv",
-    "advert",
-    "nav",
-    "menu",
-    "share",
-    "sharing",
-    "social",
-    "related",
-    "promo",
-    "sponsor",
-    "sponsored",
-    "footer",
-    "sidebar",
-    "banner",
-    "cookie",
-    "cookies",
-    "subscribe",
-    "subscription",
-    "newsletter",
-    "signup",
-    "popup",
-    "modal",
-    "comment",
-    "comments",
-    "breadcrumb",
-    "breadcrumbs",
-    "pagination",
-    "pager",
-    "masthead",
-    "tags",
-    "tag",
-    "toolbar",
-    "recommended",
-    "recirc",
-    "trending",
-    "popular",
-    "outbrain",
-    "taboola",
-    "disqus",
-    "gdpr",
-    "consent",
-    "author",
-    "byline",
-    "meta",
-    "skip",
-    "hidden",
-    "print",
-    "rail",
-    "more",
-    "also",
-    "next",
-    "prev",
-    "tools",
-    "utility",
-    "login",
-    "register",
-    "teaser",
-    "partner",
-    "affiliate",
-    "donate",
-    "follow",
-    "jump",
-    "dateline",
-    "timestamp",
+    "ad", "ads", "adv", "advert", "nav", "menu", "share", "sharing", "social", "related", "promo",
+    "sponsor", "sponsored", "footer", "sidebar", "banner", "cookie", "cookies",
+    "subscribe", "subscription", "newsletter", "signup", "popup", "modal", "comment", "comments",
+    "breadcrumb", "breadcrumbs", "pagination", "pager", "masthead", "tags", "tag", "toolbar",
+    "recommended", "recirc", "trending", "popular", "outbrain", "taboola", "disqus", "gdpr",
+    "consent", "author", "byline", "meta", "skip", "hidden", "print", "rail",
+    "more", "also", "next", "prev", "tools", "utility", "login", "register", "teaser", "partner",
+    "affiliate", "donate", "follow", "jump", "dateline", "timestamp",
 ];
 
 /// Fragments that mark chrome even inside a compound word (`commentlist`, `sharebar`).
@@ -249,10 +192,7 @@ mod tests {
 
     #[test]
     fn splits_compounds_and_camel_case() {
-        assert_eq!(
-            words("articleBody post-content"),
-            ["article", "body", "post", "content"]
-        );
+        assert_eq!(words("articleBody post-content"), ["article", "body", "post", "content"]);
         assert_eq!(words("AD_slot"), ["ad", "slot"]);
         assert_eq!(words("header download"), ["header", "download"]);
     }

@@ -47,7 +47,8 @@ impl Reader for HtmlReader {
         let root = if options.whole_page {
             body_of(&dom)
         } else {
-            let extraction = extract::extract(&dom.document, page.article_body.as_deref(), false);
+            let extraction =
+                extract::extract(&dom.document, page.article_body.as_deref(), false);
             for (node, _) in &extraction.pruned {
                 converter.skip(node);
             }
