@@ -24,6 +24,8 @@ pub enum Error {
         name: String,
         expected: &'static str,
     },
+    #[error("cannot fetch {url}: {message}")]
+    Fetch { url: String, message: String },
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

@@ -29,8 +29,27 @@ Input formats:
   --from for every input; else a file's extension (.txt .html .md .json);
   else the content is sniffed. '-' reads standard input (STEM 'stdin').
 
+Folders and batches:
+  A folder is walked recursively; files are taken by extension, hidden and
+  .gitignored ones skipped (--hidden, --no-ignore take them). Outputs mirror
+  the folders under -o DIR. Clashing names become STEM.SRCEXT.EXT (a.html.md,
+  a.txt.md). --jobs N converts N files at a time with the same results for
+  any N. A re-run converts only inputs newer than their outputs (--force:
+  all). A progress bar shows on a terminal; a summary at the end; --report
+  FILE writes every outcome as JSON. Ctrl-C finishes the files under way,
+  prints the summary and exits 130.
+
+URLs:
+  http(s) URLs are fetched (redirects, 30 s limit, 64 MiB limit); the final
+  URL is the base for links. --urls FILE reads one URL a line.
+
+Pipeline mode (--jsonl):
+  Reads JSON lines {\"id\", \"html\"|\"text\"|\"markdown\"|\"json\"|\"url\", \"options\"}
+  on stdin; writes one line {\"id\", \"meta\", \"markdown\"|\"text\"|\"html\", \"error\"}
+  per input on stdout, in order, streaming. Bad lines get an \"error\".
+
 Exit status: 0 all converted, 1 some input or output failed (the others are
-still converted), 2 bad usage.
+still converted), 2 bad usage, 130 stopped by Ctrl-C.
 
 Examples:
   quire convert essay.md --to html              writes essay.html
@@ -38,7 +57,10 @@ Examples:
   quire convert page.html -o article.md         format from the extension
   curl -s https://example.org/a | quire convert - --from html --to txt
   quire convert notes.txt --title 'Harbour notes' --author 'A. Writer' --lang en
-  quire convert a.md b.md c.html --to html -o site/";
+  quire convert a.md b.md c.html --to html -o site/
+  quire convert saved-pages/ --to md,html -o converted/ --report report.json
+  quire convert https://example.org/news/tides.html --to txt
+  quire convert --jsonl < pages.jsonl > answers.jsonl";
 
 /// quire: turn web articles, plain text and Markdown into clean Markdown, HTML, text, JSON and PDF.
 #[derive(Debug, Parser)]
@@ -65,8 +87,8 @@ pub enum Command {
 /// `quire convert`'s arguments, unvalidated.
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
-    /// Files to convert; '-' reads standard input.
-    #[arg(value_name = "INPUT", required = true)]
+    /// Files, folders (walked recursively) or http(s) URLs to convert; '-' reads standard input.
+    #[arg(value_name = "INPUT", required_unless_present_any = ["urls", "jsonl"])]
     pub inputs: Vec<PathBuf>,
 
     /// Output formats: md, html, txt, json, pdf (comma-separated; may repeat).
@@ -128,7 +150,45 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "N")]
     pub width: Option<usize>,
 
-    /// Do not print warnings (errors are still printed).
+    /// Also convert the URLs listed in FILE (one a line; blank lines and '#' comments skipped).
+    #[arg(long, value_name = "FILE")]
+    pub urls: Option<PathBuf>,
+
+    /// Pipeline mode: read JSON lines from standard input, write one JSON line per input to
+    /// standard output (see 'Pipeline mode' below).
+    #[arg(long, conflicts_with_all = ["inputs", "urls", "output", "report", "force"])]
+    pub jsonl: bool,
+
+    /// Convert N files at a time (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Reconvert every input, even when its outputs are newer than it.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Folders: also convert hidden files and enter hidden folders.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Folders: also convert files that .gitignore / .ignore files exclude.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Flush every output of a batch to disk before renaming it into place (survives a power
+    /// cut, at the cost of a disk flush per file; single conversions always do).
+    #[arg(long)]
+    pub fsync: bool,
+
+    /// Write each input's outcome (converted, up to date, skipped, failed) to FILE as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// Name every file as it is converted or skipped.
+    #[arg(long, short = 'v', conflicts_with = "quiet")]
+    pub verbose: bool,
+
+    /// No progress bar, summary or warnings (errors are still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
 

@@ -3,9 +3,10 @@
 //! decided before anything is read or written, so a usage mistake costs nothing.
 
 use super::args::ConvertArgs;
+use super::walk::{self, Skipped, WalkOptions};
 use quire::write::pdf::PdfOptions;
 use quire::{InputFormat, Meta, OutputFormat, ReadOptions, WriteOptions};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,8 @@ impl fmt::Display for UsageError {
 pub enum Source {
     Stdin,
     File(PathBuf),
+    /// An http(s) URL, fetched when its job runs.
+    Url(String),
 }
 
 impl Source {
@@ -32,8 +35,98 @@ impl Source {
         match self {
             Source::Stdin => "<stdin>".to_string(),
             Source::File(path) => path.display().to_string(),
+            Source::Url(url) => url.clone(),
         }
     }
+
+    /// The name outputs are given: the file stem, the last URL path segment (else the
+    /// host), `stdin`. Only characters safe in a file name on every system are kept.
+    pub fn stem(&self) -> String {
+        let raw = match self {
+            Source::Stdin => "stdin".to_string(),
+            Source::File(path) => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            Source::Url(url) => url_stem(url),
+        };
+        let stem = if matches!(self, Source::Url(_)) {
+            safe_file_name(&raw)
+        } else {
+            raw
+        };
+        if stem.is_empty() || stem == ".." || stem == "." {
+            "output".to_string()
+        } else {
+            stem
+        }
+    }
+}
+
+/// Whether a command-line input names a URL rather than a file.
+pub fn is_url(input: &str) -> bool {
+    let lower = input.get(..8).unwrap_or(input).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
+/// `https://example.org/news/tide-tables.html?x=1` → `tide-tables`; a URL ending in `/`
+/// uses its last folder, a bare host its host name.
+fn url_stem(url: &str) -> String {
+    let Ok(parsed) = url::Url::parse(url) else {
+        return String::new();
+    };
+    let segment = parsed
+        .path_segments()
+        .and_then(|mut segments| segments.rfind(|s| !s.is_empty()))
+        .map(|s| {
+            let decoded = percent_decode(s);
+            Path::new(&decoded)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or(decoded)
+        });
+    match segment {
+        Some(s) if !s.is_empty() => s,
+        _ => parsed.host_str().unwrap_or("page").to_string(),
+    }
+}
+
+/// `%20` → space; invalid escapes are kept as written, invalid UTF-8 replaced.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Letters, digits, `-`, `_` and `.` survive; anything else becomes `-` (runs merged).
+fn safe_file_name(raw: &str) -> String {
+    let mut out = String::new();
+    for c in raw.chars() {
+        if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_matches(|c| c == '-' || c == '.');
+    trimmed.chars().take(120).collect()
 }
 
 /// Where one output goes.
@@ -64,6 +157,9 @@ pub struct Output {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub source: Source,
+    /// Where the input sits relative to the folder it was found in (or its file name): its
+    /// outputs mirror this path under `-o DIR`.
+    pub relative: PathBuf,
     /// `--from`; `None` means: the file's extension, else sniff the content.
     pub from: Option<InputFormat>,
     pub outputs: Vec<Output>,
@@ -98,6 +194,10 @@ pub struct Settings {
     pub read: ReadOptions,
     pub write: WriteOptions,
     pub overrides: MetaOverrides,
+    /// Limits for fetching URL inputs.
+    pub fetch: quire::net::FetchOptions,
+    /// Flush each output to disk before renaming it into place (see `run::write_atomically`).
+    pub durable: bool,
     /// Print, for each HTML input, what article extraction chose and why.
     pub explain: bool,
     /// Leave images and figures out of every output.
@@ -112,6 +212,63 @@ pub struct Config {
     /// The output directory to create before writing, when `-o` names one.
     pub output_dir: Option<PathBuf>,
     pub quiet: bool,
+    /// Name each file as it is done.
+    pub verbose: bool,
+    /// How many inputs are converted at a time (at least 1).
+    pub threads: usize,
+    /// Convert inputs whose outputs are already newer than them.
+    pub force: bool,
+    /// Where to write the JSON report of every input's outcome.
+    pub report: Option<PathBuf>,
+    /// Files found in folders but not converted, and why.
+    pub skipped: Vec<Skipped>,
+    /// A folder, a URL list or several inputs: show progress and a summary.
+    pub batch: bool,
+    /// Folders whose `.quire-outputs` manifest records this run's outputs.
+    pub manifest_dirs: Vec<PathBuf>,
+}
+
+/// One input before its outputs are named.
+struct Planned {
+    source: Source,
+    relative: PathBuf,
+}
+
+/// The number of inputs converted at a time: `--jobs`, else one per core.
+pub fn thread_count(jobs: Option<usize>) -> Result<usize, UsageError> {
+    match jobs {
+        Some(0) => Err(UsageError("--jobs must be at least 1".into())),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+/// The URLs a `--urls` file lists: one a line, blank lines and `#` comments skipped.
+fn read_url_list(path: &Path) -> Result<Vec<String>, UsageError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        UsageError(format!(
+            "cannot read the URL list '{}': {}",
+            path.display(),
+            super::run::io_message(&e)
+        ))
+    })?;
+    let mut urls = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if !is_url(line) {
+            return Err(UsageError(format!(
+                "{}:{}: '{}' is not an http or https URL",
+                path.display(),
+                number + 1,
+                line
+            )));
+        }
+        urls.push(line.to_string());
+    }
+    Ok(urls)
 }
 
 /// What `-o` said, before the number of outputs decides between a file and a directory.
@@ -123,18 +280,87 @@ enum Destination {
 
 impl Config {
     pub fn from_args(args: ConvertArgs) -> Result<Config, UsageError> {
-        let sources: Vec<Source> = args
-            .inputs
+        let threads = thread_count(args.jobs)?;
+        // The output folder is never walked as input, even when it lies inside an input folder.
+        let exclude = args
+            .output
+            .as_ref()
+            .filter(|p| p.as_os_str() != "-")
+            .and_then(|p| p.canonicalize().ok());
+        let walk_options = WalkOptions {
+            hidden: args.hidden,
+            no_ignore: args.no_ignore,
+        };
+        let folder_count = args.inputs.iter().filter(|p| p.is_dir()).count();
+        // When a folder batch writes among its inputs (no -o, or -o naming an input folder),
+        // it lists its outputs there so that a re-run does not take them for inputs. A
+        // separate output folder needs no list: it is never walked.
+        let roots: Vec<&PathBuf> = args.inputs.iter().filter(|p| p.is_dir()).collect();
+        let manifest_dirs: Vec<PathBuf> = match &args.output {
+            _ if roots.is_empty() => Vec::new(),
+            None => roots.iter().map(|r| r.to_path_buf()).collect(),
+            Some(out) => roots
+                .iter()
+                .filter(|root| exclude.is_some() && root.canonicalize().ok() == exclude)
+                .map(|_| out.clone())
+                .take(1)
+                .collect(),
+        };
+        let earlier_outputs: HashSet<PathBuf> = manifest_dirs
             .iter()
-            .map(|path| {
-                if path.as_os_str() == "-" {
-                    Source::Stdin
-                } else {
-                    Source::File(path.clone())
-                }
-            })
+            .flat_map(|dir| walk::read_manifest(dir))
             .collect();
-        if sources.iter().filter(|s| **s == Source::Stdin).count() > 1 {
+        let mut planned = Vec::new();
+        let mut skipped = Vec::new();
+        for input in &args.inputs {
+            let text = input.to_string_lossy();
+            if input.as_os_str() == "-" {
+                planned.push(Planned {
+                    source: Source::Stdin,
+                    relative: PathBuf::from("stdin"),
+                });
+            } else if is_url(&text) {
+                planned.push(Planned {
+                    source: Source::Url(text.into_owned()),
+                    relative: PathBuf::new(),
+                });
+            } else if input.is_dir() {
+                let found = walk::walk(input, walk_options, exclude.as_deref(), &earlier_outputs);
+                // Several folders into one -o DIR each get a subfolder named after them.
+                let prefix = match input
+                    .canonicalize()
+                    .ok()
+                    .and_then(|c| c.file_name().map(PathBuf::from))
+                {
+                    Some(name) if folder_count > 1 => name,
+                    _ => PathBuf::new(),
+                };
+                planned.extend(found.found.into_iter().map(|f| Planned {
+                    source: Source::File(f.path),
+                    relative: prefix.join(f.relative),
+                }));
+                skipped.extend(found.skipped);
+            } else {
+                planned.push(Planned {
+                    relative: input.file_name().map(PathBuf::from).unwrap_or_default(),
+                    source: Source::File(input.clone()),
+                });
+            }
+        }
+        if let Some(list) = &args.urls {
+            for url in read_url_list(list)? {
+                planned.push(Planned {
+                    source: Source::Url(url),
+                    relative: PathBuf::new(),
+                });
+            }
+        }
+        let batch = folder_count > 0 || args.urls.is_some() || planned.len() > 1;
+        if planned.is_empty() && skipped.is_empty() && folder_count == 0 {
+            return Err(UsageError("nothing to convert: no inputs given".into()));
+        }
+        let sources: Vec<&Source> = planned.iter().map(|p| &p.source).collect();
+        if sources.iter().filter(|s| ***s == Source::Stdin).count() > 1 {
             return Err(UsageError(
                 "standard input ('-') can be given only once".into(),
             ));
@@ -149,11 +375,11 @@ impl Config {
             None => Destination::Beside,
         };
         let formats = choose_formats(&args.to, &destination)?;
-        let input_ids: Vec<PathBuf> = sources
+        let input_ids: HashSet<PathBuf> = sources
             .iter()
             .filter_map(|s| match s {
                 Source::File(path) => path.canonicalize().ok(),
-                Source::Stdin => None,
+                Source::Stdin | Source::Url(_) => None,
             })
             .collect();
         let is_input = |path: &Path| input_ids.contains(&identity(path));
@@ -163,7 +389,7 @@ impl Config {
         let mut jobs = Vec::with_capacity(sources.len());
         match destination {
             Destination::Stdout => {
-                if outputs_wanted > 1 {
+                if outputs_wanted > 1 || folder_count > 0 {
                     return Err(UsageError(format!(
                         "'-o -' writes to standard output, which takes one input in one \
                          format (got {} input(s) and {}); use -o DIR",
@@ -171,12 +397,12 @@ impl Config {
                         format_list(&formats)
                     )));
                 }
-                for source in sources {
-                    jobs.push(job(source, &args, &formats, |_, _| Ok(Target::Stdout))?);
+                for input in &planned {
+                    jobs.push(job(input, &args, &formats, |_, _| Ok(Target::Stdout))?);
                 }
             }
             Destination::Path { path, dir_like } => {
-                let as_dir = dir_like || outputs_wanted > 1;
+                let as_dir = dir_like || outputs_wanted > 1 || folder_count > 0;
                 if as_dir {
                     if path.exists() && !path.is_dir() {
                         return Err(UsageError(format!(
@@ -193,11 +419,13 @@ impl Config {
                             outputs_wanted
                         )));
                     }
-                    for source in sources {
-                        jobs.push(job(source, &args, &formats, |source, format| {
-                            Ok(Target::File(named_output(
-                                &path, source, format, &is_input,
-                            )?))
+                    for input in &planned {
+                        let dir = match input.relative.parent() {
+                            Some(sub) => path.join(sub),
+                            None => path.clone(),
+                        };
+                        jobs.push(job(input, &args, &formats, |source, format| {
+                            Ok(Target::File(named_output(&dir, source, format, &is_input)?))
                         })?);
                     }
                     output_dir = Some(path);
@@ -208,15 +436,15 @@ impl Config {
                             path.display()
                         )));
                     }
-                    for source in sources {
+                    for input in &planned {
                         let target = Target::File(path.clone());
-                        jobs.push(job(source, &args, &formats, |_, _| Ok(target.clone()))?);
+                        jobs.push(job(input, &args, &formats, |_, _| Ok(target.clone()))?);
                     }
                 }
             }
             Destination::Beside => {
-                for source in sources {
-                    if source == Source::Stdin && formats.len() > 1 {
+                for input in &planned {
+                    if input.source == Source::Stdin && formats.len() > 1 {
                         return Err(UsageError(format!(
                             "standard input goes to standard output, which takes one format \
                              (got {}); use -o DIR",
@@ -224,11 +452,18 @@ impl Config {
                         )));
                     }
                     jobs.push(job(
-                        source,
+                        input,
                         &args,
                         &formats,
                         |source, format| match source {
                             Source::Stdin => Ok(Target::Stdout),
+                            // A page fetched without -o lands in the current folder.
+                            Source::Url(_) => Ok(Target::File(named_output(
+                                Path::new(""),
+                                source,
+                                format,
+                                &is_input,
+                            )?)),
                             Source::File(path) => {
                                 let dir = path.parent().unwrap_or(Path::new(""));
                                 Ok(Target::File(named_output(dir, source, format, &is_input)?))
@@ -238,41 +473,58 @@ impl Config {
                 }
             }
         }
-        check_no_collisions(&jobs)?;
+        resolve_collisions(&mut jobs, &is_input)?;
 
-        let settings = Settings {
-            read: ReadOptions {
-                whole_page: args.whole_page || args.extract.as_deref() == Some("off"),
-                ..ReadOptions::default()
-            },
-            write: WriteOptions {
-                fragment: args.fragment || args.body_only,
-                front_matter: !args.no_front_matter && !args.body_only,
-                text_width: args.width.filter(|&w| w > 0),
-                timestamp: source_date_epoch(),
-                pdf: PdfOptions {
-                    page_size: args.pdf.page_size,
-                    font_size: args.pdf.font_size,
-                    margins: args.pdf.margins,
-                    ragged: args.pdf.ragged,
-                    fonts: args.pdf.fonts,
-                },
-                ..WriteOptions::default()
-            },
-            overrides: MetaOverrides {
-                title: args.title,
-                authors: args.authors,
-                language: args.lang,
-            },
-            explain: args.explain,
-            no_images: args.no_images,
-        };
+        let mut settings = settings_from(&args);
+        // One conversion flushes its output to disk (it costs nothing noticeable); a batch
+        // does so only when asked, since a flush per file would dominate its time.
+        settings.durable |= !batch;
         Ok(Config {
             jobs,
             settings,
             output_dir,
             quiet: args.quiet,
+            verbose: args.verbose,
+            threads,
+            force: args.force,
+            report: args.report.clone(),
+            skipped,
+            batch,
+            manifest_dirs,
         })
+    }
+}
+
+/// The options every input shares, from the command line.
+pub fn settings_from(args: &ConvertArgs) -> Settings {
+    Settings {
+        read: ReadOptions {
+            whole_page: args.whole_page || args.extract.as_deref() == Some("off"),
+            ..ReadOptions::default()
+        },
+        write: WriteOptions {
+            fragment: args.fragment || args.body_only,
+            front_matter: !args.no_front_matter && !args.body_only,
+            text_width: args.width.filter(|&w| w > 0),
+            timestamp: source_date_epoch(),
+            pdf: PdfOptions {
+                page_size: args.pdf.page_size,
+                font_size: args.pdf.font_size,
+                margins: args.pdf.margins,
+                ragged: args.pdf.ragged,
+                fonts: args.pdf.fonts.clone(),
+            },
+            ..WriteOptions::default()
+        },
+        overrides: MetaOverrides {
+            title: args.title.clone(),
+            authors: args.authors.clone(),
+            language: args.lang.clone(),
+        },
+        fetch: quire::net::FetchOptions::default(),
+        durable: args.fsync,
+        explain: args.explain,
+        no_images: args.no_images,
     }
 }
 
@@ -313,7 +565,7 @@ fn choose_formats(
 }
 
 fn job(
-    source: Source,
+    input: &Planned,
     args: &ConvertArgs,
     formats: &[OutputFormat],
     mut target_for: impl FnMut(&Source, OutputFormat) -> Result<Target, UsageError>,
@@ -323,12 +575,13 @@ fn job(
         .map(|&format| {
             Ok(Output {
                 format,
-                target: target_for(&source, format)?,
+                target: target_for(&input.source, format)?,
             })
         })
         .collect::<Result<_, UsageError>>()?;
     Ok(Job {
-        source,
+        source: input.source.clone(),
+        relative: input.relative.clone(),
         from: args.from,
         outputs,
     })
@@ -341,14 +594,7 @@ fn named_output(
     format: OutputFormat,
     is_input: &impl Fn(&Path) -> bool,
 ) -> Result<PathBuf, UsageError> {
-    let stem = match source {
-        Source::Stdin => "stdin".to_string(),
-        Source::File(path) => path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .filter(|s| !s.is_empty() && s != "..")
-            .unwrap_or_else(|| "output".to_string()),
-    };
+    let stem = source.stem();
     let ext = format.extension();
     let plain = dir.join(format!("{stem}.{ext}"));
     if !is_input(&plain) {
@@ -365,26 +611,95 @@ fn named_output(
     )))
 }
 
-/// Two outputs going to one file would leave only the last: refuse before writing either.
-fn check_no_collisions(jobs: &[Job]) -> Result<(), UsageError> {
-    let mut seen: HashMap<PathBuf, (&Source, &Path)> = HashMap::new();
-    for job in jobs {
-        for output in &job.outputs {
+/// Two outputs must never go to one file (the last would silently win). Every output in a
+/// clash is renamed the same way, so the result does not depend on which input came first:
+/// `a.html` and `a.txt` (both → `a.md`) become `a.html.md` and `a.txt.md`. What still clashes
+/// (two `essay.md` from different folders into one flat `-o DIR`) is numbered in input order:
+/// `essay.md`, `essay-2.md`, … No renamed output may be an input either.
+fn resolve_collisions(
+    jobs: &mut [Job],
+    is_input: &impl Fn(&Path) -> bool,
+) -> Result<(), UsageError> {
+    let claims = |jobs: &[Job]| {
+        let mut claims: HashMap<PathBuf, Vec<(usize, usize)>> = HashMap::new();
+        for (j, job) in jobs.iter().enumerate() {
+            for (o, output) in job.outputs.iter().enumerate() {
+                if let Target::File(path) = &output.target {
+                    claims.entry(identity(path)).or_default().push((j, o));
+                }
+            }
+        }
+        claims
+    };
+    // Pass 1: name clashing outputs after their whole input file name.
+    let mut clashes: Vec<Vec<(usize, usize)>> =
+        claims(jobs).into_values().filter(|c| c.len() > 1).collect();
+    clashes.sort();
+    for clash in &clashes {
+        let names: HashSet<_> = clash
+            .iter()
+            .map(|&(j, _)| match &jobs[j].source {
+                Source::File(path) => path.file_name().map(|n| n.to_os_string()),
+                _ => None,
+            })
+            .collect();
+        // Full names tell the clashing inputs apart only when those names differ.
+        if names.len() < clash.len() {
+            continue;
+        }
+        for &(j, o) in clash {
+            let job = &jobs[j];
+            let (Source::File(input), Target::File(path)) = (&job.source, &job.outputs[o].target)
+            else {
+                continue;
+            };
+            let Some(name) = input.file_name() else {
+                continue;
+            };
+            let renamed = path.with_file_name(format!(
+                "{}.{}",
+                name.to_string_lossy(),
+                job.outputs[o].format.extension()
+            ));
+            if !is_input(&renamed) {
+                jobs[j].outputs[o].target = Target::File(renamed);
+            }
+        }
+    }
+    // Pass 2: number what still clashes, first claimant (in input order) keeping the name.
+    let mut taken: HashSet<PathBuf> = claims(jobs).into_keys().collect();
+    let mut clashes: Vec<Vec<(usize, usize)>> =
+        claims(jobs).into_values().filter(|c| c.len() > 1).collect();
+    clashes.sort();
+    for clash in clashes {
+        for &(j, o) in clash.iter().skip(1) {
+            let output = &jobs[j].outputs[o];
             let Target::File(path) = &output.target else {
                 continue;
             };
-            if let Some((other, other_path)) = seen.insert(identity(path), (&job.source, path)) {
-                return Err(UsageError(if *other == job.source {
-                    format!("'{}' would be written twice", path.display())
-                } else {
-                    format!(
-                        "inputs '{}' and '{}' would both write '{}'; convert them separately",
-                        other.label(),
-                        job.source.label(),
-                        other_path.display()
-                    )
-                }));
-            }
+            let ext = output.format.extension();
+            let stem = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .and_then(|n| n.strip_suffix(&format!(".{ext}")).map(str::to_string))
+                .unwrap_or_else(|| "output".to_string());
+            let mut n = 2;
+            let renamed = loop {
+                let candidate = path.with_file_name(format!("{stem}-{n}.{ext}"));
+                let id = identity(&candidate);
+                if !taken.contains(&id) && !is_input(&candidate) {
+                    taken.insert(id);
+                    break candidate;
+                }
+                n += 1;
+                if n > 100_000 {
+                    return Err(UsageError(format!(
+                        "cannot find a free name for '{}'",
+                        path.display()
+                    )));
+                }
+            };
+            jobs[j].outputs[o].target = Target::File(renamed);
         }
     }
     Ok(())
@@ -539,9 +854,54 @@ mod tests {
     }
 
     #[test]
-    fn inputs_with_the_same_stem_into_one_directory_collide() {
-        let err = config(&["a/essay.md", "b/essay.md", "-o", "out/"]).unwrap_err();
-        assert!(err.0.contains("out/essay.md"), "{err}");
+    fn inputs_with_the_same_name_into_one_directory_are_numbered() {
+        let c = config(&["a/essay.md", "b/essay.md", "c/essay.md", "-o", "out/"]).unwrap();
+        assert_eq!(
+            targets(&c),
+            [
+                (OutputFormat::Markdown, file("out/essay.md")),
+                (OutputFormat::Markdown, file("out/essay-2.md")),
+                (OutputFormat::Markdown, file("out/essay-3.md")),
+            ]
+        );
+    }
+
+    #[test]
+    fn inputs_with_the_same_stem_get_their_full_names() {
+        let c = config(&["a.html", "a.txt", "b.md", "--to", "md", "-o", "out/"]).unwrap();
+        assert_eq!(
+            targets(&c),
+            [
+                (OutputFormat::Markdown, file("out/a.html.md")),
+                (OutputFormat::Markdown, file("out/a.txt.md")),
+                (OutputFormat::Markdown, file("out/b.md")),
+            ]
+        );
+    }
+
+    #[test]
+    fn urls_are_named_after_their_last_path_segment() {
+        assert_eq!(
+            Source::Url("https://example.org/news/tide-tables.html?x=1".into()).stem(),
+            "tide-tables"
+        );
+        assert_eq!(Source::Url("https://example.org/a/b/".into()).stem(), "b");
+        assert_eq!(
+            Source::Url("http://example.org".into()).stem(),
+            "example.org"
+        );
+        assert_eq!(
+            Source::Url("http://h/%2e%2e%2F%2e%2e%2Fetc".into()).stem(),
+            "etc"
+        );
+        assert!(is_url("HTTPS://x"));
+        assert!(!is_url("notes/https.md"));
+    }
+
+    #[test]
+    fn jobs_zero_is_bad_usage() {
+        assert!(config(&["a.md", "--jobs", "0"]).is_err());
+        assert_eq!(config(&["a.md", "--jobs", "3"]).unwrap().threads, 3);
     }
 
     #[test]

@@ -1,32 +1,73 @@
-//! The command line: [`args`] (what clap parses) → [`config`] (validated: every input and the
-//! exact place each output goes) → [`run`] (convert, write atomically, report).
+//! The command line: [`args`] (what clap parses) → [`config`] (validated: every input, folders
+//! walked by [`walk`], and the exact place each output goes) → [`run`] (convert in parallel,
+//! write atomically, report). `--jsonl` is [`jsonl`]'s streaming pipeline mode instead.
 //!
 //! Exit status: 0 when everything converted, 1 when some input or output failed (the others
-//! are still done), 2 for bad usage, which is caught before anything is read or written.
+//! are still done), 2 for bad usage, which is caught before anything is read or written,
+//! 130 when Ctrl-C stopped the run (after the inputs under way were finished).
 
 mod args;
 mod config;
+mod jsonl;
 mod run;
+mod walk;
 
 use args::{Cli, Command};
 use clap::Parser;
 use config::Config;
 use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+
+/// The conventional status of a program stopped by SIGINT.
+const INTERRUPTED: u8 = 130;
 
 pub fn main() -> ExitCode {
     // clap prints its own errors and exits 2 (0 for --help and --version).
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
     let Command::Convert(args) = cli.command;
+    if args.jsonl {
+        return match jsonl::JsonlConfig::from_args(&args) {
+            // No Ctrl-C handler: the reader may be blocked on stdin, and answers already
+            // written are whole lines, so stopping at once loses nothing.
+            Ok(config) => match jsonl::run(&config) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("quire: {e:#}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(usage) => usage_error(&usage),
+        };
+    }
     let config = match Config::from_args(args) {
         Ok(config) => config,
-        Err(usage) => {
-            eprintln!("quire: {usage}\n\nFor more information, try 'quire convert --help'.");
-            return ExitCode::from(2);
-        }
+        Err(usage) => return usage_error(&usage),
     };
-    if run::run(&config) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
+    // One conversion (perhaps waiting on a terminal's stdin) stops at the first Ctrl-C as
+    // programs do; a batch finishes the files under way and reports.
+    if config.batch {
+        install_interrupt_handler();
     }
+    match run::run(&config) {
+        run::RunStatus::AllConverted => ExitCode::SUCCESS,
+        run::RunStatus::SomeFailed => ExitCode::FAILURE,
+        run::RunStatus::Interrupted => ExitCode::from(INTERRUPTED),
+    }
+}
+
+fn usage_error(usage: &config::UsageError) -> ExitCode {
+    eprintln!("quire: {usage}\n\nFor more information, try 'quire convert --help'.");
+    ExitCode::from(2)
+}
+
+/// The first Ctrl-C asks the run to stop after the inputs under way; a second one stops at
+/// once (outputs are still whole or absent: only hidden `.quire-*.part` files may remain).
+fn install_interrupt_handler() {
+    let result = ctrlc::set_handler(|| {
+        if run::INTERRUPTED.swap(true, Ordering::SeqCst) {
+            std::process::exit(i32::from(INTERRUPTED));
+        }
+    });
+    // Without a handler Ctrl-C simply kills the process, which atomic writes survive too.
+    let _ = result;
 }

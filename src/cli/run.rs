@@ -5,12 +5,20 @@
 //! [`JobReport`], so a batch or parallel runner can call it and decide how to show the result.
 
 use super::config::{Config, Job, Settings, Source, Target};
+use super::walk;
 use anyhow::{anyhow, Context};
-use quire::{InputFormat, Warning};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use quire::{InputFormat, ReadOptions, Warning};
+use serde_json::json;
 use std::collections::HashSet;
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
+use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Instant;
 
 /// Something to tell the user about one input or output, in the order it happened.
 #[derive(Debug)]
@@ -46,22 +54,371 @@ impl JobReport {
     }
 }
 
-/// Runs every job; returns whether all of them succeeded.
-pub fn run(config: &Config) -> bool {
+/// Set by the first Ctrl-C: no new input is started; those under way finish (each output
+/// is renamed into place whole or not at all), and the summary says what was not done.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Workers get a roomy stack: readers and writers may recurse down to the model's
+/// `MAX_DEPTH`, and a batch must not die of a stack overflow where one `quire` would not.
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
+/// How a whole run ended, which decides the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    AllConverted,
+    SomeFailed,
+    Interrupted,
+}
+
+/// What became of one input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Converted,
+    UpToDate,
+    Failed,
+    /// Not started because of Ctrl-C.
+    NotRun,
+}
+
+impl Status {
+    fn name(self) -> &'static str {
+        match self {
+            Status::Converted => "converted",
+            Status::UpToDate => "up to date",
+            Status::Failed => "failed",
+            Status::NotRun => "not run",
+        }
+    }
+}
+
+/// One input's outcome, as the summary and `--report` see it.
+#[derive(Debug)]
+struct Outcome {
+    status: Status,
+    report: JobReport,
+    seconds: f64,
+}
+
+/// Runs every job, `config.threads` at a time. Messages and the report come in input order
+/// whatever the number of threads, so runs differ only in speed.
+pub fn run(config: &Config) -> RunStatus {
+    let started = Instant::now();
     let mut printer = Printer::new(config.quiet);
     if let Some(dir) = &config.output_dir {
         if let Err(e) = fs::create_dir_all(dir) {
             eprintln!("{}", error_line(&dir.display().to_string(), &io_error(e)));
-            return false;
+            return RunStatus::SomeFailed;
         }
     }
-    let mut all_ok = true;
-    for job in &config.jobs {
-        let report = convert_job(job, &config.settings);
-        all_ok &= !report.failed();
-        printer.print(report);
+    let progress = progress_bar(config);
+    if config.verbose {
+        for skipped in &config.skipped {
+            progress.suspend(|| {
+                eprintln!(
+                    "quire: skipped {}: {}",
+                    skipped.path.display(),
+                    skipped.reason
+                )
+            });
+        }
     }
-    all_ok
+
+    let jobs = &config.jobs;
+    // Biggest inputs first: a large page started last would leave the other workers idle
+    // at the end. Only the order of work changes; results are still reported in input order.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    if config.threads > 1 {
+        let sizes: Vec<u64> = jobs.iter().map(input_size).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    }
+    let order = &order;
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::channel::<(usize, Outcome)>();
+    let mut outcomes: Vec<Option<Outcome>> = Vec::new();
+    outcomes.resize_with(jobs.len(), || None);
+    thread::scope(|scope| {
+        for _ in 0..config.threads.min(jobs.len()) {
+            let sender = sender.clone();
+            let next = &next;
+            let worker = move || loop {
+                if INTERRUPTED.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Some(&index) = order.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                    break;
+                };
+                let Some(job) = jobs.get(index) else {
+                    break;
+                };
+                let outcome = run_one(job, config);
+                if sender.send((index, outcome)).is_err() {
+                    break;
+                }
+            };
+            let spawned = thread::Builder::new()
+                .name("quire-worker".into())
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, worker);
+            if let Err(e) = spawned {
+                eprintln!("quire: cannot start a worker thread: {e}");
+                break;
+            }
+        }
+        drop(sender);
+        // Print in input order: hold finished jobs until those before them are printed.
+        let mut next_to_print = 0;
+        for (index, outcome) in receiver {
+            progress.inc(1);
+            // indicatif's own {per_sec} prints four decimals; one is plenty.
+            let seconds = started.elapsed().as_secs_f64();
+            if !progress.is_hidden() && seconds > 0.0 {
+                let rate = progress.position() as f64 / seconds;
+                progress.set_message(format!("{rate:.1}/s"));
+            }
+            if let Some(slot) = outcomes.get_mut(index) {
+                *slot = Some(outcome);
+            }
+            while let Some(Some(outcome)) = outcomes.get_mut(next_to_print) {
+                let job = &jobs[next_to_print];
+                let lines = outcome_lines(&mut printer, job, outcome, config.verbose);
+                progress.suspend(|| lines.iter().for_each(|l| eprintln!("{l}")));
+                next_to_print += 1;
+            }
+        }
+    });
+    progress.finish_and_clear();
+
+    let outcomes: Vec<Outcome> = outcomes
+        .into_iter()
+        .map(|o| {
+            o.unwrap_or(Outcome {
+                status: Status::NotRun,
+                report: JobReport::default(),
+                seconds: 0.0,
+            })
+        })
+        .collect();
+    let interrupted = outcomes.iter().any(|o| o.status == Status::NotRun);
+    let failed = outcomes.iter().any(|o| o.status == Status::Failed);
+    let elapsed = started.elapsed().as_secs_f64();
+    if (config.batch || interrupted) && !config.quiet {
+        eprintln!("{}", summary(config, &outcomes, elapsed, interrupted));
+    }
+    for dir in &config.manifest_dirs {
+        let written: Vec<std::path::PathBuf> = jobs
+            .iter()
+            .zip(&outcomes)
+            // A failed input may still have written some of its outputs.
+            .filter(|(_, o)| o.status != Status::NotRun)
+            .flat_map(|(job, _)| &job.outputs)
+            .filter_map(|output| match &output.target {
+                Target::File(path) => Some(path.clone()),
+                Target::Stdout => None,
+            })
+            .collect();
+        if let Err(e) = walk::update_manifest(dir, &written) {
+            let path = dir.join(walk::MANIFEST).display().to_string();
+            eprintln!("{}", error_line(&path, &io_error(e)));
+        }
+    }
+    let mut report_failed = false;
+    if let Some(path) = &config.report {
+        let json = report_json(config, &outcomes, elapsed, interrupted);
+        let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+        bytes.push(b'\n');
+        if let Err(e) = create_parent(path).and_then(|()| write_atomically(path, &bytes, true)) {
+            eprintln!("{}", error_line(&path.display().to_string(), &io_error(e)));
+            report_failed = true;
+        }
+    }
+    if interrupted {
+        RunStatus::Interrupted
+    } else if failed || report_failed {
+        RunStatus::SomeFailed
+    } else {
+        RunStatus::AllConverted
+    }
+}
+
+/// A progress bar on a terminal, for batches; hidden (drawing nothing) on a pipe or with
+/// `--quiet`.
+fn progress_bar(config: &Config) -> ProgressBar {
+    if !config.batch || config.quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(
+        Some(config.jobs.len() as u64),
+        ProgressDrawTarget::stderr_with_hz(8),
+    );
+    if let Ok(style) = ProgressStyle::with_template(
+        "{bar:30.cyan/blue} {pos}/{len} files  {msg:.dim}  ETA {eta}  {elapsed:.dim}",
+    ) {
+        bar.set_style(style.progress_chars("█▉▊▋▌▍▎▏ "));
+    }
+    bar
+}
+
+/// Converts one job unless it is up to date; a panic in the library (a bug) fails the job
+/// instead of the batch.
+fn run_one(job: &Job, config: &Config) -> Outcome {
+    let started = Instant::now();
+    if !config.force && is_up_to_date(job) {
+        return Outcome {
+            status: Status::UpToDate,
+            report: JobReport::default(),
+            seconds: started.elapsed().as_secs_f64(),
+        };
+    }
+    let report = panic::catch_unwind(AssertUnwindSafe(|| convert_job(job, &config.settings)))
+        .unwrap_or_else(|payload| {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            let mut report = JobReport::default();
+            report.error(
+                job.source.label(),
+                anyhow!("internal error (a bug in quire, please report it): {what}"),
+            );
+            report
+        });
+    Outcome {
+        status: if report.failed() {
+            Status::Failed
+        } else {
+            Status::Converted
+        },
+        report,
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// A file input's size, for scheduling; other inputs count as small.
+fn input_size(job: &Job) -> u64 {
+    match &job.source {
+        Source::File(path) => fs::metadata(path).map_or(0, |m| m.len()),
+        Source::Stdin | Source::Url(_) => 0,
+    }
+}
+
+/// Every output of a file input exists and was modified no earlier than the input.
+fn is_up_to_date(job: &Job) -> bool {
+    let Source::File(input) = &job.source else {
+        return false;
+    };
+    let Ok(input_time) = fs::metadata(input).and_then(|m| m.modified()) else {
+        return false;
+    };
+    !job.outputs.is_empty()
+        && job.outputs.iter().all(|output| match &output.target {
+            // An empty output is never taken as done: a power cut after an unflushed write
+            // can leave one, and no writer makes an empty file from a real input.
+            Target::File(path) => fs::metadata(path)
+                .is_ok_and(|m| m.len() > 0 && m.modified().is_ok_and(|t| t >= input_time)),
+            Target::Stdout => false,
+        })
+}
+
+fn outcome_lines(
+    printer: &mut Printer,
+    job: &Job,
+    outcome: &Outcome,
+    verbose: bool,
+) -> Vec<String> {
+    let mut lines = Vec::new();
+    if verbose {
+        let targets: Vec<String> = job.outputs.iter().map(|o| o.target.label()).collect();
+        match outcome.status {
+            Status::Converted => lines.push(format!(
+                "quire: converted {} -> {}",
+                job.source.label(),
+                targets.join(", ")
+            )),
+            Status::UpToDate => lines.push(format!("quire: up to date: {}", job.source.label())),
+            Status::Failed | Status::NotRun => {}
+        }
+    }
+    lines.extend(printer.lines(&outcome.report));
+    lines
+}
+
+/// `quire: 12 converted, 3 up to date, 1 failed, 5 skipped (3 hidden, 2 not a document (.png)) in 1.2 s`
+fn summary(config: &Config, outcomes: &[Outcome], seconds: f64, interrupted: bool) -> String {
+    let count = |status| outcomes.iter().filter(|o| o.status == status).count();
+    let mut parts = vec![format!("{} converted", count(Status::Converted))];
+    for status in [Status::UpToDate, Status::Failed, Status::NotRun] {
+        let n = count(status);
+        if n > 0 {
+            parts.push(format!("{n} {}", status.name()));
+        }
+    }
+    if !config.skipped.is_empty() {
+        parts.push(format!(
+            "{} skipped ({})",
+            config.skipped.len(),
+            walk::describe_skips(config.skipped.iter().map(|s| &s.reason))
+        ));
+    }
+    let prefix = if interrupted { "interrupted: " } else { "" };
+    format!("quire: {prefix}{} in {seconds:.1} s", parts.join(", "))
+}
+
+/// The `--report` document: totals, then every input (and every skipped path) in order.
+fn report_json(
+    config: &Config,
+    outcomes: &[Outcome],
+    seconds: f64,
+    interrupted: bool,
+) -> serde_json::Value {
+    let count = |status| outcomes.iter().filter(|o| o.status == status).count();
+    let mut files: Vec<serde_json::Value> = config
+        .jobs
+        .iter()
+        .zip(outcomes)
+        .map(|(job, outcome)| {
+            let mut errors = Vec::new();
+            let mut warnings = Vec::new();
+            for message in &outcome.report.messages {
+                match message {
+                    Message::Error { path, error } => {
+                        errors.push(json!({"path": path, "message": format!("{error:#}")}))
+                    }
+                    Message::Warning { path, warning } => {
+                        warnings.push(json!({"path": path, "message": warning.message}))
+                    }
+                }
+            }
+            json!({
+                "input": job.source.label(),
+                "status": outcome.status.name(),
+                "outputs": job.outputs.iter().map(|o| json!({
+                    "format": o.format.extension(),
+                    "path": o.target.label(),
+                })).collect::<Vec<_>>(),
+                "errors": errors,
+                "warnings": warnings,
+                "seconds": (outcome.seconds * 1000.0).round() / 1000.0,
+            })
+        })
+        .collect();
+    files.extend(config.skipped.iter().map(|s| {
+        json!({
+            "input": s.path.display().to_string(),
+            "status": "skipped",
+            "reason": s.reason.to_string(),
+        })
+    }));
+    json!({
+        "converted": count(Status::Converted),
+        "up_to_date": count(Status::UpToDate),
+        "failed": count(Status::Failed),
+        "not_run": count(Status::NotRun),
+        "skipped": config.skipped.len(),
+        "interrupted": interrupted,
+        "seconds": (seconds * 1000.0).round() / 1000.0,
+        "files": files,
+    })
 }
 
 /// Prints what article extraction decides about an HTML input (`--explain`), on standard
@@ -88,10 +445,11 @@ fn explain_extraction(label: &str, bytes: &[u8], format: InputFormat) {
 pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
     let mut report = JobReport::default();
     let label = job.source.label();
-    let bytes = match read_source(&job.source) {
-        Ok(bytes) => bytes,
+    let mut read_options = settings.read.clone();
+    let (bytes, declared_format) = match read_source(&job.source, settings, &mut read_options) {
+        Ok(read) => read,
         Err(e) => {
-            report.error(label, io_error(e));
+            report.error(label, e);
             return report;
         }
     };
@@ -99,22 +457,15 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         Source::File(path) => {
             InputFormat::from_path(path).unwrap_or_else(|| InputFormat::sniff(&bytes))
         }
+        Source::Url(url) => url::Url::parse(url)
+            .ok()
+            .and_then(|u| InputFormat::from_path(Path::new(u.path())))
+            .or(declared_format)
+            .unwrap_or_else(|| InputFormat::sniff(&bytes)),
         Source::Stdin => InputFormat::sniff(&bytes),
     });
     if settings.explain {
         explain_extraction(&label, &bytes, format);
-    }
-    let mut read_options = settings.read.clone();
-    let mut write_options = settings.write.clone();
-    if let Source::File(path) = &job.source {
-        read_options.source_url = Some(path.display().to_string());
-        // Images the input refers to are looked up beside it, and only there.
-        write_options.resource_dir = Some(
-            path.parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."))
-                .to_path_buf(),
-        );
     }
     let reading = match quire::read(&bytes, format, &read_options) {
         Ok(reading) => reading,
@@ -126,6 +477,9 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
             return report;
         }
     };
+    // The input bytes are not needed any more: free them before the outputs are rendered,
+    // which lowers the peak on large inputs.
+    drop(bytes);
     report.warnings(&label, reading.warnings);
     let mut document = reading.document;
     settings.overrides.apply(&mut document.meta);
@@ -133,6 +487,13 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         document.remove_images();
     }
 
+    let mut write_options = settings.write.clone();
+    if let Source::File(path) = &job.source {
+        write_options.resource_dir = Some(match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => Path::new(".").to_path_buf(),
+        });
+    }
     for output in &job.outputs {
         let out_label = output.target.label();
         let rendered = match quire::write(&document, output.format, &write_options)
@@ -147,7 +508,8 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         report.warnings(&out_label, rendered.warnings);
         let delivered = match &output.target {
             Target::Stdout => write_stdout(&rendered.bytes),
-            Target::File(path) => write_atomically(path, &rendered.bytes),
+            Target::File(path) => create_parent(path)
+                .and_then(|()| write_atomically(path, &rendered.bytes, settings.durable)),
         };
         match delivered {
             // The reader of a pipe went away (`quire ... -o - | head`): it has what it wanted.
@@ -159,14 +521,45 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
     report
 }
 
-fn read_source(source: &Source) -> io::Result<Vec<u8>> {
+/// The input's bytes, and for a URL the format its media type names. A fetched page's final
+/// URL (after redirects) and declared charset go into `read_options`.
+fn read_source(
+    source: &Source,
+    settings: &Settings,
+    read_options: &mut ReadOptions,
+) -> anyhow::Result<(Vec<u8>, Option<InputFormat>)> {
     match source {
-        Source::File(path) => fs::read(path),
+        Source::File(path) => {
+            read_options.source_url = Some(path.display().to_string());
+            Ok((fs::read(path).map_err(io_error)?, None))
+        }
         Source::Stdin => {
             let mut bytes = Vec::new();
-            io::stdin().lock().read_to_end(&mut bytes)?;
-            Ok(bytes)
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(io_error)?;
+            Ok((bytes, None))
         }
+        Source::Url(url) => {
+            let fetched = quire::net::fetch(url, &settings.fetch).map_err(|e| match e {
+                // The label already names the URL.
+                quire::Error::Fetch { message, .. } => anyhow!("cannot fetch it: {message}"),
+                other => anyhow!(other),
+            })?;
+            let format = fetched.input_format();
+            read_options.source_url = Some(fetched.final_url);
+            read_options.charset = fetched.charset;
+            Ok((fetched.bytes, format))
+        }
+    }
+}
+
+/// Outputs mirror the input folders, so their folder may not exist yet.
+fn create_parent(path: &Path) -> io::Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => fs::create_dir_all(dir),
+        _ => Ok(()),
     }
 }
 
@@ -176,10 +569,13 @@ fn write_stdout(bytes: &[u8]) -> io::Result<()> {
     stdout.flush()
 }
 
-/// Writes `bytes` to a temporary file in `path`'s folder, flushes it to disk and renames it
-/// over `path`. A crash or full disk leaves the old file (or none), never half a file; the
-/// temporary file is removed on any failure.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Writes `bytes` to a temporary file in `path`'s folder and renames it over `path`. A kill,
+/// a crash of quire or a full disk leaves the old file (or none), never half a file; the
+/// temporary file is removed on any failure. `durable` also flushes the data to disk before
+/// the rename, so that a power cut cannot leave an empty file under the final name: it costs
+/// a disk flush per file (most of a batch's time on small pages), so batches ask for it only
+/// with `--fsync`.
+pub fn write_atomically(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
     // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written to, never replaced:
     // renaming a file over /dev/null would turn it into a regular file for the whole system.
     if fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
@@ -203,19 +599,25 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     let mut file = builder.tempfile_in(dir)?;
     file.write_all(bytes)?;
-    file.as_file().sync_all()?;
+    if durable {
+        file.as_file().sync_all()?;
+    }
     file.persist(path).map_err(|e| e.error)?;
     Ok(())
 }
 
 /// An I/O error as users read it: `No such file or directory`, without `(os error 2)`.
 fn io_error(error: io::Error) -> anyhow::Error {
+    anyhow::Error::msg(io_message(&error))
+}
+
+/// The text of [`io_error`].
+pub fn io_message(error: &io::Error) -> String {
     let text = error.to_string();
-    let text = match text.rfind(" (os error ") {
+    match text.rfind(" (os error ") {
         Some(at) if text.ends_with(')') => text[..at].to_string(),
         _ => text,
-    };
-    anyhow::Error::msg(text)
+    }
 }
 
 /// Turns reports into the lines users see on stderr, `quire: PATH: message`, showing each
@@ -233,15 +635,9 @@ impl Printer {
         }
     }
 
-    fn print(&mut self, report: JobReport) {
-        for line in self.lines(report) {
-            eprintln!("{line}");
-        }
-    }
-
-    fn lines(&mut self, report: JobReport) -> Vec<String> {
+    fn lines(&mut self, report: &JobReport) -> Vec<String> {
         let mut lines = Vec::new();
-        for message in report.messages {
+        for message in &report.messages {
             match message {
                 Message::Warning { path, warning } => {
                     let first_time = self
@@ -251,7 +647,7 @@ impl Printer {
                         lines.push(format!("quire: {path}: warning: {warning}"));
                     }
                 }
-                Message::Error { path, error } => lines.push(error_line(&path, &error)),
+                Message::Error { path, error } => lines.push(error_line(path, error)),
             }
         }
         lines
@@ -285,7 +681,7 @@ mod tests {
     #[test]
     fn warnings_are_shown_once_and_errors_always() {
         let mut printer = Printer::new(false);
-        let first = printer.lines(report_with(&[
+        let first = printer.lines(&report_with(&[
             ("a.html", "guessed windows-1252", false),
             ("a.html", "guessed windows-1252", false),
             ("out/a.html", "disk full", true),
@@ -297,14 +693,14 @@ mod tests {
                 "quire: out/a.html: cannot write html: disk full",
             ]
         );
-        let again = printer.lines(report_with(&[("a.html", "guessed windows-1252", false)]));
+        let again = printer.lines(&report_with(&[("a.html", "guessed windows-1252", false)]));
         assert!(again.is_empty(), "{again:?}");
     }
 
     #[test]
     fn quiet_hides_warnings_but_not_errors() {
         let mut printer = Printer::new(true);
-        let lines = printer.lines(report_with(&[
+        let lines = printer.lines(&report_with(&[
             ("a.txt", "odd encoding", false),
             ("a.txt", "broken", true),
         ]));
@@ -324,7 +720,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.md");
         fs::write(&path, "old").unwrap();
-        write_atomically(&path, b"new contents").unwrap();
+        write_atomically(&path, b"new contents", true).unwrap();
         assert_eq!(fs::read_to_string(&path).unwrap(), "new contents");
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
@@ -339,7 +735,7 @@ mod tests {
         let target = dir.path().join("taken");
         fs::create_dir(target.join("")).unwrap();
         fs::write(target.join("keep"), "x").unwrap();
-        assert!(write_atomically(&target, b"data").is_err());
+        assert!(write_atomically(&target, b"data", false).is_err());
         let names: Vec<_> = fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())

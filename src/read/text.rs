@@ -481,8 +481,16 @@ struct MetaLine {
     published: Option<String>,
 }
 
+/// The longest line taken for a byline or date line (bytes: 150 Cyrillic letters).
+const MAX_META_LINE_BYTES: usize = 300;
+
 /// A byline, a date, or both separated by `|`, `·` or a spaced dash.
 fn parse_meta_line(text: &str) -> Option<MetaLine> {
+    // A byline or date line is short. A long line is text, and trying a date after each of
+    // its commas (split_byline_and_date) would take time quadratic in its length.
+    if text.len() > MAX_META_LINE_BYTES {
+        return None;
+    }
     let mut found = MetaLine::default();
     let mut parts = vec![text];
     for sep in [" | ", " · ", " • ", " — ", " – "] {

@@ -1,15 +1,20 @@
 //! Integration tests: one binary, one module per area.
 
 mod bad_input;
+mod batch;
 mod cli;
 mod encoding;
 mod epub;
 mod extract;
 mod golden;
+mod hostile;
 mod html_reader;
 mod html_writer;
+mod jsonl;
 mod markdown;
+mod net;
 mod pdf;
+mod safety;
 mod support;
 mod text_reader;
 mod text_writer;

@@ -1,5 +1,6 @@
 //! Tests that read ../shared (seed article, corpus). Run with `--features shared-tests`.
 
+mod batch;
 mod epub;
 mod extract;
 mod html_corpus;

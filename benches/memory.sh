@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Peak memory on hostile inputs: generates them (a 100 MB HTML page, a 10,000 x 100 table,
+# 100,000-level nesting, large Markdown and text), converts each with the release build and
+# prints input size, peak RSS (GNU time's %M) and their ratio. Target: peak RSS < 10x input.
+#   benches/memory.sh [FORMATS]     (default: md,html,txt)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+formats=${1:-md,html,txt}
+cargo build --release --quiet
+quire=$PWD/target/release/quire
+[ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 - "$work" <<'PY'
+import sys, os
+w = sys.argv[1]
+para = "<p>The harbour master writes about the tides and the boats, the fish market and the weather, every single day of the year.</p>\n"
+with open(os.path.join(w, "big-100mb.html"), "w") as f:
+    f.write("<html><head><title>Big</title></head><body><article><h1>Big</h1>")
+    n = 0
+    while n < 100 * 1024 * 1024:
+        f.write(para); n += len(para)
+    f.write("</article></body></html>")
+with open(os.path.join(w, "table-10000x100.html"), "w") as f:
+    f.write("<html><body><h1>Table</h1><table>")
+    for r in range(10000):
+        f.write("<tr>" + "".join("<td>r%dc%d</td>" % (r, c) for c in range(100)) + "</tr>")
+    f.write("</table></body></html>")
+with open(os.path.join(w, "nested-100000.html"), "w") as f:
+    f.write("<p>Before.</p>" + "<div>" * 100000 + "deep" + "</div>" * 100000)
+with open(os.path.join(w, "inline-100000.html"), "w") as f:
+    f.write("<p>Before.</p><p>" + "<b><i>" * 50000 + "deep</p>")
+with open(os.path.join(w, "big-20mb.md"), "w") as f:
+    n = 0
+    i = 0
+    while n < 20 * 1024 * 1024:
+        s = "## Section %d\n\nSome *emphasis*, a [link](https://example.org/%d) and `code`.\n\n- item one\n- item two\n\n" % (i, i)
+        f.write(s); n += len(s); i += 1
+with open(os.path.join(w, "quotes-100000.md"), "w") as f:
+    f.write("Before.\n\n" + ">" * 100000 + " deep\n")
+with open(os.path.join(w, "big-20mb.txt"), "w") as f:
+    f.write("A title\n\n")
+    n = 0
+    while n < 20 * 1024 * 1024:
+        s = "A plain paragraph about the tides and the boats, written on a grey morning.\n\n"
+        f.write(s); n += len(s)
+PY
+
+printf '%-24s %10s %12s %12s %8s %8s\n' input "size MB" "peak RSS MB" ratio seconds status
+for input in "$work"/*.html "$work"/*.md "$work"/*.txt; do
+  size=$(stat -c %s "$input")
+  out="$work/out-$(basename "$input")"
+  set +e
+  /usr/bin/time -f '%M %e' -o "$work/time" "$quire" convert "$input" --to "$formats" -o "$out/" --quiet 2>"$work/err"
+  status=$?
+  set -e
+  # GNU time puts "Command exited with non-zero status N" first when the command fails.
+  read -r rss_kb secs < <(tail -n 1 "$work/time")
+  awk -v n="$(basename "$input")" -v s="$size" -v r="$rss_kb" -v t="$secs" -v st="$status" 'BEGIN {
+    printf "%-24s %10.1f %12.1f %11.1fx %8s %8s\n", n, s / 1048576, r / 1024, (r * 1024) / s, t, st }'
+  [ "$status" = 0 ] || sed 's/^/    /' "$work/err" | head -3
+done
+echo "formats: $formats"
+
+# Pipeline mode streams: 200,000 lines (about 300 MB) through --jsonl must stay small.
+set +e
+python3 -c '
+import json, sys
+page = "<h1>Page %d</h1>" + "<p>The harbour master writes about the tides and the boats.</p>" * 20
+out = sys.stdout
+for i in range(200000):
+    out.write(json.dumps({"id": i, "html": page % i}) + "\n")
+' | /usr/bin/time -f '%M %e' -o "$work/time" "$quire" convert --jsonl --to md > "$work/answers.jsonl"
+set -e
+read -r rss_kb secs < <(tail -n 1 "$work/time")
+size=$(stat -c %s "$work/answers.jsonl")
+awk -v r="$rss_kb" -v t="$secs" -v a="$size" -v n="$(wc -l < "$work/answers.jsonl")" 'BEGIN {
+  printf "jsonl: 200000 lines in, %d answers (%.0f MB) out, peak RSS %.1f MB, %.1f s\n", n, a / 1048576, r / 1024, t }'

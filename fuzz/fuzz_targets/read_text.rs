@@ -1,0 +1,15 @@
+//! Fuzz target: any bytes through `quire::read` as text, then every writer. Must never
+//! panic, overflow the stack or hang; errors are fine.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use quire::{InputFormat, OutputFormat, ReadOptions, WriteOptions};
+
+fuzz_target!(|data: &[u8]| {
+    let options = ReadOptions::default();
+    if let Ok(reading) = quire::read(data, InputFormat::Text, &options) {
+        for format in OutputFormat::ALL {
+            let _ = quire::write(&reading.document, format, &WriteOptions::default());
+        }
+    }
+});

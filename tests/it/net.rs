@@ -1,0 +1,400 @@
+//! Fetching over HTTP, against a server the test starts on 127.0.0.1 (never the internet):
+//! redirects and the final URL as the base for links, charsets from headers, timeouts, the
+//! size limit, error statuses, the user agent; and `quire convert URL` / `--urls FILE`.
+
+use assert_cmd::Command;
+use quire::net::{fetch, FetchOptions};
+use std::collections::HashMap;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// One canned answer.
+#[derive(Clone, Default)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Sleep this long after the headers, before the body (for timeouts).
+    pub stall: Duration,
+    /// Send no Content-Length (the body ends when the connection closes).
+    pub no_length: bool,
+}
+
+impl Reply {
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status: 200,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body: body.into(),
+            ..Reply::default()
+        }
+    }
+
+    pub fn redirect(to: &str) -> Reply {
+        Reply {
+            status: 302,
+            headers: vec![("Location".into(), to.into())],
+            ..Reply::default()
+        }
+    }
+}
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 with fixed routes; unknown paths get 404. It records
+/// each request's head so tests can check what the client sent.
+pub struct TestServer {
+    pub base: String,
+    pub requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl TestServer {
+    pub fn start(routes: Vec<(&str, Reply)>) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let routes: Arc<HashMap<String, Reply>> = Arc::new(
+            routes
+                .into_iter()
+                .map(|(path, reply)| (path.to_string(), reply))
+                .collect(),
+        );
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&requests);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let routes = Arc::clone(&routes);
+                let seen = Arc::clone(&seen);
+                thread::spawn(move || serve(stream, &routes, &seen));
+            }
+        });
+        TestServer { base, requests }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+fn serve(stream: TcpStream, routes: &HashMap<String, Reply>, seen: &Mutex<Vec<String>>) {
+    let mut reader = BufReader::new(match stream.try_clone() {
+        Ok(s) => s,
+        Err(_) => return,
+    });
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        if line == "\r\n" || line == "\n" {
+            break;
+        }
+        head.push_str(&line);
+    }
+    let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+    seen.lock().unwrap().push(head);
+    let reply = routes.get(&path).cloned().unwrap_or(Reply {
+        status: 404,
+        body: b"not here".to_vec(),
+        ..Reply::default()
+    });
+    let mut out = stream;
+    let mut response = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", reply.status);
+    for (name, value) in &reply.headers {
+        response.push_str(&format!("{name}: {value}\r\n"));
+    }
+    if !reply.no_length {
+        response.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+    }
+    response.push_str("\r\n");
+    if out.write_all(response.as_bytes()).is_err() {
+        return;
+    }
+    let _ = out.flush();
+    thread::sleep(reply.stall);
+    let _ = out.write_all(&reply.body);
+    let _ = out.flush();
+}
+
+fn quick() -> FetchOptions {
+    FetchOptions {
+        timeout: Duration::from_secs(10),
+        ..FetchOptions::default()
+    }
+}
+
+const PAGE: &str = "<!DOCTYPE html><html><head><title>Tides</title></head><body><article>\
+    <h1>Tide tables</h1><p>High water comes later every day, about fifty minutes later, \
+    as the moon moves on. See <a href=\"notes.html\">the notes</a> and the chart.</p>\
+    <p><img src=\"chart.png\" alt=\"Chart\"></p></article></body></html>";
+
+#[test]
+fn redirects_are_followed_and_the_final_url_is_reported() {
+    let server = TestServer::start(vec![
+        ("/old", Reply::redirect("/news/2024/tides.html")),
+        ("/news/2024/tides.html", Reply::ok("text/html", PAGE)),
+    ]);
+    let fetched = fetch(&server.url("/old"), &quick()).expect("fetched");
+    assert_eq!(fetched.final_url, server.url("/news/2024/tides.html"));
+    assert_eq!(fetched.media_type.as_deref(), Some("text/html"));
+    assert_eq!(fetched.input_format(), Some(quire::InputFormat::Html));
+    assert_eq!(fetched.bytes, PAGE.as_bytes());
+}
+
+#[test]
+fn too_many_redirects_fail() {
+    let server = TestServer::start(vec![
+        ("/a", Reply::redirect("/b")),
+        ("/b", Reply::redirect("/a")),
+    ]);
+    let options = FetchOptions {
+        max_redirects: 3,
+        ..quick()
+    };
+    let err = fetch(&server.url("/a"), &options).unwrap_err().to_string();
+    assert!(err.contains("redirects") && err.contains("/a"), "{err}");
+}
+
+#[test]
+fn charset_from_the_header_is_reported() {
+    let server = TestServer::start(vec![(
+        "/ru",
+        Reply::ok(
+            "text/html; charset=windows-1251",
+            b"<p>\xcf\xf0\xe8\xe2\xe5\xf2</p>".to_vec(),
+        ),
+    )]);
+    let fetched = fetch(&server.url("/ru"), &quick()).expect("fetched");
+    assert_eq!(fetched.charset.as_deref(), Some("windows-1251"));
+}
+
+#[test]
+fn a_stalled_server_times_out() {
+    let server = TestServer::start(vec![(
+        "/slow",
+        Reply {
+            stall: Duration::from_secs(5),
+            ..Reply::ok("text/html", PAGE)
+        },
+    )]);
+    let options = FetchOptions {
+        timeout: Duration::from_millis(700),
+        ..FetchOptions::default()
+    };
+    let started = Instant::now();
+    let err = fetch(&server.url("/slow"), &options)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(err.contains("timed out"), "{err}");
+}
+
+#[test]
+fn bodies_over_the_limit_are_refused_with_or_without_a_length() {
+    let big = vec![b'a'; 300_000];
+    let server = TestServer::start(vec![
+        ("/declared", Reply::ok("text/plain", big.clone())),
+        (
+            "/streamed",
+            Reply {
+                no_length: true,
+                ..Reply::ok("text/plain", big)
+            },
+        ),
+        ("/small", Reply::ok("text/plain", "small")),
+    ]);
+    let options = FetchOptions {
+        max_bytes: 100_000,
+        ..quick()
+    };
+    for path in ["/declared", "/streamed"] {
+        let err = fetch(&server.url(path), &options).unwrap_err().to_string();
+        assert!(
+            err.contains("larger than the limit of 100000 bytes"),
+            "{path}: {err}"
+        );
+    }
+    assert_eq!(
+        fetch(&server.url("/small"), &options).unwrap().bytes,
+        b"small"
+    );
+}
+
+#[test]
+fn error_statuses_fail_naming_the_status() {
+    let server = TestServer::start(vec![]);
+    let err = fetch(&server.url("/missing"), &quick())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("HTTP 404") && err.contains("/missing"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_refused_connection_fails_cleanly() {
+    // Bind and drop to get a port nobody listens on.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let err = fetch(&format!("http://127.0.0.1:{port}/"), &quick()).unwrap_err();
+    assert!(err.to_string().starts_with("cannot fetch"), "{err}");
+}
+
+#[test]
+fn the_user_agent_names_quire() {
+    let server = TestServer::start(vec![("/p", Reply::ok("text/plain", "x"))]);
+    fetch(&server.url("/p"), &quick()).expect("fetched");
+    let requests = server.requests.lock().unwrap();
+    let head = requests[0].to_ascii_lowercase();
+    assert!(head.contains("user-agent: quire/"), "{head}");
+}
+
+fn quire() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_quire"))
+}
+
+/// The model's JSON as a value.
+fn json_file(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        .expect("valid JSON")
+}
+
+/// Every string in a JSON value, for "does the output mention X" checks.
+fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn cli_converts_a_url_with_links_resolved_against_the_final_url() {
+    let server = TestServer::start(vec![
+        ("/start", Reply::redirect("/news/2024/tides.html")),
+        ("/news/2024/tides.html", Reply::ok("text/html", PAGE)),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let output = quire()
+        .args(["convert", &server.url("/start"), "--to", "json", "-o"])
+        .arg(out.path().join(""))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let doc = json_file(&out.path().join("start.json"));
+    let mut all = Vec::new();
+    strings(&doc, &mut all);
+    let expected = server.url("/news/2024/notes.html");
+    assert!(all.contains(&expected), "no {expected} in {all:?}");
+    assert!(
+        all.iter().any(|s| s.contains("High water comes later")),
+        "{all:?}"
+    );
+}
+
+#[test]
+fn cli_url_list_converts_each_and_reports_the_failures() {
+    let server = TestServer::start(vec![
+        ("/a/first.html", Reply::ok("text/html", PAGE)),
+        (
+            "/second",
+            Reply::ok("text/html; charset=windows-1251", {
+                let mut page = b"<html><body><article><h1>".to_vec();
+                // "Привет, мир" in windows-1251, with enough text to be the article.
+                page.extend_from_slice(b"\xcf\xf0\xe8\xe2\xe5\xf2</h1><p>");
+                for _ in 0..20 {
+                    page.extend_from_slice(b"\xcf\xf0\xe8\xe2\xe5\xf2, \xec\xe8\xf0. ");
+                }
+                page.extend_from_slice(b"</p></article></body></html>");
+                page
+            }),
+        ),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("urls.txt");
+    fs::write(
+        &list,
+        format!(
+            "# reading list\n{}\n\n{}\n{}\n",
+            server.url("/a/first.html"),
+            server.url("/gone"),
+            server.url("/second")
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = quire()
+        .args(["convert", "--to", "json", "--urls"])
+        .arg(&list)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}: cannot fetch it: the server answered HTTP 404",
+            server.url("/gone")
+        )),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 converted, 1 failed"), "{stderr}");
+    let first = json_file(&out.join("first.json"));
+    assert_eq!(first["meta"]["title"], "Tides", "{first}");
+    let second = json_file(&out.join("second.json"));
+    let mut all = Vec::new();
+    strings(&second, &mut all);
+    assert!(all.iter().any(|s| s.contains("Привет, мир")), "{all:?}");
+    assert!(!out.join("gone.json").exists());
+}
+
+#[test]
+fn cli_rejects_a_url_list_with_a_non_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("urls.txt");
+    fs::write(&list, "https://example.org/a\nftp://example.org/b\n").unwrap();
+    let output = quire()
+        .args(["convert", "--urls"])
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("urls.txt:2") && stderr.contains("ftp://"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn test_server_reads_request_bodies_it_does_not_need() {
+    // The helper must not choke on a request with a body; keeps the server honest.
+    let server = TestServer::start(vec![("/p", Reply::ok("text/plain", "x"))]);
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).unwrap();
+    stream
+        .write_all(b"GET /p HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 200") && answer.ends_with('x'),
+        "{answer}"
+    );
+}
