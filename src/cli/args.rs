@@ -2,7 +2,8 @@
 //! [`super::config`]'s job, so that every rule lives in one place and can be unit-tested.
 
 use clap::{Args, Parser, Subcommand};
-use quire::write::pdf::{Margins, PageSize};
+use quire::write::epub::{CoverChoice, EpubOptions, Profile};
+use quire::write::pdf::{Margins, PageSize, PdfOptions};
 use quire::{InputFormat, OutputFormat};
 use std::path::PathBuf;
 
@@ -82,6 +83,139 @@ pub enum Command {
     /// Convert documents from one format into others.
     #[command(after_help = CONVERT_HELP)]
     Convert(ConvertArgs),
+    /// Make one e-book (or PDF or HTML page) of several articles, one chapter each.
+    #[command(after_help = BUNDLE_HELP)]
+    Bundle(BundleArgs),
+}
+
+const BUNDLE_HELP: &str = "\
+Inputs are files, folders (walked recursively, hidden and .gitignore'd files left out) and
+http(s) URLs, in any mix of formats. Each becomes a chapter, in the order given (a folder's
+files in path order). An input that cannot be read is reported and left out; the book is made
+of the rest (exit status 1 then). Links from one bundled article to another point inside the
+book. The format comes from --to, else from -o's extension (epub, pdf, html).
+
+Examples:
+  quire bundle saved/ -o weekly.epub --title 'Weekly reading'
+  quire bundle a.html b.md https://example.org/essay -o reading.pdf --page-size ereader";
+
+/// `quire bundle`'s arguments.
+#[derive(Debug, Args)]
+pub struct BundleArgs {
+    /// Files, folders or http(s) URLs: one chapter each.
+    #[arg(value_name = "INPUT", required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// The book to write (its extension names the format unless --to does).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// The format: epub (the default), pdf or html.
+    #[arg(long = "to", short = 't', value_name = "FORMAT", value_parser = parse_output_format)]
+    pub to: Option<OutputFormat>,
+
+    /// Input format for every input: text, html, markdown, json.
+    #[arg(long, short = 'f', value_name = "FORMAT", value_parser = parse_input_format)]
+    pub from: Option<InputFormat>,
+
+    /// The book's title (default: "Reading list", or the one article's title).
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
+
+    /// The book's author or editor (repeat for several).
+    #[arg(long = "author", value_name = "A")]
+    pub authors: Vec<String>,
+
+    /// The book's language (a BCP 47 tag; default: the first article's).
+    #[arg(long, value_name = "L")]
+    pub lang: Option<String>,
+
+    /// Do not print warnings (errors are still printed).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub epub: EpubArgs,
+
+    #[command(flatten)]
+    pub pdf: PdfArgs,
+}
+
+/// How EPUBs are made.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "EPUB")]
+pub struct EpubArgs {
+    /// The cover: an image FILE, or 'lead' for the article's lead image (default: one
+    /// generated from the title, site, author and date).
+    #[arg(long, value_name = "FILE|lead", conflicts_with = "no_cover")]
+    pub cover: Option<String>,
+
+    /// No cover.
+    #[arg(long)]
+    pub no_cover: bool,
+
+    /// The e-reader images are fitted to: kindle, kobo, generic, tablet.
+    #[arg(long, value_name = "DEVICE", default_value = "generic", value_parser = parse_profile)]
+    pub profile: Profile,
+
+    /// Turn images and the cover to grayscale, for e-ink screens.
+    #[arg(long)]
+    pub grayscale: bool,
+
+    /// How many levels of headings the table of contents lists (0: only the articles).
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    pub toc_depth: u8,
+
+    /// A CSS file added to the book's stylesheet.
+    #[arg(long = "css", value_name = "FILE", value_parser = read_css)]
+    pub css: Option<String>,
+
+    /// Download remote images into the book (always done for URL inputs).
+    #[arg(long)]
+    pub fetch_images: bool,
+}
+
+impl EpubArgs {
+    /// The writer's options, with remote images fetched when `from_the_web` says the input
+    /// came from a URL.
+    pub fn options(&self, from_the_web: bool) -> EpubOptions {
+        EpubOptions {
+            cover: if self.no_cover {
+                CoverChoice::None
+            } else {
+                self.cover
+                    .as_deref()
+                    .map_or(CoverChoice::Generated, CoverChoice::from_arg)
+            },
+            profile: self.profile,
+            grayscale: self.grayscale,
+            toc_depth: self.toc_depth,
+            css: self.css.clone(),
+            fetch_images: self.fetch_images || from_the_web,
+        }
+    }
+}
+
+impl PdfArgs {
+    pub fn options(&self) -> PdfOptions {
+        PdfOptions {
+            page_size: self.page_size,
+            font_size: self.font_size,
+            margins: self.margins,
+            ragged: self.ragged,
+            fonts: self.fonts.clone(),
+        }
+    }
+}
+
+fn parse_profile(text: &str) -> Result<Profile, String> {
+    text.parse().map_err(|e: quire::Error| e.to_string())
+}
+
+/// Reads the user's stylesheet when the arguments are parsed, so a missing file is a usage
+/// error that names it before anything is converted.
+fn read_css(path: &str) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
 /// `quire convert`'s arguments, unvalidated.
@@ -91,7 +225,7 @@ pub struct ConvertArgs {
     #[arg(value_name = "INPUT", required_unless_present_any = ["urls", "jsonl"])]
     pub inputs: Vec<PathBuf>,
 
-    /// Output formats: md, html, txt, json, pdf (comma-separated; may repeat).
+    /// Output formats: md, html, txt, json, epub, pdf (comma-separated; may repeat).
     #[arg(long = "to", short = 't', value_name = "FORMATS", value_delimiter = ',',
           value_parser = parse_output_format)]
     pub to: Vec<OutputFormat>,
@@ -191,6 +325,9 @@ pub struct ConvertArgs {
     /// No progress bar, summary or warnings (errors are still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub epub: EpubArgs,
 
     #[command(flatten)]
     pub pdf: PdfArgs,

@@ -4,7 +4,6 @@
 
 use super::args::ConvertArgs;
 use super::walk::{self, Skipped, WalkOptions};
-use quire::write::pdf::PdfOptions;
 use quire::{InputFormat, Meta, OutputFormat, ReadOptions, WriteOptions};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -496,6 +495,24 @@ impl Config {
 }
 
 /// The options every input shares, from the command line.
+/// Settings for `quire bundle`: defaults, with the PDF and EPUB options given.
+pub fn settings_from_parts(pdf: &super::args::PdfArgs, epub: &super::args::EpubArgs) -> Settings {
+    Settings {
+        read: ReadOptions::default(),
+        write: WriteOptions {
+            timestamp: source_date_epoch(),
+            pdf: pdf.options(),
+            epub: epub.options(false),
+            ..WriteOptions::default()
+        },
+        overrides: MetaOverrides::default(),
+        fetch: quire::net::FetchOptions::default(),
+        durable: true,
+        explain: false,
+        no_images: false,
+    }
+}
+
 pub fn settings_from(args: &ConvertArgs) -> Settings {
     Settings {
         read: ReadOptions {
@@ -507,13 +524,8 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
             front_matter: !args.no_front_matter && !args.body_only,
             text_width: args.width.filter(|&w| w > 0),
             timestamp: source_date_epoch(),
-            pdf: PdfOptions {
-                page_size: args.pdf.page_size,
-                font_size: args.pdf.font_size,
-                margins: args.pdf.margins,
-                ragged: args.pdf.ragged,
-                fonts: args.pdf.fonts.clone(),
-            },
+            pdf: args.pdf.options(),
+            epub: args.epub.options(false),
             ..WriteOptions::default()
         },
         overrides: MetaOverrides {
@@ -554,7 +566,7 @@ fn choose_formats(
                 .ok_or_else(|| {
                     UsageError(format!(
                         "cannot tell the output format from '{}': quire does not write \
-                     '.{}' files; add --to (md, html, txt, json, pdf)",
+                     '.{}' files; add --to (md, html, txt, json, epub, pdf)",
                         path.display(),
                         ext.to_string_lossy()
                     ))

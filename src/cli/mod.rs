@@ -7,6 +7,7 @@
 //! 130 when Ctrl-C stopped the run (after the inputs under way were finished).
 
 mod args;
+mod bundle;
 mod config;
 mod jsonl;
 mod run;
@@ -24,7 +25,10 @@ const INTERRUPTED: u8 = 130;
 pub fn main() -> ExitCode {
     // clap prints its own errors and exits 2 (0 for --help and --version).
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
-    let Command::Convert(args) = cli.command;
+    let args = match cli.command {
+        Command::Convert(args) => args,
+        Command::Bundle(args) => return bundle::run(args),
+    };
     if args.jsonl {
         return match jsonl::JsonlConfig::from_args(&args) {
             // No Ctrl-C handler: the reader may be blocked on stdin, and answers already

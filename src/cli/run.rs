@@ -40,11 +40,11 @@ impl JobReport {
             .any(|m| matches!(m, Message::Error { .. }))
     }
 
-    fn error(&mut self, path: String, error: anyhow::Error) {
+    pub fn error(&mut self, path: String, error: anyhow::Error) {
         self.messages.push(Message::Error { path, error });
     }
 
-    fn warnings(&mut self, path: &str, warnings: impl IntoIterator<Item = Warning>) {
+    pub fn warnings(&mut self, path: &str, warnings: impl IntoIterator<Item = Warning>) {
         for warning in warnings {
             self.messages.push(Message::Warning {
                 path: path.to_string(),
@@ -439,21 +439,24 @@ fn explain_extraction(label: &str, bytes: &[u8], format: InputFormat) {
     }
 }
 
-/// Converts one input into all its outputs: read the bytes, `quire::read`, apply the
-/// metadata overrides, then `quire::write` and an atomic write for each output. An output
-/// that fails does not stop the others.
-pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
-    let mut report = JobReport::default();
-    let label = job.source.label();
+/// Reads one input into a document: fetch or read the bytes, pick the format, `quire::read`,
+/// then the metadata overrides and `--no-images`. What goes wrong is put in `report`.
+pub fn read_input(
+    source: &Source,
+    from: Option<InputFormat>,
+    settings: &Settings,
+    report: &mut JobReport,
+) -> Option<quire::Document> {
+    let label = source.label();
     let mut read_options = settings.read.clone();
-    let (bytes, declared_format) = match read_source(&job.source, settings, &mut read_options) {
+    let (bytes, declared_format) = match read_source(source, settings, &mut read_options) {
         Ok(read) => read,
         Err(e) => {
             report.error(label, e);
-            return report;
+            return None;
         }
     };
-    let format = job.from.unwrap_or_else(|| match &job.source {
+    let format = from.unwrap_or_else(|| match source {
         Source::File(path) => {
             InputFormat::from_path(path).unwrap_or_else(|| InputFormat::sniff(&bytes))
         }
@@ -474,7 +477,7 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
                 label,
                 anyhow!(e).context(format!("cannot read it as {format}")),
             );
-            return report;
+            return None;
         }
     };
     // The input bytes are not needed any more: free them before the outputs are rendered,
@@ -486,13 +489,32 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
     if settings.no_images {
         document.remove_images();
     }
+    Some(document)
+}
+
+/// The folder an input's relative images are looked up in (and only there).
+pub fn folder_of(path: &Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => Path::new(".").to_path_buf(),
+    }
+}
+
+/// Converts one input into all its outputs: read the bytes, `quire::read`, apply the
+/// metadata overrides, then `quire::write` and an atomic write for each output. An output
+/// that fails does not stop the others.
+pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
+    let mut report = JobReport::default();
+    let Some(document) = read_input(&job.source, job.from, settings, &mut report) else {
+        return report;
+    };
 
     let mut write_options = settings.write.clone();
-    if let Source::File(path) = &job.source {
-        write_options.resource_dir = Some(match path.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-            _ => Path::new(".").to_path_buf(),
-        });
+    match &job.source {
+        Source::File(path) => write_options.resource_dir = Some(folder_of(path)),
+        // A page from the web has its images on the web too.
+        Source::Url(_) => write_options.epub.fetch_images = true,
+        Source::Stdin => {}
     }
     for output in &job.outputs {
         let out_label = output.target.label();
@@ -622,20 +644,20 @@ pub fn io_message(error: &io::Error) -> String {
 
 /// Turns reports into the lines users see on stderr, `quire: PATH: message`, showing each
 /// warning once.
-struct Printer {
+pub struct Printer {
     quiet: bool,
     seen_warnings: HashSet<(String, String)>,
 }
 
 impl Printer {
-    fn new(quiet: bool) -> Printer {
+    pub fn new(quiet: bool) -> Printer {
         Printer {
             quiet,
             seen_warnings: HashSet::new(),
         }
     }
 
-    fn lines(&mut self, report: &JobReport) -> Vec<String> {
+    pub fn lines(&mut self, report: &JobReport) -> Vec<String> {
         let mut lines = Vec::new();
         for message in &report.messages {
             match message {

@@ -22,7 +22,7 @@ mod normalize;
 mod walk;
 
 pub use normalize::{collapse_whitespace, normalize_inlines};
-pub use walk::{inlines_to_plain, slugify};
+pub use walk::{inlines_to_plain, rewrite_links, shift_headings, slugify};
 
 use serde::{Deserialize, Serialize};
 

@@ -136,6 +136,54 @@ fn wrap_nonempty(content: Vec<Inline>, wrap: impl FnOnce(Vec<Inline>) -> Inline)
     (!content.is_empty()).then(|| wrap(content))
 }
 
+/// Moves every heading `by` levels down (capped at 6), for documents nested in another.
+pub fn shift_headings(blocks: &mut [Block], by: u8) {
+    for_each_block_mut(blocks, &mut |block| {
+        if let Block::Heading { level, .. } = block {
+            *level = level.saturating_add(by).min(6);
+        }
+    });
+}
+
+/// Replaces every link URL for which `f` gives a new one (in every run of inlines: captions,
+/// table cells, footnotes included).
+pub fn rewrite_links(blocks: &mut [Block], f: &mut dyn FnMut(&str) -> Option<String>) {
+    for_each_block_mut(blocks, &mut |block| match block {
+        Block::Paragraph(inlines)
+        | Block::Heading {
+            content: inlines, ..
+        } => inline_links_mut(inlines, f),
+        Block::Figure(figure) => inline_links_mut(&mut figure.caption, f),
+        Block::Table(table) => inline_links_mut(&mut table.caption, f),
+        Block::Quote(_)
+        | Block::List(_)
+        | Block::Code { .. }
+        | Block::Rule
+        | Block::Container { .. } => {}
+    });
+}
+
+fn inline_links_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&str) -> Option<String>) {
+    for inline in inlines {
+        match inline {
+            Inline::Link { url, content, .. } => {
+                if let Some(new) = f(url) {
+                    *url = new;
+                }
+                inline_links_mut(content, f);
+            }
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Span { content: c, .. } => inline_links_mut(c, f),
+            Inline::Note(blocks) => rewrite_links(blocks, f),
+            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+        }
+    }
+}
+
 /// The inlines' text without markup: link text, code, image alt text; line breaks become
 /// spaces; footnotes are left out.
 pub fn inlines_to_plain(inlines: &[Inline]) -> String {

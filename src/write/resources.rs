@@ -144,7 +144,7 @@ pub fn embed_local_images(document: &mut Document, base_dir: &Path) -> Vec<Warni
 }
 
 /// Standard base64 with padding (RFC 4648), for `data:` URIs.
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
@@ -163,6 +163,52 @@ fn base64(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+/// Decodes an image `data:[type];base64,payload` URI (the only inline form worth embedding:
+/// SVG and text ones are refused), with the same size limit and kinds as files.
+pub fn load_data_uri(src: &str) -> Result<Resource, String> {
+    let comma = src.find(',').ok_or("malformed data: URL")?;
+    let header = &src[5..comma];
+    let payload = &src[comma + 1..];
+    let bytes = if header.to_ascii_lowercase().ends_with(";base64") {
+        decode_base64(payload).ok_or("invalid base64 in data: URL")?
+    } else {
+        return Err("data: URL is not base64 (SVG or text)".to_string());
+    };
+    if bytes.len() as u64 > MAX_RESOURCE_BYTES {
+        return Err("data: URL image too large".to_string());
+    }
+    let kind = ImageKind::sniff(&bytes).ok_or("not a PNG, JPEG, GIF or WebP image")?;
+    Ok(Resource { bytes, kind })
+}
+
+/// Standard or URL-safe base64, padding and whitespace tolerated.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            b' ' | b'\n' | b'\r' | b'\t' => continue,
+            b'%' => return None,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
 }
 
 /// The file path in a relative reference or `file:` URL: query and fragment cut,
@@ -315,6 +361,16 @@ mod tests {
             ]
         );
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn data_uris_decode_and_refuse_what_is_not_an_image() {
+        let uri = format!("data:image/png;base64,{}", base64(PNG));
+        assert_eq!(load_data_uri(&uri).unwrap().kind, ImageKind::Png);
+        assert_eq!(decode_base64("aGVs\nbG8=").unwrap(), b"hello");
+        assert!(decode_base64("a*b").is_none());
+        assert!(load_data_uri("data:image/svg+xml,<svg/>").is_err());
+        assert!(load_data_uri("data:text/plain;base64,aGVsbG8=").is_err());
     }
 
     #[test]

@@ -269,7 +269,7 @@ fn java_epubcheck_available() -> bool {
 }
 
 /// Runs EPUBCheck; asserts a clean report. Returns false when skipped.
-fn assert_epubcheck_clean(bytes: &[u8], label: &str) -> bool {
+pub(crate) fn assert_epubcheck_clean(bytes: &[u8], label: &str) -> bool {
     keep(bytes, label);
     if !have_tool("epubcheck (java)", java_epubcheck_available()) {
         return false;
@@ -295,7 +295,7 @@ fn assert_epubcheck_clean(bytes: &[u8], label: &str) -> bool {
 }
 
 /// The files in the zip, in order, with their contents.
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     (0..archive.len())
         .map(|i| {
@@ -307,7 +307,7 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn file_text(files: &[(String, Vec<u8>)], name: &str) -> String {
+pub(crate) fn file_text(files: &[(String, Vec<u8>)], name: &str) -> String {
     let (_, bytes) = files
         .iter()
         .find(|(n, _)| n == name)

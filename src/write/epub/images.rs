@@ -14,7 +14,7 @@ use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use super::content::ImageRef;
 use super::EpubOptions;
 use crate::error::Warning;
-use crate::write::resources::{self, ImageKind, Resource, MAX_RESOURCE_BYTES};
+use crate::write::resources::{self, ImageKind, Resource};
 
 /// An image stored in the book.
 #[derive(Debug, Clone)]
@@ -124,7 +124,7 @@ impl<'o> ImageStore<'o> {
             .get(..5)
             .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
         {
-            return decode_data_url(src);
+            return resources::load_data_uri(src);
         }
         if is_remote(src) {
             let fetch = self
@@ -270,51 +270,6 @@ fn shorten(src: &str) -> String {
     } else {
         src.to_string()
     }
-}
-
-/// Decodes `data:[type][;base64],payload`.
-fn decode_data_url(src: &str) -> Result<Resource, String> {
-    let comma = src.find(',').ok_or("malformed data: URL")?;
-    let header = &src[5..comma];
-    let payload = &src[comma + 1..];
-    let bytes = if header.to_ascii_lowercase().ends_with(";base64") {
-        decode_base64(payload).ok_or("invalid base64 in data: URL")?
-    } else {
-        return Err("data: URL is not base64 (SVG or text)".to_string());
-    };
-    if bytes.len() as u64 > MAX_RESOURCE_BYTES {
-        return Err("data: URL image too large".to_string());
-    }
-    let kind = ImageKind::sniff(&bytes).ok_or("not a PNG, JPEG, GIF or WebP image")?;
-    Ok(Resource { bytes, kind })
-}
-
-/// Standard or URL-safe base64, padding and whitespace tolerated.
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for byte in text.bytes() {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            b' ' | b'\n' | b'\r' | b'\t' => continue,
-            b'%' => return None,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 /// Decoding limits: no image may make quire allocate more than this, whatever its header says.
@@ -473,13 +428,6 @@ mod tests {
     }
 
     #[test]
-    fn base64_decodes() {
-        assert_eq!(decode_base64("aGVsbG8=").unwrap(), b"hello");
-        assert_eq!(decode_base64("aGVs\nbG8").unwrap(), b"hello");
-        assert!(decode_base64("a*b").is_none());
-    }
-
-    #[test]
     fn large_images_shrink_to_the_profile_and_turn_gray() {
         let options = EpubOptions {
             profile: Profile::Kindle,
@@ -516,7 +464,10 @@ mod tests {
     fn data_urls_and_missing_files_resolve() {
         let options = EpubOptions::default();
         let mut store = ImageStore::new(&options, None);
-        let data = format!("data:image/png;base64,{}", encode_base64(&png(4, 4)));
+        let data = format!(
+            "data:image/png;base64,{}",
+            crate::write::resources::base64(&png(4, 4))
+        );
         assert!(
             matches!(store.resolve(&data, None), ImageRef::Embedded(p) if p == "images/image-1.png")
         );
@@ -535,26 +486,5 @@ mod tests {
             ImageRef::Missing
         ));
         assert_eq!(store.warnings.len(), 1, "one warning per image");
-    }
-
-    fn encode_base64(bytes: &[u8]) -> String {
-        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut out = String::new();
-        for chunk in bytes.chunks(3) {
-            let b = [
-                chunk[0],
-                *chunk.get(1).unwrap_or(&0),
-                *chunk.get(2).unwrap_or(&0),
-            ];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
     }
 }

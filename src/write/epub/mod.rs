@@ -24,7 +24,7 @@ use std::str::FromStr;
 
 use super::{Rendered, WriteOptions, Writer};
 use crate::error::{Error, Result};
-use crate::model::{Document, Meta, MAX_DEPTH};
+use crate::model::{Block, Document, Inline, Meta, MAX_DEPTH};
 
 /// Which cover the book gets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -162,6 +162,71 @@ impl Book {
         self.resource_dirs.resize(self.chapters.len(), None);
         self.chapters.push(chapter);
         self.resource_dirs.push(resource_dir);
+    }
+}
+
+impl Book {
+    /// The book as one document, for formats without chapters (a PDF or HTML bundle): each
+    /// article starts with a level-1 heading (id `chapter-N`) and a line naming its author,
+    /// site and date; its own headings move one level down; links to another bundled
+    /// article's source URL point at that article's heading.
+    pub fn to_document(&self) -> Document {
+        let key = |url: &str| {
+            let url = url.split('#').next().unwrap_or(url);
+            url.trim_end_matches('/').to_ascii_lowercase()
+        };
+        let targets: std::collections::HashMap<String, String> = self
+            .chapters
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| {
+                Some((
+                    key(c.meta.source_url.as_deref()?),
+                    format!("#chapter-{}", i + 1),
+                ))
+            })
+            .collect();
+        let mut blocks = Vec::new();
+        for (i, chapter) in self.chapters.iter().enumerate() {
+            let title = chapter
+                .meta
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("Article {}", i + 1));
+            blocks.push(Block::Heading {
+                level: 1,
+                id: format!("chapter-{}", i + 1),
+                content: vec![Inline::Text(title)],
+            });
+            let authors = chapter.meta.authors.join(", ");
+            let byline: Vec<&str> = std::iter::once(authors.as_str())
+                .chain(chapter.meta.site_name.as_deref())
+                .chain(
+                    chapter
+                        .meta
+                        .published
+                        .as_deref()
+                        .map(|d| d.get(..10).unwrap_or(d)),
+                )
+                .filter(|s| !s.is_empty())
+                .collect();
+            if !byline.is_empty() {
+                blocks.push(Block::Paragraph(vec![Inline::Emphasis(vec![
+                    Inline::Text(byline.join(" · ")),
+                ])]));
+            }
+            let mut body = chapter.blocks.clone();
+            crate::model::shift_headings(&mut body, 1);
+            crate::model::rewrite_links(&mut body, &mut |url| targets.get(&key(url)).cloned());
+            blocks.extend(body);
+        }
+        let mut meta = self.meta.clone();
+        if meta.language.is_none() {
+            meta.language = self.chapters.iter().find_map(|c| c.meta.language.clone());
+        }
+        let mut document = Document::new(meta, blocks);
+        document.assign_heading_ids();
+        document
     }
 }
 

@@ -88,6 +88,19 @@ pub fn load_images(
 const MAX_PIXELS: u64 = 96_000_000;
 
 fn load_image(src: &str, options: &WriteOptions) -> Result<(ExternalXObject, u32, u32), String> {
+    let resource = if src
+        .trim_start()
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("data:"))
+    {
+        resources::load_data_uri(src.trim_start())?
+    } else {
+        load_file(src, options)?
+    };
+    image_stream(resource, src)
+}
+
+fn load_file(src: &str, options: &WriteOptions) -> Result<resources::Resource, String> {
     if !resources::is_local(src) {
         return Err(format!(
             "'{}' is remote (quire does not fetch images)",
@@ -98,7 +111,13 @@ fn load_image(src: &str, options: &WriteOptions) -> Result<(ExternalXObject, u32
         .resource_dir
         .as_deref()
         .ok_or_else(|| format!("'{}': no folder to load local images from", shorten(src)))?;
-    let resource = resources::load_local(src, dir)?;
+    resources::load_local(src, dir)
+}
+
+fn image_stream(
+    resource: resources::Resource,
+    src: &str,
+) -> Result<(ExternalXObject, u32, u32), String> {
     if resource.kind == resources::ImageKind::Jpeg {
         if let Some((width, height, components)) = jpeg_info(&resource.bytes) {
             if u64::from(width) * u64::from(height) <= MAX_PIXELS {
