@@ -392,7 +392,9 @@ mod tests {
             "quire", "convert", "a.md", "--to", "md,html", "--to", "json",
         ])
         .expect("valid arguments");
-        let Command::Convert(args) = cli.command;
+        let Command::Convert(args) = cli.command else {
+            panic!("not a convert command");
+        };
         assert_eq!(
             args.to,
             [

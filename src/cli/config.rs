@@ -761,7 +761,10 @@ mod tests {
     fn config(argv: &[&str]) -> Result<Config, UsageError> {
         let mut full = vec!["quire", "convert"];
         full.extend_from_slice(argv);
-        let Command::Convert(args) = Cli::try_parse_from(full).expect("arguments parse").command;
+        let Command::Convert(args) = Cli::try_parse_from(full).expect("arguments parse").command
+        else {
+            panic!("not a convert command");
+        };
         Config::from_args(args)
     }
 
