@@ -309,6 +309,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         identifier: book_id.urn().to_string(),
         title: book_title.clone(),
         ncx_depth: usize::from(toc_levels) + 1,
+        language: language.clone(),
     };
     // Images went in empty (epub-builder would deflate them, for nothing: they are
     // compressed already); their bytes are stored as they are while rezipping.
@@ -609,6 +610,9 @@ struct PackageFixes {
     title: String,
     /// How deep the NCX nests.
     ncx_depth: usize,
+    /// The book's language (a BCP 47 tag, already escaped-safe), which the package element
+    /// and the navigation document must state too (DAISY Ace counts its absence as serious).
+    language: String,
 }
 
 impl PackageFixes {
@@ -616,7 +620,22 @@ impl PackageFixes {
         if let Some(at) = opf.find("  </metadata>") {
             opf.insert_str(at, &self.metadata);
         }
-        opf
+        let mut lang = String::new();
+        escape_text_into(&self.language, &mut lang);
+        opf.replacen("<package ", &format!("<package xml:lang=\"{lang}\" "), 1)
+    }
+
+    /// The navigation document is epub-builder's template, which names no language.
+    fn nav(&self, nav: String) -> String {
+        let mut lang = String::new();
+        escape_text_into(&self.language, &mut lang);
+        nav.replacen(
+            "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">",
+            &format!(
+                "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"
+            ),
+            1,
+        )
     }
 
     fn ncx(&self, ncx: String) -> String {
@@ -664,6 +683,7 @@ fn rezip(
         let fix: Option<fn(&PackageFixes, String) -> String> = match name.as_str() {
             "OEBPS/content.opf" => Some(PackageFixes::package),
             "OEBPS/toc.ncx" => Some(PackageFixes::ncx),
+            "OEBPS/nav.xhtml" => Some(PackageFixes::nav),
             _ => None,
         };
         if let Some(bytes) = stored.get(&name) {
