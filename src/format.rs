@@ -102,16 +102,22 @@ pub enum OutputFormat {
     Html,
     Text,
     Json,
+    /// An EPUB 3 e-book (with the EPUB 2 NCX for older readers).
+    Epub,
+    /// A typeset PDF (see `write::pdf`).
+    Pdf,
 }
 
-const OUTPUT_NAMES: &str = "md, html, txt, json";
+const OUTPUT_NAMES: &str = "md, html, txt, json, epub, pdf";
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 4] = [
+    pub const ALL: [OutputFormat; 6] = [
         OutputFormat::Markdown,
         OutputFormat::Html,
         OutputFormat::Text,
         OutputFormat::Json,
+        OutputFormat::Epub,
+        OutputFormat::Pdf,
     ];
 
     pub fn name(self) -> &'static str {
@@ -120,6 +126,8 @@ impl OutputFormat {
             OutputFormat::Html => "html",
             OutputFormat::Text => "text",
             OutputFormat::Json => "json",
+            OutputFormat::Epub => "epub",
+            OutputFormat::Pdf => "pdf",
         }
     }
 
@@ -130,6 +138,8 @@ impl OutputFormat {
             OutputFormat::Html => "html",
             OutputFormat::Text => "txt",
             OutputFormat::Json => "json",
+            OutputFormat::Epub => "epub",
+            OutputFormat::Pdf => "pdf",
         }
     }
 
@@ -139,6 +149,8 @@ impl OutputFormat {
             "html" | "htm" => Ok(OutputFormat::Html),
             "txt" | "text" | "plain" => Ok(OutputFormat::Text),
             "json" => Ok(OutputFormat::Json),
+            "epub" | "epub3" => Ok(OutputFormat::Epub),
+            "pdf" => Ok(OutputFormat::Pdf),
             _ => Err(Error::Unknown {
                 what: "output format",
                 name: name.to_string(),

@@ -1,5 +1,8 @@
-//! Fetching documents over HTTP(S): `quire convert https://…`, `--urls FILE`, JSONL `"url"`
-//! items, and (later) remote images for the embedding writers.
+//! Fetching over HTTP(S), with a timeout, a size limit, a few redirects, a user agent, and
+//! only `http:` and `https:`.
+//!
+//! [`fetch`] gets documents (`quire convert https://…`, `--urls FILE`, JSONL `"url"` items);
+//! [`Fetcher`] and [`fetch_image`] get remote images for books.
 //!
 //! One blocking GET with the limits a converter needs against an arbitrary server: a total
 //! timeout, a cap on redirects and on the body size, a user agent, only `http` and `https`.
@@ -9,6 +12,8 @@
 
 use crate::error::{Error, Result};
 use crate::format::InputFormat;
+use crate::write::resources::MAX_RESOURCE_BYTES;
+use std::sync::OnceLock;
 use std::time::Duration;
 use ureq::ResponseExt;
 
@@ -142,6 +147,74 @@ fn describe(error: ureq::Error, options: &FetchOptions) -> String {
 
 fn too_big(limit: u64) -> String {
     format!("the body is larger than the limit of {limit} bytes")
+}
+
+/// How long one image download may take, start to end.
+pub const IMAGE_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A configured HTTP client: one timeout and one size limit for everything it fetches.
+pub struct Fetcher {
+    agent: ureq::Agent,
+    limit: u64,
+}
+
+impl Fetcher {
+    pub fn new(timeout: Duration, limit: u64) -> Fetcher {
+        let config = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .max_redirects(5)
+            .user_agent(concat!("quire/", env!("CARGO_PKG_VERSION")))
+            .build();
+        Fetcher {
+            agent: config.into(),
+            limit,
+        }
+    }
+
+    /// The body of `url`, or why it could not be had (for a warning).
+    pub fn get(&self, url: &str) -> Result<Vec<u8>, String> {
+        let parsed = url::Url::parse(url).map_err(|e| format!("bad URL: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!("not an http(s) URL: {url}"));
+        }
+        let mut response = self
+            .agent
+            .get(parsed.as_str())
+            .call()
+            .map_err(|e| match e {
+                ureq::Error::StatusCode(code) => format!("the server answered {code}"),
+                ureq::Error::Timeout(_) => format!("no answer within {} s", self.timeout_secs()),
+                other => other.to_string(),
+            })?;
+        response
+            .body_mut()
+            .with_config()
+            .limit(self.limit)
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(_) => {
+                    format!("larger than {} MiB", self.limit >> 20)
+                }
+                ureq::Error::Timeout(_) => format!("no answer within {} s", self.timeout_secs()),
+                other => other.to_string(),
+            })
+    }
+
+    fn timeout_secs(&self) -> f64 {
+        self.agent
+            .config()
+            .timeouts()
+            .global
+            .map_or(0.0, |t| t.as_secs_f64())
+    }
+}
+
+/// Downloads an image with the standard timeout and size limit (one shared client).
+pub fn fetch_image(url: &str) -> Result<Vec<u8>, String> {
+    static IMAGES: OnceLock<Fetcher> = OnceLock::new();
+    IMAGES
+        .get_or_init(|| Fetcher::new(IMAGE_TIMEOUT, MAX_RESOURCE_BYTES))
+        .get(url)
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! [`super::config`]'s job, so that every rule lives in one place and can be unit-tested.
 
 use clap::{Args, Parser, Subcommand};
+use quire::write::pdf::{Margins, PageSize};
 use quire::{InputFormat, OutputFormat};
 use std::path::PathBuf;
 
@@ -61,7 +62,7 @@ Examples:
   quire convert https://example.org/news/tides.html --to txt
   quire convert --jsonl < pages.jsonl > answers.jsonl";
 
-/// quire: turn web articles, plain text and Markdown into clean Markdown, HTML, text and JSON.
+/// quire: turn web articles, plain text and Markdown into clean Markdown, HTML, text, JSON and PDF.
 #[derive(Debug, Parser)]
 #[command(
     name = "quire",
@@ -90,7 +91,7 @@ pub struct ConvertArgs {
     #[arg(value_name = "INPUT", required_unless_present_any = ["urls", "jsonl"])]
     pub inputs: Vec<PathBuf>,
 
-    /// Output formats: md, html, txt, json (comma-separated; may repeat).
+    /// Output formats: md, html, txt, json, pdf (comma-separated; may repeat).
     #[arg(long = "to", short = 't', value_name = "FORMATS", value_delimiter = ',',
           value_parser = parse_output_format)]
     pub to: Vec<OutputFormat>,
@@ -190,6 +191,44 @@ pub struct ConvertArgs {
     /// No progress bar, summary or warnings (errors are still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub pdf: PdfArgs,
+}
+
+/// How PDFs are laid out.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "PDF")]
+pub struct PdfArgs {
+    /// Page size: a4, letter, a5, ereader (a 6-7" screen: small page, larger type) or
+    /// WIDTHxHEIGHT with a unit (148x210mm, 6x8in).
+    #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = parse_page_size)]
+    pub page_size: PageSize,
+
+    /// Body type size in points (default: the page size's own).
+    #[arg(long, value_name = "PT")]
+    pub font_size: Option<f32>,
+
+    /// Page margins, 1 to 4 lengths as in CSS (20mm, "15mm 20mm", 0.75in; mm without a unit).
+    #[arg(long, value_name = "LENGTHS", value_parser = parse_margins)]
+    pub margins: Option<Margins>,
+
+    /// Ragged-right lines instead of justified ones.
+    #[arg(long)]
+    pub ragged: bool,
+
+    /// A font file for characters the bundled fonts lack (CJK, Arabic, Hebrew…); repeat
+    /// for a fallback list, tried in order.
+    #[arg(long = "font", value_name = "FILE")]
+    pub fonts: Vec<PathBuf>,
+}
+
+fn parse_page_size(text: &str) -> Result<PageSize, String> {
+    text.parse().map_err(|e: quire::Error| e.to_string())
+}
+
+fn parse_margins(text: &str) -> Result<Margins, String> {
+    text.parse().map_err(|e: quire::Error| e.to_string())
 }
 
 fn parse_output_format(name: &str) -> Result<OutputFormat, String> {

@@ -4,6 +4,7 @@
 
 use super::args::ConvertArgs;
 use super::walk::{self, Skipped, WalkOptions};
+use quire::write::pdf::PdfOptions;
 use quire::{InputFormat, Meta, OutputFormat, ReadOptions, WriteOptions};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -506,6 +507,13 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
             front_matter: !args.no_front_matter && !args.body_only,
             text_width: args.width.filter(|&w| w > 0),
             timestamp: source_date_epoch(),
+            pdf: PdfOptions {
+                page_size: args.pdf.page_size,
+                font_size: args.pdf.font_size,
+                margins: args.pdf.margins,
+                ragged: args.pdf.ragged,
+                fonts: args.pdf.fonts.clone(),
+            },
             ..WriteOptions::default()
         },
         overrides: MetaOverrides {
@@ -546,7 +554,7 @@ fn choose_formats(
                 .ok_or_else(|| {
                     UsageError(format!(
                         "cannot tell the output format from '{}': quire does not write \
-                     '.{}' files; add --to (md, html, txt, json)",
+                     '.{}' files; add --to (md, html, txt, json, pdf)",
                         path.display(),
                         ext.to_string_lossy()
                     ))

@@ -51,6 +51,11 @@ impl JsonlConfig {
                 ))
             }
         };
+        if output_key(to).is_none() {
+            return Err(UsageError(format!(
+                "--jsonl answers in text: --to must be md, txt, html or json, not {to}"
+            )));
+        }
         Ok(JsonlConfig {
             settings: settings_from(args),
             to,
@@ -273,6 +278,11 @@ fn convert_item(
     };
     let mut settings = config.settings.clone();
     let to = apply_options(options, &mut settings, config.to)?;
+    let Some(key_out) = output_key(to) else {
+        return Err(anyhow!(
+            "--jsonl answers in text: \"to\" must be markdown, text, html or json, not {to}"
+        ));
+    };
 
     let mut read_options = ReadOptions {
         source_url: string_option(options, "base_url")?,
@@ -309,7 +319,7 @@ fn convert_item(
         OutputFormat::Json => serde_json::from_slice(&rendered.bytes)?,
         _ => Value::String(String::from_utf8_lossy(&rendered.bytes).into_owned()),
     };
-    answer.insert(output_key(to).into(), body);
+    answer.insert(key_out.into(), body);
     let warnings: Vec<Value> = reading
         .warnings
         .iter()
@@ -320,13 +330,15 @@ fn convert_item(
     Ok(answer)
 }
 
-/// The answer's key for a format: `markdown`, `text`, `html`, `json`.
-fn output_key(format: OutputFormat) -> &'static str {
+/// The answer's key for a format: `markdown`, `text`, `html`, `json`; `None` for the binary
+/// formats (EPUB, PDF), which a line of JSON text does not carry.
+fn output_key(format: OutputFormat) -> Option<&'static str> {
     match format {
-        OutputFormat::Markdown => "markdown",
-        OutputFormat::Text => "text",
-        OutputFormat::Html => "html",
-        OutputFormat::Json => "json",
+        OutputFormat::Markdown => Some("markdown"),
+        OutputFormat::Text => Some("text"),
+        OutputFormat::Html => Some("html"),
+        OutputFormat::Json => Some("json"),
+        _ => None,
     }
 }
 

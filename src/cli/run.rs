@@ -576,6 +576,14 @@ fn write_stdout(bytes: &[u8]) -> io::Result<()> {
 /// a disk flush per file (most of a batch's time on small pages), so batches ask for it only
 /// with `--fsync`.
 pub fn write_atomically(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written to, never replaced:
+    // renaming a file over /dev/null would turn it into a regular file for the whole system.
+    if fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
+        return fs::OpenOptions::new()
+            .write(true)
+            .open(path)?
+            .write_all(bytes);
+    }
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

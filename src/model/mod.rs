@@ -310,7 +310,10 @@ impl Document {
     /// pipelines that want the article's words alone (`quire convert --no-images`).
     pub fn remove_images(&mut self) {
         walk::for_each_block_mut(&mut self.blocks, &mut |block| match block {
-            Block::Paragraph(inlines) | Block::Heading { content: inlines, .. } => {
+            Block::Paragraph(inlines)
+            | Block::Heading {
+                content: inlines, ..
+            } => {
                 *inlines = normalize_inlines(walk::without_images(std::mem::take(inlines)));
             }
             _ => {}

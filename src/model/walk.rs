@@ -112,9 +112,15 @@ pub(crate) fn without_images(inlines: Vec<Inline>) -> Vec<Inline> {
             Inline::Strikethrough(c) => wrap_nonempty(c, Inline::Strikethrough),
             Inline::Superscript(c) => wrap_nonempty(c, Inline::Superscript),
             Inline::Subscript(c) => wrap_nonempty(c, Inline::Subscript),
-            Inline::Link { url, title, content } => {
-                wrap_nonempty(content, |content| Inline::Link { url, title, content })
-            }
+            Inline::Link {
+                url,
+                title,
+                content,
+            } => wrap_nonempty(content, |content| Inline::Link {
+                url,
+                title,
+                content,
+            }),
             Inline::Span { attr, content } => {
                 wrap_nonempty(content, |content| Inline::Span { attr, content })
             }

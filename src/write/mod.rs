@@ -2,9 +2,11 @@
 //!
 //! Writers never see the input: only the model. All take the same [`WriteOptions`].
 
+pub mod epub;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod pdf;
 pub mod resources;
 mod table_layout;
 pub mod text;
@@ -30,6 +32,10 @@ pub struct WriteOptions {
     /// date), in seconds since the Unix epoch. The CLI sets it from `SOURCE_DATE_EPOCH` when
     /// that is set, so the same input gives the same bytes; `None` means "now".
     pub timestamp: Option<i64>,
+    /// EPUB: cover, e-reader profile, table of contents depth, extra CSS, image fetching.
+    pub epub: epub::EpubOptions,
+    /// PDF: page size, type size, margins, ragged right, fallback fonts.
+    pub pdf: pdf::PdfOptions,
 }
 
 impl Default for WriteOptions {
@@ -40,6 +46,8 @@ impl Default for WriteOptions {
             text_width: None,
             resource_dir: None,
             timestamp: None,
+            epub: epub::EpubOptions::default(),
+            pdf: pdf::PdfOptions::default(),
         }
     }
 }
@@ -72,6 +80,8 @@ pub fn writer_for(format: OutputFormat) -> &'static dyn Writer {
         OutputFormat::Html => &html::HtmlWriter,
         OutputFormat::Text => &text::TextWriter,
         OutputFormat::Json => &json::JsonWriter,
+        OutputFormat::Epub => &epub::EpubWriter,
+        OutputFormat::Pdf => &pdf::PdfWriter,
     }
 }
 

@@ -172,7 +172,11 @@ fn local_path(src: &str) -> Option<PathBuf> {
     if !is_local(src) {
         return None;
     }
-    let src = if src.len() >= 5 && src[..5].eq_ignore_ascii_case("file:") {
+    // `get` rather than indexing: the fifth byte may fall inside a multi-byte character.
+    let src = if src
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("file:"))
+    {
         let rest = &src[5..];
         rest.strip_prefix("//").map_or(rest, |r| {
             // file://host/path: only an empty host or localhost is this machine.
@@ -195,7 +199,8 @@ fn local_path(src: &str) -> Option<PathBuf> {
     Some(PathBuf::from(decoded))
 }
 
-fn percent_decode(s: &str) -> Option<String> {
+/// Decodes `%XX` escapes; `None` when they do not make UTF-8.
+pub(crate) fn percent_decode(s: &str) -> Option<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -242,6 +247,8 @@ mod tests {
             .contains("not a PNG"));
         assert!(load_local("https://example.com/a.png", &base).is_err());
         assert!(load_local("missing.png", &base).is_err());
+        // Multi-byte characters around byte 5 must not panic.
+        assert!(load_local("&#0;Привет.png", &base).is_err());
     }
 
     #[cfg(unix)]

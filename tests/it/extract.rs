@@ -40,8 +40,16 @@ fn the_article_is_kept_and_the_chrome_dropped() {
     let reading = read(&page(), &ReadOptions::default());
     let text = reading.document.plain_text(usize::MAX);
     assert!(text.contains("5. The harbour board agreed"), "{text}");
-    assert!(text.contains("The dredger at work"), "figure caption kept: {text}");
-    for chrome in ["Section number 3", "Facebook", "Lighthouse repainted", "Copyright"] {
+    assert!(
+        text.contains("The dredger at work"),
+        "figure caption kept: {text}"
+    );
+    for chrome in [
+        "Section number 3",
+        "Facebook",
+        "Lighthouse repainted",
+        "Copyright",
+    ] {
         assert!(!text.contains(chrome), "{chrome} kept: {text}");
     }
     assert!(reading.warnings.is_empty(), "{:?}", reading.warnings);
@@ -73,10 +81,14 @@ fn a_page_without_an_article_warns_and_keeps_the_body() {
     let links: String = (0..40)
         .map(|i| format!("<li><a href='/p/{i}'>Product page number {i}</a></li>"))
         .collect();
-    let html = format!("<body><ul>{links}</ul><form><input name=q><button>Go</button></form></body>");
+    let html =
+        format!("<body><ul>{links}</ul><form><input name=q><button>Go</button></form></body>");
     let reading = read(&html, &ReadOptions::default());
     assert!(
-        reading.warnings.iter().any(|w| w.message.contains("no article")),
+        reading
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("no article")),
         "{:?}",
         reading.warnings
     );
@@ -99,11 +111,17 @@ fn remove_images_drops_figures_and_inline_images() {
         assert!(!matches!(block, Block::Figure(_)), "{block:?}");
         if let Block::Paragraph(inlines) = block {
             assert!(!inlines.is_empty());
-            assert!(!inlines.iter().any(|i| matches!(i, Inline::Image(_))), "{inlines:?}");
+            assert!(
+                !inlines.iter().any(|i| matches!(i, Inline::Image(_))),
+                "{inlines:?}"
+            );
         }
     }
     let text = doc.plain_text(usize::MAX);
-    assert!(!text.contains("Caption") && text.contains("more."), "{text}");
+    assert!(
+        !text.contains("Caption") && text.contains("more."),
+        "{text}"
+    );
 }
 
 fn quire() -> Command {
@@ -117,7 +135,16 @@ fn cli_extract_off_explain_body_only_and_no_images() {
     std::fs::write(&input, page()).unwrap();
 
     let out = quire()
-        .args(["convert", "--to", "txt", "-o", "-", "--body-only", "--no-images", "--explain"])
+        .args([
+            "convert",
+            "--to",
+            "txt",
+            "-o",
+            "-",
+            "--body-only",
+            "--no-images",
+            "--explain",
+        ])
         .arg(&input)
         .output()
         .unwrap();
@@ -125,9 +152,15 @@ fn cli_extract_off_explain_body_only_and_no_images() {
     let text = String::from_utf8_lossy(&out.stdout);
     let explain = String::from_utf8_lossy(&out.stderr);
     assert!(text.starts_with("0. The harbour board"), "{text}");
-    assert!(!text.contains("Channel to be dredged"), "header written: {text}");
+    assert!(
+        !text.contains("Channel to be dredged"),
+        "header written: {text}"
+    );
     assert!(!text.contains("dredger at work"), "figure kept: {text}");
-    assert!(explain.contains("article extraction") && explain.contains("chosen: "), "{explain}");
+    assert!(
+        explain.contains("article extraction") && explain.contains("chosen: "),
+        "{explain}"
+    );
     assert!(explain.contains("pruned: div.share-bar"), "{explain}");
 
     let whole = quire()
@@ -139,7 +172,16 @@ fn cli_extract_off_explain_body_only_and_no_images() {
     assert!(String::from_utf8_lossy(&whole.stdout).contains("Section number 3"));
 
     let conflict = quire()
-        .args(["convert", "--to", "txt", "-o", "-", "--extract", "on", "--whole-page"])
+        .args([
+            "convert",
+            "--to",
+            "txt",
+            "-o",
+            "-",
+            "--extract",
+            "on",
+            "--whole-page",
+        ])
         .arg(&input)
         .output()
         .unwrap();

@@ -66,7 +66,10 @@ fn the_benchmark_scores_at_least_0_96() {
         let (t, p) = (shingles(want), shingles(&got));
         let (mut tp, mut fp, mut fn_) = (0.0f64, 0.0f64, 0.0f64);
         for key in t.keys().chain(p.keys().filter(|k| !t.contains_key(*k))) {
-            let (a, b) = (*t.get(key).unwrap_or(&0) as f64, *p.get(key).unwrap_or(&0) as f64);
+            let (a, b) = (
+                *t.get(key).unwrap_or(&0) as f64,
+                *p.get(key).unwrap_or(&0) as f64,
+            );
             tp += a.min(b);
             fp += (b - a).max(0.0);
             fn_ += (a - b).max(0.0);
@@ -86,7 +89,10 @@ fn the_benchmark_scores_at_least_0_96() {
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
     let (p, r) = (mean(&precisions), mean(&recalls));
     let f1 = 2.0 * p * r / (p + r);
-    eprintln!("AEB: F1 {f1:.3}, precision {p:.3}, recall {r:.3} over {} pages", truth.len());
+    eprintln!(
+        "AEB: F1 {f1:.3}, precision {p:.3}, recall {r:.3} over {} pages",
+        truth.len()
+    );
     assert_eq!(truth.len(), 121);
     assert!(f1 >= 0.96, "F1 {f1:.3} (precision {p:.3}, recall {r:.3})");
 }
@@ -97,7 +103,10 @@ fn navigation_and_comments_are_left_out() {
     // comments sit in the same column as the article.
     let text = article("c582d3b7");
     assert!(text.contains("Business focus is why some people"), "{text}");
-    assert!(!text.contains("Thanks so much for stopping by"), "comments kept");
+    assert!(
+        !text.contains("Thanks so much for stopping by"),
+        "comments kept"
+    );
     assert!(!text.contains("Search in excerpt"), "search form kept");
 }
 
@@ -106,19 +115,31 @@ fn an_article_split_into_columns_is_found_whole() {
     // The New York Times puts every few paragraphs in a column of their own.
     let text = article("702d1da6");
     assert!(text.contains("When President Trump"), "start missing");
-    assert!(text.contains("said at a Nov. 6 event at the Peterson Institute"), "end missing");
+    assert!(
+        text.contains("said at a Nov. 6 event at the Peterson Institute"),
+        "end missing"
+    );
 }
 
 #[test]
 fn teasers_with_descriptions_are_not_the_article() {
     // Below the article, a list of other stories, each with a paragraph of description.
     let text = article("e4c6a3b4");
-    assert!(text.contains("And that means a slaughter of some degree."), "article missing");
-    assert!(!text.contains("Our family always celebrates anniversaries"), "teaser kept");
+    assert!(
+        text.contains("And that means a slaughter of some degree."),
+        "article missing"
+    );
+    assert!(
+        !text.contains("Our family always celebrates anniversaries"),
+        "teaser kept"
+    );
 }
 
 #[test]
 fn text_behind_a_paywall_class_is_the_article() {
     let text = article("f8ff621a");
-    assert!(text.contains("Home Depot shares are up about 40% year to date"), "{text}");
+    assert!(
+        text.contains("Home Depot shares are up about 40% year to date"),
+        "{text}"
+    );
 }

@@ -1,7 +1,9 @@
 //! Tests that read ../shared (seed article, corpus). Run with `--features shared-tests`.
 
 mod batch;
+mod epub;
 mod extract;
 mod html_corpus;
+mod pdf;
 mod readability_meta;
 mod seed;

@@ -10,7 +10,9 @@ use quire::{InputFormat, ReadOptions};
 use std::path::Path;
 
 fn normalized(text: &str) -> String {
-    let text = quire::model::collapse_whitespace(text).trim().to_lowercase();
+    let text = quire::model::collapse_whitespace(text)
+        .trim()
+        .to_lowercase();
     for prefix in ["by ", "par "] {
         if let Some(rest) = text.strip_prefix(prefix) {
             return rest.to_string();
@@ -73,9 +75,17 @@ fn titles_bylines_and_dates_match_readability() {
             }
         }
     }
-    eprintln!("titles {titles_ok}/{titles}, bylines {bylines_ok}/{bylines}, dates {dates_ok}/{dates}");
+    eprintln!(
+        "titles {titles_ok}/{titles}, bylines {bylines_ok}/{bylines}, dates {dates_ok}/{dates}"
+    );
     assert!(titles > 80, "only {titles} pages with a title");
-    assert!(titles_ok * 100 >= titles * 95, "titles {titles_ok}/{titles}");
-    assert!(bylines_ok * 100 >= bylines * 85, "bylines {bylines_ok}/{bylines}");
+    assert!(
+        titles_ok * 100 >= titles * 95,
+        "titles {titles_ok}/{titles}"
+    );
+    assert!(
+        bylines_ok * 100 >= bylines * 85,
+        "bylines {bylines_ok}/{bylines}"
+    );
     assert!(dates_ok * 100 >= dates * 90, "dates {dates_ok}/{dates}");
 }

@@ -48,7 +48,9 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
         let Some(row) = table.rows.get(i) else { break };
         if already.contains(&i) {
             i = row.last_descendant + 1;
-        } else if let Some(reason) = judge(table, i).or_else(|| duplicate(table, i, &mut seen_texts)) {
+        } else if let Some(reason) =
+            judge(table, i).or_else(|| duplicate(table, i, &mut seen_texts))
+        {
             out.push((i, reason));
             i = row.last_descendant + 1;
         } else {
@@ -72,7 +74,10 @@ fn judge(table: &Table, index: usize) -> Option<Reason> {
         return None;
     }
     let density = row.link_density();
-    let is_block_list = matches!(name, "ul" | "ol" | "dl" | "table" | "div" | "section" | "p" | "li");
+    let is_block_list = matches!(
+        name,
+        "ul" | "ol" | "dl" | "table" | "div" | "section" | "p" | "li"
+    );
     // Prose with many links in it (a news digest) is still prose.
     if is_block_list && density > 0.5 && row.media == 0 && row.good < 0.25 * row.chars {
         return Some(Reason::LinkList);
@@ -104,7 +109,9 @@ fn duplicate(
     if !in_figure(table, index) {
         return None;
     }
-    let text = collapse_whitespace(&text_content(&row.handle)).trim().to_string();
+    let text = collapse_whitespace(&text_content(&row.handle))
+        .trim()
+        .to_string();
     (!seen.insert(text)).then_some(Reason::Duplicate)
 }
 

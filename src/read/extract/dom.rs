@@ -1,5 +1,6 @@
-//! The few DOM questions extraction asks of an rcdom tree: tag names, attributes, and which
-//! elements never show (scripts, hidden elements). All walks here are iterative.
+//! The few DOM questions extraction asks of an rcdom tree: tag names, visible text, and which
+//! elements never show (scripts, hidden elements). Attributes and document order come from
+//! the HTML reader's [`crate::read::html::dom`]. All walks here are iterative.
 
 use html5ever::local_name;
 use markup5ever_rcdom::{Handle, NodeData};
@@ -12,28 +13,7 @@ pub fn tag(node: &Handle) -> Option<&str> {
     }
 }
 
-/// An attribute's value (no namespace prefix).
-pub fn attr(node: &Handle, name: &str) -> Option<String> {
-    match &node.data {
-        NodeData::Element { attrs, .. } => attrs
-            .borrow()
-            .iter()
-            .find(|a| a.name.prefix.is_none() && &*a.name.local == name)
-            .map(|a| a.value.to_string()),
-        _ => None,
-    }
-}
-
-/// Every node below `root` in document order, `root` first (iterative).
-pub fn descendants(root: &Handle) -> Vec<Handle> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(node) = stack.pop() {
-        stack.extend(node.children.borrow().iter().rev().cloned());
-        out.push(node);
-    }
-    out
-}
+pub use crate::read::html::dom::{attr, descendants};
 
 /// The text of a subtree with `<br>` as a newline; scripts and styles left out (iterative).
 pub fn text_content(root: &Handle) -> String {

@@ -5,7 +5,6 @@
 //! `header` or `download`). Longer words that are rarely part of others (`comment`,
 //! `newsletter`) also match inside compounds such as `commentlist`.
 
-
 /// Words that mark the main content.
 const POSITIVE: &[&str] = &[
     "article", "content", "entry", "post", "story", "body", "text", "main", "blog", "hentry",
@@ -14,14 +13,72 @@ const POSITIVE: &[&str] = &[
 
 /// Words that mark chrome, matched as whole words.
 const NEGATIVE_WORDS: &[&str] = &[
-    "ad", "ads", "adv", "advert", "nav", "menu", "share", "sharing", "social", "related", "promo",
-    "sponsor", "sponsored", "footer", "sidebar", "banner", "cookie", "cookies",
-    "subscribe", "subscription", "newsletter", "signup", "popup", "modal", "comment", "comments",
-    "breadcrumb", "breadcrumbs", "pagination", "pager", "masthead", "tags", "tag", "toolbar",
-    "recommended", "recirc", "trending", "popular", "outbrain", "taboola", "disqus", "gdpr",
-    "consent", "author", "byline", "meta", "skip", "hidden", "print", "rail",
-    "more", "also", "next", "prev", "tools", "utility", "login", "register", "teaser", "partner",
-    "affiliate", "donate", "follow", "jump", "dateline", "timestamp",
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "nav",
+    "menu",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "promo",
+    "sponsor",
+    "sponsored",
+    "footer",
+    "sidebar",
+    "banner",
+    "cookie",
+    "cookies",
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "signup",
+    "popup",
+    "modal",
+    "comment",
+    "comments",
+    "breadcrumb",
+    "breadcrumbs",
+    "pagination",
+    "pager",
+    "masthead",
+    "tags",
+    "tag",
+    "toolbar",
+    "recommended",
+    "recirc",
+    "trending",
+    "popular",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "gdpr",
+    "consent",
+    "author",
+    "byline",
+    "meta",
+    "skip",
+    "hidden",
+    "print",
+    "rail",
+    "more",
+    "also",
+    "next",
+    "prev",
+    "tools",
+    "utility",
+    "login",
+    "register",
+    "teaser",
+    "partner",
+    "affiliate",
+    "donate",
+    "follow",
+    "jump",
+    "dateline",
+    "timestamp",
 ];
 
 /// Fragments that mark chrome even inside a compound word (`commentlist`, `sharebar`).
@@ -106,9 +163,11 @@ pub fn hint_of(class: &str, id: &str, role: &str, itemprop: &str) -> Hint {
             }
         });
     }
+    let lower_class = lowercase_if_needed(class);
+    let lower_id = lowercase_if_needed(id);
     let fragment = |list: &[&str]| {
         list.iter()
-            .any(|f| contains_ignore_case(class, f) || contains_ignore_case(id, f))
+            .any(|f| lower_class.contains(f) || lower_id.contains(f))
     };
     if !result.negative && fragment(NEGATIVE_FRAGMENTS) {
         result.negative = true;
@@ -131,16 +190,26 @@ fn word_lean(word: &[u8]) -> Option<bool> {
     NEGATIVE_WORDS.contains(&word).then_some(false)
 }
 
-/// `needle` (lowercase ASCII) in `haystack`, ignoring ASCII case, without allocating.
-pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return true;
+/// The text in ASCII lowercase, borrowed when it has no capitals.
+fn lowercase_if_needed(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
-    if h.len() < n.len() {
+}
+
+/// `needle` (lowercase ASCII) in `haystack`, ignoring ASCII case; allocates only for a
+/// haystack with capitals (rare in class names).
+pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
+    if haystack.len() < needle.len() {
         return false;
     }
-    h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    if haystack.bytes().any(|b| b.is_ascii_uppercase()) {
+        haystack.to_ascii_lowercase().contains(needle)
+    } else {
+        haystack.contains(needle)
+    }
 }
 
 /// Calls `f` with each word of class/id text: split at non-alphanumerics and camelCase humps.
@@ -192,7 +261,10 @@ mod tests {
 
     #[test]
     fn splits_compounds_and_camel_case() {
-        assert_eq!(words("articleBody post-content"), ["article", "body", "post", "content"]);
+        assert_eq!(
+            words("articleBody post-content"),
+            ["article", "body", "post", "content"]
+        );
         assert_eq!(words("AD_slot"), ["ad", "slot"]);
         assert_eq!(words("header download"), ["header", "download"]);
     }

@@ -154,7 +154,10 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
     // JSON-LD `headline` and `name` differ: the one the `<title>` states (less its site name).
     if let (Some(alt), Some(page_title)) = (&json_ld.title_alt, &title_element) {
         let stated = strip_site_suffix(page_title, site_hint.as_deref(), &[]);
-        let headline_stated = json_ld.title.as_ref().is_some_and(|t| page_title.contains(t.as_str()));
+        let headline_stated = json_ld
+            .title
+            .as_ref()
+            .is_some_and(|t| page_title.contains(t.as_str()));
         let alt_then_site = page_title
             .strip_prefix(alt.as_str())
             .is_some_and(|rest| TITLE_SEPARATORS.iter().any(|s| rest.starts_with(s)));
@@ -185,7 +188,6 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         description: found.description,
         lead_image: found.image.map(|u| resolve(&u)),
         keywords,
-        ..Meta::default()
     };
     if meta.title.is_none() {
         meta.title = title_element;
@@ -227,9 +229,7 @@ fn read_meta_tag(
             "og:image" | "og:image:url" | "og:image:secure_url" => set(&mut og.image, value),
             "og:url" => set(&mut og.url, value),
             "og:locale" => set(&mut og.language, value.replace('_', "-")),
-            "article:published_time" | "og:article:published_time" => {
-                set(&mut og.published, value)
-            }
+            "article:published_time" | "og:article:published_time" => set(&mut og.published, value),
             "article:modified_time" | "og:updated_time" => set(&mut og.modified, value),
             "article:author" | "og:article:author" if !looks_like_url(&value) => {
                 push_author(&mut og.authors, &value)
@@ -237,10 +237,10 @@ fn read_meta_tag(
             "twitter:title" => set(&mut twitter.title, value),
             "twitter:description" => set(&mut twitter.description, value),
             "twitter:image" | "twitter:image:src" => set(&mut twitter.image, value),
-            "author" | "byl" | "parsely-author" | "sailthru.author" | "article.author" => {
-                if !looks_like_url(&value) {
-                    push_author(&mut named.authors, &value)
-                }
+            "author" | "byl" | "parsely-author" | "sailthru.author" | "article.author"
+                if !looks_like_url(&value) =>
+            {
+                push_author(&mut named.authors, &value)
             }
             "description" => set(&mut named.description, value),
             "subtitle" => set(&mut named.subtitle, value),
@@ -255,11 +255,17 @@ fn read_meta_tag(
                 set(&mut named.title, value)
             }
             "application-name" | "apple-mobile-web-app-title" => set(&mut named.site_name, value),
-            "date" | "pubdate" | "publishdate" | "publish-date" | "publish_date"
-            | "parsely-pub-date" | "sailthru.date" | "article.published" | "datepublished"
-            | "article_date_original" | "original-publish-date" => {
-                set(&mut named.published, value)
-            }
+            "date"
+            | "pubdate"
+            | "publishdate"
+            | "publish-date"
+            | "publish_date"
+            | "parsely-pub-date"
+            | "sailthru.date"
+            | "article.published"
+            | "datepublished"
+            | "article_date_original"
+            | "original-publish-date" => set(&mut named.published, value),
             "citation_title" => set(&mut citation.title, value),
             "citation_author" => push_author(&mut citation.authors, &value),
             "citation_publication_date" | "citation_date" | "citation_online_date" => {
@@ -277,8 +283,9 @@ fn read_meta_tag(
             | "dcterms:creator" => push_author(&mut dublin.authors, &value),
             "dc.date" | "dc.date.issued" | "dcterms.issued" | "dcterms.created" | "dc:date"
             | "dcterms:created" | "dcterms:issued" => set(&mut dublin.published, value),
-            "dc.description" | "dcterms.description" | "dc:description"
-            | "dcterms:description" => set(&mut dublin.description, value),
+            "dc.description" | "dcterms.description" | "dc:description" | "dcterms:description" => {
+                set(&mut dublin.description, value)
+            }
             "dc.publisher" | "dcterms.publisher" | "dc:publisher" => {
                 set(&mut dublin.site_name, value)
             }
@@ -375,7 +382,9 @@ fn text_without_dates(root: &Handle) -> String {
         match &node.data {
             markup5ever_rcdom::NodeData::Text { contents } => out.push_str(&contents.borrow()),
             markup5ever_rcdom::NodeData::Element { name, .. } => {
-                let class = attr(&node, "class").unwrap_or_default().to_ascii_lowercase();
+                let class = attr(&node, "class")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
                 if matches!(&*name.local, "time" | "script" | "style")
                     || class.contains("date")
                     || class.contains("time")
@@ -393,7 +402,9 @@ fn text_without_dates(root: &Handle) -> String {
 
 /// "By Jane Doe" → "Jane Doe" (a few languages).
 fn strip_by(text: &str) -> &str {
-    for prefix in ["by ", "By ", "BY ", "Par ", "par ", "Von ", "von ", "Por ", "por "] {
+    for prefix in [
+        "by ", "By ", "BY ", "Par ", "par ", "Von ", "von ", "Por ", "por ",
+    ] {
         if let Some(rest) = text.strip_prefix(prefix) {
             return rest.trim();
         }
@@ -449,7 +460,10 @@ fn read_json_ld(text: &str) -> (Found, Option<String>) {
             .get("headline")
             .or_else(|| map.get("name"))
             .and_then(as_text);
-        found.title_alt = map.get("name").and_then(as_text).filter(|n| Some(n) != found.title.as_ref());
+        found.title_alt = map
+            .get("name")
+            .and_then(as_text)
+            .filter(|n| Some(n) != found.title.as_ref());
         for key in ["author", "creator"] {
             if found.authors.is_empty() {
                 if let Some(author) = map.get(key) {
@@ -522,11 +536,8 @@ fn url_of(value: &Value) -> Option<String> {
 /// Names from an `author` value: a string, a `Person`, or a list of them.
 fn collect_names(value: &Value, out: &mut Vec<String>) {
     match value {
-        Value::String(s) => {
-            if !looks_like_url(s) {
-                push_author(out, &decode_entities(s));
-            }
-        }
+        Value::String(s) if !looks_like_url(s) => push_author(out, &decode_entities(s)),
+        Value::String(_) => {}
         Value::Array(items) => {
             for item in items.iter().take(20) {
                 match item {
@@ -591,17 +602,23 @@ fn decode_entities(s: &str) -> String {
 }
 
 /// Separators between a title and the site's name.
-const TITLE_SEPARATORS: &[&str] = &[" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " / ", " _ "];
+const TITLE_SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " » ", " · ", " / ", " _ ",
+];
 
 /// A `<title>` without the site's name: the part before the last separator, when what is
 /// cut is the site name, or short while what remains is a real title. An `h1` that equals a
 /// part confirms it.
 pub fn strip_site_suffix(title: &str, site_name: Option<&str>, h1s: &[String]) -> String {
-    if let Some(h1) = h1s.iter().find(|h| {
-        h.len() >= 10 && title.starts_with(h.as_str()) && title.len() > h.len() + 2
-    }) {
+    if let Some(h1) = h1s
+        .iter()
+        .find(|h| h.len() >= 10 && title.starts_with(h.as_str()) && title.len() > h.len() + 2)
+    {
         let rest = title[h1.len()..].trim_start();
-        if TITLE_SEPARATORS.iter().any(|s| rest.starts_with(s.trim_start())) {
+        if TITLE_SEPARATORS
+            .iter()
+            .any(|s| rest.starts_with(s.trim_start()))
+        {
             return h1.clone();
         }
     }
@@ -704,7 +721,8 @@ fn is_language_tag(tag: &str) -> bool {
     let first_ok = parts
         .next()
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
-    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 fn parse_direction(dir: &str) -> Option<Direction> {
@@ -799,7 +817,10 @@ mod tests {
         assert_eq!(page.meta.authors, ["Jane Doe", "John Roe"]);
         assert_eq!(page.meta.published.as_deref(), Some("2024-05-01T10:00:00Z"));
         assert_eq!(page.meta.site_name.as_deref(), Some("The Site"));
-        assert_eq!(page.meta.lead_image.as_deref(), Some("https://img.example/lead.jpg"));
+        assert_eq!(
+            page.meta.lead_image.as_deref(),
+            Some("https://img.example/lead.jpg")
+        );
         assert_eq!(page.article_body.as_deref(), Some("The body text."));
     }
 
@@ -823,8 +844,14 @@ mod tests {
         );
         assert_eq!(page.meta.title.as_deref(), Some("Twitter title"));
         assert_eq!(page.meta.site_name.as_deref(), Some("OG Site"));
-        assert_eq!(page.meta.lead_image.as_deref(), Some("https://example.org/img/a.png"));
-        assert_eq!(page.meta.published.as_deref(), Some("2023-01-02T03:04:05+01:00"));
+        assert_eq!(
+            page.meta.lead_image.as_deref(),
+            Some("https://example.org/img/a.png")
+        );
+        assert_eq!(
+            page.meta.published.as_deref(),
+            Some("2023-01-02T03:04:05+01:00")
+        );
         assert_eq!(page.meta.description.as_deref(), Some("From Twitter."));
     }
 
@@ -872,25 +899,43 @@ mod tests {
             <p class="byline">By Sam Smith <time>May 3</time></p>
             <time datetime="2022-05-03T08:00">May 3</time><p>Text.</p></body></html>"#,
         );
-        assert_eq!(page.meta.title.as_deref(), Some("Rivers Are Rising Again This Spring"));
+        assert_eq!(
+            page.meta.title.as_deref(),
+            Some("Rivers Are Rising Again This Spring")
+        );
         assert_eq!(page.meta.authors, ["Sam Smith"]);
         assert_eq!(page.meta.published.as_deref(), Some("2022-05-03T08:00"));
         assert_eq!(page.meta.language.as_deref(), Some("en-GB"));
         assert_eq!(page.meta.direction, Some(Direction::Ltr));
-        assert_eq!(page.meta.source_url.as_deref(), Some("https://example.org/news/rivers"));
+        assert_eq!(
+            page.meta.source_url.as_deref(),
+            Some("https://example.org/news/rivers")
+        );
     }
 
     #[test]
     fn site_suffix_rules() {
-        assert_eq!(strip_site_suffix("A Long Article Title - CNN", None, &[]), "A Long Article Title");
-        assert_eq!(strip_site_suffix("Site | Real Title Here", Some("Site"), &[]), "Real Title Here");
+        assert_eq!(
+            strip_site_suffix("A Long Article Title - CNN", None, &[]),
+            "A Long Article Title"
+        );
+        assert_eq!(
+            strip_site_suffix("Site | Real Title Here", Some("Site"), &[]),
+            "Real Title Here"
+        );
         // Too little would be left: keep the whole title.
-        assert_eq!(strip_site_suffix("Home - My Blog", None, &[]), "Home - My Blog");
+        assert_eq!(
+            strip_site_suffix("Home - My Blog", None, &[]),
+            "Home - My Blog"
+        );
     }
 
     #[test]
     fn dates_become_iso_8601() {
-        assert_eq!(iso_date("2019-11-19T09:00:00-05:00").as_deref(), Some("2019-11-19T09:00:00-05:00"));
+        assert_eq!(
+            iso_date("2019-11-19T09:00:00-05:00").as_deref(),
+            Some("2019-11-19T09:00:00-05:00")
+        );
         assert_eq!(iso_date("November 19, 2019").as_deref(), Some("2019-11-19"));
         assert_eq!(iso_date("19 Nov 2019 10:00").as_deref(), Some("2019-11-19"));
         assert_eq!(iso_date("20191119").as_deref(), Some("2019-11-19"));
@@ -902,7 +947,10 @@ mod tests {
         let page = meta_of(
             r#"<head><title>Fallback Title Of The Page</title><script type="application/ld+json">{"@type": "Article", "headline": </script></head>"#,
         );
-        assert_eq!(page.meta.title.as_deref(), Some("Fallback Title Of The Page"));
+        assert_eq!(
+            page.meta.title.as_deref(),
+            Some("Fallback Title Of The Page")
+        );
     }
 }
 

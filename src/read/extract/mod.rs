@@ -19,8 +19,8 @@ pub mod metadata;
 mod score;
 
 use crate::error::Warning;
-use markup5ever_rcdom::Handle;
 pub use clean::Reason;
+use markup5ever_rcdom::Handle;
 use score::Table;
 
 /// Below this much net prose (in characters) a page has no article.
@@ -57,7 +57,8 @@ pub fn extract(document: &Handle, article_body: Option<&str>, explain: bool) -> 
         match article_body.and_then(|text| cross_check(&table, body, root, text)) {
             Some(better) => {
                 if explain {
-                    explanation.push_str("JSON-LD articleBody: the first choice held little of it\n");
+                    explanation
+                        .push_str("JSON-LD articleBody: the first choice held little of it\n");
                 }
                 (better, Vec::new())
             }
@@ -72,11 +73,18 @@ pub fn extract(document: &Handle, article_body: Option<&str>, explain: bool) -> 
             .rows
             .get(root)
             .map_or_else(|| document.clone(), |r| r.handle.clone());
-        let substantial = table.rows.get(body).is_some_and(|r| r.chars >= MIN_ARTICLE_VALUE);
+        let substantial = table
+            .rows
+            .get(body)
+            .is_some_and(|r| r.chars >= MIN_ARTICLE_VALUE);
         if explain {
             explanation.push_str(&format!(
                 "no article-like content: converting {}\n",
-                if root == body { "the whole page".to_string() } else { table.describe(root) }
+                if root == body {
+                    "the whole page".to_string()
+                } else {
+                    table.describe(root)
+                }
             ));
         }
         return Extraction {
@@ -88,8 +96,10 @@ pub fn extract(document: &Handle, article_body: Option<&str>, explain: bool) -> 
             explanation,
         };
     };
-    let mut pruned: Vec<(usize, Reason)> =
-        left_out.into_iter().map(|i| (i, Reason::NotArticle)).collect();
+    let mut pruned: Vec<(usize, Reason)> = left_out
+        .into_iter()
+        .map(|i| (i, Reason::NotArticle))
+        .collect();
     pruned.extend(clean::prune(&table, chosen, &pruned));
     if explain {
         explanation.push_str(&explain_choice(&table, chosen, &pruned));
@@ -220,7 +230,9 @@ fn widen(table: &Table, body: usize, top: usize, top_score: f32) -> usize {
     let mut ancestor = table.rows[top].parent;
     let t = &table.rows[top];
     for _ in 0..6 {
-        let Some(a) = ancestor.filter(|&a| a > body) else { break };
+        let Some(a) = ancestor.filter(|&a| a > body) else {
+            break;
+        };
         let r = &table.rows[a];
         if r.in_chrome {
             break;
@@ -275,7 +287,8 @@ fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32)
     let mut out = Vec::new();
     for (n, &s) in siblings.iter().enumerate() {
         let between = first.is_some_and(|f| n > f) && last.is_some_and(|l| n < l);
-        if !belongs[n] && !(between && is_structure(table, s)) {
+        let kept = belongs[n] || (between && is_structure(table, s));
+        if !kept {
             out.push(s);
         }
     }
@@ -350,7 +363,10 @@ fn explain_choice(table: &Table, chosen: usize, pruned: &[(usize, Reason)]) -> S
         if seen.len() >= 3 {
             break;
         }
-        if seen.iter().any(|&s| table.contains(s, i) || table.contains(i, s)) {
+        if seen
+            .iter()
+            .any(|&s| table.contains(s, i) || table.contains(i, s))
+        {
             continue;
         }
         seen.push(i);
@@ -377,18 +393,20 @@ fn explain_choice(table: &Table, chosen: usize, pruned: &[(usize, Reason)]) -> S
 }
 
 #[cfg(test)]
-mod bench;
+mod test_support;
 
 #[cfg(test)]
 mod tests {
-    use super::bench::article_text;
+    use super::test_support::article_text;
     use super::*;
 
     const PARA: &str = "The council voted on Tuesday to extend the river walk, a project that \
         residents, shop owners and the school board had asked for since 2019.";
 
     fn paragraphs(n: usize, tag: &str) -> String {
-        (0..n).map(|i| format!("<{tag}>{i}: {PARA}</{tag}>")).collect()
+        (0..n)
+            .map(|i| format!("<{tag}>{i}: {PARA}</{tag}>"))
+            .collect()
     }
 
     fn menu() -> String {
@@ -417,7 +435,8 @@ mod tests {
 
     #[test]
     fn comments_are_not_the_article() {
-        let comment = "I disagree with this, and I think the council should have asked more people first.";
+        let comment =
+            "I disagree with this, and I think the council should have asked more people first.";
         let comments: String = (0..8)
             .map(|i| format!("<div class='comment'><p>{i} {comment} {comment}</p></div>"))
             .collect();
@@ -458,7 +477,12 @@ mod tests {
             q = paragraphs(2, "p"),
         );
         let text = article_text(&html);
-        for kept in ["The river at dawn", "2019", "let x = 1;", "We waited years."] {
+        for kept in [
+            "The river at dawn",
+            "2019",
+            "let x = 1;",
+            "We waited years.",
+        ] {
             assert!(text.contains(kept), "{kept} missing: {text}");
         }
         assert!(!text.contains("Tweet"), "{text}");
@@ -490,8 +514,11 @@ mod tests {
 
     #[test]
     fn a_page_without_an_article_is_kept_whole_with_a_warning() {
-        let html = format!("<body>{menu}{menu}{menu}<form><input name=q></form></body>", menu = menu());
-        let dom = super::bench::parse(&html);
+        let html = format!(
+            "<body>{menu}{menu}{menu}<form><input name=q></form></body>",
+            menu = menu()
+        );
+        let dom = super::test_support::parse(&html);
         let extraction = extract(&dom.document, None, true);
         assert!(extraction.warning.is_some());
         assert_eq!(dom::tag(&extraction.root), Some("body"));
@@ -504,15 +531,29 @@ mod tests {
             "<body><div id='main' class='article-body'>{p}<div class='newsletter'>Sign up now</div></div></body>",
             p = paragraphs(4, "p")
         );
-        let dom = super::bench::parse(&html);
+        let dom = super::test_support::parse(&html);
         let extraction = extract(&dom.document, None, true);
-        assert!(extraction.explanation.contains("chosen: div#main.article-body"), "{}", extraction.explanation);
-        assert!(extraction.explanation.contains("pruned: div.newsletter"), "{}", extraction.explanation);
+        assert!(
+            extraction
+                .explanation
+                .contains("chosen: div#main.article-body"),
+            "{}",
+            extraction.explanation
+        );
+        assert!(
+            extraction.explanation.contains("pruned: div.newsletter"),
+            "{}",
+            extraction.explanation
+        );
     }
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let html = format!("<body>{}{}</body>", "<div>".repeat(3_000), paragraphs(3, "p"));
+        let html = format!(
+            "<body>{}{}</body>",
+            "<div>".repeat(3_000),
+            paragraphs(3, "p")
+        );
         let text = article_text(&html);
         assert!(text.contains("council"));
     }
@@ -526,18 +567,31 @@ mod cross_check_tests {
     fn json_ld_article_body_widens_a_choice_that_holds_little_of_it() {
         let paragraph = "Officials said the bridge would reopen in spring, after the repairs, inspections and a final review.";
         let items: Vec<String> = (0..30)
-            .map(|i| format!("Step {i} of the plan covers the northern pier {}", "and its footings ".repeat(3)))
+            .map(|i| {
+                format!(
+                    "Step {i} of the plan covers the northern pier {}",
+                    "and its footings ".repeat(3)
+                )
+            })
             .collect();
-        let list: String = items.iter().map(|t| format!("<li><a href='/x'>{t}</a></li>")).collect();
+        let list: String = items
+            .iter()
+            .map(|t| format!("<li><a href='/x'>{t}</a></li>"))
+            .collect();
         let html = format!(
             "<body><div id='story'><div id='text'><p>{paragraph}</p><p>{paragraph}</p></div><ul>{list}</ul></div></body>"
         );
         let article_body = format!("{paragraph} {}", items.join(" "));
-        let dom = bench::parse(&html);
+        let dom = test_support::parse(&html);
         let plain = extract(&dom.document, None, false);
         assert_eq!(dom::attr(&plain.root, "id").as_deref(), Some("text"));
         let checked = extract(&dom.document, Some(&article_body), true);
-        assert_eq!(dom::attr(&checked.root, "id").as_deref(), Some("story"), "{}", checked.explanation);
+        assert_eq!(
+            dom::attr(&checked.root, "id").as_deref(),
+            Some("story"),
+            "{}",
+            checked.explanation
+        );
     }
 }
 
@@ -559,7 +613,7 @@ mod robustness_tests {
             &wide,
         ];
         for input in inputs {
-            let dom = bench::parse(input);
+            let dom = test_support::parse(input);
             let extraction = extract(&dom.document, None, true);
             assert!(!extraction.explanation.is_empty());
             let page = metadata::read(&dom::descendants(&dom.document), &|u| u.to_string());

@@ -119,7 +119,12 @@ impl Table {
             let protects = self_protects || protected[i];
             let paragraph = row.tag() == "p" || holds_paragraph[i];
             let inline = row.inline;
-            let own = (row.own_chars, row.own_link_chars, row.own_commas, row.own_stops);
+            let own = (
+                row.own_chars,
+                row.own_link_chars,
+                row.own_commas,
+                row.own_stops,
+            );
             if !inline {
                 total[i] += own.0;
             }
@@ -171,7 +176,10 @@ impl Table {
             let Some(p) = row.parent else { continue };
             // An inline element's own text already went to its block.
             let (chars, link) = if inline {
-                (row.chars - row.own_chars, row.link_chars - row.own_link_chars)
+                (
+                    row.chars - row.own_chars,
+                    row.link_chars - row.own_link_chars,
+                )
             } else {
                 (row.chars, row.link_chars)
             };
@@ -200,7 +208,10 @@ impl Table {
                 continue;
             }
             // A `div` of bare text (lines split by `<br>`) is its own paragraph run.
-            if matches!(rows[i].tag(), "div" | "section" | "article" | "main" | "td" | "dd") {
+            if matches!(
+                rows[i].tag(),
+                "div" | "section" | "article" | "main" | "td" | "dd"
+            ) {
                 rows[i].dense += own;
             }
             let mut ancestor = rows[i].parent;
@@ -260,7 +271,9 @@ impl Table {
 
     /// Whether `inner` is `outer` or below it.
     pub fn contains(&self, outer: usize, inner: usize) -> bool {
-        self.rows.get(outer).is_some_and(|o| inner >= outer && inner <= o.last_descendant)
+        self.rows
+            .get(outer)
+            .is_some_and(|o| inner >= outer && inner <= o.last_descendant)
     }
 
     /// A short human name for an element: `div#main.article-body`.
@@ -321,7 +334,9 @@ fn collect_rows(root: &Handle) -> Vec<Row> {
                 let hint = hint_of(class, id, role, itemprop);
                 let hint_caption = contains_ignore_case(class, "caption");
                 let marked_main = itemprop.contains("articleBody")
-                    || role.split_whitespace().any(|r| r == "main" || r == "article");
+                    || role
+                        .split_whitespace()
+                        .any(|r| r == "main" || r == "article");
                 drop(attrs);
                 let index = rows.len();
                 let depth = parent.and_then(|p| rows.get(p)).map_or(0, |r| r.depth + 1);
@@ -386,7 +401,12 @@ fn judge_block(row: &mut Row) {
         row.noise += own;
         return;
     }
-    if is_heading_tag(row.tag()) || matches!(row.tag(), "figcaption" | "caption" | "th" | "pre" | "code" | "dt") {
+    if is_heading_tag(row.tag())
+        || matches!(
+            row.tag(),
+            "figcaption" | "caption" | "th" | "pre" | "code" | "dt"
+        )
+    {
         // Structure or captions: neither article nor chrome by its text alone.
         row.noise += link;
         return;

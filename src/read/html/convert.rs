@@ -888,23 +888,9 @@ fn holds_prose(form: &Handle) -> bool {
     })
 }
 
-/// `hidden`, `aria-hidden="true"`, or an inline style that hides the element.
-pub fn is_hidden(node: &Handle) -> bool {
-    if attr(node, "hidden").is_some() {
-        return true;
-    }
-    if attr(node, "aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
-        return true;
-    }
-    attr(node, "style").is_some_and(|style| {
-        let style: String = style
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        style.contains("display:none") || style.contains("visibility:hidden")
-    })
-}
+/// `hidden`, `aria-hidden="true"`, or an inline style that hides the element (one
+/// definition, shared with article extraction).
+pub use crate::read::extract::dom::is_hidden;
 
 /// Elements that make blocks (anything else is inline content).
 pub fn is_block_tag(name: &LocalName) -> bool {

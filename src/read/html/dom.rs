@@ -21,8 +21,11 @@ use std::collections::HashMap;
 /// The deepest element nesting the parser builds.
 pub const MAX_OPEN_ELEMENTS: usize = 500;
 
-/// Parses a whole HTML document.
+/// Parses a whole HTML document (scripts and style sheets emptied first: see [`raw_text`]).
+///
+/// [`raw_text`]: super::raw_text
 pub fn parse(html: &str) -> RcDom {
+    let html = &*super::raw_text::without_scripts_and_styles(html);
     let builder = TreeBuilder::new(RcDom::default(), TreeBuilderOpts::default());
     let sink = DepthCappedSink {
         inner: builder,

@@ -15,8 +15,9 @@
 //!   are left out.
 
 mod convert;
-mod dom;
+pub(crate) mod dom;
 mod meta;
+mod raw_text;
 mod urls;
 
 use super::{extract, ReadOptions, Reader, Reading};
@@ -47,8 +48,7 @@ impl Reader for HtmlReader {
         let root = if options.whole_page {
             body_of(&dom)
         } else {
-            let extraction =
-                extract::extract(&dom.document, page.article_body.as_deref(), false);
+            let extraction = extract::extract(&dom.document, page.article_body.as_deref(), false);
             for (node, _) in &extraction.pruned {
                 converter.skip(node);
             }

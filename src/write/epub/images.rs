@@ -1,0 +1,560 @@
+//! The images a book embeds: found (local file, `data:` URL or download), checked, fitted to
+//! the e-reader profile's screen, optionally turned gray, and re-encoded as PNG or JPEG (the
+//! formats every EPUB reader shows; WebP is not an EPUB 3.0 core type).
+//!
+//! An image that cannot be had never stops the book: the chapter shows its alt text and the
+//! caller gets a warning.
+
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
+
+use super::content::ImageRef;
+use super::EpubOptions;
+use crate::error::Warning;
+use crate::write::resources::{self, ImageKind, Resource, MAX_RESOURCE_BYTES};
+
+/// An image stored in the book.
+#[derive(Debug, Clone)]
+pub(crate) struct EmbeddedImage {
+    /// Where it is inside the book's content folder (`images/image-3.jpg`).
+    pub path: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// Fetches remote images; `net` provides the real one, tests may provide others.
+pub(crate) type Fetch<'f> = &'f dyn Fn(&str) -> Result<Vec<u8>, String>;
+
+/// Collects the book's images as chapters ask for them, each source loaded once.
+pub(crate) struct ImageStore<'o> {
+    options: &'o EpubOptions,
+    fetch: Option<Fetch<'o>>,
+    pub images: Vec<EmbeddedImage>,
+    cache: HashMap<(Option<PathBuf>, String), Option<usize>>,
+    pub warnings: Vec<Warning>,
+    /// Remote images left as links because fetching is off.
+    not_fetched: usize,
+}
+
+impl<'o> ImageStore<'o> {
+    pub(crate) fn new(options: &'o EpubOptions, fetch: Option<Fetch<'o>>) -> ImageStore<'o> {
+        ImageStore {
+            options,
+            fetch,
+            images: Vec::new(),
+            cache: HashMap::new(),
+            warnings: Vec::new(),
+            not_fetched: 0,
+        }
+    }
+
+    /// The warnings, with one line for the remote images that were not downloaded.
+    pub(crate) fn take_warnings(&mut self) -> Vec<Warning> {
+        let mut warnings = std::mem::take(&mut self.warnings);
+        if self.not_fetched > 0 {
+            let (count, noun) = match self.not_fetched {
+                1 => (1, "image"),
+                n => (n, "images"),
+            };
+            warnings.push(Warning::new(format!(
+                "{count} remote {noun} left as links (not downloaded; --fetch-images embeds them)"
+            )));
+        }
+        warnings
+    }
+
+    /// The book path of the image `src` (relative files resolve in `base_dir`), embedding it
+    /// on first use.
+    pub(crate) fn resolve(&mut self, src: &str, base_dir: Option<&Path>) -> ImageRef {
+        let src = src.trim();
+        let key = (base_dir.map(Path::to_path_buf), src.to_string());
+        if let Some(known) = self.cache.get(&key) {
+            return match known {
+                Some(index) => ImageRef::Embedded(self.images[*index].path.clone()),
+                None => self.unavailable(src),
+            };
+        }
+        if is_remote(src) && self.fetch.is_none() {
+            self.cache.insert(key, None);
+            self.not_fetched += 1;
+            return ImageRef::Remote(absolute_remote(src));
+        }
+        let loaded = self
+            .load(src, base_dir)
+            .and_then(|resource| fit(resource, self.options));
+        match loaded {
+            Ok((bytes, kind)) => {
+                let index = self.images.len();
+                self.images.push(EmbeddedImage {
+                    path: format!("images/image-{}.{}", index + 1, kind.extension()),
+                    media_type: kind.media_type(),
+                    bytes,
+                });
+                self.cache.insert(key, Some(index));
+                ImageRef::Embedded(self.images[index].path.clone())
+            }
+            Err(reason) => {
+                self.warnings.push(Warning::new(format!(
+                    "image '{}' left out: {reason}",
+                    shorten(src)
+                )));
+                self.cache.insert(key, None);
+                self.unavailable(src)
+            }
+        }
+    }
+
+    fn unavailable(&self, src: &str) -> ImageRef {
+        if is_remote(src) && self.fetch.is_none() {
+            ImageRef::Remote(absolute_remote(src))
+        } else {
+            ImageRef::Missing
+        }
+    }
+
+    /// The raw image `src` names: a `data:` URL, a download, or a file inside `base_dir`.
+    pub(crate) fn load(&self, src: &str, base_dir: Option<&Path>) -> Result<Resource, String> {
+        if src.is_empty() {
+            return Err("empty image address".to_string());
+        }
+        if src
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+        {
+            return decode_data_url(src);
+        }
+        if is_remote(src) {
+            let fetch = self
+                .fetch
+                .ok_or_else(|| "remote images are not fetched".to_string())?;
+            let bytes = fetch(&absolute_remote(src))?;
+            let kind = ImageKind::sniff(&bytes)
+                .ok_or_else(|| "not a PNG, JPEG, GIF or WebP image".to_string())?;
+            return Ok(Resource { bytes, kind });
+        }
+        if !resources::is_local(src) {
+            return Err("not a file path or http(s) URL".to_string());
+        }
+        let base = base_dir.ok_or_else(|| "no input folder to find local files in".to_string())?;
+        resources::load_local(src, base)
+    }
+}
+
+/// Every image address a document uses (figures and inline images, notes included), in
+/// document order. An explicit stack: no recursion over input-shaped trees.
+pub(crate) fn image_sources(blocks: &[crate::model::Block]) -> Vec<&str> {
+    use crate::model::{Block, Inline};
+    enum Node<'a> {
+        Blocks(&'a [Block]),
+        Inlines(&'a [Inline]),
+    }
+    let mut sources = Vec::new();
+    let mut stack = vec![Node::Blocks(blocks)];
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Blocks(blocks) => {
+                for block in blocks.iter().rev() {
+                    match block {
+                        Block::Paragraph(inlines)
+                        | Block::Heading {
+                            content: inlines, ..
+                        } => stack.push(Node::Inlines(inlines)),
+                        Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+                            stack.push(Node::Blocks(inner))
+                        }
+                        Block::List(list) => {
+                            stack.extend(list.items.iter().rev().map(|item| Node::Blocks(item)))
+                        }
+                        Block::Table(table) => {
+                            for row in table.body.iter().rev().chain(table.head.iter().rev()) {
+                                stack.extend(
+                                    row.cells.iter().rev().map(|c| Node::Blocks(&c.content)),
+                                );
+                            }
+                            stack.push(Node::Inlines(&table.caption));
+                        }
+                        Block::Figure(figure) => {
+                            stack.push(Node::Inlines(&figure.caption));
+                            sources.push(figure.image.src.as_str());
+                        }
+                        Block::Code { .. } | Block::Rule => {}
+                    }
+                }
+            }
+            Node::Inlines(inlines) => {
+                for inline in inlines.iter().rev() {
+                    match inline {
+                        Inline::Image(image) => sources.push(image.src.as_str()),
+                        Inline::Note(blocks) => stack.push(Node::Blocks(blocks)),
+                        Inline::Emphasis(c)
+                        | Inline::Strong(c)
+                        | Inline::Strikethrough(c)
+                        | Inline::Superscript(c)
+                        | Inline::Subscript(c)
+                        | Inline::Link { content: c, .. }
+                        | Inline::Span { content: c, .. } => stack.push(Node::Inlines(c)),
+                        Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+                    }
+                }
+            }
+        }
+    }
+    sources
+}
+
+/// Downloads `urls` a few at a time (a page often has a dozen images), each once.
+pub(crate) fn prefetch(
+    urls: Vec<String>,
+    fetch: &(dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
+) -> HashMap<String, Result<Vec<u8>, String>> {
+    let mut unique = urls;
+    unique.sort();
+    unique.dedup();
+    let queue = std::sync::Mutex::new(unique);
+    let results = std::sync::Mutex::new(HashMap::new());
+    let workers = queue.lock().map_or(0, |q| q.len()).min(6);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            // The guard is consumed inside `and_then`, so no lock is held while fetching.
+            scope.spawn(|| {
+                while let Some(url) = queue.lock().ok().and_then(|mut q| q.pop()) {
+                    let result = fetch(&url);
+                    if let Ok(mut results) = results.lock() {
+                        results.insert(url, result);
+                    }
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_default()
+}
+
+/// For a document read from the web (no input folder): a relative image address made absolute
+/// against the page's URL, so it can be fetched like any remote image.
+pub(crate) fn against_page(src: &str, page: Option<&url::Url>) -> Option<String> {
+    let page = page.filter(|p| matches!(p.scheme(), "http" | "https"))?;
+    let src = src.trim();
+    if src.is_empty()
+        || !resources::is_local(src)
+        || src
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("file:"))
+    {
+        return None;
+    }
+    page.join(src).ok().map(String::from)
+}
+
+pub(crate) fn is_remote(src: &str) -> bool {
+    let lower = src.get(..8).unwrap_or(src).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || src.starts_with("//")
+}
+
+/// Scheme-relative `//host/x.png` is taken as https.
+pub(crate) fn absolute_remote(src: &str) -> String {
+    if src.starts_with("//") {
+        format!("https:{src}")
+    } else {
+        src.to_string()
+    }
+}
+
+/// Addresses in warnings are cut short: `data:` URLs can be megabytes.
+fn shorten(src: &str) -> String {
+    if src.chars().count() > 100 {
+        let cut: String = src.chars().take(80).collect();
+        format!("{cut}…")
+    } else {
+        src.to_string()
+    }
+}
+
+/// Decodes `data:[type][;base64],payload`.
+fn decode_data_url(src: &str) -> Result<Resource, String> {
+    let comma = src.find(',').ok_or("malformed data: URL")?;
+    let header = &src[5..comma];
+    let payload = &src[comma + 1..];
+    let bytes = if header.to_ascii_lowercase().ends_with(";base64") {
+        decode_base64(payload).ok_or("invalid base64 in data: URL")?
+    } else {
+        return Err("data: URL is not base64 (SVG or text)".to_string());
+    };
+    if bytes.len() as u64 > MAX_RESOURCE_BYTES {
+        return Err("data: URL image too large".to_string());
+    }
+    let kind = ImageKind::sniff(&bytes).ok_or("not a PNG, JPEG, GIF or WebP image")?;
+    Ok(Resource { bytes, kind })
+}
+
+/// Standard or URL-safe base64, padding and whitespace tolerated.
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' => break,
+            b' ' | b'\n' | b'\r' | b'\t' => continue,
+            b'%' => return None,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Decoding limits: no image may make quire allocate more than this, whatever its header says.
+fn limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(20_000);
+    limits.max_image_height = Some(20_000);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits
+}
+
+fn reader(bytes: &[u8], kind: ImageKind) -> ImageReader<Cursor<&[u8]>> {
+    let format = match kind {
+        ImageKind::Png => ImageFormat::Png,
+        ImageKind::Jpeg => ImageFormat::Jpeg,
+        ImageKind::Gif => ImageFormat::Gif,
+        ImageKind::Webp => ImageFormat::WebP,
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits());
+    reader
+}
+
+/// Fits an image to the profile's screen and makes it gray if asked. An image that needs no
+/// change keeps its bytes (and a GIF its animation); otherwise it is decoded and written as
+/// JPEG (photos: JPEG and opaque WebP sources) or PNG (everything else).
+pub(crate) fn fit(
+    resource: Resource,
+    options: &EpubOptions,
+) -> Result<(Vec<u8>, ImageKind), String> {
+    let (max_w, max_h) = options.profile.screen();
+    let (width, height) = reader(&resource.bytes, resource.kind)
+        .into_dimensions()
+        .map_err(|e| format!("unreadable image: {e}"))?;
+    if width == 0 || height == 0 {
+        return Err("empty image".to_string());
+    }
+    let too_big = width > max_w || height > max_h;
+    let convert = resource.kind == ImageKind::Webp;
+    if !too_big && !options.grayscale && !convert {
+        // Decode anyway: a broken file must not reach the book.
+        reader(&resource.bytes, resource.kind)
+            .decode()
+            .map_err(|e| format!("unreadable image: {e}"))?;
+        return Ok((resource.bytes, resource.kind));
+    }
+    let mut image = reader(&resource.bytes, resource.kind)
+        .decode()
+        .map_err(|e| format!("unreadable image: {e}"))?;
+    if too_big {
+        image = image.resize(max_w, max_h, image::imageops::FilterType::Triangle);
+    }
+    if options.grayscale {
+        image = image.grayscale();
+    }
+    let photo = resource.kind == ImageKind::Jpeg
+        || (resource.kind == ImageKind::Webp && !image.color().has_alpha());
+    encode(
+        &image,
+        if photo {
+            ImageKind::Jpeg
+        } else {
+            ImageKind::Png
+        },
+    )
+}
+
+/// Encodes as PNG or JPEG (quality 85; JPEG has no alpha, so it is dropped).
+pub(crate) fn encode(
+    image: &DynamicImage,
+    kind: ImageKind,
+) -> Result<(Vec<u8>, ImageKind), String> {
+    let mut bytes = Vec::new();
+    let gray = matches!(
+        image,
+        DynamicImage::ImageLuma8(_)
+            | DynamicImage::ImageLumaA8(_)
+            | DynamicImage::ImageLuma16(_)
+            | DynamicImage::ImageLumaA16(_)
+    );
+    let result = match kind {
+        ImageKind::Jpeg => {
+            let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 85);
+            if gray {
+                DynamicImage::ImageLuma8(image.to_luma8()).write_with_encoder(encoder)
+            } else {
+                DynamicImage::ImageRgb8(image.to_rgb8()).write_with_encoder(encoder)
+            }
+        }
+        _ => {
+            let eight_bit = match image {
+                DynamicImage::ImageLuma8(_)
+                | DynamicImage::ImageLumaA8(_)
+                | DynamicImage::ImageRgb8(_)
+                | DynamicImage::ImageRgba8(_) => image.clone(),
+                _ if image.color().has_alpha() => DynamicImage::ImageRgba8(image.to_rgba8()),
+                _ => DynamicImage::ImageRgb8(image.to_rgb8()),
+            };
+            eight_bit.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+        }
+    };
+    result.map_err(|e| format!("could not encode image: {e}"))?;
+    let kind = if kind == ImageKind::Jpeg {
+        ImageKind::Jpeg
+    } else {
+        ImageKind::Png
+    };
+    Ok((bytes, kind))
+}
+
+/// Encodes a drawn image (the generated cover: flat colour and text) as PNG with the fast
+/// compressor and the Sub filter, which turn flat runs into zeros: several times faster than
+/// the default settings, for a file a little larger.
+pub(crate) fn encode_drawn_png(image: &DynamicImage) -> Result<Vec<u8>, String> {
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let mut bytes = Vec::new();
+    let encoder = PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Sub);
+    image
+        .write_with_encoder(encoder)
+        .map_err(|e| format!("could not encode image: {e}"))?;
+    Ok(bytes)
+}
+
+/// Decodes an image for the cover (lead image or user file), within the same limits.
+pub(crate) fn decode(resource: &Resource) -> Result<DynamicImage, String> {
+    reader(&resource.bytes, resource.kind)
+        .decode()
+        .map_err(|e| format!("unreadable image: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::write::epub::Profile;
+    use image::GenericImageView;
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        let image = DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            width,
+            height,
+            image::Rgb([200, 10, 10]),
+        ));
+        encode(&image, ImageKind::Png).unwrap().0
+    }
+
+    #[test]
+    fn relative_images_of_web_pages_become_urls() {
+        let page = url::Url::parse("https://example.com/a/page.html").unwrap();
+        assert_eq!(
+            against_page("../img/x.png", Some(&page)).as_deref(),
+            Some("https://example.com/img/x.png")
+        );
+        assert_eq!(against_page("https://cdn.example/x.png", Some(&page)), None);
+        assert_eq!(against_page("data:image/png;base64,AA", Some(&page)), None);
+        assert_eq!(against_page("x.png", None), None);
+    }
+
+    #[test]
+    fn base64_decodes() {
+        assert_eq!(decode_base64("aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(decode_base64("aGVs\nbG8").unwrap(), b"hello");
+        assert!(decode_base64("a*b").is_none());
+    }
+
+    #[test]
+    fn large_images_shrink_to_the_profile_and_turn_gray() {
+        let options = EpubOptions {
+            profile: Profile::Kindle,
+            grayscale: true,
+            ..EpubOptions::default()
+        };
+        let resource = Resource {
+            bytes: png(3000, 1000),
+            kind: ImageKind::Png,
+        };
+        let (bytes, kind) = fit(resource, &options).unwrap();
+        assert_eq!(kind, ImageKind::Png);
+        let image = decode(&Resource { bytes, kind }).unwrap();
+        assert_eq!(image.dimensions(), (1072, 357));
+        assert!(matches!(image, DynamicImage::ImageLuma8(_)));
+    }
+
+    #[test]
+    fn small_images_keep_their_bytes_and_broken_ones_are_refused() {
+        let bytes = png(10, 10);
+        let resource = Resource {
+            bytes: bytes.clone(),
+            kind: ImageKind::Png,
+        };
+        assert_eq!(fit(resource, &EpubOptions::default()).unwrap().0, bytes);
+        let broken = Resource {
+            bytes: bytes[..30].to_vec(),
+            kind: ImageKind::Png,
+        };
+        assert!(fit(broken, &EpubOptions::default()).is_err());
+    }
+
+    #[test]
+    fn data_urls_and_missing_files_resolve() {
+        let options = EpubOptions::default();
+        let mut store = ImageStore::new(&options, None);
+        let data = format!("data:image/png;base64,{}", encode_base64(&png(4, 4)));
+        assert!(
+            matches!(store.resolve(&data, None), ImageRef::Embedded(p) if p == "images/image-1.png")
+        );
+        assert!(matches!(
+            store.resolve("https://x.example/a.png", None),
+            ImageRef::Remote(_)
+        ));
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(
+            store.resolve("missing.png", Some(dir.path())),
+            ImageRef::Missing
+        ));
+        assert_eq!(store.warnings.len(), 1);
+        assert!(matches!(
+            store.resolve("missing.png", Some(dir.path())),
+            ImageRef::Missing
+        ));
+        assert_eq!(store.warnings.len(), 1, "one warning per image");
+    }
+
+    fn encode_base64(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let b = [
+                chunk[0],
+                *chunk.get(1).unwrap_or(&0),
+                *chunk.get(2).unwrap_or(&0),
+            ];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..4 {
+                if i <= chunk.len() {
+                    out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+                } else {
+                    out.push('=');
+                }
+            }
+        }
+        out
+    }
+}

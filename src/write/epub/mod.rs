@@ -1,0 +1,221 @@
+//! EPUB 3 output: one article, or a bundle of several, as an e-book.
+//!
+//! The book is assembled in stages that each own one concern:
+//! - [`content`] renders each chapter's XHTML (the article adapter), the title page, the cover
+//!   page and the sources appendix, with ids made valid and links left as placeholders;
+//! - [`adapt`] gives XHTML made by the HTML writer the same shape (for the integration);
+//! - [`images`] loads, resizes and re-encodes the images the chapters refer to;
+//! - [`cover`] draws the generated raster cover;
+//! - [`nav`] turns the headings the chapters reported into the table of contents;
+//! - [`package`] resolves links across chapters and packs everything with epub-builder into a
+//!   zip whose bytes depend only on the input and [`WriteOptions::timestamp`].
+//!
+//! A single document is written as a one-chapter [`Book`].
+
+mod adapt;
+mod content;
+mod cover;
+mod images;
+mod nav;
+mod package;
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use super::{Rendered, WriteOptions, Writer};
+use crate::error::{Error, Result};
+use crate::model::{Document, Meta, MAX_DEPTH};
+
+/// Which cover the book gets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum CoverChoice {
+    /// A raster cover drawn from the title, site, author and date.
+    #[default]
+    Generated,
+    /// The article's lead image (`Meta::lead_image`); the generated cover when it cannot be had.
+    LeadImage,
+    /// An image file the user chose (read as given: the user named it).
+    File(PathBuf),
+    /// No cover.
+    None,
+}
+
+impl CoverChoice {
+    /// Reads a `--cover` argument: `generated` (or `auto`), `lead` (the article's lead
+    /// image), `none`, or else the path of an image file.
+    pub fn from_arg(arg: &str) -> CoverChoice {
+        match arg.trim().to_ascii_lowercase().as_str() {
+            "generated" | "auto" | "default" => CoverChoice::Generated,
+            "lead" | "lead-image" | "article" => CoverChoice::LeadImage,
+            "none" | "no" | "off" => CoverChoice::None,
+            _ => CoverChoice::File(PathBuf::from(arg)),
+        }
+    }
+}
+
+/// The kind of screen the book is made for: it decides how large images and the cover are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    /// Kindle e-ink readers (Paperwhite class).
+    Kindle,
+    /// Kobo e-ink readers (Clara / Libra class).
+    Kobo,
+    /// Any reader: a middle size that scales well up and down.
+    #[default]
+    Generic,
+    /// Tablets and phones with high-density colour screens.
+    Tablet,
+}
+
+impl Profile {
+    pub const NAMES: &'static str = "kindle, kobo, generic, tablet";
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Kindle => "kindle",
+            Profile::Kobo => "kobo",
+            Profile::Generic => "generic",
+            Profile::Tablet => "tablet",
+        }
+    }
+
+    /// The screen's width and height in pixels: no embedded image is larger, and the cover
+    /// is this size.
+    pub fn screen(self) -> (u32, u32) {
+        match self {
+            Profile::Kindle => (1072, 1448),
+            Profile::Kobo => (1264, 1680),
+            Profile::Generic => (1200, 1600),
+            Profile::Tablet => (1536, 2048),
+        }
+    }
+}
+
+impl FromStr for Profile {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Profile> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "kindle" => Ok(Profile::Kindle),
+            "kobo" => Ok(Profile::Kobo),
+            "generic" | "default" => Ok(Profile::Generic),
+            "tablet" | "ipad" => Ok(Profile::Tablet),
+            _ => Err(Error::Unknown {
+                what: "e-reader profile",
+                name: name.to_string(),
+                expected: Profile::NAMES,
+            }),
+        }
+    }
+}
+
+/// Options only the EPUB writer uses (a field of [`WriteOptions`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EpubOptions {
+    pub cover: CoverChoice,
+    pub profile: Profile,
+    /// Turn every image (and the cover) to grayscale, for e-ink screens.
+    pub grayscale: bool,
+    /// How many levels of each article's own headings the table of contents lists
+    /// (0: only the articles).
+    pub toc_depth: u8,
+    /// The user's CSS, appended to the book's stylesheet.
+    pub css: Option<String>,
+    /// Download remote (`http:`/`https:`) images. Without it they become links.
+    pub fetch_images: bool,
+}
+
+impl Default for EpubOptions {
+    fn default() -> EpubOptions {
+        EpubOptions {
+            cover: CoverChoice::Generated,
+            profile: Profile::Generic,
+            grayscale: false,
+            toc_depth: 2,
+            css: None,
+            fetch_images: false,
+        }
+    }
+}
+
+/// Several documents made into one book, one chapter each (`quire bundle`).
+#[derive(Debug, Clone, Default)]
+pub struct Book {
+    /// The book's own metadata: its title ("Weekly reading"), maybe authors and a date.
+    pub meta: Meta,
+    pub chapters: Vec<Document>,
+    /// The folder each chapter's relative image paths resolve in, by chapter index. A missing
+    /// or `None` entry falls back to [`WriteOptions::resource_dir`].
+    pub resource_dirs: Vec<Option<PathBuf>>,
+}
+
+impl Book {
+    pub fn new(meta: Meta) -> Book {
+        Book {
+            meta,
+            ..Book::default()
+        }
+    }
+
+    /// Adds a chapter whose relative images resolve in `resource_dir`.
+    pub fn push(&mut self, chapter: Document, resource_dir: Option<PathBuf>) {
+        self.resource_dirs.resize(self.chapters.len(), None);
+        self.chapters.push(chapter);
+        self.resource_dirs.push(resource_dir);
+    }
+}
+
+/// Writes the EPUB of a single document: a book of one chapter.
+pub struct EpubWriter;
+
+impl Writer for EpubWriter {
+    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+        package::write(package::Shape::Single(document), options)
+    }
+}
+
+/// Writes a book of several documents: a title page, one chapter per document (each with
+/// its heading in the table of contents), links between the documents pointing inside the
+/// book, and an appendix listing every source.
+pub fn write_book(book: &Book, options: &WriteOptions) -> Result<Rendered> {
+    package::write(package::Shape::Bundle(book), options)
+}
+
+/// Writers recurse over the model; documents built in code have not been through a reader's
+/// depth check.
+fn check_depth(document: &Document) -> Result<()> {
+    if document.depth() > MAX_DEPTH {
+        return Err(Error::TooDeep { max: MAX_DEPTH });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cover_arguments_parse() {
+        assert_eq!(CoverChoice::from_arg("lead"), CoverChoice::LeadImage);
+        assert_eq!(CoverChoice::from_arg("None"), CoverChoice::None);
+        assert_eq!(CoverChoice::from_arg("auto"), CoverChoice::Generated);
+        assert_eq!(
+            CoverChoice::from_arg("art/Cover.png"),
+            CoverChoice::File(PathBuf::from("art/Cover.png"))
+        );
+    }
+
+    #[test]
+    fn profiles_have_names_and_screens() {
+        for profile in [
+            Profile::Kindle,
+            Profile::Kobo,
+            Profile::Generic,
+            Profile::Tablet,
+        ] {
+            assert_eq!(profile.name().parse::<Profile>().unwrap(), profile);
+            let (w, h) = profile.screen();
+            assert!(w < h && w >= 1000);
+        }
+    }
+}

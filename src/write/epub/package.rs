@@ -1,0 +1,913 @@
+//! Putting the book together: chapters rendered, links resolved across chapters, images and
+//! cover embedded, metadata written, and the whole packed by epub-builder, then re-zipped with
+//! fixed entry times so the bytes depend only on the input and the timestamp.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use epub_builder::{
+    EpubBuilder, EpubContent, EpubVersion, PageDirection, ReferenceType, ZipLibrary,
+};
+
+use super::content::{self, escape_text_into, xml_clean, SourceEntry};
+use super::cover::{self, CoverText};
+use super::images::{self, ImageStore};
+use super::{check_depth, nav, Book, CoverChoice, EpubOptions};
+use crate::error::{Error, Result, Warning};
+use crate::model::{inlines_to_plain, Block, Direction, Document, Meta};
+use crate::write::resources::{self, ImageKind, Resource, MAX_RESOURCE_BYTES};
+use crate::write::{Rendered, WriteOptions};
+
+/// What is being made into a book.
+pub(crate) enum Shape<'a> {
+    /// One document: title page, one chapter.
+    Single(&'a Document),
+    /// Several: title page, one chapter each, sources appendix.
+    Bundle(&'a Book),
+}
+
+/// A chapter once rendered, before its links are filled in.
+struct Chapter<'a> {
+    doc: &'a Document,
+    file: String,
+    title: String,
+    xhtml: content::ArticleXhtml,
+    /// The chapter's source URL as a lookup key (see [`url_key`]) and parsed, for relative links.
+    source: Option<url::Url>,
+}
+
+pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
+    let epub = &options.epub;
+    let (documents, book_meta, bundle): (Vec<(&Document, Option<&Path>)>, &Meta, bool) = match shape
+    {
+        Shape::Single(doc) => (
+            vec![(doc, options.resource_dir.as_deref())],
+            &doc.meta,
+            false,
+        ),
+        Shape::Bundle(book) => {
+            let docs = book
+                .chapters
+                .iter()
+                .enumerate()
+                .map(|(i, doc)| {
+                    let dir = book
+                        .resource_dirs
+                        .get(i)
+                        .and_then(|d| d.as_deref())
+                        .or(options.resource_dir.as_deref());
+                    (doc, dir)
+                })
+                .collect();
+            (docs, &book.meta, true)
+        }
+    };
+    for (doc, _) in &documents {
+        check_depth(doc)?;
+    }
+
+    // Without an input folder, a page read from the web resolves relative images against its
+    // own URL.
+    let page_urls: Vec<Option<url::Url>> = documents
+        .iter()
+        .map(|(doc, dir)| {
+            dir.is_none()
+                .then_some(doc.meta.source_url.as_deref())
+                .flatten()
+                .and_then(|u| url::Url::parse(u.trim()).ok())
+        })
+        .collect();
+    // Remote images are downloaded together up front, then taken from here as chapters
+    // render.
+    let prefetched = if epub.fetch_images {
+        let mut urls: Vec<String> = Vec::new();
+        for ((doc, _), page) in documents.iter().zip(&page_urls) {
+            // (A bundle's own lead image is fetched when the cover is made.)
+            let lead = doc
+                .meta
+                .lead_image
+                .as_deref()
+                .filter(|_| epub.cover == CoverChoice::LeadImage);
+            for src in images::image_sources(&doc.blocks).into_iter().chain(lead) {
+                let absolute = images::against_page(src, page.as_ref())
+                    .unwrap_or_else(|| src.trim().to_string());
+                if images::is_remote(&absolute) {
+                    urls.push(images::absolute_remote(&absolute));
+                }
+            }
+        }
+        images::prefetch(urls, &crate::net::fetch_image)
+    } else {
+        HashMap::new()
+    };
+    let fetch = |url: &str| match prefetched.get(url) {
+        Some(result) => result.clone(),
+        None => crate::net::fetch_image(url),
+    };
+    let mut store = ImageStore::new(epub, epub.fetch_images.then_some(&fetch as images::Fetch));
+    let mut warnings: Vec<Warning> = Vec::new();
+
+    let mut chapters: Vec<Chapter> = Vec::new();
+    for (index, (doc, dir)) in documents.iter().enumerate() {
+        let title = document_title(doc);
+        let page_url = page_urls.get(index).and_then(Option::as_ref);
+        let xhtml = content::article_xhtml(doc, &title, &mut |src| match images::against_page(
+            src, page_url,
+        ) {
+            Some(absolute) => store.resolve(&absolute, None),
+            None => store.resolve(src, *dir),
+        });
+        chapters.push(Chapter {
+            doc,
+            file: format!("chapter-{}.xhtml", index + 1),
+            title,
+            xhtml,
+            source: doc
+                .meta
+                .source_url
+                .as_deref()
+                .and_then(|u| url::Url::parse(u.trim()).ok()),
+        });
+    }
+    let book_title = if bundle {
+        book_meta
+            .title
+            .as_deref()
+            .map(|t| {
+                xml_clean(&crate::model::collapse_whitespace(t))
+                    .trim()
+                    .to_string()
+            })
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| "Collected articles".to_string())
+    } else {
+        chapters
+            .first()
+            .map(|c| c.title.clone())
+            .unwrap_or_default()
+    };
+
+    // Cover first: a lead image comes through the same store as the chapters' images.
+    let contents: Vec<String> = if bundle {
+        chapters.iter().map(|c| c.title.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let cover = make_cover(
+        epub,
+        &book_title,
+        book_meta,
+        &documents,
+        &page_urls,
+        &contents,
+        &store,
+        &mut warnings,
+    );
+
+    let mut builder = new_builder()?;
+    let language = book_language(book_meta, &documents);
+    let book_id = identifier(book_meta, &documents, bundle);
+    set_metadata(
+        &mut builder,
+        book_id,
+        book_meta,
+        &book_title,
+        &language,
+        options,
+    );
+    let mut css = content::STYLESHEET.to_string();
+    if let Some(user) = &epub.css {
+        css.push_str("\n/* user stylesheet */\n");
+        css.push_str(user);
+        css.push('\n');
+    }
+    builder.stylesheet(css.as_bytes()).map_err(builder_error)?;
+
+    if let Some((_, kind)) = &cover {
+        let path = format!("images/cover.{}", kind.extension());
+        builder
+            .add_cover_image(&path, &[][..], kind.media_type())
+            .map_err(builder_error)?;
+        let page = content::page(
+            "Cover",
+            Some(&language),
+            None,
+            Some("cover"),
+            &content::cover_page_body(&path),
+        );
+        builder
+            .add_content(EpubContent::new("cover.xhtml", page.as_bytes()))
+            .map_err(builder_error)?;
+    }
+
+    let direction = book_meta.direction.filter(|d| *d != Direction::Auto);
+    let title_meta;
+    let title_page_meta = if bundle {
+        book_meta
+    } else {
+        title_meta = chapters.first().map(|c| &c.doc.meta).unwrap_or(book_meta);
+        title_meta
+    };
+    let title_body = content::title_page_body(
+        title_page_meta,
+        &book_title,
+        bundle.then_some(chapters.len()),
+    );
+    let title_page = content::page(&book_title, Some(&language), direction, None, &title_body);
+    builder
+        .add_content(
+            EpubContent::new("title.xhtml", title_page.as_bytes())
+                .title("Title page")
+                .reftype(ReferenceType::TitlePage),
+        )
+        .map_err(builder_error)?;
+
+    // Links between bundled articles point inside the book; the first chapter with a URL wins.
+    let mut by_source: HashMap<String, usize> = HashMap::new();
+    for (index, chapter) in chapters.iter().enumerate() {
+        if let Some(key) = chapter.source.as_ref().and_then(url_key) {
+            by_source.entry(key).or_insert(index);
+        }
+    }
+    let pages: Vec<String> = chapters
+        .iter()
+        .enumerate()
+        .map(|(index, chapter)| {
+            let body = content::fill_links(&chapter.xhtml.body, &mut |n| {
+                let url = chapter.xhtml.links.get(n)?;
+                resolve_link(url, index, &chapters, &by_source)
+            });
+            let lang = chapter.doc.meta.language.as_deref().and_then(language_tag);
+            let dir = chapter.doc.meta.direction.filter(|d| *d != Direction::Auto);
+            content::page(
+                &chapter.title,
+                lang.as_deref().or(Some(&language)),
+                dir,
+                None,
+                &body,
+            )
+        })
+        .collect();
+    for (index, (chapter, page)) in chapters.iter().zip(&pages).enumerate() {
+        let mut entry = EpubContent::new(chapter.file.as_str(), page.as_bytes())
+            .title(xml_clean(&chapter.title));
+        if index == 0 {
+            entry = entry.reftype(ReferenceType::Text);
+        }
+        nav::add_headings(
+            &mut entry.toc,
+            &chapter.file,
+            &chapter.xhtml.headings,
+            epub.toc_depth,
+        );
+        builder.add_content(entry).map_err(builder_error)?;
+    }
+
+    if bundle {
+        let entries: Vec<SourceEntry> = chapters
+            .iter()
+            .map(|c| SourceEntry {
+                href: c.file.clone(),
+                title: &c.title,
+                meta: &c.doc.meta,
+            })
+            .collect();
+        let page = content::page(
+            "Sources",
+            Some(&language),
+            None,
+            None,
+            &content::sources_body(&entries),
+        );
+        builder
+            .add_content(
+                EpubContent::new("sources.xhtml", page.as_bytes())
+                    .title("Sources")
+                    .reftype(ReferenceType::Bibliography),
+            )
+            .map_err(builder_error)?;
+    }
+
+    for image in &store.images {
+        builder
+            .add_resource(&image.path, &[][..], image.media_type)
+            .map_err(builder_error)?;
+    }
+
+    let mut zipped = Vec::new();
+    builder.generate(&mut zipped).map_err(builder_error)?;
+    let toc_levels = chapters
+        .iter()
+        .flat_map(|c| &c.xhtml.headings)
+        .map(|h| h.depth)
+        .filter(|d| *d <= epub.toc_depth)
+        .max()
+        .unwrap_or(0);
+    let fixes = PackageFixes {
+        metadata: extra_metadata(book_meta, &documents, bundle, !store.images.is_empty()),
+        identifier: book_id.urn().to_string(),
+        title: book_title.clone(),
+        ncx_depth: usize::from(toc_levels) + 1,
+    };
+    // Images went in empty (epub-builder would deflate them, for nothing: they are
+    // compressed already); their bytes are stored as they are while rezipping.
+    let mut stored: HashMap<String, &[u8]> = store
+        .images
+        .iter()
+        .map(|image| (format!("OEBPS/{}", image.path), image.bytes.as_slice()))
+        .collect();
+    if let Some((bytes, kind)) = &cover {
+        stored.insert(
+            format!("OEBPS/images/cover.{}", kind.extension()),
+            bytes.as_slice(),
+        );
+    }
+    let bytes = rezip(zipped, modified_time(options), &fixes, &stored)?;
+    warnings.extend(store.take_warnings());
+    Ok(Rendered { bytes, warnings })
+}
+
+fn new_builder() -> Result<EpubBuilder<ZipLibrary>> {
+    let zip = ZipLibrary::new().map_err(builder_error)?;
+    let mut builder = EpubBuilder::new(zip).map_err(builder_error)?;
+    builder.epub_version(EpubVersion::V30);
+    Ok(builder)
+}
+
+fn builder_error(error: epub_builder::Error) -> Error {
+    Error::Io(std::io::Error::other(format!("building the EPUB: {error}")))
+}
+
+/// The title a chapter is known by: its own, else its first heading, else its first words;
+/// always something XML can carry.
+pub(crate) fn document_title(doc: &Document) -> String {
+    let clean = |text: &str| {
+        xml_clean(crate::model::collapse_whitespace(text).trim())
+            .trim()
+            .to_string()
+    };
+    if let Some(title) = doc
+        .meta
+        .title
+        .as_deref()
+        .map(clean)
+        .filter(|t| !t.is_empty())
+    {
+        return title;
+    }
+    let first_heading = doc.blocks.iter().find_map(|block| match block {
+        Block::Heading { content, .. } => Some(clean(&inlines_to_plain(content))),
+        _ => None,
+    });
+    if let Some(heading) = first_heading.filter(|h| !h.is_empty()) {
+        return heading;
+    }
+    let first_text = doc.blocks.iter().find_map(|block| match block {
+        Block::Paragraph(inlines) => Some(clean(&inlines_to_plain(inlines))),
+        _ => None,
+    });
+    if let Some(text) = first_text {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        if words.len() > 8 {
+            return format!("{}…", words[..8].join(" "));
+        }
+        if !words.is_empty() {
+            return words.join(" ");
+        }
+    }
+    "Untitled".to_string()
+}
+
+/// A well-formed BCP 47 tag (letters/digits in 1–8 character subtags, a 2–3 letter primary
+/// language), or `None`.
+fn language_tag(tag: &str) -> Option<String> {
+    let tag = tag.trim().replace('_', "-");
+    let mut parts = tag.split('-');
+    let primary = parts.next()?;
+    if !(2..=3).contains(&primary.len()) || !primary.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    for part in parts {
+        if part.is_empty() || part.len() > 8 || !part.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+    }
+    Some(tag)
+}
+
+fn book_language(meta: &Meta, documents: &[(&Document, Option<&Path>)]) -> String {
+    meta.language
+        .as_deref()
+        .and_then(language_tag)
+        .or_else(|| {
+            documents
+                .iter()
+                .find_map(|(d, _)| d.meta.language.as_deref().and_then(language_tag))
+        })
+        .unwrap_or_else(|| "und".to_string())
+}
+
+/// A metadata value as the package can carry it: whitespace collapsed, characters XML forbids
+/// dropped, trimmed; `None` when nothing is left (empty elements are invalid).
+fn meta_text(value: &str) -> Option<String> {
+    let clean = xml_clean(&crate::model::collapse_whitespace(value));
+    let clean = clean.trim();
+    (!clean.is_empty()).then(|| clean.to_string())
+}
+
+/// Dublin Core elements epub-builder has no setter for (publisher, source), written into the
+/// package document when the zip is rewritten.
+fn extra_metadata(
+    meta: &Meta,
+    documents: &[(&Document, Option<&Path>)],
+    bundle: bool,
+    has_images: bool,
+) -> String {
+    let mut elements: Vec<(&str, String)> = Vec::new();
+    if let Some(site) = meta.site_name.as_deref().and_then(meta_text) {
+        elements.push(("publisher", site));
+    }
+    let sources: Vec<String> = if bundle {
+        documents
+            .iter()
+            .filter_map(|(d, _)| {
+                d.meta
+                    .source_url
+                    .as_deref()
+                    .and_then(content::safe_external_url)
+            })
+            .collect()
+    } else {
+        meta.source_url
+            .as_deref()
+            .and_then(content::safe_external_url)
+            .into_iter()
+            .collect()
+    };
+    elements.extend(sources.into_iter().map(|s| ("source", s)));
+    let mut out = String::new();
+    for (name, value) in elements {
+        out.push_str("    <dc:");
+        out.push_str(name);
+        out.push('>');
+        escape_text_into(&value, &mut out);
+        out.push_str("</dc:");
+        out.push_str(name);
+        out.push_str(">\n");
+    }
+    // Accessibility metadata (schema.org, a reserved prefix in EPUB 3): what reading
+    // systems and stores show about how the book can be read.
+    let mut access = vec![("accessMode", "textual")];
+    if has_images {
+        access.push(("accessMode", "visual"));
+    }
+    access.extend([
+        ("accessModeSufficient", "textual"),
+        ("accessibilityFeature", "tableOfContents"),
+        ("accessibilityFeature", "readingOrder"),
+        ("accessibilityFeature", "structuralNavigation"),
+        ("accessibilityHazard", "none"),
+        (
+            "accessibilitySummary",
+            "Text with headings, a table of contents and linked footnotes.",
+        ),
+    ]);
+    for (property, value) in access {
+        out.push_str(&format!(
+            "    <meta property=\"schema:{property}\">{value}</meta>\n"
+        ));
+    }
+    out
+}
+
+fn set_metadata(
+    builder: &mut EpubBuilder<ZipLibrary>,
+    book_id: uuid::Uuid,
+    meta: &Meta,
+    title: &str,
+    language: &str,
+    options: &WriteOptions,
+) {
+    builder.set_title(xml_clean(title));
+    builder.set_lang(language);
+    builder.set_generator("quire");
+    builder.set_toc_name("Contents");
+    builder.set_uuid(book_id);
+    builder.set_modified_date(modified_datetime(options));
+    if meta.direction == Some(Direction::Rtl) {
+        builder.epub_direction(PageDirection::Rtl);
+        // The spine's direction comes from the metadata field; "rtl" is a valid value, so
+        // this cannot fail.
+        let _ = builder.metadata("direction", "rtl");
+    }
+    let mut authors: Vec<String> = Vec::new();
+    for author in meta.authors.iter().filter_map(|a| meta_text(a)) {
+        if !authors.contains(&author) {
+            authors.push(author);
+        }
+    }
+    builder.set_authors(authors);
+    if let Some(description) = meta.description.as_deref().and_then(meta_text) {
+        builder.add_description(description);
+    }
+    for keyword in meta.keywords.iter().filter_map(|k| meta_text(k)) {
+        builder.add_subject(keyword);
+    }
+    if let Some(published) = meta.published.as_deref().and_then(parse_date) {
+        builder.set_publication_date(published);
+    }
+}
+
+/// A stable identifier: from the source URL when there is one, else from the content, so the
+/// same article always gets the same id (readers use it to keep reading positions).
+fn identifier(meta: &Meta, documents: &[(&Document, Option<&Path>)], bundle: bool) -> uuid::Uuid {
+    let mut seed = String::from("quire-epub\n");
+    if bundle {
+        seed.push_str(meta.title.as_deref().unwrap_or(""));
+        seed.push('\n');
+    }
+    for (doc, _) in documents {
+        match doc
+            .meta
+            .source_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        {
+            Some(url) => {
+                seed.push_str("url:");
+                seed.push_str(url);
+            }
+            None => {
+                seed.push_str("content:");
+                seed.push_str(&serde_json::to_string(doc).unwrap_or_default());
+            }
+        }
+        seed.push('\n');
+    }
+    let hash = fnv1a_128(seed.as_bytes());
+    uuid::Builder::from_custom_bytes(hash.to_be_bytes()).into_uuid()
+}
+
+fn fnv1a_128(bytes: &[u8]) -> u128 {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let mut hash = OFFSET;
+    for &byte in bytes {
+        hash ^= u128::from(byte);
+        hash = hash.wrapping_mul(PRIME);
+    }
+    hash
+}
+
+/// An ISO 8601 date or timestamp (`2024-05-01`, `2024-05-01T10:00:00Z`, with an offset).
+fn parse_date(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let text = text.trim();
+    if let Ok(stamp) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(stamp.with_timezone(&chrono::Utc));
+    }
+    let day = chrono::NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
+    Some(day.and_hms_opt(0, 0, 0)?.and_utc())
+}
+
+fn modified_seconds(options: &WriteOptions) -> i64 {
+    options.timestamp.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    })
+}
+
+fn modified_datetime(options: &WriteOptions) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(modified_seconds(options), 0).unwrap_or_default()
+}
+
+/// The zip entry time for every file (zip times run from 1980 to 2107).
+fn modified_time(options: &WriteOptions) -> zip::DateTime {
+    use chrono::{Datelike, Timelike};
+    let time = modified_datetime(options);
+    zip::DateTime::from_date_and_time(
+        time.year().clamp(1980, 2107) as u16,
+        time.month() as u8,
+        time.day() as u8,
+        time.hour() as u8,
+        time.minute() as u8,
+        time.second() as u8,
+    )
+    .unwrap_or_default()
+}
+
+/// What epub-builder's templates leave out, added when the zip is rewritten.
+struct PackageFixes {
+    /// Dublin Core elements for the package metadata (publisher, sources).
+    metadata: String,
+    /// The package identifier, which the NCX must repeat as `dtb:uid`.
+    identifier: String,
+    /// The book title, for the NCX `docTitle` (the template puts the TOC name there).
+    title: String,
+    /// How deep the NCX nests.
+    ncx_depth: usize,
+}
+
+impl PackageFixes {
+    fn package(&self, mut opf: String) -> String {
+        if let Some(at) = opf.find("  </metadata>") {
+            opf.insert_str(at, &self.metadata);
+        }
+        opf
+    }
+
+    fn ncx(&self, ncx: String) -> String {
+        let mut title = String::new();
+        escape_text_into(&self.title, &mut title);
+        let mut uid = String::new();
+        escape_text_into(&self.identifier, &mut uid);
+        ncx.replacen(
+            "<meta name=\"dtb:depth\" content=\"1\" />",
+            &format!(
+                "<meta name=\"dtb:uid\" content=\"{uid}\" />\n    <meta name=\"dtb:depth\" content=\"{}\" />",
+                self.ncx_depth
+            ),
+            1,
+        )
+        .replacen(
+            "<docTitle>\n    <text>Contents</text>",
+            &format!("<docTitle>\n    <text>{title}</text>"),
+            1,
+        )
+    }
+}
+
+/// Copies every entry into a new zip with one fixed modification time (epub-builder stamps
+/// entries with the current time), compressed data untouched and `mimetype` still first and
+/// stored; the package document and the NCX get their [`PackageFixes`] on the way, and the
+/// entries named in `stored` get those bytes, uncompressed.
+fn rezip(
+    zipped: Vec<u8>,
+    time: zip::DateTime,
+    fixes: &PackageFixes,
+    stored: &HashMap<String, &[u8]>,
+) -> Result<Vec<u8>> {
+    use std::io::Write as _;
+    let zip_error = |e: zip::result::ZipError| {
+        Error::Io(std::io::Error::other(format!("writing the EPUB zip: {e}")))
+    };
+    let mut archive = zip::ZipArchive::new(Cursor::new(zipped)).map_err(zip_error)?;
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for index in 0..archive.len() {
+        let name = archive
+            .name_for_index(index)
+            .unwrap_or_default()
+            .to_string();
+        let fix: Option<fn(&PackageFixes, String) -> String> = match name.as_str() {
+            "OEBPS/content.opf" => Some(PackageFixes::package),
+            "OEBPS/toc.ncx" => Some(PackageFixes::ncx),
+            _ => None,
+        };
+        if let Some(bytes) = stored.get(&name) {
+            let options = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Stored)
+                .last_modified_time(time);
+            writer
+                .start_file(name.as_str(), options)
+                .map_err(zip_error)?;
+            writer.write_all(bytes)?;
+            continue;
+        }
+        match fix {
+            Some(fix) => {
+                let mut text = String::new();
+                archive
+                    .by_index(index)
+                    .map_err(zip_error)?
+                    .read_to_string(&mut text)?;
+                let options = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated)
+                    .last_modified_time(time);
+                writer
+                    .start_file(name.as_str(), options)
+                    .map_err(zip_error)?;
+                writer.write_all(fix(fixes, text).as_bytes())?;
+            }
+            None => {
+                let file = archive.by_index_raw(index).map_err(zip_error)?;
+                writer
+                    .raw_copy_file_touch(file, time, None)
+                    .map_err(zip_error)?;
+            }
+        }
+    }
+    Ok(writer.finish().map_err(zip_error)?.into_inner())
+}
+
+/// The key two URLs share when they name the same page: host, port, path without a
+/// trailing slash, and query; scheme and fragment ignored.
+fn url_key(url: &url::Url) -> Option<String> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = url.host_str()?.trim_start_matches("www.");
+    let path = url.path();
+    let path = if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        ""
+    };
+    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+    Some(format!("{host}{port}{path}{query}"))
+}
+
+/// Where a link in chapter `current` points in the book: a fragment of this chapter, another
+/// chapter (for a link to a bundled article), or the web. `None` drops the link (its text
+/// stays): a fragment that names nothing, a relative link with nothing to resolve it
+/// against, a script.
+fn resolve_link(
+    raw: &str,
+    current: usize,
+    chapters: &[Chapter],
+    by_source: &HashMap<String, usize>,
+) -> Option<String> {
+    let raw = raw.trim();
+    let here = chapters.get(current)?;
+    if let Some(fragment) = raw.strip_prefix('#') {
+        return target(chapters, current, current, Some(fragment));
+    }
+    let url = match url::Url::parse(raw) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => here.source.as_ref()?.join(raw).ok()?,
+        Err(_) => return None,
+    };
+    if let Some(&index) = url_key(&url).and_then(|key| by_source.get(&key)) {
+        return target(chapters, current, index, url.fragment());
+    }
+    content::safe_external_url(url.as_str())
+}
+
+/// A link to chapter `index` (at its element with model id `fragment`, if it has one).
+fn target(
+    chapters: &[Chapter],
+    current: usize,
+    index: usize,
+    fragment: Option<&str>,
+) -> Option<String> {
+    let chapter = chapters.get(index)?;
+    let id = fragment
+        .filter(|f| !f.is_empty())
+        .map(|f| resources::percent_decode(f).unwrap_or_else(|| f.to_string()))
+        .and_then(|f| chapter.xhtml.ids.get(&f).cloned());
+    match (index == current, id) {
+        (true, Some(id)) => Some(format!("#{id}")),
+        (false, Some(id)) => Some(format!("{}#{id}", chapter.file)),
+        // A fragment that names nothing here would be a broken link: drop it in this
+        // chapter, point at the chapter's top in another.
+        (true, None) if fragment.is_some_and(|f| !f.is_empty()) => None,
+        (_, None) => Some(chapter.file.clone()),
+    }
+}
+
+/// The cover's bytes and kind, or `None` for no cover. Failures fall back to the generated
+/// cover, with a warning.
+#[allow(clippy::too_many_arguments)]
+fn make_cover(
+    epub: &EpubOptions,
+    title: &str,
+    meta: &Meta,
+    documents: &[(&Document, Option<&Path>)],
+    page_urls: &[Option<url::Url>],
+    contents: &[String],
+    store: &ImageStore,
+    warnings: &mut Vec<Warning>,
+) -> Option<(Vec<u8>, ImageKind)> {
+    let (width, height) = epub.profile.screen();
+    let chosen: Option<std::result::Result<Resource, String>> = match &epub.cover {
+        CoverChoice::None => return None,
+        CoverChoice::Generated => None,
+        CoverChoice::LeadImage => {
+            // The book's own lead image, else the first chapter's that has one; relative to
+            // that chapter's folder or page.
+            let lead = meta.lead_image.as_deref().map(|src| (src, 0)).or_else(|| {
+                documents
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, (d, _))| d.meta.lead_image.as_deref().map(|src| (src, i)))
+            });
+            Some(match lead {
+                Some((src, index)) => {
+                    let page = page_urls.get(index).and_then(Option::as_ref);
+                    let dir = documents.get(index).and_then(|(_, dir)| *dir);
+                    match images::against_page(src, page) {
+                        Some(absolute) => store.load(&absolute, None),
+                        None => store.load(src.trim(), dir),
+                    }
+                }
+                None => Err("the document names no lead image".to_string()),
+            })
+        }
+        CoverChoice::File(path) => Some(read_cover_file(path)),
+    };
+    if let Some(resource) = chosen {
+        let fitted = resource.and_then(|r| {
+            let image = images::decode(&r)?;
+            let image = if image.width() > width || image.height() > height {
+                image.resize(width, height, image::imageops::FilterType::Triangle)
+            } else {
+                image
+            };
+            let image = if epub.grayscale {
+                image.grayscale()
+            } else {
+                image
+            };
+            let kind = if r.kind == ImageKind::Png || image.color().has_alpha() {
+                ImageKind::Png
+            } else {
+                ImageKind::Jpeg
+            };
+            images::encode(&image, kind)
+        });
+        match fitted {
+            Ok(cover) => return Some(cover),
+            Err(reason) => warnings.push(Warning::new(format!(
+                "cover image not used ({reason}); a cover was generated instead"
+            ))),
+        }
+    }
+    let (image, missing) = cover::generate(
+        &CoverText {
+            title,
+            meta,
+            contents,
+        },
+        width,
+        height,
+    );
+    if !missing.is_empty() {
+        let list: String = missing.iter().take(10).collect();
+        warnings.push(Warning::new(format!(
+            "the cover font has no glyph for: {list}"
+        )));
+    }
+    let image = if epub.grayscale {
+        image.grayscale()
+    } else {
+        image
+    };
+    match images::encode_drawn_png(&image) {
+        Ok(bytes) => Some((bytes, ImageKind::Png)),
+        Err(reason) => {
+            warnings.push(Warning::new(format!("no cover: {reason}")));
+            None
+        }
+    }
+}
+
+fn read_cover_file(path: &Path) -> std::result::Result<Resource, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RESOURCE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if bytes.len() as u64 > MAX_RESOURCE_BYTES {
+        return Err(format!("{}: too large", path.display()));
+    }
+    let kind = ImageKind::sniff(&bytes)
+        .ok_or_else(|| format!("{}: not a PNG, JPEG, GIF or WebP image", path.display()))?;
+    Ok(Resource { bytes, kind })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn language_tags_are_checked() {
+        assert_eq!(language_tag("pt_BR").as_deref(), Some("pt-BR"));
+        assert_eq!(language_tag("en").as_deref(), Some("en"));
+        assert_eq!(language_tag("english"), None);
+        assert_eq!(language_tag("e n"), None);
+    }
+
+    #[test]
+    fn url_keys_ignore_scheme_fragment_and_trailing_slash() {
+        let key = |s: &str| url_key(&url::Url::parse(s).unwrap());
+        assert_eq!(
+            key("https://www.example.com/a/b/#x"),
+            key("http://example.com/a/b")
+        );
+        assert_ne!(
+            key("https://example.com/a?p=1"),
+            key("https://example.com/a?p=2")
+        );
+        assert_eq!(key("mailto:x@example.com"), None);
+    }
+
+    #[test]
+    fn dates_parse() {
+        assert!(parse_date("2024-05-01").is_some());
+        assert!(parse_date("2024-05-01T10:00:00+02:00").is_some());
+        assert!(parse_date("May 2024").is_none());
+    }
+}

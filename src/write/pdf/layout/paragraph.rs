@@ -1,0 +1,695 @@
+//! Paragraphs: inline pieces → shaped fragments → Knuth–Plass items → set lines, with
+//! hyphenation, soft hyphens, emergency breaks, CJK breaks and bidi reordering.
+
+use super::*;
+
+impl Layouter<'_, '_, '_> {
+    /// Sets a paragraph and appends its lines as boxes. `keep` keeps every line with the
+    /// next box (headings, title block); otherwise orphan and widow lines are kept with
+    /// their neighbours.
+    pub(super) fn paragraph_boxes(
+        &mut self,
+        pieces: &[Piece],
+        mut para: ParaStyle,
+        space_before: f32,
+        keep: bool,
+    ) {
+        if !self.direction_explicit {
+            // Unless the document states its direction, each paragraph takes the direction
+            // of its first strong character (UAX #9 rules P2–P3).
+            let text: String = pieces
+                .iter()
+                .filter_map(|p| match p {
+                    Piece::Text(t, _) => Some(t.as_str()),
+                    Piece::Break => None,
+                })
+                .collect();
+            let rtl = match unicode_bidi::get_base_direction(text.as_str()) {
+                unicode_bidi::Direction::Rtl => true,
+                unicode_bidi::Direction::Ltr => false,
+                unicode_bidi::Direction::Mixed => para.rtl,
+            };
+            if rtl != para.rtl {
+                para.rtl = rtl;
+                para.align = match para.align {
+                    Align::Left => Align::Right,
+                    Align::Right => Align::Left,
+                    other => other,
+                };
+            }
+        }
+        let lines = self.set_paragraph(pieces, &para);
+        let count = lines.len();
+        for (i, mut line) in lines.into_iter().enumerate() {
+            let (ascent, descent) = (para.size * 0.95, para.size * 0.3);
+            let baseline = (para.leading - (ascent + descent)) / 2.0 + ascent;
+            let mut items = Vec::new();
+            let offset = match para.align {
+                Align::Justify | Align::Left => 0.0,
+                Align::Center => (para.width - line.width) / 2.0,
+                Align::Right => para.width - line.width,
+            };
+            let offset = if para.align == Align::Justify && para.rtl && i + 1 == count {
+                para.width - line.width
+            } else {
+                offset
+            };
+            let mut link_rects: Vec<(usize, f32, f32, f32)> = Vec::new();
+            for (fx, frag) in std::mem::take(&mut line.fragments) {
+                let x = para.x + offset + fx;
+                let rise = frag.style.rise * para.size;
+                let run = TextRun {
+                    x,
+                    y: baseline - rise,
+                    face: frag.face,
+                    size: frag.size,
+                    color: frag.style.color,
+                    glyphs: frag.glyphs,
+                };
+                if frag.style.strike {
+                    let y = baseline - rise - frag.size * 0.3;
+                    items.push(Item::Line {
+                        x1: x,
+                        y1: y,
+                        x2: x + frag.width,
+                        y2: y,
+                        width: frag.size * 0.06,
+                        color: frag.style.color,
+                    });
+                }
+                if let Some(link) = frag.style.link {
+                    match link_rects.last_mut() {
+                        Some((l, _, x2, _)) if *l == link && x - *x2 < para.size * 1.5 => {
+                            *x2 = x + frag.width
+                        }
+                        _ => link_rects.push((link, x, x + frag.width, 0.0)),
+                    }
+                }
+                items.push(Item::Text(run));
+            }
+            for (link, x1, x2, _) in link_rects {
+                if let Some(target) = self.links.get(link) {
+                    items.push(Item::Link {
+                        x: x1,
+                        y: baseline - para.size * 0.9,
+                        w: x2 - x1,
+                        h: para.size * 1.2,
+                        target: target.clone(),
+                    });
+                }
+            }
+            let keep_with_next = keep || (count > 1 && (i == 0 || i + 2 == count));
+            self.boxes.push(VBox {
+                height: para.leading,
+                space_before: if i == 0 { space_before } else { 0.0 },
+                items,
+                keep_with_next,
+                weak_keep: line.hyphenated,
+                notes: line.notes,
+                bars: self.bars.clone(),
+                ..VBox::default()
+            });
+        }
+    }
+
+    /// Breaks a paragraph into lines: shaping, hyphenation, total-fit breaking, bidi order.
+    pub(super) fn set_paragraph(&mut self, pieces: &[Piece], para: &ParaStyle) -> Vec<SetLine> {
+        // 1. Plain text with style spans, note markers replaced by their numbers.
+        let mut text = String::new();
+        let mut spans: Vec<(usize, usize, RunStyle)> = Vec::new();
+        let mut forced: Vec<usize> = Vec::new();
+        let mut note_at: Vec<(usize, usize)> = Vec::new();
+        let mut soft_hyphens: Vec<usize> = Vec::new();
+        for piece in pieces {
+            match piece {
+                Piece::Text(t, style) => {
+                    let start = text.len();
+                    if let Some(rest) = t.strip_prefix(NOTE_MARK) {
+                        let (index, number) = rest.split_once(NOTE_MARK).unwrap_or(("0", rest));
+                        note_at.push((start, index.parse().unwrap_or(0)));
+                        text.push_str(number);
+                    } else {
+                        for c in t.chars() {
+                            // Collapse what the model guarantees is collapsed; drop controls.
+                            // A soft hyphen is the author's hyphenation point, not a glyph.
+                            if c == '\n' || c == '\t' {
+                                text.push(' ');
+                            } else if c == '\u{AD}' {
+                                soft_hyphens.push(text.len());
+                            } else if !c.is_control() {
+                                text.push(c);
+                            }
+                        }
+                    }
+                    if text.len() > start {
+                        spans.push((start, text.len(), *style));
+                    }
+                }
+                Piece::Break => forced.push(text.len()),
+            }
+        }
+        if text.trim().is_empty() {
+            return Vec::new();
+        }
+        let levels = bidi_levels(&text, para.rtl);
+        // 2. Items: boxes for shaped fragments, glue for spaces, penalties for breaks.
+        let mut items: Vec<KpItem> = Vec::new();
+        let mut contents: Vec<Option<Fragment>> = Vec::new();
+        let mut notes_of_item: Vec<(usize, usize)> = Vec::new();
+        let hyphen_penalty = 50;
+        if para.indent > 0.0 {
+            items.push(KpItem::Box { width: para.indent });
+            contents.push(None);
+        }
+        let mut opportunities: Vec<(usize, bool)> = unicode_linebreak::linebreaks(&text)
+            .map(|(i, op)| (i, op == unicode_linebreak::BreakOpportunity::Mandatory))
+            .collect();
+        for &f in &forced {
+            if f < text.len() && f > 0 {
+                opportunities.push((f, true));
+            }
+        }
+        opportunities.sort_by_key(|&(i, m)| (i, !m));
+        opportunities.dedup_by_key(|o| o.0);
+        let mut seg_start = 0;
+        for &(end, mandatory) in &opportunities {
+            if end <= seg_start && end != text.len() {
+                continue;
+            }
+            let segment = &text[seg_start..end];
+            let word_len = segment.trim_end().len();
+            let word_end = seg_start + word_len;
+            // The word: one fragment per style span (and per bidi level) it crosses.
+            // The word's pieces: one per style span (and per bidi level) it crosses.
+            let mut word_pieces: Vec<(usize, usize, RunStyle, u8)> = Vec::new();
+            let mut pos = seg_start;
+            while pos < word_end {
+                let (span_end, style) = spans
+                    .iter()
+                    .find(|(s, e, _)| *s <= pos && pos < *e)
+                    .map(|(_, e, st)| (*e, *st))
+                    .unwrap_or((word_end, RunStyle::plain(FontStyle::BODY, BLACK)));
+                let level = levels.get(pos).copied().unwrap_or(0);
+                let mut piece_end = span_end.min(word_end);
+                if let Some(change) = (pos..piece_end).find(|&i| {
+                    text.is_char_boundary(i) && levels.get(i).copied().unwrap_or(0) != level
+                }) {
+                    piece_end = change;
+                }
+                word_pieces.push((pos, piece_end, style, level));
+                pos = piece_end.max(pos + 1);
+                while pos < word_end && !text.is_char_boundary(pos) {
+                    pos += 1;
+                }
+            }
+            // A word wider than the line (a URL, words joined by no-break spaces) may be
+            // broken anywhere, whichever of its pieces is wide.
+            let word_width: f32 = word_pieces
+                .iter()
+                .map(|&(from, to, style, _)| {
+                    let face = self.shaper.fonts.face_for(style.font);
+                    self.shaper.width(text.get(from..to).unwrap_or(""), face)
+                        * para.size
+                        * style.scale
+                })
+                .sum();
+            let too_wide = word_width > para.width;
+            for (k, &(from, to, style, level)) in word_pieces.iter().enumerate() {
+                let piece = text.get(from..to).unwrap_or("");
+                for (at, index) in &note_at {
+                    if *at >= from && *at < to {
+                        notes_of_item.push((items.len(), *index));
+                    }
+                }
+                if k > 0 && too_wide {
+                    items.push(KpItem::Penalty {
+                        width: 0.0,
+                        penalty: 500,
+                        flagged: false,
+                    });
+                    contents.push(None);
+                }
+                let soft: Vec<usize> = soft_hyphens
+                    .iter()
+                    .filter(|&&at| at > from && at < to)
+                    .map(|at| at - from)
+                    .collect();
+                self.push_word(
+                    piece,
+                    style,
+                    level,
+                    para,
+                    &mut items,
+                    &mut contents,
+                    (too_wide, &soft),
+                );
+            }
+            let is_end = end >= text.len();
+            if mandatory || is_end {
+                items.push(KpItem::Glue {
+                    width: 0.0,
+                    stretch: 1e5,
+                    shrink: 0.0,
+                });
+                contents.push(None);
+                items.push(KpItem::Penalty {
+                    width: 0.0,
+                    penalty: FORCE,
+                    flagged: false,
+                });
+                contents.push(None);
+            } else if word_len < segment.len() {
+                let style = spans
+                    .iter()
+                    .find(|(s, e, _)| *s <= word_end && word_end < *e)
+                    .map(|(_, _, st)| *st)
+                    .unwrap_or(RunStyle::plain(FontStyle::BODY, BLACK));
+                let size = para.size * style.scale;
+                let face = self.shaper.fonts.face_for(style.font);
+                let space = self.shaper.width(" ", face) * size;
+                let (stretch, shrink) = if para.align == Align::Justify {
+                    (space * 0.6, space * 0.3)
+                } else {
+                    (0.0, 0.0)
+                };
+                items.push(KpItem::Glue {
+                    width: space,
+                    stretch,
+                    shrink,
+                });
+                contents.push(None);
+            } else if word_len > 0 && is_ideographic_break(&text[..end], &text[end..]) {
+                // Between CJK characters: no space, but a line may break and, when
+                // justified, stretch a little here.
+                let stretch = if para.align == Align::Justify {
+                    para.size * 0.15
+                } else {
+                    0.0
+                };
+                items.push(KpItem::Glue {
+                    width: 0.0,
+                    stretch,
+                    shrink: 0.0,
+                });
+                contents.push(None);
+            } else if word_len > 0 {
+                // A break inside a word (after a hyphen or dash, or in a URL).
+                let flagged = segment.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
+                items.push(KpItem::Penalty {
+                    width: 0.0,
+                    penalty: if flagged { hyphen_penalty } else { 100 },
+                    flagged,
+                });
+                contents.push(None);
+            }
+            seg_start = end;
+            if is_end {
+                break;
+            }
+        }
+        // 3. Breaks.
+        let widths = [para.width];
+        let breaks = if para.align == Align::Justify {
+            // Tight first; looser only when the words leave no choice (long words, no
+            // hyphenation patterns); first-fit, stretched, when even that fails.
+            [2.0, 5.0, 1e6]
+                .iter()
+                .find_map(|&tolerance| {
+                    let params = Params {
+                        tolerance,
+                        ..Params::default()
+                    };
+                    linebreak::break_lines(&items, &widths, &params)
+                })
+                .unwrap_or_else(|| {
+                    let mut breaks = linebreak::break_greedy(&items, &widths);
+                    linebreak::set_ratios(&items, &mut breaks, &widths);
+                    breaks
+                })
+        } else {
+            linebreak::break_greedy(&items, &widths)
+        };
+        // 4. Lines.
+        let mut lines = Vec::new();
+        let mut start = 0;
+        for (n, brk) in breaks.iter().enumerate() {
+            let last_line = n + 1 == breaks.len();
+            let mut line = SetLine::default();
+            let mut x = 0.0f32;
+            let mut placed: Vec<(f32, Fragment)> = Vec::new();
+            let mut gaps_after: Vec<f32> = Vec::new();
+            let end = brk.at.min(items.len());
+            for (i, item) in items.iter().enumerate().take(end).skip(start) {
+                match *item {
+                    KpItem::Box { width } => {
+                        // Each item belongs to one line: move its fragment out.
+                        if let Some(frag) = contents.get_mut(i).and_then(Option::take) {
+                            placed.push((x, frag));
+                            gaps_after.push(0.0);
+                        }
+                        x += width;
+                    }
+                    KpItem::Glue {
+                        width,
+                        stretch,
+                        shrink,
+                    } => {
+                        let w = if stretch >= 1e4 {
+                            width
+                        } else if brk.ratio >= 0.0 {
+                            width + brk.ratio * stretch
+                        } else {
+                            width + brk.ratio * shrink
+                        };
+                        if let Some(g) = gaps_after.last_mut() {
+                            *g += w;
+                        }
+                        x += w;
+                    }
+                    KpItem::Penalty { .. } => {}
+                }
+                for (item, note) in &notes_of_item {
+                    if *item == i {
+                        line.notes.push(*note);
+                    }
+                }
+            }
+            // A hyphen where the line ends inside a word.
+            if let Some(KpItem::Penalty { width, .. }) = items.get(brk.at) {
+                if *width > 0.0 {
+                    if let Some((_, last)) = placed.last() {
+                        let hyphen = self.hyphen_fragment(last.style, last.level, para);
+                        placed.push((x, hyphen));
+                        gaps_after.push(0.0);
+                        x += width;
+                        line.hyphenated = true;
+                    }
+                }
+            }
+            line.width = if para.align == Align::Justify && !last_line {
+                para.width
+            } else {
+                x
+            };
+            if levels.iter().any(|l| l % 2 == 1) {
+                placed = reorder_visual(placed, &gaps_after);
+            }
+            line.fragments = placed;
+            lines.push(line);
+            start = brk.at + 1;
+            while start < items.len() && !matches!(items[start], KpItem::Box { .. }) {
+                if let KpItem::Penalty { penalty, .. } = items[start] {
+                    if penalty <= FORCE {
+                        break;
+                    }
+                }
+                start += 1;
+            }
+        }
+        lines
+    }
+
+    pub(super) fn hyphen_fragment(
+        &mut self,
+        style: RunStyle,
+        level: u8,
+        para: &ParaStyle,
+    ) -> Fragment {
+        let size = para.size * style.scale;
+        let face = self.shaper.fonts.face_for(style.font);
+        let glyphs = self.shaper.shape("-", face, false);
+        let placed = place_glyphs("-", &glyphs, size);
+        let width = placed.iter().map(|g| g.advance).sum();
+        Fragment {
+            glyphs: placed,
+            face: glyphs.first().map_or(face, |g| g.face),
+            size,
+            style,
+            width,
+            level,
+        }
+    }
+
+    /// Shapes a word (or the part of one in one style) into boxes, with hyphenation
+    /// penalties between its syllables and emergency breaks if it is wider than the line.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn push_word(
+        &mut self,
+        word: &str,
+        style: RunStyle,
+        level: u8,
+        para: &ParaStyle,
+        items: &mut Vec<KpItem>,
+        contents: &mut Vec<Option<Fragment>>,
+        (word_too_wide, soft_hyphens): (bool, &[usize]),
+    ) {
+        let hyphen_penalty = 50;
+        if word.is_empty() {
+            return;
+        }
+        let size = para.size * style.scale;
+        let face = self.shaper.fonts.face_for(style.font);
+        let rtl = level % 2 == 1;
+        let glyphs = self.shaper.shape(word, face, rtl);
+        // Split points: hyphenation inside alphabetic runs (left-to-right text only).
+        let mut points: Vec<usize> = Vec::new();
+        if para.hyphenate
+            && !rtl
+            && para.align == Align::Justify
+            && style.font.family != Family::Mono
+        {
+            if !soft_hyphens.is_empty() {
+                // The author's soft hyphens replace the patterns (as in TeX).
+                points.extend_from_slice(soft_hyphens);
+            } else if let Some(h) = self.hyphenation {
+                let mut run_start = None;
+                for (i, c) in word
+                    .char_indices()
+                    .chain(std::iter::once((word.len(), ' ')))
+                {
+                    if c.is_alphabetic() {
+                        run_start.get_or_insert(i);
+                    } else if let Some(s) = run_start.take() {
+                        let syllables = &word[s..i];
+                        let found = match self.hyphen_cache.get(syllables) {
+                            Some(found) => found.clone(),
+                            None => {
+                                let found = h.points(syllables);
+                                self.hyphen_cache
+                                    .insert(syllables.to_string(), found.clone());
+                                found
+                            }
+                        };
+                        points.extend(found.into_iter().map(|p| s + p));
+                    }
+                }
+            }
+        }
+        let total: f32 = glyphs.iter().map(|g| g.advance).sum::<f32>() * size;
+        // (Right-to-left words come in visual order and are not split.)
+        let emergency = (total > para.width || word_too_wide) && !rtl;
+        if emergency {
+            // Break anywhere between clusters rather than run off the page.
+            points = word
+                .char_indices()
+                .map(|(i, _)| i)
+                .filter(|&i| i > 0)
+                .collect();
+        }
+        // Only points that fall on a cluster boundary (not inside a ligature).
+        let boundaries: Vec<usize> = glyphs.iter().map(|g| g.cluster).collect();
+        points.retain(|p| boundaries.contains(p));
+        let hyphen_width = if points.is_empty() || emergency {
+            0.0
+        } else {
+            self.shaper.width("-", face) * size
+        };
+        let mut cut_start = 0usize;
+        let mut glyph_start = 0usize;
+        let cuts: Vec<usize> = points
+            .iter()
+            .copied()
+            .chain(std::iter::once(word.len()))
+            .collect();
+        for (k, &cut) in cuts.iter().enumerate() {
+            let glyph_end = if cut >= word.len() {
+                glyphs.len()
+            } else {
+                glyphs
+                    .iter()
+                    .position(|g| g.cluster >= cut)
+                    .unwrap_or(glyphs.len())
+            };
+            if glyph_end <= glyph_start {
+                continue;
+            }
+            let slice = &glyphs[glyph_start..glyph_end];
+            let part = &word[cut_start..cut.min(word.len())];
+            let texts = cluster_texts(part, &rebase(slice, cut_start));
+            let placed: Vec<PlacedGlyph> = slice
+                .iter()
+                .zip(texts)
+                .map(|(g, t)| PlacedGlyph {
+                    gid: g.gid,
+                    advance: g.advance * size,
+                    x_offset: g.x_offset * size,
+                    y_offset: g.y_offset * size,
+                    text: t,
+                })
+                .collect();
+            // A fallback face may set part of the word: one fragment per face.
+            let mut start = 0;
+            while start < slice.len() {
+                let f = slice[start].face;
+                let end = slice[start..]
+                    .iter()
+                    .position(|g| g.face != f)
+                    .map_or(slice.len(), |p| start + p);
+                let sub: Vec<PlacedGlyph> = placed[start..end].to_vec();
+                let w: f32 = sub.iter().map(|g| g.advance).sum();
+                items.push(KpItem::Box { width: w });
+                contents.push(Some(Fragment {
+                    glyphs: sub,
+                    face: f,
+                    size,
+                    style,
+                    width: w,
+                    level,
+                }));
+                start = end;
+            }
+            if k + 1 < cuts.len() {
+                items.push(KpItem::Penalty {
+                    width: hyphen_width,
+                    penalty: if emergency { 500 } else { hyphen_penalty },
+                    flagged: !emergency,
+                });
+                contents.push(None);
+            }
+            cut_start = cut;
+            glyph_start = glyph_end;
+        }
+    }
+}
+
+pub(super) fn rebase(glyphs: &[ShapedGlyph], by: usize) -> Vec<ShapedGlyph> {
+    glyphs
+        .iter()
+        .map(|g| ShapedGlyph {
+            cluster: g.cluster.saturating_sub(by),
+            ..g.clone()
+        })
+        .collect()
+}
+
+pub(super) fn place_glyphs(text: &str, glyphs: &[ShapedGlyph], size: f32) -> Vec<PlacedGlyph> {
+    let texts = cluster_texts(text, glyphs);
+    glyphs
+        .iter()
+        .zip(texts)
+        .map(|(g, t)| PlacedGlyph {
+            gid: g.gid,
+            advance: g.advance * size,
+            x_offset: g.x_offset * size,
+            y_offset: g.y_offset * size,
+            text: t,
+        })
+        .collect()
+}
+
+pub(super) fn make_run(
+    text: &str,
+    glyphs: &[ShapedGlyph],
+    face: FaceId,
+    size: f32,
+    color: Color,
+    x: f32,
+    y: f32,
+) -> TextRun {
+    TextRun {
+        x,
+        y,
+        face: glyphs.first().map_or(face, |g| g.face),
+        size,
+        color,
+        glyphs: place_glyphs(text, glyphs, size),
+    }
+}
+
+/// Bidi embedding level of every byte of `text` (UAX #9).
+pub(super) fn bidi_levels(text: &str, rtl: bool) -> Vec<u8> {
+    let has_rtl = text
+        .chars()
+        .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF));
+    if !has_rtl && !rtl {
+        return Vec::new();
+    }
+    let base = if rtl {
+        Some(unicode_bidi::Level::rtl())
+    } else {
+        Some(unicode_bidi::Level::ltr())
+    };
+    let info = unicode_bidi::BidiInfo::new(text, base);
+    info.levels.iter().map(|l| l.number()).collect()
+}
+
+/// Puts a line's fragments (logical order, x positions) in visual order (UAX #9 rule L2):
+/// every maximal run at level ≥ k is reversed, for k from the highest level down to 1.
+pub(super) fn reorder_visual(
+    placed: Vec<(f32, Fragment)>,
+    gaps_after: &[f32],
+) -> Vec<(f32, Fragment)> {
+    if placed.is_empty() {
+        return placed;
+    }
+    let mut order: Vec<usize> = (0..placed.len()).collect();
+    let max = placed.iter().map(|(_, f)| f.level).max().unwrap_or(0);
+    let min_odd = placed
+        .iter()
+        .map(|(_, f)| f.level)
+        .filter(|l| l % 2 == 1)
+        .min()
+        .unwrap_or(1);
+    let mut k = max;
+    while k >= min_odd.max(1) {
+        let mut i = 0;
+        while i < order.len() {
+            if placed[order[i]].1.level >= k {
+                let mut j = i;
+                while j < order.len() && placed[order[j]].1.level >= k {
+                    j += 1;
+                }
+                order[i..j].reverse();
+                i = j;
+            } else {
+                i += 1;
+            }
+        }
+        k -= 1;
+    }
+    let mut x = 0.0;
+    let mut out = Vec::with_capacity(placed.len());
+    for (n, &i) in order.iter().enumerate() {
+        let frag = placed[i].1.clone();
+        let w = frag.width;
+        out.push((x, frag));
+        // The space between two neighbours is the one that separated them logically.
+        let gap = order
+            .get(n + 1)
+            .map(|&next| gaps_after.get(i.min(next)).copied().unwrap_or(0.0))
+            .unwrap_or(0.0);
+        x += w + gap;
+    }
+    out
+}
+
+/// Is the break between `before` and `after` one between CJK characters (which are set
+/// without spaces)?
+pub(super) fn is_ideographic_break(before: &str, after: &str) -> bool {
+    let wide = |c: char| {
+        matches!(c as u32,
+            0x1100..=0x11FF | 0x2E80..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7FF
+            | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+    };
+    before.chars().next_back().is_some_and(wide) || after.chars().next().is_some_and(wide)
+}
