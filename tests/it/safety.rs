@@ -202,6 +202,7 @@ fn the_scanner_catches_what_it_must_and_spares_plain_text() {
     );
     assert!(scan::unsafe_parts("<img src=\"data:image/png;base64,AAAA\" alt=\"\">").is_empty());
     assert!(scan::unsafe_parts("<link rel=\"canonical\" href=\"https://ok.example/\">").is_empty());
+    assert!(scan::unsafe_parts("<link rel=\"stylesheet\" href=\"style.css\">").is_empty());
     for bad in [
         "<script>x</script>",
         "<p onclick=\"x\">",
@@ -406,8 +407,10 @@ fn text_is_kept_while_scripts_go() {
 #[test]
 fn epub_output_is_safe() {
     let dir = tempfile::tempdir().unwrap();
+    // The raw NUL vector would make the whole page binary (refused); it has its own test.
     let page: String = HTML_VECTORS
         .iter()
+        .filter(|v| !v.contains('\0'))
         .map(|v| format!("<p>Vector follows.</p>{v}\n"))
         .collect();
     let markdown: String = MARKDOWN_VECTORS

@@ -70,11 +70,25 @@ pub fn unsafe_parts(html: &str) -> Vec<String> {
                 .find(|(name, _)| name == "rel")
                 .map(|(_, v)| v.to_ascii_lowercase())
                 .unwrap_or_default();
-            if rel
-                .split_whitespace()
-                .any(|r| LOADING_LINK_RELS.contains(&r))
+            let href = tag
+                .attributes
+                .iter()
+                .find(|(name, _)| name == "href")
+                .map(|(_, v)| v.trim().to_ascii_lowercase())
+                .unwrap_or_default();
+            // A stylesheet inside the book or site is fine; one from elsewhere loads from
+            // the network.
+            let remote = href.starts_with("//")
+                || href
+                    .split(['/', '?', '#'])
+                    .next()
+                    .is_some_and(|first| first.contains(':'));
+            if remote
+                && rel
+                    .split_whitespace()
+                    .any(|r| LOADING_LINK_RELS.contains(&r))
             {
-                found.push(format!("<link rel=\"{rel}\">"));
+                found.push(format!("<link rel=\"{rel}\" href=\"{href}\">"));
             }
         }
         if tag.name == "meta" && tag.attributes.iter().any(|(name, _)| name == "http-equiv") {
