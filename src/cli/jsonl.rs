@@ -51,6 +51,11 @@ impl JsonlConfig {
                 ))
             }
         };
+        if output_key(to).is_none() {
+            return Err(UsageError(format!(
+                "--jsonl answers in text: --to must be md, txt, html or json, not {to}"
+            )));
+        }
         Ok(JsonlConfig {
             settings: settings_from(args),
             to,
@@ -273,6 +278,11 @@ fn convert_item(
     };
     let mut settings = config.settings.clone();
     let to = apply_options(options, &mut settings, config.to)?;
+    let Some(key_out) = output_key(to) else {
+        return Err(anyhow!(
+            "--jsonl answers in text: \"to\" must be markdown, text, html or json, not {to}"
+        ));
+    };
 
     let mut read_options = ReadOptions {
         source_url: string_option(options, "base_url")?,
@@ -309,7 +319,7 @@ fn convert_item(
         OutputFormat::Json => serde_json::from_slice(&rendered.bytes)?,
         _ => Value::String(String::from_utf8_lossy(&rendered.bytes).into_owned()),
     };
-    answer.insert(output_key(to).unwrap_or("output").into(), body);
+    answer.insert(key_out.into(), body);
     let warnings: Vec<Value> = reading
         .warnings
         .iter()
@@ -364,7 +374,7 @@ fn apply_options(
         }
     }
     let to = match string_option(options, "to")? {
-        Some(name) => text_format(OutputFormat::from_name(&name)?).map_err(|e| anyhow!(e))?,
+        Some(name) => OutputFormat::from_name(&name)?,
         None => default_to,
     };
     if let Some(v) = bool_option(options, "whole_page")? {

@@ -86,7 +86,7 @@ pub fn unsafe_parts(html: &str) -> Vec<String> {
                     .split_whitespace()
                     .any(|r| LOADING_LINK_RELS.contains(&r))
             {
-                found.push(format!("<link rel=\"{rel}\">"));
+                found.push(format!("<link rel=\"{rel}\" href=\"{href}\">"));
             }
         }
         if tag.name == "meta" && tag.attributes.iter().any(|(name, _)| name == "http-equiv") {
