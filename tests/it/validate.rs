@@ -7,6 +7,7 @@ use crate::support::{nu_html_check, program, words};
 use quire::model::{inlines_to_plain, Block, Document, Meta};
 use quire::{InputFormat, OutputFormat, ReadOptions, WriteOptions};
 use std::fs;
+use std::path::Path;
 use std::process::Command;
 
 fn write(document: &Document, format: OutputFormat, options: &WriteOptions) -> String {
@@ -166,5 +167,23 @@ fn json_we_write_reads_back_as_the_same_model() {
             .unwrap_or_else(|e| panic!("{name}: our JSON does not read: {e}"))
             .document;
         assert_eq!(back, document, "{name}: the model differs");
+    }
+}
+
+#[test]
+fn every_sample_makes_a_clean_epub() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for path in samples() {
+        let name = file_name(&path);
+        let document = read_sample(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let options = WriteOptions {
+            resource_dir: path.parent().map(Path::to_path_buf),
+            timestamp: Some(1_700_000_000),
+            ..WriteOptions::default()
+        };
+        let rendered = quire::write(&document, OutputFormat::Epub, &options).expect("writes");
+        let book = dir.path().join(format!("{name}.epub"));
+        fs::write(&book, &rendered.bytes).expect("write book");
+        crate::epub::assert_epubcheck_clean(&rendered.bytes, &name);
     }
 }

@@ -90,3 +90,59 @@ fn seed_article_makes_a_clean_book_pandoc_reads_back() {
         }
     }
 }
+
+/// Runs EPUBCheck on a book; the report when it is not clean.
+fn epubcheck_problems(book: &Path) -> Option<String> {
+    let out = Command::new("java")
+        .args(["-jar", "/usr/share/java/epubcheck.jar"])
+        .arg(book)
+        .output()
+        .unwrap();
+    let report =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    (!report.contains("No errors or warnings detected.")).then_some(report)
+}
+
+/// Real pages, read through article extraction, make books EPUBCheck finds nothing wrong with
+/// (pandoc's EPUBs of the same pages, made offline, are valid in no case).
+#[test]
+fn thirty_corpus_pages_make_clean_books() {
+    if !tool_present(
+        "epubcheck",
+        Path::new("/usr/share/java/epubcheck.jar").exists(),
+    ) {
+        return;
+    }
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/aeb/html");
+    let mut pages: Vec<_> = std::fs::read_dir(&corpus)
+        .expect("the AEB corpus")
+        .map(|e| e.unwrap().path())
+        .collect();
+    pages.sort();
+    let dir = tempfile::tempdir().unwrap();
+    let options = WriteOptions {
+        timestamp: Some(1_700_000_000),
+        ..WriteOptions::default()
+    };
+    let mut failures = Vec::new();
+    for page in pages.iter().take(30) {
+        let bytes = std::fs::read(page).unwrap();
+        let read_options = quire::ReadOptions {
+            source_url: Some(page.display().to_string()),
+            ..quire::ReadOptions::default()
+        };
+        let document = quire::read(&bytes, quire::InputFormat::Html, &read_options)
+            .unwrap()
+            .document;
+        let rendered = quire::write(&document, OutputFormat::Epub, &options).unwrap();
+        let book = dir
+            .path()
+            .join(page.file_stem().unwrap())
+            .with_extension("epub");
+        std::fs::write(&book, &rendered.bytes).unwrap();
+        if let Some(report) = epubcheck_problems(&book) {
+            failures.push(format!("{}:\n{report}", page.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
