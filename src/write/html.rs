@@ -89,8 +89,8 @@ impl Writer for HtmlWriter {
 /// pop-up footnotes: `<section class="footnotes" epub:type="endnotes" role="doc-endnotes">`
 /// holding one `<aside id="fn-1" epub:type="footnote" role="doc-footnote">` per note (no
 /// `<hr />`, no list: reading systems may hide the asides, and the book's stylesheet numbers
-/// them). The caller must
-/// then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its `<html>` element.
+/// them). The caller must then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its
+/// `<html>` element.
 pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
     let mut renderer = Renderer::new(xhtml);
     renderer.out.push_str("<article>\n");
