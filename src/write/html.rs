@@ -19,7 +19,8 @@
 //!   `<sup class="footnote-ref"><a href="#fn-1" id="fnref-1" role="doc-noteref">1</a></sup>`;
 //!   notes: `<section class="footnotes" role="doc-endnotes"><hr /><ol><li id="fn-1">…</li>`,
 //!   the back link `<a href="#fnref-1" class="footnote-back" role="doc-backlink">↩</a>` closing
-//!   the note's last paragraph (or in a paragraph of its own).
+//!   the note's last paragraph (or in a paragraph of its own). In XHTML mode the notes are
+//!   EPUB 3 footnotes instead (see [`render_article`]).
 //! - Table cell alignment is an inline `style="text-align: …;"`, so it survives without the
 //!   stylesheet (fragments, other readers).
 //! - Tables are laid out on a regular grid first (`table_layout`): overlapping or overlong
@@ -84,9 +85,12 @@ impl Writer for HtmlWriter {
 /// and the footnotes, ending with a newline.
 ///
 /// With `xhtml`, the markup is the same shape plus EPUB structural semantics:
-/// `epub:type="noteref"` on references, `epub:type="endnotes"` on the notes section and
-/// `epub:type="endnote"` on each note, and `xml:lang` beside every `lang`. The caller must
-/// then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its `<html>` element.
+/// `epub:type="noteref"` on references, `xml:lang` beside every `lang`, and the notes as EPUB 3
+/// pop-up footnotes: `<section class="footnotes" epub:type="endnotes" role="doc-endnotes">`
+/// holding one `<aside id="fn-1" epub:type="footnote" role="doc-footnote">` per note (no
+/// `<hr />`, no list: reading systems may hide the asides, and the book's stylesheet numbers
+/// them). The caller must then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its
+/// `<html>` element.
 pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
     let mut renderer = Renderer::new(xhtml);
     renderer.out.push_str("<article>\n");
@@ -734,19 +738,32 @@ impl<'a> Renderer<'a> {
         if self.notes.is_empty() {
             return;
         }
-        let (section_epub, note_epub) = if self.xhtml {
-            (" epub:type=\"endnotes\"", " epub:type=\"endnote\"")
+        // XHTML (EPUB) notes are EPUB 3 footnotes: asides that reading systems show as
+        // pop-ups and may hide from the flow; numbers come from the book's stylesheet, so the
+        // note's text stays the note's text. HTML notes are an ordered list.
+        let (section_open, note_tag, section_close) = if self.xhtml {
+            (
+                "<section class=\"footnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\">\n",
+                "aside",
+                "</section>\n",
+            )
         } else {
-            ("", "")
+            (
+                "<section class=\"footnotes\" role=\"doc-endnotes\">\n<hr />\n<ol>\n",
+                "li",
+                "</ol>\n</section>\n",
+            )
         };
-        let _ = write!(
-            self.out,
-            "<section class=\"footnotes\" role=\"doc-endnotes\"{section_epub}>\n<hr />\n<ol>\n"
-        );
+        let note_semantics = if self.xhtml {
+            " epub:type=\"footnote\" role=\"doc-footnote\""
+        } else {
+            ""
+        };
+        self.out.push_str(section_open);
         let mut index = 0;
         while let Some(&blocks) = self.notes.get(index) {
             let n = index + 1;
-            let _ = write!(self.out, "<li id=\"fn-{n}\"{note_epub}>");
+            let _ = write!(self.out, "<{note_tag} id=\"fn-{n}\"{note_semantics}>");
             let back = format!(
                 "<a href=\"#fnref-{n}\" class=\"footnote-back\" role=\"doc-backlink\">\u{21a9}</a>"
             );
@@ -764,10 +781,10 @@ impl<'a> Renderer<'a> {
                     let _ = write!(self.out, "<p>{back}</p>");
                 }
             }
-            self.out.push_str("</li>\n");
+            let _ = writeln!(self.out, "</{note_tag}>");
             index += 1;
         }
-        self.out.push_str("</ol>\n</section>\n");
+        self.out.push_str(section_close);
     }
 
     /// Writes ` id="…"` for an id from the model, unless it is unusable, already written, or

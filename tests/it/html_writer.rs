@@ -729,9 +729,29 @@ fn xhtml_mode_adds_epub_semantics() {
     assert!(xhtml.contains(
         "<a href=\"#fn-1\" id=\"fnref-1\" role=\"doc-noteref\" epub:type=\"noteref\">1</a>"
     ));
-    assert!(xhtml
-        .contains("<section class=\"footnotes\" role=\"doc-endnotes\" epub:type=\"endnotes\">"));
-    assert!(xhtml.contains("<li id=\"fn-1\" epub:type=\"endnote\">"));
+    // Notes are EPUB 3 pop-up footnotes: asides, no list and no rule.
+    assert!(xhtml.contains(
+        "<section class=\"footnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\">\n\
+         <aside id=\"fn-1\" epub:type=\"footnote\" role=\"doc-footnote\"><p>N. \
+         <a href=\"#fnref-1\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></aside>\n\
+         </section>\n</article>\n"
+    ));
+    assert!(!xhtml.contains("<li") && !xhtml.contains("<hr"));
+    // Read back, the note is a note again.
+    let read = quire::read::read(
+        xhtml.as_bytes(),
+        quire::format::InputFormat::Html,
+        &quire::read::ReadOptions::default(),
+    )
+    .expect("reads");
+    let notes: Vec<&Inline> = match read.document.blocks.as_slice() {
+        [Block::Paragraph(inlines)] => inlines
+            .iter()
+            .filter(|i| matches!(i, Inline::Note(_)))
+            .collect(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(notes, [&Inline::Note(vec![para(vec![t("N.")])])]);
     // Wrapped in a root that declares the epub prefix, it is well-formed XML.
     let wrapped = format!(
         "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\"><body>{xhtml}</body></html>"

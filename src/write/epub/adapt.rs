@@ -1,15 +1,13 @@
-//! Adapting XHTML made elsewhere (the HTML writer's XHTML/EPUB mode) into a chapter body:
-//! the same [`ArticleXhtml`] contract as [`super::content::article_xhtml`], reached by
-//! rewriting tags instead of rendering the model.
-//!
-//! For the integrator: once the HTML writer renders articles as polyglot XHTML, the adapter in
-//! `content.rs` can become `adapt_xhtml(&html::render_article(doc, true).0, images)`. This pass
-//! then
+//! Chapter bodies from the HTML writer: [`article_xhtml`] renders an article with
+//! [`html::render_article`] in XHTML mode (EPUB 3 footnotes, `epub:type` semantics) and adapts
+//! that markup into the [`ArticleXhtml`] the book is assembled from, by rewriting tags rather
+//! than rendering the model a second time. [`adapt_xhtml`]
 //! - gives every `id` a valid, unique XML name and records the map from the old ids;
 //! - turns every `<a href>` into a link placeholder (resolved when the whole book is known);
 //! - asks for every `<img src>` and rewrites it to the embedded copy, or replaces the element
 //!   with its alt text (a link for remote images that were not downloaded);
-//! - collects `h2`–`h6` outside quotes, lists, tables and asides for the table of contents;
+//! - collects the headings outside the article header, quotes, lists, tables and asides for
+//!   the table of contents (note reference numbers left out of their text);
 //! - drops comments (a `--` inside one is invalid XML anyway).
 //!
 //! The input must be well-formed XML (as any XHTML writer's output is); text is copied as it
@@ -18,12 +16,24 @@
 use std::fmt::Write as _;
 
 use super::content::{
-    escape_attr_into, escape_text_into, ArticleXhtml, IdRegistry, ImageRef, TocHeading, LINK_CLOSE,
-    LINK_OPEN,
+    escape_attr_into, escape_text_into, safe_external_url, ArticleXhtml, IdRegistry, ImageRef,
+    TocHeading, LINK_CLOSE, LINK_OPEN,
 };
+use crate::error::Warning;
+use crate::model::Document;
+use crate::write::html;
+
+/// An article (its header, body and footnotes) as the `<body>` content of a chapter, with the
+/// HTML writer's warnings (unsafe links and images it left out).
+pub(crate) fn article_xhtml(
+    doc: &Document,
+    images: &mut dyn FnMut(&str) -> ImageRef,
+) -> (ArticleXhtml, Vec<Warning>) {
+    let (xhtml, warnings) = html::render_article(doc, true);
+    (adapt_xhtml(&xhtml, images), warnings)
+}
 
 /// See the module docs.
-#[allow(dead_code)] // Wired in by the integrator, with the HTML writer.
 pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef) -> ArticleXhtml {
     let mut out = ArticleXhtml::default();
     let mut ids = IdRegistry::default();
@@ -31,6 +41,11 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
     // Elements whose headings stay out of the table of contents, and open links.
     let mut outside_flow = 0usize;
     let mut open_links = 0usize;
+    // Inside a note reference, whose number is no part of a heading's text.
+    let mut in_note_ref = false;
+    // Inside the article header, whose one link (the source) points outside the book even when
+    // the book holds that page: a link from a chapter to itself would be pointless.
+    let mut in_header = 0usize;
     let mut heading: Option<(u8, String, String)> = None;
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let mut rest = xhtml;
@@ -38,7 +53,7 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
         let text = &rest[..lt];
         // The placeholder marks must not come from the input, or its text would turn into links.
         body.extend(text.chars().filter(|&c| c != LINK_OPEN && c != LINK_CLOSE));
-        if let Some((_, _, heading_text)) = heading.as_mut() {
+        if let Some((_, _, heading_text)) = heading.as_mut().filter(|_| !in_note_ref) {
             heading_text.push_str(&unescape(text));
         }
         rest = &rest[lt..];
@@ -64,7 +79,14 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
                 "blockquote" | "li" | "table" | "aside" => {
                     outside_flow = outside_flow.saturating_sub(1)
                 }
-                "a" => open_links = open_links.saturating_sub(1),
+                "header" => {
+                    outside_flow = outside_flow.saturating_sub(1);
+                    in_header = in_header.saturating_sub(1);
+                }
+                "a" => {
+                    open_links = open_links.saturating_sub(1);
+                    in_note_ref = false;
+                }
                 _ => {}
             }
             if heading_level(&name).is_some() {
@@ -79,6 +101,10 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
         let lower = name.to_ascii_lowercase();
         match lower.as_str() {
             "blockquote" | "li" | "table" | "aside" if !self_closing => outside_flow += 1,
+            "header" if !self_closing => {
+                outside_flow += 1;
+                in_header += 1;
+            }
             _ => {}
         }
         if lower == "img" {
@@ -96,7 +122,15 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
                             }
                         })
                         .collect();
-                    write_tag(&mut body, &name, &attributes, &mut ids, &mut out, true);
+                    write_tag(
+                        &mut body,
+                        &name,
+                        &attributes,
+                        &mut ids,
+                        &mut out,
+                        true,
+                        false,
+                    );
                 }
                 ImageRef::Remote(url) if open_links == 0 => {
                     let label = if alt.trim().is_empty() {
@@ -122,6 +156,8 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
         }
         if lower == "a" && !self_closing {
             open_links += 1;
+            in_note_ref = attribute(&attributes, "epub:type")
+                .is_some_and(|t| t.split_whitespace().any(|t| t == "noteref"));
         }
         let written_id = write_tag(
             &mut body,
@@ -130,9 +166,10 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
             &mut ids,
             &mut out,
             self_closing,
+            in_header > 0,
         );
         if let (Some(level), false) = (heading_level(&lower), self_closing) {
-            if level >= 2 && outside_flow == 0 {
+            if outside_flow == 0 {
                 if let Some(id) = written_id {
                     heading = Some((level, id, String::new()));
                 }
@@ -144,7 +181,7 @@ pub(crate) fn adapt_xhtml(xhtml: &str, images: &mut dyn FnMut(&str) -> ImageRef)
         .iter()
         .map(|(level, _, _)| *level)
         .min()
-        .unwrap_or(2);
+        .unwrap_or(1);
     out.headings = headings
         .into_iter()
         .filter_map(|(level, id, text)| {
@@ -228,7 +265,8 @@ fn attribute(attributes: &[(String, String)], name: &str) -> Option<String> {
         .map(|(_, v)| v.clone())
 }
 
-/// Writes a start tag back, with its id made valid and unique and its `href` a placeholder.
+/// Writes a start tag back, with its id made valid and unique and its `href` a placeholder
+/// (or, with `external_href`, the URL itself when it is a safe absolute one, else nothing).
 /// Returns the id written.
 fn write_tag(
     body: &mut String,
@@ -237,6 +275,7 @@ fn write_tag(
     ids: &mut IdRegistry,
     out: &mut ArticleXhtml,
     self_closing: bool,
+    external_href: bool,
 ) -> Option<String> {
     let mut written_id = None;
     body.push('<');
@@ -248,6 +287,13 @@ fn write_tag(
                 out.ids.entry(value.clone()).or_insert_with(|| id.clone());
                 let _ = write!(body, " id=\"{id}\"");
                 written_id = Some(id);
+            }
+            "href" if name.eq_ignore_ascii_case("a") && external_href => {
+                if let Some(url) = safe_external_url(value) {
+                    body.push_str(" href=\"");
+                    escape_attr_into(&url, body);
+                    body.push('"');
+                }
             }
             "href" if name.eq_ignore_ascii_case("a") => {
                 let n = out.links.len();
@@ -393,54 +439,13 @@ mod tests {
             "a & AB &bogus; &"
         );
     }
-
-    /// The renderer in `content.rs` and this adapter agree: adapting the renderer's output
-    /// (links filled with their own URLs) gives the same ids and table of contents.
-    #[test]
-    fn agrees_with_the_built_in_renderer() {
-        use crate::model::{Block, Document, Inline, Meta};
-        let doc = Document::new(
-            Meta::default(),
-            vec![
-                Block::Heading {
-                    level: 1,
-                    id: "2".into(),
-                    content: vec![Inline::text("One")],
-                },
-                Block::Paragraph(vec![Inline::Link {
-                    url: "#2".into(),
-                    title: None,
-                    content: vec![Inline::text("back")],
-                }]),
-                Block::Heading {
-                    level: 2,
-                    id: "2".into(),
-                    content: vec![Inline::text("Two")],
-                },
-                Block::Quote(vec![Block::Heading {
-                    level: 2,
-                    id: "q".into(),
-                    content: vec![Inline::text("Q")],
-                }]),
-            ],
-        );
-        let mut images = |_: &str| ImageRef::Missing;
-        let rendered = super::super::content::article_xhtml(&doc, "Title", &mut images);
-        let raw = fill_links(&rendered.body, &mut |n| rendered.links.get(n).cloned());
-        let adapted = adapt_xhtml(&raw, &mut images);
-        assert_eq!(adapted.headings, rendered.headings);
-        assert_eq!(adapted.links, vec!["#2".to_string()]);
-        assert_eq!(
-            fill_links(&adapted.body, &mut |n| adapted.links.get(n).cloned()),
-            raw
-        );
-    }
 }
+
 #[cfg(test)]
-mod html_writer {
+mod pipeline {
     use super::super::content::{fill_links, ImageRef};
     use super::*;
-    use crate::model::{Block, Document, Inline, Meta};
+    use crate::model::{Attr, Block, Document, Inline, Meta};
 
     /// Text that carries the placeholder marks (the HTML writer keeps them) must stay text.
     #[test]
@@ -460,5 +465,188 @@ mod html_writer {
         let body = fill_links(&out.body, &mut |n| out.links.get(n).cloned());
         assert!(body.contains("a0b"), "{body}");
         assert!(body.contains("<a href=\"#fnref-1\""), "{body}");
+    }
+
+    fn render(doc: &Document) -> ArticleXhtml {
+        article_xhtml(doc, &mut |_src: &str| ImageRef::Missing).0
+    }
+
+    fn filled(out: &ArticleXhtml) -> String {
+        fill_links(&out.body, &mut |n| out.links.get(n).cloned())
+    }
+
+    #[test]
+    fn escapes_text_and_drops_forbidden_characters() {
+        let doc = Document::new(
+            Meta::default(),
+            vec![Block::Paragraph(vec![Inline::text(
+                "a < b & \"c\" \u{1}\u{E000}d",
+            )])],
+        );
+        let out = render(&doc);
+        assert!(
+            out.body.contains("<p>a &lt; b &amp; \"c\" d</p>"),
+            "{}",
+            out.body
+        );
+    }
+
+    /// EPUB 3 footnotes: `noteref` links to `footnote` asides, which link back; notes
+    /// referenced from notes follow, numbered on.
+    #[test]
+    fn footnotes_link_both_ways_and_nested_notes_follow() {
+        let inner = Inline::Note(vec![Block::Paragraph(vec![Inline::text("inner")])]);
+        let doc = Document::new(
+            Meta::default(),
+            vec![Block::Paragraph(vec![
+                Inline::text("x"),
+                Inline::Note(vec![Block::Paragraph(vec![Inline::text("outer"), inner])]),
+            ])],
+        );
+        let out = render(&doc);
+        let body = filled(&out);
+        assert!(body.contains(
+            "<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\" role=\"doc-noteref\" epub:type=\"noteref\">1</a></sup>"
+        ), "{body}");
+        assert!(body.contains(
+            "<section class=\"footnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\">\n\
+             <aside id=\"fn-1\" epub:type=\"footnote\" role=\"doc-footnote\"><p>outer<sup class=\"footnote-ref\"><a href=\"#fn-2\" id=\"fnref-2\" role=\"doc-noteref\" epub:type=\"noteref\">2</a></sup> \
+             <a href=\"#fnref-1\" class=\"footnote-back\" role=\"doc-backlink\">\u{21a9}</a></p></aside>\n\
+             <aside id=\"fn-2\" epub:type=\"footnote\" role=\"doc-footnote\"><p>inner \
+             <a href=\"#fnref-2\" class=\"footnote-back\" role=\"doc-backlink\">\u{21a9}</a></p></aside>\n\
+             </section>\n"
+        ), "{body}");
+        assert!(!body.contains("<li") && !body.contains("<hr"), "{body}");
+        for id in ["fn-1", "fn-2", "fnref-1", "fnref-2"] {
+            assert_eq!(out.ids.get(id).map(String::as_str), Some(id));
+        }
+    }
+
+    #[test]
+    fn links_do_not_nest_and_resolve_later() {
+        let doc = Document::new(
+            Meta::default(),
+            vec![Block::Paragraph(vec![Inline::Link {
+                url: "https://a.example/".into(),
+                title: None,
+                content: vec![
+                    Inline::text("outer "),
+                    Inline::Link {
+                        url: "https://b.example/".into(),
+                        title: None,
+                        content: vec![Inline::text("inner")],
+                    },
+                ],
+            }])],
+        );
+        let out = render(&doc);
+        assert_eq!(out.links, vec!["https://a.example/".to_string()]);
+        let body = filled(&out);
+        assert!(
+            body.contains("<a href=\"https://a.example/\">outer inner</a>"),
+            "{body}"
+        );
+        let dropped = fill_links(&out.body, &mut |_| None);
+        assert!(dropped.contains("<a>outer inner</a>"));
+    }
+
+    /// Body headings keep the HTML writer's levels; the table of contents takes them from the
+    /// top level found (the header's title is not an entry), and leaves out quoted headings and
+    /// note numbers.
+    #[test]
+    fn headings_feed_the_toc_with_xml_ids() {
+        let doc = Document::new(
+            Meta {
+                title: Some("The title".into()),
+                ..Meta::default()
+            },
+            vec![
+                Block::Heading {
+                    level: 1,
+                    id: "2024".into(),
+                    content: vec![
+                        Inline::text("Top"),
+                        Inline::Note(vec![Block::Paragraph(vec![Inline::text("n")])]),
+                    ],
+                },
+                Block::Container {
+                    attr: Attr {
+                        id: "box".into(),
+                        ..Attr::default()
+                    },
+                    blocks: vec![Block::Heading {
+                        level: 2,
+                        id: "sub".into(),
+                        content: vec![Inline::text("Sub")],
+                    }],
+                },
+                Block::Quote(vec![Block::Heading {
+                    level: 2,
+                    id: "q".into(),
+                    content: vec![Inline::text("Quoted")],
+                }]),
+            ],
+        );
+        let out = render(&doc);
+        assert!(out.body.contains("<h1>The title</h1>"), "{}", out.body);
+        assert!(
+            out.body.contains("<h1 id=\"id-2024\">Top<sup"),
+            "{}",
+            out.body
+        );
+        assert!(out.body.contains("<div id=\"box\">"));
+        assert!(out.body.contains("<h2 id=\"sub\">Sub</h2>"));
+        assert_eq!(out.ids.get("2024").map(String::as_str), Some("id-2024"));
+        let toc: Vec<(u8, &str, &str)> = out
+            .headings
+            .iter()
+            .map(|h| (h.depth, h.id.as_str(), h.text.as_str()))
+            .collect();
+        assert_eq!(toc, vec![(1, "id-2024", "Top"), (2, "sub", "Sub")]);
+    }
+
+    #[test]
+    fn tables_keep_spans_and_alignment() {
+        use crate::model::{Alignment, Cell, Row, Table};
+        let mut wide = Cell::from_inlines(vec![Inline::text("wide")]);
+        wide.colspan = 2;
+        let table = Table {
+            caption: vec![Inline::text("Cap")],
+            alignments: vec![Alignment::Left, Alignment::Right],
+            head: vec![Row { cells: vec![wide] }],
+            body: vec![Row {
+                cells: vec![
+                    Cell::from_inlines(vec![Inline::text("a")]),
+                    Cell::from_inlines(vec![Inline::text("b")]),
+                ],
+            }],
+        };
+        let body = render(&Document::new(
+            Meta::default(),
+            vec![Block::Table(Box::new(table))],
+        ))
+        .body;
+        assert!(body.contains("<caption>Cap</caption>"), "{body}");
+        assert!(
+            body.contains("<th colspan=\"2\" style=\"text-align: left;\">wide</th>"),
+            "{body}"
+        );
+        assert!(body.contains("<td style=\"text-align: right;\">b</td>"));
+    }
+
+    #[test]
+    fn unsafe_links_warn_and_keep_their_text() {
+        let doc = Document::new(
+            Meta::default(),
+            vec![Block::Paragraph(vec![Inline::Link {
+                url: "javascript:alert(1)".into(),
+                title: None,
+                content: vec![Inline::text("click")],
+            }])],
+        );
+        let (out, warnings) = article_xhtml(&doc, &mut |_src: &str| ImageRef::Missing);
+        assert!(out.links.is_empty());
+        assert!(out.body.contains("<p>click</p>"), "{}", out.body);
+        assert_eq!(warnings.len(), 1);
     }
 }

@@ -1,9 +1,10 @@
 //! EPUB 3 output: one article, or a bundle of several, as an e-book.
 //!
 //! The book is assembled in stages that each own one concern:
-//! - [`content`] renders each chapter's XHTML (the article adapter), the title page, the cover
-//!   page and the sources appendix, with ids made valid and links left as placeholders;
-//! - [`adapt`] gives XHTML made by the HTML writer the same shape (for the integration);
+//! - [`adapt`] makes each chapter's body from the HTML writer's XHTML (one renderer for both
+//!   formats), with ids made valid and links left as placeholders;
+//! - [`content`] wraps bodies into XHTML pages and renders the title page, the cover page, the
+//!   sources appendix and the e-reader stylesheet;
 //! - [`images`] loads, resizes and re-encodes the images the chapters refer to;
 //! - [`cover`] draws the generated raster cover;
 //! - [`nav`] turns the headings the chapters reported into the table of contents;

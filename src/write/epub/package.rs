@@ -13,7 +13,7 @@ use epub_builder::{
 use super::content::{self, escape_text_into, xml_clean, SourceEntry};
 use super::cover::{self, CoverText};
 use super::images::{self, ImageStore};
-use super::{check_depth, nav, Book, CoverChoice, EpubOptions};
+use super::{adapt, check_depth, nav, Book, CoverChoice, EpubOptions};
 use crate::error::{Error, Result, Warning};
 use crate::model::{inlines_to_plain, Block, Direction, Document, Meta};
 use crate::write::resources::{self, ImageKind, Resource, MAX_RESOURCE_BYTES};
@@ -112,12 +112,30 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     for (index, (doc, dir)) in documents.iter().enumerate() {
         let title = document_title(doc);
         let page_url = page_urls.get(index).and_then(Option::as_ref);
-        let xhtml = content::article_xhtml(doc, &title, &mut |src| match images::against_page(
-            src, page_url,
-        ) {
-            Some(absolute) => store.resolve(&absolute, None),
-            None => store.resolve(src, *dir),
-        });
+        // A chapter shows its title: one made from the text (no title, no heading) is given
+        // to the header, where the HTML writer shows titles.
+        let titled;
+        let shown = if needs_shown_title(doc) {
+            titled = Document {
+                meta: Meta {
+                    title: Some(title.clone()),
+                    ..doc.meta.clone()
+                },
+                blocks: doc.blocks.clone(),
+            };
+            &titled
+        } else {
+            *doc
+        };
+        let (xhtml, article_warnings) =
+            adapt::article_xhtml(
+                shown,
+                &mut |src| match images::against_page(src, page_url) {
+                    Some(absolute) => store.resolve(&absolute, None),
+                    None => store.resolve(src, *dir),
+                },
+            );
+        warnings.extend(article_warnings);
         chapters.push(Chapter {
             doc,
             file: format!("chapter-{}.xhtml", index + 1),
@@ -342,6 +360,21 @@ fn builder_error(error: epub_builder::Error) -> Error {
 
 /// The title a chapter is known by: its own, else its first heading, else its first words;
 /// always something XML can carry.
+/// Whether an article has neither a title nor a heading of its own, so that its chapter would
+/// show no title.
+fn needs_shown_title(doc: &Document) -> bool {
+    let has_title = doc
+        .meta
+        .title
+        .as_deref()
+        .is_some_and(|t| !t.trim().is_empty());
+    !has_title
+        && !doc
+            .blocks
+            .iter()
+            .any(|block| matches!(block, Block::Heading { .. }))
+}
+
 pub(crate) fn document_title(doc: &Document) -> String {
     let clean = |text: &str| {
         xml_clean(crate::model::collapse_whitespace(text).trim())
