@@ -14,7 +14,7 @@
 
 mod clean;
 pub mod dom;
-mod hints;
+pub(crate) mod hints;
 pub mod metadata;
 mod score;
 

@@ -10,7 +10,7 @@
 //! split article for free, since their common parent then scores higher).
 
 use super::dom::{attr, is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag};
-use super::hints::{contains_ignore_case, hint_of, Hint};
+use super::hints::{Hint, HintCache};
 use html5ever::LocalName;
 use markup5ever_rcdom::{Handle, NodeData};
 
@@ -299,6 +299,7 @@ impl Table {
 /// One row per visible element, in document order, with the text directly inside it.
 fn collect_rows(root: &Handle) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
+    let mut hints = HintCache::default();
     // (node, parent row, inside a link)
     let mut stack: Vec<(Handle, Option<usize>, bool)> = vec![(root.clone(), None, false)];
     while let Some((node, parent, in_link)) = stack.pop() {
@@ -331,8 +332,7 @@ fn collect_rows(root: &Handle) -> Vec<Row> {
                         _ => {}
                     }
                 }
-                let hint = hint_of(class, id, role, itemprop);
-                let hint_caption = contains_ignore_case(class, "caption");
+                let (hint, hint_caption) = hints.hint(class, id, role, itemprop);
                 let marked_main = itemprop.contains("articleBody")
                     || role
                         .split_whitespace()

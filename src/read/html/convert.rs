@@ -6,7 +6,9 @@
 //! iteratively) and by the model depth ([`MAX_DEPTH`], past which wrappers such as quotes,
 //! lists and emphasis are dropped and their content kept in place).
 
-use super::dom::{attr, children, class_contains, descendants, is, parent, tag, text_content};
+use super::dom::{
+    attr, attr_matches, children, class_contains, descendants, is, parent, tag, text_content,
+};
 use super::meta::clean;
 use super::urls::{best_srcset_candidate, is_unsafe_link, Resolver};
 use crate::model::{
@@ -959,27 +961,26 @@ fn is_note_container(node: &Handle) -> bool {
     ) {
         return false;
     }
-    let role = attr(node, "role").unwrap_or_default().to_ascii_lowercase();
-    let epub_type = attr(node, "epub:type")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    role == "doc-endnotes"
-        || class_contains(node, "footnotes")
-        || epub_type
-            .split_whitespace()
-            .any(|t| matches!(t, "footnotes" | "endnotes" | "rearnotes"))
+    attr_matches(node, "role", |role| {
+        role.eq_ignore_ascii_case("doc-endnotes")
+    }) || class_contains(node, "footnotes")
+        || epub_type_is(node, &["footnotes", "endnotes", "rearnotes"])
 }
 
-/// A footnote standing on its own (`role="doc-footnote"`, `epub:type="footnote"`).
+/// A footnote or endnote outside a notes' list (`role="doc-footnote"`, `epub:type`).
 fn is_standalone_note(node: &Handle) -> bool {
-    let role = attr(node, "role").unwrap_or_default().to_ascii_lowercase();
-    let epub_type = attr(node, "epub:type")
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    matches!(role.as_str(), "doc-footnote" | "doc-endnote")
-        || epub_type
+    attr_matches(node, "role", |role| {
+        role.eq_ignore_ascii_case("doc-footnote") || role.eq_ignore_ascii_case("doc-endnote")
+    }) || epub_type_is(node, &["footnote", "endnote", "rearnote"])
+}
+
+/// Whether the element's `epub:type` holds one of `types` (lowercase).
+fn epub_type_is(node: &Handle, types: &[&str]) -> bool {
+    attr_matches(node, "epub:type", |value| {
+        value
             .split_whitespace()
-            .any(|t| matches!(t, "footnote" | "endnote" | "rearnote"))
+            .any(|t| types.iter().any(|wanted| t.eq_ignore_ascii_case(wanted)))
+    })
 }
 
 /// Whether a link to a note looks like a note reference: marked as one, set in superscript,

@@ -21,11 +21,12 @@ use std::collections::HashMap;
 /// The deepest element nesting the parser builds.
 pub const MAX_OPEN_ELEMENTS: usize = 500;
 
-/// Parses a whole HTML document (scripts and style sheets emptied first: see [`raw_text`]).
+/// Parses a whole HTML document (scripts, style sheets, drawings and comments emptied first:
+/// see [`raw_text`]).
 ///
 /// [`raw_text`]: super::raw_text
 pub fn parse(html: &str) -> RcDom {
-    let html = &*super::raw_text::without_scripts_and_styles(html);
+    let html = &*super::raw_text::without_unread_content(html);
     let builder = TreeBuilder::new(RcDom::default(), TreeBuilderOpts::default());
     let sink = DepthCappedSink {
         inner: builder,
@@ -287,7 +288,22 @@ pub fn attr(node: &Handle, name: &str) -> Option<String> {
 
 /// Whether the class attribute contains `needle` (case-insensitive substring).
 pub fn class_contains(node: &Handle, needle: &str) -> bool {
-    attr(node, "class").is_some_and(|c| c.to_ascii_lowercase().contains(needle))
+    attr_matches(node, "class", |class| {
+        crate::read::extract::hints::contains_ignore_case(class, needle)
+    })
+}
+
+/// Whether the element has the attribute and its value passes `test` (no copy of the value,
+/// for checks run on every element of a page).
+pub fn attr_matches(node: &Handle, name: &str, test: impl FnOnce(&str) -> bool) -> bool {
+    match &node.data {
+        NodeData::Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .find(|a| a.name.prefix.is_none() && &*a.name.local == name)
+            .is_some_and(|a| test(&a.value)),
+        _ => false,
+    }
 }
 
 /// The node's children (cloned handles, so the DOM is not borrowed while they are used).

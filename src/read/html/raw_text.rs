@@ -1,37 +1,50 @@
-//! Emptying `<script>` and `<style>` elements before parsing.
+//! Cutting what the reader never reads out of a page before parsing: the content of
+//! `<script>`, `<style>` and `<svg>` elements, and comments.
 //!
 //! On real pages more than half of the bytes are scripts and style sheets (27% and 29% of
-//! the article-extraction benchmark's pages), which the tokenizer would scan character by
-//! character and the tree builder copy into text nodes, only for the reader to ignore them.
-//! This pass finds them with a small scanner that knows just enough HTML to find where an
-//! element really starts (in text, not inside a comment, an attribute value or a raw-text
-//! element such as `<textarea>`) and cuts their content, keeping the tags. JSON-LD scripts
-//! are kept (metadata reads them), and so is any script that opens an HTML comment, where the
-//! tokenizer's escape rules could end the element elsewhere than the first `</script>`.
+//! the article-extraction benchmark's pages), and inline drawings are a tenth of the rest,
+//! all of which the tokenizer would scan character by character and the tree builder copy
+//! into the tree, only for the reader to ignore them. This pass finds them with a small
+//! scanner that reads tags and attributes the way the tokenizer does, so it only sees an
+//! element where one really starts (in text, not inside a comment, an attribute value or a
+//! raw-text element such as `<textarea>`), and cuts their content, keeping the tags. It
+//! leaves alone what it cannot be sure of: JSON-LD scripts (metadata reads them), a script
+//! that opens an HTML comment (where the tokenizer's escape rules could end the element
+//! elsewhere than the first `</script>`), and a drawing holding a tag that would make the
+//! parser leave it (`<p>` after an unclosed `<svg>`).
 
+use memchr::memmem;
 use std::borrow::Cow;
 
-/// The page with the content of its `<script>` (other than JSON-LD) and `<style>` elements
-/// cut out. Borrows the input when there is nothing to cut.
-pub fn without_scripts_and_styles(html: &str) -> Cow<'_, str> {
+/// The page with the content of its `<script>` (other than JSON-LD), `<style>` and `<svg>`
+/// elements and its comments cut out. Borrows the input when there is nothing to cut.
+pub fn without_unread_content(html: &str) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut out: Option<String> = None;
     let mut copied_to = 0;
+    let mut cut = |from: usize, to: usize, copied_to: &mut usize| {
+        if from < to {
+            let buffer = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+            buffer.push_str(html.get(*copied_to..from).unwrap_or_default());
+            *copied_to = to;
+        }
+    };
     let mut at = 0;
-    while let Some(offset) = html.get(at..).and_then(|rest| rest.find('<')) {
+    while let Some(offset) = bytes.get(at..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let lt = at + offset;
         let rest = &bytes[lt..];
         if rest.starts_with(b"<!--") {
-            match html[lt + 4..].find("-->") {
-                Some(end) => at = lt + 4 + end + 3,
-                None => break,
-            }
+            let Some((content_end, end)) = comment_end(bytes, lt + 4) else {
+                break;
+            };
+            cut(lt + 4, content_end, &mut copied_to);
+            at = end;
             continue;
         }
         let Some(&first) = rest.get(1) else { break };
         if first == b'!' || first == b'?' || first == b'/' {
             // Doctype, bogus comment or end tag: nothing to cut inside.
-            match html[lt..].find('>') {
+            match memchr::memchr(b'>', &bytes[lt..]) {
                 Some(end) => at = lt + end + 1,
                 None => break,
             }
@@ -41,79 +54,360 @@ pub fn without_scripts_and_styles(html: &str) -> Cow<'_, str> {
             at = lt + 1;
             continue;
         }
-        let name_end = rest
-            .iter()
-            .skip(1)
-            .position(|b| !b.is_ascii_alphanumeric() && *b != b'-')
-            .map_or(bytes.len(), |p| lt + 1 + p);
-        let name = &html[lt + 1..name_end];
-        let Some(tag_end) = start_tag_end(bytes, name_end) else {
+        let mut unread = Vec::new();
+        let Some(tag) = start_tag(bytes, lt, |a| {
+            if bytes
+                .get(a.name_start..a.name_end)
+                .is_some_and(is_unread_attribute)
+            {
+                unread.push(a);
+            }
+        }) else {
             break;
         };
+        for a in unread {
+            cut(a.name_start, a.end, &mut copied_to);
+        }
+        let name = &bytes[lt + 1..tag.name_end];
+        if name.eq_ignore_ascii_case(b"svg") {
+            // Drawings are never read (icons, mostly, and long path data).
+            match (!tag.self_closing)
+                .then(|| svg_end(bytes, tag.end))
+                .flatten()
+            {
+                Some(close) => {
+                    cut(tag.end, close, &mut copied_to);
+                    at = close;
+                }
+                None => at = tag.end,
+            }
+            continue;
+        }
         let raw = [
             "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
             "noscript",
         ]
         .into_iter()
-        .find(|raw| name.eq_ignore_ascii_case(raw));
+        .find(|raw| name.eq_ignore_ascii_case(raw.as_bytes()));
         let Some(raw) = raw else {
-            if name.eq_ignore_ascii_case("plaintext") {
+            if name.eq_ignore_ascii_case(b"plaintext") {
                 break;
             }
-            at = tag_end;
+            at = tag.end;
             continue;
         };
-        let Some(close) = closing_tag(html, tag_end, raw) else {
+        let Some(close) = closing_tag(bytes, tag.end, raw) else {
             break;
         };
-        let content = &html[tag_end..close];
-        let attributes = &html[name_end..tag_end];
-        let cut = match raw {
+        let content = &bytes[tag.end..close];
+        let attributes = &bytes[tag.name_end..tag.end];
+        let cut_content = match raw {
             "style" => true,
             "script" => {
-                !attributes.to_ascii_lowercase().contains("ld+json") && !content.contains("<!--")
+                !contains_ignore_ascii_case(attributes, b"ld+json")
+                    && memmem::find(content, b"<!--").is_none()
             }
             _ => false,
         };
-        if cut && !content.is_empty() {
-            let buffer = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
-            buffer.push_str(&html[copied_to..tag_end]);
-            copied_to = close;
+        if cut_content {
+            cut(tag.end, close, &mut copied_to);
         }
         at = close + 2 + raw.len();
     }
     match out {
         None => Cow::Borrowed(html),
         Some(mut buffer) => {
-            buffer.push_str(&html[copied_to..]);
+            buffer.push_str(html.get(copied_to..).unwrap_or_default());
             Cow::Owned(buffer)
         }
     }
 }
 
-/// Where a start tag ends (just after its `>`), skipping quoted attribute values.
-fn start_tag_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'>' => return Some(i + 1),
-            b'"' | b'\'' => {
-                let close = bytes.get(i + 1..)?.iter().position(|&c| c == b)?;
-                i += close + 2;
-            }
-            _ => i += 1,
+/// A comment whose `<!--` ends just before `from`: where its text ends and where the comment
+/// ends, by the tokenizer's rules (`<!-->` and `<!--->` are empty comments; `-->` or `--!>`
+/// ends any other).
+fn comment_end(bytes: &[u8], from: usize) -> Option<(usize, usize)> {
+    let rest = bytes.get(from..)?;
+    if rest.starts_with(b">") {
+        return Some((from, from + 1));
+    }
+    if rest.starts_with(b"->") {
+        return Some((from, from + 2));
+    }
+    let mut at = from;
+    loop {
+        let dashes = at + memmem::find(bytes.get(at..)?, b"--")?;
+        match bytes.get(dashes + 2..) {
+            Some([b'>', ..]) => return Some((dashes, dashes + 3)),
+            Some([b'!', b'>', ..]) => return Some((dashes, dashes + 4)),
+            _ => at = dashes + 1,
         }
     }
-    None
+}
+
+/// A start tag as the tokenizer reads it.
+struct StartTag {
+    /// Just after the tag name.
+    name_end: usize,
+    /// Just after the closing `>`.
+    end: usize,
+    self_closing: bool,
+}
+
+/// Reads the start tag at `lt` (a `<` followed by a letter) with the tokenizer's attribute
+/// rules, so that a `>` or a quote inside an attribute value is taken the way the parser
+/// takes it. `None` when the input ends inside the tag.
+fn start_tag(bytes: &[u8], lt: usize, mut on_attribute: impl FnMut(Attribute)) -> Option<StartTag> {
+    #[derive(Clone, Copy)]
+    enum State {
+        Name,
+        BeforeAttributeName,
+        AttributeName,
+        AfterAttributeName,
+        BeforeValue,
+        Unquoted,
+        AfterQuotedValue,
+        SelfClosing,
+    }
+    use State::*;
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    let mut state = Name;
+    let mut name_end = None;
+    // The attribute being read, and where its name ended.
+    let mut attribute: Option<Attribute> = None;
+    let mut i = lt + 1;
+    loop {
+        let b = *bytes.get(i)?;
+        let before = state;
+        let mut end = None;
+        // `None`: the same character again in the new state (the standard's "reconsume").
+        let mut advance = true;
+        state = match state {
+            Name if space(b) || b == b'/' || b == b'>' => {
+                name_end = Some(i);
+                advance = false;
+                BeforeAttributeName
+            }
+            Name => Name,
+            BeforeAttributeName | AfterAttributeName if space(b) => state,
+            BeforeAttributeName if b == b'/' || b == b'>' => {
+                advance = false;
+                AfterAttributeName
+            }
+            AttributeName if space(b) || b == b'/' || b == b'>' => {
+                advance = false;
+                AfterAttributeName
+            }
+            AttributeName | AfterAttributeName if b == b'=' => BeforeValue,
+            AfterAttributeName | AfterQuotedValue if b == b'/' => SelfClosing,
+            AfterAttributeName | AfterQuotedValue | BeforeValue | Unquoted if b == b'>' => {
+                end = Some(false);
+                state
+            }
+            BeforeValue if space(b) => BeforeValue,
+            BeforeValue if b == b'"' || b == b'\'' => {
+                i += 1 + memchr::memchr(b, bytes.get(i + 1..)?)?;
+                AfterQuotedValue
+            }
+            BeforeValue => {
+                advance = false;
+                Unquoted
+            }
+            Unquoted if space(b) => BeforeAttributeName,
+            Unquoted => Unquoted,
+            AfterQuotedValue if space(b) => BeforeAttributeName,
+            SelfClosing if b == b'>' => {
+                end = Some(true);
+                state
+            }
+            AfterQuotedValue | SelfClosing => {
+                advance = false;
+                BeforeAttributeName
+            }
+            // Any other character (an `=` too, before a name) starts or continues a name.
+            BeforeAttributeName | AttributeName | AfterAttributeName => AttributeName,
+        };
+        // Where the attribute being read ends so far: after each character that belongs to
+        // it (its name, the `=`, its value's characters and quotes; not the tag's `>`).
+        match (before, state) {
+            (BeforeAttributeName | AfterAttributeName, AttributeName) => {
+                on_attribute_end(&mut attribute, &mut on_attribute);
+                attribute = Some(Attribute {
+                    name_start: i,
+                    name_end: i + 1,
+                    end: i + 1,
+                });
+            }
+            (AttributeName, AttributeName) if advance => {
+                if let Some(a) = attribute.as_mut() {
+                    (a.name_end, a.end) = (i + 1, i + 1);
+                }
+            }
+            (AttributeName | AfterAttributeName, BeforeValue) | (BeforeValue, AfterQuotedValue) => {
+                if let Some(a) = attribute.as_mut() {
+                    a.end = i + 1;
+                }
+            }
+            (Unquoted, Unquoted) if advance && end.is_none() => {
+                if let Some(a) = attribute.as_mut() {
+                    a.end = i + 1;
+                }
+            }
+            _ => {}
+        }
+        if let Some(self_closing) = end {
+            on_attribute_end(&mut attribute, &mut on_attribute);
+            return Some(StartTag {
+                name_end: name_end.unwrap_or(i),
+                end: i + 1,
+                self_closing,
+            });
+        }
+        if advance {
+            i += 1;
+        }
+    }
+}
+
+/// Hands a finished attribute to the caller.
+fn on_attribute_end(attribute: &mut Option<Attribute>, on_attribute: &mut impl FnMut(Attribute)) {
+    if let Some(a) = attribute.take() {
+        on_attribute(a);
+    }
+}
+
+/// An attribute in a start tag: its name, then its value if it has one, up to `end`.
+#[derive(Debug, Clone, Copy)]
+struct Attribute {
+    name_start: usize,
+    name_end: usize,
+    end: usize,
+}
+
+/// Attributes the reader never reads, which are a tenth of what is left of a page once its
+/// scripts and styles are gone: `data-*` (other than the lazy-loading image sources the
+/// converter reads), `aria-*` (other than `aria-hidden`) and event handlers (`on*`).
+fn is_unread_attribute(name: &[u8]) -> bool {
+    let starts = |prefix: &[u8]| {
+        name.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    let is = |other: &[u8]| name.eq_ignore_ascii_case(other);
+    if starts(b"data-") {
+        !(is(b"data-src") || is(b"data-srcset") || is(b"data-original") || is(b"data-lazy-src"))
+    } else if starts(b"aria-") {
+        !is(b"aria-hidden")
+    } else {
+        starts(b"on")
+    }
+}
+
+/// Where the `<svg>` element whose content starts at `from` ends (the position of its
+/// `</svg`), counting nested drawings and skipping comments and CDATA sections. `None`
+/// unless that is sure: when the content holds a tag that makes the parser leave the drawing
+/// (`<p>`, `<div>`, … after an unclosed `<svg>`), or the input ends first.
+fn svg_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut at = from;
+    loop {
+        let lt = at + memchr::memchr(b'<', bytes.get(at..)?)?;
+        let rest = &bytes[lt..];
+        if rest.starts_with(b"<!--") {
+            at = comment_end(bytes, lt + 4)?.1;
+        } else if rest.starts_with(b"<![CDATA[") {
+            at = lt + 9 + memmem::find(bytes.get(lt + 9..)?, b"]]>")? + 3;
+        } else if rest.get(1) == Some(&b'/') {
+            let name_end = lt
+                + 2
+                + rest[2..].iter().position(|b| {
+                    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')
+                })?;
+            if bytes[lt + 2..name_end].eq_ignore_ascii_case(b"svg") {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(lt);
+                }
+            }
+            at = lt + 2;
+        } else if rest.get(1).is_some_and(u8::is_ascii_alphabetic) {
+            let tag = start_tag(bytes, lt, |_| {})?;
+            let name = bytes[lt + 1..tag.name_end].to_ascii_lowercase();
+            if LEAVES_FOREIGN_CONTENT.contains(&&name[..]) {
+                return None;
+            }
+            if name == b"svg" && !tag.self_closing {
+                depth += 1;
+            }
+            at = tag.end;
+        } else {
+            at = lt + 1;
+        }
+    }
+}
+
+/// Start tags that end foreign content (the HTML standard's list, plus `font`, which does
+/// with some attributes).
+const LEAVES_FOREIGN_CONTENT: &[&[u8]] = &[
+    b"b",
+    b"big",
+    b"blockquote",
+    b"body",
+    b"br",
+    b"center",
+    b"code",
+    b"dd",
+    b"div",
+    b"dl",
+    b"dt",
+    b"em",
+    b"embed",
+    b"font",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"head",
+    b"hr",
+    b"i",
+    b"img",
+    b"li",
+    b"listing",
+    b"menu",
+    b"meta",
+    b"nobr",
+    b"ol",
+    b"p",
+    b"pre",
+    b"ruby",
+    b"s",
+    b"small",
+    b"span",
+    b"strike",
+    b"strong",
+    b"sub",
+    b"sup",
+    b"table",
+    b"tt",
+    b"u",
+    b"ul",
+    b"var",
+];
+
+/// `needle` (lowercase ASCII) in `haystack`, ignoring ASCII case.
+fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle))
 }
 
 /// The position of the `</name` that ends a raw-text element whose content starts at `from`
 /// (case-insensitive, followed by a space, `/` or `>`, as the tokenizer requires).
-fn closing_tag(html: &str, from: usize, name: &str) -> Option<usize> {
-    let bytes = html.as_bytes();
+fn closing_tag(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
     let mut at = from;
     loop {
-        let found = at + html.get(at..)?.find("</")?;
+        let found = at + memmem::find(bytes.get(at..)?, b"</")?;
         let name_at = found + 2;
         let candidate = bytes.get(name_at..name_at + name.len())?;
         let after = bytes.get(name_at + name.len()).copied();
@@ -131,7 +425,7 @@ fn closing_tag(html: &str, from: usize, name: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::without_scripts_and_styles as cut;
+    use super::without_unread_content as cut;
 
     #[test]
     fn scripts_and_styles_lose_their_content_and_keep_their_tags() {
@@ -161,9 +455,71 @@ mod tests {
             assert!(out.contains("kept"), "{input} → {out}");
         }
         assert_eq!(
-            cut("<div data-x=\"a>b\"><script>x</script>"),
-            "<div data-x=\"a>b\"><script></script>"
+            cut("<div title=\"a>b\"><script>x</script>"),
+            "<div title=\"a>b\"><script></script>"
         );
+    }
+
+    #[test]
+    fn drawings_and_comments_lose_their_content() {
+        assert_eq!(
+            cut("<p>a</p><svg viewBox='0 0 1 1'><path d=\"M0 0\"/><title>x</title></svg><p>b</p>"),
+            "<p>a</p><svg viewBox='0 0 1 1'></svg><p>b</p>"
+        );
+        assert_eq!(
+            cut("<SVG><svg><g/></svg><![CDATA[</svg>]]><text>t</text></SVG><p>b</p>"),
+            "<SVG></SVG><p>b</p>"
+        );
+        assert_eq!(cut("<p>a<!-- note --></p>"), "<p>a<!----></p>");
+        assert_eq!(cut("<!-->kept<!-- x --!>b"), "<!-->kept<!----!>b");
+        assert_eq!(cut("<!--->kept<!-- a --->"), "<!--->kept<!---->");
+    }
+
+    #[test]
+    fn drawings_the_parser_would_leave_are_kept() {
+        for input in [
+            "<svg><path d='M0'><p>article text</p></svg>",
+            "<svg/><p>article text</p></svg>",
+            "<svg><g><div>article text</div>",
+        ] {
+            assert_eq!(cut(input), input);
+        }
+    }
+
+    #[test]
+    fn attributes_are_read_the_way_the_tokenizer_reads_them() {
+        // An unquoted value takes quotes as characters; a name may start with `=`.
+        assert_eq!(
+            cut("<div title=a\"b><script>x</script>\""),
+            "<div title=a\"b><script></script>\""
+        );
+        assert_eq!(
+            cut("<x =\"a><script>x</script>\""),
+            "<x =\"a><script></script>\""
+        );
+        // A quote after `=` and spaces opens a value that may hold `>`.
+        assert_eq!(
+            cut("<a href = '>'><script>x</script>"),
+            "<a href = '>'><script></script>"
+        );
+        // A tag name runs to a space, `/` or `>`: `<script:x>` is no script.
+        let namespaced = "<script:x>kept</script><p>b</p>";
+        assert_eq!(cut(namespaced), namespaced);
+    }
+
+    #[test]
+    fn unread_attributes_are_cut() {
+        assert_eq!(
+            cut("<div data-x='1' class=a data-y=2 aria-label=\"x\" onclick=\"go()\">t</div>"),
+            "<div  class=a   >t</div>"
+        );
+        assert_eq!(
+            cut("<img data-src=a.png data-Track = \"x\" aria-hidden=true alt=b data-z>"),
+            "<img data-src=a.png  aria-hidden=true alt=b >"
+        );
+        assert_eq!(cut("<p data-x=>a</p>"), "<p >a</p>");
+        // `/` belongs to an unquoted value: the tag is not self-closing.
+        assert_eq!(cut("<p data-x=v/>a</p>"), "<p >a</p>");
     }
 
     #[test]
