@@ -77,7 +77,8 @@ fn detect_language(doc: &Document) -> Option<String> {
     // The title counts too: on a short article it can be what makes the guess reliable.
     let mut sample = doc.meta.title.clone().unwrap_or_default();
     sample.push('\n');
-    sample.push_str(&doc.plain_text(16 * 1024));
+    // A few thousand characters decide as reliably as a whole long text, for far less time.
+    sample.push_str(&doc.plain_text(4 * 1024));
     let info = whatlang::detect(&sample)?;
     if !info.is_reliable() {
         return None;
