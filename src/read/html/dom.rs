@@ -103,9 +103,14 @@ impl CapState {
                 true
             }
             EndTag => {
-                if let Some(count) = self.dropped.get_mut(&tag.name) {
-                    if *count > 0 {
+                // An entry leaves when its count reaches 0: on most pages the map is empty
+                // and end tags skip the lookup.
+                if !self.dropped.is_empty() {
+                    if let Some(count) = self.dropped.get_mut(&tag.name) {
                         *count -= 1;
+                        if *count == 0 {
+                            self.dropped.remove(&tag.name);
+                        }
                         return false;
                     }
                 }
