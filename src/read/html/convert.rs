@@ -192,6 +192,9 @@ impl<'a> Converter<'a> {
             }
         }
         flush_run(&mut pending, &mut out);
+        // Most runs are one or two blocks (a table cell's paragraph) in a vector that grew to
+        // room for four: fit it, since millions of cells can be kept.
+        out.shrink_to_fit();
         out
     }
 
@@ -322,6 +325,7 @@ impl<'a> Converter<'a> {
             }
         }
         self.attach_strays(&mut strays, &mut items, inner);
+        items.shrink_to_fit();
         if items.iter().all(Vec::is_empty) {
             return;
         }
@@ -500,6 +504,7 @@ impl<'a> Converter<'a> {
                 rowspan,
             });
         }
+        row.cells.shrink_to_fit();
         let all_th = all_th && !row.cells.is_empty();
         (row, alignments, all_th)
     }
