@@ -73,6 +73,14 @@ fn normalize_run(inlines: Vec<Inline>) -> Vec<Inline> {
             other @ (Inline::Image(_) | Inline::Note(_)) => out.push(other),
         }
     }
+    // Merging leaves room behind in the texts and in the vector, and a document keeps
+    // millions of them: give it back.
+    for inline in &mut out {
+        if let Inline::Text(text) = inline {
+            text.shrink_to_fit();
+        }
+    }
+    out.shrink_to_fit();
     out
 }
 
