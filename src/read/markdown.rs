@@ -48,19 +48,25 @@ impl Reader for MarkdownReader {
         // that way could not be written so that it reads back.
         let parser_options =
             Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-        let events: Vec<Event<'_>> = Parser::new_ext(body, parser_options).collect();
-
-        let definitions = find_footnote_definitions(&events);
+        // The events are built into the model as they come, never collected: on a large
+        // document the list of all events is many times the size of the text. Footnotes are
+        // placed at their references, which may come before their definitions, so a document
+        // that can hold footnotes (they all start with `[^`) is parsed twice: first to keep
+        // the definitions' events alone.
+        let notes = if body.contains("[^") {
+            FootnoteDefinitions::find(Parser::new_ext(body, parser_options))
+        } else {
+            FootnoteDefinitions::default()
+        };
         let mut ctx = BuildContext {
-            events: &events,
-            definitions: &definitions,
+            notes: &notes,
             expanding: Vec::new(),
             expansions: 0,
             note_cost: 0,
             options,
             warnings: &mut warnings,
         };
-        let mut blocks = ctx.build(0, events.len(), 0);
+        let mut blocks = ctx.build(Parser::new_ext(body, parser_options), 0);
         if meta.title.is_none() {
             take_title_from_heading(&mut meta, &mut blocks);
         }
@@ -71,34 +77,56 @@ impl Reader for MarkdownReader {
     }
 }
 
-/// Where each footnote definition's content lies in the event list (first definition wins),
-/// and what a copy of it costs (events plus bytes of text).
-fn find_footnote_definitions(events: &[Event<'_>]) -> HashMap<String, (usize, usize, usize)> {
-    let mut definitions = HashMap::new();
-    let mut open: Vec<(String, usize)> = Vec::new();
-    for (index, event) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                open.push((label.to_lowercase(), index + 1));
-            }
-            Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, start)) = open.pop() {
-                    let cost = events
-                        .get(start..index)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|event| match event {
-                            Event::Text(t) | Event::Code(t) | Event::Html(t) => 1 + t.len(),
-                            _ => 1,
-                        })
-                        .sum();
-                    definitions.entry(label).or_insert((start, index, cost));
+/// The footnote definitions of a document: the events of each (nested definitions stay
+/// inside their parent's), found by label (lower-cased; the first definition wins), with what
+/// a copy costs (events plus bytes of text).
+#[derive(Default)]
+struct FootnoteDefinitions<'a> {
+    /// The events inside every definition, one definition after another.
+    events: Vec<Event<'a>>,
+    /// Label → the definition's content in `events` (`start..end`) and its cost.
+    by_label: HashMap<String, (usize, usize, usize)>,
+}
+
+impl<'a> FootnoteDefinitions<'a> {
+    fn find(events: impl Iterator<Item = Event<'a>>) -> FootnoteDefinitions<'a> {
+        let mut notes = FootnoteDefinitions::default();
+        let mut open: Vec<(String, usize)> = Vec::new();
+        for event in events {
+            match &event {
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let label = label.to_lowercase();
+                    notes.events.push(event);
+                    open.push((label, notes.events.len()));
+                    continue;
                 }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((label, start)) = open.pop() {
+                        let end = notes.events.len();
+                        let cost = notes
+                            .events
+                            .get(start..end)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|event| match event {
+                                Event::Text(t) | Event::Code(t) | Event::Html(t) => 1 + t.len(),
+                                _ => 1,
+                            })
+                            .sum();
+                        notes.by_label.entry(label).or_insert((start, end, cost));
+                        notes.events.push(event);
+                    }
+                    continue;
+                }
+                _ => {}
             }
-            _ => {}
+            if !open.is_empty() {
+                notes.events.push(event);
+            }
         }
+        notes.events.shrink_to_fit();
+        notes
     }
-    definitions
 }
 
 /// A frame under construction: one open element of the event stream.
@@ -121,6 +149,10 @@ struct Frame {
     loose: bool,
     /// Opened by an inline HTML tag (closed by its end tag, or dropped at a block's end).
     from_html: bool,
+    /// Transparent block frames opened right inside this one and merged into it: how many
+    /// ends they still wait for. A transparent frame gives its parent all it holds, so the
+    /// two are one; merging keeps 100,000 nested `>` from costing 100,000 frames.
+    merged: usize,
 }
 
 enum FrameKind {
@@ -186,7 +218,25 @@ impl Frame {
             image_caption: None,
             loose: false,
             from_html: false,
+            merged: 0,
         }
+    }
+
+    /// Whether a transparent block frame opened now can merge into this one: this one is
+    /// transparent itself and holds nothing that it would hand over differently (list items,
+    /// table rows).
+    fn can_merge_transparent(&self) -> bool {
+        matches!(
+            self.kind,
+            FrameKind::Transparent {
+                block: true,
+                html_tag: None
+            }
+        ) && !self.from_html
+            && self.items.is_empty()
+            && self.head.is_empty()
+            && self.body.is_empty()
+            && self.cells.is_empty()
     }
 
     /// Turns inlines gathered directly in a block container (tight list items, stray text)
@@ -203,8 +253,7 @@ impl Frame {
 }
 
 struct BuildContext<'e, 'a, 'w> {
-    events: &'e [Event<'a>],
-    definitions: &'e HashMap<String, (usize, usize, usize)>,
+    notes: &'e FootnoteDefinitions<'a>,
     /// Labels of the notes being expanded now (a note that references itself stays text).
     expanding: Vec<String>,
     expansions: usize,
@@ -224,29 +273,25 @@ fn wrapper_fits(level: usize) -> bool {
     level < MAX_DEPTH
 }
 
-impl BuildContext<'_, '_, '_> {
-    /// Builds the blocks of `events[start..end]`, whose container sits at `base_level`.
-    fn build(&mut self, start: usize, end: usize, base_level: usize) -> Vec<Block> {
+impl<'a> BuildContext<'_, 'a, '_> {
+    /// Builds the blocks of `events`, whose container sits at `base_level`.
+    fn build(&mut self, events: impl Iterator<Item = Event<'a>>, base_level: usize) -> Vec<Block> {
         let mut stack: Vec<Frame> = vec![Frame::new(FrameKind::Root, base_level)];
-        let mut index = start;
-        while index < end {
-            let Some(event) = self.events.get(index) else {
-                break;
-            };
-            index += 1;
+        let mut events = events;
+        while let Some(event) = events.next() {
             match event {
                 Event::Start(Tag::FootnoteDefinition(_)) => {
                     // Definitions are placed at their references; skip this one here.
-                    index = skip_to_end_of_definition(self.events, index, end);
+                    skip_to_end_of_definition(&mut events);
                 }
-                Event::Start(tag) => self.start_tag(&mut stack, tag),
-                Event::End(tag_end) => self.end_tag(&mut stack, *tag_end),
+                Event::Start(tag) => self.start_tag(&mut stack, &tag),
+                Event::End(tag_end) => self.end_tag(&mut stack, tag_end),
                 Event::Text(text) => {
                     if let Some(top_frame) = stack.last_mut() {
                         match top_frame.kind {
                             FrameKind::CodeBlock { .. }
                             | FrameKind::HtmlBlock
-                            | FrameKind::HtmlCode { .. } => top_frame.text.push_str(text),
+                            | FrameKind::HtmlCode { .. } => top_frame.text.push_str(&text),
                             _ => top_frame.inlines.push(Inline::text(text.as_ref())),
                         }
                     }
@@ -257,13 +302,13 @@ impl BuildContext<'_, '_, '_> {
                 }
                 Event::Html(html) => {
                     if let Some(top_frame) = stack.last_mut() {
-                        top_frame.text.push_str(html);
+                        top_frame.text.push_str(&html);
                     }
                 }
-                Event::InlineHtml(html) => self.inline_html(&mut stack, html),
+                Event::InlineHtml(html) => self.inline_html(&mut stack, &html),
                 Event::FootnoteReference(label) => {
                     let level = current_level(&stack) + 1;
-                    if let Some(note) = self.expand_note(label, level) {
+                    if let Some(note) = self.expand_note(&label, level) {
                         push_inline(&mut stack, note);
                     }
                 }
@@ -275,7 +320,7 @@ impl BuildContext<'_, '_, '_> {
                 }
                 Event::TaskListMarker(done) => push_inline(
                     &mut stack,
-                    Inline::text(if *done { "[x] " } else { "[ ] " }),
+                    Inline::text(if done { "[x] " } else { "[ ] " }),
                 ),
             }
         }
@@ -287,6 +332,7 @@ impl BuildContext<'_, '_, '_> {
             .pop()
             .unwrap_or_else(|| Frame::new(FrameKind::Root, 0));
         root.flush_inlines();
+        root.blocks.shrink_to_fit();
         root.blocks
     }
 
@@ -433,6 +479,22 @@ impl BuildContext<'_, '_, '_> {
             FrameKind::Transparent { .. } => parent_level,
             _ => level,
         };
+        // Quotes, lists and stray items too deep to keep: each started with its parent's
+        // inlines flushed, so merging it into a transparent parent changes nothing.
+        let mergeable = matches!(tag, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item)
+            && matches!(
+                kind,
+                FrameKind::Transparent {
+                    block: true,
+                    html_tag: None
+                }
+            );
+        if let Some(top) = stack.last_mut() {
+            if mergeable && top.can_merge_transparent() {
+                top.merged += 1;
+                return;
+            }
+        }
         stack.push(Frame::new(kind, level));
     }
 
@@ -440,6 +502,12 @@ impl BuildContext<'_, '_, '_> {
         // Inline HTML left open at the end of an element closes there.
         while stack.last().is_some_and(|f| f.from_html) && stack.len() > 1 {
             pop_frame(stack, self);
+        }
+        if let Some(top) = stack.last_mut().filter(|f| f.merged > 0) {
+            // The end of a merged transparent frame: what closing it would have done.
+            top.merged -= 1;
+            top.flush_inlines();
+            return;
         }
         if stack.len() > 1 {
             pop_frame(stack, self);
@@ -518,7 +586,8 @@ impl BuildContext<'_, '_, '_> {
     fn expand_note(&mut self, label: &str, level: usize) -> Option<Inline> {
         let key = label.to_lowercase();
         let literal = Inline::text(format!("[^{label}]"));
-        let Some(&(start, end, cost)) = self.definitions.get(&key) else {
+        let notes = self.notes;
+        let Some(&(start, end, cost)) = notes.by_label.get(&key) else {
             return Some(literal);
         };
         if self.expanding.contains(&key)
@@ -531,7 +600,8 @@ impl BuildContext<'_, '_, '_> {
         self.expansions += 1;
         self.note_cost += cost;
         self.expanding.push(key);
-        let blocks = self.build(start, end, level);
+        let events = notes.events.get(start..end).unwrap_or_default();
+        let blocks = self.build(events.iter().cloned(), level);
         self.expanding.pop();
         (!blocks.is_empty()).then_some(Inline::Note(blocks))
     }
@@ -604,24 +674,21 @@ fn alignment(a: MdAlignment) -> Alignment {
     }
 }
 
-/// The index just past the end of the footnote definition whose start was just read.
-fn skip_to_end_of_definition(events: &[Event<'_>], mut index: usize, end: usize) -> usize {
+/// Consumes the events of the footnote definition whose start was just read, up to its end.
+fn skip_to_end_of_definition<'a>(events: &mut impl Iterator<Item = Event<'a>>) {
     let mut depth = 1usize;
-    while index < end {
-        match events.get(index) {
-            Some(Event::Start(Tag::FootnoteDefinition(_))) => depth += 1,
-            Some(Event::End(TagEnd::FootnoteDefinition)) => {
+    for event in events {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+            Event::End(TagEnd::FootnoteDefinition) => {
                 depth -= 1;
                 if depth == 0 {
-                    return index + 1;
+                    return;
                 }
             }
-            None => return end,
             _ => {}
         }
-        index += 1;
     }
-    end
 }
 
 /// Marks the list that owns the item on top of the stack as loose.
@@ -685,6 +752,11 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         stack.push(frame);
         return;
     };
+    // What the frame made is kept in the model (unless it goes to the parent piece by
+    // piece): fit the vectors, which grew to room for four blocks or more.
+    frame.blocks.shrink_to_fit();
+    frame.items.shrink_to_fit();
+    frame.cells.shrink_to_fit();
     match frame.kind {
         FrameKind::Root => {}
         FrameKind::Paragraph => {
@@ -752,6 +824,8 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             parent.blocks.extend(blocks);
         }
         FrameKind::Table { alignments } => {
+            frame.head.shrink_to_fit();
+            frame.body.shrink_to_fit();
             parent.blocks.push(Block::Table(Box::new(Table {
                 caption: Vec::new(),
                 alignments,
