@@ -385,6 +385,12 @@ impl Document {
     }
 
     /// Calls `f` on every image the document refers to (figures and inline images, in
+    /// captions, cells, links and footnotes too).
+    pub fn for_each_image(&self, f: &mut dyn FnMut(&Image)) {
+        walk::for_each_image(&self.blocks, f);
+    }
+
+    /// Calls `f` on every image the document refers to (figures and inline images, in
     /// captions, cells, links and footnotes too), to rewrite or embed them.
     pub fn for_each_image_mut(&mut self, f: &mut dyn FnMut(&mut Image)) {
         walk::for_each_image_mut(&mut self.blocks, f);

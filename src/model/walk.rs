@@ -65,6 +65,43 @@ pub(crate) fn for_each_block_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Bl
 
 /// Calls `f` on every image reference in the blocks: figures' images and inline images in
 /// every run of inlines (captions, table cells, links, footnotes included).
+pub(crate) fn for_each_image(blocks: &[Block], f: &mut dyn FnMut(&Image)) {
+    for_each_block(blocks, &mut |block| match block {
+        Block::Paragraph(inlines)
+        | Block::Heading {
+            content: inlines, ..
+        } => inline_images(inlines, f),
+        Block::Figure(figure) => {
+            f(&figure.image);
+            inline_images(&figure.caption, f);
+        }
+        Block::Table(table) => inline_images(&table.caption, f),
+        Block::Quote(_)
+        | Block::List(_)
+        | Block::Code { .. }
+        | Block::Rule
+        | Block::Container { .. } => {}
+    });
+}
+
+fn inline_images(inlines: &[Inline], f: &mut dyn FnMut(&Image)) {
+    for inline in inlines {
+        match inline {
+            Inline::Image(image) => f(image),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Link { content: c, .. }
+            | Inline::Span { content: c, .. } => inline_images(c, f),
+            Inline::Note(blocks) => for_each_image(blocks, f),
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+        }
+    }
+}
+
+/// Like [`for_each_image`], with mutable access.
 pub(crate) fn for_each_image_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Image)) {
     for_each_block_mut(blocks, &mut |block| match block {
         Block::Paragraph(inlines)

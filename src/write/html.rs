@@ -49,20 +49,18 @@ impl Writer for HtmlWriter {
         // One file that carries its images: local ones become data: URIs.
         let mut embedded;
         let mut warnings = Vec::new();
+        // The document is copied only when it has local images to rewrite.
         let document = match &options.resource_dir {
-            Some(dir) if !options.fragment => {
+            Some(dir) if !options.fragment && super::resources::has_local_images(document) => {
                 embedded = document.clone();
                 warnings = super::resources::embed_local_images(&mut embedded, dir);
                 &embedded
             }
             _ => document,
         };
-        let (article, article_warnings) = render_article(document, false);
-        warnings.extend(article_warnings);
-        let text = if options.fragment {
-            article
-        } else {
-            let mut page = String::with_capacity(article.len() + STYLESHEET.len() + 1024);
+        // The article is rendered into the page itself: no second copy of it.
+        let mut page = String::new();
+        if !options.fragment {
             page.push_str("<!DOCTYPE html>\n");
             page.push_str(&html_start_tag(&document.meta));
             page.push_str("\n<head>\n");
@@ -70,10 +68,12 @@ impl Writer for HtmlWriter {
             page.push_str("<style>\n");
             page.push_str(STYLESHEET);
             page.push_str("</style>\n</head>\n<body>\n");
-            page.push_str(&article);
-            page.push_str("</body>\n</html>\n");
-            page
-        };
+        }
+        let (mut text, article_warnings) = render_article_into(page, document, false);
+        warnings.extend(article_warnings);
+        if !options.fragment {
+            text.push_str("</body>\n</html>\n");
+        }
         Ok(Rendered {
             bytes: text.into_bytes(),
             warnings,
@@ -92,7 +92,13 @@ impl Writer for HtmlWriter {
 /// them). The caller must then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its
 /// `<html>` element.
 pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
+    render_article_into(String::new(), document, xhtml)
+}
+
+/// [`render_article`], appended to `out`.
+fn render_article_into(out: String, document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
     let mut renderer = Renderer::new(xhtml);
+    renderer.out = out;
     renderer.out.push_str("<article>\n");
     renderer.header(&document.meta);
     renderer.blocks(&document.blocks);
@@ -106,6 +112,19 @@ pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>
 pub fn render_blocks(blocks: &[Block], xhtml: bool) -> (String, Vec<Warning>) {
     let mut renderer = Renderer::new(xhtml);
     renderer.blocks(blocks);
+    renderer.footnotes();
+    (renderer.out, renderer.warnings)
+}
+
+/// Renders one table alone, with the notes it references after it: for formats that embed a
+/// table they cannot express (Markdown). The same as [`render_blocks`] on the table, without
+/// copying it into a block.
+pub fn render_table(table: &Table, xhtml: bool) -> (String, Vec<Warning>) {
+    let mut renderer = Renderer::new(xhtml);
+    if renderer.enter() {
+        renderer.table(table);
+        renderer.leave();
+    }
     renderer.footnotes();
     (renderer.out, renderer.warnings)
 }

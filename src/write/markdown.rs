@@ -32,11 +32,15 @@ impl Writer for MarkdownWriter {
             out.push('\n');
         }
         let mut state = State::default();
-        let body = state.blocks(&document.blocks, false, false);
+        let mut body = state.blocks(&document.blocks, false, false);
         if !out.is_empty() && !body.is_empty() {
             out.push('\n');
         }
-        out.push_str(&body);
+        // The body is most of the output: put the front matter before it rather than copy it.
+        if !out.is_empty() {
+            body.insert_str(0, &out);
+        }
+        let mut out = body;
         // Notes found while writing notes join the queue, so this is a loop, not recursion.
         let mut index = 0;
         while let Some(note) = state.notes.get(index).cloned() {
@@ -432,12 +436,16 @@ impl State {
     /// HTML block: CommonMark ends an HTML block at a blank line, so the markup has none (a
     /// blank line inside `<pre>` is written as `&#10;`), and quire's HTML reader reads it back.
     fn html_table(&mut self, table: &Table) -> String {
-        let (mut html, _warnings) =
-            super::html::render_blocks(&[Block::Table(Box::new(table.clone()))], false);
-        while let Some(at) = html.find("\n\n") {
-            html.replace_range(at..at + 2, "\n&#10;");
-        }
-        html.trim_end().to_string()
+        let (html, _warnings) = super::html::render_table(table, false);
+        // The same as replacing the first blank line until none is left (the replacement
+        // cannot make a new one), in one pass.
+        let mut html = if html.contains("\n\n") {
+            html.replace("\n\n", "\n&#10;")
+        } else {
+            html
+        };
+        html.truncate(html.trim_end().len());
+        html
     }
 
     /// Writes a run of inlines. `before` is the character written just before the run
