@@ -93,8 +93,8 @@ fn inline_images(inlines: &[Inline], f: &mut dyn FnMut(&Image)) {
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => inline_images(c, f),
+            Inline::Link(link) => inline_images(&link.content, f),
             Inline::Note(blocks) => for_each_image(blocks, f),
             Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
         }
@@ -130,8 +130,8 @@ fn inline_images_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Image)) {
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => inline_images_mut(c, f),
+            Inline::Link(link) => inline_images_mut(&mut link.content, f),
             Inline::Note(blocks) => for_each_image_mut(blocks, f),
             Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
         }
@@ -149,15 +149,13 @@ pub(crate) fn without_images(inlines: Vec<Inline>) -> Vec<Inline> {
             Inline::Strikethrough(c) => wrap_nonempty(c, Inline::Strikethrough),
             Inline::Superscript(c) => wrap_nonempty(c, Inline::Superscript),
             Inline::Subscript(c) => wrap_nonempty(c, Inline::Subscript),
-            Inline::Link {
-                url,
-                title,
-                content,
-            } => wrap_nonempty(content, |content| Inline::Link {
-                url,
-                title,
-                content,
-            }),
+            Inline::Link(mut link) => {
+                let content = std::mem::take(&mut link.content);
+                wrap_nonempty(content, |content| {
+                    link.content = content;
+                    Inline::Link(link)
+                })
+            }
             Inline::Span { attr, content } => {
                 wrap_nonempty(content, |content| Inline::Span { attr, content })
             }
@@ -203,11 +201,11 @@ pub fn rewrite_links(blocks: &mut [Block], f: &mut dyn FnMut(&str) -> Option<Str
 fn inline_links_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&str) -> Option<String>) {
     for inline in inlines {
         match inline {
-            Inline::Link { url, content, .. } => {
-                if let Some(new) = f(url) {
-                    *url = new;
+            Inline::Link(link) => {
+                if let Some(new) = f(&link.url) {
+                    link.url = new;
                 }
-                inline_links_mut(content, f);
+                inline_links_mut(&mut link.content, f);
             }
             Inline::Emphasis(c)
             | Inline::Strong(c)
@@ -238,8 +236,8 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => push_plain(c, out),
+            Inline::Link(link) => push_plain(&link.content, out),
             Inline::Image(img) => out.push_str(&img.alt),
             Inline::LineBreak => out.push(' '),
             Inline::Note(_) => {}
@@ -299,8 +297,8 @@ fn inline_depth(inlines: &[Inline]) -> usize {
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => 1 + inline_depth(c),
+            Inline::Link(link) => 1 + inline_depth(&link.content),
             Inline::Note(blocks) => 1 + depth(blocks),
             Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => 1,
         })

@@ -6,9 +6,9 @@
 //! refused before any of that, so a PNG never turns into a page of mojibake.
 
 use crate::error::{Error, Result, Warning};
-use std::borrow::Cow;
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use std::borrow::Cow;
 
 /// Decoded input text, with a warning when the encoding had to be guessed.
 #[derive(Debug)]

@@ -318,10 +318,9 @@ impl<'a> BuildContext<'_, 'a, '_> {
                     flush_for_block(&mut stack);
                     push_block(&mut stack, Block::Rule);
                 }
-                Event::TaskListMarker(done) => push_inline(
-                    &mut stack,
-                    Inline::text(if done { "[x] " } else { "[ ] " }),
-                ),
+                Event::TaskListMarker(done) => {
+                    push_inline(&mut stack, Inline::text(if done { "[x] " } else { "[ ] " }))
+                }
             }
         }
         // Close whatever the events left open (they are balanced, but be safe).
@@ -763,7 +762,7 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             let inlines = finish_inlines(frame.inlines);
             let figure = match (inlines.as_slice(), frame.image_caption) {
                 ([Inline::Image(image)], Some(caption)) => Some(Block::Figure(Box::new(Figure {
-                    image: image.clone(),
+                    image: (**image).clone(),
                     caption,
                 }))),
                 _ => None,
@@ -859,16 +858,16 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         FrameKind::Subscript => give_inline(parent, Inline::Subscript(frame.inlines)),
         FrameKind::Link { url, title } => give_inline(
             parent,
-            Inline::Link {
+            Inline::Link(Box::new(crate::model::Link {
                 url,
                 title,
                 content: frame.inlines,
-            },
+            })),
         ),
         FrameKind::Image { src, title } => {
             let caption = finish_inlines(frame.inlines);
             let alt = inlines_to_plain(&caption);
-            give_inline(parent, Inline::Image(Image { src, alt, title }));
+            give_inline(parent, Inline::Image(Box::new(Image { src, alt, title })));
             parent.image_caption = Some(caption);
         }
         FrameKind::HtmlCode { .. } => {

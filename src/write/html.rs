@@ -37,8 +37,8 @@ use super::table_layout::{layout, PlacedCell};
 use super::{Rendered, WriteOptions, Writer};
 use crate::error::{Result, Warning};
 use crate::model::{
-    inlines_to_plain, Alignment, Attr, Block, Document, Figure, Image, Inline, List, Meta, Table,
-    MAX_DEPTH,
+    inlines_to_plain, Alignment, Attr, Block, Document, Figure, Image, Inline, Link, List, Meta,
+    Table, MAX_DEPTH,
 };
 
 /// Writes a standalone HTML5 page (or, with `options.fragment`, the article element alone).
@@ -686,31 +686,34 @@ impl<'a> Renderer<'a> {
             Inline::Code(code) => {
                 let _ = write!(self.out, "<code>{}</code>", escape_text(code));
             }
-            Inline::Link {
-                url,
-                title,
-                content,
-            } => match safe_url(url, UrlUse::Link) {
-                Some(_) if self.in_link => self.inlines(content),
-                Some(href) => {
-                    let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
-                    if let Some(title) = title.as_deref().filter(|t| !t.is_empty()) {
-                        let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+            Inline::Link(link) => {
+                let Link {
+                    url,
+                    title,
+                    content,
+                } = &**link;
+                match safe_url(url, UrlUse::Link) {
+                    Some(_) if self.in_link => self.inlines(content),
+                    Some(href) => {
+                        let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
+                        if let Some(title) = title.as_deref().filter(|t| !t.is_empty()) {
+                            let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+                        }
+                        self.out.push('>');
+                        self.in_link = true;
+                        self.inlines(content);
+                        self.in_link = false;
+                        self.out.push_str("</a>");
+                        for n in std::mem::take(&mut self.deferred_note_refs) {
+                            self.note_ref(n);
+                        }
                     }
-                    self.out.push('>');
-                    self.in_link = true;
-                    self.inlines(content);
-                    self.in_link = false;
-                    self.out.push_str("</a>");
-                    for n in std::mem::take(&mut self.deferred_note_refs) {
-                        self.note_ref(n);
+                    None => {
+                        self.warn(format!("dropped an unsafe link: {}", shorten(url)));
+                        self.inlines(content);
                     }
                 }
-                None => {
-                    self.warn(format!("dropped an unsafe link: {}", shorten(url)));
-                    self.inlines(content);
-                }
-            },
+            }
             Inline::Image(image) => self.image(image),
             Inline::LineBreak => self.out.push_str("<br />\n"),
             Inline::Note(blocks) => {

@@ -11,7 +11,7 @@
 
 use super::{Rendered, WriteOptions, Writer};
 use crate::error::Result;
-use crate::model::{Alignment, Block, Document, Image, Inline, List, Meta, Table};
+use crate::model::{Alignment, Block, Document, Image, Inline, Link, List, Meta, Table};
 
 /// Writes CommonMark + GFM.
 pub struct MarkdownWriter;
@@ -517,11 +517,12 @@ impl State {
                     out.push_str(&format!("<code>{text}</code>"));
                 }
                 Inline::Code(code) => out.push_str(&code_span(code)),
-                Inline::Link {
-                    url,
-                    title,
-                    content,
-                } => {
+                Inline::Link(link) => {
+                    let Link {
+                        url,
+                        title,
+                        content,
+                    } = &**link;
                     if ctx.in_link {
                         let text = self.inlines(content, prev, next_class, ctx, at_line_start);
                         out.push_str(&text);
@@ -695,7 +696,8 @@ fn edge_class(inline: &Inline, first: bool, ctx: &InlineContext) -> Class {
             };
             edge.map_or(ANY, |i| edge_class(i, first, ctx))
         }
-        Inline::Link { content, .. } if ctx.in_link => {
+        Inline::Link(link) if ctx.in_link => {
+            let content = &link.content;
             let edge = if first {
                 content.first()
             } else {
@@ -976,8 +978,8 @@ fn has_line_break(inlines: &[Inline]) -> bool {
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => pending.extend(c.iter()),
+            Inline::Link(link) => pending.extend(link.content.iter()),
             _ => {}
         }
     }

@@ -350,9 +350,9 @@ mod tests {
                     caption: vec![],
                 })),
                 Block::Paragraph(vec![
-                    Inline::Image(image("https://example.com/b.png")),
-                    Inline::Note(vec![Block::Paragraph(vec![Inline::Image(image("a.png"))])]),
-                    Inline::Image(image("../secret.png")),
+                    Inline::image(image("https://example.com/b.png")),
+                    Inline::Note(vec![Block::Paragraph(vec![Inline::image(image("a.png"))])]),
+                    Inline::image(image("../secret.png")),
                 ]),
             ],
         );

@@ -298,8 +298,8 @@ impl<'a> TextRenderer<'a> {
                 | Inline::Strikethrough(c)
                 | Inline::Superscript(c)
                 | Inline::Subscript(c)
-                | Inline::Link { content: c, .. }
                 | Inline::Span { content: c, .. } => self.push_inlines(c, out),
+                Inline::Link(link) => self.push_inlines(&link.content, out),
                 Inline::Image(image) => out.push_str(&one_line(&image.alt)),
                 Inline::LineBreak => out.push('\n'),
                 Inline::Note(blocks) => {

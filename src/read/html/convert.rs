@@ -280,10 +280,10 @@ impl<'a> Converter<'a> {
                 if wrap {
                     let blocks = self.blocks(&children(node), depth.nested());
                     out.push(Block::Container {
-                        attr: Attr {
+                        attr: Box::new(Attr {
                             id,
                             ..Attr::default()
-                        },
+                        }),
                         blocks,
                     });
                 } else {
@@ -631,7 +631,7 @@ impl<'a> Converter<'a> {
                 out.push(Inline::Code(collapse_whitespace(&text_content(node))))
             }
             local_name!("a") => self.link(node, inner, out),
-            local_name!("img") => out.extend(self.image(node).map(Inline::Image)),
+            local_name!("img") => out.extend(self.image(node).map(Inline::image)),
             local_name!("br") => out.push(Inline::LineBreak),
             local_name!("span") => {
                 let mut attributes = Vec::new();
@@ -645,10 +645,10 @@ impl<'a> Converter<'a> {
                 } else {
                     let content = self.inlines(&children(node), inner.nested());
                     out.push(Inline::Span {
-                        attr: Attr {
+                        attr: Box::new(Attr {
                             attributes,
                             ..Attr::default()
-                        },
+                        }),
                         content,
                     });
                 }
@@ -706,11 +706,11 @@ impl<'a> Converter<'a> {
             return;
         }
         let content = self.inlines(&children(node), depth.nested());
-        out.push(Inline::Link {
+        out.push(Inline::Link(Box::new(crate::model::Link {
             url: self.resolver.resolve(&href),
             title: attr(node, "title").and_then(|t| clean(&t)),
             content,
-        });
+        })));
     }
 
     /// The footnote `id` as an inline note, unless it is already being converted (a loop) or
@@ -736,7 +736,7 @@ fn flush_run(pending: &mut Vec<Inline>, out: &mut Vec<Block>) {
     match inlines.as_slice() {
         [] => {}
         [Inline::Image(image)] => out.push(Block::Figure(Box::new(Figure {
-            image: image.clone(),
+            image: (**image).clone(),
             caption: Vec::new(),
         }))),
         _ => out.push(Block::Paragraph(inlines)),

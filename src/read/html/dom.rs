@@ -398,7 +398,9 @@ mod tests {
                     }
                     out.push('>');
                 }
-                NodeData::ProcessingInstruction { target, .. } => out.push_str(&format!("<?{target}>")),
+                NodeData::ProcessingInstruction { target, .. } => {
+                    out.push_str(&format!("<?{target}>"))
+                }
             }
             out.push('\n');
             for child in node.children.borrow().iter().rev() {
@@ -421,7 +423,10 @@ mod tests {
             <table><tr><td>①<td>② ③</table><ul><li>один<li>два</ul><textarea><b>not a tag</b>\
             </textarea>Ωmega</body></html>\r\n";
         let whole = dump(&parse_in_chunks(page, usize::MAX));
-        assert!(whole.contains("ligne\\nDeuxième é 😀 é & <tag> ß\""), "{whole}");
+        assert!(
+            whole.contains("ligne\\nDeuxième é 😀 é & <tag> ß\""),
+            "{whole}"
+        );
         for chunk_len in (1..=40).chain([64, 100, 333]) {
             let chunked = dump(&parse_in_chunks(page, chunk_len));
             assert_eq!(chunked, whole, "chunks of {chunk_len} bytes");
