@@ -432,8 +432,20 @@ mod tests {
     /// than boxed, as `Link`, `Image` and `Attr` are) would make every node pay for it.
     #[test]
     fn nodes_stay_small() {
-        assert!(std::mem::size_of::<Inline>() <= 40, "{}", std::mem::size_of::<Inline>());
-        assert!(std::mem::size_of::<Block>() <= 56, "{}", std::mem::size_of::<Block>());
-        assert!(std::mem::size_of::<Cell>() <= 32, "{}", std::mem::size_of::<Cell>());
+        assert!(
+            std::mem::size_of::<Inline>() <= 40,
+            "{}",
+            std::mem::size_of::<Inline>()
+        );
+        assert!(
+            std::mem::size_of::<Block>() <= 56,
+            "{}",
+            std::mem::size_of::<Block>()
+        );
+        assert!(
+            std::mem::size_of::<Cell>() <= 32,
+            "{}",
+            std::mem::size_of::<Cell>()
+        );
     }
 }
