@@ -66,7 +66,12 @@ impl Reader for MarkdownReader {
             options,
             warnings: &mut warnings,
         };
-        let mut blocks = ctx.build(Parser::new_ext(body, parser_options), 0);
+        // pulldown-cmark keeps a tree of the whole text (12 times its size for dense
+        // Markdown), so a long document is parsed piece by piece where that is sure to make
+        // the same events (see `Pieces`).
+        let events =
+            Pieces::new(body, PIECE_LEN).flat_map(|piece| Parser::new_ext(piece, parser_options));
+        let mut blocks = ctx.build(events, 0);
         if meta.title.is_none() {
             take_title_from_heading(&mut meta, &mut blocks);
         }
@@ -75,6 +80,110 @@ impl Reader for MarkdownReader {
             warnings,
         })
     }
+}
+
+/// The length past which a document is cut into pieces, where it can be.
+const PIECE_LEN: usize = 64 * 1024;
+
+/// A document cut into pieces that pulldown-cmark parses one after another into the events
+/// it makes of the whole, so that its tree never holds more than a piece.
+///
+/// A cut goes before a line that starts a new top-level block for certain: it follows a
+/// blank line (which ends paragraphs, tables, block quotes and HTML blocks of kinds 6 and 7)
+/// and starts in column 0 with neither a list marker (which could continue the list before)
+/// nor indentation (which could continue a list item or indented code). Documents with what
+/// reaches across blank lines or across the whole document are not cut at all: link
+/// reference definitions and footnotes (`]:`, `[^`), fenced code (`` ``` ``, `~~~`), and the
+/// HTML blocks that end only at their end tag (comments, `<!…>`, `<?…>`, `pre`, `script`,
+/// `style`, `textarea`).
+struct Pieces<'a> {
+    rest: &'a str,
+    /// The length a piece grows to before it is cut; `usize::MAX` when cutting is unsafe.
+    min_len: usize,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(text: &'a str, min_len: usize) -> Pieces<'a> {
+        let min_len = if can_be_cut(text) {
+            min_len.max(1)
+        } else {
+            usize::MAX
+        };
+        Pieces {
+            rest: text,
+            min_len,
+        }
+    }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let cut = if self.rest.len() > self.min_len {
+            cut_point(self.rest, self.min_len)
+        } else {
+            None
+        };
+        let (piece, rest) = self.rest.split_at(cut.unwrap_or(self.rest.len()));
+        self.rest = rest;
+        Some(piece)
+    }
+}
+
+/// Whether nothing in the text reaches across blank lines at the top level or across the
+/// whole document (see [`Pieces`]); conservative: it looks for the markers anywhere.
+fn can_be_cut(text: &str) -> bool {
+    if ["]:", "[^", "```", "~~~", "<!", "<?"]
+        .iter()
+        .any(|marker| text.contains(marker))
+    {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    !bytes.iter().enumerate().any(|(at, &b)| {
+        b == b'<'
+            && ["pre", "script", "style", "textarea"].iter().any(|name| {
+                bytes
+                    .get(at + 1..at + 1 + name.len())
+                    .is_some_and(|tag| tag.eq_ignore_ascii_case(name.as_bytes()))
+            })
+    })
+}
+
+/// The start of the first line at or after byte `from` that a piece may start with (see
+/// [`Pieces`]), if any.
+fn cut_point(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut line_start = bytes
+        .get(..from)?
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let mut after_blank = false;
+    while line_start < bytes.len() {
+        let line_end = bytes[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |at| line_start + at);
+        let line = &bytes[line_start..line_end];
+        // A line of spaces and tabs is blank; CR ends a line too, so CR LF and lone CRs in
+        // it leave blank lines only.
+        let blank = line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+        if after_blank && line_start >= from {
+            if let Some(&first) = line.first() {
+                if !blank && !matches!(first, b' ' | b'\t' | b'-' | b'+' | b'*' | b'0'..=b'9') {
+                    return Some(line_start);
+                }
+            }
+        }
+        after_blank = blank;
+        line_start = line_end + 1;
+    }
+    None
 }
 
 /// The footnote definitions of a document: the events of each (nested definitions stay
@@ -331,8 +440,7 @@ impl<'a> BuildContext<'_, 'a, '_> {
             .pop()
             .unwrap_or_else(|| Frame::new(FrameKind::Root, 0));
         root.flush_inlines();
-        root.blocks.shrink_to_fit();
-        root.blocks
+        fitted(root.blocks)
     }
 
     fn start_tag(&mut self, stack: &mut Vec<Frame>, tag: &Tag<'_>) {
@@ -751,11 +859,6 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         stack.push(frame);
         return;
     };
-    // What the frame made is kept in the model (unless it goes to the parent piece by
-    // piece): fit the vectors, which grew to room for four blocks or more.
-    frame.blocks.shrink_to_fit();
-    frame.items.shrink_to_fit();
-    frame.cells.shrink_to_fit();
     match frame.kind {
         FrameKind::Root => {}
         FrameKind::Paragraph => {
@@ -780,7 +883,7 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         }),
         FrameKind::Quote => {
             frame.flush_inlines();
-            parent.blocks.push(Block::Quote(frame.blocks));
+            parent.blocks.push(Block::Quote(fitted(frame.blocks)));
         }
         FrameKind::List { ordered, start } => {
             // Two paragraphs in one item need a blank line between them in Markdown, which
@@ -803,12 +906,12 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
                 ordered,
                 start: if ordered { start } else { 1 },
                 tight: single_block || (!frame.loose && !paragraphs_meet),
-                items: frame.items,
+                items: fitted(frame.items),
             }));
         }
         FrameKind::Item => {
             frame.flush_inlines();
-            parent.items.push(frame.blocks);
+            parent.items.push(fitted(frame.blocks));
         }
         FrameKind::CodeBlock { language } => {
             let mut text = frame.text;
@@ -823,23 +926,25 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             parent.blocks.extend(blocks);
         }
         FrameKind::Table { alignments } => {
-            frame.head.shrink_to_fit();
-            frame.body.shrink_to_fit();
             parent.blocks.push(Block::Table(Box::new(Table {
                 caption: Vec::new(),
                 alignments,
-                head: frame.head,
-                body: frame.body,
+                head: fitted(frame.head),
+                body: fitted(frame.body),
             })));
         }
         FrameKind::TableHead => {
             if !frame.cells.is_empty() {
-                parent.head.push(Row { cells: frame.cells });
+                parent.head.push(Row {
+                    cells: fitted(frame.cells),
+                });
             }
             parent.head.append(&mut frame.head);
         }
         FrameKind::TableRow => {
-            let row = Row { cells: frame.cells };
+            let row = Row {
+                cells: fitted(frame.cells),
+            };
             if matches!(parent.kind, FrameKind::TableHead) {
                 parent.head.push(row);
             } else {
@@ -897,6 +1002,13 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             }
         }
     }
+}
+
+/// A vector the model keeps, without the room it grew (a one-block list item sat in room
+/// for four blocks).
+fn fitted<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
 }
 
 /// A block's inlines in canonical form: normalised, and without line breaks at its edges
@@ -1125,4 +1237,122 @@ fn count_h1(blocks: &[Block]) -> usize {
         }
     }
     count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPTIONS: Options = Options::ENABLE_TABLES
+        .union(Options::ENABLE_STRIKETHROUGH)
+        .union(Options::ENABLE_FOOTNOTES);
+
+    /// Lines that start, continue and end every kind of block, in CR LF and LF.
+    const LINES: &[&str] = &[
+        "",
+        "   ",
+        "\t",
+        "para text",
+        "more *emphasis",
+        "still* and **strong**",
+        "a hard break  ",
+        "a backslash break\\",
+        "- item",
+        "* star item",
+        "+ plus item",
+        "1. one",
+        "2) two",
+        "10. ten",
+        "  continued in the item",
+        "  - nested item",
+        "    - deeper item",
+        "    indented code",
+        "      more code",
+        "> quote",
+        ">",
+        "> - quoted item",
+        "> > nested quote",
+        "lazy continuation",
+        "# heading",
+        "### heading ###",
+        "Setext",
+        "===",
+        "---",
+        "***",
+        "___",
+        "| a | b |",
+        "|---|:-:|",
+        "| 1 | 2 |",
+        "<div>",
+        "</div>",
+        "<span>inline html</span>",
+        "<p>para in html</p>",
+        "[a link](https://example.org) and <https://example.org>",
+        "[shortcut] and [full][ref]",
+        "- [ ] task",
+        "-",
+        "1.",
+        "`code span",
+        "still code`",
+        "\\- escaped marker",
+        "~~strike~~",
+        "Ünïcödé text — “quoted”",
+    ];
+
+    /// A small deterministic generator (no dependency for a test).
+    fn next(state: &mut u64) -> usize {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*state >> 33) as usize
+    }
+
+    #[test]
+    fn pieces_parse_to_the_events_of_the_whole() {
+        let mut state = 7;
+        let mut cuts = 0;
+        for doc in 0..4000 {
+            let lines = 2 + next(&mut state) % 40;
+            let ending = if doc % 5 == 0 { "\r\n" } else { "\n" };
+            let mut text = String::new();
+            for _ in 0..lines {
+                // Blank lines often, so that there is much to cut.
+                let line = if next(&mut state) % 3 == 0 {
+                    ""
+                } else {
+                    LINES[next(&mut state) % LINES.len()]
+                };
+                text.push_str(line);
+                text.push_str(ending);
+            }
+            if doc % 7 == 0 {
+                text.pop();
+            }
+            let whole: Vec<Event<'_>> = Parser::new_ext(&text, OPTIONS).collect();
+            let pieces: Vec<&str> = Pieces::new(&text, 1).collect();
+            assert_eq!(pieces.concat(), text);
+            cuts += pieces.len() - 1;
+            let in_pieces: Vec<Event<'_>> = pieces
+                .iter()
+                .flat_map(|piece| Parser::new_ext(piece, OPTIONS))
+                .collect();
+            assert_eq!(in_pieces, whole, "{text:?} cut into {pieces:?}");
+        }
+        assert!(cuts > 10_000, "only {cuts} cuts");
+    }
+
+    #[test]
+    fn what_reaches_across_blank_lines_is_never_cut() {
+        for text in [
+            "[x]\n\npara\n\n[x]: https://example.org\n",
+            "a[^1]\n\npara\n\n[^1]: note\n",
+            "```\ncode\n\nmore\n```\n",
+            "~~~\ncode\n\nmore\n~~~\n",
+            "<!--\n\ncomment\n-->\n",
+            "<PRE>\n\nkept\n</PRE>\n",
+        ] {
+            assert_eq!(Pieces::new(text, 1).count(), 1, "{text:?}");
+        }
+        assert_eq!(Pieces::new("a\n\nb\n\n- c\n\nd\n", 1).count(), 3);
+    }
 }
