@@ -28,34 +28,30 @@ impl Writer for TextWriter {
             depth: 0,
         };
         let width = options.text_width.filter(|&w| w > 0);
-        let mut sections: Vec<Vec<String>> = Vec::new();
+        // Sections (header, body, notes) are separated by a blank line, as are the body's
+        // blocks. The body is written block by block: its lines are never all held at once.
+        let mut text = String::new();
         // A fragment is the body alone: pipelines (and extraction scoring) want no header.
-        let header = if options.fragment {
-            Vec::new()
-        } else {
-            header_lines(&document.meta)
-        };
-        if !header.is_empty() {
-            sections.push(header);
+        if !options.fragment {
+            push_lines(&mut text, header_lines(&document.meta));
         }
-        let body = renderer.blocks(&document.blocks, width);
-        if !body.is_empty() {
-            sections.push(body);
+        let mut body_started = false;
+        for block in &document.blocks {
+            let lines = renderer.block(block, width);
+            if lines.is_empty() {
+                continue;
+            }
+            if body_started || !text.is_empty() {
+                text.push('\n');
+            }
+            body_started = true;
+            push_lines(&mut text, lines);
         }
         let notes = renderer.notes_lines(width);
-        if !notes.is_empty() {
-            sections.push(notes);
+        if !notes.is_empty() && !text.is_empty() {
+            text.push('\n');
         }
-        let mut text = String::new();
-        for (i, section) in sections.iter().enumerate() {
-            if i > 0 {
-                text.push('\n');
-            }
-            for line in section {
-                text.push_str(line.trim_end());
-                text.push('\n');
-            }
-        }
+        push_lines(&mut text, notes);
         let trimmed_len = text.trim_end().len();
         text.truncate(trimmed_len);
         text.push('\n');
@@ -63,6 +59,14 @@ impl Writer for TextWriter {
             bytes: text.into_bytes(),
             warnings: renderer.warnings,
         })
+    }
+}
+
+/// Appends lines, each without trailing spaces and ending with a newline.
+fn push_lines(text: &mut String, lines: Vec<String>) {
+    for line in lines {
+        text.push_str(line.trim_end());
+        text.push('\n');
     }
 }
 
