@@ -48,15 +48,20 @@ impl Reader for MarkdownReader {
         // that way could not be written so that it reads back.
         let parser_options =
             Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-        // The events are built into the model as they come, never collected: on a large
-        // document the list of all events is many times the size of the text. Footnotes are
-        // placed at their references, which may come before their definitions, so a document
-        // that can hold footnotes (they all start with `[^`) is parsed twice: first to keep
-        // the definitions' events alone.
-        let notes = if body.contains("[^") {
-            FootnoteDefinitions::find(Parser::new_ext(body, parser_options))
-        } else {
-            FootnoteDefinitions::default()
+        // Footnotes are placed at their references, which may come before their definitions,
+        // so the definitions' events are found first when the text can hold footnotes (they
+        // all start with `[^`). A short document keeps all its events for that; a long one
+        // is parsed twice instead, keeping the definitions alone: the list of all events is
+        // 20 times the size of the text.
+        let can_hold_notes = body.contains("[^");
+        let all_events: Option<Vec<Event<'_>>> = (can_hold_notes && body.len() <= KEEP_EVENTS_LEN)
+            .then(|| Parser::new_ext(body, parser_options).collect());
+        let notes = match &all_events {
+            Some(events) => FootnoteDefinitions::find(events.iter().cloned()),
+            None if can_hold_notes => {
+                FootnoteDefinitions::find(Parser::new_ext(body, parser_options))
+            }
+            None => FootnoteDefinitions::default(),
         };
         let mut ctx = BuildContext {
             notes: &notes,
@@ -66,12 +71,18 @@ impl Reader for MarkdownReader {
             options,
             warnings: &mut warnings,
         };
-        // pulldown-cmark keeps a tree of the whole text (12 times its size for dense
-        // Markdown), so a long document is parsed piece by piece where that is sure to make
-        // the same events (see `Pieces`).
-        let events =
-            Pieces::new(body, PIECE_LEN).flat_map(|piece| Parser::new_ext(piece, parser_options));
-        let mut blocks = ctx.build(events, 0);
+        let mut blocks = match all_events {
+            Some(events) => ctx.build(events.into_iter(), 0),
+            None => {
+                // Otherwise the events are built into the model as they come. pulldown-cmark
+                // keeps a tree of the whole text (12 times its size for dense Markdown), so a
+                // long document is parsed piece by piece where that is sure to make the same
+                // events (see `Pieces`).
+                let events = Pieces::new(body, PIECE_LEN)
+                    .flat_map(|piece| Parser::new_ext(piece, parser_options));
+                ctx.build(events, 0)
+            }
+        };
         if meta.title.is_none() {
             take_title_from_heading(&mut meta, &mut blocks);
         }
@@ -81,6 +92,10 @@ impl Reader for MarkdownReader {
         })
     }
 }
+
+/// The length up to which a document that can hold footnotes keeps all its events (some
+/// megabytes of them) rather than be parsed twice.
+const KEEP_EVENTS_LEN: usize = 512 * 1024;
 
 /// The length past which a document is cut into pieces, where it can be.
 const PIECE_LEN: usize = 64 * 1024;
