@@ -35,6 +35,14 @@ const MAX_NOTE_COST: usize = 8_000_000;
 
 impl Reader for MarkdownReader {
     fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
+        read_markdown(input, options, KEEP_EVENTS_LEN)
+    }
+}
+
+/// Reads Markdown; a document that can hold footnotes keeps all its events when it is no
+/// longer than `keep_events_len`, and is parsed twice otherwise.
+fn read_markdown(input: &str, options: &ReadOptions, keep_events_len: usize) -> Result<Reading> {
+    {
         // Front matter is split off here rather than by pulldown-cmark, which takes any `---`
         // line followed by text and a later `---` for a metadata block, anywhere in a document.
         let mut warnings = Vec::new();
@@ -54,7 +62,7 @@ impl Reader for MarkdownReader {
         // is parsed twice instead, keeping the definitions alone: the list of all events is
         // 20 times the size of the text.
         let can_hold_notes = body.contains("[^");
-        let all_events: Option<Vec<Event<'_>>> = (can_hold_notes && body.len() <= KEEP_EVENTS_LEN)
+        let all_events: Option<Vec<Event<'_>>> = (can_hold_notes && body.len() <= keep_events_len)
             .then(|| Parser::new_ext(body, parser_options).collect());
         let notes = match &all_events {
             Some(events) => FootnoteDefinitions::find(events.iter().cloned()),
@@ -1354,6 +1362,23 @@ mod tests {
             assert_eq!(in_pieces, whole, "{text:?} cut into {pieces:?}");
         }
         assert!(cuts > 10_000, "only {cuts} cuts");
+    }
+
+    #[test]
+    fn footnotes_read_the_same_parsed_once_or_twice() {
+        let mut text = String::from("Intro[^late] and[^x].\n\n[^x]: Early *note*[^late].\n\n");
+        for i in 0..200 {
+            text.push_str(&format!("- item {i}[^x]\n\n> quoted[^late]\n\n"));
+        }
+        text.push_str("[^late]: Late note\n    with a second paragraph[^x].\n\n    More.\n");
+        let options = ReadOptions::default();
+        let once = read_markdown(&text, &options, usize::MAX).unwrap().document;
+        let twice = read_markdown(&text, &options, 0).unwrap().document;
+        assert_eq!(twice, once);
+        let plain = once.plain_text(usize::MAX);
+        assert!(plain.starts_with("Intro and.\n"), "{plain}");
+        let json = serde_json::to_string(&once).unwrap();
+        assert_eq!(json.matches("Late note").count(), 402, "{json}");
     }
 
     #[test]
