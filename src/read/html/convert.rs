@@ -408,7 +408,7 @@ impl<'a> Converter<'a> {
         let mut head = Vec::new();
         let mut body = Vec::new();
         let mut foot = Vec::new();
-        let mut aligned_rows: Vec<(Vec<(u32, Alignment)>, bool)> = Vec::new();
+        let mut alignments: Vec<Alignment> = Vec::new();
         for child in children(node) {
             if self.is_left_out(&child) {
                 continue;
@@ -428,8 +428,10 @@ impl<'a> Converter<'a> {
                 if !is(&tr, local_name!("tr")) || self.is_left_out(&tr) {
                     continue;
                 }
-                let (row, alignments, all_th) = self.row(&tr, inner);
-                aligned_rows.push((alignments, all_th));
+                let (row, cell_alignments, all_th) = self.row(&tr, inner);
+                // Each column takes the first alignment a cell in it states, in document
+                // order: merged row by row, so no row's list is kept.
+                merge_alignments(&mut alignments, &cell_alignments);
                 target.push((row, all_th));
             }
         }
@@ -441,22 +443,6 @@ impl<'a> Converter<'a> {
             }
         }
         body.extend(foot);
-        let mut alignments: Vec<Alignment> = Vec::new();
-        for (cells, _) in &aligned_rows {
-            let mut column = 0usize;
-            for (span, alignment) in cells {
-                // Past a few thousand columns an alignment is noise, not worth the memory.
-                if *alignment != Alignment::Default && column < MAX_ALIGNED_COLUMNS {
-                    if alignments.len() <= column {
-                        alignments.resize(column + 1, Alignment::Default);
-                    }
-                    if alignments[column] == Alignment::Default {
-                        alignments[column] = *alignment;
-                    }
-                }
-                column += *span as usize;
-            }
-        }
         let table = Table {
             caption,
             alignments,
@@ -728,6 +714,24 @@ impl<'a> Converter<'a> {
 }
 
 /// Ends a run of inline content: a paragraph, or a figure when the run is one lone image.
+/// Gives each column of `alignments` that has none yet the alignment a row's cell states
+/// (cells given as (colspan, alignment)).
+fn merge_alignments(alignments: &mut Vec<Alignment>, cells: &[(u32, Alignment)]) {
+    let mut column = 0usize;
+    for (span, alignment) in cells {
+        // Past a few thousand columns an alignment is noise, not worth the memory.
+        if *alignment != Alignment::Default && column < MAX_ALIGNED_COLUMNS {
+            if alignments.len() <= column {
+                alignments.resize(column + 1, Alignment::Default);
+            }
+            if alignments[column] == Alignment::Default {
+                alignments[column] = *alignment;
+            }
+        }
+        column += *span as usize;
+    }
+}
+
 fn flush_run(pending: &mut Vec<Inline>, out: &mut Vec<Block>) {
     if pending.is_empty() {
         return;
