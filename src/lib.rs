@@ -28,4 +28,4 @@ pub use error::{Error, Result, Warning};
 pub use format::{InputFormat, OutputFormat};
 pub use model::{Block, Document, Inline, Meta};
 pub use read::{read, read_owned, ReadOptions, Reading};
-pub use write::{write, Rendered, WriteOptions};
+pub use write::{write, write_to, Rendered, WriteOptions};

@@ -34,51 +34,85 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::table_layout::{layout, PlacedCell};
-use super::{Rendered, WriteOptions, Writer};
+use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
 use crate::model::{
     inlines_to_plain, Alignment, Attr, Block, Document, Figure, Image, Inline, Link, List, Meta,
     Table, MAX_DEPTH,
 };
+use std::io;
 
 /// Writes a standalone HTML5 page (or, with `options.fragment`, the article element alone).
 pub struct HtmlWriter;
 
 impl Writer for HtmlWriter {
     fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
-        // One file that carries its images: local ones become data: URIs.
-        let mut embedded;
-        let mut warnings = Vec::new();
-        // The document is copied only when it has local images to rewrite.
-        let document = match &options.resource_dir {
-            Some(dir) if !options.fragment && super::resources::has_local_images(document) => {
-                embedded = document.clone();
-                warnings = super::resources::embed_local_images(&mut embedded, dir);
-                &embedded
-            }
-            _ => document,
-        };
-        // The article is rendered into the page itself: no second copy of it.
-        let mut page = String::new();
-        if !options.fragment {
-            page.push_str("<!DOCTYPE html>\n");
-            page.push_str(&html_start_tag(&document.meta));
-            page.push_str("\n<head>\n");
-            page.push_str(&render_head(document));
-            page.push_str("<style>\n");
-            page.push_str(STYLESHEET);
-            page.push_str("</style>\n</head>\n<body>\n");
-        }
-        let (mut text, article_warnings) = render_article_into(page, document, false);
-        warnings.extend(article_warnings);
-        if !options.fragment {
-            text.push_str("</body>\n</html>\n");
-        }
-        Ok(Rendered {
-            bytes: text.into_bytes(),
-            warnings,
-        })
+        let mut bytes = Vec::new();
+        let warnings = write_page(document, options, &mut bytes, 0)?;
+        Ok(Rendered { bytes, warnings })
     }
+
+    fn write_to(
+        &self,
+        document: &Document,
+        options: &WriteOptions,
+        out: &mut dyn io::Write,
+    ) -> Result<Vec<Warning>> {
+        write_page(document, options, out, STREAM_CHUNK)
+    }
+}
+
+/// Writes the page (or the fragment) to `out`, a block at a time once `flush_len` bytes are
+/// waiting.
+fn write_page(
+    document: &Document,
+    options: &WriteOptions,
+    out: &mut dyn io::Write,
+    flush_len: usize,
+) -> Result<Vec<Warning>> {
+    // One file that carries its images: local ones become data: URIs.
+    let mut embedded;
+    let mut warnings = Vec::new();
+    // The document is copied only when it has local images to rewrite.
+    let document = match &options.resource_dir {
+        Some(dir) if !options.fragment && super::resources::has_local_images(document) => {
+            embedded = document.clone();
+            warnings = super::resources::embed_local_images(&mut embedded, dir);
+            &embedded
+        }
+        _ => document,
+    };
+    let mut stream = Streamed::new(out, flush_len);
+    let mut renderer = Renderer::new(false);
+    let page = &mut renderer.out;
+    if !options.fragment {
+        page.push_str("<!DOCTYPE html>\n");
+        page.push_str(&html_start_tag(&document.meta));
+        page.push_str("\n<head>\n");
+        page.push_str(&render_head(document));
+        page.push_str("<style>\n");
+        page.push_str(STYLESHEET);
+        page.push_str("</style>\n</head>\n<body>\n");
+    }
+    // What render_article does, with the output going out between blocks.
+    renderer.out.push_str("<article>\n");
+    renderer.header(&document.meta);
+    for block in &document.blocks {
+        renderer.block(block);
+        std::mem::swap(&mut renderer.out, &mut stream.buffer);
+        let flushed = stream.flush();
+        std::mem::swap(&mut renderer.out, &mut stream.buffer);
+        flushed?;
+    }
+    renderer.footnotes();
+    renderer.out.push_str("</article>\n");
+    if !options.fragment {
+        renderer.out.push_str("</body>\n</html>\n");
+    }
+    warnings.extend(std::mem::take(&mut renderer.warnings));
+    stream.buffer = renderer.out;
+    stream.finish()?;
+    Ok(warnings)
 }
 
 /// Renders the `<article>` element: the header (title, subtitle, byline, dateline), the blocks
@@ -92,13 +126,7 @@ impl Writer for HtmlWriter {
 /// them). The caller must then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its
 /// `<html>` element.
 pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
-    render_article_into(String::new(), document, xhtml)
-}
-
-/// [`render_article`], appended to `out`.
-fn render_article_into(out: String, document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
     let mut renderer = Renderer::new(xhtml);
-    renderer.out = out;
     renderer.out.push_str("<article>\n");
     renderer.header(&document.meta);
     renderer.blocks(&document.blocks);

@@ -9,53 +9,77 @@
 //!
 //! Recursion follows the model, whose depth readers bound by [`crate::model::MAX_DEPTH`].
 
-use super::{Rendered, WriteOptions, Writer};
-use crate::error::Result;
+use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
+use crate::error::{Result, Warning};
 use crate::model::{Alignment, Block, Document, Image, Inline, Link, List, Meta, Table};
+use std::io;
 
 /// Writes CommonMark + GFM.
 pub struct MarkdownWriter;
 
 impl Writer for MarkdownWriter {
     fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
-        let mut out = String::new();
-        if options.front_matter {
-            out.push_str(&front_matter(&document.meta));
-        } else if let Some(title) = document.meta.title.as_deref().filter(|t| !t.is_empty()) {
-            let heading = Block::Heading {
-                level: 1,
-                id: String::new(),
-                content: vec![Inline::text(title)],
-            };
-            let mut state = State::default();
-            out.push_str(&state.block(&heading, BlockPlace::Normal));
-            out.push('\n');
-        }
-        let mut state = State::default();
-        let mut body = state.blocks(&document.blocks, false, false);
-        if !out.is_empty() && !body.is_empty() {
-            out.push('\n');
-        }
-        // The body is most of the output: put the front matter before it rather than copy it.
-        if !out.is_empty() {
-            body.insert_str(0, &out);
-        }
-        let mut out = body;
-        // Notes found while writing notes join the queue, so this is a loop, not recursion.
-        let mut index = 0;
-        while let Some(note) = state.notes.get(index).cloned() {
-            index += 1;
-            let text = state.blocks(&note, false, false);
-            if !out.is_empty() && !out.ends_with("\n\n") {
-                out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
-            }
-            out.push_str(&note_definition(index, &text));
-        }
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-        Ok(Rendered::from_string(out))
+        let mut bytes = Vec::new();
+        write_markdown(document, options, &mut bytes, 0)?;
+        Ok(Rendered {
+            bytes,
+            warnings: Vec::new(),
+        })
     }
+
+    fn write_to(
+        &self,
+        document: &Document,
+        options: &WriteOptions,
+        out: &mut dyn io::Write,
+    ) -> Result<Vec<Warning>> {
+        write_markdown(document, options, out, STREAM_CHUNK)?;
+        Ok(Vec::new())
+    }
+}
+
+/// Writes the Markdown to `out`, a block at a time once `flush_len` bytes are waiting.
+fn write_markdown(
+    document: &Document,
+    options: &WriteOptions,
+    out: &mut dyn io::Write,
+    flush_len: usize,
+) -> Result<()> {
+    let mut out = Streamed::new(out, flush_len);
+    if options.front_matter {
+        out.buffer.push_str(&front_matter(&document.meta));
+    } else if let Some(title) = document.meta.title.as_deref().filter(|t| !t.is_empty()) {
+        let heading = Block::Heading {
+            level: 1,
+            id: String::new(),
+            content: vec![Inline::text(title)],
+        };
+        let mut state = State::default();
+        out.buffer
+            .push_str(&state.block(&heading, BlockPlace::Normal));
+        out.buffer.push('\n');
+    }
+    let mut state = State::default();
+    // A blank line between the front matter (or title) and a body, if there is one.
+    let lead = if out.is_empty() { "" } else { "\n" };
+    state.blocks_into(&document.blocks, false, false, lead, &mut out)?;
+    // Notes found while writing notes join the queue, so this is a loop, not recursion.
+    let mut index = 0;
+    while let Some(note) = state.notes.get(index).cloned() {
+        index += 1;
+        let text = state.blocks(&note, false, false);
+        if !out.is_empty() && !out.ends_with("\n\n") {
+            let separator = if out.ends_with("\n") { "\n" } else { "\n\n" };
+            out.buffer.push_str(separator);
+        }
+        out.buffer.push_str(&note_definition(index, &text));
+        out.flush()?;
+    }
+    if !out.is_empty() && !out.ends_with("\n") {
+        out.buffer.push('\n');
+    }
+    out.finish()?;
+    Ok(())
 }
 
 /// `[^n]: ` before the first line; later lines indented four spaces.
@@ -249,6 +273,44 @@ fn delimiters_work(c: char, before: Class, first: Class, last: Class, after: Cla
 impl State {
     /// Writes blocks separated by blank lines (by line breaks where `tight` allows it).
     fn blocks(&mut self, blocks: &[Block], tight: bool, in_item: bool) -> String {
+        let mut out = String::new();
+        self.join_blocks(blocks, tight, in_item, "", &mut out, &mut |_| Ok(()))
+            .unwrap_or_default();
+        out
+    }
+
+    /// [`State::blocks`] into a stream, `lead` before the first block written (when one is),
+    /// the stream flushed after each block.
+    fn blocks_into(
+        &mut self,
+        blocks: &[Block],
+        tight: bool,
+        in_item: bool,
+        lead: &str,
+        out: &mut Streamed<'_>,
+    ) -> io::Result<()> {
+        let mut buffer = std::mem::take(&mut out.buffer);
+        let result = self.join_blocks(blocks, tight, in_item, lead, &mut buffer, &mut |text| {
+            std::mem::swap(text, &mut out.buffer);
+            let flushed = out.flush();
+            std::mem::swap(text, &mut out.buffer);
+            flushed
+        });
+        out.buffer = buffer;
+        result
+    }
+
+    /// Appends blocks to `out`, separated by blank lines (by line breaks where `tight` allows
+    /// it) and led by `lead`; `after_block` is called on `out` after each block.
+    fn join_blocks(
+        &mut self,
+        blocks: &[Block],
+        tight: bool,
+        in_item: bool,
+        lead: &str,
+        out: &mut String,
+        after_block: &mut dyn FnMut(&mut String) -> io::Result<()>,
+    ) -> io::Result<()> {
         // Containers are written as their content: expand them in place (iteratively).
         let mut flat: Vec<&Block> = Vec::new();
         let mut pending: Vec<&Block> = blocks.iter().rev().collect();
@@ -258,9 +320,9 @@ impl State {
                 other => flat.push(other),
             }
         }
-        let mut out = String::new();
         let mut previous: Option<&Block> = None;
         let mut previous_list_marker: Option<char> = None;
+        let mut lead_written = false;
         let item_bullet = self.item_bullet.take();
         for block in flat {
             let place = if in_item {
@@ -293,14 +355,23 @@ impl State {
             if text.is_empty() && !matches!(block, Block::List(_) | Block::Quote(_)) {
                 continue;
             }
-            if let Some(prev) = previous {
-                let single = tight && can_follow_without_blank(prev, block);
-                out.push_str(if single { "\n" } else { "\n\n" });
+            let separator = match previous {
+                Some(prev) if tight && can_follow_without_blank(prev, block) => "\n",
+                Some(_) => "\n\n",
+                None => "",
+            };
+            // The lead goes before the first thing written (an empty list writes nothing).
+            let writes_something = !separator.is_empty() || !text.is_empty();
+            if writes_something && !lead_written {
+                out.push_str(lead);
+                lead_written = true;
             }
+            out.push_str(separator);
             out.push_str(&text);
             previous = Some(block);
+            after_block(out)?;
         }
-        out
+        Ok(())
     }
 
     fn block(&mut self, block: &Block, place: BlockPlace) -> String {

@@ -16,6 +16,7 @@ mod markdown;
 mod net;
 mod pdf;
 mod safety;
+mod streaming;
 mod support;
 mod text_reader;
 mod text_writer;
