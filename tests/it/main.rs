@@ -13,6 +13,7 @@ mod html_reader;
 mod html_writer;
 mod jsonl;
 mod markdown;
+mod memory;
 mod net;
 mod pdf;
 mod safety;

@@ -74,6 +74,9 @@ pub struct Converter<'a> {
     used_notes: HashSet<String>,
     /// Notes being converted, so a note that refers to itself cannot loop.
     notes_in_progress: HashSet<String>,
+    /// Nodes never released (see [`Converter::release`]): those inside a footnote body, which
+    /// is converted at each reference, and those holding one.
+    keep: HashSet<usize>,
     /// Ids some `href="#id"` points at.
     link_targets: HashSet<String>,
     /// Elements that hold block-level elements somewhere inside.
@@ -92,6 +95,7 @@ impl<'a> Converter<'a> {
             note_containers: HashMap::new(),
             used_notes: HashSet::new(),
             notes_in_progress: HashSet::new(),
+            keep: HashSet::new(),
             link_targets: HashSet::new(),
             holds_blocks: HashSet::new(),
             skipped: HashSet::new(),
@@ -152,6 +156,18 @@ impl<'a> Converter<'a> {
                 }
             }
         }
+        // Dropping a node empties the child lists of everything below it, even of nodes held
+        // elsewhere (markup5ever_rcdom drops iteratively): the notes' ancestors stay too.
+        for note in converter.notes.values() {
+            let mut ancestor = parent(note);
+            while let Some(node) = ancestor {
+                if !in_notes.insert(key(&node)) {
+                    break;
+                }
+                ancestor = parent(&node);
+            }
+        }
+        converter.keep = in_notes;
         converter
     }
 
@@ -429,6 +445,7 @@ impl<'a> Converter<'a> {
                     continue;
                 }
                 let (row, cell_alignments, all_th) = self.row(&tr, inner);
+                self.release(&tr);
                 // Each column takes the first alignment a cell in it states, in document
                 // order: merged row by row, so no row's list is kept.
                 merge_alignments(&mut alignments, &cell_alignments);
@@ -461,6 +478,15 @@ impl<'a> Converter<'a> {
             table.alignments.resize(columns, Alignment::Default);
         }
         out.push(Block::Table(Box::new(table)));
+    }
+
+    /// Frees the nodes below a converted element, so that a large table's DOM goes row by
+    /// row as its model is built instead of staying beside all of it. Never inside a footnote
+    /// body (converted again at each reference) nor above one.
+    fn release(&self, node: &Handle) {
+        if !self.keep.contains(&key(node)) {
+            node.children.borrow_mut().clear();
+        }
     }
 
     /// One table row: its cells, each cell's (colspan, alignment), and whether all are `th`.
@@ -713,7 +739,6 @@ impl<'a> Converter<'a> {
     }
 }
 
-/// Ends a run of inline content: a paragraph, or a figure when the run is one lone image.
 /// Gives each column of `alignments` that has none yet the alignment a row's cell states
 /// (cells given as (colspan, alignment)).
 fn merge_alignments(alignments: &mut Vec<Alignment>, cells: &[(u32, Alignment)]) {
@@ -732,6 +757,7 @@ fn merge_alignments(alignments: &mut Vec<Alignment>, cells: &[(u32, Alignment)])
     }
 }
 
+/// Ends a run of inline content: a paragraph, or a figure when the run is one lone image.
 fn flush_run(pending: &mut Vec<Inline>, out: &mut Vec<Block>) {
     if pending.is_empty() {
         return;
