@@ -984,14 +984,9 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         FrameKind::Strikethrough => give_inline(parent, Inline::Strikethrough(frame.inlines)),
         FrameKind::Superscript => give_inline(parent, Inline::Superscript(frame.inlines)),
         FrameKind::Subscript => give_inline(parent, Inline::Subscript(frame.inlines)),
-        FrameKind::Link { url, title } => give_inline(
-            parent,
-            Inline::Link(Box::new(crate::model::Link {
-                url,
-                title,
-                content: frame.inlines,
-            })),
-        ),
+        FrameKind::Link { url, title } => {
+            give_inline(parent, Inline::link(url, title, frame.inlines))
+        }
         FrameKind::Image { src, title } => {
             let caption = finish_inlines(frame.inlines);
             let alt = inlines_to_plain(&caption);

@@ -718,11 +718,8 @@ impl<'a> Converter<'a> {
             return;
         }
         let content = self.inlines(&children(node), depth.nested());
-        out.push(Inline::Link(Box::new(crate::model::Link {
-            url: self.resolver.resolve(&href),
-            title: attr(node, "title").and_then(|t| clean(&t)),
-            content,
-        })));
+        let title = attr(node, "title").and_then(|t| clean(&t));
+        out.push(Inline::link(self.resolver.resolve(&href), title, content));
     }
 
     /// The footnote `id` as an inline note, unless it is already being converted (a loop) or
