@@ -9,11 +9,16 @@
 # which is the honest figure for small inputs (a 0.1 MB input can never be under 10x of its
 # whole RSS) and makes no difference for the large ones.
 #   benches/memory.sh [FORMATS]     (default: md,html,txt)
+#   QUIRE=/path/to/quire benches/memory.sh   measures that build instead (before/after runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 formats=${1:-md,html,txt}
-cargo build --release --quiet
-quire=$PWD/target/release/quire
+if [ -n "${QUIRE:-}" ]; then
+  quire=$QUIRE
+else
+  cargo build --release --quiet
+  quire=$PWD/target/release/quire
+fi
 [ -x /usr/bin/time ] || { echo "needs GNU time (/usr/bin/time)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
