@@ -174,11 +174,11 @@ fn article(words: usize, images: usize) -> Document {
             blocks.push(Block::Paragraph(vec![
                 Inline::text(text),
                 Inline::text(" See "),
-                Inline::Link {
+                Inline::Link(Box::new(quire::model::Link {
                     url: "https://example.com/report".into(),
                     title: None,
                     content: vec![Inline::text("the report")],
-                },
+                })),
                 Inline::text("."),
             ]));
         }

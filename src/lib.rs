@@ -27,5 +27,5 @@ pub mod write;
 pub use error::{Error, Result, Warning};
 pub use format::{InputFormat, OutputFormat};
 pub use model::{Block, Document, Inline, Meta};
-pub use read::{read, ReadOptions, Reading};
-pub use write::{write, Rendered, WriteOptions};
+pub use read::{read, read_owned, ReadOptions, Reading};
+pub use write::{write, write_to, Rendered, WriteOptions};

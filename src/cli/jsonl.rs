@@ -308,7 +308,7 @@ fn convert_item(
         let format = InputFormat::from_name(key)?;
         (value.as_bytes().to_vec(), format)
     };
-    let reading = quire::read(&bytes, format, &read_options)?;
+    let reading = quire::read_owned(bytes, format, &read_options)?;
     let mut document = reading.document;
     settings.overrides.apply(&mut document.meta);
     let rendered = quire::write(&document, to, &settings.write)?;

@@ -6,7 +6,7 @@
 
 use super::config::{Config, Job, Settings, Source, Target};
 use super::walk;
-use anyhow::{anyhow, Context};
+use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use quire::{InputFormat, ReadOptions, Warning};
 use serde_json::json;
@@ -470,7 +470,9 @@ pub fn read_input(
     if settings.explain {
         explain_extraction(&label, &bytes, format);
     }
-    let reading = match quire::read(&bytes, format, &read_options) {
+    // The bytes are given away: UTF-8 input becomes the text without a copy, and the reader
+    // frees it as soon as it can, which lowers the peak on large inputs.
+    let reading = match quire::read_owned(bytes, format, &read_options) {
         Ok(reading) => reading,
         Err(e) => {
             report.error(
@@ -480,9 +482,6 @@ pub fn read_input(
             return None;
         }
     };
-    // The input bytes are not needed any more: free them before the outputs are rendered,
-    // which lowers the peak on large inputs.
-    drop(bytes);
     report.warnings(&label, reading.warnings);
     let mut document = reading.document;
     settings.overrides.apply(&mut document.meta);
@@ -518,21 +517,37 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
     }
     for output in &job.outputs {
         let out_label = output.target.label();
-        let rendered = match quire::write(&document, output.format, &write_options)
-            .with_context(|| format!("cannot write {}", output.format))
-        {
-            Ok(rendered) => rendered,
-            Err(e) => {
-                report.error(out_label, e);
-                continue;
+        // The output goes to its file (or standard output) as it is made, so a large one is
+        // never all in memory. A writer's own failure and the destination's are told apart.
+        let mut render_error = None;
+        let mut warnings = Vec::new();
+        let mut render = |out: &mut dyn Write| -> io::Result<()> {
+            let mut destination = Destination { out, failed: false };
+            match quire::write_to(&document, output.format, &write_options, &mut destination) {
+                Ok(written) => {
+                    warnings = written;
+                    Ok(())
+                }
+                Err(quire::Error::Io(e)) if destination.failed => Err(e),
+                Err(e) => {
+                    render_error = Some(e);
+                    Err(io::Error::other("the writer failed"))
+                }
             }
         };
-        report.warnings(&out_label, rendered.warnings);
         let delivered = match &output.target {
-            Target::Stdout => write_stdout(&rendered.bytes),
+            Target::Stdout => write_stdout(&mut render),
             Target::File(path) => create_parent(path)
-                .and_then(|()| write_atomically(path, &rendered.bytes, settings.durable)),
+                .and_then(|()| write_atomically_with(path, settings.durable, &mut render)),
         };
+        if let Some(e) = render_error {
+            report.error(
+                out_label,
+                anyhow!(e).context(format!("cannot write {}", output.format)),
+            );
+            continue;
+        }
+        report.warnings(&out_label, warnings);
         match delivered {
             // The reader of a pipe went away (`quire ... -o - | head`): it has what it wanted.
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe && output.target == Target::Stdout => {}
@@ -585,9 +600,30 @@ fn create_parent(path: &Path) -> io::Result<()> {
     }
 }
 
-fn write_stdout(bytes: &[u8]) -> io::Result<()> {
+/// The writer's destination, noting whether it failed (so that its I/O errors are told apart
+/// from a writer's own).
+struct Destination<'a> {
+    out: &'a mut dyn Write,
+    failed: bool,
+}
+
+impl Write for Destination<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(buf);
+        self.failed |= written.is_err();
+        written
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let flushed = self.out.flush();
+        self.failed |= flushed.is_err();
+        flushed
+    }
+}
+
+fn write_stdout(write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
-    stdout.write_all(bytes)?;
+    write(&mut stdout)?;
     stdout.flush()
 }
 
@@ -598,13 +634,21 @@ fn write_stdout(bytes: &[u8]) -> io::Result<()> {
 /// a disk flush per file (most of a batch's time on small pages), so batches ask for it only
 /// with `--fsync`.
 pub fn write_atomically(path: &Path, bytes: &[u8], durable: bool) -> io::Result<()> {
+    write_atomically_with(path, durable, &mut |out| out.write_all(bytes))
+}
+
+/// [`write_atomically`], with the bytes written by `write` as they are made.
+pub fn write_atomically_with(
+    path: &Path,
+    durable: bool,
+    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written to, never replaced:
     // renaming a file over /dev/null would turn it into a regular file for the whole system.
     if fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
-        return fs::OpenOptions::new()
-            .write(true)
-            .open(path)?
-            .write_all(bytes);
+        let mut device = fs::OpenOptions::new().write(true).open(path)?;
+        write(&mut device)?;
+        return device.flush();
     }
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -620,7 +664,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], durable: bool) -> io::Result<
         builder.permissions(fs::Permissions::from_mode(0o666));
     }
     let mut file = builder.tempfile_in(dir)?;
-    file.write_all(bytes)?;
+    write(&mut file)?;
     if durable {
         file.as_file().sync_all()?;
     }

@@ -53,15 +53,13 @@ fn normalize_run(inlines: Vec<Inline>) -> Vec<Inline> {
             Inline::Strikethrough(c) => push_wrapped(&mut out, c, Inline::Strikethrough),
             Inline::Superscript(c) => push_wrapped(&mut out, c, Inline::Superscript),
             Inline::Subscript(c) => push_wrapped(&mut out, c, Inline::Subscript),
-            Inline::Link {
-                url,
-                title,
-                content,
-            } => push_wrapped(&mut out, content, |content| Inline::Link {
-                url,
-                title,
-                content,
-            }),
+            Inline::Link(mut link) => {
+                let content = std::mem::take(&mut link.content);
+                push_wrapped(&mut out, content, |content| {
+                    link.content = content;
+                    Inline::Link(link)
+                })
+            }
             Inline::Span { attr, content } => {
                 push_wrapped(&mut out, content, |content| Inline::Span { attr, content })
             }
@@ -73,6 +71,14 @@ fn normalize_run(inlines: Vec<Inline>) -> Vec<Inline> {
             other @ (Inline::Image(_) | Inline::Note(_)) => out.push(other),
         }
     }
+    // Merging leaves room behind in the texts and in the vector, and a document keeps
+    // millions of them: give it back.
+    for inline in &mut out {
+        if let Inline::Text(text) = inline {
+            text.shrink_to_fit();
+        }
+    }
+    out.shrink_to_fit();
     out
 }
 

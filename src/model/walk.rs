@@ -65,6 +65,43 @@ pub(crate) fn for_each_block_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Bl
 
 /// Calls `f` on every image reference in the blocks: figures' images and inline images in
 /// every run of inlines (captions, table cells, links, footnotes included).
+pub(crate) fn for_each_image(blocks: &[Block], f: &mut dyn FnMut(&Image)) {
+    for_each_block(blocks, &mut |block| match block {
+        Block::Paragraph(inlines)
+        | Block::Heading {
+            content: inlines, ..
+        } => inline_images(inlines, f),
+        Block::Figure(figure) => {
+            f(&figure.image);
+            inline_images(&figure.caption, f);
+        }
+        Block::Table(table) => inline_images(&table.caption, f),
+        Block::Quote(_)
+        | Block::List(_)
+        | Block::Code { .. }
+        | Block::Rule
+        | Block::Container { .. } => {}
+    });
+}
+
+fn inline_images(inlines: &[Inline], f: &mut dyn FnMut(&Image)) {
+    for inline in inlines {
+        match inline {
+            Inline::Image(image) => f(image),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Span { content: c, .. } => inline_images(c, f),
+            Inline::Link(link) => inline_images(&link.content, f),
+            Inline::Note(blocks) => for_each_image(blocks, f),
+            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+        }
+    }
+}
+
+/// Like [`for_each_image`], with mutable access.
 pub(crate) fn for_each_image_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Image)) {
     for_each_block_mut(blocks, &mut |block| match block {
         Block::Paragraph(inlines)
@@ -93,8 +130,8 @@ fn inline_images_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Image)) {
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => inline_images_mut(c, f),
+            Inline::Link(link) => inline_images_mut(&mut link.content, f),
             Inline::Note(blocks) => for_each_image_mut(blocks, f),
             Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
         }
@@ -112,15 +149,13 @@ pub(crate) fn without_images(inlines: Vec<Inline>) -> Vec<Inline> {
             Inline::Strikethrough(c) => wrap_nonempty(c, Inline::Strikethrough),
             Inline::Superscript(c) => wrap_nonempty(c, Inline::Superscript),
             Inline::Subscript(c) => wrap_nonempty(c, Inline::Subscript),
-            Inline::Link {
-                url,
-                title,
-                content,
-            } => wrap_nonempty(content, |content| Inline::Link {
-                url,
-                title,
-                content,
-            }),
+            Inline::Link(mut link) => {
+                let content = std::mem::take(&mut link.content);
+                wrap_nonempty(content, |content| {
+                    link.content = content;
+                    Inline::Link(link)
+                })
+            }
             Inline::Span { attr, content } => {
                 wrap_nonempty(content, |content| Inline::Span { attr, content })
             }
@@ -166,11 +201,11 @@ pub fn rewrite_links(blocks: &mut [Block], f: &mut dyn FnMut(&str) -> Option<Str
 fn inline_links_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&str) -> Option<String>) {
     for inline in inlines {
         match inline {
-            Inline::Link { url, content, .. } => {
-                if let Some(new) = f(url) {
-                    *url = new;
+            Inline::Link(link) => {
+                if let Some(new) = f(&link.url) {
+                    link.url = new;
                 }
-                inline_links_mut(content, f);
+                inline_links_mut(&mut link.content, f);
             }
             Inline::Emphasis(c)
             | Inline::Strong(c)
@@ -201,8 +236,8 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => push_plain(c, out),
+            Inline::Link(link) => push_plain(&link.content, out),
             Inline::Image(img) => out.push_str(&img.alt),
             Inline::LineBreak => out.push(' '),
             Inline::Note(_) => {}
@@ -262,8 +297,8 @@ fn inline_depth(inlines: &[Inline]) -> usize {
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => 1 + inline_depth(c),
+            Inline::Link(link) => 1 + inline_depth(&link.content),
             Inline::Note(blocks) => 1 + depth(blocks),
             Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => 1,
         })

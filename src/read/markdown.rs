@@ -35,6 +35,14 @@ const MAX_NOTE_COST: usize = 8_000_000;
 
 impl Reader for MarkdownReader {
     fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
+        read_markdown(input, options, KEEP_EVENTS_LEN)
+    }
+}
+
+/// Reads Markdown; a document that can hold footnotes keeps all its events when it is no
+/// longer than `keep_events_len`, and is parsed twice otherwise.
+fn read_markdown(input: &str, options: &ReadOptions, keep_events_len: usize) -> Result<Reading> {
+    {
         // Front matter is split off here rather than by pulldown-cmark, which takes any `---`
         // line followed by text and a later `---` for a metadata block, anywhere in a document.
         let mut warnings = Vec::new();
@@ -48,19 +56,41 @@ impl Reader for MarkdownReader {
         // that way could not be written so that it reads back.
         let parser_options =
             Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-        let events: Vec<Event<'_>> = Parser::new_ext(body, parser_options).collect();
-
-        let definitions = find_footnote_definitions(&events);
+        // Footnotes are placed at their references, which may come before their definitions,
+        // so the definitions' events are found first when the text can hold footnotes (they
+        // all start with `[^`). A short document keeps all its events for that; a long one
+        // is parsed twice instead, keeping the definitions alone: the list of all events is
+        // 20 times the size of the text.
+        let can_hold_notes = body.contains("[^");
+        let all_events: Option<Vec<Event<'_>>> = (can_hold_notes && body.len() <= keep_events_len)
+            .then(|| Parser::new_ext(body, parser_options).collect());
+        let notes = match &all_events {
+            Some(events) => FootnoteDefinitions::find(events.iter().cloned()),
+            None if can_hold_notes => {
+                FootnoteDefinitions::find(Parser::new_ext(body, parser_options))
+            }
+            None => FootnoteDefinitions::default(),
+        };
         let mut ctx = BuildContext {
-            events: &events,
-            definitions: &definitions,
+            notes: &notes,
             expanding: Vec::new(),
             expansions: 0,
             note_cost: 0,
             options,
             warnings: &mut warnings,
         };
-        let mut blocks = ctx.build(0, events.len(), 0);
+        let mut blocks = match all_events {
+            Some(events) => ctx.build(events.into_iter(), 0),
+            None => {
+                // Otherwise the events are built into the model as they come. pulldown-cmark
+                // keeps a tree of the whole text (12 times its size for dense Markdown), so a
+                // long document is parsed piece by piece where that is sure to make the same
+                // events (see `Pieces`).
+                let events = Pieces::new(body, PIECE_LEN)
+                    .flat_map(|piece| Parser::new_ext(piece, parser_options));
+                ctx.build(events, 0)
+            }
+        };
         if meta.title.is_none() {
             take_title_from_heading(&mut meta, &mut blocks);
         }
@@ -71,34 +101,164 @@ impl Reader for MarkdownReader {
     }
 }
 
-/// Where each footnote definition's content lies in the event list (first definition wins),
-/// and what a copy of it costs (events plus bytes of text).
-fn find_footnote_definitions(events: &[Event<'_>]) -> HashMap<String, (usize, usize, usize)> {
-    let mut definitions = HashMap::new();
-    let mut open: Vec<(String, usize)> = Vec::new();
-    for (index, event) in events.iter().enumerate() {
-        match event {
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                open.push((label.to_lowercase(), index + 1));
-            }
-            Event::End(TagEnd::FootnoteDefinition) => {
-                if let Some((label, start)) = open.pop() {
-                    let cost = events
-                        .get(start..index)
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|event| match event {
-                            Event::Text(t) | Event::Code(t) | Event::Html(t) => 1 + t.len(),
-                            _ => 1,
-                        })
-                        .sum();
-                    definitions.entry(label).or_insert((start, index, cost));
-                }
-            }
-            _ => {}
+/// The length up to which a document that can hold footnotes keeps all its events (some
+/// megabytes of them) rather than be parsed twice.
+const KEEP_EVENTS_LEN: usize = 512 * 1024;
+
+/// The length past which a document is cut into pieces, where it can be.
+const PIECE_LEN: usize = 64 * 1024;
+
+/// A document cut into pieces that pulldown-cmark parses one after another into the events
+/// it makes of the whole, so that its tree never holds more than a piece.
+///
+/// A cut goes before a line that starts a new top-level block for certain: it follows a
+/// blank line (which ends paragraphs, tables, block quotes and HTML blocks of kinds 6 and 7)
+/// and starts in column 0 with neither a list marker (which could continue the list before)
+/// nor indentation (which could continue a list item or indented code). Documents with what
+/// reaches across blank lines or across the whole document are not cut at all: link
+/// reference definitions and footnotes (`]:`, `[^`), fenced code (`` ``` ``, `~~~`), and the
+/// HTML blocks that end only at their end tag (comments, `<!…>`, `<?…>`, `pre`, `script`,
+/// `style`, `textarea`).
+struct Pieces<'a> {
+    rest: &'a str,
+    /// The length a piece grows to before it is cut; `usize::MAX` when cutting is unsafe.
+    min_len: usize,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(text: &'a str, min_len: usize) -> Pieces<'a> {
+        let min_len = if can_be_cut(text) {
+            min_len.max(1)
+        } else {
+            usize::MAX
+        };
+        Pieces {
+            rest: text,
+            min_len,
         }
     }
-    definitions
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let cut = if self.rest.len() > self.min_len {
+            cut_point(self.rest, self.min_len)
+        } else {
+            None
+        };
+        let (piece, rest) = self.rest.split_at(cut.unwrap_or(self.rest.len()));
+        self.rest = rest;
+        Some(piece)
+    }
+}
+
+/// Whether nothing in the text reaches across blank lines at the top level or across the
+/// whole document (see [`Pieces`]); conservative: it looks for the markers anywhere.
+fn can_be_cut(text: &str) -> bool {
+    if ["]:", "[^", "```", "~~~", "<!", "<?"]
+        .iter()
+        .any(|marker| text.contains(marker))
+    {
+        return false;
+    }
+    let bytes = text.as_bytes();
+    !bytes.iter().enumerate().any(|(at, &b)| {
+        b == b'<'
+            && ["pre", "script", "style", "textarea"].iter().any(|name| {
+                bytes
+                    .get(at + 1..at + 1 + name.len())
+                    .is_some_and(|tag| tag.eq_ignore_ascii_case(name.as_bytes()))
+            })
+    })
+}
+
+/// The start of the first line at or after byte `from` that a piece may start with (see
+/// [`Pieces`]), if any.
+fn cut_point(text: &str, from: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut line_start = bytes
+        .get(..from)?
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |at| at + 1);
+    let mut after_blank = false;
+    while line_start < bytes.len() {
+        let line_end = bytes[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |at| line_start + at);
+        let line = &bytes[line_start..line_end];
+        // A line of spaces and tabs is blank; CR ends a line too, so CR LF and lone CRs in
+        // it leave blank lines only.
+        let blank = line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+        if after_blank && line_start >= from {
+            if let Some(&first) = line.first() {
+                if !blank && !matches!(first, b' ' | b'\t' | b'-' | b'+' | b'*' | b'0'..=b'9') {
+                    return Some(line_start);
+                }
+            }
+        }
+        after_blank = blank;
+        line_start = line_end + 1;
+    }
+    None
+}
+
+/// The footnote definitions of a document: the events of each (nested definitions stay
+/// inside their parent's), found by label (lower-cased; the first definition wins), with what
+/// a copy costs (events plus bytes of text).
+#[derive(Default)]
+struct FootnoteDefinitions<'a> {
+    /// The events inside every definition, one definition after another.
+    events: Vec<Event<'a>>,
+    /// Label → the definition's content in `events` (`start..end`) and its cost.
+    by_label: HashMap<String, (usize, usize, usize)>,
+}
+
+impl<'a> FootnoteDefinitions<'a> {
+    fn find(events: impl Iterator<Item = Event<'a>>) -> FootnoteDefinitions<'a> {
+        let mut notes = FootnoteDefinitions::default();
+        let mut open: Vec<(String, usize)> = Vec::new();
+        for event in events {
+            match &event {
+                Event::Start(Tag::FootnoteDefinition(label)) => {
+                    let label = label.to_lowercase();
+                    notes.events.push(event);
+                    open.push((label, notes.events.len()));
+                    continue;
+                }
+                Event::End(TagEnd::FootnoteDefinition) => {
+                    if let Some((label, start)) = open.pop() {
+                        let end = notes.events.len();
+                        let cost = notes
+                            .events
+                            .get(start..end)
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|event| match event {
+                                Event::Text(t) | Event::Code(t) | Event::Html(t) => 1 + t.len(),
+                                _ => 1,
+                            })
+                            .sum();
+                        notes.by_label.entry(label).or_insert((start, end, cost));
+                        notes.events.push(event);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            if !open.is_empty() {
+                notes.events.push(event);
+            }
+        }
+        notes.events.shrink_to_fit();
+        notes
+    }
 }
 
 /// A frame under construction: one open element of the event stream.
@@ -121,6 +281,10 @@ struct Frame {
     loose: bool,
     /// Opened by an inline HTML tag (closed by its end tag, or dropped at a block's end).
     from_html: bool,
+    /// Transparent block frames opened right inside this one and merged into it: how many
+    /// ends they still wait for. A transparent frame gives its parent all it holds, so the
+    /// two are one; merging keeps 100,000 nested `>` from costing 100,000 frames.
+    merged: usize,
 }
 
 enum FrameKind {
@@ -186,7 +350,25 @@ impl Frame {
             image_caption: None,
             loose: false,
             from_html: false,
+            merged: 0,
         }
+    }
+
+    /// Whether a transparent block frame opened now can merge into this one: this one is
+    /// transparent itself and holds nothing that it would hand over differently (list items,
+    /// table rows).
+    fn can_merge_transparent(&self) -> bool {
+        matches!(
+            self.kind,
+            FrameKind::Transparent {
+                block: true,
+                html_tag: None
+            }
+        ) && !self.from_html
+            && self.items.is_empty()
+            && self.head.is_empty()
+            && self.body.is_empty()
+            && self.cells.is_empty()
     }
 
     /// Turns inlines gathered directly in a block container (tight list items, stray text)
@@ -203,8 +385,7 @@ impl Frame {
 }
 
 struct BuildContext<'e, 'a, 'w> {
-    events: &'e [Event<'a>],
-    definitions: &'e HashMap<String, (usize, usize, usize)>,
+    notes: &'e FootnoteDefinitions<'a>,
     /// Labels of the notes being expanded now (a note that references itself stays text).
     expanding: Vec<String>,
     expansions: usize,
@@ -224,29 +405,25 @@ fn wrapper_fits(level: usize) -> bool {
     level < MAX_DEPTH
 }
 
-impl BuildContext<'_, '_, '_> {
-    /// Builds the blocks of `events[start..end]`, whose container sits at `base_level`.
-    fn build(&mut self, start: usize, end: usize, base_level: usize) -> Vec<Block> {
+impl<'a> BuildContext<'_, 'a, '_> {
+    /// Builds the blocks of `events`, whose container sits at `base_level`.
+    fn build(&mut self, events: impl Iterator<Item = Event<'a>>, base_level: usize) -> Vec<Block> {
         let mut stack: Vec<Frame> = vec![Frame::new(FrameKind::Root, base_level)];
-        let mut index = start;
-        while index < end {
-            let Some(event) = self.events.get(index) else {
-                break;
-            };
-            index += 1;
+        let mut events = events;
+        while let Some(event) = events.next() {
             match event {
                 Event::Start(Tag::FootnoteDefinition(_)) => {
                     // Definitions are placed at their references; skip this one here.
-                    index = skip_to_end_of_definition(self.events, index, end);
+                    skip_to_end_of_definition(&mut events);
                 }
-                Event::Start(tag) => self.start_tag(&mut stack, tag),
-                Event::End(tag_end) => self.end_tag(&mut stack, *tag_end),
+                Event::Start(tag) => self.start_tag(&mut stack, &tag),
+                Event::End(tag_end) => self.end_tag(&mut stack, tag_end),
                 Event::Text(text) => {
                     if let Some(top_frame) = stack.last_mut() {
                         match top_frame.kind {
                             FrameKind::CodeBlock { .. }
                             | FrameKind::HtmlBlock
-                            | FrameKind::HtmlCode { .. } => top_frame.text.push_str(text),
+                            | FrameKind::HtmlCode { .. } => top_frame.text.push_str(&text),
                             _ => top_frame.inlines.push(Inline::text(text.as_ref())),
                         }
                     }
@@ -257,13 +434,13 @@ impl BuildContext<'_, '_, '_> {
                 }
                 Event::Html(html) => {
                     if let Some(top_frame) = stack.last_mut() {
-                        top_frame.text.push_str(html);
+                        top_frame.text.push_str(&html);
                     }
                 }
-                Event::InlineHtml(html) => self.inline_html(&mut stack, html),
+                Event::InlineHtml(html) => self.inline_html(&mut stack, &html),
                 Event::FootnoteReference(label) => {
                     let level = current_level(&stack) + 1;
-                    if let Some(note) = self.expand_note(label, level) {
+                    if let Some(note) = self.expand_note(&label, level) {
                         push_inline(&mut stack, note);
                     }
                 }
@@ -273,10 +450,9 @@ impl BuildContext<'_, '_, '_> {
                     flush_for_block(&mut stack);
                     push_block(&mut stack, Block::Rule);
                 }
-                Event::TaskListMarker(done) => push_inline(
-                    &mut stack,
-                    Inline::text(if *done { "[x] " } else { "[ ] " }),
-                ),
+                Event::TaskListMarker(done) => {
+                    push_inline(&mut stack, Inline::text(if done { "[x] " } else { "[ ] " }))
+                }
             }
         }
         // Close whatever the events left open (they are balanced, but be safe).
@@ -287,7 +463,7 @@ impl BuildContext<'_, '_, '_> {
             .pop()
             .unwrap_or_else(|| Frame::new(FrameKind::Root, 0));
         root.flush_inlines();
-        root.blocks
+        fitted(root.blocks)
     }
 
     fn start_tag(&mut self, stack: &mut Vec<Frame>, tag: &Tag<'_>) {
@@ -433,6 +609,22 @@ impl BuildContext<'_, '_, '_> {
             FrameKind::Transparent { .. } => parent_level,
             _ => level,
         };
+        // Quotes, lists and stray items too deep to keep: each started with its parent's
+        // inlines flushed, so merging it into a transparent parent changes nothing.
+        let mergeable = matches!(tag, Tag::BlockQuote(_) | Tag::List(_) | Tag::Item)
+            && matches!(
+                kind,
+                FrameKind::Transparent {
+                    block: true,
+                    html_tag: None
+                }
+            );
+        if let Some(top) = stack.last_mut() {
+            if mergeable && top.can_merge_transparent() {
+                top.merged += 1;
+                return;
+            }
+        }
         stack.push(Frame::new(kind, level));
     }
 
@@ -440,6 +632,12 @@ impl BuildContext<'_, '_, '_> {
         // Inline HTML left open at the end of an element closes there.
         while stack.last().is_some_and(|f| f.from_html) && stack.len() > 1 {
             pop_frame(stack, self);
+        }
+        if let Some(top) = stack.last_mut().filter(|f| f.merged > 0) {
+            // The end of a merged transparent frame: what closing it would have done.
+            top.merged -= 1;
+            top.flush_inlines();
+            return;
         }
         if stack.len() > 1 {
             pop_frame(stack, self);
@@ -518,7 +716,8 @@ impl BuildContext<'_, '_, '_> {
     fn expand_note(&mut self, label: &str, level: usize) -> Option<Inline> {
         let key = label.to_lowercase();
         let literal = Inline::text(format!("[^{label}]"));
-        let Some(&(start, end, cost)) = self.definitions.get(&key) else {
+        let notes = self.notes;
+        let Some(&(start, end, cost)) = notes.by_label.get(&key) else {
             return Some(literal);
         };
         if self.expanding.contains(&key)
@@ -531,7 +730,8 @@ impl BuildContext<'_, '_, '_> {
         self.expansions += 1;
         self.note_cost += cost;
         self.expanding.push(key);
-        let blocks = self.build(start, end, level);
+        let events = notes.events.get(start..end).unwrap_or_default();
+        let blocks = self.build(events.iter().cloned(), level);
         self.expanding.pop();
         (!blocks.is_empty()).then_some(Inline::Note(blocks))
     }
@@ -604,24 +804,21 @@ fn alignment(a: MdAlignment) -> Alignment {
     }
 }
 
-/// The index just past the end of the footnote definition whose start was just read.
-fn skip_to_end_of_definition(events: &[Event<'_>], mut index: usize, end: usize) -> usize {
+/// Consumes the events of the footnote definition whose start was just read, up to its end.
+fn skip_to_end_of_definition<'a>(events: &mut impl Iterator<Item = Event<'a>>) {
     let mut depth = 1usize;
-    while index < end {
-        match events.get(index) {
-            Some(Event::Start(Tag::FootnoteDefinition(_))) => depth += 1,
-            Some(Event::End(TagEnd::FootnoteDefinition)) => {
+    for event in events {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(_)) => depth += 1,
+            Event::End(TagEnd::FootnoteDefinition) => {
                 depth -= 1;
                 if depth == 0 {
-                    return index + 1;
+                    return;
                 }
             }
-            None => return end,
             _ => {}
         }
-        index += 1;
     }
-    end
 }
 
 /// Marks the list that owns the item on top of the stack as loose.
@@ -691,7 +888,7 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             let inlines = finish_inlines(frame.inlines);
             let figure = match (inlines.as_slice(), frame.image_caption) {
                 ([Inline::Image(image)], Some(caption)) => Some(Block::Figure(Box::new(Figure {
-                    image: image.clone(),
+                    image: (**image).clone(),
                     caption,
                 }))),
                 _ => None,
@@ -709,7 +906,7 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         }),
         FrameKind::Quote => {
             frame.flush_inlines();
-            parent.blocks.push(Block::Quote(frame.blocks));
+            parent.blocks.push(Block::Quote(fitted(frame.blocks)));
         }
         FrameKind::List { ordered, start } => {
             // Two paragraphs in one item need a blank line between them in Markdown, which
@@ -732,12 +929,12 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
                 ordered,
                 start: if ordered { start } else { 1 },
                 tight: single_block || (!frame.loose && !paragraphs_meet),
-                items: frame.items,
+                items: fitted(frame.items),
             }));
         }
         FrameKind::Item => {
             frame.flush_inlines();
-            parent.items.push(frame.blocks);
+            parent.items.push(fitted(frame.blocks));
         }
         FrameKind::CodeBlock { language } => {
             let mut text = frame.text;
@@ -755,18 +952,22 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             parent.blocks.push(Block::Table(Box::new(Table {
                 caption: Vec::new(),
                 alignments,
-                head: frame.head,
-                body: frame.body,
+                head: fitted(frame.head),
+                body: fitted(frame.body),
             })));
         }
         FrameKind::TableHead => {
             if !frame.cells.is_empty() {
-                parent.head.push(Row { cells: frame.cells });
+                parent.head.push(Row {
+                    cells: fitted(frame.cells),
+                });
             }
             parent.head.append(&mut frame.head);
         }
         FrameKind::TableRow => {
-            let row = Row { cells: frame.cells };
+            let row = Row {
+                cells: fitted(frame.cells),
+            };
             if matches!(parent.kind, FrameKind::TableHead) {
                 parent.head.push(row);
             } else {
@@ -783,18 +984,13 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         FrameKind::Strikethrough => give_inline(parent, Inline::Strikethrough(frame.inlines)),
         FrameKind::Superscript => give_inline(parent, Inline::Superscript(frame.inlines)),
         FrameKind::Subscript => give_inline(parent, Inline::Subscript(frame.inlines)),
-        FrameKind::Link { url, title } => give_inline(
-            parent,
-            Inline::Link {
-                url,
-                title,
-                content: frame.inlines,
-            },
-        ),
+        FrameKind::Link { url, title } => {
+            give_inline(parent, Inline::link(url, title, frame.inlines))
+        }
         FrameKind::Image { src, title } => {
             let caption = finish_inlines(frame.inlines);
             let alt = inlines_to_plain(&caption);
-            give_inline(parent, Inline::Image(Image { src, alt, title }));
+            give_inline(parent, Inline::Image(Box::new(Image { src, alt, title })));
             parent.image_caption = Some(caption);
         }
         FrameKind::HtmlCode { .. } => {
@@ -824,6 +1020,13 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             }
         }
     }
+}
+
+/// A vector the model keeps, without the room it grew (a one-block list item sat in room
+/// for four blocks).
+fn fitted<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
 }
 
 /// A block's inlines in canonical form: normalised, and without line breaks at its edges
@@ -1052,4 +1255,139 @@ fn count_h1(blocks: &[Block]) -> usize {
         }
     }
     count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPTIONS: Options = Options::ENABLE_TABLES
+        .union(Options::ENABLE_STRIKETHROUGH)
+        .union(Options::ENABLE_FOOTNOTES);
+
+    /// Lines that start, continue and end every kind of block, in CR LF and LF.
+    const LINES: &[&str] = &[
+        "",
+        "   ",
+        "\t",
+        "para text",
+        "more *emphasis",
+        "still* and **strong**",
+        "a hard break  ",
+        "a backslash break\\",
+        "- item",
+        "* star item",
+        "+ plus item",
+        "1. one",
+        "2) two",
+        "10. ten",
+        "  continued in the item",
+        "  - nested item",
+        "    - deeper item",
+        "    indented code",
+        "      more code",
+        "> quote",
+        ">",
+        "> - quoted item",
+        "> > nested quote",
+        "lazy continuation",
+        "# heading",
+        "### heading ###",
+        "Setext",
+        "===",
+        "---",
+        "***",
+        "___",
+        "| a | b |",
+        "|---|:-:|",
+        "| 1 | 2 |",
+        "<div>",
+        "</div>",
+        "<span>inline html</span>",
+        "<p>para in html</p>",
+        "[a link](https://example.org) and <https://example.org>",
+        "[shortcut] and [full][ref]",
+        "- [ ] task",
+        "-",
+        "1.",
+        "`code span",
+        "still code`",
+        "\\- escaped marker",
+        "~~strike~~",
+        "Ünïcödé text — “quoted”",
+    ];
+
+    /// A small deterministic generator (no dependency for a test).
+    fn next(state: &mut u64) -> usize {
+        *state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (*state >> 33) as usize
+    }
+
+    #[test]
+    fn pieces_parse_to_the_events_of_the_whole() {
+        let mut state = 7;
+        let mut cuts = 0;
+        for doc in 0..4000 {
+            let lines = 2 + next(&mut state) % 40;
+            let ending = if doc % 5 == 0 { "\r\n" } else { "\n" };
+            let mut text = String::new();
+            for _ in 0..lines {
+                // Blank lines often, so that there is much to cut.
+                let line = if next(&mut state) % 3 == 0 {
+                    ""
+                } else {
+                    LINES[next(&mut state) % LINES.len()]
+                };
+                text.push_str(line);
+                text.push_str(ending);
+            }
+            if doc % 7 == 0 {
+                text.pop();
+            }
+            let whole: Vec<Event<'_>> = Parser::new_ext(&text, OPTIONS).collect();
+            let pieces: Vec<&str> = Pieces::new(&text, 1).collect();
+            assert_eq!(pieces.concat(), text);
+            cuts += pieces.len() - 1;
+            let in_pieces: Vec<Event<'_>> = pieces
+                .iter()
+                .flat_map(|piece| Parser::new_ext(piece, OPTIONS))
+                .collect();
+            assert_eq!(in_pieces, whole, "{text:?} cut into {pieces:?}");
+        }
+        assert!(cuts > 10_000, "only {cuts} cuts");
+    }
+
+    #[test]
+    fn footnotes_read_the_same_parsed_once_or_twice() {
+        let mut text = String::from("Intro[^late] and[^x].\n\n[^x]: Early *note*[^late].\n\n");
+        for i in 0..200 {
+            text.push_str(&format!("- item {i}[^x]\n\n> quoted[^late]\n\n"));
+        }
+        text.push_str("[^late]: Late note\n    with a second paragraph[^x].\n\n    More.\n");
+        let options = ReadOptions::default();
+        let once = read_markdown(&text, &options, usize::MAX).unwrap().document;
+        let twice = read_markdown(&text, &options, 0).unwrap().document;
+        assert_eq!(twice, once);
+        let plain = once.plain_text(usize::MAX);
+        assert!(plain.starts_with("Intro and.\n"), "{plain}");
+        let json = serde_json::to_string(&once).unwrap();
+        assert_eq!(json.matches("Late note").count(), 402, "{json}");
+    }
+
+    #[test]
+    fn what_reaches_across_blank_lines_is_never_cut() {
+        for text in [
+            "[x]\n\npara\n\n[x]: https://example.org\n",
+            "a[^1]\n\npara\n\n[^1]: note\n",
+            "```\ncode\n\nmore\n```\n",
+            "~~~\ncode\n\nmore\n~~~\n",
+            "<!--\n\ncomment\n-->\n",
+            "<PRE>\n\nkept\n</PRE>\n",
+        ] {
+            assert_eq!(Pieces::new(text, 1).count(), 1, "{text:?}");
+        }
+        assert_eq!(Pieces::new("a\n\nb\n\n- c\n\nd\n", 1).count(), 3);
+    }
 }

@@ -1526,11 +1526,7 @@ fn linkify(text: &str) -> Vec<Inline> {
                 }
             }
             let shown = text.get(link_start..link_start + shown_len).unwrap_or("");
-            out.push(Inline::Link {
-                url: target,
-                title: None,
-                content: vec![Inline::text(shown)],
-            });
+            out.push(Inline::link(target, None, vec![Inline::text(shown)]));
             plain_start = link_start + shown_len;
         }
         pos += token.len();

@@ -34,51 +34,85 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::table_layout::{layout, PlacedCell};
-use super::{Rendered, WriteOptions, Writer};
+use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
 use crate::model::{
-    inlines_to_plain, Alignment, Attr, Block, Document, Figure, Image, Inline, List, Meta, Table,
-    MAX_DEPTH,
+    inlines_to_plain, Alignment, Attr, Block, Document, Figure, Image, Inline, Link, List, Meta,
+    Table, MAX_DEPTH,
 };
+use std::io;
 
 /// Writes a standalone HTML5 page (or, with `options.fragment`, the article element alone).
 pub struct HtmlWriter;
 
 impl Writer for HtmlWriter {
     fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
-        // One file that carries its images: local ones become data: URIs.
-        let mut embedded;
-        let mut warnings = Vec::new();
-        let document = match &options.resource_dir {
-            Some(dir) if !options.fragment => {
-                embedded = document.clone();
-                warnings = super::resources::embed_local_images(&mut embedded, dir);
-                &embedded
-            }
-            _ => document,
-        };
-        let (article, article_warnings) = render_article(document, false);
-        warnings.extend(article_warnings);
-        let text = if options.fragment {
-            article
-        } else {
-            let mut page = String::with_capacity(article.len() + STYLESHEET.len() + 1024);
-            page.push_str("<!DOCTYPE html>\n");
-            page.push_str(&html_start_tag(&document.meta));
-            page.push_str("\n<head>\n");
-            page.push_str(&render_head(document));
-            page.push_str("<style>\n");
-            page.push_str(STYLESHEET);
-            page.push_str("</style>\n</head>\n<body>\n");
-            page.push_str(&article);
-            page.push_str("</body>\n</html>\n");
-            page
-        };
-        Ok(Rendered {
-            bytes: text.into_bytes(),
-            warnings,
-        })
+        let mut bytes = Vec::new();
+        let warnings = write_page(document, options, &mut bytes, 0)?;
+        Ok(Rendered { bytes, warnings })
     }
+
+    fn write_to(
+        &self,
+        document: &Document,
+        options: &WriteOptions,
+        out: &mut dyn io::Write,
+    ) -> Result<Vec<Warning>> {
+        write_page(document, options, out, STREAM_CHUNK)
+    }
+}
+
+/// Writes the page (or the fragment) to `out`, a block at a time once `flush_len` bytes are
+/// waiting.
+fn write_page(
+    document: &Document,
+    options: &WriteOptions,
+    out: &mut dyn io::Write,
+    flush_len: usize,
+) -> Result<Vec<Warning>> {
+    // One file that carries its images: local ones become data: URIs.
+    let mut embedded;
+    let mut warnings = Vec::new();
+    // The document is copied only when it has local images to rewrite.
+    let document = match &options.resource_dir {
+        Some(dir) if !options.fragment && super::resources::has_local_images(document) => {
+            embedded = document.clone();
+            warnings = super::resources::embed_local_images(&mut embedded, dir);
+            &embedded
+        }
+        _ => document,
+    };
+    let mut stream = Streamed::new(out, flush_len);
+    let mut renderer = Renderer::new(false);
+    let page = &mut renderer.out;
+    if !options.fragment {
+        page.push_str("<!DOCTYPE html>\n");
+        page.push_str(&html_start_tag(&document.meta));
+        page.push_str("\n<head>\n");
+        page.push_str(&render_head(document));
+        page.push_str("<style>\n");
+        page.push_str(STYLESHEET);
+        page.push_str("</style>\n</head>\n<body>\n");
+    }
+    // What render_article does, with the output going out between blocks.
+    renderer.out.push_str("<article>\n");
+    renderer.header(&document.meta);
+    for block in &document.blocks {
+        renderer.block(block);
+        std::mem::swap(&mut renderer.out, &mut stream.buffer);
+        let flushed = stream.flush();
+        std::mem::swap(&mut renderer.out, &mut stream.buffer);
+        flushed?;
+    }
+    renderer.footnotes();
+    renderer.out.push_str("</article>\n");
+    if !options.fragment {
+        renderer.out.push_str("</body>\n</html>\n");
+    }
+    warnings.extend(std::mem::take(&mut renderer.warnings));
+    stream.buffer = renderer.out;
+    stream.finish()?;
+    Ok(warnings)
 }
 
 /// Renders the `<article>` element: the header (title, subtitle, byline, dateline), the blocks
@@ -106,6 +140,19 @@ pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>
 pub fn render_blocks(blocks: &[Block], xhtml: bool) -> (String, Vec<Warning>) {
     let mut renderer = Renderer::new(xhtml);
     renderer.blocks(blocks);
+    renderer.footnotes();
+    (renderer.out, renderer.warnings)
+}
+
+/// Renders one table alone, with the notes it references after it: for formats that embed a
+/// table they cannot express (Markdown). The same as [`render_blocks`] on the table, without
+/// copying it into a block.
+pub fn render_table(table: &Table, xhtml: bool) -> (String, Vec<Warning>) {
+    let mut renderer = Renderer::new(xhtml);
+    if renderer.enter() {
+        renderer.table(table);
+        renderer.leave();
+    }
     renderer.footnotes();
     (renderer.out, renderer.warnings)
 }
@@ -667,31 +714,34 @@ impl<'a> Renderer<'a> {
             Inline::Code(code) => {
                 let _ = write!(self.out, "<code>{}</code>", escape_text(code));
             }
-            Inline::Link {
-                url,
-                title,
-                content,
-            } => match safe_url(url, UrlUse::Link) {
-                Some(_) if self.in_link => self.inlines(content),
-                Some(href) => {
-                    let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
-                    if let Some(title) = title.as_deref().filter(|t| !t.is_empty()) {
-                        let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+            Inline::Link(link) => {
+                let Link {
+                    url,
+                    title,
+                    content,
+                } = &**link;
+                match safe_url(url, UrlUse::Link) {
+                    Some(_) if self.in_link => self.inlines(content),
+                    Some(href) => {
+                        let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
+                        if let Some(title) = title.as_deref().filter(|t| !t.is_empty()) {
+                            let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+                        }
+                        self.out.push('>');
+                        self.in_link = true;
+                        self.inlines(content);
+                        self.in_link = false;
+                        self.out.push_str("</a>");
+                        for n in std::mem::take(&mut self.deferred_note_refs) {
+                            self.note_ref(n);
+                        }
                     }
-                    self.out.push('>');
-                    self.in_link = true;
-                    self.inlines(content);
-                    self.in_link = false;
-                    self.out.push_str("</a>");
-                    for n in std::mem::take(&mut self.deferred_note_refs) {
-                        self.note_ref(n);
+                    None => {
+                        self.warn(format!("dropped an unsafe link: {}", shorten(url)));
+                        self.inlines(content);
                     }
                 }
-                None => {
-                    self.warn(format!("dropped an unsafe link: {}", shorten(url)));
-                    self.inlines(content);
-                }
-            },
+            }
             Inline::Image(image) => self.image(image),
             Inline::LineBreak => self.out.push_str("<br />\n"),
             Inline::Note(blocks) => {

@@ -9,49 +9,77 @@
 //!
 //! Recursion follows the model, whose depth readers bound by [`crate::model::MAX_DEPTH`].
 
-use super::{Rendered, WriteOptions, Writer};
-use crate::error::Result;
-use crate::model::{Alignment, Block, Document, Image, Inline, List, Meta, Table};
+use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
+use crate::error::{Result, Warning};
+use crate::model::{Alignment, Block, Document, Image, Inline, Link, List, Meta, Table};
+use std::io;
 
 /// Writes CommonMark + GFM.
 pub struct MarkdownWriter;
 
 impl Writer for MarkdownWriter {
     fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
-        let mut out = String::new();
-        if options.front_matter {
-            out.push_str(&front_matter(&document.meta));
-        } else if let Some(title) = document.meta.title.as_deref().filter(|t| !t.is_empty()) {
-            let heading = Block::Heading {
-                level: 1,
-                id: String::new(),
-                content: vec![Inline::text(title)],
-            };
-            let mut state = State::default();
-            out.push_str(&state.block(&heading, BlockPlace::Normal));
-            out.push('\n');
-        }
-        let mut state = State::default();
-        let body = state.blocks(&document.blocks, false, false);
-        if !out.is_empty() && !body.is_empty() {
-            out.push('\n');
-        }
-        out.push_str(&body);
-        // Notes found while writing notes join the queue, so this is a loop, not recursion.
-        let mut index = 0;
-        while let Some(note) = state.notes.get(index).cloned() {
-            index += 1;
-            let text = state.blocks(&note, false, false);
-            if !out.is_empty() && !out.ends_with("\n\n") {
-                out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
-            }
-            out.push_str(&note_definition(index, &text));
-        }
-        if !out.is_empty() && !out.ends_with('\n') {
-            out.push('\n');
-        }
-        Ok(Rendered::from_string(out))
+        let mut bytes = Vec::new();
+        write_markdown(document, options, &mut bytes, 0)?;
+        Ok(Rendered {
+            bytes,
+            warnings: Vec::new(),
+        })
     }
+
+    fn write_to(
+        &self,
+        document: &Document,
+        options: &WriteOptions,
+        out: &mut dyn io::Write,
+    ) -> Result<Vec<Warning>> {
+        write_markdown(document, options, out, STREAM_CHUNK)?;
+        Ok(Vec::new())
+    }
+}
+
+/// Writes the Markdown to `out`, a block at a time once `flush_len` bytes are waiting.
+fn write_markdown(
+    document: &Document,
+    options: &WriteOptions,
+    out: &mut dyn io::Write,
+    flush_len: usize,
+) -> Result<()> {
+    let mut out = Streamed::new(out, flush_len);
+    if options.front_matter {
+        out.buffer.push_str(&front_matter(&document.meta));
+    } else if let Some(title) = document.meta.title.as_deref().filter(|t| !t.is_empty()) {
+        let heading = Block::Heading {
+            level: 1,
+            id: String::new(),
+            content: vec![Inline::text(title)],
+        };
+        let mut state = State::default();
+        out.buffer
+            .push_str(&state.block(&heading, BlockPlace::Normal));
+        out.buffer.push('\n');
+    }
+    let mut state = State::default();
+    // A blank line between the front matter (or title) and a body, if there is one.
+    let lead = if out.is_empty() { "" } else { "\n" };
+    state.blocks_into(&document.blocks, false, false, lead, &mut out)?;
+    // Notes found while writing notes join the queue, so this is a loop, not recursion.
+    let mut index = 0;
+    while let Some(note) = state.notes.get(index).cloned() {
+        index += 1;
+        let text = state.blocks(&note, false, false);
+        if !out.is_empty() && !out.ends_with("\n\n") {
+            let separator = if out.ends_with("\n") { "\n" } else { "\n\n" };
+            out.buffer.push_str(separator);
+        }
+        out.buffer.push_str(&note_definition(index, &text));
+        out.flush()?;
+    }
+    if !out.is_empty() && !out.ends_with("\n") {
+        out.buffer.push('\n');
+    }
+    out.finish()?;
+    Ok(())
 }
 
 /// `[^n]: ` before the first line; later lines indented four spaces.
@@ -245,6 +273,44 @@ fn delimiters_work(c: char, before: Class, first: Class, last: Class, after: Cla
 impl State {
     /// Writes blocks separated by blank lines (by line breaks where `tight` allows it).
     fn blocks(&mut self, blocks: &[Block], tight: bool, in_item: bool) -> String {
+        let mut out = String::new();
+        self.join_blocks(blocks, tight, in_item, "", &mut out, &mut |_| Ok(()))
+            .unwrap_or_default();
+        out
+    }
+
+    /// [`State::blocks`] into a stream, `lead` before the first block written (when one is),
+    /// the stream flushed after each block.
+    fn blocks_into(
+        &mut self,
+        blocks: &[Block],
+        tight: bool,
+        in_item: bool,
+        lead: &str,
+        out: &mut Streamed<'_>,
+    ) -> io::Result<()> {
+        let mut buffer = std::mem::take(&mut out.buffer);
+        let result = self.join_blocks(blocks, tight, in_item, lead, &mut buffer, &mut |text| {
+            std::mem::swap(text, &mut out.buffer);
+            let flushed = out.flush();
+            std::mem::swap(text, &mut out.buffer);
+            flushed
+        });
+        out.buffer = buffer;
+        result
+    }
+
+    /// Appends blocks to `out`, separated by blank lines (by line breaks where `tight` allows
+    /// it) and led by `lead`; `after_block` is called on `out` after each block.
+    fn join_blocks(
+        &mut self,
+        blocks: &[Block],
+        tight: bool,
+        in_item: bool,
+        lead: &str,
+        out: &mut String,
+        after_block: &mut dyn FnMut(&mut String) -> io::Result<()>,
+    ) -> io::Result<()> {
         // Containers are written as their content: expand them in place (iteratively).
         let mut flat: Vec<&Block> = Vec::new();
         let mut pending: Vec<&Block> = blocks.iter().rev().collect();
@@ -254,9 +320,9 @@ impl State {
                 other => flat.push(other),
             }
         }
-        let mut out = String::new();
         let mut previous: Option<&Block> = None;
         let mut previous_list_marker: Option<char> = None;
+        let mut lead_written = false;
         let item_bullet = self.item_bullet.take();
         for block in flat {
             let place = if in_item {
@@ -289,14 +355,23 @@ impl State {
             if text.is_empty() && !matches!(block, Block::List(_) | Block::Quote(_)) {
                 continue;
             }
-            if let Some(prev) = previous {
-                let single = tight && can_follow_without_blank(prev, block);
-                out.push_str(if single { "\n" } else { "\n\n" });
+            let separator = match previous {
+                Some(prev) if tight && can_follow_without_blank(prev, block) => "\n",
+                Some(_) => "\n\n",
+                None => "",
+            };
+            // The lead goes before the first thing written (an empty list writes nothing).
+            let writes_something = !separator.is_empty() || !text.is_empty();
+            if writes_something && !lead_written {
+                out.push_str(lead);
+                lead_written = true;
             }
+            out.push_str(separator);
             out.push_str(&text);
             previous = Some(block);
+            after_block(out)?;
         }
-        out
+        Ok(())
     }
 
     fn block(&mut self, block: &Block, place: BlockPlace) -> String {
@@ -432,12 +507,16 @@ impl State {
     /// HTML block: CommonMark ends an HTML block at a blank line, so the markup has none (a
     /// blank line inside `<pre>` is written as `&#10;`), and quire's HTML reader reads it back.
     fn html_table(&mut self, table: &Table) -> String {
-        let (mut html, _warnings) =
-            super::html::render_blocks(&[Block::Table(Box::new(table.clone()))], false);
-        while let Some(at) = html.find("\n\n") {
-            html.replace_range(at..at + 2, "\n&#10;");
-        }
-        html.trim_end().to_string()
+        let (html, _warnings) = super::html::render_table(table, false);
+        // The same as replacing the first blank line until none is left (the replacement
+        // cannot make a new one), in one pass.
+        let mut html = if html.contains("\n\n") {
+            html.replace("\n\n", "\n&#10;")
+        } else {
+            html
+        };
+        html.truncate(html.trim_end().len());
+        html
     }
 
     /// Writes a run of inlines. `before` is the character written just before the run
@@ -509,11 +588,12 @@ impl State {
                     out.push_str(&format!("<code>{text}</code>"));
                 }
                 Inline::Code(code) => out.push_str(&code_span(code)),
-                Inline::Link {
-                    url,
-                    title,
-                    content,
-                } => {
+                Inline::Link(link) => {
+                    let Link {
+                        url,
+                        title,
+                        content,
+                    } = &**link;
                     if ctx.in_link {
                         let text = self.inlines(content, prev, next_class, ctx, at_line_start);
                         out.push_str(&text);
@@ -687,7 +767,8 @@ fn edge_class(inline: &Inline, first: bool, ctx: &InlineContext) -> Class {
             };
             edge.map_or(ANY, |i| edge_class(i, first, ctx))
         }
-        Inline::Link { content, .. } if ctx.in_link => {
+        Inline::Link(link) if ctx.in_link => {
+            let content = &link.content;
             let edge = if first {
                 content.first()
             } else {
@@ -968,8 +1049,8 @@ fn has_line_break(inlines: &[Inline]) -> bool {
             | Inline::Strikethrough(c)
             | Inline::Superscript(c)
             | Inline::Subscript(c)
-            | Inline::Link { content: c, .. }
             | Inline::Span { content: c, .. } => pending.extend(c.iter()),
+            Inline::Link(link) => pending.extend(link.content.iter()),
             _ => {}
         }
     }

@@ -1,6 +1,8 @@
 //! Writers: [`Document`] → bytes, one module per format behind the [`Writer`] trait.
 //!
 //! Writers never see the input: only the model. All take the same [`WriteOptions`].
+//! [`Writer::write_to`] sends the output to an [`io::Write`] as it is made; the HTML, Markdown,
+//! text and JSON writers never hold all of it, which matters for large documents.
 
 pub mod epub;
 pub mod html;
@@ -14,6 +16,7 @@ pub mod text;
 use crate::error::{Result, Warning};
 use crate::format::OutputFormat;
 use crate::model::Document;
+use std::io;
 
 /// Options shared by every writer. Each writer uses the ones that mean something for it.
 #[derive(Debug, Clone)]
@@ -71,6 +74,21 @@ impl Rendered {
 /// One output format's writer.
 pub trait Writer {
     fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered>;
+
+    /// Writes the document to `out` and returns the warnings: the same bytes as
+    /// [`Writer::write`]. Writers that can (HTML, Markdown, text, JSON) send the output as they
+    /// make it, so it is never all in memory; the others make it whole first. On an error,
+    /// part of the output may have been written.
+    fn write_to(
+        &self,
+        document: &Document,
+        options: &WriteOptions,
+        out: &mut dyn io::Write,
+    ) -> Result<Vec<Warning>> {
+        let rendered = self.write(document, options)?;
+        out.write_all(&rendered.bytes)?;
+        Ok(rendered.warnings)
+    }
 }
 
 /// The writer for a format.
@@ -92,4 +110,128 @@ pub fn write(
     options: &WriteOptions,
 ) -> Result<Rendered> {
     writer_for(format).write(document, options)
+}
+
+/// Writes a document in a format to `out`, as it is made where the writer can
+/// ([`Writer::write_to`]); returns the warnings.
+pub fn write_to(
+    document: &Document,
+    format: OutputFormat,
+    options: &WriteOptions,
+    out: &mut dyn io::Write,
+) -> Result<Vec<Warning>> {
+    writer_for(format).write_to(document, options, out)
+}
+
+/// How much output a streaming writer gathers before it writes it out.
+const STREAM_CHUNK: usize = 64 * 1024;
+
+/// Output written as it is made. A writer gathers text in `buffer` and calls
+/// [`Streamed::flush`] between blocks; once the buffer holds `flush_len` bytes it goes to
+/// `out`. What went out is remembered (whether any did, and its last two bytes), so a writer
+/// can still ask what its output ends with.
+///
+/// [`Writer::write`] of a streaming writer uses a `flush_len` of 0 (out after every block),
+/// so every test of a writer also tests that its output does not depend on where it is cut.
+pub(crate) struct Streamed<'o> {
+    out: &'o mut dyn io::Write,
+    flush_len: usize,
+    pub buffer: String,
+    written: bool,
+    /// The last (up to) two bytes written out.
+    tail: Vec<u8>,
+}
+
+impl<'o> Streamed<'o> {
+    pub fn new(out: &'o mut dyn io::Write, flush_len: usize) -> Streamed<'o> {
+        Streamed {
+            out,
+            flush_len,
+            buffer: String::new(),
+            written: false,
+            tail: Vec::new(),
+        }
+    }
+
+    /// Writes the buffer out if it is full enough.
+    pub fn flush(&mut self) -> io::Result<()> {
+        if self.buffer.len() >= self.flush_len {
+            self.write_out(self.buffer.len())?;
+        }
+        Ok(())
+    }
+
+    /// [`Streamed::flush`], keeping back the newlines the buffer ends with (for a writer that
+    /// trims them at the end).
+    pub fn flush_before_trailing_newlines(&mut self) -> io::Result<()> {
+        if self.buffer.len() >= self.flush_len {
+            let keep = self.buffer.len() - self.buffer.trim_end_matches('\n').len();
+            self.write_out(self.buffer.len() - keep)?;
+        }
+        Ok(())
+    }
+
+    /// Writes out all that is left.
+    pub fn finish(mut self) -> io::Result<()> {
+        self.write_out(self.buffer.len())?;
+        self.out.flush()
+    }
+
+    fn write_out(&mut self, len: usize) -> io::Result<()> {
+        let Some(text) = self.buffer.get(..len).filter(|t| !t.is_empty()) else {
+            return Ok(());
+        };
+        self.out.write_all(text.as_bytes())?;
+        self.written = true;
+        self.tail
+            .extend_from_slice(&text.as_bytes()[text.len().saturating_sub(2)..]);
+        let excess = self.tail.len().saturating_sub(2);
+        self.tail.drain(..excess);
+        self.buffer.drain(..len);
+        Ok(())
+    }
+
+    /// Whether nothing was written yet (out or into the buffer).
+    pub fn is_empty(&self) -> bool {
+        !self.written && self.buffer.is_empty()
+    }
+
+    /// Whether all written so far ends with `suffix` (of at most two bytes).
+    pub fn ends_with(&self, suffix: &str) -> bool {
+        let buffer = self.buffer.as_bytes();
+        if buffer.len() >= suffix.len() {
+            return buffer.ends_with(suffix.as_bytes());
+        }
+        let mut last = self.tail.clone();
+        last.extend_from_slice(buffer);
+        last.ends_with(suffix.as_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_output_knows_its_end_across_flushes() {
+        let mut out = Vec::new();
+        let mut stream = Streamed::new(&mut out, 0);
+        assert!(stream.is_empty());
+        stream.buffer.push_str("ab\n");
+        stream.flush().unwrap();
+        assert!(stream.buffer.is_empty());
+        assert!(!stream.is_empty());
+        assert!(stream.ends_with("\n") && stream.ends_with("b\n") && !stream.ends_with("\n\n"));
+        stream.buffer.push('\n');
+        assert!(stream.ends_with("\n\n"));
+        stream.flush().unwrap();
+        assert!(stream.ends_with("\n\n"));
+        stream.buffer.push_str("x\n\n\n");
+        stream.flush_before_trailing_newlines().unwrap();
+        assert_eq!(stream.buffer, "\n\n\n");
+        stream.buffer.truncate(0);
+        assert!(stream.ends_with("\nx") && !stream.ends_with("\n"));
+        stream.finish().unwrap();
+        assert_eq!(out, b"ab\n\nx");
+    }
 }

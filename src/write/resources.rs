@@ -113,6 +113,15 @@ pub fn load_local(src: &str, base_dir: &Path) -> Result<Resource, String> {
     Ok(Resource { bytes, kind })
 }
 
+/// Whether the document refers to a local image that [`embed_local_images`] would embed.
+pub fn has_local_images(document: &Document) -> bool {
+    let mut found = false;
+    document.for_each_image(&mut |image| {
+        found |= is_local(&image.src) && !image.src.trim().is_empty();
+    });
+    found
+}
+
 /// Replaces every local image reference with a `data:` URI of the file's bytes, so that one
 /// HTML file carries its images with it. Files are found as [`load_local`] finds them (inside
 /// `base_dir` only); an image that cannot be had keeps its reference and gets a warning.
@@ -341,9 +350,9 @@ mod tests {
                     caption: vec![],
                 })),
                 Block::Paragraph(vec![
-                    Inline::Image(image("https://example.com/b.png")),
-                    Inline::Note(vec![Block::Paragraph(vec![Inline::Image(image("a.png"))])]),
-                    Inline::Image(image("../secret.png")),
+                    Inline::image(image("https://example.com/b.png")),
+                    Inline::Note(vec![Block::Paragraph(vec![Inline::image(image("a.png"))])]),
+                    Inline::image(image("../secret.png")),
                 ]),
             ],
         );

@@ -13,56 +13,82 @@
 //! ends with exactly one newline and has no trailing spaces.
 
 use super::table_layout::layout;
-use super::{Rendered, WriteOptions, Writer};
+use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
 use crate::model::{Alignment, Block, Document, Inline, Meta, Table, MAX_DEPTH};
+use std::io;
 
 /// Writes a document as plain text.
 pub struct TextWriter;
 
 impl Writer for TextWriter {
     fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
-        let mut renderer = TextRenderer {
-            notes: Vec::new(),
-            warnings: Vec::new(),
-            depth: 0,
-        };
-        let width = options.text_width.filter(|&w| w > 0);
-        let mut sections: Vec<Vec<String>> = Vec::new();
-        // A fragment is the body alone: pipelines (and extraction scoring) want no header.
-        let header = if options.fragment {
-            Vec::new()
-        } else {
-            header_lines(&document.meta)
-        };
-        if !header.is_empty() {
-            sections.push(header);
+        let mut bytes = Vec::new();
+        let warnings = write_text(document, options, &mut bytes, 0)?;
+        Ok(Rendered { bytes, warnings })
+    }
+
+    fn write_to(
+        &self,
+        document: &Document,
+        options: &WriteOptions,
+        out: &mut dyn io::Write,
+    ) -> Result<Vec<Warning>> {
+        write_text(document, options, out, STREAM_CHUNK)
+    }
+}
+
+/// Writes the text to `out`, a block at a time once `flush_len` bytes are waiting.
+fn write_text(
+    document: &Document,
+    options: &WriteOptions,
+    out: &mut dyn io::Write,
+    flush_len: usize,
+) -> Result<Vec<Warning>> {
+    let mut renderer = TextRenderer {
+        notes: Vec::new(),
+        warnings: Vec::new(),
+        depth: 0,
+    };
+    let width = options.text_width.filter(|&w| w > 0);
+    // Sections (header, body, notes) are separated by a blank line, as are the body's
+    // blocks. The body goes out block by block: its lines are never all held at once. The
+    // newlines the text ends with are kept back, since the end is trimmed to one.
+    let mut text = Streamed::new(out, flush_len);
+    // A fragment is the body alone: pipelines (and extraction scoring) want no header.
+    if !options.fragment {
+        push_lines(&mut text.buffer, header_lines(&document.meta));
+    }
+    let mut body_started = false;
+    for block in &document.blocks {
+        let lines = renderer.block(block, width);
+        if lines.is_empty() {
+            continue;
         }
-        let body = renderer.blocks(&document.blocks, width);
-        if !body.is_empty() {
-            sections.push(body);
+        if body_started || !text.is_empty() {
+            text.buffer.push('\n');
         }
-        let notes = renderer.notes_lines(width);
-        if !notes.is_empty() {
-            sections.push(notes);
-        }
-        let mut text = String::new();
-        for (i, section) in sections.iter().enumerate() {
-            if i > 0 {
-                text.push('\n');
-            }
-            for line in section {
-                text.push_str(line.trim_end());
-                text.push('\n');
-            }
-        }
-        let trimmed_len = text.trim_end().len();
-        text.truncate(trimmed_len);
+        body_started = true;
+        push_lines(&mut text.buffer, lines);
+        text.flush_before_trailing_newlines()?;
+    }
+    let notes = renderer.notes_lines(width);
+    if !notes.is_empty() && !text.is_empty() {
+        text.buffer.push('\n');
+    }
+    push_lines(&mut text.buffer, notes);
+    let trimmed_len = text.buffer.trim_end().len();
+    text.buffer.truncate(trimmed_len);
+    text.buffer.push('\n');
+    text.finish()?;
+    Ok(renderer.warnings)
+}
+
+/// Appends lines, each without trailing spaces and ending with a newline.
+fn push_lines(text: &mut String, lines: Vec<String>) {
+    for line in lines {
+        text.push_str(line.trim_end());
         text.push('\n');
-        Ok(Rendered {
-            bytes: text.into_bytes(),
-            warnings: renderer.warnings,
-        })
     }
 }
 
@@ -298,8 +324,8 @@ impl<'a> TextRenderer<'a> {
                 | Inline::Strikethrough(c)
                 | Inline::Superscript(c)
                 | Inline::Subscript(c)
-                | Inline::Link { content: c, .. }
                 | Inline::Span { content: c, .. } => self.push_inlines(c, out),
+                Inline::Link(link) => self.push_inlines(&link.content, out),
                 Inline::Image(image) => out.push_str(&one_line(&image.alt)),
                 Inline::LineBreak => out.push('\n'),
                 Inline::Note(blocks) => {

@@ -109,35 +109,35 @@ fn rich_document() -> Document {
             text("O, "),
             Inline::Code("a < b && c".into()),
             text(", a "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "https://example.org/x?a=1&b=\"2\"".into(),
                 title: Some("A \"title\"".into()),
                 content: vec![text("link")],
-            },
+            })),
             text(", an inner "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "#2024-plan".into(),
                 title: None,
                 content: vec![text("jump")],
-            },
+            })),
             text(", a broken "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "#nowhere".into(),
                 title: None,
                 content: vec![text("fragment")],
-            },
+            })),
             text(", a relative "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "../other page.html".into(),
                 title: None,
                 content: vec![text("page")],
-            },
+            })),
             text(", a script "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "javascript:alert(1)".into(),
                 title: None,
                 content: vec![text("script")],
-            },
+            })),
             text(" and a note"),
             Inline::Note(vec![para(vec![
                 text("The note text beta."),
@@ -150,17 +150,17 @@ fn rich_document() -> Document {
         heading(2, "2024-plan", "The 2024 plan"),
         para(vec![
             text("Gamma with an inline image "),
-            Inline::Image(Image {
+            Inline::Image(Box::new(Image {
                 src: "img/pic.png".into(),
                 alt: "a picture".into(),
                 title: Some("Pic".into()),
-            }),
+            })),
             text(" and a span "),
             Inline::Span {
-                attr: Attr {
+                attr: Box::new(Attr {
                     id: "42".into(),
                     ..Attr::default()
-                },
+                }),
                 content: vec![text("spanned")],
             },
             text("."),
@@ -206,11 +206,11 @@ fn rich_document() -> Document {
         })),
         Block::Rule,
         Block::Container {
-            attr: Attr {
+            attr: Box::new(Attr {
                 id: "42".into(),
                 classes: vec!["box".into()],
                 attributes: vec![("data-x".into(), "1".into())],
-            },
+            }),
             blocks: vec![heading(3, "", "Inside a box"), para(vec![text("Epsilon.")])],
         },
         heading(6, "deep", "A deep heading"),
@@ -504,23 +504,23 @@ fn bundle() -> Book {
             heading(2, "start", "Start here"),
             para(vec![
                 text("See the "),
-                Inline::Link {
+                Inline::Link(Box::new(quire::model::Link {
                     url: "http://two.example/article#details".into(),
                     title: None,
                     content: vec![text("second article")],
-                },
+                })),
                 text(" and "),
-                Inline::Link {
+                Inline::Link(Box::new(quire::model::Link {
                     url: "https://two.example/article/#no-such-id".into(),
                     title: None,
                     content: vec![text("its top")],
-                },
+                })),
                 text(" and "),
-                Inline::Link {
+                Inline::Link(Box::new(quire::model::Link {
                     url: "/post#start".into(),
                     title: None,
                     content: vec![text("this one")],
-                },
+                })),
                 text(". Note"),
                 Inline::Note(vec![para(vec![text("A note in the first.")])]),
             ]),
@@ -539,11 +539,11 @@ fn bundle() -> Book {
             heading(2, "details", "Details"),
             para(vec![
                 text("Back to the "),
-                Inline::Link {
+                Inline::Link(Box::new(quire::model::Link {
                     url: "https://one.example/post".into(),
                     title: None,
                     content: vec![text("first")],
-                },
+                })),
                 text(". Note"),
                 Inline::Note(vec![para(vec![text("A note in the second.")])]),
             ]),
@@ -991,23 +991,23 @@ impl Hostile {
                     2 => Inline::Emphasis(self.inlines(depth - 1)),
                     3 => Inline::Strong(self.inlines(depth - 1)),
                     4 => Inline::Code(self.string()),
-                    5 => Inline::Link {
+                    5 => Inline::Link(Box::new(quire::model::Link {
                         url: self.url(),
                         title: Some(self.string()),
                         content: self.inlines(depth - 1),
-                    },
-                    6 => Inline::Image(Image {
+                    })),
+                    6 => Inline::Image(Box::new(Image {
                         src: self.string(),
                         alt: self.string(),
                         title: Some(self.string()),
-                    }),
+                    })),
                     7 => Inline::LineBreak,
                     8 => Inline::Note(self.blocks(depth - 1)),
                     9 => Inline::Span {
-                        attr: Attr {
+                        attr: Box::new(Attr {
                             id: self.id(),
                             ..Attr::default()
-                        },
+                        }),
                         content: self.inlines(depth - 1),
                     },
                     10 => Inline::Superscript(self.inlines(depth - 1)),
@@ -1069,10 +1069,10 @@ impl Hostile {
                     })),
                     8 => Block::Rule,
                     _ => Block::Container {
-                        attr: Attr {
+                        attr: Box::new(Attr {
                             id: self.id(),
                             ..Attr::default()
-                        },
+                        }),
                         blocks: self.blocks(depth - 1),
                     },
                 }

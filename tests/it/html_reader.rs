@@ -200,11 +200,11 @@ fn figures_and_standalone_images() {
                 },
                 caption: vec![],
             })),
-            para(vec![Inline::Image(Image {
+            para(vec![Inline::Image(Box::new(Image {
                 src: "c.png".into(),
                 alt: "c".into(),
                 title: None
-            })]),
+            }))]),
         ]
     );
 }
@@ -224,17 +224,17 @@ fn containers_flatten_and_loose_text_becomes_paragraphs() {
             p("n"),
             p("a"),
             Block::Container {
-                attr: Attr {
+                attr: Box::new(Attr {
                     id: "target".into(),
                     ..Attr::default()
-                },
+                }),
                 blocks: vec![p("kept")]
             },
-            para(vec![Inline::Link {
+            para(vec![Inline::Link(Box::new(quire::model::Link {
                 url: "#target".into(),
                 title: None,
                 content: vec![t("go")]
-            }]),
+            }))]),
         ]
     );
 }
@@ -289,10 +289,10 @@ fn inline_mappings() {
             Code("T".into()),
             t(" plain "),
             Span {
-                attr: Attr {
+                attr: Box::new(Attr {
                     attributes: vec![("lang".into(), "fr".into())],
                     ..Attr::default()
-                },
+                }),
                 content: vec![t("oui")]
             },
             t(" ab"),
@@ -325,35 +325,35 @@ fn links_resolve_against_base_and_source_url() {
     assert_eq!(
         got,
         vec![para(vec![
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "https://example.org/docs/page.html".into(),
                 title: Some("T".into()),
                 content: vec![t("x")]
-            },
+            })),
             t(" js d anchor "),
-            Inline::Image(Image {
+            Inline::Image(Box::new(Image {
                 src: "https://example.org/docs/i.png".into(),
                 ..Image::default()
-            }),
+            })),
         ])]
     );
     let got = read_with("<p><a href='../up.html'>u</a></p>", &options).blocks;
     assert_eq!(
         got,
-        vec![para(vec![Inline::Link {
+        vec![para(vec![Inline::Link(Box::new(quire::model::Link {
             url: "https://example.org/up.html".into(),
             title: None,
             content: vec![t("u")]
-        }])]
+        }))])]
     );
     // No absolute base: references stay as written.
     assert_eq!(
         blocks("<p><a href='x/y.html'>r</a></p>"),
-        vec![para(vec![Inline::Link {
+        vec![para(vec![Inline::Link(Box::new(quire::model::Link {
             url: "x/y.html".into(),
             title: None,
             content: vec![t("r")]
-        }])]
+        }))])]
     );
 }
 
@@ -454,11 +454,11 @@ fn a_note_that_refers_to_itself_does_not_loop() {
         "<p>a<a href=#f>1</a></p><ol class=footnotes><li id=f>see <a href=#f>1</a></li></ol>";
     let got = blocks(html);
     // Inside its own body the reference stays a plain link.
-    let link = Inline::Link {
+    let link = Inline::Link(Box::new(quire::model::Link {
         url: "#f".into(),
         title: None,
         content: vec![t("1")],
-    };
+    }));
     assert_eq!(
         got,
         vec![para(vec![
@@ -647,11 +647,11 @@ fn ordinary_links_into_a_notes_section_stay_links() {
     assert_eq!(
         blocks(html),
         vec![
-            para(vec![Inline::Link {
+            para(vec![Inline::Link(Box::new(quire::model::Link {
                 url: "#n1".into(),
                 title: None,
                 content: vec![t("read the full explanation below")]
-            }]),
+            }))]),
             p("Explanation."),
         ]
     );

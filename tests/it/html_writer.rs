@@ -56,11 +56,11 @@ pub fn rich_document() -> Document {
         }),
     ]);
     let rtl_span = Inline::Span {
-        attr: Attr {
+        attr: Box::new(Attr {
             id: String::new(),
             classes: vec![],
             attributes: vec![("lang".into(), "ar".into()), ("dir".into(), "rtl".into())],
-        },
+        }),
         content: vec![t("مرحبا بالعالم")],
     };
     let table = Table {
@@ -121,23 +121,23 @@ pub fn rich_document() -> Document {
             t("O, "),
             Inline::Code("a < b && c".into()),
             t(", a "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "https://example.org/page?a=1&b=2".into(),
                 title: Some("A \"title\"".into()),
                 content: vec![t("link")],
-            },
+            })),
             t(", a "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "javascript:alert(1)".into(),
                 title: None,
                 content: vec![t("bad link")],
-            },
+            })),
             t(", an image "),
-            Inline::Image(Image {
+            Inline::Image(Box::new(Image {
                 src: PNG_DOT.into(),
                 alt: "a dot".into(),
                 title: None,
-            }),
+            })),
             t(" and a note"),
             first_note,
             t("."),
@@ -215,7 +215,7 @@ pub fn rich_document() -> Document {
         })),
         Block::Rule,
         Block::Container {
-            attr: Attr {
+            attr: Box::new(Attr {
                 id: "aside-1".into(),
                 classes: vec!["note".into(), "wide".into()],
                 attributes: vec![
@@ -225,7 +225,7 @@ pub fn rich_document() -> Document {
                     ("data-kind".into(), "box".into()),
                     ("title".into(), "A \"boxed\" aside".into()),
                 ],
-            },
+            }),
             blocks: vec![para(vec![t("Inside a container.")])],
         },
         para(vec![t("The end.")]),
@@ -282,19 +282,19 @@ fn inline_kinds_have_exact_markup() {
         "a <em>b</em> <strong>c</strong> <del>d</del><sup>e</sup><sub>f</sub> <code>x&lt;y</code>"
     );
     assert_eq!(
-        inline_html(vec![Inline::Link {
+        inline_html(vec![Inline::Link(Box::new(quire::model::Link {
             url: "https://e.org/?a=1&b=2".into(),
             title: Some("T".into()),
             content: vec![t("go")],
-        }]),
+        }))]),
         "<a href=\"https://e.org/?a=1&amp;b=2\" title=\"T\">go</a>"
     );
     assert_eq!(
-        inline_html(vec![Inline::Image(Image {
+        inline_html(vec![Inline::Image(Box::new(Image {
             src: "pic.png".into(),
             alt: "A \"pic\"".into(),
             title: None,
-        })]),
+        }))]),
         "<img src=\"pic.png\" alt=\"A &quot;pic&quot;\" />"
     );
     assert_eq!(
@@ -303,7 +303,7 @@ fn inline_kinds_have_exact_markup() {
     );
     assert_eq!(
         inline_html(vec![Inline::Span {
-            attr: Attr {
+            attr: Box::new(Attr {
                 id: "s".into(),
                 classes: vec!["c".into()],
                 attributes: vec![
@@ -311,7 +311,7 @@ fn inline_kinds_have_exact_markup() {
                     ("dir".into(), "rtl".into()),
                     ("onmouseover".into(), "x()".into()),
                 ],
-            },
+            }),
             content: vec![t("שלום")],
         }]),
         "<span lang=\"he\" dir=\"rtl\">שלום</span>"
@@ -415,19 +415,21 @@ fn headings_in_header_cells_become_paragraphs() {
 
 #[test]
 fn links_do_not_nest_and_note_refs_follow_the_link() {
-    assert!(fragment_of(vec![para(vec![Inline::Link {
-        url: "a.html".into(),
-        title: None,
-        content: vec![
-            t("outer "),
-            Inline::Link {
-                url: "b.html".into(),
-                title: None,
-                content: vec![t("inner")],
-            },
-            Inline::Note(vec![para(vec![t("n")])]),
-        ],
-    }])])
+    assert!(fragment_of(vec![para(vec![Inline::Link(Box::new(
+        quire::model::Link {
+            url: "a.html".into(),
+            title: None,
+            content: vec![
+                t("outer "),
+                Inline::Link(Box::new(quire::model::Link {
+                    url: "b.html".into(),
+                    title: None,
+                    content: vec![t("inner")],
+                })),
+                Inline::Note(vec![para(vec![t("n")])]),
+            ],
+        }
+    ))])])
     .contains(
         "<p><a href=\"a.html\">outer inner</a><sup class=\"footnote-ref\"><a href=\"#fn-1\" \
          id=\"fnref-1\" role=\"doc-noteref\">1</a></sup></p>"
@@ -572,7 +574,7 @@ fn figure_with_caption() {
 #[test]
 fn container_keeps_only_safe_attributes() {
     let html = body_of(vec![Block::Container {
-        attr: Attr {
+        attr: Box::new(Attr {
             id: "box".into(),
             classes: vec!["a".into(), "b\"c".into(), "has space".into()],
             attributes: vec![
@@ -585,7 +587,7 @@ fn container_keeps_only_safe_attributes() {
                 ("data-Bad".into(), "no".into()),
                 ("lang".into(), "fr".into()),
             ],
-        },
+        }),
         blocks: vec![para(vec![t("in")])],
     }]);
     assert_eq!(
@@ -606,29 +608,29 @@ fn unsafe_urls_never_reach_the_output() {
                 },
                 vec![
                     para(vec![
-                        Inline::Link {
+                        Inline::Link(Box::new(quire::model::Link {
                             url: "  JaVa\nScRiPt:alert(1)".into(),
                             title: None,
                             content: vec![t("click")],
-                        },
+                        })),
                         t(" "),
-                        Inline::Link {
+                        Inline::Link(Box::new(quire::model::Link {
                             url: "data:text/html,<script>x</script>".into(),
                             title: None,
                             content: vec![t("data")],
-                        },
+                        })),
                         t(" "),
-                        Inline::Image(Image {
+                        Inline::Image(Box::new(Image {
                             src: "javascript:alert(1)".into(),
                             alt: "bad img".into(),
                             title: None,
-                        }),
+                        })),
                         t(" "),
-                        Inline::Image(Image {
+                        Inline::Image(Box::new(Image {
                             src: "data:image/svg+xml,<svg onload=x>".into(),
                             alt: "vector".into(),
                             title: None,
-                        }),
+                        })),
                         t(" <script>alert(1)</script>"),
                     ]),
                     Block::Figure(Box::new(Figure {
@@ -665,11 +667,11 @@ fn unsafe_urls_never_reach_the_output() {
 #[test]
 fn raster_data_images_are_kept() {
     assert_eq!(
-        inline_html(vec![Inline::Image(Image {
+        inline_html(vec![Inline::Image(Box::new(Image {
             src: PNG_DOT.into(),
             alt: String::new(),
             title: None,
-        })]),
+        }))]),
         format!("<img src=\"{PNG_DOT}\" alt=\"\" />")
     );
 }
@@ -714,10 +716,10 @@ fn xhtml_mode_adds_epub_semantics() {
         Meta::default(),
         vec![para(vec![
             Inline::Span {
-                attr: Attr {
+                attr: Box::new(Attr {
                     attributes: vec![("lang".into(), "de".into())],
                     ..Attr::default()
-                },
+                }),
                 content: vec![t("Hallo")],
             },
             Inline::Note(vec![para(vec![t("N.")])]),
@@ -854,10 +856,10 @@ fn duplicate_and_reserved_ids_are_dropped() {
             content: vec![t("A")],
         },
         Block::Container {
-            attr: Attr {
+            attr: Box::new(Attr {
                 id: "a".into(),
                 ..Attr::default()
-            },
+            }),
             blocks: vec![],
         },
         Block::Heading {
@@ -996,7 +998,7 @@ mod arbitrary_models {
             nasty_string().prop_map(Inline::Text),
             nasty_string().prop_map(Inline::Code),
             Just(Inline::LineBreak),
-            image().prop_map(Inline::Image),
+            image().prop_map(Inline::image),
         ];
         leaf.prop_recursive(3, 24, 4, |inner| {
             let run = prop::collection::vec(inner, 0..4);
@@ -1005,13 +1007,16 @@ mod arbitrary_models {
                 run.clone().prop_map(Inline::Strong),
                 run.clone().prop_map(Inline::Superscript),
                 (nasty_url(), prop::option::of(nasty_string()), run.clone()).prop_map(
-                    |(url, title, content)| Inline::Link {
+                    |(url, title, content)| Inline::Link(Box::new(quire::model::Link {
                         url,
                         title,
                         content
-                    }
+                    }))
                 ),
-                (attr(), run.clone()).prop_map(|(attr, content)| Inline::Span { attr, content }),
+                (attr(), run.clone()).prop_map(|(attr, content)| Inline::Span {
+                    attr: Box::new(attr),
+                    content
+                }),
                 run.prop_map(|inlines| Inline::Note(vec![Block::Paragraph(inlines)])),
             ]
         })
@@ -1043,8 +1048,10 @@ mod arbitrary_models {
             );
             prop_oneof![
                 blocks.clone().prop_map(Block::Quote),
-                (attr(), blocks.clone())
-                    .prop_map(|(attr, blocks)| Block::Container { attr, blocks }),
+                (attr(), blocks.clone()).prop_map(|(attr, blocks)| Block::Container {
+                    attr: Box::new(attr),
+                    blocks
+                }),
                 (
                     any::<bool>(),
                     any::<u32>(),

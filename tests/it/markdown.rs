@@ -131,7 +131,7 @@ mod roundtrip {
             1 => "[a-z `|]{1,5}".prop_map(Inline::Code),
             1 => Just(Inline::LineBreak),
             1 => (url_strategy(), "[a-z *]{0,5}", title_strategy()).prop_map(|(src, alt, title)| {
-                Inline::Image(Image { src, alt: quire::model::collapse_whitespace(alt.trim()), title })
+                Inline::Image(Box::new(Image { src, alt: quire::model::collapse_whitespace(alt.trim()), title }))
             }),
             1 => text_strategy().prop_map(|s| {
                 let mut run = normalize_inlines(vec![Inline::Text(s)]);
@@ -140,11 +140,11 @@ mod roundtrip {
                 }
                 Inline::Note(vec![Block::Paragraph(run)])
             }),
-            1 => Just(Inline::Link {
+            1 => Just(Inline::Link(Box::new(quire::model::Link {
                 url: "https://example.com".into(),
                 title: None,
                 content: vec![Inline::text("https://example.com")],
-            }),
+            }))),
         ];
         leaf.prop_recursive(3, 16, 3, |inner| {
             let run = prop::collection::vec(inner, 1..3);
@@ -159,11 +159,13 @@ mod roundtrip {
                     title_strategy(),
                     prop::collection::vec(plain_inline(), 1..3)
                 )
-                    .prop_map(|(url, title, content)| Inline::Link {
-                        url,
-                        title,
-                        content
-                    }),
+                    .prop_map(|(url, title, content)| Inline::Link(Box::new(
+                        quire::model::Link {
+                            url,
+                            title,
+                            content
+                        }
+                    ))),
             ]
         })
     }
@@ -457,23 +459,23 @@ mod reader {
                 t(" "),
                 Inline::Code("c".into()),
                 t(" "),
-                Inline::Link {
+                Inline::Link(Box::new(quire::model::Link {
                     url: "http://x".into(),
                     title: Some("T".into()),
                     content: vec![t("l")]
-                },
+                })),
                 t(" "),
-                Inline::Image(Image {
+                Inline::Image(Box::new(Image {
                     src: "i.png".into(),
                     alt: "alt x".into(),
                     title: None
-                }),
+                })),
                 t(" "),
-                Inline::Link {
+                Inline::Link(Box::new(quire::model::Link {
                     url: "http://auto".into(),
                     title: None,
                     content: vec![t("http://auto")]
-                },
+                })),
                 t(" b"),
                 Inline::LineBreak,
                 t("c"),
@@ -768,29 +770,29 @@ mod writer {
             t(" "),
             Inline::Code("a`b".into()),
             t(" "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "https://x.org/a b".into(),
                 title: Some("T \"q\"".into()),
                 content: vec![t("link")],
-            },
+            })),
             t(" "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "https://x.org/(p)".into(),
                 title: None,
                 content: vec![t("p")],
-            },
+            })),
             t(" "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "https://x.org".into(),
                 title: None,
                 content: vec![t("https://x.org")],
-            },
+            })),
             t(" "),
-            Inline::Image(Image {
+            Inline::Image(Box::new(Image {
                 src: "i.png".into(),
                 alt: "an *i*".into(),
                 title: None,
-            }),
+            })),
             Inline::LineBreak,
             t("next"),
             Inline::Note(vec![pt("Note one."), pt("Second.")]),
@@ -1116,11 +1118,11 @@ mod regressions {
                     t("a"),
                     note,
                     t(" "),
-                    Inline::Link {
+                    Inline::Link(Box::new(quire::model::Link {
                         url: "u".into(),
                         title: None,
                         content: vec![t("^1")],
-                    },
+                    })),
                 ]),
                 Block::Figure(Box::new(Figure {
                     image: Image {

@@ -50,11 +50,11 @@ pub fn rich_document() -> Document {
             text(", "),
             Inline::Strong(vec![text("strong words")]),
             text(", a "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "https://example.org/reference".into(),
                 title: None,
                 content: vec![text("link to a reference")],
-            },
+            })),
             text(", some "),
             Inline::Code("inline_code()".into()),
             text(" and a footnote"),

@@ -351,20 +351,20 @@ fn hostile_models_give_safe_html() {
                     content: vec![Inline::Text("<script>alert(1)</script>".into())],
                 },
                 Block::Paragraph(vec![
-                    Inline::Link {
+                    Inline::Link(Box::new(quire::model::Link {
                         url: url.into(),
                         title: Some(url.into()),
                         content: vec![Inline::Text("link".into())],
-                    },
-                    Inline::Image(image.clone()),
+                    })),
+                    Inline::image(image.clone()),
                     Inline::Span {
-                        attr: attr.clone(),
+                        attr: Box::new(attr.clone()),
                         content: vec![Inline::Text("span".into())],
                     },
                     Inline::Code("<script>alert(1)</script>".into()),
                 ]),
                 Block::Container {
-                    attr,
+                    attr: Box::new(attr),
                     blocks: vec![Block::Code {
                         language: Some("js\" onclick=\"alert(1)".to_string()),
                         text: "</code><script>alert(1)</script>".into(),

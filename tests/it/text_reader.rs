@@ -35,11 +35,11 @@ fn list(ordered: bool, start: u32, tight: bool, items: Vec<Vec<Block>>) -> Block
 }
 
 fn link(url: &str, shown: &str) -> Inline {
-    Inline::Link {
+    Inline::Link(Box::new(quire::model::Link {
         url: url.to_string(),
         title: None,
         content: vec![t(shown)],
-    }
+    }))
 }
 
 const LONG: &str = "This paragraph is long enough to be body text, and it ends with a period.";

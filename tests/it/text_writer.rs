@@ -56,20 +56,20 @@ fn inline_kinds_become_their_text() {
             t("O "),
             Inline::Code("a<b".into()),
             t(" "),
-            Inline::Link {
+            Inline::Link(Box::new(quire::model::Link {
                 url: "https://example.org".into(),
                 title: Some("title".into()),
                 content: vec![t("link text")],
-            },
+            })),
             t(" "),
-            Inline::Image(Image {
+            Inline::Image(Box::new(Image {
                 src: "a.png".into(),
                 alt: "alt text".into(),
                 title: None,
-            }),
+            })),
             t(" "),
             Inline::Span {
-                attr: Attr::default(),
+                attr: Box::new(Attr::default()),
                 content: vec![t("span")],
             },
             Inline::LineBreak,
@@ -148,7 +148,7 @@ fn quotes_code_rules_and_containers() {
             },
             Block::Rule,
             Block::Container {
-                attr: Attr::default(),
+                attr: Box::new(Attr::default()),
                 blocks: vec![para(vec![t("in")])],
             },
         ]),

@@ -76,6 +76,9 @@ pub struct Converter<'a> {
     used_notes: HashSet<String>,
     /// Notes being converted, so a note that refers to itself cannot loop.
     notes_in_progress: HashSet<String>,
+    /// Nodes never released (see [`Converter::release`]): those inside a footnote body, which
+    /// is converted at each reference, and those holding one.
+    keep: HashSet<usize>,
     /// Ids some `href="#id"` points at.
     link_targets: HashSet<String>,
     /// Elements that hold block-level elements somewhere inside.
@@ -94,6 +97,7 @@ impl<'a> Converter<'a> {
             note_containers: HashMap::new(),
             used_notes: HashSet::new(),
             notes_in_progress: HashSet::new(),
+            keep: HashSet::new(),
             link_targets: HashSet::new(),
             holds_blocks: HashSet::new(),
             skipped: HashSet::new(),
@@ -154,6 +158,18 @@ impl<'a> Converter<'a> {
                 }
             }
         }
+        // Dropping a node empties the child lists of everything below it, even of nodes held
+        // elsewhere (markup5ever_rcdom drops iteratively): the notes' ancestors stay too.
+        for note in converter.notes.values() {
+            let mut ancestor = parent(note);
+            while let Some(node) = ancestor {
+                if !in_notes.insert(key(&node)) {
+                    break;
+                }
+                ancestor = parent(&node);
+            }
+        }
+        converter.keep = in_notes;
         converter
     }
 
@@ -194,6 +210,9 @@ impl<'a> Converter<'a> {
             }
         }
         flush_run(&mut pending, &mut out);
+        // Most runs are one or two blocks (a table cell's paragraph) in a vector that grew to
+        // room for four: fit it, since millions of cells can be kept.
+        out.shrink_to_fit();
         out
     }
 
@@ -279,10 +298,10 @@ impl<'a> Converter<'a> {
                 if wrap {
                     let blocks = self.blocks(&children(node), depth.nested());
                     out.push(Block::Container {
-                        attr: Attr {
+                        attr: Box::new(Attr {
                             id,
                             ..Attr::default()
-                        },
+                        }),
                         blocks,
                     });
                 } else {
@@ -324,6 +343,7 @@ impl<'a> Converter<'a> {
             }
         }
         self.attach_strays(&mut strays, &mut items, inner);
+        items.shrink_to_fit();
         if items.iter().all(Vec::is_empty) {
             return;
         }
@@ -406,7 +426,7 @@ impl<'a> Converter<'a> {
         let mut head = Vec::new();
         let mut body = Vec::new();
         let mut foot = Vec::new();
-        let mut aligned_rows: Vec<(Vec<(u32, Alignment)>, bool)> = Vec::new();
+        let mut alignments: Vec<Alignment> = Vec::new();
         for child in children(node) {
             if self.is_left_out(&child) {
                 continue;
@@ -426,8 +446,11 @@ impl<'a> Converter<'a> {
                 if !is(&tr, local_name!("tr")) || self.is_left_out(&tr) {
                     continue;
                 }
-                let (row, alignments, all_th) = self.row(&tr, inner);
-                aligned_rows.push((alignments, all_th));
+                let (row, cell_alignments, all_th) = self.row(&tr, inner);
+                self.release(&tr);
+                // Each column takes the first alignment a cell in it states, in document
+                // order: merged row by row, so no row's list is kept.
+                merge_alignments(&mut alignments, &cell_alignments);
                 target.push((row, all_th));
             }
         }
@@ -439,22 +462,6 @@ impl<'a> Converter<'a> {
             }
         }
         body.extend(foot);
-        let mut alignments: Vec<Alignment> = Vec::new();
-        for (cells, _) in &aligned_rows {
-            let mut column = 0usize;
-            for (span, alignment) in cells {
-                // Past a few thousand columns an alignment is noise, not worth the memory.
-                if *alignment != Alignment::Default && column < MAX_ALIGNED_COLUMNS {
-                    if alignments.len() <= column {
-                        alignments.resize(column + 1, Alignment::Default);
-                    }
-                    if alignments[column] == Alignment::Default {
-                        alignments[column] = *alignment;
-                    }
-                }
-                column += *span as usize;
-            }
-        }
         let table = Table {
             caption,
             alignments,
@@ -473,6 +480,15 @@ impl<'a> Converter<'a> {
             table.alignments.resize(columns, Alignment::Default);
         }
         out.push(Block::Table(Box::new(table)));
+    }
+
+    /// Frees the nodes below a converted element, so that a large table's DOM goes row by
+    /// row as its model is built instead of staying beside all of it. Never inside a footnote
+    /// body (converted again at each reference) nor above one.
+    fn release(&self, node: &Handle) {
+        if !self.keep.contains(&key(node)) {
+            node.children.borrow_mut().clear();
+        }
     }
 
     /// One table row: its cells, each cell's (colspan, alignment), and whether all are `th`.
@@ -502,6 +518,7 @@ impl<'a> Converter<'a> {
                 rowspan,
             });
         }
+        row.cells.shrink_to_fit();
         let all_th = all_th && !row.cells.is_empty();
         (row, alignments, all_th)
     }
@@ -628,7 +645,7 @@ impl<'a> Converter<'a> {
                 out.push(Inline::Code(collapse_whitespace(&text_content(node))))
             }
             local_name!("a") => self.link(node, inner, out),
-            local_name!("img") => out.extend(self.image(node).map(Inline::Image)),
+            local_name!("img") => out.extend(self.image(node).map(Inline::image)),
             local_name!("br") => out.push(Inline::LineBreak),
             local_name!("span") => {
                 let mut attributes = Vec::new();
@@ -642,10 +659,10 @@ impl<'a> Converter<'a> {
                 } else {
                     let content = self.inlines(&children(node), inner.nested());
                     out.push(Inline::Span {
-                        attr: Attr {
+                        attr: Box::new(Attr {
                             attributes,
                             ..Attr::default()
-                        },
+                        }),
                         content,
                     });
                 }
@@ -703,11 +720,8 @@ impl<'a> Converter<'a> {
             return;
         }
         let content = self.inlines(&children(node), depth.nested());
-        out.push(Inline::Link {
-            url: self.resolver.resolve(&href),
-            title: attr(node, "title").and_then(|t| clean(&t)),
-            content,
-        });
+        let title = attr(node, "title").and_then(|t| clean(&t));
+        out.push(Inline::link(self.resolver.resolve(&href), title, content));
     }
 
     /// The footnote `id` as an inline note, unless it is already being converted (a loop) or
@@ -724,6 +738,24 @@ impl<'a> Converter<'a> {
     }
 }
 
+/// Gives each column of `alignments` that has none yet the alignment a row's cell states
+/// (cells given as (colspan, alignment)).
+fn merge_alignments(alignments: &mut Vec<Alignment>, cells: &[(u32, Alignment)]) {
+    let mut column = 0usize;
+    for (span, alignment) in cells {
+        // Past a few thousand columns an alignment is noise, not worth the memory.
+        if *alignment != Alignment::Default && column < MAX_ALIGNED_COLUMNS {
+            if alignments.len() <= column {
+                alignments.resize(column + 1, Alignment::Default);
+            }
+            if alignments[column] == Alignment::Default {
+                alignments[column] = *alignment;
+            }
+        }
+        column += *span as usize;
+    }
+}
+
 /// Ends a run of inline content: a paragraph, or a figure when the run is one lone image.
 fn flush_run(pending: &mut Vec<Inline>, out: &mut Vec<Block>) {
     if pending.is_empty() {
@@ -733,7 +765,7 @@ fn flush_run(pending: &mut Vec<Inline>, out: &mut Vec<Block>) {
     match inlines.as_slice() {
         [] => {}
         [Inline::Image(image)] => out.push(Block::Figure(Box::new(Figure {
-            image: image.clone(),
+            image: (**image).clone(),
             caption: Vec::new(),
         }))),
         _ => out.push(Block::Paragraph(inlines)),

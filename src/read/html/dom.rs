@@ -26,6 +26,18 @@ pub const MAX_OPEN_ELEMENTS: usize = 500;
 ///
 /// [`raw_text`]: super::raw_text
 pub fn parse(html: &str) -> RcDom {
+    parse_in_chunks(html, CHUNK_LEN)
+}
+
+/// How much of the page the tokenizer is given at a time. Text nodes share the buffer of the
+/// chunk they come from, so the parser never holds a second copy of the whole page, only of
+/// the chunks whose text is still in the tree.
+const CHUNK_LEN: usize = 64 * 1024;
+
+/// [`parse`], feeding the tokenizer `chunk_len` bytes at a time (rounded up to a character
+/// boundary). The tokenizer is incremental: a tag, a character reference or a CR LF cut by a
+/// chunk boundary is finished from the next chunk, so the tree does not depend on the size.
+fn parse_in_chunks(html: &str, chunk_len: usize) -> RcDom {
     let html = &*super::raw_text::without_unread_content(html);
     let builder = TreeBuilder::new(RcDom::default(), TreeBuilderOpts::default());
     let sink = DepthCappedSink {
@@ -34,10 +46,21 @@ pub fn parse(html: &str) -> RcDom {
     };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let queue = BufferQueue::default();
-    queue.push_back(StrTendril::from_slice(html));
-    // The tokenizer pauses after each `</script>` and at each `<meta charset>` (an encoding
-    // indicator, which is moot: the input is decoded already); resume until it is done.
-    while !matches!(tokenizer.feed(&queue), TokenizerResult::Done) {}
+    let mut rest = html;
+    while !rest.is_empty() {
+        let mut end = chunk_len.clamp(1, rest.len());
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let (chunk, after) = rest.split_at(end);
+        rest = after;
+        queue.push_back(StrTendril::from_slice(chunk));
+        // `Done` means the queue is used up, or holds the start of something (a tag, a
+        // character reference) that the next chunk completes. The tokenizer also pauses
+        // after each `</script>` and at each `<meta charset>` (an encoding indicator, which
+        // is moot: the input is decoded already); resume it then.
+        while !matches!(tokenizer.feed(&queue), TokenizerResult::Done) {}
+    }
     tokenizer.end();
     tokenizer.sink.inner.sink
 }
@@ -376,6 +399,59 @@ mod tests {
         let dom = parse(&html);
         assert!(max_depth(&dom.document) <= MAX_OPEN_ELEMENTS + 8);
         assert!(text_content(&dom.document).contains("deep"));
+    }
+
+    /// The tree as text, one node a line: what the chunking test compares.
+    fn dump(dom: &RcDom) -> String {
+        let mut out = String::new();
+        let mut stack = vec![(dom.document.clone(), 0usize)];
+        while let Some((node, depth)) = stack.pop() {
+            out.push_str(&"  ".repeat(depth));
+            match &node.data {
+                NodeData::Document => out.push_str("#document"),
+                NodeData::Doctype { name, .. } => out.push_str(&format!("<!DOCTYPE {name}>")),
+                NodeData::Text { contents } => out.push_str(&format!("{:?}", &**contents.borrow())),
+                NodeData::Comment { contents } => out.push_str(&format!("<!--{contents}-->")),
+                NodeData::Element { name, attrs, .. } => {
+                    out.push_str(&format!("<{}", name.local));
+                    for a in attrs.borrow().iter() {
+                        out.push_str(&format!(" {}={:?}", a.name.local, &*a.value));
+                    }
+                    out.push('>');
+                }
+                NodeData::ProcessingInstruction { target, .. } => {
+                    out.push_str(&format!("<?{target}>"))
+                }
+            }
+            out.push('\n');
+            for child in node.children.borrow().iter().rev() {
+                stack.push((child.clone(), depth + 1));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn chunk_boundaries_do_not_change_the_tree() {
+        // Multi-byte characters (2, 3 and 4 bytes), character references, CR LF, comments,
+        // attributes, a kept JSON-LD script, implied end tags and a table: at some chunk size
+        // each of them is cut by a boundary.
+        let page = "<!DOCTYPE html>\r\n<html lang=\"fr\"><head><title>Café — 東京 😀</title>\
+            <script type=\"application/ld+json\">{\"headline\": \"Ça va</b>\"}</script>\
+            <style>p { color: red }</style></head>\r\n<body class=\"a&amp;b\">\
+            <!-- un commentaire: é --><p title='l&apos;été'>Première ligne\r\nDeuxième &eacute; \
+            &#x1F600; &#233 &amp &lt;tag&gt; ß<br/>fin<p>Ελληνικά <a href=\"/x?a=1&b=2\">lien</a>\
+            <table><tr><td>①<td>② ③</table><ul><li>один<li>два</ul><textarea><b>not a tag</b>\
+            </textarea>Ωmega</body></html>\r\n";
+        let whole = dump(&parse_in_chunks(page, usize::MAX));
+        assert!(
+            whole.contains("ligne\\nDeuxième é 😀 é & <tag> ß\""),
+            "{whole}"
+        );
+        for chunk_len in (1..=40).chain([64, 100, 333]) {
+            let chunked = dump(&parse_in_chunks(page, chunk_len));
+            assert_eq!(chunked, whole, "chunks of {chunk_len} bytes");
+        }
     }
 
     #[test]

@@ -526,18 +526,20 @@ mod pipeline {
     fn links_do_not_nest_and_resolve_later() {
         let doc = Document::new(
             Meta::default(),
-            vec![Block::Paragraph(vec![Inline::Link {
-                url: "https://a.example/".into(),
-                title: None,
-                content: vec![
-                    Inline::text("outer "),
-                    Inline::Link {
-                        url: "https://b.example/".into(),
-                        title: None,
-                        content: vec![Inline::text("inner")],
-                    },
-                ],
-            }])],
+            vec![Block::Paragraph(vec![Inline::Link(Box::new(
+                crate::model::Link {
+                    url: "https://a.example/".into(),
+                    title: None,
+                    content: vec![
+                        Inline::text("outer "),
+                        Inline::Link(Box::new(crate::model::Link {
+                            url: "https://b.example/".into(),
+                            title: None,
+                            content: vec![Inline::text("inner")],
+                        })),
+                    ],
+                },
+            ))])],
         );
         let out = render(&doc);
         assert_eq!(out.links, vec!["https://a.example/".to_string()]);
@@ -570,10 +572,10 @@ mod pipeline {
                     ],
                 },
                 Block::Container {
-                    attr: Attr {
+                    attr: Box::new(Attr {
                         id: "box".into(),
                         ..Attr::default()
-                    },
+                    }),
                     blocks: vec![Block::Heading {
                         level: 2,
                         id: "sub".into(),
@@ -638,11 +640,13 @@ mod pipeline {
     fn unsafe_links_warn_and_keep_their_text() {
         let doc = Document::new(
             Meta::default(),
-            vec![Block::Paragraph(vec![Inline::Link {
-                url: "javascript:alert(1)".into(),
-                title: None,
-                content: vec![Inline::text("click")],
-            }])],
+            vec![Block::Paragraph(vec![Inline::Link(Box::new(
+                crate::model::Link {
+                    url: "javascript:alert(1)".into(),
+                    title: None,
+                    content: vec![Inline::text("click")],
+                },
+            ))])],
         );
         let (out, warnings) = article_xhtml(&doc, &mut |_src: &str| ImageRef::Missing);
         assert!(out.links.is_empty());

@@ -194,8 +194,8 @@ pub(crate) fn image_sources(blocks: &[crate::model::Block]) -> Vec<&str> {
                         | Inline::Strikethrough(c)
                         | Inline::Superscript(c)
                         | Inline::Subscript(c)
-                        | Inline::Link { content: c, .. }
                         | Inline::Span { content: c, .. } => stack.push(Node::Inlines(c)),
+                        Inline::Link(link) => stack.push(Node::Inlines(&link.content)),
                         Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
                     }
                 }

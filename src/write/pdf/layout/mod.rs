@@ -1061,7 +1061,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     s.scale *= 0.88;
                     out.push(Piece::Text(code.clone(), s));
                 }
-                Inline::Link { url, content, .. } => {
+                Inline::Link(link) => {
+                    let (url, content) = (&link.url, &link.content);
                     let mut s = style;
                     if is_followable(url) {
                         s.link = Some(self.add_link(LinkTarget::Uri(url.clone())));
@@ -1551,17 +1552,17 @@ mod tests {
         doc.blocks.insert(
             0,
             Block::Paragraph(vec![
-                Inline::Link {
+                Inline::Link(Box::new(crate::model::Link {
                     url: "#s11".into(),
                     title: None,
                     content: vec![Inline::text("to the last section")],
-                },
+                })),
                 Inline::text(" and "),
-                Inline::Link {
+                Inline::Link(Box::new(crate::model::Link {
                     url: "#nowhere".into(),
                     title: None,
                     content: vec![Inline::text("nowhere")],
-                },
+                })),
             ]),
         );
         let laid = lay(&doc, &PdfOptions::default());
