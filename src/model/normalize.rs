@@ -14,6 +14,30 @@ fn is_collapsible(c: char) -> bool {
 
 /// Collapses every run of whitespace into one space (no trimming).
 pub fn collapse_whitespace(text: &str) -> String {
+    if text.is_ascii() {
+        // Most text: byte by byte. ASCII whitespace is tab to carriage return, and space.
+        let bytes = text.as_bytes();
+        let needs_change = bytes.iter().enumerate().any(|(i, &b)| {
+            matches!(b, b'\t'..=b'\r') || (b == b' ' && bytes.get(i + 1) == Some(&b' '))
+        });
+        if !needs_change {
+            return text.to_owned();
+        }
+        let mut out = Vec::with_capacity(text.len());
+        let mut in_space = false;
+        for &b in text.as_bytes() {
+            if matches!(b, b'\t'..=b'\r' | b' ') {
+                if !in_space {
+                    out.push(b' ');
+                }
+                in_space = true;
+            } else {
+                out.push(b);
+                in_space = false;
+            }
+        }
+        return String::from_utf8(out).unwrap_or_default();
+    }
     let mut out = String::with_capacity(text.len());
     let mut in_space = false;
     for c in text.chars() {
@@ -157,6 +181,15 @@ fn trim_end(inlines: &mut Vec<Inline>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ascii_and_other_text_collapse_alike() {
+        for text in ["a  b", " \t\n\x0b\x0c\r x ", "plain", "", "  ", "a,\n\nb."] {
+            let general = collapse_whitespace(&format!("{text}é"));
+            assert_eq!(collapse_whitespace(text) + "é", general, "{text:?}");
+        }
+        assert_eq!(collapse_whitespace("a \t\n b"), "a b");
+    }
     use Inline::*;
 
     fn t(s: &str) -> Inline {

@@ -13,6 +13,7 @@ pub fn tag(node: &Handle) -> Option<&str> {
     }
 }
 
+use super::hints::contains_ignore_case;
 pub use crate::read::html::dom::{attr, descendants};
 
 /// The text of a subtree with `<br>` as a newline; scripts and styles left out (iterative).
@@ -73,7 +74,11 @@ pub fn is_hidden(node: &Handle) -> bool {
         match &*a.name.local {
             "hidden" => return true,
             "aria-hidden" if a.value.trim().eq_ignore_ascii_case("true") => return true,
-            "style" => {
+            // Only a style that names one of the properties needs a closer look.
+            "style"
+                if contains_ignore_case(&a.value, "display")
+                    || contains_ignore_case(&a.value, "visibility") =>
+            {
                 let style: String = a
                     .value
                     .chars()
