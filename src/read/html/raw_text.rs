@@ -13,6 +13,7 @@
 //! elsewhere than the first `</script>`), and a drawing holding a tag that would make the
 //! parser leave it (`<p>` after an unclosed `<svg>`).
 
+use crate::read::extract::hints::contains_ignore_case;
 use memchr::memmem;
 use std::borrow::Cow;
 
@@ -100,11 +101,11 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
             break;
         };
         let content = &bytes[tag.end..close];
-        let attributes = &bytes[tag.name_end..tag.end];
+        let attributes = html.get(tag.name_end..tag.end).unwrap_or_default();
         let cut_content = match raw {
             "style" => true,
             "script" => {
-                !contains_ignore_ascii_case(attributes, b"ld+json")
+                !contains_ignore_case(attributes, "ld+json")
                     && memmem::find(content, b"<!--").is_none()
             }
             _ => false,
@@ -170,7 +171,6 @@ fn start_tag(bytes: &[u8], lt: usize, mut on_attribute: impl FnMut(Attribute)) -
         SelfClosing,
     }
     use State::*;
-    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
     let mut state = Name;
     let mut name_end = None;
     // The attribute being read, and where its name ended.
@@ -183,18 +183,18 @@ fn start_tag(bytes: &[u8], lt: usize, mut on_attribute: impl FnMut(Attribute)) -
         // `None`: the same character again in the new state (the standard's "reconsume").
         let mut advance = true;
         state = match state {
-            Name if space(b) || b == b'/' || b == b'>' => {
+            Name if is_tag_space(b) || b == b'/' || b == b'>' => {
                 name_end = Some(i);
                 advance = false;
                 BeforeAttributeName
             }
             Name => Name,
-            BeforeAttributeName | AfterAttributeName if space(b) => state,
+            BeforeAttributeName | AfterAttributeName if is_tag_space(b) => state,
             BeforeAttributeName if b == b'/' || b == b'>' => {
                 advance = false;
                 AfterAttributeName
             }
-            AttributeName if space(b) || b == b'/' || b == b'>' => {
+            AttributeName if is_tag_space(b) || b == b'/' || b == b'>' => {
                 advance = false;
                 AfterAttributeName
             }
@@ -204,7 +204,7 @@ fn start_tag(bytes: &[u8], lt: usize, mut on_attribute: impl FnMut(Attribute)) -
                 end = Some(false);
                 state
             }
-            BeforeValue if space(b) => BeforeValue,
+            BeforeValue if is_tag_space(b) => BeforeValue,
             BeforeValue if b == b'"' || b == b'\'' => {
                 i += 1 + memchr::memchr(b, bytes.get(i + 1..)?)?;
                 AfterQuotedValue
@@ -213,9 +213,9 @@ fn start_tag(bytes: &[u8], lt: usize, mut on_attribute: impl FnMut(Attribute)) -
                 advance = false;
                 Unquoted
             }
-            Unquoted if space(b) => BeforeAttributeName,
+            Unquoted if is_tag_space(b) => BeforeAttributeName,
             Unquoted => Unquoted,
-            AfterQuotedValue if space(b) => BeforeAttributeName,
+            AfterQuotedValue if is_tag_space(b) => BeforeAttributeName,
             SelfClosing if b == b'>' => {
                 end = Some(true);
                 state
@@ -319,9 +319,9 @@ fn svg_end(bytes: &[u8], from: usize) -> Option<usize> {
         } else if rest.get(1) == Some(&b'/') {
             let name_end = lt
                 + 2
-                + rest[2..].iter().position(|b| {
-                    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')
-                })?;
+                + rest[2..]
+                    .iter()
+                    .position(|b| is_tag_space(*b) || matches!(b, b'/' | b'>'))?;
             if bytes[lt + 2..name_end].eq_ignore_ascii_case(b"svg") {
                 depth -= 1;
                 if depth == 0 {
@@ -395,11 +395,9 @@ const LEAVES_FOREIGN_CONTENT: &[&[u8]] = &[
     b"var",
 ];
 
-/// `needle` (lowercase ASCII) in `haystack`, ignoring ASCII case.
-fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window.eq_ignore_ascii_case(needle))
+/// The whitespace that ends a tag name or separates attributes (the tokenizer's list).
+fn is_tag_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
 }
 
 /// The position of the `</name` that ends a raw-text element whose content starts at `from`
@@ -412,10 +410,7 @@ fn closing_tag(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
         let candidate = bytes.get(name_at..name_at + name.len())?;
         let after = bytes.get(name_at + name.len()).copied();
         if candidate.eq_ignore_ascii_case(name.as_bytes())
-            && matches!(
-                after,
-                Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r' | b'\x0c') | None
-            )
+            && after.is_none_or(|b| b == b'>' || b == b'/' || is_tag_space(b))
         {
             return Some(found);
         }
