@@ -19,6 +19,7 @@ pub mod metadata;
 mod score;
 
 use crate::error::Warning;
+use crate::read::html::CompactRows;
 pub use clean::Reason;
 use markup5ever_rcdom::Handle;
 use score::Table;
@@ -39,14 +40,20 @@ pub struct Extraction {
     pub explanation: String,
 }
 
-/// Finds the article in a parsed page (`document` is the rcdom document node).
+/// Finds the article in a parsed page (`document` is the rcdom document node, `rows` the
+/// table rows compacted in it).
 ///
 /// `article_body`, the publisher's own copy of the text (JSON-LD `articleBody`), is a
 /// cross-check: when the chosen container holds little of it and an ancestor holds most of
 /// it, the ancestor is the article. With `explain`, [`Extraction::explanation`] says what was
 /// chosen and why.
-pub fn extract(document: &Handle, article_body: Option<&str>, explain: bool) -> Extraction {
-    let table = Table::measure(document);
+pub fn extract(
+    document: &Handle,
+    rows: &CompactRows,
+    article_body: Option<&str>,
+    explain: bool,
+) -> Extraction {
+    let table = Table::measure(document, rows);
     let body = table
         .rows
         .iter()
@@ -519,7 +526,7 @@ mod tests {
             menu = menu()
         );
         let dom = super::test_support::parse(&html);
-        let extraction = extract(&dom.document, None, true);
+        let extraction = extract(&dom.document, &Default::default(), None, true);
         assert!(extraction.warning.is_some());
         assert_eq!(dom::tag(&extraction.root), Some("body"));
         assert!(extraction.explanation.contains("no article"));
@@ -532,7 +539,7 @@ mod tests {
             p = paragraphs(4, "p")
         );
         let dom = super::test_support::parse(&html);
-        let extraction = extract(&dom.document, None, true);
+        let extraction = extract(&dom.document, &Default::default(), None, true);
         assert!(
             extraction
                 .explanation
@@ -583,9 +590,14 @@ mod cross_check_tests {
         );
         let article_body = format!("{paragraph} {}", items.join(" "));
         let dom = test_support::parse(&html);
-        let plain = extract(&dom.document, None, false);
+        let plain = extract(&dom.document, &Default::default(), None, false);
         assert_eq!(dom::attr(&plain.root, "id").as_deref(), Some("text"));
-        let checked = extract(&dom.document, Some(&article_body), true);
+        let checked = extract(
+            &dom.document,
+            &Default::default(),
+            Some(&article_body),
+            true,
+        );
         assert_eq!(
             dom::attr(&checked.root, "id").as_deref(),
             Some("story"),
@@ -614,10 +626,15 @@ mod robustness_tests {
         ];
         for input in inputs {
             let dom = test_support::parse(input);
-            let extraction = extract(&dom.document, None, true);
+            let extraction = extract(&dom.document, &Default::default(), None, true);
             assert!(!extraction.explanation.is_empty());
             let page = metadata::read(&dom::descendants(&dom.document), &|u| u.to_string());
-            let _ = extract(&dom.document, page.article_body.as_deref(), false);
+            let _ = extract(
+                &dom.document,
+                &Default::default(),
+                page.article_body.as_deref(),
+                false,
+            );
         }
     }
 }

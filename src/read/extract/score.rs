@@ -11,6 +11,7 @@
 
 use super::dom::{attr, is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag};
 use super::hints::{Hint, HintCache};
+use crate::read::html::CompactRows;
 use html5ever::LocalName;
 use markup5ever_rcdom::{Handle, NodeData};
 
@@ -71,6 +72,11 @@ pub struct Row {
     /// Headings, lists, quotes at or below: structure worth keeping even when short.
     pub structure: u32,
     pub last_descendant: usize,
+    /// A row compacted by the parser (see `read::html::compact`) holds its cells as text:
+    /// their visible characters, all cells and `td`s alone. The cells are short fragments by
+    /// construction, so these two numbers are all their measurement needs.
+    pub compact_cell_chars: f32,
+    pub compact_td_chars: f32,
 }
 
 impl Row {
@@ -101,9 +107,9 @@ pub struct Table {
 
 impl Table {
     /// Measures every visible element below `root` (hidden and never-shown elements, and
-    /// everything inside them, get no row).
-    pub fn measure(root: &Handle) -> Table {
-        let mut rows = collect_rows(root);
+    /// everything inside them, get no row); `compact` holds the table rows compacted in it.
+    pub fn measure(root: &Handle, compact: &CompactRows) -> Table {
+        let mut rows = collect_rows(root, compact);
         // Bottom-up (children come after their parent, so the reverse order sees every child
         // first): inline elements hand their text to the enclosing block; note which elements
         // hold content-marked elements or paragraphs.
@@ -171,6 +177,15 @@ impl Table {
                 judge_block(&mut rows[i]);
             }
             let row = &mut rows[i];
+            if row.compact_cell_chars > 0.0 {
+                // What each cell's own judgement (`judge_block`, a fragment) would add.
+                row.chars += row.compact_cell_chars;
+                row.noise += if row.in_chrome {
+                    row.compact_cell_chars
+                } else {
+                    FRAGMENT_NOISE * row.compact_td_chars
+                };
+            }
             row.chars += row.own_chars;
             row.link_chars += row.own_link_chars;
             let Some(p) = row.parent else { continue };
@@ -297,7 +312,7 @@ impl Table {
 }
 
 /// One row per visible element, in document order, with the text directly inside it.
-fn collect_rows(root: &Handle) -> Vec<Row> {
+fn collect_rows(root: &Handle, compact: &CompactRows) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
     let mut hints = HintCache::default();
     // (node, parent row, inside a link)
@@ -372,8 +387,22 @@ fn collect_rows(root: &Handle) -> Vec<Row> {
                         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "blockquote" | "dl"
                     )),
                     last_descendant: index,
+                    compact_cell_chars: 0.0,
+                    compact_td_chars: 0.0,
                     name,
                 });
+                let row = &mut rows[index];
+                let compacted = compact.for_each_cell(&node, |is_th, text| {
+                    let chars = count_text(text).0;
+                    row.compact_cell_chars += chars;
+                    if !is_th {
+                        row.compact_td_chars += chars;
+                    }
+                });
+                if compacted {
+                    // Its one text node is the cells' text, measured above.
+                    continue;
+                }
                 for child in node.children.borrow().iter().rev() {
                     stack.push((child.clone(), Some(index), link));
                 }

@@ -15,7 +15,12 @@ pub fn parse(html: &str) -> RcDom {
 pub fn article_text(html: &str) -> String {
     let dom = parse(html);
     let page = super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
-    let extraction = super::extract(&dom.document, page.article_body.as_deref(), false);
+    let extraction = super::extract(
+        &dom.document,
+        &Default::default(),
+        page.article_body.as_deref(),
+        false,
+    );
     let pruned: HashSet<usize> = extraction
         .pruned
         .iter()

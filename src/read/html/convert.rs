@@ -6,6 +6,7 @@
 //! iteratively) and by the model depth ([`MAX_DEPTH`], past which wrappers such as quotes,
 //! lists and emphasis are dropped and their content kept in place).
 
+use super::compact::CompactRows;
 use super::dom::{
     attr, attr_matches, children, class_contains, descendants, is, parent, tag, text_content,
 };
@@ -85,12 +86,15 @@ pub struct Converter<'a> {
     holds_blocks: HashSet<usize>,
     /// Elements left out on purpose (the title header).
     skipped: HashSet<usize>,
+    /// Table rows the parser compacted, put back as each is converted.
+    compact: CompactRows,
 }
 
 impl<'a> Converter<'a> {
     /// Prepares the conversion: one pass over every node of the document (`nodes`, in document
-    /// order) to find footnotes, link targets and which elements hold blocks.
-    pub fn new(nodes: &[Handle], resolver: &'a Resolver) -> Converter<'a> {
+    /// order) to find footnotes, link targets and which elements hold blocks. `compact` holds
+    /// the table rows compacted in the document.
+    pub fn new(nodes: &[Handle], resolver: &'a Resolver, compact: CompactRows) -> Converter<'a> {
         let mut converter = Converter {
             resolver,
             notes: HashMap::new(),
@@ -101,13 +105,17 @@ impl<'a> Converter<'a> {
             link_targets: HashSet::new(),
             holds_blocks: HashSet::new(),
             skipped: HashSet::new(),
+            compact,
         };
         // Children follow their parent in document order, so the reverse order sees every
         // child before its parent.
         for node in nodes.iter().rev() {
-            let holds = node.children.borrow().iter().any(|child| {
-                tag(child).is_some_and(is_block_tag) || converter.holds_blocks.contains(&key(child))
-            });
+            // A compacted row holds its cells, which are blocks, once put back.
+            let holds = converter.compact.has_cells(node)
+                || node.children.borrow().iter().any(|child| {
+                    tag(child).is_some_and(is_block_tag)
+                        || converter.holds_blocks.contains(&key(child))
+                });
             if holds {
                 converter.holds_blocks.insert(key(node));
             }
@@ -173,6 +181,35 @@ impl<'a> Converter<'a> {
         converter
     }
 
+    /// A subtree too deep to walk, as its text with block boundaries kept as spaces (iterative).
+    fn flattened_text(&mut self, root: &Handle) -> String {
+        let mut out = String::new();
+        let mut stack = vec![root.clone()];
+        while let Some(node) = stack.pop() {
+            match &node.data {
+                NodeData::Text { contents } => out.push_str(&contents.borrow()),
+                NodeData::Element { name, .. } => {
+                    if is_ignored_tag(&name.local) || is_hidden(&node) {
+                        continue;
+                    }
+                    // Its cells are blocks: put them back to space them out.
+                    self.compact.expand(&node);
+                    if is_block_tag(&name.local) || name.local == local_name!("br") {
+                        out.push(' ');
+                    }
+                    stack.extend(node.children.borrow().iter().rev().cloned());
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The table rows compacted in the document (for the extraction).
+    pub fn compact_rows(&self) -> &CompactRows {
+        &self.compact
+    }
+
     /// Leaves an element out of the conversion.
     pub fn skip(&mut self, node: &Handle) {
         self.skipped.insert(key(node));
@@ -194,9 +231,11 @@ impl<'a> Converter<'a> {
                     if self.is_left_out(node) {
                         continue;
                     }
+                    self.compact.expand(node);
                     if depth.dom >= DOM_RECURSION_LIMIT {
                         flush_run(&mut pending, &mut out);
-                        pending.push(Inline::Text(flattened_text(node)));
+                        let text = self.flattened_text(node);
+                        pending.push(Inline::Text(text));
                         flush_run(&mut pending, &mut out);
                     } else if is_block_tag(&name.local) || self.holds_blocks.contains(&key(node)) {
                         flush_run(&mut pending, &mut out);
@@ -446,6 +485,7 @@ impl<'a> Converter<'a> {
                 if !is(&tr, local_name!("tr")) || self.is_left_out(&tr) {
                     continue;
                 }
+                self.compact.expand(&tr);
                 let (row, cell_alignments, all_th) = self.row(&tr, inner);
                 self.release(&tr);
                 // Each column takes the first alignment a cell in it states, in document
@@ -487,7 +527,8 @@ impl<'a> Converter<'a> {
     /// body (converted again at each reference) nor above one.
     fn release(&self, node: &Handle) {
         if !self.keep.contains(&key(node)) {
-            node.children.borrow_mut().clear();
+            // Taken, not cleared: the emptied list's room would stay with every row.
+            drop(std::mem::take(&mut *node.children.borrow_mut()));
         }
     }
 
@@ -609,7 +650,8 @@ impl<'a> Converter<'a> {
             return;
         }
         if depth.dom >= DOM_RECURSION_LIMIT {
-            out.push(Inline::Text(flattened_text(node)));
+            let text = self.flattened_text(node);
+            out.push(Inline::Text(text));
             return;
         }
         let inner = depth.deeper_dom();
@@ -782,28 +824,6 @@ fn trim_line_breaks(mut inlines: Vec<Inline>) -> Vec<Inline> {
         .count();
     inlines.drain(..leading);
     inlines
-}
-
-/// A subtree too deep to walk, as its text with block boundaries kept as spaces (iterative).
-fn flattened_text(root: &Handle) -> String {
-    let mut out = String::new();
-    let mut stack = vec![root.clone()];
-    while let Some(node) = stack.pop() {
-        match &node.data {
-            NodeData::Text { contents } => out.push_str(&contents.borrow()),
-            NodeData::Element { name, .. } => {
-                if is_ignored_tag(&name.local) || is_hidden(&node) {
-                    continue;
-                }
-                if is_block_tag(&name.local) || name.local == local_name!("br") {
-                    out.push(' ');
-                }
-                stack.extend(node.children.borrow().iter().rev().cloned());
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 /// `pre` → a code block, with the language from a `language-x`/`lang-x` class.

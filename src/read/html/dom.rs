@@ -6,27 +6,40 @@
 //! tokenizer and the tree builder: it keeps an estimate of the open elements and drops start
 //! tags (and their matching end tags) that would go deeper than [`MAX_OPEN_ELEMENTS`]. Their
 //! text still reaches the tree, so nothing readable is lost.
+//!
+//! The tree builder builds into [`CompactingDom`]: markup5ever_rcdom's `RcDom`, which also
+//! compacts plain table rows as they close ([`compact`](super::compact)).
 
+use super::compact::CompactRows;
+use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
     BufferQueue, EndTag, StartTag, Tag, TagToken, Token, TokenSink, TokenSinkResult, Tokenizer,
     TokenizerOpts,
 };
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
-use html5ever::{local_name, LocalName, TokenizerResult};
+use html5ever::{local_name, Attribute, ExpandedName, LocalName, QualName, TokenizerResult};
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// The deepest element nesting the parser builds.
 pub const MAX_OPEN_ELEMENTS: usize = 500;
 
+/// A parsed page: the tree, and the table rows compacted in it.
+#[derive(Default)]
+pub struct Page {
+    pub dom: RcDom,
+    pub rows: CompactRows,
+}
+
 /// Parses a whole HTML document (scripts, style sheets, drawings and comments emptied first:
 /// see [`raw_text`]).
 ///
 /// [`raw_text`]: super::raw_text
-pub fn parse(html: &str) -> RcDom {
-    parse_in_chunks(html, CHUNK_LEN)
+pub fn parse(html: &str) -> Page {
+    parse_in_chunks(html, CHUNK_LEN, true)
 }
 
 /// How much of the page the tokenizer is given at a time. Text nodes share the buffer of the
@@ -37,9 +50,15 @@ const CHUNK_LEN: usize = 64 * 1024;
 /// [`parse`], feeding the tokenizer `chunk_len` bytes at a time (rounded up to a character
 /// boundary). The tokenizer is incremental: a tag, a character reference or a CR LF cut by a
 /// chunk boundary is finished from the next chunk, so the tree does not depend on the size.
-fn parse_in_chunks(html: &str, chunk_len: usize) -> RcDom {
+/// `compact_rows` false keeps every row as parsed (tests compare the two).
+fn parse_in_chunks(html: &str, chunk_len: usize, compact_rows: bool) -> Page {
     let html = &*super::raw_text::without_unread_content(html);
-    let builder = TreeBuilder::new(RcDom::default(), TreeBuilderOpts::default());
+    let dom = CompactingDom {
+        page: Page::default(),
+        compact_rows,
+        rows: RefCell::default(),
+    };
+    let builder = TreeBuilder::new(dom, TreeBuilderOpts::default());
     let sink = DepthCappedSink {
         inner: builder,
         state: RefCell::new(CapState::default()),
@@ -62,12 +81,20 @@ fn parse_in_chunks(html: &str, chunk_len: usize) -> RcDom {
         while !matches!(tokenizer.feed(&queue), TokenizerResult::Done) {}
     }
     tokenizer.end();
-    tokenizer.sink.inner.sink
+    let CompactingDom { mut page, rows, .. } = tokenizer.sink.inner.sink;
+    page.rows = rows.into_inner();
+    page
+}
+
+/// [`parse`] keeping every table row as parsed: what compacting must not change.
+#[cfg(test)]
+pub fn parse_without_compaction(html: &str) -> Page {
+    parse_in_chunks(html, CHUNK_LEN, false)
 }
 
 /// The tree builder behind a depth cap (see the module docs).
 struct DepthCappedSink {
-    inner: TreeBuilder<Handle, RcDom>,
+    inner: TreeBuilder<Handle, CompactingDom>,
     state: RefCell<CapState>,
 }
 
@@ -101,6 +128,119 @@ impl TokenSink for DepthCappedSink {
     fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
         self.inner
             .adjusted_current_node_present_but_not_in_html_namespace()
+    }
+}
+
+/// `RcDom` with plain table rows compacted as the tree builder closes them. Every other call
+/// goes to `RcDom` as it is, except parse errors, which nothing reads (a broken page can have
+/// millions of them).
+struct CompactingDom {
+    page: Page,
+    compact_rows: bool,
+    rows: RefCell<CompactRows>,
+}
+
+impl TreeSink for CompactingDom {
+    type Handle = Handle;
+    type Output = Self;
+    type ElemName<'a> = ExpandedName<'a>;
+
+    fn finish(self) -> Self {
+        self
+    }
+
+    fn parse_error(&self, _message: Cow<'static, str>) {}
+
+    fn pop(&self, node: &Handle) {
+        if self.compact_rows {
+            self.rows.borrow_mut().compact(node);
+        }
+    }
+
+    fn get_document(&self) -> Handle {
+        self.page.dom.get_document()
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a Handle) -> ExpandedName<'a> {
+        self.page.dom.elem_name(target)
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
+        self.page.dom.create_element(name, attrs, flags)
+    }
+
+    fn create_comment(&self, text: StrTendril) -> Handle {
+        self.page.dom.create_comment(text)
+    }
+
+    fn create_pi(&self, target: StrTendril, data: StrTendril) -> Handle {
+        self.page.dom.create_pi(target, data)
+    }
+
+    fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
+        self.page.dom.append(parent, child)
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &Handle,
+        prev_element: &Handle,
+        child: NodeOrText<Handle>,
+    ) {
+        self.page
+            .dom
+            .append_based_on_parent_node(element, prev_element, child)
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        name: StrTendril,
+        public_id: StrTendril,
+        system_id: StrTendril,
+    ) {
+        self.page
+            .dom
+            .append_doctype_to_document(name, public_id, system_id)
+    }
+
+    fn get_template_contents(&self, target: &Handle) -> Handle {
+        self.page.dom.get_template_contents(target)
+    }
+
+    fn same_node(&self, x: &Handle, y: &Handle) -> bool {
+        self.page.dom.same_node(x, y)
+    }
+
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.page.dom.set_quirks_mode(mode)
+    }
+
+    fn append_before_sibling(&self, sibling: &Handle, new_node: NodeOrText<Handle>) {
+        self.page.dom.append_before_sibling(sibling, new_node)
+    }
+
+    fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
+        self.page.dom.add_attrs_if_missing(target, attrs)
+    }
+
+    fn remove_from_parent(&self, target: &Handle) {
+        self.page.dom.remove_from_parent(target)
+    }
+
+    fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
+        self.page.dom.reparent_children(node, new_parent)
+    }
+
+    fn is_mathml_annotation_xml_integration_point(&self, handle: &Handle) -> bool {
+        self.page
+            .dom
+            .is_mathml_annotation_xml_integration_point(handle)
+    }
+
+    fn maybe_clone_an_option_into_selectedcontent(&self, option: &Handle) {
+        self.page
+            .dom
+            .maybe_clone_an_option_into_selectedcontent(option)
     }
 }
 
@@ -396,7 +536,7 @@ mod tests {
     #[test]
     fn caps_nesting_and_keeps_text() {
         let html = format!("{}deep{}", "<div>".repeat(5000), "</div>".repeat(5000));
-        let dom = parse(&html);
+        let dom = parse(&html).dom;
         assert!(max_depth(&dom.document) <= MAX_OPEN_ELEMENTS + 8);
         assert!(text_content(&dom.document).contains("deep"));
     }
@@ -443,13 +583,13 @@ mod tests {
             &#x1F600; &#233 &amp &lt;tag&gt; ß<br/>fin<p>Ελληνικά <a href=\"/x?a=1&b=2\">lien</a>\
             <table><tr><td>①<td>② ③</table><ul><li>один<li>два</ul><textarea><b>not a tag</b>\
             </textarea>Ωmega</body></html>\r\n";
-        let whole = dump(&parse_in_chunks(page, usize::MAX));
+        let whole = dump(&parse_in_chunks(page, usize::MAX, true).dom);
         assert!(
             whole.contains("ligne\\nDeuxième é 😀 é & <tag> ß\""),
             "{whole}"
         );
         for chunk_len in (1..=40).chain([64, 100, 333]) {
-            let chunked = dump(&parse_in_chunks(page, chunk_len));
+            let chunked = dump(&parse_in_chunks(page, chunk_len, true).dom);
             assert_eq!(chunked, whole, "chunks of {chunk_len} bytes");
         }
     }
@@ -457,12 +597,51 @@ mod tests {
     #[test]
     fn implied_closes_keep_siblings_flat() {
         let html = format!("<ul>{}</ul><p>end", "<li>x".repeat(2000));
-        let dom = parse(&html);
+        let dom = parse(&html).dom;
         let lis = descendants(&dom.document)
             .iter()
             .filter(|n| is(n, local_name!("li")))
             .count();
         assert_eq!(lis, 2000);
         assert!(max_depth(&dom.document) < 10);
+    }
+
+    /// Pages with plain rows (compacted) and rows that must stay (elements, comments, long or
+    /// hidden cells, classes, foster-parented text), in the shapes parsers meet.
+    const TABLES: &str = "<table>\n  <caption>Cities</caption>\n  <thead><tr><th>Name</th>\
+        <th scope=col align=right>Size</th></tr></thead>\n  <tbody>\n    <tr>\n      \
+        <td>Oslo</td>\n      <td colspan=2 style='text-align: center'>709 000</td>\n    \
+        </tr>\n    <tr><td></td><td>   </td><td>é 東京 😀</td></tr>\n    <tr><td><b>bold</b>\
+        </td><td>x</td></tr>\n    <tr><td>a<!-- c -->b</td></tr>\n    <tr><td class=ad>ad\
+        </td></tr>\n    <tr><td hidden>h</td><td style='display:none'>n</td></tr>\n    \
+        <tr><td>A sentence that is long enough, to be prose.</td></tr>\n    <tr>stray<td>s\
+        </td></tr>\n  </tbody>\n</table>\n<table><tr><td>open<td>cells<tr><th>implied\
+        </table><table><tr><td>1<table><tr><td>nested</td></tr></table></td></tr></table>\
+        <table><tr><td>unclosed";
+
+    #[test]
+    fn compacted_rows_expand_to_the_tree_the_parser_made() {
+        let plain = dump(&parse_in_chunks(TABLES, CHUNK_LEN, false).dom);
+        let Page { dom, mut rows } = parse_in_chunks(TABLES, CHUNK_LEN, true);
+        let compacted = dump(&dom);
+        assert_ne!(compacted, plain, "some rows are compacted");
+        // The text of the page is the same before expanding.
+        assert_eq!(
+            text_content(&dom.document),
+            text_content(&parse_in_chunks(TABLES, CHUNK_LEN, false).dom.document)
+        );
+        let trs: Vec<Handle> = descendants(&dom.document)
+            .into_iter()
+            .filter(|n| is(n, local_name!("tr")))
+            .collect();
+        let mut count = 0;
+        for tr in &trs {
+            count += usize::from(rows.has_cells(tr));
+            rows.expand(tr);
+        }
+        // The header row, Oslo, the empty cells, the row whose stray text went before the
+        // table, the two implied rows, the nested table's row and the unclosed one.
+        assert_eq!((count, trs.len()), (8, 14), "{compacted}");
+        assert_eq!(dump(&dom), plain);
     }
 }
