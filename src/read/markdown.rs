@@ -37,67 +37,194 @@ impl Reader for MarkdownReader {
     fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
         read_markdown(input, options, KEEP_EVENTS_LEN)
     }
+
+    fn read_owned(&self, input: String, options: &ReadOptions) -> Result<Reading> {
+        read_markdown_owned(input, options, PIECE_LEN)
+    }
 }
+
+/// The extensions the reader turns on. No heading attributes: GFM has none, and
+/// pulldown-cmark reads `{#x}` at the end of a heading as attributes even when its `{` is
+/// escaped, so a heading whose text ends that way could not be written so that it reads back.
+const PARSER_OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_FOOTNOTES);
 
 /// Reads Markdown; a document that can hold footnotes keeps all its events when it is no
 /// longer than `keep_events_len`, and is parsed twice otherwise.
 fn read_markdown(input: &str, options: &ReadOptions, keep_events_len: usize) -> Result<Reading> {
-    {
-        // Front matter is split off here rather than by pulldown-cmark, which takes any `---`
-        // line followed by text and a later `---` for a metadata block, anywhere in a document.
-        let mut warnings = Vec::new();
-        let mut meta = Meta::default();
-        let (front_matter, body) = split_front_matter(input);
-        if let Some(yaml) = front_matter {
-            read_front_matter(yaml, &mut meta, &mut warnings);
+    // Front matter is split off here rather than by pulldown-cmark, which takes any `---`
+    // line followed by text and a later `---` for a metadata block, anywhere in a document.
+    let (front_matter, body) = split_front_matter(input);
+    read_split_markdown(front_matter, body, options, keep_events_len)
+}
+
+/// [`read_markdown`] once the front matter is split from the body.
+fn read_split_markdown(
+    front_matter: Option<&str>,
+    body: &str,
+    options: &ReadOptions,
+    keep_events_len: usize,
+) -> Result<Reading> {
+    let mut warnings = Vec::new();
+    let mut meta = Meta::default();
+    if let Some(yaml) = front_matter {
+        read_front_matter(yaml, &mut meta, &mut warnings);
+    }
+    // Footnotes are placed at their references, which may come before their definitions,
+    // so the definitions' events are found first when the text can hold footnotes (they
+    // all start with `[^`). A short document keeps all its events for that; a long one
+    // is parsed twice instead, keeping the definitions alone: the list of all events is
+    // 20 times the size of the text.
+    let can_hold_notes = body.contains("[^");
+    let all_events: Option<Vec<Event<'_>>> = (can_hold_notes && body.len() <= keep_events_len)
+        .then(|| Parser::new_ext(body, PARSER_OPTIONS).collect());
+    let notes = match &all_events {
+        Some(events) => FootnoteDefinitions::find(events.iter().cloned()),
+        None if can_hold_notes => FootnoteDefinitions::find(Parser::new_ext(body, PARSER_OPTIONS)),
+        None => FootnoteDefinitions::default(),
+    };
+    let mut ctx = BuildContext {
+        notes: &notes,
+        expanding: Vec::new(),
+        expansions: 0,
+        note_cost: 0,
+        options,
+        warnings: &mut warnings,
+    };
+    let blocks = match all_events {
+        Some(events) => ctx.build(events.into_iter(), 0),
+        None => {
+            // Otherwise the events are built into the model as they come. pulldown-cmark
+            // keeps a tree of the whole text (12 times its size for dense Markdown), so a
+            // long document is parsed piece by piece where that is sure to make the same
+            // events (see `Pieces`).
+            let events = Pieces::new(body, PIECE_LEN)
+                .flat_map(|piece| Parser::new_ext(piece, PARSER_OPTIONS));
+            ctx.build(events, 0)
         }
-        // No heading attributes: GFM has none, and pulldown-cmark reads `{#x}` at the end of
-        // a heading as attributes even when its `{` is escaped, so a heading whose text ends
-        // that way could not be written so that it reads back.
-        let parser_options =
-            Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-        // Footnotes are placed at their references, which may come before their definitions,
-        // so the definitions' events are found first when the text can hold footnotes (they
-        // all start with `[^`). A short document keeps all its events for that; a long one
-        // is parsed twice instead, keeping the definitions alone: the list of all events is
-        // 20 times the size of the text.
-        let can_hold_notes = body.contains("[^");
-        let all_events: Option<Vec<Event<'_>>> = (can_hold_notes && body.len() <= keep_events_len)
-            .then(|| Parser::new_ext(body, parser_options).collect());
-        let notes = match &all_events {
-            Some(events) => FootnoteDefinitions::find(events.iter().cloned()),
-            None if can_hold_notes => {
-                FootnoteDefinitions::find(Parser::new_ext(body, parser_options))
-            }
-            None => FootnoteDefinitions::default(),
-        };
-        let mut ctx = BuildContext {
-            notes: &notes,
-            expanding: Vec::new(),
-            expansions: 0,
-            note_cost: 0,
-            options,
-            warnings: &mut warnings,
-        };
-        let mut blocks = match all_events {
-            Some(events) => ctx.build(events.into_iter(), 0),
-            None => {
-                // Otherwise the events are built into the model as they come. pulldown-cmark
-                // keeps a tree of the whole text (12 times its size for dense Markdown), so a
-                // long document is parsed piece by piece where that is sure to make the same
-                // events (see `Pieces`).
-                let events = Pieces::new(body, PIECE_LEN)
-                    .flat_map(|piece| Parser::new_ext(piece, parser_options));
-                ctx.build(events, 0)
-            }
-        };
-        if meta.title.is_none() {
-            take_title_from_heading(&mut meta, &mut blocks);
+    };
+    Ok(finish_reading(meta, blocks, warnings))
+}
+
+/// Reads Markdown that the reader owns, the same as [`read_markdown`]. A long document that
+/// can be cut into pieces of `piece_len` (see [`Pieces`]) is built from its last piece to
+/// its first, and the text is cut short after each: the model owns all its strings, so the
+/// pieces already built need no text, and with the text shrinking while the model grows,
+/// the two are never both whole (20 MB of dense Markdown makes a model of some 180 MB;
+/// holding the text to the end added its 20 MB to the peak). Other documents are read as
+/// they would be from borrowed text.
+fn read_markdown_owned(
+    mut text: String,
+    options: &ReadOptions,
+    piece_len: usize,
+) -> Result<Reading> {
+    let (front_matter, body) = split_front_matter(&text);
+    // The body is the end of the text; pieces are kept as where they start in it, so that
+    // nothing borrows the text when it is cut short.
+    let body_start = text.len().saturating_sub(body.len());
+    let mut piece_starts = Vec::new();
+    if body.len() > piece_len {
+        let mut start = body_start;
+        for piece in Pieces::new(body, piece_len) {
+            piece_starts.push(start);
+            start += piece.len();
         }
-        Ok(Reading {
-            document: Document::new(meta, blocks),
-            warnings,
-        })
+    }
+    // One piece: the text could not be cut (or is short). More than one means that
+    // `can_be_cut` found no `[^`, so there are no footnotes, whose definitions every piece
+    // would need.
+    if piece_starts.len() < 2 {
+        return read_split_markdown(front_matter, body, options, KEEP_EVENTS_LEN);
+    }
+    let mut warnings = Vec::new();
+    let mut meta = Meta::default();
+    if let Some(yaml) = front_matter {
+        read_front_matter(yaml, &mut meta, &mut warnings);
+    }
+    // A piece starts a top-level block and ends with all its blocks closed, so building the
+    // pieces one by one makes the blocks that building all their events at once makes: the
+    // builder holds nothing but its finished blocks between them.
+    let mut blocks_backwards: Vec<Block> = Vec::new();
+    // Each piece's warnings, the last piece's first.
+    let mut piece_warnings: Vec<Vec<Warning>> = Vec::new();
+    let text_len = text.len();
+    for &start in piece_starts.iter().rev() {
+        let mut warnings_here = Vec::new();
+        let blocks = {
+            let piece = text.get(start..).unwrap_or_default();
+            let notes = FootnoteDefinitions::default();
+            let mut ctx = BuildContext {
+                notes: &notes,
+                expanding: Vec::new(),
+                expansions: 0,
+                note_cost: 0,
+                options,
+                warnings: &mut warnings_here,
+            };
+            ctx.build(Parser::new_ext(piece, PARSER_OPTIONS), 0)
+        };
+        make_room(
+            &mut blocks_backwards,
+            blocks.len(),
+            text_len.saturating_sub(start),
+            start.saturating_sub(body_start),
+        );
+        blocks_backwards.extend(blocks.into_iter().rev());
+        if !warnings_here.is_empty() {
+            piece_warnings.push(warnings_here);
+        }
+        // The piece is built: its text goes. Allocators shrink a large allocation in place
+        // (jemalloc, the binary's, does), so the freed end serves the next pieces' model.
+        if text.is_char_boundary(start) {
+            text.truncate(start);
+            text.shrink_to_fit();
+        }
+    }
+    drop(text);
+    blocks_backwards.reverse();
+    let mut blocks = blocks_backwards;
+    // Whatever room is left is dropped: the model keeps the vector as it is.
+    blocks.shrink_to_fit();
+    warnings.extend(piece_warnings.into_iter().rev().flatten());
+    Ok(finish_reading(meta, blocks, warnings))
+}
+
+/// Makes room in the document's top-level blocks for `more` blocks from a piece, when
+/// `done` bytes of text have made them (this piece's included) and `remaining` bytes are
+/// still to read. The vector holds a long document's many top-level blocks (56 bytes each:
+/// 32 MB for 20 MB of headings and short paragraphs). Grown by doubling, it last moved with
+/// 30 MB to copy, and the old and the new copies both held then added 10 MB to the peak.
+/// So it grows to what the rest of the text will likely make at the rate the text read so
+/// far made blocks, with an eighth more: in a document of even density it moves once or
+/// twice, early, while small (room it does not fill is never touched, so never resident,
+/// and goes at the end).
+fn make_room(blocks: &mut Vec<Block>, more: usize, done: usize, remaining: usize) {
+    if blocks.capacity() - blocks.len() >= more {
+        return;
+    }
+    let made = blocks.len() + more;
+    // The guess is capped at a block for every 16 bytes of the rest (blocks are rarely
+    // denser), so that a dense end of a document cannot make it reserve many times the text;
+    // a denser rest only makes the vector move more often.
+    let expected_rest = (made.saturating_mul(remaining) / done.max(1)).min(remaining / 16);
+    let slack = if remaining == 0 {
+        0
+    } else {
+        (expected_rest + expected_rest / 8).max(blocks.len() / 8)
+    };
+    blocks.reserve_exact(more.saturating_add(slack));
+}
+
+/// The reading, once the blocks are built: a leading level-1 heading becomes the title when
+/// the front matter has none.
+fn finish_reading(mut meta: Meta, mut blocks: Vec<Block>, warnings: Vec<Warning>) -> Reading {
+    if meta.title.is_none() {
+        take_title_from_heading(&mut meta, &mut blocks);
+    }
+    Reading {
+        document: Document::new(meta, blocks),
+        warnings,
     }
 }
 
@@ -1261,10 +1388,6 @@ fn count_h1(blocks: &[Block]) -> usize {
 mod tests {
     use super::*;
 
-    const OPTIONS: Options = Options::ENABLE_TABLES
-        .union(Options::ENABLE_STRIKETHROUGH)
-        .union(Options::ENABLE_FOOTNOTES);
-
     /// Lines that start, continue and end every kind of block, in CR LF and LF.
     const LINES: &[&str] = &[
         "",
@@ -1332,31 +1455,132 @@ mod tests {
         for doc in 0..4000 {
             let lines = 2 + next(&mut state) % 40;
             let ending = if doc % 5 == 0 { "\r\n" } else { "\n" };
-            let mut text = String::new();
-            for _ in 0..lines {
-                // Blank lines often, so that there is much to cut.
-                let line = if next(&mut state) % 3 == 0 {
-                    ""
-                } else {
-                    LINES[next(&mut state) % LINES.len()]
-                };
-                text.push_str(line);
-                text.push_str(ending);
-            }
+            let mut text = generated_document(&mut state, lines, ending);
             if doc % 7 == 0 {
                 text.pop();
             }
-            let whole: Vec<Event<'_>> = Parser::new_ext(&text, OPTIONS).collect();
+            let whole: Vec<Event<'_>> = Parser::new_ext(&text, PARSER_OPTIONS).collect();
             let pieces: Vec<&str> = Pieces::new(&text, 1).collect();
             assert_eq!(pieces.concat(), text);
             cuts += pieces.len() - 1;
             let in_pieces: Vec<Event<'_>> = pieces
                 .iter()
-                .flat_map(|piece| Parser::new_ext(piece, OPTIONS))
+                .flat_map(|piece| Parser::new_ext(piece, PARSER_OPTIONS))
                 .collect();
             assert_eq!(in_pieces, whole, "{text:?} cut into {pieces:?}");
         }
         assert!(cuts > 10_000, "only {cuts} cuts");
+    }
+
+    /// A generated document of `lines` lines from [`LINES`], blank lines often.
+    fn generated_document(state: &mut u64, lines: usize, ending: &str) -> String {
+        let mut text = String::new();
+        for _ in 0..lines {
+            // Blank lines often, so that there is much to cut.
+            let line = if next(state) % 3 == 0 {
+                ""
+            } else {
+                LINES[next(state) % LINES.len()]
+            };
+            text.push_str(line);
+            text.push_str(ending);
+        }
+        text
+    }
+
+    #[test]
+    fn pieces_built_backwards_read_as_the_whole() {
+        let options = ReadOptions::default();
+        let front_matters = [
+            "",
+            "---\ntitle: From the front matter\n---\n",
+            "---\ntitle: [not closed\n---\n",
+            "\u{feff}",
+            "# The only title\n\n",
+        ];
+        let mut state = 11;
+        let mut cut = 0;
+        for doc in 0..3000 {
+            let lines = 2 + next(&mut state) % 60;
+            let ending = if doc % 5 == 0 { "\r\n" } else { "\n" };
+            let mut text = front_matters[doc % front_matters.len()].to_string();
+            text.push_str(&generated_document(&mut state, lines, ending));
+            if doc % 7 == 0 {
+                text.pop();
+            }
+            let whole = read_markdown(&text, &options, usize::MAX).unwrap();
+            let whole_json = serde_json::to_string(&whole.document).unwrap();
+            for piece_len in [1, 16, 100] {
+                let pieces = Pieces::new(split_front_matter(&text).1, piece_len).count();
+                if pieces > 1 {
+                    cut += 1;
+                }
+                let backwards = read_markdown_owned(text.clone(), &options, piece_len).unwrap();
+                assert_eq!(
+                    serde_json::to_string(&backwards.document).unwrap(),
+                    whole_json,
+                    "{text:?} in pieces of {piece_len}"
+                );
+                assert_eq!(backwards.document, whole.document);
+                assert_eq!(backwards.warnings, whole.warnings, "{text:?}");
+            }
+        }
+        assert!(cut > 5_000, "only {cut} documents cut");
+    }
+
+    #[test]
+    fn a_long_document_reads_the_same_owned_or_borrowed() {
+        let mut state = 3;
+        let mut text = String::from("---\ntitle: [not closed\n---\n");
+        while text.len() < 4 * PIECE_LEN {
+            text.push_str(&generated_document(&mut state, 40, "\n"));
+            text.push_str("\n<div>\n\n*html* block</div>\n\nSetext\n---\n\n");
+        }
+        let options = ReadOptions::default();
+        assert!(Pieces::new(&text, PIECE_LEN).count() >= 4);
+        let borrowed = MarkdownReader.read(&text, &options).unwrap();
+        let owned = MarkdownReader.read_owned(text.clone(), &options).unwrap();
+        assert_eq!(owned.document, borrowed.document);
+        assert_eq!(owned.warnings, borrowed.warnings);
+        assert_eq!(owned.warnings.len(), 1, "{:?}", owned.warnings);
+        let blocks = &owned.document.blocks;
+        assert!(blocks.len() > 1000, "{}", blocks.len());
+        assert_eq!(blocks.capacity(), blocks.len());
+        assert!(matches!(
+            blocks.last(),
+            Some(Block::Heading { level: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn the_blocks_grow_in_few_moves_to_little_more_than_they_hold() {
+        // 200 pieces of 1,000 bytes making 30 blocks each, built last to first.
+        let pieces = 200;
+        let mut blocks: Vec<Block> = Vec::new();
+        let mut moves = 0;
+        for built in 1..=pieces {
+            let capacity = blocks.capacity();
+            make_room(&mut blocks, 30, built * 1000, (pieces - built) * 1000);
+            if blocks.capacity() != capacity {
+                moves += 1;
+            }
+            blocks.extend(std::iter::repeat_with(|| Block::Rule).take(30));
+        }
+        assert_eq!(blocks.len(), 6000);
+        assert!(moves <= 2, "{moves} moves");
+        assert!(
+            blocks.capacity() <= 6000 + 6000 / 8,
+            "{}",
+            blocks.capacity()
+        );
+        // A dense end guesses no more than a block for every 16 bytes of the rest.
+        let mut blocks: Vec<Block> = Vec::new();
+        make_room(&mut blocks, 1000, 1000, 160_000);
+        assert!(
+            blocks.capacity() <= 1000 + 10_000 * 9 / 8,
+            "{}",
+            blocks.capacity()
+        );
     }
 
     #[test]
