@@ -294,7 +294,18 @@ impl Document {
     /// Gives every heading a unique id: its own if it has one, else a slug of its text;
     /// duplicates get `-1`, `-2`, … appended (the GitHub convention).
     pub fn assign_heading_ids(&mut self) {
-        let mut seen = std::collections::HashSet::new();
+        use std::hash::{Hash, Hasher};
+        // The ids given so far, as 64-bit hashes rather than copies (a long document has
+        // hundreds of thousands of headings). An id is only given when its hash is free, so
+        // ids stay unique; two different ids with one hash (odds about 10^-8 for a million
+        // headings) only make the later one take a suffix. DefaultHasher::new() hashes alike
+        // in every run, so the output does not vary.
+        let mut taken = std::collections::HashSet::new();
+        let hash = |id: &str| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            id.hash(&mut hasher);
+            hasher.finish()
+        };
         // The last suffix tried per base, so n headings with one text cost O(n), not O(n²).
         let mut last_suffix: std::collections::HashMap<String, usize> =
             std::collections::HashMap::new();
@@ -308,20 +319,20 @@ impl Document {
                         slug
                     }
                 } else {
-                    id.clone()
+                    std::mem::take(id)
                 };
-                let mut candidate = base.clone();
-                if seen.contains(&candidate) {
+                let mut candidate = base;
+                if !taken.insert(hash(&candidate)) {
+                    let base = candidate;
                     let n = last_suffix.entry(base.clone()).or_insert(0);
                     loop {
                         *n += 1;
                         candidate = format!("{base}-{n}");
-                        if !seen.contains(&candidate) {
+                        if taken.insert(hash(&candidate)) {
                             break;
                         }
                     }
                 }
-                seen.insert(candidate.clone());
                 *id = candidate;
             }
         });
@@ -427,6 +438,46 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_ids_are_unique_and_follow_the_github_convention() {
+        let heading = |id: &str, text: &str| Block::Heading {
+            level: 2,
+            id: id.to_string(),
+            content: vec![Inline::Text(text.to_string())],
+        };
+        let mut document = Document::new(
+            Meta::default(),
+            vec![
+                heading("", "Notes"),
+                heading("", "Notes"),
+                heading("notes-1", "Mine"),
+                heading("", "Notes"),
+                heading("", "!!"),
+                heading("", "??"),
+                Block::Quote(vec![heading("", "Notes")]),
+            ],
+        );
+        document.assign_heading_ids();
+        let mut ids = Vec::new();
+        walk::for_each_block_mut(&mut document.blocks, &mut |block| {
+            if let Block::Heading { id, .. } = block {
+                ids.push(id.clone());
+            }
+        });
+        assert_eq!(
+            ids,
+            [
+                "notes",
+                "notes-1",
+                "notes-1-1",
+                "notes-2",
+                "section",
+                "section-1",
+                "notes-3"
+            ]
+        );
+    }
 
     /// A large document is millions of these: a new variant with big fields inline (rather
     /// than boxed, as `Link`, `Image` and `Attr` are) would make every node pay for it.

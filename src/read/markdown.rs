@@ -53,6 +53,8 @@ const PARSER_OPTIONS: Options = Options::ENABLE_TABLES
 /// Reads Markdown; a document that can hold footnotes keeps all its events when it is no
 /// longer than `keep_events_len`, and is parsed twice otherwise.
 fn read_markdown(input: &str, options: &ReadOptions, keep_events_len: usize) -> Result<Reading> {
+    let capped = cap_quote_nesting(input);
+    let input = capped.as_deref().unwrap_or(input);
     // Front matter is split off here rather than by pulldown-cmark, which takes any `---`
     // line followed by text and a later `---` for a metadata block, anywhere in a document.
     let (front_matter, body) = split_front_matter(input);
@@ -119,6 +121,9 @@ fn read_markdown_owned(
     options: &ReadOptions,
     piece_len: usize,
 ) -> Result<Reading> {
+    if let Some(capped) = cap_quote_nesting(&text) {
+        text = capped;
+    }
     let (front_matter, body) = split_front_matter(&text);
     // The body is the end of the text; pieces are kept as where they start in it, so that
     // nothing borrows the text when it is cut short.
@@ -228,6 +233,68 @@ fn finish_reading(mut meta: Meta, mut blocks: Vec<Block>, warnings: Vec<Warning>
     }
 }
 
+/// Block quotes nested deeper than this are cut to this depth before parsing.
+/// pulldown-cmark keeps a node and a stack entry for every level (about 100 bytes each, so
+/// a line of 100,000 `>` took 13 MB), while the model flattens every quote past
+/// [`MAX_DEPTH`] into the one above: past this depth, more levels change nothing read.
+const MAX_QUOTE_MARKERS: usize = 4 * MAX_DEPTH;
+
+/// The text with every line's run of block-quote markers cut to [`MAX_QUOTE_MARKERS`], or
+/// `None` when no line has more. Only runs of `>` with spaces are cut: a tab's width
+/// depends on its column, which a cut would move.
+fn cap_quote_nesting(text: &str) -> Option<String> {
+    // Cheap test first: no line can have that many markers without that many `>`.
+    if text.bytes().filter(|&b| b == b'>').count() <= MAX_QUOTE_MARKERS {
+        return None;
+    }
+    let mut cuts = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some((from, to)) = excess_quote_markers(line.as_bytes()) {
+            cuts.push((line_start + from, line_start + to));
+        }
+        line_start += line.len();
+    }
+    if cuts.is_empty() {
+        return None;
+    }
+    let mut capped = String::with_capacity(text.len());
+    let mut at = 0;
+    for (from, to) in cuts {
+        capped.push_str(text.get(at..from)?);
+        at = to;
+    }
+    capped.push_str(text.get(at..)?);
+    Some(capped)
+}
+
+/// The byte range of a line's block-quote markers past the [`MAX_QUOTE_MARKERS`]th (each
+/// marker: up to 3 spaces, `>`, an optional space), if it has more.
+fn excess_quote_markers(line: &[u8]) -> Option<(usize, usize)> {
+    let mut at = 0;
+    let mut markers = 0;
+    let mut keep_end = 0;
+    loop {
+        let spaces = line.get(at..)?.iter().take_while(|&&b| b == b' ').count();
+        match line.get(at + spaces) {
+            Some(b'>') if spaces <= 3 => {}
+            Some(b'\t') => return None,
+            _ => break,
+        }
+        at += spaces + 1;
+        match line.get(at) {
+            Some(b' ') => at += 1,
+            Some(b'\t') => return None,
+            _ => {}
+        }
+        markers += 1;
+        if markers == MAX_QUOTE_MARKERS {
+            keep_end = at;
+        }
+    }
+    (markers > MAX_QUOTE_MARKERS).then_some((keep_end, at))
+}
+
 /// The length up to which a document that can hold footnotes keeps all its events (some
 /// megabytes of them) rather than be parsed twice.
 const KEEP_EVENTS_LEN: usize = 512 * 1024;
@@ -241,11 +308,11 @@ const PIECE_LEN: usize = 64 * 1024;
 /// A cut goes before a line that starts a new top-level block for certain: it follows a
 /// blank line (which ends paragraphs, tables, block quotes and HTML blocks of kinds 6 and 7)
 /// and starts in column 0 with neither a list marker (which could continue the list before)
-/// nor indentation (which could continue a list item or indented code). Documents with what
-/// reaches across blank lines or across the whole document are not cut at all: link
-/// reference definitions and footnotes (`]:`, `[^`), fenced code (`` ``` ``, `~~~`), and the
+/// nor indentation (which could continue a list item or indented code), and outside fenced
+/// code (see [`Fences`]). Documents with what reaches across blank lines or across the whole
+/// document are not cut at all: link reference definitions and footnotes (`]:`, `[^`), the
 /// HTML blocks that end only at their end tag (comments, `<!…>`, `<?…>`, `pre`, `script`,
-/// `style`, `textarea`).
+/// `style`, `textarea`), and fenced code where its fences cannot be told for certain.
 struct Pieces<'a> {
     rest: &'a str,
     /// The length a piece grows to before it is cut; `usize::MAX` when cutting is unsafe.
@@ -287,13 +354,16 @@ impl<'a> Iterator for Pieces<'a> {
 /// Whether nothing in the text reaches across blank lines at the top level or across the
 /// whole document (see [`Pieces`]); conservative: it looks for the markers anywhere.
 fn can_be_cut(text: &str) -> bool {
-    if ["]:", "[^", "```", "~~~", "<!", "<?"]
+    if ["]:", "[^", "<!", "<?"]
         .iter()
         .any(|marker| text.contains(marker))
     {
         return false;
     }
     let bytes = text.as_bytes();
+    if (text.contains("```") || text.contains("~~~")) && !fences_are_certain(bytes) {
+        return false;
+    }
     !bytes.iter().enumerate().any(|(at, &b)| {
         b == b'<'
             && ["pre", "script", "style", "textarea"].iter().any(|name| {
@@ -304,16 +374,85 @@ fn can_be_cut(text: &str) -> bool {
     })
 }
 
+/// Whether [`Fences`] sees every fence as pulldown-cmark does: not when a line could start
+/// an HTML block (whose lines are not fences, though they may look like one) and not when a
+/// lone CR ends lines (the scan splits lines at LF).
+fn fences_are_certain(bytes: &[u8]) -> bool {
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .any(|(at, &b)| b == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
+    let html_line = bytes.split(|&b| b == b'\n').any(|line| {
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        indent <= 3 && line.get(indent) == Some(&b'<')
+    });
+    !lone_cr && !html_line
+}
+
+/// Where a scan from the start of a piece stands with fenced code, line by line.
+///
+/// A fence in column 0 is always a top-level one: a list item or a block quote cannot take an
+/// unindented fence as a lazy line, and an HTML block is ruled out by [`fences_are_certain`].
+/// Inside it nothing but its closing fence counts. A fence indented 1 to 3 spaces may belong
+/// to a list item, which can end before the fence closes; the scan cannot follow that, so it
+/// stops cutting there. One indented 4 or more spaces is code or inside a list item, which
+/// the next cut line (unindented, after a blank line) ends anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fences {
+    Outside,
+    /// In fenced code opened by this many of this character.
+    Inside(u8, usize),
+    Unknown,
+}
+
+impl Fences {
+    fn after_line(self, line: &[u8]) -> Fences {
+        let indent = line.iter().take_while(|&&b| b == b' ').count();
+        let rest = line.get(indent..).unwrap_or_default();
+        let fence_char = match rest.first() {
+            Some(&c @ (b'`' | b'~')) if indent <= 3 => c,
+            _ => return self,
+        };
+        let run = rest.iter().take_while(|&&b| b == fence_char).count();
+        if run < 3 {
+            return self;
+        }
+        let after = rest.get(run..).unwrap_or_default();
+        match self {
+            Fences::Unknown => self,
+            Fences::Inside(c, len) => {
+                let closes = c == fence_char
+                    && run >= len
+                    && after.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
+                if closes {
+                    Fences::Outside
+                } else {
+                    self
+                }
+            }
+            Fences::Outside => {
+                // A backtick fence's info string has no backtick (else it is inline code).
+                if fence_char == b'`' && after.contains(&b'`') {
+                    self
+                } else if indent == 0 {
+                    Fences::Inside(fence_char, run)
+                } else {
+                    Fences::Unknown
+                }
+            }
+        }
+    }
+}
+
 /// The start of the first line at or after byte `from` that a piece may start with (see
 /// [`Pieces`]), if any.
 fn cut_point(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    let mut line_start = bytes
-        .get(..from)?
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |at| at + 1);
+    // From the start of the text (which starts a top-level block, outside any fence), so
+    // that the fences before `from` are seen.
+    let mut line_start = 0;
     let mut after_blank = false;
+    let mut fences = Fences::Outside;
     while line_start < bytes.len() {
         let line_end = bytes[line_start..]
             .iter()
@@ -323,14 +462,19 @@ fn cut_point(text: &str, from: usize) -> Option<usize> {
         // A line of spaces and tabs is blank; CR ends a line too, so CR LF and lone CRs in
         // it leave blank lines only.
         let blank = line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r'));
-        if after_blank && line_start >= from {
+        if fences == Fences::Unknown {
+            return None;
+        }
+        if after_blank && line_start >= from && fences == Fences::Outside {
             if let Some(&first) = line.first() {
                 if !blank && !matches!(first, b' ' | b'\t' | b'-' | b'+' | b'*' | b'0'..=b'9') {
                     return Some(line_start);
                 }
             }
         }
-        after_blank = blank;
+        fences = fences.after_line(line);
+        // A blank line inside fenced code does not end what it is in.
+        after_blank = blank && fences == Fences::Outside;
         line_start = line_end + 1;
     }
     None
@@ -1473,6 +1617,101 @@ mod tests {
     }
 
     /// A generated document of `lines` lines from [`LINES`], blank lines often.
+    /// Fences of every kind, and lines that look like one but are not, mixed with the other
+    /// lines except those that could start an HTML block (a document with those and fences
+    /// is not cut at all).
+    const FENCE_LINES: &[&str] = &[
+        "```",
+        "```rust",
+        "``` not `a fence",
+        "````",
+        "```   ",
+        "~~~",
+        "~~~~ tilde info with ` backtick",
+        "  ```",
+        "   ~~~",
+        "    ```",
+        "\t```",
+        "- ```",
+        "1. ~~~",
+        "> ```",
+        "``",
+        "code line",
+    ];
+
+    #[test]
+    fn pieces_cut_around_fenced_code_parse_to_the_events_of_the_whole() {
+        let mut state = 11;
+        let (mut cuts, mut cuts_with_fences) = (0, 0);
+        let lines: Vec<&str> = FENCE_LINES
+            .iter()
+            .chain(LINES.iter().filter(|l| !l.starts_with('<')))
+            .copied()
+            .collect();
+        for _ in 0..6000 {
+            let mut text = String::new();
+            for _ in 0..2 + next(&mut state) % 50 {
+                if next(&mut state) % 3 == 0 {
+                    text.push('\n');
+                    continue;
+                }
+                // Fences half the time, so that most documents have some.
+                let line = if next(&mut state) % 2 == 0 {
+                    FENCE_LINES[next(&mut state) % FENCE_LINES.len()]
+                } else {
+                    lines[next(&mut state) % lines.len()]
+                };
+                text.push_str(line);
+                text.push('\n');
+            }
+            let whole: Vec<Event<'_>> = Parser::new_ext(&text, PARSER_OPTIONS).collect();
+            let pieces: Vec<&str> = Pieces::new(&text, 1).collect();
+            assert_eq!(pieces.concat(), text);
+            cuts += pieces.len() - 1;
+            if text.contains("```") || text.contains("~~~") {
+                cuts_with_fences += pieces.len() - 1;
+            }
+            let in_pieces: Vec<Event<'_>> = pieces
+                .iter()
+                .flat_map(|piece| Parser::new_ext(piece, PARSER_OPTIONS))
+                .collect();
+            assert_eq!(in_pieces, whole, "{text:?} cut into {pieces:?}");
+        }
+        assert!(
+            cuts_with_fences > 5_000,
+            "only {cuts_with_fences} of {cuts} cuts"
+        );
+    }
+
+    #[test]
+    fn quotes_nested_past_the_cap_read_as_they_would_uncut() {
+        let options = ReadOptions::default();
+        let json = |reading: Reading| {
+            serde_json::to_string(&reading.document).expect("serialises")
+                + &format!("{:?}", reading.warnings)
+        };
+        for (depth, marker) in [(MAX_QUOTE_MARKERS + 1, ">"), (3000, "> "), (2500, " >")] {
+            let text = format!(
+                "Before.\n\n{} deep *text*\nlazy line\n{}  - item\n\n{}\n\nAfter.\n",
+                marker.repeat(depth),
+                marker.repeat(depth / 2),
+                "> ".repeat(depth + 7)
+            );
+            let capped = cap_quote_nesting(&text).expect("cut");
+            assert!(capped.len() < text.len());
+            // read_split_markdown does not cut: it reads the text as pulldown-cmark does.
+            let uncut = json(read_split_markdown(None, &text, &options, KEEP_EVENTS_LEN).unwrap());
+            let cut = json(read_markdown(&text, &options, KEEP_EVENTS_LEN).unwrap());
+            assert_eq!(cut, uncut, "{depth} x {marker:?}");
+            let owned = json(read_markdown_owned(text.clone(), &options, PIECE_LEN).unwrap());
+            assert_eq!(owned, uncut);
+        }
+        // Tabs, and runs no deeper than the cap, are left as they are.
+        let tabbed = format!("{}x\n", ">\t".repeat(MAX_QUOTE_MARKERS + 5));
+        assert_eq!(cap_quote_nesting(&tabbed), None);
+        assert_eq!(cap_quote_nesting(&"> ".repeat(MAX_QUOTE_MARKERS)), None);
+    }
+
     fn generated_document(state: &mut u64, lines: usize, ending: &str) -> String {
         let mut text = String::new();
         for _ in 0..lines {
