@@ -48,6 +48,13 @@ with open(os.path.join(w, "big-20mb.md"), "w") as f:
     while n < 20 * 1024 * 1024:
         s = "## Section %d\n\nSome *emphasis*, a [link](https://example.org/%d) and `code`.\n\n- item one\n- item two\n\n" % (i, i)
         f.write(s); n += len(s); i += 1
+with open(os.path.join(w, "code-20mb.md"), "w") as f:
+    # Fenced code, as technical notes have it (a fence used to stop the reader cutting).
+    n = 0
+    i = 0
+    while n < 20 * 1024 * 1024:
+        s = "## Step %d\n\nRun this, then check the *output*:\n\n```sh\nquire convert page-%d.html --to md\n\nls out/\n```\n\n" % (i, i)
+        f.write(s); n += len(s); i += 1
 with open(os.path.join(w, "quotes-100000.md"), "w") as f:
     f.write("Before.\n\n" + ">" * 100000 + " deep\n")
 with open(os.path.join(w, "big-20mb.txt"), "w") as f:

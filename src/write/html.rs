@@ -30,6 +30,7 @@
 //! - A link whose URL is unsafe keeps its text without the `<a>`; an image whose source is
 //!   unsafe becomes its alt text. Each drop is reported as a [`Warning`].
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
@@ -386,8 +387,9 @@ struct Renderer<'a> {
     xhtml: bool,
     /// Notes in number order (number = index + 1); rendering a note may append more.
     notes: Vec<&'a [Block]>,
-    /// Ids written so far, so that no id from the model is written twice.
-    ids: HashSet<String>,
+    /// Ids written so far, so that no id from the model is written twice. Borrowed from the
+    /// model unless cleaning changed them: a long document has hundreds of thousands.
+    ids: HashSet<Cow<'a, str>>,
     warnings: Vec<Warning>,
     /// Current nesting of blocks and inlines: a guard for models that skipped the readers'
     /// depth limit (writers are public API).
@@ -839,8 +841,12 @@ impl<'a> Renderer<'a> {
 
     /// Writes ` id="…"` for an id from the model, unless it is unusable, already written, or
     /// could collide with the footnote ids this writer makes.
-    fn id_attr(&mut self, id: &str) {
-        let id = clean_text(id);
+    fn id_attr(&mut self, id: &'a str) {
+        let id = if id.chars().all(|c| c != '\r' && is_xml_char(c)) {
+            Cow::Borrowed(id)
+        } else {
+            Cow::Owned(clean_text(id))
+        };
         if id.is_empty()
             || id.chars().any(char::is_whitespace)
             || is_footnote_id(&id)
@@ -853,7 +859,7 @@ impl<'a> Renderer<'a> {
 
     /// A container's id and classes, its language and direction, a title and `data-*`
     /// attributes. Everything else (event handlers, styles, URLs) is dropped.
-    fn container_attrs(&mut self, attr: &Attr) {
+    fn container_attrs(&mut self, attr: &'a Attr) {
         self.id_attr(&attr.id);
         let classes: Vec<String> = attr
             .classes

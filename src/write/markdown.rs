@@ -311,15 +311,18 @@ impl State {
         out: &mut String,
         after_block: &mut dyn FnMut(&mut String) -> io::Result<()>,
     ) -> io::Result<()> {
-        // Containers are written as their content: expand them in place (iteratively).
-        let mut flat: Vec<&Block> = Vec::new();
-        let mut pending: Vec<&Block> = blocks.iter().rev().collect();
-        while let Some(block) = pending.pop() {
-            match block {
-                Block::Container { blocks, .. } => pending.extend(blocks.iter().rev()),
-                other => flat.push(other),
+        // Containers are written as their content: expanded as they come (iteratively, and
+        // with no list of all the blocks: a long document has hundreds of thousands).
+        let mut levels: Vec<std::slice::Iter<'_, Block>> = vec![blocks.iter()];
+        let flat = std::iter::from_fn(|| loop {
+            match levels.last_mut()?.next() {
+                Some(Block::Container { blocks, .. }) => levels.push(blocks.iter()),
+                Some(block) => return Some(block),
+                None => {
+                    levels.pop();
+                }
             }
-        }
+        });
         let mut previous: Option<&Block> = None;
         let mut previous_list_marker: Option<char> = None;
         let mut lead_written = false;
