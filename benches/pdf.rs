@@ -112,7 +112,7 @@ fn article(words: usize, images: usize) -> Document {
             section += 1;
             blocks.push(Block::Heading {
                 level: 2,
-                id: String::new(),
+                id: Box::default(),
                 content: vec![Inline::text(format!(
                     "Section {section}: the question of reform"
                 ))],

@@ -108,14 +108,17 @@ pub enum Block {
     /// before [`Document::assign_heading_ids`] has run).
     Heading {
         level: u8,
-        id: String,
+        /// A boxed `str`, not a `String`: its length is fixed once read, and the 8 bytes
+        /// saved keep every `Block` at 48 bytes (a jemalloc size class of its own).
+        id: Box<str>,
         content: Vec<Inline>,
     },
     Quote(Vec<Block>),
     List(List),
     /// Preformatted code. `text` keeps its line breaks and ends without a newline.
     Code {
-        language: Option<String>,
+        /// Boxed for the same reason as a heading's id.
+        language: Option<Box<str>>,
         text: String,
     },
     Table(Box<Table>),
@@ -319,7 +322,7 @@ impl Document {
                         slug
                     }
                 } else {
-                    std::mem::take(id)
+                    String::from(std::mem::take(id))
                 };
                 let mut candidate = base;
                 if !taken.insert(hash(&candidate)) {
@@ -333,7 +336,7 @@ impl Document {
                         }
                     }
                 }
-                *id = candidate;
+                *id = candidate.into_boxed_str();
             }
         });
     }
@@ -443,7 +446,7 @@ mod tests {
     fn heading_ids_are_unique_and_follow_the_github_convention() {
         let heading = |id: &str, text: &str| Block::Heading {
             level: 2,
-            id: id.to_string(),
+            id: id.into(),
             content: vec![Inline::Text(text.to_string())],
         };
         let mut document = Document::new(
@@ -462,7 +465,7 @@ mod tests {
         let mut ids = Vec::new();
         walk::for_each_block_mut(&mut document.blocks, &mut |block| {
             if let Block::Heading { id, .. } = block {
-                ids.push(id.clone());
+                ids.push(id.to_string());
             }
         });
         assert_eq!(
@@ -489,7 +492,7 @@ mod tests {
             std::mem::size_of::<Inline>()
         );
         assert!(
-            std::mem::size_of::<Block>() <= 56,
+            std::mem::size_of::<Block>() <= 48,
             "{}",
             std::mem::size_of::<Block>()
         );

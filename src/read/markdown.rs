@@ -1172,7 +1172,7 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
         }
         FrameKind::Heading { level, id } => parent.blocks.push(Block::Heading {
             level,
-            id,
+            id: id.into_boxed_str(),
             content: finish_inlines(frame.inlines),
         }),
         FrameKind::Quote => {
@@ -1212,7 +1212,10 @@ fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '_>) {
             if text.ends_with('\n') {
                 text.pop();
             }
-            parent.blocks.push(Block::Code { language, text });
+            parent.blocks.push(Block::Code {
+                language: language.map(String::into_boxed_str),
+                text,
+            });
         }
         FrameKind::HtmlBlock => {
             let level = frame.level;

@@ -1163,7 +1163,7 @@ fn parse_blocks(lines: &[Line], ctx: &Context, depth: usize, top: bool) -> Vec<B
 fn heading(level: u8, text: &str) -> Block {
     Block::Heading {
         level,
-        id: String::new(),
+        id: Box::default(),
         content: normalize_inlines(linkify(text.trim())),
     }
 }

@@ -51,7 +51,7 @@ fn write_markdown(
     } else if let Some(title) = document.meta.title.as_deref().filter(|t| !t.is_empty()) {
         let heading = Block::Heading {
             level: 1,
-            id: String::new(),
+            id: Box::default(),
             content: vec![Inline::text(title)],
         };
         let mut state = State::default();

@@ -27,7 +27,7 @@ fn para(inlines: Vec<Inline>) -> Block {
 fn heading(level: u8, id: &str, s: &str) -> Block {
     Block::Heading {
         level,
-        id: id.to_string(),
+        id: id.into(),
         content: vec![text(s)],
     }
 }
@@ -1027,7 +1027,7 @@ impl Hostile {
                     0 | 1 => Block::Paragraph(self.inlines(depth)),
                     2 => Block::Heading {
                         level: self.below(9) as u8,
-                        id: self.id(),
+                        id: self.id().into(),
                         content: self.inlines(depth),
                     },
                     3 => Block::Quote(self.blocks(depth - 1)),
@@ -1038,7 +1038,7 @@ impl Hostile {
                         items: (0..self.below(3)).map(|_| self.blocks(depth - 1)).collect(),
                     }),
                     5 => Block::Code {
-                        language: Some(self.string()),
+                        language: Some(self.string().into()),
                         text: self.string(),
                     },
                     6 => {

@@ -329,7 +329,7 @@ fn block_kinds_have_exact_markup() {
             },
             Block::Heading {
                 level: 9,
-                id: String::new(),
+                id: Box::default(),
                 content: vec![t("Deep")],
             },
             Block::Rule,
@@ -357,7 +357,7 @@ fn block_kinds_have_exact_markup() {
 fn heading_levels_never_skip() {
     let heading = |level: u8, text: &str| Block::Heading {
         level,
-        id: String::new(),
+        id: Box::default(),
         content: vec![t(text)],
     };
     // Without a title, the first heading keeps its level; each later one goes at most one
@@ -1026,10 +1026,19 @@ mod arbitrary_models {
         let inlines = || prop::collection::vec(inline(), 0..4);
         let leaf = prop_oneof![
             inlines().prop_map(Block::Paragraph),
-            (any::<u8>(), nasty_string(), inlines())
-                .prop_map(|(level, id, content)| Block::Heading { level, id, content }),
-            (prop::option::of(nasty_string()), nasty_string())
-                .prop_map(|(language, text)| Block::Code { language, text }),
+            (any::<u8>(), nasty_string(), inlines()).prop_map(|(level, id, content)| {
+                Block::Heading {
+                    level,
+                    id: id.into(),
+                    content,
+                }
+            }),
+            (prop::option::of(nasty_string()), nasty_string()).prop_map(|(language, text)| {
+                Block::Code {
+                    language: language.map(String::into_boxed_str),
+                    text,
+                }
+            }),
             (image(), inlines())
                 .prop_map(|(image, caption)| Block::Figure(Box::new(Figure { image, caption }))),
             Just(Block::Rule),

@@ -205,13 +205,13 @@ mod roundtrip {
         prop_oneof![
             6 => paragraph(),
             2 => (1u8..=6, prop::collection::vec(inline(), 0..3)).prop_map(|(level, content)| {
-                Block::Heading { level, id: String::new(), content: paragraph_run(content) }
+                Block::Heading { level, id: Box::default(), content: paragraph_run(content) }
             }),
             2 => (
                 prop_oneof![Just(None), Just(Some("rust".to_string())), Just(Some("c++".to_string()))],
                 "[a-z `~ #>*-]{0,8}(\n[a-z `~ #>*-]{0,8}){0,3}",
             )
-                .prop_map(|(language, text)| Block::Code { language, text }),
+                .prop_map(|(language, text)| Block::Code { language: language.map(String::into_boxed_str), text }),
             1 => Just(Block::Rule),
             1 => (url_strategy(), title_strategy(), prop::collection::vec(plain_inline(), 0..3)).prop_map(
                 |(src, title, caption)| {
@@ -870,7 +870,7 @@ mod writer {
     fn heading_text_is_escaped_for_headings() {
         let out = write_blocks(vec![Block::Heading {
             level: 1,
-            id: String::new(),
+            id: Box::default(),
             content: vec![t("C# {#x} #")],
         }]);
         assert_eq!(out, "# C# \\{#x} \\#\n");

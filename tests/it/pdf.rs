@@ -626,7 +626,7 @@ fn odd_documents_still_make_valid_pdfs() {
                 vec![
                     Block::Heading {
                         level: 9,
-                        id: String::new(),
+                        id: Box::default(),
                         content: vec![text("Heading"), Inline::Note(vec![para("in a heading")])],
                     },
                     Block::Paragraph(vec![Inline::Note(vec![

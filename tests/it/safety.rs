@@ -347,7 +347,7 @@ fn hostile_models_give_safe_html() {
             blocks: vec![
                 Block::Heading {
                     level: 2,
-                    id: format!("{url}\" onclick=\"alert(1)"),
+                    id: format!("{url}\" onclick=\"alert(1)").into(),
                     content: vec![Inline::Text("<script>alert(1)</script>".into())],
                 },
                 Block::Paragraph(vec![
@@ -366,7 +366,7 @@ fn hostile_models_give_safe_html() {
                 Block::Container {
                     attr: Box::new(attr),
                     blocks: vec![Block::Code {
-                        language: Some("js\" onclick=\"alert(1)".to_string()),
+                        language: Some("js\" onclick=\"alert(1)".into()),
                         text: "</code><script>alert(1)</script>".into(),
                     }],
                 },

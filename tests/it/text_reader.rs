@@ -20,7 +20,7 @@ fn para(s: &str) -> Block {
 fn heading(level: u8, id: &str, s: &str) -> Block {
     Block::Heading {
         level,
-        id: id.to_string(),
+        id: id.into(),
         content: vec![t(s)],
     }
 }

@@ -301,7 +301,7 @@ impl<'a> Converter<'a> {
                 if !content.is_empty() {
                     out.push(Block::Heading {
                         level,
-                        id: attr(node, "id").unwrap_or_default().trim().to_string(),
+                        id: attr(node, "id").unwrap_or_default().trim().into(),
                         content,
                     });
                 }
@@ -857,7 +857,10 @@ fn code_block(pre: &Handle) -> Option<Block> {
                 .collect::<Vec<_>>()
         })
         .next();
-    Some(Block::Code { language, text })
+    Some(Block::Code {
+        language: language.map(String::into_boxed_str),
+        text,
+    })
 }
 
 fn cell_alignment(cell: &Handle) -> Alignment {

@@ -196,7 +196,7 @@ impl Book {
                 .unwrap_or_else(|| format!("Article {}", i + 1));
             blocks.push(Block::Heading {
                 level: 1,
-                id: format!("chapter-{}", i + 1),
+                id: format!("chapter-{}", i + 1).into(),
                 content: vec![Inline::Text(title)],
             });
             let authors = chapter.meta.authors.join(", ");

@@ -663,7 +663,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 self.paragraph_boxes(&pieces, para, space, true);
                 if let Some(b) = self.boxes.get_mut(first) {
                     b.outline = Some((level, inlines_to_plain(content)));
-                    b.anchor = Some(id.clone()).filter(|id| !id.is_empty());
+                    b.anchor = Some(id.to_string()).filter(|id| !id.is_empty());
                 }
                 self.prev = Prev::Heading;
             }
@@ -1235,7 +1235,7 @@ mod tests {
         for section in 0..12 {
             blocks.push(Block::Heading {
                 level: 2,
-                id: format!("s{section}"),
+                id: format!("s{section}").into(),
                 content: vec![Inline::text(format!("Section {section}"))],
             });
             for p in 0..(section % 4 + 1) {
