@@ -34,7 +34,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use super::table_layout::{layout, PlacedCell};
+use super::table_layout::{layout, GridRows};
 use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
 use crate::model::{
@@ -63,8 +63,8 @@ impl Writer for HtmlWriter {
     }
 }
 
-/// Writes the page (or the fragment) to `out`, a block at a time once `flush_len` bytes are
-/// waiting.
+/// Writes the page (or the fragment) to `out`, a block (or a table row) at a time once
+/// `flush_len` bytes are waiting.
 fn write_page(
     document: &Document,
     options: &WriteOptions,
@@ -84,7 +84,15 @@ fn write_page(
         _ => document,
     };
     let mut stream = Streamed::new(out, flush_len);
+    // The renderer's output goes out between blocks, and between a table's rows.
+    let mut send = |text: &mut String| {
+        std::mem::swap(text, &mut stream.buffer);
+        let flushed = stream.flush();
+        std::mem::swap(text, &mut stream.buffer);
+        flushed
+    };
     let mut renderer = Renderer::new(false);
+    renderer.send = Some(&mut send);
     let page = &mut renderer.out;
     if !options.fragment {
         page.push_str("<!DOCTYPE html>\n");
@@ -100,17 +108,15 @@ fn write_page(
     renderer.header(&document.meta);
     for block in &document.blocks {
         renderer.block(block);
-        std::mem::swap(&mut renderer.out, &mut stream.buffer);
-        let flushed = stream.flush();
-        std::mem::swap(&mut renderer.out, &mut stream.buffer);
-        flushed?;
+        renderer.send_out()?;
     }
     renderer.footnotes();
     renderer.out.push_str("</article>\n");
     if !options.fragment {
         renderer.out.push_str("</body>\n</html>\n");
     }
-    warnings.extend(std::mem::take(&mut renderer.warnings));
+    renderer.send_out()?;
+    warnings.extend(renderer.warnings);
     stream.buffer = renderer.out;
     stream.finish()?;
     Ok(warnings)
@@ -149,13 +155,32 @@ pub fn render_blocks(blocks: &[Block], xhtml: bool) -> (String, Vec<Warning>) {
 /// table they cannot express (Markdown). The same as [`render_blocks`] on the table, without
 /// copying it into a block.
 pub fn render_table(table: &Table, xhtml: bool) -> (String, Vec<Warning>) {
+    let mut html = String::new();
+    let written = write_table(table, xhtml, &mut |text| {
+        html.push_str(text);
+        text.clear();
+        Ok(())
+    });
+    // Collecting into a string cannot fail.
+    (html, written.unwrap_or_default())
+}
+
+/// [`render_table`], handing the markup to `send` a piece at a time (after each row, and at
+/// the end) instead of making it whole: `send` takes what it is given out of the string.
+pub(crate) fn write_table(
+    table: &Table,
+    xhtml: bool,
+    send: &mut Outlet<'_>,
+) -> io::Result<Vec<Warning>> {
     let mut renderer = Renderer::new(xhtml);
+    renderer.send = Some(send);
     if renderer.enter() {
         renderer.table(table);
         renderer.leave();
     }
     renderer.footnotes();
-    (renderer.out, renderer.warnings)
+    renderer.send_out()?;
+    Ok(renderer.warnings)
 }
 
 /// The one embedded stylesheet: a readable measure, serif body type, light and dark schemes,
@@ -381,6 +406,10 @@ fn page_title(document: &Document) -> String {
     }
 }
 
+/// What takes the output as it is made: called with what was made so far, it takes out of
+/// the string what it sends on.
+type Outlet<'a> = dyn FnMut(&mut String) -> io::Result<()> + 'a;
+
 /// Renders one document's article, collecting notes and warnings on the way.
 struct Renderer<'a> {
     out: String,
@@ -402,6 +431,11 @@ struct Renderer<'a> {
     in_table_head: bool,
     /// The level of the last heading written, to keep levels from skipping.
     last_heading_level: Option<u8>,
+    /// Where the output goes as it is made, if anywhere: called with `out` between a table's
+    /// rows (a table may be larger than the rest of the page), it takes what it sends out.
+    send: Option<&'a mut Outlet<'a>>,
+    /// The error `send` failed with; nothing is sent (or rendered in a table) after it.
+    send_error: Option<io::Error>,
 }
 
 /// How deep the renderer descends before it stops: well beyond what readers allow.
@@ -421,7 +455,32 @@ impl<'a> Renderer<'a> {
             in_table_head: false,
             // The header's title, when there is one, is the page's first heading.
             last_heading_level: None,
+            send: None,
+            send_error: None,
         }
+    }
+
+    /// Hands the output so far to `send`, if there is one; returns the error it failed with
+    /// (now or at an earlier call).
+    fn send_out(&mut self) -> io::Result<()> {
+        if let Some(error) = self.send_error.take() {
+            return Err(error);
+        }
+        match self.send.as_mut() {
+            Some(send) => send(&mut self.out),
+            None => Ok(()),
+        }
+    }
+
+    /// [`Renderer::send_out`] where the error cannot be returned yet (inside a table): it is
+    /// kept for the next [`Renderer::send_out`]. False once sending has failed.
+    fn send_row(&mut self) -> bool {
+        if self.send_error.is_none() {
+            if let Some(Err(error)) = self.send.as_mut().map(|send| send(&mut self.out)) {
+                self.send_error = Some(error);
+            }
+        }
+        self.send_error.is_none()
     }
 
     fn warn(&mut self, message: String) {
@@ -604,23 +663,24 @@ impl<'a> Renderer<'a> {
             self.out.push_str("</caption>\n");
         }
         let grid = layout(table);
-        if !grid.head.is_empty() {
+        if grid.head_rows() > 0 {
             self.out.push_str("<thead>\n");
-            self.rows(&grid.head, &table.alignments, true);
+            self.rows(grid.head(), &table.alignments, true);
             self.out.push_str("</thead>\n");
         }
-        if !grid.body.is_empty() {
+        if grid.body_rows() > 0 {
             self.out.push_str("<tbody>\n");
-            self.rows(&grid.body, &table.alignments, false);
+            self.rows(grid.body(), &table.alignments, false);
             self.out.push_str("</tbody>\n");
         }
         self.out.push_str("</table>\n");
     }
 
-    /// One row group, already laid out on a regular grid (see [`layout`]).
-    fn rows(&mut self, rows: &[Vec<PlacedCell<'a>>], alignments: &[Alignment], head: bool) {
+    /// One row group, laid out on a regular grid (see [`layout`]) a row at a time; the
+    /// output is sent on after each row.
+    fn rows(&mut self, mut rows: GridRows<'a, '_>, alignments: &[Alignment], head: bool) {
         let tag = if head { "th" } else { "td" };
-        for row in rows {
+        while let Some(row) = rows.next_row() {
             self.out.push_str("<tr>");
             for placed in row {
                 let _ = write!(self.out, "<{tag}");
@@ -657,6 +717,9 @@ impl<'a> Renderer<'a> {
                 let _ = write!(self.out, "</{tag}>");
             }
             self.out.push_str("</tr>\n");
+            if !self.send_row() {
+                return;
+            }
         }
     }
 

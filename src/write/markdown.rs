@@ -38,7 +38,8 @@ impl Writer for MarkdownWriter {
     }
 }
 
-/// Writes the Markdown to `out`, a block at a time once `flush_len` bytes are waiting.
+/// Writes the Markdown to `out`, a block (or a table row) at a time once `flush_len` bytes
+/// are waiting.
 fn write_markdown(
     document: &Document,
     options: &WriteOptions,
@@ -333,7 +334,10 @@ impl State {
             } else {
                 BlockPlace::Normal
             };
+            // A table is written straight into `out` below, a row at a time (it may be far
+            // larger than the rest of the document); it is never empty.
             let text = match block {
+                Block::Table(_) => None,
                 Block::List(list) => {
                     // A list right after another of the same kind would join it: change the
                     // marker character instead.
@@ -348,14 +352,15 @@ impl State {
                         (true, _, _) => '.',
                     };
                     previous_list_marker = Some(marker);
-                    self.list(list, marker)
+                    Some(self.list(list, marker))
                 }
-                other => {
-                    previous_list_marker = None;
-                    self.block(other, place)
-                }
+                other => Some(self.block(other, place)),
             };
-            if text.is_empty() && !matches!(block, Block::List(_) | Block::Quote(_)) {
+            if !matches!(block, Block::List(_)) {
+                previous_list_marker = None;
+            }
+            let empty = text.as_ref().is_some_and(String::is_empty);
+            if empty && !matches!(block, Block::List(_) | Block::Quote(_)) {
                 continue;
             }
             let separator = match previous {
@@ -364,13 +369,20 @@ impl State {
                 None => "",
             };
             // The lead goes before the first thing written (an empty list writes nothing).
-            let writes_something = !separator.is_empty() || !text.is_empty();
+            let writes_something = !separator.is_empty() || !empty;
             if writes_something && !lead_written {
                 out.push_str(lead);
                 lead_written = true;
             }
             out.push_str(separator);
-            out.push_str(&text);
+            match (text, block) {
+                (Some(text), _) => out.push_str(&text),
+                (None, Block::Table(table)) => {
+                    self.note_in_block = false;
+                    self.table(table, out, after_block)?;
+                }
+                (None, _) => {}
+            }
             previous = Some(block);
             after_block(out)?;
         }
@@ -406,7 +418,12 @@ impl State {
             }
             Block::List(list) => self.list(list, if list.ordered { '.' } else { '-' }),
             Block::Code { language, text } => code_block(language.as_deref(), text),
-            Block::Table(table) => self.table(table),
+            Block::Table(table) => {
+                let mut text = String::new();
+                // Writing into a string cannot fail.
+                let _ = self.table(table, &mut text, &mut |_| Ok(()));
+                text
+            }
             Block::Figure(figure) => {
                 let ctx = InlineContext {
                     in_link: true,
@@ -450,15 +467,20 @@ impl State {
         out
     }
 
-    fn table(&mut self, table: &Table) -> String {
+    /// Writes a table into `out`, calling `after_row` on `out` after each row (to send it
+    /// on, for a long table): as a pipe table when it fits the syntax, else as HTML.
+    fn table(
+        &mut self,
+        table: &Table,
+        out: &mut String,
+        after_row: &mut dyn FnMut(&mut String) -> io::Result<()>,
+    ) -> io::Result<()> {
         if !is_pipe_table(table) {
-            return self.html_table(table);
+            return html_table(table, out, after_row);
         }
         // GFM has no table captions; a pipe table is still worth far more in a note than an
         // HTML block, so the caption goes above it as a paragraph, where it reads as one.
-        let caption = if table.caption.is_empty() {
-            String::new()
-        } else {
+        if !table.caption.is_empty() {
             let text = self.inlines(
                 &table.caption,
                 None,
@@ -466,16 +488,19 @@ impl State {
                 &InlineContext::default(),
                 false,
             );
-            format!("{text}\n\n")
-        };
+            out.push_str(&text);
+            out.push_str("\n\n");
+        }
         let columns = table.head.first().map_or(0, |row| row.cells.len());
         let ctx = InlineContext {
             table: true,
             ..InlineContext::default()
         };
-        let mut lines = Vec::new();
-        for row in table.head.iter().chain(&table.body) {
-            let mut line = String::from("|");
+        for (index, row) in table.head.iter().chain(&table.body).enumerate() {
+            if index > 0 {
+                out.push('\n');
+            }
+            out.push('|');
             for cell in &row.cells {
                 let text = match cell.content.first() {
                     Some(Block::Paragraph(inlines)) => {
@@ -484,42 +509,25 @@ impl State {
                     _ => String::new(),
                 };
                 self.note_in_block = false;
-                line.push(' ');
-                line.push_str(&text.replace('|', "\\|"));
-                line.push_str(" |");
+                out.push(' ');
+                out.push_str(&text.replace('|', "\\|"));
+                out.push_str(" |");
             }
-            lines.push(line);
-            if lines.len() == 1 {
-                let mut delimiter = String::from("|");
+            if index == 0 {
+                out.push_str("\n|");
                 for column in 0..columns {
                     let alignment = table.alignments.get(column).copied().unwrap_or_default();
-                    delimiter.push_str(match alignment {
+                    out.push_str(match alignment {
                         Alignment::Default => " --- |",
                         Alignment::Left => " :-- |",
                         Alignment::Center => " :-: |",
                         Alignment::Right => " --: |",
                     });
                 }
-                lines.push(delimiter);
             }
+            after_row(out)?;
         }
-        caption + &lines.join("\n")
-    }
-
-    /// A table pipe syntax cannot hold (spans, several header rows, blocks in cells), as one
-    /// HTML block: CommonMark ends an HTML block at a blank line, so the markup has none (a
-    /// blank line inside `<pre>` is written as `&#10;`), and quire's HTML reader reads it back.
-    fn html_table(&mut self, table: &Table) -> String {
-        let (html, _warnings) = super::html::render_table(table, false);
-        // The same as replacing the first blank line until none is left (the replacement
-        // cannot make a new one), in one pass.
-        let mut html = if html.contains("\n\n") {
-            html.replace("\n\n", "\n&#10;")
-        } else {
-            html
-        };
-        html.truncate(html.trim_end().len());
-        html
+        Ok(())
     }
 
     /// Writes a run of inlines. `before` is the character written just before the run
@@ -1039,6 +1047,58 @@ fn is_pipe_table(table: &Table) -> bool {
                     }
             })
         })
+}
+
+/// A table pipe syntax cannot hold (spans, several header rows, blocks in cells), as one
+/// HTML block: CommonMark ends an HTML block at a blank line, so the markup has none (a
+/// blank line inside `<pre>` is written as `&#10;`), and quire's HTML reader reads it back.
+/// The markup goes into `out` a row at a time, `after_row` called after each.
+fn html_table(
+    table: &Table,
+    out: &mut String,
+    after_row: &mut dyn FnMut(&mut String) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut blank_lines = BlankLineBreaker::default();
+    super::html::write_table(table, false, &mut |html| {
+        blank_lines.push(html, out);
+        html.clear();
+        after_row(out)
+    })?;
+    // The block ends at its last markup: the whitespace kept back is dropped.
+    Ok(())
+}
+
+/// Copies markup with no blank line in it: the second newline of each pair becomes `&#10;`
+/// (the same as replacing the first blank line until none is left, as the replacement cannot
+/// make a new one). Whitespace is kept back until more markup follows it, so the copy never
+/// ends with any.
+#[derive(Default)]
+struct BlankLineBreaker {
+    /// The last character taken was a newline that did not become `&#10;`.
+    after_newline: bool,
+    /// Whitespace taken and not yet written.
+    held: String,
+}
+
+impl BlankLineBreaker {
+    fn push(&mut self, html: &str, out: &mut String) {
+        for c in html.chars() {
+            if c == '\n' && self.after_newline {
+                self.after_newline = false;
+                out.push_str(&self.held);
+                self.held.clear();
+                out.push_str("&#10;");
+            } else if c.is_whitespace() {
+                self.after_newline = c == '\n';
+                self.held.push(c);
+            } else {
+                self.after_newline = false;
+                out.push_str(&self.held);
+                self.held.clear();
+                out.push(c);
+            }
+        }
+    }
 }
 
 /// Whether inlines hold a line break at any depth (an explicit stack, no recursion).

@@ -127,11 +127,12 @@ pub fn write_to(
 const STREAM_CHUNK: usize = 64 * 1024;
 
 /// Output written as it is made. A writer gathers text in `buffer` and calls
-/// [`Streamed::flush`] between blocks; once the buffer holds `flush_len` bytes it goes to
-/// `out`. What went out is remembered (whether any did, and its last two bytes), so a writer
-/// can still ask what its output ends with.
+/// [`Streamed::flush`] between blocks, and between a table's rows (a table can be larger
+/// than all the rest); once the buffer holds `flush_len` bytes it goes to `out`. What went
+/// out is remembered (whether any did, and its last two bytes), so a writer can still ask
+/// what its output ends with.
 ///
-/// [`Writer::write`] of a streaming writer uses a `flush_len` of 0 (out after every block),
+/// [`Writer::write`] of a streaming writer uses a `flush_len` of 0 (out at every flush),
 /// so every test of a writer also tests that its output does not depend on where it is cut.
 pub(crate) struct Streamed<'o> {
     out: &'o mut dyn io::Write,

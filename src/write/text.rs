@@ -12,7 +12,7 @@
 //! `options.text_width` wraps paragraphs, list items, quotes and notes at that width. The output
 //! ends with exactly one newline and has no trailing spaces.
 
-use super::table_layout::layout;
+use super::table_layout::{layout, PlacedCell, TableLayout};
 use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
 use crate::model::{Alignment, Block, Document, Inline, Meta, Table, MAX_DEPTH};
@@ -38,7 +38,7 @@ impl Writer for TextWriter {
     }
 }
 
-/// Writes the text to `out`, a block at a time once `flush_len` bytes are waiting.
+/// Writes the text to `out`, a line at a time once `flush_len` bytes are waiting.
 fn write_text(
     document: &Document,
     options: &WriteOptions,
@@ -49,34 +49,28 @@ fn write_text(
         notes: Vec::new(),
         warnings: Vec::new(),
         depth: 0,
+        in_cells: 0,
     };
     let width = options.text_width.filter(|&w| w > 0);
     // Sections (header, body, notes) are separated by a blank line, as are the body's
-    // blocks. The body goes out block by block: its lines are never all held at once. The
-    // newlines the text ends with are kept back, since the end is trimmed to one.
+    // blocks. Lines go out as they are made: a long table is never held whole.
     let mut text = Streamed::new(out, flush_len);
     // A fragment is the body alone: pipelines (and extraction scoring) want no header.
     if !options.fragment {
-        push_lines(&mut text.buffer, header_lines(&document.meta));
+        for line in header_lines(&document.meta) {
+            StreamLines(&mut text).line(&line)?;
+        }
     }
-    let mut body_started = false;
+    let written = !text.is_empty();
+    let mut stream = StreamLines(&mut text);
+    let mut sections = Joined::new(&mut stream, true, written);
     for block in &document.blocks {
-        let lines = renderer.block(block, width);
-        if lines.is_empty() {
-            continue;
-        }
-        if body_started || !text.is_empty() {
-            text.buffer.push('\n');
-        }
-        body_started = true;
-        push_lines(&mut text.buffer, lines);
-        text.flush_before_trailing_newlines()?;
+        sections.start_block();
+        renderer.block(block, width, &mut sections)?;
     }
-    let notes = renderer.notes_lines(width);
-    if !notes.is_empty() && !text.is_empty() {
-        text.buffer.push('\n');
-    }
-    push_lines(&mut text.buffer, notes);
+    sections.start_block();
+    renderer.notes(width, &mut sections)?;
+    // The newlines the text ends with were kept back: the end is trimmed to one.
     let trimmed_len = text.buffer.trim_end().len();
     text.buffer.truncate(trimmed_len);
     text.buffer.push('\n');
@@ -84,11 +78,118 @@ fn write_text(
     Ok(renderer.warnings)
 }
 
-/// Appends lines, each without trailing spaces and ending with a newline.
-fn push_lines(text: &mut String, lines: Vec<String>) {
-    for line in lines {
-        text.push_str(line.trim_end());
-        text.push('\n');
+/// Where rendered lines go: a list of lines, the output, or another sink through a prefix.
+trait LineSink {
+    /// Takes one line (holding no newline).
+    fn line(&mut self, line: &str) -> io::Result<()>;
+}
+
+impl LineSink for Vec<String> {
+    fn line(&mut self, line: &str) -> io::Result<()> {
+        self.push(line.to_string());
+        Ok(())
+    }
+}
+
+/// The output: each line without its trailing spaces, ending with a newline; sent on once
+/// enough is waiting, except the newlines at its end (the end of the text is trimmed).
+struct StreamLines<'s, 'o>(&'s mut Streamed<'o>);
+
+impl LineSink for StreamLines<'_, '_> {
+    fn line(&mut self, line: &str) -> io::Result<()> {
+        self.0.buffer.push_str(line.trim_end());
+        self.0.buffer.push('\n');
+        self.0.flush_before_trailing_newlines()
+    }
+}
+
+/// Blocks' lines one after the other, with a blank line before each block that writes
+/// something after something was written (when `blank_between`).
+struct Joined<'s> {
+    out: &'s mut dyn LineSink,
+    blank_between: bool,
+    /// Something was written (by these blocks or before them).
+    written: bool,
+    /// The block being written must start with a blank line.
+    blank_due: bool,
+}
+
+impl<'s> Joined<'s> {
+    fn new(out: &'s mut dyn LineSink, blank_between: bool, written: bool) -> Joined<'s> {
+        Joined {
+            out,
+            blank_between,
+            written,
+            blank_due: false,
+        }
+    }
+
+    /// Marks the start of the next block.
+    fn start_block(&mut self) {
+        self.blank_due = self.blank_between && self.written;
+    }
+}
+
+impl LineSink for Joined<'_> {
+    fn line(&mut self, line: &str) -> io::Result<()> {
+        if std::mem::take(&mut self.blank_due) {
+            self.out.line("")?;
+        }
+        self.written = true;
+        self.out.line(line)
+    }
+}
+
+/// A quote's lines: `> ` before each, `>` alone for an empty one.
+struct Quoted<'s>(&'s mut dyn LineSink);
+
+impl LineSink for Quoted<'_> {
+    fn line(&mut self, line: &str) -> io::Result<()> {
+        if line.is_empty() {
+            self.0.line(">")
+        } else {
+            self.0.line(&format!("> {line}"))
+        }
+    }
+}
+
+/// A list item's or a note's lines: the marker before the first, the others indented under
+/// it (empty ones stay empty).
+struct Marked<'s> {
+    out: &'s mut dyn LineSink,
+    marker: &'s str,
+    indent: usize,
+    written: bool,
+}
+
+impl<'s> Marked<'s> {
+    fn new(out: &'s mut dyn LineSink, marker: &'s str) -> Marked<'s> {
+        Marked {
+            out,
+            marker,
+            indent: marker.chars().count(),
+            written: false,
+        }
+    }
+
+    /// Writes the marker alone if nothing was written under it.
+    fn finish(self) -> io::Result<()> {
+        if self.written {
+            return Ok(());
+        }
+        self.out.line(self.marker.trim_end())
+    }
+}
+
+impl LineSink for Marked<'_> {
+    fn line(&mut self, line: &str) -> io::Result<()> {
+        if !std::mem::replace(&mut self.written, true) {
+            self.out.line(&format!("{}{line}", self.marker))
+        } else if line.is_empty() {
+            self.out.line(line)
+        } else {
+            self.out.line(&format!("{}{line}", " ".repeat(self.indent)))
+        }
     }
 }
 
@@ -151,6 +252,19 @@ struct TextRenderer<'a> {
     notes: Vec<&'a [Block]>,
     warnings: Vec<Warning>,
     depth: usize,
+    /// How many table cells are being rendered around the current block.
+    in_cells: usize,
+}
+
+/// Where a table's cell texts come from, on each of its passes over the rows.
+struct CellTexts {
+    /// `None`: rendered anew on each pass, so that only a row's are held. `Some`: rendered
+    /// on the first pass and kept, for a table inside another's cell: that cell is rendered
+    /// on each of the outer table's passes, so rendering anew would multiply with each level
+    /// of nesting.
+    kept: Option<Vec<String>>,
+    /// The next cell's index in `kept`.
+    next: usize,
 }
 
 impl<'a> TextRenderer<'a> {
@@ -174,8 +288,13 @@ impl<'a> TextRenderer<'a> {
     }
 
     /// Blocks separated by blank lines.
-    fn blocks(&mut self, blocks: &'a [Block], width: Option<usize>) -> Vec<String> {
-        self.joined_blocks(blocks, width, true)
+    fn blocks(
+        &mut self,
+        blocks: &'a [Block],
+        width: Option<usize>,
+        out: &mut dyn LineSink,
+    ) -> io::Result<()> {
+        self.joined_blocks(blocks, width, true, out)
     }
 
     fn joined_blocks(
@@ -183,58 +302,63 @@ impl<'a> TextRenderer<'a> {
         blocks: &'a [Block],
         width: Option<usize>,
         blank_between: bool,
-    ) -> Vec<String> {
-        let mut lines = Vec::new();
+        out: &mut dyn LineSink,
+    ) -> io::Result<()> {
+        let mut joined = Joined::new(out, blank_between, false);
         for block in blocks {
-            let block_lines = self.block(block, width);
-            if block_lines.is_empty() {
-                continue;
-            }
-            if blank_between && !lines.is_empty() {
-                lines.push(String::new());
-            }
-            lines.extend(block_lines);
+            joined.start_block();
+            self.block(block, width, &mut joined)?;
         }
-        lines
+        Ok(())
     }
 
-    fn block(&mut self, block: &'a Block, width: Option<usize>) -> Vec<String> {
+    fn block(
+        &mut self,
+        block: &'a Block,
+        width: Option<usize>,
+        out: &mut dyn LineSink,
+    ) -> io::Result<()> {
         if !self.enter() {
-            return Vec::new();
+            return Ok(());
         }
-        let lines = match block {
+        let written = self.block_lines(block, width, out);
+        self.leave();
+        written
+    }
+
+    fn block_lines(
+        &mut self,
+        block: &'a Block,
+        width: Option<usize>,
+        out: &mut dyn LineSink,
+    ) -> io::Result<()> {
+        match block {
             Block::Paragraph(inlines) => {
                 let text = self.inlines(inlines);
-                wrap(&text, width)
+                wrap(&text, width, out)
             }
             Block::Heading { level, content, .. } => {
                 let text = one_line(&self.inlines(content));
+                out.line(&text)?;
                 let underline = match level {
                     1 => Some('='),
                     2 => Some('-'),
                     _ => None,
                 };
-                let mut lines = vec![text.clone()];
-                if let Some(mark) = underline {
-                    lines.push(std::iter::repeat_n(mark, text.chars().count()).collect());
+                match underline {
+                    Some(mark) => {
+                        let underline: String =
+                            std::iter::repeat_n(mark, text.chars().count()).collect();
+                        out.line(&underline)
+                    }
+                    None => Ok(()),
                 }
-                lines
             }
             Block::Quote(inner) => {
                 let inner_width = width.map(|w| w.saturating_sub(2).max(8));
-                self.blocks(inner, inner_width)
-                    .into_iter()
-                    .map(|line| {
-                        if line.is_empty() {
-                            ">".to_string()
-                        } else {
-                            format!("> {line}")
-                        }
-                    })
-                    .collect()
+                self.blocks(inner, inner_width, &mut Quoted(out))
             }
             Block::List(list) => {
-                let mut lines = Vec::new();
                 for (index, item) in list.items.iter().enumerate() {
                     let marker = if list.ordered {
                         let number = u64::from(list.start) + index as u64;
@@ -244,61 +368,48 @@ impl<'a> TextRenderer<'a> {
                     };
                     let indent = marker.chars().count();
                     let item_width = width.map(|w| w.saturating_sub(indent).max(8));
-                    let item_lines = self.joined_blocks(item, item_width, !list.tight);
                     if !list.tight && index > 0 {
-                        lines.push(String::new());
+                        out.line("")?;
                     }
-                    if item_lines.is_empty() {
-                        lines.push(marker.trim_end().to_string());
-                    }
-                    for (i, line) in item_lines.into_iter().enumerate() {
-                        if i == 0 {
-                            lines.push(format!("{marker}{line}"));
-                        } else if line.is_empty() {
-                            lines.push(line);
-                        } else {
-                            lines.push(format!("{}{line}", " ".repeat(indent)));
-                        }
-                    }
+                    let mut marked = Marked::new(out, &marker);
+                    self.joined_blocks(item, item_width, !list.tight, &mut marked)?;
+                    marked.finish()?;
                 }
-                lines
+                Ok(())
             }
-            Block::Code { text, .. } => text
-                .replace("\r\n", "\n")
-                .split(['\n', '\r'])
-                .map(|line| {
+            Block::Code { text, .. } => {
+                for line in text.replace("\r\n", "\n").split(['\n', '\r']) {
                     let line: String = line
                         .chars()
                         .filter(|&c| c == '\t' || !c.is_control())
                         .collect();
                     if line.trim().is_empty() {
-                        String::new()
+                        out.line("")?;
                     } else {
-                        format!("    {line}")
+                        out.line(&format!("    {line}"))?;
                     }
-                })
-                .collect(),
-            Block::Table(table) => self.table(table),
+                }
+                Ok(())
+            }
+            Block::Table(table) => self.table(table, out),
             Block::Figure(figure) => {
                 // A captioned image is its caption, in brackets (pandoc's plain output does the
                 // same, and Markdown keeps only the caption); otherwise its alt text.
                 let caption = self.inlines(&figure.caption);
                 if caption.trim().is_empty() {
                     let alt = one_line(&figure.image.alt);
-                    vec![if alt.is_empty() {
-                        "[Image]".to_string()
+                    if alt.is_empty() {
+                        out.line("[Image]")
                     } else {
-                        format!("[Image: {alt}]")
-                    }]
+                        out.line(&format!("[Image: {alt}]"))
+                    }
                 } else {
-                    wrap(&format!("[{caption}]"), width)
+                    wrap(&format!("[{caption}]"), width, out)
                 }
             }
-            Block::Rule => vec!["* * *".to_string()],
-            Block::Container { blocks, .. } => self.blocks(blocks, width),
-        };
-        self.leave();
-        lines
+            Block::Rule => out.line("* * *"),
+            Block::Container { blocks, .. } => self.blocks(blocks, width, out),
+        }
     }
 
     /// Inline content as text: line breaks are `\n`, notes `[n]`.
@@ -337,143 +448,227 @@ impl<'a> TextRenderer<'a> {
         }
     }
 
-    fn table(&mut self, table: &'a Table) -> Vec<String> {
-        let mut lines = Vec::new();
+    /// A table as aligned columns. Only one row is held at a time (a table may have a
+    /// million cells): the cells are rendered once to measure the columns and once more to
+    /// write the rows.
+    fn table(&mut self, table: &'a Table, out: &mut dyn LineSink) -> io::Result<()> {
         let caption = one_line(&self.inlines(&table.caption));
         if !caption.is_empty() {
-            lines.push(caption);
+            out.line(&caption)?;
         }
         let grid = layout(table);
-        let columns = grid.columns;
-        // Each row as (first column, column span, text), in column order.
-        let mut rows: Vec<Vec<(usize, usize, String)>> = Vec::new();
-        for row in grid.head.iter().chain(&grid.body) {
-            let mut cells = Vec::with_capacity(row.len());
-            for placed in row {
-                let mut text = String::new();
-                for block in placed.cell.map(|c| c.content.as_slice()).unwrap_or(&[]) {
-                    let block_text = one_line(&self.block(block, None).join(" "));
-                    if !block_text.is_empty() {
-                        if !text.is_empty() {
-                            text.push(' ');
-                        }
-                        text.push_str(&block_text);
-                    }
-                }
-                cells.push((placed.column, placed.colspan, text));
-            }
-            rows.push(cells);
-        }
-        let mut widths = vec![0usize; columns];
-        for (column, _, text) in rows.iter().flatten().filter(|(_, span, _)| *span == 1) {
-            if let Some(width) = widths.get_mut(*column) {
-                *width = (*width).max(text.chars().count());
-            }
-        }
-        // A spanning cell wider than the columns it covers widens the last of them.
-        let span_width = |widths: &[usize], column: usize, span: usize| {
-            let end = (column + span).min(widths.len());
-            let inner = widths
-                .get(column..end)
-                .map_or(0, |w| w.iter().sum::<usize>());
-            inner + SEPARATOR.len() * end.saturating_sub(column + 1)
+        let mut texts = CellTexts {
+            kept: (self.in_cells > 0).then(Vec::new),
+            next: 0,
         };
-        for (column, span, text) in rows.iter().flatten().filter(|(_, span, _)| *span > 1) {
-            let needed = text.chars().count();
-            let available = span_width(&widths, *column, *span);
-            let last = (column + span).min(columns).saturating_sub(1);
-            if needed > available {
-                if let Some(width) = widths.get_mut(last) {
-                    *width += needed - available;
-                }
-            }
-        }
-        for (row_index, row) in rows.iter().enumerate() {
-            let mut line = String::new();
-            let mut next_column = 0;
-            for (column, span, text) in row {
-                // Columns covered by a row span from above stay blank.
-                while next_column < *column {
-                    if next_column > 0 {
+        let widths = self.column_widths(&grid, &mut texts)?;
+        let head_rows = grid.head_rows();
+        let mut rows_written = 0;
+        let mut line = String::new();
+        let mut text = String::new();
+        texts.next = 0;
+        for mut rows in [grid.head(), grid.body()] {
+            while let Some(row) = rows.next_row() {
+                line.clear();
+                let mut next_column = 0;
+                for placed in row {
+                    // Columns covered by a row span from above stay blank.
+                    while next_column < placed.column {
+                        if next_column > 0 {
+                            line.push_str(SEPARATOR);
+                        }
+                        let width = widths.get(next_column).copied().unwrap_or(0);
+                        line.extend(std::iter::repeat_n(' ', width));
+                        next_column += 1;
+                    }
+                    if placed.column > 0 {
                         line.push_str(SEPARATOR);
                     }
-                    line.push_str(&" ".repeat(widths.get(next_column).copied().unwrap_or(0)));
-                    next_column += 1;
+                    let alignment = table
+                        .alignments
+                        .get(placed.column)
+                        .copied()
+                        .unwrap_or_default();
+                    self.cell_text(placed, &mut texts, &mut text)?;
+                    let width = span_width(&widths, placed.column, placed.colspan);
+                    push_padded(&mut line, &text, width, alignment);
+                    next_column = placed.column + placed.colspan;
                 }
-                if *column > 0 {
-                    line.push_str(SEPARATOR);
+                out.line(line.trim_end())?;
+                rows_written += 1;
+                if rows_written == head_rows {
+                    let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w.max(1))).collect();
+                    out.line(&rule.join(SEPARATOR))?;
                 }
-                let alignment = table.alignments.get(*column).copied().unwrap_or_default();
-                line.push_str(&pad(text, span_width(&widths, *column, *span), alignment));
-                next_column = column + span;
-            }
-            lines.push(line.trim_end().to_string());
-            if row_index + 1 == grid.head.len() {
-                let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w.max(1))).collect();
-                lines.push(rule.join(SEPARATOR));
             }
         }
-        lines
+        Ok(())
+    }
+
+    /// Each column's width: its widest cell's; then a spanning cell wider than the columns it
+    /// covers widens the last of them.
+    fn column_widths(
+        &mut self,
+        grid: &TableLayout<'a>,
+        texts: &mut CellTexts,
+    ) -> io::Result<Vec<usize>> {
+        let mut widths = vec![0usize; grid.columns];
+        let mut spans = false;
+        self.measure_cells(grid, texts, &mut |placed, chars| {
+            if placed.colspan == 1 {
+                if let Some(width) = widths.get_mut(placed.column) {
+                    *width = (*width).max(chars);
+                }
+            } else {
+                spans = true;
+            }
+        })?;
+        if spans {
+            let columns = grid.columns;
+            self.measure_cells(grid, texts, &mut |placed, needed| {
+                let (column, span) = (placed.column, placed.colspan);
+                if span == 1 {
+                    return;
+                }
+                let available = span_width(&widths, column, span);
+                let last = (column + span).min(columns).saturating_sub(1);
+                if needed > available {
+                    if let Some(width) = widths.get_mut(last) {
+                        *width += needed - available;
+                    }
+                }
+            })?;
+        }
+        Ok(widths)
+    }
+
+    /// Goes over every cell of the grid in order and tells `measured` its text's length in
+    /// chars. Cells rendered anew leave nothing behind: the notes and warnings they made are
+    /// taken back, so that writing the rows makes the same again (the notes keep their
+    /// numbers).
+    fn measure_cells(
+        &mut self,
+        grid: &TableLayout<'a>,
+        texts: &mut CellTexts,
+        measured: &mut dyn FnMut(&PlacedCell<'a>, usize),
+    ) -> io::Result<()> {
+        let (notes, warnings) = (self.notes.len(), self.warnings.len());
+        let mut text = String::new();
+        texts.next = 0;
+        for mut rows in [grid.head(), grid.body()] {
+            while let Some(row) = rows.next_row() {
+                for placed in row {
+                    self.cell_text(placed, texts, &mut text)?;
+                    measured(placed, text.chars().count());
+                }
+            }
+        }
+        if texts.kept.is_none() {
+            self.notes.truncate(notes);
+            self.warnings.truncate(warnings);
+        }
+        Ok(())
+    }
+
+    /// The next cell's text on one line, its blocks joined by spaces, into `text`.
+    fn cell_text(
+        &mut self,
+        placed: &PlacedCell<'a>,
+        texts: &mut CellTexts,
+        text: &mut String,
+    ) -> io::Result<()> {
+        text.clear();
+        let index = texts.next;
+        texts.next += 1;
+        if let Some(kept) = texts.kept.as_ref().and_then(|kept| kept.get(index)) {
+            text.push_str(kept);
+            return Ok(());
+        }
+        self.in_cells += 1;
+        let rendered = self.render_cell(placed, text);
+        self.in_cells -= 1;
+        if let Some(kept) = texts.kept.as_mut() {
+            kept.push(text.clone());
+        }
+        rendered
+    }
+
+    fn render_cell(&mut self, placed: &PlacedCell<'a>, text: &mut String) -> io::Result<()> {
+        let mut lines: Vec<String> = Vec::new();
+        for block in placed.cell.map(|c| c.content.as_slice()).unwrap_or(&[]) {
+            lines.clear();
+            self.block(block, None, &mut lines)?;
+            let block_text = one_line(&lines.join(" "));
+            if !block_text.is_empty() {
+                if !text.is_empty() {
+                    text.push(' ');
+                }
+                text.push_str(&block_text);
+            }
+        }
+        Ok(())
     }
 
     /// The notes list; notes referenced from notes are appended while it is written.
-    fn notes_lines(&mut self, width: Option<usize>) -> Vec<String> {
+    fn notes(&mut self, width: Option<usize>, out: &mut dyn LineSink) -> io::Result<()> {
         if self.notes.is_empty() {
-            return Vec::new();
+            return Ok(());
         }
         // A rule, not a "Notes" heading: the text is the document's words and nothing more.
-        let mut lines = vec!["----------".to_string()];
+        out.line("----------")?;
         let mut index = 0;
         while let Some(&blocks) = self.notes.get(index) {
             let marker = format!("[{}] ", index + 1);
             let indent = marker.chars().count();
             let note_width = width.map(|w| w.saturating_sub(indent).max(8));
-            let note_lines = self.blocks(blocks, note_width);
-            lines.push(String::new());
-            if note_lines.is_empty() {
-                lines.push(marker.trim_end().to_string());
-            }
-            for (i, line) in note_lines.into_iter().enumerate() {
-                if i == 0 {
-                    lines.push(format!("{marker}{line}"));
-                } else if line.is_empty() {
-                    lines.push(line);
-                } else {
-                    lines.push(format!("{}{line}", " ".repeat(indent)));
-                }
-            }
+            out.line("")?;
+            let mut marked = Marked::new(out, &marker);
+            self.blocks(blocks, note_width, &mut marked)?;
+            marked.finish()?;
             index += 1;
         }
-        lines
+        Ok(())
     }
 }
 
 const SEPARATOR: &str = "  ";
 
-fn pad(text: &str, width: usize, alignment: Alignment) -> String {
+/// How wide a cell spanning `span` columns from `column` may be: the columns' widths and
+/// the separators between them.
+fn span_width(widths: &[usize], column: usize, span: usize) -> usize {
+    let end = (column + span).min(widths.len());
+    let inner = widths
+        .get(column..end)
+        .map_or(0, |w| w.iter().sum::<usize>());
+    inner + SEPARATOR.len() * end.saturating_sub(column + 1)
+}
+
+/// Appends `text` padded with spaces to `width` chars, placed by the alignment.
+fn push_padded(line: &mut String, text: &str, width: usize, alignment: Alignment) {
     let gap = width.saturating_sub(text.chars().count());
-    match alignment {
-        Alignment::Right => format!("{}{text}", " ".repeat(gap)),
-        Alignment::Center => {
-            let left = gap / 2;
-            format!("{}{text}{}", " ".repeat(left), " ".repeat(gap - left))
-        }
-        Alignment::Left | Alignment::Default => format!("{text}{}", " ".repeat(gap)),
-    }
+    let before = match alignment {
+        Alignment::Right => gap,
+        Alignment::Center => gap / 2,
+        Alignment::Left | Alignment::Default => 0,
+    };
+    line.extend(std::iter::repeat_n(' ', before));
+    line.push_str(text);
+    line.extend(std::iter::repeat_n(' ', gap - before));
 }
 
 /// Splits text at its line breaks and, with a width, wraps each line greedily at spaces (a
 /// word longer than the width gets a line of its own). Runs of spaces become one.
-fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
-    let mut lines = Vec::new();
+fn wrap(text: &str, width: Option<usize>, out: &mut dyn LineSink) -> io::Result<()> {
     let width = width.unwrap_or(usize::MAX);
+    let mut line = String::new();
     for hard_line in text.split('\n') {
-        let mut line = String::new();
+        line.clear();
         let mut line_len: usize = 0;
         for word in hard_line.split(' ').filter(|w| !w.is_empty()) {
             let word_len = word.chars().count();
             if line_len > 0 && line_len.saturating_add(1 + word_len) > width {
-                lines.push(std::mem::take(&mut line));
+                out.line(&line)?;
+                line.clear();
                 line_len = 0;
             }
             if line_len > 0 {
@@ -483,29 +678,42 @@ fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
             line.push_str(word);
             line_len += word_len;
         }
-        lines.push(line);
+        out.line(&line)?;
     }
-    lines
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn wrapped(text: &str, width: Option<usize>) -> Vec<String> {
+        let mut lines = Vec::new();
+        wrap(text, width, &mut lines).unwrap();
+        lines
+    }
+
+    fn padded(text: &str, width: usize, alignment: Alignment) -> String {
+        let mut line = String::from("|");
+        push_padded(&mut line, text, width, alignment);
+        line
+    }
+
     #[test]
     fn wraps_greedily_and_keeps_long_words() {
         assert_eq!(
-            wrap("aa bb cc dddddddddd e", Some(5)),
+            wrapped("aa bb cc dddddddddd e", Some(5)),
             vec!["aa bb", "cc", "dddddddddd", "e"]
         );
-        assert_eq!(wrap("a\nb c", Some(10)), vec!["a", "b c"]);
-        assert_eq!(wrap(" a  b ", None), vec!["a b"]);
+        assert_eq!(wrapped("a\nb c", Some(10)), vec!["a", "b c"]);
+        assert_eq!(wrapped(" a  b ", None), vec!["a b"]);
     }
 
     #[test]
     fn pads_by_alignment() {
-        assert_eq!(pad("ab", 5, Alignment::Right), "   ab");
-        assert_eq!(pad("ab", 5, Alignment::Center), " ab  ");
-        assert_eq!(pad("ab", 5, Alignment::Default), "ab   ");
+        assert_eq!(padded("ab", 5, Alignment::Right), "|   ab");
+        assert_eq!(padded("ab", 5, Alignment::Center), "| ab  ");
+        assert_eq!(padded("ab", 5, Alignment::Default), "|ab   ");
+        assert_eq!(padded("abcdef", 5, Alignment::Center), "|abcdef");
     }
 }

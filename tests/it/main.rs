@@ -19,6 +19,7 @@ mod pdf;
 mod safety;
 mod streaming;
 mod support;
+mod table_streaming;
 mod text_reader;
 mod text_writer;
 mod validate;
