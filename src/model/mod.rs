@@ -166,17 +166,54 @@ pub struct Table {
 }
 
 impl Table {
-    /// The number of columns the table occupies, counting column spans.
+    /// The number of columns the table occupies, counting column spans; at most
+    /// [`MAX_TABLE_COLUMNS`], whatever the spans say.
     pub fn column_count(&self) -> usize {
         self.head
             .iter()
             .chain(&self.body)
-            .map(|row| row.cells.iter().map(|c| c.colspan.max(1) as usize).sum())
+            .map(|row| {
+                row.cells
+                    .iter()
+                    .map(|c| (c.colspan as usize).clamp(1, MAX_TABLE_COLUMNS))
+                    .sum()
+            })
             .max()
             .unwrap_or(0)
             .max(self.alignments.len())
+            .min(MAX_TABLE_COLUMNS)
+    }
+
+    /// Keeps spans to what HTML allows (a column span of at most 1,000, a row span of at
+    /// most 65,534, both at least 1) and cuts a row's column spans so that the row ends by
+    /// column [`MAX_TABLE_COLUMNS`], or by its own cell count when it has more cells. Every
+    /// cell is kept. Without it, a few bytes of `colspan` make every row below as wide:
+    /// 8 KB of HTML made 267 MB of Markdown and took a PDF writer 800 MB.
+    pub fn limit_spans(&mut self) {
+        self.alignments.truncate(MAX_TABLE_COLUMNS);
+        for row in self.head.iter_mut().chain(&mut self.body) {
+            let cells = row.cells.len();
+            let mut used = 0usize;
+            for (index, cell) in row.cells.iter_mut().enumerate() {
+                // Room for this cell's span, leaving a column for each cell after it.
+                let room = MAX_TABLE_COLUMNS
+                    .saturating_sub(used)
+                    .saturating_sub(cells - index - 1)
+                    .max(1);
+                let colspan = (cell.colspan as usize).clamp(1, MAX_COLSPAN.min(room));
+                cell.colspan = u32::try_from(colspan).unwrap_or(1);
+                cell.rowspan = cell.rowspan.clamp(1, MAX_ROWSPAN);
+                used += colspan;
+            }
+        }
     }
 }
+
+/// The widest table the model holds, in columns (HTML's largest column span).
+pub const MAX_TABLE_COLUMNS: usize = 1000;
+/// The largest spans HTML allows.
+const MAX_COLSPAN: usize = 1000;
+const MAX_ROWSPAN: u32 = 65534;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -408,14 +445,16 @@ impl Document {
     }
 
     /// Puts the parts of the model that can be said in several ways into their one canonical
-    /// form, so that documents from different readers compare equal: today, tables whose
-    /// columns are all unaligned have no alignments.
+    /// form, so that documents from different readers compare equal: tables whose columns
+    /// are all unaligned have no alignments. It also keeps spans within bounds (see
+    /// [`Table::limit_spans`]).
     pub fn canonicalize(&mut self) {
         walk::for_each_block_mut(&mut self.blocks, &mut |block| {
             if let Block::Table(table) = block {
                 if table.alignments.iter().all(|a| *a == Alignment::Default) {
                     table.alignments.clear();
                 }
+                table.limit_spans();
             }
         });
     }
@@ -441,6 +480,36 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_stay_within_bounds_and_every_cell_is_kept() {
+        let cell = |colspan, rowspan| Cell {
+            content: Vec::new(),
+            colspan,
+            rowspan,
+        };
+        let mut table = Table {
+            caption: Vec::new(),
+            alignments: vec![Alignment::Left; 5000],
+            head: vec![Row {
+                cells: vec![cell(u32::MAX, 0), cell(0, u32::MAX), cell(3, 2)],
+            }],
+            body: vec![Row {
+                cells: (0..1500).map(|_| cell(2, 1)).collect(),
+            }],
+        };
+        assert_eq!(table.column_count(), MAX_TABLE_COLUMNS);
+        table.limit_spans();
+        let head: Vec<(u32, u32)> = table.head[0]
+            .cells
+            .iter()
+            .map(|c| (c.colspan, c.rowspan))
+            .collect();
+        assert_eq!(head, [(998, 1), (1, 65534), (1, 2)]);
+        assert_eq!(table.body[0].cells.len(), 1500);
+        assert!(table.body[0].cells.iter().all(|c| c.colspan == 1));
+        assert_eq!(table.alignments.len(), MAX_TABLE_COLUMNS);
+    }
 
     #[test]
     fn heading_ids_are_unique_and_follow_the_github_convention() {

@@ -247,6 +247,51 @@ fn a_huge_table_converts_whole() {
 }
 
 #[test]
+fn huge_spans_make_no_huge_table() {
+    // 8 KB: a row of 100 cells spanning 1,000 columns each, then 300 rows of one cell. Each
+    // row below was padded to 100,000 columns (267 MB of Markdown, 800 MB of memory for
+    // the PDF); a model read from JSON could even say 4,000,000,000.
+    let mut html = String::from("<html><body><h1>Spans</h1><table><tr>");
+    for c in 0..100 {
+        html.push_str(&format!("<td colspan=1000>c{c}</td>"));
+    }
+    html.push_str("</tr>");
+    html.push_str(&"<tr><td>below</td></tr>".repeat(300));
+    html.push_str("</table></body></html>");
+    let (_dir, run) = convert("spans.html", html.as_bytes(), "md,html,txt,json,pdf");
+    assert_converted(&run, "spans.html");
+    for name in [
+        "spans.md",
+        "spans.html",
+        "spans.txt",
+        "spans.json",
+        "spans.pdf",
+    ] {
+        let size = fs::metadata(run.out.join(name)).unwrap().len();
+        assert!(size < 3_000_000, "{name}: {size} bytes");
+    }
+    let markdown = output(&run, "spans.md");
+    // Every cell is kept.
+    assert!(
+        markdown.contains("c0") && markdown.contains("c99"),
+        "{}",
+        &markdown[..500]
+    );
+    let json = output(&run, "spans.json");
+    // The first cell keeps the most of its span that leaves room for the 99 after it.
+    assert!(
+        json.contains("\"colspan\": 901"),
+        "{}",
+        &json[..2000.min(json.len())]
+    );
+    let json = json.replacen("\"colspan\": 901", "\"colspan\": 4000000000", 1);
+    let (_dir, run) = convert("spans.json", json.as_bytes(), "pdf,md");
+    assert_converted(&run, "spans.json");
+    let size = fs::metadata(run.out.join("spans.pdf")).unwrap().len();
+    assert!(size < 3_000_000, "spans.pdf from JSON: {size} bytes");
+}
+
+#[test]
 fn unclosed_and_misnested_tags_are_repaired() {
     let mut html = String::from("<title>Broken</title><p>Start of the text.");
     for i in 0..5000 {
