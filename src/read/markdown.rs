@@ -68,11 +68,7 @@ fn read_split_markdown(
     options: &ReadOptions,
     keep_events_len: usize,
 ) -> Result<Reading> {
-    let mut warnings = Vec::new();
-    let mut meta = Meta::default();
-    if let Some(yaml) = front_matter {
-        read_front_matter(yaml, &mut meta, &mut warnings);
-    }
+    let (meta, mut warnings) = read_front_matter_of(front_matter);
     // Footnotes are placed at their references, which may come before their definitions,
     // so the definitions' events are found first when the text can hold footnotes (they
     // all start with `[^`). A short document keeps all its events for that; a long one
@@ -86,14 +82,7 @@ fn read_split_markdown(
         None if can_hold_notes => FootnoteDefinitions::find(Parser::new_ext(body, PARSER_OPTIONS)),
         None => FootnoteDefinitions::default(),
     };
-    let mut ctx = BuildContext {
-        notes: &notes,
-        expanding: Vec::new(),
-        expansions: 0,
-        note_cost: 0,
-        options,
-        warnings: &mut warnings,
-    };
+    let mut ctx = BuildContext::new(&notes, options, &mut warnings);
     let blocks = match all_events {
         Some(events) => ctx.build(events.into_iter(), 0),
         None => {
@@ -142,11 +131,7 @@ fn read_markdown_owned(
     if piece_starts.len() < 2 {
         return read_split_markdown(front_matter, body, options, KEEP_EVENTS_LEN);
     }
-    let mut warnings = Vec::new();
-    let mut meta = Meta::default();
-    if let Some(yaml) = front_matter {
-        read_front_matter(yaml, &mut meta, &mut warnings);
-    }
+    let (meta, mut warnings) = read_front_matter_of(front_matter);
     // A piece starts a top-level block and ends with all its blocks closed, so building the
     // pieces one by one makes the blocks that building all their events at once makes: the
     // builder holds nothing but its finished blocks between them.
@@ -159,14 +144,7 @@ fn read_markdown_owned(
         let blocks = {
             let piece = text.get(start..).unwrap_or_default();
             let notes = FootnoteDefinitions::default();
-            let mut ctx = BuildContext {
-                notes: &notes,
-                expanding: Vec::new(),
-                expansions: 0,
-                note_cost: 0,
-                options,
-                warnings: &mut warnings_here,
-            };
+            let mut ctx = BuildContext::new(&notes, options, &mut warnings_here);
             ctx.build(Parser::new_ext(piece, PARSER_OPTIONS), 0)
         };
         make_room(
@@ -663,6 +641,23 @@ struct BuildContext<'e, 'a, 'w> {
     note_cost: usize,
     options: &'e ReadOptions,
     warnings: &'w mut Vec<Warning>,
+}
+
+impl<'e, 'a, 'w> BuildContext<'e, 'a, 'w> {
+    fn new(
+        notes: &'e FootnoteDefinitions<'a>,
+        options: &'e ReadOptions,
+        warnings: &'w mut Vec<Warning>,
+    ) -> Self {
+        BuildContext {
+            notes,
+            expanding: Vec::new(),
+            expansions: 0,
+            note_cost: 0,
+            options,
+            warnings,
+        }
+    }
 }
 
 /// The deepest level a block container (quote, list, table) may sit at: its paragraphs sit
@@ -1408,6 +1403,16 @@ fn split_front_matter(input: &str) -> (Option<&str>, &str) {
 }
 
 /// Fills `meta` from YAML front matter; malformed YAML is a warning, not an error.
+/// The metadata of the front matter, if any, and the warnings reading it gave.
+fn read_front_matter_of(front_matter: Option<&str>) -> (Meta, Vec<Warning>) {
+    let mut warnings = Vec::new();
+    let mut meta = Meta::default();
+    if let Some(yaml) = front_matter {
+        read_front_matter(yaml, &mut meta, &mut warnings);
+    }
+    (meta, warnings)
+}
+
 fn read_front_matter(yaml: &str, meta: &mut Meta, warnings: &mut Vec<Warning>) {
     let docs = match YamlLoader::load_from_str(yaml) {
         Ok(docs) => docs,
