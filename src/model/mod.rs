@@ -202,7 +202,7 @@ impl Table {
                     .max(1);
                 let colspan = (cell.colspan as usize).clamp(1, MAX_COLSPAN.min(room));
                 cell.colspan = u32::try_from(colspan).unwrap_or(1);
-                cell.rowspan = cell.rowspan.clamp(1, MAX_ROWSPAN);
+                cell.rowspan = cell.rowspan.clamp(1, MAX_ROWSPAN as u32);
                 used += colspan;
             }
         }
@@ -212,8 +212,8 @@ impl Table {
 /// The widest table the model holds, in columns (HTML's largest column span).
 pub const MAX_TABLE_COLUMNS: usize = 1000;
 /// The largest spans HTML allows.
-const MAX_COLSPAN: usize = 1000;
-const MAX_ROWSPAN: u32 = 65534;
+pub const MAX_COLSPAN: usize = 1000;
+pub const MAX_ROWSPAN: usize = 65534;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

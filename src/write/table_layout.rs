@@ -11,7 +11,7 @@
 //! two passes over the rows keeping only per-column numbers (and the rows to drop, which are
 //! rare), and a writer then walks the rows with [`GridRows`], which places one row at a time.
 
-use crate::model::{Cell, Row, Table};
+use crate::model::{Cell, Row, Table, MAX_COLSPAN, MAX_ROWSPAN};
 
 /// One cell on the grid: the model's cell, or a filler that pads a short row.
 #[derive(Debug, Clone, Copy)]
@@ -43,10 +43,6 @@ pub(crate) struct TableLayout<'a> {
     head_dead: Vec<usize>,
     body_dead: Vec<usize>,
 }
-
-/// The largest spans HTML allows.
-const MAX_COLSPAN: usize = 1000;
-const MAX_ROWSPAN: usize = 65534;
 
 /// Lays out a table; see the module docs.
 pub(crate) fn layout(table: &Table) -> TableLayout<'_> {

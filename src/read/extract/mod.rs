@@ -18,6 +18,10 @@ pub(crate) mod hints;
 pub mod metadata;
 mod score;
 
+/// How the extraction counts a text, and from what length a block may be prose: compacted
+/// table rows (`read::html::compact`) must stay below it.
+pub(crate) use score::{count_text, SENTENCE_CHARS};
+
 use crate::error::Warning;
 use crate::read::html::CompactRows;
 pub use clean::Reason;

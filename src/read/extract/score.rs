@@ -18,7 +18,7 @@ use markup5ever_rcdom::{Handle, NodeData};
 /// A block with at least this many characters of non-link text is prose whatever it ends with.
 const PROSE_CHARS: f32 = 80.0;
 /// A shorter block is prose if it has this many characters and sentence punctuation.
-const SENTENCE_CHARS: f32 = 25.0;
+pub(crate) const SENTENCE_CHARS: f32 = 25.0;
 /// How much a character of short non-prose text (labels, dates, buttons) counts as noise.
 const FRAGMENT_NOISE: f32 = 0.3;
 
@@ -452,7 +452,7 @@ fn judge_block(row: &mut Row) {
 }
 
 /// Visible characters (whitespace runs count once), commas and sentence stops in a text.
-fn count_text(text: &str) -> (f32, f32, f32) {
+pub(crate) fn count_text(text: &str) -> (f32, f32, f32) {
     let mut chars = 0u32;
     let mut commas = 0u32;
     let mut stops = 0u32;

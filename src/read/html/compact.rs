@@ -19,16 +19,14 @@
 //! from spans and alignment (no `class`, `id` or `hidden`, which could make chrome, a link
 //! target or a hidden cell of them).
 
+use super::dom::key;
+use crate::read::extract::{count_text, SENTENCE_CHARS};
 use html5ever::tendril::StrTendril;
 use html5ever::{local_name, ns, Attribute, QualName};
 use markup5ever_rcdom::{Handle, Node, NodeData};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-
-/// Cells with this many visible characters or more are left as they are: from 25 on, the
-/// extraction may judge a cell's text as a sentence of prose (see `extract::score`).
-const MAX_CELL_CHARS: usize = 24;
 
 /// The rows compacted while parsing, by the address of their `tr` node.
 #[derive(Debug, Default)]
@@ -51,10 +49,6 @@ struct CellExtent {
     start: u32,
     end: u32,
     header: bool,
-}
-
-fn key(node: &Handle) -> usize {
-    Rc::as_ptr(node) as usize
 }
 
 impl CompactRows {
@@ -207,7 +201,9 @@ fn compact_row(tr: &Handle) -> Option<CompactRow> {
                     [only] => match &only.data {
                         NodeData::Text { contents } => {
                             let contents = contents.borrow();
-                            if visible_chars_exceed(&contents, MAX_CELL_CHARS) {
+                            // From this length the extraction may judge a cell's text as a
+                            // sentence of prose, which it measures in its own way.
+                            if count_text(&contents).0 >= SENTENCE_CHARS {
                                 return None;
                             }
                             text.push_str(&contents);
@@ -253,26 +249,4 @@ fn is_plain_cell_attribute(attribute: &Attribute) -> bool {
         }
         _ => false,
     }
-}
-
-/// Whether the text has more than `limit` visible characters, counting a run of whitespace
-/// as one as the extraction does (leading whitespace not at all).
-fn visible_chars_exceed(text: &str, limit: usize) -> bool {
-    let mut count = 0usize;
-    let mut in_space = true;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !in_space {
-                count += 1;
-            }
-            in_space = true;
-        } else {
-            in_space = false;
-            count += 1;
-        }
-        if count > limit {
-            return true;
-        }
-    }
-    false
 }

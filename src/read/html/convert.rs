@@ -8,7 +8,7 @@
 
 use super::compact::CompactRows;
 use super::dom::{
-    attr, attr_matches, children, class_contains, descendants, is, parent, tag, text_content,
+    attr, attr_matches, children, class_contains, descendants, is, key, parent, tag, text_content,
 };
 use super::meta::clean;
 use super::urls::{best_srcset_candidate, is_unsafe_link, Resolver};
@@ -59,10 +59,6 @@ impl Depth {
     fn inline_wrapper_fits(self) -> bool {
         self.model + 2 <= MAX_DEPTH
     }
-}
-
-fn key(node: &Handle) -> usize {
-    Rc::as_ptr(node) as usize
 }
 
 /// The DOM → model conversion of one page.

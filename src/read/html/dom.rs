@@ -474,6 +474,11 @@ pub fn attr_matches(node: &Handle, name: &str, test: impl FnOnce(&str) -> bool) 
     }
 }
 
+/// A node's identity (its address) for sets and maps of nodes: stable while the node lives.
+pub fn key(node: &Handle) -> usize {
+    std::rc::Rc::as_ptr(node) as usize
+}
+
 /// The node's children (cloned handles, so the DOM is not borrowed while they are used).
 pub fn children(node: &Handle) -> Vec<Handle> {
     node.children.borrow().clone()
