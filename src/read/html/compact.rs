@@ -78,6 +78,10 @@ impl CompactRows {
     /// Calls `each(is_th, text)` for every cell of a compacted row, in order; false (and no
     /// call) when `tr` is not one.
     pub fn for_each_cell(&self, tr: &Handle, mut each: impl FnMut(bool, &str)) -> bool {
+        // Asked for every element the extraction measures: most pages compact nothing.
+        if self.rows.is_empty() {
+            return false;
+        }
         let Some(row) = self.rows.get(&key(tr)) else {
             return false;
         };
