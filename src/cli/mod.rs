@@ -10,6 +10,7 @@ mod args;
 mod bundle;
 mod config;
 mod jsonl;
+mod manifest;
 mod run;
 mod walk;
 

@@ -5,6 +5,7 @@
 //! [`JobReport`], so a batch or parallel runner can call it and decide how to show the result.
 
 use super::config::{Config, Job, Settings, Source, Target};
+use super::manifest::{self, Made, Manifest};
 use super::walk;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -97,6 +98,8 @@ struct Outcome {
     status: Status,
     report: JobReport,
     seconds: f64,
+    /// The outputs written, for the `.quire-outputs` manifests.
+    made: Vec<Made>,
 }
 
 /// Runs every job, `config.threads` at a time. Messages and the report come in input order
@@ -110,6 +113,8 @@ pub fn run(config: &Config) -> RunStatus {
             return RunStatus::SomeFailed;
         }
     }
+    let mut manifests = load_manifests(config);
+    let manifests_ref = &manifests;
     let progress = progress_bar(config);
     if config.verbose {
         for skipped in &config.skipped {
@@ -150,7 +155,7 @@ pub fn run(config: &Config) -> RunStatus {
                 let Some(job) = jobs.get(index) else {
                     break;
                 };
-                let outcome = run_one(job, config);
+                let outcome = run_one(job, config, manifests_ref);
                 if sender.send((index, outcome)).is_err() {
                     break;
                 }
@@ -169,6 +174,7 @@ pub fn run(config: &Config) -> RunStatus {
         let mut next_to_print = 0;
         for (index, outcome) in receiver {
             progress.inc(1);
+            record_outputs(manifests_ref, &outcome.made, &progress);
             // indicatif's own {per_sec} prints four decimals; one is plenty.
             let seconds = started.elapsed().as_secs_f64();
             if !progress.is_hidden() && seconds > 0.0 {
@@ -195,6 +201,7 @@ pub fn run(config: &Config) -> RunStatus {
                 status: Status::NotRun,
                 report: JobReport::default(),
                 seconds: 0.0,
+                made: Vec::new(),
             })
         })
         .collect();
@@ -204,20 +211,12 @@ pub fn run(config: &Config) -> RunStatus {
     if (config.batch || interrupted) && !config.quiet {
         eprintln!("{}", summary(config, &outcomes, elapsed, interrupted));
     }
-    for dir in &config.manifest_dirs {
-        let written: Vec<std::path::PathBuf> = jobs
-            .iter()
-            .zip(&outcomes)
-            // A failed input may still have written some of its outputs.
-            .filter(|(_, o)| o.status != Status::NotRun)
-            .flat_map(|(job, _)| &job.outputs)
-            .filter_map(|output| match &output.target {
-                Target::File(path) => Some(path.clone()),
-                Target::Stdout => None,
-            })
-            .collect();
-        if let Err(e) = walk::update_manifest(dir, &written) {
-            let path = dir.join(walk::MANIFEST).display().to_string();
+    for made in outcomes.iter().flat_map(|o| &o.made) {
+        manifests[made.manifest].insert(&made.path, made.fingerprint.clone());
+    }
+    for manifest in &manifests {
+        if let Err(e) = manifest.save() {
+            let path = manifest.dir().join(walk::MANIFEST).display().to_string();
             eprintln!("{}", error_line(&path, &io_error(e)));
         }
     }
@@ -258,18 +257,60 @@ fn progress_bar(config: &Config) -> ProgressBar {
     bar
 }
 
+/// The manifests this run's outputs are listed in: the output folder's (`-o DIR`) and, when
+/// a folder is converted in place, that folder's. A single file (`-o FILE`, or beside its
+/// input) is listed nowhere: the user named it.
+fn load_manifests(config: &Config) -> Vec<Manifest> {
+    let mut manifests: Vec<Manifest> = Vec::new();
+    for dir in config.manifest_dirs.iter().chain(&config.output_dir) {
+        if let Some(manifest) = Manifest::load(dir) {
+            if !manifests.iter().any(|m| m.same_folder(&manifest)) {
+                manifests.push(manifest);
+            }
+        }
+    }
+    manifests
+}
+
+/// Lists a job's outputs in their manifests as soon as it is done (see `manifest`).
+fn record_outputs(manifests: &[Manifest], made: &[Made], progress: &ProgressBar) {
+    for made in made {
+        if let Err(e) = manifests[made.manifest].append(&made.path, &made.fingerprint) {
+            let path = manifests[made.manifest].dir().join(walk::MANIFEST);
+            let line = error_line(&path.display().to_string(), &io_error(e));
+            progress.suspend(|| eprintln!("{line}"));
+        }
+    }
+}
+
 /// Converts one job unless it is up to date; a panic in the library (a bug) fails the job
-/// instead of the batch.
-fn run_one(job: &Job, config: &Config) -> Outcome {
+/// instead of the batch. Only a batch skips what is up to date: a conversion the user named
+/// (one input) is always done, as asked. Outputs the user changed since quire wrote them are
+/// never replaced without `--force` (see [`manifest::plan`]).
+fn run_one(job: &Job, config: &Config, manifests: &[Manifest]) -> Outcome {
     let started = Instant::now();
-    if !config.force && is_up_to_date(job) {
+    let plan = manifest::plan(job, &config.settings, manifests, config.force, config.batch);
+    let mut report = JobReport::default();
+    for (output, why) in &plan.kept {
+        report.error(output.target.label(), anyhow!(*why));
+    }
+    if plan.up_to_date || plan.to_write.is_empty() {
         return Outcome {
-            status: Status::UpToDate,
-            report: JobReport::default(),
+            status: if report.failed() {
+                Status::Failed
+            } else {
+                Status::UpToDate
+            },
+            report,
             seconds: started.elapsed().as_secs_f64(),
+            made: Vec::new(),
         };
     }
-    let report = panic::catch_unwind(AssertUnwindSafe(|| convert_job(job, &config.settings)))
+    let job = &Job {
+        outputs: plan.to_write.clone(),
+        ..job.clone()
+    };
+    let converted = panic::catch_unwind(AssertUnwindSafe(|| convert_job(job, &config.settings)))
         .unwrap_or_else(|payload| {
             let what = payload
                 .downcast_ref::<&str>()
@@ -283,6 +324,14 @@ fn run_one(job: &Job, config: &Config) -> Outcome {
             );
             report
         });
+    report.messages.extend(converted.messages);
+    let failed = |label: &str| {
+        report
+            .messages
+            .iter()
+            .any(|m| matches!(m, Message::Error { path, .. } if path == label))
+    };
+    let made = plan.made(job, &config.settings, manifests, &failed);
     Outcome {
         status: if report.failed() {
             Status::Failed
@@ -291,6 +340,7 @@ fn run_one(job: &Job, config: &Config) -> Outcome {
         },
         report,
         seconds: started.elapsed().as_secs_f64(),
+        made,
     }
 }
 
@@ -300,24 +350,6 @@ fn input_size(job: &Job) -> u64 {
         Source::File(path) => fs::metadata(path).map_or(0, |m| m.len()),
         Source::Stdin | Source::Url(_) => 0,
     }
-}
-
-/// Every output of a file input exists and was modified no earlier than the input.
-fn is_up_to_date(job: &Job) -> bool {
-    let Source::File(input) = &job.source else {
-        return false;
-    };
-    let Ok(input_time) = fs::metadata(input).and_then(|m| m.modified()) else {
-        return false;
-    };
-    !job.outputs.is_empty()
-        && job.outputs.iter().all(|output| match &output.target {
-            // An empty output is never taken as done: a power cut after an unflushed write
-            // can leave one, and no writer makes an empty file from a real input.
-            Target::File(path) => fs::metadata(path)
-                .is_ok_and(|m| m.len() > 0 && m.modified().is_ok_and(|t| t >= input_time)),
-            Target::Stdout => false,
-        })
 }
 
 fn outcome_lines(

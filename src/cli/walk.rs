@@ -9,7 +9,7 @@
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use quire::InputFormat;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io::Read;
@@ -82,65 +82,18 @@ pub struct Walk {
     pub skipped: Vec<Skipped>,
 }
 
-/// The file, in a folder that outputs of a folder batch go into, listing those outputs
-/// (relative paths, one a line). When the outputs land among the inputs (no `-o`, or `-o`
-/// naming the input folder), it is how a re-run tells its own earlier outputs from the
-/// user's files: listed files are not inputs, and may be replaced. Hidden, so never walked.
-pub const MANIFEST: &str = ".quire-outputs";
+/// The manifest of quire's outputs in a folder (see [`super::manifest`]).
+pub use super::manifest::MANIFEST;
 
 /// The files `dir`'s manifest lists that still exist, canonical.
 pub fn read_manifest(dir: &Path) -> HashSet<PathBuf> {
-    manifest_lines(dir)
-        .iter()
-        .filter_map(|line| dir.join(line).canonicalize().ok())
-        .collect()
-}
-
-fn manifest_lines(dir: &Path) -> Vec<String> {
-    fs::read_to_string(dir.join(MANIFEST))
-        .map(|text| {
-            text.lines()
-                .filter(|l| !l.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Adds `outputs` (those inside `dir`) to `dir`'s manifest, dropping entries whose file is
-/// gone. Nothing is written when there is nothing to list.
-pub fn update_manifest(dir: &Path, outputs: &[PathBuf]) -> std::io::Result<()> {
-    let Ok(canonical_dir) = dir.canonicalize() else {
-        return Ok(());
-    };
-    let mut lines: BTreeSet<String> = manifest_lines(dir)
-        .into_iter()
-        .filter(|line| dir.join(line).exists())
-        .collect();
-    let before = lines.clone();
-    for output in outputs {
-        let Ok(canonical) = output.canonicalize() else {
-            continue;
-        };
-        if let Ok(relative) = canonical.strip_prefix(&canonical_dir) {
-            let line = relative.to_string_lossy();
-            // A name with a line break cannot be listed; it is simply not remembered.
-            if !line.contains(['\n', '\r']) {
-                lines.insert(line.into_owned());
-            }
-        }
-    }
-    if lines.is_empty() || lines == before && dir.join(MANIFEST).exists() {
-        return Ok(());
-    }
-    let mut text = lines.into_iter().collect::<Vec<_>>().join("\n");
-    text.push('\n');
-    super::run::write_atomically(&dir.join(MANIFEST), text.as_bytes(), false)
+    super::manifest::listed_in(dir)
 }
 
 /// Walks `root`, never entering `exclude` (the output folder, canonical) and skipping the
-/// files in `earlier_outputs` (canonical). Hidden and ignored entries are skipped as whole
-/// folders, counted once.
+/// files in `earlier_outputs` (canonical) and those listed in the `.quire-outputs` of any
+/// folder walked: quire's own outputs are never inputs, wherever an earlier run put them.
+/// Hidden and ignored entries are skipped as whole folders, counted once.
 pub fn walk(
     root: &Path,
     options: WalkOptions,
@@ -148,6 +101,7 @@ pub fn walk(
     earlier_outputs: &HashSet<PathBuf>,
 ) -> Walk {
     let mut walk = Walk::default();
+    let mut earlier_outputs = earlier_outputs.clone();
     // Each pending folder carries the ignore matchers that apply inside it, outermost first.
     let mut stack: Vec<(PathBuf, Vec<std::rc::Rc<Gitignore>>)> =
         vec![(root.to_path_buf(), Vec::new())];
@@ -165,6 +119,8 @@ pub fn walk(
                 }
             }
         }
+        // A folder's manifest may list files of its subfolders too: it is read before them.
+        earlier_outputs.extend(read_manifest(&dir));
         let entries = match fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) => {

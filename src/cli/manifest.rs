@@ -1,0 +1,475 @@
+//! `.quire-outputs`: what quire wrote into a folder, and from what.
+//!
+//! One line per output, its path relative to the manifest's folder, then the output's
+//! fingerprint: the quire version that made it, the SHA-256 of the input bytes, of the
+//! settings that shape the output, and of the output bytes as written. The manifest answers
+//! three questions, none of them by file times:
+//!
+//! - Is this file one of quire's outputs? Then a walk never takes it as an input.
+//! - Is it up to date? Only when the whole fingerprint matches what this run would make.
+//! - Has the user changed it since? Then its bytes no longer hash to what quire wrote, and
+//!   it is not replaced without `--force`.
+//!
+//! During a run each finished output is appended to the manifest at once (the last line for
+//! a path wins), so that a killed run still knows what it wrote; at the end the manifest is
+//! rewritten whole, one line per output that still exists. Lines of older quire versions (a
+//! bare path) still mark a file as an output, but without a checksum it counts as possibly
+//! edited.
+
+use super::config::{Job, Output, Settings, Source, Target};
+use quire::OutputFormat;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::fs;
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The manifest's file name; hidden, so never walked.
+pub const MANIFEST: &str = ".quire-outputs";
+
+const HEADER: &str = "# quire-outputs: path, quire version, SHA-256 of input, settings, output";
+
+/// The version recorded with every output: another quire may write other bytes.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How one output was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub version: String,
+    /// SHA-256 of the input's bytes, read before converting (a change during the run then
+    /// only makes the next run convert it again).
+    pub input: String,
+    /// SHA-256 of every setting that shapes this output ([`settings_digest`]).
+    pub settings: String,
+    /// SHA-256 of the output's bytes as quire wrote them.
+    pub output: String,
+}
+
+/// One folder's manifest, as loaded at the start of a run.
+#[derive(Debug)]
+pub struct Manifest {
+    dir: PathBuf,
+    canonical_dir: PathBuf,
+    /// Relative path → fingerprint; `None` for a line without one (an older quire's).
+    entries: BTreeMap<String, Option<Fingerprint>>,
+    /// Whether this run has appended to the file yet (the first append checks its end).
+    appended: AtomicBool,
+}
+
+impl Manifest {
+    /// `dir`'s manifest (empty when it has none or it cannot be read). `None` when `dir`
+    /// itself does not exist.
+    pub fn load(dir: &Path) -> Option<Manifest> {
+        let canonical_dir = dir.canonicalize().ok()?;
+        let mut entries = BTreeMap::new();
+        let text = fs::read_to_string(dir.join(MANIFEST)).unwrap_or_default();
+        for line in text.lines() {
+            if line.is_empty() || line == HEADER {
+                continue;
+            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            let fingerprint = match fields.as_slice() {
+                [_, version, input, settings, output] => Some(Fingerprint {
+                    version: version.to_string(),
+                    input: input.to_string(),
+                    settings: settings.to_string(),
+                    output: output.to_string(),
+                }),
+                _ => None,
+            };
+            entries.insert(fields[0].to_string(), fingerprint);
+        }
+        Some(Manifest {
+            dir: dir.to_path_buf(),
+            canonical_dir,
+            entries,
+            appended: AtomicBool::new(false),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Whether two manifests are the same folder's.
+    pub fn same_folder(&self, other: &Manifest) -> bool {
+        self.canonical_dir == other.canonical_dir
+    }
+
+    /// Where a path is listed in this manifest: its path relative to the folder, when it
+    /// exists and lies inside it (links resolved), and when it can be written on one line.
+    pub fn name_of(&self, path: &Path) -> Option<String> {
+        let canonical = path.canonicalize().ok()?;
+        let relative = canonical.strip_prefix(&self.canonical_dir).ok()?;
+        let name = relative.to_str()?;
+        // A name that would break the line format is simply not remembered.
+        (!name.is_empty() && !name.contains(['\n', '\r', '\t'])).then(|| name.to_string())
+    }
+
+    /// Whether `path` is listed, and with what fingerprint (`Some(None)`: listed without one).
+    pub fn lookup(&self, path: &Path) -> Option<Option<&Fingerprint>> {
+        let name = self.name_of(path)?;
+        self.entries.get(&name).map(Option::as_ref)
+    }
+
+    /// The listed files that still exist, canonical.
+    pub fn listed(&self) -> HashSet<PathBuf> {
+        self.entries
+            .keys()
+            .filter_map(|name| self.dir.join(name).canonicalize().ok())
+            .collect()
+    }
+
+    /// Appends `path`'s fingerprint to the manifest file now, so that a run killed later
+    /// still knows it wrote `path` (see the module docs); [`Manifest::insert`] then keeps it
+    /// for [`Manifest::save`].
+    pub fn append(&self, path: &Path, fingerprint: &Fingerprint) -> io::Result<()> {
+        let Some(name) = self.name_of(path) else {
+            return Ok(());
+        };
+        let file = self.dir.join(MANIFEST);
+        let mut out = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&file)?;
+        let mut line = String::new();
+        // A manifest cut short (or written by hand) may lack its last line break.
+        if !self.appended.swap(true, Ordering::Relaxed) && !ends_with_newline(&file)? {
+            line.push('\n');
+        }
+        line.push_str(&entry_line(&name, Some(fingerprint)));
+        line.push('\n');
+        out.write_all(line.as_bytes())
+    }
+
+    /// Remembers `path`'s fingerprint for [`Manifest::save`].
+    pub fn insert(&mut self, path: &Path, fingerprint: Fingerprint) {
+        if let Some(name) = self.name_of(path) {
+            self.entries.insert(name, Some(fingerprint));
+        }
+    }
+
+    /// [`Manifest::append`] and [`Manifest::insert`].
+    pub fn record(&mut self, path: &Path, fingerprint: Fingerprint) -> io::Result<()> {
+        self.append(path, &fingerprint)?;
+        self.insert(path, fingerprint);
+        Ok(())
+    }
+
+    /// Rewrites the manifest whole: one line per listed output that still exists. Nothing is
+    /// written when that is what the file already says, or when there is nothing to list.
+    pub fn save(&self) -> io::Result<()> {
+        let file = self.dir.join(MANIFEST);
+        let lines: Vec<String> = self
+            .entries
+            .iter()
+            .filter(|(name, _)| self.dir.join(name).exists())
+            .map(|(name, fingerprint)| entry_line(name, fingerprint.as_ref()))
+            .collect();
+        let old = fs::read_to_string(&file).ok();
+        if lines.is_empty() && old.is_none() {
+            return Ok(());
+        }
+        let mut text = format!("{HEADER}\n");
+        for line in lines {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        if old.as_deref() == Some(text.as_str()) {
+            return Ok(());
+        }
+        super::run::write_atomically(&file, text.as_bytes(), false)
+    }
+}
+
+/// Whether a file is empty or ends with a line break (only its last byte is read).
+fn ends_with_newline(path: &Path) -> io::Result<bool> {
+    let mut file = fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(true);
+    }
+    file.seek(io::SeekFrom::Start(len - 1))?;
+    let mut last = [0u8; 1];
+    file.read_exact(&mut last)?;
+    Ok(last[0] == b'\n')
+}
+
+fn entry_line(name: &str, fingerprint: Option<&Fingerprint>) -> String {
+    match fingerprint {
+        Some(f) => format!(
+            "{name}\t{}\t{}\t{}\t{}",
+            f.version, f.input, f.settings, f.output
+        ),
+        None => name.to_string(),
+    }
+}
+
+/// The files `dir`'s manifest lists that still exist, canonical (empty without a manifest).
+pub fn listed_in(dir: &Path) -> HashSet<PathBuf> {
+    if !dir.join(MANIFEST).is_file() {
+        return HashSet::new();
+    }
+    Manifest::load(dir).map(|m| m.listed()).unwrap_or_default()
+}
+
+/// The manifest among `manifests` that `path` belongs to: the innermost folder holding it.
+pub fn manifest_for<'a>(manifests: &'a [Manifest], path: &Path) -> Option<usize> {
+    let canonical = path.canonicalize().ok()?;
+    manifests
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| canonical.starts_with(&m.canonical_dir))
+        .max_by_key(|(_, m)| m.canonical_dir.components().count())
+        .map(|(i, _)| i)
+        .filter(|&i| manifests[i].name_of(path).is_some())
+}
+
+/// What to do with one input's outputs, decided from the manifests before converting.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The outputs to write.
+    pub to_write: Vec<Output>,
+    /// Outputs not to be replaced, and why: the user changed them since quire wrote them.
+    pub kept: Vec<(Output, &'static str)>,
+    /// Every output to write is already what this run would make: nothing to convert.
+    pub up_to_date: bool,
+    /// SHA-256 of the input, read before converting; `None` for a URL or standard input.
+    input: Option<String>,
+    /// SHA-256 of each output in `to_write` before converting (`None`: no such file).
+    before: Vec<Option<String>>,
+}
+
+const CHANGED: &str = "changed since quire wrote it: not replaced (--force replaces it)";
+const UNCHECKED: &str = "listed in .quire-outputs by an older quire without a checksum, so it \
+                         may have been edited: not replaced (--force replaces it)";
+
+/// Looks up each of `job`'s outputs in `manifests`. An output that is listed but whose bytes
+/// are no longer those quire wrote is kept, unless `force`. With `incremental` (a batch, not
+/// `--force`), the job is up to date when every output to write is listed with the very
+/// fingerprint this run would give it: same quire, same input bytes, same settings, and the
+/// file still as written.
+pub fn plan(
+    job: &Job,
+    settings: &Settings,
+    manifests: &[Manifest],
+    force: bool,
+    incremental: bool,
+) -> Plan {
+    let input = match &job.source {
+        Source::File(path) => file_digest(path).ok().flatten(),
+        Source::Url(_) | Source::Stdin => None,
+    };
+    let mut fresh = incremental && !force && input.is_some();
+    let mut plan = Plan::default();
+    for output in &job.outputs {
+        let Target::File(path) = &output.target else {
+            fresh = false;
+            plan.to_write.push(output.clone());
+            plan.before.push(None);
+            continue;
+        };
+        let current = file_digest(path).ok().flatten();
+        let listed = manifest_for(manifests, path).and_then(|i| manifests[i].lookup(path));
+        if let (Some(entry), Some(current), false) = (listed, &current, force) {
+            match entry {
+                None => {
+                    plan.kept.push((output.clone(), UNCHECKED));
+                    continue;
+                }
+                Some(recorded) if recorded.output != *current => {
+                    plan.kept.push((output.clone(), CHANGED));
+                    continue;
+                }
+                Some(_) => {}
+            }
+        }
+        fresh &= matches!(listed, Some(Some(recorded))
+            if recorded.version == VERSION
+                && Some(&recorded.input) == input.as_ref()
+                && recorded.settings == settings_digest(settings, job, output.format)
+                && Some(&recorded.output) == current.as_ref());
+        plan.to_write.push(output.clone());
+        plan.before.push(current);
+    }
+    plan.up_to_date = fresh && !plan.to_write.is_empty();
+    plan.input = input;
+    plan
+}
+
+/// One output written by this run, with the manifest (an index into the run's manifests)
+/// that lists it.
+#[derive(Debug)]
+pub struct Made {
+    pub manifest: usize,
+    pub path: PathBuf,
+    pub fingerprint: Fingerprint,
+}
+
+impl Plan {
+    /// The outputs of `job` that this run wrote, fingerprinted. `failed(label)` says whether
+    /// an error was reported under a label: an output with an error was not written, and
+    /// after an error on the input itself (a read error, a bug) only an output whose bytes
+    /// changed was.
+    pub fn made(
+        &self,
+        job: &Job,
+        settings: &Settings,
+        manifests: &[Manifest],
+        failed: &dyn Fn(&str) -> bool,
+    ) -> Vec<Made> {
+        let input_failed = failed(&job.source.label());
+        let mut made = Vec::new();
+        for (output, before) in self.to_write.iter().zip(&self.before) {
+            let Target::File(path) = &output.target else {
+                continue;
+            };
+            if failed(&output.target.label()) {
+                continue;
+            }
+            let Some(manifest) = manifest_for(manifests, path) else {
+                continue;
+            };
+            let Ok(Some(after)) = file_digest(path) else {
+                continue;
+            };
+            if input_failed && before.as_ref() == Some(&after) {
+                continue;
+            }
+            made.push(Made {
+                manifest,
+                path: path.clone(),
+                fingerprint: Fingerprint {
+                    version: VERSION.to_string(),
+                    // No digest for a page fetched or standard input: never up to date.
+                    input: self.input.clone().unwrap_or_else(|| "-".to_string()),
+                    settings: settings_digest(settings, job, output.format),
+                    output: after,
+                },
+            });
+        }
+        made
+    }
+}
+
+/// SHA-256 of a regular file's bytes, in hex; `Ok(None)` when there is no such file (or it is
+/// not a regular file: a device or a pipe is never read to be hashed).
+pub fn file_digest(path: &Path) -> io::Result<Option<String>> {
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_file() => {}
+        Ok(_) => return Ok(None),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let mut file = fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+    }
+    Ok(Some(hex(&hasher.finalize())))
+}
+
+/// SHA-256 of everything that decides what bytes one output gets, other than the input's
+/// content: the resolved settings, the input's path (links and the source line name it, and
+/// images are looked up beside it), `--from`, and the output format.
+///
+/// The settings are taken whole, through their `Debug` form, so that an option added later
+/// is part of the fingerprint without anyone having to remember it. Only the two settings
+/// known not to touch the bytes are cleared first. The form may differ between builds of
+/// quire; that only makes outputs convert again, and the version is recorded anyway.
+pub fn settings_digest(settings: &Settings, job: &Job, format: OutputFormat) -> String {
+    let mut shaping = settings.clone();
+    // How the file reaches the disk, and what is printed about extraction: same bytes.
+    shaping.durable = false;
+    shaping.explain = false;
+    let source = match &job.source {
+        Source::File(path) => format!("file {}", path.display()),
+        Source::Url(url) => format!("url {url}"),
+        Source::Stdin => "stdin".to_string(),
+    };
+    let text = format!(
+        "{shaping:?}\n{source}\nfrom {:?}\nto {format:?}",
+        job.from
+    );
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// SHA-256 of some bytes, in hex.
+pub fn digest_of(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fingerprint(output: &str) -> Fingerprint {
+        Fingerprint {
+            version: VERSION.to_string(),
+            input: "i".repeat(64),
+            settings: "s".repeat(64),
+            output: output.to_string(),
+        }
+    }
+
+    #[test]
+    fn records_survive_a_reload_and_the_last_line_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("sub/a.html");
+        fs::create_dir_all(out.parent().unwrap()).unwrap();
+        fs::write(&out, "a").unwrap();
+        let mut manifest = Manifest::load(dir.path()).unwrap();
+        manifest.record(&out, fingerprint("first")).unwrap();
+        manifest.record(&out, fingerprint("second")).unwrap();
+        // Appended, not yet compacted: two lines, the last one counts.
+        let reloaded = Manifest::load(dir.path()).unwrap();
+        assert_eq!(
+            reloaded.lookup(&out),
+            Some(Some(&fingerprint("second")))
+        );
+        reloaded.save().unwrap();
+        let text = fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.contains("sub/a.html\t"), "{text}");
+    }
+
+    #[test]
+    fn a_bare_path_from_an_older_quire_is_listed_without_a_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.html"), "a").unwrap();
+        fs::write(dir.path().join(MANIFEST), "a.html").unwrap();
+        let mut manifest = Manifest::load(dir.path()).unwrap();
+        assert_eq!(manifest.lookup(&dir.path().join("a.html")), Some(None));
+        fs::write(dir.path().join("b.html"), "b").unwrap();
+        manifest
+            .record(&dir.path().join("b.html"), fingerprint("b"))
+            .unwrap();
+        // The missing line break was added before the new line.
+        let reloaded = Manifest::load(dir.path()).unwrap();
+        assert_eq!(reloaded.lookup(&dir.path().join("a.html")), Some(None));
+        assert!(reloaded.lookup(&dir.path().join("b.html")).is_some());
+    }
+
+    #[test]
+    fn file_digest_is_sha256_and_skips_what_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x");
+        fs::write(&path, "abc").unwrap();
+        assert_eq!(
+            file_digest(&path).unwrap().unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(file_digest(&dir.path().join("none")).unwrap(), None);
+        assert_eq!(file_digest(dir.path()).unwrap(), None);
+    }
+}
