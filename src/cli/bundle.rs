@@ -1,15 +1,21 @@
 //! `quire bundle`: several articles into one book (EPUB), or one PDF or HTML page, one chapter
 //! each. A failed input is reported and left out; the book is made of the rest.
+//!
+//! The book is listed in its folder's `.quire-outputs`, so that a folder walk (this command's
+//! next run included) never takes it for an article; and it never replaces an input, nor a
+//! book the user edited since quire wrote it.
 
 use super::args::BundleArgs;
 use super::config::{is_url, settings_from_parts, Source};
 use super::run::{folder_of, read_input, write_atomically, JobReport, Printer};
+use super::manifest::{self, Fingerprint, Manifest};
 use super::walk::{walk, WalkOptions};
 use anyhow::anyhow;
 use quire::write::epub::{write_book, Book};
 use quire::write::resources::embed_local_images;
 use quire::{Meta, OutputFormat};
 use std::collections::HashSet;
+use std::path::Path;
 use std::process::ExitCode;
 
 pub fn run(args: BundleArgs) -> ExitCode {
@@ -39,11 +45,25 @@ pub fn run(args: BundleArgs) -> ExitCode {
         if is_url(&text) {
             sources.push(Source::Url(text.into_owned()));
         } else if input.is_dir() {
+            // Earlier books listed in .quire-outputs are left out by the walk.
             let found = walk(input, WalkOptions::default(), None, &HashSet::new());
             sources.extend(found.found.into_iter().map(|f| Source::File(f.path)));
         } else {
             sources.push(Source::File(input.clone()));
         }
+    }
+
+    if let Some(usage) = overwrites_an_input(&args.output, &sources) {
+        eprintln!("quire: {usage}\n\nFor more information, try 'quire bundle --help'.");
+        return ExitCode::from(2);
+    }
+    let output_label = args.output.display().to_string();
+    let output_dir = folder_of(&args.output);
+    let manifest = Manifest::load(&output_dir);
+    if let Some(why) = manifest.as_ref().and_then(|m| edited_since_written(m, &args.output)) {
+        report.error(output_label, anyhow!(why));
+        print(&mut printer, &report);
+        return ExitCode::FAILURE;
     }
 
     let mut book = Book::default();
@@ -63,7 +83,6 @@ pub fn run(args: BundleArgs) -> ExitCode {
             None => any_failed = true,
         }
     }
-    let output_label = args.output.display().to_string();
     if book.chapters.is_empty() {
         report.error(
             output_label,
@@ -102,9 +121,40 @@ pub fn run(args: BundleArgs) -> ExitCode {
     match rendered {
         Ok(rendered) => {
             report.warnings(&output_label, rendered.warnings);
-            if let Err(e) = write_atomically(&args.output, &rendered.bytes, true) {
+            let written = std::fs::create_dir_all(&output_dir)
+                .and_then(|()| write_atomically(&args.output, &rendered.bytes, true));
+            if let Err(e) = written {
                 report.error(output_label, anyhow!(e));
                 any_failed = true;
+            } else {
+                let manifest = match manifest {
+                    Some(manifest) => Some(manifest),
+                    None => Manifest::load(&output_dir),
+                };
+                let fingerprint = Fingerprint {
+                    version: manifest::VERSION.to_string(),
+                    input: manifest::digest_of(
+                        sources
+                            .iter()
+                            .map(Source::label)
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                            .as_bytes(),
+                    ),
+                    settings: manifest::digest_of(
+                        format!("{:?}\n{format:?}\n{args:?}", settings).as_bytes(),
+                    ),
+                    output: manifest::digest_of(&rendered.bytes),
+                };
+                let listed = manifest.map(|mut m| {
+                    m.record(&args.output, fingerprint)
+                        .and_then(|()| m.save())
+                        .map_err(|e| (m.dir().join(manifest::MANIFEST), e))
+                });
+                if let Some(Err((path, e))) = listed {
+                    report.error(path.display().to_string(), anyhow!(e));
+                    any_failed = true;
+                }
             }
         }
         Err(e) => {
@@ -120,6 +170,32 @@ pub fn run(args: BundleArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The usage error when the book would be written over one of its inputs.
+fn overwrites_an_input(output: &Path, sources: &[Source]) -> Option<String> {
+    let output = output.canonicalize().ok()?;
+    sources.iter().find_map(|source| match source {
+        Source::File(path) if path.canonicalize().ok().as_ref() == Some(&output) => Some(format!(
+            "'{}' is an input; quire never overwrites its inputs: choose another -o",
+            path.display()
+        )),
+        _ => None,
+    })
+}
+
+/// Why an existing book listed in `.quire-outputs` must not be replaced: its bytes are no
+/// longer those quire wrote (or an older quire listed it without a checksum).
+fn edited_since_written(manifest: &Manifest, output: &Path) -> Option<String> {
+    let entry = manifest.lookup(output)?;
+    let current = manifest::file_digest(output).ok().flatten()?;
+    match entry {
+        Some(recorded) if recorded.output == current => None,
+        _ => Some(
+            "changed since quire wrote it: not replaced (remove it or choose another -o)"
+                .to_string(),
+        ),
     }
 }
 

@@ -473,6 +473,9 @@ impl Config {
             }
         }
         resolve_collisions(&mut jobs, &is_input)?;
+        if let Some(report) = &args.report {
+            refuse_report_over_a_file_of_the_run(report, &jobs, &is_input)?;
+        }
 
         let mut settings = settings_from(&args);
         // One conversion flushes its output to disk (it costs nothing noticeable); a batch
@@ -713,6 +716,32 @@ fn resolve_collisions(
             };
             jobs[j].outputs[o].target = Target::File(renamed);
         }
+    }
+    Ok(())
+}
+
+/// `--report FILE` must not replace an input or an output of the same run.
+fn refuse_report_over_a_file_of_the_run(
+    report: &Path,
+    jobs: &[Job],
+    is_input: &impl Fn(&Path) -> bool,
+) -> Result<(), UsageError> {
+    let id = identity(report);
+    if is_input(report) {
+        return Err(UsageError(format!(
+            "--report '{}' is an input; quire never overwrites its inputs",
+            report.display()
+        )));
+    }
+    let is_output = jobs.iter().flat_map(|j| &j.outputs).any(|o| match &o.target {
+        Target::File(path) => identity(path) == id,
+        Target::Stdout => false,
+    });
+    if is_output {
+        return Err(UsageError(format!(
+            "--report '{}' is also an output of this run; name another file",
+            report.display()
+        )));
     }
     Ok(())
 }

@@ -17,6 +17,7 @@ mod memory;
 mod net;
 mod pdf;
 mod safety;
+mod stale;
 mod streaming;
 mod support;
 mod table_streaming;
