@@ -7,8 +7,8 @@
 
 use super::args::BundleArgs;
 use super::config::{is_url, settings_from_parts, Source};
-use super::run::{folder_of, read_input, write_atomically, JobReport, Printer};
 use super::manifest::{self, Fingerprint, Manifest};
+use super::run::{folder_of, read_input, write_atomically, JobReport, Printer};
 use super::walk::{walk, WalkOptions};
 use anyhow::anyhow;
 use quire::write::epub::{write_book, Book};
@@ -60,7 +60,10 @@ pub fn run(args: BundleArgs) -> ExitCode {
     let output_label = args.output.display().to_string();
     let output_dir = folder_of(&args.output);
     let manifest = Manifest::load(&output_dir);
-    if let Some(why) = manifest.as_ref().and_then(|m| edited_since_written(m, &args.output)) {
+    if let Some(why) = manifest
+        .as_ref()
+        .and_then(|m| edited_since_written(m, &args.output))
+    {
         report.error(output_label, anyhow!(why));
         print(&mut printer, &report);
         return ExitCode::FAILURE;

@@ -733,10 +733,13 @@ fn refuse_report_over_a_file_of_the_run(
             report.display()
         )));
     }
-    let is_output = jobs.iter().flat_map(|j| &j.outputs).any(|o| match &o.target {
-        Target::File(path) => identity(path) == id,
-        Target::Stdout => false,
-    });
+    let is_output = jobs
+        .iter()
+        .flat_map(|j| &j.outputs)
+        .any(|o| match &o.target {
+            Target::File(path) => identity(path) == id,
+            Target::Stdout => false,
+        });
     if is_output {
         return Err(UsageError(format!(
             "--report '{}' is also an output of this run; name another file",

@@ -257,6 +257,14 @@ pub fn plan(
     force: bool,
     incremental: bool,
 ) -> Plan {
+    if manifests.is_empty() {
+        // Nothing was recorded, and nothing will be: convert, as before any manifest.
+        return Plan {
+            before: vec![None; job.outputs.len()],
+            to_write: job.outputs.clone(),
+            ..Plan::default()
+        };
+    }
     let input = match &job.source {
         Source::File(path) => file_digest(path).ok().flatten(),
         Source::Url(_) | Source::Stdin => None,
@@ -272,7 +280,10 @@ pub fn plan(
         };
         let current = file_digest(path).ok().flatten();
         let listed = manifest_for(manifests, path).and_then(|i| manifests[i].lookup(path));
-        if let (Some(entry), Some(current), false) = (listed, &current, force) {
+        // An empty file holds nothing to lose, and is what a power cut after an unflushed
+        // write can leave: it is replaced, never kept as edited.
+        let empty = fs::metadata(path).is_ok_and(|m| m.len() == 0);
+        if let (Some(entry), Some(current), false, false) = (listed, &current, force, empty) {
             match entry {
                 None => {
                     plan.kept.push((output.clone(), UNCHECKED));
@@ -393,10 +404,7 @@ pub fn settings_digest(settings: &Settings, job: &Job, format: OutputFormat) -> 
         Source::Url(url) => format!("url {url}"),
         Source::Stdin => "stdin".to_string(),
     };
-    let text = format!(
-        "{shaping:?}\n{source}\nfrom {:?}\nto {format:?}",
-        job.from
-    );
+    let text = format!("{shaping:?}\n{source}\nfrom {:?}\nto {format:?}", job.from);
     hex(&Sha256::digest(text.as_bytes()))
 }
 
@@ -433,10 +441,7 @@ mod tests {
         manifest.record(&out, fingerprint("second")).unwrap();
         // Appended, not yet compacted: two lines, the last one counts.
         let reloaded = Manifest::load(dir.path()).unwrap();
-        assert_eq!(
-            reloaded.lookup(&out),
-            Some(Some(&fingerprint("second")))
-        );
+        assert_eq!(reloaded.lookup(&out), Some(Some(&fingerprint("second"))));
         reloaded.save().unwrap();
         let text = fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
         assert_eq!(text.lines().count(), 2, "{text}");

@@ -257,12 +257,36 @@ fn progress_bar(config: &Config) -> ProgressBar {
     bar
 }
 
-/// The manifests this run's outputs are listed in: the output folder's (`-o DIR`) and, when
-/// a folder is converted in place, that folder's. A single file (`-o FILE`, or beside its
-/// input) is listed nowhere: the user named it.
+/// The manifests this run's outputs are listed in: a batch's output folder (`-o DIR`) and,
+/// when a folder is converted in place, that folder's. A single conversion is always done, so
+/// it needs no record of its own and creates no manifest; it only keeps an existing one true,
+/// as does any run writing into a folder that has one.
 fn load_manifests(config: &Config) -> Vec<Manifest> {
+    let output_folders: HashSet<std::path::PathBuf> = config
+        .jobs
+        .iter()
+        .flat_map(|job| &job.outputs)
+        .filter_map(|output| match &output.target {
+            Target::File(path) => Some(folder_of(path)),
+            Target::Stdout => None,
+        })
+        .collect();
+    let mut existing: Vec<std::path::PathBuf> = output_folders
+        .into_iter()
+        .filter(|dir| dir.join(walk::MANIFEST).is_file())
+        .collect();
+    existing.sort();
+    let created: Vec<std::path::PathBuf> = match config.batch {
+        true => config
+            .manifest_dirs
+            .iter()
+            .chain(&config.output_dir)
+            .cloned()
+            .collect(),
+        false => Vec::new(),
+    };
     let mut manifests: Vec<Manifest> = Vec::new();
-    for dir in config.manifest_dirs.iter().chain(&config.output_dir) {
+    for dir in created.iter().chain(&existing) {
         if let Some(manifest) = Manifest::load(dir) {
             if !manifests.iter().any(|m| m.same_folder(&manifest)) {
                 manifests.push(manifest);

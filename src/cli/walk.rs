@@ -336,4 +336,24 @@ mod tests {
         assert_eq!(relatives(&walk), ["a.md"]);
         assert_eq!(walk.skipped[0].reason, SkipReason::OutputFolder);
     }
+
+    #[test]
+    fn files_listed_in_any_walked_folders_manifest_are_earlier_outputs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        touch(&root.join("a.md"), "# a");
+        touch(&root.join("a.html"), "<p>a");
+        touch(&root.join("sub/b.md"), "# b");
+        touch(&root.join("sub/out/b.html"), "<p>b");
+        touch(&root.join(MANIFEST), "a.html\n");
+        touch(&root.join("sub/out").join(MANIFEST), "b.html\n");
+        let walk = walk(root, WalkOptions::default(), None, &HashSet::new());
+        assert_eq!(relatives(&walk), ["a.md", "sub/b.md"]);
+        let earlier = walk
+            .skipped
+            .iter()
+            .filter(|s| s.reason == SkipReason::EarlierOutput)
+            .count();
+        assert_eq!(earlier, 2);
+    }
 }

@@ -98,9 +98,15 @@ fn a_folder_is_mirrored_and_skips_are_counted_with_reasons() {
         .unwrap();
     let err = stderr(&output);
     assert_eq!(code(&output), 0, "{err}");
+    // The manifest lists the outputs with their fingerprints (see tests/it/stale.rs).
     assert_eq!(
         tree(&out),
-        ["2024/boats.json", "2024/march/tides.json", "harbour.json"]
+        [
+            ".quire-outputs",
+            "2024/boats.json",
+            "2024/march/tides.json",
+            "harbour.json"
+        ]
     );
     assert_eq!(title_of(&out.join("2024/march/tides.json")), "Tides");
     assert!(err.contains("3 converted"), "{err}");
@@ -158,7 +164,7 @@ fn two_folders_each_get_a_subfolder() {
         .output()
         .unwrap();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    assert_eq!(tree(&out), ["blog/a.json", "news/a.json"]);
+    assert_eq!(tree(&out), [".quire-outputs", "blog/a.json", "news/a.json"]);
     assert_eq!(title_of(&out.join("blog/a.json")), "Blog A");
 }
 
@@ -180,7 +186,8 @@ fn name_collisions_are_resolved_without_overwriting() {
     };
     let output = run();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    assert_eq!(tree(&out), ["a.htm.json", "a.html.json", "b.json"]);
+    let expected = [".quire-outputs", "a.htm.json", "a.html.json", "b.json"];
+    assert_eq!(tree(&out), expected);
     assert_eq!(title_of(&out.join("a.htm.json")), "From HTM");
     assert_eq!(title_of(&out.join("a.html.json")), "From HTML");
     // Predictable: the same names on a second, forced run.
@@ -191,7 +198,7 @@ fn name_collisions_are_resolved_without_overwriting() {
         .output()
         .unwrap();
     assert_eq!(code(&output), 0, "{}", stderr(&output));
-    assert_eq!(tree(&out), ["a.htm.json", "a.html.json", "b.json"]);
+    assert_eq!(tree(&out), expected);
     assert!(run().status.success());
 }
 
@@ -283,8 +290,14 @@ fn converting_a_folder_in_place_again_and_again_is_stable() {
         assert_eq!(code(&output), 0, "round {round}: {}", stderr(&output));
         assert_eq!(tree(&root), expected, "round {round}");
     }
+    // One line per output: its path, then its fingerprint (tests/it/stale.rs tests those).
     let listed = fs::read_to_string(root.join(".quire-outputs")).unwrap();
-    assert_eq!(listed, "note.html\npage.out.html\nsub/deeper.html\n");
+    let paths: Vec<&str> = listed
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(paths, ["note.html", "page.out.html", "sub/deeper.html"]);
 }
 
 #[test]
@@ -302,7 +315,10 @@ fn output_folder_inside_the_input_folder_is_not_walked() {
             .unwrap();
         assert_eq!(code(&output), 0, "{}", stderr(&output));
     }
-    assert_eq!(tree(&root), ["a.html", "converted/a.html"]);
+    assert_eq!(
+        tree(&root),
+        ["a.html", "converted/.quire-outputs", "converted/a.html"]
+    );
 }
 
 #[test]
@@ -329,7 +345,7 @@ fn bad_files_fail_alone_and_the_report_says_which() {
         .unwrap();
     let err = stderr(&output);
     assert_eq!(code(&output), 1, "{err}");
-    assert_eq!(tree(&out), ["good.json", "zz-good.json"]);
+    assert_eq!(tree(&out), [".quire-outputs", "good.json", "zz-good.json"]);
     assert!(err.contains("empty.html: "), "{err}");
     assert!(err.contains("binary.html: "), "{err}");
     assert!(err.contains("2 converted, 2 failed"), "{err}");
@@ -500,7 +516,7 @@ fn outputs_and_messages_do_not_depend_on_the_number_of_jobs() {
     };
     let one = run("1");
     let four = run("4");
-    assert_eq!(one.0.len(), 120);
+    assert_eq!(one.0.len(), 121, "120 outputs and .quire-outputs");
     assert_eq!(one.0, four.0, "same files, same bytes");
     assert_eq!(one.1, four.1, "same messages in the same order");
     assert_eq!(one.2, four.2, "same report");
@@ -555,7 +571,10 @@ fn wait_for_outputs(dir: &Path, n: usize) {
 
 /// Every file in the folder is a whole output: no temporary files, every JSON complete.
 fn assert_only_whole_outputs(out: &Path) -> usize {
-    let files = tree(out);
+    let files: Vec<String> = tree(out)
+        .into_iter()
+        .filter(|name| name != ".quire-outputs")
+        .collect();
     for name in &files {
         assert!(!name.starts_with(".quire-"), "temporary file left: {name}");
         title_of(&out.join(name));
@@ -632,4 +651,15 @@ fn a_killed_run_leaves_no_half_written_output() {
         }
         title_of(&out.join(&name));
     }
+    // What the killed run finished is listed in .quire-outputs as it was done, so the next
+    // run takes none of it for an output the user edited.
+    let output = quire()
+        .args(["convert", "--to", "json", "-o"])
+        .arg(&out)
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let json = tree(&out).iter().filter(|f| f.ends_with(".json")).count();
+    assert_eq!(json, 150);
 }

@@ -111,7 +111,10 @@ fn a_book_edited_since_it_was_written_is_not_replaced() {
     let second = run(&["bundle", "a.html", "-o", "book.html"], dir.path());
     let err = stderr(&second);
     assert_eq!(code(&second), 1, "{err}");
-    assert!(err.contains("book.html: changed since quire wrote it"), "{err}");
+    assert!(
+        err.contains("book.html: changed since quire wrote it"),
+        "{err}"
+    );
     assert_eq!(
         fs::read_to_string(dir.path().join("book.html")).unwrap(),
         "my own notes"
@@ -358,7 +361,10 @@ fn an_edited_output_of_an_in_place_run_is_not_replaced() {
     let first = run(&["convert", "in", "--to", "md"], dir.path());
     assert_eq!(code(&first), 0, "{}", stderr(&first));
     fs::write(dir.path().join("in/a.md"), "# Mine now\n").unwrap();
-    let output = run(&["convert", "in", "--to", "md", "--width", "40"], dir.path());
+    let output = run(
+        &["convert", "in", "--to", "md", "--width", "40"],
+        dir.path(),
+    );
     let err = stderr(&output);
     assert_eq!(code(&output), 1, "{err}");
     assert!(err.contains("a.md: changed since quire wrote it"), "{err}");
@@ -380,7 +386,10 @@ fn an_output_listed_by_an_older_quire_without_a_checksum_is_not_replaced() {
     let output = run(&["convert", "in", "--to", "txt", "-o", "out/"], dir.path());
     let err = stderr(&output);
     assert_eq!(code(&output), 1, "{err}");
-    assert!(err.contains("out/a.txt: listed in .quire-outputs by an older quire"), "{err}");
+    assert!(
+        err.contains("out/a.txt: listed in .quire-outputs by an older quire"),
+        "{err}"
+    );
     assert_eq!(
         fs::read_to_string(dir.path().join("out/a.txt")).unwrap(),
         "edited, or not: who knows"
@@ -404,4 +413,20 @@ fn outputs_listed_in_a_nested_output_folder_are_not_inputs() {
     assert!(err.contains("1 converted"), "{err}");
     assert!(err.contains("1 output of an earlier run"), "{err}");
     assert!(!dir.path().join("md/converted").exists());
+}
+
+#[test]
+fn a_single_conversion_into_a_listed_file_keeps_the_manifest_true() {
+    let dir = tempfile::tempdir().unwrap();
+    two_pages(dir.path());
+    batch(dir.path(), &[]);
+    // Named explicitly: always converted, and its new fingerprint recorded.
+    let single = run(
+        &["convert", "in/a.html", "--width", "20", "-o", "out/a.txt"],
+        dir.path(),
+    );
+    assert_eq!(code(&single), 0, "{}", stderr(&single));
+    // So the batch knows quire wrote it (not "changed since"), with other settings.
+    let again = batch(dir.path(), &[]);
+    assert!(again.contains("1 converted, 1 up to date"), "{again}");
 }
