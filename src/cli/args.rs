@@ -35,10 +35,11 @@ Folders and batches:
   .gitignored ones skipped (--hidden, --no-ignore take them). Outputs mirror
   the folders under -o DIR. Clashing names become STEM.SRCEXT.EXT (a.html.md,
   a.txt.md). --jobs N converts N files at a time with the same results for
-  any N. A re-run converts only inputs newer than their outputs (--force:
-  all). A progress bar shows on a terminal; a summary at the end; --report
-  FILE writes every outcome as JSON. Ctrl-C finishes the files under way,
-  prints the summary and exits 130.
+  any N. A re-run skips inputs whose outputs were made from the same bytes
+  with the same options, and keeps outputs edited since (--force: redo all).
+  A progress bar shows on a terminal; a summary at the end; --report FILE
+  writes every outcome as JSON. Ctrl-C finishes the files under way, prints
+  the summary and exits 130.
 
 URLs:
   http(s) URLs are fetched (redirects, 30 s limit, 64 MiB limit); the final
@@ -297,7 +298,8 @@ pub struct ConvertArgs {
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
 
-    /// Reconvert every input, even when its outputs are newer than it.
+    /// Reconvert every input, even when up to date, and replace outputs edited since quire
+    /// wrote them.
     #[arg(long)]
     pub force: bool,
 

@@ -215,7 +215,7 @@ pub struct Config {
     pub verbose: bool,
     /// How many inputs are converted at a time (at least 1).
     pub threads: usize,
-    /// Convert inputs whose outputs are already newer than them.
+    /// Convert inputs even when up to date, and replace outputs edited since quire wrote them.
     pub force: bool,
     /// Where to write the JSON report of every input's outcome.
     pub report: Option<PathBuf>,
@@ -293,7 +293,7 @@ impl Config {
         let folder_count = args.inputs.iter().filter(|p| p.is_dir()).count();
         // When a folder batch writes among its inputs (no -o, or -o naming an input folder),
         // it lists its outputs there so that a re-run does not take them for inputs. A
-        // separate output folder needs no list: it is never walked.
+        // batch's separate output folder (-o DIR) gets its own list too (see run).
         let roots: Vec<&PathBuf> = args.inputs.iter().filter(|p| p.is_dir()).collect();
         let manifest_dirs: Vec<PathBuf> = match &args.output {
             _ if roots.is_empty() => Vec::new(),

@@ -215,7 +215,7 @@ pub fn listed_in(dir: &Path) -> HashSet<PathBuf> {
 }
 
 /// The manifest among `manifests` that `path` belongs to: the innermost folder holding it.
-pub fn manifest_for<'a>(manifests: &'a [Manifest], path: &Path) -> Option<usize> {
+pub fn manifest_for(manifests: &[Manifest], path: &Path) -> Option<usize> {
     let canonical = path.canonicalize().ok()?;
     manifests
         .iter()
