@@ -154,8 +154,10 @@ pub fn run(args: BundleArgs) -> ExitCode {
                         .and_then(|()| m.save())
                         .map_err(|e| (m.dir().join(manifest::MANIFEST), e))
                 });
+                // The book is whole; a later walk may take it for an article, so say so.
                 if let Some(Err((path, e))) = listed {
-                    report.error(path.display().to_string(), anyhow!(e));
+                    let e = anyhow!(e).context("cannot list the book");
+                    report.error(path.display().to_string(), e);
                     any_failed = true;
                 }
             }
