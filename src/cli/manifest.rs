@@ -296,7 +296,8 @@ pub fn plan(
                 Some(_) => {}
             }
         }
-        fresh &= matches!(listed, Some(Some(recorded))
+        fresh = fresh
+            && matches!(listed, Some(Some(recorded))
             if recorded.version == VERSION
                 && Some(&recorded.input) == input.as_ref()
                 && recorded.settings == settings_digest(settings, job, output.format)
