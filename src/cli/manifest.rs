@@ -467,6 +467,50 @@ mod tests {
     }
 
     #[test]
+    fn the_settings_digest_sees_every_option_that_shapes_the_bytes() {
+        let job = Job {
+            source: Source::File(PathBuf::from("notes/essay.md")),
+            relative: PathBuf::from("essay.md"),
+            from: None,
+            outputs: Vec::new(),
+        };
+        let base = Settings::default();
+        let digest =
+            |settings: &Settings, job: &Job, format| settings_digest(settings, job, format);
+        let pdf = digest(&base, &job, OutputFormat::Pdf);
+        assert_eq!(pdf.len(), 64);
+
+        let mut ereader = base.clone();
+        ereader.write.pdf.page_size = quire::write::pdf::PageSize::Ereader;
+        let mut titled = base.clone();
+        titled.overrides.title = Some("Other".into());
+        let mut imageless = base.clone();
+        imageless.no_images = true;
+        let mut whole = base.clone();
+        whole.read.whole_page = true;
+        for other in [ereader, titled, imageless, whole] {
+            assert_ne!(digest(&other, &job, OutputFormat::Pdf), pdf, "{other:?}");
+        }
+        assert_ne!(digest(&base, &job, OutputFormat::Epub), pdf);
+        let moved = Job {
+            source: Source::File(PathBuf::from("elsewhere/essay.md")),
+            ..job.clone()
+        };
+        assert_ne!(digest(&base, &moved, OutputFormat::Pdf), pdf);
+        let from = Job {
+            from: Some(quire::InputFormat::Text),
+            ..job.clone()
+        };
+        assert_ne!(digest(&base, &from, OutputFormat::Pdf), pdf);
+
+        // How the file reaches the disk and what --explain prints do not change the bytes.
+        let mut quiet = base.clone();
+        quiet.durable = true;
+        quiet.explain = true;
+        assert_eq!(digest(&quiet, &job, OutputFormat::Pdf), pdf);
+    }
+
+    #[test]
     fn file_digest_is_sha256_and_skips_what_is_not_a_regular_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x");
