@@ -727,6 +727,15 @@ fn refuse_report_over_a_file_of_the_run(
     is_input: &impl Fn(&Path) -> bool,
 ) -> Result<(), UsageError> {
     let id = identity(report);
+    if report
+        .file_name()
+        .is_some_and(|name| name == walk::MANIFEST)
+    {
+        return Err(UsageError(format!(
+            "--report '{}' would replace quire's list of outputs; name another file",
+            report.display()
+        )));
+    }
     if is_input(report) {
         return Err(UsageError(format!(
             "--report '{}' is an input; quire never overwrites its inputs",

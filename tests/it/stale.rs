@@ -164,6 +164,21 @@ fn a_report_over_an_output_of_the_run_is_refused() {
     assert_eq!(code(&output), 2, "{err}");
     assert!(err.contains("is also an output of this run"), "{err}");
     assert!(!dir.path().join("out").exists(), "nothing written");
+    let manifest = run(
+        &[
+            "convert",
+            "in",
+            "-o",
+            "out/",
+            "--report",
+            "out/.quire-outputs",
+        ],
+        dir.path(),
+    );
+    let err = stderr(&manifest);
+    assert_eq!(code(&manifest), 2, "{err}");
+    assert!(err.contains("quire's list of outputs"), "{err}");
+    assert!(!dir.path().join("out").exists(), "nothing written");
 }
 
 // Point 3: staleness.
