@@ -150,6 +150,10 @@ pub fn walk(
                 path: path.clone(),
                 reason,
             };
+            // quire's own list of outputs is neither an input nor a skip worth counting.
+            if name == MANIFEST && !is_dir {
+                continue;
+            }
             if !options.hidden && name.to_string_lossy().starts_with('.') {
                 walk.skipped.push(skip(SkipReason::Hidden));
                 continue;
@@ -168,9 +172,6 @@ pub fn walk(
                 } else {
                     subdirs.push(path);
                 }
-                continue;
-            }
-            if name == MANIFEST {
                 continue;
             }
             if !earlier_outputs.is_empty()

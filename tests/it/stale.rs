@@ -384,8 +384,9 @@ fn an_edited_output_of_an_in_place_run_is_not_replaced() {
     let err = stderr(&output);
     assert_eq!(code(&output), 1, "{err}");
     assert!(err.contains("a.md: changed since quire wrote it"), "{err}");
-    // Still an output of an earlier run, never an input.
+    // Still an output of an earlier run, never an input; the list itself is not counted.
     assert!(err.contains("2 output of an earlier run"), "{err}");
+    assert!(!err.contains("hidden"), "{err}");
     assert_eq!(
         fs::read_to_string(dir.path().join("in/a.md")).unwrap(),
         "# Mine now\n"
