@@ -2,8 +2,10 @@
 //! each. A failed input is reported and left out; the book is made of the rest.
 
 use super::args::BundleArgs;
-use super::config::{is_url, settings_from_parts, Source};
+use super::atomic;
+use super::config::{check_pdf_options, is_url, settings_from_parts, Source};
 use super::run::{folder_of, read_input, write_atomically, JobReport, Printer};
+use super::terminal::say;
 use super::walk::{walk, WalkOptions};
 use anyhow::anyhow;
 use quire::write::epub::{write_book, Book};
@@ -20,14 +22,21 @@ pub fn run(args: BundleArgs) -> ExitCode {
     {
         format @ (OutputFormat::Epub | OutputFormat::Pdf | OutputFormat::Html) => format,
         other => {
-            eprintln!(
-                "quire: a bundle is an epub, pdf or html book, not {other}\n\n\
-                 For more information, try 'quire bundle --help'."
-            );
+            say(&format!(
+                "quire: a bundle is an epub, pdf or html book, not {other}"
+            ));
+            say("");
+            say("For more information, try 'quire bundle --help'.");
             return ExitCode::from(2);
         }
     };
-    let mut settings = settings_from_parts(&args.pdf, &args.epub);
+    if let Err(usage) = check_pdf_options(&args.pdf) {
+        say(&format!("quire: {usage}"));
+        say("");
+        say("For more information, try 'quire bundle --help'.");
+        return ExitCode::from(2);
+    }
+    let mut settings = settings_from_parts(&args.pdf, &args.epub, args.max_input_size);
     settings.durable = true;
     let mut printer = Printer::new(args.quiet);
     let mut report = JobReport::default();
@@ -102,6 +111,7 @@ pub fn run(args: BundleArgs) -> ExitCode {
     match rendered {
         Ok(rendered) => {
             report.warnings(&output_label, rendered.warnings);
+            atomic::remove_stale_parts(&folder_of(&args.output));
             if let Err(e) = write_atomically(&args.output, &rendered.bytes, true) {
                 report.error(output_label, anyhow!(e));
                 any_failed = true;
@@ -125,6 +135,6 @@ pub fn run(args: BundleArgs) -> ExitCode {
 
 fn print(printer: &mut Printer, report: &JobReport) {
     for line in printer.lines(report) {
-        eprintln!("{line}");
+        say(&line);
     }
 }

@@ -4,7 +4,9 @@
 //! [`convert_job`] is the whole life of one input and prints nothing: it returns a
 //! [`JobReport`], so a batch or parallel runner can call it and decide how to show the result.
 
+use super::atomic;
 use super::config::{Config, Job, Settings, Source, Target};
+use super::terminal::say;
 use super::walk;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -106,19 +108,20 @@ pub fn run(config: &Config) -> RunStatus {
     let mut printer = Printer::new(config.quiet);
     if let Some(dir) = &config.output_dir {
         if let Err(e) = fs::create_dir_all(dir) {
-            eprintln!("{}", error_line(&dir.display().to_string(), &io_error(e)));
+            say(&error_line(&dir.display().to_string(), &io_error(e)));
             return RunStatus::SomeFailed;
         }
     }
+    remove_stale_parts(config);
     let progress = progress_bar(config);
     if config.verbose {
         for skipped in &config.skipped {
             progress.suspend(|| {
-                eprintln!(
+                say(&format!(
                     "quire: skipped {}: {}",
                     skipped.path.display(),
                     skipped.reason
-                )
+                ))
             });
         }
     }
@@ -160,7 +163,7 @@ pub fn run(config: &Config) -> RunStatus {
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, worker);
             if let Err(e) = spawned {
-                eprintln!("quire: cannot start a worker thread: {e}");
+                say(&format!("quire: cannot start a worker thread: {e}"));
                 break;
             }
         }
@@ -181,7 +184,7 @@ pub fn run(config: &Config) -> RunStatus {
             while let Some(Some(outcome)) = outcomes.get_mut(next_to_print) {
                 let job = &jobs[next_to_print];
                 let lines = outcome_lines(&mut printer, job, outcome, config.verbose);
-                progress.suspend(|| lines.iter().for_each(|l| eprintln!("{l}")));
+                progress.suspend(|| lines.iter().for_each(|l| say(l)));
                 next_to_print += 1;
             }
         }
@@ -202,7 +205,7 @@ pub fn run(config: &Config) -> RunStatus {
     let failed = outcomes.iter().any(|o| o.status == Status::Failed);
     let elapsed = started.elapsed().as_secs_f64();
     if (config.batch || interrupted) && !config.quiet {
-        eprintln!("{}", summary(config, &outcomes, elapsed, interrupted));
+        say(&summary(config, &outcomes, elapsed, interrupted));
     }
     for dir in &config.manifest_dirs {
         let written: Vec<std::path::PathBuf> = jobs
@@ -218,7 +221,7 @@ pub fn run(config: &Config) -> RunStatus {
             .collect();
         if let Err(e) = walk::update_manifest(dir, &written) {
             let path = dir.join(walk::MANIFEST).display().to_string();
-            eprintln!("{}", error_line(&path, &io_error(e)));
+            say(&error_line(&path, &io_error(e)));
         }
     }
     let mut report_failed = false;
@@ -227,7 +230,7 @@ pub fn run(config: &Config) -> RunStatus {
         let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
         bytes.push(b'\n');
         if let Err(e) = create_parent(path).and_then(|()| write_atomically(path, &bytes, true)) {
-            eprintln!("{}", error_line(&path.display().to_string(), &io_error(e)));
+            say(&error_line(&path.display().to_string(), &io_error(e)));
             report_failed = true;
         }
     }
@@ -425,17 +428,17 @@ fn report_json(
 /// error so that it never mixes with output on standard output.
 fn explain_extraction(label: &str, bytes: &[u8], format: InputFormat) {
     if format != InputFormat::Html {
-        eprintln!("{label}: not HTML, no article extraction");
+        say(&format!("{label}: not HTML, no article extraction"));
         return;
     }
     match quire::read::decode::decode(bytes, true, None) {
         Ok(decoded) => {
-            eprintln!("{label}: article extraction");
+            say(&format!("{label}: article extraction"));
             for line in quire::read::html::explain(&decoded.text).lines() {
-                eprintln!("  {line}");
+                say(&format!("  {line}"));
             }
         }
-        Err(e) => eprintln!("{label}: {e}"),
+        Err(e) => say(&format!("{label}: {e}")),
     }
 }
 
@@ -567,15 +570,20 @@ fn read_source(
 ) -> anyhow::Result<(Vec<u8>, Option<InputFormat>)> {
     match source {
         Source::File(path) => {
-            read_options.source_url = Some(path.display().to_string());
-            Ok((fs::read(path).map_err(io_error)?, None))
+            read_options.source_url = Some(recorded_path(path)).filter(|p| !p.is_empty());
+            let file = fs::File::open(path).map_err(io_error)?;
+            // A regular file's size says at once whether it is too large (and how much to
+            // allocate); a device or a pipe is only found out by reading.
+            let size = file
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
+            let bytes = read_capped(file, size.unwrap_or(0), settings.max_input_size)?;
+            Ok((bytes, None))
         }
         Source::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(io_error)?;
+            let bytes = read_capped(io::stdin().lock(), 0, settings.max_input_size)?;
             Ok((bytes, None))
         }
         Source::Url(url) => {
@@ -589,6 +597,56 @@ fn read_source(
             read_options.charset = fetched.charset;
             Ok((fetched.bytes, format))
         }
+    }
+}
+
+/// Reads `input` to its end, or fails as soon as it passes `limit` bytes (`/dev/zero` would
+/// otherwise fill memory). `size` is what the input is expected to hold, when known.
+fn read_capped(input: impl Read, size: u64, limit: Option<u64>) -> anyhow::Result<Vec<u8>> {
+    let limit = limit.unwrap_or(u64::MAX);
+    let too_large = || {
+        anyhow!(
+            "input is larger than --max-input-size ({})",
+            super::args::format_size(limit)
+        )
+    };
+    if size > limit {
+        return Err(too_large());
+    }
+    // One byte more than the size, so that reading to the end costs no reallocation.
+    let mut bytes = Vec::with_capacity(usize::try_from(size.saturating_add(1)).unwrap_or(0));
+    input
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// How a file input is named inside its outputs (the document's source: a canonical link,
+/// front matter, the PDF's Source line, JSON): its path relative to the current folder
+/// when it lies inside it, else its bare file name. An absolute path would tell every
+/// reader of the output where the user keeps their files.
+pub fn recorded_path(path: &Path) -> String {
+    use std::path::Component;
+    let relative = if path.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+    } else {
+        Some(path.to_path_buf())
+    };
+    let inside = relative.filter(|r| {
+        !r.as_os_str().is_empty()
+            && r.components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    });
+    match (inside, path.file_name()) {
+        (Some(relative), _) => relative.display().to_string(),
+        (None, Some(name)) => name.to_string_lossy().into_owned(),
+        (None, None) => String::new(),
     }
 }
 
@@ -628,8 +686,8 @@ fn write_stdout(write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> io::
 }
 
 /// Writes `bytes` to a temporary file in `path`'s folder and renames it over `path`. A kill,
-/// a crash of quire or a full disk leaves the old file (or none), never half a file; the
-/// temporary file is removed on any failure. `durable` also flushes the data to disk before
+/// a crash of quire or a full disk leaves the old file (or none), never half a file, and no
+/// temporary file (see [`atomic`]). `durable` also flushes the data to disk before
 /// the rename, so that a power cut cannot leave an empty file under the final name: it costs
 /// a disk flush per file (most of a batch's time on small pages), so batches ask for it only
 /// with `--fsync`.
@@ -643,33 +701,29 @@ pub fn write_atomically_with(
     durable: bool,
     write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written to, never replaced:
-    // renaming a file over /dev/null would turn it into a regular file for the whole system.
-    if fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
-        let mut device = fs::OpenOptions::new().write(true).open(path)?;
-        write(&mut device)?;
-        return device.flush();
+    atomic::write_with(path, durable, write)
+}
+
+/// Removes what killed quire processes left in the folders this run writes to (see
+/// [`atomic::remove_stale_parts`]).
+fn remove_stale_parts(config: &Config) {
+    let mut folders: HashSet<&Path> = HashSet::new();
+    let outputs = config.jobs.iter().flat_map(|job| &job.outputs);
+    let files = outputs
+        .filter_map(|output| match &output.target {
+            Target::File(path) => Some(path.as_path()),
+            Target::Stdout => None,
+        })
+        .chain(config.report.as_deref());
+    for file in files {
+        let folder = match file.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        if folders.insert(folder) {
+            atomic::remove_stale_parts(folder);
+        }
     }
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".quire-").suffix(".part");
-    // NamedTempFile's default 0600 would stay on the renamed output; ask for what a plain
-    // file creation gets (0666 minus the umask).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let mut file = builder.tempfile_in(dir)?;
-    write(&mut file)?;
-    if durable {
-        file.as_file().sync_all()?;
-    }
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// An I/O error as users read it: `No such file or directory`, without `(os error 2)`.

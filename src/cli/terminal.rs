@@ -1,0 +1,79 @@
+//! Everything quire says on standard error goes through [`say`], one line at a time.
+//!
+//! Messages quote what inputs contain (an image's `src`, a file name, a page's class names):
+//! printed raw, an ESC sequence, a carriage return or a line feed in such a value could
+//! erase or forge lines on the user's terminal ("0 failed, all good"), and a bidi override
+//! could make a name read backwards. [`escape_controls`] shows those characters as escapes
+//! instead, and because it is applied where lines are printed, no message can bypass it.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Prints one message line on standard error, control characters escaped.
+pub fn say(line: &str) {
+    eprintln!("{}", escape_controls(line));
+}
+
+/// `text` with every character that could move the cursor, change colours or reorder what
+/// follows shown as an escape: `\n`, `\r`, `\t`, `\e` (ESC), `\u{..}` for the other C0 and
+/// C1 controls, DEL, and the bidi formatting characters. Text without them is borrowed.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\n' => escaped.push_str("\\n"),
+            '\r' => escaped.push_str("\\r"),
+            '\t' => escaped.push_str("\\t"),
+            '\u{1b}' => escaped.push_str("\\e"),
+            c if needs_escape(c) => {
+                let _ = write!(escaped, "\\u{{{:x}}}", c as u32);
+            }
+            c => escaped.push(c),
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// The characters that change the direction of the text around them (Unicode's
+/// Bidi_Control property): embeddings, overrides, isolates and the marks.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_borrowed_untouched() {
+        let text = "quire: a.html: warning: image 'café.png' not found — «ok»";
+        assert!(matches!(escape_controls(text), Cow::Borrowed(t) if t == text));
+    }
+
+    #[test]
+    fn controls_cannot_forge_lines() {
+        assert_eq!(
+            escape_controls("x.png\u{1b}[2K\r0 failed, all good\n"),
+            "x.png\\e[2K\\r0 failed, all good\\n"
+        );
+        assert_eq!(
+            escape_controls("a\u{0}b\u{7f}c\u{9b}d"),
+            "a\\u{0}b\\u{7f}c\\u{9b}d"
+        );
+        assert_eq!(
+            escape_controls("evil\u{202e}gpj.exe"),
+            "evil\\u{202e}gpj.exe"
+        );
+        assert_eq!(escape_controls("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
+}
