@@ -24,7 +24,8 @@ Where outputs go:
   An input file is never overwritten: when STEM.EXT would be the input itself
   (essay.md --to md) the output is STEM.out.EXT (essay.out.md), and -o naming
   an input is an error. Every output is written to a temporary file beside
-  it and renamed into place, so it is whole or absent, never half-written.
+  it and renamed into place, so it is whole or absent, never half-written;
+  it is never written through a link out of its folder or to a FIFO.
 
 Input formats:
   --from for every input; else a file's extension (.txt .html .md .json);
@@ -37,8 +38,9 @@ Folders and batches:
   a.txt.md). --jobs N converts N files at a time with the same results for
   any N. A re-run converts only inputs newer than their outputs (--force:
   all). A progress bar shows on a terminal; a summary at the end; --report
-  FILE writes every outcome as JSON. Ctrl-C finishes the files under way,
-  prints the summary and exits 130.
+  FILE writes every outcome as JSON. Ctrl-C (or SIGTERM, SIGHUP) finishes
+  the files under way, prints the summary and exits 130. Only regular files
+  are taken from folders; files and stdin over --max-input-size are refused.
 
 URLs:
   http(s) URLs are fetched (redirects, 30 s limit, 64 MiB limit); the final
@@ -50,7 +52,7 @@ Pipeline mode (--jsonl):
   per input on stdout, in order, streaming. Bad lines get an \"error\".
 
 Exit status: 0 all converted, 1 some input or output failed (the others are
-still converted), 2 bad usage, 130 stopped by Ctrl-C.
+still converted), 2 bad usage, 130 stopped by Ctrl-C, SIGTERM or SIGHUP.
 
 Examples:
   quire convert essay.md --to html              writes essay.html

@@ -227,7 +227,10 @@ pub fn run(config: &Config) -> RunStatus {
     let mut report_failed = false;
     if let Some(path) = &config.report {
         let json = report_json(config, &outcomes, elapsed, interrupted);
-        let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+        let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+        let mut bytes = super::terminal::escape_json_controls(&text)
+            .into_owned()
+            .into_bytes();
         bytes.push(b'\n');
         if let Err(e) = create_parent(path).and_then(|()| write_atomically(path, &bytes, true)) {
             say(&error_line(&path.display().to_string(), &io_error(e)));

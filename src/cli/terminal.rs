@@ -37,6 +37,26 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(escaped)
 }
 
+/// JSON text (serde's, which escapes only C0 controls) with the rest of what
+/// [`escape_controls`] escapes written as `\uXXXX` too: the same value to a JSON reader, and
+/// harmless when the report is shown on a terminal. Such characters can only be inside
+/// strings, where the escape means the same character.
+pub fn escape_json_controls(json: &str) -> Cow<'_, str> {
+    if !json.chars().any(needs_escape) {
+        return Cow::Borrowed(json);
+    }
+    let mut escaped = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        // Line breaks and tabs outside strings are the pretty printer's layout.
+        if needs_escape(c) && !matches!(c, '\n' | '\t' | '\r') {
+            let _ = write!(escaped, "\\u{:04x}", c as u32);
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
 fn needs_escape(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
@@ -75,5 +95,19 @@ mod tests {
             "evil\\u{202e}gpj.exe"
         );
         assert_eq!(escape_controls("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
+
+    #[test]
+    fn json_keeps_its_value_with_invisibles_escaped() {
+        let value = serde_json::json!({"path": "a\u{1b}[2K\u{9b}\u{202e}b\u{7f}"});
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let escaped = escape_json_controls(&pretty);
+        assert!(
+            !escaped.contains(['\u{1b}', '\u{9b}', '\u{202e}', '\u{7f}']),
+            "{escaped}"
+        );
+        assert!(escaped.contains("\\u202e"), "{escaped}");
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        assert_eq!(back, value);
     }
 }
