@@ -120,8 +120,8 @@ pub fn remove_stale_parts(dir: &Path) -> usize {
 enum Existing {
     /// Nothing, a regular file, or a link that may be replaced: write beside, rename over.
     Replace,
-    /// A device or a pipe the user named (`-o /dev/null`, `-o /dev/stdout`): written into,
-    /// never replaced (a file renamed over /dev/null would break it for the whole system).
+    /// A stream the system names (`-o /dev/null`, `-o /dev/stdout`): written into, never
+    /// replaced (a file renamed over /dev/null would break it for the whole system).
     Stream,
 }
 
@@ -131,7 +131,11 @@ fn check_destination(path: &Path) -> io::Result<Existing> {
     let Ok(meta) = fs::symlink_metadata(path) else {
         return Ok(Existing::Replace);
     };
-    let system_stream = path.starts_with("/dev") || path.starts_with("/proc/self/fd");
+    // The system's own names for streams (`/dev/stdout` may even lead to a regular file, the
+    // shell's `> file`): written into, never renamed over.
+    if path.starts_with("/dev") || path.starts_with("/proc/self/fd") {
+        return Ok(Existing::Stream);
+    }
     let refuse = |why: String| {
         Err(io::Error::other(format!(
             "{why}: quire does not write through it (remove it or choose another output)"
@@ -140,8 +144,6 @@ fn check_destination(path: &Path) -> io::Result<Existing> {
     if !meta.file_type().is_symlink() {
         return if meta.is_file() || meta.is_dir() {
             Ok(Existing::Replace)
-        } else if system_stream {
-            Ok(Existing::Stream)
         } else {
             refuse("it is a FIFO, socket or device, not a regular file".into())
         };
@@ -151,11 +153,7 @@ fn check_destination(path: &Path) -> io::Result<Existing> {
         return Ok(Existing::Replace);
     };
     if !target.is_file() && !target.is_dir() {
-        return if system_stream {
-            Ok(Existing::Stream)
-        } else {
-            refuse("it is a link to a FIFO, socket or device".into())
-        };
+        return refuse("it is a link to a FIFO, socket or device".into());
     }
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
@@ -165,7 +163,7 @@ fn check_destination(path: &Path) -> io::Result<Existing> {
         (Ok(resolved), Ok(folder)) => resolved.starts_with(folder),
         _ => false,
     };
-    if !inside && !system_stream {
+    if !inside {
         let resolved = fs::read_link(path).unwrap_or_default();
         return refuse(format!(
             "it is a link to '{}', outside the output's folder",
