@@ -204,6 +204,8 @@ pub struct Settings {
     /// The most bytes read from an input file or standard input (`--max-input-size`);
     /// `None` reads without a limit.
     pub max_input_size: Option<u64>,
+    /// `-o DIR`: every output must land inside it, not down a link out of it.
+    pub output_root: Option<PathBuf>,
 }
 
 /// A validated `quire convert` invocation.
@@ -525,6 +527,7 @@ impl Config {
         // One conversion flushes its output to disk (it costs nothing noticeable); a batch
         // does so only when asked, since a flush per file would dominate its time.
         settings.durable |= !batch;
+        settings.output_root.clone_from(&output_dir);
         Ok(Config {
             jobs,
             settings,
@@ -562,6 +565,7 @@ pub fn settings_from_parts(
         explain: false,
         no_images: false,
         max_input_size: Some(max_input_size),
+        output_root: None,
     }
 }
 
@@ -591,6 +595,7 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
         explain: args.explain,
         no_images: args.no_images,
         max_input_size: Some(args.max_input_size),
+        output_root: None,
     }
 }
 

@@ -544,6 +544,7 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         let delivered = match &output.target {
             Target::Stdout => write_stdout(&mut render),
             Target::File(path) => create_parent(path)
+                .and_then(|()| check_inside(path, settings.output_root.as_deref()))
                 .and_then(|()| write_atomically_with(path, settings.durable, &mut render)),
         };
         if let Some(e) = render_error {
@@ -659,6 +660,22 @@ fn create_parent(path: &Path) -> io::Result<()> {
         Some(dir) if !dir.as_os_str().is_empty() => fs::create_dir_all(dir),
         _ => Ok(()),
     }
+}
+
+/// An output mirrored under `-o DIR` stays inside it: a subfolder planted there as a link
+/// to elsewhere is not written through.
+fn check_inside(path: &Path, root: Option<&Path>) -> io::Result<()> {
+    let Some(root) = root else {
+        return Ok(());
+    };
+    let root = root.canonicalize()?;
+    if folder_of(path).canonicalize()?.starts_with(&root) {
+        return Ok(());
+    }
+    Err(io::Error::other(format!(
+        "its folder is a link out of the output folder '{}': quire does not write through it",
+        root.display()
+    )))
 }
 
 /// The writer's destination, noting whether it failed (so that its I/O errors are told apart

@@ -328,6 +328,31 @@ fn outputs_are_not_written_through_links_to_fifos_or_out_of_their_folder() {
     assert!(fs::read_to_string(out.join("c.html"))
         .unwrap()
         .contains("Words."));
+    // A mirrored subfolder planted as a link out of the output folder is not entered.
+    let sub = input.join("sub");
+    fs::create_dir(&sub).unwrap();
+    fs::write(sub.join("d.md"), "# d\n").unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("sub")).unwrap();
+    let output = quire()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "--to",
+            "html",
+            "--force",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&output).contains("sub/d.html: its folder is a link out of the output folder"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
     // A FIFO the user names outside /dev is refused the same way.
     let output = quire()
         .args([
