@@ -26,6 +26,7 @@ use std::sync::atomic::Ordering;
 const INTERRUPTED: u8 = 130;
 
 pub fn main() -> ExitCode {
+    terminal::install_panic_hook();
     // clap prints its own errors and exits 2 (0 for --help and --version).
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
     let args = match cli.command {

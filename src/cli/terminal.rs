@@ -14,6 +14,19 @@ pub fn say(line: &str) {
     eprintln!("{}", escape_controls(line));
 }
 
+/// Panic messages go through [`say`] too (they may quote input); with `RUST_BACKTRACE` set,
+/// the standard hook prints them with their backtrace, for a developer.
+pub fn install_panic_hook() {
+    if std::env::var_os("RUST_BACKTRACE").is_some() {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("<unnamed>");
+        say(&format!("quire: thread '{name}' {info}"));
+    }));
+}
+
 /// `text` with every character that could move the cursor, change colours or reorder what
 /// follows shown as an escape: `\n`, `\r`, `\t`, `\e` (ESC), `\u{..}` for the other C0 and
 /// C1 controls, DEL, and the bidi formatting characters. Text without them is borrowed.
@@ -95,6 +108,35 @@ mod tests {
             "evil\\u{202e}gpj.exe"
         );
         assert_eq!(escape_controls("\u{2066}x\u{2069}"), "\\u{2066}x\\u{2069}");
+    }
+
+    /// Every line the command line prints goes through [`say`]: a direct print anywhere
+    /// else in `src/cli` could show input's control characters raw.
+    #[test]
+    fn the_command_line_prints_only_through_say() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/cli");
+        let mut offenders = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|n| n == "terminal.rs") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            for (number, line) in source.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if ["eprintln!", "eprint!", "println!", "print!("]
+                    .iter()
+                    .any(|m| code.contains(m))
+                {
+                    offenders.push(format!("{}:{}: {line}", path.display(), number + 1));
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "print through terminal::say:\n{}",
+            offenders.join("\n")
+        );
     }
 
     #[test]
