@@ -76,7 +76,8 @@ fn writes_into(pid: u32, dir: &Path) -> bool {
     };
     fds.flatten()
         .filter_map(|fd| fs::read_link(fd.path()).ok())
-        .any(|target| target.starts_with(dir))
+        // The folder itself is open while it is listed (stale part files): not a write.
+        .any(|target| target.starts_with(dir) && target != dir)
 }
 
 /// Starts `args`, sends `signal` while an output is being written, and returns the exit
