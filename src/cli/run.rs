@@ -605,8 +605,8 @@ fn read_source(
 }
 
 /// Reads `input` to its end, or fails as soon as it passes `limit` bytes (`/dev/zero` would
-/// otherwise fill memory). `size` is what the input is expected to hold, when known.
-fn read_capped(input: impl Read, size: u64, limit: Option<u64>) -> anyhow::Result<Vec<u8>> {
+/// otherwise fill memory). `size` is what a regular file holds; 0 when unknown.
+fn read_capped(mut input: impl Read, size: u64, limit: Option<u64>) -> anyhow::Result<Vec<u8>> {
     let limit = limit.unwrap_or(u64::MAX);
     let too_large = || {
         anyhow!(
@@ -617,16 +617,44 @@ fn read_capped(input: impl Read, size: u64, limit: Option<u64>) -> anyhow::Resul
     if size > limit {
         return Err(too_large());
     }
-    // One byte more than the size, so that reading to the end costs no reallocation.
-    let mut bytes = Vec::with_capacity(usize::try_from(size.saturating_add(1)).unwrap_or(0));
-    input
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(io_error)?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large());
+    if size > 0 {
+        // The size is known: one allocation (a byte over, so that finding the end costs no
+        // reallocation), read straight into it.
+        let mut bytes = Vec::with_capacity(usize::try_from(size.saturating_add(1)).unwrap_or(0));
+        input
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io_error)?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large());
+        }
+        return Ok(bytes);
     }
-    Ok(bytes)
+    // A pipe or a device: the buffer grows by doubling, but never past the limit, so a
+    // stream that hits it has cost `limit` bytes of memory, not twice that.
+    let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match input.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        let needed = bytes.len() + n;
+        if needed > limit_bytes {
+            return Err(too_large());
+        }
+        if needed > bytes.capacity() {
+            let grown = bytes
+                .capacity()
+                .saturating_mul(2)
+                .clamp(needed, limit_bytes);
+            bytes.reserve_exact(grown - bytes.len());
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
 }
 
 /// How a file input is named inside its outputs (the document's source: a canonical link,
