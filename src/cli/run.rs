@@ -878,6 +878,39 @@ mod tests {
     }
 
     #[test]
+    fn streams_are_read_up_to_the_limit_and_no_further() {
+        let limit = 200_000;
+        let at_limit = read_capped(io::repeat(7).take(limit), 0, Some(limit)).unwrap();
+        assert_eq!(at_limit.len() as u64, limit);
+        // The buffer never outgrows the limit: hitting it costs `limit` bytes, not twice.
+        assert!(
+            at_limit.capacity() as u64 <= limit,
+            "{}",
+            at_limit.capacity()
+        );
+        let over = read_capped(io::repeat(7), 0, Some(limit)).unwrap_err();
+        assert_eq!(
+            over.to_string(),
+            "input is larger than --max-input-size (200000 bytes)"
+        );
+        let known = read_capped(&b"twelve bytes"[..], 12, Some(12)).unwrap();
+        assert_eq!(known, b"twelve bytes");
+        assert!(read_capped(&b"twelve bytes"[..], 12, Some(11)).is_err());
+    }
+
+    #[test]
+    fn recorded_paths_are_relative_or_bare_names() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(recorded_path(&cwd.join("notes/a.html")), "notes/a.html");
+        assert_eq!(recorded_path(Path::new("notes/a.html")), "notes/a.html");
+        assert_eq!(
+            recorded_path(Path::new("/elsewhere/private/a.html")),
+            "a.html"
+        );
+        assert_eq!(recorded_path(Path::new("../up/a.html")), "a.html");
+    }
+
+    #[test]
     fn io_errors_lose_the_os_error_number() {
         let e = io::Error::from_raw_os_error(2);
         assert_eq!(io_error(e).to_string(), "No such file or directory");
