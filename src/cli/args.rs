@@ -24,7 +24,8 @@ Where outputs go:
   An input file is never overwritten: when STEM.EXT would be the input itself
   (essay.md --to md) the output is STEM.out.EXT (essay.out.md), and -o naming
   an input is an error. Every output is written to a temporary file beside
-  it and renamed into place, so it is whole or absent, never half-written.
+  it and renamed into place, so it is whole or absent, never half-written;
+  it is never written through a link out of its folder or to a FIFO.
 
 Input formats:
   --from for every input; else a file's extension (.txt .html .md .json);
@@ -38,8 +39,9 @@ Folders and batches:
   any N. A re-run skips inputs whose outputs were made from the same bytes
   with the same options, and keeps outputs edited since (--force: redo all).
   A progress bar shows on a terminal; a summary at the end; --report FILE
-  writes every outcome as JSON. Ctrl-C finishes the files under way, prints
-  the summary and exits 130.
+  writes every outcome as JSON. Ctrl-C (or SIGTERM, SIGHUP) finishes the
+  files under way, prints the summary and exits 130. Only regular files are
+  taken from folders; files and stdin over --max-input-size are refused.
 
 URLs:
   http(s) URLs are fetched (redirects, 30 s limit, 64 MiB limit); the final
@@ -51,7 +53,7 @@ Pipeline mode (--jsonl):
   per input on stdout, in order, streaming. Bad lines get an \"error\".
 
 Exit status: 0 all converted, 1 some input or output failed (the others are
-still converted), 2 bad usage, 130 stopped by Ctrl-C.
+still converted), 2 bad usage, 130 stopped by Ctrl-C, SIGTERM or SIGHUP.
 
 Examples:
   quire convert essay.md --to html              writes essay.html
@@ -135,6 +137,10 @@ pub struct BundleArgs {
     #[arg(long, short = 'q')]
     pub quiet: bool,
 
+    /// Refuse an input file larger than SIZE (bytes, or with a unit: 512K, 64M, 2G).
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub max_input_size: u64,
+
     #[command(flatten)]
     pub epub: EpubArgs,
 
@@ -163,8 +169,9 @@ pub struct EpubArgs {
     #[arg(long)]
     pub grayscale: bool,
 
-    /// How many levels of headings the table of contents lists (0: only the articles).
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    /// How many levels of headings the table of contents lists (0: only the articles; at
+    /// most 6).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = parse_toc_depth)]
     pub toc_depth: u8,
 
     /// A CSS file added to the book's stylesheet.
@@ -281,8 +288,9 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub no_images: bool,
 
-    /// Text: wrap paragraphs at N columns (0, the default, keeps one line per paragraph).
-    #[arg(long, value_name = "N")]
+    /// Text: wrap paragraphs at N columns, 10 to 1000 (0, the default, keeps one line per
+    /// paragraph).
+    #[arg(long, value_name = "N", value_parser = parse_width)]
     pub width: Option<usize>,
 
     /// Also convert the URLs listed in FILE (one a line; blank lines and '#' comments skipped).
@@ -294,9 +302,14 @@ pub struct ConvertArgs {
     #[arg(long, conflicts_with_all = ["inputs", "urls", "output", "report", "force"])]
     pub jsonl: bool,
 
-    /// Convert N files at a time (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Convert N files at a time (default: one per core; at most 4 per core, and 256).
+    #[arg(long, short = 'j', value_name = "N", value_parser = parse_jobs)]
     pub jobs: Option<usize>,
+
+    /// Refuse a file or standard input larger than SIZE (bytes, or with a unit: 512K,
+    /// 64M, 2G).
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
+    pub max_input_size: u64,
 
     /// Reconvert every input, even when up to date, and replace outputs edited since quire
     /// wrote them.
@@ -344,8 +357,8 @@ pub struct PdfArgs {
     #[arg(long, value_name = "SIZE", default_value = "a4", value_parser = parse_page_size)]
     pub page_size: PageSize,
 
-    /// Body type size in points (default: the page size's own).
-    #[arg(long, value_name = "PT")]
+    /// Body type size in points, 4 to 72 (default: the page size's own).
+    #[arg(long, value_name = "PT", value_parser = parse_font_size)]
     pub font_size: Option<f32>,
 
     /// Page margins, 1 to 4 lengths as in CSS (20mm, "15mm 20mm", 0.75in; mm without a unit).
@@ -360,6 +373,82 @@ pub struct PdfArgs {
     /// for a fallback list, tried in order.
     #[arg(long = "font", value_name = "FILE")]
     pub fonts: Vec<PathBuf>,
+}
+
+/// The body type sizes the PDF layout can set: smaller is unreadable, larger leaves a few
+/// words a line.
+pub const FONT_SIZES: std::ops::RangeInclusive<f32> = 4.0..=72.0;
+
+fn parse_font_size(text: &str) -> Result<f32, String> {
+    match text.trim().trim_end_matches("pt").parse::<f32>() {
+        Ok(size) if FONT_SIZES.contains(&size) => Ok(size),
+        _ => Err(format!(
+            "must be a size in points from {} to {}",
+            FONT_SIZES.start(),
+            FONT_SIZES.end()
+        )),
+    }
+}
+
+/// Headings go down to level 6.
+fn parse_toc_depth(text: &str) -> Result<u8, String> {
+    match text.trim().parse::<u8>() {
+        Ok(depth) if depth <= 6 => Ok(depth),
+        _ => Err("must be a heading depth from 0 to 6".into()),
+    }
+}
+
+fn parse_width(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(width) if width == 0 || (10..=1000).contains(&width) => Ok(width),
+        _ => Err("must be 0 (no wrapping) or from 10 to 1000 columns".into()),
+    }
+}
+
+/// At least one; the upper bound (a few per core) is applied with a warning by
+/// `config::thread_count`, which knows the number of cores.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(jobs) if jobs >= 1 => Ok(jobs),
+        _ => Err("must be a number of files at a time, at least 1".into()),
+    }
+}
+
+/// A number of bytes: `1048576`, `512K`, `64M`, `2G`, `1T` (binary units: 1K = 1024 bytes;
+/// `KiB`, `MB`, `GiB` and the like are read the same).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let bad = || {
+        format!("'{text}' is not a size: give bytes or a number with K, M, G or T (e.g. 512M, 2G)")
+    };
+    let trimmed = text.trim();
+    let split = trimmed
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(split);
+    let shift = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    let number: f64 = number.trim().parse().map_err(|_| bad())?;
+    let bytes = number * (1u64 << shift) as f64;
+    if !bytes.is_finite() || bytes < 1.0 || bytes > u64::MAX as f64 {
+        return Err(bad());
+    }
+    Ok(bytes as u64)
+}
+
+/// `1 GiB`, `512 MiB`, `1000 bytes`: a size as [`parse_size`] reads it back.
+pub fn format_size(bytes: u64) -> String {
+    for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] {
+        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+            return format!("{} {unit}", bytes >> shift);
+        }
+    }
+    format!("{bytes} bytes")
 }
 
 fn parse_page_size(text: &str) -> Result<PageSize, String> {

@@ -6,9 +6,11 @@
 //! book the user edited since quire wrote it.
 
 use super::args::BundleArgs;
-use super::config::{is_url, settings_from_parts, Source};
+use super::atomic;
+use super::config::{check_pdf_options, is_url, settings_from_parts, Source};
 use super::manifest::{self, Fingerprint, Manifest};
 use super::run::{folder_of, read_input, write_atomically, JobReport, Printer};
+use super::terminal::say;
 use super::walk::{walk, WalkOptions};
 use anyhow::anyhow;
 use quire::write::epub::{write_book, Book};
@@ -26,14 +28,21 @@ pub fn run(args: BundleArgs) -> ExitCode {
     {
         format @ (OutputFormat::Epub | OutputFormat::Pdf | OutputFormat::Html) => format,
         other => {
-            eprintln!(
-                "quire: a bundle is an epub, pdf or html book, not {other}\n\n\
-                 For more information, try 'quire bundle --help'."
-            );
+            say(&format!(
+                "quire: a bundle is an epub, pdf or html book, not {other}"
+            ));
+            say("");
+            say("For more information, try 'quire bundle --help'.");
             return ExitCode::from(2);
         }
     };
-    let mut settings = settings_from_parts(&args.pdf, &args.epub);
+    if let Err(usage) = check_pdf_options(&args.pdf) {
+        say(&format!("quire: {usage}"));
+        say("");
+        say("For more information, try 'quire bundle --help'.");
+        return ExitCode::from(2);
+    }
+    let mut settings = settings_from_parts(&args.pdf, &args.epub, args.max_input_size);
     settings.durable = true;
     let mut printer = Printer::new(args.quiet);
     let mut report = JobReport::default();
@@ -54,7 +63,9 @@ pub fn run(args: BundleArgs) -> ExitCode {
     }
 
     if let Some(usage) = overwrites_an_input(&args.output, &sources) {
-        eprintln!("quire: {usage}\n\nFor more information, try 'quire bundle --help'.");
+        say(&format!("quire: {usage}"));
+        say("");
+        say("For more information, try 'quire bundle --help'.");
         return ExitCode::from(2);
     }
     let output_label = args.output.display().to_string();
@@ -124,6 +135,7 @@ pub fn run(args: BundleArgs) -> ExitCode {
     match rendered {
         Ok(rendered) => {
             report.warnings(&output_label, rendered.warnings);
+            atomic::remove_stale_parts(&output_dir);
             let written = std::fs::create_dir_all(&output_dir)
                 .and_then(|()| write_atomically(&args.output, &rendered.bytes, true));
             if let Err(e) = written {
@@ -206,6 +218,6 @@ fn edited_since_written(manifest: &Manifest, output: &Path) -> Option<String> {
 
 fn print(printer: &mut Printer, report: &JobReport) {
     for line in printer.lines(report) {
-        eprintln!("{line}");
+        say(&line);
     }
 }

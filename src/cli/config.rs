@@ -2,7 +2,7 @@
 //! (or standard output) each output goes to. Every rule about how options combine lives here,
 //! decided before anything is read or written, so a usage mistake costs nothing.
 
-use super::args::ConvertArgs;
+use super::args::{ConvertArgs, PdfArgs};
 use super::walk::{self, Skipped, WalkOptions};
 use quire::{InputFormat, Meta, OutputFormat, ReadOptions, WriteOptions};
 use std::collections::{HashMap, HashSet};
@@ -201,6 +201,11 @@ pub struct Settings {
     pub explain: bool,
     /// Leave images and figures out of every output.
     pub no_images: bool,
+    /// The most bytes read from an input file or standard input (`--max-input-size`);
+    /// `None` reads without a limit.
+    pub max_input_size: Option<u64>,
+    /// `-o DIR`: every output must land inside it, not down a link out of it.
+    pub output_root: Option<PathBuf>,
 }
 
 /// A validated `quire convert` invocation.
@@ -233,13 +238,56 @@ struct Planned {
     relative: PathBuf,
 }
 
-/// The number of inputs converted at a time: `--jobs`, else one per core.
+/// The most inputs converted at a time: more threads than this only cost memory (each
+/// has a roomy stack and holds a whole document), and a million of them cannot start.
+pub fn max_threads(cores: usize) -> usize {
+    cores.saturating_mul(4).clamp(1, 256)
+}
+
+/// The number of inputs converted at a time: `--jobs` (at most [`max_threads`], with a
+/// warning), else one per core.
 pub fn thread_count(jobs: Option<usize>) -> Result<usize, UsageError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     match jobs {
         Some(0) => Err(UsageError("--jobs must be at least 1".into())),
+        Some(n) if n > max_threads(cores) => {
+            let max = max_threads(cores);
+            super::terminal::say(&format!(
+                "quire: warning: --jobs {n} is more than this machine can use \
+                 ({cores} cores); converting {max} files at a time"
+            ));
+            Ok(max)
+        }
         Some(n) => Ok(n),
-        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+        None => Ok(cores),
     }
+}
+
+/// How much of the page margins may take: the rest is too narrow (or too short) to set
+/// text in. The PDF layout keeps the same third for text whatever it is given.
+const MAX_MARGIN_SHARE: f32 = 0.66;
+
+/// Checks what clap cannot check alone: margins against the page they are for.
+pub fn check_pdf_options(pdf: &PdfArgs) -> Result<(), UsageError> {
+    let Some(margins) = pdf.margins else {
+        return Ok(());
+    };
+    let (width, height) = pdf.page_size.dimensions();
+    let mm = |points: f32| (points * 25.4 / 72.0).round();
+    if margins.left + margins.right > width * MAX_MARGIN_SHARE
+        || margins.top + margins.bottom > height * MAX_MARGIN_SHARE
+    {
+        return Err(UsageError(format!(
+            "--margins leave no room for text on {} pages ({} x {} mm): left and right \
+             together may take at most {} mm, top and bottom at most {} mm",
+            pdf.page_size,
+            mm(width),
+            mm(height),
+            mm(width * MAX_MARGIN_SHARE),
+            mm(height * MAX_MARGIN_SHARE)
+        )));
+    }
+    Ok(())
 }
 
 /// The URLs a `--urls` file lists: one a line, blank lines and `#` comments skipped.
@@ -279,6 +327,7 @@ enum Destination {
 
 impl Config {
     pub fn from_args(args: ConvertArgs) -> Result<Config, UsageError> {
+        check_pdf_options(&args.pdf)?;
         let threads = thread_count(args.jobs)?;
         // The output folder is never walked as input, even when it lies inside an input folder.
         let exclude = args
@@ -481,6 +530,7 @@ impl Config {
         // One conversion flushes its output to disk (it costs nothing noticeable); a batch
         // does so only when asked, since a flush per file would dominate its time.
         settings.durable |= !batch;
+        settings.output_root.clone_from(&output_dir);
         Ok(Config {
             jobs,
             settings,
@@ -497,9 +547,13 @@ impl Config {
     }
 }
 
-/// The options every input shares, from the command line.
-/// Settings for `quire bundle`: defaults, with the PDF and EPUB options given.
-pub fn settings_from_parts(pdf: &super::args::PdfArgs, epub: &super::args::EpubArgs) -> Settings {
+/// Settings for `quire bundle`: defaults, with the PDF and EPUB options and the input size
+/// limit given.
+pub fn settings_from_parts(
+    pdf: &PdfArgs,
+    epub: &super::args::EpubArgs,
+    max_input_size: u64,
+) -> Settings {
     Settings {
         read: ReadOptions::default(),
         write: WriteOptions {
@@ -513,9 +567,12 @@ pub fn settings_from_parts(pdf: &super::args::PdfArgs, epub: &super::args::EpubA
         durable: true,
         explain: false,
         no_images: false,
+        max_input_size: Some(max_input_size),
+        output_root: None,
     }
 }
 
+/// The options every input shares, from the command line.
 pub fn settings_from(args: &ConvertArgs) -> Settings {
     Settings {
         read: ReadOptions {
@@ -540,6 +597,8 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
         durable: args.fsync,
         explain: args.explain,
         no_images: args.no_images,
+        max_input_size: Some(args.max_input_size),
+        output_root: None,
     }
 }
 
@@ -956,8 +1015,28 @@ mod tests {
 
     #[test]
     fn jobs_zero_is_bad_usage() {
-        assert!(config(&["a.md", "--jobs", "0"]).is_err());
+        let parsed = Cli::try_parse_from(["quire", "convert", "a.md", "--jobs", "0"]);
+        assert!(parsed.unwrap_err().to_string().contains("at least 1"));
+        assert!(thread_count(Some(0)).is_err());
         assert_eq!(config(&["a.md", "--jobs", "3"]).unwrap().threads, 3);
+    }
+
+    #[test]
+    fn jobs_are_capped_to_a_few_per_core() {
+        assert_eq!(max_threads(1), 4);
+        assert_eq!(max_threads(8), 32);
+        assert_eq!(max_threads(1000), 256);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(thread_count(Some(1_000_000)), Ok(max_threads(cores)));
+    }
+
+    #[test]
+    fn margins_must_leave_room_for_text() {
+        let err = config(&["a.md", "--margins", "200mm"]).unwrap_err();
+        assert!(err.0.contains("at most 139 mm"), "{err}");
+        let err = config(&["a.md", "--page-size", "ereader", "--margins", "35mm"]).unwrap_err();
+        assert!(err.0.contains("ereader"), "{err}");
+        assert!(config(&["a.md", "--margins", "30mm 60mm"]).is_ok());
     }
 
     #[test]

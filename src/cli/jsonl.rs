@@ -14,7 +14,7 @@
 //! a worker that sends one line and waits for its answer gets it at once.
 
 use super::args::ConvertArgs;
-use super::config::{settings_from, thread_count, Settings, UsageError};
+use super::config::{check_pdf_options, settings_from, thread_count, Settings, UsageError};
 use super::run::INTERRUPTED;
 use anyhow::anyhow;
 use quire::{InputFormat, OutputFormat, ReadOptions};
@@ -56,6 +56,7 @@ impl JsonlConfig {
                 "--jsonl answers in text: --to must be md, txt, html or json, not {to}"
             )));
         }
+        check_pdf_options(&args.pdf)?;
         Ok(JsonlConfig {
             settings: settings_from(args),
             to,

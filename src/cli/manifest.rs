@@ -392,14 +392,18 @@ pub fn file_digest(path: &Path) -> io::Result<Option<String>> {
 /// images are looked up beside it), `--from`, and the output format.
 ///
 /// The settings are taken whole, through their `Debug` form, so that an option added later
-/// is part of the fingerprint without anyone having to remember it. Only the two settings
-/// known not to touch the bytes are cleared first. The form may differ between builds of
+/// is part of the fingerprint without anyone having to remember it. Only the settings known
+/// not to touch the bytes are cleared first. The form may differ between builds of
 /// quire; that only makes outputs convert again, and the version is recorded anyway.
 pub fn settings_digest(settings: &Settings, job: &Job, format: OutputFormat) -> String {
     let mut shaping = settings.clone();
     // How the file reaches the disk, and what is printed about extraction: same bytes.
     shaping.durable = false;
     shaping.explain = false;
+    // Limits on what is read, and where outputs may go: an input is read whole or refused,
+    // an output written or refused, so neither changes the bytes written.
+    shaping.max_input_size = None;
+    shaping.output_root = None;
     let source = match &job.source {
         Source::File(path) => format!("file {}", path.display()),
         Source::Url(url) => format!("url {url}"),
@@ -507,6 +511,7 @@ mod tests {
         let mut quiet = base.clone();
         quiet.durable = true;
         quiet.explain = true;
+        quiet.max_input_size = Some(1);
         assert_eq!(digest(&quiet, &job, OutputFormat::Pdf), pdf);
     }
 

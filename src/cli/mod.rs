@@ -4,14 +4,17 @@
 //!
 //! Exit status: 0 when everything converted, 1 when some input or output failed (the others
 //! are still done), 2 for bad usage, which is caught before anything is read or written,
-//! 130 when Ctrl-C stopped the run (after the inputs under way were finished).
+//! 130 when Ctrl-C, SIGTERM or SIGHUP stopped the run (in a batch, after the inputs under way
+//! were finished).
 
 mod args;
+mod atomic;
 mod bundle;
 mod config;
 mod jsonl;
 mod manifest;
 mod run;
+mod terminal;
 mod walk;
 
 use args::{Cli, Command};
@@ -24,11 +27,15 @@ use std::sync::atomic::Ordering;
 const INTERRUPTED: u8 = 130;
 
 pub fn main() -> ExitCode {
+    terminal::install_panic_hook();
     // clap prints its own errors and exits 2 (0 for --help and --version).
     let cli = Cli::try_parse().unwrap_or_else(|e| e.exit());
     let args = match cli.command {
         Command::Convert(args) => args,
-        Command::Bundle(args) => return bundle::run(args),
+        Command::Bundle(args) => {
+            install_interrupt_handler(false);
+            return bundle::run(args);
+        }
     };
     if args.jsonl {
         return match jsonl::JsonlConfig::from_args(&args) {
@@ -37,7 +44,7 @@ pub fn main() -> ExitCode {
             Ok(config) => match jsonl::run(&config) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
-                    eprintln!("quire: {e:#}");
+                    terminal::say(&format!("quire: {e:#}"));
                     ExitCode::FAILURE
                 }
             },
@@ -48,11 +55,7 @@ pub fn main() -> ExitCode {
         Ok(config) => config,
         Err(usage) => return usage_error(&usage),
     };
-    // One conversion (perhaps waiting on a terminal's stdin) stops at the first Ctrl-C as
-    // programs do; a batch finishes the files under way and reports.
-    if config.batch {
-        install_interrupt_handler();
-    }
+    install_interrupt_handler(config.batch);
     match run::run(&config) {
         run::RunStatus::AllConverted => ExitCode::SUCCESS,
         run::RunStatus::SomeFailed => ExitCode::FAILURE,
@@ -61,18 +64,24 @@ pub fn main() -> ExitCode {
 }
 
 fn usage_error(usage: &config::UsageError) -> ExitCode {
-    eprintln!("quire: {usage}\n\nFor more information, try 'quire convert --help'.");
+    terminal::say(&format!("quire: {usage}"));
+    terminal::say("");
+    terminal::say("For more information, try 'quire convert --help'.");
     ExitCode::from(2)
 }
 
-/// The first Ctrl-C asks the run to stop after the inputs under way; a second one stops at
-/// once (outputs are still whole or absent: only hidden `.quire-*.part` files may remain).
-fn install_interrupt_handler() {
-    let result = ctrlc::set_handler(|| {
-        if run::INTERRUPTED.swap(true, Ordering::SeqCst) {
-            std::process::exit(i32::from(INTERRUPTED));
+/// Ctrl-C, SIGTERM and SIGHUP. In a batch the first one asks the run to stop after the
+/// inputs under way (their outputs are renamed into place whole), and a second one stops at
+/// once; one conversion (perhaps waiting on a terminal's stdin) stops at the first, as
+/// programs do. Stopping at once removes this process's temporary files first, so no signal
+/// leaves a `.quire-*.part` file.
+fn install_interrupt_handler(batch: bool) {
+    let result = ctrlc::set_handler(move || {
+        if !batch || run::INTERRUPTED.swap(true, Ordering::SeqCst) {
+            atomic::exit_removing_temporary_files(i32::from(INTERRUPTED));
         }
     });
-    // Without a handler Ctrl-C simply kills the process, which atomic writes survive too.
+    // Without a handler a signal simply kills the process: outputs are still whole or
+    // absent, and a later run removes the temporary files left.
     let _ = result;
 }

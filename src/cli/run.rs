@@ -4,8 +4,10 @@
 //! [`convert_job`] is the whole life of one input and prints nothing: it returns a
 //! [`JobReport`], so a batch or parallel runner can call it and decide how to show the result.
 
+use super::atomic;
 use super::config::{Config, Job, Settings, Source, Target};
 use super::manifest::{self, Made, Manifest};
+use super::terminal::say;
 use super::walk;
 use anyhow::anyhow;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -109,21 +111,22 @@ pub fn run(config: &Config) -> RunStatus {
     let mut printer = Printer::new(config.quiet);
     if let Some(dir) = &config.output_dir {
         if let Err(e) = fs::create_dir_all(dir) {
-            eprintln!("{}", error_line(&dir.display().to_string(), &io_error(e)));
+            say(&error_line(&dir.display().to_string(), &io_error(e)));
             return RunStatus::SomeFailed;
         }
     }
+    remove_stale_parts(config);
     let mut manifests = load_manifests(config);
     let manifests_ref = &manifests;
     let progress = progress_bar(config);
     if config.verbose {
         for skipped in &config.skipped {
             progress.suspend(|| {
-                eprintln!(
+                say(&format!(
                     "quire: skipped {}: {}",
                     skipped.path.display(),
                     skipped.reason
-                )
+                ))
             });
         }
     }
@@ -165,7 +168,7 @@ pub fn run(config: &Config) -> RunStatus {
                 .stack_size(WORKER_STACK)
                 .spawn_scoped(scope, worker);
             if let Err(e) = spawned {
-                eprintln!("quire: cannot start a worker thread: {e}");
+                say(&format!("quire: cannot start a worker thread: {e}"));
                 break;
             }
         }
@@ -187,7 +190,7 @@ pub fn run(config: &Config) -> RunStatus {
             while let Some(Some(outcome)) = outcomes.get_mut(next_to_print) {
                 let job = &jobs[next_to_print];
                 let lines = outcome_lines(&mut printer, job, outcome, config.verbose);
-                progress.suspend(|| lines.iter().for_each(|l| eprintln!("{l}")));
+                progress.suspend(|| lines.iter().for_each(|l| say(l)));
                 next_to_print += 1;
             }
         }
@@ -209,7 +212,7 @@ pub fn run(config: &Config) -> RunStatus {
     let failed = outcomes.iter().any(|o| o.status == Status::Failed);
     let elapsed = started.elapsed().as_secs_f64();
     if (config.batch || interrupted) && !config.quiet {
-        eprintln!("{}", summary(config, &outcomes, elapsed, interrupted));
+        say(&summary(config, &outcomes, elapsed, interrupted));
     }
     for made in outcomes.iter().flat_map(|o| &o.made) {
         manifests[made.manifest].insert(&made.path, made.fingerprint.clone());
@@ -217,16 +220,19 @@ pub fn run(config: &Config) -> RunStatus {
     for manifest in &manifests {
         if let Err(e) = manifest.save() {
             let path = manifest.dir().join(walk::MANIFEST).display().to_string();
-            eprintln!("{}", error_line(&path, &io_error(e)));
+            say(&error_line(&path, &io_error(e)));
         }
     }
     let mut report_failed = false;
     if let Some(path) = &config.report {
         let json = report_json(config, &outcomes, elapsed, interrupted);
-        let mut bytes = serde_json::to_vec_pretty(&json).unwrap_or_default();
+        let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+        let mut bytes = super::terminal::escape_json_controls(&text)
+            .into_owned()
+            .into_bytes();
         bytes.push(b'\n');
         if let Err(e) = create_parent(path).and_then(|()| write_atomically(path, &bytes, true)) {
-            eprintln!("{}", error_line(&path.display().to_string(), &io_error(e)));
+            say(&error_line(&path.display().to_string(), &io_error(e)));
             report_failed = true;
         }
     }
@@ -302,7 +308,7 @@ fn record_outputs(manifests: &[Manifest], made: &[Made], progress: &ProgressBar)
         if let Err(e) = manifests[made.manifest].append(&made.path, &made.fingerprint) {
             let path = manifests[made.manifest].dir().join(walk::MANIFEST);
             let line = error_line(&path.display().to_string(), &io_error(e));
-            progress.suspend(|| eprintln!("{line}"));
+            progress.suspend(|| say(&line));
         }
     }
 }
@@ -481,17 +487,17 @@ fn report_json(
 /// error so that it never mixes with output on standard output.
 fn explain_extraction(label: &str, bytes: &[u8], format: InputFormat) {
     if format != InputFormat::Html {
-        eprintln!("{label}: not HTML, no article extraction");
+        say(&format!("{label}: not HTML, no article extraction"));
         return;
     }
     match quire::read::decode::decode(bytes, true, None) {
         Ok(decoded) => {
-            eprintln!("{label}: article extraction");
+            say(&format!("{label}: article extraction"));
             for line in quire::read::html::explain(&decoded.text).lines() {
-                eprintln!("  {line}");
+                say(&format!("  {line}"));
             }
         }
-        Err(e) => eprintln!("{label}: {e}"),
+        Err(e) => say(&format!("{label}: {e}")),
     }
 }
 
@@ -594,6 +600,7 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         let delivered = match &output.target {
             Target::Stdout => write_stdout(&mut render),
             Target::File(path) => create_parent(path)
+                .and_then(|()| check_inside(path, settings.output_root.as_deref()))
                 .and_then(|()| write_atomically_with(path, settings.durable, &mut render)),
         };
         if let Some(e) = render_error {
@@ -623,15 +630,20 @@ fn read_source(
 ) -> anyhow::Result<(Vec<u8>, Option<InputFormat>)> {
     match source {
         Source::File(path) => {
-            read_options.source_url = Some(path.display().to_string());
-            Ok((fs::read(path).map_err(io_error)?, None))
+            read_options.source_url = Some(recorded_path(path)).filter(|p| !p.is_empty());
+            let file = fs::File::open(path).map_err(io_error)?;
+            // A regular file's size says at once whether it is too large (and how much to
+            // allocate); a device or a pipe is only found out by reading.
+            let size = file
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
+            let bytes = read_capped(file, size.unwrap_or(0), settings.max_input_size)?;
+            Ok((bytes, None))
         }
         Source::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(io_error)?;
+            let bytes = read_capped(io::stdin().lock(), 0, settings.max_input_size)?;
             Ok((bytes, None))
         }
         Source::Url(url) => {
@@ -648,12 +660,106 @@ fn read_source(
     }
 }
 
+/// Reads `input` to its end, or fails as soon as it passes `limit` bytes (`/dev/zero` would
+/// otherwise fill memory). `size` is what a regular file holds; 0 when unknown.
+fn read_capped(mut input: impl Read, size: u64, limit: Option<u64>) -> anyhow::Result<Vec<u8>> {
+    let limit = limit.unwrap_or(u64::MAX);
+    let too_large = || {
+        anyhow!(
+            "input is larger than --max-input-size ({})",
+            super::args::format_size(limit)
+        )
+    };
+    if size > limit {
+        return Err(too_large());
+    }
+    if size > 0 {
+        // The size is known: one allocation (a byte over, so that finding the end costs no
+        // reallocation), read straight into it.
+        let mut bytes = Vec::with_capacity(usize::try_from(size.saturating_add(1)).unwrap_or(0));
+        input
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io_error)?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large());
+        }
+        return Ok(bytes);
+    }
+    // A pipe or a device: the buffer grows by doubling, but never past the limit, so a
+    // stream that hits it has cost `limit` bytes of memory, not twice that.
+    let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match input.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        let needed = bytes.len() + n;
+        if needed > limit_bytes {
+            return Err(too_large());
+        }
+        if needed > bytes.capacity() {
+            let grown = bytes
+                .capacity()
+                .saturating_mul(2)
+                .clamp(needed, limit_bytes);
+            bytes.reserve_exact(grown - bytes.len());
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// How a file input is named inside its outputs (the document's source: a canonical link,
+/// front matter, the PDF's Source line, JSON): its path relative to the current folder
+/// when it lies inside it, else its bare file name. An absolute path would tell every
+/// reader of the output where the user keeps their files.
+pub fn recorded_path(path: &Path) -> String {
+    use std::path::Component;
+    let relative = if path.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+    } else {
+        Some(path.to_path_buf())
+    };
+    let inside = relative.filter(|r| {
+        !r.as_os_str().is_empty()
+            && r.components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    });
+    match (inside, path.file_name()) {
+        (Some(relative), _) => relative.display().to_string(),
+        (None, Some(name)) => name.to_string_lossy().into_owned(),
+        (None, None) => String::new(),
+    }
+}
+
 /// Outputs mirror the input folders, so their folder may not exist yet.
 fn create_parent(path: &Path) -> io::Result<()> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => fs::create_dir_all(dir),
         _ => Ok(()),
     }
+}
+
+/// An output mirrored under `-o DIR` stays inside it: a subfolder planted there as a link
+/// to elsewhere is not written through.
+fn check_inside(path: &Path, root: Option<&Path>) -> io::Result<()> {
+    let Some(root) = root else {
+        return Ok(());
+    };
+    let root = root.canonicalize()?;
+    if folder_of(path).canonicalize()?.starts_with(&root) {
+        return Ok(());
+    }
+    Err(io::Error::other(format!(
+        "its folder is a link out of the output folder '{}': quire does not write through it",
+        root.display()
+    )))
 }
 
 /// The writer's destination, noting whether it failed (so that its I/O errors are told apart
@@ -684,8 +790,8 @@ fn write_stdout(write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> io::
 }
 
 /// Writes `bytes` to a temporary file in `path`'s folder and renames it over `path`. A kill,
-/// a crash of quire or a full disk leaves the old file (or none), never half a file; the
-/// temporary file is removed on any failure. `durable` also flushes the data to disk before
+/// a crash of quire or a full disk leaves the old file (or none), never half a file, and no
+/// temporary file (see [`atomic`]). `durable` also flushes the data to disk before
 /// the rename, so that a power cut cannot leave an empty file under the final name: it costs
 /// a disk flush per file (most of a batch's time on small pages), so batches ask for it only
 /// with `--fsync`.
@@ -699,33 +805,29 @@ pub fn write_atomically_with(
     durable: bool,
     write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`) is written to, never replaced:
-    // renaming a file over /dev/null would turn it into a regular file for the whole system.
-    if fs::metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
-        let mut device = fs::OpenOptions::new().write(true).open(path)?;
-        write(&mut device)?;
-        return device.flush();
+    atomic::write_with(path, durable, write)
+}
+
+/// Removes what killed quire processes left in the folders this run writes to (see
+/// [`atomic::remove_stale_parts`]).
+fn remove_stale_parts(config: &Config) {
+    let mut folders: HashSet<&Path> = HashSet::new();
+    let outputs = config.jobs.iter().flat_map(|job| &job.outputs);
+    let files = outputs
+        .filter_map(|output| match &output.target {
+            Target::File(path) => Some(path.as_path()),
+            Target::Stdout => None,
+        })
+        .chain(config.report.as_deref());
+    for file in files {
+        let folder = match file.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        if folders.insert(folder) {
+            atomic::remove_stale_parts(folder);
+        }
     }
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".quire-").suffix(".part");
-    // NamedTempFile's default 0600 would stay on the renamed output; ask for what a plain
-    // file creation gets (0666 minus the umask).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let mut file = builder.tempfile_in(dir)?;
-    write(&mut file)?;
-    if durable {
-        file.as_file().sync_all()?;
-    }
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }
 
 /// An I/O error as users read it: `No such file or directory`, without `(os error 2)`.
@@ -829,6 +931,39 @@ mod tests {
         assert_eq!(lines, ["quire: a.txt: cannot write html: broken"]);
         assert!(report_with(&[("a.txt", "broken", true)]).failed());
         assert!(!report_with(&[("a.txt", "odd", false)]).failed());
+    }
+
+    #[test]
+    fn streams_are_read_up_to_the_limit_and_no_further() {
+        let limit = 200_000;
+        let at_limit = read_capped(io::repeat(7).take(limit), 0, Some(limit)).unwrap();
+        assert_eq!(at_limit.len() as u64, limit);
+        // The buffer never outgrows the limit: hitting it costs `limit` bytes, not twice.
+        assert!(
+            at_limit.capacity() as u64 <= limit,
+            "{}",
+            at_limit.capacity()
+        );
+        let over = read_capped(io::repeat(7), 0, Some(limit)).unwrap_err();
+        assert_eq!(
+            over.to_string(),
+            "input is larger than --max-input-size (200000 bytes)"
+        );
+        let known = read_capped(&b"twelve bytes"[..], 12, Some(12)).unwrap();
+        assert_eq!(known, b"twelve bytes");
+        assert!(read_capped(&b"twelve bytes"[..], 12, Some(11)).is_err());
+    }
+
+    #[test]
+    fn recorded_paths_are_relative_or_bare_names() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(recorded_path(&cwd.join("notes/a.html")), "notes/a.html");
+        assert_eq!(recorded_path(Path::new("notes/a.html")), "notes/a.html");
+        assert_eq!(
+            recorded_path(Path::new("/elsewhere/private/a.html")),
+            "a.html"
+        );
+        assert_eq!(recorded_path(Path::new("../up/a.html")), "a.html");
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub enum SkipReason {
     EarlierOutput,
     /// The folder or entry could not be read; holds the error.
     Unreadable(String),
+    /// A FIFO, socket or device (or a link to one): reading it could block forever or
+    /// never end, so only regular files are taken from folders.
+    NotAFile,
 }
 
 impl fmt::Display for SkipReason {
@@ -64,6 +67,7 @@ impl fmt::Display for SkipReason {
             SkipReason::FolderLink => f.write_str("a link to a folder (not followed)"),
             SkipReason::EarlierOutput => f.write_str("output of an earlier run"),
             SkipReason::Unreadable(error) => write!(f, "unreadable ({error})"),
+            SkipReason::NotAFile => f.write_str("not a regular file (FIFO, socket or device)"),
         }
     }
 }
@@ -172,6 +176,17 @@ pub fn walk(
                 } else {
                     subdirs.push(path);
                 }
+                continue;
+            }
+            // Judged without opening it (opening a FIFO waits for a writer). A broken link
+            // is left to fail when read, which names the problem.
+            let special = if is_link {
+                fs::metadata(&path).is_ok_and(|m| !m.is_file())
+            } else {
+                !file_type.is_file()
+            };
+            if special {
+                walk.skipped.push(skip(SkipReason::NotAFile));
                 continue;
             }
             if !earlier_outputs.is_empty()
