@@ -23,6 +23,7 @@ fn stderr(output: &Output) -> String {
 }
 
 /// Every file under `dir`, hidden ones included.
+/// Every file under `dir` but a batch's list of its outputs (`.quire-outputs`).
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -34,7 +35,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
             let path = entry.path();
             if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 stack.push(path);
-            } else {
+            } else if entry.file_name() != ".quire-outputs" {
                 files.push(path);
             }
         }
