@@ -17,6 +17,22 @@ mod run;
 mod terminal;
 mod walk;
 
+/// Pipeline mode over `input` (JSON lines) with one worker, answering into a buffer: the entry
+/// of the fuzz target `fuzz/fuzz_targets/jsonl.rs`, which compiles this module tree as its own
+/// (the command line is not part of the library).
+#[cfg(fuzzing)]
+pub fn fuzz_jsonl(input: &[u8]) -> Vec<u8> {
+    let cli = args::Cli::try_parse_from(["quire", "convert", "--jsonl", "--jobs", "1"])
+        .expect("fixed arguments parse");
+    let Command::Convert(args) = cli.command else {
+        unreachable!("the arguments name convert")
+    };
+    let config = jsonl::JsonlConfig::from_args(&args).expect("fixed arguments are valid");
+    let mut output = Vec::new();
+    jsonl::pipe(&config, input, &mut output).expect("a buffer takes every answer");
+    output
+}
+
 use args::{Cli, Command};
 use clap::Parser;
 use config::Config;
