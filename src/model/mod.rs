@@ -19,6 +19,7 @@
 //! pandoc's JSON.
 
 mod normalize;
+pub mod url;
 mod walk;
 
 pub use normalize::{collapse_whitespace, normalize_inlines};
