@@ -18,7 +18,9 @@ impl Resolver {
         // relative link (an empty `href`, a `?query`) a script URL, and a `file:` base would
         // point links into the reader's disk.
         let web = |url: Url| matches!(url.scheme(), "http" | "https").then_some(url);
-        let source = source_url.and_then(|s| Url::parse(s.trim()).ok()).and_then(web);
+        let source = source_url
+            .and_then(|s| Url::parse(s.trim()).ok())
+            .and_then(web);
         let base = match base_href.map(str::trim).filter(|b| !b.is_empty()) {
             Some(href) => match &source {
                 Some(source) => source.join(href).ok(),
