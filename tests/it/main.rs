@@ -11,6 +11,7 @@ mod golden;
 mod hostile;
 mod html_reader;
 mod html_writer;
+mod json_form;
 mod jsonl;
 mod markdown;
 mod memory;
