@@ -27,7 +27,7 @@ pub(crate) mod serde_form;
 pub mod url;
 mod walk;
 
-pub use normalize::{collapse_whitespace, normalize_inlines};
+pub use normalize::{collapse_whitespace, is_stray_control, normalize_inlines};
 pub use walk::{inlines_to_plain, rewrite_links, shift_headings, slugify};
 
 use serde::{Deserialize, Serialize};

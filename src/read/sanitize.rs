@@ -8,13 +8,7 @@
 
 use crate::error::Warning;
 use crate::model::url::{is_allowed, UrlUse};
-use crate::model::{normalize_inlines, Attr, Block, Document, Inline, Meta};
-
-/// Whether `c` is a control character that text never holds: C0 controls other than tab and
-/// line feed, DEL, and the C1 controls.
-pub(crate) fn is_stray_control(c: char) -> bool {
-    (c < ' ' && c != '\t' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c)
-}
+use crate::model::{is_stray_control, normalize_inlines, Attr, Block, Document, Inline, Meta};
 
 /// Removes stray control characters from decoded input before a reader sees it, in place.
 /// Carriage returns and form feeds are kept here: readers take them for line and block

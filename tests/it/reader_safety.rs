@@ -217,3 +217,34 @@ fn a_long_run_of_nuls_becomes_an_almost_empty_document() {
     assert!(markdown.len() < 200, "{} bytes", markdown.len());
     assert!(String::from_utf8(markdown).unwrap().contains("Some words."));
 }
+
+#[test]
+fn the_markdown_writer_drops_control_characters_of_a_document_built_by_hand() {
+    use quire::model::Meta;
+    use quire::{Block, Inline};
+    let document = Document::new(
+        Meta::default(),
+        vec![
+            Block::Paragraph(vec![
+                Inline::text("a\u{0}b\u{1b}c\u{85}d"),
+                Inline::Code("e\u{1}f".into()),
+            ]),
+            Block::Code {
+                language: None,
+                text: "g\u{7f}h".into(),
+            },
+        ],
+    );
+    let markdown = String::from_utf8(
+        quire::write(&document, OutputFormat::Markdown, &WriteOptions::default())
+            .unwrap()
+            .bytes,
+    )
+    .unwrap();
+    assert!(markdown.contains("abcd`ef`"), "{markdown:?}");
+    assert!(markdown.contains("\ngh\n"), "{markdown:?}");
+    assert!(
+        !markdown.chars().any(|c| c.is_control() && c != '\n'),
+        "{markdown:?}"
+    );
+}
