@@ -176,7 +176,7 @@ fn text_to_markdown_keeps_no_control_characters() {
         assert!(
             !written
                 .chars()
-                .any(|c| (c.is_control() && c != '\n' && c != '\t')),
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
             "{format:?}: {written:?}"
         );
         assert!(written.contains("SOH, ESC"), "{format:?}: {written}");
