@@ -149,18 +149,30 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
         return None;
     }
     let (mut nul_even, mut nul_odd) = (0usize, 0usize);
+    // Control characters among the ASCII-range units of each order: text has few, while
+    // binary data of small 16-bit numbers (audio, tables) has NULs in the same places.
+    let (mut controls_le, mut controls_be) = (0usize, 0usize);
     for pair in head.chunks_exact(2) {
         nul_even += usize::from(pair[0] == 0);
         nul_odd += usize::from(pair[1] == 0);
+        controls_le += usize::from(pair[1] == 0 && is_binary_control(pair[0]));
+        controls_be += usize::from(pair[0] == 0 && is_binary_control(pair[1]));
     }
     let rare = pairs / 20;
-    if nul_odd * 2 >= pairs && nul_even <= rare {
+    let few_controls = |controls: usize| controls as f64 <= pairs as f64 * MAX_CONTROL_SHARE;
+    if nul_odd * 2 >= pairs && nul_even <= rare && few_controls(controls_le) {
         Some(UTF_16LE)
-    } else if nul_even * 2 >= pairs && nul_odd <= rare {
+    } else if nul_even * 2 >= pairs && nul_odd <= rare && few_controls(controls_be) {
         Some(UTF_16BE)
     } else {
         None
     }
+}
+
+/// A byte that text does not have: a C0 control other than tab, LF, FF, CR and ESC (ISO-2022
+/// escapes), or NUL.
+fn is_binary_control(byte: u8) -> bool {
+    byte < 0x20 && !matches!(byte, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b)
 }
 
 /// A UTF-32 byte order mark (`FF FE 00 00` little-endian, `00 00 FE FF` big-endian): whether
@@ -183,20 +195,21 @@ fn sniff_utf32(bytes: &[u8]) -> Option<bool> {
     let head = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
     let units = head.len() / 4;
     let fits = |big_endian: bool| {
-        let mut low_set = 0;
+        let (mut low_set, mut controls) = (0usize, 0usize);
         for unit in head.chunks_exact(4) {
             let [b0, b1, b2, b3] = [unit[0], unit[1], unit[2], unit[3]];
-            let (top, next, low) = if big_endian {
-                (b0, b1, b3)
+            let (top, next, second, low) = if big_endian {
+                (b0, b1, b2, b3)
             } else {
-                (b3, b2, b0)
+                (b3, b2, b1, b0)
             };
             if top != 0 || next > 0x10 {
                 return false;
             }
             low_set += usize::from(low != 0);
+            controls += usize::from(next == 0 && second == 0 && is_binary_control(low));
         }
-        low_set * 2 >= units
+        low_set * 2 >= units && controls as f64 <= units as f64 * MAX_CONTROL_SHARE
     };
     if fits(false) {
         Some(false)
@@ -354,10 +367,7 @@ fn check_not_binary(bytes: &[u8]) -> Result<()> {
         )));
     }
     // Tab, LF, FF, CR and ESC (ISO-2022 escapes) appear in text; other C0 controls do not.
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b))
-        .count();
+    let controls = head.iter().filter(|&&b| is_binary_control(b)).count();
     if !head.is_empty() && controls as f64 / head.len() as f64 > MAX_CONTROL_SHARE {
         return Err(Error::Binary(format!(
             "{controls} control characters in the first {} bytes",
@@ -448,6 +458,20 @@ mod tests {
         );
         assert_eq!(prescan_meta_charset(b"<meta charset=utf-16>"), Some(UTF_8));
         assert_eq!(prescan_meta_charset(b"<meta name=x content=y>"), None);
+    }
+
+    #[test]
+    fn binary_16_bit_numbers_are_not_utf16() {
+        // Small little-endian numbers: NULs in the odd bytes, as in UTF-16LE text, but the
+        // even bytes are controls.
+        let samples: Vec<u8> = (0..2000u16).flat_map(|i| (i % 20).to_le_bytes()).collect();
+        assert_eq!(sniff_utf16(&samples), None);
+        assert_eq!(sniff_utf32(&[1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]), None);
+        let text: Vec<u8> = "Plain text.\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(sniff_utf16(&text), Some(UTF_16LE));
     }
 
     #[test]

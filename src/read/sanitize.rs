@@ -19,11 +19,13 @@ pub(crate) fn strip_input_controls(text: &mut String) -> usize {
     if !text.chars().any(is_removed) {
         return 0;
     }
-    let before = text.len();
-    text.retain(|c| !is_removed(c));
-    // Every removed character is one byte (C0, DEL) or two (C1), so this counts them well
-    // enough for a warning without a second pass.
-    before - text.len()
+    let mut removed = 0;
+    text.retain(|c| {
+        let remove = is_removed(c);
+        removed += usize::from(remove);
+        !remove
+    });
+    removed
 }
 
 /// What the pass removed, for the warnings.
@@ -82,9 +84,13 @@ impl Sanitizer {
         if !text.chars().any(is_stray_control) {
             return false;
         }
-        let before = text.chars().count();
-        text.retain(|c| !is_stray_control(c));
-        self.controls += before - text.chars().count();
+        let mut removed = 0;
+        text.retain(|c| {
+            let remove = is_stray_control(c);
+            removed += usize::from(remove);
+            !remove
+        });
+        self.controls += removed;
         true
     }
 
