@@ -167,3 +167,18 @@ fn a_package_json_is_an_error_on_the_command_line() {
         assert!(!dir.path().join("out.md").exists());
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever the model holds (spans of 0, empty paragraphs, empty texts in cells), the
+    /// compact form gives the same model back.
+    #[test]
+    fn any_model_round_trips_through_the_json_form(
+        document in crate::html_writer::arbitrary_models::document()
+    ) {
+        let json = to_json(&document);
+        let back: Document = serde_json::from_slice(&json).unwrap();
+        proptest::prop_assert_eq!(back, document);
+    }
+}
