@@ -16,12 +16,18 @@
 //!
 //! The JSON form (`--to json`) is this model serialized with serde: every enum value is an
 //! object `{"type": "...", "c": ...}` whose `c` holds the variant's fields, in the manner of
-//! pandoc's JSON.
+//! pandoc's JSON. It is kept compact where documents are large (see `serde_form.rs`): fields
+//! of blocks and inlines that hold their default are left out, a table row is an array of
+//! cells, and a cell that is one plain text (or empty) is just that string. The metadata
+//! keeps every field, so scripts can count on them. The JSON reader reads this form and the
+//! older one, where every field and every cell was written out.
 
 mod normalize;
+pub(crate) mod serde_form;
+pub mod url;
 mod walk;
 
-pub use normalize::{collapse_whitespace, normalize_inlines};
+pub use normalize::{collapse_whitespace, is_stray_control, normalize_inlines};
 pub use walk::{inlines_to_plain, rewrite_links, shift_headings, slugify};
 
 use serde::{Deserialize, Serialize};
@@ -31,12 +37,11 @@ use serde::{Deserialize, Serialize};
 /// article nests structure this deep, and writers recurse over the model.
 pub const MAX_DEPTH: usize = 64;
 
-/// A whole document: what it is (metadata) and what it says (blocks).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A whole document: what it is (metadata) and what it says (blocks). Deserializing needs
+/// an object with `blocks` (see `serde_form.rs`), so that any other JSON is an error.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Document {
-    #[serde(default)]
     pub meta: Meta,
-    #[serde(default)]
     pub blocks: Vec<Block>,
 }
 
@@ -88,8 +93,11 @@ impl Direction {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Attr {
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub id: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<(String, String)>,
 }
 
@@ -118,6 +126,7 @@ pub enum Block {
     /// Preformatted code. `text` keeps its line breaks and ends without a newline.
     Code {
         /// Boxed for the same reason as a heading's id.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         language: Option<Box<str>>,
         text: String,
     },
@@ -139,9 +148,9 @@ pub enum Block {
 pub struct List {
     pub ordered: bool,
     /// The number of the first item (ordered lists only; 1 by default).
-    #[serde(default = "one")]
+    #[serde(default = "one", skip_serializing_if = "is_one")]
     pub start: u32,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tight: bool,
     pub items: Vec<Vec<Block>>,
 }
@@ -150,16 +159,20 @@ fn one() -> u32 {
     1
 }
 
+fn is_one(n: &u32) -> bool {
+    *n == 1
+}
+
 /// A table. Rows are grouped into header rows and body rows; each cell may span columns and
 /// rows. `alignments` has one entry per column (it may be shorter than the widest row), or is
 /// empty when no column is aligned (the canonical form readers produce).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caption: Vec<Inline>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alignments: Vec<Alignment>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub head: Vec<Row>,
     #[serde(default)]
     pub body: Vec<Row>,
@@ -225,17 +238,19 @@ pub enum Alignment {
     Right,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// A table row. In JSON, an array of its cells (formerly `{"cells": [...]}`, still read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Row {
     pub cells: Vec<Cell>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A table cell. In JSON, a one-by-one cell of one plain text paragraph (or of nothing) is
+/// that string; any other is `{"content": [...], "colspan": n, "rowspan": n}` with spans of 1
+/// left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
     pub content: Vec<Block>,
-    #[serde(default = "one")]
     pub colspan: u32,
-    #[serde(default = "one")]
     pub rowspan: u32,
 }
 
@@ -259,7 +274,7 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figure {
     pub image: Image,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caption: Vec<Inline>,
 }
 
@@ -267,9 +282,9 @@ pub struct Figure {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
     pub src: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub alt: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
 
@@ -302,6 +317,7 @@ pub enum Inline {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
     pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     pub content: Vec<Inline>,
 }

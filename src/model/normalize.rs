@@ -54,6 +54,13 @@ pub fn collapse_whitespace(text: &str) -> String {
     out
 }
 
+/// Whether `c` is a control character that text never holds: C0 controls other than tab and
+/// line feed, DEL, and the C1 controls. Readers remove them; writers drop any that a document
+/// built by hand still has.
+pub fn is_stray_control(c: char) -> bool {
+    (c < ' ' && c != '\t' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c)
+}
+
 /// Normalises a paragraph's worth of inlines: see the module docs. Idempotent.
 pub fn normalize_inlines(inlines: Vec<Inline>) -> Vec<Inline> {
     let mut out = normalize_run(inlines);

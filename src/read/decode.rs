@@ -1,9 +1,12 @@
 //! Turning input bytes into text: BOMs, declared charsets, detection for legacy pages.
 //!
-//! The order is the one browsers use: a byte order mark wins; then the charset the transport
-//! declared; then, for HTML, a `<meta>` prescan of the first 1024 bytes; then valid UTF-8 is
-//! taken as is; only then is the encoding guessed (chardetng), with a warning. Binary data is
-//! refused before any of that, so a PNG never turns into a page of mojibake.
+//! The order is the one browsers use: a byte order mark wins (UTF-32's too, which browsers
+//! do not know); then the charset the transport declared; then UTF-16 or UTF-32 without a
+//! byte order mark, told by where the NUL bytes of ASCII-range text fall; then, for HTML, a
+//! `<meta>` prescan of the first 1024 bytes; then valid UTF-8 is taken as is, and so is UTF-8
+//! with a few invalid bytes (replaced, with a warning giving where); only then is the
+//! encoding guessed (chardetng), with a warning. Binary data is refused before any of that,
+//! so a PNG never turns into a page of mojibake.
 
 use crate::error::{Error, Result, Warning};
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
@@ -23,6 +26,13 @@ const BINARY_SNIFF_LEN: usize = 8 * 1024;
 const META_PRESCAN_LEN: usize = 1024;
 /// The share of control bytes above which input is taken for binary data.
 const MAX_CONTROL_SHARE: f64 = 0.1;
+/// The most NUL bytes the first 8 KB of text may have: a few strays are removed with the
+/// other control characters (see `read::sanitize`); more mean binary data (compressed data
+/// has one NUL in 256 bytes, 32 in 8 KB).
+const MAX_TEXT_NULS: usize = 8;
+/// The share of invalid bytes below which input with valid multi-byte UTF-8 is taken for
+/// UTF-8 (one byte in a hundred): a stray bad byte in a UTF-8 file, not another encoding.
+const MAX_INVALID_UTF8_SHARE: f64 = 0.01;
 
 /// Decodes input. `html` enables the `<meta charset>` prescan; `declared` is a charset from
 /// the transport (HTTP header). Binary input is refused.
@@ -35,8 +45,29 @@ pub fn decode<'a>(
     declared: Option<&str>,
 ) -> Result<Decoded> {
     let input = bytes.into();
-    if let Some((encoding, skip)) = known_encoding(&input, html, declared)? {
-        return Ok(decode_with(encoding, input, skip));
+    if let Some((big_endian, skip)) = utf32_bom(&input) {
+        return Ok(decode_utf32(&input[skip..], big_endian, None));
+    }
+    if declared.is_none() {
+        if let Some(big_endian) = sniff_utf32(&input) {
+            let warning = Warning::new(format!(
+                "the input has no byte order mark; read as UTF-32{} from where its NUL bytes fall",
+                if big_endian { "BE" } else { "LE" }
+            ));
+            return Ok(decode_utf32(&input, big_endian, Some(warning)));
+        }
+    }
+    if let Some((encoding, skip, guessed)) = known_encoding(&input, html, declared)? {
+        let mut decoded = decode_with(encoding, input, skip);
+        if guessed {
+            decoded.warning.get_or_insert_with(|| {
+                Warning::new(format!(
+                    "the input has no byte order mark; read as {} from where its NUL bytes fall",
+                    encoding.name()
+                ))
+            });
+        }
+        return Ok(decoded);
     }
     let input = match take_utf8(input) {
         Ok(text) => {
@@ -47,6 +78,14 @@ pub fn decode<'a>(
         }
         Err(input) => input,
     };
+    let errors = utf8_errors(&input);
+    if errors.has_multibyte && (errors.invalid as f64) < input.len() as f64 * MAX_INVALID_UTF8_SHARE
+    {
+        return Ok(Decoded {
+            text: String::from_utf8_lossy(&input).into_owned(),
+            warning: Some(errors.warning()),
+        });
+    }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(&input, true);
     let encoding = detector.guess(None, Utf8Detection::Allow);
@@ -60,14 +99,15 @@ pub fn decode<'a>(
     })
 }
 
-/// The encoding that the input names, and how many leading bytes (a byte order mark) to
-/// skip: a byte order mark, the transport's charset, or (for HTML) a `<meta>` charset.
-/// Refuses empty and binary input first.
+/// The encoding that the input names, how many leading bytes (a byte order mark) to skip, and
+/// whether it was told by the NUL bytes alone: a byte order mark, the transport's charset,
+/// UTF-16 without a byte order mark, or (for HTML) a `<meta>` charset. Refuses empty and
+/// binary input first.
 fn known_encoding(
     bytes: &[u8],
     html: bool,
     declared: Option<&str>,
-) -> Result<Option<(&'static Encoding, usize)>> {
+) -> Result<Option<(&'static Encoding, usize, bool)>> {
     if bytes.is_empty() {
         return Err(Error::Empty);
     }
@@ -76,7 +116,7 @@ fn known_encoding(
         if encoding != UTF_16LE && encoding != UTF_16BE {
             check_not_binary(body)?;
         }
-        return Ok(Some((encoding, bom_len)));
+        return Ok(Some((encoding, bom_len, false)));
     }
     let declared = declared.and_then(|label| Encoding::for_label(label.trim().as_bytes()));
     if let Some(encoding) = declared {
@@ -84,15 +124,181 @@ fn known_encoding(
         if encoding != UTF_16LE && encoding != UTF_16BE {
             check_not_binary(bytes)?;
         }
-        return Ok(Some((encoding, 0)));
+        return Ok(Some((encoding, 0, false)));
+    }
+    if let Some(encoding) = sniff_utf16(bytes) {
+        return Ok(Some((encoding, 0, true)));
     }
     check_not_binary(bytes)?;
     if html {
         if let Some(encoding) = prescan_meta_charset(bytes) {
-            return Ok(Some((encoding, 0)));
+            return Ok(Some((encoding, 0, false)));
         }
     }
     Ok(None)
+}
+
+/// UTF-16 without a byte order mark, told by its NUL bytes: text in the ASCII range has a NUL
+/// in every other byte (the odd ones in little-endian, the even ones in big-endian) and almost
+/// never in the others. At least half the characters of the first 8 KB must be ASCII-range
+/// for this to see it (markup always is; text in a non-Latin script may not be).
+fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF_LEN) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let (mut nul_even, mut nul_odd) = (0usize, 0usize);
+    // Control characters among the ASCII-range units of each order: text has few, while
+    // binary data of small 16-bit numbers (audio, tables) has NULs in the same places.
+    let (mut controls_le, mut controls_be) = (0usize, 0usize);
+    for pair in head.chunks_exact(2) {
+        nul_even += usize::from(pair[0] == 0);
+        nul_odd += usize::from(pair[1] == 0);
+        controls_le += usize::from(pair[1] == 0 && is_binary_control(pair[0]));
+        controls_be += usize::from(pair[0] == 0 && is_binary_control(pair[1]));
+    }
+    let rare = pairs / 20;
+    let few_controls = |controls: usize| controls as f64 <= pairs as f64 * MAX_CONTROL_SHARE;
+    if nul_odd * 2 >= pairs && nul_even <= rare && few_controls(controls_le) {
+        Some(UTF_16LE)
+    } else if nul_even * 2 >= pairs && nul_odd <= rare && few_controls(controls_be) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// A byte that text does not have: a C0 control other than tab, LF, FF, CR and ESC (ISO-2022
+/// escapes), or NUL.
+fn is_binary_control(byte: u8) -> bool {
+    byte < 0x20 && !matches!(byte, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b)
+}
+
+/// A UTF-32 byte order mark (`FF FE 00 00` little-endian, `00 00 FE FF` big-endian): whether
+/// big-endian, and its length. Checked before UTF-16's, whose mark is a prefix of the first.
+fn utf32_bom(bytes: &[u8]) -> Option<(bool, usize)> {
+    match bytes.get(..4)? {
+        [0xff, 0xfe, 0, 0] => Some((false, 4)),
+        [0, 0, 0xfe, 0xff] => Some((true, 4)),
+        _ => None,
+    }
+}
+
+/// UTF-32 without a byte order mark: every 4-byte unit of the first 8 KB is a code point
+/// (at most U+10FFFF: the top byte zero, the next at most 0x10), and at least half of them
+/// have their low byte set (so a run of NULs is not UTF-32). Whether big-endian.
+fn sniff_utf32(bytes: &[u8]) -> Option<bool> {
+    if bytes.len() % 4 != 0 || bytes.len() < 8 {
+        return None;
+    }
+    let head = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
+    let units = head.len() / 4;
+    let fits = |big_endian: bool| {
+        let (mut low_set, mut controls) = (0usize, 0usize);
+        for unit in head.chunks_exact(4) {
+            let [b0, b1, b2, b3] = [unit[0], unit[1], unit[2], unit[3]];
+            let (top, next, second, low) = if big_endian {
+                (b0, b1, b2, b3)
+            } else {
+                (b3, b2, b1, b0)
+            };
+            if top != 0 || next > 0x10 {
+                return false;
+            }
+            low_set += usize::from(low != 0);
+            controls += usize::from(next == 0 && second == 0 && is_binary_control(low));
+        }
+        low_set * 2 >= units && controls as f64 <= units as f64 * MAX_CONTROL_SHARE
+    };
+    if fits(false) {
+        Some(false)
+    } else if fits(true) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Decodes UTF-32 (encoding_rs, following the web, has no decoder for it): a unit that is not
+/// a scalar value, and a trailing partial unit, become U+FFFD, with a warning.
+fn decode_utf32(bytes: &[u8], big_endian: bool, warning: Option<Warning>) -> Decoded {
+    let mut text = String::with_capacity(bytes.len() / 4);
+    let mut invalid = 0usize;
+    let units = bytes.chunks_exact(4);
+    let partial = !units.remainder().is_empty();
+    for unit in units {
+        let unit = [unit[0], unit[1], unit[2], unit[3]];
+        let value = if big_endian {
+            u32::from_be_bytes(unit)
+        } else {
+            u32::from_le_bytes(unit)
+        };
+        text.push(char::from_u32(value).unwrap_or_else(|| {
+            invalid += 1;
+            char::REPLACEMENT_CHARACTER
+        }));
+    }
+    if partial {
+        invalid += 1;
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    let warning = warning.or_else(|| {
+        (invalid > 0).then(|| {
+            Warning::new(format!(
+                "the input has {invalid} unit(s) that are not valid UTF-32; they were replaced with U+FFFD"
+            ))
+        })
+    });
+    Decoded { text, warning }
+}
+
+/// Where input that is not valid UTF-8 goes wrong: how many invalid bytes, the offset of the
+/// first, and whether the valid part has multi-byte sequences (evidence of UTF-8).
+struct Utf8Errors {
+    invalid: usize,
+    first: usize,
+    has_multibyte: bool,
+}
+
+impl Utf8Errors {
+    fn warning(&self) -> Warning {
+        Warning::new(format!(
+            "the input is UTF-8 except for {} invalid byte(s), the first at byte offset {}; \
+             they were replaced with U+FFFD",
+            self.invalid, self.first
+        ))
+    }
+}
+
+/// Scans `bytes` as UTF-8, once.
+fn utf8_errors(bytes: &[u8]) -> Utf8Errors {
+    let mut errors = Utf8Errors {
+        invalid: 0,
+        first: 0,
+        has_multibyte: false,
+    };
+    let mut offset = 0;
+    let mut rest = bytes;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(valid) => {
+                errors.has_multibyte |= !valid.is_ascii();
+                return errors;
+            }
+            Err(e) => {
+                let valid = e.valid_up_to();
+                errors.has_multibyte |= !rest[..valid].is_ascii();
+                let bad = e.error_len().unwrap_or(rest.len() - valid);
+                if errors.invalid == 0 {
+                    errors.first = offset + valid;
+                }
+                errors.invalid += bad;
+                offset += valid + bad;
+                rest = &rest[valid + bad..];
+            }
+        }
+    }
 }
 
 /// The input as a `String` if it is valid UTF-8 (owned bytes are taken over, not copied);
@@ -125,7 +331,12 @@ fn decode_with(encoding: &'static Encoding, input: Cow<'_, [u8]>, skip: usize) -
                     warning: None,
                 }
             }
-            Err(input) => input,
+            Err(input) => {
+                return Decoded {
+                    text: String::from_utf8_lossy(&input).into_owned(),
+                    warning: Some(utf8_errors(&input).warning()),
+                }
+            }
         }
     } else {
         input
@@ -143,21 +354,20 @@ fn decode_with(encoding: &'static Encoding, input: Cow<'_, [u8]>, skip: usize) -
     }
 }
 
-/// Refuses data that is not text: NUL bytes early on (text in an ASCII-compatible encoding
-/// never has them; UTF-16 was handled by its BOM), or many control characters.
+/// Refuses data that is not text: more than a few NUL bytes early on (text in an
+/// ASCII-compatible encoding has none; UTF-16 and UTF-32 were told before), or many control
+/// characters.
 fn check_not_binary(bytes: &[u8]) -> Result<()> {
     let head = &bytes[..bytes.len().min(BINARY_SNIFF_LEN)];
-    if head.contains(&0) {
+    let nuls = memchr::memchr_iter(0, head).count();
+    if nuls > MAX_TEXT_NULS {
         return Err(Error::Binary(format!(
-            "NUL bytes in the first {} KB",
-            BINARY_SNIFF_LEN / 1024
+            "{nuls} NUL bytes in the first {} KB",
+            BINARY_SNIFF_LEN.min(head.len()).div_ceil(1024)
         )));
     }
     // Tab, LF, FF, CR and ESC (ISO-2022 escapes) appear in text; other C0 controls do not.
-    let controls = head
-        .iter()
-        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | 0x0c | b'\r' | 0x1b))
-        .count();
+    let controls = head.iter().filter(|&&b| is_binary_control(b)).count();
     if !head.is_empty() && controls as f64 / head.len() as f64 > MAX_CONTROL_SHARE {
         return Err(Error::Binary(format!(
             "{controls} control characters in the first {} bytes",
@@ -248,6 +458,20 @@ mod tests {
         );
         assert_eq!(prescan_meta_charset(b"<meta charset=utf-16>"), Some(UTF_8));
         assert_eq!(prescan_meta_charset(b"<meta name=x content=y>"), None);
+    }
+
+    #[test]
+    fn binary_16_bit_numbers_are_not_utf16() {
+        // Small little-endian numbers: NULs in the odd bytes, as in UTF-16LE text, but the
+        // even bytes are controls.
+        let samples: Vec<u8> = (0..2000u16).flat_map(|i| (i % 20).to_le_bytes()).collect();
+        assert_eq!(sniff_utf16(&samples), None);
+        assert_eq!(sniff_utf32(&[1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]), None);
+        let text: Vec<u8> = "Plain text.\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(sniff_utf16(&text), Some(UTF_16LE));
     }
 
     #[test]

@@ -1,18 +1,36 @@
-//! Reads quire's own model back from JSON (what the JSON writer writes).
+//! Reads quire's own model back from JSON (what the JSON writer writes, in its compact form
+//! or the older one where every cell was an object).
 
 use super::{ReadOptions, Reader, Reading};
 use crate::error::{Error, Result};
+use crate::model::serde_form::NOT_A_DOCUMENT;
 
 /// Reads `--to json` output back into the model.
 pub struct JsonReader;
 
 impl Reader for JsonReader {
     fn read(&self, input: &str, _options: &ReadOptions) -> Result<Reading> {
+        let not_a_document = || Error::Parse {
+            format: "quire JSON",
+            message: NOT_A_DOCUMENT.to_string(),
+        };
+        // Anything but an object (an array, a number, a string) is some other JSON: say what
+        // was expected rather than where the parse failed.
+        if !input.trim_start().starts_with('{') {
+            return Err(not_a_document());
+        }
         // serde_json stops at 128 levels of JSON nesting, so no input can overflow the stack;
         // `read` then checks the model's own depth limit.
-        let document = serde_json::from_str(input).map_err(|e| Error::Parse {
-            format: "quire JSON",
-            message: e.to_string(),
+        let document = serde_json::from_str(input).map_err(|e| {
+            let message = e.to_string();
+            if message.starts_with(NOT_A_DOCUMENT) {
+                not_a_document()
+            } else {
+                Error::Parse {
+                    format: "quire JSON",
+                    message,
+                }
+            }
         })?;
         Ok(Reading {
             document,

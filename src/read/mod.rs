@@ -8,6 +8,7 @@ pub(crate) mod extract;
 pub mod html;
 pub mod json;
 pub mod markdown;
+mod sanitize;
 pub mod text;
 
 use crate::error::{Error, Result, Warning};
@@ -57,8 +58,9 @@ pub fn reader_for(format: InputFormat) -> &'static dyn Reader {
     }
 }
 
-/// Decodes `bytes`, reads them as `format`, and finishes the document: unique heading ids,
-/// the language detected when the input does not state it, and the depth limit checked.
+/// Decodes `bytes`, reads them as `format`, and finishes the document: control characters
+/// removed and every URL checked (see `sanitize`), unique heading ids, the language detected
+/// when the input does not state it, and the depth limit checked.
 pub fn read(bytes: &[u8], format: InputFormat, options: &ReadOptions) -> Result<Reading> {
     read_input(bytes.into(), format, options)
 }
@@ -79,12 +81,19 @@ fn read_input(
         format == InputFormat::Html,
         options.charset.as_deref(),
     )?;
-    let mut reading = reader_for(format).read_owned(decoded.text, options)?;
+    let mut text = decoded.text;
+    let controls_removed = sanitize::strip_input_controls(&mut text);
+    let mut reading = reader_for(format).read_owned(text, options)?;
     reading.warnings.extend(decoded.warning);
     let doc = &mut reading.document;
     if doc.depth() > MAX_DEPTH {
         return Err(Error::TooDeep { max: MAX_DEPTH });
     }
+    // Before anything else looks at the document: no control characters and no URL that
+    // the policy refuses, whichever reader made it.
+    let cleaning = sanitize::sanitize(doc, controls_removed);
+    reading.warnings.extend(cleaning);
+    let doc = &mut reading.document;
     doc.canonicalize();
     doc.assign_heading_ids();
     if doc.meta.language.is_none() {

@@ -11,7 +11,9 @@
 
 use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
-use crate::model::{Alignment, Block, Document, Image, Inline, Link, List, Meta, Table};
+use crate::model::{
+    is_stray_control, Alignment, Block, Document, Image, Inline, Link, List, Meta, Table,
+};
 use std::io;
 
 /// Writes CommonMark + GFM.
@@ -831,10 +833,20 @@ fn code_block(language: Option<&str>, text: &str) -> String {
     }
     let language = info.as_str();
     let fence: String = std::iter::repeat_n(fence_char, (longest + 1).max(3)).collect();
+    let text = without_stray_controls(text);
     if text.is_empty() {
         format!("{fence}{language}\n{fence}")
     } else {
         format!("{fence}{language}\n{text}\n{fence}")
+    }
+}
+
+/// `text` without control characters (see [`is_stray_control`]); borrowed when it has none.
+fn without_stray_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().any(is_stray_control) {
+        text.chars().filter(|&c| !is_stray_control(c)).collect()
+    } else {
+        text.into()
     }
 }
 
@@ -855,7 +867,7 @@ fn longest_run(text: &str, c: char) -> usize {
 /// An inline code span with more backticks than any run inside, padded when the content
 /// starts or ends with a backtick or would lose its edge spaces.
 fn code_span(code: &str) -> String {
-    let code = code.replace(['\n', '\r'], " ");
+    let code = without_stray_controls(&code.replace(['\n', '\r'], " ")).into_owned();
     let ticks: String = std::iter::repeat_n('`', longest_run(&code, '`') + 1).collect();
     let all_spaces = code.chars().all(|c| c == ' ');
     let pad = code.starts_with('`')
@@ -994,6 +1006,11 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
         && chars.iter().any(|&(_, c)| c == '|');
     for (i, &(offset, c)) in chars.iter().enumerate() {
         let c = if c == '\n' || c == '\r' { ' ' } else { c };
+        // Readers remove control characters; a document built by hand may still have them,
+        // and Markdown has no way to write them (the other writers drop them too).
+        if is_stray_control(c) {
+            continue;
+        }
         let prev = i.checked_sub(1).and_then(char_at);
         let next = char_at(i + 1);
         let first = line_start && i == 0;

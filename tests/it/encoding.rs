@@ -71,7 +71,10 @@ fn declared_utf16_without_bom_is_not_binary() {
         decode(&bytes, false, Some("utf-16le")).unwrap().text,
         "Hi, мир"
     );
-    assert!(matches!(decode(&bytes, false, None), Err(Error::Binary(_))));
+    // Undeclared, the NUL bytes of its ASCII part tell it (issue 11, point 18).
+    let decoded = decode(&bytes, false, None).unwrap();
+    assert_eq!(decoded.text, "Hi, мир");
+    assert!(decoded.warning.unwrap().message.contains("UTF-16LE"));
 }
 
 #[test]
@@ -159,5 +162,136 @@ fn read_reports_the_guess_as_a_warning() {
         vec![quire::Block::Paragraph(vec![quire::Inline::text(
             "Россия и НАТО: переговоры о безопасности в Европе продолжатся."
         )])]
+    );
+}
+
+/// Reads `bytes` as `format` and gives the document's text as Markdown.
+fn read_as_markdown(bytes: &[u8], format: quire::InputFormat) -> (String, Vec<String>) {
+    let reading = quire::read(bytes, format, &quire::ReadOptions::default()).unwrap();
+    let markdown = quire::write(
+        &reading.document,
+        quire::OutputFormat::Markdown,
+        &quire::WriteOptions::default(),
+    )
+    .unwrap();
+    (
+        String::from_utf8(markdown.bytes).unwrap(),
+        reading.warnings.into_iter().map(|w| w.message).collect(),
+    )
+}
+
+const RUSSIAN: &str =
+    "Россия и НАТО: переговоры о безопасности в Европе продолжатся на следующей неделе. ";
+
+#[test]
+fn one_stray_byte_in_utf8_cyrillic_keeps_it_utf8() {
+    let text = RUSSIAN.repeat(70);
+    assert!(text.len() > 10_000);
+    let mut bytes = text.as_bytes().to_vec();
+    // Between two characters, so the rest stays whole.
+    let at = RUSSIAN.len() * 35;
+    bytes.insert(at, 0xff);
+    let decoded = decode(&bytes, false, None).unwrap();
+    assert_eq!(decoded.text.matches('\u{fffd}').count(), 1);
+    assert_eq!(decoded.text.replace('\u{fffd}', ""), text);
+    let warning = decoded.warning.expect("the bad byte is told").message;
+    assert!(warning.contains("1 invalid byte"), "{warning}");
+    assert!(warning.contains(&format!("offset {at}")), "{warning}");
+}
+
+#[test]
+fn a_latin1_accent_in_ascii_is_still_guessed() {
+    let mut bytes = b"The menu of the small cafe said: ".repeat(20);
+    bytes.extend(encode(encoding_rs::WINDOWS_1252, "caf\u{e9} cr\u{e8}me."));
+    let decoded = decode(&bytes, false, None).unwrap();
+    assert!(decoded.text.ends_with("café crème."), "{}", decoded.text);
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    text.encode_utf16()
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
+}
+
+fn utf32(text: &str, big_endian: bool, bom: bool) -> Vec<u8> {
+    let bom = bom.then_some('\u{feff}');
+    bom.into_iter()
+        .chain(text.chars())
+        .flat_map(|c| {
+            if big_endian {
+                (c as u32).to_be_bytes()
+            } else {
+                (c as u32).to_le_bytes()
+            }
+        })
+        .collect()
+}
+
+const TEXT_INPUT: &str = "Rivers of the north\n\nThe river rose in the night, Россия.\n";
+const HTML_INPUT: &str = "<html><head><title>Rivers</title></head><body><article><p>The river rose \
+    in the night, and by morning the lower town was under water, Россия.</p></article></body></html>";
+
+#[test]
+fn utf16_without_bom_is_read_in_both_orders() {
+    for big_endian in [false, true] {
+        let (markdown, _) =
+            read_as_markdown(&utf16(TEXT_INPUT, big_endian), quire::InputFormat::Text);
+        assert!(
+            markdown.contains("The river rose in the night, Россия."),
+            "{markdown}"
+        );
+        let (markdown, _) =
+            read_as_markdown(&utf16(HTML_INPUT, big_endian), quire::InputFormat::Html);
+        assert!(
+            markdown.contains("lower town was under water, Россия."),
+            "{markdown}"
+        );
+    }
+}
+
+#[test]
+fn utf32_is_read_with_and_without_bom_in_both_orders() {
+    for big_endian in [false, true] {
+        for bom in [true, false] {
+            let case = format!("big-endian {big_endian}, BOM {bom}");
+            let (markdown, warnings) = read_as_markdown(
+                &utf32(TEXT_INPUT, big_endian, bom),
+                quire::InputFormat::Text,
+            );
+            assert!(
+                markdown.contains("The river rose in the night, Россия."),
+                "{case}: {markdown}"
+            );
+            assert!(
+                !warnings.iter().any(|w| w.contains("control")),
+                "{case}: {warnings:?}"
+            );
+            let (markdown, _) = read_as_markdown(
+                &utf32(HTML_INPUT, big_endian, bom),
+                quire::InputFormat::Html,
+            );
+            assert!(
+                markdown.contains("lower town was under water, Россия."),
+                "{case}: {markdown}"
+            );
+            assert!(!markdown.contains("<p>"), "{case}: {markdown}");
+        }
+    }
+}
+
+#[test]
+fn a_few_nul_bytes_in_text_are_removed_not_refused() {
+    let (markdown, warnings) =
+        read_as_markdown(b"Title\n\nSome\0 words\0.\n", quire::InputFormat::Text);
+    assert!(markdown.contains("Some words."), "{markdown:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("control")),
+        "{warnings:?}"
     );
 }

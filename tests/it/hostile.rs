@@ -280,11 +280,11 @@ fn huge_spans_make_no_huge_table() {
     let json = output(&run, "spans.json");
     // The first cell keeps the most of its span that leaves room for the 99 after it.
     assert!(
-        json.contains("\"colspan\": 901"),
+        json.contains("\"colspan\":901"),
         "{}",
         &json[..2000.min(json.len())]
     );
-    let json = json.replacen("\"colspan\": 901", "\"colspan\": 4000000000", 1);
+    let json = json.replacen("\"colspan\":901", "\"colspan\":4000000000", 1);
     let (_dir, run) = convert("spans.json", json.as_bytes(), "pdf,md");
     assert_converted(&run, "spans.json");
     let size = fs::metadata(run.out.join("spans.pdf")).unwrap().len();

@@ -918,7 +918,7 @@ fn output_passes_nu_html_checker() {
     }
 }
 
-mod arbitrary_models {
+pub(crate) mod arbitrary_models {
     //! Whatever the model holds (JSON input can hold anything), the HTML is well-formed XML
     //! with no script, and the text writer ends with one newline.
 
@@ -1085,7 +1085,7 @@ mod arbitrary_models {
         })
     }
 
-    fn document() -> impl Strategy<Value = Document> {
+    pub(crate) fn document() -> impl Strategy<Value = Document> {
         (
             prop::option::of(nasty_string()),
             prop::collection::vec(nasty_string(), 0..3),

@@ -753,7 +753,9 @@ impl<'a> Converter<'a> {
                 }
             }
         }
-        if is_unsafe_link(&href) || !depth.inline_wrapper_fits() {
+        // A link the URL policy refuses is still made: the model pass turns it into its text
+        // and says so (see read::sanitize).
+        if !depth.inline_wrapper_fits() {
             out.extend(self.inlines(&children(node), depth));
             return;
         }

@@ -1,6 +1,7 @@
 //! URLs in a page: resolving links and images against the base, refusing script URLs,
 //! choosing an image from `srcset`.
 
+use crate::model::url::{is_allowed, UrlUse};
 use url::Url;
 
 /// Resolves references against the page's base URL (`<base href>`, else where the page came
@@ -13,12 +14,19 @@ pub struct Resolver {
 impl Resolver {
     /// `base_href` is the page's `<base href>`; `source_url` where the page came from.
     pub fn new(base_href: Option<&str>, source_url: Option<&str>) -> Resolver {
-        let source = source_url.and_then(|s| Url::parse(s.trim()).ok());
+        // Only a web address can be a base: a `javascript:` or `data:` base would make every
+        // relative link (an empty `href`, a `?query`) a script URL, and a `file:` base would
+        // point links into the reader's disk.
+        let web = |url: Url| matches!(url.scheme(), "http" | "https").then_some(url);
+        let source = source_url
+            .and_then(|s| Url::parse(s.trim()).ok())
+            .and_then(web);
         let base = match base_href.map(str::trim).filter(|b| !b.is_empty()) {
             Some(href) => match &source {
                 Some(source) => source.join(href).ok(),
                 None => Url::parse(href).ok(),
             }
+            .and_then(web)
             .or(source),
             None => source,
         };
@@ -43,18 +51,10 @@ impl Resolver {
     }
 }
 
-/// Whether a URL would run code (`javascript:`, `vbscript:`) or smuggle content (`data:`),
-/// ignoring case and the whitespace and control characters browsers skip.
+/// Whether the model's URL policy refuses `url` as a link (see [`crate::model::url`]):
+/// script URLs, `data:`, `file:` and unknown schemes, however they are written.
 pub fn is_unsafe_link(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .take(16)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    ["javascript:", "vbscript:", "data:"]
-        .iter()
-        .any(|scheme| cleaned.starts_with(scheme))
+    !is_allowed(url, UrlUse::Link)
 }
 
 /// The best candidate of a `srcset`: the widest (`w`), else the densest (`x`; none means 1x).
@@ -137,6 +137,15 @@ mod tests {
         assert_eq!(r.resolve("#n1"), "#n1");
         let r = Resolver::new(None, Some("notes/page.html"));
         assert_eq!(r.resolve("x.png"), "x.png");
+    }
+
+    #[test]
+    fn a_script_base_is_no_base() {
+        let r = Resolver::new(Some("javascript:alert(1)//"), None);
+        assert_eq!(r.resolve(""), "");
+        assert_eq!(r.resolve("?x"), "?x");
+        let r = Resolver::new(Some("data:text/html,x"), Some("https://ex.org/a/"));
+        assert_eq!(r.resolve("b"), "https://ex.org/a/b");
     }
 
     #[test]
