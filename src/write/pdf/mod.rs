@@ -46,7 +46,8 @@ impl Writer for PdfWriter {
         let mut warnings = Vec::new();
         let user_fonts = fonts::UserFonts::load(&options.pdf.fonts, &mut warnings);
         let font_set = fonts::FontSet::new(&user_fonts, &mut warnings);
-        let images = emit::load_images(document, options, &mut warnings);
+        let bound = emit::image_pixel_bound(&layout::Geometry::from_options(&options.pdf));
+        let images = emit::load_images(document, options, bound, &mut warnings);
         let laid = layout::layout(
             document,
             &options.pdf,
@@ -56,7 +57,7 @@ impl Writer for PdfWriter {
         );
         let bytes = emit::emit(
             document,
-            &laid,
+            laid,
             &font_set,
             images,
             options.timestamp,

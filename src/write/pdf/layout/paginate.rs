@@ -212,11 +212,14 @@ pub(super) fn paginate(
                 });
             }
             previous_bars.clone_from(&b.bars);
-            for item in &b.items {
-                let mut item = item.clone();
+            let height = b.height;
+            // Each box is on one page: its items move there (no copy of the document's
+            // glyphs is made).
+            for mut item in std::mem::take(&mut boxes[bi].items) {
                 item.shift(y);
                 page.items.push(item);
             }
+            let b = &boxes[bi];
             if let Some(anchor) = &b.anchor {
                 anchors.entry(anchor.clone()).or_insert((page_index, y));
             }
@@ -232,7 +235,7 @@ pub(super) fn paginate(
             if let Some(n) = b.note_start {
                 note_places.insert(n, (page_index, y));
             }
-            y += b.height;
+            y += height;
         }
         if !page_notes.is_empty() {
             let total: f32 = page_notes.iter().map(|&n| note_height(n)).sum();
