@@ -16,6 +16,7 @@ mod markdown;
 mod memory;
 mod net;
 mod pdf;
+mod pdf_images;
 mod safety;
 mod streaming;
 mod support;

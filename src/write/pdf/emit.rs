@@ -16,7 +16,7 @@
 //! [`load_images`], so many large images cost about one decode.
 
 use super::fonts::{FaceId, FontSet};
-use super::layout::{Color, Geometry, ImageInfo, Item, Laid, LinkTarget, OutlineEntry, Page};
+use super::layout::{Color, Geometry, ImageInfo, Item, LinkTarget, OutlineEntry, Page, Places};
 use super::MM;
 use crate::error::{Error, Result, Warning};
 use crate::model::{Block, Document};
@@ -33,8 +33,12 @@ use std::io::Write;
 /// Images ready to embed, and their sizes (what layout needs to know).
 pub struct Images {
     pub info: ImageInfo,
-    streams: Vec<ImageStream>,
+    pub streams: ImageStreams,
 }
+
+/// The encoded images, in the order of [`ImageInfo::sizes`].
+#[derive(Default)]
+pub struct ImageStreams(Vec<ImageStream>);
 
 /// One image XObject's stream, already encoded, and its soft mask (alpha) if it has one.
 struct ImageStream {
@@ -74,7 +78,7 @@ pub fn load_images(
 ) -> Images {
     let mut images = Images {
         info: ImageInfo::default(),
-        streams: Vec::new(),
+        streams: ImageStreams::default(),
     };
     let mut failed: BTreeSet<String> = BTreeSet::new();
     let mut stack: Vec<&Block> = document.blocks.iter().rev().collect();
@@ -87,9 +91,9 @@ pub fn load_images(
                 }
                 match load_image(src, options, bound) {
                     Ok((stream, width, height)) => {
-                        images.info.by_src.insert(src.clone(), images.streams.len());
+                        images.info.by_src.insert(src.clone(), images.streams.0.len());
                         images.info.sizes.push((width, height));
-                        images.streams.push(stream);
+                        images.streams.0.push(stream);
                     }
                     Err(why) => {
                         warnings.push(Warning::new(format!(
@@ -450,8 +454,8 @@ struct PageOut {
     links: Vec<([f32; 4], LinkTarget)>,
 }
 
-/// Writes a PDF page by page: [`Emitter::page`] for each laid-out page in order, then
-/// [`Emitter::finish`].
+/// Writes a PDF page by page: [`Emitter::page`] for each laid-out page in order (as
+/// [`super::layout::layout_pages`] makes them), then [`Emitter::finish`].
 pub struct Emitter<'f, 'a> {
     fonts: &'f FontSet<'a>,
     width: f32,
@@ -510,12 +514,12 @@ fn close_line(out: &mut Vec<u8>, line: &mut Option<OpenLine>) {
 }
 
 impl<'f, 'a> Emitter<'f, 'a> {
-    pub fn new(fonts: &'f FontSet<'a>, images: Images, width: f32, height: f32) -> Self {
+    pub fn new(fonts: &'f FontSet<'a>, images: ImageStreams, width: f32, height: f32) -> Self {
         Emitter {
             fonts,
             width,
             height,
-            images: images.streams,
+            images: images.0,
             pages: Vec::new(),
             glyphs: BTreeMap::new(),
             buffer: Vec::new(),
@@ -667,10 +671,8 @@ impl<'f, 'a> Emitter<'f, 'a> {
                     out.extend_from_slice(b"Q\n");
                 }
                 Item::Link { x, y, w, h, target } => {
-                    if matches!(target, LinkTarget::Uri(_) | LinkTarget::Internal { .. }) {
-                        let bottom = page_height - y - h;
-                        links.push(([x, bottom, x + w, bottom + h], target));
-                    }
+                    let bottom = page_height - y - h;
+                    links.push(([x, bottom, x + w, bottom + h], target));
                 }
             }
         }
@@ -687,7 +689,7 @@ impl<'f, 'a> Emitter<'f, 'a> {
     pub fn finish(
         self,
         document: &Document,
-        outline: &[OutlineEntry],
+        places: &Places,
         timestamp: Option<i64>,
         warnings: &mut Vec<Warning>,
     ) -> Result<Vec<u8>> {
@@ -746,12 +748,15 @@ impl<'f, 'a> Emitter<'f, 'a> {
                 ("Resources", resources.clone()),
                 ("Contents", Object::Reference(content_id)),
             ]);
-            if !page.links.is_empty() {
-                let annots = page
-                    .links
-                    .into_iter()
-                    .map(|(rect, target)| link_annotation(rect, target, &page_ids, height))
-                    .collect();
+            let annots: Vec<Object> = page
+                .links
+                .into_iter()
+                .filter_map(|(rect, target)| {
+                    let target = places.resolve(target)?;
+                    Some(link_annotation(rect, target, &page_ids, height))
+                })
+                .collect();
+            if !annots.is_empty() {
                 dict.set("Annots", Object::Array(annots));
             }
             lo.objects.insert(page_ids[i], Object::Dictionary(dict));
@@ -763,7 +768,7 @@ impl<'f, 'a> Emitter<'f, 'a> {
             );
             tree.set("Count", Object::Integer(page_count as i64));
         }
-        finish(&mut lo, outline, &page_ids, height, document);
+        finish(&mut lo, &places.outline, &page_ids, height, document);
         let mut bytes = Vec::new();
         lo.save_to(&mut bytes)
             .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
@@ -1030,29 +1035,6 @@ fn remap_glyphs(content: &[u8], codes: &Codes) -> Vec<u8> {
         }
     }
     out
-}
-
-/// Writes the PDF: every page of `laid` in turn (each dropped once written), then the
-/// fonts, images and document structure.
-pub fn emit(
-    document: &Document,
-    laid: Laid,
-    fonts: &FontSet<'_>,
-    images: Images,
-    timestamp: Option<i64>,
-    warnings: &mut Vec<Warning>,
-) -> Result<Vec<u8>> {
-    let Laid {
-        width,
-        height,
-        pages,
-        outline,
-    } = laid;
-    let mut emitter = Emitter::new(fonts, images, width, height);
-    for page in pages {
-        emitter.page(page);
-    }
-    emitter.finish(document, &outline, timestamp, warnings)
 }
 
 /// Flate-compresses every stream that may be and is not yet: lopdf's own `compress` uses
