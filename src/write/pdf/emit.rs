@@ -24,8 +24,8 @@ use crate::write::resources;
 use crate::write::WriteOptions;
 use lopdf::{Dictionary as LoDictionary, Object, ObjectId, Stream as LoStream, StringFormat};
 use printpdf::{
-    Codepoint, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Pt, TextItem, TextMatrix,
+    Codepoint, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
+    TextItem, TextMatrix,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
@@ -91,7 +91,10 @@ pub fn load_images(
                 }
                 match load_image(src, options, bound) {
                     Ok((stream, width, height)) => {
-                        images.info.by_src.insert(src.clone(), images.streams.0.len());
+                        images
+                            .info
+                            .by_src
+                            .insert(src.clone(), images.streams.0.len());
                         images.info.sizes.push((width, height));
                         images.streams.0.push(stream);
                     }
@@ -252,8 +255,7 @@ fn encode_pixels(pixels: image::DynamicImage, as_jpeg: bool) -> Result<ImageStre
     let mask = alpha.map(|mask| {
         let mut dict = image_dict(width, height, "DeviceGray");
         dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-        LoStream::new(dict, deflate(&mask, flate2::Compression::default()))
-            .with_compression(false)
+        LoStream::new(dict, deflate(&mask, flate2::Compression::default())).with_compression(false)
     });
     Ok(ImageStream {
         stream: LoStream::new(dict, content).with_compression(false),
@@ -795,7 +797,10 @@ fn link_annotation(rect: [f32; 4], target: LinkTarget, pages: &[ObjectId], heigh
     let action = match target {
         LinkTarget::Uri(uri) => LoDictionary::from_iter(vec![
             ("S", Object::Name(b"URI".to_vec())),
-            ("URI", Object::String(uri.into_bytes(), StringFormat::Literal)),
+            (
+                "URI",
+                Object::String(uri.into_bytes(), StringFormat::Literal),
+            ),
         ]),
         LinkTarget::Internal { page, y } => {
             let Some(&page) = pages.get(page) else {
@@ -954,7 +959,11 @@ fn fonts_document(
                 let codes = shown.entry(face).or_default();
                 for s in strings {
                     if let Object::String(bytes, _) = s {
-                        codes.extend(bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])));
+                        codes.extend(
+                            bytes
+                                .chunks_exact(2)
+                                .map(|c| u16::from_be_bytes([c[0], c[1]])),
+                        );
                     }
                 }
             }

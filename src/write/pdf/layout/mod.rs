@@ -24,8 +24,8 @@ mod paginate;
 mod paragraph;
 mod table;
 
-use paginate::{page_furniture, resolve_links, Paginator};
 pub use paginate::Places;
+use paginate::{page_furniture, resolve_links, Paginator};
 use paragraph::make_run;
 
 /// An RGB colour, components 0–1.
@@ -438,8 +438,7 @@ pub fn layout_pages(
         // A top-level block's boxes are final once it is laid out: they go to the
         // paginator, which makes the pages nothing later can change.
         paginator.push(layouter.boxes.drain(..), &layouter.notes);
-        while let Some(mut page) =
-            paginator.next_page(&layouter.notes, &layouter.table_heads, last)
+        while let Some(mut page) = paginator.next_page(&layouter.notes, &layouter.table_heads, last)
         {
             let n = paginator.pages_made() - 1;
             page_furniture(&mut page, n, &geo, meta, layouter.shaper);

@@ -316,10 +316,7 @@ impl Paginator {
                 page.items.push(item);
             }
             if let Some(anchor) = b.anchor {
-                self.places
-                    .anchors
-                    .entry(anchor)
-                    .or_insert((page_index, y));
+                self.places.anchors.entry(anchor).or_insert((page_index, y));
             }
             if let Some((level, title)) = b.outline {
                 self.places.outline.push(OutlineEntry {
