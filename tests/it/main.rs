@@ -18,6 +18,7 @@ mod markdown;
 mod memory;
 mod net;
 mod pdf;
+mod pdf_images;
 mod reader_safety;
 mod safety;
 mod stale;

@@ -5,6 +5,10 @@
 //!            fonts, shape, hyphenate, linebreak         (printpdf, only in emit.rs)
 //! ```
 //!
+//! Pages stream: layout hands each page to emit as soon as it is made, and emit writes it
+//! into a compressed content stream and drops it, so memory stays a few pages of layout
+//! plus the compressed output, whatever the document's length.
+//!
 //! [`layout`] knows font metrics but not PDF; [`emit`] knows PDF but not the model. The
 //! options a user can set are in [`PdfOptions`].
 //!
@@ -46,22 +50,24 @@ impl Writer for PdfWriter {
         let mut warnings = Vec::new();
         let user_fonts = fonts::UserFonts::load(&options.pdf.fonts, &mut warnings);
         let font_set = fonts::FontSet::new(&user_fonts, &mut warnings);
-        let images = emit::load_images(document, options, &mut warnings);
-        let laid = layout::layout(
+        let geo = layout::Geometry::from_options(&options.pdf);
+        let images = emit::load_images(
+            document,
+            options,
+            emit::image_pixel_bound(&geo),
+            &mut warnings,
+        );
+        // Each page is written as soon as it is laid out, and dropped.
+        let mut emitter = emit::Emitter::new(&font_set, images.streams, geo.width, geo.height);
+        let places = layout::layout_pages(
             document,
             &options.pdf,
             &font_set,
             &images.info,
             &mut warnings,
+            &mut |page| emitter.page(page),
         );
-        let bytes = emit::emit(
-            document,
-            &laid,
-            &font_set,
-            images,
-            options.timestamp,
-            &mut warnings,
-        )?;
+        let bytes = emitter.finish(document, &places, options.timestamp, &mut warnings)?;
         Ok(Rendered { bytes, warnings })
     }
 }

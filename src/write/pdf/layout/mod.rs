@@ -24,7 +24,8 @@ mod paginate;
 mod paragraph;
 mod table;
 
-use paginate::{page_furniture, paginate};
+pub use paginate::Places;
+use paginate::{page_furniture, resolve_links, Paginator};
 use paragraph::make_run;
 
 /// An RGB colour, components 0–1.
@@ -249,6 +250,8 @@ struct VBox {
     page_break: bool,
     /// An image that may float to the next page (with the boxes kept with it).
     float: bool,
+    /// The image has floated once (it does not float again).
+    floated: bool,
     /// The first line of a footnote set in the text flow (too long for a page foot).
     note_start: Option<usize>,
 }
@@ -359,7 +362,7 @@ struct Layouter<'s, 'f, 'a> {
     bars: Vec<f32>,
 }
 
-/// Lays out a document.
+/// Lays out a document: all its pages, links resolved.
 pub fn layout(
     document: &Document,
     options: &PdfOptions,
@@ -367,6 +370,32 @@ pub fn layout(
     images: &ImageInfo,
     warnings: &mut Vec<Warning>,
 ) -> Laid {
+    let geo = Geometry::from_options(options);
+    let mut pages = Vec::new();
+    let places = layout_pages(document, options, fonts, images, warnings, &mut |page| {
+        pages.push(page)
+    });
+    resolve_links(&mut pages, &places);
+    Laid {
+        width: geo.width,
+        height: geo.height,
+        pages,
+        outline: places.outline,
+    }
+}
+
+/// Lays out a document page by page: each page goes to `sink` as soon as it is made
+/// (links to notes and headings still unresolved: see [`Places::resolve`]), so a long
+/// document is never held laid out whole. Returns where the pages put the headings and
+/// notes.
+pub fn layout_pages(
+    document: &Document,
+    options: &PdfOptions,
+    fonts: &FontSet<'_>,
+    images: &ImageInfo,
+    warnings: &mut Vec<Warning>,
+    sink: &mut dyn FnMut(Page),
+) -> Places {
     let mut shaper = Shaper::new(fonts);
     let geo = Geometry::from_options(options);
     let meta = &document.meta;
@@ -392,6 +421,7 @@ pub fn layout(
         prev: Prev::Start,
         bars: Vec::new(),
     };
+    let mut paginator = Paginator::new(geo);
     layouter.title_block(meta);
     let mut blocks: &[Block] = &document.blocks;
     // The title block already shows a first heading that repeats the title.
@@ -402,13 +432,26 @@ pub fn layout(
     }
     let x = geo.left;
     let width = geo.measure();
-    layouter.blocks(blocks, x, width, 0);
-    let Layouter {
-        boxes,
-        notes,
-        table_heads,
-        ..
-    } = layouter;
+    let mut last = blocks.is_empty();
+    let mut rest = blocks.iter();
+    loop {
+        // A top-level block's boxes are final once it is laid out: they go to the
+        // paginator, which makes the pages nothing later can change.
+        paginator.push(layouter.boxes.drain(..), &layouter.notes);
+        while let Some(mut page) = paginator.next_page(&layouter.notes, &layouter.table_heads, last)
+        {
+            let n = paginator.pages_made() - 1;
+            page_furniture(&mut page, n, &geo, meta, layouter.shaper);
+            sink(page);
+        }
+        if last {
+            break;
+        }
+        match rest.next() {
+            Some(block) => layouter.block(block, x, width, 1),
+            None => last = true,
+        }
+    }
     let missing = std::mem::take(&mut shaper.missing);
     for c in missing.iter().take(50) {
         warnings.push(missing_glyph_warning(*c));
@@ -419,9 +462,7 @@ pub fn layout(
             missing.len() - 50
         )));
     }
-    let mut laid = paginate(&geo, boxes, &notes, &table_heads);
-    page_furniture(&mut laid, &geo, meta, &mut shaper);
-    laid
+    paginator.places
 }
 
 fn is_rtl_language(tag: &str) -> bool {

@@ -1,91 +1,192 @@
 //! Pages: the vertical list cut into pages (keeps, floats, footnotes, repeated table
-//! headers), positions fixed, links resolved; then the running header and page numbers.
+//! headers), positions fixed; then the running header and page numbers.
+//!
+//! The [`Paginator`] takes boxes as blocks are laid out and makes a page as soon as enough
+//! boxes follow it that nothing later can change it (a page only ever looks a page ahead:
+//! to fill itself, and to let a figure float past text). So only a few pages' worth of
+//! boxes are held at a time, whatever the document's length; links to notes and headings
+//! are resolved once every page is made ([`Places`]).
 
 use super::*;
+use std::collections::VecDeque;
 
-/// Cuts the vertical list into pages.
-pub(super) fn paginate(
-    geo: &Geometry,
-    mut boxes: Vec<VBox>,
-    notes: &[Vec<VBox>],
-    heads: &[Vec<VBox>],
-) -> Laid {
-    let body_top = geo.top;
-    let body_bottom = geo.height - geo.bottom;
-    let note_gap = geo.leading * 0.8;
-    let note_height = |n: usize| -> f32 {
-        notes
-            .get(n)
-            .map_or(0.0, |b| b.iter().map(|x| x.height + x.space_before).sum())
-    };
-    // A note too long for any page foot is set in the text instead, after the paragraph
-    // that calls it, so it can run over pages like the text does.
-    let body_height = body_bottom - body_top;
-    if boxes
-        .iter()
-        .any(|b| b.notes.iter().any(|&n| note_height(n) > body_height * 0.5))
-    {
-        let flow_notes = |waiting: &mut Vec<usize>, flowed: &mut Vec<VBox>| {
-            for n in waiting.drain(..) {
-                for (k, nb) in notes.get(n).into_iter().flatten().enumerate() {
-                    let mut nb = nb.clone();
-                    if k == 0 {
-                        nb.note_start = Some(n);
-                        nb.space_before = geo.leading * 0.5;
-                    }
-                    flowed.push(nb);
-                }
-            }
+/// Where the pages put what links point at, known once every page is made.
+#[derive(Debug, Default)]
+pub struct Places {
+    pub outline: Vec<OutlineEntry>,
+    note_places: HashMap<usize, (usize, f32)>,
+    anchors: HashMap<String, (usize, f32)>,
+}
+
+impl Places {
+    /// Where a link goes: footnote markers to their notes, `#id` links to their headings;
+    /// `None` for a link whose target is not in the document (its text stays).
+    pub fn resolve(&self, target: LinkTarget) -> Option<LinkTarget> {
+        let place = match &target {
+            LinkTarget::Note(n) => self.note_places.get(n),
+            LinkTarget::Anchor(id) => self.anchors.get(id),
+            _ => return Some(target),
         };
-        let mut flowed: Vec<VBox> = Vec::with_capacity(boxes.len());
-        let mut waiting: Vec<usize> = Vec::new();
+        place.map(|&(page, y)| LinkTarget::Internal { page, y })
+    }
+}
+
+/// Resolves the links of laid-out pages in place (see [`Places::resolve`]).
+pub(super) fn resolve_links(pages: &mut [Page], places: &Places) {
+    for page in pages {
+        page.items.retain_mut(|item| {
+            let Item::Link { target, .. } = item else {
+                return true;
+            };
+            let resolved = places.resolve(std::mem::replace(target, LinkTarget::Note(0)));
+            match resolved {
+                Some(t) => {
+                    *target = t;
+                    true
+                }
+                None => false,
+            }
+        });
+    }
+}
+
+/// Cuts the vertical list into pages as it grows.
+pub(super) struct Paginator {
+    geo: Geometry,
+    queue: VecDeque<VBox>,
+    /// Height of the queued boxes, their space above included.
+    queued: f32,
+    /// Footnotes too long for a page foot, set in the text after the paragraph that
+    /// calls them.
+    waiting: Vec<usize>,
+    pages_made: usize,
+    pub places: Places,
+}
+
+impl Paginator {
+    pub(super) fn new(geo: Geometry) -> Paginator {
+        Paginator {
+            geo,
+            queue: VecDeque::new(),
+            queued: 0.0,
+            waiting: Vec::new(),
+            pages_made: 0,
+            places: Places::default(),
+        }
+    }
+
+    fn body_height(&self) -> f32 {
+        self.geo.height - self.geo.bottom - self.geo.top
+    }
+
+    fn enqueue(&mut self, b: VBox) {
+        self.queued += b.height + b.space_before;
+        self.queue.push_back(b);
+    }
+
+    /// Takes the next boxes of the vertical list, in order.
+    pub(super) fn push(&mut self, boxes: impl IntoIterator<Item = VBox>, notes: &[Vec<VBox>]) {
+        let long_note = self.body_height() * 0.5;
         for mut b in boxes {
+            // A note too long for any page foot is set in the text instead, after the
+            // paragraph that calls it, so it can run over pages like the text does.
             let (long, short): (Vec<usize>, Vec<usize>) = b
                 .notes
                 .iter()
-                .partition(|&&n| note_height(n) > body_height * 0.5);
+                .partition(|&&n| note_height(notes, n) > long_note);
             b.notes = short;
-            waiting.extend(long);
+            self.waiting.extend(long);
             let paragraph_ends = !b.keep_with_next && !b.weak_keep;
-            flowed.push(b);
+            self.enqueue(b);
             if paragraph_ends {
-                flow_notes(&mut waiting, &mut flowed);
+                self.flow_notes(notes);
             }
         }
-        flow_notes(&mut waiting, &mut flowed);
-        boxes = flowed;
     }
-    // Phase 1: which boxes go on which page. `seq` is the order boxes are placed in: the
-    // document's, except that a figure that does not fit may float to the next page while
-    // the text after it fills this one.
-    let mut seq: Vec<usize> = (0..boxes.len()).collect();
-    let mut floated: std::collections::HashSet<usize> = std::collections::HashSet::new();
-    let extra_notes_for = |b: &VBox, notes_used: f32| -> f32 {
-        let extra: f32 = b.notes.iter().map(|&n| note_height(n)).sum();
-        if extra > 0.0 && notes_used == 0.0 {
-            extra + note_gap
-        } else {
-            extra
+
+    fn flow_notes(&mut self, notes: &[Vec<VBox>]) {
+        for n in std::mem::take(&mut self.waiting) {
+            for (k, nb) in notes.get(n).into_iter().flatten().enumerate() {
+                let mut nb = nb.clone();
+                if k == 0 {
+                    nb.note_start = Some(n);
+                    nb.space_before = self.geo.leading * 0.5;
+                }
+                self.enqueue(nb);
+            }
         }
-    };
-    let mut pages: Vec<(Vec<usize>, Option<usize>)> = Vec::new(); // (box indices, repeated head)
-    let mut k = 0;
-    while k < seq.len() {
-        let page_start = k;
-        let head = boxes[seq[k]].table_head;
+    }
+
+    /// The next page, if it is ready: when `last` (the list is complete) or when enough
+    /// boxes follow it that no later box can change it.
+    pub(super) fn next_page(
+        &mut self,
+        notes: &[Vec<VBox>],
+        heads: &[Vec<VBox>],
+        last: bool,
+    ) -> Option<Page> {
+        if last {
+            self.flow_notes(notes);
+        }
+        let ready = if last {
+            !self.queue.is_empty()
+        } else {
+            // A page looks at most a page ahead (filling itself, floating a figure
+            // past text); three pages queued leave room to spare.
+            self.queued > 3.0 * self.body_height() + 1.0
+        };
+        if !ready {
+            return None;
+        }
+        let (count, head) = self.page_members(notes, heads);
+        let members: Vec<VBox> = self.queue.drain(..count).collect();
+        for b in &members {
+            self.queued -= b.height + b.space_before;
+        }
+        if self.queue.is_empty() {
+            self.queued = 0.0;
+        }
+        let page = self.place(members, head, notes, heads);
+        self.pages_made += 1;
+        Some(page)
+    }
+
+    /// How many pages have been made.
+    pub(super) fn pages_made(&self) -> usize {
+        self.pages_made
+    }
+
+    /// Phase 1: how many boxes from the front of the queue go on the next page (the queue
+    /// is reordered when a figure floats past text), and the table head it repeats.
+    fn page_members(&mut self, notes: &[Vec<VBox>], heads: &[Vec<VBox>]) -> (usize, Option<usize>) {
+        let geo = self.geo;
+        let body_top = geo.top;
+        let body_bottom = geo.height - geo.bottom;
+        let note_gap = geo.leading * 0.8;
+        let extra_notes_for = |b: &VBox, notes_used: f32| -> f32 {
+            let extra: f32 = b.notes.iter().map(|&n| note_height(notes, n)).sum();
+            if extra > 0.0 && notes_used == 0.0 {
+                extra + note_gap
+            } else {
+                extra
+            }
+        };
+        let q = self.queue.make_contiguous();
+        let head = q[0].table_head;
         let mut used = head.map_or(0.0, |h| {
             heads
                 .get(h)
                 .map_or(0.0, |hb| hb.iter().map(|b| b.height).sum())
         });
         let mut notes_used = 0.0f32;
-        let mut members = Vec::new();
-        while k < seq.len() {
-            let b = &boxes[seq[k]];
-            if b.page_break && k > page_start {
+        let mut members = 0;
+        let mut k = 0;
+        while k < q.len() {
+            let b = &q[k];
+            if b.page_break && k > 0 {
                 break;
             }
-            let space = if members.is_empty() && head.is_none() {
+            let space = if members == 0 && head.is_none() {
                 0.0
             } else {
                 b.space_before
@@ -93,20 +194,21 @@ pub(super) fn paginate(
             let extra_notes = extra_notes_for(b, notes_used);
             let fits =
                 body_top + used + space + b.height + notes_used + extra_notes <= body_bottom + 0.01;
-            if !fits && !members.is_empty() {
-                if b.float && floated.insert(seq[k]) {
+            if !fits && members > 0 {
+                if b.float && !b.floated {
+                    q[k].floated = true;
                     // The figure and its caption go to the next page; the text after them
                     // (up to a clean break, within the section) fills this one.
                     let mut group = 1;
-                    while k + group < seq.len() && boxes[seq[k + group - 1]].keep_with_next {
+                    while k + group < q.len() && q[k + group - 1].keep_with_next {
                         group += 1;
                     }
                     let mut room = body_bottom - (body_top + used + notes_used);
                     let mut fill = 0;
                     let mut clean = 0;
                     let mut notes_so_far = notes_used;
-                    while k + group + fill < seq.len() {
-                        let next = &boxes[seq[k + group + fill]];
+                    while k + group + fill < q.len() {
+                        let next = &q[k + group + fill];
                         if next.float || next.outline.is_some() || next.page_break {
                             break;
                         }
@@ -123,72 +225,68 @@ pub(super) fn paginate(
                         }
                     }
                     if clean > 0 {
-                        seq[k..k + group + clean].rotate_left(group);
+                        q[k..k + group + clean].rotate_left(group);
                         continue;
                     }
                 }
                 // Move the chain of kept boxes that ends here to the next page, unless the
                 // chain fills the whole page.
                 let mut j = k;
-                while j > page_start && boxes[seq[j - 1]].keep_with_next {
+                while j > 0 && q[j - 1].keep_with_next {
                     j -= 1;
                 }
                 // Avoid a word split across pages by giving one more line to the next
                 // page, if that line is free to go (TeX's \brokenpenalty).
-                if j > page_start + 1 && boxes[seq[j - 1]].weak_keep {
-                    let before = &boxes[seq[j - 2]];
+                if j > 1 && q[j - 1].weak_keep {
+                    let before = &q[j - 2];
                     if !before.keep_with_next && !before.weak_keep {
                         j -= 1;
                     }
                 }
-                if j > page_start {
-                    members.truncate(j - page_start);
-                    k = j;
+                if j > 0 {
+                    members = j;
                 }
                 break;
             }
             used += space + b.height;
             notes_used += extra_notes;
-            members.push(seq[k]);
+            members += 1;
             k += 1;
         }
-        if members.is_empty() {
-            // A box taller than the page: it gets a page of its own.
-            members.push(seq[k]);
-            k += 1;
-        }
-        pages.push((members, head));
+        // A box taller than the page gets a page of its own.
+        (members.max(1), head)
     }
-    // Phase 2: positions.
-    let mut laid = Laid {
-        width: geo.width,
-        height: geo.height,
-        pages: Vec::new(),
-        outline: Vec::new(),
-    };
-    let mut note_places: HashMap<usize, (usize, f32)> = HashMap::new();
-    let mut anchors: HashMap<String, (usize, f32)> = HashMap::new();
-    for (page_index, (members, head)) in pages.iter().enumerate() {
+
+    /// Phase 2: positions on the page, its notes at the foot.
+    fn place(
+        &mut self,
+        members: Vec<VBox>,
+        head: Option<usize>,
+        notes: &[Vec<VBox>],
+        heads: &[Vec<VBox>],
+    ) -> Page {
+        let geo = self.geo;
+        let page_index = self.pages_made;
+        let body_top = geo.top;
+        let body_bottom = geo.height - geo.bottom;
+        let note_gap = geo.leading * 0.8;
         let mut page = Page::default();
         let mut y = body_top;
         let mut page_notes: Vec<usize> = Vec::new();
         let mut previous_bars: Vec<f32> = Vec::new();
         if let Some(h) = head {
-            if let Some(first) = members.first() {
-                if boxes[*first].table_head.is_some() {
-                    for hb in heads.get(*h).map(|v| v.as_slice()).unwrap_or(&[]) {
-                        for item in &hb.items {
-                            let mut item = item.clone();
-                            item.shift(y);
-                            page.items.push(item);
-                        }
-                        y += hb.height;
+            if members.first().is_some_and(|b| b.table_head.is_some()) {
+                for hb in heads.get(h).map(|v| v.as_slice()).unwrap_or(&[]) {
+                    for item in &hb.items {
+                        let mut item = item.clone();
+                        item.shift(y);
+                        page.items.push(item);
                     }
+                    y += hb.height;
                 }
             }
         }
-        for (k, &bi) in members.iter().enumerate() {
-            let b = &boxes[bi];
+        for (k, b) in members.into_iter().enumerate() {
             let space = if k == 0 && head.is_none() {
                 0.0
             } else {
@@ -212,30 +310,30 @@ pub(super) fn paginate(
                 });
             }
             previous_bars.clone_from(&b.bars);
-            for item in &b.items {
-                let mut item = item.clone();
+            // Each box is on one page: its items move there.
+            for mut item in b.items {
                 item.shift(y);
                 page.items.push(item);
             }
-            if let Some(anchor) = &b.anchor {
-                anchors.entry(anchor.clone()).or_insert((page_index, y));
+            if let Some(anchor) = b.anchor {
+                self.places.anchors.entry(anchor).or_insert((page_index, y));
             }
-            if let Some((level, title)) = &b.outline {
-                laid.outline.push(OutlineEntry {
-                    level: *level,
-                    title: title.clone(),
+            if let Some((level, title)) = b.outline {
+                self.places.outline.push(OutlineEntry {
+                    level,
+                    title,
                     page: page_index,
                     y,
                 });
             }
             page_notes.extend(b.notes.iter().copied());
             if let Some(n) = b.note_start {
-                note_places.insert(n, (page_index, y));
+                self.places.note_places.insert(n, (page_index, y));
             }
             y += b.height;
         }
         if !page_notes.is_empty() {
-            let total: f32 = page_notes.iter().map(|&n| note_height(n)).sum();
+            let total: f32 = page_notes.iter().map(|&n| note_height(notes, n)).sum();
             let mut ny = body_bottom - total;
             let rule_y = ny - note_gap * 0.5;
             page.items.push(Item::Line {
@@ -247,7 +345,7 @@ pub(super) fn paginate(
                 color: GREY,
             });
             for n in page_notes {
-                note_places.insert(n, (page_index, ny));
+                self.places.note_places.insert(n, (page_index, ny));
                 for (k, nb) in notes
                     .get(n)
                     .map(|v| v.as_slice())
@@ -267,46 +365,45 @@ pub(super) fn paginate(
                 }
             }
         }
-        laid.pages.push(page);
+        page
     }
-    // Footnote markers point at their notes, `#id` links at their headings; a link whose
-    // target is not in the document is dropped (its text stays).
-    for page in &mut laid.pages {
-        page.items.retain_mut(|item| {
-            let Item::Link { target, .. } = item else {
-                return true;
-            };
-            let place = match target {
-                LinkTarget::Note(n) => note_places.get(n),
-                LinkTarget::Anchor(id) => anchors.get(id),
-                _ => return true,
-            };
-            match place {
-                Some(&(page, y)) => {
-                    *target = LinkTarget::Internal { page, y };
-                    true
-                }
-                None => false,
-            }
-        });
-    }
-    laid
 }
 
-/// Adds the running header (the title, from page 2 on) and page numbers.
+/// The height a footnote takes at a page foot.
+fn note_height(notes: &[Vec<VBox>], n: usize) -> f32 {
+    notes
+        .get(n)
+        .map_or(0.0, |b| b.iter().map(|x| x.height + x.space_before).sum())
+}
+
+/// Adds the running header (the title, from page 2 on) and the page number to page `n`
+/// (from 0).
 pub(super) fn page_furniture(
-    laid: &mut Laid,
+    page: &mut Page,
+    n: usize,
     geo: &Geometry,
     meta: &Meta,
     shaper: &mut Shaper<'_, '_>,
 ) {
-    // Running header (the title, from page 2) and page numbers.
     let size = geo.size * 0.75;
     let face = shaper.fonts.face_for(FontStyle {
         family: Family::Sans,
         bold: false,
         italic: false,
     });
+    let number = (n + 1).to_string();
+    let glyphs = shaper.shape(&number, face, false);
+    let mut run = make_run(
+        &number,
+        &glyphs,
+        face,
+        size,
+        GREY,
+        0.0,
+        geo.height - geo.bottom * 0.45,
+    );
+    run.x = (geo.width - run.width()) / 2.0;
+    page.items.push(Item::Text(run));
     let title: String = meta
         .title
         .as_deref()
@@ -314,36 +411,21 @@ pub(super) fn page_furniture(
         .chars()
         .take(90)
         .collect();
-    let page_count = laid.pages.len();
-    for (n, page) in laid.pages.iter_mut().enumerate() {
-        let number = (n + 1).to_string();
-        let glyphs = shaper.shape(&number, face, false);
-        let mut run = make_run(
-            &number,
-            &glyphs,
-            face,
-            size,
-            GREY,
-            0.0,
-            geo.height - geo.bottom * 0.45,
-        );
-        run.x = (geo.width - run.width()) / 2.0;
+    // From page 2 on (so the document has more than one page).
+    if n > 0 && !title.trim().is_empty() {
+        let header = fit_with_ellipsis(shaper, &title, face, size, geo.measure());
+        let glyphs = shaper.shape(&header, face, false);
+        let run = make_run(&header, &glyphs, face, size, GREY, geo.left, geo.top * 0.55);
         page.items.push(Item::Text(run));
-        if n > 0 && !title.trim().is_empty() && page_count > 1 {
-            let header = fit_with_ellipsis(shaper, &title, face, size, geo.measure());
-            let glyphs = shaper.shape(&header, face, false);
-            let run = make_run(&header, &glyphs, face, size, GREY, geo.left, geo.top * 0.55);
-            page.items.push(Item::Text(run));
-            let y = geo.top * 0.55 + size * 0.5;
-            page.items.push(Item::Line {
-                x1: geo.left,
-                y1: y,
-                x2: geo.width - geo.right,
-                y2: y,
-                width: 0.3,
-                color: LIGHT,
-            });
-        }
+        let y = geo.top * 0.55 + size * 0.5;
+        page.items.push(Item::Line {
+            x1: geo.left,
+            y1: y,
+            x2: geo.width - geo.right,
+            y2: y,
+            width: 0.3,
+            color: LIGHT,
+        });
     }
 }
 
