@@ -173,6 +173,10 @@ pub struct EpubArgs {
     /// Download remote images into the book (always done for URL inputs).
     #[arg(long)]
     pub fetch_images: bool,
+
+    /// Fetch images (and redirects) from private, loopback and link-local addresses too.
+    #[arg(long)]
+    pub allow_private: bool,
 }
 
 impl EpubArgs {
@@ -192,6 +196,23 @@ impl EpubArgs {
             toc_depth: self.toc_depth,
             css: self.css.clone(),
             fetch_images: self.fetch_images || from_the_web,
+            remote_images: quire::net::ImageFetchOptions {
+                allow_private: self.allow_private,
+                ..quire::net::ImageFetchOptions::default()
+            },
+        }
+    }
+
+    /// Limits for fetching URL inputs; `--allow-private` lets their redirects reach private
+    /// addresses too.
+    pub fn fetch_options(&self) -> quire::net::FetchOptions {
+        quire::net::FetchOptions {
+            private: if self.allow_private {
+                quire::net::PrivateAddresses::Allowed
+            } else {
+                quire::net::PrivateAddresses::IfTyped
+            },
+            ..quire::net::FetchOptions::default()
         }
     }
 }

@@ -15,6 +15,7 @@ mod jsonl;
 mod markdown;
 mod memory;
 mod net;
+mod net_bounds;
 mod pdf;
 mod safety;
 mod streaming;
