@@ -14,6 +14,8 @@
 //! cannot slip through. [`PrivateAddresses`] says what is allowed: the URL a user typed may
 //! itself be private (`http://localhost:8000/page`), and then so may its redirects and images;
 //! a public page's images and redirects may not, unless the user allows it (`--allow-private`).
+//! Behind an HTTP proxy (`HTTP_PROXY`…) the proxy resolves names, so only hosts written as
+//! addresses (and `localhost`) can be judged; the proxy itself is reached wherever it is.
 //!
 //! Images: [`ImageFetcher`] downloads one book's remote images within a per-image size cap, a
 //! byte budget for all of them and a deadline for all of them, and streams each to a temporary

@@ -42,7 +42,10 @@ Folders and batches:
 
 URLs:
   http(s) URLs are fetched (redirects, 30 s limit, 64 MiB limit); the final
-  URL is the base for links. --urls FILE reads one URL a line.
+  URL is the base for links. --urls FILE reads one URL a line. An EPUB of a
+  page embeds its images (20 MiB each, 256 MiB and 60 s for all). Images and
+  redirects to private, loopback or link-local addresses are refused unless
+  the page you typed is on one, or --allow-private.
 
 Pipeline mode (--jsonl):
   Reads JSON lines {\"id\", \"html\"|\"text\"|\"markdown\"|\"json\"|\"url\", \"options\"}
