@@ -45,7 +45,10 @@ Folders and batches:
 
 URLs:
   http(s) URLs are fetched (redirects, 30 s limit, 64 MiB limit); the final
-  URL is the base for links. --urls FILE reads one URL a line.
+  URL is the base for links. --urls FILE reads one URL a line. An EPUB of a
+  page embeds its images (20 MiB each, 256 MiB and 60 s for all). Images and
+  redirects to private, loopback or link-local addresses are refused unless
+  the page you typed is on one, or --allow-private.
 
 Pipeline mode (--jsonl):
   Reads JSON lines {\"id\", \"html\"|\"text\"|\"markdown\"|\"json\"|\"url\", \"options\"}
@@ -181,6 +184,10 @@ pub struct EpubArgs {
     /// Download remote images into the book (always done for URL inputs).
     #[arg(long)]
     pub fetch_images: bool,
+
+    /// Fetch images (and redirects) from private, loopback and link-local addresses too.
+    #[arg(long)]
+    pub allow_private: bool,
 }
 
 impl EpubArgs {
@@ -200,6 +207,23 @@ impl EpubArgs {
             toc_depth: self.toc_depth,
             css: self.css.clone(),
             fetch_images: self.fetch_images || from_the_web,
+            remote_images: quire::net::ImageFetchOptions {
+                allow_private: self.allow_private,
+                ..quire::net::ImageFetchOptions::default()
+            },
+        }
+    }
+
+    /// Limits for fetching URL inputs; `--allow-private` lets their redirects reach private
+    /// addresses too.
+    pub fn fetch_options(&self) -> quire::net::FetchOptions {
+        quire::net::FetchOptions {
+            private: if self.allow_private {
+                quire::net::PrivateAddresses::Allowed
+            } else {
+                quire::net::PrivateAddresses::IfTyped
+            },
+            ..quire::net::FetchOptions::default()
         }
     }
 }

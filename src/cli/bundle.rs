@@ -84,16 +84,13 @@ pub fn run(args: BundleArgs) -> ExitCode {
     let mut any_failed = false;
     for source in &sources {
         match read_input(source, args.from, &settings, &mut report) {
-            Some(document) => {
-                let dir = match source {
-                    Source::File(path) => Some(folder_of(path)),
-                    Source::Url(_) | Source::Stdin => None,
-                };
-                if matches!(source, Source::Url(_)) {
-                    settings.write.epub.fetch_images = true;
-                }
-                book.push(document, dir);
-            }
+            // Only a chapter read from the web has its remote images downloaded (unless
+            // --fetch-images): one URL in the list does not turn it on for local files.
+            Some((document, private)) => match source {
+                Source::Url(_) => book.push_from_web(document, private),
+                Source::File(path) => book.push(document, Some(folder_of(path))),
+                Source::Stdin => book.push(document, None),
+            },
             None => any_failed = true,
         }
     }

@@ -563,7 +563,7 @@ pub fn settings_from_parts(
             ..WriteOptions::default()
         },
         overrides: MetaOverrides::default(),
-        fetch: quire::net::FetchOptions::default(),
+        fetch: epub.fetch_options(),
         durable: true,
         explain: false,
         no_images: false,
@@ -593,7 +593,7 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
             authors: args.authors.clone(),
             language: args.lang.clone(),
         },
-        fetch: quire::net::FetchOptions::default(),
+        fetch: args.epub.fetch_options(),
         durable: args.fsync,
         explain: args.explain,
         no_images: args.no_images,

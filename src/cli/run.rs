@@ -502,22 +502,26 @@ fn explain_extraction(label: &str, bytes: &[u8], format: InputFormat) {
 }
 
 /// Reads one input into a document: fetch or read the bytes, pick the format, `quire::read`,
-/// then the metadata overrides and `--no-images`. What goes wrong is put in `report`.
+/// then the metadata overrides and `--no-images`. What goes wrong is put in `report`. With the
+/// document, whether it came from a private address (a URL the user typed that names one):
+/// its images may then be fetched from private addresses too.
 pub fn read_input(
     source: &Source,
     from: Option<InputFormat>,
     settings: &Settings,
     report: &mut JobReport,
-) -> Option<quire::Document> {
+) -> Option<(quire::Document, bool)> {
     let label = source.label();
     let mut read_options = settings.read.clone();
-    let (bytes, declared_format) = match read_source(source, settings, &mut read_options) {
-        Ok(read) => read,
-        Err(e) => {
-            report.error(label, e);
-            return None;
-        }
-    };
+    let mut private = false;
+    let (bytes, declared_format) =
+        match read_source(source, settings, &mut read_options, &mut private) {
+            Ok(read) => read,
+            Err(e) => {
+                report.error(label, e);
+                return None;
+            }
+        };
     let format = from.unwrap_or_else(|| match source {
         Source::File(path) => {
             InputFormat::from_path(path).unwrap_or_else(|| InputFormat::sniff(&bytes))
@@ -550,7 +554,7 @@ pub fn read_input(
     if settings.no_images {
         document.remove_images();
     }
-    Some(document)
+    Some((document, private))
 }
 
 /// The folder an input's relative images are looked up in (and only there).
@@ -566,15 +570,19 @@ pub fn folder_of(path: &Path) -> std::path::PathBuf {
 /// that fails does not stop the others.
 pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
     let mut report = JobReport::default();
-    let Some(document) = read_input(&job.source, job.from, settings, &mut report) else {
+    let Some((document, private)) = read_input(&job.source, job.from, settings, &mut report) else {
         return report;
     };
 
     let mut write_options = settings.write.clone();
     match &job.source {
         Source::File(path) => write_options.resource_dir = Some(folder_of(path)),
-        // A page from the web has its images on the web too.
-        Source::Url(_) => write_options.epub.fetch_images = true,
+        // A page from the web has its images on the web too (on a private network too when
+        // the page is: see `quire::net::PrivateAddresses`).
+        Source::Url(_) => {
+            write_options.epub.fetch_images = true;
+            write_options.epub.remote_images.allow_private |= private;
+        }
         Source::Stdin => {}
     }
     for output in &job.outputs {
@@ -622,11 +630,13 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
 }
 
 /// The input's bytes, and for a URL the format its media type names. A fetched page's final
-/// URL (after redirects) and declared charset go into `read_options`.
+/// URL (after redirects) and declared charset go into `read_options`, and whether it came from
+/// a private address into `private`.
 fn read_source(
     source: &Source,
     settings: &Settings,
     read_options: &mut ReadOptions,
+    private: &mut bool,
 ) -> anyhow::Result<(Vec<u8>, Option<InputFormat>)> {
     match source {
         Source::File(path) => {
@@ -655,6 +665,7 @@ fn read_source(
             let format = fetched.input_format();
             read_options.source_url = Some(fetched.final_url);
             read_options.charset = fetched.charset;
+            *private = fetched.private;
             Ok((fetched.bytes, format))
         }
     }

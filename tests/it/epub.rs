@@ -852,6 +852,8 @@ fn remote_images_are_fetched_when_asked() {
     );
     let mut opts = options(None);
     opts.epub.fetch_images = true;
+    // The test server is on 127.0.0.1, a private address.
+    opts.epub.remote_images.allow_private = true;
     let rendered = write_epub(&doc, &opts);
     let messages: Vec<&str> = rendered
         .warnings

@@ -17,6 +17,7 @@ mod jsonl;
 mod markdown;
 mod memory;
 mod net;
+mod net_bounds;
 mod pdf;
 mod pdf_images;
 mod reader_safety;

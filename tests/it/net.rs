@@ -1,13 +1,15 @@
 //! Fetching over HTTP, against a server the test starts on 127.0.0.1 (never the internet):
 //! redirects and the final URL as the base for links, charsets from headers, timeouts, the
 //! size limit, error statuses, the user agent; and `quire convert URL` / `--urls FILE`.
+//! Then private addresses: refused for a public page's images and redirects, in every
+//! spelling, allowed for a page the user typed on one, or with `--allow-private`.
 
 use assert_cmd::Command;
-use quire::net::{fetch, FetchOptions};
+use quire::net::{fetch, FetchOptions, ImageFetchOptions, PrivateAddresses};
 use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -22,6 +24,8 @@ pub struct Reply {
     pub stall: Duration,
     /// Send no Content-Length (the body ends when the connection closes).
     pub no_length: bool,
+    /// Sleep this long before answering at all (a slow server).
+    pub delay: Duration,
 }
 
 impl Reply {
@@ -52,7 +56,12 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(routes: Vec<(&str, Reply)>) -> TestServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        TestServer::start_on("127.0.0.1:0", routes)
+    }
+
+    /// A server listening on `address` (`[::1]:0` for IPv6 loopback).
+    pub fn start_on(address: &str, routes: Vec<(&str, Reply)>) -> TestServer {
+        let listener = TcpListener::bind(address).unwrap_or_else(|e| panic!("bind {address}: {e}"));
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let routes: Arc<HashMap<String, Reply>> = Arc::new(
             routes
@@ -74,6 +83,24 @@ impl TestServer {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.base, path)
+    }
+
+    /// The socket address it listens on.
+    pub fn address(&self) -> std::net::SocketAddr {
+        self.base
+            .trim_start_matches("http://")
+            .parse()
+            .expect("a socket address")
+    }
+
+    /// The paths requested so far, in order.
+    pub fn paths(&self) -> Vec<String> {
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|head| head.split_whitespace().nth(1).unwrap_or("").to_string())
+            .collect()
     }
 }
 
@@ -100,6 +127,7 @@ fn serve(stream: TcpStream, routes: &HashMap<String, Reply>, seen: &Mutex<Vec<St
         body: b"not here".to_vec(),
         ..Reply::default()
     });
+    thread::sleep(reply.delay);
     let mut out = stream;
     let mut response = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", reply.status);
     for (name, value) in &reply.headers {
@@ -397,4 +425,287 @@ fn test_server_reads_request_bodies_it_does_not_need() {
         answer.starts_with("HTTP/1.1 200") && answer.ends_with('x'),
         "{answer}"
     );
+}
+
+// Private addresses. The test servers all listen on loopback; one of them plays a public
+// site through `treat_as_public`, so the rules for public pages can be exercised. The
+// "private" servers record every request: the checks are that none arrived.
+
+/// A small valid PNG.
+fn png() -> Vec<u8> {
+    let image = image::RgbImage::from_fn(8, 6, |x, y| image::Rgb([x as u8 * 30, y as u8 * 40, 90]));
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+/// A page whose figures are the given image URLs.
+fn page_with_images(urls: &[String]) -> String {
+    let mut page = String::from(
+        "<!DOCTYPE html><html><head><title>Harbour</title></head><body><article>\
+         <h1>Harbour news</h1><p>The harbour master reports calm seas, a busy week of \
+         ferries and a new light on the north pier, visible for twelve miles.</p>",
+    );
+    for (i, url) in urls.iter().enumerate() {
+        page.push_str(&format!(
+            "<figure><img src=\"{url}\" alt=\"picture {i}\"><figcaption>Picture {i}\
+             </figcaption></figure><p>More words about the harbour after picture {i}, \
+             so that the article goes on.</p>"
+        ));
+    }
+    page.push_str("</article></body></html>");
+    page
+}
+
+/// Fetches `page_url` as a library user would, reads it, and makes a book of it with the
+/// page's images downloaded; `public` is the server taken as a public site.
+fn book_of_page(page_url: &str, public: SocketAddr, allow_private: bool) -> quire::Rendered {
+    let fetched = fetch(
+        page_url,
+        &FetchOptions {
+            treat_as_public: vec![public],
+            ..quick()
+        },
+    )
+    .expect("the page");
+    assert!(!fetched.private, "the page is taken as public");
+    let reading = quire::read(
+        &fetched.bytes,
+        quire::InputFormat::Html,
+        &quire::ReadOptions {
+            source_url: Some(fetched.final_url),
+            ..quire::ReadOptions::default()
+        },
+    )
+    .expect("read");
+    let mut options = quire::WriteOptions::default();
+    options.epub.fetch_images = true;
+    options.epub.remote_images = ImageFetchOptions {
+        allow_private: allow_private || fetched.private,
+        treat_as_public: vec![public],
+        ..ImageFetchOptions::default()
+    };
+    quire::write(&reading.document, quire::OutputFormat::Epub, &options).expect("a book")
+}
+
+#[test]
+fn a_public_page_cannot_make_quire_fetch_private_addresses() {
+    let inside = TestServer::start(vec![
+        ("/internal-admin/delete?id=1", Reply::ok("image/png", png())),
+        ("/a.png", Reply::ok("image/png", png())),
+    ]);
+    let inside_v6 =
+        TestServer::start_on("[::1]:0", vec![("/a.png", Reply::ok("image/png", png()))]);
+    let port = inside.address().port();
+    let v6_port = inside_v6.address().port();
+    let images = vec![
+        format!("http://127.1:{port}/internal-admin/delete?id=1"),
+        format!("http://0x7f000001:{port}/a.png"),
+        format!("http://2130706433:{port}/a.png"),
+        format!("http://localhost:{port}/a.png"),
+        format!("http://[::ffff:127.0.0.1]:{port}/a.png"),
+        format!("http://[::1]:{v6_port}/a.png"),
+        // The public site's own image, and one of its images that redirects inside.
+        "/site/ok.png".to_string(),
+        "/site/moved.png".to_string(),
+    ];
+    let site = TestServer::start(vec![
+        (
+            "/site/page.html",
+            Reply::ok("text/html", page_with_images(&images)),
+        ),
+        ("/site/ok.png", Reply::ok("image/png", png())),
+        (
+            "/site/moved.png",
+            Reply::redirect(&format!("http://127.0.0.1:{port}/a.png")),
+        ),
+    ]);
+
+    let rendered = book_of_page(&site.url("/site/page.html"), site.address(), false);
+    assert!(
+        inside.paths().is_empty(),
+        "requests inside: {:?}",
+        inside.paths()
+    );
+    assert!(
+        inside_v6.paths().is_empty(),
+        "requests to [::1]: {:?}",
+        inside_v6.paths()
+    );
+    let site_paths = site.paths();
+    assert!(
+        site_paths.contains(&"/site/ok.png".to_string()),
+        "{site_paths:?}"
+    );
+    assert!(
+        site_paths.contains(&"/site/moved.png".to_string()),
+        "{site_paths:?}"
+    );
+    let refused: Vec<&str> = rendered
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("refused") && m.contains("--allow-private"))
+        .collect();
+    // One warning per image: the reader writes `0x7f000001` and `2130706433` as 127.0.0.1,
+    // so those two are one image.
+    let mut private_images: Vec<String> = images[..6]
+        .iter()
+        .map(|u| url::Url::parse(u).unwrap().to_string())
+        .collect();
+    private_images.sort();
+    private_images.dedup();
+    assert_eq!(
+        refused.len(),
+        private_images.len() + 1,
+        "{:?}",
+        rendered.warnings
+    );
+    let files = crate::epub::unzip(&rendered.bytes);
+    let embedded = files
+        .iter()
+        .filter(|(name, _)| name.starts_with("OEBPS/images/image-"))
+        .count();
+    assert_eq!(embedded, 1, "only the public image is in the book");
+
+    // The same page with private addresses allowed reaches them: the refusals above were the
+    // rule's doing, not an unreachable server.
+    let rendered = book_of_page(&site.url("/site/page.html"), site.address(), true);
+    assert!(
+        inside
+            .paths()
+            .contains(&"/internal-admin/delete?id=1".to_string()),
+        "{:?}",
+        inside.paths()
+    );
+    assert_eq!(inside_v6.paths(), vec!["/a.png".to_string()]);
+    assert!(
+        rendered
+            .warnings
+            .iter()
+            .all(|w| !w.message.contains("refused")),
+        "{:?}",
+        rendered.warnings
+    );
+}
+
+#[test]
+fn a_public_url_that_redirects_to_a_private_address_is_refused() {
+    let inside = TestServer::start(vec![("/secret", Reply::ok("text/html", PAGE))]);
+    let site = TestServer::start(vec![(
+        "/go",
+        Reply::redirect(&format!(
+            "http://localhost:{}/secret",
+            inside.address().port()
+        )),
+    )]);
+    let options = FetchOptions {
+        treat_as_public: vec![site.address()],
+        ..quick()
+    };
+    let err = fetch(&site.url("/go"), &options).unwrap_err().to_string();
+    assert!(err.contains("refused") && err.contains("loopback"), "{err}");
+    assert!(inside.paths().is_empty(), "{:?}", inside.paths());
+
+    // Typed by the user, a private URL is fetched, redirects inside it too, and says so.
+    let same = TestServer::start(vec![
+        ("/start", Reply::redirect("/secret")),
+        ("/secret", Reply::ok("text/html", PAGE)),
+    ]);
+    let fetched = fetch(&same.url("/start"), &quick()).expect("typed private URL");
+    assert!(fetched.private);
+    // Unless everything private is refused.
+    let refused = FetchOptions {
+        private: PrivateAddresses::Refused,
+        ..quick()
+    };
+    let err = fetch(&same.url("/secret"), &refused)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("refused"), "{err}");
+}
+
+#[test]
+fn cli_fetches_private_images_only_for_private_pages_or_with_allow_private() {
+    let inside = TestServer::start(vec![("/pic.png", Reply::ok("image/png", png()))]);
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local.html");
+    fs::write(&local, page_with_images(&[inside.url("/pic.png")])).unwrap();
+
+    // A local file's page is not a private web page: its loopback image is refused.
+    let output = quire()
+        .args(["convert", "--fetch-images", "--to", "epub", "-o"])
+        .arg(dir.path().join("a.epub"))
+        .arg(&local)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("--allow-private"), "{stderr}");
+    assert!(inside.paths().is_empty(), "{:?}", inside.paths());
+
+    let output = quire()
+        .args([
+            "convert",
+            "--fetch-images",
+            "--allow-private",
+            "--to",
+            "epub",
+            "-o",
+        ])
+        .arg(dir.path().join("b.epub"))
+        .arg(&local)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(inside.paths(), vec!["/pic.png".to_string()]);
+
+    // A page the user typed on a private address has its images there fetched.
+    let site = TestServer::start(vec![
+        (
+            "/page.html",
+            Reply::ok("text/html", page_with_images(&["pic.png".into()])),
+        ),
+        ("/pic.png", Reply::ok("image/png", png())),
+    ]);
+    let output = quire()
+        .args(["convert", "--to", "epub", "-o"])
+        .arg(dir.path().join("c.epub"))
+        .arg(site.url("/page.html"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(site.paths(), vec!["/page.html", "/pic.png"], "{stderr}");
+}
+
+#[test]
+fn a_bundle_with_one_url_does_not_fetch_the_local_chapters_images() {
+    let images = TestServer::start(vec![
+        ("/local-pic.png", Reply::ok("image/png", png())),
+        ("/web-pic.png", Reply::ok("image/png", png())),
+    ]);
+    let site = TestServer::start(vec![(
+        "/page.html",
+        Reply::ok("text/html", page_with_images(&[images.url("/web-pic.png")])),
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("local.html");
+    fs::write(&local, page_with_images(&[images.url("/local-pic.png")])).unwrap();
+    let output = quire()
+        .args(["bundle", "--allow-private", "-o"])
+        .arg(dir.path().join("book.epub"))
+        .arg(&local)
+        .arg(site.url("/page.html"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert_eq!(images.paths(), vec!["/web-pic.png"], "{stderr}");
+    assert!(stderr.contains("1 remote image left as links"), "{stderr}");
 }

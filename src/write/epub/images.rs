@@ -14,6 +14,7 @@ use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 use super::content::ImageRef;
 use super::EpubOptions;
 use crate::error::Warning;
+use crate::net::{DownloadedImage, ImageFetchError, ImageFetcher};
 use crate::write::resources::{self, ImageKind, Resource};
 
 /// An image stored in the book.
@@ -25,18 +26,42 @@ pub(crate) struct EmbeddedImage {
     pub bytes: Vec<u8>,
 }
 
-/// Fetches remote images; `net` provides the real one, tests may provide others.
-pub(crate) type Fetch<'f> = &'f dyn Fn(&str) -> Result<Vec<u8>, String>;
+/// Fetches remote images (the URL, and whether private addresses are allowed); `net`
+/// provides the real one, tests may provide others.
+pub(crate) type Fetch<'f> = &'f dyn Fn(&str, bool) -> Result<Vec<u8>, ImageFetchError>;
+
+/// What is done with one chapter's remote images.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Remote {
+    /// Left as links to them.
+    Links,
+    /// Downloaded; from private addresses too when allowed.
+    Fetch { allow_private: bool },
+}
+
+/// What became of an image source already asked for.
+#[derive(Debug, Clone, Copy)]
+enum Cached {
+    /// The index in [`ImageStore::images`].
+    Embedded(usize),
+    /// A link to the remote image.
+    Link,
+    Missing,
+}
 
 /// Collects the book's images as chapters ask for them, each source loaded once.
 pub(crate) struct ImageStore<'o> {
     options: &'o EpubOptions,
     fetch: Option<Fetch<'o>>,
     pub images: Vec<EmbeddedImage>,
-    cache: HashMap<(Option<PathBuf>, String), Option<usize>>,
+    cache: HashMap<(Option<PathBuf>, String, Remote), Cached>,
     pub warnings: Vec<Warning>,
     /// Remote images left as links because fetching is off.
     not_fetched: usize,
+    /// Remote images left out because the budget or the deadline for all of them ran out:
+    /// one warning each, with how many.
+    over_budget: Option<(usize, ImageFetchError)>,
+    past_deadline: Option<(usize, ImageFetchError)>,
 }
 
 impl<'o> ImageStore<'o> {
@@ -48,43 +73,75 @@ impl<'o> ImageStore<'o> {
             cache: HashMap::new(),
             warnings: Vec::new(),
             not_fetched: 0,
+            over_budget: None,
+            past_deadline: None,
         }
     }
 
-    /// The warnings, with one line for the remote images that were not downloaded.
+    /// The warnings, with one line for the remote images that were not downloaded and one
+    /// for each limit on all downloads that left images out.
     pub(crate) fn take_warnings(&mut self) -> Vec<Warning> {
         let mut warnings = std::mem::take(&mut self.warnings);
+        let noun = |count: usize| if count == 1 { "image" } else { "images" };
         if self.not_fetched > 0 {
-            let (count, noun) = match self.not_fetched {
-                1 => (1, "image"),
-                n => (n, "images"),
-            };
+            let count = self.not_fetched;
             warnings.push(Warning::new(format!(
-                "{count} remote {noun} left as links (not downloaded; --fetch-images embeds them)"
+                "{count} remote {} left as links (not downloaded; --fetch-images embeds them)",
+                noun(count)
+            )));
+        }
+        for (count, why) in [self.over_budget.take(), self.past_deadline.take()]
+            .into_iter()
+            .flatten()
+        {
+            warnings.push(Warning::new(format!(
+                "{count} remote {} left as links: {why}",
+                noun(count)
             )));
         }
         warnings
     }
 
-    /// The book path of the image `src` (relative files resolve in `base_dir`), embedding it
-    /// on first use.
-    pub(crate) fn resolve(&mut self, src: &str, base_dir: Option<&Path>) -> ImageRef {
+    /// The book path of the image `src` (relative files resolve in `base_dir`; remote ones are
+    /// treated as `remote` says), embedding it on first use.
+    pub(crate) fn resolve(
+        &mut self,
+        src: &str,
+        base_dir: Option<&Path>,
+        remote: Remote,
+    ) -> ImageRef {
         let src = src.trim();
-        let key = (base_dir.map(Path::to_path_buf), src.to_string());
-        if let Some(known) = self.cache.get(&key) {
-            return match known {
-                Some(index) => ImageRef::Embedded(self.images[*index].path.clone()),
-                None => self.unavailable(src),
-            };
+        let remote = if self.fetch.is_none() {
+            Remote::Links
+        } else {
+            remote
+        };
+        let key = (base_dir.map(Path::to_path_buf), src.to_string(), remote);
+        let cached = match self.cache.get(&key) {
+            Some(known) => *known,
+            None => {
+                let made = self.embed(src, base_dir, remote);
+                self.cache.insert(key, made);
+                made
+            }
+        };
+        match cached {
+            Cached::Embedded(index) => ImageRef::Embedded(self.images[index].path.clone()),
+            Cached::Link => ImageRef::Remote(absolute_remote(src)),
+            Cached::Missing => ImageRef::Missing,
         }
-        if is_remote(src) && self.fetch.is_none() {
-            self.cache.insert(key, None);
+    }
+
+    /// Loads, fits and stores one image, or says why not (a warning, or a count for the
+    /// summary lines).
+    fn embed(&mut self, src: &str, base_dir: Option<&Path>, remote: Remote) -> Cached {
+        if is_remote(src) && remote == Remote::Links {
             self.not_fetched += 1;
-            return ImageRef::Remote(absolute_remote(src));
+            return Cached::Link;
         }
         let loaded = self
-            .load(src, base_dir)
-            .and_then(|resource| fit(resource, self.options));
+            .load_checked(src, base_dir, remote)
+            .and_then(|resource| fit(resource, self.options).map_err(ImageFetchError::Failed));
         match loaded {
             Ok((bytes, kind)) => {
                 let index = self.images.len();
@@ -93,53 +150,68 @@ impl<'o> ImageStore<'o> {
                     media_type: kind.media_type(),
                     bytes,
                 });
-                self.cache.insert(key, Some(index));
-                ImageRef::Embedded(self.images[index].path.clone())
+                Cached::Embedded(index)
             }
-            Err(reason) => {
+            Err(ImageFetchError::Failed(reason)) => {
                 self.warnings.push(Warning::new(format!(
                     "image '{}' left out: {reason}",
                     shorten(src)
                 )));
-                self.cache.insert(key, None);
-                self.unavailable(src)
+                Cached::Missing
+            }
+            // Out of budget or time: the image is still there to follow, as a link.
+            Err(limit) => {
+                let slot = match limit {
+                    ImageFetchError::OverBudget { .. } => &mut self.over_budget,
+                    _ => &mut self.past_deadline,
+                };
+                slot.get_or_insert((0, limit)).0 += 1;
+                Cached::Link
             }
         }
     }
 
-    fn unavailable(&self, src: &str) -> ImageRef {
-        if is_remote(src) && self.fetch.is_none() {
-            ImageRef::Remote(absolute_remote(src))
-        } else {
-            ImageRef::Missing
-        }
+    /// The raw image `src` names: a `data:` URL, a download, or a file inside `base_dir`.
+    pub(crate) fn load(
+        &self,
+        src: &str,
+        base_dir: Option<&Path>,
+        remote: Remote,
+    ) -> Result<Resource, String> {
+        self.load_checked(src, base_dir, remote)
+            .map_err(|e| e.to_string())
     }
 
-    /// The raw image `src` names: a `data:` URL, a download, or a file inside `base_dir`.
-    pub(crate) fn load(&self, src: &str, base_dir: Option<&Path>) -> Result<Resource, String> {
+    fn load_checked(
+        &self,
+        src: &str,
+        base_dir: Option<&Path>,
+        remote: Remote,
+    ) -> Result<Resource, ImageFetchError> {
+        let failed = |why: &str| ImageFetchError::Failed(why.to_string());
         if src.is_empty() {
-            return Err("empty image address".to_string());
+            return Err(failed("empty image address"));
         }
         if src
             .get(..5)
             .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
         {
-            return resources::load_data_uri(src);
+            return resources::load_data_uri(src).map_err(ImageFetchError::Failed);
         }
         if is_remote(src) {
-            let fetch = self
-                .fetch
-                .ok_or_else(|| "remote images are not fetched".to_string())?;
-            let bytes = fetch(&absolute_remote(src))?;
+            let (Some(fetch), Remote::Fetch { allow_private }) = (self.fetch, remote) else {
+                return Err(failed("remote images are not fetched"));
+            };
+            let bytes = fetch(&absolute_remote(src), allow_private)?;
             let kind = ImageKind::sniff(&bytes)
-                .ok_or_else(|| "not a PNG, JPEG, GIF or WebP image".to_string())?;
+                .ok_or_else(|| failed("not a PNG, JPEG, GIF or WebP image"))?;
             return Ok(Resource { bytes, kind });
         }
         if !resources::is_local(src) {
-            return Err("not a file path or http(s) URL".to_string());
+            return Err(failed("not a file path or http(s) URL"));
         }
-        let base = base_dir.ok_or_else(|| "no input folder to find local files in".to_string())?;
-        resources::load_local(src, base)
+        let base = base_dir.ok_or_else(|| failed("no input folder to find local files in"))?;
+        resources::load_local(src, base).map_err(ImageFetchError::Failed)
     }
 }
 
@@ -205,25 +277,31 @@ pub(crate) fn image_sources(blocks: &[crate::model::Block]) -> Vec<&str> {
     sources
 }
 
-/// Downloads `urls` a few at a time (a page often has a dozen images), each once.
+/// Downloads `urls` (each with whether private addresses are allowed) a few at a time, each
+/// once, in document order, so that when the budget or the deadline runs out it is the later
+/// images that are left out. Each download is a file on disk, not bytes in memory.
 pub(crate) fn prefetch(
-    urls: Vec<String>,
-    fetch: &(dyn Fn(&str) -> Result<Vec<u8>, String> + Sync),
-) -> HashMap<String, Result<Vec<u8>, String>> {
-    let mut unique = urls;
-    unique.sort();
-    unique.dedup();
+    urls: Vec<(String, bool)>,
+    fetcher: &ImageFetcher,
+) -> HashMap<(String, bool), Result<DownloadedImage, ImageFetchError>> {
+    let mut seen = std::collections::HashSet::new();
+    let unique: std::collections::VecDeque<(String, bool)> = urls
+        .into_iter()
+        .filter(|url| seen.insert(url.clone()))
+        .collect();
+    let workers = unique.len().min(6);
     let queue = std::sync::Mutex::new(unique);
     let results = std::sync::Mutex::new(HashMap::new());
-    let workers = queue.lock().map_or(0, |q| q.len()).min(6);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             // The guard is consumed inside `and_then`, so no lock is held while fetching.
             scope.spawn(|| {
-                while let Some(url) = queue.lock().ok().and_then(|mut q| q.pop()) {
-                    let result = fetch(&url);
+                while let Some((url, allow_private)) =
+                    queue.lock().ok().and_then(|mut q| q.pop_front())
+                {
+                    let result = fetcher.fetch(&url, allow_private);
                     if let Ok(mut results) = results.lock() {
-                        results.insert(url, result);
+                        results.insert((url, allow_private), result);
                     }
                 }
             });
@@ -464,25 +542,26 @@ mod tests {
     fn data_urls_and_missing_files_resolve() {
         let options = EpubOptions::default();
         let mut store = ImageStore::new(&options, None);
+        let links = Remote::Links;
         let data = format!(
             "data:image/png;base64,{}",
             crate::write::resources::base64(&png(4, 4))
         );
         assert!(
-            matches!(store.resolve(&data, None), ImageRef::Embedded(p) if p == "images/image-1.png")
+            matches!(store.resolve(&data, None, links), ImageRef::Embedded(p) if p == "images/image-1.png")
         );
         assert!(matches!(
-            store.resolve("https://x.example/a.png", None),
+            store.resolve("https://x.example/a.png", None, links),
             ImageRef::Remote(_)
         ));
         let dir = tempfile::tempdir().unwrap();
         assert!(matches!(
-            store.resolve("missing.png", Some(dir.path())),
+            store.resolve("missing.png", Some(dir.path()), links),
             ImageRef::Missing
         ));
         assert_eq!(store.warnings.len(), 1);
         assert!(matches!(
-            store.resolve("missing.png", Some(dir.path())),
+            store.resolve("missing.png", Some(dir.path()), links),
             ImageRef::Missing
         ));
         assert_eq!(store.warnings.len(), 1, "one warning per image");

@@ -122,8 +122,11 @@ pub struct EpubOptions {
     pub toc_depth: u8,
     /// The user's CSS, appended to the book's stylesheet.
     pub css: Option<String>,
-    /// Download remote (`http:`/`https:`) images. Without it they become links.
+    /// Download remote (`http:`/`https:`) images. Without it they become links (a bundle's
+    /// chapters read from the web download theirs anyway: see [`Book::push_from_web`]).
     pub fetch_images: bool,
+    /// Limits on those downloads (size, budget, deadline) and the addresses allowed.
+    pub remote_images: crate::net::ImageFetchOptions,
 }
 
 impl Default for EpubOptions {
@@ -135,6 +138,7 @@ impl Default for EpubOptions {
             toc_depth: 2,
             css: None,
             fetch_images: false,
+            remote_images: crate::net::ImageFetchOptions::default(),
         }
     }
 }
@@ -148,6 +152,20 @@ pub struct Book {
     /// The folder each chapter's relative image paths resolve in, by chapter index. A missing
     /// or `None` entry falls back to [`WriteOptions::resource_dir`].
     pub resource_dirs: Vec<Option<PathBuf>>,
+    /// Where each chapter came from, by chapter index (missing: a local file).
+    pub origins: Vec<ChapterOrigin>,
+}
+
+/// Where a bundled chapter came from, which decides what happens to its remote images.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ChapterOrigin {
+    /// A file or standard input: remote images are downloaded only with
+    /// [`EpubOptions::fetch_images`].
+    #[default]
+    Local,
+    /// A web page: its remote images are downloaded. `private`: the page itself came from a
+    /// private address ([`crate::net::Fetched::private`]), so its images may too.
+    Web { private: bool },
 }
 
 impl Book {
@@ -163,6 +181,18 @@ impl Book {
         self.resource_dirs.resize(self.chapters.len(), None);
         self.chapters.push(chapter);
         self.resource_dirs.push(resource_dir);
+        self.origins
+            .resize(self.chapters.len(), ChapterOrigin::Local);
+    }
+
+    /// Adds a chapter read from the web (`private`: see [`ChapterOrigin::Web`]). Only such
+    /// chapters have their remote images downloaded unless [`EpubOptions::fetch_images`] says
+    /// all do.
+    pub fn push_from_web(&mut self, chapter: Document, private: bool) {
+        self.push(chapter, None);
+        if let Some(origin) = self.origins.last_mut() {
+            *origin = ChapterOrigin::Web { private };
+        }
     }
 }
 

@@ -12,10 +12,11 @@ use epub_builder::{
 
 use super::content::{self, escape_text_into, xml_clean, SourceEntry};
 use super::cover::{self, CoverText};
-use super::images::{self, ImageStore};
-use super::{adapt, check_depth, nav, Book, CoverChoice, EpubOptions};
+use super::images::{self, ImageStore, Remote};
+use super::{adapt, check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions};
 use crate::error::{Error, Result, Warning};
 use crate::model::{inlines_to_plain, Block, Direction, Document, Meta};
+use crate::net::{ImageFetchError, ImageFetcher};
 use crate::write::resources::{self, ImageKind, Resource, MAX_RESOURCE_BYTES};
 use crate::write::{Rendered, WriteOptions};
 
@@ -39,13 +40,29 @@ struct Chapter<'a> {
 
 pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let epub = &options.epub;
+    // What each chapter does with its remote images: the book's setting, except that a
+    // bundled chapter read from the web always downloads its own (from private addresses too
+    // when its page came from one).
+    let remote_for = |origin: ChapterOrigin| match origin {
+        ChapterOrigin::Web { private } => Remote::Fetch {
+            allow_private: private || epub.remote_images.allow_private,
+        },
+        ChapterOrigin::Local if epub.fetch_images => Remote::Fetch {
+            allow_private: epub.remote_images.allow_private,
+        },
+        ChapterOrigin::Local => Remote::Links,
+    };
+    let remotes: Vec<Remote>;
     let (documents, book_meta, bundle): (Vec<(&Document, Option<&Path>)>, &Meta, bool) = match shape
     {
-        Shape::Single(doc) => (
-            vec![(doc, options.resource_dir.as_deref())],
-            &doc.meta,
-            false,
-        ),
+        Shape::Single(doc) => {
+            remotes = vec![remote_for(ChapterOrigin::Local)];
+            (
+                vec![(doc, options.resource_dir.as_deref())],
+                &doc.meta,
+                false,
+            )
+        }
         Shape::Bundle(book) => {
             let docs = book
                 .chapters
@@ -59,6 +76,9 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
                         .or(options.resource_dir.as_deref());
                     (doc, dir)
                 })
+                .collect();
+            remotes = (0..book.chapters.len())
+                .map(|i| remote_for(book.origins.get(i).copied().unwrap_or_default()))
                 .collect();
             (docs, &book.meta, true)
         }
@@ -78,40 +98,57 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
                 .and_then(|u| url::Url::parse(u.trim()).ok())
         })
         .collect();
-    // Remote images are downloaded together up front, then taken from here as chapters
-    // render.
-    let prefetched = if epub.fetch_images {
-        let mut urls: Vec<String> = Vec::new();
-        for ((doc, _), page) in documents.iter().zip(&page_urls) {
-            // (A bundle's own lead image is fetched when the cover is made.)
-            let lead = doc
-                .meta
-                .lead_image
-                .as_deref()
-                .filter(|_| epub.cover == CoverChoice::LeadImage);
-            for src in images::image_sources(&doc.blocks).into_iter().chain(lead) {
-                let absolute = images::against_page(src, page.as_ref())
-                    .unwrap_or_else(|| src.trim().to_string());
-                if images::is_remote(&absolute) {
-                    urls.push(images::absolute_remote(&absolute));
+    // Remote images are downloaded together up front, within one budget and deadline, to
+    // files on disk, then read from there one at a time as chapters render.
+    let fetcher = remotes
+        .iter()
+        .any(|remote| *remote != Remote::Links)
+        .then(|| ImageFetcher::new(epub.remote_images.clone()));
+    let prefetched = match &fetcher {
+        Some(fetcher) => {
+            let mut urls: Vec<(String, bool)> = Vec::new();
+            for (((doc, _), page), remote) in documents.iter().zip(&page_urls).zip(&remotes) {
+                let Remote::Fetch { allow_private } = *remote else {
+                    continue;
+                };
+                // (A bundle's own lead image is fetched when the cover is made.)
+                let lead = doc
+                    .meta
+                    .lead_image
+                    .as_deref()
+                    .filter(|_| epub.cover == CoverChoice::LeadImage);
+                for src in images::image_sources(&doc.blocks).into_iter().chain(lead) {
+                    let absolute = images::against_page(src, page.as_ref())
+                        .unwrap_or_else(|| src.trim().to_string());
+                    if images::is_remote(&absolute) {
+                        urls.push((images::absolute_remote(&absolute), allow_private));
+                    }
                 }
             }
+            images::prefetch(urls, fetcher)
         }
-        images::prefetch(urls, &crate::net::fetch_image)
-    } else {
-        HashMap::new()
+        None => HashMap::new(),
     };
-    let fetch = |url: &str| match prefetched.get(url) {
-        Some(result) => result.clone(),
-        None => crate::net::fetch_image(url),
+    let fetch = |url: &str, allow_private: bool| {
+        let downloaded = match (prefetched.get(&(url.to_string(), allow_private)), &fetcher) {
+            (Some(result), _) => result.clone()?,
+            (None, Some(fetcher)) => fetcher.fetch(url, allow_private)?,
+            (None, None) => {
+                return Err(ImageFetchError::Failed(
+                    "remote images are not fetched".to_string(),
+                ))
+            }
+        };
+        downloaded.read()
     };
-    let mut store = ImageStore::new(epub, epub.fetch_images.then_some(&fetch as images::Fetch));
+    let mut store = ImageStore::new(epub, fetcher.is_some().then_some(&fetch as images::Fetch));
     let mut warnings: Vec<Warning> = Vec::new();
 
     let mut chapters: Vec<Chapter> = Vec::new();
     for (index, (doc, dir)) in documents.iter().enumerate() {
         let title = document_title(doc);
         let page_url = page_urls.get(index).and_then(Option::as_ref);
+        let remote = remotes.get(index).copied().unwrap_or(Remote::Links);
         // A chapter shows its title: one made from the text (no title, no heading) is given
         // to the header, where the HTML writer shows titles.
         let titled;
@@ -131,8 +168,8 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
             adapt::article_xhtml(
                 shown,
                 &mut |src| match images::against_page(src, page_url) {
-                    Some(absolute) => store.resolve(&absolute, None),
-                    None => store.resolve(src, *dir),
+                    Some(absolute) => store.resolve(&absolute, None, remote),
+                    None => store.resolve(src, *dir, remote),
                 },
             );
         warnings.extend(article_warnings);
@@ -180,6 +217,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         &page_urls,
         &contents,
         &store,
+        &remotes,
         &mut warnings,
     );
 
@@ -832,6 +870,7 @@ fn make_cover(
     page_urls: &[Option<url::Url>],
     contents: &[String],
     store: &ImageStore,
+    remotes: &[Remote],
     warnings: &mut Vec<Warning>,
 ) -> Option<(Vec<u8>, ImageKind)> {
     let (width, height) = epub.profile.screen();
@@ -851,9 +890,10 @@ fn make_cover(
                 Some((src, index)) => {
                     let page = page_urls.get(index).and_then(Option::as_ref);
                     let dir = documents.get(index).and_then(|(_, dir)| *dir);
+                    let remote = remotes.get(index).copied().unwrap_or(Remote::Links);
                     match images::against_page(src, page) {
-                        Some(absolute) => store.load(&absolute, None),
-                        None => store.load(src.trim(), dir),
+                        Some(absolute) => store.load(&absolute, None, remote),
+                        None => store.load(src.trim(), dir, remote),
                     }
                 }
                 None => Err("the document names no lead image".to_string()),
