@@ -364,7 +364,10 @@ impl Layouter<'_, '_, '_> {
                     KpItem::Penalty { .. } => {}
                 }
                 // (A note on an item that no line holds, a discarded break, is dropped.)
-                while notes_of_item.get(next_note).is_some_and(|&(item, _)| item < i) {
+                while notes_of_item
+                    .get(next_note)
+                    .is_some_and(|&(item, _)| item < i)
+                {
                     next_note += 1;
                 }
                 while let Some(&(_, note)) = notes_of_item.get(next_note).filter(|n| n.0 == i) {
@@ -713,8 +716,8 @@ pub(super) fn is_ideographic_break(before: &str, after: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::write::pdf::fonts::UserFonts;
     use super::*;
+    use crate::write::pdf::fonts::UserFonts;
 
     /// Sets one paragraph of `pieces` in the full measure of A4 and returns its lines
     /// (their text) and the measure.
@@ -800,7 +803,11 @@ mod tests {
         for i in 0..3_000 {
             pieces.push(plain(format!("word{i}")));
             if i % 10 == 9 {
-                pieces.push(plain(format!("{NOTE_MARK}{}{NOTE_MARK}{}", i / 10, i / 10 + 1)));
+                pieces.push(plain(format!(
+                    "{NOTE_MARK}{}{NOTE_MARK}{}",
+                    i / 10,
+                    i / 10 + 1
+                )));
             }
             pieces.push(plain(" ".to_string()));
         }
