@@ -31,18 +31,18 @@ trap 'rm -rf "$work"' EXIT
 # the shape is. Text shapes also go through the other writers where that is cheap.
 shapes=(
   "word|150000|txt|pdf,md,html,txt,epub|one unbroken word of n letters"
-  "url|100000|md|pdf,md,html,txt,epub|a link whose URL is n characters"
+  "url|30000|md|pdf,md,html,txt,epub|a link whose URL is n characters"
   "cell|100000|md|pdf,html,txt|a table cell of n unbroken characters"
   "br|80000|html|pdf,md,html,txt,epub|a paragraph of n <br>"
-  "lines|1000000|txt|pdf,md,html,txt,epub|n lines of \"a\""
+  "lines|250000|txt|pdf,md,html,txt,epub|n lines of \"a\""
   "meta|100000|html|md|n <meta name=author> with different names"
   "attrs|200000|html|md|one tag with n attributes"
   "nested-lists|2000|md|pdf,html|lists nested n deep"
   "nested-quotes|2000|html|pdf,md|block quotes nested n deep"
   "row|20000|md|pdf,html|one table row of n cells"
   "long-line|4000000|txt|md,html,txt|one line of n characters of words"
-  "footnotes|20000|md|pdf,html,epub|a paragraph with n footnotes"
-  "spans|100000|md|pdf|a paragraph of n differently styled words"
+  "footnotes|5000|md|pdf,html,epub|a paragraph with n footnotes"
+  "spans|20000|md|pdf|a paragraph of n differently styled words"
 )
 
 only=("$@")
