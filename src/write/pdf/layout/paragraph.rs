@@ -40,6 +40,8 @@ impl Layouter<'_, '_, '_> {
         }
         let lines = self.set_paragraph(pieces, &para);
         let count = lines.len();
+        // Links to a very long URI that already have an area in this paragraph.
+        let mut long_uris_placed = std::collections::HashSet::new();
         for (i, mut line) in lines.into_iter().enumerate() {
             let (ascent, descent) = (para.size * 0.95, para.size * 0.3);
             let baseline = (para.leading - (ascent + descent)) / 2.0 + ascent;
@@ -88,6 +90,14 @@ impl Layouter<'_, '_, '_> {
                 items.push(Item::Text(run));
             }
             for (link, x1, x2, _) in link_rects {
+                // Each area carries its own copy of the URI into the PDF: a URI of 100,000
+                // characters set over a thousand lines would cost lines × length. A long
+                // one gets an area on its first line only.
+                let long = matches!(self.links.get(link),
+                    Some(LinkTarget::Uri(uri)) if uri.len() > MAX_REPEATED_URI);
+                if long && !long_uris_placed.insert(link) {
+                    continue;
+                }
                 if let Some(target) = self.links.get(link) {
                     items.push(Item::Link {
                         x: x1,
@@ -578,6 +588,9 @@ impl Layouter<'_, '_, '_> {
     }
 }
 
+/// The longest URI whose link area is repeated on every line the link covers.
+const MAX_REPEATED_URI: usize = 2048;
+
 /// The style span that holds byte `pos`. Spans are in text order and do not overlap, so
 /// this is a binary search (a paragraph can have a span per word).
 fn span_at(spans: &[(usize, usize, RunStyle)], pos: usize) -> Option<(usize, usize, RunStyle)> {
@@ -722,6 +735,14 @@ mod tests {
     /// Sets one paragraph of `pieces` in the full measure of A4 and returns its lines
     /// (their text) and the measure.
     fn set(pieces: &[Piece], language: Option<&str>) -> (Vec<SetLine>, f32) {
+        with_layouter(language, |layouter| {
+            let para = layouter.para_style(layouter.geo.left, layouter.geo.measure());
+            (layouter.set_paragraph(pieces, &para), para.width)
+        })
+    }
+
+    /// Runs `f` with a layouter for an A4 page in `language`.
+    fn with_layouter<R>(language: Option<&str>, f: impl FnOnce(&mut Layouter) -> R) -> R {
         let user = UserFonts::default();
         let fonts = FontSet::new(&user, &mut Vec::new());
         let mut shaper = Shaper::new(&fonts);
@@ -744,8 +765,7 @@ mod tests {
             prev: Prev::Start,
             bars: Vec::new(),
         };
-        let para = layouter.para_style(geo.left, geo.measure());
-        (layouter.set_paragraph(pieces, &para), para.width)
+        f(&mut layouter)
     }
 
     fn text_of(line: &SetLine) -> String {
@@ -794,6 +814,32 @@ mod tests {
         let texts: Vec<String> = lines.iter().map(text_of).collect();
         let expected: Vec<String> = (0..80_000).map(word).collect();
         assert_eq!(texts, expected);
+    }
+
+    #[test]
+    fn a_link_to_a_uri_of_100_000_characters_has_one_area_and_a_short_one_one_per_line() {
+        let areas = |uri: String, text: String| {
+            with_layouter(Some("en"), |layouter| {
+                let mut style = RunStyle::plain(FontStyle::BODY, BLACK);
+                style.link = Some(layouter.add_link(LinkTarget::Uri(uri)));
+                let para = layouter.para_style(layouter.geo.left, layouter.geo.measure());
+                layouter.paragraph_boxes(&[Piece::Text(text, style)], para, 0.0, false);
+                let lines = layouter.boxes.len();
+                let links = layouter.boxes.iter().flat_map(|b| &b.items);
+                (
+                    lines,
+                    links.filter(|i| matches!(i, Item::Link { .. })).count(),
+                )
+            })
+        };
+        let long = format!("https://example.org/{}", "a".repeat(100_000));
+        let (lines, links) = areas(long.clone(), long);
+        assert!(lines > 500, "{lines}");
+        assert_eq!(links, 1);
+        let words = "a link over several lines ".repeat(20);
+        let (lines, links) = areas("https://example.org/".into(), words);
+        assert!(lines > 2, "{lines}");
+        assert_eq!(links, lines);
     }
 
     #[test]
