@@ -187,7 +187,7 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         source_url: found.url.map(|u| resolve(&u)),
         description: found.description,
         lead_image: found.image.map(|u| resolve(&u)),
-        keywords,
+        keywords: without_repeats(keywords, |k| k.clone()),
     };
     if meta.title.is_none() {
         meta.title = title_element;
@@ -245,11 +245,8 @@ fn read_meta_tag(
             "description" => set(&mut named.description, value),
             "subtitle" => set(&mut named.subtitle, value),
             "keywords" | "news_keywords" => {
-                for keyword in value.split(',').filter_map(clean) {
-                    if !keywords.contains(&keyword) {
-                        keywords.push(keyword);
-                    }
-                }
+                // Repeats are dropped once, at the end (a page can have 100,000 tags).
+                keywords.extend(value.split(',').filter_map(clean));
             }
             "title" | "parsely-title" | "sailthru.title" | "headline" => {
                 set(&mut named.title, value)
@@ -555,24 +552,25 @@ fn collect_names(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// Adds an author (or a comma/`and`-separated list of them) once.
+/// Adds an author. Repeats are dropped by [`dedupe`], once all are in: a search of the
+/// list for each tag would make a page of 100,000 author tags cost quadratic time.
 fn push_author(out: &mut Vec<String>, value: &str) {
     let Some(value) = clean(value) else { return };
     let value = strip_by(&value).to_string();
-    if value.is_empty() || out.contains(&value) {
-        return;
+    if !value.is_empty() {
+        out.push(value);
     }
-    out.push(value);
 }
 
+/// The authors without repeats (ignoring ASCII case), the first spelling kept.
 fn dedupe(authors: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for a in authors {
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(&a)) {
-            out.push(a);
-        }
-    }
-    out
+    without_repeats(authors, |a| a.to_ascii_lowercase())
+}
+
+/// `items` in order without the ones whose `key` came before.
+fn without_repeats(items: Vec<String>, key: impl Fn(&String) -> String) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    items.into_iter().filter(|i| seen.insert(key(i))).collect()
 }
 
 fn set(slot: &mut Option<String>, value: String) {

@@ -11,11 +11,18 @@
 //! leaves alone what it cannot be sure of: JSON-LD scripts (metadata reads them), a script
 //! that opens an HTML comment (where the tokenizer's escape rules could end the element
 //! elsewhere than the first `</script>`), and a drawing holding a tag that would make the
-//! parser leave it (`<p>` after an unclosed `<svg>`).
+//! parser leave it (`<p>` after an unclosed `<svg>`). It also cuts the attributes of a tag
+//! past the first [`MAX_ATTRIBUTES`], which the tokenizer would check in quadratic time.
 
 use crate::read::extract::hints::contains_ignore_case;
 use memchr::memmem;
 use std::borrow::Cow;
+
+/// The most attributes of one start tag that reach the parser; the rest are cut. The
+/// tokenizer compares each attribute's name with every earlier one of its tag (to drop
+/// repeats), so one tag with 200,000 attributes took half a minute; no page needs more than
+/// a few dozen.
+pub const MAX_ATTRIBUTES: usize = 256;
 
 /// The page with the content of its `<script>` (other than JSON-LD), `<style>` and `<svg>`
 /// elements and its comments cut out. Borrows the input when there is nothing to cut.
@@ -56,12 +63,16 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
             continue;
         }
         let mut unread = Vec::new();
+        let mut kept = 0usize;
         let Some(tag) = start_tag(bytes, lt, |a| {
-            if bytes
-                .get(a.name_start..a.name_end)
-                .is_some_and(is_unread_attribute)
+            if kept >= MAX_ATTRIBUTES
+                || bytes
+                    .get(a.name_start..a.name_end)
+                    .is_some_and(is_unread_attribute)
             {
                 unread.push(a);
+            } else {
+                kept += 1;
             }
         }) else {
             break;
@@ -515,6 +526,20 @@ mod tests {
         assert_eq!(cut("<p data-x=>a</p>"), "<p >a</p>");
         // `/` belongs to an unquoted value: the tag is not self-closing.
         assert_eq!(cut("<p data-x=v/>a</p>"), "<p >a</p>");
+    }
+
+    #[test]
+    fn attributes_past_the_cap_are_cut_and_unread_ones_do_not_count() {
+        let many: String = (0..super::MAX_ATTRIBUTES + 50)
+            .map(|i| format!(" data-u{i}=x a{i}=\"{i}\""))
+            .collect();
+        let page = format!("<p{many}>text</p><a href=x>b</a>");
+        let out = cut(&page);
+        let kept: String = (0..super::MAX_ATTRIBUTES)
+            .map(|i| format!("  a{i}=\"{i}\""))
+            .collect();
+        let dropped = "  ".repeat(50);
+        assert_eq!(out, format!("<p{kept}{dropped}>text</p><a href=x>b</a>"));
     }
 
     #[test]

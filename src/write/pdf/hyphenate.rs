@@ -140,15 +140,15 @@ impl Hyphenation {
         let Some(dictionary) = dictionary else {
             return Vec::new();
         };
+        // At least two letters before a break and three after it, as byte offsets: found
+        // once, not counted again for each break (a long word has thousands).
+        let first = word.char_indices().nth(2).map_or(word.len(), |(i, _)| i);
+        let last = word.char_indices().nth_back(2).map_or(0, |(i, _)| i);
         dictionary
             .hyphenate(word)
             .breaks
             .into_iter()
-            .filter(|&at| {
-                word.is_char_boundary(at)
-                    && word[..at].chars().count() >= 2
-                    && word[at..].chars().count() >= 3
-            })
+            .filter(|&at| word.is_char_boundary(at) && at >= first && at <= last)
             .collect()
     }
 }

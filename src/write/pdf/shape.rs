@@ -112,38 +112,41 @@ impl<'f, 'a> Shaper<'f, 'a> {
 /// otherwise (a ligature, a decomposition) the first glyph gets the whole cluster's text
 /// and the others none.
 pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<String> {
-    let mut starts: Vec<usize> = glyphs.iter().map(|g| g.cluster).collect();
-    starts.sort_unstable();
-    starts.dedup();
-    let end_of = |start: usize| -> usize {
-        starts
-            .iter()
-            .copied()
-            .find(|&s| s > start)
-            .unwrap_or(text.len())
-    };
+    // Glyph indices grouped by cluster, clusters in text order, glyphs in visual order
+    // within each: one sort, so a word of any length costs n·log n (not a scan of every
+    // glyph for each cluster).
+    let mut by_cluster: Vec<usize> = (0..glyphs.len()).collect();
+    by_cluster.sort_by_key(|&i| (glyphs[i].cluster, i));
     // Right-to-left runs come in visual order: clusters decrease along the glyphs.
     let rtl = glyphs
         .first()
         .zip(glyphs.last())
         .is_some_and(|(a, b)| a.cluster > b.cluster);
     let mut texts = vec![String::new(); glyphs.len()];
-    for &start in &starts {
-        let mut members: Vec<usize> = (0..glyphs.len())
-            .filter(|&i| glyphs[i].cluster == start)
-            .collect();
+    let mut group_start = 0;
+    while group_start < by_cluster.len() {
+        let start = glyphs[by_cluster[group_start]].cluster;
+        let group_end = by_cluster[group_start..]
+            .iter()
+            .position(|&i| glyphs[i].cluster != start)
+            .map_or(by_cluster.len(), |p| group_start + p);
+        // The cluster runs to the next cluster's start (or the end of the text).
+        let end = by_cluster
+            .get(group_end)
+            .map_or(text.len(), |&i| glyphs[i].cluster);
+        let members = &mut by_cluster[group_start..group_end];
         if rtl {
             members.reverse();
         }
-        let cluster = text.get(start..end_of(start)).unwrap_or("");
-        let chars: Vec<char> = cluster.chars().collect();
-        if chars.len() == members.len() {
-            for (&glyph, c) in members.iter().zip(chars) {
+        let cluster = text.get(start..end).unwrap_or("");
+        if cluster.chars().count() == members.len() {
+            for (&glyph, c) in members.iter().zip(cluster.chars()) {
                 texts[glyph] = c.to_string();
             }
         } else if let Some(&first) = members.first() {
             texts[first] = cluster.to_string();
         }
+        group_start = group_end;
     }
     texts
 }

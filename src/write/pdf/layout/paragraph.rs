@@ -40,6 +40,8 @@ impl Layouter<'_, '_, '_> {
         }
         let lines = self.set_paragraph(pieces, &para);
         let count = lines.len();
+        // Links to a very long URI that already have an area in this paragraph.
+        let mut long_uris_placed = std::collections::HashSet::new();
         for (i, mut line) in lines.into_iter().enumerate() {
             let (ascent, descent) = (para.size * 0.95, para.size * 0.3);
             let baseline = (para.leading - (ascent + descent)) / 2.0 + ascent;
@@ -88,6 +90,14 @@ impl Layouter<'_, '_, '_> {
                 items.push(Item::Text(run));
             }
             for (link, x1, x2, _) in link_rects {
+                // Each area carries its own copy of the URI into the PDF: a URI of 100,000
+                // characters set over a thousand lines would cost lines × length. A long
+                // one gets an area on its first line only.
+                let long = matches!(self.links.get(link),
+                    Some(LinkTarget::Uri(uri)) if uri.len() > MAX_REPEATED_URI);
+                if long && !long_uris_placed.insert(link) {
+                    continue;
+                }
                 if let Some(target) = self.links.get(link) {
                     items.push(Item::Link {
                         x: x1,
@@ -184,10 +194,8 @@ impl Layouter<'_, '_, '_> {
             let mut word_pieces: Vec<(usize, usize, RunStyle, u8)> = Vec::new();
             let mut pos = seg_start;
             while pos < word_end {
-                let (span_end, style) = spans
-                    .iter()
-                    .find(|(s, e, _)| *s <= pos && pos < *e)
-                    .map(|(_, e, st)| (*e, *st))
+                let (span_end, style) = span_at(&spans, pos)
+                    .map(|(_, e, st)| (e, st))
                     .unwrap_or((word_end, RunStyle::plain(FontStyle::BODY, BLACK)));
                 let level = levels.get(pos).copied().unwrap_or(0);
                 let mut piece_end = span_end.min(word_end);
@@ -216,10 +224,8 @@ impl Layouter<'_, '_, '_> {
             let too_wide = word_width > para.width;
             for (k, &(from, to, style, level)) in word_pieces.iter().enumerate() {
                 let piece = text.get(from..to).unwrap_or("");
-                for (at, index) in &note_at {
-                    if *at >= from && *at < to {
-                        notes_of_item.push((items.len(), *index));
-                    }
+                for (_, index) in sorted_within(&note_at, from, to, |&(at, _)| at) {
+                    notes_of_item.push((items.len(), *index));
                 }
                 if k > 0 && too_wide {
                     items.push(KpItem::Penalty {
@@ -229,9 +235,8 @@ impl Layouter<'_, '_, '_> {
                     });
                     contents.push(None);
                 }
-                let soft: Vec<usize> = soft_hyphens
+                let soft: Vec<usize> = sorted_within(&soft_hyphens, from + 1, to, |&at| at)
                     .iter()
-                    .filter(|&&at| at > from && at < to)
                     .map(|at| at - from)
                     .collect();
                 self.push_word(
@@ -259,10 +264,8 @@ impl Layouter<'_, '_, '_> {
                 });
                 contents.push(None);
             } else if word_len < segment.len() {
-                let style = spans
-                    .iter()
-                    .find(|(s, e, _)| *s <= word_end && word_end < *e)
-                    .map(|(_, _, st)| *st)
+                let style = span_at(&spans, word_end)
+                    .map(|(_, _, st)| st)
                     .unwrap_or(RunStyle::plain(FontStyle::BODY, BLACK));
                 let size = para.size * style.scale;
                 let face = self.shaper.fonts.face_for(style.font);
@@ -329,9 +332,11 @@ impl Layouter<'_, '_, '_> {
         } else {
             linebreak::break_greedy(&items, &widths)
         };
-        // 4. Lines.
+        // 4. Lines. Notes are claimed in item order: `notes_of_item` is sorted by item.
         let mut lines = Vec::new();
         let mut start = 0;
+        let mut next_note = 0;
+        let has_rtl = levels.iter().any(|l| l % 2 == 1);
         for (n, brk) in breaks.iter().enumerate() {
             let last_line = n + 1 == breaks.len();
             let mut line = SetLine::default();
@@ -368,10 +373,16 @@ impl Layouter<'_, '_, '_> {
                     }
                     KpItem::Penalty { .. } => {}
                 }
-                for (item, note) in &notes_of_item {
-                    if *item == i {
-                        line.notes.push(*note);
-                    }
+                // (A note on an item that no line holds, a discarded break, is dropped.)
+                while notes_of_item
+                    .get(next_note)
+                    .is_some_and(|&(item, _)| item < i)
+                {
+                    next_note += 1;
+                }
+                while let Some(&(_, note)) = notes_of_item.get(next_note).filter(|n| n.0 == i) {
+                    line.notes.push(note);
+                    next_note += 1;
                 }
             }
             // A hyphen where the line ends inside a word.
@@ -391,7 +402,7 @@ impl Layouter<'_, '_, '_> {
             } else {
                 x
             };
-            if levels.iter().any(|l| l % 2 == 1) {
+            if has_rtl {
                 placed = reorder_visual(placed, &gaps_after);
             }
             line.fragments = placed;
@@ -451,9 +462,22 @@ impl Layouter<'_, '_, '_> {
         let face = self.shaper.fonts.face_for(style.font);
         let rtl = level % 2 == 1;
         let glyphs = self.shaper.shape(word, face, rtl);
-        // Split points: hyphenation inside alphabetic runs (left-to-right text only).
+        let total: f32 = glyphs.iter().map(|g| g.advance).sum::<f32>() * size;
+        // (Right-to-left words come in visual order and are not split.)
+        let emergency = (total > para.width || word_too_wide) && !rtl;
         let mut points: Vec<usize> = Vec::new();
-        if para.hyphenate
+        if emergency {
+            // Break anywhere between clusters rather than run off the page (the word's
+            // hyphenation points are not needed then: it is not looked up).
+            points = word
+                .char_indices()
+                .map(|(i, _)| i)
+                .filter(|&i| i > 0)
+                .collect();
+        }
+        // Split points: hyphenation inside alphabetic runs (left-to-right text only).
+        if !emergency
+            && para.hyphenate
             && !rtl
             && para.align == Align::Justify
             && style.font.family != Family::Mono
@@ -485,20 +509,10 @@ impl Layouter<'_, '_, '_> {
                 }
             }
         }
-        let total: f32 = glyphs.iter().map(|g| g.advance).sum::<f32>() * size;
-        // (Right-to-left words come in visual order and are not split.)
-        let emergency = (total > para.width || word_too_wide) && !rtl;
-        if emergency {
-            // Break anywhere between clusters rather than run off the page.
-            points = word
-                .char_indices()
-                .map(|(i, _)| i)
-                .filter(|&i| i > 0)
-                .collect();
-        }
         // Only points that fall on a cluster boundary (not inside a ligature).
-        let boundaries: Vec<usize> = glyphs.iter().map(|g| g.cluster).collect();
-        points.retain(|p| boundaries.contains(p));
+        let mut boundaries: Vec<usize> = glyphs.iter().map(|g| g.cluster).collect();
+        boundaries.sort_unstable();
+        points.retain(|p| boundaries.binary_search(p).is_ok());
         let hyphen_width = if points.is_empty() || emergency {
             0.0
         } else {
@@ -512,13 +526,15 @@ impl Layouter<'_, '_, '_> {
             .chain(std::iter::once(word.len()))
             .collect();
         for (k, &cut) in cuts.iter().enumerate() {
+            // Clusters grow along a left-to-right word (only those get points), so the
+            // search goes on from the last cut: one pass over the glyphs for all the cuts.
             let glyph_end = if cut >= word.len() {
                 glyphs.len()
             } else {
-                glyphs
+                glyphs[glyph_start..]
                     .iter()
                     .position(|g| g.cluster >= cut)
-                    .unwrap_or(glyphs.len())
+                    .map_or(glyphs.len(), |p| glyph_start + p)
             };
             if glyph_end <= glyph_start {
                 continue;
@@ -570,6 +586,23 @@ impl Layouter<'_, '_, '_> {
             glyph_start = glyph_end;
         }
     }
+}
+
+/// The longest URI whose link area is repeated on every line the link covers.
+const MAX_REPEATED_URI: usize = 2048;
+
+/// The style span that holds byte `pos`. Spans are in text order and do not overlap, so
+/// this is a binary search (a paragraph can have a span per word).
+fn span_at(spans: &[(usize, usize, RunStyle)], pos: usize) -> Option<(usize, usize, RunStyle)> {
+    let i = spans.partition_point(|&(_, end, _)| end <= pos);
+    spans.get(i).copied().filter(|&(start, _, _)| start <= pos)
+}
+
+/// The entries of `sorted` (in order of `key`) whose key is in `from..to`.
+fn sorted_within<T>(sorted: &[T], from: usize, to: usize, key: impl Fn(&T) -> usize) -> &[T] {
+    let first = sorted.partition_point(|t| key(t) < from);
+    let end = first + sorted[first..].partition_point(|t| key(t) < to);
+    &sorted[first..end]
 }
 
 pub(super) fn rebase(glyphs: &[ShapedGlyph], by: usize) -> Vec<ShapedGlyph> {
@@ -692,4 +725,150 @@ pub(super) fn is_ideographic_break(before: &str, after: &str) -> bool {
             | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
     };
     before.chars().next_back().is_some_and(wide) || after.chars().next().is_some_and(wide)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::write::pdf::fonts::UserFonts;
+
+    /// Sets one paragraph of `pieces` in the full measure of A4 and returns its lines
+    /// (their text) and the measure.
+    fn set(pieces: &[Piece], language: Option<&str>) -> (Vec<SetLine>, f32) {
+        with_layouter(language, |layouter| {
+            let para = layouter.para_style(layouter.geo.left, layouter.geo.measure());
+            (layouter.set_paragraph(pieces, &para), para.width)
+        })
+    }
+
+    /// Runs `f` with a layouter for an A4 page in `language`.
+    fn with_layouter<R>(language: Option<&str>, f: impl FnOnce(&mut Layouter) -> R) -> R {
+        let user = UserFonts::default();
+        let fonts = FontSet::new(&user, &mut Vec::new());
+        let mut shaper = Shaper::new(&fonts);
+        let images = ImageInfo::default();
+        let geo = Geometry::from_options(&PdfOptions::default());
+        let mut layouter = Layouter {
+            shaper: &mut shaper,
+            geo,
+            hyphenation: Hyphenation::for_language(language),
+            hyphen_cache: HashMap::new(),
+            ragged: false,
+            rtl: false,
+            direction_explicit: false,
+            images: &images,
+            boxes: Vec::new(),
+            links: Vec::new(),
+            notes: Vec::new(),
+            in_note: false,
+            table_heads: Vec::new(),
+            prev: Prev::Start,
+            bars: Vec::new(),
+        };
+        f(&mut layouter)
+    }
+
+    fn text_of(line: &SetLine) -> String {
+        line.fragments
+            .iter()
+            .flat_map(|(_, f)| f.glyphs.iter().map(|g| g.text.as_str()))
+            .collect()
+    }
+
+    fn plain(text: String) -> Piece {
+        Piece::Text(text, RunStyle::plain(FontStyle::BODY, BLACK))
+    }
+
+    #[test]
+    fn a_word_of_300_kb_is_cut_into_lines_that_fit_the_measure() {
+        let word: String = "abcdefghijklmnopqrstuvwxyz"
+            .chars()
+            .cycle()
+            .take(300_000)
+            .collect();
+        let (lines, measure) = set(&[plain(format!("Before {word} after."))], Some("en"));
+        assert!(lines.len() > 2_000, "{} lines", lines.len());
+        for line in &lines {
+            let right = line
+                .fragments
+                .iter()
+                .map(|(x, f)| x + f.width)
+                .fold(0.0f32, f32::max);
+            assert!(right <= measure + 0.01, "{right} > {measure}");
+        }
+        // Nothing lost, nothing added (an emergency break sets no hyphen).
+        let all: String = lines.iter().map(text_of).collect();
+        assert_eq!(all, format!("Before{word}after."));
+    }
+
+    #[test]
+    fn a_line_break_after_each_of_80_000_words_gives_80_000_lines() {
+        // A hundred different words (shaping each costs much in a debug build), in order.
+        let word = |i: usize| format!("w{}", i % 100);
+        let mut pieces = Vec::new();
+        for i in 0..80_000 {
+            pieces.push(plain(word(i)));
+            pieces.push(Piece::Break);
+        }
+        let (lines, _) = set(&pieces, Some("en"));
+        let texts: Vec<String> = lines.iter().map(text_of).collect();
+        let expected: Vec<String> = (0..80_000).map(word).collect();
+        assert_eq!(texts, expected);
+    }
+
+    #[test]
+    fn a_link_to_a_uri_of_100_000_characters_has_one_area_and_a_short_one_one_per_line() {
+        let areas = |uri: String, text: String| {
+            with_layouter(Some("en"), |layouter| {
+                let mut style = RunStyle::plain(FontStyle::BODY, BLACK);
+                style.link = Some(layouter.add_link(LinkTarget::Uri(uri)));
+                let para = layouter.para_style(layouter.geo.left, layouter.geo.measure());
+                layouter.paragraph_boxes(&[Piece::Text(text, style)], para, 0.0, false);
+                let lines = layouter.boxes.len();
+                let links = layouter.boxes.iter().flat_map(|b| &b.items);
+                (
+                    lines,
+                    links.filter(|i| matches!(i, Item::Link { .. })).count(),
+                )
+            })
+        };
+        let long = format!("https://example.org/{}", "a".repeat(100_000));
+        let (lines, links) = areas(long.clone(), long);
+        assert!(lines > 500, "{lines}");
+        assert_eq!(links, 1);
+        let words = "a link over several lines ".repeat(20);
+        let (lines, links) = areas("https://example.org/".into(), words);
+        assert!(lines > 2, "{lines}");
+        assert_eq!(links, lines);
+    }
+
+    #[test]
+    fn notes_go_with_the_line_that_holds_their_marker() {
+        // 3,000 words, a note marker after every tenth: each note on the line of its word.
+        let mut pieces = Vec::new();
+        for i in 0..3_000 {
+            pieces.push(plain(format!("word{i}")));
+            if i % 10 == 9 {
+                pieces.push(plain(format!(
+                    "{NOTE_MARK}{}{NOTE_MARK}{}",
+                    i / 10,
+                    i / 10 + 1
+                )));
+            }
+            pieces.push(plain(" ".to_string()));
+        }
+        let (lines, _) = set(&pieces, Some("en"));
+        let mut claimed = Vec::new();
+        for line in &lines {
+            let text = text_of(line);
+            for &note in &line.notes {
+                assert!(
+                    text.contains(&format!("word{}{}", note * 10 + 9, note + 1)),
+                    "note {note} on the line {text:?}"
+                );
+                claimed.push(note);
+            }
+        }
+        assert_eq!(claimed, (0..300).collect::<Vec<_>>());
+    }
 }
