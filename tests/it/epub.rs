@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use crate::support::png_bytes;
 use quire::model::{Alignment, Attr, Cell, Figure, Image, List, Row, Table};
 use quire::write::epub::{write_book, Book, CoverChoice, Profile};
 use quire::{Block, Document, Inline, Meta, OutputFormat, WriteOptions};
@@ -30,21 +31,6 @@ fn heading(level: u8, id: &str, s: &str) -> Block {
         id: id.into(),
         content: vec![text(s)],
     }
-}
-
-/// A small real PNG.
-fn png_bytes(width: u32, height: u32) -> Vec<u8> {
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x * 7) as u8, (y * 5) as u8, 128])
-    });
-    let mut bytes = Vec::new();
-    image::DynamicImage::ImageRgb8(image)
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .unwrap();
-    bytes
 }
 
 fn full_meta() -> Meta {

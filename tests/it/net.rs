@@ -433,15 +433,7 @@ fn test_server_reads_request_bodies_it_does_not_need() {
 
 /// A small valid PNG.
 fn png() -> Vec<u8> {
-    let image = image::RgbImage::from_fn(8, 6, |x, y| image::Rgb([x as u8 * 30, y as u8 * 40, 90]));
-    let mut bytes = Vec::new();
-    image::DynamicImage::ImageRgb8(image)
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .unwrap();
-    bytes
+    crate::support::png_bytes(8, 6)
 }
 
 /// A page whose figures are the given image URLs.

@@ -19,14 +19,7 @@ fn noise_png(side: u32, seed: u32) -> Vec<u8> {
         let [a, b, c, _] = state.to_le_bytes();
         image::Rgb([a, b, c])
     });
-    let mut bytes = Vec::new();
-    image::DynamicImage::ImageRgb8(image)
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .unwrap();
-    bytes
+    crate::support::encode_png(image)
 }
 
 /// A document of one figure per URL.

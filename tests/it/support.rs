@@ -73,3 +73,22 @@ pub fn words(text: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+/// `image` encoded as a PNG.
+pub fn encode_png(image: image::RgbImage) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(image)
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .unwrap();
+    bytes
+}
+
+/// A small real PNG: a gradient of `width` × `height` pixels.
+pub fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+    encode_png(image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 7) as u8, (y * 5) as u8, 128])
+    }))
+}
