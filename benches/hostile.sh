@@ -39,7 +39,7 @@ shapes=(
   "lines|250000|txt|pdf,md,html,txt,epub|n lines of \"a\""
   "meta|100000|html|md|n <meta name=author> with different names"
   "attrs|200000|html|md|one tag with n attributes"
-  "nested-lists|2000|md|pdf,html|lists nested n deep"
+  "nested-lists|4000000|md|pdf,html|Markdown lists nested as deep as n bytes allow"
   "nested-quotes|2000|html|pdf,md|block quotes nested n deep"
   "row|20000|md|pdf,html|one table row of n cells"
   "long-line|4000000|txt|md,html,txt|one line of n characters of words"
@@ -84,7 +84,10 @@ with open(path, "w") as f:
         f.write(" ".join("a%d=\"%d\"" % (i, i) for i in range(n)))
         f.write(">" + "Some text of the article. " * 40 + "</p></article></body></html>")
     elif shape == "nested-lists":
-        for i in range(n):
+        # Each level indents two more spaces, so d levels take about d*d bytes: n is the
+        # input's size, not its depth, or doubling the depth would quadruple the input.
+        depth = int(n ** 0.5)
+        for i in range(depth):
             f.write("  " * i + "- item %d\n" % i)
     elif shape == "nested-quotes":
         f.write("<html><body>" + "<blockquote><p>quoted</p>" * n + "</blockquote>" * n + "</body></html>")
