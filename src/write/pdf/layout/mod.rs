@@ -362,6 +362,41 @@ struct Layouter<'s, 'f, 'a> {
     bars: Vec<f32>,
 }
 
+impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
+    /// A layouter at the top of an empty first page, for a document with `meta`'s language
+    /// and direction.
+    fn new(
+        shaper: &'s mut Shaper<'f, 'a>,
+        geo: Geometry,
+        meta: &Meta,
+        ragged: bool,
+        images: &'s ImageInfo,
+    ) -> Self {
+        let rtl = match meta.direction {
+            Some(Direction::Rtl) => true,
+            Some(Direction::Ltr) => false,
+            _ => meta.language.as_deref().is_some_and(is_rtl_language),
+        };
+        Layouter {
+            shaper,
+            geo,
+            hyphenation: Hyphenation::for_language(meta.language.as_deref()),
+            hyphen_cache: HashMap::new(),
+            ragged,
+            rtl,
+            direction_explicit: matches!(meta.direction, Some(Direction::Rtl | Direction::Ltr)),
+            images,
+            boxes: Vec::new(),
+            links: Vec::new(),
+            notes: Vec::new(),
+            in_note: false,
+            table_heads: Vec::new(),
+            prev: Prev::Start,
+            bars: Vec::new(),
+        }
+    }
+}
+
 /// Lays out a document: all its pages, links resolved.
 pub fn layout(
     document: &Document,
@@ -399,28 +434,7 @@ pub fn layout_pages(
     let mut shaper = Shaper::new(fonts);
     let geo = Geometry::from_options(options);
     let meta = &document.meta;
-    let rtl = match meta.direction {
-        Some(Direction::Rtl) => true,
-        Some(Direction::Ltr) => false,
-        _ => meta.language.as_deref().is_some_and(is_rtl_language),
-    };
-    let mut layouter = Layouter {
-        shaper: &mut shaper,
-        geo,
-        hyphenation: Hyphenation::for_language(meta.language.as_deref()),
-        hyphen_cache: HashMap::new(),
-        ragged: options.ragged,
-        rtl,
-        direction_explicit: matches!(meta.direction, Some(Direction::Rtl | Direction::Ltr)),
-        images,
-        boxes: Vec::new(),
-        links: Vec::new(),
-        notes: Vec::new(),
-        in_note: false,
-        table_heads: Vec::new(),
-        prev: Prev::Start,
-        bars: Vec::new(),
-    };
+    let mut layouter = Layouter::new(&mut shaper, geo, meta, options.ragged, images);
     let mut paginator = Paginator::new(geo);
     layouter.title_block(meta);
     let mut blocks: &[Block] = &document.blocks;

@@ -748,23 +748,11 @@ mod tests {
         let mut shaper = Shaper::new(&fonts);
         let images = ImageInfo::default();
         let geo = Geometry::from_options(&PdfOptions::default());
-        let mut layouter = Layouter {
-            shaper: &mut shaper,
-            geo,
-            hyphenation: Hyphenation::for_language(language),
-            hyphen_cache: HashMap::new(),
-            ragged: false,
-            rtl: false,
-            direction_explicit: false,
-            images: &images,
-            boxes: Vec::new(),
-            links: Vec::new(),
-            notes: Vec::new(),
-            in_note: false,
-            table_heads: Vec::new(),
-            prev: Prev::Start,
-            bars: Vec::new(),
+        let meta = Meta {
+            language: language.map(str::to_string),
+            ..Meta::default()
         };
+        let mut layouter = Layouter::new(&mut shaper, geo, &meta, false, &images);
         f(&mut layouter)
     }
 
