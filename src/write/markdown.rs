@@ -367,6 +367,10 @@ impl State {
             }
             let separator = match previous {
                 Some(prev) if tight && can_follow_without_blank(prev, block) => "\n",
+                // A paragraph nested at the end of the previous block would swallow the next
+                // line, and a blank line would make the item loose: an empty comment (an HTML
+                // block, which interrupts a paragraph) ends the nested block instead.
+                Some(prev) if tight && in_item && !is_paragraph_like(prev) => "\n<!-- -->\n",
                 Some(_) => "\n\n",
                 None => "",
             };
@@ -730,6 +734,14 @@ fn can_follow_without_blank(previous: &Block, next: &Block) -> bool {
         Block::Code { .. } | Block::Quote(_) | Block::Heading { .. } | Block::Rule => true,
         _ => false,
     }
+}
+
+/// Blocks whose own text is paragraph text (two of them in one item make it loose anyway).
+fn is_paragraph_like(block: &Block) -> bool {
+    matches!(
+        block,
+        Block::Paragraph(_) | Block::Figure(_) | Block::Table(_)
+    )
 }
 
 /// Whether a block's last line is paragraph text (inside quotes and lists too).

@@ -1139,6 +1139,11 @@ mod regressions {
     }
 
     #[test]
+    fn tab_indented_html_block_in_a_nested_item() {
+        stable("- 1. {#i}\n\t<div># ");
+    }
+
+    #[test]
     fn rule_then_text_in_a_tight_item() {
         stable("* ---\n  text");
     }
