@@ -21,6 +21,8 @@ pub mod error;
 pub mod format;
 pub mod model;
 pub mod net;
+#[doc(hidden)]
+pub mod pool;
 pub mod read;
 pub mod write;
 
