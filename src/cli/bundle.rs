@@ -6,10 +6,12 @@
 //! book the user edited since quire wrote it.
 
 use super::args::BundleArgs;
-use super::atomic;
-use super::config::{check_pdf_options, is_url, settings_from_parts, Source};
+use super::atomic::{self, write_atomically};
+use super::input::{folder_of, read_input};
+use super::job::{is_url, Source};
 use super::manifest::{self, Fingerprint, Manifest};
-use super::run::{folder_of, read_input, write_atomically, JobReport, Printer};
+use super::report::{JobReport, Printer};
+use super::settings::{check_pdf_options, settings_from_parts};
 use super::terminal::say;
 use super::walk::{walk, WalkOptions};
 use anyhow::anyhow;

@@ -8,22 +8,21 @@
 //! error line, never the end of the stream, and the exit status stays 0 (an engine would
 //! otherwise fail the whole partition for one bad page).
 //!
-//! Threads: one reads lines, `threads` convert, the main thread writes. At most `window` lines
-//! are between being read and being written (the reader takes a ticket per line; the writer
-//! gives it back once the line is out), so memory stays bounded whatever the input size, and
-//! a worker that sends one line and waits for its answer gets it at once.
+//! Threads: the worker pool ([`quire::pool`]) reads lines on one thread, converts them on
+//! `threads` and hands the answers back in input order to the main thread, which writes them.
+//! At most `threads * 4` lines are between being read and being written, so memory stays
+//! bounded whatever the input size, and a worker that sends one line and waits for its answer
+//! gets it at once.
 
 use super::args::ConvertArgs;
-use super::config::{check_pdf_options, settings_from, thread_count, Settings, UsageError};
-use super::run::INTERRUPTED;
+use super::settings::{check_pdf_options, settings_from, thread_count, Settings, UsageError};
 use anyhow::anyhow;
+use quire::pool::{Delivery, Pool};
 use quire::{InputFormat, OutputFormat, ReadOptions};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
-use std::sync::atomic::Ordering;
-use std::sync::{mpsc, Mutex};
-use std::thread;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 /// A line longer than this is answered with an error instead of being held in memory.
 pub const MAX_LINE_BYTES: u64 = 256 * 1024 * 1024;
@@ -74,6 +73,10 @@ pub fn run(config: &JsonlConfig) -> anyhow::Result<()> {
     pipe(config, io::BufReader::new(stdin), &mut stdout.lock())
 }
 
+/// Workers get a roomy stack, as the batch's do: readers and writers may recurse down to the
+/// model's `MAX_DEPTH`.
+const WORKER_STACK: usize = 64 * 1024 * 1024;
+
 /// The pipeline over any reader and writer (tests drive it directly).
 pub fn pipe(
     config: &JsonlConfig,
@@ -81,67 +84,54 @@ pub fn pipe(
     output: &mut impl Write,
 ) -> anyhow::Result<()> {
     let threads = config.threads.max(1);
-    let window = threads * 4;
-    let (work_sender, work_receiver) = mpsc::sync_channel::<(usize, Line)>(window);
-    let work_receiver = Mutex::new(work_receiver);
-    let (done_sender, done_receiver) = mpsc::channel::<(usize, String)>();
-    let (ticket_sender, ticket_receiver) = mpsc::sync_channel::<()>(window);
-    for _ in 0..window {
-        let _ = ticket_sender.try_send(());
-    }
-
-    thread::scope(|scope| -> anyhow::Result<()> {
-        let reader = scope.spawn(move || read_lines(input, work_sender, ticket_receiver));
-        for _ in 0..threads {
-            let done_sender = done_sender.clone();
-            let work_receiver = &work_receiver;
-            let worker = move || loop {
-                let next = match work_receiver.lock() {
-                    Ok(receiver) => receiver.recv(),
-                    Err(_) => return,
-                };
-                let Ok((index, line)) = next else {
-                    return;
-                };
-                let answer = answer_line(&line, config);
-                if done_sender.send((index, answer)).is_err() {
-                    return;
-                }
-            };
-            thread::Builder::new()
-                .name("quire-jsonl".into())
-                .stack_size(64 * 1024 * 1024)
-                .spawn_scoped(scope, worker)?;
-        }
-        drop(done_sender);
-
-        let mut pending: BTreeMap<usize, String> = BTreeMap::new();
-        let mut next = 0;
-        let mut write_error = None;
-        for (index, answer) in done_receiver {
-            pending.insert(index, answer);
-            while let Some(answer) = pending.remove(&next) {
-                next += 1;
+    // Set when nobody reads the answers any more: stop reading questions.
+    let stop = AtomicBool::new(false);
+    let read_error = Mutex::new(None);
+    let lines = Lines {
+        input,
+        buffer: Vec::new(),
+        stop: &stop,
+        error: &read_error,
+    };
+    let mut write_error = None;
+    Pool::new(threads)
+        .name("quire-jsonl")
+        .stack_size(WORKER_STACK)
+        .window(threads * 4)
+        .stop_when(&stop)
+        .delivery(Delivery::InputOrder)
+        .run(
+            lines,
+            |line| answer_line(&line, config),
+            |_, answer| {
+                let answer = answer.unwrap_or_else(|panicked| internal_error(&panicked.message));
                 if write_error.is_none() {
                     if let Err(e) = writeln!(output, "{answer}").and_then(|()| output.flush()) {
                         write_error = Some(e);
-                        // Nobody reads the answers any more: stop reading questions.
-                        INTERRUPTED.store(true, Ordering::SeqCst);
+                        stop.store(true, Ordering::SeqCst);
                     }
                 }
-                let _ = ticket_sender.try_send(());
-            }
-        }
-        drop(ticket_sender);
-        let read_result = reader
-            .join()
-            .map_err(|_| anyhow!("the input reader failed"))?;
-        match write_error {
-            Some(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-            Some(e) => Err(anyhow!("cannot write to standard output: {e}")),
-            None => read_result,
-        }
+            },
+        )?;
+    let read_result = match read_error.into_inner() {
+        Ok(None) => Ok(()),
+        Ok(Some(e)) => Err(e),
+        Err(_) => Err(anyhow!("the input reader failed")),
+    };
+    match write_error {
+        Some(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Some(e) => Err(anyhow!("cannot write to standard output: {e}")),
+        None => read_result,
+    }
+}
+
+/// The answer to a line whose conversion panicked (a bug in quire): still one line.
+fn internal_error(message: &str) -> String {
+    json!({
+        "id": null,
+        "error": format!("internal error (a bug in quire, please report it): {message}"),
     })
+    .to_string()
 }
 
 /// A line as read: its text, or why it could not be taken.
@@ -150,33 +140,36 @@ enum Line {
     TooLong,
 }
 
-/// Reads lines (skipping blank ones, which are owed no answer), each after taking a ticket,
-/// and hands them to the workers numbered in input order.
-fn read_lines(
-    mut input: impl BufRead,
-    work: mpsc::SyncSender<(usize, Line)>,
-    tickets: mpsc::Receiver<()>,
-) -> anyhow::Result<()> {
-    let mut buffer = Vec::new();
-    for index in 0.. {
-        if tickets.recv().is_err() {
-            return Ok(());
-        }
-        let line = loop {
-            if INTERRUPTED.load(Ordering::SeqCst) {
-                return Ok(());
+/// The lines of the input, blank ones skipped (they are owed no answer). Ends at the end of
+/// the input, when `stop` is set, or at a read error, which it leaves in `error`.
+struct Lines<'a, R> {
+    input: R,
+    buffer: Vec<u8>,
+    stop: &'a AtomicBool,
+    error: &'a Mutex<Option<anyhow::Error>>,
+}
+
+impl<R: BufRead> Iterator for Lines<'_, R> {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        loop {
+            if self.stop.load(Ordering::SeqCst) {
+                return None;
             }
-            match read_line(&mut input, &mut buffer)? {
-                None => return Ok(()),
-                Some(Line::Text(text)) if text.trim().is_empty() => continue,
-                Some(line) => break line,
+            match read_line(&mut self.input, &mut self.buffer) {
+                Ok(None) => return None,
+                Ok(Some(Line::Text(text))) if text.trim().is_empty() => continue,
+                Ok(Some(line)) => return Some(line),
+                Err(e) => {
+                    if let Ok(mut error) = self.error.lock() {
+                        *error = Some(e);
+                    }
+                    return None;
+                }
             }
-        };
-        if work.send((index, line)).is_err() {
-            return Ok(());
         }
     }
-    Ok(())
 }
 
 /// One line, or `None` at the end of the input. A line over [`MAX_LINE_BYTES`] is skipped

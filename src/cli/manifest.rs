@@ -16,7 +16,9 @@
 //! bare path) still mark a file as an output, but without a checksum it counts as possibly
 //! edited.
 
-use super::config::{Job, Output, Settings, Source, Target};
+use super::atomic::write_atomically;
+use super::job::{Job, Output, Source, Target};
+use super::settings::Settings;
 use quire::OutputFormat;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashSet};
@@ -179,7 +181,7 @@ impl Manifest {
         if old.as_deref() == Some(text.as_str()) {
             return Ok(());
         }
-        super::run::write_atomically(&file, text.as_bytes(), false)
+        write_atomically(&file, text.as_bytes(), false)
     }
 }
 

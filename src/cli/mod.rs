@@ -1,6 +1,11 @@
 //! The command line: [`args`] (what clap parses) → [`config`] (validated: every input, folders
-//! walked by [`walk`], and the exact place each output goes) → [`run`] (convert in parallel,
-//! write atomically, report). `--jsonl` is [`jsonl`]'s streaming pipeline mode instead.
+//! walked by [`walk`], [`settings`] checked, each output named by [`plan`]) → [`run`] (the jobs
+//! on the worker pool: [`convert`] reads each with [`input`] and writes its outputs through
+//! [`atomic`]; [`manifest`] records them; [`progress`] and [`report`] tell the user).
+//! `--jsonl` is [`jsonl`]'s streaming pipeline mode instead; `quire bundle` is [`bundle`].
+//!
+//! Dependencies go one way, from the top of that chain down: [`job`], [`settings`],
+//! [`terminal`] and [`atomic`] are at the bottom and import no other part of the command line.
 //!
 //! Exit status: 0 when everything converted, 1 when some input or output failed (the others
 //! are still done), 2 for bad usage, which is caught before anything is read or written,
@@ -11,9 +16,17 @@ mod args;
 mod atomic;
 mod bundle;
 mod config;
+mod convert;
+mod input;
+mod interrupt;
+mod job;
 mod jsonl;
 mod manifest;
+mod plan;
+mod progress;
+mod report;
 mod run;
+mod settings;
 mod terminal;
 mod walk;
 
@@ -37,10 +50,6 @@ use args::{Cli, Command};
 use clap::Parser;
 use config::Config;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
-
-/// The conventional status of a program stopped by SIGINT.
-const INTERRUPTED: u8 = 130;
 
 pub fn main() -> ExitCode {
     terminal::install_panic_hook();
@@ -49,7 +58,7 @@ pub fn main() -> ExitCode {
     let args = match cli.command {
         Command::Convert(args) => args,
         Command::Bundle(args) => {
-            install_interrupt_handler(false);
+            interrupt::install_handler(false);
             return bundle::run(args);
         }
     };
@@ -71,33 +80,17 @@ pub fn main() -> ExitCode {
         Ok(config) => config,
         Err(usage) => return usage_error(&usage),
     };
-    install_interrupt_handler(config.batch);
+    interrupt::install_handler(config.batch);
     match run::run(&config) {
         run::RunStatus::AllConverted => ExitCode::SUCCESS,
         run::RunStatus::SomeFailed => ExitCode::FAILURE,
-        run::RunStatus::Interrupted => ExitCode::from(INTERRUPTED),
+        run::RunStatus::Interrupted => ExitCode::from(interrupt::EXIT_STATUS),
     }
 }
 
-fn usage_error(usage: &config::UsageError) -> ExitCode {
+fn usage_error(usage: &settings::UsageError) -> ExitCode {
     terminal::say(&format!("quire: {usage}"));
     terminal::say("");
     terminal::say("For more information, try 'quire convert --help'.");
     ExitCode::from(2)
-}
-
-/// Ctrl-C, SIGTERM and SIGHUP. In a batch the first one asks the run to stop after the
-/// inputs under way (their outputs are renamed into place whole), and a second one stops at
-/// once; one conversion (perhaps waiting on a terminal's stdin) stops at the first, as
-/// programs do. Stopping at once removes this process's temporary files first, so no signal
-/// leaves a `.quire-*.part` file.
-fn install_interrupt_handler(batch: bool) {
-    let result = ctrlc::set_handler(move || {
-        if !batch || run::INTERRUPTED.swap(true, Ordering::SeqCst) {
-            atomic::exit_removing_temporary_files(i32::from(INTERRUPTED));
-        }
-    });
-    // Without a handler a signal simply kills the process: outputs are still whole or
-    // absent, and a later run removes the temporary files left.
-    let _ = result;
 }

@@ -8,6 +8,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::io;
 
 /// Prints one message line on standard error, control characters escaped.
 pub fn say(line: &str) {
@@ -83,6 +84,20 @@ fn is_bidi_control(c: char) -> bool {
     )
 }
 
+/// An I/O error as users read it: `No such file or directory`, without `(os error 2)`.
+pub fn io_error(error: io::Error) -> anyhow::Error {
+    anyhow::Error::msg(io_message(&error))
+}
+
+/// The text of [`io_error`].
+pub fn io_message(error: &io::Error) -> String {
+    let text = error.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => text[..at].to_string(),
+        _ => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,5 +166,11 @@ mod tests {
         assert!(escaped.contains("\\u202e"), "{escaped}");
         let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn io_errors_lose_the_os_error_number() {
+        let e = io::Error::from_raw_os_error(2);
+        assert_eq!(io_error(e).to_string(), "No such file or directory");
     }
 }

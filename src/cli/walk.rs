@@ -7,6 +7,7 @@
 //! one matcher per folder that has such a file, the deepest match winning as in git.
 //! Entries are visited in name order so a batch is the same on every machine.
 
+use super::manifest::MANIFEST;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use quire::InputFormat;
 use std::collections::{BTreeMap, HashSet};
@@ -86,9 +87,6 @@ pub struct Walk {
     pub skipped: Vec<Skipped>,
 }
 
-/// The manifest of quire's outputs in a folder (see [`super::manifest`]).
-pub use super::manifest::MANIFEST;
-
 /// The files `dir`'s manifest lists that still exist, canonical.
 pub fn read_manifest(dir: &Path) -> HashSet<PathBuf> {
     super::manifest::listed_in(dir)
@@ -130,7 +128,7 @@ pub fn walk(
             Err(e) => {
                 walk.skipped.push(Skipped {
                     path: dir,
-                    reason: SkipReason::Unreadable(super::run::io_message(&e)),
+                    reason: SkipReason::Unreadable(super::terminal::io_message(&e)),
                 });
                 continue;
             }

@@ -1,0 +1,129 @@
+//! Converting one input into all its outputs: read it, then write each output as it is made,
+//! atomically, into its file or onto standard output. Prints nothing: what happened is the
+//! [`JobReport`] returned, so a batch or a parallel runner decides how to show it.
+
+use super::atomic::write_atomically_with;
+use super::input::{folder_of, read_input};
+use super::job::{Job, Source, Target};
+use super::report::JobReport;
+use super::settings::Settings;
+use super::terminal::io_error;
+use anyhow::anyhow;
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Converts one input into all its outputs: read the bytes, `quire::read`, apply the
+/// metadata overrides, then `quire::write` and an atomic write for each output. An output
+/// that fails does not stop the others.
+pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
+    let mut report = JobReport::default();
+    let Some((document, private)) = read_input(&job.source, job.from, settings, &mut report) else {
+        return report;
+    };
+
+    let mut write_options = settings.write.clone();
+    match &job.source {
+        Source::File(path) => write_options.resource_dir = Some(folder_of(path)),
+        // A page from the web has its images on the web too (on a private network too when
+        // the page is: see `quire::net::PrivateAddresses`).
+        Source::Url(_) => {
+            write_options.epub.fetch_images = true;
+            write_options.epub.remote_images.allow_private |= private;
+        }
+        Source::Stdin => {}
+    }
+    for output in &job.outputs {
+        let out_label = output.target.label();
+        // The output goes to its file (or standard output) as it is made, so a large one is
+        // never all in memory. A writer's own failure and the destination's are told apart.
+        let mut render_error = None;
+        let mut warnings = Vec::new();
+        let mut render = |out: &mut dyn Write| -> io::Result<()> {
+            let mut destination = Destination { out, failed: false };
+            match quire::write_to(&document, output.format, &write_options, &mut destination) {
+                Ok(written) => {
+                    warnings = written;
+                    Ok(())
+                }
+                Err(quire::Error::Io(e)) if destination.failed => Err(e),
+                Err(e) => {
+                    render_error = Some(e);
+                    Err(io::Error::other("the writer failed"))
+                }
+            }
+        };
+        let delivered = match &output.target {
+            Target::Stdout => write_stdout(&mut render),
+            Target::File(path) => create_parent(path)
+                .and_then(|()| check_inside(path, settings.output_root.as_deref()))
+                .and_then(|()| write_atomically_with(path, settings.durable, &mut render)),
+        };
+        if let Some(e) = render_error {
+            report.error(
+                out_label,
+                anyhow!(e).context(format!("cannot write {}", output.format)),
+            );
+            continue;
+        }
+        report.warnings(&out_label, warnings);
+        match delivered {
+            // The reader of a pipe went away (`quire ... -o - | head`): it has what it wanted.
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe && output.target == Target::Stdout => {}
+            Err(e) => report.error(out_label, io_error(e)),
+            Ok(()) => {}
+        }
+    }
+    report
+}
+
+/// Outputs mirror the input folders, so their folder may not exist yet.
+pub fn create_parent(path: &Path) -> io::Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => fs::create_dir_all(dir),
+        _ => Ok(()),
+    }
+}
+
+/// An output mirrored under `-o DIR` stays inside it: a subfolder planted there as a link
+/// to elsewhere is not written through.
+fn check_inside(path: &Path, root: Option<&Path>) -> io::Result<()> {
+    let Some(root) = root else {
+        return Ok(());
+    };
+    let root = root.canonicalize()?;
+    if folder_of(path).canonicalize()?.starts_with(&root) {
+        return Ok(());
+    }
+    Err(io::Error::other(format!(
+        "its folder is a link out of the output folder '{}': quire does not write through it",
+        root.display()
+    )))
+}
+
+/// The writer's destination, noting whether it failed (so that its I/O errors are told apart
+/// from a writer's own).
+struct Destination<'a> {
+    out: &'a mut dyn Write,
+    failed: bool,
+}
+
+impl Write for Destination<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(buf);
+        self.failed |= written.is_err();
+        written
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let flushed = self.out.flush();
+        self.failed |= flushed.is_err();
+        flushed
+    }
+}
+
+fn write_stdout(write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    write(&mut stdout)?;
+    stdout.flush()
+}

@@ -1,0 +1,252 @@
+//! Reading one input: its bytes from a file, standard input or a URL (`--max-input-size`
+//! enforced while reading), its format, and the document `quire::read` makes of it.
+
+use super::job::Source;
+use super::report::JobReport;
+use super::settings::Settings;
+use super::terminal::{io_error, say};
+use anyhow::anyhow;
+use quire::{InputFormat, ReadOptions};
+use std::fs;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// Prints what article extraction decides about an HTML input (`--explain`), on standard
+/// error so that it never mixes with output on standard output.
+fn explain_extraction(label: &str, bytes: &[u8], format: InputFormat) {
+    if format != InputFormat::Html {
+        say(&format!("{label}: not HTML, no article extraction"));
+        return;
+    }
+    match quire::read::decode::decode(bytes, true, None) {
+        Ok(decoded) => {
+            say(&format!("{label}: article extraction"));
+            for line in quire::read::html::explain(&decoded.text).lines() {
+                say(&format!("  {line}"));
+            }
+        }
+        Err(e) => say(&format!("{label}: {e}")),
+    }
+}
+
+/// Reads one input into a document: fetch or read the bytes, pick the format, `quire::read`,
+/// then the metadata overrides and `--no-images`. What goes wrong is put in `report`. With the
+/// document, whether it came from a private address (a URL the user typed that names one):
+/// its images may then be fetched from private addresses too.
+pub fn read_input(
+    source: &Source,
+    from: Option<InputFormat>,
+    settings: &Settings,
+    report: &mut JobReport,
+) -> Option<(quire::Document, bool)> {
+    let label = source.label();
+    let mut read_options = settings.read.clone();
+    let mut private = false;
+    let (bytes, declared_format) =
+        match read_source(source, settings, &mut read_options, &mut private) {
+            Ok(read) => read,
+            Err(e) => {
+                report.error(label, e);
+                return None;
+            }
+        };
+    let format = from.unwrap_or_else(|| match source {
+        Source::File(path) => {
+            InputFormat::from_path(path).unwrap_or_else(|| InputFormat::sniff(&bytes))
+        }
+        Source::Url(url) => url::Url::parse(url)
+            .ok()
+            .and_then(|u| InputFormat::from_path(Path::new(u.path())))
+            .or(declared_format)
+            .unwrap_or_else(|| InputFormat::sniff(&bytes)),
+        Source::Stdin => InputFormat::sniff(&bytes),
+    });
+    if settings.explain {
+        explain_extraction(&label, &bytes, format);
+    }
+    // The bytes are given away: UTF-8 input becomes the text without a copy, and the reader
+    // frees it as soon as it can, which lowers the peak on large inputs.
+    let reading = match quire::read_owned(bytes, format, &read_options) {
+        Ok(reading) => reading,
+        Err(e) => {
+            report.error(
+                label,
+                anyhow!(e).context(format!("cannot read it as {format}")),
+            );
+            return None;
+        }
+    };
+    report.warnings(&label, reading.warnings);
+    let mut document = reading.document;
+    settings.overrides.apply(&mut document.meta);
+    if settings.no_images {
+        document.remove_images();
+    }
+    Some((document, private))
+}
+
+/// The folder an input's relative images are looked up in (and only there).
+pub fn folder_of(path: &Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => Path::new(".").to_path_buf(),
+    }
+}
+
+/// The input's bytes, and for a URL the format its media type names. A fetched page's final
+/// URL (after redirects) and declared charset go into `read_options`, and whether it came from
+/// a private address into `private`.
+fn read_source(
+    source: &Source,
+    settings: &Settings,
+    read_options: &mut ReadOptions,
+    private: &mut bool,
+) -> anyhow::Result<(Vec<u8>, Option<InputFormat>)> {
+    match source {
+        Source::File(path) => {
+            read_options.source_url = Some(recorded_path(path)).filter(|p| !p.is_empty());
+            let file = fs::File::open(path).map_err(io_error)?;
+            // A regular file's size says at once whether it is too large (and how much to
+            // allocate); a device or a pipe is only found out by reading.
+            let size = file
+                .metadata()
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len());
+            let bytes = read_capped(file, size.unwrap_or(0), settings.max_input_size)?;
+            Ok((bytes, None))
+        }
+        Source::Stdin => {
+            let bytes = read_capped(io::stdin().lock(), 0, settings.max_input_size)?;
+            Ok((bytes, None))
+        }
+        Source::Url(url) => {
+            let fetched = quire::net::fetch(url, &settings.fetch).map_err(|e| match e {
+                // The label already names the URL.
+                quire::Error::Fetch { message, .. } => anyhow!("cannot fetch it: {message}"),
+                other => anyhow!(other),
+            })?;
+            let format = fetched.input_format();
+            read_options.source_url = Some(fetched.final_url);
+            read_options.charset = fetched.charset;
+            *private = fetched.private;
+            Ok((fetched.bytes, format))
+        }
+    }
+}
+
+/// Reads `input` to its end, or fails as soon as it passes `limit` bytes (`/dev/zero` would
+/// otherwise fill memory). `size` is what a regular file holds; 0 when unknown.
+fn read_capped(mut input: impl Read, size: u64, limit: Option<u64>) -> anyhow::Result<Vec<u8>> {
+    let limit = limit.unwrap_or(u64::MAX);
+    let too_large = || {
+        anyhow!(
+            "input is larger than --max-input-size ({})",
+            super::args::format_size(limit)
+        )
+    };
+    if size > limit {
+        return Err(too_large());
+    }
+    if size > 0 {
+        // The size is known: one allocation (a byte over, so that finding the end costs no
+        // reallocation), read straight into it.
+        let mut bytes = Vec::with_capacity(usize::try_from(size.saturating_add(1)).unwrap_or(0));
+        input
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io_error)?;
+        if bytes.len() as u64 > limit {
+            return Err(too_large());
+        }
+        return Ok(bytes);
+    }
+    // A pipe or a device: the buffer grows by doubling, but never past the limit, so a
+    // stream that hits it has cost `limit` bytes of memory, not twice that.
+    let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match input.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
+        };
+        let needed = bytes.len() + n;
+        if needed > limit_bytes {
+            return Err(too_large());
+        }
+        if needed > bytes.capacity() {
+            let grown = bytes
+                .capacity()
+                .saturating_mul(2)
+                .clamp(needed, limit_bytes);
+            bytes.reserve_exact(grown - bytes.len());
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// How a file input is named inside its outputs (the document's source: a canonical link,
+/// front matter, the PDF's Source line, JSON): its path relative to the current folder
+/// when it lies inside it, else its bare file name. An absolute path would tell every
+/// reader of the output where the user keeps their files.
+pub fn recorded_path(path: &Path) -> String {
+    use std::path::Component;
+    let relative = if path.is_absolute() {
+        std::env::current_dir()
+            .ok()
+            .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+    } else {
+        Some(path.to_path_buf())
+    };
+    let inside = relative.filter(|r| {
+        !r.as_os_str().is_empty()
+            && r.components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    });
+    match (inside, path.file_name()) {
+        (Some(relative), _) => relative.display().to_string(),
+        (None, Some(name)) => name.to_string_lossy().into_owned(),
+        (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_are_read_up_to_the_limit_and_no_further() {
+        let limit = 200_000;
+        let at_limit = read_capped(io::repeat(7).take(limit), 0, Some(limit)).unwrap();
+        assert_eq!(at_limit.len() as u64, limit);
+        // The buffer never outgrows the limit: hitting it costs `limit` bytes, not twice.
+        assert!(
+            at_limit.capacity() as u64 <= limit,
+            "{}",
+            at_limit.capacity()
+        );
+        let over = read_capped(io::repeat(7), 0, Some(limit)).unwrap_err();
+        assert_eq!(
+            over.to_string(),
+            "input is larger than --max-input-size (200000 bytes)"
+        );
+        let known = read_capped(&b"twelve bytes"[..], 12, Some(12)).unwrap();
+        assert_eq!(known, b"twelve bytes");
+        assert!(read_capped(&b"twelve bytes"[..], 12, Some(11)).is_err());
+    }
+
+    #[test]
+    fn recorded_paths_are_relative_or_bare_names() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(recorded_path(&cwd.join("notes/a.html")), "notes/a.html");
+        assert_eq!(recorded_path(Path::new("notes/a.html")), "notes/a.html");
+        assert_eq!(
+            recorded_path(Path::new("/elsewhere/private/a.html")),
+            "a.html"
+        );
+        assert_eq!(recorded_path(Path::new("../up/a.html")), "a.html");
+    }
+}
