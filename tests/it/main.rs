@@ -1,5 +1,6 @@
 //! Integration tests: one binary, one module per area.
 
+mod architecture;
 mod bad_input;
 mod batch;
 mod bounds;
