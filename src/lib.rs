@@ -21,6 +21,8 @@ pub mod error;
 pub mod format;
 pub mod model;
 pub mod net;
+// The worker pool of the command line (a separate crate: the binary) and, later, of the media
+// store: public for the binary, not part of the library's promised surface.
 #[doc(hidden)]
 pub mod pool;
 pub mod read;

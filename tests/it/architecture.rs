@@ -80,8 +80,7 @@ fn code_only(source: &str) -> String {
                 hashes += 1;
                 j += 1;
             }
-            if at(j) != '"' || (i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_'))
-            {
+            if at(j) != '"' || (i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')) {
                 out.push(c);
                 i += 1;
                 continue;
@@ -220,7 +219,9 @@ fn expand_use_tree(tree: &str) -> Vec<String> {
         return vec![path.trim_end_matches("::*").to_string()];
     };
     let prefix = &tree[..open];
-    let inner = tree[open + 1..].strip_suffix('}').unwrap_or(&tree[open + 1..]);
+    let inner = tree[open + 1..]
+        .strip_suffix('}')
+        .unwrap_or(&tree[open + 1..]);
     let mut parts = Vec::new();
     let mut depth = 0;
     let mut start = 0;
@@ -503,7 +504,10 @@ fn the_command_line_depends_one_way() {
 }
 
 fn file(module: &str, source: &str) -> (Module, String) {
-    let module = module.split("::").filter(|s| !s.is_empty()).map(String::from);
+    let module = module
+        .split("::")
+        .filter(|s| !s.is_empty())
+        .map(String::from);
     (module.collect(), source.to_string())
 }
 
@@ -519,14 +523,11 @@ fn the_checker_finds_circles_through_every_kind_of_path() {
         file("net", "use crate::read::y as html;"),
     ];
     let found = problems(&files);
-    let expected: BTreeSet<(String, String)> = [
-        ("a", "b"),
-        ("read::x", "read::y"),
-        ("net", "read::y"),
-    ]
-    .iter()
-    .map(|&(a, b)| (a.to_string(), b.to_string()))
-    .collect();
+    let expected: BTreeSet<(String, String)> =
+        [("a", "b"), ("read::x", "read::y"), ("net", "read::y")]
+            .iter()
+            .map(|&(a, b)| (a.to_string(), b.to_string()))
+            .collect();
     assert_eq!(found, expected);
 }
 
@@ -554,16 +555,11 @@ fn the_checker_ignores_tests_comments_strings_and_family() {
         file("b::fixtures", "use crate::a::f;"),
     ];
     let edges = imports(&files);
-    let names: BTreeSet<(String, String)> =
-        edges.iter().map(|(a, b)| (name(a), name(b))).collect();
-    let expected: BTreeSet<(String, String)> = [
-        ("a", "b"),
-        ("a::child", "a"),
-        ("b", "b"),
-    ]
-    .iter()
-    .map(|&(a, b)| (a.to_string(), b.to_string()))
-    .collect();
+    let names: BTreeSet<(String, String)> = edges.iter().map(|(a, b)| (name(a), name(b))).collect();
+    let expected: BTreeSet<(String, String)> = [("a", "b"), ("a::child", "a"), ("b", "b")]
+        .iter()
+        .map(|&(a, b)| (a.to_string(), b.to_string()))
+        .collect();
     assert_eq!(names, expected);
     assert!(problems(&files).is_empty());
 }
