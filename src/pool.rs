@@ -112,8 +112,8 @@ impl<'a> Pool<'a> {
 
     /// Runs `work` on every item of `items` (until the stop flag is set) and calls `deliver`
     /// on the calling thread with each item's position in `items` and its result. Returns
-    /// once every job taken is delivered. Fails only when no worker thread can be started;
-    /// when some can, the pool runs with those.
+    /// once every job taken is delivered. Fails only when no worker thread, or not the thread
+    /// pulling `items`, can be started; when some workers can, the pool runs with those.
     pub fn run<T, R, I>(
         &self,
         items: I,
@@ -187,7 +187,7 @@ impl<'a> Pool<'a> {
                 return Err(spawn_error.unwrap_or_else(|| io::Error::other("no worker")));
             }
 
-            scope.spawn(move || {
+            let feeder = move || {
                 let mut items = items.enumerate();
                 while ticket_receiver.recv().is_ok() && !stopped() {
                     let Some(item) = items.next() else {
@@ -197,7 +197,12 @@ impl<'a> Pool<'a> {
                         return;
                     }
                 }
-            });
+            };
+            // When this thread cannot start, its closure is dropped with the sending end, so
+            // the workers find the queue closed and end.
+            thread::Builder::new()
+                .name(format!("{}-feeder", self.name))
+                .spawn_scoped(scope, feeder)?;
 
             let mut held: BTreeMap<usize, Option<Result<R, Panicked>>> = BTreeMap::new();
             let mut next = 0;
