@@ -1,5 +1,6 @@
 //! The raw command line, as clap parses it. Nothing here checks how options combine: that is
-//! [`super::config`]'s job, so that every rule lives in one place and can be unit-tested.
+//! the job of `config` and `settings`, which read these types (this module reads none of theirs),
+//! so that every rule lives in one place and can be unit-tested.
 
 use clap::{Args, Parser, Subcommand};
 use quire::write::epub::{CoverChoice, EpubOptions, Profile};
