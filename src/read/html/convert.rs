@@ -6,12 +6,12 @@
 //! iteratively) and by the model depth ([`MAX_DEPTH`], past which wrappers such as quotes,
 //! lists and emphasis are dropped and their content kept in place).
 
-use super::compact::CompactRows;
-use super::dom::{
-    attr, attr_matches, children, class_contains, descendants, is, key, parent, tag, text_content,
-};
 use super::meta::clean;
 use super::urls::{best_srcset_candidate, is_unsafe_link, Resolver};
+use crate::dom::{
+    attr, attr_matches, children, class_contains, descendants, is, is_hidden, key, parent, tag,
+    text_content, CompactRows,
+};
 use crate::model::{
     collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image, Inline,
     List, Row, Table, MAX_DEPTH,
@@ -945,7 +945,6 @@ fn holds_prose(form: &Handle) -> bool {
 
 /// `hidden`, `aria-hidden="true"`, or an inline style that hides the element (one
 /// definition, shared with article extraction).
-pub use crate::read::extract::dom::is_hidden;
 
 /// Elements that make blocks (anything else is inline content).
 pub fn is_block_tag(name: &LocalName) -> bool {

@@ -14,23 +14,18 @@
 //! - A `<form>` holding paragraphs is taken for a page wrapper (ASP.NET) and read; other forms
 //!   are left out.
 
-mod compact;
 mod convert;
-pub(crate) mod dom;
 mod meta;
-mod raw_text;
 mod urls;
 
 use super::{extract, ReadOptions, Reader, Reading};
+use crate::dom::{self, children, descendants, is, is_hidden, tag, text_content};
 use crate::error::Result;
 use crate::model::Document;
-use convert::{is_hidden, Converter};
-use dom::{children, descendants, is, tag, text_content};
+use convert::Converter;
 use html5ever::local_name;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use urls::Resolver;
-
-pub(crate) use compact::CompactRows;
 
 /// Reads HTML pages and fragments.
 pub struct HtmlReader;
@@ -182,7 +177,7 @@ mod tests {
     fn assert_compaction_changes_nothing(html: &str, name: &str) {
         for whole_page in [false, true] {
             let compacted = reading(dom::parse(html), whole_page);
-            let plain = reading(dom::parse_without_compaction(html), whole_page);
+            let plain = reading(dom::parse::parse_without_compaction(html), whole_page);
             assert!(
                 compacted == plain,
                 "{name} (whole page: {whole_page}):\n{compacted}"
