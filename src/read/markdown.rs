@@ -34,11 +34,11 @@ const MAX_NOTE_EXPANSIONS: usize = 10_000;
 const MAX_NOTE_COST: usize = 8_000_000;
 
 impl Reader for MarkdownReader {
-    fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
+    fn read_text(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
         read_markdown(input, options, KEEP_EVENTS_LEN)
     }
 
-    fn read_owned(&self, input: String, options: &ReadOptions) -> Result<Reading> {
+    fn read_text_owned(&self, input: String, options: &ReadOptions) -> Result<Reading> {
         read_markdown_owned(input, options, PIECE_LEN)
     }
 }
@@ -205,10 +205,7 @@ fn finish_reading(mut meta: Meta, mut blocks: Vec<Block>, warnings: Vec<Warning>
     if meta.title.is_none() {
         take_title_from_heading(&mut meta, &mut blocks);
     }
-    Reading {
-        document: Document::new(meta, blocks),
-        warnings,
-    }
+    Reading::new(Document::new(meta, blocks), warnings)
 }
 
 /// Block quotes nested deeper than this are cut to this depth before parsing.
@@ -1008,7 +1005,7 @@ impl<'a> BuildContext<'_, 'a, '_> {
             whole_page: true,
             ..self.options.clone()
         };
-        if let Ok(reading) = super::html::HtmlReader.read(html, &options) {
+        if let Ok(reading) = super::html::HtmlReader.read_text(html, &options) {
             let doc = reading.document;
             if doc.depth() + level <= MAX_DEPTH {
                 self.warnings.extend(reading.warnings);
@@ -1785,8 +1782,10 @@ mod tests {
         }
         let options = ReadOptions::default();
         assert!(Pieces::new(&text, PIECE_LEN).count() >= 4);
-        let borrowed = MarkdownReader.read(&text, &options).unwrap();
-        let owned = MarkdownReader.read_owned(text.clone(), &options).unwrap();
+        let borrowed = MarkdownReader.read_text(&text, &options).unwrap();
+        let owned = MarkdownReader
+            .read_text_owned(text.clone(), &options)
+            .unwrap();
         assert_eq!(owned.document, borrowed.document);
         assert_eq!(owned.warnings, borrowed.warnings);
         assert_eq!(owned.warnings.len(), 1, "{:?}", owned.warnings);

@@ -30,7 +30,7 @@ const MAX_NESTING: usize = 20;
 pub struct TextReader;
 
 impl Reader for TextReader {
-    fn read(&self, input: &str, _options: &ReadOptions) -> Result<Reading> {
+    fn read_text(&self, input: &str, _options: &ReadOptions) -> Result<Reading> {
         let mut lines = split_lines(input);
         dedent_all(&mut lines);
         let (book_start, book_end) = gutenberg_body(&lines);
@@ -49,10 +49,7 @@ impl Reader for TextReader {
                 "quotes or lists nested deeper than {MAX_NESTING} levels were flattened"
             )));
         }
-        Ok(Reading {
-            document: Document::new(meta, blocks),
-            warnings,
-        })
+        Ok(Reading::new(Document::new(meta, blocks), warnings))
     }
 }
 

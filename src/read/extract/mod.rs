@@ -19,7 +19,7 @@ mod score;
 
 use crate::dom::{self, CompactRows};
 /// How the extraction counts a text, and from what length a block may be prose: compacted
-/// table rows (`read::html::compact`) must stay below it.
+/// table rows (`dom::compact`) must stay below it.
 use crate::error::Warning;
 pub use clean::Reason;
 use markup5ever_rcdom::Handle;

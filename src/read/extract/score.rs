@@ -72,7 +72,7 @@ pub struct Row {
     /// Headings, lists, quotes at or below: structure worth keeping even when short.
     pub structure: u32,
     pub last_descendant: usize,
-    /// A row compacted by the parser (see `read::html::compact`) holds its cells as text:
+    /// A row compacted by the parser (see `dom::compact`) holds its cells as text:
     /// their visible characters, all cells and `td`s alone. The cells are short fragments by
     /// construction, so these two numbers are all their measurement needs.
     pub compact_cell_chars: f32,

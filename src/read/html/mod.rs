@@ -31,11 +31,15 @@ use urls::Resolver;
 pub struct HtmlReader;
 
 impl Reader for HtmlReader {
-    fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
+    fn charset_in_markup(&self) -> bool {
+        true
+    }
+
+    fn read_text(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
         read_dom(dom::parse(input), options)
     }
 
-    fn read_owned(&self, input: String, options: &ReadOptions) -> Result<Reading> {
+    fn read_text_owned(&self, input: String, options: &ReadOptions) -> Result<Reading> {
         let dom = dom::parse(&input);
         // The DOM holds all it needs of the page: free the text before the conversion.
         drop(input);
@@ -85,10 +89,7 @@ fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
         }
     }
     let blocks = converter.convert(&root);
-    Ok(Reading {
-        document: Document::new(meta, blocks),
-        warnings,
-    })
+    Ok(Reading::new(Document::new(meta, blocks), warnings))
 }
 
 /// What article extraction decided about an HTML page, in words: the container chosen, its
