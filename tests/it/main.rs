@@ -10,6 +10,7 @@ mod epub;
 mod extract;
 mod golden;
 mod hostile;
+mod html_layers;
 mod html_reader;
 mod html_writer;
 mod json_form;
