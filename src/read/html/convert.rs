@@ -943,9 +943,6 @@ fn holds_prose(form: &Handle) -> bool {
     })
 }
 
-/// `hidden`, `aria-hidden="true"`, or an inline style that hides the element (one
-/// definition, shared with article extraction).
-
 /// Elements that make blocks (anything else is inline content).
 pub fn is_block_tag(name: &LocalName) -> bool {
     matches!(
