@@ -75,7 +75,10 @@ fn no_two_files_of_the_dom_layer_import_each_other() {
     }
     // The layer's files do use each other (parse uses compact, compact uses node): the check
     // has something to look at.
-    assert!(edges.contains(&("parse".into(), "compact".into())), "{edges:?}");
+    assert!(
+        edges.contains(&("parse".into(), "compact".into())),
+        "{edges:?}"
+    );
     for (from, to) in &edges {
         assert!(
             !edges.contains(&(to.clone(), from.clone())),

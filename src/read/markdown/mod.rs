@@ -7,6 +7,11 @@
 //! [`MAX_DEPTH`]. Footnote definitions are collected first and placed as [`Inline::Note`] at
 //! every reference; only notes recurse, and each level of notes costs depth, so that
 //! recursion is bounded too.
+//!
+//! Here: the reader, reading a document whole or in pieces, the quote cap and the title taken
+//! from a heading. `pieces` cuts long documents for the parser; `frames` builds the model
+//! from the events; `inline_html` handles raw HTML and footnote references; `front_matter`
+//! reads the YAML front matter.
 
 use pulldown_cmark::{Event, Options, Parser};
 

@@ -13,6 +13,10 @@
 //! Everything is a linear pass over lines, with nesting (quotes, lists) bounded by
 //! `MAX_NESTING` so the document stays within [`crate::model::MAX_DEPTH`]; flattening
 //! deeper nesting is reported as a warning.
+//!
+//! Here: the reader and its lines. `chrome` drops what surrounds the article (a Gutenberg
+//! licence, header chrome, the trailer); `header` reads the title and the metadata lines;
+//! `blocks` reads the body's blocks; `inlines` makes a paragraph's text and links.
 
 use super::{ReadOptions, Reader, Reading};
 use crate::error::{Result, Warning};
