@@ -8,6 +8,7 @@ mod cli;
 mod encoding;
 mod epub;
 mod extract;
+mod format_table;
 mod golden;
 mod hostile;
 mod html_layers;
