@@ -1,8 +1,18 @@
-//! The formats quire reads and writes, and how they are recognised.
+//! The formats quire reads and writes, each declared once.
+//!
+//! [`INPUTS`] and [`OUTPUTS`] hold one entry a format: its name, the names users may type for
+//! it, its file extensions, its media types, what its writer can do. Everything that names or
+//! recognises a format (`--from`/`--to`, a file's extension, an HTTP media type, the lists in
+//! error messages and in the command line's help) reads these tables, so adding a format is one
+//! entry here, one enum variant, and its module (the compiler then asks for its arm in
+//! [`crate::read::reader_for`] or [`crate::write::writer_for`]). The readers and writers
+//! themselves are not in the tables: `read` and `write` import this module, so it imports
+//! neither of them.
 
 use crate::error::{Error, Result};
 use std::fmt;
 use std::path::Path;
+use std::sync::LazyLock;
 
 /// A format quire can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,43 +27,115 @@ pub enum InputFormat {
     Json,
 }
 
-const INPUT_NAMES: &str = "text, html, markdown, json";
+/// What quire knows about an input format.
+#[derive(Debug)]
+pub struct InputSpec {
+    /// The format this entry is about.
+    pub format: InputFormat,
+    /// Its name, as messages and `--jsonl` keys spell it.
+    pub name: &'static str,
+    /// Other names users may type for it (`--from md`).
+    pub aliases: &'static [&'static str],
+    /// File extensions (lowercase, without the dot) that mark a file of this format.
+    pub extensions: &'static [&'static str],
+    /// Media types (HTTP `Content-Type` without parameters) that name this format.
+    pub media_types: &'static [&'static str],
+}
+
+/// Every input format, in the order of the enum.
+pub const INPUTS: [InputSpec; 4] = [
+    InputSpec {
+        format: InputFormat::Text,
+        name: "text",
+        aliases: &["txt", "plain"],
+        extensions: &["txt", "text"],
+        media_types: &["text/plain"],
+    },
+    InputSpec {
+        format: InputFormat::Html,
+        name: "html",
+        aliases: &["htm", "xhtml"],
+        extensions: &["html", "htm", "xhtml", "shtml"],
+        media_types: &["text/html", "application/xhtml+xml"],
+    },
+    InputSpec {
+        format: InputFormat::Markdown,
+        name: "markdown",
+        aliases: &["md", "gfm", "commonmark"],
+        extensions: &["md", "markdown", "mdown", "mkd"],
+        media_types: &["text/markdown", "text/x-markdown"],
+    },
+    InputSpec {
+        format: InputFormat::Json,
+        name: "json",
+        aliases: &[],
+        extensions: &["json"],
+        media_types: &["application/json"],
+    },
+];
+
+/// The input format names, for messages: `text, html, markdown, json`.
+static INPUT_NAMES: LazyLock<String> = LazyLock::new(|| list(INPUTS.iter().map(|spec| spec.name)));
 
 impl InputFormat {
-    pub fn name(self) -> &'static str {
-        match self {
-            InputFormat::Text => "text",
-            InputFormat::Html => "html",
-            InputFormat::Markdown => "markdown",
-            InputFormat::Json => "json",
+    /// Every input format.
+    pub const ALL: [InputFormat; INPUTS.len()] = {
+        let mut all = [InputFormat::Text; INPUTS.len()];
+        let mut i = 0;
+        while i < INPUTS.len() {
+            all[i] = INPUTS[i].format;
+            i += 1;
         }
+        all
+    };
+
+    /// This format's entry in [`INPUTS`].
+    pub fn spec(self) -> &'static InputSpec {
+        &INPUTS[self as usize]
+    }
+
+    /// The format's name: `text`, `html`, `markdown`, `json`.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The input format names, comma-separated (for help and error messages).
+    pub fn names() -> &'static str {
+        &INPUT_NAMES
     }
 
     /// Parses a format name as users type it (`--from md`).
     pub fn from_name(name: &str) -> Result<InputFormat> {
-        match name.to_ascii_lowercase().as_str() {
-            "txt" | "text" | "plain" => Ok(InputFormat::Text),
-            "html" | "htm" | "xhtml" => Ok(InputFormat::Html),
-            "md" | "markdown" | "gfm" | "commonmark" => Ok(InputFormat::Markdown),
-            "json" => Ok(InputFormat::Json),
-            _ => Err(Error::Unknown {
+        INPUTS
+            .iter()
+            .find(|spec| {
+                spec.name.eq_ignore_ascii_case(name)
+                    || spec.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+            })
+            .map(|spec| spec.format)
+            .ok_or_else(|| Error::Unknown {
                 what: "input format",
                 name: name.to_string(),
-                expected: INPUT_NAMES,
-            }),
-        }
+                expected: InputFormat::names(),
+            })
     }
 
     /// The format a file name's extension stands for, if it is one quire reads.
     pub fn from_path(path: &Path) -> Option<InputFormat> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "txt" | "text" => Some(InputFormat::Text),
-            "html" | "htm" | "xhtml" | "shtml" => Some(InputFormat::Html),
-            "md" | "markdown" | "mdown" | "mkd" => Some(InputFormat::Markdown),
-            "json" => Some(InputFormat::Json),
-            _ => None,
-        }
+        let ext = path.extension()?.to_str()?;
+        INPUTS
+            .iter()
+            .find(|spec| spec.extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)))
+            .map(|spec| spec.format)
+    }
+
+    /// The format a media type (without parameters, lowercase) names, if it names one quire
+    /// reads.
+    pub fn from_media_type(media_type: &str) -> Option<InputFormat> {
+        INPUTS
+            .iter()
+            .find(|spec| spec.media_types.contains(&media_type))
+            .map(|spec| spec.format)
     }
 
     /// Guesses the format from the content, for stdin and files without a known extension.
@@ -98,9 +180,13 @@ impl fmt::Display for InputFormat {
 /// A format quire can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OutputFormat {
+    /// CommonMark with GitHub extensions, optionally with YAML front matter.
     Markdown,
+    /// An HTML page or fragment.
     Html,
+    /// Plain text, optionally wrapped.
     Text,
+    /// quire's own model as JSON.
     Json,
     /// An EPUB 3 e-book (with the EPUB 2 NCX for older readers).
     Epub,
@@ -108,57 +194,150 @@ pub enum OutputFormat {
     Pdf,
 }
 
-const OUTPUT_NAMES: &str = "md, html, txt, json, epub, pdf";
+/// What quire knows about an output format.
+#[derive(Debug)]
+pub struct OutputSpec {
+    /// The format this entry is about.
+    pub format: OutputFormat,
+    /// Its name, as messages and `--jsonl` answer keys spell it.
+    pub name: &'static str,
+    /// The file extension its outputs get; also the name lists in messages use.
+    pub extension: &'static str,
+    /// Other names users may type for it (`--to md`), besides the name and the extension.
+    pub aliases: &'static [&'static str],
+    /// Whether the output is text (a JSON line can carry it) rather than binary.
+    pub text: bool,
+    /// Whether its writer sends the output as it is made instead of making it whole first
+    /// (see [`crate::write::Writer::write_to`]).
+    pub streams: bool,
+}
+
+/// Every output format, in the order of the enum.
+pub const OUTPUTS: [OutputSpec; 6] = [
+    OutputSpec {
+        format: OutputFormat::Markdown,
+        name: "markdown",
+        extension: "md",
+        aliases: &["gfm"],
+        text: true,
+        streams: true,
+    },
+    OutputSpec {
+        format: OutputFormat::Html,
+        name: "html",
+        extension: "html",
+        aliases: &["htm"],
+        text: true,
+        streams: true,
+    },
+    OutputSpec {
+        format: OutputFormat::Text,
+        name: "text",
+        extension: "txt",
+        aliases: &["plain"],
+        text: true,
+        streams: true,
+    },
+    OutputSpec {
+        format: OutputFormat::Json,
+        name: "json",
+        extension: "json",
+        aliases: &[],
+        text: true,
+        streams: true,
+    },
+    OutputSpec {
+        format: OutputFormat::Epub,
+        name: "epub",
+        extension: "epub",
+        aliases: &["epub3"],
+        text: false,
+        streams: false,
+    },
+    OutputSpec {
+        format: OutputFormat::Pdf,
+        name: "pdf",
+        extension: "pdf",
+        aliases: &[],
+        text: false,
+        streams: false,
+    },
+];
+
+/// The output format names (their extensions), for messages: `md, html, txt, json, epub, pdf`.
+static OUTPUT_NAMES: LazyLock<String> =
+    LazyLock::new(|| list(OUTPUTS.iter().map(|spec| spec.extension)));
+/// The same for the text formats alone.
+static TEXT_OUTPUT_NAMES: LazyLock<String> = LazyLock::new(|| {
+    list(
+        OUTPUTS
+            .iter()
+            .filter(|spec| spec.text)
+            .map(|spec| spec.extension),
+    )
+});
 
 impl OutputFormat {
-    pub const ALL: [OutputFormat; 6] = [
-        OutputFormat::Markdown,
-        OutputFormat::Html,
-        OutputFormat::Text,
-        OutputFormat::Json,
-        OutputFormat::Epub,
-        OutputFormat::Pdf,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            OutputFormat::Markdown => "markdown",
-            OutputFormat::Html => "html",
-            OutputFormat::Text => "text",
-            OutputFormat::Json => "json",
-            OutputFormat::Epub => "epub",
-            OutputFormat::Pdf => "pdf",
+    /// Every output format.
+    pub const ALL: [OutputFormat; OUTPUTS.len()] = {
+        let mut all = [OutputFormat::Markdown; OUTPUTS.len()];
+        let mut i = 0;
+        while i < OUTPUTS.len() {
+            all[i] = OUTPUTS[i].format;
+            i += 1;
         }
+        all
+    };
+
+    /// This format's entry in [`OUTPUTS`].
+    pub fn spec(self) -> &'static OutputSpec {
+        &OUTPUTS[self as usize]
+    }
+
+    /// The format's name: `markdown`, `html`, `text`, `json`, `epub`, `pdf`.
+    pub fn name(self) -> &'static str {
+        self.spec().name
     }
 
     /// The file extension outputs of this format get.
     pub fn extension(self) -> &'static str {
-        match self {
-            OutputFormat::Markdown => "md",
-            OutputFormat::Html => "html",
-            OutputFormat::Text => "txt",
-            OutputFormat::Json => "json",
-            OutputFormat::Epub => "epub",
-            OutputFormat::Pdf => "pdf",
-        }
+        self.spec().extension
     }
 
+    /// Whether the output is text rather than binary (EPUB, PDF).
+    pub fn is_text(self) -> bool {
+        self.spec().text
+    }
+
+    /// The output format names, comma-separated (for help and error messages).
+    pub fn names() -> &'static str {
+        &OUTPUT_NAMES
+    }
+
+    /// The names of the formats whose output is text, comma-separated.
+    pub fn text_names() -> &'static str {
+        &TEXT_OUTPUT_NAMES
+    }
+
+    /// Parses a format name as users type it (`--to md`): its name, extension or an alias.
     pub fn from_name(name: &str) -> Result<OutputFormat> {
-        match name.to_ascii_lowercase().as_str() {
-            "md" | "markdown" | "gfm" => Ok(OutputFormat::Markdown),
-            "html" | "htm" => Ok(OutputFormat::Html),
-            "txt" | "text" | "plain" => Ok(OutputFormat::Text),
-            "json" => Ok(OutputFormat::Json),
-            "epub" | "epub3" => Ok(OutputFormat::Epub),
-            "pdf" => Ok(OutputFormat::Pdf),
-            _ => Err(Error::Unknown {
+        OUTPUTS
+            .iter()
+            .find(|spec| {
+                spec.name.eq_ignore_ascii_case(name)
+                    || spec.extension.eq_ignore_ascii_case(name)
+                    || spec.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
+            })
+            .map(|spec| spec.format)
+            .ok_or_else(|| Error::Unknown {
                 what: "output format",
                 name: name.to_string(),
-                expected: OUTPUT_NAMES,
-            }),
-        }
+                expected: OutputFormat::names(),
+            })
     }
 
+    /// The format a file name's extension stands for (any name [`OutputFormat::from_name`]
+    /// takes), if it is one quire writes.
     pub fn from_path(path: &Path) -> Option<OutputFormat> {
         OutputFormat::from_name(path.extension()?.to_str()?).ok()
     }
@@ -170,9 +349,76 @@ impl fmt::Display for OutputFormat {
     }
 }
 
+/// `a, b, c`.
+fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    names.collect::<Vec<_>>().join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tables_follow_the_enums() {
+        for (i, spec) in INPUTS.iter().enumerate() {
+            assert_eq!(spec.format as usize, i, "{}", spec.name);
+            assert_eq!(InputFormat::ALL[i].spec().name, spec.name);
+        }
+        for (i, spec) in OUTPUTS.iter().enumerate() {
+            assert_eq!(spec.format as usize, i, "{}", spec.name);
+            assert_eq!(OutputFormat::ALL[i].spec().name, spec.name);
+        }
+    }
+
+    #[test]
+    fn every_name_reads_back_as_its_format() {
+        for format in InputFormat::ALL {
+            let spec = format.spec();
+            for name in std::iter::once(&spec.name).chain(spec.aliases) {
+                assert_eq!(InputFormat::from_name(name).unwrap(), format);
+                assert_eq!(
+                    InputFormat::from_name(&name.to_uppercase()).unwrap(),
+                    format
+                );
+            }
+            for ext in spec.extensions {
+                let path = format!("a/b.{}", ext.to_uppercase());
+                assert_eq!(InputFormat::from_path(Path::new(&path)), Some(format));
+            }
+            for media_type in spec.media_types {
+                assert_eq!(InputFormat::from_media_type(media_type), Some(format));
+            }
+        }
+        for format in OutputFormat::ALL {
+            let spec = format.spec();
+            let names = [spec.name, spec.extension]
+                .into_iter()
+                .chain(spec.aliases.iter().copied());
+            for name in names {
+                assert_eq!(OutputFormat::from_name(name).unwrap(), format);
+                let path = format!("out.{name}");
+                assert_eq!(OutputFormat::from_path(Path::new(&path)), Some(format));
+            }
+        }
+        // No name stands for two formats.
+        let mut seen = std::collections::HashSet::new();
+        for spec in &OUTPUTS {
+            for name in [spec.name, spec.extension].iter().chain(spec.aliases) {
+                assert!(seen.insert(*name) || *name == spec.extension, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn messages_list_the_formats() {
+        assert_eq!(InputFormat::names(), "text, html, markdown, json");
+        assert_eq!(OutputFormat::names(), "md, html, txt, json, epub, pdf");
+        assert_eq!(OutputFormat::text_names(), "md, html, txt, json");
+        let err = OutputFormat::from_name("docx").unwrap_err().to_string();
+        assert!(err.contains("md, html, txt, json, epub, pdf"), "{err}");
+        assert!(InputFormat::from_name("").is_err());
+        assert_eq!(InputFormat::from_media_type("image/png"), None);
+    }
 
     #[test]
     fn sniffs_common_shapes() {

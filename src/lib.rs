@@ -17,6 +17,7 @@
 //! # Ok::<(), quire::Error>(())
 //! ```
 
+pub(crate) mod dom;
 pub mod error;
 pub mod format;
 pub mod model;

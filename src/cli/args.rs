@@ -121,8 +121,8 @@ pub struct BundleArgs {
     #[arg(long = "to", short = 't', value_name = "FORMAT", value_parser = parse_output_format)]
     pub to: Option<OutputFormat>,
 
-    /// Input format for every input: text, html, markdown, json.
-    #[arg(long, short = 'f', value_name = "FORMAT", value_parser = parse_input_format)]
+    #[arg(long, short = 'f', value_name = "FORMAT", value_parser = parse_input_format,
+          help = format!("Input format for every input: {}.", InputFormat::names()))]
     pub from: Option<InputFormat>,
 
     /// The book's title (default: "Reading list", or the one article's title).
@@ -258,8 +258,8 @@ pub struct ConvertArgs {
     #[arg(value_name = "INPUT", required_unless_present_any = ["urls", "jsonl"])]
     pub inputs: Vec<PathBuf>,
 
-    /// Output formats: md, html, txt, json, epub, pdf (comma-separated; may repeat).
     #[arg(long = "to", short = 't', value_name = "FORMATS", value_delimiter = ',',
+          help = format!("Output formats: {} (comma-separated; may repeat).", OutputFormat::names()),
           value_parser = parse_output_format)]
     pub to: Vec<OutputFormat>,
 
@@ -267,8 +267,8 @@ pub struct ConvertArgs {
     #[arg(long, short = 'o', value_name = "FILE|DIR")]
     pub output: Option<PathBuf>,
 
-    /// Input format for every input: text, html, markdown, json.
-    #[arg(long, short = 'f', value_name = "FORMAT", value_parser = parse_input_format)]
+    #[arg(long, short = 'f', value_name = "FORMAT", value_parser = parse_input_format,
+          help = format!("Input format for every input: {}.", InputFormat::names()))]
     pub from: Option<InputFormat>,
 
     /// Set the document's title.

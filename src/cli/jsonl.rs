@@ -52,7 +52,8 @@ impl JsonlConfig {
         };
         if output_key(to).is_none() {
             return Err(UsageError(format!(
-                "--jsonl answers in text: --to must be md, txt, html or json, not {to}"
+                "--jsonl answers in text: --to must be one of {}, not {to}",
+                OutputFormat::text_names()
             )));
         }
         check_pdf_options(&args.pdf)?;
@@ -236,23 +237,24 @@ fn answer(text: &str, config: &JsonlConfig) -> Value {
     }
 }
 
-/// Where an item's input is: one of these keys.
-const SOURCE_KEYS: [&str; 5] = ["html", "text", "markdown", "json", "url"];
+/// Where an item's input is: one of these keys (an input format's name, or `url`).
+fn source_keys() -> impl Iterator<Item = &'static str> {
+    InputFormat::ALL
+        .into_iter()
+        .map(InputFormat::name)
+        .chain(["url"])
+}
 
 fn convert_item(
     item: &Map<String, Value>,
     config: &JsonlConfig,
 ) -> anyhow::Result<Map<String, Value>> {
-    let present: Vec<&str> = SOURCE_KEYS
-        .into_iter()
-        .filter(|k| item.contains_key(*k))
-        .collect();
+    let present: Vec<&str> = source_keys().filter(|k| item.contains_key(*k)).collect();
     let key = match present.as_slice() {
         [one] => *one,
         [] => {
-            return Err(anyhow!(
-                "no input: give one of \"html\", \"text\", \"markdown\", \"json\", \"url\""
-            ))
+            let keys: Vec<String> = source_keys().map(|k| format!("\"{k}\"")).collect();
+            return Err(anyhow!("no input: give one of {}", keys.join(", ")));
         }
         _ => {
             return Err(anyhow!(
@@ -274,7 +276,8 @@ fn convert_item(
     let to = apply_options(options, &mut settings, config.to)?;
     let Some(key_out) = output_key(to) else {
         return Err(anyhow!(
-            "--jsonl answers in text: \"to\" must be markdown, text, html or json, not {to}"
+            "--jsonl answers in text: \"to\" must be one of {}, not {to}",
+            OutputFormat::text_names()
         ));
     };
 
@@ -327,13 +330,7 @@ fn convert_item(
 /// The answer's key for a format: `markdown`, `text`, `html`, `json`; `None` for the binary
 /// formats (EPUB, PDF), which a line of JSON does not carry.
 fn output_key(format: OutputFormat) -> Option<&'static str> {
-    match format {
-        OutputFormat::Markdown => Some("markdown"),
-        OutputFormat::Text => Some("text"),
-        OutputFormat::Html => Some("html"),
-        OutputFormat::Json => Some("json"),
-        OutputFormat::Epub | OutputFormat::Pdf => None,
-    }
+    format.is_text().then(|| format.name())
 }
 
 /// Refuses an output format a JSON line cannot carry, saying which ones it can.
@@ -341,7 +338,8 @@ fn text_format(format: OutputFormat) -> Result<OutputFormat, String> {
     match output_key(format) {
         Some(_) => Ok(format),
         None => Err(format!(
-            "--jsonl answers carry text: {format} is not one (use md, html, txt or json)"
+            "--jsonl answers carry text: {format} is not one (use {})",
+            OutputFormat::text_names()
         )),
     }
 }

@@ -173,9 +173,10 @@ fn choose_formats(
                 .ok_or_else(|| {
                     UsageError(format!(
                         "cannot tell the output format from '{}': quire does not write \
-                     '.{}' files; add --to (md, html, txt, json, epub, pdf)",
+                     '.{}' files; add --to ({})",
                         path.display(),
-                        ext.to_string_lossy()
+                        ext.to_string_lossy(),
+                        OutputFormat::names()
                     ))
                 });
         }

@@ -9,7 +9,7 @@ use crate::model::serde_form::NOT_A_DOCUMENT;
 pub struct JsonReader;
 
 impl Reader for JsonReader {
-    fn read(&self, input: &str, _options: &ReadOptions) -> Result<Reading> {
+    fn read_text(&self, input: &str, _options: &ReadOptions) -> Result<Reading> {
         let not_a_document = || Error::Parse {
             format: "quire JSON",
             message: NOT_A_DOCUMENT.to_string(),
@@ -32,9 +32,6 @@ impl Reader for JsonReader {
                 }
             }
         })?;
-        Ok(Reading {
-            document,
-            warnings: Vec::new(),
-        })
+        Ok(Reading::new(document, Vec::new()))
     }
 }

@@ -13,17 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
-/// Circles and forbidden imports that other branches of issue 12 remove: listed so that this
-/// branch stays green until they are merged. The lead empties this list at the merge; the test
-/// fails when a listed pair is no longer found, so the list cannot be forgotten.
-const EXPECTED_ELSEWHERE: &[(&str, &str)] = &[
-    // Compaction uses extraction's text count; extraction uses the HTML reader's compacted
-    // rows (the bottom HTML layer of point 3 removes it).
-    ("read::extract", "read::html"),
-    // The DOM sink compacts table rows as they close; compaction uses the DOM's keys.
-    ("read::html::compact", "read::html::dom"),
-];
-
 /// A module path, `a::b` as `["a", "b"]`; the crate root is empty.
 type Module = Vec<String>;
 
@@ -454,19 +443,9 @@ fn no_two_modules_import_each_other_and_net_imports_no_reader_or_writer() {
     let files = source_files();
     assert!(files.len() > 50, "only {} source files found", files.len());
     let found = problems(&files);
-    let expected: BTreeSet<(String, String)> = EXPECTED_ELSEWHERE
-        .iter()
-        .map(|&(a, b)| (a.to_string(), b.to_string()))
-        .collect();
-    let new: Vec<_> = found.difference(&expected).collect();
-    let gone: Vec<_> = expected.difference(&found).collect();
     assert!(
-        new.is_empty(),
-        "modules that import each other (or net importing read/write): {new:?}"
-    );
-    assert!(
-        gone.is_empty(),
-        "no longer found, remove them from EXPECTED_ELSEWHERE: {gone:?}"
+        found.is_empty(),
+        "modules that import each other (or net importing read/write): {found:?}"
     );
 }
 

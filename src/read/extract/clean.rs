@@ -3,8 +3,8 @@
 //! measurements that chose the container. Figures, tables, code, lists and quotes that read as
 //! part of the article stay.
 
-use super::dom::text_content;
 use super::score::Table;
+use crate::dom::text_content;
 use crate::model::collapse_whitespace;
 
 /// Why an element inside the article was left out.

@@ -5,6 +5,7 @@
 //! `header` or `download`). Longer words that are rarely part of others (`comment`,
 //! `newsletter`) also match inside compounds such as `commentlist`.
 
+use crate::dom::contains_ignore_case;
 use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -193,19 +194,6 @@ fn fragment_finder(fragments: &[&str]) -> AhoCorasick {
         .ascii_case_insensitive(true)
         .build(fragments)
         .expect("fixed fragment lists build")
-}
-
-/// `needle` (lowercase ASCII) in `haystack`, ignoring ASCII case; allocates only for a
-/// haystack with capitals (rare in class names).
-pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
-    if haystack.len() < needle.len() {
-        return false;
-    }
-    if haystack.bytes().any(|b| b.is_ascii_uppercase()) {
-        haystack.to_ascii_lowercase().contains(needle)
-    } else {
-        haystack.contains(needle)
-    }
 }
 
 /// Calls `f` with each word of class/id text: split at non-alphanumerics and camelCase humps.

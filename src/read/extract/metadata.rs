@@ -6,8 +6,7 @@
 //!
 //! Every source fills a [`Found`] record; [`read`] merges them in that order, field by field.
 
-use super::dom::{attr, descendants, tag, text_content};
-use super::hints::contains_ignore_case;
+use crate::dom::{attr, contains_ignore_case, descendants, tag_name, text_content};
 use crate::model::{collapse_whitespace, Direction, Meta};
 use markup5ever_rcdom::Handle;
 use serde_json::Value;
@@ -81,7 +80,7 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
     let mut time = None;
 
     for node in nodes {
-        let Some(name) = tag(node) else { continue };
+        let Some(name) = tag_name(node) else { continue };
         match name {
             "html" => {
                 html_lang = attr(node, "lang")

@@ -13,17 +13,14 @@
 //! [`Extraction::explain`] says what was chosen and why, for users who report a bad result.
 
 mod clean;
-pub mod dom;
 pub(crate) mod hints;
 pub mod metadata;
 mod score;
 
+use crate::dom::{self, CompactRows};
 /// How the extraction counts a text, and from what length a block may be prose: compacted
-/// table rows (`read::html::compact`) must stay below it.
-pub(crate) use score::{count_text, SENTENCE_CHARS};
-
+/// table rows (`dom::compact`) must stay below it.
 use crate::error::Warning;
-use crate::read::html::CompactRows;
 pub use clean::Reason;
 use markup5ever_rcdom::Handle;
 use score::Table;
@@ -532,7 +529,7 @@ mod tests {
         let dom = super::test_support::parse(&html);
         let extraction = extract(&dom.document, &Default::default(), None, true);
         assert!(extraction.warning.is_some());
-        assert_eq!(dom::tag(&extraction.root), Some("body"));
+        assert_eq!(dom::tag_name(&extraction.root), Some("body"));
         assert!(extraction.explanation.contains("no article"));
     }
 

@@ -9,16 +9,16 @@
 //! maximises it holds the article and as little else as possible (merging sibling parts of a
 //! split article for free, since their common parent then scores higher).
 
-use super::dom::{attr, is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag};
 use super::hints::{Hint, HintCache};
-use crate::read::html::CompactRows;
+use crate::dom::{
+    attr, count_text, is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag, CompactRows,
+    SENTENCE_CHARS,
+};
 use html5ever::LocalName;
 use markup5ever_rcdom::{Handle, NodeData};
 
 /// A block with at least this many characters of non-link text is prose whatever it ends with.
 const PROSE_CHARS: f32 = 80.0;
-/// A shorter block is prose if it has this many characters and sentence punctuation.
-pub(crate) const SENTENCE_CHARS: f32 = 25.0;
 /// How much a character of short non-prose text (labels, dates, buttons) counts as noise.
 const FRAGMENT_NOISE: f32 = 0.3;
 
@@ -72,7 +72,7 @@ pub struct Row {
     /// Headings, lists, quotes at or below: structure worth keeping even when short.
     pub structure: u32,
     pub last_descendant: usize,
-    /// A row compacted by the parser (see `read::html::compact`) holds its cells as text:
+    /// A row compacted by the parser (see `dom::compact`) holds its cells as text:
     /// their visible characters, all cells and `td`s alone. The cells are short fragments by
     /// construction, so these two numbers are all their measurement needs.
     pub compact_cell_chars: f32,
@@ -448,64 +448,5 @@ fn judge_block(row: &mut Row) {
         row.paragraphs += 1;
     } else {
         row.noise += link + FRAGMENT_NOISE * plain;
-    }
-}
-
-/// Visible characters (whitespace runs count once), commas and sentence stops in a text.
-pub(crate) fn count_text(text: &str) -> (f32, f32, f32) {
-    let mut chars = 0u32;
-    let mut commas = 0u32;
-    let mut stops = 0u32;
-    let mut in_space = true;
-    if text.is_ascii() {
-        // Most text: the same count byte by byte.
-        for &b in text.as_bytes() {
-            if matches!(b, b'\t'..=b'\r' | b' ') {
-                if !in_space {
-                    chars += 1;
-                }
-                in_space = true;
-                continue;
-            }
-            in_space = false;
-            chars += 1;
-            match b {
-                b',' => commas += 1,
-                b'.' | b'!' | b'?' => stops += 1,
-                _ => {}
-            }
-        }
-        return (chars as f32, commas as f32, stops as f32);
-    }
-    for c in text.chars() {
-        if c.is_whitespace() {
-            if !in_space {
-                chars += 1;
-            }
-            in_space = true;
-            continue;
-        }
-        in_space = false;
-        chars += 1;
-        match c {
-            ',' | '，' | '、' | '،' => commas += 1,
-            '.' | '!' | '?' | '。' | '！' | '？' | '؟' => stops += 1,
-            _ => {}
-        }
-    }
-    (chars as f32, commas as f32, stops as f32)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::count_text;
-
-    #[test]
-    fn ascii_and_other_text_count_alike() {
-        for text in ["Hello, world. Fine!", "  a \t\n b  ", "", "x,y,z?"] {
-            let (chars, commas, stops) = count_text(&format!("{text}é"));
-            assert_eq!(count_text(text), (chars - 1.0, commas, stops), "{text:?}");
-        }
-        assert_eq!(count_text(" one,  two. "), (10.0, 1.0, 1.0));
     }
 }

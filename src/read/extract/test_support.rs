@@ -1,7 +1,7 @@
 //! Test support for extraction on its own: parse a page and dump the chosen article as rough
 //! text, without the HTML reader's conversion. (Measuring is `benches/extract.sh`'s job.)
 
-use super::dom::{is_hidden, is_inline_tag, is_invisible_tag};
+use crate::dom::{descendants, is_hidden, is_inline_tag, is_invisible_tag};
 use html5ever::tendril::TendrilSink;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use std::collections::HashSet;
@@ -14,7 +14,7 @@ pub fn parse(html: &str) -> RcDom {
 /// Rough text of the extracted article: blocks on their own lines.
 pub fn article_text(html: &str) -> String {
     let dom = parse(html);
-    let page = super::metadata::read(&super::dom::descendants(&dom.document), &|u| u.to_string());
+    let page = super::metadata::read(&descendants(&dom.document), &|u| u.to_string());
     let extraction = super::extract(
         &dom.document,
         &Default::default(),

@@ -6,12 +6,12 @@
 //! iteratively) and by the model depth ([`MAX_DEPTH`], past which wrappers such as quotes,
 //! lists and emphasis are dropped and their content kept in place).
 
-use super::compact::CompactRows;
-use super::dom::{
-    attr, attr_matches, children, class_contains, descendants, is, key, parent, tag, text_content,
-};
 use super::meta::clean;
 use super::urls::{best_srcset_candidate, is_unsafe_link, Resolver};
+use crate::dom::{
+    attr, attr_matches, children, class_contains, descendants, is, is_hidden, key, parent, tag,
+    text_content, CompactRows, NodeKey,
+};
 use crate::model::{
     collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image, Inline,
     List, Row, Table, MAX_DEPTH,
@@ -67,7 +67,7 @@ pub struct Converter<'a> {
     /// Footnote bodies by id.
     notes: HashMap<String, Handle>,
     /// Footnote containers and the ids of the notes they hold.
-    note_containers: HashMap<usize, Vec<String>>,
+    note_containers: HashMap<NodeKey, Vec<String>>,
     /// Notes referenced from outside the notes' lists: placed at the reference, their bodies
     /// leave the flow (decided before converting, so a list before its references goes too).
     used_notes: HashSet<String>,
@@ -75,13 +75,13 @@ pub struct Converter<'a> {
     notes_in_progress: HashSet<String>,
     /// Nodes never released (see [`Converter::release`]): those inside a footnote body, which
     /// is converted at each reference, and those holding one.
-    keep: HashSet<usize>,
+    keep: HashSet<NodeKey>,
     /// Ids some `href="#id"` points at.
     link_targets: HashSet<String>,
     /// Elements that hold block-level elements somewhere inside.
-    holds_blocks: HashSet<usize>,
+    holds_blocks: HashSet<NodeKey>,
     /// Elements left out on purpose (the title header).
-    skipped: HashSet<usize>,
+    skipped: HashSet<NodeKey>,
     /// Table rows the parser compacted, put back as each is converted.
     compact: CompactRows,
 }
@@ -942,10 +942,6 @@ fn holds_prose(form: &Handle) -> bool {
         )
     })
 }
-
-/// `hidden`, `aria-hidden="true"`, or an inline style that hides the element (one
-/// definition, shared with article extraction).
-pub use crate::read::extract::dom::is_hidden;
 
 /// Elements that make blocks (anything else is inline content).
 pub fn is_block_tag(name: &LocalName) -> bool {

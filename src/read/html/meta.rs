@@ -3,7 +3,7 @@
 //! The metadata itself (JSON-LD, OpenGraph, meta tags, bylines, dates) is read in one place,
 //! [`crate::read::extract::metadata`].
 
-use super::dom::{attr, is};
+use crate::dom::{attr, is};
 use html5ever::local_name;
 use markup5ever_rcdom::Handle;
 

@@ -1,6 +1,6 @@
 //! The HTML reader: a page or fragment → [`Document`].
 //!
-//! Steps: parse with a nesting cap ([`dom`]), read the page's metadata
+//! Steps: parse with a nesting cap (`crate::dom`), read the page's metadata
 //! ([`extract::metadata`]), find the article and what inside it is chrome ([`extract`]; the
 //! whole `<body>` with `whole_page`), leave out a header that only repeats the title, and
 //! convert the rest ([`convert`]).
@@ -14,33 +14,32 @@
 //! - A `<form>` holding paragraphs is taken for a page wrapper (ASP.NET) and read; other forms
 //!   are left out.
 
-mod compact;
 mod convert;
-pub(crate) mod dom;
 mod meta;
-mod raw_text;
 mod urls;
 
 use super::{extract, ReadOptions, Reader, Reading};
+use crate::dom::{self, children, descendants, is, is_hidden, tag, text_content};
 use crate::error::Result;
 use crate::model::Document;
-use convert::{is_hidden, Converter};
-use dom::{children, descendants, is, tag, text_content};
+use convert::Converter;
 use html5ever::local_name;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 use urls::Resolver;
-
-pub(crate) use compact::CompactRows;
 
 /// Reads HTML pages and fragments.
 pub struct HtmlReader;
 
 impl Reader for HtmlReader {
-    fn read(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
+    fn charset_in_markup(&self) -> bool {
+        true
+    }
+
+    fn read_text(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
         read_dom(dom::parse(input), options)
     }
 
-    fn read_owned(&self, input: String, options: &ReadOptions) -> Result<Reading> {
+    fn read_text_owned(&self, input: String, options: &ReadOptions) -> Result<Reading> {
         let dom = dom::parse(&input);
         // The DOM holds all it needs of the page: free the text before the conversion.
         drop(input);
@@ -90,10 +89,7 @@ fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
         }
     }
     let blocks = converter.convert(&root);
-    Ok(Reading {
-        document: Document::new(meta, blocks),
-        warnings,
-    })
+    Ok(Reading::new(Document::new(meta, blocks), warnings))
 }
 
 /// What article extraction decided about an HTML page, in words: the container chosen, its
@@ -182,7 +178,7 @@ mod tests {
     fn assert_compaction_changes_nothing(html: &str, name: &str) {
         for whole_page in [false, true] {
             let compacted = reading(dom::parse(html), whole_page);
-            let plain = reading(dom::parse_without_compaction(html), whole_page);
+            let plain = reading(dom::parse::parse_without_compaction(html), whole_page);
             assert!(
                 compacted == plain,
                 "{name} (whole page: {whole_page}):\n{compacted}"

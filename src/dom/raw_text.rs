@@ -14,7 +14,7 @@
 //! parser leave it (`<p>` after an unclosed `<svg>`). It also cuts the attributes of a tag
 //! past the first [`MAX_ATTRIBUTES`], which the tokenizer would check in quadratic time.
 
-use crate::read::extract::hints::contains_ignore_case;
+use super::text::contains_ignore_case;
 use memchr::memmem;
 use std::borrow::Cow;
 

@@ -1,39 +1,8 @@
-//! The few DOM questions extraction asks of an rcdom tree: tag names, visible text, and which
-//! elements never show (scripts, hidden elements). Attributes and document order come from
-//! the HTML reader's [`crate::read::html::dom`]. All walks here are iterative.
+//! Element categories: which elements never show, which flow inside a line, which are
+//! headings. The converter and the extraction sort elements by the same lists.
 
-use html5ever::local_name;
+use super::text::contains_ignore_case;
 use markup5ever_rcdom::{Handle, NodeData};
-
-/// The element's local name, if the node is an element.
-pub fn tag(node: &Handle) -> Option<&str> {
-    match &node.data {
-        NodeData::Element { name, .. } => Some(&name.local),
-        _ => None,
-    }
-}
-
-use super::hints::contains_ignore_case;
-pub use crate::read::html::dom::{attr, descendants};
-
-/// The text of a subtree with `<br>` as a newline; scripts and styles left out (iterative).
-pub fn text_content(root: &Handle) -> String {
-    let mut out = String::new();
-    let mut stack = vec![root.clone()];
-    while let Some(node) = stack.pop() {
-        match &node.data {
-            NodeData::Text { contents } => out.push_str(&contents.borrow()),
-            NodeData::Element { name, .. } => match name.local {
-                local_name!("br") => out.push('\n'),
-                local_name!("script") | local_name!("style") | local_name!("template") => {}
-                _ => stack.extend(node.children.borrow().iter().rev().cloned()),
-            },
-            NodeData::Document => stack.extend(node.children.borrow().iter().rev().cloned()),
-            _ => {}
-        }
-    }
-    out
-}
 
 /// Elements whose content never shows as text.
 pub fn is_invisible_tag(name: &str) -> bool {

@@ -19,8 +19,8 @@
 //! from spans and alignment (no `class`, `id` or `hidden`, which could make chrome, a link
 //! target or a hidden cell of them).
 
-use super::dom::key;
-use crate::read::extract::{count_text, SENTENCE_CHARS};
+use super::node::{key, NodeKey};
+use super::text::{count_text, SENTENCE_CHARS};
 use html5ever::tendril::StrTendril;
 use html5ever::{local_name, ns, Attribute, QualName};
 use markup5ever_rcdom::{Handle, Node, NodeData};
@@ -31,7 +31,7 @@ use std::rc::Rc;
 /// The rows compacted while parsing, by the address of their `tr` node.
 #[derive(Debug, Default)]
 pub struct CompactRows {
-    rows: HashMap<usize, CompactRow>,
+    rows: HashMap<NodeKey, CompactRow>,
 }
 
 /// One compacted row: where each cell's text is in the row's text node.
@@ -61,7 +61,7 @@ impl CompactRows {
     }
 
     /// How many rows are compacted.
-    #[cfg(test)]
+    #[cfg(all(test, feature = "shared-tests"))]
     pub fn len(&self) -> usize {
         self.rows.len()
     }

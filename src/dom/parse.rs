@@ -1,4 +1,4 @@
-//! Parsing HTML into a DOM (html5ever + RcDom) with a nesting cap, and small DOM helpers.
+//! Parsing HTML into a DOM (html5ever + RcDom) with a nesting cap.
 //!
 //! html5ever's tree builder scans its stack of open elements for many tokens, so deeply nested
 //! input costs quadratic time (100,000 nested `<div>`s take most of a minute). Browsers stop
@@ -8,9 +8,12 @@
 //! text still reaches the tree, so nothing readable is lost.
 //!
 //! The tree builder builds into [`CompactingDom`]: markup5ever_rcdom's `RcDom`, which also
-//! compacts plain table rows as they close ([`compact`](super::compact)).
+//! compacts plain table rows as they close ([`compact`](super::compact)). The questions asked
+//! of the tree's nodes are in [`node`](super::node).
 
 use super::compact::CompactRows;
+#[cfg(test)]
+use super::node::{descendants, is, text_content};
 use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
@@ -19,7 +22,9 @@ use html5ever::tokenizer::{
 };
 use html5ever::tree_builder::{TreeBuilder, TreeBuilderOpts};
 use html5ever::{local_name, Attribute, ExpandedName, LocalName, QualName, TokenizerResult};
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
+#[cfg(test)]
+use markup5ever_rcdom::NodeData;
+use markup5ever_rcdom::{Handle, RcDom};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -427,99 +432,6 @@ fn closes_paragraph(name: &LocalName) -> bool {
             | local_name!("hgroup")
             | local_name!("center")
     )
-}
-
-/// The element's local name, if the node is an element.
-pub fn tag(node: &Handle) -> Option<&LocalName> {
-    match &node.data {
-        NodeData::Element { name, .. } => Some(&name.local),
-        _ => None,
-    }
-}
-
-/// Whether the node is an element with this local name.
-pub fn is(node: &Handle, name: LocalName) -> bool {
-    tag(node) == Some(&name)
-}
-
-/// An attribute's value.
-pub fn attr(node: &Handle, name: &str) -> Option<String> {
-    match &node.data {
-        NodeData::Element { attrs, .. } => attrs
-            .borrow()
-            .iter()
-            .find(|a| a.name.prefix.is_none() && &*a.name.local == name)
-            .map(|a| a.value.to_string()),
-        _ => None,
-    }
-}
-
-/// Whether the class attribute contains `needle` (case-insensitive substring).
-pub fn class_contains(node: &Handle, needle: &str) -> bool {
-    attr_matches(node, "class", |class| {
-        crate::read::extract::hints::contains_ignore_case(class, needle)
-    })
-}
-
-/// Whether the element has the attribute and its value passes `test` (no copy of the value,
-/// for checks run on every element of a page).
-pub fn attr_matches(node: &Handle, name: &str, test: impl FnOnce(&str) -> bool) -> bool {
-    match &node.data {
-        NodeData::Element { attrs, .. } => attrs
-            .borrow()
-            .iter()
-            .find(|a| a.name.prefix.is_none() && &*a.name.local == name)
-            .is_some_and(|a| test(&a.value)),
-        _ => false,
-    }
-}
-
-/// A node's identity (its address) for sets and maps of nodes: stable while the node lives.
-pub fn key(node: &Handle) -> usize {
-    std::rc::Rc::as_ptr(node) as usize
-}
-
-/// The node's children (cloned handles, so the DOM is not borrowed while they are used).
-pub fn children(node: &Handle) -> Vec<Handle> {
-    node.children.borrow().clone()
-}
-
-/// The node's parent element or document.
-pub fn parent(node: &Handle) -> Option<Handle> {
-    // RcDom keeps the parent in a `Cell`: take it out to look, then put it back.
-    let weak = node.parent.take();
-    let parent = weak.as_ref().and_then(|w| w.upgrade());
-    node.parent.set(weak);
-    parent
-}
-
-/// Every element below `root` in document order (iterative; `root` itself first).
-pub fn descendants(root: &Handle) -> Vec<Handle> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.clone()];
-    while let Some(node) = stack.pop() {
-        stack.extend(node.children.borrow().iter().rev().cloned());
-        out.push(node);
-    }
-    out
-}
-
-/// The text of a subtree, with nothing left out but comments and `<br>` turned into `\n`
-/// (iterative).
-pub fn text_content(root: &Handle) -> String {
-    let mut out = String::new();
-    let mut stack = vec![root.clone()];
-    while let Some(node) = stack.pop() {
-        match &node.data {
-            NodeData::Text { contents } => out.push_str(&contents.borrow()),
-            NodeData::Element { name, .. } if name.local == local_name!("br") => out.push('\n'),
-            NodeData::Element { .. } | NodeData::Document => {
-                stack.extend(node.children.borrow().iter().rev().cloned())
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,0 +1,172 @@
+//! Raw HTML inside Markdown (inline tags that style text, HTML blocks read by the HTML
+//! reader) and footnote references expanded in place.
+
+use super::*;
+
+use super::{ReadOptions, Reader};
+use crate::model::{Block, Inline, MAX_DEPTH};
+
+impl<'a> BuildContext<'_, 'a, '_> {
+    pub(super) fn inline_html(&mut self, stack: &mut Vec<Frame>, html: &str) {
+        let Some((name, closing, self_closing)) = parse_tag(html) else {
+            return;
+        };
+        if name == "br" {
+            push_inline(stack, Inline::LineBreak);
+            return;
+        }
+        let known = matches!(
+            name.as_str(),
+            "sup" | "sub" | "kbd" | "code" | "del" | "s" | "strike" | "em" | "i" | "strong" | "b"
+        );
+        if !known || self_closing {
+            return;
+        }
+        if closing {
+            let open_tag = stack.last().and_then(|f| match &f.kind {
+                FrameKind::HtmlCode { tag } => Some(tag.as_str()),
+                FrameKind::Transparent {
+                    html_tag: Some(tag),
+                    ..
+                } => Some(tag.as_str()),
+                FrameKind::Emphasis
+                | FrameKind::Strong
+                | FrameKind::Strikethrough
+                | FrameKind::Superscript
+                | FrameKind::Subscript => f.text.as_str().into(),
+                _ => None,
+            });
+            let matches_top = stack.last().is_some_and(|f| f.from_html) && open_tag == Some(&name);
+            if matches_top {
+                pop_frame(stack, self);
+            }
+            return;
+        }
+        let level = current_level(stack) + 1;
+        let mut frame = match name.as_str() {
+            "kbd" | "code" => Frame::new(FrameKind::HtmlCode { tag: name.clone() }, level),
+            _ => {
+                let kind = match name.as_str() {
+                    "sup" => FrameKind::Superscript,
+                    "sub" => FrameKind::Subscript,
+                    "del" | "s" | "strike" => FrameKind::Strikethrough,
+                    "em" | "i" => FrameKind::Emphasis,
+                    _ => FrameKind::Strong,
+                };
+                if wrapper_fits(level) {
+                    let mut frame = Frame::new(kind, level);
+                    // Wrapper frames opened by HTML remember their tag here.
+                    frame.text = name.clone();
+                    frame
+                } else {
+                    Frame::new(
+                        FrameKind::Transparent {
+                            block: false,
+                            html_tag: Some(name.clone()),
+                        },
+                        level - 1,
+                    )
+                }
+            }
+        };
+        frame.from_html = true;
+        stack.push(frame);
+    }
+
+    /// The note a reference stands for, or the reference as literal text when it has no
+    /// definition (or refers to itself, or the document has expanded too many notes).
+    /// An empty note is nothing.
+    pub(super) fn expand_note(&mut self, label: &str, level: usize) -> Option<Inline> {
+        let key = label.to_lowercase();
+        let literal = Inline::text(format!("[^{label}]"));
+        let notes = self.notes;
+        let Some(&(start, end, cost)) = notes.by_label.get(&key) else {
+            return Some(literal);
+        };
+        if self.expanding.contains(&key)
+            || !container_fits(level)
+            || self.expansions >= MAX_NOTE_EXPANSIONS
+            || self.note_cost + cost > MAX_NOTE_COST
+        {
+            return Some(literal);
+        }
+        self.expansions += 1;
+        self.note_cost += cost;
+        self.expanding.push(key);
+        let events = notes.events.get(start..end).unwrap_or_default();
+        let blocks = self.build(events.iter().cloned(), level);
+        self.expanding.pop();
+        (!blocks.is_empty()).then_some(Inline::Note(blocks))
+    }
+
+    /// Block HTML read by the HTML reader; when it cannot, its text as one paragraph.
+    pub(super) fn html_block(&mut self, html: &str, level: usize) -> Vec<Block> {
+        let options = ReadOptions {
+            whole_page: true,
+            ..self.options.clone()
+        };
+        if let Ok(reading) = crate::read::html::HtmlReader.read_text(html, &options) {
+            let doc = reading.document;
+            if doc.depth() + level <= MAX_DEPTH {
+                self.warnings.extend(reading.warnings);
+                return doc.blocks;
+            }
+        }
+        let inlines = finish_inlines(vec![Inline::text(strip_tags(html))]);
+        if inlines.is_empty() {
+            Vec::new()
+        } else {
+            vec![Block::Paragraph(inlines)]
+        }
+    }
+}
+
+/// The lower-cased name of an HTML tag, whether it closes (`</b>`) and whether it closes
+/// itself (`<br/>`). Comments, declarations and processing instructions give `None`.
+pub(super) fn parse_tag(html: &str) -> Option<(String, bool, bool)> {
+    let inner = html.trim().strip_prefix('<')?.strip_suffix('>')?;
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(rest) => (true, rest),
+        None => (false, inner),
+    };
+    let name: String = inner
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if name.is_empty() {
+        return None;
+    }
+    Some((name, closing, inner.trim_end().ends_with('/')))
+}
+
+/// The text of an HTML fragment: tags and comments removed, the common entities decoded.
+pub(super) fn strip_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let after = &rest[open..];
+        let close = if after.starts_with("<!--") {
+            after.find("-->").map(|i| i + 3)
+        } else {
+            after.find('>').map(|i| i + 1)
+        };
+        match close {
+            Some(len) => {
+                text.push(' ');
+                rest = &after[len..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    text.push_str(rest);
+    text.replace("&nbsp;", "\u{a0}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
