@@ -47,13 +47,13 @@ use std::io;
 pub struct HtmlWriter;
 
 impl Writer for HtmlWriter {
-    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
         let mut bytes = Vec::new();
         let warnings = write_page(document, options, &mut bytes, 0)?;
         Ok(Rendered { bytes, warnings })
     }
 
-    fn write_to(
+    fn render_to(
         &self,
         document: &Document,
         options: &WriteOptions,

@@ -20,7 +20,7 @@ use std::io;
 pub struct MarkdownWriter;
 
 impl Writer for MarkdownWriter {
-    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
         let mut bytes = Vec::new();
         write_markdown(document, options, &mut bytes, 0)?;
         Ok(Rendered {
@@ -29,7 +29,7 @@ impl Writer for MarkdownWriter {
         })
     }
 
-    fn write_to(
+    fn render_to(
         &self,
         document: &Document,
         options: &WriteOptions,

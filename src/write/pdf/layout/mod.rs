@@ -15,9 +15,7 @@ use super::linebreak::{self, Item as KpItem, Params, FORCE};
 use super::shape::{cluster_texts, ShapedGlyph, Shaper};
 use super::{missing_glyph_warning, PdfOptions};
 use crate::error::Warning;
-use crate::model::{
-    inlines_to_plain, Alignment, Block, Direction, Document, Inline, Meta, MAX_DEPTH,
-};
+use crate::model::{inlines_to_plain, Alignment, Block, Direction, Document, Inline, Meta};
 use std::collections::HashMap;
 
 mod paginate;
@@ -649,8 +647,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         });
     }
 
-    /// Lays out blocks in the column `x..x+width`. `depth` counts nesting, which is capped
-    /// at [`MAX_DEPTH`] (deeper content is set as plain paragraphs).
+    /// Lays out blocks in the column `x..x+width`. `depth` counts nesting, which the writer's
+    /// entry has checked to be at most [`MAX_DEPTH`](crate::model::MAX_DEPTH).
     fn blocks(&mut self, blocks: &[Block], x: f32, width: f32, depth: usize) {
         for block in blocks {
             self.block(block, x, width, depth + 1);
@@ -660,16 +658,6 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     fn block(&mut self, block: &Block, x: f32, width: f32, depth: usize) {
         let size = self.geo.size;
         let leading = self.geo.leading;
-        if depth > MAX_DEPTH {
-            let text = crate::model::Document::new(Meta::default(), vec![block.clone()])
-                .plain_text(1 << 20);
-            let pieces = vec![Piece::Text(
-                text.split_whitespace().collect::<Vec<_>>().join(" "),
-                RunStyle::plain(FontStyle::BODY, BLACK),
-            )];
-            self.paragraph_boxes(&pieces, self.para_style(x, width), leading * 0.5, false);
-            return;
-        }
         match block {
             Block::Paragraph(inlines) => {
                 let pieces = self.pieces(inlines, RunStyle::plain(FontStyle::BODY, BLACK), depth);
@@ -1061,7 +1049,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     }
 
     /// Flattens inlines into styled pieces. Notes become numbered markers (their bodies are
-    /// laid out for the page foot); nesting deeper than [`MAX_DEPTH`] is set as plain text.
+    /// laid out for the page foot).
     fn pieces(&mut self, inlines: &[Inline], base: RunStyle, depth: usize) -> Vec<Piece> {
         let mut out = Vec::new();
         self.push_pieces(inlines, base, depth, &mut out);
@@ -1075,10 +1063,6 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         depth: usize,
         out: &mut Vec<Piece>,
     ) {
-        if depth > MAX_DEPTH {
-            out.push(Piece::Text(inlines_to_plain(inlines), style));
-            return;
-        }
         for inline in inlines {
             match inline {
                 Inline::Text(text) => out.push(Piece::Text(text.clone(), style)),
