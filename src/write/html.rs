@@ -736,7 +736,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn image(&mut self, image: &Image) {
-        match safe_url(&image.src, UrlUse::ImageSource) {
+        match safe_url(&image.src, UrlUse::Image) {
             Some(src) => {
                 let _ = write!(
                     self.out,
@@ -1163,17 +1163,11 @@ pub(crate) fn human_date(value: &str) -> String {
         .unwrap_or_else(|| value.trim().to_string())
 }
 
-/// Where a URL is going to be used: image sources may also be inline raster images.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UrlUse {
-    Link,
-    ImageSource,
-}
+pub use crate::model::url::UrlUse;
 
-/// The URL made safe to write, or `None` when it must not be written: schemes other than
-/// http(s), mailto, tel, ftp (relative URLs are fine); `data:` only for PNG, JPEG, GIF and
-/// WebP image sources. Characters that make a URL invalid (spaces, quotes, controls) are
-/// percent-encoded.
+/// The URL made safe to write, or `None` when it must not be written: empty, or refused by
+/// the one URL policy ([`crate::model::url::is_allowed`]). Characters that make a URL
+/// invalid (spaces, quotes, controls) are percent-encoded.
 pub fn safe_url(url: &str, usage: UrlUse) -> Option<String> {
     // Browsers drop tabs and newlines anywhere in a URL and trim C0 controls and spaces at
     // its ends, so "java\tscript:" is "javascript:": judge the URL as they will read it.
@@ -1192,24 +1186,8 @@ pub fn safe_url(url: &str, usage: UrlUse) -> Option<String> {
         (Some(colon), _) => Some(cleaned[..colon].to_ascii_lowercase()),
         (None, _) => None,
     };
-    match scheme.as_deref() {
-        None => {}
-        Some("http" | "https" | "mailto" | "tel" | "ftp") => {}
-        Some("data") if usage == UrlUse::ImageSource => {
-            let rest = cleaned.get(5..).unwrap_or("").to_ascii_lowercase();
-            let raster = [
-                "image/png",
-                "image/jpeg",
-                "image/jpg",
-                "image/gif",
-                "image/webp",
-            ];
-            let media_type = rest.split([';', ',']).next().unwrap_or("");
-            if !raster.contains(&media_type) {
-                return None;
-            }
-        }
-        Some(_) => return None,
+    if !crate::model::url::is_allowed(&cleaned, usage) {
+        return None;
     }
     // Where the authority (`//host:port`) ends: `[` and `]` are legal only inside it.
     let after_scheme = scheme.as_ref().map_or(0, |s| s.len() + 1);
@@ -1318,14 +1296,11 @@ mod tests {
         assert_eq!(safe_url("\u{1}vbscript:x", UrlUse::Link), None);
         assert_eq!(safe_url("data:image/png;base64,AAA", UrlUse::Link), None);
         assert_eq!(
-            safe_url("data:image/png;base64,AAA", UrlUse::ImageSource).as_deref(),
+            safe_url("data:image/png;base64,AAA", UrlUse::Image).as_deref(),
             Some("data:image/png;base64,AAA")
         );
-        assert_eq!(
-            safe_url("data:image/svg+xml,<svg/>", UrlUse::ImageSource),
-            None
-        );
-        assert_eq!(safe_url("data:text/html,x", UrlUse::ImageSource), None);
+        assert_eq!(safe_url("data:image/svg+xml,<svg/>", UrlUse::Image), None);
+        assert_eq!(safe_url("data:text/html,x", UrlUse::Image), None);
         assert_eq!(
             safe_url("a b/c:d", UrlUse::Link).as_deref(),
             Some("a%20b/c:d")

@@ -30,4 +30,5 @@ mod support;
 mod table_streaming;
 mod text_reader;
 mod text_writer;
+mod url_policy;
 mod validate;

@@ -67,7 +67,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 Inline::Link(link) => {
                     let (url, content) = (&link.url, &link.content);
                     let mut s = style;
-                    if is_followable(url) {
+                    if crate::model::url::is_external_link(url) {
                         s.link = Some(self.add_link(LinkTarget::Uri(url.clone())));
                         s.color = LINK_BLUE;
                     } else if let Some(id) = url.strip_prefix('#').filter(|id| !id.is_empty()) {
@@ -169,8 +169,3 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
 
 /// Marks a note reference inside a piece of text (never in real text: it is a noncharacter).
 pub(super) const NOTE_MARK: char = '\u{FDD0}';
-
-pub(super) fn is_followable(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:")
-}
