@@ -89,9 +89,9 @@ fn a_newer_version_is_an_error_that_says_so() {
         "{message}"
     );
     // Even when the blocks are of a form this quire cannot read.
-    let json = format!(r#"{{"version": 99, "meta": {{}}, "blocks": [{{"type": "hologram"}}]}}"#);
+    let json = r#"{"version": 99, "meta": {}, "blocks": [{"type": "hologram"}]}"#;
     assert!(matches!(
-        from_json(&json),
+        from_json(json),
         Err(Error::NewerVersion { found: 99, .. })
     ));
 }
