@@ -24,11 +24,13 @@
 //! version (as quire wrote it before), and the older one where every field and every cell
 //! was written out, and refuses a version newer than it knows.
 
+pub mod date;
 mod normalize;
 pub(crate) mod serde_form;
 pub mod url;
 mod walk;
 
+pub use date::Date;
 pub use normalize::{collapse_whitespace, is_stray_control, normalize_inlines};
 pub use serde_form::JSON_VERSION;
 pub use walk::{inlines_to_plain, rewrite_links, shift_headings, slugify};

@@ -1088,15 +1088,8 @@ fn parse_date(date: &str) -> Option<(u32, u32, u32)> {
     let year: u32 = date.get(0..4)?.parse().ok()?;
     let month: u32 = date.get(5..7)?.parse().ok()?;
     let day: u32 = date.get(8..10)?.parse().ok()?;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (year >= 1 && (1..=days_in_month).contains(&day)).then_some((year, month, day))
+    crate::model::date::calendar_date(i32::try_from(year).ok()?, month, day)?;
+    Some((year, month, day))
 }
 
 /// `THH:MM[:SS[.fff]]` with an optional `Z` or `±HH:MM`, as HTML's global date-time wants.
@@ -1139,27 +1132,10 @@ fn is_valid_time_suffix(rest: &str) -> bool {
 
 /// "1 May 2024" for a value starting `2024-05-01`; the value itself otherwise.
 pub(crate) fn human_date(value: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     value
         .get(..10)
-        .and_then(parse_date)
-        .and_then(|(year, month, day)| {
-            let name = MONTHS.get(month as usize - 1)?;
-            Some(format!("{day} {name} {year}"))
-        })
+        .and_then(crate::model::Date::parse_iso)
+        .map(|date| date.human())
         .unwrap_or_else(|| value.trim().to_string())
 }
 
