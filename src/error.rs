@@ -16,6 +16,10 @@ pub enum Error {
         format: &'static str,
         message: String,
     },
+    /// A quire JSON document written in a later version of the JSON form than this quire
+    /// knows ([`crate::model::JSON_VERSION`]).
+    #[error("this quire JSON was written by a newer quire (JSON form version {found}; this quire reads up to version {known})")]
+    NewerVersion { found: u64, known: u64 },
     #[error("the document nests deeper than {max} levels")]
     TooDeep { max: usize },
     #[error("unknown {what} '{name}' (expected one of: {expected})")]

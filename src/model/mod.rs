@@ -19,15 +19,20 @@
 //! pandoc's JSON. It is kept compact where documents are large (see `serde_form.rs`): fields
 //! of blocks and inlines that hold their default are left out, a table row is an array of
 //! cells, and a cell that is one plain text (or empty) is just that string. The metadata
-//! keeps every field, so scripts can count on them. The JSON reader reads this form and the
-//! older one, where every field and every cell was written out.
+//! keeps every field, so scripts can count on them. The document object begins with
+//! `"version"` ([`JSON_VERSION`]); the JSON reader reads this form, the same form without the
+//! version (as quire wrote it before), and the older one where every field and every cell
+//! was written out, and refuses a version newer than it knows.
 
+pub mod date;
 mod normalize;
 pub(crate) mod serde_form;
 pub mod url;
 mod walk;
 
+pub use date::Date;
 pub use normalize::{collapse_whitespace, is_stray_control, normalize_inlines};
+pub use serde_form::JSON_VERSION;
 pub use walk::{inlines_to_plain, rewrite_links, shift_headings, slugify};
 
 use serde::{Deserialize, Serialize};
@@ -39,7 +44,9 @@ pub const MAX_DEPTH: usize = 64;
 
 /// A whole document: what it is (metadata) and what it says (blocks). Deserializing needs
 /// an object with `blocks` (see `serde_form.rs`), so that any other JSON is an error.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+///
+/// Serialized, it starts with a `"version"` field (see [`JSON_VERSION`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
     pub meta: Meta,
     pub blocks: Vec<Block>,
@@ -487,9 +494,37 @@ impl Document {
         walk::for_each_image_mut(&mut self.blocks, f);
     }
 
+    /// The metadata and the blocks, taken out of the document (which has a [`Drop`], so its
+    /// fields cannot be moved out one by one).
+    pub fn into_parts(mut self) -> (Meta, Vec<Block>) {
+        (
+            std::mem::take(&mut self.meta),
+            std::mem::take(&mut self.blocks),
+        )
+    }
+
     /// The deepest nesting of blocks and inlines in the document.
     pub fn depth(&self) -> usize {
-        walk::depth(&self.blocks)
+        walk::depth_up_to(&self.blocks, usize::MAX)
+    }
+
+    /// Whether the document nests deeper than [`MAX_DEPTH`], as a hand-built or deserialized
+    /// document may: measured with an explicit stack that stops as soon as it knows, so it
+    /// costs little and cannot overflow whatever the depth. Every writer is entered through it.
+    pub fn check_depth(&self) -> crate::error::Result<()> {
+        if walk::depth_up_to(&self.blocks, MAX_DEPTH) > MAX_DEPTH {
+            return Err(crate::error::Error::TooDeep { max: MAX_DEPTH });
+        }
+        Ok(())
+    }
+}
+
+/// Dropping a document takes it apart with an explicit stack (see `walk::dismantle`): the
+/// drop the compiler writes recurses once per level, and a document built by hand may be
+/// deeper than any stack.
+impl Drop for Document {
+    fn drop(&mut self) {
+        walk::dismantle(std::mem::take(&mut self.blocks));
     }
 }
 

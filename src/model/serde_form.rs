@@ -16,6 +16,25 @@ use std::fmt;
 pub const NOT_A_DOCUMENT: &str =
     "not a quire document: expected an object with \"meta\" and \"blocks\" as written by --to json";
 
+/// The version of the JSON form that this quire writes, in a `"version"` field ahead of the
+/// metadata. 1 was the first form (every field and cell written out, `tests/fixtures/json-v1`),
+/// which had no version field, as the compact form had none before it gained this one; JSON
+/// without the field is read as either. A later version is refused rather than misread.
+pub const JSON_VERSION: u64 = 2;
+
+/// How the error for a JSON form newer than [`JSON_VERSION`] begins; the version follows.
+pub(crate) const NEWER_VERSION: &str = "written by a newer quire: JSON form version ";
+
+impl Serialize for Document {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut document = serializer.serialize_struct("Document", 3)?;
+        document.serialize_field("version", &JSON_VERSION)?;
+        document.serialize_field("meta", &self.meta)?;
+        document.serialize_field("blocks", &self.blocks)?;
+        document.end()
+    }
+}
+
 impl<'de> Deserialize<'de> for Document {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Document, D::Error> {
         struct DocumentVisitor;
@@ -33,6 +52,20 @@ impl<'de> Deserialize<'de> for Document {
                     match key.as_ref() {
                         "meta" => meta = Some(map.next_value::<Meta>()?),
                         "blocks" => blocks = Some(map.next_value::<Vec<Block>>()?),
+                        // Checked where it is met (quire writes it first): blocks of a newer
+                        // form may not parse, and the version is the better thing to say.
+                        // Anything but a whole number is someone else's field (a
+                        // package.json's `"version": "1.0.0"`).
+                        "version" => {
+                            let version = map.next_value::<serde_json::Value>()?;
+                            if let Some(version) = version.as_u64() {
+                                if version > JSON_VERSION {
+                                    return Err(de::Error::custom(format!(
+                                        "{NEWER_VERSION}{version}"
+                                    )));
+                                }
+                            }
+                        }
                         // Other programs may add their own fields; they are not ours to refuse.
                         _ => {
                             map.next_value::<IgnoredAny>()?;

@@ -1,15 +1,20 @@
-//! The one URL policy of the model: which URLs a document may hold.
+//! The one URL policy: which URLs a document may hold and a writer may write.
 //!
-//! Every reader's document passes through it (see `read::sanitize`), so no writer can emit a
-//! URL that runs script, whatever its own escaping does. Allowed: `http`, `https`, `mailto`,
-//! `tel` and `ftp`, relative references and fragments, and (for images only) `data:image/…`
-//! other than SVG. Everything else (`javascript:`, `vbscript:`, `data:` links, `file:`,
+//! Every reader's document passes through it (see `read::sanitize`), and every writer that
+//! writes URLs asks it again (a document built in code has not been read): the HTML writer
+//! (and EPUB, built on it) before an `href` or `src`, the Markdown writer before a link or an
+//! image, the PDF writer and the EPUB sources list before a link to the outside
+//! ([`is_external_link`]). So no writer can emit a URL that runs script, whatever its own
+//! escaping does. Allowed: `http`, `https`, `mailto`, `tel` and `ftp`, relative references
+//! and fragments, and (for images only) `data:` PNG, JPEG, GIF and WebP images. Everything
+//! else (`javascript:`, `vbscript:`, `data:` links, SVG and other `data:` images, `file:`,
 //! unknown schemes) is refused.
 //!
 //! `ftp` is allowed because it only retrieves a file: it can run nothing, and old articles link
 //! to FTP archives, so dropping it would lose a link for no safety. SVG `data:` images are
-//! refused because an SVG is a document that can carry script (the HTML writer refuses them
-//! too).
+//! refused because an SVG is a document that can carry script; other `data:` types are not
+//! pictures any writer can show or embed. `tel` is allowed because phones, e-readers and PDF
+//! viewers hand it to a dialler: it can run nothing either.
 
 /// What a URL is used for: a link may go to fewer places than an image may come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +27,15 @@ pub enum UrlUse {
 
 /// The schemes a link or image may have.
 const ALLOWED_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "ftp"];
+
+/// The media types a `data:` image may have: raster pictures every writer can show or embed.
+const DATA_IMAGE_TYPES: &[&str] = &[
+    "image/png",
+    "image/jpeg",
+    "image/jpg",
+    "image/gif",
+    "image/webp",
+];
 
 /// Whether the model may hold `url` for `use_`. Looks at the URL more strictly than a browser
 /// would: the scheme's case does not matter, and whitespace and control characters anywhere
@@ -53,9 +67,17 @@ pub fn is_allowed(url: &str, use_: UrlUse) -> bool {
             .collect::<String>()
             .trim()
             .to_ascii_lowercase();
-        return media_type.starts_with("image/") && !media_type.starts_with("image/svg");
+        return DATA_IMAGE_TYPES.contains(&media_type.as_str());
     }
     false
+}
+
+/// Whether `url` is a link to somewhere outside the document that a reader can follow from
+/// any copy of it: allowed by [`is_allowed`] and absolute (it has a scheme; a relative path
+/// or a Windows drive means nothing in a PDF or an e-book's list of sources).
+pub fn is_external_link(url: &str) -> bool {
+    let cleaned = browser_view(url);
+    scheme_of(&cleaned).is_some_and(|scheme| scheme.len() > 1) && is_allowed(url, UrlUse::Link)
 }
 
 /// The start of `url` (up to the first `/`, `?` or `#`, enough for the scheme) without any
@@ -133,6 +155,30 @@ mod tests {
         assert!(is_allowed(" DATA:Image/JPEG,xx", UrlUse::Image));
         assert!(!is_allowed("data:image/svg+xml,<svg/>", UrlUse::Image));
         assert!(!is_allowed("data:text/html,<p>", UrlUse::Image));
+        assert!(!is_allowed("data:image/x-icon;base64,AAAA", UrlUse::Image));
         assert!(!is_allowed("javascript:x", UrlUse::Image));
+    }
+
+    #[test]
+    fn external_links_are_absolute_and_allowed() {
+        for url in [
+            "https://ex.org/a",
+            "mailto:a@ex.org",
+            "tel:+123",
+            "FTP://ex.org/f",
+        ] {
+            assert!(is_external_link(url), "{url}");
+        }
+        for url in [
+            "page.html",
+            "#note",
+            "//ex.org/x",
+            "C:\\a.png",
+            "javascript:alert(1)",
+            "data:image/png;base64,AAAA",
+            "",
+        ] {
+            assert!(!is_external_link(url), "{url}");
+        }
     }
 }

@@ -1,6 +1,8 @@
 //! Walking the model: visiting blocks, flattening inlines to text, measuring depth.
 //!
-//! Recursion here is bounded by [`super::MAX_DEPTH`], which every reader enforces.
+//! Recursion here is bounded by [`super::MAX_DEPTH`], which every reader enforces and every
+//! writer checks first; measuring depth and dropping a document use explicit stacks instead,
+//! as they run on documents of any depth.
 
 use super::{Block, Image, Inline};
 
@@ -264,46 +266,146 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-/// The deepest nesting of blocks and inlines (a paragraph of plain text has depth 2).
-pub(crate) fn depth(blocks: &[Block]) -> usize {
-    blocks.iter().map(block_depth).max().unwrap_or(0)
+/// One slice of the tree still to visit, with the level its elements are at.
+enum Pending<'a> {
+    Blocks(&'a [Block], usize),
+    Inlines(&'a [Inline], usize),
 }
 
-fn block_depth(block: &Block) -> usize {
-    1 + match block {
-        Block::Paragraph(inl) | Block::Heading { content: inl, .. } => inline_depth(inl),
-        Block::Quote(inner) | Block::Container { blocks: inner, .. } => depth(inner),
-        Block::List(list) => list.items.iter().map(|i| depth(i)).max().unwrap_or(0),
-        Block::Table(table) => table
-            .head
-            .iter()
-            .chain(&table.body)
-            .flat_map(|r| &r.cells)
-            .map(|c| depth(&c.content))
-            .max()
-            .unwrap_or(0)
-            .max(inline_depth(&table.caption)),
-        Block::Figure(fig) => inline_depth(&fig.caption),
-        Block::Code { .. } | Block::Rule => 0,
+/// The deepest nesting of blocks and inlines (a paragraph of plain text has depth 2), or,
+/// once it passes `limit`, any depth above `limit`. An explicit stack, not recursion: this is
+/// what a writer calls on a document it did not read, which may be of any depth.
+pub(crate) fn depth_up_to(blocks: &[Block], limit: usize) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![Pending::Blocks(blocks, 1)];
+    while let Some(pending) = stack.pop() {
+        match pending {
+            Pending::Blocks(blocks, level) => {
+                if !blocks.is_empty() {
+                    deepest = deepest.max(level);
+                }
+                for block in blocks {
+                    push_children_of_block(block, level + 1, &mut stack);
+                }
+            }
+            Pending::Inlines(inlines, level) => {
+                if !inlines.is_empty() {
+                    deepest = deepest.max(level);
+                }
+                for inline in inlines {
+                    push_children_of_inline(inline, level + 1, &mut stack);
+                }
+            }
+        }
+        if deepest > limit {
+            break;
+        }
+    }
+    deepest
+}
+
+fn push_children_of_block<'a>(block: &'a Block, level: usize, stack: &mut Vec<Pending<'a>>) {
+    match block {
+        Block::Paragraph(inl) | Block::Heading { content: inl, .. } => {
+            stack.push(Pending::Inlines(inl, level));
+        }
+        Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+            stack.push(Pending::Blocks(inner, level));
+        }
+        Block::List(list) => {
+            stack.extend(list.items.iter().map(|item| Pending::Blocks(item, level)));
+        }
+        Block::Table(table) => {
+            stack.push(Pending::Inlines(&table.caption, level));
+            stack.extend(
+                table
+                    .head
+                    .iter()
+                    .chain(&table.body)
+                    .flat_map(|row| &row.cells)
+                    .map(|cell| Pending::Blocks(&cell.content, level)),
+            );
+        }
+        Block::Figure(figure) => stack.push(Pending::Inlines(&figure.caption, level)),
+        Block::Code { .. } | Block::Rule => {}
     }
 }
 
-fn inline_depth(inlines: &[Inline]) -> usize {
-    inlines
-        .iter()
-        .map(|inline| match inline {
-            Inline::Emphasis(c)
-            | Inline::Strong(c)
-            | Inline::Strikethrough(c)
-            | Inline::Superscript(c)
-            | Inline::Subscript(c)
-            | Inline::Span { content: c, .. } => 1 + inline_depth(c),
-            Inline::Link(link) => 1 + inline_depth(&link.content),
-            Inline::Note(blocks) => 1 + depth(blocks),
-            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => 1,
-        })
-        .max()
-        .unwrap_or(0)
+fn push_children_of_inline<'a>(inline: &'a Inline, level: usize, stack: &mut Vec<Pending<'a>>) {
+    match inline {
+        Inline::Emphasis(c)
+        | Inline::Strong(c)
+        | Inline::Strikethrough(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c)
+        | Inline::Span { content: c, .. } => stack.push(Pending::Inlines(c, level)),
+        Inline::Link(link) => stack.push(Pending::Inlines(&link.content, level)),
+        Inline::Note(blocks) => stack.push(Pending::Blocks(blocks, level)),
+        Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+    }
+}
+
+/// Takes a tree of blocks apart without recursion, so that dropping a document of any depth
+/// cannot overflow the stack (the compiler's drop glue recurses once per level). Each block
+/// is emptied of its children before it is dropped, so no drop goes deeper than one level.
+pub(crate) fn dismantle(blocks: Vec<Block>) {
+    let mut block_lists = vec![blocks];
+    let mut inline_lists: Vec<Vec<Inline>> = Vec::new();
+    loop {
+        if let Some(blocks) = block_lists.pop() {
+            for mut block in blocks {
+                match &mut block {
+                    Block::Paragraph(inl) | Block::Heading { content: inl, .. } => {
+                        take_if_nested(inl, &mut inline_lists);
+                    }
+                    Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+                        block_lists.push(std::mem::take(inner));
+                    }
+                    Block::List(list) => block_lists.append(&mut list.items),
+                    Block::Table(table) => {
+                        take_if_nested(&mut table.caption, &mut inline_lists);
+                        for row in table.head.iter_mut().chain(&mut table.body) {
+                            for cell in &mut row.cells {
+                                block_lists.push(std::mem::take(&mut cell.content));
+                            }
+                        }
+                    }
+                    Block::Figure(figure) => take_if_nested(&mut figure.caption, &mut inline_lists),
+                    Block::Code { .. } | Block::Rule => {}
+                }
+            }
+        } else if let Some(inlines) = inline_lists.pop() {
+            for mut inline in inlines {
+                match &mut inline {
+                    Inline::Emphasis(c)
+                    | Inline::Strong(c)
+                    | Inline::Strikethrough(c)
+                    | Inline::Superscript(c)
+                    | Inline::Subscript(c)
+                    | Inline::Span { content: c, .. } => take_if_nested(c, &mut inline_lists),
+                    Inline::Link(link) => take_if_nested(&mut link.content, &mut inline_lists),
+                    Inline::Note(blocks) => block_lists.push(std::mem::take(blocks)),
+                    Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+                }
+            }
+        } else {
+            break;
+        }
+    }
+}
+
+/// Moves `inlines` to `pending` when any of them holds more inlines or blocks; a flat run of
+/// text (the common case) is left to be dropped where it is.
+fn take_if_nested(inlines: &mut Vec<Inline>, pending: &mut Vec<Vec<Inline>>) {
+    let nested = inlines.iter().any(|inline| {
+        !matches!(
+            inline,
+            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak
+        )
+    });
+    if nested {
+        pending.push(std::mem::take(inlines));
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::{ReadOptions, Reader, Reading};
 use crate::error::{Error, Result};
-use crate::model::serde_form::NOT_A_DOCUMENT;
+use crate::model::serde_form::{JSON_VERSION, NEWER_VERSION, NOT_A_DOCUMENT};
 
 /// Reads `--to json` output back into the model.
 pub struct JsonReader;
@@ -25,6 +25,11 @@ impl Reader for JsonReader {
             let message = e.to_string();
             if message.starts_with(NOT_A_DOCUMENT) {
                 not_a_document()
+            } else if let Some(found) = newer_version(&message) {
+                Error::NewerVersion {
+                    found,
+                    known: JSON_VERSION,
+                }
             } else {
                 Error::Parse {
                     format: "quire JSON",
@@ -34,4 +39,14 @@ impl Reader for JsonReader {
         })?;
         Ok(Reading::new(document, Vec::new()))
     }
+}
+
+/// The version in serde's message for a JSON form newer than this quire's (which ends with
+/// where in the input it was found).
+fn newer_version(message: &str) -> Option<u64> {
+    let rest = message.strip_prefix(NEWER_VERSION)?;
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest[..digits].parse().ok()
 }

@@ -47,13 +47,13 @@ use std::io;
 pub struct HtmlWriter;
 
 impl Writer for HtmlWriter {
-    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
         let mut bytes = Vec::new();
         let warnings = write_page(document, options, &mut bytes, 0)?;
         Ok(Rendered { bytes, warnings })
     }
 
-    fn write_to(
+    fn render_to(
         &self,
         document: &Document,
         options: &WriteOptions,
@@ -736,7 +736,7 @@ impl<'a> Renderer<'a> {
     }
 
     fn image(&mut self, image: &Image) {
-        match safe_url(&image.src, UrlUse::ImageSource) {
+        match safe_url(&image.src, UrlUse::Image) {
             Some(src) => {
                 let _ = write!(
                     self.out,
@@ -1088,15 +1088,8 @@ fn parse_date(date: &str) -> Option<(u32, u32, u32)> {
     let year: u32 = date.get(0..4)?.parse().ok()?;
     let month: u32 = date.get(5..7)?.parse().ok()?;
     let day: u32 = date.get(8..10)?.parse().ok()?;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (year >= 1 && (1..=days_in_month).contains(&day)).then_some((year, month, day))
+    crate::model::date::calendar_date(i32::try_from(year).ok()?, month, day)?;
+    Some((year, month, day))
 }
 
 /// `THH:MM[:SS[.fff]]` with an optional `Z` or `±HH:MM`, as HTML's global date-time wants.
@@ -1139,41 +1132,18 @@ fn is_valid_time_suffix(rest: &str) -> bool {
 
 /// "1 May 2024" for a value starting `2024-05-01`; the value itself otherwise.
 pub(crate) fn human_date(value: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     value
         .get(..10)
-        .and_then(parse_date)
-        .and_then(|(year, month, day)| {
-            let name = MONTHS.get(month as usize - 1)?;
-            Some(format!("{day} {name} {year}"))
-        })
+        .and_then(crate::model::Date::parse_iso)
+        .map(|date| date.human())
         .unwrap_or_else(|| value.trim().to_string())
 }
 
-/// Where a URL is going to be used: image sources may also be inline raster images.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UrlUse {
-    Link,
-    ImageSource,
-}
+pub use crate::model::url::UrlUse;
 
-/// The URL made safe to write, or `None` when it must not be written: schemes other than
-/// http(s), mailto, tel, ftp (relative URLs are fine); `data:` only for PNG, JPEG, GIF and
-/// WebP image sources. Characters that make a URL invalid (spaces, quotes, controls) are
-/// percent-encoded.
+/// The URL made safe to write, or `None` when it must not be written: empty, or refused by
+/// the one URL policy ([`crate::model::url::is_allowed`]). Characters that make a URL
+/// invalid (spaces, quotes, controls) are percent-encoded.
 pub fn safe_url(url: &str, usage: UrlUse) -> Option<String> {
     // Browsers drop tabs and newlines anywhere in a URL and trim C0 controls and spaces at
     // its ends, so "java\tscript:" is "javascript:": judge the URL as they will read it.
@@ -1192,24 +1162,8 @@ pub fn safe_url(url: &str, usage: UrlUse) -> Option<String> {
         (Some(colon), _) => Some(cleaned[..colon].to_ascii_lowercase()),
         (None, _) => None,
     };
-    match scheme.as_deref() {
-        None => {}
-        Some("http" | "https" | "mailto" | "tel" | "ftp") => {}
-        Some("data") if usage == UrlUse::ImageSource => {
-            let rest = cleaned.get(5..).unwrap_or("").to_ascii_lowercase();
-            let raster = [
-                "image/png",
-                "image/jpeg",
-                "image/jpg",
-                "image/gif",
-                "image/webp",
-            ];
-            let media_type = rest.split([';', ',']).next().unwrap_or("");
-            if !raster.contains(&media_type) {
-                return None;
-            }
-        }
-        Some(_) => return None,
+    if !crate::model::url::is_allowed(&cleaned, usage) {
+        return None;
     }
     // Where the authority (`//host:port`) ends: `[` and `]` are legal only inside it.
     let after_scheme = scheme.as_ref().map_or(0, |s| s.len() + 1);
@@ -1318,14 +1272,11 @@ mod tests {
         assert_eq!(safe_url("\u{1}vbscript:x", UrlUse::Link), None);
         assert_eq!(safe_url("data:image/png;base64,AAA", UrlUse::Link), None);
         assert_eq!(
-            safe_url("data:image/png;base64,AAA", UrlUse::ImageSource).as_deref(),
+            safe_url("data:image/png;base64,AAA", UrlUse::Image).as_deref(),
             Some("data:image/png;base64,AAA")
         );
-        assert_eq!(
-            safe_url("data:image/svg+xml,<svg/>", UrlUse::ImageSource),
-            None
-        );
-        assert_eq!(safe_url("data:text/html,x", UrlUse::ImageSource), None);
+        assert_eq!(safe_url("data:image/svg+xml,<svg/>", UrlUse::Image), None);
+        assert_eq!(safe_url("data:text/html,x", UrlUse::Image), None);
         assert_eq!(
             safe_url("a b/c:d", UrlUse::Link).as_deref(),
             Some("a%20b/c:d")

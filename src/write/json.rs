@@ -15,7 +15,7 @@ use std::io::{self, Write};
 pub struct JsonWriter;
 
 impl Writer for JsonWriter {
-    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
         let mut bytes = Vec::new();
         self.write_to(document, options, &mut bytes)?;
         Ok(Rendered {
@@ -24,7 +24,7 @@ impl Writer for JsonWriter {
         })
     }
 
-    fn write_to(
+    fn render_to(
         &self,
         document: &Document,
         _options: &WriteOptions,
@@ -183,7 +183,7 @@ impl serde_json::ser::Formatter for RowsOnOneLine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Block, Cell, Inline, Row, Table};
+    use crate::model::{Block, Cell, Inline, Meta, Row, Table};
 
     #[test]
     fn rows_are_one_line_each_and_the_rest_is_indented() {
@@ -200,7 +200,7 @@ mod tests {
                 head: vec![row("h1", "h2")],
                 body: vec![row("a", "b"), row("c", "d")],
             }))],
-            ..Document::default()
+            meta: Meta::default(),
         };
         let json = String::from_utf8(
             JsonWriter

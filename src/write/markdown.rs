@@ -11,6 +11,7 @@
 
 use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
+use crate::model::url::{is_allowed, UrlUse};
 use crate::model::{
     is_stray_control, Alignment, Block, Document, Image, Inline, Link, List, Meta, Table,
 };
@@ -20,7 +21,7 @@ use std::io;
 pub struct MarkdownWriter;
 
 impl Writer for MarkdownWriter {
-    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
         let mut bytes = Vec::new();
         write_markdown(document, options, &mut bytes, 0)?;
         Ok(Rendered {
@@ -29,7 +30,7 @@ impl Writer for MarkdownWriter {
         })
     }
 
-    fn write_to(
+    fn render_to(
         &self,
         document: &Document,
         options: &WriteOptions,
@@ -131,9 +132,10 @@ fn front_matter(meta: &Meta) -> String {
     field("lang", &meta.language);
     field("dir", &meta.direction.map(|d| d.as_str().to_string()));
     field("site", &meta.site_name);
-    field("source", &meta.source_url);
+    let allowed = |url: &Option<String>, use_| url.clone().filter(|u| is_allowed(u, use_));
+    field("source", &allowed(&meta.source_url, UrlUse::Link));
     field("description", &meta.description);
-    field("image", &meta.lead_image);
+    field("image", &allowed(&meta.lead_image, UrlUse::Image));
     let keywords: Vec<&String> = meta.keywords.iter().filter(|k| !k.is_empty()).collect();
     if !keywords.is_empty() {
         lines.push(format!("keywords: {}", yaml_list(&keywords)));
@@ -430,6 +432,21 @@ impl State {
                 let _ = self.table(table, &mut text, &mut |_| Ok(()));
                 text
             }
+            Block::Figure(figure) if !is_allowed(&figure.image.src, UrlUse::Image) => {
+                // A picture the URL policy refuses: its caption (or alt text) as a paragraph.
+                let text = if figure.caption.is_empty() {
+                    escape_text(&figure.image.alt, true, &InlineContext::default())
+                } else {
+                    self.inlines(
+                        &figure.caption,
+                        None,
+                        PUNCTUATION,
+                        &InlineContext::default(),
+                        true,
+                    )
+                };
+                text.trim().to_string()
+            }
             Block::Figure(figure) => {
                 let ctx = InlineContext {
                     in_link: true,
@@ -611,7 +628,8 @@ impl State {
                         title,
                         content,
                     } = &**link;
-                    if ctx.in_link {
+                    // A link inside a link, or one the URL policy refuses: its text alone.
+                    if ctx.in_link || !is_allowed(url, UrlUse::Link) {
                         let text = self.inlines(content, prev, next_class, ctx, at_line_start);
                         out.push_str(&text);
                     } else if title.is_none() && is_autolink(url, content) {
@@ -970,6 +988,10 @@ fn image_markdown(image: &Image, ctx: &InlineContext) -> String {
         in_link: true,
         ..ctx.clone()
     };
+    if !is_allowed(&image.src, UrlUse::Image) {
+        // A picture the URL policy refuses: its description alone.
+        return escape_text(&image.alt, false, ctx);
+    }
     let alt = escape_text(&image.alt, false, &alt_ctx);
     format!(
         "![{alt}]({})",

@@ -72,22 +72,48 @@ impl Rendered {
 }
 
 /// One output format's writer.
+///
+/// A writer implements [`Writer::render`] (and [`Writer::render_to`] when it can stream);
+/// callers use [`Writer::write`] and [`Writer::write_to`], which check the document's depth
+/// once, before any rendering, so that every renderer may recurse over the model: a document
+/// built in code has not been through a reader's depth limit, and one nested deeper than
+/// [`MAX_DEPTH`](crate::model::MAX_DEPTH) is an [`Error::TooDeep`](crate::Error::TooDeep).
 pub trait Writer {
-    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered>;
+    /// Renders a document whose depth has been checked.
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered>;
+
+    /// Renders a document whose depth has been checked to `out`: the same bytes as
+    /// [`Writer::render`]. Writers that can (HTML, Markdown, text, JSON) send the output as
+    /// they make it, so it is never all in memory; the others make it whole first.
+    fn render_to(
+        &self,
+        document: &Document,
+        options: &WriteOptions,
+        out: &mut dyn io::Write,
+    ) -> Result<Vec<Warning>> {
+        let rendered = self.render(document, options)?;
+        out.write_all(&rendered.bytes)?;
+        Ok(rendered.warnings)
+    }
+
+    /// Writes the document, or fails with [`Error::TooDeep`](crate::Error::TooDeep) when it
+    /// nests too deep to render.
+    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+        document.check_depth()?;
+        self.render(document, options)
+    }
 
     /// Writes the document to `out` and returns the warnings: the same bytes as
-    /// [`Writer::write`]. Writers that can (HTML, Markdown, text, JSON) send the output as they
-    /// make it, so it is never all in memory; the others make it whole first. On an error,
-    /// part of the output may have been written.
+    /// [`Writer::write`], sent as they are made where the writer can. On an error, part of
+    /// the output may have been written.
     fn write_to(
         &self,
         document: &Document,
         options: &WriteOptions,
         out: &mut dyn io::Write,
     ) -> Result<Vec<Warning>> {
-        let rendered = self.write(document, options)?;
-        out.write_all(&rendered.bytes)?;
-        Ok(rendered.warnings)
+        document.check_depth()?;
+        self.render_to(document, options, out)
     }
 }
 

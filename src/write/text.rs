@@ -15,20 +15,20 @@
 use super::table_layout::{layout, PlacedCell, TableLayout};
 use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
-use crate::model::{Alignment, Block, Document, Inline, Meta, Table, MAX_DEPTH};
+use crate::model::{Alignment, Block, Document, Inline, Meta, Table};
 use std::io;
 
 /// Writes a document as plain text.
 pub struct TextWriter;
 
 impl Writer for TextWriter {
-    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
         let mut bytes = Vec::new();
         let warnings = write_text(document, options, &mut bytes, 0)?;
         Ok(Rendered { bytes, warnings })
     }
 
-    fn write_to(
+    fn render_to(
         &self,
         document: &Document,
         options: &WriteOptions,
@@ -48,7 +48,6 @@ fn write_text(
     let mut renderer = TextRenderer {
         notes: Vec::new(),
         warnings: Vec::new(),
-        depth: 0,
         in_cells: 0,
     };
     let width = options.text_width.filter(|&w| w > 0);
@@ -243,15 +242,10 @@ fn visible_char(c: char) -> Option<char> {
     }
 }
 
-/// How deep rendering goes before it stops: a guard for models that skipped the readers'
-/// depth limit, well beyond what they allow.
-const DEPTH_GUARD: usize = MAX_DEPTH * 4;
-
 struct TextRenderer<'a> {
     /// Notes in number order (number = index + 1); rendering a note may append more.
     notes: Vec<&'a [Block]>,
     warnings: Vec<Warning>,
-    depth: usize,
     /// How many table cells are being rendered around the current block.
     in_cells: usize,
 }
@@ -268,25 +262,6 @@ struct CellTexts {
 }
 
 impl<'a> TextRenderer<'a> {
-    fn enter(&mut self) -> bool {
-        if self.depth >= DEPTH_GUARD {
-            if self.warnings.is_empty() {
-                self.warnings.push(Warning {
-                    message: format!(
-                        "content nested deeper than {DEPTH_GUARD} levels was left out"
-                    ),
-                });
-            }
-            return false;
-        }
-        self.depth += 1;
-        true
-    }
-
-    fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
-    }
-
     /// Blocks separated by blank lines.
     fn blocks(
         &mut self,
@@ -318,12 +293,7 @@ impl<'a> TextRenderer<'a> {
         width: Option<usize>,
         out: &mut dyn LineSink,
     ) -> io::Result<()> {
-        if !self.enter() {
-            return Ok(());
-        }
-        let written = self.block_lines(block, width, out);
-        self.leave();
-        written
+        self.block_lines(block, width, out)
     }
 
     fn block_lines(
@@ -421,9 +391,6 @@ impl<'a> TextRenderer<'a> {
 
     fn push_inlines(&mut self, inlines: &'a [Inline], out: &mut String) {
         for inline in inlines {
-            if !self.enter() {
-                return;
-            }
             match inline {
                 Inline::Text(text) | Inline::Code(text) => {
                     // Readers never leave breaks in text, but a hand-made model might:
@@ -444,7 +411,6 @@ impl<'a> TextRenderer<'a> {
                     out.push_str(&format!("[{}]", self.notes.len()));
                 }
             }
-            self.leave();
         }
     }
 

@@ -104,6 +104,7 @@ fn language_is_detected_when_the_input_does_not_say() {
             .document
             .meta
             .language
+            .clone()
     };
     let russian =
         "Заголовок\n\nВ субботу в городе открылась библиотека инструментов: жители теперь \

@@ -68,7 +68,10 @@ fn whole_page_keeps_everything() {
 
 #[test]
 fn metadata_comes_from_json_ld_first() {
-    let meta = read(&page(), &ReadOptions::default()).document.meta;
+    let meta = read(&page(), &ReadOptions::default())
+        .document
+        .into_parts()
+        .0;
     assert_eq!(meta.title.as_deref(), Some("Channel to be dredged"));
     assert_eq!(meta.authors, ["Mia Quay"]);
     assert_eq!(meta.published.as_deref(), Some("2024-03-04T09:00:00Z"));

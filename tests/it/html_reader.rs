@@ -14,7 +14,7 @@ fn read(html: &str) -> Document {
 }
 
 fn blocks(html: &str) -> Vec<Block> {
-    read(html).blocks
+    read(html).into_parts().1
 }
 
 fn t(s: &str) -> Inline {
@@ -321,7 +321,7 @@ fn links_resolve_against_base_and_source_url() {
         source_url: Some("https://example.org/a/b.html".into()),
         ..ReadOptions::default()
     };
-    let got = read_with(html, &options).blocks;
+    let got = read_with(html, &options).into_parts().1;
     assert_eq!(
         got,
         vec![para(vec![
@@ -337,7 +337,9 @@ fn links_resolve_against_base_and_source_url() {
             })),
         ])]
     );
-    let got = read_with("<p><a href='../up.html'>u</a></p>", &options).blocks;
+    let got = read_with("<p><a href='../up.html'>u</a></p>", &options)
+        .into_parts()
+        .1;
     assert_eq!(
         got,
         vec![para(vec![Inline::Link(Box::new(quire::model::Link {
@@ -487,7 +489,7 @@ fn metadata_fields() {
         source_url: Some("https://ex.org/x/page".into()),
         ..ReadOptions::default()
     };
-    let meta = read_with(html, &options).meta;
+    let meta = read_with(html, &options).into_parts().0;
     // OpenGraph is trusted before the `<title>` (which often carries the site's name).
     assert_eq!(meta.title.as_deref(), Some("OG title"));
     assert_eq!(meta.subtitle.as_deref(), Some("Sub"));
@@ -506,13 +508,17 @@ fn metadata_fields() {
 #[test]
 fn title_falls_back_to_og_then_h1_and_date_meta() {
     let meta =
-        read("<meta property=og:title content=OG><meta name=date content=2020-01-02><p>x</p>").meta;
+        read("<meta property=og:title content=OG><meta name=date content=2020-01-02><p>x</p>")
+            .into_parts()
+            .0;
     assert_eq!(meta.title.as_deref(), Some("OG"));
     assert_eq!(meta.published.as_deref(), Some("2020-01-02"));
-    let meta = read("<html dir=ltr><body dir=rtl><p>x</p>").meta;
+    let meta = read("<html dir=ltr><body dir=rtl><p>x</p>").into_parts().0;
     assert_eq!(meta.direction, Some(Direction::Rtl));
     // RDFa: several properties in one attribute.
-    let meta = read("<meta property='dc:description og:description' content=Both><p>x</p>").meta;
+    let meta = read("<meta property='dc:description og:description' content=Both><p>x</p>")
+        .into_parts()
+        .0;
     assert_eq!(meta.description.as_deref(), Some("Both"));
     let doc = read("<p>lead</p><h1>Heading One</h1><p>x</p>");
     assert_eq!(doc.meta.title.as_deref(), Some("Heading One"));

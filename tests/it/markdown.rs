@@ -18,7 +18,7 @@ fn read_md(text: &str) -> Document {
 }
 
 fn blocks(text: &str) -> Vec<Block> {
-    read_md(text).blocks
+    read_md(text).into_parts().1
 }
 
 fn write_md(doc: &Document) -> String {

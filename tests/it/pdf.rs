@@ -547,12 +547,13 @@ fn jpeg_png_gif_and_webp_images_are_embedded() {
 /// Shapes of input that have broken typesetters: none may panic or produce a bad file.
 #[test]
 fn odd_documents_still_make_valid_pdfs() {
+    // As deep as a document may be (deeper ones are refused before layout: `deep_write.rs`).
     let mut deep = para("bottom");
-    for _ in 0..80 {
+    for _ in 0..quire::model::MAX_DEPTH - 2 {
         deep = Block::Quote(vec![deep]);
     }
     let mut deep_inline = text("deep");
-    for _ in 0..80 {
+    for _ in 0..quire::model::MAX_DEPTH - 2 {
         deep_inline = Inline::Emphasis(vec![deep_inline]);
     }
     let long_word = "x".repeat(3000);

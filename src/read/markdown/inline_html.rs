@@ -106,10 +106,10 @@ impl<'a> BuildContext<'_, 'a, '_> {
             ..self.options.clone()
         };
         if let Ok(reading) = crate::read::html::HtmlReader.read_text(html, &options) {
-            let doc = reading.document;
+            let mut doc = reading.document;
             if doc.depth() + level <= MAX_DEPTH {
                 self.warnings.extend(reading.warnings);
-                return doc.blocks;
+                return std::mem::take(&mut doc.blocks);
             }
         }
         let inlines = finish_inlines(vec![Inline::text(strip_tags(html))]);

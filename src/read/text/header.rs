@@ -197,16 +197,11 @@ pub(super) fn is_time_token(token: &str) -> bool {
 }
 
 pub(super) fn valid_date(year: u32, month: u32, day: u32) -> Option<String> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    ((1000..3000).contains(&year) && (1..=days).contains(&day))
-        .then(|| format!("{year:04}-{month:02}-{day:02}"))
+    if !(1000..3000).contains(&year) {
+        return None;
+    }
+    let day = crate::model::date::calendar_date(i32::try_from(year).ok()?, month, day)?;
+    Some(crate::model::Date::from_day(day).to_iso())
 }
 
 pub(super) fn day_number(token: &str) -> Option<u32> {

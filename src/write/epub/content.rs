@@ -256,14 +256,11 @@ pub(crate) fn sources_body(entries: &[SourceEntry]) -> String {
     out
 }
 
-/// An absolute `http(s)`/`mailto`/`ftp` URL in its normalised, percent-encoded form; `None`
-/// for anything else (scripts, data, files, garbage).
+/// An absolute URL the one policy allows ([`crate::model::url::is_external_link`]) in its
+/// normalised, percent-encoded form; `None` for anything else (scripts, data, files, garbage).
 pub(crate) fn safe_external_url(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url.trim()).ok()?;
-    match parsed.scheme() {
-        "http" | "https" | "mailto" | "ftp" => Some(parsed.to_string()),
-        _ => None,
-    }
+    crate::model::url::is_external_link(parsed.as_str()).then(|| parsed.to_string())
 }
 
 /// A date as readers want it: the day of an ISO timestamp, anything else as given.

@@ -25,7 +25,7 @@ use std::str::FromStr;
 
 use super::{Rendered, WriteOptions, Writer};
 use crate::error::{Error, Result};
-use crate::model::{Block, Document, Inline, Meta, MAX_DEPTH};
+use crate::model::{Block, Document, Inline, Meta};
 
 /// Which cover the book gets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -265,7 +265,7 @@ impl Book {
 pub struct EpubWriter;
 
 impl Writer for EpubWriter {
-    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
         package::write(package::Shape::Single(document), options)
     }
 }
@@ -277,13 +277,10 @@ pub fn write_book(book: &Book, options: &WriteOptions) -> Result<Rendered> {
     package::write(package::Shape::Bundle(book), options)
 }
 
-/// Writers recurse over the model; documents built in code have not been through a reader's
-/// depth check.
+/// The depth check of [`Writer::write`], which [`write_book`] (an entry of its own) needs for
+/// each of its documents.
 fn check_depth(document: &Document) -> Result<()> {
-    if document.depth() > MAX_DEPTH {
-        return Err(Error::TooDeep { max: MAX_DEPTH });
-    }
-    Ok(())
+    document.check_depth()
 }
 
 #[cfg(test)]

@@ -46,7 +46,7 @@ pub const MM: f32 = 72.0 / 25.4;
 pub struct PdfWriter;
 
 impl Writer for PdfWriter {
-    fn write(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
         let mut warnings = Vec::new();
         let user_fonts = fonts::UserFonts::load(&options.pdf.fonts, &mut warnings);
         let font_set = fonts::FontSet::new(&user_fonts, &mut warnings);

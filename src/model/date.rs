@@ -1,0 +1,259 @@
+//! Dates as the model means them: a year, optionally a month, a day and a time of day with its
+//! offset, as precise as the input was. Calendar facts (days in a month, leap years) come from
+//! `chrono`, never from hand-written rules.
+//!
+//! Readers turn what a page says into a [`Date`]; writers format it with its methods: ISO 8601
+//! for machines ([`Date::to_iso`]), a written-out form for people ([`Date::human`]). In the
+//! model's metadata a date is still kept as its ISO string (the JSON form is that string); this
+//! type is what parses and formats it, in one place.
+
+use chrono::{Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike};
+use std::fmt;
+
+/// A calendar date, as precise as its source: `2024`, `2024-05`, `2024-05-01`, or a date with
+/// a time of day (`2024-05-01T10:00:00Z`, `2024-05-01T10:00+02:00`, or with no offset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    year: i32,
+    month: Option<u32>,
+    day: Option<u32>,
+    /// The time of day, and its offset from UTC when the source gave one. Only with a day.
+    time: Option<(NaiveTime, Option<FixedOffset>)>,
+}
+
+/// The English month names, for [`Date::human`].
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The day `year-month-day` when the calendar has it (years 1 to 9999).
+pub fn calendar_date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
+impl Date {
+    /// A whole day.
+    pub fn from_day(day: NaiveDate) -> Date {
+        Date {
+            year: day.year(),
+            month: Some(day.month()),
+            day: Some(day.day()),
+            time: None,
+        }
+    }
+
+    /// Reads an ISO 8601 date as the model stores it: `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or a
+    /// day followed by `T` (or a space) and `HH:MM[:SS[.fff…]]` with an optional `Z` or
+    /// `±HH:MM`. `None` for anything else, including days the calendar does not have.
+    pub fn parse_iso(text: &str) -> Option<Date> {
+        let text = text.trim();
+        let year_text = text.get(..4)?;
+        if !year_text.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let year: i32 = year_text.parse().ok()?;
+        let rest = &text[4..];
+        if rest.is_empty() {
+            return (year >= 1).then_some(Date {
+                year,
+                month: None,
+                day: None,
+                time: None,
+            });
+        }
+        let month_text = rest.strip_prefix('-')?.get(..2)?;
+        let month: u32 = two_digits(month_text)?;
+        let rest = &rest[3..];
+        if rest.is_empty() {
+            return (year >= 1 && (1..=12).contains(&month)).then_some(Date {
+                year,
+                month: Some(month),
+                day: None,
+                time: None,
+            });
+        }
+        let day: u32 = two_digits(rest.strip_prefix('-')?.get(..2)?)?;
+        let date = Date::from_day(calendar_date(year, month, day)?);
+        let rest = &rest[3..];
+        if rest.is_empty() {
+            return Some(date);
+        }
+        let time = rest.strip_prefix(['T', ' '])?;
+        let (clock, zone) = match time.find(['Z', '+', '-']) {
+            Some(i) => (&time[..i], Some(&time[i..])),
+            None => (time, None),
+        };
+        let clock = NaiveTime::parse_from_str(clock, "%H:%M:%S%.f")
+            .or_else(|_| NaiveTime::parse_from_str(clock, "%H:%M"))
+            .ok()?;
+        let offset = match zone {
+            None => None,
+            Some("Z") => Some(FixedOffset::east_opt(0)?),
+            Some(zone) => {
+                let sign = if zone.starts_with('-') { -1 } else { 1 };
+                let (hours, minutes) = zone[1..].split_once(':')?;
+                let (hours, minutes) = (two_digits(hours)?, two_digits(minutes)?);
+                if hours > 23 || minutes > 59 {
+                    return None;
+                }
+                Some(FixedOffset::east_opt(
+                    sign * (hours as i32 * 3600 + minutes as i32 * 60),
+                )?)
+            }
+        };
+        Some(Date {
+            time: Some((clock, offset)),
+            ..date
+        })
+    }
+
+    /// The year.
+    pub fn year(&self) -> i32 {
+        self.year
+    }
+
+    /// The day, when the date names one.
+    pub fn day(&self) -> Option<NaiveDate> {
+        calendar_date(self.year, self.month?, self.day?)
+    }
+
+    /// The date in ISO 8601, as precise as it is: what machines (HTML `datetime`, EPUB
+    /// `dc:date`, the JSON form) are given. Seconds are written when the time has any;
+    /// fractions of a second are kept to the millisecond.
+    pub fn to_iso(&self) -> String {
+        let mut out = format!("{:04}", self.year);
+        if let Some(month) = self.month {
+            out.push_str(&format!("-{month:02}"));
+            if let Some(day) = self.day {
+                out.push_str(&format!("-{day:02}"));
+                if let Some((time, offset)) = self.time {
+                    out.push_str(&format!("T{:02}:{:02}", time.hour(), time.minute()));
+                    let millis = time.nanosecond() / 1_000_000;
+                    if time.second() != 0 || millis != 0 {
+                        out.push_str(&format!(":{:02}", time.second()));
+                        if millis != 0 {
+                            out.push_str(&format!(".{millis:03}"));
+                        }
+                    }
+                    match offset.map(|o| o.local_minus_utc()) {
+                        None => {}
+                        Some(0) => out.push('Z'),
+                        Some(seconds) => {
+                            let sign = if seconds < 0 { '-' } else { '+' };
+                            let seconds = seconds.abs();
+                            out.push_str(&format!(
+                                "{sign}{:02}:{:02}",
+                                seconds / 3600,
+                                seconds / 60 % 60
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The date for people, in English: `1 May 2024`, `May 2024`, `2024` (the time of day is
+    /// left out: articles are dated by the day).
+    pub fn human(&self) -> String {
+        let month_name = |month: u32| MONTHS[(month - 1) as usize];
+        match (self.month, self.day) {
+            (Some(month), Some(day)) => format!("{day} {} {}", month_name(month), self.year),
+            (Some(month), None) => format!("{} {}", month_name(month), self.year),
+            _ => self.year.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_iso())
+    }
+}
+
+/// Two ASCII digits as a number.
+fn two_digits(text: &str) -> Option<u32> {
+    (text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_of_every_precision_read_and_write_back_the_same() {
+        for text in [
+            "2024",
+            "2024-05",
+            "2024-05-01",
+            "2024-05-01T10:00",
+            "2024-05-01T10:00:30Z",
+            "2024-05-01T10:00:30.250+02:00",
+            "2024-05-01T23:59:59-05:30",
+            "2024-02-29",
+            "2000-02-29",
+        ] {
+            let date = Date::parse_iso(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(date.to_iso(), text);
+        }
+        assert_eq!(
+            Date::parse_iso("2024-05-01 10:00:00Z").unwrap().to_iso(),
+            "2024-05-01T10:00Z"
+        );
+    }
+
+    #[test]
+    fn days_the_calendar_lacks_and_other_text_are_not_dates() {
+        for text in [
+            "2023-02-29",
+            "1900-02-29",
+            "2024-04-31",
+            "2024-13-01",
+            "2024-00-10",
+            "0000-01-01",
+            "2024-05-01T25:00",
+            "2024-05-01T10:00+24:00",
+            "2024-05-01junk",
+            "May 1, 2024",
+            "20240501",
+            "",
+        ] {
+            assert_eq!(Date::parse_iso(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn people_read_the_day_month_and_year() {
+        let human = |text: &str| Date::parse_iso(text).unwrap().human();
+        assert_eq!(human("2024-05-01T10:00:00Z"), "1 May 2024");
+        assert_eq!(human("2024-12-25"), "25 December 2024");
+        assert_eq!(human("2024-02"), "February 2024");
+        assert_eq!(human("2024"), "2024");
+    }
+
+    #[test]
+    fn calendar_dates_follow_the_gregorian_calendar() {
+        assert!(calendar_date(2024, 2, 29).is_some());
+        assert!(calendar_date(2100, 2, 29).is_none());
+        assert!(calendar_date(2000, 2, 29).is_some());
+        assert!(calendar_date(0, 1, 1).is_none());
+        assert!(calendar_date(2024, 6, 31).is_none());
+    }
+}

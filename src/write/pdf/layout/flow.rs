@@ -1,0 +1,419 @@
+//! Blocks in the column: the title block, headings, paragraphs, quotes, lists, code blocks
+//! and rules, each turned into boxes of the vertical list.
+
+use super::super::fonts::{Family, FontStyle};
+use super::paragraph::make_run;
+use super::{
+    Align, Item, Layouter, LinkTarget, ParaStyle, Piece, Prev, RunStyle, VBox, BLACK,
+    CODE_BACKGROUND, GREY, LIGHT, LINK_BLUE,
+};
+use crate::model::{inlines_to_plain, Block, Meta};
+
+impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
+    pub(super) fn para_style(&self, x: f32, width: f32) -> ParaStyle {
+        ParaStyle {
+            x,
+            width,
+            size: self.geo.size,
+            leading: self.geo.leading,
+            indent: 0.0,
+            // Justifying a narrow measure without hyphenation opens rivers: set it ragged.
+            align: if self.ragged || (width < self.geo.size * 30.0 && self.hyphenation.is_none()) {
+                if self.rtl {
+                    Align::Right
+                } else {
+                    Align::Left
+                }
+            } else {
+                Align::Justify
+            },
+            hyphenate: true,
+            rtl: self.rtl,
+        }
+    }
+
+    pub(super) fn title_block(&mut self, meta: &Meta) {
+        let x = self.geo.left;
+        let width = self.geo.measure();
+        let size = self.geo.size;
+        let mut any = false;
+        if let Some(title) = meta.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            let style = RunStyle::plain(
+                FontStyle {
+                    family: Family::Sans,
+                    bold: true,
+                    italic: false,
+                },
+                BLACK,
+            );
+            let para = ParaStyle {
+                size: size * 2.0,
+                leading: size * 2.4,
+                align: self.start_align(),
+                hyphenate: false,
+                ..self.para_style(x, width)
+            };
+            self.paragraph_boxes(&[Piece::Text(title.to_string(), style)], para, 0.0, true);
+            any = true;
+        }
+        if let Some(subtitle) = meta.subtitle.as_deref().filter(|t| !t.trim().is_empty()) {
+            let style = RunStyle::plain(
+                FontStyle {
+                    family: Family::Sans,
+                    bold: false,
+                    italic: false,
+                },
+                GREY,
+            );
+            let para = ParaStyle {
+                size: size * 1.3,
+                leading: size * 1.7,
+                align: self.start_align(),
+                hyphenate: false,
+                ..self.para_style(x, width)
+            };
+            self.paragraph_boxes(
+                &[Piece::Text(subtitle.to_string(), style)],
+                para,
+                size * 0.3,
+                true,
+            );
+            any = true;
+        }
+        let mut byline = Vec::new();
+        if !meta.authors.is_empty() {
+            byline.push(meta.authors.join(", "));
+        }
+        if let Some(date) = meta.published.as_deref().filter(|d| !d.trim().is_empty()) {
+            byline.push(date.split('T').next().unwrap_or(date).to_string());
+        }
+        if let Some(site) = meta.site_name.as_deref().filter(|d| !d.trim().is_empty()) {
+            byline.push(site.to_string());
+        }
+        let small = ParaStyle {
+            size: size * 0.9,
+            leading: size * 1.3,
+            align: self.start_align(),
+            hyphenate: false,
+            ..self.para_style(x, width)
+        };
+        let sans = FontStyle {
+            family: Family::Sans,
+            bold: false,
+            italic: false,
+        };
+        if !byline.is_empty() {
+            let style = RunStyle::plain(sans, GREY);
+            self.paragraph_boxes(
+                &[Piece::Text(byline.join(" · "), style)],
+                small,
+                size * 0.6,
+                true,
+            );
+            any = true;
+        }
+        if let Some(url) = meta.source_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            let link = self.add_link(LinkTarget::Uri(url.to_string()));
+            let style = RunStyle {
+                link: Some(link),
+                ..RunStyle::plain(sans, LINK_BLUE)
+            };
+            self.paragraph_boxes(
+                &[Piece::Text(url.to_string(), style)],
+                small,
+                size * 0.2,
+                true,
+            );
+            any = true;
+        }
+        if any {
+            // Keep the whole title block together and with the first lines of text.
+            self.rule_box(x, width, size * 0.6, size * 1.2, 0.6);
+            if let Some(last) = self.boxes.last_mut() {
+                last.keep_with_next = true;
+            }
+            self.prev = Prev::Heading;
+        }
+    }
+
+    pub(super) fn start_align(&self) -> Align {
+        if self.rtl {
+            Align::Right
+        } else {
+            Align::Left
+        }
+    }
+
+    pub(super) fn add_link(&mut self, target: LinkTarget) -> usize {
+        self.links.push(target);
+        self.links.len() - 1
+    }
+
+    pub(super) fn rule_box(&mut self, x: f32, width: f32, above: f32, below: f32, thickness: f32) {
+        let y = above;
+        self.boxes.push(VBox {
+            height: above + below,
+            space_before: 0.0,
+            items: vec![Item::Line {
+                x1: x,
+                y1: y,
+                x2: x + width,
+                y2: y,
+                width: thickness,
+                color: LIGHT,
+            }],
+            bars: self.bars.clone(),
+            ..VBox::default()
+        });
+    }
+
+    /// Lays out blocks in the column `x..x+width`. `depth` counts nesting, which the writer's
+    /// entry has checked to be at most [`MAX_DEPTH`](crate::model::MAX_DEPTH).
+    pub(super) fn blocks(&mut self, blocks: &[Block], x: f32, width: f32, depth: usize) {
+        for block in blocks {
+            self.block(block, x, width, depth + 1);
+        }
+    }
+
+    pub(super) fn block(&mut self, block: &Block, x: f32, width: f32, depth: usize) {
+        let size = self.geo.size;
+        let leading = self.geo.leading;
+        match block {
+            Block::Paragraph(inlines) => {
+                let pieces = self.pieces(inlines, RunStyle::plain(FontStyle::BODY, BLACK), depth);
+                let mut para = self.para_style(x, width);
+                let space = match self.prev {
+                    Prev::Paragraph => {
+                        para.indent = size * 1.5;
+                        0.0
+                    }
+                    Prev::Heading => size * 0.3,
+                    Prev::Start | Prev::Other => leading * 0.5,
+                };
+                self.paragraph_boxes(&pieces, para, space, false);
+                self.prev = Prev::Paragraph;
+            }
+            Block::Heading { level, content, id } => {
+                let level = (*level).clamp(1, 6);
+                let scale = match level {
+                    1 => 1.6,
+                    2 => 1.35,
+                    3 => 1.15,
+                    _ => 1.0,
+                };
+                let base = RunStyle::plain(
+                    FontStyle {
+                        family: Family::Sans,
+                        bold: true,
+                        italic: level >= 5,
+                    },
+                    BLACK,
+                );
+                let pieces = self.pieces(content, base, depth);
+                let para = ParaStyle {
+                    size: size * scale,
+                    leading: size * scale * 1.25,
+                    align: self.start_align(),
+                    hyphenate: false,
+                    ..self.para_style(x, width)
+                };
+                let space = if self.prev == Prev::Start {
+                    0.0
+                } else {
+                    leading * (0.6 + 0.25 * f32::from(4u8.saturating_sub(level)))
+                };
+                let first = self.boxes.len();
+                self.paragraph_boxes(&pieces, para, space, true);
+                if let Some(b) = self.boxes.get_mut(first) {
+                    b.outline = Some((level, inlines_to_plain(content)));
+                    b.anchor = Some(id.to_string()).filter(|id| !id.is_empty());
+                }
+                self.prev = Prev::Heading;
+            }
+            Block::Quote(inner) => {
+                let indent = size * 1.6;
+                // The bar and the indent go on the side lines start from.
+                let (bar, inner_x) = if self.rtl {
+                    (x + width - size * 0.4, x + size * 0.5)
+                } else {
+                    (x + size * 0.4, x + indent)
+                };
+                self.bars.push(bar);
+                self.prev = Prev::Other;
+                self.blocks(inner, inner_x, width - indent - size * 0.5, depth);
+                self.bars.pop();
+                self.prev = Prev::Other;
+            }
+            Block::List(list) => self.list(list, x, width, depth),
+            Block::Code { text, .. } => self.code(text, x, width),
+            Block::Table(table) => self.table(table, x, width, depth),
+            Block::Figure(figure) => self.figure(
+                &figure.image.src,
+                &figure.image.alt,
+                &figure.caption,
+                x,
+                width,
+                depth,
+            ),
+            Block::Rule => {
+                let inset = width * 0.3;
+                self.rule_box(
+                    x + inset,
+                    width - 2.0 * inset,
+                    leading * 0.8,
+                    leading * 0.8,
+                    0.5,
+                );
+                self.prev = Prev::Other;
+            }
+            Block::Container { blocks, .. } => self.blocks(blocks, x, width, depth),
+        }
+    }
+
+    pub(super) fn list(&mut self, list: &crate::model::List, x: f32, width: f32, depth: usize) {
+        let size = self.geo.size;
+        let nesting = self.bars.len() + depth;
+        let indent = size * if list.ordered { 2.0 } else { 1.5 };
+        let bullet = match nesting % 3 {
+            0 | 1 => "•",
+            2 => "–",
+            _ => "·",
+        };
+        for (n, item) in list.items.iter().enumerate() {
+            let marker = if list.ordered {
+                format!("{}.", u64::from(list.start) + n as u64)
+            } else {
+                bullet.to_string()
+            };
+            self.prev = Prev::Other;
+            let first = self.boxes.len();
+            let space = if list.tight || n == 0 {
+                size * 0.25
+            } else {
+                self.geo.leading * 0.4
+            };
+            if item.is_empty() {
+                self.boxes.push(VBox {
+                    height: self.geo.leading,
+                    bars: self.bars.clone(),
+                    ..VBox::default()
+                });
+            }
+            let item_x = if self.rtl { x } else { x + indent };
+            self.blocks(item, item_x, width - indent, depth);
+            if let Some(b) = self.boxes.get_mut(first) {
+                b.space_before = b.space_before.min(space).max(if n == 0 {
+                    self.geo.leading * 0.3
+                } else {
+                    size * 0.2
+                });
+            }
+            // The marker sits in the hanging indent, on the first line's baseline.
+            let baseline = self
+                .boxes
+                .get(first)
+                .and_then(|b| {
+                    b.items.iter().find_map(|i| match i {
+                        Item::Text(run) => Some(run.y),
+                        _ => None,
+                    })
+                })
+                .unwrap_or(self.geo.size);
+            let face = self.shaper.fonts.face_for(FontStyle::BODY);
+            let glyphs = self.shaper.shape(&marker, face, false);
+            let run = make_run(&marker, &glyphs, face, size, BLACK, 0.0, baseline);
+            let w = run.width();
+            let mut run = run;
+            run.x = if self.rtl {
+                x + width - indent + size * 0.4
+            } else {
+                x + indent - w - size * 0.4
+            };
+            if let Some(b) = self.boxes.get_mut(first) {
+                b.items.push(Item::Text(run));
+            }
+        }
+        self.prev = Prev::Other;
+    }
+
+    pub(super) fn code(&mut self, text: &str, x: f32, width: f32) {
+        let size = self.geo.size * 0.85;
+        let leading = size * 1.35;
+        let face = self.shaper.fonts.face_for(FontStyle {
+            family: Family::Mono,
+            bold: false,
+            italic: false,
+        });
+        let pad = size * 0.6;
+        let inner = (width - 2.0 * pad).max(size * 4.0);
+        let char_width = self.shaper.width("0", face) * size;
+        let columns = ((inner / char_width.max(0.1)).floor() as usize).max(8);
+        let mut lines: Vec<String> = Vec::new();
+        for source in text.split('\n') {
+            let expanded = source.replace('\t', "    ");
+            let expanded = expanded.trim_end();
+            let chars: Vec<char> = expanded.chars().collect();
+            if chars.is_empty() {
+                lines.push(String::new());
+                continue;
+            }
+            let mut start = 0;
+            while start < chars.len() {
+                let end = (start + columns).min(chars.len());
+                // Prefer to wrap after a space or punctuation in the last third of the line.
+                let mut cut = end;
+                if end < chars.len() {
+                    if let Some(p) = (start + columns * 2 / 3..end)
+                        .rev()
+                        .find(|&i| matches!(chars[i], ' ' | ',' | ';' | '(' | '/' | '.'))
+                    {
+                        cut = p + 1;
+                    }
+                }
+                let mut line: String = chars[start..cut].iter().collect();
+                if start > 0 {
+                    // A continuation line: mark it so the reader sees it was wrapped.
+                    line.insert_str(0, "  ");
+                }
+                lines.push(line);
+                start = cut;
+            }
+        }
+        let total = lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            let top_pad = if i == 0 { pad * 0.8 } else { 0.0 };
+            let bottom_pad = if i + 1 == total { pad * 0.8 } else { 0.0 };
+            let height = leading + top_pad + bottom_pad;
+            let mut items = vec![Item::Rect {
+                x,
+                y: 0.0,
+                w: width,
+                h: height,
+                fill: Some(CODE_BACKGROUND),
+                stroke: None,
+            }];
+            if !line.is_empty() {
+                let glyphs = self.shaper.shape(line, face, false);
+                let baseline = top_pad + leading * 0.75;
+                items.push(Item::Text(make_run(
+                    line,
+                    &glyphs,
+                    face,
+                    size,
+                    BLACK,
+                    x + pad,
+                    baseline,
+                )));
+            }
+            self.boxes.push(VBox {
+                height,
+                space_before: if i == 0 { self.geo.leading * 0.5 } else { 0.0 },
+                items,
+                keep_with_next: i == 0 || i + 2 == total,
+                bars: self.bars.clone(),
+                ..VBox::default()
+            });
+        }
+        self.prev = Prev::Other;
+    }
+}

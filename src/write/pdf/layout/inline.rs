@@ -1,0 +1,171 @@
+//! Inline content flattened into styled pieces for the paragraph builder, and footnote
+//! bodies laid out for the page foot.
+
+use super::super::fonts::{Family, FontStyle};
+use super::paragraph::make_run;
+use super::{Item, Layouter, LinkTarget, Piece, Prev, RunStyle, VBox, BLACK, GREY, LINK_BLUE};
+use crate::model::{Block, Inline, Meta};
+
+impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
+    /// Flattens inlines into styled pieces. Notes become numbered markers (their bodies are
+    /// laid out for the page foot).
+    pub(super) fn pieces(
+        &mut self,
+        inlines: &[Inline],
+        base: RunStyle,
+        depth: usize,
+    ) -> Vec<Piece> {
+        let mut out = Vec::new();
+        self.push_pieces(inlines, base, depth, &mut out);
+        out
+    }
+
+    pub(super) fn push_pieces(
+        &mut self,
+        inlines: &[Inline],
+        style: RunStyle,
+        depth: usize,
+        out: &mut Vec<Piece>,
+    ) {
+        for inline in inlines {
+            match inline {
+                Inline::Text(text) => out.push(Piece::Text(text.clone(), style)),
+                Inline::Emphasis(inner) => {
+                    let mut s = style;
+                    s.font.italic = !s.font.italic;
+                    self.push_pieces(inner, s, depth + 1, out);
+                }
+                Inline::Strong(inner) => {
+                    let mut s = style;
+                    s.font.bold = true;
+                    self.push_pieces(inner, s, depth + 1, out);
+                }
+                Inline::Strikethrough(inner) => {
+                    let mut s = style;
+                    s.strike = true;
+                    self.push_pieces(inner, s, depth + 1, out);
+                }
+                Inline::Superscript(inner) => {
+                    let mut s = style;
+                    s.scale *= 0.7;
+                    s.rise += 0.35;
+                    self.push_pieces(inner, s, depth + 1, out);
+                }
+                Inline::Subscript(inner) => {
+                    let mut s = style;
+                    s.scale *= 0.7;
+                    s.rise -= 0.15;
+                    self.push_pieces(inner, s, depth + 1, out);
+                }
+                Inline::Code(code) => {
+                    let mut s = style;
+                    s.font.family = Family::Mono;
+                    s.font.italic = false;
+                    s.scale *= 0.88;
+                    out.push(Piece::Text(code.clone(), s));
+                }
+                Inline::Link(link) => {
+                    let (url, content) = (&link.url, &link.content);
+                    let mut s = style;
+                    if crate::model::url::is_external_link(url) {
+                        s.link = Some(self.add_link(LinkTarget::Uri(url.clone())));
+                        s.color = LINK_BLUE;
+                    } else if let Some(id) = url.strip_prefix('#').filter(|id| !id.is_empty()) {
+                        s.link = Some(self.add_link(LinkTarget::Anchor(id.to_string())));
+                        s.color = LINK_BLUE;
+                    }
+                    self.push_pieces(content, s, depth + 1, out);
+                }
+                Inline::Image(image) => {
+                    let text = if image.alt.trim().is_empty() {
+                        "[image]".to_string()
+                    } else {
+                        format!("[{}]", image.alt.trim())
+                    };
+                    let mut s = style;
+                    s.color = GREY;
+                    out.push(Piece::Text(text, s));
+                }
+                Inline::LineBreak => out.push(Piece::Break),
+                Inline::Note(blocks) => {
+                    if self.in_note {
+                        // A note inside a note: its text goes in brackets.
+                        let text = crate::model::Document::new(Meta::default(), blocks.clone())
+                            .plain_text(1 << 16);
+                        out.push(Piece::Text(format!(" ({})", text.trim()), style));
+                        continue;
+                    }
+                    let number = self.notes.len() + 1;
+                    let index = self.notes.len();
+                    self.notes.push(Vec::new());
+                    let body = self.note_body(blocks, number, depth);
+                    self.notes[index] = body;
+                    let mut s = style;
+                    s.scale *= 0.7;
+                    s.rise += 0.35;
+                    s.font.italic = false;
+                    s.link = Some(self.add_link(LinkTarget::Note(index)));
+                    s.color = LINK_BLUE;
+                    // The marker carries the note index so the line that holds it can
+                    // claim the note; see `paragraph_boxes`.
+                    out.push(Piece::Text(
+                        format!("{NOTE_MARK}{index}{NOTE_MARK}{number}"),
+                        s,
+                    ));
+                }
+                Inline::Span { content, .. } => self.push_pieces(content, style, depth + 1, out),
+            }
+        }
+    }
+
+    /// Lays out a footnote's blocks in small type, the number first.
+    pub(super) fn note_body(&mut self, blocks: &[Block], number: usize, depth: usize) -> Vec<VBox> {
+        let saved = std::mem::take(&mut self.boxes);
+        let saved_prev = self.prev;
+        let saved_bars = std::mem::take(&mut self.bars);
+        let saved_geo = self.geo;
+        self.in_note = true;
+        self.geo.size *= 0.8;
+        self.geo.leading *= 0.8;
+        self.prev = Prev::Heading;
+        let x = self.geo.left;
+        let width = self.geo.measure();
+        let label = format!("{number}.");
+        let label_width = self.geo.size * 1.8;
+        if blocks.is_empty() {
+            self.boxes.push(VBox {
+                height: self.geo.leading,
+                ..VBox::default()
+            });
+        }
+        self.blocks(blocks, x + label_width, width - label_width, depth);
+        let face = self.shaper.fonts.face_for(FontStyle::BODY);
+        let glyphs = self.shaper.shape(&label, face, false);
+        let baseline = self
+            .boxes
+            .first()
+            .and_then(|b| {
+                b.items.iter().find_map(|i| match i {
+                    Item::Text(run) => Some(run.y),
+                    _ => None,
+                })
+            })
+            .unwrap_or(self.geo.size);
+        let run = make_run(&label, &glyphs, face, self.geo.size, BLACK, x, baseline);
+        if let Some(first) = self.boxes.first_mut() {
+            first.items.push(Item::Text(run));
+            first.space_before = 0.0;
+        }
+        for b in &mut self.boxes {
+            b.space_before = b.space_before.min(self.geo.size * 0.3);
+        }
+        self.geo = saved_geo;
+        self.in_note = false;
+        self.prev = saved_prev;
+        self.bars = saved_bars;
+        std::mem::replace(&mut self.boxes, saved)
+    }
+}
+
+/// Marks a note reference inside a piece of text (never in real text: it is a noncharacter).
+pub(super) const NOTE_MARK: char = '\u{FDD0}';

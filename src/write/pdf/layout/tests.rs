@@ -1,0 +1,704 @@
+//! Layout tests: pages checked through their positioned items, without a PDF.
+
+use super::super::fonts::UserFonts;
+use super::*;
+use crate::model::{Inline, Meta};
+
+fn lay(document: &Document, options: &PdfOptions) -> Laid {
+    let user = UserFonts::default();
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    layout(
+        document,
+        options,
+        &fonts,
+        &ImageInfo::default(),
+        &mut Vec::new(),
+    )
+}
+
+fn runs(page: &Page) -> Vec<&TextRun> {
+    page.items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text(run) => Some(run),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Body lines of a page: (baseline, left, right), from the runs between the margins.
+fn lines(page: &Page, geo: &Geometry) -> Vec<(f32, f32, f32)> {
+    let mut by_line: Vec<(f32, f32, f32)> = Vec::new();
+    for run in runs(page) {
+        // Superscripts ride on their line; page furniture is outside the body.
+        if run.y < geo.top || run.y > geo.height - geo.bottom || run.size < geo.size * 0.75 {
+            continue;
+        }
+        let (l, r) = (run.x, run.x + run.width());
+        match by_line.iter_mut().find(|(y, _, _)| (y - run.y).abs() < 2.5) {
+            Some(line) => {
+                line.1 = line.1.min(l);
+                line.2 = line.2.max(r);
+            }
+            None => by_line.push((run.y, l, r)),
+        }
+    }
+    by_line
+}
+
+fn long_document() -> Document {
+    let words = "The committee reaffirmed its affinity for efficient and flawless workflows while \
+                 difficult negotiations about infrastructure and representation continued";
+    let mut blocks = Vec::new();
+    for section in 0..12 {
+        blocks.push(Block::Heading {
+            level: 2,
+            id: format!("s{section}").into(),
+            content: vec![Inline::text(format!("Section {section}"))],
+        });
+        for p in 0..(section % 4 + 1) {
+            let mut inlines = vec![Inline::text(format!("{p} {words} {words} {words}."))];
+            if p == 1 {
+                inlines.push(Inline::Note(vec![Block::Paragraph(vec![Inline::text(
+                    format!("Note {section}"),
+                )])]));
+            }
+            blocks.push(Block::Paragraph(inlines));
+        }
+    }
+    Document::new(
+        Meta {
+            title: Some("A long test".into()),
+            language: Some("en".into()),
+            ..Meta::default()
+        },
+        blocks,
+    )
+}
+
+/// Every kind of block, with a table long enough to cross pages.
+fn mixed_document() -> Document {
+    let mut doc = long_document();
+    let row = |i: usize| crate::model::Row {
+        cells: vec![
+            crate::model::Cell::from_inlines(vec![Inline::text(format!("row {i}"))]),
+            crate::model::Cell::from_inlines(vec![Inline::text(
+                "a somewhat longer cell that has to wrap inside its column when the page is narrow",
+            )]),
+        ],
+    };
+    let extra = vec![
+        Block::Code { language: None, text: format!("let s = \"{}\";\n\tindented();", "long ".repeat(60)) },
+        Block::Quote(vec![Block::Paragraph(vec![Inline::text("A quoted paragraph that runs on for a while so that it wraps onto a second line at least.")])]),
+        Block::List(crate::model::List {
+            ordered: true,
+            start: 9,
+            tight: false,
+            items: (0..5).map(|i| vec![Block::Paragraph(vec![Inline::text(format!("Item {i} with some words in it"))])]).collect(),
+        }),
+        Block::Table(Box::new(crate::model::Table {
+            caption: vec![Inline::text("A long table")],
+            alignments: vec![],
+            head: vec![crate::model::Row {
+                cells: vec![
+                    crate::model::Cell::from_inlines(vec![Inline::text("Key")]),
+                    crate::model::Cell::from_inlines(vec![Inline::text("Value")]),
+                ],
+            }],
+            body: (0..70).map(row).collect(),
+        })),
+        Block::Rule,
+    ];
+    let at = doc.blocks.len() / 2;
+    doc.blocks.splice(at..at, extra);
+    doc
+}
+
+#[test]
+fn table_headers_repeat_on_every_page_the_table_crosses() {
+    for size in [super::super::PageSize::A4, super::super::PageSize::Ereader] {
+        let options = PdfOptions {
+            page_size: size,
+            ..PdfOptions::default()
+        };
+        let laid = lay(&mixed_document(), &options);
+        let text_of = |run: &TextRun| {
+            run.glyphs
+                .iter()
+                .map(|g| g.text.as_str())
+                .collect::<String>()
+        };
+        let pages_with_rows: Vec<usize> = (0..laid.pages.len())
+            .filter(|&n| runs(&laid.pages[n]).iter().any(|r| text_of(r) == "row"))
+            .collect();
+        assert!(
+            pages_with_rows.len() >= 2,
+            "{size:?}: the table should cross a page"
+        );
+        for n in pages_with_rows {
+            assert!(
+                runs(&laid.pages[n]).iter().any(|r| text_of(r) == "Key"),
+                "{size:?}: page {n} has rows but no header"
+            );
+        }
+    }
+}
+
+#[test]
+fn everything_stays_inside_the_page_and_lines_do_not_overlap() {
+    for size in [
+        super::super::PageSize::A4,
+        super::super::PageSize::Ereader,
+        super::super::PageSize::A5,
+    ] {
+        let options = PdfOptions {
+            page_size: size,
+            ..PdfOptions::default()
+        };
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&mixed_document(), &options);
+        assert!(laid.pages.len() > 2);
+        for (n, page) in laid.pages.iter().enumerate() {
+            for item in &page.items {
+                let (x, y, w, h) = item.bounds();
+                assert!(
+                    x >= geo.left - 0.5 && x + w <= geo.width - geo.right + 0.5,
+                    "page {n}: {item:?} outside the measure"
+                );
+                assert!(
+                    y >= 0.0 && y + h <= geo.height,
+                    "page {n}: {item:?} off the page"
+                );
+            }
+            // Body lines (between the margins) are at least a line apart.
+            let mut baselines: Vec<f32> = lines(page, &geo).iter().map(|l| l.0).collect();
+            baselines.sort_by(f32::total_cmp);
+            for pair in baselines.windows(2) {
+                assert!(
+                    pair[1] - pair[0] > geo.size * 0.7,
+                    "page {n}: lines overlap at {pair:?}"
+                );
+            }
+            let bottom = baselines.last().copied().unwrap_or(0.0);
+            assert!(
+                bottom <= geo.height - geo.bottom + 0.5,
+                "page {n}: text below the margin"
+            );
+        }
+    }
+}
+
+#[test]
+fn justified_lines_fill_the_measure() {
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = lay(&long_document(), &options);
+    let mut full = 0;
+    for page in &laid.pages {
+        for (_, l, r) in lines(page, &geo) {
+            // Every line either ends at the measure or is a last/heading/short line.
+            if (r - (geo.left + geo.measure())).abs() < 0.05 {
+                full += 1;
+            }
+            assert!(r <= geo.left + geo.measure() + 0.05 && l >= geo.left - 0.05);
+        }
+    }
+    assert!(full > 40, "only {full} full lines");
+}
+
+#[test]
+fn a_heading_is_never_the_last_thing_on_a_page_and_notes_are_on_their_page() {
+    for size in [super::super::PageSize::A4, super::super::PageSize::Ereader] {
+        let options = PdfOptions {
+            page_size: size,
+            ..PdfOptions::default()
+        };
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&long_document(), &options);
+        for (n, page) in laid.pages.iter().enumerate() {
+            let headings: Vec<f32> = laid
+                .outline
+                .iter()
+                .filter(|e| e.page == n)
+                .map(|e| e.y)
+                .collect();
+            let body = lines(page, &geo);
+            for y in headings {
+                let below = body.iter().filter(|l| l.0 > y + geo.size * 1.6).count();
+                assert!(
+                    below >= 2,
+                    "page {n}: heading at {y} has {below} lines under it"
+                );
+            }
+            // A note marker's number appears in a footnote on the same page.
+            let note_links = page.items.iter().filter(|i| matches!(i, Item::Link { target: LinkTarget::Internal { page, .. }, .. } if *page == n)).count();
+            let all_links = page
+                .items
+                .iter()
+                .filter(|i| matches!(i, Item::Link { .. }))
+                .count();
+            assert_eq!(
+                note_links, all_links,
+                "page {n}: a footnote link leaves its page"
+            );
+        }
+        let notes: usize = laid
+            .pages
+            .iter()
+            .map(|p| {
+                p.items
+                    .iter()
+                    .filter(|i| matches!(i, Item::Link { .. }))
+                    .count()
+            })
+            .sum();
+        assert_eq!(notes, 12 - 12 / 4, "every note has its marker link");
+    }
+}
+
+#[test]
+fn right_to_left_words_come_out_right_to_left() {
+    // Hebrew needs a font the bundle lacks: layout still orders the runs, .notdef or not.
+    let doc = Document::new(
+        Meta {
+            language: Some("he".into()),
+            ..Meta::default()
+        },
+        vec![Block::Paragraph(vec![Inline::text("אחד שתיים שלוש")])],
+    );
+    let options = PdfOptions::default();
+    let laid = lay(&doc, &options);
+    let mut body: Vec<&TextRun> = runs(&laid.pages[0])
+        .into_iter()
+        .filter(|r| r.y < 400.0)
+        .collect();
+    body.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let words: Vec<String> = body
+        .iter()
+        .map(|r| r.glyphs.iter().map(|g| g.text.as_str()).collect::<String>())
+        .collect();
+    // Visual order left to right is the reverse of reading order; each word's glyphs
+    // are reversed too, so compare the word sets by their characters.
+    let rev = |s: &str| s.chars().rev().collect::<String>();
+    assert_eq!(words.len(), 3, "{words:?}");
+    assert_eq!(rev(&words[0]), "שלוש", "{words:?}");
+    let texts: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let mut c: Vec<char> = w.chars().collect();
+            c.sort();
+            c.into_iter().collect()
+        })
+        .collect();
+    let sorted = |s: &str| {
+        let mut c: Vec<char> = s.chars().collect();
+        c.sort();
+        c.into_iter().collect::<String>()
+    };
+    assert_eq!(texts, vec![sorted("שלוש"), sorted("שתיים"), sorted("אחד")]);
+    // Right-aligned last line: the rightmost word ends at the measure.
+    let geo = Geometry::from_options(&options);
+    let right = body.last().map(|r| r.x + r.width()).unwrap_or(0.0);
+    assert!((right - (geo.left + geo.measure())).abs() < 0.5, "{right}");
+}
+
+#[test]
+fn column_widths_share_the_measure() {
+    use super::table::column_widths;
+    // Natural widths fit: spread to the full measure, proportions kept.
+    let w = column_widths(&[100.0, 50.0], &[20.0, 10.0], 300.0);
+    assert!((w.iter().sum::<f32>() - 300.0).abs() < 0.01 && (w[0] - 2.0 * w[1]).abs() < 0.01);
+    // Between: every column gets at least its longest word.
+    let w = column_widths(&[400.0, 100.0], &[50.0, 60.0], 300.0);
+    assert!(w[0] >= 50.0 && w[1] >= 60.0 && (w.iter().sum::<f32>() - 300.0).abs() < 0.01);
+    // Too narrow even for the words: narrow columns stay whole, wide ones are capped.
+    let w = column_widths(&[500.0, 500.0, 40.0], &[200.0, 200.0, 40.0], 300.0);
+    assert!(
+        (w[2] - 40.0).abs() < 0.01 && (w[0] - 130.0).abs() < 0.1,
+        "{w:?}"
+    );
+}
+
+#[test]
+fn ragged_lines_keep_natural_spaces_and_narrow_unhyphenated_measures_go_ragged() {
+    let options = PdfOptions {
+        ragged: true,
+        ..PdfOptions::default()
+    };
+    let geo = Geometry::from_options(&options);
+    let laid = lay(&long_document(), &options);
+    let body = lines(&laid.pages[0], &geo);
+    let full = body
+        .iter()
+        .filter(|(_, _, r)| (r - (geo.left + geo.measure())).abs() < 0.05)
+        .count();
+    assert!(
+        body.len() > 10 && full <= 1,
+        "{full} of {} lines end at the measure",
+        body.len()
+    );
+    // Vietnamese on an e-reader page: no patterns, narrow measure, so ragged.
+    let mut doc = long_document();
+    doc.meta.language = Some("vi".into());
+    let options = PdfOptions {
+        page_size: super::super::PageSize::Ereader,
+        ..PdfOptions::default()
+    };
+    let geo = Geometry::from_options(&options);
+    let laid = lay(&doc, &options);
+    let body = lines(&laid.pages[1], &geo);
+    let full = body
+        .iter()
+        .filter(|(_, _, r)| (r - (geo.left + geo.measure())).abs() < 0.05)
+        .count();
+    assert!(full <= 1, "{full} justified lines");
+}
+
+#[test]
+fn outline_follows_headings_in_order() {
+    let laid = lay(&long_document(), &PdfOptions::default());
+    assert_eq!(laid.outline.len(), 12);
+    assert_eq!(laid.outline[0].title, "Section 0");
+    for pair in laid.outline.windows(2) {
+        assert!((pair[0].page, pair[0].y) < (pair[1].page, pair[1].y));
+    }
+}
+
+#[test]
+fn fragment_links_go_to_their_heading_and_dangling_ones_are_dropped() {
+    let mut doc = long_document();
+    doc.blocks.insert(
+        0,
+        Block::Paragraph(vec![
+            Inline::Link(Box::new(crate::model::Link {
+                url: "#s11".into(),
+                title: None,
+                content: vec![Inline::text("to the last section")],
+            })),
+            Inline::text(" and "),
+            Inline::Link(Box::new(crate::model::Link {
+                url: "#nowhere".into(),
+                title: None,
+                content: vec![Inline::text("nowhere")],
+            })),
+        ]),
+    );
+    let laid = lay(&doc, &PdfOptions::default());
+    let target = laid
+        .outline
+        .iter()
+        .find(|e| e.title == "Section 11")
+        .map(|e| (e.page, e.y))
+        .unwrap();
+    let internal: Vec<(usize, f32)> = laid.pages[0]
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Link {
+                target: LinkTarget::Internal { page, y },
+                ..
+            } => Some((*page, *y)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        internal.contains(&target),
+        "{internal:?} should hold {target:?}"
+    );
+    for page in &laid.pages {
+        assert!(page.items.iter().all(|i| !matches!(
+            i,
+            Item::Link {
+                target: LinkTarget::Anchor(_) | LinkTarget::Note(_),
+                ..
+            }
+        )));
+    }
+}
+
+#[test]
+fn soft_hyphens_are_break_points_not_glyphs() {
+    let word = "Donau\u{AD}dampf\u{AD}schiff\u{AD}fahrts\u{AD}gesell\u{AD}schaft";
+    let text = format!("{word} {word} und {word} mit {word} oder {word}.");
+    let doc = Document::new(
+        Meta {
+            language: Some("de".into()),
+            ..Meta::default()
+        },
+        vec![Block::Paragraph(vec![Inline::text(text)])],
+    );
+    let options = PdfOptions {
+        page_size: super::super::PageSize::A5,
+        ..PdfOptions::default()
+    };
+    let laid = lay(&doc, &options);
+    let texts: Vec<String> = runs(&laid.pages[0])
+        .iter()
+        .map(|r| r.glyphs.iter().map(|g| g.text.as_str()).collect())
+        .collect();
+    assert!(texts.iter().all(|t| !t.contains('\u{AD}')), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t == "-"),
+        "no line broke at a soft hyphen: {texts:?}"
+    );
+}
+
+#[test]
+fn cjk_text_breaks_between_characters_and_is_justified() {
+    // No bundled font has these: they are .notdef boxes, but they still break and fill.
+    let text = "中文排版需要在汉字之间断行并且两端对齐。".repeat(12);
+    let doc = Document::new(
+        Meta {
+            language: Some("zh".into()),
+            ..Meta::default()
+        },
+        vec![Block::Paragraph(vec![Inline::text(text)])],
+    );
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = lay(&doc, &options);
+    let body = lines(&laid.pages[0], &geo);
+    assert!(body.len() >= 3, "{body:?}");
+    for (y, _, r) in &body[..body.len() - 1] {
+        assert!(
+            (r - (geo.left + geo.measure())).abs() < 0.5,
+            "line at {y} ends at {r}"
+        );
+    }
+}
+
+#[test]
+fn a_figure_that_does_not_fit_floats_and_text_fills_the_page() {
+    let para = |i: usize| {
+        Block::Paragraph(vec![Inline::text(format!("Paragraph {i} says a few words, enough to fill two or three lines of text on a page of this size, and then it stops."))])
+    };
+    let mut blocks: Vec<Block> = (0..14).map(para).collect();
+    blocks.push(Block::Figure(Box::new(crate::model::Figure {
+        image: crate::model::Image {
+            src: "a.png".into(),
+            alt: "A".into(),
+            title: None,
+        },
+        caption: vec![Inline::text("The caption")],
+    })));
+    blocks.extend((14..30).map(para));
+    let doc = Document::new(
+        Meta {
+            language: Some("en".into()),
+            ..Meta::default()
+        },
+        blocks,
+    );
+    let images = ImageInfo {
+        by_src: HashMap::from([("a.png".to_string(), 0)]),
+        sizes: vec![(800, 600)],
+    };
+    let user = UserFonts::default();
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = layout(&doc, &options, &fonts, &images, &mut Vec::new());
+    let image_page = laid
+        .pages
+        .iter()
+        .position(|p| p.items.iter().any(|i| matches!(i, Item::Image { .. })))
+        .unwrap();
+    let image_y = laid.pages[image_page]
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Image { y, .. } => Some(*y),
+            _ => None,
+        })
+        .unwrap();
+    // The figure starts its page; the page before it is filled with the text after it.
+    assert!(
+        (image_y - geo.top).abs() < 1.0,
+        "figure at {image_y}, not at the top"
+    );
+    let text_of = |run: &TextRun| {
+        run.glyphs
+            .iter()
+            .map(|g| g.text.as_str())
+            .collect::<String>()
+    };
+    let before: Vec<String> = runs(&laid.pages[image_page - 1])
+        .iter()
+        .map(|r| text_of(r))
+        .collect();
+    assert!(
+        before.iter().any(|t| t == "14"),
+        "the text after the figure did not move up: {before:?}"
+    );
+    let last_body = lines(&laid.pages[image_page - 1], &geo)
+        .iter()
+        .map(|l| l.0)
+        .fold(0.0, f32::max);
+    assert!(
+        geo.height - geo.bottom - last_body < geo.leading * 3.0,
+        "page before the figure is not full"
+    );
+}
+
+#[test]
+fn a_table_row_taller_than_a_page_is_cut_between_lines() {
+    let tall = crate::model::Cell {
+        content: (0..150)
+            .map(|i| Block::Paragraph(vec![Inline::text(format!("line {i}"))]))
+            .collect(),
+        colspan: 1,
+        rowspan: 1,
+    };
+    let doc = Document::new(
+        Meta::default(),
+        vec![Block::Table(Box::new(crate::model::Table {
+            caption: vec![],
+            alignments: vec![],
+            head: vec![],
+            body: vec![crate::model::Row {
+                cells: vec![
+                    crate::model::Cell::from_inlines(vec![Inline::text("key")]),
+                    tall,
+                ],
+            }],
+        }))],
+    );
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = lay(&doc, &options);
+    assert!(laid.pages.len() >= 3);
+    let mut seen = 0;
+    for page in &laid.pages {
+        for run in runs(page) {
+            let t: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+            if t == "line" {
+                seen += 1;
+                assert!(
+                    run.y > geo.top && run.y < geo.height - geo.bottom,
+                    "a line at {} is off the body",
+                    run.y
+                );
+            }
+        }
+    }
+    assert_eq!(seen, 150);
+}
+
+#[test]
+fn a_footnote_longer_than_a_page_foot_runs_in_the_text() {
+    let long_note: Vec<Block> = (0..80)
+        .map(|i| {
+            Block::Paragraph(vec![Inline::text(format!(
+                "note line {i} of a very long footnote"
+            ))])
+        })
+        .collect();
+    let doc = Document::new(
+        Meta::default(),
+        vec![
+            Block::Paragraph(vec![Inline::text("Text"), Inline::Note(long_note)]),
+            Block::Paragraph(vec![Inline::text("After the note.")]),
+        ],
+    );
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = lay(&doc, &options);
+    let mut note_lines = 0;
+    for page in &laid.pages {
+        let mut ys: Vec<f32> = Vec::new();
+        for run in runs(page) {
+            assert!(
+                run.y >= geo.top - 1.0 && run.y <= geo.height,
+                "text off the page at {}",
+                run.y
+            );
+            let t: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+            if t == "note" {
+                note_lines += 1;
+                ys.push(run.y);
+            }
+        }
+        ys.sort_by(f32::total_cmp);
+        for pair in ys.windows(2) {
+            assert!(pair[1] - pair[0] > 5.0, "note lines overlap");
+        }
+    }
+    assert_eq!(note_lines, 80);
+    assert!(laid.pages.len() >= 2);
+    // The marker still links to the note.
+    assert!(laid.pages[0].items.iter().any(|i| matches!(
+        i,
+        Item::Link {
+            target: LinkTarget::Internal { .. },
+            ..
+        }
+    )));
+}
+
+#[test]
+fn rowspans_keep_later_cells_in_their_columns() {
+    use super::table::cell_columns;
+    let cell = |rowspan: u32, colspan: u32| crate::model::Cell {
+        content: vec![],
+        colspan,
+        rowspan,
+    };
+    let table = crate::model::Table {
+        caption: vec![],
+        alignments: vec![],
+        head: vec![],
+        body: vec![
+            crate::model::Row {
+                cells: vec![cell(2, 1), cell(1, 1), cell(1, 1)],
+            },
+            crate::model::Row {
+                cells: vec![cell(1, 1), cell(1, 1)],
+            },
+            crate::model::Row {
+                cells: vec![cell(1, 5)],
+            },
+            crate::model::Row {
+                cells: vec![cell(1, 1), cell(1, 1), cell(1, 1), cell(1, 1)],
+            },
+        ],
+    };
+    let places = cell_columns(&table, 3);
+    assert_eq!(places[0], vec![Some((0, 1)), Some((1, 1)), Some((2, 1))]);
+    assert_eq!(places[1], vec![Some((1, 1)), Some((2, 1))]);
+    assert_eq!(places[2], vec![Some((0, 3))]);
+    assert_eq!(
+        places[3],
+        vec![Some((0, 1)), Some((1, 1)), Some((2, 1)), None]
+    );
+}
+
+#[test]
+fn russian_paragraphs_are_justified() {
+    let text = "Государственная дума приняла законопроект о национальной безопасности, \
+                который предусматривает значительное увеличение финансирования армии и флота \
+                в ближайшие несколько лет, а также модернизацию вооружений.";
+    for language in ["ru", "en"] {
+        let doc = Document::new(
+            Meta {
+                language: Some(language.into()),
+                ..Meta::default()
+            },
+            vec![Block::Paragraph(vec![Inline::text(text)])],
+        );
+        let options = PdfOptions::default();
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&doc, &options);
+        let body = lines(&laid.pages[0], &geo);
+        assert!(body.len() >= 2, "{body:?}");
+        for (y, l, r) in &body[..body.len() - 1] {
+            assert!(
+                (l - geo.left).abs() < 0.5,
+                "{language} line at {y} starts at {l}"
+            );
+            assert!(
+                (r - (geo.left + geo.measure())).abs() < 0.5,
+                "{language} line at {y} ends at {r}"
+            );
+        }
+    }
+}
