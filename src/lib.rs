@@ -23,6 +23,7 @@ pub mod model;
 pub mod net;
 pub mod read;
 pub mod write;
+mod xml;
 
 pub use error::{Error, Result, Warning};
 pub use format::{InputFormat, OutputFormat};

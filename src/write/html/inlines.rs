@@ -1,0 +1,124 @@
+//! Inline markup: text, emphasis, code, links (never nested), images, note references and
+//! spans.
+
+use std::fmt::Write as _;
+
+use super::render::Renderer;
+use super::url::{safe_url, shorten, UrlUse};
+use crate::model::{Image, Inline, Link};
+use crate::xml::{escape_attr, escape_text};
+
+impl<'a> Renderer<'a> {
+    pub(super) fn image(&mut self, image: &Image) {
+        match safe_url(&image.src, UrlUse::ImageSource) {
+            Some(src) => {
+                let _ = write!(
+                    self.out,
+                    "<img src=\"{}\" alt=\"{}\"",
+                    escape_attr(&src),
+                    escape_attr(&image.alt)
+                );
+                if let Some(title) = image.title.as_deref().filter(|t| !t.is_empty()) {
+                    let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+                }
+                self.out.push_str(" />");
+            }
+            None => {
+                self.warn(format!(
+                    "left out an image with an unsafe or empty source: {}",
+                    shorten(&image.src)
+                ));
+                self.out.push_str(&escape_text(&image.alt));
+            }
+        }
+    }
+
+    pub(super) fn inlines(&mut self, inlines: &'a [Inline]) {
+        for inline in inlines {
+            self.inline(inline);
+        }
+    }
+
+    pub(super) fn inline(&mut self, inline: &'a Inline) {
+        if !self.enter() {
+            return;
+        }
+        match inline {
+            Inline::Text(text) => self.out.push_str(&escape_text(text)),
+            Inline::Emphasis(c) => self.wrapped("em", c),
+            Inline::Strong(c) => self.wrapped("strong", c),
+            Inline::Strikethrough(c) => self.wrapped("del", c),
+            Inline::Superscript(c) => self.wrapped("sup", c),
+            Inline::Subscript(c) => self.wrapped("sub", c),
+            Inline::Code(code) => {
+                let _ = write!(self.out, "<code>{}</code>", escape_text(code));
+            }
+            Inline::Link(link) => {
+                let Link {
+                    url,
+                    title,
+                    content,
+                } = &**link;
+                match safe_url(url, UrlUse::Link) {
+                    Some(_) if self.in_link => self.inlines(content),
+                    Some(href) => {
+                        let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
+                        if let Some(title) = title.as_deref().filter(|t| !t.is_empty()) {
+                            let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+                        }
+                        self.out.push('>');
+                        self.in_link = true;
+                        self.inlines(content);
+                        self.in_link = false;
+                        self.out.push_str("</a>");
+                        for n in std::mem::take(&mut self.deferred_note_refs) {
+                            self.note_ref(n);
+                        }
+                    }
+                    None => {
+                        self.warn(format!("dropped an unsafe link: {}", shorten(url)));
+                        self.inlines(content);
+                    }
+                }
+            }
+            Inline::Image(image) => self.image(image),
+            Inline::LineBreak => self.out.push_str("<br />\n"),
+            Inline::Note(blocks) => {
+                self.notes.push(blocks);
+                let n = self.notes.len();
+                if self.in_link {
+                    self.deferred_note_refs.push(n);
+                } else {
+                    self.note_ref(n);
+                }
+            }
+            Inline::Span { attr, content } => {
+                self.out.push_str("<span");
+                self.language_attrs(attr);
+                self.out.push('>');
+                self.inlines(content);
+                self.out.push_str("</span>");
+            }
+        }
+        self.leave();
+    }
+
+    pub(super) fn note_ref(&mut self, n: usize) {
+        let epub = if self.xhtml {
+            " epub:type=\"noteref\""
+        } else {
+            ""
+        };
+        let _ = write!(
+            self.out,
+            "<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"fnref-{n}\" \
+             role=\"doc-noteref\"{epub}>{n}</a></sup>"
+        );
+    }
+
+    pub(super) fn wrapped(&mut self, tag: &str, content: &'a [Inline]) {
+        let _ = write!(self.out, "<{tag}>");
+        self.inlines(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+}
