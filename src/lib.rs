@@ -21,6 +21,7 @@ pub mod error;
 pub mod format;
 pub mod model;
 pub mod net;
+mod prepare;
 pub mod read;
 pub mod write;
 mod xml;

@@ -28,6 +28,7 @@ pub mod url;
 mod walk;
 
 pub use normalize::{collapse_whitespace, is_stray_control, normalize_inlines};
+pub(crate) use walk::for_each_block_mut;
 pub use walk::{inlines_to_plain, rewrite_links, shift_headings, slugify};
 
 use serde::{Deserialize, Serialize};

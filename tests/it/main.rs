@@ -7,6 +7,7 @@ mod bundle;
 mod cli;
 mod encoding;
 mod epub;
+mod epub_chapters;
 mod extract;
 mod golden;
 mod hostile;

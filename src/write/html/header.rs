@@ -4,7 +4,6 @@ use std::fmt::Write as _;
 
 use super::dates::{human_date, machine_date};
 use super::render::Renderer;
-use super::url::{safe_url, UrlUse};
 use crate::model::Meta;
 use crate::xml::{clean_text, escape_attr, escape_text};
 
@@ -23,7 +22,11 @@ impl Renderer<'_> {
             .map(|a| cleaned(Some(a)))
             .filter(|a| !a.is_empty())
             .collect();
-        let dateline = dateline(meta);
+        let source = meta
+            .source_url
+            .as_deref()
+            .and_then(|url| self.hooks.source_link(url));
+        let dateline = dateline(meta, source.as_deref());
         if title.is_empty() && subtitle.is_empty() && authors.is_empty() && dateline.is_empty() {
             return;
         }
@@ -65,8 +68,9 @@ pub(crate) fn join_names<S: AsRef<str>>(names: &[S]) -> String {
     }
 }
 
-/// The dateline's inner markup: date, site name and source link, separated by " · ".
-pub(super) fn dateline(meta: &Meta) -> String {
+/// The dateline's inner markup: date, site name and the link to `source` (the `href` the
+/// hooks gave for the source URL), separated by " · ".
+pub(super) fn dateline(meta: &Meta, source: Option<&str>) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(published) = meta.published.as_deref().map(str::trim) {
         if !published.is_empty() {
@@ -85,15 +89,11 @@ pub(super) fn dateline(meta: &Meta) -> String {
             parts.push(escape_text(site));
         }
     }
-    if let Some(source) = meta
-        .source_url
-        .as_deref()
-        .and_then(|u| safe_url(u, UrlUse::Link))
-    {
+    if let Some(source) = source {
         parts.push(format!(
             "<a href=\"{}\">{}</a>",
-            escape_attr(&source),
-            escape_text(&source_label(&source))
+            escape_attr(source),
+            escape_text(&source_label(source))
         ));
     }
     parts.join(" \u{b7} ")

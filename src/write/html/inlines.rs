@@ -3,32 +3,54 @@
 
 use std::fmt::Write as _;
 
+use super::hooks::ImageRef;
 use super::render::Renderer;
 use super::url::{safe_url, shorten, UrlUse};
 use crate::model::{Image, Inline, Link};
-use crate::xml::{escape_attr, escape_text};
+use crate::xml::{escape_attr, escape_attr_into, escape_text, escape_text_into};
 
 impl<'a> Renderer<'a> {
+    /// An image whose source is safe goes where the hooks say: an `<img>`, or (not
+    /// embedded) a link to the remote image or its alt text. An unsafe source leaves the alt
+    /// text, with a warning.
     pub(super) fn image(&mut self, image: &Image) {
-        match safe_url(&image.src, UrlUse::ImageSource) {
-            Some(src) => {
-                let _ = write!(
-                    self.out,
-                    "<img src=\"{}\" alt=\"{}\"",
-                    escape_attr(&src),
-                    escape_attr(&image.alt)
-                );
+        let Some(src) = safe_url(&image.src, UrlUse::ImageSource) else {
+            self.warn(format!(
+                "left out an image with an unsafe or empty source: {}",
+                shorten(&image.src)
+            ));
+            escape_text_into(&image.alt, &mut self.out);
+            return;
+        };
+        let alt = image.alt.trim();
+        match self.hooks.image(&src) {
+            ImageRef::Embedded(href) => {
+                self.out.push_str("<img src=\"");
+                escape_attr_into(&href, &mut self.out);
+                self.out.push_str("\" alt=\"");
+                escape_attr_into(&image.alt, &mut self.out);
+                self.out.push('"');
                 if let Some(title) = image.title.as_deref().filter(|t| !t.is_empty()) {
-                    let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+                    self.out.push_str(" title=\"");
+                    escape_attr_into(title, &mut self.out);
+                    self.out.push('"');
                 }
                 self.out.push_str(" />");
             }
-            None => {
-                self.warn(format!(
-                    "left out an image with an unsafe or empty source: {}",
-                    shorten(&image.src)
-                ));
-                self.out.push_str(&escape_text(&image.alt));
+            // Links do not nest: inside one, the image's alt text stands alone.
+            ImageRef::Remote(url) if !self.in_link => {
+                self.out.push_str("<a class=\"image-alt\" href=\"");
+                escape_attr_into(&url, &mut self.out);
+                self.out.push_str("\">");
+                escape_text_into(if alt.is_empty() { "Image" } else { alt }, &mut self.out);
+                self.out.push_str("</a>");
+            }
+            ImageRef::Remote(_) | ImageRef::Missing => {
+                if !alt.is_empty() {
+                    self.out.push_str("<span class=\"image-alt\">");
+                    escape_text_into(alt, &mut self.out);
+                    self.out.push_str("</span>");
+                }
             }
         }
     }
@@ -44,7 +66,7 @@ impl<'a> Renderer<'a> {
             return;
         }
         match inline {
-            Inline::Text(text) => self.out.push_str(&escape_text(text)),
+            Inline::Text(text) => escape_text_into(text, &mut self.out),
             Inline::Emphasis(c) => self.wrapped("em", c),
             Inline::Strong(c) => self.wrapped("strong", c),
             Inline::Strikethrough(c) => self.wrapped("del", c),
@@ -104,16 +126,7 @@ impl<'a> Renderer<'a> {
     }
 
     pub(super) fn note_ref(&mut self, n: usize) {
-        let epub = if self.xhtml {
-            " epub:type=\"noteref\""
-        } else {
-            ""
-        };
-        let _ = write!(
-            self.out,
-            "<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"fnref-{n}\" \
-             role=\"doc-noteref\"{epub}>{n}</a></sup>"
-        );
+        self.hooks.note_ref(n, &mut self.out);
     }
 
     pub(super) fn wrapped(&mut self, tag: &str, content: &'a [Inline]) {

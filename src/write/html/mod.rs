@@ -34,6 +34,7 @@ mod attributes;
 mod blocks;
 mod dates;
 mod header;
+mod hooks;
 mod inlines;
 mod notes;
 mod page;
@@ -48,6 +49,8 @@ use crate::error::{Result, Warning};
 use crate::model::{Block, Document, Table};
 use page::{html_start_tag, render_head};
 use render::{Outlet, Renderer};
+
+pub(crate) use hooks::{Hooks, ImageRef, Plain};
 
 pub use crate::xml::{escape_attr, escape_text};
 pub(crate) use dates::human_date;
@@ -103,7 +106,8 @@ fn write_page(
         std::mem::swap(text, &mut stream.buffer);
         flushed
     };
-    let mut renderer = Renderer::new(false);
+    let mut flavour = Plain { xhtml: false };
+    let mut renderer = Renderer::new(&mut flavour);
     renderer.send = Some(&mut send);
     let page = &mut renderer.out;
     if !options.fragment {
@@ -145,7 +149,16 @@ fn write_page(
 /// them). The caller must then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its
 /// `<html>` element.
 pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
-    let mut renderer = Renderer::new(xhtml);
+    render_article_with(document, &mut Plain { xhtml })
+}
+
+/// [`render_article`] in the flavour `hooks` give: how notes are marked up, where images go,
+/// what the header's source link points at. The EPUB writer renders its chapters this way.
+pub(crate) fn render_article_with(
+    document: &Document,
+    hooks: &mut dyn Hooks,
+) -> (String, Vec<Warning>) {
+    let mut renderer = Renderer::new(hooks);
     renderer.out.push_str("<article>\n");
     renderer.header(&document.meta);
     renderer.blocks(&document.blocks);
@@ -157,7 +170,8 @@ pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>
 /// Renders blocks alone, with the notes they reference after them: for formats that embed a
 /// piece of HTML (a table Markdown cannot express). No `<article>`, no header.
 pub fn render_blocks(blocks: &[Block], xhtml: bool) -> (String, Vec<Warning>) {
-    let mut renderer = Renderer::new(xhtml);
+    let mut flavour = Plain { xhtml };
+    let mut renderer = Renderer::new(&mut flavour);
     renderer.blocks(blocks);
     renderer.footnotes();
     (renderer.out, renderer.warnings)
@@ -184,7 +198,8 @@ pub(crate) fn write_table(
     xhtml: bool,
     send: &mut Outlet<'_>,
 ) -> io::Result<Vec<Warning>> {
-    let mut renderer = Renderer::new(xhtml);
+    let mut flavour = Plain { xhtml };
+    let mut renderer = Renderer::new(&mut flavour);
     renderer.send = Some(send);
     if renderer.enter() {
         renderer.table(table);

@@ -1,7 +1,5 @@
 //! The notes section after the article's blocks: endnotes in HTML, EPUB 3 footnotes in XHTML.
 
-use std::fmt::Write as _;
-
 use super::render::Renderer;
 use crate::model::Block;
 
@@ -11,52 +9,67 @@ impl Renderer<'_> {
         if self.notes.is_empty() {
             return;
         }
-        // XHTML (EPUB) notes are EPUB 3 footnotes: asides that reading systems show as
-        // pop-ups and may hide from the flow; numbers come from the book's stylesheet, so the
-        // note's text stays the note's text. HTML notes are an ordered list.
-        let (section_open, note_tag, section_close) = if self.xhtml {
-            (
-                "<section class=\"footnotes\" epub:type=\"endnotes\" role=\"doc-endnotes\">\n",
-                "aside",
-                "</section>\n",
-            )
-        } else {
-            (
-                "<section class=\"footnotes\" role=\"doc-endnotes\">\n<hr />\n<ol>\n",
-                "li",
-                "</ol>\n</section>\n",
-            )
-        };
-        let note_semantics = if self.xhtml {
-            " epub:type=\"footnote\" role=\"doc-footnote\""
-        } else {
-            ""
-        };
-        self.out.push_str(section_open);
+        self.hooks.notes_start(&mut self.out);
         let mut index = 0;
         while let Some(&blocks) = self.notes.get(index) {
             let n = index + 1;
-            let _ = write!(self.out, "<{note_tag} id=\"fn-{n}\"{note_semantics}>");
-            let back = format!(
-                "<a href=\"#fnref-{n}\" class=\"footnote-back\" role=\"doc-backlink\">\u{21a9}</a>"
-            );
+            self.hooks.note_start(n, &mut self.out);
             match blocks.split_last() {
                 Some((Block::Paragraph(last), before)) => {
                     self.blocks(before);
                     self.out.push_str("<p>");
                     self.inlines(last);
                     self.out.push(' ');
-                    self.out.push_str(&back);
+                    self.hooks.note_back_link(n, &mut self.out);
                     self.out.push_str("</p>");
                 }
                 _ => {
                     self.blocks(blocks);
-                    let _ = write!(self.out, "<p>{back}</p>");
+                    self.out.push_str("<p>");
+                    self.hooks.note_back_link(n, &mut self.out);
+                    self.out.push_str("</p>");
                 }
             }
-            let _ = writeln!(self.out, "</{note_tag}>");
+            self.hooks.note_end(&mut self.out);
             index += 1;
         }
-        self.out.push_str(section_close);
+        self.hooks.notes_end(&mut self.out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{inlines_to_plain, Block, Inline};
+
+    fn note(text: &str, more: Vec<Inline>) -> Inline {
+        let mut inlines = vec![Inline::text(text)];
+        inlines.extend(more);
+        Inline::Note(vec![Block::Paragraph(inlines)])
+    }
+
+    /// The renderer numbers its notes in the order the preparation stage gives them.
+    #[test]
+    fn notes_are_numbered_as_prepared() {
+        let blocks = vec![
+            Block::Paragraph(vec![
+                note("outer", vec![note("inner", vec![])]),
+                Inline::link("https://x.example/", None, vec![note("linked", vec![])]),
+            ]),
+            Block::Quote(vec![Block::Paragraph(vec![note("quoted", vec![])])]),
+        ];
+        let (html, _) = super::super::render_blocks(&blocks, false);
+        let prepared = crate::prepare::notes::in_order(&blocks);
+        assert_eq!(prepared.len(), 4);
+        for (index, note) in prepared.iter().enumerate() {
+            let Some(Block::Paragraph(inlines)) = note.first() else {
+                unreachable!()
+            };
+            let first_word = inlines_to_plain(&inlines[..1]);
+            let n = index + 1;
+            assert!(
+                html.contains(&format!("<li id=\"fn-{n}\"><p>{first_word}")),
+                "note {n} is {first_word}:\n{html}"
+            );
+        }
     }
 }

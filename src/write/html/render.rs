@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io;
 
+use super::hooks::Hooks;
 use crate::error::Warning;
 use crate::model::{Block, MAX_DEPTH};
 
@@ -16,7 +17,10 @@ pub(super) type Outlet<'a> = dyn FnMut(&mut String) -> io::Result<()> + 'a;
 /// Renders one document's article, collecting notes and warnings on the way.
 pub(super) struct Renderer<'a> {
     pub(super) out: String,
+    /// XHTML for an EPUB ([`Hooks::xhtml`], asked once).
     pub(super) xhtml: bool,
+    /// What the flavour decides: note markup, images, the source link.
+    pub(super) hooks: &'a mut dyn Hooks,
     /// Notes in number order (number = index + 1); rendering a note may append more.
     pub(super) notes: Vec<&'a [Block]>,
     /// Ids written so far, so that no id from the model is written twice. Borrowed from the
@@ -45,10 +49,11 @@ pub(super) struct Renderer<'a> {
 pub(super) const DEPTH_GUARD: usize = MAX_DEPTH * 4;
 
 impl<'a> Renderer<'a> {
-    pub(super) fn new(xhtml: bool) -> Renderer<'a> {
+    pub(super) fn new(hooks: &'a mut dyn Hooks) -> Renderer<'a> {
         Renderer {
             out: String::new(),
-            xhtml,
+            xhtml: hooks.xhtml(),
+            hooks,
             notes: Vec::new(),
             ids: HashSet::new(),
             warnings: Vec::new(),
