@@ -69,12 +69,10 @@ pub(crate) fn make_unique(document: &mut Document) -> IdMap {
 
 fn claim_block(block: &mut Block, claim: &mut dyn FnMut(&mut String)) {
     match block {
-        Block::Heading { id, .. } => {
-            if !id.is_empty() {
-                let mut owned = String::from(std::mem::take(id));
-                claim(&mut owned);
-                *id = owned.into_boxed_str();
-            }
+        Block::Heading { id, .. } if !id.is_empty() => {
+            let mut owned = String::from(std::mem::take(id));
+            claim(&mut owned);
+            *id = owned.into_boxed_str();
         }
         Block::Container { attr, .. } => claim(&mut attr.id),
         _ => {}

@@ -1,10 +1,15 @@
 //! The clean-HTML writer: one standalone, printable HTML5 page per document.
 //!
 //! The markup is *polyglot*: valid HTML5 and well-formed XML at once (lower-case names, every
-//! attribute quoted, void elements self-closed, only the XML entities), so the EPUB writer can
-//! reuse [`render_article`] as XHTML. Whatever the model holds, the output carries no script:
-//! URLs are checked against a scheme allow-list ([`safe_url`]), container attributes are
-//! filtered, and characters XML forbids are dropped.
+//! attribute quoted, void elements self-closed, only the XML entities), so the EPUB writer
+//! renders its chapters with the same renderer, in an XHTML flavour given by [`Hooks`] (note
+//! markup, image hrefs, the source link). Whatever the model holds, the output carries no
+//! script: URLs are checked against a scheme allow-list ([`safe_url`]), container attributes
+//! are filtered, and characters XML forbids are dropped (one escaper: `crate::xml`).
+//!
+//! The files: `render` (the renderer's state), `blocks`, `inlines`, `notes`, `header`,
+//! `attributes` (the markup), `hooks` (what a flavour decides), `page` (the document shell),
+//! `style` (the stylesheet), `url` (URL policy) and `dates` (the dateline's dates).
 //!
 //! Choices a reader of this output may rely on:
 //! - Body headings keep their model level (an `h1` in the body stays `h1`, next to the title's
