@@ -32,7 +32,7 @@ pub(crate) enum Shape<'a> {
 
 /// A chapter once rendered.
 struct Chapter {
-    /// The original document (its metadata is what the title page and the sources list).
+    /// Its index among the documents, whose own metadata the sources appendix lists.
     index: usize,
     prepared: book::Chapter,
     /// The page's `<body>` content.
