@@ -3,7 +3,7 @@
 //! renderer writes them (a heading never more than one level below the one before it, the
 //! title counting as level 1), counted from the top level found.
 
-use crate::model::{collapse_whitespace, inlines_to_plain, Block, Document, Inline};
+use crate::model::{collapse_whitespace, Block, Document, Inline};
 use crate::xml::clean_text;
 
 /// One entry of a table of contents.
@@ -39,9 +39,9 @@ pub(crate) fn headings(document: &Document, max_depth: u8) -> Vec<TocHeading> {
         .into_iter()
         .filter_map(|(level, id, content)| {
             let depth = level - top + 1;
-            let text = collapse_whitespace(&clean_text(&inlines_to_plain(content)))
-                .trim()
-                .to_string();
+            let mut plain = String::new();
+            push_text(content, &mut plain);
+            let text = collapse_whitespace(&clean_text(&plain)).trim().to_string();
             (depth <= max_depth && !text.is_empty()).then(|| TocHeading {
                 depth,
                 id: id.to_string(),
@@ -49,6 +49,25 @@ pub(crate) fn headings(document: &Document, max_depth: u8) -> Vec<TocHeading> {
             })
         })
         .collect()
+}
+
+/// A heading's text as a reader sees it in the chapter: link text and code included; images
+/// (an `<img>` shows no text) and note references left out; line breaks are spaces.
+fn push_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(text) | Inline::Code(text) => out.push_str(text),
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Span { content: c, .. } => push_text(c, out),
+            Inline::Link(link) => push_text(&link.content, out),
+            Inline::LineBreak => out.push(' '),
+            Inline::Image(_) | Inline::Note(_) => {}
+        }
+    }
 }
 
 /// The body's headings in writing order, with their levels as written.
@@ -148,6 +167,16 @@ mod tests {
                 },
                 Block::Quote(vec![heading(2, "quoted", "Quoted")]),
                 heading(2, "", "No id"),
+                // An image shows no text: a heading of one image has no entry.
+                Block::Heading {
+                    level: 2,
+                    id: "picture".into(),
+                    content: vec![Inline::image(crate::model::Image {
+                        src: "a.png".into(),
+                        alt: "alt".into(),
+                        title: None,
+                    })],
+                },
                 heading(2, "last", "Last"),
             ],
         );
