@@ -26,8 +26,10 @@ pub mod net;
 // store: public for the binary, not part of the library's promised surface.
 #[doc(hidden)]
 pub mod pool;
+mod prepare;
 pub mod read;
 pub mod write;
+mod xml;
 
 pub use error::{Error, Result, Warning};
 pub use format::{InputFormat, OutputFormat};

@@ -33,6 +33,7 @@ mod walk;
 pub use date::Date;
 pub use normalize::{collapse_whitespace, is_stray_control, normalize_inlines};
 pub use serde_form::JSON_VERSION;
+pub(crate) use walk::for_each_block_mut;
 pub use walk::{inlines_to_plain, rewrite_links, shift_headings, slugify};
 
 use serde::{Deserialize, Serialize};

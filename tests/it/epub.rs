@@ -318,18 +318,20 @@ fn rich_document_is_valid_epub() {
 
     let chapter = file_text(&files, "OEBPS/chapter-1.xhtml");
     // The HTML writer's article: the title in the header, body headings at their own levels
-    // (never skipping one), ids made XML names; a repeated id is written once.
+    // (never skipping one), ids made XML names by the preparation stage; a repeated id is
+    // renamed, so the second heading keeps an id (and its entry in the table of contents).
     assert!(chapter.contains(
         "<header class=\"article-header\">\n<h1>Rich &amp; &lt;odd&gt; \"document\" — Ünïcödé</h1>"
     ));
     assert!(chapter.contains("<h1 id=\"id-1-introduction\">Introduction</h1>"));
     assert!(chapter.contains("<h2 id=\"id-2024-plan\">The 2024 plan</h2>"));
-    assert!(chapter.contains("<h2>The 2024 plan again</h2>"));
+    assert!(chapter.contains("<h2 id=\"id-2024-plan-1\">The 2024 plan again</h2>"));
     assert!(
         chapter.contains("<a href=\"#id-2024-plan\">jump</a>"),
         "{chapter}"
     );
-    assert!(chapter.contains("<a>fragment</a>"));
+    // A link to a fragment that names nothing keeps its text, without the link.
+    assert!(chapter.contains(", a broken fragment, a relative "));
     assert!(chapter.contains("<a href=\"https://example.com/other%20page.html\">page</a>"));
     assert!(chapter.contains(", a script script and a note"));
     assert!(chapter.contains(
@@ -341,7 +343,7 @@ fn rich_document_is_valid_epub() {
     assert!(chapter.contains(
         "<aside id=\"fn-2\" epub:type=\"footnote\" role=\"doc-footnote\"><p>A nested note. <a href=\"#fnref-2\" class=\"footnote-back\" role=\"doc-backlink\">↩</a></p></aside>"
     ));
-    assert!(chapter.contains("<img src=\"images/image-1.png\" alt=\"a picture\" title=\"Pic\"/>"));
+    assert!(chapter.contains("<img src=\"images/image-1.png\" alt=\"a picture\" title=\"Pic\" />"));
     assert!(chapter.contains("<th colspan=\"2\" style=\"text-align: left;\">spans two</th>"));
     assert!(chapter.contains("<td rowspan=\"2\" style=\"text-align: left;\">spans rows</td>"));
     assert!(!chapter.contains('\u{1}'));
@@ -368,7 +370,8 @@ fn rich_document_is_valid_epub() {
     }
     let nav = file_text(&files, "OEBPS/nav.xhtml");
     assert!(nav.contains("chapter-1.xhtml#id-1-introduction"));
-    assert!(nav.contains("chapter-1.xhtml#id-2024-plan"));
+    assert!(nav.contains("chapter-1.xhtml#id-2024-plan\""));
+    assert!(nav.contains("chapter-1.xhtml#id-2024-plan-1\""));
     assert!(
         !nav.contains("#deep"),
         "toc_depth 2 leaves out deeper headings"
@@ -852,7 +855,7 @@ fn remote_images_are_fetched_when_asked() {
         .any(|m| m.contains("gone.png") && m.contains("404")));
     let files = unzip(&rendered.bytes);
     let chapter = file_text(&files, "OEBPS/chapter-1.xhtml");
-    assert!(chapter.contains("<img src=\"images/image-1.png\" alt=\"fetched\"/>"));
+    assert!(chapter.contains("<img src=\"images/image-1.png\" alt=\"fetched\" />"));
     assert!(chapter.contains("<span class=\"image-alt\">gone alt</span>"));
     assert_epubcheck_clean(&rendered.bytes, "remote");
 
@@ -872,7 +875,7 @@ fn remote_images_are_fetched_when_asked() {
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
     let files = unzip(&rendered.bytes);
     assert!(file_text(&files, "OEBPS/chapter-1.xhtml")
-        .contains("<img src=\"images/image-1.png\" alt=\"relative\"/>"));
+        .contains("<img src=\"images/image-1.png\" alt=\"relative\" />"));
     let cover = files
         .iter()
         .find(|(n, _)| n.starts_with("OEBPS/images/cover."))

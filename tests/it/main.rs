@@ -9,6 +9,7 @@ mod cli;
 mod deep_write;
 mod encoding;
 mod epub;
+mod epub_chapters;
 mod extract;
 mod format_table;
 mod golden;

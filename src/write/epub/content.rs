@@ -1,21 +1,15 @@
 //! The XHTML documents inside the book (the chapter page around a body, the title page, the
-//! cover page and the sources appendix), the e-reader stylesheet, and the pieces chapter
-//! bodies are built with: [`ArticleXhtml`] (what [`super::adapt`] makes of the HTML writer's
-//! XHTML), link placeholders ([`LINK_OPEN`] n [`LINK_CLOSE`] standing for a whole ` href="…"`
-//! attribute, filled by [`fill_links`] once every chapter is known, so links between bundled
-//! articles become links inside the book), [`IdRegistry`] (valid, unique XML ids) and the
-//! XML escapers.
+//! cover page and the sources appendix), the e-reader stylesheet, and [`ChapterMarkup`], the
+//! hooks through which the HTML renderer writes a chapter body as EPUB XHTML (EPUB 3
+//! footnotes, images embedded in the book, absolute source links).
 
-use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::model::{Direction, Meta};
-
-/// Starts a link placeholder in rendered XHTML; a private-use character that text never
-/// carries (the escaper drops it).
-pub(crate) const LINK_OPEN: char = '\u{E000}';
-/// Ends a link placeholder.
-pub(crate) const LINK_CLOSE: char = '\u{E001}';
+pub(crate) use crate::prepare::links::safe_external_url;
+pub(crate) use crate::write::html::ImageRef;
+use crate::write::html::{safe_url, Hooks, UrlUse};
+pub(crate) use crate::xml::{clean_text as xml_clean, escape_attr_into, escape_text_into};
 
 /// The book's stylesheet. It sets no font family and no absolute font size, so the reader's
 /// own settings win; it avoids flexbox, grid and custom properties, which e-readers mishandle.
@@ -70,59 +64,30 @@ div.cover img { display: block; margin: 0 auto; height: 100%; max-width: 100%; m
 ol.sources li { margin-bottom: 0.8em; }
 "#;
 
-/// How a chapter body gets an image: the caller embeds it and says where it went.
-pub(crate) enum ImageRef {
-    /// Embedded in the book at this path (relative to the XHTML).
-    Embedded(String),
-    /// A remote image that was not downloaded: shown as a link to it.
-    Remote(String),
-    /// Could not be had (the caller has made the warning): shown as its alt text.
-    Missing,
+/// The hooks a chapter body is rendered with: XHTML with EPUB 3 footnotes, each image
+/// handed to `images` (which embeds it in the book and says where it went), and the header's
+/// source link written only when it is an absolute URL a reader can follow.
+pub(crate) struct ChapterMarkup<'a> {
+    pub images: &'a mut dyn FnMut(&str) -> ImageRef,
 }
 
-/// A heading the table of contents may list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct TocHeading {
-    /// 1 for the article's top heading level, 2 below it, …
-    pub depth: u8,
-    /// The id written in the chapter.
-    pub id: String,
-    pub text: String,
-}
-
-/// A rendered chapter body, before its links are resolved.
-#[derive(Debug, Default)]
-pub(crate) struct ArticleXhtml {
-    /// The `<body>` content, with link placeholders.
-    pub body: String,
-    /// The URL of each placeholder, by number.
-    pub links: Vec<String>,
-    /// Model id (heading, container, span) → the id written.
-    pub ids: HashMap<String, String>,
-    pub headings: Vec<TocHeading>,
-}
-
-/// Replaces each link placeholder with ` href="…"` for the URL `resolve` gives, or nothing
-/// (an `<a>` without `href` is valid and reads as plain text) when it gives none.
-pub(crate) fn fill_links(body: &str, resolve: &mut dyn FnMut(usize) -> Option<String>) -> String {
-    let mut out = String::with_capacity(body.len() + 64);
-    let mut rest = body;
-    while let Some(start) = rest.find(LINK_OPEN) {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + LINK_OPEN.len_utf8()..];
-        let Some(end) = after.find(LINK_CLOSE) else {
-            rest = after;
-            continue;
-        };
-        if let Some(href) = after[..end].parse().ok().and_then(&mut *resolve) {
-            out.push_str(" href=\"");
-            escape_attr_into(&href, &mut out);
-            out.push('"');
-        }
-        rest = &after[end + LINK_CLOSE.len_utf8()..];
+impl Hooks for ChapterMarkup<'_> {
+    fn xhtml(&self) -> bool {
+        true
     }
-    out.push_str(rest);
-    out
+
+    fn image(&mut self, src: &str) -> ImageRef {
+        match (self.images)(src) {
+            ImageRef::Remote(url) => {
+                safe_external_url(&url).map_or(ImageRef::Missing, ImageRef::Remote)
+            }
+            other => other,
+        }
+    }
+
+    fn source_link(&self, url: &str) -> Option<String> {
+        safe_url(url, UrlUse::Link).and_then(|url| safe_external_url(&url))
+    }
 }
 
 /// A whole XHTML content document around `body`.
@@ -256,13 +221,6 @@ pub(crate) fn sources_body(entries: &[SourceEntry]) -> String {
     out
 }
 
-/// An absolute URL the one policy allows ([`crate::model::url::is_external_link`]) in its
-/// normalised, percent-encoded form; `None` for anything else (scripts, data, files, garbage).
-pub(crate) fn safe_external_url(url: &str) -> Option<String> {
-    let parsed = url::Url::parse(url.trim()).ok()?;
-    crate::model::url::is_external_link(parsed.as_str()).then(|| parsed.to_string())
-}
-
 /// A date as readers want it: the day of an ISO timestamp, anything else as given.
 pub(crate) fn display_date(date: &str) -> String {
     let date = date.trim();
@@ -290,139 +248,4 @@ fn push_element(out: &mut String, tag: &str, class: &str, text: &str) {
     let _ = write!(out, "<{tag} class=\"{class}\">");
     escape_text_into(text, out);
     let _ = writeln!(out, "</{tag}>");
-}
-
-/// Characters XML 1.0 cannot carry at all (and the placeholder marks), dropped from output.
-fn is_forbidden_in_xml(c: char) -> bool {
-    matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}')
-        || c == LINK_OPEN
-        || c == LINK_CLOSE
-}
-
-/// Escapes text content.
-pub(crate) fn escape_text_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if is_forbidden_in_xml(c) => {}
-            c => out.push(c),
-        }
-    }
-}
-
-/// Escapes a double-quoted attribute value (line breaks become spaces, as XML would make them).
-pub(crate) fn escape_attr_into(text: &str, out: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if is_forbidden_in_xml(c) => {}
-            c => out.push(c),
-        }
-    }
-}
-
-/// Text made safe for metadata fields handed to other code (epub-builder escapes markup but
-/// not the characters XML forbids).
-pub(crate) fn xml_clean(text: &str) -> String {
-    text.chars().filter(|&c| !is_forbidden_in_xml(c)).collect()
-}
-
-/// The ids written in one chapter: valid XML names, each used once.
-#[derive(Debug, Default)]
-pub(crate) struct IdRegistry {
-    used: HashSet<String>,
-    /// The next suffix to try for each base, so a thousand repeats of one id stay linear.
-    next_suffix: HashMap<String, usize>,
-}
-
-impl IdRegistry {
-    /// An id for `wanted`: made a valid XML name and unique (`-1`, `-2`, … appended).
-    pub(crate) fn claim(&mut self, wanted: &str) -> String {
-        let base = xml_name(wanted);
-        if self.used.insert(base.clone()) {
-            return base;
-        }
-        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
-        let mut candidate = format!("{base}-{n}");
-        while !self.used.insert(candidate.clone()) {
-            n += 1;
-            candidate = format!("{base}-{n}");
-        }
-        self.next_suffix.insert(base, n + 1);
-        candidate
-    }
-}
-
-/// A valid XML name (NCName) for an id: characters outside the name set become `-`, and a
-/// name that would start with a digit, `-` or `.` gets an `id-` prefix.
-fn xml_name(wanted: &str) -> String {
-    let mut name = String::with_capacity(wanted.len());
-    for c in wanted.chars() {
-        if is_name_char(c) {
-            name.push(c);
-        } else if !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    let name = name.trim_matches('-');
-    match name.chars().next() {
-        None => "section".to_string(),
-        Some(first) if first.is_ascii_digit() || first == '.' || !is_name_char(first) => {
-            format!("id-{name}")
-        }
-        Some(first) if is_name_start_char(first) => name.to_string(),
-        Some(_) => format!("id-{name}"),
-    }
-}
-
-fn is_name_start_char(c: char) -> bool {
-    c.is_ascii_alphabetic() || c == '_' || (c >= '\u{C0}' && is_name_char(c) && c.is_alphabetic())
-}
-
-/// Characters that are safe in an XML name everywhere but the start: ASCII letters, digits,
-/// `-`, `_`, `.`, and letters and digits of other scripts from the XML name ranges.
-fn is_name_char(c: char) -> bool {
-    if c.is_ascii() {
-        return c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
-    }
-    c >= '\u{C0}'
-        && c != '\u{D7}'
-        && c != '\u{F7}'
-        && !('\u{2000}'..='\u{206F}').contains(&c)
-        && !('\u{E000}'..='\u{F8FF}').contains(&c)
-        && c.is_alphanumeric()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_valid_xml_names_and_unique() {
-        let mut ids = IdRegistry::default();
-        assert_eq!(ids.claim("1-intro"), "id-1-intro");
-        assert_eq!(ids.claim("intro"), "intro");
-        assert_eq!(ids.claim("intro"), "intro-1");
-        assert_eq!(ids.claim("a b:c"), "a-b-c");
-        assert_eq!(ids.claim(""), "section");
-        assert_eq!(ids.claim("что"), "что");
-        assert_eq!(ids.claim("-x"), "x");
-        assert_eq!(ids.claim("·y"), "y");
-        assert_eq!(ids.claim("٣x"), "id-٣x");
-        let many: HashSet<String> = (0..2000).map(|_| ids.claim("dup")).collect();
-        assert_eq!(many.len(), 2000);
-    }
-
-    #[test]
-    fn links_fill_or_fall_away() {
-        let body = format!("<a{LINK_OPEN}0{LINK_CLOSE}>x</a><a{LINK_OPEN}1{LINK_CLOSE}>y</a>");
-        let filled = fill_links(&body, &mut |n| (n == 0).then(|| "a\"&b".to_string()));
-        assert_eq!(filled, "<a href=\"a&quot;&amp;b\">x</a><a>y</a>");
-    }
 }

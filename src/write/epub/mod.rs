@@ -1,19 +1,19 @@
 //! EPUB 3 output: one article, or a bundle of several, as an e-book.
 //!
 //! The book is assembled in stages that each own one concern:
-//! - [`adapt`] makes each chapter's body from the HTML writer's XHTML (one renderer for both
-//!   formats), with ids made valid and links left as placeholders;
-//! - [`content`] wraps bodies into XHTML pages and renders the title page, the cover page, the
-//!   sources appendix and the e-reader stylesheet;
+//! - the preparation stage ([`crate::prepare::book`]) splits the book into chapters on the
+//!   model: unique XML ids, links resolved across chapters, table-of-contents headings;
+//! - [`content`] holds the hooks through which the HTML renderer writes each chapter body as
+//!   EPUB XHTML (one renderer for both formats), wraps bodies into XHTML pages and renders the
+//!   title page, the cover page, the sources appendix and the e-reader stylesheet;
 //! - [`images`] loads, resizes and re-encodes the images the chapters refer to;
 //! - [`cover`] draws the generated raster cover;
-//! - [`nav`] turns the headings the chapters reported into the table of contents;
-//! - [`package`] resolves links across chapters and packs everything with epub-builder into a
+//! - [`nav`] turns the prepared headings into the table of contents;
+//! - [`package`] renders the chapters and packs everything with epub-builder into a
 //!   zip whose bytes depend only on the input and [`WriteOptions::timestamp`].
 //!
 //! A single document is written as a one-chapter [`Book`].
 
-mod adapt;
 mod content;
 mod cover;
 mod images;

@@ -4,7 +4,7 @@
 
 use epub_builder::TocElement;
 
-use super::content::TocHeading;
+use crate::prepare::toc::TocHeading;
 
 /// Nests `headings` (in document order) under `entry`, the chapter's own entry, keeping those
 /// no deeper than `toc_depth`. A heading that skips levels hangs under the nearest shallower

@@ -10,14 +10,16 @@ use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, PageDirection, ReferenceType, ZipLibrary,
 };
 
-use super::content::{self, escape_text_into, xml_clean, SourceEntry};
+use super::content::{self, escape_text_into, xml_clean, ChapterMarkup, SourceEntry};
 use super::cover::{self, CoverText};
 use super::images::{self, ImageStore, Remote};
-use super::{adapt, check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions};
+use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions};
 use crate::error::{Error, Result, Warning};
-use crate::model::{inlines_to_plain, Block, Direction, Document, Meta};
+use crate::model::{Direction, Document, Meta};
 use crate::net::{ImageFetchError, ImageFetcher};
-use crate::write::resources::{self, ImageKind, Resource, MAX_RESOURCE_BYTES};
+use crate::prepare::book;
+use crate::write::html;
+use crate::write::resources::{ImageKind, Resource, MAX_RESOURCE_BYTES};
 use crate::write::{Rendered, WriteOptions};
 
 /// What is being made into a book.
@@ -28,14 +30,13 @@ pub(crate) enum Shape<'a> {
     Bundle(&'a Book),
 }
 
-/// A chapter once rendered, before its links are filled in.
-struct Chapter<'a> {
-    doc: &'a Document,
-    file: String,
-    title: String,
-    xhtml: content::ArticleXhtml,
-    /// The chapter's source URL as a lookup key (see [`url_key`]) and parsed, for relative links.
-    source: Option<url::Url>,
+/// A chapter once rendered.
+struct Chapter {
+    /// Its index among the documents, whose own metadata the sources appendix lists.
+    index: usize,
+    prepared: book::Chapter,
+    /// The page's `<body>` content.
+    body: String,
 }
 
 pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
@@ -144,45 +145,33 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let mut store = ImageStore::new(epub, fetcher.is_some().then_some(&fetch as images::Fetch));
     let mut warnings: Vec<Warning> = Vec::new();
 
-    let mut chapters: Vec<Chapter> = Vec::new();
-    for (index, (doc, dir)) in documents.iter().enumerate() {
-        let title = document_title(doc);
+    // Ids, links, titles and table-of-contents headings come from the prepared model; the
+    // HTML renderer writes each body in its XHTML flavour, embedding images as it meets them.
+    let prepared = book::chapters(
+        &documents.iter().map(|(doc, _)| *doc).collect::<Vec<_>>(),
+        &|index| format!("chapter-{}.xhtml", index + 1),
+        epub.toc_depth,
+    );
+    let mut chapters: Vec<Chapter> = Vec::with_capacity(prepared.len());
+    for (index, prepared) in prepared.into_iter().enumerate() {
+        let dir = documents.get(index).and_then(|(_, dir)| *dir);
         let page_url = page_urls.get(index).and_then(Option::as_ref);
         let remote = remotes.get(index).copied().unwrap_or(Remote::Links);
-        // A chapter shows its title: one made from the text (no title, no heading) is given
-        // to the header, where the HTML writer shows titles.
-        let titled;
-        let shown = if needs_shown_title(doc) {
-            titled = Document {
-                meta: Meta {
-                    title: Some(title.clone()),
-                    ..doc.meta.clone()
-                },
-                blocks: doc.blocks.clone(),
-            };
-            &titled
-        } else {
-            *doc
+        let mut images = |src: &str| match images::against_page(src, page_url) {
+            Some(absolute) => store.resolve(&absolute, None, remote),
+            None => store.resolve(src, dir, remote),
         };
-        let (xhtml, article_warnings) =
-            adapt::article_xhtml(
-                shown,
-                &mut |src| match images::against_page(src, page_url) {
-                    Some(absolute) => store.resolve(&absolute, None, remote),
-                    None => store.resolve(src, *dir, remote),
-                },
-            );
+        let (body, article_warnings) = html::render_article_with(
+            &prepared.doc,
+            &mut ChapterMarkup {
+                images: &mut images,
+            },
+        );
         warnings.extend(article_warnings);
         chapters.push(Chapter {
-            doc,
-            file: format!("chapter-{}.xhtml", index + 1),
-            title,
-            xhtml,
-            source: doc
-                .meta
-                .source_url
-                .as_deref()
-                .and_then(|u| url::Url::parse(u.trim()).ok()),
+            index,
+            prepared,
+            body,
         });
     }
     let book_title = if bundle {
@@ -199,13 +188,13 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     } else {
         chapters
             .first()
-            .map(|c| c.title.clone())
+            .map(|c| c.prepared.title.clone())
             .unwrap_or_default()
     };
 
     // Cover first: a lead image comes through the same store as the chapters' images.
     let contents: Vec<String> = if bundle {
-        chapters.iter().map(|c| c.title.clone()).collect()
+        chapters.iter().map(|c| c.prepared.title.clone()).collect()
     } else {
         Vec::new()
     };
@@ -262,7 +251,10 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let title_page_meta = if bundle {
         book_meta
     } else {
-        title_meta = chapters.first().map(|c| &c.doc.meta).unwrap_or(book_meta);
+        title_meta = documents
+            .first()
+            .map(|(doc, _)| &doc.meta)
+            .unwrap_or(book_meta);
         title_meta
     };
     let title_body = content::title_page_body(
@@ -279,42 +271,31 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         )
         .map_err(builder_error)?;
 
-    // Links between bundled articles point inside the book; the first chapter with a URL wins.
-    let mut by_source: HashMap<String, usize> = HashMap::new();
-    for (index, chapter) in chapters.iter().enumerate() {
-        if let Some(key) = chapter.source.as_ref().and_then(url_key) {
-            by_source.entry(key).or_insert(index);
-        }
-    }
     let pages: Vec<String> = chapters
         .iter()
-        .enumerate()
-        .map(|(index, chapter)| {
-            let body = content::fill_links(&chapter.xhtml.body, &mut |n| {
-                let url = chapter.xhtml.links.get(n)?;
-                resolve_link(url, index, &chapters, &by_source)
-            });
-            let lang = chapter.doc.meta.language.as_deref().and_then(language_tag);
-            let dir = chapter.doc.meta.direction.filter(|d| *d != Direction::Auto);
+        .map(|chapter| {
+            let meta = &chapter.prepared.doc.meta;
+            let lang = meta.language.as_deref().and_then(language_tag);
+            let dir = meta.direction.filter(|d| *d != Direction::Auto);
             content::page(
-                &chapter.title,
+                &chapter.prepared.title,
                 lang.as_deref().or(Some(&language)),
                 dir,
                 None,
-                &body,
+                &chapter.body,
             )
         })
         .collect();
     for (index, (chapter, page)) in chapters.iter().zip(&pages).enumerate() {
-        let mut entry = EpubContent::new(chapter.file.as_str(), page.as_bytes())
-            .title(xml_clean(&chapter.title));
+        let mut entry = EpubContent::new(chapter.prepared.file.as_str(), page.as_bytes())
+            .title(xml_clean(&chapter.prepared.title));
         if index == 0 {
             entry = entry.reftype(ReferenceType::Text);
         }
         nav::add_headings(
             &mut entry.toc,
-            &chapter.file,
-            &chapter.xhtml.headings,
+            &chapter.prepared.file,
+            &chapter.prepared.toc,
             epub.toc_depth,
         );
         builder.add_content(entry).map_err(builder_error)?;
@@ -324,9 +305,9 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         let entries: Vec<SourceEntry> = chapters
             .iter()
             .map(|c| SourceEntry {
-                href: c.file.clone(),
-                title: &c.title,
-                meta: &c.doc.meta,
+                href: c.prepared.file.clone(),
+                title: &c.prepared.title,
+                meta: &documents[c.index].0.meta,
             })
             .collect();
         let page = content::page(
@@ -355,7 +336,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     builder.generate(&mut zipped).map_err(builder_error)?;
     let toc_levels = chapters
         .iter()
-        .flat_map(|c| &c.xhtml.headings)
+        .flat_map(|c| &c.prepared.toc)
         .map(|h| h.depth)
         .filter(|d| *d <= epub.toc_depth)
         .max()
@@ -394,61 +375,6 @@ fn new_builder() -> Result<EpubBuilder<ZipLibrary>> {
 
 fn builder_error(error: epub_builder::Error) -> Error {
     Error::Io(std::io::Error::other(format!("building the EPUB: {error}")))
-}
-
-/// The title a chapter is known by: its own, else its first heading, else its first words;
-/// always something XML can carry.
-/// Whether an article has neither a title nor a heading of its own, so that its chapter would
-/// show no title.
-fn needs_shown_title(doc: &Document) -> bool {
-    let has_title = doc
-        .meta
-        .title
-        .as_deref()
-        .is_some_and(|t| !t.trim().is_empty());
-    !has_title
-        && !doc
-            .blocks
-            .iter()
-            .any(|block| matches!(block, Block::Heading { .. }))
-}
-
-pub(crate) fn document_title(doc: &Document) -> String {
-    let clean = |text: &str| {
-        xml_clean(crate::model::collapse_whitespace(text).trim())
-            .trim()
-            .to_string()
-    };
-    if let Some(title) = doc
-        .meta
-        .title
-        .as_deref()
-        .map(clean)
-        .filter(|t| !t.is_empty())
-    {
-        return title;
-    }
-    let first_heading = doc.blocks.iter().find_map(|block| match block {
-        Block::Heading { content, .. } => Some(clean(&inlines_to_plain(content))),
-        _ => None,
-    });
-    if let Some(heading) = first_heading.filter(|h| !h.is_empty()) {
-        return heading;
-    }
-    let first_text = doc.blocks.iter().find_map(|block| match block {
-        Block::Paragraph(inlines) => Some(clean(&inlines_to_plain(inlines))),
-        _ => None,
-    });
-    if let Some(text) = first_text {
-        let words: Vec<&str> = text.split_whitespace().collect();
-        if words.len() > 8 {
-            return format!("{}…", words[..8].join(" "));
-        }
-        if !words.is_empty() {
-            return words.join(" ");
-        }
-    }
-    "Untitled".to_string()
 }
 
 /// A well-formed BCP 47 tag (letters/digits in 1–8 character subtags, a 2–3 letter primary
@@ -793,72 +719,6 @@ fn rezip(
     Ok(writer.finish().map_err(zip_error)?.into_inner())
 }
 
-/// The key two URLs share when they name the same page: host, port, path without a
-/// trailing slash, and query; scheme and fragment ignored.
-fn url_key(url: &url::Url) -> Option<String> {
-    if !matches!(url.scheme(), "http" | "https") {
-        return None;
-    }
-    let host = url.host_str()?.trim_start_matches("www.");
-    let path = url.path();
-    let path = if path.len() > 1 {
-        path.trim_end_matches('/')
-    } else {
-        ""
-    };
-    let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
-    let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
-    Some(format!("{host}{port}{path}{query}"))
-}
-
-/// Where a link in chapter `current` points in the book: a fragment of this chapter, another
-/// chapter (for a link to a bundled article), or the web. `None` drops the link (its text
-/// stays): a fragment that names nothing, a relative link with nothing to resolve it
-/// against, a script.
-fn resolve_link(
-    raw: &str,
-    current: usize,
-    chapters: &[Chapter],
-    by_source: &HashMap<String, usize>,
-) -> Option<String> {
-    let raw = raw.trim();
-    let here = chapters.get(current)?;
-    if let Some(fragment) = raw.strip_prefix('#') {
-        return target(chapters, current, current, Some(fragment));
-    }
-    let url = match url::Url::parse(raw) {
-        Ok(url) => url,
-        Err(url::ParseError::RelativeUrlWithoutBase) => here.source.as_ref()?.join(raw).ok()?,
-        Err(_) => return None,
-    };
-    if let Some(&index) = url_key(&url).and_then(|key| by_source.get(&key)) {
-        return target(chapters, current, index, url.fragment());
-    }
-    content::safe_external_url(url.as_str())
-}
-
-/// A link to chapter `index` (at its element with model id `fragment`, if it has one).
-fn target(
-    chapters: &[Chapter],
-    current: usize,
-    index: usize,
-    fragment: Option<&str>,
-) -> Option<String> {
-    let chapter = chapters.get(index)?;
-    let id = fragment
-        .filter(|f| !f.is_empty())
-        .map(|f| resources::percent_decode(f).unwrap_or_else(|| f.to_string()))
-        .and_then(|f| chapter.xhtml.ids.get(&f).cloned());
-    match (index == current, id) {
-        (true, Some(id)) => Some(format!("#{id}")),
-        (false, Some(id)) => Some(format!("{}#{id}", chapter.file)),
-        // A fragment that names nothing here would be a broken link: drop it in this
-        // chapter, point at the chapter's top in another.
-        (true, None) if fragment.is_some_and(|f| !f.is_empty()) => None,
-        (_, None) => Some(chapter.file.clone()),
-    }
-}
-
 /// The cover's bytes and kind, or `None` for no cover. Failures fall back to the generated
 /// cover, with a warning.
 #[allow(clippy::too_many_arguments)]
@@ -981,20 +841,6 @@ mod tests {
         assert_eq!(language_tag("en").as_deref(), Some("en"));
         assert_eq!(language_tag("english"), None);
         assert_eq!(language_tag("e n"), None);
-    }
-
-    #[test]
-    fn url_keys_ignore_scheme_fragment_and_trailing_slash() {
-        let key = |s: &str| url_key(&url::Url::parse(s).unwrap());
-        assert_eq!(
-            key("https://www.example.com/a/b/#x"),
-            key("http://example.com/a/b")
-        );
-        assert_ne!(
-            key("https://example.com/a?p=1"),
-            key("https://example.com/a?p=2")
-        );
-        assert_eq!(key("mailto:x@example.com"), None);
     }
 
     #[test]

@@ -1,0 +1,200 @@
+//! Block markup: paragraphs, headings, quotes, lists, code, tables (a row at a time),
+//! figures and containers.
+
+use std::fmt::Write as _;
+
+use super::attributes::clean_code_language;
+use super::render::Renderer;
+use crate::model::{Alignment, Block, Figure, List, Table};
+use crate::write::table_layout::{layout, GridRows};
+use crate::xml::escape_text;
+
+impl<'a> Renderer<'a> {
+    pub(super) fn blocks(&mut self, blocks: &'a [Block]) {
+        for block in blocks {
+            self.block(block);
+        }
+    }
+
+    pub(super) fn block(&mut self, block: &'a Block) {
+        if !self.enter() {
+            return;
+        }
+        match block {
+            Block::Paragraph(inlines) => {
+                self.out.push_str("<p>");
+                self.inlines(inlines);
+                self.out.push_str("</p>\n");
+            }
+            Block::Heading { id, content, .. } if self.in_table_head => {
+                self.out.push_str("<p");
+                self.id_attr(id);
+                self.out.push('>');
+                self.inlines(content);
+                self.out.push_str("</p>\n");
+            }
+            Block::Heading { level, id, content } => {
+                // A heading may go at most one level deeper than the one before it: HTML
+                // checkers reject skipped levels.
+                let level = match self.last_heading_level {
+                    Some(previous) => (*level).clamp(1, previous + 1),
+                    None => (*level).clamp(1, 6),
+                }
+                .min(6);
+                self.last_heading_level = Some(level);
+                let _ = write!(self.out, "<h{level}");
+                self.id_attr(id);
+                self.out.push('>');
+                self.inlines(content);
+                let _ = writeln!(self.out, "</h{level}>");
+            }
+            Block::Quote(inner) => {
+                self.out.push_str("<blockquote>\n");
+                self.blocks(inner);
+                self.out.push_str("</blockquote>\n");
+            }
+            Block::List(list) => self.list(list),
+            Block::Code { language, text } => {
+                self.out.push_str("<pre><code");
+                if let Some(lang) = language.as_deref().map(clean_code_language) {
+                    if !lang.is_empty() {
+                        let _ = write!(self.out, " class=\"language-{lang}\"");
+                    }
+                }
+                self.out.push('>');
+                self.out.push_str(&escape_text(text));
+                self.out.push_str("</code></pre>\n");
+            }
+            Block::Table(table) => self.table(table),
+            Block::Figure(figure) => self.figure(figure),
+            Block::Rule => self.out.push_str("<hr />\n"),
+            Block::Container { attr, blocks } => {
+                self.out.push_str("<div");
+                self.container_attrs(attr);
+                self.out.push_str(">\n");
+                self.blocks(blocks);
+                self.out.push_str("</div>\n");
+            }
+        }
+        self.leave();
+    }
+
+    pub(super) fn list(&mut self, list: &'a List) {
+        if list.ordered {
+            self.out.push_str("<ol");
+            if list.start != 1 {
+                let _ = write!(self.out, " start=\"{}\"", list.start);
+            }
+            self.out.push_str(">\n");
+        } else {
+            self.out.push_str("<ul>\n");
+        }
+        for item in &list.items {
+            self.out.push_str("<li>");
+            match item.split_first() {
+                // A tight item's leading paragraph is written bare, as Markdown renderers do.
+                Some((Block::Paragraph(inlines), rest)) if list.tight => {
+                    self.inlines(inlines);
+                    if !rest.is_empty() {
+                        self.out.push('\n');
+                        self.blocks(rest);
+                    }
+                }
+                _ => {
+                    if !item.is_empty() {
+                        self.out.push('\n');
+                    }
+                    self.blocks(item);
+                }
+            }
+            self.out.push_str("</li>\n");
+        }
+        self.out
+            .push_str(if list.ordered { "</ol>\n" } else { "</ul>\n" });
+    }
+
+    pub(super) fn table(&mut self, table: &'a Table) {
+        self.out.push_str("<table>\n");
+        if !table.caption.is_empty() {
+            self.out.push_str("<caption>");
+            self.inlines(&table.caption);
+            self.out.push_str("</caption>\n");
+        }
+        let grid = layout(table);
+        if grid.head_rows() > 0 {
+            self.out.push_str("<thead>\n");
+            self.rows(grid.head(), &table.alignments, true);
+            self.out.push_str("</thead>\n");
+        }
+        if grid.body_rows() > 0 {
+            self.out.push_str("<tbody>\n");
+            self.rows(grid.body(), &table.alignments, false);
+            self.out.push_str("</tbody>\n");
+        }
+        self.out.push_str("</table>\n");
+    }
+
+    /// One row group, laid out on a regular grid (see [`layout`]) a row at a time; the
+    /// output is sent on after each row.
+    pub(super) fn rows(
+        &mut self,
+        mut rows: GridRows<'a, '_>,
+        alignments: &[Alignment],
+        head: bool,
+    ) {
+        let tag = if head { "th" } else { "td" };
+        while let Some(row) = rows.next_row() {
+            self.out.push_str("<tr>");
+            for placed in row {
+                let _ = write!(self.out, "<{tag}");
+                if placed.colspan > 1 {
+                    let _ = write!(self.out, " colspan=\"{}\"", placed.colspan);
+                }
+                if placed.rowspan > 1 {
+                    let _ = write!(self.out, " rowspan=\"{}\"", placed.rowspan);
+                }
+                let align = match alignments.get(placed.column) {
+                    Some(Alignment::Left) => "left",
+                    Some(Alignment::Center) => "center",
+                    Some(Alignment::Right) => "right",
+                    Some(Alignment::Default) | None => "",
+                };
+                if !align.is_empty() {
+                    let _ = write!(self.out, " style=\"text-align: {align};\"");
+                }
+                self.out.push('>');
+                let content = placed.cell.map(|c| c.content.as_slice()).unwrap_or(&[]);
+                // Headings are not allowed inside a header cell.
+                let was_in_head = self.in_table_head;
+                self.in_table_head = was_in_head || head;
+                match content {
+                    [Block::Paragraph(inlines)] => self.inlines(inlines),
+                    blocks => {
+                        if !blocks.is_empty() {
+                            self.out.push('\n');
+                        }
+                        self.blocks(blocks);
+                    }
+                }
+                self.in_table_head = was_in_head;
+                let _ = write!(self.out, "</{tag}>");
+            }
+            self.out.push_str("</tr>\n");
+            if !self.send_row() {
+                return;
+            }
+        }
+    }
+
+    pub(super) fn figure(&mut self, figure: &'a Figure) {
+        self.out.push_str("<figure>\n");
+        self.image(&figure.image);
+        self.out.push('\n');
+        if !figure.caption.is_empty() {
+            self.out.push_str("<figcaption>");
+            self.inlines(&figure.caption);
+            self.out.push_str("</figcaption>\n");
+        }
+        self.out.push_str("</figure>\n");
+    }
+}

@@ -1,0 +1,137 @@
+//! Inline markup: text, emphasis, code, links (never nested), images, note references and
+//! spans.
+
+use std::fmt::Write as _;
+
+use super::hooks::ImageRef;
+use super::render::Renderer;
+use super::url::{safe_url, shorten, UrlUse};
+use crate::model::{Image, Inline, Link};
+use crate::xml::{escape_attr, escape_attr_into, escape_text, escape_text_into};
+
+impl<'a> Renderer<'a> {
+    /// An image whose source is safe goes where the hooks say: an `<img>`, or (not
+    /// embedded) a link to the remote image or its alt text. An unsafe source leaves the alt
+    /// text, with a warning.
+    pub(super) fn image(&mut self, image: &Image) {
+        let Some(src) = safe_url(&image.src, UrlUse::Image) else {
+            self.warn(format!(
+                "left out an image with an unsafe or empty source: {}",
+                shorten(&image.src)
+            ));
+            escape_text_into(&image.alt, &mut self.out);
+            return;
+        };
+        let alt = image.alt.trim();
+        match self.hooks.image(&src) {
+            ImageRef::Embedded(href) => {
+                self.out.push_str("<img src=\"");
+                escape_attr_into(&href, &mut self.out);
+                self.out.push_str("\" alt=\"");
+                escape_attr_into(&image.alt, &mut self.out);
+                self.out.push('"');
+                if let Some(title) = image.title.as_deref().filter(|t| !t.is_empty()) {
+                    self.out.push_str(" title=\"");
+                    escape_attr_into(title, &mut self.out);
+                    self.out.push('"');
+                }
+                self.out.push_str(" />");
+            }
+            // Links do not nest: inside one, the image's alt text stands alone.
+            ImageRef::Remote(url) if !self.in_link => {
+                self.out.push_str("<a class=\"image-alt\" href=\"");
+                escape_attr_into(&url, &mut self.out);
+                self.out.push_str("\">");
+                escape_text_into(if alt.is_empty() { "Image" } else { alt }, &mut self.out);
+                self.out.push_str("</a>");
+            }
+            ImageRef::Remote(_) | ImageRef::Missing => {
+                if !alt.is_empty() {
+                    self.out.push_str("<span class=\"image-alt\">");
+                    escape_text_into(alt, &mut self.out);
+                    self.out.push_str("</span>");
+                }
+            }
+        }
+    }
+
+    pub(super) fn inlines(&mut self, inlines: &'a [Inline]) {
+        for inline in inlines {
+            self.inline(inline);
+        }
+    }
+
+    pub(super) fn inline(&mut self, inline: &'a Inline) {
+        if !self.enter() {
+            return;
+        }
+        match inline {
+            Inline::Text(text) => escape_text_into(text, &mut self.out),
+            Inline::Emphasis(c) => self.wrapped("em", c),
+            Inline::Strong(c) => self.wrapped("strong", c),
+            Inline::Strikethrough(c) => self.wrapped("del", c),
+            Inline::Superscript(c) => self.wrapped("sup", c),
+            Inline::Subscript(c) => self.wrapped("sub", c),
+            Inline::Code(code) => {
+                let _ = write!(self.out, "<code>{}</code>", escape_text(code));
+            }
+            Inline::Link(link) => {
+                let Link {
+                    url,
+                    title,
+                    content,
+                } = &**link;
+                match safe_url(url, UrlUse::Link) {
+                    Some(_) if self.in_link => self.inlines(content),
+                    Some(href) => {
+                        let _ = write!(self.out, "<a href=\"{}\"", escape_attr(&href));
+                        if let Some(title) = title.as_deref().filter(|t| !t.is_empty()) {
+                            let _ = write!(self.out, " title=\"{}\"", escape_attr(title));
+                        }
+                        self.out.push('>');
+                        self.in_link = true;
+                        self.inlines(content);
+                        self.in_link = false;
+                        self.out.push_str("</a>");
+                        for n in std::mem::take(&mut self.deferred_note_refs) {
+                            self.note_ref(n);
+                        }
+                    }
+                    None => {
+                        self.warn(format!("dropped an unsafe link: {}", shorten(url)));
+                        self.inlines(content);
+                    }
+                }
+            }
+            Inline::Image(image) => self.image(image),
+            Inline::LineBreak => self.out.push_str("<br />\n"),
+            Inline::Note(blocks) => {
+                self.notes.push(blocks);
+                let n = self.notes.len();
+                if self.in_link {
+                    self.deferred_note_refs.push(n);
+                } else {
+                    self.note_ref(n);
+                }
+            }
+            Inline::Span { attr, content } => {
+                self.out.push_str("<span");
+                self.language_attrs(attr);
+                self.out.push('>');
+                self.inlines(content);
+                self.out.push_str("</span>");
+            }
+        }
+        self.leave();
+    }
+
+    pub(super) fn note_ref(&mut self, n: usize) {
+        self.hooks.note_ref(n, &mut self.out);
+    }
+
+    pub(super) fn wrapped(&mut self, tag: &str, content: &'a [Inline]) {
+        let _ = write!(self.out, "<{tag}>");
+        self.inlines(content);
+        let _ = write!(self.out, "</{tag}>");
+    }
+}

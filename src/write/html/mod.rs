@@ -1,0 +1,216 @@
+//! The clean-HTML writer: one standalone, printable HTML5 page per document.
+//!
+//! The markup is *polyglot*: valid HTML5 and well-formed XML at once (lower-case names, every
+//! attribute quoted, void elements self-closed, only the XML entities), so the EPUB writer
+//! renders its chapters with the same renderer, in an XHTML flavour given by [`Hooks`] (note
+//! markup, image hrefs, the source link). Whatever the model holds, the output carries no
+//! script: URLs are checked against a scheme allow-list ([`safe_url`]), container attributes
+//! are filtered, and characters XML forbids are dropped (one escaper: `crate::xml`).
+//!
+//! The files: `render` (the renderer's state), `blocks`, `inlines`, `notes`, `header`,
+//! `attributes` (the markup), `hooks` (what a flavour decides), `page` (the document shell),
+//! `style` (the stylesheet), `url` (URL policy) and `dates` (the dateline's dates).
+//!
+//! Choices a reader of this output may rely on:
+//! - Body headings keep their model level (an `h1` in the body stays `h1`, next to the title's
+//!   `h1` in the header): HTML5 allows several, and it keeps HTML → model → HTML stable. One
+//!   exception: a heading never goes more than one level deeper than the heading before it
+//!   (the title counts as an `h1`), because the Nu Html Checker rejects skipped levels; so
+//!   `h1, h3` is written `h1, h2`. Headings inside a header cell (`th`), where HTML allows
+//!   none, are written as paragraphs.
+//! - Footnotes are endnotes, numbered in the order their references appear in the output:
+//!   first the body's, then those referenced from inside other notes (which are rendered after
+//!   the body, so numbers always grow down the page). Reference:
+//!   `<sup class="footnote-ref"><a href="#fn-1" id="fnref-1" role="doc-noteref">1</a></sup>`;
+//!   notes: `<section class="footnotes" role="doc-endnotes"><hr /><ol><li id="fn-1">…</li>`,
+//!   the back link `<a href="#fnref-1" class="footnote-back" role="doc-backlink">↩</a>` closing
+//!   the note's last paragraph (or in a paragraph of its own). In XHTML mode the notes are
+//!   EPUB 3 footnotes instead (see [`render_article`]).
+//! - Table cell alignment is an inline `style="text-align: …;"`, so it survives without the
+//!   stylesheet (fragments, other readers).
+//! - Tables are laid out on a regular grid first (`table_layout`): overlapping or overlong
+//!   spans are clipped and short rows padded, so the table model is always valid.
+//! - Links never nest: a link inside a link keeps only its text, and a note referenced inside
+//!   a link gets its reference right after the link.
+//! - A link whose URL is unsafe keeps its text without the `<a>`; an image whose source is
+//!   unsafe becomes its alt text. Each drop is reported as a [`Warning`].
+
+mod attributes;
+mod blocks;
+mod dates;
+mod header;
+mod hooks;
+mod inlines;
+mod notes;
+mod page;
+mod render;
+mod style;
+mod url;
+
+use std::io;
+
+use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
+use crate::error::{Result, Warning};
+use crate::model::{Block, Document, Table};
+use page::{html_start_tag, render_head};
+use render::{Outlet, Renderer};
+
+pub(crate) use hooks::{Hooks, ImageRef, Plain};
+
+pub use crate::xml::{escape_attr, escape_text};
+pub(crate) use dates::human_date;
+pub(crate) use header::join_names;
+pub use style::STYLESHEET;
+pub use url::{safe_url, UrlUse};
+
+/// Writes a standalone HTML5 page (or, with `options.fragment`, the article element alone).
+pub struct HtmlWriter;
+
+impl Writer for HtmlWriter {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+        let mut bytes = Vec::new();
+        let warnings = write_page(document, options, &mut bytes, 0)?;
+        Ok(Rendered { bytes, warnings })
+    }
+
+    fn render_to(
+        &self,
+        document: &Document,
+        options: &WriteOptions,
+        out: &mut dyn io::Write,
+    ) -> Result<Vec<Warning>> {
+        write_page(document, options, out, STREAM_CHUNK)
+    }
+}
+
+/// Writes the page (or the fragment) to `out`, a block (or a table row) at a time once
+/// `flush_len` bytes are waiting.
+fn write_page(
+    document: &Document,
+    options: &WriteOptions,
+    out: &mut dyn io::Write,
+    flush_len: usize,
+) -> Result<Vec<Warning>> {
+    // One file that carries its images: local ones become data: URIs.
+    let mut embedded;
+    let mut warnings = Vec::new();
+    // The document is copied only when it has local images to rewrite.
+    let document = match &options.resource_dir {
+        Some(dir) if !options.fragment && super::resources::has_local_images(document) => {
+            embedded = document.clone();
+            warnings = super::resources::embed_local_images(&mut embedded, dir);
+            &embedded
+        }
+        _ => document,
+    };
+    let mut stream = Streamed::new(out, flush_len);
+    // The renderer's output goes out between blocks, and between a table's rows.
+    let mut send = |text: &mut String| {
+        std::mem::swap(text, &mut stream.buffer);
+        let flushed = stream.flush();
+        std::mem::swap(text, &mut stream.buffer);
+        flushed
+    };
+    let mut flavour = Plain { xhtml: false };
+    let mut renderer = Renderer::new(&mut flavour);
+    renderer.send = Some(&mut send);
+    let page = &mut renderer.out;
+    if !options.fragment {
+        page.push_str("<!DOCTYPE html>\n");
+        page.push_str(&html_start_tag(&document.meta));
+        page.push_str("\n<head>\n");
+        page.push_str(&render_head(document));
+        page.push_str("<style>\n");
+        page.push_str(STYLESHEET);
+        page.push_str("</style>\n</head>\n<body>\n");
+    }
+    // What render_article does, with the output going out between blocks.
+    renderer.out.push_str("<article>\n");
+    renderer.header(&document.meta);
+    for block in &document.blocks {
+        renderer.block(block);
+        renderer.send_out()?;
+    }
+    renderer.footnotes();
+    renderer.out.push_str("</article>\n");
+    if !options.fragment {
+        renderer.out.push_str("</body>\n</html>\n");
+    }
+    renderer.send_out()?;
+    warnings.extend(renderer.warnings);
+    stream.buffer = renderer.out;
+    stream.finish()?;
+    Ok(warnings)
+}
+
+/// Renders the `<article>` element: the header (title, subtitle, byline, dateline), the blocks
+/// and the footnotes, ending with a newline.
+///
+/// With `xhtml`, the markup is the same shape plus EPUB structural semantics:
+/// `epub:type="noteref"` on references, `xml:lang` beside every `lang`, and the notes as EPUB 3
+/// pop-up footnotes: `<section class="footnotes" epub:type="endnotes" role="doc-endnotes">`
+/// holding one `<aside id="fn-1" epub:type="footnote" role="doc-footnote">` per note (no
+/// `<hr />`, no list: reading systems may hide the asides, and the book's stylesheet numbers
+/// them). The caller must then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its
+/// `<html>` element.
+pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
+    render_article_with(document, &mut Plain { xhtml })
+}
+
+/// [`render_article`] in the flavour `hooks` give: how notes are marked up, where images go,
+/// what the header's source link points at. The EPUB writer renders its chapters this way.
+pub(crate) fn render_article_with(
+    document: &Document,
+    hooks: &mut dyn Hooks,
+) -> (String, Vec<Warning>) {
+    let mut renderer = Renderer::new(hooks);
+    renderer.out.push_str("<article>\n");
+    renderer.header(&document.meta);
+    renderer.blocks(&document.blocks);
+    renderer.footnotes();
+    renderer.out.push_str("</article>\n");
+    (renderer.out, renderer.warnings)
+}
+
+/// Renders blocks alone, with the notes they reference after them: for formats that embed a
+/// piece of HTML (a table Markdown cannot express). No `<article>`, no header.
+pub fn render_blocks(blocks: &[Block], xhtml: bool) -> (String, Vec<Warning>) {
+    let mut flavour = Plain { xhtml };
+    let mut renderer = Renderer::new(&mut flavour);
+    renderer.blocks(blocks);
+    renderer.footnotes();
+    (renderer.out, renderer.warnings)
+}
+
+/// Renders one table alone, with the notes it references after it: for formats that embed a
+/// table they cannot express (Markdown). The same as [`render_blocks`] on the table, without
+/// copying it into a block.
+pub fn render_table(table: &Table, xhtml: bool) -> (String, Vec<Warning>) {
+    let mut html = String::new();
+    let written = write_table(table, xhtml, &mut |text| {
+        html.push_str(text);
+        text.clear();
+        Ok(())
+    });
+    // Collecting into a string cannot fail.
+    (html, written.unwrap_or_default())
+}
+
+/// [`render_table`], handing the markup to `send` a piece at a time (after each row, and at
+/// the end) instead of making it whole: `send` takes what it is given out of the string.
+pub(crate) fn write_table(
+    table: &Table,
+    xhtml: bool,
+    send: &mut Outlet<'_>,
+) -> io::Result<Vec<Warning>> {
+    let mut flavour = Plain { xhtml };
+    let mut renderer = Renderer::new(&mut flavour);
+    renderer.send = Some(send);
+    if renderer.enter() {
+        renderer.table(table);
+        renderer.leave();
+    }
+    renderer.footnotes();
+    renderer.send_out()?;
+    Ok(renderer.warnings)
+}
