@@ -22,7 +22,7 @@
 # - Time is CPU time (user + system) of each process, which a busy machine inflates less than
 #   wall-clock time; wall time is printed too. Each page is converted RUNS times by each tool
 #   (default 3) and its fastest run counts, for both tools alike.
-# - Outputs go to a RAM disk when there is one, for both tools.
+# - Outputs go to a RAM disk when there is one, for both tools (SCRATCH=folder to choose).
 #
 # Exits non-zero when a ratio (pandoc's CPU time over quire's) is under its target:
 #   MIN_EPUB=50 MIN_MD=100 (set them to change the targets).
@@ -81,7 +81,10 @@ else
 fi
 [ "${#pages[@]}" -gt 0 ] || { echo "no pages" >&2; exit 1; }
 
-work="$(mktemp -d "$( [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/quire-pandoc.XXXXXX")"
+# SCRATCH=folder puts the outputs there instead (a disk, say: one quire conversion flushes its
+# output to disk, which costs wall time there and none on a RAM disk).
+scratch="${SCRATCH:-$( [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}"
+work="$(mktemp -d "$scratch/quire-pandoc.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
 printf '%s\n' "${pages[@]}" > "$work/pages"
