@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Batch throughput: converts the AEB corpus pages (../shared/corpus/aeb/html) to Markdown with
 # quire (1 and 2 jobs, best of 3 runs each) and with pandoc (`pandoc -f html -t gfm`, one
-# process per page, as people run it), in the same run, and prints pages per second.
+# process per page, as people run it, with the network off), in the same run, and prints pages
+# per second. benches/pandoc.sh compares one quire process per page with pandoc instead.
 # Targets: quire >= 100x pandoc; 2 jobs >= 1.8x 1 job.
 #   benches/batch.sh [CORPUS_DIR]
 set -euo pipefail
@@ -39,10 +40,14 @@ converted=$(find "$work/quire" -name '*.md' | wc -l)
 
 if command -v pandoc >/dev/null; then
   mkdir -p "$work/pandoc"
+  # The network off for pandoc, as quire fetches nothing: the whole loop in one new network
+  # namespace (a namespace per page would add its set-up to pandoc's time).
+  net_off=()
+  if unshare -n true 2>/dev/null; then net_off=(unshare -n); else echo "NOTE: pandoc runs with the network on" >&2; fi
   t0=$(now)
-  for page in "$corpus"/*.html; do
-    pandoc -f html -t gfm "$page" -o "$work/pandoc/$(basename "$page" .html).md" 2>/dev/null || true
-  done
+  "${net_off[@]}" bash -c 'for page in "$1"/*.html; do
+      pandoc -f html -t gfm "$page" -o "$2/$(basename "$page" .html).md" 2>/dev/null || true
+    done' _ "$corpus" "$work/pandoc"
   t1=$(now)
   p=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 else

@@ -4,9 +4,14 @@
 //! Layout, top to bottom on a deep colour picked from the title: the site name in spaced
 //! capitals, a rule, the title as large as fits (serif bold), the subtitle, and at the foot
 //! the authors and the date. A thin inset frame holds it together.
+//!
+//! The cover has three colours (the background, the ink and the accent) and their
+//! anti-aliased blends, so it is drawn as one palette index a pixel and written as a palette
+//! PNG: a third of the bytes of RGB to fill and compress, and every blank pixel is a zero
+//! byte, which the compressor passes over fastest. Converting a page to EPUB is mostly
+//! drawing and compressing this picture.
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
-use image::{DynamicImage, Rgb, RgbImage};
 
 use super::content::display_date;
 use crate::model::Meta;
@@ -28,6 +33,44 @@ const PALETTE: [[u8; 3]; 6] = [
 const INK: [u8; 3] = [0xf6, 0xf1, 0xe7];
 const ACCENT: [u8; 3] = [0xd9, 0xb9, 0x6c];
 
+/// The steps of coverage between the background and a full colour: palette index 0 is the
+/// background, `1..=LEVELS` the ink from faint to full, then as many for the accent (255
+/// colours in all). A step is under half a unit of a channel apart from the exact blend.
+const LEVELS: u8 = 127;
+
+/// The two colours drawn over the background.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Paint {
+    Ink,
+    Accent,
+}
+
+impl Paint {
+    fn rgb(self) -> [u8; 3] {
+        match self {
+            Paint::Ink => INK,
+            Paint::Accent => ACCENT,
+        }
+    }
+
+    /// The palette index of this colour at `level` (1..=LEVELS) of coverage.
+    fn index(self, level: u8) -> u8 {
+        match self {
+            Paint::Ink => level,
+            Paint::Accent => LEVELS + level,
+        }
+    }
+
+    /// The colour and coverage level of a palette index (`None` for the background).
+    fn of(index: u8) -> Option<(Paint, u8)> {
+        match index {
+            0 => None,
+            i if i <= LEVELS => Some((Paint::Ink, i)),
+            i => Some((Paint::Accent, i - LEVELS)),
+        }
+    }
+}
+
 /// What goes on the cover.
 pub(crate) struct CoverText<'a> {
     pub title: &'a str,
@@ -36,11 +79,90 @@ pub(crate) struct CoverText<'a> {
     pub contents: &'a [String],
 }
 
-/// Draws the cover at `width` × `height`. Returns the image and the characters no cover font
-/// could draw (left blank), for a warning.
-pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicImage, Vec<char>) {
+/// A drawn cover: one palette index a pixel over the colours of its title's background.
+pub(crate) struct Cover {
+    width: u32,
+    height: u32,
+    background: [u8; 3],
+    /// Row by row, `width` indices a row.
+    pixels: Vec<u8>,
+}
+
+impl Cover {
+    /// The colour of each palette index, `[r, g, b]` after another; in grey when `grayscale`
+    /// (the luma of each colour, as `image` computes it).
+    fn palette(&self, grayscale: bool) -> Vec<u8> {
+        let mut palette = Vec::with_capacity(3 * (1 + 2 * usize::from(LEVELS)));
+        let mut push = |rgb: [u8; 3]| {
+            if grayscale {
+                let [r, g, b] = rgb.map(u32::from);
+                let luma = ((2126 * r + 7152 * g + 722 * b) / 10_000) as u8;
+                palette.extend_from_slice(&[luma; 3]);
+            } else {
+                palette.extend_from_slice(&rgb);
+            }
+        };
+        push(self.background);
+        for paint in [Paint::Ink, Paint::Accent] {
+            for level in 1..=LEVELS {
+                push(mix(self.background, paint.rgb(), level));
+            }
+        }
+        palette
+    }
+
+    /// The cover as a palette PNG (grey entries when `grayscale`), compressed fast: the flat
+    /// background and long identical rows shrink well even so.
+    pub(crate) fn to_png(&self, grayscale: bool) -> Result<Vec<u8>, String> {
+        let fail = |e: png::EncodingError| format!("could not encode the cover: {e}");
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, self.width, self.height);
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_palette(self.palette(grayscale));
+        encoder.set_compression(png::Compression::Fastest);
+        // Filters would only turn the indices into differences of indices; the blank
+        // background is zeros already.
+        encoder.set_filter(png::Filter::NoFilter);
+        let mut writer = encoder.write_header().map_err(fail)?;
+        writer.write_image_data(&self.pixels).map_err(fail)?;
+        writer.finish().map_err(fail)?;
+        Ok(bytes)
+    }
+
+    /// The colour of the pixel at `x`, `y`.
+    #[cfg(test)]
+    fn rgb(&self, x: u32, y: u32) -> [u8; 3] {
+        let index = self.pixels[(y * self.width + x) as usize];
+        match Paint::of(index) {
+            None => self.background,
+            Some((paint, level)) => mix(self.background, paint.rgb(), level),
+        }
+    }
+}
+
+/// `color` over `background` at `level` steps of [`LEVELS`], rounded.
+fn mix(background: [u8; 3], color: [u8; 3], level: u8) -> [u8; 3] {
+    let mut out = background;
+    for (channel, target) in out.iter_mut().zip(color) {
+        let (from, to) = (i32::from(*channel), i32::from(target));
+        let step = (to - from) * i32::from(level);
+        let levels = i32::from(LEVELS);
+        // Rounded half away from zero, either way the step goes.
+        let rounded = (2 * step + step.signum() * levels) / (2 * levels);
+        *channel = (from + rounded) as u8;
+    }
+    out
+}
+
+/// Draws the cover at `width` × `height`. Returns it and the characters no cover font could
+/// draw (left blank), for a warning.
+pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec<char>) {
     let mut canvas = Canvas {
-        image: RgbImage::from_pixel(width, height, Rgb(background(text.title))),
+        width,
+        height,
+        // All background: index 0.
+        pixels: vec![0; width as usize * height as usize],
         missing: Vec::new(),
     };
     let w = width as f32;
@@ -48,7 +170,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
     let margin = (w * 0.1).round();
     let frame = (w * 0.04).round();
     let line = line_width(w);
-    canvas.frame(frame, line, ACCENT);
+    canvas.frame(frame, line, Paint::Accent);
 
     let fonts = Fonts::load();
     let column = w - 2.0 * margin;
@@ -76,13 +198,13 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
                 margin,
                 y,
                 column,
-                ACCENT,
+                Paint::Accent,
             );
             y += size * 1.35;
         }
         y += size * 0.3;
     }
-    canvas.rule(margin, y, w * 0.18, line * 1.5, ACCENT);
+    canvas.rule(margin, y, w * 0.18, line * 1.5, Paint::Accent);
     y += h * 0.06;
 
     // The title: the largest size at which it fits in at most seven lines and half the height.
@@ -103,7 +225,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
             margin,
             y - size * 0.8,
             column,
-            INK,
+            Paint::Ink,
         );
         y += size * 0.18;
     }
@@ -125,7 +247,16 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
             if y + size > h * 0.76 {
                 break;
             }
-            canvas.text(&fonts.serif_italic, size, 0.0, &row, margin, y, column, INK);
+            canvas.text(
+                &fonts.serif_italic,
+                size,
+                0.0,
+                &row,
+                margin,
+                y,
+                column,
+                Paint::Ink,
+            );
             y += size * 1.3;
         }
     }
@@ -147,7 +278,13 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
             } else {
                 first.clone()
             };
-            canvas.rule(margin, y + size * 0.55, size * 0.4, line_width(w), ACCENT);
+            canvas.rule(
+                margin,
+                y + size * 0.55,
+                size * 0.4,
+                line_width(w),
+                Paint::Accent,
+            );
             canvas.text(
                 &fonts.serif_italic,
                 size,
@@ -156,7 +293,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
                 margin + size * 0.8,
                 y,
                 column - size,
-                INK,
+                Paint::Ink,
             );
             y += size * 1.5;
             shown += 1;
@@ -171,7 +308,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
                 margin + size * 0.8,
                 y,
                 column,
-                ACCENT,
+                Paint::Accent,
             );
         }
     }
@@ -205,17 +342,22 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (DynamicIma
     let foot_height: f32 = foot.iter().map(|(_, size)| size * 1.4).sum();
     let mut fy = h * 0.9 - foot_height;
     if !foot.is_empty() {
-        canvas.rule(margin, fy - h * 0.025, w * 0.18, line * 1.5, ACCENT);
+        canvas.rule(margin, fy - h * 0.025, w * 0.18, line * 1.5, Paint::Accent);
     }
     for (index, (row, size)) in foot.iter().enumerate() {
         let is_date = index + 1 == foot.len() && text.meta.published.is_some();
-        let color = if is_date { ACCENT } else { INK };
+        let color = if is_date { Paint::Accent } else { Paint::Ink };
         canvas.text(&fonts.sans, *size, 0.0, row, margin, fy, column, color);
         fy += size * 1.4;
     }
 
-    let missing = canvas.missing;
-    (DynamicImage::ImageRgb8(canvas.image), missing)
+    let cover = Cover {
+        width,
+        height,
+        background: background(text.title),
+        pixels: canvas.pixels,
+    };
+    (cover, canvas.missing)
 }
 
 /// The width of rules and the frame.
@@ -307,68 +449,77 @@ fn wrap(font: &FontRef, size: f32, tracking: f32, text: &str, max_width: f32) ->
 }
 
 struct Canvas {
-    image: RgbImage,
+    width: u32,
+    height: u32,
+    /// Palette indices (see [`Paint`]), row by row.
+    pixels: Vec<u8>,
     missing: Vec<char>,
 }
 
 impl Canvas {
-    fn blend(&mut self, x: i64, y: i64, color: [u8; 3], alpha: f32) {
+    /// Lays `paint` at coverage `alpha` over the pixel at `x`, `y`.
+    fn blend(&mut self, x: i64, y: i64, paint: Paint, alpha: f32) {
         // Most of a glyph's box is empty: skip it before any arithmetic.
         if alpha <= 0.004 {
             return;
         }
-        if x < 0
-            || y < 0
-            || x >= i64::from(self.image.width())
-            || y >= i64::from(self.image.height())
-        {
+        if x < 0 || y < 0 || x >= i64::from(self.width) || y >= i64::from(self.height) {
             return;
         }
-        let pixel = self.image.get_pixel_mut(x as u32, y as u32);
-        if alpha >= 0.996 {
-            pixel.0 = color;
-            return;
-        }
-        for (channel, target) in pixel.0.iter_mut().zip(color) {
-            let mixed = f32::from(*channel) + (f32::from(target) - f32::from(*channel)) * alpha;
-            *channel = (mixed + 0.5) as u8;
+        let pixel = &mut self.pixels[y as usize * self.width as usize + x as usize];
+        let levels = f32::from(LEVELS);
+        let alpha = alpha.min(1.0);
+        let level = match Paint::of(*pixel) {
+            None => alpha * levels,
+            // Over the same colour, coverage adds up as blending would: a + (1 - a) * alpha.
+            Some((under, level)) if under == paint => {
+                let covered = f32::from(level) / levels;
+                (covered + (1.0 - covered) * alpha) * levels
+            }
+            // Over the other colour (the two never meet in this layout), the stronger wins.
+            Some((_, level)) if f32::from(level) >= alpha * levels => return,
+            Some(_) => alpha * levels,
+        };
+        let level = (level + 0.5) as u8;
+        if level > 0 {
+            *pixel = paint.index(level.min(LEVELS));
         }
     }
 
-    fn fill(&mut self, x: f32, y: f32, width: f32, height: f32, color: [u8; 3]) {
-        let (w, h) = (self.image.width(), self.image.height());
+    fn fill(&mut self, x: f32, y: f32, width: f32, height: f32, paint: Paint) {
+        let (w, h) = (self.width, self.height);
         let clamp = |v: f32, max: u32| (v.round().max(0.0) as u32).min(max);
         let (x0, x1) = (clamp(x, w), clamp(x + width, w));
         let (y0, y1) = (clamp(y, h), clamp(y + height, h));
+        let full = paint.index(LEVELS);
         for py in y0..y1 {
-            for px in x0..x1 {
-                self.image.put_pixel(px, py, Rgb(color));
-            }
+            let row = py as usize * w as usize;
+            self.pixels[row + x0 as usize..row + x1 as usize].fill(full);
         }
     }
 
-    fn rule(&mut self, x: f32, y: f32, width: f32, thickness: f32, color: [u8; 3]) {
-        self.fill(x, y, width, thickness, color);
+    fn rule(&mut self, x: f32, y: f32, width: f32, thickness: f32, paint: Paint) {
+        self.fill(x, y, width, thickness, paint);
     }
 
-    fn frame(&mut self, inset: f32, thickness: f32, color: [u8; 3]) {
-        let w = self.image.width() as f32;
-        let h = self.image.height() as f32;
-        self.fill(inset, inset, w - 2.0 * inset, thickness, color);
+    fn frame(&mut self, inset: f32, thickness: f32, paint: Paint) {
+        let w = self.width as f32;
+        let h = self.height as f32;
+        self.fill(inset, inset, w - 2.0 * inset, thickness, paint);
         self.fill(
             inset,
             h - inset - thickness,
             w - 2.0 * inset,
             thickness,
-            color,
+            paint,
         );
-        self.fill(inset, inset, thickness, h - 2.0 * inset, color);
+        self.fill(inset, inset, thickness, h - 2.0 * inset, paint);
         self.fill(
             w - inset - thickness,
             inset,
             thickness,
             h - 2.0 * inset,
-            color,
+            paint,
         );
     }
 
@@ -383,7 +534,7 @@ impl Canvas {
         left: f32,
         top: f32,
         max_width: f32,
-        color: [u8; 3],
+        paint: Paint,
     ) {
         let scaled = font.as_scaled(PxScale::from(size));
         let baseline = top + scaled.ascent();
@@ -406,7 +557,7 @@ impl Canvas {
                 let bounds = outlined.px_bounds();
                 let (bx, by) = (bounds.min.x as i64, bounds.min.y as i64);
                 outlined.draw(|gx, gy, alpha| {
-                    self.blend(bx + i64::from(gx), by + i64::from(gy), color, alpha)
+                    self.blend(bx + i64::from(gx), by + i64::from(gy), paint, alpha)
                 });
             }
             x += scaled.h_advance(id) + tracking;
@@ -418,31 +569,108 @@ impl Canvas {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::GenericImageView;
 
-    #[test]
-    fn draws_text_on_the_background() {
+    const TITLE: &str = "A title that is long enough to wrap over lines";
+
+    fn sample() -> (Cover, Vec<char>) {
         let meta = Meta {
             site_name: Some("The Site".into()),
             authors: vec!["Ann Author".into()],
             published: Some("2024-05-01T10:00:00Z".into()),
             ..Meta::default()
         };
-        let (image, missing) = generate(
+        generate(
             &CoverText {
-                contents: &[],
-                title: "A title that is long enough to wrap over lines",
+                contents: &["First article".into(), "Second article".into()],
+                title: TITLE,
                 meta: &meta,
             },
             600,
             800,
-        );
-        assert_eq!(image.dimensions(), (600, 800));
+        )
+    }
+
+    #[test]
+    fn draws_text_on_the_background() {
+        let (cover, missing) = sample();
+        assert_eq!((cover.width, cover.height), (600, 800));
         assert!(missing.is_empty());
-        let rgb = image.to_rgb8();
-        let bg = Rgb(background("A title that is long enough to wrap over lines"));
-        let inked = rgb.pixels().filter(|p| **p != bg).count();
+        let inked = cover.pixels.iter().filter(|p| **p != 0).count();
         assert!(inked > 10_000, "text was drawn ({inked} pixels)");
+        // Both colours, faint and full: anti-aliased text and solid rules.
+        for paint in [Paint::Ink, Paint::Accent] {
+            let full = cover.pixels.iter().filter(|p| **p == paint.index(LEVELS));
+            assert!(full.count() > 100, "{paint:?} at full strength");
+            let faint = cover.pixels.iter().filter(|p| {
+                Paint::of(**p).is_some_and(|(drawn, level)| drawn == paint && level < LEVELS)
+            });
+            assert!(faint.count() > 100, "{paint:?} blended at the edges");
+        }
+    }
+
+    #[test]
+    fn the_png_holds_the_drawn_colours() {
+        let (cover, _) = sample();
+        let png = cover.to_png(false).unwrap();
+        let decoded = image::load_from_memory(&png).unwrap().to_rgb8();
+        assert_eq!(decoded.dimensions(), (600, 800));
+        assert_eq!(decoded.get_pixel(0, 0).0, background(TITLE));
+        for (x, y, pixel) in decoded.enumerate_pixels() {
+            assert_eq!(pixel.0, cover.rgb(x, y), "at {x}, {y}");
+        }
+        let grey = image::load_from_memory(&cover.to_png(true).unwrap()).unwrap();
+        let grey = grey.to_rgb8();
+        assert!(grey.pixels().all(|p| p[0] == p[1] && p[1] == p[2]));
+        // Grey as `image` makes it from the colour cover.
+        let expected = image::DynamicImage::ImageRgb8(decoded)
+            .grayscale()
+            .to_luma8();
+        for (x, y, pixel) in grey.enumerate_pixels() {
+            let want = expected.get_pixel(x, y)[0];
+            assert!(
+                pixel[0].abs_diff(want) <= 1,
+                "at {x}, {y}: {} for {want}",
+                pixel[0]
+            );
+        }
+    }
+
+    #[test]
+    fn blends_are_within_half_a_step_of_exact() {
+        let background = PALETTE[0];
+        assert_eq!(mix(background, INK, 0), background);
+        assert_eq!(mix(background, INK, LEVELS), INK);
+        assert_eq!(mix(background, ACCENT, LEVELS), ACCENT);
+        for level in 0..=LEVELS {
+            let alpha = f32::from(level) / f32::from(LEVELS);
+            for (got, (from, to)) in mix(background, INK, level)
+                .into_iter()
+                .zip(background.into_iter().zip(INK))
+            {
+                let exact = f32::from(from) + (f32::from(to) - f32::from(from)) * alpha;
+                assert!(
+                    (f32::from(got) - exact).abs() <= 0.5 + 1e-3,
+                    "{got} for {exact}"
+                );
+            }
+        }
+        // Coverage over the same colour adds up; it never turns back to the background.
+        let mut canvas = Canvas {
+            width: 1,
+            height: 1,
+            pixels: vec![0],
+            missing: Vec::new(),
+        };
+        canvas.blend(0, 0, Paint::Ink, 0.5);
+        assert_eq!(canvas.pixels[0], Paint::Ink.index(64));
+        canvas.blend(0, 0, Paint::Ink, 0.5);
+        // 64 + (127 - 64) / 2 = 95.5, rounded.
+        assert_eq!(canvas.pixels[0], Paint::Ink.index(96));
+        // A fainter accent leaves the ink; a stronger one replaces it.
+        canvas.blend(0, 0, Paint::Accent, 0.2);
+        assert_eq!(canvas.pixels[0], Paint::Ink.index(96));
+        canvas.blend(0, 0, Paint::Accent, 1.0);
+        assert_eq!(canvas.pixels[0], Paint::Accent.index(LEVELS));
     }
 
     #[test]
@@ -479,7 +707,7 @@ mod look {
             ..Meta::default()
         };
         let title = "Отношения между Россией и НАТО ухудшаются и угрожают глобальной безопасности, заявил министр обороны в интервью";
-        let (image, missing) = generate(
+        let (cover, missing) = generate(
             &CoverText {
                 title,
                 meta: &meta,
@@ -489,10 +717,9 @@ mod look {
             1448,
         );
         assert!(missing.is_empty());
-        image
-            .save(std::path::Path::new(&dir).join("cyrillic.png"))
-            .unwrap();
-        let (image, missing) = generate(
+        let dir = std::path::Path::new(&dir);
+        std::fs::write(dir.join("cyrillic.png"), cover.to_png(false).unwrap()).unwrap();
+        let (cover, missing) = generate(
             &CoverText {
                 title: "東京の天気 and more",
                 meta: &Meta::default(),
@@ -501,9 +728,7 @@ mod look {
             1072,
             1448,
         );
-        image
-            .save(std::path::Path::new(&dir).join("cjk.png"))
-            .unwrap();
+        std::fs::write(dir.join("cjk.png"), cover.to_png(false).unwrap()).unwrap();
         eprintln!("missing: {missing:?}");
     }
 }

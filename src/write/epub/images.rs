@@ -458,19 +458,6 @@ pub(crate) fn encode(
     Ok((bytes, kind))
 }
 
-/// Encodes a drawn image (the generated cover: flat colour and text) as PNG with the fast
-/// compressor and the Sub filter, which turn flat runs into zeros: several times faster than
-/// the default settings, for a file a little larger.
-pub(crate) fn encode_drawn_png(image: &DynamicImage) -> Result<Vec<u8>, String> {
-    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-    let mut bytes = Vec::new();
-    let encoder = PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Sub);
-    image
-        .write_with_encoder(encoder)
-        .map_err(|e| format!("could not encode image: {e}"))?;
-    Ok(bytes)
-}
-
 /// Decodes an image for the cover (lead image or user file), within the same limits.
 pub(crate) fn decode(resource: &Resource) -> Result<DynamicImage, String> {
     reader(&resource.bytes, resource.kind)

@@ -788,7 +788,7 @@ fn make_cover(
             ))),
         }
     }
-    let (image, missing) = cover::generate(
+    let (drawn, missing) = cover::generate(
         &CoverText {
             title,
             meta,
@@ -803,12 +803,7 @@ fn make_cover(
             "the cover font has no glyph for: {list}"
         )));
     }
-    let image = if epub.grayscale {
-        image.grayscale()
-    } else {
-        image
-    };
-    match images::encode_drawn_png(&image) {
+    match drawn.to_png(epub.grayscale) {
         Ok(bytes) => Some((bytes, ImageKind::Png)),
         Err(reason) => {
             warnings.push(Warning::new(format!("no cover: {reason}")));
