@@ -170,9 +170,42 @@ impl fmt::Display for OutputFormat {
     }
 }
 
+// Here, not in `net`: the network layer knows nothing of input formats.
+impl crate::net::Fetched {
+    /// The input format the media type names, if it names one quire reads. Servers often
+    /// send `text/plain` or `application/octet-stream` for anything, so callers should still
+    /// let a file-like extension or the content decide when this is `None`.
+    pub fn input_format(&self) -> Option<InputFormat> {
+        match self.media_type.as_deref()? {
+            "text/html" | "application/xhtml+xml" => Some(InputFormat::Html),
+            "text/markdown" | "text/x-markdown" => Some(InputFormat::Markdown),
+            "application/json" => Some(InputFormat::Json),
+            "text/plain" => Some(InputFormat::Text),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn media_types_name_input_formats() {
+        let fetched = |media: &str| crate::net::Fetched {
+            bytes: Vec::new(),
+            final_url: String::new(),
+            charset: None,
+            media_type: Some(media.to_string()),
+            private: false,
+        };
+        assert_eq!(fetched("text/html").input_format(), Some(InputFormat::Html));
+        assert_eq!(
+            fetched("text/markdown").input_format(),
+            Some(InputFormat::Markdown)
+        );
+        assert_eq!(fetched("image/png").input_format(), None);
+    }
 
     #[test]
     fn sniffs_common_shapes() {

@@ -19,6 +19,7 @@
 
 pub mod error;
 pub mod format;
+pub mod media;
 pub mod model;
 pub mod net;
 pub mod read;

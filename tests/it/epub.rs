@@ -837,9 +837,9 @@ fn remote_images_are_fetched_when_asked() {
         ],
     );
     let mut opts = options(None);
-    opts.epub.fetch_images = true;
+    opts.fetch_images = true;
     // The test server is on 127.0.0.1, a private address.
-    opts.epub.remote_images.allow_private = true;
+    opts.remote_images.allow_private = true;
     let rendered = write_epub(&doc, &opts);
     let messages: Vec<&str> = rendered
         .warnings

@@ -15,6 +15,7 @@ mod html_writer;
 mod json_form;
 mod jsonl;
 mod markdown;
+mod media;
 mod memory;
 mod net;
 mod net_bounds;

@@ -476,8 +476,8 @@ fn book_of_page(page_url: &str, public: SocketAddr, allow_private: bool) -> quir
     )
     .expect("read");
     let mut options = quire::WriteOptions::default();
-    options.epub.fetch_images = true;
-    options.epub.remote_images = ImageFetchOptions {
+    options.fetch_images = true;
+    options.remote_images = ImageFetchOptions {
         allow_private: allow_private || fetched.private,
         treat_as_public: vec![public],
         ..ImageFetchOptions::default()

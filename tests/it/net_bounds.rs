@@ -54,8 +54,8 @@ fn book(doc: &Document, limits: ImageFetchOptions) -> quire::Rendered {
         timestamp: Some(1_700_000_000),
         ..WriteOptions::default()
     };
-    options.epub.fetch_images = true;
-    options.epub.remote_images = ImageFetchOptions {
+    options.fetch_images = true;
+    options.remote_images = ImageFetchOptions {
         allow_private: true,
         ..limits
     };
