@@ -591,15 +591,7 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         .iter()
         .any(|output| quire::write::uses_media(output.format, &write_options))
     {
-        let (media, warnings) = quire::media::MediaStore::load(
-            &document,
-            &quire::media::StandardSource::new(
-                write_options
-                    .fetch_images
-                    .then(|| write_options.remote_images.clone()),
-            ),
-            &quire::media::LoadPolicy::from_options(&write_options),
-        );
+        let (media, warnings) = write_options.load_media(&document);
         report.warnings(&job.source.label(), warnings);
         write_options.media = Some(std::sync::Arc::new(media));
     }

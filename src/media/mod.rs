@@ -4,9 +4,9 @@
 //! the lead image when the cover may use it), asks an [`ImageSource`] for each distinct
 //! address once (files inside the input's folder tree, `data:` URIs, and remote URLs when
 //! fetching is on; remote ones several at a time), sniffs each answer and reads its size from
-//! the header. Writers get the store read-only ([`crate::WriteOptions::media`]) and take their
+//! the header. Writers get the store read-only (`WriteOptions::media`) and take their
 //! images only from it: HTML embeds the bytes as they are, EPUB fits them to the e-reader
-//! profile ([`image`]), PDF to 300 dpi. Fitting is per writer and lazy, from the stored bytes;
+//! profile (`raster`), PDF to 300 dpi. Fitting is per writer and lazy, from the stored bytes;
 //! reading, fetching and sniffing happen once.
 //!
 //! An image that cannot be had never stops a conversion: it is left out (writers show its alt
@@ -26,6 +26,7 @@ pub use source::{
 };
 
 use crate::error::Warning;
+use crate::model::url::UrlUse;
 use crate::model::Document;
 
 /// What a store loads for one document, besides the source.
@@ -42,19 +43,6 @@ pub struct LoadPolicy {
     pub allow_private: bool,
     /// Load `Meta::lead_image` too (an EPUB cover made from it).
     pub lead_image: bool,
-}
-
-impl LoadPolicy {
-    /// The policy [`crate::write`] uses when it is given no store: the options' resource
-    /// folder, fetching and private addresses, and the lead image when the EPUB cover is it.
-    pub fn from_options(options: &crate::WriteOptions) -> LoadPolicy {
-        LoadPolicy {
-            resource_dir: options.resource_dir.clone(),
-            fetch_remote: options.fetch_images,
-            allow_private: options.remote_images.allow_private,
-            lead_image: options.epub.cover == crate::write::epub::CoverChoice::LeadImage,
-        }
-    }
 }
 
 /// One loaded image: its bytes as the source gave them, its format and its size in pixels.
@@ -172,7 +160,10 @@ impl MediaStore {
                 continue;
             }
             let loaded = match &address {
-                Address::Empty => Err(LoadError::Failed("empty image address".to_string())),
+                Address::Refused => {
+                    entries.insert(src, Media::Missing);
+                    continue;
+                }
                 Address::Data => source.load(&ImageRequest::Data(&src)),
                 Address::File => source.load(&ImageRequest::File {
                     src: &src,
@@ -234,7 +225,9 @@ impl MediaStore {
 
 /// An image address, classified.
 enum Address {
-    Empty,
+    /// Empty, or refused by the model's URL policy (`javascript:`, SVG `data:`): never
+    /// loaded, and no warning here (writers drop it and say so).
+    Refused,
     Data,
     File,
     /// An absolute http(s) URL (scheme-relative ones made https, a web page's relative ones
@@ -244,8 +237,8 @@ enum Address {
 }
 
 fn classify(src: &str, page: Option<&url::Url>) -> Address {
-    if src.is_empty() {
-        return Address::Empty;
+    if src.is_empty() || !crate::model::url::is_allowed(src, UrlUse::Image) {
+        return Address::Refused;
     }
     if source::is_data(src) {
         return Address::Data;
@@ -253,13 +246,18 @@ fn classify(src: &str, page: Option<&url::Url>) -> Address {
     if source::is_remote(src) {
         return Address::Remote(absolute_remote(src));
     }
-    if !is_local(src) {
+    // `ftp://…`, `mailto:…`: not an image quire can have (a one-letter scheme is a drive).
+    let scheme = src.find(':').map(|colon| &src[..colon]);
+    if !is_local(src)
+        || scheme.is_some_and(|s| {
+            s.len() > 1
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+    {
         return Address::Other;
     }
-    let is_file_url = src
-        .get(..5)
-        .is_some_and(|p| p.eq_ignore_ascii_case("file:"));
-    match page.filter(|_| !is_file_url).and_then(|p| p.join(src).ok()) {
+    match page.and_then(|p| p.join(src).ok()) {
         Some(absolute) => Address::Remote(absolute.into()),
         None => Address::File,
     }
@@ -493,7 +491,9 @@ mod tests {
                     Inline::Note(vec![figure("x.png")]),
                 ]),
                 figure("https://example.com/missing.png"),
+                // Refused by the model's URL policy: not even asked for.
                 figure("file:///etc/passwd"),
+                figure("javascript:alert(1)"),
             ],
         );
         let policy = LoadPolicy {
@@ -506,7 +506,6 @@ mod tests {
         assert_eq!(
             asked,
             [
-                "file:///etc/passwd",
                 "https://cdn.example/y.png",
                 "https://example.com/a/x.png",
                 "https://example.com/missing.png"
@@ -521,8 +520,12 @@ mod tests {
             store.get("https://example.com/missing.png"),
             Some(Media::Missing)
         ));
+        assert!(matches!(
+            store.get("javascript:alert(1)"),
+            Some(Media::Missing)
+        ));
         assert_eq!(store.len(), 2);
-        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
 
     #[test]
@@ -555,7 +558,7 @@ mod tests {
         std::fs::write(dir.path().join("a.png"), b"not an image").unwrap();
         let doc = Document::new(
             Meta::default(),
-            vec![figure("a.png"), figure("data:text/plain;base64,aGVsbG8=")],
+            vec![figure("a.png"), figure("data:image/png;base64,aGVsbG8=")],
         );
         let policy = LoadPolicy {
             resource_dir: Some(dir.path().to_path_buf()),

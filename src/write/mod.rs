@@ -72,16 +72,30 @@ impl Default for WriteOptions {
 }
 
 impl WriteOptions {
+    /// Loads the document's images as these options say, for [`WriteOptions::media`]: files
+    /// in [`WriteOptions::resource_dir`], `data:` URIs and, with
+    /// [`WriteOptions::fetch_images`], downloads within [`WriteOptions::remote_images`]; the
+    /// lead image too when the EPUB cover is made from it. Returns the store and the warnings
+    /// about images left out or left as links.
+    pub fn load_media(&self, document: &Document) -> (MediaStore, Vec<Warning>) {
+        let source = StandardSource::new(self.fetch_images.then(|| self.remote_images.clone()));
+        let policy = LoadPolicy {
+            resource_dir: self.resource_dir.clone(),
+            fetch_remote: self.fetch_images,
+            allow_private: self.remote_images.allow_private,
+            lead_image: self.epub.cover == epub::CoverChoice::LeadImage,
+        };
+        MediaStore::load(document, &source, &policy)
+    }
+
     /// The store of the document's images: [`WriteOptions::media`] when it is set (no
-    /// warnings: whoever loaded it has them), else one loaded now with [`StandardSource`]
-    /// as these options say, and the warnings of that load.
+    /// warnings: whoever loaded it has them), else one loaded now
+    /// ([`WriteOptions::load_media`]) and the warnings of that load.
     pub(crate) fn media_for(&self, document: &Document) -> (Arc<MediaStore>, Vec<Warning>) {
         if let Some(store) = &self.media {
             return (Arc::clone(store), Vec::new());
         }
-        let source = StandardSource::new(self.fetch_images.then(|| self.remote_images.clone()));
-        let (store, warnings) =
-            MediaStore::load(document, &source, &LoadPolicy::from_options(self));
+        let (store, warnings) = self.load_media(document);
         (Arc::new(store), warnings)
     }
 }

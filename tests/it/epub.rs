@@ -760,6 +760,7 @@ fn profiles_parse_and_user_css_is_appended() {
     }
 }
 
+#[cfg(feature = "net")]
 /// Serves fixed responses on 127.0.0.1, one per connection, until dropped.
 fn serve(routes: Vec<(&'static str, Vec<u8>)>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -809,6 +810,8 @@ fn serve(routes: Vec<(&'static str, Vec<u8>)>) -> String {
     format!("http://{address}")
 }
 
+// Needs the network client (the images come from a local server).
+#[cfg(feature = "net")]
 #[test]
 fn remote_images_are_fetched_when_asked() {
     let base = serve(vec![

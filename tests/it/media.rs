@@ -10,7 +10,6 @@ use quire::media::{
     ImageData, ImageRequest, ImageSource, LoadError, LoadPolicy, MediaStore, StandardSource,
 };
 use quire::model::{Figure, Image, Inline, Meta};
-use quire::net::ImageFetchOptions;
 use quire::{Block, Document, OutputFormat, WriteOptions};
 
 /// Counts every request before passing it to quire's own source.
@@ -301,9 +300,9 @@ fn remote_images_are_fetched_once_for_html_epub_and_pdf() {
         },
     )
     .expect("read");
-    let source = Counting::new(StandardSource::new(Some(ImageFetchOptions {
+    let source = Counting::new(StandardSource::new(Some(quire::net::ImageFetchOptions {
         allow_private: true,
-        ..ImageFetchOptions::default()
+        ..quire::net::ImageFetchOptions::default()
     })));
     let policy = LoadPolicy {
         fetch_remote: true,

@@ -139,8 +139,13 @@ fn load_image(
             let bytes = image.bytes().map_err(Some)?;
             image_stream(&bytes, image.kind(), src, bound).map_err(Some)
         }
-        // The store's load has said why (left out, or left as a link).
-        Some(Media::Link(_) | Media::Missing) => Err(None),
+        // A PDF cannot show a remote image as a link to it, as HTML and EPUB do.
+        Some(Media::Link(_)) => Err(Some(format!(
+            "'{}' is remote and was not downloaded (--fetch-images downloads it)",
+            shorten(src)
+        ))),
+        // The store's load has said why.
+        Some(Media::Missing) => Err(None),
         None => Err(Some(format!(
             "'{}' is not in the media store",
             shorten(src)
