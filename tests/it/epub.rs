@@ -4,8 +4,7 @@
 //! When epubcheck (java) or pandoc is missing, a test prints a loud skip line and passes,
 //! except under CI (env `CI` set), where it fails.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -763,6 +762,8 @@ fn profiles_parse_and_user_css_is_appended() {
 #[cfg(feature = "net")]
 /// Serves fixed responses on 127.0.0.1, one per connection, until dropped.
 fn serve(routes: Vec<(&'static str, Vec<u8>)>) -> String {
+    use std::io::Write;
+    use std::net::TcpListener;
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     std::thread::spawn(move || {
