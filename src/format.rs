@@ -354,6 +354,16 @@ fn list<'a>(names: impl Iterator<Item = &'a str>) -> String {
     names.collect::<Vec<_>>().join(", ")
 }
 
+// Here, not in `net`: the network layer knows nothing of input formats.
+impl crate::net::Fetched {
+    /// The input format the media type names, if it names one quire reads. Servers often
+    /// send `text/plain` or `application/octet-stream` for anything, so callers should still
+    /// let a file-like extension or the content decide when this is `None`.
+    pub fn input_format(&self) -> Option<InputFormat> {
+        InputFormat::from_media_type(self.media_type.as_deref()?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,6 +428,23 @@ mod tests {
         assert!(err.contains("md, html, txt, json, epub, pdf"), "{err}");
         assert!(InputFormat::from_name("").is_err());
         assert_eq!(InputFormat::from_media_type("image/png"), None);
+    }
+
+    #[test]
+    fn media_types_name_input_formats() {
+        let fetched = |media: &str| crate::net::Fetched {
+            bytes: Vec::new(),
+            final_url: String::new(),
+            charset: None,
+            media_type: Some(media.to_string()),
+            private: false,
+        };
+        assert_eq!(fetched("text/html").input_format(), Some(InputFormat::Html));
+        assert_eq!(
+            fetched("text/markdown").input_format(),
+            Some(InputFormat::Markdown)
+        );
+        assert_eq!(fetched("image/png").input_format(), None);
     }
 
     #[test]

@@ -20,6 +20,7 @@
 pub(crate) mod dom;
 pub mod error;
 pub mod format;
+pub mod media;
 pub mod model;
 pub mod net;
 // The worker pool of the command line (a separate crate: the binary) and, later, of the media

@@ -5,7 +5,11 @@
 //! timeout, a cap on redirects and on the body size, a user agent, only `http` and `https`.
 //! The caller gets the bytes as sent plus what the response said about them (the final URL
 //! after redirects, which is the base for relative links; the declared charset and media type),
-//! and decodes them through [`crate::read`] like any other input. Nothing here prints.
+//! and decodes them like any other input. Nothing here prints, and nothing here knows about
+//! readers or writers: `net` is below them (the media store uses [`ImageFetcher`]).
+//!
+//! The client (ureq) is the cargo feature `net`, on by default. Without it the types remain
+//! and [`fetch`] fails with a message saying so.
 //!
 //! Addresses: a page must not make quire reach into the network it runs in (a router's admin
 //! page, a cloud metadata service, `http://127.1/internal-admin/delete?id=1`). Every hop of a
@@ -22,15 +26,21 @@
 //! file, so a page of a hundred huge images neither fills memory nor takes forever.
 
 use crate::error::{Error, Result};
-use crate::format::InputFormat;
+#[cfg(feature = "net")]
 use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+#[cfg(feature = "net")]
+use std::sync::atomic::{AtomicU64, Ordering};
+#[cfg(feature = "net")]
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+#[cfg(feature = "net")]
+use std::time::Instant;
+#[cfg(feature = "net")]
 use ureq::http::Uri;
+#[cfg(feature = "net")]
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+#[cfg(feature = "net")]
 use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// Which addresses a fetch may connect to.
@@ -98,21 +108,7 @@ pub struct Fetched {
     pub private: bool,
 }
 
-impl Fetched {
-    /// The input format the media type names, if it names one quire reads. Servers often
-    /// send `text/plain` or `application/octet-stream` for anything, so callers should still
-    /// let a file-like extension or the content decide when this is `None`.
-    pub fn input_format(&self) -> Option<InputFormat> {
-        match self.media_type.as_deref()? {
-            "text/html" | "application/xhtml+xml" => Some(InputFormat::Html),
-            "text/markdown" | "text/x-markdown" => Some(InputFormat::Markdown),
-            "application/json" => Some(InputFormat::Json),
-            "text/plain" => Some(InputFormat::Text),
-            _ => None,
-        }
-    }
-}
-
+#[cfg(feature = "net")]
 /// Fetches `url` with a GET. Fails with [`Error::Fetch`] (naming the URL) on a scheme other
 /// than http/https, an address the options refuse, a network failure, a timeout, too many
 /// redirects, a status other than 2xx, or a body over the limit.
@@ -144,6 +140,17 @@ pub fn fetch(url: &str, options: &FetchOptions) -> Result<Fetched> {
     })
 }
 
+/// Without the `net` feature nothing is fetched: the error says so.
+#[cfg(not(feature = "net"))]
+pub fn fetch(url: &str, options: &FetchOptions) -> Result<Fetched> {
+    let _ = options;
+    Err(Error::Fetch {
+        url: url.to_string(),
+        message: "this quire was built without network support (the `net` feature)".to_string(),
+    })
+}
+
+#[cfg(feature = "net")]
 /// A response whose body is still to be read, and where it came from.
 struct Opened {
     response: ureq::http::Response<ureq::Body>,
@@ -152,6 +159,7 @@ struct Opened {
     private: bool,
 }
 
+#[cfg(feature = "net")]
 /// Sends the GET and follows redirects one hop at a time, each hop's host checked before
 /// and after DNS resolution; the error says why, for a message.
 fn open(url: &str, options: &FetchOptions) -> std::result::Result<Opened, String> {
@@ -244,6 +252,7 @@ fn open(url: &str, options: &FetchOptions) -> std::result::Result<Opened, String
     }
 }
 
+#[cfg(feature = "net")]
 /// What the resolver found on one hop.
 #[derive(Debug, Default)]
 struct Hop {
@@ -253,6 +262,7 @@ struct Hop {
     refused: Option<String>,
 }
 
+#[cfg(feature = "net")]
 /// Resolves names as ureq does, then keeps only the addresses the policy allows: the
 /// connection is made to those and no others.
 #[derive(Debug)]
@@ -263,6 +273,7 @@ struct CheckingResolver {
     hop: Arc<Mutex<Hop>>,
 }
 
+#[cfg(feature = "net")]
 impl Resolver for CheckingResolver {
     fn resolve(
         &self,
@@ -314,6 +325,7 @@ impl Resolver for CheckingResolver {
     }
 }
 
+#[cfg(feature = "net")]
 fn refusal(host: &str, kind: &str, ip: Option<IpAddr>) -> String {
     let resolved = match ip {
         Some(ip) if ip.to_string() != host.trim_matches(['[', ']']) => format!(" ({ip})"),
@@ -326,6 +338,7 @@ fn refusal(host: &str, kind: &str, ip: Option<IpAddr>) -> String {
 
 /// What kind of non-public address a URL's host literally names (an IP address, `localhost`),
 /// before any DNS lookup.
+#[cfg_attr(not(feature = "net"), allow(dead_code))]
 fn host_kind(url: &url::Url, treat_as_public: &[SocketAddr]) -> Option<&'static str> {
     let ip = match url.host()? {
         url::Host::Ipv4(ip) => IpAddr::V4(ip),
@@ -460,35 +473,29 @@ impl std::fmt::Display for ImageFetchError {
     }
 }
 
-/// A downloaded image, in the fetcher's temporary folder until the fetcher is dropped.
-#[derive(Debug, Clone)]
+#[cfg(feature = "net")]
+/// A downloaded image: a temporary file, removed when `path` is dropped.
+#[derive(Debug)]
 pub struct DownloadedImage {
-    path: PathBuf,
+    /// The file holding the image's bytes (at most the per-image cap).
+    pub path: tempfile::TempPath,
     /// Its size in bytes.
     pub len: u64,
 }
 
-impl DownloadedImage {
-    /// The image's bytes (at most the per-image cap).
-    pub fn read(&self) -> std::result::Result<Vec<u8>, ImageFetchError> {
-        std::fs::read(&self.path)
-            .map_err(|e| ImageFetchError::Failed(format!("cannot read the download back: {e}")))
-    }
-}
-
+#[cfg(feature = "net")]
 /// Downloads one book's remote images within [`ImageFetchOptions`]. Shared by the threads
-/// that download: the budget and the deadline are for all of them together. Downloads stream
-/// to files in a temporary folder, removed when the fetcher is dropped.
+/// that download: the budget and the deadline are for all of them together. Each download
+/// streams to its own temporary file, which the caller owns ([`DownloadedImage::path`]).
 #[derive(Debug)]
 pub struct ImageFetcher {
     options: ImageFetchOptions,
     started: Instant,
     /// Bytes of the images downloaded or being downloaded.
     spent: AtomicU64,
-    folder: OnceLock<std::result::Result<tempfile::TempDir, String>>,
-    files: AtomicUsize,
 }
 
+#[cfg(feature = "net")]
 impl ImageFetcher {
     /// A fetcher whose deadline runs from now.
     pub fn new(options: ImageFetchOptions) -> ImageFetcher {
@@ -496,8 +503,6 @@ impl ImageFetcher {
             options,
             started: Instant::now(),
             spent: AtomicU64::new(0),
-            folder: OnceLock::new(),
-            files: AtomicUsize::new(0),
         }
     }
 
@@ -560,22 +565,11 @@ impl ImageFetcher {
                 return Err(over_budget);
             }
         }
-        let folder = self
-            .folder
-            .get_or_init(|| {
-                tempfile::Builder::new()
-                    .prefix("quire-images-")
-                    .tempdir()
-                    .map_err(|e| format!("cannot make a temporary folder for images: {e}"))
-            })
-            .as_ref()
-            .map_err(|why| ImageFetchError::Failed(why.clone()))?;
-        let path = folder.path().join(format!(
-            "image-{}",
-            self.files.fetch_add(1, Ordering::SeqCst)
-        ));
-        let mut file = std::fs::File::create(&path)
-            .map_err(|e| ImageFetchError::Failed(format!("cannot store the download: {e}")))?;
+        let (mut file, path) = tempfile::Builder::new()
+            .prefix("quire-image-")
+            .tempfile()
+            .map_err(|e| ImageFetchError::Failed(format!("cannot store the download: {e}")))?
+            .into_parts();
         let mut reader = body.as_reader();
         let mut buffer = vec![0; 64 * 1024];
         let mut len: u64 = 0;
@@ -609,13 +603,14 @@ impl ImageFetcher {
                 // What was not kept does not count against the budget.
                 self.spent.fetch_sub(counted, Ordering::SeqCst);
                 drop(file);
-                let _ = std::fs::remove_file(&path);
+                drop(path);
                 Err(e)
             }
         }
     }
 }
 
+#[cfg(feature = "net")]
 /// A ureq error as a user reads it.
 fn describe(error: ureq::Error, options: &FetchOptions) -> String {
     match error {
@@ -631,6 +626,7 @@ fn describe(error: ureq::Error, options: &FetchOptions) -> String {
     }
 }
 
+#[cfg(feature = "net")]
 fn timed_out(options: &FetchOptions) -> String {
     format!(
         "timed out (limit {} s)",
@@ -638,10 +634,12 @@ fn timed_out(options: &FetchOptions) -> String {
     )
 }
 
+#[cfg(feature = "net")]
 fn too_big(limit: u64) -> String {
     format!("the body is larger than the limit of {limit} bytes")
 }
 
+#[cfg(feature = "net")]
 fn too_big_image(limit: u64) -> String {
     format!("larger than the {} limit for one image", mebibytes(limit))
 }
@@ -659,29 +657,13 @@ fn mebibytes(bytes: u64) -> String {
 mod tests {
     use super::*;
 
+    #[cfg(feature = "net")]
     #[test]
     fn only_http_schemes_are_fetched() {
         let err = fetch("file:///etc/passwd", &FetchOptions::default()).unwrap_err();
         assert!(err.to_string().contains("only http and https"), "{err}");
         let err = fetch("not a url", &FetchOptions::default()).unwrap_err();
         assert!(err.to_string().contains("not a URL"), "{err}");
-    }
-
-    #[test]
-    fn media_types_name_input_formats() {
-        let fetched = |media: &str| Fetched {
-            bytes: Vec::new(),
-            final_url: String::new(),
-            charset: None,
-            media_type: Some(media.to_string()),
-            private: false,
-        };
-        assert_eq!(fetched("text/html").input_format(), Some(InputFormat::Html));
-        assert_eq!(
-            fetched("text/markdown").input_format(),
-            Some(InputFormat::Markdown)
-        );
-        assert_eq!(fetched("image/png").input_format(), None);
     }
 
     #[test]
@@ -761,6 +743,7 @@ mod tests {
         assert!(host_kind(&url::Url::parse("http://example.com/").unwrap(), &[]).is_none());
     }
 
+    #[cfg(feature = "net")]
     #[test]
     fn a_refused_image_address_is_never_connected_to() {
         let fetcher = ImageFetcher::new(ImageFetchOptions::default());
@@ -781,6 +764,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "net")]
     #[test]
     fn a_spent_deadline_fetches_nothing() {
         let fetcher = ImageFetcher::new(ImageFetchOptions {

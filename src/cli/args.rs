@@ -182,7 +182,7 @@ pub struct EpubArgs {
     #[arg(long = "css", value_name = "FILE", value_parser = read_css)]
     pub css: Option<String>,
 
-    /// Download remote images into the book (always done for URL inputs).
+    /// Download remote images into the book, PDF or HTML page (always done for URL inputs).
     #[arg(long)]
     pub fetch_images: bool,
 
@@ -192,9 +192,8 @@ pub struct EpubArgs {
 }
 
 impl EpubArgs {
-    /// The writer's options, with remote images fetched when `from_the_web` says the input
-    /// came from a URL.
-    pub fn options(&self, from_the_web: bool) -> EpubOptions {
+    /// The EPUB writer's options.
+    pub fn options(&self) -> EpubOptions {
         EpubOptions {
             cover: if self.no_cover {
                 CoverChoice::None
@@ -207,11 +206,14 @@ impl EpubArgs {
             grayscale: self.grayscale,
             toc_depth: self.toc_depth,
             css: self.css.clone(),
-            fetch_images: self.fetch_images || from_the_web,
-            remote_images: quire::net::ImageFetchOptions {
-                allow_private: self.allow_private,
-                ..quire::net::ImageFetchOptions::default()
-            },
+        }
+    }
+
+    /// Limits for downloading remote images (every output format that embeds images).
+    pub fn remote_images(&self) -> quire::net::ImageFetchOptions {
+        quire::net::ImageFetchOptions {
+            allow_private: self.allow_private,
+            ..quire::net::ImageFetchOptions::default()
         }
     }
 

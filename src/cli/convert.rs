@@ -28,10 +28,20 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         // A page from the web has its images on the web too (on a private network too when
         // the page is: see `quire::net::PrivateAddresses`).
         Source::Url(_) => {
-            write_options.epub.fetch_images = true;
-            write_options.epub.remote_images.allow_private |= private;
+            write_options.fetch_images = true;
+            write_options.remote_images.allow_private |= private;
         }
         Source::Stdin => {}
+    }
+    // The input's images are loaded once, for every output format that embeds them.
+    if job
+        .outputs
+        .iter()
+        .any(|output| quire::write::uses_media(output.format, &write_options))
+    {
+        let (media, warnings) = write_options.load_media(&document);
+        report.warnings(&job.source.label(), warnings);
+        write_options.media = Some(std::sync::Arc::new(media));
     }
     for output in &job.outputs {
         let out_label = output.target.label();

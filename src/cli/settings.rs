@@ -122,7 +122,9 @@ pub fn settings_from_parts(pdf: &PdfArgs, epub: &EpubArgs, max_input_size: u64) 
         write: WriteOptions {
             timestamp: source_date_epoch(),
             pdf: pdf.options(),
-            epub: epub.options(false),
+            epub: epub.options(),
+            fetch_images: epub.fetch_images,
+            remote_images: epub.remote_images(),
             ..WriteOptions::default()
         },
         overrides: MetaOverrides::default(),
@@ -148,7 +150,9 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
             text_width: args.width.filter(|&w| w > 0),
             timestamp: source_date_epoch(),
             pdf: args.pdf.options(),
-            epub: args.epub.options(false),
+            epub: args.epub.options(),
+            fetch_images: args.epub.fetch_images,
+            remote_images: args.epub.remote_images(),
             ..WriteOptions::default()
         },
         overrides: MetaOverrides {

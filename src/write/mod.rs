@@ -9,14 +9,15 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod pdf;
-pub mod resources;
 mod table_layout;
 pub mod text;
 
 use crate::error::{Result, Warning};
 use crate::format::OutputFormat;
+use crate::media::{LoadPolicy, MediaStore, StandardSource};
 use crate::model::Document;
 use std::io;
+use std::sync::Arc;
 
 /// Options shared by every writer. Each writer uses the ones that mean something for it.
 #[derive(Debug, Clone)]
@@ -29,8 +30,20 @@ pub struct WriteOptions {
     /// Text: wrap paragraphs at this many columns; `None` keeps one line per paragraph.
     pub text_width: Option<usize>,
     /// The folder relative image paths are resolved in (the input's folder). Writers that embed
-    /// images (EPUB, PDF) read files only inside it; `None` embeds no local files.
+    /// images (HTML, EPUB, PDF) read files only inside it; `None` embeds no local files.
+    /// Used only when [`WriteOptions::media`] is `None`.
     pub resource_dir: Option<std::path::PathBuf>,
+    /// The document's images, loaded once ([`MediaStore::load`]) and shared by every format
+    /// written from it. `None`: each writer that embeds images loads them itself from files
+    /// in [`WriteOptions::resource_dir`], `data:` URIs and, with
+    /// [`WriteOptions::fetch_images`], the network.
+    pub media: Option<Arc<MediaStore>>,
+    /// Download remote (`http:`/`https:`) images when the writer loads its own store.
+    /// Without it they stay links (an EPUB bundle's chapters read from the web download
+    /// theirs anyway: see [`epub::Book::push_from_web`]).
+    pub fetch_images: bool,
+    /// Limits on those downloads (size, budget, deadline) and the addresses allowed.
+    pub remote_images: crate::net::ImageFetchOptions,
     /// The build time recorded in outputs that carry one (EPUB modified date, PDF creation
     /// date), in seconds since the Unix epoch. The CLI sets it from `SOURCE_DATE_EPOCH` when
     /// that is set, so the same input gives the same bytes; `None` means "now".
@@ -48,10 +61,52 @@ impl Default for WriteOptions {
             front_matter: true,
             text_width: None,
             resource_dir: None,
+            media: None,
+            fetch_images: false,
+            remote_images: crate::net::ImageFetchOptions::default(),
             timestamp: None,
             epub: epub::EpubOptions::default(),
             pdf: pdf::PdfOptions::default(),
         }
+    }
+}
+
+impl WriteOptions {
+    /// Loads the document's images as these options say, for [`WriteOptions::media`]: files
+    /// in [`WriteOptions::resource_dir`], `data:` URIs and, with
+    /// [`WriteOptions::fetch_images`], downloads within [`WriteOptions::remote_images`]; the
+    /// lead image too when the EPUB cover is made from it. Returns the store and the warnings
+    /// about images left out or left as links.
+    pub fn load_media(&self, document: &Document) -> (MediaStore, Vec<Warning>) {
+        let source = StandardSource::new(self.fetch_images.then(|| self.remote_images.clone()));
+        let policy = LoadPolicy {
+            resource_dir: self.resource_dir.clone(),
+            fetch_remote: self.fetch_images,
+            allow_private: self.remote_images.allow_private,
+            lead_image: self.epub.cover == epub::CoverChoice::LeadImage,
+        };
+        MediaStore::load(document, &source, &policy)
+    }
+
+    /// The store of the document's images: [`WriteOptions::media`] when it is set (no
+    /// warnings: whoever loaded it has them), else one loaded now
+    /// ([`WriteOptions::load_media`]) and the warnings of that load.
+    pub(crate) fn media_for(&self, document: &Document) -> (Arc<MediaStore>, Vec<Warning>) {
+        if let Some(store) = &self.media {
+            return (Arc::clone(store), Vec::new());
+        }
+        let (store, warnings) = self.load_media(document);
+        (Arc::new(store), warnings)
+    }
+}
+
+/// Whether writing `format` with these options embeds images (and so needs a
+/// [`MediaStore`]): HTML pages (not fragments), EPUB and PDF.
+pub fn uses_media(format: OutputFormat, options: &WriteOptions) -> bool {
+    match format {
+        OutputFormat::Html => !options.fragment,
+        OutputFormat::Epub | OutputFormat::Pdf => true,
+        OutputFormat::Markdown | OutputFormat::Text | OutputFormat::Json => false,
     }
 }
 

@@ -4,8 +4,7 @@
 //! When epubcheck (java) or pandoc is missing, a test prints a loud skip line and passes,
 //! except under CI (env `CI` set), where it fails.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -763,8 +762,11 @@ fn profiles_parse_and_user_css_is_appended() {
     }
 }
 
+#[cfg(feature = "net")]
 /// Serves fixed responses on 127.0.0.1, one per connection, until dropped.
 fn serve(routes: Vec<(&'static str, Vec<u8>)>) -> String {
+    use std::io::Write;
+    use std::net::TcpListener;
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -812,6 +814,8 @@ fn serve(routes: Vec<(&'static str, Vec<u8>)>) -> String {
     format!("http://{address}")
 }
 
+// Needs the network client (the images come from a local server).
+#[cfg(feature = "net")]
 #[test]
 fn remote_images_are_fetched_when_asked() {
     let base = serve(vec![
@@ -840,9 +844,9 @@ fn remote_images_are_fetched_when_asked() {
         ],
     );
     let mut opts = options(None);
-    opts.epub.fetch_images = true;
+    opts.fetch_images = true;
     // The test server is on 127.0.0.1, a private address.
-    opts.epub.remote_images.allow_private = true;
+    opts.remote_images.allow_private = true;
     let rendered = write_epub(&doc, &opts);
     let messages: Vec<&str> = rendered
         .warnings

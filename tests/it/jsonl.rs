@@ -3,6 +3,7 @@
 //! items against a local server, and a run inside a real engine (Spark's `RDD.pipe`) when
 //! pyspark is installed.
 
+#[cfg(feature = "net")]
 use crate::net::{Reply, TestServer};
 use assert_cmd::Command;
 use serde_json::{json, Value};
@@ -146,6 +147,7 @@ fn several_formats_are_bad_usage() {
     assert_eq!(code, 2, "{stderr}");
 }
 
+#[cfg(feature = "net")]
 #[test]
 fn url_items_are_fetched_with_their_final_url_as_base() {
     let server = TestServer::start(vec![

@@ -21,8 +21,12 @@ mod json_form;
 mod json_version;
 mod jsonl;
 mod markdown;
+mod media;
 mod memory;
+// The local test server and every test of fetching need the network client.
+#[cfg(feature = "net")]
 mod net;
+#[cfg(feature = "net")]
 mod net_bounds;
 mod pdf;
 mod pdf_images;

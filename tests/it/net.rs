@@ -475,12 +475,14 @@ fn book_of_page(page_url: &str, public: SocketAddr, allow_private: bool) -> quir
         },
     )
     .expect("read");
-    let mut options = quire::WriteOptions::default();
-    options.epub.fetch_images = true;
-    options.epub.remote_images = ImageFetchOptions {
-        allow_private: allow_private || fetched.private,
-        treat_as_public: vec![public],
-        ..ImageFetchOptions::default()
+    let options = quire::WriteOptions {
+        fetch_images: true,
+        remote_images: ImageFetchOptions {
+            allow_private: allow_private || fetched.private,
+            treat_as_public: vec![public],
+            ..ImageFetchOptions::default()
+        },
+        ..quire::WriteOptions::default()
     };
     quire::write(&reading.document, quire::OutputFormat::Epub, &options).expect("a book")
 }

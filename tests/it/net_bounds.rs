@@ -50,14 +50,14 @@ fn document(urls: &[String]) -> Document {
 /// Writes the book with remote images fetched under `limits` (private addresses allowed: the
 /// server is on loopback).
 fn book(doc: &Document, limits: ImageFetchOptions) -> quire::Rendered {
-    let mut options = WriteOptions {
+    let options = WriteOptions {
         timestamp: Some(1_700_000_000),
+        fetch_images: true,
+        remote_images: ImageFetchOptions {
+            allow_private: true,
+            ..limits
+        },
         ..WriteOptions::default()
-    };
-    options.epub.fetch_images = true;
-    options.epub.remote_images = ImageFetchOptions {
-        allow_private: true,
-        ..limits
     };
     quire::write(doc, OutputFormat::Epub, &options).expect("the book is written")
 }

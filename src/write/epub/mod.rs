@@ -6,7 +6,8 @@
 //! - [`content`] holds the hooks through which the HTML renderer writes each chapter body as
 //!   EPUB XHTML (one renderer for both formats), wraps bodies into XHTML pages and renders the
 //!   title page, the cover page, the sources appendix and the e-reader stylesheet;
-//! - [`images`] loads, resizes and re-encodes the images the chapters refer to;
+//! - [`images`] fits and re-encodes the images the chapters refer to, taken from the
+//!   media store ([`crate::media`]), which loaded them;
 //! - [`cover`] draws the generated raster cover;
 //! - [`nav`] turns the prepared headings into the table of contents;
 //! - [`package`] renders the chapters and packs everything with epub-builder into a
@@ -122,11 +123,6 @@ pub struct EpubOptions {
     pub toc_depth: u8,
     /// The user's CSS, appended to the book's stylesheet.
     pub css: Option<String>,
-    /// Download remote (`http:`/`https:`) images. Without it they become links (a bundle's
-    /// chapters read from the web download theirs anyway: see [`Book::push_from_web`]).
-    pub fetch_images: bool,
-    /// Limits on those downloads (size, budget, deadline) and the addresses allowed.
-    pub remote_images: crate::net::ImageFetchOptions,
 }
 
 impl Default for EpubOptions {
@@ -137,8 +133,6 @@ impl Default for EpubOptions {
             grayscale: false,
             toc_depth: 2,
             css: None,
-            fetch_images: false,
-            remote_images: crate::net::ImageFetchOptions::default(),
         }
     }
 }
@@ -160,7 +154,7 @@ pub struct Book {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ChapterOrigin {
     /// A file or standard input: remote images are downloaded only with
-    /// [`EpubOptions::fetch_images`].
+    /// [`WriteOptions::fetch_images`].
     #[default]
     Local,
     /// A web page: its remote images are downloaded. `private`: the page itself came from a
@@ -186,7 +180,7 @@ impl Book {
     }
 
     /// Adds a chapter read from the web (`private`: see [`ChapterOrigin::Web`]). Only such
-    /// chapters have their remote images downloaded unless [`EpubOptions::fetch_images`] says
+    /// chapters have their remote images downloaded unless [`WriteOptions::fetch_images`] says
     /// all do.
     pub fn push_from_web(&mut self, chapter: Document, private: bool) {
         self.push(chapter, None);

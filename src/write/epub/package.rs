@@ -12,15 +12,15 @@ use epub_builder::{
 
 use super::content::{self, escape_text_into, xml_clean, ChapterMarkup, SourceEntry};
 use super::cover::{self, CoverText};
-use super::images::{self, ImageStore, Remote};
+use super::images::{self, BookImages};
 use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions};
 use crate::error::{Error, Result, Warning};
+use crate::media::{self, ImageKind, LoadPolicy, MediaStore, StandardSource, Tally};
 use crate::model::{Direction, Document, Meta};
-use crate::net::{ImageFetchError, ImageFetcher};
 use crate::prepare::book;
 use crate::write::html;
-use crate::write::resources::{ImageKind, Resource, MAX_RESOURCE_BYTES};
 use crate::write::{Rendered, WriteOptions};
+use std::sync::Arc;
 
 /// What is being made into a book.
 pub(crate) enum Shape<'a> {
@@ -41,29 +41,13 @@ struct Chapter {
 
 pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let epub = &options.epub;
-    // What each chapter does with its remote images: the book's setting, except that a
-    // bundled chapter read from the web always downloads its own (from private addresses too
-    // when its page came from one).
-    let remote_for = |origin: ChapterOrigin| match origin {
-        ChapterOrigin::Web { private } => Remote::Fetch {
-            allow_private: private || epub.remote_images.allow_private,
-        },
-        ChapterOrigin::Local if epub.fetch_images => Remote::Fetch {
-            allow_private: epub.remote_images.allow_private,
-        },
-        ChapterOrigin::Local => Remote::Links,
-    };
-    let remotes: Vec<Remote>;
     let (documents, book_meta, bundle): (Vec<(&Document, Option<&Path>)>, &Meta, bool) = match shape
     {
-        Shape::Single(doc) => {
-            remotes = vec![remote_for(ChapterOrigin::Local)];
-            (
-                vec![(doc, options.resource_dir.as_deref())],
-                &doc.meta,
-                false,
-            )
-        }
+        Shape::Single(doc) => (
+            vec![(doc, options.resource_dir.as_deref())],
+            &doc.meta,
+            false,
+        ),
         Shape::Bundle(book) => {
             let docs = book
                 .chapters
@@ -78,72 +62,22 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
                     (doc, dir)
                 })
                 .collect();
-            remotes = (0..book.chapters.len())
-                .map(|i| remote_for(book.origins.get(i).copied().unwrap_or_default()))
-                .collect();
             (docs, &book.meta, true)
         }
     };
     for (doc, _) in &documents {
         check_depth(doc)?;
     }
-
-    // Without an input folder, a page read from the web resolves relative images against its
-    // own URL.
-    let page_urls: Vec<Option<url::Url>> = documents
-        .iter()
-        .map(|(doc, dir)| {
-            dir.is_none()
-                .then_some(doc.meta.source_url.as_deref())
-                .flatten()
-                .and_then(|u| url::Url::parse(u.trim()).ok())
-        })
-        .collect();
-    // Remote images are downloaded together up front, within one budget and deadline, to
-    // files on disk, then read from there one at a time as chapters render.
-    let fetcher = remotes
-        .iter()
-        .any(|remote| *remote != Remote::Links)
-        .then(|| ImageFetcher::new(epub.remote_images.clone()));
-    let prefetched = match &fetcher {
-        Some(fetcher) => {
-            let mut urls: Vec<(String, bool)> = Vec::new();
-            for (((doc, _), page), remote) in documents.iter().zip(&page_urls).zip(&remotes) {
-                let Remote::Fetch { allow_private } = *remote else {
-                    continue;
-                };
-                // (A bundle's own lead image is fetched when the cover is made.)
-                let lead = doc
-                    .meta
-                    .lead_image
-                    .as_deref()
-                    .filter(|_| epub.cover == CoverChoice::LeadImage);
-                for src in images::image_sources(&doc.blocks).into_iter().chain(lead) {
-                    let absolute = images::against_page(src, page.as_ref())
-                        .unwrap_or_else(|| src.trim().to_string());
-                    if images::is_remote(&absolute) {
-                        urls.push((images::absolute_remote(&absolute), allow_private));
-                    }
-                }
-            }
-            images::prefetch(urls, fetcher)
-        }
-        None => HashMap::new(),
-    };
-    let fetch = |url: &str, allow_private: bool| {
-        let downloaded = match (prefetched.get(&(url.to_string(), allow_private)), &fetcher) {
-            (Some(result), _) => result.clone()?,
-            (None, Some(fetcher)) => fetcher.fetch(url, allow_private)?,
-            (None, None) => {
-                return Err(ImageFetchError::Failed(
-                    "remote images are not fetched".to_string(),
-                ))
-            }
-        };
-        downloaded.read()
-    };
-    let mut store = ImageStore::new(epub, fetcher.is_some().then_some(&fetch as images::Fetch));
     let mut warnings: Vec<Warning> = Vec::new();
+    let stores = match shape {
+        Shape::Single(doc) => {
+            let (store, load_warnings) = options.media_for(doc);
+            warnings.extend(load_warnings);
+            vec![store]
+        }
+        Shape::Bundle(book) => chapter_stores(book, &documents, options, &mut warnings),
+    };
+    let mut store = BookImages::new(epub);
 
     // Ids, links, titles and table-of-contents headings come from the prepared model; the
     // HTML renderer writes each body in its XHTML flavour, embedding images as it meets them.
@@ -154,13 +88,8 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     );
     let mut chapters: Vec<Chapter> = Vec::with_capacity(prepared.len());
     for (index, prepared) in prepared.into_iter().enumerate() {
-        let dir = documents.get(index).and_then(|(_, dir)| *dir);
-        let page_url = page_urls.get(index).and_then(Option::as_ref);
-        let remote = remotes.get(index).copied().unwrap_or(Remote::Links);
-        let mut images = |src: &str| match images::against_page(src, page_url) {
-            Some(absolute) => store.resolve(&absolute, None, remote),
-            None => store.resolve(src, dir, remote),
-        };
+        let media = &stores[index];
+        let mut images = |src: &str| store.resolve(src, media, index);
         let (body, article_warnings) = html::render_article_with(
             &prepared.doc,
             &mut ChapterMarkup {
@@ -203,10 +132,8 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         &book_title,
         book_meta,
         &documents,
-        &page_urls,
         &contents,
-        &store,
-        &remotes,
+        &stores,
         &mut warnings,
     );
 
@@ -362,7 +289,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         );
     }
     let bytes = rezip(zipped, modified_time(options), &fixes, &stored)?;
-    warnings.extend(store.take_warnings());
+    warnings.append(&mut store.warnings);
     Ok(Rendered { bytes, warnings })
 }
 
@@ -727,19 +654,17 @@ fn make_cover(
     title: &str,
     meta: &Meta,
     documents: &[(&Document, Option<&Path>)],
-    page_urls: &[Option<url::Url>],
     contents: &[String],
-    store: &ImageStore,
-    remotes: &[Remote],
+    stores: &[Arc<MediaStore>],
     warnings: &mut Vec<Warning>,
 ) -> Option<(Vec<u8>, ImageKind)> {
     let (width, height) = epub.profile.screen();
-    let chosen: Option<std::result::Result<Resource, String>> = match &epub.cover {
+    let chosen: Option<std::result::Result<(Vec<u8>, ImageKind), String>> = match &epub.cover {
         CoverChoice::None => return None,
         CoverChoice::Generated => None,
         CoverChoice::LeadImage => {
-            // The book's own lead image, else the first chapter's that has one; relative to
-            // that chapter's folder or page.
+            // The book's own lead image, else the first chapter's that has one; it is in that
+            // chapter's store (a book's own, in the first chapter's).
             let lead = meta.lead_image.as_deref().map(|src| (src, 0)).or_else(|| {
                 documents
                     .iter()
@@ -747,40 +672,22 @@ fn make_cover(
                     .find_map(|(i, (d, _))| d.meta.lead_image.as_deref().map(|src| (src, i)))
             });
             Some(match lead {
-                Some((src, index)) => {
-                    let page = page_urls.get(index).and_then(Option::as_ref);
-                    let dir = documents.get(index).and_then(|(_, dir)| *dir);
-                    let remote = remotes.get(index).copied().unwrap_or(Remote::Links);
-                    match images::against_page(src, page) {
-                        Some(absolute) => store.load(&absolute, None, remote),
-                        None => store.load(src.trim(), dir, remote),
+                Some((src, index)) => match stores.get(index).and_then(|s| s.get(src)) {
+                    Some(media::Media::Image(image)) => image
+                        .bytes()
+                        .map(|bytes| (bytes.into_owned(), image.kind())),
+                    Some(media::Media::Link(_)) => Err("the lead image was not fetched".into()),
+                    Some(media::Media::Missing) | None => {
+                        Err("the lead image could not be had".to_string())
                     }
-                }
+                },
                 None => Err("the document names no lead image".to_string()),
             })
         }
         CoverChoice::File(path) => Some(read_cover_file(path)),
     };
-    if let Some(resource) = chosen {
-        let fitted = resource.and_then(|r| {
-            let image = images::decode(&r)?;
-            let image = if image.width() > width || image.height() > height {
-                image.resize(width, height, image::imageops::FilterType::Triangle)
-            } else {
-                image
-            };
-            let image = if epub.grayscale {
-                image.grayscale()
-            } else {
-                image
-            };
-            let kind = if r.kind == ImageKind::Png || image.color().has_alpha() {
-                ImageKind::Png
-            } else {
-                ImageKind::Jpeg
-            };
-            images::encode(&image, kind)
-        });
+    if let Some(loaded) = chosen {
+        let fitted = loaded.and_then(|(bytes, kind)| images::cover_from(&bytes, kind, epub));
         match fitted {
             Ok(cover) => return Some(cover),
             Err(reason) => warnings.push(Warning::new(format!(
@@ -812,18 +719,56 @@ fn make_cover(
     }
 }
 
-fn read_cover_file(path: &Path) -> std::result::Result<Resource, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_RESOURCE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    if bytes.len() as u64 > MAX_RESOURCE_BYTES {
-        return Err(format!("{}: too large", path.display()));
-    }
+fn read_cover_file(path: &Path) -> std::result::Result<(Vec<u8>, ImageKind), String> {
+    let bytes = media::read_capped(path)?;
     let kind = ImageKind::sniff(&bytes)
         .ok_or_else(|| format!("{}: not a PNG, JPEG, GIF or WebP image", path.display()))?;
-    Ok(Resource { bytes, kind })
+    Ok((bytes, kind))
+}
+
+/// One media store per chapter of a bundle, each loaded from its own folder (or page), all
+/// from one source, so the budget and the deadline for downloads are the book's. A chapter
+/// read from the web downloads its remote images whatever [`WriteOptions::fetch_images`]
+/// says (from private addresses too when its page came from one). [`WriteOptions::media`] is
+/// for one document and is not used here.
+fn chapter_stores(
+    book: &Book,
+    documents: &[(&Document, Option<&Path>)],
+    options: &WriteOptions,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Arc<MediaStore>> {
+    let origin = |i: usize| book.origins.get(i).copied().unwrap_or_default();
+    let fetching = options.fetch_images
+        || (0..documents.len()).any(|i| matches!(origin(i), ChapterOrigin::Web { .. }));
+    let source = StandardSource::new(fetching.then(|| options.remote_images.clone()));
+    let lead_cover = options.epub.cover == CoverChoice::LeadImage;
+    let mut tally = Tally::default();
+    let stores = documents
+        .iter()
+        .enumerate()
+        .map(|(i, (doc, dir))| {
+            let (fetch_remote, private) = match origin(i) {
+                ChapterOrigin::Web { private } => (true, private),
+                ChapterOrigin::Local => (options.fetch_images, false),
+            };
+            let policy = LoadPolicy {
+                resource_dir: dir.map(Path::to_path_buf),
+                fetch_remote,
+                allow_private: private || options.remote_images.allow_private,
+                lead_image: lead_cover,
+            };
+            let extra = book
+                .meta
+                .lead_image
+                .as_deref()
+                .filter(|_| lead_cover && i == 0);
+            Arc::new(MediaStore::load_counted(
+                doc, extra, &source, &policy, &mut tally,
+            ))
+        })
+        .collect();
+    warnings.extend(tally.into_warnings());
+    stores
 }
 
 #[cfg(test)]

@@ -91,17 +91,46 @@ fn write_page(
     out: &mut dyn io::Write,
     flush_len: usize,
 ) -> Result<Vec<Warning>> {
-    // One file that carries its images: local ones become data: URIs.
+    // One file that carries its images: those the media store has (local files, downloads)
+    // become data: URIs, their bytes as they are.
     let mut embedded;
     let mut warnings = Vec::new();
-    // The document is copied only when it has local images to rewrite.
-    let document = match &options.resource_dir {
-        Some(dir) if !options.fragment && super::resources::has_local_images(document) => {
+    let document = if options.fragment {
+        document
+    } else {
+        let (media, load_warnings) = options.media_for(document);
+        warnings = load_warnings;
+        let mut uris: std::collections::HashMap<String, String> = Default::default();
+        document.for_each_image(&mut |image| {
+            let src = image.src.trim();
+            // data: URIs are already in the page.
+            if !crate::media::is_data(src) {
+                if let Some(stored) = media.image(src) {
+                    if !uris.contains_key(src) {
+                        match crate::media::data_uri(stored) {
+                            Ok(uri) => {
+                                uris.insert(src.to_string(), uri);
+                            }
+                            Err(why) => {
+                                warnings.push(Warning::new(format!("image not embedded: {why}")))
+                            }
+                        }
+                    }
+                }
+            }
+        });
+        // The document is copied only when it has images to rewrite.
+        if uris.is_empty() {
+            document
+        } else {
             embedded = document.clone();
-            warnings = super::resources::embed_local_images(&mut embedded, dir);
+            embedded.for_each_image_mut(&mut |image| {
+                if let Some(uri) = uris.get(image.src.trim()) {
+                    image.src = uri.clone();
+                }
+            });
             &embedded
         }
-        _ => document,
     };
     let mut stream = Streamed::new(out, flush_len);
     // The renderer's output goes out between blocks, and between a table's rows.

@@ -19,9 +19,8 @@ use super::fonts::{FaceId, FontSet};
 use super::layout::{Color, Geometry, ImageInfo, Item, LinkTarget, OutlineEntry, Page, Places};
 use super::MM;
 use crate::error::{Error, Result, Warning};
+use crate::media::{ImageKind, Media, MediaStore};
 use crate::model::{Block, Document};
-use crate::write::resources;
-use crate::write::WriteOptions;
 use lopdf::{Dictionary as LoDictionary, Object, ObjectId, Stream as LoStream, StringFormat};
 use printpdf::{
     Codepoint, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
@@ -68,11 +67,12 @@ pub fn image_pixel_bound(geo: &Geometry) -> (u32, u32) {
 /// and encoded before the next is read. JPEGs and plain PNGs within the bound go in as
 /// they are; shrunk JPEGs are encoded as JPEG again, other pixels Flate-compressed with
 /// an alpha mask. Layout gets each image's original size (its proportions and natural
-/// size), so shrinking never changes the page. Remote images are not fetched; an image
-/// that cannot be loaded is a warning (layout shows its alt text).
+/// size), so shrinking never changes the page. Images come from the media store only; one
+/// it does not have is shown as its alt text (the store's load has warned about it, or
+/// there is a warning here).
 pub fn load_images(
     document: &Document,
-    options: &WriteOptions,
+    media: &MediaStore,
     bound: (u32, u32),
     warnings: &mut Vec<Warning>,
 ) -> Images {
@@ -89,7 +89,7 @@ pub fn load_images(
                 if images.info.by_src.contains_key(src) || failed.contains(src) {
                     continue;
                 }
-                match load_image(src, options, bound) {
+                match load_image(src, media, bound) {
                     Ok((stream, width, height)) => {
                         images
                             .info
@@ -99,9 +99,11 @@ pub fn load_images(
                         images.streams.0.push(stream);
                     }
                     Err(why) => {
-                        warnings.push(Warning::new(format!(
-                            "image not embedded: {why}; its alt text is shown"
-                        )));
+                        if let Some(why) = why {
+                            warnings.push(Warning::new(format!(
+                                "image not embedded: {why}; its alt text is shown"
+                            )));
+                        }
                         failed.insert(src.clone());
                     }
                 }
@@ -129,33 +131,26 @@ pub fn load_images(
 
 fn load_image(
     src: &str,
-    options: &WriteOptions,
+    media: &MediaStore,
     bound: (u32, u32),
-) -> Result<(ImageStream, u32, u32), String> {
-    let resource = if src
-        .trim_start()
-        .get(..5)
-        .is_some_and(|s| s.eq_ignore_ascii_case("data:"))
-    {
-        resources::load_data_uri(src.trim_start())?
-    } else {
-        load_file(src, options)?
-    };
-    image_stream(resource, src, bound)
-}
-
-fn load_file(src: &str, options: &WriteOptions) -> Result<resources::Resource, String> {
-    if !resources::is_local(src) {
-        return Err(format!(
-            "'{}' is remote (quire does not fetch images)",
+) -> Result<(ImageStream, u32, u32), Option<String>> {
+    match media.get(src) {
+        Some(Media::Image(image)) => {
+            let bytes = image.bytes().map_err(Some)?;
+            image_stream(&bytes, image.kind(), src, bound).map_err(Some)
+        }
+        // A PDF cannot show a remote image as a link to it, as HTML and EPUB do.
+        Some(Media::Link(_)) => Err(Some(format!(
+            "'{}' is remote and was not downloaded (--fetch-images downloads it)",
             shorten(src)
-        ));
+        ))),
+        // The store's load has said why.
+        Some(Media::Missing) => Err(None),
+        None => Err(Some(format!(
+            "'{}' is not in the media store",
+            shorten(src)
+        ))),
     }
-    let dir = options
-        .resource_dir
-        .as_deref()
-        .ok_or_else(|| format!("'{}': no folder to load local images from", shorten(src)))?;
-    resources::load_local(src, dir)
 }
 
 fn within(width: u32, height: u32, bound: (u32, u32)) -> bool {
@@ -163,27 +158,28 @@ fn within(width: u32, height: u32, bound: (u32, u32)) -> bool {
 }
 
 fn image_stream(
-    resource: resources::Resource,
+    bytes: &[u8],
+    kind: ImageKind,
     src: &str,
     bound: (u32, u32),
 ) -> Result<(ImageStream, u32, u32), String> {
-    let is_jpeg = resource.kind == resources::ImageKind::Jpeg;
+    let is_jpeg = kind == ImageKind::Jpeg;
     if is_jpeg {
-        if let Some((width, height, components)) = jpeg_info(&resource.bytes) {
+        if let Some((width, height, components)) = jpeg_info(bytes) {
             let (w, h) = (u32::from(width), u32::from(height));
             if within(w, h, bound) {
-                return Ok((jpeg_stream(resource.bytes, w, h, components), w, h));
+                return Ok((jpeg_stream(bytes.to_vec(), w, h, components), w, h));
             }
         }
     }
-    if resource.kind == resources::ImageKind::Png {
-        if let Some((stream, width, height)) = png_stream(&resource.bytes, bound) {
+    if kind == ImageKind::Png {
+        if let Some((stream, width, height)) = png_stream(bytes, bound) {
             return Ok((plain(stream), width, height));
         }
     }
     let cannot = |e: image::ImageError| format!("'{}': cannot decode: {e}", shorten(src));
     let reader = || {
-        image::ImageReader::new(std::io::Cursor::new(resource.bytes.as_slice()))
+        image::ImageReader::new(std::io::Cursor::new(bytes))
             .with_guessed_format()
             .map_err(|e| format!("'{}': cannot decode: {e}", shorten(src)))
     };
@@ -196,7 +192,6 @@ fn image_stream(
         ));
     }
     let mut pixels = reader()?.decode().map_err(cannot)?;
-    drop(resource);
     if !within(width, height, bound) {
         let scale = (bound.0 as f32 / width as f32).min(bound.1 as f32 / height as f32);
         let fit = |n: u32, limit: u32| ((n as f32 * scale).round() as u32).clamp(1, limit);

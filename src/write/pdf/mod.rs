@@ -51,9 +51,11 @@ impl Writer for PdfWriter {
         let user_fonts = fonts::UserFonts::load(&options.pdf.fonts, &mut warnings);
         let font_set = fonts::FontSet::new(&user_fonts, &mut warnings);
         let geo = layout::Geometry::from_options(&options.pdf);
+        let (media, load_warnings) = options.media_for(document);
+        warnings.extend(load_warnings);
         let images = emit::load_images(
             document,
-            options,
+            &media,
             emit::image_pixel_bound(&geo),
             &mut warnings,
         );
