@@ -284,25 +284,32 @@ fn fetch_all(
     allow_private: bool,
 ) -> HashMap<String, Result<ImageData, LoadError>> {
     let mut seen = HashSet::new();
-    let unique: std::collections::VecDeque<&String> =
-        urls.iter().filter(|url| seen.insert(*url)).collect();
-    let workers = unique.len().min(6);
-    let queue = std::sync::Mutex::new(unique);
-    let results = std::sync::Mutex::new(HashMap::new());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            // The guard is consumed inside `and_then`, so no lock is held while fetching.
-            scope.spawn(|| {
-                while let Some(url) = queue.lock().ok().and_then(|mut q| q.pop_front()) {
-                    let result = source.load(&ImageRequest::Remote { url, allow_private });
-                    if let Ok(mut results) = results.lock() {
-                        results.insert(url.clone(), result);
-                    }
-                }
-            });
-        }
+    let unique: Vec<&String> = urls.iter().filter(|url| seen.insert(*url)).collect();
+    let load = |url: &String| source.load(&ImageRequest::Remote { url, allow_private });
+    let mut results = HashMap::with_capacity(unique.len());
+    // A few downloads at a time: servers throttle more, and the byte budget and deadline
+    // are shared anyway.
+    let pool = crate::pool::Pool::new(unique.len().clamp(1, 6))
+        .name("quire-images")
+        .delivery(crate::pool::Delivery::AsFinished);
+    let ran = pool.run(unique.iter().copied(), load, |position, result| {
+        let Some(url) = unique.get(position) else {
+            return;
+        };
+        let result = result.unwrap_or_else(|panicked| {
+            Err(LoadError::Failed(format!("internal error: {}", panicked.message)))
+        });
+        results.insert((*url).clone(), result);
     });
-    results.into_inner().unwrap_or_default()
+    // No thread could be started: load them here, one after another.
+    if ran.is_err() {
+        for url in unique {
+            if !results.contains_key(url) {
+                results.insert(url.clone(), load(url));
+            }
+        }
+    }
+    results
 }
 
 /// The warnings of one or several loads: one per image left out, one line for the remote
