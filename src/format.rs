@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 /// A format quire can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InputFormat {
     /// A plain-text article (title line, paragraphs, maybe a trailer of page chrome).
     Text,
@@ -179,6 +180,7 @@ impl fmt::Display for InputFormat {
 
 /// A format quire can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OutputFormat {
     /// CommonMark with GitHub extensions, optionally with YAML front matter.
     Markdown,

@@ -5,7 +5,7 @@
 //! timeout, a cap on redirects and on the body size, a user agent, only `http` and `https`.
 //! The caller gets the bytes as sent plus what the response said about them (the final URL
 //! after redirects, which is the base for relative links; the declared charset and media type),
-//! and decodes them through [`crate::read`] like any other input. Nothing here prints.
+//! and decodes them through [`crate::read()`] like any other input. Nothing here prints.
 //!
 //! Addresses: a page must not make quire reach into the network it runs in (a router's admin
 //! page, a cloud metadata service, `http://127.1/internal-admin/delete?id=1`). Every hop of a
@@ -17,7 +17,7 @@
 //! Behind an HTTP proxy (`HTTP_PROXY`…) the proxy resolves names, so only hosts written as
 //! addresses (and `localhost`) can be judged; the proxy itself is reached wherever it is.
 //!
-//! Images: [`ImageFetcher`] downloads one book's remote images within a per-image size cap, a
+//! Images: `ImageFetcher` downloads one book's remote images within a per-image size cap, a
 //! byte budget for all of them and a deadline for all of them, and streams each to a temporary
 //! file, so a page of a hundred huge images neither fills memory nor takes forever.
 
@@ -35,6 +35,7 @@ use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// Which addresses a fetch may connect to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum PrivateAddresses {
     /// Only public (globally routable) addresses, on every hop: a page's images.
     Refused,
@@ -86,6 +87,7 @@ impl Default for FetchOptions {
 /// A fetched body and what the server said about it.
 #[derive(Debug, Clone)]
 pub struct Fetched {
+    /// The response body (at most `FetchOptions::max_bytes`).
     pub bytes: Vec<u8>,
     /// The URL the body came from after redirects: the base for the page's relative links.
     pub final_url: String,
@@ -344,7 +346,7 @@ fn host_kind(url: &url::Url, treat_as_public: &[SocketAddr]) -> Option<&'static 
 
 /// Why `ip` is not a public internet address ("loopback", "private", …), or `None` when it is
 /// one. IPv4 addresses inside IPv6 ones (mapped, 6to4, NAT64) are judged as IPv4.
-pub fn non_public_kind(ip: IpAddr) -> Option<&'static str> {
+pub(crate) fn non_public_kind(ip: IpAddr) -> Option<&'static str> {
     match ip {
         IpAddr::V4(ip) => ipv4_kind(ip),
         IpAddr::V6(ip) => ipv6_kind(ip),
@@ -433,7 +435,7 @@ impl Default for ImageFetchOptions {
 
 /// Why a remote image was not had.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageFetchError {
+pub(crate) enum ImageFetchError {
     /// This image failed (refused address, network, status, too large, …).
     Failed(String),
     /// The byte budget for all images was spent.
@@ -462,10 +464,8 @@ impl std::fmt::Display for ImageFetchError {
 
 /// A downloaded image, in the fetcher's temporary folder until the fetcher is dropped.
 #[derive(Debug, Clone)]
-pub struct DownloadedImage {
+pub(crate) struct DownloadedImage {
     path: PathBuf,
-    /// Its size in bytes.
-    pub len: u64,
 }
 
 impl DownloadedImage {
@@ -480,7 +480,7 @@ impl DownloadedImage {
 /// that download: the budget and the deadline are for all of them together. Downloads stream
 /// to files in a temporary folder, removed when the fetcher is dropped.
 #[derive(Debug)]
-pub struct ImageFetcher {
+pub(crate) struct ImageFetcher {
     options: ImageFetchOptions,
     started: Instant,
     /// Bytes of the images downloaded or being downloaded.
@@ -499,10 +499,6 @@ impl ImageFetcher {
             folder: OnceLock::new(),
             files: AtomicUsize::new(0),
         }
-    }
-
-    pub fn options(&self) -> &ImageFetchOptions {
-        &self.options
     }
 
     /// Downloads the image at `url`; private addresses only when `allow_private` or the
@@ -604,7 +600,7 @@ impl ImageFetcher {
             }
         };
         match result {
-            Ok(()) => Ok(DownloadedImage { path, len }),
+            Ok(()) => Ok(DownloadedImage { path }),
             Err(e) => {
                 // What was not kept does not count against the budget.
                 self.spent.fetch_sub(counted, Ordering::SeqCst);

@@ -123,7 +123,7 @@ pub fn has_local_images(document: &Document) -> bool {
 }
 
 /// Replaces every local image reference with a `data:` URI of the file's bytes, so that one
-/// HTML file carries its images with it. Files are found as [`load_local`] finds them (inside
+/// HTML file carries its images with it. Files are found as `load_local` finds them (inside
 /// `base_dir` only); an image that cannot be had keeps its reference and gets a warning.
 pub fn embed_local_images(document: &mut Document, base_dir: &Path) -> Vec<Warning> {
     let mut warnings = Vec::new();
