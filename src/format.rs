@@ -28,8 +28,10 @@ pub enum InputFormat {
     Json,
 }
 
-/// What quire knows about an input format.
+/// What quire knows about an input format. Read-only outside quire (`#[non_exhaustive]`), so
+/// that a new fact about formats is not a breaking change.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct InputSpec {
     /// The format this entry is about.
     pub format: InputFormat,
@@ -196,8 +198,9 @@ pub enum OutputFormat {
     Pdf,
 }
 
-/// What quire knows about an output format.
+/// What quire knows about an output format. Read-only outside quire, like [`InputSpec`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct OutputSpec {
     /// The format this entry is about.
     pub format: OutputFormat,

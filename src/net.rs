@@ -86,6 +86,7 @@ impl Default for FetchOptions {
 
 /// A fetched body and what the server said about it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Fetched {
     /// The response body (at most `FetchOptions::max_bytes`).
     pub bytes: Vec<u8>,

@@ -15,6 +15,7 @@ use std::borrow::Cow;
 
 /// Decoded input text, with a warning when the encoding had to be guessed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Decoded {
     /// The decoded text.
     pub text: String,
