@@ -16,6 +16,7 @@ use std::sync::LazyLock;
 
 /// A format quire can read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum InputFormat {
     /// A plain-text article (title line, paragraphs, maybe a trailer of page chrome).
     Text,
@@ -27,8 +28,10 @@ pub enum InputFormat {
     Json,
 }
 
-/// What quire knows about an input format.
+/// What quire knows about an input format. Read-only outside quire (`#[non_exhaustive]`), so
+/// that a new fact about formats is not a breaking change.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct InputSpec {
     /// The format this entry is about.
     pub format: InputFormat,
@@ -179,6 +182,7 @@ impl fmt::Display for InputFormat {
 
 /// A format quire can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum OutputFormat {
     /// CommonMark with GitHub extensions, optionally with YAML front matter.
     Markdown,
@@ -194,8 +198,9 @@ pub enum OutputFormat {
     Pdf,
 }
 
-/// What quire knows about an output format.
+/// What quire knows about an output format. Read-only outside quire, like [`InputSpec`].
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct OutputSpec {
     /// The format this entry is about.
     pub format: OutputFormat,

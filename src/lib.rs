@@ -5,7 +5,7 @@
 //! input ──read──▶ Document ──write──▶ bytes
 //! ```
 //!
-//! Readers ([`read`]) turn input into the [`model`]; writers ([`write`]) turn the model into
+//! Readers ([`read`](mod@read)) turn input into the [`model`]; writers ([`write`](mod@write)) turn the model into
 //! output. They share nothing else, so a format is one module.
 //!
 //! ```
@@ -16,6 +16,8 @@
 //! assert!(String::from_utf8(html.bytes).unwrap().contains("World."));
 //! # Ok::<(), quire::Error>(())
 //! ```
+
+#![deny(missing_docs)]
 
 pub(crate) mod dom;
 pub mod error;

@@ -6,7 +6,7 @@
 //! The caller gets the bytes as sent plus what the response said about them (the final URL
 //! after redirects, which is the base for relative links; the declared charset and media type),
 //! and decodes them like any other input. Nothing here prints, and nothing here knows about
-//! readers or writers: `net` is below them (the media store uses [`ImageFetcher`]).
+//! readers or writers: `net` is below them (the media store uses its image fetcher).
 //!
 //! The client (ureq) is the cargo feature `net`, on by default. Without it the types remain
 //! and [`fetch`] fails with a message saying so.
@@ -21,7 +21,7 @@
 //! Behind an HTTP proxy (`HTTP_PROXY`…) the proxy resolves names, so only hosts written as
 //! addresses (and `localhost`) can be judged; the proxy itself is reached wherever it is.
 //!
-//! Images: [`ImageFetcher`] downloads one book's remote images within a per-image size cap, a
+//! Images: `ImageFetcher` downloads one book's remote images within a per-image size cap, a
 //! byte budget for all of them and a deadline for all of them, and streams each to a temporary
 //! file, so a page of a hundred huge images neither fills memory nor takes forever.
 
@@ -45,6 +45,7 @@ use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// Which addresses a fetch may connect to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum PrivateAddresses {
     /// Only public (globally routable) addresses, on every hop: a page's images.
     Refused,
@@ -95,7 +96,9 @@ impl Default for FetchOptions {
 
 /// A fetched body and what the server said about it.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Fetched {
+    /// The response body (at most `FetchOptions::max_bytes`).
     pub bytes: Vec<u8>,
     /// The URL the body came from after redirects: the base for the page's relative links.
     pub final_url: String,
@@ -357,7 +360,7 @@ fn host_kind(url: &url::Url, treat_as_public: &[SocketAddr]) -> Option<&'static 
 
 /// Why `ip` is not a public internet address ("loopback", "private", …), or `None` when it is
 /// one. IPv4 addresses inside IPv6 ones (mapped, 6to4, NAT64) are judged as IPv4.
-pub fn non_public_kind(ip: IpAddr) -> Option<&'static str> {
+pub(crate) fn non_public_kind(ip: IpAddr) -> Option<&'static str> {
     match ip {
         IpAddr::V4(ip) => ipv4_kind(ip),
         IpAddr::V6(ip) => ipv6_kind(ip),
@@ -446,7 +449,7 @@ impl Default for ImageFetchOptions {
 
 /// Why a remote image was not had.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageFetchError {
+pub(crate) enum ImageFetchError {
     /// This image failed (refused address, network, status, too large, …).
     Failed(String),
     /// The byte budget for all images was spent.
@@ -476,19 +479,17 @@ impl std::fmt::Display for ImageFetchError {
 #[cfg(feature = "net")]
 /// A downloaded image: a temporary file, removed when `path` is dropped.
 #[derive(Debug)]
-pub struct DownloadedImage {
+pub(crate) struct DownloadedImage {
     /// The file holding the image's bytes (at most the per-image cap).
     pub path: tempfile::TempPath,
-    /// Its size in bytes.
-    pub len: u64,
 }
 
 #[cfg(feature = "net")]
 /// Downloads one book's remote images within [`ImageFetchOptions`]. Shared by the threads
 /// that download: the budget and the deadline are for all of them together. Each download
-/// streams to its own temporary file, which the caller owns ([`DownloadedImage::path`]).
+/// streams to its own temporary file, which the caller owns (`DownloadedImage::path`).
 #[derive(Debug)]
-pub struct ImageFetcher {
+pub(crate) struct ImageFetcher {
     options: ImageFetchOptions,
     started: Instant,
     /// Bytes of the images downloaded or being downloaded.
@@ -504,10 +505,6 @@ impl ImageFetcher {
             started: Instant::now(),
             spent: AtomicU64::new(0),
         }
-    }
-
-    pub fn options(&self) -> &ImageFetchOptions {
-        &self.options
     }
 
     /// Downloads the image at `url`; private addresses only when `allow_private` or the
@@ -598,7 +595,7 @@ impl ImageFetcher {
             }
         };
         match result {
-            Ok(()) => Ok(DownloadedImage { path, len }),
+            Ok(()) => Ok(DownloadedImage { path }),
             Err(e) => {
                 // What was not kept does not count against the budget.
                 self.spent.fetch_sub(counted, Ordering::SeqCst);
@@ -656,6 +653,15 @@ fn mebibytes(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(not(feature = "net"))]
+    #[test]
+    fn without_the_client_a_fetch_says_why() {
+        let err = fetch("https://example.org/", &FetchOptions::default()).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("https://example.org/"), "{message}");
+        assert!(message.contains("without network support"), "{message}");
+    }
 
     #[cfg(feature = "net")]
     #[test]

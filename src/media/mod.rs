@@ -297,7 +297,10 @@ fn fetch_all(
             return;
         };
         let result = result.unwrap_or_else(|panicked| {
-            Err(LoadError::Failed(format!("internal error: {}", panicked.message)))
+            Err(LoadError::Failed(format!(
+                "internal error: {}",
+                panicked.message
+            )))
         });
         results.insert((*url).clone(), result);
     });

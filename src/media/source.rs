@@ -93,6 +93,57 @@ pub enum LoadError {
 ///
 /// A library user can supply images without any network: map each request to bytes, and
 /// answer [`LoadError::NotFetched`] for what it does not have.
+///
+/// ```
+/// use std::sync::Arc;
+/// use quire::media::{ImageData, ImageRequest, ImageSource, LoadError, LoadPolicy, MediaStore};
+/// use quire::{InputFormat, OutputFormat, ReadOptions, WriteOptions};
+///
+/// /// Images kept in memory by name (a database, an archive, a cache…).
+/// struct InMemory(Vec<(&'static str, Vec<u8>)>);
+///
+/// impl ImageSource for InMemory {
+///     fn load(&self, request: &ImageRequest<'_>) -> Result<ImageData, LoadError> {
+///         let name = match request {
+///             ImageRequest::File { src, .. } => *src,
+///             ImageRequest::Remote { url, .. } => *url,
+///             ImageRequest::Data(_) => return Err(LoadError::NotFetched),
+///         };
+///         self.0
+///             .iter()
+///             .find(|(known, _)| *known == name)
+///             .map(|(_, bytes)| ImageData::Bytes(bytes.clone()))
+///             .ok_or_else(|| LoadError::Failed(format!("no image named {name}")))
+///     }
+/// }
+///
+/// # fn png() -> Vec<u8> {
+/// #     let mut bytes = Vec::new();
+/// #     let image = image::RgbImage::from_pixel(4, 3, image::Rgb([200, 30, 30]));
+/// #     image.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+/// #     bytes
+/// # }
+/// let markdown = b"# Chart\n\n![The chart](chart.png)\n";
+/// let doc = quire::read(markdown, InputFormat::Markdown, &ReadOptions::default())?.document;
+/// let source = InMemory(vec![("chart.png", png())]);
+/// let policy = LoadPolicy {
+///     resource_dir: Some(".".into()),
+///     ..LoadPolicy::default()
+/// };
+/// // Loaded once, then used by every format written from this store.
+/// let (store, warnings) = MediaStore::load(&doc, &source, &policy);
+/// assert!(warnings.is_empty(), "{warnings:?}");
+/// assert_eq!(store.image("chart.png").map(|image| image.size()), Some((4, 3)));
+/// let options = WriteOptions {
+///     media: Some(Arc::new(store)),
+///     ..WriteOptions::default()
+/// };
+/// let html = quire::write(&doc, OutputFormat::Html, &options)?;
+/// assert!(String::from_utf8_lossy(&html.bytes).contains("data:image/png;base64,"));
+/// let pdf = quire::write(&doc, OutputFormat::Pdf, &options)?;
+/// assert!(pdf.bytes.starts_with(b"%PDF"));
+/// # Ok::<(), quire::Error>(())
+/// ```
 pub trait ImageSource: Sync {
     /// The bytes `request` names, or why not.
     fn load(&self, request: &ImageRequest<'_>) -> Result<ImageData, LoadError>;

@@ -5,6 +5,10 @@
 //! Anything that needs an id, classes or extra attributes and has no field for them goes in a
 //! [`Block::Container`] or [`Inline::Span`] with an [`Attr`].
 //!
+//! [`Block`] and [`Inline`] are exhaustive on purpose (unlike [`crate::Error`] and the format
+//! and option enums, which are `#[non_exhaustive]`): a writer of your own that matches every
+//! kind is told by the compiler when quire adds one, instead of dropping it silently.
+//!
 //! Invariants that readers establish (with [`normalize_inlines`] and the depth limit) and that
 //! writers may rely on:
 //! - Inline text is whitespace-normalised: no runs of ASCII/Unicode collapsible whitespace, no
@@ -31,10 +35,12 @@ pub mod url;
 mod walk;
 
 pub use date::Date;
-pub use normalize::{collapse_whitespace, is_stray_control, normalize_inlines};
+pub(crate) use normalize::is_stray_control;
+pub use normalize::{collapse_whitespace, normalize_inlines};
 pub use serde_form::JSON_VERSION;
 pub(crate) use walk::for_each_block_mut;
-pub use walk::{inlines_to_plain, rewrite_links, shift_headings, slugify};
+pub use walk::inlines_to_plain;
+pub(crate) use walk::{rewrite_links, shift_headings, slugify};
 
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +55,9 @@ pub const MAX_DEPTH: usize = 64;
 /// Serialized, it starts with a `"version"` field (see [`JSON_VERSION`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Document {
+    /// What is known about the document: title, authors, dates, language...
     pub meta: Meta,
+    /// The body, in reading order.
     pub blocks: Vec<Block>,
 }
 
@@ -57,8 +65,11 @@ pub struct Document {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Meta {
+    /// The title, without the site's name.
     pub title: Option<String>,
+    /// A subtitle or standfirst, when the input marks one.
     pub subtitle: Option<String>,
+    /// The authors' names, in the order given.
     pub authors: Vec<String>,
     /// Publication date, ISO 8601 (`2024-05-01` or `2024-05-01T10:00:00Z`).
     pub published: Option<String>,
@@ -66,7 +77,9 @@ pub struct Meta {
     pub modified: Option<String>,
     /// BCP 47 language tag (`en`, `ru`, `pt-BR`).
     pub language: Option<String>,
+    /// The text direction the input declares.
     pub direction: Option<Direction>,
+    /// The publication or site the document belongs to ("The Guardian").
     pub site_name: Option<String>,
     /// Where the document came from: a URL, or the canonical URL a page declares.
     pub source_url: Option<String>,
@@ -74,6 +87,7 @@ pub struct Meta {
     pub description: Option<String>,
     /// The image that represents the article (og:image), as a URL or path.
     pub lead_image: Option<String>,
+    /// Subject keywords or tags.
     pub keywords: Vec<String>,
 }
 
@@ -81,12 +95,16 @@ pub struct Meta {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
+    /// Left to right.
     Ltr,
+    /// Right to left (Arabic, Hebrew).
     Rtl,
+    /// Decided from the text by the reading system.
     Auto,
 }
 
 impl Direction {
+    /// The HTML `dir` value: `ltr`, `rtl` or `auto`.
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::Ltr => "ltr",
@@ -101,15 +119,19 @@ impl Direction {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Attr {
+    /// The element's id (empty: none).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub id: String,
+    /// Its class names.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub classes: Vec<String>,
+    /// Other attributes, as name/value pairs in their input order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<(String, String)>,
 }
 
 impl Attr {
+    /// Whether there is no id, class or attribute.
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.classes.is_empty() && self.attributes.is_empty()
     }
@@ -119,33 +141,44 @@ impl Attr {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "c", rename_all = "snake_case")]
 pub enum Block {
+    /// A paragraph of running text.
     Paragraph(Vec<Inline>),
     /// A section heading. `level` is 1–6; `id` is unique in the document (may be empty only
     /// before [`Document::assign_heading_ids`] has run).
     Heading {
+        /// 1 to 6.
         level: u8,
         /// A boxed `str`, not a `String`: its length is fixed once read, and the 8 bytes
         /// saved keep every `Block` at 48 bytes (a jemalloc size class of its own).
         id: Box<str>,
+        /// The heading's text.
         content: Vec<Inline>,
     },
+    /// A block quotation.
     Quote(Vec<Block>),
+    /// A bullet or numbered list.
     List(List),
     /// Preformatted code. `text` keeps its line breaks and ends without a newline.
     Code {
         /// Boxed for the same reason as a heading's id.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         language: Option<Box<str>>,
+        /// The code, its line breaks kept.
         text: String,
     },
+    /// A table (boxed: tables are large and rare).
     Table(Box<Table>),
+    /// An image with its caption (boxed).
     Figure(Box<Figure>),
+    /// A thematic break (HTML `<hr>`).
     Rule,
     /// A generic division (HTML `div`, `section`, `aside`) whose attributes are worth keeping.
     /// (The attributes are boxed, as are other big and rare parts of blocks and inlines, to
     /// keep every node of the model small: a document may hold millions.)
     Container {
+        /// Its id, classes and attributes.
         attr: Box<Attr>,
+        /// What it holds.
         blocks: Vec<Block>,
     },
 }
@@ -154,12 +187,15 @@ pub enum Block {
 /// (no blank lines between items in Markdown) has items of one paragraph each rendered compactly.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct List {
+    /// Numbered (`true`) or bulleted.
     pub ordered: bool,
     /// The number of the first item (ordered lists only; 1 by default).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub start: u32,
+    /// Items are single paragraphs shown without space between them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tight: bool,
+    /// Each item's blocks.
     pub items: Vec<Vec<Block>>,
 }
 
@@ -176,12 +212,16 @@ fn is_one(n: &u32) -> bool {
 /// empty when no column is aligned (the canonical form readers produce).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
+    /// The table's caption (empty: none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caption: Vec<Inline>,
+    /// Each column's alignment.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alignments: Vec<Alignment>,
+    /// Header rows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub head: Vec<Row>,
+    /// Body rows.
     #[serde(default)]
     pub body: Vec<Row>,
 }
@@ -234,21 +274,28 @@ impl Table {
 pub const MAX_TABLE_COLUMNS: usize = 1000;
 /// The largest spans HTML allows.
 pub const MAX_COLSPAN: usize = 1000;
+/// The largest row span HTML allows.
 pub const MAX_ROWSPAN: usize = 65534;
 
+/// How a table column's cells are aligned.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Alignment {
+    /// The reader's or writer's default.
     #[default]
     Default,
+    /// Left-aligned.
     Left,
+    /// Centred.
     Center,
+    /// Right-aligned.
     Right,
 }
 
 /// A table row. In JSON, an array of its cells (formerly `{"cells": [...]}`, still read).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Row {
+    /// The row's cells, left to right.
     pub cells: Vec<Cell>,
 }
 
@@ -257,8 +304,11 @@ pub struct Row {
 /// left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
+    /// The cell's blocks (empty: an empty cell).
     pub content: Vec<Block>,
+    /// How many columns the cell spans (at least 1).
     pub colspan: u32,
+    /// How many rows the cell spans (at least 1).
     pub rowspan: u32,
 }
 
@@ -281,7 +331,9 @@ impl Cell {
 /// An image with its caption, shown apart from the running text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Figure {
+    /// The image shown.
     pub image: Image,
+    /// The caption (empty: none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub caption: Vec<Inline>,
 }
@@ -289,9 +341,12 @@ pub struct Figure {
 /// A reference to an image: where it is, what it shows (alt text) and an optional title.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Image {
+    /// Where the image is: a URL, a path relative to the input, or a `data:` URI.
     pub src: String,
+    /// What the image shows, for readers who cannot see it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub alt: String,
+    /// A tooltip title, when the input gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
 }
@@ -300,22 +355,34 @@ pub struct Image {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "c", rename_all = "snake_case")]
 pub enum Inline {
+    /// Plain text (whitespace-normalised, see the module docs).
     Text(String),
+    /// Emphasis (usually italic).
     Emphasis(Vec<Inline>),
+    /// Strong importance (usually bold).
     Strong(Vec<Inline>),
+    /// Struck-out text.
     Strikethrough(Vec<Inline>),
+    /// Superscript.
     Superscript(Vec<Inline>),
+    /// Subscript.
     Subscript(Vec<Inline>),
+    /// Inline code.
     Code(String),
     /// A link (boxed: see [`Link`]).
     Link(Box<Link>),
+    /// An image in the running text (boxed).
     Image(Box<Image>),
+    /// A hard line break.
     LineBreak,
     /// A footnote, placed where it is referenced. Writers choose how to show it (page
     /// footnotes, endnotes, pop-ups).
     Note(Vec<Block>),
+    /// A generic inline (HTML `span`) whose attributes are worth keeping.
     Span {
+        /// Its id, classes and attributes.
         attr: Box<Attr>,
+        /// What it holds.
         content: Vec<Inline>,
     },
 }
@@ -324,13 +391,17 @@ pub enum Inline {
 /// inline is 32 bytes instead of 96 (the JSON is the same as for fields of the variant).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
+    /// Where the link goes.
     pub url: String,
+    /// A tooltip title, when the input gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The link's text.
     pub content: Vec<Inline>,
 }
 
 impl Inline {
+    /// An [`Inline::Text`].
     pub fn text(s: impl Into<String>) -> Inline {
         Inline::Text(s.into())
     }
@@ -351,6 +422,7 @@ impl Inline {
 }
 
 impl Document {
+    /// A document of this metadata and these blocks.
     pub fn new(meta: Meta, blocks: Vec<Block>) -> Document {
         Document { meta, blocks }
     }

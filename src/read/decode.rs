@@ -15,8 +15,11 @@ use std::borrow::Cow;
 
 /// Decoded input text, with a warning when the encoding had to be guessed.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Decoded {
+    /// The decoded text.
     pub text: String,
+    /// Set when the encoding was guessed or the bytes were not valid in it.
     pub warning: Option<Warning>,
 }
 

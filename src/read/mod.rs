@@ -58,6 +58,34 @@ impl Reading {
 /// [`Reader::read_text_owned`]) and keeps the provided [`Reader::read`] and
 /// [`Reader::read_owned`], which decode the bytes first. A reader of a binary format overrides
 /// `read` and `read_owned` and has no use for `read_text` (it can return an error).
+///
+/// A reader of your own (one paragraph per non-blank line):
+///
+/// ```
+/// use quire::read::{ReadOptions, Reader, Reading};
+/// use quire::{Block, Document, Inline};
+///
+/// struct Lines;
+///
+/// impl Reader for Lines {
+///     fn read_text(&self, input: &str, _options: &ReadOptions) -> quire::Result<Reading> {
+///         let mut document = Document::default();
+///         for line in input.lines().map(str::trim).filter(|line| !line.is_empty()) {
+///             document.blocks.push(Block::Paragraph(vec![Inline::text(line)]));
+///         }
+///         Ok(Reading::new(document, Vec::new()))
+///     }
+/// }
+///
+/// // The provided `read` decodes the bytes (here Latin-1, as the transport declared).
+/// let options = ReadOptions { charset: Some("iso-8859-1".into()), ..ReadOptions::default() };
+/// let reading = Lines.read(b"caf\xe9\n\nbar\n", &options)?;
+/// assert_eq!(
+///     reading.document.blocks,
+///     [Block::Paragraph(vec![Inline::text("café")]), Block::Paragraph(vec![Inline::text("bar")])]
+/// );
+/// # Ok::<(), quire::Error>(())
+/// ```
 pub trait Reader {
     /// Reads decoded text into a document. Readers never panic on bad input: they make the
     /// best document they can, or return an error that says what is wrong.
@@ -123,6 +151,17 @@ pub fn reader_for(format: InputFormat) -> &'static dyn Reader {
 /// Decodes `bytes`, reads them as `format`, and finishes the document: control characters
 /// removed and every URL checked (see `sanitize`), unique heading ids, the language detected
 /// when the input does not state it, and the depth limit checked.
+///
+/// ```
+/// use quire::{Block, InputFormat, ReadOptions};
+///
+/// let page = b"<html><head><title>Notes</title></head>\
+///     <body><article><h1>Notes</h1><p>The first paragraph.</p></article></body></html>";
+/// let reading = quire::read(page, InputFormat::Html, &ReadOptions::default())?;
+/// assert_eq!(reading.document.meta.title.as_deref(), Some("Notes"));
+/// assert!(reading.document.blocks.iter().any(|block| matches!(block, Block::Paragraph(_))));
+/// # Ok::<(), quire::Error>(())
+/// ```
 pub fn read(bytes: &[u8], format: InputFormat, options: &ReadOptions) -> Result<Reading> {
     let reading = reader_for(format).read(bytes, options)?;
     finish(reading)
@@ -130,6 +169,15 @@ pub fn read(bytes: &[u8], format: InputFormat, options: &ReadOptions) -> Result<
 
 /// [`read`], taking the bytes over: UTF-8 input becomes the text without a copy, and a reader
 /// may free it as soon as it is done with it. What the command line uses on large files.
+///
+/// ```
+/// use quire::{InputFormat, ReadOptions};
+///
+/// let bytes: Vec<u8> = b"# Title\n\nSome *Markdown*.\n".to_vec();
+/// let reading = quire::read_owned(bytes, InputFormat::Markdown, &ReadOptions::default())?;
+/// assert!(reading.document.plain_text(1000).contains("Some Markdown."));
+/// # Ok::<(), quire::Error>(())
+/// ```
 pub fn read_owned(bytes: Vec<u8>, format: InputFormat, options: &ReadOptions) -> Result<Reading> {
     let reading = reader_for(format).read_owned(bytes, options)?;
     finish(reading)

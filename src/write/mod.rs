@@ -113,11 +113,14 @@ pub fn uses_media(format: OutputFormat, options: &WriteOptions) -> bool {
 /// What a writer made, and what it noticed on the way.
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
+    /// The output.
     pub bytes: Vec<u8>,
+    /// What the writer noticed (an image it could not embed, a missing glyph...).
     pub warnings: Vec<Warning>,
 }
 
 impl Rendered {
+    /// A rendering of `text` with no warnings.
     pub fn from_string(text: String) -> Rendered {
         Rendered {
             bytes: text.into_bytes(),
@@ -133,6 +136,39 @@ impl Rendered {
 /// once, before any rendering, so that every renderer may recurse over the model: a document
 /// built in code has not been through a reader's depth limit, and one nested deeper than
 /// [`MAX_DEPTH`](crate::model::MAX_DEPTH) is an [`Error::TooDeep`](crate::Error::TooDeep).
+///
+/// A writer of your own (an outline of the headings). The model's [`Block`](crate::Block) is
+/// exhaustive on purpose: when quire adds a kind of block, a writer that matches on every
+/// kind is told by the compiler.
+///
+/// ```
+/// use quire::model::inlines_to_plain;
+/// use quire::write::{Rendered, WriteOptions, Writer};
+/// use quire::{Block, Document, InputFormat, ReadOptions};
+///
+/// struct Outline;
+///
+/// impl Writer for Outline {
+///     fn render(&self, document: &Document, _options: &WriteOptions) -> quire::Result<Rendered> {
+///         // The Markdown reader takes a leading `# Title` as the document's title.
+///         let mut out = format!("{}\n", document.meta.title.as_deref().unwrap_or("Untitled"));
+///         for block in &document.blocks {
+///             if let Block::Heading { level, content, .. } = block {
+///                 let indent = "  ".repeat(usize::from(*level) - 1);
+///                 out.push_str(&format!("{indent}{}\n", inlines_to_plain(content)));
+///             }
+///         }
+///         Ok(Rendered::from_string(out))
+///     }
+/// }
+///
+/// let markdown = b"# Book\n\n## One\n\nText.\n\n## Two\n";
+/// let reading = quire::read(markdown, InputFormat::Markdown, &ReadOptions::default())?;
+/// // `write` checks the depth first, then calls `render`.
+/// let outline = Outline.write(&reading.document, &WriteOptions::default())?;
+/// assert_eq!(outline.bytes, b"Book\n  One\n  Two\n");
+/// # Ok::<(), quire::Error>(())
+/// ```
 pub trait Writer {
     /// Renders a document whose depth has been checked.
     fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered>;
@@ -184,7 +220,22 @@ pub fn writer_for(format: OutputFormat) -> &'static dyn Writer {
     }
 }
 
-/// Writes a document in a format.
+/// Writes a document in a format, whole: the bytes and the warnings.
+///
+/// ```
+/// use quire::model::Meta;
+/// use quire::{Block, Document, Inline, OutputFormat, WriteOptions};
+///
+/// let document = Document {
+///     meta: Meta { title: Some("Hello".into()), ..Meta::default() },
+///     blocks: vec![Block::Paragraph(vec![Inline::text("A paragraph.")])],
+/// };
+/// let epub = quire::write(&document, OutputFormat::Epub, &WriteOptions::default())?;
+/// assert!(epub.bytes.starts_with(b"PK")); // an EPUB is a zip archive
+/// let text = quire::write(&document, OutputFormat::Text, &WriteOptions::default())?;
+/// assert!(String::from_utf8(text.bytes).unwrap().contains("A paragraph."));
+/// # Ok::<(), quire::Error>(())
+/// ```
 pub fn write(
     document: &Document,
     format: OutputFormat,
@@ -195,6 +246,18 @@ pub fn write(
 
 /// Writes a document in a format to `out`, as it is made where the writer can
 /// ([`Writer::write_to`]); returns the warnings.
+///
+/// ```
+/// use quire::{InputFormat, OutputFormat, ReadOptions, WriteOptions};
+///
+/// let input = b"Title\n\nOne paragraph.\n";
+/// let reading = quire::read(input, InputFormat::Text, &ReadOptions::default())?;
+/// let mut out = Vec::new(); // any `io::Write`: a file, a socket, standard output
+/// let options = WriteOptions::default();
+/// quire::write_to(&reading.document, OutputFormat::Markdown, &options, &mut out)?;
+/// assert!(String::from_utf8(out).unwrap().contains("One paragraph."));
+/// # Ok::<(), quire::Error>(())
+/// ```
 pub fn write_to(
     document: &Document,
     format: OutputFormat,

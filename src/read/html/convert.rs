@@ -148,6 +148,8 @@ impl<'a> Converter<'a> {
                 }
             }
         }
+        // A `NodeKey` hashes by the node's address, which the node's inner cells never change.
+        #[allow(clippy::mutable_key_type)]
         let mut in_notes = HashSet::new();
         for note in converter.notes.values() {
             in_notes.extend(descendants(note).iter().map(key));

@@ -1,9 +1,9 @@
 //! The HTML reader: a page or fragment → [`Document`].
 //!
 //! Steps: parse with a nesting cap (`crate::dom`), read the page's metadata
-//! ([`extract::metadata`]), find the article and what inside it is chrome ([`extract`]; the
+//! (`extract::metadata`), find the article and what inside it is chrome (`extract`; the
 //! whole `<body>` with `whole_page`), leave out a header that only repeats the title, and
-//! convert the rest ([`convert`]).
+//! convert the rest (`convert`).
 //!
 //! Choices worth knowing:
 //! - An image standing alone in block context (`<div><img></div>`) becomes a

@@ -4,7 +4,7 @@
 //! pulldown-cmark is iterative; the event → model builder here is too: it keeps an explicit
 //! stack of open frames. Nesting deeper than the model allows is flattened (a quote or list
 //! past the limit gives its content to its parent), so no input can exceed
-//! [`MAX_DEPTH`]. Footnote definitions are collected first and placed as [`Inline::Note`] at
+//! [`MAX_DEPTH`]. Footnote definitions are collected first and placed as [`Inline::Note`](crate::model::Inline::Note) at
 //! every reference; only notes recurse, and each level of notes costs depth, so that
 //! recursion is bounded too.
 //!

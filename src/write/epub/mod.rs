@@ -1,16 +1,16 @@
 //! EPUB 3 output: one article, or a bundle of several, as an e-book.
 //!
 //! The book is assembled in stages that each own one concern:
-//! - the preparation stage ([`crate::prepare::book`]) splits the book into chapters on the
+//! - the preparation stage (`prepare::book`) splits the book into chapters on the
 //!   model: unique XML ids, links resolved across chapters, table-of-contents headings;
-//! - [`content`] holds the hooks through which the HTML renderer writes each chapter body as
+//! - `content` holds the hooks through which the HTML renderer writes each chapter body as
 //!   EPUB XHTML (one renderer for both formats), wraps bodies into XHTML pages and renders the
 //!   title page, the cover page, the sources appendix and the e-reader stylesheet;
-//! - [`images`] fits and re-encodes the images the chapters refer to, taken from the
-//!   media store ([`crate::media`]), which loaded them;
-//! - [`cover`] draws the generated raster cover;
-//! - [`nav`] turns the prepared headings into the table of contents;
-//! - [`package`] renders the chapters and packs everything with epub-builder into a
+//! - `images` fits and re-encodes the images the chapters refer to, taken from the
+//!   media store (`crate::media`), which loaded them;
+//! - `cover` draws the generated raster cover;
+//! - `nav` turns the prepared headings into the table of contents;
+//! - `package` renders the chapters and packs everything with epub-builder into a
 //!   zip whose bytes depend only on the input and [`WriteOptions::timestamp`].
 //!
 //! A single document is written as a one-chapter [`Book`].
@@ -30,6 +30,7 @@ use crate::model::{Block, Document, Inline, Meta};
 
 /// Which cover the book gets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CoverChoice {
     /// A raster cover drawn from the title, site, author and date.
     #[default]
@@ -57,6 +58,7 @@ impl CoverChoice {
 
 /// The kind of screen the book is made for: it decides how large images and the cover are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Profile {
     /// Kindle e-ink readers (Paperwhite class).
     Kindle,
@@ -70,8 +72,10 @@ pub enum Profile {
 }
 
 impl Profile {
+    /// The profile names `FromStr` accepts, for messages.
     pub const NAMES: &'static str = "kindle, kobo, generic, tablet";
 
+    /// The profile's name, as `--profile` takes it.
     pub fn name(self) -> &'static str {
         match self {
             Profile::Kindle => "kindle",
@@ -114,7 +118,9 @@ impl FromStr for Profile {
 /// Options only the EPUB writer uses (a field of [`WriteOptions`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EpubOptions {
+    /// Which cover the book gets.
     pub cover: CoverChoice,
+    /// The kind of screen the book is made for.
     pub profile: Profile,
     /// Turn every image (and the cover) to grayscale, for e-ink screens.
     pub grayscale: bool,
@@ -142,6 +148,7 @@ impl Default for EpubOptions {
 pub struct Book {
     /// The book's own metadata: its title ("Weekly reading"), maybe authors and a date.
     pub meta: Meta,
+    /// The chapters, in order.
     pub chapters: Vec<Document>,
     /// The folder each chapter's relative image paths resolve in, by chapter index. A missing
     /// or `None` entry falls back to [`WriteOptions::resource_dir`].
@@ -152,17 +159,22 @@ pub struct Book {
 
 /// Where a bundled chapter came from, which decides what happens to its remote images.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ChapterOrigin {
     /// A file or standard input: remote images are downloaded only with
     /// [`WriteOptions::fetch_images`].
     #[default]
     Local,
-    /// A web page: its remote images are downloaded. `private`: the page itself came from a
-    /// private address ([`crate::net::Fetched::private`]), so its images may too.
-    Web { private: bool },
+    /// A web page: its remote images are downloaded.
+    Web {
+        /// The page itself came from a private address ([`crate::net::Fetched::private`]),
+        /// so its images may too.
+        private: bool,
+    },
 }
 
 impl Book {
+    /// An empty book with this metadata.
     pub fn new(meta: Meta) -> Book {
         Book {
             meta,

@@ -2,9 +2,9 @@
 //!
 //! The markup is *polyglot*: valid HTML5 and well-formed XML at once (lower-case names, every
 //! attribute quoted, void elements self-closed, only the XML entities), so the EPUB writer
-//! renders its chapters with the same renderer, in an XHTML flavour given by [`Hooks`] (note
+//! renders its chapters with the same renderer, in an XHTML flavour given by `Hooks` (note
 //! markup, image hrefs, the source link). Whatever the model holds, the output carries no
-//! script: URLs are checked against a scheme allow-list ([`safe_url`]), container attributes
+//! script: URLs are checked against a scheme allow-list (`safe_url`), container attributes
 //! are filtered, and characters XML forbids are dropped (one escaper: `crate::xml`).
 //!
 //! The files: `render` (the renderer's state), `blocks`, `inlines`, `notes`, `header`,
@@ -51,17 +51,16 @@ use std::io;
 
 use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
-use crate::model::{Block, Document, Table};
+use crate::model::{Document, Table};
 use page::{html_start_tag, render_head};
 use render::{Outlet, Renderer};
 
 pub(crate) use hooks::{Hooks, ImageRef, Plain};
 
-pub use crate::xml::{escape_attr, escape_text};
 pub(crate) use dates::human_date;
 pub(crate) use header::join_names;
 pub use style::STYLESHEET;
-pub use url::{safe_url, UrlUse};
+pub(crate) use url::{safe_url, UrlUse};
 
 /// Writes a standalone HTML5 page (or, with `options.fragment`, the article element alone).
 pub struct HtmlWriter;
@@ -202,8 +201,9 @@ pub(crate) fn render_article_with(
 }
 
 /// Renders blocks alone, with the notes they reference after them: for formats that embed a
-/// piece of HTML (a table Markdown cannot express). No `<article>`, no header.
-pub fn render_blocks(blocks: &[Block], xhtml: bool) -> (String, Vec<Warning>) {
+/// piece of HTML. No `<article>`, no header. (The notes' test renders through it.)
+#[cfg(test)]
+pub(crate) fn render_blocks(blocks: &[crate::model::Block], xhtml: bool) -> (String, Vec<Warning>) {
     let mut flavour = Plain { xhtml };
     let mut renderer = Renderer::new(&mut flavour);
     renderer.blocks(blocks);
@@ -211,22 +211,9 @@ pub fn render_blocks(blocks: &[Block], xhtml: bool) -> (String, Vec<Warning>) {
     (renderer.out, renderer.warnings)
 }
 
-/// Renders one table alone, with the notes it references after it: for formats that embed a
-/// table they cannot express (Markdown). The same as [`render_blocks`] on the table, without
-/// copying it into a block.
-pub fn render_table(table: &Table, xhtml: bool) -> (String, Vec<Warning>) {
-    let mut html = String::new();
-    let written = write_table(table, xhtml, &mut |text| {
-        html.push_str(text);
-        text.clear();
-        Ok(())
-    });
-    // Collecting into a string cannot fail.
-    (html, written.unwrap_or_default())
-}
-
-/// [`render_table`], handing the markup to `send` a piece at a time (after each row, and at
-/// the end) instead of making it whole: `send` takes what it is given out of the string.
+/// Renders one table alone, with the notes it references after it, handing the markup to
+/// `send` a piece at a time (after each row, and at the end) instead of making it whole:
+/// `send` takes what it is given out of the string.
 pub(crate) fn write_table(
     table: &Table,
     xhtml: bool,

@@ -87,10 +87,7 @@ mod tests {
             safe_url("data:image/png;base64,AAA", UrlUse::Image).as_deref(),
             Some("data:image/png;base64,AAA")
         );
-        assert_eq!(
-            safe_url("data:image/svg+xml,<svg/>", UrlUse::Image),
-            None
-        );
+        assert_eq!(safe_url("data:image/svg+xml,<svg/>", UrlUse::Image), None);
         assert_eq!(safe_url("data:text/html,x", UrlUse::Image), None);
         assert_eq!(
             safe_url("a b/c:d", UrlUse::Link).as_deref(),

@@ -9,15 +9,15 @@
 //! into a compressed content stream and drops it, so memory stays a few pages of layout
 //! plus the compressed output, whatever the document's length.
 //!
-//! [`layout`] knows font metrics but not PDF; [`emit`] knows PDF but not the model. The
+//! `layout` knows font metrics but not PDF; `emit` knows PDF but not the model. The
 //! options a user can set are in [`PdfOptions`].
 //!
 //! What the pieces promise:
-//! - Text is shaped ([`shape`], rustybuzz: kerning, ligatures, marks, right-to-left) and
+//! - Text is shaped (`shape`, rustybuzz: kerning, ligatures, marks, right-to-left) and
 //!   drawn as glyph ids with each glyph's text, so fonts are subset and `pdftotext` gives
 //!   back the words. A character no face has is drawn as `.notdef` and reported once.
-//! - Paragraphs are broken total-fit ([`linebreak`], Knuth–Plass) with English/Russian
-//!   hyphenation ([`hyphenate`]), the author's soft hyphens, and emergency breaks inside
+//! - Paragraphs are broken total-fit (`linebreak`, Knuth–Plass) with English/Russian
+//!   hyphenation (`hyphenate`), the author's soft hyphens, and emergency breaks inside
 //!   words wider than the line; looser tolerances, then first-fit, when nothing fits.
 //! - Pages keep headings with two lines of what follows, avoid orphans, widows and words
 //!   split across pages, carry their footnotes at the foot, and repeat table headers.
@@ -25,12 +25,13 @@
 //!   resource names are fixed, `/ID` is a hash of the content, nothing reads the clock
 //!   unless `WriteOptions::timestamp` is `None`.
 
-pub mod emit;
-pub mod fonts;
-pub mod hyphenate;
-pub mod layout;
-pub mod linebreak;
-pub mod shape;
+// The typesetting machinery is private: a user sets `PdfOptions` and calls `quire::write`.
+mod emit;
+mod fonts;
+mod hyphenate;
+mod layout;
+mod linebreak;
+mod shape;
 
 use crate::error::{Error, Result, Warning};
 use crate::model::Document;
@@ -40,7 +41,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 /// Points per millimetre.
-pub const MM: f32 = 72.0 / 25.4;
+pub(crate) const MM: f32 = 72.0 / 25.4;
 
 /// Writes PDF.
 pub struct PdfWriter;
@@ -74,9 +75,26 @@ impl Writer for PdfWriter {
     }
 }
 
+/// Lays `document` out without writing PDF and returns the page count: the benchmark
+/// (`benches/pdf.rs`) times layout alone with it. Not part of the promised surface.
+#[doc(hidden)]
+pub fn layout_page_count(document: &Document, options: &PdfOptions) -> usize {
+    let user_fonts = fonts::UserFonts::default();
+    let font_set = fonts::FontSet::new(&user_fonts, &mut Vec::new());
+    let laid = layout::layout(
+        document,
+        options,
+        &font_set,
+        &layout::ImageInfo::default(),
+        &mut Vec::new(),
+    );
+    laid.pages.len()
+}
+
 /// What a user can set about the PDF. `Default` is A4 with the A4 type size and margins.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PdfOptions {
+    /// The paper size.
     pub page_size: PageSize,
     /// Body type size in points; `None` takes the page size's own (larger on `ereader`).
     pub font_size: Option<f32>,
@@ -91,16 +109,22 @@ pub struct PdfOptions {
 
 /// The paper (or screen) a PDF is laid out for.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[non_exhaustive]
 pub enum PageSize {
+    /// ISO A4, 210 × 297 mm (the default).
     #[default]
     A4,
+    /// US Letter, 8.5 × 11 in.
     Letter,
+    /// ISO A5, 148 × 210 mm.
     A5,
     /// A small page that fills a 6–7" e-reader screen: narrow margins, larger type.
     Ereader,
     /// Any size, in points.
     Custom {
+        /// Width in points.
         width: f32,
+        /// Height in points.
         height: f32,
     },
 }
@@ -196,13 +220,18 @@ impl fmt::Display for PageSize {
 /// Page margins in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Margins {
+    /// Top margin in points.
     pub top: f32,
+    /// Right margin in points.
     pub right: f32,
+    /// Bottom margin in points.
     pub bottom: f32,
+    /// Left margin in points.
     pub left: f32,
 }
 
 impl Margins {
+    /// Margins of these sizes, in points, clockwise from the top (as in CSS).
     pub fn new(top: f32, right: f32, bottom: f32, left: f32) -> Margins {
         Margins {
             top,
@@ -212,6 +241,7 @@ impl Margins {
         }
     }
 
+    /// The same margin on every side, in points.
     pub fn uniform(all: f32) -> Margins {
         Margins::new(all, all, all, all)
     }
@@ -280,6 +310,23 @@ pub(crate) fn missing_glyph_warning(c: char) -> Warning {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layout_page_count_counts_the_pages_layout_makes() {
+        use crate::model::{Block, Inline, Meta};
+        let paragraphs = |n: usize| {
+            let blocks = (0..n)
+                .map(|i| {
+                    Block::Paragraph(vec![Inline::text(format!("Paragraph {i} of the test."))])
+                })
+                .collect();
+            Document::new(Meta::default(), blocks)
+        };
+        let options = PdfOptions::default();
+        assert_eq!(layout_page_count(&paragraphs(1), &options), 1);
+        // Two hundred paragraphs of a line each do not fit one A4 page.
+        assert!(layout_page_count(&paragraphs(200), &options) > 1);
+    }
 
     #[test]
     fn page_sizes_and_margins_parse() {
