@@ -449,6 +449,7 @@ impl Default for ImageFetchOptions {
 
 /// Why a remote image was not had.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(not(feature = "net"), allow(dead_code))]
 pub(crate) enum ImageFetchError {
     /// This image failed (refused address, network, status, too large, …).
     Failed(String),
@@ -642,6 +643,7 @@ fn too_big_image(limit: u64) -> String {
 }
 
 /// `20 MiB`, or bytes when under one.
+#[cfg_attr(not(feature = "net"), allow(dead_code))]
 fn mebibytes(bytes: u64) -> String {
     if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
         format!("{} MiB", bytes >> 20)
