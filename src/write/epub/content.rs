@@ -224,20 +224,10 @@ pub(crate) fn sources_body(entries: &[SourceEntry]) -> String {
 /// A date as readers want it: the day of an ISO timestamp, anything else as given.
 pub(crate) fn display_date(date: &str) -> String {
     let date = date.trim();
-    let day = date.get(..10).unwrap_or(date);
-    let looks_iso = day.len() == 10
-        && day.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if looks_iso {
-        day.to_string()
-    } else {
-        date.to_string()
-    }
+    date.get(..10)
+        .and_then(crate::model::Date::parse_iso)
+        .and_then(|day| day.day())
+        .map_or_else(|| date.to_string(), |day| day.to_string())
 }
 
 fn nonempty(value: &Option<String>) -> Option<&str> {

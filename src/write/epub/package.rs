@@ -559,14 +559,15 @@ fn fnv1a_128(bytes: &[u8]) -> u128 {
     hash
 }
 
-/// An ISO 8601 date or timestamp (`2024-05-01`, `2024-05-01T10:00:00Z`, with an offset).
+/// The moment an ISO 8601 date or timestamp names (`2024-05-01`, `2024-05-01T10:00:00Z`, with
+/// an offset), through the model's [`Date`](crate::model::Date); a value with text after its
+/// day counts as that day.
 fn parse_date(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use crate::model::Date;
     let text = text.trim();
-    if let Ok(stamp) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(stamp.with_timezone(&chrono::Utc));
-    }
-    let day = chrono::NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
-    Some(day.and_hms_opt(0, 0, 0)?.and_utc())
+    Date::parse_iso(text)
+        .or_else(|| Date::parse_iso(text.get(..10)?))?
+        .instant()
 }
 
 fn modified_seconds(options: &WriteOptions) -> i64 {
