@@ -2,10 +2,10 @@
 //! offset, as precise as the input was. Calendar facts (days in a month, leap years) come from
 //! `chrono`, never from hand-written rules.
 //!
-//! Readers turn what a page says into a [`Date`]; writers format it with its methods: ISO 8601
-//! for machines ([`Date::to_iso`]), a written-out form for people ([`Date::human`]). In the
-//! model's metadata a date is still kept as its ISO string (the JSON form is that string); this
-//! type is what parses and formats it, in one place.
+//! Readers turn what a page says into a [`Date`] once (`Meta::published`, `Meta::modified`);
+//! writers format it with its methods: ISO 8601 for machines ([`Date::to_iso`]), a
+//! written-out form for people ([`Date::human`]). The JSON form is the ISO string, as it was
+//! when the model kept dates as text.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc};
 use std::fmt;
@@ -255,6 +255,24 @@ impl Date {
             _ => self.year.to_string(),
         }
     }
+}
+
+/// In the JSON form a date is its ISO string, as it was before the model had a type for it.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_iso())
+    }
+}
+
+/// Reads a metadata date from its JSON string. A string that is not an ISO date reads as no
+/// date: quire before the typed date passed Markdown front matter through as written (`date:
+/// Spring 2024`), and that JSON must still read; such text was never a date a writer could
+/// put in `datetime` or `dc:date`, and keeping it would bring back a second, untyped date.
+pub(crate) fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Date>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(text.as_deref().and_then(Date::parse_iso))
 }
 
 impl fmt::Display for Date {

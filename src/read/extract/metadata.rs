@@ -178,8 +178,8 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         title: found.title,
         subtitle: found.subtitle,
         authors: dedupe(found.authors),
-        published: found.published.and_then(|d| iso_date(&d)),
-        modified: found.modified.and_then(|d| iso_date(&d)),
+        published: found.published.and_then(|d| page_date(&d)),
+        modified: found.modified.and_then(|d| page_date(&d)),
         language: found.language.filter(|l| is_language_tag(l)),
         direction: body_direction.or(direction),
         site_name: found.site_name,
@@ -817,7 +817,10 @@ mod tests {
         );
         assert_eq!(page.meta.title.as_deref(), Some("LD headline"));
         assert_eq!(page.meta.authors, ["Jane Doe", "John Roe"]);
-        assert_eq!(page.meta.published.as_deref(), Some("2024-05-01T10:00:00Z"));
+        assert_eq!(
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
+            Some("2024-05-01T10:00:00Z")
+        );
         assert_eq!(page.meta.site_name.as_deref(), Some("The Site"));
         assert_eq!(
             page.meta.lead_image.as_deref(),
@@ -851,7 +854,7 @@ mod tests {
             Some("https://example.org/img/a.png")
         );
         assert_eq!(
-            page.meta.published.as_deref(),
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
             Some("2023-01-02T03:04:05+01:00")
         );
         assert_eq!(page.meta.description.as_deref(), Some("From Twitter."));
@@ -868,7 +871,10 @@ mod tests {
         );
         assert_eq!(page.meta.title.as_deref(), Some("A Paper"));
         assert_eq!(page.meta.authors, ["Curie, Marie", "Curie, Pierre"]);
-        assert_eq!(page.meta.published.as_deref(), Some("1903-06-25"));
+        assert_eq!(
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
+            Some("1903-06-25")
+        );
         assert_eq!(page.meta.language.as_deref(), Some("fr"));
     }
 
@@ -889,7 +895,10 @@ mod tests {
             <time itemprop="datePublished" datetime="1843-09-01">1 Sep</time></article></body>"#,
         );
         assert_eq!(page.meta.authors, ["Ada Lovelace"]);
-        assert_eq!(page.meta.published.as_deref(), Some("1843-09-01"));
+        assert_eq!(
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
+            Some("1843-09-01")
+        );
     }
 
     #[test]
@@ -906,7 +915,10 @@ mod tests {
             Some("Rivers Are Rising Again This Spring")
         );
         assert_eq!(page.meta.authors, ["Sam Smith"]);
-        assert_eq!(page.meta.published.as_deref(), Some("2022-05-03T08:00"));
+        assert_eq!(
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
+            Some("2022-05-03T08:00")
+        );
         assert_eq!(page.meta.language.as_deref(), Some("en-GB"));
         assert_eq!(page.meta.direction, Some(Direction::Ltr));
         assert_eq!(

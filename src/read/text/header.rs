@@ -389,7 +389,7 @@ pub(super) fn read_front_matter(lines: &[Line], wrap_width: Option<usize>) -> (M
     for m in found {
         meta.authors.extend(m.authors);
         if meta.published.is_none() {
-            meta.published = m.published.map(|date| date.to_iso());
+            meta.published = m.published;
         }
     }
     (meta, body)

@@ -512,7 +512,7 @@ fn set_metadata(
     for keyword in meta.keywords.iter().filter_map(|k| meta_text(k)) {
         builder.add_subject(keyword);
     }
-    if let Some(published) = meta.published.as_deref().and_then(parse_date) {
+    if let Some(published) = meta.published.and_then(|date| date.instant()) {
         builder.set_publication_date(published);
     }
 }
@@ -557,17 +557,6 @@ fn fnv1a_128(bytes: &[u8]) -> u128 {
         hash = hash.wrapping_mul(PRIME);
     }
     hash
-}
-
-/// The moment an ISO 8601 date or timestamp names (`2024-05-01`, `2024-05-01T10:00:00Z`, with
-/// an offset), through the model's [`Date`](crate::model::Date); a value with text after its
-/// day counts as that day.
-fn parse_date(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    use crate::model::Date;
-    let text = text.trim();
-    Date::parse_iso(text)
-        .or_else(|| Date::parse_iso(text.get(..10)?))?
-        .instant()
 }
 
 fn modified_seconds(options: &WriteOptions) -> i64 {
@@ -837,12 +826,5 @@ mod tests {
         assert_eq!(language_tag("en").as_deref(), Some("en"));
         assert_eq!(language_tag("english"), None);
         assert_eq!(language_tag("e n"), None);
-    }
-
-    #[test]
-    fn dates_parse() {
-        assert!(parse_date("2024-05-01").is_some());
-        assert!(parse_date("2024-05-01T10:00:00+02:00").is_some());
-        assert!(parse_date("May 2024").is_none());
     }
 }
