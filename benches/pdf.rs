@@ -186,7 +186,7 @@ fn article(words: usize, images: usize) -> Document {
     let meta = Meta {
         title: Some("A Five-Thousand-Word Article on the Question of Reform".into()),
         authors: vec!["Bench Writer".into()],
-        published: Some("2024-05-01".into()),
+        published: quire::model::Date::parse_iso("2024-05-01"),
         language: Some("en".into()),
         ..Meta::default()
     };

@@ -2,12 +2,12 @@
 //! offset, as precise as the input was. Calendar facts (days in a month, leap years) come from
 //! `chrono`, never from hand-written rules.
 //!
-//! Readers turn what a page says into a [`Date`]; writers format it with its methods: ISO 8601
-//! for machines ([`Date::to_iso`]), a written-out form for people ([`Date::human`]). In the
-//! model's metadata a date is still kept as its ISO string (the JSON form is that string); this
-//! type is what parses and formats it, in one place.
+//! Readers turn what a page says into a [`Date`] once (`Meta::published`, `Meta::modified`);
+//! writers format it with its methods: ISO 8601 for machines ([`Date::to_iso`]), a
+//! written-out form for people ([`Date::human`]). The JSON form is the ISO string, as it was
+//! when the model kept dates as text.
 
-use chrono::{Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Timelike, Utc};
 use std::fmt;
 
 /// A calendar date, as precise as its source: `2024`, `2024-05`, `2024-05-01`, or a date with
@@ -19,6 +19,10 @@ pub struct Date {
     day: Option<u32>,
     /// The time of day, and its offset from UTC when the source gave one. Only with a day.
     time: Option<(NaiveTime, Option<FixedOffset>)>,
+    /// How the source wrote the seconds: `None` for `HH:MM`, `Some(0)` for `HH:MM:SS`,
+    /// `Some(n)` for `n` digits of fraction. Kept so that a date read and written back (the
+    /// JSON form, HTML `datetime`) is the text it was.
+    seconds_digits: Option<u8>,
 }
 
 /// The English month names, for [`Date::human`].
@@ -37,6 +41,46 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// The names a month goes by in the dates of English and Russian articles (full, abbreviated,
+/// and the Russian genitive `1 мая`), lowercase, January first.
+const MONTH_NAMES: [&[&str]; 12] = [
+    &["january", "jan", "января", "январь"],
+    &["february", "feb", "февраля", "февраль"],
+    &["march", "mar", "марта", "март"],
+    &["april", "apr", "апреля", "апрель"],
+    &["may", "мая", "май"],
+    &["june", "jun", "июня", "июнь"],
+    &["july", "jul", "июля", "июль"],
+    &["august", "aug", "августа", "август"],
+    &["september", "sep", "sept", "сентября", "сентябрь"],
+    &["october", "oct", "октября", "октябрь"],
+    &["november", "nov", "ноября", "ноябрь"],
+    &["december", "dec", "декабря", "декабрь"],
+];
+
+/// The month (1 to 12) a word names exactly, in any case and with a trailing `.`
+/// (`May`, `sept.`, `мая`).
+pub fn month_from_name(word: &str) -> Option<u32> {
+    let word = word.trim_end_matches('.').to_lowercase();
+    MONTH_NAMES
+        .iter()
+        .position(|names| names.contains(&word.as_str()))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// The month (1 to 12) of a lowercase word that starts with the first three letters of an
+/// English month name (`nov`, `november`, `novembre`): the lenient match page metadata needs.
+pub fn month_from_english_prefix(word: &str) -> Option<u32> {
+    if word.chars().count() < 3 {
+        return None;
+    }
+    let prefix = word.get(..3)?;
+    MONTHS
+        .iter()
+        .position(|name| name[..3].eq_ignore_ascii_case(prefix))
+        .and_then(|i| u32::try_from(i + 1).ok())
+}
+
 /// The day `year-month-day` when the calendar has it (years 1 to 9999).
 pub fn calendar_date(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
     if !(1..=9999).contains(&year) {
@@ -53,6 +97,7 @@ impl Date {
             month: Some(day.month()),
             day: Some(day.day()),
             time: None,
+            seconds_digits: None,
         }
     }
 
@@ -73,6 +118,7 @@ impl Date {
                 month: None,
                 day: None,
                 time: None,
+                seconds_digits: None,
             });
         }
         let month_text = rest.strip_prefix('-')?.get(..2)?;
@@ -84,6 +130,7 @@ impl Date {
                 month: Some(month),
                 day: None,
                 time: None,
+                seconds_digits: None,
             });
         }
         let day: u32 = two_digits(rest.strip_prefix('-')?.get(..2)?)?;
@@ -96,6 +143,14 @@ impl Date {
         let (clock, zone) = match time.find(['Z', '+', '-']) {
             Some(i) => (&time[..i], Some(&time[i..])),
             None => (time, None),
+        };
+        let seconds_digits = match clock.get(5..) {
+            Some("") => None,
+            Some(seconds) => {
+                let fraction = seconds.split_once('.').map_or(0, |(_, f)| f.len());
+                Some(u8::try_from(fraction).ok().filter(|&n| n <= 9)?)
+            }
+            None => return None,
         };
         let clock = NaiveTime::parse_from_str(clock, "%H:%M:%S%.f")
             .or_else(|_| NaiveTime::parse_from_str(clock, "%H:%M"))
@@ -117,8 +172,29 @@ impl Date {
         };
         Some(Date {
             time: Some((clock, offset)),
+            seconds_digits,
             ..date
         })
+    }
+
+    /// The moment the date stands for, for formats that want a timestamp (EPUB's
+    /// `dc:date`): its time at its offset when it has both, else the start of its day in UTC.
+    /// `None` without a day.
+    pub fn instant(&self) -> Option<DateTime<Utc>> {
+        let day = self.day()?;
+        match self.time {
+            Some((time, Some(offset))) => day
+                .and_time(time)
+                .and_local_timezone(offset)
+                .single()
+                .map(|moment| moment.with_timezone(&Utc)),
+            _ => Some(day.and_hms_opt(0, 0, 0)?.and_utc()),
+        }
+    }
+
+    /// How many digits of a fraction of a second the date was written with (0 when none).
+    pub fn fraction_digits(&self) -> u8 {
+        self.seconds_digits.unwrap_or(0)
     }
 
     /// The year.
@@ -132,8 +208,8 @@ impl Date {
     }
 
     /// The date in ISO 8601, as precise as it is: what machines (HTML `datetime`, EPUB
-    /// `dc:date`, the JSON form) are given. Seconds are written when the time has any;
-    /// fractions of a second are kept to the millisecond.
+    /// `dc:date`, the JSON form) are given. Seconds and their fraction are written as the
+    /// source wrote them; a space before the time becomes `T`.
     pub fn to_iso(&self) -> String {
         let mut out = format!("{:04}", self.year);
         if let Some(month) = self.month {
@@ -142,11 +218,12 @@ impl Date {
                 out.push_str(&format!("-{day:02}"));
                 if let Some((time, offset)) = self.time {
                     out.push_str(&format!("T{:02}:{:02}", time.hour(), time.minute()));
-                    let millis = time.nanosecond() / 1_000_000;
-                    if time.second() != 0 || millis != 0 {
+                    if let Some(digits) = self.seconds_digits {
                         out.push_str(&format!(":{:02}", time.second()));
-                        if millis != 0 {
-                            out.push_str(&format!(".{millis:03}"));
+                        if digits > 0 {
+                            let nanos = format!("{:09}", time.nanosecond());
+                            out.push('.');
+                            out.push_str(&nanos[..usize::from(digits)]);
                         }
                     }
                     match offset.map(|o| o.local_minus_utc()) {
@@ -180,6 +257,24 @@ impl Date {
     }
 }
 
+/// In the JSON form a date is its ISO string, as it was before the model had a type for it.
+impl serde::Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_iso())
+    }
+}
+
+/// Reads a metadata date from its JSON string. A string that is not an ISO date reads as no
+/// date: quire before the typed date passed Markdown front matter through as written (`date:
+/// Spring 2024`), and that JSON must still read; such text was never a date a writer could
+/// put in `datetime` or `dc:date`, and keeping it would bring back a second, untyped date.
+pub(crate) fn deserialize_lenient<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Date>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    Ok(text.as_deref().and_then(Date::parse_iso))
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_iso())
@@ -209,14 +304,18 @@ mod tests {
             "2024-05-01T23:59:59-05:30",
             "2024-02-29",
             "2000-02-29",
+            "2024-05-01T10:00:00Z",
+            "2024-05-01T10:00:00.000Z",
+            "2024-05-01T10:00:00.123456789-05:00",
         ] {
             let date = Date::parse_iso(text).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(date.to_iso(), text);
         }
         assert_eq!(
             Date::parse_iso("2024-05-01 10:00:00Z").unwrap().to_iso(),
-            "2024-05-01T10:00Z"
+            "2024-05-01T10:00:00Z"
         );
+        assert_eq!(Date::parse_iso("2024-05-01T10:00:00.1234567890Z"), None);
     }
 
     #[test]
@@ -246,6 +345,37 @@ mod tests {
         assert_eq!(human("2024-12-25"), "25 December 2024");
         assert_eq!(human("2024-02"), "February 2024");
         assert_eq!(human("2024"), "2024");
+    }
+
+    #[test]
+    fn a_date_is_a_moment_from_its_day_time_and_offset() {
+        let instant = |text: &str| Date::parse_iso(text).and_then(|d| d.instant());
+        assert_eq!(
+            instant("2024-05-01T10:30:00+02:00").unwrap().to_rfc3339(),
+            "2024-05-01T08:30:00+00:00"
+        );
+        assert_eq!(
+            instant("2024-05-01T10:30").unwrap().to_rfc3339(),
+            "2024-05-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            instant("2024-02-29").unwrap().to_rfc3339(),
+            "2024-02-29T00:00:00+00:00"
+        );
+        assert_eq!(instant("2024-05"), None);
+    }
+
+    #[test]
+    fn months_are_known_by_their_names() {
+        assert_eq!(month_from_name("May"), Some(5));
+        assert_eq!(month_from_name("sept."), Some(9));
+        assert_eq!(month_from_name("мая"), Some(5));
+        assert_eq!(month_from_name("Декабря"), Some(12));
+        assert_eq!(month_from_name("novembre"), None);
+        assert_eq!(month_from_english_prefix("novembre"), Some(11));
+        assert_eq!(month_from_english_prefix("jan"), Some(1));
+        assert_eq!(month_from_english_prefix("ja"), None);
+        assert_eq!(month_from_english_prefix("мая"), None);
     }
 
     #[test]

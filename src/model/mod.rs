@@ -71,10 +71,12 @@ pub struct Meta {
     pub subtitle: Option<String>,
     /// The authors' names, in the order given.
     pub authors: Vec<String>,
-    /// Publication date, ISO 8601 (`2024-05-01` or `2024-05-01T10:00:00Z`).
-    pub published: Option<String>,
-    /// Last modification date, ISO 8601.
-    pub modified: Option<String>,
+    /// Publication date (`2024-05-01` or `2024-05-01T10:00:00Z` in the JSON form).
+    #[serde(deserialize_with = "date::deserialize_lenient")]
+    pub published: Option<Date>,
+    /// Last modification date.
+    #[serde(deserialize_with = "date::deserialize_lenient")]
+    pub modified: Option<Date>,
     /// BCP 47 language tag (`en`, `ru`, `pt-BR`).
     pub language: Option<String>,
     /// The text direction the input declares.

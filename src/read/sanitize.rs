@@ -123,8 +123,6 @@ impl Sanitizer {
         for field in [
             &mut meta.title,
             &mut meta.subtitle,
-            &mut meta.published,
-            &mut meta.modified,
             &mut meta.language,
             &mut meta.site_name,
             &mut meta.description,

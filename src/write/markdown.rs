@@ -127,8 +127,8 @@ fn front_matter(meta: &Meta) -> String {
             lines.push(format!("{key}: {}", yaml_string(value)));
         }
     };
-    field("date", &meta.published);
-    field("modified", &meta.modified);
+    field("date", &meta.published.map(|date| date.to_iso()));
+    field("modified", &meta.modified.map(|date| date.to_iso()));
     field("lang", &meta.language);
     field("dir", &meta.direction.map(|d| d.as_str().to_string()));
     field("site", &meta.site_name);

@@ -74,7 +74,10 @@ fn metadata_comes_from_json_ld_first() {
         .0;
     assert_eq!(meta.title.as_deref(), Some("Channel to be dredged"));
     assert_eq!(meta.authors, ["Mia Quay"]);
-    assert_eq!(meta.published.as_deref(), Some("2024-03-04T09:00:00Z"));
+    assert_eq!(
+        meta.published.map(|d| d.to_iso()).as_deref(),
+        Some("2024-03-04T09:00:00Z")
+    );
     assert_eq!(meta.site_name.as_deref(), Some("Harbour News"));
     assert_eq!(meta.language.as_deref(), Some("en"));
 }

@@ -498,8 +498,14 @@ fn metadata_fields() {
     assert_eq!(meta.description.as_deref(), Some("OG desc"));
     assert_eq!(meta.site_name.as_deref(), Some("Site"));
     assert_eq!(meta.lead_image.as_deref(), Some("https://ex.org/lead.jpg"));
-    assert_eq!(meta.published.as_deref(), Some("2024-05-01T10:00:00Z"));
-    assert_eq!(meta.modified.as_deref(), Some("2024-05-02"));
+    assert_eq!(
+        meta.published.map(|d| d.to_iso()).as_deref(),
+        Some("2024-05-01T10:00:00Z")
+    );
+    assert_eq!(
+        meta.modified.map(|d| d.to_iso()).as_deref(),
+        Some("2024-05-02")
+    );
     assert_eq!(meta.language.as_deref(), Some("ru"));
     assert_eq!(meta.direction, Some(Direction::Rtl));
     assert_eq!(meta.source_url.as_deref(), Some("https://ex.org/canon"));
@@ -512,7 +518,10 @@ fn title_falls_back_to_og_then_h1_and_date_meta() {
             .into_parts()
             .0;
     assert_eq!(meta.title.as_deref(), Some("OG"));
-    assert_eq!(meta.published.as_deref(), Some("2020-01-02"));
+    assert_eq!(
+        meta.published.map(|d| d.to_iso()).as_deref(),
+        Some("2020-01-02")
+    );
     let meta = read("<html dir=ltr><body dir=rtl><p>x</p>").into_parts().0;
     assert_eq!(meta.direction, Some(Direction::Rtl));
     // RDFa: several properties in one attribute.

@@ -6,6 +6,7 @@ mod batch;
 mod bounds;
 mod bundle;
 mod cli;
+mod dates;
 mod deep_write;
 mod encoding;
 mod epub;

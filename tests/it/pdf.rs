@@ -30,7 +30,7 @@ pub fn rich_document() -> Document {
         title: Some("Typesetting Articles Without a Browser".into()),
         subtitle: Some("A test of quire's own PDF writer".into()),
         authors: vec!["Ada Lovelace".into(), "Иван Петров".into()],
-        published: Some("2024-05-01T10:00:00Z".into()),
+        published: quire::model::Date::parse_iso("2024-05-01T10:00:00Z"),
         language: Some("en".into()),
         site_name: Some("Example Review".into()),
         source_url: Some("https://example.com/articles/typesetting".into()),

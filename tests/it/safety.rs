@@ -340,8 +340,9 @@ fn hostile_models_give_safe_html() {
                 description: Some(url.into()),
                 lead_image: Some(url.into()),
                 keywords: vec![url.into()],
-                published: Some(url.into()),
-                modified: Some(url.into()),
+                // A typed date cannot carry markup: what is not a date is no date.
+                published: quire::model::Date::parse_iso(url),
+                modified: quire::model::Date::parse_iso(url),
                 direction: None,
             },
             blocks: vec![

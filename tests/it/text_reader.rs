@@ -70,7 +70,7 @@ fn title_subtitle_byline_and_date() {
         title: Some("The Long Road Home".into()),
         subtitle: Some("A story of return".into()),
         authors: vec!["Jane Doe".into(), "John Roe".into()],
-        published: Some("2024-05-01".into()),
+        published: quire::model::Date::parse_iso("2024-05-01"),
         language: doc.meta.language.clone(),
         ..Meta::default()
     };
@@ -86,7 +86,10 @@ fn subtitle_on_its_own_before_the_byline_and_cyrillic_byline() {
     assert_eq!(doc.meta.title.as_deref(), Some("Заголовок статьи"));
     assert_eq!(doc.meta.subtitle.as_deref(), Some("Подзаголовок статьи"));
     assert_eq!(doc.meta.authors, vec!["Иван Петров".to_string()]);
-    assert_eq!(doc.meta.published.as_deref(), Some("2024-05-01"));
+    assert_eq!(
+        doc.meta.published.map(|d| d.to_iso()).as_deref(),
+        Some("2024-05-01")
+    );
     assert_eq!(doc.blocks, vec![para(LONG)]);
 }
 
@@ -524,7 +527,10 @@ fn web_article_saved_as_text() {
     let doc = read(EMAIL);
     assert_eq!(doc.meta.title.as_deref(), Some("Notes on the Migration"));
     assert_eq!(doc.meta.authors, vec!["Alex Smith".to_string()]);
-    assert_eq!(doc.meta.published.as_deref(), Some("2023-03-12"));
+    assert_eq!(
+        doc.meta.published.map(|d| d.to_iso()).as_deref(),
+        Some("2023-03-12")
+    );
     assert_eq!(
         doc.blocks,
         vec![

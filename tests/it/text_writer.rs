@@ -28,7 +28,7 @@ fn header_lines_then_blank_line() {
             title: Some("The Title".into()),
             subtitle: Some("A subtitle".into()),
             authors: vec!["Ann".into(), "Bob".into()],
-            published: Some("2024-05-01".into()),
+            published: quire::model::Date::parse_iso("2024-05-01"),
             site_name: Some("Not shown".into()),
             ..Meta::default()
         },

@@ -178,8 +178,8 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         title: found.title,
         subtitle: found.subtitle,
         authors: dedupe(found.authors),
-        published: found.published.and_then(|d| iso_date(&d)),
-        modified: found.modified.and_then(|d| iso_date(&d)),
+        published: found.published.and_then(|d| page_date(&d)),
+        modified: found.modified.and_then(|d| page_date(&d)),
         language: found.language.filter(|l| is_language_tag(l)),
         direction: body_direction.or(direction),
         site_name: found.site_name,
@@ -652,6 +652,13 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>, h1s: &[String]) -
 /// A date as ISO 8601 (`2024-05-01`, `2024-05-01T10:00:00Z`, kept with its offset), from
 /// the forms pages use; `None` when it is not a date.
 pub fn iso_date(text: &str) -> Option<String> {
+    page_date(text).map(|date| date.to_iso())
+}
+
+/// The [`Date`](crate::model::Date) a page's date text names, when the calendar has that day:
+/// a day with the time when it is a valid ISO time, else the day alone.
+fn page_date(text: &str) -> Option<crate::model::Date> {
+    use crate::model::{date::calendar_date, Date};
     let text = text.trim();
     let bytes = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| {
@@ -671,14 +678,17 @@ pub fn iso_date(text: &str) -> Option<String> {
         if rest.starts_with('T') || rest.starts_with(' ') && rest.len() > 5 {
             let time = rest[1..].trim();
             if time.len() >= 5 && time.as_bytes()[..2].iter().all(u8::is_ascii_digit) {
-                return Some(format!("{date}T{}", time.replace(' ', "")));
+                let stamp = format!("{date}T{}", time.replace(' ', ""));
+                if let Some(stamp) = Date::parse_iso(&stamp) {
+                    return Some(stamp);
+                }
             }
         }
-        return Some(date);
+        return Date::parse_iso(&date);
     }
     // 20240501
     if bytes.len() == 8 && digits(0..8) {
-        return Some(format!("{}-{}-{}", &text[0..4], &text[4..6], &text[6..8]));
+        return Date::parse_iso(&format!("{}-{}-{}", &text[0..4], &text[4..6], &text[6..8]));
     }
     // "May 1, 2024", "1 May 2024"
     let words: Vec<String> = text
@@ -695,21 +705,16 @@ pub fn iso_date(text: &str) -> Option<String> {
         .find(|w| (1..=2).contains(&w.len()) && w.bytes().all(|b| b.is_ascii_digit()))
         .and_then(|w| w.parse::<u32>().ok())
         .filter(|d| (1..=31).contains(d))?;
-    Some(format!("{year}-{month:02}-{day:02}"))
+    Some(Date::from_day(calendar_date(
+        year.parse().ok()?,
+        month,
+        day,
+    )?))
 }
 
+/// The month of a lowercase word starting like an English month name (`nov`, `novembre`).
 fn month_number(word: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    if word.len() < 3 {
-        return None;
-    }
-    let prefix = word.get(..3)?;
-    MONTHS
-        .iter()
-        .position(|m| *m == prefix)
-        .map(|i| i as u32 + 1)
+    crate::model::date::month_from_english_prefix(word)
 }
 
 /// A plausible BCP 47 tag (`en`, `pt-BR`, `zh-Hant-TW`).
@@ -812,7 +817,10 @@ mod tests {
         );
         assert_eq!(page.meta.title.as_deref(), Some("LD headline"));
         assert_eq!(page.meta.authors, ["Jane Doe", "John Roe"]);
-        assert_eq!(page.meta.published.as_deref(), Some("2024-05-01T10:00:00Z"));
+        assert_eq!(
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
+            Some("2024-05-01T10:00:00Z")
+        );
         assert_eq!(page.meta.site_name.as_deref(), Some("The Site"));
         assert_eq!(
             page.meta.lead_image.as_deref(),
@@ -846,7 +854,7 @@ mod tests {
             Some("https://example.org/img/a.png")
         );
         assert_eq!(
-            page.meta.published.as_deref(),
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
             Some("2023-01-02T03:04:05+01:00")
         );
         assert_eq!(page.meta.description.as_deref(), Some("From Twitter."));
@@ -863,7 +871,10 @@ mod tests {
         );
         assert_eq!(page.meta.title.as_deref(), Some("A Paper"));
         assert_eq!(page.meta.authors, ["Curie, Marie", "Curie, Pierre"]);
-        assert_eq!(page.meta.published.as_deref(), Some("1903-06-25"));
+        assert_eq!(
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
+            Some("1903-06-25")
+        );
         assert_eq!(page.meta.language.as_deref(), Some("fr"));
     }
 
@@ -884,7 +895,10 @@ mod tests {
             <time itemprop="datePublished" datetime="1843-09-01">1 Sep</time></article></body>"#,
         );
         assert_eq!(page.meta.authors, ["Ada Lovelace"]);
-        assert_eq!(page.meta.published.as_deref(), Some("1843-09-01"));
+        assert_eq!(
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
+            Some("1843-09-01")
+        );
     }
 
     #[test]
@@ -901,7 +915,10 @@ mod tests {
             Some("Rivers Are Rising Again This Spring")
         );
         assert_eq!(page.meta.authors, ["Sam Smith"]);
-        assert_eq!(page.meta.published.as_deref(), Some("2022-05-03T08:00"));
+        assert_eq!(
+            page.meta.published.map(|d| d.to_iso()).as_deref(),
+            Some("2022-05-03T08:00")
+        );
         assert_eq!(page.meta.language.as_deref(), Some("en-GB"));
         assert_eq!(page.meta.direction, Some(Direction::Ltr));
         assert_eq!(
@@ -937,6 +954,12 @@ mod tests {
         assert_eq!(iso_date("19 Nov 2019 10:00").as_deref(), Some("2019-11-19"));
         assert_eq!(iso_date("20191119").as_deref(), Some("2019-11-19"));
         assert_eq!(iso_date("yesterday"), None);
+        // Only days the calendar has: a leap day in a leap year, not otherwise.
+        assert_eq!(iso_date("2024-02-29").as_deref(), Some("2024-02-29"));
+        assert_eq!(iso_date("Feb 29, 2024").as_deref(), Some("2024-02-29"));
+        assert_eq!(iso_date("2023-02-29"), None);
+        assert_eq!(iso_date("29 February 2023"), None);
+        assert_eq!(iso_date("20231345"), None);
     }
 
     #[test]

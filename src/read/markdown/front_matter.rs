@@ -3,7 +3,7 @@
 use yaml_rust2::{Yaml, YamlLoader};
 
 use crate::error::Warning;
-use crate::model::{Direction, Meta};
+use crate::model::{Date, Direction, Meta};
 
 /// Splits `---` YAML front matter (closed by `---` or `...`) from the body. A first block
 /// that parses as YAML but not as a mapping is no front matter (it is a rule and text).
@@ -68,8 +68,8 @@ pub(super) fn read_front_matter(yaml: &str, meta: &mut Meta, warnings: &mut Vec<
             "title" => set_string(&mut meta.title, &value),
             "subtitle" => set_string(&mut meta.subtitle, &value),
             "author" | "authors" => meta.authors = string_list(&value, false),
-            "date" | "published" => set_string(&mut meta.published, &value),
-            "modified" | "updated" => set_string(&mut meta.modified, &value),
+            "date" | "published" => set_date(&mut meta.published, &value, warnings),
+            "modified" | "updated" => set_date(&mut meta.modified, &value, warnings),
             "lang" | "language" => set_string(&mut meta.language, &value),
             "dir" => {
                 meta.direction = match scalar(&value).as_deref().map(str::to_ascii_lowercase) {
@@ -103,6 +103,19 @@ pub(super) fn scalar(value: &Yaml) -> Option<String> {
 pub(super) fn set_string(field: &mut Option<String>, value: &Yaml) {
     if let Some(text) = scalar(value) {
         *field = Some(text);
+    }
+}
+
+/// An ISO 8601 date (`2024-05-01`, `2024-05-01T10:00:00Z`), read once into the model's
+/// [`Date`]. Other text (`Spring 2024`) is no date a writer could use: it is left out with a
+/// warning rather than kept as a second, untyped date.
+fn set_date(field: &mut Option<Date>, value: &Yaml, warnings: &mut Vec<Warning>) {
+    let Some(text) = scalar(value) else { return };
+    match Date::parse_iso(&text) {
+        Some(date) => *field = Some(date),
+        None => warnings.push(Warning::new(format!(
+            "front matter date {text:?} is not an ISO 8601 date and was left out"
+        ))),
     }
 }
 

@@ -6,7 +6,7 @@ use super::*;
 use std::cell::Cell;
 use std::collections::HashSet;
 
-use crate::model::{Inline, Meta};
+use crate::model::{Date, Inline, Meta};
 
 /// Short-ish, not ending like a sentence or a clause, not starting in lower case.
 pub(super) fn is_title_like(text: &str, max_chars: usize) -> bool {
@@ -53,7 +53,7 @@ pub(super) fn is_underline(text: &str) -> Option<char> {
 #[derive(Default)]
 pub(super) struct MetaLine {
     pub(super) authors: Vec<String>,
-    pub(super) published: Option<String>,
+    pub(super) published: Option<Date>,
 }
 
 /// The longest line taken for a byline or date line (bytes: 150 Cyrillic letters).
@@ -88,7 +88,7 @@ pub(super) fn parse_meta_line(text: &str) -> Option<MetaLine> {
 }
 
 /// `Posted by Jane Doe on 12 March 2023`, `By Jane Doe, May 1, 2024`.
-pub(super) fn split_byline_and_date(text: &str) -> Option<(Vec<String>, String)> {
+pub(super) fn split_byline_and_date(text: &str) -> Option<(Vec<String>, Date)> {
     [" on ", ", "].iter().find_map(|sep| {
         text.match_indices(sep).find_map(|(at, _)| {
             let date = parse_date(text.get(at + sep.len()..)?)?;
@@ -134,26 +134,9 @@ pub(super) fn parse_byline(text: &str) -> Option<Vec<String>> {
     (name_like && !names.is_empty()).then_some(names)
 }
 
+/// The month a word names (`May`, `sept.`, `мая`): the model's month names.
 pub(super) fn month_number(word: &str) -> Option<u32> {
-    const MONTHS: &[&[&str]] = &[
-        &["january", "jan", "января", "январь"],
-        &["february", "feb", "февраля", "февраль"],
-        &["march", "mar", "марта", "март"],
-        &["april", "apr", "апреля", "апрель"],
-        &["may", "мая", "май"],
-        &["june", "jun", "июня", "июнь"],
-        &["july", "jul", "июля", "июль"],
-        &["august", "aug", "августа", "август"],
-        &["september", "sep", "sept", "сентября", "сентябрь"],
-        &["october", "oct", "октября", "октябрь"],
-        &["november", "nov", "ноября", "ноябрь"],
-        &["december", "dec", "декабря", "декабрь"],
-    ];
-    let word = word.trim_end_matches('.').to_lowercase();
-    MONTHS
-        .iter()
-        .position(|names| names.contains(&word.as_str()))
-        .and_then(|i| u32::try_from(i + 1).ok())
+    crate::model::date::month_from_name(word)
 }
 
 pub(super) fn is_weekday(word: &str) -> bool {
@@ -196,12 +179,13 @@ pub(super) fn is_time_token(token: &str) -> bool {
         || (token.len() <= 4 && token.chars().all(|c| c.is_ascii_uppercase()))
 }
 
-pub(super) fn valid_date(year: u32, month: u32, day: u32) -> Option<String> {
+/// The day, when the calendar has it and its year is one an article can carry.
+pub(super) fn valid_date(year: u32, month: u32, day: u32) -> Option<Date> {
     if !(1000..3000).contains(&year) {
         return None;
     }
     let day = crate::model::date::calendar_date(i32::try_from(year).ok()?, month, day)?;
-    Some(crate::model::Date::from_day(day).to_iso())
+    Some(Date::from_day(day))
 }
 
 pub(super) fn day_number(token: &str) -> Option<u32> {
@@ -220,8 +204,8 @@ pub(super) fn year_number(token: &str) -> Option<u32> {
 }
 
 /// A date in the usual forms of articles (ISO, `May 1, 2024`, `1 May 2024`, `01.05.2024`,
-/// `1 мая 2024 г.`), with an optional label and weekday, as ISO 8601.
-pub(super) fn parse_date(text: &str) -> Option<String> {
+/// `1 мая 2024 г.`), with an optional label and weekday.
+pub(super) fn parse_date(text: &str) -> Option<Date> {
     const LABELS: &[&str] = &[
         "published on",
         "published:",
@@ -270,7 +254,7 @@ pub(super) fn parse_date(text: &str) -> Option<String> {
 }
 
 /// `2024-05-01`, `2024-05-01T10:00:00Z`, `2024/05/01`, `01.05.2024`, `5/1/2024`.
-pub(super) fn parse_numeric_date(token: &str) -> Option<String> {
+pub(super) fn parse_numeric_date(token: &str) -> Option<Date> {
     let (date_part, time_part) = match token.split_once('T') {
         Some((d, t)) => (d, Some(t)),
         None => (token, None),
@@ -308,7 +292,8 @@ pub(super) fn parse_numeric_date(token: &str) -> Option<String> {
                 && t.chars()
                     .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | 'Z' | '+' | '-')) =>
         {
-            Some(token.to_string())
+            // The time too when it is a valid ISO time; the day alone otherwise.
+            Date::parse_iso(token).or(Some(date))
         }
         Some(_) => Some(date),
     }

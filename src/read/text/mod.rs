@@ -192,25 +192,41 @@ fn next_non_blank(lines: &[Line], from: usize) -> Option<usize> {
 mod tests {
     use super::*;
 
+    fn parse_date_iso(text: &str) -> Option<String> {
+        parse_date(text).map(|date| date.to_iso())
+    }
+
     #[test]
     fn dates_parse_to_iso() {
-        assert_eq!(parse_date("May 1, 2024").as_deref(), Some("2024-05-01"));
-        assert_eq!(parse_date("1 мая 2024 г.").as_deref(), Some("2024-05-01"));
+        assert_eq!(parse_date_iso("May 1, 2024").as_deref(), Some("2024-05-01"));
         assert_eq!(
-            parse_date("Published: 2024-05-01").as_deref(),
+            parse_date_iso("1 мая 2024 г.").as_deref(),
             Some("2024-05-01")
         );
         assert_eq!(
-            parse_date("Monday, 3 June 2024 10:30 GMT").as_deref(),
+            parse_date_iso("Published: 2024-05-01").as_deref(),
+            Some("2024-05-01")
+        );
+        assert_eq!(
+            parse_date_iso("Monday, 3 June 2024 10:30 GMT").as_deref(),
             Some("2024-06-03")
         );
-        assert_eq!(parse_date("03.06.2024").as_deref(), Some("2024-06-03"));
+        assert_eq!(parse_date_iso("03.06.2024").as_deref(), Some("2024-06-03"));
         assert_eq!(
-            parse_date("2024-05-01T10:00:00Z").as_deref(),
+            parse_date_iso("2024-05-01T10:00:00Z").as_deref(),
             Some("2024-05-01T10:00:00Z")
         );
-        assert_eq!(parse_date("May the force be with you"), None);
-        assert_eq!(parse_date("February 30, 2024"), None);
+        assert_eq!(parse_date_iso("May the force be with you"), None);
+        assert_eq!(parse_date_iso("February 30, 2024"), None);
+        assert_eq!(
+            parse_date_iso("February 29, 2024").as_deref(),
+            Some("2024-02-29")
+        );
+        assert_eq!(parse_date_iso("29.02.2023"), None);
+        assert_eq!(
+            parse_date_iso("2024-05-01T10:00:00+0200").as_deref(),
+            Some("2024-05-01")
+        );
     }
 
     #[test]

@@ -136,11 +136,11 @@ pub(crate) fn title_page_body(meta: &Meta, title: &str, article_count: Option<us
     if let Some(site) = nonempty(&meta.site_name) {
         push_element(&mut out, "p", "site", site);
     }
-    if let Some(published) = nonempty(&meta.published) {
+    if let Some(published) = &meta.published {
         push_element(&mut out, "p", "date", &display_date(published));
     }
-    if let Some(modified) = nonempty(&meta.modified) {
-        if meta.published.as_deref().map(display_date) != Some(display_date(modified)) {
+    if let Some(modified) = &meta.modified {
+        if meta.published.as_ref().map(display_date) != Some(display_date(modified)) {
             push_element(
                 &mut out,
                 "p",
@@ -200,7 +200,7 @@ pub(crate) fn sources_body(entries: &[SourceEntry]) -> String {
         if let Some(site) = nonempty(&entry.meta.site_name) {
             details.push(site.to_string());
         }
-        if let Some(date) = nonempty(&entry.meta.published) {
+        if let Some(date) = &entry.meta.published {
             details.push(display_date(date));
         }
         if !details.is_empty() {
@@ -222,22 +222,9 @@ pub(crate) fn sources_body(entries: &[SourceEntry]) -> String {
 }
 
 /// A date as readers want it: the day of an ISO timestamp, anything else as given.
-pub(crate) fn display_date(date: &str) -> String {
-    let date = date.trim();
-    let day = date.get(..10).unwrap_or(date);
-    let looks_iso = day.len() == 10
-        && day.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if looks_iso {
-        day.to_string()
-    } else {
-        date.to_string()
-    }
+pub(crate) fn display_date(date: &crate::model::Date) -> String {
+    date.day()
+        .map_or_else(|| date.to_iso(), |day| day.to_string())
 }
 
 fn nonempty(value: &Option<String>) -> Option<&str> {

@@ -330,13 +330,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
             foot.push((row, size));
         }
     }
-    if let Some(date) = text
-        .meta
-        .published
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(date) = &text.meta.published {
         foot.push((display_date(date), w * 0.032));
     }
     let foot_height: f32 = foot.iter().map(|(_, size)| size * 1.4).sum();
@@ -576,7 +570,7 @@ mod tests {
         let meta = Meta {
             site_name: Some("The Site".into()),
             authors: vec!["Ann Author".into()],
-            published: Some("2024-05-01T10:00:00Z".into()),
+            published: crate::model::Date::parse_iso("2024-05-01T10:00:00Z"),
             ..Meta::default()
         };
         generate(
@@ -703,7 +697,7 @@ mod look {
         let meta = Meta {
             site_name: Some("Российская газета".into()),
             authors: vec!["Иван Петров".into()],
-            published: Some("2019-12-01".into()),
+            published: crate::model::Date::parse_iso("2019-12-01"),
             ..Meta::default()
         };
         let title = "Отношения между Россией и НАТО ухудшаются и угрожают глобальной безопасности, заявил министр обороны в интервью";

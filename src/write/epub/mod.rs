@@ -236,15 +236,10 @@ impl Book {
                 content: vec![Inline::Text(title)],
             });
             let authors = chapter.meta.authors.join(", ");
+            let day = chapter.meta.published.as_ref().map(content::display_date);
             let byline: Vec<&str> = std::iter::once(authors.as_str())
                 .chain(chapter.meta.site_name.as_deref())
-                .chain(
-                    chapter
-                        .meta
-                        .published
-                        .as_deref()
-                        .map(|d| d.get(..10).unwrap_or(d)),
-                )
+                .chain(day.as_deref())
                 .filter(|s| !s.is_empty())
                 .collect();
             if !byline.is_empty() {

@@ -439,7 +439,7 @@ fn set_metadata(
     for keyword in meta.keywords.iter().filter_map(|k| meta_text(k)) {
         builder.add_subject(keyword);
     }
-    if let Some(published) = meta.published.as_deref().and_then(parse_date) {
+    if let Some(published) = meta.published.and_then(|date| date.instant()) {
         builder.set_publication_date(published);
     }
 }
@@ -484,16 +484,6 @@ fn fnv1a_128(bytes: &[u8]) -> u128 {
         hash = hash.wrapping_mul(PRIME);
     }
     hash
-}
-
-/// An ISO 8601 date or timestamp (`2024-05-01`, `2024-05-01T10:00:00Z`, with an offset).
-fn parse_date(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let text = text.trim();
-    if let Ok(stamp) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(stamp.with_timezone(&chrono::Utc));
-    }
-    let day = chrono::NaiveDate::parse_from_str(text.get(..10)?, "%Y-%m-%d").ok()?;
-    Some(day.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
 fn modified_seconds(options: &WriteOptions) -> i64 {
@@ -781,12 +771,5 @@ mod tests {
         assert_eq!(language_tag("en").as_deref(), Some("en"));
         assert_eq!(language_tag("english"), None);
         assert_eq!(language_tag("e n"), None);
-    }
-
-    #[test]
-    fn dates_parse() {
-        assert!(parse_date("2024-05-01").is_some());
-        assert!(parse_date("2024-05-01T10:00:00+02:00").is_some());
-        assert!(parse_date("May 2024").is_none());
     }
 }

@@ -72,17 +72,15 @@ pub(crate) fn join_names<S: AsRef<str>>(names: &[S]) -> String {
 /// hooks gave for the source URL), separated by " · ".
 pub(super) fn dateline(meta: &Meta, source: Option<&str>) -> String {
     let mut parts: Vec<String> = Vec::new();
-    if let Some(published) = meta.published.as_deref().map(str::trim) {
-        if !published.is_empty() {
-            parts.push(match machine_date(published) {
-                Some(machine) => format!(
-                    "<time datetime=\"{}\">{}</time>",
-                    escape_attr(&machine),
-                    escape_text(&human_date(published))
-                ),
-                None => escape_text(published),
-            });
-        }
+    if let Some(published) = &meta.published {
+        parts.push(match machine_date(published) {
+            Some(machine) => format!(
+                "<time datetime=\"{}\">{}</time>",
+                escape_attr(&machine),
+                escape_text(&human_date(published))
+            ),
+            None => escape_text(&published.to_iso()),
+        });
     }
     if let Some(site) = meta.site_name.as_deref().map(str::trim) {
         if !site.is_empty() {

@@ -71,10 +71,10 @@ pub(super) fn render_head(document: &Document) -> String {
         property("og:image", &image);
     }
     if let Some(published) = &meta.published {
-        property("article:published_time", published);
+        property("article:published_time", &published.to_iso());
     }
     if let Some(modified) = &meta.modified {
-        property("article:modified_time", modified);
+        property("article:modified_time", &modified.to_iso());
     }
     if let Some(source) = meta
         .source_url

@@ -84,8 +84,12 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         if !meta.authors.is_empty() {
             byline.push(meta.authors.join(", "));
         }
-        if let Some(date) = meta.published.as_deref().filter(|d| !d.trim().is_empty()) {
-            byline.push(date.split('T').next().unwrap_or(date).to_string());
+        if let Some(date) = &meta.published {
+            // The day, or the month or year when the date is no more precise.
+            byline.push(
+                date.day()
+                    .map_or_else(|| date.to_iso(), |day| day.to_string()),
+            );
         }
         if let Some(site) = meta.site_name.as_deref().filter(|d| !d.trim().is_empty()) {
             byline.push(site.to_string());
