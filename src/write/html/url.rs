@@ -30,6 +30,17 @@ pub fn safe_url(url: &str, usage: UrlUse) -> Option<String> {
     if !crate::model::url::is_allowed(&cleaned, usage) {
         return None;
     }
+    // A colon before any `/?#` after something that is no scheme (`<b>]]>x:y`): the policy
+    // reads it as a relative path, but a relative path may not hold a colon in its first
+    // segment, so no way of writing it is a valid URL. It is junk: leave it out.
+    let scheme_syntax = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    };
+    if scheme.as_deref().is_some_and(|s| !scheme_syntax(s)) {
+        return None;
+    }
     // Where the authority (`//host:port`) ends: `[` and `]` are legal only inside it.
     let after_scheme = scheme.as_ref().map_or(0, |s| s.len() + 1);
     let authority_end = match cleaned.get(after_scheme..) {
@@ -82,6 +93,14 @@ mod tests {
         assert_eq!(safe_url(" java\tscript:alert(1)", UrlUse::Link), None);
         assert_eq!(safe_url("JavaScript:alert(1)", UrlUse::Link), None);
         assert_eq!(safe_url("\u{1}vbscript:x", UrlUse::Link), None);
+        // Found by the Nu checker proptest: a colon after no scheme is no URL at all.
+        assert_eq!(safe_url("<script>]]>javascript:]]>", UrlUse::Image), None);
+        assert_eq!(safe_url("\"']]>javascript:", UrlUse::Image), None);
+        assert_eq!(safe_url("on]]>&javascript:\u{0}", UrlUse::Link), None);
+        assert_eq!(
+            safe_url("C:\\images\\a.png", UrlUse::Image).as_deref(),
+            Some("C:%5Cimages%5Ca.png")
+        );
         assert_eq!(safe_url("data:image/png;base64,AAA", UrlUse::Link), None);
         assert_eq!(
             safe_url("data:image/png;base64,AAA", UrlUse::Image).as_deref(),
