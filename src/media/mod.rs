@@ -391,20 +391,12 @@ fn shorten(src: &str) -> String {
 
 /// A `data:` URI carrying `image`'s bytes as they are.
 pub(crate) fn data_uri(image: &StoredImage) -> Result<String, String> {
-    Ok(format!(
-        "data:{};base64,{}",
-        image.kind.media_type(),
-        base64(&image.bytes()?)
-    ))
+    Ok(data_uri_of(image.kind.media_type(), &image.bytes()?))
 }
 
-/// Whether the document refers to a local image (a file it may carry along).
-pub fn has_local_images(document: &Document) -> bool {
-    let mut found = false;
-    document.for_each_image(&mut |image| {
-        found |= is_local(&image.src) && !image.src.trim().is_empty();
-    });
-    found
+/// A `data:` URI of `bytes` with their media type.
+fn data_uri_of(media_type: &str, bytes: &[u8]) -> String {
+    format!("data:{media_type};base64,{}", base64(bytes))
 }
 
 /// Replaces every local image reference with a `data:` URI of the file's bytes (found inside
@@ -420,10 +412,9 @@ pub fn embed_local_images(document: &mut Document, base_dir: &Path) -> Vec<Warni
         }
         let data_uri = embedded.entry(image.src.clone()).or_insert_with(|| {
             match load_local(&image.src, base_dir) {
-                Ok(bytes) => Some(format!(
-                    "data:{};base64,{}",
+                Ok(bytes) => Some(data_uri_of(
                     ImageKind::sniff(&bytes).map_or("image/png", ImageKind::media_type),
-                    base64(&bytes)
+                    &bytes,
                 )),
                 Err(why) => {
                     warnings.push(Warning::new(format!("image not embedded: {why}")));
