@@ -126,9 +126,10 @@ impl<'a> Pool<'a> {
         T: Send,
         R: Send,
     {
-        let items = items.into_iter();
+        let mut items = items.into_iter();
         let threads = match items.size_hint().1 {
             Some(0) => return Ok(()),
+            Some(1) => return self.run_one(items.next(), work, deliver),
             Some(count) => self.threads.min(count),
             None => self.threads,
         };
@@ -228,6 +229,44 @@ impl<'a> Pool<'a> {
             }
             Ok(())
         })
+    }
+
+    /// [`Pool::run`] for an iterator that holds at most one item: one worker and no feeder
+    /// thread or channels. A single conversion is mostly process start-up, and every thread
+    /// started costs it a stack, an allocator arena and a cache.
+    fn run_one<T, R>(
+        &self,
+        item: Option<T>,
+        work: impl Fn(T) -> R + Sync,
+        mut deliver: impl FnMut(usize, Result<R, Panicked>),
+    ) -> io::Result<()>
+    where
+        T: Send,
+        R: Send,
+    {
+        let stopped = self.stop.is_some_and(|flag| flag.load(Ordering::SeqCst));
+        let Some(item) = item.filter(|_| !stopped) else {
+            return Ok(());
+        };
+        let mut builder = thread::Builder::new().name(self.name.to_string());
+        if let Some(bytes) = self.stack_size {
+            builder = builder.stack_size(bytes);
+        }
+        let work = &work;
+        let result = thread::scope(|scope| {
+            builder
+                .spawn_scoped(scope, move || catch(|| work(item)))
+                .map(|worker| {
+                    // `catch` holds the job's panics; a join error has nothing more to say.
+                    worker.join().unwrap_or_else(|_| {
+                        Err(Panicked {
+                            message: String::new(),
+                        })
+                    })
+                })
+        })?;
+        deliver(0, result);
+        Ok(())
     }
 }
 
@@ -365,12 +404,47 @@ mod tests {
                 _ => deep(levels - 1) + usize::from(frame[levels % 1024]),
             }
         }
-        let mut total = 0;
-        Pool::new(1)
-            .stack_size(64 * 1024 * 1024)
-            .run([8000usize], deep, |_, result| total = result.unwrap())
+        // One item takes the one-worker path; two, the pool.
+        for items in [vec![8000usize], vec![8000, 8000]] {
+            let mut total = 0;
+            Pool::new(2)
+                .stack_size(64 * 1024 * 1024)
+                .run(items.clone(), deep, |_, result| total += result.unwrap())
+                .unwrap();
+            assert_eq!(total, 8001 * items.len());
+        }
+    }
+
+    #[test]
+    fn one_item_is_delivered_its_panic_reported_and_the_stop_flag_kept() {
+        let mut seen = Vec::new();
+        Pool::new(4)
+            .run(
+                Some(21),
+                |i: usize| i * 2,
+                |index, result| seen.push((index, result)),
+            )
             .unwrap();
-        assert_eq!(total, 8001);
+        assert_eq!(seen, [(0, Ok(42))]);
+
+        let mut seen = Vec::new();
+        Pool::new(4)
+            .run(
+                ["boom"],
+                |m: &str| -> usize { panic!("{m}") },
+                |index, result| seen.push((index, result)),
+            )
+            .unwrap();
+        let message = "boom".to_string();
+        assert_eq!(seen, [(0, Err(Panicked { message }))]);
+
+        let stop = AtomicBool::new(true);
+        let mut calls = 0;
+        Pool::new(4)
+            .stop_when(&stop)
+            .run([1], |i: usize| i, |_, _| calls += 1)
+            .unwrap();
+        assert_eq!(calls, 0);
     }
 
     #[test]

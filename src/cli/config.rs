@@ -67,7 +67,9 @@ fn read_url_list(path: &Path) -> Result<Vec<String>, UsageError> {
 impl Config {
     pub fn from_args(args: ConvertArgs) -> Result<Config, UsageError> {
         check_pdf_options(&args.pdf)?;
-        let threads = thread_count(args.jobs)?;
+        // `--jobs` is checked now; without it, a batch gets one thread per core, counted only
+        // when there is a batch (counting reads the cgroup files, a cost for one conversion).
+        let jobs_asked = args.jobs.map(|n| thread_count(Some(n))).transpose()?;
         // The output folder is never walked as input, even when it lies inside an input folder.
         let exclude = args
             .output
@@ -154,6 +156,11 @@ impl Config {
         }
         let Plan { jobs, output_dir } = plan(&planned, &args, folder_count)?;
 
+        let threads = match jobs_asked {
+            Some(n) => n,
+            None if batch => thread_count(None)?,
+            None => 1,
+        };
         let mut settings = settings_from(&args);
         // One conversion flushes its output to disk (it costs nothing noticeable); a batch
         // does so only when asked, since a flush per file would dominate its time.
@@ -326,6 +333,14 @@ mod tests {
         assert!(parsed.unwrap_err().to_string().contains("at least 1"));
         assert!(thread_count(Some(0)).is_err());
         assert_eq!(config(&["a.md", "--jobs", "3"]).unwrap().threads, 3);
+    }
+
+    #[test]
+    fn one_conversion_takes_one_thread_and_a_batch_one_per_core() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(config(&["a.md"]).unwrap().threads, 1);
+        assert_eq!(config(&["a.md", "b.md"]).unwrap().threads, cores);
+        assert_eq!(config(&["a.md", "b.md", "--jobs", "2"]).unwrap().threads, 2);
     }
 
     #[test]

@@ -71,10 +71,13 @@ pub fn max_threads(cores: usize) -> usize {
 /// The number of inputs converted at a time: `--jobs` (at most [`max_threads`], with a
 /// warning), else one per core.
 pub fn thread_count(jobs: Option<usize>) -> Result<usize, UsageError> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let cores = || std::thread::available_parallelism().map_or(1, |n| n.get());
     match jobs {
         Some(0) => Err(UsageError("--jobs must be at least 1".into())),
-        Some(n) if n > max_threads(cores) => {
+        // Every machine allows this many: no need to count the cores.
+        Some(n) if n <= max_threads(1) => Ok(n),
+        Some(n) if n > max_threads(cores()) => {
+            let cores = cores();
             let max = max_threads(cores);
             say(&format!(
                 "quire: warning: --jobs {n} is more than this machine can use \
@@ -83,7 +86,7 @@ pub fn thread_count(jobs: Option<usize>) -> Result<usize, UsageError> {
             Ok(max)
         }
         Some(n) => Ok(n),
-        None => Ok(cores),
+        None => Ok(cores()),
     }
 }
 
