@@ -8,8 +8,14 @@
 //! The cover has three colours (the background, the ink and the accent) and their
 //! anti-aliased blends, so it is drawn as one palette index a pixel and written as a palette
 //! PNG: a third of the bytes of RGB to fill and compress, and every blank pixel is a zero
-//! byte, which the compressor passes over fastest. Converting a page to EPUB is mostly
-//! drawing and compressing this picture.
+//! byte, which the compressor passes over fastest.
+//!
+//! Most of a cover is flat background, so its pixels are kept in [`Tiles`] of one memory page
+//! each, made when something is drawn on them: a one-page conversion's time is mostly the
+//! process itself, and touching (and the kernel zeroing) a 2 MB canvas was a quarter of an
+//! EPUB conversion's time.
+
+use std::collections::HashMap;
 
 use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 
@@ -84,8 +90,7 @@ pub(crate) struct Cover {
     width: u32,
     height: u32,
     background: [u8; 3],
-    /// Row by row, `width` indices a row.
-    pixels: Vec<u8>,
+    pixels: Tiles,
 }
 
 impl Cover {
@@ -113,32 +118,56 @@ impl Cover {
 
     /// The cover as a palette PNG (grey entries when `grayscale`), compressed fast: the flat
     /// background and long identical rows shrink well even so.
+    ///
+    /// Written here rather than through the `png` crate's encoder, which copies every row
+    /// twice more on its way to the compressor: the rows go from the tiles straight to
+    /// `fdeflate` (the compressor that encoder uses for its fastest setting), unfiltered,
+    /// since filters would only turn palette indices into differences of indices.
     pub(crate) fn to_png(&self, grayscale: bool) -> Result<Vec<u8>, String> {
-        let fail = |e: png::EncodingError| format!("could not encode the cover: {e}");
-        let mut bytes = Vec::new();
-        let mut encoder = png::Encoder::new(&mut bytes, self.width, self.height);
-        encoder.set_color(png::ColorType::Indexed);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_palette(self.palette(grayscale));
-        encoder.set_compression(png::Compression::Fastest);
-        // Filters would only turn the indices into differences of indices; the blank
-        // background is zeros already.
-        encoder.set_filter(png::Filter::NoFilter);
-        let mut writer = encoder.write_header().map_err(fail)?;
-        writer.write_image_data(&self.pixels).map_err(fail)?;
-        writer.finish().map_err(fail)?;
-        Ok(bytes)
+        let fail = |e: std::io::Error| format!("could not encode the cover: {e}");
+        let mut header = Vec::with_capacity(13);
+        header.extend_from_slice(&self.width.to_be_bytes());
+        header.extend_from_slice(&self.height.to_be_bytes());
+        // 8 bits a pixel, palette colour, deflate, adaptive filtering (each row says "none"),
+        // not interlaced.
+        header.extend_from_slice(&[8, 3, 0, 0, 0]);
+        let mut compressor = fdeflate::Compressor::new(Vec::new()).map_err(fail)?;
+        // Each row starts with its filter type: 0, none.
+        let mut row = vec![0; 1 + self.width as usize];
+        for y in 0..self.height {
+            self.pixels.copy_row(y, &mut row[1..]);
+            compressor.write_data(&row).map_err(fail)?;
+        }
+        let data = compressor.finish().map_err(fail)?;
+        let mut png = Vec::with_capacity(data.len() + 1024);
+        png.extend_from_slice(b"\x89PNG\r\n\x1a\n");
+        png_chunk(&mut png, b"IHDR", &header);
+        png_chunk(&mut png, b"PLTE", &self.palette(grayscale));
+        png_chunk(&mut png, b"IDAT", &data);
+        png_chunk(&mut png, b"IEND", &[]);
+        Ok(png)
     }
 
     /// The colour of the pixel at `x`, `y`.
     #[cfg(test)]
     fn rgb(&self, x: u32, y: u32) -> [u8; 3] {
-        let index = self.pixels[(y * self.width + x) as usize];
-        match Paint::of(index) {
+        match Paint::of(self.pixels.get(x, y)) {
             None => self.background,
             Some((paint, level)) => mix(self.background, paint.rgb(), level),
         }
     }
+}
+
+/// Appends a PNG chunk: the length of `data`, its type, `data`, and the CRC of type and data.
+fn png_chunk(png: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    // The format caps a chunk at 2^31 - 1 bytes; a cover is a few hundred kilobytes.
+    png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    png.extend_from_slice(kind);
+    png.extend_from_slice(data);
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(kind);
+    crc.update(data);
+    png.extend_from_slice(&crc.finalize().to_be_bytes());
 }
 
 /// `color` over `background` at `level` steps of [`LEVELS`], rounded.
@@ -162,8 +191,9 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
         width,
         height,
         // All background: index 0.
-        pixels: vec![0; width as usize * height as usize],
+        pixels: Tiles::new(width, height),
         missing: Vec::new(),
+        glyphs: GlyphCache::default(),
     };
     let w = width as f32;
     let h = height as f32;
@@ -442,42 +472,208 @@ fn wrap(font: &FontRef, size: f32, tracking: f32, text: &str, max_width: f32) ->
     rows
 }
 
+/// The side of a square tile, in pixels (a tile of palette indices is 1 KiB): small enough
+/// that a rule or a frame makes few, large enough that copying rows out stays cheap.
+const TILE: u32 = 32;
+
+/// Palette indices in square tiles, each made (zeroed: the background) when first drawn on.
+struct Tiles {
+    /// Tiles across a row of tiles.
+    across: u32,
+    /// Row of tiles by row of tiles; `None` is a tile of background.
+    tiles: Vec<Option<Box<[u8]>>>,
+}
+
+impl Tiles {
+    fn new(width: u32, height: u32) -> Tiles {
+        let across = width.div_ceil(TILE);
+        let down = height.div_ceil(TILE);
+        Tiles {
+            across,
+            tiles: vec![None; across as usize * down as usize],
+        }
+    }
+
+    /// The index of the tile holding `x`, `y`, and of the pixel in it.
+    fn place(&self, x: u32, y: u32) -> (usize, usize) {
+        let tile = (y / TILE) * self.across + x / TILE;
+        let pixel = (y % TILE) * TILE + x % TILE;
+        (tile as usize, pixel as usize)
+    }
+
+    /// The palette index at `x`, `y` (inside the picture).
+    #[cfg(test)]
+    fn get(&self, x: u32, y: u32) -> u8 {
+        let (tile, pixel) = self.place(x, y);
+        self.tiles[tile].as_ref().map_or(0, |t| t[pixel])
+    }
+
+    /// The palette index at `x`, `y` (inside the picture), its tile made if need be.
+    #[cfg(test)]
+    fn get_mut(&mut self, x: u32, y: u32) -> &mut u8 {
+        let (tile, pixel) = self.place(x, y);
+        let tile = self.tiles[tile]
+            .get_or_insert_with(|| vec![0; (TILE * TILE) as usize].into_boxed_slice());
+        &mut tile[pixel]
+    }
+
+    /// The pixels of row `y` from `x` (inside the picture) to the end of their tile, at most
+    /// `most` of them; the tile is made if need be.
+    fn stretch_mut(&mut self, x: u32, y: u32, most: usize) -> &mut [u8] {
+        let (tile, pixel) = self.place(x, y);
+        let tile = self.tiles[tile]
+            .get_or_insert_with(|| vec![0; (TILE * TILE) as usize].into_boxed_slice());
+        let count = ((TILE - x % TILE) as usize).min(most);
+        &mut tile[pixel..pixel + count]
+    }
+
+    /// Sets the pixels `x0..x1` of row `y` (inside the picture) to `index`.
+    fn fill_span(&mut self, y: u32, x0: u32, x1: u32, index: u8) {
+        let mut x = x0;
+        while x < x1 {
+            let end = ((x / TILE + 1) * TILE).min(x1);
+            let (tile, pixel) = self.place(x, y);
+            let tile = self.tiles[tile]
+                .get_or_insert_with(|| vec![0; (TILE * TILE) as usize].into_boxed_slice());
+            tile[pixel..pixel + (end - x) as usize].fill(index);
+            x = end;
+        }
+    }
+
+    /// Copies row `y` into `row` (`width` long).
+    fn copy_row(&self, y: u32, row: &mut [u8]) {
+        let first = (y / TILE * self.across) as usize;
+        let offset = ((y % TILE) * TILE) as usize;
+        for (across, chunk) in row.chunks_mut(TILE as usize).enumerate() {
+            match &self.tiles[first + across] {
+                Some(tile) => chunk.copy_from_slice(&tile[offset..offset + chunk.len()]),
+                None => chunk.fill(0),
+            }
+        }
+    }
+
+    /// Every pixel's palette index, row by row, of a picture `width` × `height` (for tests).
+    #[cfg(test)]
+    fn all(&self, width: u32, height: u32) -> Vec<u8> {
+        let mut all = vec![0; (width * height) as usize];
+        for (y, row) in all.chunks_mut(width as usize).enumerate() {
+            self.copy_row(y as u32, row);
+        }
+        all
+    }
+}
+
 struct Canvas {
     width: u32,
     height: u32,
-    /// Palette indices (see [`Paint`]), row by row.
-    pixels: Vec<u8>,
+    /// Palette indices (see [`Paint`]).
+    pixels: Tiles,
     missing: Vec<char>,
+    glyphs: GlyphCache,
+}
+
+/// A glyph's coverage, drawn once for each font, size and quarter-pixel position and set
+/// wherever it recurs: a title repeats its letters, and drawing outlines was most of the
+/// time spent on the text.
+#[derive(Default)]
+struct GlyphCache {
+    drawn: HashMap<GlyphKey, Option<Coverage>>,
+}
+
+/// A font (by address: the fonts live as long as the canvas), a glyph, a size (its bits) and
+/// the position's fraction of a pixel in quarters, across and down.
+type GlyphKey = (usize, u16, u32, u8, u8);
+
+/// Coverage in levels (0 to [`LEVELS`]), row by row, of a box whose top left corner is
+/// `left`, `top` pixels from the whole-pixel point the glyph was placed at.
+struct Coverage {
+    left: i64,
+    top: i64,
+    width: usize,
+    levels: Vec<u8>,
+}
+
+/// Coverage from 0 to 1 in levels of [`LEVELS`], rounded.
+fn coverage_level(alpha: f32) -> u8 {
+    (alpha.clamp(0.0, 1.0) * f32::from(LEVELS) + 0.5) as u8
+}
+
+/// Lays `paint` at `level` of coverage over `pixel`.
+fn blend(pixel: &mut u8, paint: Paint, level: u8) {
+    if level == 0 {
+        return;
+    }
+    let level = match Paint::of(*pixel) {
+        None => level,
+        // Over the same colour, coverage adds up as blending would: a + (1 - a) * alpha,
+        // rounded.
+        Some((under, covered)) if under == paint => {
+            let (covered, level, levels) =
+                (u32::from(covered), u32::from(level), u32::from(LEVELS));
+            (covered + ((levels - covered) * level + levels / 2) / levels) as u8
+        }
+        // Over the other colour (the two never meet in this layout), the stronger wins.
+        Some((_, covered)) if covered >= level => return,
+        Some(_) => level,
+    };
+    *pixel = paint.index(level.min(LEVELS));
+}
+
+/// A position split into whole pixels and quarters of a pixel (0 to 3).
+fn quarters(position: f32) -> (i64, u8) {
+    let quarter_steps = (position * 4.0).round() as i64;
+    (
+        quarter_steps.div_euclid(4),
+        quarter_steps.rem_euclid(4) as u8,
+    )
+}
+
+impl GlyphCache {
+    /// The coverage of `glyph` of `font` at `size`, placed at `fraction` quarters past a whole
+    /// pixel; `None` for a glyph with no outline (a space).
+    fn get(
+        &mut self,
+        font: &FontRef,
+        glyph: ab_glyph::GlyphId,
+        size: f32,
+        fraction: (u8, u8),
+    ) -> Option<&Coverage> {
+        let key = (
+            std::ptr::from_ref(font) as usize,
+            glyph.0,
+            size.to_bits(),
+            fraction.0,
+            fraction.1,
+        );
+        self.drawn
+            .entry(key)
+            .or_insert_with(|| {
+                let at = ab_glyph::point(f32::from(fraction.0) / 4.0, f32::from(fraction.1) / 4.0);
+                let outlined = font.outline_glyph(glyph.with_scale_and_position(size, at))?;
+                let bounds = outlined.px_bounds();
+                let width = bounds.width() as usize;
+                let mut levels = vec![0; width * bounds.height() as usize];
+                outlined.draw(|x, y, coverage| {
+                    if let Some(level) = levels.get_mut(y as usize * width + x as usize) {
+                        *level = coverage_level(coverage);
+                    }
+                });
+                Some(Coverage {
+                    left: bounds.min.x as i64,
+                    top: bounds.min.y as i64,
+                    width,
+                    levels,
+                })
+            })
+            .as_ref()
+    }
 }
 
 impl Canvas {
     /// Lays `paint` at coverage `alpha` over the pixel at `x`, `y`.
-    fn blend(&mut self, x: i64, y: i64, paint: Paint, alpha: f32) {
-        // Most of a glyph's box is empty: skip it before any arithmetic.
-        if alpha <= 0.004 {
-            return;
-        }
-        if x < 0 || y < 0 || x >= i64::from(self.width) || y >= i64::from(self.height) {
-            return;
-        }
-        let pixel = &mut self.pixels[y as usize * self.width as usize + x as usize];
-        let levels = f32::from(LEVELS);
-        let alpha = alpha.min(1.0);
-        let level = match Paint::of(*pixel) {
-            None => alpha * levels,
-            // Over the same colour, coverage adds up as blending would: a + (1 - a) * alpha.
-            Some((under, level)) if under == paint => {
-                let covered = f32::from(level) / levels;
-                (covered + (1.0 - covered) * alpha) * levels
-            }
-            // Over the other colour (the two never meet in this layout), the stronger wins.
-            Some((_, level)) if f32::from(level) >= alpha * levels => return,
-            Some(_) => alpha * levels,
-        };
-        let level = (level + 0.5) as u8;
-        if level > 0 {
-            *pixel = paint.index(level.min(LEVELS));
-        }
+    #[cfg(test)]
+    fn blend(&mut self, x: u32, y: u32, paint: Paint, alpha: f32) {
+        blend(self.pixels.get_mut(x, y), paint, coverage_level(alpha));
     }
 
     fn fill(&mut self, x: f32, y: f32, width: f32, height: f32, paint: Paint) {
@@ -487,8 +683,7 @@ impl Canvas {
         let (y0, y1) = (clamp(y, h), clamp(y + height, h));
         let full = paint.index(LEVELS);
         for py in y0..y1 {
-            let row = py as usize * w as usize;
-            self.pixels[row + x0 as usize..row + x1 as usize].fill(full);
+            self.pixels.fill_span(py, x0, x1, full);
         }
     }
 
@@ -545,14 +740,29 @@ impl Canvas {
             if x - left > max_width {
                 break;
             }
-            let glyph =
-                id.with_scale_and_position(PxScale::from(size), ab_glyph::point(x, baseline));
-            if let Some(outlined) = font.outline_glyph(glyph) {
-                let bounds = outlined.px_bounds();
-                let (bx, by) = (bounds.min.x as i64, bounds.min.y as i64);
-                outlined.draw(|gx, gy, alpha| {
-                    self.blend(bx + i64::from(gx), by + i64::from(gy), paint, alpha)
-                });
+            let (whole_x, quarter_x) = quarters(x);
+            let (whole_y, quarter_y) = quarters(baseline);
+            if let Some(coverage) = self.glyphs.get(font, id, size, (quarter_x, quarter_y)) {
+                let (left, top) = (whole_x + coverage.left, whole_y + coverage.top);
+                for (row, levels) in coverage.levels.chunks(coverage.width.max(1)).enumerate() {
+                    let y = top + row as i64;
+                    if !(0..i64::from(self.height)).contains(&y) {
+                        continue;
+                    }
+                    // The part of the row inside the picture, a tile's stretch at a time.
+                    let first = (-left).clamp(0, levels.len() as i64) as usize;
+                    let last = (i64::from(self.width) - left).clamp(0, levels.len() as i64);
+                    let mut column = first;
+                    while column < last as usize {
+                        let x = (left + column as i64) as u32;
+                        let stretch = self.pixels.stretch_mut(x, y as u32, last as usize - column);
+                        let count = stretch.len();
+                        for (pixel, &level) in stretch.iter_mut().zip(&levels[column..]) {
+                            blend(pixel, paint, level);
+                        }
+                        column += count;
+                    }
+                }
             }
             x += scaled.h_advance(id) + tracking;
             previous = Some(id);
@@ -589,13 +799,14 @@ mod tests {
         let (cover, missing) = sample();
         assert_eq!((cover.width, cover.height), (600, 800));
         assert!(missing.is_empty());
-        let inked = cover.pixels.iter().filter(|p| **p != 0).count();
+        let pixels = cover.pixels.all(cover.width, cover.height);
+        let inked = pixels.iter().filter(|p| **p != 0).count();
         assert!(inked > 10_000, "text was drawn ({inked} pixels)");
         // Both colours, faint and full: anti-aliased text and solid rules.
         for paint in [Paint::Ink, Paint::Accent] {
-            let full = cover.pixels.iter().filter(|p| **p == paint.index(LEVELS));
+            let full = pixels.iter().filter(|p| **p == paint.index(LEVELS));
             assert!(full.count() > 100, "{paint:?} at full strength");
-            let faint = cover.pixels.iter().filter(|p| {
+            let faint = pixels.iter().filter(|p| {
                 Paint::of(**p).is_some_and(|(drawn, level)| drawn == paint && level < LEVELS)
             });
             assert!(faint.count() > 100, "{paint:?} blended at the edges");
@@ -652,19 +863,100 @@ mod tests {
         let mut canvas = Canvas {
             width: 1,
             height: 1,
-            pixels: vec![0],
+            pixels: Tiles::new(1, 1),
             missing: Vec::new(),
+            glyphs: GlyphCache::default(),
         };
         canvas.blend(0, 0, Paint::Ink, 0.5);
-        assert_eq!(canvas.pixels[0], Paint::Ink.index(64));
+        assert_eq!(canvas.pixels.get(0, 0), Paint::Ink.index(64));
         canvas.blend(0, 0, Paint::Ink, 0.5);
         // 64 + (127 - 64) / 2 = 95.5, rounded.
-        assert_eq!(canvas.pixels[0], Paint::Ink.index(96));
+        assert_eq!(canvas.pixels.get(0, 0), Paint::Ink.index(96));
         // A fainter accent leaves the ink; a stronger one replaces it.
         canvas.blend(0, 0, Paint::Accent, 0.2);
-        assert_eq!(canvas.pixels[0], Paint::Ink.index(96));
+        assert_eq!(canvas.pixels.get(0, 0), Paint::Ink.index(96));
         canvas.blend(0, 0, Paint::Accent, 1.0);
-        assert_eq!(canvas.pixels[0], Paint::Accent.index(LEVELS));
+        assert_eq!(canvas.pixels.get(0, 0), Paint::Accent.index(LEVELS));
+    }
+
+    #[test]
+    fn tiles_hold_what_is_drawn_and_only_drawn_tiles_are_made() {
+        // 3.5 × 2.5 tiles: partial tiles at the right and the bottom.
+        let (width, height) = (TILE * 7 / 2, TILE * 5 / 2);
+        let mut tiles = Tiles::new(width, height);
+        tiles.fill_span(3, TILE - 4, 3 * TILE - 4, 7);
+        *tiles.get_mut(width - 1, height - 1) = 9;
+        let all = tiles.all(width, height);
+        for y in 0..height {
+            for x in 0..width {
+                let want = match (x, y) {
+                    (x, 3) if (TILE - 4..3 * TILE - 4).contains(&x) => 7,
+                    (x, y) if x == width - 1 && y == height - 1 => 9,
+                    _ => 0,
+                };
+                assert_eq!(all[(y * width + x) as usize], want, "at {x}, {y}");
+                assert_eq!(tiles.get(x, y), want, "at {x}, {y}");
+            }
+        }
+        // The span crossed three tiles of the top row; the corner is in the last tile.
+        let made: Vec<usize> = (0..tiles.tiles.len())
+            .filter(|&i| tiles.tiles[i].is_some())
+            .collect();
+        assert_eq!(made, [0, 1, 2, 11]);
+    }
+
+    #[test]
+    fn a_glyph_is_drawn_once_and_set_alike_wherever_it_recurs() {
+        let fonts = Fonts::load();
+        let mut canvas = Canvas {
+            width: 400,
+            height: 200,
+            pixels: Tiles::new(400, 200),
+            missing: Vec::new(),
+            glyphs: GlyphCache::default(),
+        };
+        let word = "mississippi";
+        canvas.text(
+            &fonts.serif_bold,
+            30.0,
+            0.0,
+            word,
+            10.25,
+            10.5,
+            380.0,
+            Paint::Ink,
+        );
+        // Four letters, each at one of at most four quarter-pixel positions across.
+        let drawn = canvas.glyphs.drawn.len();
+        assert!(drawn < word.len() && drawn <= 4 * 4, "{drawn} glyphs drawn");
+        // The same word 100 whole pixels lower: the same pixels, shifted.
+        canvas.text(
+            &fonts.serif_bold,
+            30.0,
+            0.0,
+            word,
+            10.25,
+            110.5,
+            380.0,
+            Paint::Ink,
+        );
+        assert_eq!(canvas.glyphs.drawn.len(), drawn);
+        let mut inked = 0;
+        for y in 0..100 {
+            for x in 0..400 {
+                assert_eq!(canvas.pixels.get(x, y), canvas.pixels.get(x, y + 100));
+                inked += usize::from(canvas.pixels.get(x, y) != 0);
+            }
+        }
+        assert!(inked > 1000, "{inked} pixels inked");
+    }
+
+    #[test]
+    fn a_cover_makes_few_of_its_tiles() {
+        let (cover, _) = sample();
+        let made = cover.pixels.tiles.iter().filter(|t| t.is_some()).count();
+        let all = cover.pixels.tiles.len();
+        assert!(made * 2 < all, "{made} of {all} tiles made");
     }
 
     #[test]
