@@ -351,8 +351,8 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub no_ignore: bool,
 
-    /// Flush every output of a batch to disk before renaming it into place (survives a power
-    /// cut, at the cost of a disk flush per file; single conversions always do).
+    /// Flush every output to disk before renaming it into place (survives a power cut, at the
+    /// cost of a disk flush per file, which takes longer than most conversions).
     #[arg(long)]
     pub fsync: bool,
 
