@@ -11,9 +11,8 @@ use std::collections::HashSet;
 
 use super::ids::{self, is_note_id, is_xml_name};
 use super::links::{self, fragment_target, is_note_in_range, LinkTarget};
-use super::notes;
 use crate::model::url::{is_allowed, UrlUse};
-use crate::model::{for_each_block, Block, Document};
+use crate::model::{for_each_block, Block, Document, Inline};
 
 /// A document as writers write it: the reader's own when it needed no change, else a changed
 /// copy.
@@ -44,13 +43,13 @@ impl<'a> Prepared<'a> {
 /// Prepares `document` for writing (see the module's docs). Its depth must have been checked
 /// ([`Document::check_depth`]): the walks recurse over the model.
 pub(crate) fn document(document: &Document) -> Prepared<'_> {
-    if is_prepared(document) {
+    let Err(note_count) = is_prepared(document) else {
         return Prepared {
             document: Cow::Borrowed(document),
         };
-    }
+    };
     let mut copy = document.clone();
-    prepare_in_place(&mut copy);
+    prepare_in_place(&mut copy, note_count);
     Prepared {
         document: Cow::Owned(copy),
     }
@@ -59,51 +58,84 @@ pub(crate) fn document(document: &Document) -> Prepared<'_> {
 /// The `#fragment` of a link URL that points inside the document, if it is one: what
 /// follows `#` (possibly empty: the top of the page).
 fn internal_fragment(url: &str) -> Option<&str> {
-    if !is_allowed(url, UrlUse::Link) {
-        return None;
-    }
-    url.trim().strip_prefix('#')
+    let fragment = url.trim().strip_prefix('#')?;
+    is_allowed(url, UrlUse::Link).then_some(fragment)
 }
 
 /// Whether preparing would change nothing: every id a valid XML name, used once and not shaped
 /// like a note id; every `#fragment` link naming one of them or a note id within range.
-fn is_prepared(document: &Document) -> bool {
-    let notes = notes::in_order(&document.blocks);
+/// `Err` holds the number of notes, for the preparing.
+///
+/// One walk over the body and every note (this runs on every conversion): ids are checked as
+/// they come, `#fragment` links kept to be looked up once every id is known.
+fn is_prepared(document: &Document) -> Result<(), usize> {
     let mut seen: HashSet<&str> = HashSet::new();
+    let mut fragments: Vec<&str> = Vec::new();
+    // Slices of blocks still to look at: the body, then each note as it is found.
+    let mut pending: Vec<&[Block]> = vec![&document.blocks];
+    let mut note_count = 0;
     let mut good = true;
-    for blocks in std::iter::once(document.blocks.as_slice()).chain(notes.iter().copied()) {
+    while let Some(blocks) = pending.pop() {
         for_each_block(blocks, &mut |block| {
-            let id = match block {
-                Block::Heading { id, .. } => &**id,
-                Block::Container { attr, .. } => attr.id.as_str(),
-                _ => return,
+            let (id, inlines): (&str, &[Inline]) = match block {
+                Block::Heading { id, content, .. } => (id, content),
+                Block::Container { attr, .. } => (&attr.id, &[]),
+                Block::Paragraph(inlines) => ("", inlines),
+                Block::Figure(figure) => ("", &figure.caption),
+                Block::Table(table) => ("", &table.caption),
+                Block::Quote(_) | Block::List(_) | Block::Code { .. } | Block::Rule => return,
             };
             if !id.is_empty() && (!is_xml_name(id) || is_note_id(id) || !seen.insert(id)) {
                 good = false;
             }
+            look_at_inlines(inlines, &mut fragments, &mut pending, &mut note_count);
         });
-        if !good {
-            return false;
+    }
+    good = good
+        && fragments.iter().all(|fragment| {
+            fragment.is_empty() || seen.contains(fragment) || is_note_in_range(fragment, note_count)
+        });
+    if good {
+        Ok(())
+    } else {
+        Err(note_count)
+    }
+}
+
+/// Keeps the `#fragment` of every internal link in `inlines`, and queues their notes.
+fn look_at_inlines<'a>(
+    inlines: &'a [Inline],
+    fragments: &mut Vec<&'a str>,
+    notes: &mut Vec<&'a [Block]>,
+    note_count: &mut usize,
+) {
+    for inline in inlines {
+        match inline {
+            Inline::Link(link) => {
+                if let Some(fragment) = internal_fragment(&link.url) {
+                    fragments.push(fragment);
+                }
+                look_at_inlines(&link.content, fragments, notes, note_count);
+            }
+            Inline::Emphasis(c)
+            | Inline::Strong(c)
+            | Inline::Strikethrough(c)
+            | Inline::Superscript(c)
+            | Inline::Subscript(c)
+            | Inline::Span { content: c, .. } => look_at_inlines(c, fragments, notes, note_count),
+            Inline::Note(blocks) => {
+                *note_count += 1;
+                notes.push(blocks);
+            }
+            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
         }
     }
-    links::for_each_url(&document.blocks, &mut |url| {
-        if let Some(fragment) = internal_fragment(url) {
-            if !fragment.is_empty()
-                && !seen.contains(fragment)
-                && !is_note_in_range(fragment, notes.len())
-            {
-                good = false;
-            }
-        }
-    });
-    good
 }
 
 /// Renames ids on the model and points `#fragment` links at the new names, unwrapping those
 /// that name nothing.
-fn prepare_in_place(document: &mut Document) {
+fn prepare_in_place(document: &mut Document, note_count: usize) {
     let renamed = ids::make_unique(document);
-    let note_count = notes::in_order(&document.blocks).len();
     links::rewrite(
         &mut document.blocks,
         &mut |url| match internal_fragment(url) {
@@ -252,7 +284,7 @@ mod tests {
         );
         let prepared = super::document(&document);
         assert!(prepared.changed());
-        let notes = notes::in_order(&prepared.document().blocks);
+        let notes = super::super::notes::in_order(&prepared.document().blocks);
         assert!(matches!(&notes[0][0], Block::Heading { id, .. } if &**id == "x-1"));
         assert!(
             matches!(&prepared.document().blocks[1], Block::Heading { id, .. } if &**id == "x")

@@ -23,7 +23,12 @@ impl IdRegistry {
     /// An id for `wanted`: made a valid XML name and unique (`-1`, `-2`, … appended). A name
     /// shaped like a note id (`fn-1`) gets a suffix too, so it cannot collide with one.
     pub(crate) fn claim(&mut self, wanted: &str) -> String {
-        let base = xml_name(wanted);
+        // Most ids are good as they are: one copy, not two.
+        let base = if is_xml_name(wanted) {
+            wanted.to_string()
+        } else {
+            xml_name(wanted)
+        };
         if !is_note_id(&base) && self.used.insert(base.clone()) {
             return base;
         }

@@ -4,6 +4,8 @@
 //! [`super::document`], the one for a book's chapters (links to another chapter too) in
 //! [`super::book`]; the URL helpers they use are here.
 
+use std::borrow::Cow;
+
 use super::ids::{is_note_id, IdMap};
 use crate::model::{Block, Inline};
 
@@ -68,57 +70,27 @@ fn rewrite_inlines(inlines: &mut Vec<Inline>, resolve: &mut dyn FnMut(&str) -> L
     }
 }
 
-/// Calls `f` on every link's URL (captions, table cells, notes and link texts included),
-/// without changing anything: the cheap look before [`rewrite`].
-pub(crate) fn for_each_url(blocks: &[Block], f: &mut dyn FnMut(&str)) {
-    crate::model::for_each_block(blocks, &mut |block| match block {
-        Block::Paragraph(inlines)
-        | Block::Heading {
-            content: inlines, ..
-        } => inline_urls(inlines, f),
-        Block::Figure(figure) => inline_urls(&figure.caption, f),
-        Block::Table(table) => inline_urls(&table.caption, f),
-        Block::Quote(_)
-        | Block::List(_)
-        | Block::Code { .. }
-        | Block::Rule
-        | Block::Container { .. } => {}
-    });
-}
-
-fn inline_urls(inlines: &[Inline], f: &mut dyn FnMut(&str)) {
-    for inline in inlines {
-        match inline {
-            Inline::Link(link) => {
-                f(&link.url);
-                inline_urls(&link.content, f);
-            }
-            Inline::Emphasis(c)
-            | Inline::Strong(c)
-            | Inline::Strikethrough(c)
-            | Inline::Superscript(c)
-            | Inline::Subscript(c)
-            | Inline::Span { content: c, .. } => inline_urls(c, f),
-            Inline::Note(blocks) => for_each_url(blocks, f),
-            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
-        }
-    }
-}
-
 /// The id a non-empty `#fragment` names in a document whose ids were renamed as `ids` says
 /// and that has `notes` notes: the new name of the model id it names (as written or
 /// percent-decoded), or a note id the writers make (`fn-N`, `fnref-N`, `N` within range).
 /// `None`: it names nothing there.
 pub(crate) fn fragment_target(fragment: &str, ids: &IdMap, notes: usize) -> Option<String> {
-    let decoded = percent_encoding::percent_decode_str(fragment)
-        .decode_utf8()
-        .ok()?;
-    let found = [fragment, decoded.as_ref()].into_iter().find_map(|f| {
+    let named = |f: &str| {
         ids.get(f)
             .cloned()
             .or_else(|| is_note_in_range(f, notes).then(|| f.to_string()))
-    });
-    found
+    };
+    if let Some(id) = named(fragment) {
+        return Some(id);
+    }
+    let decoded = percent_encoding::percent_decode_str(fragment)
+        .decode_utf8()
+        .ok()?;
+    match decoded {
+        Cow::Owned(decoded) => named(&decoded),
+        // Nothing was encoded: already looked up.
+        Cow::Borrowed(_) => None,
+    }
 }
 
 /// Whether `id` is a note id the writers make for a document of `notes` notes.

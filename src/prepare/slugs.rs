@@ -26,14 +26,20 @@ pub(crate) fn gfm_anchors<'a>(
 ) -> Anchors<'a> {
     let mut slugger = Slugger::default();
     if let Some(title) = title {
-        slugger.claim(&slug(title));
+        let mut title_slug = String::new();
+        slug_into(title, &mut title_slug);
+        if !title_slug.is_empty() {
+            slugger.claim(&title_slug);
+        }
     }
     let mut anchors = Anchors::new();
+    // One heading's text and slug, the buffers reused.
+    let (mut text, mut slug) = (String::new(), String::new());
     for blocks in std::iter::once(body).chain(notes.iter().copied()) {
         headings(blocks, &mut |id, content| {
-            let mut text = String::new();
+            text.clear();
             push_text(content, &mut text);
-            let slug = slug(&text);
+            slug_into(&text, &mut slug);
             if slug.is_empty() {
                 return;
             }
@@ -90,8 +96,16 @@ fn push_text(inlines: &[Inline], out: &mut String) {
 }
 
 /// GitHub's slug of a heading's text (before duplicates are told apart).
+#[cfg(test)]
 fn slug(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
+    let mut slug = String::new();
+    slug_into(text, &mut slug);
+    slug
+}
+
+/// [`slug`] into `slug`, cleared first.
+fn slug_into(text: &str, slug: &mut String) {
+    slug.clear();
     for c in text.chars().flat_map(char::to_lowercase) {
         if c == ' ' {
             slug.push('-');
@@ -99,7 +113,6 @@ fn slug(text: &str) -> String {
             slug.push(c);
         }
     }
-    slug
 }
 
 /// The slugs given so far, and how many times each base was taken.

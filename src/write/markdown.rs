@@ -22,7 +22,6 @@ use crate::model::{
 };
 use crate::prepare::slugs::{gfm_anchors, Anchors};
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::io;
 
 /// Writes CommonMark + GFM.
@@ -71,11 +70,6 @@ fn write_markdown(
     );
     notes.retain(|note| !note.is_empty());
     let targets = Targets {
-        note_numbers: notes
-            .iter()
-            .enumerate()
-            .map(|(index, note)| (note.as_ptr(), index + 1))
-            .collect(),
         anchors: OnceCell::new(),
         title_heading,
         body: &document.blocks,
@@ -117,14 +111,12 @@ fn write_markdown(
 
 /// What links and note references look up while the document is written.
 struct Targets<'a> {
-    /// A note's blocks (by address: notes are told apart by where they are, not by what
-    /// they say) → its number.
-    note_numbers: HashMap<*const Block, usize>,
     /// Heading id → its anchor, worked out at the first `#fragment` link (most documents
     /// have none).
     anchors: OnceCell<Anchors<'a>>,
     title_heading: Option<&'a str>,
     body: &'a [Block],
+    /// The notes written, note `n` at index `n - 1`.
     notes: &'a [&'a [Block]],
 }
 
@@ -243,6 +235,9 @@ enum BlockPlace {
 struct State<'t> {
     /// Note numbers and heading anchors.
     targets: &'t Targets<'t>,
+    /// How many note references were written: the writer meets the notes in the prepared
+    /// order, so the next one is expected at this index of `targets.notes`.
+    notes_met: usize,
     /// The bullet of the item whose content is being written, for its first block: a
     /// bullet list there must use another character (`- - -` would be a rule).
     item_bullet: Option<char>,
@@ -332,9 +327,28 @@ impl<'t> State<'t> {
     fn new(targets: &'t Targets<'t>) -> State<'t> {
         State {
             targets,
+            notes_met: 0,
             item_bullet: None,
             note_in_block: false,
         }
+    }
+
+    /// The number of the note with these blocks (notes are told apart by address, not by
+    /// what they say); `None` for an empty note, which is not written. Notes are met in the
+    /// prepared order, so the number is the next one; a note met out of that order (which
+    /// the order's test rules out) is looked up.
+    fn note_number(&mut self, blocks: &[Block]) -> Option<usize> {
+        if blocks.is_empty() {
+            return None;
+        }
+        let is_it = |note: &&[Block]| std::ptr::eq(note.as_ptr(), blocks.as_ptr());
+        let notes = self.targets.notes;
+        if notes.get(self.notes_met).is_some_and(is_it) {
+            self.notes_met += 1;
+            return Some(self.notes_met);
+        }
+        debug_assert!(false, "a note met out of the prepared order");
+        notes.iter().position(is_it).map(|index| index + 1)
     }
 
     /// Writes blocks separated by blank lines (by line breaks where `tight` allows it).
@@ -735,11 +749,7 @@ impl<'t> State<'t> {
                     }
                 }
                 Inline::Note(blocks) => {
-                    // Every note written here has a number (notes of tables written as HTML
-                    // are written by the HTML renderer, empty notes not at all).
-                    let number = self.targets.note_numbers.get(&blocks.as_ptr());
-                    debug_assert!(blocks.is_empty() || number.is_some());
-                    if let (false, Some(number)) = (blocks.is_empty(), number) {
+                    if let Some(number) = self.note_number(blocks) {
                         escape_bang_before_bracket(&mut out);
                         self.note_in_block = true;
                         out.push_str(&format!("[^{number}]"));

@@ -12,6 +12,10 @@
 //! `style` (the stylesheet), `url` (URL policy) and `dates` (the dateline's dates).
 //!
 //! Choices a reader of this output may rely on:
+//! - Ids are the model's as the preparation stage leaves them (`crate::prepare`): valid XML
+//!   names, each written once, never one of the note ids below (a duplicate becomes `a-1`,
+//!   `1 a:b` becomes `id-1-a-b`, `fn-1` becomes `fn-1-1`); a `#fragment` link follows the id
+//!   it named, and one that names nothing keeps its text without the `<a>`.
 //! - Body headings keep their model level (an `h1` in the body stays `h1`, next to the title's
 //!   `h1` in the header): HTML5 allows several, and it keeps HTML → model → HTML stable. One
 //!   exception: a heading never goes more than one level deeper than the heading before it
