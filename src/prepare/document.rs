@@ -1,10 +1,14 @@
 //! One document prepared for writing, the entry every single-document writer (HTML,
 //! Markdown, PDF) calls: ids made unique and XML-safe ([`super::ids`]), `#fragment` links
-//! following renamed ids, `#fragment` links that name nothing unwrapped (their text stays),
-//! and the notes in the order writers number them ([`super::notes`]).
+//! following renamed ids, `#fragment` links that name nothing unwrapped (their text stays;
+//! the note ids writers make, `fn-N` and `fnref-N` within the number of notes, are kept).
+//! Writers number the prepared document's notes in the order [`super::notes::in_order`]
+//! gives (the HTML renderer as it meets them, in that order; Markdown by that list).
 //!
 //! Most documents need none of it: a cheap look (one walk over ids and links, no copy)
-//! decides, and only a document that needs a change is copied and changed.
+//! decides, and only a document that needs a change is copied and changed. A library user
+//! cannot reach a renderer around it: `HtmlWriter`, `render_article`, the Markdown and PDF
+//! writers prepare on entry, and EPUB chapters come from [`super::book`].
 
 use std::borrow::Cow;
 use std::collections::HashSet;
