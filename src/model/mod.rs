@@ -38,8 +38,8 @@ pub use date::Date;
 pub(crate) use normalize::is_stray_control;
 pub use normalize::{collapse_whitespace, normalize_inlines};
 pub use serde_form::JSON_VERSION;
-pub(crate) use walk::for_each_block_mut;
 pub use walk::inlines_to_plain;
+pub(crate) use walk::{for_each_block, for_each_block_mut};
 pub(crate) use walk::{rewrite_links, shift_headings, slugify};
 
 use serde::{Deserialize, Serialize};

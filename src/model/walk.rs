@@ -8,7 +8,7 @@ use super::{Block, Image, Inline};
 
 /// Calls `f` on every block, depth first, including blocks inside quotes, lists, containers
 /// and table cells (not those inside footnotes, which are inlines).
-pub(crate) fn for_each_block(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
+pub(crate) fn for_each_block<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
     for block in blocks {
         f(block);
         match block {

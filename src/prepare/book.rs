@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
-use super::ids::{self, is_note_id, IdMap};
-use super::links::{self, safe_external_url, url_key, LinkTarget};
+use super::ids::{self, IdMap};
+use super::links::{self, fragment_target, safe_external_url, url_key, LinkTarget};
 use super::notes;
 use super::toc::{self, TocHeading};
 use crate::model::url::{is_allowed, UrlUse};
@@ -147,19 +147,7 @@ fn target(
 ) -> Option<String> {
     let chapter = targets.get(index)?;
     let fragment = fragment.filter(|f| !f.is_empty());
-    let id = fragment.and_then(|fragment| {
-        let decoded = percent_encoding::percent_decode_str(fragment)
-            .decode_utf8()
-            .ok()?;
-        let found = [fragment, decoded.as_ref()].into_iter().find_map(|f| {
-            chapter.ids.get(f).cloned().or_else(|| {
-                // The writer's own note ids.
-                let number = f.rsplit('-').next()?.parse::<usize>().ok()?;
-                (is_note_id(f) && (1..=chapter.notes).contains(&number)).then(|| f.to_string())
-            })
-        });
-        found
-    });
+    let id = fragment.and_then(|fragment| fragment_target(fragment, &chapter.ids, chapter.notes));
     match (index == current, id) {
         (true, Some(id)) => Some(format!("#{id}")),
         (false, Some(id)) => Some(format!("{}#{id}", chapter.file)),

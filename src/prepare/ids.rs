@@ -23,7 +23,12 @@ impl IdRegistry {
     /// An id for `wanted`: made a valid XML name and unique (`-1`, `-2`, … appended). A name
     /// shaped like a note id (`fn-1`) gets a suffix too, so it cannot collide with one.
     pub(crate) fn claim(&mut self, wanted: &str) -> String {
-        let base = xml_name(wanted);
+        // Most ids are good as they are: one copy, not two.
+        let base = if is_xml_name(wanted) {
+            wanted.to_string()
+        } else {
+            xml_name(wanted)
+        };
         if !is_note_id(&base) && self.used.insert(base.clone()) {
             return base;
         }
@@ -138,6 +143,13 @@ pub(crate) fn xml_name(wanted: &str) -> String {
     }
 }
 
+/// Whether `id` is already what [`xml_name`] makes of it (the cheap check that spares a
+/// document with good ids the copy renaming would need).
+pub(crate) fn is_xml_name(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(is_name_start_char) && !id.ends_with('-') && chars.all(is_name_char)
+}
+
 fn is_name_start_char(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_' || (c >= '\u{C0}' && is_name_char(c) && c.is_alphabetic())
 }
@@ -177,6 +189,41 @@ mod tests {
         assert_eq!(ids.claim("fnref 2"), "fnref-2-1");
         let many: HashSet<String> = (0..2000).map(|_| ids.claim("dup")).collect();
         assert_eq!(many.len(), 2000);
+    }
+
+    /// The cheap check agrees with the renaming: an id passes exactly when renaming would
+    /// leave it as it is.
+    #[test]
+    fn the_check_agrees_with_the_renaming() {
+        let cases = [
+            "intro",
+            "Intro_2",
+            "a.b",
+            "a-b",
+            "a--b",
+            "a-",
+            "-a",
+            "1a",
+            ".a",
+            "_a",
+            "a b",
+            "a:b",
+            "что",
+            "٣x",
+            "·y",
+            "x·y",
+            "",
+            "section",
+            "é",
+            "a\u{2010}b",
+            "a\u{E000}",
+            "x\u{D7}",
+            "\u{C0}",
+            "id-1",
+        ];
+        for case in cases {
+            assert_eq!(is_xml_name(case), xml_name(case) == case, "{case:?}");
+        }
     }
 
     fn heading(id: &str) -> Block {

@@ -1,8 +1,12 @@
 //! Links rewritten on the model: [`rewrite`] asks for every link where it should go, and
-//! changes its URL, keeps it, or takes its text out of the link. The policy for a book's
-//! chapters (fragments that follow renamed ids, links to another chapter) is in
-//! [`super::book`]; the URL helpers it uses are here.
+//! changes its URL, keeps it, or takes its text out of the link; [`fragment_target`] says
+//! where a `#fragment` goes once ids are renamed. The policy for one document is in
+//! [`super::document`], the one for a book's chapters (links to another chapter too) in
+//! [`super::book`]; the URL helpers they use are here.
 
+use std::borrow::Cow;
+
+use super::ids::{is_note_id, IdMap};
 use crate::model::{Block, Inline};
 
 /// What becomes of one link.
@@ -64,6 +68,39 @@ fn rewrite_inlines(inlines: &mut Vec<Inline>, resolve: &mut dyn FnMut(&str) -> L
         }
         index += 1;
     }
+}
+
+/// The id a non-empty `#fragment` names in a document whose ids were renamed as `ids` says
+/// and that has `notes` notes: the new name of the model id it names (as written or
+/// percent-decoded), or a note id the writers make (`fn-N`, `fnref-N`, `N` within range).
+/// `None`: it names nothing there.
+pub(crate) fn fragment_target(fragment: &str, ids: &IdMap, notes: usize) -> Option<String> {
+    let named = |f: &str| {
+        ids.get(f)
+            .cloned()
+            .or_else(|| is_note_in_range(f, notes).then(|| f.to_string()))
+    };
+    if let Some(id) = named(fragment) {
+        return Some(id);
+    }
+    let decoded = percent_encoding::percent_decode_str(fragment)
+        .decode_utf8()
+        .ok()?;
+    match decoded {
+        Cow::Owned(decoded) => named(&decoded),
+        // Nothing was encoded: already looked up.
+        Cow::Borrowed(_) => None,
+    }
+}
+
+/// Whether `id` is a note id the writers make for a document of `notes` notes.
+pub(crate) fn is_note_in_range(id: &str, notes: usize) -> bool {
+    is_note_id(id)
+        && id
+            .rsplit('-')
+            .next()
+            .and_then(|n| n.parse::<usize>().ok())
+            .is_some_and(|n| (1..=notes).contains(&n))
 }
 
 /// An absolute URL the one policy allows ([`crate::model::url::is_external_link`]) in its

@@ -6,36 +6,55 @@ use crate::model::{Block, Inline};
 
 /// Every note of `blocks`, note `n` at index `n - 1`.
 pub(crate) fn in_order(blocks: &[Block]) -> Vec<&[Block]> {
+    in_order_outside(blocks, &|_| false)
+}
+
+/// The notes of `blocks` that are not inside a block `written_apart` picks, numbered the
+/// same way: for a writer that writes some blocks in another format, with their own notes
+/// (Markdown writes a table pipe syntax cannot hold as HTML, its notes inside it).
+pub(crate) fn in_order_outside<'a>(
+    blocks: &'a [Block],
+    written_apart: &dyn Fn(&Block) -> bool,
+) -> Vec<&'a [Block]> {
     let mut notes: Vec<&[Block]> = Vec::new();
-    collect(blocks, &mut notes);
+    collect(blocks, written_apart, &mut notes);
     // Notes found while reading notes are appended, and read in their turn.
     let mut index = 0;
     while let Some(&note) = notes.get(index) {
-        collect(note, &mut notes);
+        collect(note, written_apart, &mut notes);
         index += 1;
     }
     notes
 }
 
 /// The notes referenced in `blocks` (not inside those notes), in document order.
-fn collect<'a>(blocks: &'a [Block], notes: &mut Vec<&'a [Block]>) {
+fn collect<'a>(
+    blocks: &'a [Block],
+    written_apart: &dyn Fn(&Block) -> bool,
+    notes: &mut Vec<&'a [Block]>,
+) {
     for block in blocks {
+        if written_apart(block) {
+            continue;
+        }
         match block {
             Block::Paragraph(inlines)
             | Block::Heading {
                 content: inlines, ..
             } => collect_inline(inlines, notes),
-            Block::Quote(inner) | Block::Container { blocks: inner, .. } => collect(inner, notes),
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+                collect(inner, written_apart, notes)
+            }
             Block::List(list) => {
                 for item in &list.items {
-                    collect(item, notes);
+                    collect(item, written_apart, notes);
                 }
             }
             Block::Table(table) => {
                 collect_inline(&table.caption, notes);
                 for row in table.head.iter().chain(&table.body) {
                     for cell in &row.cells {
-                        collect(&cell.content, notes);
+                        collect(&cell.content, written_apart, notes);
                     }
                 }
             }

@@ -7,6 +7,11 @@
 //! rules; where neither `*` nor `_` can open and close at a spot (`a*.b*`), the writer falls
 //! back to inline HTML (`<em>`), which the reader maps back.
 //!
+//! The document is prepared first (`crate::prepare`): notes are numbered in the order the
+//! preparation stage gives, and a `#fragment` link points at the anchor a renderer gives the
+//! heading it names (GitHub's slug of its text, see `prepare::slugs`), since Markdown has no
+//! ids; one that names anything else (a container, a note) keeps its text without the link.
+//!
 //! Recursion follows the model, whose depth readers bound by [`crate::model::MAX_DEPTH`].
 
 use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
@@ -15,6 +20,8 @@ use crate::model::url::{is_allowed, UrlUse};
 use crate::model::{
     is_stray_control, Alignment, Block, Document, Image, Inline, Link, List, Meta, Table,
 };
+use crate::prepare::slugs::{gfm_anchors, Anchors};
+use std::cell::OnceCell;
 use std::io;
 
 /// Writes CommonMark + GFM.
@@ -49,34 +56,50 @@ fn write_markdown(
     out: &mut dyn io::Write,
     flush_len: usize,
 ) -> Result<()> {
+    let prepared = crate::prepare::document(document);
+    let document = prepared.document();
+    let title_heading = (!options.front_matter)
+        .then_some(document.meta.title.as_deref())
+        .flatten()
+        .filter(|t| !t.is_empty());
+    // The notes Markdown writes, numbered as prepared: a table written as HTML carries its
+    // own notes (and an empty note has no definition, so no number).
+    let mut notes = crate::prepare::notes::in_order_outside(
+        &document.blocks,
+        &|block| matches!(block, Block::Table(table) if !is_pipe_table(table)),
+    );
+    notes.retain(|note| !note.is_empty());
+    let targets = Targets {
+        anchors: OnceCell::new(),
+        title_heading,
+        body: &document.blocks,
+        notes: &notes,
+    };
     let mut out = Streamed::new(out, flush_len);
     if options.front_matter {
         out.buffer.push_str(&front_matter(&document.meta));
-    } else if let Some(title) = document.meta.title.as_deref().filter(|t| !t.is_empty()) {
+    } else if let Some(title) = title_heading {
         let heading = Block::Heading {
             level: 1,
             id: Box::default(),
             content: vec![Inline::text(title)],
         };
-        let mut state = State::default();
+        let mut state = State::new(&targets);
         out.buffer
             .push_str(&state.block(&heading, BlockPlace::Normal));
         out.buffer.push('\n');
     }
-    let mut state = State::default();
+    let mut state = State::new(&targets);
     // A blank line between the front matter (or title) and a body, if there is one.
     let lead = if out.is_empty() { "" } else { "\n" };
     state.blocks_into(&document.blocks, false, false, lead, &mut out)?;
-    // Notes found while writing notes join the queue, so this is a loop, not recursion.
-    let mut index = 0;
-    while let Some(note) = state.notes.get(index).cloned() {
-        index += 1;
-        let text = state.blocks(&note, false, false);
+    for (index, note) in notes.iter().enumerate() {
+        let text = state.blocks(note, false, false);
         if !out.is_empty() && !out.ends_with("\n\n") {
             let separator = if out.ends_with("\n") { "\n" } else { "\n\n" };
             out.buffer.push_str(separator);
         }
-        out.buffer.push_str(&note_definition(index, &text));
+        out.buffer.push_str(&note_definition(index + 1, &text));
         out.flush()?;
     }
     if !out.is_empty() && !out.ends_with("\n") {
@@ -84,6 +107,28 @@ fn write_markdown(
     }
     out.finish()?;
     Ok(())
+}
+
+/// What links and note references look up while the document is written.
+struct Targets<'a> {
+    /// Heading id → its anchor, worked out at the first `#fragment` link (most documents
+    /// have none).
+    anchors: OnceCell<Anchors<'a>>,
+    title_heading: Option<&'a str>,
+    body: &'a [Block],
+    /// The notes written, note `n` at index `n - 1`.
+    notes: &'a [&'a [Block]],
+}
+
+impl<'a> Targets<'a> {
+    /// Where a link to `#fragment` goes in the Markdown: the anchor of the heading with that
+    /// id; `None` when no heading has it.
+    fn anchor(&self, fragment: &str) -> Option<&str> {
+        self.anchors
+            .get_or_init(|| gfm_anchors(self.title_heading, self.body, self.notes))
+            .get(fragment)
+            .map(String::as_str)
+    }
 }
 
 /// `[^n]: ` before the first line; later lines indented four spaces.
@@ -186,10 +231,13 @@ enum BlockPlace {
     InListItem,
 }
 
-/// The writer's running state: footnotes waiting for their definitions.
-#[derive(Default)]
-struct State {
-    notes: Vec<Vec<Block>>,
+/// The writer's running state.
+struct State<'t> {
+    /// Note numbers and heading anchors.
+    targets: &'t Targets<'t>,
+    /// How many note references were written: the writer meets the notes in the prepared
+    /// order, so the next one is expected at this index of `targets.notes`.
+    notes_met: usize,
     /// The bullet of the item whose content is being written, for its first block: a
     /// bullet list there must use another character (`- - -` would be a rule).
     item_bullet: Option<char>,
@@ -275,7 +323,34 @@ fn delimiters_work(c: char, before: Class, first: Class, last: Class, after: Cla
     opens && closes
 }
 
-impl State {
+impl<'t> State<'t> {
+    fn new(targets: &'t Targets<'t>) -> State<'t> {
+        State {
+            targets,
+            notes_met: 0,
+            item_bullet: None,
+            note_in_block: false,
+        }
+    }
+
+    /// The number of the note with these blocks (notes are told apart by address, not by
+    /// what they say); `None` for an empty note, which is not written. Notes are met in the
+    /// prepared order, so the number is the next one; a note met out of that order (which
+    /// the order's test rules out) is looked up.
+    fn note_number(&mut self, blocks: &[Block]) -> Option<usize> {
+        if blocks.is_empty() {
+            return None;
+        }
+        let is_it = |note: &&[Block]| std::ptr::eq(note.as_ptr(), blocks.as_ptr());
+        let notes = self.targets.notes;
+        if notes.get(self.notes_met).is_some_and(is_it) {
+            self.notes_met += 1;
+            return Some(self.notes_met);
+        }
+        debug_assert!(false, "a note met out of the prepared order");
+        notes.iter().position(is_it).map(|index| index + 1)
+    }
+
     /// Writes blocks separated by blank lines (by line breaks where `tight` allows it).
     fn blocks(&mut self, blocks: &[Block], tight: bool, in_item: bool) -> String {
         let mut out = String::new();
@@ -628,11 +703,24 @@ impl State {
                         title,
                         content,
                     } = &**link;
-                    // A link inside a link, or one the URL policy refuses: its text alone.
-                    if ctx.in_link || !is_allowed(url, UrlUse::Link) {
+                    // A `#fragment` goes to a heading's anchor; one that names no heading
+                    // cannot work in Markdown.
+                    let fragment_url;
+                    let url = match url.trim().strip_prefix('#').filter(|f| !f.is_empty()) {
+                        Some(fragment) => {
+                            fragment_url = self.targets.anchor(fragment).map(|a| format!("#{a}"));
+                            fragment_url.as_deref()
+                        }
+                        None => Some(url.as_str()),
+                    };
+                    // A link inside a link, one the URL policy refuses or one that goes
+                    // nowhere: its text alone.
+                    if ctx.in_link || !url.is_some_and(|url| is_allowed(url, UrlUse::Link)) {
                         let text = self.inlines(content, prev, next_class, ctx, at_line_start);
                         out.push_str(&text);
-                    } else if title.is_none() && is_autolink(url, content) {
+                    } else if let Some(url) =
+                        url.filter(|url| title.is_none() && is_autolink(url, content))
+                    {
                         out.push('<');
                         out.push_str(url);
                         out.push('>');
@@ -647,7 +735,7 @@ impl State {
                         out.push('[');
                         out.push_str(&text);
                         out.push_str("](");
-                        out.push_str(&destination(url, title.as_deref()));
+                        out.push_str(&destination(url.unwrap_or_default(), title.as_deref()));
                         out.push(')');
                     }
                 }
@@ -661,11 +749,10 @@ impl State {
                     }
                 }
                 Inline::Note(blocks) => {
-                    if !blocks.is_empty() {
+                    if let Some(number) = self.note_number(blocks) {
                         escape_bang_before_bracket(&mut out);
-                        self.notes.push(blocks.clone());
                         self.note_in_block = true;
-                        out.push_str(&format!("[^{}]", self.notes.len()));
+                        out.push_str(&format!("[^{number}]"));
                     }
                 }
                 Inline::Span { content, .. } => {

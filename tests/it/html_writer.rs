@@ -847,8 +847,10 @@ fn header_has_only_the_parts_that_exist() {
     assert!(html.contains("<article>\n</article>\n"));
 }
 
+/// A duplicate id, and one shaped like the writer's note ids, are renamed (by the
+/// preparation stage), not dropped.
 #[test]
-fn duplicate_and_reserved_ids_are_dropped() {
+fn duplicate_and_reserved_ids_are_renamed() {
     let html = body_of(vec![
         Block::Heading {
             level: 2,
@@ -868,7 +870,10 @@ fn duplicate_and_reserved_ids_are_dropped() {
             content: vec![t("B")],
         },
     ]);
-    assert_eq!(html, "<h2 id=\"a\">A</h2>\n<div>\n</div>\n<h2>B</h2>\n");
+    assert_eq!(
+        html,
+        "<h2 id=\"a\">A</h2>\n<div id=\"a-1\">\n</div>\n<h2 id=\"fn-1-1\">B</h2>\n"
+    );
 }
 
 #[test]

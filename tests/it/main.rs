@@ -31,6 +31,7 @@ mod net;
 mod net_bounds;
 mod pdf;
 mod pdf_images;
+mod prepare_writers;
 mod reader_safety;
 mod safety;
 mod stale;

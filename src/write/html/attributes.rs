@@ -1,32 +1,26 @@
-//! Attributes taken from the model: ids (each written once, never a footnote's), a
+//! Attributes taken from the model: ids (as prepared: see `crate::prepare`), a
 //! container's classes, language, direction, title and `data-*` attributes; everything else
 //! (event handlers, styles, URLs) is dropped.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::render::Renderer;
 use crate::model::Attr;
-use crate::xml::{clean_text, escape_attr, is_xml_char};
+use crate::xml::{clean_text, escape_attr, escape_attr_into};
 
 impl<'a> Renderer<'a> {
-    /// Writes ` id="…"` for an id from the model, unless it is unusable, already written, or
-    /// could collide with the footnote ids this writer makes.
-    pub(super) fn id_attr(&mut self, id: &'a str) {
-        let id = if id.chars().all(|c| c != '\r' && is_xml_char(c)) {
-            Cow::Borrowed(id)
-        } else {
-            Cow::Owned(clean_text(id))
-        };
-        if id.is_empty()
-            || id.chars().any(char::is_whitespace)
-            || is_footnote_id(&id)
-            || !self.ids.insert(id.clone())
-        {
+    /// Writes ` id="…"` for an id from the model. Every document reaches the renderer
+    /// prepared (`crate::prepare`: the HTML writer's entry, `render_article`, a book's
+    /// chapters), so its ids are unique, valid XML names and never a note's: they are
+    /// written as they are. Escaping stays, a cheap guard for the markup's sake.
+    pub(super) fn id_attr(&mut self, id: &str) {
+        if id.is_empty() {
             return;
         }
-        let _ = write!(self.out, " id=\"{}\"", escape_attr(&id));
+        self.out.push_str(" id=\"");
+        escape_attr_into(id, &mut self.out);
+        self.out.push('"');
     }
 
     /// A container's id and classes, its language and direction, a title and `data-*`
@@ -72,11 +66,6 @@ impl<'a> Renderer<'a> {
             }
         }
     }
-}
-
-pub(super) fn is_footnote_id(id: &str) -> bool {
-    let digits = id.strip_prefix("fnref-").or_else(|| id.strip_prefix("fn-"));
-    digits.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `data-*` names that are valid in both HTML and XML: lower-case letters, digits, `-`, `_`, `.`.

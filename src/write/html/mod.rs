@@ -12,6 +12,10 @@
 //! `style` (the stylesheet), `url` (URL policy) and `dates` (the dateline's dates).
 //!
 //! Choices a reader of this output may rely on:
+//! - Ids are the model's as the preparation stage leaves them (`crate::prepare`): valid XML
+//!   names, each written once, never one of the note ids below (a duplicate becomes `a-1`,
+//!   `1 a:b` becomes `id-1-a-b`, `fn-1` becomes `fn-1-1`); a `#fragment` link follows the id
+//!   it named, and one that names nothing keeps its text without the `<a>`.
 //! - Body headings keep their model level (an `h1` in the body stays `h1`, next to the title's
 //!   `h1` in the header): HTML5 allows several, and it keeps HTML → model → HTML stable. One
 //!   exception: a heading never goes more than one level deeper than the heading before it
@@ -90,14 +94,14 @@ fn write_page(
     out: &mut dyn io::Write,
     flush_len: usize,
 ) -> Result<Vec<Warning>> {
+    // Unique, XML-safe ids and `#fragment` links that name them (a copy only when the
+    // document needs one).
+    let mut document = crate::prepare::document(document).into_cow();
     // One file that carries its images: those the media store has (local files, downloads)
     // become data: URIs, their bytes as they are.
-    let mut embedded;
     let mut warnings = Vec::new();
-    let document = if options.fragment {
-        document
-    } else {
-        let (media, load_warnings) = options.media_for(document);
+    if !options.fragment {
+        let (media, load_warnings) = options.media_for(&document);
         warnings = load_warnings;
         let mut uris: std::collections::HashMap<String, String> = Default::default();
         document.for_each_image(&mut |image| {
@@ -118,19 +122,17 @@ fn write_page(
                 }
             }
         });
-        // The document is copied only when it has images to rewrite.
-        if uris.is_empty() {
-            document
-        } else {
-            embedded = document.clone();
-            embedded.for_each_image_mut(&mut |image| {
+        // The document is copied (if preparing did not copy it) only when it has images
+        // to rewrite.
+        if !uris.is_empty() {
+            document.to_mut().for_each_image_mut(&mut |image| {
                 if let Some(uri) = uris.get(image.src.trim()) {
                     image.src = uri.clone();
                 }
             });
-            &embedded
         }
-    };
+    }
+    let document: &Document = &document;
     let mut stream = Streamed::new(out, flush_len);
     // The renderer's output goes out between blocks, and between a table's rows.
     let mut send = |text: &mut String| {
@@ -181,12 +183,18 @@ fn write_page(
 /// `<hr />`, no list: reading systems may hide the asides, and the book's stylesheet numbers
 /// them). The caller must then declare `xmlns:epub="http://www.idpf.org/2007/ops"` on its
 /// `<html>` element.
+///
+/// The document is prepared first (unique, XML-safe ids; `#fragment` links that name them),
+/// as [`HtmlWriter`] does; its depth must have been checked ([`Document::check_depth`]).
 pub fn render_article(document: &Document, xhtml: bool) -> (String, Vec<Warning>) {
-    render_article_with(document, &mut Plain { xhtml })
+    let prepared = crate::prepare::document(document);
+    render_article_with(prepared.document(), &mut Plain { xhtml })
 }
 
 /// [`render_article`] in the flavour `hooks` give: how notes are marked up, where images go,
 /// what the header's source link points at. The EPUB writer renders its chapters this way.
+/// `document` must be prepared (a chapter from `prepare::book`): its ids are written as
+/// they are.
 pub(crate) fn render_article_with(
     document: &Document,
     hooks: &mut dyn Hooks,

@@ -1,9 +1,7 @@
-//! The renderer's state: the output so far, the notes met, the ids written, warnings, the
+//! The renderer's state: the output so far, the notes met, warnings, the
 //! nesting guard and where finished output goes. The markup itself is written by the files
 //! beside this one (blocks, inlines, notes, the header, attributes).
 
-use std::borrow::Cow;
-use std::collections::HashSet;
 use std::io;
 
 use super::hooks::Hooks;
@@ -23,9 +21,6 @@ pub(super) struct Renderer<'a> {
     pub(super) hooks: &'a mut dyn Hooks,
     /// Notes in number order (number = index + 1); rendering a note may append more.
     pub(super) notes: Vec<&'a [Block]>,
-    /// Ids written so far, so that no id from the model is written twice. Borrowed from the
-    /// model unless cleaning changed them: a long document has hundreds of thousands.
-    pub(super) ids: HashSet<Cow<'a, str>>,
     pub(super) warnings: Vec<Warning>,
     /// Current nesting of blocks and inlines: a guard for models that skipped the readers'
     /// depth limit (writers are public API).
@@ -55,7 +50,6 @@ impl<'a> Renderer<'a> {
             xhtml: hooks.xhtml(),
             hooks,
             notes: Vec::new(),
-            ids: HashSet::new(),
             warnings: Vec::new(),
             depth: 0,
             in_link: false,

@@ -48,6 +48,9 @@ pub struct PdfWriter;
 
 impl Writer for PdfWriter {
     fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+        // Unique ids, and `#fragment` links that name them (see `crate::prepare`).
+        let prepared = crate::prepare::document(document);
+        let document = prepared.document();
         let mut warnings = Vec::new();
         let user_fonts = fonts::UserFonts::load(&options.pdf.fonts, &mut warnings);
         let font_set = fonts::FontSet::new(&user_fonts, &mut warnings);
@@ -79,6 +82,8 @@ impl Writer for PdfWriter {
 /// (`benches/pdf.rs`) times layout alone with it. Not part of the promised surface.
 #[doc(hidden)]
 pub fn layout_page_count(document: &Document, options: &PdfOptions) -> usize {
+    let prepared = crate::prepare::document(document);
+    let document = prepared.document();
     let user_fonts = fonts::UserFonts::default();
     let font_set = fonts::FontSet::new(&user_fonts, &mut Vec::new());
     let laid = layout::layout(

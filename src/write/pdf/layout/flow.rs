@@ -230,7 +230,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 self.paragraph_boxes(&pieces, para, space, true);
                 if let Some(b) = self.boxes.get_mut(first) {
                     b.outline = Some((level, inlines_to_plain(content)));
-                    b.anchor = Some(id.to_string()).filter(|id| !id.is_empty());
+                    if !id.is_empty() {
+                        b.anchors.push(id.to_string());
+                    }
                 }
                 self.prev = Prev::Heading;
             }
@@ -270,7 +272,15 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 );
                 self.prev = Prev::Other;
             }
-            Block::Container { blocks, .. } => self.blocks(blocks, x, width, depth),
+            Block::Container { attr, blocks } => {
+                // A top-level block's boxes stay in `boxes` until it is laid out whole, so
+                // the container's first box is still there.
+                let first = self.boxes.len();
+                self.blocks(blocks, x, width, depth);
+                if let Some(b) = self.boxes.get_mut(first).filter(|_| !attr.id.is_empty()) {
+                    b.anchors.push(attr.id.clone());
+                }
+            }
         }
     }
 

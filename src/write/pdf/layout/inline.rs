@@ -5,6 +5,7 @@ use super::super::fonts::{Family, FontStyle};
 use super::paragraph::make_run;
 use super::{Item, Layouter, LinkTarget, Piece, Prev, RunStyle, VBox, BLACK, GREY, LINK_BLUE};
 use crate::model::{Block, Inline, Meta};
+use crate::prepare::ids::is_note_id;
 
 impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     /// Flattens inlines into styled pieces. Notes become numbered markers (their bodies are
@@ -70,7 +71,14 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     if crate::model::url::is_external_link(url) {
                         s.link = Some(self.add_link(LinkTarget::Uri(url.clone())));
                         s.color = LINK_BLUE;
-                    } else if let Some(id) = url.strip_prefix('#').filter(|id| !id.is_empty()) {
+                    } else if let Some(id) = url
+                        .trim()
+                        .strip_prefix('#')
+                        // The HTML writers' note ids name nothing here: a PDF sets notes
+                        // at the page foot (notes in notes in brackets), reached by their
+                        // markers.
+                        .filter(|id| !id.is_empty() && !is_note_id(id))
+                    {
                         s.link = Some(self.add_link(LinkTarget::Anchor(id.to_string())));
                         s.color = LINK_BLUE;
                     }

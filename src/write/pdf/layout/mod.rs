@@ -66,8 +66,8 @@ struct VBox {
     /// x of quote bars running beside this box.
     bars: Vec<f32>,
     outline: Option<(u8, String)>,
-    /// A heading's id, the target of `#id` links.
-    anchor: Option<String>,
+    /// The ids of the headings and containers that start here, targets of `#id` links.
+    anchors: Vec<String>,
     /// Forces a page break before this box.
     page_break: bool,
     /// An image that may float to the next page (with the boxes kept with it).
@@ -261,9 +261,13 @@ pub fn layout_pages(
     layouter.title_block(meta);
     let mut blocks: &[Block] = &document.blocks;
     // The title block already shows a first heading that repeats the title.
-    if let (Some(Block::Heading { content, .. }), Some(title)) = (blocks.first(), &meta.title) {
+    if let (Some(Block::Heading { content, id, .. }), Some(title)) = (blocks.first(), &meta.title) {
         if inlines_to_plain(content).trim() == title.trim() {
             blocks = &blocks[1..];
+            // Links to the heading go to the title that stands for it.
+            if let Some(first) = layouter.boxes.first_mut().filter(|_| !id.is_empty()) {
+                first.anchors.push(id.to_string());
+            }
         }
     }
     let x = geo.left;

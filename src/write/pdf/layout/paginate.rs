@@ -315,7 +315,7 @@ impl Paginator {
                 item.shift(y);
                 page.items.push(item);
             }
-            if let Some(anchor) = b.anchor {
+            for anchor in b.anchors {
                 self.places.anchors.entry(anchor).or_insert((page_index, y));
             }
             if let Some((level, title)) = b.outline {
