@@ -81,8 +81,8 @@ else
 fi
 [ "${#pages[@]}" -gt 0 ] || { echo "no pages" >&2; exit 1; }
 
-# SCRATCH=folder puts the outputs there instead (a disk, say: one quire conversion flushes its
-# output to disk, which costs wall time there and none on a RAM disk).
+# SCRATCH=folder puts the outputs there instead (a disk, say, to see wall times with a real
+# file system; neither tool flushes its output to disk unless asked).
 scratch="${SCRATCH:-$( [ -d /dev/shm ] && [ -w /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}"
 work="$(mktemp -d "$scratch/quire-pandoc.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
