@@ -572,7 +572,7 @@ struct Canvas {
     glyphs: GlyphCache,
 }
 
-/// A glyph's coverage, drawn once for each font, size and quarter-pixel position and set
+/// A glyph's coverage, drawn once for each font, size and half-pixel position and set
 /// wherever it recurs: a title repeats its letters, and drawing outlines was most of the
 /// time spent on the text.
 #[derive(Default)]
@@ -581,8 +581,11 @@ struct GlyphCache {
 }
 
 /// A font (by address: the fonts live as long as the canvas), a glyph, a size (its bits) and
-/// the position's fraction of a pixel in quarters, across and down.
-type GlyphKey = (usize, u16, u32, u8, u8);
+/// whether it sits half a pixel across from a whole pixel (the baseline is set on whole
+/// pixels: a line moves by under half a pixel, its letters all alike; across, letters keep
+/// their spacing to within a quarter of a pixel, which at a cover's sizes no one sees, and each
+/// glyph is drawn at most twice).
+type GlyphKey = (usize, u16, u32, u8);
 
 /// Coverage in levels (0 to [`LEVELS`]), row by row, of a box whose top left corner is
 /// `left`, `top` pixels from the whole-pixel point the glyph was placed at.
@@ -591,6 +594,9 @@ struct Coverage {
     top: i64,
     width: usize,
     levels: Vec<u8>,
+    /// For each row, the columns from its first covered pixel to past its last (empty when it
+    /// has none): most of a glyph's box is blank.
+    spans: Vec<std::ops::Range<usize>>,
 }
 
 /// Coverage from 0 to 1 in levels of [`LEVELS`], rounded.
@@ -619,36 +625,32 @@ fn blend(pixel: &mut u8, paint: Paint, level: u8) {
     *pixel = paint.index(level.min(LEVELS));
 }
 
-/// A position split into whole pixels and quarters of a pixel (0 to 3).
-fn quarters(position: f32) -> (i64, u8) {
-    let quarter_steps = (position * 4.0).round() as i64;
-    (
-        quarter_steps.div_euclid(4),
-        quarter_steps.rem_euclid(4) as u8,
-    )
+/// A position split into whole pixels and halves of a pixel (0 or 1), rounded.
+fn halves(position: f32) -> (i64, u8) {
+    let half_steps = (position * 2.0).round() as i64;
+    (half_steps.div_euclid(2), half_steps.rem_euclid(2) as u8)
 }
 
 impl GlyphCache {
-    /// The coverage of `glyph` of `font` at `size`, placed at `fraction` quarters past a whole
+    /// The coverage of `glyph` of `font` at `size`, placed `half` a pixel across past a whole
     /// pixel; `None` for a glyph with no outline (a space).
     fn get(
         &mut self,
         font: &FontRef,
         glyph: ab_glyph::GlyphId,
         size: f32,
-        fraction: (u8, u8),
+        half: u8,
     ) -> Option<&Coverage> {
         let key = (
             std::ptr::from_ref(font) as usize,
             glyph.0,
             size.to_bits(),
-            fraction.0,
-            fraction.1,
+            half,
         );
         self.drawn
             .entry(key)
             .or_insert_with(|| {
-                let at = ab_glyph::point(f32::from(fraction.0) / 4.0, f32::from(fraction.1) / 4.0);
+                let at = ab_glyph::point(f32::from(half) / 2.0, 0.0);
                 let outlined = font.outline_glyph(glyph.with_scale_and_position(size, at))?;
                 let bounds = outlined.px_bounds();
                 let width = bounds.width() as usize;
@@ -658,11 +660,20 @@ impl GlyphCache {
                         *level = coverage_level(coverage);
                     }
                 });
+                let spans = levels
+                    .chunks(width.max(1))
+                    .map(|row| {
+                        let first = row.iter().position(|&l| l > 0).unwrap_or(0);
+                        let end = row.iter().rposition(|&l| l > 0).map_or(0, |last| last + 1);
+                        first..end.max(first)
+                    })
+                    .collect();
                 Some(Coverage {
                     left: bounds.min.x as i64,
                     top: bounds.min.y as i64,
                     width,
                     levels,
+                    spans,
                 })
             })
             .as_ref()
@@ -740,20 +751,21 @@ impl Canvas {
             if x - left > max_width {
                 break;
             }
-            let (whole_x, quarter_x) = quarters(x);
-            let (whole_y, quarter_y) = quarters(baseline);
-            if let Some(coverage) = self.glyphs.get(font, id, size, (quarter_x, quarter_y)) {
+            let (whole_x, half) = halves(x);
+            let whole_y = baseline.round() as i64;
+            if let Some(coverage) = self.glyphs.get(font, id, size, half) {
                 let (left, top) = (whole_x + coverage.left, whole_y + coverage.top);
-                for (row, levels) in coverage.levels.chunks(coverage.width.max(1)).enumerate() {
+                let rows = coverage.levels.chunks(coverage.width.max(1));
+                for (row, (levels, span)) in rows.zip(&coverage.spans).enumerate() {
                     let y = top + row as i64;
-                    if !(0..i64::from(self.height)).contains(&y) {
+                    if span.is_empty() || !(0..i64::from(self.height)).contains(&y) {
                         continue;
                     }
-                    // The part of the row inside the picture, a tile's stretch at a time.
-                    let first = (-left).clamp(0, levels.len() as i64) as usize;
-                    let last = (i64::from(self.width) - left).clamp(0, levels.len() as i64);
+                    // The covered part of the row inside the picture, a tile's stretch at a time.
+                    let first = (span.start as i64).max(-left) as usize;
+                    let last = (span.end as i64).min(i64::from(self.width) - left);
                     let mut column = first;
-                    while column < last as usize {
+                    while (column as i64) < last {
                         let x = (left + column as i64) as u32;
                         let stretch = self.pixels.stretch_mut(x, y as u32, last as usize - column);
                         let count = stretch.len();
@@ -926,9 +938,9 @@ mod tests {
             380.0,
             Paint::Ink,
         );
-        // Four letters, each at one of at most four quarter-pixel positions across.
+        // Four letters, each at one of at most two half-pixel positions across.
         let drawn = canvas.glyphs.drawn.len();
-        assert!(drawn < word.len() && drawn <= 4 * 4, "{drawn} glyphs drawn");
+        assert!(drawn <= 4 * 2, "{drawn} glyphs drawn");
         // The same word 100 whole pixels lower: the same pixels, shifted.
         canvas.text(
             &fonts.serif_bold,
