@@ -328,6 +328,7 @@ mod tests {
                     src: "file:///etc/passwd".into(),
                     alt: "pic".into(),
                     title: None,
+                    ..Default::default()
                 }),
             ])],
         );

@@ -160,6 +160,27 @@ fn first_significant_child(node: &Handle) -> Option<Handle> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn stated_image_sizes_are_read_as_browsers_read_them() {
+        use convert::css_pixels;
+        for (value, pixels) in [
+            ("60", Some(60)),
+            (" 200 ", Some(200)),
+            ("60px", Some(60)),
+            ("60.5", Some(60)),
+            ("0060", Some(60)),
+            ("50%", None),
+            ("50 %", None),
+            ("0", None),
+            ("auto", None),
+            ("", None),
+            ("-5", None),
+            ("99999999999999", None),
+        ] {
+            assert_eq!(css_pixels(value), pixels, "{value:?}");
+        }
+    }
+
     /// The document and warnings as JSON, read from a page parsed by `parse`.
     fn reading(page: dom::Page, whole_page: bool) -> String {
         let options = ReadOptions {
