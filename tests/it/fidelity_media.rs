@@ -107,3 +107,119 @@ fn an_image_size_goes_through_json_and_old_json_still_reads() {
     old.for_each_image(&mut |image| sizes.push((image.src.clone(), image.width, image.height)));
     assert_eq!(sizes, [("a.png".to_string(), None, None)]);
 }
+
+fn quire() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("quire").expect("binary")
+}
+
+/// A page saved to disk; `head` goes in its `<head>`.
+fn saved_page(head: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><title>Tech notes</title>{head}</head><body>\
+         <article><h1>Tech notes</h1><p>The new tide gauge reports every six minutes, and the \
+         harbour office has put its readings on a screen by the slipway for all to see.</p>\
+         <p>Fishermen say the screen is the first thing they look at in the morning, before \
+         the forecast and well before the news.</p></article></body></html>"
+    )
+}
+
+/// Converts `in/tech.html` (written with `head`) from inside `dir` to Markdown, HTML, JSON
+/// and EPUB; returns the Markdown, HTML, JSON and the EPUB's package document.
+fn converted_from_disk(dir: &Path, head: &str) -> [String; 4] {
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    std::fs::write(dir.join("in/tech.html"), saved_page(head)).unwrap();
+    quire()
+        .current_dir(dir)
+        .args([
+            "convert",
+            "in/tech.html",
+            "--to",
+            "md,html,json,epub",
+            "-o",
+            "out",
+        ])
+        .assert()
+        .success();
+    let read = |name: &str| std::fs::read_to_string(dir.join("out").join(name)).unwrap();
+    let epub = unzip(&std::fs::read(dir.join("out/tech.epub")).unwrap());
+    let package = epub
+        .iter()
+        .find(|(name, _)| name.ends_with(".opf"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .expect("a package document");
+    [
+        read("tech.md"),
+        read("tech.html"),
+        read("tech.json"),
+        package,
+    ]
+}
+
+#[test]
+fn a_local_file_has_no_canonical_url() {
+    for head in ["", "<link rel=\"canonical\" href=\"/notes/tech\">"] {
+        let dir = tempfile::tempdir().unwrap();
+        let [markdown, html, json, package] = converted_from_disk(dir.path(), head);
+        assert!(!markdown.contains("source:"), "{head}: {markdown}");
+        assert!(!html.contains("rel=\"canonical\""), "{head}: {html}");
+        assert!(json.contains("\"source_url\": null"), "{head}: {json}");
+        assert!(!package.contains("dc:source"), "{head}: {package}");
+        for output in [&markdown, &html, &json, &package] {
+            assert!(!output.contains("in/tech.html"), "{head}: {output}");
+            assert!(!output.contains("/notes/tech"), "{head}: {output}");
+        }
+    }
+}
+
+#[test]
+fn a_saved_page_keeps_its_own_canonical_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let canonical = "https://harbour.example/notes/tech";
+    let head = format!("<link rel=\"canonical\" href=\"{canonical}\">");
+    let [markdown, html, json, package] = converted_from_disk(dir.path(), &head);
+    assert!(
+        markdown.contains(&format!("source: \"{canonical}\"")),
+        "{markdown}"
+    );
+    assert!(
+        html.contains(&format!("<link rel=\"canonical\" href=\"{canonical}\" />")),
+        "{html}"
+    );
+    assert!(
+        json.contains(&format!("\"source_url\": \"{canonical}\"")),
+        "{json}"
+    );
+    assert!(package.contains(canonical), "{package}");
+}
+
+#[test]
+fn a_path_given_as_the_source_of_a_markdown_note_is_left_out_with_a_warning() {
+    let note = "---\ntitle: Tech notes\nsource: in/tech.html\n---\n\nThe gauge reports.\n";
+    let reading = quire::read(
+        note.as_bytes(),
+        InputFormat::Markdown,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(reading.document.meta.source_url, None);
+    assert!(
+        reading
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("in/tech.html") && w.message.contains("not a URL")),
+        "{:?}",
+        reading.warnings
+    );
+    // A web address stays.
+    let note = note.replace("in/tech.html", "https://harbour.example/notes/tech");
+    let reading = quire::read(
+        note.as_bytes(),
+        InputFormat::Markdown,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        reading.document.meta.source_url.as_deref(),
+        Some("https://harbour.example/notes/tech")
+    );
+}

@@ -55,8 +55,13 @@ fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
     let resolver = Resolver::new(base.as_deref(), options.source_url.as_deref());
     let page = extract::metadata::read(&nodes, &|url| resolver.resolve(url));
     let mut meta = page.meta;
+    // Where the page came from is its source only when it is a web address: a file read
+    // from disk has no canonical URL, and its path is not one.
     if meta.source_url.is_none() {
-        meta.source_url = options.source_url.clone();
+        meta.source_url = options
+            .source_url
+            .clone()
+            .filter(|u| extract::metadata::is_web_url(u));
     }
     let mut converter = Converter::new(&nodes, &resolver, rows);
     // A handle on every node of the page (8 bytes a node): not needed past this point.
