@@ -223,3 +223,101 @@ fn a_path_given_as_the_source_of_a_markdown_note_is_left_out_with_a_warning() {
         Some("https://harbour.example/notes/tech")
     );
 }
+
+/// A PNG of one colour.
+fn solid_png(width: u32, height: u32, colour: [u8; 3]) -> Vec<u8> {
+    crate::support::encode_png(image::RgbImage::from_pixel(
+        width,
+        height,
+        image::Rgb(colour),
+    ))
+}
+
+const RED: [u8; 3] = [200, 20, 20];
+const BLUE: [u8; 3] = [20, 20, 200];
+
+/// Converts `page.html` in `dir` (with `head` and `body` in its article) to an EPUB with
+/// `--cover lead`; returns the cover image and what quire said.
+fn lead_cover(dir: &Path, head: &str, body: &str) -> (image::DynamicImage, String) {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><title>Harbour light</title>{head}</head><body>\
+         <article><h1>Harbour light</h1>{body}<p>The harbour light was relit on Friday after \
+         three months dark, and the boats came home by it for the first time since spring.</p>\
+         <p>The keeper says the new lamp can be seen from the headland on a clear night.</p>\
+         </article></body></html>"
+    );
+    std::fs::write(dir.join("page.html"), html).unwrap();
+    let output = quire()
+        .current_dir(dir)
+        .args([
+            "convert",
+            "page.html",
+            "--to",
+            "epub",
+            "--cover",
+            "lead",
+            "-o",
+            "page.epub",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{stderr}");
+    let files = unzip(&std::fs::read(dir.join("page.epub")).unwrap());
+    let cover = files
+        .iter()
+        .find(|(name, _)| name.starts_with("OEBPS/images/cover."))
+        .map(|(_, bytes)| image::load_from_memory(bytes).unwrap())
+        .expect("a cover");
+    (cover, stderr)
+}
+
+/// The colour at the middle of `image`.
+fn middle(image: &image::DynamicImage) -> [u8; 3] {
+    let rgb = image.to_rgb8();
+    rgb.get_pixel(rgb.width() / 2, rgb.height() / 2).0
+}
+
+#[test]
+fn a_lead_cover_without_a_declared_lead_image_is_the_articles_first_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pixel.png"), solid_png(1, 1, BLUE)).unwrap();
+    std::fs::write(dir.path().join("icon.png"), solid_png(32, 32, BLUE)).unwrap();
+    std::fs::write(dir.path().join("rule.png"), solid_png(800, 4, BLUE)).unwrap();
+    std::fs::write(dir.path().join("big-icon.png"), solid_png(400, 400, BLUE)).unwrap();
+    std::fs::write(dir.path().join("light.png"), solid_png(600, 800, RED)).unwrap();
+    let body = "<p>By the harbour office <img src=\"pixel.png\" alt=\"\"> \
+        <img src=\"icon.png\" alt=\"share\"> <img src=\"big-icon.png\" width=\"20\" \
+        height=\"20\" alt=\"print\"> <img src=\"logo.svg\" alt=\"Harbour\"></p>\
+        <p><img src=\"rule.png\" alt=\"\"></p>\
+        <figure><img src=\"light.png\" alt=\"The light at dusk\"><figcaption>The light \
+        at dusk.</figcaption></figure>";
+    let (cover, stderr) = lead_cover(dir.path(), "", body);
+    assert_eq!((cover.width(), cover.height()), (600, 800), "{stderr}");
+    assert_eq!(middle(&cover), RED);
+    assert!(!stderr.contains("cover image not used"), "{stderr}");
+}
+
+#[test]
+fn a_declared_lead_image_still_comes_first() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lead.png"), solid_png(500, 700, BLUE)).unwrap();
+    std::fs::write(dir.path().join("light.png"), solid_png(600, 800, RED)).unwrap();
+    let head = "<meta property=\"og:image\" content=\"lead.png\">";
+    let body = "<figure><img src=\"light.png\" alt=\"The light at dusk\"></figure>";
+    let (cover, stderr) = lead_cover(dir.path(), head, body);
+    assert_eq!((cover.width(), cover.height()), (500, 700), "{stderr}");
+    assert_eq!(middle(&cover), BLUE);
+}
+
+#[test]
+fn a_lead_cover_with_no_picture_at_all_is_generated_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("icon.png"), solid_png(32, 32, RED)).unwrap();
+    let body = "<p>Share <img src=\"icon.png\" alt=\"share\"></p>";
+    let (cover, stderr) = lead_cover(dir.path(), "", body);
+    assert!(stderr.contains("cover image not used"), "{stderr}");
+    assert!(stderr.contains("no picture"), "{stderr}");
+    assert_ne!(middle(&cover), RED);
+    assert!(cover.width() > 32 && cover.height() > 32);
+}
