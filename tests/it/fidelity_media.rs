@@ -321,3 +321,21 @@ fn a_lead_cover_with_no_picture_at_all_is_generated_with_a_warning() {
     assert_ne!(middle(&cover), RED);
     assert!(cover.width() > 32 && cover.height() > 32);
 }
+
+#[test]
+fn a_zero_size_from_json_is_no_size() {
+    let json = r#"{"meta":{},"blocks":[{"type":"paragraph","c":[{"type":"text","c":"See "},{"type":"image","c":{"src":"data:image/png;base64,iVBORw0KGgo=","alt":"A","width":0,"height":150}}]}]}"#;
+    let document = quire::read(json.as_bytes(), InputFormat::Json, &ReadOptions::default())
+        .unwrap()
+        .document;
+    let options = WriteOptions {
+        fragment: true,
+        ..WriteOptions::default()
+    };
+    let html = quire::write(&document, OutputFormat::Html, &options).unwrap();
+    let html = String::from_utf8(html.bytes).unwrap();
+    let tags = img_tags(&html);
+    assert_eq!(tags.len(), 1, "{html}");
+    assert!(!tags[0].contains("width="), "{}", tags[0]);
+    assert!(tags[0].contains(" height=\"150\""), "{}", tags[0]);
+}

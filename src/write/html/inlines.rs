@@ -38,7 +38,7 @@ impl<'a> Renderer<'a> {
                 // The stated size, as the page gave it; the stylesheet's `max-width: 100%`
                 // still keeps the image inside the text, and `height: auto` its proportions.
                 for (name, pixels) in [("width", image.width), ("height", image.height)] {
-                    if let Some(pixels) = pixels {
+                    if let Some(pixels) = pixels.filter(|p| *p > 0) {
                         let _ = write!(self.out, " {name}=\"{pixels}\"");
                     }
                 }
