@@ -123,9 +123,10 @@ fn saved_page(head: &str) -> String {
     )
 }
 
-/// Converts `in/tech.html` (written with `head`) from inside `dir` to Markdown, HTML, JSON
-/// and EPUB; returns the Markdown, HTML, JSON and the EPUB's package document.
-fn converted_from_disk(dir: &Path, head: &str) -> [String; 4] {
+/// Converts `in/tech.html` (written with `head`) from inside `dir` to Markdown, HTML, JSON,
+/// EPUB and PDF; returns the Markdown, HTML, JSON, the EPUB's package document and the PDF's
+/// text (empty without pdftotext).
+fn converted_from_disk(dir: &Path, head: &str) -> [String; 5] {
     std::fs::create_dir_all(dir.join("in")).unwrap();
     std::fs::write(dir.join("in/tech.html"), saved_page(head)).unwrap();
     quire()
@@ -134,7 +135,7 @@ fn converted_from_disk(dir: &Path, head: &str) -> [String; 4] {
             "convert",
             "in/tech.html",
             "--to",
-            "md,html,json,epub",
+            "md,html,json,epub,pdf",
             "-o",
             "out",
         ])
@@ -147,11 +148,25 @@ fn converted_from_disk(dir: &Path, head: &str) -> [String; 4] {
         .find(|(name, _)| name.ends_with(".opf"))
         .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
         .expect("a package document");
+    let pdf_text = crate::support::program("pdftotext", "poppler-utils").map_or_else(
+        String::new,
+        |pdftotext| {
+            let out = std::process::Command::new(pdftotext)
+                .arg(dir.join("out/tech.pdf"))
+                .arg("-")
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            assert!(text.contains("tide gauge"), "{text}");
+            text
+        },
+    );
     [
         read("tech.md"),
         read("tech.html"),
         read("tech.json"),
         package,
+        pdf_text,
     ]
 }
 
@@ -159,12 +174,12 @@ fn converted_from_disk(dir: &Path, head: &str) -> [String; 4] {
 fn a_local_file_has_no_canonical_url() {
     for head in ["", "<link rel=\"canonical\" href=\"/notes/tech\">"] {
         let dir = tempfile::tempdir().unwrap();
-        let [markdown, html, json, package] = converted_from_disk(dir.path(), head);
+        let [markdown, html, json, package, pdf] = converted_from_disk(dir.path(), head);
         assert!(!markdown.contains("source:"), "{head}: {markdown}");
         assert!(!html.contains("rel=\"canonical\""), "{head}: {html}");
         assert!(json.contains("\"source_url\": null"), "{head}: {json}");
         assert!(!package.contains("dc:source"), "{head}: {package}");
-        for output in [&markdown, &html, &json, &package] {
+        for output in [&markdown, &html, &json, &package, &pdf] {
             assert!(!output.contains("in/tech.html"), "{head}: {output}");
             assert!(!output.contains("/notes/tech"), "{head}: {output}");
         }
@@ -176,7 +191,7 @@ fn a_saved_page_keeps_its_own_canonical_url() {
     let dir = tempfile::tempdir().unwrap();
     let canonical = "https://harbour.example/notes/tech";
     let head = format!("<link rel=\"canonical\" href=\"{canonical}\">");
-    let [markdown, html, json, package] = converted_from_disk(dir.path(), &head);
+    let [markdown, html, json, package, pdf] = converted_from_disk(dir.path(), &head);
     assert!(
         markdown.contains(&format!("source: \"{canonical}\"")),
         "{markdown}"
@@ -190,6 +205,9 @@ fn a_saved_page_keeps_its_own_canonical_url() {
         "{json}"
     );
     assert!(package.contains(canonical), "{package}");
+    if !pdf.is_empty() {
+        assert!(pdf.contains(canonical), "{pdf}");
+    }
 }
 
 #[test]
