@@ -64,8 +64,9 @@ fn an_inline_image_is_written_at_its_stated_size_in_html_and_epub() {
         tags[0]
     );
     assert!(!tags[1].contains("width="), "{}", tags[1]);
-    // The stated size never lets the picture overflow the text.
-    assert!(html.contains("img { max-width: 100%; height: auto; }"));
+    // The stated size never lets the picture overflow the text; a stated width sets the
+    // height in proportion, and a stated height alone is not overridden.
+    assert!(html.contains("img { max-width: 100%; }\nimg[width] { height: auto; }"));
 
     let epub = quire::write(&document, OutputFormat::Epub, &options).unwrap();
     let files = unzip(&epub.bytes);
@@ -75,6 +76,12 @@ fn an_inline_image_is_written_at_its_stated_size_in_html_and_epub() {
         .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
         .collect();
     let tags = img_tags(&chapters);
+    let stylesheet: String = files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".css"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    assert!(stylesheet.contains("img { max-width: 100%; }\nimg[width] { height: auto; }"));
     let stated: Vec<&&str> = tags.iter().filter(|t| t.contains("tall bar")).collect();
     assert_eq!(stated.len(), 1, "{tags:?}");
     assert!(

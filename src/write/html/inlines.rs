@@ -36,7 +36,8 @@ impl<'a> Renderer<'a> {
                     self.out.push('"');
                 }
                 // The stated size, as the page gave it; the stylesheet's `max-width: 100%`
-                // still keeps the image inside the text, and `height: auto` its proportions.
+                // still keeps the image inside the text, and `height: auto` on an image with
+                // a width its proportions (a height alone is kept: the width follows it).
                 for (name, pixels) in [("width", image.width), ("height", image.height)] {
                     if let Some(pixels) = pixels.filter(|p| *p > 0) {
                         let _ = write!(self.out, " {name}=\"{pixels}\"");
