@@ -124,6 +124,7 @@ fn article(words: usize, images: usize) -> Document {
                         src: image_name(figures, images),
                         alt: format!("Figure {figures}"),
                         title: None,
+                        ..Default::default()
                     },
                     caption: vec![Inline::text(format!(
                         "Figure {figures}: a chart of the figures discussed."

@@ -156,8 +156,8 @@ pub struct BundleArgs {
 #[derive(Debug, Args)]
 #[command(next_help_heading = "EPUB")]
 pub struct EpubArgs {
-    /// The cover: an image FILE, or 'lead' for the article's lead image (default: one
-    /// generated from the title, site, author and date).
+    /// The cover: an image FILE, or 'lead' for the article's lead image, else its first
+    /// picture (default: one generated from the title, site, author and date).
     #[arg(long, value_name = "FILE|lead", conflicts_with = "no_cover")]
     pub cover: Option<String>,
 

@@ -209,6 +209,28 @@ impl MediaStore {
         }
     }
 
+    /// The first image of `document`, in reading order, that is a picture worth a cover:
+    /// loaded (an SVG logo never is), at least [`MIN_PICTURE_SIDE`] pixels on each side both
+    /// as stored and as the page shows it (its stated size: a big file shown as a 24-pixel
+    /// icon is an icon), and no longer than [`MAX_PICTURE_ASPECT`] times its width or height
+    /// (a banner, a rule, a spacer). Tracking pixels, icons and avatars are none of these.
+    pub fn first_picture(&self, document: &Document) -> Option<&StoredImage> {
+        let mut found: Option<&StoredImage> = None;
+        document.for_each_image(&mut |image| {
+            if found.is_some() {
+                return;
+            }
+            let shown_small = [image.width, image.height]
+                .into_iter()
+                .flatten()
+                .any(|side| side < MIN_PICTURE_SIDE);
+            found = self
+                .image(&image.src)
+                .filter(|stored| !shown_small && is_picture(stored.size()));
+        });
+        found
+    }
+
     /// How many distinct addresses were loaded as images.
     pub fn len(&self) -> usize {
         self.entries
@@ -221,6 +243,21 @@ impl MediaStore {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The fewest pixels a picture has on its short side (and as the page shows it): icons,
+/// avatars and tracking pixels have fewer.
+pub const MIN_PICTURE_SIDE: u32 = 100;
+
+/// How many times its short side a picture's long side may be: longer is a banner, a rule
+/// or a spacer.
+pub const MAX_PICTURE_ASPECT: u32 = 4;
+
+/// Whether an image of `width` × `height` pixels is a picture rather than an icon, a pixel
+/// or a strip (see [`MediaStore::first_picture`]).
+fn is_picture((width, height): (u32, u32)) -> bool {
+    let (short, long) = (width.min(height), width.max(height));
+    short >= MIN_PICTURE_SIDE && long <= short.saturating_mul(MAX_PICTURE_ASPECT)
 }
 
 /// An image address, classified.
@@ -527,6 +564,56 @@ mod tests {
         ));
         assert_eq!(store.len(), 2);
         assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+
+    #[test]
+    fn the_first_picture_is_no_icon_pixel_strip_or_missing_image() {
+        let images: HashMap<String, Vec<u8>> = [
+            ("pixel.png", raster::tests::png(1, 1)),
+            ("icon.png", raster::tests::png(32, 32)),
+            ("shown-small.png", raster::tests::png(600, 600)),
+            ("banner.png", raster::tests::png(900, 90)),
+            ("photo.png", raster::tests::png(400, 300)),
+            ("second.png", raster::tests::png(500, 500)),
+        ]
+        .into_iter()
+        .map(|(name, bytes)| (name.to_string(), bytes))
+        .collect();
+        let source = Table {
+            images,
+            asked: Mutex::default(),
+        };
+        let inline = |src: &str, width: Option<u32>| {
+            Inline::image(Image {
+                src: src.into(),
+                width,
+                ..Image::default()
+            })
+        };
+        let doc = Document::new(
+            Meta::default(),
+            vec![
+                Block::Paragraph(vec![
+                    inline("pixel.png", None),
+                    inline("icon.png", None),
+                    inline("logo.svg", None),
+                    inline("shown-small.png", Some(24)),
+                ]),
+                figure("banner.png"),
+                figure("missing.png"),
+                figure("photo.png"),
+                figure("second.png"),
+            ],
+        );
+        let (store, _) = MediaStore::load(&doc, &source, &LoadPolicy::default());
+        let picture = store.first_picture(&doc).expect("a picture");
+        assert_eq!(picture.size(), (400, 300));
+        // Without the photo, the next picture; with none, nothing.
+        let mut without = doc.clone();
+        without.blocks.remove(3);
+        assert_eq!(store.first_picture(&without).unwrap().size(), (500, 500));
+        without.blocks.truncate(3);
+        assert!(store.first_picture(&without).is_none());
     }
 
     #[test]

@@ -351,6 +351,14 @@ pub struct Image {
     /// A tooltip title, when the input gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The width the input asks for, in CSS pixels (an `<img width>`); `None`: the image's
+    /// own. Writers show the image at this size, never wider than the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// The height the input asks for, in CSS pixels (an `<img height>`); `None`: the image's
+    /// own, or in proportion to a stated width.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
 }
 
 /// Inline content.

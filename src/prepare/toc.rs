@@ -175,6 +175,7 @@ mod tests {
                         src: "a.png".into(),
                         alt: "alt".into(),
                         title: None,
+                        ..Default::default()
                     })],
                 },
                 heading(2, "last", "Last"),

@@ -21,7 +21,8 @@ use crate::model::{Document, MAX_DEPTH};
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     /// Where the input came from (its URL or file path); relative links and images in HTML
-    /// resolve against it unless the page has a `<base>`.
+    /// resolve against it unless the page has a `<base>`. Only a web address becomes the
+    /// document's `source_url`: a file has no canonical URL.
     pub source_url: Option<String>,
     /// The charset the transport declared (an HTTP `Content-Type`), which beats a guess.
     pub charset: Option<String>,

@@ -7,7 +7,7 @@
 //! each kind is said once, in a warning.
 
 use crate::error::Warning;
-use crate::model::url::{is_allowed, UrlUse};
+use crate::model::url::{is_allowed, is_external_link, UrlUse};
 use crate::model::{is_stray_control, normalize_inlines, Attr, Block, Document, Inline, Meta};
 
 /// Removes stray control characters from decoded input before a reader sees it, in place.
@@ -133,6 +133,14 @@ impl Sanitizer {
             self.text(text);
         }
         self.meta_url(&mut meta.source_url, "source", UrlUse::Link);
+        // A source is a page a reader can open: a path (`in/tech.html`, as older quire wrote
+        // in front matter) names no page on the web.
+        if let Some(path) = meta.source_url.take_if(|u| !is_external_link(u)) {
+            self.warnings.push(Warning::new(format!(
+                "the source {} is not a URL (a local file has none); it was left out",
+                shown(&path)
+            )));
+        }
         self.meta_url(&mut meta.lead_image, "lead image", UrlUse::Image);
     }
 
@@ -328,6 +336,7 @@ mod tests {
                     src: "file:///etc/passwd".into(),
                     alt: "pic".into(),
                     title: None,
+                    ..Default::default()
                 }),
             ])],
         );

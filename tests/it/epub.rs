@@ -139,6 +139,7 @@ fn rich_document() -> Document {
                 src: "img/pic.png".into(),
                 alt: "a picture".into(),
                 title: Some("Pic".into()),
+                ..Default::default()
             })),
             text(" and a span "),
             Inline::Span {
@@ -183,6 +184,7 @@ fn rich_document() -> Document {
                 src: "img/pic.png".into(),
                 alt: "the figure".into(),
                 title: None,
+                ..Default::default()
             },
             caption: vec![
                 text("A caption with "),
@@ -432,6 +434,7 @@ fn missing_and_escaping_images_are_reported_and_replaced_by_alt_text() {
                 src: src.into(),
                 alt: alt.into(),
                 title: None,
+                ..Default::default()
             },
             caption: vec![],
         }))
@@ -828,6 +831,7 @@ fn remote_images_are_fetched_when_asked() {
                 src,
                 alt: alt.into(),
                 title: None,
+                ..Default::default()
             },
             caption: vec![],
         }))
@@ -995,6 +999,7 @@ impl Hostile {
                         src: self.string(),
                         alt: self.string(),
                         title: Some(self.string()),
+                        ..Default::default()
                     })),
                     7 => Inline::LineBreak,
                     8 => Inline::Note(self.blocks(depth - 1)),
@@ -1059,6 +1064,7 @@ impl Hostile {
                             src: self.string(),
                             alt: self.string(),
                             title: None,
+                            ..Default::default()
                         },
                         caption: self.inlines(depth - 1),
                     })),
@@ -1231,6 +1237,7 @@ fn images_are_fitted_to_the_profile_and_webp_converted() {
                 src: src.into(),
                 alt: format!("alt of {src}"),
                 title: None,
+                ..Default::default()
             },
             caption: vec![],
         }))

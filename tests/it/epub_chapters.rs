@@ -51,6 +51,7 @@ fn private_use_characters_survive_into_the_chapter() {
                     src: "https://img.example/x.png".into(),
                     alt: format!("Alt {marked}"),
                     title: None,
+                    ..Default::default()
                 },
                 caption: vec![Inline::text(format!("Caption {marked}"))],
             })),

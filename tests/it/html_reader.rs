@@ -186,7 +186,8 @@ fn figures_and_standalone_images() {
                 image: Image {
                     src: "a.png".into(),
                     alt: "An A".into(),
-                    title: None
+                    title: None,
+                    ..Default::default()
                 },
                 caption: vec![t("The "), Inline::Strong(vec![t("A")])],
             })),
@@ -196,14 +197,16 @@ fn figures_and_standalone_images() {
                 image: Image {
                     src: "b.png".into(),
                     alt: String::new(),
-                    title: None
+                    title: None,
+                    ..Default::default()
                 },
                 caption: vec![],
             })),
             para(vec![Inline::Image(Box::new(Image {
                 src: "c.png".into(),
                 alt: "c".into(),
-                title: None
+                title: None,
+                ..Default::default()
             }))]),
         ]
     );

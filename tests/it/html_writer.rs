@@ -137,6 +137,7 @@ pub fn rich_document() -> Document {
                 src: PNG_DOT.into(),
                 alt: "a dot".into(),
                 title: None,
+                ..Default::default()
             })),
             t(" and a note"),
             first_note,
@@ -206,6 +207,7 @@ pub fn rich_document() -> Document {
                 src: PNG_DOT.into(),
                 alt: "A single dot".into(),
                 title: Some("dot".into()),
+                ..Default::default()
             },
             caption: vec![
                 t("The caption, "),
@@ -294,6 +296,7 @@ fn inline_kinds_have_exact_markup() {
             src: "pic.png".into(),
             alt: "A \"pic\"".into(),
             title: None,
+            ..Default::default()
         }))]),
         "<img src=\"pic.png\" alt=\"A &quot;pic&quot;\" />"
     );
@@ -563,6 +566,7 @@ fn figure_with_caption() {
                 src: "img/a.jpg".into(),
                 alt: "Alt".into(),
                 title: Some("Tt".into()),
+                ..Default::default()
             },
             caption: vec![t("Cap "), Inline::Emphasis(vec![t("it")])],
         }))]),
@@ -624,12 +628,14 @@ fn unsafe_urls_never_reach_the_output() {
                             src: "javascript:alert(1)".into(),
                             alt: "bad img".into(),
                             title: None,
+                            ..Default::default()
                         })),
                         t(" "),
                         Inline::Image(Box::new(Image {
                             src: "data:image/svg+xml,<svg onload=x>".into(),
                             alt: "vector".into(),
                             title: None,
+                            ..Default::default()
                         })),
                         t(" <script>alert(1)</script>"),
                     ]),
@@ -638,6 +644,7 @@ fn unsafe_urls_never_reach_the_output() {
                             src: "vbscript:msgbox".into(),
                             alt: "fig".into(),
                             title: None,
+                            ..Default::default()
                         },
                         caption: vec![],
                     })),
@@ -671,6 +678,7 @@ fn raster_data_images_are_kept() {
             src: PNG_DOT.into(),
             alt: String::new(),
             title: None,
+            ..Default::default()
         }))]),
         format!("<img src=\"{PNG_DOT}\" alt=\"\" />")
     );
@@ -995,7 +1003,12 @@ pub(crate) mod arbitrary_models {
             nasty_string(),
             prop::option::of(nasty_string()),
         )
-            .prop_map(|(src, alt, title)| Image { src, alt, title })
+            .prop_map(|(src, alt, title)| Image {
+                src,
+                alt,
+                title,
+                ..Default::default()
+            })
     }
 
     fn inline() -> impl Strategy<Value = Inline> {

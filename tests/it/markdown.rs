@@ -131,7 +131,7 @@ mod roundtrip {
             1 => "[a-z `|]{1,5}".prop_map(Inline::Code),
             1 => Just(Inline::LineBreak),
             1 => (url_strategy(), "[a-z *]{0,5}", title_strategy()).prop_map(|(src, alt, title)| {
-                Inline::Image(Box::new(Image { src, alt: quire::model::collapse_whitespace(alt.trim()), title }))
+                Inline::Image(Box::new(Image { src, alt: quire::model::collapse_whitespace(alt.trim()), title, ..Default::default() }))
             }),
             1 => text_strategy().prop_map(|s| {
                 let mut run = normalize_inlines(vec![Inline::Text(s)]);
@@ -217,7 +217,7 @@ mod roundtrip {
                 |(src, title, caption)| {
                     let caption = normalize_inlines(caption);
                     let alt = quire::model::inlines_to_plain(&caption);
-                    Block::Figure(Box::new(Figure { image: Image { src, alt, title }, caption }))
+                    Block::Figure(Box::new(Figure { image: Image { src, alt, title, ..Default::default() }, caption }))
                 }
             ),
             1 => table(),
@@ -468,7 +468,8 @@ mod reader {
                 Inline::Image(Box::new(Image {
                     src: "i.png".into(),
                     alt: "alt x".into(),
-                    title: None
+                    title: None,
+                    ..Default::default()
                 })),
                 t(" "),
                 Inline::Link(Box::new(quire::model::Link {
@@ -547,7 +548,8 @@ mod reader {
                 image: Image {
                     src: "cat.jpg".into(),
                     alt: "A cat".into(),
-                    title: Some("Puss".into())
+                    title: Some("Puss".into()),
+                    ..Default::default()
                 },
                 caption: vec![t("A "), Inline::Emphasis(vec![t("cat")])],
             }))]
@@ -792,6 +794,7 @@ mod writer {
                 src: "i.png".into(),
                 alt: "an *i*".into(),
                 title: None,
+                ..Default::default()
             })),
             Inline::LineBreak,
             t("next"),
@@ -814,6 +817,7 @@ mod writer {
                 src: "c.jpg".into(),
                 alt: "A cat".into(),
                 title: Some("t".into()),
+                ..Default::default()
             },
             caption: vec![t("A "), Inline::Emphasis(vec![t("cat")])],
         }))]);
@@ -1129,6 +1133,7 @@ mod regressions {
                         src: "s".into(),
                         alt: "^1".into(),
                         title: None,
+                        ..Default::default()
                     },
                     caption: vec![t("^1")],
                 })),

@@ -69,6 +69,7 @@ fn figure(src: &str, alt: &str) -> Block {
             src: src.into(),
             alt: alt.into(),
             title: None,
+            ..Default::default()
         },
         caption: vec![Inline::Text(format!("Caption of {alt}"))],
     }))
@@ -168,6 +169,7 @@ fn a_local_file_and_a_data_uri_are_loaded_once_for_html_epub_and_pdf() {
                     src: "pic.png".into(),
                     alt: "again".into(),
                     title: None,
+                    ..Default::default()
                 }),
             ]),
             // The same file once more, as a figure of its own.

@@ -33,6 +33,7 @@ fn document(urls: &[String]) -> Document {
                     src: url.clone(),
                     alt: format!("picture {i}"),
                     title: None,
+                    ..Default::default()
                 },
                 caption: vec![],
             }))

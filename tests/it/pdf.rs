@@ -126,6 +126,7 @@ pub fn rich_document() -> Document {
             src: "picture.png".into(),
             alt: "A gradient".into(),
             title: None,
+            ..Default::default()
         },
         caption: vec![text("A figure caption")],
     })));
@@ -382,6 +383,7 @@ fn missing_glyphs_and_missing_images_are_warned_about() {
                     src: "https://example.com/remote.png".into(),
                     alt: "Remote picture".into(),
                     title: None,
+                    ..Default::default()
                 },
                 caption: vec![],
             })),
@@ -494,6 +496,7 @@ fn jpeg_png_gif_and_webp_images_are_embedded() {
                     src: (*src).into(),
                     alt: format!("alt {src}"),
                     title: None,
+                    ..Default::default()
                 },
                 caption: vec![text(&format!("Caption {src}"))],
             }))

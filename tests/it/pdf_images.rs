@@ -16,6 +16,7 @@ fn figure(src: &str) -> Block {
             src: src.into(),
             alt: format!("alt {src}"),
             title: None,
+            ..Default::default()
         },
         caption: Vec::new(),
     }))

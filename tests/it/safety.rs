@@ -328,6 +328,7 @@ fn hostile_models_give_safe_html() {
             src: url.into(),
             alt: url.into(),
             title: Some(url.into()),
+            ..Default::default()
         };
         let document = Document {
             meta: Meta {

@@ -66,6 +66,7 @@ fn inline_kinds_become_their_text() {
                 src: "a.png".into(),
                 alt: "alt text".into(),
                 title: None,
+                ..Default::default()
             })),
             t(" "),
             Inline::Span {
@@ -165,6 +166,7 @@ fn figures_show_their_caption_else_their_alt_text() {
                     src: "a.png".into(),
                     alt: "A map".into(),
                     title: None,
+                    ..Default::default()
                 },
                 caption: vec![t("The "), Inline::Emphasis(vec![t("caption")])],
             })),
@@ -177,6 +179,7 @@ fn figures_show_their_caption_else_their_alt_text() {
                     src: "b.png".into(),
                     alt: "Tides".into(),
                     title: None,
+                    ..Default::default()
                 },
                 caption: vec![t("Tides")],
             })),

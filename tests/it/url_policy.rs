@@ -29,6 +29,7 @@ fn document() -> Document {
         src: SVG.into(),
         alt: "inline svg".into(),
         title: None,
+        ..Default::default()
     })));
     let meta = Meta {
         title: Some("Links".into()),
@@ -44,6 +45,7 @@ fn document() -> Document {
                     src: "javascript:alert(2)".into(),
                     alt: "figure alt".into(),
                     title: None,
+                    ..Default::default()
                 },
                 caption: vec![Inline::text("figure caption")],
             })),

@@ -164,6 +164,25 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
             json_ld.title = Some(alt.clone());
         }
     }
+    // A page's URL is a web address: a relative canonical link with nothing to resolve it
+    // against (a saved page read from disk) names no page, so a less trusted source's
+    // absolute URL is taken over it.
+    for source in [
+        &mut json_ld,
+        &mut dublin,
+        &mut citation,
+        &mut og,
+        &mut twitter,
+        &mut named,
+        &mut microdata,
+        &mut content,
+    ] {
+        source.url = source
+            .url
+            .take()
+            .map(|u| resolve(&u))
+            .filter(|u| is_web_url(u));
+    }
     // Dublin Core and citation tags are deliberate, structured statements; OpenGraph and
     // Twitter cards are written for link previews (and sometimes say less precise things).
     let found = json_ld
@@ -183,7 +202,7 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         language: found.language.filter(|l| is_language_tag(l)),
         direction: body_direction.or(direction),
         site_name: found.site_name,
-        source_url: found.url.map(|u| resolve(&u)),
+        source_url: found.url,
         description: found.description,
         lead_image: found.image.map(|u| resolve(&u)),
         keywords: without_repeats(keywords, |k| k.clone()),
@@ -195,6 +214,12 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         meta,
         article_body: article_body.and_then(|b| clean(&b)),
     }
+}
+
+/// Whether `url` is an absolute `http(s)` URL: the only kind a document's source can be.
+/// A file path (`in/tech.html`), a relative reference or a `file:` URL is not.
+pub(crate) fn is_web_url(url: &str) -> bool {
+    url::Url::parse(url.trim()).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// `<meta>`: OpenGraph, Twitter, plain names, `citation_*`, Dublin Core.
@@ -923,6 +948,31 @@ mod tests {
         assert_eq!(page.meta.direction, Some(Direction::Ltr));
         assert_eq!(
             page.meta.source_url.as_deref(),
+            Some("https://example.org/news/rivers")
+        );
+    }
+
+    #[test]
+    fn a_page_url_must_be_a_web_address() {
+        // Nothing to resolve against (a saved page read from disk): a relative canonical
+        // link names no page, and an absolute one from a less trusted source is taken.
+        let read_unresolved = |html: &str| {
+            let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
+            read(&descendants(&dom.document), &|u| u.to_string())
+                .meta
+                .source_url
+        };
+        assert_eq!(
+            read_unresolved(r#"<head><link rel="canonical" href="/news/rivers"></head>"#),
+            None
+        );
+        assert_eq!(
+            read_unresolved(
+                r#"<head><script type="application/ld+json">{"@type": "Article", "url": "rivers.html"}</script>
+                <link rel="canonical" href="file:///home/me/rivers.html">
+                <meta property="og:url" content="https://example.org/news/rivers"></head>"#
+            )
+            .as_deref(),
             Some("https://example.org/news/rivers")
         );
     }

@@ -623,6 +623,8 @@ impl<'a> Converter<'a> {
                 .and_then(|a| clean(&a))
                 .unwrap_or_default(),
             title: attr(node, "title").and_then(|t| clean(&t)),
+            width: attr(node, "width").and_then(|w| css_pixels(&w)),
+            height: attr(node, "height").and_then(|h| css_pixels(&h)),
         })
     }
 
@@ -881,6 +883,24 @@ fn cell_alignment(cell: &Handle) -> Alignment {
         _ => Alignment::Default,
     }
 }
+
+/// An `<img width>` or `height` in CSS pixels, read as browsers do: the leading digits
+/// ("60", "60px", "60.5"); a percentage, zero or no number is no stated size. Sizes past
+/// [`MAX_STATED_PIXELS`] are not sizes a page means.
+pub(super) fn css_pixels(value: &str) -> Option<u32> {
+    let value = value.trim();
+    let digits = value.len() - value.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || value[digits..].trim_start().starts_with('%') {
+        return None;
+    }
+    let pixels = value[..digits].bytes().fold(0u32, |n, digit| {
+        n.saturating_mul(10).saturating_add(u32::from(digit - b'0'))
+    });
+    Some(pixels).filter(|p| (1..=MAX_STATED_PIXELS).contains(p))
+}
+
+/// The largest stated image size kept (CSS pixels): many screens wide.
+const MAX_STATED_PIXELS: u32 = 20_000;
 
 /// The id a same-document link points at.
 fn fragment_of(href: &str) -> Option<String> {

@@ -55,8 +55,13 @@ fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
     let resolver = Resolver::new(base.as_deref(), options.source_url.as_deref());
     let page = extract::metadata::read(&nodes, &|url| resolver.resolve(url));
     let mut meta = page.meta;
+    // Where the page came from is its source only when it is a web address: a file read
+    // from disk has no canonical URL, and its path is not one.
     if meta.source_url.is_none() {
-        meta.source_url = options.source_url.clone();
+        meta.source_url = options
+            .source_url
+            .clone()
+            .filter(|u| extract::metadata::is_web_url(u));
     }
     let mut converter = Converter::new(&nodes, &resolver, rows);
     // A handle on every node of the page (8 bytes a node): not needed past this point.
@@ -159,6 +164,27 @@ fn first_significant_child(node: &Handle) -> Option<Handle> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stated_image_sizes_are_read_as_browsers_read_them() {
+        use convert::css_pixels;
+        for (value, pixels) in [
+            ("60", Some(60)),
+            (" 200 ", Some(200)),
+            ("60px", Some(60)),
+            ("60.5", Some(60)),
+            ("0060", Some(60)),
+            ("50%", None),
+            ("50 %", None),
+            ("0", None),
+            ("auto", None),
+            ("", None),
+            ("-5", None),
+            ("99999999999999", None),
+        ] {
+            assert_eq!(css_pixels(value), pixels, "{value:?}");
+        }
+    }
 
     /// The document and warnings as JSON, read from a page parsed by `parse`.
     fn reading(page: dom::Page, whole_page: bool) -> String {

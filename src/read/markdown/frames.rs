@@ -707,7 +707,15 @@ pub(super) fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '
         FrameKind::Image { src, title } => {
             let caption = finish_inlines(frame.inlines);
             let alt = inlines_to_plain(&caption);
-            give_inline(parent, Inline::Image(Box::new(Image { src, alt, title })));
+            give_inline(
+                parent,
+                Inline::Image(Box::new(Image {
+                    src,
+                    alt,
+                    title,
+                    ..Image::default()
+                })),
+            );
             parent.image_caption = Some(caption);
         }
         FrameKind::HtmlCode { .. } => {

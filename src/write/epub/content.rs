@@ -38,7 +38,8 @@ th { font-weight: bold; }
 td > p, th > p { margin: 0; }
 figure { margin: 1em 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }
 figcaption { font-size: 0.85em; font-style: italic; margin-top: 0.3em; text-align: center; }
-img { max-width: 100%; height: auto; }
+img { max-width: 100%; }
+img[width] { height: auto; }
 .image-alt { font-style: italic; }
 sup, sub { line-height: 0; font-size: 0.75em; }
 header.article-header { margin-bottom: 1.5em; }

@@ -35,7 +35,9 @@ pub enum CoverChoice {
     /// A raster cover drawn from the title, site, author and date.
     #[default]
     Generated,
-    /// The article's lead image (`Meta::lead_image`); the generated cover when it cannot be had.
+    /// The article's lead image (`Meta::lead_image`), else (none declared) its first real
+    /// picture ([`crate::media::MediaStore::first_picture`]); the generated cover when
+    /// neither can be had.
     LeadImage,
     /// An image file the user chose (read as given: the user named it).
     File(PathBuf),

@@ -661,7 +661,23 @@ fn make_cover(
                     .enumerate()
                     .find_map(|(i, (d, _))| d.meta.lead_image.as_deref().map(|src| (src, i)))
             });
+            // None declared: the first real picture of the articles, in order.
+            let picture = || {
+                documents
+                    .iter()
+                    .zip(stores)
+                    .find_map(|((document, _), store)| {
+                        store.first_picture(document).map(|image| {
+                            image
+                                .bytes()
+                                .map(|bytes| (bytes.into_owned(), image.kind()))
+                        })
+                    })
+            };
             Some(match lead {
+                None => picture().unwrap_or_else(|| {
+                    Err("the document names no lead image and has no picture to use".to_string())
+                }),
                 Some((src, index)) => match stores.get(index).and_then(|s| s.get(src)) {
                     Some(media::Media::Image(image)) => image
                         .bytes()
@@ -671,7 +687,6 @@ fn make_cover(
                         Err("the lead image could not be had".to_string())
                     }
                 },
-                None => Err("the document names no lead image".to_string()),
             })
         }
         CoverChoice::File(path) => Some(read_cover_file(path)),

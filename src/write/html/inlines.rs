@@ -35,6 +35,14 @@ impl<'a> Renderer<'a> {
                     escape_attr_into(title, &mut self.out);
                     self.out.push('"');
                 }
+                // The stated size, as the page gave it; the stylesheet's `max-width: 100%`
+                // still keeps the image inside the text, and `height: auto` on an image with
+                // a width its proportions (a height alone is kept: the width follows it).
+                for (name, pixels) in [("width", image.width), ("height", image.height)] {
+                    if let Some(pixels) = pixels.filter(|p| *p > 0) {
+                        let _ = write!(self.out, " {name}=\"{pixels}\"");
+                    }
+                }
                 self.out.push_str(" />");
             }
             // Links do not nest: inside one, the image's alt text stands alone.

@@ -79,7 +79,8 @@ th, td { border: 1px solid #d8d4c8; padding: 0.35em 0.7em; vertical-align: top; 
 th { background: #f0ede4; font-weight: bold; }
 td > p, th > p { margin: 0; }
 figure { margin: 1.6em 0; text-align: center; }
-img { max-width: 100%; height: auto; }
+img { max-width: 100%; }
+img[width] { height: auto; }
 figure img { display: block; margin: 0 auto; }
 figcaption { font-size: 0.85em; color: #5c5c58; margin-top: 0.5em; line-height: 1.4; text-align: left; }
 sup, sub { line-height: 0; font-size: 0.75em; }

@@ -478,6 +478,7 @@ fn a_figure_that_does_not_fit_floats_and_text_fills_the_page() {
             src: "a.png".into(),
             alt: "A".into(),
             title: None,
+            ..Default::default()
         },
         caption: vec![Inline::text("The caption")],
     })));
