@@ -199,6 +199,20 @@ pub struct List {
     pub tight: bool,
     /// Each item's blocks.
     pub items: Vec<Vec<Block>>,
+    /// Each item's task-list checkbox (GFM `- [x]` / `- [ ]`), by item index: `Some(true)`
+    /// ticked, `Some(false)` not, `None` an item without a box. Empty (and left out of the
+    /// JSON) for a list without task items, so that JSON written before this field reads the
+    /// same; an item past its end has no box. Boxed so that a [`Block`] stays 48 bytes.
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub checked: Box<[Option<bool>]>,
+}
+
+impl List {
+    /// Item `index`'s task-list checkbox: ticked (`Some(true)`), not (`Some(false)`), or no
+    /// box (`None`, also for an index past [`List::checked`]).
+    pub fn task(&self, index: usize) -> Option<bool> {
+        self.checked.get(index).copied().flatten()
+    }
 }
 
 fn one() -> u32 {

@@ -49,6 +49,7 @@ pub fn rich_document() -> Document {
     let list_note = Inline::Note(vec![
         para(vec![t("A note ending in a list:")]),
         Block::List(List {
+            checked: Default::default(),
             ordered: false,
             start: 1,
             tight: true,
@@ -166,6 +167,7 @@ pub fn rich_document() -> Document {
             para(vec![t("Its second paragraph.")]),
         ]),
         Block::List(List {
+            checked: Default::default(),
             ordered: false,
             start: 1,
             tight: true,
@@ -174,6 +176,7 @@ pub fn rich_document() -> Document {
                 vec![
                     para(vec![t("Tight item two")]),
                     Block::List(List {
+                        checked: Default::default(),
                         ordered: true,
                         start: 1,
                         tight: true,
@@ -183,6 +186,7 @@ pub fn rich_document() -> Document {
             ],
         }),
         Block::List(List {
+            checked: Default::default(),
             ordered: true,
             start: 3,
             tight: false,
@@ -482,6 +486,7 @@ fn irregular_tables_are_made_rectangular() {
 fn lists_tight_loose_and_numbered() {
     assert_eq!(
         body_of(vec![Block::List(List {
+            checked: Default::default(),
             ordered: false,
             start: 1,
             tight: true,
@@ -491,6 +496,7 @@ fn lists_tight_loose_and_numbered() {
     );
     assert_eq!(
         body_of(vec![Block::List(List {
+            checked: Default::default(),
             ordered: true,
             start: 4,
             tight: false,
@@ -500,12 +506,14 @@ fn lists_tight_loose_and_numbered() {
     );
     assert_eq!(
         body_of(vec![Block::List(List {
+            checked: Default::default(),
             ordered: true,
             start: 1,
             tight: true,
             items: vec![vec![
                 para(vec![t("a")]),
                 Block::List(List {
+                    checked: Default::default(),
                     ordered: false,
                     start: 1,
                     tight: true,
@@ -1073,6 +1081,7 @@ pub(crate) mod arbitrary_models {
                     prop::collection::vec(blocks, 0..3)
                 )
                     .prop_map(|(ordered, start, tight, items)| Block::List(List {
+                        checked: Default::default(),
                         ordered,
                         start,
                         tight,

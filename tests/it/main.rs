@@ -12,6 +12,7 @@ mod encoding;
 mod epub;
 mod epub_chapters;
 mod extract;
+mod fidelity_text;
 mod format_table;
 mod golden;
 mod hostile;

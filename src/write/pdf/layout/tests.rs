@@ -91,6 +91,7 @@ fn mixed_document() -> Document {
         Block::Code { language: None, text: format!("let s = \"{}\";\n\tindented();", "long ".repeat(60)) },
         Block::Quote(vec![Block::Paragraph(vec![Inline::text("A quoted paragraph that runs on for a while so that it wraps onto a second line at least.")])]),
         Block::List(crate::model::List {
+            checked: Default::default(),
             ordered: true,
             start: 9,
             tight: false,
