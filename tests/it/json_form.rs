@@ -135,7 +135,7 @@ fn boxes_as_text(blocks: &mut [Block]) {
                 }
             }
         }
-        list.checked = Box::default();
+        list.checked = Default::default();
     }
 }
 

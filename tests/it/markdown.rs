@@ -273,11 +273,11 @@ mod roundtrip {
     }
 
     /// The list's boxes as readers give them: none at all when no item has one.
-    fn canonical_checked(checked: Vec<Option<bool>>) -> Box<[Option<bool>]> {
+    fn canonical_checked(checked: Vec<Option<bool>>) -> quire::model::TaskBoxes {
         if checked.iter().all(Option::is_none) {
-            Box::default()
+            Vec::new().into()
         } else {
-            checked.into_boxed_slice()
+            checked.into()
         }
     }
 

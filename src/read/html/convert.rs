@@ -398,12 +398,12 @@ impl<'a> Converter<'a> {
         };
         checked.resize(items.len(), None);
         let checked = if checked.iter().all(Option::is_none) {
-            Box::default()
+            Vec::new()
         } else {
-            checked.into_boxed_slice()
+            checked
         };
         out.push(Block::List(List {
-            checked,
+            checked: checked.into(),
             ordered,
             start,
             tight,

@@ -688,16 +688,16 @@ pub(super) fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '
             // loose): call it tight.
             let single_block = matches!(frame.items.as_slice(), [item] if item.len() <= 1);
             let checked = if frame.checked.iter().all(Option::is_none) {
-                Box::default()
+                Vec::new()
             } else {
-                frame.checked.into_boxed_slice()
+                frame.checked
             };
             parent.blocks.push(Block::List(List {
                 ordered,
                 start: if ordered { start } else { 1 },
                 tight: single_block || (!frame.loose && !paragraphs_meet),
                 items: fitted(frame.items),
-                checked,
+                checked: checked.into(),
             }));
         }
         FrameKind::Item => {

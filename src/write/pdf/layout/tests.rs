@@ -716,7 +716,7 @@ fn task_items_show_a_drawn_box_ticked_when_done() {
             start: 1,
             tight: true,
             items: texts.iter().map(|t| item(t)).collect(),
-            checked: checked.into_boxed_slice(),
+            checked: checked.into(),
         })
     };
     let document = Document::new(
