@@ -3,12 +3,13 @@
 //!
 //! Shape: the title line, then subtitle, byline and date lines when present, a blank line, then
 //! the blocks separated by blank lines. Level 1–2 headings are underlined with `=` / `-` as wide
-//! as the heading (counted in chars); lists use `- ` and `1. ` with continuation lines indented
-//! under the item text; quotes are prefixed `> `; code is indented four spaces; tables are
-//! aligned columns; figures are `[caption]`, or `[Image: alt]` when they have no caption, or
-//! `[alt]` and the caption on the next line when the two differ; links
-//! keep only their text, images their alt text; footnotes are `[1]` markers with a
-//! list after a rule at the end (notes
+//! as the heading (counted in chars); lists use `- ` and `1. ` (a task item `- [x] ` or
+//! `- [ ] `) with continuation lines indented under the item text; quotes are prefixed `> `;
+//! code is indented four spaces; tables are aligned columns; figures are `[caption]`, or
+//! `[Image: alt]` when they have no caption, or `[alt]` and the caption on the next line when
+//! the two differ; links keep only their text, images their alt text; sub- and superscripts
+//! are Unicode's lowered and raised characters where each character has one (`H₂O`), else
+//! `_x` or `^(…)`; footnotes are `[1]` markers with a list after a rule at the end (notes
 //! referenced from notes are numbered after the body's, in the order they are written).
 //! `options.text_width` wraps paragraphs, list items, quotes and notes at that width. The output
 //! ends with exactly one newline and has no trailing spaces.
