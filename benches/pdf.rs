@@ -166,6 +166,7 @@ fn article(words: usize, images: usize) -> Document {
                 .map(|s| vec![Block::Paragraph(vec![Inline::text(s.to_string())])])
                 .collect();
             blocks.push(Block::List(List {
+                checked: Default::default(),
                 ordered: false,
                 start: 1,
                 tight: true,

@@ -199,6 +199,57 @@ pub struct List {
     pub tight: bool,
     /// Each item's blocks.
     pub items: Vec<Vec<Block>>,
+    /// Each item's task-list checkbox (GFM `- [x]` / `- [ ]`), by item index: `Some(true)`
+    /// ticked, `Some(false)` not, `None` an item without a box. Empty (and left out of the
+    /// JSON) for a list without task items, so that JSON written before this field reads the
+    /// same; an item past its end has no box.
+    #[serde(default, skip_serializing_if = "TaskBoxes::is_empty")]
+    pub checked: TaskBoxes,
+}
+
+/// The task-list boxes of a list's items (see [`List::checked`]), read as a slice (it
+/// dereferences to `[Option<bool>]`) and made from a `Vec`. In JSON, an array of `true`,
+/// `false` and `null`. Held behind one thin pointer, so that a [`Block`] stays 48 bytes
+/// (a boxed slice or a `Vec` would make every block of every document 56).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "Vec<Option<bool>>", into = "Vec<Option<bool>>")]
+// The box around the Vec is the point: a thin pointer where a Vec would be three words.
+#[allow(clippy::box_collection)]
+pub struct TaskBoxes(Option<Box<Vec<Option<bool>>>>);
+
+impl TaskBoxes {
+    /// Whether no item has an entry (a list without task items).
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|boxes| boxes.is_empty())
+    }
+}
+
+impl std::ops::Deref for TaskBoxes {
+    type Target = [Option<bool>];
+
+    fn deref(&self) -> &[Option<bool>] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
+impl From<Vec<Option<bool>>> for TaskBoxes {
+    fn from(boxes: Vec<Option<bool>>) -> TaskBoxes {
+        TaskBoxes((!boxes.is_empty()).then(|| Box::new(boxes)))
+    }
+}
+
+impl From<TaskBoxes> for Vec<Option<bool>> {
+    fn from(boxes: TaskBoxes) -> Vec<Option<bool>> {
+        boxes.0.map(|boxes| *boxes).unwrap_or_default()
+    }
+}
+
+impl List {
+    /// Item `index`'s task-list checkbox: ticked (`Some(true)`), not (`Some(false)`), or no
+    /// box (`None`, also for an index past [`List::checked`]).
+    pub fn task(&self, index: usize) -> Option<bool> {
+        self.checked.get(index).copied().flatten()
+    }
 }
 
 fn one() -> u32 {
@@ -552,16 +603,29 @@ impl Document {
 
     /// Puts the parts of the model that can be said in several ways into their one canonical
     /// form, so that documents from different readers compare equal: tables whose columns
-    /// are all unaligned have no alignments. It also keeps spans within bounds (see
-    /// [`Table::limit_spans`]).
+    /// are all unaligned have no alignments, lists without task boxes no
+    /// [`List::checked`] (and no entries past their items). It also keeps spans within
+    /// bounds (see [`Table::limit_spans`]).
     pub fn canonicalize(&mut self) {
-        walk::for_each_block_mut(&mut self.blocks, &mut |block| {
-            if let Block::Table(table) = block {
+        walk::for_each_block_mut(&mut self.blocks, &mut |block| match block {
+            Block::Table(table) => {
                 if table.alignments.iter().all(|a| *a == Alignment::Default) {
                     table.alignments.clear();
                 }
                 table.limit_spans();
             }
+            Block::List(list) => {
+                let boxes = list
+                    .checked
+                    .get(..list.items.len())
+                    .unwrap_or(&list.checked);
+                if boxes.iter().all(Option::is_none) {
+                    list.checked = TaskBoxes::default();
+                } else if boxes.len() < list.checked.len() {
+                    list.checked = boxes.to_vec().into();
+                }
+            }
+            _ => {}
         });
     }
 
@@ -643,6 +707,44 @@ mod tests {
         assert_eq!(table.body[0].cells.len(), 1500);
         assert!(table.body[0].cells.iter().all(|c| c.colspan == 1));
         assert_eq!(table.alignments.len(), MAX_TABLE_COLUMNS);
+    }
+
+    #[test]
+    fn task_boxes_are_canonical_none_for_a_list_without_any() {
+        let list = |checked: Vec<Option<bool>>| {
+            Block::List(List {
+                ordered: false,
+                start: 1,
+                tight: true,
+                items: vec![Vec::new(), Vec::new()],
+                checked: checked.into(),
+            })
+        };
+        let mut document = Document::new(
+            Meta::default(),
+            vec![
+                list(vec![None, None]),
+                list(vec![None, Some(true), Some(false)]),
+                list(vec![None, None, Some(true)]),
+                list(vec![Some(false)]),
+            ],
+        );
+        document.canonicalize();
+        let checked: Vec<Vec<Option<bool>>> = document
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::List(list) => list.checked.to_vec(),
+                _ => Vec::new(),
+            })
+            .collect();
+        assert_eq!(
+            checked,
+            [vec![], vec![None, Some(true)], vec![], vec![Some(false)]]
+        );
+        if let Block::List(list) = &document.blocks[3] {
+            assert_eq!((list.task(0), list.task(1)), (Some(false), None));
+        }
     }
 
     #[test]

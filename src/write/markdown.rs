@@ -1,5 +1,5 @@
-//! The Markdown writer: CommonMark + GFM (pipe tables, `~~strikethrough~~`, footnotes), with
-//! YAML front matter.
+//! The Markdown writer: CommonMark + GFM (pipe tables, `~~strikethrough~~`, footnotes, task
+//! lists), with YAML front matter.
 //!
 //! The writer's one promise is that the Markdown reads back as the same model. Most of the
 //! work is escaping: text that Markdown would read as syntax gets a backslash, and only that
@@ -18,7 +18,8 @@ use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
 use crate::model::url::{is_allowed, UrlUse};
 use crate::model::{
-    is_stray_control, Alignment, Block, Document, Image, Inline, Link, List, Meta, Table,
+    inlines_to_plain, is_stray_control, Alignment, Block, Document, Image, Inline, Link, List,
+    Meta, Table,
 };
 use crate::prepare::slugs::{gfm_anchors, Anchors};
 use std::cell::OnceCell;
@@ -523,11 +524,33 @@ impl<'t> State<'t> {
                 text.trim().to_string()
             }
             Block::Figure(figure) => {
+                let caption = trim_trailing_breaks(&figure.caption);
+                let caption = &caption[caption
+                    .iter()
+                    .take_while(|i| matches!(i, Inline::LineBreak))
+                    .count()..];
+                if caption.is_empty() {
+                    return image_markdown(&figure.image, &InlineContext::default());
+                }
+                if inlines_to_plain(caption) != figure.image.alt {
+                    // The alt text describes the picture and the caption comments on it:
+                    // both are kept, the caption as an italic line right under the image,
+                    // in the same paragraph, which the reader takes for a figure's caption.
+                    let mut out = image_markdown(&figure.image, &InlineContext::default());
+                    out.push('\n');
+                    // Written in place, not as a new emphasis around a copy: notes are told
+                    // apart by address.
+                    let ctx = InlineContext::default();
+                    self.wrapped(&mut out, caption, None, WHITESPACE, &ctx, &["*", "_"], "em");
+                    return out;
+                }
+                // The caption says what the alt text says: it is the image's description,
+                // which Markdown readers take for both.
                 let ctx = InlineContext {
                     in_link: true,
                     ..InlineContext::default()
                 };
-                let caption = self.inlines(&figure.caption, Some('['), PUNCTUATION, &ctx, false);
+                let caption = self.inlines(caption, Some('['), PUNCTUATION, &ctx, false);
                 format!(
                     "![{caption}]({})",
                     destination(&figure.image.src, figure.image.title.as_deref())
@@ -552,6 +575,21 @@ impl<'t> State<'t> {
             self.item_bullet = (!list.ordered).then_some(marker_char);
             let content = self.blocks(item, list.tight, true);
             self.item_bullet = None;
+            // A task item's box goes before its text; a block that is not a paragraph would
+            // be read as text on the box's line, so it starts on the next.
+            let content = match list.task(i) {
+                None => content,
+                Some(done) => {
+                    let task = if done { "[x]" } else { "[ ]" };
+                    if content.is_empty() {
+                        task.to_string()
+                    } else if matches!(item.first(), Some(Block::Paragraph(_))) {
+                        format!("{task} {content}")
+                    } else {
+                        format!("{task}\n{content}")
+                    }
+                }
+            };
             if i > 0 {
                 out.push_str(if list.tight { "\n" } else { "\n\n" });
             }

@@ -3,11 +3,13 @@
 //!
 //! Shape: the title line, then subtitle, byline and date lines when present, a blank line, then
 //! the blocks separated by blank lines. Level 1–2 headings are underlined with `=` / `-` as wide
-//! as the heading (counted in chars); lists use `- ` and `1. ` with continuation lines indented
-//! under the item text; quotes are prefixed `> `; code is indented four spaces; tables are
-//! aligned columns; figures are `[caption]`, or `[Image: alt]` when they have no caption; links
-//! keep only their text, images their alt text; footnotes are `[1]` markers with a
-//! list after a rule at the end (notes
+//! as the heading (counted in chars); lists use `- ` and `1. ` (a task item `- [x] ` or
+//! `- [ ] `) with continuation lines indented under the item text; quotes are prefixed `> `;
+//! code is indented four spaces; tables are aligned columns; figures are `[caption]`, or
+//! `[Image: alt]` when they have no caption, or `[alt]` and the caption on the next line when
+//! the two differ; links keep only their text, images their alt text; sub- and superscripts
+//! are Unicode's lowered and raised characters where each character has one (`H₂O`), else
+//! `_x` or `^(…)`; footnotes are `[1]` markers with a list after a rule at the end (notes
 //! referenced from notes are numbered after the body's, in the order they are written).
 //! `options.text_width` wraps paragraphs, list items, quotes and notes at that width. The output
 //! ends with exactly one newline and has no trailing spaces.
@@ -15,7 +17,7 @@
 use super::table_layout::{layout, PlacedCell, TableLayout};
 use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
 use crate::error::{Result, Warning};
-use crate::model::{Alignment, Block, Document, Inline, Meta, Table};
+use crate::model::{inlines_to_plain, Alignment, Block, Document, Inline, Meta, Table};
 use std::io;
 
 /// Writes a document as plain text.
@@ -75,6 +77,53 @@ fn write_text(
     text.buffer.push('\n');
     text.finish()?;
     Ok(renderer.warnings)
+}
+
+/// Raised or lowered text, for [`TextRenderer::push_script`].
+#[derive(Clone, Copy)]
+enum Script {
+    Super,
+    Sub,
+}
+
+impl Script {
+    /// The mark used when the text has no Unicode form: `^` raises, `_` lowers (as in TeX).
+    fn mark(self) -> char {
+        match self {
+            Script::Super => '^',
+            Script::Sub => '_',
+        }
+    }
+
+    /// The character's raised or lowered form, where Unicode has one: digits, signs,
+    /// parentheses and the letters that the Superscripts and Subscripts block and the
+    /// modifier letters cover (lower case only: capitals have too few).
+    fn char_for(self, c: char) -> Option<char> {
+        const SUPER_DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+        const SUPER_LETTERS: &str = "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖ\0ʳˢᵗᵘᵛʷˣʸᶻ";
+        const SUB_LETTERS: &str = "ₐ\0\0\0ₑ\0\0ₕᵢⱼₖₗₘₙₒₚ\0ᵣₛₜᵤᵥ\0ₓ\0\0";
+        let letter = |table: &str| {
+            let index = (c as u32).checked_sub('a' as u32)? as usize;
+            table.chars().nth(index).filter(|&l| l != '\0')
+        };
+        match (self, c) {
+            (Script::Super, '0'..='9') => SUPER_DIGITS.get(c.to_digit(10)? as usize).copied(),
+            (Script::Sub, '0'..='9') => char::from_u32(0x2080 + c.to_digit(10)?),
+            (Script::Super, '+') => Some('⁺'),
+            (Script::Super, '-' | '\u{2212}') => Some('⁻'),
+            (Script::Super, '=') => Some('⁼'),
+            (Script::Super, '(') => Some('⁽'),
+            (Script::Super, ')') => Some('⁾'),
+            (Script::Sub, '+') => Some('₊'),
+            (Script::Sub, '-' | '\u{2212}') => Some('₋'),
+            (Script::Sub, '=') => Some('₌'),
+            (Script::Sub, '(') => Some('₍'),
+            (Script::Sub, ')') => Some('₎'),
+            (Script::Super, 'a'..='z') => letter(SUPER_LETTERS),
+            (Script::Sub, 'a'..='z') => letter(SUB_LETTERS),
+            _ => None,
+        }
+    }
 }
 
 /// Where rendered lines go: a list of lines, the output, or another sink through a prefix.
@@ -330,12 +379,19 @@ impl<'a> TextRenderer<'a> {
             }
             Block::List(list) => {
                 for (index, item) in list.items.iter().enumerate() {
-                    let marker = if list.ordered {
+                    let mut marker = if list.ordered {
                         let number = u64::from(list.start) + index as u64;
                         format!("{number}. ")
                     } else {
                         "- ".to_string()
                     };
+                    // A task item's box follows the marker, as in Markdown; the item's
+                    // lines go under its text, past the box.
+                    match list.task(index) {
+                        Some(true) => marker.push_str("[x] "),
+                        Some(false) => marker.push_str("[ ] "),
+                        None => {}
+                    }
                     let indent = marker.chars().count();
                     let item_width = width.map(|w| w.saturating_sub(indent).max(8));
                     if !list.tight && index > 0 {
@@ -364,17 +420,22 @@ impl<'a> TextRenderer<'a> {
             Block::Table(table) => self.table(table, out),
             Block::Figure(figure) => {
                 // A captioned image is its caption, in brackets (pandoc's plain output does the
-                // same, and Markdown keeps only the caption); otherwise its alt text.
+                // same); otherwise its alt text. When the alt text says something else, it
+                // stands for the picture, in brackets, and the caption follows as its own
+                // line (the words pandoc reads from the Markdown, which keeps both).
                 let caption = self.inlines(&figure.caption);
+                let alt = one_line(&figure.image.alt);
                 if caption.trim().is_empty() {
-                    let alt = one_line(&figure.image.alt);
                     if alt.is_empty() {
                         out.line("[Image]")
                     } else {
                         out.line(&format!("[Image: {alt}]"))
                     }
-                } else {
+                } else if alt.is_empty() || inlines_to_plain(&figure.caption) == figure.image.alt {
                     wrap(&format!("[{caption}]"), width, out)
+                } else {
+                    wrap(&format!("[{alt}]"), width, out)?;
+                    wrap(&caption, width, out)
                 }
             }
             Block::Rule => out.line("* * *"),
@@ -397,11 +458,11 @@ impl<'a> TextRenderer<'a> {
                     // they become spaces, other control characters go.
                     out.extend(text.chars().filter_map(visible_char))
                 }
+                Inline::Superscript(c) => self.push_script(c, Script::Super, out),
+                Inline::Subscript(c) => self.push_script(c, Script::Sub, out),
                 Inline::Emphasis(c)
                 | Inline::Strong(c)
                 | Inline::Strikethrough(c)
-                | Inline::Superscript(c)
-                | Inline::Subscript(c)
                 | Inline::Span { content: c, .. } => self.push_inlines(c, out),
                 Inline::Link(link) => self.push_inlines(&link.content, out),
                 Inline::Image(image) => out.push_str(&one_line(&image.alt)),
@@ -409,6 +470,34 @@ impl<'a> TextRenderer<'a> {
                 Inline::Note(blocks) => {
                     self.notes.push(blocks);
                     out.push_str(&format!("[{}]", self.notes.len()));
+                }
+            }
+        }
+    }
+
+    /// A superscript or subscript: in Unicode's raised or lowered characters when every
+    /// character has one (`H₂O`, `m⁻³`), else marked `^x` / `_x`, or `^(…)` / `_(…)` for
+    /// more than one character (`e^(0.06T)`). Flattened, `m−3` would read as a subtraction.
+    /// A run of note references alone (a footnote mark an HTML page set as `<sup>`) is the
+    /// note's `[n]`, as elsewhere.
+    fn push_script(&mut self, content: &'a [Inline], script: Script, out: &mut String) {
+        let mut text = String::new();
+        self.push_inlines(content, &mut text);
+        if text.is_empty() || content.iter().all(|i| matches!(i, Inline::Note(_))) {
+            out.push_str(&text);
+            return;
+        }
+        let raised: Option<String> = text.chars().map(|c| script.char_for(c)).collect();
+        match raised {
+            Some(raised) => out.push_str(&raised),
+            None => {
+                out.push(script.mark());
+                if text.chars().count() == 1 {
+                    out.push_str(&text);
+                } else {
+                    out.push('(');
+                    out.push_str(&text);
+                    out.push(')');
                 }
             }
         }
@@ -673,6 +762,25 @@ mod tests {
         );
         assert_eq!(wrapped("a\nb c", Some(10)), vec!["a", "b c"]);
         assert_eq!(wrapped(" a  b ", None), vec!["a b"]);
+    }
+
+    #[test]
+    fn letters_raise_and_lower_only_where_unicode_has_a_form() {
+        let raised: String = ('a'..='z')
+            .map(|c| Script::Super.char_for(c).unwrap_or('.'))
+            .collect();
+        assert_eq!(raised, "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖ.ʳˢᵗᵘᵛʷˣʸᶻ");
+        let lowered: String = ('a'..='z')
+            .map(|c| Script::Sub.char_for(c).unwrap_or('.'))
+            .collect();
+        assert_eq!(lowered, "ₐ...ₑ..ₕᵢⱼₖₗₘₙₒₚ.ᵣₛₜᵤᵥ.ₓ..");
+        let digits: String = "0123456789+-=()"
+            .chars()
+            .map(|c| Script::Sub.char_for(c).unwrap_or('.'))
+            .collect();
+        assert_eq!(digits, "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎");
+        assert_eq!(Script::Super.char_for('A'), None);
+        assert_eq!(Script::Super.char_for(' '), None);
     }
 
     #[test]

@@ -157,6 +157,7 @@ fn rich_document() -> Document {
             Block::Quote(vec![para(vec![text("Nested quote.")])]),
         ]),
         Block::List(List {
+            checked: Default::default(),
             ordered: false,
             start: 1,
             tight: true,
@@ -165,6 +166,7 @@ fn rich_document() -> Document {
                 vec![
                     para(vec![text("bullet two")]),
                     Block::List(List {
+                        checked: Default::default(),
                         ordered: true,
                         start: 3,
                         tight: false,
@@ -1032,6 +1034,7 @@ impl Hostile {
                     },
                     3 => Block::Quote(self.blocks(depth - 1)),
                     4 => Block::List(List {
+                        checked: Default::default(),
                         ordered: self.below(2) == 0,
                         start: self.below(3) as u32,
                         tight: self.below(2) == 0,

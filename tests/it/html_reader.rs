@@ -66,6 +66,7 @@ fn lists_nested_start_and_tightness() {
         got,
         vec![
             Block::List(List {
+                checked: Default::default(),
                 ordered: true,
                 start: 3,
                 tight: true,
@@ -73,6 +74,7 @@ fn lists_nested_start_and_tightness() {
                     vec![
                         p("one"),
                         Block::List(List {
+                            checked: Default::default(),
                             ordered: false,
                             start: 1,
                             tight: true,
@@ -83,6 +85,7 @@ fn lists_nested_start_and_tightness() {
                 ],
             }),
             Block::List(List {
+                checked: Default::default(),
                 ordered: false,
                 start: 1,
                 tight: false,
@@ -444,6 +447,7 @@ fn unreferenced_notes_stay_in_the_flow() {
         vec![
             p("x"),
             Block::List(List {
+                checked: Default::default(),
                 ordered: true,
                 start: 1,
                 tight: true,

@@ -49,6 +49,7 @@ pub fn rich_document() -> Document {
     let list_note = Inline::Note(vec![
         para(vec![t("A note ending in a list:")]),
         Block::List(List {
+            checked: Default::default(),
             ordered: false,
             start: 1,
             tight: true,
@@ -167,6 +168,7 @@ pub fn rich_document() -> Document {
             para(vec![t("Its second paragraph.")]),
         ]),
         Block::List(List {
+            checked: Default::default(),
             ordered: false,
             start: 1,
             tight: true,
@@ -175,6 +177,7 @@ pub fn rich_document() -> Document {
                 vec![
                     para(vec![t("Tight item two")]),
                     Block::List(List {
+                        checked: Default::default(),
                         ordered: true,
                         start: 1,
                         tight: true,
@@ -184,6 +187,7 @@ pub fn rich_document() -> Document {
             ],
         }),
         Block::List(List {
+            checked: Default::default(),
             ordered: true,
             start: 3,
             tight: false,
@@ -485,6 +489,7 @@ fn irregular_tables_are_made_rectangular() {
 fn lists_tight_loose_and_numbered() {
     assert_eq!(
         body_of(vec![Block::List(List {
+            checked: Default::default(),
             ordered: false,
             start: 1,
             tight: true,
@@ -494,6 +499,7 @@ fn lists_tight_loose_and_numbered() {
     );
     assert_eq!(
         body_of(vec![Block::List(List {
+            checked: Default::default(),
             ordered: true,
             start: 4,
             tight: false,
@@ -503,12 +509,14 @@ fn lists_tight_loose_and_numbered() {
     );
     assert_eq!(
         body_of(vec![Block::List(List {
+            checked: Default::default(),
             ordered: true,
             start: 1,
             tight: true,
             items: vec![vec![
                 para(vec![t("a")]),
                 Block::List(List {
+                    checked: Default::default(),
                     ordered: false,
                     start: 1,
                     tight: true,
@@ -1086,6 +1094,7 @@ pub(crate) mod arbitrary_models {
                     prop::collection::vec(blocks, 0..3)
                 )
                     .prop_map(|(ordered, start, tight, items)| Block::List(List {
+                        checked: Default::default(),
                         ordered,
                         start,
                         tight,

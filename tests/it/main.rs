@@ -13,6 +13,7 @@ mod epub;
 mod epub_chapters;
 mod extract;
 mod fidelity_media;
+mod fidelity_text;
 mod format_table;
 mod golden;
 mod hostile;

@@ -220,6 +220,20 @@ mod roundtrip {
                     Block::Figure(Box::new(Figure { image: Image { src, alt, title, ..Default::default() }, caption }))
                 }
             ),
+            // A figure whose alt text says something other than its caption keeps both.
+            1 => (
+                url_strategy(),
+                title_strategy(),
+                text_strategy(),
+                prop::collection::vec(inline(), 1..3),
+            )
+                .prop_filter_map("a caption that is not the alt text", |(src, title, alt, caption)| {
+                    let caption = paragraph_run(caption);
+                    let alt = quire::model::collapse_whitespace(alt.trim());
+                    (!caption.is_empty() && quire::model::inlines_to_plain(&caption) != alt).then(|| {
+                        Block::Figure(Box::new(Figure { image: Image { src, alt, title }, caption }))
+                    })
+                }),
             1 => table(),
         ]
     }
@@ -253,6 +267,20 @@ mod roundtrip {
         })
     }
 
+    /// A list item's task-list box: mostly none.
+    fn task() -> impl Strategy<Value = Option<bool>> {
+        prop_oneof![3 => Just(None), 1 => Just(Some(true)), 1 => Just(Some(false))]
+    }
+
+    /// The list's boxes as readers give them: none at all when no item has one.
+    fn canonical_checked(checked: Vec<Option<bool>>) -> quire::model::TaskBoxes {
+        if checked.iter().all(Option::is_none) {
+            Vec::new().into()
+        } else {
+            checked.into()
+        }
+    }
+
     fn block() -> impl Strategy<Value = Block> {
         leaf_block().prop_recursive(3, 24, 4, |inner| {
             let tight_item =
@@ -277,25 +305,33 @@ mod roundtrip {
                 (
                     any::<bool>(),
                     0u32..12,
-                    prop::collection::vec(tight_item, 1..4)
+                    prop::collection::vec((task(), tight_item), 1..4)
                 )
-                    .prop_map(|(ordered, start, items)| Block::List(List {
-                        ordered,
-                        start: if ordered { start } else { 1 },
-                        tight: true,
-                        items
-                    })),
+                    .prop_map(|(ordered, start, items)| {
+                        let (checked, items) = items.into_iter().unzip();
+                        Block::List(List {
+                            ordered,
+                            start: if ordered { start } else { 1 },
+                            tight: true,
+                            items,
+                            checked: canonical_checked(checked),
+                        })
+                    }),
                 (
                     any::<bool>(),
                     0u32..12,
-                    prop::collection::vec(loose_item, 2..4)
+                    prop::collection::vec((task(), loose_item), 2..4)
                 )
-                    .prop_map(|(ordered, start, items)| Block::List(List {
-                        ordered,
-                        start: if ordered { start } else { 1 },
-                        tight: false,
-                        items
-                    })),
+                    .prop_map(|(ordered, start, items)| {
+                        let (checked, items) = items.into_iter().unzip();
+                        Block::List(List {
+                            ordered,
+                            start: if ordered { start } else { 1 },
+                            tight: false,
+                            items,
+                            checked: canonical_checked(checked),
+                        })
+                    }),
             ]
         })
     }
@@ -379,6 +415,7 @@ mod reader {
             vec![
                 Block::Quote(vec![pt("quoted")]),
                 Block::List(List {
+                    checked: Default::default(),
                     ordered: false,
                     start: 1,
                     tight: true,
@@ -387,6 +424,7 @@ mod reader {
                         vec![
                             pt("b"),
                             Block::List(List {
+                                checked: Default::default(),
                                 ordered: true,
                                 start: 1,
                                 tight: true,
@@ -396,6 +434,7 @@ mod reader {
                     ],
                 }),
                 Block::List(List {
+                    checked: Default::default(),
                     ordered: true,
                     start: 3,
                     tight: false,
@@ -666,6 +705,7 @@ mod writer {
     #[test]
     fn lists_tight_loose_nested_and_adjacent() {
         let nested = Block::List(List {
+            checked: Default::default(),
             ordered: false,
             start: 1,
             tight: true,
@@ -673,18 +713,21 @@ mod writer {
         });
         let out = write_blocks(vec![
             Block::List(List {
+                checked: Default::default(),
                 ordered: false,
                 start: 1,
                 tight: true,
                 items: vec![vec![pt("a")], vec![pt("b"), nested]],
             }),
             Block::List(List {
+                checked: Default::default(),
                 ordered: false,
                 start: 1,
                 tight: true,
                 items: vec![vec![pt("d")]],
             }),
             Block::List(List {
+                checked: Default::default(),
                 ordered: true,
                 start: 9,
                 tight: false,

@@ -80,6 +80,7 @@ pub fn rich_document() -> Document {
         "Η ελληνική γλώσσα έχει μακρά ιστορία και πλούσια λογοτεχνία.",
     ));
     blocks.push(Block::List(List {
+        checked: Default::default(),
         ordered: false,
         start: 1,
         tight: true,
@@ -88,6 +89,7 @@ pub fn rich_document() -> Document {
             vec![
                 para("Second bullet item with a nested list"),
                 Block::List(List {
+                    checked: Default::default(),
                     ordered: true,
                     start: 1,
                     tight: true,
@@ -615,6 +617,7 @@ fn odd_documents_still_make_valid_pdfs() {
                         body: vec![Row { cells: vec![] }],
                     })),
                     Block::List(List {
+                        checked: Default::default(),
                         ordered: true,
                         start: u32::MAX,
                         tight: false,

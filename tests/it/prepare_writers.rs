@@ -92,6 +92,7 @@ fn markdown_numbers_notes_in_the_prepared_order() {
                 ]),
             ])]),
             Block::List(List {
+                checked: Default::default(),
                 ordered: false,
                 start: 1,
                 tight: true,

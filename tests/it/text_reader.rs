@@ -27,6 +27,7 @@ fn heading(level: u8, id: &str, s: &str) -> Block {
 
 fn list(ordered: bool, start: u32, tight: bool, items: Vec<Vec<Block>>) -> Block {
     Block::List(List {
+        checked: Default::default(),
         ordered,
         start,
         tight,

@@ -76,7 +76,7 @@ fn inline_kinds_become_their_text() {
             Inline::LineBreak,
             t("next line \u{7}bell"),
         ])]),
-        "em strong del x2 H2O a<b link text alt text span\nnext line bell\n"
+        "em strong del x² H₂O a<b link text alt text span\nnext line bell\n"
     );
 }
 
@@ -108,6 +108,7 @@ fn headings_are_underlined_at_levels_one_and_two() {
 #[test]
 fn lists_nest_with_indentation() {
     let nested = Block::List(List {
+        checked: Default::default(),
         ordered: false,
         start: 1,
         tight: true,
@@ -116,12 +117,14 @@ fn lists_nest_with_indentation() {
     assert_eq!(
         text_of(vec![
             Block::List(List {
+                checked: Default::default(),
                 ordered: false,
                 start: 1,
                 tight: true,
                 items: vec![vec![para(vec![t("a")]), nested], vec![para(vec![t("b")])]],
             }),
             Block::List(List {
+                checked: Default::default(),
                 ordered: true,
                 start: 9,
                 tight: false,
@@ -158,7 +161,7 @@ fn quotes_code_rules_and_containers() {
 }
 
 #[test]
-fn figures_show_their_caption_else_their_alt_text() {
+fn figures_show_their_alt_text_and_caption() {
     assert_eq!(
         text_of(vec![
             Block::Figure(Box::new(Figure {
@@ -184,7 +187,7 @@ fn figures_show_their_caption_else_their_alt_text() {
                 caption: vec![t("Tides")],
             })),
         ]),
-        "[The caption]\n\n[Image]\n\n[Tides]\n"
+        "[A map]\nThe caption\n\n[Image]\n\n[Tides]\n"
     );
 }
 
@@ -284,6 +287,7 @@ fn text_width_wraps_paragraphs_lists_and_quotes() {
         vec![
             para(vec![t(words)]),
             Block::List(List {
+                checked: Default::default(),
                 ordered: false,
                 start: 1,
                 tight: true,
@@ -330,7 +334,7 @@ fn rich_document_reads_as_text() {
         "Odd <Title> & \"quotes\" 'too'\nA subtitle with a control character\n\
          By Ann Author, Bob <B> Builder and Cy\n1 May 2024\n\n\
          Plain text with <angle> brackets, & ampersands, \"double\" and 'single' quotes, \
-         and control characters removed. Emphasis, strong, struck, x2, H2O, a < b && c, \
+         and control characters removed. Emphasis, strong, struck, x², H₂O, a < b && c, \
          a link, a bad link, an image a dot and a note[1].\n\
          After a line break, Arabic: مرحبا بالعالم.\n\n\
          A body heading\n==============\n"
@@ -343,5 +347,5 @@ fn rich_document_reads_as_text() {
          \x20            998    9\n\
          South <x>     17\n"
     ));
-    assert!(text.contains("[The caption, with emphasis.]\n"));
+    assert!(text.contains("[A single dot]\nThe caption, with emphasis.\n"));
 }

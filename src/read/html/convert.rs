@@ -361,6 +361,8 @@ impl<'a> Converter<'a> {
         }
         let inner = depth.nested();
         let mut items: Vec<Vec<Block>> = Vec::new();
+        // Each item's task-list checkbox, beside `items`.
+        let mut checked: Vec<Option<bool>> = Vec::new();
         let mut tight = true;
         let mut strays: Vec<Handle> = Vec::new();
         for child in children(node) {
@@ -374,6 +376,8 @@ impl<'a> Converter<'a> {
                 {
                     tight = false;
                 }
+                checked.resize(items.len(), None);
+                checked.push(task_box(&child));
                 items.push(self.blocks(&children(&child), inner));
             } else if !is_blank_text(&child) {
                 strays.push(child);
@@ -392,7 +396,14 @@ impl<'a> Converter<'a> {
         } else {
             1
         };
+        checked.resize(items.len(), None);
+        let checked = if checked.iter().all(Option::is_none) {
+            Vec::new()
+        } else {
+            checked
+        };
         out.push(Block::List(List {
+            checked: checked.into(),
             ordered,
             start,
             tight,
@@ -906,6 +917,25 @@ const MAX_STATED_PIXELS: u32 = 20_000;
 fn fragment_of(href: &str) -> Option<String> {
     let id = href.trim().strip_prefix('#')?;
     (!id.is_empty()).then(|| id.to_string())
+}
+
+/// A task-list item's checkbox (`<li><input type="checkbox" checked>`, as GitHub and quire
+/// write them, the box first in the item or in its first paragraph): whether it is ticked.
+fn task_box(item: &Handle) -> Option<bool> {
+    let first_element = |node: &Handle| {
+        node.children
+            .borrow()
+            .iter()
+            .find(|c| !is_blank_text(c))
+            .cloned()
+    };
+    let mut first = first_element(item)?;
+    if is(&first, local_name!("p")) {
+        first = first_element(&first)?;
+    }
+    let is_box = is(&first, local_name!("input"))
+        && attr(&first, "type").is_some_and(|t| t.trim().eq_ignore_ascii_case("checkbox"));
+    is_box.then(|| attr(&first, "checked").is_some())
 }
 
 fn is_blank_text(node: &Handle) -> bool {

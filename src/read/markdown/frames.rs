@@ -76,6 +76,9 @@ pub(super) struct Frame {
     pub(super) inlines: Vec<Inline>,
     /// List frames: finished items. Table frames: finished head/body rows.
     pub(super) items: Vec<Vec<Block>>,
+    /// List frames: each finished item's task-list checkbox, beside `items`. Item frames:
+    /// the item's own, in the first entry, once its marker is read.
+    pub(super) checked: Vec<Option<bool>>,
     pub(super) head: Vec<Row>,
     pub(super) body: Vec<Row>,
     pub(super) cells: Vec<Cell>,
@@ -83,6 +86,9 @@ pub(super) struct Frame {
     pub(super) text: String,
     /// Paragraphs: the caption of the last image placed in it, and how many images.
     pub(super) image_caption: Option<Vec<Inline>>,
+    /// Paragraphs: the line ended right after an image that was all the paragraph held
+    /// (an italic line that follows is the figure's caption).
+    pub(super) image_line_ended: bool,
     /// Lists: whether an item holds a paragraph tag (pulldown-cmark's sign of a loose list).
     pub(super) loose: bool,
     /// Opened by an inline HTML tag (closed by its end tag, or dropped at a block's end).
@@ -149,11 +155,13 @@ impl Frame {
             blocks: Vec::new(),
             inlines: Vec::new(),
             items: Vec::new(),
+            checked: Vec::new(),
             head: Vec::new(),
             body: Vec::new(),
             cells: Vec::new(),
             text: String::new(),
             image_caption: None,
+            image_line_ended: false,
             loose: false,
             from_html: false,
             merged: 0,
@@ -271,14 +279,26 @@ impl<'a> BuildContext<'_, 'a, '_> {
                         push_inline(&mut stack, note);
                     }
                 }
-                Event::SoftBreak => push_inline(&mut stack, Inline::text(" ")),
+                Event::SoftBreak => {
+                    if let Some(top) = stack.last_mut() {
+                        if matches!(top.kind, FrameKind::Paragraph)
+                            && matches!(top.inlines.as_slice(), [Inline::Image(_)])
+                        {
+                            top.image_line_ended = true;
+                        }
+                    }
+                    push_inline(&mut stack, Inline::text(" "))
+                }
                 Event::HardBreak => push_inline(&mut stack, Inline::LineBreak),
                 Event::Rule => {
                     flush_for_block(&mut stack);
                     push_block(&mut stack, Block::Rule);
                 }
                 Event::TaskListMarker(done) => {
-                    push_inline(&mut stack, Inline::text(if done { "[x] " } else { "[ ] " }))
+                    if !mark_task(&mut stack, done) {
+                        // An item flattened past the depth limit keeps its box as text.
+                        push_inline(&mut stack, Inline::text(if done { "[x] " } else { "[ ] " }))
+                    }
                 }
             }
         }
@@ -535,6 +555,24 @@ pub(super) fn skip_to_end_of_definition<'a>(events: &mut impl Iterator<Item = Ev
     }
 }
 
+/// Gives the item being read its task-list checkbox: pulldown-cmark sends the marker right
+/// after the item starts (a tight item) or after its first paragraph starts (a loose one).
+/// False when no item is open there (one flattened past the depth limit).
+pub(super) fn mark_task(stack: &mut [Frame], done: bool) -> bool {
+    let item = match stack {
+        [.., item, top] if matches!(top.kind, FrameKind::Paragraph) && top.inlines.is_empty() => {
+            item
+        }
+        [.., item] => item,
+        [] => return false,
+    };
+    if !matches!(item.kind, FrameKind::Item) || !item.checked.is_empty() {
+        return false;
+    }
+    item.checked.push(Some(done));
+    true
+}
+
 /// Marks the list that owns the item on top of the stack as loose.
 pub(super) fn mark_list_loose(stack: &mut [Frame]) {
     let len = stack.len();
@@ -605,6 +643,16 @@ pub(super) fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '
                     image: (**image).clone(),
                     caption,
                 }))),
+                // An image line and an italic line under it: a figure whose alt text and
+                // caption differ, as the Markdown writer writes one.
+                ([Inline::Image(image), Inline::Text(space), Inline::Emphasis(caption)], _)
+                    if frame.image_line_ended && space == " " =>
+                {
+                    Some(Block::Figure(Box::new(Figure {
+                        image: (**image).clone(),
+                        caption: caption.clone(),
+                    })))
+                }
                 _ => None,
             };
             if let Some(figure) = figure {
@@ -639,16 +687,25 @@ pub(super) fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '
             // One item of one block looks the same either way (Markdown cannot show it
             // loose): call it tight.
             let single_block = matches!(frame.items.as_slice(), [item] if item.len() <= 1);
+            let checked = if frame.checked.iter().all(Option::is_none) {
+                Vec::new()
+            } else {
+                frame.checked
+            };
             parent.blocks.push(Block::List(List {
                 ordered,
                 start: if ordered { start } else { 1 },
                 tight: single_block || (!frame.loose && !paragraphs_meet),
                 items: fitted(frame.items),
+                checked: checked.into(),
             }));
         }
         FrameKind::Item => {
             frame.flush_inlines();
             parent.items.push(fitted(frame.blocks));
+            parent
+                .checked
+                .push(frame.checked.first().copied().flatten());
         }
         FrameKind::CodeBlock { language } => {
             let mut text = frame.text;
@@ -732,6 +789,7 @@ pub(super) fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '
                 }
                 parent.blocks.append(&mut frame.blocks);
                 parent.items.append(&mut frame.items);
+                parent.checked.append(&mut frame.checked);
                 // A table too deep to keep gives its cells' paragraphs.
                 for row in frame.head.into_iter().chain(frame.body) {
                     for cell in row.cells {

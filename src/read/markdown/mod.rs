@@ -1,5 +1,5 @@
-//! The Markdown reader: CommonMark + GFM (tables, strikethrough, footnotes) and YAML front
-//! matter, via pulldown-cmark's event stream. No `{#id}` heading attributes: GFM has none.
+//! The Markdown reader: CommonMark + GFM (tables, strikethrough, footnotes, task lists) and
+//! YAML front matter, via pulldown-cmark's event stream. No `{#id}` heading attributes: GFM has none.
 //!
 //! pulldown-cmark is iterative; the event → model builder here is too: it keeps an explicit
 //! stack of open frames. Nesting deeper than the model allows is flattened (a quote or list
@@ -53,7 +53,8 @@ impl Reader for MarkdownReader {
 /// escaped, so a heading whose text ends that way could not be written so that it reads back.
 const PARSER_OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_STRIKETHROUGH)
-    .union(Options::ENABLE_FOOTNOTES);
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_TASKLISTS);
 
 /// Reads Markdown; a document that can hold footnotes keeps all its events when it is no
 /// longer than `keep_events_len`, and is parsed twice otherwise.

@@ -629,6 +629,7 @@ pub(super) fn parse_list<'a>(
         .map(|item| parse_blocks(item, ctx, depth + 1, false))
         .collect();
     let list = List {
+        checked: Default::default(),
         ordered,
         start: if ordered { first.number } else { 1 },
         tight,

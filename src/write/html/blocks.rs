@@ -89,18 +89,33 @@ impl<'a> Renderer<'a> {
         } else {
             self.out.push_str("<ul>\n");
         }
-        for item in &list.items {
-            self.out.push_str("<li>");
+        for (index, item) in list.items.iter().enumerate() {
+            let task = list.task(index);
+            self.out.push_str(if task.is_some() {
+                "<li class=\"task-list-item\">"
+            } else {
+                "<li>"
+            });
             match item.split_first() {
                 // A tight item's leading paragraph is written bare, as Markdown renderers do.
                 Some((Block::Paragraph(inlines), rest)) if list.tight => {
+                    self.task_box(task);
                     self.inlines(inlines);
                     if !rest.is_empty() {
                         self.out.push('\n');
                         self.blocks(rest);
                     }
                 }
+                // A loose item's box goes in its first paragraph, on the line of its text.
+                Some((Block::Paragraph(inlines), rest)) if task.is_some() => {
+                    self.out.push_str("\n<p>");
+                    self.task_box(task);
+                    self.inlines(inlines);
+                    self.out.push_str("</p>\n");
+                    self.blocks(rest);
+                }
                 _ => {
+                    self.task_box(task);
                     if !item.is_empty() {
                         self.out.push('\n');
                     }
@@ -111,6 +126,26 @@ impl<'a> Renderer<'a> {
         }
         self.out
             .push_str(if list.ordered { "</ol>\n" } else { "</ul>\n" });
+    }
+
+    /// A task-list item's box (nothing for an item without one). HTML gets a disabled
+    /// checkbox, as GitHub writes it: browsers show it, screen readers say its state, and
+    /// readers of HTML (quire's, pandoc's) take it back. An EPUB gets a character, ☑ or ☐:
+    /// e-readers that show no form controls (Kindle, Adobe's engine in many others) would
+    /// drop the input and the state with it, while a character is text that every reading
+    /// system shows and a screen reader names ("ballot box with check").
+    fn task_box(&mut self, task: Option<bool>) {
+        let Some(done) = task else {
+            return;
+        };
+        self.out.push_str(match (self.xhtml, done) {
+            (false, true) => {
+                "<input type=\"checkbox\" disabled=\"disabled\" checked=\"checked\" /> "
+            }
+            (false, false) => "<input type=\"checkbox\" disabled=\"disabled\" /> ",
+            (true, true) => "<span class=\"task-box\">\u{2611}</span> ",
+            (true, false) => "<span class=\"task-box\">\u{2610}</span> ",
+        });
     }
 
     pub(super) fn table(&mut self, table: &'a Table) {

@@ -287,7 +287,14 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     pub(super) fn list(&mut self, list: &crate::model::List, x: f32, width: f32, depth: usize) {
         let size = self.geo.size;
         let nesting = self.bars.len() + depth;
-        let indent = size * if list.ordered { 2.0 } else { 1.5 };
+        let has_tasks = list.checked.iter().any(Option::is_some);
+        // A numbered task item shows its box beside the number: the indent makes room.
+        let indent = size
+            * match (list.ordered, has_tasks) {
+                (true, true) => 2.9,
+                (true, false) => 2.0,
+                (false, _) => 1.5,
+            };
         let bullet = match nesting % 3 {
             0 | 1 => "•",
             2 => "–",
@@ -333,18 +340,40 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     })
                 })
                 .unwrap_or(self.geo.size);
-            let face = self.shaper.fonts.face_for(FontStyle::BODY);
-            let glyphs = self.shaper.shape(&marker, face, false);
-            let run = make_run(&marker, &glyphs, face, size, BLACK, 0.0, baseline);
-            let w = run.width();
-            let mut run = run;
-            run.x = if self.rtl {
-                x + width - indent + size * 0.4
-            } else {
-                x + indent - w - size * 0.4
+            let task = list.task(n);
+            let marker_x = |w: f32| {
+                if self.rtl {
+                    x + width - indent + size * 0.4
+                } else {
+                    x + indent - w - size * 0.4
+                }
             };
+            let mut marker_items = Vec::new();
+            // A bullet item with a box shows the box instead of the bullet.
+            let number_x = if list.ordered || task.is_none() {
+                let face = self.shaper.fonts.face_for(FontStyle::BODY);
+                let glyphs = self.shaper.shape(&marker, face, false);
+                let mut run = make_run(&marker, &glyphs, face, size, BLACK, 0.0, baseline);
+                let w = run.width();
+                run.x = marker_x(w);
+                let extent = (run.x, run.x + w);
+                marker_items.push(Item::Text(run));
+                Some(extent)
+            } else {
+                None
+            };
+            if let Some(done) = task {
+                let side = size * TASK_BOX_SIDE;
+                let gap = size * 0.25;
+                let box_x = match number_x {
+                    None => marker_x(side),
+                    Some((_, right)) if self.rtl => right + gap,
+                    Some((left, _)) => left - gap - side,
+                };
+                marker_items.extend(task_box(box_x, baseline, side, done));
+            }
             if let Some(b) = self.boxes.get_mut(first) {
-                b.items.push(Item::Text(run));
+                b.items.extend(marker_items);
             }
         }
         self.prev = Prev::Other;
@@ -430,4 +459,36 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         }
         self.prev = Prev::Other;
     }
+}
+
+/// A task box's side, in ems: about the height of a capital.
+pub(super) const TASK_BOX_SIDE: f32 = 0.62;
+
+/// A task-list item's box, drawn (the bundled fonts have no ☐ or ☑): a square of `side`
+/// standing on the baseline at `x`, with a tick in it when the task is done.
+fn task_box(x: f32, baseline: f32, side: f32, done: bool) -> Vec<Item> {
+    let top = baseline - side;
+    let mut items = vec![Item::Rect {
+        x,
+        y: top,
+        w: side,
+        h: side,
+        fill: None,
+        stroke: Some(BLACK),
+    }];
+    if done {
+        let at = |fx: f32, fy: f32| (x + side * fx, top + side * fy);
+        let (start, corner, end) = (at(0.2, 0.5), at(0.42, 0.78), at(0.82, 0.18));
+        for ((x1, y1), (x2, y2)) in [(start, corner), (corner, end)] {
+            items.push(Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width: side * 0.14,
+                color: BLACK,
+            });
+        }
+    }
+    items
 }

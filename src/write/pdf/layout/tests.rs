@@ -91,6 +91,7 @@ fn mixed_document() -> Document {
         Block::Code { language: None, text: format!("let s = \"{}\";\n\tindented();", "long ".repeat(60)) },
         Block::Quote(vec![Block::Paragraph(vec![Inline::text("A quoted paragraph that runs on for a while so that it wraps onto a second line at least.")])]),
         Block::List(crate::model::List {
+            checked: Default::default(),
             ordered: true,
             start: 9,
             tight: false,
@@ -702,4 +703,95 @@ fn russian_paragraphs_are_justified() {
             );
         }
     }
+}
+
+/// A task item's box is drawn where the bullet goes (beside the number in a numbered list),
+/// standing on its text's baseline, with a tick when done; an item without one keeps its
+/// bullet (issue 13, point 13).
+#[test]
+fn task_items_show_a_drawn_box_ticked_when_done() {
+    let item = |text: &str| vec![Block::Paragraph(vec![Inline::text(text)])];
+    let list = |ordered: bool, checked: Vec<Option<bool>>, texts: &[&str]| {
+        Block::List(crate::model::List {
+            ordered,
+            start: 1,
+            tight: true,
+            items: texts.iter().map(|t| item(t)).collect(),
+            checked: checked.into(),
+        })
+    };
+    let document = Document::new(
+        Meta::default(),
+        vec![
+            list(
+                false,
+                vec![Some(true), Some(false), None],
+                &["Done", "Todo", "Plain"],
+            ),
+            Block::Paragraph(vec![Inline::text("Between the lists.")]),
+            list(true, vec![Some(true)], &["Numbered"]),
+        ],
+    );
+    let laid = lay(&document, &PdfOptions::default());
+    let page = &laid.pages[0];
+    let text_of = |run: &TextRun| {
+        run.glyphs
+            .iter()
+            .map(|g| g.text.as_str())
+            .collect::<String>()
+    };
+    let run_of = |word: &str| {
+        runs(page)
+            .into_iter()
+            .find(|r| text_of(r).starts_with(word))
+            .unwrap_or_else(|| panic!("no run for {word}"))
+    };
+    let boxes: Vec<(f32, f32, f32, f32)> = page
+        .items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i,
+                Item::Rect {
+                    fill: None,
+                    stroke: Some(_),
+                    ..
+                }
+            )
+        })
+        .map(Item::bounds)
+        .collect();
+    assert_eq!(boxes.len(), 3, "{boxes:?}");
+    for (word, (x, y, w, h)) in ["Done", "Todo", "Numbered"].into_iter().zip(&boxes) {
+        let run = run_of(word);
+        assert!(
+            (y + h - run.y).abs() < 0.5,
+            "{word}: box bottom {} vs baseline {}",
+            y + h,
+            run.y
+        );
+        assert!(x + w < run.x, "{word}: the box is left of the text");
+    }
+    // Two strokes of a tick in each of the two done boxes, inside them.
+    let ticks: Vec<(f32, f32, f32, f32)> = page
+        .items
+        .iter()
+        .filter(|i| matches!(i, Item::Line { .. }))
+        .map(Item::bounds)
+        .collect();
+    assert_eq!(ticks.len(), 4, "{ticks:?}");
+    for (x, y, w, h) in ticks {
+        assert!(
+            [boxes[0], boxes[2]].iter().any(|(bx, by, bw, bh)| x >= *bx
+                && x + w <= bx + bw
+                && y >= *by
+                && y + h <= by + bh),
+            "a tick outside the done boxes"
+        );
+    }
+    // The bullet is left for the item without a box; the number stays, right of its box.
+    let bullets = runs(page).into_iter().filter(|r| text_of(r) == "•").count();
+    assert_eq!(bullets, 1);
+    let number = run_of("1.");
+    assert!(boxes[2].0 + boxes[2].2 < number.x);
 }
