@@ -144,6 +144,7 @@ fn figure(alt: &str, caption: Vec<Inline>) -> Block {
             src: "https://example.org/ferry.jpg".into(),
             alt: alt.into(),
             title: Some("Ferry".into()),
+            ..Default::default()
         },
         caption,
     }))

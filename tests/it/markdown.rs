@@ -231,7 +231,7 @@ mod roundtrip {
                     let caption = paragraph_run(caption);
                     let alt = quire::model::collapse_whitespace(alt.trim());
                     (!caption.is_empty() && quire::model::inlines_to_plain(&caption) != alt).then(|| {
-                        Block::Figure(Box::new(Figure { image: Image { src, alt, title }, caption }))
+                        Block::Figure(Box::new(Figure { image: Image { src, alt, title, ..Default::default() }, caption }))
                     })
                 }),
             1 => table(),
