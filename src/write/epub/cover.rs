@@ -121,8 +121,8 @@ impl Cover {
     ///
     /// Written here rather than through the `png` crate's encoder, which copies every row
     /// twice more on its way to the compressor: the rows go from the tiles straight to
-    /// `fdeflate` (the compressor that encoder uses for its fastest setting), unfiltered,
-    /// since filters would only turn palette indices into differences of indices.
+    /// `fdeflate` (the compressor that encoder uses for its fastest setting), each against the
+    /// row above.
     pub(crate) fn to_png(&self, grayscale: bool) -> Result<Vec<u8>, String> {
         let fail = |e: std::io::Error| format!("could not encode the cover: {e}");
         let mut header = Vec::with_capacity(13);
@@ -132,11 +132,20 @@ impl Cover {
         // not interlaced.
         header.extend_from_slice(&[8, 3, 0, 0, 0]);
         let mut compressor = fdeflate::Compressor::new(Vec::new()).map_err(fail)?;
-        // Each row starts with its filter type: 0, none.
-        let mut row = vec![0; 1 + self.width as usize];
+        // Each row starts with its filter type. "Up" (2) stores each byte as its difference
+        // from the byte above: the rows between lines of text repeat the row above (the frame's
+        // sides, the background), so they become runs of zeros, the compressor's fastest case.
+        let width = self.width as usize;
+        let (mut above, mut row) = (vec![0; width], vec![0; width]);
+        let mut filtered = vec![0; 1 + width];
+        filtered[0] = 2;
         for y in 0..self.height {
-            self.pixels.copy_row(y, &mut row[1..]);
-            compressor.write_data(&row).map_err(fail)?;
+            self.pixels.copy_row(y, &mut row);
+            for ((out, &now), &up) in filtered[1..].iter_mut().zip(&row).zip(&above) {
+                *out = now.wrapping_sub(up);
+            }
+            compressor.write_data(&filtered).map_err(fail)?;
+            std::mem::swap(&mut above, &mut row);
         }
         let data = compressor.finish().map_err(fail)?;
         let mut png = Vec::with_capacity(data.len() + 1024);
