@@ -417,7 +417,7 @@ impl Tally {
 }
 
 /// Addresses in warnings are cut short: `data:` URLs can be megabytes.
-fn shorten(src: &str) -> String {
+pub(crate) fn shorten(src: &str) -> String {
     if src.chars().count() > 100 {
         let cut: String = src.chars().take(80).collect();
         format!("{cut}…")

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use super::content::ImageRef;
 use super::EpubOptions;
 use crate::error::Warning;
-use crate::media::{raster, ImageKind, Media, MediaStore};
+use crate::media::{raster, shorten, ImageKind, Media, MediaStore};
 
 /// An image stored in the book.
 #[derive(Debug, Clone)]
@@ -140,16 +140,6 @@ pub(crate) fn cover_from(
         ImageKind::Jpeg
     };
     raster::encode(&image, kind)
-}
-
-/// Addresses in warnings are cut short: `data:` URLs can be megabytes.
-fn shorten(src: &str) -> String {
-    if src.chars().count() > 100 {
-        let cut: String = src.chars().take(80).collect();
-        format!("{cut}…")
-    } else {
-        src.to_string()
-    }
 }
 
 #[cfg(test)]
