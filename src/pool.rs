@@ -171,11 +171,7 @@ impl<'a> Pool<'a> {
                         return;
                     }
                 };
-                let mut builder = thread::Builder::new().name(self.name.to_string());
-                if let Some(bytes) = self.stack_size {
-                    builder = builder.stack_size(bytes);
-                }
-                match builder.spawn_scoped(scope, worker) {
+                match self.worker_builder().spawn_scoped(scope, worker) {
                     Ok(_) => started += 1,
                     Err(e) => {
                         spawn_error = Some(e);
@@ -231,6 +227,15 @@ impl<'a> Pool<'a> {
         })
     }
 
+    /// A worker thread's builder: the pool's thread name and stack size.
+    fn worker_builder(&self) -> thread::Builder {
+        let builder = thread::Builder::new().name(self.name.to_string());
+        match self.stack_size {
+            Some(bytes) => builder.stack_size(bytes),
+            None => builder,
+        }
+    }
+
     /// [`Pool::run`] for an iterator that holds at most one item: one worker and no feeder
     /// thread or channels. A single conversion is mostly process start-up, and every thread
     /// started costs it a stack, an allocator arena and a cache.
@@ -248,10 +253,7 @@ impl<'a> Pool<'a> {
         let Some(item) = item.filter(|_| !stopped) else {
             return Ok(());
         };
-        let mut builder = thread::Builder::new().name(self.name.to_string());
-        if let Some(bytes) = self.stack_size {
-            builder = builder.stack_size(bytes);
-        }
+        let builder = self.worker_builder();
         let work = &work;
         let result = thread::scope(|scope| {
             builder

@@ -520,10 +520,7 @@ impl Tiles {
     /// The palette index at `x`, `y` (inside the picture), its tile made if need be.
     #[cfg(test)]
     fn get_mut(&mut self, x: u32, y: u32) -> &mut u8 {
-        let (tile, pixel) = self.place(x, y);
-        let tile = self.tiles[tile]
-            .get_or_insert_with(|| vec![0; (TILE * TILE) as usize].into_boxed_slice());
-        &mut tile[pixel]
+        &mut self.stretch_mut(x, y, 1)[0]
     }
 
     /// The pixels of row `y` from `x` (inside the picture) to the end of their tile, at most
@@ -540,12 +537,9 @@ impl Tiles {
     fn fill_span(&mut self, y: u32, x0: u32, x1: u32, index: u8) {
         let mut x = x0;
         while x < x1 {
-            let end = ((x / TILE + 1) * TILE).min(x1);
-            let (tile, pixel) = self.place(x, y);
-            let tile = self.tiles[tile]
-                .get_or_insert_with(|| vec![0; (TILE * TILE) as usize].into_boxed_slice());
-            tile[pixel..pixel + (end - x) as usize].fill(index);
-            x = end;
+            let stretch = self.stretch_mut(x, y, (x1 - x) as usize);
+            stretch.fill(index);
+            x += stretch.len() as u32;
         }
     }
 
