@@ -15,8 +15,8 @@ use crate::model::{is_stray_control, normalize_inlines, Attr, Block, Document, I
 /// breaks (the model pass then removes any left in text). Returns how many were removed.
 pub(crate) fn strip_input_controls(text: &mut String) -> usize {
     let is_removed = |c: char| is_stray_control(c) && c != '\r' && c != '\u{c}';
-    // Most inputs have none: one scan, no copy.
-    if !text.chars().any(is_removed) {
+    // Most inputs have none: one scan of the bytes, no copy.
+    if !has_input_control(text.as_bytes()) {
         return 0;
     }
     let mut removed = 0;
@@ -26,6 +26,37 @@ pub(crate) fn strip_input_controls(text: &mut String) -> usize {
         !remove
     });
     removed
+}
+
+/// Whether `bytes` (UTF-8) hold a character [`strip_input_controls`] removes: a C0 control
+/// other than tab, line feed, carriage return and form feed, DEL, or a C1 control (U+0080 to
+/// U+009F, which UTF-8 writes as 0xC2 then 0x80..=0x9F).
+///
+/// Byte by byte rather than char by char: every page read passes here, and decoding each
+/// character cost about as much as parsing the page's tags. A block of bytes is first tested
+/// with plain comparisons the compiler turns into vector code; only a block with a candidate
+/// (any byte under 0x20, DEL, or 0xC2, which also starts common letters like U+00A0) is looked
+/// at closely. A UTF-8 continuation byte is never under 0x80, so a match is never mid-character.
+fn has_input_control(bytes: &[u8]) -> bool {
+    const BLOCK: usize = 64;
+    let candidate = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2;
+    let exact = |at: usize| match bytes[at] {
+        b'\t' | b'\n' | b'\r' | 0x0c => false,
+        0xc2 => bytes
+            .get(at + 1)
+            .is_some_and(|next| (0x80..=0x9f).contains(next)),
+        b => b < 0x20 || b == 0x7f,
+    };
+    for (index, block) in bytes.chunks(BLOCK).enumerate() {
+        // `fold`, not `any`: no early exit, so the whole block is compared at once.
+        if block.iter().fold(false, |seen, &b| seen | candidate(b)) {
+            let start = index * BLOCK;
+            if (start..start + block.len()).any(|at| candidate(bytes[at]) && exact(at)) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// What the pass removed, for the warnings.
@@ -319,6 +350,28 @@ fn shown(url: &str) -> String {
 mod tests {
     use super::*;
     use crate::model::Image;
+
+    /// The byte scan agrees with the character-by-character definition for every character
+    /// from U+0000 to U+0800 (all controls, and every character whose UTF-8 starts with 0xC2),
+    /// wherever it falls against the scan's 64-byte blocks, in text with other letters around.
+    #[test]
+    fn the_byte_scan_finds_exactly_the_removed_characters() {
+        let removed = |c: char| is_stray_control(c) && c != '\r' && c != '\u{c}';
+        for c in (0..0x800u32).filter_map(char::from_u32) {
+            for before in [0, 1, 62, 63, 64, 127] {
+                let text = format!("{}{c}é\u{a0}x", "a".repeat(before));
+                assert_eq!(
+                    has_input_control(text.as_bytes()),
+                    removed(c),
+                    "U+{:04X} after {before} bytes",
+                    c as u32
+                );
+            }
+        }
+        // A lone 0xC2 lead at the very end (not valid UTF-8, but the scan must not read past).
+        assert!(!has_input_control(&[b'a', 0xc2]));
+        assert!(has_input_control("\u{a0}\u{85}".as_bytes()));
+    }
 
     #[test]
     fn refused_links_become_text_and_controls_go() {
