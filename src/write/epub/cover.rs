@@ -135,17 +135,13 @@ impl Cover {
         // Each row starts with its filter type. "Up" (2) stores each byte as its difference
         // from the byte above: the rows between lines of text repeat the row above (the frame's
         // sides, the background), so they become runs of zeros, the compressor's fastest case.
-        let width = self.width as usize;
-        let (mut above, mut row) = (vec![0; width], vec![0; width]);
-        let mut filtered = vec![0; 1 + width];
+        let mut filtered = vec![0; 1 + self.width as usize];
         filtered[0] = 2;
+        let mut zeroed = vec![true; self.pixels.across as usize];
         for y in 0..self.height {
-            self.pixels.copy_row(y, &mut row);
-            for ((out, &now), &up) in filtered[1..].iter_mut().zip(&row).zip(&above) {
-                *out = now.wrapping_sub(up);
-            }
+            self.pixels
+                .up_filtered_row(y, &mut filtered[1..], &mut zeroed);
             compressor.write_data(&filtered).map_err(fail)?;
-            std::mem::swap(&mut above, &mut row);
         }
         let data = compressor.finish().map_err(fail)?;
         let mut png = Vec::with_capacity(data.len() + 1024);
@@ -543,7 +539,54 @@ impl Tiles {
         }
     }
 
+    /// Writes row `y` (`out` is `width` long) as PNG's "Up" filter stores it: each pixel
+    /// minus the one above it (above the first row, zeros). Worked out tile by tile, without
+    /// copying the rows out: where neither the tile nor the one above was drawn on (most of a
+    /// cover) the stretch is zeros, and `zeroed` (one flag for each tile across, kept from
+    /// row to row by the caller, all true at first) says it already holds them.
+    fn up_filtered_row(&self, y: u32, out: &mut [u8], zeroed: &mut [bool]) {
+        let first = (y / TILE * self.across) as usize;
+        let offset = ((y % TILE) * TILE) as usize;
+        // The row above: in the same tiles unless `y` starts a row of tiles.
+        let (first_above, offset_above) = match y.checked_sub(1) {
+            Some(above) => (
+                Some((above / TILE * self.across) as usize),
+                ((above % TILE) * TILE) as usize,
+            ),
+            None => (None, 0),
+        };
+        for (across, chunk) in out.chunks_mut(TILE as usize).enumerate() {
+            let now = self.tiles[first + across].as_deref();
+            let above = first_above.and_then(|first| self.tiles[first + across].as_deref());
+            let width = chunk.len();
+            match (now, above) {
+                (None, None) => {
+                    if !zeroed[across] {
+                        chunk.fill(0);
+                        zeroed[across] = true;
+                    }
+                    continue;
+                }
+                (Some(now), None) => chunk.copy_from_slice(&now[offset..offset + width]),
+                (None, Some(above)) => {
+                    for (out, &up) in chunk.iter_mut().zip(&above[offset_above..]) {
+                        *out = up.wrapping_neg();
+                    }
+                }
+                (Some(now), Some(above)) => {
+                    let now = &now[offset..offset + width];
+                    for ((out, &here), &up) in chunk.iter_mut().zip(now).zip(&above[offset_above..])
+                    {
+                        *out = here.wrapping_sub(up);
+                    }
+                }
+            }
+            zeroed[across] = false;
+        }
+    }
+
     /// Copies row `y` into `row` (`width` long).
+    #[cfg(test)]
     fn copy_row(&self, y: u32, row: &mut [u8]) {
         let first = (y / TILE * self.across) as usize;
         let offset = ((y % TILE) * TILE) as usize;
