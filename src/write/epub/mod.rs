@@ -10,11 +10,14 @@
 //!   media store (`crate::media`), which loaded them;
 //! - `cover` draws the generated raster cover;
 //! - `nav` turns the prepared headings into the table of contents;
-//! - `package` renders the chapters and packs everything with epub-builder into a
-//!   zip whose bytes depend only on the input and [`WriteOptions::timestamp`].
+//! - `package` renders the chapters and has epub-builder write the package document, the
+//!   NCX and the navigation document;
+//! - `archive` writes the zip, with quire's own files put in, whose bytes depend only on the
+//!   input and [`WriteOptions::timestamp`].
 //!
 //! A single document is written as a one-chapter [`Book`].
 
+mod archive;
 mod content;
 mod cover;
 mod images;

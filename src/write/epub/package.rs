@@ -2,6 +2,7 @@
 //! cover embedded, metadata written, and the whole packed by epub-builder, then re-zipped with
 //! fixed entry times so the bytes depend only on the input and the timestamp.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -10,6 +11,7 @@ use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, PageDirection, ReferenceType, ZipLibrary,
 };
 
+use super::archive::{Method, ZipOut};
 use super::content::{self, escape_text_into, xml_clean, ChapterMarkup, SourceEntry};
 use super::cover::{self, CoverText};
 use super::images::{self, BookImages};
@@ -154,7 +156,17 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         css.push_str(user);
         css.push('\n');
     }
-    builder.stylesheet(css.as_bytes()).map_err(builder_error)?;
+    // Every file quire makes goes into epub-builder empty, for its manifest; the bytes are
+    // put in (deflated once, by one compressor) when the zip is rewritten. See `rezip`.
+    let mut supplied: HashMap<String, (Cow<[u8]>, Method)> = HashMap::new();
+    let mut supply = |file: &str, bytes: Vec<u8>| {
+        supplied.insert(
+            format!("OEBPS/{file}"),
+            (Cow::Owned(bytes), Method::Deflated),
+        );
+    };
+    builder.stylesheet(&[][..]).map_err(builder_error)?;
+    supply("stylesheet.css", css.into_bytes());
 
     if let Some((_, kind)) = &cover {
         let path = format!("images/cover.{}", kind.extension());
@@ -169,8 +181,9 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
             &content::cover_page_body(&path),
         );
         builder
-            .add_content(EpubContent::new("cover.xhtml", page.as_bytes()))
+            .add_content(EpubContent::new("cover.xhtml", &[][..]))
             .map_err(builder_error)?;
+        supply("cover.xhtml", page.into_bytes());
     }
 
     let direction = book_meta.direction.filter(|d| *d != Direction::Auto);
@@ -192,11 +205,12 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let title_page = content::page(&book_title, Some(&language), direction, None, &title_body);
     builder
         .add_content(
-            EpubContent::new("title.xhtml", title_page.as_bytes())
+            EpubContent::new("title.xhtml", &[][..])
                 .title("Title page")
                 .reftype(ReferenceType::TitlePage),
         )
         .map_err(builder_error)?;
+    supply("title.xhtml", title_page.into_bytes());
 
     let pages: Vec<String> = chapters
         .iter()
@@ -213,8 +227,8 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
             )
         })
         .collect();
-    for (index, (chapter, page)) in chapters.iter().zip(&pages).enumerate() {
-        let mut entry = EpubContent::new(chapter.prepared.file.as_str(), page.as_bytes())
+    for (index, (chapter, page)) in chapters.iter().zip(pages).enumerate() {
+        let mut entry = EpubContent::new(chapter.prepared.file.as_str(), &[][..])
             .title(xml_clean(&chapter.prepared.title));
         if index == 0 {
             entry = entry.reftype(ReferenceType::Text);
@@ -226,6 +240,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
             epub.toc_depth,
         );
         builder.add_content(entry).map_err(builder_error)?;
+        supply(&chapter.prepared.file, page.into_bytes());
     }
 
     if bundle {
@@ -246,11 +261,12 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         );
         builder
             .add_content(
-                EpubContent::new("sources.xhtml", page.as_bytes())
+                EpubContent::new("sources.xhtml", &[][..])
                     .title("Sources")
                     .reftype(ReferenceType::Bibliography),
             )
             .map_err(builder_error)?;
+        supply("sources.xhtml", page.into_bytes());
     }
 
     for image in &store.images {
@@ -275,20 +291,20 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         ncx_depth: usize::from(toc_levels) + 1,
         language: language.clone(),
     };
-    // Images went in empty (epub-builder would deflate them, for nothing: they are
-    // compressed already); their bytes are stored as they are while rezipping.
-    let mut stored: HashMap<String, &[u8]> = store
-        .images
-        .iter()
-        .map(|image| (format!("OEBPS/{}", image.path), image.bytes.as_slice()))
-        .collect();
-    if let Some((bytes, kind)) = &cover {
-        stored.insert(
-            format!("OEBPS/images/cover.{}", kind.extension()),
-            bytes.as_slice(),
+    // Images went in empty too; they are compressed already, so they are stored as they are.
+    for image in &store.images {
+        supplied.insert(
+            format!("OEBPS/{}", image.path),
+            (Cow::Borrowed(image.bytes.as_slice()), Method::Stored),
         );
     }
-    let bytes = rezip(zipped, modified_time(options), &fixes, &stored)?;
+    if let Some((bytes, kind)) = &cover {
+        supplied.insert(
+            format!("OEBPS/images/cover.{}", kind.extension()),
+            (Cow::Borrowed(bytes.as_slice()), Method::Stored),
+        );
+    }
+    let bytes = rezip(zipped, modified_time(options), &fixes, &supplied)?;
     warnings.append(&mut store.warnings);
     Ok(Rendered { bytes, warnings })
 }
@@ -573,43 +589,38 @@ impl PackageFixes {
     }
 }
 
-/// Copies every entry into a new zip with one fixed modification time (epub-builder stamps
-/// entries with the current time), compressed data untouched and `mimetype` still first and
-/// stored; the package document and the NCX get their [`PackageFixes`] on the way, and the
-/// entries named in `stored` get those bytes, uncompressed.
+/// Copies every entry of epub-builder's zip into the book's zip (`archive`) with one fixed
+/// modification time (epub-builder stamps entries with the current time), in the same order
+/// (`mimetype` first and stored): entries named in `supplied` get those bytes (they went into
+/// epub-builder empty), the package document, the NCX and the navigation document get their
+/// [`PackageFixes`], and the rest is copied compressed as it is.
 fn rezip(
     zipped: Vec<u8>,
     time: zip::DateTime,
     fixes: &PackageFixes,
-    stored: &HashMap<String, &[u8]>,
+    supplied: &HashMap<String, (Cow<[u8]>, Method)>,
 ) -> Result<Vec<u8>> {
-    use std::io::Write as _;
     let zip_error = |e: zip::result::ZipError| {
         Error::Io(std::io::Error::other(format!("writing the EPUB zip: {e}")))
     };
     let mut archive = zip::ZipArchive::new(Cursor::new(zipped)).map_err(zip_error)?;
-    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let mut out = ZipOut::new(time);
+    let mut raw = Vec::new();
     for index in 0..archive.len() {
         let name = archive
             .name_for_index(index)
             .unwrap_or_default()
             .to_string();
+        if let Some((bytes, method)) = supplied.get(&name) {
+            out.add(&name, bytes, *method)?;
+            continue;
+        }
         let fix: Option<fn(&PackageFixes, String) -> String> = match name.as_str() {
             "OEBPS/content.opf" => Some(PackageFixes::package),
             "OEBPS/toc.ncx" => Some(PackageFixes::ncx),
             "OEBPS/nav.xhtml" => Some(PackageFixes::nav),
             _ => None,
         };
-        if let Some(bytes) = stored.get(&name) {
-            let options = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Stored)
-                .last_modified_time(time);
-            writer
-                .start_file(name.as_str(), options)
-                .map_err(zip_error)?;
-            writer.write_all(bytes)?;
-            continue;
-        }
         match fix {
             Some(fix) => {
                 let mut text = String::new();
@@ -617,23 +628,27 @@ fn rezip(
                     .by_index(index)
                     .map_err(zip_error)?
                     .read_to_string(&mut text)?;
-                let options = zip::write::SimpleFileOptions::default()
-                    .compression_method(zip::CompressionMethod::Deflated)
-                    .last_modified_time(time);
-                writer
-                    .start_file(name.as_str(), options)
-                    .map_err(zip_error)?;
-                writer.write_all(fix(fixes, text).as_bytes())?;
+                out.add(&name, fix(fixes, text).as_bytes(), Method::Deflated)?;
             }
             None => {
-                let file = archive.by_index_raw(index).map_err(zip_error)?;
-                writer
-                    .raw_copy_file_touch(file, time, None)
-                    .map_err(zip_error)?;
+                let mut file = archive.by_index_raw(index).map_err(zip_error)?;
+                let method = match file.compression() {
+                    zip::CompressionMethod::Stored => Method::Stored,
+                    zip::CompressionMethod::Deflated => Method::Deflated,
+                    other => {
+                        return Err(Error::Io(std::io::Error::other(format!(
+                            "writing the EPUB zip: epub-builder wrote {name} as {other}"
+                        ))))
+                    }
+                };
+                let (crc, size) = (file.crc32(), file.size());
+                raw.clear();
+                file.read_to_end(&mut raw)?;
+                out.add_raw(&name, method, crc, size, &raw)?;
             }
         }
     }
-    Ok(writer.finish().map_err(zip_error)?.into_inner())
+    Ok(out.finish()?)
 }
 
 /// The cover's bytes and kind, or `None` for no cover. Failures fall back to the generated
