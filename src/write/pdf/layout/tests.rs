@@ -795,3 +795,93 @@ fn task_items_show_a_drawn_box_ticked_when_done() {
     let number = run_of("1.");
     assert!(boxes[2].0 + boxes[2].2 < number.x);
 }
+
+fn run_text(run: &TextRun) -> String {
+    run.glyphs.iter().map(|g| g.text.as_str()).collect()
+}
+
+/// A code line too long for the panel goes on under its own indent plus a hanging indent,
+/// each continuation after a drawn mark, wrapped at spaces and punctuation, never inside a
+/// number, and nothing lost (issue 13, point 2).
+#[test]
+fn wrapped_code_lines_hang_under_their_own_indent_after_a_mark() {
+    let long = "        flux = radiate(albedo=0.06, emissivity=0.95, area=12.5)  \
+                # the grey-body flux from the panel in watts per square metre, summed";
+    let source = format!("def panel():\n{long}\n        return flux");
+    let document = Document::new(
+        Meta::default(),
+        vec![Block::Code {
+            language: None,
+            text: source,
+        }],
+    );
+    for size in [super::super::PageSize::A5, super::super::PageSize::Ereader] {
+        let options = PdfOptions {
+            page_size: size,
+            ..PdfOptions::default()
+        };
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&document, &options);
+        let page = &laid.pages[0];
+        let mut code = runs(page);
+        code.sort_by(|a, b| a.y.total_cmp(&b.y));
+        let first = code
+            .iter()
+            .position(|r| run_text(r).trim_start().starts_with("flux"))
+            .expect("the long line");
+        let last = code
+            .iter()
+            .position(|r| run_text(r).trim_start().starts_with("return"))
+            .expect("the line after it");
+        let head = code[first];
+        let continued = &code[first + 1..last];
+        assert!(!continued.is_empty(), "{size:?}: the line was not wrapped");
+        let char_width = head.glyphs[0].advance;
+        let indent = head.x + 8.0 * char_width;
+        let mut parts = vec![run_text(head)];
+        for run in continued {
+            assert!(
+                run.x >= indent + 2.0 * char_width - 0.01,
+                "{size:?}: {:?} starts at {} left of the hanging indent {}",
+                run_text(run),
+                run.x,
+                indent + 2.0 * char_width
+            );
+            assert!(
+                run.x + run.width() <= geo.width - geo.right + 0.01,
+                "{size:?}: {:?} runs out of the panel",
+                run_text(run)
+            );
+            let marks = page.items.iter().filter(|i| {
+                let (x, y, w, h) = i.bounds();
+                matches!(i, Item::Line { .. })
+                    && x >= indent - 0.01
+                    && x + w <= run.x + 0.01
+                    && y >= run.y - run.size
+                    && y + h <= run.y
+            });
+            assert!(
+                marks.count() >= 2,
+                "{size:?}: no mark before {:?}",
+                run_text(run)
+            );
+            parts.push(run_text(run));
+        }
+        for pair in parts.windows(2) {
+            let before = pair[0].trim_end().chars().next_back().unwrap_or(' ');
+            let after = pair[1].chars().next().unwrap_or(' ');
+            assert!(
+                !((before.is_ascii_digit() || before == '.') && after.is_ascii_digit()),
+                "{size:?}: a number split: {pair:?}"
+            );
+            assert!(
+                !before.is_alphanumeric()
+                    || !after.is_alphanumeric()
+                    || long.contains(&format!("{} {}", pair[0].trim_end(), pair[1])),
+                "{size:?}: a word split: {pair:?}"
+            );
+        }
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squeeze(&parts.concat()), squeeze(long), "{size:?}");
+    }
+}
