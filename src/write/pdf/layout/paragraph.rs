@@ -1,6 +1,7 @@
 //! Paragraphs: inline pieces → shaped fragments → Knuth–Plass items → set lines, with
 //! hyphenation, soft hyphens, emergency breaks, CJK breaks and bidi reordering.
 
+use super::super::linebreak::FORBID;
 use super::*;
 
 impl Layouter<'_, '_, '_> {
@@ -51,7 +52,7 @@ impl Layouter<'_, '_, '_> {
                 Align::Center => (para.width - line.width) / 2.0,
                 Align::Right => para.width - line.width,
             };
-            let offset = if para.align == Align::Justify && para.rtl && i + 1 == count {
+            let offset = if para.align == Align::Justify && para.rtl {
                 para.width - line.width
             } else {
                 offset
@@ -251,6 +252,15 @@ impl Layouter<'_, '_, '_> {
             }
             let is_end = end >= text.len();
             if mandatory || is_end {
+                // The fill glue that lets the line end short is no break itself (TeX's
+                // \parfillskip after \penalty10000): a break there would justify the
+                // line and leave an empty one after it.
+                items.push(KpItem::Penalty {
+                    width: 0.0,
+                    penalty: FORBID,
+                    flagged: false,
+                });
+                contents.push(None);
                 items.push(KpItem::Glue {
                     width: 0.0,
                     stretch: 1e5,
@@ -337,8 +347,7 @@ impl Layouter<'_, '_, '_> {
         let mut start = 0;
         let mut next_note = 0;
         let has_rtl = levels.iter().any(|l| l % 2 == 1);
-        for (n, brk) in breaks.iter().enumerate() {
-            let last_line = n + 1 == breaks.len();
+        for brk in &breaks {
             let mut line = SetLine::default();
             let mut x = 0.0f32;
             let mut placed: Vec<(f32, Fragment)> = Vec::new();
@@ -397,7 +406,11 @@ impl Layouter<'_, '_, '_> {
                     }
                 }
             }
-            line.width = if para.align == Align::Justify && !last_line {
+            // Only a line that ends where the paragraph may break is stretched to the measure:
+            // the last line, and one before a forced break, keep their natural width.
+            let forced = matches!(items.get(brk.at),
+                Some(KpItem::Penalty { penalty, .. }) if *penalty <= FORCE);
+            line.width = if para.align == Align::Justify && !forced {
                 para.width
             } else {
                 x
@@ -741,6 +754,14 @@ mod tests {
         })
     }
 
+    /// Sets one paragraph of `pieces` in a measure of `width` points.
+    fn set_in(pieces: &[Piece], language: Option<&str>, width: f32) -> Vec<SetLine> {
+        with_layouter(language, |layouter| {
+            let para = layouter.para_style(layouter.geo.left, width);
+            layouter.set_paragraph(pieces, &para)
+        })
+    }
+
     /// Runs `f` with a layouter for an A4 page in `language`.
     fn with_layouter<R>(language: Option<&str>, f: impl FnOnce(&mut Layouter) -> R) -> R {
         let user = UserFonts::default();
@@ -858,5 +879,50 @@ mod tests {
             }
         }
         assert_eq!(claimed, (0..300).collect::<Vec<_>>());
+    }
+
+    /// The last line of a paragraph, and a line that ends at a forced break, are set at their
+    /// natural width, and no line is empty: whatever the measure, also where the last line
+    /// only just fits (issue 13, point 5).
+    #[test]
+    fn last_lines_keep_natural_spaces_and_no_line_is_empty() {
+        let sentence = "The Cold War ended decades ago, but somehow NATO continues to work \
+                        against us in a climate of confrontation, he continued in an interview \
+                        with RT.";
+        let pieces = [
+            plain(sentence.to_string()),
+            Piece::Break,
+            plain(sentence.to_string()),
+        ];
+        let space = with_layouter(Some("en"), |layouter| {
+            let face = layouter.shaper.fonts.face_for(FontStyle::BODY);
+            layouter.shaper.width(" ", face) * layouter.geo.size
+        });
+        // Measures a quarter point apart, from an e-reader's to A4's: some make a loose
+        // line followed by a last line that just fits.
+        for step in 0..1200 {
+            let width = 150.0 + step as f32 * 0.25;
+            let lines = set_in(&pieces, Some("en"), width);
+            let texts: Vec<String> = lines.iter().map(text_of).collect();
+            assert!(
+                lines.iter().all(|l| !l.fragments.is_empty()),
+                "{width}: an empty line: {texts:?}"
+            );
+            let ends_sentence: Vec<&SetLine> = lines
+                .iter()
+                .filter(|l| text_of(l).ends_with("RT."))
+                .collect();
+            assert_eq!(ends_sentence.len(), 2, "{width}: {texts:?}");
+            for line in ends_sentence {
+                for pair in line.fragments.windows(2) {
+                    let gap = pair[1].0 - (pair[0].0 + pair[0].1.width);
+                    assert!(
+                        gap <= space + 0.01,
+                        "{width}: a gap of {gap} (a space is {space}) in {:?}",
+                        text_of(line)
+                    );
+                }
+            }
+        }
     }
 }

@@ -885,3 +885,62 @@ fn wrapped_code_lines_hang_under_their_own_indent_after_a_mark() {
         assert_eq!(squeeze(&parts.concat()), squeeze(long), "{size:?}");
     }
 }
+
+/// The seed article's paragraphs at A4: the paragraph whose last line only just fits keeps
+/// natural spaces on it, and no empty line follows it (issue 13, point 5).
+#[test]
+fn a_last_line_that_just_fits_is_not_justified_nor_followed_by_an_empty_line() {
+    let paragraphs = [
+        "Russia’s new ambassador to the United Kingdom, Andrei Kelin, recently addressed the \
+         country’s ties with NATO, saying that the US-led military bloc has “a lot of inertia \
+         in its work… It follows the lines that were designated years behind.”",
+        "The Cold War ended decades ago, but somehow NATO “continues to work against us in a \
+         climate of confrontation,” he continued in an interview with RT.",
+        "“The confrontation is dangerous and more and more money is being allocated for the \
+         so-called defense, but in fact all of this is for the accumulation of armaments along \
+         our borders – this is not calm and this is bad for European security,” completed Kelin.",
+    ];
+    let document = Document::new(
+        Meta {
+            language: Some("en".into()),
+            ..Meta::default()
+        },
+        paragraphs
+            .iter()
+            .map(|p| Block::Paragraph(vec![Inline::text(*p)]))
+            .collect(),
+    );
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = lay(&document, &options);
+    let page = &laid.pages[0];
+    let mut baselines: Vec<f32> = lines(page, &geo).iter().map(|l| l.0).collect();
+    baselines.sort_by(f32::total_cmp);
+    for pair in baselines.windows(2) {
+        assert!(
+            pair[1] - pair[0] < geo.leading * 1.5,
+            "an empty line between {pair:?}"
+        );
+    }
+    let user = UserFonts::default();
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    let mut shaper = super::super::shape::Shaper::new(&fonts);
+    let space = shaper.width(" ", fonts.face_for(FontStyle::BODY)) * geo.size;
+    let last_run = runs(page)
+        .into_iter()
+        .find(|r| run_text(r) == "RT.")
+        .expect("the paragraph's last word");
+    let mut on_line: Vec<&TextRun> = runs(page)
+        .into_iter()
+        .filter(|r| (r.y - last_run.y).abs() < 0.01)
+        .collect();
+    on_line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    for pair in on_line.windows(2) {
+        let gap = pair[1].x - (pair[0].x + pair[0].width());
+        assert!(
+            gap <= space + 0.01,
+            "a gap of {gap} (a space is {space}) before {:?}",
+            run_text(pair[1])
+        );
+    }
+}
