@@ -3,6 +3,7 @@
 
 use super::super::linebreak::FORBID;
 use super::*;
+use std::ops::Range;
 
 impl Layouter<'_, '_, '_> {
     /// Sets a paragraph and appends its lines as boxes. `keep` keeps every line with the
@@ -180,6 +181,15 @@ impl Layouter<'_, '_, '_> {
                 opportunities.push((f, true));
             }
         }
+        // Inside a URL, only its own separators are breaks (Unicode's rules miss most).
+        let urls = url_ranges(&text, &spans, &self.links);
+        if !urls.is_empty() {
+            opportunities.retain(|&(at, mandatory)| mandatory || !inside(&urls, at));
+            for url in &urls {
+                opportunities
+                    .extend(url_breaks(&text[url.clone()]).map(|at| (url.start + at, false)));
+            }
+        }
         opportunities.sort_by_key(|&(i, m)| (i, !m));
         opportunities.dedup_by_key(|o| o.0);
         let mut seg_start = 0;
@@ -247,7 +257,7 @@ impl Layouter<'_, '_, '_> {
                     para,
                     &mut items,
                     &mut contents,
-                    (too_wide, &soft),
+                    (too_wide, &soft, !inside_or_at(&urls, from)),
                 );
             }
             let is_end = end >= text.len();
@@ -305,8 +315,29 @@ impl Layouter<'_, '_, '_> {
                     shrink: 0.0,
                 });
                 contents.push(None);
+            } else if word_len > 0 && inside_or_at(&urls, seg_start) {
+                // A break in a URL (no hyphen: its own hyphens are characters of it). A line
+                // that ends here may end short, as a ragged line does (Knuth and Plass's
+                // ragged-right glue, kept from being a break itself): the URL's pieces have
+                // no spaces to stretch, and without this a line of URL alone could not be
+                // set and the lines around it would open wide gaps instead.
+                let rag = para.size * URL_RAG;
+                let penalty = |penalty| KpItem::Penalty {
+                    width: 0.0,
+                    penalty,
+                    flagged: false,
+                };
+                let glue = |stretch| KpItem::Glue {
+                    width: 0.0,
+                    stretch,
+                    shrink: 0.0,
+                };
+                for item in [penalty(FORBID), glue(rag), penalty(URL_PENALTY), glue(-rag)] {
+                    items.push(item);
+                    contents.push(None);
+                }
             } else if word_len > 0 {
-                // A break inside a word (after a hyphen or dash, or in a URL).
+                // A break inside a word (after a hyphen or dash).
                 let flagged = segment.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
                 items.push(KpItem::Penalty {
                     width: 0.0,
@@ -465,7 +496,7 @@ impl Layouter<'_, '_, '_> {
         para: &ParaStyle,
         items: &mut Vec<KpItem>,
         contents: &mut Vec<Option<Fragment>>,
-        (word_too_wide, soft_hyphens): (bool, &[usize]),
+        (word_too_wide, soft_hyphens, hyphenate): (bool, &[usize], bool),
     ) {
         let hyphen_penalty = 50;
         if word.is_empty() {
@@ -490,6 +521,7 @@ impl Layouter<'_, '_, '_> {
         }
         // Split points: hyphenation inside alphabetic runs (left-to-right text only).
         if !emergency
+            && hyphenate
             && para.hyphenate
             && !rtl
             && para.align == Align::Justify
@@ -599,6 +631,103 @@ impl Layouter<'_, '_, '_> {
             glyph_start = glyph_end;
         }
     }
+}
+
+/// How far a line that ends inside a URL may fall short of the measure without looking
+/// loose, in ems (TeX's ragged right allows 2).
+const URL_RAG: f32 = 2.0;
+
+/// The cost of a break inside a URL: as a hyphen's, a little more.
+const URL_PENALTY: i32 = 60;
+
+/// The byte ranges of `text` that are URLs, in order: words that look like one, and link
+/// texts that spell out (part of) their link's URI. Quotes and brackets around a word and
+/// the punctuation after it are not part of it.
+fn url_ranges(
+    text: &str,
+    spans: &[(usize, usize, RunStyle)],
+    links: &[LinkTarget],
+) -> Vec<Range<usize>> {
+    let mut urls = Vec::new();
+    let mut offset = 0;
+    for token in text.split_inclusive(char::is_whitespace) {
+        let start = offset;
+        offset += token.len();
+        let word = token.trim_end();
+        let core = word.trim_start_matches(['(', '[', '<', '"', '\'', '“', '‘', '«']);
+        let lead = word.len() - core.len();
+        let core = core.trim_end_matches([
+            '.', ',', ';', ':', '!', '?', ')', ']', '>', '"', '\'', '”', '’', '»',
+        ]);
+        if core.len() < 4 {
+            continue;
+        }
+        let from = start + lead;
+        let spelled_link = || {
+            let uri = span_at(spans, from)
+                .and_then(|(_, _, style)| style.link)
+                .and_then(|link| links.get(link));
+            matches!(uri, Some(LinkTarget::Uri(uri)) if core.contains(['.', '/']) && uri.contains(core))
+        };
+        if looks_like_url(core) || spelled_link() {
+            urls.push(from..from + core.len());
+        }
+    }
+    urls
+}
+
+/// A word with a scheme (`https://…`), a `www.` host, or a dotted host and a path
+/// (`example.org/page`).
+fn looks_like_url(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    if let Some((scheme, rest)) = lower.split_once("://") {
+        return !rest.is_empty()
+            && !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+    }
+    if lower.starts_with("www.") && lower.len() > 4 {
+        return true;
+    }
+    let (host, path) = lower.split_once('/').unwrap_or((&lower, ""));
+    let labels: Vec<&str> = host.split('.').collect();
+    !path.is_empty()
+        && labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic))
+}
+
+/// The byte offsets in a URL where a line may end: after `/`, `.`, `-`, `?`, `&` and `=`,
+/// and before `#`. Not inside `//`, nor between two separators, nor inside a number
+/// (`v1.2`), nor at either end.
+fn url_breaks(url: &str) -> impl Iterator<Item = usize> + '_ {
+    const AFTER: &[char] = &['/', '.', '-', '?', '&', '='];
+    url.char_indices().skip(1).filter_map(move |(at, after)| {
+        let before = url[..at].chars().next_back()?;
+        let before_that = url[..at - before.len_utf8()].chars().next_back();
+        let in_number = before_that.is_some_and(|c| c.is_ascii_digit()) && after.is_ascii_digit();
+        let breaks =
+            AFTER.contains(&before) && !AFTER.contains(&after) && after != '#' && !in_number
+                || after == '#' && !AFTER.contains(&before);
+        breaks.then_some(at)
+    })
+}
+
+/// Is `at` strictly inside one of the `ranges` (sorted, not overlapping)?
+fn inside(ranges: &[Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.end <= at);
+    ranges.get(i).is_some_and(|r| r.start < at)
+}
+
+/// Does one of the `ranges` (sorted, not overlapping) hold byte `at`?
+fn inside_or_at(ranges: &[Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.end <= at);
+    ranges.get(i).is_some_and(|r| r.start <= at)
 }
 
 /// The longest URI whose link area is repeated on every line the link covers.
@@ -879,6 +1008,78 @@ mod tests {
             }
         }
         assert_eq!(claimed, (0..300).collect::<Vec<_>>());
+    }
+
+    /// The widest space between two pieces on a line but the last.
+    fn widest_gap(lines: &[SetLine]) -> f32 {
+        let mut widest = 0.0f32;
+        for line in &lines[..lines.len().saturating_sub(1)] {
+            for pair in line.fragments.windows(2) {
+                widest = widest.max(pair[1].0 - (pair[0].0 + pair[0].1.width));
+            }
+        }
+        widest
+    }
+
+    /// A URL is never hyphenated, breaks only after its own separators, and its breaks keep
+    /// the spaces of the lines around it near their natural width (issue 13, point 3).
+    #[test]
+    fn urls_break_after_their_separators_without_hyphens_or_wide_gaps() {
+        let url = "https://data.example.org/stations/porthaven/longitudinal-measurements\
+                   /archive?year=2019&station=porthaven";
+        let bare = "www.example.org/harbour/tidal-predictions/yearly";
+        let text = format!(
+            "The readings are kept at {url} for anyone who asks, and the tables at {bare} \
+             where the harbour office puts them every spring."
+        );
+        // From an e-reader's measure to A4's.
+        for width in [150.0, 220.0, 330.0, 425.0] {
+            let (lines, space, size) = with_layouter(Some("en"), |layouter| {
+                let mut linked = RunStyle::plain(FontStyle::BODY, BLACK);
+                linked.link = Some(layouter.add_link(LinkTarget::Uri(url.to_string())));
+                let (before, after) = text.split_once(url).expect("the url");
+                let pieces = [
+                    plain(before.to_string()),
+                    Piece::Text(url.to_string(), linked),
+                    plain(after.to_string()),
+                ];
+                let para = layouter.para_style(layouter.geo.left, width);
+                let face = layouter.shaper.fonts.face_for(FontStyle::BODY);
+                let space = layouter.shaper.width(" ", face) * para.size;
+                (layouter.set_paragraph(&pieces, &para), space, para.size)
+            });
+            let texts: Vec<String> = lines.iter().map(text_of).collect();
+            // No hyphen went into the URLs (words around them may be hyphenated).
+            let joined = texts.concat();
+            let url_ranges: Vec<Range<usize>> = [url, bare]
+                .iter()
+                .map(|u| {
+                    let at = joined.find(u);
+                    let at = at.unwrap_or_else(|| panic!("{width}: {u} changed: {texts:?}"));
+                    at..at + u.len()
+                })
+                .collect();
+            // Where a line ends inside a URL, it ends after one of the URL's separators.
+            let mut end = 0;
+            for line in &texts[..texts.len() - 1] {
+                end += line.len();
+                if url_ranges.iter().any(|u| u.start < end && end < u.end) {
+                    let last = joined[..end].chars().next_back().unwrap_or(' ');
+                    assert!(
+                        ['/', '.', '-', '?', '&', '='].contains(&last),
+                        "{width}: a line ends inside a URL after {last:?}: {texts:?}"
+                    );
+                }
+            }
+            // On a page's measure the URLs leave no wide gaps.
+            let widest = widest_gap(&lines);
+            if width > 300.0 {
+                assert!(
+                    widest < space + size * 0.35,
+                    "{width}: a gap of {widest} (a space is {space}): {texts:?}"
+                );
+            }
+        }
     }
 
     /// The last line of a paragraph, and a line that ends at a forced break, are set at their
