@@ -106,11 +106,22 @@ impl RunStyle {
     }
 }
 
-/// Inline content flattened: text with a style, or a forced line break.
+/// Inline content flattened: text with a style, an image set in the line, or a forced line
+/// break.
 #[derive(Debug, Clone)]
 enum Piece {
     Text(String, RunStyle),
+    Image(InlineImage, RunStyle),
     Break,
+}
+
+/// An image set in a line of text, standing on the baseline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct InlineImage {
+    /// Index into [`ImageInfo::sizes`].
+    index: usize,
+    width: f32,
+    height: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -144,6 +155,8 @@ struct Fragment {
     width: f32,
     /// Bidi embedding level (odd = right-to-left).
     level: u8,
+    /// An inline image this fragment is (it has no glyphs then).
+    image: Option<InlineImage>,
 }
 
 /// A set line: fragments with x relative to the paragraph's left edge.

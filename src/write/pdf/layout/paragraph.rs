@@ -23,7 +23,7 @@ impl Layouter<'_, '_, '_> {
                 .iter()
                 .filter_map(|p| match p {
                     Piece::Text(t, _) => Some(t.as_str()),
-                    Piece::Break => None,
+                    Piece::Image(..) | Piece::Break => None,
                 })
                 .collect();
             let rtl = match unicode_bidi::get_base_direction(text.as_str()) {
@@ -46,7 +46,13 @@ impl Layouter<'_, '_, '_> {
         let mut long_uris_placed = std::collections::HashSet::new();
         for (i, mut line) in lines.into_iter().enumerate() {
             let (ascent, descent) = (para.size * 0.95, para.size * 0.3);
-            let baseline = (para.leading - (ascent + descent)) / 2.0 + ascent;
+            // An inline image taller than the text's ascent makes its line taller.
+            let above = line
+                .fragments
+                .iter()
+                .filter_map(|(_, f)| f.image.map(|i| i.height + f.style.rise * para.size))
+                .fold(ascent, f32::max);
+            let baseline = (para.leading - (ascent + descent)) / 2.0 + above;
             let mut items = Vec::new();
             let offset = match para.align {
                 Align::Justify | Align::Left => 0.0,
@@ -62,6 +68,19 @@ impl Layouter<'_, '_, '_> {
             for (fx, frag) in std::mem::take(&mut line.fragments) {
                 let x = para.x + offset + fx;
                 let rise = frag.style.rise * para.size;
+                if let Some(image) = frag.image {
+                    items.push(Item::Image {
+                        index: image.index,
+                        x,
+                        y: baseline - rise - image.height,
+                        w: image.width,
+                        h: image.height,
+                    });
+                    if let Some(link) = frag.style.link {
+                        link_rects.push((link, x, x + frag.width, 0.0));
+                    }
+                    continue;
+                }
                 let run = TextRun {
                     x,
                     y: baseline - rise,
@@ -112,7 +131,7 @@ impl Layouter<'_, '_, '_> {
             }
             let keep_with_next = keep || (count > 1 && (i == 0 || i + 2 == count));
             self.boxes.push(VBox {
-                height: para.leading,
+                height: para.leading + (above - ascent),
                 space_before: if i == 0 { space_before } else { 0.0 },
                 items,
                 keep_with_next,
@@ -132,8 +151,18 @@ impl Layouter<'_, '_, '_> {
         let mut forced: Vec<usize> = Vec::new();
         let mut note_at: Vec<(usize, usize)> = Vec::new();
         let mut soft_hyphens: Vec<usize> = Vec::new();
+        // Inline images by where they are in `text`, in order.
+        let mut images_at: Vec<(usize, InlineImage)> = Vec::new();
         for piece in pieces {
             match piece {
+                Piece::Image(image, style) => {
+                    // The object replacement character: line breaking treats it as the
+                    // object it stands for. It is never shaped: `images_at` says where it is.
+                    let start = text.len();
+                    images_at.push((start, *image));
+                    text.push(OBJECT);
+                    spans.push((start, text.len(), *style));
+                }
                 Piece::Text(t, style) => {
                     let start = text.len();
                     if let Some(rest) = t.strip_prefix(NOTE_MARK) {
@@ -223,9 +252,17 @@ impl Layouter<'_, '_, '_> {
             }
             // A word wider than the line (a URL, words joined by no-break spaces) may be
             // broken anywhere, whichever of its pieces is wide.
+            let image_at = |from: usize| {
+                sorted_within(&images_at, from, from + 1, |&(at, _)| at)
+                    .first()
+                    .map(|&(_, image)| image)
+            };
             let word_width: f32 = word_pieces
                 .iter()
                 .map(|&(from, to, style, _)| {
+                    if let Some(image) = image_at(from) {
+                        return image.width;
+                    }
                     let face = self.shaper.fonts.face_for(style.font);
                     self.shaper.width(text.get(from..to).unwrap_or(""), face)
                         * para.size
@@ -245,6 +282,26 @@ impl Layouter<'_, '_, '_> {
                         flagged: false,
                     });
                     contents.push(None);
+                }
+                if let Some(image) = image_at(from) {
+                    // The image is one box, as wide as it is set (never wider than the line).
+                    let scale = (para.width / image.width).min(1.0);
+                    let image = InlineImage {
+                        width: image.width * scale,
+                        height: image.height * scale,
+                        ..image
+                    };
+                    items.push(KpItem::Box { width: image.width });
+                    contents.push(Some(Fragment {
+                        glyphs: Vec::new(),
+                        face: self.shaper.fonts.face_for(style.font),
+                        size: para.size * style.scale,
+                        style,
+                        width: image.width,
+                        level,
+                        image: Some(image),
+                    }));
+                    continue;
                 }
                 let soft: Vec<usize> = sorted_within(&soft_hyphens, from + 1, to, |&at| at)
                     .iter()
@@ -482,6 +539,7 @@ impl Layouter<'_, '_, '_> {
             style,
             width,
             level,
+            image: None,
         }
     }
 
@@ -616,6 +674,7 @@ impl Layouter<'_, '_, '_> {
                     style,
                     width: w,
                     level,
+                    image: None,
                 }));
                 start = end;
             }
@@ -639,6 +698,9 @@ const URL_RAG: f32 = 2.0;
 
 /// The cost of a break inside a URL: as a hyphen's, a little more.
 const URL_PENALTY: i32 = 60;
+
+/// Stands for an inline image in a paragraph's text while its lines are broken.
+const OBJECT: char = '\u{FFFC}';
 
 /// The byte ranges of `text` that are URLs, in order: words that look like one, and link
 /// texts that spell out (part of) their link's URI. Quotes and brackets around a word and

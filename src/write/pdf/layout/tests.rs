@@ -886,6 +886,100 @@ fn wrapped_code_lines_hang_under_their_own_indent_after_a_mark() {
     }
 }
 
+fn lay_with_images(document: &Document, options: &PdfOptions, images: &ImageInfo) -> Laid {
+    let user = UserFonts::default();
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    layout(document, options, &fonts, images, &mut Vec::new())
+}
+
+/// A loaded inline image is set in its line, standing on the baseline between the words
+/// around it: scaled to the text when it states no size, at its stated size (the line made
+/// taller) when it does. One that was not loaded shows its alt text (issue 13, point 4).
+#[test]
+fn inline_images_are_set_in_the_line_at_the_text_or_their_stated_size() {
+    let image = |src: &str, alt: &str, size: Option<(u32, u32)>| {
+        Inline::Image(Box::new(crate::model::Image {
+            src: src.into(),
+            alt: alt.into(),
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+            ..Default::default()
+        }))
+    };
+    let document = Document::new(
+        Meta::default(),
+        vec![
+            Block::Paragraph(vec![
+                Inline::text("A bar "),
+                image("bar.png", "tall bar", None),
+                Inline::text(" in the line."),
+            ]),
+            Block::Paragraph(vec![Inline::text("Between the two.")]),
+            Block::Paragraph(vec![
+                Inline::text("Sized "),
+                image("bar.png", "sized bar", Some((60, 200))),
+                Inline::text(" and gone "),
+                image("gone.png", "gone", None),
+                Inline::text("."),
+            ]),
+        ],
+    );
+    let images = ImageInfo {
+        by_src: [("bar.png".to_string(), 0)].into_iter().collect(),
+        sizes: vec![(30, 120)],
+    };
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = lay_with_images(&document, &options, &images);
+    let page = &laid.pages[0];
+    let placed: Vec<(f32, f32, f32, f32)> = page
+        .items
+        .iter()
+        .filter(|i| matches!(i, Item::Image { index: 0, .. }))
+        .map(Item::bounds)
+        .collect();
+    assert_eq!(placed.len(), 2, "{:?}", page.items);
+    let run_of = |word: &str| {
+        runs(page)
+            .into_iter()
+            .find(|r| run_text(r).starts_with(word))
+            .unwrap_or_else(|| panic!("no run for {word}"))
+    };
+    let texts: String = runs(page).iter().map(|r| run_text(r)).collect();
+    assert!(
+        !texts.contains("tall bar") && !texts.contains("sized bar"),
+        "{texts}"
+    );
+    assert!(texts.contains("[gone]"), "{texts}");
+    // No stated size: as tall as the text's ascent, the proportions kept.
+    let (x, y, w, h) = placed[0];
+    let (before, after) = (run_of("A"), run_of("in"));
+    assert!(
+        (h - geo.size * 0.95).abs() < 0.01 && (w * 4.0 - h).abs() < 0.01,
+        "{w}x{h}"
+    );
+    assert!(
+        (y + h - before.y).abs() < 0.01,
+        "the image stands on the baseline"
+    );
+    assert!(
+        before.x + before.width() < x && x + w < after.x,
+        "the image is between its words"
+    );
+    // Stated 60 × 200 CSS pixels: 45 × 150 points, its line as tall as it needs.
+    let (x, y, w, h) = placed[1];
+    assert!(
+        (w - 45.0).abs() < 0.01 && (h - 150.0).abs() < 0.01,
+        "{w}x{h}"
+    );
+    let (sized, between) = (run_of("Sized"), run_of("Between"));
+    assert!((y + h - sized.y).abs() < 0.01 && sized.x + sized.width() < x);
+    assert!(
+        y > between.y + geo.size * 0.2,
+        "the image overlaps the line above"
+    );
+}
+
 /// The seed article's paragraphs at A4: the paragraph whose last line only just fits keeps
 /// natural spaces on it, and no empty line follows it (issue 13, point 5).
 #[test]
