@@ -71,7 +71,18 @@ fn code_break(chars: &[char], start: usize, room: usize) -> usize {
     let text_start = (start..limit)
         .find(|&i| chars[i] != ' ')
         .unwrap_or(limit - 1);
-    let is_space_break = |cut: usize| chars[cut] == ' ' && chars[cut - 1] != ' ';
+    // Not after a token of operators alone (`#`, `//`, `=`, `+`): a comment's marker stays
+    // with its text, and an operator goes to the line it begins (`x` / `+ y`).
+    let is_space_break = |cut: usize| {
+        let token_start = chars[..cut]
+            .iter()
+            .rposition(|&c| c == ' ')
+            .map_or(0, |i| i + 1);
+        let token = &chars[token_start..cut];
+        chars[cut] == ' '
+            && !token.is_empty()
+            && !token.iter().all(|c| OPERATOR.contains(c) || *c == '#')
+    };
     let is_punctuation_break = |cut: usize| {
         let (before, after) = (chars[cut - 1], chars[cut]);
         let in_number = cut >= 2
@@ -208,6 +219,8 @@ mod tests {
                 "# the grey body"
             ]
         );
+        // A comment's marker stays with its text.
+        assert_eq!(parts("x = 1  # comment", 12), ["x = 1", "# comment"]);
         // No space in reach: after punctuation, but not inside 0.06 or ==.
         assert_eq!(
             parts("call(albedo=0.06,k==1)", 15),

@@ -692,9 +692,10 @@ impl Layouter<'_, '_, '_> {
     }
 }
 
-/// How far a line that ends inside a URL may fall short of the measure without looking
-/// loose, in ems (TeX's ragged right allows 2).
-const URL_RAG: f32 = 2.0;
+/// How far a line that ends inside a URL may fall short of the measure, in ems, before
+/// its spaces stretch as much as the rag does: such a line is nearly ragged, since the URL's
+/// next part, often long, did not fit.
+const URL_RAG: f32 = 6.0;
 
 /// The cost of a break inside a URL: as a hyphen's, a little more.
 const URL_PENALTY: i32 = 60;
