@@ -122,3 +122,59 @@ fn a_small_image_is_embedded_as_it_is() {
     let rendered = quire::write(&doc, OutputFormat::Pdf, &options).unwrap();
     assert_eq!(embedded_sizes(&rendered.bytes), [(300, 200)]);
 }
+
+/// An inline image in a paragraph is embedded and drawn in the line, not replaced by its alt
+/// text; one that cannot be loaded shows its alt text, with a warning that says so (issue 13,
+/// point 4).
+#[test]
+fn an_inline_image_is_drawn_and_a_missing_one_shows_its_alt_text_with_a_warning() {
+    use quire::model::Inline;
+    let dir = tempfile::tempdir().unwrap();
+    save_png(&gradient(30, 120), &dir.path().join("bar.png"));
+    let image = |src: &str, alt: &str| {
+        Inline::Image(Box::new(Image {
+            src: src.into(),
+            alt: alt.into(),
+            ..Default::default()
+        }))
+    };
+    let doc = Document::new(
+        Meta::default(),
+        vec![Block::Paragraph(vec![
+            Inline::text("A bar "),
+            image("bar.png", "tall bar"),
+            Inline::text(" and a lost one "),
+            image("lost.png", "lost bar"),
+            Inline::text("."),
+        ])],
+    );
+    let options = WriteOptions {
+        resource_dir: Some(dir.path().to_path_buf()),
+        timestamp: Some(0),
+        ..WriteOptions::default()
+    };
+    let rendered = quire::write(&doc, OutputFormat::Pdf, &options).unwrap();
+    assert_eq!(embedded_sizes(&rendered.bytes), [(30, 120)]);
+    let warnings: Vec<String> = rendered.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("lost.png")),
+        "{warnings:?}"
+    );
+    assert!(
+        !warnings.iter().any(|w| w.contains("bar.png")),
+        "{warnings:?}"
+    );
+    let Some(pdftotext) = crate::support::program("pdftotext", "poppler-utils") else {
+        return;
+    };
+    let path = dir.path().join("out.pdf");
+    std::fs::write(&path, &rendered.bytes).unwrap();
+    let out = std::process::Command::new(pdftotext)
+        .arg(&path)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("tall bar"), "{text}");
+    assert!(text.contains("[lost bar]"), "{text}");
+}

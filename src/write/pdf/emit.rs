@@ -20,7 +20,7 @@ use super::layout::{Color, Geometry, ImageInfo, Item, LinkTarget, OutlineEntry, 
 use super::MM;
 use crate::error::{Error, Result, Warning};
 use crate::media::{ImageKind, Media, MediaStore};
-use crate::model::{Block, Document};
+use crate::model::Document;
 use lopdf::{Dictionary as LoDictionary, Object, ObjectId, Stream as LoStream, StringFormat};
 use printpdf::{
     Codepoint, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
@@ -62,7 +62,7 @@ pub fn image_pixel_bound(geo: &Geometry) -> (u32, u32) {
     )
 }
 
-/// Loads every figure's image that can be embedded, one at a time: each is decoded only if
+/// Loads every image (figures and inline images) that can be embedded, one at a time: each is decoded only if
 /// it must be (larger than `bound`, or a format PDF cannot take as is), shrunk to `bound`
 /// and encoded before the next is read. JPEGs and plain PNGs within the bound go in as
 /// they are; shrunk JPEGs are encoded as JPEG again, other pixels Flate-compressed with
@@ -81,51 +81,31 @@ pub fn load_images(
         streams: ImageStreams::default(),
     };
     let mut failed: BTreeSet<String> = BTreeSet::new();
-    let mut stack: Vec<&Block> = document.blocks.iter().rev().collect();
-    while let Some(block) = stack.pop() {
-        match block {
-            Block::Figure(figure) => {
-                let src = &figure.image.src;
-                if images.info.by_src.contains_key(src) || failed.contains(src) {
-                    continue;
-                }
-                match load_image(src, media, bound) {
-                    Ok((stream, width, height)) => {
-                        images
-                            .info
-                            .by_src
-                            .insert(src.clone(), images.streams.0.len());
-                        images.info.sizes.push((width, height));
-                        images.streams.0.push(stream);
-                    }
-                    Err(why) => {
-                        if let Some(why) = why {
-                            warnings.push(Warning::new(format!(
-                                "image not embedded: {why}; its alt text is shown"
-                            )));
-                        }
-                        failed.insert(src.clone());
-                    }
-                }
-            }
-            Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
-                stack.extend(inner.iter().rev())
-            }
-            Block::List(list) => {
-                for item in list.items.iter().rev() {
-                    stack.extend(item.iter().rev());
-                }
-            }
-            Block::Table(table) => {
-                for row in table.head.iter().chain(&table.body) {
-                    for cell in &row.cells {
-                        stack.extend(cell.content.iter().rev());
-                    }
-                }
-            }
-            _ => {}
+    // Figures and inline images alike (in paragraphs, cells, links and notes).
+    document.for_each_image(&mut |image| {
+        let src = &image.src;
+        if images.info.by_src.contains_key(src) || failed.contains(src) {
+            return;
         }
-    }
+        match load_image(src, media, bound) {
+            Ok((stream, width, height)) => {
+                images
+                    .info
+                    .by_src
+                    .insert(src.clone(), images.streams.0.len());
+                images.info.sizes.push((width, height));
+                images.streams.0.push(stream);
+            }
+            Err(why) => {
+                if let Some(why) = why {
+                    warnings.push(Warning::new(format!(
+                        "image not embedded: {why}; its alt text is shown"
+                    )));
+                }
+                failed.insert(src.clone());
+            }
+        }
+    });
     images
 }
 

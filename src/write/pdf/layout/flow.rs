@@ -1,11 +1,11 @@
-//! Blocks in the column: the title block, headings, paragraphs, quotes, lists, code blocks
-//! and rules, each turned into boxes of the vertical list.
+//! Blocks in the column: the title block, headings, paragraphs, quotes, lists and rules,
+//! each turned into boxes of the vertical list (code blocks: `code.rs`).
 
 use super::super::fonts::{Family, FontStyle};
 use super::paragraph::make_run;
 use super::{
-    Align, Item, Layouter, LinkTarget, ParaStyle, Piece, Prev, RunStyle, VBox, BLACK,
-    CODE_BACKGROUND, GREY, LIGHT, LINK_BLUE,
+    Align, Item, Layouter, LinkTarget, ParaStyle, Piece, Prev, RunStyle, VBox, BLACK, GREY, LIGHT,
+    LINK_BLUE,
 };
 use crate::model::{inlines_to_plain, Block, Meta};
 
@@ -375,87 +375,6 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             if let Some(b) = self.boxes.get_mut(first) {
                 b.items.extend(marker_items);
             }
-        }
-        self.prev = Prev::Other;
-    }
-
-    pub(super) fn code(&mut self, text: &str, x: f32, width: f32) {
-        let size = self.geo.size * 0.85;
-        let leading = size * 1.35;
-        let face = self.shaper.fonts.face_for(FontStyle {
-            family: Family::Mono,
-            bold: false,
-            italic: false,
-        });
-        let pad = size * 0.6;
-        let inner = (width - 2.0 * pad).max(size * 4.0);
-        let char_width = self.shaper.width("0", face) * size;
-        let columns = ((inner / char_width.max(0.1)).floor() as usize).max(8);
-        let mut lines: Vec<String> = Vec::new();
-        for source in text.split('\n') {
-            let expanded = source.replace('\t', "    ");
-            let expanded = expanded.trim_end();
-            let chars: Vec<char> = expanded.chars().collect();
-            if chars.is_empty() {
-                lines.push(String::new());
-                continue;
-            }
-            let mut start = 0;
-            while start < chars.len() {
-                let end = (start + columns).min(chars.len());
-                // Prefer to wrap after a space or punctuation in the last third of the line.
-                let mut cut = end;
-                if end < chars.len() {
-                    if let Some(p) = (start + columns * 2 / 3..end)
-                        .rev()
-                        .find(|&i| matches!(chars[i], ' ' | ',' | ';' | '(' | '/' | '.'))
-                    {
-                        cut = p + 1;
-                    }
-                }
-                let mut line: String = chars[start..cut].iter().collect();
-                if start > 0 {
-                    // A continuation line: mark it so the reader sees it was wrapped.
-                    line.insert_str(0, "  ");
-                }
-                lines.push(line);
-                start = cut;
-            }
-        }
-        let total = lines.len();
-        for (i, line) in lines.iter().enumerate() {
-            let top_pad = if i == 0 { pad * 0.8 } else { 0.0 };
-            let bottom_pad = if i + 1 == total { pad * 0.8 } else { 0.0 };
-            let height = leading + top_pad + bottom_pad;
-            let mut items = vec![Item::Rect {
-                x,
-                y: 0.0,
-                w: width,
-                h: height,
-                fill: Some(CODE_BACKGROUND),
-                stroke: None,
-            }];
-            if !line.is_empty() {
-                let glyphs = self.shaper.shape(line, face, false);
-                let baseline = top_pad + leading * 0.75;
-                items.push(Item::Text(make_run(
-                    line,
-                    &glyphs,
-                    face,
-                    size,
-                    BLACK,
-                    x + pad,
-                    baseline,
-                )));
-            }
-            self.boxes.push(VBox {
-                height,
-                space_before: if i == 0 { self.geo.leading * 0.5 } else { 0.0 },
-                items,
-                keep_with_next: i == 0 || i + 2 == total,
-                bars: self.bars.clone(),
-                ..VBox::default()
-            });
         }
         self.prev = Prev::Other;
     }

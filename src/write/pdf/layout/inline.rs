@@ -3,8 +3,10 @@
 
 use super::super::fonts::{Family, FontStyle};
 use super::paragraph::make_run;
-use super::{Item, Layouter, LinkTarget, Piece, Prev, RunStyle, VBox, BLACK, GREY, LINK_BLUE};
-use crate::model::{Block, Inline, Meta};
+use super::{
+    InlineImage, Item, Layouter, LinkTarget, Piece, Prev, RunStyle, VBox, BLACK, GREY, LINK_BLUE,
+};
+use crate::model::{Block, Image, Inline, Meta};
 use crate::prepare::ids::is_note_id;
 
 impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
@@ -85,6 +87,11 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     self.push_pieces(content, s, depth + 1, out);
                 }
                 Inline::Image(image) => {
+                    if let Some(set) = self.inline_image(image, style) {
+                        out.push(Piece::Image(set, style));
+                        continue;
+                    }
+                    // Not loaded (the loading said why): its alt text stands for it.
                     let text = if image.alt.trim().is_empty() {
                         "[image]".to_string()
                     } else {
@@ -124,6 +131,38 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 Inline::Span { content, .. } => self.push_pieces(content, style, depth + 1, out),
             }
         }
+    }
+
+    /// The size an inline image is set at, if it was loaded: the size the input states (in
+    /// CSS pixels; one side alone keeps the proportions), else the image's own size but no
+    /// taller than the text; never wider than the column or taller than most of a page.
+    fn inline_image(&self, image: &Image, style: RunStyle) -> Option<InlineImage> {
+        let index = *self.images.by_src.get(&image.src)?;
+        let &(pw, ph) = self.images.sizes.get(index)?;
+        if pw == 0 || ph == 0 {
+            return None;
+        }
+        // 1 CSS px = 0.75 pt.
+        let (natural_w, natural_h) = (pw as f32 * 0.75, ph as f32 * 0.75);
+        let stated = |px: Option<u32>| px.filter(|&px| px > 0).map(|px| px as f32 * 0.75);
+        let (width, height) = match (stated(image.width), stated(image.height)) {
+            (Some(w), Some(h)) => (w, h),
+            (Some(w), None) => (w, w * natural_h / natural_w),
+            (None, Some(h)) => (h * natural_w / natural_h, h),
+            (None, None) => {
+                let line = self.geo.size * style.scale * INLINE_IMAGE_HEIGHT;
+                let scale = (line / natural_h).min(1.0);
+                (natural_w * scale, natural_h * scale)
+            }
+        };
+        let most_w = self.geo.measure();
+        let most_h = (self.geo.height - self.geo.top - self.geo.bottom) * 0.7;
+        let fit = (most_w / width).min(most_h / height).min(1.0);
+        Some(InlineImage {
+            index,
+            width: width * fit,
+            height: height * fit,
+        })
     }
 
     /// Lays out a footnote's blocks in small type, the number first.
@@ -174,6 +213,10 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         std::mem::replace(&mut self.boxes, saved)
     }
 }
+
+/// The height of an inline image of no stated size, at most, in ems: the height of the
+/// text's ascenders, so the image does not open the line.
+pub(super) const INLINE_IMAGE_HEIGHT: f32 = 0.95;
 
 /// Marks a note reference inside a piece of text (never in real text: it is a noncharacter).
 pub(super) const NOTE_MARK: char = '\u{FDD0}';

@@ -14,8 +14,9 @@
 //!   page geometry. The emitter sees nothing else of layout.
 //! - this file: the vertical list's pieces (`VBox`, runs, paragraph styles), the `Layouter`
 //!   that builds it, and the entry points ([`layout`], [`layout_pages`]).
-//! - `flow.rs`: blocks in the column: the title block, headings, paragraphs, quotes, lists,
-//!   code and rules.
+//! - `flow.rs`: blocks in the column: the title block, headings, paragraphs, quotes, lists
+//!   and rules.
+//! - `code.rs`: code blocks, their long lines wrapped with a hanging indent and a mark.
 //! - `figure.rs`: figures and their captions, floated when they do not fit.
 //! - `inline.rs`: inlines flattened into styled pieces, and notes laid out for the page foot.
 //! - `paragraph.rs` (lines of a paragraph), `table.rs` (tables), `paginate.rs` (pages).
@@ -29,6 +30,7 @@ use crate::error::Warning;
 use crate::model::{inlines_to_plain, Alignment, Block, Direction, Document, Meta};
 use std::collections::HashMap;
 
+mod code;
 mod figure;
 mod flow;
 mod frame;
@@ -104,11 +106,22 @@ impl RunStyle {
     }
 }
 
-/// Inline content flattened: text with a style, or a forced line break.
+/// Inline content flattened: text with a style, an image set in the line, or a forced line
+/// break.
 #[derive(Debug, Clone)]
 enum Piece {
     Text(String, RunStyle),
+    Image(InlineImage, RunStyle),
     Break,
+}
+
+/// An image set in a line of text, standing on the baseline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct InlineImage {
+    /// Index into [`ImageInfo::sizes`].
+    index: usize,
+    width: f32,
+    height: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -142,6 +155,8 @@ struct Fragment {
     width: f32,
     /// Bidi embedding level (odd = right-to-left).
     level: u8,
+    /// An inline image this fragment is (it has no glyphs then).
+    image: Option<InlineImage>,
 }
 
 /// A set line: fragments with x relative to the paragraph's left edge.

@@ -1,7 +1,9 @@
 //! Paragraphs: inline pieces → shaped fragments → Knuth–Plass items → set lines, with
 //! hyphenation, soft hyphens, emergency breaks, CJK breaks and bidi reordering.
 
+use super::super::linebreak::FORBID;
 use super::*;
+use std::ops::Range;
 
 impl Layouter<'_, '_, '_> {
     /// Sets a paragraph and appends its lines as boxes. `keep` keeps every line with the
@@ -21,7 +23,7 @@ impl Layouter<'_, '_, '_> {
                 .iter()
                 .filter_map(|p| match p {
                     Piece::Text(t, _) => Some(t.as_str()),
-                    Piece::Break => None,
+                    Piece::Image(..) | Piece::Break => None,
                 })
                 .collect();
             let rtl = match unicode_bidi::get_base_direction(text.as_str()) {
@@ -44,14 +46,20 @@ impl Layouter<'_, '_, '_> {
         let mut long_uris_placed = std::collections::HashSet::new();
         for (i, mut line) in lines.into_iter().enumerate() {
             let (ascent, descent) = (para.size * 0.95, para.size * 0.3);
-            let baseline = (para.leading - (ascent + descent)) / 2.0 + ascent;
+            // An inline image taller than the text's ascent makes its line taller.
+            let above = line
+                .fragments
+                .iter()
+                .filter_map(|(_, f)| f.image.map(|i| i.height + f.style.rise * para.size))
+                .fold(ascent, f32::max);
+            let baseline = (para.leading - (ascent + descent)) / 2.0 + above;
             let mut items = Vec::new();
             let offset = match para.align {
                 Align::Justify | Align::Left => 0.0,
                 Align::Center => (para.width - line.width) / 2.0,
                 Align::Right => para.width - line.width,
             };
-            let offset = if para.align == Align::Justify && para.rtl && i + 1 == count {
+            let offset = if para.align == Align::Justify && para.rtl {
                 para.width - line.width
             } else {
                 offset
@@ -60,6 +68,19 @@ impl Layouter<'_, '_, '_> {
             for (fx, frag) in std::mem::take(&mut line.fragments) {
                 let x = para.x + offset + fx;
                 let rise = frag.style.rise * para.size;
+                if let Some(image) = frag.image {
+                    items.push(Item::Image {
+                        index: image.index,
+                        x,
+                        y: baseline - rise - image.height,
+                        w: image.width,
+                        h: image.height,
+                    });
+                    if let Some(link) = frag.style.link {
+                        link_rects.push((link, x, x + frag.width, 0.0));
+                    }
+                    continue;
+                }
                 let run = TextRun {
                     x,
                     y: baseline - rise,
@@ -110,7 +131,7 @@ impl Layouter<'_, '_, '_> {
             }
             let keep_with_next = keep || (count > 1 && (i == 0 || i + 2 == count));
             self.boxes.push(VBox {
-                height: para.leading,
+                height: para.leading + (above - ascent),
                 space_before: if i == 0 { space_before } else { 0.0 },
                 items,
                 keep_with_next,
@@ -130,8 +151,18 @@ impl Layouter<'_, '_, '_> {
         let mut forced: Vec<usize> = Vec::new();
         let mut note_at: Vec<(usize, usize)> = Vec::new();
         let mut soft_hyphens: Vec<usize> = Vec::new();
+        // Inline images by where they are in `text`, in order.
+        let mut images_at: Vec<(usize, InlineImage)> = Vec::new();
         for piece in pieces {
             match piece {
+                Piece::Image(image, style) => {
+                    // The object replacement character: line breaking treats it as the
+                    // object it stands for. It is never shaped: `images_at` says where it is.
+                    let start = text.len();
+                    images_at.push((start, *image));
+                    text.push(OBJECT);
+                    spans.push((start, text.len(), *style));
+                }
                 Piece::Text(t, style) => {
                     let start = text.len();
                     if let Some(rest) = t.strip_prefix(NOTE_MARK) {
@@ -179,6 +210,15 @@ impl Layouter<'_, '_, '_> {
                 opportunities.push((f, true));
             }
         }
+        // Inside a URL, only its own separators are breaks (Unicode's rules miss most).
+        let urls = url_ranges(&text, &spans, &self.links);
+        if !urls.is_empty() {
+            opportunities.retain(|&(at, mandatory)| mandatory || !inside(&urls, at));
+            for url in &urls {
+                opportunities
+                    .extend(url_breaks(&text[url.clone()]).map(|at| (url.start + at, false)));
+            }
+        }
         opportunities.sort_by_key(|&(i, m)| (i, !m));
         opportunities.dedup_by_key(|o| o.0);
         let mut seg_start = 0;
@@ -212,9 +252,17 @@ impl Layouter<'_, '_, '_> {
             }
             // A word wider than the line (a URL, words joined by no-break spaces) may be
             // broken anywhere, whichever of its pieces is wide.
+            let image_at = |from: usize| {
+                sorted_within(&images_at, from, from + 1, |&(at, _)| at)
+                    .first()
+                    .map(|&(_, image)| image)
+            };
             let word_width: f32 = word_pieces
                 .iter()
                 .map(|&(from, to, style, _)| {
+                    if let Some(image) = image_at(from) {
+                        return image.width;
+                    }
                     let face = self.shaper.fonts.face_for(style.font);
                     self.shaper.width(text.get(from..to).unwrap_or(""), face)
                         * para.size
@@ -235,6 +283,26 @@ impl Layouter<'_, '_, '_> {
                     });
                     contents.push(None);
                 }
+                if let Some(image) = image_at(from) {
+                    // The image is one box, as wide as it is set (never wider than the line).
+                    let scale = (para.width / image.width).min(1.0);
+                    let image = InlineImage {
+                        width: image.width * scale,
+                        height: image.height * scale,
+                        ..image
+                    };
+                    items.push(KpItem::Box { width: image.width });
+                    contents.push(Some(Fragment {
+                        glyphs: Vec::new(),
+                        face: self.shaper.fonts.face_for(style.font),
+                        size: para.size * style.scale,
+                        style,
+                        width: image.width,
+                        level,
+                        image: Some(image),
+                    }));
+                    continue;
+                }
                 let soft: Vec<usize> = sorted_within(&soft_hyphens, from + 1, to, |&at| at)
                     .iter()
                     .map(|at| at - from)
@@ -246,11 +314,20 @@ impl Layouter<'_, '_, '_> {
                     para,
                     &mut items,
                     &mut contents,
-                    (too_wide, &soft),
+                    (too_wide, &soft, !inside_or_at(&urls, from)),
                 );
             }
             let is_end = end >= text.len();
             if mandatory || is_end {
+                // The fill glue that lets the line end short is no break itself (TeX's
+                // \parfillskip after \penalty10000): a break there would justify the
+                // line and leave an empty one after it.
+                items.push(KpItem::Penalty {
+                    width: 0.0,
+                    penalty: FORBID,
+                    flagged: false,
+                });
+                contents.push(None);
                 items.push(KpItem::Glue {
                     width: 0.0,
                     stretch: 1e5,
@@ -295,8 +372,29 @@ impl Layouter<'_, '_, '_> {
                     shrink: 0.0,
                 });
                 contents.push(None);
+            } else if word_len > 0 && inside_or_at(&urls, seg_start) {
+                // A break in a URL (no hyphen: its own hyphens are characters of it). A line
+                // that ends here may end short, as a ragged line does (Knuth and Plass's
+                // ragged-right glue, kept from being a break itself): the URL's pieces have
+                // no spaces to stretch, and without this a line of URL alone could not be
+                // set and the lines around it would open wide gaps instead.
+                let rag = para.size * URL_RAG;
+                let penalty = |penalty| KpItem::Penalty {
+                    width: 0.0,
+                    penalty,
+                    flagged: false,
+                };
+                let glue = |stretch| KpItem::Glue {
+                    width: 0.0,
+                    stretch,
+                    shrink: 0.0,
+                };
+                for item in [penalty(FORBID), glue(rag), penalty(URL_PENALTY), glue(-rag)] {
+                    items.push(item);
+                    contents.push(None);
+                }
             } else if word_len > 0 {
-                // A break inside a word (after a hyphen or dash, or in a URL).
+                // A break inside a word (after a hyphen or dash).
                 let flagged = segment.ends_with(['-', '\u{2010}', '\u{2013}', '\u{2014}']);
                 items.push(KpItem::Penalty {
                     width: 0.0,
@@ -337,8 +435,7 @@ impl Layouter<'_, '_, '_> {
         let mut start = 0;
         let mut next_note = 0;
         let has_rtl = levels.iter().any(|l| l % 2 == 1);
-        for (n, brk) in breaks.iter().enumerate() {
-            let last_line = n + 1 == breaks.len();
+        for brk in &breaks {
             let mut line = SetLine::default();
             let mut x = 0.0f32;
             let mut placed: Vec<(f32, Fragment)> = Vec::new();
@@ -397,7 +494,11 @@ impl Layouter<'_, '_, '_> {
                     }
                 }
             }
-            line.width = if para.align == Align::Justify && !last_line {
+            // Only a line that ends where the paragraph may break is stretched to the measure:
+            // the last line, and one before a forced break, keep their natural width.
+            let forced = matches!(items.get(brk.at),
+                Some(KpItem::Penalty { penalty, .. }) if *penalty <= FORCE);
+            line.width = if para.align == Align::Justify && !forced {
                 para.width
             } else {
                 x
@@ -438,6 +539,7 @@ impl Layouter<'_, '_, '_> {
             style,
             width,
             level,
+            image: None,
         }
     }
 
@@ -452,7 +554,7 @@ impl Layouter<'_, '_, '_> {
         para: &ParaStyle,
         items: &mut Vec<KpItem>,
         contents: &mut Vec<Option<Fragment>>,
-        (word_too_wide, soft_hyphens): (bool, &[usize]),
+        (word_too_wide, soft_hyphens, hyphenate): (bool, &[usize], bool),
     ) {
         let hyphen_penalty = 50;
         if word.is_empty() {
@@ -477,6 +579,7 @@ impl Layouter<'_, '_, '_> {
         }
         // Split points: hyphenation inside alphabetic runs (left-to-right text only).
         if !emergency
+            && hyphenate
             && para.hyphenate
             && !rtl
             && para.align == Align::Justify
@@ -571,6 +674,7 @@ impl Layouter<'_, '_, '_> {
                     style,
                     width: w,
                     level,
+                    image: None,
                 }));
                 start = end;
             }
@@ -586,6 +690,107 @@ impl Layouter<'_, '_, '_> {
             glyph_start = glyph_end;
         }
     }
+}
+
+/// How far a line that ends inside a URL may fall short of the measure, in ems, before
+/// its spaces stretch as much as the rag does: such a line is nearly ragged, since the URL's
+/// next part, often long, did not fit.
+const URL_RAG: f32 = 6.0;
+
+/// The cost of a break inside a URL: as a hyphen's, a little more.
+const URL_PENALTY: i32 = 60;
+
+/// Stands for an inline image in a paragraph's text while its lines are broken.
+const OBJECT: char = '\u{FFFC}';
+
+/// The byte ranges of `text` that are URLs, in order: words that look like one, and link
+/// texts that spell out (part of) their link's URI. Quotes and brackets around a word and
+/// the punctuation after it are not part of it.
+fn url_ranges(
+    text: &str,
+    spans: &[(usize, usize, RunStyle)],
+    links: &[LinkTarget],
+) -> Vec<Range<usize>> {
+    let mut urls = Vec::new();
+    let mut offset = 0;
+    for token in text.split_inclusive(char::is_whitespace) {
+        let start = offset;
+        offset += token.len();
+        let word = token.trim_end();
+        let core = word.trim_start_matches(['(', '[', '<', '"', '\'', '“', '‘', '«']);
+        let lead = word.len() - core.len();
+        let core = core.trim_end_matches([
+            '.', ',', ';', ':', '!', '?', ')', ']', '>', '"', '\'', '”', '’', '»',
+        ]);
+        if core.len() < 4 {
+            continue;
+        }
+        let from = start + lead;
+        let spelled_link = || {
+            let uri = span_at(spans, from)
+                .and_then(|(_, _, style)| style.link)
+                .and_then(|link| links.get(link));
+            matches!(uri, Some(LinkTarget::Uri(uri)) if core.contains(['.', '/']) && uri.contains(core))
+        };
+        if looks_like_url(core) || spelled_link() {
+            urls.push(from..from + core.len());
+        }
+    }
+    urls
+}
+
+/// A word with a scheme (`https://…`), a `www.` host, or a dotted host and a path
+/// (`example.org/page`).
+fn looks_like_url(word: &str) -> bool {
+    let lower = word.to_ascii_lowercase();
+    if let Some((scheme, rest)) = lower.split_once("://") {
+        return !rest.is_empty()
+            && !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c));
+    }
+    if lower.starts_with("www.") && lower.len() > 4 {
+        return true;
+    }
+    let (host, path) = lower.split_once('/').unwrap_or((&lower, ""));
+    let labels: Vec<&str> = host.split('.').collect();
+    !path.is_empty()
+        && labels.len() >= 2
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(char::is_alphabetic))
+}
+
+/// The byte offsets in a URL where a line may end: after `/`, `.`, `-`, `?`, `&` and `=`,
+/// and before `#`. Not inside `//`, nor between two separators, nor inside a number
+/// (`v1.2`), nor at either end.
+fn url_breaks(url: &str) -> impl Iterator<Item = usize> + '_ {
+    const AFTER: &[char] = &['/', '.', '-', '?', '&', '='];
+    url.char_indices().skip(1).filter_map(move |(at, after)| {
+        let before = url[..at].chars().next_back()?;
+        let before_that = url[..at - before.len_utf8()].chars().next_back();
+        let in_number = before_that.is_some_and(|c| c.is_ascii_digit()) && after.is_ascii_digit();
+        let breaks =
+            AFTER.contains(&before) && !AFTER.contains(&after) && after != '#' && !in_number
+                || after == '#' && !AFTER.contains(&before);
+        breaks.then_some(at)
+    })
+}
+
+/// Is `at` strictly inside one of the `ranges` (sorted, not overlapping)?
+fn inside(ranges: &[Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.end <= at);
+    ranges.get(i).is_some_and(|r| r.start < at)
+}
+
+/// Does one of the `ranges` (sorted, not overlapping) hold byte `at`?
+fn inside_or_at(ranges: &[Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.end <= at);
+    ranges.get(i).is_some_and(|r| r.start <= at)
 }
 
 /// The longest URI whose link area is repeated on every line the link covers.
@@ -741,6 +946,14 @@ mod tests {
         })
     }
 
+    /// Sets one paragraph of `pieces` in a measure of `width` points.
+    fn set_in(pieces: &[Piece], language: Option<&str>, width: f32) -> Vec<SetLine> {
+        with_layouter(language, |layouter| {
+            let para = layouter.para_style(layouter.geo.left, width);
+            layouter.set_paragraph(pieces, &para)
+        })
+    }
+
     /// Runs `f` with a layouter for an A4 page in `language`.
     fn with_layouter<R>(language: Option<&str>, f: impl FnOnce(&mut Layouter) -> R) -> R {
         let user = UserFonts::default();
@@ -858,5 +1071,122 @@ mod tests {
             }
         }
         assert_eq!(claimed, (0..300).collect::<Vec<_>>());
+    }
+
+    /// The widest space between two pieces on a line but the last.
+    fn widest_gap(lines: &[SetLine]) -> f32 {
+        let mut widest = 0.0f32;
+        for line in &lines[..lines.len().saturating_sub(1)] {
+            for pair in line.fragments.windows(2) {
+                widest = widest.max(pair[1].0 - (pair[0].0 + pair[0].1.width));
+            }
+        }
+        widest
+    }
+
+    /// A URL is never hyphenated, breaks only after its own separators, and its breaks keep
+    /// the spaces of the lines around it near their natural width (issue 13, point 3).
+    #[test]
+    fn urls_break_after_their_separators_without_hyphens_or_wide_gaps() {
+        let url = "https://data.example.org/stations/porthaven/longitudinal-measurements\
+                   /archive?year=2019&station=porthaven";
+        let bare = "www.example.org/harbour/tidal-predictions/yearly";
+        let text = format!(
+            "The readings are kept at {url} for anyone who asks, and the tables at {bare} \
+             where the harbour office puts them every spring."
+        );
+        // From an e-reader's measure to A4's.
+        for width in [150.0, 220.0, 330.0, 425.0] {
+            let (lines, space, size) = with_layouter(Some("en"), |layouter| {
+                let mut linked = RunStyle::plain(FontStyle::BODY, BLACK);
+                linked.link = Some(layouter.add_link(LinkTarget::Uri(url.to_string())));
+                let (before, after) = text.split_once(url).expect("the url");
+                let pieces = [
+                    plain(before.to_string()),
+                    Piece::Text(url.to_string(), linked),
+                    plain(after.to_string()),
+                ];
+                let para = layouter.para_style(layouter.geo.left, width);
+                let face = layouter.shaper.fonts.face_for(FontStyle::BODY);
+                let space = layouter.shaper.width(" ", face) * para.size;
+                (layouter.set_paragraph(&pieces, &para), space, para.size)
+            });
+            let texts: Vec<String> = lines.iter().map(text_of).collect();
+            // No hyphen went into the URLs (words around them may be hyphenated).
+            let joined = texts.concat();
+            let url_ranges: Vec<Range<usize>> = [url, bare]
+                .iter()
+                .map(|u| {
+                    let at = joined.find(u);
+                    let at = at.unwrap_or_else(|| panic!("{width}: {u} changed: {texts:?}"));
+                    at..at + u.len()
+                })
+                .collect();
+            // Where a line ends inside a URL, it ends after one of the URL's separators.
+            let mut end = 0;
+            for line in &texts[..texts.len() - 1] {
+                end += line.len();
+                if url_ranges.iter().any(|u| u.start < end && end < u.end) {
+                    let last = joined[..end].chars().next_back().unwrap_or(' ');
+                    assert!(
+                        ['/', '.', '-', '?', '&', '='].contains(&last),
+                        "{width}: a line ends inside a URL after {last:?}: {texts:?}"
+                    );
+                }
+            }
+            // On a page's measure the URLs leave no wide gaps.
+            let widest = widest_gap(&lines);
+            if width > 300.0 {
+                assert!(
+                    widest < space + size * 0.35,
+                    "{width}: a gap of {widest} (a space is {space}): {texts:?}"
+                );
+            }
+        }
+    }
+
+    /// The last line of a paragraph, and a line that ends at a forced break, are set at their
+    /// natural width, and no line is empty: whatever the measure, also where the last line
+    /// only just fits (issue 13, point 5).
+    #[test]
+    fn last_lines_keep_natural_spaces_and_no_line_is_empty() {
+        let sentence = "The Cold War ended decades ago, but somehow NATO continues to work \
+                        against us in a climate of confrontation, he continued in an interview \
+                        with RT.";
+        let pieces = [
+            plain(sentence.to_string()),
+            Piece::Break,
+            plain(sentence.to_string()),
+        ];
+        let space = with_layouter(Some("en"), |layouter| {
+            let face = layouter.shaper.fonts.face_for(FontStyle::BODY);
+            layouter.shaper.width(" ", face) * layouter.geo.size
+        });
+        // Measures a quarter point apart, from an e-reader's to A4's: some make a loose
+        // line followed by a last line that just fits.
+        for step in 0..1200 {
+            let width = 150.0 + step as f32 * 0.25;
+            let lines = set_in(&pieces, Some("en"), width);
+            let texts: Vec<String> = lines.iter().map(text_of).collect();
+            assert!(
+                lines.iter().all(|l| !l.fragments.is_empty()),
+                "{width}: an empty line: {texts:?}"
+            );
+            let ends_sentence: Vec<&SetLine> = lines
+                .iter()
+                .filter(|l| text_of(l).ends_with("RT."))
+                .collect();
+            assert_eq!(ends_sentence.len(), 2, "{width}: {texts:?}");
+            for line in ends_sentence {
+                for pair in line.fragments.windows(2) {
+                    let gap = pair[1].0 - (pair[0].0 + pair[0].1.width);
+                    assert!(
+                        gap <= space + 0.01,
+                        "{width}: a gap of {gap} (a space is {space}) in {:?}",
+                        text_of(line)
+                    );
+                }
+            }
+        }
     }
 }

@@ -795,3 +795,246 @@ fn task_items_show_a_drawn_box_ticked_when_done() {
     let number = run_of("1.");
     assert!(boxes[2].0 + boxes[2].2 < number.x);
 }
+
+fn run_text(run: &TextRun) -> String {
+    run.glyphs.iter().map(|g| g.text.as_str()).collect()
+}
+
+/// A code line too long for the panel goes on under its own indent plus a hanging indent,
+/// each continuation after a drawn mark, wrapped at spaces and punctuation, never inside a
+/// number, and nothing lost (issue 13, point 2).
+#[test]
+fn wrapped_code_lines_hang_under_their_own_indent_after_a_mark() {
+    let long = "        flux = radiate(albedo=0.06, emissivity=0.95, area=12.5)  \
+                # the grey-body flux from the panel in watts per square metre, summed";
+    let source = format!("def panel():\n{long}\n        return flux");
+    let document = Document::new(
+        Meta::default(),
+        vec![Block::Code {
+            language: None,
+            text: source,
+        }],
+    );
+    for size in [super::super::PageSize::A5, super::super::PageSize::Ereader] {
+        let options = PdfOptions {
+            page_size: size,
+            ..PdfOptions::default()
+        };
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&document, &options);
+        let page = &laid.pages[0];
+        let mut code = runs(page);
+        code.sort_by(|a, b| a.y.total_cmp(&b.y));
+        let first = code
+            .iter()
+            .position(|r| run_text(r).trim_start().starts_with("flux"))
+            .expect("the long line");
+        let last = code
+            .iter()
+            .position(|r| run_text(r).trim_start().starts_with("return"))
+            .expect("the line after it");
+        let head = code[first];
+        let continued = &code[first + 1..last];
+        assert!(!continued.is_empty(), "{size:?}: the line was not wrapped");
+        let char_width = head.glyphs[0].advance;
+        let indent = head.x + 8.0 * char_width;
+        let mut parts = vec![run_text(head)];
+        for run in continued {
+            assert!(
+                run.x >= indent + 2.0 * char_width - 0.01,
+                "{size:?}: {:?} starts at {} left of the hanging indent {}",
+                run_text(run),
+                run.x,
+                indent + 2.0 * char_width
+            );
+            assert!(
+                run.x + run.width() <= geo.width - geo.right + 0.01,
+                "{size:?}: {:?} runs out of the panel",
+                run_text(run)
+            );
+            let marks = page.items.iter().filter(|i| {
+                let (x, y, w, h) = i.bounds();
+                matches!(i, Item::Line { .. })
+                    && x >= indent - 0.01
+                    && x + w <= run.x + 0.01
+                    && y >= run.y - run.size
+                    && y + h <= run.y
+            });
+            assert!(
+                marks.count() >= 2,
+                "{size:?}: no mark before {:?}",
+                run_text(run)
+            );
+            parts.push(run_text(run));
+        }
+        for pair in parts.windows(2) {
+            let before = pair[0].trim_end().chars().next_back().unwrap_or(' ');
+            let after = pair[1].chars().next().unwrap_or(' ');
+            assert!(
+                !((before.is_ascii_digit() || before == '.') && after.is_ascii_digit()),
+                "{size:?}: a number split: {pair:?}"
+            );
+            assert!(
+                !before.is_alphanumeric()
+                    || !after.is_alphanumeric()
+                    || long.contains(&format!("{} {}", pair[0].trim_end(), pair[1])),
+                "{size:?}: a word split: {pair:?}"
+            );
+        }
+        let squeeze = |s: &str| s.split_whitespace().collect::<String>();
+        assert_eq!(squeeze(&parts.concat()), squeeze(long), "{size:?}");
+    }
+}
+
+fn lay_with_images(document: &Document, options: &PdfOptions, images: &ImageInfo) -> Laid {
+    let user = UserFonts::default();
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    layout(document, options, &fonts, images, &mut Vec::new())
+}
+
+/// A loaded inline image is set in its line, standing on the baseline between the words
+/// around it: scaled to the text when it states no size, at its stated size (the line made
+/// taller) when it does. One that was not loaded shows its alt text (issue 13, point 4).
+#[test]
+fn inline_images_are_set_in_the_line_at_the_text_or_their_stated_size() {
+    let image = |src: &str, alt: &str, size: Option<(u32, u32)>| {
+        Inline::Image(Box::new(crate::model::Image {
+            src: src.into(),
+            alt: alt.into(),
+            width: size.map(|s| s.0),
+            height: size.map(|s| s.1),
+            ..Default::default()
+        }))
+    };
+    let document = Document::new(
+        Meta::default(),
+        vec![
+            Block::Paragraph(vec![
+                Inline::text("A bar "),
+                image("bar.png", "tall bar", None),
+                Inline::text(" in the line."),
+            ]),
+            Block::Paragraph(vec![Inline::text("Between the two.")]),
+            Block::Paragraph(vec![
+                Inline::text("Sized "),
+                image("bar.png", "sized bar", Some((60, 200))),
+                Inline::text(" and gone "),
+                image("gone.png", "gone", None),
+                Inline::text("."),
+            ]),
+        ],
+    );
+    let images = ImageInfo {
+        by_src: [("bar.png".to_string(), 0)].into_iter().collect(),
+        sizes: vec![(30, 120)],
+    };
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = lay_with_images(&document, &options, &images);
+    let page = &laid.pages[0];
+    let placed: Vec<(f32, f32, f32, f32)> = page
+        .items
+        .iter()
+        .filter(|i| matches!(i, Item::Image { index: 0, .. }))
+        .map(Item::bounds)
+        .collect();
+    assert_eq!(placed.len(), 2, "{:?}", page.items);
+    let run_of = |word: &str| {
+        runs(page)
+            .into_iter()
+            .find(|r| run_text(r).starts_with(word))
+            .unwrap_or_else(|| panic!("no run for {word}"))
+    };
+    let texts: String = runs(page).iter().map(|r| run_text(r)).collect();
+    assert!(
+        !texts.contains("tall bar") && !texts.contains("sized bar"),
+        "{texts}"
+    );
+    assert!(texts.contains("[gone]"), "{texts}");
+    // No stated size: as tall as the text's ascent, the proportions kept.
+    let (x, y, w, h) = placed[0];
+    let (before, after) = (run_of("A"), run_of("in"));
+    assert!(
+        (h - geo.size * 0.95).abs() < 0.01 && (w * 4.0 - h).abs() < 0.01,
+        "{w}x{h}"
+    );
+    assert!(
+        (y + h - before.y).abs() < 0.01,
+        "the image stands on the baseline"
+    );
+    assert!(
+        before.x + before.width() < x && x + w < after.x,
+        "the image is between its words"
+    );
+    // Stated 60 × 200 CSS pixels: 45 × 150 points, its line as tall as it needs.
+    let (x, y, w, h) = placed[1];
+    assert!(
+        (w - 45.0).abs() < 0.01 && (h - 150.0).abs() < 0.01,
+        "{w}x{h}"
+    );
+    let (sized, between) = (run_of("Sized"), run_of("Between"));
+    assert!((y + h - sized.y).abs() < 0.01 && sized.x + sized.width() < x);
+    assert!(
+        y > between.y + geo.size * 0.2,
+        "the image overlaps the line above"
+    );
+}
+
+/// The seed article's paragraphs at A4: the paragraph whose last line only just fits keeps
+/// natural spaces on it, and no empty line follows it (issue 13, point 5).
+#[test]
+fn a_last_line_that_just_fits_is_not_justified_nor_followed_by_an_empty_line() {
+    let paragraphs = [
+        "Russia’s new ambassador to the United Kingdom, Andrei Kelin, recently addressed the \
+         country’s ties with NATO, saying that the US-led military bloc has “a lot of inertia \
+         in its work… It follows the lines that were designated years behind.”",
+        "The Cold War ended decades ago, but somehow NATO “continues to work against us in a \
+         climate of confrontation,” he continued in an interview with RT.",
+        "“The confrontation is dangerous and more and more money is being allocated for the \
+         so-called defense, but in fact all of this is for the accumulation of armaments along \
+         our borders – this is not calm and this is bad for European security,” completed Kelin.",
+    ];
+    let document = Document::new(
+        Meta {
+            language: Some("en".into()),
+            ..Meta::default()
+        },
+        paragraphs
+            .iter()
+            .map(|p| Block::Paragraph(vec![Inline::text(*p)]))
+            .collect(),
+    );
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = lay(&document, &options);
+    let page = &laid.pages[0];
+    let mut baselines: Vec<f32> = lines(page, &geo).iter().map(|l| l.0).collect();
+    baselines.sort_by(f32::total_cmp);
+    for pair in baselines.windows(2) {
+        assert!(
+            pair[1] - pair[0] < geo.leading * 1.5,
+            "an empty line between {pair:?}"
+        );
+    }
+    let user = UserFonts::default();
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    let mut shaper = super::super::shape::Shaper::new(&fonts);
+    let space = shaper.width(" ", fonts.face_for(FontStyle::BODY)) * geo.size;
+    let last_run = runs(page)
+        .into_iter()
+        .find(|r| run_text(r) == "RT.")
+        .expect("the paragraph's last word");
+    let mut on_line: Vec<&TextRun> = runs(page)
+        .into_iter()
+        .filter(|r| (r.y - last_run.y).abs() < 0.01)
+        .collect();
+    on_line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    for pair in on_line.windows(2) {
+        let gap = pair[1].x - (pair[0].x + pair[0].width());
+        assert!(
+            gap <= space + 0.01,
+            "a gap of {gap} (a space is {space}) before {:?}",
+            run_text(pair[1])
+        );
+    }
+}
