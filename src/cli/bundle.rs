@@ -128,7 +128,11 @@ pub fn run(args: BundleArgs) -> ExitCode {
                     report.warnings(&output_label, warnings);
                 }
             }
-            quire::write(&book.to_document(), format, &settings.write)
+            quire::write(
+                &book.to_document(settings.write.epub.toc_depth),
+                format,
+                &settings.write,
+            )
         }
     };
     match rendered {

@@ -137,6 +137,34 @@ impl Attr {
     pub fn is_empty(&self) -> bool {
         self.id.is_empty() && self.classes.is_empty() && self.attributes.is_empty()
     }
+
+    /// An attribute list of one class.
+    pub fn class(name: &str) -> Attr {
+        Attr {
+            classes: vec![name.to_string()],
+            ..Attr::default()
+        }
+    }
+
+    /// Whether the classes include `name`.
+    pub fn has_class(&self, name: &str) -> bool {
+        self.classes.iter().any(|c| c == name)
+    }
+}
+
+/// Class names that give a [`Block::Container`] a meaning writers may lay out (the HTML writer
+/// writes them as `div` classes; writers that know nothing of them show the blocks inside).
+pub mod classes {
+    /// A definition list: its paragraphs are the terms, its [`DEFINITION`] containers what
+    /// they mean.
+    pub const DEFINITION_LIST: &str = "definition-list";
+    /// One definition of a [`DEFINITION_LIST`]'s term.
+    pub const DEFINITION: &str = "definition";
+    /// A bundled article's heading and byline: the article starts a new page.
+    pub const CHAPTER_HEADER: &str = "chapter-header";
+    /// A book's table of contents: a list whose items start with a link to a heading
+    /// (`#id`), sub-entries in a nested list.
+    pub const CONTENTS: &str = "contents";
 }
 
 /// Block-level content.

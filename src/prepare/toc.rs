@@ -1,9 +1,10 @@
 //! The headings a table of contents lists, taken from the model: those of the body's flow
 //! (not inside quotes, lists, tables or notes) that have an id, at the level the HTML
 //! renderer writes them (a heading never more than one level below the one before it, the
-//! title counting as level 1), counted from the top level found.
+//! title counting as level 1), counted from the top level found. A standfirst set as a
+//! heading is not listed, and long entries are shortened ([`entry_text`]).
 
-use crate::model::{collapse_whitespace, Block, Document, Inline};
+use crate::model::{classes, collapse_whitespace, Block, Document, Inline};
 use crate::xml::clean_text;
 
 /// One entry of a table of contents.
@@ -24,11 +25,26 @@ pub(crate) fn headings(document: &Document, max_depth: u8) -> Vec<TocHeading> {
         .title
         .as_deref()
         .is_some_and(|title| !clean_text(title).trim().is_empty());
+    headings_in(&document.blocks, shows_title, max_depth)
+}
+
+/// The headings of `blocks` a table of contents lists, no deeper than `max_depth`, under a
+/// title when `shows_title`.
+pub(crate) fn headings_in(blocks: &[Block], shows_title: bool, max_depth: u8) -> Vec<TocHeading> {
     let mut walk = Walk {
         last_level: shows_title.then_some(1),
         found: Vec::new(),
+        title_seen: shows_title,
+        passed_text: false,
     };
-    walk.blocks(&document.blocks, true, false);
+    walk.blocks(blocks, true, false);
+    // A standfirst that a page marks up as a heading (a sentence or two right under the
+    // title) is not a section: the contents list only real headings.
+    walk.found.retain(|(_, _, content, under_title)| {
+        let mut plain = String::new();
+        push_text(content, &mut plain);
+        !(*under_title && reads_as_standfirst(&collapse_whitespace(&plain)))
+    });
     let top = walk
         .found
         .iter()
@@ -37,7 +53,7 @@ pub(crate) fn headings(document: &Document, max_depth: u8) -> Vec<TocHeading> {
         .unwrap_or(1);
     walk.found
         .into_iter()
-        .filter_map(|(level, id, content)| {
+        .filter_map(|(level, id, content, _)| {
             let depth = level - top + 1;
             let mut plain = String::new();
             push_text(content, &mut plain);
@@ -45,10 +61,51 @@ pub(crate) fn headings(document: &Document, max_depth: u8) -> Vec<TocHeading> {
             (depth <= max_depth && !text.is_empty()).then(|| TocHeading {
                 depth,
                 id: id.to_string(),
-                text,
+                text: entry_text(&text),
             })
         })
         .collect()
+}
+
+/// The longest contents entry, in characters: longer ones are shortened.
+pub(crate) const MAX_ENTRY_CHARS: usize = 80;
+
+/// A title or heading as a contents entry: whitespace collapsed, and one longer than
+/// [`MAX_ENTRY_CHARS`] cut at the last word boundary that leaves room for "…" (mid-word
+/// only when a single word is that long).
+pub(crate) fn entry_text(text: &str) -> String {
+    let text = collapse_whitespace(text);
+    let text = text.trim();
+    if text.chars().count() <= MAX_ENTRY_CHARS {
+        return text.to_string();
+    }
+    let limit = text
+        .char_indices()
+        .nth(MAX_ENTRY_CHARS - 1)
+        .map_or(text.len(), |(at, _)| at);
+    let head = &text[..limit];
+    // Cut before the word that runs past the limit (the one at `limit` if it starts there).
+    let cut = match text[limit..].chars().next() {
+        Some(c) if c.is_whitespace() => head,
+        _ => head
+            .rfind(char::is_whitespace)
+            .map_or(head, |at| &head[..at]),
+    };
+    let cut = cut.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '–' | '—')
+    });
+    let cut = if cut.is_empty() { head } else { cut };
+    format!("{cut}…")
+}
+
+/// Whether a heading's text reads as a standfirst rather than a section title: prose that
+/// ends a sentence and runs longer than section titles do.
+fn reads_as_standfirst(text: &str) -> bool {
+    let text = text.trim();
+    let ends_sentence = text
+        .trim_end_matches(['"', '\'', '”', '’', ')'])
+        .ends_with(['.', '!', '?', '…']);
+    ends_sentence && text.chars().count() > 60 && text.split_whitespace().count() >= 10
 }
 
 /// A heading's text as a reader sees it in the chapter: link text and code included; images
@@ -74,7 +131,14 @@ fn push_text(inlines: &[Inline], out: &mut String) {
 struct Walk<'a> {
     /// The level of the last heading written (the title's, 1, when there is one).
     last_level: Option<u8>,
-    found: Vec<(u8, &'a str, &'a [Inline])>,
+    /// Level, id, text, and whether the heading comes right under a title (a title or a
+    /// heading before it, no text between): where a standfirst stands.
+    found: Vec<(u8, &'a str, &'a [Inline], bool)>,
+    /// Whether a title has been shown: the document's, or (in a book made one document) the
+    /// current article's heading.
+    title_seen: bool,
+    /// Whether a block other than a heading has been passed since the title.
+    passed_text: bool,
 }
 
 impl<'a> Walk<'a> {
@@ -91,10 +155,21 @@ impl<'a> Walk<'a> {
                     .min(6);
                     self.last_level = Some(level);
                     if in_flow && !id.is_empty() {
-                        self.found.push((level, id, content));
+                        let under_title = self.title_seen && !self.passed_text;
+                        self.found.push((level, id, content, under_title));
                     }
+                    self.title_seen = true;
                 }
                 Block::Quote(inner) => self.blocks(inner, false, in_table_head),
+                Block::Container {
+                    attr,
+                    blocks: inner,
+                } if attr.has_class(classes::CHAPTER_HEADER) => {
+                    // A bundled article's heading and byline: its own title, then its text.
+                    self.title_seen = false;
+                    self.blocks(inner, in_flow, in_table_head);
+                    self.passed_text = false;
+                }
                 Block::Container { blocks: inner, .. } => {
                     self.blocks(inner, in_flow, in_table_head)
                 }
@@ -116,6 +191,17 @@ impl<'a> Walk<'a> {
                     }
                 }
                 _ => {}
+            }
+            // A lead image or a rule between the title and a standfirst is not text.
+            if matches!(
+                block,
+                Block::Paragraph(_)
+                    | Block::Quote(_)
+                    | Block::List(_)
+                    | Block::Code { .. }
+                    | Block::Table(_)
+            ) {
+                self.passed_text = true;
             }
         }
     }
@@ -196,6 +282,71 @@ mod tests {
         let two: Vec<_> = expected.into_iter().filter(|(d, ..)| *d <= 2).collect();
         assert_eq!(entries(&document, 2), two);
         assert!(entries(&document, 0).is_empty());
+    }
+
+    /// Issue 13, point 8: entries longer than 80 characters are cut at a word boundary and
+    /// end with "…"; shorter ones are left alone.
+    #[test]
+    fn long_entries_are_shortened_at_a_word() {
+        let short = "Storm-damaged harbour wall to be rebuilt";
+        assert_eq!(entry_text(short), short);
+        let long = "Officials say the storm-damaged harbour wall will be rebuilt by spring, \
+                    although the fishermen doubt it and the council has not found the money";
+        let entry = entry_text(long);
+        assert!(entry.ends_with('…'), "{entry}");
+        assert!(entry.chars().count() <= MAX_ENTRY_CHARS, "{entry}");
+        let kept = entry.trim_end_matches('…');
+        assert!(long.starts_with(kept), "{entry}");
+        // The cut falls between words, and no dangling comma is left before the ellipsis.
+        assert!(long[kept.len()..].starts_with([' ', ',']), "{entry}");
+        assert!(!kept.ends_with(','), "{entry}");
+        // One word longer than an entry is cut inside it.
+        let word = "x".repeat(120);
+        assert_eq!(entry_text(&word).chars().count(), MAX_ENTRY_CHARS);
+    }
+
+    /// Issue 13, point 8: a standfirst set as a heading right under the title (a sentence
+    /// or two of prose) is not a contents entry; a heading after text, or a short one, is.
+    #[test]
+    fn a_standfirst_heading_is_not_an_entry() {
+        let standfirst = "The council says the wall will be rebuilt by the spring, but the \
+                          fishermen who use the harbour every day are not so sure of that.";
+        let document = Document::new(
+            Meta {
+                title: Some("Wall plans".into()),
+                ..Meta::default()
+            },
+            vec![
+                heading(2, "standfirst", standfirst),
+                Block::Paragraph(vec![Inline::text("Text.")]),
+                heading(2, "what-next", "What next?"),
+                heading(2, "prose", standfirst),
+            ],
+        );
+        let ids: Vec<String> = entries(&document, 2).into_iter().map(|e| e.1).collect();
+        assert_eq!(ids, ["what-next", "prose"]);
+        // In a book made one document, each article's header starts a new title.
+        let chapter = |n: &str| {
+            vec![
+                Block::Container {
+                    attr: Box::new(Attr::class(classes::CHAPTER_HEADER)),
+                    blocks: vec![
+                        heading(1, n, n),
+                        Block::Paragraph(vec![Inline::text("A byline")]),
+                    ],
+                },
+                heading(2, &format!("{n}-standfirst"), standfirst),
+                Block::Paragraph(vec![Inline::text("Text.")]),
+                heading(2, &format!("{n}-section"), "A section"),
+            ]
+        };
+        let mut blocks = chapter("one");
+        blocks.extend(chapter("two"));
+        let ids: Vec<String> = headings_in(&blocks, true, 2)
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(ids, ["one", "one-section", "two", "two-section"]);
     }
 
     /// Without a title, the first heading sets the top level.

@@ -148,3 +148,299 @@ fn a_bundle_must_be_a_book_format() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("epub, pdf or html"));
     assert!(!dir.path().join("x.txt").exists());
 }
+
+/// The long title of the second test article (over 80 characters).
+const LONG_TITLE: &str = "Officials say the storm-damaged harbour wall will be rebuilt by spring, \
+                          although the fishermen doubt it and the council has not found the money";
+
+/// The standfirst the second article sets as a heading under its title (150 characters).
+const STANDFIRST: &str = "The council says the wall will be rebuilt by the spring, but the \
+                          fishermen who use the harbour every day are not so sure of that at all.";
+
+/// Three Markdown articles: one with a byline and sections, one with a long title and a
+/// standfirst set as a heading, one short. Returns their paths in order.
+fn three_articles(dir: &Path) -> Vec<std::path::PathBuf> {
+    let body = |word: &str, n: usize| {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "{word}{i} the harbour committee met on Tuesday to discuss the wall, and the \
+                     meeting went on late into the evening, as these meetings do in small towns \
+                     where everyone knows everyone and nobody leaves before the end.\n\n"
+                )
+            })
+            .collect::<String>()
+    };
+    let files = [
+        (
+            "a.md",
+            format!(
+                "---\ntitle: Wall plans\nauthor: Ann Writer\nsite: Harbour News\n\
+                 url: https://news.example/wall\nlang: en\n---\n\n{}## Costs\n\n{}",
+                body("Alpha", 6),
+                body("Costly", 8)
+            ),
+        ),
+        (
+            "b.md",
+            format!(
+                "---\ntitle: \"{LONG_TITLE}\"\nsite: Coast Weekly\nurl: https://coast.example/b\n\
+                 lang: en\n---\n\n## {STANDFIRST}\n\n{}## Reactions\n\n{}",
+                body("Bravo", 5),
+                body("React", 5)
+            ),
+        ),
+        (
+            "c.md",
+            format!(
+                "---\ntitle: Night ferry\nsite: Island Post\nurl: https://island.example/ferry\n\
+                 lang: en\n---\n\n{}",
+                body("Charlie", 3)
+            ),
+        ),
+    ];
+    files
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.join(name);
+            fs::write(&path, text).unwrap();
+            path
+        })
+        .collect()
+}
+
+/// A word of a PDF page as `pdftotext -bbox` gives it.
+#[derive(Debug, Clone)]
+struct Word {
+    x: f32,
+    y: f32,
+    text: String,
+}
+
+/// The words of each page of a PDF, by `pdftotext -bbox`.
+fn pdf_words(pdftotext: &Path, pdf: &Path) -> Vec<Vec<Word>> {
+    let out = std::process::Command::new(pdftotext)
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let html = String::from_utf8_lossy(&out.stdout);
+    let attr = |line: &str, name: &str| -> f32 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + line[start..].find('"').unwrap();
+        line[start..end].parse().unwrap()
+    };
+    let mut pages: Vec<Vec<Word>> = Vec::new();
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page") {
+            pages.push(Vec::new());
+        } else if line.starts_with("<word") {
+            let text = line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()]
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&apos;", "'");
+            if let Some(page) = pages.last_mut() {
+                page.push(Word {
+                    x: attr(line, "xMin"),
+                    y: attr(line, "yMin"),
+                    text,
+                });
+            }
+        }
+    }
+    pages
+}
+
+/// A page's lines: words grouped by their top, top to bottom, each line left to right.
+fn page_lines(words: &[Word]) -> Vec<Vec<Word>> {
+    let mut lines: Vec<Vec<Word>> = Vec::new();
+    let mut sorted = words.to_vec();
+    sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    for word in sorted {
+        match lines.last_mut() {
+            Some(line) if (line[0].y - word.y).abs() < 3.0 => line.push(word),
+            _ => lines.push(vec![word]),
+        }
+    }
+    for line in &mut lines {
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+    }
+    lines
+}
+
+fn line_text(line: &[Word]) -> String {
+    line.iter()
+        .map(|w| w.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Issue 13, point 8: a PDF bundle opens with a contents page (each article's title and the
+/// page it starts on, a long title shortened, no standfirst), each article starts a page,
+/// its first paragraph after the byline is not indented, and a Sources appendix ends it.
+#[test]
+fn a_pdf_bundle_has_contents_chapter_pages_and_sources() {
+    let Some(pdftotext) = program("pdftotext", "poppler-utils") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = three_articles(dir.path());
+    let pdf = dir.path().join("book.pdf");
+    quire()
+        .arg("bundle")
+        .args(&inputs)
+        .args(["--title", "Weekly", "-o"])
+        .arg(&pdf)
+        .assert()
+        .success();
+    let pages = pdf_words(&pdftotext, &pdf);
+    let contents = page_lines(&pages[0]);
+    let contents_text: Vec<String> = contents.iter().map(|l| line_text(l)).collect();
+    assert!(
+        contents_text.iter().any(|l| l == "Contents"),
+        "{contents_text:#?}"
+    );
+    // Each article's entry ends in the page it starts on, where its heading opens the page
+    // (below the running header).
+    let mut last_page = 0;
+    for first_word in ["Wall", "Officials", "Night"] {
+        let entry = contents
+            .iter()
+            .find(|l| l[0].text == first_word)
+            .unwrap_or_else(|| panic!("no entry for {first_word}: {contents_text:#?}"));
+        let number: usize = entry
+            .last()
+            .unwrap()
+            .text
+            .parse()
+            .unwrap_or_else(|_| panic!("entry without a page number: {}", line_text(entry)));
+        let lines = page_lines(&pages[number - 1]);
+        let top = lines
+            .iter()
+            .find(|l| line_text(l) != "Weekly")
+            .expect("a page with text");
+        assert_eq!(
+            top[0].text,
+            first_word,
+            "page {number} does not open with the article: {}",
+            line_text(top)
+        );
+        assert!(
+            number > last_page,
+            "articles in order, each on its own page"
+        );
+        last_page = number;
+    }
+    // The long title is shortened at a word, the standfirst is not an entry; the
+    // articles' sections are.
+    let long = contents_text
+        .iter()
+        .find(|l| l.starts_with("Officials"))
+        .unwrap();
+    assert!(long.contains('…'), "{long}");
+    let shown = long.split('…').next().unwrap();
+    assert!(LONG_TITLE.starts_with(shown.trim_end()), "{long}");
+    assert!(shown.chars().count() <= 80, "{long}");
+    assert!(
+        !contents_text.iter().any(|l| l.contains("council says")),
+        "{contents_text:#?}"
+    );
+    assert!(
+        contents_text.iter().any(|l| l.starts_with("Costs")),
+        "{contents_text:#?}"
+    );
+    assert!(
+        contents_text.iter().any(|l| l.starts_with("Reactions")),
+        "{contents_text:#?}"
+    );
+    // The first paragraph after the byline starts at the margin, as the heading does; the
+    // next one is indented.
+    let find = |word: &str| {
+        pages
+            .iter()
+            .flatten()
+            .find(|w| w.text == word)
+            .unwrap_or_else(|| panic!("{word} not in the PDF"))
+            .clone()
+    };
+    let margin = pages[1..]
+        .iter()
+        .flatten()
+        .find(|w| w.text == "Wall")
+        .unwrap()
+        .x;
+    assert!(
+        (find("Alpha0").x - margin).abs() < 1.0,
+        "first paragraph indented"
+    );
+    assert!(
+        find("Alpha1").x - margin > 5.0,
+        "later paragraphs keep their indent"
+    );
+    assert!(
+        (find("Bravo0").x - margin).abs() < 1.0,
+        "first paragraph indented"
+    );
+    // Sources: a page of its own, every article's title, site and URL.
+    let sources_page = pages
+        .iter()
+        .position(|p| page_lines(p).iter().any(|l| line_text(l) == "Sources"))
+        .expect("a Sources appendix");
+    assert!(sources_page + 1 > last_page);
+    let sources: String = pages[sources_page..]
+        .iter()
+        .flat_map(|p| page_lines(p))
+        .map(|l| line_text(&l))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "Wall plans",
+        "Harbour News",
+        "https://news.example/wall",
+        "Coast Weekly",
+        "https://coast.example/b",
+        "Night ferry",
+        "https://island.example/ferry",
+    ] {
+        assert!(sources.contains(expected), "{expected} not in:\n{sources}");
+    }
+}
+
+/// Issue 13, point 8: the EPUB's contents list headings only: a long title shortened with
+/// "…", the standfirst set as a heading left out, the sections kept.
+#[test]
+fn epub_contents_entries_are_headings_shortened() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = three_articles(dir.path());
+    let book = dir.path().join("book.epub");
+    quire()
+        .arg("bundle")
+        .args(&inputs)
+        .args(["--title", "Weekly", "-o"])
+        .arg(&book)
+        .assert()
+        .success();
+    let files = unzip(&fs::read(&book).unwrap());
+    let nav = file_text(&files, "OEBPS/nav.xhtml");
+    let labels: Vec<String> = nav
+        .split("<a ")
+        .skip(1)
+        .map(|a| a[a.find('>').unwrap() + 1..a.find("</a>").unwrap()].to_string())
+        .collect();
+    assert!(labels.iter().any(|l| l == "Wall plans"), "{labels:#?}");
+    assert!(labels.iter().any(|l| l == "Costs"), "{labels:#?}");
+    assert!(labels.iter().any(|l| l == "Reactions"), "{labels:#?}");
+    let long = labels
+        .iter()
+        .find(|l| l.starts_with("Officials"))
+        .expect("the long title's entry");
+    assert!(long.ends_with('…') && long.chars().count() <= 80, "{long}");
+    assert!(LONG_TITLE.starts_with(long.trim_end_matches('…')), "{long}");
+    assert!(
+        !labels.iter().any(|l| l.contains("council says")),
+        "the standfirst is an entry: {labels:#?}"
+    );
+}

@@ -245,13 +245,30 @@ fn containers_flatten_and_loose_text_becomes_paragraphs() {
     );
 }
 
+/// A definition list keeps its shape (issue 13, point 6): its terms bold paragraphs, each
+/// definition in a container of its own, so writers can indent definitions and not terms.
 #[test]
 fn definition_lists_and_line_breaks() {
+    use quire::model::classes;
+    let container = |class: &str, blocks: Vec<Block>| Block::Container {
+        attr: Box::new(Attr::class(class)),
+        blocks,
+    };
     assert_eq!(
-        blocks("<dl><dt>Term</dt><dd>Def</dd></dl><p>a<br>b<br></p>"),
+        blocks(
+            "<dl><dt>Term</dt><dd>Def</dd><dt>Second</dt><dd><p>One</p><p>Two</p></dd></dl>\
+             <p>a<br>b<br></p>"
+        ),
         vec![
-            para(vec![Inline::Strong(vec![t("Term")])]),
-            p("Def"),
+            container(
+                classes::DEFINITION_LIST,
+                vec![
+                    para(vec![Inline::Strong(vec![t("Term")])]),
+                    container(classes::DEFINITION, vec![p("Def")]),
+                    para(vec![Inline::Strong(vec![t("Second")])]),
+                    container(classes::DEFINITION, vec![p("One"), p("Two")]),
+                ]
+            ),
             para(vec![t("a"), Inline::LineBreak, t("b")]),
         ]
     );

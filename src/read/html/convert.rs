@@ -13,8 +13,8 @@ use crate::dom::{
     text_content, CompactRows, NodeKey,
 };
 use crate::model::{
-    collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image, Inline,
-    List, Row, Table, MAX_DEPTH,
+    classes, collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image,
+    Inline, List, Row, Table, MAX_DEPTH,
 };
 use html5ever::{local_name, LocalName};
 use markup5ever_rcdom::{Handle, NodeData};
@@ -431,8 +431,32 @@ impl<'a> Converter<'a> {
         }
     }
 
-    /// `dl`: each term a paragraph in bold, each definition its blocks.
+    /// `dl`: each term a paragraph in bold, each definition its blocks; in a
+    /// [`classes::DEFINITION_LIST`] container, each definition in a [`classes::DEFINITION`]
+    /// one, so writers can set terms and definitions apart (flat where nesting runs out).
     fn definition_list(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Block>) {
+        if depth.nested().block_wrapper_fits() {
+            let mut inner = Vec::new();
+            self.definition_entries(node, depth.nested(), true, &mut inner);
+            if !inner.is_empty() {
+                out.push(Block::Container {
+                    attr: Box::new(Attr::class(classes::DEFINITION_LIST)),
+                    blocks: inner,
+                });
+            }
+        } else {
+            self.definition_entries(node, depth, false, out);
+        }
+    }
+
+    /// The terms and definitions of a `dl`; `wrap`: each definition in a container.
+    fn definition_entries(
+        &mut self,
+        node: &Handle,
+        depth: Depth,
+        wrap: bool,
+        out: &mut Vec<Block>,
+    ) {
         let mut entries = Vec::new();
         for child in children(node) {
             // HTML allows a `div` around each term group.
@@ -457,7 +481,17 @@ impl<'a> Converter<'a> {
                     out.push(Block::Paragraph(content));
                 }
             } else if is(&entry, local_name!("dd")) {
-                out.extend(self.blocks(&children(&entry), depth));
+                if wrap {
+                    let blocks = self.blocks(&children(&entry), depth.nested());
+                    if !blocks.is_empty() {
+                        out.push(Block::Container {
+                            attr: Box::new(Attr::class(classes::DEFINITION)),
+                            blocks,
+                        });
+                    }
+                } else {
+                    out.extend(self.blocks(&children(&entry), depth));
+                }
             } else if !is_blank_text(&entry) {
                 out.extend(self.blocks(&[entry], depth));
             }

@@ -29,7 +29,8 @@ use std::str::FromStr;
 
 use super::{Rendered, WriteOptions, Writer};
 use crate::error::{Error, Result};
-use crate::model::{Block, Document, Inline, Meta};
+use crate::model::{classes, Attr, Block, Document, Inline, Meta};
+use crate::prepare::toc::{self, TocHeading};
 
 /// Which cover the book gets.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -208,11 +209,14 @@ impl Book {
 }
 
 impl Book {
-    /// The book as one document, for formats without chapters (a PDF or HTML bundle): each
-    /// article starts with a level-1 heading (id `chapter-N`) and a line naming its author,
-    /// site and date; its own headings move one level down; links to another bundled
-    /// article's source URL point at that article's heading.
-    pub fn to_document(&self) -> Document {
+    /// The book as one document, for formats without chapters (a PDF or HTML bundle): a
+    /// contents list first (each article's title, and its headings down to `toc_depth`
+    /// levels, linked); then each article, which starts with a header (a
+    /// [`classes::CHAPTER_HEADER`] container: a level-1 heading with id `chapter-N` and a
+    /// line naming its author, site and date); its own headings move one level down; links
+    /// to another bundled article's source URL point at that article's heading. A Sources
+    /// appendix ends the book: each article's title, byline and URL, as the EPUB's.
+    pub fn to_document(&self, toc_depth: u8) -> Document {
         let key = |url: &str| {
             let url = url.split('#').next().unwrap_or(url);
             url.trim_end_matches('/').to_ascii_lowercase()
@@ -228,30 +232,40 @@ impl Book {
                 ))
             })
             .collect();
-        let mut blocks = Vec::new();
+        // The contents come first: their heading takes the id "contents" before any
+        // article's heading can; the list is filled in once every heading has its id.
+        let mut blocks = vec![Block::Container {
+            attr: Box::new(Attr::class(classes::CONTENTS)),
+            blocks: vec![Block::Heading {
+                level: 1,
+                id: "contents".into(),
+                content: vec![Inline::text("Contents")],
+            }],
+        }];
+        let mut titles = Vec::with_capacity(self.chapters.len());
         for (i, chapter) in self.chapters.iter().enumerate() {
             let title = chapter
                 .meta
                 .title
                 .clone()
-                .unwrap_or_else(|| format!("Article {}", i + 1));
-            blocks.push(Block::Heading {
+                .filter(|t| !t.trim().is_empty())
+                .unwrap_or_else(|| crate::prepare::book::document_title(chapter));
+            let mut header = vec![Block::Heading {
                 level: 1,
                 id: format!("chapter-{}", i + 1).into(),
-                content: vec![Inline::Text(title)],
-            });
-            let authors = chapter.meta.authors.join(", ");
-            let day = chapter.meta.published.as_ref().map(content::display_date);
-            let byline: Vec<&str> = std::iter::once(authors.as_str())
-                .chain(chapter.meta.site_name.as_deref())
-                .chain(day.as_deref())
-                .filter(|s| !s.is_empty())
-                .collect();
+                content: vec![Inline::Text(title.clone())],
+            }];
+            let byline = byline_of(&chapter.meta);
             if !byline.is_empty() {
-                blocks.push(Block::Paragraph(vec![Inline::Emphasis(vec![
+                header.push(Block::Paragraph(vec![Inline::Emphasis(vec![
                     Inline::Text(byline.join(" · ")),
                 ])]));
             }
+            titles.push(title);
+            blocks.push(Block::Container {
+                attr: Box::new(Attr::class(classes::CHAPTER_HEADER)),
+                blocks: header,
+            });
             let mut body = chapter.blocks.clone();
             crate::model::shift_headings(&mut body, 1);
             crate::model::rewrite_links(&mut body, &mut |url| targets.get(&key(url)).cloned());
@@ -263,8 +277,126 @@ impl Book {
         }
         let mut document = Document::new(meta, blocks);
         document.assign_heading_ids();
+
+        // The articles' titles at depth 1, their own headings below.
+        let entries = toc::headings_in(
+            document.blocks.get(1..).unwrap_or_default(),
+            true,
+            toc_depth.saturating_add(1),
+        );
+        if let Some(Block::Container { blocks, .. }) = document.blocks.first_mut() {
+            blocks.push(contents_list(&entries));
+        }
+
+        // The Sources appendix, a part of the book that starts its own page.
+        let sources: Vec<Vec<Block>> = self
+            .chapters
+            .iter()
+            .zip(&titles)
+            .enumerate()
+            .map(|(i, (chapter, title))| {
+                let mut line = vec![Inline::link(
+                    format!("#chapter-{}", i + 1),
+                    None,
+                    vec![Inline::Text(title.clone())],
+                )];
+                let byline = byline_of(&chapter.meta);
+                if !byline.is_empty() {
+                    line.push(Inline::Text(format!(". {}.", byline.join(", "))));
+                }
+                if let Some(url) = chapter
+                    .meta
+                    .source_url
+                    .as_deref()
+                    .and_then(crate::prepare::links::safe_external_url)
+                {
+                    line.push(Inline::LineBreak);
+                    line.push(Inline::link(url.clone(), None, vec![Inline::Text(url)]));
+                }
+                vec![Block::Paragraph(line)]
+            })
+            .collect();
+        document.blocks.push(Block::Container {
+            attr: Box::new(Attr::class(classes::CHAPTER_HEADER)),
+            blocks: vec![Block::Heading {
+                level: 1,
+                id: Box::default(),
+                content: vec![Inline::text("Sources")],
+            }],
+        });
+        document.blocks.push(Block::List(crate::model::List {
+            ordered: true,
+            start: 1,
+            tight: true,
+            items: sources,
+            checked: Default::default(),
+        }));
+        // The appendix's heading gets an id no article's heading has.
+        document.assign_heading_ids();
         document
     }
+}
+
+/// An article's byline: its authors, site and day, those it has.
+fn byline_of(meta: &Meta) -> Vec<String> {
+    let authors = meta.authors.join(", ");
+    let day = meta.published.as_ref().map(content::display_date);
+    std::iter::once(authors)
+        .chain(meta.site_name.clone())
+        .chain(day)
+        .filter(|s| !s.trim().is_empty())
+        .collect()
+}
+
+/// The contents as a list: each entry a link to its heading, the entries below it in a
+/// list of their own.
+fn contents_list(entries: &[TocHeading]) -> Block {
+    // One open list per depth; an entry deeper than the last hangs under it.
+    let mut open: Vec<(u8, Vec<Vec<Block>>)> = vec![(1, Vec::new())];
+    let close = |open: &mut Vec<(u8, Vec<Vec<Block>>)>| {
+        if let Some((_, items)) = open.pop() {
+            let list = Block::List(crate::model::List {
+                ordered: false,
+                start: 1,
+                tight: true,
+                items,
+                checked: Default::default(),
+            });
+            if let Some(parent) = open.last_mut().and_then(|(_, items)| items.last_mut()) {
+                parent.push(list);
+            }
+        }
+    };
+    for entry in entries {
+        while open.len() > 1 && open.last().is_some_and(|(d, _)| entry.depth < *d) {
+            close(&mut open);
+        }
+        let deeper = open
+            .last()
+            .is_some_and(|(d, items)| entry.depth > *d && !items.is_empty());
+        if deeper {
+            open.push((entry.depth, Vec::new()));
+        }
+        let link = Inline::link(
+            format!("#{}", entry.id),
+            None,
+            vec![Inline::Text(entry.text.clone())],
+        );
+        if let Some((_, items)) = open.last_mut() {
+            items.push(vec![Block::Paragraph(vec![link])]);
+        }
+    }
+    while open.len() > 1 {
+        close(&mut open);
+    }
+    let items = open.pop().map(|(_, items)| items).unwrap_or_default();
+    Block::List(crate::model::List {
+        ordered: false,
+        start: 1,
+        tight: true,
+        items,
+        checked: Default::default(),
+    })
 }
 
 /// Writes the EPUB of a single document: a book of one chapter.

@@ -228,8 +228,10 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         })
         .collect();
     for (index, (chapter, page)) in chapters.iter().zip(pages).enumerate() {
-        let mut entry = EpubContent::new(chapter.prepared.file.as_str(), &[][..])
-            .title(xml_clean(&chapter.prepared.title));
+        // The chapter's contents entry: its title, shortened as every entry is.
+        let mut entry = EpubContent::new(chapter.prepared.file.as_str(), &[][..]).title(
+            xml_clean(&crate::prepare::toc::entry_text(&chapter.prepared.title)),
+        );
         if index == 0 {
             entry = entry.reftype(ReferenceType::Text);
         }

@@ -1,7 +1,10 @@
 //! Figures: an image scaled to the column (or its alt text in a frame), with its caption
-//! kept on the same page; a figure that does not fit floats and the text fills the page.
+//! kept on the same page. A figure that does not fit where it stands moves to the next
+//! page: in its place when that leaves only a little of the page blank, else the text after
+//! it fills the page, after a line that says where the figure went (see `paginate.rs`).
 
 use super::super::fonts::{Family, FontStyle};
+use super::paragraph::make_run;
 use super::{Align, Item, Layouter, ParaStyle, Piece, Prev, RunStyle, VBox, GREY, LIGHT};
 use crate::model::Inline;
 
@@ -32,6 +35,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 let scale = (width / natural_w).min(usable_height / natural_h).min(1.0);
                 let (w, h) = (natural_w * scale, natural_h * scale);
                 let ix = x + (width - w) / 2.0;
+                let float_notice = Some(Box::new(self.float_notice(x, width)));
                 self.boxes.push(VBox {
                     height: h,
                     space_before: self.geo.leading * 0.6,
@@ -43,6 +47,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                         h,
                     }],
                     float: true,
+                    float_notice,
                     keep_with_next: !caption.is_empty(),
                     bars: self.bars.clone(),
                     ..VBox::default()
@@ -156,7 +161,33 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         }
         self.prev = Prev::Other;
     }
+
+    /// The line a figure leaves where it stood when it floats to the next page: the text
+    /// after it may say "the figure above", which is then not where the figure is.
+    fn float_notice(&mut self, x: f32, width: f32) -> VBox {
+        let size = self.geo.size * 0.88;
+        let leading = size * 1.3;
+        let face = self.shaper.fonts.face_for(FontStyle {
+            family: Family::Serif,
+            bold: false,
+            italic: true,
+        });
+        let text = FLOAT_NOTICE;
+        let glyphs = self.shaper.shape(text, face, false);
+        let mut run = make_run(text, &glyphs, face, size, GREY, 0.0, leading * 0.75);
+        run.x = x + (width - run.width()) / 2.0;
+        VBox {
+            height: leading,
+            space_before: self.geo.size * 0.4,
+            items: vec![Item::Text(run)],
+            bars: self.bars.clone(),
+            ..VBox::default()
+        }
+    }
 }
+
+/// What a floated figure leaves in its place.
+pub(super) const FLOAT_NOTICE: &str = "(figure on next page)";
 
 /// The file name in an image reference, without query or fragment, for alt-text frames.
 pub(super) fn short_src(src: &str) -> String {

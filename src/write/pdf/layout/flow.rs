@@ -7,7 +7,7 @@ use super::{
     Align, Item, Layouter, LinkTarget, ParaStyle, Piece, Prev, RunStyle, VBox, BLACK, GREY, LIGHT,
     LINK_BLUE,
 };
-use crate::model::{inlines_to_plain, Block, Meta};
+use crate::model::{classes, inlines_to_plain, Block, Meta};
 
 impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     pub(super) fn para_style(&self, x: f32, width: f32) -> ParaStyle {
@@ -187,10 +187,14 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 let pieces = self.pieces(inlines, RunStyle::plain(FontStyle::BODY, BLACK), depth);
                 let mut para = self.para_style(x, width);
                 let space = match self.prev {
-                    Prev::Paragraph => {
+                    Prev::Paragraph if self.indent_paragraphs => {
                         para.indent = size * 1.5;
                         0.0
                     }
+                    // Inside a list item or a definition, paragraphs are parted by space
+                    // and start flush (LaTeX's lists do the same): an indent there reads as
+                    // the hanging start of another item.
+                    Prev::Paragraph => leading * 0.4,
                     Prev::Heading => size * 0.3,
                     Prev::Start | Prev::Other => leading * 0.5,
                 };
@@ -276,12 +280,55 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 // A top-level block's boxes stay in `boxes` until it is laid out whole, so
                 // the container's first box is still there.
                 let first = self.boxes.len();
-                self.blocks(blocks, x, width, depth);
+                if attr.has_class(classes::DEFINITION_LIST) {
+                    self.definition_list(blocks, x, width, depth);
+                } else if attr.has_class(classes::CONTENTS) {
+                    self.contents(blocks, x, width, depth);
+                } else {
+                    self.blocks(blocks, x, width, depth);
+                }
+                if attr.has_class(classes::CHAPTER_HEADER) {
+                    // A bundled article starts a page, and its text starts flush after its
+                    // header as after any heading.
+                    if let Some(b) = self.boxes.get_mut(first) {
+                        b.page_break = true;
+                    }
+                    if let Some(last) = self.boxes.last_mut() {
+                        last.keep_with_next = true;
+                    }
+                    self.prev = Prev::Heading;
+                }
                 if let Some(b) = self.boxes.get_mut(first).filter(|_| !attr.id.is_empty()) {
                     b.anchors.push(attr.id.clone());
                 }
             }
         }
+    }
+
+    /// A definition list: terms at the margin, their definitions indented below them.
+    fn definition_list(&mut self, blocks: &[Block], x: f32, width: f32, depth: usize) {
+        let indent = self.geo.size * 2.0;
+        let indent_paragraphs = std::mem::replace(&mut self.indent_paragraphs, false);
+        for block in blocks {
+            match block {
+                Block::Container { attr, blocks } if attr.has_class(classes::DEFINITION) => {
+                    // A definition sits close under its term, which stays with it.
+                    if let Some(term) = self.boxes.last_mut() {
+                        term.keep_with_next = true;
+                    }
+                    self.prev = Prev::Heading;
+                    let inner_x = if self.rtl { x } else { x + indent };
+                    self.blocks(blocks, inner_x, width - indent, depth + 1);
+                }
+                term => {
+                    // Every term starts at the margin, whatever came before it.
+                    self.prev = Prev::Other;
+                    self.block(term, x, width, depth + 1);
+                }
+            }
+            self.prev = Prev::Other;
+        }
+        self.indent_paragraphs = indent_paragraphs;
     }
 
     pub(super) fn list(&mut self, list: &crate::model::List, x: f32, width: f32, depth: usize) {
@@ -321,7 +368,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 });
             }
             let item_x = if self.rtl { x } else { x + indent };
+            let indent_paragraphs = std::mem::replace(&mut self.indent_paragraphs, false);
             self.blocks(item, item_x, width - indent, depth);
+            self.indent_paragraphs = indent_paragraphs;
             if let Some(b) = self.boxes.get_mut(first) {
                 b.space_before = b.space_before.min(space).max(if n == 0 {
                     self.geo.leading * 0.3

@@ -27,10 +27,11 @@ use super::linebreak::{self, Item as KpItem, Params, FORCE};
 use super::shape::{cluster_texts, ShapedGlyph, Shaper};
 use super::{missing_glyph_warning, PdfOptions};
 use crate::error::Warning;
-use crate::model::{inlines_to_plain, Alignment, Block, Direction, Document, Meta};
+use crate::model::{classes, inlines_to_plain, Alignment, Block, Direction, Document, Meta};
 use std::collections::HashMap;
 
 mod code;
+mod contents;
 mod figure;
 mod flow;
 mod frame;
@@ -76,6 +77,9 @@ struct VBox {
     float: bool,
     /// The image has floated once (it does not float again).
     floated: bool,
+    /// For a floating image: the line left in its place when it floats, telling the reader
+    /// where it went.
+    float_notice: Option<Box<VBox>>,
     /// The first line of a footnote set in the text flow (too long for a page foot).
     note_start: Option<usize>,
 }
@@ -196,7 +200,12 @@ struct Layouter<'s, 'f, 'a> {
     in_note: bool,
     table_heads: Vec<Vec<VBox>>,
     prev: Prev,
+    /// Whether a paragraph after a paragraph starts with an indent: not inside list items
+    /// and definitions, where the indent would read as a new item's hanging text.
+    indent_paragraphs: bool,
     bars: Vec<f32>,
+    /// The page number each anchor is shown on, from a first pass (for a contents page).
+    anchor_pages: HashMap<String, usize>,
 }
 
 impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
@@ -229,7 +238,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             in_note: false,
             table_heads: Vec::new(),
             prev: Prev::Start,
+            indent_paragraphs: true,
             bars: Vec::new(),
+            anchor_pages: HashMap::new(),
         }
     }
 }
@@ -268,10 +279,52 @@ pub fn layout_pages(
     warnings: &mut Vec<Warning>,
     sink: &mut dyn FnMut(Page),
 ) -> Places {
+    // A contents page shows the pages its entries start on: a first pass, whose pages are
+    // dropped as they are made, finds them.
+    let has_contents = document
+        .blocks
+        .iter()
+        .any(|b| matches!(b, Block::Container { attr, .. } if attr.has_class(classes::CONTENTS)));
+    let anchor_pages = if has_contents {
+        let first = layout_pass(
+            document,
+            options,
+            fonts,
+            images,
+            &mut Vec::new(),
+            &mut |_| {},
+            HashMap::new(),
+        );
+        first.anchor_pages()
+    } else {
+        HashMap::new()
+    };
+    layout_pass(
+        document,
+        options,
+        fonts,
+        images,
+        warnings,
+        sink,
+        anchor_pages,
+    )
+}
+
+/// One layout of the whole document, anchors shown on the pages `anchor_pages` gives.
+fn layout_pass(
+    document: &Document,
+    options: &PdfOptions,
+    fonts: &FontSet<'_>,
+    images: &ImageInfo,
+    warnings: &mut Vec<Warning>,
+    sink: &mut dyn FnMut(Page),
+    anchor_pages: HashMap<String, usize>,
+) -> Places {
     let mut shaper = Shaper::new(fonts);
     let geo = Geometry::from_options(options);
     let meta = &document.meta;
     let mut layouter = Layouter::new(&mut shaper, geo, meta, options.ragged, images);
+    layouter.anchor_pages = anchor_pages;
     let mut paginator = Paginator::new(geo);
     layouter.title_block(meta);
     let mut blocks: &[Block] = &document.blocks;

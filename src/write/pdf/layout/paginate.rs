@@ -29,6 +29,14 @@ impl Places {
         };
         place.map(|&(page, y)| LinkTarget::Internal { page, y })
     }
+
+    /// The page number (from 1, as printed) each anchor is on.
+    pub(super) fn anchor_pages(&self) -> HashMap<String, usize> {
+        self.anchors
+            .iter()
+            .map(|(id, &(page, _))| (id.clone(), page + 1))
+            .collect()
+    }
 }
 
 /// Resolves the links of laid-out pages in place (see [`Places::resolve`]).
@@ -171,7 +179,8 @@ impl Paginator {
                 extra
             }
         };
-        let q = self.queue.make_contiguous();
+        let body_height = self.body_height();
+        let mut q = self.queue.make_contiguous();
         let head = q[0].table_head;
         let mut used = head.map_or(0.0, |h| {
             heads
@@ -195,15 +204,21 @@ impl Paginator {
             let fits =
                 body_top + used + space + b.height + notes_used + extra_notes <= body_bottom + 0.01;
             if !fits && members > 0 {
-                if b.float && !b.floated {
+                let gap = body_bottom - (body_top + used + notes_used);
+                // A figure that does not fit goes to the next page. Where that leaves only a
+                // little of this page blank it goes in its place, so the text after it (which
+                // may say "the figure above") still follows it. Else, as books do, the text
+                // after it fills this page, after a line in the figure's place that says
+                // where it went.
+                if b.float && !b.floated && gap > body_height * BLANK_GAP {
                     q[k].floated = true;
-                    // The figure and its caption go to the next page; the text after them
-                    // (up to a clean break, within the section) fills this one.
+                    let notice = q[k].float_notice.take();
+                    let notice_height = notice.as_ref().map_or(0.0, |n| n.space_before + n.height);
                     let mut group = 1;
                     while k + group < q.len() && q[k + group - 1].keep_with_next {
                         group += 1;
                     }
-                    let mut room = body_bottom - (body_top + used + notes_used);
+                    let mut room = gap - notice_height;
                     let mut fill = 0;
                     let mut clean = 0;
                     let mut notes_so_far = notes_used;
@@ -226,6 +241,11 @@ impl Paginator {
                     }
                     if clean > 0 {
                         q[k..k + group + clean].rotate_left(group);
+                        if let Some(notice) = notice {
+                            self.queued += notice.space_before + notice.height;
+                            self.queue.insert(k, *notice);
+                            q = self.queue.make_contiguous();
+                        }
                         continue;
                     }
                 }
@@ -368,6 +388,10 @@ impl Paginator {
         page
     }
 }
+
+/// The most of a page's body a figure may leave blank by moving to the next page in its
+/// place (else it floats and the text after it fills the page).
+const BLANK_GAP: f32 = 0.15;
 
 /// The height a footnote takes at a page foot.
 fn note_height(notes: &[Vec<VBox>], n: usize) -> f32 {

@@ -1038,3 +1038,285 @@ fn a_last_line_that_just_fits_is_not_justified_nor_followed_by_an_empty_line() {
         );
     }
 }
+
+/// The words of a page as a reader sees them: runs that touch on one baseline joined (a
+/// word is cut into runs at kerning and hyphenation points), as (text, x, baseline).
+fn page_words(page: &Page) -> Vec<(String, f32, f32)> {
+    let mut all = runs(page);
+    all.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut words: Vec<(String, f32, f32, f32)> = Vec::new();
+    for run in all {
+        let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+        match words.last_mut() {
+            Some((t, _, y, end)) if (*y - run.y).abs() < 0.1 && (run.x - *end).abs() < 0.3 => {
+                t.push_str(&text);
+                *end = run.x + run.width();
+            }
+            _ => words.push((text, run.x, run.y, run.x + run.width())),
+        }
+    }
+    words.into_iter().map(|(t, x, y, _)| (t, x, y)).collect()
+}
+
+/// Where `word` is first set: (page, x, baseline).
+fn word_at(laid: &Laid, word: &str) -> Option<(usize, f32, f32)> {
+    laid.pages.iter().enumerate().find_map(|(p, page)| {
+        page_words(page)
+            .into_iter()
+            .find(|(text, ..)| text.trim() == word)
+            .map(|(_, x, y)| (p, x, y))
+    })
+}
+
+fn words_paragraph(first: &str) -> Block {
+    Block::Paragraph(vec![Inline::text(format!(
+        "{first} opens a paragraph that runs on for long enough to fill two lines of the \
+         column, so that its first line and the lines after it can be told apart."
+    ))])
+}
+
+/// Issue 13, point 6: a second paragraph in a list item starts flush with the first, not
+/// with a first-line indent (which reads as the hanging text of another item).
+#[test]
+fn later_paragraphs_of_a_list_item_are_not_indented() {
+    let list = crate::model::List {
+        ordered: false,
+        start: 1,
+        tight: false,
+        items: vec![
+            vec![words_paragraph("Alpha"), words_paragraph("Bravo")],
+            vec![words_paragraph("Charlie"), words_paragraph("Delta")],
+        ],
+        checked: Default::default(),
+    };
+    let doc = Document::new(
+        Meta {
+            language: Some("en".into()),
+            ..Meta::default()
+        },
+        vec![words_paragraph("Before"), Block::List(list)],
+    );
+    let laid = lay(&doc, &PdfOptions::default());
+    let x = |w: &str| word_at(&laid, w).unwrap_or_else(|| panic!("{w} not set")).1;
+    for (first, later) in [("Alpha", "Bravo"), ("Charlie", "Delta")] {
+        assert!(
+            (x(first) - x(later)).abs() < 0.5,
+            "{later} starts at {}, its item at {}",
+            x(later),
+            x(first)
+        );
+    }
+    // Outside lists, paragraphs keep their indent.
+    let geo = Geometry::from_options(&PdfOptions::default());
+    assert!((x("Before") - geo.left).abs() < 0.5);
+}
+
+/// Issue 13, point 6: in a definition list every term starts at the margin (the second
+/// one too, after a definition's paragraph) and every definition paragraph at the
+/// definition indent.
+#[test]
+fn definition_list_terms_at_the_margin_definitions_indented() {
+    use crate::model::{classes, Attr};
+    let term = |w: &str| Block::Paragraph(vec![Inline::Strong(vec![Inline::text(w)])]);
+    let definition = |blocks: Vec<Block>| Block::Container {
+        attr: Box::new(Attr::class(classes::DEFINITION)),
+        blocks,
+    };
+    let doc = Document::new(
+        Meta {
+            language: Some("en".into()),
+            ..Meta::default()
+        },
+        vec![
+            words_paragraph("Before"),
+            Block::Container {
+                attr: Box::new(Attr::class(classes::DEFINITION_LIST)),
+                blocks: vec![
+                    term("Albedo"),
+                    definition(vec![words_paragraph("Echo"), words_paragraph("Foxtrot")]),
+                    term("Bowen"),
+                    definition(vec![words_paragraph("Golf")]),
+                    term("Cirrus"),
+                    term("Cumulus"),
+                    definition(vec![words_paragraph("Hotel")]),
+                ],
+            },
+            words_paragraph("After"),
+        ],
+    );
+    let laid = lay(&doc, &PdfOptions::default());
+    let geo = Geometry::from_options(&PdfOptions::default());
+    let x = |w: &str| word_at(&laid, w).unwrap_or_else(|| panic!("{w} not set")).1;
+    for t in ["Albedo", "Bowen", "Cirrus", "Cumulus"] {
+        assert!((x(t) - geo.left).abs() < 0.5, "term {t} at {}", x(t));
+    }
+    let indent = x("Echo") - geo.left;
+    assert!(indent > geo.size, "definitions indented: {indent}");
+    for d in ["Foxtrot", "Golf", "Hotel"] {
+        assert!(
+            (x(d) - x("Echo")).abs() < 0.5,
+            "definition {d} at {}, the first at {}",
+            x(d),
+            x("Echo")
+        );
+    }
+    // A definition sits under its term.
+    assert!(word_at(&laid, "Echo").unwrap().2 > word_at(&laid, "Albedo").unwrap().2);
+}
+
+/// Issue 13, point 6: a figure that does not fit is never moved past the text after it
+/// without a word. Wherever it falls on the page, either it keeps its place (moving to the
+/// next page, leaving at most a small blank) or the line "(figure on next page)" stands in
+/// its place, before the text that moved up.
+#[test]
+fn a_figure_keeps_its_place_or_says_where_it_went() {
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let images = ImageInfo {
+        by_src: HashMap::from([("a.png".to_string(), 0)]),
+        sizes: vec![(800, 600)],
+    };
+    let user = UserFonts::default();
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    let notice_word = super::figure::FLOAT_NOTICE;
+    let (mut kept, mut floated) = (0, 0);
+    for before in 8..30 {
+        let mut blocks: Vec<Block> = (0..before)
+            .map(|i| Block::Paragraph(vec![Inline::text(format!("Text {i} before the figure, a sentence or two long, so that the figure falls lower on the page each time."))]))
+            .collect();
+        blocks.push(Block::Figure(Box::new(crate::model::Figure {
+            image: crate::model::Image {
+                src: "a.png".into(),
+                alt: "A".into(),
+                title: None,
+                ..Default::default()
+            },
+            caption: vec![Inline::text("The caption")],
+        })));
+        blocks.push(Block::Paragraph(vec![Inline::text(
+            "Aftermath: the figure above shows the harbour.",
+        )]));
+        blocks.extend((0..20).map(|i| {
+            Block::Paragraph(vec![Inline::text(format!(
+                "More text {i} after the figure, to fill the pages that follow it."
+            ))])
+        }));
+        let doc = Document::new(
+            Meta {
+                language: Some("en".into()),
+                ..Meta::default()
+            },
+            blocks,
+        );
+        let laid = layout(&doc, &options, &fonts, &images, &mut Vec::new());
+        let (image_page, image_y) = laid
+            .pages
+            .iter()
+            .enumerate()
+            .find_map(|(p, page)| {
+                page.items.iter().find_map(|i| match i {
+                    Item::Image { y, .. } => Some((p, *y)),
+                    _ => None,
+                })
+            })
+            .expect("the figure is set");
+        let (after_page, _, after_y) = word_at(&laid, "Aftermath:").expect("the text after");
+        if (after_page, after_y) > (image_page, image_y) {
+            kept += 1;
+            assert!(word_at(&laid, notice_word).is_none(), "before {before}");
+            // The figure moved to the next page in its place: little of the page is blank.
+            if image_page > 0 && (image_y - geo.top).abs() < 1.0 {
+                let last = lines(&laid.pages[image_page - 1], &geo)
+                    .iter()
+                    .map(|l| l.0)
+                    .fold(0.0, f32::max);
+                let blank = geo.height - geo.bottom - last;
+                assert!(
+                    blank < (geo.height - geo.top - geo.bottom) * 0.2,
+                    "before {before}: {blank} pt left blank"
+                );
+            }
+        } else {
+            floated += 1;
+            let (notice_page, _, notice_y) = word_at(&laid, notice_word)
+                .unwrap_or_else(|| panic!("before {before}: the figure floated without a word"));
+            assert_eq!(notice_page, after_page, "before {before}");
+            assert!(
+                notice_y < after_y,
+                "before {before}: the notice follows the text"
+            );
+            assert_eq!(image_page, notice_page + 1, "before {before}");
+        }
+    }
+    assert!(kept > 0 && floated > 0, "kept {kept}, floated {floated}");
+}
+
+/// Issue 13, point 8: a bundle's contents page lists each article with the page it starts
+/// on, the line a link to that page; each article starts a page of its own.
+#[test]
+fn a_book_contents_page_links_each_entry_to_its_page() {
+    let mut book = crate::write::epub::Book::new(Meta {
+        title: Some("Weekly".into()),
+        ..Meta::default()
+    });
+    for title in ["Firstarticle", "Secondarticle", "Thirdarticle"] {
+        let blocks = (0..12).map(|_| words_paragraph("Words")).collect();
+        book.push(
+            Document::new(
+                Meta {
+                    title: Some(format!("{title} here")),
+                    language: Some("en".into()),
+                    ..Meta::default()
+                },
+                blocks,
+            ),
+            None,
+        );
+    }
+    let laid = lay(&book.to_document(2), &PdfOptions::default());
+    let geo = Geometry::from_options(&PdfOptions::default());
+    let text_of =
+        |run: &TextRun| -> String { run.glyphs.iter().map(|g| g.text.as_str()).collect() };
+    let mut starts = Vec::new();
+    for title in ["Firstarticle", "Secondarticle", "Thirdarticle"] {
+        let (page, _, y) = word_at(&laid, title).expect("the article's heading");
+        // The heading opens its page.
+        let first_y = lines(&laid.pages[page], &geo)
+            .iter()
+            .map(|l| l.0)
+            .fold(f32::MAX, f32::min);
+        assert!(
+            (first_y - y).abs() < 1.0,
+            "{title} does not open page {page}"
+        );
+        starts.push(page);
+    }
+    assert!(starts[0] > 0 && starts[0] < starts[1] && starts[1] < starts[2]);
+    // The contents page: a link per article to its page, the page's number on the line.
+    let contents = &laid.pages[0];
+    let mut linked = Vec::new();
+    for item in &contents.items {
+        if let Item::Link {
+            y,
+            h,
+            target: LinkTarget::Internal { page, .. },
+            ..
+        } = item
+        {
+            let number = (page + 1).to_string();
+            assert!(
+                runs(contents)
+                    .iter()
+                    .any(|r| text_of(r) == number && r.y > *y && r.y < y + h),
+                "no page number {number} on the line linked to page {page}"
+            );
+            linked.push(*page);
+        }
+    }
+    for start in &starts {
+        assert!(
+            linked.contains(start),
+            "no entry for page {start}: {linked:?}"
+        );
+    }
+}
