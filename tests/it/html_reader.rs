@@ -554,6 +554,71 @@ fn a_header_repeating_the_title_is_not_repeated() {
     assert_eq!(kept.len(), 2);
 }
 
+/// Issue 13, point 10: a standfirst under the title is read as the subtitle, however the page
+/// sets it (a sentence-like `<h2>`, a heading or `<p>` in the title's `<hgroup>`, a class that
+/// names it), and leaves the body; a section heading right under the title stays one.
+#[test]
+fn a_standfirst_under_the_title_is_read_as_the_subtitle() {
+    let standfirst = "For a century the town lived on herring, and now the quay is a car park.";
+    let page = |head: &str, rest: &str| {
+        format!(
+            "<html><head><title>The harbour</title></head><body><article>{head}{rest}\
+             <p>The last trawler left in the spring of 1987.</p></article></body></html>"
+        )
+    };
+    for (head, rest) in [
+        (
+            format!("<h1>The harbour</h1><h2>{standfirst}</h2>"),
+            String::new(),
+        ),
+        (
+            format!("<header><h1>The harbour</h1><h2>{standfirst}</h2></header>"),
+            String::new(),
+        ),
+        (
+            format!("<hgroup><h1>The harbour</h1><p>{standfirst}</p></hgroup>"),
+            String::new(),
+        ),
+        (
+            "<header><h1>The harbour</h1></header>".to_string(),
+            format!("<p class=\"article__dek\">{standfirst}</p>"),
+        ),
+        (
+            "<h1>The harbour</h1>".to_string(),
+            format!("<div class=\"c-standfirst\"><p>{standfirst}</p></div>"),
+        ),
+    ] {
+        let doc = read(&page(&head, &rest));
+        assert_eq!(
+            doc.meta.subtitle.as_deref(),
+            Some(standfirst),
+            "{head}{rest}"
+        );
+        assert_eq!(
+            doc.blocks,
+            vec![p("The last trawler left in the spring of 1987.")],
+            "{head}{rest}"
+        );
+    }
+    // A section heading right under the title, and a sentence heading after some text, stay.
+    for (head, rest) in [
+        ("<h1>The harbour</h1><h2>The last boats</h2>", ""),
+        (
+            "<h1>The harbour</h1><p>Spring.</p>",
+            "<h2>The quay was quiet for the first time in years.</h2>",
+        ),
+    ] {
+        let doc = read(&page(head, rest));
+        assert_eq!(doc.meta.subtitle, None, "{head}{rest}");
+        assert!(
+            doc.blocks
+                .iter()
+                .any(|b| matches!(b, Block::Heading { level: 2, .. })),
+            "{head}{rest}"
+        );
+    }
+}
+
 #[test]
 fn content_root_prefers_main_then_single_article() {
     let html = "<body><nav>menu</nav><main><p>main text</p></main><footer>foot</footer></body>";

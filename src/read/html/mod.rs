@@ -18,7 +18,7 @@ mod convert;
 mod meta;
 mod urls;
 
-use super::{extract, ReadOptions, Reader, Reading};
+use super::{extract, standfirst, ReadOptions, Reader, Reading};
 use crate::dom::{self, children, descendants, is, is_hidden, tag, text_content};
 use crate::error::Result;
 use crate::model::Document;
@@ -83,18 +83,108 @@ fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
         extraction.root
     };
     if let Some(title) = &meta.title {
-        if let Some(header) = title_header(&root, title) {
+        let header = title_header(&root, title);
+        if let Some(header) = &header {
             if meta.subtitle.is_none() {
-                meta.subtitle = descendants(&header)
-                    .iter()
-                    .find(|n| dom::class_contains(n, "subtitle"))
-                    .and_then(|n| meta::clean(&text_content(n)));
+                meta.subtitle =
+                    header_subtitle(header).and_then(|n| meta::clean(&text_content(&n)));
             }
-            converter.skip(&header);
+            converter.skip(header);
+        }
+        if meta.subtitle.is_none() {
+            if let Some(standfirst) = classed_standfirst(&root, header.as_ref()) {
+                meta.subtitle = meta::clean(&text_content(&standfirst));
+                converter.skip(&standfirst);
+            }
         }
     }
-    let blocks = converter.convert(&root);
+    let mut blocks = converter.convert(&root);
+    // A sentence set as a heading right under the title (the class-named kinds are taken above).
+    standfirst::take_standfirst(&mut meta, &mut blocks);
     Ok(Reading::new(Document::new(meta, blocks), warnings))
+}
+
+/// The subtitle inside the title's own header, which is left out of the body: an element
+/// whose class names a standfirst, the text after the title in an `<hgroup>` (what HTML
+/// defines it for), or a heading after the title that reads as a standfirst.
+fn header_subtitle(header: &Handle) -> Option<Handle> {
+    let nodes = descendants(header);
+    if let Some(classed) = nodes
+        .iter()
+        .find(|n| dom::attr_matches(n, "class", standfirst::is_standfirst_class))
+    {
+        return Some(classed.clone());
+    }
+    let after_title = nodes
+        .iter()
+        .skip_while(|n| !is(n, local_name!("h1")))
+        .skip(1);
+    let in_hgroup = nodes.iter().any(|n| is(n, local_name!("hgroup")));
+    for node in after_title {
+        let name = tag(node).map(|t| t.to_string()).unwrap_or_default();
+        let heading = dom::is_heading_tag(&name);
+        if heading || (in_hgroup && name == "p") {
+            let text = meta::clean(&text_content(node)).unwrap_or_default();
+            if in_hgroup || standfirst::reads_as_standfirst(&text) {
+                return Some(node.clone());
+            }
+        }
+    }
+    None
+}
+
+/// An element that opens the body under the title and whose class names a standfirst
+/// (`<p class="dek">`): the element after the title's header when the body has one, else the
+/// body's first, looked for through a few wrappers. It must be text: no image, table or list.
+fn classed_standfirst(root: &Handle, title_header: Option<&Handle>) -> Option<Handle> {
+    let first = match title_header {
+        Some(header) => next_significant_sibling(header)?,
+        None => {
+            let mut node = root.clone();
+            let mut found = None;
+            for _ in 0..8 {
+                let first = first_significant_child(&node)?;
+                if dom::attr_matches(&first, "class", standfirst::is_standfirst_class) {
+                    found = Some(first);
+                    break;
+                }
+                match tag(&first)? {
+                    &local_name!("div")
+                    | &local_name!("article")
+                    | &local_name!("main")
+                    | &local_name!("section") => node = first,
+                    _ => return None,
+                }
+            }
+            found?
+        }
+    };
+    let text_only = !descendants(&first).iter().any(|n| {
+        tag(n).is_some_and(|t| {
+            matches!(
+                *t,
+                local_name!("img")
+                    | local_name!("picture")
+                    | local_name!("video")
+                    | local_name!("table")
+                    | local_name!("ul")
+                    | local_name!("ol")
+                    | local_name!("figure")
+            )
+        })
+    });
+    let named = dom::attr_matches(&first, "class", standfirst::is_standfirst_class);
+    (named && text_only && meta::clean(&text_content(&first)).is_some()).then_some(first)
+}
+
+/// The next sibling that shows (see [`first_significant_child`]).
+fn next_significant_sibling(node: &Handle) -> Option<Handle> {
+    let parent = dom::parent(node)?;
+    children(&parent)
+        .into_iter()
+        .skip_while(|child| !std::rc::Rc::ptr_eq(child, node))
+        .skip(1)
+        .find(is_significant)
 }
 
 /// What article extraction decided about an HTML page, in words: the container chosen, its
@@ -142,9 +232,14 @@ fn same_title(h1: &Handle, title: &str) -> bool {
     meta::clean(&text_content(h1)).as_deref() == Some(title)
 }
 
-/// The first child that shows: not blank text, a comment, a script or a hidden element.
+/// The first child that shows (see [`is_significant`]).
 fn first_significant_child(node: &Handle) -> Option<Handle> {
-    children(node).into_iter().find(|child| match &child.data {
+    children(node).into_iter().find(is_significant)
+}
+
+/// Whether a node shows: not blank text, a comment, a script or a hidden element.
+fn is_significant(child: &Handle) -> bool {
+    match &child.data {
         NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
         NodeData::Element { name, .. } => {
             !matches!(
@@ -158,7 +253,7 @@ fn first_significant_child(node: &Handle) -> Option<Handle> {
             ) && !is_hidden(child)
         }
         _ => false,
-    })
+    }
 }
 
 #[cfg(test)]
