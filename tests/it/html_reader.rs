@@ -600,6 +600,24 @@ fn a_standfirst_under_the_title_is_read_as_the_subtitle() {
             "{head}{rest}"
         );
     }
+    // Extraction leaves the header out of the article's body (the body is the div of
+    // paragraphs): the standfirst beside the title's <h1> is still found.
+    let body: String = (0..8)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} of the story, long enough to be the article's text, \
+             with commas, full stops, and the rest of what prose is made of.</p>"
+            )
+        })
+        .collect();
+    let doc = read(&format!(
+        "<html><head><title>The harbour</title></head><body><main><article>\
+         <header><p class=\"kicker\">Towns</p><h1>The harbour</h1>\
+         <p class=\"standfirst\">{standfirst}</p><p class=\"byline\">By A. Writer</p></header>\
+         <div class=\"story-body\">{body}</div></article></main></body></html>"
+    ));
+    assert_eq!(doc.meta.subtitle.as_deref(), Some(standfirst));
+    assert_eq!(doc.blocks.len(), 8);
     // A section heading right under the title, and a sentence heading after some text, stay.
     for (head, rest) in [
         ("<h1>The harbour</h1><h2>The last boats</h2>", ""),

@@ -85,96 +85,142 @@ fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
     if let Some(title) = &meta.title {
         let header = title_header(&root, title);
         if let Some(header) = &header {
-            if meta.subtitle.is_none() {
-                meta.subtitle =
-                    header_subtitle(header).and_then(|n| meta::clean(&text_content(&n)));
-            }
             converter.skip(header);
         }
         if meta.subtitle.is_none() {
-            if let Some(standfirst) = classed_standfirst(&root, header.as_ref()) {
+            if let Some(standfirst) = find_standfirst(&dom.document, &root, header.as_ref(), title)
+            {
                 meta.subtitle = meta::clean(&text_content(&standfirst));
                 converter.skip(&standfirst);
             }
         }
     }
     let mut blocks = converter.convert(&root);
-    // A sentence set as a heading right under the title (the class-named kinds are taken above).
+    // A sentence set as a heading at the top of the body, under a title the page has only in
+    // its metadata (the kinds only the markup tells are taken above).
     standfirst::take_standfirst(&mut meta, &mut blocks);
     Ok(Reading::new(Document::new(meta, blocks), warnings))
 }
 
-/// The subtitle inside the title's own header, which is left out of the body: an element
-/// whose class names a standfirst, the text after the title in an `<hgroup>` (what HTML
-/// defines it for), or a heading after the title that reads as a standfirst.
-fn header_subtitle(header: &Handle) -> Option<Handle> {
+/// The page's standfirst, told by where it stands: right under the title (no text between),
+/// and either named by its class or a heading that reads as a sentence (see
+/// [`standfirst`]). Looked for in the title's own header when the body opens with it (it is
+/// left out with that header otherwise), else at the top of the body, else beside the
+/// page's `<h1>` of the title wherever it is (extraction often leaves the header out of the
+/// article's body, and the standfirst with it).
+fn find_standfirst(
+    document: &Handle,
+    root: &Handle,
+    header: Option<&Handle>,
+    title: &str,
+) -> Option<Handle> {
+    if let Some(header) = header {
+        return under_title(header);
+    }
+    opening_standfirst(root).or_else(|| {
+        let h1 = title_heading(document, title)?;
+        match dom::parent(&h1) {
+            Some(parent)
+                if is(&parent, local_name!("header")) || is(&parent, local_name!("hgroup")) =>
+            {
+                under_title(&parent)
+            }
+            _ => standfirst_after(&h1),
+        }
+    })
+}
+
+/// The standfirst under the title in a `<header>`, `<hgroup>` or bare `<h1>`: inside a
+/// header, an element whose class names one, the text after the title in an `<hgroup>` (what
+/// HTML defines it for), or a heading after the title that reads as a sentence; else the
+/// element right after it (see [`standfirst_after`]).
+fn under_title(header: &Handle) -> Option<Handle> {
     let nodes = descendants(header);
-    if let Some(classed) = nodes
-        .iter()
-        .find(|n| dom::attr_matches(n, "class", standfirst::is_standfirst_class))
-    {
+    if let Some(classed) = nodes.iter().find(|n| is_classed_standfirst(n)) {
         return Some(classed.clone());
     }
+    let in_hgroup = nodes.iter().any(|n| is(n, local_name!("hgroup")));
     let after_title = nodes
         .iter()
         .skip_while(|n| !is(n, local_name!("h1")))
         .skip(1);
-    let in_hgroup = nodes.iter().any(|n| is(n, local_name!("hgroup")));
     for node in after_title {
-        let name = tag(node).map(|t| t.to_string()).unwrap_or_default();
-        let heading = dom::is_heading_tag(&name);
-        if heading || (in_hgroup && name == "p") {
-            let text = meta::clean(&text_content(node)).unwrap_or_default();
-            if in_hgroup || standfirst::reads_as_standfirst(&text) {
-                return Some(node.clone());
-            }
+        let heading = tag(node).is_some_and(|t| dom::is_heading_tag(t));
+        let text = meta::clean(&text_content(node)).unwrap_or_default();
+        if (heading && (in_hgroup || standfirst::reads_as_standfirst(&text)))
+            || (in_hgroup && is(node, local_name!("p")))
+        {
+            return Some(node.clone());
+        }
+    }
+    standfirst_after(header)
+}
+
+/// The element right after `node` (the title or its header), when it is a standfirst: named
+/// by its class and text alone, or a heading that reads as a sentence.
+fn standfirst_after(node: &Handle) -> Option<Handle> {
+    let next = next_significant_sibling(node)?;
+    let heading = tag(&next).is_some_and(|t| dom::is_heading_tag(t));
+    let sentence =
+        || meta::clean(&text_content(&next)).is_some_and(|t| standfirst::reads_as_standfirst(&t));
+    (is_classed_standfirst(&next) || (heading && sentence())).then_some(next)
+}
+
+/// The body's first element, looked for through a few wrappers, when its class names a
+/// standfirst (`<p class="dek">` under a title the body does not repeat).
+fn opening_standfirst(root: &Handle) -> Option<Handle> {
+    let mut node = root.clone();
+    for _ in 0..8 {
+        let first = first_significant_child(&node)?;
+        if is_classed_standfirst(&first) {
+            return Some(first);
+        }
+        match tag(&first)? {
+            &local_name!("div")
+            | &local_name!("article")
+            | &local_name!("main")
+            | &local_name!("section") => node = first,
+            _ => return None,
         }
     }
     None
 }
 
-/// An element that opens the body under the title and whose class names a standfirst
-/// (`<p class="dek">`): the element after the title's header when the body has one, else the
-/// body's first, looked for through a few wrappers. It must be text: no image, table or list.
-fn classed_standfirst(root: &Handle, title_header: Option<&Handle>) -> Option<Handle> {
-    let first = match title_header {
-        Some(header) => next_significant_sibling(header)?,
-        None => {
-            let mut node = root.clone();
-            let mut found = None;
-            for _ in 0..8 {
-                let first = first_significant_child(&node)?;
-                if dom::attr_matches(&first, "class", standfirst::is_standfirst_class) {
-                    found = Some(first);
-                    break;
-                }
-                match tag(&first)? {
-                    &local_name!("div")
-                    | &local_name!("article")
-                    | &local_name!("main")
-                    | &local_name!("section") => node = first,
-                    _ => return None,
-                }
-            }
-            found?
-        }
-    };
-    let text_only = !descendants(&first).iter().any(|n| {
-        tag(n).is_some_and(|t| {
-            matches!(
-                *t,
-                local_name!("img")
-                    | local_name!("picture")
-                    | local_name!("video")
-                    | local_name!("table")
-                    | local_name!("ul")
-                    | local_name!("ol")
-                    | local_name!("figure")
-            )
+/// Whether an element's class names a standfirst and it holds text alone (no image, table
+/// or list: a box of those named so is something else).
+fn is_classed_standfirst(node: &Handle) -> bool {
+    dom::attr_matches(node, "class", standfirst::is_standfirst_class)
+        && !descendants(node).iter().any(|n| {
+            tag(n).is_some_and(|t| {
+                matches!(
+                    *t,
+                    local_name!("img")
+                        | local_name!("picture")
+                        | local_name!("video")
+                        | local_name!("table")
+                        | local_name!("ul")
+                        | local_name!("ol")
+                        | local_name!("figure")
+                )
+            })
         })
-    });
-    let named = dom::attr_matches(&first, "class", standfirst::is_standfirst_class);
-    (named && text_only && meta::clean(&text_content(&first)).is_some()).then_some(first)
+        && meta::clean(&text_content(node)).is_some()
+}
+
+/// The page's first `<h1>` that says the title, wherever it is (a walk with an explicit
+/// stack that stops there).
+fn title_heading(document: &Handle, title: &str) -> Option<Handle> {
+    let mut stack = vec![document.clone()];
+    while let Some(node) = stack.pop() {
+        if is(&node, local_name!("h1")) {
+            if same_title(&node, title) {
+                return Some(node);
+            }
+            continue;
+        }
+        stack.extend(node.children.borrow().iter().rev().cloned());
+    }
+    None
 }
 
 /// The next sibling that shows (see [`first_significant_child`]).
