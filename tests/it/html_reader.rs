@@ -618,6 +618,17 @@ fn a_standfirst_under_the_title_is_read_as_the_subtitle() {
     ));
     assert_eq!(doc.meta.subtitle.as_deref(), Some(standfirst));
     assert_eq!(doc.blocks.len(), 8);
+    // A line of post details that a theme classes as a subhead, and a heading that repeats
+    // the title, are no standfirst.
+    let details = "<header><h1>The harbour</h1><div class=\"subhead\">by <span class=\"author\">\
+                   A. Writer</span> | Filed under: towns, harbours and the sea | 4 comments</div></header>";
+    assert_eq!(read(&page(details, "")).meta.subtitle, None);
+    let repeated = "<h2>The harbour was quiet until the storm came to the town that spring.</h2>";
+    let doc = read(&format!(
+        "<html><head><title>The harbour was quiet until the storm came to the town that \
+         spring.</title></head><body><article>{repeated}<p>Text.</p></article></body></html>"
+    ));
+    assert_eq!(doc.meta.subtitle, None);
     // A section heading right under the title, and a sentence heading after some text, stay.
     for (head, rest) in [
         ("<h1>The harbour</h1><h2>The last boats</h2>", ""),

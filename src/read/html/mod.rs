@@ -88,10 +88,13 @@ fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
             converter.skip(header);
         }
         if meta.subtitle.is_none() {
-            if let Some(standfirst) = find_standfirst(&dom.document, &root, header.as_ref(), title)
-            {
-                meta.subtitle = meta::clean(&text_content(&standfirst));
-                converter.skip(&standfirst);
+            let found = find_standfirst(&dom.document, &root, header.as_ref(), title)
+                .and_then(|node| Some((meta::clean(&text_content(&node))?, node)))
+                // A heading that repeats the title is not its standfirst.
+                .filter(|(text, _)| text != title);
+            if let Some((text, node)) = found {
+                meta.subtitle = Some(text);
+                converter.skip(&node);
             }
         }
     }
@@ -186,12 +189,13 @@ fn opening_standfirst(root: &Handle) -> Option<Handle> {
     None
 }
 
-/// Whether an element's class names a standfirst and it holds text alone (no image, table
-/// or list: a box of those named so is something else).
+/// Whether an element's class names a standfirst and it holds text alone: no image, table
+/// or list (a box of those named so is something else), and no date or author (a line of
+/// post details, which some themes call a subhead).
 fn is_classed_standfirst(node: &Handle) -> bool {
     dom::attr_matches(node, "class", standfirst::is_standfirst_class)
         && !descendants(node).iter().any(|n| {
-            tag(n).is_some_and(|t| {
+            let holds_more = tag(n).is_some_and(|t| {
                 matches!(
                     *t,
                     local_name!("img")
@@ -201,8 +205,13 @@ fn is_classed_standfirst(node: &Handle) -> bool {
                         | local_name!("ul")
                         | local_name!("ol")
                         | local_name!("figure")
+                        | local_name!("time")
                 )
-            })
+            });
+            holds_more
+                || dom::attr_matches(n, "rel", |rel| rel.contains("author"))
+                || dom::class_contains(n, "author")
+                || dom::class_contains(n, "byline")
         })
         && meta::clean(&text_content(node)).is_some()
 }
