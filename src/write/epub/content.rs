@@ -16,7 +16,7 @@ pub(crate) use crate::xml::{clean_text as xml_clean, escape_attr_into, escape_te
 /// As in the HTML stylesheet, a wide table scrolls in its `div.table-wrap` (a page wider
 /// than the screen is cut off by e-readers), and a task item's box hangs where its bullet
 /// would be.
-pub(crate) const STYLESHEET: &str = r#"body { margin: 0 0.6em; line-height: 1.45; orphans: 2; widows: 2; }
+pub(crate) const STYLESHEET: &str = r#"body { margin: 0 0.6em; line-height: 1.45; orphans: 2; widows: 2; word-wrap: break-word; overflow-wrap: break-word; }
 p { margin: 0 0 0.8em 0; text-indent: 0; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.2; margin: 1.4em 0 0.6em 0; page-break-after: avoid; break-after: avoid; -webkit-hyphens: manual; hyphens: manual; }
 h1 { font-size: 1.6em; margin-top: 0.4em; }
