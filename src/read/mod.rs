@@ -11,6 +11,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 mod sanitize;
+mod standfirst;
 pub mod text;
 
 use crate::error::{Error, Result, Warning};

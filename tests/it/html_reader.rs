@@ -571,6 +571,100 @@ fn a_header_repeating_the_title_is_not_repeated() {
     assert_eq!(kept.len(), 2);
 }
 
+/// Issue 13, point 10: a standfirst under the title is read as the subtitle, however the page
+/// sets it (a sentence-like `<h2>`, a heading or `<p>` in the title's `<hgroup>`, a class that
+/// names it), and leaves the body; a section heading right under the title stays one.
+#[test]
+fn a_standfirst_under_the_title_is_read_as_the_subtitle() {
+    let standfirst = "For a century the town lived on herring, and now the quay is a car park.";
+    let page = |head: &str, rest: &str| {
+        format!(
+            "<html><head><title>The harbour</title></head><body><article>{head}{rest}\
+             <p>The last trawler left in the spring of 1987.</p></article></body></html>"
+        )
+    };
+    for (head, rest) in [
+        (
+            format!("<h1>The harbour</h1><h2>{standfirst}</h2>"),
+            String::new(),
+        ),
+        (
+            format!("<header><h1>The harbour</h1><h2>{standfirst}</h2></header>"),
+            String::new(),
+        ),
+        (
+            format!("<hgroup><h1>The harbour</h1><p>{standfirst}</p></hgroup>"),
+            String::new(),
+        ),
+        (
+            "<header><h1>The harbour</h1></header>".to_string(),
+            format!("<p class=\"article__dek\">{standfirst}</p>"),
+        ),
+        (
+            "<h1>The harbour</h1>".to_string(),
+            format!("<div class=\"c-standfirst\"><p>{standfirst}</p></div>"),
+        ),
+    ] {
+        let doc = read(&page(&head, &rest));
+        assert_eq!(
+            doc.meta.subtitle.as_deref(),
+            Some(standfirst),
+            "{head}{rest}"
+        );
+        assert_eq!(
+            doc.blocks,
+            vec![p("The last trawler left in the spring of 1987.")],
+            "{head}{rest}"
+        );
+    }
+    // Extraction leaves the header out of the article's body (the body is the div of
+    // paragraphs): the standfirst beside the title's <h1> is still found.
+    let body: String = (0..8)
+        .map(|i| {
+            format!(
+                "<p>Paragraph {i} of the story, long enough to be the article's text, \
+             with commas, full stops, and the rest of what prose is made of.</p>"
+            )
+        })
+        .collect();
+    let doc = read(&format!(
+        "<html><head><title>The harbour</title></head><body><main><article>\
+         <header><p class=\"kicker\">Towns</p><h1>The harbour</h1>\
+         <p class=\"standfirst\">{standfirst}</p><p class=\"byline\">By A. Writer</p></header>\
+         <div class=\"story-body\">{body}</div></article></main></body></html>"
+    ));
+    assert_eq!(doc.meta.subtitle.as_deref(), Some(standfirst));
+    assert_eq!(doc.blocks.len(), 8);
+    // A line of post details that a theme classes as a subhead, and a heading that repeats
+    // the title, are no standfirst.
+    let details = "<header><h1>The harbour</h1><div class=\"subhead\">by <span class=\"author\">\
+                   A. Writer</span> | Filed under: towns, harbours and the sea | 4 comments</div></header>";
+    assert_eq!(read(&page(details, "")).meta.subtitle, None);
+    let repeated = "<h2>The harbour was quiet until the storm came to the town that spring.</h2>";
+    let doc = read(&format!(
+        "<html><head><title>The harbour was quiet until the storm came to the town that \
+         spring.</title></head><body><article>{repeated}<p>Text.</p></article></body></html>"
+    ));
+    assert_eq!(doc.meta.subtitle, None);
+    // A section heading right under the title, and a sentence heading after some text, stay.
+    for (head, rest) in [
+        ("<h1>The harbour</h1><h2>The last boats</h2>", ""),
+        (
+            "<h1>The harbour</h1><p>Spring.</p>",
+            "<h2>The quay was quiet for the first time in years.</h2>",
+        ),
+    ] {
+        let doc = read(&page(head, rest));
+        assert_eq!(doc.meta.subtitle, None, "{head}{rest}");
+        assert!(
+            doc.blocks
+                .iter()
+                .any(|b| matches!(b, Block::Heading { level: 2, .. })),
+            "{head}{rest}"
+        );
+    }
+}
+
 #[test]
 fn content_root_prefers_main_then_single_article() {
     let html = "<body><nav>menu</nav><main><p>main text</p></main><footer>foot</footer></body>";

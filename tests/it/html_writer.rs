@@ -416,7 +416,8 @@ fn headings_in_header_cells_become_paragraphs() {
     };
     assert_eq!(
         body_of(vec![Block::Table(Box::new(table))]),
-        "<table>\n<thead>\n<tr><th>\n<p id=\"h\">Head</p>\n</th></tr>\n</thead>\n</table>\n"
+        "<div class=\"table-wrap\">\n<table>\n<thead>\n<tr><th>\n<p id=\"h\">Head</p>\n</th></tr>\n\
+         </thead>\n</table>\n</div>\n"
     );
 }
 
@@ -477,11 +478,11 @@ fn irregular_tables_are_made_rectangular() {
     };
     assert_eq!(
         body_of(vec![Block::Table(Box::new(table))]),
-        "<table>\n<tbody>\n\
+        "<div class=\"table-wrap\">\n<table>\n<tbody>\n\
          <tr><td rowspan=\"3\">a</td><td>b</td><td>c</td></tr>\n\
          <tr><td>d</td><td></td></tr>\n\
          <tr><td colspan=\"2\">e</td></tr>\n\
-         </tbody>\n</table>\n"
+         </tbody>\n</table>\n</div>\n"
     );
 }
 
@@ -559,10 +560,10 @@ fn table_with_caption_head_spans_and_alignment() {
     };
     assert_eq!(
         body_of(vec![Block::Table(Box::new(table))]),
-        "<table>\n<caption>Cap</caption>\n\
+        "<div class=\"table-wrap\">\n<table>\n<caption>Cap</caption>\n\
          <thead>\n<tr><th colspan=\"2\">H</th></tr>\n</thead>\n\
          <tbody>\n<tr><td rowspan=\"2\">a</td><td style=\"text-align: right;\">1</td></tr>\n\
-         <tr><td style=\"text-align: right;\">2</td></tr>\n</tbody>\n</table>\n"
+         <tr><td style=\"text-align: right;\">2</td></tr>\n</tbody>\n</table>\n</div>\n"
     );
 }
 

@@ -4,6 +4,7 @@ mod architecture;
 mod bad_input;
 mod batch;
 mod bounds;
+mod browser;
 mod bundle;
 mod cli;
 mod dates;

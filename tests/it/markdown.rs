@@ -981,6 +981,33 @@ mod writer {
     }
 }
 
+/// Issue 13, point 10: a sentence set as the heading right under the title is the standfirst
+/// (the subtitle, written back in the front matter), not a section; a section heading there
+/// stays one.
+#[test]
+fn a_sentence_heading_under_the_title_is_the_standfirst() {
+    let standfirst = "Five buoys, three winters and a great deal of rust.";
+    let doc = read_md(&format!(
+        "# Buoys\n\n## {standfirst}\n\nThe first went out in May.\n"
+    ));
+    assert_eq!(doc.meta.title.as_deref(), Some("Buoys"));
+    assert_eq!(doc.meta.subtitle.as_deref(), Some(standfirst));
+    assert_eq!(doc.blocks, vec![pt("The first went out in May.")]);
+    assert!(
+        write_md(&doc).contains(&format!("subtitle: \"{standfirst}\"\n")),
+        "{}",
+        write_md(&doc)
+    );
+    // The same under a front-matter title.
+    let doc = read_md(&format!(
+        "---\ntitle: Buoys\n---\n\n### {standfirst}\n\nText.\n"
+    ));
+    assert_eq!(doc.meta.subtitle.as_deref(), Some(standfirst));
+    let doc = read_md("# Buoys\n\n## How we moored them\n\nText.\n");
+    assert_eq!(doc.meta.subtitle, None);
+    assert_eq!(doc.blocks.len(), 2);
+}
+
 #[test]
 fn a_rich_document_is_a_fixed_point() {
     let source = "---

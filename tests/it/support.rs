@@ -1,8 +1,8 @@
 //! Helpers shared by the integration tests: finding the external validators.
 //!
-//! A test that drives an external tool (pandoc, the Nu Html Checker, poppler, qpdf, EPUBCheck)
-//! fails when the tool is missing and `CI` is set (CI installs them all); elsewhere it says
-//! loudly that it skipped, so a developer without the tools can still run `cargo test`.
+//! A test that drives an external tool (pandoc, the Nu Html Checker, poppler, qpdf, EPUBCheck,
+//! Chromium) fails when the tool is missing and `CI` is set (CI installs them all); elsewhere
+//! it says loudly that it skipped, so a developer without the tools can still run `cargo test`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

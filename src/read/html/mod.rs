@@ -18,7 +18,7 @@ mod convert;
 mod meta;
 mod urls;
 
-use super::{extract, ReadOptions, Reader, Reading};
+use super::{extract, standfirst, ReadOptions, Reader, Reading};
 use crate::dom::{self, children, descendants, is, is_hidden, tag, text_content};
 use crate::error::Result;
 use crate::model::Document;
@@ -83,18 +83,163 @@ fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
         extraction.root
     };
     if let Some(title) = &meta.title {
-        if let Some(header) = title_header(&root, title) {
-            if meta.subtitle.is_none() {
-                meta.subtitle = descendants(&header)
-                    .iter()
-                    .find(|n| dom::class_contains(n, "subtitle"))
-                    .and_then(|n| meta::clean(&text_content(n)));
+        let header = title_header(&root, title);
+        if let Some(header) = &header {
+            converter.skip(header);
+        }
+        if meta.subtitle.is_none() {
+            let found = find_standfirst(&dom.document, &root, header.as_ref(), title)
+                .and_then(|node| Some((meta::clean(&text_content(&node))?, node)))
+                // A heading that repeats the title is not its standfirst.
+                .filter(|(text, _)| text != title);
+            if let Some((text, node)) = found {
+                meta.subtitle = Some(text);
+                converter.skip(&node);
             }
-            converter.skip(&header);
         }
     }
-    let blocks = converter.convert(&root);
+    let mut blocks = converter.convert(&root);
+    // A sentence set as a heading at the top of the body, under a title the page has only in
+    // its metadata (the kinds only the markup tells are taken above).
+    standfirst::take_standfirst(&mut meta, &mut blocks);
     Ok(Reading::new(Document::new(meta, blocks), warnings))
+}
+
+/// The page's standfirst, told by where it stands: right under the title (no text between),
+/// and either named by its class or a heading that reads as a sentence (see
+/// [`standfirst`]). Looked for in the title's own header when the body opens with it (it is
+/// left out with that header otherwise), else at the top of the body, else beside the
+/// page's `<h1>` of the title wherever it is (extraction often leaves the header out of the
+/// article's body, and the standfirst with it).
+fn find_standfirst(
+    document: &Handle,
+    root: &Handle,
+    header: Option<&Handle>,
+    title: &str,
+) -> Option<Handle> {
+    if let Some(header) = header {
+        return under_title(header);
+    }
+    opening_standfirst(root).or_else(|| {
+        let h1 = title_heading(document, title)?;
+        match dom::parent(&h1) {
+            Some(parent)
+                if is(&parent, local_name!("header")) || is(&parent, local_name!("hgroup")) =>
+            {
+                under_title(&parent)
+            }
+            _ => standfirst_after(&h1),
+        }
+    })
+}
+
+/// The standfirst under the title in a `<header>`, `<hgroup>` or bare `<h1>`: inside a
+/// header, an element whose class names one, the text after the title in an `<hgroup>` (what
+/// HTML defines it for), or a heading after the title that reads as a sentence; else the
+/// element right after it (see [`standfirst_after`]).
+fn under_title(header: &Handle) -> Option<Handle> {
+    let nodes = descendants(header);
+    if let Some(classed) = nodes.iter().find(|n| is_classed_standfirst(n)) {
+        return Some(classed.clone());
+    }
+    let in_hgroup = nodes.iter().any(|n| is(n, local_name!("hgroup")));
+    let after_title = nodes
+        .iter()
+        .skip_while(|n| !is(n, local_name!("h1")))
+        .skip(1);
+    for node in after_title {
+        let heading = tag(node).is_some_and(|t| dom::is_heading_tag(t));
+        let text = meta::clean(&text_content(node)).unwrap_or_default();
+        if (heading && (in_hgroup || standfirst::reads_as_standfirst(&text)))
+            || (in_hgroup && is(node, local_name!("p")))
+        {
+            return Some(node.clone());
+        }
+    }
+    standfirst_after(header)
+}
+
+/// The element right after `node` (the title or its header), when it is a standfirst: named
+/// by its class and text alone, or a heading that reads as a sentence.
+fn standfirst_after(node: &Handle) -> Option<Handle> {
+    let next = next_significant_sibling(node)?;
+    let heading = tag(&next).is_some_and(|t| dom::is_heading_tag(t));
+    let sentence =
+        || meta::clean(&text_content(&next)).is_some_and(|t| standfirst::reads_as_standfirst(&t));
+    (is_classed_standfirst(&next) || (heading && sentence())).then_some(next)
+}
+
+/// The body's first element, looked for through a few wrappers, when its class names a
+/// standfirst (`<p class="dek">` under a title the body does not repeat).
+fn opening_standfirst(root: &Handle) -> Option<Handle> {
+    let mut node = root.clone();
+    for _ in 0..8 {
+        let first = first_significant_child(&node)?;
+        if is_classed_standfirst(&first) {
+            return Some(first);
+        }
+        match tag(&first)? {
+            &local_name!("div")
+            | &local_name!("article")
+            | &local_name!("main")
+            | &local_name!("section") => node = first,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether an element's class names a standfirst and it holds text alone: no image, table
+/// or list (a box of those named so is something else), and no date or author (a line of
+/// post details, which some themes call a subhead).
+fn is_classed_standfirst(node: &Handle) -> bool {
+    dom::attr_matches(node, "class", standfirst::is_standfirst_class)
+        && !descendants(node).iter().any(|n| {
+            let holds_more = tag(n).is_some_and(|t| {
+                matches!(
+                    *t,
+                    local_name!("img")
+                        | local_name!("picture")
+                        | local_name!("video")
+                        | local_name!("table")
+                        | local_name!("ul")
+                        | local_name!("ol")
+                        | local_name!("figure")
+                        | local_name!("time")
+                )
+            });
+            holds_more
+                || dom::attr_matches(n, "rel", |rel| rel.contains("author"))
+                || dom::class_contains(n, "author")
+                || dom::class_contains(n, "byline")
+        })
+        && meta::clean(&text_content(node)).is_some()
+}
+
+/// The page's first `<h1>` that says the title, wherever it is (a walk with an explicit
+/// stack that stops there).
+fn title_heading(document: &Handle, title: &str) -> Option<Handle> {
+    let mut stack = vec![document.clone()];
+    while let Some(node) = stack.pop() {
+        if is(&node, local_name!("h1")) {
+            if same_title(&node, title) {
+                return Some(node);
+            }
+            continue;
+        }
+        stack.extend(node.children.borrow().iter().rev().cloned());
+    }
+    None
+}
+
+/// The next sibling that shows (see [`first_significant_child`]).
+fn next_significant_sibling(node: &Handle) -> Option<Handle> {
+    let parent = dom::parent(node)?;
+    children(&parent)
+        .into_iter()
+        .skip_while(|child| !std::rc::Rc::ptr_eq(child, node))
+        .skip(1)
+        .find(is_significant)
 }
 
 /// What article extraction decided about an HTML page, in words: the container chosen, its
@@ -142,9 +287,14 @@ fn same_title(h1: &Handle, title: &str) -> bool {
     meta::clean(&text_content(h1)).as_deref() == Some(title)
 }
 
-/// The first child that shows: not blank text, a comment, a script or a hidden element.
+/// The first child that shows (see [`is_significant`]).
 fn first_significant_child(node: &Handle) -> Option<Handle> {
-    children(node).into_iter().find(|child| match &child.data {
+    children(node).into_iter().find(is_significant)
+}
+
+/// Whether a node shows: not blank text, a comment, a script or a hidden element.
+fn is_significant(child: &Handle) -> bool {
+    match &child.data {
         NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
         NodeData::Element { name, .. } => {
             !matches!(
@@ -158,7 +308,7 @@ fn first_significant_child(node: &Handle) -> Option<Handle> {
             ) && !is_hidden(child)
         }
         _ => false,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -206,11 +206,12 @@ fn make_room(blocks: &mut Vec<Block>, more: usize, done: usize, remaining: usize
 }
 
 /// The reading, once the blocks are built: a leading level-1 heading becomes the title when
-/// the front matter has none.
+/// the front matter has none, and a sentence heading right under the title its standfirst.
 fn finish_reading(mut meta: Meta, mut blocks: Vec<Block>, warnings: Vec<Warning>) -> Reading {
     if meta.title.is_none() {
         take_title_from_heading(&mut meta, &mut blocks);
     }
+    crate::read::standfirst::take_standfirst(&mut meta, &mut blocks);
     Reading::new(Document::new(meta, blocks), warnings)
 }
 

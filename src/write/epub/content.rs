@@ -13,7 +13,10 @@ pub(crate) use crate::xml::{clean_text as xml_clean, escape_attr_into, escape_te
 
 /// The book's stylesheet. It sets no font family and no absolute font size, so the reader's
 /// own settings win; it avoids flexbox, grid and custom properties, which e-readers mishandle.
-pub(crate) const STYLESHEET: &str = r#"body { margin: 0 0.6em; line-height: 1.45; orphans: 2; widows: 2; }
+/// As in the HTML stylesheet, a wide table scrolls in its `div.table-wrap` (a page wider
+/// than the screen is cut off by e-readers), and a task item's box hangs where its bullet
+/// would be.
+pub(crate) const STYLESHEET: &str = r#"body { margin: 0 0.6em; line-height: 1.45; orphans: 2; widows: 2; word-wrap: break-word; overflow-wrap: break-word; }
 p { margin: 0 0 0.8em 0; text-indent: 0; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.2; margin: 1.4em 0 0.6em 0; page-break-after: avoid; break-after: avoid; -webkit-hyphens: manual; hyphens: manual; }
 h1 { font-size: 1.6em; margin-top: 0.4em; }
@@ -31,9 +34,12 @@ hr { border: 0; border-top: 1px solid #888; margin: 1.5em 20%; }
 ul, ol { margin: 0 0 0.8em 0; padding-left: 1.6em; }
 li { margin: 0.2em 0; }
 li > p { margin: 0 0 0.4em 0; }
-table { border-collapse: collapse; margin: 1em 0; font-size: 0.9em; max-width: 100%; }
-caption { caption-side: top; font-style: italic; margin-bottom: 0.4em; }
-th, td { border: 1px solid #888; padding: 0.25em 0.5em; vertical-align: top; }
+li.task-list-item { list-style: none; }
+li.task-list-item > .task-box:first-child, li.task-list-item > p:first-child > .task-box:first-child { display: inline-block; width: 1.05em; margin-left: -1.3em; text-indent: 0; }
+div.table-wrap { margin: 1em 0; max-width: 100%; overflow-x: auto; }
+table { border-collapse: collapse; margin: 0; font-size: 0.9em; }
+caption { caption-side: top; text-align: left; font-style: italic; margin-bottom: 0.4em; }
+th, td { border: 1px solid #888; padding: 0.25em 0.5em; vertical-align: top; word-wrap: break-word; overflow-wrap: break-word; -webkit-hyphens: auto; hyphens: auto; }
 th { font-weight: bold; }
 td > p, th > p { margin: 0; }
 figure { margin: 1em 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }

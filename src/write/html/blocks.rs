@@ -65,7 +65,16 @@ impl<'a> Renderer<'a> {
                 self.out.push_str(&escape_text(text));
                 self.out.push_str("</code></pre>\n");
             }
-            Block::Table(table) => self.table(table),
+            // In a `div` that scrolls sideways (see the stylesheets): a table wider than the
+            // screen scrolls instead of running off its edge, where e-readers cut it, and the
+            // table stays a table (a `<table>` styled as a scrolling block loses its table
+            // semantics in some browsers). A table the Markdown writer writes as HTML has
+            // none: Markdown has no stylesheet.
+            Block::Table(table) => {
+                self.out.push_str("<div class=\"table-wrap\">\n");
+                self.table(table);
+                self.out.push_str("</div>\n");
+            }
             Block::Figure(figure) => self.figure(figure),
             Block::Rule => self.out.push_str("<hr />\n"),
             Block::Container { attr, blocks } => {

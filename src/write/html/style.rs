@@ -2,6 +2,11 @@
 
 /// The one embedded stylesheet: a readable measure, serif body type, light and dark schemes,
 /// and print rules. No flexbox, grid or custom properties: e-readers choke on them.
+///
+/// A table scrolls sideways in its `.table-wrap` when it is wider than the screen (its cells
+/// hyphenate first), so the page itself never does. A task item's box hangs where a bullet
+/// would be, so that its text lines up with that of the items around it. The standfirst
+/// (`.subtitle`) is a larger italic lead, not a headline.
 pub const STYLESHEET: &str = r#"html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body {
   margin: 0;
@@ -27,7 +32,7 @@ h3 { font-size: 1.2em; }
 h4, h5, h6 { font-size: 1em; }
 .article-header { margin-bottom: 2.2em; border-bottom: 1px solid #d8d4c8; padding-bottom: 1em; }
 .article-header h1 { margin: 0 0 0.3em; }
-.subtitle { font-size: 1.2em; color: #555; margin: 0 0 0.8em; line-height: 1.4; }
+.subtitle { font-size: 1.2em; font-style: italic; color: #555; margin: 0 0 0.8em; line-height: 1.4; }
 .byline, .dateline {
   font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif;
   font-size: 0.85em;
@@ -48,6 +53,11 @@ blockquote em { font-style: normal; }
 ul, ol { padding-left: 1.6em; margin: 0 0 1em; }
 li { margin: 0.25em 0; }
 li > p { margin: 0.3em 0; }
+li.task-list-item { list-style: none; }
+li.task-list-item > input:first-child, li.task-list-item > p:first-child > input:first-child {
+  margin: 0 0.2em 0 -1.55em;
+  vertical-align: middle;
+}
 code, pre, kbd {
   font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Noto Sans Mono", "DejaVu Sans Mono", monospace;
   font-size: 0.86em;
@@ -65,17 +75,16 @@ pre {
 }
 pre code { background: none; padding: 0; font-size: 1em; border-radius: 0; }
 hr { border: 0; border-top: 1px solid #d8d4c8; margin: 2em 0; }
-table {
-  border-collapse: collapse;
-  margin: 1.4em 0;
-  font-size: 0.9em;
-  line-height: 1.4;
-  display: block;
-  max-width: 100%;
-  overflow-x: auto;
-}
+.table-wrap { margin: 1.4em 0; max-width: 100%; overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.9em; line-height: 1.4; }
 caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: 0.4em; }
-th, td { border: 1px solid #d8d4c8; padding: 0.35em 0.7em; vertical-align: top; }
+th, td {
+  border: 1px solid #d8d4c8;
+  padding: 0.35em 0.7em;
+  vertical-align: top;
+  overflow-wrap: break-word;
+  hyphens: auto;
+}
 th { background: #f0ede4; font-weight: bold; }
 td > p, th > p { margin: 0; }
 figure { margin: 1.6em 0; text-align: center; }
@@ -113,6 +122,7 @@ sup, sub { line-height: 0; font-size: 0.75em; }
   .subtitle, .byline, .dateline, figcaption, blockquote, .footnotes { color: #000; }
   code, pre, th { background: none; }
   pre { border-color: #999; overflow-x: visible; white-space: pre-wrap; }
+  .table-wrap { overflow-x: visible; }
   h1, h2, h3, h4, h5, h6 { page-break-after: avoid; break-after: avoid; }
   figure, pre, blockquote, tr, img { page-break-inside: avoid; break-inside: avoid; }
   p { orphans: 3; widows: 3; }
