@@ -37,6 +37,8 @@ mod paginate;
 mod paragraph;
 mod table;
 #[cfg(test)]
+mod table_tests;
+#[cfg(test)]
 mod tests;
 
 pub use frame::{
@@ -182,6 +184,8 @@ struct Layouter<'s, 'f, 'a> {
     table_heads: Vec<Vec<VBox>>,
     prev: Prev,
     bars: Vec<f32>,
+    /// What the caller is told (a table split into groups of columns).
+    warnings: Vec<Warning>,
 }
 
 impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
@@ -215,6 +219,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             table_heads: Vec::new(),
             prev: Prev::Start,
             bars: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -292,6 +297,7 @@ pub fn layout_pages(
             None => last = true,
         }
     }
+    warnings.append(&mut layouter.warnings);
     let missing = std::mem::take(&mut shaper.missing);
     for c in missing.iter().take(50) {
         warnings.push(missing_glyph_warning(*c));
