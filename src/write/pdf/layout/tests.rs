@@ -638,43 +638,6 @@ fn a_footnote_longer_than_a_page_foot_runs_in_the_text() {
 }
 
 #[test]
-fn rowspans_keep_later_cells_in_their_columns() {
-    use super::table::cell_columns;
-    let cell = |rowspan: u32, colspan: u32| crate::model::Cell {
-        content: vec![],
-        colspan,
-        rowspan,
-    };
-    let table = crate::model::Table {
-        caption: vec![],
-        alignments: vec![],
-        head: vec![],
-        body: vec![
-            crate::model::Row {
-                cells: vec![cell(2, 1), cell(1, 1), cell(1, 1)],
-            },
-            crate::model::Row {
-                cells: vec![cell(1, 1), cell(1, 1)],
-            },
-            crate::model::Row {
-                cells: vec![cell(1, 5)],
-            },
-            crate::model::Row {
-                cells: vec![cell(1, 1), cell(1, 1), cell(1, 1), cell(1, 1)],
-            },
-        ],
-    };
-    let places = cell_columns(&table, 3);
-    assert_eq!(places[0], vec![Some((0, 1)), Some((1, 1)), Some((2, 1))]);
-    assert_eq!(places[1], vec![Some((1, 1)), Some((2, 1))]);
-    assert_eq!(places[2], vec![Some((0, 3))]);
-    assert_eq!(
-        places[3],
-        vec![Some((0, 1)), Some((1, 1)), Some((2, 1)), None]
-    );
-}
-
-#[test]
 fn russian_paragraphs_are_justified() {
     let text = "Государственная дума приняла законопроект о национальной безопасности, \
                 который предусматривает значительное увеличение финансирования армии и флота \
