@@ -692,23 +692,33 @@ fn plan_table(needs: &ColumnNeeds, body_size: f32, width: f32) -> TablePlan {
 
 /// Packs columns 1.. (indexes into `minimum`) in order into groups that fit `width` beside
 /// column 0, which starts each group; a column too wide to share the width with column 0
-/// gets a group of its own.
+/// gets a group of its own. As few groups as packing them full gives, but evened out, so the
+/// last is not a lone column.
 pub(super) fn column_groups(minimum: &[f32], width: f32) -> Vec<Vec<usize>> {
     let key = minimum.first().copied().unwrap_or(0.0);
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut current: Vec<usize> = Vec::new();
-    let mut used = 0.0;
+    let room = width - key;
+    let packed = pack_columns(minimum, room);
+    // The same number of groups, each holding the columns whose middles fall in its share
+    // of the total width; packing stands if that leaves a group empty or too wide.
+    let count = packed.len();
+    let total: f32 = minimum.iter().skip(1).sum();
+    let share = total / count as f32;
+    let mut even: Vec<Vec<usize>> = vec![Vec::new(); count];
+    let mut before = 0.0;
     for (column, &w) in minimum.iter().enumerate().skip(1) {
-        if !current.is_empty() && key + used + w > width {
-            groups.push(std::mem::take(&mut current));
-            used = 0.0;
-        }
-        current.push(column);
-        used += w;
+        let k = ((before + w / 2.0) / share.max(f32::MIN_POSITIVE)) as usize;
+        even[k.min(count - 1)].push(column);
+        before += w;
     }
-    if !current.is_empty() || groups.is_empty() {
-        groups.push(current);
-    }
+    let fits = |group: &Vec<usize>| {
+        !group.is_empty()
+            && (group.len() == 1 || group.iter().map(|&c| minimum[c]).sum::<f32>() <= room)
+    };
+    let groups = if count > 1 && even.iter().all(fits) {
+        even
+    } else {
+        packed
+    };
     groups
         .into_iter()
         .map(|group| {
@@ -720,6 +730,26 @@ pub(super) fn column_groups(minimum: &[f32], width: f32) -> Vec<Vec<usize>> {
             }
         })
         .collect()
+}
+
+/// Columns 1.. of `minimum` in order, in groups filled up to `room` (a column wider than
+/// `room` alone).
+fn pack_columns(minimum: &[f32], room: f32) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut current: Vec<usize> = Vec::new();
+    let mut used = 0.0;
+    for (column, &w) in minimum.iter().enumerate().skip(1) {
+        if !current.is_empty() && used + w > room {
+            groups.push(std::mem::take(&mut current));
+            used = 0.0;
+        }
+        current.push(column);
+        used += w;
+    }
+    if !current.is_empty() || groups.is_empty() {
+        groups.push(current);
+    }
+    groups
 }
 
 /// Grid columns (increasing, from 0) as the numbers a reader counts (from 1), runs joined:

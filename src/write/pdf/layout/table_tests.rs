@@ -396,3 +396,28 @@ fn a_cell_spanning_rows_is_set_across_them_without_rules_through_it() {
         );
     }
 }
+
+#[test]
+fn column_groups_are_as_few_as_fit_and_even() {
+    use super::table::column_groups;
+    // Key 30 wide, ten columns of 20 in 100: three fit beside the key, so four groups,
+    // of two or three columns (packed full, the last would hold one).
+    let mut minimum = vec![30.0];
+    minimum.extend([20.0; 10]);
+    let groups = column_groups(&minimum, 100.0);
+    assert_eq!(groups.len(), 4);
+    for group in &groups {
+        assert_eq!(group[0], 0, "the key starts each group: {groups:?}");
+        assert!(
+            group.len() >= 3,
+            "no group is left with one column: {groups:?}"
+        );
+        let width: f32 = group.iter().map(|&c| minimum[c]).sum();
+        assert!(width <= 100.0, "{groups:?}");
+    }
+    let columns: Vec<usize> = groups.iter().flat_map(|g| g[1..].to_vec()).collect();
+    assert_eq!(columns, (1..11).collect::<Vec<_>>());
+    // A column too wide to sit beside the key goes alone.
+    let groups = column_groups(&[30.0, 20.0, 90.0, 20.0], 100.0);
+    assert_eq!(groups, vec![vec![0, 1], vec![2], vec![0, 3]]);
+}
