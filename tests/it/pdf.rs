@@ -781,7 +781,10 @@ fn wide_tables_keep_their_words_whole_in_the_written_pdf() {
     md.push_str(&format!("|{}\n", "---|".repeat(12)));
     md.push_str(&format!(
         "| {} |\n",
-        (0..12).map(|c| format!("{c}.5°N")).collect::<Vec<_>>().join(" | ")
+        (0..12)
+            .map(|c| format!("{c}.5°N"))
+            .collect::<Vec<_>>()
+            .join(" | ")
     ));
     let document = quire::read(
         md.as_bytes(),

@@ -6,7 +6,7 @@
 
 use super::*;
 use crate::model::{Inline, Table};
-use crate::write::table_layout::{self, TableLayout};
+use crate::write::table_layout::{self, PlacedCell, TableLayout};
 use std::ops::Range;
 
 /// The sizes a table's type is tried at, as fractions of the body size, largest first. The
@@ -23,8 +23,11 @@ const CELL_PAD: f32 = 0.4;
 struct ColumnNeeds {
     natural: Vec<f32>,
     minimum: Vec<f32>,
-    /// (first column, columns spanned, natural, minimum) of each cell spanning columns.
+    /// (first column, columns spanned, natural, minimum) of each cell spanning columns, in
+    /// order of their first column.
     spanning: Vec<(usize, usize, f32, f32)>,
+    /// The most columns a cell spans.
+    widest_span: usize,
     /// Whether a cell of the table begins in the column. The grid pads short rows, so a
     /// column can hold nothing but padding (beside a cell that spans it): it is left out.
     used: Vec<bool>,
@@ -45,7 +48,7 @@ impl ColumnNeeds {
                 .collect()
         };
         let (mut natural, mut minimum) = (points(&self.natural), points(&self.minimum));
-        for &(first, span, wants_natural, wants_minimum) in &self.spanning {
+        for &(first, span, wants_natural, wants_minimum) in self.spanning_into(columns) {
             let Some(range) = part_range(columns, first, span) else {
                 continue;
             };
@@ -62,6 +65,34 @@ impl ColumnNeeds {
             *n = n.max(*m);
         }
         (natural, minimum)
+    }
+
+    /// The spanning cells that may cover any of `columns`: for each run of consecutive
+    /// columns, those beginning from as far left of it as the widest span reaches to its
+    /// end. The spans are sorted by their first column, so a part of a split table (its
+    /// first column and a run further right) looks only at its neighbourhood.
+    fn spanning_into(&self, columns: &[usize]) -> impl Iterator<Item = &(usize, usize, f32, f32)> {
+        let mut windows: Vec<Range<usize>> = Vec::new();
+        let mut k = 0;
+        while k < columns.len() {
+            let first = columns[k];
+            while k + 1 < columns.len() && columns[k + 1] == columns[k] + 1 {
+                k += 1;
+            }
+            let last = columns[k];
+            k += 1;
+            let from = first.saturating_sub(self.widest_span);
+            let start = self.spanning.partition_point(|s| s.0 < from);
+            let end = self.spanning.partition_point(|s| s.0 <= last).max(start);
+            match windows.last_mut() {
+                // Windows come in order; overlapping ones are merged so no span counts twice.
+                Some(window) if start <= window.end => window.end = window.end.max(end),
+                _ => windows.push(start..end),
+            }
+        }
+        windows
+            .into_iter()
+            .flat_map(move |window| &self.spanning[window])
     }
 }
 
@@ -86,6 +117,26 @@ struct PendingRow {
     /// Per column of the part: whether the rule under the row is drawn there (not where a
     /// cell spans on into the next row).
     ruled: Vec<bool>,
+}
+
+/// The rows of a part being laid out: those waiting for a span to end, the spans open, and
+/// the index of the next row in the table.
+#[derive(Default)]
+struct RowState {
+    pending: Vec<PendingRow>,
+    open: Vec<OpenSpan>,
+    index: usize,
+}
+
+/// Where a part's rows come from.
+#[derive(Clone, Copy)]
+enum PartRows<'g, 'a> {
+    /// The grid, placed row by row as the part is laid out (a table set in one part).
+    Streamed(&'g TableLayout<'a>),
+    /// The rows placed once (header or not, cells in column order) for all the parts of a
+    /// split table: each part picks its cells out of a row by their columns, so splitting a
+    /// table of many columns costs no more than setting it.
+    Placed(&'g [(bool, Vec<PlacedCell<'a>>)]),
 }
 
 /// A cell spanning rows, laid out, waiting for the last of its rows.
@@ -118,7 +169,8 @@ impl Layouter<'_, '_, '_> {
             let (natural, minimum) = needs.widths(&plan.parts[0], plan.size);
             let widths = column_widths(&natural, &minimum, width);
             let part = (plan.parts[0].as_slice(), widths.as_slice());
-            self.table_part(table, &grid, part, plan.size, &table.caption, x, depth);
+            let rows = PartRows::Streamed(&grid);
+            self.table_part(table, rows, part, plan.size, &table.caption, x, depth);
             return;
         }
         let names: Vec<String> = plan.parts.iter().map(|p| column_numbers(p)).collect();
@@ -130,6 +182,12 @@ impl Layouter<'_, '_, '_> {
             grid.columns,
             plan.parts.len()
         )));
+        let mut placed: Vec<(bool, Vec<PlacedCell<'_>>)> = Vec::new();
+        for (header, mut rows) in [(true, grid.head()), (false, grid.body())] {
+            while let Some(cells) = rows.next_row() {
+                placed.push((header, cells.to_vec()));
+            }
+        }
         for (columns, name) in plan.parts.iter().zip(&names) {
             let (natural, minimum) = needs.widths(columns, plan.size);
             let widths = column_widths(&natural, &minimum, width);
@@ -143,7 +201,8 @@ impl Layouter<'_, '_, '_> {
                 grid.columns
             )));
             let part = (columns.as_slice(), widths.as_slice());
-            self.table_part(table, &grid, part, plan.size, &caption, x, depth);
+            let rows = PartRows::Placed(&placed);
+            self.table_part(table, rows, part, plan.size, &caption, x, depth);
         }
     }
 
@@ -155,6 +214,7 @@ impl Layouter<'_, '_, '_> {
             minimum: vec![1.0; grid.columns],
             spanning: Vec::new(),
             used: vec![false; grid.columns],
+            widest_span: 1,
         };
         for (header, mut rows) in [(true, grid.head()), (false, grid.body())] {
             while let Some(cells) = rows.next_row() {
@@ -176,10 +236,12 @@ impl Layouter<'_, '_, '_> {
                         needs
                             .spanning
                             .push((placed.column, placed.colspan, natural, minimum));
+                        needs.widest_span = needs.widest_span.max(placed.colspan);
                     }
                 }
             }
         }
+        needs.spanning.sort_by_key(|s| s.0);
         needs
     }
 
@@ -283,23 +345,28 @@ impl Layouter<'_, '_, '_> {
         (natural.max(line), minimum)
     }
 
-    /// Lays out the grid columns `part.0` of a table, `part.1` wide, as one table under
-    /// `caption`: rows kept together while a cell spans them, header rows kept for
-    /// repeating on the pages the table continues on.
+    /// Lays out the grid columns `part.0` of a table, `part.1` wide, from `rows`, as one
+    /// table under `caption`: rows kept together while a cell spans them, header rows kept
+    /// for repeating on the pages the table continues on.
     #[allow(clippy::too_many_arguments)]
     fn table_part(
         &mut self,
         table: &Table,
-        grid: &TableLayout<'_>,
+        rows: PartRows<'_, '_>,
         (columns, widths): (&[usize], &[f32]),
         size: f32,
         caption: &[Inline],
         x: f32,
         depth: usize,
     ) {
-        let leading = size * 1.3;
-        let pad = size * CELL_PAD;
-        let head_index = if grid.head_rows() == 0 {
+        let (head_rows, body_rows) = match rows {
+            PartRows::Streamed(grid) => (grid.head_rows(), grid.body_rows()),
+            PartRows::Placed(placed) => {
+                let head = placed.iter().filter(|(header, _)| *header).count();
+                (head, placed.len() - head)
+            }
+        };
+        let head_index = if head_rows == 0 {
             None
         } else {
             self.table_heads.push(Vec::new());
@@ -313,83 +380,38 @@ impl Layouter<'_, '_, '_> {
                 Some(this)
             })
             .collect();
-        let geometry = PartGeometry {
+        let part = PartGeometry {
+            table,
+            columns,
             x,
             lefts: &lefts,
             widths,
-            rows: grid.head_rows() + grid.body_rows(),
+            size,
+            depth,
+            rows: head_rows + body_rows,
             head_index,
         };
         let start_box = self.boxes.len();
-        let mut index = 0;
-        for (header, mut rows) in [(true, grid.head()), (false, grid.body())] {
-            let mut pending: Vec<PendingRow> = Vec::new();
-            let mut open: Vec<OpenSpan> = Vec::new();
-            while let Some(cells) = rows.next_row() {
-                let mut row = PendingRow {
-                    header,
-                    index,
-                    height: leading + 2.0 * pad,
-                    items: Vec::new(),
-                    lines: Vec::new(),
-                    notes: Vec::new(),
-                    ruled: vec![true; columns.len()],
-                };
-                for placed in cells {
-                    let Some(cell) = placed.cell else { continue };
-                    let Some(range) = part_range(columns, placed.column, placed.colspan) else {
-                        continue;
-                    };
-                    let cell_width: f32 = widths[range.clone()].iter().sum();
-                    let align = table
-                        .alignments
-                        .get(placed.column)
-                        .copied()
-                        .unwrap_or_default();
-                    let inner = (lefts[range.start] + pad, (cell_width - 2.0 * pad).max(size));
-                    let laid = self.cell_content(&cell.content, inner, size, header, align, depth);
-                    if placed.rowspan > 1 {
-                        open.push(OpenSpan {
-                            first: pending.len(),
-                            last: pending.len() + placed.rowspan - 1,
-                            columns: range,
-                            laid,
-                        });
-                        continue;
+        let mut state = RowState::default();
+        match rows {
+            PartRows::Streamed(grid) => {
+                for (header, mut group) in [(true, grid.head()), (false, grid.body())] {
+                    while let Some(cells) = group.next_row() {
+                        self.part_row(&mut state, header, cells, &part);
                     }
-                    row.height = row.height.max(laid.height + 2.0 * pad);
-                    for mut item in laid.items {
-                        item.shift(pad);
-                        row.items.push(item);
-                    }
-                    row.lines
-                        .extend(laid.lines.iter().map(|&(a, b)| (a + pad, b + pad)));
-                    row.notes.extend(laid.notes);
-                }
-                pending.push(row);
-                index += 1;
-                let here = pending.len() - 1;
-                let mut k = 0;
-                while k < open.len() {
-                    if open[k].last <= here {
-                        let span = open.swap_remove(k);
-                        place_span(&mut pending, span, pad);
-                    } else {
-                        k += 1;
-                    }
-                }
-                if open.is_empty() {
-                    self.push_rows(std::mem::take(&mut pending), &geometry);
+                    self.end_row_group(&mut state, &part);
                 }
             }
-            // The grid keeps row spans inside their group; should one reach past it, it
-            // ends with the group's last row.
-            let last = pending.len().saturating_sub(1);
-            for mut span in open {
-                span.last = last;
-                place_span(&mut pending, span, pad);
+            PartRows::Placed(placed) => {
+                let mut mine = Vec::new();
+                for header in [true, false] {
+                    for (_, cells) in placed.iter().filter(|(h, _)| *h == header) {
+                        cells_in_part(cells, columns, &mut mine);
+                        self.part_row(&mut state, header, &mine, &part);
+                    }
+                    self.end_row_group(&mut state, &part);
+                }
             }
-            self.push_rows(pending, &geometry);
         }
         if !caption.is_empty() {
             let base = RunStyle::plain(
@@ -428,6 +450,90 @@ impl Layouter<'_, '_, '_> {
             last.keep_with_next = false;
         }
         self.prev = Prev::Other;
+    }
+
+    /// Lays out one row of a part: its cells that begin in it, the cells spanning it and
+    /// later rows held open until their last row; rows go out as boxes once no span is open.
+    fn part_row(
+        &mut self,
+        state: &mut RowState,
+        header: bool,
+        cells: &[PlacedCell<'_>],
+        part: &PartGeometry<'_>,
+    ) {
+        let (size, columns) = (part.size, part.columns);
+        let leading = size * 1.3;
+        let pad = size * CELL_PAD;
+        let mut row = PendingRow {
+            header,
+            index: state.index,
+            height: leading + 2.0 * pad,
+            items: Vec::new(),
+            lines: Vec::new(),
+            notes: Vec::new(),
+            ruled: vec![true; columns.len()],
+        };
+        state.index += 1;
+        for placed in cells {
+            let Some(cell) = placed.cell else { continue };
+            let Some(range) = part_range(columns, placed.column, placed.colspan) else {
+                continue;
+            };
+            let cell_width: f32 = part.widths[range.clone()].iter().sum();
+            let align = part
+                .table
+                .alignments
+                .get(placed.column)
+                .copied()
+                .unwrap_or_default();
+            let inner = (
+                part.lefts[range.start] + pad,
+                (cell_width - 2.0 * pad).max(size),
+            );
+            let laid = self.cell_content(&cell.content, inner, size, header, align, part.depth);
+            if placed.rowspan > 1 {
+                state.open.push(OpenSpan {
+                    first: state.pending.len(),
+                    last: state.pending.len() + placed.rowspan - 1,
+                    columns: range,
+                    laid,
+                });
+                continue;
+            }
+            row.height = row.height.max(laid.height + 2.0 * pad);
+            for mut item in laid.items {
+                item.shift(pad);
+                row.items.push(item);
+            }
+            row.lines
+                .extend(laid.lines.iter().map(|&(a, b)| (a + pad, b + pad)));
+            row.notes.extend(laid.notes);
+        }
+        state.pending.push(row);
+        let here = state.pending.len() - 1;
+        let mut k = 0;
+        while k < state.open.len() {
+            if state.open[k].last <= here {
+                let span = state.open.swap_remove(k);
+                place_span(&mut state.pending, span, pad);
+            } else {
+                k += 1;
+            }
+        }
+        if state.open.is_empty() {
+            self.push_rows(std::mem::take(&mut state.pending), part);
+        }
+    }
+
+    /// Ends a row group (the head or the body). The grid keeps row spans inside their
+    /// group; should one reach past it, it ends with the group's last row.
+    fn end_row_group(&mut self, state: &mut RowState, part: &PartGeometry<'_>) {
+        let last = state.pending.len().saturating_sub(1);
+        for mut span in std::mem::take(&mut state.open) {
+            span.last = last;
+            place_span(&mut state.pending, span, part.size * CELL_PAD);
+        }
+        self.push_rows(std::mem::take(&mut state.pending), part);
     }
 
     /// Lays out a cell's blocks at `inner` (x, width) as a little vertical list.
@@ -602,9 +708,14 @@ impl Layouter<'_, '_, '_> {
     }
 }
 
-/// Where a part's columns are (the table's left edge, each column's left edge and width),
-/// how many rows the table has and which header rows repeat.
+/// What laying out a part's rows needs: the table, the part's grid columns and where they
+/// are (the table's left edge, each column's left edge and width), the type size, how many
+/// rows the table has and which header rows repeat.
 struct PartGeometry<'a> {
+    table: &'a Table,
+    columns: &'a [usize],
+    size: f32,
+    depth: usize,
     x: f32,
     lefts: &'a [f32],
     widths: &'a [f32],
@@ -770,6 +881,31 @@ pub(super) fn column_numbers(columns: &[usize]) -> String {
         k = end + 1;
     }
     out.join(", ")
+}
+
+/// The cells of a row (in column order, none overlapping) that cover any of `columns`
+/// (increasing), found by their columns, into `out`.
+fn cells_in_part<'a>(row: &[PlacedCell<'a>], columns: &[usize], out: &mut Vec<PlacedCell<'a>>) {
+    out.clear();
+    let mut k = 0;
+    while k < columns.len() {
+        // A run of consecutive columns.
+        let first = columns[k];
+        let mut last = first;
+        while k + 1 < columns.len() && columns[k + 1] == last + 1 {
+            k += 1;
+            last += 1;
+        }
+        k += 1;
+        let start = row.partition_point(|c| c.column + c.colspan <= first);
+        let end = row.partition_point(|c| c.column <= last);
+        for cell in row.get(start..end).unwrap_or_default() {
+            // A cell covering two runs is taken once.
+            if out.last().is_none_or(|c| c.column < cell.column) {
+                out.push(*cell);
+            }
+        }
+    }
 }
 
 /// The columns of a part (`columns`: increasing grid columns) that a cell spanning `span`
