@@ -736,8 +736,11 @@ fn page_sizes_lay_out_the_rich_document() {
     }
 }
 
-/// The words pdftotext finds with their boxes: (text, xMin, xMax), page widths aside.
-fn bbox_words(pdf: &Path) -> Option<(Vec<(String, f32, f32)>, f32)> {
+/// A word pdftotext finds: its text, xMin and xMax.
+type BoxedWord = (String, f32, f32);
+
+/// The words pdftotext finds with their boxes, and the page width.
+fn bbox_words(pdf: &Path) -> Option<(Vec<BoxedWord>, f32)> {
     let out = run("pdftotext", &["-bbox", "-enc", "UTF-8", pdf.to_str()?, "-"])?;
     let attribute = |tag: &str, name: &str| -> f32 {
         tag.split(&format!("{name}=\""))
