@@ -735,3 +735,111 @@ fn page_sizes_lay_out_the_rich_document() {
         assert!(squeeze(&info).contains(expected), "{info}");
     }
 }
+
+/// A word pdftotext finds: its text, xMin and xMax.
+type BoxedWord = (String, f32, f32);
+
+/// The words pdftotext finds with their boxes, and the page width.
+fn bbox_words(pdf: &Path) -> Option<(Vec<BoxedWord>, f32)> {
+    let out = run("pdftotext", &["-bbox", "-enc", "UTF-8", pdf.to_str()?, "-"])?;
+    let attribute = |tag: &str, name: &str| -> f32 {
+        tag.split(&format!("{name}=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f32::NAN)
+    };
+    let mut page_width = f32::NAN;
+    let mut found = Vec::new();
+    for line in out.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page_width = attribute(line, "width");
+        } else if let Some(rest) = line.strip_prefix("<word ") {
+            let (tag, text) = rest.split_once('>')?;
+            let text = text.strip_suffix("</word>")?;
+            found.push((
+                text.replace("&amp;", "&"),
+                attribute(tag, "xMin"),
+                attribute(tag, "xMax"),
+            ));
+        }
+    }
+    Some((found, page_width))
+}
+
+#[test]
+fn wide_tables_keep_their_words_whole_in_the_written_pdf() {
+    // A station table and a twelve-column one, as an article would carry them.
+    let mut md = String::from(
+        "| Station | Longitude | Latitude | Elevation | Mean temperature | Observation period |\n\
+         |---|---|---|---|---|---|\n\
+         | Greenwich | 0.0015°W | 51.4821°N | 47 m | 11.3 °C | 1840–2024 |\n\
+         | Hohenpeißenberg | 11.0113°E | 47.8010°N | 977 m | 7.2 °C | 1781–2024 |\n\n",
+    );
+    let names = ["Pyrgeometer", "Temperature", "Precipitation", "Evaporation"];
+    let head: Vec<String> = (0..12)
+        .map(|c| format!("{}{c}", names[c % names.len()]))
+        .collect();
+    md.push_str(&format!("| {} |\n", head.join(" | ")));
+    md.push_str(&format!("|{}\n", "---|".repeat(12)));
+    md.push_str(&format!(
+        "| {} |\n",
+        (0..12)
+            .map(|c| format!("{c}.5°N"))
+            .collect::<Vec<_>>()
+            .join(" | ")
+    ));
+    let document = quire::read(
+        md.as_bytes(),
+        quire::InputFormat::Markdown,
+        &Default::default(),
+    )
+    .unwrap()
+    .document;
+    let mut expected: Vec<String> = [
+        "Station",
+        "Longitude",
+        "Latitude",
+        "Elevation",
+        "temperature",
+        "Observation",
+        "Greenwich",
+        "Hohenpeißenberg",
+        "0.0015°W",
+        "51.4821°N",
+        "47.8010°N",
+        "1781–2024",
+    ]
+    .map(String::from)
+    .to_vec();
+    expected.extend(head);
+    for page_size in [PageSize::A4, PageSize::Ereader] {
+        let pdf = PdfOptions {
+            page_size,
+            ..PdfOptions::default()
+        };
+        let (_dir, path, warnings) = write_pdf(&document, pdf, "wide-tables");
+        let Some((found, page_width)) = bbox_words(&path) else {
+            return;
+        };
+        for word in &expected {
+            assert!(
+                found.iter().any(|(w, _, _)| w == word),
+                "{page_size:?}: {word:?} is not a whole word in {:?}",
+                found.iter().map(|w| &w.0).collect::<Vec<_>>()
+            );
+        }
+        for (word, left, right) in &found {
+            assert!(
+                *left >= 0.0 && *right <= page_width,
+                "{page_size:?}: {word:?} runs off the page ({left}–{right} of {page_width})"
+            );
+        }
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.message.contains("a table of 12 columns is too wide")),
+            "{page_size:?}: {warnings:?}"
+        );
+    }
+}

@@ -229,9 +229,9 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         .collect();
     for (index, (chapter, page)) in chapters.iter().zip(pages).enumerate() {
         // The chapter's contents entry: its title, shortened as every entry is.
-        let mut entry = EpubContent::new(chapter.prepared.file.as_str(), &[][..]).title(
-            xml_clean(&crate::prepare::toc::entry_text(&chapter.prepared.title)),
-        );
+        let mut entry = EpubContent::new(chapter.prepared.file.as_str(), &[][..]).title(xml_clean(
+            &crate::prepare::toc::entry_text(&chapter.prepared.title),
+        ));
         if index == 0 {
             entry = entry.reftype(ReferenceType::Text);
         }

@@ -40,6 +40,8 @@ mod paginate;
 mod paragraph;
 mod table;
 #[cfg(test)]
+mod table_tests;
+#[cfg(test)]
 mod tests;
 
 pub use frame::{
@@ -206,6 +208,8 @@ struct Layouter<'s, 'f, 'a> {
     bars: Vec<f32>,
     /// The page number each anchor is shown on, from a first pass (for a contents page).
     anchor_pages: HashMap<String, usize>,
+    /// What the caller is told (a table split into groups of columns).
+    warnings: Vec<Warning>,
 }
 
 impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
@@ -241,6 +245,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             indent_paragraphs: true,
             bars: Vec::new(),
             anchor_pages: HashMap::new(),
+            warnings: Vec::new(),
         }
     }
 }
@@ -360,6 +365,7 @@ fn layout_pass(
             None => last = true,
         }
     }
+    warnings.append(&mut layouter.warnings);
     let missing = std::mem::take(&mut shaper.missing);
     for c in missing.iter().take(50) {
         warnings.push(missing_glyph_warning(*c));

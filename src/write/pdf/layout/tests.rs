@@ -638,43 +638,6 @@ fn a_footnote_longer_than_a_page_foot_runs_in_the_text() {
 }
 
 #[test]
-fn rowspans_keep_later_cells_in_their_columns() {
-    use super::table::cell_columns;
-    let cell = |rowspan: u32, colspan: u32| crate::model::Cell {
-        content: vec![],
-        colspan,
-        rowspan,
-    };
-    let table = crate::model::Table {
-        caption: vec![],
-        alignments: vec![],
-        head: vec![],
-        body: vec![
-            crate::model::Row {
-                cells: vec![cell(2, 1), cell(1, 1), cell(1, 1)],
-            },
-            crate::model::Row {
-                cells: vec![cell(1, 1), cell(1, 1)],
-            },
-            crate::model::Row {
-                cells: vec![cell(1, 5)],
-            },
-            crate::model::Row {
-                cells: vec![cell(1, 1), cell(1, 1), cell(1, 1), cell(1, 1)],
-            },
-        ],
-    };
-    let places = cell_columns(&table, 3);
-    assert_eq!(places[0], vec![Some((0, 1)), Some((1, 1)), Some((2, 1))]);
-    assert_eq!(places[1], vec![Some((1, 1)), Some((2, 1))]);
-    assert_eq!(places[2], vec![Some((0, 3))]);
-    assert_eq!(
-        places[3],
-        vec![Some((0, 1)), Some((1, 1)), Some((2, 1)), None]
-    );
-}
-
-#[test]
 fn russian_paragraphs_are_justified() {
     let text = "Государственная дума приняла законопроект о национальной безопасности, \
                 который предусматривает значительное увеличение финансирования армии и флота \
@@ -1319,4 +1282,59 @@ fn a_book_contents_page_links_each_entry_to_its_page() {
             "no entry for page {start}: {linked:?}"
         );
     }
+}
+
+/// An inline image in a table cell is measured as the object it is: its column is at least as
+/// wide as the image, so the image stays inside the column and does not run over the next.
+#[test]
+fn an_inline_image_in_a_table_cell_widens_its_column() {
+    use crate::model::{Cell, Row, Table};
+    let cell = Cell::from_inlines;
+    // Cells of long text, whose natural width leaves the image's column its minimum only.
+    let long = "words that would rather have the whole line to themselves ";
+    let wide = Inline::Image(Box::new(crate::model::Image {
+        src: "bar.png".into(),
+        alt: "wide bar".into(),
+        width: Some(240),
+        height: Some(20),
+        ..Default::default()
+    }));
+    let table = Table {
+        body: vec![Row {
+            cells: vec![
+                cell(vec![wide]),
+                cell(vec![Inline::text(format!("Next {}", long.repeat(6)))]),
+                cell(vec![Inline::text(long.repeat(6))]),
+            ],
+        }],
+        caption: Vec::new(),
+        alignments: Vec::new(),
+        head: Vec::new(),
+    };
+    let document = Document::new(Meta::default(), vec![Block::Table(Box::new(table))]);
+    let images = ImageInfo {
+        by_src: [("bar.png".to_string(), 0)].into_iter().collect(),
+        sizes: vec![(240, 20)],
+    };
+    let laid = lay_with_images(&document, &PdfOptions::default(), &images);
+    let page = &laid.pages[0];
+    let (x, _, w, _) = page
+        .items
+        .iter()
+        .find(|i| matches!(i, Item::Image { index: 0, .. }))
+        .map(Item::bounds)
+        .expect("the image is set");
+    let next = runs(page)
+        .into_iter()
+        .find(|r| run_text(r).starts_with("Next"))
+        .expect("the next cell's word");
+    assert!(
+        x + w <= next.x,
+        "image to {} runs over the next cell at {}",
+        x + w,
+        next.x
+    );
+    // At its stated size (240 CSS px = 180 pt) or as much smaller as the table's type was
+    // made (at most to 70%), not shrunk to fit a column too narrow for it.
+    assert!(w >= 180.0 * 0.7 - 0.5, "the image is {w} pt wide");
 }
