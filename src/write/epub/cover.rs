@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
+use ab_glyph::{Font, FontRef, OutlineCurve, PxScale, ScaleFont};
 
 use super::content::display_date;
 use crate::model::Meta;
@@ -709,12 +709,38 @@ impl GlyphCache {
             .entry(key)
             .or_insert_with(|| {
                 let at = ab_glyph::point(f32::from(half) / 2.0, 0.0);
-                let outlined = font.outline_glyph(glyph.with_scale_and_position(size, at))?;
-                let bounds = outlined.px_bounds();
-                let width = bounds.width() as usize;
-                let mut levels = vec![0; width * bounds.height() as usize];
-                outlined.draw(|x, y, coverage| {
-                    if let Some(level) = levels.get_mut(y as usize * width + x as usize) {
+                let outline = font.outline(glyph)?;
+                let curves = outline.curves.clone();
+                let scale = font.as_scaled(PxScale::from(size)).scale_factor();
+                // ab_glyph works out the pixel box; the drawing is done here, with the same
+                // scaling, because `OutlinedGlyph::draw` hands each pixel over as x and y
+                // worked out by a division per pixel, which was most of a cover's time.
+                let bounds = ab_glyph::OutlinedGlyph::new(
+                    glyph.with_scale_and_position(size, at),
+                    outline,
+                    scale,
+                )
+                .px_bounds();
+                let (width, height) = (bounds.width() as usize, bounds.height() as usize);
+                let offset = at - bounds.min;
+                let place = |p: &ab_glyph::Point| {
+                    ab_glyph::point(p.x * scale.horizontal, -p.y * scale.vertical) + offset
+                };
+                let mut raster = ab_glyph_rasterizer::Rasterizer::new(width, height);
+                for curve in &curves {
+                    match curve {
+                        OutlineCurve::Line(a, b) => raster.draw_line(place(a), place(b)),
+                        OutlineCurve::Quad(a, b, c) => {
+                            raster.draw_quad(place(a), place(b), place(c))
+                        }
+                        OutlineCurve::Cubic(a, b, c, d) => {
+                            raster.draw_cubic(place(a), place(b), place(c), place(d))
+                        }
+                    }
+                }
+                let mut levels = vec![0; width * height];
+                raster.for_each_pixel(|index, coverage| {
+                    if let Some(level) = levels.get_mut(index) {
                         *level = coverage_level(coverage);
                     }
                 });
@@ -916,6 +942,39 @@ mod tests {
                 "at {x}, {y}: {} for {want}",
                 pixel[0]
             );
+        }
+    }
+
+    /// The glyph coverage drawn here is what ab_glyph's own `draw` gives, pixel for pixel.
+    #[test]
+    fn glyph_coverage_matches_ab_glyph_drawing_it() {
+        let fonts = Fonts::load();
+        let mut cache = GlyphCache::default();
+        for font in [&fonts.serif_bold, &fonts.sans_bold, &fonts.serif_italic] {
+            for c in ['A', 'g', '@', 'ß', 'Ж', 'W'] {
+                for size in [17.0, 30.5, 144.0] {
+                    for half in [0u8, 1] {
+                        let id = font.glyph_id(c);
+                        let at = ab_glyph::point(f32::from(half) / 2.0, 0.0);
+                        let outlined = font
+                            .outline_glyph(id.with_scale_and_position(size, at))
+                            .expect("an outline");
+                        let bounds = outlined.px_bounds();
+                        let width = bounds.width() as usize;
+                        let mut expected = vec![0u8; width * bounds.height() as usize];
+                        outlined.draw(|x, y, coverage| {
+                            expected[y as usize * width + x as usize] = coverage_level(coverage);
+                        });
+                        let drawn = cache.get(font, id, size, half).expect("drawn");
+                        assert_eq!(
+                            (drawn.left, drawn.top, drawn.width),
+                            (bounds.min.x as i64, bounds.min.y as i64, width),
+                            "{c} at {size}"
+                        );
+                        assert!(drawn.levels == expected, "{c} at {size}, half {half}");
+                    }
+                }
+            }
         }
     }
 
