@@ -178,3 +178,30 @@ fn an_inline_image_is_drawn_and_a_missing_one_shows_its_alt_text_with_a_warning(
     assert!(!text.contains("tall bar"), "{text}");
     assert!(text.contains("[lost bar]"), "{text}");
 }
+
+/// Remote images that were not downloaded are told in one PDF warning, with their count and
+/// one of them, not one warning each (a news page has dozens); the media store's own warning
+/// (one, about not downloading) stays beside it.
+#[test]
+fn undownloaded_remote_images_are_told_in_one_warning() {
+    let doc = Document::new(
+        Meta::default(),
+        (1..=3)
+            .map(|n| figure(&format!("https://img.example.org/photo-{n}.jpg")))
+            .collect(),
+    );
+    let options = WriteOptions {
+        timestamp: Some(0),
+        ..WriteOptions::default()
+    };
+    let rendered = quire::write(&doc, OutputFormat::Pdf, &options).unwrap();
+    let warnings: Vec<String> = rendered.warnings.iter().map(|w| w.to_string()).collect();
+    let remote: Vec<&String> = warnings.iter().filter(|w| w.contains("PDF")).collect();
+    assert_eq!(remote.len(), 1, "{warnings:?}");
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        remote[0].contains("3 remote images") && remote[0].contains("photo-1.jpg"),
+        "{warnings:?}"
+    );
+    assert!(embedded_sizes(&rendered.bytes).is_empty());
+}

@@ -81,10 +81,19 @@ pub fn load_images(
         streams: ImageStreams::default(),
     };
     let mut failed: BTreeSet<String> = BTreeSet::new();
+    // Remote images left undownloaded are told in one warning, not one each: a news page
+    // has dozens.
+    let (mut remote, mut first_remote) = (0usize, None::<String>);
     // Figures and inline images alike (in paragraphs, cells, links and notes).
     document.for_each_image(&mut |image| {
         let src = &image.src;
         if images.info.by_src.contains_key(src) || failed.contains(src) {
+            return;
+        }
+        if matches!(media.get(src), Some(Media::Link(_))) {
+            remote += 1;
+            first_remote.get_or_insert_with(|| src.clone());
+            failed.insert(src.clone());
             return;
         }
         match load_image(src, media, bound) {
@@ -106,6 +115,19 @@ pub fn load_images(
             }
         }
     });
+    if let Some(first) = first_remote {
+        let count = remote;
+        let (noun, pronoun) = if count == 1 {
+            ("image", "its")
+        } else {
+            ("images", "their")
+        };
+        warnings.push(Warning::new(format!(
+            "{count} remote {noun} not embedded in the PDF, such as '{}': a PDF cannot \
+             show an image it does not hold, so {pronoun} alt text is shown",
+            shorten(&first)
+        )));
+    }
     images
 }
 
@@ -119,11 +141,9 @@ fn load_image(
             let bytes = image.bytes().map_err(Some)?;
             image_stream(&bytes, image.kind(), src, bound).map_err(Some)
         }
-        // A PDF cannot show a remote image as a link to it, as HTML and EPUB do.
-        Some(Media::Link(_)) => Err(Some(format!(
-            "'{}' is remote and was not downloaded (--fetch-images downloads it)",
-            shorten(src)
-        ))),
+        // A PDF cannot show a remote image as a link to it, as HTML and EPUB do; the caller
+        // tells all of them in one warning.
+        Some(Media::Link(_)) => Err(None),
         // The store's load has said why.
         Some(Media::Missing) => Err(None),
         None => Err(Some(format!(
