@@ -90,12 +90,6 @@ pub fn load_images(
         if images.info.by_src.contains_key(src) || failed.contains(src) {
             return;
         }
-        if matches!(media.get(src), Some(Media::Link(_))) {
-            remote += 1;
-            first_remote.get_or_insert_with(|| src.clone());
-            failed.insert(src.clone());
-            return;
-        }
         match load_image(src, media, bound) {
             Ok((stream, width, height)) => {
                 images
@@ -104,16 +98,18 @@ pub fn load_images(
                     .insert(src.clone(), images.streams.0.len());
                 images.info.sizes.push((width, height));
                 images.streams.0.push(stream);
+                return;
             }
-            Err(why) => {
-                if let Some(why) = why {
-                    warnings.push(Warning::new(format!(
-                        "image not embedded: {why}; its alt text is shown"
-                    )));
-                }
-                failed.insert(src.clone());
+            Err(NotEmbedded::Remote) => {
+                remote += 1;
+                first_remote.get_or_insert_with(|| src.clone());
             }
+            Err(NotEmbedded::Said) => {}
+            Err(NotEmbedded::Because(why)) => warnings.push(Warning::new(format!(
+                "image not embedded: {why}; its alt text is shown"
+            ))),
         }
+        failed.insert(src.clone());
     });
     if let Some(first) = first_remote {
         let count = remote;
@@ -131,22 +127,30 @@ pub fn load_images(
     images
 }
 
+/// Why an image is not embedded.
+enum NotEmbedded {
+    /// A remote image that was not downloaded: a PDF cannot show it as a link to it, as HTML
+    /// and EPUB do; the caller tells all of them in one warning.
+    Remote,
+    /// The store's load has said why.
+    Said,
+    /// Said here.
+    Because(String),
+}
+
 fn load_image(
     src: &str,
     media: &MediaStore,
     bound: (u32, u32),
-) -> Result<(ImageStream, u32, u32), Option<String>> {
+) -> Result<(ImageStream, u32, u32), NotEmbedded> {
     match media.get(src) {
         Some(Media::Image(image)) => {
-            let bytes = image.bytes().map_err(Some)?;
-            image_stream(&bytes, image.kind(), src, bound).map_err(Some)
+            let bytes = image.bytes().map_err(NotEmbedded::Because)?;
+            image_stream(&bytes, image.kind(), src, bound).map_err(NotEmbedded::Because)
         }
-        // A PDF cannot show a remote image as a link to it, as HTML and EPUB do; the caller
-        // tells all of them in one warning.
-        Some(Media::Link(_)) => Err(None),
-        // The store's load has said why.
-        Some(Media::Missing) => Err(None),
-        None => Err(Some(format!(
+        Some(Media::Link(_)) => Err(NotEmbedded::Remote),
+        Some(Media::Missing) => Err(NotEmbedded::Said),
+        None => Err(NotEmbedded::Because(format!(
             "'{}' is not in the media store",
             shorten(src)
         ))),
