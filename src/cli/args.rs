@@ -239,6 +239,8 @@ impl PdfArgs {
             margins: self.margins,
             ragged: self.ragged,
             fonts: self.fonts.clone(),
+            no_system_fonts: self.no_system_fonts,
+            font_dirs: self.font_dirs.clone(),
         }
     }
 }
@@ -400,6 +402,16 @@ pub struct PdfArgs {
     /// for a fallback list, tried in order.
     #[arg(long = "font", value_name = "FILE")]
     pub fonts: Vec<PathBuf>,
+
+    /// Do not look in the system's font folders for scripts the bundled fonts lack (fonts
+    /// given with --font and --font-dir are still used).
+    #[arg(long)]
+    pub no_system_fonts: bool,
+
+    /// A folder to look in for fonts for scripts the bundled fonts lack, after the
+    /// system's; repeat for several.
+    #[arg(long = "font-dir", value_name = "DIR")]
+    pub font_dirs: Vec<PathBuf>,
 }
 
 /// The body type sizes the PDF layout can set: smaller is unreadable, larger leaves a few

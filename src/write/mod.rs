@@ -5,6 +5,7 @@
 //! text and JSON writers never hold all of it, which matters for large documents.
 
 pub mod epub;
+mod fonts;
 pub mod html;
 pub mod json;
 pub mod markdown;

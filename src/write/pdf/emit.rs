@@ -875,14 +875,18 @@ fn fonts_document(
     let mut ops = vec![Op::StartTextSection];
     for (n, (&face, used)) in glyphs.iter().enumerate() {
         let mut font_warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(fonts.face(face).bytes, 0, &mut font_warnings)
-            .ok_or_else(|| Error::Parse {
-                format: "font",
-                message: format!(
-                    "{} could not be parsed for embedding",
-                    fonts.face(face).name
-                ),
-            })?;
+        let parsed = ParsedFont::from_bytes(
+            fonts.face(face).bytes,
+            fonts.face(face).index as usize,
+            &mut font_warnings,
+        )
+        .ok_or_else(|| Error::Parse {
+            format: "font",
+            message: format!(
+                "{} could not be parsed for embedding",
+                fonts.face(face).name
+            ),
+        })?;
         pdf.resources
             .fonts
             .map

@@ -27,7 +27,8 @@
 
 // The typesetting machinery is private: a user sets `PdfOptions` and calls `quire::write`.
 mod emit;
-mod fonts;
+// The EPUB cover and the shared font scan use its faces' coverage rules.
+pub(crate) mod fonts;
 mod hyphenate;
 mod layout;
 mod linebreak;
@@ -52,7 +53,8 @@ impl Writer for PdfWriter {
         let prepared = crate::prepare::document(document);
         let document = prepared.document();
         let mut warnings = Vec::new();
-        let user_fonts = fonts::UserFonts::load(&options.pdf.fonts, &mut warnings);
+        let mut user_fonts = fonts::UserFonts::load(&options.pdf.fonts, &mut warnings);
+        user_fonts.discover(document, options.pdf.font_search(), &mut warnings);
         let font_set = fonts::FontSet::new(&user_fonts, &mut warnings);
         let geo = layout::Geometry::from_options(&options.pdf);
         let (media, load_warnings) = options.media_for(document);
@@ -108,8 +110,23 @@ pub struct PdfOptions {
     /// Ragged-right lines instead of justified ones.
     pub ragged: bool,
     /// Font files to fall back on for characters the bundled Noto faces lack (CJK, Arabic,
-    /// Hebrew, Devanagari…), tried in order.
+    /// Hebrew, Devanagari…), tried in order, before any installed font.
     pub fonts: Vec<PathBuf>,
+    /// Do not look in the system's font folders for scripts the bundled faces and `fonts`
+    /// lack (the folders in `font_dirs` are still searched).
+    pub no_system_fonts: bool,
+    /// More folders to look in for such fonts, after the system's.
+    pub font_dirs: Vec<PathBuf>,
+}
+
+impl PdfOptions {
+    /// Where to look for fonts for the scripts the bundled faces lack.
+    pub(crate) fn font_search(&self) -> crate::write::fonts::system::Search<'_> {
+        crate::write::fonts::system::Search {
+            system: !self.no_system_fonts,
+            dirs: &self.font_dirs,
+        }
+    }
 }
 
 /// The paper (or screen) a PDF is laid out for.
@@ -304,12 +321,12 @@ fn parse_length(s: &str) -> Option<f32> {
     Some(value * factor)
 }
 
-/// Makes a warning about a character no font has, in the documented form.
-pub(crate) fn missing_glyph_warning(c: char) -> Warning {
-    Warning::new(format!(
-        "no font has '{c}' (U+{:04X}); it is drawn as an empty box",
-        c as u32
-    ))
+/// The warnings about characters no font has: one per script, naming the fix.
+pub(crate) fn missing_glyph_warnings(
+    missing: &std::collections::BTreeSet<char>,
+    language: Option<&str>,
+) -> Vec<Warning> {
+    crate::write::fonts::scan::missing_warnings(missing, language)
 }
 
 #[cfg(test)]

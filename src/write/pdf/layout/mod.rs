@@ -25,7 +25,7 @@ use super::fonts::{FaceId, Family, FontSet, FontStyle};
 use super::hyphenate::Hyphenation;
 use super::linebreak::{self, Item as KpItem, Params, FORCE};
 use super::shape::{cluster_texts, ShapedGlyph, Shaper};
-use super::{missing_glyph_warning, PdfOptions};
+use super::{missing_glyph_warnings, PdfOptions};
 use crate::error::Warning;
 use crate::model::{classes, inlines_to_plain, Alignment, Block, Direction, Document, Meta};
 use std::collections::HashMap;
@@ -367,15 +367,7 @@ fn layout_pass(
     }
     warnings.append(&mut layouter.warnings);
     let missing = std::mem::take(&mut shaper.missing);
-    for c in missing.iter().take(50) {
-        warnings.push(missing_glyph_warning(*c));
-    }
-    if missing.len() > 50 {
-        warnings.push(Warning::new(format!(
-            "{} more characters have no font",
-            missing.len() - 50
-        )));
-    }
+    warnings.extend(missing_glyph_warnings(&missing, meta.language.as_deref()));
     paginator.places
 }
 

@@ -1,0 +1,132 @@
+//! The installed fonts: found with fontdb in the system's font folders and the user's
+//! `--font-dir`s, and chosen per script and style by [`super::chain`].
+//!
+//! Only called when a document needs a script the bundled faces lack, so a Latin, Greek or
+//! Cyrillic document never pays for the scan of the font folders.
+
+use super::chain::{self, Candidate, Want};
+use super::scan::Needs;
+use std::path::{Path, PathBuf};
+use unicode_script::{Script, UnicodeScript};
+
+/// Where to look for fonts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Search<'o> {
+    /// The system's font folders (on Linux /usr/share/fonts, /usr/local/share/fonts and the
+    /// user's; on macOS /Library/Fonts and /System/Library/Fonts).
+    pub system: bool,
+    /// More folders, searched recursively.
+    pub dirs: &'o [PathBuf],
+}
+
+impl Search<'_> {
+    pub fn is_off(&self) -> bool {
+        !self.system && self.dirs.is_empty()
+    }
+}
+
+/// A face chosen for a script: where it is and which styles it sets.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Found {
+    pub path: PathBuf,
+    /// The face's index in a collection (`.ttc`); 0 in a single-face file.
+    pub index: u32,
+    /// The PostScript name, for the PDF's font name.
+    pub name: String,
+    pub script: Script,
+    /// The styles this face was chosen for.
+    pub wants: Vec<Want>,
+}
+
+/// For each script in `needs` and each of `wants`, the face the chain picks among the fonts
+/// `search` finds. A face chosen for several styles is listed once. Scripts no face covers
+/// are left out: the writer's missing-glyph warning names them.
+pub(crate) fn find(
+    needs: &Needs,
+    language: Option<&str>,
+    search: Search<'_>,
+    wants: &[Want],
+) -> Vec<Found> {
+    if needs.is_empty() || search.is_off() {
+        return Vec::new();
+    }
+    let mut db = fontdb::Database::new();
+    if search.system {
+        db.load_system_fonts();
+    }
+    for dir in search.dirs {
+        db.load_fonts_dir(dir);
+    }
+    let faces: Vec<&fontdb::FaceInfo> = db.faces().filter(|f| path_of(f).is_some()).collect();
+    let candidates: Vec<Candidate> = faces
+        .iter()
+        .map(|f| Candidate {
+            families: f.families.iter().map(|(name, _)| name.clone()).collect(),
+            bold: f.weight.0 >= 600,
+            italic: f.style != fontdb::Style::Normal,
+            monospaced: f.monospaced,
+        })
+        .collect();
+    let mut found: Vec<Found> = Vec::new();
+    for (script, chars) in &needs.scripts {
+        let probe = probe_chars(*script, chars);
+        // Reading a face's cmap is the costly part: remember the answer per face.
+        let mut coverage: Vec<Option<bool>> = vec![None; faces.len()];
+        let mut covers = |i: usize| {
+            *coverage[i].get_or_insert_with(|| {
+                db.with_face_data(faces[i].id, |data, index| {
+                    rustybuzz::ttf_parser::Face::parse(data, index)
+                        .is_ok_and(|face| probe.iter().all(|&c| face.glyph_index(c).is_some()))
+                })
+                .unwrap_or(false)
+            })
+        };
+        for &want in wants {
+            let preferred = chain::preferred_families(*script, language, want.sans);
+            let Some(i) = chain::pick(&candidates, &preferred, want, &mut covers) else {
+                continue;
+            };
+            let Some(path) = path_of(faces[i]) else {
+                continue;
+            };
+            let index = faces[i].index;
+            match found
+                .iter_mut()
+                .find(|f| f.path == path && f.index == index && f.script == *script)
+            {
+                Some(existing) => existing.wants.push(want),
+                None => found.push(Found {
+                    path: path.to_path_buf(),
+                    index,
+                    name: faces[i].post_script_name.clone(),
+                    script: *script,
+                    wants: vec![want],
+                }),
+            }
+        }
+    }
+    found
+}
+
+fn path_of(face: &fontdb::FaceInfo) -> Option<&Path> {
+    match &face.source {
+        fontdb::Source::File(path) | fontdb::Source::SharedFile(path, _) => Some(path),
+        fontdb::Source::Binary(_) => None,
+    }
+}
+
+/// The characters a face must have to be taken for `script`: a few of the script's own
+/// letters (punctuation shared with other scripts says little about a face).
+fn probe_chars(script: Script, chars: &std::collections::BTreeSet<char>) -> Vec<char> {
+    let own: Vec<char> = chars
+        .iter()
+        .copied()
+        .filter(|c| c.script() == script)
+        .take(3)
+        .collect();
+    if own.is_empty() {
+        chars.iter().copied().take(1).collect()
+    } else {
+        own
+    }
+}
