@@ -166,7 +166,11 @@ pub(crate) fn missing_warnings(missing: &BTreeSet<char>, language: Option<&str>)
 }
 
 fn missing_warning(script: Script, chars: &BTreeSet<char>, language: Option<&str>) -> Warning {
-    let examples: String = chars.iter().take(3).collect();
+    // The script's own letters say more than the punctuation that joined them.
+    let own = chars.iter().filter(|c| c.script() == script);
+    let shared = chars.iter().filter(|c| c.script() != script);
+    let examples: Vec<String> = own.chain(shared).take(3).map(char::to_string).collect();
+    let examples = examples.join(" ");
     let (debian, fedora, mac) = packages(script);
     let count = chars.len();
     let plural = if count == 1 { "" } else { "s" };

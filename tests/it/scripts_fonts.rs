@@ -1,0 +1,217 @@
+//! Fonts for scripts the bundled Noto faces lack, found on the machine (issue 14, point 1).
+//!
+//! Needs the Debian Noto fonts (fonts-noto-core, fonts-noto-cjk), which CI installs: when
+//! `CI` is set and they are missing the tests fail; elsewhere they say loudly that they
+//! skipped. The tests with discovery off need no font at all.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn quire() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_quire"))
+}
+
+const NOTO_CORE: &str = "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf";
+const NOTO_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
+/// Whether the Debian Noto fonts are installed (a failure in CI if not).
+fn noto_installed() -> bool {
+    let missing: Vec<&str> = [NOTO_CORE, NOTO_CJK]
+        .into_iter()
+        .filter(|p| !Path::new(p).is_file())
+        .collect();
+    if missing.is_empty() {
+        return true;
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("{missing:?} missing: CI must install fonts-noto-core and fonts-noto-cjk");
+    }
+    eprintln!("\n!!! SKIPPED: the Noto fonts are not installed ({missing:?}) !!!\n");
+    false
+}
+
+fn tool(name: &str, args: &[&str]) -> Option<String> {
+    match Command::new(name).args(args).output() {
+        Ok(out) => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Err(e) => {
+            if std::env::var_os("CI").is_some() {
+                panic!("{name} is required in CI: {e}");
+            }
+            eprintln!("!!! SKIPPED: {name} is not installed ({e}) !!!");
+            None
+        }
+    }
+}
+
+/// Converts Markdown `source` (with `lang` in its front matter) to PDF with `args`.
+fn convert(dir: &Path, name: &str, lang: &str, source: &str, args: &[&str]) -> (PathBuf, Output) {
+    let input = dir.join(format!("{name}.md"));
+    fs::write(&input, format!("---\nlang: {lang}\n---\n\n{source}")).unwrap();
+    let pdf = dir.join(format!("{name}.pdf"));
+    let output = quire()
+        .arg("convert")
+        .arg(&input)
+        .args(["--to", "pdf", "-o"])
+        .arg(&pdf)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (pdf, output)
+}
+
+fn warnings(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .filter(|l| l.contains("warning"))
+        .map(str::to_string)
+        .collect()
+}
+
+const CHINESE: &str = "# 中文标题\n\n这是一个中文段落，**用于**测试字体。\n";
+const ARABIC: &str = "# عنوان عربي\n\nهذه فقرة **باللغة** العربية للاختبار\n";
+const HINDI: &str = "# हिन्दी शीर्षक\n\nयह हिन्दी में **एक** अनुच्छेद है\n";
+
+#[test]
+fn chinese_arabic_and_hindi_are_set_in_installed_fonts() {
+    if !noto_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (name, lang, source, family) in [
+        ("zh", "zh-CN", CHINESE, "CJKsc"),
+        ("ar", "ar", ARABIC, "Arabic"),
+        ("hi", "hi", HINDI, "Devanagari"),
+    ] {
+        let (pdf, output) = convert(dir.path(), name, lang, source, &[]);
+        assert_eq!(warnings(&output), Vec::<String>::new(), "{name}");
+        let Some(fonts) = tool("pdffonts", &[pdf.to_str().unwrap()]) else {
+            return;
+        };
+        // Every font is embedded (subset), the script's own among them.
+        let rows: Vec<&str> = fonts.lines().skip(2).collect();
+        assert!(rows.iter().any(|r| r.contains(family)), "{name}: {fonts}");
+        for row in &rows {
+            let cols: Vec<&str> = row.split_whitespace().collect();
+            assert_eq!(cols[cols.len() - 5], "yes", "{name}: not embedded: {row}");
+        }
+        let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]).unwrap();
+        // Hindi's vowel signs drawn before their consonant come back in drawing order
+        // (a ToUnicode map is per glyph), so for Hindi only the letters are compared.
+        let letters = |s: &str| {
+            let mut v: Vec<char> = s.chars().filter(|c| c.is_alphabetic()).collect();
+            v.sort_unstable();
+            v
+        };
+        for line in source.lines().filter(|l| !l.is_empty()) {
+            let words = line.trim_start_matches("# ").replace("**", "");
+            for word in words.split_whitespace() {
+                if name == "hi" {
+                    continue;
+                }
+                assert!(text.contains(word), "{name}: {word:?} not in {text:?}");
+            }
+        }
+        if name == "hi" {
+            let expected: String = source.replace("**", "");
+            let wanted = letters(&expected);
+            let got = letters(&text);
+            assert!(
+                wanted.iter().all(|c| got.contains(c)),
+                "{name}: letters missing from {text:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_collection_face_other_than_the_first_is_embedded_and_drawn() {
+    // Simplified Chinese is not the first face of the Noto CJK collections: the face
+    // index must reach both the shaper and the embedded font.
+    if !noto_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (pdf, _) = convert(dir.path(), "zh", "zh-CN", CHINESE, &[]);
+    let Some(fonts) = tool("pdffonts", &[pdf.to_str().unwrap()]) else {
+        return;
+    };
+    assert!(fonts.contains("CJKsc-"), "{fonts}");
+    assert!(!fonts.contains("CJKjp-"), "{fonts}");
+    // pdftoppm draws the glyphs: the heading's area is not blank.
+    let png = dir.path().join("page");
+    let Some(_) = tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "30",
+            "-png",
+            "-gray",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            pdf.to_str().unwrap(),
+            png.to_str().unwrap(),
+        ],
+    ) else {
+        return;
+    };
+    let image = image::open(dir.path().join("page-1.png"))
+        .unwrap()
+        .to_luma8();
+    let dark = image.pixels().filter(|p| p.0[0] < 128).count();
+    assert!(
+        dark > 100,
+        "only {dark} dark pixels: the CJK glyphs were not drawn"
+    );
+}
+
+#[test]
+fn with_discovery_off_chinese_gets_one_warning_naming_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["--no-system-fonts"],
+        vec![
+            "--no-system-fonts",
+            "--font-dir",
+            empty.path().to_str().unwrap(),
+        ],
+    ] {
+        let (_, output) = convert(dir.path(), "zh", "zh-CN", CHINESE, &args);
+        let warnings = warnings(&output);
+        assert_eq!(warnings.len(), 1, "{args:?}: {warnings:#?}");
+        let warning = &warnings[0];
+        for part in [
+            "Han (Chinese)",
+            "fonts-noto-cjk",
+            "google-noto-sans-cjk-fonts",
+            "--font",
+        ] {
+            assert!(warning.contains(part), "{part} not in {warning}");
+        }
+    }
+}
+
+#[test]
+fn a_font_given_with_font_comes_before_discovery() {
+    if !noto_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let given = "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf";
+    let (pdf, output) = convert(dir.path(), "he", "he", "שלום עולם\n", &["--font", given]);
+    assert_eq!(warnings(&output), Vec::<String>::new());
+    let Some(fonts) = tool("pdffonts", &[pdf.to_str().unwrap()]) else {
+        return;
+    };
+    // The body is serif: discovery alone would take Noto Serif Hebrew.
+    assert!(fonts.contains("NotoSansHebrew-Regular"), "{fonts}");
+    assert!(!fonts.contains("NotoSerifHebrew"), "{fonts}");
+}
