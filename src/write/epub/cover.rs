@@ -1,5 +1,7 @@
 //! The generated cover: a PNG drawn from the title, site, author and date with the bundled
-//! Noto fonts (raster, because Kindle ignores SVG covers).
+//! Noto fonts (raster, because Kindle ignores SVG covers). Characters they lack are drawn
+//! in the user's `--font`s, then in the installed faces the PDF writer's chain picks for
+//! the script and style (see `write::fonts`).
 //!
 //! Layout, top to bottom on a deep colour picked from the title: the site name in spaced
 //! capitals, a rule, the title as large as fits (serif bold), the subtitle, and at the foot
@@ -21,6 +23,8 @@ use ab_glyph::{Font, FontRef, OutlineCurve, PxScale, ScaleFont};
 
 use super::content::display_date;
 use crate::model::Meta;
+use crate::write::fonts::chain::Want;
+use crate::write::pdf::fonts::UserFonts;
 
 static SERIF_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSerif-Bold.ttf");
 static SERIF_ITALIC: &[u8] = include_bytes!("../../../fonts/NotoSerif-Italic.ttf");
@@ -191,7 +195,52 @@ fn mix(background: [u8; 3], color: [u8; 3], level: u8) -> [u8; 3] {
 
 /// Draws the cover at `width` × `height`. Returns it and the characters no cover font could
 /// draw (left blank), for a warning.
+#[cfg(test)]
 pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec<char>) {
+    generate_with(text, width, height, &UserFonts::default())
+}
+
+/// The user's `--font`s, and the installed faces for the scripts of the cover's text that
+/// the bundled fonts lack (searched only when there are such scripts).
+pub(crate) fn fonts_for(
+    text: &CoverText,
+    options: &crate::write::pdf::PdfOptions,
+    warnings: &mut Vec<crate::error::Warning>,
+) -> UserFonts {
+    let mut fonts = UserFonts::load(&options.fonts, warnings);
+    let meta = text.meta;
+    let site = meta.site_name.as_deref().map(str::to_uppercase);
+    let strings = [text.title]
+        .into_iter()
+        .chain(meta.subtitle.as_deref())
+        .chain(site.as_deref())
+        .chain(meta.authors.iter().map(String::as_str))
+        .chain(text.contents.iter().map(String::as_str));
+    let strings: Vec<&str> = strings.collect();
+    fonts.discover_for(
+        &mut |covered| {
+            let mut needs = crate::write::fonts::scan::Needs::default();
+            for s in &strings {
+                needs.scan_text(s, covered);
+            }
+            needs
+        },
+        meta.language.as_deref(),
+        options.font_search(),
+        warnings,
+    );
+    fonts
+}
+
+/// Like [`generate`], drawing what the bundled fonts lack in `extra`'s faces: the user's
+/// files in order, then the discovered faces nearest the style.
+pub(crate) fn generate_with(
+    text: &CoverText,
+    width: u32,
+    height: u32,
+    extra: &UserFonts,
+) -> (Cover, Vec<char>) {
+    let fallbacks = Fallback::load(extra);
     let mut canvas = Canvas {
         width,
         height,
@@ -208,6 +257,15 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
     canvas.frame(frame, line, Paint::Accent);
 
     let fonts = Fonts::load();
+    let styled = |primary, want| Styled {
+        primary,
+        want,
+        fallbacks: &fallbacks,
+    };
+    let serif_bold = styled(&fonts.serif_bold, Want::new(false, true));
+    let serif_italic = styled(&fonts.serif_italic, Want::new(false, false).italic_if(true));
+    let sans = styled(&fonts.sans, Want::new(true, false));
+    let sans_bold = styled(&fonts.sans_bold, Want::new(true, true));
     let column = w - 2.0 * margin;
     let mut y = h * 0.1;
 
@@ -221,12 +279,12 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
     {
         let size = w * 0.034;
         let caps = site.to_uppercase();
-        for row in wrap(&fonts.sans_bold, size, size * 0.12, &caps, column)
+        for row in wrap(&sans_bold, size, size * 0.12, &caps, column)
             .into_iter()
             .take(2)
         {
             canvas.text(
-                &fonts.sans_bold,
+                &sans_bold,
                 size,
                 size * 0.12,
                 &row,
@@ -245,15 +303,15 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
     // The title: the largest size at which it fits in at most seven lines and half the height.
     let title = text.title.trim();
     let mut size = w * 0.12;
-    let mut rows = wrap(&fonts.serif_bold, size, 0.0, title, column);
+    let mut rows = wrap(&serif_bold, size, 0.0, title, column);
     while size > w * 0.045 && (rows.len() > 7 || rows.len() as f32 * size * 1.18 > h * 0.5) {
         size *= 0.92;
-        rows = wrap(&fonts.serif_bold, size, 0.0, title, column);
+        rows = wrap(&serif_bold, size, 0.0, title, column);
     }
     for row in rows.iter().take(9) {
         y += size;
         canvas.text(
-            &fonts.serif_bold,
+            &serif_bold,
             size,
             0.0,
             row,
@@ -274,7 +332,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
     {
         let size = w * 0.045;
         y += size * 0.8;
-        for row in wrap(&fonts.serif_italic, size, 0.0, subtitle, column)
+        for row in wrap(&serif_italic, size, 0.0, subtitle, column)
             .into_iter()
             .take(4)
         {
@@ -283,7 +341,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
                 break;
             }
             canvas.text(
-                &fonts.serif_italic,
+                &serif_italic,
                 size,
                 0.0,
                 &row,
@@ -306,7 +364,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
             if y + size * 1.5 > bottom {
                 break;
             }
-            let rows = wrap(&fonts.serif_italic, size, 0.0, title, column - size);
+            let rows = wrap(&serif_italic, size, 0.0, title, column - size);
             let Some(first) = rows.first() else { continue };
             let line = if rows.len() > 1 {
                 format!("{first}…")
@@ -321,7 +379,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
                 Paint::Accent,
             );
             canvas.text(
-                &fonts.serif_italic,
+                &serif_italic,
                 size,
                 0.0,
                 &line,
@@ -336,7 +394,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
         if shown < text.contents.len() {
             let more = format!("and {} more", text.contents.len() - shown);
             canvas.text(
-                &fonts.sans,
+                &sans,
                 size * 0.85,
                 0.0,
                 &more,
@@ -352,15 +410,9 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
     let mut foot: Vec<(String, f32)> = Vec::new();
     if !text.meta.authors.is_empty() {
         let size = w * 0.042;
-        for row in wrap(
-            &fonts.sans,
-            size,
-            0.0,
-            &text.meta.authors.join(", "),
-            column,
-        )
-        .into_iter()
-        .take(3)
+        for row in wrap(&sans, size, 0.0, &text.meta.authors.join(", "), column)
+            .into_iter()
+            .take(3)
         {
             foot.push((row, size));
         }
@@ -376,7 +428,7 @@ pub(crate) fn generate(text: &CoverText, width: u32, height: u32) -> (Cover, Vec
     for (index, (row, size)) in foot.iter().enumerate() {
         let is_date = index + 1 == foot.len() && text.meta.published.is_some();
         let color = if is_date { Paint::Accent } else { Paint::Ink };
-        canvas.text(&fonts.sans, *size, 0.0, row, margin, fy, column, color);
+        canvas.text(&sans, *size, 0.0, row, margin, fy, column, color);
         fy += size * 1.4;
     }
 
@@ -425,24 +477,89 @@ impl Fonts {
     }
 }
 
+/// A face to draw what the bundled cover fonts lack.
+struct Fallback<'a> {
+    font: FontRef<'a>,
+    /// The styles a discovered face was chosen for; `None` for the user's own fonts,
+    /// which come first whatever the style.
+    wants: Option<Vec<Want>>,
+}
+
+impl<'a> Fallback<'a> {
+    fn load(extra: &'a UserFonts) -> Vec<Fallback<'a>> {
+        let user = extra.files.iter().filter_map(|(_, bytes)| {
+            let font = FontRef::try_from_slice(bytes).ok()?;
+            Some(Fallback { font, wants: None })
+        });
+        let discovered = extra.discovered.iter().filter_map(|face| {
+            let bytes = extra.sources.get(face.source)?;
+            let font = FontRef::try_from_slice_and_index(bytes, face.index).ok()?;
+            Some(Fallback {
+                font,
+                wants: Some(face.wants.clone()),
+            })
+        });
+        user.chain(discovered).collect()
+    }
+}
+
+/// A cover style: its bundled font and the faces to fall back on.
+struct Styled<'s, 'a> {
+    primary: &'s FontRef<'a>,
+    want: Want,
+    fallbacks: &'s [Fallback<'a>],
+}
+
+impl<'s, 'a> Styled<'s, 'a> {
+    /// The font that draws `c`: the style's own, else the first user font that has it,
+    /// else the discovered face nearest the style; the style's own (a box) if none has it.
+    fn font_for(&self, c: char) -> &'s FontRef<'a> {
+        if c.is_whitespace() || self.primary.glyph_id(c).0 != 0 {
+            return self.primary;
+        }
+        let has = |f: &&Fallback<'a>| f.font.glyph_id(c).0 != 0;
+        let user = self
+            .fallbacks
+            .iter()
+            .filter(|f| f.wants.is_none())
+            .find(has);
+        let fallbacks: &'s [Fallback<'a>] = self.fallbacks;
+        user.or_else(|| {
+            fallbacks.iter().filter(has).min_by_key(|f| {
+                f.wants
+                    .iter()
+                    .flatten()
+                    .map(|w| w.distance(self.want))
+                    .min()
+                    .unwrap_or(u8::MAX)
+            })
+        })
+        .map_or(self.primary, |f| &f.font)
+    }
+}
+
 /// The width of `text` at `size` px with `tracking` px between letters.
-fn measure(font: &FontRef, size: f32, tracking: f32, text: &str) -> f32 {
-    let scaled = font.as_scaled(PxScale::from(size));
+fn measure(style: &Styled, size: f32, tracking: f32, text: &str) -> f32 {
     let mut width = 0.0;
-    let mut previous = None;
+    let mut previous: Option<(&FontRef, ab_glyph::GlyphId)> = None;
     for c in text.chars() {
+        let font = style.font_for(c);
+        let scaled = font.as_scaled(PxScale::from(size));
         let id = scaled.glyph_id(c);
-        if let Some(prev) = previous {
-            width += scaled.kern(prev, id);
+        if let Some((prev_font, prev)) = previous {
+            // Kerning is between glyphs of one font.
+            if std::ptr::eq(prev_font, font) {
+                width += scaled.kern(prev, id);
+            }
         }
         width += scaled.h_advance(id) + tracking;
-        previous = Some(id);
+        previous = Some((font, id));
     }
     width
 }
 
 /// Greedy word wrap to `max_width`; a word longer than a line is cut between characters.
-fn wrap(font: &FontRef, size: f32, tracking: f32, text: &str, max_width: f32) -> Vec<String> {
+fn wrap(font: &Styled, size: f32, tracking: f32, text: &str, max_width: f32) -> Vec<String> {
     let mut rows: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {
@@ -811,7 +928,7 @@ impl Canvas {
     #[allow(clippy::too_many_arguments)]
     fn text(
         &mut self,
-        font: &FontRef,
+        style: &Styled,
         size: f32,
         tracking: f32,
         text: &str,
@@ -820,17 +937,21 @@ impl Canvas {
         max_width: f32,
         paint: Paint,
     ) {
-        let scaled = font.as_scaled(PxScale::from(size));
-        let baseline = top + scaled.ascent();
+        // One baseline for the line: the style's own font's, whatever face a letter is in.
+        let baseline = top + style.primary.as_scaled(PxScale::from(size)).ascent();
         let mut x = left;
-        let mut previous = None;
+        let mut previous: Option<(&FontRef, ab_glyph::GlyphId)> = None;
         for c in text.chars() {
+            let font = style.font_for(c);
+            let scaled = font.as_scaled(PxScale::from(size));
             let id = scaled.glyph_id(c);
             if id.0 == 0 && !c.is_whitespace() && !self.missing.contains(&c) {
                 self.missing.push(c);
             }
-            if let Some(prev) = previous {
-                x += scaled.kern(prev, id);
+            if let Some((prev_font, prev)) = previous {
+                if std::ptr::eq(prev_font, font) {
+                    x += scaled.kern(prev, id);
+                }
             }
             if x - left > max_width {
                 break;
@@ -870,7 +991,7 @@ impl Canvas {
                 }
             }
             x += scaled.h_advance(id) + tracking;
-            previous = Some(id);
+            previous = Some((font, id));
         }
     }
 }

@@ -131,6 +131,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     };
     let cover = make_cover(
         epub,
+        &options.pdf,
         &book_title,
         book_meta,
         &documents,
@@ -658,6 +659,7 @@ fn rezip(
 #[allow(clippy::too_many_arguments)]
 fn make_cover(
     epub: &EpubOptions,
+    fonts: &crate::write::pdf::PdfOptions,
     title: &str,
     meta: &Meta,
     documents: &[(&Document, Option<&Path>)],
@@ -717,21 +719,19 @@ fn make_cover(
             ))),
         }
     }
-    let (drawn, missing) = cover::generate(
-        &CoverText {
-            title,
-            meta,
-            contents,
-        },
-        width,
-        height,
+    let text = CoverText {
+        title,
+        meta,
+        contents,
+    };
+    let extra = cover::fonts_for(&text, fonts, warnings);
+    let (drawn, missing) = cover::generate_with(&text, width, height, &extra);
+    let missing: std::collections::BTreeSet<char> = missing.into_iter().collect();
+    warnings.extend(
+        crate::write::fonts::scan::missing_warnings(&missing, meta.language.as_deref())
+            .into_iter()
+            .map(|w| Warning::new(format!("cover: {w}"))),
     );
-    if !missing.is_empty() {
-        let list: String = missing.iter().take(10).collect();
-        warnings.push(Warning::new(format!(
-            "the cover font has no glyph for: {list}"
-        )));
-    }
     match drawn.to_png(epub.grayscale) {
         Ok(bytes) => Some((bytes, ImageKind::Png)),
         Err(reason) => {

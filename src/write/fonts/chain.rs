@@ -38,6 +38,14 @@ impl Want {
     pub const fn italic_if(self, italic: bool) -> Want {
         Want { italic, ..self }
     }
+
+    /// How far a face chosen for `self` is from what `other` asks: kind (serif or sans)
+    /// first, then weight, then slant.
+    pub fn distance(self, other: Want) -> u8 {
+        4 * u8::from(self.sans != other.sans)
+            + 2 * u8::from(self.bold != other.bold)
+            + u8::from(self.italic != other.italic)
+    }
 }
 
 /// One installed face as the chain sees it.

@@ -153,17 +153,34 @@ impl UserFonts {
         search: Search<'_>,
         warnings: &mut Vec<Warning>,
     ) -> bool {
+        let language = document.meta.language.as_deref();
+        self.discover_for(
+            &mut |covered| Needs::of_document(document, covered),
+            language,
+            search,
+            warnings,
+        )
+    }
+
+    /// Like [`UserFonts::discover`], for the text `needs` scans (given what the faces at
+    /// hand cover).
+    pub fn discover_for(
+        &mut self,
+        needs: &mut dyn FnMut(&mut dyn FnMut(char) -> bool) -> Needs,
+        language: Option<&str>,
+        search: Search<'_>,
+        warnings: &mut Vec<Warning>,
+    ) -> bool {
         if search.is_off() {
             return false;
         }
         let needs = {
             let at_hand = FontSet::new(self, &mut Vec::new());
-            Needs::of_document(document, &mut |c| at_hand.covers(c))
+            needs(&mut |c| at_hand.covers(c))
         };
         if needs.is_empty() {
             return false;
         }
-        let language = document.meta.language.as_deref();
         for found in system::find(&needs, language, search, &Want::USED) {
             let source = match self.source_of(&found.path) {
                 Ok(source) => source,
@@ -323,11 +340,7 @@ impl<'a> FontSet<'a> {
         let distance = |wants: &[Want]| {
             wants
                 .iter()
-                .map(|w| {
-                    4 * u8::from(w.sans != want.sans)
-                        + 2 * u8::from(w.bold != want.bold)
-                        + u8::from(w.italic != want.italic)
-                })
+                .map(|w| w.distance(want))
                 .min()
                 .unwrap_or(u8::MAX)
         };
