@@ -215,3 +215,67 @@ fn a_font_given_with_font_comes_before_discovery() {
     assert!(fonts.contains("NotoSansHebrew-Regular"), "{fonts}");
     assert!(!fonts.contains("NotoSerifHebrew"), "{fonts}");
 }
+
+/// The generated cover of an EPUB of `source`, decoded.
+fn cover_of(dir: &Path, name: &str, source: &str, args: &[&str]) -> (image::RgbImage, Output) {
+    let input = dir.join(format!("{name}.md"));
+    fs::write(&input, source).unwrap();
+    let epub = dir.join(format!("{name}.epub"));
+    let output = quire()
+        .arg("convert")
+        .arg(&input)
+        .args(["--to", "epub", "-o"])
+        .arg(&epub)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut zip = zip::ZipArchive::new(fs::File::open(&epub).unwrap()).unwrap();
+    let name = (0..zip.len())
+        .map(|i| zip.by_index(i).unwrap().name().to_string())
+        .find(|n| n.ends_with("cover.png"))
+        .expect("a generated cover");
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut zip.by_name(&name).unwrap(), &mut bytes).unwrap();
+    (image::load_from_memory(&bytes).unwrap().to_rgb8(), output)
+}
+
+#[test]
+fn a_chinese_cover_title_is_drawn_in_an_installed_font_not_boxes() {
+    if !noto_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = "---\ntitle: 中文标题\nlang: zh-CN\n---\n\n正文。\n";
+    let (drawn, output) = cover_of(dir.path(), "found", source, &[]);
+    assert_eq!(warnings(&output), Vec::<String>::new());
+    let (boxes, output) = cover_of(dir.path(), "boxes", source, &["--no-system-fonts"]);
+    let warned = warnings(&output);
+    assert_eq!(warned.len(), 1, "{warned:#?}");
+    assert!(warned[0].contains("cover") && warned[0].contains("fonts-noto-cjk"));
+    // The title's band: ink in both, but the glyphs of 中文标题 are not four boxes.
+    let background = *drawn.get_pixel(drawn.width() / 2, drawn.height() / 2);
+    let band = |image: &image::RgbImage| -> Vec<bool> {
+        let (w, h) = image.dimensions();
+        (h * 15 / 100..h * 30 / 100)
+            .flat_map(|y| (0..w).map(move |x| (x, y)))
+            .map(|(x, y)| *image.get_pixel(x, y) != background)
+            .collect()
+    };
+    let (with_font, with_boxes) = (band(&drawn), band(&boxes));
+    let ink = with_font.iter().filter(|&&p| p).count();
+    assert!(ink > 1000, "only {ink} title pixels");
+    let differing = with_font
+        .iter()
+        .zip(&with_boxes)
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(
+        differing > ink / 4,
+        "the title looks like the boxes: {differing} of {ink}"
+    );
+}
