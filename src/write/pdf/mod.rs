@@ -15,7 +15,8 @@
 //! What the pieces promise:
 //! - Text is shaped (`shape`, rustybuzz: kerning, ligatures, marks, right-to-left) and
 //!   drawn as glyph ids with each glyph's text, so fonts are subset and `pdftotext` gives
-//!   back the words. A character no face has is drawn as `.notdef` and reported once.
+//!   back the words. A character no face has is drawn as `.notdef` and reported once per
+//!   script (see `write::fonts`), which also finds installed faces for other scripts.
 //! - Paragraphs are broken total-fit (`linebreak`, Knuth–Plass) with English/Russian
 //!   hyphenation (`hyphenate`), the author's soft hyphens, and emergency breaks inside
 //!   words wider than the line; looser tolerances, then first-fit, when nothing fits.

@@ -2,7 +2,7 @@
 //!
 //! Characters the face lacks are set in the first fallback face that has them; characters
 //! no face has are drawn as the primary face's `.notdef` box and remembered, so the writer
-//! can warn once per character.
+//! can warn once per script.
 
 use super::fonts::{is_invisible, FaceId, FontSet};
 use std::collections::{BTreeSet, HashMap};
