@@ -279,3 +279,29 @@ fn a_chinese_cover_title_is_drawn_in_an_installed_font_not_boxes() {
         "the title looks like the boxes: {differing} of {ink}"
     );
 }
+
+#[test]
+fn an_arabic_cover_title_is_shaped_and_set_from_the_right() {
+    if !noto_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = "---\ntitle: عنوان عربي\nlang: ar\n---\n\nنص.\n";
+    let (cover, output) = cover_of(dir.path(), "ar", source, &[]);
+    assert_eq!(warnings(&output), Vec::<String>::new());
+    let (w, h) = cover.dimensions();
+    let background = *cover.get_pixel(w / 2, h / 2);
+    // Inside the frame (drawn at 4% of the width from each side).
+    let ink_columns: Vec<u32> = (w / 20..w - w / 20)
+        .filter(|&x| (h * 15 / 100..h * 30 / 100).any(|y| *cover.get_pixel(x, y) != background))
+        .collect();
+    let (first, last) = (ink_columns[0], *ink_columns.last().unwrap());
+    // The column runs from a tenth of the width to nine tenths: a right-to-left title ends
+    // at its right edge and leaves its left part empty.
+    let right = w - w / 10;
+    assert!(
+        last + w / 50 >= right && last <= right + 2,
+        "ink ends at {last} of {w}"
+    );
+    assert!(first > w / 4, "ink starts at {first} of {w}");
+}

@@ -456,18 +456,41 @@ fn background(title: &str) -> [u8; 3] {
     PALETTE[(hash % PALETTE.len() as u32) as usize]
 }
 
+/// A font as the cover uses it: ab_glyph draws its glyphs, rustybuzz shapes the scripts
+/// that need it (Arabic joining, Indic reordering).
+struct CoverFace<'a> {
+    font: FontRef<'a>,
+    shaper: rustybuzz::Face<'a>,
+}
+
+impl<'a> CoverFace<'a> {
+    fn parse(bytes: &'a [u8], index: u32) -> Option<CoverFace<'a>> {
+        Some(CoverFace {
+            font: FontRef::try_from_slice_and_index(bytes, index).ok()?,
+            shaper: rustybuzz::Face::from_slice(bytes, index)?,
+        })
+    }
+}
+
+impl<'a> std::ops::Deref for CoverFace<'a> {
+    type Target = FontRef<'a>;
+
+    fn deref(&self) -> &FontRef<'a> {
+        &self.font
+    }
+}
+
 struct Fonts {
-    serif_bold: FontRef<'static>,
-    serif_italic: FontRef<'static>,
-    sans: FontRef<'static>,
-    sans_bold: FontRef<'static>,
+    serif_bold: CoverFace<'static>,
+    serif_italic: CoverFace<'static>,
+    sans: CoverFace<'static>,
+    sans_bold: CoverFace<'static>,
 }
 
 impl Fonts {
     fn load() -> Fonts {
         // The fonts are part of the binary and known good; a failure here is a build defect.
-        let load =
-            |bytes: &'static [u8]| FontRef::try_from_slice(bytes).expect("bundled font parses");
+        let load = |bytes: &'static [u8]| CoverFace::parse(bytes, 0).expect("bundled font parses");
         Fonts {
             serif_bold: load(SERIF_BOLD),
             serif_italic: load(SERIF_ITALIC),
@@ -479,7 +502,7 @@ impl Fonts {
 
 /// A face to draw what the bundled cover fonts lack.
 struct Fallback<'a> {
-    font: FontRef<'a>,
+    font: CoverFace<'a>,
     /// The styles a discovered face was chosen for; `None` for the user's own fonts,
     /// which come first whatever the style.
     wants: Option<Vec<Want>>,
@@ -488,12 +511,12 @@ struct Fallback<'a> {
 impl<'a> Fallback<'a> {
     fn load(extra: &'a UserFonts) -> Vec<Fallback<'a>> {
         let user = extra.files.iter().filter_map(|(_, bytes)| {
-            let font = FontRef::try_from_slice(bytes).ok()?;
+            let font = CoverFace::parse(bytes, 0)?;
             Some(Fallback { font, wants: None })
         });
         let discovered = extra.discovered.iter().filter_map(|face| {
             let bytes = extra.sources.get(face.source)?;
-            let font = FontRef::try_from_slice_and_index(bytes, face.index).ok()?;
+            let font = CoverFace::parse(bytes, face.index)?;
             Some(Fallback {
                 font,
                 wants: Some(face.wants.clone()),
@@ -505,15 +528,25 @@ impl<'a> Fallback<'a> {
 
 /// A cover style: its bundled font and the faces to fall back on.
 struct Styled<'s, 'a> {
-    primary: &'s FontRef<'a>,
+    primary: &'s CoverFace<'a>,
     want: Want,
     fallbacks: &'s [Fallback<'a>],
 }
 
 impl<'s, 'a> Styled<'s, 'a> {
+    /// A bundled font with nothing to fall back on.
+    #[cfg(test)]
+    fn bundled(primary: &'s CoverFace<'a>, want: Want) -> Styled<'s, 'a> {
+        Styled {
+            primary,
+            want,
+            fallbacks: &[],
+        }
+    }
+
     /// The font that draws `c`: the style's own, else the first user font that has it,
     /// else the discovered face nearest the style; the style's own (a box) if none has it.
-    fn font_for(&self, c: char) -> &'s FontRef<'a> {
+    fn font_for(&self, c: char) -> &'s CoverFace<'a> {
         if c.is_whitespace() || self.primary.glyph_id(c).0 != 0 {
             return self.primary;
         }
@@ -538,12 +571,101 @@ impl<'s, 'a> Styled<'s, 'a> {
     }
 }
 
+/// Whether `text` has letters of a script that must be shaped to be read (joined, reordered):
+/// Hebrew to Mongolian, and the Brahmic blocks past them. Other text is drawn letter by
+/// letter, as it always was.
+fn needs_shaping(text: &str) -> bool {
+    text.chars()
+        .any(|c| ('\u{0590}'..='\u{1CFF}').contains(&c) || ('\u{A800}'..='\u{ABFF}').contains(&c))
+}
+
+/// One shaped glyph, placed along a row in px from the row's start.
+struct Placed<'s, 'a> {
+    face: &'s CoverFace<'a>,
+    glyph: ab_glyph::GlyphId,
+    x: f32,
+    y_offset: f32,
+    /// The character the glyph's cluster starts with, to name in a warning.
+    first: char,
+}
+
+/// `text` shaped by rustybuzz in visual order (the bidirectional algorithm over the row),
+/// each run in the face that has its letters. No letter spacing: it would break joined
+/// letters (Arabic) and headstrokes (Devanagari). Returns the glyphs, the row's width and
+/// whether the row reads right to left.
+fn shape_row<'s, 'a>(
+    style: &Styled<'s, 'a>,
+    size: f32,
+    text: &str,
+) -> (Vec<Placed<'s, 'a>>, f32, bool) {
+    let bidi = unicode_bidi::BidiInfo::new(text, None);
+    let mut placed = Vec::new();
+    let mut x = 0.0;
+    let mut rtl_row = false;
+    for paragraph in &bidi.paragraphs {
+        rtl_row |= paragraph.level.is_rtl();
+        let (levels, runs) = bidi.visual_runs(paragraph, paragraph.range.clone());
+        for run in runs {
+            let rtl = levels[run.start].is_rtl();
+            // Runs of one face, in logical order, then turned for right-to-left.
+            let mut pieces: Vec<(&'s CoverFace<'a>, usize, usize)> = Vec::new();
+            for (i, c) in text[run.clone()].char_indices() {
+                let at = run.start + i;
+                let face = match pieces.last() {
+                    Some(last) if c.is_whitespace() => last.0,
+                    _ => style.font_for(c),
+                };
+                match pieces.last_mut() {
+                    Some(last) if std::ptr::eq(last.0, face) => last.2 = at + c.len_utf8(),
+                    _ => pieces.push((face, at, at + c.len_utf8())),
+                }
+            }
+            if rtl {
+                pieces.reverse();
+            }
+            for (face, start, end) in pieces {
+                let mut buffer = rustybuzz::UnicodeBuffer::new();
+                buffer.push_str(&text[start..end]);
+                buffer.set_direction(if rtl {
+                    rustybuzz::Direction::RightToLeft
+                } else {
+                    rustybuzz::Direction::LeftToRight
+                });
+                let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
+                // ab_glyph's px scale, so shaped and unshaped text are the same size.
+                let scale = face
+                    .as_scaled(PxScale::from(size))
+                    .scale_factor()
+                    .horizontal;
+                for (info, pos) in shaped.glyph_infos().iter().zip(shaped.glyph_positions()) {
+                    let first = text[start + info.cluster as usize..]
+                        .chars()
+                        .next()
+                        .unwrap_or(' ');
+                    placed.push(Placed {
+                        face,
+                        glyph: ab_glyph::GlyphId(u16::try_from(info.glyph_id).unwrap_or(0)),
+                        x: x + pos.x_offset as f32 * scale,
+                        y_offset: pos.y_offset as f32 * scale,
+                        first,
+                    });
+                    x += pos.x_advance as f32 * scale;
+                }
+            }
+        }
+    }
+    (placed, x, rtl_row)
+}
+
 /// The width of `text` at `size` px with `tracking` px between letters.
 fn measure(style: &Styled, size: f32, tracking: f32, text: &str) -> f32 {
+    if needs_shaping(text) {
+        return shape_row(style, size, text).1;
+    }
     let mut width = 0.0;
     let mut previous: Option<(&FontRef, ab_glyph::GlyphId)> = None;
     for c in text.chars() {
-        let font = style.font_for(c);
+        let font = &style.font_for(c).font;
         let scaled = font.as_scaled(PxScale::from(size));
         let id = scaled.glyph_id(c);
         if let Some((prev_font, prev)) = previous {
@@ -924,6 +1046,52 @@ impl Canvas {
         );
     }
 
+    /// Draws `glyph` of `font` with its origin at `x` on `baseline`.
+    fn glyph(
+        &mut self,
+        font: &FontRef,
+        glyph: ab_glyph::GlyphId,
+        size: f32,
+        x: f32,
+        baseline: f32,
+        paint: Paint,
+    ) {
+        let (whole_x, half) = halves(x);
+        let whole_y = baseline.round() as i64;
+        if let Some(coverage) = self.glyphs.get(font, glyph, size, half) {
+            let (left, top) = (whole_x + coverage.left, whole_y + coverage.top);
+            let rows = coverage.levels.chunks(coverage.width.max(1));
+            for (row, (levels, span)) in rows.zip(&coverage.spans).enumerate() {
+                let y = top + row as i64;
+                if span.is_empty() || !(0..i64::from(self.height)).contains(&y) {
+                    continue;
+                }
+                // The covered part of the row inside the picture, a tile's stretch at a time.
+                let first = (span.start as i64).max(-left) as usize;
+                let last = (span.end as i64).min(i64::from(self.width) - left);
+                let mut column = first;
+                while (column as i64) < last {
+                    let x = (left + column as i64) as u32;
+                    let stretch = self.pixels.stretch_mut(x, y as u32, last as usize - column);
+                    let count = stretch.len();
+                    let levels = &levels[column..column + count];
+                    if stretch.iter().all(|&pixel| pixel == 0) {
+                        // Over bare background, nearly always (letters seldom touch): a
+                        // loop the compiler makes vector code of.
+                        for (pixel, &level) in stretch.iter_mut().zip(levels) {
+                            *pixel = over_background(paint, level);
+                        }
+                    } else {
+                        for (pixel, &level) in stretch.iter_mut().zip(levels) {
+                            blend(pixel, paint, level);
+                        }
+                    }
+                    column += count;
+                }
+            }
+        }
+    }
+
     /// Draws one line of text whose top (the ascender line) is at `top`.
     #[allow(clippy::too_many_arguments)]
     fn text(
@@ -939,10 +1107,39 @@ impl Canvas {
     ) {
         // One baseline for the line: the style's own font's, whatever face a letter is in.
         let baseline = top + style.primary.as_scaled(PxScale::from(size)).ascent();
+        if needs_shaping(text) {
+            let (glyphs, width, rtl) = shape_row(style, size, text);
+            // A right-to-left row starts at the right edge.
+            let start = if rtl && width < max_width {
+                left + max_width - width
+            } else {
+                left
+            };
+            for placed in glyphs {
+                if placed.glyph.0 == 0
+                    && !placed.first.is_whitespace()
+                    && !self.missing.contains(&placed.first)
+                {
+                    self.missing.push(placed.first);
+                }
+                if placed.x > max_width {
+                    break;
+                }
+                self.glyph(
+                    &placed.face.font,
+                    placed.glyph,
+                    size,
+                    start + placed.x,
+                    baseline - placed.y_offset,
+                    paint,
+                );
+            }
+            return;
+        }
         let mut x = left;
         let mut previous: Option<(&FontRef, ab_glyph::GlyphId)> = None;
         for c in text.chars() {
-            let font = style.font_for(c);
+            let font = &style.font_for(c).font;
             let scaled = font.as_scaled(PxScale::from(size));
             let id = scaled.glyph_id(c);
             if id.0 == 0 && !c.is_whitespace() && !self.missing.contains(&c) {
@@ -956,40 +1153,7 @@ impl Canvas {
             if x - left > max_width {
                 break;
             }
-            let (whole_x, half) = halves(x);
-            let whole_y = baseline.round() as i64;
-            if let Some(coverage) = self.glyphs.get(font, id, size, half) {
-                let (left, top) = (whole_x + coverage.left, whole_y + coverage.top);
-                let rows = coverage.levels.chunks(coverage.width.max(1));
-                for (row, (levels, span)) in rows.zip(&coverage.spans).enumerate() {
-                    let y = top + row as i64;
-                    if span.is_empty() || !(0..i64::from(self.height)).contains(&y) {
-                        continue;
-                    }
-                    // The covered part of the row inside the picture, a tile's stretch at a time.
-                    let first = (span.start as i64).max(-left) as usize;
-                    let last = (span.end as i64).min(i64::from(self.width) - left);
-                    let mut column = first;
-                    while (column as i64) < last {
-                        let x = (left + column as i64) as u32;
-                        let stretch = self.pixels.stretch_mut(x, y as u32, last as usize - column);
-                        let count = stretch.len();
-                        let levels = &levels[column..column + count];
-                        if stretch.iter().all(|&pixel| pixel == 0) {
-                            // Over bare background, nearly always (letters seldom touch): a
-                            // loop the compiler makes vector code of.
-                            for (pixel, &level) in stretch.iter_mut().zip(levels) {
-                                *pixel = over_background(paint, level);
-                            }
-                        } else {
-                            for (pixel, &level) in stretch.iter_mut().zip(levels) {
-                                blend(pixel, paint, level);
-                            }
-                        }
-                        column += count;
-                    }
-                }
-            }
+            self.glyph(font, id, size, x, baseline, paint);
             x += scaled.h_advance(id) + tracking;
             previous = Some((font, id));
         }
@@ -1186,22 +1350,14 @@ mod tests {
             glyphs: GlyphCache::default(),
         };
         let word = "mississippi";
-        canvas.text(
-            &fonts.serif_bold,
-            30.0,
-            0.0,
-            word,
-            10.25,
-            10.5,
-            380.0,
-            Paint::Ink,
-        );
+        let serif_bold = Styled::bundled(&fonts.serif_bold, Want::new(false, true));
+        canvas.text(&serif_bold, 30.0, 0.0, word, 10.25, 10.5, 380.0, Paint::Ink);
         // Four letters, each at one of at most two half-pixel positions across.
         let drawn = canvas.glyphs.drawn.len();
         assert!(drawn <= 4 * 2, "{drawn} glyphs drawn");
         // The same word 100 whole pixels lower: the same pixels, shifted.
         canvas.text(
-            &fonts.serif_bold,
+            &serif_bold,
             30.0,
             0.0,
             word,
@@ -1232,8 +1388,9 @@ mod tests {
     #[test]
     fn wraps_long_words() {
         let fonts = Fonts::load();
+        let sans = Styled::bundled(&fonts.sans, Want::new(true, false));
         let rows = wrap(
-            &fonts.sans,
+            &sans,
             20.0,
             0.0,
             "short Pneumonoultramicroscopicsilicovolcanoconiosis",
@@ -1241,7 +1398,7 @@ mod tests {
         );
         assert!(rows.len() >= 3);
         for row in &rows {
-            assert!(measure(&fonts.sans, 20.0, 0.0, row) <= 120.0 || row.chars().count() == 1);
+            assert!(measure(&sans, 20.0, 0.0, row) <= 120.0 || row.chars().count() == 1);
         }
     }
 }

@@ -5,6 +5,9 @@ use crate::model::{Block, Document, Inline};
 use std::collections::BTreeSet;
 use unicode_script::{Script, UnicodeScript};
 
+/// Whether some face at hand has a character.
+pub(crate) type Covered<'c> = dyn FnMut(char) -> bool + 'c;
+
 /// The characters of a text that no face at hand has, grouped by script.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub(crate) struct Needs {

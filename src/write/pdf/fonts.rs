@@ -9,7 +9,7 @@
 use crate::error::Warning;
 use crate::model::Document;
 use crate::write::fonts::chain::Want;
-use crate::write::fonts::scan::Needs;
+use crate::write::fonts::scan::{Covered, Needs};
 use crate::write::fonts::system::{self, Search};
 use std::path::{Path, PathBuf};
 
@@ -166,7 +166,7 @@ impl UserFonts {
     /// hand cover).
     pub fn discover_for(
         &mut self,
-        needs: &mut dyn FnMut(&mut dyn FnMut(char) -> bool) -> Needs,
+        needs: &mut dyn FnMut(&mut Covered) -> Needs,
         language: Option<&str>,
         search: Search<'_>,
         warnings: &mut Vec<Warning>,
