@@ -29,7 +29,8 @@ impl Needs {
         }
     }
 
-    /// Adds the characters of `text` that `covered` says no face has. Punctuation and other
+    /// Adds the characters of `text` that `covered` says no face has (it also answers for
+    /// characters that need no glyph). Punctuation and other
     /// characters of no one script (`，`, `۔`, combining marks) count for the script of the
     /// letter before them, as a font itemizer would set them.
     pub fn scan_text(&mut self, text: &str, covered: &mut dyn FnMut(char) -> bool) {
@@ -54,7 +55,7 @@ impl Needs {
                     own
                 }
             };
-            if c.is_whitespace() || crate::write::pdf::fonts::is_invisible(c) || covered(c) {
+            if c.is_whitespace() || covered(c) {
                 continue;
             }
             self.add(script, c);

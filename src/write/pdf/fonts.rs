@@ -176,7 +176,7 @@ impl UserFonts {
         }
         let needs = {
             let at_hand = FontSet::new(self, &mut Vec::new());
-            needs(&mut |c| at_hand.covers(c))
+            needs(&mut |c| is_invisible(c) || at_hand.covers(c))
         };
         if needs.is_empty() {
             return false;

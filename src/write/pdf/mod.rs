@@ -28,7 +28,7 @@
 
 // The typesetting machinery is private: a user sets `PdfOptions` and calls `quire::write`.
 mod emit;
-// The EPUB cover and the shared font scan use its faces' coverage rules.
+// The EPUB cover finds its fallback faces as the PDF does.
 pub(crate) mod fonts;
 mod hyphenate;
 mod layout;
