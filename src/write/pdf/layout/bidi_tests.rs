@@ -255,3 +255,176 @@ fn each_space_stays_between_the_words_it_separated() {
         vec![(0.0, 10.0), (12.0, 10.0), (25.0, 11.0), (41.0, 10.0)]
     );
 }
+
+/// The same article in Hebrew or English: a paragraph with a footnote, a quote, an ordered
+/// list, a table with numbers for cells (so it is the page, not the cells, that orders its
+/// columns) and enough text for a second page with the running header.
+fn article(hebrew: bool, language: Option<&str>) -> Document {
+    let (words, quote, item, note) = if hebrew {
+        ("שלום עולם טוב מאוד", "ציטוט קצר", "פריט", "הערה")
+    } else {
+        ("hello world very good", "a short quote", "item", "a note")
+    };
+    let filler = format!("{words} ").repeat(12);
+    let mut markdown = format!(
+        "{words} with a note[^n].\n\n> {quote}\n\n1. {item}\n2. {item}\n\n\
+         | 11 | 22 | 33 |\n|----|----|----|\n| 44 | 55 | 66 |\n\n"
+    );
+    for _ in 0..40 {
+        markdown.push_str(&format!("{filler}\n\n"));
+    }
+    markdown.push_str(&format!("[^n]: {note}\n"));
+    let options = crate::ReadOptions {
+        whole_page: true,
+        ..crate::ReadOptions::default()
+    };
+    let mut document = crate::read(markdown.as_bytes(), crate::InputFormat::Markdown, &options)
+        .expect("the test input reads")
+        .document;
+    document.meta.language = language.map(str::to_string);
+    document.meta.title = Some(words.to_string());
+    document
+}
+
+/// Where the parts of a page that have a side are: each as (left, right).
+struct Sides {
+    marker: (f32, f32),
+    item_text: (f32, f32),
+    quote_bar: f32,
+    first_column: f32,
+    second_column: f32,
+    note_rule: (f32, f32),
+    note_number: (f32, f32),
+    header: (f32, f32),
+}
+
+fn run_text(run: &TextRun) -> String {
+    run.glyphs.iter().map(|g| g.text.as_str()).collect()
+}
+
+fn sides(laid: &Laid) -> Sides {
+    let geo = Geometry::from_options(&PdfOptions::default());
+    let page = &laid.pages[0];
+    let runs = text_runs(page);
+    let extent = |r: &TextRun| (r.x, r.x + r.width());
+    let find = |text: &str| {
+        runs.iter()
+            .find(|r| run_text(r) == text)
+            .unwrap_or_else(|| panic!("no run {text:?}"))
+    };
+    // The list's first marker, and the footnote's number at the foot of the page.
+    let marker = find("1.");
+    let note_number = runs
+        .iter()
+        .filter(|r| run_text(r) == "1.")
+        .max_by(|a, b| a.y.total_cmp(&b.y))
+        .expect("a note number");
+    let item_text = runs
+        .iter()
+        .filter(|r| (r.y - marker.y).abs() < 0.5 && r.x != marker.x)
+        .map(|r| extent(r))
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |a, b| {
+            (a.0.min(b.0), a.1.max(b.1))
+        });
+    let lines: Vec<(f32, f32, f32, f32)> = page
+        .items
+        .iter()
+        .filter_map(|i| match *i {
+            Item::Line { x1, y1, x2, y2, .. } => Some((x1, y1, x2, y2)),
+            _ => None,
+        })
+        .collect();
+    let quote_bar = lines
+        .iter()
+        .find(|l| l.0 == l.2 && l.1 != l.3)
+        .expect("a quote bar")
+        .0;
+    // The footnote rule: the horizontal line below the body's last line.
+    let rule = lines
+        .iter()
+        .filter(|l| l.1 == l.3)
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .expect("a footnote rule");
+    let header = text_runs(&laid.pages[1])
+        .into_iter()
+        .filter(|r| r.y < geo.top)
+        .map(extent)
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |a, b| {
+            (a.0.min(b.0), a.1.max(b.1))
+        });
+    Sides {
+        marker: extent(marker),
+        item_text,
+        quote_bar,
+        first_column: find("11").x,
+        second_column: find("22").x,
+        note_rule: (rule.0.min(rule.2), rule.0.max(rule.2)),
+        note_number: extent(note_number),
+        header,
+    }
+}
+
+#[test]
+fn right_to_left_pages_are_mirrored_and_left_to_right_ones_are_not() {
+    let geo = Geometry::from_options(&PdfOptions::default());
+    let (left, right) = (geo.left, geo.width - geo.right);
+    let near = |a: f32, b: f32| (a - b).abs() < 1.0;
+    let user = UserFonts::default();
+    // Hebrew by its language, and by its first letter when it states no language.
+    for language in [Some("he"), None] {
+        let s = sides(&lay_with(&article(true, language), &user));
+        let what = format!("Hebrew, language {language:?}");
+        assert!(
+            s.marker.0 > s.item_text.1,
+            "{what}: marker right of its text"
+        );
+        assert!(
+            s.quote_bar > left + geo.measure() * 0.9,
+            "{what}: bar at the right"
+        );
+        assert!(
+            s.first_column > s.second_column,
+            "{what}: first column rightmost"
+        );
+        assert!(
+            near(s.note_rule.1, right) && s.note_rule.0 > left + 1.0,
+            "{what}: rule"
+        );
+        assert!(
+            near(s.note_number.1, right),
+            "{what}: note number at the right"
+        );
+        assert!(
+            near(s.header.1, right) && s.header.0 > left + 1.0,
+            "{what}: header"
+        );
+    }
+    for language in [Some("en"), None] {
+        let s = sides(&lay_with(&article(false, language), &user));
+        let what = format!("English, language {language:?}");
+        assert!(
+            s.marker.1 < s.item_text.0,
+            "{what}: marker left of its text"
+        );
+        assert!(
+            s.quote_bar < left + geo.measure() * 0.1,
+            "{what}: bar at the left"
+        );
+        assert!(
+            s.first_column < s.second_column,
+            "{what}: first column leftmost"
+        );
+        assert!(
+            near(s.note_rule.0, left) && s.note_rule.1 < right - 1.0,
+            "{what}: rule"
+        );
+        assert!(
+            near(s.note_number.0, left),
+            "{what}: note number at the left"
+        );
+        assert!(
+            near(s.header.0, left) && s.header.1 < right - 1.0,
+            "{what}: header"
+        );
+    }
+}

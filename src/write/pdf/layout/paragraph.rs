@@ -665,37 +665,18 @@ impl Layouter<'_, '_, '_> {
                 })
                 .collect();
             // A fallback face may set part of the word: one fragment per face.
-            let mut by_face: Vec<Fragment> = Vec::new();
-            let mut start = 0;
-            while start < slice.len() {
-                let f = slice[start].face;
-                let end = slice[start..]
-                    .iter()
-                    .position(|g| g.face != f)
-                    .map_or(slice.len(), |p| start + p);
-                let sub: Vec<PlacedGlyph> = placed[start..end].to_vec();
-                let w: f32 = sub.iter().map(|g| g.advance).sum();
-                by_face.push(Fragment {
-                    glyphs: sub,
+            for (f, glyphs) in split_by_face(slice, placed, rtl) {
+                let width = glyphs.iter().map(|g| g.advance).sum();
+                items.push(KpItem::Box { width });
+                contents.push(Some(Fragment {
+                    glyphs,
                     face: f,
                     size,
                     style,
-                    width: w,
+                    width,
                     level,
                     image: None,
-                });
-                start = end;
-            }
-            // A line's fragments are kept in logical order until the line is reordered
-            // as a whole (UAX #9 rule L2); a right-to-left word's glyphs, and so its
-            // faces, come from the shaper in visual order (a Hebrew word and the comma
-            // after it in another face: comma first).
-            if rtl {
-                by_face.reverse();
-            }
-            for frag in by_face {
-                items.push(KpItem::Box { width: frag.width });
-                contents.push(Some(frag));
+                }));
             }
             if k + 1 < cuts.len() {
                 items.push(KpItem::Penalty {
@@ -895,6 +876,83 @@ pub(super) fn bidi_levels(text: &str, rtl: bool) -> Vec<u8> {
     };
     let info = unicode_bidi::BidiInfo::new(text, Some(base));
     info.levels.iter().map(|l| l.number()).collect()
+}
+
+/// The glyphs of a run shaped in one direction (`glyphs`, and as placed), split where the
+/// face changes, the pieces in logical order: the shaper gives right-to-left glyphs in
+/// visual order (a Hebrew word and the comma after it in another face: comma first), and
+/// a line keeps its pieces in logical order until it is reordered as a whole (UAX #9 L2).
+fn split_by_face(
+    glyphs: &[ShapedGlyph],
+    placed: Vec<PlacedGlyph>,
+    rtl: bool,
+) -> Vec<(FaceId, Vec<PlacedGlyph>)> {
+    let mut pieces: Vec<(FaceId, Vec<PlacedGlyph>)> = Vec::new();
+    for (g, p) in glyphs.iter().zip(placed) {
+        match pieces.last_mut() {
+            Some((face, run)) if *face == g.face => run.push(p),
+            _ => pieces.push((g.face, vec![p])),
+        }
+    }
+    if rtl {
+        pieces.reverse();
+    }
+    pieces
+}
+
+/// A line of plain text (a running header) as runs in visual order from x = 0, with bidi
+/// levels from a paragraph in the direction `rtl` and each level's runs shaped in their own
+/// direction (so brackets are mirrored in right-to-left runs).
+pub(super) fn visual_runs(
+    shaper: &mut Shaper<'_, '_>,
+    text: &str,
+    face: FaceId,
+    size: f32,
+    color: Color,
+    rtl: bool,
+) -> Vec<TextRun> {
+    let levels = bidi_levels(text, rtl);
+    let level_at = |i: usize| levels.get(i).copied().unwrap_or(0);
+    let mut fragments: Vec<(f32, Fragment)> = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let level = level_at(start);
+        let end = text[start..]
+            .char_indices()
+            .map(|(i, _)| start + i)
+            .find(|&i| level_at(i) != level)
+            .unwrap_or(text.len());
+        let piece = &text[start..end];
+        let odd = level % 2 == 1;
+        let glyphs = shaper.shape(piece, face, odd);
+        let placed = place_glyphs(piece, &glyphs, size);
+        for (face, glyphs) in split_by_face(&glyphs, placed, odd) {
+            let width = glyphs.iter().map(|g| g.advance).sum();
+            let fragment = Fragment {
+                glyphs,
+                face,
+                size,
+                style: RunStyle::plain(FontStyle::BODY, color),
+                width,
+                level,
+                image: None,
+            };
+            fragments.push((0.0, fragment));
+        }
+        start = end;
+    }
+    let gaps = vec![Gap::default(); fragments.len()];
+    reorder_visual(fragments, &gaps)
+        .into_iter()
+        .map(|(x, f)| TextRun {
+            x,
+            y: 0.0,
+            face: f.face,
+            size,
+            color,
+            glyphs: f.glyphs,
+        })
+        .collect()
 }
 
 /// The space a line sets after one of its fragments (the glue up to the next fragment),
