@@ -186,7 +186,9 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         supply("cover.xhtml", page.into_bytes());
     }
 
-    let direction = book_meta.direction.filter(|d| *d != Direction::Auto);
+    let direction = book_meta
+        .written_direction()
+        .filter(|d| *d != Direction::Auto);
     let title_meta;
     let title_page_meta = if bundle {
         book_meta
@@ -217,7 +219,13 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         .map(|chapter| {
             let meta = &chapter.prepared.doc.meta;
             let lang = meta.language.as_deref().and_then(language_tag);
-            let dir = meta.direction.filter(|d| *d != Direction::Auto);
+            // A chapter that names no language or direction is in the book's.
+            let dir = if lang.is_some() || meta.direction.is_some() {
+                meta.written_direction()
+            } else {
+                direction
+            };
+            let dir = dir.filter(|d| *d != Direction::Auto);
             content::page(
                 &chapter.prepared.title,
                 lang.as_deref().or(Some(&language)),

@@ -27,7 +27,9 @@ use super::linebreak::{self, Item as KpItem, Params, FORCE};
 use super::shape::{cluster_texts, ShapedGlyph, Shaper};
 use super::{missing_glyph_warning, PdfOptions};
 use crate::error::Warning;
-use crate::model::{classes, inlines_to_plain, Alignment, Block, Direction, Document, Meta};
+use crate::model::{
+    classes, inlines_to_plain, is_rtl_language, Alignment, Block, Direction, Document, Meta,
+};
 use std::collections::HashMap;
 
 #[cfg(test)]
@@ -397,16 +399,4 @@ fn starts_right_to_left(document: &Document) -> bool {
         found => found,
     };
     direction == unicode_bidi::Direction::Rtl
-}
-
-fn is_rtl_language(tag: &str) -> bool {
-    let primary = tag
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    matches!(
-        primary.as_str(),
-        "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv"
-    )
 }
