@@ -866,7 +866,8 @@ pub(super) fn bidi_levels(text: &str, rtl: bool) -> Vec<u8> {
             R | AL | AN | RLE | RLO | RLI | LRE | LRO | LRI | FSI
         )
     };
-    if !rtl && !text.chars().any(raises) {
+    // (No ASCII character raises one: most text needs no table look-up.)
+    if !rtl && !text.chars().any(|c| !c.is_ascii() && raises(c)) {
         return Vec::new();
     }
     let base = if rtl {
