@@ -163,3 +163,34 @@ fn an_english_article_keeps_its_quote_bar_on_the_left() {
         );
     }
 }
+
+/// A book whose language is written right to left turns its pages leftwards and says its
+/// chapters' language and direction, though the input states no direction (no browser
+/// needed).
+#[test]
+fn a_hebrew_book_states_its_direction_in_the_package_and_the_chapter() {
+    let input = article("he", "כותרת", "שלום, עולם.", "ציטוט.");
+    let document = quire::read(input.as_bytes(), InputFormat::Html, &ReadOptions::default())
+        .expect("reads")
+        .document;
+    assert_eq!(
+        document.meta.direction, None,
+        "the input states no direction"
+    );
+    let options = WriteOptions {
+        timestamp: Some(1_700_000_000),
+        ..WriteOptions::default()
+    };
+    let epub = quire::write(&document, OutputFormat::Epub, &options).expect("EPUB written");
+    let files = crate::epub::unzip(&epub.bytes);
+    let text = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    assert!(text("OEBPS/content.opf").contains("page-progression-direction=\"rtl\""));
+    let chapter = text("OEBPS/chapter-1.xhtml");
+    assert!(chapter.contains("xml:lang=\"he\"") && chapter.contains(" dir=\"rtl\""));
+}

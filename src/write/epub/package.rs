@@ -446,7 +446,8 @@ fn set_metadata(
     builder.set_toc_name("Contents");
     builder.set_uuid(book_id);
     builder.set_modified_date(modified_datetime(options));
-    if meta.direction == Some(Direction::Rtl) {
+    // A book in Hebrew or Arabic that states no direction still turns its pages leftwards.
+    if meta.written_direction() == Some(Direction::Rtl) {
         builder.epub_direction(PageDirection::Rtl);
         // The spine's direction comes from the metadata field; "rtl" is a valid value, so
         // this cannot fail.
