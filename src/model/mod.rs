@@ -105,6 +105,33 @@ pub enum Direction {
     Auto,
 }
 
+impl Meta {
+    /// The direction the document is written in: the one it states, else right-to-left for
+    /// a language written so (`ar`, `he`, `fa`…), else none (left-to-right, or unknown).
+    pub fn written_direction(&self) -> Option<Direction> {
+        self.direction.or_else(|| {
+            self.language
+                .as_deref()
+                .is_some_and(is_rtl_language)
+                .then_some(Direction::Rtl)
+        })
+    }
+}
+
+/// Whether the language of BCP 47 tag `tag` is written right to left (by its primary
+/// subtag: `ar`, `he`, `fa`, `ur`, `yi`…).
+pub fn is_rtl_language(tag: &str) -> bool {
+    let primary = tag
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        primary.as_str(),
+        "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb" | "syr"
+    )
+}
+
 impl Direction {
     /// The HTML `dir` value: `ltr`, `rtl` or `auto`.
     pub fn as_str(self) -> &'static str {

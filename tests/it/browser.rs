@@ -151,7 +151,7 @@ impl Measured {
 }
 
 /// A headless Chromium run with the flags that keep it quiet, offline and self-contained.
-fn chromium(binary: &Path, window: (u32, u32)) -> Command {
+pub(crate) fn chromium(binary: &Path, window: (u32, u32)) -> Command {
     let mut command = Command::new("timeout");
     command.arg("120").arg(binary).args([
         "--headless",
@@ -282,7 +282,7 @@ fn measure_both(binary: &Path, document: &Document, label: &str) -> Vec<Measured
     measured
 }
 
-fn chromium_binary() -> Option<PathBuf> {
+pub(crate) fn chromium_binary() -> Option<PathBuf> {
     program("chromium", "chromium")
 }
 

@@ -37,6 +37,7 @@ mod pdf_images;
 mod prepare_writers;
 mod reader_safety;
 mod safety;
+mod scripts_direction;
 mod scripts_fonts;
 mod stale;
 mod streaming;

@@ -15,7 +15,8 @@ pub(crate) use crate::xml::{clean_text as xml_clean, escape_attr_into, escape_te
 /// own settings win; it avoids flexbox, grid and custom properties, which e-readers mishandle.
 /// As in the HTML stylesheet, a wide table scrolls in its `div.table-wrap` (a page wider
 /// than the screen is cut off by e-readers), and a task item's box hangs where its bullet
-/// would be.
+/// would be. Sides are logical (`inline-start`, `text-align: start`), so that a right-to-left
+/// chapter (`dir="rtl"`) has its quote bar and list indents on the right.
 pub(crate) const STYLESHEET: &str = r#"body { margin: 0 0.6em; line-height: 1.45; orphans: 2; widows: 2; word-wrap: break-word; overflow-wrap: break-word; }
 p { margin: 0 0 0.8em 0; text-indent: 0; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.2; margin: 1.4em 0 0.6em 0; page-break-after: avoid; break-after: avoid; -webkit-hyphens: manual; hyphens: manual; }
@@ -25,20 +26,20 @@ h3 { font-size: 1.15em; }
 h4, h5, h6 { font-size: 1em; }
 a { color: inherit; text-decoration: none; }
 a[href] { text-decoration: underline; }
-blockquote { margin: 1em 1.2em; font-style: italic; }
+blockquote { margin: 1em 1.2em; padding-inline-start: 0.8em; border-inline-start: 2px solid #999; font-style: italic; }
 blockquote em, blockquote i { font-style: normal; }
 pre { white-space: pre-wrap; word-wrap: break-word; font-family: monospace; font-size: 0.85em; margin: 1em 0; padding: 0.5em; border: 1px solid #999; }
 code { font-family: monospace; font-size: 0.9em; }
 pre code { font-size: 1em; }
 hr { border: 0; border-top: 1px solid #888; margin: 1.5em 20%; }
-ul, ol { margin: 0 0 0.8em 0; padding-left: 1.6em; }
+ul, ol { margin: 0 0 0.8em 0; padding-inline-start: 1.6em; }
 li { margin: 0.2em 0; }
 li > p { margin: 0 0 0.4em 0; }
 li.task-list-item { list-style: none; }
-li.task-list-item > .task-box:first-child, li.task-list-item > p:first-child > .task-box:first-child { display: inline-block; width: 1.05em; margin-left: -1.3em; text-indent: 0; }
+li.task-list-item > .task-box:first-child, li.task-list-item > p:first-child > .task-box:first-child { display: inline-block; width: 1.05em; margin-inline-start: -1.3em; text-indent: 0; }
 div.table-wrap { margin: 1em 0; max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; margin: 0; font-size: 0.9em; }
-caption { caption-side: top; text-align: left; font-style: italic; margin-bottom: 0.4em; }
+caption { caption-side: top; text-align: start; font-style: italic; margin-bottom: 0.4em; }
 th, td { border: 1px solid #888; padding: 0.25em 0.5em; vertical-align: top; word-wrap: break-word; overflow-wrap: break-word; -webkit-hyphens: auto; hyphens: auto; }
 th { font-weight: bold; }
 td > p, th > p { margin: 0; }

@@ -187,7 +187,9 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         supply("cover.xhtml", page.into_bytes());
     }
 
-    let direction = book_meta.direction.filter(|d| *d != Direction::Auto);
+    let direction = book_meta
+        .written_direction()
+        .filter(|d| *d != Direction::Auto);
     let title_meta;
     let title_page_meta = if bundle {
         book_meta
@@ -218,7 +220,13 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         .map(|chapter| {
             let meta = &chapter.prepared.doc.meta;
             let lang = meta.language.as_deref().and_then(language_tag);
-            let dir = meta.direction.filter(|d| *d != Direction::Auto);
+            // A chapter that names no language or direction is in the book's.
+            let dir = if lang.is_some() || meta.direction.is_some() {
+                meta.written_direction()
+            } else {
+                direction
+            };
+            let dir = dir.filter(|d| *d != Direction::Auto);
             content::page(
                 &chapter.prepared.title,
                 lang.as_deref().or(Some(&language)),
@@ -439,7 +447,8 @@ fn set_metadata(
     builder.set_toc_name("Contents");
     builder.set_uuid(book_id);
     builder.set_modified_date(modified_datetime(options));
-    if meta.direction == Some(Direction::Rtl) {
+    // A book in Hebrew or Arabic that states no direction still turns its pages leftwards.
+    if meta.written_direction() == Some(Direction::Rtl) {
         builder.epub_direction(PageDirection::Rtl);
         // The spine's direction comes from the metadata field; "rtl" is a valid value, so
         // this cannot fail.

@@ -14,7 +14,7 @@ pub(super) fn html_start_tag(meta: &Meta) -> String {
     if let Some(lang) = meta.language.as_deref().and_then(clean_language_tag) {
         let _ = write!(tag, " lang=\"{lang}\" xml:lang=\"{lang}\"");
     }
-    if let Some(direction) = meta.direction {
+    if let Some(direction) = meta.written_direction() {
         let _ = write!(tag, " dir=\"{}\"", direction.as_str());
     }
     tag.push('>');

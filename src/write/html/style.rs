@@ -6,7 +6,9 @@
 /// A table scrolls sideways in its `.table-wrap` when it is wider than the screen (its cells
 /// hyphenate first), so the page itself never does. A task item's box hangs where a bullet
 /// would be, so that its text lines up with that of the items around it. The standfirst
-/// (`.subtitle`) is a larger italic lead, not a headline.
+/// (`.subtitle`) is a larger italic lead, not a headline. Sides are logical (`inline-start`,
+/// `text-align: start`), so that a right-to-left page (`dir="rtl"`) has its quote bar, list
+/// indents and captions on the right.
 pub const STYLESHEET: &str = r#"html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body {
   margin: 0;
@@ -44,18 +46,21 @@ a { color: #1a55a8; text-decoration-thickness: 0.06em; text-underline-offset: 0.
 a:visited { color: #6b3fa0; }
 blockquote {
   margin: 1.4em 0;
-  padding: 0.1em 0 0.1em 1.1em;
-  border-left: 3px solid #c9c2b0;
+  padding: 0.1em 0;
+  padding-inline-start: 1.1em;
+  border-inline-start: 3px solid #c9c2b0;
   color: #3d3d3a;
   font-style: italic;
 }
 blockquote em { font-style: normal; }
-ul, ol { padding-left: 1.6em; margin: 0 0 1em; }
+ul, ol { padding-inline-start: 1.6em; margin: 0 0 1em; }
 li { margin: 0.25em 0; }
 li > p { margin: 0.3em 0; }
 li.task-list-item { list-style: none; }
 li.task-list-item > input:first-child, li.task-list-item > p:first-child > input:first-child {
-  margin: 0 0.2em 0 -1.55em;
+  margin: 0;
+  margin-inline-start: -1.55em;
+  margin-inline-end: 0.2em;
   vertical-align: middle;
 }
 code, pre, kbd {
@@ -77,7 +82,7 @@ pre code { background: none; padding: 0; font-size: 1em; border-radius: 0; }
 hr { border: 0; border-top: 1px solid #d8d4c8; margin: 2em 0; }
 .table-wrap { margin: 1.4em 0; max-width: 100%; overflow-x: auto; }
 table { border-collapse: collapse; font-size: 0.9em; line-height: 1.4; }
-caption { caption-side: top; text-align: left; font-style: italic; padding-bottom: 0.4em; }
+caption { caption-side: top; text-align: start; font-style: italic; padding-bottom: 0.4em; }
 th, td {
   border: 1px solid #d8d4c8;
   padding: 0.35em 0.7em;
@@ -91,7 +96,7 @@ figure { margin: 1.6em 0; text-align: center; }
 img { max-width: 100%; }
 img[width] { height: auto; }
 figure img { display: block; margin: 0 auto; }
-figcaption { font-size: 0.85em; color: #5c5c58; margin-top: 0.5em; line-height: 1.4; text-align: left; }
+figcaption { font-size: 0.85em; color: #5c5c58; margin-top: 0.5em; line-height: 1.4; text-align: start; }
 sup, sub { line-height: 0; font-size: 0.75em; }
 .footnote-ref a { text-decoration: none; padding: 0 0.1em; }
 .footnotes { font-size: 0.85em; line-height: 1.5; margin-top: 3em; color: #3d3d3a; }
@@ -109,7 +114,7 @@ sup, sub { line-height: 0; font-size: 0.75em; }
   a:visited { color: #c3a6ee; }
   .subtitle, .byline, .dateline, figcaption { color: #a9a69e; }
   .article-header, hr, th, td { border-color: #3d3e42; }
-  blockquote { border-left-color: #55565c; color: #c8c5bd; }
+  blockquote { border-inline-start-color: #55565c; color: #c8c5bd; }
   code { background: #2a2b2f; }
   pre { background: #232427; border-color: #34353a; }
   th { background: #26272b; }

@@ -185,7 +185,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 ..VBox::default()
             });
         }
-        self.blocks(blocks, x + label_width, width - label_width, depth);
+        // The number stands at the start edge: the right one on a right-to-left page.
+        let body_x = if self.rtl { x } else { x + label_width };
+        self.blocks(blocks, body_x, width - label_width, depth);
         let face = self.shaper.fonts.face_for(FontStyle::BODY);
         let glyphs = self.shaper.shape(&label, face, false);
         let baseline = self
@@ -198,7 +200,10 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 })
             })
             .unwrap_or(self.geo.size);
-        let run = make_run(&label, &glyphs, face, self.geo.size, BLACK, x, baseline);
+        let mut run = make_run(&label, &glyphs, face, self.geo.size, BLACK, x, baseline);
+        if self.rtl {
+            run.x = x + width - run.width();
+        }
         if let Some(first) = self.boxes.first_mut() {
             first.items.push(Item::Text(run));
             first.space_before = 0.0;

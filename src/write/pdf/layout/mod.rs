@@ -27,9 +27,13 @@ use super::linebreak::{self, Item as KpItem, Params, FORCE};
 use super::shape::{cluster_texts, ShapedGlyph, Shaper};
 use super::{missing_glyph_warnings, PdfOptions};
 use crate::error::Warning;
-use crate::model::{classes, inlines_to_plain, Alignment, Block, Direction, Document, Meta};
+use crate::model::{
+    classes, inlines_to_plain, is_rtl_language, Alignment, Block, Direction, Document, Meta,
+};
 use std::collections::HashMap;
 
+#[cfg(test)]
+mod bidi_tests;
 mod code;
 mod contents;
 mod figure;
@@ -52,7 +56,7 @@ pub use frame::{
 use inline::NOTE_MARK;
 pub use paginate::Places;
 use paginate::{page_furniture, resolve_links, Paginator};
-use paragraph::make_run;
+use paragraph::{make_run, visual_runs};
 
 /// One unbreakable piece of the vertical list.
 #[derive(Debug, Clone, Default)]
@@ -329,8 +333,13 @@ fn layout_pass(
     let geo = Geometry::from_options(options);
     let meta = &document.meta;
     let mut layouter = Layouter::new(&mut shaper, geo, meta, options.ragged, images);
+    if matches!(meta.direction, None | Some(Direction::Auto)) && meta.language.is_none() {
+        // Neither a direction nor a language: the page faces the way its text starts.
+        layouter.rtl = starts_right_to_left(document);
+    }
     layouter.anchor_pages = anchor_pages;
     let mut paginator = Paginator::new(geo);
+    paginator.rtl = layouter.rtl;
     layouter.title_block(meta);
     let mut blocks: &[Block] = &document.blocks;
     // The title block already shows a first heading that repeats the title.
@@ -354,7 +363,7 @@ fn layout_pass(
         while let Some(mut page) = paginator.next_page(&layouter.notes, &layouter.table_heads, last)
         {
             let n = paginator.pages_made() - 1;
-            page_furniture(&mut page, n, &geo, meta, layouter.shaper);
+            page_furniture(&mut page, n, &geo, meta, layouter.shaper, layouter.rtl);
             sink(page);
         }
         if last {
@@ -371,14 +380,15 @@ fn layout_pass(
     paginator.places
 }
 
-fn is_rtl_language(tag: &str) -> bool {
-    let primary = tag
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    matches!(
-        primary.as_str(),
-        "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv"
-    )
+/// Whether the first strong character of the document's title and text is a
+/// right-to-left one (UAX #9 rules P2–P3, over the document rather than a paragraph).
+fn starts_right_to_left(document: &Document) -> bool {
+    let title = document.meta.title.as_deref().unwrap_or("");
+    let direction = match unicode_bidi::get_base_direction_full(title) {
+        unicode_bidi::Direction::Mixed => {
+            unicode_bidi::get_base_direction_full(document.plain_text(64 * 1024).as_str())
+        }
+        found => found,
+    };
+    direction == unicode_bidi::Direction::Rtl
 }

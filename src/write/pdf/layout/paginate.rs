@@ -69,6 +69,8 @@ pub(super) struct Paginator {
     waiting: Vec<usize>,
     pages_made: usize,
     pub places: Places,
+    /// The pages are right-to-left: the footnote rule starts at the right.
+    pub(super) rtl: bool,
 }
 
 impl Paginator {
@@ -80,6 +82,7 @@ impl Paginator {
             waiting: Vec::new(),
             pages_made: 0,
             places: Places::default(),
+            rtl: false,
         }
     }
 
@@ -356,10 +359,15 @@ impl Paginator {
             let total: f32 = page_notes.iter().map(|&n| note_height(notes, n)).sum();
             let mut ny = body_bottom - total;
             let rule_y = ny - note_gap * 0.5;
+            let rule_start = if self.rtl {
+                geo.left + geo.measure() * 0.7
+            } else {
+                geo.left
+            };
             page.items.push(Item::Line {
-                x1: geo.left,
+                x1: rule_start,
                 y1: rule_y,
-                x2: geo.left + geo.measure() * 0.3,
+                x2: rule_start + geo.measure() * 0.3,
                 y2: rule_y,
                 width: 0.5,
                 color: GREY,
@@ -400,14 +408,15 @@ fn note_height(notes: &[Vec<VBox>], n: usize) -> f32 {
         .map_or(0.0, |b| b.iter().map(|x| x.height + x.space_before).sum())
 }
 
-/// Adds the running header (the title, from page 2 on) and the page number to page `n`
-/// (from 0).
+/// Adds the running header (the title, from page 2 on, at the start edge: the right one
+/// on a right-to-left page) and the page number to page `n` (from 0).
 pub(super) fn page_furniture(
     page: &mut Page,
     n: usize,
     geo: &Geometry,
     meta: &Meta,
     shaper: &mut Shaper<'_, '_>,
+    rtl: bool,
 ) {
     let size = geo.size * 0.75;
     let face = shaper.fonts.face_for(FontStyle {
@@ -438,9 +447,18 @@ pub(super) fn page_furniture(
     // From page 2 on (so the document has more than one page).
     if n > 0 && !title.trim().is_empty() {
         let header = fit_with_ellipsis(shaper, &title, face, size, geo.measure());
-        let glyphs = shaper.shape(&header, face, false);
-        let run = make_run(&header, &glyphs, face, size, GREY, geo.left, geo.top * 0.55);
-        page.items.push(Item::Text(run));
+        let runs = visual_runs(shaper, &header, face, size, GREY, rtl);
+        let width: f32 = runs.last().map_or(0.0, |r| r.x + r.width());
+        let start = if rtl {
+            geo.width - geo.right - width
+        } else {
+            geo.left
+        };
+        for mut run in runs {
+            run.x += start;
+            run.y = geo.top * 0.55;
+            page.items.push(Item::Text(run));
+        }
         let y = geo.top * 0.55 + size * 0.5;
         page.items.push(Item::Line {
             x1: geo.left,

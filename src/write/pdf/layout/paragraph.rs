@@ -197,6 +197,10 @@ impl Layouter<'_, '_, '_> {
         let mut items: Vec<KpItem> = Vec::new();
         let mut contents: Vec<Option<Fragment>> = Vec::new();
         let mut notes_of_item: Vec<(usize, usize)> = Vec::new();
+        // The bidi level of each space's glue, by item: a space between a left-to-right
+        // and a right-to-left word takes the paragraph's level (UAX #9 rule N2), which
+        // decides on which side of the pair it is set.
+        let mut space_levels: Vec<(usize, u8)> = Vec::new();
         let hyphen_penalty = 50;
         if para.indent > 0.0 {
             items.push(KpItem::Box { width: para.indent });
@@ -352,6 +356,7 @@ impl Layouter<'_, '_, '_> {
                 } else {
                     (0.0, 0.0)
                 };
+                space_levels.push((items.len(), levels.get(word_end).copied().unwrap_or(0)));
                 items.push(KpItem::Glue {
                     width: space,
                     stretch,
@@ -439,7 +444,7 @@ impl Layouter<'_, '_, '_> {
             let mut line = SetLine::default();
             let mut x = 0.0f32;
             let mut placed: Vec<(f32, Fragment)> = Vec::new();
-            let mut gaps_after: Vec<f32> = Vec::new();
+            let mut gaps_after: Vec<Gap> = Vec::new();
             let end = brk.at.min(items.len());
             for (i, item) in items.iter().enumerate().take(end).skip(start) {
                 match *item {
@@ -447,7 +452,7 @@ impl Layouter<'_, '_, '_> {
                         // Each item belongs to one line: move its fragment out.
                         if let Some(frag) = contents.get_mut(i).and_then(Option::take) {
                             placed.push((x, frag));
-                            gaps_after.push(0.0);
+                            gaps_after.push(Gap::default());
                         }
                         x += width;
                     }
@@ -464,7 +469,10 @@ impl Layouter<'_, '_, '_> {
                             width + brk.ratio * shrink
                         };
                         if let Some(g) = gaps_after.last_mut() {
-                            *g += w;
+                            g.width += w;
+                            if let Ok(k) = space_levels.binary_search_by_key(&i, |s| s.0) {
+                                g.level = Some(space_levels[k].1);
+                            }
                         }
                         x += w;
                     }
@@ -488,7 +496,7 @@ impl Layouter<'_, '_, '_> {
                     if let Some((_, last)) = placed.last() {
                         let hyphen = self.hyphen_fragment(last.style, last.level, para);
                         placed.push((x, hyphen));
-                        gaps_after.push(0.0);
+                        gaps_after.push(Gap::default());
                         x += width;
                         line.hyphenated = true;
                     }
@@ -657,26 +665,18 @@ impl Layouter<'_, '_, '_> {
                 })
                 .collect();
             // A fallback face may set part of the word: one fragment per face.
-            let mut start = 0;
-            while start < slice.len() {
-                let f = slice[start].face;
-                let end = slice[start..]
-                    .iter()
-                    .position(|g| g.face != f)
-                    .map_or(slice.len(), |p| start + p);
-                let sub: Vec<PlacedGlyph> = placed[start..end].to_vec();
-                let w: f32 = sub.iter().map(|g| g.advance).sum();
-                items.push(KpItem::Box { width: w });
+            for (f, glyphs) in split_by_face(slice, placed, rtl) {
+                let width = glyphs.iter().map(|g| g.advance).sum();
+                items.push(KpItem::Box { width });
                 contents.push(Some(Fragment {
-                    glyphs: sub,
+                    glyphs,
                     face: f,
                     size,
                     style,
-                    width: w,
+                    width,
                     level,
                     image: None,
                 }));
-                start = end;
             }
             if k + 1 < cuts.len() {
                 items.push(KpItem::Penalty {
@@ -854,50 +854,159 @@ pub(super) fn make_run(
     }
 }
 
-/// Bidi embedding level of every byte of `text` (UAX #9).
+/// Bidi embedding level of every byte of `text` (UAX #9), the paragraph's base level
+/// right-to-left if `rtl`; empty when every level is 0 (left-to-right text alone, the
+/// common case, costs no bidi analysis).
 pub(super) fn bidi_levels(text: &str, rtl: bool) -> Vec<u8> {
-    let has_rtl = text
-        .chars()
-        .any(|c| matches!(c as u32, 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF));
-    if !has_rtl && !rtl {
+    use unicode_bidi::BidiClass::{AL, AN, FSI, LRE, LRI, LRO, R, RLE, RLI, RLO};
+    // Only these classes can raise a level above a left-to-right paragraph's 0.
+    let raises = |c| {
+        matches!(
+            unicode_bidi::bidi_class(c),
+            R | AL | AN | RLE | RLO | RLI | LRE | LRO | LRI | FSI
+        )
+    };
+    // (No ASCII character raises one: most text needs no table look-up.)
+    if !rtl && !text.chars().any(|c| !c.is_ascii() && raises(c)) {
         return Vec::new();
     }
     let base = if rtl {
-        Some(unicode_bidi::Level::rtl())
+        unicode_bidi::Level::rtl()
     } else {
-        Some(unicode_bidi::Level::ltr())
+        unicode_bidi::Level::ltr()
     };
-    let info = unicode_bidi::BidiInfo::new(text, base);
+    let info = unicode_bidi::BidiInfo::new(text, Some(base));
     info.levels.iter().map(|l| l.number()).collect()
 }
 
-/// Puts a line's fragments (logical order, x positions) in visual order (UAX #9 rule L2):
-/// every maximal run at level ≥ k is reversed, for k from the highest level down to 1.
+/// The glyphs of a run shaped in one direction (`glyphs`, and as placed), split where the
+/// face changes, the pieces in logical order: the shaper gives right-to-left glyphs in
+/// visual order (a Hebrew word and the comma after it in another face: comma first), and
+/// a line keeps its pieces in logical order until it is reordered as a whole (UAX #9 L2).
+fn split_by_face(
+    glyphs: &[ShapedGlyph],
+    placed: Vec<PlacedGlyph>,
+    rtl: bool,
+) -> Vec<(FaceId, Vec<PlacedGlyph>)> {
+    let mut pieces: Vec<(FaceId, Vec<PlacedGlyph>)> = Vec::new();
+    for (g, p) in glyphs.iter().zip(placed) {
+        match pieces.last_mut() {
+            Some((face, run)) if *face == g.face => run.push(p),
+            _ => pieces.push((g.face, vec![p])),
+        }
+    }
+    if rtl {
+        pieces.reverse();
+    }
+    pieces
+}
+
+/// A line of plain text (a running header) as runs in visual order from x = 0, with bidi
+/// levels from a paragraph in the direction `rtl` and each level's runs shaped in their own
+/// direction (so brackets are mirrored in right-to-left runs).
+pub(super) fn visual_runs(
+    shaper: &mut Shaper<'_, '_>,
+    text: &str,
+    face: FaceId,
+    size: f32,
+    color: Color,
+    rtl: bool,
+) -> Vec<TextRun> {
+    let levels = bidi_levels(text, rtl);
+    let level_at = |i: usize| levels.get(i).copied().unwrap_or(0);
+    let mut fragments: Vec<(f32, Fragment)> = Vec::new();
+    let mut start = 0;
+    while start < text.len() {
+        let level = level_at(start);
+        let end = text[start..]
+            .char_indices()
+            .map(|(i, _)| start + i)
+            .find(|&i| level_at(i) != level)
+            .unwrap_or(text.len());
+        let piece = &text[start..end];
+        let odd = level % 2 == 1;
+        let glyphs = shaper.shape(piece, face, odd);
+        let placed = place_glyphs(piece, &glyphs, size);
+        for (face, glyphs) in split_by_face(&glyphs, placed, odd) {
+            let width = glyphs.iter().map(|g| g.advance).sum();
+            let fragment = Fragment {
+                glyphs,
+                face,
+                size,
+                style: RunStyle::plain(FontStyle::BODY, color),
+                width,
+                level,
+                image: None,
+            };
+            fragments.push((0.0, fragment));
+        }
+        start = end;
+    }
+    let gaps = vec![Gap::default(); fragments.len()];
+    reorder_visual(fragments, &gaps)
+        .into_iter()
+        .map(|(x, f)| TextRun {
+            x,
+            y: 0.0,
+            face: f.face,
+            size,
+            color,
+            glyphs: f.glyphs,
+        })
+        .collect()
+}
+
+/// The space a line sets after one of its fragments (the glue up to the next fragment),
+/// and the bidi level of the space character it stands for, if it stands for one.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Gap {
+    pub(super) width: f32,
+    pub(super) level: Option<u8>,
+}
+
+/// Puts a line's fragments (logical order, x positions) in visual order, UAX #9 rule L2
+/// over the whole line: fragments and the spaces between them are runs of levels, and
+/// every maximal run at level ≥ k is reversed, for k from the highest level down to the
+/// lowest odd one. A space goes with the fragments its level joins it to (`gaps_after[i]`
+/// follows fragment `i`); a gap that stands for no space character (between the pieces of
+/// a word, or CJK glue) is as deep as the shallower of its neighbours, so it never parts
+/// them. The line's trailing spaces are not in it (rule L1: they end the line, at the
+/// paragraph's level, where the break discards them).
 pub(super) fn reorder_visual(
     placed: Vec<(f32, Fragment)>,
-    gaps_after: &[f32],
+    gaps_after: &[Gap],
 ) -> Vec<(f32, Fragment)> {
     if placed.is_empty() {
         return placed;
     }
-    let mut order: Vec<usize> = (0..placed.len()).collect();
-    let max = placed.iter().map(|(_, f)| f.level).max().unwrap_or(0);
-    let min_odd = placed
+    // The line as runs: Ok(fragment index) or Err(gap index), each with its level.
+    let mut runs: Vec<(Result<usize, usize>, u8)> = Vec::with_capacity(placed.len() * 2);
+    for (i, (_, frag)) in placed.iter().enumerate() {
+        runs.push((Ok(i), frag.level));
+        let Some(next) = placed.get(i + 1) else { break };
+        let gap = gaps_after.get(i).copied().unwrap_or_default();
+        if gap.width != 0.0 {
+            let level = gap.level.unwrap_or(frag.level.min(next.1.level));
+            runs.push((Err(i), level));
+        }
+    }
+    let max = runs.iter().map(|r| r.1).max().unwrap_or(0);
+    let min_odd = runs
         .iter()
-        .map(|(_, f)| f.level)
+        .map(|r| r.1)
         .filter(|l| l % 2 == 1)
         .min()
-        .unwrap_or(1);
+        .unwrap_or(max + 1);
     let mut k = max;
-    while k >= min_odd.max(1) {
+    while k >= min_odd {
         let mut i = 0;
-        while i < order.len() {
-            if placed[order[i]].1.level >= k {
-                let mut j = i;
-                while j < order.len() && placed[order[j]].1.level >= k {
-                    j += 1;
-                }
-                order[i..j].reverse();
+        while i < runs.len() {
+            if runs[i].1 >= k {
+                let j = runs[i..]
+                    .iter()
+                    .position(|r| r.1 < k)
+                    .map_or(runs.len(), |p| i + p);
+                runs[i..j].reverse();
                 i = j;
             } else {
                 i += 1;
@@ -905,18 +1014,20 @@ pub(super) fn reorder_visual(
         }
         k -= 1;
     }
+    let mut slots: Vec<Option<Fragment>> = placed.into_iter().map(|(_, f)| Some(f)).collect();
     let mut x = 0.0;
-    let mut out = Vec::with_capacity(placed.len());
-    for (n, &i) in order.iter().enumerate() {
-        let frag = placed[i].1.clone();
-        let w = frag.width;
-        out.push((x, frag));
-        // The space between two neighbours is the one that separated them logically.
-        let gap = order
-            .get(n + 1)
-            .map(|&next| gaps_after.get(i.min(next)).copied().unwrap_or(0.0))
-            .unwrap_or(0.0);
-        x += w + gap;
+    let mut out = Vec::with_capacity(slots.len());
+    for (run, _) in runs {
+        match run {
+            Ok(i) => {
+                if let Some(frag) = slots[i].take() {
+                    let width = frag.width;
+                    out.push((x, frag));
+                    x += width;
+                }
+            }
+            Err(i) => x += gaps_after[i].width,
+        }
     }
     out
 }

@@ -170,6 +170,7 @@ impl Layouter<'_, '_, '_> {
             let widths = column_widths(&natural, &minimum, width);
             let part = (plan.parts[0].as_slice(), widths.as_slice());
             let rows = PartRows::Streamed(&grid);
+            let x = self.table_start(x, width, &widths);
             self.table_part(table, rows, part, plan.size, &table.caption, x, depth);
             return;
         }
@@ -202,7 +203,20 @@ impl Layouter<'_, '_, '_> {
             )));
             let part = (columns.as_slice(), widths.as_slice());
             let rows = PartRows::Placed(&placed);
+            let x = self.table_start(x, width, &widths);
             self.table_part(table, rows, part, plan.size, &caption, x, depth);
+        }
+    }
+
+    /// The left edge of a table of columns `widths` in the measure `x`, `width`: a table
+    /// narrower than the measure starts at the measure's start edge, the right one on a
+    /// right-to-left page.
+    fn table_start(&self, x: f32, width: f32, widths: &[f32]) -> f32 {
+        let total: f32 = widths.iter().sum();
+        if self.rtl {
+            x + (width - total).max(0.0)
+        } else {
+            x
         }
     }
 
@@ -385,12 +399,19 @@ impl Layouter<'_, '_, '_> {
             self.table_heads.push(Vec::new());
             Some(self.table_heads.len() - 1)
         };
+        // Columns follow the page's direction: on a right-to-left page the first column is
+        // the rightmost.
+        let total: f32 = widths.iter().sum();
         let lefts: Vec<f32> = widths
             .iter()
-            .scan(x, |left, w| {
-                let this = *left;
-                *left += w;
-                Some(this)
+            .scan(0.0, |before, w| {
+                let this = *before;
+                *before += w;
+                Some(if self.rtl {
+                    x + total - this - w
+                } else {
+                    x + this
+                })
             })
             .collect();
         let part = PartGeometry {
@@ -500,7 +521,7 @@ impl Layouter<'_, '_, '_> {
                 .copied()
                 .unwrap_or_default();
             let inner = (
-                part.lefts[range.start] + pad,
+                part.left_of(range.clone()) + pad,
                 (cell_width - 2.0 * pad).max(size),
             );
             let laid = self.cell_content(&cell.content, inner, size, header, align, part.depth);
@@ -630,10 +651,11 @@ impl Layouter<'_, '_, '_> {
                 while column < row.ruled.len() && row.ruled[column] {
                     column += 1;
                 }
+                let left = part.left_of(from..column);
                 items.push(Item::Line {
-                    x1: part.lefts[from],
+                    x1: left,
                     y1: row.height,
-                    x2: part.lefts[column - 1] + part.widths[column - 1],
+                    x2: left + part.widths[from..column].iter().sum::<f32>(),
                     y2: row.height,
                     width: 0.5,
                     color,
@@ -734,6 +756,19 @@ struct PartGeometry<'a> {
     widths: &'a [f32],
     rows: usize,
     head_index: Option<usize>,
+}
+
+impl PartGeometry<'_> {
+    /// The left edge of the (part's) columns `range`: its first column's on a
+    /// left-to-right page, its last one's on a right-to-left page.
+    fn left_of(&self, range: std::ops::Range<usize>) -> f32 {
+        let left = range.map(|c| self.lefts[c]).fold(f32::INFINITY, f32::min);
+        if left.is_finite() {
+            left
+        } else {
+            self.x
+        }
+    }
 }
 
 /// The style a cell's text starts from: serif, bold in header rows.
