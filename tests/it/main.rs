@@ -33,6 +33,7 @@ mod net;
 #[cfg(feature = "net")]
 mod net_bounds;
 mod pdf;
+mod pdf_glyphs;
 mod pdf_images;
 mod prepare_writers;
 mod reader_safety;
