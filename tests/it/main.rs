@@ -38,6 +38,7 @@ mod pdf_images;
 mod prepare_writers;
 mod reader_safety;
 mod safety;
+mod scripts;
 mod stale;
 mod streaming;
 mod support;
