@@ -5,7 +5,8 @@
 //! the glyph is looked up in the font program embedded in the PDF. A glyph is a problem when
 //! it is `.notdef` (glyph 0, the empty box), when the font has no such glyph, or when it has no
 //! outline although the font's ToUnicode map says it stands for a visible character
-//! (whitespace and invisible format characters have none).
+//! (whitespace and invisible format characters have none) and it takes up room (a blank glyph
+//! of no width is left by fonts where another glyph of the cluster draws the character).
 //!
 //! The fonts read are the ones quire writes (Type0 with `Identity-H`/`Identity-V`, a
 //! `CIDFontType2` with `FontFile2` or a `CIDFontType0` with `FontFile3`, `CIDToGIDMap`
@@ -491,9 +492,13 @@ impl Readable {
             Program::Sfnt(bytes) => {
                 let face = ttf_parser::Face::parse(bytes, 0).expect("parsed when read");
                 let id = ttf_parser::GlyphId(gid);
+                // A blank glyph of no width is part of a cluster drawn by its other glyphs
+                // (a font may leave a mark's glyph blank where a ligature draws the mark).
+                let zero_width = face.glyph_hor_advance(id) == Some(0);
                 (
                     face.number_of_glyphs(),
-                    gid < face.number_of_glyphs() && face.outline_glyph(id, &mut sink).is_some(),
+                    gid < face.number_of_glyphs()
+                        && (zero_width || face.outline_glyph(id, &mut sink).is_some()),
                 )
             }
             Program::Cff(bytes) => {
