@@ -123,6 +123,11 @@ function measure(frame) {
   }
   return out;
 }
+"#;
+
+/// The harness's own script, after a probe that defines `measure(frame)`: measures every
+/// framed page once all have loaded and writes the results into the harness's DOM as JSON.
+const HARNESS: &str = r#"
 window.addEventListener('load', function () {
   var frames = document.querySelectorAll('iframe'), found = [];
   for (var i = 0; i < frames.length; i++) found.push(measure(frames[i]));
@@ -137,9 +142,9 @@ window.addEventListener('load', function () {
 "#;
 
 /// One framed page as the harness measured it, at one width.
-struct Measured {
-    label: String,
-    found: Value,
+pub(crate) struct Measured {
+    pub(crate) label: String,
+    pub(crate) found: Value,
 }
 
 impl Measured {
@@ -169,9 +174,22 @@ pub(crate) fn chromium(binary: &Path, window: (u32, u32)) -> Command {
     command
 }
 
-/// Loads `page` (a file in `dir`) at every width of [`WIDTHS`] and returns what the probe
-/// found at each, named `label@width`. Writes screenshots when `QUIRE_BROWSER_SHOTS` is set.
+/// Loads `page` (a file in `dir`) at every width of [`WIDTHS`] and returns what [`PROBE`]
+/// found at each, named `label@width`.
 fn measure(binary: &Path, dir: &Path, page: &str, label: &str) -> Vec<Measured> {
+    measure_with(binary, dir, page, label, PROBE)
+}
+
+/// Loads `page` (a file in `dir`) at every width of [`WIDTHS`] and returns what `probe` (a
+/// script defining `measure(frame)`, which returns what it found as a JSON value) found at
+/// each, named `label@width`. Writes screenshots when `QUIRE_BROWSER_SHOTS` is set.
+pub(crate) fn measure_with(
+    binary: &Path,
+    dir: &Path,
+    page: &str,
+    label: &str,
+    probe: &str,
+) -> Vec<Measured> {
     let frames: String = WIDTHS
         .iter()
         .map(|width| {
@@ -185,7 +203,7 @@ fn measure(binary: &Path, dir: &Path, page: &str, label: &str) -> Vec<Measured> 
         &harness,
         format!(
             "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\
-             <body style=\"margin:0;background:#888\">\n{frames}<script>{PROBE}</script></body></html>\n"
+             <body style=\"margin:0;background:#888\">\n{frames}<script>{probe}{HARNESS}</script></body></html>\n"
         ),
     )
     .unwrap();

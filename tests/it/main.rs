@@ -33,10 +33,12 @@ mod net;
 #[cfg(feature = "net")]
 mod net_bounds;
 mod pdf;
+mod pdf_glyphs;
 mod pdf_images;
 mod prepare_writers;
 mod reader_safety;
 mod safety;
+mod scripts;
 mod scripts_direction;
 mod scripts_fonts;
 mod stale;
