@@ -26,6 +26,7 @@
 //!   unless `WriteOptions::timestamp` is `None`.
 
 // The typesetting machinery is private: a user sets `PdfOptions` and calls `quire::write`.
+mod breaks;
 mod emit;
 mod fonts;
 mod hyphenate;

@@ -30,6 +30,8 @@ use crate::error::Warning;
 use crate::model::{classes, inlines_to_plain, Alignment, Block, Direction, Document, Meta};
 use std::collections::HashMap;
 
+#[cfg(test)]
+mod breaks_tests;
 mod code;
 mod contents;
 mod figure;
