@@ -209,6 +209,23 @@ fn thai_breaks_between_dictionary_words_and_fits_the_measure() {
             }
         }
     }
+    // Justified on a page's measure, the lines reach it by spacing the clusters a little,
+    // not by gaps at the word breaks that would read (and copy) as spaces.
+    let long = thai.repeat(4);
+    let lines = set(&long, "th", 330.0, Some(Align::Justify));
+    let texts = texts(&lines);
+    assert!(lines.len() > 3, "{texts:?}");
+    for (n, line) in lines[..lines.len() - 1].iter().enumerate() {
+        assert!(
+            (right_edge(line) - 330.0).abs() < 0.01,
+            "line {n}: {texts:?}"
+        );
+        let widest = line
+            .windows(2)
+            .map(|p| p[1].x - (p[0].x + p[0].advance))
+            .fold(0.0f32, f32::max);
+        assert!(widest < 1.0, "line {n} has a gap of {widest}: {texts:?}");
+    }
 }
 
 /// Where the language has no hyphenation (Chinese, Japanese, Korean, Thai, Lao, Khmer,
@@ -284,5 +301,64 @@ fn a_devanagari_word_wider_than_the_line_is_cut_between_clusters_only() {
                 );
             }
         }
+    }
+}
+
+/// A table whose cells hold Thai sentences is sized by the width of their longest word, not
+/// of a whole sentence (which has no spaces): it fits the page in one piece and no text
+/// runs out of the measure.
+#[test]
+fn a_table_of_thai_sentences_fits_the_page() {
+    let sentence = "ภาษาไทยเป็นภาษาที่มีระดับเสียงของคำแน่นอนหรือวรรณยุกต์เช่นเดียวกับภาษาจีน";
+    let markdown = format!(
+        "| ปี | ภาษา | หมายเหตุ |\n| --- | --- | --- |\n| 2024 | {sentence} | {sentence} |\n\
+         | 2025 | {sentence} | สั้น |\n"
+    );
+    let options = crate::ReadOptions {
+        whole_page: true,
+        ..crate::ReadOptions::default()
+    };
+    let mut document = crate::read(markdown.as_bytes(), crate::InputFormat::Markdown, &options)
+        .expect("the table reads")
+        .document;
+    document.meta.language = Some("th".to_string());
+    let user = UserFonts::default();
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    let pdf = PdfOptions {
+        page_size: super::super::PageSize::A5,
+        ..PdfOptions::default()
+    };
+    let mut warnings = Vec::new();
+    let laid = layout(
+        &document,
+        &pdf,
+        &fonts,
+        &ImageInfo::default(),
+        &mut warnings,
+    );
+    let geo = Geometry::from_options(&pdf);
+    let runs: Vec<&TextRun> = laid
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Text(run) => Some(run),
+            _ => None,
+        })
+        .collect();
+    let thai: String = runs
+        .iter()
+        .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+        .filter(|t| t.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c)))
+        .collect();
+    assert!(thai.contains("ภาษา"), "the Thai text is on the page");
+    for run in runs {
+        let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+        assert!(
+            run.x >= geo.left - 0.5 && run.x + run.width() <= geo.width - geo.right + 0.5,
+            "{text:?} runs out of the measure ({} to {}, warnings {warnings:?})",
+            run.x,
+            run.x + run.width()
+        );
     }
 }

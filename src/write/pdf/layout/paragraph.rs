@@ -363,12 +363,14 @@ impl Layouter<'_, '_, '_> {
             {
                 // Between CJK characters, or between two words of Thai, Lao, Khmer or
                 // Myanmar: no space, but a line may break and, when justified, stretch a
-                // little here (as much as between the characters inside a CJK word, so
-                // all of a justified CJK line's characters are evenly spaced).
-                let stretch = if para.align == Align::Justify {
-                    para.size * CJK_STRETCH
-                } else {
+                // little here (as much as between the characters inside a word, so all
+                // of a justified line's characters are evenly spaced).
+                let stretch = if para.align != Align::Justify {
                     0.0
+                } else if is_dictionary_break(&text[..end], &text[end..]) {
+                    para.size * CLUSTER_STRETCH
+                } else {
+                    para.size * CJK_STRETCH
                 };
                 items.push(KpItem::Glue {
                     width: 0.0,
@@ -615,12 +617,26 @@ impl Layouter<'_, '_, '_> {
         }
         // A justified CJK line reaches the measure by spacing all its characters alike,
         // also those no line may break between (before "。", after "「"): glue that is no
-        // break (it follows a penalty, not a box) between two CJK characters.
-        let spacing: Vec<usize> = if para.align == Align::Justify && word.chars().any(is_wide) {
+        // break (it follows a penalty, not a box) between two CJK characters. Thai, Lao,
+        // Khmer and Myanmar lines are spaced between their grapheme clusters too, less
+        // than at their spaces (CSS Text's clustered scripts), so a line without spaces
+        // can be justified without gaps that read as spaces.
+        let spaced = |c: char| is_wide(c) || breaks::is_complex_context(c);
+        let spacing: Vec<(usize, f32)> = if para.align == Align::Justify && word.chars().any(spaced)
+        {
             breaks::grapheme_boundaries(word)
-                .filter(|&at| {
-                    word[..at].chars().next_back().is_some_and(is_wide)
-                        && word[at..].chars().next().is_some_and(is_wide)
+                .filter_map(|at| {
+                    let before = word[..at].chars().next_back()?;
+                    let after = word[at..].chars().next()?;
+                    if is_wide(before) && is_wide(after) {
+                        Some((at, para.size * CJK_STRETCH))
+                    } else if breaks::is_complex_context(before)
+                        && breaks::is_complex_context(after)
+                    {
+                        Some((at, para.size * CLUSTER_STRETCH))
+                    } else {
+                        None
+                    }
                 })
                 .collect()
         } else {
@@ -641,6 +657,7 @@ impl Layouter<'_, '_, '_> {
         cuts.extend(
             spacing
                 .iter()
+                .map(|&(at, _)| at)
                 .filter(|p| boundaries.binary_search(p).is_ok()),
         );
         cuts.sort_unstable();
@@ -708,10 +725,10 @@ impl Layouter<'_, '_, '_> {
                     flagged: breaks_here && !emergency,
                 });
                 contents.push(None);
-                if spacing.binary_search(&cut).is_ok() {
+                if let Ok(i) = spacing.binary_search_by_key(&cut, |&(at, _)| at) {
                     items.push(KpItem::Glue {
                         width: 0.0,
-                        stretch: para.size * CJK_STRETCH,
+                        stretch: spacing[i].1,
                         shrink: 0.0,
                     });
                     contents.push(None);
@@ -970,6 +987,11 @@ fn is_dictionary_break(before: &str, after: &str) -> bool {
 
 /// How much the space between two CJK characters of a justified line may stretch, in ems.
 const CJK_STRETCH: f32 = 0.15;
+
+/// How much the space between two grapheme clusters (or two words) of a justified Thai,
+/// Lao, Khmer or Myanmar line may stretch, in ems: a fraction of a space's stretch, so the
+/// spaces between phrases take most of it.
+const CLUSTER_STRETCH: f32 = 0.03;
 
 #[cfg(test)]
 mod tests {
