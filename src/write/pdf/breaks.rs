@@ -203,6 +203,14 @@ mod tests {
         assert_eq!(found.last(), Some(&thai.len()));
         assert!(found.contains(&"ภาษาไทย".len()), "{found:?}");
         assert!(found.iter().all(|&at| thai.is_char_boundary(at)));
+        // Lao, Khmer and Burmese have their dictionaries too.
+        for text in [
+            "ພາສາລາວເປັນພາສາທີ່ມີສຽງວັນນະຍຸດ",
+            "ភាសាខ្មែរគឺជាភាសាផ្លូវការរបស់ប្រទេសកម្ពុជា",
+            "မြန်မာဘာသာစကားသည်မြန်မာနိုင်ငံ၏ရုံးသုံးဘာသာစကားဖြစ်သည်",
+        ] {
+            assert!(breaks(text).len() >= 3, "{text}: {:?}", breaks(text));
+        }
         let latin = "Plain words, one-two and a line\nbreak.";
         let uax14: Vec<(usize, bool)> = unicode_linebreak::linebreaks(latin)
             .map(|(at, op)| (at, op == unicode_linebreak::BreakOpportunity::Mandatory))
