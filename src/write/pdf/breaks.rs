@@ -4,8 +4,10 @@
 //! - UAX #14 (`unicode-linebreak`) gives the opportunities of every script. It gives none
 //!   inside Thai, Lao, Khmer and Myanmar words, which are written without spaces: there
 //!   ICU4X's dictionary segmenter finds the word boundaries. ICU is run only on paragraphs
-//!   that hold such text: on Latin text it is several times slower than `unicode-linebreak`
-//!   (see `benches/`), and gives the same opportunities there.
+//!   that hold such text: on 5,000 English words it gives the same opportunities as
+//!   `unicode-linebreak` but takes 2.4–3.4 times as long (0.35–0.57 ms against 0.15–0.17 ms,
+//!   release build), and a Latin document's speed is to stay what it was. The dictionaries
+//!   (not ICU's LSTM models, which are smaller but slower to run) are compiled in.
 //! - CJK line-start and line-end rules (kinsoku): UAX #14's strict rules already keep
 //!   closing punctuation, iteration marks and small kana off a line's start and opening
 //!   brackets off its end; [`opportunities`] checks the result against the same lists, so
