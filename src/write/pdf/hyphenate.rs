@@ -20,13 +20,25 @@ enum Script {
 }
 
 impl Script {
+    /// The script of a word's letters, if they are all of one script that has patterns: a
+    /// word that mixes in Thai, Devanagari or Han letters (which have no hyphenation) is
+    /// not hyphenated, as the patterns would put breaks inside those letters too.
     fn of(word: &str) -> Option<Script> {
-        word.chars().find_map(|c| match c {
-            'a'..='z' | 'A'..='Z' | '\u{00C0}'..='\u{024F}' => Some(Script::Latin),
-            '\u{0400}'..='\u{04FF}' => Some(Script::Cyrillic),
-            '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Some(Script::Greek),
-            _ => None,
-        })
+        let mut found = None;
+        for c in word.chars() {
+            let script = match c {
+                'a'..='z' | 'A'..='Z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => {
+                    Script::Latin
+                }
+                '\u{0400}'..='\u{052F}' => Script::Cyrillic,
+                '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Script::Greek,
+                _ => return None,
+            };
+            if *found.get_or_insert(script) != script {
+                return None;
+            }
+        }
+        found
     }
 
     /// The patterns for a word of this script in a document of another language.
@@ -186,5 +198,29 @@ mod tests {
         assert!(!fr.points("extraordinaire").is_empty());
         let el = Hyphenation::for_language(Some("el")).expect("greek");
         assert!(!el.points("καλημέρα").is_empty());
+    }
+
+    /// Patterns are for one script: a word that mixes a hyphenating script with one that
+    /// has no hyphenation (Thai, Devanagari, Han) is not hyphenated, nor is a word of the
+    /// latter alone, whatever the document's language.
+    #[test]
+    fn words_of_scripts_without_hyphenation_get_no_points() {
+        let en = Hyphenation::for_language(Some("en")).expect("english");
+        for word in [
+            "Bangkokกรุงเทพมหานคร",
+            "กรุงเทพมหานครBangkok",
+            "internationalकरण",
+            "Москваमास्को",
+            "ภาษาไทยเป็นภาษาที่มี",
+            "वाराणसीविश्वविद्यालय",
+        ] {
+            assert_eq!(en.points(word), Vec::<usize>::new(), "{word}");
+        }
+        for language in ["zh", "ja", "ko", "th", "lo", "km", "my", "hi"] {
+            assert!(
+                Hyphenation::for_language(Some(language)).is_none(),
+                "{language}"
+            );
+        }
     }
 }

@@ -27,6 +27,7 @@
 //!   unless `WriteOptions::timestamp` is `None`.
 
 // The typesetting machinery is private: a user sets `PdfOptions` and calls `quire::write`.
+mod breaks;
 mod emit;
 // The EPUB cover finds its fallback faces as the PDF does.
 pub(crate) mod fonts;

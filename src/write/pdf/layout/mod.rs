@@ -34,6 +34,8 @@ use std::collections::HashMap;
 
 #[cfg(test)]
 mod bidi_tests;
+#[cfg(test)]
+mod breaks_tests;
 mod code;
 mod contents;
 mod figure;

@@ -1,6 +1,7 @@
 //! Paragraphs: inline pieces → shaped fragments → Knuth–Plass items → set lines, with
 //! hyphenation, soft hyphens, emergency breaks, CJK breaks and bidi reordering.
 
+use super::super::breaks::{self, is_wide};
 use super::super::linebreak::FORBID;
 use super::*;
 use std::ops::Range;
@@ -206,9 +207,7 @@ impl Layouter<'_, '_, '_> {
             items.push(KpItem::Box { width: para.indent });
             contents.push(None);
         }
-        let mut opportunities: Vec<(usize, bool)> = unicode_linebreak::linebreaks(&text)
-            .map(|(i, op)| (i, op == unicode_linebreak::BreakOpportunity::Mandatory))
-            .collect();
+        let mut opportunities = breaks::opportunities(&text);
         for &f in &forced {
             if f < text.len() && f > 0 {
                 opportunities.push((f, true));
@@ -363,13 +362,20 @@ impl Layouter<'_, '_, '_> {
                     shrink,
                 });
                 contents.push(None);
-            } else if word_len > 0 && is_ideographic_break(&text[..end], &text[end..]) {
-                // Between CJK characters: no space, but a line may break and, when
-                // justified, stretch a little here.
-                let stretch = if para.align == Align::Justify {
-                    para.size * 0.15
-                } else {
+            } else if word_len > 0
+                && (is_ideographic_break(&text[..end], &text[end..])
+                    || is_dictionary_break(&text[..end], &text[end..]))
+            {
+                // Between CJK characters, or between two words of Thai, Lao, Khmer or
+                // Myanmar: no space, but a line may break and, when justified, stretch a
+                // little here (as much as between the characters inside a word, so all
+                // of a justified line's characters are evenly spaced).
+                let stretch = if para.align != Align::Justify {
                     0.0
+                } else if is_dictionary_break(&text[..end], &text[end..]) {
+                    para.size * CLUSTER_STRETCH
+                } else {
+                    para.size * CJK_STRETCH
                 };
                 items.push(KpItem::Glue {
                     width: 0.0,
@@ -577,13 +583,10 @@ impl Layouter<'_, '_, '_> {
         let emergency = (total > para.width || word_too_wide) && !rtl;
         let mut points: Vec<usize> = Vec::new();
         if emergency {
-            // Break anywhere between clusters rather than run off the page (the word's
-            // hyphenation points are not needed then: it is not looked up).
-            points = word
-                .char_indices()
-                .map(|(i, _)| i)
-                .filter(|&i| i > 0)
-                .collect();
+            // Break between grapheme clusters rather than run off the page (the word's
+            // hyphenation points are not needed then: it is not looked up). A cluster (an
+            // Indic conjunct, a letter and its marks) is never cut.
+            points = breaks::grapheme_boundaries(word).collect();
         }
         // Split points: hyphenation inside alphabetic runs (left-to-right text only).
         if !emergency
@@ -620,6 +623,33 @@ impl Layouter<'_, '_, '_> {
                 }
             }
         }
+        // A justified CJK line reaches the measure by spacing all its characters alike,
+        // also those no line may break between (before "。", after "「"): glue that is no
+        // break (it follows a penalty, not a box) between two CJK characters. Thai, Lao,
+        // Khmer and Myanmar lines are spaced between their grapheme clusters too, less
+        // than at their spaces (CSS Text's clustered scripts), so a line without spaces
+        // can be justified without gaps that read as spaces.
+        let spaced = |c: char| is_wide(c) || breaks::is_complex_context(c);
+        let spacing: Vec<(usize, f32)> = if para.align == Align::Justify && word.chars().any(spaced)
+        {
+            breaks::grapheme_boundaries(word)
+                .filter_map(|at| {
+                    let before = word[..at].chars().next_back()?;
+                    let after = word[at..].chars().next()?;
+                    if is_wide(before) && is_wide(after) {
+                        Some((at, para.size * CJK_STRETCH))
+                    } else if breaks::is_complex_context(before)
+                        && breaks::is_complex_context(after)
+                    {
+                        Some((at, para.size * CLUSTER_STRETCH))
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         // Only points that fall on a cluster boundary (not inside a ligature).
         let mut boundaries: Vec<usize> = glyphs.iter().map(|g| g.cluster).collect();
         boundaries.sort_unstable();
@@ -631,11 +661,16 @@ impl Layouter<'_, '_, '_> {
         };
         let mut cut_start = 0usize;
         let mut glyph_start = 0usize;
-        let cuts: Vec<usize> = points
-            .iter()
-            .copied()
-            .chain(std::iter::once(word.len()))
-            .collect();
+        let mut cuts: Vec<usize> = points.clone();
+        cuts.extend(
+            spacing
+                .iter()
+                .map(|&(at, _)| at)
+                .filter(|p| boundaries.binary_search(p).is_ok()),
+        );
+        cuts.sort_unstable();
+        cuts.dedup();
+        cuts.push(word.len());
         for (k, &cut) in cuts.iter().enumerate() {
             // Clusters grow along a left-to-right word (only those get points), so the
             // search goes on from the last cut: one pass over the glyphs for all the cuts.
@@ -679,12 +714,25 @@ impl Layouter<'_, '_, '_> {
                 }));
             }
             if k + 1 < cuts.len() {
+                let breaks_here = points.binary_search(&cut).is_ok();
                 items.push(KpItem::Penalty {
-                    width: hyphen_width,
-                    penalty: if emergency { 500 } else { hyphen_penalty },
-                    flagged: !emergency,
+                    width: if breaks_here { hyphen_width } else { 0.0 },
+                    penalty: match (breaks_here, emergency) {
+                        (false, _) => FORBID,
+                        (true, true) => 500,
+                        (true, false) => hyphen_penalty,
+                    },
+                    flagged: breaks_here && !emergency,
                 });
                 contents.push(None);
+                if let Ok(i) = spacing.binary_search_by_key(&cut, |&(at, _)| at) {
+                    items.push(KpItem::Glue {
+                        width: 0.0,
+                        stretch: spacing[i].1,
+                        shrink: 0.0,
+                    });
+                    contents.push(None);
+                }
             }
             cut_start = cut;
             glyph_start = glyph_end;
@@ -1035,13 +1083,26 @@ pub(super) fn reorder_visual(
 /// Is the break between `before` and `after` one between CJK characters (which are set
 /// without spaces)?
 pub(super) fn is_ideographic_break(before: &str, after: &str) -> bool {
-    let wide = |c: char| {
-        matches!(c as u32,
-            0x1100..=0x11FF | 0x2E80..=0x9FFF | 0xA960..=0xA97F | 0xAC00..=0xD7FF
-            | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
-    };
-    before.chars().next_back().is_some_and(wide) || after.chars().next().is_some_and(wide)
+    before.chars().next_back().is_some_and(is_wide) || after.chars().next().is_some_and(is_wide)
 }
+
+/// Is the break between `before` and `after` one between two words of a script written
+/// without spaces (Thai, Lao, Khmer, Myanmar), found by the dictionary? It takes no hyphen.
+fn is_dictionary_break(before: &str, after: &str) -> bool {
+    before
+        .chars()
+        .next_back()
+        .is_some_and(breaks::is_complex_context)
+        && after.chars().next().is_some_and(breaks::is_complex_context)
+}
+
+/// How much the space between two CJK characters of a justified line may stretch, in ems.
+const CJK_STRETCH: f32 = 0.15;
+
+/// How much the space between two grapheme clusters (or two words) of a justified Thai,
+/// Lao, Khmer or Myanmar line may stretch, in ems: a fraction of a space's stretch, so the
+/// spaces between phrases take most of it.
+const CLUSTER_STRETCH: f32 = 0.03;
 
 #[cfg(test)]
 mod tests {
