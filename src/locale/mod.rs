@@ -44,6 +44,8 @@ pub struct Labels {
     pub image: &'static str,
     /// The name of the cover page and its image.
     pub cover: &'static str,
+    /// The name of a book's title page (in the EPUB's landmarks).
+    pub title_page: &'static str,
     /// A link to the article's origin when it has no host name to show.
     pub source: &'static str,
     /// The date an article was last changed: "Updated {date}".

@@ -8,7 +8,7 @@ const LANGUAGES: [&str; 18] = [
 ];
 
 /// Every label of a language, with the field's name.
-fn fields(labels: &Labels) -> [(&'static str, &'static str); 14] {
+fn fields(labels: &Labels) -> [(&'static str, &'static str); 15] {
     [
         ("by_one", labels.by_one),
         ("by_many", labels.by_many),
@@ -21,6 +21,7 @@ fn fields(labels: &Labels) -> [(&'static str, &'static str); 14] {
         ("table", labels.table),
         ("image", labels.image),
         ("cover", labels.cover),
+        ("title_page", labels.title_page),
         ("source", labels.source),
         ("updated", labels.updated),
         ("columns", labels.columns),

@@ -23,6 +23,7 @@ mod html_reader;
 mod html_writer;
 mod json_form;
 mod json_version;
+mod labels;
 mod jsonl;
 mod markdown;
 mod media;

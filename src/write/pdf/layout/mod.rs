@@ -27,6 +27,7 @@ use super::linebreak::{self, Item as KpItem, Params, FORCE};
 use super::shape::{cluster_texts, ShapedGlyph, Shaper};
 use super::{missing_glyph_warning, PdfOptions};
 use crate::error::Warning;
+use crate::locale::Labels;
 use crate::model::{classes, inlines_to_plain, Alignment, Block, Direction, Document, Meta};
 use std::collections::HashMap;
 
@@ -188,6 +189,9 @@ struct Layouter<'s, 'f, 'a> {
     shaper: &'s mut Shaper<'f, 'a>,
     geo: Geometry,
     hyphenation: Option<Hyphenation>,
+    /// The words the layout adds (a split table's caption, the title block's date), in the
+    /// document's language.
+    labels: &'static Labels,
     /// Hyphenation points by word: articles repeat their words.
     hyphen_cache: HashMap<String, Vec<usize>>,
     ragged: bool,
@@ -231,6 +235,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             shaper,
             geo,
             hyphenation: Hyphenation::for_language(meta.language.as_deref()),
+            labels: Labels::for_language(meta.language.as_deref()),
             hyphen_cache: HashMap::new(),
             ragged,
             rtl,
