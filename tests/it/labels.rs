@@ -219,6 +219,31 @@ fn pdf_contents_sources_and_dates_follow_the_language() {
             assert!(!text.contains("December"), "{}: {text}", case.lang);
         }
     }
+    // A bundle of a German and a Russian article: the book's parts in German (its first
+    // article's language), each article's own line in its own language.
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("mixed.pdf");
+    quire()
+        .arg("bundle")
+        .arg(article(dir.path(), &GERMAN, 1))
+        .arg(article(dir.path(), &RUSSIAN, 2))
+        .args(["--title", "Harbour", "--to", "pdf", "-o"])
+        .arg(&pdf)
+        .assert()
+        .success();
+    let out = std::process::Command::new(&pdftotext)
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Inhalt") && text.contains("Quellen"),
+        "{text}"
+    );
+    assert!(text.contains("Анна Петрова · 2 декабря 2026"), "{text}");
+    assert!(text.contains("Anna Schmidt · 2. Dezember 2026"), "{text}");
+
     // A single article's title block has the date too.
     let dir = tempfile::tempdir().unwrap();
     let pdf = dir.path().join("one.pdf");

@@ -264,7 +264,10 @@ impl Book {
                 id: format!("chapter-{}", i + 1).into(),
                 content: vec![Inline::Text(title.clone())],
             }];
-            let byline = byline_of(&chapter.meta, labels);
+            // The article's own line is in its own language; the book's parts in the book's.
+            let own_labels =
+                Labels::for_language(chapter.meta.language.as_deref().or(language.as_deref()));
+            let byline = byline_of(&chapter.meta, own_labels);
             if !byline.is_empty() {
                 header.push(Block::Paragraph(vec![Inline::Emphasis(vec![
                     Inline::Text(byline.join(" · ")),
@@ -344,7 +347,7 @@ impl Book {
     }
 }
 
-/// An article's byline: its authors, site and day, those it has.
+/// An article's byline: its authors, site and day, those it has, in the words of `labels`.
 fn byline_of(meta: &Meta, labels: &Labels) -> Vec<String> {
     let authors = labels.join_names(&meta.authors);
     let day = meta.published.as_ref().map(|date| labels.date(date));

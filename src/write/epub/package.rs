@@ -16,8 +16,8 @@ use super::content::{self, escape_text_into, xml_clean, ChapterMarkup, SourceEnt
 use super::cover::{self, CoverText};
 use super::images::{self, BookImages};
 use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions};
-use crate::locale::Labels;
 use crate::error::{Error, Result, Warning};
+use crate::locale::Labels;
 use crate::media::{self, ImageKind, LoadPolicy, MediaStore, StandardSource, Tally};
 use crate::model::{Direction, Document, Meta};
 use crate::prepare::book;
