@@ -22,6 +22,7 @@
 pub(crate) mod dom;
 pub mod error;
 pub mod format;
+pub mod locale;
 pub mod media;
 pub mod model;
 pub mod net;

@@ -11,21 +11,23 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
 
-/// Prints what article extraction decides about an HTML input (`--explain`), on standard
-/// error so that it never mixes with output on standard output.
-fn explain_extraction(label: &str, bytes: &[u8], format: InputFormat) {
-    if format != InputFormat::Html {
+/// Prints how the input was decoded and what article extraction decides about an HTML input
+/// (`--explain`), on standard error so that it never mixes with output on standard output.
+/// `declared` is the transport's charset, as the reader gets it.
+fn explain_reading(label: &str, bytes: &[u8], format: InputFormat, declared: Option<&str>) {
+    let html = format == InputFormat::Html;
+    let decoded = match quire::read::decode::decode(bytes, html, declared) {
+        Ok(decoded) => decoded,
+        Err(e) => return say(&format!("{label}: {e}")),
+    };
+    say(&format!("{label}: encoding: {}", decoded.encoding));
+    if !html {
         say(&format!("{label}: not HTML, no article extraction"));
         return;
     }
-    match quire::read::decode::decode(bytes, true, None) {
-        Ok(decoded) => {
-            say(&format!("{label}: article extraction"));
-            for line in quire::read::html::explain(&decoded.text).lines() {
-                say(&format!("  {line}"));
-            }
-        }
-        Err(e) => say(&format!("{label}: {e}")),
+    say(&format!("{label}: article extraction"));
+    for line in quire::read::html::explain(&decoded.text).lines() {
+        say(&format!("  {line}"));
     }
 }
 
@@ -62,7 +64,7 @@ pub fn read_input(
         Source::Stdin => InputFormat::sniff(&bytes),
     });
     if settings.explain {
-        explain_extraction(&label, &bytes, format);
+        explain_reading(&label, &bytes, format, read_options.charset.as_deref());
     }
     // The bytes are given away: UTF-8 input becomes the text without a copy, and the reader
     // frees it as soon as it can, which lowers the peak on large inputs.

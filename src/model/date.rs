@@ -202,6 +202,11 @@ impl Date {
         self.year
     }
 
+    /// The month (1 to 12), when the date names one.
+    pub fn month(&self) -> Option<u32> {
+        self.month
+    }
+
     /// The day, when the date names one.
     pub fn day(&self) -> Option<NaiveDate> {
         calendar_date(self.year, self.month?, self.day?)
@@ -246,7 +251,7 @@ impl Date {
     }
 
     /// The date for people, in English: `1 May 2024`, `May 2024`, `2024` (the time of day is
-    /// left out: articles are dated by the day).
+    /// left out: articles are dated by the day). Other languages: `locale::Labels::date`.
     pub fn human(&self) -> String {
         let month_name = |month: u32| MONTHS[(month - 1) as usize];
         match (self.month, self.day) {

@@ -7,6 +7,18 @@
 //! with a few invalid bytes (replaced, with a warning giving where); only then is the
 //! encoding guessed (chardetng), with a warning. Binary data is refused before any of that,
 //! so a PNG never turns into a page of mojibake.
+//!
+//! One exception to the browsers' order: when a declaration (the transport's charset or the
+//! page's `<meta>`) names a legacy single- or multi-byte encoding but the bytes are valid UTF-8
+//! with multi-byte sequences, the bytes win. Text in windows-1252, GBK or Shift_JIS that has
+//! any non-ASCII character is almost never valid UTF-8 by chance, while pages saved as UTF-8
+//! that keep their old `<meta charset=gb2312>`, and servers that stamp every page with a
+//! default charset, are common; a browser would show them garbled, a reading copy should not.
+//! This holds for the HTTP header too, for the same reason: the header is a server-wide
+//! default far more often than the page's own truth. Pure-ASCII bytes keep the declaration
+//! (they read the same either way, and ISO-2022-JP is 7-bit), and so does a declared UTF-16,
+//! whose bytes are of another shape. [`Decoded::encoding`] says what was chosen and why
+//! (`quire convert --explain`).
 
 use crate::error::{Error, Result, Warning};
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
@@ -21,6 +33,32 @@ pub struct Decoded {
     pub text: String,
     /// Set when the encoding was guessed or the bytes were not valid in it.
     pub warning: Option<Warning>,
+    /// The encoding used and why, for `--explain`: `UTF-8 (the bytes are valid UTF-8; the
+    /// page's <meta> says gb2312)`.
+    pub encoding: String,
+}
+
+/// Where an encoding was told from, before the bytes are checked against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Told {
+    ByteOrderMark,
+    /// The transport's charset (an HTTP `Content-Type`), as written there.
+    Transport,
+    /// UTF-16 without a byte order mark, from where its NUL bytes fall.
+    NulBytes,
+    /// The page's `<meta charset>` or `http-equiv` content type.
+    Meta,
+}
+
+impl Told {
+    fn reason(self, declared_label: &str) -> String {
+        match self {
+            Told::ByteOrderMark => "its byte order mark".to_string(),
+            Told::Transport => format!("the transport (HTTP header) says {declared_label}"),
+            Told::NulBytes => "where its NUL bytes fall".to_string(),
+            Told::Meta => format!("the page's <meta> says {declared_label}"),
+        }
+    }
 }
 
 /// How many leading bytes the binary check looks at.
@@ -49,20 +87,31 @@ pub fn decode<'a>(
 ) -> Result<Decoded> {
     let input = bytes.into();
     if let Some((big_endian, skip)) = utf32_bom(&input) {
-        return Ok(decode_utf32(&input[skip..], big_endian, None));
+        let encoding = format!(
+            "UTF-32{} (its byte order mark)",
+            if big_endian { "BE" } else { "LE" }
+        );
+        return Ok(decode_utf32(&input[skip..], big_endian, None, encoding));
     }
     if declared.is_none() {
         if let Some(big_endian) = sniff_utf32(&input) {
+            let name = if big_endian { "UTF-32BE" } else { "UTF-32LE" };
             let warning = Warning::new(format!(
-                "the input has no byte order mark; read as UTF-32{} from where its NUL bytes fall",
-                if big_endian { "BE" } else { "LE" }
+                "the input has no byte order mark; read as {name} from where its NUL bytes fall"
             ));
-            return Ok(decode_utf32(&input, big_endian, Some(warning)));
+            let encoding = format!("{name} (where its NUL bytes fall)");
+            return Ok(decode_utf32(&input, big_endian, Some(warning), encoding));
         }
     }
-    if let Some((encoding, skip, guessed)) = known_encoding(&input, html, declared)? {
+    if let Some((encoding, skip, told, label)) = known_encoding(&input, html, declared)? {
+        if overruled_by_utf8(encoding, told, &input) {
+            let reason = told.reason(&label);
+            let mut decoded = decode_with(UTF_8, input, 0);
+            decoded.encoding = format!("UTF-8 (the bytes are valid UTF-8; {reason})");
+            return Ok(decoded);
+        }
         let mut decoded = decode_with(encoding, input, skip);
-        if guessed {
+        if told == Told::NulBytes {
             decoded.warning.get_or_insert_with(|| {
                 Warning::new(format!(
                     "the input has no byte order mark; read as {} from where its NUL bytes fall",
@@ -70,6 +119,7 @@ pub fn decode<'a>(
                 ))
             });
         }
+        decoded.encoding = format!("{} ({})", encoding.name(), told.reason(&label));
         return Ok(decoded);
     }
     let input = match take_utf8(input) {
@@ -77,6 +127,8 @@ pub fn decode<'a>(
             return Ok(Decoded {
                 text,
                 warning: None,
+                encoding: "UTF-8 (the bytes are valid UTF-8; nothing declares an encoding)"
+                    .to_string(),
             })
         }
         Err(input) => input,
@@ -87,6 +139,10 @@ pub fn decode<'a>(
         return Ok(Decoded {
             text: String::from_utf8_lossy(&input).into_owned(),
             warning: Some(errors.warning()),
+            encoding: format!(
+                "UTF-8 (valid UTF-8 but for {} byte(s); nothing declares an encoding)",
+                errors.invalid
+            ),
         });
     }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
@@ -99,18 +155,34 @@ pub fn decode<'a>(
             "the input declares no character encoding and is not UTF-8; guessed {}",
             encoding.name()
         ))),
+        encoding: format!(
+            "{} (guessed: nothing declares an encoding and the bytes are not UTF-8)",
+            encoding.name()
+        ),
     })
 }
 
-/// The encoding that the input names, how many leading bytes (a byte order mark) to skip, and
-/// whether it was told by the NUL bytes alone: a byte order mark, the transport's charset,
+/// Whether bytes declared to be in `encoding` are to be read as UTF-8 instead: the
+/// declaration (the transport's or the page's) names an encoding other than UTF-8 and UTF-16,
+/// and the bytes are valid UTF-8 with at least one multi-byte sequence (see the module notes).
+fn overruled_by_utf8(encoding: &'static Encoding, told: Told, bytes: &[u8]) -> bool {
+    matches!(told, Told::Transport | Told::Meta)
+        && encoding != UTF_8
+        && encoding != UTF_16LE
+        && encoding != UTF_16BE
+        && !bytes.is_ascii()
+        && std::str::from_utf8(bytes).is_ok()
+}
+
+/// The encoding that the input names, how many leading bytes (a byte order mark) to skip, how
+/// it was told, and the label a declaration gave: a byte order mark, the transport's charset,
 /// UTF-16 without a byte order mark, or (for HTML) a `<meta>` charset. Refuses empty and
 /// binary input first.
 fn known_encoding(
     bytes: &[u8],
     html: bool,
     declared: Option<&str>,
-) -> Result<Option<(&'static Encoding, usize, bool)>> {
+) -> Result<Option<(&'static Encoding, usize, Told, String)>> {
     if bytes.is_empty() {
         return Err(Error::Empty);
     }
@@ -119,23 +191,31 @@ fn known_encoding(
         if encoding != UTF_16LE && encoding != UTF_16BE {
             check_not_binary(body)?;
         }
-        return Ok(Some((encoding, bom_len, false)));
+        return Ok(Some((
+            encoding,
+            bom_len,
+            Told::ByteOrderMark,
+            String::new(),
+        )));
     }
-    let declared = declared.and_then(|label| Encoding::for_label(label.trim().as_bytes()));
-    if let Some(encoding) = declared {
+    let declared = declared.and_then(|label| {
+        let label = label.trim();
+        Encoding::for_label(label.as_bytes()).map(|encoding| (encoding, label))
+    });
+    if let Some((encoding, label)) = declared {
         // UTF-16 without a BOM is full of NUL bytes; the declaration vouches for it.
         if encoding != UTF_16LE && encoding != UTF_16BE {
             check_not_binary(bytes)?;
         }
-        return Ok(Some((encoding, 0, false)));
+        return Ok(Some((encoding, 0, Told::Transport, label.to_string())));
     }
     if let Some(encoding) = sniff_utf16(bytes) {
-        return Ok(Some((encoding, 0, true)));
+        return Ok(Some((encoding, 0, Told::NulBytes, String::new())));
     }
     check_not_binary(bytes)?;
     if html {
-        if let Some(encoding) = prescan_meta_charset(bytes) {
-            return Ok(Some((encoding, 0, false)));
+        if let Some((encoding, label)) = prescan_meta_charset(bytes) {
+            return Ok(Some((encoding, 0, Told::Meta, label)));
         }
     }
     Ok(None)
@@ -225,7 +305,12 @@ fn sniff_utf32(bytes: &[u8]) -> Option<bool> {
 
 /// Decodes UTF-32 (encoding_rs, following the web, has no decoder for it): a unit that is not
 /// a scalar value, and a trailing partial unit, become U+FFFD, with a warning.
-fn decode_utf32(bytes: &[u8], big_endian: bool, warning: Option<Warning>) -> Decoded {
+fn decode_utf32(
+    bytes: &[u8],
+    big_endian: bool,
+    warning: Option<Warning>,
+    encoding: String,
+) -> Decoded {
     let mut text = String::with_capacity(bytes.len() / 4);
     let mut invalid = 0usize;
     let units = bytes.chunks_exact(4);
@@ -253,7 +338,11 @@ fn decode_utf32(bytes: &[u8], big_endian: bool, warning: Option<Warning>) -> Dec
             ))
         })
     });
-    Decoded { text, warning }
+    Decoded {
+        text,
+        warning,
+        encoding,
+    }
 }
 
 /// Where input that is not valid UTF-8 goes wrong: how many invalid bytes, the offset of the
@@ -317,7 +406,7 @@ fn take_utf8(input: Cow<'_, [u8]>) -> std::result::Result<String, Cow<'_, [u8]>>
 }
 
 /// Decodes with a known encoding after skipping `skip` bytes (a byte order mark); malformed
-/// sequences become U+FFFD, with a warning.
+/// sequences become U+FFFD, with a warning. The caller fills in [`Decoded::encoding`].
 fn decode_with(encoding: &'static Encoding, input: Cow<'_, [u8]>, skip: usize) -> Decoded {
     let input = match input {
         Cow::Owned(mut bytes) => {
@@ -332,12 +421,14 @@ fn decode_with(encoding: &'static Encoding, input: Cow<'_, [u8]>, skip: usize) -
                 return Decoded {
                     text,
                     warning: None,
+                    encoding: String::new(),
                 }
             }
             Err(input) => {
                 return Decoded {
                     text: String::from_utf8_lossy(&input).into_owned(),
                     warning: Some(utf8_errors(&input).warning()),
+                    encoding: String::new(),
                 }
             }
         }
@@ -354,6 +445,7 @@ fn decode_with(encoding: &'static Encoding, input: Cow<'_, [u8]>, skip: usize) -
     Decoded {
         text: text.into_owned(),
         warning,
+        encoding: String::new(),
     }
 }
 
@@ -383,7 +475,8 @@ fn check_not_binary(bytes: &[u8]) -> Result<()> {
 /// Finds a charset declared by a `<meta charset>` or `<meta http-equiv="content-type"
 /// content="…; charset=…">` in the first 1024 bytes. As the HTML standard says, a declared
 /// UTF-16 means UTF-8 (a real UTF-16 page has a BOM) and x-user-defined means windows-1252.
-fn prescan_meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+/// With the encoding, the label as the page wrote it (lower-cased), for `--explain`.
+fn prescan_meta_charset(bytes: &[u8]) -> Option<(&'static Encoding, String)> {
     let head = bytes[..bytes.len().min(META_PRESCAN_LEN)].to_ascii_lowercase();
     let mut rest = head.as_slice();
     while let Some(start) = find(rest, b"<meta") {
@@ -392,13 +485,14 @@ fn prescan_meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         let tag = &tag[..end];
         if let Some(label) = charset_in(tag) {
             if let Some(encoding) = Encoding::for_label(label) {
-                return Some(if encoding == UTF_16LE || encoding == UTF_16BE {
+                let encoding = if encoding == UTF_16LE || encoding == UTF_16BE {
                     UTF_8
                 } else if encoding.name() == "x-user-defined" {
                     WINDOWS_1252
                 } else {
                     encoding
-                });
+                };
+                return Some((encoding, String::from_utf8_lossy(label).into_owned()));
             }
         }
         rest = &rest[start + 5 + end..];
@@ -449,18 +543,19 @@ mod tests {
 
     #[test]
     fn prescan_reads_both_meta_forms() {
+        let prescan = |bytes: &[u8]| prescan_meta_charset(bytes).map(|(encoding, _)| encoding);
         assert_eq!(
-            prescan_meta_charset(b"<html><meta charset=\"windows-1251\">"),
+            prescan(b"<html><meta charset=\"windows-1251\">"),
             Some(encoding_rs::WINDOWS_1251)
         );
         assert_eq!(
             prescan_meta_charset(
                 b"<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=Shift_JIS'>"
             ),
-            Some(encoding_rs::SHIFT_JIS)
+            Some((encoding_rs::SHIFT_JIS, "shift_jis".to_string()))
         );
-        assert_eq!(prescan_meta_charset(b"<meta charset=utf-16>"), Some(UTF_8));
-        assert_eq!(prescan_meta_charset(b"<meta name=x content=y>"), None);
+        assert_eq!(prescan(b"<meta charset=utf-16>"), Some(UTF_8));
+        assert_eq!(prescan(b"<meta name=x content=y>"), None);
     }
 
     #[test]

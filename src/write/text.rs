@@ -243,6 +243,7 @@ impl LineSink for Marked<'_> {
 
 /// Title, subtitle, byline and date, one line each, only those that exist.
 fn header_lines(meta: &Meta) -> Vec<String> {
+    let labels = crate::locale::Labels::for_language(meta.language.as_deref());
     let mut lines = Vec::new();
     let mut push = |value: &str| {
         let value = one_line(value);
@@ -263,10 +264,10 @@ fn header_lines(meta: &Meta) -> Vec<String> {
         .filter(|a| !a.is_empty())
         .collect();
     if !authors.is_empty() {
-        push(&format!("By {}", super::html::join_names(&authors)));
+        push(&labels.byline(&authors));
     }
     if let Some(published) = &meta.published {
-        push(&super::html::human_date(published));
+        push(&labels.date(published));
     }
     lines
 }

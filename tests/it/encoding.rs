@@ -295,3 +295,93 @@ fn a_few_nul_bytes_in_text_are_removed_not_refused() {
         "{warnings:?}"
     );
 }
+
+/// A Chinese page as it is often saved: the bytes re-encoded as UTF-8, the old `<meta>` kept.
+fn chinese_page(meta_charset: &str) -> String {
+    format!(
+        "<html><head><meta charset=\"{meta_charset}\"><title>天气</title></head>\
+         <body><article><h1>北京今天的天气</h1><p>北京今天晴，气温二十度，空气质量良好。\
+         市民纷纷走出家门，到公园散步。</p></article></body></html>"
+    )
+}
+
+#[test]
+fn utf8_bytes_win_over_a_meta_saying_gb2312() {
+    let page = chinese_page("gb2312");
+    let decoded = decode(page.as_bytes(), true, None).unwrap();
+    assert_eq!(decoded.text, page, "read as GBK, the page is garbled");
+    assert!(decoded.warning.is_none());
+    assert_eq!(
+        decoded.encoding,
+        "UTF-8 (the bytes are valid UTF-8; the page's <meta> says gb2312)"
+    );
+}
+
+#[test]
+fn utf8_bytes_win_over_a_transport_saying_windows_1252() {
+    let text = "Grüße aus Köln, schöne Straße.";
+    let decoded = decode(text.as_bytes(), false, Some("windows-1252")).unwrap();
+    assert_eq!(decoded.text, text);
+    assert!(decoded
+        .encoding
+        .starts_with("UTF-8 (the bytes are valid UTF-8; the transport"));
+}
+
+#[test]
+fn a_real_gb2312_page_still_decodes_as_gbk() {
+    let page = chinese_page("gb2312");
+    let bytes = encode(encoding_rs::GBK, &page);
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let decoded = decode(&bytes, true, None).unwrap();
+    assert_eq!(decoded.text, page);
+    assert!(decoded.warning.is_none());
+    assert_eq!(decoded.encoding, "GBK (the page's <meta> says gb2312)");
+}
+
+#[test]
+fn a_windows_1252_page_with_e_acute_as_one_byte_stays_windows_1252() {
+    let page = "<meta charset=windows-1252><p>Le café est fermé.</p>";
+    let bytes = encode(encoding_rs::WINDOWS_1252, page);
+    assert!(bytes.contains(&0xe9));
+    let decoded = decode(&bytes, true, None).unwrap();
+    assert_eq!(decoded.text, page);
+    assert_eq!(
+        decoded.encoding,
+        "windows-1252 (the page's <meta> says windows-1252)"
+    );
+    // Declared by the transport instead, the same.
+    let decoded = decode(&bytes, false, Some("windows-1252")).unwrap();
+    assert_eq!(decoded.text, page);
+}
+
+#[test]
+fn pure_ascii_keeps_the_declaration() {
+    let page = "<meta charset=shift_jis><p>Plain ASCII.</p>";
+    let decoded = decode(page.as_bytes(), true, None).unwrap();
+    assert_eq!(decoded.text, page);
+    assert_eq!(
+        decoded.encoding,
+        "Shift_JIS (the page's <meta> says shift_jis)"
+    );
+}
+
+#[test]
+fn explain_reports_the_encoding_chosen() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.html");
+    std::fs::write(&input, chinese_page("gb2312")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["convert", "--to", "txt", "-o", "-", "--explain"])
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let explain = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("北京今天晴，气温二十度"), "{text}");
+    assert!(
+        explain
+            .contains("encoding: UTF-8 (the bytes are valid UTF-8; the page's <meta> says gb2312)"),
+        "{explain}"
+    );
+}

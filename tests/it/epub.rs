@@ -595,7 +595,11 @@ fn bundle_is_valid_epub_with_links_inside_the_book() {
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "nav order: {nav}");
     let sources = file_text(&files, "OEBPS/sources.xhtml");
-    assert!(sources.contains("First article</a>. Ann, Site One, 2024-01-02."));
+    // The date written out in the book's language (issue 14), as the HTML header has it.
+    assert!(
+        sources.contains("First article</a>. Ann, Site One, 2 January 2024."),
+        "{sources}"
+    );
     assert!(sources.contains("https://two.example/article"));
     assert_epubcheck_clean(&rendered.bytes, "bundle");
 }

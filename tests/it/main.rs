@@ -24,6 +24,7 @@ mod html_writer;
 mod json_form;
 mod json_version;
 mod jsonl;
+mod labels;
 mod markdown;
 mod media;
 mod memory;

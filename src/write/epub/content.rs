@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use crate::locale::Labels;
 use crate::model::{Direction, Meta};
 pub(crate) use crate::prepare::links::safe_external_url;
 pub(crate) use crate::write::html::ImageRef;
@@ -130,8 +131,14 @@ pub(crate) fn page(
 }
 
 /// The title page: title, subtitle, authors, site, dates, description and the source link.
-/// Its one link (the source) is written directly: it is always absolute.
-pub(crate) fn title_page_body(meta: &Meta, title: &str, article_count: Option<usize>) -> String {
+/// Its one link (the source) is written directly: it is always absolute. Dates and words are
+/// in `labels`' language.
+pub(crate) fn title_page_body(
+    meta: &Meta,
+    title: &str,
+    article_count: Option<usize>,
+    labels: &Labels,
+) -> String {
     let mut out = String::from("<section class=\"titlepage\" epub:type=\"titlepage\">\n<h1>");
     escape_text_into(title, &mut out);
     out.push_str("</h1>\n");
@@ -145,7 +152,7 @@ pub(crate) fn title_page_body(meta: &Meta, title: &str, article_count: Option<us
         push_element(&mut out, "p", "site", site);
     }
     if let Some(published) = &meta.published {
-        push_element(&mut out, "p", "date", &display_date(published));
+        push_element(&mut out, "p", "date", &labels.date(published));
     }
     if let Some(modified) = &meta.modified {
         if meta.published.as_ref().map(display_date) != Some(display_date(modified)) {
@@ -153,7 +160,7 @@ pub(crate) fn title_page_body(meta: &Meta, title: &str, article_count: Option<us
                 &mut out,
                 "p",
                 "date",
-                &format!("Updated {}", display_date(modified)),
+                &labels.updated(&labels.date(modified)),
             );
         }
     }
@@ -175,11 +182,13 @@ pub(crate) fn title_page_body(meta: &Meta, title: &str, article_count: Option<us
     out
 }
 
-/// The cover page: the cover image, full screen.
-pub(crate) fn cover_page_body(image_href: &str) -> String {
+/// The cover page: the cover image, full screen, its alternative text in `labels`' language.
+pub(crate) fn cover_page_body(image_href: &str, labels: &Labels) -> String {
     let mut out = String::from("<div class=\"cover\"><img src=\"");
     escape_attr_into(image_href, &mut out);
-    out.push_str("\" alt=\"Cover\"/></div>\n");
+    out.push_str("\" alt=\"");
+    escape_attr_into(labels.cover, &mut out);
+    out.push_str("\"/></div>\n");
     out
 }
 
@@ -190,11 +199,13 @@ pub(crate) struct SourceEntry<'a> {
     pub meta: &'a Meta,
 }
 
-/// The sources appendix of a bundle: every chapter's title, author, site, date and URL.
-pub(crate) fn sources_body(entries: &[SourceEntry]) -> String {
-    let mut out = String::from(
-        "<section epub:type=\"bibliography\" role=\"doc-bibliography\">\n<h1>Sources</h1>\n<ol class=\"sources\">\n",
-    );
+/// The sources appendix of a bundle: every chapter's title, author, site, date and URL, under
+/// a heading in `labels`' language.
+pub(crate) fn sources_body(entries: &[SourceEntry], labels: &Labels) -> String {
+    let mut out =
+        String::from("<section epub:type=\"bibliography\" role=\"doc-bibliography\">\n<h1>");
+    escape_text_into(labels.sources, &mut out);
+    out.push_str("</h1>\n<ol class=\"sources\">\n");
     for entry in entries {
         out.push_str("<li><a href=\"");
         escape_attr_into(&entry.href, &mut out);
@@ -209,7 +220,7 @@ pub(crate) fn sources_body(entries: &[SourceEntry]) -> String {
             details.push(site.to_string());
         }
         if let Some(date) = &entry.meta.published {
-            details.push(display_date(date));
+            details.push(labels.date(date));
         }
         if !details.is_empty() {
             out.push_str(". ");

@@ -29,6 +29,7 @@ use std::str::FromStr;
 
 use super::{Rendered, WriteOptions, Writer};
 use crate::error::{Error, Result};
+use crate::locale::Labels;
 use crate::model::{classes, Attr, Block, Document, Inline, Meta};
 use crate::prepare::toc::{self, TocHeading};
 
@@ -217,6 +218,14 @@ impl Book {
     /// to another bundled article's source URL point at that article's heading. A Sources
     /// appendix ends the book: each article's title, byline and URL, as the EPUB's.
     pub fn to_document(&self, toc_depth: u8) -> Document {
+        // The book's language names its contents, Sources and dates: its own, else the first
+        // article's that has one.
+        let language = self
+            .meta
+            .language
+            .clone()
+            .or_else(|| self.chapters.iter().find_map(|c| c.meta.language.clone()));
+        let labels = Labels::for_language(language.as_deref());
         let key = |url: &str| {
             let url = url.split('#').next().unwrap_or(url);
             url.trim_end_matches('/').to_ascii_lowercase()
@@ -239,7 +248,7 @@ impl Book {
             blocks: vec![Block::Heading {
                 level: 1,
                 id: "contents".into(),
-                content: vec![Inline::text("Contents")],
+                content: vec![Inline::text(labels.contents)],
             }],
         }];
         let mut titles = Vec::with_capacity(self.chapters.len());
@@ -255,7 +264,10 @@ impl Book {
                 id: format!("chapter-{}", i + 1).into(),
                 content: vec![Inline::Text(title.clone())],
             }];
-            let byline = byline_of(&chapter.meta);
+            // The article's own line is in its own language; the book's parts in the book's.
+            let own_labels =
+                Labels::for_language(chapter.meta.language.as_deref().or(language.as_deref()));
+            let byline = byline_of(&chapter.meta, own_labels);
             if !byline.is_empty() {
                 header.push(Block::Paragraph(vec![Inline::Emphasis(vec![
                     Inline::Text(byline.join(" · ")),
@@ -272,9 +284,7 @@ impl Book {
             blocks.extend(body);
         }
         let mut meta = self.meta.clone();
-        if meta.language.is_none() {
-            meta.language = self.chapters.iter().find_map(|c| c.meta.language.clone());
-        }
+        meta.language = language;
         let mut document = Document::new(meta, blocks);
         document.assign_heading_ids();
 
@@ -300,7 +310,7 @@ impl Book {
                     None,
                     vec![Inline::Text(title.clone())],
                 )];
-                let byline = byline_of(&chapter.meta);
+                let byline = byline_of(&chapter.meta, labels);
                 if !byline.is_empty() {
                     line.push(Inline::Text(format!(". {}.", byline.join(", "))));
                 }
@@ -321,7 +331,7 @@ impl Book {
             blocks: vec![Block::Heading {
                 level: 1,
                 id: Box::default(),
-                content: vec![Inline::text("Sources")],
+                content: vec![Inline::text(labels.sources)],
             }],
         });
         document.blocks.push(Block::List(crate::model::List {
@@ -337,10 +347,10 @@ impl Book {
     }
 }
 
-/// An article's byline: its authors, site and day, those it has.
-fn byline_of(meta: &Meta) -> Vec<String> {
-    let authors = meta.authors.join(", ");
-    let day = meta.published.as_ref().map(content::display_date);
+/// An article's byline: its authors, site and day, those it has, in the words of `labels`.
+fn byline_of(meta: &Meta, labels: &Labels) -> Vec<String> {
+    let authors = labels.join_names(&meta.authors);
+    let day = meta.published.as_ref().map(|date| labels.date(date));
     std::iter::once(authors)
         .chain(meta.site_name.clone())
         .chain(day)

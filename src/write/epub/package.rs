@@ -17,6 +17,7 @@ use super::cover::{self, CoverText};
 use super::images::{self, BookImages};
 use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions};
 use crate::error::{Error, Result, Warning};
+use crate::locale::Labels;
 use crate::media::{self, ImageKind, LoadPolicy, MediaStore, StandardSource, Tally};
 use crate::model::{Direction, Document, Meta};
 use crate::prepare::book;
@@ -142,6 +143,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
 
     let mut builder = new_builder()?;
     let language = book_language(book_meta, &documents);
+    let labels = Labels::for_language(Some(&language));
     let book_id = identifier(book_meta, &documents, bundle);
     set_metadata(
         &mut builder,
@@ -149,6 +151,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         book_meta,
         &book_title,
         &language,
+        labels,
         options,
     );
     let mut css = content::STYLESHEET.to_string();
@@ -175,11 +178,11 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
             .add_cover_image(&path, &[][..], kind.media_type())
             .map_err(builder_error)?;
         let page = content::page(
-            "Cover",
+            labels.cover,
             Some(&language),
             None,
             Some("cover"),
-            &content::cover_page_body(&path),
+            &content::cover_page_body(&path, labels),
         );
         builder
             .add_content(EpubContent::new("cover.xhtml", &[][..]))
@@ -204,12 +207,13 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         title_page_meta,
         &book_title,
         bundle.then_some(chapters.len()),
+        labels,
     );
     let title_page = content::page(&book_title, Some(&language), direction, None, &title_body);
     builder
         .add_content(
             EpubContent::new("title.xhtml", &[][..])
-                .title("Title page")
+                .title(labels.title_page)
                 .reftype(ReferenceType::TitlePage),
         )
         .map_err(builder_error)?;
@@ -264,16 +268,16 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
             })
             .collect();
         let page = content::page(
-            "Sources",
+            labels.sources,
             Some(&language),
             None,
             None,
-            &content::sources_body(&entries),
+            &content::sources_body(&entries, labels),
         );
         builder
             .add_content(
                 EpubContent::new("sources.xhtml", &[][..])
-                    .title("Sources")
+                    .title(labels.sources)
                     .reftype(ReferenceType::Bibliography),
             )
             .map_err(builder_error)?;
@@ -301,6 +305,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         title: book_title.clone(),
         ncx_depth: usize::from(toc_levels) + 1,
         language: language.clone(),
+        toc_name: labels.contents,
     };
     // Images went in empty too; they are compressed already, so they are stored as they are.
     for image in &store.images {
@@ -439,12 +444,13 @@ fn set_metadata(
     meta: &Meta,
     title: &str,
     language: &str,
+    labels: &Labels,
     options: &WriteOptions,
 ) {
     builder.set_title(xml_clean(title));
     builder.set_lang(language);
     builder.set_generator("quire");
-    builder.set_toc_name("Contents");
+    builder.set_toc_name(labels.contents);
     builder.set_uuid(book_id);
     builder.set_modified_date(modified_datetime(options));
     // A book in Hebrew or Arabic that states no direction still turns its pages leftwards.
@@ -555,6 +561,8 @@ struct PackageFixes {
     /// The book's language (a BCP 47 tag, already escaped-safe), which the package element
     /// and the navigation document must state too (DAISY Ace counts its absence as serious).
     language: String,
+    /// The contents' name, which epub-builder's NCX template puts where the title belongs.
+    toc_name: &'static str,
 }
 
 impl PackageFixes {
@@ -583,6 +591,8 @@ impl PackageFixes {
     fn ncx(&self, ncx: String) -> String {
         let mut title = String::new();
         escape_text_into(&self.title, &mut title);
+        let mut toc_name = String::new();
+        escape_text_into(self.toc_name, &mut toc_name);
         let mut uid = String::new();
         escape_text_into(&self.identifier, &mut uid);
         ncx.replacen(
@@ -594,7 +604,7 @@ impl PackageFixes {
             1,
         )
         .replacen(
-            "<docTitle>\n    <text>Contents</text>",
+            &format!("<docTitle>\n    <text>{toc_name}</text>"),
             &format!("<docTitle>\n    <text>{title}</text>"),
             1,
         )

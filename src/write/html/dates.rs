@@ -1,5 +1,5 @@
-//! Dates as the header shows them: the `datetime` attribute's machine form and the reader's
-//! "1 May 2024". Both come from the model's [`Date`].
+//! Dates as the header shows them: the `datetime` attribute's machine form here, the reader's
+//! "1 May 2024" (in the document's language) from [`crate::locale::Labels::date`].
 
 use crate::model::Date;
 
@@ -14,15 +14,6 @@ pub(super) fn machine_date(date: &Date) -> Option<String> {
     })
 }
 
-/// "1 May 2024" for a date with a day; the ISO form (`2024-05`, `2024`) otherwise.
-pub(crate) fn human_date(date: &Date) -> String {
-    if date.day().is_some() {
-        date.human()
-    } else {
-        date.to_iso()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,7 +21,6 @@ mod tests {
     #[test]
     fn dates_for_the_datetime_attribute() {
         let machine = |text: &str| machine_date(&Date::parse_iso(text).unwrap());
-        let human = |text: &str| human_date(&Date::parse_iso(text).unwrap());
         assert_eq!(machine("2024-05-01").as_deref(), Some("2024-05-01"));
         assert_eq!(
             machine("2024-05-01T10:00:00Z").as_deref(),
@@ -46,7 +36,5 @@ mod tests {
         );
         assert_eq!(machine("2024-05"), None);
         assert_eq!(machine("2024-02-29").as_deref(), Some("2024-02-29"));
-        assert_eq!(human("2024-05-01T10:00Z"), "1 May 2024");
-        assert_eq!(human("2024-05"), "2024-05");
     }
 }

@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
-use super::dates::{human_date, machine_date};
+use super::dates::machine_date;
 use super::render::Renderer;
+use crate::locale::Labels;
 use crate::model::Meta;
 use crate::xml::{clean_text, escape_attr, escape_text};
 
@@ -26,7 +27,8 @@ impl Renderer<'_> {
             .source_url
             .as_deref()
             .and_then(|url| self.hooks.source_link(url));
-        let dateline = dateline(meta, source.as_deref());
+        let labels = Labels::for_language(meta.language.as_deref());
+        let dateline = dateline(meta, labels, source.as_deref());
         if title.is_empty() && subtitle.is_empty() && authors.is_empty() && dateline.is_empty() {
             return;
         }
@@ -45,8 +47,8 @@ impl Renderer<'_> {
         if !authors.is_empty() {
             let _ = writeln!(
                 self.out,
-                "<p class=\"byline\">By {}</p>",
-                escape_text(&join_names(&authors))
+                "<p class=\"byline\">{}</p>",
+                escape_text(&labels.byline(&authors))
             );
         }
         if !dateline.is_empty() {
@@ -56,28 +58,16 @@ impl Renderer<'_> {
     }
 }
 
-/// "A", "A and B", "A, B and C".
-pub(crate) fn join_names<S: AsRef<str>>(names: &[S]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.as_ref().to_string(),
-        [init @ .., last] => {
-            let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
-            format!("{} and {}", init.join(", "), last.as_ref())
-        }
-    }
-}
-
 /// The dateline's inner markup: date, site name and the link to `source` (the `href` the
-/// hooks gave for the source URL), separated by " · ".
-pub(super) fn dateline(meta: &Meta, source: Option<&str>) -> String {
+/// hooks gave for the source URL), separated by " · ", in the words of `labels`.
+pub(super) fn dateline(meta: &Meta, labels: &Labels, source: Option<&str>) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(published) = &meta.published {
         parts.push(match machine_date(published) {
             Some(machine) => format!(
                 "<time datetime=\"{}\">{}</time>",
                 escape_attr(&machine),
-                escape_text(&human_date(published))
+                escape_text(&labels.date(published))
             ),
             None => escape_text(&published.to_iso()),
         });
@@ -91,14 +81,14 @@ pub(super) fn dateline(meta: &Meta, source: Option<&str>) -> String {
         parts.push(format!(
             "<a href=\"{}\">{}</a>",
             escape_attr(source),
-            escape_text(&source_label(source))
+            escape_text(&source_label(source, labels))
         ));
     }
     parts.join(" \u{b7} ")
 }
 
-/// What a source link says: the host without `www.`, or "Source".
-pub(super) fn source_label(url: &str) -> String {
+/// What a source link says: the host without `www.`, or "Source" in `labels`' language.
+pub(super) fn source_label(url: &str, labels: &Labels) -> String {
     url::Url::parse(url)
         .ok()
         .and_then(|u| {
@@ -106,5 +96,5 @@ pub(super) fn source_label(url: &str) -> String {
                 .map(|h| h.trim_start_matches("www.").to_string())
         })
         .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "Source".to_string())
+        .unwrap_or_else(|| labels.source.to_string())
 }

@@ -61,8 +61,6 @@ use render::{Outlet, Renderer};
 
 pub(crate) use hooks::{Hooks, ImageRef, Plain};
 
-pub(crate) use dates::human_date;
-pub(crate) use header::join_names;
 pub use style::STYLESHEET;
 pub(crate) use url::{safe_url, UrlUse};
 

@@ -85,11 +85,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             byline.push(meta.authors.join(", "));
         }
         if let Some(date) = &meta.published {
-            // The day, or the month or year when the date is no more precise.
-            byline.push(
-                date.day()
-                    .map_or_else(|| date.to_iso(), |day| day.to_string()),
-            );
+            // As precise as the date is, in the document's language.
+            byline.push(self.labels.date(date));
         }
         if let Some(site) = meta.site_name.as_deref().filter(|d| !d.trim().is_empty()) {
             byline.push(site.to_string());

@@ -27,6 +27,7 @@ use super::linebreak::{self, Item as KpItem, Params, FORCE};
 use super::shape::{cluster_texts, ShapedGlyph, Shaper};
 use super::{missing_glyph_warnings, PdfOptions};
 use crate::error::Warning;
+use crate::locale::Labels;
 use crate::model::{
     classes, inlines_to_plain, is_rtl_language, Alignment, Block, Direction, Document, Meta,
 };
@@ -194,6 +195,9 @@ struct Layouter<'s, 'f, 'a> {
     shaper: &'s mut Shaper<'f, 'a>,
     geo: Geometry,
     hyphenation: Option<Hyphenation>,
+    /// The words the layout adds (a split table's caption, the title block's date), in the
+    /// document's language.
+    labels: &'static Labels,
     /// Hyphenation points by word: articles repeat their words.
     hyphen_cache: HashMap<String, Vec<usize>>,
     ragged: bool,
@@ -237,6 +241,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             shaper,
             geo,
             hyphenation: Hyphenation::for_language(meta.language.as_deref()),
+            labels: Labels::for_language(meta.language.as_deref()),
             hyphen_cache: HashMap::new(),
             ragged,
             rtl,

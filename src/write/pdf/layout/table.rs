@@ -193,13 +193,13 @@ impl Layouter<'_, '_, '_> {
             let (natural, minimum) = needs.widths(columns, plan.size);
             let widths = column_widths(&natural, &minimum, width);
             let mut caption = if table.caption.is_empty() {
-                vec![Inline::text("Table")]
+                vec![Inline::text(self.labels.table)]
             } else {
                 table.caption.clone()
             };
             caption.push(Inline::text(format!(
-                " (columns {name} of {})",
-                grid.columns
+                " {}",
+                self.labels.columns(name, grid.columns)
             )));
             let part = (columns.as_slice(), widths.as_slice());
             let rows = PartRows::Placed(&placed);

@@ -292,6 +292,27 @@ fn a_table_too_wide_for_the_page_is_split_into_column_groups_with_the_key_column
 }
 
 #[test]
+fn a_split_tables_column_notice_is_in_the_documents_language() {
+    let (md, _) = wide_table(12, 4);
+    let mut doc = read(&md, InputFormat::Markdown);
+    for (language, start, end) in [
+        ("de", "Tabelle (Spalten ", " von 12)"),
+        ("ru", "Таблица (столбцы ", " из 12)"),
+        ("xx", "Table (columns ", " of 12)"),
+    ] {
+        doc.meta.language = Some(language.into());
+        let (laid, _) = lay(&doc, PageSize::A4);
+        let notices: Vec<String> = laid
+            .pages
+            .iter()
+            .flat_map(line_texts)
+            .filter(|l| l.starts_with(start) && l.ends_with(end))
+            .collect();
+        assert!(notices.len() >= 2, "{language}: notices {notices:?}");
+    }
+}
+
+#[test]
 fn a_table_of_300_columns_is_set_in_groups_and_every_cell_is_there() {
     let (md, cells) = wide_table(300, 3);
     let doc = read(&md, InputFormat::Markdown);

@@ -1,0 +1,395 @@
+//! The labels of each language, written for quire: CLDR has words for dates, languages and
+//! units, but none for "Contents", "Sources", "Notes", a byline or a table's column groups.
+//! Each is the word a book or a newspaper in that language uses.
+
+use super::Labels;
+
+/// The languages with labels; [`lookup`] finds one by tag.
+pub(super) static ALL: &[&Labels] = &[
+    &EN, &DE, &FR, &ES, &IT, &PT, &NL, &PL, &RU, &UK, &TR, &AR, &HE, &FA, &HI, &ZH_HANS, &ZH_HANT,
+    &JA, &KO,
+];
+
+/// The labels for a BCP 47 tag: its primary language subtag, case-insensitive; for Chinese,
+/// traditional characters when the script (`Hant`) or a region that writes them (TW, HK, MO)
+/// says so, unless the script says `Hans`.
+pub(super) fn lookup(tag: &str) -> Option<&'static Labels> {
+    let mut subtags = tag.trim().split(['-', '_']).filter(|s| !s.is_empty());
+    let language = subtags.next()?.to_ascii_lowercase();
+    if language == "zh" {
+        let rest: Vec<String> = subtags.map(str::to_ascii_lowercase).collect();
+        let has = |subtag: &str| rest.iter().any(|s| s == subtag);
+        let traditional = has("hant") || (!has("hans") && (has("tw") || has("hk") || has("mo")));
+        return Some(if traditional { &ZH_HANT } else { &ZH_HANS });
+    }
+    ALL.iter()
+        .copied()
+        .find(|labels| labels.language == language)
+}
+
+pub(super) static EN: Labels = Labels {
+    language: "en",
+    by_one: "By {names}",
+    by_many: "By {names}",
+    list_separator: ", ",
+    list_and: " and ",
+    contents: "Contents",
+    sources: "Sources",
+    notes: "Notes",
+    figure: "Figure",
+    table: "Table",
+    image: "Image",
+    cover: "Cover",
+    title_page: "Title page",
+    source: "Source",
+    updated: "Updated {date}",
+    columns: "(columns {columns} of {total})",
+};
+
+static DE: Labels = Labels {
+    language: "de",
+    by_one: "Von {names}",
+    by_many: "Von {names}",
+    list_separator: ", ",
+    list_and: " und ",
+    contents: "Inhalt",
+    sources: "Quellen",
+    notes: "Anmerkungen",
+    figure: "Abbildung",
+    table: "Tabelle",
+    image: "Bild",
+    cover: "Umschlag",
+    title_page: "Titelseite",
+    source: "Quelle",
+    updated: "Aktualisiert am {date}",
+    columns: "(Spalten {columns} von {total})",
+};
+
+static FR: Labels = Labels {
+    language: "fr",
+    by_one: "Par {names}",
+    by_many: "Par {names}",
+    list_separator: ", ",
+    list_and: " et ",
+    contents: "Table des matières",
+    sources: "Sources",
+    notes: "Notes",
+    figure: "Figure",
+    table: "Tableau",
+    image: "Image",
+    cover: "Couverture",
+    title_page: "Page de titre",
+    source: "Source",
+    updated: "Mis à jour le {date}",
+    columns: "(colonnes {columns} sur {total})",
+};
+
+static ES: Labels = Labels {
+    language: "es",
+    by_one: "Por {names}",
+    by_many: "Por {names}",
+    list_separator: ", ",
+    list_and: " y ",
+    contents: "Índice",
+    sources: "Fuentes",
+    notes: "Notas",
+    figure: "Figura",
+    table: "Tabla",
+    image: "Imagen",
+    cover: "Portada",
+    title_page: "Página de título",
+    source: "Fuente",
+    updated: "Actualizado el {date}",
+    columns: "(columnas {columns} de {total})",
+};
+
+static IT: Labels = Labels {
+    language: "it",
+    by_one: "Di {names}",
+    by_many: "Di {names}",
+    list_separator: ", ",
+    list_and: " e ",
+    contents: "Indice",
+    sources: "Fonti",
+    notes: "Note",
+    figure: "Figura",
+    table: "Tabella",
+    image: "Immagine",
+    cover: "Copertina",
+    title_page: "Frontespizio",
+    source: "Fonte",
+    updated: "Aggiornato il {date}",
+    columns: "(colonne {columns} di {total})",
+};
+
+static PT: Labels = Labels {
+    language: "pt",
+    by_one: "Por {names}",
+    by_many: "Por {names}",
+    list_separator: ", ",
+    list_and: " e ",
+    contents: "Sumário",
+    sources: "Fontes",
+    notes: "Notas",
+    figure: "Figura",
+    table: "Tabela",
+    image: "Imagem",
+    cover: "Capa",
+    title_page: "Folha de rosto",
+    source: "Fonte",
+    updated: "Atualizado em {date}",
+    columns: "(colunas {columns} de {total})",
+};
+
+static NL: Labels = Labels {
+    language: "nl",
+    by_one: "Door {names}",
+    by_many: "Door {names}",
+    list_separator: ", ",
+    list_and: " en ",
+    contents: "Inhoud",
+    sources: "Bronnen",
+    notes: "Noten",
+    figure: "Figuur",
+    table: "Tabel",
+    image: "Afbeelding",
+    cover: "Omslag",
+    title_page: "Titelpagina",
+    source: "Bron",
+    updated: "Bijgewerkt op {date}",
+    columns: "(kolommen {columns} van {total})",
+};
+
+static PL: Labels = Labels {
+    language: "pl",
+    by_one: "Autor: {names}",
+    by_many: "Autorzy: {names}",
+    list_separator: ", ",
+    list_and: " i ",
+    contents: "Spis treści",
+    sources: "Źródła",
+    notes: "Przypisy",
+    figure: "Rysunek",
+    table: "Tabela",
+    image: "Obraz",
+    cover: "Okładka",
+    title_page: "Strona tytułowa",
+    source: "Źródło",
+    updated: "Zaktualizowano {date}",
+    columns: "(kolumny {columns} z {total})",
+};
+
+static RU: Labels = Labels {
+    language: "ru",
+    by_one: "Автор: {names}",
+    by_many: "Авторы: {names}",
+    list_separator: ", ",
+    list_and: " и ",
+    contents: "Содержание",
+    sources: "Источники",
+    notes: "Примечания",
+    figure: "Рисунок",
+    table: "Таблица",
+    image: "Изображение",
+    cover: "Обложка",
+    title_page: "Титульная страница",
+    source: "Источник",
+    updated: "Обновлено {date}",
+    columns: "(столбцы {columns} из {total})",
+};
+
+static UK: Labels = Labels {
+    language: "uk",
+    by_one: "Автор: {names}",
+    by_many: "Автори: {names}",
+    list_separator: ", ",
+    list_and: " і ",
+    contents: "Зміст",
+    sources: "Джерела",
+    notes: "Примітки",
+    figure: "Рисунок",
+    table: "Таблиця",
+    image: "Зображення",
+    cover: "Обкладинка",
+    title_page: "Титульна сторінка",
+    source: "Джерело",
+    updated: "Оновлено {date}",
+    columns: "(стовпці {columns} з {total})",
+};
+
+static TR: Labels = Labels {
+    language: "tr",
+    by_one: "Yazan: {names}",
+    by_many: "Yazanlar: {names}",
+    list_separator: ", ",
+    list_and: " ve ",
+    contents: "İçindekiler",
+    sources: "Kaynaklar",
+    notes: "Notlar",
+    figure: "Şekil",
+    table: "Tablo",
+    image: "Görsel",
+    cover: "Kapak",
+    title_page: "Başlık sayfası",
+    source: "Kaynak",
+    updated: "Güncellendi: {date}",
+    columns: "(sütun {columns} / {total})",
+};
+
+/// Arabic joins the last name with و written against it ("أحمد ومحمد").
+static AR: Labels = Labels {
+    language: "ar",
+    by_one: "بقلم {names}",
+    by_many: "بقلم {names}",
+    list_separator: "، ",
+    list_and: " و",
+    contents: "المحتويات",
+    sources: "المصادر",
+    notes: "الحواشي",
+    figure: "شكل",
+    table: "جدول",
+    image: "صورة",
+    cover: "الغلاف",
+    title_page: "صفحة العنوان",
+    source: "المصدر",
+    updated: "آخر تحديث: {date}",
+    columns: "(الأعمدة {columns} من {total})",
+};
+
+/// Hebrew, like Arabic, writes ו ("and") against the next word ("דנה ורון").
+static HE: Labels = Labels {
+    language: "he",
+    by_one: "מאת {names}",
+    by_many: "מאת {names}",
+    list_separator: ", ",
+    list_and: " ו",
+    contents: "תוכן העניינים",
+    sources: "מקורות",
+    notes: "הערות",
+    figure: "איור",
+    table: "טבלה",
+    image: "תמונה",
+    cover: "כריכה",
+    title_page: "עמוד השער",
+    source: "מקור",
+    updated: "עודכן {date}",
+    columns: "(עמודות {columns} מתוך {total})",
+};
+
+/// Persian writes و apart ("علی و مریم"); ZWNJ (U+200C) where words join without a space.
+static FA: Labels = Labels {
+    language: "fa",
+    by_one: "نوشتهٔ {names}",
+    by_many: "نوشتهٔ {names}",
+    list_separator: "، ",
+    list_and: " و ",
+    contents: "فهرست مطالب",
+    sources: "منابع",
+    notes: "یادداشت\u{200c}ها",
+    figure: "شکل",
+    table: "جدول",
+    image: "تصویر",
+    cover: "جلد",
+    title_page: "صفحهٔ عنوان",
+    source: "منبع",
+    updated: "به\u{200c}روزرسانی: {date}",
+    columns: "(ستون\u{200c}های {columns} از {total})",
+};
+
+/// Hindi puts the names before द्वारा ("by").
+static HI: Labels = Labels {
+    language: "hi",
+    by_one: "{names} द्वारा",
+    by_many: "{names} द्वारा",
+    list_separator: ", ",
+    list_and: " और ",
+    contents: "विषय सूची",
+    sources: "स्रोत",
+    notes: "टिप्पणियाँ",
+    figure: "चित्र",
+    table: "तालिका",
+    image: "छवि",
+    cover: "आवरण",
+    title_page: "शीर्षक पृष्ठ",
+    source: "स्रोत",
+    updated: "अद्यतन: {date}",
+    columns: "(कुल {total} में से स्तंभ {columns})",
+};
+
+/// Chinese lists names with the enumeration comma 、 and no spaces.
+static ZH_HANS: Labels = Labels {
+    language: "zh",
+    by_one: "作者：{names}",
+    by_many: "作者：{names}",
+    list_separator: "、",
+    list_and: "和",
+    contents: "目录",
+    sources: "资料来源",
+    notes: "注释",
+    figure: "图",
+    table: "表",
+    image: "图片",
+    cover: "封面",
+    title_page: "书名页",
+    source: "来源",
+    updated: "更新于{date}",
+    columns: "（第{columns}列，共{total}列）",
+};
+
+static ZH_HANT: Labels = Labels {
+    language: "zh-Hant",
+    by_one: "作者：{names}",
+    by_many: "作者：{names}",
+    list_separator: "、",
+    list_and: "和",
+    contents: "目錄",
+    sources: "資料來源",
+    notes: "註釋",
+    figure: "圖",
+    table: "表",
+    image: "圖片",
+    cover: "封面",
+    title_page: "書名頁",
+    source: "來源",
+    updated: "更新於{date}",
+    columns: "（第{columns}欄，共{total}欄）",
+};
+
+/// Japanese lists names with 、 throughout.
+static JA: Labels = Labels {
+    language: "ja",
+    by_one: "著者：{names}",
+    by_many: "著者：{names}",
+    list_separator: "、",
+    list_and: "、",
+    contents: "目次",
+    sources: "出典",
+    notes: "注",
+    figure: "図",
+    table: "表",
+    image: "画像",
+    cover: "表紙",
+    title_page: "タイトルページ",
+    source: "出典",
+    updated: "更新：{date}",
+    columns: "（{columns}列目、全{total}列）",
+};
+
+static KO: Labels = Labels {
+    language: "ko",
+    by_one: "글: {names}",
+    by_many: "글: {names}",
+    list_separator: ", ",
+    list_and: ", ",
+    contents: "목차",
+    sources: "출처",
+    notes: "주석",
+    figure: "그림",
+    table: "표",
+    image: "이미지",
+    cover: "표지",
+    title_page: "제목 페이지",
+    source: "출처",
+    updated: "업데이트: {date}",
+    columns: "({columns}열, 전체 {total}열)",
+};

@@ -1,0 +1,130 @@
+//! The words a reader sees around the article, in the article's language: the byline ("By
+//! …"), "Contents", "Sources", "Notes", captions, and dates with month names.
+//!
+//! Writers take one [`Labels`] for the document's language ([`Labels::for_language`] with
+//! `Meta::language`) and format dates with [`Labels::date`]. A language tag is matched on its
+//! primary language subtag, as BCP 47 lookup does (`pt-BR` → `pt`), with one script told
+//! apart: Chinese in traditional characters (`zh-Hant`, `zh-TW`, `zh-HK`, `zh-MO`) has its
+//! own forms where they differ (目錄, not 目录). A language quire has no labels for gets
+//! English, never a mix.
+//!
+//! The dates come from CLDR through ICU4X's compiled data (the Gregorian calendar's long
+//! form: "2. Dezember 2026", "2026年12月2日"). CLDR has no words for "Contents", "Sources" or
+//! the other labels, so those are written here, per language, in [`labels`].
+
+mod dates;
+mod labels;
+
+/// The words for one language. Patterns hold `{names}`, `{date}`, `{columns}` and `{total}`
+/// where the values go, since word order differs between languages ("By {names}",
+/// "{names} द्वारा").
+#[derive(Debug, PartialEq, Eq)]
+pub struct Labels {
+    /// The BCP 47 tag these labels are for (`en`, `de`, `zh-Hant`…).
+    pub language: &'static str,
+    /// The byline for one author: "By {names}".
+    pub by_one: &'static str,
+    /// The byline for several authors (languages that say "Author:" need the plural).
+    pub by_many: &'static str,
+    /// What joins names but the last two: ", ".
+    pub list_separator: &'static str,
+    /// What joins the last two names: " and ".
+    pub list_and: &'static str,
+    /// The heading of a table of contents (the EPUB navigation, a bundle's contents page).
+    pub contents: &'static str,
+    /// The heading of the appendix that lists each article's origin.
+    pub sources: &'static str,
+    /// The heading of a list of notes.
+    pub notes: &'static str,
+    /// What a figure is called in a caption.
+    pub figure: &'static str,
+    /// What a table is called in a caption (a split table with no caption of its own).
+    pub table: &'static str,
+    /// The alternative text of an image that has none.
+    pub image: &'static str,
+    /// The name of the cover page and its image.
+    pub cover: &'static str,
+    /// The name of a book's title page (in the EPUB's landmarks).
+    pub title_page: &'static str,
+    /// A link to the article's origin when it has no host name to show.
+    pub source: &'static str,
+    /// The date an article was last changed: "Updated {date}".
+    pub updated: &'static str,
+    /// The part of a table's caption that says which columns a part shows, when a table is
+    /// too wide for the page: "(columns {columns} of {total})".
+    pub columns: &'static str,
+}
+
+impl Labels {
+    /// The labels for a BCP 47 language tag; English for no tag and for a language without
+    /// labels.
+    pub fn for_language(tag: Option<&str>) -> &'static Labels {
+        tag.and_then(labels::lookup).unwrap_or(&labels::EN)
+    }
+
+    /// Every language with labels, English first.
+    pub fn all() -> &'static [&'static Labels] {
+        labels::ALL
+    }
+
+    /// The byline: "By Ann", "By Ann and Bob", "Автор: Анна", "Авторы: Анна и Борис".
+    pub fn byline<S: AsRef<str>>(&self, names: &[S]) -> String {
+        let pattern = if names.len() > 1 {
+            self.by_many
+        } else {
+            self.by_one
+        };
+        pattern.replace("{names}", &self.join_names(names))
+    }
+
+    /// "A", "A and B", "A, B and C", in this language.
+    pub fn join_names<S: AsRef<str>>(&self, names: &[S]) -> String {
+        match names {
+            [] => String::new(),
+            [one] => one.as_ref().to_string(),
+            [init @ .., last] => {
+                let init: Vec<&str> = init.iter().map(AsRef::as_ref).collect();
+                format!(
+                    "{}{}{}",
+                    init.join(self.list_separator),
+                    self.list_and,
+                    last.as_ref()
+                )
+            }
+        }
+    }
+
+    /// "Updated 2 May 2024", with the date already written out.
+    pub fn updated(&self, date: &str) -> String {
+        self.updated.replace("{date}", date)
+    }
+
+    /// "(columns 1, 5–8 of 12)", with the column numbers already written out.
+    pub fn columns(&self, columns: &str, total: usize) -> String {
+        self.columns
+            .replace("{columns}", columns)
+            .replace("{total}", &total.to_string())
+    }
+
+    /// A date for people, in this language: the day, month and year ("2. Dezember 2026"), or
+    /// as much of it as the date has ("Dezember 2026", "2026"). English keeps quire's own
+    /// form ("2 December 2026"; a month or year alone in ISO form, "2026-12").
+    pub fn date(&self, date: &crate::model::Date) -> String {
+        if self.language == "en" {
+            return english_date(date);
+        }
+        dates::format(self.language, date).unwrap_or_else(|| english_date(date))
+    }
+}
+
+/// quire's English date: "1 May 2024" for a date with a day, the ISO form otherwise.
+fn english_date(date: &crate::model::Date) -> String {
+    if date.day().is_some() {
+        date.human()
+    } else {
+        date.to_iso()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,147 @@
+use super::Labels;
+use crate::model::Date;
+
+/// The languages issue 14 names, each with what it must be matched from.
+const LANGUAGES: [&str; 18] = [
+    "en", "de", "fr", "es", "it", "pt", "nl", "pl", "ru", "uk", "tr", "ar", "he", "fa", "hi", "zh",
+    "ja", "ko",
+];
+
+/// Every label of a language, with the field's name.
+fn fields(labels: &Labels) -> [(&'static str, &'static str); 15] {
+    [
+        ("by_one", labels.by_one),
+        ("by_many", labels.by_many),
+        ("list_separator", labels.list_separator),
+        ("list_and", labels.list_and),
+        ("contents", labels.contents),
+        ("sources", labels.sources),
+        ("notes", labels.notes),
+        ("figure", labels.figure),
+        ("table", labels.table),
+        ("image", labels.image),
+        ("cover", labels.cover),
+        ("title_page", labels.title_page),
+        ("source", labels.source),
+        ("updated", labels.updated),
+        ("columns", labels.columns),
+    ]
+}
+
+#[test]
+fn every_language_has_every_label_and_only_english_is_english() {
+    let english = Labels::for_language(Some("en"));
+    for tag in LANGUAGES {
+        let labels = Labels::for_language(Some(tag));
+        assert_eq!(labels.language, tag, "{tag} matched other labels");
+        for ((name, word), (_, english_word)) in fields(labels).into_iter().zip(fields(english)) {
+            assert!(
+                !word.trim().is_empty() || name == "list_separator",
+                "{tag}.{name} is empty"
+            );
+            // Separators may be the same punctuation; words may not be English.
+            let is_word = !matches!(name, "list_separator" | "list_and");
+            if tag != "en" && is_word && word == english_word {
+                // A few words are spelt the same in English and French.
+                assert!(
+                    tag == "fr"
+                        && matches!(name, "sources" | "notes" | "figure" | "image" | "source"),
+                    "{tag}.{name} is the English {word:?}"
+                );
+            }
+        }
+        assert!(labels.by_one.contains("{names}") && labels.by_many.contains("{names}"));
+        assert!(labels.updated.contains("{date}"), "{tag}");
+        assert!(labels.columns.contains("{columns}") && labels.columns.contains("{total}"));
+    }
+    assert_eq!(Labels::all().len(), LANGUAGES.len() + 1, "and zh-Hant");
+}
+
+#[test]
+fn tags_match_by_language_and_chinese_by_script() {
+    let language = |tag: &str| Labels::for_language(Some(tag)).language;
+    assert_eq!(language("pt-BR"), "pt");
+    assert_eq!(language("DE-at"), "de");
+    assert_eq!(language("en_GB"), "en");
+    assert_eq!(language("zh-CN"), "zh");
+    assert_eq!(language("zh-Hans-HK"), "zh");
+    assert_eq!(language("zh-Hant"), "zh-Hant");
+    assert_eq!(language("zh-TW"), "zh-Hant");
+    assert_eq!(language("xx"), "en");
+    assert_eq!(language(""), "en");
+    assert_eq!(Labels::for_language(None).language, "en");
+    assert_eq!(Labels::for_language(Some("zh")).contents, "目录");
+    assert_eq!(Labels::for_language(Some("zh-Hant-TW")).contents, "目錄");
+}
+
+#[test]
+fn spot_checks() {
+    let labels = |tag: &str| Labels::for_language(Some(tag));
+    assert_eq!(
+        labels("en").byline(&["Ann", "Bob", "Cy"]),
+        "By Ann, Bob and Cy"
+    );
+    assert_eq!(labels("de").byline(&["Anna"]), "Von Anna");
+    assert_eq!(labels("ru").byline(&["Анна"]), "Автор: Анна");
+    assert_eq!(
+        labels("ru").byline(&["Анна", "Борис"]),
+        "Авторы: Анна и Борис"
+    );
+    assert_eq!(labels("ar").byline(&["أحمد", "محمد"]), "بقلم أحمد ومحمد");
+    assert_eq!(labels("hi").byline(&["राम"]), "राम द्वारा");
+    assert_eq!(
+        labels("zh").byline(&["张三", "李四", "王五"]),
+        "作者：张三、李四和王五"
+    );
+    assert_eq!(labels("fr").contents, "Table des matières");
+    assert_eq!(labels("ru").sources, "Источники");
+    assert_eq!(labels("ja").contents, "目次");
+    assert_eq!(labels("en").columns("1, 5–8", 12), "(columns 1, 5–8 of 12)");
+    assert_eq!(
+        labels("de").columns("1, 5–8", 12),
+        "(Spalten 1, 5–8 von 12)"
+    );
+    assert_eq!(labels("zh").columns("1、5–8", 12), "（第1、5–8列，共12列）");
+    assert_eq!(
+        labels("de").updated("3. Mai 2024"),
+        "Aktualisiert am 3. Mai 2024"
+    );
+}
+
+#[test]
+fn dates_come_from_cldr_in_the_documents_language() {
+    let date =
+        |tag: &str, iso: &str| Labels::for_language(Some(tag)).date(&Date::parse_iso(iso).unwrap());
+    // English keeps quire's own form (the golden files).
+    assert_eq!(date("en", "2026-12-02T10:00Z"), "2 December 2026");
+    assert_eq!(date("en", "2026-12"), "2026-12");
+    assert_eq!(date("xx", "2026-12-02"), "2 December 2026");
+    assert_eq!(date("de", "2026-12-02"), "2. Dezember 2026");
+    assert_eq!(date("fr", "2026-12-02"), "2 décembre 2026");
+    assert_eq!(date("es", "2026-12-02"), "2 de diciembre de 2026");
+    assert_eq!(date("ru", "2026-12-02"), "2 декабря 2026\u{202f}г.");
+    assert_eq!(date("zh", "2026-12-02"), "2026年12月2日");
+    assert_eq!(date("ja", "2026-12-02"), "2026年12月2日");
+    assert_eq!(date("ko", "2026-12-02"), "2026년 12월 2일");
+    assert_eq!(date("de", "2026-12"), "Dezember 2026");
+    assert_eq!(date("de", "2026"), "2026");
+    // ICU4X's formatter alone cuts this one short (see dates.rs).
+    assert_eq!(date("pt", "2026-12"), "dezembro de 2026");
+    assert_eq!(date("ru", "2026-12"), "декабрь 2026\u{202f}г.");
+    // Persian in the Gregorian calendar the article gave, not converted.
+    assert!(
+        date("fa", "2026-12-02").contains("دسامبر"),
+        "{}",
+        date("fa", "2026-12-02")
+    );
+    for tag in LANGUAGES {
+        let written = date(tag, "2026-12-02");
+        assert!(
+            !written.is_empty() && written != "2026-12-02",
+            "{tag}: {written}"
+        );
+        if tag != "en" {
+            assert!(!written.contains("December"), "{tag}: {written}");
+        }
+    }
+}
