@@ -480,6 +480,61 @@ struct OpenLine {
     pen: f32,
     /// Inside a `<...>` glyph string.
     in_hex: bool,
+    /// Inside a `/Span <</ActualText …>> BDC` marked-content sequence.
+    in_span: bool,
+}
+
+impl OpenLine {
+    /// Ends the `TJ` array so that an operator can follow; [`OpenLine::reopen`] starts the
+    /// next (the text position carries on where the glyphs shown left it).
+    fn close_array(&mut self, out: &mut Vec<u8>) {
+        if self.in_hex {
+            out.push(b'>');
+            self.in_hex = false;
+        }
+        out.extend_from_slice(b"] TJ\n");
+    }
+
+    fn reopen(out: &mut Vec<u8>) {
+        out.push(b'[');
+    }
+
+    /// Starts a marked-content span whose glyphs read as `text` (`/ActualText`), ending any
+    /// span already open.
+    fn begin_span(&mut self, out: &mut Vec<u8>, text: &str) {
+        self.close_array(out);
+        if self.in_span {
+            out.extend_from_slice(b"EMC\n");
+        }
+        out.extend_from_slice(b"/Span <</ActualText ");
+        actual_text_string(out, text);
+        out.extend_from_slice(b">> BDC\n");
+        Self::reopen(out);
+        self.in_span = true;
+    }
+
+    fn end_span(&mut self, out: &mut Vec<u8>) {
+        if self.in_span {
+            self.close_array(out);
+            out.extend_from_slice(b"EMC\n");
+            Self::reopen(out);
+            self.in_span = false;
+        }
+    }
+}
+
+/// `text` as a PDF literal string in UTF-16BE with a byte-order mark, every byte written as
+/// an octal escape: the content stream then has no `<`, `>` or `/` inside the string for
+/// [`remap_glyphs`] to take for a glyph string or a font name.
+fn actual_text_string(out: &mut Vec<u8>, text: &str) {
+    out.push(b'(');
+    let units = [0xFEFFu16].into_iter().chain(text.encode_utf16());
+    for unit in units {
+        for byte in unit.to_be_bytes() {
+            let _ = write!(out, "\\{byte:03o}");
+        }
+    }
+    out.push(b')');
 }
 
 /// Writes a number the way PDF reads it: at most three decimals, no exponent.
@@ -506,11 +561,11 @@ fn nums(out: &mut Vec<u8>, values: &[f32], operator: &str) {
 }
 
 fn close_line(out: &mut Vec<u8>, line: &mut Option<OpenLine>) {
-    if let Some(open) = line.take() {
-        if open.in_hex {
-            out.push(b'>');
+    if let Some(mut open) = line.take() {
+        open.close_array(out);
+        if open.in_span {
+            out.extend_from_slice(b"EMC\n");
         }
-        out.extend_from_slice(b"] TJ\n");
     }
 }
 
@@ -591,6 +646,7 @@ impl<'f, 'a> Emitter<'f, 'a> {
                                 size,
                                 pen: run.x,
                                 in_hex: false,
+                                in_span: false,
                             });
                         }
                     }
@@ -600,6 +656,13 @@ impl<'f, 'a> Emitter<'f, 'a> {
                     let face = self.fonts.face(run.face);
                     let used = self.glyphs.entry(run.face).or_default();
                     for g in run.glyphs {
+                        match g.actual_text.as_deref() {
+                            // A span's later glyphs (its first went to another run: the glyphs
+                            // read as their own text).
+                            Some("") => {}
+                            Some(text) => open.begin_span(&mut out, text),
+                            None => open.end_span(&mut out),
+                        }
                         let natural = pdf_width(face, g.gid);
                         let wanted = g.advance * 1000.0 / size;
                         let offset = natural - wanted;
@@ -1023,6 +1086,11 @@ fn remap_glyphs(content: &[u8], codes: &Codes) -> Vec<u8> {
                 }
                 out.extend_from_slice(&content[i..end]);
                 i = end;
+            }
+            b'<' if content.get(i + 1) == Some(&b'<') => {
+                // A dictionary (a marked-content span's properties), not a glyph string.
+                out.extend_from_slice(b"<<");
+                i += 2;
             }
             b'<' => {
                 let end = content[i..]

@@ -18,6 +18,10 @@ pub struct ShapedGlyph {
     pub y_offset: f32,
     /// Byte offset, in the shaped text, of the cluster this glyph belongs to.
     pub cluster: usize,
+    /// In a cluster of more than one character or glyph: the character of the cluster that
+    /// the face's own character map gives this glyph (a letter or mark drawn as itself), so
+    /// its text can be told from its neighbours' whatever order shaping put them in.
+    pub own_char: Option<char>,
 }
 
 /// Shapes text, remembering results: articles repeat their words a lot.
@@ -84,14 +88,40 @@ impl<'f, 'a> Shaper<'f, 'a> {
             });
             let glyphs = rustybuzz::shape(&face.shaper, &[], buffer);
             let scale = 1.0 / face.units_per_em;
-            for (info, pos) in glyphs.glyph_infos().iter().zip(glyphs.glyph_positions()) {
+            let infos = glyphs.glyph_infos();
+            // Cluster starts in text order, to find where each glyph's cluster ends.
+            let mut starts: Vec<usize> = infos.iter().map(|i| i.cluster as usize).collect();
+            starts.sort_unstable();
+            starts.dedup();
+            let run_text = &text[start..end];
+            for (info, pos) in infos.iter().zip(glyphs.glyph_positions()) {
+                let gid = u16::try_from(info.glyph_id).unwrap_or(0);
+                let from = info.cluster as usize;
+                let to = starts
+                    .get(starts.partition_point(|&s| s <= from))
+                    .copied()
+                    .unwrap_or(run_text.len());
+                let cluster = run_text.get(from..to).unwrap_or("");
+                let glyph_count = infos.iter().filter(|i| i.cluster == info.cluster).count();
+                // The usual one-letter, one-glyph cluster needs no look-up.
+                let simple = glyph_count == 1 && cluster.chars().nth(1).is_none();
+                let own_char = if simple {
+                    None
+                } else {
+                    cluster.chars().find(|&c| {
+                        face.shaper
+                            .glyph_index(c)
+                            .is_some_and(|g| g.0 == gid && gid != 0)
+                    })
+                };
                 out.push(ShapedGlyph {
                     face: face_id,
-                    gid: u16::try_from(info.glyph_id).unwrap_or(0),
+                    gid,
                     advance: pos.x_advance as f32 * scale,
                     x_offset: pos.x_offset as f32 * scale,
                     y_offset: pos.y_offset as f32 * scale,
-                    cluster: start + info.cluster as usize,
+                    cluster: start + from,
+                    own_char,
                 });
             }
         }
@@ -107,11 +137,24 @@ impl<'f, 'a> Shaper<'f, 'a> {
     }
 }
 
-/// The text each glyph stands for, for the PDF's ToUnicode map. A cluster of as many glyphs
-/// as characters (a base and its marks) maps one character to each glyph in logical order;
-/// otherwise (a ligature, a decomposition) the first glyph gets the whole cluster's text
-/// and the others none.
-pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<String> {
+/// What one glyph stands for in the PDF's text: its own characters, for the ToUnicode map
+/// (one entry per glyph for the whole file, so only what the glyph always means), and, on the
+/// first glyph of a cluster whose glyphs do not spell its text in order, the cluster's text
+/// as `/ActualText` (the glyphs after it in the same cluster carry `Some("")`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GlyphText {
+    pub text: String,
+    pub actual: Option<Box<str>>,
+}
+
+/// The text each glyph stands for. A glyph drawn as one of its cluster's characters (the
+/// face's character map says so) stands for that character; the cluster's other characters
+/// go to its first glyph that is no character's own (a ligature, a conjunct, a decomposed
+/// vowel), else to its first glyph. When the glyphs, read in order, do not give the cluster's
+/// text (a Devanagari vowel sign drawn before its consonant, a Thai vowel drawn in two parts),
+/// the cluster also gets its text as `/ActualText`, so copying and searching give the
+/// characters in the order they were written.
+pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<GlyphText> {
     // Glyph indices grouped by cluster, clusters in text order, glyphs in visual order
     // within each: one sort, so a word of any length costs n·log n (not a scan of every
     // glyph for each cluster).
@@ -122,7 +165,7 @@ pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<String> {
         .first()
         .zip(glyphs.last())
         .is_some_and(|(a, b)| a.cluster > b.cluster);
-    let mut texts = vec![String::new(); glyphs.len()];
+    let mut texts = vec![GlyphText::default(); glyphs.len()];
     let mut group_start = 0;
     while group_start < by_cluster.len() {
         let start = glyphs[by_cluster[group_start]].cluster;
@@ -139,16 +182,65 @@ pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<String> {
             members.reverse();
         }
         let cluster = text.get(start..end).unwrap_or("");
-        if cluster.chars().count() == members.len() {
-            for (&glyph, c) in members.iter().zip(cluster.chars()) {
-                texts[glyph] = c.to_string();
-            }
-        } else if let Some(&first) = members.first() {
-            texts[first] = cluster.to_string();
+        if let [only] = members {
+            texts[*only].text = cluster.to_string();
+        } else if !members.is_empty() {
+            assign_cluster(cluster, members, glyphs, &mut texts);
         }
         group_start = group_end;
     }
     texts
+}
+
+/// The texts of a cluster of several glyphs (`members`, in logical order for left-to-right
+/// text, see [`cluster_texts`]).
+fn assign_cluster(
+    cluster: &str,
+    members: &[usize],
+    glyphs: &[ShapedGlyph],
+    texts: &mut [GlyphText],
+) {
+    let mut left: Vec<char> = cluster.chars().collect();
+    let mut own = vec![false; members.len()];
+    for (k, &g) in members.iter().enumerate() {
+        if let Some(c) = glyphs[g].own_char {
+            if let Some(at) = left.iter().position(|&l| l == c) {
+                left.remove(at);
+                texts[g].text = c.to_string();
+                own[k] = true;
+            }
+        }
+    }
+    if !left.is_empty() {
+        if own.iter().all(|o| !o) && left.len() == members.len() {
+            // Nothing to go by (no character map entry): one character each, in order.
+            for (&g, c) in members.iter().zip(&left) {
+                texts[g].text = c.to_string();
+            }
+        } else {
+            let k = own.iter().position(|o| !o).unwrap_or(0);
+            let rest: String = left.iter().collect();
+            texts[members[k]].text.push_str(&rest);
+        }
+    }
+    // Do the glyphs, in the order they are drawn (logical order for right-to-left text,
+    // which readers put back themselves), spell the cluster, each glyph something?
+    let spelled: String = members.iter().map(|&g| texts[g].text.as_str()).collect();
+    let each_something = members.iter().all(|&g| !texts[g].text.is_empty());
+    let drawn_in_order =
+        members.windows(2).all(|w| w[0] < w[1]) || members.windows(2).all(|w| w[0] > w[1]);
+    if spelled == cluster && each_something && drawn_in_order {
+        return;
+    }
+    // The span covers the cluster's glyphs as drawn: from the first drawn to the last.
+    let first = *members.iter().min().unwrap_or(&members[0]);
+    for &g in members {
+        texts[g].actual = Some(if g == first {
+            cluster.into()
+        } else {
+            "".into()
+        });
+    }
 }
 
 #[cfg(test)]
@@ -164,7 +256,8 @@ mod tests {
         let fi = shaper.shape("fi", 0, false);
         assert_eq!(fi.len(), 1, "fi should become one ligature glyph");
         let texts = cluster_texts("fi", &fi);
-        assert_eq!(texts, vec!["fi".to_string()]);
+        assert_eq!(texts[0].text, "fi");
+        assert_eq!(texts[0].actual, None);
         // Kerning: "AV" is narrower than "A" + "V".
         let av = shaper.width("AV", 0);
         let sum = shaper.width("A", 0) + shaper.width("V", 0);
@@ -180,7 +273,10 @@ mod tests {
         let text = "q\u{301}x";
         let glyphs = shaper.shape(text, 0, false);
         assert_eq!(glyphs.len(), 3);
-        assert_eq!(cluster_texts(text, &glyphs), vec!["q", "\u{301}", "x"]);
+        let texts = cluster_texts(text, &glyphs);
+        let own: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(own, vec!["q", "\u{301}", "x"]);
+        assert!(texts.iter().all(|t| t.actual.is_none()));
     }
 
     #[test]
@@ -192,5 +288,58 @@ mod tests {
         assert_eq!(glyphs.len(), 3);
         assert_eq!(glyphs[1].gid, 0);
         assert!(shaper.missing.contains(&'中'));
+    }
+
+    fn glyph(gid: u16, cluster: usize, own_char: Option<char>) -> ShapedGlyph {
+        ShapedGlyph {
+            face: 0,
+            gid,
+            advance: 0.5,
+            x_offset: 0.0,
+            y_offset: 0.0,
+            cluster,
+            own_char,
+        }
+    }
+
+    #[test]
+    fn a_vowel_sign_drawn_before_its_consonant_reads_in_written_order() {
+        // "हि": the vowel sign I (U+093F) is drawn left of HA, so the glyphs alone read "िह".
+        let text = "हि";
+        let glyphs = [glyph(7, 0, Some('ि')), glyph(5, 0, Some('ह'))];
+        let texts = cluster_texts(text, &glyphs);
+        assert_eq!(texts[0].text, "ि");
+        assert_eq!(texts[1].text, "ह");
+        assert_eq!(texts[0].actual.as_deref(), Some("हि"));
+        assert_eq!(texts[1].actual.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn a_vowel_drawn_in_two_parts_keeps_one_text_and_each_glyph_its_own() {
+        // Thai "น้ำ": SARA AM is drawn as NIKHAHIT and SARA AA, neither its own glyph.
+        let text = "น้ำ";
+        let glyphs = [
+            glyph(10, 0, Some('น')),
+            glyph(11, 0, None),
+            glyph(12, 0, Some('\u{E49}')),
+            glyph(13, 0, None),
+        ];
+        let texts = cluster_texts(text, &glyphs);
+        let own: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
+        // The consonant is never given the whole cluster (it would read so everywhere).
+        assert_eq!(own, vec!["น", "ำ", "\u{E49}", ""]);
+        assert_eq!(texts[0].actual.as_deref(), Some(text));
+        assert!(texts[1..].iter().all(|t| t.actual.as_deref() == Some("")));
+    }
+
+    #[test]
+    fn a_conjunct_in_order_needs_no_span() {
+        // "क्ष": one glyph for KA+VIRAMA+SSA, then nothing else: plain text is enough.
+        let text = "क्षा";
+        let glyphs = [glyph(20, 0, None), glyph(21, 0, Some('ा'))];
+        let texts = cluster_texts(text, &glyphs);
+        assert_eq!(texts[0].text, "क्ष");
+        assert_eq!(texts[1].text, "ा");
+        assert!(texts.iter().all(|t| t.actual.is_none()));
     }
 }

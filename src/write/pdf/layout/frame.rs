@@ -27,6 +27,9 @@ pub struct PlacedGlyph {
     pub y_offset: f32,
     /// The characters this glyph shows (empty for the 2nd+ glyph of a cluster).
     pub text: String,
+    /// The text a reader should get for this glyph and the glyphs after it that carry
+    /// `Some("")`, when they do not spell it in order (see `shape::GlyphText`).
+    pub actual_text: Option<Box<str>>,
 }
 
 /// Glyphs in one face and size, set from `x` along the baseline `y`.

@@ -696,7 +696,8 @@ impl Layouter<'_, '_, '_> {
                     advance: g.advance * size,
                     x_offset: g.x_offset * size,
                     y_offset: g.y_offset * size,
-                    text: t,
+                    text: t.text,
+                    actual_text: t.actual,
                 })
                 .collect();
             // A fallback face may set part of the word: one fragment per face.
@@ -878,7 +879,8 @@ pub(super) fn place_glyphs(text: &str, glyphs: &[ShapedGlyph], size: f32) -> Vec
             advance: g.advance * size,
             x_offset: g.x_offset * size,
             y_offset: g.y_offset * size,
-            text: t,
+            text: t.text,
+            actual_text: t.actual,
         })
         .collect()
 }
