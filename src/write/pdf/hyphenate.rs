@@ -17,6 +17,8 @@ enum Script {
     Latin,
     Cyrillic,
     Greek,
+    Armenian,
+    Georgian,
 }
 
 impl Script {
@@ -32,6 +34,10 @@ impl Script {
                 }
                 '\u{0400}'..='\u{052F}' => Script::Cyrillic,
                 '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Script::Greek,
+                '\u{0531}'..='\u{0587}' | '\u{FB13}'..='\u{FB17}' => Script::Armenian,
+                '\u{10A0}'..='\u{10FF}' | '\u{1C90}'..='\u{1CBF}' | '\u{2D00}'..='\u{2D2F}' => {
+                    Script::Georgian
+                }
                 _ => return None,
             };
             if *found.get_or_insert(script) != script {
@@ -47,6 +53,8 @@ impl Script {
             Script::Latin => Language::EnglishUS,
             Script::Cyrillic => Language::Russian,
             Script::Greek => Language::GreekMono,
+            Script::Armenian => Language::Armenian,
+            Script::Georgian => Language::Georgian,
         }
     }
 }
@@ -100,6 +108,10 @@ fn language_for(tag: &str) -> Option<(Language, Script)> {
         "la" => (Latin, lat),
         "eo" => (Esperanto, lat),
         "af" => (Afrikaans, lat),
+        // Alphabets with hyphenation of their own: without it a justified line of their
+        // long words opens wide gaps.
+        "hy" => (Armenian, Script::Armenian),
+        "ka" => (Georgian, Script::Georgian),
         _ => return None,
     })
 }
@@ -198,6 +210,13 @@ mod tests {
         assert!(!fr.points("extraordinaire").is_empty());
         let el = Hyphenation::for_language(Some("el")).expect("greek");
         assert!(!el.points("καλημέρα").is_empty());
+        let hy = Hyphenation::for_language(Some("hy")).expect("armenian");
+        let word = "կազմակերպել";
+        let points = hy.points(word);
+        assert!(!points.is_empty());
+        assert!(points.iter().all(|&p| word.is_char_boundary(p)));
+        let ka = Hyphenation::for_language(Some("ka")).expect("georgian");
+        assert!(!ka.points("ბიბლიოთეკაში").is_empty());
     }
 
     /// Patterns are for one script: a word that mixes a hyphenating script with one that
