@@ -421,12 +421,41 @@ fn text_without_dates(root: &Handle) -> String {
     out
 }
 
-/// "By Jane Doe" → "Jane Doe" (a few languages).
+/// "By Jane Doe" → "Jane Doe", and the credit labels pages put before a writer's name
+/// ("Текст: Иван Петров", "Texte : Marie Dupont") → the name (a few languages).
 fn strip_by(text: &str) -> &str {
     for prefix in [
         "by ", "By ", "BY ", "Par ", "par ", "Von ", "von ", "Por ", "por ",
     ] {
         if let Some(rest) = text.strip_prefix(prefix) {
+            return rest.trim();
+        }
+    }
+    // "Text", "Author" and their kin in the languages quire has labels for, before a colon.
+    const CREDITS: &[&str] = &[
+        "text",
+        "texte",
+        "texto",
+        "testo",
+        "tekst",
+        "metin",
+        "author",
+        "auteur",
+        "autor",
+        "autore",
+        "auteurs",
+        "authors",
+        "autoren",
+        "текст",
+        "автор",
+        "авторы",
+        "автори",
+        "yazar",
+        "yazan",
+    ];
+    if let Some((label, rest)) = text.split_once([':', '：']) {
+        let label = label.trim().to_lowercase();
+        if CREDITS.contains(&label.as_str()) && !rest.trim().is_empty() {
             return rest.trim();
         }
     }
@@ -1037,5 +1066,16 @@ mod comment_tests {
         let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
         let page = read(&descendants(&dom.document), &|u| u.to_string());
         assert!(page.meta.authors.is_empty(), "{:?}", page.meta.authors);
+    }
+
+    #[test]
+    fn credit_labels_before_a_name_are_not_part_of_it() {
+        assert_eq!(strip_by("Текст: Иван Петров"), "Иван Петров");
+        assert_eq!(strip_by("Texte : Marie Dupont"), "Marie Dupont");
+        assert_eq!(strip_by("Autor: Jan Kowalski"), "Jan Kowalski");
+        assert_eq!(strip_by("By Jane Doe"), "Jane Doe");
+        // A colon inside a name or title is no credit.
+        assert_eq!(strip_by("Re: Jane"), "Re: Jane");
+        assert_eq!(strip_by("Текст:"), "Текст:");
     }
 }

@@ -107,6 +107,8 @@ pub(super) fn parse_byline(text: &str) -> Option<Vec<String>> {
         "author:",
         "авторы:",
         "автор:",
+        // Russian papers credit the writer as "Текст: …" (text), beside "Фото: …".
+        "текст:",
         "von ",
         "par ",
     ];

@@ -236,6 +236,10 @@ mod tests {
             Some(vec!["Jane Doe".to_string(), "John Roe".to_string()])
         );
         assert_eq!(parse_byline("by the river we sat."), None);
+        assert_eq!(
+            parse_byline("Текст: Иван Петров"),
+            Some(vec!["Иван Петров".to_string()])
+        );
     }
 
     #[test]
