@@ -864,6 +864,10 @@ fn escape_bang_before_bracket(out: &mut String) {
 /// Blocks that can follow another in a tight list item with no blank line between them
 /// (a blank line would make the list loose).
 fn can_follow_without_blank(previous: &Block, next: &Block) -> bool {
+    // A quote's next line starting with `>` goes on the same quote, whatever it ends with.
+    if matches!((previous, next), (Block::Quote(_), Block::Quote(_))) {
+        return false;
+    }
     // Only an open paragraph at the end of the previous block could swallow the next line.
     if !ends_with_paragraph(previous) {
         return true;

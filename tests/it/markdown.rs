@@ -1173,6 +1173,12 @@ mod regressions {
     }
 
     #[test]
+    fn two_quotes_in_a_tight_item_stay_two() {
+        stable("\n\n- > \n\n\t> ");
+        stable("- > a\n\n  > b\n");
+    }
+
+    #[test]
     fn info_string_starting_with_fence_characters() {
         stable("~~~  ~~~`");
     }
