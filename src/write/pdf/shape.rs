@@ -226,20 +226,30 @@ fn assign_cluster(
     // Do the glyphs, in the order they are drawn (logical order for right-to-left text,
     // which readers put back themselves), spell the cluster, each glyph something?
     let spelled: String = members.iter().map(|&g| texts[g].text.as_str()).collect();
-    let each_something = members.iter().all(|&g| !texts[g].text.is_empty());
+    // Only a glyph's own character is what it means everywhere: the ToUnicode map has one
+    // entry per glyph for the whole file, so a cluster that needs a guess (a ligature of a
+    // vowel sign and a nasal mark, which reads "ें" in one word and "ं" in another) gets
+    // its text in a span instead.
+    let each_something = own.iter().all(|&o| o);
     let drawn_in_order =
         members.windows(2).all(|w| w[0] < w[1]) || members.windows(2).all(|w| w[0] > w[1]);
     if spelled == cluster && each_something && drawn_in_order {
         return;
     }
     // The span covers the cluster's glyphs as drawn: from the first drawn to the last.
+    // Inside it a glyph keeps only the character it is drawn as: what the others were given
+    // above is a guess that holds for this cluster, and the ToUnicode map would give it to
+    // the glyph everywhere (a conjunct given "ত্রী" here read as "ত্রীী" beside its own ী).
     let first = *members.iter().min().unwrap_or(&members[0]);
-    for &g in members {
+    for (k, &g) in members.iter().enumerate() {
         texts[g].actual = Some(if g == first {
             cluster.into()
         } else {
             "".into()
         });
+        if !own[k] {
+            texts[g].text.clear();
+        }
     }
 }
 
@@ -326,20 +336,23 @@ mod tests {
         ];
         let texts = cluster_texts(text, &glyphs);
         let own: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
-        // The consonant is never given the whole cluster (it would read so everywhere).
-        assert_eq!(own, vec!["น", "ำ", "\u{E49}", ""]);
+        // The consonant is never given the whole cluster (it would read so everywhere), nor
+        // a glyph that is no character's own a guess.
+        assert_eq!(own, vec!["น", "", "\u{E49}", ""]);
         assert_eq!(texts[0].actual.as_deref(), Some(text));
         assert!(texts[1..].iter().all(|t| t.actual.as_deref() == Some("")));
     }
 
     #[test]
-    fn a_conjunct_in_order_needs_no_span() {
-        // "क्ष": one glyph for KA+VIRAMA+SSA, then nothing else: plain text is enough.
+    fn a_conjunct_reads_through_a_span_and_its_glyph_gets_no_guess() {
+        // "क्षा": one glyph for KA+VIRAMA+SSA, no character's own, then AA. The conjunct's
+        // text holds for this cluster only, so it goes in the span, not in the glyph's map.
         let text = "क्षा";
         let glyphs = [glyph(20, 0, None), glyph(21, 0, Some('ा'))];
         let texts = cluster_texts(text, &glyphs);
-        assert_eq!(texts[0].text, "क्ष");
+        assert_eq!(texts[0].text, "");
         assert_eq!(texts[1].text, "ा");
-        assert!(texts.iter().all(|t| t.actual.is_none()));
+        assert_eq!(texts[0].actual.as_deref(), Some(text));
+        assert_eq!(texts[1].actual.as_deref(), Some(""));
     }
 }

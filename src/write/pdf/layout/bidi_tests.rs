@@ -49,7 +49,7 @@ fn first_line_visual(laid: &Laid) -> String {
         if right.is_some_and(|r| run.x - r > run.size * 0.1) {
             out.push(' ');
         }
-        out.extend(run.glyphs.iter().map(|g| g.text.as_str()));
+        out.extend(run.glyphs.iter().map(|g| g.reading_text()));
         right = Some(run.x + run.width());
     }
     out
@@ -299,7 +299,7 @@ struct Sides {
 }
 
 fn run_text(run: &TextRun) -> String {
-    run.glyphs.iter().map(|g| g.text.as_str()).collect()
+    run.glyphs.iter().map(|g| g.reading_text()).collect()
 }
 
 fn sides(laid: &Laid) -> Sides {

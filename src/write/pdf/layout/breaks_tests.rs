@@ -37,7 +37,7 @@ fn set(text: &str, language: &str, width: f32, align: Option<Align>) -> Vec<Vec<
                 let mut x = *x;
                 for g in &fragment.glyphs {
                     glyphs.push(Glyph {
-                        text: g.text.clone(),
+                        text: g.reading_text().to_string(),
                         x,
                         advance: g.advance,
                     });
@@ -348,12 +348,12 @@ fn a_table_of_thai_sentences_fits_the_page() {
         .collect();
     let thai: String = runs
         .iter()
-        .flat_map(|r| r.glyphs.iter().map(|g| g.text.as_str()))
+        .flat_map(|r| r.glyphs.iter().map(|g| g.reading_text()))
         .filter(|t| t.chars().any(|c| ('\u{0E00}'..='\u{0E7F}').contains(&c)))
         .collect();
     assert!(thai.contains("ภาษา"), "the Thai text is on the page");
     for run in runs {
-        let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+        let text: String = run.glyphs.iter().map(|g| g.reading_text()).collect();
         assert!(
             run.x >= geo.left - 0.5 && run.x + run.width() <= geo.width - geo.right + 0.5,
             "{text:?} runs out of the measure ({} to {}, warnings {warnings:?})",

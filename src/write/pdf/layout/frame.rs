@@ -32,6 +32,14 @@ pub struct PlacedGlyph {
     pub actual_text: Option<Box<str>>,
 }
 
+impl PlacedGlyph {
+    /// What a reader of the PDF gets for this glyph: its span's text on the span's first
+    /// glyph, nothing on the span's others, else its own text.
+    pub fn reading_text(&self) -> &str {
+        self.actual_text.as_deref().unwrap_or(&self.text)
+    }
+}
+
 /// Glyphs in one face and size, set from `x` along the baseline `y`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {

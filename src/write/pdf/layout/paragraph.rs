@@ -1146,7 +1146,7 @@ mod tests {
     fn text_of(line: &SetLine) -> String {
         line.fragments
             .iter()
-            .flat_map(|(_, f)| f.glyphs.iter().map(|g| g.text.as_str()))
+            .flat_map(|(_, f)| f.glyphs.iter().map(|g| g.reading_text()))
             .collect()
     }
 

@@ -57,7 +57,7 @@ fn words(page: &Page) -> Vec<Word> {
     runs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut words: Vec<Word> = Vec::new();
     for run in runs {
-        let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+        let text: String = run.glyphs.iter().map(|g| g.reading_text()).collect();
         match words.last_mut() {
             Some(last)
                 if (last.y - run.y).abs() < 0.5

@@ -126,7 +126,7 @@ fn table_headers_repeat_on_every_page_the_table_crosses() {
         let text_of = |run: &TextRun| {
             run.glyphs
                 .iter()
-                .map(|g| g.text.as_str())
+                .map(|g| g.reading_text())
                 .collect::<String>()
         };
         let pages_with_rows: Vec<usize> = (0..laid.pages.len())
@@ -276,7 +276,12 @@ fn right_to_left_words_come_out_right_to_left() {
     body.sort_by(|a, b| a.x.total_cmp(&b.x));
     let words: Vec<String> = body
         .iter()
-        .map(|r| r.glyphs.iter().map(|g| g.text.as_str()).collect::<String>())
+        .map(|r| {
+            r.glyphs
+                .iter()
+                .map(|g| g.reading_text())
+                .collect::<String>()
+        })
         .collect();
     // Visual order left to right is the reverse of reading order; each word's glyphs
     // are reversed too, so compare the word sets by their characters.
@@ -435,7 +440,7 @@ fn soft_hyphens_are_break_points_not_glyphs() {
     let laid = lay(&doc, &options);
     let texts: Vec<String> = runs(&laid.pages[0])
         .iter()
-        .map(|r| r.glyphs.iter().map(|g| g.text.as_str()).collect())
+        .map(|r| r.glyphs.iter().map(|g| g.reading_text()).collect())
         .collect();
     assert!(texts.iter().all(|t| !t.contains('\u{AD}')), "{texts:?}");
     assert!(
@@ -521,7 +526,7 @@ fn a_figure_that_does_not_fit_floats_and_text_fills_the_page() {
     let text_of = |run: &TextRun| {
         run.glyphs
             .iter()
-            .map(|g| g.text.as_str())
+            .map(|g| g.reading_text())
             .collect::<String>()
     };
     let before: Vec<String> = runs(&laid.pages[image_page - 1])
@@ -572,7 +577,7 @@ fn a_table_row_taller_than_a_page_is_cut_between_lines() {
     let mut seen = 0;
     for page in &laid.pages {
         for run in runs(page) {
-            let t: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+            let t: String = run.glyphs.iter().map(|g| g.reading_text()).collect();
             if t == "line" {
                 seen += 1;
                 assert!(
@@ -614,7 +619,7 @@ fn a_footnote_longer_than_a_page_foot_runs_in_the_text() {
                 "text off the page at {}",
                 run.y
             );
-            let t: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+            let t: String = run.glyphs.iter().map(|g| g.reading_text()).collect();
             if t == "note" {
                 note_lines += 1;
                 ys.push(run.y);
@@ -700,7 +705,7 @@ fn task_items_show_a_drawn_box_ticked_when_done() {
     let text_of = |run: &TextRun| {
         run.glyphs
             .iter()
-            .map(|g| g.text.as_str())
+            .map(|g| g.reading_text())
             .collect::<String>()
     };
     let run_of = |word: &str| {
@@ -760,7 +765,7 @@ fn task_items_show_a_drawn_box_ticked_when_done() {
 }
 
 fn run_text(run: &TextRun) -> String {
-    run.glyphs.iter().map(|g| g.text.as_str()).collect()
+    run.glyphs.iter().map(|g| g.reading_text()).collect()
 }
 
 /// A code line too long for the panel goes on under its own indent plus a hanging indent,
@@ -1009,7 +1014,7 @@ fn page_words(page: &Page) -> Vec<(String, f32, f32)> {
     all.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut words: Vec<(String, f32, f32, f32)> = Vec::new();
     for run in all {
-        let text: String = run.glyphs.iter().map(|g| g.text.as_str()).collect();
+        let text: String = run.glyphs.iter().map(|g| g.reading_text()).collect();
         match words.last_mut() {
             Some((t, _, y, end)) if (*y - run.y).abs() < 0.1 && (run.x - *end).abs() < 0.3 => {
                 t.push_str(&text);
@@ -1239,7 +1244,7 @@ fn a_book_contents_page_links_each_entry_to_its_page() {
     let laid = lay(&book.to_document(2), &PdfOptions::default());
     let geo = Geometry::from_options(&PdfOptions::default());
     let text_of =
-        |run: &TextRun| -> String { run.glyphs.iter().map(|g| g.text.as_str()).collect() };
+        |run: &TextRun| -> String { run.glyphs.iter().map(|g| g.reading_text()).collect() };
     let mut starts = Vec::new();
     for title in ["Firstarticle", "Secondarticle", "Thirdarticle"] {
         let (page, _, y) = word_at(&laid, title).expect("the article's heading");
