@@ -199,6 +199,31 @@ fn with_discovery_off_chinese_gets_one_warning_naming_the_fix() {
     }
 }
 
+/// The issue's own check: the Chinese test article, with no CJK font to be found, gives one
+/// warning naming the fix, in the PDF and in the EPUB (whose cover draws the title).
+#[test]
+fn the_chinese_article_with_no_cjk_font_gets_exactly_one_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/scripts/zh-Hans.md");
+    for format in ["pdf", "epub"] {
+        let output = quire()
+            .arg("convert")
+            .arg(&article)
+            .args(["--to", format, "--no-system-fonts", "-o"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        let warnings = warnings(&output);
+        assert_eq!(warnings.len(), 1, "{format}: {warnings:#?}");
+        assert!(
+            warnings[0].contains("Han (Chinese)") && warnings[0].contains("fonts-noto-cjk"),
+            "{format}: {}",
+            warnings[0]
+        );
+    }
+}
+
 #[test]
 fn a_font_given_with_font_comes_before_discovery() {
     if !noto_installed() {

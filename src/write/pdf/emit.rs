@@ -537,6 +537,26 @@ fn actual_text_string(out: &mut Vec<u8>, text: &str) {
     out.push(b')');
 }
 
+/// Writes `value` as four upper-case hex digits: a glyph string's code, written for every
+/// glyph twice (once as the glyph id, once as the subset's code), so not through `fmt`.
+fn push_hex4(out: &mut Vec<u8>, value: u16) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    out.extend_from_slice(&[
+        DIGITS[usize::from(value >> 12)],
+        DIGITS[usize::from((value >> 8) & 0xF)],
+        DIGITS[usize::from((value >> 4) & 0xF)],
+        DIGITS[usize::from(value & 0xF)],
+    ]);
+}
+
+/// The value of four hex digits (either case), as [`push_hex4`] writes them.
+fn parse_hex4(hex: &[u8]) -> Option<u16> {
+    hex.iter().try_fold(0u16, |value, &b| {
+        let digit = (b as char).to_digit(16)?;
+        Some(value << 4 | digit as u16)
+    })
+}
+
 /// Writes a number the way PDF reads it: at most three decimals, no exponent.
 fn num(out: &mut Vec<u8>, v: f32) {
     let v = if v.is_finite() { f64::from(v) } else { 0.0 };
@@ -671,7 +691,7 @@ impl<'f, 'a> Emitter<'f, 'a> {
                             out.push(b'<');
                             open.in_hex = true;
                         }
-                        let _ = write!(out, "{:04X}", g.gid);
+                        push_hex4(&mut out, g.gid);
                         if offset != 0.0 {
                             out.push(b'>');
                             open.in_hex = false;
@@ -1099,12 +1119,9 @@ fn remap_glyphs(content: &[u8], codes: &Codes) -> Vec<u8> {
                     .map_or(content.len(), |p| i + p);
                 out.push(b'<');
                 for hex in content[i + 1..end].chunks_exact(4) {
-                    let gid = std::str::from_utf8(hex)
-                        .ok()
-                        .and_then(|h| u16::from_str_radix(h, 16).ok())
-                        .unwrap_or(0);
+                    let gid = parse_hex4(hex).unwrap_or(0);
                     let code = current.and_then(|c| c.get(&gid)).copied().unwrap_or(0);
-                    let _ = write!(out, "{code:04X}");
+                    push_hex4(&mut out, code);
                 }
                 i = end;
             }
@@ -1356,4 +1373,30 @@ fn build_outline(
     root.set("Count", Object::Integer(visible));
     lo.objects.insert(root_id, Object::Dictionary(root));
     Some(root_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glyph_codes_are_written_and_read_as_four_hex_digits() {
+        for value in [0u16, 9, 0x0A, 0x1F3, 0xBEEF, u16::MAX] {
+            let mut out = Vec::new();
+            push_hex4(&mut out, value);
+            assert_eq!(out, format!("{value:04X}").into_bytes());
+            assert_eq!(parse_hex4(&out), Some(value));
+        }
+        assert_eq!(parse_hex4(b"beef"), Some(0xBEEF));
+        assert_eq!(parse_hex4(b"12G4"), None);
+    }
+
+    #[test]
+    fn actual_text_has_nothing_the_glyph_remapping_would_take_for_its_own() {
+        let mut out = Vec::new();
+        // U+092F's UTF-16 bytes are 09 2F: "/" unescaped.
+        actual_text_string(&mut out, "य<>");
+        assert!(!out.iter().any(|b| matches!(b, b'<' | b'>' | b'/')));
+        assert!(out.starts_with(b"(\\376\\377\\011\\057"));
+    }
 }

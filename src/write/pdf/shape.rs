@@ -22,6 +22,8 @@ pub struct ShapedGlyph {
     /// the face's own character map gives this glyph (a letter or mark drawn as itself), so
     /// its text can be told from its neighbours' whatever order shaping put them in.
     pub own_char: Option<char>,
+    /// Shaped right to left (the glyphs of the run come in visual order).
+    pub rtl: bool,
 }
 
 /// Shapes text, remembering results: articles repeat their words a lot.
@@ -122,6 +124,7 @@ impl<'f, 'a> Shaper<'f, 'a> {
                     y_offset: pos.y_offset as f32 * scale,
                     cluster: start + from,
                     own_char,
+                    rtl,
                 });
             }
         }
@@ -161,10 +164,7 @@ pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<GlyphText> {
     let mut by_cluster: Vec<usize> = (0..glyphs.len()).collect();
     by_cluster.sort_by_key(|&i| (glyphs[i].cluster, i));
     // Right-to-left runs come in visual order: clusters decrease along the glyphs.
-    let rtl = glyphs
-        .first()
-        .zip(glyphs.last())
-        .is_some_and(|(a, b)| a.cluster > b.cluster);
+    let rtl = glyphs.first().is_some_and(|g| g.rtl);
     let mut texts = vec![GlyphText::default(); glyphs.len()];
     let mut group_start = 0;
     while group_start < by_cluster.len() {
@@ -185,7 +185,7 @@ pub fn cluster_texts(text: &str, glyphs: &[ShapedGlyph]) -> Vec<GlyphText> {
         if let [only] = members {
             texts[*only].text = cluster.to_string();
         } else if !members.is_empty() {
-            assign_cluster(cluster, members, glyphs, &mut texts);
+            assign_cluster(cluster, members, glyphs, rtl, &mut texts);
         }
         group_start = group_end;
     }
@@ -198,6 +198,7 @@ fn assign_cluster(
     cluster: &str,
     members: &[usize],
     glyphs: &[ShapedGlyph],
+    rtl: bool,
     texts: &mut [GlyphText],
 ) {
     let mut left: Vec<char> = cluster.chars().collect();
@@ -212,10 +213,12 @@ fn assign_cluster(
         }
     }
     if !left.is_empty() {
-        if own.iter().all(|o| !o) && left.len() == members.len() {
-            // Nothing to go by (no character map entry): one character each, in order.
-            for (&g, c) in members.iter().zip(&left) {
-                texts[g].text = c.to_string();
+        let unowned: Vec<usize> = (0..members.len()).filter(|&k| !own[k]).collect();
+        if left.len() == unowned.len() {
+            // As many characters as glyphs not their own (a right-to-left letter in its
+            // joining form and its marks): one character each, in order.
+            for (&k, c) in unowned.iter().zip(&left) {
+                texts[members[k]].text = c.to_string();
             }
         } else {
             let k = own.iter().position(|o| !o).unwrap_or(0);
@@ -223,17 +226,22 @@ fn assign_cluster(
             texts[members[k]].text.push_str(&rest);
         }
     }
-    // Do the glyphs, in the order they are drawn (logical order for right-to-left text,
-    // which readers put back themselves), spell the cluster, each glyph something?
+    // Right-to-left text is read back by its readers' own reordering, which takes a span's
+    // text for one character and turns it around (pdftotext gave "ًل" for "لً"): it keeps
+    // its glyphs' texts, which a joining form's one-to-one shaping makes reliable.
+    if rtl {
+        return;
+    }
+    // Do the glyphs, in the order they are drawn, spell the cluster, each glyph its own?
     let spelled: String = members.iter().map(|&g| texts[g].text.as_str()).collect();
     // Only a glyph's own character is what it means everywhere: the ToUnicode map has one
     // entry per glyph for the whole file, so a cluster that needs a guess (a ligature of a
     // vowel sign and a nasal mark, which reads "ें" in one word and "ं" in another) gets
     // its text in a span instead.
-    let each_something = own.iter().all(|&o| o);
+    let all_own = own.iter().all(|&o| o);
     let drawn_in_order =
         members.windows(2).all(|w| w[0] < w[1]) || members.windows(2).all(|w| w[0] > w[1]);
-    if spelled == cluster && each_something && drawn_in_order {
+    if spelled == cluster && all_own && drawn_in_order {
         return;
     }
     // The span covers the cluster's glyphs as drawn: from the first drawn to the last.
@@ -309,6 +317,7 @@ mod tests {
             y_offset: 0.0,
             cluster,
             own_char,
+            rtl: false,
         }
     }
 
@@ -354,5 +363,21 @@ mod tests {
         assert_eq!(texts[1].text, "ा");
         assert_eq!(texts[0].actual.as_deref(), Some(text));
         assert_eq!(texts[1].actual.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn a_right_to_left_letter_and_its_mark_keep_their_own_texts_in_order() {
+        // "لً" in one cluster, drawn right to left: the mark, then LAM in its joining form
+        // (no character's own glyph). Readers of right-to-left text reorder it themselves
+        // and turn a span's text around, so no span: each glyph its character.
+        let text = "لً";
+        let mut glyphs = [glyph(31, 0, Some('\u{64B}')), glyph(30, 0, None)];
+        for g in &mut glyphs {
+            g.rtl = true;
+        }
+        let texts = cluster_texts(text, &glyphs);
+        assert_eq!(texts[0].text, "\u{64B}");
+        assert_eq!(texts[1].text, "ل");
+        assert!(texts.iter().all(|t| t.actual.is_none()));
     }
 }

@@ -32,6 +32,7 @@ pub struct PlacedGlyph {
     pub actual_text: Option<Box<str>>,
 }
 
+#[cfg(test)]
 impl PlacedGlyph {
     /// What a reader of the PDF gets for this glyph: its span's text on the span's first
     /// glyph, nothing on the span's others, else its own text.

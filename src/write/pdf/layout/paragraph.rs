@@ -938,6 +938,14 @@ fn split_by_face(
     placed: Vec<PlacedGlyph>,
     rtl: bool,
 ) -> Vec<(FaceId, Vec<PlacedGlyph>)> {
+    // Nearly always one face: the glyphs go on as they are.
+    match glyphs.first() {
+        None => return Vec::new(),
+        Some(first) if glyphs.iter().all(|g| g.face == first.face) => {
+            return vec![(first.face, placed)]
+        }
+        Some(_) => {}
+    }
     let mut pieces: Vec<(FaceId, Vec<PlacedGlyph>)> = Vec::new();
     for (g, p) in glyphs.iter().zip(placed) {
         match pieces.last_mut() {
