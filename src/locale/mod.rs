@@ -10,7 +10,7 @@
 //!
 //! The dates come from CLDR through ICU4X's compiled data (the Gregorian calendar's long
 //! form: "2. Dezember 2026", "2026年12月2日"). CLDR has no words for "Contents", "Sources" or
-//! the other labels, so those are written here, per language, in [`labels`].
+//! the other labels, so those are written here, per language, in the `labels` module.
 
 mod dates;
 mod labels;
