@@ -96,6 +96,15 @@ impl<'f, 'a> Shaper<'f, 'a> {
             starts.sort_unstable();
             starts.dedup();
             let run_text = &text[start..end];
+            // Glyphs per cluster, by the cluster's place in `starts` (a word of 300,000
+            // letters has as many clusters: no scan of every glyph for each).
+            let mut glyph_counts = vec![0u32; starts.len()];
+            for info in infos {
+                let at = starts.partition_point(|&s| s < info.cluster as usize);
+                if let Some(count) = glyph_counts.get_mut(at) {
+                    *count += 1;
+                }
+            }
             for (info, pos) in infos.iter().zip(glyphs.glyph_positions()) {
                 let gid = u16::try_from(info.glyph_id).unwrap_or(0);
                 let from = info.cluster as usize;
@@ -104,7 +113,10 @@ impl<'f, 'a> Shaper<'f, 'a> {
                     .copied()
                     .unwrap_or(run_text.len());
                 let cluster = run_text.get(from..to).unwrap_or("");
-                let glyph_count = infos.iter().filter(|i| i.cluster == info.cluster).count();
+                let glyph_count = glyph_counts
+                    .get(starts.partition_point(|&s| s < from))
+                    .copied()
+                    .unwrap_or(1);
                 // The usual one-letter, one-glyph cluster needs no look-up.
                 let simple = glyph_count == 1 && cluster.chars().nth(1).is_none();
                 let own_char = if simple {
