@@ -624,14 +624,7 @@ fn shape_row<'s, 'a>(
                 pieces.reverse();
             }
             for (face, start, end) in pieces {
-                let mut buffer = rustybuzz::UnicodeBuffer::new();
-                buffer.push_str(&text[start..end]);
-                buffer.set_direction(if rtl {
-                    rustybuzz::Direction::RightToLeft
-                } else {
-                    rustybuzz::Direction::LeftToRight
-                });
-                let shaped = rustybuzz::shape(&face.shaper, &[], buffer);
+                let shaped = crate::write::fonts::shape_run(&face.shaper, &text[start..end], rtl);
                 // ab_glyph's px scale, so shaped and unshaped text are the same size.
                 let scale = face
                     .as_scaled(PxScale::from(size))

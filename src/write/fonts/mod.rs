@@ -11,3 +11,20 @@
 pub(crate) mod chain;
 pub(crate) mod scan;
 pub(crate) mod system;
+
+/// Shapes one run of `text` set in one face and one direction (rustybuzz: kerning,
+/// ligatures, joining, marks). Right-to-left glyphs come in visual order.
+pub(crate) fn shape_run(
+    face: &rustybuzz::Face<'_>,
+    text: &str,
+    rtl: bool,
+) -> rustybuzz::GlyphBuffer {
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.set_direction(if rtl {
+        rustybuzz::Direction::RightToLeft
+    } else {
+        rustybuzz::Direction::LeftToRight
+    });
+    rustybuzz::shape(face, &[], buffer)
+}

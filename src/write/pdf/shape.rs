@@ -81,14 +81,7 @@ impl<'f, 'a> Shaper<'f, 'a> {
         let mut out = Vec::with_capacity(text.len());
         for (face_id, start, end) in runs {
             let face = self.fonts.face(face_id);
-            let mut buffer = rustybuzz::UnicodeBuffer::new();
-            buffer.push_str(&text[start..end]);
-            buffer.set_direction(if rtl {
-                rustybuzz::Direction::RightToLeft
-            } else {
-                rustybuzz::Direction::LeftToRight
-            });
-            let glyphs = rustybuzz::shape(&face.shaper, &[], buffer);
+            let glyphs = crate::write::fonts::shape_run(&face.shaper, &text[start..end], rtl);
             let scale = 1.0 / face.units_per_em;
             let infos = glyphs.glyph_infos();
             // Cluster starts in text order, to find where each glyph's cluster ends.
