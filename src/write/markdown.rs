@@ -447,8 +447,16 @@ impl<'t> State<'t> {
                 Some(prev) if tight && can_follow_without_blank(prev, block) => "\n",
                 // A paragraph nested at the end of the previous block would swallow the next
                 // line, and a blank line would make the item loose: an empty comment (an HTML
-                // block, which interrupts a paragraph) ends the nested block instead.
-                Some(prev) if tight && in_item && !is_paragraph_like(prev) => "\n<!-- -->\n",
+                // block, which interrupts a paragraph) ends the nested block instead. The
+                // same goes for a list that cannot interrupt a paragraph (its first item empty,
+                // or numbered from other than 1) after the item's own paragraph.
+                Some(prev)
+                    if tight
+                        && in_item
+                        && (!is_paragraph_like(prev) || matches!(block, Block::List(_))) =>
+                {
+                    "\n<!-- -->\n"
+                }
                 Some(_) => "\n\n",
                 None => "",
             };

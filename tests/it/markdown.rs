@@ -1179,6 +1179,16 @@ mod regressions {
     }
 
     #[test]
+    fn a_list_that_cannot_interrupt_the_item_paragraph_keeps_the_list_tight() {
+        // An empty first item, or a list numbered from 2, cannot interrupt a paragraph; a
+        // blank line before it made the outer list loose.
+        stable("- _\n  - [^1]: ");
+        stable("- a\n  -\n");
+        stable("- a\n\n  2. b\n");
+        stable("1. a\n   -\n   - b\n");
+    }
+
+    #[test]
     fn info_string_starting_with_fence_characters() {
         stable("~~~  ~~~`");
     }
