@@ -6,7 +6,9 @@
 use super::args::ConvertArgs;
 use super::job::{is_url, Job, Source};
 use super::plan::{plan, Plan, Planned};
-use super::settings::{check_pdf_options, settings_from, thread_count, Settings, UsageError};
+use super::settings::{
+    check_fetch_options, check_pdf_options, settings_from, thread_count, Settings, UsageError,
+};
 use super::terminal::io_message;
 use super::walk::{self, Skipped, WalkOptions};
 use std::collections::HashSet;
@@ -67,6 +69,7 @@ fn read_url_list(path: &Path) -> Result<Vec<String>, UsageError> {
 impl Config {
     pub fn from_args(args: ConvertArgs) -> Result<Config, UsageError> {
         check_pdf_options(&args.pdf)?;
+        check_fetch_options(&args)?;
         // `--jobs` is checked now; without it, a batch gets one thread per core, counted only
         // when there is a batch (counting reads the cgroup files, a cost for one conversion).
         let jobs_asked = args.jobs.map(|n| thread_count(Some(n))).transpose()?;
