@@ -49,7 +49,10 @@ URLs:
   URL is the base for links. --urls FILE reads one URL a line. An EPUB of a
   page embeds its images (20 MiB each, 256 MiB and 60 s for all). Images and
   redirects to private, loopback or link-local addresses are refused unless
-  the page you typed is on one, or --allow-private.
+  the page you typed is on one, or --allow-private. --cookies FILE (Netscape
+  cookies.txt) and --header 'Name: value' fetch pages behind a login;
+  --follow-pages N joins an article's next pages (same site, N in all).
+  '-' with --url URL reads a page a browser dumped, links resolved against URL.
 
 Pipeline mode (--jsonl):
   Reads JSON lines {\"id\", \"html\"|\"text\"|\"markdown\"|\"json\"|\"url\", \"options\"}
@@ -345,7 +348,7 @@ pub struct ConvertArgs {
     /// HTML from a URL (or from standard input with --url): follow "next page" links on the
     /// same site and join the pages' articles, N pages at most (1 to 100; the first counts).
     #[arg(long, value_name = "N", value_parser = parse_follow_pages)]
-    pub follow_pages: Option<usize>,
+    pub follow_pages: Option<u8>,
 
     /// Pipeline mode: read JSON lines from standard input, write one JSON line per input to
     /// standard output (see 'Pipeline mode' below).
@@ -474,10 +477,11 @@ fn parse_web_url(text: &str) -> Result<String, String> {
 
 /// The most pages one article is followed over: far beyond any article split into pages,
 /// short of crawling a site.
-pub const MAX_FOLLOW_PAGES: usize = 100;
+pub const MAX_FOLLOW_PAGES: u8 = 100;
 
-fn parse_follow_pages(text: &str) -> Result<usize, String> {
-    match text.trim().parse::<usize>() {
+/// A `u8` (the arguments' enum is kept small): the limit fits.
+fn parse_follow_pages(text: &str) -> Result<u8, String> {
+    match text.trim().parse::<u8>() {
         Ok(n) if (1..=MAX_FOLLOW_PAGES).contains(&n) => Ok(n),
         _ => Err(format!(
             "must be a number of pages from 1 to {MAX_FOLLOW_PAGES}"

@@ -301,6 +301,23 @@ mod tests {
     }
 
     #[test]
+    fn url_is_for_standard_input_and_fetching_options_need_the_client() {
+        let err = config(&["a.html", "--url", "https://example.org/a"]).unwrap_err();
+        assert!(err.0.contains("--url"), "{err}");
+        let c = config(&["-", "--url", "https://example.org/a", "--follow-pages", "3"]);
+        if cfg!(feature = "net") {
+            let c = c.unwrap();
+            assert_eq!(
+                c.settings.stdin_url.as_deref(),
+                Some("https://example.org/a")
+            );
+            assert_eq!(c.settings.follow_pages, 3);
+        } else {
+            assert!(c.unwrap_err().0.contains("network support"));
+        }
+    }
+
+    #[test]
     fn stdin_only_once() {
         assert!(config(&["-", "-"]).is_err());
     }

@@ -201,7 +201,7 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
         max_input_size: Some(args.max_input_size),
         output_root: None,
         stdin_url: args.url.clone(),
-        follow_pages: args.follow_pages.unwrap_or(1),
+        follow_pages: args.follow_pages.map_or(1, usize::from),
     }
 }
 

@@ -158,10 +158,7 @@ fn page_number(url: &Url) -> Option<u32> {
     if from_query.is_some() {
         return from_query;
     }
-    let last = url
-        .path_segments()?
-        .filter(|segment| !segment.is_empty())
-        .next_back()?;
+    let last = url.path_segments()?.rfind(|segment| !segment.is_empty())?;
     let digits = last
         .strip_prefix("page-")
         .or_else(|| last.strip_prefix("page"))
