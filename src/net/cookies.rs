@@ -64,6 +64,8 @@ impl CookieJar {
     /// the epoch) are left out.
     pub fn parse(text: &str, now: i64) -> Result<CookieJar, CookieFileError> {
         let mut cookies = Vec::new();
+        // A byte order mark (some editors write one) is not part of the first line.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         for (index, raw) in text.lines().enumerate() {
             let fail = |message: String| CookieFileError {
                 line: index + 1,
@@ -223,6 +225,8 @@ mod tests {
     #[test]
     fn cookies_match_by_domain_path_and_scheme() {
         let jar = CookieJar::parse(FILE, 2000).unwrap();
+        let with_bom = CookieJar::parse(&format!("\u{feff}{FILE}"), 2000).unwrap();
+        assert_eq!(with_bom, jar);
         // The expired cookie is gone; the comment lines are not cookies.
         assert_eq!(jar.len(), 3);
         assert_eq!(
