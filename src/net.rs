@@ -21,9 +21,18 @@
 //! Behind an HTTP proxy (`HTTP_PROXY`…) the proxy resolves names, so only hosts written as
 //! addresses (and `localhost`) can be judged; the proxy itself is reached wherever it is.
 //!
+//! Logins: a [`CookieJar`] (`--cookies FILE`) adds the cookies that match each request, on
+//! every hop and for the page's images; [`FetchOptions::headers`] (`--header`) go with the
+//! page's requests to the host the URL names (not to another host a redirect leads to, as
+//! curl does with credentials), never with images.
+//!
 //! Images: `ImageFetcher` downloads one book's remote images within a per-image size cap, a
 //! byte budget for all of them and a deadline for all of them, and streams each to a temporary
 //! file, so a page of a hundred huge images neither fills memory nor takes forever.
+
+mod cookies;
+
+pub use cookies::{CookieFileError, CookieJar};
 
 use crate::error::{Error, Result};
 #[cfg(feature = "net")]
@@ -75,6 +84,40 @@ pub struct FetchOptions {
     /// Socket addresses taken as public though their IP is not: for tests that serve a
     /// "public" page from 127.0.0.1 to check the rules above. Empty by default.
     pub treat_as_public: Vec<SocketAddr>,
+    /// Headers sent with every request to the typed URL's host (checked by [`parse_header`]).
+    pub headers: Vec<(String, String)>,
+    /// Cookies sent where they match, on every hop.
+    pub cookies: Option<std::sync::Arc<CookieJar>>,
+}
+
+/// Reads a `Name: value` header as `--header` takes it. Refuses what is not a header: a
+/// missing colon, a name that is not an HTTP token, a value holding a line break or another
+/// control character (which would smuggle a second header or request into the exchange),
+/// and the headers that frame the message itself.
+pub fn parse_header(text: &str) -> std::result::Result<(String, String), String> {
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(format!("'{text}' is not a header: expected 'Name: value'"));
+    };
+    let name = name.trim();
+    if name.is_empty() || !name.bytes().all(cookies::is_token_byte) {
+        return Err(format!(
+            "'{name}' is not a header name (letters, digits and -)"
+        ));
+    }
+    let value = value.trim_matches([' ', '\t']);
+    if value.bytes().any(|b| b.is_ascii_control() && b != b'\t') {
+        return Err(format!(
+            "the value of header '{name}' holds a line break or control character"
+        ));
+    }
+    for framing in ["content-length", "transfer-encoding", "connection", "host"] {
+        if name.eq_ignore_ascii_case(framing) {
+            return Err(format!(
+                "header '{name}' cannot be set: quire sends its own"
+            ));
+        }
+    }
+    Ok((name.to_string(), value.to_string()))
 }
 
 /// The body limit by default: far above any article, well below what would strain memory.
@@ -90,6 +133,8 @@ impl Default for FetchOptions {
             user_agent: concat!("quire/", env!("CARGO_PKG_VERSION")).to_string(),
             private: PrivateAddresses::IfTyped,
             treat_as_public: Vec::new(),
+            headers: Vec::new(),
+            cookies: None,
         }
     }
 }
@@ -177,6 +222,7 @@ fn open(url: &str, options: &FetchOptions) -> std::result::Result<Opened, String
     };
     let mut any_private = false;
     let mut redirects = 0;
+    let typed_origin = current.origin();
     loop {
         if !matches!(current.scheme(), "http" | "https") {
             return Err(format!(
@@ -210,13 +256,36 @@ fn open(url: &str, options: &FetchOptions) -> std::result::Result<Opened, String
             .http_status_as_error(true)
             .build();
         let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
-        let result = agent
-            .get(current.as_str())
-            .header(
+        let mut request = agent.get(current.as_str());
+        let mut cookie = options
+            .cookies
+            .as_ref()
+            .and_then(|jar| jar.header_for(&current));
+        let mut accept_given = false;
+        if current.origin() == typed_origin {
+            for (name, value) in &options.headers {
+                if name.eq_ignore_ascii_case("cookie") {
+                    // One Cookie header: the user's own, then the jar's.
+                    cookie = Some(match cookie {
+                        Some(jar) => format!("{value}; {jar}"),
+                        None => value.clone(),
+                    });
+                    continue;
+                }
+                accept_given |= name.eq_ignore_ascii_case("accept");
+                request = request.header(name.as_str(), value.as_str());
+            }
+        }
+        if !accept_given {
+            request = request.header(
                 "Accept",
                 "text/html,application/xhtml+xml,text/markdown;q=0.9,text/plain;q=0.8,*/*;q=0.5",
-            )
-            .call();
+            );
+        }
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        let result = request.call();
         let hop = std::mem::take(&mut *hop.lock().unwrap_or_else(|e| e.into_inner()));
         let response = match result {
             Ok(response) => response,
@@ -432,6 +501,8 @@ pub struct ImageFetchOptions {
     pub allow_private: bool,
     /// See [`FetchOptions::treat_as_public`].
     pub treat_as_public: Vec<SocketAddr>,
+    /// Cookies sent with the images whose URLs they match (`--cookies`).
+    pub cookies: Option<std::sync::Arc<CookieJar>>,
 }
 
 impl Default for ImageFetchOptions {
@@ -443,6 +514,7 @@ impl Default for ImageFetchOptions {
             timeout: Duration::from_secs(20),
             allow_private: false,
             treat_as_public: Vec::new(),
+            cookies: None,
         }
     }
 }
@@ -541,6 +613,7 @@ impl ImageFetcher {
                 PrivateAddresses::Refused
             },
             treat_as_public: limits.treat_as_public.clone(),
+            cookies: limits.cookies.clone(),
             ..FetchOptions::default()
         };
         // A failure once the deadline has passed is the deadline's doing (the request's own
@@ -672,6 +745,27 @@ mod tests {
         assert!(err.to_string().contains("only http and https"), "{err}");
         let err = fetch("not a url", &FetchOptions::default()).unwrap_err();
         assert!(err.to_string().contains("not a URL"), "{err}");
+    }
+
+    #[test]
+    fn headers_are_checked() {
+        assert_eq!(
+            parse_header("X-Token:  a b ").unwrap(),
+            ("X-Token".to_string(), "a b".to_string())
+        );
+        assert_eq!(parse_header("X-Empty:").unwrap().1, "");
+        for bad in [
+            "no colon",
+            ": value",
+            "Bad Name: v",
+            "X-A: one\r\nX-B: two",
+            "X-A: one\nGET / HTTP/1.1",
+            "X-A: nul\0",
+            "Content-Length: 5",
+            "host: elsewhere",
+        ] {
+            assert!(parse_header(bad).is_err(), "{bad:?} accepted");
+        }
     }
 
     #[test]

@@ -49,7 +49,10 @@ URLs:
   URL is the base for links. --urls FILE reads one URL a line. An EPUB of a
   page embeds its images (20 MiB each, 256 MiB and 60 s for all). Images and
   redirects to private, loopback or link-local addresses are refused unless
-  the page you typed is on one, or --allow-private.
+  the page you typed is on one, or --allow-private. --cookies FILE (Netscape
+  cookies.txt) and --header 'Name: value' fetch pages behind a login;
+  --follow-pages N joins an article's next pages (same site, N in all).
+  '-' with --url URL reads a page a browser dumped, links resolved against URL.
 
 Pipeline mode (--jsonl):
   Reads JSON lines {\"id\", \"html\"|\"text\"|\"markdown\"|\"json\"|\"url\", \"options\"}
@@ -326,6 +329,27 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "FILE")]
     pub urls: Option<PathBuf>,
 
+    /// URL inputs: send the cookies in FILE (the Netscape cookies.txt format browsers'
+    /// exporters write) with every request they match, the page's images included.
+    #[arg(long, value_name = "FILE", value_parser = read_cookies)]
+    pub cookies: Option<std::sync::Arc<quire::net::CookieJar>>,
+
+    /// URL inputs: send this header with the page's requests ('Name: value'; repeat for
+    /// several). Not sent to another host a redirect leads to, nor with images.
+    #[arg(long = "header", value_name = "'NAME: VALUE'", value_parser = quire::net::parse_header)]
+    pub headers: Vec<(String, String)>,
+
+    /// Standard input: the page's address, which its relative links and images resolve
+    /// against and which becomes the document's source
+    /// (chromium --headless --dump-dom URL | quire convert - --url URL).
+    #[arg(long, value_name = "URL", value_parser = parse_web_url)]
+    pub url: Option<String>,
+
+    /// HTML from a URL (or from standard input with --url): follow "next page" links on the
+    /// same site and join the pages' articles, N pages at most (1 to 100; the first counts).
+    #[arg(long, value_name = "N", value_parser = parse_follow_pages)]
+    pub follow_pages: Option<u8>,
+
     /// Pipeline mode: read JSON lines from standard input, write one JSON line per input to
     /// standard output (see 'Pipeline mode' below).
     #[arg(long, conflicts_with_all = ["inputs", "urls", "output", "report", "force"])]
@@ -434,6 +458,34 @@ fn parse_toc_depth(text: &str) -> Result<u8, String> {
     match text.trim().parse::<u8>() {
         Ok(depth) if depth <= 6 => Ok(depth),
         _ => Err("must be a heading depth from 0 to 6".into()),
+    }
+}
+
+/// Reads the cookies file when the arguments are parsed: a bad line is a usage error that
+/// names the file and the line before anything is fetched.
+fn read_cookies(path: &str) -> Result<std::sync::Arc<quire::net::CookieJar>, String> {
+    quire::net::CookieJar::load(std::path::Path::new(path)).map(std::sync::Arc::new)
+}
+
+/// An absolute http(s) address.
+fn parse_web_url(text: &str) -> Result<String, String> {
+    match url::Url::parse(text.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(url.into()),
+        _ => Err(format!("'{text}' is not an absolute http or https URL")),
+    }
+}
+
+/// The most pages one article is followed over: far beyond any article split into pages,
+/// short of crawling a site.
+pub const MAX_FOLLOW_PAGES: u8 = 100;
+
+/// A `u8` (the arguments' enum is kept small): the limit fits.
+fn parse_follow_pages(text: &str) -> Result<u8, String> {
+    match text.trim().parse::<u8>() {
+        Ok(n) if (1..=MAX_FOLLOW_PAGES).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a number of pages from 1 to {MAX_FOLLOW_PAGES}"
+        )),
     }
 }
 

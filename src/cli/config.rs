@@ -6,7 +6,9 @@
 use super::args::ConvertArgs;
 use super::job::{is_url, Job, Source};
 use super::plan::{plan, Plan, Planned};
-use super::settings::{check_pdf_options, settings_from, thread_count, Settings, UsageError};
+use super::settings::{
+    check_fetch_options, check_pdf_options, settings_from, thread_count, Settings, UsageError,
+};
 use super::terminal::io_message;
 use super::walk::{self, Skipped, WalkOptions};
 use std::collections::HashSet;
@@ -67,6 +69,7 @@ fn read_url_list(path: &Path) -> Result<Vec<String>, UsageError> {
 impl Config {
     pub fn from_args(args: ConvertArgs) -> Result<Config, UsageError> {
         check_pdf_options(&args.pdf)?;
+        check_fetch_options(&args)?;
         // `--jobs` is checked now; without it, a batch gets one thread per core, counted only
         // when there is a batch (counting reads the cgroup files, a cost for one conversion).
         let jobs_asked = args.jobs.map(|n| thread_count(Some(n))).transpose()?;
@@ -295,6 +298,23 @@ mod tests {
         assert!(config(&["a.md", "b.md", "-o", "-"]).is_err());
         assert!(config(&["-", "--to", "md,html"]).is_err());
         assert!(config(&["a.md", "-o", "-"]).is_ok());
+    }
+
+    #[test]
+    fn url_is_for_standard_input_and_fetching_options_need_the_client() {
+        let err = config(&["a.html", "--url", "https://example.org/a"]).unwrap_err();
+        assert!(err.0.contains("--url"), "{err}");
+        let c = config(&["-", "--url", "https://example.org/a", "--follow-pages", "3"]);
+        if cfg!(feature = "net") {
+            let c = c.unwrap();
+            assert_eq!(
+                c.settings.stdin_url.as_deref(),
+                Some("https://example.org/a")
+            );
+            assert_eq!(c.settings.follow_pages, 3);
+        } else {
+            assert!(c.unwrap_err().0.contains("network support"));
+        }
     }
 
     #[test]

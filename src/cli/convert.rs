@@ -31,6 +31,9 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
             write_options.fetch_images = true;
             write_options.remote_images.allow_private |= private;
         }
+        // A page piped in with its address (`--url`) is a page from the web: its images
+        // are fetched as a URL input's are.
+        Source::Stdin if settings.stdin_url.is_some() => write_options.fetch_images = true,
         Source::Stdin => {}
     }
     // The input's images are loaded once, for every output format that embeds them.

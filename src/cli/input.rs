@@ -66,9 +66,28 @@ pub fn read_input(
     if settings.explain {
         explain_reading(&label, &bytes, format, read_options.charset.as_deref());
     }
-    // The bytes are given away: UTF-8 input becomes the text without a copy, and the reader
-    // frees it as soon as it can, which lowers the peak on large inputs.
-    let reading = match quire::read_owned(bytes, format, &read_options) {
+    // An article over several pages (`--follow-pages`) is read page by page from its web
+    // address. The later pages of a fetched page may reach a private address only when the
+    // first did; a page on standard input has its address from the user (`--url`), as typed.
+    let follow = settings.follow_pages > 1
+        && format == InputFormat::Html
+        && read_options.source_url.is_some()
+        && !matches!(source, Source::File(_));
+    let read = if follow {
+        let mut fetch = settings.fetch.clone();
+        if matches!(source, Source::Url(_))
+            && !private
+            && fetch.private != quire::net::PrivateAddresses::Allowed
+        {
+            fetch.private = quire::net::PrivateAddresses::Refused;
+        }
+        quire::read::pages::read_pages(bytes, &read_options, &fetch, settings.follow_pages)
+    } else {
+        // The bytes are given away: UTF-8 input becomes the text without a copy, and the
+        // reader frees it as soon as it can, which lowers the peak on large inputs.
+        quire::read_owned(bytes, format, &read_options)
+    };
+    let reading = match read {
         Ok(reading) => reading,
         Err(e) => {
             report.error(
@@ -119,6 +138,8 @@ fn read_source(
             Ok((bytes, None))
         }
         Source::Stdin => {
+            // `--url`: where the page came from (a browser's dump of it), for its links.
+            read_options.source_url.clone_from(&settings.stdin_url);
             let bytes = read_capped(io::stdin().lock(), 0, settings.max_input_size)?;
             Ok((bytes, None))
         }

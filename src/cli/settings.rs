@@ -60,6 +60,10 @@ pub struct Settings {
     pub max_input_size: Option<u64>,
     /// `-o DIR`: every output must land inside it, not down a link out of it.
     pub output_root: Option<PathBuf>,
+    /// `--url`: standard input's address (its base and source).
+    pub stdin_url: Option<String>,
+    /// `--follow-pages`: the most pages of one article read (1: only the page given).
+    pub follow_pages: usize,
 }
 
 /// The most inputs converted at a time: more threads than this only cost memory (each
@@ -93,6 +97,26 @@ pub fn thread_count(jobs: Option<usize>) -> Result<usize, UsageError> {
 /// How much of the page margins may take: the rest is too narrow (or too short) to set
 /// text in. The PDF layout keeps the same third for text whatever it is given.
 const MAX_MARGIN_SHARE: f32 = 0.66;
+
+/// Checks the options for fetching pages: `--url` is standard input's address, so it needs
+/// `-` among the inputs; without the network client the options that fetch are refused.
+pub fn check_fetch_options(args: &ConvertArgs) -> Result<(), UsageError> {
+    if args.url.is_some() && !args.inputs.iter().any(|input| input.as_os_str() == "-") {
+        return Err(UsageError(
+            "--url is the address of the page on standard input: give '-' as an input".into(),
+        ));
+    }
+    let fetching =
+        args.cookies.is_some() || !args.headers.is_empty() || args.follow_pages > Some(1);
+    if fetching && !cfg!(feature = "net") {
+        return Err(UsageError(
+            "--cookies, --header and --follow-pages fetch pages, and this quire was built \
+             without network support (the `net` feature)"
+                .into(),
+        ));
+    }
+    Ok(())
+}
 
 /// Checks what clap cannot check alone: margins against the page they are for.
 pub fn check_pdf_options(pdf: &PdfArgs) -> Result<(), UsageError> {
@@ -137,11 +161,18 @@ pub fn settings_from_parts(pdf: &PdfArgs, epub: &EpubArgs, max_input_size: u64) 
         no_images: false,
         max_input_size: Some(max_input_size),
         output_root: None,
+        stdin_url: None,
+        follow_pages: 1,
     }
 }
 
 /// The options every input shares, from the command line.
 pub fn settings_from(args: &ConvertArgs) -> Settings {
+    let mut fetch = args.epub.fetch_options();
+    fetch.headers.clone_from(&args.headers);
+    fetch.cookies.clone_from(&args.cookies);
+    let mut remote_images = args.epub.remote_images();
+    remote_images.cookies.clone_from(&args.cookies);
     Settings {
         read: ReadOptions {
             whole_page: args.whole_page || args.extract.as_deref() == Some("off"),
@@ -155,7 +186,7 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
             pdf: args.pdf.options(),
             epub: args.epub.options(),
             fetch_images: args.epub.fetch_images,
-            remote_images: args.epub.remote_images(),
+            remote_images,
             ..WriteOptions::default()
         },
         overrides: MetaOverrides {
@@ -163,12 +194,14 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
             authors: args.authors.clone(),
             language: args.lang.clone(),
         },
-        fetch: args.epub.fetch_options(),
+        fetch,
         durable: args.fsync,
         explain: args.explain,
         no_images: args.no_images,
         max_input_size: Some(args.max_input_size),
         output_root: None,
+        stdin_url: args.url.clone(),
+        follow_pages: args.follow_pages.map_or(1, usize::from),
     }
 }
 

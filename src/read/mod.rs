@@ -10,6 +10,7 @@ pub(crate) mod extract;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod pages;
 mod sanitize;
 mod standfirst;
 pub mod text;

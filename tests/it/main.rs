@@ -33,6 +33,8 @@ mod memory;
 mod net;
 #[cfg(feature = "net")]
 mod net_bounds;
+#[cfg(feature = "net")]
+mod net_login;
 mod pdf;
 mod pdf_glyphs;
 mod pdf_images;
