@@ -36,25 +36,39 @@ impl Reader for HtmlReader {
     }
 
     fn read_text(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
-        read_dom(dom::parse(input), options)
+        read_dom(dom::parse(input), options, false)
     }
 
     fn read_text_owned(&self, input: String, options: &ReadOptions) -> Result<Reading> {
         let dom = dom::parse(&input);
         // The DOM holds all it needs of the page: free the text before the conversion.
         drop(input);
-        read_dom(dom, options)
+        read_dom(dom, options, false)
     }
 }
 
-/// The page's document: metadata, the article (or the whole body), converted.
-fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
+/// A fragment of a larger document (raw HTML inside Markdown), read whole: it has no title
+/// of its own, so its first `<h1>` is content, and no heading under it is a standfirst.
+pub(crate) fn read_fragment(html: &str, options: &ReadOptions) -> Result<Reading> {
+    let options = ReadOptions {
+        whole_page: true,
+        ..options.clone()
+    };
+    read_dom(dom::parse(html), &options, true)
+}
+
+/// The page's document: metadata, the article (or the whole body), converted. A `fragment`
+/// states no title: nothing is left out or taken as a standfirst for repeating one.
+fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Reading> {
     let dom::Page { dom, rows } = page;
     let nodes = descendants(&dom.document);
     let base = meta::base_href(&nodes);
     let resolver = Resolver::new(base.as_deref(), options.source_url.as_deref());
     let page = extract::metadata::read(&nodes, &|url| resolver.resolve(url));
     let mut meta = page.meta;
+    if fragment {
+        meta.title = None;
+    }
     // Where the page came from is its source only when it is a web address: a file read
     // from disk has no canonical URL, and its path is not one.
     if meta.source_url.is_none() {
