@@ -356,7 +356,7 @@ mod tests {
             whole_page,
             ..ReadOptions::default()
         };
-        let reading = read_dom(page, &options).expect("reads");
+        let reading = read_dom(page, &options, false).expect("reads");
         format!(
             "{}\n{:?}",
             serde_json::to_string_pretty(&reading.document).expect("serialises"),
