@@ -21,7 +21,7 @@ mod urls;
 use super::{extract, standfirst, ReadOptions, Reader, Reading};
 use crate::dom::{self, children, descendants, is, is_hidden, tag, text_content};
 use crate::error::Result;
-use crate::model::Document;
+use crate::model::{collapse_whitespace, for_each_block, inlines_to_plain, Block, Document};
 use convert::Converter;
 use html5ever::local_name;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
@@ -113,6 +113,9 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
         }
     }
     let mut blocks = converter.convert(&root);
+    if let Some(title) = &meta.title {
+        drop_repeated_title(title, &mut blocks);
+    }
     // A sentence set as a heading at the top of the body, under a title the page has only in
     // its metadata (the kinds only the markup tells are taken above).
     standfirst::take_standfirst(&mut meta, &mut blocks);
@@ -295,6 +298,36 @@ fn title_header(root: &Handle, title: &str) -> Option<Handle> {
         }
     }
     None
+}
+
+/// How much text may come before a heading that repeats the title for it still to be the
+/// article's own headline: a kicker, a caption or a video blurb, not a paragraph of the text.
+const OPENING_BEFORE_TITLE: usize = 200;
+
+/// Leaves out a heading that repeats the title near the top of the body, after a short
+/// opening ([`title_header`] takes one that opens it): writers show the title already.
+fn drop_repeated_title(title: &str, blocks: &mut Vec<Block>) {
+    let mut before = 0;
+    for (i, block) in blocks.iter().enumerate().take(4) {
+        if let Block::Heading { content, .. } = block {
+            if collapse_whitespace(&inlines_to_plain(content)).trim() == title {
+                blocks.remove(i);
+                return;
+            }
+        }
+        for_each_block(std::slice::from_ref(block), &mut |b| match b {
+            Block::Paragraph(inlines)
+            | Block::Heading {
+                content: inlines, ..
+            } => {
+                before += inlines_to_plain(inlines).chars().count();
+            }
+            _ => {}
+        });
+        if before > OPENING_BEFORE_TITLE {
+            return;
+        }
+    }
 }
 
 fn same_title(h1: &Handle, title: &str) -> bool {
