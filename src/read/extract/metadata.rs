@@ -785,7 +785,7 @@ pub fn without_site_name(
     }
     // Both ends may name it ("Site: Title | Site"), no more.
     for _ in 0..2 {
-        if h1s.iter().any(|h| *h == title) {
+        if h1s.contains(&title) {
             break;
         }
         match cut_site_part(&title, site_names, host) {
