@@ -571,6 +571,43 @@ fn a_header_repeating_the_title_is_not_repeated() {
     assert_eq!(kept.len(), 2);
 }
 
+/// Issue 15, point 6: a news page that opens with a video blurb and then its title as a
+/// heading shows the title once (from the metadata), not again in the body; a heading that
+/// repeats the title after the article's text has begun stays.
+#[test]
+fn a_title_heading_after_a_short_opening_is_not_repeated() {
+    let article = "<p>The storm reached the coast late on Tuesday, flooding streets in three \
+        towns and cutting power to thousands of homes while crews worked through the night to \
+        clear fallen trees from the main roads.</p><p>Officials said the water would recede \
+        by Thursday, though more rain was expected, and schools would stay closed for the rest \
+        of the week as a precaution against further flooding in low areas.</p>";
+    let html = format!(
+        "<html><head><title>Storm Hits the Coast | Daily</title>\
+        <meta property=og:site_name content=Daily></head><body><article>\
+        <div class=media><p>Video: the storm as it arrived</p></div>\
+        <h1>Storm Hits the Coast</h1>{article}</article></body></html>"
+    );
+    let doc = read(&html);
+    assert_eq!(doc.meta.title.as_deref(), Some("Storm Hits the Coast"));
+    let headings = |doc: &Document| -> Vec<String> {
+        doc.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { content, .. } => Some(quire::model::inlines_to_plain(content)),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(headings(&doc), Vec::<String>::new());
+    assert!(doc.plain_text(10_000).contains("schools would stay closed"));
+    // After the text has begun, a heading of the same words is the article's own.
+    let html = format!(
+        "<html><head><title>Storm Hits the Coast</title></head><body><article>{article}\
+        <h2>Storm Hits the Coast</h2>{article}</article></body></html>"
+    );
+    assert_eq!(headings(&read(&html)), ["Storm Hits the Coast"]);
+}
+
 /// Issue 13, point 10: a standfirst under the title is read as the subtitle, however the page
 /// sets it (a sentence-like `<h2>`, a heading or `<p>` in the title's `<hgroup>`, a class that
 /// names it), and leaves the body; a section heading right under the title stays one.

@@ -605,6 +605,47 @@ mod reader {
     }
 
     #[test]
+    fn raw_html_headings_are_content_not_a_title() {
+        // A block of HTML is a fragment of the Markdown document: its `<h1>` is a heading of
+        // the body, and a sentence-like `<h2>` under it is no standfirst.
+        let doc = read_md(
+            "Intro.\n\n<div>\n<h1>Raw Heading</h1>\n<h2>This heading reads like a sentence, with a comma.</h2>\n<p>Under it.</p>\n</div>\n\nAfter.\n",
+        );
+        assert_eq!(doc.meta.title, None);
+        assert_eq!(doc.meta.subtitle, None);
+        let (_, body) = doc.into_parts();
+        let headings: Vec<(u8, String)> = body
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level, content, .. } => Some((
+                    *level,
+                    content
+                        .iter()
+                        .map(|i| match i {
+                            Inline::Text(t) => t.clone(),
+                            _ => String::new(),
+                        })
+                        .collect(),
+                )),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            headings,
+            [
+                (1, "Raw Heading".to_string()),
+                (
+                    2,
+                    "This heading reads like a sentence, with a comma.".to_string()
+                )
+            ]
+        );
+        let plain = Document::new(Meta::default(), body).plain_text(1000);
+        assert!(plain.contains("Under it."), "{plain:?}");
+        assert!(plain.contains("After."), "{plain:?}");
+    }
+
+    #[test]
     fn front_matter_fills_meta() {
         let doc = read_md(
             "---\ntitle: The Title\nsubtitle: Sub\nauthor: [Ann, Bob]\ndate: 2024-05-01\nupdated: 2024-06-01T10:00:00Z\nlang: ru\ndir: rtl\nsite_name: Site\nsource_url: https://x.org/a\nexcerpt: Short.\nlead_image: i.png\ntags: a, b ,c\n---\n\nBody.\n",

@@ -78,6 +78,7 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
     let mut h1s = Vec::new();
     let mut byline = None;
     let mut time = None;
+    let mut content_language = None;
 
     for node in nodes {
         let Some(name) = tag_name(node) else { continue };
@@ -107,6 +108,15 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
                         article_body = body;
                     }
                 }
+            }
+            "meta"
+                if attr(node, "http-equiv")
+                    .is_some_and(|h| h.trim().eq_ignore_ascii_case("content-language")) =>
+            {
+                // One language only: a list names the audiences, not the page's language.
+                content_language = attr(node, "content")
+                    .and_then(|c| clean(&c))
+                    .filter(|c| !c.contains(','));
             }
             "meta" => read_meta_tag(
                 node,
@@ -183,6 +193,31 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
             .map(|u| resolve(&u))
             .filter(|u| is_web_url(u));
     }
+    // The language the page declares on its root element is the one it is written in;
+    // `og:locale` is the audience of a link preview (`en_US` on a page in `en`), so it comes
+    // last, after the structured statements and the HTTP header's stand-in.
+    let language = [
+        content.language.take(),
+        json_ld.language.clone(),
+        dublin.language.clone(),
+        citation.language.clone(),
+        content_language,
+        og.language.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|l| l.trim().replace('_', "-"))
+    .find(|l| is_language_tag(l));
+    let site_names: Vec<String> = [
+        &json_ld.site_name,
+        &og.site_name,
+        &named.site_name,
+        &dublin.site_name,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
     // Dublin Core and citation tags are deliberate, structured statements; OpenGraph and
     // Twitter cards are written for link previews (and sometimes say less precise things).
     let found = json_ld
@@ -199,7 +234,7 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         authors: dedupe(found.authors),
         published: found.published.and_then(|d| page_date(&d)),
         modified: found.modified.and_then(|d| page_date(&d)),
-        language: found.language.filter(|l| is_language_tag(l)),
+        language,
         direction: body_direction.or(direction),
         site_name: found.site_name,
         source_url: found.url,
@@ -210,6 +245,18 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
     if meta.title.is_none() {
         meta.title = title_element;
     }
+    // Any source may carry the site's name around the title ("Title | Site" in `og:title`):
+    // cut only what names the site (its stated name or its domain).
+    // The page's own address, else where it was read from (what "/" resolves to).
+    let host = meta
+        .source_url
+        .clone()
+        .or_else(|| Some(resolve("/")).filter(|u| is_web_url(u)))
+        .and_then(|u| url::Url::parse(&u).ok())
+        .and_then(|u| u.host_str().map(str::to_string));
+    meta.title = meta
+        .title
+        .map(|t| without_site_name(&t, &site_names, host.as_deref(), &h1s));
     PageMeta {
         meta,
         article_body: article_body.and_then(|b| clean(&b)),
@@ -661,6 +708,23 @@ const TITLE_SEPARATORS: &[&str] = &[
 /// cut is the site name, or short while what remains is a real title. An `h1` that equals a
 /// part confirms it.
 pub fn strip_site_suffix(title: &str, site_name: Option<&str>, h1s: &[String]) -> String {
+    // A heading that states the whole title: its separators are its own ("Covid-19 - a year on").
+    if h1s.iter().any(|h| h == title) {
+        return title.to_string();
+    }
+    // "Site | Heading": the page's heading closes the title.
+    if let Some(h1) = h1s
+        .iter()
+        .find(|h| h.len() >= 10 && title.ends_with(h.as_str()) && title.len() > h.len() + 2)
+    {
+        let lead = title[..title.len() - h1.len()].trim_end();
+        if TITLE_SEPARATORS
+            .iter()
+            .any(|s| lead.ends_with(s.trim_end()))
+        {
+            return h1.clone();
+        }
+    }
     if let Some(h1) = h1s
         .iter()
         .find(|h| h.len() >= 10 && title.starts_with(h.as_str()) && title.len() > h.len() + 2)
@@ -701,6 +765,106 @@ pub fn strip_site_suffix(title: &str, site_name: Option<&str>, h1s: &[String]) -
         }
     }
     best
+}
+
+/// `title` without a leading or trailing part that names the site: a part set off by a
+/// separator that is one of `site_names` or spells the name in `host` ("Ars Technica" on
+/// `arstechnica.com`). Unlike [`strip_site_suffix`] nothing is cut for being short, so this
+/// is safe on any source's title; a heading that states the whole title keeps it whole.
+pub fn without_site_name(
+    title: &str,
+    site_names: &[String],
+    host: Option<&str>,
+    h1s: &[String],
+) -> String {
+    let mut title = title.trim().to_string();
+    // A page whose title is the site's own name (a home page, "Site - Tagline") has
+    // nothing else to keep.
+    if site_names.iter().any(|s| name_key(s) == name_key(&title)) {
+        return title;
+    }
+    // Both ends may name it ("Site: Title | Site"), no more.
+    for _ in 0..2 {
+        if h1s.contains(&title) {
+            break;
+        }
+        match cut_site_part(&title, site_names, host) {
+            Some(cut) => title = cut,
+            None => break,
+        }
+    }
+    title
+}
+
+/// The title less its last part, or else its first, when that part names the site.
+fn cut_site_part(title: &str, site_names: &[String], host: Option<&str>) -> Option<String> {
+    let last = TITLE_SEPARATORS
+        .iter()
+        .filter_map(|s| title.rfind(s).map(|i| (i, *s)))
+        .max_by_key(|(i, _)| *i);
+    if let Some((at, sep)) = last {
+        let (head, tail) = (title[..at].trim(), &title[at + sep.len()..]);
+        if !head.is_empty() && names_site(tail, site_names, host) {
+            return Some(head.to_string());
+        }
+    }
+    // A colon sets off a site's name only at the front ("Site: Title"); in the middle or
+    // at the end it belongs to the title.
+    let first = TITLE_SEPARATORS
+        .iter()
+        .chain(&[": "])
+        .filter_map(|s| title.find(s).map(|i| (i, *s)))
+        .min_by_key(|(i, _)| *i);
+    if let Some((at, sep)) = first {
+        let (lead, rest) = (&title[..at], title[at + sep.len()..].trim());
+        if !rest.is_empty() && names_site(lead, site_names, host) {
+            return Some(rest.to_string());
+        }
+    }
+    None
+}
+
+/// Whether a part of a title names the site: equal to a stated site name or a part of it
+/// (ignoring case, spaces and punctuation), or the domain's name spelled out in a few
+/// words.
+fn names_site(part: &str, site_names: &[String], host: Option<&str>) -> bool {
+    let key = name_key(part);
+    let words = part.split_whitespace().count();
+    if key.chars().count() < 2 || words > 6 {
+        return false;
+    }
+    // A part that holds the site's name and more ("Title @ Blog") is not the name.
+    let stated = site_names
+        .iter()
+        .map(|s| name_key(s))
+        .any(|site| site == key || key.chars().count() >= 4 && site.contains(&key));
+    if stated {
+        return true;
+    }
+    let Some(host) = host else { return false };
+    let host = host.to_lowercase();
+    if name_key(&host) == key || name_key(host.trim_start_matches("www.")) == key {
+        return true;
+    }
+    // The labels that name the site, not its kind or country (`bbc` in `www.bbc.co.uk`).
+    let labels: Vec<&str> = host.split('.').collect();
+    let named = labels[..labels.len().saturating_sub(1)]
+        .iter()
+        .filter(|l| l.len() >= 3 && !matches!(**l, "www" | "com" | "org" | "net" | "gov" | "edu"))
+        .map(|l| name_key(l));
+    named.into_iter().any(|label| {
+        key == label
+            || words <= 3 && key.starts_with(&label)
+            || key.len() >= 4 && label.contains(&key)
+    })
+}
+
+/// A name compared without case, spaces or punctuation ("Ars Technica" ~ `arstechnica`).
+fn name_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// A date as ISO 8601 (`2024-05-01`, `2024-05-01T10:00:00Z`, kept with its offset), from
@@ -1077,5 +1241,192 @@ mod comment_tests {
         // A colon inside a name or title is no credit.
         assert_eq!(strip_by("Re: Jane"), "Re: Jane");
         assert_eq!(strip_by("Текст:"), "Текст:");
+    }
+}
+
+#[cfg(test)]
+mod title_and_language_tests {
+    use super::*;
+    use html5ever::tendril::TendrilSink;
+    use markup5ever_rcdom::RcDom;
+
+    /// The page read as if fetched from `https://news.example.com/a`.
+    fn meta_of(html: &str) -> Meta {
+        let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
+        read(&descendants(&dom.document), &|u| {
+            if u.starts_with("https://") {
+                u.to_string()
+            } else {
+                format!("https://news.example.com/{}", u.trim_start_matches('/'))
+            }
+        })
+        .meta
+    }
+
+    fn title_of(html: &str) -> String {
+        meta_of(html).title.unwrap_or_default()
+    }
+
+    #[test]
+    fn the_site_name_after_any_separator_is_cut_from_og_title() {
+        for sep in ["|", "-", "–", "—", "::", "»", "·"] {
+            let html = format!(
+                r#"<head><meta property="og:site_name" content="The Daily Planet">
+                <meta property="og:title" content="Rain Again {sep} The Daily Planet"></head>"#
+            );
+            assert_eq!(title_of(&html), "Rain Again", "separator {sep}");
+        }
+    }
+
+    #[test]
+    fn the_site_name_before_the_title_is_cut() {
+        for sep in ["|", "-", "»", ":"] {
+            let html = format!(
+                r#"<head><meta property="og:site_name" content="Planet">
+                <meta property="og:title" content="Planet {sep} Rain Again"></head>"#
+            );
+            assert_eq!(title_of(&html), "Rain Again", "separator {sep}");
+        }
+        // Named at both ends.
+        assert_eq!(
+            title_of(
+                r#"<head><meta property="og:site_name" content="Planet">
+                <meta property="og:title" content="Planet: Rain Again | Planet"></head>"#
+            ),
+            "Rain Again"
+        );
+    }
+
+    #[test]
+    fn a_part_that_spells_the_domain_is_the_site_name() {
+        // No stated site name: the domain names it (`example` in news.example.com).
+        assert_eq!(
+            title_of(
+                r#"<head><meta property="og:title" content="Rain Again - Example News"></head>"#
+            ),
+            "Rain Again"
+        );
+        assert_eq!(
+            title_of(
+                r#"<head><link rel="canonical" href="https://www.arstechnica.com/x">
+                <meta property="og:title" content="Rain Again | Ars Technica"></head>"#
+            ),
+            "Rain Again"
+        );
+    }
+
+    #[test]
+    fn a_title_keeps_its_own_dashes_and_colons() {
+        // The part after the dash is no site name.
+        assert_eq!(
+            title_of(
+                r#"<head><meta property="og:site_name" content="Planet">
+                <meta property="og:title" content="Spider-Man – a hero for every age"></head>"#
+            ),
+            "Spider-Man – a hero for every age"
+        );
+        assert_eq!(
+            title_of(
+                r#"<head><meta property="og:site_name" content="Planet">
+                <meta property="og:title" content="Rivers: why they rise - Planet"></head>"#
+            ),
+            "Rivers: why they rise"
+        );
+        // A `<title>` the page's heading states whole is kept whole, however long its
+        // last part.
+        assert_eq!(
+            title_of(
+                "<head><title>Lessons from ten years of writing Rust - a retrospective</title></head>
+                <body><h1>Lessons from ten years of writing Rust - a retrospective</h1></body>"
+            ),
+            "Lessons from ten years of writing Rust - a retrospective"
+        );
+        // A part that holds the site's name and more is the title's.
+        assert_eq!(
+            title_of(
+                r#"<head><meta property="og:site_name" content="Planet">
+                <meta property="og:title" content="Planet of the Apes returns :: Reviews"></head>"#
+            ),
+            "Planet of the Apes returns :: Reviews"
+        );
+    }
+
+    #[test]
+    fn a_title_that_is_the_site_name_stays() {
+        assert_eq!(
+            title_of(
+                r#"<head><meta property="og:site_name" content="Planet - News for all">
+                <meta property="og:title" content="Planet - News for all"></head>"#
+            ),
+            "Planet - News for all"
+        );
+    }
+
+    #[test]
+    fn the_heading_after_a_site_name_in_the_title_element() {
+        assert_eq!(
+            title_of(
+                "<head><title>Some Weekly Paper » Rivers Are Rising Again</title></head>
+                <body><h1>Rivers Are Rising Again</h1></body>"
+            ),
+            "Rivers Are Rising Again"
+        );
+    }
+
+    #[test]
+    fn the_language_the_root_element_declares_beats_og_locale() {
+        let html =
+            r#"<html lang="cs"><head><meta property="og:locale" content="cs_CZ"></head></html>"#;
+        assert_eq!(meta_of(html).language.as_deref(), Some("cs"));
+        let html = r#"<html xml:lang="en"><head><meta property="og:locale" content="en_US"></head></html>"#;
+        assert_eq!(meta_of(html).language.as_deref(), Some("en"));
+        // Without one, the header's stand-in, then the preview's locale.
+        let html = r#"<head><meta http-equiv="Content-Language" content="de-AT">
+            <meta property="og:locale" content="en_US"></head>"#;
+        assert_eq!(meta_of(html).language.as_deref(), Some("de-AT"));
+        let html = r#"<head><meta property="og:locale" content="pt_BR"></head>"#;
+        assert_eq!(meta_of(html).language.as_deref(), Some("pt-BR"));
+        // A list of languages names no one language; a broken tag is passed over.
+        let html = r#"<html lang="x"><head><meta http-equiv="content-language" content="en, fr"></head></html>"#;
+        assert_eq!(meta_of(html).language, None);
+    }
+
+    #[test]
+    fn authors_from_json_ld_meta_and_rel_author() {
+        let json_ld = r#"<head><script type="application/ld+json">{"@type":"Article",
+            "author":{"@type":"Person","name":"Ann Ray"}}</script>
+            <meta name="author" content="Meta Name"></head>"#;
+        assert_eq!(meta_of(json_ld).authors, ["Ann Ray"]);
+        let named = r#"<head><meta name="author" content="Meta Name"></head>
+            <body><a rel="author" href="/x">Link Name</a></body>"#;
+        assert_eq!(meta_of(named).authors, ["Meta Name"]);
+        let linked = r#"<body><p>By <a rel="author" href="/x">Link Name</a></p></body>"#;
+        assert_eq!(meta_of(linked).authors, ["Link Name"]);
+    }
+
+    #[test]
+    fn dates_from_json_ld_article_tags_and_time() {
+        let date = |html: &str| meta_of(html).published.map(|d| d.to_iso());
+        assert_eq!(
+            date(
+                r#"<head><script type="application/ld+json">{"@type":"NewsArticle",
+                "datePublished":"2021-03-04"}</script>
+                <meta property="article:published_time" content="2020-01-01"></head>"#
+            )
+            .as_deref(),
+            Some("2021-03-04")
+        );
+        assert_eq!(
+            date(
+                r#"<head><meta property="article:published_time" content="2020-01-02T10:00:00Z"></head>
+                <body><time datetime="2019-01-01">then</time></body>"#
+            )
+            .as_deref(),
+            Some("2020-01-02T10:00:00Z")
+        );
+        assert_eq!(
+            date(r#"<body><time datetime="2019-05-06">6 May</time></body>"#).as_deref(),
+            Some("2019-05-06")
+        );
     }
 }

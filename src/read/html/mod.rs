@@ -21,7 +21,7 @@ mod urls;
 use super::{extract, standfirst, ReadOptions, Reader, Reading};
 use crate::dom::{self, children, descendants, is, is_hidden, tag, text_content};
 use crate::error::Result;
-use crate::model::Document;
+use crate::model::{collapse_whitespace, for_each_block, inlines_to_plain, Block, Document};
 use convert::Converter;
 use html5ever::local_name;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
@@ -36,25 +36,39 @@ impl Reader for HtmlReader {
     }
 
     fn read_text(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
-        read_dom(dom::parse(input), options)
+        read_dom(dom::parse(input), options, false)
     }
 
     fn read_text_owned(&self, input: String, options: &ReadOptions) -> Result<Reading> {
         let dom = dom::parse(&input);
         // The DOM holds all it needs of the page: free the text before the conversion.
         drop(input);
-        read_dom(dom, options)
+        read_dom(dom, options, false)
     }
 }
 
-/// The page's document: metadata, the article (or the whole body), converted.
-fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
+/// A fragment of a larger document (raw HTML inside Markdown), read whole: it has no title
+/// of its own, so its first `<h1>` is content, and no heading under it is a standfirst.
+pub(crate) fn read_fragment(html: &str, options: &ReadOptions) -> Result<Reading> {
+    let options = ReadOptions {
+        whole_page: true,
+        ..options.clone()
+    };
+    read_dom(dom::parse(html), &options, true)
+}
+
+/// The page's document: metadata, the article (or the whole body), converted. A `fragment`
+/// states no title: nothing is left out or taken as a standfirst for repeating one.
+fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Reading> {
     let dom::Page { dom, rows } = page;
     let nodes = descendants(&dom.document);
     let base = meta::base_href(&nodes);
     let resolver = Resolver::new(base.as_deref(), options.source_url.as_deref());
     let page = extract::metadata::read(&nodes, &|url| resolver.resolve(url));
     let mut meta = page.meta;
+    if fragment {
+        meta.title = None;
+    }
     // Where the page came from is its source only when it is a web address: a file read
     // from disk has no canonical URL, and its path is not one.
     if meta.source_url.is_none() {
@@ -99,6 +113,9 @@ fn read_dom(page: dom::Page, options: &ReadOptions) -> Result<Reading> {
         }
     }
     let mut blocks = converter.convert(&root);
+    if let Some(title) = &meta.title {
+        drop_repeated_title(title, &mut blocks);
+    }
     // A sentence set as a heading at the top of the body, under a title the page has only in
     // its metadata (the kinds only the markup tells are taken above).
     standfirst::take_standfirst(&mut meta, &mut blocks);
@@ -283,6 +300,36 @@ fn title_header(root: &Handle, title: &str) -> Option<Handle> {
     None
 }
 
+/// How much text may come before a heading that repeats the title for it still to be the
+/// article's own headline: a kicker, a caption or a video blurb, not a paragraph of the text.
+const OPENING_BEFORE_TITLE: usize = 200;
+
+/// Leaves out a heading that repeats the title near the top of the body, after a short
+/// opening ([`title_header`] takes one that opens it): writers show the title already.
+fn drop_repeated_title(title: &str, blocks: &mut Vec<Block>) {
+    let mut before = 0;
+    for (i, block) in blocks.iter().enumerate().take(4) {
+        if let Block::Heading { content, .. } = block {
+            if collapse_whitespace(&inlines_to_plain(content)).trim() == title {
+                blocks.remove(i);
+                return;
+            }
+        }
+        for_each_block(std::slice::from_ref(block), &mut |b| match b {
+            Block::Paragraph(inlines)
+            | Block::Heading {
+                content: inlines, ..
+            } => {
+                before += inlines_to_plain(inlines).chars().count();
+            }
+            _ => {}
+        });
+        if before > OPENING_BEFORE_TITLE {
+            return;
+        }
+    }
+}
+
 fn same_title(h1: &Handle, title: &str) -> bool {
     meta::clean(&text_content(h1)).as_deref() == Some(title)
 }
@@ -342,7 +389,7 @@ mod tests {
             whole_page,
             ..ReadOptions::default()
         };
-        let reading = read_dom(page, &options).expect("reads");
+        let reading = read_dom(page, &options, false).expect("reads");
         format!(
             "{}\n{:?}",
             serde_json::to_string_pretty(&reading.document).expect("serialises"),

@@ -3,7 +3,6 @@
 
 use super::*;
 
-use super::{ReadOptions, Reader};
 use crate::model::{Block, Inline, MAX_DEPTH};
 
 impl<'a> BuildContext<'_, 'a, '_> {
@@ -101,11 +100,7 @@ impl<'a> BuildContext<'_, 'a, '_> {
 
     /// Block HTML read by the HTML reader; when it cannot, its text as one paragraph.
     pub(super) fn html_block(&mut self, html: &str, level: usize) -> Vec<Block> {
-        let options = ReadOptions {
-            whole_page: true,
-            ..self.options.clone()
-        };
-        if let Ok(reading) = crate::read::html::HtmlReader.read_text(html, &options) {
+        if let Ok(reading) = crate::read::html::read_fragment(html, self.options) {
             let mut doc = reading.document;
             if doc.depth() + level <= MAX_DEPTH {
                 self.warnings.extend(reading.warnings);
