@@ -7,7 +7,7 @@ use super::{
     Align, Item, Layouter, LinkTarget, ParaStyle, Piece, Prev, RunStyle, VBox, BLACK, GREY, LIGHT,
     LINK_BLUE,
 };
-use crate::model::{classes, inlines_to_plain, Block, Meta};
+use crate::model::{classes, inlines_to_plain, Block, Inline, Meta};
 
 impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     pub(super) fn para_style(&self, x: f32, width: f32) -> ParaStyle {
@@ -183,6 +183,12 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             Block::Paragraph(inlines) => {
                 let pieces = self.pieces(inlines, RunStyle::plain(FontStyle::BODY, BLACK), depth);
                 let mut para = self.para_style(x, width);
+                if let [Inline::Math(math)] = inlines.as_slice() {
+                    // A displayed formula: centred on its own line, as TeX sets one.
+                    if math.display {
+                        para.align = Align::Center;
+                    }
+                }
                 let space = match self.prev {
                     Prev::Paragraph if self.indent_paragraphs => {
                         para.indent = size * 1.5;
