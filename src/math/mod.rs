@@ -253,8 +253,12 @@ fn unicode_node(node: &Node, out: &mut String) {
                 Some("3") => out.push('∛'),
                 Some("4") => out.push('∜'),
                 Some(index) => {
-                    match index.chars().map(symbols::superscript_char).collect() {
-                        Some(small) => out.push_str(&small as &String),
+                    match index
+                        .chars()
+                        .map(symbols::superscript_char)
+                        .collect::<Option<String>>()
+                    {
+                        Some(small) => out.push_str(&small),
                         None => {
                             out.push_str(index);
                             out.push(' ');

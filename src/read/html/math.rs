@@ -135,9 +135,11 @@ pub fn recognise(node: &Handle) -> Option<Found> {
         "MathJax_Display",
         "MathJax_SVG",
         "MathJax_SVG_Display",
+        "MathJax_CHTML",
+        "MathJax_MathML",
+        "MathJax_PHTML",
     ]
     .iter()
-    .chain(&["MathJax_CHTML", "MathJax_MathML", "MathJax_PHTML"])
     .any(|class| has_class(node, class));
     if mathjax_frame {
         // The script beside the rendered copy holds the TeX and is read on its own.
@@ -307,6 +309,7 @@ fn tex_from_mathml(node: &Handle, depth: usize) -> String {
             .iter()
             .filter(|c| matches!(c.data, NodeData::Element { .. }))
             .map(|c| tex_from_mathml(c, depth + 1))
+            .filter(|part| !part.is_empty())
             .collect()
     };
     // A script's base or argument needs braces only when it is more than one character.
@@ -324,6 +327,12 @@ fn tex_from_mathml(node: &Handle, depth: usize) -> String {
         "semantics" => parts().into_iter().next().unwrap_or_default(),
         "msup" | "msub" | "mover" | "munder" => {
             let p = parts();
+            // An accent over a letter (`ẋ`, `v⃗`): the TeX accent, not a superscript.
+            if let [base, over] = p.as_slice() {
+                if let Some(accent) = accent_command(over).filter(|_| name == "mover") {
+                    return format!("\\{accent}{{{base}}}");
+                }
+            }
             let mark = if matches!(name, "msup" | "mover") {
                 '^'
             } else {
@@ -339,12 +348,12 @@ fn tex_from_mathml(node: &Handle, depth: usize) -> String {
             other => other.join(" "),
         },
         "mfrac" => match parts().as_slice() {
-            [num, den] => format!("\\frac{}{}", braced(num), braced(den)),
+            [num, den] => format!("\\frac{{{num}}}{{{den}}}"),
             other => other.join(" "),
         },
         "msqrt" => format!("\\sqrt{{{}}}", parts().join(" ")),
         "mroot" => match parts().as_slice() {
-            [base, index] => format!("\\sqrt[{index}]{}", braced(base)),
+            [base, index] => format!("\\sqrt[{index}]{{{base}}}"),
             other => other.join(" "),
         },
         "mtable" => format!("\\begin{{matrix}}{}\\end{{matrix}}", parts().join(" \\\\ ")),
@@ -355,6 +364,19 @@ fn tex_from_mathml(node: &Handle, depth: usize) -> String {
 
 /// The text collapsed, without the invisible operators MathML puts between a function and
 /// its argument or between factors (U+2061–U+2064), which show as boxes in many fonts.
+/// The TeX accent command for a character MathML sets over a base.
+fn accent_command(over: &str) -> Option<&'static str> {
+    Some(match over {
+        "˙" | "\u{307}" => "dot",
+        "¨" | "\u{308}" => "ddot",
+        "^" | "ˆ" | "\\^" | "\u{302}" => "hat",
+        "¯" | "‾" | "\u{305}" => "bar",
+        "→" | "\u{20d7}" => "vec",
+        "~" | "˜" | "\u{303}" => "tilde",
+        _ => return None,
+    })
+}
+
 fn collapse(text: &str) -> String {
     let visible: String = text
         .chars()

@@ -183,12 +183,6 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             Block::Paragraph(inlines) => {
                 let pieces = self.pieces(inlines, RunStyle::plain(FontStyle::BODY, BLACK), depth);
                 let mut para = self.para_style(x, width);
-                if let [Inline::Math(math)] = inlines.as_slice() {
-                    // A displayed formula: centred on its own line, as TeX sets one.
-                    if math.display {
-                        para.align = Align::Center;
-                    }
-                }
                 let space = match self.prev {
                     Prev::Paragraph if self.indent_paragraphs => {
                         para.indent = size * 1.5;
@@ -201,6 +195,13 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     Prev::Heading => size * 0.3,
                     Prev::Start | Prev::Other => leading * 0.5,
                 };
+                if let [Inline::Math(math)] = inlines.as_slice() {
+                    // A displayed formula: centred on its own line, as TeX sets one.
+                    if math.display {
+                        para.align = Align::Center;
+                        para.indent = 0.0;
+                    }
+                }
                 self.paragraph_boxes(&pieces, para, space, false);
                 self.prev = Prev::Paragraph;
             }

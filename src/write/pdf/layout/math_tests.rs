@@ -25,8 +25,8 @@ fn math(tex: &str, display: bool) -> Inline {
     }))
 }
 
-/// The text runs of the page as (text, x, baseline, size, right edge).
-fn runs(page: &Page) -> Vec<(String, f32, f32, f32, f32)> {
+/// The text runs of the page as (text, x, baseline, size, right edge, face).
+fn runs(page: &Page) -> Vec<(String, f32, f32, f32, f32, String)> {
     page.items
         .iter()
         .filter_map(|item| match item {
@@ -36,6 +36,7 @@ fn runs(page: &Page) -> Vec<(String, f32, f32, f32, f32)> {
                 run.y,
                 run.size,
                 run.x + run.width(),
+                format!("{:?}", run.face),
             )),
             _ => None,
         })
@@ -65,7 +66,12 @@ fn a_formula_is_set_with_a_raised_smaller_superscript_and_its_symbols() {
             .find(|r| r.0.contains(text))
             .unwrap_or_else(|| panic!("{text} not set: {runs:?}"))
     };
-    let base = find("mc");
+    let base = runs
+        .iter()
+        .find(|r| r.0 == "c")
+        .unwrap_or_else(|| panic!("no c: {runs:?}"));
+    // The variables are italic: another face than the text's.
+    assert_ne!(base.5, find("wrote").5, "{base:?}");
     let two = runs
         .iter()
         .find(|r| r.0 == "2")
