@@ -197,13 +197,11 @@ fn from_fallback_image(img: &Handle, mathml: Option<Handle>) -> Option<Found> {
         return Some(Found::Math(from_mathml(&mathml, display)));
     }
     let tex = clean_tex(&attr(img, "alt").unwrap_or_default());
-    (!tex.is_empty()).then(|| {
-        Found::Math(Math {
-            display,
-            tex: Some(tex),
-            mathml: None,
-        })
-    })
+    (!tex.is_empty()).then_some(Found::Math(Math {
+        display,
+        tex: Some(tex),
+        mathml: None,
+    }))
 }
 
 /// A `<math>` element as a formula: its TeX (annotation, `alttext`, or made from the

@@ -241,7 +241,7 @@ pub(super) fn wrapper_fits(level: usize) -> bool {
 }
 
 /// A formula (`$…$`, or `$$…$$` for `display`) as a math node; nothing for an empty one.
-fn push_math(stack: &mut Vec<Frame>, tex: &str, display: bool) {
+fn push_math(stack: &mut [Frame], tex: &str, display: bool) {
     let tex = crate::math::clean_tex(tex);
     if !tex.is_empty() {
         let math = crate::model::Math {
