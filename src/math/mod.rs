@@ -3,8 +3,9 @@
 //! Readers keep a formula's TeX (and MathML) as the page gave it ([`crate::model::Math`]).
 //! Writers that cannot show MathML need something else: a readable line of Unicode for text
 //! (`x^2` → `x²`, `\alpha` → `α`), styled inlines for the PDF (italic variables, real
-//! sub- and superscripts), MathML for HTML and EPUB when the page had only TeX. All three are
-//! made here from one parse of the TeX into [`Node`]s, so they agree.
+//! sub- and superscripts), MathML for HTML and EPUB when the page had only TeX. All three come
+//! from one parse of the TeX into [`Node`]s, so they agree (the PDF's inlines are made in
+//! `write::math_inlines`, as this module knows nothing of the model).
 //!
 //! The subset: letters, digits and symbols; `^` and `_`; `{…}` groups; `\frac`, `\sqrt`
 //! (with an index), `\text` and the font commands, accents, `\left`/`\right`, environments
@@ -12,7 +13,7 @@
 //! function names. An unknown command is shown as its name, never dropped.
 
 mod mathml;
-mod symbols;
+pub(crate) mod symbols;
 mod tex;
 
 pub use mathml::{is_clean_mathml, is_mathml_attribute, is_mathml_element};
@@ -106,7 +107,7 @@ pub fn mathml_text(mathml: &str) -> String {
     if skipping == 0 {
         out.push_str(&decode_entities(rest));
     }
-    crate::model::collapse_whitespace(&out).trim().to_string()
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;` and numeric references decoded; any other
@@ -188,14 +189,14 @@ fn unicode_row(nodes: &[Node], out: &mut String) {
 
 /// Whether a space follows `node` before `next`: after a large operator, and between a
 /// function name and its argument (`sin x`, not `sinx`).
-fn sets_apart(node: &Node, next: Option<&Node>) -> bool {
+pub(crate) fn sets_apart(node: &Node, next: Option<&Node>) -> bool {
     let Some(next) = next else { return false };
     is_large_operator(node)
         || (matches!(node, Node::Word(_)) && !matches!(next, Node::Op(_) | Node::Space))
 }
 
 /// A sum, product or integral (with its limits): what follows it is its operand, set apart.
-fn is_large_operator(node: &Node) -> bool {
+pub(crate) fn is_large_operator(node: &Node) -> bool {
     let op = match node {
         Node::Scripts { base, .. } => base.as_ref(),
         other => other,
@@ -205,7 +206,7 @@ fn is_large_operator(node: &Node) -> bool {
 
 /// Whether a node reads as one operand without parentheses: a symbol, or a symbol with
 /// its scripts or accent (`n²`, `x̂`).
-fn is_single_operand(node: &Node) -> bool {
+pub(crate) fn is_single_operand(node: &Node) -> bool {
     match node {
         Node::Ident(_) | Node::Number(_) | Node::Word(_) => true,
         Node::Scripts { base, .. } | Node::Accent(base, _) => is_single_operand(base),
@@ -324,7 +325,7 @@ fn unicode_operand(node: &Node, out: &mut String) {
 }
 
 /// The characters of a node, without any markup.
-fn flat_text(node: &Node) -> String {
+pub(crate) fn flat_text(node: &Node) -> String {
     let mut out = String::new();
     unicode_node(node, &mut out);
     out
@@ -424,94 +425,6 @@ fn mathml_node(node: &Node, out: &mut String) {
     }
 }
 
-/// The formula as inlines the PDF writer sets like any text: single-letter variables in
-/// italics, scripts as real (smaller, raised or lowered) sub- and superscripts, fractions
-/// as `a/b` and roots as `√(…)`.
-pub fn tex_to_inlines(tex: &str) -> Vec<crate::model::Inline> {
-    let mut out = Vec::new();
-    inline_row(&parse(tex), false, &mut out);
-    crate::model::normalize_inlines(out)
-}
-
-fn inline_row(nodes: &[Node], script: bool, out: &mut Vec<crate::model::Inline>) {
-    use crate::model::Inline;
-    for (index, node) in nodes.iter().enumerate() {
-        match node {
-            // Relations are spaced in the line, not in scripts (`∑ₙ₌₁`).
-            Node::Op(op)
-                if !script
-                    && symbols::is_spaced_operator(op)
-                    && index > 0
-                    && !matches!(nodes[index - 1], Node::Op(_)) =>
-            {
-                out.push(Inline::text(format!(" {op} ")));
-            }
-            _ => {
-                inline_node(node, script, out);
-                if sets_apart(node, nodes.get(index + 1)) {
-                    out.push(Inline::text(" "));
-                }
-            }
-        }
-    }
-}
-
-fn inline_node(node: &Node, script: bool, out: &mut Vec<crate::model::Inline>) {
-    use crate::model::Inline;
-    match node {
-        Node::Ident(s) if s.chars().all(|c| c.is_alphabetic()) => {
-            out.push(Inline::Emphasis(vec![Inline::text(s.clone())]))
-        }
-        Node::Ident(s) | Node::Number(s) | Node::Op(s) | Node::Word(s) | Node::Text(s) => {
-            out.push(Inline::text(s.clone()))
-        }
-        Node::Space => out.push(Inline::text(" ")),
-        Node::Row(nodes) => inline_row(nodes, script, out),
-        Node::Scripts { base, sub, sup } => {
-            inline_node(base, script, out);
-            if let Some(sub) = sub {
-                let mut inner = Vec::new();
-                inline_node(sub, true, &mut inner);
-                out.push(Inline::Subscript(inner));
-            }
-            if let Some(sup) = sup {
-                let mut inner = Vec::new();
-                inline_node(sup, true, &mut inner);
-                out.push(Inline::Superscript(inner));
-            }
-        }
-        Node::Frac(num, den) => {
-            inline_operand(num, script, out);
-            out.push(Inline::text("/"));
-            inline_operand(den, script, out);
-        }
-        Node::Root(index, body) => {
-            if let Some(index) = index {
-                let mut inner = Vec::new();
-                inline_node(index, true, &mut inner);
-                out.push(Inline::Superscript(inner));
-            }
-            out.push(Inline::text("√"));
-            inline_operand(body, script, out);
-        }
-        Node::Accent(base, mark) => {
-            inline_node(base, script, out);
-            out.push(Inline::text(mark.to_string()));
-        }
-    }
-}
-
-fn inline_operand(node: &Node, script: bool, out: &mut Vec<crate::model::Inline>) {
-    use crate::model::Inline;
-    if is_single_operand(node) {
-        inline_node(node, script, out);
-    } else {
-        out.push(Inline::text("("));
-        inline_node(node, script, out);
-        out.push(Inline::text(")"));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -562,17 +475,5 @@ mod tests {
     fn mathml_text_leaves_out_tags_and_annotations() {
         let mathml = "<math><semantics><mrow><mi>x</mi><mo>&lt;</mo><mn>2</mn></mrow><annotation encoding=\"application/x-tex\">x&lt;2</annotation></semantics></math>";
         assert_eq!(mathml_text(mathml), "x<2");
-    }
-
-    #[test]
-    fn pdf_inlines_have_italic_variables_and_real_scripts() {
-        use crate::model::Inline;
-        assert_eq!(
-            tex_to_inlines("x^2"),
-            vec![
-                Inline::Emphasis(vec![Inline::text("x")]),
-                Inline::Superscript(vec![Inline::text("2")])
-            ]
-        );
     }
 }

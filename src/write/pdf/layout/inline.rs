@@ -105,7 +105,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     // Upright unless TeX says otherwise: variables come back as emphasis.
                     let mut s = style;
                     s.font.italic = false;
-                    let formula = crate::math::tex_to_inlines(&math.tex_or_text());
+                    let formula = crate::write::math_inlines::tex_to_inlines(&math.tex_or_text());
                     self.push_pieces(&formula, s, depth + 1, out);
                 }
                 Inline::LineBreak => out.push(Piece::Break),
