@@ -23,6 +23,7 @@ pub(crate) mod dom;
 pub mod error;
 pub mod format;
 pub mod locale;
+pub(crate) mod math;
 pub mod media;
 pub mod model;
 pub mod net;

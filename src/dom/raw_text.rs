@@ -116,7 +116,9 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
         let cut_content = match raw {
             "style" => true,
             "script" => {
+                // MathJax keeps a formula's TeX in `<script type="math/tex">`: content.
                 !contains_ignore_case(attributes, "ld+json")
+                    && !contains_ignore_case(attributes, "math/")
                     && memmem::find(content, b"<!--").is_none()
             }
             _ => false,

@@ -494,6 +494,8 @@ pub enum Inline {
     /// A footnote, placed where it is referenced. Writers choose how to show it (page
     /// footnotes, endnotes, pop-ups).
     Note(Vec<Block>),
+    /// A formula (boxed: see [`Math`]).
+    Math(Box<Math>),
     /// A generic inline (HTML `span`) whose attributes are worth keeping.
     Span {
         /// Its id, classes and attributes.
@@ -514,6 +516,42 @@ pub struct Link {
     pub title: Option<String>,
     /// The link's text.
     pub content: Vec<Inline>,
+}
+
+/// A formula, as the input gave it: its TeX source, its MathML, or both (at least one is
+/// non-empty). A formula set on a line of its own (`display`) is still an inline: a paragraph
+/// holding only it is a displayed equation, as in pandoc. Writers that cannot show MathML
+/// use the TeX; writers that need MathML and have only TeX make it from the TeX.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Math {
+    /// Set on a line of its own (TeX `$$…$$`, MathML `display="block"`), not in the text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub display: bool,
+    /// The TeX source (without the `$` delimiters), when the input has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tex: Option<String>,
+    /// The MathML (`<math>…</math>`), sanitised: MathML elements and their presentation
+    /// attributes only, no scripts, styles or links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mathml: Option<String>,
+}
+
+impl Math {
+    /// The formula as a line of text: Unicode for the TeX that quire understands (`x^2` →
+    /// `x²`, `\alpha` → `α`), TeX as written for the rest. What text output shows, and what
+    /// word counts count.
+    pub fn linear(&self) -> String {
+        crate::math::tex_to_unicode(&self.tex_or_text())
+    }
+
+    /// The TeX to show where no MathML can be: the TeX source, else the text of the MathML.
+    pub fn tex_or_text(&self) -> String {
+        match (&self.tex, &self.mathml) {
+            (Some(tex), _) if !tex.trim().is_empty() => tex.trim().to_string(),
+            (_, Some(mathml)) => crate::math::mathml_text(mathml),
+            _ => String::new(),
+        }
+    }
 }
 
 impl Inline {
@@ -703,6 +741,11 @@ impl Document {
             std::mem::take(&mut self.meta),
             std::mem::take(&mut self.blocks),
         )
+    }
+
+    /// Whether the document holds a formula anywhere (EPUB marks such pages `mathml`).
+    pub fn has_math(&self) -> bool {
+        walk::has_math(&self.blocks)
     }
 
     /// The deepest nesting of blocks and inlines in the document.

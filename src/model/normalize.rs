@@ -99,7 +99,7 @@ fn normalize_run(inlines: Vec<Inline>) -> Vec<Inline> {
                     out.push(Inline::Code(code));
                 }
             }
-            other @ (Inline::Image(_) | Inline::Note(_)) => out.push(other),
+            other @ (Inline::Image(_) | Inline::Note(_) | Inline::Math(_)) => out.push(other),
         }
     }
     // Merging leaves room behind in the texts and in the vector, and a document keeps

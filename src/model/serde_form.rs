@@ -20,6 +20,11 @@ pub const NOT_A_DOCUMENT: &str =
 /// metadata. 1 was the first form (every field and cell written out, `tests/fixtures/json-v1`),
 /// which had no version field, as the compact form had none before it gained this one; JSON
 /// without the field is read as either. A later version is refused rather than misread.
+///
+/// A new kind of node (`math`) does not change the version: JSON without one reads as
+/// before, and a quire that does not know the kind refuses it by name ("unknown variant
+/// `math`") rather than misreading it. The version changes when the same JSON would mean
+/// something else.
 pub const JSON_VERSION: u64 = 2;
 
 /// How the error for a JSON form newer than [`JSON_VERSION`] begins; the version follows.

@@ -98,7 +98,7 @@ fn inline_images(inlines: &[Inline], f: &mut dyn FnMut(&Image)) {
             | Inline::Span { content: c, .. } => inline_images(c, f),
             Inline::Link(link) => inline_images(&link.content, f),
             Inline::Note(blocks) => for_each_image(blocks, f),
-            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+            Inline::Text(_) | Inline::Code(_) | Inline::Math(_) | Inline::LineBreak => {}
         }
     }
 }
@@ -135,9 +135,42 @@ fn inline_images_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Image)) {
             | Inline::Span { content: c, .. } => inline_images_mut(c, f),
             Inline::Link(link) => inline_images_mut(&mut link.content, f),
             Inline::Note(blocks) => for_each_image_mut(blocks, f),
-            Inline::Text(_) | Inline::Code(_) | Inline::LineBreak => {}
+            Inline::Text(_) | Inline::Code(_) | Inline::Math(_) | Inline::LineBreak => {}
         }
     }
+}
+
+/// Whether any run of inlines (captions, cells and footnotes included) holds a formula.
+pub(crate) fn has_math(blocks: &[Block]) -> bool {
+    let mut found = false;
+    for_each_block(blocks, &mut |block| {
+        found = found
+            || match block {
+                Block::Paragraph(inlines)
+                | Block::Heading {
+                    content: inlines, ..
+                } => inlines_have_math(inlines),
+                Block::Figure(figure) => inlines_have_math(&figure.caption),
+                Block::Table(table) => inlines_have_math(&table.caption),
+                _ => false,
+            };
+    });
+    found
+}
+
+fn inlines_have_math(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|inline| match inline {
+        Inline::Math(_) => true,
+        Inline::Emphasis(c)
+        | Inline::Strong(c)
+        | Inline::Strikethrough(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c)
+        | Inline::Span { content: c, .. } => inlines_have_math(c),
+        Inline::Link(link) => inlines_have_math(&link.content),
+        Inline::Note(blocks) => has_math(blocks),
+        Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => false,
+    })
 }
 
 /// The inlines without images (and without wrappers, such as a link, left empty by that).
@@ -216,7 +249,11 @@ fn inline_links_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&str) -> Option<St
             | Inline::Subscript(c)
             | Inline::Span { content: c, .. } => inline_links_mut(c, f),
             Inline::Note(blocks) => rewrite_links(blocks, f),
-            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Image(_)
+            | Inline::Math(_)
+            | Inline::LineBreak => {}
         }
     }
 }
@@ -241,6 +278,7 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             | Inline::Span { content: c, .. } => push_plain(c, out),
             Inline::Link(link) => push_plain(&link.content, out),
             Inline::Image(img) => out.push_str(&img.alt),
+            Inline::Math(math) => out.push_str(&math.linear()),
             Inline::LineBreak => out.push(' '),
             Inline::Note(_) => {}
         }
@@ -345,7 +383,11 @@ pub(crate) fn depth_up_to(blocks: &[Block], limit: usize) -> usize {
                     }
                     Inline::Link(link) => levels.push(Level::Inlines(link.content.iter(), inner)),
                     Inline::Note(blocks) => levels.push(Level::Blocks(blocks.iter(), inner)),
-                    Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+                    Inline::Text(_)
+                    | Inline::Code(_)
+                    | Inline::Image(_)
+                    | Inline::Math(_)
+                    | Inline::LineBreak => {}
                 }
             }
         }
@@ -447,7 +489,11 @@ pub(crate) fn dismantle(blocks: Vec<Block>) -> usize {
                     levels.extend(nested(std::mem::take(&mut link.content)));
                 }
                 Inline::Note(blocks) => levels.push(Level::Blocks(blocks.into_iter())),
-                Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+                Inline::Text(_)
+                | Inline::Code(_)
+                | Inline::Image(_)
+                | Inline::Math(_)
+                | Inline::LineBreak => {}
             },
         }
     }

@@ -131,7 +131,11 @@ fn look_at_inlines<'a>(
                 *note_count += 1;
                 notes.push(blocks);
             }
-            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Image(_)
+            | Inline::Math(_)
+            | Inline::LineBreak => {}
         }
     }
 }

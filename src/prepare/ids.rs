@@ -116,7 +116,11 @@ fn inline_notes_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut [Block])) {
             | Inline::Subscript(c)
             | Inline::Span { content: c, .. } => inline_notes_mut(c, f),
             Inline::Link(link) => inline_notes_mut(&mut link.content, f),
-            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Image(_)
+            | Inline::Math(_)
+            | Inline::LineBreak => {}
         }
     }
 }

@@ -64,7 +64,11 @@ fn rewrite_inlines(inlines: &mut Vec<Inline>, resolve: &mut dyn FnMut(&str) -> L
             | Inline::Subscript(c)
             | Inline::Span { content: c, .. } => rewrite_inlines(c, resolve),
             Inline::Note(blocks) => rewrite(blocks, resolve),
-            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Image(_)
+            | Inline::Math(_)
+            | Inline::LineBreak => {}
         }
         index += 1;
     }

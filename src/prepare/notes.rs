@@ -75,7 +75,11 @@ fn collect_inline<'a>(inlines: &'a [Inline], notes: &mut Vec<&'a [Block]>) {
             | Inline::Subscript(c)
             | Inline::Span { content: c, .. } => collect_inline(c, notes),
             Inline::Link(link) => collect_inline(&link.content, notes),
-            Inline::Text(_) | Inline::Code(_) | Inline::Image(_) | Inline::LineBreak => {}
+            Inline::Text(_)
+            | Inline::Code(_)
+            | Inline::Image(_)
+            | Inline::Math(_)
+            | Inline::LineBreak => {}
         }
     }
 }

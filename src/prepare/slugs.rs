@@ -90,6 +90,7 @@ fn push_text(inlines: &[Inline], out: &mut String) {
             | Inline::Subscript(c)
             | Inline::Span { content: c, .. } => push_text(c, out),
             Inline::Link(link) => push_text(&link.content, out),
+            Inline::Math(math) => out.push_str(&math.linear()),
             Inline::Image(_) | Inline::Note(_) | Inline::LineBreak => {}
         }
     }

@@ -286,6 +286,22 @@ impl Sanitizer {
                     }
                 }
                 Inline::LineBreak => {}
+                Inline::Math(math) => {
+                    self.option(&mut math.tex);
+                    if let Some(mathml) = &mut math.mathml {
+                        self.text(mathml);
+                    }
+                    // MathML that is not the well-formed, script-free kind readers write
+                    // (hand-edited JSON) is dropped: writers make it again from the TeX.
+                    if let Some(mathml) = math
+                        .mathml
+                        .take_if(|mathml| !crate::math::is_clean_mathml(mathml))
+                    {
+                        if math.tex.as_deref().is_none_or(|t| t.trim().is_empty()) {
+                            math.tex = Some(crate::math::mathml_text(&mathml));
+                        }
+                    }
+                }
                 Inline::Note(blocks) => self.blocks(blocks),
                 Inline::Span { attr, content } => {
                     self.attr(attr);

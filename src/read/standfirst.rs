@@ -82,7 +82,7 @@ pub(crate) fn take_standfirst(meta: &mut Meta, blocks: &mut Vec<Block>) {
 /// note, an image.
 fn holds_more_than_text(inline: &Inline) -> bool {
     match inline {
-        Inline::Link(_) | Inline::Note(_) | Inline::Image(_) => true,
+        Inline::Link(_) | Inline::Note(_) | Inline::Image(_) | Inline::Math(_) => true,
         Inline::Emphasis(inner)
         | Inline::Strong(inner)
         | Inline::Strikethrough(inner)

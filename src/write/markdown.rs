@@ -786,6 +786,7 @@ impl<'t> State<'t> {
                     }
                 }
                 Inline::Image(image) => out.push_str(&image_markdown(image, ctx)),
+                Inline::Math(math) => out.push_str(&math_markdown(math, ctx)),
                 Inline::LineBreak => {
                     if ctx.heading || ctx.table {
                         out.push_str("<br>");
@@ -959,6 +960,27 @@ fn edge_class(inline: &Inline, first: bool, ctx: &InlineContext) -> Class {
         Inline::LineBreak if !first && !ctx.heading && !ctx.table => WHITESPACE,
         Inline::Note(blocks) if blocks.is_empty() => ANY,
         _ => PUNCTUATION,
+    }
+}
+
+/// A formula in TeX between dollars, as pandoc and GitHub write it: `$…$` in the text,
+/// `$$…$$` displayed. The TeX is one line, its own `$` escaped (`\$` is a dollar in TeX too)
+/// and, in a table, its `|` written `\vert` so that it cannot end the cell.
+fn math_markdown(math: &crate::model::Math, ctx: &InlineContext) -> String {
+    let mut tex = math.tex_or_text().replace(['\n', '\r'], " ");
+    if tex.contains('$') {
+        tex = tex.replace("\\$", "$").replace('$', "\\$");
+    }
+    if ctx.table {
+        tex = tex.replace('|', "\\vert ");
+    }
+    let tex = tex.trim();
+    if tex.is_empty() {
+        String::new()
+    } else if math.display {
+        format!("$${tex}$$")
+    } else {
+        format!("${tex}$")
     }
 }
 
@@ -1200,6 +1222,8 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
             // In a heading, a `#` after a space could start its closing sequence.
             '#' => first || (ctx.heading && prev.is_none_or(char::is_whitespace)),
             '{' => ctx.heading,
+            // A dollar before anything but a space could open a formula (`$5-$10`).
+            '$' => !next.is_some_and(char::is_whitespace),
             '>' | '=' => first,
             '-' => first && matches!(next, None | Some(' ' | '-')),
             '+' => first && matches!(next, None | Some(' ')),

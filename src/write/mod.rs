@@ -9,6 +9,7 @@ mod fonts;
 pub mod html;
 pub mod json;
 pub mod markdown;
+mod math_inlines;
 pub mod pdf;
 mod table_layout;
 pub mod text;

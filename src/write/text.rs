@@ -467,6 +467,7 @@ impl<'a> TextRenderer<'a> {
                 | Inline::Span { content: c, .. } => self.push_inlines(c, out),
                 Inline::Link(link) => self.push_inlines(&link.content, out),
                 Inline::Image(image) => out.push_str(&one_line(&image.alt)),
+                Inline::Math(math) => out.push_str(&one_line(&math.linear())),
                 Inline::LineBreak => out.push('\n'),
                 Inline::Note(blocks) => {
                     self.notes.push(blocks);

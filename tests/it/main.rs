@@ -26,6 +26,7 @@ mod json_version;
 mod jsonl;
 mod labels;
 mod markdown;
+mod math;
 mod media;
 mod memory;
 // The local test server and every test of fetching need the network client.

@@ -67,7 +67,11 @@ fn judge(table: &Table, index: usize) -> Option<Reason> {
     if row.in_chrome {
         return Some(Reason::Chrome);
     }
-    if matches!(name, "a" | "img" | "picture" | "figure" | "br" | "hr") {
+    // A formula is content, however short (it counts as media, so its wrappers stay too).
+    if matches!(
+        name,
+        "a" | "img" | "picture" | "figure" | "br" | "hr" | "math"
+    ) {
         return None;
     }
     if row.chars <= 0.0 {

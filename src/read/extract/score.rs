@@ -357,7 +357,7 @@ fn collect_rows(root: &Handle, compact: &CompactRows) -> Vec<Row> {
                 let depth = parent.and_then(|p| rows.get(p)).map_or(0, |r| r.depth + 1);
                 let media = u32::from(matches!(
                     &*name,
-                    "img" | "picture" | "table" | "pre" | "figure" | "video"
+                    "img" | "picture" | "table" | "pre" | "figure" | "video" | "math"
                 ));
                 let link = in_link || &*name == "a";
                 rows.push(Row {

@@ -226,6 +226,14 @@ impl<'a> Converter<'a> {
             match &node.data {
                 NodeData::Text { contents } => pending.push(Inline::text(&**contents.borrow())),
                 NodeData::Element { name, .. } => {
+                    // Before the hidden and ignored elements are left out: a formula's TeX
+                    // may be in a script, its MathML hidden beside an image of it.
+                    if let Some(found) = super::math::recognise(node) {
+                        if let super::math::Found::Math(math) = found {
+                            pending.push(Inline::Math(Box::new(math)));
+                        }
+                        continue;
+                    }
                     if self.is_left_out(node) {
                         continue;
                     }
@@ -691,6 +699,13 @@ impl<'a> Converter<'a> {
             NodeData::Element { name, .. } => name.local.clone(),
             _ => return,
         };
+        // Before the hidden and ignored elements are left out (see `blocks`).
+        if let Some(found) = super::math::recognise(node) {
+            if let super::math::Found::Math(math) = found {
+                out.push(Inline::Math(Box::new(math)));
+            }
+            return;
+        }
         if self.is_left_out(node) {
             return;
         }

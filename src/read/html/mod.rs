@@ -15,6 +15,7 @@
 //!   are left out.
 
 mod convert;
+mod math;
 mod meta;
 mod urls;
 

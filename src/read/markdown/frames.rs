@@ -47,7 +47,11 @@ impl<'a> FootnoteDefinitions<'a> {
                             .unwrap_or_default()
                             .iter()
                             .map(|event| match event {
-                                Event::Text(t) | Event::Code(t) | Event::Html(t) => 1 + t.len(),
+                                Event::Text(t)
+                                | Event::Code(t)
+                                | Event::Html(t)
+                                | Event::InlineMath(t)
+                                | Event::DisplayMath(t) => 1 + t.len(),
                                 _ => 1,
                             })
                             .sum();
@@ -236,6 +240,19 @@ pub(super) fn wrapper_fits(level: usize) -> bool {
     level < MAX_DEPTH
 }
 
+/// A formula (`$…$`, or `$$…$$` for `display`) as a math node; nothing for an empty one.
+fn push_math(stack: &mut [Frame], tex: &str, display: bool) {
+    let tex = crate::math::clean_tex(tex);
+    if !tex.is_empty() {
+        let math = crate::model::Math {
+            display,
+            tex: Some(tex),
+            mathml: None,
+        };
+        push_inline(stack, Inline::Math(Box::new(math)));
+    }
+}
+
 impl<'a> BuildContext<'_, 'a, '_> {
     /// Builds the blocks of `events`, whose container sits at `base_level`.
     pub(super) fn build(
@@ -264,9 +281,8 @@ impl<'a> BuildContext<'_, 'a, '_> {
                     }
                 }
                 Event::Code(code) => push_inline(&mut stack, Inline::Code(code.to_string())),
-                Event::InlineMath(text) | Event::DisplayMath(text) => {
-                    push_inline(&mut stack, Inline::text(text.as_ref()))
-                }
+                Event::InlineMath(text) => push_math(&mut stack, &text, false),
+                Event::DisplayMath(text) => push_math(&mut stack, &text, true),
                 Event::Html(html) => {
                     if let Some(top_frame) = stack.last_mut() {
                         top_frame.text.push_str(&html);

@@ -54,7 +54,9 @@ impl Reader for MarkdownReader {
 const PARSER_OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_STRIKETHROUGH)
     .union(Options::ENABLE_FOOTNOTES)
-    .union(Options::ENABLE_TASKLISTS);
+    .union(Options::ENABLE_TASKLISTS)
+    // `$…$` and `$$…$$` (pandoc's rule: no space inside either dollar), as the writer writes.
+    .union(Options::ENABLE_MATH);
 
 /// Reads Markdown; a document that can hold footnotes keeps all its events when it is no
 /// longer than `keep_events_len`, and is parsed twice otherwise.

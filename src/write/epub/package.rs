@@ -306,6 +306,11 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         ncx_depth: usize::from(toc_levels) + 1,
         language: language.clone(),
         toc_name: labels.contents,
+        mathml_files: chapters
+            .iter()
+            .filter(|chapter| chapter.prepared.doc.has_math())
+            .map(|chapter| chapter.prepared.file.clone())
+            .collect(),
     };
     // Images went in empty too; they are compressed already, so they are stored as they are.
     for image in &store.images {
@@ -563,12 +568,25 @@ struct PackageFixes {
     language: String,
     /// The contents' name, which epub-builder's NCX template puts where the title belongs.
     toc_name: &'static str,
+    /// The chapter files that hold MathML, whose manifest items EPUB 3 requires to say so
+    /// (`properties="mathml"`); epub-builder has no way to set it.
+    mathml_files: Vec<String>,
 }
 
 impl PackageFixes {
     fn package(&self, mut opf: String) -> String {
         if let Some(at) = opf.find("  </metadata>") {
             opf.insert_str(at, &self.metadata);
+        }
+        for file in &self.mathml_files {
+            let mut href = String::new();
+            escape_text_into(file, &mut href);
+            let Some(at) = opf.find(&format!(" href=\"{href}\"")) else {
+                continue;
+            };
+            if let Some(item) = opf[..at].rfind("<item ") {
+                opf.insert_str(item + "<item ".len(), "properties=\"mathml\" ");
+            }
         }
         let mut lang = String::new();
         escape_text_into(&self.language, &mut lang);

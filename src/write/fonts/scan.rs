@@ -127,6 +127,13 @@ impl Needs {
                 | Inline::Span { content: c, .. } => self.scan_inlines(c, covered),
                 Inline::Link(link) => self.scan_inlines(&link.content, covered),
                 Inline::Image(image) => self.scan_text(&image.alt, covered),
+                Inline::Math(math) => {
+                    // Text shows the linear form, the PDF the styled one (`x` and a raised
+                    // `2` rather than `²`): either may be set.
+                    self.scan_text(&math.linear(), covered);
+                    let styled = crate::write::math_inlines::tex_to_inlines(&math.tex_or_text());
+                    self.scan_text(&crate::model::inlines_to_plain(&styled), covered);
+                }
                 Inline::Note(blocks) => self.scan_blocks(blocks, covered),
                 Inline::LineBreak => {}
             }

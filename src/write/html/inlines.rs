@@ -112,6 +112,7 @@ impl<'a> Renderer<'a> {
                 }
             }
             Inline::Image(image) => self.image(image),
+            Inline::Math(math) => self.out.push_str(&math_markup(math)),
             Inline::LineBreak => self.out.push_str("<br />\n"),
             Inline::Note(blocks) => {
                 self.notes.push(blocks);
@@ -141,5 +142,30 @@ impl<'a> Renderer<'a> {
         let _ = write!(self.out, "<{tag}>");
         self.inlines(content);
         let _ = write!(self.out, "</{tag}>");
+    }
+}
+
+/// A formula as MathML with its TeX as `alttext`: the page's own MathML when it is clean
+/// (readers keep only clean MathML; a document built by hand may not be), else MathML made
+/// from the TeX. Both the HTML and the EPUB writer write this.
+pub(crate) fn math_markup(math: &crate::model::Math) -> String {
+    let tex = math.tex.as_deref().map(str::trim).unwrap_or_default();
+    match math.mathml.as_deref() {
+        Some(mathml) if crate::math::is_clean_mathml(mathml) => {
+            let mathml = mathml.trim();
+            let root_end = mathml.find('>').unwrap_or(0);
+            if tex.is_empty() || mathml[..root_end].contains(" alttext=") {
+                return mathml.to_string();
+            }
+            // `<math` is five bytes; the attribute goes right after the name.
+            let mut out = String::with_capacity(mathml.len() + tex.len() + 12);
+            out.push_str(&mathml[..5]);
+            out.push_str(" alttext=\"");
+            escape_attr_into(tex, &mut out);
+            out.push('"');
+            out.push_str(&mathml[5..]);
+            out
+        }
+        _ => crate::math::tex_to_mathml(&math.tex_or_text(), math.display),
     }
 }

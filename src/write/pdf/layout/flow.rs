@@ -7,7 +7,7 @@ use super::{
     Align, Item, Layouter, LinkTarget, ParaStyle, Piece, Prev, RunStyle, VBox, BLACK, GREY, LIGHT,
     LINK_BLUE,
 };
-use crate::model::{classes, inlines_to_plain, Block, Meta};
+use crate::model::{classes, inlines_to_plain, Block, Inline, Meta};
 
 impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
     pub(super) fn para_style(&self, x: f32, width: f32) -> ParaStyle {
@@ -195,6 +195,13 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     Prev::Heading => size * 0.3,
                     Prev::Start | Prev::Other => leading * 0.5,
                 };
+                if let [Inline::Math(math)] = inlines.as_slice() {
+                    // A displayed formula: centred on its own line, as TeX sets one.
+                    if math.display {
+                        para.align = Align::Center;
+                        para.indent = 0.0;
+                    }
+                }
                 self.paragraph_boxes(&pieces, para, space, false);
                 self.prev = Prev::Paragraph;
             }

@@ -101,6 +101,13 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     s.color = GREY;
                     out.push(Piece::Text(text, s));
                 }
+                Inline::Math(math) => {
+                    // Upright unless TeX says otherwise: variables come back as emphasis.
+                    let mut s = style;
+                    s.font.italic = false;
+                    let formula = crate::write::math_inlines::tex_to_inlines(&math.tex_or_text());
+                    self.push_pieces(&formula, s, depth + 1, out);
+                }
                 Inline::LineBreak => out.push(Piece::Break),
                 Inline::Note(blocks) => {
                     if self.in_note {

@@ -43,6 +43,8 @@ mod figure;
 mod flow;
 mod frame;
 mod inline;
+#[cfg(test)]
+mod math_tests;
 mod paginate;
 mod paragraph;
 mod table;
