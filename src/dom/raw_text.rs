@@ -295,6 +295,19 @@ struct Attribute {
     end: usize,
 }
 
+/// Attributes lazy-loading scripts keep an image's URL in while `src` holds a placeholder
+/// (the HTML reader's converter reads them, so this pass keeps them).
+pub const LAZY_SRC_ATTRIBUTES: &[&str] = &[
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-original-src",
+    "data-hi-res-src",
+];
+
+/// Attributes lazy-loading scripts keep a `srcset` in.
+pub const LAZY_SRCSET_ATTRIBUTES: &[&str] = &["data-srcset", "data-lazy-srcset"];
+
 /// Attributes the reader never reads, which are a tenth of what is left of a page once its
 /// scripts and styles are gone: `data-*` (other than the lazy-loading image sources the
 /// converter reads), `aria-*` (other than `aria-hidden`) and event handlers (`on*`).
@@ -305,7 +318,10 @@ fn is_unread_attribute(name: &[u8]) -> bool {
     };
     let is = |other: &[u8]| name.eq_ignore_ascii_case(other);
     if starts(b"data-") {
-        !(is(b"data-src") || is(b"data-srcset") || is(b"data-original") || is(b"data-lazy-src"))
+        !LAZY_SRC_ATTRIBUTES
+            .iter()
+            .chain(LAZY_SRCSET_ATTRIBUTES)
+            .any(|lazy| is(lazy.as_bytes()))
     } else if starts(b"aria-") {
         !is(b"aria-hidden")
     } else {
