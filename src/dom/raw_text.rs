@@ -318,10 +318,13 @@ fn is_unread_attribute(name: &[u8]) -> bool {
     };
     let is = |other: &[u8]| name.eq_ignore_ascii_case(other);
     if starts(b"data-") {
-        !LAZY_SRC_ATTRIBUTES
+        // Lazy-loading scripts of one site name theirs as they like (`data-lazyloader-src`):
+        // any that says `src` may hold the picture.
+        !(LAZY_SRC_ATTRIBUTES
             .iter()
             .chain(LAZY_SRCSET_ATTRIBUTES)
             .any(|lazy| is(lazy.as_bytes()))
+            || memmem::find(&name.to_ascii_lowercase(), b"src").is_some())
     } else if starts(b"aria-") {
         !is(b"aria-hidden")
     } else {
@@ -540,6 +543,11 @@ mod tests {
             "<img data-src=a.png  aria-hidden=true alt=b >"
         );
         assert_eq!(cut("<p data-x=>a</p>"), "<p >a</p>");
+        // Lazy-loading sources, under any name that says `src`, are read.
+        assert_eq!(
+            cut("<img data-lazy-srcset='a 2x' data-LazyLoader-Src=b data-id=7>"),
+            "<img data-lazy-srcset='a 2x' data-LazyLoader-Src=b >"
+        );
         // `/` belongs to an unquoted value: the tag is not self-closing.
         assert_eq!(cut("<p data-x=v/>a</p>"), "<p >a</p>");
     }

@@ -147,6 +147,25 @@ fn each_lazy_loading_attribute_gives_the_real_picture() {
 }
 
 #[test]
+fn a_lazy_loading_attribute_of_a_name_of_its_own_is_read_behind_a_placeholder() {
+    let html = page(
+        "<figure><img src=/c/js/placeholder.gif srcset=/c/js/placeholder.gif \
+         data-m-lazyloader-srcset='g-400.png 400w, g-1200.png 1200w' alt=G></figure>\
+         <figure><img src=/css/lazy.svg data-td-src-property='/media/h.jpg' alt=H></figure>",
+    );
+    assert_eq!(
+        srcs(&read(&html)),
+        vec![
+            format!("{BASE}g-1200.png"),
+            "https://news.example/media/h.jpg".to_string()
+        ]
+    );
+    // A real `src` is not second-guessed by an attribute that is not a known lazy one.
+    let html = page("<figure><img src=k.jpg data-zoom-src=k-zoom.jpg alt=K></figure>");
+    assert_eq!(srcs(&read(&html)), vec![format!("{BASE}k.jpg")]);
+}
+
+#[test]
 fn a_blurred_preview_in_src_gives_way_to_the_lazy_picture() {
     let html = page(
         "<figure><img src=ferry-tiny.jpg data-src=ferry-full.jpg alt=x width=800 height=600>\
@@ -285,7 +304,9 @@ fn captions_and_credits_stay_with_their_figure() {
          <figure><img src=b.jpg alt=B><figcaption>Nets drying<span class=credit>Photograph: \
          B. Moss</span></figcaption></figure>\
          <figure><img src=c.jpg alt=C><figcaption>The fish market</figcaption></figure>\
-         <p class=photo-credit>Photo: C. Dunn/Harbour Press</p>",
+         <p class=photo-credit>Photo: C. Dunn/Harbour Press</p>\
+         <div><span><img src=e.jpg alt=E></span><em class=caption>Gulls over the pier</em>\
+         <em class=copyright>© E. Finch</em></div>",
     );
     let document = read(&html);
     let captions: Vec<Option<String>> = images(&document).into_iter().map(|(_, c)| c).collect();
@@ -295,6 +316,7 @@ fn captions_and_credits_stay_with_their_figure() {
             Some("Boats at the quay Photo: A. Lee".to_string()),
             Some("Nets drying Photograph: B. Moss".to_string()),
             Some("The fish market Photo: C. Dunn/Harbour Press".to_string()),
+            Some("Gulls over the pier © E. Finch".to_string()),
         ]
     );
     assert!(

@@ -1016,9 +1016,28 @@ fn image_candidates(img: &Handle, width: Option<u32>) -> Vec<Candidate> {
     if let Some(set) = attr(img, "srcset") {
         out.extend(srcset_candidates(&set, width, None));
     }
+    let src = attr(img, "src").filter(|s| !s.trim().is_empty());
     if !lazy {
-        if let Some(src) = attr(img, "src").filter(|s| !s.trim().is_empty()) {
-            out.push(single_candidate(&src, width));
+        if let Some(src) = &src {
+            out.push(single_candidate(src, width));
+        }
+    }
+    // Without a known lazy-loading attribute and with only a placeholder, a `data-*`
+    // attribute named for a source (`data-lazyloader-src`, `data-td-src-property`) holds it.
+    if !lazy && src.as_deref().is_none_or(is_placeholder) {
+        if let NodeData::Element { attrs, .. } = &img.data {
+            for attribute in attrs.borrow().iter() {
+                let name = attribute.name.local.to_ascii_lowercase();
+                if !name.starts_with("data-") || !name.contains("src") {
+                    continue;
+                }
+                let value = attribute.value.to_string();
+                if name.contains("srcset") {
+                    out.extend(srcset_candidates(&value, width, None));
+                } else if looks_like_url(&value) {
+                    out.push(single_candidate(&value, width));
+                }
+            }
         }
     }
     if let Some(picture) = parent(img).filter(|p| is(p, local_name!("picture"))) {
@@ -1134,7 +1153,7 @@ fn is_caption_classed(node: &Handle) -> bool {
 }
 
 /// A photo credit: an element classed as one (`credit`, `image-credit`, `attribution`,
-/// `photographer`) holding a short text, or a short line that reads as one ("Photo: A. Lee",
+/// `photographer`, `copyright`) holding a short text, or a short line that reads as one ("Photo: A. Lee",
 /// "Photograph by…", "© Reuters").
 fn is_credit(node: &Handle) -> bool {
     if !matches!(
@@ -1152,7 +1171,10 @@ fn is_credit(node: &Handle) -> bool {
     ) {
         return false;
     }
-    let named = names_contain(node, &["credit", "attribution", "photographer"]);
+    let named = names_contain(
+        node,
+        &["credit", "attribution", "photographer", "copyright"],
+    );
     short_text(node, MAX_CREDIT_CHARS)
         .is_some_and(|text| !text.trim().is_empty() && (named || reads_as_credit(&text)))
 }
