@@ -262,10 +262,10 @@ fn a_noscript_fallback_is_used_once() {
     assert_eq!(found[0].1.as_deref(), Some("The lighthouse"));
 
     // The same outside a figure, the placeholder in a link.
-    let html = page(&format!(
+    let html = page(
         "<div class=photo><a href=big.jpg><img src='/img/blank.gif' alt=L></a>\
-         <noscript><img src=lighthouse.jpg alt=L></noscript></div>"
-    ));
+         <noscript><img src=lighthouse.jpg alt=L></noscript></div>",
+    );
     assert_eq!(srcs(&read(&html)), vec![format!("{BASE}lighthouse.jpg")]);
 
     // A lazy image that names its picture: the fallback beside it is not a second copy.

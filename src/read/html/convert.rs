@@ -1094,7 +1094,7 @@ fn holds_image(node: &Handle) -> bool {
 
 /// The ancestors of `node` strictly below `top`.
 fn ancestors_below<'n>(node: &Handle, top: &'n Handle) -> impl Iterator<Item = Handle> + 'n {
-    std::iter::successors(parent(node), |n| parent(n)).take_while(move |n| !Rc::ptr_eq(n, top))
+    std::iter::successors(parent(node), parent).take_while(move |n| !Rc::ptr_eq(n, top))
 }
 
 /// Whether a run of inlines is empty (blank text, line breaks) or one image.
