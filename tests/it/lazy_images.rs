@@ -300,7 +300,7 @@ fn captions_and_credits_stay_with_their_figure() {
     // against its text; one right after the figure.
     let html = page(
         "<figure><img src=a.jpg alt=A><figcaption>Boats at the quay</figcaption>\
-         <span class=image-credit>Photo: A. Lee</span></figure>\
+         <span class=image-attribution>A. Lee</span></figure>\
          <figure><img src=b.jpg alt=B><figcaption>Nets drying<span class=credit>Photograph: \
          B. Moss</span></figcaption></figure>\
          <figure><img src=c.jpg alt=C><figcaption>The fish market</figcaption></figure>\
@@ -313,7 +313,7 @@ fn captions_and_credits_stay_with_their_figure() {
     assert_eq!(
         captions,
         vec![
-            Some("Boats at the quay Photo: A. Lee".to_string()),
+            Some("Boats at the quay A. Lee".to_string()),
             Some("Nets drying Photograph: B. Moss".to_string()),
             Some("The fish market Photo: C. Dunn/Harbour Press".to_string()),
             Some("Gulls over the pier © E. Finch".to_string()),
@@ -354,6 +354,12 @@ fn a_credit_whose_figure_is_not_shown_is_not_left_behind() {
             .any(|p| p.contains("Getty") || p.contains("D. Ray")),
         "{texts:?}"
     );
+    // A reporters' attribution outside any figure is no photo credit: it stays.
+    let html =
+        page("<div class=attribution><p>Reporting by A. Writer; editing by B. Editor</p></div>");
+    assert!(paragraphs(&read(&html))
+        .iter()
+        .any(|p| p.contains("Reporting by A. Writer")));
     // Prose that merely mentions a photographer stays.
     let html = page(
         "<p>The photographer waited for the light, as the credit line under every one of \

@@ -669,11 +669,12 @@ impl<'a> Converter<'a> {
         let credits: Vec<&Handle> = all
             .iter()
             .skip(1)
-            .filter(|n| is_credit(n) && !holds_image(n))
+            .filter(|n| is_credit_in_figure(n) && !holds_image(n))
             .filter(|n| {
                 // Not inside the caption (already in it) nor inside another credit.
                 !ancestors_below(n, node).any(|a| {
-                    caption_node.as_ref().is_some_and(|c| Rc::ptr_eq(&a, c)) || is_credit(&a)
+                    caption_node.as_ref().is_some_and(|c| Rc::ptr_eq(&a, c))
+                        || is_credit_in_figure(&a)
                 }) && !caption_node.as_ref().is_some_and(|c| Rc::ptr_eq(n, c))
             })
             .collect();
@@ -1152,10 +1153,25 @@ fn is_caption_classed(node: &Handle) -> bool {
         && !holds_image(node)
 }
 
-/// A photo credit: an element classed as one (`credit`, `image-credit`, `attribution`,
-/// `photographer`, `copyright`) holding a short text, or a short line that reads as one ("Photo: A. Lee",
+/// A photo credit: an element classed as one (`credit`, `image-credit`, `photographer`,
+/// `copyright`) holding a short text, or a short line that reads as one ("Photo: A. Lee",
 /// "Photograph by…", "© Reuters").
 fn is_credit(node: &Handle) -> bool {
+    credit_named(node, &["credit", "photographer", "copyright"])
+}
+
+/// A photo credit inside a `<figure>`, where an `attribution` is the picture's too (outside
+/// one it is as often the reporters': "Reporting by…").
+fn is_credit_in_figure(node: &Handle) -> bool {
+    credit_named(
+        node,
+        &["credit", "photographer", "copyright", "attribution"],
+    )
+}
+
+/// An element that may hold a credit, with a short text, classed with one of `names` or
+/// reading as a credit.
+fn credit_named(node: &Handle, names: &[&str]) -> bool {
     if !matches!(
         tag(node),
         Some(
@@ -1171,10 +1187,7 @@ fn is_credit(node: &Handle) -> bool {
     ) {
         return false;
     }
-    let named = names_contain(
-        node,
-        &["credit", "attribution", "photographer", "copyright"],
-    );
+    let named = names_contain(node, names);
     short_text(node, MAX_CREDIT_CHARS)
         .is_some_and(|text| !text.trim().is_empty() && (named || reads_as_credit(&text)))
 }
@@ -1603,4 +1616,80 @@ fn is_back_link(node: &Handle) -> bool {
             text_content(node).trim(),
             "↩" | "↩\u{fe0e}" | "↩\u{fe0f}" | "↑" | "^"
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first element `name` of a parsed fragment.
+    fn element(html: &str, name: LocalName) -> Handle {
+        let page = crate::dom::parse(html);
+        let found = descendants(&page.dom.document)
+            .into_iter()
+            .find(|n| is(n, name.clone()))
+            .expect("the element");
+        // The page's tree lives as long as a handle into it.
+        std::mem::forget(page);
+        found
+    }
+
+    #[test]
+    fn credit_lines_are_told_from_prose() {
+        for line in [
+            "Photo: A. Lee",
+            "Photograph by B. Moss/Harbour Press",
+            "© Reuters",
+            "(Photo: C. Dunn)",
+            "Foto: D. Ray",
+            "Image credit: Getty Images",
+        ] {
+            assert!(reads_as_credit(line), "{line}");
+        }
+        for line in [
+            "© 2025 Harbour Press. All rights reserved.",
+            "The photographer waited for the light.",
+            "Photos of the harbour fill the town's museum, room after room of them, from the \
+             first glass plates to the colour prints of the seventies, and the curator knows \
+             every one.",
+        ] {
+            assert!(!reads_as_credit(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn credits_by_class_need_a_short_text_and_attributions_a_figure() {
+        let credit = element("<p class=credit>A. Lee</p>", local_name!("p"));
+        assert!(is_credit(&credit) && is_credit_in_figure(&credit));
+        let attribution = element(
+            "<p class=attribution>Reporting by A. Writer</p>",
+            local_name!("p"),
+        );
+        assert!(!is_credit(&attribution) && is_credit_in_figure(&attribution));
+        let long = format!("<div class=credits>{}</div>", "Many names. ".repeat(40));
+        assert!(!is_credit(&element(&long, local_name!("div"))));
+        let caption = element("<p class=wp-caption-text>Dawn</p>", local_name!("p"));
+        assert!(is_caption_classed(&caption));
+        let table = element(
+            "<table><caption class=caption>T</caption><tr><td>1</td></tr></table>",
+            local_name!("caption"),
+        );
+        assert!(!is_caption_classed(&table));
+    }
+
+    #[test]
+    fn a_lone_image_run_is_blank_text_and_at_most_one_image() {
+        let image = Inline::image(Image {
+            src: "a.jpg".into(),
+            ..Image::default()
+        });
+        assert!(is_lone_image(&[]));
+        assert!(is_lone_image(&[
+            Inline::text(" "),
+            image.clone(),
+            Inline::LineBreak
+        ]));
+        assert!(!is_lone_image(&[image.clone(), image.clone()]));
+        assert!(!is_lone_image(&[Inline::text("words"), image]));
+    }
 }
