@@ -297,6 +297,19 @@ struct Attribute {
     end: usize,
 }
 
+/// Attributes lazy-loading scripts keep an image's URL in while `src` holds a placeholder
+/// (the HTML reader's converter reads them, so this pass keeps them).
+pub const LAZY_SRC_ATTRIBUTES: &[&str] = &[
+    "data-src",
+    "data-lazy-src",
+    "data-original",
+    "data-original-src",
+    "data-hi-res-src",
+];
+
+/// Attributes lazy-loading scripts keep a `srcset` in.
+pub const LAZY_SRCSET_ATTRIBUTES: &[&str] = &["data-srcset", "data-lazy-srcset"];
+
 /// Attributes the reader never reads, which are a tenth of what is left of a page once its
 /// scripts and styles are gone: `data-*` (other than the lazy-loading image sources the
 /// converter reads), `aria-*` (other than `aria-hidden`) and event handlers (`on*`).
@@ -307,7 +320,13 @@ fn is_unread_attribute(name: &[u8]) -> bool {
     };
     let is = |other: &[u8]| name.eq_ignore_ascii_case(other);
     if starts(b"data-") {
-        !(is(b"data-src") || is(b"data-srcset") || is(b"data-original") || is(b"data-lazy-src"))
+        // Lazy-loading scripts of one site name theirs as they like (`data-lazyloader-src`):
+        // any that says `src` may hold the picture.
+        !(LAZY_SRC_ATTRIBUTES
+            .iter()
+            .chain(LAZY_SRCSET_ATTRIBUTES)
+            .any(|lazy| is(lazy.as_bytes()))
+            || memmem::find(&name.to_ascii_lowercase(), b"src").is_some())
     } else if starts(b"aria-") {
         !is(b"aria-hidden")
     } else {
@@ -526,6 +545,11 @@ mod tests {
             "<img data-src=a.png  aria-hidden=true alt=b >"
         );
         assert_eq!(cut("<p data-x=>a</p>"), "<p >a</p>");
+        // Lazy-loading sources, under any name that says `src`, are read.
+        assert_eq!(
+            cut("<img data-lazy-srcset='a 2x' data-LazyLoader-Src=b data-id=7>"),
+            "<img data-lazy-srcset='a 2x' data-LazyLoader-Src=b >"
+        );
         // `/` belongs to an unquoted value: the tag is not self-closing.
         assert_eq!(cut("<p data-x=v/>a</p>"), "<p >a</p>");
     }

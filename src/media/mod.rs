@@ -18,7 +18,7 @@ mod source;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-pub use raster::ImageKind;
+pub use raster::{no_writer_shows, ImageKind};
 pub(crate) use source::{absolute_remote, base64, is_data, read_capped};
 pub use source::{
     is_local, load_data_uri, load_local, ImageData, ImageRequest, ImageSource, LoadError,
@@ -244,6 +244,12 @@ impl MediaStore {
         self.len() == 0
     }
 }
+
+/// The widest image any output uses, in pixels: the tablet profile's screen is 2048 pixels
+/// tall (a portrait image fitted to it) and a PDF page's text at 300 dpi about 1900 wide. A
+/// reader choosing among a page's sizes of one image takes the smallest at least this wide:
+/// anything larger is only a longer download.
+pub const WIDEST_USED_IMAGE: u32 = 2048;
 
 /// The fewest pixels a picture has on its short side (and as the page shows it): icons,
 /// avatars and tracking pixels have fewer.

@@ -58,6 +58,35 @@ impl ImageKind {
         }
     }
 
+    /// The kind a media type names (`image/png`, `image/jpg`; parameters and case ignored).
+    pub fn from_media_type(media_type: &str) -> Option<ImageKind> {
+        let essence = media_type.split(';').next().unwrap_or("").trim();
+        match essence.to_ascii_lowercase().as_str() {
+            "image/png" | "image/apng" => Some(ImageKind::Png),
+            "image/jpeg" | "image/jpg" | "image/pjpeg" => Some(ImageKind::Jpeg),
+            "image/gif" => Some(ImageKind::Gif),
+            "image/webp" => Some(ImageKind::Webp),
+            _ => None,
+        }
+    }
+
+    /// The kind a file extension names (`jpg`, `PNG`).
+    pub fn from_extension(extension: &str) -> Option<ImageKind> {
+        match extension.to_ascii_lowercase().as_str() {
+            "png" | "apng" => Some(ImageKind::Png),
+            "jpg" | "jpeg" | "jpe" | "jfif" | "pjpeg" => Some(ImageKind::Jpeg),
+            "gif" => Some(ImageKind::Gif),
+            "webp" => Some(ImageKind::Webp),
+            _ => None,
+        }
+    }
+
+    /// Whether every writer embeds this kind as it is: WebP is re-encoded for EPUB (not an
+    /// EPUB 3.0 core type) and GIF decoded for PDF, while PNG and JPEG pass through.
+    pub fn embeds_as_is(self) -> bool {
+        matches!(self, ImageKind::Png | ImageKind::Jpeg)
+    }
+
     fn format(self) -> ImageFormat {
         match self {
             ImageKind::Png => ImageFormat::Png,
@@ -66,6 +95,36 @@ impl ImageKind {
             ImageKind::Webp => ImageFormat::WebP,
         }
     }
+}
+
+/// Image formats pages offer (as a media type's subtype or a file extension) that no writer
+/// can show: the store cannot read them, so a page's other candidates are better.
+const FORMATS_NO_WRITER_SHOWS: &[&str] = &[
+    "avif",
+    "jxl",
+    "heic",
+    "heif",
+    "svg",
+    "svg+xml",
+    "svgz",
+    "tif",
+    "tiff",
+    "bmp",
+    "ico",
+    "x-icon",
+    "vnd.microsoft.icon",
+    "jp2",
+    "jpx",
+];
+
+/// Whether a media type (`image/avif`) or file extension (`avif`) names a format no writer
+/// can show.
+pub fn no_writer_shows(type_or_extension: &str) -> bool {
+    let essence = type_or_extension.split(';').next().unwrap_or("").trim();
+    let name = essence.strip_prefix("image/").unwrap_or(essence);
+    FORMATS_NO_WRITER_SHOWS
+        .iter()
+        .any(|format| format.eq_ignore_ascii_case(name))
 }
 
 /// Decoding limits: no image may make quire allocate more than this, whatever its header says.
@@ -216,6 +275,26 @@ pub(crate) mod tests {
             bytes
         );
         assert!(fit_to_screen(&bytes[..30], ImageKind::Png, screen, false).is_err());
+    }
+
+    #[test]
+    fn names_of_formats_are_told_apart() {
+        assert_eq!(
+            ImageKind::from_media_type("IMAGE/JPG"),
+            Some(ImageKind::Jpeg)
+        );
+        assert_eq!(
+            ImageKind::from_media_type("image/webp; q=1"),
+            Some(ImageKind::Webp)
+        );
+        assert_eq!(ImageKind::from_media_type("image/avif"), None);
+        assert_eq!(ImageKind::from_extension("JPEG"), Some(ImageKind::Jpeg));
+        assert!(no_writer_shows("image/avif"));
+        assert!(no_writer_shows("image/svg+xml"));
+        assert!(no_writer_shows("JXL"));
+        assert!(!no_writer_shows("image/png"));
+        assert!(!no_writer_shows("html"));
+        assert!(ImageKind::Png.embeds_as_is() && !ImageKind::Webp.embeds_as_is());
     }
 
     #[test]

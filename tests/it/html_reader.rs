@@ -394,9 +394,10 @@ fn image_src(html: &str) -> String {
 
 #[test]
 fn image_sources_srcset_and_lazy() {
+    // The largest candidate (issue 15): `src` is the 1x one.
     assert_eq!(
         image_src("<p><img src=a.png srcset='b.png 2x'></p>"),
-        "a.png"
+        "b.png"
     );
     assert_eq!(
         image_src("<p><img srcset='s.jpg 320w, l.jpg 1280w, m.jpg 640w'></p>"),

@@ -25,6 +25,7 @@ mod json_form;
 mod json_version;
 mod jsonl;
 mod labels;
+mod lazy_images;
 mod markdown;
 mod math;
 mod media;

@@ -7,7 +7,11 @@
 //! lists and emphasis are dropped and their content kept in place).
 
 use super::meta::clean;
-use super::urls::{best_srcset_candidate, is_unsafe_link, Resolver};
+use super::urls::{
+    best_candidate, is_placeholder, is_unsafe_link, single_candidate, srcset_candidates, Candidate,
+    Resolver,
+};
+use crate::dom::raw_text::{LAZY_SRCSET_ATTRIBUTES, LAZY_SRC_ATTRIBUTES};
 use crate::dom::{
     attr, attr_matches, children, class_contains, descendants, is, is_hidden, key, parent, tag,
     text_content, CompactRows, NodeKey,
@@ -234,10 +238,19 @@ impl<'a> Converter<'a> {
                         }
                         continue;
                     }
+                    if name.local == local_name!("noscript") {
+                        pending.extend(self.unpaired_noscript_images(node).map(Inline::image));
+                        continue;
+                    }
                     if self.is_left_out(node) {
                         continue;
                     }
                     self.compact.expand(node);
+                    if depth.dom < DOM_RECURSION_LIMIT
+                        && self.beside_figure(node, depth, &mut pending, &mut out)
+                    {
+                        continue;
+                    }
                     if depth.dom >= DOM_RECURSION_LIMIT {
                         flush_run(&mut pending, &mut out);
                         let text = self.flattened_text(node);
@@ -255,6 +268,18 @@ impl<'a> Converter<'a> {
             }
         }
         flush_run(&mut pending, &mut out);
+        // The same picture twice in a row (one copy per layout, or a fallback beside it).
+        out.dedup_by(|later, earlier| match (later, earlier) {
+            (Block::Figure(later), Block::Figure(earlier))
+                if later.image.src == earlier.image.src =>
+            {
+                if earlier.caption.is_empty() {
+                    earlier.caption = std::mem::take(&mut later.caption);
+                }
+                true
+            }
+            _ => false,
+        });
         // Most runs are one or two blocks (a table cell's paragraph) in a vector that grew to
         // room for four: fit it, since millions of cells can be kept.
         out.shrink_to_fit();
@@ -615,28 +640,60 @@ impl<'a> Converter<'a> {
         (row, alignments, all_th)
     }
 
-    /// `figure`: its images with the `figcaption` as caption (on the last image); a figure
-    /// without an image is its content.
+    /// `figure`: its images (lazy-loaded ones and `<noscript>` fallbacks included, each
+    /// once) with the caption on the last: the `figcaption`, else an element classed as a
+    /// caption, and the photo credits inside the figure but outside that caption after it.
+    /// A figure without an image is its content.
     fn figure(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Block>) {
         let all = descendants(node);
-        let images: Vec<Image> = all
-            .iter()
-            .filter(|n| is(n, local_name!("img")) && !is_hidden(n))
-            .filter_map(|n| self.image(n))
-            .collect();
+        let mut images: Vec<Image> = Vec::new();
+        for inner in &all {
+            let found: Vec<Image> = if is(inner, local_name!("img")) && !is_hidden(inner) {
+                self.image(inner).into_iter().collect()
+            } else if is(inner, local_name!("noscript")) {
+                self.unpaired_noscript_images(inner).collect()
+            } else {
+                Vec::new()
+            };
+            for image in found {
+                if !images.iter().any(|seen| seen.src == image.src) {
+                    images.push(image);
+                }
+            }
+        }
         if images.is_empty() {
             out.extend(self.blocks(&children(node), depth));
             return;
         }
-        let caption = all
+        let caption_node = all
             .iter()
             .find(|n| is(n, local_name!("figcaption")))
+            .or_else(|| all.iter().find(|n| is_caption_classed(n)))
+            .cloned();
+        let mut caption = caption_node
+            .as_ref()
             .map(|fc| self.paragraph_inlines(fc, depth))
             .unwrap_or_default();
+        let credits: Vec<&Handle> = all
+            .iter()
+            .skip(1)
+            .filter(|n| is_credit_in_figure(n) && !holds_image(n))
+            .filter(|n| {
+                // Not inside the caption (already in it) nor inside another credit.
+                !ancestors_below(n, node).any(|a| {
+                    caption_node.as_ref().is_some_and(|c| Rc::ptr_eq(&a, c))
+                        || is_credit_in_figure(&a)
+                }) && !caption_node.as_ref().is_some_and(|c| Rc::ptr_eq(n, c))
+            })
+            .collect();
+        for credit in credits {
+            let inlines = self.paragraph_inlines(credit, depth);
+            append_caption(&mut caption, inlines);
+        }
         let count = images.len();
         for (index, image) in images.into_iter().enumerate() {
             let caption = if index + 1 == count {
-                caption.clone()
+                std::mem::take(&mut caption)
             } else {
                 Vec::new()
             };
@@ -644,41 +701,141 @@ impl<'a> Converter<'a> {
         }
     }
 
-    /// An `img` as a model image: `src`, else the best `srcset` candidate, else a lazy-loading
-    /// attribute; a `data:` placeholder only as the last resort.
-    fn image(&self, node: &Handle) -> Option<Image> {
-        let usable = |s: &Option<String>| {
-            s.as_deref()
-                .is_some_and(|s| !s.trim().is_empty() && !is_unsafe_link(s))
-        };
-        let src = attr(node, "src");
-        let chosen = if usable(&src) {
-            src.clone()
+    /// A caption or photo credit standing right after a picture (`<div class=wp-caption>`'s
+    /// text, a credit line under a `<figure>`): joins that figure's caption. A credit with no
+    /// picture shown before it (its figure left out or never loaded) is dropped: it would
+    /// credit nothing. Only where the run so far holds nothing or a lone image, so no
+    /// paragraph is split. Whether `node` was taken.
+    fn beside_figure(
+        &mut self,
+        node: &Handle,
+        depth: Depth,
+        pending: &mut Vec<Inline>,
+        out: &mut Vec<Block>,
+    ) -> bool {
+        let credit = is_credit(node);
+        if !(credit || is_caption_classed(node)) || holds_image(node) || !is_lone_image(pending) {
+            return false;
+        }
+        flush_run(pending, out);
+        match out.last_mut() {
+            Some(Block::Figure(figure)) => {
+                if !credit && !figure.caption.is_empty() {
+                    return false;
+                }
+                let inlines = self.paragraph_inlines(node, depth.nested());
+                append_caption(&mut figure.caption, inlines);
+                true
+            }
+            last => credit && !last.is_some_and(|block| shows_image(block)),
+        }
+    }
+
+    /// The images of a `<noscript>` that no picture beside it stands for (where one does, it
+    /// is that picture's fallback, taken by [`Converter::image`] when the picture is only a
+    /// placeholder): so each picture appears once.
+    fn unpaired_noscript_images(&self, noscript: &Handle) -> std::vec::IntoIter<Image> {
+        if self.skipped.contains(&key(noscript))
+            || is_hidden(noscript)
+            || adjacent_elements(noscript).iter().any(holds_image)
+        {
+            return Vec::new().into_iter();
+        }
+        self.noscript_images(noscript).into_iter()
+    }
+
+    /// The images inside a `<noscript>`. The parser reads its content as text (a browser
+    /// with scripts does), so that text is parsed on its own.
+    fn noscript_images(&self, noscript: &Handle) -> Vec<Image> {
+        let markup: String = children(noscript)
+            .iter()
+            .filter_map(|child| match &child.data {
+                NodeData::Text { contents } => Some(contents.borrow().to_string()),
+                _ => None,
+            })
+            .collect();
+        let fragment;
+        let nodes = if markup.contains('<') {
+            fragment = crate::dom::parse(&markup);
+            descendants(&fragment.dom.document)
         } else {
-            let srcset = attr(node, "srcset").and_then(|s| best_srcset_candidate(&s));
-            let lazy = ["data-src", "data-original", "data-lazy-src"]
-                .iter()
-                .map(|name| attr(node, name))
-                .find(usable)
-                .flatten();
-            let lazy_set = attr(node, "data-srcset").and_then(|s| best_srcset_candidate(&s));
-            [srcset, lazy, lazy_set].into_iter().find(usable).flatten()
+            // Parsed without scripting: the elements are there already.
+            descendants(noscript)
         };
-        let url = match chosen {
-            Some(url) => self.resolver.resolve(&url),
-            None => src
-                .map(|s| s.trim().to_string())
-                .filter(|s| s.to_ascii_lowercase().starts_with("data:image/"))?,
+        nodes
+            .iter()
+            .filter(|n| is(n, local_name!("img")) && !is_hidden(n))
+            .filter_map(|n| self.image_from(n, false))
+            .collect()
+    }
+
+    /// An `img` as a model image (see [`Converter::image_from`]).
+    fn image(&self, node: &Handle) -> Option<Image> {
+        self.image_from(node, true)
+    }
+
+    /// An `img` as a model image: the largest candidate every output can use among its
+    /// lazy-loading attributes, `srcset`s, its `<picture>`'s `<source>`s and its `src`
+    /// (see [`best_candidate`]), placeholders left out; else, if `use_noscript`, the image
+    /// of the `<noscript>` fallback beside it; a `data:` image only as the last resort. An
+    /// image stated as one pixel wide or high is a tracking pixel or a spacer: none.
+    fn image_from(&self, node: &Handle, use_noscript: bool) -> Option<Image> {
+        let width = attr(node, "width").and_then(|w| css_pixels(&w));
+        let height = attr(node, "height").and_then(|h| css_pixels(&h));
+        if width == Some(1) || height == Some(1) {
+            return None;
+        }
+        let alt = attr(node, "alt")
+            .and_then(|a| clean(&a))
+            .unwrap_or_default();
+        let candidates = image_candidates(node, width);
+        let url = match best_candidate(&candidates) {
+            Some(candidate) => self.resolver.resolve(&candidate.url),
+            None => {
+                if use_noscript {
+                    if let Some(mut fallback) = self.noscript_fallback(node) {
+                        if fallback.alt.is_empty() {
+                            fallback.alt = alt;
+                        }
+                        return Some(fallback);
+                    }
+                }
+                attr(node, "src")
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| s.to_ascii_lowercase().starts_with("data:image/"))?
+            }
         };
         Some(Image {
             src: url,
-            alt: attr(node, "alt")
-                .and_then(|a| clean(&a))
-                .unwrap_or_default(),
+            alt,
             title: attr(node, "title").and_then(|t| clean(&t)),
-            width: attr(node, "width").and_then(|w| css_pixels(&w)),
-            height: attr(node, "height").and_then(|h| css_pixels(&h)),
+            width,
+            height,
         })
+    }
+
+    /// The image of the `<noscript>` right beside a placeholder `img` (or beside the
+    /// wrapper, a `<picture>` or a link, that holds only it).
+    fn noscript_fallback(&self, img: &Handle) -> Option<Image> {
+        let mut node = img.clone();
+        for _ in 0..3 {
+            for sibling in adjacent_elements(&node) {
+                if is(&sibling, local_name!("noscript")) {
+                    if let Some(image) = self.noscript_images(&sibling).into_iter().next() {
+                        return Some(image);
+                    }
+                }
+            }
+            node = parent(&node)?;
+            let images = descendants(&node)
+                .iter()
+                .filter(|n| is(n, local_name!("img")))
+                .count();
+            if images > 1 {
+                return None;
+            }
+        }
+        None
     }
 
     /// Inline context: sibling nodes → inlines (not yet normalised).
@@ -704,6 +861,10 @@ impl<'a> Converter<'a> {
             if let super::math::Found::Math(math) = found {
                 out.push(Inline::Math(Box::new(math)));
             }
+            return;
+        }
+        if name == local_name!("noscript") {
+            out.extend(self.unpaired_noscript_images(node).map(Inline::image));
             return;
         }
         if self.is_left_out(node) {
@@ -750,6 +911,11 @@ impl<'a> Converter<'a> {
             local_name!("img") => out.extend(self.image(node).map(Inline::image)),
             local_name!("br") => out.push(Inline::LineBreak),
             local_name!("span") => {
+                // A credit set right after the caption's text (`Harbour<span
+                // class=credit>Photo: A. Lee</span>`) is a phrase of its own.
+                if is_credit(node) {
+                    out.push(Inline::text(" "));
+                }
                 let mut attributes = Vec::new();
                 for key in ["lang", "dir"] {
                     if let Some(value) = attr(node, key).filter(|v| !v.trim().is_empty()) {
@@ -840,6 +1006,290 @@ impl<'a> Converter<'a> {
         self.notes_in_progress.remove(id);
         Some(Inline::Note(blocks))
     }
+}
+
+/// Everything an `img` offers as its picture (`width`: its stated width), placeholders and
+/// URLs the policy refuses left out: lazy-loading attributes, `srcset`s, the `<source>`s of
+/// its `<picture>` (not the dark-scheme ones: a printed page is light), and `src` unless a
+/// lazy-loading attribute says `src` is only a placeholder or a blurred preview.
+fn image_candidates(img: &Handle, width: Option<u32>) -> Vec<Candidate> {
+    let looks_like_url = |url: &String| {
+        let url = url.trim();
+        !url.is_empty() && url.contains(['.', '/']) && !url.contains(char::is_whitespace)
+    };
+    let mut out = Vec::new();
+    for name in LAZY_SRC_ATTRIBUTES {
+        if let Some(url) = attr(img, name).filter(looks_like_url) {
+            out.push(single_candidate(&url, width));
+        }
+    }
+    for name in LAZY_SRCSET_ATTRIBUTES {
+        if let Some(set) = attr(img, name) {
+            out.extend(srcset_candidates(&set, width, None));
+        }
+    }
+    let lazy = !out.is_empty();
+    if let Some(set) = attr(img, "srcset") {
+        out.extend(srcset_candidates(&set, width, None));
+    }
+    let src = attr(img, "src").filter(|s| !s.trim().is_empty());
+    if !lazy {
+        if let Some(src) = &src {
+            out.push(single_candidate(src, width));
+        }
+    }
+    // Without a known lazy-loading attribute and with only a placeholder, a `data-*`
+    // attribute named for a source (`data-lazyloader-src`, `data-td-src-property`) holds it.
+    if !lazy && src.as_deref().is_none_or(is_placeholder) {
+        if let NodeData::Element { attrs, .. } = &img.data {
+            for attribute in attrs.borrow().iter() {
+                let name = attribute.name.local.to_ascii_lowercase();
+                if !name.starts_with("data-") || !name.contains("src") {
+                    continue;
+                }
+                let value = attribute.value.to_string();
+                if name.contains("srcset") {
+                    out.extend(srcset_candidates(&value, width, None));
+                } else if looks_like_url(&value) {
+                    out.push(single_candidate(&value, width));
+                }
+            }
+        }
+    }
+    if let Some(picture) = parent(img).filter(|p| is(p, local_name!("picture"))) {
+        for source in children(&picture) {
+            let dark = attr(&source, "media").is_some_and(|m| {
+                let m: String = m.chars().filter(|c| !c.is_whitespace()).collect();
+                m.to_ascii_lowercase().contains("prefers-color-scheme:dark")
+            });
+            if !is(&source, local_name!("source")) || dark {
+                continue;
+            }
+            let media_type = attr(&source, "type");
+            let source_width = attr(&source, "width")
+                .and_then(|w| css_pixels(&w))
+                .or(width);
+            for name in ["srcset", "data-srcset", "data-lazy-srcset"] {
+                if let Some(set) = attr(&source, name) {
+                    out.extend(srcset_candidates(&set, source_width, media_type.as_deref()));
+                }
+            }
+        }
+    }
+    out.retain(|c| !is_unsafe_link(&c.url) && !is_placeholder(&c.url));
+    out
+}
+
+/// The element siblings right before and after `node` (blank text and comments between
+/// skipped).
+fn adjacent_elements(node: &Handle) -> Vec<Handle> {
+    let Some(parent) = parent(node) else {
+        return Vec::new();
+    };
+    let siblings = children(&parent);
+    let Some(at) = siblings.iter().position(|s| Rc::ptr_eq(s, node)) else {
+        return Vec::new();
+    };
+    let element = |s: &&Handle| !is_blank_text(s);
+    let before = siblings[..at].iter().rev().find(element);
+    let after = siblings[at + 1..].iter().find(element);
+    before
+        .into_iter()
+        .chain(after)
+        .filter(|s| tag(s).is_some())
+        .cloned()
+        .collect()
+}
+
+/// Whether an element is or holds an `img` or `<picture>`.
+fn holds_image(node: &Handle) -> bool {
+    descendants(node)
+        .iter()
+        .any(|n| is(n, local_name!("img")) || is(n, local_name!("picture")))
+}
+
+/// The ancestors of `node` strictly below `top`.
+fn ancestors_below<'n>(node: &Handle, top: &'n Handle) -> impl Iterator<Item = Handle> + 'n {
+    std::iter::successors(parent(node), parent).take_while(move |n| !Rc::ptr_eq(n, top))
+}
+
+/// Whether a run of inlines is empty (blank text, line breaks) or one image.
+fn is_lone_image(run: &[Inline]) -> bool {
+    let mut images = 0;
+    run.iter().all(|inline| match inline {
+        Inline::Image(_) => {
+            images += 1;
+            images == 1
+        }
+        Inline::Text(text) => text.trim().is_empty(),
+        Inline::LineBreak => true,
+        _ => false,
+    })
+}
+
+/// Whether a block shows a picture (a figure, or a paragraph holding an image or a linked one).
+fn shows_image(block: &Block) -> bool {
+    match block {
+        Block::Figure(_) => true,
+        Block::Paragraph(inlines) => inlines.iter().any(|inline| match inline {
+            Inline::Image(_) => true,
+            Inline::Link(link) => link.content.iter().any(|i| matches!(i, Inline::Image(_))),
+            _ => false,
+        }),
+        _ => false,
+    }
+}
+
+/// Adds `more` to a caption, a space between.
+fn append_caption(caption: &mut Vec<Inline>, more: Vec<Inline>) {
+    if more.is_empty() {
+        return;
+    }
+    if !caption.is_empty() {
+        caption.push(Inline::text(" "));
+    }
+    caption.extend(more);
+    *caption = normalize_inlines(std::mem::take(caption));
+}
+
+/// The longest caption or credit taken from beside a picture (characters): longer is prose.
+const MAX_CAPTION_CHARS: usize = 600;
+
+/// The longest credit line (characters).
+const MAX_CREDIT_CHARS: usize = 160;
+
+/// An element named as an image's caption by its class (`wp-caption-text`, `image-caption`,
+/// `caption`) holding a short text; not a table's `<caption>`.
+fn is_caption_classed(node: &Handle) -> bool {
+    !is(node, local_name!("caption"))
+        && !is(node, local_name!("table"))
+        && names_contain(node, &["caption"])
+        && text_within(node, MAX_CAPTION_CHARS)
+        && !holds_image(node)
+}
+
+/// A photo credit: an element classed as one (`credit`, `image-credit`, `photographer`,
+/// `copyright`) holding a short text, or a short line that reads as one ("Photo: A. Lee",
+/// "Photograph by…", "© Reuters").
+fn is_credit(node: &Handle) -> bool {
+    credit_named(node, &["credit", "photographer", "copyright"])
+}
+
+/// A photo credit inside a `<figure>`, where an `attribution` is the picture's too (outside
+/// one it is as often the reporters': "Reporting by…").
+fn is_credit_in_figure(node: &Handle) -> bool {
+    credit_named(
+        node,
+        &["credit", "photographer", "copyright", "attribution"],
+    )
+}
+
+/// An element that may hold a credit, with a short text, classed with one of `names` or
+/// reading as a credit.
+fn credit_named(node: &Handle, names: &[&str]) -> bool {
+    if !matches!(
+        tag(node),
+        Some(
+            &local_name!("p")
+                | &local_name!("div")
+                | &local_name!("span")
+                | &local_name!("small")
+                | &local_name!("cite")
+                | &local_name!("em")
+                | &local_name!("i")
+                | &local_name!("figcaption")
+        )
+    ) {
+        return false;
+    }
+    let named = names_contain(node, names);
+    short_text(node, MAX_CREDIT_CHARS)
+        .is_some_and(|text| !text.trim().is_empty() && (named || reads_as_credit(&text)))
+}
+
+/// Whether the element's class or id holds one of `words` (lowercase) in any of its names.
+fn names_contain(node: &Handle, words: &[&str]) -> bool {
+    ["class", "id"].iter().any(|name| {
+        attr_matches(node, name, |value| {
+            let value = value.to_ascii_lowercase();
+            words.iter().any(|word| value.contains(word))
+        })
+    })
+}
+
+/// Whether an element's text is there and at most `max` characters (not counting the
+/// spaces around it). Stops reading as soon as it is longer: asked of every block.
+fn text_within(node: &Handle, max: usize) -> bool {
+    short_text(node, max).is_some_and(|text| !text.trim().is_empty())
+}
+
+/// An element's text when it is at most `max` characters after trimming; `None` as soon as
+/// it is longer (an iterative walk that stops there).
+fn short_text(node: &Handle, max: usize) -> Option<String> {
+    let mut text = String::new();
+    let mut stack = vec![node.clone()];
+    while let Some(node) = stack.pop() {
+        match &node.data {
+            NodeData::Text { contents } => {
+                text.push_str(&contents.borrow());
+                if text.trim_start().chars().count() > max.saturating_mul(2) + 64 {
+                    return None;
+                }
+            }
+            NodeData::Element { .. } => {
+                stack.extend(node.children.borrow().iter().rev().cloned());
+            }
+            _ => {}
+        }
+    }
+    let trimmed = collapse_whitespace(&text);
+    (trimmed.trim().chars().count() <= max).then_some(trimmed)
+}
+
+/// How credit lines open ("Photo: …", "Photograph by …"), lowercase.
+const CREDIT_OPENINGS: &[&str] = &[
+    "photo:",
+    "photos:",
+    "photo by ",
+    "photos by ",
+    "photo credit",
+    "photograph:",
+    "photograph by ",
+    "photographs by ",
+    "photography:",
+    "photography by ",
+    "image:",
+    "images:",
+    "image by ",
+    "image credit",
+    "image source:",
+    "picture:",
+    "credit:",
+    "illustration:",
+    "illustration by ",
+    "foto:",
+    "fotos:",
+    "bild:",
+    "©",
+    "(photo:",
+    "(photo by ",
+    "(image:",
+];
+
+/// Whether a short text reads as a photo credit.
+fn reads_as_credit(text: &str) -> bool {
+    let text = collapse_whitespace(text).to_lowercase();
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_CREDIT_CHARS {
+        return false;
+    }
+    // "© 2024 The Courier. All rights reserved." is the page's copyright, not a credit.
+    if text.contains("rights reserved") {
+        return false;
+    }
+    CREDIT_OPENINGS
+        .iter()
+        .any(|opening| text.starts_with(opening))
 }
 
 /// Gives each column of `alignments` that has none yet the alignment a row's cell states
@@ -1181,4 +1631,80 @@ fn is_back_link(node: &Handle) -> bool {
             text_content(node).trim(),
             "↩" | "↩\u{fe0e}" | "↩\u{fe0f}" | "↑" | "^"
         )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first element `name` of a parsed fragment.
+    fn element(html: &str, name: LocalName) -> Handle {
+        let page = crate::dom::parse(html);
+        let found = descendants(&page.dom.document)
+            .into_iter()
+            .find(|n| is(n, name.clone()))
+            .expect("the element");
+        // The page's tree lives as long as a handle into it.
+        std::mem::forget(page);
+        found
+    }
+
+    #[test]
+    fn credit_lines_are_told_from_prose() {
+        for line in [
+            "Photo: A. Lee",
+            "Photograph by B. Moss/Harbour Press",
+            "© Reuters",
+            "(Photo: C. Dunn)",
+            "Foto: D. Ray",
+            "Image credit: Getty Images",
+        ] {
+            assert!(reads_as_credit(line), "{line}");
+        }
+        for line in [
+            "© 2025 Harbour Press. All rights reserved.",
+            "The photographer waited for the light.",
+            "Photos of the harbour fill the town's museum, room after room of them, from the \
+             first glass plates to the colour prints of the seventies, and the curator knows \
+             every one.",
+        ] {
+            assert!(!reads_as_credit(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn credits_by_class_need_a_short_text_and_attributions_a_figure() {
+        let credit = element("<p class=credit>A. Lee</p>", local_name!("p"));
+        assert!(is_credit(&credit) && is_credit_in_figure(&credit));
+        let attribution = element(
+            "<p class=attribution>Reporting by A. Writer</p>",
+            local_name!("p"),
+        );
+        assert!(!is_credit(&attribution) && is_credit_in_figure(&attribution));
+        let long = format!("<div class=credits>{}</div>", "Many names. ".repeat(40));
+        assert!(!is_credit(&element(&long, local_name!("div"))));
+        let caption = element("<p class=wp-caption-text>Dawn</p>", local_name!("p"));
+        assert!(is_caption_classed(&caption));
+        let table = element(
+            "<table><caption class=caption>T</caption><tr><td>1</td></tr></table>",
+            local_name!("caption"),
+        );
+        assert!(!is_caption_classed(&table));
+    }
+
+    #[test]
+    fn a_lone_image_run_is_blank_text_and_at_most_one_image() {
+        let image = Inline::image(Image {
+            src: "a.jpg".into(),
+            ..Image::default()
+        });
+        assert!(is_lone_image(&[]));
+        assert!(is_lone_image(&[
+            Inline::text(" "),
+            image.clone(),
+            Inline::LineBreak
+        ]));
+        assert!(!is_lone_image(&[image.clone(), image.clone()]));
+        assert!(!is_lone_image(&[Inline::text("words"), image]));
+    }
 }
