@@ -62,7 +62,12 @@ fn a_product_page_keeps_its_details() {
         more = paragraphs(3, "Tasting"),
     );
     let text = text_of(&html);
-    for kept in ["Rebsorte: Zinfandel", "Trinktemperatur", "About 1", "Tasting 2"] {
+    for kept in [
+        "Rebsorte: Zinfandel",
+        "Trinktemperatur",
+        "About 1",
+        "Tasting 2",
+    ] {
         assert!(text.contains(kept), "{kept} lost: {text}");
     }
     assert!(!text.contains("Another wine"), "{text}");
@@ -87,8 +92,8 @@ fn a_page_laid_out_with_a_table_gives_its_article_cell() {
          </table></body>",
         article = paragraphs(6, "Harvest"),
     );
-    let reading = quire::read(html.as_bytes(), InputFormat::Html, &ReadOptions::default())
-        .expect("readable");
+    let reading =
+        quire::read(html.as_bytes(), InputFormat::Html, &ReadOptions::default()).expect("readable");
     let text = reading.document.plain_text(usize::MAX);
     assert!(text.contains("Harvest 5"), "{text}");
     for chrome in ["Event 2", "Section 3", "Weekly Edition banner"] {
@@ -142,7 +147,10 @@ fn boilerplate_lines_are_dropped_and_the_article_kept() {
         let text = text_of(&with_junk(junk, junk));
         assert!(!text.contains(words), "{words} kept: {text}");
         assert!(text.contains("First 2:"), "{junk}: first half lost: {text}");
-        assert!(text.contains("Second 2:"), "{junk}: second half lost: {text}");
+        assert!(
+            text.contains("Second 2:"),
+            "{junk}: second half lost: {text}"
+        );
     }
 }
 

@@ -166,10 +166,9 @@ fn normalize(text: &str) -> String {
 /// snippets of all pages. The text is what `quire convert --to txt --body-only` writes.
 #[test]
 fn the_traf_dev_snippets_score_at_least_the_floor() {
-    let data: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(traf_dev().join("evaldata.json")).unwrap(),
-    )
-    .unwrap();
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(traf_dev().join("evaldata.json")).unwrap())
+            .unwrap();
     let data = data.as_object().unwrap();
     let options = quire::WriteOptions {
         fragment: true,

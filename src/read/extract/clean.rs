@@ -33,7 +33,9 @@ impl Reason {
             Reason::Fragments => "short fragments, no prose",
             Reason::NotArticle => "beside the article, not part of it",
             Reason::Duplicate => "repeats an earlier block",
-            Reason::Boilerplate => "a boilerplate line (copyright, timestamp, share or related prompt)",
+            Reason::Boilerplate => {
+                "a boilerplate line (copyright, timestamp, share or related prompt)"
+            }
         }
     }
 }
@@ -148,7 +150,10 @@ fn boilerplate(table: &Table, index: usize) -> Option<Reason> {
         return None;
     }
     // Cells and list items are data (a date column, an ingredient), not furniture.
-    if matches!(row.tag(), "td" | "th" | "li" | "dd" | "dt" | "tr" | "tbody" | "table") {
+    if matches!(
+        row.tag(),
+        "td" | "th" | "li" | "dd" | "dt" | "tr" | "tbody" | "table"
+    ) {
         return None;
     }
     if row.chars <= 0.0 || row.chars > BOILERPLATE_CHARS || row.paragraphs > 1 || row.media > 0 {
