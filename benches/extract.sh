@@ -18,21 +18,32 @@
 # quire converts with `--body-only --no-images`: the benchmark's truth is the article's words,
 # without the title/byline header or image alt texts.
 #
-# Usage: benches/extract.sh [--no-peers] [--keep DIR]
-#   --no-peers   score quire alone
-#   --keep DIR   write the predictions under DIR (default: a temporary folder, removed)
+# Then the same for the traf-dev set (../shared/corpus/traf-dev, 487 pages of a wide web mix:
+# blogs, recipes, product and service pages, forums, news in several languages), scored with
+# ../shared/tools/snippet_eval.py (snippets a good extraction keeps and drops): quire
+# `--to txt --body-only` (as the corpus README says), trafilatura with tables on and comments
+# off, readability-lxml (its article's text); F1 side by side and the CPU-time speed ratio of
+# quire's process against trafilatura's extraction loop, one thread each.
+#
+# Usage: benches/extract.sh [--no-peers] [--no-traf-dev] [--keep DIR]
+#   --no-peers     score quire alone
+#   --no-traf-dev  the AEB set alone
+#   --keep DIR     write the predictions under DIR (default: a temporary folder, removed)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 crate="$(dirname "$here")"
-shared="$crate/../shared"
+# QUIRE_SHARED: the shared folder when the crate is not beside it (a git worktree elsewhere).
+shared="${QUIRE_SHARED:-$crate/../shared}"
 aeb="$shared/corpus/aeb"
 eval_py="$shared/tools/aeb_eval.py"
 peers=1
+traf_dev=1
 keep=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-peers) peers=0 ;;
+        --no-traf-dev) traf_dev=0 ;;
         --keep) keep="$2"; shift ;;
         *) echo "unknown option: $1" >&2; exit 2 ;;
     esac
@@ -150,4 +161,79 @@ fi
 if [ -n "$smoothie_s" ]; then
     python3 -c "print(f'speed (CPU): quire is {$smoothie_s / $quire_s:.1f}x faster than dom_smoothie')"
     python3 -c "print(f'speed (wall): quire is {$smoothie_wall / $quire_wall:.1f}x faster than dom_smoothie')"
+fi
+
+[ "$traf_dev" = 1 ] || exit 0
+td="$shared/corpus/traf-dev"
+snippet_py="$shared/tools/snippet_eval.py"
+if [ ! -d "$td/pages" ]; then
+    echo "no corpus at $td, traf-dev skipped" >&2
+    exit 0
+fi
+echo
+echo "== traf-dev ($(ls "$td"/pages/*.html | wc -l) pages, snippet F1)"
+cat "$td"/pages/*.html > /dev/null
+rm -rf "$out/td-quire-raw" "$out/td-quire"; mkdir -p "$out/td-quire-raw" "$out/td-quire"
+read -r td_quire_wall td_quire_s < <(timed "$quire" convert "$td"/pages/*.html --to txt --body-only --quiet --force --jobs 1 -o "$out/td-quire-raw")
+# quire names an output after its input's stem; the scorer wants '<page file>.txt'.
+for f in "$out"/td-quire-raw/*.txt; do
+    mv "$f" "$out/td-quire/$(basename "$f" .txt).html.txt"
+done
+rmdir "$out/td-quire-raw"
+echo "quire: CPU $td_quire_s s, wall $td_quire_wall s (one process, one thread, files included)"
+printf '%-28s %s\n' "quire" "$(python3 "$snippet_py" "$out/td-quire" --data "$td" | tail -1)"
+if [ "$peers" = 1 ]; then
+    # Each peer in its own process, its extraction loop timed inside (imports and file reads
+    # left out, which favours it); prints "CPU WALL".
+    peer() {
+        python3 - "$1" "$td/pages" "$2" <<'EOF'
+import pathlib, sys, time
+which, src, dst = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
+dst.mkdir(parents=True, exist_ok=True)
+if which == "trafilatura":
+    import trafilatura
+    def extract(html):
+        return trafilatura.extract(html, include_comments=False, include_tables=True) or ""
+else:
+    import lxml.html
+    from readability import Document
+    def extract(html):
+        summary = Document(html).summary(html_partial=True)
+        return lxml.html.fromstring(summary).text_content() if summary.strip() else ""
+cpu = wall = 0.0
+for page in sorted(src.glob("*.html")):
+    html = page.read_text(encoding="utf8", errors="replace")
+    start, start_cpu = time.perf_counter(), time.process_time()
+    try:
+        text = extract(html)
+    except Exception:
+        text = ""
+    cpu += time.process_time() - start_cpu
+    wall += time.perf_counter() - start
+    (dst / (page.name + ".txt")).write_text(text, encoding="utf8")
+print(f"{cpu:.3f} {wall:.3f}")
+EOF
+    }
+    td_traf_s=""
+    td_read_s=""
+    if python3 -c 'import trafilatura' 2>/dev/null; then
+        read -r td_traf_s _ < <(peer trafilatura "$out/td-trafilatura")
+        printf '%-28s %s\n' "trafilatura $(python3 -c 'import trafilatura; print(trafilatura.__version__)')" \
+            "$(python3 "$snippet_py" "$out/td-trafilatura" --data "$td" | tail -1)"
+    else
+        echo "trafilatura: not installed, skipped" >&2
+    fi
+    if python3 -c 'import readability, lxml.html' 2>/dev/null; then
+        read -r td_read_s _ < <(peer readability "$out/td-readability")
+        printf '%-28s %s\n' "readability-lxml" \
+            "$(python3 "$snippet_py" "$out/td-readability" --data "$td" | tail -1)"
+    else
+        echo "readability-lxml: not installed, skipped" >&2
+    fi
+    if [ -n "$td_traf_s" ]; then
+        python3 -c "print(f'traf-dev speed (CPU): quire\'s process is {$td_traf_s / $td_quire_s:.1f}x faster than trafilatura\'s loop ($td_quire_s s vs $td_traf_s s)')"
+    fi
+    if [ -n "$td_read_s" ]; then
+        python3 -c "print(f'traf-dev speed (CPU): quire\'s process is {$td_read_s / $td_quire_s:.1f}x faster than readability-lxml\'s loop')"
+    fi
 fi

@@ -13,6 +13,7 @@ mod encoding;
 mod epub;
 mod epub_chapters;
 mod extract;
+mod extract_web;
 mod fidelity_media;
 mod fidelity_text;
 mod format_table;

@@ -143,3 +143,82 @@ fn text_behind_a_paywall_class_is_the_article() {
         "{text}"
     );
 }
+
+/// The traf-dev corpus: `../shared/corpus/traf-dev`, or under `$QUIRE_SHARED` when set (a
+/// git worktree elsewhere than beside `../shared`).
+fn traf_dev() -> PathBuf {
+    std::env::var_os("QUIRE_SHARED")
+        .map_or_else(
+            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+            PathBuf::from,
+        )
+        .join("corpus/traf-dev")
+}
+
+/// Whitespace runs as one space, trimmed (as `snippet_eval.py`'s `norm`).
+fn normalize(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The traf-dev snippet benchmark (`../shared/corpus/traf-dev`, 487 pages of a wide web
+/// mix), scored as `../shared/tools/snippet_eval.py` scores it: every "with" snippet found in
+/// the text is a true positive, every "without" snippet found a false positive; F1 over all
+/// snippets of all pages. The text is what `quire convert --to txt --body-only` writes.
+#[test]
+fn the_traf_dev_snippets_score_at_least_the_floor() {
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(traf_dev().join("evaldata.json")).unwrap())
+            .unwrap();
+    let data = data.as_object().unwrap();
+    let options = quire::WriteOptions {
+        fragment: true,
+        front_matter: false,
+        ..Default::default()
+    };
+    let (mut tp, mut fp, mut fn_) = (0usize, 0usize, 0usize);
+    for item in data.values() {
+        let file = item["file"].as_str().unwrap();
+        let path = traf_dev().join("pages").join(file);
+        let html = std::fs::read(&path).unwrap();
+        let reading = quire::read(&html, InputFormat::Html, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let rendered = quire::write(&reading.document, quire::OutputFormat::Text, &options)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text = normalize(&String::from_utf8_lossy(&rendered.bytes));
+        let snippets = |key: &str| {
+            item[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.as_str())
+                .map(normalize)
+                .collect::<Vec<_>>()
+        };
+        for with in snippets("with") {
+            if text.contains(&with) {
+                tp += 1;
+            } else {
+                fn_ += 1;
+            }
+        }
+        fp += snippets("without")
+            .iter()
+            .filter(|w| text.contains(w.as_str()))
+            .count();
+    }
+    let precision = tp as f64 / (tp + fp).max(1) as f64;
+    let recall = tp as f64 / (tp + fn_).max(1) as f64;
+    let f1 = 2.0 * precision * recall / (precision + recall).max(f64::MIN_POSITIVE);
+    eprintln!(
+        "traf-dev: F1 {f1:.4}, precision {precision:.3}, recall {recall:.3} over {} pages",
+        data.len()
+    );
+    assert_eq!(data.len(), 487);
+    assert!(
+        f1 >= TRAF_DEV_FLOOR,
+        "F1 {f1:.4} (precision {precision:.3}, recall {recall:.3}) below {TRAF_DEV_FLOOR}"
+    );
+}
+
+/// A floor just under the figure measured when it was set, so that a regression fails.
+const TRAF_DEV_FLOOR: f64 = 0.895;

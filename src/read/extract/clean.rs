@@ -20,6 +20,9 @@ pub enum Reason {
     NotArticle,
     /// The same text as an earlier block (a caption or teaser repeated for another layout).
     Duplicate,
+    /// A short line that is page furniture whatever its markup: a copyright or timestamp
+    /// line, a share/like/comment prompt, the heading of a "related" or newsletter box.
+    Boilerplate,
 }
 
 impl Reason {
@@ -30,6 +33,9 @@ impl Reason {
             Reason::Fragments => "short fragments, no prose",
             Reason::NotArticle => "beside the article, not part of it",
             Reason::Duplicate => "repeats an earlier block",
+            Reason::Boilerplate => {
+                "a boilerplate line (copyright, timestamp, share or related prompt)"
+            }
         }
     }
 }
@@ -48,8 +54,9 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
         let Some(row) = table.rows.get(i) else { break };
         if already.contains(&i) {
             i = row.last_descendant + 1;
-        } else if let Some(reason) =
-            judge(table, i).or_else(|| duplicate(table, i, &mut seen_texts))
+        } else if let Some(reason) = judge(table, i)
+            .or_else(|| boilerplate(table, i))
+            .or_else(|| duplicate(table, i, &mut seen_texts))
         {
             out.push((i, reason));
             i = row.last_descendant + 1;
@@ -134,3 +141,126 @@ fn in_figure(table: &Table, index: usize) -> bool {
     }
     false
 }
+
+/// Longest text (in characters) a boilerplate line may have: furniture lines are short, and a
+/// sentence of the article that happens to start like one ("Copyright law says ...") is not.
+const BOILERPLATE_CHARS: f32 = 60.0;
+
+/// Whether a short block (no prose blocks inside) reads as page furniture: the same few
+/// phrases recur across sites and languages, whatever the markup around them.
+fn boilerplate(table: &Table, index: usize) -> Option<Reason> {
+    let row = table.rows.get(index)?;
+    if row.inline && !matches!(row.tag(), "span" | "small" | "time") {
+        return None;
+    }
+    // Cells and list items are data (a date column, an ingredient), not furniture.
+    if matches!(
+        row.tag(),
+        "td" | "th" | "li" | "dd" | "dt" | "tr" | "tbody" | "table"
+    ) {
+        return None;
+    }
+    if row.chars <= 0.0 || row.chars > BOILERPLATE_CHARS || row.paragraphs > 1 || row.media > 0 {
+        return None;
+    }
+    let text = collapse_whitespace(&text_content(&row.handle)).to_lowercase();
+    is_boilerplate_line(text.trim()).then_some(Reason::Boilerplate)
+}
+
+/// Phrases that open a line of page furniture (lowercase). Kept to phrases that a sentence
+/// of an article rarely opens with, in the languages the corpus pages are written in.
+const BOILERPLATE_OPENINGS: &[&str] = &[
+    "©",
+    "copyright",
+    "all rights reserved",
+    "alle rechte vorbehalten",
+    "tous droits réservés",
+    "todos los derechos reservados",
+    "comments are closed",
+    "comments closed",
+    "leave a comment",
+    "leave a reply",
+    "kommentar verfassen",
+    "kommentare geschlossen",
+    "share this",
+    "share on",
+    "like this:",
+    "teilen mit:",
+    "diese seite teilen",
+    "artikel teilen",
+    "sharing is caring",
+    "gefällt mir",
+    "related posts",
+    "related articles",
+    "related stories",
+    "you may also like",
+    "you might also like",
+    "read more:",
+    "mehr zum thema",
+    "auch interessant",
+    "lesen sie auch",
+    "das könnte sie auch interessieren",
+    "schon gelesen",
+    "temas relacionados",
+    "te puede interesar",
+    "lire aussi",
+    "à lire aussi",
+    "sign up for our newsletter",
+    "subscribe to our newsletter",
+    "newsletter abonnieren",
+    "suscríbete a nuestro newsletter",
+    "rezept drucken",
+    "print recipe",
+    "[edit]",
+    "[bearbeiten",
+    "[modifier",
+];
+
+/// Whether a (lowercase, trimmed) short line is furniture: an opening from the list, or a
+/// line that is nothing but a date or time ("05:28 uhr", "january 13", "12.03.2021").
+fn is_boilerplate_line(text: &str) -> bool {
+    if text.is_empty() {
+        return false;
+    }
+    if BOILERPLATE_OPENINGS.iter().any(|o| text.starts_with(o)) {
+        return true;
+    }
+    is_timestamp(text)
+}
+
+/// A line made of digits, date/time separators and at most two short words (a month,
+/// "uhr", "am"/"pm"), with a time (`05:28`), a date (`12.03.2021`, `2021-03-12`) or a month
+/// in it: a timestamp, not a sentence. (Quantities such as "500 g" have neither.)
+fn is_timestamp(text: &str) -> bool {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    if digits < 2 {
+        return false;
+    }
+    let mut words = 0;
+    let mut month = false;
+    for word in text.split(|c: char| !c.is_alphabetic()) {
+        if word.is_empty() {
+            continue;
+        }
+        words += 1;
+        if words > 2 || word.chars().count() > 9 {
+            return false;
+        }
+        month |= MONTHS.iter().any(|m| word.starts_with(m));
+    }
+    let bytes = text.as_bytes();
+    let separated = bytes.windows(3).any(|w| {
+        w[0].is_ascii_digit() && matches!(w[1], b':' | b'.' | b'/' | b'-') && w[2].is_ascii_digit()
+    });
+    (month || separated)
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c.is_whitespace() || ".:/-,|–".contains(c))
+}
+
+/// Month names' openings (lowercase) in the corpus languages: enough to tell "January 13" or
+/// "13. März 2021" from a quantity.
+const MONTHS: &[&str] = &[
+    "jan", "feb", "mar", "mär", "apr", "may", "mai", "jun", "jul", "aug", "sep", "oct", "okt",
+    "nov", "dec", "dez", "déc", "janv", "févr", "avr", "juil", "août", "ene", "abr", "ago", "dic",
+];

@@ -18,12 +18,12 @@ fn word_lean(word: &str) -> Option<bool> {
         | "post" | "prose" | "richtext" | "story" | "text" => Some(true),
         "ad" | "ads" | "adv" | "advert" | "affiliate" | "also" | "author" | "banner"
         | "breadcrumb" | "breadcrumbs" | "byline" | "comment" | "comments" | "consent"
-        | "cookie" | "cookies" | "dateline" | "disqus" | "donate" | "follow" | "footer"
-        | "gdpr" | "hidden" | "jump" | "login" | "masthead" | "menu" | "meta" | "modal"
-        | "more" | "nav" | "newsletter" | "next" | "outbrain" | "pager" | "pagination"
-        | "partner" | "popular" | "popup" | "prev" | "print" | "promo" | "rail" | "recirc"
-        | "recommended" | "register" | "related" | "share" | "sharing" | "sidebar" | "signup"
-        | "skip" | "social" | "sponsor" | "sponsored" | "subscribe" | "subscription"
+        | "cookie" | "cookies" | "dateline" | "disqus" | "donate" | "editsection" | "follow"
+        | "footer" | "gdpr" | "hidden" | "jump" | "login" | "masthead" | "menu" | "meta"
+        | "modal" | "more" | "nav" | "newsletter" | "next" | "outbrain" | "pager"
+        | "pagination" | "partner" | "popular" | "popup" | "prev" | "print" | "promo" | "rail"
+        | "recirc" | "recommended" | "register" | "related" | "share" | "sharing" | "sidebar"
+        | "signup" | "skip" | "social" | "sponsor" | "sponsored" | "subscribe" | "subscription"
         | "taboola" | "tag" | "tags" | "teaser" | "timestamp" | "toolbar" | "tools"
         | "trending" | "utility" => Some(false),
         _ => None,
@@ -53,6 +53,10 @@ const NEGATIVE_FRAGMENTS: &[&str] = &[
     "navbar",
     "navigation",
     "dropdown",
+    // WordPress (Jetpack) share and like buttons, and edit links after headings.
+    "sharedaddy",
+    "editsection",
+    "edit-link",
 ];
 
 /// Fragments that mark chrome even beside a content word.

@@ -242,7 +242,9 @@ fn widen(table: &Table, body: usize, top: usize, top_score: f32) -> usize {
             break;
         };
         let r = &table.rows[a];
-        if r.in_chrome {
+        // A table row holds cells side by side: above it, a page laid out with a table
+        // would join its article column to the navigation and sidebar columns.
+        if r.in_chrome || r.tag() == "tr" {
             break;
         }
         let added_good = r.good - t.good;
@@ -306,21 +308,35 @@ fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32)
 /// Whether a sibling of the article's container is more of the article.
 fn sibling_belongs(table: &Table, sibling: usize, threshold: f32) -> bool {
     let row = &table.rows[sibling];
-    if row.in_chrome || row.good <= row.noise {
+    // Cells beside the article's cell are other columns of a layout table (a sidebar), not
+    // more of the article.
+    if row.in_chrome || row.good <= row.noise || matches!(row.tag(), "td" | "th") {
         return false;
     }
     if max_density(table, sibling, None) >= threshold {
         return true;
     }
-    row.own_good > 0.0 && row.good >= 80.0 && row.link_density() < 0.25
+    if row.own_good > 0.0 && row.good >= 80.0 && row.link_density() < 0.25 {
+        return true;
+    }
+    // Another wrapped part of the article (a page builder's column, the second half after a
+    // block of product details): a few paragraphs of prose with next to no links or noise.
+    // A teaser list has links; comments are chrome by their names.
+    row.paragraphs >= 2
+        && row.good >= 300.0
+        && row.good >= 4.0 * row.noise
+        && row.link_density() < 0.1
 }
 
-/// Headings, figures, lists, quotes and tables without many links.
+/// Headings, figures, lists, quotes and tables without many links, and the sections that
+/// hold them: a recipe's ingredient list or a product's details are short fragments by
+/// measure, but between parts of the article they are part of it.
 fn is_structure(table: &Table, index: usize) -> bool {
     let row = &table.rows[index];
     !row.in_chrome
         && row.link_density() < 0.5
         && (row.media > 0
+            || row.structure > 0
             || matches!(
                 row.tag(),
                 "h2" | "h3" | "h4" | "h5" | "h6" | "ul" | "ol" | "blockquote" | "table" | "figure"

@@ -1,0 +1,186 @@
+//! Article extraction on the kinds of page issue 15 names, each a small page written for the
+//! test: a recipe keeps its ingredients and steps, a product page its details, a page laid
+//! out with a table gives its article cell, and each kind of boilerplate line is dropped
+//! while the article around it stays.
+
+use quire::{InputFormat, ReadOptions};
+
+const PARAGRAPH: &str = "The orchard cooperative picked its first apples on Saturday, a week \
+    earlier than last year, after a warm spring and a dry, sunny August.";
+
+fn paragraphs(n: usize, lead: &str) -> String {
+    (0..n)
+        .map(|i| format!("<p>{lead} {i}: {PARAGRAPH}</p>"))
+        .collect()
+}
+
+fn menu() -> String {
+    let items: String = (0..12)
+        .map(|i| format!("<li><a href='/s{i}'>Section {i}</a></li>"))
+        .collect();
+    format!("<nav><ul>{items}</ul></nav>")
+}
+
+fn text_of(html: &str) -> String {
+    quire::read(html.as_bytes(), InputFormat::Html, &ReadOptions::default())
+        .expect("readable")
+        .document
+        .plain_text(usize::MAX)
+}
+
+#[test]
+fn a_recipe_keeps_its_ingredients_and_steps() {
+    // One intro paragraph, the ingredient list in a section of its own, then the steps:
+    // the list is short fragments by measure, between two parts of the article.
+    let html = format!(
+        "<body>{menu}<div class='page'><article class='recipe'><h1>Apple cake</h1>\
+         <p>Intro: {PARAGRAPH}</p><h2>Zutaten</h2>\
+         <section class='ingredients'><ul><li>250 g Mehl</li><li>125 g Butter</li>\
+         <li>2 Eier</li><li>1 Prise Salz</li></ul></section>\
+         <div class='steps'>{steps}</div></article></div></body>",
+        menu = menu(),
+        steps = paragraphs(4, "Step"),
+    );
+    let text = text_of(&html);
+    for kept in ["250 g Mehl", "1 Prise Salz", "Intro:", "Step 3"] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    assert!(!text.contains("Section 3"), "{text}");
+}
+
+#[test]
+fn a_product_page_keeps_its_details() {
+    let html = format!(
+        "<body>{menu}<div class='product'><div class='description'>{about}</div>\
+         <div class='specs'><h3>Details zum Artikel</h3><ul><li>Rebsorte: Zinfandel</li>\
+         <li>Alkohol: 14,5 %</li><li>Trinktemperatur: 16 bis 18 °C</li></ul></div>\
+         <div class='notes'>{more}</div></div>\
+         <div class='related'><h3>Related</h3><ul><li><a href='/p1'>Another wine from the region</a></li>\
+         <li><a href='/p2'>A third wine we sell</a></li></ul></div></body>",
+        menu = menu(),
+        about = paragraphs(2, "About"),
+        more = paragraphs(3, "Tasting"),
+    );
+    let text = text_of(&html);
+    for kept in [
+        "Rebsorte: Zinfandel",
+        "Trinktemperatur",
+        "About 1",
+        "Tasting 2",
+    ] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    assert!(!text.contains("Another wine"), "{text}");
+}
+
+#[test]
+fn a_page_laid_out_with_a_table_gives_its_article_cell() {
+    let nav: String = (0..12)
+        .map(|i| format!("<a href='/n{i}'>Section {i}</a><br>"))
+        .collect();
+    let events: String = (0..4)
+        .map(|i| {
+            format!(
+                "<p>Event {i}: a conference in the city, with talks, workshops and a \
+                 hallway track for developers.</p>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<body><table><tr><td colspan=3>Weekly Edition banner</td></tr><tr><td>{nav}</td>\
+         <td><h2>Harvest report</h2>{article}</td><td><h3>Upcoming events</h3>{events}</td></tr>\
+         </table></body>",
+        article = paragraphs(6, "Harvest"),
+    );
+    let reading =
+        quire::read(html.as_bytes(), InputFormat::Html, &ReadOptions::default()).expect("readable");
+    let text = reading.document.plain_text(usize::MAX);
+    assert!(text.contains("Harvest 5"), "{text}");
+    for chrome in ["Event 2", "Section 3", "Weekly Edition banner"] {
+        assert!(!text.contains(chrome), "{chrome} kept: {text}");
+    }
+    // The article cell's paragraphs are paragraphs, not one table cell.
+    assert!(
+        !reading
+            .document
+            .blocks
+            .iter()
+            .any(|b| matches!(b, quire::model::Block::Table(_))),
+        "{:?}",
+        reading.document.blocks
+    );
+}
+
+/// A page whose article holds one piece of boilerplate in the middle of it and another at
+/// its end: the boilerplate goes, both halves of the article stay.
+fn with_junk(middle: &str, end: &str) -> String {
+    format!(
+        "<body>{menu}<article><h1>Apples early</h1>{a}{middle}{b}{end}</article></body>",
+        menu = menu(),
+        a = paragraphs(3, "First"),
+        b = paragraphs(3, "Second"),
+    )
+}
+
+#[test]
+fn boilerplate_lines_are_dropped_and_the_article_kept() {
+    let cases = [
+        ("<p>© 2024 Orchard News Ltd.</p>", "© 2024"),
+        ("<div>Copyright Orchard News</div>", "Copyright Orchard"),
+        ("<div class='time'>05:28 Uhr</div>", "05:28"),
+        ("<p>January 13, 2024</p>", "January 13"),
+        ("<p>Comments are closed.</p>", "Comments are closed"),
+        ("<h3>Share this:</h3>", "Share this"),
+        ("<div>Like this:</div>", "Like this"),
+        ("<h3>Related Posts</h3>", "Related Posts"),
+        ("<h3>Mehr zum Thema</h3>", "Mehr zum Thema"),
+        (
+            "<p><strong>Sign up for our newsletter</strong></p>",
+            "Sign up for our newsletter",
+        ),
+        (
+            "<div class='sharedaddy'><a href='/x'>Twitter</a> <a href='/f'>Facebook</a> Loading</div>",
+            "Loading",
+        ),
+    ];
+    for (junk, words) in cases {
+        let text = text_of(&with_junk(junk, junk));
+        assert!(!text.contains(words), "{words} kept: {text}");
+        assert!(text.contains("First 2:"), "{junk}: first half lost: {text}");
+        assert!(
+            text.contains("Second 2:"),
+            "{junk}: second half lost: {text}"
+        );
+    }
+}
+
+#[test]
+fn wikipedia_style_edit_links_leave_the_heading() {
+    let html = format!(
+        "<body>{menu}<div id='content'>{a}<h2><span class='mw-headline'>History</span>\
+         <span class='mw-editsection'><span class='mw-editsection-bracket'>[</span>\
+         <a href='/edit'>edit</a><span class='mw-editsection-bracket'>]</span></span></h2>{b}</div></body>",
+        menu = menu(),
+        a = paragraphs(3, "First"),
+        b = paragraphs(3, "Second"),
+    );
+    let text = text_of(&html);
+    assert!(text.contains("History"), "{text}");
+    assert!(!text.contains("edit"), "{text}");
+    assert!(text.contains("Second 2:"), "{text}");
+}
+
+#[test]
+fn quantities_and_data_cells_are_not_timestamps() {
+    let html = format!(
+        "<body>{menu}<article>{a}<ul><li>12.5 kg</li><li>3/4 cup sugar</li></ul>\
+         <table><tr><td>2019-05</td><td>12:30</td></tr></table>{b}</article></body>",
+        menu = menu(),
+        a = paragraphs(3, "First"),
+        b = paragraphs(3, "Second"),
+    );
+    let text = text_of(&html);
+    for kept in ["12.5 kg", "3/4 cup sugar", "2019-05", "12:30"] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+}
