@@ -179,7 +179,7 @@ read -r td_quire_wall td_quire_s < <(timed "$quire" convert "$td"/pages/*.html -
 for f in "$out"/td-quire-raw/*.txt; do
     mv "$f" "$out/td-quire/$(basename "$f" .txt).html.txt"
 done
-rmdir "$out/td-quire-raw"
+rm -rf "$out/td-quire-raw"
 echo "quire: CPU $td_quire_s s, wall $td_quire_wall s (one process, one thread, files included)"
 printf '%-28s %s\n' "quire" "$(python3 "$snippet_py" "$out/td-quire" --data "$td" | tail -1)"
 if [ "$peers" = 1 ]; then
