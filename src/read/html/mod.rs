@@ -7,7 +7,7 @@
 //!
 //! Choices worth knowing:
 //! - An image standing alone in block context (`<div><img></div>`) becomes a
-//!   [`Block::Figure`](crate::model::Block::Figure) with an empty caption; an image inside a
+//!   [`Block::Figure`] with an empty caption; an image inside a
 //!   paragraph (`<p><img></p>`) stays an inline image in that paragraph. Both round-trip.
 //! - Footnotes become [`Inline::Note`](crate::model::Inline::Note) at their first reference;
 //!   the notes' list leaves the flow once every note in it has been placed.
