@@ -82,6 +82,8 @@ const NEGATIVE_ROLES: &[&str] = &[
 pub struct Hint {
     pub positive: bool,
     pub negative: bool,
+    /// The names say comments (or replies): chrome however the element is placed.
+    pub strong: bool,
 }
 
 /// The hint from an element's class, id, role and itemprop, for every element of a page,
@@ -182,6 +184,7 @@ fn combine(role: &str, itemprop: &str, class: NamesLean, id: NamesLean) -> Hint 
     if class.strong || id.strong {
         result.positive = false;
         result.negative = true;
+        result.strong = true;
     }
     result
 }

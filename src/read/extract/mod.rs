@@ -458,6 +458,47 @@ mod tests {
     }
 
     #[test]
+    fn a_sidebar_named_layout_holding_most_of_the_article_is_the_article() {
+        // Page builders name the wrapper of a two-column layout after its sidebar
+        // ("c-fixed-sidebar-layout"): inside the page's <article> it holds the story itself.
+        let aside: String = (0..10)
+            .map(|i| format!("<li><a href='/p{i}'>Popular story number {i} of the week</a></li>"))
+            .collect();
+        // The links beside the <article> keep the layout under half of the page, so only
+        // its share of the <article> can tell it from a sidebar.
+        let related: String = (0..40)
+            .map(|i| format!("<li><a href='/r{i}'>Related story number {i} of the week</a></li>"))
+            .collect();
+        let html = format!(
+            "<body>{menu}<article><h1>River walk</h1><div class='c-fixed-sidebar-layout'>\
+             <div class='c-article'>{p}</div><aside class='c-sidebar'><ul>{aside}</ul></aside>\
+             </div></article><aside><ul>{related}</ul></aside>\
+             <footer><p>All rights reserved.</p></footer></body>",
+            menu = menu(),
+            p = paragraphs(6, "p"),
+        );
+        let text = article_text(&html);
+        assert!(text.contains("0: The council voted"), "{text}");
+        assert!(text.contains("5: The council voted"), "{text}");
+        assert!(!text.contains("Popular story"), "{text}");
+        // A comment section stays chrome even when it is most of the <article>.
+        let comment = "I think the council should have asked more people before it voted.";
+        let comments: String = (0..5)
+            .map(|i| format!("<p>{i} {comment} {comment}</p>"))
+            .collect();
+        // Again the links keep the comments under half of the page: only the strength of
+        // their name keeps them out.
+        let html = format!(
+            "<body><article>{p}<div class='comments'>{comments}</div></article>\
+             <aside><ul>{related}</ul></aside></body>",
+            p = paragraphs(3, "p"),
+        );
+        let text = article_text(&html);
+        assert!(text.contains("2: The council voted"), "{text}");
+        assert!(!text.contains("asked more people"), "{text}");
+    }
+
+    #[test]
     fn comments_are_not_the_article() {
         let comment =
             "I disagree with this, and I think the council should have asked more people first.";

@@ -151,6 +151,21 @@ impl Table {
         // container that holds a content-marked element, nor of one holding half the page
         // (page builders name every wrapper "widget"), nor of the page's outer elements.
         let page = total.first().copied().unwrap_or(0.0);
+        // The text of the nearest element the page marks as its article (`<article>`,
+        // `<main>`, `articleBody`, role main): inside it, a chrome name on an element that
+        // holds most of that text names a layout ("c-fixed-sidebar-layout", "has-sidebar"),
+        // not a sidebar.
+        let mut article_text = vec![0.0f32; rows.len()];
+        for i in 0..rows.len() {
+            let row = &rows[i];
+            let marks_article =
+                (matches!(row.tag(), "article" | "main") && !row.hint.negative) || row.marked_main;
+            article_text[i] = if marks_article {
+                total[i]
+            } else {
+                row.parent.map_or(0.0, |p| article_text[p])
+            };
+        }
         for i in 0..rows.len() {
             let parent_chrome = rows[i].parent.is_some_and(|p| rows[p].in_chrome);
             let row = &rows[i];
@@ -167,6 +182,7 @@ impl Table {
                 && !row.hint.positive
                 && !protected[i]
                 && total[i] < 0.5 * page
+                && (row.hint.strong || total[i] < 0.5 * article_text[i] || article_text[i] <= 0.0)
                 && !matches!(row.tag(), "html" | "body" | "main" | "article");
             rows[i].in_chrome = parent_chrome || by_tag || by_name;
         }
