@@ -168,9 +168,10 @@ pub struct EpubArgs {
     #[arg(long)]
     pub no_cover: bool,
 
-    /// The e-reader images are fitted to: kindle, kobo, generic, tablet.
-    #[arg(long, value_name = "DEVICE", default_value = "generic", value_parser = parse_profile)]
-    pub profile: Profile,
+    /// The e-reader images are fitted to: kindle, kobo, generic, tablet (default: generic;
+    /// kobo for a KEPUB).
+    #[arg(long, value_name = "DEVICE", value_parser = parse_profile)]
+    pub profile: Option<Profile>,
 
     /// Turn images and the cover to grayscale, for e-ink screens.
     #[arg(long)]
@@ -205,7 +206,7 @@ impl EpubArgs {
                     .as_deref()
                     .map_or(CoverChoice::Generated, CoverChoice::from_arg)
             },
-            profile: self.profile,
+            profile: self.profile.unwrap_or_default(),
             grayscale: self.grayscale,
             toc_depth: self.toc_depth,
             css: self.css.clone(),
