@@ -24,6 +24,7 @@ mod html_reader;
 mod html_writer;
 mod json_form;
 mod json_version;
+mod kepub;
 mod jsonl;
 mod labels;
 mod lazy_images;
