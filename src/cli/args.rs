@@ -103,7 +103,7 @@ Inputs are files, folders (walked recursively, hidden and .gitignore'd files lef
 http(s) URLs, in any mix of formats. Each becomes a chapter, in the order given (a folder's
 files in path order). An input that cannot be read is reported and left out; the book is made
 of the rest (exit status 1 then). Links from one bundled article to another point inside the
-book. The format comes from --to, else from -o's extension (epub, pdf, html).
+book. The format comes from --to, else from -o's extension (epub, kepub.epub, pdf, html).
 
 Examples:
   quire bundle saved/ -o weekly.epub --title 'Weekly reading'
@@ -120,7 +120,7 @@ pub struct BundleArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
 
-    /// The format: epub (the default), pdf or html.
+    /// The format: epub (the default), kepub (for Kobo readers), pdf or html.
     #[arg(long = "to", short = 't', value_name = "FORMAT", value_parser = parse_output_format)]
     pub to: Option<OutputFormat>,
 
