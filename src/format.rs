@@ -472,10 +472,16 @@ mod tests {
     #[test]
     fn messages_list_the_formats() {
         assert_eq!(InputFormat::names(), "text, html, markdown, json");
-        assert_eq!(OutputFormat::names(), "md, html, txt, json, epub, pdf, kepub");
+        assert_eq!(
+            OutputFormat::names(),
+            "md, html, txt, json, epub, pdf, kepub"
+        );
         assert_eq!(OutputFormat::text_names(), "md, html, txt, json");
         let err = OutputFormat::from_name("docx").unwrap_err().to_string();
-        assert!(err.contains("md, html, txt, json, epub, pdf, kepub"), "{err}");
+        assert!(
+            err.contains("md, html, txt, json, epub, pdf, kepub"),
+            "{err}"
+        );
         assert!(InputFormat::from_name("").is_err());
         assert_eq!(InputFormat::from_media_type("image/png"), None);
     }

@@ -75,7 +75,9 @@ pub fn check_zip_layout(bytes: &[u8]) -> Result<(), String> {
         ));
     }
     if method != 0 {
-        return Err(format!("mimetype is kept with method {method}, not stored (0)"));
+        return Err(format!(
+            "mimetype is kept with method {method}, not stored (0)"
+        ));
     }
     let data = 30 + name_len + extra_len;
     let content = b"application/epub+zip";
@@ -84,7 +86,9 @@ pub fn check_zip_layout(bytes: &[u8]) -> Result<(), String> {
     }
     let end = bytes.len() - 22;
     if &bytes[end..end + 4] != b"PK\x05\x06" {
-        return Err("the end of the central directory is not the last 22 bytes (a comment?)".into());
+        return Err(
+            "the end of the central directory is not the last 22 bytes (a comment?)".into(),
+        );
     }
     let comment_len = u16_at(end + 20);
     if comment_len != 0 {
@@ -99,7 +103,9 @@ pub fn unzip(bytes: &[u8]) -> Result<HashMap<String, Vec<u8>>, String> {
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| format!("zip: {e}"))?;
     let mut files = HashMap::new();
     for i in 0..archive.len() {
-        let mut file = archive.by_index(i).map_err(|e| format!("zip entry {i}: {e}"))?;
+        let mut file = archive
+            .by_index(i)
+            .map_err(|e| format!("zip entry {i}: {e}"))?;
         let mut content = Vec::new();
         file.read_to_end(&mut content)
             .map_err(|e| format!("zip entry {}: {e}", file.name()))?;
@@ -167,7 +173,9 @@ fn check_document(text: &str, facts: &mut KepubFacts) -> Result<(), Vec<String>>
         .filter(|n| n.is_text())
         .any(|n| !n.text().unwrap_or_default().trim().is_empty());
     match children.as_slice() {
-        [columns] if columns.has_tag_name("div") && columns.attribute("id") == Some("book-columns") => {
+        [columns]
+            if columns.has_tag_name("div") && columns.attribute("id") == Some("book-columns") =>
+        {
             let inner: Vec<_> = columns.children().filter(|n| n.is_element()).collect();
             if !matches!(inner.as_slice(), [inner] if inner.has_tag_name("div") && inner.attribute("id") == Some("book-inner"))
             {
@@ -200,7 +208,11 @@ fn check_document(text: &str, facts: &mut KepubFacts) -> Result<(), Vec<String>>
                         problems.push(format!("the id {id} twice"));
                     }
                     if last.is_some_and(|last| numbers <= last) {
-                        problems.push(format!("{id} after kobo.{}.{}", last.unwrap().0, last.unwrap().1));
+                        problems.push(format!(
+                            "{id} after kobo.{}.{}",
+                            last.unwrap().0,
+                            last.unwrap().1
+                        ));
                     }
                     last = Some(numbers);
                 }
@@ -213,7 +225,9 @@ fn check_document(text: &str, facts: &mut KepubFacts) -> Result<(), Vec<String>>
             facts.images += 1;
             let own_span = node.parent().is_some_and(|p| {
                 is_kobo_span(p)
-                    && p.children().all(|c| c == node || c.is_text() && c.text().unwrap_or_default().trim().is_empty())
+                    && p.children().all(|c| {
+                        c == node || c.is_text() && c.text().unwrap_or_default().trim().is_empty()
+                    })
             });
             if !own_span {
                 problems.push(format!(
@@ -230,7 +244,9 @@ fn check_document(text: &str, facts: &mut KepubFacts) -> Result<(), Vec<String>>
             let spans = node.ancestors().filter(|a| is_kobo_span(*a)).count();
             if spans != 1 {
                 let short: String = text.trim().chars().take(60).collect();
-                problems.push(format!("the text {short:?} is in {spans} koboSpans, not one"));
+                problems.push(format!(
+                    "the text {short:?} is in {spans} koboSpans, not one"
+                ));
             }
         }
     }

@@ -94,9 +94,13 @@ fn code_formulas_notes_tables_and_tasks_follow_the_span_rules() {
     let mut document = rich_document();
     let markdown = "- [x] Done. Really.\n- [ ] Not yet\n\nInline $x^2 + 1$ and on.\n\n\
                     $$\\sum_i i$$\n\n```\nfn main() { println!(\"Not. Split.\"); }\n```\n";
-    let extra = quire::read(markdown.as_bytes(), InputFormat::Markdown, &ReadOptions::default())
-        .unwrap()
-        .document;
+    let extra = quire::read(
+        markdown.as_bytes(),
+        InputFormat::Markdown,
+        &ReadOptions::default(),
+    )
+    .unwrap()
+    .document;
     document.blocks.extend(extra.blocks.iter().cloned());
     let rendered = quire::write(&document, OutputFormat::Kepub, &options(Some(&dir))).unwrap();
     let facts = check_kepub(&rendered.bytes).unwrap_or_else(|problems| panic!("{problems}"));
@@ -117,7 +121,9 @@ fn code_formulas_notes_tables_and_tasks_follow_the_span_rules() {
     // The same document as an EPUB has no span at all.
     let epub = quire::write(&document, OutputFormat::Epub, &options(Some(&dir))).unwrap();
     let epub_chapter = unzip(&epub.bytes).unwrap()["OEBPS/chapter-1.xhtml"].clone();
-    assert!(!String::from_utf8(epub_chapter).unwrap().contains("koboSpan"));
+    assert!(!String::from_utf8(epub_chapter)
+        .unwrap()
+        .contains("koboSpan"));
     let book = dir.join("rich.kepub.epub");
     fs::write(&book, &rendered.bytes).unwrap();
     assert_epubcheck_clean(&[book]);
@@ -141,7 +147,10 @@ fn the_output_name_picks_kepub_and_kobo_screens_unless_a_profile_is_given() {
     check_kepub(&bytes).unwrap_or_else(|problems| panic!("{problems}"));
     assert_eq!(cover_size(&bytes), (1264, 1680), "Kobo's screen");
     let report = fs::read_to_string(&report).unwrap();
-    assert!(report.contains("\"format\": \"kepub\"") || report.contains("\"format\":\"kepub\""), "{report}");
+    assert!(
+        report.contains("\"format\": \"kepub\"") || report.contains("\"format\":\"kepub\""),
+        "{report}"
+    );
 
     let tablet = dir.path().join("tablet.kepub.epub");
     run(&[
@@ -206,12 +215,7 @@ fn a_bundle_is_a_kepub_by_its_name_or_by_to() {
 
 #[test]
 fn the_zip_check_catches_a_comment_and_a_compressed_mimetype() {
-    let rendered = quire::write(
-        &rich_document(),
-        OutputFormat::Kepub,
-        &options(None),
-    )
-    .unwrap();
+    let rendered = quire::write(&rich_document(), OutputFormat::Kepub, &options(None)).unwrap();
     check_zip_layout(&rendered.bytes).unwrap();
     // A comment: the end record is no longer the last 22 bytes, and says so.
     let mut commented = rendered.bytes.clone();
@@ -222,5 +226,7 @@ fn the_zip_check_catches_a_comment_and_a_compressed_mimetype() {
     // mimetype marked deflated.
     let mut deflated = rendered.bytes.clone();
     deflated[8] = 8;
-    assert!(check_zip_layout(&deflated).unwrap_err().contains("method 8"));
+    assert!(check_zip_layout(&deflated)
+        .unwrap_err()
+        .contains("method 8"));
 }

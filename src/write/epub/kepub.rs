@@ -135,7 +135,10 @@ fn ends_sentence(c: char) -> bool {
 }
 
 fn is_cjk_end(c: char) -> bool {
-    matches!(c, '\u{3002}' | '\u{ff01}' | '\u{ff1f}' | '\u{ff0e}' | '\u{ff61}')
+    matches!(
+        c,
+        '\u{3002}' | '\u{ff01}' | '\u{ff1f}' | '\u{ff0e}' | '\u{ff61}'
+    )
 }
 
 /// Closing quotes and brackets that belong to the sentence they follow.
@@ -297,7 +300,13 @@ mod tests {
     fn ellipses_and_repeated_marks_end_once() {
         assert_eq!(
             sentences("Wait... Then it came. Really?! Yes\u{2026} Good."),
-            ["Wait... ", "Then it came. ", "Really?! ", "Yes\u{2026} ", "Good."]
+            [
+                "Wait... ",
+                "Then it came. ",
+                "Really?! ",
+                "Yes\u{2026} ",
+                "Good."
+            ]
         );
         // An ellipsis inside a sentence (a lower-case word after it) does not end it.
         assert_eq!(

@@ -444,12 +444,20 @@ impl Writer for KepubWriter {
 /// its heading in the table of contents), links between the documents pointing inside the
 /// book, and an appendix listing every source.
 pub fn write_book(book: &Book, options: &WriteOptions) -> Result<Rendered> {
-    package::write(package::Shape::Bundle(book), options, package::Flavour::Epub)
+    package::write(
+        package::Shape::Bundle(book),
+        options,
+        package::Flavour::Epub,
+    )
 }
 
 /// [`write_book`] as a KEPUB, for Kobo readers (see [`KepubWriter`]).
 pub fn write_kepub_book(book: &Book, options: &WriteOptions) -> Result<Rendered> {
-    package::write(package::Shape::Bundle(book), options, package::Flavour::Kepub)
+    package::write(
+        package::Shape::Bundle(book),
+        options,
+        package::Flavour::Kepub,
+    )
 }
 
 /// The depth check of [`Writer::write`], which [`write_book`] (an entry of its own) needs for

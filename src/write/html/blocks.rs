@@ -152,9 +152,9 @@ impl<'a> Renderer<'a> {
             return;
         };
         match (self.xhtml, done) {
-            (false, true) => self.out.push_str(
-                "<input type=\"checkbox\" disabled=\"disabled\" checked=\"checked\" /> ",
-            ),
+            (false, true) => self
+                .out
+                .push_str("<input type=\"checkbox\" disabled=\"disabled\" checked=\"checked\" /> "),
             (false, false) => self
                 .out
                 .push_str("<input type=\"checkbox\" disabled=\"disabled\" /> "),

@@ -70,13 +70,7 @@ impl Renderer<'_> {
 
     /// The dateline's inner markup: date, site name and the link to `source` (the `href`
     /// the hooks gave for the source URL), separated by " · ", in the words of `labels`.
-    fn dateline(
-        &mut self,
-        meta: &Meta,
-        labels: &Labels,
-        site: Option<&str>,
-        source: Option<&str>,
-    ) {
+    fn dateline(&mut self, meta: &Meta, labels: &Labels, site: Option<&str>, source: Option<&str>) {
         let separator = |renderer: &mut Self, first: &mut bool| {
             if !std::mem::take(first) {
                 renderer.hooks.text(" \u{b7} ", &mut renderer.out);
