@@ -188,6 +188,13 @@ fn check_document(text: &str, facts: &mut KepubFacts) -> Result<(), Vec<String>>
         problems.push("text in the body outside div#book-columns".into());
     }
 
+    // Every id in the page once, the spans' and the model's together.
+    let mut all_ids = HashSet::new();
+    for id in doc.descendants().filter_map(|n| n.attribute("id")) {
+        if !all_ids.insert(id) {
+            problems.push(format!("the id {id} on two elements"));
+        }
+    }
     let mut ids = HashSet::new();
     let mut last: Option<(u64, u64)> = None;
     for node in body.descendants() {

@@ -230,3 +230,29 @@ fn the_zip_check_catches_a_comment_and_a_compressed_mimetype() {
         .unwrap_err()
         .contains("method 8"));
 }
+
+/// A page that carries Kobo-shaped ids itself (a KEPUB's chapter saved as HTML, say) keeps
+/// its links, and its ids are renamed so that none is a span's twice.
+#[test]
+fn ids_shaped_like_kobo_spans_are_renamed_and_links_follow() {
+    let html = "<html lang=\"en\"><head><title>Spans</title></head><body><article>\
+                <h1>Spans</h1><h2 id=\"kobo.1.1\">Where it starts</h2>\
+                <p>Once upon a time. <a href=\"#kobo.1.1\">Back to the start.</a></p>\
+                </article></body></html>";
+    let document = quire::read(
+        html.as_bytes(),
+        InputFormat::Html,
+        &ReadOptions {
+            whole_page: true,
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap()
+    .document;
+    let rendered = quire::write(&document, OutputFormat::Kepub, &options(None)).unwrap();
+    check_kepub(&rendered.bytes).unwrap_or_else(|problems| panic!("{problems}"));
+    let files = unzip(&rendered.bytes).unwrap();
+    let chapter = String::from_utf8(files["OEBPS/chapter-1.xhtml"].clone()).unwrap();
+    assert!(chapter.contains("<h2 id=\"kobo.1.1-1\">"), "{chapter}");
+    assert!(chapter.contains("href=\"#kobo.1.1-1\""), "{chapter}");
+}
