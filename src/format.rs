@@ -196,6 +196,9 @@ pub enum OutputFormat {
     Epub,
     /// A typeset PDF (see `write::pdf`).
     Pdf,
+    /// A Kobo KEPUB: the EPUB with every sentence in a `koboSpan` (see
+    /// `write::epub::KepubWriter`), written as `NAME.kepub.epub`.
+    Kepub,
 }
 
 /// What quire knows about an output format. Read-only outside quire, like [`InputSpec`].
@@ -206,8 +209,12 @@ pub struct OutputSpec {
     pub format: OutputFormat,
     /// Its name, as messages and `--jsonl` answer keys spell it.
     pub name: &'static str,
-    /// The file extension its outputs get; also the name lists in messages use.
+    /// Its short name, which lists in messages and reports use; also its outputs' file
+    /// extension, unless [`OutputSpec::file_suffix`] says otherwise.
     pub extension: &'static str,
+    /// What its outputs' file names end with after the stem and a dot: the extension, or
+    /// `kepub.epub` (Kobo's readers know a KEPUB by that double extension).
+    pub file_suffix: &'static str,
     /// Other names users may type for it (`--to md`), besides the name and the extension.
     pub aliases: &'static [&'static str],
     /// Whether the output is text (a JSON line can carry it) rather than binary.
@@ -218,11 +225,12 @@ pub struct OutputSpec {
 }
 
 /// Every output format, in the order of the enum.
-pub const OUTPUTS: [OutputSpec; 6] = [
+pub const OUTPUTS: [OutputSpec; 7] = [
     OutputSpec {
         format: OutputFormat::Markdown,
         name: "markdown",
         extension: "md",
+        file_suffix: "md",
         aliases: &["gfm"],
         text: true,
         streams: true,
@@ -231,6 +239,7 @@ pub const OUTPUTS: [OutputSpec; 6] = [
         format: OutputFormat::Html,
         name: "html",
         extension: "html",
+        file_suffix: "html",
         aliases: &["htm"],
         text: true,
         streams: true,
@@ -239,6 +248,7 @@ pub const OUTPUTS: [OutputSpec; 6] = [
         format: OutputFormat::Text,
         name: "text",
         extension: "txt",
+        file_suffix: "txt",
         aliases: &["plain"],
         text: true,
         streams: true,
@@ -247,6 +257,7 @@ pub const OUTPUTS: [OutputSpec; 6] = [
         format: OutputFormat::Json,
         name: "json",
         extension: "json",
+        file_suffix: "json",
         aliases: &[],
         text: true,
         streams: true,
@@ -255,6 +266,7 @@ pub const OUTPUTS: [OutputSpec; 6] = [
         format: OutputFormat::Epub,
         name: "epub",
         extension: "epub",
+        file_suffix: "epub",
         aliases: &["epub3"],
         text: false,
         streams: false,
@@ -263,13 +275,24 @@ pub const OUTPUTS: [OutputSpec; 6] = [
         format: OutputFormat::Pdf,
         name: "pdf",
         extension: "pdf",
+        file_suffix: "pdf",
         aliases: &[],
+        text: false,
+        streams: false,
+    },
+    OutputSpec {
+        format: OutputFormat::Kepub,
+        name: "kepub",
+        extension: "kepub",
+        file_suffix: "kepub.epub",
+        aliases: &["kobo"],
         text: false,
         streams: false,
     },
 ];
 
-/// The output format names (their extensions), for messages: `md, html, txt, json, epub, pdf`.
+/// The output format names (their extensions), for messages: `md, html, txt, json, epub, pdf,
+/// kepub`.
 static OUTPUT_NAMES: LazyLock<String> =
     LazyLock::new(|| list(OUTPUTS.iter().map(|spec| spec.extension)));
 /// The same for the text formats alone.
@@ -299,14 +322,20 @@ impl OutputFormat {
         &OUTPUTS[self as usize]
     }
 
-    /// The format's name: `markdown`, `html`, `text`, `json`, `epub`, `pdf`.
+    /// The format's name: `markdown`, `html`, `text`, `json`, `epub`, `pdf`, `kepub`.
     pub fn name(self) -> &'static str {
         self.spec().name
     }
 
-    /// The file extension outputs of this format get.
+    /// The format's short name (`md`, `kepub`): the file extension of its outputs, except
+    /// where [`OutputFormat::file_suffix`] is longer.
     pub fn extension(self) -> &'static str {
         self.spec().extension
+    }
+
+    /// What output file names end with after the stem and a dot: `md`, `kepub.epub`.
+    pub fn file_suffix(self) -> &'static str {
+        self.spec().file_suffix
     }
 
     /// Whether the output is text rather than binary (EPUB, PDF).
@@ -342,8 +371,18 @@ impl OutputFormat {
     }
 
     /// The format a file name's extension stands for (any name [`OutputFormat::from_name`]
-    /// takes), if it is one quire writes.
+    /// takes, or a longer suffix: `book.kepub.epub` is a KEPUB), if it is one quire writes.
     pub fn from_path(path: &Path) -> Option<OutputFormat> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let long_suffix = OUTPUTS.iter().find(|spec| {
+            spec.file_suffix != spec.extension
+                && name
+                    .strip_suffix(spec.file_suffix)
+                    .is_some_and(|stem| stem.len() > 1 && stem.ends_with('.'))
+        });
+        if let Some(spec) = long_suffix {
+            return Some(spec.format);
+        }
         OutputFormat::from_name(path.extension()?.to_str()?).ok()
     }
 }
@@ -415,6 +454,12 @@ mod tests {
                 assert_eq!(OutputFormat::from_path(Path::new(&path)), Some(format));
             }
         }
+        // A KEPUB is known by its double extension, an EPUB by its single one.
+        let kepub = Path::new("shelf/Book.KEPUB.epub");
+        assert_eq!(OutputFormat::from_path(kepub), Some(OutputFormat::Kepub));
+        let epub = Path::new("shelf/book.epub");
+        assert_eq!(OutputFormat::from_path(epub), Some(OutputFormat::Epub));
+        assert_eq!(OutputFormat::Kepub.file_suffix(), "kepub.epub");
         // No name stands for two formats.
         let mut seen = std::collections::HashSet::new();
         for spec in &OUTPUTS {
@@ -427,10 +472,16 @@ mod tests {
     #[test]
     fn messages_list_the_formats() {
         assert_eq!(InputFormat::names(), "text, html, markdown, json");
-        assert_eq!(OutputFormat::names(), "md, html, txt, json, epub, pdf");
+        assert_eq!(
+            OutputFormat::names(),
+            "md, html, txt, json, epub, pdf, kepub"
+        );
         assert_eq!(OutputFormat::text_names(), "md, html, txt, json");
         let err = OutputFormat::from_name("docx").unwrap_err().to_string();
-        assert!(err.contains("md, html, txt, json, epub, pdf"), "{err}");
+        assert!(
+            err.contains("md, html, txt, json, epub, pdf, kepub"),
+            "{err}"
+        );
         assert!(InputFormat::from_name("").is_err());
         assert_eq!(InputFormat::from_media_type("image/png"), None);
     }

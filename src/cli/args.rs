@@ -103,7 +103,7 @@ Inputs are files, folders (walked recursively, hidden and .gitignore'd files lef
 http(s) URLs, in any mix of formats. Each becomes a chapter, in the order given (a folder's
 files in path order). An input that cannot be read is reported and left out; the book is made
 of the rest (exit status 1 then). Links from one bundled article to another point inside the
-book. The format comes from --to, else from -o's extension (epub, pdf, html).
+book. The format comes from --to, else from -o's extension (epub, kepub.epub, pdf, html).
 
 Examples:
   quire bundle saved/ -o weekly.epub --title 'Weekly reading'
@@ -120,7 +120,7 @@ pub struct BundleArgs {
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: PathBuf,
 
-    /// The format: epub (the default), pdf or html.
+    /// The format: epub (the default), kepub (for Kobo readers), pdf or html.
     #[arg(long = "to", short = 't', value_name = "FORMAT", value_parser = parse_output_format)]
     pub to: Option<OutputFormat>,
 
@@ -168,9 +168,10 @@ pub struct EpubArgs {
     #[arg(long)]
     pub no_cover: bool,
 
-    /// The e-reader images are fitted to: kindle, kobo, generic, tablet.
-    #[arg(long, value_name = "DEVICE", default_value = "generic", value_parser = parse_profile)]
-    pub profile: Profile,
+    /// The e-reader images are fitted to: kindle, kobo, generic, tablet (default: generic;
+    /// kobo for a KEPUB).
+    #[arg(long, value_name = "DEVICE", value_parser = parse_profile)]
+    pub profile: Option<Profile>,
 
     /// Turn images and the cover to grayscale, for e-ink screens.
     #[arg(long)]
@@ -205,7 +206,7 @@ impl EpubArgs {
                     .as_deref()
                     .map_or(CoverChoice::Generated, CoverChoice::from_arg)
             },
-            profile: self.profile,
+            profile: self.profile.unwrap_or_default(),
             grayscale: self.grayscale,
             toc_depth: self.toc_depth,
             css: self.css.clone(),

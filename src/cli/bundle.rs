@@ -16,7 +16,7 @@ use super::terminal::say;
 use super::walk::{walk, WalkOptions};
 use anyhow::anyhow;
 use quire::media::embed_local_images;
-use quire::write::epub::{write_book, Book};
+use quire::write::epub::{write_book, write_kepub_book, Book};
 use quire::{Meta, OutputFormat};
 use std::collections::HashSet;
 use std::path::Path;
@@ -28,10 +28,13 @@ pub fn run(args: BundleArgs) -> ExitCode {
         .or_else(|| OutputFormat::from_path(&args.output))
         .unwrap_or(OutputFormat::Epub)
     {
-        format @ (OutputFormat::Epub | OutputFormat::Pdf | OutputFormat::Html) => format,
+        format @ (OutputFormat::Epub
+        | OutputFormat::Kepub
+        | OutputFormat::Pdf
+        | OutputFormat::Html) => format,
         other => {
             say(&format!(
-                "quire: a bundle is an epub, pdf or html book, not {other}"
+                "quire: a bundle is an epub, kepub, pdf or html book, not {other}"
             ));
             say("");
             say("For more information, try 'quire bundle --help'.");
@@ -117,8 +120,10 @@ pub fn run(args: BundleArgs) -> ExitCode {
         ..Meta::default()
     };
 
+    let options = settings.options_for(format, &settings.write);
     let rendered = match format {
-        OutputFormat::Epub => write_book(&book, &settings.write),
+        OutputFormat::Epub => write_book(&book, &options),
+        OutputFormat::Kepub => write_kepub_book(&book, &options),
         _ => {
             // One document has one image folder: each chapter's local images travel inside
             // it (as data: URIs), looked up in that chapter's own folder only.

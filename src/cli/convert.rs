@@ -54,7 +54,8 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
         let mut warnings = Vec::new();
         let mut render = |out: &mut dyn Write| -> io::Result<()> {
             let mut destination = Destination { out, failed: false };
-            match quire::write_to(&document, output.format, &write_options, &mut destination) {
+            let options = settings.options_for(output.format, &write_options);
+            match quire::write_to(&document, output.format, &options, &mut destination) {
                 Ok(written) => {
                     warnings = written;
                     Ok(())

@@ -215,7 +215,7 @@ fn named_output(
     is_input: &impl Fn(&Path) -> bool,
 ) -> Result<PathBuf, UsageError> {
     let stem = source.stem();
-    let ext = format.extension();
+    let ext = format.file_suffix();
     let plain = dir.join(format!("{stem}.{ext}"));
     if !is_input(&plain) {
         return Ok(plain);
@@ -279,7 +279,7 @@ fn resolve_collisions(
             let renamed = path.with_file_name(format!(
                 "{}.{}",
                 name.to_string_lossy(),
-                job.outputs[o].format.extension()
+                job.outputs[o].format.file_suffix()
             ));
             if !is_input(&renamed) {
                 jobs[j].outputs[o].target = Target::File(renamed);
@@ -297,7 +297,7 @@ fn resolve_collisions(
             let Target::File(path) = &output.target else {
                 continue;
             };
-            let ext = output.format.extension();
+            let ext = output.format.file_suffix();
             let stem = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())

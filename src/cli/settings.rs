@@ -4,7 +4,9 @@
 
 use super::args::{ConvertArgs, EpubArgs, PdfArgs};
 use super::terminal::say;
-use quire::{Meta, ReadOptions, WriteOptions};
+use quire::write::epub::Profile;
+use quire::{Meta, OutputFormat, ReadOptions, WriteOptions};
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -64,6 +66,26 @@ pub struct Settings {
     pub stdin_url: Option<String>,
     /// `--follow-pages`: the most pages of one article read (1: only the page given).
     pub follow_pages: usize,
+    /// `--profile` was given: KEPUBs are made for it too, not for Kobo's screens.
+    pub profile_given: bool,
+}
+
+impl Settings {
+    /// `base` as `format` takes it: a KEPUB is made for Kobo's screens unless `--profile`
+    /// named another.
+    pub fn options_for<'a>(
+        &self,
+        format: OutputFormat,
+        base: &'a WriteOptions,
+    ) -> Cow<'a, WriteOptions> {
+        if format == OutputFormat::Kepub && !self.profile_given {
+            let mut options = base.clone();
+            options.epub.profile = Profile::Kobo;
+            Cow::Owned(options)
+        } else {
+            Cow::Borrowed(base)
+        }
+    }
 }
 
 /// The most inputs converted at a time: more threads than this only cost memory (each
@@ -163,6 +185,7 @@ pub fn settings_from_parts(pdf: &PdfArgs, epub: &EpubArgs, max_input_size: u64) 
         output_root: None,
         stdin_url: None,
         follow_pages: 1,
+        profile_given: epub.profile.is_some(),
     }
 }
 
@@ -202,6 +225,7 @@ pub fn settings_from(args: &ConvertArgs) -> Settings {
         output_root: None,
         stdin_url: args.url.clone(),
         follow_pages: args.follow_pages.map_or(1, usize::from),
+        profile_given: args.epub.profile.is_some(),
     }
 }
 

@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::ids::{self, is_note_id, is_xml_name};
+use super::ids::{self, is_kobo_span_id, is_note_id, is_xml_name};
 use super::links::{self, fragment_target, is_note_in_range, LinkTarget};
 use crate::model::url::{is_allowed, UrlUse};
 use crate::model::{for_each_block, Block, Document, Inline};
@@ -89,7 +89,9 @@ fn is_prepared(document: &Document) -> Result<(), usize> {
                 Block::Table(table) => ("", &table.caption),
                 Block::Quote(_) | Block::List(_) | Block::Code { .. } | Block::Rule => return,
             };
-            if !id.is_empty() && (!is_xml_name(id) || is_note_id(id) || !seen.insert(id)) {
+            if !id.is_empty()
+                && (!is_xml_name(id) || is_note_id(id) || is_kobo_span_id(id) || !seen.insert(id))
+            {
                 good = false;
             }
             look_at_inlines(inlines, &mut fragments, &mut pending, &mut note_count);

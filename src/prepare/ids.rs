@@ -1,5 +1,6 @@
 //! Ids a writer can write as they are: valid XML names (EPUB content is XML), each used once,
-//! none shaped like the note ids writers make (`fn-N`, `fnref-N`).
+//! none shaped like the note ids writers make (`fn-N`, `fnref-N`) or the KEPUB's sentence
+//! spans (`kobo.P.S`).
 //!
 //! [`make_unique`] renames the ids on the model (headings' and containers', the ids writers
 //! write) and returns the map from each old id to its new one, so links can follow.
@@ -21,7 +22,8 @@ pub(crate) struct IdRegistry {
 
 impl IdRegistry {
     /// An id for `wanted`: made a valid XML name and unique (`-1`, `-2`, … appended). A name
-    /// shaped like a note id (`fn-1`) gets a suffix too, so it cannot collide with one.
+    /// shaped like a note id (`fn-1`) or a KEPUB span's (`kobo.1.1`) gets a suffix too, so it
+    /// cannot collide with one.
     pub(crate) fn claim(&mut self, wanted: &str) -> String {
         // Most ids are good as they are: one copy, not two.
         let base = if is_xml_name(wanted) {
@@ -29,7 +31,7 @@ impl IdRegistry {
         } else {
             xml_name(wanted)
         };
-        if !is_note_id(&base) && self.used.insert(base.clone()) {
+        if !is_note_id(&base) && !is_kobo_span_id(&base) && self.used.insert(base.clone()) {
             return base;
         }
         let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
@@ -47,6 +49,15 @@ impl IdRegistry {
 pub(crate) fn is_note_id(id: &str) -> bool {
     let digits = id.strip_prefix("fnref-").or_else(|| id.strip_prefix("fn-"));
     digits.is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether `id` is shaped like the ids the KEPUB writer gives its sentence spans
+/// (`kobo.1.2`), which the same page must not carry twice.
+pub(crate) fn is_kobo_span_id(id: &str) -> bool {
+    let numbers = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    id.strip_prefix("kobo.")
+        .and_then(|rest| rest.split_once('.'))
+        .is_some_and(|(p, s)| numbers(p) && numbers(s))
 }
 
 /// Gives every heading and container id of `document` a valid, unique XML name, on the
@@ -191,6 +202,8 @@ mod tests {
         assert_eq!(ids.claim("٣x"), "id-٣x");
         assert_eq!(ids.claim("fn-1"), "fn-1-1");
         assert_eq!(ids.claim("fnref 2"), "fnref-2-1");
+        assert_eq!(ids.claim("kobo.1.12"), "kobo.1.12-1");
+        assert_eq!(ids.claim("kobo.intro"), "kobo.intro");
         let many: HashSet<String> = (0..2000).map(|_| ids.claim("dup")).collect();
         assert_eq!(many.len(), 2000);
     }

@@ -107,7 +107,7 @@ impl WriteOptions {
 pub fn uses_media(format: OutputFormat, options: &WriteOptions) -> bool {
     match format {
         OutputFormat::Html => !options.fragment,
-        OutputFormat::Epub | OutputFormat::Pdf => true,
+        OutputFormat::Epub | OutputFormat::Kepub | OutputFormat::Pdf => true,
         OutputFormat::Markdown | OutputFormat::Text | OutputFormat::Json => false,
     }
 }
@@ -218,6 +218,7 @@ pub fn writer_for(format: OutputFormat) -> &'static dyn Writer {
         OutputFormat::Text => &text::TextWriter,
         OutputFormat::Json => &json::JsonWriter,
         OutputFormat::Epub => &epub::EpubWriter,
+        OutputFormat::Kepub => &epub::KepubWriter,
         OutputFormat::Pdf => &pdf::PdfWriter,
     }
 }

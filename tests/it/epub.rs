@@ -51,7 +51,7 @@ fn full_meta() -> Meta {
 
 /// Every block and inline kind, notes, a table with spans, odd characters, ids that start
 /// with digits or repeat, and an image.
-fn rich_document() -> Document {
+pub(crate) fn rich_document() -> Document {
     let mut wide = Cell::from_inlines(vec![text("spans two")]);
     wide.colspan = 2;
     let mut tall = Cell::from_inlines(vec![text("spans rows")]);
@@ -209,7 +209,7 @@ fn rich_document() -> Document {
 }
 
 /// A folder holding `img/pic.png`, and a `secret.png` beside (outside) it.
-fn article_dir() -> (tempfile::TempDir, PathBuf) {
+pub(crate) fn article_dir() -> (tempfile::TempDir, PathBuf) {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("article");
     std::fs::create_dir_all(dir.join("img")).unwrap();
@@ -218,7 +218,7 @@ fn article_dir() -> (tempfile::TempDir, PathBuf) {
     (root, dir)
 }
 
-fn options(dir: Option<&Path>) -> WriteOptions {
+pub(crate) fn options(dir: Option<&Path>) -> WriteOptions {
     WriteOptions {
         resource_dir: dir.map(Path::to_path_buf),
         timestamp: Some(1_700_000_000),

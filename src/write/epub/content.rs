@@ -132,50 +132,53 @@ pub(crate) fn page(
 
 /// The title page: title, subtitle, authors, site, dates, description and the source link.
 /// Its one link (the source) is written directly: it is always absolute. Dates and words are
-/// in `labels`' language.
+/// in `labels`' language; the text goes through `hooks` (the KEPUB's spans).
 pub(crate) fn title_page_body(
     meta: &Meta,
     title: &str,
     article_count: Option<usize>,
     labels: &Labels,
+    hooks: &mut dyn Hooks,
 ) -> String {
     let mut out = String::from("<section class=\"titlepage\" epub:type=\"titlepage\">\n<h1>");
-    escape_text_into(title, &mut out);
+    hooks.block_start();
+    hooks.text(title, &mut out);
+    hooks.block_end();
     out.push_str("</h1>\n");
+    let mut push = |out: &mut String, class: &str, text: &str| {
+        push_element(out, hooks, "p", class, text);
+    };
     if let Some(subtitle) = nonempty(&meta.subtitle) {
-        push_element(&mut out, "p", "subtitle", subtitle);
+        push(&mut out, "subtitle", subtitle);
     }
     if !meta.authors.is_empty() {
-        push_element(&mut out, "p", "authors", &meta.authors.join(", "));
+        push(&mut out, "authors", &meta.authors.join(", "));
     }
     if let Some(site) = nonempty(&meta.site_name) {
-        push_element(&mut out, "p", "site", site);
+        push(&mut out, "site", site);
     }
     if let Some(published) = &meta.published {
-        push_element(&mut out, "p", "date", &labels.date(published));
+        push(&mut out, "date", &labels.date(published));
     }
     if let Some(modified) = &meta.modified {
         if meta.published.as_ref().map(display_date) != Some(display_date(modified)) {
-            push_element(
-                &mut out,
-                "p",
-                "date",
-                &labels.updated(&labels.date(modified)),
-            );
+            push(&mut out, "date", &labels.updated(&labels.date(modified)));
         }
     }
     if let Some(count) = article_count {
         let noun = if count == 1 { "article" } else { "articles" };
-        push_element(&mut out, "p", "count", &format!("{count} {noun}"));
+        push(&mut out, "count", &format!("{count} {noun}"));
     }
     if let Some(description) = nonempty(&meta.description) {
-        push_element(&mut out, "p", "description", description);
+        push(&mut out, "description", description);
     }
     if let Some(url) = meta.source_url.as_deref().and_then(safe_external_url) {
         out.push_str("<p class=\"source\"><a href=\"");
         escape_attr_into(&url, &mut out);
         out.push_str("\">");
-        escape_text_into(&url, &mut out);
+        hooks.block_start();
+        hooks.text(&url, &mut out);
+        hooks.block_end();
         out.push_str("</a></p>\n");
     }
     out.push_str("</section>\n");
@@ -183,12 +186,16 @@ pub(crate) fn title_page_body(
 }
 
 /// The cover page: the cover image, full screen, its alternative text in `labels`' language.
-pub(crate) fn cover_page_body(image_href: &str, labels: &Labels) -> String {
-    let mut out = String::from("<div class=\"cover\"><img src=\"");
+pub(crate) fn cover_page_body(image_href: &str, labels: &Labels, hooks: &mut dyn Hooks) -> String {
+    let mut out = String::from("<div class=\"cover\">");
+    hooks.image_start(&mut out);
+    out.push_str("<img src=\"");
     escape_attr_into(image_href, &mut out);
     out.push_str("\" alt=\"");
     escape_attr_into(labels.cover, &mut out);
-    out.push_str("\"/></div>\n");
+    out.push_str("\"/>");
+    hooks.image_end(&mut out);
+    out.push_str("</div>\n");
     out
 }
 
@@ -200,17 +207,24 @@ pub(crate) struct SourceEntry<'a> {
 }
 
 /// The sources appendix of a bundle: every chapter's title, author, site, date and URL, under
-/// a heading in `labels`' language.
-pub(crate) fn sources_body(entries: &[SourceEntry], labels: &Labels) -> String {
+/// a heading in `labels`' language; the text goes through `hooks` (the KEPUB's spans).
+pub(crate) fn sources_body(
+    entries: &[SourceEntry],
+    labels: &Labels,
+    hooks: &mut dyn Hooks,
+) -> String {
     let mut out =
         String::from("<section epub:type=\"bibliography\" role=\"doc-bibliography\">\n<h1>");
-    escape_text_into(labels.sources, &mut out);
+    hooks.block_start();
+    hooks.text(labels.sources, &mut out);
+    hooks.block_end();
     out.push_str("</h1>\n<ol class=\"sources\">\n");
     for entry in entries {
         out.push_str("<li><a href=\"");
+        hooks.block_start();
         escape_attr_into(&entry.href, &mut out);
         out.push_str("\">");
-        escape_text_into(entry.title, &mut out);
+        hooks.text(entry.title, &mut out);
         out.push_str("</a>");
         let mut details: Vec<String> = Vec::new();
         if !entry.meta.authors.is_empty() {
@@ -223,17 +237,16 @@ pub(crate) fn sources_body(entries: &[SourceEntry], labels: &Labels) -> String {
             details.push(labels.date(date));
         }
         if !details.is_empty() {
-            out.push_str(". ");
-            escape_text_into(&details.join(", "), &mut out);
-            out.push('.');
+            hooks.text(&format!(". {}.", details.join(", ")), &mut out);
         }
         if let Some(url) = entry.meta.source_url.as_deref().and_then(safe_external_url) {
             out.push_str("<br/><a class=\"source\" href=\"");
             escape_attr_into(&url, &mut out);
             out.push_str("\">");
-            escape_text_into(&url, &mut out);
+            hooks.text(&url, &mut out);
             out.push_str("</a>");
         }
+        hooks.block_end();
         out.push_str("</li>\n");
     }
     out.push_str("</ol>\n</section>\n");
@@ -250,8 +263,10 @@ fn nonempty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn push_element(out: &mut String, tag: &str, class: &str, text: &str) {
+fn push_element(out: &mut String, hooks: &mut dyn Hooks, tag: &str, class: &str, text: &str) {
     let _ = write!(out, "<{tag} class=\"{class}\">");
-    escape_text_into(text, out);
+    hooks.block_start();
+    hooks.text(text, out);
+    hooks.block_end();
     let _ = writeln!(out, "</{tag}>");
 }

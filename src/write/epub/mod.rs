@@ -13,7 +13,9 @@
 //! - `package` renders the chapters and has epub-builder write the package document, the
 //!   NCX and the navigation document;
 //! - `archive` writes the zip, with quire's own files put in, whose bytes depend only on the
-//!   input and [`WriteOptions::timestamp`].
+//!   input and [`WriteOptions::timestamp`];
+//! - `kepub` makes the same book a Kobo KEPUB ([`KepubWriter`], [`write_kepub_book`]):
+//!   hooks that wrap each sentence and image in a `koboSpan`, and Kobo's page wrapper.
 //!
 //! A single document is written as a one-chapter [`Book`].
 
@@ -21,6 +23,7 @@ mod archive;
 mod content;
 mod cover;
 mod images;
+mod kepub;
 mod nav;
 mod package;
 
@@ -414,7 +417,26 @@ pub struct EpubWriter;
 
 impl Writer for EpubWriter {
     fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
-        package::write(package::Shape::Single(document), options)
+        package::write(
+            package::Shape::Single(document),
+            options,
+            package::Flavour::Epub,
+        )
+    }
+}
+
+/// Writes the KEPUB of a single document: the EPUB for Kobo readers, every sentence in a
+/// `koboSpan` (see `kepub`). The profile is the caller's: `quire --to kepub` picks
+/// [`Profile::Kobo`] unless told otherwise.
+pub struct KepubWriter;
+
+impl Writer for KepubWriter {
+    fn render(&self, document: &Document, options: &WriteOptions) -> Result<Rendered> {
+        package::write(
+            package::Shape::Single(document),
+            options,
+            package::Flavour::Kepub,
+        )
     }
 }
 
@@ -422,7 +444,20 @@ impl Writer for EpubWriter {
 /// its heading in the table of contents), links between the documents pointing inside the
 /// book, and an appendix listing every source.
 pub fn write_book(book: &Book, options: &WriteOptions) -> Result<Rendered> {
-    package::write(package::Shape::Bundle(book), options)
+    package::write(
+        package::Shape::Bundle(book),
+        options,
+        package::Flavour::Epub,
+    )
+}
+
+/// [`write_book`] as a KEPUB, for Kobo readers (see [`KepubWriter`]).
+pub fn write_kepub_book(book: &Book, options: &WriteOptions) -> Result<Rendered> {
+    package::write(
+        package::Shape::Bundle(book),
+        options,
+        package::Flavour::Kepub,
+    )
 }
 
 /// The depth check of [`Writer::write`], which [`write_book`] (an entry of its own) needs for

@@ -15,13 +15,14 @@ use super::archive::{Method, ZipOut};
 use super::content::{self, escape_text_into, xml_clean, ChapterMarkup, SourceEntry};
 use super::cover::{self, CoverText};
 use super::images::{self, BookImages};
+use super::kepub::{book_columns, KoboSpans};
 use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions};
 use crate::error::{Error, Result, Warning};
 use crate::locale::Labels;
 use crate::media::{self, ImageKind, LoadPolicy, MediaStore, StandardSource, Tally};
 use crate::model::{Direction, Document, Meta};
 use crate::prepare::book;
-use crate::write::html;
+use crate::write::html::{self, Plain};
 use crate::write::{Rendered, WriteOptions};
 use std::sync::Arc;
 
@@ -42,7 +43,35 @@ struct Chapter {
     body: String,
 }
 
-pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
+/// Which book is made of the chapters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavour {
+    /// A plain EPUB 3.
+    Epub,
+    /// A Kobo KEPUB: the same book with Kobo's spans and page wrapper (see `kepub`).
+    Kepub,
+}
+
+impl Flavour {
+    /// The hooks a content document's text goes through: `inner`, with Kobo's spans for a
+    /// KEPUB (numbered from 1 in each document).
+    fn hooks<'a, H: html::Hooks + 'a>(self, inner: H) -> Box<dyn html::Hooks + 'a> {
+        match self {
+            Flavour::Epub => Box::new(inner),
+            Flavour::Kepub => Box::new(KoboSpans::new(inner)),
+        }
+    }
+
+    /// A content document's body as this flavour wraps it.
+    fn body(self, body: String) -> String {
+        match self {
+            Flavour::Epub => body,
+            Flavour::Kepub => book_columns(&body),
+        }
+    }
+}
+
+pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> Result<Rendered> {
     let epub = &options.epub;
     let (documents, book_meta, bundle): (Vec<(&Document, Option<&Path>)>, &Meta, bool) = match shape
     {
@@ -93,12 +122,12 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     for (index, prepared) in prepared.into_iter().enumerate() {
         let media = &stores[index];
         let mut images = |src: &str| store.resolve(src, media, index);
-        let (body, article_warnings) = html::render_article_with(
-            &prepared.doc,
-            &mut ChapterMarkup {
-                images: &mut images,
-            },
-        );
+        let mut hooks = flavour.hooks(ChapterMarkup {
+            images: &mut images,
+        });
+        let (body, article_warnings) = html::render_article_with(&prepared.doc, &mut *hooks);
+        drop(hooks);
+        let body = flavour.body(body);
         warnings.extend(article_warnings);
         chapters.push(Chapter {
             index,
@@ -182,7 +211,11 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
             Some(&language),
             None,
             Some("cover"),
-            &content::cover_page_body(&path, labels),
+            &flavour.body(content::cover_page_body(
+                &path,
+                labels,
+                &mut *flavour.hooks(Plain { xhtml: true }),
+            )),
         );
         builder
             .add_content(EpubContent::new("cover.xhtml", &[][..]))
@@ -208,7 +241,9 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         &book_title,
         bundle.then_some(chapters.len()),
         labels,
+        &mut *flavour.hooks(Plain { xhtml: true }),
     );
+    let title_body = flavour.body(title_body);
     let title_page = content::page(&book_title, Some(&language), direction, None, &title_body);
     builder
         .add_content(
@@ -272,7 +307,11 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
             Some(&language),
             None,
             None,
-            &content::sources_body(&entries, labels),
+            &flavour.body(content::sources_body(
+                &entries,
+                labels,
+                &mut *flavour.hooks(Plain { xhtml: true }),
+            )),
         );
         builder
             .add_content(

@@ -20,6 +20,7 @@ impl<'a> Renderer<'a> {
         if !self.enter() {
             return;
         }
+        self.hooks.block_start();
         match block {
             Block::Paragraph(inlines) => {
                 self.out.push_str("<p>");
@@ -85,6 +86,7 @@ impl<'a> Renderer<'a> {
                 self.out.push_str("</div>\n");
             }
         }
+        self.hooks.block_end();
         self.leave();
     }
 
@@ -105,6 +107,7 @@ impl<'a> Renderer<'a> {
             } else {
                 "<li>"
             });
+            self.hooks.block_start();
             match item.split_first() {
                 // A tight item's leading paragraph is written bare, as Markdown renderers do.
                 Some((Block::Paragraph(inlines), rest)) if list.tight => {
@@ -131,6 +134,7 @@ impl<'a> Renderer<'a> {
                     self.blocks(item);
                 }
             }
+            self.hooks.block_end();
             self.out.push_str("</li>\n");
         }
         self.out
@@ -147,21 +151,29 @@ impl<'a> Renderer<'a> {
         let Some(done) = task else {
             return;
         };
-        self.out.push_str(match (self.xhtml, done) {
-            (false, true) => {
-                "<input type=\"checkbox\" disabled=\"disabled\" checked=\"checked\" /> "
+        match (self.xhtml, done) {
+            (false, true) => self
+                .out
+                .push_str("<input type=\"checkbox\" disabled=\"disabled\" checked=\"checked\" /> "),
+            (false, false) => self
+                .out
+                .push_str("<input type=\"checkbox\" disabled=\"disabled\" /> "),
+            (true, done) => {
+                self.out.push_str("<span class=\"task-box\">");
+                let mark = if done { "\u{2611}" } else { "\u{2610}" };
+                self.hooks.text(mark, &mut self.out);
+                self.out.push_str("</span> ");
             }
-            (false, false) => "<input type=\"checkbox\" disabled=\"disabled\" /> ",
-            (true, true) => "<span class=\"task-box\">\u{2611}</span> ",
-            (true, false) => "<span class=\"task-box\">\u{2610}</span> ",
-        });
+        }
     }
 
     pub(super) fn table(&mut self, table: &'a Table) {
         self.out.push_str("<table>\n");
         if !table.caption.is_empty() {
             self.out.push_str("<caption>");
+            self.hooks.block_start();
             self.inlines(&table.caption);
+            self.hooks.block_end();
             self.out.push_str("</caption>\n");
         }
         let grid = layout(table);
@@ -211,6 +223,7 @@ impl<'a> Renderer<'a> {
                 // Headings are not allowed inside a header cell.
                 let was_in_head = self.in_table_head;
                 self.in_table_head = was_in_head || head;
+                self.hooks.block_start();
                 match content {
                     [Block::Paragraph(inlines)] => self.inlines(inlines),
                     blocks => {
@@ -220,6 +233,7 @@ impl<'a> Renderer<'a> {
                         self.blocks(blocks);
                     }
                 }
+                self.hooks.block_end();
                 self.in_table_head = was_in_head;
                 let _ = write!(self.out, "</{tag}>");
             }
@@ -236,7 +250,9 @@ impl<'a> Renderer<'a> {
         self.out.push('\n');
         if !figure.caption.is_empty() {
             self.out.push_str("<figcaption>");
+            self.hooks.block_start();
             self.inlines(&figure.caption);
+            self.hooks.block_end();
             self.out.push_str("</figcaption>\n");
         }
         self.out.push_str("</figure>\n");

@@ -6,7 +6,7 @@ use super::dates::machine_date;
 use super::render::Renderer;
 use crate::locale::Labels;
 use crate::model::Meta;
-use crate::xml::{clean_text, escape_attr, escape_text};
+use crate::xml::{clean_text, escape_attr};
 
 impl Renderer<'_> {
     pub(super) fn header(&mut self, meta: &Meta) {
@@ -28,63 +28,78 @@ impl Renderer<'_> {
             .as_deref()
             .and_then(|url| self.hooks.source_link(url));
         let labels = Labels::for_language(meta.language.as_deref());
-        let dateline = dateline(meta, labels, source.as_deref());
-        if title.is_empty() && subtitle.is_empty() && authors.is_empty() && dateline.is_empty() {
+        let site = meta
+            .site_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|site| !site.is_empty());
+        let has_dateline = meta.published.is_some() || site.is_some() || source.is_some();
+        if title.is_empty() && subtitle.is_empty() && authors.is_empty() && !has_dateline {
             return;
         }
         self.out.push_str("<header class=\"article-header\">\n");
         if !title.is_empty() {
             self.last_heading_level = Some(1);
-            let _ = writeln!(self.out, "<h1>{}</h1>", escape_text(&title));
+            self.header_line("<h1>", &title, "</h1>\n");
         }
         if !subtitle.is_empty() {
-            let _ = writeln!(
-                self.out,
-                "<p class=\"subtitle\">{}</p>",
-                escape_text(&subtitle)
-            );
+            self.header_line("<p class=\"subtitle\">", &subtitle, "</p>\n");
         }
         if !authors.is_empty() {
-            let _ = writeln!(
-                self.out,
-                "<p class=\"byline\">{}</p>",
-                escape_text(&labels.byline(&authors))
-            );
+            let byline = labels.byline(&authors);
+            self.header_line("<p class=\"byline\">", &byline, "</p>\n");
         }
-        if !dateline.is_empty() {
-            let _ = writeln!(self.out, "<p class=\"dateline\">{dateline}</p>");
+        if has_dateline {
+            self.out.push_str("<p class=\"dateline\">");
+            self.hooks.block_start();
+            self.dateline(meta, labels, site, source.as_deref());
+            self.hooks.block_end();
+            self.out.push_str("</p>\n");
         }
         self.out.push_str("</header>\n");
     }
-}
 
-/// The dateline's inner markup: date, site name and the link to `source` (the `href` the
-/// hooks gave for the source URL), separated by " · ", in the words of `labels`.
-pub(super) fn dateline(meta: &Meta, labels: &Labels, source: Option<&str>) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    if let Some(published) = &meta.published {
-        parts.push(match machine_date(published) {
-            Some(machine) => format!(
-                "<time datetime=\"{}\">{}</time>",
-                escape_attr(&machine),
-                escape_text(&labels.date(published))
-            ),
-            None => escape_text(&published.to_iso()),
-        });
+    /// One line of the header: `open`, the text, `close`.
+    fn header_line(&mut self, open: &str, text: &str, close: &str) {
+        self.out.push_str(open);
+        self.hooks.block_start();
+        self.hooks.text(text, &mut self.out);
+        self.hooks.block_end();
+        self.out.push_str(close);
     }
-    if let Some(site) = meta.site_name.as_deref().map(str::trim) {
-        if !site.is_empty() {
-            parts.push(escape_text(site));
+
+    /// The dateline's inner markup: date, site name and the link to `source` (the `href`
+    /// the hooks gave for the source URL), separated by " · ", in the words of `labels`.
+    fn dateline(&mut self, meta: &Meta, labels: &Labels, site: Option<&str>, source: Option<&str>) {
+        let separator = |renderer: &mut Self, first: &mut bool| {
+            if !std::mem::take(first) {
+                renderer.hooks.text(" \u{b7} ", &mut renderer.out);
+            }
+        };
+        let mut first = true;
+        if let Some(published) = &meta.published {
+            separator(self, &mut first);
+            match machine_date(published) {
+                Some(machine) => {
+                    let _ = write!(self.out, "<time datetime=\"{}\">", escape_attr(&machine));
+                    self.hooks.text(&labels.date(published), &mut self.out);
+                    self.out.push_str("</time>");
+                }
+                None => self.hooks.text(&published.to_iso(), &mut self.out),
+            }
+        }
+        if let Some(site) = site {
+            separator(self, &mut first);
+            self.hooks.text(site, &mut self.out);
+        }
+        if let Some(source) = source {
+            separator(self, &mut first);
+            let _ = write!(self.out, "<a href=\"{}\">", escape_attr(source));
+            self.hooks
+                .text(&source_label(source, labels), &mut self.out);
+            self.out.push_str("</a>");
         }
     }
-    if let Some(source) = source {
-        parts.push(format!(
-            "<a href=\"{}\">{}</a>",
-            escape_attr(source),
-            escape_text(&source_label(source, labels))
-        ));
-    }
-    parts.join(" \u{b7} ")
 }
 
 /// What a source link says: the host without `www.`, or "Source" in `labels`' language.

@@ -1,11 +1,13 @@
 //! What a flavour of the markup decides, as hooks the renderer calls: note markup, where an
-//! image goes, and the header's source link. HTML pages use the defaults ([`Plain`]); the EPUB
-//! writer renders its chapters through its own hooks (XHTML, images embedded in the book),
-//! and a KEPUB writer can extend them the same way.
+//! image goes, the header's source link, and how a run of text, a block and an image are
+//! marked. HTML pages use the defaults ([`Plain`]); the EPUB writer renders its chapters
+//! through its own hooks (XHTML, images embedded in the book), and the KEPUB writer extends
+//! those with Kobo's sentence spans (`write::epub::kepub`).
 
 use std::fmt::Write as _;
 
 use super::url::{safe_url, UrlUse};
+use crate::xml::escape_text_into;
 
 /// How a chapter gets an image: the hook embeds it (or not) and says where it went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,8 +37,28 @@ pub(crate) trait Hooks {
         safe_url(url, UrlUse::Link)
     }
 
+    /// A run of visible text (not escaped yet) in the flow of a block: the model's text, a
+    /// header line, an image's alternative text, a note's number. Code blocks and formulas
+    /// are not text runs: what they hold is written as it is.
+    fn text(&mut self, text: &str, out: &mut String) {
+        escape_text_into(text, out);
+    }
+
+    /// A block that holds text starts (a paragraph, heading, list item, table cell, caption,
+    /// a line of the header); blocks nest (a paragraph in a list item).
+    fn block_start(&mut self) {}
+
+    /// The block started last ends; text after it belongs to the block around it.
+    fn block_end(&mut self) {}
+
+    /// Just before an embedded image's `<img>`.
+    fn image_start(&mut self, _out: &mut String) {}
+
+    /// Just after an embedded image's `<img>`.
+    fn image_end(&mut self, _out: &mut String) {}
+
     /// A reference to note `n` (numbered from 1).
-    fn note_ref(&self, n: usize, out: &mut String) {
+    fn note_ref(&mut self, n: usize, out: &mut String) {
         let epub = if self.xhtml() {
             " epub:type=\"noteref\""
         } else {
@@ -45,8 +67,10 @@ pub(crate) trait Hooks {
         let _ = write!(
             out,
             "<sup class=\"footnote-ref\"><a href=\"#fn-{n}\" id=\"fnref-{n}\" \
-             role=\"doc-noteref\"{epub}>{n}</a></sup>"
+             role=\"doc-noteref\"{epub}>"
         );
+        self.text(&n.to_string(), out);
+        out.push_str("</a></sup>");
     }
 
     /// Opens the notes section. XHTML (EPUB) notes are EPUB 3 footnotes: asides that reading
@@ -73,11 +97,13 @@ pub(crate) trait Hooks {
     }
 
     /// The link from note `n` back to its reference.
-    fn note_back_link(&self, n: usize, out: &mut String) {
+    fn note_back_link(&mut self, n: usize, out: &mut String) {
         let _ = write!(
             out,
-            "<a href=\"#fnref-{n}\" class=\"footnote-back\" role=\"doc-backlink\">\u{21a9}</a>"
+            "<a href=\"#fnref-{n}\" class=\"footnote-back\" role=\"doc-backlink\">"
         );
+        self.text("\u{21a9}", out);
+        out.push_str("</a>");
     }
 
     /// Closes a note.

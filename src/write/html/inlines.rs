@@ -7,7 +7,7 @@ use super::hooks::ImageRef;
 use super::render::Renderer;
 use super::url::{safe_url, shorten, UrlUse};
 use crate::model::{Image, Inline, Link};
-use crate::xml::{escape_attr, escape_attr_into, escape_text, escape_text_into};
+use crate::xml::{escape_attr, escape_attr_into};
 
 impl<'a> Renderer<'a> {
     /// An image whose source is safe goes where the hooks say: an `<img>`, or (not
@@ -19,12 +19,13 @@ impl<'a> Renderer<'a> {
                 "left out an image with an unsafe or empty source: {}",
                 shorten(&image.src)
             ));
-            escape_text_into(&image.alt, &mut self.out);
+            self.hooks.text(&image.alt, &mut self.out);
             return;
         };
         let alt = image.alt.trim();
         match self.hooks.image(&src) {
             ImageRef::Embedded(href) => {
+                self.hooks.image_start(&mut self.out);
                 self.out.push_str("<img src=\"");
                 escape_attr_into(&href, &mut self.out);
                 self.out.push_str("\" alt=\"");
@@ -44,19 +45,21 @@ impl<'a> Renderer<'a> {
                     }
                 }
                 self.out.push_str(" />");
+                self.hooks.image_end(&mut self.out);
             }
             // Links do not nest: inside one, the image's alt text stands alone.
             ImageRef::Remote(url) if !self.in_link => {
                 self.out.push_str("<a class=\"image-alt\" href=\"");
                 escape_attr_into(&url, &mut self.out);
                 self.out.push_str("\">");
-                escape_text_into(if alt.is_empty() { "Image" } else { alt }, &mut self.out);
+                self.hooks
+                    .text(if alt.is_empty() { "Image" } else { alt }, &mut self.out);
                 self.out.push_str("</a>");
             }
             ImageRef::Remote(_) | ImageRef::Missing => {
                 if !alt.is_empty() {
                     self.out.push_str("<span class=\"image-alt\">");
-                    escape_text_into(alt, &mut self.out);
+                    self.hooks.text(alt, &mut self.out);
                     self.out.push_str("</span>");
                 }
             }
@@ -74,14 +77,16 @@ impl<'a> Renderer<'a> {
             return;
         }
         match inline {
-            Inline::Text(text) => escape_text_into(text, &mut self.out),
+            Inline::Text(text) => self.hooks.text(text, &mut self.out),
             Inline::Emphasis(c) => self.wrapped("em", c),
             Inline::Strong(c) => self.wrapped("strong", c),
             Inline::Strikethrough(c) => self.wrapped("del", c),
             Inline::Superscript(c) => self.wrapped("sup", c),
             Inline::Subscript(c) => self.wrapped("sub", c),
             Inline::Code(code) => {
-                let _ = write!(self.out, "<code>{}</code>", escape_text(code));
+                self.out.push_str("<code>");
+                self.hooks.text(code, &mut self.out);
+                self.out.push_str("</code>");
             }
             Inline::Link(link) => {
                 let Link {

@@ -14,7 +14,8 @@
 //! Choices a reader of this output may rely on:
 //! - Ids are the model's as the preparation stage leaves them (`crate::prepare`): valid XML
 //!   names, each written once, never one of the note ids below (a duplicate becomes `a-1`,
-//!   `1 a:b` becomes `id-1-a-b`, `fn-1` becomes `fn-1-1`); a `#fragment` link follows the id
+//!   `1 a:b` becomes `id-1-a-b`, `fn-1` becomes `fn-1-1`, and `kobo.1.1`, shaped like a KEPUB
+//!   sentence span's id, `kobo.1.1-1`); a `#fragment` link follows the id
 //!   it named, and one that names nothing keeps its text without the `<a>`.
 //! - Body headings keep their model level (an `h1` in the body stays `h1`, next to the title's
 //!   `h1` in the header): HTML5 allows several, and it keeps HTML → model → HTML stable. One

@@ -18,15 +18,19 @@ impl Renderer<'_> {
                 Some((Block::Paragraph(last), before)) => {
                     self.blocks(before);
                     self.out.push_str("<p>");
+                    self.hooks.block_start();
                     self.inlines(last);
                     self.out.push(' ');
                     self.hooks.note_back_link(n, &mut self.out);
+                    self.hooks.block_end();
                     self.out.push_str("</p>");
                 }
                 _ => {
                     self.blocks(blocks);
                     self.out.push_str("<p>");
+                    self.hooks.block_start();
                     self.hooks.note_back_link(n, &mut self.out);
+                    self.hooks.block_end();
                     self.out.push_str("</p>");
                 }
             }
