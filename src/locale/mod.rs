@@ -12,6 +12,7 @@
 //! form: "2. Dezember 2026", "2026年12月2日"). CLDR has no words for "Contents", "Sources" or
 //! the other labels, so those are written here, per language, in the `labels` module.
 
+pub mod bcp47;
 mod dates;
 mod labels;
 

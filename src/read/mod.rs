@@ -207,7 +207,7 @@ fn finish(mut reading: Reading) -> Result<Reading> {
 }
 
 /// Guesses the document's language from its text (whatlang), when the guess is reliable.
-fn detect_language(doc: &Document) -> Option<String> {
+pub(crate) fn detect_language(doc: &Document) -> Option<String> {
     // The title counts too: on a short article it can be what makes the guess reliable.
     let mut sample = doc.meta.title.clone().unwrap_or_default();
     sample.push('\n');

@@ -15,9 +15,9 @@ use super::archive::{Method, ZipOut};
 use super::content::{self, escape_text_into, xml_clean, ChapterMarkup, SourceEntry};
 use super::cover::{self, CoverText};
 use super::images::{self, BookImages};
-use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions};
+use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions, Profile};
 use crate::error::{Error, Result, Warning};
-use crate::locale::Labels;
+use crate::locale::{bcp47, Labels};
 use crate::media::{self, ImageKind, LoadPolicy, MediaStore, StandardSource, Tally};
 use crate::model::{Direction, Document, Meta};
 use crate::prepare::book;
@@ -142,7 +142,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     );
 
     let mut builder = new_builder()?;
-    let language = book_language(book_meta, &documents);
+    let language = book_language(book_meta, &documents, epub.profile);
     let labels = Labels::for_language(Some(&language));
     let book_id = identifier(book_meta, &documents, bundle);
     set_metadata(
@@ -341,24 +341,19 @@ fn builder_error(error: epub_builder::Error) -> Error {
     Error::Io(std::io::Error::other(format!("building the EPUB: {error}")))
 }
 
-/// A well-formed BCP 47 tag (letters/digits in 1–8 character subtags, a 2–3 letter primary
-/// language), or `None`.
+/// A valid BCP 47 tag naming a real language (see [`bcp47::normalize`]), or `None`.
 fn language_tag(tag: &str) -> Option<String> {
-    let tag = tag.trim().replace('_', "-");
-    let mut parts = tag.split('-');
-    let primary = parts.next()?;
-    if !(2..=3).contains(&primary.len()) || !primary.chars().all(|c| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    for part in parts {
-        if part.is_empty() || part.len() > 8 || !part.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return None;
-        }
-    }
-    Some(tag)
+    bcp47::normalize(tag)
 }
 
-fn book_language(meta: &Meta, documents: &[(&Document, Option<&Path>)]) -> String {
+/// The book's language: the book's own, else the first chapter's that is a real language;
+/// else the language the chapters' text is in. Kindle takes an undetermined language for
+/// none and rejects the book, so under its profile the last resort is English, not `und`.
+fn book_language(
+    meta: &Meta,
+    documents: &[(&Document, Option<&Path>)],
+    profile: Profile,
+) -> String {
     meta.language
         .as_deref()
         .and_then(language_tag)
@@ -367,7 +362,16 @@ fn book_language(meta: &Meta, documents: &[(&Document, Option<&Path>)]) -> Strin
                 .iter()
                 .find_map(|(d, _)| d.meta.language.as_deref().and_then(language_tag))
         })
-        .unwrap_or_else(|| "und".to_string())
+        .filter(|tag| tag != bcp47::UNDETERMINED)
+        .or_else(|| {
+            documents
+                .iter()
+                .find_map(|(d, _)| crate::read::detect_language(d))
+        })
+        .unwrap_or_else(|| match profile {
+            Profile::Kindle => "en".to_string(),
+            _ => bcp47::UNDETERMINED.to_string(),
+        })
 }
 
 /// A metadata value as the package can carry it: whitespace collapsed, characters XML forbids
