@@ -96,6 +96,32 @@ pub enum Command {
     /// Make one e-book (or PDF or HTML page) of several articles, one chapter each.
     #[command(after_help = BUNDLE_HELP)]
     Bundle(BundleArgs),
+    /// Check EPUBs for what e-readers reject (--kindle: Kindle's causes of error E999).
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
+}
+
+const CHECK_HELP: &str = "\
+Lists each problem as 'BOOK: FILE-IN-BOOK:LINE: what is wrong'. Kindle problems: a missing or
+invalid dc:language, XHTML without <?xml ... encoding=\"utf-8\"?>, links to a <body> id,
+<img> without src, CSS custom properties, '--' in XML comments, a book over 50 MB, MathML,
+code on a dark background.
+
+Exit status: 0 no problem found, 1 problems found (or a book could not be read), 2 bad usage.
+
+Example:
+  quire check book.epub --kindle";
+
+/// `quire check`'s arguments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The EPUB files to check.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Check for what makes Kindle (Send to Kindle) reject or mangle the book.
+    #[arg(long, required = true)]
+    pub kindle: bool,
 }
 
 const BUNDLE_HELP: &str = "\

@@ -25,6 +25,7 @@ mod html_writer;
 mod json_form;
 mod json_version;
 mod jsonl;
+mod kindle_check;
 mod labels;
 mod lazy_images;
 mod markdown;

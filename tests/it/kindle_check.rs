@@ -1,0 +1,391 @@
+//! `quire check --kindle` and `--profile kindle`: each Kindle cause found in a small book
+//! made for it (with the file and line), none in what quire writes under the Kindle profile,
+//! and those books valid for epubcheck.
+
+use std::io::{Cursor, Write as _};
+use std::path::Path;
+
+use assert_cmd::Command;
+use quire::check::{check_kindle, Cause};
+
+use crate::epub::{assert_epubcheck_clean, file_text, unzip};
+
+fn quire() -> Command {
+    Command::cargo_bin("quire").expect("binary")
+}
+
+const CONTAINER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+  <rootfiles>
+    <rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>
+  </rootfiles>
+</container>
+"#;
+
+/// The files of a small, clean EPUB 3: a package, a navigation document, two chapters and a
+/// stylesheet. Each test changes one of them.
+struct TestBook {
+    language: &'static str,
+    chapter1: String,
+    chapter2: String,
+    css: String,
+    /// Extra bytes stored in the book (to pass a size limit).
+    padding: usize,
+}
+
+impl TestBook {
+    fn clean() -> TestBook {
+        TestBook {
+            language: "<dc:language>en</dc:language>",
+            chapter1: page(
+                "One",
+                "<body>\n<h1 id=\"one\">One</h1>\n<p>See <a href=\"ch2.xhtml#two\">two</a>.</p>\n\
+                 <p><img src=\"dot.png\" alt=\"a dot\"/></p>\n</body>",
+            ),
+            chapter2: page(
+                "Two",
+                "<body id=\"top\">\n<h1 id=\"two\">Two</h1>\n<!-- a plain comment -->\n<p>Back to <a href=\"ch1.xhtml#one\">one</a>.</p>\n</body>",
+            ),
+            css: "body { margin: 0 }\npre { background: #f4f4f4; color: #111 }\n".to_string(),
+            padding: 0,
+        }
+    }
+
+    fn zip(&self) -> Vec<u8> {
+        let opf = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">
+  <metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+    <dc:identifier id="id">urn:uuid:0b7c6b1e-36a5-4c8e-9d0e-6f1c1a2b3c4d</dc:identifier>
+    <dc:title>Test</dc:title>
+    {}
+    <meta property="dcterms:modified">2026-01-01T00:00:00Z</meta>
+  </metadata>
+  <manifest>
+    <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+    <item id="ch1" href="ch1.xhtml" media-type="application/xhtml+xml"/>
+    <item id="ch2" href="ch2.xhtml" media-type="application/xhtml+xml"/>
+    <item id="css" href="style.css" media-type="text/css"/>
+    <item id="dot" href="dot.png" media-type="image/png"/>
+    <item id="pad" href="pad.bin" media-type="application/octet-stream"/>
+  </manifest>
+  <spine>
+    <itemref idref="ch1"/>
+    <itemref idref="ch2"/>
+  </spine>
+</package>
+"#,
+            self.language
+        );
+        let nav = page(
+            "Contents",
+            "<body>\n<nav epub:type=\"toc\"><ol><li><a href=\"ch1.xhtml\">One</a></li><li><a href=\"ch2.xhtml\">Two</a></li></ol></nav>\n</body>",
+        );
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let mut add = |name: &str, bytes: &[u8]| {
+            out.start_file(name, stored).unwrap();
+            out.write_all(bytes).unwrap();
+        };
+        add("mimetype", b"application/epub+zip");
+        add("META-INF/container.xml", CONTAINER.as_bytes());
+        add("OEBPS/content.opf", opf.as_bytes());
+        add("OEBPS/nav.xhtml", nav.as_bytes());
+        add("OEBPS/ch1.xhtml", self.chapter1.as_bytes());
+        add("OEBPS/ch2.xhtml", self.chapter2.as_bytes());
+        add("OEBPS/style.css", self.css.as_bytes());
+        add("OEBPS/dot.png", &crate::support::png_bytes(2, 2));
+        // Incompressible filler, stored: the zip is as large as asked.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let filler: Vec<u8> = (0..self.padding)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        add("OEBPS/pad.bin", &filler);
+        out.finish().unwrap().into_inner()
+    }
+}
+
+/// An XHTML page (line 1 the declaration, line 6 `<body>`).
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"en\" xml:lang=\"en\">\n<head><title>{title}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\"/></head>\n{body}\n</html>\n"
+    )
+}
+
+/// Runs `quire check --kindle` on the book; returns its exit code and its lines of output.
+fn check_cli(bytes: &[u8]) -> (i32, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.epub");
+    std::fs::write(&path, bytes).unwrap();
+    let output = quire()
+        .current_dir(dir.path())
+        .args(["check", "book.epub", "--kindle"])
+        .output()
+        .unwrap();
+    let lines = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    (output.status.code().unwrap_or(-1), lines)
+}
+
+/// The book has exactly one problem, of `cause`, on this line of the command's output.
+fn assert_one(book: &TestBook, cause: Cause, line: &str) {
+    let bytes = book.zip();
+    let problems = check_kindle(&bytes).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].cause, cause, "{problems:#?}");
+    let (code, lines) = check_cli(&bytes);
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with(line),
+        "expected a line starting {line:?}, got {:?}",
+        lines[0]
+    );
+}
+
+#[test]
+fn the_clean_test_book_has_no_problem() {
+    let bytes = TestBook::clean().zip();
+    assert_eq!(check_kindle(&bytes).unwrap(), vec![]);
+    let (code, lines) = check_cli(&bytes);
+    assert_eq!((code, lines), (0, vec![]));
+    assert_epubcheck_clean(&bytes, "kindle-check-clean");
+}
+
+#[test]
+fn a_missing_language_is_found() {
+    let mut book = TestBook::clean();
+    book.language = "";
+    assert_one(
+        &book,
+        Cause::Language,
+        "book.epub: OEBPS/content.opf: no dc:language",
+    );
+}
+
+#[test]
+fn invalid_languages_are_found() {
+    for (tag, says) in [
+        ("us", "'us' is not a valid BCP 47"),
+        ("C", "'C' is not a valid BCP 47"),
+        (
+            "en_US",
+            "'en_US' is not a valid BCP 47 language tag (write 'en-US')",
+        ),
+        ("und", "is 'und' (undetermined)"),
+    ] {
+        let mut book = TestBook::clean();
+        book.language = Box::leak(format!("<dc:language>{tag}</dc:language>").into_boxed_str());
+        assert_one(
+            &book,
+            Cause::Language,
+            &format!("book.epub: OEBPS/content.opf:6: dc:language {says}"),
+        );
+    }
+}
+
+#[test]
+fn a_page_without_the_xml_declaration_is_found() {
+    let mut book = TestBook::clean();
+    book.chapter2 = book.chapter2.replacen(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>",
+        "<?xml version=\"1.0\"?>",
+        1,
+    );
+    assert_one(
+        &book,
+        Cause::XmlDeclaration,
+        "book.epub: OEBPS/ch2.xhtml:1: the XML declaration names no encoding",
+    );
+    let mut book = TestBook::clean();
+    book.chapter1 = book.chapter1.lines().skip(1).collect::<Vec<_>>().join("\n");
+    assert_one(
+        &book,
+        Cause::XmlDeclaration,
+        "book.epub: OEBPS/ch1.xhtml:1: no XML declaration",
+    );
+}
+
+#[test]
+fn a_link_to_a_body_id_is_found() {
+    let mut book = TestBook::clean();
+    book.chapter1 = book.chapter1.replace("ch2.xhtml#two", "ch2.xhtml#top");
+    assert_one(
+        &book,
+        Cause::BodyLink,
+        "book.epub: OEBPS/ch1.xhtml:8: a link to the <body> id of OEBPS/ch2.xhtml",
+    );
+}
+
+#[test]
+fn an_image_without_src_is_found() {
+    let mut book = TestBook::clean();
+    book.chapter1 = book.chapter1.replace("<img src=\"dot.png\" ", "<img ");
+    assert_one(
+        &book,
+        Cause::ImageWithoutSource,
+        "book.epub: OEBPS/ch1.xhtml:9: <img> without src",
+    );
+}
+
+#[test]
+fn css_custom_properties_are_found() {
+    let mut book = TestBook::clean();
+    book.css.push_str(":root {\n  --ink: #222;\n}\n");
+    assert_one(
+        &book,
+        Cause::CssCustomProperty,
+        "book.epub: OEBPS/style.css:4: CSS custom property '--ink'",
+    );
+    let mut book = TestBook::clean();
+    book.chapter2 = book
+        .chapter2
+        .replace("<p>Back", "<p style=\"color: var(--ink)\">Back");
+    assert_one(
+        &book,
+        Cause::CssCustomProperty,
+        "book.epub: OEBPS/ch2.xhtml:9: CSS var()",
+    );
+}
+
+#[test]
+fn dashes_in_a_comment_are_found() {
+    let mut book = TestBook::clean();
+    book.chapter2 = book
+        .chapter2
+        .replace("a plain comment", "a comment -- with dashes");
+    assert_one(
+        &book,
+        Cause::CommentDashes,
+        "book.epub: OEBPS/ch2.xhtml:8: '--' inside an XML comment",
+    );
+}
+
+#[test]
+fn a_book_over_50_mb_is_found() {
+    let mut book = TestBook::clean();
+    book.padding = quire::check::KINDLE_MAX_BYTES as usize + 1;
+    assert_one(
+        &book,
+        Cause::TooLarge,
+        "book.epub: the book is 50.0 MB; Send to Kindle takes at most 50 MB",
+    );
+}
+
+#[test]
+fn mathml_is_found() {
+    let mut book = TestBook::clean();
+    book.chapter1 = book.chapter1.replace(
+        "<p>See",
+        "<p><math xmlns=\"http://www.w3.org/1998/Math/MathML\"><mi>x</mi></math> See",
+    );
+    assert_one(
+        &book,
+        Cause::MathMl,
+        "book.epub: OEBPS/ch1.xhtml:8: a MathML formula (Kindle renders no MathML",
+    );
+}
+
+#[test]
+fn dark_code_backgrounds_are_found() {
+    let mut book = TestBook::clean();
+    book.css = book.css.replace(
+        "pre { background: #f4f4f4; color: #111 }",
+        "pre { background: #1e1e1e; color: #ddd }",
+    );
+    assert_one(
+        &book,
+        Cause::DarkCode,
+        "book.epub: OEBPS/style.css:2: code on a dark background",
+    );
+}
+
+#[test]
+fn what_is_no_epub_is_an_error_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.epub"), "just text").unwrap();
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    zip.start_file("hello.txt", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    zip.write_all(b"hi").unwrap();
+    std::fs::write(
+        dir.path().join("plain.zip"),
+        zip.finish().unwrap().into_inner(),
+    )
+    .unwrap();
+    let output = quire()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "--kindle",
+            "notes.epub",
+            "plain.zip",
+            "missing.epub",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("quire: notes.epub: not valid EPUB: not a zip archive"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("quire: plain.zip: not valid EPUB: no META-INF/container.xml"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("quire: missing.epub: cannot read:"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_without_a_kind_of_check_is_a_usage_error() {
+    let output = quire().args(["check", "book.epub"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// Every sample, converted under `--profile kindle`: no Kindle problem, valid EPUB.
+#[test]
+fn samples_under_the_kindle_profile_have_no_problems() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs: Vec<_> = std::fs::read_dir(&samples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    inputs.sort();
+    assert!(inputs.len() >= 4);
+    quire()
+        .args(["convert", "--to", "epub", "--profile", "kindle", "-o"])
+        .arg(dir.path())
+        .args(&inputs)
+        .assert()
+        .success();
+    for input in &inputs {
+        let name = input.file_stem().unwrap().to_string_lossy().into_owned();
+        let book = dir.path().join(format!("{name}.epub"));
+        let bytes = std::fs::read(&book).unwrap();
+        assert_eq!(check_kindle(&bytes).unwrap(), vec![], "{name}");
+        quire()
+            .args(["check", "--kindle"])
+            .arg(&book)
+            .assert()
+            .code(0);
+        let files = unzip(&bytes);
+        let opf = file_text(&files, "OEBPS/content.opf");
+        assert!(opf.contains("<dc:language>"), "{name}");
+        assert_epubcheck_clean(&bytes, &format!("kindle-{name}"));
+    }
+}
