@@ -575,40 +575,48 @@ fn check_css_into(css: &str, first_line: usize, report: &mut dyn FnMut(usize, St
     }
 }
 
-/// `css` with comments and strings blanked (newlines kept, so lines still count).
-fn css_code(css: &str) -> String {
-    let mut out = String::with_capacity(css.len());
-    let mut chars = css.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                out.push_str("  ");
-                let mut last = ' ';
-                for c in chars.by_ref() {
-                    out.push(if c == '\n' { '\n' } else { ' ' });
-                    if last == '*' && c == '/' {
-                        break;
-                    }
-                    last = c;
-                }
+/// [`check_css_into`] from the first line, for the writer's tests.
+#[cfg(test)]
+pub(crate) fn check_css_for_tests(css: &str, report: &mut dyn FnMut(usize, String)) {
+    check_css_into(css, 1, report);
+}
+
+/// `css` with comments and the insides of strings blanked: each byte but a newline becomes a
+/// space, so offsets and lines are those of `css`.
+pub(crate) fn css_code(css: &str) -> String {
+    let bytes = css.as_bytes();
+    let mut out = bytes.to_vec();
+    let blank = |out: &mut Vec<u8>, range: std::ops::Range<usize>| {
+        for b in &mut out[range] {
+            if *b != b'\n' {
+                *b = b' ';
             }
-            '"' | '\'' => {
-                out.push(c);
-                let mut escaped = false;
-                for inner in chars.by_ref() {
-                    if inner == c && !escaped {
-                        out.push(c);
-                        break;
-                    }
-                    escaped = inner == '\\' && !escaped;
-                    out.push(if inner == '\n' { '\n' } else { ' ' });
-                }
+        }
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'/' if bytes.get(at + 1) == Some(&b'*') => {
+                let end = memchr::memmem::find(&bytes[at + 2..], b"*/")
+                    .map_or(bytes.len(), |e| at + 2 + e + 2);
+                blank(&mut out, at..end);
+                at = end;
             }
-            c => out.push(c),
+            quote @ (b'"' | b'\'') => {
+                let mut end = at + 1;
+                while end < bytes.len() && bytes[end] != quote {
+                    end += if bytes[end] == b'\\' { 2 } else { 1 };
+                }
+                let end = end.min(bytes.len());
+                blank(&mut out, at + 1..end);
+                at = end + 1;
+            }
+            _ => at += 1,
         }
     }
-    out
+    // Only ASCII bytes were replaced, by ASCII: still UTF-8 (a multibyte character is
+    // blanked whole, every byte of it lies inside the range).
+    String::from_utf8(out).unwrap_or_else(|_| " ".repeat(css.len()))
 }
 
 /// Rules for `pre` or `code` that set a dark background, as (line, message).

@@ -21,6 +21,7 @@ mod archive;
 mod content;
 mod cover;
 mod images;
+mod kindle;
 mod nav;
 mod package;
 

@@ -40,6 +40,8 @@ struct Chapter {
     prepared: book::Chapter,
     /// The page's `<body>` content.
     body: String,
+    /// Whether the body holds MathML.
+    mathml: bool,
 }
 
 pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
@@ -92,18 +94,32 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let mut chapters: Vec<Chapter> = Vec::with_capacity(prepared.len());
     for (index, prepared) in prepared.into_iter().enumerate() {
         let media = &stores[index];
-        let mut images = |src: &str| store.resolve(src, media, index);
+        // Kindle renders no MathML: its formulas are pictures. One store serves both
+        // closures, so the images go through a cell.
+        let store_cell = std::cell::RefCell::new(&mut store);
+        let mut images = |src: &str| store_cell.borrow_mut().resolve(src, media, index);
+        // A formula with nothing to draw stays MathML, which the manifest must then declare.
+        let mathml_left = std::cell::Cell::new(false);
+        let mut formulas = |math: &crate::model::Math| {
+            let picture = store_cell.borrow_mut().math(math);
+            mathml_left.set(mathml_left.get() || picture.is_none());
+            picture
+        };
         let (body, article_warnings) = html::render_article_with(
             &prepared.doc,
             &mut ChapterMarkup {
                 images: &mut images,
+                math: (epub.profile == Profile::Kindle).then_some(&mut formulas as _),
             },
         );
         warnings.extend(article_warnings);
+        let mathml =
+            prepared.doc.has_math() && (epub.profile != Profile::Kindle || mathml_left.get());
         chapters.push(Chapter {
             index,
             prepared,
             body,
+            mathml,
         });
     }
     let book_title = if bundle {
@@ -157,8 +173,15 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let mut css = content::STYLESHEET.to_string();
     if let Some(user) = &epub.css {
         css.push_str("\n/* user stylesheet */\n");
-        css.push_str(user);
+        if epub.profile == Profile::Kindle {
+            css.push_str(&super::kindle::without_custom_properties(user));
+        } else {
+            css.push_str(user);
+        }
         css.push('\n');
+    }
+    if epub.profile == Profile::Kindle {
+        css.push_str(super::kindle::STYLESHEET);
     }
     // Every file quire makes goes into epub-builder empty, for its manifest; the bytes are
     // put in (deflated once, by one compressor) when the zip is rewritten. See `rezip`.
@@ -308,7 +331,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         toc_name: labels.contents,
         mathml_files: chapters
             .iter()
-            .filter(|chapter| chapter.prepared.doc.has_math())
+            .filter(|chapter| chapter.mathml)
             .map(|chapter| chapter.prepared.file.clone())
             .collect(),
     };
