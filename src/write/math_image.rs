@@ -3,14 +3,21 @@
 //! fractions as `a/b`), drawn with the bundled Noto faces into a grayscale PNG, dark ink on
 //! white (what e-ink shows best; a transparent picture would vanish in a dark theme).
 //!
+//! Characters the bundled faces lack (`∑`, `∫`, `∞`) are drawn in the user's `--font`s and
+//! then in installed faces found for them ([`fonts_for`]), as the PDF writer does.
+//!
 //! The picture is drawn at [`PX_PER_EM`] pixels to the em, so that a page that sets it at
 //! its em size (see [`MathPicture::height_em`]) shows it sharp on a 300 ppi screen, and it
 //! scales with the reader's chosen text size.
 
 use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
 
+use crate::error::Warning;
 use crate::model::Inline;
-use crate::write::pdf::fonts::{MONO_REGULAR, SANS_REGULAR, SERIF_ITALIC, SERIF_REGULAR};
+use crate::write::pdf::fonts::{
+    UserFonts, MONO_REGULAR, SANS_REGULAR, SERIF_ITALIC, SERIF_REGULAR,
+};
+use crate::write::pdf::PdfOptions;
 
 /// Pixels to one em of the surrounding text.
 pub(crate) const PX_PER_EM: f32 = 48.0;
@@ -42,13 +49,56 @@ struct Run {
     rise: f32,
 }
 
-/// The formula `tex` as a picture. `None` only when it draws nothing (no character the
-/// bundled faces have).
-pub(crate) fn render(tex: &str) -> Option<MathPicture> {
-    let inlines = crate::write::math_inlines::tex_to_inlines(tex);
+/// The formula `tex` as a picture, drawing what the bundled faces lack in `extra`'s. `None`
+/// only when it draws nothing (no character any face has).
+pub(crate) fn render(tex: &str, extra: &UserFonts) -> Option<MathPicture> {
     let mut runs = Vec::new();
-    collect(&inlines, false, 0, 0.0, &mut runs);
-    draw(&runs)
+    collect(
+        &crate::write::math_inlines::tex_to_inlines(tex),
+        false,
+        0,
+        0.0,
+        &mut runs,
+    );
+    draw(&runs, extra)
+}
+
+/// The user's `--font`s, and the installed faces for the characters of the formulas `texs`
+/// that the bundled faces lack (searched only when there are such characters).
+pub(crate) fn fonts_for(
+    texs: &[String],
+    options: &PdfOptions,
+    language: Option<&str>,
+    warnings: &mut Vec<Warning>,
+) -> UserFonts {
+    let mut fonts = UserFonts::load(&options.fonts, warnings);
+    let texts: Vec<String> = texs
+        .iter()
+        .map(|tex| {
+            let mut runs = Vec::new();
+            collect(
+                &crate::write::math_inlines::tex_to_inlines(tex),
+                false,
+                0,
+                0.0,
+                &mut runs,
+            );
+            runs.into_iter().map(|run| run.text).collect()
+        })
+        .collect();
+    fonts.discover_for(
+        &mut |covered| {
+            let mut needs = crate::write::fonts::scan::Needs::default();
+            for text in &texts {
+                needs.scan_text(text, covered);
+            }
+            needs
+        },
+        language,
+        options.font_search(),
+        warnings,
+    );
+    fonts
 }
 
 /// The runs of `inlines`, with an explicit stack (no recursion over input-shaped trees).
@@ -92,15 +142,15 @@ fn collect(inlines: &[Inline], italic: bool, level: u8, rise: f32, runs: &mut Ve
 
 /// A glyph placed on the picture, positions in pixels from the baseline's start.
 struct Placed<'f> {
-    font: &'f FontRef<'static>,
+    font: &'f FontRef<'f>,
     id: GlyphId,
     size: f32,
     x: f32,
     rise: f32,
 }
 
-fn draw(runs: &[Run]) -> Option<MathPicture> {
-    let faces = Faces::load()?;
+fn draw(runs: &[Run], extra: &UserFonts) -> Option<MathPicture> {
+    let faces = Faces::load(extra)?;
     let mut placed = Vec::new();
     let mut x = 0.0f32;
     // Top and bottom of the ink box, in pixels above the baseline.
@@ -169,29 +219,41 @@ fn draw(runs: &[Run]) -> Option<MathPicture> {
     })
 }
 
-/// The bundled faces, in the order a character is looked up.
-struct Faces {
+/// The faces, in the order a character is looked up: the bundled ones, then the user's and
+/// the discovered ones.
+struct Faces<'a> {
     serif: FontRef<'static>,
     italic: FontRef<'static>,
     sans: FontRef<'static>,
     mono: FontRef<'static>,
+    extra: Vec<FontRef<'a>>,
 }
 
-impl Faces {
-    fn load() -> Option<Faces> {
+impl<'a> Faces<'a> {
+    fn load(extra: &'a UserFonts) -> Option<Faces<'a>> {
+        let user = extra
+            .files
+            .iter()
+            .filter_map(|(_, bytes)| FontRef::try_from_slice(bytes).ok());
+        let discovered = extra.discovered.iter().filter_map(|face| {
+            let bytes = extra.sources.get(face.source)?;
+            FontRef::try_from_slice_and_index(bytes, face.index).ok()
+        });
         Some(Faces {
             serif: FontRef::try_from_slice(SERIF_REGULAR).ok()?,
             italic: FontRef::try_from_slice(SERIF_ITALIC).ok()?,
             sans: FontRef::try_from_slice(SANS_REGULAR).ok()?,
             mono: FontRef::try_from_slice(MONO_REGULAR).ok()?,
+            extra: user.chain(discovered).collect(),
         })
     }
 
     /// The first face that has `c` (italic first for an italic run).
-    fn for_char(&self, c: char, italic: bool) -> Option<&FontRef<'static>> {
+    fn for_char(&self, c: char, italic: bool) -> Option<&FontRef<'a>> {
         let first = if italic { &self.italic } else { &self.serif };
         [first, &self.serif, &self.sans, &self.mono]
             .into_iter()
+            .chain(&self.extra)
             .find(|font| font.glyph_id(c).0 != 0)
     }
 }
@@ -202,7 +264,7 @@ mod tests {
 
     #[test]
     fn a_formula_is_a_png_sized_in_ems() {
-        let picture = render("E = mc^2").unwrap();
+        let picture = render("E = mc^2", &UserFonts::default()).unwrap();
         assert!(picture.png.starts_with(b"\x89PNG"));
         let image = image::load_from_memory(&picture.png).unwrap().to_luma8();
         // Ink was drawn: some pixels are dark, the corners are paper.
@@ -224,14 +286,14 @@ mod tests {
 
     #[test]
     fn scripts_make_a_formula_taller() {
-        let flat = render("x").unwrap();
-        let scripted = render("x_i^2").unwrap();
+        let flat = render("x", &UserFonts::default()).unwrap();
+        let scripted = render("x_i^2", &UserFonts::default()).unwrap();
         assert!(scripted.height_em > flat.height_em);
         assert!(scripted.width_em > flat.width_em);
     }
 
     #[test]
     fn nothing_drawable_is_no_picture() {
-        assert_eq!(render(""), None);
+        assert_eq!(render("", &UserFonts::default()), None);
     }
 }

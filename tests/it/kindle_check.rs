@@ -389,3 +389,173 @@ fn samples_under_the_kindle_profile_have_no_problems() {
         assert_epubcheck_clean(&bytes, &format!("kindle-{name}"));
     }
 }
+
+fn write_with(
+    doc: &quire::Document,
+    profile: quire::write::epub::Profile,
+    css: Option<&str>,
+) -> Vec<u8> {
+    let mut options = quire::WriteOptions {
+        timestamp: Some(1_700_000_000),
+        ..quire::WriteOptions::default()
+    };
+    options.epub.profile = profile;
+    options.epub.css = css.map(str::to_string);
+    quire::write(doc, quire::OutputFormat::Epub, &options)
+        .expect("EPUB written")
+        .bytes
+}
+
+fn math(tex: &str, display: bool) -> quire::Inline {
+    quire::Inline::Math(Box::new(quire::model::Math {
+        display,
+        tex: Some(tex.to_string()),
+        mathml: None,
+    }))
+}
+
+fn math_document() -> quire::Document {
+    use quire::{Block, Inline, Meta};
+    quire::Document::new(
+        Meta {
+            title: Some("Sums".into()),
+            language: Some("en".into()),
+            ..Meta::default()
+        },
+        vec![
+            Block::Paragraph(vec![
+                Inline::text("The area is "),
+                math("\\pi r^2", false),
+                Inline::text(" and the sum of the first terms converges:"),
+            ]),
+            Block::Paragraph(vec![math(
+                "\\sum_{n=1}^{\\infty} \\frac{1}{n^2} = \\frac{\\pi^2}{6}",
+                true,
+            )]),
+            Block::Paragraph(vec![
+                Inline::text("Again "),
+                math("\\pi r^2", false),
+                Inline::text("."),
+            ]),
+            Block::Code {
+                language: Some("rust".into()),
+                text: "fn main() {}".into(),
+            },
+        ],
+    )
+}
+
+/// Under the Kindle profile each formula is a PNG picture with its TeX as alt text (each
+/// formula stored once); under the generic profile the same book has MathML.
+#[test]
+fn formulas_are_pictures_with_alt_text_under_the_kindle_profile() {
+    let doc = math_document();
+    let kindle = write_with(&doc, quire::write::epub::Profile::Kindle, None);
+    let files = unzip(&kindle);
+    let chapter = file_text(&files, "OEBPS/chapter-1.xhtml");
+    assert!(!chapter.contains("<math"), "{chapter}");
+    let pictures: Vec<&str> = chapter.split("<img class=\"math").skip(1).collect();
+    assert_eq!(pictures.len(), 3, "{chapter}");
+    assert!(pictures[0].contains("alt=\"\\pi r^2\""), "{}", pictures[0]);
+    assert!(
+        pictures[1].starts_with(" math-display\""),
+        "{}",
+        pictures[1]
+    );
+    assert!(
+        pictures[1].contains("alt=\"\\sum_{n=1}^{\\infty} \\frac{1}{n^2} = \\frac{\\pi^2}{6}\"")
+    );
+    let pngs: Vec<&(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(name, _)| name.starts_with("OEBPS/images/math-"))
+        .collect();
+    assert_eq!(pngs.len(), 2, "the repeated formula is stored once");
+    for (name, bytes) in pngs {
+        let image = image::load_from_memory(bytes).unwrap().to_luma8();
+        assert!(image.pixels().any(|p| p.0[0] < 64), "{name} has ink");
+        assert!(chapter.contains(&format!("src=\"{}\"", name.trim_start_matches("OEBPS/"))));
+    }
+    let opf = file_text(&files, "OEBPS/content.opf");
+    assert!(!opf.contains("mathml"), "{opf}");
+    let stylesheet = file_text(&files, "OEBPS/stylesheet.css");
+    assert!(stylesheet.contains("background-color: #f2f2f2"));
+    assert_eq!(check_kindle(&kindle).unwrap(), vec![]);
+    assert_epubcheck_clean(&kindle, "kindle-math");
+
+    let generic = write_with(&doc, quire::write::epub::Profile::Generic, None);
+    let causes: Vec<Cause> = check_kindle(&generic)
+        .unwrap()
+        .iter()
+        .map(|p| p.cause)
+        .collect();
+    assert_eq!(causes, vec![Cause::MathMl]);
+}
+
+/// The user's CSS with custom properties: resolved under the Kindle profile, found by the
+/// check in a generic book.
+#[test]
+fn custom_properties_in_the_users_css_are_resolved_for_kindle() {
+    let doc = math_document();
+    let css = ":root { --ink: #202020; }\np { color: var(--ink); }\n";
+    let kindle = write_with(&doc, quire::write::epub::Profile::Kindle, Some(css));
+    let stylesheet = file_text(&unzip(&kindle), "OEBPS/stylesheet.css");
+    assert!(stylesheet.contains("p { color: #202020; }"), "{stylesheet}");
+    assert_eq!(check_kindle(&kindle).unwrap(), vec![]);
+    let generic = write_with(&doc, quire::write::epub::Profile::Generic, Some(css));
+    let causes: Vec<Cause> = check_kindle(&generic)
+        .unwrap()
+        .iter()
+        .map(|p| p.cause)
+        .collect();
+    assert_eq!(
+        causes,
+        vec![
+            Cause::MathMl,
+            Cause::CssCustomProperty,
+            Cause::CssCustomProperty
+        ]
+    );
+}
+
+/// A language that is none (`us`, `C`, `en_US`) is replaced: by the detected language, or
+/// under the Kindle profile by English when nothing can be detected.
+#[test]
+fn invalid_languages_are_replaced() {
+    use quire::{Block, Inline, Meta};
+    let english = "The harbour was quiet in the morning, and the boats came back before the tide turned. Everyone on the quay knew the names of the boats and the people who sailed them.";
+    for (tag, text, profile, expected) in [
+        ("us", english, quire::write::epub::Profile::Generic, "en"),
+        ("C", english, quire::write::epub::Profile::Kindle, "en"),
+        (
+            "en_US",
+            english,
+            quire::write::epub::Profile::Kindle,
+            "en-US",
+        ),
+        ("POSIX", "12 34", quire::write::epub::Profile::Kindle, "en"),
+        (
+            "POSIX",
+            "12 34",
+            quire::write::epub::Profile::Generic,
+            "und",
+        ),
+    ] {
+        let doc = quire::Document::new(
+            Meta {
+                title: Some("Tides".into()),
+                language: Some(tag.into()),
+                ..Meta::default()
+            },
+            vec![Block::Paragraph(vec![Inline::text(text)])],
+        );
+        let bytes = write_with(&doc, profile, None);
+        let opf = file_text(&unzip(&bytes), "OEBPS/content.opf");
+        assert!(
+            opf.contains(&format!("<dc:language>{expected}</dc:language>")),
+            "{tag} {profile:?}: {opf}"
+        );
+        if profile == quire::write::epub::Profile::Kindle {
+            assert_eq!(check_kindle(&bytes).unwrap(), vec![], "{tag}");
+        }
+    }
+}

@@ -14,6 +14,7 @@ use crate::error::Warning;
 use crate::media::{raster, shorten, ImageKind, Media, MediaStore};
 use crate::model::Math;
 use crate::write::html::MathImage;
+use crate::write::pdf::fonts::UserFonts;
 
 /// An image stored in the book.
 #[derive(Debug, Clone)]
@@ -79,10 +80,10 @@ impl<'o> BookImages<'o> {
 
     /// A formula drawn as a PNG picture stored in the book (each formula once), for readers
     /// without MathML; `None` when it has nothing to draw.
-    pub(crate) fn math(&mut self, math: &Math) -> Option<MathImage> {
+    pub(crate) fn math(&mut self, math: &Math, fonts: &UserFonts) -> Option<MathImage> {
         let tex = math.tex_or_text();
         if !self.formulas.contains_key(&tex) {
-            let stored = crate::write::math_image::render(&tex).map(|picture| {
+            let stored = crate::write::math_image::render(&tex, fonts).map(|picture| {
                 let index = self.images.len();
                 self.images.push(EmbeddedImage {
                     path: format!("images/math-{}.png", index + 1),

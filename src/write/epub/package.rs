@@ -91,17 +91,37 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
         &|index| format!("chapter-{}.xhtml", index + 1),
         epub.toc_depth,
     );
+    // Kindle renders no MathML: its formulas are pictures, drawn in the faces that have
+    // their characters.
+    let math_fonts = if epub.profile == Profile::Kindle {
+        let formulas: Vec<String> = prepared
+            .iter()
+            .filter(|chapter| chapter.doc.has_math())
+            .flat_map(|chapter| formulas_of(&chapter.doc))
+            .collect();
+        let language = book_meta.language.as_deref().or_else(|| {
+            documents
+                .iter()
+                .find_map(|(d, _)| d.meta.language.as_deref())
+        });
+        if formulas.is_empty() {
+            Default::default()
+        } else {
+            crate::write::math_image::fonts_for(&formulas, &options.pdf, language, &mut warnings)
+        }
+    } else {
+        Default::default()
+    };
     let mut chapters: Vec<Chapter> = Vec::with_capacity(prepared.len());
     for (index, prepared) in prepared.into_iter().enumerate() {
         let media = &stores[index];
-        // Kindle renders no MathML: its formulas are pictures. One store serves both
-        // closures, so the images go through a cell.
+        // One store serves both closures, so the images go through a cell.
         let store_cell = std::cell::RefCell::new(&mut store);
         let mut images = |src: &str| store_cell.borrow_mut().resolve(src, media, index);
         // A formula with nothing to draw stays MathML, which the manifest must then declare.
         let mathml_left = std::cell::Cell::new(false);
         let mut formulas = |math: &crate::model::Math| {
-            let picture = store_cell.borrow_mut().math(math);
+            let picture = store_cell.borrow_mut().math(math, &math_fonts);
             mathml_left.set(mathml_left.get() || picture.is_none());
             picture
         };
@@ -351,6 +371,44 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     let bytes = rezip(zipped, modified_time(options), &fixes, &supplied)?;
     warnings.append(&mut store.warnings);
     Ok(Rendered { bytes, warnings })
+}
+
+/// The TeX of every formula of `document` (in paragraphs, headings and captions, where the
+/// model has them).
+fn formulas_of(document: &Document) -> Vec<String> {
+    use crate::model::{Block, Inline};
+    let mut found = Vec::new();
+    crate::model::for_each_block(&document.blocks, &mut |block| {
+        let inlines = match block {
+            Block::Paragraph(inlines)
+            | Block::Heading {
+                content: inlines, ..
+            } => inlines,
+            Block::Figure(figure) => &figure.caption,
+            Block::Table(table) => &table.caption,
+            _ => return,
+        };
+        let mut stack: Vec<&[Inline]> = vec![inlines];
+        while let Some(inlines) = stack.pop() {
+            for inline in inlines {
+                match inline {
+                    Inline::Math(math) => found.push(math.tex_or_text()),
+                    Inline::Emphasis(c)
+                    | Inline::Strong(c)
+                    | Inline::Strikethrough(c)
+                    | Inline::Superscript(c)
+                    | Inline::Subscript(c)
+                    | Inline::Span { content: c, .. } => stack.push(c),
+                    Inline::Link(link) => stack.push(&link.content),
+                    Inline::Note(blocks) => {
+                        found.extend(formulas_of(&Document::new(Meta::default(), blocks.clone())))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    });
+    found
 }
 
 fn new_builder() -> Result<EpubBuilder<ZipLibrary>> {
