@@ -174,6 +174,11 @@ pub struct BundleArgs {
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub max_input_size: u64,
 
+    /// Write an EPUB larger than SIZE as volumes NAME-1.epub, NAME-2.epub… (default under
+    /// --profile kindle: 50 MB, what Send to Kindle takes). For tests.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, hide = true)]
+    pub volume_limit: Option<u64>,
+
     #[command(flatten)]
     pub epub: EpubArgs,
 

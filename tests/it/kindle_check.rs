@@ -559,3 +559,93 @@ fn invalid_languages_are_replaced() {
         }
     }
 }
+
+/// An image of noise (which no compressor shrinks), `side` pixels square.
+fn noise_png(side: u32, seed: u64) -> Vec<u8> {
+    let mut state = seed | 1;
+    let image = image::RgbImage::from_fn(side, side, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        image::Rgb([state as u8, (state >> 8) as u8, (state >> 16) as u8])
+    });
+    crate::support::encode_png(image)
+}
+
+/// The title of an EPUB's package document.
+fn title_of(bytes: &[u8]) -> String {
+    let opf = file_text(&unzip(bytes), "OEBPS/content.opf");
+    let start = opf.find("<dc:title").unwrap();
+    let start = start + opf[start..].find('>').unwrap() + 1;
+    let end = start + opf[start..].find("</dc:title>").unwrap();
+    opf[start..end].to_string()
+}
+
+/// A bundle over the limit becomes volumes NAME-1.epub… each a whole book under the limit
+/// (title "(k/n)", a note on the title page, the chapters in order), valid and Kindle-clean;
+/// a later run that fits in one book removes those volumes.
+#[test]
+fn a_bundle_over_the_limit_is_written_as_volumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir_all(&inputs).unwrap();
+    for n in 1..=5 {
+        std::fs::write(inputs.join(format!("p{n}.png")), noise_png(110, n)).unwrap();
+        std::fs::write(
+            inputs.join(format!("{n}-article.md")),
+            format!("# Article {n}\n\nThe text of article number {n}, about the harbour.\n\n![Noise {n}](p{n}.png)\n"),
+        )
+        .unwrap();
+    }
+    let limit: u64 = 120_000;
+    let out = dir.path().join("out");
+    let run = |limit: u64| {
+        quire()
+            .args(["bundle", "--profile", "kindle", "--title", "Weekly", "--volume-limit"])
+            .arg(limit.to_string())
+            .arg("-o")
+            .arg(out.join("weekly.epub"))
+            .arg(&inputs)
+            .assert()
+            .success();
+    };
+    run(limit);
+    assert!(!out.join("weekly.epub").exists());
+    let mut volumes = Vec::new();
+    for n in 1.. {
+        match std::fs::read(out.join(format!("weekly-{n}.epub"))) {
+            Ok(bytes) => volumes.push(bytes),
+            Err(_) => break,
+        }
+    }
+    let count = volumes.len();
+    assert!(count >= 2, "{count} volumes");
+    let mut chapters_seen = Vec::new();
+    for (i, bytes) in volumes.iter().enumerate() {
+        assert!(bytes.len() as u64 <= limit, "volume {} is {} bytes", i + 1, bytes.len());
+        assert_eq!(title_of(bytes), format!("Weekly ({}/{count})", i + 1));
+        let files = unzip(bytes);
+        let title_page = file_text(&files, "OEBPS/title.xhtml");
+        assert!(title_page.contains(&format!("Volume {} of {count}: article", i + 1)), "{title_page}");
+        assert!(files.iter().any(|(name, _)| name.starts_with("OEBPS/images/cover.")));
+        for (name, content) in &files {
+            if name.starts_with("OEBPS/chapter-") {
+                let text = String::from_utf8_lossy(content);
+                let at = text.find("Article ").unwrap();
+                chapters_seen.push(text[at..at + 9].to_string());
+            }
+        }
+        assert_eq!(check_kindle(bytes).unwrap(), vec![], "volume {}", i + 1);
+        assert_epubcheck_clean(bytes, &format!("kindle-volume-{}", i + 1));
+    }
+    let expected: Vec<String> = (1..=5).map(|n| format!("Article {n}")).collect();
+    assert_eq!(chapters_seen, expected);
+
+    // Now it fits: one book, and the volumes quire wrote are gone.
+    run(100_000_000);
+    assert!(out.join("weekly.epub").is_file());
+    assert_eq!(title_of(&std::fs::read(out.join("weekly.epub")).unwrap()), "Weekly");
+    for n in 1..=count {
+        assert!(!out.join(format!("weekly-{n}.epub")).exists(), "volume {n} left behind");
+    }
+}

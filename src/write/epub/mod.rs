@@ -24,6 +24,9 @@ mod images;
 mod kindle;
 mod nav;
 mod package;
+mod volumes;
+
+pub use volumes::write_book_volumes;
 
 use std::path::PathBuf;
 use std::str::FromStr;
