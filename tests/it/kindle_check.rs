@@ -601,7 +601,14 @@ fn a_bundle_over_the_limit_is_written_as_volumes() {
     let out = dir.path().join("out");
     let run = |limit: u64| {
         quire()
-            .args(["bundle", "--profile", "kindle", "--title", "Weekly", "--volume-limit"])
+            .args([
+                "bundle",
+                "--profile",
+                "kindle",
+                "--title",
+                "Weekly",
+                "--volume-limit",
+            ])
             .arg(limit.to_string())
             .arg("-o")
             .arg(out.join("weekly.epub"))
@@ -622,12 +629,22 @@ fn a_bundle_over_the_limit_is_written_as_volumes() {
     assert!(count >= 2, "{count} volumes");
     let mut chapters_seen = Vec::new();
     for (i, bytes) in volumes.iter().enumerate() {
-        assert!(bytes.len() as u64 <= limit, "volume {} is {} bytes", i + 1, bytes.len());
+        assert!(
+            bytes.len() as u64 <= limit,
+            "volume {} is {} bytes",
+            i + 1,
+            bytes.len()
+        );
         assert_eq!(title_of(bytes), format!("Weekly ({}/{count})", i + 1));
         let files = unzip(bytes);
         let title_page = file_text(&files, "OEBPS/title.xhtml");
-        assert!(title_page.contains(&format!("Volume {} of {count}: article", i + 1)), "{title_page}");
-        assert!(files.iter().any(|(name, _)| name.starts_with("OEBPS/images/cover.")));
+        assert!(
+            title_page.contains(&format!("Volume {} of {count}: article", i + 1)),
+            "{title_page}"
+        );
+        assert!(files
+            .iter()
+            .any(|(name, _)| name.starts_with("OEBPS/images/cover.")));
         for (name, content) in &files {
             if name.starts_with("OEBPS/chapter-") {
                 let text = String::from_utf8_lossy(content);
@@ -644,8 +661,14 @@ fn a_bundle_over_the_limit_is_written_as_volumes() {
     // Now it fits: one book, and the volumes quire wrote are gone.
     run(100_000_000);
     assert!(out.join("weekly.epub").is_file());
-    assert_eq!(title_of(&std::fs::read(out.join("weekly.epub")).unwrap()), "Weekly");
+    assert_eq!(
+        title_of(&std::fs::read(out.join("weekly.epub")).unwrap()),
+        "Weekly"
+    );
     for n in 1..=count {
-        assert!(!out.join(format!("weekly-{n}.epub")).exists(), "volume {n} left behind");
+        assert!(
+            !out.join(format!("weekly-{n}.epub")).exists(),
+            "volume {n} left behind"
+        );
     }
 }

@@ -4,6 +4,7 @@ mod batch;
 mod epub;
 mod extract;
 mod html_corpus;
+mod kindle;
 mod pdf;
 mod readability_meta;
 mod seed;

@@ -13,12 +13,18 @@ use crate::write::{Rendered, WriteOptions};
 
 /// The book as one file when it is at most `limit` bytes, else as volumes each at most
 /// `limit` bytes where the chapters allow, in order.
-pub fn write_book_volumes(book: &Book, options: &WriteOptions, limit: u64) -> Result<Vec<Rendered>> {
+pub fn write_book_volumes(
+    book: &Book,
+    options: &WriteOptions,
+    limit: u64,
+) -> Result<Vec<Rendered>> {
     let whole = write_book(book, options)?;
     if whole.bytes.len() as u64 <= limit || book.chapters.len() < 2 {
         let mut whole = whole;
         if whole.bytes.len() as u64 > limit {
-            whole.warnings.push(too_large_warning(whole.bytes.len(), limit, None));
+            whole
+                .warnings
+                .push(too_large_warning(whole.bytes.len(), limit, None));
         }
         return Ok(vec![whole]);
     }
@@ -27,7 +33,11 @@ pub fn write_book_volumes(book: &Book, options: &WriteOptions, limit: u64) -> Re
     alone_options.epub.cover = CoverChoice::None;
     let mut sizes = Vec::with_capacity(book.chapters.len());
     for index in 0..book.chapters.len() {
-        sizes.push(write_book(&volume_of(book, index..index + 1, None), &alone_options)?.bytes.len() as u64);
+        sizes.push(
+            write_book(&volume_of(book, index..index + 1, None), &alone_options)?
+                .bytes
+                .len() as u64,
+        );
     }
     // What a book of no chapter costs (the package, the title page, the cover), measured as
     // the whole book's size beyond its chapters' sum, at least nothing.
