@@ -427,11 +427,7 @@ fn check_page(
                 });
             }
         }
-        Token::Text { text, .. } => {
-            if in_style.is_some() {
-                style_text.push_str(text);
-            }
-        }
+        Token::Text { text, .. } if in_style.is_some() => style_text.push_str(text),
         Token::End { name } if local_name(name).eq_ignore_ascii_case("style") => {
             if let Some(line) = in_style.take() {
                 check_css_into(&style_text, line, &mut |line, message| {

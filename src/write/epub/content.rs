@@ -79,8 +79,11 @@ ol.sources li { margin-bottom: 0.8em; }
 pub(crate) struct ChapterMarkup<'a> {
     pub images: &'a mut dyn FnMut(&str) -> ImageRef,
     /// Draws a formula as a picture in the book (the Kindle profile); `None`: MathML.
-    pub math: Option<&'a mut dyn FnMut(&crate::model::Math) -> Option<MathImage>>,
+    pub math: Option<&'a mut DrawFormula<'a>>,
 }
+
+/// What draws a formula as a picture in the book (`None`: it cannot be drawn).
+pub(crate) type DrawFormula<'a> = dyn FnMut(&crate::model::Math) -> Option<MathImage> + 'a;
 
 impl Hooks for ChapterMarkup<'_> {
     fn xhtml(&self) -> bool {
