@@ -2,7 +2,7 @@
 //! converter reject or mangle an EPUB that is otherwise valid.
 //!
 //! The checks read the book's own files (zip, package document, XHTML, CSS) with a
-//! forgiving scanner ([`markup`]), not an XML parser: a book that is not well-formed XML is
+//! forgiving scanner of their own (`markup`), not an XML parser: a book that is not well-formed XML is
 //! exactly the kind a check has to report on rather than give up on.
 
 pub mod kindle;
