@@ -14,7 +14,10 @@
 
 pub mod bcp47;
 mod dates;
+mod detect;
 mod labels;
+
+pub(crate) use detect::detect_language;
 
 /// The words for one language. Patterns hold `{names}`, `{date}`, `{columns}` and `{total}`
 /// where the values go, since word order differs between languages ("By {names}",

@@ -447,7 +447,7 @@ fn book_language(
         .or_else(|| {
             documents
                 .iter()
-                .find_map(|(d, _)| crate::read::detect_language(d))
+                .find_map(|(d, _)| crate::locale::detect_language(d))
         })
         .unwrap_or_else(|| match profile {
             Profile::Kindle => "en".to_string(),
