@@ -162,7 +162,7 @@ fn draw(runs: &[Run], extra: &UserFonts) -> Option<MathPicture> {
             let Some(font) = faces.for_char(c, run.italic) else {
                 continue;
             };
-            let scaled = font.as_scaled(PxScale::from(size));
+            let scaled = font.as_scaled(em_scale(font, size));
             let id = font.glyph_id(c);
             top = top.max(rise + scaled.ascent());
             bottom = bottom.min(rise + scaled.descent());
@@ -186,7 +186,7 @@ fn draw(runs: &[Run], extra: &UserFonts) -> Option<MathPicture> {
     let mut ink = vec![0f32; (width * height) as usize];
     for glyph in &placed {
         let positioned = glyph.id.with_scale_and_position(
-            PxScale::from(glyph.size),
+            em_scale(glyph.font, glyph.size),
             ab_glyph::point(pad + glyph.x, top - glyph.rise),
         );
         let Some(outlined) = glyph.font.outline_glyph(positioned) else {
@@ -217,6 +217,13 @@ fn draw(runs: &[Run], extra: &UserFonts) -> Option<MathPicture> {
         height_em: height as f32 / PX_PER_EM,
         depth_em: (-bottom).max(0.0) / PX_PER_EM,
     })
+}
+
+/// The scale at which `font`'s em is `size` pixels (ab_glyph's scale is the height from
+/// descender to ascender, which is larger than the em by a face's own amount).
+fn em_scale(font: &FontRef<'_>, size: f32) -> PxScale {
+    let per_em = font.units_per_em().unwrap_or(1000.0);
+    PxScale::from(size * font.height_unscaled() / per_em)
 }
 
 /// The faces, in the order a character is looked up: the bundled ones, then the user's and
