@@ -617,8 +617,25 @@ pub(crate) fn css_code(css: &str) -> String {
 
 /// Rules for `pre` or `code` that set a dark background, as (line, message).
 fn dark_code(css: &str, first_line: usize) -> Vec<(usize, String)> {
+    let lines = Lines::new(css);
+    dark_code_declarations(css)
+        .into_iter()
+        .map(|range| {
+            (
+                first_line + lines.line_of(range.start) - 1,
+                format!(
+                    "code on a dark background ('{}'): e-ink shows it as a black block",
+                    css[range].trim().trim_end_matches(';').trim()
+                ),
+            )
+        })
+        .collect()
+}
+
+/// The byte ranges of the declarations (through their `;`, when they have one) that give a
+/// `pre` or `code` rule a dark background.
+pub(crate) fn dark_code_declarations(css: &str) -> Vec<std::ops::Range<usize>> {
     let code = css_code(css);
-    let lines = Lines::new(&code);
     let mut found = Vec::new();
     let mut at = 0;
     while let Some(open) = code[at..].find('{').map(|o| at + o) {
@@ -627,30 +644,25 @@ fn dark_code(css: &str, first_line: usize) -> Vec<(usize, String)> {
         let names_code = selector
             .split(|c: char| !c.is_ascii_alphanumeric() && c != '-')
             .any(|word| word.eq_ignore_ascii_case("pre") || word.eq_ignore_ascii_case("code"));
-        if names_code {
-            for declaration in code[open + 1..close].split(';') {
-                let Some((property, value)) = declaration.split_once(':') else {
-                    continue;
-                };
-                let property = property.trim().to_ascii_lowercase();
-                if property != "background" && property != "background-color" {
-                    continue;
-                }
-                if value
-                    .split_whitespace()
-                    .filter_map(color_lightness)
-                    .any(|l| l < 0.5)
-                {
-                    found.push((
-                        first_line + lines.line_of(open + 1 + declaration.find(':').unwrap_or(0))
-                            - 1,
-                        format!(
-                            "code on a dark background ('{}'): e-ink shows it as a black block",
-                            declaration.trim()
-                        ),
-                    ));
-                }
+        let mut start = open + 1;
+        while names_code && start < close {
+            let end = code[start..close].find(';').map_or(close, |e| start + e);
+            let declaration = &code[start..end];
+            let dark = declaration
+                .split_once(':')
+                .is_some_and(|(property, value)| {
+                    let property = property.trim().to_ascii_lowercase();
+                    (property == "background" || property == "background-color")
+                        && value
+                            .split_whitespace()
+                            .filter_map(color_lightness)
+                            .any(|l| l < 0.5)
+                });
+            if dark {
+                let leading = declaration.len() - declaration.trim_start().len();
+                found.push(start + leading..(end + 1).min(close));
             }
+            start = end + 1;
         }
         at = close + 1;
         if at >= code.len() {
@@ -756,9 +768,17 @@ mod tests {
 
     #[test]
     fn dark_code_backgrounds_are_found() {
-        let found = dark_code("p { background: #000 }\npre code {\n background-color: #1e1e1e;\n}\ncode { background: #f4f4f4 }", 1);
-        assert_eq!(found.len(), 1);
+        let found = dark_code("p { background: #000 }\npre code {\n background-color: #1e1e1e;\n}\ncode { background: #f4f4f4 }\npre { color: #eee;\n  background: black }", 1);
+        assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].0, 3);
+        assert_eq!(
+            found[1],
+            (
+                7,
+                "code on a dark background ('background: black'): e-ink shows it as a black block"
+                    .to_string()
+            )
+        );
         assert_eq!(color_lightness("rgb(255, 255, 255)"), Some(1.0));
     }
 }

@@ -199,7 +199,8 @@ pub struct EpubArgs {
     #[arg(long)]
     pub no_cover: bool,
 
-    /// The e-reader images are fitted to: kindle, kobo, generic, tablet.
+    /// The e-reader images are fitted to: kindle, kobo, generic, tablet (kindle also makes
+    /// the book Kindle-safe: see 'quire check --help').
     #[arg(long, value_name = "DEVICE", default_value = "generic", value_parser = parse_profile)]
     pub profile: Profile,
 

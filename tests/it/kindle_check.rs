@@ -491,12 +491,12 @@ fn formulas_are_pictures_with_alt_text_under_the_kindle_profile() {
     assert_eq!(causes, vec![Cause::MathMl]);
 }
 
-/// The user's CSS with custom properties: resolved under the Kindle profile, found by the
-/// check in a generic book.
+/// The user's CSS with custom properties and a dark code background: resolved and dropped
+/// under the Kindle profile, found by the check in a generic book.
 #[test]
 fn custom_properties_in_the_users_css_are_resolved_for_kindle() {
     let doc = math_document();
-    let css = ":root { --ink: #202020; }\np { color: var(--ink); }\n";
+    let css = ":root { --ink: #202020; }\np { color: var(--ink); }\npre { background: #1e1e1e; }\n";
     let kindle = write_with(&doc, quire::write::epub::Profile::Kindle, Some(css));
     let stylesheet = file_text(&unzip(&kindle), "OEBPS/stylesheet.css");
     assert!(stylesheet.contains("p { color: #202020; }"), "{stylesheet}");
@@ -512,7 +512,8 @@ fn custom_properties_in_the_users_css_are_resolved_for_kindle() {
         vec![
             Cause::MathMl,
             Cause::CssCustomProperty,
-            Cause::CssCustomProperty
+            Cause::CssCustomProperty,
+            Cause::DarkCode
         ]
     );
 }

@@ -1,7 +1,8 @@
 //! What the Kindle profile (`--profile kindle`) adds to a book so that none of the causes
 //! [`crate::check::kindle`] looks for can occur: the stylesheet's Kindle rules (code in dark
 //! text on a light background, formulas drawn as pictures placed on the baseline) and the
-//! user's CSS without custom properties, which Kindle's converter rejects.
+//! user's CSS without custom properties, which Kindle's converter rejects, and without dark
+//! backgrounds behind code.
 //!
 //! The rest is done where the book is made: a real language (`package::book_language`),
 //! formulas as pictures (`images::BookImages::math`), images fitted to the screen (the
@@ -17,6 +18,20 @@ pre, code, pre code { color: #000000 !important; background-color: #f2f2f2 !impo
 img.math { max-width: 100%; border: 0; }
 img.math-display { display: block; margin: 0.6em auto; }
 "#;
+
+/// The user's CSS as the Kindle profile takes it: without custom properties (see
+/// [`without_custom_properties`]) and without dark backgrounds on `pre` and `code`.
+pub(crate) fn user_css(css: &str) -> String {
+    let css = without_custom_properties(css);
+    let mut out = String::with_capacity(css.len());
+    let mut copied = 0;
+    for range in crate::check::kindle::dark_code_declarations(&css) {
+        out.push_str(&css[copied..range.start]);
+        copied = range.end;
+    }
+    out.push_str(&css[copied..]);
+    out
+}
 
 /// `css` with every custom property declaration (`--ink: #333;`) removed and every `var()`
 /// replaced by the value declared for it (the last declaration of that name anywhere), else
@@ -167,6 +182,15 @@ mod tests {
             found.push((line, message))
         });
         assert_eq!(found, vec![]);
+    }
+
+    #[test]
+    fn dark_code_backgrounds_are_dropped() {
+        let css = "pre { color: #ddd; background: var(--bg); }\n:root { --bg: #111 }\ncode { background-color: #eee }";
+        assert_eq!(
+            user_css(css),
+            "pre { color: #ddd;  }\n:root { }\ncode { background-color: #eee }"
+        );
     }
 
     #[test]

@@ -194,7 +194,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions) -> Result<Rendered> {
     if let Some(user) = &epub.css {
         css.push_str("\n/* user stylesheet */\n");
         if epub.profile == Profile::Kindle {
-            css.push_str(&super::kindle::without_custom_properties(user));
+            css.push_str(&super::kindle::user_css(user));
         } else {
             css.push_str(user);
         }
