@@ -174,7 +174,12 @@ pub(crate) fn decode_entities(text: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         rest = &rest[amp..];
-        let Some(semi) = rest[..rest.len().min(12)].find(';') else {
+        // An entity is short: its `;` is within a few bytes (found by byte, as a character
+        // may straddle any fixed length).
+        let Some(semi) = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|&b| b == b';')
+        else {
             out.push('&');
             rest = &rest[1..];
             continue;
@@ -274,6 +279,31 @@ mod tests {
                 line: 1
             })
         );
+    }
+
+    #[test]
+    fn broken_markup_never_panics() {
+        for text in [
+            "<",
+            "</",
+            "<!--",
+            "<![CDATA[",
+            "<![CDATA[x",
+            "<a b=\"",
+            "<a b='x",
+            "<a =x>",
+            "<é=\"x\">",
+            "&éééééééé;",
+            "<p title=\"&ééé\">",
+            "<a\u{0}>",
+            "<?xml",
+            "<!DOCTYPE",
+            "text < more",
+        ] {
+            let mut count = 0;
+            scan(text, |_| count += 1);
+            assert!(count <= text.len() + 1);
+        }
     }
 
     #[test]
