@@ -96,6 +96,32 @@ pub enum Command {
     /// Make one e-book (or PDF or HTML page) of several articles, one chapter each.
     #[command(after_help = BUNDLE_HELP)]
     Bundle(BundleArgs),
+    /// Check EPUBs for what e-readers reject (--kindle: Kindle's causes of error E999).
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
+}
+
+const CHECK_HELP: &str = "\
+Lists each problem as 'BOOK: FILE-IN-BOOK:LINE: what is wrong'. Kindle problems: a missing or
+invalid dc:language, XHTML without <?xml ... encoding=\"utf-8\"?>, links to a <body> id,
+<img> without src, CSS custom properties, '--' in XML comments, a book over 50 MB, MathML,
+code on a dark background.
+
+Exit status: 0 no problem found, 1 problems found (or a book could not be read), 2 bad usage.
+
+Example:
+  quire check book.epub --kindle";
+
+/// `quire check`'s arguments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The EPUB files to check.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Check for what makes Kindle (Send to Kindle) reject or mangle the book.
+    #[arg(long, required = true)]
+    pub kindle: bool,
 }
 
 const BUNDLE_HELP: &str = "\
@@ -148,6 +174,11 @@ pub struct BundleArgs {
     #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub max_input_size: u64,
 
+    /// Write an EPUB larger than SIZE as volumes NAME-1.epub, NAME-2.epub… (default under
+    /// --profile kindle: 50 MB, what Send to Kindle takes). For tests.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, hide = true)]
+    pub volume_limit: Option<u64>,
+
     #[command(flatten)]
     pub epub: EpubArgs,
 
@@ -169,7 +200,7 @@ pub struct EpubArgs {
     pub no_cover: bool,
 
     /// The e-reader images are fitted to: kindle, kobo, generic, tablet (default: generic;
-    /// kobo for a KEPUB).
+    /// kobo for a KEPUB). kindle also makes the book Kindle-safe: see 'quire check --help'.
     #[arg(long, value_name = "DEVICE", value_parser = parse_profile)]
     pub profile: Option<Profile>,
 

@@ -16,10 +16,10 @@ use super::terminal::say;
 use super::walk::{walk, WalkOptions};
 use anyhow::anyhow;
 use quire::media::embed_local_images;
-use quire::write::epub::{write_book, write_kepub_book, Book};
-use quire::{Meta, OutputFormat};
+use quire::write::epub::{write_book, write_book_volumes, write_kepub_book, Book, Profile};
+use quire::{Meta, OutputFormat, Rendered};
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub fn run(args: BundleArgs) -> ExitCode {
@@ -121,9 +121,33 @@ pub fn run(args: BundleArgs) -> ExitCode {
     };
 
     let options = settings.options_for(format, &settings.write);
-    let rendered = match format {
-        OutputFormat::Epub => write_book(&book, &options),
-        OutputFormat::Kepub => write_kepub_book(&book, &options),
+    // An EPUB over the size limit (Kindle's under its profile) is written as volumes.
+    let volume_limit = args.volume_limit.or_else(|| {
+        (options.epub.profile == Profile::Kindle).then_some(quire::check::KINDLE_MAX_BYTES)
+    });
+    let rendered: quire::Result<Vec<(PathBuf, Rendered)>> = match format {
+        OutputFormat::Epub => match volume_limit {
+            Some(limit) => write_book_volumes(&book, &options, limit).map(|volumes| {
+                let count = volumes.len();
+                volumes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, volume)| {
+                        let path = if count == 1 {
+                            args.output.clone()
+                        } else {
+                            volume_path(&args.output, i + 1)
+                        };
+                        (path, volume)
+                    })
+                    .collect()
+            }),
+            None => write_book(&book, &options).map(|r| vec![(args.output.clone(), r)]),
+        },
+        // Kobo readers take books of any size: a KEPUB is one file.
+        OutputFormat::Kepub => {
+            write_kepub_book(&book, &options).map(|r| vec![(args.output.clone(), r)])
+        }
         _ => {
             // One document has one image folder: each chapter's local images travel inside
             // it (as data: URIs), looked up in that chapter's own folder only.
@@ -138,22 +162,37 @@ pub fn run(args: BundleArgs) -> ExitCode {
                 format,
                 &settings.write,
             )
+            .map(|r| vec![(args.output.clone(), r)])
         }
     };
     match rendered {
-        Ok(rendered) => {
-            report.warnings(&output_label, rendered.warnings);
+        Ok(outputs) => {
             atomic::remove_stale_parts(&output_dir);
-            let written = std::fs::create_dir_all(&output_dir)
-                .and_then(|()| write_atomically(&args.output, &rendered.bytes, true));
-            if let Err(e) = written {
-                report.error(output_label, anyhow!(e));
-                any_failed = true;
-            } else {
-                let manifest = match manifest {
-                    Some(manifest) => Some(manifest),
-                    None => Manifest::load(&output_dir),
-                };
+            let mut manifest = manifest;
+            let volumes = outputs.len();
+            for (path, rendered) in outputs {
+                let label = path.display().to_string();
+                report.warnings(&label, rendered.warnings);
+                // A volume the user edited since quire wrote it is not replaced.
+                if let Some(why) = manifest
+                    .as_ref()
+                    .filter(|_| path != args.output)
+                    .and_then(|m| edited_since_written(m, &path))
+                {
+                    report.error(label, anyhow!(why));
+                    any_failed = true;
+                    continue;
+                }
+                let written = std::fs::create_dir_all(&output_dir)
+                    .and_then(|()| write_atomically(&path, &rendered.bytes, true));
+                if let Err(e) = written {
+                    report.error(label, anyhow!(e));
+                    any_failed = true;
+                    continue;
+                }
+                if manifest.is_none() {
+                    manifest = Manifest::load(&output_dir);
+                }
                 let fingerprint = Fingerprint {
                     version: manifest::VERSION.to_string(),
                     input: manifest::digest_of(
@@ -169,8 +208,8 @@ pub fn run(args: BundleArgs) -> ExitCode {
                     ),
                     output: manifest::digest_of(&rendered.bytes),
                 };
-                let listed = manifest.map(|mut m| {
-                    m.record(&args.output, fingerprint)
+                let listed = manifest.as_mut().map(|m| {
+                    m.record(&path, fingerprint)
                         .and_then(|()| m.save())
                         .map_err(|e| (m.dir().join(manifest::MANIFEST), e))
                 });
@@ -180,6 +219,9 @@ pub fn run(args: BundleArgs) -> ExitCode {
                     report.error(path.display().to_string(), e);
                     any_failed = true;
                 }
+            }
+            if let Some(manifest) = &manifest {
+                remove_stale_volumes(manifest, &args.output, volumes);
             }
         }
         Err(e) => {
@@ -195,6 +237,37 @@ pub fn run(args: BundleArgs) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Volume `number` of the book `output`: `weekly.epub` → `weekly-2.epub`.
+fn volume_path(output: &Path, number: usize) -> PathBuf {
+    let stem = output
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match output.extension() {
+        Some(extension) => format!("{stem}-{number}.{}", extension.to_string_lossy()),
+        None => format!("{stem}-{number}"),
+    };
+    output.with_file_name(name)
+}
+
+/// After a run that wrote `volumes` files (1: the book whole), removes the volumes an earlier
+/// run wrote beyond them (`NAME-4.epub` when there are now three), but only those quire
+/// listed and nobody changed since; the rest are left alone.
+fn remove_stale_volumes(manifest: &Manifest, output: &Path, volumes: usize) {
+    let first_stale = if volumes == 1 { 1 } else { volumes + 1 };
+    for number in first_stale.. {
+        let path = volume_path(output, number);
+        if !path.is_file() {
+            break;
+        }
+        let ours = matches!(manifest.lookup(&path), Some(Some(_)))
+            && edited_since_written(manifest, &path).is_none();
+        if ours {
+            let _ = std::fs::remove_file(&path);
+        }
     }
 }
 

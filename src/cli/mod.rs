@@ -15,6 +15,7 @@
 mod args;
 mod atomic;
 mod bundle;
+mod check;
 mod config;
 mod convert;
 mod input;
@@ -61,6 +62,7 @@ pub fn main() -> ExitCode {
             interrupt::install_handler(false);
             return bundle::run(args);
         }
+        Command::Check(args) => return check::run(&args),
     };
     if args.jsonl {
         return match jsonl::JsonlConfig::from_args(&args) {

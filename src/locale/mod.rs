@@ -12,8 +12,12 @@
 //! form: "2. Dezember 2026", "2026年12月2日"). CLDR has no words for "Contents", "Sources" or
 //! the other labels, so those are written here, per language, in the `labels` module.
 
+pub mod bcp47;
 mod dates;
+mod detect;
 mod labels;
+
+pub(crate) use detect::detect_language;
 
 /// The words for one language. Patterns hold `{names}`, `{date}`, `{columns}` and `{total}`
 /// where the values go, since word order differs between languages ("By {names}",

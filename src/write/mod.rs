@@ -9,6 +9,7 @@ mod fonts;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub(crate) mod math_image;
 mod math_inlines;
 pub mod pdf;
 mod table_layout;

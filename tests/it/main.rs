@@ -26,6 +26,7 @@ mod json_form;
 mod json_version;
 mod jsonl;
 mod kepub;
+mod kindle_check;
 mod labels;
 mod lazy_images;
 mod markdown;

@@ -5,6 +5,7 @@ mod epub;
 mod extract;
 mod html_corpus;
 mod kepub;
+mod kindle;
 mod pdf;
 mod readability_meta;
 mod seed;

@@ -9,7 +9,7 @@ use crate::locale::Labels;
 use crate::model::{Direction, Meta};
 pub(crate) use crate::prepare::links::safe_external_url;
 pub(crate) use crate::write::html::ImageRef;
-use crate::write::html::{safe_url, Hooks, UrlUse};
+use crate::write::html::{safe_url, Hooks, MathImage, UrlUse};
 pub(crate) use crate::xml::{clean_text as xml_clean, escape_attr_into, escape_text_into};
 
 /// The book's stylesheet. It sets no font family and no absolute font size, so the reader's
@@ -78,7 +78,12 @@ ol.sources li { margin-bottom: 0.8em; }
 /// source link written only when it is an absolute URL a reader can follow.
 pub(crate) struct ChapterMarkup<'a> {
     pub images: &'a mut dyn FnMut(&str) -> ImageRef,
+    /// Draws a formula as a picture in the book (the Kindle profile); `None`: MathML.
+    pub math: Option<&'a mut DrawFormula<'a>>,
 }
+
+/// What draws a formula as a picture in the book (`None`: it cannot be drawn).
+pub(crate) type DrawFormula<'a> = dyn FnMut(&crate::model::Math) -> Option<MathImage> + 'a;
 
 impl Hooks for ChapterMarkup<'_> {
     fn xhtml(&self) -> bool {
@@ -96,6 +101,10 @@ impl Hooks for ChapterMarkup<'_> {
 
     fn source_link(&self, url: &str) -> Option<String> {
         safe_url(url, UrlUse::Link).and_then(|url| safe_external_url(&url))
+    }
+
+    fn math_image(&mut self, math: &crate::model::Math) -> Option<MathImage> {
+        self.math.as_mut().and_then(|draw| draw(math))
     }
 }
 

@@ -12,6 +12,9 @@ use super::content::ImageRef;
 use super::EpubOptions;
 use crate::error::Warning;
 use crate::media::{raster, shorten, ImageKind, Media, MediaStore};
+use crate::model::Math;
+use crate::write::html::MathImage;
+use crate::write::pdf::fonts::UserFonts;
 
 /// An image stored in the book.
 #[derive(Debug, Clone)]
@@ -39,6 +42,9 @@ pub(crate) struct BookImages<'o> {
     pub images: Vec<EmbeddedImage>,
     /// By chapter and address.
     cache: HashMap<(usize, String), Cached>,
+    /// Formulas drawn as pictures, by their TeX: the index in `images` and the picture's
+    /// size.
+    formulas: HashMap<String, Option<(usize, f32, f32)>>,
     pub warnings: Vec<Warning>,
 }
 
@@ -48,6 +54,7 @@ impl<'o> BookImages<'o> {
             options,
             images: Vec::new(),
             cache: HashMap::new(),
+            formulas: HashMap::new(),
             warnings: Vec::new(),
         }
     }
@@ -69,6 +76,30 @@ impl<'o> BookImages<'o> {
             Cached::Link(url) => ImageRef::Remote(url),
             Cached::Missing => ImageRef::Missing,
         }
+    }
+
+    /// A formula drawn as a PNG picture stored in the book (each formula once), for readers
+    /// without MathML; `None` when it has nothing to draw.
+    pub(crate) fn math(&mut self, math: &Math, fonts: &UserFonts) -> Option<MathImage> {
+        let tex = math.tex_or_text();
+        if !self.formulas.contains_key(&tex) {
+            let stored = crate::write::math_image::render(&tex, fonts).map(|picture| {
+                let index = self.images.len();
+                self.images.push(EmbeddedImage {
+                    path: format!("images/math-{}.png", index + 1),
+                    media_type: ImageKind::Png.media_type(),
+                    bytes: picture.png,
+                });
+                (index, picture.height_em, picture.depth_em)
+            });
+            self.formulas.insert(tex.clone(), stored);
+        }
+        let (index, height_em, depth_em) = self.formulas.get(&tex).copied().flatten()?;
+        Some(MathImage {
+            src: self.images[index].path.clone(),
+            height_em,
+            depth_em,
+        })
     }
 
     /// Fits and stores one image, or says why not (the store's load has warned about what it

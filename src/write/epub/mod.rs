@@ -24,8 +24,12 @@ mod content;
 mod cover;
 mod images;
 mod kepub;
+mod kindle;
 mod nav;
 mod package;
+mod volumes;
+
+pub use volumes::write_book_volumes;
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -70,7 +74,9 @@ impl CoverChoice {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Profile {
-    /// Kindle e-ink readers (Paperwhite class).
+    /// Kindle e-ink readers (Paperwhite class). The book is also made Kindle-safe: a real
+    /// language, formulas as pictures, code dark on light, the user's CSS without custom
+    /// properties (see [`crate::check::kindle`] for the causes of Kindle's error E999).
     Kindle,
     /// Kobo e-ink readers (Clara / Libra class).
     Kobo,

@@ -16,9 +16,9 @@ use super::content::{self, escape_text_into, xml_clean, ChapterMarkup, SourceEnt
 use super::cover::{self, CoverText};
 use super::images::{self, BookImages};
 use super::kepub::{book_columns, KoboSpans};
-use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions};
+use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions, Profile};
 use crate::error::{Error, Result, Warning};
-use crate::locale::Labels;
+use crate::locale::{bcp47, Labels};
 use crate::media::{self, ImageKind, LoadPolicy, MediaStore, StandardSource, Tally};
 use crate::model::{Direction, Document, Meta};
 use crate::prepare::book;
@@ -41,6 +41,8 @@ struct Chapter {
     prepared: book::Chapter,
     /// The page's `<body>` content.
     body: String,
+    /// Whether the body holds MathML.
+    mathml: bool,
 }
 
 /// Which book is made of the chapters.
@@ -118,21 +120,55 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         &|index| format!("chapter-{}.xhtml", index + 1),
         epub.toc_depth,
     );
+    // Kindle renders no MathML: its formulas are pictures, drawn in the faces that have
+    // their characters.
+    let math_fonts = if epub.profile == Profile::Kindle {
+        let formulas: Vec<String> = prepared
+            .iter()
+            .filter(|chapter| chapter.doc.has_math())
+            .flat_map(|chapter| formulas_of(&chapter.doc))
+            .collect();
+        let language = book_meta.language.as_deref().or_else(|| {
+            documents
+                .iter()
+                .find_map(|(d, _)| d.meta.language.as_deref())
+        });
+        if formulas.is_empty() {
+            Default::default()
+        } else {
+            crate::write::math_image::fonts_for(&formulas, &options.pdf, language, &mut warnings)
+        }
+    } else {
+        Default::default()
+    };
     let mut chapters: Vec<Chapter> = Vec::with_capacity(prepared.len());
     for (index, prepared) in prepared.into_iter().enumerate() {
         let media = &stores[index];
-        let mut images = |src: &str| store.resolve(src, media, index);
+        // One store serves both closures, so the images go through a cell.
+        let store_cell = std::cell::RefCell::new(&mut store);
+        let mut images = |src: &str| store_cell.borrow_mut().resolve(src, media, index);
+        // A formula with nothing to draw stays MathML, which the manifest must then declare.
+        let mathml_left = std::cell::Cell::new(false);
+        let mut formulas = |math: &crate::model::Math| {
+            let picture = store_cell.borrow_mut().math(math, &math_fonts);
+            mathml_left.set(mathml_left.get() || picture.is_none());
+            picture
+        };
         let mut hooks = flavour.hooks(ChapterMarkup {
             images: &mut images,
+            math: (epub.profile == Profile::Kindle).then_some(&mut formulas as _),
         });
         let (body, article_warnings) = html::render_article_with(&prepared.doc, &mut *hooks);
         drop(hooks);
         let body = flavour.body(body);
         warnings.extend(article_warnings);
+        let mathml =
+            prepared.doc.has_math() && (epub.profile != Profile::Kindle || mathml_left.get());
         chapters.push(Chapter {
             index,
             prepared,
             body,
+            mathml,
         });
     }
     let book_title = if bundle {
@@ -171,7 +207,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
     );
 
     let mut builder = new_builder()?;
-    let language = book_language(book_meta, &documents);
+    let language = book_language(book_meta, &documents, epub.profile);
     let labels = Labels::for_language(Some(&language));
     let book_id = identifier(book_meta, &documents, bundle);
     set_metadata(
@@ -186,8 +222,15 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
     let mut css = content::STYLESHEET.to_string();
     if let Some(user) = &epub.css {
         css.push_str("\n/* user stylesheet */\n");
-        css.push_str(user);
+        if epub.profile == Profile::Kindle {
+            css.push_str(&super::kindle::user_css(user));
+        } else {
+            css.push_str(user);
+        }
         css.push('\n');
+    }
+    if epub.profile == Profile::Kindle {
+        css.push_str(super::kindle::STYLESHEET);
     }
     // Every file quire makes goes into epub-builder empty, for its manifest; the bytes are
     // put in (deflated once, by one compressor) when the zip is rewritten. See `rezip`.
@@ -347,7 +390,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         toc_name: labels.contents,
         mathml_files: chapters
             .iter()
-            .filter(|chapter| chapter.prepared.doc.has_math())
+            .filter(|chapter| chapter.mathml)
             .map(|chapter| chapter.prepared.file.clone())
             .collect(),
     };
@@ -369,6 +412,44 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
     Ok(Rendered { bytes, warnings })
 }
 
+/// The TeX of every formula of `document` (in paragraphs, headings and captions, where the
+/// model has them).
+fn formulas_of(document: &Document) -> Vec<String> {
+    use crate::model::{Block, Inline};
+    let mut found = Vec::new();
+    crate::model::for_each_block(&document.blocks, &mut |block| {
+        let inlines = match block {
+            Block::Paragraph(inlines)
+            | Block::Heading {
+                content: inlines, ..
+            } => inlines,
+            Block::Figure(figure) => &figure.caption,
+            Block::Table(table) => &table.caption,
+            _ => return,
+        };
+        let mut stack: Vec<&[Inline]> = vec![inlines];
+        while let Some(inlines) = stack.pop() {
+            for inline in inlines {
+                match inline {
+                    Inline::Math(math) => found.push(math.tex_or_text()),
+                    Inline::Emphasis(c)
+                    | Inline::Strong(c)
+                    | Inline::Strikethrough(c)
+                    | Inline::Superscript(c)
+                    | Inline::Subscript(c)
+                    | Inline::Span { content: c, .. } => stack.push(c),
+                    Inline::Link(link) => stack.push(&link.content),
+                    Inline::Note(blocks) => {
+                        found.extend(formulas_of(&Document::new(Meta::default(), blocks.clone())))
+                    }
+                    _ => {}
+                }
+            }
+        }
+    });
+    found
+}
+
 fn new_builder() -> Result<EpubBuilder<ZipLibrary>> {
     let zip = ZipLibrary::new().map_err(builder_error)?;
     let mut builder = EpubBuilder::new(zip).map_err(builder_error)?;
@@ -380,24 +461,19 @@ fn builder_error(error: epub_builder::Error) -> Error {
     Error::Io(std::io::Error::other(format!("building the EPUB: {error}")))
 }
 
-/// A well-formed BCP 47 tag (letters/digits in 1–8 character subtags, a 2–3 letter primary
-/// language), or `None`.
+/// A valid BCP 47 tag naming a real language (see [`bcp47::normalize`]), or `None`.
 fn language_tag(tag: &str) -> Option<String> {
-    let tag = tag.trim().replace('_', "-");
-    let mut parts = tag.split('-');
-    let primary = parts.next()?;
-    if !(2..=3).contains(&primary.len()) || !primary.chars().all(|c| c.is_ascii_alphabetic()) {
-        return None;
-    }
-    for part in parts {
-        if part.is_empty() || part.len() > 8 || !part.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return None;
-        }
-    }
-    Some(tag)
+    bcp47::normalize(tag)
 }
 
-fn book_language(meta: &Meta, documents: &[(&Document, Option<&Path>)]) -> String {
+/// The book's language: the book's own, else the first chapter's that is a real language;
+/// else the language the chapters' text is in. Kindle takes an undetermined language for
+/// none and rejects the book, so under its profile the last resort is English, not `und`.
+fn book_language(
+    meta: &Meta,
+    documents: &[(&Document, Option<&Path>)],
+    profile: Profile,
+) -> String {
     meta.language
         .as_deref()
         .and_then(language_tag)
@@ -406,7 +482,16 @@ fn book_language(meta: &Meta, documents: &[(&Document, Option<&Path>)]) -> Strin
                 .iter()
                 .find_map(|(d, _)| d.meta.language.as_deref().and_then(language_tag))
         })
-        .unwrap_or_else(|| "und".to_string())
+        .filter(|tag| tag != bcp47::UNDETERMINED)
+        .or_else(|| {
+            documents
+                .iter()
+                .find_map(|(d, _)| crate::locale::detect_language(d))
+        })
+        .unwrap_or_else(|| match profile {
+            Profile::Kindle => "en".to_string(),
+            _ => bcp47::UNDETERMINED.to_string(),
+        })
 }
 
 /// A metadata value as the package can carry it: whitespace collapsed, characters XML forbids

@@ -20,6 +20,16 @@ pub(crate) enum ImageRef {
     Missing,
 }
 
+/// A formula drawn as a picture the book embeds (for readers without MathML).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MathImage {
+    /// Where it is, relative to the page.
+    pub src: String,
+    /// Its height and how far it reaches below the baseline, in ems of the text.
+    pub height_em: f32,
+    pub depth_em: f32,
+}
+
 /// The renderer's hooks. Every method but [`Hooks::xhtml`] has the plain HTML behaviour as
 /// its default.
 pub(crate) trait Hooks {
@@ -30,6 +40,11 @@ pub(crate) trait Hooks {
     /// Where an image goes, given its source (already judged safe to write).
     fn image(&mut self, src: &str) -> ImageRef {
         ImageRef::Embedded(src.to_string())
+    }
+
+    /// A formula as a picture instead of MathML, or `None` (the default) for MathML.
+    fn math_image(&mut self, _math: &crate::model::Math) -> Option<MathImage> {
+        None
     }
 
     /// The `href` of the header's link to the article's source, or `None` to leave it out.

@@ -117,7 +117,10 @@ impl<'a> Renderer<'a> {
                 }
             }
             Inline::Image(image) => self.image(image),
-            Inline::Math(math) => self.out.push_str(&math_markup(math)),
+            Inline::Math(math) => match self.hooks.math_image(math) {
+                Some(picture) => self.math_picture(math, &picture),
+                None => self.out.push_str(&math_markup(math)),
+            },
             Inline::LineBreak => self.out.push_str("<br />\n"),
             Inline::Note(blocks) => {
                 self.notes.push(blocks);
@@ -137,6 +140,25 @@ impl<'a> Renderer<'a> {
             }
         }
         self.leave();
+    }
+
+    /// A formula's picture: its TeX as the alternative text, set at the text's size on its
+    /// baseline (a displayed formula on a line of its own, centred, by the stylesheet).
+    fn math_picture(&mut self, math: &crate::model::Math, picture: &super::hooks::MathImage) {
+        let class = if math.display {
+            "math math-display"
+        } else {
+            "math"
+        };
+        let _ = write!(self.out, "<img class=\"{class}\" src=\"");
+        escape_attr_into(&picture.src, &mut self.out);
+        self.out.push_str("\" alt=\"");
+        escape_attr_into(&math.tex_or_text(), &mut self.out);
+        let _ = write!(
+            self.out,
+            "\" style=\"height: {:.2}em; vertical-align: -{:.2}em;\" />",
+            picture.height_em, picture.depth_em
+        );
     }
 
     pub(super) fn note_ref(&mut self, n: usize) {

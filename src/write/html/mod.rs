@@ -60,7 +60,7 @@ use crate::model::{Document, Table};
 use page::{html_start_tag, render_head};
 use render::{Outlet, Renderer};
 
-pub(crate) use hooks::{Hooks, ImageRef, Plain};
+pub(crate) use hooks::{Hooks, ImageRef, MathImage, Plain};
 
 pub use style::STYLESHEET;
 pub(crate) use url::{safe_url, UrlUse};

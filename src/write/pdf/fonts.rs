@@ -43,13 +43,13 @@ impl FontStyle {
     };
 }
 
-const SERIF_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSerif-Regular.ttf");
-const SERIF_ITALIC: &[u8] = include_bytes!("../../../fonts/NotoSerif-Italic.ttf");
+pub(crate) const SERIF_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSerif-Regular.ttf");
+pub(crate) const SERIF_ITALIC: &[u8] = include_bytes!("../../../fonts/NotoSerif-Italic.ttf");
 const SERIF_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSerif-Bold.ttf");
 const SERIF_BOLD_ITALIC: &[u8] = include_bytes!("../../../fonts/NotoSerif-BoldItalic.ttf");
-const SANS_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSans-Regular.ttf");
+pub(crate) const SANS_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSans-Regular.ttf");
 const SANS_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSans-Bold.ttf");
-const MONO_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSansMono-Regular.ttf");
+pub(crate) const MONO_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSansMono-Regular.ttf");
 const MONO_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSansMono-Bold.ttf");
 
 /// The bundled faces, in [`FaceId`] order.

@@ -1,0 +1,154 @@
+//! A bundle too large for its destination (Send to Kindle takes 50 MB) written as volumes:
+//! each a complete book of consecutive chapters, with its own title ("Weekly (1/3)"),
+//! cover, contents and a note on its title page saying which volume it is.
+//!
+//! Chapters are never split. Each chapter's share of the size is measured by writing it as a
+//! book alone; volumes are then filled in order, and one that still comes out over the limit
+//! is split further. A single chapter larger than the limit becomes a volume of its own, over
+//! the limit, with a warning.
+
+use super::{write_book, Book, CoverChoice};
+use crate::error::{Result, Warning};
+use crate::write::{Rendered, WriteOptions};
+
+/// The book as one file when it is at most `limit` bytes, else as volumes each at most
+/// `limit` bytes where the chapters allow, in order.
+pub fn write_book_volumes(
+    book: &Book,
+    options: &WriteOptions,
+    limit: u64,
+) -> Result<Vec<Rendered>> {
+    let whole = write_book(book, options)?;
+    if whole.bytes.len() as u64 <= limit || book.chapters.len() < 2 {
+        let mut whole = whole;
+        if whole.bytes.len() as u64 > limit {
+            whole
+                .warnings
+                .push(too_large_warning(whole.bytes.len(), limit, None));
+        }
+        return Ok(vec![whole]);
+    }
+    // Each chapter's size alone (without a cover, which every volume has once).
+    let mut alone_options = options.clone();
+    alone_options.epub.cover = CoverChoice::None;
+    let mut sizes = Vec::with_capacity(book.chapters.len());
+    for index in 0..book.chapters.len() {
+        sizes.push(
+            write_book(&volume_of(book, index..index + 1, None), &alone_options)?
+                .bytes
+                .len() as u64,
+        );
+    }
+    // What a book of no chapter costs (the package, the title page, the cover), measured as
+    // the whole book's size beyond its chapters' sum, at least nothing.
+    let overhead = (whole.bytes.len() as u64).saturating_sub(sizes.iter().sum());
+    let mut groups = fill(&sizes, limit.saturating_sub(overhead).max(1));
+    // A volume that still comes out too large is split in two, and the volumes are written
+    // again (their titles count the volumes).
+    loop {
+        let count = groups.len();
+        let mut volumes = Vec::with_capacity(count);
+        let mut split = None;
+        for (number, range) in groups.iter().enumerate() {
+            let volume = volume_of(book, range.clone(), Some((number + 1, count)));
+            let rendered = write_book(&volume, options)?;
+            if rendered.bytes.len() as u64 > limit && range.len() > 1 {
+                split = Some(number);
+                break;
+            }
+            volumes.push(rendered);
+        }
+        match split {
+            Some(number) => {
+                let range = groups[number].clone();
+                let middle = range.start + range.len() / 2;
+                groups.splice(number..=number, [range.start..middle, middle..range.end]);
+            }
+            None => {
+                for (number, volume) in volumes.iter_mut().enumerate() {
+                    if volume.bytes.len() as u64 > limit {
+                        let size = volume.bytes.len();
+                        volume
+                            .warnings
+                            .push(too_large_warning(size, limit, Some(number + 1)));
+                    }
+                }
+                return Ok(volumes);
+            }
+        }
+    }
+}
+
+fn too_large_warning(size: usize, limit: u64, volume: Option<usize>) -> Warning {
+    let what = volume.map_or_else(|| "the book".to_string(), |n| format!("volume {n}"));
+    Warning::new(format!(
+        "{what} is {size} bytes, over the limit of {limit}: one chapter is that large alone"
+    ))
+}
+
+/// Consecutive chapters, filled in order up to `room` bytes each (at least one chapter).
+fn fill(sizes: &[u64], room: u64) -> Vec<std::ops::Range<usize>> {
+    let mut groups = Vec::new();
+    let mut start = 0;
+    let mut used = 0;
+    for (index, size) in sizes.iter().enumerate() {
+        if index > start && used + size > room {
+            groups.push(start..index);
+            start = index;
+            used = 0;
+        }
+        used += size;
+    }
+    groups.push(start..sizes.len());
+    groups
+}
+
+/// The book of chapters `range`; `volume` (number, count) titles it as a volume and puts a
+/// note saying so first in its description, which the title page shows.
+fn volume_of(book: &Book, range: std::ops::Range<usize>, volume: Option<(usize, usize)>) -> Book {
+    let mut meta = book.meta.clone();
+    if let Some((number, count)) = volume {
+        let title = meta.title.as_deref().unwrap_or("Collected articles");
+        meta.title = Some(format!("{title} ({number}/{count})"));
+        let articles = if range.len() == 1 {
+            format!("article {} of {}", range.start + 1, book.chapters.len())
+        } else {
+            format!(
+                "articles {}\u{2013}{} of {}",
+                range.start + 1,
+                range.end,
+                book.chapters.len()
+            )
+        };
+        let note = format!("Volume {number} of {count}: {articles}.");
+        meta.description = Some(match meta.description.as_deref().map(str::trim) {
+            Some(description) if !description.is_empty() => format!("{note} {description}"),
+            _ => note,
+        });
+    }
+    let pick = |i: usize| i >= range.start && i < range.end;
+    Book {
+        meta,
+        chapters: book.chapters[range.clone()].to_vec(),
+        resource_dirs: (0..book.chapters.len())
+            .filter(|&i| pick(i))
+            .map(|i| book.resource_dirs.get(i).cloned().flatten())
+            .collect(),
+        origins: (0..book.chapters.len())
+            .filter(|&i| pick(i))
+            .map(|i| book.origins.get(i).copied().unwrap_or_default())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapters_fill_volumes_in_order() {
+        assert_eq!(fill(&[4, 4, 4, 4], 8), vec![0..2, 2..4]);
+        assert_eq!(fill(&[4, 9, 1], 8), vec![0..1, 1..2, 2..3]);
+        assert_eq!(fill(&[1, 1, 1], 8), vec![0..3]);
+    }
+}
