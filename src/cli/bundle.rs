@@ -11,6 +11,7 @@ use super::input::{folder_of, read_input};
 use super::job::{is_url, Source};
 use super::manifest::{self, Fingerprint, Manifest};
 use super::report::{JobReport, Printer};
+use super::send::{send_written, Mailer};
 use super::settings::{check_pdf_options, settings_from_parts};
 use super::terminal::say;
 use super::walk::{walk, WalkOptions};
@@ -44,6 +45,17 @@ pub fn run(args: BundleArgs) -> ExitCode {
         say("For more information, try 'quire bundle --help'.");
         return ExitCode::from(2);
     }
+    // The mail settings are checked before anything is read.
+    let mailer = match &args.mail.send {
+        Some(to) => match Mailer::new(Some(to.as_str()), args.mail.limit.max_message_size) {
+            Ok(mailer) => Some(mailer),
+            Err(e) => {
+                say(&format!("quire: --send: {e:#}"));
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let mut settings = settings_from_parts(&args.pdf, &args.epub, args.max_input_size);
     settings.durable = true;
     let mut printer = Printer::new(args.quiet);
@@ -84,6 +96,7 @@ pub fn run(args: BundleArgs) -> ExitCode {
 
     let mut book = Book::default();
     let mut any_failed = false;
+    let mut written = false;
     for source in &sources {
         match read_input(source, args.from, &settings, &mut report) {
             // Only a chapter read from the web has its remote images downloaded (unless
@@ -139,12 +152,13 @@ pub fn run(args: BundleArgs) -> ExitCode {
         Ok(rendered) => {
             report.warnings(&output_label, rendered.warnings);
             atomic::remove_stale_parts(&output_dir);
-            let written = std::fs::create_dir_all(&output_dir)
+            let saved = std::fs::create_dir_all(&output_dir)
                 .and_then(|()| write_atomically(&args.output, &rendered.bytes, true));
-            if let Err(e) = written {
+            if let Err(e) = saved {
                 report.error(output_label, anyhow!(e));
                 any_failed = true;
             } else {
+                written = true;
                 let manifest = match manifest {
                     Some(manifest) => Some(manifest),
                     None => Manifest::load(&output_dir),
@@ -186,6 +200,9 @@ pub fn run(args: BundleArgs) -> ExitCode {
         }
     }
     print(&mut printer, &report);
+    if let (Some(mailer), true) = (&mailer, written) {
+        any_failed |= !send_written(mailer, std::slice::from_ref(&args.output), args.quiet);
+    }
     if any_failed {
         ExitCode::FAILURE
     } else {
