@@ -124,7 +124,11 @@ fn epub_title(path: &Path) -> Result<Option<String>> {
                 && node.tag_name().namespace() == Some("http://purl.org/dc/elements/1.1/")
         })
         .map(|node| {
-            let text: String = node.descendants().filter_map(|n| n.text()).collect();
+            let text: String = node
+                .descendants()
+                .filter(|n| n.is_text())
+                .filter_map(|n| n.text())
+                .collect();
             text.split_whitespace().collect::<Vec<_>>().join(" ")
         });
     Ok(title.filter(|title| !title.is_empty()))

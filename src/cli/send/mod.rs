@@ -187,11 +187,11 @@ impl Mailer {
             Some(code) => {
                 let text = error.source().map(|s| s.to_string()).unwrap_or_default();
                 let verdict = if error.is_permanent() {
-                    "refused"
+                    "refused by"
                 } else {
-                    "turned away for now"
+                    "turned away for now by"
                 };
-                format!("the server {server} {verdict} it: {code} {text}")
+                format!("{verdict} {server}: {code} {text}")
             }
             None => {
                 let mut text = error.to_string();
