@@ -154,9 +154,14 @@ fn parse(received: &Received) -> Mail {
     assert!(children.len() >= 2, "a body and at least one attachment");
     let body_part = &message.parts[children[0] as usize];
     let body_type = body_part.content_type().expect("the body's Content-Type");
-    assert_eq!((body_type.ctype(), body_type.subtype()), ("text", Some("plain")));
+    assert_eq!(
+        (body_type.ctype(), body_type.subtype()),
+        ("text", Some("plain"))
+    );
     assert!(
-        body_part.content_disposition().is_none_or(|d| d.ctype() != "attachment"),
+        body_part
+            .content_disposition()
+            .is_none_or(|d| d.ctype() != "attachment"),
         "the body is not an attachment"
     );
     let body = body_part.text_contents().expect("a text body").to_string();
@@ -221,17 +226,26 @@ fn books() -> &'static (PathBuf, PathBuf, String) {
             .output()
             .unwrap();
         assert!(output.status.success(), "{}", stderr(&output));
-        (dir.join("note.epub"), dir.join("note.pdf"), title.to_string())
+        (
+            dir.join("note.epub"),
+            dir.join("note.pdf"),
+            title.to_string(),
+        )
     })
 }
 
 #[test]
 fn each_book_goes_in_its_own_message_typed_named_and_titled() {
-    let Some(server) = Server::start(None) else { return };
+    let Some(server) = Server::start(None) else {
+        return;
+    };
     let (epub, pdf, title) = books();
     let dir = tempfile::tempdir().unwrap();
     let config = server.config(dir.path(), "");
-    let output = quire(config.as_path(), &["send", epub.to_str().unwrap(), pdf.to_str().unwrap()]);
+    let output = quire(
+        config.as_path(),
+        &["send", epub.to_str().unwrap(), pdf.to_str().unwrap()],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
 
     let received = server.received();
@@ -246,20 +260,32 @@ fn each_book_goes_in_its_own_message_typed_named_and_titled() {
         // The subject is the title inside the book (dc:title, the PDF's Title).
         assert_eq!(&mail.subject, title);
         assert_eq!(mail.to, "reader@kindle.example");
-        assert!(mail.body.contains(title.as_str()) && mail.body.contains(name), "{}", mail.body);
+        assert!(
+            mail.body.contains(title.as_str()) && mail.body.contains(name),
+            "{}",
+            mail.body
+        );
         assert_eq!(mail.attachments.len(), 1);
         let attached = &mail.attachments[0];
         assert_eq!(attached.name, name);
         assert_eq!(attached.content_type, content_type);
-        assert!(attached.bytes == std::fs::read(path).unwrap(), "{name}: the bytes sent are the file's");
+        assert!(
+            attached.bytes == std::fs::read(path).unwrap(),
+            "{name}: the bytes sent are the file's"
+        );
     }
     let said = stderr(&output);
-    assert!(said.contains("sent \"Notes on the harbour's tides\""), "{said}");
+    assert!(
+        said.contains("sent \"Notes on the harbour's tides\""),
+        "{said}"
+    );
 }
 
 #[test]
 fn a_batch_holds_at_most_25_books() {
-    let Some(server) = Server::start(None) else { return };
+    let Some(server) = Server::start(None) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let config = server.config(dir.path(), "");
     let (epub, _, title) = books();
@@ -287,20 +313,45 @@ fn a_batch_holds_at_most_25_books() {
     let bytes = std::fs::read(epub).unwrap();
     for attached in mails.iter().flat_map(|m| &m.attachments) {
         assert_eq!(attached.content_type, "application/epub+zip");
-        assert!(attached.bytes == bytes, "{}: the bytes sent are the file's", attached.name);
+        assert!(
+            attached.bytes == bytes,
+            "{}: the bytes sent are the file's",
+            attached.name
+        );
     }
-    assert!(mails[0].body.starts_with("25 books attached"), "{}", mails[0].body);
-    assert!(mails[1].subject.starts_with(title.as_str()), "{}", mails[1].subject);
+    assert!(
+        mails[0].body.starts_with("25 books attached"),
+        "{}",
+        mails[0].body
+    );
+    assert!(
+        mails[1].subject.starts_with(title.as_str()),
+        "{}",
+        mails[1].subject
+    );
 }
 
 #[test]
 fn a_batch_splits_at_the_size_limit_and_refuses_a_book_over_it() {
-    let Some(server) = Server::start(None) else { return };
+    let Some(server) = Server::start(None) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let config = server.config(dir.path(), "");
     // Not real PDFs: the title falls back to the file's name, the type still comes from it.
-    let sizes = [("a", 400), ("b", 400), ("huge", 1200), ("c", 400), ("d", 300)];
-    let mut args = vec!["send".to_string(), "--batch".into(), "--max-message-size".into(), "1000".into()];
+    let sizes = [
+        ("a", 400),
+        ("b", 400),
+        ("huge", 1200),
+        ("c", 400),
+        ("d", 300),
+    ];
+    let mut args = vec![
+        "send".to_string(),
+        "--batch".into(),
+        "--max-message-size".into(),
+        "1000".into(),
+    ];
     for (i, (name, size)) in sizes.iter().enumerate() {
         let path = dir.path().join(format!("{name}.pdf"));
         std::fs::write(&path, vec![b'a' + i as u8; *size]).unwrap();
@@ -308,10 +359,17 @@ fn a_batch_splits_at_the_size_limit_and_refuses_a_book_over_it() {
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = quire(&config, &args);
-    assert_eq!(output.status.code(), Some(1), "the book over the limit fails the run");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the book over the limit fails the run"
+    );
     let said = stderr(&output);
     assert!(said.contains("huge.pdf: not sent"), "{said}");
-    assert!(said.contains("volumes"), "the error says what to do: {said}");
+    assert!(
+        said.contains("volumes"),
+        "the error says what to do: {said}"
+    );
 
     let mails: Vec<Mail> = server.received().iter().map(parse).collect();
     let names: Vec<Vec<&str>> = mails
@@ -334,13 +392,21 @@ fn a_batch_splits_at_the_size_limit_and_refuses_a_book_over_it() {
 
 #[test]
 fn a_refused_recipient_is_an_error_with_the_servers_answer() {
-    let Some(server) = Server::start(None) else { return };
+    let Some(server) = Server::start(None) else {
+        return;
+    };
     let (epub, pdf, _) = books();
     let dir = tempfile::tempdir().unwrap();
     let config = server.config(dir.path(), "");
     let output = quire(
         &config,
-        &["send", epub.to_str().unwrap(), pdf.to_str().unwrap(), "--to", "refuse-me@kindle.example"],
+        &[
+            "send",
+            epub.to_str().unwrap(),
+            pdf.to_str().unwrap(),
+            "--to",
+            "refuse-me@kindle.example",
+        ],
     );
     assert_eq!(output.status.code(), Some(1));
     let said = stderr(&output);
@@ -348,13 +414,20 @@ fn a_refused_recipient_is_an_error_with_the_servers_answer() {
     for name in ["note.epub: not sent", "note.pdf: not sent"] {
         assert!(said.contains(name), "{said}");
     }
-    assert_eq!(said.matches("550 5.1.1 test server: this mailbox refuses every message").count(), 2, "{said}");
+    assert_eq!(
+        said.matches("550 5.1.1 test server: this mailbox refuses every message")
+            .count(),
+        2,
+        "{said}"
+    );
     assert!(server.received().is_empty());
 }
 
 #[test]
 fn a_login_takes_the_password_from_the_environment() {
-    let Some(server) = Server::start(Some(("reader", "tide-table"))) else { return };
+    let Some(server) = Server::start(Some(("reader", "tide-table"))) else {
+        return;
+    };
     let (epub, _, _) = books();
     let dir = tempfile::tempdir().unwrap();
     let config = server.config(
@@ -363,7 +436,9 @@ fn a_login_takes_the_password_from_the_environment() {
     );
     let send = |password: Option<&str>| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_quire"));
-        command.args(["send", epub.to_str().unwrap()]).env("QUIRE_CONFIG", &config);
+        command
+            .args(["send", epub.to_str().unwrap()])
+            .env("QUIRE_CONFIG", &config);
         match password {
             Some(password) => command.env("QUIRE_TEST_SMTP_PASSWORD", password),
             None => command.env_remove("QUIRE_TEST_SMTP_PASSWORD"),
@@ -372,7 +447,11 @@ fn a_login_takes_the_password_from_the_environment() {
     };
     let unset = send(None);
     assert_eq!(unset.status.code(), Some(1));
-    assert!(stderr(&unset).contains("QUIRE_TEST_SMTP_PASSWORD is not set"), "{}", stderr(&unset));
+    assert!(
+        stderr(&unset).contains("QUIRE_TEST_SMTP_PASSWORD is not set"),
+        "{}",
+        stderr(&unset)
+    );
 
     let wrong = send(Some("low-water"));
     assert_eq!(wrong.status.code(), Some(1));
@@ -386,13 +465,21 @@ fn a_login_takes_the_password_from_the_environment() {
 
 #[test]
 fn a_dry_run_shows_the_messages_and_sends_nothing() {
-    let Some(server) = Server::start(None) else { return };
+    let Some(server) = Server::start(None) else {
+        return;
+    };
     let (epub, pdf, title) = books();
     let dir = tempfile::tempdir().unwrap();
     let config = server.config(dir.path(), "");
     let output = quire(
         &config,
-        &["send", "--dry-run", "--batch", epub.to_str().unwrap(), pdf.to_str().unwrap()],
+        &[
+            "send",
+            "--dry-run",
+            "--batch",
+            epub.to_str().unwrap(),
+            pdf.to_str().unwrap(),
+        ],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let shown = String::from_utf8(output.stdout).unwrap();
@@ -413,7 +500,9 @@ fn a_dry_run_shows_the_messages_and_sends_nothing() {
 
 #[test]
 fn convert_send_mails_the_ebooks_it_wrote() {
-    let Some(server) = Server::start(None) else { return };
+    let Some(server) = Server::start(None) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let config = server.config(dir.path(), "");
     let out = dir.path().join("out");
@@ -442,13 +531,21 @@ fn convert_send_mails_the_ebooks_it_wrote() {
             attached.name.clone()
         })
         .collect();
-    assert_eq!(names, ["note.epub", "note.pdf"], "the e-books, not the Markdown");
-    assert!(received.iter().all(|r| r.recipients == ["kindle@kindle.example"]));
+    assert_eq!(
+        names,
+        ["note.epub", "note.pdf"],
+        "the e-books, not the Markdown"
+    );
+    assert!(received
+        .iter()
+        .all(|r| r.recipients == ["kindle@kindle.example"]));
 }
 
 #[test]
 fn bundle_send_mails_the_book() {
-    let Some(server) = Server::start(None) else { return };
+    let Some(server) = Server::start(None) else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let config = server.config(dir.path(), "");
     let book = dir.path().join("weekly.epub");
@@ -482,24 +579,61 @@ fn missing_or_bad_settings_stop_before_anything_is_done() {
     let missing = dir.path().join("nowhere.toml");
     let output = quire(&missing, &["send", &format!("{SAMPLES}/note.md")]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("nowhere.toml: no such file"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("nowhere.toml: no such file"),
+        "{}",
+        stderr(&output)
+    );
 
     let out = dir.path().join("out");
     let output = quire(
         &missing,
-        &["convert", &format!("{SAMPLES}/note.md"), "--to", "epub", "-o", out.to_str().unwrap(), "--send", "k@kindle.example"],
+        &[
+            "convert",
+            &format!("{SAMPLES}/note.md"),
+            "--to",
+            "epub",
+            "-o",
+            out.to_str().unwrap(),
+            "--send",
+            "k@kindle.example",
+        ],
     );
     assert_eq!(output.status.code(), Some(2));
-    assert!(!out.exists(), "nothing converted when the mail settings are missing");
+    assert!(
+        !out.exists(),
+        "nothing converted when the mail settings are missing"
+    );
 
     let bad = dir.path().join("bad.toml");
     let mut file = std::fs::File::create(&bad).unwrap();
-    writeln!(file, "[mail]\nhost = \"smtp.example.org\"\nsecurity = \"none\"\nfrom = \"a@example.org\"").unwrap();
-    let output = quire(&bad, &["send", "--dry-run", &format!("{SAMPLES}/note.md"), "--to", "k@kindle.example"]);
+    writeln!(
+        file,
+        "[mail]\nhost = \"smtp.example.org\"\nsecurity = \"none\"\nfrom = \"a@example.org\""
+    )
+    .unwrap();
+    let output = quire(
+        &bad,
+        &[
+            "send",
+            "--dry-run",
+            &format!("{SAMPLES}/note.md"),
+            "--to",
+            "k@kindle.example",
+        ],
+    );
     assert_eq!(output.status.code(), Some(2));
     let said = stderr(&output);
     assert!(said.contains("bad.toml: [mail] security"), "{said}");
 
-    let output = quire(&bad, &["send", &format!("{SAMPLES}/note.md"), "--to", "not an address"]);
+    let output = quire(
+        &bad,
+        &[
+            "send",
+            &format!("{SAMPLES}/note.md"),
+            "--to",
+            "not an address",
+        ],
+    );
     assert_eq!(output.status.code(), Some(2));
 }

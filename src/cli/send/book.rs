@@ -22,7 +22,8 @@ impl Book {
     /// (a damaged book) falls back to the file's stem; the server or the reader will say
     /// what is wrong with the book itself.
     pub fn inspect(path: &Path) -> Result<Book> {
-        let metadata = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let metadata =
+            std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
         if !metadata.is_file() {
             bail!("{}: not a file", path.display());
         }
@@ -90,7 +91,10 @@ fn stem(file_name: &str) -> String {
     let cut = if lower.ends_with(".kepub.epub") {
         file_name.len() - ".kepub.epub".len()
     } else {
-        file_name.rfind('.').filter(|&dot| dot > 0).unwrap_or(file_name.len())
+        file_name
+            .rfind('.')
+            .filter(|&dot| dot > 0)
+            .unwrap_or(file_name.len())
     };
     file_name[..cut].to_string()
 }
@@ -160,7 +164,7 @@ mod tests {
         assert_eq!(content_type("A.EPUB"), "application/epub+zip");
         assert_eq!(content_type("a.pdf"), "application/pdf");
         assert_eq!(content_type("a.txt"), "text/plain; charset=utf-8");
-        assert_eq!(content_type("a.docx").contains("wordprocessingml"), true);
+        assert!(content_type("a.docx").contains("wordprocessingml"));
         assert_eq!(content_type("a.unknown"), "application/octet-stream");
         assert_eq!(content_type("README"), "application/octet-stream");
     }

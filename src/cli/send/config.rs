@@ -89,7 +89,10 @@ pub fn config_path() -> Result<PathBuf> {
         return Ok(PathBuf::from(path));
     }
     // The XDG spec ignores a relative XDG_CONFIG_HOME.
-    if let Some(dir) = var("XDG_CONFIG_HOME").map(PathBuf::from).filter(|d| d.is_absolute()) {
+    if let Some(dir) = var("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|d| d.is_absolute())
+    {
         return Ok(dir.join("quire").join("config.toml"));
     }
     match var("HOME") {
@@ -144,7 +147,9 @@ pub fn parse(text: &str, file: &Path) -> Result<MailConfig> {
         bail!("{at}: [mail] port: 0 is not a port");
     }
     let password = match (mail.password_env, mail.password_file) {
-        (Some(_), Some(_)) => bail!("{at}: [mail] password_env and password_file: give one, not both"),
+        (Some(_), Some(_)) => {
+            bail!("{at}: [mail] password_env and password_file: give one, not both")
+        }
         (Some(var), None) if var.trim().is_empty() => {
             bail!("{at}: [mail] password_env: empty; give the name of an environment variable")
         }
@@ -187,7 +192,9 @@ impl MailConfig {
         match source {
             PasswordSource::Env(var) => match std::env::var(var) {
                 Ok(value) if !value.is_empty() => Ok(value),
-                Ok(_) => bail!("{at}: [mail] password_env: the environment variable {var} is empty"),
+                Ok(_) => {
+                    bail!("{at}: [mail] password_env: the environment variable {var} is empty")
+                }
                 Err(std::env::VarError::NotPresent) => {
                     bail!("{at}: [mail] password_env: the environment variable {var} is not set")
                 }
@@ -275,7 +282,10 @@ mod tests {
             ))
         );
         assert_eq!(config.from.email.to_string(), "me@example.org");
-        assert_eq!(config.to.expect("a recipient").to_string(), "me_1@kindle.com");
+        assert_eq!(
+            config.to.expect("a recipient").to_string(),
+            "me_1@kindle.com"
+        );
     }
 
     #[test]
@@ -311,7 +321,8 @@ mod tests {
         for (text, expected) in cases {
             let message = parse_err(text);
             assert!(
-                message.starts_with("/home/u/.config/quire/config.toml: ") || message.contains("config.toml"),
+                message.starts_with("/home/u/.config/quire/config.toml: ")
+                    || message.contains("config.toml"),
                 "{message}"
             );
             assert!(message.contains(expected), "{text:?}: {message}");
@@ -321,9 +332,13 @@ mod tests {
     #[test]
     fn no_encryption_only_to_this_machine() {
         for host in ["localhost", "127.0.0.1", "[::1]", "::1"] {
-            parse_ok(&format!("[mail]\nhost = \"{host}\"\nsecurity = \"none\"\nfrom = \"a@b.org\""));
+            parse_ok(&format!(
+                "[mail]\nhost = \"{host}\"\nsecurity = \"none\"\nfrom = \"a@b.org\""
+            ));
         }
-        let message = parse_err("[mail]\nhost = \"smtp.example.org\"\nsecurity = \"none\"\nfrom = \"a@b.org\"");
+        let message = parse_err(
+            "[mail]\nhost = \"smtp.example.org\"\nsecurity = \"none\"\nfrom = \"a@b.org\"",
+        );
         assert!(message.contains("[mail] security"), "{message}");
         assert!(message.contains("smtp.example.org"), "{message}");
     }
@@ -335,14 +350,19 @@ mod tests {
         std::fs::write(&secret, "s3cret\n").expect("write");
         let config = parse_ok("[mail]\nhost = \"h\"\nfrom = \"a@b.org\"");
         assert_eq!(
-            config.password(&PasswordSource::File(secret)).expect("read"),
+            config
+                .password(&PasswordSource::File(secret))
+                .expect("read"),
             "s3cret"
         );
         let missing = config
             .password(&PasswordSource::Env("QUIRE_TEST_UNSET_PASSWORD_VAR".into()))
             .expect_err("unset");
         let message = format!("{missing:#}");
-        assert!(message.contains("QUIRE_TEST_UNSET_PASSWORD_VAR"), "{message}");
+        assert!(
+            message.contains("QUIRE_TEST_UNSET_PASSWORD_VAR"),
+            "{message}"
+        );
         assert!(message.contains("[mail] password_env"), "{message}");
     }
 }

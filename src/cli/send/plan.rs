@@ -73,7 +73,11 @@ mod tests {
         let counts: Vec<usize> = plan.messages.iter().map(Vec::len).collect();
         assert_eq!(counts, [25, 25, 10]);
         let all: Vec<usize> = plan.messages.concat();
-        assert_eq!(all, (0..60).collect::<Vec<_>>(), "every book once, in order");
+        assert_eq!(
+            all,
+            (0..60).collect::<Vec<_>>(),
+            "every book once, in order"
+        );
     }
 
     #[test]
