@@ -107,12 +107,12 @@ $XDG_CONFIG_HOME/quire/config.toml, else ~/.config/quire/config.toml:
 
   [mail]
   host = \"smtp.example.org\"
-  port = 587                          # default: 587, 465 with tls, 25 with none
-  security = \"starttls\"             # starttls (default), tls, or none (localhost only)
+  port = 587                            # default: 587, 465 with tls, 25 with none
+  security = \"starttls\"                 # starttls (default), tls, none (localhost)
   username = \"me@example.org\"
-  password_env = \"QUIRE_SMTP_PASSWORD\" # or password_file = \"~/.config/quire/smtp-password\"
-  from = \"me@example.org\"           # a Kindle takes mail only from approved senders
-  to = \"me_abc123@kindle.com\"       # the default recipient (--to replaces it)
+  password_env = \"QUIRE_SMTP_PASSWORD\"  # or password_file = \"PATH\"
+  from = \"me@example.org\"               # approve it on the Kindle side
+  to = \"me_abc123@kindle.com\"           # default recipient (--to replaces it)
 
 A message holds at most 25 books and 50 MB (Kindle's limits); a larger book is refused
 (write it as volumes). A message the server refuses is reported with the server's answer

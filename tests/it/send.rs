@@ -637,3 +637,31 @@ fn missing_or_bad_settings_stop_before_anything_is_done() {
     );
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// `security = "starttls"` (the default) never falls back to a plain connection: a server
+/// that offers no STARTTLS gets nothing, and the error says which security was asked for.
+#[test]
+fn starttls_never_falls_back_to_plain_text() {
+    let Some(server) = Server::start(None) else {
+        return;
+    };
+    let (epub, _, _) = books();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[mail]\nhost = \"localhost\"\nport = {}\nfrom = \"a@example.org\"\nto = \"k@kindle.example\"\n",
+            server.port
+        ),
+    )
+    .unwrap();
+    let output = quire(&config, &["send", epub.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    let said = stderr(&output);
+    assert!(
+        said.contains("(STARTTLS)") && said.contains("STARTTLS is not supported"),
+        "{said}"
+    );
+    assert!(server.received().is_empty());
+}

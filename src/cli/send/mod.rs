@@ -195,8 +195,18 @@ impl Mailer {
             }
             None => {
                 let mut text = error.to_string();
-                if error.is_tls() {
-                    text.push_str(" (does the server take the [mail] security set?)");
+                // A port that speaks the other kind of TLS fails in ways that name neither.
+                if error.is_tls() || error.is_client() || tls_failed(error) {
+                    match self.config.security {
+                        config::Security::Tls => text.push_str(
+                            " (does the server speak TLS from the first byte on this port? \
+                             port 587 usually wants security = \"starttls\")",
+                        ),
+                        config::Security::Starttls => {
+                            text.push_str(" (port 465 usually wants security = \"tls\")")
+                        }
+                        config::Security::None => {}
+                    }
                 }
                 format!(
                     "cannot send through {server} ({}): {text}",
@@ -250,6 +260,19 @@ impl Mailer {
         }
         text
     }
+}
+
+/// Whether the connection broke in the TLS layer: rustls reports a handshake with a server
+/// that speaks something else as invalid data.
+fn tls_failed(error: &lettre::transport::smtp::Error) -> bool {
+    let mut source = error.source();
+    while let Some(e) = source {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::InvalidData;
+        }
+        source = e.source();
+    }
+    false
 }
 
 /// `quire send`.
