@@ -38,7 +38,7 @@ impl Book {
             PDF => pdf_title(path),
             _ => None,
         }
-        .unwrap_or_else(|| stem(&file_name));
+        .unwrap_or_else(|| clean_title(&stem(&file_name)));
         Ok(Book {
             path: path.to_path_buf(),
             file_name,
@@ -133,7 +133,7 @@ fn epub_title(path: &Path) -> Result<Option<String>> {
                 .filter(|n| n.is_text())
                 .filter_map(|n| n.text())
                 .collect();
-            text.split_whitespace().collect::<Vec<_>>().join(" ")
+            clean_title(&text)
         });
     Ok(title.filter(|title| !title.is_empty()))
 }
@@ -148,9 +148,17 @@ fn read_entry(zip: &mut zip::ZipArchive<File>, name: &str) -> Result<String> {
 /// The PDF's Title in its document information.
 fn pdf_title(path: &Path) -> Option<String> {
     let metadata = lopdf::Document::load_metadata(path).ok()?;
-    let title = metadata.title?;
-    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = clean_title(&metadata.title?);
     (!title.is_empty()).then_some(title)
+}
+
+/// A title fit for a subject line: one line, spaces collapsed, no control characters.
+fn clean_title(text: &str) -> String {
+    let visible: String = text
+        .chars()
+        .filter(|c| c.is_whitespace() || !c.is_control())
+        .collect();
+    visible.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -167,6 +175,14 @@ mod tests {
         assert!(content_type("a.docx").contains("wordprocessingml"));
         assert_eq!(content_type("a.unknown"), "application/octet-stream");
         assert_eq!(content_type("README"), "application/octet-stream");
+    }
+
+    #[test]
+    fn titles_are_one_clean_line() {
+        assert_eq!(
+            clean_title("  Tides\n and\u{1b}[2K  times\t"),
+            "Tides and[2K times"
+        );
     }
 
     #[test]

@@ -24,7 +24,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::args::SendArgs;
-use super::terminal::say;
+use super::terminal::{say, show};
 
 /// A send's settings, checked before any book is written or read: the server, the sender,
 /// the recipient and the limits of a message.
@@ -102,7 +102,9 @@ impl Mailer {
             .map(|message| message.iter().map(|&i| &books[i]).collect())
             .collect();
         if options.dry_run {
-            print!("{}", self.dry_run_text(&messages));
+            for line in self.dry_run_text(&messages).lines() {
+                show(line);
+            }
             return all_sent;
         }
         if messages.is_empty() {
