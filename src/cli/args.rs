@@ -60,7 +60,8 @@ Pipeline mode (--jsonl):
   per input on stdout, in order, streaming. Bad lines get an \"error\".
 
 Exit status: 0 all converted, 1 some input or output failed (the others are
-still converted), 2 bad usage, 130 stopped by Ctrl-C, SIGTERM or SIGHUP.
+still converted) or --send could not mail a book, 2 bad usage or mail settings,
+130 stopped by Ctrl-C, SIGTERM or SIGHUP.
 
 Examples:
   quire convert essay.md --to html              writes essay.html

@@ -8,8 +8,9 @@
 //! Dependencies go one way, from the top of that chain down: [`job`], [`settings`],
 //! [`terminal`] and [`atomic`] are at the bottom and import no other part of the command line.
 //!
-//! Exit status: 0 when everything converted, 1 when some input or output failed (the others
-//! are still done), 2 for bad usage, which is caught before anything is read or written,
+//! Exit status: 0 when everything converted, 1 when some input or output failed or a book
+//! could not be mailed (the others are still done), 2 for bad usage or mail settings, which
+//! are caught before anything is read, written or sent,
 //! 130 when Ctrl-C, SIGTERM or SIGHUP stopped the run (in a batch, after the inputs under way
 //! were finished).
 

@@ -665,3 +665,40 @@ fn starttls_never_falls_back_to_plain_text() {
     );
     assert!(server.received().is_empty());
 }
+
+/// `password_file`: a path beside the config file; its final newline is not part of the
+/// password; a file other users can read is sent from, with a warning.
+#[cfg(unix)]
+#[test]
+fn a_login_takes_the_password_from_a_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(server) = Server::start(Some(("reader", "tide-table"))) else {
+        return;
+    };
+    let (epub, _, _) = books();
+    let dir = tempfile::tempdir().unwrap();
+    let config = server.config(
+        dir.path(),
+        "username = \"reader\"\npassword_file = \"smtp-password\"\n",
+    );
+    let secret = dir.path().join("smtp-password");
+    std::fs::write(&secret, "tide-table\n").unwrap();
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let shared = quire(&config, &["send", epub.to_str().unwrap()]);
+    assert!(shared.status.success(), "{}", stderr(&shared));
+    assert!(
+        stderr(&shared).contains("other users can read this password file"),
+        "{}",
+        stderr(&shared)
+    );
+
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let private = quire(&config, &["send", epub.to_str().unwrap()]);
+    assert!(private.status.success(), "{}", stderr(&private));
+    assert!(
+        !stderr(&private).contains("warning"),
+        "{}",
+        stderr(&private)
+    );
+    assert_eq!(server.received().len(), 2);
+}

@@ -152,6 +152,9 @@ impl Mailer {
             .tls(tls)
             .timeout(Some(Duration::from_secs(120)));
         if let Some((user, source)) = &config.login {
+            if let config::PasswordSource::File(path) = source {
+                warn_if_others_can_read(path);
+            }
             builder = builder.credentials(Credentials::new(user.clone(), config.password(source)?));
         }
         Ok(builder.build())
@@ -262,6 +265,26 @@ impl Mailer {
         }
         text
     }
+}
+
+/// A password file other users can read is a password shared with them: say so (and send;
+/// refusing would not make the file private).
+fn warn_if_others_can_read(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(metadata) = std::fs::metadata(path) {
+            if metadata.permissions().mode() & 0o077 != 0 {
+                say(&format!(
+                    "quire: warning: {}: other users can read this password file \
+                     (chmod 600 it)",
+                    path.display()
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// Whether the connection broke in the TLS layer: rustls reports a handshake with a server
