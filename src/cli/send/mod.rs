@@ -335,7 +335,10 @@ pub fn send_written(mailer: &Mailer, written: &[PathBuf], quiet: bool) -> bool {
     let books: Vec<PathBuf> = written.iter().filter(|p| is_ebook(p)).cloned().collect();
     if books.is_empty() {
         if !quiet {
-            say("quire: --send: no e-book (EPUB, PDF) was written, so nothing was sent");
+            say(
+                "quire: --send: no e-book (EPUB, PDF) was written, so nothing was sent \
+                 (an output already up to date is not sent again; --force rewrites it)",
+            );
         }
         return true;
     }
