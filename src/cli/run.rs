@@ -44,12 +44,9 @@ pub struct Ran {
 /// Runs every job, `config.threads` at a time. Messages and the report come in input order
 /// whatever the number of threads, so runs differ only in speed.
 pub fn run(config: &Config) -> Ran {
-    let status = run_jobs(config);
-    let written = written_files(&config.jobs, &status.1);
-    Ran {
-        status: status.0,
-        written,
-    }
+    let (status, outcomes) = run_jobs(config);
+    let written = written_files(&config.jobs, &outcomes);
+    Ran { status, written }
 }
 
 /// The output files of the jobs that ran: those of a job without an error on its input or on
@@ -81,6 +78,7 @@ fn written_files(jobs: &[Job], outcomes: &[Outcome]) -> Vec<PathBuf> {
     written
 }
 
+/// Runs the jobs; the outcomes are in input order.
 fn run_jobs(config: &Config) -> (RunStatus, Vec<Outcome>) {
     let started = Instant::now();
     let mut printer = Printer::new(config.quiet);
