@@ -702,3 +702,62 @@ fn a_login_takes_the_password_from_a_file() {
     );
     assert_eq!(server.received().len(), 2);
 }
+
+/// A title and a file name outside ASCII reach the reader as written (encoded words in the
+/// subject, an encoded file name parameter).
+#[test]
+fn non_ascii_titles_and_file_names_arrive_intact() {
+    let Some(server) = Server::start(None) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = server.config(dir.path(), "");
+    let name = "Заметки о приливах — 潮汐.pdf";
+    let path = dir.path().join(name);
+    std::fs::write(&path, b"%PDF-1.4 not a real one").unwrap();
+    let output = quire(&config, &["send", path.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mails: Vec<Mail> = server.received().iter().map(parse).collect();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].subject, "Заметки о приливах — 潮汐");
+    assert_eq!(mails[0].attachments[0].name, name);
+    assert!(mails[0].body.contains(name), "{}", mails[0].body);
+}
+
+/// Without `QUIRE_CONFIG` the settings are read from `$XDG_CONFIG_HOME/quire/config.toml`,
+/// else `~/.config/quire/config.toml`.
+#[test]
+fn the_config_file_is_found_in_the_usual_places() {
+    let (epub, _, _) = books();
+    let dir = tempfile::tempdir().unwrap();
+    let write = |folder: &Path, host: &str| {
+        std::fs::create_dir_all(folder.join("quire")).unwrap();
+        std::fs::write(
+            folder.join("quire/config.toml"),
+            format!(
+                "[mail]\nhost = \"{host}\"\nfrom = \"a@example.org\"\nto = \"k@kindle.example\"\n"
+            ),
+        )
+        .unwrap();
+    };
+    let home = dir.path().join("home");
+    write(&home.join(".config"), "smtp.home.example");
+    let xdg = dir.path().join("xdg");
+    write(&xdg, "smtp.xdg.example");
+    let dry_run = |xdg: Option<&Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_quire"));
+        command
+            .args(["send", "--dry-run", epub.to_str().unwrap()])
+            .env_remove("QUIRE_CONFIG")
+            .env("HOME", &home);
+        match xdg {
+            Some(xdg) => command.env("XDG_CONFIG_HOME", xdg),
+            None => command.env_remove("XDG_CONFIG_HOME"),
+        };
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(dry_run(Some(&xdg)).contains("server: smtp.xdg.example:587 (STARTTLS)"));
+    assert!(dry_run(None).contains("server: smtp.home.example:587 (STARTTLS)"));
+}
