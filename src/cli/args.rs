@@ -60,7 +60,8 @@ Pipeline mode (--jsonl):
   per input on stdout, in order, streaming. Bad lines get an \"error\".
 
 Exit status: 0 all converted, 1 some input or output failed (the others are
-still converted), 2 bad usage, 130 stopped by Ctrl-C, SIGTERM or SIGHUP.
+still converted) or --send could not mail a book, 2 bad usage or mail settings,
+130 stopped by Ctrl-C, SIGTERM or SIGHUP.
 
 Examples:
   quire convert essay.md --to html              writes essay.html
@@ -99,6 +100,9 @@ pub enum Command {
     /// Check EPUBs for what e-readers reject (--kindle: Kindle's causes of error E999).
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Mail e-books (to a Kindle, say) through your SMTP server.
+    #[command(after_help = SEND_HELP)]
+    Send(SendArgs),
 }
 
 const CHECK_HELP: &str = "\
@@ -122,6 +126,75 @@ pub struct CheckArgs {
     /// Check for what makes Kindle (Send to Kindle) reject or mangle the book.
     #[arg(long, required = true)]
     pub kindle: bool,
+}
+
+const SEND_HELP: &str = "\
+The mail settings are the [mail] table of $QUIRE_CONFIG, else
+$XDG_CONFIG_HOME/quire/config.toml, else ~/.config/quire/config.toml:
+
+  [mail]
+  host = \"smtp.example.org\"
+  port = 587                            # default: 587, 465 with tls, 25 with none
+  security = \"starttls\"                 # starttls (default), tls, none (localhost)
+  username = \"me@example.org\"
+  password_env = \"QUIRE_SMTP_PASSWORD\"  # or password_file = \"PATH\"
+  from = \"me@example.org\"               # approve it on the Kindle side
+  to = \"me_abc123@kindle.com\"           # default recipient (--to replaces it)
+
+A message holds at most 25 books and 50 MB (Kindle's limits); a larger book is refused
+(write it as volumes). A message the server refuses is reported with the server's answer
+and exit status 1; the other messages are still sent.
+
+Examples:
+  quire send essay.epub --dry-run
+  quire send *.epub --batch --to me_abc123@kindle.com";
+
+/// `quire send`'s arguments.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// The e-books (or other files) to send.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The recipient (default: the config file's `to`).
+    #[arg(long, value_name = "ADDRESS")]
+    pub to: Option<String>,
+
+    /// Print what would be sent (server, sender, recipient, each message) and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Put as many books in each message as the 25-attachment and 50 MB limits allow
+    /// (default: one book a message).
+    #[arg(long)]
+    pub batch: bool,
+
+    /// Print errors only.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub limit: MessageSizeArg,
+}
+
+/// The largest message, in bytes of books; hidden: the tests lower it to check the split
+/// without mailing 50 MB.
+#[derive(Debug, Args)]
+pub struct MessageSizeArg {
+    #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
+    pub max_message_size: Option<u64>,
+}
+
+/// `--send ADDRESS` on the commands that write e-books.
+#[derive(Debug, Args)]
+pub struct SendAfterArgs {
+    /// Mail the e-books written (EPUB, KEPUB, PDF) to ADDRESS through the SMTP server of the
+    /// config file (see 'quire send --help').
+    #[arg(long = "send", value_name = "ADDRESS")]
+    pub send: Option<String>,
+
+    #[command(flatten)]
+    pub limit: MessageSizeArg,
 }
 
 const BUNDLE_HELP: &str = "\
@@ -178,6 +251,9 @@ pub struct BundleArgs {
     /// --profile kindle: 50 MB, what Send to Kindle takes). For tests.
     #[arg(long, value_name = "SIZE", value_parser = parse_size, hide = true)]
     pub volume_limit: Option<u64>,
+
+    #[command(flatten)]
+    pub mail: SendAfterArgs,
 
     #[command(flatten)]
     pub epub: EpubArgs,
@@ -384,7 +460,7 @@ pub struct ConvertArgs {
 
     /// Pipeline mode: read JSON lines from standard input, write one JSON line per input to
     /// standard output (see 'Pipeline mode' below).
-    #[arg(long, conflicts_with_all = ["inputs", "urls", "output", "report", "force"])]
+    #[arg(long, conflicts_with_all = ["inputs", "urls", "output", "report", "force", "send"])]
     pub jsonl: bool,
 
     /// Convert N files at a time (default: one per core; at most 4 per core, and 256).
@@ -425,6 +501,9 @@ pub struct ConvertArgs {
     /// No progress bar, summary or warnings (errors are still printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
+
+    #[command(flatten)]
+    pub mail: SendAfterArgs,
 
     #[command(flatten)]
     pub epub: EpubArgs,

@@ -11,6 +11,7 @@ use super::input::{folder_of, read_input};
 use super::job::{is_url, Source};
 use super::manifest::{self, Fingerprint, Manifest};
 use super::report::{JobReport, Printer};
+use super::send::{send_written, Mailer};
 use super::settings::{check_pdf_options, settings_from_parts};
 use super::terminal::say;
 use super::walk::{walk, WalkOptions};
@@ -47,6 +48,17 @@ pub fn run(args: BundleArgs) -> ExitCode {
         say("For more information, try 'quire bundle --help'.");
         return ExitCode::from(2);
     }
+    // The mail settings are checked before anything is read.
+    let mailer = match &args.mail.send {
+        Some(to) => match Mailer::new(Some(to.as_str()), args.mail.limit.max_message_size) {
+            Ok(mailer) => Some(mailer),
+            Err(e) => {
+                say(&format!("quire: --send: {e:#}"));
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let mut settings = settings_from_parts(&args.pdf, &args.epub, args.max_input_size);
     settings.durable = true;
     let mut printer = Printer::new(args.quiet);
@@ -87,6 +99,8 @@ pub fn run(args: BundleArgs) -> ExitCode {
 
     let mut book = Book::default();
     let mut any_failed = false;
+    // The books (every volume) written whole, which --send mails.
+    let mut written: Vec<PathBuf> = Vec::new();
     for source in &sources {
         match read_input(source, args.from, &settings, &mut report) {
             // Only a chapter read from the web has its remote images downloaded (unless
@@ -183,13 +197,14 @@ pub fn run(args: BundleArgs) -> ExitCode {
                     any_failed = true;
                     continue;
                 }
-                let written = std::fs::create_dir_all(&output_dir)
+                let saved = std::fs::create_dir_all(&output_dir)
                     .and_then(|()| write_atomically(&path, &rendered.bytes, true));
-                if let Err(e) = written {
+                if let Err(e) = saved {
                     report.error(label, anyhow!(e));
                     any_failed = true;
                     continue;
                 }
+                written.push(path.clone());
                 if manifest.is_none() {
                     manifest = Manifest::load(&output_dir);
                 }
@@ -233,6 +248,9 @@ pub fn run(args: BundleArgs) -> ExitCode {
         }
     }
     print(&mut printer, &report);
+    if let (Some(mailer), false) = (&mailer, written.is_empty()) {
+        any_failed |= !send_written(mailer, &written, args.quiet);
+    }
     if any_failed {
         ExitCode::FAILURE
     } else {

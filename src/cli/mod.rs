@@ -2,13 +2,15 @@
 //! walked by [`walk`], [`settings`] checked, each output named by [`plan`]) → [`run`] (the jobs
 //! on the worker pool: [`convert`] reads each with [`input`] and writes its outputs through
 //! [`atomic`]; [`manifest`] records them; [`progress`] and [`report`] tell the user).
-//! `--jsonl` is [`jsonl`]'s streaming pipeline mode instead; `quire bundle` is [`bundle`].
+//! `--jsonl` is [`jsonl`]'s streaming pipeline mode instead; `quire bundle` is [`bundle`];
+//! `quire send` and `--send` are [`send`].
 //!
 //! Dependencies go one way, from the top of that chain down: [`job`], [`settings`],
 //! [`terminal`] and [`atomic`] are at the bottom and import no other part of the command line.
 //!
-//! Exit status: 0 when everything converted, 1 when some input or output failed (the others
-//! are still done), 2 for bad usage, which is caught before anything is read or written,
+//! Exit status: 0 when everything converted, 1 when some input or output failed or a book
+//! could not be mailed (the others are still done), 2 for bad usage or mail settings, which
+//! are caught before anything is read, written or sent,
 //! 130 when Ctrl-C, SIGTERM or SIGHUP stopped the run (in a batch, after the inputs under way
 //! were finished).
 
@@ -27,6 +29,7 @@ mod plan;
 mod progress;
 mod report;
 mod run;
+mod send;
 mod settings;
 mod terminal;
 mod walk;
@@ -63,6 +66,7 @@ pub fn main() -> ExitCode {
             return bundle::run(args);
         }
         Command::Check(args) => return check::run(&args),
+        Command::Send(args) => return send::run(args),
     };
     if args.jsonl {
         return match jsonl::JsonlConfig::from_args(&args) {
@@ -78,14 +82,32 @@ pub fn main() -> ExitCode {
             Err(usage) => usage_error(&usage),
         };
     }
+    // The mail settings are checked before anything is converted.
+    let mailer = match &args.mail.send {
+        Some(to) => match send::Mailer::new(Some(to.as_str()), args.mail.limit.max_message_size) {
+            Ok(mailer) => Some(mailer),
+            Err(e) => {
+                terminal::say(&format!("quire: --send: {e:#}"));
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
     let config = match Config::from_args(args) {
         Ok(config) => config,
         Err(usage) => return usage_error(&usage),
     };
     interrupt::install_handler(config.batch);
-    match run::run(&config) {
-        run::RunStatus::AllConverted => ExitCode::SUCCESS,
-        run::RunStatus::SomeFailed => ExitCode::FAILURE,
+    let ran = run::run(&config);
+    let sent = match (&mailer, ran.status) {
+        (Some(mailer), run::RunStatus::AllConverted | run::RunStatus::SomeFailed) => {
+            send::send_written(mailer, &ran.written, config.quiet)
+        }
+        _ => true,
+    };
+    match ran.status {
+        run::RunStatus::AllConverted if sent => ExitCode::SUCCESS,
+        run::RunStatus::AllConverted | run::RunStatus::SomeFailed => ExitCode::FAILURE,
         run::RunStatus::Interrupted => ExitCode::from(interrupt::EXIT_STATUS),
     }
 }

@@ -19,7 +19,7 @@ use indicatif::ProgressBar;
 use quire::pool::{self, Pool};
 use std::collections::HashSet;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Workers get a roomy stack: readers and writers may recurse down to the model's
@@ -34,15 +34,58 @@ pub enum RunStatus {
     Interrupted,
 }
 
+/// How a run ended, and the files it wrote (in input order), which `--send` mails.
+#[derive(Debug)]
+pub struct Ran {
+    pub status: RunStatus,
+    pub written: Vec<PathBuf>,
+}
+
 /// Runs every job, `config.threads` at a time. Messages and the report come in input order
 /// whatever the number of threads, so runs differ only in speed.
-pub fn run(config: &Config) -> RunStatus {
+pub fn run(config: &Config) -> Ran {
+    let (status, outcomes) = run_jobs(config);
+    let written = written_files(&config.jobs, &outcomes);
+    Ran { status, written }
+}
+
+/// The output files of the jobs that ran: those of a job without an error on its input or on
+/// the output itself (an output kept because the user edited it is reported as an error).
+fn written_files(jobs: &[Job], outcomes: &[Outcome]) -> Vec<PathBuf> {
+    let mut written = Vec::new();
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        if !matches!(outcome.status, Status::Converted | Status::Failed) {
+            continue;
+        }
+        let failed = |label: &str| {
+            outcome
+                .report
+                .messages
+                .iter()
+                .any(|m| matches!(m, Message::Error { path, .. } if path == label))
+        };
+        if failed(&job.source.label()) {
+            continue;
+        }
+        for output in &job.outputs {
+            if let Target::File(path) = &output.target {
+                if !failed(&output.target.label()) {
+                    written.push(path.clone());
+                }
+            }
+        }
+    }
+    written
+}
+
+/// Runs the jobs; the outcomes are in input order.
+fn run_jobs(config: &Config) -> (RunStatus, Vec<Outcome>) {
     let started = Instant::now();
     let mut printer = Printer::new(config.quiet);
     if let Some(dir) = &config.output_dir {
         if let Err(e) = fs::create_dir_all(dir) {
             say(&error_line(&dir.display().to_string(), &io_error(e)));
-            return RunStatus::SomeFailed;
+            return (RunStatus::SomeFailed, Vec::new());
         }
     }
     remove_stale_parts(config);
@@ -136,13 +179,14 @@ pub fn run(config: &Config) -> RunStatus {
             report_failed = true;
         }
     }
-    if interrupted {
+    let status = if interrupted {
         RunStatus::Interrupted
     } else if failed || report_failed {
         RunStatus::SomeFailed
     } else {
         RunStatus::AllConverted
-    }
+    };
+    (status, outcomes)
 }
 
 /// The manifests this run's outputs are listed in: a batch's output folder (`-o DIR`) and,

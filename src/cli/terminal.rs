@@ -15,6 +15,12 @@ pub fn say(line: &str) {
     eprintln!("{}", escape_controls(line));
 }
 
+/// Prints one line of a command's answer (`quire send --dry-run`'s list) on standard
+/// output, control characters escaped as [`say`] escapes them.
+pub fn show(line: &str) {
+    println!("{}", escape_controls(line));
+}
+
 /// Panic messages go through [`say`] too (they may quote input); with `RUST_BACKTRACE` set,
 /// the standard hook prints them with their backtrace, for a developer.
 pub fn install_panic_hook() {
@@ -129,10 +135,23 @@ mod tests {
     /// else in `src/cli` could show input's control characters raw.
     #[test]
     fn the_command_line_prints_only_through_say() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src/cli");
+        let mut folders = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/cli"
+        ))];
+        let mut files = Vec::new();
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
         let mut offenders = Vec::new();
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
+        for path in files {
             if path.file_name().is_some_and(|n| n == "terminal.rs") {
                 continue;
             }

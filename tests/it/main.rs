@@ -49,6 +49,7 @@ mod safety;
 mod scripts;
 mod scripts_direction;
 mod scripts_fonts;
+mod send;
 mod stale;
 mod streaming;
 mod support;
