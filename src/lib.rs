@@ -22,6 +22,7 @@
 pub mod check;
 pub(crate) mod dom;
 pub mod error;
+pub mod feed;
 pub mod format;
 pub mod locale;
 pub(crate) mod math;
