@@ -748,7 +748,8 @@ impl ImageFetcher {
                 ImageFetchError::Failed(why)
             }
         };
-        let mut opened = open(url, &options, &HopExtras::default()).map_err(|e| failed(e.message))?;
+        let mut opened =
+            open(url, &options, &HopExtras::default()).map_err(|e| failed(e.message))?;
         let too_large = || ImageFetchError::Failed(too_big_image(limits.max_image_bytes));
         let body = opened.response.body_mut();
         if let Some(length) = body.content_length() {
@@ -822,10 +823,13 @@ fn describe(error: ureq::Error, options: &FetchOptions) -> String {
 
 #[cfg(feature = "net")]
 fn timed_out(options: &FetchOptions) -> String {
-    format!(
-        "timed out (limit {} s)",
-        options.timeout.as_secs_f64().round()
-    )
+    let limit = options.timeout;
+    // Whole seconds as users set them; a test's or a caller's sub-second limit as such.
+    if limit >= Duration::from_secs(1) {
+        format!("timed out (limit {} s)", limit.as_secs_f64().round())
+    } else {
+        format!("timed out (limit {} ms)", limit.as_millis())
+    }
 }
 
 #[cfg(feature = "net")]

@@ -19,9 +19,9 @@
 //! private-address policy on every hop) is [`FetchOptions`]' and works as in `fetch`, through
 //! the same code: one place opens a request.
 
-use super::{FetchOptions, Fetched};
 #[cfg(feature = "net")]
 use super::{open, read_body, FetchFailure, HopExtras};
+use super::{FetchOptions, Fetched};
 #[cfg(feature = "net")]
 use crate::error::Error;
 use crate::error::Result;
@@ -380,7 +380,10 @@ mod tests {
                 std::thread::yield_now();
             }
             std::thread::sleep(Duration::from_millis(50));
-            assert!(!handle.is_finished(), "a third slot was given past the limit");
+            assert!(
+                !handle.is_finished(),
+                "a third slot was given past the limit"
+            );
             drop(first);
             handle.join().unwrap()
         });
