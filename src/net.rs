@@ -26,6 +26,10 @@
 //! page's requests to the host the URL names (not to another host a redirect leads to, as
 //! curl does with credentials), never with images.
 //!
+//! Many fetches (`quire feed`): a [`PoliteFetcher`] shared by threads adds a per-host limit,
+//! retries with backoff, conditional requests and gzip on top of the same request opener
+//! (see `net/polite.rs`); [`Fetched::validators`] is what it sends back next time.
+//!
 //! Images: `ImageFetcher` downloads one book's remote images within a per-image size cap, a
 //! byte budget for all of them and a deadline for all of them, and streams each to a temporary
 //! file, so a page of a hundred huge images neither fills memory nor takes forever.

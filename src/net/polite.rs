@@ -104,6 +104,8 @@ impl Default for PoliteOptions {
 /// backoff, conditional requests, gzip; everything else (timeouts, size caps, User-Agent,
 /// headers, cookies, the private-address policy) from FetchOptions as `fetch` does.
 #[derive(Debug)]
+// Without the client only `fetch` is read: every fetch fails saying why.
+#[cfg_attr(not(feature = "net"), allow(dead_code))]
 pub struct PoliteFetcher {
     fetch: FetchOptions,
     polite: PoliteOptions,
