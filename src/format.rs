@@ -494,6 +494,7 @@ mod tests {
             charset: None,
             media_type: Some(media.to_string()),
             private: false,
+            validators: Default::default(),
         };
         assert_eq!(fetched("text/html").input_format(), Some(InputFormat::Html));
         assert_eq!(

@@ -26,13 +26,19 @@
 //! page's requests to the host the URL names (not to another host a redirect leads to, as
 //! curl does with credentials), never with images.
 //!
+//! Many fetches (`quire feed`): a [`PoliteFetcher`] shared by threads adds a per-host limit,
+//! retries with backoff, conditional requests and gzip on top of the same request opener
+//! (see `net/polite.rs`); [`Fetched::validators`] is what it sends back next time.
+//!
 //! Images: `ImageFetcher` downloads one book's remote images within a per-image size cap, a
 //! byte budget for all of them and a deadline for all of them, and streams each to a temporary
 //! file, so a page of a hundred huge images neither fills memory nor takes forever.
 
 mod cookies;
+mod polite;
 
 pub use cookies::{CookieFileError, CookieJar};
+pub use polite::{Conditional, PoliteFetcher, PoliteOptions, Validators};
 
 use crate::error::{Error, Result};
 #[cfg(feature = "net")]
@@ -154,6 +160,9 @@ pub struct Fetched {
     /// The body came from a private address (the user typed a private URL, or allowed private
     /// addresses): the page's images may then be fetched from private addresses too.
     pub private: bool,
+    /// The response's `ETag` and `Last-Modified`, for a later conditional request
+    /// ([`PoliteFetcher::fetch_if_changed`]).
+    pub validators: Validators,
 }
 
 #[cfg(feature = "net")]
@@ -161,30 +170,44 @@ pub struct Fetched {
 /// than http/https, an address the options refuse, a network failure, a timeout, too many
 /// redirects, a status other than 2xx, or a body over the limit.
 pub fn fetch(url: &str, options: &FetchOptions) -> Result<Fetched> {
-    let fail = |message: String| Error::Fetch {
-        url: url.to_string(),
-        message,
-    };
-    let mut opened = open(url, options).map_err(fail)?;
+    open(url, options, &HopExtras::default())
+        .and_then(|opened| read_body(opened, options))
+        .map_err(|failure| Error::Fetch {
+            url: url.to_string(),
+            message: failure.message,
+        })
+}
+
+#[cfg(feature = "net")]
+/// Reads an opened response's body within `options.max_bytes` (counted after gzip is
+/// decoded, so a small compressed body that inflates past the cap is refused).
+fn read_body(
+    mut opened: Opened,
+    options: &FetchOptions,
+) -> std::result::Result<Fetched, FetchFailure> {
+    let validators = Validators::of_response(&opened.response);
     let body = opened.response.body_mut();
     let charset = body.charset().map(str::to_string);
     let media_type = body.mime_type().map(str::to_ascii_lowercase);
+    // A declared length is of the bytes as sent: past the cap, the body is too big whether
+    // or not it is compressed.
     if let Some(length) = body.content_length() {
         if length > options.max_bytes {
-            return Err(fail(too_big(options.max_bytes)));
+            return Err(FetchFailure::permanent(too_big(options.max_bytes)));
         }
     }
     let bytes = body
         .with_config()
         .limit(options.max_bytes)
         .read_to_vec()
-        .map_err(|e| fail(describe(e, options)))?;
+        .map_err(|e| FetchFailure::of_error(e, options))?;
     Ok(Fetched {
         bytes,
         final_url: opened.final_url,
         charset,
         media_type,
         private: opened.private,
+        validators,
     })
 }
 
@@ -205,14 +228,78 @@ struct Opened {
     final_url: String,
     /// Some hop connected to a private address.
     private: bool,
+    /// The slot at the final host, held until the body has been read (dropped with this).
+    _slot: Option<polite::HostSlot>,
+}
+
+#[cfg(feature = "net")]
+/// What a caller may add to the hops of [`open`]; nothing by default, as [`fetch`] does.
+#[derive(Default)]
+struct HopExtras<'a> {
+    /// Sent as `If-None-Match` / `If-Modified-Since` on every hop.
+    known: Option<&'a Validators>,
+    /// Each hop waits for a slot at its host and holds it while it is in flight.
+    slots: Option<&'a polite::HostSlots>,
+    /// Counts every request sent.
+    requests: Option<&'a AtomicU64>,
+}
+
+#[cfg(feature = "net")]
+/// Why a request failed: the message for the user, and whether trying again may help.
+#[derive(Debug)]
+struct FetchFailure {
+    message: String,
+    /// A timeout, a dropped connection, 429 or a 5xx that says the server is busy or down
+    /// for a while; not a refusal, a 4xx, a body too big or a bad URL.
+    transient: bool,
+    /// The server's `Retry-After`, when it sent one with the status.
+    retry_after: Option<Duration>,
+}
+
+#[cfg(feature = "net")]
+impl FetchFailure {
+    fn permanent(message: String) -> FetchFailure {
+        FetchFailure {
+            message,
+            transient: false,
+            retry_after: None,
+        }
+    }
+
+    /// A ureq error: timeouts and failed or dropped connections may pass.
+    fn of_error(error: ureq::Error, options: &FetchOptions) -> FetchFailure {
+        let transient = match &error {
+            ureq::Error::Timeout(_) | ureq::Error::ConnectionFailed | ureq::Error::BodyStalled => {
+                true
+            }
+            ureq::Error::Io(e) => !matches!(
+                e.kind(),
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::InvalidData
+            ),
+            _ => false,
+        };
+        FetchFailure {
+            message: describe(error, options),
+            transient,
+            retry_after: None,
+        }
+    }
 }
 
 #[cfg(feature = "net")]
 /// Sends the GET and follows redirects one hop at a time, each hop's host checked before
-/// and after DNS resolution; the error says why, for a message.
-fn open(url: &str, options: &FetchOptions) -> std::result::Result<Opened, String> {
+/// and after DNS resolution. A status of 400 or more fails here, with its `Retry-After`.
+fn open(
+    url: &str,
+    options: &FetchOptions,
+    extras: &HopExtras<'_>,
+) -> std::result::Result<Opened, FetchFailure> {
     let started = Instant::now();
-    let mut current = url::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+    // Time spent waiting for a slot at a host is not the exchange's: the timeout is not
+    // shortened by a queue.
+    let mut queued = Duration::ZERO;
+    let mut current =
+        url::Url::parse(url).map_err(|e| FetchFailure::permanent(format!("not a URL: {e}")))?;
     // Whether the hops to come may connect to private addresses; `None` until the typed
     // URL's own hop has said (`IfTyped`).
     let mut allow_private = match options.private {
@@ -223,24 +310,41 @@ fn open(url: &str, options: &FetchOptions) -> std::result::Result<Opened, String
     let mut any_private = false;
     let mut redirects = 0;
     let typed_origin = current.origin();
+    let mut slot = None;
     loop {
         if !matches!(current.scheme(), "http" | "https") {
-            return Err(format!(
+            return Err(FetchFailure::permanent(format!(
                 "only http and https URLs can be fetched, not {}:",
                 current.scheme()
-            ));
+            )));
         }
         // A literal address or `localhost` is refused before any connection; this is also
         // the only check possible when a proxy resolves names.
         let literal = host_kind(&current, &options.treat_as_public);
         if let (Some(false), Some(kind)) = (allow_private, literal) {
-            return Err(refusal(current.host_str().unwrap_or_default(), kind, None));
+            return Err(FetchFailure::permanent(refusal(
+                current.host_str().unwrap_or_default(),
+                kind,
+                None,
+            )));
+        }
+        if let Some(slots) = extras.slots {
+            // The previous hop's slot goes first: holding one host's while waiting for
+            // another's could deadlock two redirects that cross.
+            drop(slot.take());
+            let waiting = Instant::now();
+            slot = Some(slots.acquire(&current));
+            queued += waiting.elapsed();
         }
         let remaining = options
             .timeout
-            .checked_sub(started.elapsed())
+            .checked_sub(started.elapsed().saturating_sub(queued))
             .filter(|left| !left.is_zero())
-            .ok_or_else(|| timed_out(options))?;
+            .ok_or_else(|| FetchFailure {
+                message: timed_out(options),
+                transient: true,
+                retry_after: None,
+            })?;
         let hop = Arc::new(Mutex::new(Hop::default()));
         let resolver = CheckingResolver {
             allow_private,
@@ -253,7 +357,9 @@ fn open(url: &str, options: &FetchOptions) -> std::result::Result<Opened, String
             // Redirects are followed here, so that each hop is checked.
             .max_redirects(0)
             .user_agent(options.user_agent.as_str())
-            .http_status_as_error(true)
+            // Statuses are judged below, where the response's headers (Retry-After) are
+            // still at hand.
+            .http_status_as_error(false)
             .build();
         let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
         let mut request = agent.get(current.as_str());
@@ -285,42 +391,63 @@ fn open(url: &str, options: &FetchOptions) -> std::result::Result<Opened, String
         if let Some(cookie) = cookie {
             request = request.header("Cookie", cookie);
         }
+        if let Some(known) = extras.known {
+            if let Some(etag) = &known.etag {
+                request = request.header("If-None-Match", etag.as_str());
+            }
+            if let Some(date) = &known.last_modified {
+                request = request.header("If-Modified-Since", date.as_str());
+            }
+        }
+        if let Some(requests) = extras.requests {
+            requests.fetch_add(1, Ordering::SeqCst);
+        }
         let result = request.call();
         let hop = std::mem::take(&mut *hop.lock().unwrap_or_else(|e| e.into_inner()));
         let response = match result {
             Ok(response) => response,
-            Err(e) => return Err(hop.refused.unwrap_or_else(|| describe(e, options))),
+            Err(e) => {
+                return Err(match hop.refused {
+                    Some(refused) => FetchFailure::permanent(refused),
+                    None => FetchFailure::of_error(e, options),
+                })
+            }
         };
         let private_hop = hop.private || literal.is_some();
         any_private |= private_hop;
         if allow_private.is_none() {
             allow_private = Some(private_hop);
         }
-        if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
-            return Ok(Opened {
-                response,
-                final_url: current.to_string(),
-                private: any_private,
+        let status = response.status().as_u16();
+        if status >= 400 {
+            return Err(FetchFailure {
+                message: format!("the server answered HTTP {status}"),
+                transient: matches!(status, 429 | 500 | 502 | 503 | 504),
+                retry_after: polite::retry_after(&response),
             });
         }
-        let Some(location) = response
-            .headers()
-            .get("location")
-            .and_then(|value| value.to_str().ok())
-        else {
+        let location = matches!(status, 301 | 302 | 303 | 307 | 308)
+            .then(|| response.headers().get("location"))
+            .flatten()
+            .and_then(|value| value.to_str().ok());
+        let Some(location) = location else {
             return Ok(Opened {
                 response,
                 final_url: current.to_string(),
                 private: any_private,
+                _slot: slot,
             });
         };
         if redirects >= options.max_redirects {
-            return Err(format!("more than {} redirects", options.max_redirects));
+            return Err(FetchFailure::permanent(format!(
+                "more than {} redirects",
+                options.max_redirects
+            )));
         }
         redirects += 1;
         current = current
             .join(location.trim())
-            .map_err(|e| format!("a redirect to a bad address ({e})"))?;
+            .map_err(|e| FetchFailure::permanent(format!("a redirect to a bad address ({e})")))?;
     }
 }
 
@@ -625,7 +752,8 @@ impl ImageFetcher {
                 ImageFetchError::Failed(why)
             }
         };
-        let mut opened = open(url, &options).map_err(&failed)?;
+        let mut opened =
+            open(url, &options, &HopExtras::default()).map_err(|e| failed(e.message))?;
         let too_large = || ImageFetchError::Failed(too_big_image(limits.max_image_bytes));
         let body = opened.response.body_mut();
         if let Some(length) = body.content_length() {
@@ -699,10 +827,13 @@ fn describe(error: ureq::Error, options: &FetchOptions) -> String {
 
 #[cfg(feature = "net")]
 fn timed_out(options: &FetchOptions) -> String {
-    format!(
-        "timed out (limit {} s)",
-        options.timeout.as_secs_f64().round()
-    )
+    let limit = options.timeout;
+    // Whole seconds as users set them; a test's or a caller's sub-second limit as such.
+    if limit >= Duration::from_secs(1) {
+        format!("timed out (limit {} s)", limit.as_secs_f64().round())
+    } else {
+        format!("timed out (limit {} ms)", limit.as_millis())
+    }
 }
 
 #[cfg(feature = "net")]

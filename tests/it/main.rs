@@ -43,6 +43,8 @@ mod net_login;
 mod pdf;
 mod pdf_glyphs;
 mod pdf_images;
+#[cfg(feature = "net")]
+mod polite_fetch;
 mod prepare_writers;
 mod reader_safety;
 mod safety;
