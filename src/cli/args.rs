@@ -103,6 +103,9 @@ pub enum Command {
     /// Mail e-books (to a Kindle, say) through your SMTP server.
     #[command(after_help = SEND_HELP)]
     Send(SendArgs),
+    /// Make a dated newspaper (one book) of the new articles of RSS, Atom and JSON feeds.
+    #[command(after_help = FEED_HELP)]
+    Feed(FeedArgs),
 }
 
 const CHECK_HELP: &str = "\
@@ -260,6 +263,118 @@ pub struct BundleArgs {
 
     #[command(flatten)]
     pub pdf: PdfArgs,
+}
+
+const FEED_HELP: &str = "\
+SOURCE is a feed's URL or file (RSS, Atom, JSON Feed), an OPML file of feeds, or a list file (one
+feed URL or path a line, '#' comments). Each item's page is fetched and its article extracted,
+unless the feed itself holds the whole article. Items delivered by an earlier run (the state file
+.quire-feed-state.json beside the book) are left out, and so is an article reached through a
+second feed. With -o FOLDER the book is FOLDER/NAME-YYYY-MM-DD.epub (-2, -3... for later runs
+the same day); --keep N then removes all but the newest N of those.
+
+Exit status: 0 a book was made, or nothing was new (no book); 1 a feed or article was left out
+(the book is made of the rest); 2 bad usage.
+
+Examples:
+  quire feed https://example.org/feed.xml -o papers/
+  quire feed ~/feeds.opml -o ~/papers --to epub --profile kindle --keep 7 --send me@kindle.com";
+
+/// `quire feed`'s arguments.
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    /// Feed URLs or files, OPML files, list files.
+    #[arg(value_name = "SOURCE", required = true)]
+    pub sources: Vec<String>,
+
+    /// A folder (the book is named after its title and day) or the book's file.
+    #[arg(long, short = 'o', value_name = "DIR|FILE")]
+    pub output: PathBuf,
+
+    /// The format: epub (the default), kepub (for Kobo readers), pdf or html.
+    #[arg(long = "to", short = 't', value_name = "FORMAT", value_parser = parse_output_format)]
+    pub to: Option<OutputFormat>,
+
+    /// The name before the date in the book's title (default: the feed's title, or "News"
+    /// for several feeds): --title 'Morning paper' makes "Morning paper — 2026-12-03".
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
+
+    /// Only items published since: an age (12h, 1d, 2w) or a day (2026-12-01). Items without
+    /// a date are taken.
+    #[arg(long, value_name = "AGE|DAY", value_parser = parse_since)]
+    pub since: Option<Since>,
+
+    /// At most N items (the newest) from each feed.
+    #[arg(long, value_name = "N")]
+    pub max_per_feed: Option<usize>,
+
+    /// Keep only the newest N books quire made in the output folder (removes older ones).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub keep: Option<u64>,
+
+    /// Send the cookies in FILE (Netscape cookies.txt) with the requests they match.
+    #[arg(long, value_name = "FILE", value_parser = read_cookies)]
+    pub cookies: Option<std::sync::Arc<quire::net::CookieJar>>,
+
+    /// Send this header with every feed's and article's request ('Name: value'; repeat for
+    /// several).
+    #[arg(long = "header", value_name = "'NAME: VALUE'", value_parser = quire::net::parse_header)]
+    pub headers: Vec<(String, String)>,
+
+    /// Do not print progress and warnings (errors are still printed).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Give up on one request after SECONDS (default 30). For tests.
+    #[arg(long, value_name = "SECONDS", hide = true)]
+    pub timeout: Option<f64>,
+
+    /// Attempts after a failure that may pass (default 3). For tests.
+    #[arg(long, value_name = "N", hide = true)]
+    pub retries: Option<u32>,
+
+    #[command(flatten)]
+    pub mail: SendAfterArgs,
+
+    #[command(flatten)]
+    pub epub: EpubArgs,
+
+    #[command(flatten)]
+    pub pdf: PdfArgs,
+}
+
+/// `--since`: an age before now, or a day (from its start, UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    /// This many seconds before now.
+    Ago(u64),
+    /// From this day on.
+    Day(chrono::NaiveDate),
+}
+
+fn parse_since(text: &str) -> Result<Since, String> {
+    let text = text.trim();
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(Since::Day(day));
+    }
+    let unit_at = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(unit_at);
+    let seconds = match unit.trim() {
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => 24 * 3600,
+        "w" => 7 * 24 * 3600,
+        _ => 0,
+    };
+    match number.parse::<u64>() {
+        Ok(n) if seconds > 0 => Ok(Since::Ago(n.saturating_mul(seconds))),
+        _ => Err(format!(
+            "'{text}' is neither an age (30m, 12h, 1d, 2w) nor a day (2026-12-01)"
+        )),
+    }
 }
 
 /// How EPUBs are made.

@@ -135,50 +135,15 @@ pub fn run(args: BundleArgs) -> ExitCode {
     };
 
     let options = settings.options_for(format, &settings.write);
-    // An EPUB over the size limit (Kindle's under its profile) is written as volumes.
-    let volume_limit = args.volume_limit.or_else(|| {
-        (options.epub.profile == Profile::Kindle).then_some(quire::check::KINDLE_MAX_BYTES)
-    });
-    let rendered: quire::Result<Vec<(PathBuf, Rendered)>> = match format {
-        OutputFormat::Epub => match volume_limit {
-            Some(limit) => write_book_volumes(&book, &options, limit).map(|volumes| {
-                let count = volumes.len();
-                volumes
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, volume)| {
-                        let path = if count == 1 {
-                            args.output.clone()
-                        } else {
-                            volume_path(&args.output, i + 1)
-                        };
-                        (path, volume)
-                    })
-                    .collect()
-            }),
-            None => write_book(&book, &options).map(|r| vec![(args.output.clone(), r)]),
-        },
-        // Kobo readers take books of any size: a KEPUB is one file.
-        OutputFormat::Kepub => {
-            write_kepub_book(&book, &options).map(|r| vec![(args.output.clone(), r)])
-        }
-        _ => {
-            // One document has one image folder: each chapter's local images travel inside
-            // it (as data: URIs), looked up in that chapter's own folder only.
-            for (chapter, dir) in book.chapters.iter_mut().zip(&book.resource_dirs) {
-                if let Some(dir) = dir {
-                    let warnings = embed_local_images(chapter, dir);
-                    report.warnings(&output_label, warnings);
-                }
-            }
-            quire::write(
-                &book.to_document(settings.write.epub.toc_depth),
-                format,
-                &settings.write,
-            )
-            .map(|r| vec![(args.output.clone(), r)])
-        }
-    };
+    let rendered = render(
+        &mut book,
+        format,
+        &options,
+        &settings,
+        args.volume_limit,
+        &args.output,
+        &mut report,
+    );
     match rendered {
         Ok(outputs) => {
             atomic::remove_stale_parts(&output_dir);
@@ -258,6 +223,64 @@ pub fn run(args: BundleArgs) -> ExitCode {
     }
 }
 
+/// Renders `book` as `format`, to `output`: an EPUB over `volume_limit` (Kindle's limit under
+/// its profile) as volumes, each with its path; a PDF or HTML page as one document with the
+/// chapters' local images inside it (their warnings go into `report`).
+pub(super) fn render(
+    book: &mut Book,
+    format: OutputFormat,
+    options: &quire::WriteOptions,
+    settings: &super::settings::Settings,
+    volume_limit: Option<u64>,
+    output: &Path,
+    report: &mut JobReport,
+) -> quire::Result<Vec<(PathBuf, Rendered)>> {
+    // An EPUB over the size limit (Kindle's under its profile) is written as volumes.
+    let volume_limit = volume_limit.or_else(|| {
+        (options.epub.profile == Profile::Kindle).then_some(quire::check::KINDLE_MAX_BYTES)
+    });
+    match format {
+        OutputFormat::Epub => match volume_limit {
+            Some(limit) => write_book_volumes(book, options, limit).map(|volumes| {
+                let count = volumes.len();
+                volumes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, volume)| {
+                        let path = if count == 1 {
+                            output.to_path_buf()
+                        } else {
+                            volume_path(output, i + 1)
+                        };
+                        (path, volume)
+                    })
+                    .collect()
+            }),
+            None => write_book(book, options).map(|r| vec![(output.to_path_buf(), r)]),
+        },
+        // Kobo readers take books of any size: a KEPUB is one file.
+        OutputFormat::Kepub => {
+            write_kepub_book(book, options).map(|r| vec![(output.to_path_buf(), r)])
+        }
+        _ => {
+            // One document has one image folder: each chapter's local images travel inside
+            // it (as data: URIs), looked up in that chapter's own folder only.
+            for (chapter, dir) in book.chapters.iter_mut().zip(&book.resource_dirs) {
+                if let Some(dir) = dir {
+                    let warnings = embed_local_images(chapter, dir);
+                    report.warnings(&output.display().to_string(), warnings);
+                }
+            }
+            quire::write(
+                &book.to_document(settings.write.epub.toc_depth),
+                format,
+                &settings.write,
+            )
+            .map(|r| vec![(output.to_path_buf(), r)])
+        }
+    }
+}
+
 /// Volume `number` of the book `output`: `weekly.epub` → `weekly-2.epub`.
 fn volume_path(output: &Path, number: usize) -> PathBuf {
     let stem = output
@@ -303,7 +326,7 @@ fn overwrites_an_input(output: &Path, sources: &[Source]) -> Option<String> {
 
 /// Why an existing book listed in `.quire-outputs` must not be replaced: its bytes are no
 /// longer those quire wrote (or an older quire listed it without a checksum).
-fn edited_since_written(manifest: &Manifest, output: &Path) -> Option<String> {
+pub(super) fn edited_since_written(manifest: &Manifest, output: &Path) -> Option<String> {
     let entry = manifest.lookup(output)?;
     let current = manifest::file_digest(output).ok().flatten()?;
     match entry {

@@ -20,6 +20,7 @@ mod bundle;
 mod check;
 mod config;
 mod convert;
+mod feed;
 mod input;
 mod interrupt;
 mod job;
@@ -67,6 +68,10 @@ pub fn main() -> ExitCode {
         }
         Command::Check(args) => return check::run(&args),
         Command::Send(args) => return send::run(args),
+        Command::Feed(args) => {
+            interrupt::install_handler(false);
+            return feed::run(args);
+        }
     };
     if args.jsonl {
         return match jsonl::JsonlConfig::from_args(&args) {

@@ -171,6 +171,20 @@ pub struct Book {
     pub resource_dirs: Vec<Option<PathBuf>>,
     /// Where each chapter came from, by chapter index (missing: a local file).
     pub origins: Vec<ChapterOrigin>,
+    /// Parts that group consecutive chapters (`quire feed`: one per feed), in chapter order;
+    /// empty for a book of plain chapters (`quire bundle`). The table of contents nests each
+    /// part's chapters under its title; formats without one get a heading per part.
+    pub sections: Vec<Section>,
+}
+
+/// A part of a [`Book`]: its title, and the chapters from `first_chapter` up to the next
+/// part's first (or the end).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The part's title (a feed's name).
+    pub title: String,
+    /// The index of its first chapter in [`Book::chapters`].
+    pub first_chapter: usize,
 }
 
 /// Where a bundled chapter came from, which decides what happens to its remote images.
@@ -215,6 +229,28 @@ impl Book {
         if let Some(origin) = self.origins.last_mut() {
             *origin = ChapterOrigin::Web { private };
         }
+    }
+
+    /// Starts a part titled `title`: the chapters pushed from now on belong to it.
+    pub fn start_section(&mut self, title: String) {
+        self.sections.push(Section {
+            title,
+            first_chapter: self.chapters.len(),
+        });
+    }
+
+    /// The part that starts at chapter `index`, if one does (an empty part, one with no
+    /// chapter before the next starts, starts none).
+    pub(crate) fn section_starting_at(&self, index: usize) -> Option<&Section> {
+        self.sections
+            .iter()
+            .filter(|s| s.first_chapter == index)
+            .next_back()
+    }
+
+    /// Whether chapter `index` belongs to a part.
+    pub(crate) fn in_section(&self, index: usize) -> bool {
+        self.sections.iter().any(|s| s.first_chapter <= index)
     }
 }
 
@@ -261,7 +297,20 @@ impl Book {
             }],
         }];
         let mut titles = Vec::with_capacity(self.chapters.len());
+        // With parts, each part is a level-1 heading and its articles are one level down.
+        let parted = !self.sections.is_empty();
         for (i, chapter) in self.chapters.iter().enumerate() {
+            if let Some(section) = self.section_starting_at(i) {
+                blocks.push(Block::Container {
+                    attr: Box::new(Attr::class(classes::CHAPTER_HEADER)),
+                    blocks: vec![Block::Heading {
+                        level: 1,
+                        id: Box::default(),
+                        content: vec![Inline::Text(section.title.clone())],
+                    }],
+                });
+            }
+            let level = if parted && self.in_section(i) { 2 } else { 1 };
             let title = chapter
                 .meta
                 .title
@@ -269,7 +318,7 @@ impl Book {
                 .filter(|t| !t.trim().is_empty())
                 .unwrap_or_else(|| crate::prepare::book::document_title(chapter));
             let mut header = vec![Block::Heading {
-                level: 1,
+                level,
                 id: format!("chapter-{}", i + 1).into(),
                 content: vec![Inline::Text(title.clone())],
             }];
@@ -288,7 +337,7 @@ impl Book {
                 blocks: header,
             });
             let mut body = chapter.blocks.clone();
-            crate::model::shift_headings(&mut body, 1);
+            crate::model::shift_headings(&mut body, level);
             crate::model::rewrite_links(&mut body, &mut |url| targets.get(&key(url)).cloned());
             blocks.extend(body);
         }
@@ -301,7 +350,7 @@ impl Book {
         let entries = toc::headings_in(
             document.blocks.get(1..).unwrap_or_default(),
             true,
-            toc_depth.saturating_add(1),
+            toc_depth.saturating_add(if parted { 2 } else { 1 }),
         );
         if let Some(Block::Container { blocks, .. }) = document.blocks.first_mut() {
             blocks.push(contents_list(&entries));

@@ -318,20 +318,37 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
             )
         })
         .collect();
+    let book = match shape {
+        Shape::Bundle(book) => Some(book),
+        Shape::Single(_) => None,
+    };
     for (index, (chapter, page)) in chapters.iter().zip(pages).enumerate() {
         // The chapter's contents entry: its title, shortened as every entry is.
-        let mut entry = EpubContent::new(chapter.prepared.file.as_str(), &[][..]).title(xml_clean(
-            &crate::prepare::toc::entry_text(&chapter.prepared.title),
-        ));
+        let title = xml_clean(&crate::prepare::toc::entry_text(&chapter.prepared.title));
+        let file = chapter.prepared.file.as_str();
+        let in_section = book.is_some_and(|b| b.in_section(index));
+        let mut entry = match book.and_then(|b| b.section_starting_at(index)) {
+            // A part's first chapter carries the part's entry, its own nested below.
+            Some(section) => {
+                let section_title = xml_clean(&crate::prepare::toc::entry_text(&section.title));
+                let mut own = epub_builder::TocElement::new(file, title).level(2);
+                nav::add_headings(&mut own, file, &chapter.prepared.toc, epub.toc_depth);
+                EpubContent::new(file, &[][..])
+                    .title(section_title)
+                    .level(1)
+                    .child(own)
+            }
+            None => {
+                let mut entry = EpubContent::new(file, &[][..])
+                    .title(title)
+                    .level(if in_section { 2 } else { 1 });
+                nav::add_headings(&mut entry.toc, file, &chapter.prepared.toc, epub.toc_depth);
+                entry
+            }
+        };
         if index == 0 {
             entry = entry.reftype(ReferenceType::Text);
         }
-        nav::add_headings(
-            &mut entry.toc,
-            &chapter.prepared.file,
-            &chapter.prepared.toc,
-            epub.toc_depth,
-        );
         builder.add_content(entry).map_err(builder_error)?;
         supply(&chapter.prepared.file, page.into_bytes());
     }
@@ -385,7 +402,10 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         metadata: extra_metadata(book_meta, &documents, bundle, !store.images.is_empty()),
         identifier: book_id.urn().to_string(),
         title: book_title.clone(),
-        ncx_depth: usize::from(toc_levels) + 1,
+        // Parts add a level above the chapters.
+        ncx_depth: usize::from(toc_levels)
+            + 1
+            + usize::from(book.is_some_and(|b| !b.sections.is_empty())),
         language: language.clone(),
         toc_name: labels.contents,
         mathml_files: chapters

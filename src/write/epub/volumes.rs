@@ -138,6 +138,23 @@ fn volume_of(book: &Book, range: std::ops::Range<usize>, volume: Option<(usize, 
             .filter(|&i| pick(i))
             .map(|i| book.origins.get(i).copied().unwrap_or_default())
             .collect(),
+        // A part split between volumes starts again, under its title, in the next one.
+        sections: book
+            .sections
+            .iter()
+            .enumerate()
+            .filter_map(|(n, section)| {
+                let end = book
+                    .sections
+                    .get(n + 1)
+                    .map_or(book.chapters.len(), |next| next.first_chapter);
+                let first = section.first_chapter.max(range.start);
+                (first < end.min(range.end)).then(|| super::Section {
+                    title: section.title.clone(),
+                    first_chapter: first - range.start,
+                })
+            })
+            .collect(),
     }
 }
 
