@@ -252,6 +252,12 @@ pub fn run(args: FeedArgs) -> ExitCode {
             Err(e) => {
                 report.error(label, e);
                 any_failed = true;
+                // The feed is asked for in full next time, so that the item is tried again
+                // even when the feed has not changed.
+                if let Some(record) = state.feeds.get_mut(&job.feed) {
+                    record.etag = None;
+                    record.last_modified = None;
+                }
                 continue;
             }
         };

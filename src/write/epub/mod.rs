@@ -27,6 +27,7 @@ mod kepub;
 mod kindle;
 mod nav;
 mod package;
+mod parts;
 mod volumes;
 
 pub use volumes::write_book_volumes;

@@ -326,27 +326,52 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         // The chapter's contents entry: its title, shortened as every entry is.
         let title = xml_clean(&crate::prepare::toc::entry_text(&chapter.prepared.title));
         let file = chapter.prepared.file.as_str();
+        // A part begins with its own page, listing its articles; its entry holds theirs.
+        if let Some((number, section)) = book.and_then(|b| {
+            let section = b.section_starting_at(index)?;
+            Some((
+                b.sections.iter().position(|s| std::ptr::eq(s, section))?,
+                section,
+            ))
+        }) {
+            let end = book
+                .and_then(|b| b.sections.get(number + 1))
+                .map_or(chapters.len(), |next| {
+                    next.first_chapter.min(chapters.len())
+                });
+            let articles: Vec<(&str, &str)> = chapters[index..end]
+                .iter()
+                .map(|c| (c.prepared.file.as_str(), c.prepared.title.as_str()))
+                .collect();
+            let section_title = xml_clean(&crate::model::collapse_whitespace(&section.title));
+            let part_file = format!("part-{}.xhtml", number + 1);
+            let body = super::parts::part_body(
+                &section_title,
+                &articles,
+                &mut *flavour.hooks(Plain { xhtml: true }),
+            );
+            let page = content::page(
+                &section_title,
+                Some(&language),
+                direction,
+                None,
+                &flavour.body(body),
+            );
+            let mut part = EpubContent::new(part_file.as_str(), &[][..])
+                .title(xml_clean(&crate::prepare::toc::entry_text(&section_title)))
+                .level(1);
+            if index == 0 {
+                part = part.reftype(ReferenceType::Text);
+            }
+            builder.add_content(part).map_err(builder_error)?;
+            supply(&part_file, page.into_bytes());
+        }
         let in_section = book.is_some_and(|b| b.in_section(index));
-        let mut entry = match book.and_then(|b| b.section_starting_at(index)) {
-            // A part's first chapter carries the part's entry, its own nested below.
-            Some(section) => {
-                let section_title = xml_clean(&crate::prepare::toc::entry_text(&section.title));
-                let mut own = epub_builder::TocElement::new(file, title).level(2);
-                nav::add_headings(&mut own, file, &chapter.prepared.toc, epub.toc_depth);
-                EpubContent::new(file, &[][..])
-                    .title(section_title)
-                    .level(1)
-                    .child(own)
-            }
-            None => {
-                let mut entry = EpubContent::new(file, &[][..])
-                    .title(title)
-                    .level(if in_section { 2 } else { 1 });
-                nav::add_headings(&mut entry.toc, file, &chapter.prepared.toc, epub.toc_depth);
-                entry
-            }
-        };
-        if index == 0 {
+        let mut entry = EpubContent::new(file, &[][..])
+            .title(title)
+            .level(if in_section { 2 } else { 1 });
+        nav::add_headings(&mut entry.toc, file, &chapter.prepared.toc, epub.toc_depth);
+        if index == 0 && !in_section {
             entry = entry.reftype(ReferenceType::Text);
         }
         builder.add_content(entry).map_err(builder_error)?;
