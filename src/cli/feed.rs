@@ -298,8 +298,10 @@ pub fn run(args: FeedArgs) -> ExitCode {
     let name = args
         .title
         .clone()
-        .unwrap_or_else(|| match sections.as_slice() {
-            [one] => one.clone(),
+        // The name depends on the feeds asked for, not on which had news, so that a paper
+        // of the same feeds always has the same name (which --keep counts by).
+        .unwrap_or_else(|| match (listed.len(), sections.as_slice()) {
+            (1, [one]) => one.clone(),
             _ => DEFAULT_NAME.to_string(),
         });
     book.meta = Meta {

@@ -14,6 +14,7 @@ mod epub;
 mod epub_chapters;
 mod extract;
 mod extract_web;
+mod feed;
 mod fidelity_media;
 mod fidelity_text;
 mod format_table;
