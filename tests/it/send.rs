@@ -815,3 +815,61 @@ fn the_config_file_is_found_in_the_usual_places() {
     assert!(dry_run(Some(&xdg)).contains("server: smtp.xdg.example:587 (STARTTLS)"));
     assert!(dry_run(None).contains("server: smtp.home.example:587 (STARTTLS)"));
 }
+
+#[test]
+fn feed_send_mails_the_paper_and_nothing_when_nothing_is_new() {
+    let Some(server) = Server::start(None) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = server.config(dir.path(), "");
+    let source = dir.path().join("local.xml");
+    let words = "plain words that make the item long enough ".repeat(8);
+    let paragraphs: String = (1..=4)
+        .map(|p| format!("&lt;p&gt;Paragraph {p}: {words}&lt;/p&gt;"))
+        .collect();
+    std::fs::write(
+        &source,
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Local</title>\
+             <link>https://local.example/</link><description>d</description><item>\
+             <title>Issue 1</title><guid>issue-1</guid><description>{paragraphs}</description>\
+             </item></channel></rss>"
+        ),
+    )
+    .unwrap();
+    let papers = dir.path().join("papers");
+    let out = format!("{}/", papers.display());
+    let args = [
+        "feed",
+        source.to_str().unwrap(),
+        "-o",
+        out.as_str(),
+        "--send",
+        "kindle@kindle.example",
+    ];
+    let output = quire(&config, &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let mails: Vec<Mail> = server.received().iter().map(parse).collect();
+    assert_eq!(mails.len(), 1);
+    let book = std::fs::read_dir(&papers)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "epub"))
+        .expect("the paper");
+    assert!(
+        mails[0].subject.starts_with("Local \u{2014} "),
+        "{}",
+        mails[0].subject
+    );
+    assert!(mails[0].attachments[0].bytes == std::fs::read(&book).unwrap());
+    // Nothing new: no book, no mail, success.
+    let output = quire(&config, &args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("nothing new"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(server.received().len(), 1);
+}
