@@ -824,7 +824,7 @@ fn remove_old_books(
                     && edited_since_written(manifest, path).is_none())
         })
         .collect();
-    papers.sort_by(|a, b| b.0.cmp(&a.0));
+    papers.sort_by_key(|paper| std::cmp::Reverse(paper.0));
     for (_, path) in papers.into_iter().skip(keep) {
         if written.contains(&path) {
             continue;

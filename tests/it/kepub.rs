@@ -3,7 +3,7 @@
 //! on a document with every kind of block, and on a bundle.
 
 #[path = "../common/kepub.rs"]
-mod kepub_rules;
+pub(crate) mod kepub_rules;
 
 use crate::epub::{article_dir, options, rich_document};
 use assert_cmd::Command;

@@ -243,10 +243,7 @@ impl Book {
     /// The part that starts at chapter `index`, if one does (an empty part, one with no
     /// chapter before the next starts, starts none).
     pub(crate) fn section_starting_at(&self, index: usize) -> Option<&Section> {
-        self.sections
-            .iter()
-            .filter(|s| s.first_chapter == index)
-            .next_back()
+        self.sections.iter().rfind(|s| s.first_chapter == index)
     }
 
     /// Whether chapter `index` belongs to a part.
