@@ -188,7 +188,7 @@ pub fn run(args: FeedArgs) -> ExitCode {
             })
             .filter(|item| {
                 let url = item.url.as_deref().map(feeds::canonical_url);
-                !state.knows(&item.guid, url.as_deref())
+                !state.knows(feed_label, &item.guid, url.as_deref())
             })
             .collect();
         // The newest first (undated items after the dated, in the feed's order).
@@ -199,7 +199,7 @@ pub fn run(args: FeedArgs) -> ExitCode {
                 break;
             }
             let url = item.url.as_deref().map(feeds::canonical_url);
-            let seen = !taken_guids.insert(item.guid.clone())
+            let seen = !taken_guids.insert((feed_label.clone(), item.guid.clone()))
                 || url.as_ref().is_some_and(|u| !taken_urls.insert(u.clone()));
             if seen {
                 continue;

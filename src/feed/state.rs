@@ -1,8 +1,10 @@
 //! What earlier runs of `quire feed` delivered, and what each feed's server said last time:
 //! the state file kept beside the output (`.quire-feed-state.json`).
 //!
-//! An item is known by any of three keys, since feeds change each of them: its GUID, its
-//! canonical URL ([`super::canonical_url`]) and the hash of its text ([`super::text_hash`]).
+//! An item is known by any of three keys, since feeds change each of them: its GUID (within
+//! its feed: JSON feeds number their items `1`, `2`… and two feeds' `1` are not one article),
+//! its canonical URL ([`super::canonical_url`]) and the hash of its text
+//! ([`super::text_hash`]).
 //! Entries older than [`State::prune`]'s age are dropped, so the file stays small; a feed
 //! that re-sends a months-old item after that gets it delivered again, which is rare and
 //! harmless. The caller writes the bytes [`State::to_json`] gives atomically.
@@ -36,7 +38,8 @@ pub struct State {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Index {
-    guids: HashSet<String>,
+    /// (feed, GUID).
+    guids: HashSet<(String, String)>,
     urls: HashSet<String>,
     hashes: HashSet<String>,
 }
@@ -115,9 +118,12 @@ impl State {
         self.index = index;
     }
 
-    /// Whether an item with this GUID or canonical URL was delivered before.
-    pub fn knows(&self, guid: &str, canonical_url: Option<&str>) -> bool {
-        self.index.guids.contains(guid)
+    /// Whether an item of `feed` with this GUID, or of any feed with this canonical URL, was
+    /// delivered before.
+    pub fn knows(&self, feed: &str, guid: &str, canonical_url: Option<&str>) -> bool {
+        self.index
+            .guids
+            .contains(&(feed.to_string(), guid.to_string()))
             || canonical_url.is_some_and(|u| self.index.urls.contains(u))
     }
 
@@ -144,7 +150,7 @@ impl State {
 
 impl Index {
     fn add(&mut self, item: &Delivered) {
-        self.guids.insert(item.guid.clone());
+        self.guids.insert((item.feed.clone(), item.guid.clone()));
         if let Some(url) = &item.url {
             self.urls.insert(url.clone());
         }
@@ -182,10 +188,16 @@ mod tests {
         );
         let read = State::from_json(&state.to_json(), "s.json").unwrap();
         assert_eq!(read, state);
-        assert!(read.knows("g1", None));
-        assert!(read.knows("other", Some("https://a.example/1")));
+        assert!(read.knows("https://f.example/rss", "g1", None));
+        // Another feed's item "g1" is another article.
+        assert!(!read.knows("https://other.example/feed.json", "g1", None));
+        assert!(read.knows(
+            "https://other.example/",
+            "other",
+            Some("https://a.example/1")
+        ));
         assert!(read.knows_text("h1"));
-        assert!(!read.knows("g2", Some("https://a.example/2")));
+        assert!(!read.knows("https://f.example/rss", "g2", Some("https://a.example/2")));
         assert!(!read.knows_text("h2"));
     }
 
@@ -195,9 +207,13 @@ mod tests {
         state.record(item("old", "https://a.example/old", "h0", 0));
         state.record(item("new", "https://a.example/new", "h1", 100 * 24 * 3600));
         state.prune(100 * 24 * 3600, DEFAULT_MAX_AGE);
-        assert!(!state.knows("old", Some("https://a.example/old")));
+        assert!(!state.knows(
+            "https://f.example/rss",
+            "old",
+            Some("https://a.example/old")
+        ));
         assert!(!state.knows_text("h0"));
-        assert!(state.knows("new", None));
+        assert!(state.knows("https://f.example/rss", "new", None));
         assert_eq!(state.delivered.len(), 1);
     }
 

@@ -534,6 +534,101 @@ mod tests {
         );
     }
 
+    fn article(title: &str) -> Document {
+        Document::new(
+            Meta {
+                title: Some(title.to_string()),
+                ..Meta::default()
+            },
+            vec![
+                Block::Heading {
+                    level: 1,
+                    id: Box::default(),
+                    content: vec![Inline::text("Inside")],
+                },
+                Block::Paragraph(vec![Inline::text("Text.")]),
+            ],
+        )
+    }
+
+    #[test]
+    fn parts_become_headings_above_their_articles_in_one_document() {
+        let mut book = Book::default();
+        book.push(article("Loose"), None);
+        book.start_section("Feed A".into());
+        book.push(article("A1"), None);
+        book.push(article("A2"), None);
+        book.start_section("Feed B".into());
+        book.push(article("B1"), None);
+        let document = book.to_document(1);
+        let headings: Vec<(u8, String)> = document
+            .blocks
+            .iter()
+            .flat_map(|b| match b {
+                Block::Container { blocks, .. } => blocks.as_slice(),
+                other => std::slice::from_ref(other),
+            })
+            .filter_map(|b| match b {
+                Block::Heading { level, content, .. } => Some((
+                    *level,
+                    content
+                        .iter()
+                        .map(|i| match i {
+                            Inline::Text(t) => t.as_str(),
+                            _ => "",
+                        })
+                        .collect(),
+                )),
+                _ => None,
+            })
+            .collect();
+        let expected: Vec<(u8, String)> = [
+            (1, "Contents"),
+            (1, "Loose"),
+            (2, "Inside"),
+            (1, "Feed A"),
+            (2, "A1"),
+            (3, "Inside"),
+            (2, "A2"),
+            (3, "Inside"),
+            (1, "Feed B"),
+            (2, "B1"),
+            (3, "Inside"),
+            (1, "Sources"),
+        ]
+        .iter()
+        .map(|(l, t)| (*l, t.to_string()))
+        .collect();
+        assert_eq!(headings, expected);
+    }
+
+    #[test]
+    fn parts_split_between_volumes_start_again_in_the_next() {
+        let mut book = Book::default();
+        book.start_section("Feed A".into());
+        for title in ["A1", "A2", "A3"] {
+            book.push(article(title), None);
+        }
+        book.start_section("Feed B".into());
+        book.push(article("B1"), None);
+        let second = volumes::volume_of(&book, 2..4, Some((2, 2)));
+        assert_eq!(
+            second.sections,
+            [
+                Section {
+                    title: "Feed A".into(),
+                    first_chapter: 0
+                },
+                Section {
+                    title: "Feed B".into(),
+                    first_chapter: 1
+                }
+            ]
+        );
+        let first = volumes::volume_of(&book, 0..2, Some((1, 2)));
+        assert_eq!(first.sections.len(), 1);
+    }
+
     #[test]
     fn profiles_have_names_and_screens() {
         for profile in [

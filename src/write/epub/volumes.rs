@@ -105,7 +105,11 @@ fn fill(sizes: &[u64], room: u64) -> Vec<std::ops::Range<usize>> {
 
 /// The book of chapters `range`; `volume` (number, count) titles it as a volume and puts a
 /// note saying so first in its description, which the title page shows.
-fn volume_of(book: &Book, range: std::ops::Range<usize>, volume: Option<(usize, usize)>) -> Book {
+pub(super) fn volume_of(
+    book: &Book,
+    range: std::ops::Range<usize>,
+    volume: Option<(usize, usize)>,
+) -> Book {
     let mut meta = book.meta.clone();
     if let Some((number, count)) = volume {
         let title = meta.title.as_deref().unwrap_or("Collected articles");
