@@ -630,3 +630,59 @@ fn bad_usage_exits_2() {
     let (code, stderr) = feed(&["feed.xml", "-o", "out/", "--keep", "0"]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+#[test]
+fn kepub_and_html_papers_have_their_parts() {
+    let server = FeedServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (rss, json) = (server.url("/rss.xml"), server.url("/feed.json"));
+    let book = dir.path().join("k/paper.kepub.epub");
+    let (code, stderr) = feed(&[
+        &rss,
+        &json,
+        "-o",
+        book.to_str().unwrap(),
+        "--title",
+        "Morning",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let bytes = std::fs::read(&book).unwrap();
+    kepub::check_kepub(&bytes).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        contents(&book),
+        [
+            (
+                "Harbour News & Views".to_string(),
+                vec![
+                    "The harbour wall".to_string(),
+                    "The morning \u{201c}ferry\u{201d}".to_string(),
+                    "One story, two feeds".to_string()
+                ]
+            ),
+            (
+                "JSON Notes".to_string(),
+                vec!["Notes from JSON".to_string()]
+            ),
+        ]
+    );
+    let files = kepub::unzip(&bytes).unwrap();
+    let opf = String::from_utf8(files["OEBPS/content.opf"].clone()).unwrap();
+    assert!(
+        opf.contains(&format!("Morning \u{2014} {}", today())),
+        "{opf}"
+    );
+    assert_epubcheck_clean(std::slice::from_ref(&book));
+
+    // HTML: a heading per feed, the articles one level below.
+    let page = dir.path().join("h/paper.html");
+    let (code, stderr) = feed(&[&rss, &json, "-o", page.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle}: {html}"))
+    };
+    assert!(at(">Harbour News &amp; Views</h1>") < at(">The harbour wall</h2>"));
+    assert!(at(">The harbour wall</h2>") < at(">JSON Notes</h1>"));
+    assert!(at(">JSON Notes</h1>") < at(">Notes from JSON</h2>"));
+}
