@@ -446,7 +446,7 @@ impl Fetchers {
 struct ReadFeed {
     feed: quire::feed::Feed,
     validators: Validators,
-    /// It came from a private address (or a file): its articles may too.
+    /// It came from a private address, or is a file: its articles may be on one too.
     private: bool,
 }
 
@@ -607,10 +607,11 @@ fn read_feed(
     if !is_url(address) {
         let bytes = std::fs::read(address).map_err(super::terminal::io_error)?;
         let feed = feeds::parse(&bytes, address)?;
+        // A feed file is the user's own: its links are judged as addresses the user typed.
         return Ok(Some(ReadFeed {
             feed,
             validators: Validators::default(),
-            private: false,
+            private: true,
         }));
     }
     let known = state
