@@ -686,3 +686,38 @@ fn kepub_and_html_papers_have_their_parts() {
     assert!(at(">The harbour wall</h2>") < at(">JSON Notes</h1>"));
     assert!(at(">JSON Notes</h1>") < at(">Notes from JSON</h2>"));
 }
+
+#[test]
+fn a_broken_state_file_or_missing_source_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("local.xml");
+    write_local_feed(&source, 1);
+    let out = dir.path().join("papers");
+    std::fs::create_dir_all(&out).unwrap();
+    let state = out.join(".quire-feed-state.json");
+    std::fs::write(&state, b"{\"version\": 1, \"delivered\": [").unwrap();
+    let out_arg = format!("{}/", out.display());
+    let (code, stderr) = feed(&[source.to_str().unwrap(), "-o", &out_arg]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains(".quire-feed-state.json"), "{stderr}");
+    assert!(stderr.contains("remove the file"), "{stderr}");
+    // The broken file is left as it was, for the user to look at; no book.
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        b"{\"version\": 1, \"delivered\": ["
+    );
+    assert!(books_in(&out).is_empty());
+
+    // A source that does not exist is reported; the others make the book.
+    std::fs::remove_file(&state).unwrap();
+    let missing = dir.path().join("nowhere.opml");
+    let (code, stderr) = feed(&[
+        missing.to_str().unwrap(),
+        source.to_str().unwrap(),
+        "-o",
+        &out_arg,
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("nowhere.opml"), "{stderr}");
+    assert_eq!(books_in(&out).len(), 1, "{stderr}");
+}
