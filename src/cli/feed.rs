@@ -125,7 +125,7 @@ pub fn run(args: FeedArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let now = Utc::now_from_clock();
+    let now = current_time();
     let mut printer = Printer::new(args.quiet);
     let mut report = JobReport::default();
     let mut any_failed = false;
@@ -460,18 +460,12 @@ struct Job {
     canonical_url: Option<String>,
 }
 
-trait NowFromClock {
-    fn now_from_clock() -> DateTime<Utc>;
-}
-
-impl NowFromClock for Utc {
-    /// The current time (chrono's `clock` feature is not built).
-    fn now_from_clock() -> DateTime<Utc> {
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        DateTime::from_timestamp(i64::try_from(seconds).unwrap_or(0), 0).unwrap_or_default()
-    }
+/// The current time (chrono's `clock` feature is not built).
+fn current_time() -> DateTime<Utc> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    DateTime::from_timestamp(i64::try_from(seconds).unwrap_or(0), 0).unwrap_or_default()
 }
 
 fn read_state(path: &Path) -> anyhow::Result<State> {
