@@ -165,6 +165,7 @@ fn answer(request: &Request, extra: bool) -> Answer {
             answer
         }
         "/broken.xml" => ok("application/rss+xml", data("broken.xml")),
+        "/enclosure.xml" => ok("application/rss+xml", data("enclosure.xml")),
         "/trouble.xml" => ok("application/rss+xml", data("trouble.xml")),
         "/articles/redirected-old.html" => redirect("/articles/redirected.html"),
         "/articles/slow.html" => {
@@ -720,4 +721,37 @@ fn a_broken_state_file_or_missing_source_is_reported() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("nowhere.opml"), "{stderr}");
     assert_eq!(books_in(&out).len(), 1, "{stderr}");
+}
+
+#[test]
+fn an_image_enclosure_leads_an_article_without_pictures() {
+    let server = FeedServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("pictures.epub");
+    let (code, stderr) = feed(&[&server.url("/enclosure.xml"), "-o", book.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let files = kepub::unzip(&std::fs::read(&book).unwrap()).unwrap();
+    let chapter = String::from_utf8(files["OEBPS/chapter-1.xhtml"].clone()).unwrap();
+    // The feed held the whole article (its page is not fetched); the enclosure, relative to
+    // the feed, comes first, inside the book.
+    let figure = chapter
+        .find("<img src=\"images/")
+        .unwrap_or_else(|| panic!("{chapter}"));
+    assert!(figure < chapter.find("Paragraph 1").unwrap(), "{chapter}");
+    assert!(
+        files
+            .keys()
+            .any(|name| name.starts_with("OEBPS/images/image-")),
+        "{:?}",
+        files.keys()
+    );
+    let requests = server.take_requests();
+    assert!(
+        requests.iter().any(|r| r.path == "/img/pic.png"),
+        "{requests:#?}"
+    );
+    assert!(
+        !requests.iter().any(|r| r.path.contains("not-fetched")),
+        "{requests:#?}"
+    );
 }
