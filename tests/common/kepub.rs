@@ -266,44 +266,87 @@ fn check_document(text: &str, facts: &mut KepubFacts) -> Result<(), Vec<String>>
 
 const EPUBCHECK_JAR: &str = "/usr/share/java/epubcheck.jar";
 
-/// Runs EPUBCheck on each book, two at a time (its Java start-up is most of its time), and
-/// returns each book's report where it found anything; an empty list means all are clean.
-/// `None` when EPUBCheck is not installed, which fails under CI (`CI` set) and is a loud skip
-/// elsewhere.
+/// Runs EPUBCheck on every book and returns each book's report where it found anything (an
+/// error, a warning or a fatal error); an empty list means all are clean. The books go through
+/// `tests/tools/EpubCheckBatch.java`, two Java processes for the two halves: a process a book
+/// pays Java's start and EPUBCheck's schema loading each time, most of its time. `None` when
+/// EPUBCheck or the JDK that launches the program is not installed, which fails under CI (`CI`
+/// set) and is a loud skip elsewhere.
 pub fn epubcheck_all(books: &[PathBuf]) -> Option<Vec<(PathBuf, String)>> {
     let installed = Path::new(EPUBCHECK_JAR).exists()
-        && Command::new("java")
+        && Command::new("javac")
             .arg("-version")
             .output()
             .is_ok_and(|o| o.status.success());
     if !installed {
         assert!(
             std::env::var_os("CI").is_none(),
-            "epubcheck (java, {EPUBCHECK_JAR}) is required under CI but is not installed"
+            "epubcheck ({EPUBCHECK_JAR}) and a JDK (javac) are required under CI but are not installed"
         );
-        eprintln!("!!!!! SKIPPED: epubcheck is not installed; the KEPUBs were not validated !!!!!");
+        eprintln!("!!!!! SKIPPED: epubcheck or the JDK is not installed; the books were not validated !!!!!");
         return None;
     }
-    let check = |book: &PathBuf| -> Option<(PathBuf, String)> {
-        let output = Command::new("java")
-            .args(["-jar", EPUBCHECK_JAR])
-            .arg(book)
-            .output()
-            .expect("epubcheck runs");
-        let report = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let clean = output.status.success() && report.contains("No errors or warnings detected.");
-        (!clean).then(|| (book.clone(), report))
-    };
     let (first, second) = books.split_at(books.len() / 2);
     let failures = std::thread::scope(|scope| {
-        let other = scope.spawn(|| second.iter().filter_map(check).collect::<Vec<_>>());
-        let mut failures: Vec<_> = first.iter().filter_map(check).collect();
+        let other = scope.spawn(|| epubcheck_batch(second));
+        let mut failures = epubcheck_batch(first);
         failures.extend(other.join().expect("the epubcheck thread"));
         failures
     });
     Some(failures)
+}
+
+/// One Java process over `books`: the reports of those that are not clean.
+fn epubcheck_batch(books: &[PathBuf]) -> Vec<(PathBuf, String)> {
+    if books.is_empty() {
+        return Vec::new();
+    }
+    let program = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/EpubCheckBatch.java");
+    let output = Command::new("java")
+        .args(["-cp", EPUBCHECK_JAR])
+        .arg(&program)
+        .args(books)
+        .output()
+        .expect("java runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "EpubCheckBatch failed ({}):\n{stdout}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // Each book's messages, then "== RESULT <errors> <warnings> <fatal> <path>".
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    let mut messages = String::new();
+    for line in stdout.lines() {
+        if line.starts_with("== BOOK ") {
+            messages.clear();
+        } else if let Some(result) = line.strip_prefix("== RESULT ") {
+            let mut fields = result.splitn(4, ' ');
+            let counts: Vec<u32> = (0..3)
+                .map(|_| fields.next().and_then(|n| n.parse().ok()).expect("a count"))
+                .collect();
+            let path = PathBuf::from(fields.next().expect("the book's path"));
+            assert_eq!(
+                path, books[seen],
+                "EpubCheckBatch reports the books in order"
+            );
+            seen += 1;
+            if counts != [0, 0, 0] {
+                failures.push((
+                    path,
+                    format!(
+                        "{messages}errors {}, warnings {}, fatal {}",
+                        counts[0], counts[1], counts[2]
+                    ),
+                ));
+            }
+        } else {
+            messages.push_str(line);
+            messages.push('\n');
+        }
+    }
+    assert_eq!(seen, books.len(), "a result for every book:\n{stdout}");
+    failures
 }

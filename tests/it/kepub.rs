@@ -256,3 +256,24 @@ fn ids_shaped_like_kobo_spans_are_renamed_and_links_follow() {
     assert!(chapter.contains("<h2 id=\"kobo.1.1-1\">"), "{chapter}");
     assert!(chapter.contains("href=\"#kobo.1.1-1\""), "{chapter}");
 }
+
+/// The batch EPUBCheck runner that the corpus tests rely on tells a broken book from a clean
+/// one, and keeps each report with its own book.
+#[test]
+fn the_batch_epubcheck_reports_each_broken_book_with_its_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.epub");
+    let written = quire::write(&rich_document(), OutputFormat::Epub, &options(None)).unwrap();
+    fs::write(&clean, &written.bytes).unwrap();
+    let truncated = dir.path().join("truncated.epub");
+    fs::write(&truncated, &written.bytes[..written.bytes.len() / 2]).unwrap();
+    let not_a_zip = dir.path().join("not-a-zip.epub");
+    fs::write(&not_a_zip, b"not a zip").unwrap();
+    let books = [truncated.clone(), clean, not_a_zip.clone()];
+    let Some(failures) = epubcheck_all(&books) else {
+        return;
+    };
+    let reported: Vec<&PathBuf> = failures.iter().map(|(book, _)| book).collect();
+    assert_eq!(reported, [&truncated, &not_a_zip], "{failures:?}");
+    assert!(failures[1].1.contains("PKG-"), "{}", failures[1].1);
+}

@@ -2,7 +2,7 @@
 //! Kobo's span rules in every content document, the zip's layout, and EPUBCheck.
 
 #[path = "../common/kepub.rs"]
-mod kepub_rules;
+pub(crate) mod kepub_rules;
 
 use kepub_rules::{check_kepub, epubcheck_all};
 use quire::write::epub::Profile;
