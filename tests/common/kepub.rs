@@ -350,3 +350,51 @@ fn epubcheck_batch(books: &[PathBuf]) -> Vec<(PathBuf, String)> {
     assert_eq!(seen, books.len(), "a result for every book:\n{stdout}");
     failures
 }
+
+/// An EPUB's table of contents by parts, as (part, [its entries]): the top entries of the
+/// nav's toc that have entries nested under them.
+pub fn nav_parts(book: &[u8]) -> Vec<(String, Vec<String>)> {
+    let files = unzip(book).unwrap();
+    let nav = String::from_utf8(files["OEBPS/nav.xhtml"].clone()).unwrap();
+    let doc = roxmltree::Document::parse_with_options(
+        &nav,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+    .unwrap();
+    let toc = doc
+        .descendants()
+        .find(|n| {
+            n.has_tag_name("nav")
+                && n.attribute(("http://www.idpf.org/2007/ops", "type")) == Some("toc")
+        })
+        .expect("a toc nav");
+    let top = toc.children().find(|n| n.has_tag_name("ol")).unwrap();
+    let text = |n: roxmltree::Node| -> String {
+        n.children()
+            .find(|c| c.has_tag_name("a"))
+            .map(|a| {
+                a.descendants()
+                    .filter(|t| t.is_text())
+                    .filter_map(|t| t.text())
+                    .collect::<String>()
+            })
+            .unwrap_or_default()
+    };
+    top.children()
+        .filter(|n| n.has_tag_name("li"))
+        .filter_map(|li| {
+            let nested = li.children().find(|c| c.has_tag_name("ol"))?;
+            Some((
+                text(li),
+                nested
+                    .children()
+                    .filter(|c| c.has_tag_name("li"))
+                    .map(text)
+                    .collect(),
+            ))
+        })
+        .collect()
+}

@@ -263,51 +263,9 @@ fn books_in(dir: &Path) -> Vec<PathBuf> {
     books
 }
 
-/// The book's contents as (part, [article titles]); articles outside a part under "".
+/// The book's contents as (part, [article titles]).
 fn contents(book: &Path) -> Vec<(String, Vec<String>)> {
-    let files = kepub::unzip(&std::fs::read(book).unwrap()).unwrap();
-    let nav = String::from_utf8(files["OEBPS/nav.xhtml"].clone()).unwrap();
-    let doc = roxmltree::Document::parse_with_options(
-        &nav,
-        roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..roxmltree::ParsingOptions::default()
-        },
-    )
-    .unwrap();
-    let toc = doc
-        .descendants()
-        .find(|n| {
-            n.has_tag_name("nav")
-                && n.attribute(("http://www.idpf.org/2007/ops", "type")) == Some("toc")
-        })
-        .expect("a toc nav");
-    let top = toc.children().find(|n| n.has_tag_name("ol")).unwrap();
-    let text = |n: roxmltree::Node| -> String {
-        n.children()
-            .find(|c| c.has_tag_name("a"))
-            .map(|a| {
-                a.descendants()
-                    .filter(|t| t.is_text())
-                    .filter_map(|t| t.text())
-                    .collect::<String>()
-            })
-            .unwrap_or_default()
-    };
-    top.children()
-        .filter(|n| n.has_tag_name("li"))
-        .filter_map(|li| {
-            let nested = li.children().find(|c| c.has_tag_name("ol"))?;
-            Some((
-                text(li),
-                nested
-                    .children()
-                    .filter(|c| c.has_tag_name("li"))
-                    .map(text)
-                    .collect(),
-            ))
-        })
-        .collect()
+    kepub::nav_parts(&std::fs::read(book).unwrap())
 }
 
 fn today() -> String {

@@ -3,6 +3,7 @@
 mod batch;
 mod epub;
 mod extract;
+mod feed;
 mod html_corpus;
 mod kepub;
 mod kindle;
