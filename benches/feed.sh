@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `quire feed` against the one-by-one way: 20 feeds x 10 items, served from a local folder
-# (python3 -m http.server), made into one EPUB
+# (python3 -m http.server, one per site address), made into one EPUB
 #   a) by `quire feed` (feeds and articles fetched in parallel, two at a time per host), and
 #   b) by `quire convert URL -o N.md` for each of the 200 article pages, one after another, then
 #      `quire bundle *.md --fetch-images --allow-private` (each article's image downloaded too),
@@ -20,20 +20,24 @@ fi
 [ -x "$quire" ] || { echo "no quire binary at $quire (cargo build first)" >&2; exit 2; }
 
 work="$(mktemp -d)"
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"; }
+server_pids=()
+cleanup() { [ ${#server_pids[@]} -gt 0 ] && kill "${server_pids[@]}" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+# Twenty sites, as a reader's feeds are: feed f is served from its own address 127.0.0.(f+1)
+# (all of 127.0.0.0/8 is loopback on Linux), so that the limit of two requests at a time
+# per host applies per site, as it would on the web.
 base="http://127.0.0.1:$port"
-python3 - "$work/site" "$base" "$crate/tests/data/feeds/img/pic.png" <<'PY'
+python3 - "$work/site" "$port" "$crate/tests/data/feeds/img/pic.png" <<'PY'
 import os, shutil, sys
-site, base, png = sys.argv[1:4]
+site, port, png = sys.argv[1:4]
 os.makedirs(f"{site}/img")
 shutil.copy(png, f"{site}/img/pic.png")
 words = ("The council met on Tuesday to discuss the harbour, the ferry timetable and the "
          "new market hall; residents asked questions for two hours and the vote was close. ")
 for f in range(20):
+    base = f"http://127.0.0.{f + 1}:{port}"
     os.makedirs(f"{site}/f{f}")
     items = []
     for i in range(10):
@@ -52,33 +56,41 @@ for f in range(20):
                   f"<link>{base}/</link><description>d</description>{''.join(items)}"
                   f"</channel></rss>")
 with open(f"{site}/feeds.txt", "w") as out:
-    out.write("".join(f"{base}/f{f}/feed.xml\n" for f in range(20)))
+    out.write("".join(f"http://127.0.0.{f + 1}:{port}/f{f}/feed.xml\n" for f in range(20)))
 with open(f"{site}/urls.txt", "w") as out:
-    out.write("".join(f"{base}/f{f}/a{i}.html\n" for f in range(20) for i in range(10)))
+    out.write("".join(f"http://127.0.0.{f + 1}:{port}/f{f}/a{i}.html\n" for f in range(20) for i in range(10)))
 PY
-(cd "$work/site" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
-server_pid=$!
-for _ in $(seq 50); do curl -sf "$base/feeds.txt" >/dev/null 2>&1 && break; sleep 0.1; done
+for host in $(seq 1 20); do
+  (cd "$work/site" && exec python3 -m http.server "$port" --bind "127.0.0.$host" >/dev/null 2>&1) &
+  server_pids+=($!)
+done
+for host in $(seq 1 20); do
+  for _ in $(seq 50); do curl -sf "http://127.0.0.$host:$port/feeds.txt" >/dev/null 2>&1 && break; sleep 0.1; done
+done
 
-now() { python3 -c 'import time; print(time.monotonic())'; }
+# Wall time (what a reader waits) and CPU time (user + system, children included, which a
+# busy machine inflates less), each side measured by /usr/bin/time.
+measure() { /usr/bin/time -o "$1" -f '%e %U %S' "${@:2}"; }
 
-start=$(now)
-"$quire" feed "$work/site/feeds.txt" -o "$work/paper/" --quiet
-feed_seconds=$(python3 -c "print($(now) - $start)")
+measure "$work/feed.time" "$quire" feed "$work/site/feeds.txt" -o "$work/paper/" --quiet
 paper="$(ls "$work"/paper/*.epub)"
 
-start=$(now)
 mkdir -p "$work/one"
-n=0
-while read -r url; do
-  n=$((n + 1))
-  "$quire" convert "$url" -o "$work/one/$(printf %03d $n).md" --quiet
-done <"$work/site/urls.txt"
-"$quire" bundle "$work"/one/*.md --fetch-images --allow-private -o "$work/bundle.epub" --quiet
-one_seconds=$(python3 -c "print($(now) - $start)")
+measure "$work/one.time" bash -c '
+  quire=$1 work=$2 n=0
+  while read -r url; do
+    n=$((n + 1))
+    "$quire" convert "$url" -o "$work/one/$(printf %03d $n).md" --quiet
+  done <"$work/site/urls.txt"
+  "$quire" bundle "$work"/one/*.md --fetch-images --allow-private -o "$work/bundle.epub" --quiet
+' one-by-one "$quire" "$work"
+read -r feed_seconds feed_user feed_system <"$work/feed.time"
+read -r one_seconds one_user one_system <"$work/one.time"
+feed_cpu=$(python3 -c "print($feed_user + $feed_system)")
+one_cpu=$(python3 -c "print($one_user + $one_system)")
 
 chapters() { python3 -c "import sys,zipfile; print(sum(1 for n in zipfile.ZipFile(sys.argv[1]).namelist() if '/chapter-' in n))" "$1"; }
-printf 'quire feed:            %6.2f s  %s chapters, %s bytes\n' "$feed_seconds" "$(chapters "$paper")" "$(stat -c %s "$paper")"
-printf 'convert x200 + bundle: %6.2f s  %s chapters, %s bytes\n' "$one_seconds" "$(chapters "$work/bundle.epub")" "$(stat -c %s "$work/bundle.epub")"
-python3 -c "print(f'ratio (one by one / quire feed): {$one_seconds / $feed_seconds:.2f}x')"
+printf 'quire feed:            %6.2f s wall, %6.2f s CPU  %s chapters, %s bytes\n' "$feed_seconds" "$feed_cpu" "$(chapters "$paper")" "$(stat -c %s "$paper")"
+printf 'convert x200 + bundle: %6.2f s wall, %6.2f s CPU  %s chapters, %s bytes\n' "$one_seconds" "$one_cpu" "$(chapters "$work/bundle.epub")" "$(stat -c %s "$work/bundle.epub")"
+python3 -c "print(f'ratio (one by one / quire feed): wall {$one_seconds / $feed_seconds:.2f}x, CPU {$one_cpu / $feed_cpu:.2f}x')"
 echo "binary: $quire"
