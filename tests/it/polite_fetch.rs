@@ -162,12 +162,14 @@ fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Request>>, gauge
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str(&format!("Content-Length: {}\r\n\r\n", answer.body.len()));
+    // No longer open once the answer starts: the client may have the whole body, give its
+    // slot to the next request and have that one counted here before this thread would get
+    // to count this one closed after the write.
+    gauge.now.fetch_sub(1, Ordering::SeqCst);
     let mut out = stream;
     let _ = out.write_all(head.as_bytes());
     let _ = out.write_all(&answer.body);
     let _ = out.flush();
-    // Closed by the client or here: either way no longer open at the server.
-    gauge.now.fetch_sub(1, Ordering::SeqCst);
 }
 
 /// Loopback allowed, short timeouts and waits.
