@@ -93,8 +93,68 @@ pub fn escape_attr(text: &str) -> String {
     out
 }
 
+/// The text of XML character data or an attribute value with its references decoded:
+/// the five predefined entities (`&amp;` `&lt;` `&gt;` `&quot;` `&apos;`) and numeric ones;
+/// any other `&name;` (an HTML entity XML does not define) stays as written.
+pub(crate) fn decode_entities(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        // An entity is short: its `;` is within a few bytes (found by byte, as a character
+        // may straddle any fixed length).
+        let Some(semi) = rest.as_bytes()[..rest.len().min(12)]
+            .iter()
+            .position(|&b| b == b';')
+        else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..semi];
+        let decoded = match entity {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .or_else(|| entity.strip_prefix("#X"))
+                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_predefined_and_numeric_references_decode_and_others_stay() {
+        assert_eq!(decode_entities("a&amp;b&#x41;&#66;&nbsp;&"), "a&bAB&nbsp;&");
+        assert_eq!(decode_entities("&lt;&gt;&quot;&apos;&#X42;"), "<>\"'B");
+        // A reference without its `;` nearby, or to no character, is text.
+        assert_eq!(decode_entities("&amp &#xD800; &#;"), "&amp &#xD800; &#;");
+        assert_eq!(decode_entities("é&amp;ü"), "é&ü");
+    }
+
     use super::*;
 
     #[test]

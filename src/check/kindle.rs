@@ -18,9 +18,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::{Cursor, Read};
 
-use super::markup::{decode_entities, local_name, scan, Lines, Token};
+use super::markup::{local_name, scan, Lines, Token};
 use crate::error::{Error, Result};
 use crate::locale::bcp47;
+use crate::xml::decode_entities;
 
 /// The largest book Send to Kindle takes (its documented limit is 50 MB).
 pub const KINDLE_MAX_BYTES: u64 = 50_000_000;

@@ -2,6 +2,8 @@
 //! comments, processing instructions and text, each with the line it starts on. It never
 //! fails: an unclosed tag or comment runs to the end of the text.
 
+use crate::xml::decode_entities;
+
 /// One piece of markup, borrowed from the scanned text.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Token<'a> {
@@ -164,55 +166,6 @@ fn attributes(text: &str) -> Vec<(&str, String)> {
     }
 }
 
-/// The five predefined XML entities and numeric references decoded; others left as written.
-pub(crate) fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        // An entity is short: its `;` is within a few bytes (found by byte, as a character
-        // may straddle any fixed length).
-        let Some(semi) = rest.as_bytes()[..rest.len().min(12)]
-            .iter()
-            .position(|&b| b == b';')
-        else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let entity = &rest[1..semi];
-        let decoded = match entity {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .or_else(|| entity.strip_prefix("#X"))
-                .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The local name of a possibly prefixed name (`dc:language` → `language`).
 pub(crate) fn local_name(name: &str) -> &str {
     name.rsplit(':').next().unwrap_or(name)
@@ -304,10 +257,5 @@ mod tests {
             scan(text, |_| count += 1);
             assert!(count <= text.len() + 1);
         }
-    }
-
-    #[test]
-    fn entities_decode() {
-        assert_eq!(decode_entities("a&amp;b&#x41;&#66;&nbsp;&"), "a&bAB&nbsp;&");
     }
 }

@@ -49,15 +49,9 @@ pub fn run(args: BundleArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     // The mail settings are checked before anything is read.
-    let mailer = match &args.mail.send {
-        Some(to) => match Mailer::new(Some(to.as_str()), args.mail.limit.max_message_size) {
-            Ok(mailer) => Some(mailer),
-            Err(e) => {
-                say(&format!("quire: --send: {e:#}"));
-                return ExitCode::from(2);
-            }
-        },
-        None => None,
+    let mailer = match Mailer::for_send_option(&args.mail) {
+        Ok(mailer) => mailer,
+        Err(status) => return status,
     };
     let mut settings = settings_from_parts(&args.pdf, &args.epub, args.max_input_size);
     settings.durable = true;

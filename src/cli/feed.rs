@@ -81,15 +81,9 @@ pub fn run(args: FeedArgs) -> ExitCode {
     if args.timeout.is_some_and(|t| !(t > 0.0 && t < 86_400.0)) {
         return usage("--timeout takes a number of seconds above 0");
     }
-    let mailer = match &args.mail.send {
-        Some(to) => match Mailer::new(Some(to.as_str()), args.mail.limit.max_message_size) {
-            Ok(mailer) => Some(mailer),
-            Err(e) => {
-                say(&format!("quire: --send: {e:#}"));
-                return ExitCode::from(2);
-            }
-        },
-        None => None,
+    let mailer = match Mailer::for_send_option(&args.mail) {
+        Ok(mailer) => mailer,
+        Err(status) => return status,
     };
 
     let mut settings = settings_from_parts(&args.pdf, &args.epub, quire::net::DEFAULT_MAX_BYTES);

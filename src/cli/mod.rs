@@ -88,15 +88,9 @@ pub fn main() -> ExitCode {
         };
     }
     // The mail settings are checked before anything is converted.
-    let mailer = match &args.mail.send {
-        Some(to) => match send::Mailer::new(Some(to.as_str()), args.mail.limit.max_message_size) {
-            Ok(mailer) => Some(mailer),
-            Err(e) => {
-                terminal::say(&format!("quire: --send: {e:#}"));
-                return ExitCode::from(2);
-            }
-        },
-        None => None,
+    let mailer = match send::Mailer::for_send_option(&args.mail) {
+        Ok(mailer) => mailer,
+        Err(status) => return status,
     };
     let config = match Config::from_args(args) {
         Ok(config) => config,

@@ -19,7 +19,7 @@ mod tex;
 pub use mathml::{is_clean_mathml, is_mathml_attribute, is_mathml_element};
 pub use tex::{parse, Node};
 
-use crate::xml::{escape_attr, escape_text};
+use crate::xml::{decode_entities, escape_attr, escape_text};
 
 /// The MathML namespace, written on every `<math>` quire makes.
 pub const MATHML_NAMESPACE: &str = "http://www.w3.org/1998/Math/MathML";
@@ -108,52 +108,6 @@ pub fn mathml_text(mathml: &str) -> String {
         out.push_str(&decode_entities(rest));
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;` and numeric references decoded; any other
-/// entity left as written.
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let end = rest.find(';').filter(|&end| end <= 12);
-        let decoded = end.and_then(|end| {
-            let name = &rest[1..end];
-            let c = match name {
-                "amp" => '&',
-                "lt" => '<',
-                "gt" => '>',
-                "quot" => '"',
-                "apos" => '\'',
-                _ => {
-                    let number = name.strip_prefix('#')?;
-                    let code = match number.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                        None => number.parse().ok()?,
-                    };
-                    char::from_u32(code)?
-                }
-            };
-            Some((c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// A readable line of Unicode for the TeX: `x^2` → `x²`, `\alpha` → `α`, `\frac{a}{b}` →

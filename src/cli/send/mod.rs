@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::args::SendArgs;
+use super::args::{SendAfterArgs, SendArgs};
 use super::terminal::{say, show};
 
 /// A send's settings, checked before any book is written or read: the server, the sender,
@@ -47,6 +47,21 @@ pub struct SendOptions {
 }
 
 impl Mailer {
+    /// The mailer that `--send ADDRESS` asks for (`None` without it), its settings read and
+    /// checked before anything is converted; a mistake is a usage error, printed here, and
+    /// the exit status to return.
+    pub fn for_send_option(args: &SendAfterArgs) -> Result<Option<Mailer>, ExitCode> {
+        let Some(to) = &args.send else {
+            return Ok(None);
+        };
+        Mailer::new(Some(to.as_str()), args.limit.max_message_size)
+            .map(Some)
+            .map_err(|e| {
+                say(&format!("quire: --send: {e:#}"));
+                ExitCode::from(2)
+            })
+    }
+
     /// Reads the mail settings and names the recipient: `to` (from `--to` or `--send`), else
     /// the config file's `to`.
     pub fn new(to: Option<&str>, max_message_size: Option<u64>) -> anyhow::Result<Mailer> {
