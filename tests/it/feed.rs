@@ -4,13 +4,14 @@
 //! are a 404 and a page slower than the timeout) and their article pages.
 
 // The zip reader and EPUBCheck runner of the KEPUB tests.
+use crate::http::{read_request_head, RequestHead};
 use crate::kepub::kepub_rules as kepub;
 
 use assert_cmd::Command;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -185,29 +186,10 @@ fn answer(request: &Request, extra: bool) -> Answer {
 }
 
 fn serve(stream: TcpStream, seen: &Mutex<Vec<Request>>, extra: &AtomicBool) {
-    let Ok(read_half) = stream.try_clone() else {
+    let Some(RequestHead { path, headers }) = read_request_head(&stream) else {
         return;
     };
-    let mut reader = BufReader::new(read_half);
-    let mut first = String::new();
-    if reader.read_line(&mut first).unwrap_or(0) == 0 {
-        return;
-    }
-    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let mut headers = HashMap::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
-        }
-    }
+    let headers: HashMap<String, String> = headers.into_iter().collect();
     let request = Request { path, headers };
     seen.lock().unwrap().push(request.clone());
     let answer = answer(&request, extra.load(Ordering::SeqCst));

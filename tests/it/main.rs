@@ -23,6 +23,8 @@ mod hostile;
 mod html_layers;
 mod html_reader;
 mod html_writer;
+#[path = "../common/http.rs"]
+mod http;
 mod json_form;
 mod json_version;
 mod jsonl;

@@ -3,12 +3,13 @@
 //! what is never retried (404, a refused address), and the per-host limit, counted by the
 //! server itself.
 
+use crate::http::{read_request_head, RequestHead};
 use flate2::write::GzEncoder;
 use flate2::Compression;
 use quire::net::{
     Conditional, FetchOptions, PoliteFetcher, PoliteOptions, PrivateAddresses, Validators,
 };
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -124,29 +125,9 @@ impl Server {
 }
 
 fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Request>>, gauge: &Gauge) {
-    let Ok(read_half) = stream.try_clone() else {
+    let Some(RequestHead { path, headers }) = read_request_head(&stream) else {
         return;
     };
-    let mut reader = BufReader::new(read_half);
-    let mut first = String::new();
-    if reader.read_line(&mut first).unwrap_or(0) == 0 {
-        return;
-    }
-    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':') {
-            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
-        }
-    }
     let now = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
     gauge.most.fetch_max(now, Ordering::SeqCst);
     let request = Request { path, headers };

@@ -3,9 +3,10 @@
 //! article (fetched and extracted), one part per feed, an article shared by both feeds once,
 //! and EPUBCheck finds nothing wrong with it.
 
+use crate::http::{read_request_head, RequestHead};
 use crate::kepub::kepub_rules::{epubcheck_all, nav_parts, unzip};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,22 +27,9 @@ fn serve(files: HashMap<String, (&'static str, Vec<u8>)>) -> String {
 }
 
 fn answer(stream: TcpStream, files: &HashMap<String, (&'static str, Vec<u8>)>) {
-    let Ok(read_half) = stream.try_clone() else {
+    let Some(RequestHead { path, .. }) = read_request_head(&stream) else {
         return;
     };
-    let mut reader = BufReader::new(read_half);
-    let mut first = String::new();
-    if reader.read_line(&mut first).unwrap_or(0) == 0 {
-        return;
-    }
-    let path = first.split_whitespace().nth(1).unwrap_or("/").to_string();
-    // The headers: read up to the blank line, not needed.
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim_end().is_empty() {
-            break;
-        }
-    }
     let (status, content_type, body) = match files.get(&path) {
         Some((content_type, body)) => ("200 OK", *content_type, body.as_slice()),
         None => ("404 Not Found", "text/plain", b"not found".as_slice()),

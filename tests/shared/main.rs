@@ -5,6 +5,9 @@ mod epub;
 mod extract;
 mod feed;
 mod html_corpus;
+#[path = "../common/http.rs"]
+#[allow(dead_code)] // the corpus tests serve by path; the headers are for tests/it
+mod http;
 mod kepub;
 mod kindle;
 mod pdf;
