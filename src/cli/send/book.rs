@@ -2,6 +2,7 @@
 //! comes from the book itself: an EPUB's `dc:title`, a PDF's Title, else the file's stem.
 
 use anyhow::{bail, Context, Result};
+use quire::OutputFormat;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -87,14 +88,17 @@ pub fn content_type(file_name: &str) -> &'static str {
 
 /// `essay.kepub.epub` → `essay`, `notes.pdf` → `notes`.
 fn stem(file_name: &str) -> String {
-    let lower = file_name.to_ascii_lowercase();
-    let cut = if lower.ends_with(".kepub.epub") {
-        file_name.len() - ".kepub.epub".len()
-    } else {
-        file_name
+    // A suffix of two parts that quire writes (`kepub.epub`) goes whole; the format table
+    // knows which there are.
+    let double_suffix = OutputFormat::from_path(Path::new(file_name))
+        .map(OutputFormat::file_suffix)
+        .filter(|suffix| suffix.contains('.'));
+    let cut = match double_suffix {
+        Some(suffix) => file_name.len() - suffix.len() - 1,
+        None => file_name
             .rfind('.')
             .filter(|&dot| dot > 0)
-            .unwrap_or(file_name.len())
+            .unwrap_or(file_name.len()),
     };
     file_name[..cut].to_string()
 }
@@ -188,6 +192,7 @@ mod tests {
     #[test]
     fn stems_drop_the_book_extensions() {
         assert_eq!(stem("essay.kepub.epub"), "essay");
+        assert_eq!(stem("Essay.KEPUB.EPUB"), "Essay");
         assert_eq!(stem("notes.pdf"), "notes");
         assert_eq!(stem("a.b.epub"), "a.b");
         assert_eq!(stem(".hidden"), ".hidden");
