@@ -332,7 +332,8 @@ pub(super) fn edited_since_written(manifest: &Manifest, output: &Path) -> Option
     }
 }
 
-fn print(printer: &mut Printer, report: &JobReport) {
+/// Prints the report's lines (the printer decides which, by `--quiet`).
+pub(super) fn print(printer: &mut Printer, report: &JobReport) {
     for line in printer.lines(report) {
         say(&line);
     }

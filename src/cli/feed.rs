@@ -15,7 +15,7 @@
 
 use super::args::{FeedArgs, Since};
 use super::atomic::{self, write_atomically};
-use super::bundle::{edited_since_written, render};
+use super::bundle::{edited_since_written, print, render};
 use super::input::folder_of;
 use super::job::is_url;
 use super::manifest::{self, Fingerprint, Manifest};
@@ -64,10 +64,7 @@ pub fn run(args: FeedArgs) -> ExitCode {
                 .flatten()
         })
         .unwrap_or(OutputFormat::Epub);
-    if !matches!(
-        format,
-        OutputFormat::Epub | OutputFormat::Kepub | OutputFormat::Pdf | OutputFormat::Html
-    ) {
+    if !PAPER_FORMATS.contains(&format) {
         return usage(&format!(
             "a newspaper is an epub, kepub, pdf or html book, not {format}"
         ));
@@ -409,12 +406,6 @@ fn exit(failed: bool) -> ExitCode {
     }
 }
 
-fn print(printer: &mut Printer, report: &JobReport) {
-    for line in printer.lines(report) {
-        say(&line);
-    }
-}
-
 /// The fetchers of a run. Feeds are addresses the user gave, and so are the articles of a
 /// feed that is itself on a private address (an intranet feed links to its intranet); the
 /// articles of a public feed may not lead into private addresses unless `--allow-private`.
@@ -748,20 +739,19 @@ fn slug(title: &str) -> String {
     }
 }
 
-/// The extension a book of `format` gets.
-fn extension(format: OutputFormat) -> &'static str {
-    match format {
-        OutputFormat::Kepub => "kepub.epub",
-        OutputFormat::Pdf => "pdf",
-        OutputFormat::Html => "html",
-        _ => "epub",
-    }
-}
+/// The formats a paper is made in. KEPUB comes before EPUB: its file suffix (`kepub.epub`)
+/// ends with EPUB's, so a paper's name is matched against it first.
+const PAPER_FORMATS: [OutputFormat; 4] = [
+    OutputFormat::Kepub,
+    OutputFormat::Epub,
+    OutputFormat::Pdf,
+    OutputFormat::Html,
+];
 
 /// `DIR/SLUG-DAY.EXT`, or `SLUG-DAY-2.EXT`, `-3`… when a run the same day made it already:
 /// an earlier paper holds other articles (each is delivered once), so it is never replaced.
 fn next_book_path(dir: &Path, slug: &str, day: NaiveDate, format: OutputFormat) -> PathBuf {
-    let ext = extension(format);
+    let ext = format.file_suffix();
     let day = day.format("%Y-%m-%d");
     (1..)
         .map(|n| match n {
@@ -776,9 +766,9 @@ fn next_book_path(dir: &Path, slug: &str, day: NaiveDate, format: OutputFormat) 
 /// this slug; `None` for any other file.
 fn paper_order(name: &str, slug: &str) -> Option<(NaiveDate, u32)> {
     let rest = name.strip_prefix(slug)?.strip_prefix('-')?;
-    let stem = ["kepub.epub", "epub", "pdf", "html"]
+    let stem = PAPER_FORMATS
         .iter()
-        .find_map(|ext| rest.strip_suffix(ext)?.strip_suffix('.'))?;
+        .find_map(|format| rest.strip_suffix(format.file_suffix())?.strip_suffix('.'))?;
     let day = NaiveDate::parse_from_str(stem.get(..10)?, "%Y-%m-%d").ok()?;
     let run = match &stem[10..] {
         "" => 1,
