@@ -52,6 +52,11 @@ struct Run {
 /// The formula `tex` as a picture, drawing what the bundled faces lack in `extra`'s. `None`
 /// only when it draws nothing (no character any face has).
 pub(crate) fn render(tex: &str, extra: &UserFonts) -> Option<MathPicture> {
+    draw(&runs_of(tex), extra)
+}
+
+/// The formula `tex` as runs of styled text, from its top level.
+fn runs_of(tex: &str) -> Vec<Run> {
     let mut runs = Vec::new();
     collect(
         &crate::write::math_inlines::tex_to_inlines(tex),
@@ -60,7 +65,7 @@ pub(crate) fn render(tex: &str, extra: &UserFonts) -> Option<MathPicture> {
         0.0,
         &mut runs,
     );
-    draw(&runs, extra)
+    runs
 }
 
 /// The user's `--font`s, and the installed faces for the characters of the formulas `texs`
@@ -74,17 +79,7 @@ pub(crate) fn fonts_for(
     let mut fonts = UserFonts::load(&options.fonts, warnings);
     let texts: Vec<String> = texs
         .iter()
-        .map(|tex| {
-            let mut runs = Vec::new();
-            collect(
-                &crate::write::math_inlines::tex_to_inlines(tex),
-                false,
-                0,
-                0.0,
-                &mut runs,
-            );
-            runs.into_iter().map(|run| run.text).collect()
-        })
+        .map(|tex| runs_of(tex).into_iter().map(|run| run.text).collect())
         .collect();
     fonts.discover_for(
         &mut |covered| {
