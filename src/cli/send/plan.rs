@@ -10,10 +10,11 @@ pub struct Limits {
     pub max_bytes: u64,
 }
 
-/// Kindle's limits: 25 attachments, 50 MB (decimal megabytes, the smaller reading).
+/// Kindle's limits: 25 attachments, and the 50 MB a book may be, which the Kindle check and
+/// the volume split use too (decimal megabytes, the smaller reading).
 pub const KINDLE: Limits = Limits {
     max_attachments: 25,
-    max_bytes: 50_000_000,
+    max_bytes: quire::check::KINDLE_MAX_BYTES,
 };
 
 /// The messages to send, each a list of indexes into the books (in the order given), and the
