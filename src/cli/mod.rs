@@ -25,6 +25,7 @@ mod input;
 mod interrupt;
 mod job;
 mod jsonl;
+mod library;
 mod manifest;
 mod plan;
 mod progress;
