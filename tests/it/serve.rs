@@ -698,6 +698,20 @@ fn books_are_made_of_selected_articles_and_entries_deleted() {
     ));
     let page = browser.get(&format!("/library/{book}")).text();
     assert!(page.contains("River notes"));
+    assert!(browser
+        .get("/library")
+        .text()
+        .contains(&format!("id=\"newest\" href=\"/library/{book}\"")));
+    let cover = browser.get(&format!("/library/{book}/cover"));
+    assert_eq!(
+        (cover.status, cover.content_type.as_str()),
+        (200, "image/png")
+    );
+    assert!(cover.body.starts_with(b"\x89PNG"));
+    assert!(
+        library.path().join(&book).join("cover.png").is_file(),
+        "kept"
+    );
     let meta = std::fs::read_to_string(library.path().join(&book).join("meta.json")).unwrap();
     assert!(meta.contains("\"kind\": \"book\""), "{meta}");
     let epub = browser.get(&format!("/library/{book}/download/epub"));
