@@ -802,6 +802,12 @@ fn beyond_loopback_changes_need_the_token() {
     assert_eq!(reader.get(&read.location.clone().unwrap()).status, 200);
     assert_eq!(reader.get("/library").status, 200);
 
+    // Logging out forgets the token: changes are refused again.
+    let logout = browser.submit("/logout", &[]);
+    assert_eq!(logout.status, 303);
+    assert!(!browser.cookies.iter().any(|(k, _)| k == "quire_token"));
+    assert_eq!(browser.submit("/read", &[("url", &url)]).status, 401);
+
     // A program: the bearer token, no CSRF token needed; a wrong one is refused.
     let mut program = Browser::new(&browser.base);
     program.headers = vec![("Authorization".into(), "Bearer wrong".into())];

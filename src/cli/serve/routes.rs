@@ -226,6 +226,14 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
              keep it to yourself.</p>",
             esc(&link)
         );
+        if state.settings.token.is_some() {
+            let _ = write!(
+                body,
+                "<form method=\"post\" action=\"/logout\">{}\
+                 <button type=\"submit\" id=\"logout\">Log out</button></form>",
+                csrf_field(&csrf)
+            );
+        }
     } else {
         body.push_str(
             "<p class=\"meta\"><a href=\"/login\">Log in</a> to save articles and get the \
