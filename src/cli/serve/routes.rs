@@ -527,7 +527,7 @@ async fn library_page(
     if let Some(newest) = state
         .library
         .newest_book()
-        .filter(|_| query.trim().is_empty())
+        .filter(|e| e.kind == EntryKind::Book && query.trim().is_empty())
     {
         let _ = write!(
             body,
@@ -557,7 +557,7 @@ async fn library_page(
              aria-label=\"select\"></td><td><a href=\"/library/{id}\">{title}</a>{kind}<br>\
              <span class=\"downloads\">{links}</span> \
              <button type=\"submit\" formaction=\"/library/{id}/delete\" id=\"delete-{id}\">Delete</button></td>\
-             <td>{site}</td><td>{date}</td><td>{words}</td></tr>",
+             <td>{site}</td><td class=\"date\">{date}</td><td>{words}</td></tr>",
             title = esc(&entry.title),
             links = library_entry_links(entry),
             site = esc(entry.site.as_deref().unwrap_or("")),
