@@ -467,13 +467,23 @@ async fn preview_save(
     let fields = Fields::parse(body, &state)?;
     check_change(&state, &headers, fields.get("csrf"))?;
     let preview = find_preview(&state, &id)?;
+    let earlier = preview
+        .saved
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .filter(|id| state.library.entry(id).is_some());
+    if let Some(earlier) = earlier {
+        return Ok(Redirect::to(&format!("/library/{earlier}")).into_response());
+    }
     let mut remote = state.image_options();
     remote.allow_private |= preview.private;
     let library = Arc::clone(&state.library);
+    let saving = Arc::clone(&preview);
     let entry = blocking(&state, move || {
         library
             .add_article(
-                preview.document.clone(),
+                saving.document.clone(),
                 &ImageSourcing {
                     resource_dir: None,
                     remote: Some(remote),
@@ -482,6 +492,7 @@ async fn preview_save(
             .map_err(|e| save_failed(&e))
     })
     .await?;
+    *preview.saved.lock().unwrap_or_else(|p| p.into_inner()) = Some(entry.id.clone());
     Ok(Redirect::to(&format!("/library/{}", entry.id)).into_response())
 }
 
