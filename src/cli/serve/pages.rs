@@ -5,20 +5,10 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use std::fmt::Write;
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values (the crate's one escaper; line breaks
+/// become spaces, which is how HTML shows them outside `<pre>` anyway).
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    quire::xml::escape_attr(text)
 }
 
 const STYLE: &str = "\
@@ -135,6 +125,7 @@ mod tests {
             esc("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+        assert_eq!(esc("two\nlines"), "two lines");
         let page = layout("<script>", "");
         assert!(page.contains("<title>&lt;script&gt; · quire</title>"));
     }

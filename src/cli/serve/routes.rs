@@ -383,7 +383,8 @@ async fn preview_page(
             body,
             "<details id=\"dropped\"><summary>What extraction kept and dropped</summary>\
              <pre>{}</pre></details>",
-            esc(&preview.extraction.join("\n"))
+            // Element text: its line breaks kept for the <pre>.
+            quire::xml::escape_text(&preview.extraction.join("\n"))
         );
     }
     body.push_str("<p class=\"downloads\">Download: ");
