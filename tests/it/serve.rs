@@ -264,8 +264,8 @@ that only the fishermen read, each morning before the boats go out past the brea
 <p>Spring tides come with the new and the full moon; neap tides between them, when the sun \
 and the moon pull at right angles and the water hardly rises at the quay.</p>\
 <p>In winter the storms add their own surge, and the ledger gains a column for the wind.</p>\
-</article><div class=\"newsletter\"><p>Subscribe to our newsletter for more harbour news!</p></div>\
-</body></html>";
+<div class=\"newsletter\"><p>Subscribe to our newsletter for more harbour news!</p></div>\
+</article></body></html>";
 
 fn red_png() -> Vec<u8> {
     let mut png = Vec::new();
@@ -359,15 +359,23 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
     );
     assert!(page.contains("2026-11-02"), "the date");
     assert!(page.contains("neap tides between them"));
+    let article =
+        &page[page.find("<article id=\"preview\">").unwrap()..page.find("<details").unwrap()];
     assert!(
-        !page.contains("Subscribe to our newsletter for more"),
+        !article.contains("Subscribe to our newsletter for more"),
         "extraction left it out"
     );
     assert!(page.contains("<details id=\"dropped\">"));
+    assert!(page.contains("chosen: article"), "{page}");
+    let dropped = &page[page
+        .find("<ol id=\"dropped-blocks\">")
+        .expect("a list of what was dropped")..];
+    let dropped = &dropped[..dropped.find("</ol>").unwrap()];
     assert!(
-        page.contains("pruned") || page.contains("chosen: article"),
-        "{page}"
+        dropped.contains("Subscribe to our newsletter for more harbour news!"),
+        "{dropped}"
     );
+    assert!(!dropped.contains("neap tides"), "{dropped}");
 
     // Downloads work without saving.
     let scratch = tempfile::tempdir().unwrap();

@@ -381,8 +381,24 @@ async fn preview_page(
     if !preview.extraction.is_empty() {
         let _ = write!(
             body,
-            "<details id=\"dropped\"><summary>What extraction kept and dropped</summary>\
-             <pre>{}</pre></details>",
+            "<details id=\"dropped\"><summary>What extraction dropped ({} blocks)</summary>",
+            preview.dropped.len()
+        );
+        if !preview.dropped.is_empty() {
+            body.push_str("<ol id=\"dropped-blocks\">");
+            for block in &preview.dropped {
+                let _ = write!(
+                    body,
+                    "<li><span class=\"meta\">{}:</span> {}</li>",
+                    esc(block.reason),
+                    esc(&block.text)
+                );
+            }
+            body.push_str("</ol>");
+        }
+        let _ = write!(
+            body,
+            "<p class=\"meta\">How the article was chosen:</p><pre>{}</pre></details>",
             // Element text: its line breaks kept for the <pre>.
             quire::xml::escape_text(&preview.extraction.join("\n"))
         );
