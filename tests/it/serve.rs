@@ -968,3 +968,32 @@ fn sigterm_stops_the_server_cleanly() {
     let said: Vec<String> = server.lines.try_iter().collect();
     assert!(said.iter().any(|l| l == "quire: stopped"), "{said:?}");
 }
+
+#[test]
+fn a_library_that_cannot_be_opened_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--library"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("not-a-folder: cannot make the library folder"),
+        "{said}"
+    );
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("config.toml"), "clip_key = [").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--library"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("config.toml: not a library config"), "{said}");
+}
