@@ -399,6 +399,8 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
             epubcheck(&file.body, scratch.path(), "preview.epub");
         }
     }
+    let image_fetches = site.paths().iter().filter(|p| *p == "/red.png").count();
+    assert_eq!(image_fetches, 1, "the image is fetched once for every download");
     assert!(library.path().join("config.toml").is_file());
     assert_eq!(
         std::fs::read_dir(library.path()).unwrap().count(),

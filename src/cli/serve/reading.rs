@@ -29,6 +29,8 @@ pub struct Preview {
     pub private: bool,
     /// The entry it was saved as: saving it again leads there instead of saving a copy.
     pub saved: std::sync::Mutex<Option<String>>,
+    /// Its images, loaded (downloaded) by the first download and shared by the others.
+    pub media: std::sync::OnceLock<Arc<quire::media::MediaStore>>,
 }
 
 /// The recent previews, by random id; the oldest are dropped past [`MAX_PREVIEWS`] or
@@ -204,6 +206,7 @@ fn read_bytes(
         dropped,
         private,
         saved: std::sync::Mutex::new(None),
+        media: std::sync::OnceLock::new(),
     })
 }
 

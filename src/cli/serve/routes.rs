@@ -463,6 +463,11 @@ async fn preview_download(
     }
     let stem = download_stem(preview.document.meta.title.as_deref());
     let rendered = blocking(&state, move || {
+        // The images are fetched once for all the formats downloaded.
+        let media = preview
+            .media
+            .get_or_init(|| Arc::new(options.load_media(&preview.document).0));
+        options.media = Some(Arc::clone(media));
         quire::write(&preview.document, format, &options).map_err(|e| {
             Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
