@@ -400,7 +400,10 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
         }
     }
     let image_fetches = site.paths().iter().filter(|p| *p == "/red.png").count();
-    assert_eq!(image_fetches, 1, "the image is fetched once for every download");
+    assert_eq!(
+        image_fetches, 1,
+        "the image is fetched once for every download"
+    );
     assert!(library.path().join("config.toml").is_file());
     assert_eq!(
         std::fs::read_dir(library.path()).unwrap().count(),
@@ -550,6 +553,8 @@ fn errors_answer_with_their_status_and_a_page() {
         421,
         "DNS rebinding: a foreign Host"
     );
+    browser.headers = vec![("Host".into(), "LocalHost:8080".into())];
+    assert_eq!(browser.get("/").status, 200, "a loopback name");
     browser.headers.clear();
     let mut stranger = Browser::new(&server.base);
     assert_eq!(
