@@ -26,6 +26,9 @@ mod interrupt;
 mod job;
 mod jsonl;
 mod manifest;
+// Until the routes of `quire serve` use them.
+#[allow(dead_code)]
+mod opds;
 mod plan;
 mod progress;
 mod report;
