@@ -25,6 +25,7 @@ mod input;
 mod interrupt;
 mod job;
 mod jsonl;
+mod library;
 mod manifest;
 // Until the routes of `quire serve` use them.
 #[allow(dead_code)]
