@@ -375,7 +375,7 @@ pub fn sites_feed(entries: &[CatalogEntry], now: &str) -> String {
 }
 
 /// "December 2026" for `2026-12`; the text itself when it is not a month.
-fn month_title(month: &str) -> String {
+pub fn month_title(month: &str) -> String {
     const NAMES: [&str; 12] = [
         "January",
         "February",

@@ -1,7 +1,505 @@
 //! The catalog for devices: an OPDS 1.2 catalog at `/opds` that KOReader, Calibre, Thorium
 //! and other reading apps browse, and the stable links `/latest.epub` and
 //! `/latest.kepub.epub` for readers with only a web browser. [`catalog`] writes the documents;
-//! [`thumbnail`] makes the covers small.
+//! [`thumbnail`] makes the covers small; this module answers the requests.
+//!
+//! Every route only reads: the library's folder is read on tokio's blocking threads (a book
+//! rendered on its first download, a thumbnail made on its first request), never on the
+//! threads that serve connections.
 
 pub mod catalog;
 pub mod thumbnail;
+
+use super::library::{Entry, EntryKind, Library};
+use axum::extract::{FromRef, Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use catalog::{CatalogEntry, FeedAddress, ACQUISITION_TYPE, NAVIGATION_TYPE, ROOT};
+use quire::media::ImageKind;
+use quire::OutputFormat;
+use serde::Deserialize;
+use std::sync::Arc;
+
+/// The catalog's routes, for any server state the library can be taken from.
+pub fn routes<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    Arc<Library>: FromRef<S>,
+{
+    Router::new()
+        .route("/opds", get(root))
+        .route("/opds/", get(root))
+        .route("/opds/new", get(newest))
+        .route("/opds/dates", get(months))
+        .route("/opds/dates/{month}", get(month))
+        .route("/opds/sites", get(sites))
+        .route("/opds/sites/{site}", get(site))
+        .route("/opds/books", get(books))
+        .route("/opds/search", get(search))
+        .route("/opds/opensearch.xml", get(opensearch))
+        .route("/opds/entries/{id}/{file}", get(download))
+        .route("/covers/{id}", get(cover))
+        .route("/covers/{id}/thumbnail", get(cover_thumbnail))
+        .route("/latest.epub", get(latest_epub))
+        .route("/latest.kepub.epub", get(latest_kepub))
+}
+
+/// The query of a catalog page: the page, and the terms of a search.
+#[derive(Debug, Deserialize)]
+struct FeedQuery {
+    page: Option<String>,
+    q: Option<String>,
+}
+
+impl FeedQuery {
+    /// The page asked for (1 when none); an error answer for one that is not a number.
+    #[allow(clippy::result_large_err)]
+    fn page(&self) -> Result<usize, Response> {
+        match self.page.as_deref().map(str::trim) {
+            None | Some("") => Ok(1),
+            Some(text) => text.parse::<usize>().map_err(|_| {
+                plain(
+                    StatusCode::BAD_REQUEST,
+                    format!("page must be a number from 1, not '{text}'"),
+                )
+            }),
+        }
+    }
+}
+
+/// Runs `work` (which reads the library's folder) on a blocking thread.
+async fn blocking(work: impl FnOnce() -> Response + Send + 'static) -> Response {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|_| {
+        plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "quire failed on this request (a bug)".to_string(),
+        )
+    })
+}
+
+fn plain(status: StatusCode, message: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message + "\n",
+    )
+        .into_response()
+}
+
+fn feed_response(kind: &'static str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            // A catalog changes whenever an entry is added: clients ask again each time.
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Now, RFC 3339 UTC: the `updated` of a feed with no entries.
+fn now() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    chrono::DateTime::from_timestamp(i64::try_from(seconds).unwrap_or(0), 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// What the catalog shows of a library entry, without its cover (see [`with_cover_type`]).
+fn catalog_entry(entry: &Entry) -> CatalogEntry {
+    CatalogEntry {
+        id: entry.id.clone(),
+        title: entry.title.clone(),
+        authors: entry.authors.clone(),
+        site: entry.site.clone(),
+        language: entry.language.clone(),
+        published: entry.published.clone(),
+        added: entry.added.clone(),
+        words: entry.words,
+        description: entry.description.clone(),
+        is_book: entry.kind == EntryKind::Book,
+        formats: catalog::DEVICE_FORMATS
+            .into_iter()
+            .filter(|format| entry.formats.contains(format))
+            .collect(),
+        cover_type: None,
+    }
+}
+
+/// Sets the cover's type of the entries a page shows. Every entry has a cover (its lead
+/// image, else the generated one, made on first request), and a saved cover is a JPEG only
+/// when the library kept a JPEG: one look at the folder, not a cover made for a list.
+fn with_cover_type(library: &Library, entry: &mut CatalogEntry) {
+    let jpeg = library.root().join(&entry.id).join("cover.jpg").is_file();
+    entry.cover_type = Some(if jpeg { "image/jpeg" } else { "image/png" });
+}
+
+/// Answers a page of an acquisition feed of `entries`.
+fn entries_response(
+    library: &Library,
+    title: &str,
+    address: &FeedAddress,
+    up: (&str, &'static str),
+    entries: &[Entry],
+    requested_page: usize,
+) -> Response {
+    let mut shown: Vec<CatalogEntry> = entries.iter().map(catalog_entry).collect();
+    let page = catalog::Page::of(requested_page, shown.len());
+    for entry in &mut shown[page.range()] {
+        with_cover_type(library, entry);
+    }
+    feed_response(
+        ACQUISITION_TYPE,
+        catalog::entries_feed(title, address, up, &shown, page.number, &now()),
+    )
+}
+
+fn all_entries(library: &Library) -> Vec<CatalogEntry> {
+    library.list().iter().map(catalog_entry).collect()
+}
+
+async fn root(State(library): State<Arc<Library>>) -> Response {
+    blocking(move || {
+        feed_response(
+            NAVIGATION_TYPE,
+            catalog::root_feed(&all_entries(&library), &now()),
+        )
+    })
+    .await
+}
+
+async fn months(State(library): State<Arc<Library>>) -> Response {
+    blocking(move || {
+        feed_response(
+            NAVIGATION_TYPE,
+            catalog::months_feed(&all_entries(&library), &now()),
+        )
+    })
+    .await
+}
+
+async fn sites(State(library): State<Arc<Library>>) -> Response {
+    blocking(move || {
+        feed_response(
+            NAVIGATION_TYPE,
+            catalog::sites_feed(&all_entries(&library), &now()),
+        )
+    })
+    .await
+}
+
+async fn newest(State(library): State<Arc<Library>>, Query(query): Query<FeedQuery>) -> Response {
+    let page = match query.page() {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    blocking(move || {
+        let address = FeedAddress::new(format!("{ROOT}/new"));
+        let entries = library.list();
+        entries_response(
+            &library,
+            "Newest",
+            &address,
+            (ROOT, NAVIGATION_TYPE),
+            &entries,
+            page,
+        )
+    })
+    .await
+}
+
+async fn books(State(library): State<Arc<Library>>, Query(query): Query<FeedQuery>) -> Response {
+    let page = match query.page() {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    blocking(move || {
+        let address = FeedAddress::new(format!("{ROOT}/books"));
+        let mut entries = library.list();
+        entries.retain(|e| e.kind == EntryKind::Book);
+        entries_response(
+            &library,
+            "Books",
+            &address,
+            (ROOT, NAVIGATION_TYPE),
+            &entries,
+            page,
+        )
+    })
+    .await
+}
+
+async fn month(
+    State(library): State<Arc<Library>>,
+    Path(month): Path<String>,
+    Query(query): Query<FeedQuery>,
+) -> Response {
+    let page = match query.page() {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    blocking(move || {
+        let mut entries = library.list();
+        entries.retain(|e| e.added.get(..7) == Some(month.as_str()));
+        if entries.is_empty() {
+            return plain(
+                StatusCode::NOT_FOUND,
+                format!("no entry was added in '{month}' (months are written YYYY-MM)"),
+            );
+        }
+        let address = FeedAddress::new(catalog::month_path(&month));
+        let up = format!("{ROOT}/dates");
+        let title = catalog::month_title(&month);
+        entries_response(
+            &library,
+            &title,
+            &address,
+            (&up, NAVIGATION_TYPE),
+            &entries,
+            page,
+        )
+    })
+    .await
+}
+
+async fn site(
+    State(library): State<Arc<Library>>,
+    Path(site): Path<String>,
+    Query(query): Query<FeedQuery>,
+) -> Response {
+    let page = match query.page() {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    blocking(move || {
+        let mut entries = library.list();
+        entries.retain(|e| e.site.as_deref() == Some(site.as_str()));
+        if entries.is_empty() {
+            return plain(
+                StatusCode::NOT_FOUND,
+                format!("no article in the library comes from '{site}'"),
+            );
+        }
+        let address = FeedAddress::new(catalog::site_path(&site));
+        let up = format!("{ROOT}/sites");
+        entries_response(
+            &library,
+            &site,
+            &address,
+            (&up, NAVIGATION_TYPE),
+            &entries,
+            page,
+        )
+    })
+    .await
+}
+
+async fn search(State(library): State<Arc<Library>>, Query(query): Query<FeedQuery>) -> Response {
+    let page = match query.page() {
+        Ok(page) => page,
+        Err(answer) => return answer,
+    };
+    let terms = query.q.unwrap_or_default();
+    blocking(move || {
+        let entries = library.search(&terms);
+        let address = FeedAddress {
+            path: format!("{ROOT}/search"),
+            query: vec![("q".to_string(), terms.clone())],
+        };
+        let title = format!("Search: {}", terms.trim());
+        entries_response(
+            &library,
+            &title,
+            &address,
+            (ROOT, NAVIGATION_TYPE),
+            &entries,
+            page,
+        )
+    })
+    .await
+}
+
+/// The OpenSearch description, whose template names this server as the client reached it
+/// (the Host header: a device on the network reaches it by the address it was given).
+async fn opensearch(headers: HeaderMap) -> Response {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_".contains(&b))
+        });
+    let Some(host) = host else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "the request names no valid Host".to_string(),
+        );
+    };
+    (
+        [(header::CONTENT_TYPE, catalog::OPENSEARCH_TYPE)],
+        catalog::opensearch_description(&format!("http://{host}")),
+    )
+        .into_response()
+}
+
+/// The format a download's file name asks for: `book.epub`, `book.kepub.epub`, `book.pdf`.
+fn format_of_file(file: &str) -> Option<OutputFormat> {
+    let suffix = file.strip_prefix("book.")?;
+    catalog::DEVICE_FORMATS
+        .into_iter()
+        .find(|format| format.file_suffix() == suffix)
+}
+
+/// An entry's file in `format`, as a download named after the entry.
+fn file_response(library: &Library, entry: &Entry, format: OutputFormat) -> Response {
+    let path = match library.file(&entry.id, format) {
+        Ok(path) => path,
+        Err(e) => {
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot make '{}' as {format}: {e:#}", entry.title),
+            )
+        }
+    };
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot read '{}' as {format}: {e}", entry.title),
+            )
+        }
+    };
+    let media_type = catalog::media_type(format).unwrap_or("application/octet-stream");
+    // The id is [a-z0-9-] (the library checks it), so the file name needs no quoting rules.
+    let disposition = format!(
+        "attachment; filename=\"{}.{}\"",
+        entry.id,
+        format.file_suffix()
+    );
+    let mut response = (
+        [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))],
+        bytes,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+async fn download(
+    State(library): State<Arc<Library>>,
+    Path((id, file)): Path<(String, String)>,
+) -> Response {
+    let Some(format) = format_of_file(&file) else {
+        return plain(
+            StatusCode::NOT_FOUND,
+            format!("'{file}' is not a download: book.epub, book.kepub.epub or book.pdf"),
+        );
+    };
+    blocking(move || {
+        let Some(entry) = library.entry(&id) else {
+            return plain(
+                StatusCode::NOT_FOUND,
+                format!("no entry '{id}' in the library"),
+            );
+        };
+        if !entry.formats.contains(&format) {
+            return plain(
+                StatusCode::NOT_FOUND,
+                format!("'{}' is not available as {format}", entry.title),
+            );
+        }
+        file_response(&library, &entry, format)
+    })
+    .await
+}
+
+/// The newest book (a feed issue) in `format`, else the newest article; served whole under
+/// a stable address, so a reader's browser bookmark always fetches today's issue.
+fn latest(library: &Library, format: OutputFormat) -> Response {
+    let entries = library.list();
+    let newest = entries
+        .iter()
+        .find(|e| e.kind == EntryKind::Book && e.formats.contains(&format))
+        .or_else(|| entries.iter().find(|e| e.formats.contains(&format)));
+    let Some(entry) = newest else {
+        let message = if entries.is_empty() {
+            "the library is empty: save an article on the server's page, or add a feed's \
+             issue with 'quire feed SOURCES --library DIR'"
+                .to_string()
+        } else {
+            format!("no entry of the library is available as {format}")
+        };
+        return plain(StatusCode::NOT_FOUND, message);
+    };
+    let mut response = file_response(library, entry, format);
+    // The same address answers with another book tomorrow.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+async fn latest_epub(State(library): State<Arc<Library>>) -> Response {
+    blocking(move || latest(&library, OutputFormat::Epub)).await
+}
+
+async fn latest_kepub(State(library): State<Arc<Library>>) -> Response {
+    blocking(move || latest(&library, OutputFormat::Kepub)).await
+}
+
+fn image_response(path: &std::path::Path) -> Response {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let media_type = ImageKind::sniff(&bytes)
+                .map_or("application/octet-stream", |kind| kind.media_type());
+            (
+                [
+                    (header::CONTENT_TYPE, media_type),
+                    // A cover never changes once made (an entry is never edited).
+                    (header::CACHE_CONTROL, "max-age=86400"),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+        Err(e) => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot read the cover: {e}"),
+        ),
+    }
+}
+
+async fn cover(State(library): State<Arc<Library>>, Path(id): Path<String>) -> Response {
+    blocking(move || match library.cover(&id) {
+        Some(path) => image_response(&path),
+        None => plain(StatusCode::NOT_FOUND, format!("no cover for '{id}'")),
+    })
+    .await
+}
+
+async fn cover_thumbnail(State(library): State<Arc<Library>>, Path(id): Path<String>) -> Response {
+    blocking(move || {
+        let Some(cover) = library.cover(&id) else {
+            return plain(StatusCode::NOT_FOUND, format!("no cover for '{id}'"));
+        };
+        match thumbnail::thumbnail(&cover) {
+            Ok((path, _)) => image_response(&path),
+            Err(e) => plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot make the thumbnail: {e:#}"),
+            ),
+        }
+    })
+    .await
+}
