@@ -526,6 +526,21 @@ impl Library {
         Some(path)
     }
 
+    /// One of an article's saved images (`img-N.ext`, as its model names them); `None` for
+    /// any other name.
+    pub fn image(&self, id: &str, name: &str) -> Option<PathBuf> {
+        let (stem, extension) = name.split_once('.')?;
+        let numbered = stem
+            .strip_prefix("img-")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        let known = ["png", "jpg", "gif", "webp"].contains(&extension);
+        if !numbered || !known {
+            return None;
+        }
+        let path = self.entry_dir(id)?.join(name);
+        path.is_file().then_some(path)
+    }
+
     /// A new hidden folder to build an entry in.
     fn temp_dir(&self) -> anyhow::Result<PathBuf> {
         let path = self.root.join(format!(
