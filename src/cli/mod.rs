@@ -28,8 +28,6 @@ mod job;
 mod jsonl;
 mod library;
 mod manifest;
-// Until the routes of `quire serve` use them.
-#[allow(dead_code)]
 mod opds;
 mod plan;
 mod progress;

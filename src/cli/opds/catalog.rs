@@ -193,13 +193,14 @@ pub fn site_path(site: &str) -> String {
     format!("{ROOT}/sites/{}", encode_component(site))
 }
 
-/// The path an entry's file is downloaded from: the id, then a file name that ends as the
-/// format's files do (`book.kepub.epub`), for clients that name the file after the URL.
+/// The path an entry's file is downloaded from: the server's one download route
+/// (`/library/{id}/download/{format}`, formats by their short names), whose answer names the
+/// file `ID.epub`, `ID.kepub.epub`, `ID.pdf`.
 pub fn download_path(id: &str, format: OutputFormat) -> String {
     format!(
-        "{ROOT}/entries/{}/book.{}",
+        "/library/{}/download/{}",
         encode_component(id),
-        format.file_suffix()
+        format.extension()
     )
 }
 
@@ -409,7 +410,7 @@ pub fn navigation_feed(head: &FeedHead, items: &[NavigationItem]) -> String {
     for item in items {
         xml.open("entry", &[]);
         xml.element("title", &[], &item.title);
-        xml.element("id", &[], &stable_id(&format!("feed {}", item.href)));
+        xml.element("id", &[], &stable_id(&format!("navigation {}", item.href)));
         xml.element("updated", &[], &item.updated);
         xml.element("content", &[("type", "text")], &item.content);
         xml.empty(
@@ -956,17 +957,17 @@ mod tests {
                 (
                     REL_ACQUISITION,
                     "application/epub+zip",
-                    format!("/opds/entries/{id}/book.epub").as_str()
+                    format!("/library/{id}/download/epub").as_str()
                 ),
                 (
                     REL_ACQUISITION,
                     "application/kepub+zip",
-                    format!("/opds/entries/{id}/book.kepub.epub").as_str()
+                    format!("/library/{id}/download/kepub").as_str()
                 ),
                 (
                     REL_ACQUISITION,
                     "application/pdf",
-                    format!("/opds/entries/{id}/book.pdf").as_str()
+                    format!("/library/{id}/download/pdf").as_str()
                 ),
                 (REL_IMAGE, "image/png", format!("/covers/{id}").as_str()),
                 (
@@ -1018,7 +1019,7 @@ mod tests {
         assert_eq!(text(entry, "title"), "Fish & <chips> \"quoted\" control");
         assert_eq!(
             link(entry, REL_ACQUISITION).unwrap().1,
-            "/opds/entries/a%20b%2F..%26c/book.epub"
+            "/library/a%20b%2F..%26c/download/epub"
         );
         let sites = sites_feed(&all, NOW);
         let doc = check_feed(&sites, NAVIGATION_TYPE);

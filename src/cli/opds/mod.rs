@@ -11,6 +11,8 @@ pub mod catalog;
 pub mod thumbnail;
 
 use super::library::{Entry, EntryKind, Library};
+use super::serve::routes::attachment;
+use super::serve::AppState;
 use axum::extract::{FromRef, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -21,6 +23,13 @@ use quire::media::ImageKind;
 use quire::OutputFormat;
 use serde::Deserialize;
 use std::sync::Arc;
+
+/// The handlers take the library alone from the server's state.
+impl FromRef<AppState> for Arc<Library> {
+    fn from_ref(state: &AppState) -> Arc<Library> {
+        Arc::clone(&state.library)
+    }
+}
 
 /// The catalog's routes, for any server state the library can be taken from.
 pub fn routes<S>() -> Router<S>
@@ -39,7 +48,6 @@ where
         .route("/opds/books", get(books))
         .route("/opds/search", get(search))
         .route("/opds/opensearch.xml", get(opensearch))
-        .route("/opds/entries/{id}/{file}", get(download))
         .route("/covers/{id}", get(cover))
         .route("/covers/{id}/thumbnail", get(cover_thumbnail))
         .route("/latest.epub", get(latest_epub))
@@ -348,80 +356,18 @@ async fn opensearch(headers: HeaderMap) -> Response {
         .into_response()
 }
 
-/// The format a download's file name asks for: `book.epub`, `book.kepub.epub`, `book.pdf`.
-fn format_of_file(file: &str) -> Option<OutputFormat> {
-    let suffix = file.strip_prefix("book.")?;
-    catalog::DEVICE_FORMATS
-        .into_iter()
-        .find(|format| format.file_suffix() == suffix)
-}
-
-/// An entry's file in `format`, as a download named after the entry.
+/// An entry's file in `format`, as the server's downloads answer it.
 fn file_response(library: &Library, entry: &Entry, format: OutputFormat) -> Response {
-    let path = match library.file(&entry.id, format) {
-        Ok(path) => path,
-        Err(e) => {
-            return plain(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("cannot make '{}' as {format}: {e:#}", entry.title),
-            )
-        }
-    };
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            return plain(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("cannot read '{}' as {format}: {e}", entry.title),
-            )
-        }
-    };
-    let media_type = catalog::media_type(format).unwrap_or("application/octet-stream");
-    // The id is [a-z0-9-] (the library checks it), so the file name needs no quoting rules.
-    let disposition = format!(
-        "attachment; filename=\"{}.{}\"",
-        entry.id,
-        format.file_suffix()
-    );
-    let mut response = (
-        [(header::CONTENT_TYPE, HeaderValue::from_static(media_type))],
-        bytes,
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
+    let bytes = library
+        .file(&entry.id, format)
+        .and_then(|path| Ok(std::fs::read(path)?));
+    match bytes {
+        Ok(bytes) => attachment(bytes, format, &entry.id),
+        Err(e) => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot make '{}' as {format}: {e:#}", entry.title),
+        ),
     }
-    response
-}
-
-async fn download(
-    State(library): State<Arc<Library>>,
-    Path((id, file)): Path<(String, String)>,
-) -> Response {
-    let Some(format) = format_of_file(&file) else {
-        return plain(
-            StatusCode::NOT_FOUND,
-            format!("'{file}' is not a download: book.epub, book.kepub.epub or book.pdf"),
-        );
-    };
-    blocking(move || {
-        let Some(entry) = library.entry(&id) else {
-            return plain(
-                StatusCode::NOT_FOUND,
-                format!("no entry '{id}' in the library"),
-            );
-        };
-        if !entry.formats.contains(&format) {
-            return plain(
-                StatusCode::NOT_FOUND,
-                format!("'{}' is not available as {format}", entry.title),
-            );
-        }
-        file_response(&library, &entry, format)
-    })
-    .await
 }
 
 /// The newest book (a feed issue) in `format`, else the newest article; served whole under
