@@ -738,10 +738,10 @@ fn bad_catalog_requests_get_clear_errors() {
             "no entry was added in '1999-01'",
         ),
         ("/opds/sites/nowhere.example", 404, "nowhere.example"),
-        ("/covers/no-such-entry", 404, "no cover"),
-        ("/covers/no-such-entry/thumbnail", 404, "no cover"),
-        ("/covers/..%2Fconfig.toml", 404, "no cover"),
-        ("/covers/%2E%2E/thumbnail", 404, "no cover"),
+        ("/library/no-such-entry/cover", 404, ""),
+        ("/library/no-such-entry/thumbnail", 404, "no cover"),
+        ("/library/..%2Fconfig.toml/thumbnail", 404, "no cover"),
+        ("/library/%2E%2E/thumbnail", 404, "no cover"),
         ("/library/no-such-entry/download/epub", 404, ""),
     ];
     for (path, status, message) in cases {

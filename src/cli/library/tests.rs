@@ -42,7 +42,7 @@ fn added_articles_are_listed_newest_first_searched_and_deleted() {
         .into_iter()
         .map(|e| e.id)
         .collect();
-    assert_eq!(found, [first.id.clone()]);
+    assert_eq!(found, std::slice::from_ref(&first.id));
     assert!(library.search("moon flour").is_empty());
     assert_eq!(library.search("example.org").len(), 2);
 
@@ -215,7 +215,7 @@ fn half_written_entries_are_ignored_and_cleaned() {
     fs::create_dir(&live).unwrap();
     fs::create_dir(dir.path().join("half-entry-1234")).unwrap();
     let ids: Vec<String> = library.list().into_iter().map(|e| e.id).collect();
-    assert_eq!(ids, [kept.id.clone()]);
+    assert_eq!(ids, std::slice::from_ref(&kept.id));
     let reopened = Library::open(dir.path()).unwrap();
     assert_eq!(reopened.list().len(), 1);
     assert!(!dead.exists());

@@ -204,14 +204,14 @@ pub fn download_path(id: &str, format: OutputFormat) -> String {
     )
 }
 
-/// The path of an entry's cover.
+/// The path of an entry's cover (the server's cover route).
 pub fn cover_path(id: &str) -> String {
-    format!("/covers/{}", encode_component(id))
+    format!("/library/{}/cover", encode_component(id))
 }
 
 /// The path of an entry's cover thumbnail (see [`super::thumbnail`]).
 pub fn thumbnail_path(id: &str) -> String {
-    format!("/covers/{}/thumbnail", encode_component(id))
+    format!("/library/{}/thumbnail", encode_component(id))
 }
 
 /// A stable Atom id for a name: a `urn:uuid` made from its SHA-256, so the same entry or feed
@@ -969,11 +969,11 @@ mod tests {
                     "application/pdf",
                     format!("/library/{id}/download/pdf").as_str()
                 ),
-                (REL_IMAGE, "image/png", format!("/covers/{id}").as_str()),
+                (REL_IMAGE, "image/png", format!("/library/{id}/cover").as_str()),
                 (
                     REL_THUMBNAIL,
                     "image/png",
-                    format!("/covers/{id}/thumbnail").as_str()
+                    format!("/library/{id}/thumbnail").as_str()
                 ),
             ]
         );

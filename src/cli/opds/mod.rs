@@ -48,8 +48,7 @@ where
         .route("/opds/books", get(books))
         .route("/opds/search", get(search))
         .route("/opds/opensearch.xml", get(opensearch))
-        .route("/covers/{id}", get(cover))
-        .route("/covers/{id}/thumbnail", get(cover_thumbnail))
+        .route("/library/{id}/thumbnail", get(cover_thumbnail))
         .route("/latest.epub", get(latest_epub))
         .route("/latest.kepub.epub", get(latest_kepub))
 }
@@ -424,14 +423,6 @@ fn image_response(path: &std::path::Path) -> Response {
             format!("cannot read the cover: {e}"),
         ),
     }
-}
-
-async fn cover(State(library): State<Arc<Library>>, Path(id): Path<String>) -> Response {
-    blocking(move || match library.cover(&id) {
-        Some(path) => image_response(&path),
-        None => plain(StatusCode::NOT_FOUND, format!("no cover for '{id}'")),
-    })
-    .await
 }
 
 async fn cover_thumbnail(State(library): State<Arc<Library>>, Path(id): Path<String>) -> Response {

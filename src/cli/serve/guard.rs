@@ -273,6 +273,21 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_while_answering_becomes_an_error() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let panicked = runtime.block_on(CatchUnwind {
+            inner: Box::pin(async { panic!("a handler's bug") }),
+        });
+        assert!(panicked.is_err());
+        let answered = runtime.block_on(CatchUnwind {
+            inner: Box::pin(async { 7 }),
+        });
+        assert_eq!(answered, Ok(7));
+    }
+
+    #[test]
     fn cookies_are_found_by_name() {
         let mut headers = HeaderMap::new();
         headers.insert(

@@ -212,13 +212,23 @@ pub fn too_large(limit: u64, what: &str) -> Problem {
     )
 }
 
-/// A document as the HTML fragment pages show (its images stay where they are).
+/// A document's body as the HTML fragment pages show under their own header (its images
+/// stay where they are).
 pub fn fragment(document: &Document) -> String {
     let options = quire::WriteOptions {
         fragment: true,
         ..quire::WriteOptions::default()
     };
-    quire::write(document, quire::OutputFormat::Html, &options)
+    // The page shows title, byline and date itself: the body is written without them.
+    let body = Document {
+        meta: quire::Meta {
+            language: document.meta.language.clone(),
+            direction: document.meta.direction,
+            ..quire::Meta::default()
+        },
+        blocks: document.blocks.clone(),
+    };
+    quire::write(&body, quire::OutputFormat::Html, &options)
         .map(|r| String::from_utf8_lossy(&r.bytes).into_owned())
         .unwrap_or_default()
 }

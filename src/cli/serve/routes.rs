@@ -11,6 +11,7 @@
 //! | `GET /library/{id}`                    | one entry: its text, downloads, delete         |
 //! | `GET /library/{id}/download/{format}`  | an entry's file                                |
 //! | `GET /library/{id}/image/{img-N.ext}`  | an article's saved image                       |
+//! | `GET /library/{id}/cover`              | its cover (lead image, else generated)         |
 //! | `POST /library/{id}/delete`            | delete it                                      |
 //! | `POST /library/book`                   | a book of the checked entries                  |
 //! | `POST /clip`                           | the bookmarklet: save the page sent            |
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .route("/library/{id}", get(entry_page))
         .route("/library/{id}/download/{format}", get(entry_download))
         .route("/library/{id}/image/{name}", get(entry_image))
+        .route("/library/{id}/cover", get(entry_cover))
         .route("/library/{id}/delete", post(delete_entry))
         .route("/clip", post(clip))
         .route("/login", get(login_page).post(login))
@@ -224,6 +226,14 @@ async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
              keep it to yourself.</p>",
             esc(&link)
         );
+        if state.settings.token.is_some() {
+            let _ = write!(
+                body,
+                "<form method=\"post\" action=\"/logout\">{}\
+                 <button type=\"submit\" id=\"logout\">Log out</button></form>",
+                csrf_field(&csrf)
+            );
+        }
     } else {
         body.push_str(
             "<p class=\"meta\"><a href=\"/login\">Log in</a> to save articles and get the \
@@ -514,6 +524,18 @@ async fn library_page(
         });
         return page("Library", &body, cookie);
     }
+    if let Some(newest) = state
+        .library
+        .newest_book()
+        .filter(|_| query.trim().is_empty())
+    {
+        let _ = write!(
+            body,
+            "<p class=\"meta\">Newest book: <a id=\"newest\" href=\"/library/{}\">{}</a></p>",
+            newest.id,
+            esc(&newest.title)
+        );
+    }
     let _ = write!(
         body,
         "<form method=\"post\" action=\"/library/book\" id=\"book-form\">{}\
@@ -613,6 +635,13 @@ async fn entry_page(
             esc(source)
         );
     }
+    if entry.kind == EntryKind::Book {
+        let _ = write!(
+            body,
+            "<p><img id=\"cover\" src=\"/library/{}/cover\" alt=\"cover\" width=\"180\"></p>",
+            entry.id
+        );
+    }
     if let Some(description) = &entry.description.as_ref().filter(|_| text.is_empty()) {
         let _ = write!(body, "<p>{}</p>", esc(description));
     }
@@ -675,6 +704,32 @@ async fn entry_image(
         .ok()
         .and_then(Result::ok)
         .ok_or_else(|| Problem::not_found("No such image."))?;
+    let kind = quire::media::ImageKind::sniff(&bytes)
+        .map_or("application/octet-stream", |k| k.media_type());
+    Ok((
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn entry_cover(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    entry_or_404(&state, &id)?;
+    let library = Arc::clone(&state.library);
+    // A generated cover is drawn on first use: blocking work.
+    let bytes = blocking(&state, move || {
+        library
+            .cover(&id)
+            .and_then(|path| std::fs::read(path).ok())
+            .ok_or_else(|| Problem::not_found("This entry has no cover."))
+    })
+    .await?;
     let kind = quire::media::ImageKind::sniff(&bytes)
         .map_or("application/octet-stream", |k| k.media_type());
     Ok((
