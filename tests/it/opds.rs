@@ -272,7 +272,7 @@ fn text<'a>(node: Node<'a, 'a>, name: &str) -> &'a str {
 }
 
 /// Every link of a node: (rel, type, href).
-fn links(node: Node) -> Vec<(String, String, String)> {
+fn links(node: Node) -> Vec<Link> {
     atom(node, "link")
         .iter()
         .map(|l| {
@@ -293,13 +293,18 @@ fn link(node: Node, rel: &str) -> Option<(String, String)> {
         .map(|(_, t, h)| (t, h))
 }
 
+/// A link: rel, type, href.
+type Link = (String, String, String);
+/// An entry: id, title, links.
+type FeedEntry = (String, String, Vec<Link>);
+
 /// What one feed held.
 struct Feed {
     kind: String,
     /// (rel, type, href) of the feed's own links.
-    links: Vec<(String, String, String)>,
+    links: Vec<Link>,
     /// Per entry: id, title, links.
-    entries: Vec<(String, String, Vec<(String, String, String)>)>,
+    entries: Vec<FeedEntry>,
 }
 
 /// Fetches a feed that a link of type `kind` leads to and checks it against Atom (RFC 4287)
@@ -451,7 +456,7 @@ fn crawl(server: &Server) -> BTreeMap<String, Feed> {
 }
 
 /// The entries of an acquisition feed on all its pages, following `next` from the first.
-fn all_pages(server: &Server, first: &str) -> Vec<(String, String, Vec<(String, String, String)>)> {
+fn all_pages(server: &Server, first: &str) -> Vec<FeedEntry> {
     let mut entries = Vec::new();
     let mut href = Some(first.to_string());
     let mut pages = 0;

@@ -969,7 +969,11 @@ mod tests {
                     "application/pdf",
                     format!("/library/{id}/download/pdf").as_str()
                 ),
-                (REL_IMAGE, "image/png", format!("/library/{id}/cover").as_str()),
+                (
+                    REL_IMAGE,
+                    "image/png",
+                    format!("/library/{id}/cover").as_str()
+                ),
                 (
                     REL_THUMBNAIL,
                     "image/png",
