@@ -11,9 +11,7 @@ pub mod catalog;
 pub mod thumbnail;
 
 use super::library::{Entry, EntryKind, Library};
-use super::serve::routes::attachment;
-use super::serve::AppState;
-use axum::extract::{FromRef, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -24,19 +22,9 @@ use quire::OutputFormat;
 use serde::Deserialize;
 use std::sync::Arc;
 
-/// The handlers take the library alone from the server's state.
-impl FromRef<AppState> for Arc<Library> {
-    fn from_ref(state: &AppState) -> Arc<Library> {
-        Arc::clone(&state.library)
-    }
-}
-
-/// The catalog's routes, for any server state the library can be taken from.
-pub fn routes<S>() -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-    Arc<Library>: FromRef<S>,
-{
+/// The catalog's routes. They need the library alone: the server gives it with
+/// `routes().with_state(library)`, and this module knows nothing of the server's own state.
+pub fn routes() -> Router<Arc<Library>> {
     Router::new()
         .route("/opds", get(root))
         .route("/opds/", get(root))
@@ -355,7 +343,26 @@ async fn opensearch(headers: HeaderMap) -> Response {
         .into_response()
 }
 
-/// An entry's file in `format`, as the server's downloads answer it.
+/// A book to save, named `ID.epub` / `ID.kepub.epub`. Sent as `application/epub+zip`, a KEPUB
+/// too: that is the type e-readers' web browsers (Kobo's included) save; the catalog's own
+/// link types are for OPDS clients.
+fn attachment(bytes: Vec<u8>, format: OutputFormat, stem: &str) -> Response {
+    let media_type = match format {
+        OutputFormat::Epub | OutputFormat::Kepub => "application/epub+zip",
+        other => catalog::media_type(other).unwrap_or("application/octet-stream"),
+    };
+    let mut response = ([(header::CONTENT_TYPE, media_type)], bytes).into_response();
+    // The id is [a-z0-9-] (the library checks it): the name needs no quoting rules.
+    let disposition = format!("attachment; filename=\"{stem}.{}\"", format.file_suffix());
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// An entry's file in `format`, as a download.
 fn file_response(library: &Library, entry: &Entry, format: OutputFormat) -> Response {
     let bytes = library
         .file(&entry.id, format)
