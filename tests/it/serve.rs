@@ -399,6 +399,11 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
     );
 
     let id = saved_id(&browser.submit(&format!("{preview_path}/save"), &[]));
+    assert_eq!(
+        saved_id(&browser.submit(&format!("{preview_path}/save"), &[])),
+        id,
+        "saving twice keeps one entry"
+    );
     let entry = browser.get(&format!("/library/{id}"));
     assert_eq!(entry.status, 200);
     let page = entry.text();

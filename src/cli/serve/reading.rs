@@ -25,6 +25,8 @@ pub struct Preview {
     pub extraction: Vec<String>,
     /// It came from a private address (its images may come from one too).
     pub private: bool,
+    /// The entry it was saved as: saving it again leads there instead of saving a copy.
+    pub saved: std::sync::Mutex<Option<String>>,
 }
 
 /// The recent previews, by random id; the oldest are dropped past [`MAX_PREVIEWS`] or
@@ -197,6 +199,7 @@ fn read_bytes(
         body_html,
         extraction,
         private,
+        saved: std::sync::Mutex::new(None),
     })
 }
 

@@ -383,7 +383,8 @@ async fn preview_page(
             body,
             "<details id=\"dropped\"><summary>What extraction kept and dropped</summary>\
              <pre>{}</pre></details>",
-            esc(&preview.extraction.join("\n"))
+            // Element text: its line breaks kept for the <pre>.
+            quire::xml::escape_text(&preview.extraction.join("\n"))
         );
     }
     body.push_str("<p class=\"downloads\">Download: ");
@@ -467,13 +468,23 @@ async fn preview_save(
     let fields = Fields::parse(body, &state)?;
     check_change(&state, &headers, fields.get("csrf"))?;
     let preview = find_preview(&state, &id)?;
+    let earlier = preview
+        .saved
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .filter(|id| state.library.entry(id).is_some());
+    if let Some(earlier) = earlier {
+        return Ok(Redirect::to(&format!("/library/{earlier}")).into_response());
+    }
     let mut remote = state.image_options();
     remote.allow_private |= preview.private;
     let library = Arc::clone(&state.library);
+    let saving = Arc::clone(&preview);
     let entry = blocking(&state, move || {
         library
             .add_article(
-                preview.document.clone(),
+                saving.document.clone(),
                 &ImageSourcing {
                     resource_dir: None,
                     remote: Some(remote),
@@ -482,6 +493,7 @@ async fn preview_save(
             .map_err(|e| save_failed(&e))
     })
     .await?;
+    *preview.saved.lock().unwrap_or_else(|p| p.into_inner()) = Some(entry.id.clone());
     Ok(Redirect::to(&format!("/library/{}", entry.id)).into_response())
 }
 
@@ -527,7 +539,7 @@ async fn library_page(
     if let Some(newest) = state
         .library
         .newest_book()
-        .filter(|_| query.trim().is_empty())
+        .filter(|e| e.kind == EntryKind::Book && query.trim().is_empty())
     {
         let _ = write!(
             body,
@@ -557,7 +569,7 @@ async fn library_page(
              aria-label=\"select\"></td><td><a href=\"/library/{id}\">{title}</a>{kind}<br>\
              <span class=\"downloads\">{links}</span> \
              <button type=\"submit\" formaction=\"/library/{id}/delete\" id=\"delete-{id}\">Delete</button></td>\
-             <td>{site}</td><td>{date}</td><td>{words}</td></tr>",
+             <td>{site}</td><td class=\"date\">{date}</td><td>{words}</td></tr>",
             title = esc(&entry.title),
             links = library_entry_links(entry),
             site = esc(entry.site.as_deref().unwrap_or("")),
