@@ -834,3 +834,65 @@ fn an_opds_client_library_reads_the_catalog_and_downloads_a_book() {
         assert!(failures.is_empty(), "epubcheck: {failures:#?}");
     }
 }
+
+#[test]
+fn quire_feed_writes_the_issue_into_the_library_as_well_as_to_o_and_needs_one_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("local.xml");
+    write_issue_feed(&feed, 1);
+    let library = dir.path().join("library");
+    let papers = dir.path().join("papers");
+
+    let neither = quire().arg("feed").arg(&feed).output().unwrap();
+    assert_eq!(neither.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&neither.stderr);
+    assert!(stderr.contains("--output"), "{stderr}");
+
+    let both = quire()
+        .arg("feed")
+        .arg(&feed)
+        .arg("--library")
+        .arg(&library)
+        .arg("-o")
+        .arg(format!("{}/", papers.display()))
+        .args(["--to", "pdf"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert!(both.status.success(), "{stderr}");
+    let written: Vec<_> = std::fs::read_dir(&papers)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.starts_with('.'))
+        .collect();
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert!(written[0].ends_with(".pdf"), "{written:?}");
+    // The library has the issue as a book in EPUB, KEPUB and the PDF asked for.
+    let entries: Vec<PathBuf> = std::fs::read_dir(&library)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join("meta.json").is_file())
+        .collect();
+    assert_eq!(entries.len(), 1);
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(entries[0].join("meta.json")).unwrap()).unwrap();
+    assert_eq!(meta["kind"], "book");
+    assert_eq!(meta["formats"], serde_json::json!(["epub", "kepub", "pdf"]));
+    for file in ["book.epub", "book.kepub.epub", "book.pdf"] {
+        assert!(entries[0].join(file).is_file(), "{file}");
+    }
+    // The state is beside the -o books: the same items are not delivered twice.
+    let again = quire()
+        .arg("feed")
+        .arg(&feed)
+        .arg("--library")
+        .arg(&library)
+        .arg("-o")
+        .arg(format!("{}/", papers.display()))
+        .output()
+        .unwrap();
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing new"));
+}
