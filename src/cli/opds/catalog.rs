@@ -422,33 +422,10 @@ pub fn navigation_feed(head: &FeedHead, items: &[NavigationItem]) -> String {
     xml.finish()
 }
 
-/// A page of an acquisition feed of `entries` (newest first), headed `title`, under the feed
-/// `up`: the page asked for, or the nearest there is.
-pub fn entries_feed(
-    title: &str,
-    address: &FeedAddress,
-    up: (&str, &'static str),
-    entries: &[CatalogEntry],
-    requested_page: usize,
-    now: &str,
-) -> String {
-    let page = Page::of(requested_page, entries.len());
-    acquisition_feed(
-        &FeedHead {
-            title,
-            address,
-            up: Some(up),
-            updated: entries.first().map_or(now, |e| e.added.as_str()),
-        },
-        entries,
-        page,
-    )
-}
-
-/// One page of an acquisition feed of `entries` (all of them: the page picks its part).
-pub fn acquisition_feed(head: &FeedHead, entries: &[CatalogEntry], page: Page) -> String {
+/// One page of an acquisition feed: `shown` are the page's entries (`page.range()` of all).
+pub fn acquisition_feed(head: &FeedHead, shown: &[CatalogEntry], page: Page) -> String {
     let mut xml = Xml::feed(head, ACQUISITION_TYPE, Some(page));
-    for entry in &entries[page.range()] {
+    for entry in shown {
         write_entry(&mut xml, entry);
     }
     xml.finish()
@@ -727,6 +704,29 @@ mod tests {
             formats: DEVICE_FORMATS.to_vec(),
             cover_type: (n % 2 == 0).then_some("image/png"),
         }
+    }
+
+    /// A page of an acquisition feed of `entries` (newest first), headed `title`, under the feed
+    /// `up`: the page asked for, or the nearest there is.
+    fn entries_feed(
+        title: &str,
+        address: &FeedAddress,
+        up: (&str, &'static str),
+        entries: &[CatalogEntry],
+        requested_page: usize,
+        now: &str,
+    ) -> String {
+        let page = Page::of(requested_page, entries.len());
+        acquisition_feed(
+            &FeedHead {
+                title,
+                address,
+                up: Some(up),
+                updated: entries.first().map_or(now, |e| e.added.as_str()),
+            },
+            &entries[page.range()],
+            page,
+        )
     }
 
     fn entries(count: usize) -> Vec<CatalogEntry> {

@@ -134,7 +134,8 @@ fn with_cover_type(library: &Library, entry: &mut CatalogEntry) {
     entry.cover_type = Some(if jpeg { "image/jpeg" } else { "image/png" });
 }
 
-/// Answers a page of an acquisition feed of `entries`.
+/// Answers a page of an acquisition feed of `entries` (newest first): only the page's
+/// entries are made into catalog entries, so a page costs the same in a library of any size.
 fn entries_response(
     library: &Library,
     title: &str,
@@ -143,14 +144,25 @@ fn entries_response(
     entries: &[Entry],
     requested_page: usize,
 ) -> Response {
-    let mut shown: Vec<CatalogEntry> = entries.iter().map(catalog_entry).collect();
-    let page = catalog::Page::of(requested_page, shown.len());
-    for entry in &mut shown[page.range()] {
-        with_cover_type(library, entry);
-    }
+    let page = catalog::Page::of(requested_page, entries.len());
+    let shown: Vec<CatalogEntry> = entries[page.range()]
+        .iter()
+        .map(|entry| {
+            let mut shown = catalog_entry(entry);
+            with_cover_type(library, &mut shown);
+            shown
+        })
+        .collect();
+    let now = now();
+    let head = catalog::FeedHead {
+        title,
+        address,
+        up: Some(up),
+        updated: entries.first().map_or(now.as_str(), |e| e.added.as_str()),
+    };
     feed_response(
         ACQUISITION_TYPE,
-        catalog::entries_feed(title, address, up, &shown, page.number, &now()),
+        catalog::acquisition_feed(&head, &shown, page),
     )
 }
 
