@@ -3,7 +3,8 @@
 # 1,000 articles (20 sites, added over 100 days), fetching a mix of OPDS catalog pages (the
 # root, Newest pages, By date and By site feeds), searches and EPUB downloads. Reports
 # requests/s, errors (must be 0), p50/p99 latency, and the server's RSS sampled every second
-# ("flat": the last sample within 10% of the sample at 5 s).
+# ("flat": the last sample no more than 10% above the sample at 5 s; it may fall, as the
+# allocator hands memory back). Exits 1 on an error or growth.
 #
 # The library is laid out as the library's folder format says (src/cli/library): each article
 # written once by `quire convert` from its own Markdown as its model (article.json) and its
@@ -152,9 +153,11 @@ print("RSS (MiB, every second): " + " ".join(f"{k / 1024:.0f}" for k in rss))
 flat = None
 if len(rss) > 5:
     at5, last = rss[4], rss[-1]
-    flat = abs(last - at5) <= 0.10 * at5
-    print(f"RSS at 5 s {at5 / 1024:.1f} MiB, last {last / 1024:.1f} MiB, peak {max(rss) / 1024:.1f} MiB: "
-          + ("flat" if flat else "NOT flat"))
+    # A leak grows; memory handed back to the system (jemalloc purges) is no failure.
+    flat = last <= 1.10 * at5
+    change = (last - at5) / at5 * 100
+    print(f"RSS at 5 s {at5 / 1024:.1f} MiB, last {last / 1024:.1f} MiB ({change:+.0f}%), "
+          f"peak {max(rss) / 1024:.1f} MiB: " + ("flat (no growth)" if flat else "GREW"))
 if non2xx or socket_errors or flat is False:
     sys.exit(1)
 PY
