@@ -381,8 +381,24 @@ async fn preview_page(
     if !preview.extraction.is_empty() {
         let _ = write!(
             body,
-            "<details id=\"dropped\"><summary>What extraction kept and dropped</summary>\
-             <pre>{}</pre></details>",
+            "<details id=\"dropped\"><summary>What extraction dropped ({} blocks)</summary>",
+            preview.dropped.len()
+        );
+        if !preview.dropped.is_empty() {
+            body.push_str("<ol id=\"dropped-blocks\">");
+            for block in &preview.dropped {
+                let _ = write!(
+                    body,
+                    "<li><span class=\"meta\">{}:</span> {}</li>",
+                    esc(block.reason),
+                    esc(&block.text)
+                );
+            }
+            body.push_str("</ol>");
+        }
+        let _ = write!(
+            body,
+            "<p class=\"meta\">How the article was chosen:</p><pre>{}</pre></details>",
             // Element text: its line breaks kept for the <pre>.
             quire::xml::escape_text(&preview.extraction.join("\n"))
         );
@@ -447,6 +463,11 @@ async fn preview_download(
     }
     let stem = download_stem(preview.document.meta.title.as_deref());
     let rendered = blocking(&state, move || {
+        // The images are fetched once for all the formats downloaded.
+        let media = preview
+            .media
+            .get_or_init(|| Arc::new(options.load_media(&preview.document).0));
+        options.media = Some(Arc::clone(media));
         quire::write(&preview.document, format, &options).map_err(|e| {
             Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
