@@ -476,8 +476,16 @@ fn add_to_library(
         .map(|chapter| chapter.plain_text(usize::MAX))
         .collect::<Vec<_>>()
         .join("\n\n");
+    // The catalog shows the language the book is in: its articles', as the EPUB says.
+    let mut meta = book.meta.clone();
+    if meta.language.is_none() {
+        meta.language = book
+            .chapters
+            .iter()
+            .find_map(|chapter| chapter.meta.language.clone());
+    }
     library.add_book(NewBook {
-        meta: book.meta.clone(),
+        meta,
         text,
         files,
         cover: None,

@@ -212,7 +212,7 @@ fn add_article(
 fn write_issue_feed(path: &Path, n: usize) {
     let paragraphs: String = (1..=3)
         .map(|p| {
-            format!("&lt;p&gt;Issue {n}, paragraph {p}: the news of the day, in words.&lt;/p&gt;")
+            format!("&lt;p&gt;Issue {n}, paragraph {p}: the council met on Tuesday to discuss the harbour and the ferry timetable, and the residents asked their questions for two hours before the vote.&lt;/p&gt;")
         })
         .collect();
     std::fs::write(
@@ -879,6 +879,7 @@ fn quire_feed_writes_the_issue_into_the_library_as_well_as_to_o_and_needs_one_of
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(entries[0].join("meta.json")).unwrap()).unwrap();
     assert_eq!(meta["kind"], "book");
+    assert_eq!(meta["language"], "en", "the articles' language");
     assert_eq!(meta["formats"], serde_json::json!(["epub", "kepub", "pdf"]));
     for file in ["book.epub", "book.kepub.epub", "book.pdf"] {
         assert!(entries[0].join(file).is_file(), "{file}");
