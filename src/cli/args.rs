@@ -308,14 +308,17 @@ feed URL or path a line, '#' comments). Each item's page is fetched and its arti
 unless the feed itself holds the whole article. Items delivered by an earlier run (the state file
 .quire-feed-state.json beside the book) are left out, and so is an article reached through a
 second feed. With -o FOLDER the book is FOLDER/NAME-YYYY-MM-DD.epub (-2, -3... for later runs
-the same day); --keep N then removes all but the newest N of those.
+the same day); --keep N then removes all but the newest N of those. With --library DIR the issue
+(EPUB and KEPUB, and the --to format) becomes a book of the library `quire serve` shows: its
+/latest.epub and /latest.kepub.epub then serve it.
 
 Exit status: 0 a book was made, or nothing was new (no book); 1 a feed or article was left out
 (the book is made of the rest); 2 bad usage.
 
 Examples:
   quire feed https://example.org/feed.xml -o papers/
-  quire feed ~/feeds.opml -o ~/papers --to epub --profile kindle --keep 7 --send me@kindle.com";
+  quire feed ~/feeds.opml -o ~/papers --to epub --profile kindle --keep 7 --send me@kindle.com
+  quire feed ~/feeds.opml --library ~/reading";
 
 /// `quire feed`'s arguments.
 #[derive(Debug, Args)]
@@ -325,8 +328,17 @@ pub struct FeedArgs {
     pub sources: Vec<String>,
 
     /// A folder (the book is named after its title and day) or the book's file.
-    #[arg(long, short = 'o', value_name = "DIR|FILE")]
-    pub output: PathBuf,
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "DIR|FILE",
+        required_unless_present = "library"
+    )]
+    pub output: Option<PathBuf>,
+
+    /// Add the issue to this library of `quire serve` (as well as to -o, when given).
+    #[arg(long, value_name = "DIR")]
+    pub library: Option<PathBuf>,
 
     /// The format: epub (the default), kepub (for Kobo readers), pdf or html.
     #[arg(long = "to", short = 't', value_name = "FORMAT", value_parser = parse_output_format)]

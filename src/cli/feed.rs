@@ -18,6 +18,7 @@ use super::atomic::{self, write_atomically};
 use super::bundle::{edited_since_written, print, render};
 use super::input::folder_of;
 use super::job::is_url;
+use super::library::{Entry, Library, NewBook};
 use super::manifest::{self, Fingerprint, Manifest};
 use super::report::{JobReport, Printer};
 use super::send::{send_written, Mailer};
@@ -51,16 +52,18 @@ pub fn run(args: FeedArgs) -> ExitCode {
         ExitCode::from(2)
     };
     // -o names a folder when it is one, ends in a separator or has no extension.
-    let output_text = args.output.to_string_lossy();
-    let into_folder = args.output.is_dir()
-        || output_text.ends_with(std::path::MAIN_SEPARATOR)
-        || output_text.ends_with('/')
-        || args.output.extension().is_none();
+    let into_folder = args.output.as_ref().is_some_and(|output| {
+        let output_text = output.to_string_lossy();
+        output.is_dir()
+            || output_text.ends_with(std::path::MAIN_SEPARATOR)
+            || output_text.ends_with('/')
+            || output.extension().is_none()
+    });
     let format = args
         .to
         .or_else(|| {
             (!into_folder)
-                .then(|| OutputFormat::from_path(&args.output))
+                .then(|| args.output.as_deref().and_then(OutputFormat::from_path))
                 .flatten()
         })
         .unwrap_or(OutputFormat::Epub);
@@ -103,10 +106,20 @@ pub fn run(args: FeedArgs) -> ExitCode {
     };
     let fetchers = Fetchers::new(&settings, polite);
 
-    let output_dir = if into_folder {
-        args.output.clone()
-    } else {
-        folder_of(&args.output)
+    // The library is opened first: a folder that cannot be one fails before any fetching.
+    let library = match args.library.as_deref().map(Library::open).transpose() {
+        Ok(library) => library,
+        Err(e) => {
+            say(&format!("quire: {e:#}"));
+            return ExitCode::FAILURE;
+        }
+    };
+    // The state file is beside the book, or in the library when there is no -o.
+    let output_dir = match (&args.output, &library) {
+        (Some(output), _) if into_folder => output.clone(),
+        (Some(output), _) => folder_of(output),
+        (None, Some(library)) => library.root().to_path_buf(),
+        (None, None) => unreachable!("clap requires -o or --library"),
     };
     let state_path = output_dir.join(state::STATE_FILE);
     let mut state = match read_state(&state_path) {
@@ -300,78 +313,100 @@ pub fn run(args: FeedArgs) -> ExitCode {
         published: quire::model::Date::parse_iso(&day.format("%Y-%m-%d").to_string()),
         ..Meta::default()
     };
-    let output = if into_folder {
-        next_book_path(&output_dir, &slug(&name), day, format)
-    } else {
-        args.output.clone()
-    };
-    if let Err(e) = std::fs::create_dir_all(&output_dir) {
-        report.error(output_dir.display().to_string(), anyhow!(e));
-        print(&mut printer, &report);
-        return ExitCode::FAILURE;
+    // Into the library first: its book is what /latest.epub serves.
+    let mut added_to_library = false;
+    if let Some(library) = &library {
+        match add_to_library(library, &mut book, format, &settings, &mut report) {
+            Ok(entry) => {
+                added_to_library = true;
+                progress(&format!(
+                    "{}: added to the library as '{}' ({})",
+                    library.root().display(),
+                    entry.title,
+                    entry.id
+                ));
+            }
+            Err(e) => {
+                report.error(library.root().display().to_string(), e);
+                any_failed = true;
+            }
+        }
     }
-    let mut manifest = Manifest::load(&output_dir);
-    if let Some(why) = manifest
-        .as_ref()
-        .and_then(|m| edited_since_written(m, &output))
-    {
-        report.error(output.display().to_string(), anyhow!(why));
-        print(&mut printer, &report);
-        return ExitCode::FAILURE;
-    }
-    let options = settings.options_for(format, &settings.write);
-    let rendered = render(
-        &mut book,
-        format,
-        &options,
-        &settings,
-        None,
-        &output,
-        &mut report,
-    );
-    let outputs = match rendered {
-        Ok(outputs) => outputs,
-        Err(e) => {
-            report.error(
-                output.display().to_string(),
-                anyhow!(e).context(format!("cannot write {format}")),
-            );
+    let mut manifest = None;
+    if let Some(output) = &args.output {
+        let output = if into_folder {
+            next_book_path(&output_dir, &slug(&name), day, format)
+        } else {
+            output.clone()
+        };
+        if let Err(e) = std::fs::create_dir_all(&output_dir) {
+            report.error(output_dir.display().to_string(), anyhow!(e));
             print(&mut printer, &report);
             return ExitCode::FAILURE;
         }
-    };
-    atomic::remove_stale_parts(&output_dir);
-    for (path, rendered) in outputs {
-        let label = path.display().to_string();
-        report.warnings(&label, rendered.warnings);
-        if let Err(e) = write_atomically(&path, &rendered.bytes, true) {
-            report.error(label, anyhow!(e));
-            any_failed = true;
-            continue;
-        }
-        written.push(path.clone());
-        let fingerprint = Fingerprint {
-            version: manifest::VERSION.to_string(),
-            input: manifest::digest_of(args.sources.join("\n").as_bytes()),
-            settings: manifest::digest_of(format!("{settings:?}\n{format:?}").as_bytes()),
-            output: manifest::digest_of(&rendered.bytes),
-        };
-        if manifest.is_none() {
-            manifest = Manifest::load(&output_dir);
-        }
-        if let Some(Err(e)) = manifest
-            .as_mut()
-            .map(|m| m.record(&path, fingerprint).and_then(|()| m.save()))
+        manifest = Manifest::load(&output_dir);
+        if let Some(why) = manifest
+            .as_ref()
+            .and_then(|m| edited_since_written(m, &output))
         {
-            report.error(
-                output_dir.join(manifest::MANIFEST).display().to_string(),
-                anyhow!(e).context("cannot list the book"),
-            );
-            any_failed = true;
+            report.error(output.display().to_string(), anyhow!(why));
+            print(&mut printer, &report);
+            return ExitCode::FAILURE;
+        }
+        let options = settings.options_for(format, &settings.write);
+        let rendered = render(
+            &mut book,
+            format,
+            &options,
+            &settings,
+            None,
+            &output,
+            &mut report,
+        );
+        let outputs = match rendered {
+            Ok(outputs) => outputs,
+            Err(e) => {
+                report.error(
+                    output.display().to_string(),
+                    anyhow!(e).context(format!("cannot write {format}")),
+                );
+                print(&mut printer, &report);
+                return ExitCode::FAILURE;
+            }
+        };
+        atomic::remove_stale_parts(&output_dir);
+        for (path, rendered) in outputs {
+            let label = path.display().to_string();
+            report.warnings(&label, rendered.warnings);
+            if let Err(e) = write_atomically(&path, &rendered.bytes, true) {
+                report.error(label, anyhow!(e));
+                any_failed = true;
+                continue;
+            }
+            written.push(path.clone());
+            let fingerprint = Fingerprint {
+                version: manifest::VERSION.to_string(),
+                input: manifest::digest_of(args.sources.join("\n").as_bytes()),
+                settings: manifest::digest_of(format!("{settings:?}\n{format:?}").as_bytes()),
+                output: manifest::digest_of(&rendered.bytes),
+            };
+            if manifest.is_none() {
+                manifest = Manifest::load(&output_dir);
+            }
+            if let Some(Err(e)) = manifest
+                .as_mut()
+                .map(|m| m.record(&path, fingerprint).and_then(|()| m.save()))
+            {
+                report.error(
+                    output_dir.join(manifest::MANIFEST).display().to_string(),
+                    anyhow!(e).context("cannot list the book"),
+                );
+                any_failed = true;
+            }
         }
     }
     print(&mut printer, &report);
-    if written.is_empty() {
+    if written.is_empty() && !added_to_library {
         return ExitCode::FAILURE;
     }
     for path in &written {
@@ -382,7 +417,7 @@ pub fn run(args: FeedArgs) -> ExitCode {
             book.sections.len()
         ));
     }
-    // The book is whole on disk: now its items count as delivered.
+    // The book is whole on disk (or in the library): now its items count as delivered.
     for item in delivered {
         state.record(item);
     }
@@ -396,6 +431,65 @@ pub fn run(args: FeedArgs) -> ExitCode {
         any_failed |= !send_written(mailer, &written, args.quiet);
     }
     exit(any_failed)
+}
+
+/// The formats an issue is added to a library in: what devices take from its catalog and
+/// its `/latest.*` links, and the format asked for when it is another.
+fn library_formats(format: OutputFormat) -> Vec<OutputFormat> {
+    let mut formats = vec![OutputFormat::Epub, OutputFormat::Kepub];
+    if !formats.contains(&format) {
+        formats.push(format);
+    }
+    formats
+}
+
+/// Renders the issue in the library's formats and adds it to the library as a book.
+fn add_to_library(
+    library: &Library,
+    book: &mut Book,
+    format: OutputFormat,
+    settings: &Settings,
+    report: &mut JobReport,
+) -> anyhow::Result<Entry> {
+    let mut files = Vec::new();
+    for format in library_formats(format) {
+        let options = settings.options_for(format, &settings.write);
+        // The path only labels warnings: nothing is written there.
+        let label = library
+            .root()
+            .join(format!("book.{}", format.file_suffix()));
+        let mut outputs = render(book, format, &options, settings, None, &label, report)
+            .map_err(|e| anyhow!(e).context(format!("cannot write {format}")))?;
+        if outputs.len() != 1 {
+            // Kindle's profile splits a large EPUB; a library entry has one file a format.
+            return Err(anyhow!(
+                "the issue is too large for one {format} file under this profile"
+            ));
+        }
+        let (_, rendered) = outputs.remove(0);
+        report.warnings(&label.display().to_string(), rendered.warnings);
+        files.push((format, rendered.bytes));
+    }
+    let text = book
+        .chapters
+        .iter()
+        .map(|chapter| chapter.plain_text(usize::MAX))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    // The catalog shows the language the book is in: its articles', as the EPUB says.
+    let mut meta = book.meta.clone();
+    if meta.language.is_none() {
+        meta.language = book
+            .chapters
+            .iter()
+            .find_map(|chapter| chapter.meta.language.clone());
+    }
+    library.add_book(NewBook {
+        meta,
+        text,
+        files,
+        cover: None,
+    })
 }
 
 fn exit(failed: bool) -> ExitCode {

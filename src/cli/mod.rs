@@ -28,6 +28,7 @@ mod job;
 mod jsonl;
 mod library;
 mod manifest;
+mod opds;
 mod plan;
 mod progress;
 mod report;

@@ -18,7 +18,7 @@ mod source;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-pub use raster::{no_writer_shows, ImageKind};
+pub use raster::{fit_to_screen, no_writer_shows, ImageKind};
 pub(crate) use source::{absolute_remote, base64, is_data, read_capped};
 pub use source::{
     is_local, load_data_uri, load_local, ImageData, ImageRequest, ImageSource, LoadError,

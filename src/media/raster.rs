@@ -164,7 +164,7 @@ pub(crate) fn decode(bytes: &[u8], kind: ImageKind) -> Result<DynamicImage, Stri
 /// needs no change keeps its bytes (and a GIF its animation); otherwise it is decoded and
 /// written as JPEG (photos: JPEG and opaque WebP sources) or PNG (everything else). WebP is
 /// always converted (it is not an EPUB 3.0 core type).
-pub(crate) fn fit_to_screen(
+pub fn fit_to_screen(
     bytes: &[u8],
     kind: ImageKind,
     screen: (u32, u32),

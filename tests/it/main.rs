@@ -36,6 +36,7 @@ mod markdown;
 mod math;
 mod media;
 mod memory;
+mod opds;
 // The local test server and every test of fetching need the network client.
 #[cfg(feature = "net")]
 mod net;

@@ -88,6 +88,7 @@ impl AppState {
 /// Every route of the server, with the safety layers around them.
 pub fn router(state: AppState) -> Router {
     routes::routes()
+        .merge(super::opds::routes().with_state(Arc::clone(&state.library)))
         .fallback(routes::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
