@@ -55,6 +55,8 @@ mod scripts;
 mod scripts_direction;
 mod scripts_fonts;
 mod send;
+#[cfg(feature = "net")]
+mod serve_browser;
 mod stale;
 mod streaming;
 mod support;
@@ -63,3 +65,5 @@ mod text_reader;
 mod text_writer;
 mod url_policy;
 mod validate;
+#[cfg(feature = "net")]
+mod webdriver;
