@@ -106,6 +106,43 @@ pub enum Command {
     /// Make a dated newspaper (one book) of the new articles of RSS, Atom and JSON feeds.
     #[command(after_help = FEED_HELP)]
     Feed(FeedArgs),
+    /// A reading library in the browser: paste a URL or drop a file, read it, download it
+    /// or save it; a bookmarklet for pages behind a login.
+    #[command(after_help = SERVE_HELP)]
+    Serve(ServeArgs),
+}
+
+const SERVE_HELP: &str = "\
+Safety: listens on loopback (127.0.0.1) unless --bind names another address; then every change
+needs the token (--token, the library's config.toml, else a random one printed at start),
+given at the login page or as 'Authorization: Bearer TOKEN'. Pages from private and loopback
+addresses are not fetched unless --allow-private.
+
+Example:
+  quire serve --library ~/reading --bind 127.0.0.1:8080";
+
+/// `quire serve`'s arguments.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The library folder [default: $XDG_DATA_HOME/quire/library, ~/.local/share/quire/library].
+    #[arg(long, value_name = "DIR")]
+    pub library: Option<PathBuf>,
+
+    /// The address and port to listen on (port 0: any free port, printed at start).
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+
+    /// The token changes need when listening beyond loopback.
+    #[arg(long, value_name = "T")]
+    pub token: Option<String>,
+
+    /// Fetch pages and images from private and loopback addresses too.
+    #[arg(long)]
+    pub allow_private: bool,
+
+    /// The largest upload, clipped page or fetched page (e.g. 20M).
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, default_value = "20M")]
+    pub max_upload: u64,
 }
 
 const CHECK_HELP: &str = "\

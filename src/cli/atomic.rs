@@ -74,7 +74,7 @@ fn part_owner(name: &str) -> Option<u32> {
 }
 
 /// Whether a process with this id is running (or cannot be told apart from one that is).
-fn process_is_running(pid: u32) -> bool {
+pub fn process_is_running(pid: u32) -> bool {
     #[cfg(unix)]
     {
         let Ok(pid) = libc::pid_t::try_from(pid) else {

@@ -3,7 +3,8 @@
 //! on the worker pool: [`convert`] reads each with [`input`] and writes its outputs through
 //! [`atomic`]; [`manifest`] records them; [`progress`] and [`report`] tell the user).
 //! `--jsonl` is [`jsonl`]'s streaming pipeline mode instead; `quire bundle` is [`bundle`];
-//! `quire send` and `--send` are [`send`].
+//! `quire send` and `--send` are [`send`]; `quire serve` is [`serve`], over the
+//! [`library`].
 //!
 //! Dependencies go one way, from the top of that chain down: [`job`], [`settings`],
 //! [`terminal`] and [`atomic`] are at the bottom and import no other part of the command line.
@@ -25,12 +26,14 @@ mod input;
 mod interrupt;
 mod job;
 mod jsonl;
+mod library;
 mod manifest;
 mod plan;
 mod progress;
 mod report;
 mod run;
 mod send;
+mod serve;
 mod settings;
 mod terminal;
 mod walk;
@@ -68,6 +71,8 @@ pub fn main() -> ExitCode {
         }
         Command::Check(args) => return check::run(&args),
         Command::Send(args) => return send::run(args),
+        // Ctrl-C and SIGTERM stop the server gracefully (its own handler, not the batch's).
+        Command::Serve(args) => return serve::run(args),
         Command::Feed(args) => {
             interrupt::install_handler(false);
             return feed::run(args);

@@ -55,6 +55,9 @@ mod scripts;
 mod scripts_direction;
 mod scripts_fonts;
 mod send;
+// `quire serve` over HTTP; its pages are fetched from the local test server.
+#[cfg(feature = "net")]
+mod serve;
 #[cfg(feature = "net")]
 mod serve_browser;
 mod stale;

@@ -53,7 +53,7 @@ fn a_person_previews_downloads_and_clips_with_the_bookmarklet() {
         ("/scripted", Reply::ok("text/html; charset=utf-8", SCRIPTED_PAGE)),
     ]);
     let library = tempfile::tempdir().expect("library folder");
-    let server = crate::serve::Server::start(library.path(), &[]);
+    let server = crate::serve::Server::start(library.path(), &["--allow-private"]);
 
     // Paste a URL, see the preview.
     browser.goto(&server.url("/"));

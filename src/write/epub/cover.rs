@@ -1438,3 +1438,28 @@ mod look {
         eprintln!("missing: {missing:?}");
     }
 }
+
+/// The cover EPUB writing generates for a document with `meta` (titled `title`), as a PNG
+/// at `width` × `height`: for programs that show a book's cover beside the book (a
+/// library's catalog), so the picture is the one inside the EPUB. Characters no font draws
+/// are left blank.
+pub fn generated_cover(
+    title: &str,
+    meta: &Meta,
+    width: u32,
+    height: u32,
+) -> std::result::Result<Vec<u8>, String> {
+    let text = CoverText {
+        title,
+        meta,
+        contents: &[],
+    };
+    let mut warnings = Vec::new();
+    let extra = fonts_for(
+        &text,
+        &crate::write::pdf::PdfOptions::default(),
+        &mut warnings,
+    );
+    let (drawn, _missing) = generate_with(&text, width, height, &extra);
+    drawn.to_png(false)
+}

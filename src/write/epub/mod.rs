@@ -30,6 +30,7 @@ mod package;
 mod parts;
 mod volumes;
 
+pub use cover::generated_cover;
 pub use volumes::write_book_volumes;
 
 use std::path::PathBuf;
