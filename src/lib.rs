@@ -36,7 +36,10 @@ pub mod pool;
 mod prepare;
 pub mod read;
 pub mod write;
-mod xml;
+// The one XML escaper, which the command line's catalog (OPDS) writes through too: public for
+// the binary, not part of the library's promised surface.
+#[doc(hidden)]
+pub mod xml;
 
 pub use error::{Error, Result, Warning};
 pub use format::{InputFormat, OutputFormat};

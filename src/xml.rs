@@ -54,7 +54,7 @@ pub(crate) fn clean_text(text: &str) -> String {
 }
 
 /// Appends element text, escaped: `&`, `<`, `>`; characters XML forbids dropped.
-pub(crate) fn escape_text_into(text: &str, out: &mut String) {
+pub fn escape_text_into(text: &str, out: &mut String) {
     out.reserve(text.len());
     for_each_xml_char(text, |c| match c {
         '&' => out.push_str("&amp;"),
@@ -66,7 +66,7 @@ pub(crate) fn escape_text_into(text: &str, out: &mut String) {
 
 /// Appends a double-quoted attribute value, escaped: `&`, `<`, `>`, `"`, `'`; tabs and
 /// newlines become spaces; characters XML forbids dropped.
-pub(crate) fn escape_attr_into(text: &str, out: &mut String) {
+pub fn escape_attr_into(text: &str, out: &mut String) {
     out.reserve(text.len());
     for_each_xml_char(text, |c| match c {
         '&' => out.push_str("&amp;"),

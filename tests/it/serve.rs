@@ -269,8 +269,8 @@ that only the fishermen read, each morning before the boats go out past the brea
 <p>Spring tides come with the new and the full moon; neap tides between them, when the sun \
 and the moon pull at right angles and the water hardly rises at the quay.</p>\
 <p>In winter the storms add their own surge, and the ledger gains a column for the wind.</p>\
-</article><div class=\"newsletter\"><p>Subscribe to our newsletter for more harbour news!</p></div>\
-</body></html>";
+<div class=\"newsletter\"><p>Subscribe to our newsletter for more harbour news!</p></div>\
+</article></body></html>";
 
 fn red_png() -> Vec<u8> {
     let mut png = Vec::new();
@@ -364,15 +364,23 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
     );
     assert!(page.contains("2026-11-02"), "the date");
     assert!(page.contains("neap tides between them"));
+    let article =
+        &page[page.find("<article id=\"preview\">").unwrap()..page.find("<details").unwrap()];
     assert!(
-        !page.contains("Subscribe to our newsletter for more"),
+        !article.contains("Subscribe to our newsletter for more"),
         "extraction left it out"
     );
     assert!(page.contains("<details id=\"dropped\">"));
+    assert!(page.contains("chosen: article"), "{page}");
+    let dropped = &page[page
+        .find("<ol id=\"dropped-blocks\">")
+        .expect("a list of what was dropped")..];
+    let dropped = &dropped[..dropped.find("</ol>").unwrap()];
     assert!(
-        page.contains("pruned") || page.contains("chosen: article"),
-        "{page}"
+        dropped.contains("Subscribe to our newsletter for more harbour news!"),
+        "{dropped}"
     );
+    assert!(!dropped.contains("neap tides"), "{dropped}");
 
     // Downloads work without saving.
     let scratch = tempfile::tempdir().unwrap();
@@ -396,6 +404,11 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
             epubcheck(&file.body, scratch.path(), "preview.epub");
         }
     }
+    let image_fetches = site.paths().iter().filter(|p| *p == "/red.png").count();
+    assert_eq!(
+        image_fetches, 1,
+        "the image is fetched once for every download"
+    );
     assert!(library.path().join("config.toml").is_file());
     assert_eq!(
         std::fs::read_dir(library.path()).unwrap().count(),
@@ -404,6 +417,11 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
     );
 
     let id = saved_id(&browser.submit(&format!("{preview_path}/save"), &[]));
+    assert_eq!(
+        saved_id(&browser.submit(&format!("{preview_path}/save"), &[])),
+        id,
+        "saving twice keeps one entry"
+    );
     let entry = browser.get(&format!("/library/{id}"));
     assert_eq!(entry.status, 200);
     let page = entry.text();
@@ -540,6 +558,8 @@ fn errors_answer_with_their_status_and_a_page() {
         421,
         "DNS rebinding: a foreign Host"
     );
+    browser.headers = vec![("Host".into(), "LocalHost:8080".into())];
+    assert_eq!(browser.get("/").status, 200, "a loopback name");
     browser.headers.clear();
     let mut stranger = Browser::new(&server.base);
     assert_eq!(
@@ -959,4 +979,33 @@ fn sigterm_stops_the_server_cleanly() {
     assert!(status.success(), "{status:?}");
     let said: Vec<String> = server.lines.try_iter().collect();
     assert!(said.iter().any(|l| l == "quire: stopped"), "{said:?}");
+}
+
+#[test]
+fn a_library_that_cannot_be_opened_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, "x").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--library"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        said.contains("not-a-folder: cannot make the library folder"),
+        "{said}"
+    );
+    let broken = dir.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::write(broken.join("config.toml"), "clip_key = [").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--library"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains("config.toml: not a library config"), "{said}");
 }

@@ -279,6 +279,12 @@ impl Library {
                 let text = toml::to_string(&config)?;
                 write_atomically(&config_path, text.as_bytes(), true)
                     .with_context(|| format!("{}: cannot write", config_path.display()))?;
+                // It holds the bookmarklet's key (and perhaps a token): the owner's only.
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let _ = fs::set_permissions(&config_path, fs::Permissions::from_mode(0o600));
+                }
                 config
             }
             Err(e) => {

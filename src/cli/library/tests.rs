@@ -224,6 +224,15 @@ fn half_written_entries_are_ignored_and_cleaned() {
     // The config (and its bookmarklet key) outlives the reopening.
     assert_eq!(reopened.config().clip_key, library.config().clip_key);
     assert_eq!(library.config().clip_key.len(), 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir.path().join("config.toml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the key is the owner's only");
+    }
 }
 
 #[test]

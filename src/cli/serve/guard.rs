@@ -184,7 +184,8 @@ pub async fn check_host(State(state): State<AppState>, request: Request, next: N
             Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
             _ => host,
         };
-        let loopback = matches!(name, "localhost" | "[::1]")
+        let name = name.to_ascii_lowercase();
+        let loopback = matches!(name.as_str(), "localhost" | "[::1]")
             || name
                 .parse::<std::net::Ipv4Addr>()
                 .is_ok_and(|ip| ip.is_loopback());

@@ -166,7 +166,6 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let state = AppState::new(library, settings);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_io()
-        .enable_time()
         .build()
     {
         Ok(runtime) => runtime,

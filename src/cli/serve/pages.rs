@@ -5,20 +5,10 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use std::fmt::Write;
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values (the crate's one escaper; line breaks
+/// become spaces, which is how HTML shows them outside `<pre>` anyway).
 pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    quire::xml::escape_attr(text)
 }
 
 const STYLE: &str = "\
@@ -29,7 +19,8 @@ button,.button{font-size:1em;padding:.35em .9em;margin:.3em .3em .3em 0;border:1
 .meta{color:#444}.downloads a{margin-right:.4em}#drop{border:2px dashed #888;padding:1em;margin:1em 0}\
 #drop.over{background:#eef}article img{max-width:100%;height:auto}\
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.3em;text-align:left;vertical-align:top}\
-.problem{border-left:4px solid #a00;padding-left:1em}pre{white-space:pre-wrap}";
+.problem{border-left:4px solid #a00;padding-left:1em}pre{white-space:pre-wrap}\
+td .button{font-size:.8em;padding:.15em .5em}td.date{white-space:nowrap}";
 
 /// A whole page: the title, the navigation and `body` (already HTML).
 pub fn layout(title: &str, body: &str) -> String {
@@ -134,6 +125,7 @@ mod tests {
             esc("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
         );
+        assert_eq!(esc("two\nlines"), "two lines");
         let page = layout("<script>", "");
         assert!(page.contains("<title>&lt;script&gt; · quire</title>"));
     }

@@ -23,8 +23,14 @@ pub struct Preview {
     pub body_html: String,
     /// What article extraction chose and left out, line by line (HTML inputs only).
     pub extraction: Vec<String>,
+    /// The blocks extraction left out, with their text (HTML inputs only).
+    pub dropped: Vec<quire::read::html::DroppedBlock>,
     /// It came from a private address (its images may come from one too).
     pub private: bool,
+    /// The entry it was saved as: saving it again leads there instead of saving a copy.
+    pub saved: std::sync::Mutex<Option<String>>,
+    /// Its images, loaded (downloaded) by the first download and shared by the others.
+    pub media: std::sync::OnceLock<Arc<quire::media::MediaStore>>,
 }
 
 /// The recent previews, by random id; the oldest are dropped past [`MAX_PREVIEWS`] or
@@ -163,17 +169,18 @@ fn read_bytes(
     options: &ReadOptions,
     private: bool,
 ) -> Result<Preview, Problem> {
-    let extraction = if format == InputFormat::Html {
+    let (extraction, dropped) = if format == InputFormat::Html {
         quire::read::decode::decode(&bytes, true, options.charset.as_deref())
             .map(|decoded| {
-                quire::read::html::explain(&decoded.text)
+                let report = quire::read::html::explain(&decoded.text)
                     .lines()
                     .map(str::to_string)
-                    .collect()
+                    .collect();
+                (report, quire::read::html::dropped(&decoded.text))
             })
             .unwrap_or_default()
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let reading = quire::read_owned(bytes, format, options).map_err(|e| {
         Problem::new(
@@ -196,7 +203,10 @@ fn read_bytes(
         document,
         body_html,
         extraction,
+        dropped,
         private,
+        saved: std::sync::Mutex::new(None),
+        media: std::sync::OnceLock::new(),
     })
 }
 

@@ -381,9 +381,26 @@ async fn preview_page(
     if !preview.extraction.is_empty() {
         let _ = write!(
             body,
-            "<details id=\"dropped\"><summary>What extraction kept and dropped</summary>\
-             <pre>{}</pre></details>",
-            esc(&preview.extraction.join("\n"))
+            "<details id=\"dropped\"><summary>What extraction dropped ({} blocks)</summary>",
+            preview.dropped.len()
+        );
+        if !preview.dropped.is_empty() {
+            body.push_str("<ol id=\"dropped-blocks\">");
+            for block in &preview.dropped {
+                let _ = write!(
+                    body,
+                    "<li><span class=\"meta\">{}:</span> {}</li>",
+                    esc(block.reason),
+                    esc(&block.text)
+                );
+            }
+            body.push_str("</ol>");
+        }
+        let _ = write!(
+            body,
+            "<p class=\"meta\">How the article was chosen:</p><pre>{}</pre></details>",
+            // Element text: its line breaks kept for the <pre>.
+            quire::xml::escape_text(&preview.extraction.join("\n"))
         );
     }
     body.push_str("<p class=\"downloads\">Download: ");
@@ -446,6 +463,11 @@ async fn preview_download(
     }
     let stem = download_stem(preview.document.meta.title.as_deref());
     let rendered = blocking(&state, move || {
+        // The images are fetched once for all the formats downloaded.
+        let media = preview
+            .media
+            .get_or_init(|| Arc::new(options.load_media(&preview.document).0));
+        options.media = Some(Arc::clone(media));
         quire::write(&preview.document, format, &options).map_err(|e| {
             Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -467,13 +489,23 @@ async fn preview_save(
     let fields = Fields::parse(body, &state)?;
     check_change(&state, &headers, fields.get("csrf"))?;
     let preview = find_preview(&state, &id)?;
+    let earlier = preview
+        .saved
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .filter(|id| state.library.entry(id).is_some());
+    if let Some(earlier) = earlier {
+        return Ok(Redirect::to(&format!("/library/{earlier}")).into_response());
+    }
     let mut remote = state.image_options();
     remote.allow_private |= preview.private;
     let library = Arc::clone(&state.library);
+    let saving = Arc::clone(&preview);
     let entry = blocking(&state, move || {
         library
             .add_article(
-                preview.document.clone(),
+                saving.document.clone(),
                 &ImageSourcing {
                     resource_dir: None,
                     remote: Some(remote),
@@ -482,6 +514,7 @@ async fn preview_save(
             .map_err(|e| save_failed(&e))
     })
     .await?;
+    *preview.saved.lock().unwrap_or_else(|p| p.into_inner()) = Some(entry.id.clone());
     Ok(Redirect::to(&format!("/library/{}", entry.id)).into_response())
 }
 
@@ -527,7 +560,7 @@ async fn library_page(
     if let Some(newest) = state
         .library
         .newest_book()
-        .filter(|_| query.trim().is_empty())
+        .filter(|e| e.kind == EntryKind::Book && query.trim().is_empty())
     {
         let _ = write!(
             body,
@@ -557,7 +590,7 @@ async fn library_page(
              aria-label=\"select\"></td><td><a href=\"/library/{id}\">{title}</a>{kind}<br>\
              <span class=\"downloads\">{links}</span> \
              <button type=\"submit\" formaction=\"/library/{id}/delete\" id=\"delete-{id}\">Delete</button></td>\
-             <td>{site}</td><td>{date}</td><td>{words}</td></tr>",
+             <td>{site}</td><td class=\"date\">{date}</td><td>{words}</td></tr>",
             title = esc(&entry.title),
             links = library_entry_links(entry),
             site = esc(entry.site.as_deref().unwrap_or("")),

@@ -269,6 +269,48 @@ pub fn explain(input: &str) -> String {
     extract::extract(&dom.document, &rows, page.article_body.as_deref(), true).explanation
 }
 
+/// One block article extraction left out of a page: why, and its text (whitespace
+/// collapsed, cut to [`DROPPED_TEXT_CHARS`] characters).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DroppedBlock {
+    /// Why it was left out, in words ("mostly links", "beside the article, not part of it").
+    pub reason: &'static str,
+    /// Its text.
+    pub text: String,
+}
+
+/// How much of a dropped block's text [`dropped`] keeps.
+pub const DROPPED_TEXT_CHARS: usize = 300;
+
+/// The blocks article extraction leaves out of an HTML page, in page order (blocks without
+/// text, such as an empty ad slot, are not listed): what a reader may want to check was
+/// not part of the article.
+pub fn dropped(input: &str) -> Vec<DroppedBlock> {
+    let dom::Page { dom, rows } = dom::parse(input);
+    let nodes = descendants(&dom.document);
+    let page = extract::metadata::read(&nodes, &|url| url.to_string());
+    let extraction = extract::extract(&dom.document, &rows, page.article_body.as_deref(), false);
+    extraction
+        .pruned
+        .iter()
+        .filter_map(|(node, reason)| {
+            let text = collapse_whitespace(&text_content(node));
+            let text = text.trim();
+            if text.is_empty() {
+                return None;
+            }
+            let mut kept: String = text.chars().take(DROPPED_TEXT_CHARS).collect();
+            if kept.len() < text.len() {
+                kept.push('…');
+            }
+            Some(DroppedBlock {
+                reason: reason.as_str(),
+                text: kept,
+            })
+        })
+        .collect()
+}
+
 /// The `<body>` (or the whole document when there is none).
 fn body_of(dom: &RcDom) -> Handle {
     descendants(&dom.document)
@@ -362,6 +404,42 @@ fn is_significant(child: &Handle) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dropped_blocks_are_reported_with_their_text_and_why() {
+        let prose = "<p>The harbour master writes the tide times in a ledger each morning, \
+                     and the fishermen read them before the boats go out past the wall.</p>";
+        let page = format!(
+            "<html><body><nav><a href='/'>Home</a> <a href='/a'>Sport</a></nav>\
+             <article>{}<div class='newsletter'>Sign up for our newsletter today</div>\
+             <div class='ad'></div></article></body></html>",
+            prose.repeat(4)
+        );
+        let left_out = dropped(&page);
+        assert!(
+            left_out
+                .iter()
+                .any(|d| d.text == "Sign up for our newsletter today"),
+            "{left_out:?}"
+        );
+        assert!(left_out.iter().all(|d| !d.text.is_empty()), "{left_out:?}");
+        assert!(
+            left_out.iter().all(|d| !d.text.contains("ledger")),
+            "{left_out:?}"
+        );
+        let long = format!(
+            "<html><body><article>{}<aside class='related'>{}</aside></article></body></html>",
+            prose.repeat(4),
+            "<a href='/x'>Subscribe to another story</a> ".repeat(30)
+        );
+        let cut = dropped(&long);
+        let newsletter = cut
+            .iter()
+            .find(|d| d.text.starts_with("Subscribe"))
+            .unwrap_or_else(|| panic!("{cut:?}"));
+        assert_eq!(newsletter.text.chars().count(), DROPPED_TEXT_CHARS + 1);
+        assert!(newsletter.text.ends_with('…'));
+    }
 
     #[test]
     fn stated_image_sizes_are_read_as_browsers_read_them() {
