@@ -59,6 +59,8 @@ mod send;
 // `quire serve` over HTTP; its pages are fetched from the local test server.
 #[cfg(feature = "net")]
 mod serve;
+#[cfg(feature = "net")]
+mod serve_browser;
 mod stale;
 mod streaming;
 mod support;
@@ -67,3 +69,5 @@ mod text_reader;
 mod text_writer;
 mod url_policy;
 mod validate;
+#[cfg(feature = "net")]
+mod webdriver;

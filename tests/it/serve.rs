@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 /// A running `quire serve`; killed when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
     base: String,
     /// What it printed on standard error before it listened.
@@ -22,7 +22,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(library: &Path, extra: &[&str]) -> Server {
+    pub(crate) fn start(library: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_quire"))
             .arg("serve")
             .arg("--library")
@@ -63,6 +63,11 @@ impl Server {
             banner,
             lines,
         }
+    }
+
+    /// The address of `path` on this server.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
     fn port(&self) -> u16 {
