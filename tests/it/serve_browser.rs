@@ -49,8 +49,14 @@ fn a_person_previews_downloads_and_clips_with_the_bookmarklet() {
         return;
     };
     let site = TestServer::start(vec![
-        ("/flood", Reply::ok("text/html; charset=utf-8", article_page())),
-        ("/scripted", Reply::ok("text/html; charset=utf-8", SCRIPTED_PAGE)),
+        (
+            "/flood",
+            Reply::ok("text/html; charset=utf-8", article_page()),
+        ),
+        (
+            "/scripted",
+            Reply::ok("text/html; charset=utf-8", SCRIPTED_PAGE),
+        ),
     ]);
     let library = tempfile::tempdir().expect("library folder");
     let server = crate::serve::Server::start(library.path(), &["--allow-private"]);
@@ -77,7 +83,9 @@ fn a_person_previews_downloads_and_clips_with_the_bookmarklet() {
     // The bookmarklet, run on a page built by script, saves what the browser shows.
     browser.goto(&server.url("/"));
     let link = browser.wait_for("#bookmarklet", Duration::from_secs(10));
-    let href = browser.attribute(&link, "href").expect("the bookmarklet's href");
+    let href = browser
+        .attribute(&link, "href")
+        .expect("the bookmarklet's href");
     let code = href
         .strip_prefix("javascript:")
         .unwrap_or_else(|| panic!("a javascript: link, not {href}"));

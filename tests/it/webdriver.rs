@@ -168,7 +168,12 @@ impl Browser {
             );
             match found {
                 Ok(value) => {
-                    return Element(value[ELEMENT_KEY].as_str().unwrap_or_else(|| panic!("an element: {value}")).to_string())
+                    return Element(
+                        value[ELEMENT_KEY]
+                            .as_str()
+                            .unwrap_or_else(|| panic!("an element: {value}"))
+                            .to_string(),
+                    )
                 }
                 Err(e) if Instant::now() >= deadline => {
                     panic!(
