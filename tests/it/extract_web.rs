@@ -184,3 +184,34 @@ fn quantities_and_data_cells_are_not_timestamps() {
         assert!(text.contains(kept), "{kept} lost: {text}");
     }
 }
+
+#[test]
+fn a_lead_set_apart_from_the_body_opens_it() {
+    // News pages put the lead under the headline, in a header block apart from the body; the
+    // page's description repeats it (here cut short, as descriptions often are). A teaser
+    // link elsewhere repeating it is not the lead.
+    let lead = "Growers across the valley expect the biggest harvest in a decade, and the \
+        cooperative is hiring forty pickers for the season.";
+    let html = format!(
+        "<html><head><title>A record harvest</title>\
+         <meta name='description' content='Growers across the valley expect the biggest \
+         harvest in a decade, and the cooperative…'></head>\
+         <body>{menu}<div class='header'><h1>A record harvest</h1><div class='intro'>\
+         <div class='summary'>{lead}</div></div></div>\
+         <div class='body'><div class='text'>{body}</div></div>\
+         <div class='teasers'><a href='/x'>{lead}</a></div></body></html>",
+        menu = menu(),
+        body = paragraphs(4, "Body"),
+    );
+    let text = text_of(&html);
+    assert!(text.contains("Body 3"), "{text}");
+    let at = text.find("Growers across the valley").expect("lead lost");
+    assert!(
+        at < text.find("Body 0").unwrap(),
+        "lead after the body: {text}"
+    );
+    assert_eq!(text.matches("Growers across").count(), 1, "{text}");
+    // Without the description nothing says the block is the lead.
+    let plain = html.replace("name='description'", "name='keywords'");
+    assert!(!text_of(&plain).contains("Growers across"));
+}

@@ -21,6 +21,7 @@ use crate::dom::{self, CompactRows};
 /// How the extraction counts a text, and from what length a block may be prose: compacted
 /// table rows (`dom::compact`) must stay below it.
 use crate::error::Warning;
+use crate::model::collapse_whitespace;
 pub use clean::Reason;
 use markup5ever_rcdom::Handle;
 use score::Table;
@@ -33,6 +34,9 @@ const MIN_ARTICLE_VALUE: f32 = 200.0;
 pub struct Extraction {
     /// The element to convert.
     pub root: Handle,
+    /// The article's lead paragraph when it stands outside `root` (before it, in the page's
+    /// header): converted ahead of `root`.
+    pub lead: Option<Handle>,
     /// Elements inside `root` to leave out, with why.
     pub pruned: Vec<(Handle, Reason)>,
     /// Set when the page had no article and `root` is the whole body.
@@ -46,12 +50,14 @@ pub struct Extraction {
 ///
 /// `article_body`, the publisher's own copy of the text (JSON-LD `articleBody`), is a
 /// cross-check: when the chosen container holds little of it and an ancestor holds most of
-/// it, the ancestor is the article. With `explain`, [`Extraction::explanation`] says what was
-/// chosen and why.
+/// it, the ancestor is the article. `description`, the page's summary of itself (its meta
+/// description), finds the lead paragraph when the page sets it apart from the body (see
+/// [`find_lead`]). With `explain`, [`Extraction::explanation`] says what was chosen and why.
 pub fn extract(
     document: &Handle,
     rows: &CompactRows,
     article_body: Option<&str>,
+    description: Option<&str>,
     explain: bool,
 ) -> Extraction {
     let table = Table::measure(document, rows);
@@ -97,6 +103,7 @@ pub fn extract(
         }
         return Extraction {
             root: root_handle,
+            lead: None,
             pruned: Vec::new(),
             warning: substantial.then(|| {
                 Warning::new("no article-like content found on the page; converted the whole page")
@@ -109,11 +116,19 @@ pub fn extract(
         .map(|i| (i, Reason::NotArticle))
         .collect();
     pruned.extend(clean::prune(&table, chosen, &pruned));
+    let lead = description.and_then(|d| find_lead(&table, body, chosen, d));
     if explain {
         explanation.push_str(&explain_choice(&table, chosen, &pruned));
+        if let Some(lead) = lead {
+            explanation.push_str(&format!(
+                "lead: {} (the page's description, before the article)\n",
+                table.describe(lead)
+            ));
+        }
     }
     Extraction {
         root: table.rows[chosen].handle.clone(),
+        lead: lead.map(|i| table.rows[i].handle.clone()),
         pruned: pruned
             .iter()
             .map(|&(i, reason)| (table.rows[i].handle.clone(), reason))
@@ -121,6 +136,50 @@ pub fn extract(
         warning: None,
         explanation,
     }
+}
+
+/// Shortest description taken for a lead: shorter ones are labels ("News", a site's motto).
+const MIN_LEAD_CHARS: f32 = 40.0;
+
+/// The block before the article's container, outside it, that holds the page's description:
+/// the lead paragraph that news and blog pages set in their header, under the headline,
+/// apart from the body. Its text must be the description, or open with it (descriptions are
+/// often the lead cut short); a teaser elsewhere on the page repeating it is a link, or in
+/// chrome.
+fn find_lead(table: &Table, body: usize, root: usize, description: &str) -> Option<usize> {
+    let wanted = collapse_whitespace(description);
+    let wanted = wanted
+        .trim()
+        .trim_end_matches(['.', '…', ' '])
+        .trim_end_matches("...");
+    let wanted_chars = dom::count_text(wanted).0;
+    if wanted_chars < MIN_LEAD_CHARS {
+        return None;
+    }
+    let start = body;
+    (start..root)
+        .filter(|&i| {
+            let row = &table.rows[i];
+            !row.inline
+                && !row.in_chrome
+                && !table.contains(i, root)
+                && row.link_density() < 0.2
+                && row.chars >= wanted_chars * 0.9
+                && row.chars <= wanted_chars * 3.0 + 20.0
+        })
+        .find(|&i| opens_with(table, i, wanted))
+        // The innermost element of a chain of wrappers around it.
+        .map(|outer| {
+            (outer + 1..=table.rows[outer].last_descendant)
+                .filter(|&i| !table.rows[i].inline && opens_with(table, i, wanted))
+                .last()
+                .unwrap_or(outer)
+        })
+}
+
+fn opens_with(table: &Table, index: usize, wanted: &str) -> bool {
+    let text = collapse_whitespace(&dom::text_content(&table.rows[index].handle));
+    text.trim().starts_with(wanted)
 }
 
 /// The page's own statement of where its content is: the `<main>` with the most text, else
@@ -584,7 +643,7 @@ mod tests {
             menu = menu()
         );
         let dom = super::test_support::parse(&html);
-        let extraction = extract(&dom.document, &Default::default(), None, true);
+        let extraction = extract(&dom.document, &Default::default(), None, None, true);
         assert!(extraction.warning.is_some());
         assert_eq!(dom::tag_name(&extraction.root), Some("body"));
         assert!(extraction.explanation.contains("no article"));
@@ -597,7 +656,7 @@ mod tests {
             p = paragraphs(4, "p")
         );
         let dom = super::test_support::parse(&html);
-        let extraction = extract(&dom.document, &Default::default(), None, true);
+        let extraction = extract(&dom.document, &Default::default(), None, None, true);
         assert!(
             extraction
                 .explanation
@@ -648,12 +707,13 @@ mod cross_check_tests {
         );
         let article_body = format!("{paragraph} {}", items.join(" "));
         let dom = test_support::parse(&html);
-        let plain = extract(&dom.document, &Default::default(), None, false);
+        let plain = extract(&dom.document, &Default::default(), None, None, false);
         assert_eq!(dom::attr(&plain.root, "id").as_deref(), Some("text"));
         let checked = extract(
             &dom.document,
             &Default::default(),
             Some(&article_body),
+            None,
             true,
         );
         assert_eq!(
@@ -684,13 +744,14 @@ mod robustness_tests {
         ];
         for input in inputs {
             let dom = test_support::parse(input);
-            let extraction = extract(&dom.document, &Default::default(), None, true);
+            let extraction = extract(&dom.document, &Default::default(), None, None, true);
             assert!(!extraction.explanation.is_empty());
             let page = metadata::read(&dom::descendants(&dom.document), &|u| u.to_string());
             let _ = extract(
                 &dom.document,
                 &Default::default(),
                 page.article_body.as_deref(),
+                page.meta.description.as_deref(),
                 false,
             );
         }

@@ -82,6 +82,7 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
     // A handle on every node of the page (8 bytes a node): not needed past this point.
     drop(nodes);
     let mut warnings = Vec::new();
+    let mut lead = None;
     let root = if options.whole_page {
         body_of(&dom)
     } else {
@@ -89,12 +90,14 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
             &dom.document,
             converter.compact_rows(),
             page.article_body.as_deref(),
+            meta.description.as_deref(),
             false,
         );
         for (node, _) in &extraction.pruned {
             converter.skip(node);
         }
         warnings.extend(extraction.warning);
+        lead = extraction.lead;
         extraction.root
     };
     if let Some(title) = &meta.title {
@@ -113,7 +116,9 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
             }
         }
     }
-    let mut blocks = converter.convert(&root);
+    // The lead set apart from the body opens it (unless it was taken as the standfirst).
+    let mut blocks = lead.map_or_else(Vec::new, |lead| converter.convert_element(&lead));
+    blocks.extend(converter.convert(&root));
     if let Some(title) = &meta.title {
         drop_repeated_title(title, &mut blocks);
     }
@@ -266,7 +271,14 @@ pub fn explain(input: &str) -> String {
     let dom::Page { dom, rows } = dom::parse(input);
     let nodes = descendants(&dom.document);
     let page = extract::metadata::read(&nodes, &|url| url.to_string());
-    extract::extract(&dom.document, &rows, page.article_body.as_deref(), true).explanation
+    extract::extract(
+        &dom.document,
+        &rows,
+        page.article_body.as_deref(),
+        page.meta.description.as_deref(),
+        true,
+    )
+    .explanation
 }
 
 /// The `<body>` (or the whole document when there is none).
