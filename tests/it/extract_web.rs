@@ -215,3 +215,23 @@ fn a_lead_set_apart_from_the_body_opens_it() {
     let plain = html.replace("name='description'", "name='keywords'");
     assert!(!text_of(&plain).contains("Growers across"));
 }
+
+#[test]
+fn a_lead_in_the_headline_header_is_kept_when_the_header_is_left_out() {
+    // The header holding the headline is left out of the body (the title is the document's);
+    // a lead inside it, between the headline and the byline, is the article's first words.
+    let lead = "Growers across the valley expect the biggest harvest in a decade this autumn.";
+    let html = format!(
+        "<html><head><title>A record harvest | The Valley News</title>\
+         <meta name='description' content='{lead}'></head>\
+         <body>{menu}<article><header><h1>A record harvest</h1>\
+         <div class='summary'>{lead}</div><div class='byline'>By Ann Lee</div></header>\
+         {body}</article></body></html>",
+        menu = menu(),
+        body = paragraphs(4, "Body"),
+    );
+    let text = text_of(&html);
+    let at = text.find("Growers across the valley").expect("lead lost");
+    assert!(at < text.find("Body 0").unwrap(), "{text}");
+    assert_eq!(text.matches("Growers across").count(), 1, "{text}");
+}

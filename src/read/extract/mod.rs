@@ -34,8 +34,8 @@ const MIN_ARTICLE_VALUE: f32 = 200.0;
 pub struct Extraction {
     /// The element to convert.
     pub root: Handle,
-    /// The article's lead paragraph when it stands outside `root` (before it, in the page's
-    /// header): converted ahead of `root`.
+    /// The article's lead paragraph when the page sets it apart from the body: before
+    /// `root`, or at its top before the first paragraph (in the headline's header).
     pub lead: Option<Handle>,
     /// Elements inside `root` to leave out, with why.
     pub pruned: Vec<(Handle, Reason)>,
@@ -156,25 +156,33 @@ fn find_lead(table: &Table, body: usize, root: usize, description: &str) -> Opti
     if wanted_chars < MIN_LEAD_CHARS {
         return None;
     }
-    let start = body;
-    (start..root)
-        .filter(|&i| {
-            let row = &table.rows[i];
-            !row.inline
-                && !row.in_chrome
-                && !table.contains(i, root)
-                && row.link_density() < 0.2
-                && row.chars >= wanted_chars * 0.9
-                && row.chars <= wanted_chars * 3.0 + 20.0
-        })
-        .find(|&i| opens_with(table, i, wanted))
-        // The innermost element of a chain of wrappers around it.
-        .map(|outer| {
-            (outer + 1..=table.rows[outer].last_descendant)
-                .filter(|&i| !table.rows[i].inline && opens_with(table, i, wanted))
-                .last()
-                .unwrap_or(outer)
-        })
+    let end = table.rows[root].last_descendant;
+    let mut found = None;
+    for i in body..=end {
+        let row = &table.rows[i];
+        if table.contains(i, root) || row.inline || row.in_chrome {
+            continue;
+        }
+        let candidate = row.link_density() < 0.2
+            && row.chars >= wanted_chars * 0.9
+            && row.chars <= wanted_chars * 3.0 + 20.0;
+        if candidate && opens_with(table, i, wanted) {
+            found = Some(i);
+            break;
+        }
+        // Inside the article, the lead comes before its first paragraph (the reader takes
+        // it from there only when it is in the title's header, which it leaves out).
+        if i > root && row.own_good > 0.0 {
+            break;
+        }
+    }
+    // The innermost element of a chain of wrappers around it.
+    found.map(|outer| {
+        (outer + 1..=table.rows[outer].last_descendant)
+            .filter(|&i| !table.rows[i].inline && opens_with(table, i, wanted))
+            .last()
+            .unwrap_or(outer)
+    })
 }
 
 fn opens_with(table: &Table, index: usize, wanted: &str) -> bool {

@@ -26,6 +26,7 @@ use crate::model::{collapse_whitespace, for_each_block, inlines_to_plain, Block,
 use convert::Converter;
 use html5ever::local_name;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use std::rc::Rc;
 use urls::Resolver;
 
 /// Reads HTML pages and fragments.
@@ -100,8 +101,9 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
         lead = extraction.lead;
         extraction.root
     };
+    let mut header = None;
     if let Some(title) = &meta.title {
-        let header = title_header(&root, title);
+        header = title_header(&root, title);
         if let Some(header) = &header {
             converter.skip(header);
         }
@@ -116,7 +118,11 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
             }
         }
     }
-    // The lead set apart from the body opens it (unless it was taken as the standfirst).
+    // The lead set apart from the body opens it (unless it was taken as the standfirst):
+    // from outside the article, or from the title's header that is left out of it.
+    let lead = lead.filter(|lead| {
+        !is_inside(lead, &root) || header.as_ref().is_some_and(|h| is_inside(lead, h))
+    });
     let mut blocks = lead.map_or_else(Vec::new, |lead| converter.convert_element(&lead));
     blocks.extend(converter.convert(&root));
     if let Some(title) = &meta.title {
@@ -126,6 +132,18 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
     // its metadata (the kinds only the markup tells are taken above).
     standfirst::take_standfirst(&mut meta, &mut blocks);
     Ok(Reading::new(Document::new(meta, blocks), warnings))
+}
+
+/// Whether `node` is `ancestor` or inside it.
+fn is_inside(node: &Handle, ancestor: &Handle) -> bool {
+    let mut at = Some(node.clone());
+    while let Some(n) = at {
+        if Rc::ptr_eq(&n, ancestor) {
+            return true;
+        }
+        at = dom::parent(&n);
+    }
+    false
 }
 
 /// The page's standfirst, told by where it stands: right under the title (no text between),
