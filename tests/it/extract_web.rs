@@ -142,6 +142,20 @@ fn boilerplate_lines_are_dropped_and_the_article_kept() {
             "<div class='sharedaddy'><a href='/x'>Twitter</a> <a href='/f'>Facebook</a> Loading</div>",
             "Loading",
         ),
+        ("<h2>Wie bewerten Sie diesen Artikel?</h2>", "Wie bewerten"),
+        (
+            "<p>Sie müssen sich einloggen, um sich an einer Diskussion beteiligen zu können.</p>",
+            "einloggen",
+        ),
+        (
+            "<p>To view the full story, please subscribe to The Orchard News.</p>",
+            "full story",
+        ),
+        ("<p><i>Síguenos en Telegram, Instagram y Facebook</i></p>", "Telegram"),
+        ("<h3>Ähnliche Beiträge</h3>", "Ähnliche"),
+        ("<h4>热门推荐</h4>", "热门推荐"),
+        ("<center>- Anzeige-</center>", "Anzeige"),
+        ("<p>This entry was posted in Harvest by Ann.</p>", "entry was posted"),
     ];
     for (junk, words) in cases {
         let text = text_of(&with_junk(junk, junk));

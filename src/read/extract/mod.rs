@@ -101,10 +101,21 @@ pub fn extract(
                 }
             ));
         }
+        // Even so, what is chrome by its tag or names (a comment form, a sidebar, the site's
+        // footer) and the furniture lines are no part of it; link lists and fragments may
+        // be (an index is its links).
+        let pruned = clean::prune(&table, root, &[])
+            .into_iter()
+            .filter(|&(i, reason)| {
+                reason == Reason::Boilerplate
+                    || (reason == Reason::Chrome && score::is_chrome_tag(table.rows[i].tag()))
+            })
+            .map(|(i, reason)| (table.rows[i].handle.clone(), reason))
+            .collect();
         return Extraction {
             root: root_handle,
             lead: None,
-            pruned: Vec::new(),
+            pruned,
             warning: substantial.then(|| {
                 Warning::new("no article-like content found on the page; converted the whole page")
             }),
@@ -655,6 +666,16 @@ mod tests {
         assert!(extraction.warning.is_some());
         assert_eq!(dom::tag_name(&extraction.root), Some("body"));
         assert!(extraction.explanation.contains("no article"));
+        // The site's footer and sidebar are still no part of it; the link lists are.
+        let html = format!(
+            "<body>{menu}<div class='list'>{menu}</div><aside><p>About this site</p></aside>\
+             <footer><p>Imprint</p></footer></body>",
+            menu = menu().replace("class='menu'", "")
+        );
+        let text = article_text(&html);
+        assert!(text.contains("Section 3"), "{text}");
+        assert!(!text.contains("About this site"), "{text}");
+        assert!(!text.contains("Imprint"), "{text}");
     }
 
     #[test]
