@@ -249,3 +249,34 @@ fn a_lead_in_the_headline_header_is_kept_when_the_header_is_left_out() {
     assert!(at < text.find("Body 0").unwrap(), "{text}");
     assert_eq!(text.matches("Growers across").count(), 1, "{text}");
 }
+
+#[test]
+fn a_short_dense_block_does_not_beat_an_article_wrapped_paragraph_by_paragraph() {
+    // A page builder wraps each paragraph of the article in its own row and columns, so no
+    // element holds a run of them; a market ticker of two long paragraphs in the page's
+    // header does. The article is many times the ticker's prose.
+    let ticker = "Markets: the apple price index rose by three points this week, pears fell \
+        by two, and the cooperative's shares, traded since May, closed at 41.20, up 0.8 percent \
+        on the day, their best week since the spring, while cherries, plums and quinces held \
+        steady at the levels of the week before.";
+    let parts: String = (0..14)
+        .map(|i| {
+            format!(
+                "<div class='row'><div class='col'><div class='inner'><div class='text'>\
+                 <p>Part {i}: {PARAGRAPH}</p></div></div></div></div>"
+            )
+        })
+        .collect();
+    let links: String = (0..40)
+        .map(|i| format!("<li><a href='/s{i}'>Section number {i}</a></li>"))
+        .collect();
+    let html = format!(
+        "<body><div class='top'><ul class='menu'>{links}</ul><div class='ticker'>\
+         <p>{ticker}</p><p>{ticker}</p></div></div><div class='article-body'>{parts}</div>\
+         <footer><p>Imprint</p></footer></body>"
+    );
+    let text = text_of(&html);
+    assert!(text.contains("Part 0:"), "{text}");
+    assert!(text.contains("Part 13:"), "{text}");
+    assert!(!text.contains("apple price index"), "{text}");
+}

@@ -68,6 +68,12 @@ pub fn extract(
         .unwrap_or(0);
     let mut explanation = String::new();
     let chosen = choose(&table, body).map(|(root, left_out)| {
+        match stronger_rival(&table, body, root).and_then(|rival| choose(&table, rival)) {
+            Some(better) => better,
+            None => (root, left_out),
+        }
+    });
+    let chosen = chosen.map(|(root, left_out)| {
         match article_body.and_then(|text| cross_check(&table, body, root, text)) {
             Some(better) => {
                 if explain {
@@ -216,6 +222,26 @@ fn semantic_root(table: &Table, body: usize) -> Option<usize> {
         (Some(article), None) => Some(article),
         _ => None,
     }
+}
+
+/// An element beside the chosen container (neither inside nor around it) that holds far
+/// more of an article: a short dense block (a ticker, a teaser's two paragraphs) can win
+/// the paragraph-run measure over an article whose paragraphs a page builder wrapped one
+/// by one. Needs twice the net prose and a paragraph run of its own.
+fn stronger_rival(table: &Table, body: usize, root: usize) -> Option<usize> {
+    let end = table.rows.get(body)?.last_descendant;
+    let chosen = &table.rows[root];
+    let best = (body..=end)
+        .filter(|&i| {
+            let row = &table.rows[i];
+            !row.in_chrome && !row.inline && !table.contains(i, root) && !table.contains(root, i)
+        })
+        .max_by(|&a, &b| table.rows[a].value().total_cmp(&table.rows[b].value()))?;
+    let rival = &table.rows[best];
+    (rival.value() >= 2.0 * chosen.value().max(MIN_ARTICLE_VALUE)
+        && rival.paragraphs >= 3
+        && rival.max_dense_below >= 0.3 * table.density_score(root))
+    .then_some(best)
 }
 
 /// The ancestor of `root` that holds most of the publisher's `articleBody` when `root` holds
