@@ -56,10 +56,15 @@ fn write_text(
     // Sections (header, body, notes) are separated by a blank line, as are the body's
     // blocks. Lines go out as they are made: a long table is never held whole.
     let mut text = Streamed::new(out, flush_len);
-    // A fragment is the body alone: pipelines (and extraction scoring) want no header.
+    // A fragment is the body alone: pipelines (and extraction scoring) want no title or
+    // byline lines. The standfirst stays: it is the article's opening words, not a label.
     if !options.fragment {
         for line in header_lines(&document.meta) {
             StreamLines(&mut text).line(&line)?;
+        }
+    } else if let Some(subtitle) = document.meta.subtitle.as_deref().map(one_line) {
+        if !subtitle.is_empty() {
+            StreamLines(&mut text).line(&subtitle)?;
         }
     }
     let written = !text.is_empty();

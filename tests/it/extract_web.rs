@@ -280,3 +280,25 @@ fn a_short_dense_block_does_not_beat_an_article_wrapped_paragraph_by_paragraph()
     assert!(text.contains("Part 13:"), "{text}");
     assert!(!text.contains("apple price index"), "{text}");
 }
+
+#[test]
+fn a_lead_named_teaser_beside_the_body_parts_stays() {
+    // News systems name the lead "teaser": by its name a box beside the article, but the
+    // page's description says it is the lead.
+    let lead = "Growers across the valley expect the biggest harvest in a decade, and the \
+        cooperative is hiring forty pickers for the season.";
+    let html = format!(
+        "<html><head><title>A record harvest</title><meta name='description' content='{lead}'>\
+         </head><body>{menu}<div class='news'><h1>A record harvest</h1>\
+         <div class='teaser-text'><p>{lead}</p></div><div class='news-text'>{first}</div>\
+         <h2>Next</h2><div class='news-text'>{second}</div></div></body></html>",
+        menu = menu(),
+        first = paragraphs(4, "Body"),
+        second = paragraphs(4, "Later"),
+    );
+    let text = text_of(&html);
+    let at = text.find("Growers across the valley").expect("lead lost");
+    assert!(at < text.find("Body 0").unwrap(), "{text}");
+    assert!(text.contains("Later 3"), "{text}");
+    assert_eq!(text.matches("Growers across").count(), 1, "{text}");
+}

@@ -37,6 +37,9 @@ pub struct Extraction {
     /// The article's lead paragraph when the page sets it apart from the body: before
     /// `root`, or at its top before the first paragraph (in the headline's header).
     pub lead: Option<Handle>,
+    /// The lead is inside `root` but in a part left out of it (else a lead inside `root`
+    /// is converted where it stands, unless the reader leaves out the header it is in).
+    pub lead_left_out: bool,
     /// Elements inside `root` to leave out, with why.
     pub pruned: Vec<(Handle, Reason)>,
     /// Set when the page had no article and `root` is the whole body.
@@ -121,6 +124,7 @@ pub fn extract(
         return Extraction {
             root: root_handle,
             lead: None,
+            lead_left_out: false,
             pruned,
             warning: substantial.then(|| {
                 Warning::new("no article-like content found on the page; converted the whole page")
@@ -133,7 +137,19 @@ pub fn extract(
         .map(|i| (i, Reason::NotArticle))
         .collect();
     pruned.extend(clean::prune(&table, chosen, &pruned));
-    let lead = description.and_then(|d| find_lead(&table, body, chosen, d));
+    let mut lead = description.and_then(|d| find_lead(&table, body, chosen, d));
+    // A lead inside the article that pruning left out (a "teaser" by its names, taken for a
+    // box beside the article) is the article's all the same: kept where it stands when it
+    // was left out itself, converted ahead of the article when a part around it was.
+    let mut lead_left_out = false;
+    if let Some(inside) = lead.filter(|&l| table.contains(chosen, l)) {
+        let before = pruned.len();
+        pruned.retain(|&(i, _)| i != inside);
+        lead_left_out = pruned.iter().any(|&(i, _)| table.contains(i, inside));
+        if !lead_left_out && pruned.len() != before {
+            lead = None;
+        }
+    }
     if explain {
         explanation.push_str(&explain_choice(&table, chosen, &pruned));
         if let Some(lead) = lead {
@@ -146,6 +162,7 @@ pub fn extract(
     Extraction {
         root: table.rows[chosen].handle.clone(),
         lead: lead.map(|i| table.rows[i].handle.clone()),
+        lead_left_out,
         pruned: pruned
             .iter()
             .map(|&(i, reason)| (table.rows[i].handle.clone(), reason))

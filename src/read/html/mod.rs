@@ -84,6 +84,7 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
     drop(nodes);
     let mut warnings = Vec::new();
     let mut lead = None;
+    let mut lead_left_out = false;
     let root = if options.whole_page {
         body_of(&dom)
     } else {
@@ -99,6 +100,7 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
         }
         warnings.extend(extraction.warning);
         lead = extraction.lead;
+        lead_left_out = extraction.lead_left_out;
         extraction.root
     };
     let mut header = None;
@@ -121,7 +123,9 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
     // The lead set apart from the body opens it (unless it was taken as the standfirst):
     // from outside the article, or from the title's header that is left out of it.
     let lead = lead.filter(|lead| {
-        !is_inside(lead, &root) || header.as_ref().is_some_and(|h| is_inside(lead, h))
+        lead_left_out
+            || !is_inside(lead, &root)
+            || header.as_ref().is_some_and(|h| is_inside(lead, h))
     });
     let mut blocks = lead.map_or_else(Vec::new, |lead| converter.convert_element(&lead));
     blocks.extend(converter.convert(&root));
