@@ -302,3 +302,27 @@ fn a_lead_named_teaser_beside_the_body_parts_stays() {
     assert!(text.contains("Later 3"), "{text}");
     assert_eq!(text.matches("Growers across").count(), 1, "{text}");
 }
+
+#[test]
+fn a_page_split_into_article_boxes_keeps_each_box() {
+    // A recipe page sets its header, ingredients and steps in <article> boxes side by side;
+    // the teasers after them are <article>s too, but of links.
+    let teasers: String = (0..4)
+        .map(|i| {
+            format!("<article class='box'><a href='/r{i}'>Another cake recipe {i}</a></article>")
+        })
+        .collect();
+    let html = format!(
+        "<body>{menu}<main><article class='box'><h1>Apple cake</h1><p>The juiciest cake.</p></article>\
+         <article class='box'><h2>Zutaten</h2><table><tr><td>250 g</td><td>Mehl</td></tr>\
+         <tr><td>125 g</td><td>Butter</td></tr></table></article>\
+         <article class='box'><h2>Zubereitung</h2>{steps}</article>{teasers}</main></body>",
+        menu = menu(),
+        steps = paragraphs(3, "Step"),
+    );
+    let text = text_of(&html);
+    for kept in ["The juiciest cake", "Mehl", "Butter", "Step 2"] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    assert!(!text.contains("Another cake recipe"), "{text}");
+}

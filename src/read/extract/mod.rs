@@ -409,9 +409,16 @@ fn max_density(table: &Table, index: usize, except: Option<usize>) -> f32 {
 /// between parts that are (a subheading, a figure) stays.
 fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32) -> Vec<usize> {
     let siblings = table.children(parent);
+    // A page that splits its content into several <article> boxes (a recipe's header,
+    // ingredients and steps) marks each of them as its content; teaser boxes are links.
+    let in_articles = table.rows[kept].tag() == "article";
     let belongs: Vec<bool> = siblings
         .iter()
-        .map(|&s| s == kept || sibling_belongs(table, s, threshold))
+        .map(|&s| {
+            s == kept
+                || sibling_belongs(table, s, threshold)
+                || (in_articles && is_article_box(table, s))
+        })
         .collect();
     let first = belongs.iter().position(|&k| k);
     let last = belongs.iter().rposition(|&k| k);
@@ -424,6 +431,12 @@ fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32)
         }
     }
     out
+}
+
+/// An `<article>` whose names do not say chrome, with text and few links.
+fn is_article_box(table: &Table, index: usize) -> bool {
+    let row = &table.rows[index];
+    row.tag() == "article" && !row.in_chrome && row.chars >= 20.0 && row.link_density() < 0.3
 }
 
 /// Whether a sibling of the article's container is more of the article.
