@@ -326,3 +326,21 @@ fn a_page_split_into_article_boxes_keeps_each_box() {
     }
     assert!(!text.contains("Another cake recipe"), "{text}");
 }
+
+#[test]
+fn a_lead_is_found_when_the_description_has_markup_and_other_quotes() {
+    // The description is written with markup and a straight apostrophe; the page sets the
+    // lead with a typographic one, in a box named like a teaser, beside the body.
+    let html = format!(
+        "<html><head><title>A record harvest</title><meta name='description' \
+         content='&lt;p&gt;The valley&#039;s growers expect the biggest harvest in a decade this autumn.&lt;/p&gt;'>\
+         </head><body>{menu}<div class='news'><h1>A record harvest</h1>\
+         <div class='sommario'><p>The valley’s growers expect the biggest harvest in a decade \
+         this autumn.</p></div><div class='story'>{body}</div></div></body></html>",
+        menu = menu(),
+        body = paragraphs(5, "Body"),
+    );
+    let text = text_of(&html);
+    let at = text.find("growers expect").expect("lead lost");
+    assert!(at < text.find("Body 0").unwrap(), "{text}");
+}

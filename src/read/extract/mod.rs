@@ -21,7 +21,6 @@ use crate::dom::{self, CompactRows};
 /// How the extraction counts a text, and from what length a block may be prose: compacted
 /// table rows (`dom::compact`) must stay below it.
 use crate::error::Warning;
-use crate::model::collapse_whitespace;
 pub use clean::Reason;
 use markup5ever_rcdom::Handle;
 use score::Table;
@@ -181,12 +180,10 @@ const MIN_LEAD_CHARS: f32 = 40.0;
 /// often the lead cut short); a teaser elsewhere on the page repeating it is a link, or in
 /// chrome.
 fn find_lead(table: &Table, body: usize, root: usize, description: &str) -> Option<usize> {
-    let wanted = collapse_whitespace(description);
-    let wanted = wanted
-        .trim()
-        .trim_end_matches(['.', '…', ' '])
-        .trim_end_matches("...");
-    let wanted_chars = dom::count_text(wanted).0;
+    // Descriptions come with markup in them, other quotes and apostrophes, an ellipsis:
+    // the letters and digits are compared alone.
+    let wanted = letters_of(&without_tags(description));
+    let wanted_chars = wanted.chars().count() as f32;
     if wanted_chars < MIN_LEAD_CHARS {
         return None;
     }
@@ -197,10 +194,11 @@ fn find_lead(table: &Table, body: usize, root: usize, description: &str) -> Opti
         if table.contains(i, root) || row.inline || row.in_chrome {
             continue;
         }
+        // `chars` counts spaces and punctuation too: a lead holds about a fifth more.
         let candidate = row.link_density() < 0.2
-            && row.chars >= wanted_chars * 0.9
+            && row.chars >= wanted_chars
             && row.chars <= wanted_chars * 3.0 + 20.0;
-        if candidate && opens_with(table, i, wanted) {
+        if candidate && holds(table, i, &wanted) {
             found = Some(i);
             break;
         }
@@ -213,15 +211,41 @@ fn find_lead(table: &Table, body: usize, root: usize, description: &str) -> Opti
     // The innermost element of a chain of wrappers around it.
     found.map(|outer| {
         (outer + 1..=table.rows[outer].last_descendant)
-            .filter(|&i| !table.rows[i].inline && opens_with(table, i, wanted))
-            .last()
+            .rev()
+            .find(|&i| !table.rows[i].inline && holds(table, i, &wanted))
             .unwrap_or(outer)
     })
 }
 
-fn opens_with(table: &Table, index: usize, wanted: &str) -> bool {
-    let text = collapse_whitespace(&dom::text_content(&table.rows[index].handle));
-    text.trim().starts_with(wanted)
+/// Whether an element's text holds `wanted` (letters and digits, lowercase).
+fn holds(table: &Table, index: usize, wanted: &str) -> bool {
+    letters_of(&dom::text_content(&table.rows[index].handle)).contains(wanted)
+}
+
+/// The letters and digits of a text, lowercase.
+fn letters_of(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A text with anything between `<` and `>` left out.
+fn without_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The page's own statement of where its content is: the `<main>` with the most text, else
