@@ -1,7 +1,8 @@
 //! The plain-text writer: the article as readable text, for pipelines and for scoring
 //! extraction against reference texts.
 //!
-//! Shape: the title line, then subtitle, byline and date lines when present, a blank line, then
+//! Shape: the title line, then subtitle, byline and date lines when present (a fragment keeps
+//! the subtitle alone, as the body's first line), a blank line, then
 //! the blocks separated by blank lines. Level 1–2 headings are underlined with `=` / `-` as wide
 //! as the heading (counted in chars); lists use `- ` and `1. ` (a task item `- [x] ` or
 //! `- [ ] `) with continuation lines indented under the item text; quotes are prefixed `> `;
