@@ -1,7 +1,8 @@
 //! The plain-text writer: the article as readable text, for pipelines and for scoring
 //! extraction against reference texts.
 //!
-//! Shape: the title line, then subtitle, byline and date lines when present, a blank line, then
+//! Shape: the title line, then subtitle, byline and date lines when present (a fragment keeps
+//! the subtitle alone, as the body's first line), a blank line, then
 //! the blocks separated by blank lines. Level 1–2 headings are underlined with `=` / `-` as wide
 //! as the heading (counted in chars); lists use `- ` and `1. ` (a task item `- [x] ` or
 //! `- [ ] `) with continuation lines indented under the item text; quotes are prefixed `> `;
@@ -56,10 +57,15 @@ fn write_text(
     // Sections (header, body, notes) are separated by a blank line, as are the body's
     // blocks. Lines go out as they are made: a long table is never held whole.
     let mut text = Streamed::new(out, flush_len);
-    // A fragment is the body alone: pipelines (and extraction scoring) want no header.
+    // A fragment is the body alone: pipelines (and extraction scoring) want no title or
+    // byline lines. The standfirst stays: it is the article's opening words, not a label.
     if !options.fragment {
         for line in header_lines(&document.meta) {
             StreamLines(&mut text).line(&line)?;
+        }
+    } else if let Some(subtitle) = document.meta.subtitle.as_deref().map(one_line) {
+        if !subtitle.is_empty() {
+            StreamLines(&mut text).line(&subtitle)?;
         }
     }
     let written = !text.is_empty();

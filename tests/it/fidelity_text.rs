@@ -231,3 +231,19 @@ fn plain_text_raises_and_lowers_sub_and_superscripts() {
         "H₂¹⁸O; kg m⁻³; e^(0.06T); x⁽ⁿ⁺¹⁾; 1ˢᵗ; Tₘₐₓ; v_W; a_(i,j)\n\nNoted[1]\n\n----------\n\n[1] The note.\n",
     );
 }
+
+#[test]
+fn body_only_text_keeps_the_standfirst_and_leaves_out_title_and_byline() {
+    let meta = Meta {
+        title: Some("A record harvest".into()),
+        subtitle: Some("Growers expect the biggest harvest in a decade.".into()),
+        authors: vec!["Ann Lee".into()],
+        ..Meta::default()
+    };
+    let document = Document::new(meta, vec![para(vec![t("The orchard opened.")])]);
+    let text = write(&document, OutputFormat::Text);
+    assert_eq!(
+        text,
+        "Growers expect the biggest harvest in a decade.\n\nThe orchard opened.\n"
+    );
+}

@@ -7,8 +7,17 @@ use quire::{InputFormat, ReadOptions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// The AEB corpus: `../shared/corpus/aeb`, or under `$QUIRE_SHARED` when set (a git worktree
+/// elsewhere than beside `../shared`).
 fn aeb() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/aeb")
+    shared().join("corpus/aeb")
+}
+
+fn shared() -> PathBuf {
+    std::env::var_os("QUIRE_SHARED").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        PathBuf::from,
+    )
 }
 
 /// The article text quire extracts from an AEB page (the model's text, title left out).
@@ -147,12 +156,7 @@ fn text_behind_a_paywall_class_is_the_article() {
 /// The traf-dev corpus: `../shared/corpus/traf-dev`, or under `$QUIRE_SHARED` when set (a
 /// git worktree elsewhere than beside `../shared`).
 fn traf_dev() -> PathBuf {
-    std::env::var_os("QUIRE_SHARED")
-        .map_or_else(
-            || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-            PathBuf::from,
-        )
-        .join("corpus/traf-dev")
+    shared().join("corpus/traf-dev")
 }
 
 /// Whitespace runs as one space, trimmed (as `snippet_eval.py`'s `norm`).
@@ -221,4 +225,4 @@ fn the_traf_dev_snippets_score_at_least_the_floor() {
 }
 
 /// A floor just under the figure measured when it was set, so that a regression fails.
-const TRAF_DEV_FLOOR: f64 = 0.895;
+const TRAF_DEV_FLOOR: f64 = 0.919;

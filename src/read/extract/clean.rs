@@ -144,7 +144,7 @@ fn in_figure(table: &Table, index: usize) -> bool {
 
 /// Longest text (in characters) a boilerplate line may have: furniture lines are short, and a
 /// sentence of the article that happens to start like one ("Copyright law says ...") is not.
-const BOILERPLATE_CHARS: f32 = 60.0;
+const BOILERPLATE_CHARS: f32 = 100.0;
 
 /// Whether a short block (no prose blocks inside) reads as page furniture: the same few
 /// phrases recur across sites and languages, whatever the markup around them.
@@ -214,6 +214,75 @@ const BOILERPLATE_OPENINGS: &[&str] = &[
     "[edit]",
     "[bearbeiten",
     "[modifier",
+    // Rating, login and comment prompts.
+    "wie bewerten sie",
+    "artikel bewerten",
+    "rate this article",
+    "was this article helpful",
+    "war dieser artikel hilfreich",
+    "sie müssen sich einloggen",
+    "sie müssen angemeldet sein",
+    "sie sind aktuell nicht eingeloggt",
+    "bitte registrieren sie sich",
+    "bitte melden sie sich an",
+    "you must be logged in",
+    "you must log in",
+    "log in to comment",
+    "view comments",
+    "write a comment",
+    "kommentar schreiben",
+    "this entry was posted",
+    "dieser eintrag wurde veröffentlicht",
+    // Subscription, donation and follow offers.
+    "never miss",
+    "subscribe now",
+    "subscribe to",
+    "to view the full story",
+    "support our journalism",
+    "jede kleine spende",
+    "jetzt spenden",
+    "jetzt abonnieren",
+    "newsletter bestellen",
+    "follow us on",
+    "folgen sie uns",
+    "folge uns",
+    "síguenos en",
+    "siguenos en",
+    "suivez-nous",
+    "artikel gefallen?",
+    // Headings of recirculation boxes.
+    "ähnliche beiträge",
+    "ähnliche artikel",
+    "weitere beiträge",
+    "das könnte dich auch interessieren",
+    "most read",
+    "most popular",
+    "meistgelesen",
+    "lo más leído",
+    "lo último",
+    "puedes ver:",
+    "热门推荐",
+    "相关阅读",
+    "zurück zur listenansicht",
+    "zurück zur übersicht",
+    "back to overview",
+    "zum vergrößern",
+    "click to enlarge",
+];
+
+/// Whole lines (lowercase, trailing punctuation aside) that are furniture: words that open
+/// many sentences too, so only alone on their line.
+const BOILERPLATE_LINES: &[&str] = &[
+    "anzeige",
+    "- anzeige-",
+    "- anzeige -",
+    "werbung",
+    "advertisement",
+    "kommentieren",
+    "kommentare",
+    "comments",
+    "teilen",
+    "drucken",
 ];
 
 /// Whether a (lowercase, trimmed) short line is furniture: an opening from the list, or a
@@ -223,6 +292,10 @@ fn is_boilerplate_line(text: &str) -> bool {
         return false;
     }
     if BOILERPLATE_OPENINGS.iter().any(|o| text.starts_with(o)) {
+        return true;
+    }
+    let bare = text.trim_end_matches([':', '.', '!', ' ']);
+    if BOILERPLATE_LINES.contains(&bare) {
         return true;
     }
     is_timestamp(text)

@@ -24,8 +24,8 @@ fn word_lean(word: &str) -> Option<bool> {
         | "pagination" | "partner" | "popular" | "popup" | "prev" | "print" | "promo" | "rail"
         | "recirc" | "recommended" | "register" | "related" | "share" | "sharing" | "sidebar"
         | "signup" | "skip" | "social" | "sponsor" | "sponsored" | "subscribe" | "subscription"
-        | "taboola" | "tag" | "tags" | "teaser" | "timestamp" | "toolbar" | "tools"
-        | "trending" | "utility" => Some(false),
+        | "taboola" | "tag" | "tags" | "teaser" | "teasers" | "timestamp" | "toolbar" | "tools"
+        | "trending" | "utility" | "cta" | "toc" | "donation" | "spenden" => Some(false),
         _ => None,
     }
 }
@@ -57,6 +57,12 @@ const NEGATIVE_FRAGMENTS: &[&str] = &[
     "sharedaddy",
     "editsection",
     "edit-link",
+    // Author boxes and newsletter offers under other spellings.
+    "authorbox",
+    "author-bio",
+    "author-info",
+    "about-author",
+    "news-letter",
 ];
 
 /// Fragments that mark chrome even beside a content word.
@@ -173,6 +179,10 @@ fn combine(role: &str, itemprop: &str, class: NamesLean, id: NamesLean) -> Hint 
     }
     if itemprop.split_whitespace().any(|w| w == "articleBody") {
         result.positive = true;
+    }
+    // schema.org's author: a byline or an author box with a biography.
+    if itemprop.split_whitespace().any(|w| w == "author") {
+        result.negative = true;
     }
     result.positive |= class.positive || id.positive;
     result.negative |= class.negative || id.negative;
@@ -305,6 +315,23 @@ mod tests {
         let comment = hint_of("comment-body", "", "", "");
         assert!(comment.negative && !comment.positive);
         assert!(hint_of("", "", "navigation", "").negative);
+    }
+
+    #[test]
+    fn author_boxes_calls_to_action_and_donation_boxes_are_chrome() {
+        for class in [
+            "authorbox",
+            "author-bio mt-2",
+            "c-letters-cta",
+            "news-letter-section",
+            "toc_container",
+            "Teasers u-container",
+        ] {
+            assert!(hint_of(class, "", "", "").negative, "{class}");
+        }
+        assert!(hint_of("", "achgut_spenden", "", "").negative);
+        assert!(hint_of("saboxplugin-wrap", "", "", "author").negative);
+        assert!(!hint_of("entry-content", "", "", "text").negative);
     }
 
     #[test]

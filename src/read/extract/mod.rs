@@ -33,6 +33,12 @@ const MIN_ARTICLE_VALUE: f32 = 200.0;
 pub struct Extraction {
     /// The element to convert.
     pub root: Handle,
+    /// The article's lead paragraph when the page sets it apart from the body: before
+    /// `root`, or at its top before the first paragraph (in the headline's header).
+    pub lead: Option<Handle>,
+    /// The lead is inside `root` but in a part left out of it (else a lead inside `root`
+    /// is converted where it stands, unless the reader leaves out the header it is in).
+    pub lead_left_out: bool,
     /// Elements inside `root` to leave out, with why.
     pub pruned: Vec<(Handle, Reason)>,
     /// Set when the page had no article and `root` is the whole body.
@@ -46,12 +52,14 @@ pub struct Extraction {
 ///
 /// `article_body`, the publisher's own copy of the text (JSON-LD `articleBody`), is a
 /// cross-check: when the chosen container holds little of it and an ancestor holds most of
-/// it, the ancestor is the article. With `explain`, [`Extraction::explanation`] says what was
-/// chosen and why.
+/// it, the ancestor is the article. `description`, the page's summary of itself (its meta
+/// description), finds the lead paragraph when the page sets it apart from the body (see
+/// [`find_lead`]). With `explain`, [`Extraction::explanation`] says what was chosen and why.
 pub fn extract(
     document: &Handle,
     rows: &CompactRows,
     article_body: Option<&str>,
+    description: Option<&str>,
     explain: bool,
 ) -> Extraction {
     let table = Table::measure(document, rows);
@@ -62,6 +70,12 @@ pub fn extract(
         .unwrap_or(0);
     let mut explanation = String::new();
     let chosen = choose(&table, body).map(|(root, left_out)| {
+        match stronger_rival(&table, body, root).and_then(|rival| choose(&table, rival)) {
+            Some(better) => better,
+            None => (root, left_out),
+        }
+    });
+    let chosen = chosen.map(|(root, left_out)| {
         match article_body.and_then(|text| cross_check(&table, body, root, text)) {
             Some(better) => {
                 if explain {
@@ -95,9 +109,22 @@ pub fn extract(
                 }
             ));
         }
+        // Even so, what is chrome by its tag or names (a comment form, a sidebar, the site's
+        // footer) and the furniture lines are no part of it; link lists and fragments may
+        // be (an index is its links).
+        let pruned = clean::prune(&table, root, &[])
+            .into_iter()
+            .filter(|&(i, reason)| {
+                reason == Reason::Boilerplate
+                    || (reason == Reason::Chrome && score::is_chrome_tag(table.rows[i].tag()))
+            })
+            .map(|(i, reason)| (table.rows[i].handle.clone(), reason))
+            .collect();
         return Extraction {
             root: root_handle,
-            pruned: Vec::new(),
+            lead: None,
+            lead_left_out: false,
+            pruned,
             warning: substantial.then(|| {
                 Warning::new("no article-like content found on the page; converted the whole page")
             }),
@@ -109,11 +136,32 @@ pub fn extract(
         .map(|i| (i, Reason::NotArticle))
         .collect();
     pruned.extend(clean::prune(&table, chosen, &pruned));
+    let mut lead = description.and_then(|d| find_lead(&table, body, chosen, d));
+    // A lead inside the article that pruning left out (a "teaser" by its names, taken for a
+    // box beside the article) is the article's all the same: kept where it stands when it
+    // was left out itself, converted ahead of the article when a part around it was.
+    let mut lead_left_out = false;
+    if let Some(inside) = lead.filter(|&l| table.contains(chosen, l)) {
+        let before = pruned.len();
+        pruned.retain(|&(i, _)| i != inside);
+        lead_left_out = pruned.iter().any(|&(i, _)| table.contains(i, inside));
+        if !lead_left_out && pruned.len() != before {
+            lead = None;
+        }
+    }
     if explain {
         explanation.push_str(&explain_choice(&table, chosen, &pruned));
+        if let Some(lead) = lead {
+            explanation.push_str(&format!(
+                "lead: {} (the page's description, before the article)\n",
+                table.describe(lead)
+            ));
+        }
     }
     Extraction {
         root: table.rows[chosen].handle.clone(),
+        lead: lead.map(|i| table.rows[i].handle.clone()),
+        lead_left_out,
         pruned: pruned
             .iter()
             .map(|&(i, reason)| (table.rows[i].handle.clone(), reason))
@@ -121,6 +169,83 @@ pub fn extract(
         warning: None,
         explanation,
     }
+}
+
+/// Shortest description taken for a lead: shorter ones are labels ("News", a site's motto).
+const MIN_LEAD_CHARS: f32 = 40.0;
+
+/// The block before the article's container, outside it, that holds the page's description:
+/// the lead paragraph that news and blog pages set in their header, under the headline,
+/// apart from the body. Its text must be the description, or open with it (descriptions are
+/// often the lead cut short); a teaser elsewhere on the page repeating it is a link, or in
+/// chrome.
+fn find_lead(table: &Table, body: usize, root: usize, description: &str) -> Option<usize> {
+    // Descriptions come with markup in them, other quotes and apostrophes, an ellipsis:
+    // the letters and digits are compared alone.
+    let wanted = letters_of(&without_tags(description));
+    let wanted_chars = wanted.chars().count() as f32;
+    if wanted_chars < MIN_LEAD_CHARS {
+        return None;
+    }
+    let end = table.rows[root].last_descendant;
+    let mut found = None;
+    for i in body..=end {
+        let row = &table.rows[i];
+        if table.contains(i, root) || row.inline || row.in_chrome {
+            continue;
+        }
+        // `chars` counts spaces and punctuation too: a lead holds about a fifth more.
+        let candidate = row.link_density() < 0.2
+            && row.chars >= wanted_chars
+            && row.chars <= wanted_chars * 3.0 + 20.0;
+        if candidate && holds(table, i, &wanted) {
+            found = Some(i);
+            break;
+        }
+        // Inside the article, the lead comes before its first paragraph (the reader takes
+        // it from there only when it is in the title's header, which it leaves out).
+        if i > root && row.own_good > 0.0 {
+            break;
+        }
+    }
+    // The innermost element of a chain of wrappers around it.
+    found.map(|outer| {
+        (outer + 1..=table.rows[outer].last_descendant)
+            .rev()
+            .find(|&i| !table.rows[i].inline && holds(table, i, &wanted))
+            .unwrap_or(outer)
+    })
+}
+
+/// Whether an element's text holds `wanted` (letters and digits, lowercase).
+fn holds(table: &Table, index: usize, wanted: &str) -> bool {
+    letters_of(&dom::text_content(&table.rows[index].handle)).contains(wanted)
+}
+
+/// The letters and digits of a text, lowercase.
+fn letters_of(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A text with anything between `<` and `>` left out.
+fn without_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The page's own statement of where its content is: the `<main>` with the most text, else
@@ -138,6 +263,26 @@ fn semantic_root(table: &Table, body: usize) -> Option<usize> {
         (Some(article), None) => Some(article),
         _ => None,
     }
+}
+
+/// An element beside the chosen container (neither inside nor around it) that holds far
+/// more of an article: a short dense block (a ticker, a teaser's two paragraphs) can win
+/// the paragraph-run measure over an article whose paragraphs a page builder wrapped one
+/// by one. Needs twice the net prose and a paragraph run of its own.
+fn stronger_rival(table: &Table, body: usize, root: usize) -> Option<usize> {
+    let end = table.rows.get(body)?.last_descendant;
+    let chosen = &table.rows[root];
+    let best = (body..=end)
+        .filter(|&i| {
+            let row = &table.rows[i];
+            !row.in_chrome && !row.inline && !table.contains(i, root) && !table.contains(root, i)
+        })
+        .max_by(|&a, &b| table.rows[a].value().total_cmp(&table.rows[b].value()))?;
+    let rival = &table.rows[best];
+    (rival.value() >= 2.0 * chosen.value().max(MIN_ARTICLE_VALUE)
+        && rival.paragraphs >= 3
+        && rival.max_dense_below >= 0.3 * table.density_score(root))
+    .then_some(best)
 }
 
 /// The ancestor of `root` that holds most of the publisher's `articleBody` when `root` holds
@@ -288,9 +433,16 @@ fn max_density(table: &Table, index: usize, except: Option<usize>) -> f32 {
 /// between parts that are (a subheading, a figure) stays.
 fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32) -> Vec<usize> {
     let siblings = table.children(parent);
+    // A page that splits its content into several <article> boxes (a recipe's header,
+    // ingredients and steps) marks each of them as its content; teaser boxes are links.
+    let in_articles = table.rows[kept].tag() == "article";
     let belongs: Vec<bool> = siblings
         .iter()
-        .map(|&s| s == kept || sibling_belongs(table, s, threshold))
+        .map(|&s| {
+            s == kept
+                || sibling_belongs(table, s, threshold)
+                || (in_articles && is_article_box(table, s))
+        })
         .collect();
     let first = belongs.iter().position(|&k| k);
     let last = belongs.iter().rposition(|&k| k);
@@ -303,6 +455,12 @@ fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32)
         }
     }
     out
+}
+
+/// An `<article>` whose names do not say chrome, with text and few links.
+fn is_article_box(table: &Table, index: usize) -> bool {
+    let row = &table.rows[index];
+    row.tag() == "article" && !row.in_chrome && row.chars >= 20.0 && row.link_density() < 0.3
 }
 
 /// Whether a sibling of the article's container is more of the article.
@@ -584,10 +742,20 @@ mod tests {
             menu = menu()
         );
         let dom = super::test_support::parse(&html);
-        let extraction = extract(&dom.document, &Default::default(), None, true);
+        let extraction = extract(&dom.document, &Default::default(), None, None, true);
         assert!(extraction.warning.is_some());
         assert_eq!(dom::tag_name(&extraction.root), Some("body"));
         assert!(extraction.explanation.contains("no article"));
+        // The site's footer and sidebar are still no part of it; the link lists are.
+        let html = format!(
+            "<body>{menu}<div class='list'>{menu}</div><aside><p>About this site</p></aside>\
+             <footer><p>Imprint</p></footer></body>",
+            menu = menu().replace("class='menu'", "")
+        );
+        let text = article_text(&html);
+        assert!(text.contains("Section 3"), "{text}");
+        assert!(!text.contains("About this site"), "{text}");
+        assert!(!text.contains("Imprint"), "{text}");
     }
 
     #[test]
@@ -597,7 +765,7 @@ mod tests {
             p = paragraphs(4, "p")
         );
         let dom = super::test_support::parse(&html);
-        let extraction = extract(&dom.document, &Default::default(), None, true);
+        let extraction = extract(&dom.document, &Default::default(), None, None, true);
         assert!(
             extraction
                 .explanation
@@ -648,12 +816,13 @@ mod cross_check_tests {
         );
         let article_body = format!("{paragraph} {}", items.join(" "));
         let dom = test_support::parse(&html);
-        let plain = extract(&dom.document, &Default::default(), None, false);
+        let plain = extract(&dom.document, &Default::default(), None, None, false);
         assert_eq!(dom::attr(&plain.root, "id").as_deref(), Some("text"));
         let checked = extract(
             &dom.document,
             &Default::default(),
             Some(&article_body),
+            None,
             true,
         );
         assert_eq!(
@@ -684,13 +853,14 @@ mod robustness_tests {
         ];
         for input in inputs {
             let dom = test_support::parse(input);
-            let extraction = extract(&dom.document, &Default::default(), None, true);
+            let extraction = extract(&dom.document, &Default::default(), None, None, true);
             assert!(!extraction.explanation.is_empty());
             let page = metadata::read(&dom::descendants(&dom.document), &|u| u.to_string());
             let _ = extract(
                 &dom.document,
                 &Default::default(),
                 page.article_body.as_deref(),
+                page.meta.description.as_deref(),
                 false,
             );
         }

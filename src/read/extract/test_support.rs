@@ -19,6 +19,7 @@ pub fn article_text(html: &str) -> String {
         &dom.document,
         &Default::default(),
         page.article_body.as_deref(),
+        page.meta.description.as_deref(),
         false,
     );
     let pruned: HashSet<usize> = extraction
@@ -28,6 +29,7 @@ pub fn article_text(html: &str) -> String {
         .collect();
     let mut out = String::new();
     let mut stack: Vec<Handle> = vec![extraction.root.clone()];
+    stack.extend(extraction.lead.clone());
     while let Some(node) = stack.pop() {
         match &node.data {
             NodeData::Text { contents } => out.push_str(&contents.borrow()),

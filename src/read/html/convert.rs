@@ -222,6 +222,11 @@ impl<'a> Converter<'a> {
         self.blocks(&children(root), Depth::default())
     }
 
+    /// The blocks of one element of the page and its content (nothing when it was skipped).
+    pub fn convert_element(&mut self, element: &Handle) -> Vec<Block> {
+        self.blocks(std::slice::from_ref(element), Depth::default())
+    }
+
     /// Block context: sibling nodes → blocks; runs of inline content become paragraphs.
     fn blocks(&mut self, nodes: &[Handle], depth: Depth) -> Vec<Block> {
         let mut out = Vec::new();

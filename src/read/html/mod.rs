@@ -26,6 +26,7 @@ use crate::model::{collapse_whitespace, for_each_block, inlines_to_plain, Block,
 use convert::Converter;
 use html5ever::local_name;
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use std::rc::Rc;
 use urls::Resolver;
 
 /// Reads HTML pages and fragments.
@@ -82,6 +83,8 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
     // A handle on every node of the page (8 bytes a node): not needed past this point.
     drop(nodes);
     let mut warnings = Vec::new();
+    let mut lead = None;
+    let mut lead_left_out = false;
     let root = if options.whole_page {
         body_of(&dom)
     } else {
@@ -89,16 +92,20 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
             &dom.document,
             converter.compact_rows(),
             page.article_body.as_deref(),
+            meta.description.as_deref(),
             false,
         );
         for (node, _) in &extraction.pruned {
             converter.skip(node);
         }
         warnings.extend(extraction.warning);
+        lead = extraction.lead;
+        lead_left_out = extraction.lead_left_out;
         extraction.root
     };
+    let mut header = None;
     if let Some(title) = &meta.title {
-        let header = title_header(&root, title);
+        header = title_header(&root, title);
         if let Some(header) = &header {
             converter.skip(header);
         }
@@ -113,7 +120,15 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
             }
         }
     }
-    let mut blocks = converter.convert(&root);
+    // The lead set apart from the body opens it (unless it was taken as the standfirst):
+    // from outside the article, or from the title's header that is left out of it.
+    let lead = lead.filter(|lead| {
+        lead_left_out
+            || !is_inside(lead, &root)
+            || header.as_ref().is_some_and(|h| is_inside(lead, h))
+    });
+    let mut blocks = lead.map_or_else(Vec::new, |lead| converter.convert_element(&lead));
+    blocks.extend(converter.convert(&root));
     if let Some(title) = &meta.title {
         drop_repeated_title(title, &mut blocks);
     }
@@ -121,6 +136,18 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
     // its metadata (the kinds only the markup tells are taken above).
     standfirst::take_standfirst(&mut meta, &mut blocks);
     Ok(Reading::new(Document::new(meta, blocks), warnings))
+}
+
+/// Whether `node` is `ancestor` or inside it.
+fn is_inside(node: &Handle, ancestor: &Handle) -> bool {
+    let mut at = Some(node.clone());
+    while let Some(n) = at {
+        if Rc::ptr_eq(&n, ancestor) {
+            return true;
+        }
+        at = dom::parent(&n);
+    }
+    false
 }
 
 /// The page's standfirst, told by where it stands: right under the title (no text between),
@@ -266,7 +293,14 @@ pub fn explain(input: &str) -> String {
     let dom::Page { dom, rows } = dom::parse(input);
     let nodes = descendants(&dom.document);
     let page = extract::metadata::read(&nodes, &|url| url.to_string());
-    extract::extract(&dom.document, &rows, page.article_body.as_deref(), true).explanation
+    extract::extract(
+        &dom.document,
+        &rows,
+        page.article_body.as_deref(),
+        page.meta.description.as_deref(),
+        true,
+    )
+    .explanation
 }
 
 /// One block article extraction left out of a page: why, and its text (whitespace
