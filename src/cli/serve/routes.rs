@@ -24,6 +24,7 @@ use super::library_entry_links;
 use super::pages::{csrf_field, esc, page, Problem};
 use super::reading::{self, check_url, Preview};
 use super::AppState;
+use crate::cli::download::{self, attachment};
 use crate::cli::library::{Entry, EntryKind, ImageSourcing, NewBook};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -80,37 +81,6 @@ fn download_format(name: &str) -> Result<OutputFormat, Problem> {
                 &format!("'{name}' is not a format quire offers (epub, kepub, pdf, md, html)."),
             )
         })
-}
-
-fn media_type(format: OutputFormat) -> &'static str {
-    match format {
-        OutputFormat::Epub | OutputFormat::Kepub => "application/epub+zip",
-        OutputFormat::Pdf => "application/pdf",
-        OutputFormat::Markdown => "text/markdown; charset=utf-8",
-        OutputFormat::Html => "text/html; charset=utf-8",
-        OutputFormat::Text => "text/plain; charset=utf-8",
-        OutputFormat::Json => "application/json",
-        _ => "application/octet-stream",
-    }
-}
-
-/// A file to save, named `stem.suffix`.
-pub fn attachment(bytes: Vec<u8>, format: OutputFormat, stem: &str) -> Response {
-    let name = format!("{stem}.{}", format.file_suffix());
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(media_type(format)),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
 }
 
 /// Runs blocking work (fetching, reading, rendering) on a blocking thread, at most
@@ -690,38 +660,49 @@ async fn entry_page(
     Ok(page(&entry.title, &body, cookie))
 }
 
+/// A file could not be read from the library's folder.
+fn unreadable(e: &std::io::Error) -> Problem {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Could not read it",
+        &e.to_string(),
+    )
+}
+
+/// An entry's file. One already in the library's folder (a book, an output made before) is
+/// streamed from it without a conversion slot; a missing output is rendered (in a slot) and
+/// kept first.
 async fn entry_download(
     State(state): State<AppState>,
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, Problem> {
     let format = download_format(&format)?;
     let entry = entry_or_404(&state, &id)?;
-    if !entry.formats.contains(&format) {
+    let Some(path) = state.library.output_path(&entry.id, format) else {
         return Err(Problem::not_found(&format!(
             "'{}' is not available as {format}.",
             entry.title
         )));
+    };
+    match download::file_attachment(&path, format, &entry.id).await {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        answer => return answer.map_err(|e| unreadable(&e)),
     }
     let library = Arc::clone(&state.library);
     let entry_id = entry.id.clone();
-    let bytes = blocking(&state, move || {
-        let path = library.file(&entry_id, format).map_err(|e| {
+    let path = blocking(&state, move || {
+        library.file(&entry_id, format).map_err(|e| {
             Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Could not write it",
                 &format!("{e:#}"),
             )
-        })?;
-        std::fs::read(&path).map_err(|e| {
-            Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Could not read it",
-                &e.to_string(),
-            )
         })
     })
     .await?;
-    Ok(attachment(bytes, format, &entry.id))
+    download::file_attachment(&path, format, &entry.id)
+        .await
+        .map_err(|e| unreadable(&e))
 }
 
 async fn entry_image(
@@ -732,21 +713,9 @@ async fn entry_image(
         .library
         .image(&id, &name)
         .ok_or_else(|| Problem::not_found("No such image."))?;
-    let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
+    download::image(&path)
         .await
-        .ok()
-        .and_then(Result::ok)
-        .ok_or_else(|| Problem::not_found("No such image."))?;
-    let kind = quire::media::ImageKind::sniff(&bytes)
-        .map_or("application/octet-stream", |k| k.media_type());
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        bytes,
-    )
-        .into_response())
+        .map_err(|_| Problem::not_found("No such image."))
 }
 
 async fn entry_cover(
@@ -754,25 +723,16 @@ async fn entry_cover(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     entry_or_404(&state, &id)?;
-    let library = Arc::clone(&state.library);
-    // A generated cover is drawn on first use: blocking work.
-    let bytes = blocking(&state, move || {
-        library
-            .cover(&id)
-            .and_then(|path| std::fs::read(path).ok())
-            .ok_or_else(|| Problem::not_found("This entry has no cover."))
-    })
-    .await?;
-    let kind = quire::media::ImageKind::sniff(&bytes)
-        .map_or("application/octet-stream", |k| k.media_type());
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        bytes,
-    )
-        .into_response())
+    let no_cover = || Problem::not_found("This entry has no cover.");
+    let path = match state.library.saved_cover(&id) {
+        Some(path) => path,
+        None => {
+            // A generated cover is drawn on first use: blocking work, in a slot.
+            let library = Arc::clone(&state.library);
+            blocking(&state, move || library.cover(&id).ok_or_else(no_cover)).await?
+        }
+    };
+    download::image(&path).await.map_err(|_| no_cover())
 }
 
 async fn delete_entry(
