@@ -386,7 +386,7 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
     let scratch = tempfile::tempdir().unwrap();
     for (name, media, magic) in [
         ("epub", "application/epub+zip", &b"PK"[..]),
-        ("kepub", "application/epub+zip", b"PK"),
+        ("kepub", "application/kepub+zip", b"PK"),
         ("pdf", "application/pdf", b"%PDF"),
         ("md", "text/markdown", b"---"),
         ("html", "text/html", b"<!DOCTYPE html>"),
@@ -1008,4 +1008,92 @@ fn a_library_that_cannot_be_opened_is_reported() {
     assert_eq!(output.status.code(), Some(1));
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("config.toml: not a library config"), "{said}");
+}
+
+/// A library of one article whose EPUB is a 30 MB file already on disk.
+fn library_with_a_large_book(dir: &Path) -> (PathBuf, String, Vec<u8>) {
+    let library = dir.join("library");
+    std::fs::create_dir_all(&library).unwrap();
+    let model = crate::opds::article_model(dir);
+    let id = crate::opds::add_article(
+        &library,
+        &model,
+        1,
+        "big.example",
+        "2026-11-02T08:00:00.000Z",
+    );
+    // Not a real book: the route sends the file as it is, and any byte out of place shows.
+    let book: Vec<u8> = (0..30 * 1024 * 1024 + 7)
+        .map(|i: usize| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(library.join(&id).join("article.epub"), &book).unwrap();
+    (library, id, book)
+}
+
+#[test]
+fn a_large_file_on_disk_is_sent_whole_with_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let (library, id, book) = library_with_a_large_book(dir.path());
+    let server = Server::start(&library, &[]);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into();
+    for path in [format!("/library/{id}/download/epub"), "/latest.epub".into()] {
+        let response = agent.get(server.url(&path)).call().unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(header("content-length"), book.len().to_string(), "{path}");
+        assert_eq!(header("content-type"), "application/epub+zip", "{path}");
+        assert_eq!(
+            header("content-disposition"),
+            format!("attachment; filename=\"{id}.epub\""),
+            "{path}"
+        );
+        let body = response
+            .into_body()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap();
+        assert!(body == book, "{path}: {} bytes, not the file", body.len());
+    }
+}
+
+#[test]
+fn a_client_that_sends_its_request_slowly_is_disconnected() {
+    use std::io::{Read, Write};
+    let library = tempfile::tempdir().unwrap();
+    let server = Server::start(library.path(), &["--header-timeout-ms", "1000"]);
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    let started = std::time::Instant::now();
+    slow.write_all(b"GET /libr").unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // Other clients are answered meanwhile.
+    assert_eq!(Browser::new(&server.base).get("/").status, 200);
+    let mut answer = Vec::new();
+    let read = slow.read_to_end(&mut answer);
+    let waited = started.elapsed();
+    assert!(
+        read.is_ok(),
+        "the slow connection was still open after {waited:?}: {read:?}"
+    );
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(10),
+        "closed after {waited:?}"
+    );
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    assert_eq!(Browser::new(&server.base).get("/library").status, 200);
 }

@@ -998,6 +998,71 @@ mod tests {
         assert!(link.contains("['key',\"k\\\"ey\"]"));
     }
 
+    /// A server state over a library holding one article, its EPUB made, with every
+    /// conversion slot taken.
+    fn state_with_no_free_slot(dir: &std::path::Path) -> (AppState, String) {
+        let library = crate::cli::library::Library::open(dir).unwrap();
+        let document = quire::read(
+            b"# Tide tables\n\nThe moon pulls the sea twice a day.\n",
+            quire::InputFormat::Markdown,
+            &quire::ReadOptions::default(),
+        )
+        .unwrap()
+        .document;
+        let entry = library
+            .add_article(document, &ImageSourcing::default())
+            .unwrap();
+        library.file(&entry.id, OutputFormat::Epub).unwrap();
+        let mut state = AppState::new(
+            library,
+            super::super::ServeSettings {
+                token: None,
+                loopback: true,
+                allow_private: false,
+                max_upload: 1 << 20,
+            },
+        );
+        state.conversions = Arc::new(tokio::sync::Semaphore::new(0));
+        (state, entry.id)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn files_on_disk_download_while_every_conversion_slot_is_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, id) = state_with_no_free_slot(dir.path());
+        let wait = std::time::Duration::from_secs(10);
+        let epub = tokio::time::timeout(
+            wait,
+            entry_download(State(state.clone()), Path((id.clone(), "epub".to_string()))),
+        )
+        .await
+        .expect("a kept EPUB is sent without waiting for a slot")
+        .unwrap_or_else(|p| panic!("{}: {}", p.title, p.detail));
+        assert_eq!(epub.status(), StatusCode::OK);
+        let length = std::fs::metadata(dir.path().join(&id).join("article.epub"))
+            .unwrap()
+            .len();
+        assert_eq!(
+            epub.headers()[header::CONTENT_LENGTH],
+            length.to_string().as_str()
+        );
+        assert_eq!(epub.headers()[header::CONTENT_TYPE], "application/epub+zip");
+        // The generated cover is drawn in a slot the first time, then sent from disk.
+        std::fs::write(dir.path().join(&id).join("cover.png"), b"\x89PNG\r\n\x1a\nrest").unwrap();
+        let cover = tokio::time::timeout(wait, entry_cover(State(state.clone()), Path(id.clone())))
+            .await
+            .expect("a kept cover is sent without waiting for a slot")
+            .unwrap_or_else(|p| panic!("{}: {}", p.title, p.detail));
+        assert_eq!(cover.headers()[header::CONTENT_TYPE], "image/png");
+        // A PDF not made yet must be rendered: that waits for a slot.
+        let pdf = tokio::time::timeout(
+            std::time::Duration::from_millis(500),
+            entry_download(State(state), Path((id, "pdf".to_string()))),
+        )
+        .await;
+        assert!(pdf.is_err(), "rendering a missing output takes a slot");
+    }
+
     #[test]
     fn only_known_formats_download() {
         assert_eq!(download_format("kepub").unwrap(), OutputFormat::Kepub);
