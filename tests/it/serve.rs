@@ -1097,3 +1097,76 @@ fn a_client_that_sends_its_request_slowly_is_disconnected() {
     );
     assert_eq!(Browser::new(&server.base).get("/library").status, 200);
 }
+
+/// The ids of the entries a library page lists, in order.
+fn listed_ids(page: &str) -> Vec<String> {
+    page.split("<tr id=\"entry-")
+        .skip(1)
+        .map(|row| row.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_library_page_shows_fifty_entries_a_page_newest_first_and_so_do_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    std::fs::create_dir_all(&library).unwrap();
+    let model = crate::opds::article_model(dir.path());
+    // 120 articles, article n added on minute n: the newest is 119.
+    let ids: Vec<String> = (0..120)
+        .map(|n| {
+            let site = ["alpha.example", "beta.example"][n % 2];
+            let added = format!("2026-11-02T{:02}:{:02}:00.000Z", n / 60, n % 60);
+            crate::opds::add_article(&library, &model, n, site, &added)
+        })
+        .collect();
+    let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+    let server = Server::start(&library, &[]);
+    let mut browser = Browser::new(&server.base);
+
+    let first = browser.get("/library");
+    assert_eq!(first.status, 200);
+    let first = first.text();
+    assert!(first.contains("<p class=\"meta\" id=\"count\">120 entries</p>"));
+    assert!(first.contains("<span id=\"page-number\">Page 1 of 3</span>"));
+    assert!(first.contains("<a id=\"older\" rel=\"next\" href=\"/library?page=2\">"));
+    assert!(!first.contains("id=\"newer\""));
+    let mut seen = listed_ids(&first);
+    assert_eq!(seen.len(), 50);
+    let last = browser.get("/library?page=3").text();
+    assert!(last.contains("<a id=\"newer\" rel=\"prev\" href=\"/library?page=2\">"));
+    assert!(last.contains("<a id=\"first-page\" href=\"/library\">"));
+    assert!(!last.contains("id=\"older\""));
+    let second = browser.get("/library?page=2").text();
+    seen.extend(listed_ids(&second));
+    seen.extend(listed_ids(&last));
+    assert_eq!(seen, newest_first, "every entry once, newest first");
+    // A page past the end shows the last; a page that is not a number is refused.
+    assert_eq!(listed_ids(&browser.get("/library?page=99").text()).len(), 20);
+    let bad = browser.get("/library?page=two");
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("not &#39;two&#39;"), "{}", bad.text());
+
+    // A search's results are paged the same way, the terms kept in the links.
+    let found = browser.get("/library?q=alpha.example").text();
+    assert!(found.contains("<p class=\"meta\" id=\"count\">60 entries</p>"));
+    assert!(found.contains("href=\"/library?q=alpha.example&amp;page=2\""));
+    let mut found_ids = listed_ids(&found);
+    assert_eq!(found_ids.len(), 50);
+    let more = browser.get("/library?q=alpha.example&page=2").text();
+    assert!(more.contains("href=\"/library?q=alpha.example\""));
+    found_ids.extend(listed_ids(&more));
+    let alpha: Vec<String> = newest_first
+        .iter()
+        .filter(|id| id.starts_with("article-") && {
+            let n: usize = id.split('-').nth(1).unwrap().parse().unwrap();
+            n % 2 == 0
+        })
+        .cloned()
+        .collect();
+    assert_eq!(found_ids, alpha);
+    // One page: no page links.
+    let one = browser.get("/library?q=word7end").text();
+    assert_eq!(listed_ids(&one), [ids[7].clone()]);
+    assert!(!one.contains("id=\"pages\""));
+}

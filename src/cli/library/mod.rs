@@ -447,15 +447,6 @@ impl Library {
             .map(|e| e.entry.clone())
     }
 
-    /// The newest book, else the newest article.
-    pub fn newest_book(&self) -> Option<Entry> {
-        let list = self.list();
-        list.iter()
-            .find(|e| e.kind == EntryKind::Book)
-            .or_else(|| list.first())
-            .cloned()
-    }
-
     /// Where an entry's file in `format` is kept, whether or not it has been made yet (see
     /// [`Library::file`]); `None` when there is no such entry or it is not offered in
     /// `format`. No file is read: a server tries this path first and renders only when it

@@ -25,6 +25,7 @@ use super::pages::{csrf_field, esc, page, Problem};
 use super::reading::{self, check_url, Preview};
 use super::AppState;
 use crate::cli::download::{self, attachment};
+use crate::cli::opds::catalog::Page;
 use crate::cli::library::{Entry, EntryKind, ImageSourcing, NewBook};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -499,20 +500,94 @@ fn save_failed(e: &anyhow::Error) -> Problem {
 #[derive(serde::Deserialize)]
 struct Search {
     q: Option<String>,
+    page: Option<String>,
 }
 
+/// The page of the list asked for: 1 when none, an error page for one that is not a number.
+fn requested_page(page: Option<&str>) -> Result<usize, Problem> {
+    match page.map(str::trim) {
+        None | Some("") => Ok(1),
+        Some(text) => text.parse::<usize>().map_err(|_| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "No such page",
+                &format!("The page must be a number from 1, not '{text}'."),
+            )
+            .with_link("/library", "The library")
+        }),
+    }
+}
+
+/// The links between the pages of the list (the search kept in them).
+fn page_links(page: Page, query: &str) -> String {
+    let address = |number: usize| {
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        if !query.trim().is_empty() {
+            pairs.append_pair("q", query);
+        }
+        if number > 1 {
+            pairs.append_pair("page", &number.to_string());
+        }
+        let pairs = pairs.finish();
+        if pairs.is_empty() {
+            "/library".to_string()
+        } else {
+            esc(&format!("/library?{pairs}"))
+        }
+    };
+    let mut links = Vec::new();
+    if page.number > 1 {
+        links.push(format!(
+            "<a id=\"first-page\" href=\"{}\">« Newest</a>",
+            address(1)
+        ));
+        links.push(format!(
+            "<a id=\"newer\" rel=\"prev\" href=\"{}\">‹ Newer</a>",
+            address(page.number - 1)
+        ));
+    }
+    links.push(format!(
+        "<span id=\"page-number\">Page {} of {}</span>",
+        page.number,
+        page.count()
+    ));
+    if page.number < page.count() {
+        links.push(format!(
+            "<a id=\"older\" rel=\"next\" href=\"{}\">Older ›</a>",
+            address(page.number + 1)
+        ));
+        links.push(format!(
+            "<a id=\"last-page\" href=\"{}\">Oldest »</a>",
+            address(page.count())
+        ));
+    }
+    format!("<p class=\"pages\" id=\"pages\">{}</p>", links.join(" · "))
+}
+
+/// The library's list (or a search's results), newest first, a page of 50 entries at a time
+/// (the catalog's pages): an e-reader's browser gets a small page from a library of
+/// thousands.
 async fn library_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<Query<Search>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> Result<Response, Problem> {
     let (csrf, cookie) = csrf_token(&headers);
-    let query = query.ok().and_then(|Query(s)| s.q).unwrap_or_default();
-    let entries = if query.trim().is_empty() {
-        state.library.list()
-    } else {
-        state.library.search(&query)
-    };
+    let search = query.ok().map(|Query(s)| s);
+    let requested = requested_page(search.as_ref().and_then(|s| s.page.as_deref()))?;
+    let query = search.and_then(|s| s.q).unwrap_or_default();
+    let library = Arc::clone(&state.library);
+    let terms = query.clone();
+    // The index is read (and refreshed from the folder) on a blocking thread.
+    let entries = tokio::task::spawn_blocking(move || {
+        if terms.trim().is_empty() {
+            library.list()
+        } else {
+            library.search(&terms)
+        }
+    })
+    .await
+    .map_err(|_| super::pages::internal_error())?;
     let mut body = format!(
         "<h1>Library</h1><form method=\"get\" action=\"/library\" id=\"search-form\">\
          <input type=\"search\" name=\"q\" id=\"q\" value=\"{}\" placeholder=\"Search titles, sites, text\">\
@@ -525,13 +600,17 @@ async fn library_page(
         } else {
             "<p id=\"empty\">Nothing matches.</p>"
         });
-        return page("Library", &body, cookie);
+        return Ok(page("Library", &body, cookie));
     }
-    if let Some(newest) = state
-        .library
-        .newest_book()
-        .filter(|e| e.kind == EntryKind::Book && query.trim().is_empty())
-    {
+    let shown = Page::of(requested, entries.len());
+    let _ = write!(
+        body,
+        "<p class=\"meta\" id=\"count\">{} {}</p>",
+        entries.len(),
+        if entries.len() == 1 { "entry" } else { "entries" }
+    );
+    let newest_book = entries.iter().find(|e| e.kind == EntryKind::Book);
+    if let Some(newest) = newest_book.filter(|_| query.trim().is_empty() && shown.number == 1) {
         let _ = write!(
             body,
             "<p class=\"meta\">Newest book: <a id=\"newest\" href=\"/library/{}\">{}</a></p>",
@@ -545,7 +624,7 @@ async fn library_page(
          <table id=\"entries\"><tr><th></th><th>Title</th><th>Site</th><th>Date</th><th>Words</th></tr>",
         csrf_field(&csrf)
     );
-    for entry in &entries {
+    for entry in &entries[shown.range()] {
         let id = &entry.id;
         let date = entry.published.as_deref().unwrap_or(&entry.added);
         let date = date.get(..10).unwrap_or(date);
@@ -573,7 +652,10 @@ async fn library_page(
          <input type=\"text\" name=\"title\" id=\"book-title\" placeholder=\"Reading list\">\
          <button type=\"submit\" id=\"make-book\">Make a book of the selected ones</button></p></form>",
     );
-    page("Library", &body, cookie)
+    if shown.count() > 1 {
+        body.push_str(&page_links(shown, &query));
+    }
+    Ok(page("Library", &body, cookie))
 }
 
 fn entry_or_404(state: &AppState, id: &str) -> Result<Entry, Problem> {
