@@ -1035,6 +1035,20 @@ fn a_large_file_on_disk_is_sent_whole_with_its_length() {
     let dir = tempfile::tempdir().unwrap();
     let (library, id, book) = library_with_a_large_book(dir.path());
     let server = Server::start(&library, &[]);
+    // The server's peak memory (Linux): the file is sent in chunks, never held whole.
+    let peak_kib = || {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse::<u64>()
+            .ok()
+    };
+    let peak_before = peak_kib();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(120)))
@@ -1065,6 +1079,12 @@ fn a_large_file_on_disk_is_sent_whole_with_its_length() {
             .read_to_vec()
             .unwrap();
         assert!(body == book, "{path}: {} bytes, not the file", body.len());
+    }
+    if let (Some(before), Some(after)) = (peak_before, peak_kib()) {
+        assert!(
+            after < before + 12 * 1024,
+            "the server's peak memory grew from {before} KiB to {after} KiB sending a 30 MB file"
+        );
     }
 }
 
