@@ -1037,8 +1037,7 @@ fn a_large_file_on_disk_is_sent_whole_with_its_length() {
     let server = Server::start(&library, &[]);
     // The server's peak memory (Linux): the file is sent in chunks, never held whole.
     let peak_kib = || {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmHWM:"))?
@@ -1054,7 +1053,10 @@ fn a_large_file_on_disk_is_sent_whole_with_its_length() {
         .timeout_global(Some(Duration::from_secs(120)))
         .build()
         .into();
-    for path in [format!("/library/{id}/download/epub"), "/latest.epub".into()] {
+    for path in [
+        format!("/library/{id}/download/epub"),
+        "/latest.epub".into(),
+    ] {
         let response = agent.get(server.url(&path)).call().unwrap();
         assert_eq!(response.status().as_u16(), 200, "{path}");
         let header = |name: &str| {
@@ -1096,7 +1098,8 @@ fn a_client_that_sends_its_request_slowly_is_disconnected() {
     let mut slow = std::net::TcpStream::connect(("127.0.0.1", server.port())).unwrap();
     let started = std::time::Instant::now();
     slow.write_all(b"GET /libr").unwrap();
-    slow.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     // Other clients are answered meanwhile.
     assert_eq!(Browser::new(&server.base).get("/").status, 200);
     let mut answer = Vec::new();
@@ -1162,7 +1165,10 @@ fn the_library_page_shows_fifty_entries_a_page_newest_first_and_so_do_searches()
     seen.extend(listed_ids(&last));
     assert_eq!(seen, newest_first, "every entry once, newest first");
     // A page past the end shows the last; a page that is not a number is refused.
-    assert_eq!(listed_ids(&browser.get("/library?page=99").text()).len(), 20);
+    assert_eq!(
+        listed_ids(&browser.get("/library?page=99").text()).len(),
+        20
+    );
     let bad = browser.get("/library?page=two");
     assert_eq!(bad.status, 400);
     assert!(bad.text().contains("not &#39;two&#39;"), "{}", bad.text());
@@ -1178,9 +1184,11 @@ fn the_library_page_shows_fifty_entries_a_page_newest_first_and_so_do_searches()
     found_ids.extend(listed_ids(&more));
     let alpha: Vec<String> = newest_first
         .iter()
-        .filter(|id| id.starts_with("article-") && {
-            let n: usize = id.split('-').nth(1).unwrap().parse().unwrap();
-            n % 2 == 0
+        .filter(|id| {
+            id.starts_with("article-") && {
+                let n: usize = id.split('-').nth(1).unwrap().parse().unwrap();
+                n % 2 == 0
+            }
         })
         .cloned()
         .collect();

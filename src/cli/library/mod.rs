@@ -453,10 +453,11 @@ impl Library {
     /// is missing.
     pub fn output_path(&self, id: &str, format: OutputFormat) -> Option<PathBuf> {
         let entry = self.entry(id)?;
-        entry
-            .formats
-            .contains(&format)
-            .then(|| self.root.join(&entry.id).join(output_name(entry.kind, format)))
+        entry.formats.contains(&format).then(|| {
+            self.root
+                .join(&entry.id)
+                .join(output_name(entry.kind, format))
+        })
     }
 
     /// An entry's cover if one is saved (its lead image, or a generated one made before);

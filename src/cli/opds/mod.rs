@@ -425,12 +425,12 @@ async fn latest_kepub(State(library): State<Arc<Library>>) -> Response {
 async fn cover_thumbnail(State(library): State<Arc<Library>>, Path(id): Path<String>) -> Response {
     let made = tokio::task::spawn_blocking(move || {
         let Some(cover) = library.cover(&id) else {
-            return Err(plain(StatusCode::NOT_FOUND, format!("no cover for '{id}'")));
+            return Err((StatusCode::NOT_FOUND, format!("no cover for '{id}'")));
         };
         thumbnail::thumbnail(&cover)
             .map(|(path, _)| path)
             .map_err(|e| {
-                plain(
+                (
                     StatusCode::INTERNAL_SERVER_ERROR,
                     format!("cannot make the thumbnail: {e:#}"),
                 )
@@ -439,15 +439,16 @@ async fn cover_thumbnail(State(library): State<Arc<Library>>, Path(id): Path<Str
     .await;
     let path = match made {
         Ok(Ok(path)) => path,
-        Ok(Err(answer)) => return answer,
+        Ok(Err((status, message))) => return plain(status, message),
         Err(_) => return failed(),
     };
     match download::image(&path).await {
         Ok(mut response) => {
             // A cover never changes once made (an entry is never edited).
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=86400"));
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("max-age=86400"),
+            );
             response
         }
         Err(e) => plain(

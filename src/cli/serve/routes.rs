@@ -25,8 +25,8 @@ use super::pages::{csrf_field, esc, page, Problem};
 use super::reading::{self, check_url, Preview};
 use super::AppState;
 use crate::cli::download::{self, attachment};
-use crate::cli::opds::catalog::Page;
 use crate::cli::library::{Entry, EntryKind, ImageSourcing, NewBook};
+use crate::cli::opds::catalog::Page;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -607,7 +607,11 @@ async fn library_page(
         body,
         "<p class=\"meta\" id=\"count\">{} {}</p>",
         entries.len(),
-        if entries.len() == 1 { "entry" } else { "entries" }
+        if entries.len() == 1 {
+            "entry"
+        } else {
+            "entries"
+        }
     );
     let newest_book = entries.iter().find(|e| e.kind == EntryKind::Book);
     if let Some(newest) = newest_book.filter(|_| query.trim().is_empty() && shown.number == 1) {
@@ -1130,7 +1134,11 @@ mod tests {
         );
         assert_eq!(epub.headers()[header::CONTENT_TYPE], "application/epub+zip");
         // The generated cover is drawn in a slot the first time, then sent from disk.
-        std::fs::write(dir.path().join(&id).join("cover.png"), b"\x89PNG\r\n\x1a\nrest").unwrap();
+        std::fs::write(
+            dir.path().join(&id).join("cover.png"),
+            b"\x89PNG\r\n\x1a\nrest",
+        )
+        .unwrap();
         let cover = tokio::time::timeout(wait, entry_cover(State(state.clone()), Path(id.clone())))
             .await
             .expect("a kept cover is sent without waiting for a slot")
