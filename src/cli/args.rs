@@ -143,6 +143,11 @@ pub struct ServeArgs {
     /// The largest upload, clipped page or fetched page (e.g. 20M).
     #[arg(long, value_name = "BYTES", value_parser = parse_size, default_value = "20M")]
     pub max_upload: u64,
+
+    /// How long a client may take to send a request's head, in milliseconds (hidden: the
+    /// tests shorten it).
+    #[arg(long, hide = true, value_name = "MS", default_value_t = 30_000)]
+    pub header_timeout_ms: u64,
 }
 
 const CHECK_HELP: &str = "\

@@ -21,6 +21,7 @@ mod bundle;
 mod check;
 mod config;
 mod convert;
+mod download;
 mod feed;
 mod input;
 mod interrupt;

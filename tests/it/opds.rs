@@ -144,7 +144,7 @@ fn quire() -> Command {
 }
 
 /// The model of an article, as `quire convert --to json` writes it.
-fn article_model(dir: &Path) -> serde_json::Value {
+pub(crate) fn article_model(dir: &Path) -> serde_json::Value {
     let markdown = dir.join("seed.md");
     std::fs::write(
         &markdown,
@@ -166,7 +166,7 @@ fn article_model(dir: &Path) -> serde_json::Value {
 
 /// Adds article `n` to the library at `library`, from `site`, added at `added` (RFC 3339);
 /// its text holds the word `word{n}end`, which search finds. Returns its id.
-fn add_article(
+pub(crate) fn add_article(
     library: &Path,
     model: &serde_json::Value,
     n: usize,
@@ -548,6 +548,10 @@ fn every_feed_from_the_root_follows_atom_and_opds_rules_and_pages_and_downloads_
                 "{title}: {href}: {}",
                 String::from_utf8_lossy(&answer.body)
             );
+            // A client picks a download by the link's type: the file comes with that type.
+            if rel == REL_ACQUISITION {
+                assert_eq!(answer.header("content-type"), media_type, "{title}: {href}");
+            }
             match (rel.as_str(), media_type.as_str()) {
                 (REL_ACQUISITION, "application/epub+zip") => {
                     assert_eq!(answer.header("content-type"), "application/epub+zip");
@@ -687,6 +691,7 @@ fn latest_follows_the_newest_issue_quire_feed_adds() {
     assert!(first_issue.starts_with("Local \u{2014} "), "{first_issue}");
     let kepub = server.get("/latest.kepub.epub");
     assert_eq!(kepub.status, 200);
+    assert_eq!(kepub.header("content-type"), "application/kepub+zip");
     assert!(kepub
         .header("content-disposition")
         .ends_with(".kepub.epub\""));

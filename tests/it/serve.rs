@@ -386,7 +386,7 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
     let scratch = tempfile::tempdir().unwrap();
     for (name, media, magic) in [
         ("epub", "application/epub+zip", &b"PK"[..]),
-        ("kepub", "application/epub+zip", b"PK"),
+        ("kepub", "application/kepub+zip", b"PK"),
         ("pdf", "application/pdf", b"%PDF"),
         ("md", "text/markdown", b"---"),
         ("html", "text/html", b"<!DOCTYPE html>"),
@@ -1008,4 +1008,193 @@ fn a_library_that_cannot_be_opened_is_reported() {
     assert_eq!(output.status.code(), Some(1));
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("config.toml: not a library config"), "{said}");
+}
+
+/// A library of one article whose EPUB is a 30 MB file already on disk.
+fn library_with_a_large_book(dir: &Path) -> (PathBuf, String, Vec<u8>) {
+    let library = dir.join("library");
+    std::fs::create_dir_all(&library).unwrap();
+    let model = crate::opds::article_model(dir);
+    let id = crate::opds::add_article(
+        &library,
+        &model,
+        1,
+        "big.example",
+        "2026-11-02T08:00:00.000Z",
+    );
+    // Not a real book: the route sends the file as it is, and any byte out of place shows.
+    let book: Vec<u8> = (0..30 * 1024 * 1024 + 7)
+        .map(|i: usize| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(library.join(&id).join("article.epub"), &book).unwrap();
+    (library, id, book)
+}
+
+#[test]
+fn a_large_file_on_disk_is_sent_whole_with_its_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let (library, id, book) = library_with_a_large_book(dir.path());
+    let server = Server::start(&library, &[]);
+    // The server's peak memory (Linux): the file is sent in chunks, never held whole.
+    let peak_kib = || {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).ok()?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse::<u64>()
+            .ok()
+    };
+    let peak_before = peak_kib();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(120)))
+        .build()
+        .into();
+    for path in [
+        format!("/library/{id}/download/epub"),
+        "/latest.epub".into(),
+    ] {
+        let response = agent.get(server.url(&path)).call().unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(header("content-length"), book.len().to_string(), "{path}");
+        assert_eq!(header("content-type"), "application/epub+zip", "{path}");
+        assert_eq!(
+            header("content-disposition"),
+            format!("attachment; filename=\"{id}.epub\""),
+            "{path}"
+        );
+        let body = response
+            .into_body()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap();
+        assert!(body == book, "{path}: {} bytes, not the file", body.len());
+    }
+    if let (Some(before), Some(after)) = (peak_before, peak_kib()) {
+        assert!(
+            after < before + 12 * 1024,
+            "the server's peak memory grew from {before} KiB to {after} KiB sending a 30 MB file"
+        );
+    }
+}
+
+#[test]
+fn a_client_that_sends_its_request_slowly_is_disconnected() {
+    use std::io::{Read, Write};
+    let library = tempfile::tempdir().unwrap();
+    let server = Server::start(library.path(), &["--header-timeout-ms", "1000"]);
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", server.port())).unwrap();
+    let started = std::time::Instant::now();
+    slow.write_all(b"GET /libr").unwrap();
+    slow.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    // Other clients are answered meanwhile.
+    assert_eq!(Browser::new(&server.base).get("/").status, 200);
+    let mut answer = Vec::new();
+    let read = slow.read_to_end(&mut answer);
+    let waited = started.elapsed();
+    assert!(
+        read.is_ok(),
+        "the slow connection was still open after {waited:?}: {read:?}"
+    );
+    assert!(
+        waited >= Duration::from_millis(900) && waited < Duration::from_secs(10),
+        "closed after {waited:?}"
+    );
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    assert_eq!(Browser::new(&server.base).get("/library").status, 200);
+}
+
+/// The ids of the entries a library page lists, in order.
+fn listed_ids(page: &str) -> Vec<String> {
+    page.split("<tr id=\"entry-")
+        .skip(1)
+        .map(|row| row.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_library_page_shows_fifty_entries_a_page_newest_first_and_so_do_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = dir.path().join("library");
+    std::fs::create_dir_all(&library).unwrap();
+    let model = crate::opds::article_model(dir.path());
+    // 120 articles, article n added on minute n: the newest is 119.
+    let ids: Vec<String> = (0..120)
+        .map(|n| {
+            let site = ["alpha.example", "beta.example"][n % 2];
+            let added = format!("2026-11-02T{:02}:{:02}:00.000Z", n / 60, n % 60);
+            crate::opds::add_article(&library, &model, n, site, &added)
+        })
+        .collect();
+    let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+    let server = Server::start(&library, &[]);
+    let mut browser = Browser::new(&server.base);
+
+    let first = browser.get("/library");
+    assert_eq!(first.status, 200);
+    let first = first.text();
+    assert!(first.contains("<p class=\"meta\" id=\"count\">120 entries</p>"));
+    assert!(first.contains("<span id=\"page-number\">Page 1 of 3</span>"));
+    assert!(first.contains("<a id=\"older\" rel=\"next\" href=\"/library?page=2\">"));
+    assert!(!first.contains("id=\"newer\""));
+    let mut seen = listed_ids(&first);
+    assert_eq!(seen.len(), 50);
+    let last = browser.get("/library?page=3").text();
+    assert!(last.contains("<a id=\"newer\" rel=\"prev\" href=\"/library?page=2\">"));
+    assert!(last.contains("<a id=\"first-page\" href=\"/library\">"));
+    assert!(!last.contains("id=\"older\""));
+    let second = browser.get("/library?page=2").text();
+    seen.extend(listed_ids(&second));
+    seen.extend(listed_ids(&last));
+    assert_eq!(seen, newest_first, "every entry once, newest first");
+    // A page past the end shows the last; a page that is not a number is refused.
+    assert_eq!(
+        listed_ids(&browser.get("/library?page=99").text()).len(),
+        20
+    );
+    let bad = browser.get("/library?page=two");
+    assert_eq!(bad.status, 400);
+    assert!(bad.text().contains("not &#39;two&#39;"), "{}", bad.text());
+
+    // A search's results are paged the same way, the terms kept in the links.
+    let found = browser.get("/library?q=alpha.example").text();
+    assert!(found.contains("<p class=\"meta\" id=\"count\">60 entries</p>"));
+    assert!(found.contains("href=\"/library?q=alpha.example&amp;page=2\""));
+    let mut found_ids = listed_ids(&found);
+    assert_eq!(found_ids.len(), 50);
+    let more = browser.get("/library?q=alpha.example&page=2").text();
+    assert!(more.contains("href=\"/library?q=alpha.example\""));
+    found_ids.extend(listed_ids(&more));
+    let alpha: Vec<String> = newest_first
+        .iter()
+        .filter(|id| {
+            id.starts_with("article-") && {
+                let n: usize = id.split('-').nth(1).unwrap().parse().unwrap();
+                n % 2 == 0
+            }
+        })
+        .cloned()
+        .collect();
+    assert_eq!(found_ids, alpha);
+    // One page: no page links.
+    let one = browser.get("/library?q=word7end").text();
+    assert_eq!(listed_ids(&one), [ids[7].clone()]);
+    assert!(!one.contains("id=\"pages\""));
 }

@@ -447,13 +447,27 @@ impl Library {
             .map(|e| e.entry.clone())
     }
 
-    /// The newest book, else the newest article.
-    pub fn newest_book(&self) -> Option<Entry> {
-        let list = self.list();
-        list.iter()
-            .find(|e| e.kind == EntryKind::Book)
-            .or_else(|| list.first())
-            .cloned()
+    /// Where an entry's file in `format` is kept, whether or not it has been made yet (see
+    /// [`Library::file`]); `None` when there is no such entry or it is not offered in
+    /// `format`. No file is read: a server tries this path first and renders only when it
+    /// is missing.
+    pub fn output_path(&self, id: &str, format: OutputFormat) -> Option<PathBuf> {
+        let entry = self.entry(id)?;
+        entry.formats.contains(&format).then(|| {
+            self.root
+                .join(&entry.id)
+                .join(output_name(entry.kind, format))
+        })
+    }
+
+    /// An entry's cover if one is saved (its lead image, or a generated one made before);
+    /// `None` when [`Library::cover`] would have to draw it.
+    pub fn saved_cover(&self, id: &str) -> Option<PathBuf> {
+        let dir = self.entry_dir(id)?;
+        ["cover.jpg", "cover.png"]
+            .into_iter()
+            .map(|name| dir.join(name))
+            .find(|path| path.is_file())
     }
 
     /// The path of an entry's output in `format`: kept from an earlier request, else
@@ -509,13 +523,10 @@ impl Library {
     /// generates (made on first use and kept).
     pub fn cover(&self, id: &str) -> Option<PathBuf> {
         let entry = self.entry(id)?;
-        let dir = self.root.join(&entry.id);
-        for name in ["cover.jpg", "cover.png"] {
-            let path = dir.join(name);
-            if path.is_file() {
-                return Some(path);
-            }
+        if let Some(saved) = self.saved_cover(id) {
+            return Some(saved);
         }
+        let dir = self.root.join(&entry.id);
         // The date goes through the model's JSON form, which wrote it.
         let mut meta: Meta =
             serde_json::from_value(serde_json::json!({ "published": entry.published }))

@@ -154,7 +154,10 @@ fn books_keep_the_files_they_were_added_with() {
     library
         .add_article(article("Newer", "Text."), &ImageSourcing::default())
         .unwrap();
-    assert_eq!(library.newest_book().unwrap().id, book.id);
+    let list = library.list();
+    assert_eq!(list[0].title, "Newer", "newest first");
+    let newest_book = list.iter().find(|e| e.kind == EntryKind::Book).unwrap();
+    assert_eq!(newest_book.id, book.id);
     assert!(library
         .add_book(NewBook {
             files: Vec::new(),

@@ -56,15 +56,15 @@ pub const ROOT: &str = "/opds";
 pub const OPENSEARCH_PATH: &str = "/opds/opensearch.xml";
 
 /// The media type of a downloadable format, as e-readers know it: KOReader and Kobo's own
-/// software take `application/kepub+zip` for a KEPUB. None for the formats a device does not
-/// download from the catalog.
+/// software take `application/kepub+zip` for a KEPUB. It is the type the download answers
+/// with (one table, [`crate::cli::download::media_type`]). None for the formats a device
+/// does not download from the catalog.
 pub fn media_type(format: OutputFormat) -> Option<&'static str> {
-    match format {
-        OutputFormat::Epub => Some("application/epub+zip"),
-        OutputFormat::Kepub => Some("application/kepub+zip"),
-        OutputFormat::Pdf => Some("application/pdf"),
-        _ => None,
-    }
+    matches!(
+        format,
+        OutputFormat::Epub | OutputFormat::Kepub | OutputFormat::Pdf
+    )
+    .then(|| crate::cli::download::media_type(format))
 }
 
 /// What the catalog shows of one library entry.

@@ -5,11 +5,12 @@
 //!
 //! Every route only reads: the library's folder is read on tokio's blocking threads (a book
 //! rendered on its first download, a thumbnail made on its first request), never on the
-//! threads that serve connections.
+//! threads that serve connections; files are then streamed from disk ([`super::download`]).
 
 pub mod catalog;
 pub mod thumbnail;
 
+use super::download;
 use super::library::{Entry, EntryKind, Library};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -17,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use catalog::{CatalogEntry, FeedAddress, ACQUISITION_TYPE, NAVIGATION_TYPE, ROOT};
-use quire::media::ImageKind;
 use quire::OutputFormat;
 use serde::Deserialize;
 use std::sync::Arc;
@@ -66,12 +66,17 @@ impl FeedQuery {
 
 /// Runs `work` (which reads the library's folder) on a blocking thread.
 async fn blocking(work: impl FnOnce() -> Response + Send + 'static) -> Response {
-    tokio::task::spawn_blocking(work).await.unwrap_or_else(|_| {
-        plain(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "quire failed on this request (a bug)".to_string(),
-        )
-    })
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or_else(|_| failed())
+}
+
+/// The answer when work on a blocking thread panicked.
+fn failed() -> Response {
+    plain(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "quire failed on this request (a bug)".to_string(),
+    )
 }
 
 fn plain(status: StatusCode, message: String) -> Response {
@@ -355,43 +360,38 @@ async fn opensearch(headers: HeaderMap) -> Response {
         .into_response()
 }
 
-/// A book to save, named `ID.epub` / `ID.kepub.epub`. Sent as `application/epub+zip`, a KEPUB
-/// too: that is the type e-readers' web browsers (Kobo's included) save; the catalog's own
-/// link types are for OPDS clients.
-fn attachment(bytes: Vec<u8>, format: OutputFormat, stem: &str) -> Response {
-    let media_type = match format {
-        OutputFormat::Epub | OutputFormat::Kepub => "application/epub+zip",
-        other => catalog::media_type(other).unwrap_or("application/octet-stream"),
+/// An entry's file in `format`, as a download: the path found (and a missing output
+/// rendered) on a blocking thread, the file then streamed from disk.
+async fn file_response(library: &Arc<Library>, entry: Entry, format: OutputFormat) -> Response {
+    let lookup = Arc::clone(library);
+    let id = entry.id.clone();
+    let path = tokio::task::spawn_blocking(move || lookup.file(&id, format)).await;
+    let path = match path {
+        Ok(Ok(path)) => path,
+        Ok(Err(e)) => {
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("cannot make '{}' as {format}: {e:#}", entry.title),
+            )
+        }
+        Err(_) => return failed(),
     };
-    let mut response = ([(header::CONTENT_TYPE, media_type)], bytes).into_response();
-    // The id is [a-z0-9-] (the library checks it): the name needs no quoting rules.
-    let disposition = format!("attachment; filename=\"{stem}.{}\"", format.file_suffix());
-    if let Ok(value) = HeaderValue::from_str(&disposition) {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
-}
-
-/// An entry's file in `format`, as a download.
-fn file_response(library: &Library, entry: &Entry, format: OutputFormat) -> Response {
-    let bytes = library
-        .file(&entry.id, format)
-        .and_then(|path| Ok(std::fs::read(path)?));
-    match bytes {
-        Ok(bytes) => attachment(bytes, format, &entry.id),
+    match download::file_attachment(&path, format, &entry.id).await {
+        Ok(response) => response,
         Err(e) => plain(
             StatusCode::INTERNAL_SERVER_ERROR,
-            format!("cannot make '{}' as {format}: {e:#}", entry.title),
+            format!("cannot read '{}' as {format}: {e}", entry.title),
         ),
     }
 }
 
 /// The newest book (a feed issue) in `format`, else the newest article; served whole under
 /// a stable address, so a reader's browser bookmark always fetches today's issue.
-fn latest(library: &Library, format: OutputFormat) -> Response {
-    let entries = library.list();
+async fn latest(library: Arc<Library>, format: OutputFormat) -> Response {
+    let listing = Arc::clone(&library);
+    let Ok(entries) = tokio::task::spawn_blocking(move || listing.list()).await else {
+        return failed();
+    };
     let newest = entries
         .iter()
         .find(|e| e.kind == EntryKind::Book && e.formats.contains(&format))
@@ -406,7 +406,7 @@ fn latest(library: &Library, format: OutputFormat) -> Response {
         };
         return plain(StatusCode::NOT_FOUND, message);
     };
-    let mut response = file_response(library, entry, format);
+    let mut response = file_response(&library, entry.clone(), format).await;
     // The same address answers with another book tomorrow.
     response
         .headers_mut()
@@ -415,47 +415,45 @@ fn latest(library: &Library, format: OutputFormat) -> Response {
 }
 
 async fn latest_epub(State(library): State<Arc<Library>>) -> Response {
-    blocking(move || latest(&library, OutputFormat::Epub)).await
+    latest(library, OutputFormat::Epub).await
 }
 
 async fn latest_kepub(State(library): State<Arc<Library>>) -> Response {
-    blocking(move || latest(&library, OutputFormat::Kepub)).await
+    latest(library, OutputFormat::Kepub).await
 }
 
-fn image_response(path: &std::path::Path) -> Response {
-    match std::fs::read(path) {
-        Ok(bytes) => {
-            let media_type = ImageKind::sniff(&bytes)
-                .map_or("application/octet-stream", |kind| kind.media_type());
-            (
-                [
-                    (header::CONTENT_TYPE, media_type),
-                    // A cover never changes once made (an entry is never edited).
-                    (header::CACHE_CONTROL, "max-age=86400"),
-                ],
-                bytes,
-            )
-                .into_response()
+async fn cover_thumbnail(State(library): State<Arc<Library>>, Path(id): Path<String>) -> Response {
+    let made = tokio::task::spawn_blocking(move || {
+        let Some(cover) = library.cover(&id) else {
+            return Err((StatusCode::NOT_FOUND, format!("no cover for '{id}'")));
+        };
+        thumbnail::thumbnail(&cover)
+            .map(|(path, _)| path)
+            .map_err(|e| {
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("cannot make the thumbnail: {e:#}"),
+                )
+            })
+    })
+    .await;
+    let path = match made {
+        Ok(Ok(path)) => path,
+        Ok(Err((status, message))) => return plain(status, message),
+        Err(_) => return failed(),
+    };
+    match download::image(&path).await {
+        Ok(mut response) => {
+            // A cover never changes once made (an entry is never edited).
+            response.headers_mut().insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("max-age=86400"),
+            );
+            response
         }
         Err(e) => plain(
             StatusCode::INTERNAL_SERVER_ERROR,
             format!("cannot read the cover: {e}"),
         ),
     }
-}
-
-async fn cover_thumbnail(State(library): State<Arc<Library>>, Path(id): Path<String>) -> Response {
-    blocking(move || {
-        let Some(cover) = library.cover(&id) else {
-            return plain(StatusCode::NOT_FOUND, format!("no cover for '{id}'"));
-        };
-        match thumbnail::thumbnail(&cover) {
-            Ok((path, _)) => image_response(&path),
-            Err(e) => plain(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("cannot make the thumbnail: {e:#}"),
-            ),
-        }
-    })
-    .await
 }

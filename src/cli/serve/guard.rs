@@ -152,15 +152,7 @@ pub fn check_origin(headers: &HeaderMap) -> Result<(), Problem> {
     let Some(claimed) = claimed else {
         return Ok(());
     };
-    let same = url::Url::parse(claimed).ok().is_some_and(|url| {
-        let authority = match (url.host_str(), url.port()) {
-            (Some(h), Some(p)) => format!("{h}:{p}"),
-            (Some(h), None) => h.to_string(),
-            _ => String::new(),
-        };
-        authority.eq_ignore_ascii_case(host)
-    });
-    if same {
+    if same_origin(claimed, host) {
         Ok(())
     } else {
         Err(Problem::new(
@@ -170,6 +162,28 @@ pub fn check_origin(headers: &HeaderMap) -> Result<(), Problem> {
              from its own pages.",
         ))
     }
+}
+
+/// Whether the page address `claimed` (an Origin or a Referer) is on the server the `host`
+/// header names. Host names compare case-insensitively and ports with the scheme's default
+/// filled in: `Host: x:80` is the origin `http://x`, and `Host: x` (behind a proxy that
+/// speaks TLS) is `https://x`.
+fn same_origin(claimed: &str, host: &str) -> bool {
+    let Ok(claimed) = url::Url::parse(claimed) else {
+        return false;
+    };
+    // The Host header is an authority alone: anything else in it is no host of ours.
+    if host.is_empty() || host.contains(['/', '\\', '@', '?', '#']) {
+        return false;
+    }
+    // Read as an address of the claimed scheme, the host gets the same normalising (case,
+    // IPv6 brackets, a default port dropped) as the claimed origin.
+    let Ok(asked) = url::Url::parse(&format!("{}://{host}/", claimed.scheme())) else {
+        return false;
+    };
+    claimed.host_str().is_some()
+        && claimed.host_str() == asked.host_str()
+        && claimed.port_or_known_default() == asked.port_or_known_default()
 }
 
 /// On a loopback bind, a request must name a loopback host.
@@ -271,6 +285,35 @@ mod tests {
             check_origin(&headers).is_err(),
             "another port is another origin"
         );
+    }
+
+    #[test]
+    fn origins_compare_with_default_ports_filled_in() {
+        for (origin, host) in [
+            ("http://x", "x:80"),
+            ("http://x:80", "x"),
+            ("http://X.example", "x.EXAMPLE"),
+            ("https://x", "x:443"),
+            ("https://x", "x"),
+            ("http://[::1]:8080", "[::1]:8080"),
+            ("http://[::1]", "[::1]:80"),
+            ("http://127.0.0.1:8080/a/page?q=1", "127.0.0.1:8080"),
+        ] {
+            assert!(same_origin(origin, host), "{origin} on {host}");
+        }
+        for (origin, host) in [
+            ("http://x", "x:8080"),
+            ("http://x:8080", "x"),
+            ("https://x", "x:80"),
+            ("http://x", "y"),
+            ("http://x", ""),
+            ("http://x", "x/evil"),
+            ("http://x", "evil@x"),
+            ("null", "x"),
+            ("file:///etc/passwd", "x"),
+        ] {
+            assert!(!same_origin(origin, host), "{origin} on {host}");
+        }
     }
 
     #[test]

@@ -167,6 +167,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let state = AppState::new(library, settings);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_io()
+        .enable_time()
         .build()
     {
         Ok(runtime) => runtime,
@@ -175,7 +176,8 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let served = runtime.block_on(serve(state, args.bind, printed_token));
+    let header_timeout = std::time::Duration::from_millis(args.header_timeout_ms.max(1));
+    let served = runtime.block_on(serve(state, args.bind, header_timeout, printed_token));
     // Conversions under way on blocking threads finish their atomic writes or are
     // abandoned whole: nothing half-written stays.
     runtime.shutdown_timeout(std::time::Duration::from_secs(5));
@@ -188,12 +190,19 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
+/// Serves connections until a signal; then stops taking new ones and waits for the
+/// requests under way. Each connection is served by hyper's HTTP/1 builder with a deadline
+/// for a request's head: a client that sends it slowly (or opens a connection and says
+/// nothing) is disconnected then, instead of holding a connection for ever.
 async fn serve(
     state: AppState,
     bind: SocketAddr,
+    header_timeout: std::time::Duration,
     printed_token: Option<String>,
 ) -> anyhow::Result<()> {
     use anyhow::Context;
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -208,10 +217,35 @@ async fn serve(
     // Tests and scripts read the address from this line (port 0 picks a free one).
     say(&format!("quire: listening on http://{address}/"));
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the server stopped")?;
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let connections = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(shutdown_signal());
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of file descriptors, or a connection reset before it was taken:
+                    // wait a moment rather than spin, and go on.
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away or is too slow ends its own connection only.
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    connections.shutdown().await;
     say("quire: stopped");
     Ok(())
 }

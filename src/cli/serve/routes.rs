@@ -24,7 +24,9 @@ use super::library_entry_links;
 use super::pages::{csrf_field, esc, page, Problem};
 use super::reading::{self, check_url, Preview};
 use super::AppState;
+use crate::cli::download::{self, attachment};
 use crate::cli::library::{Entry, EntryKind, ImageSourcing, NewBook};
+use crate::cli::opds::catalog::Page;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Multipart, Path, Query, State};
@@ -80,37 +82,6 @@ fn download_format(name: &str) -> Result<OutputFormat, Problem> {
                 &format!("'{name}' is not a format quire offers (epub, kepub, pdf, md, html)."),
             )
         })
-}
-
-fn media_type(format: OutputFormat) -> &'static str {
-    match format {
-        OutputFormat::Epub | OutputFormat::Kepub => "application/epub+zip",
-        OutputFormat::Pdf => "application/pdf",
-        OutputFormat::Markdown => "text/markdown; charset=utf-8",
-        OutputFormat::Html => "text/html; charset=utf-8",
-        OutputFormat::Text => "text/plain; charset=utf-8",
-        OutputFormat::Json => "application/json",
-        _ => "application/octet-stream",
-    }
-}
-
-/// A file to save, named `stem.suffix`.
-pub fn attachment(bytes: Vec<u8>, format: OutputFormat, stem: &str) -> Response {
-    let name = format!("{stem}.{}", format.file_suffix());
-    let mut response = bytes.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(media_type(format)),
-    );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    response
 }
 
 /// Runs blocking work (fetching, reading, rendering) on a blocking thread, at most
@@ -529,20 +500,94 @@ fn save_failed(e: &anyhow::Error) -> Problem {
 #[derive(serde::Deserialize)]
 struct Search {
     q: Option<String>,
+    page: Option<String>,
 }
 
+/// The page of the list asked for: 1 when none, an error page for one that is not a number.
+fn requested_page(page: Option<&str>) -> Result<usize, Problem> {
+    match page.map(str::trim) {
+        None | Some("") => Ok(1),
+        Some(text) => text.parse::<usize>().map_err(|_| {
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "No such page",
+                &format!("The page must be a number from 1, not '{text}'."),
+            )
+            .with_link("/library", "The library")
+        }),
+    }
+}
+
+/// The links between the pages of the list (the search kept in them).
+fn page_links(page: Page, query: &str) -> String {
+    let address = |number: usize| {
+        let mut pairs = url::form_urlencoded::Serializer::new(String::new());
+        if !query.trim().is_empty() {
+            pairs.append_pair("q", query);
+        }
+        if number > 1 {
+            pairs.append_pair("page", &number.to_string());
+        }
+        let pairs = pairs.finish();
+        if pairs.is_empty() {
+            "/library".to_string()
+        } else {
+            esc(&format!("/library?{pairs}"))
+        }
+    };
+    let mut links = Vec::new();
+    if page.number > 1 {
+        links.push(format!(
+            "<a id=\"first-page\" href=\"{}\">« Newest</a>",
+            address(1)
+        ));
+        links.push(format!(
+            "<a id=\"newer\" rel=\"prev\" href=\"{}\">‹ Newer</a>",
+            address(page.number - 1)
+        ));
+    }
+    links.push(format!(
+        "<span id=\"page-number\">Page {} of {}</span>",
+        page.number,
+        page.count()
+    ));
+    if page.number < page.count() {
+        links.push(format!(
+            "<a id=\"older\" rel=\"next\" href=\"{}\">Older ›</a>",
+            address(page.number + 1)
+        ));
+        links.push(format!(
+            "<a id=\"last-page\" href=\"{}\">Oldest »</a>",
+            address(page.count())
+        ));
+    }
+    format!("<p class=\"pages\" id=\"pages\">{}</p>", links.join(" · "))
+}
+
+/// The library's list (or a search's results), newest first, a page of 50 entries at a time
+/// (the catalog's pages): an e-reader's browser gets a small page from a library of
+/// thousands.
 async fn library_page(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<Query<Search>, axum::extract::rejection::QueryRejection>,
-) -> Response {
+) -> Result<Response, Problem> {
     let (csrf, cookie) = csrf_token(&headers);
-    let query = query.ok().and_then(|Query(s)| s.q).unwrap_or_default();
-    let entries = if query.trim().is_empty() {
-        state.library.list()
-    } else {
-        state.library.search(&query)
-    };
+    let search = query.ok().map(|Query(s)| s);
+    let requested = requested_page(search.as_ref().and_then(|s| s.page.as_deref()))?;
+    let query = search.and_then(|s| s.q).unwrap_or_default();
+    let library = Arc::clone(&state.library);
+    let terms = query.clone();
+    // The index is read (and refreshed from the folder) on a blocking thread.
+    let entries = tokio::task::spawn_blocking(move || {
+        if terms.trim().is_empty() {
+            library.list()
+        } else {
+            library.search(&terms)
+        }
+    })
+    .await
+    .map_err(|_| super::pages::internal_error())?;
     let mut body = format!(
         "<h1>Library</h1><form method=\"get\" action=\"/library\" id=\"search-form\">\
          <input type=\"search\" name=\"q\" id=\"q\" value=\"{}\" placeholder=\"Search titles, sites, text\">\
@@ -555,13 +600,21 @@ async fn library_page(
         } else {
             "<p id=\"empty\">Nothing matches.</p>"
         });
-        return page("Library", &body, cookie);
+        return Ok(page("Library", &body, cookie));
     }
-    if let Some(newest) = state
-        .library
-        .newest_book()
-        .filter(|e| e.kind == EntryKind::Book && query.trim().is_empty())
-    {
+    let shown = Page::of(requested, entries.len());
+    let _ = write!(
+        body,
+        "<p class=\"meta\" id=\"count\">{} {}</p>",
+        entries.len(),
+        if entries.len() == 1 {
+            "entry"
+        } else {
+            "entries"
+        }
+    );
+    let newest_book = entries.iter().find(|e| e.kind == EntryKind::Book);
+    if let Some(newest) = newest_book.filter(|_| query.trim().is_empty() && shown.number == 1) {
         let _ = write!(
             body,
             "<p class=\"meta\">Newest book: <a id=\"newest\" href=\"/library/{}\">{}</a></p>",
@@ -575,7 +628,7 @@ async fn library_page(
          <table id=\"entries\"><tr><th></th><th>Title</th><th>Site</th><th>Date</th><th>Words</th></tr>",
         csrf_field(&csrf)
     );
-    for entry in &entries {
+    for entry in &entries[shown.range()] {
         let id = &entry.id;
         let date = entry.published.as_deref().unwrap_or(&entry.added);
         let date = date.get(..10).unwrap_or(date);
@@ -603,7 +656,10 @@ async fn library_page(
          <input type=\"text\" name=\"title\" id=\"book-title\" placeholder=\"Reading list\">\
          <button type=\"submit\" id=\"make-book\">Make a book of the selected ones</button></p></form>",
     );
-    page("Library", &body, cookie)
+    if shown.count() > 1 {
+        body.push_str(&page_links(shown, &query));
+    }
+    Ok(page("Library", &body, cookie))
 }
 
 fn entry_or_404(state: &AppState, id: &str) -> Result<Entry, Problem> {
@@ -690,38 +746,49 @@ async fn entry_page(
     Ok(page(&entry.title, &body, cookie))
 }
 
+/// A file could not be read from the library's folder.
+fn unreadable(e: &std::io::Error) -> Problem {
+    Problem::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Could not read it",
+        &e.to_string(),
+    )
+}
+
+/// An entry's file. One already in the library's folder (a book, an output made before) is
+/// streamed from it without a conversion slot; a missing output is rendered (in a slot) and
+/// kept first.
 async fn entry_download(
     State(state): State<AppState>,
     Path((id, format)): Path<(String, String)>,
 ) -> Result<Response, Problem> {
     let format = download_format(&format)?;
     let entry = entry_or_404(&state, &id)?;
-    if !entry.formats.contains(&format) {
+    let Some(path) = state.library.output_path(&entry.id, format) else {
         return Err(Problem::not_found(&format!(
             "'{}' is not available as {format}.",
             entry.title
         )));
+    };
+    match download::file_attachment(&path, format, &entry.id).await {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        answer => return answer.map_err(|e| unreadable(&e)),
     }
     let library = Arc::clone(&state.library);
     let entry_id = entry.id.clone();
-    let bytes = blocking(&state, move || {
-        let path = library.file(&entry_id, format).map_err(|e| {
+    let path = blocking(&state, move || {
+        library.file(&entry_id, format).map_err(|e| {
             Problem::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Could not write it",
                 &format!("{e:#}"),
             )
-        })?;
-        std::fs::read(&path).map_err(|e| {
-            Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Could not read it",
-                &e.to_string(),
-            )
         })
     })
     .await?;
-    Ok(attachment(bytes, format, &entry.id))
+    download::file_attachment(&path, format, &entry.id)
+        .await
+        .map_err(|e| unreadable(&e))
 }
 
 async fn entry_image(
@@ -732,21 +799,9 @@ async fn entry_image(
         .library
         .image(&id, &name)
         .ok_or_else(|| Problem::not_found("No such image."))?;
-    let bytes = tokio::task::spawn_blocking(move || std::fs::read(path))
+    download::image(&path)
         .await
-        .ok()
-        .and_then(Result::ok)
-        .ok_or_else(|| Problem::not_found("No such image."))?;
-    let kind = quire::media::ImageKind::sniff(&bytes)
-        .map_or("application/octet-stream", |k| k.media_type());
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        bytes,
-    )
-        .into_response())
+        .map_err(|_| Problem::not_found("No such image."))
 }
 
 async fn entry_cover(
@@ -754,25 +809,16 @@ async fn entry_cover(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     entry_or_404(&state, &id)?;
-    let library = Arc::clone(&state.library);
-    // A generated cover is drawn on first use: blocking work.
-    let bytes = blocking(&state, move || {
-        library
-            .cover(&id)
-            .and_then(|path| std::fs::read(path).ok())
-            .ok_or_else(|| Problem::not_found("This entry has no cover."))
-    })
-    .await?;
-    let kind = quire::media::ImageKind::sniff(&bytes)
-        .map_or("application/octet-stream", |k| k.media_type());
-    Ok((
-        [
-            (header::CONTENT_TYPE, kind),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        ],
-        bytes,
-    )
-        .into_response())
+    let no_cover = || Problem::not_found("This entry has no cover.");
+    let path = match state.library.saved_cover(&id) {
+        Some(path) => path,
+        None => {
+            // A generated cover is drawn on first use: blocking work, in a slot.
+            let library = Arc::clone(&state.library);
+            blocking(&state, move || library.cover(&id).ok_or_else(no_cover)).await?
+        }
+    };
+    download::image(&path).await.map_err(|_| no_cover())
 }
 
 async fn delete_entry(
@@ -1036,6 +1082,75 @@ mod tests {
         assert!(link.starts_with("javascript:"));
         assert!(link.contains("f.action=\"http://127.0.0.1:8080/clip\""));
         assert!(link.contains("['key',\"k\\\"ey\"]"));
+    }
+
+    /// A server state over a library holding one article, its EPUB made, with every
+    /// conversion slot taken.
+    fn state_with_no_free_slot(dir: &std::path::Path) -> (AppState, String) {
+        let library = crate::cli::library::Library::open(dir).unwrap();
+        let document = quire::read(
+            b"# Tide tables\n\nThe moon pulls the sea twice a day.\n",
+            quire::InputFormat::Markdown,
+            &quire::ReadOptions::default(),
+        )
+        .unwrap()
+        .document;
+        let entry = library
+            .add_article(document, &ImageSourcing::default())
+            .unwrap();
+        library.file(&entry.id, OutputFormat::Epub).unwrap();
+        let mut state = AppState::new(
+            library,
+            super::super::ServeSettings {
+                token: None,
+                loopback: true,
+                allow_private: false,
+                max_upload: 1 << 20,
+            },
+        );
+        state.conversions = Arc::new(tokio::sync::Semaphore::new(0));
+        (state, entry.id)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn files_on_disk_download_while_every_conversion_slot_is_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, id) = state_with_no_free_slot(dir.path());
+        let wait = std::time::Duration::from_secs(10);
+        let epub = tokio::time::timeout(
+            wait,
+            entry_download(State(state.clone()), Path((id.clone(), "epub".to_string()))),
+        )
+        .await
+        .expect("a kept EPUB is sent without waiting for a slot")
+        .unwrap_or_else(|p| panic!("{}: {}", p.title, p.detail));
+        assert_eq!(epub.status(), StatusCode::OK);
+        let length = std::fs::metadata(dir.path().join(&id).join("article.epub"))
+            .unwrap()
+            .len();
+        assert_eq!(
+            epub.headers()[header::CONTENT_LENGTH],
+            length.to_string().as_str()
+        );
+        assert_eq!(epub.headers()[header::CONTENT_TYPE], "application/epub+zip");
+        // The generated cover is drawn in a slot the first time, then sent from disk.
+        std::fs::write(
+            dir.path().join(&id).join("cover.png"),
+            b"\x89PNG\r\n\x1a\nrest",
+        )
+        .unwrap();
+        let cover = tokio::time::timeout(wait, entry_cover(State(state.clone()), Path(id.clone())))
+            .await
+            .expect("a kept cover is sent without waiting for a slot")
+            .unwrap_or_else(|p| panic!("{}: {}", p.title, p.detail));
+        assert_eq!(cover.headers()[header::CONTENT_TYPE], "image/png");
+        // A PDF not made yet must be rendered: that waits for a slot.
+        let pdf = tokio::time::timeout(
+            std::time::Duration::from_millis(500),
+            entry_download(State(state), Path((id, "pdf".to_string()))),
+        )
+        .await;
+        assert!(pdf.is_err(), "rendering a missing output takes a slot");
     }
 
     #[test]
