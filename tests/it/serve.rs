@@ -362,8 +362,16 @@ fn a_url_is_read_previewed_downloaded_and_saved() {
         page.contains("Ada Quay") && page.contains("Harbour News"),
         "{page}"
     );
-    assert!(page.contains("2026-11-02"), "the date");
+    assert!(
+        page.contains("<time id=\"date\" datetime=\"2026-11-02T08:00:00Z\">2 November 2026</time>"),
+        "the date, written for people: {page}"
+    );
     assert!(page.contains("neap tides between them"));
+    // The downloads and the save button are under the title, before the text: on a phone the
+    // end of a long article is far away.
+    let save = page.find("id=\"save\"").expect("a save button");
+    assert!(page.find("id=\"download-epub\"").unwrap() < page.find("neap tides").unwrap());
+    assert!(save < page.find("neap tides").unwrap());
     let article =
         &page[page.find("<article id=\"preview\">").unwrap()..page.find("<details").unwrap()];
     assert!(

@@ -20,7 +20,7 @@ button,.button{font-size:1em;padding:.35em .9em;margin:.3em .3em .3em 0;border:1
 #drop.over{background:#eef}article img{max-width:100%;height:auto}\
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.3em;text-align:left;vertical-align:top}\
 .problem{border-left:4px solid #a00;padding-left:1em}pre{white-space:pre-wrap}\
-td .button{font-size:.8em;padding:.15em .5em}td.date{white-space:nowrap}";
+td .button,button.small{font-size:.8em;padding:.15em .5em}.actions{margin:.5em 0 1.5em}.actions form{display:inline}td.date{white-space:nowrap}";
 
 /// A whole page: the title, the navigation and `body` (already HTML).
 pub fn layout(title: &str, body: &str) -> String {

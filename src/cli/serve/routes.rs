@@ -303,6 +303,16 @@ fn find_preview(state: &AppState, id: &str) -> Result<Arc<Preview>, Problem> {
 }
 
 /// Title, byline, site and date of a document's metadata.
+/// A date as people write it in the article's language ("2 October 2025", "2. Oktober
+/// 2025"), with the ISO form for machines in `datetime`.
+fn time_html(date: &quire::model::Date, language: Option<&str>) -> String {
+    format!(
+        "<time id=\"date\" datetime=\"{}\">{}</time>",
+        esc(&date.to_iso()),
+        esc(&quire::locale::Labels::for_language(language).date(date))
+    )
+}
+
 fn header_html(meta: &quire::Meta, fallback_site: Option<&str>) -> String {
     let title = meta.title.as_deref().unwrap_or("Untitled");
     let mut parts = Vec::new();
@@ -316,13 +326,8 @@ fn header_html(meta: &quire::Meta, fallback_site: Option<&str>) -> String {
     if let Some(site) = site {
         parts.push(format!("<span id=\"site\">{}</span>", esc(site)));
     }
-    if let Some(date) = meta
-        .published
-        .as_ref()
-        .and_then(|d| serde_json::to_value(d).ok())
-        .and_then(|v| v.as_str().map(str::to_string))
-    {
-        parts.push(format!("<time id=\"date\">{}</time>", esc(&date)));
+    if let Some(date) = &meta.published {
+        parts.push(time_html(date, meta.language.as_deref()));
     }
     format!(
         "<h1 id=\"title\">{}</h1><p class=\"meta\">{}</p>",
@@ -344,8 +349,23 @@ async fn preview_page(
         .as_deref()
         .and_then(|u| url::Url::parse(u).ok())
         .and_then(|u| u.host_str().map(str::to_string));
+    // The actions come right under the title, not after the whole text: on a phone the
+    // end of a long article is far away.
+    let mut actions = String::from("<div class=\"actions\"><p class=\"downloads\">Download: ");
+    for (name, _, label) in DOWNLOADS {
+        let _ = write!(
+            actions,
+            "<a class=\"button\" id=\"download-{name}\" href=\"/preview/{id}/download/{name}\">{label}</a>"
+        );
+    }
+    let _ = write!(
+        actions,
+        "</p><form method=\"post\" action=\"/preview/{id}/save\">{}\
+         <button type=\"submit\" id=\"save\">Save to the library</button></form></div>",
+        csrf_field(&csrf)
+    );
     let mut body = format!(
-        "<article id=\"preview\">{}{}</article>",
+        "<article id=\"preview\">{}{actions}{}</article>",
         header_html(meta, host.as_deref()),
         preview.body_html
     );
@@ -374,19 +394,6 @@ async fn preview_page(
             quire::xml::escape_text(&preview.extraction.join("\n"))
         );
     }
-    body.push_str("<p class=\"downloads\">Download: ");
-    for (name, _, label) in DOWNLOADS {
-        let _ = write!(
-            body,
-            "<a class=\"button\" id=\"download-{name}\" href=\"/preview/{id}/download/{name}\">{label}</a>"
-        );
-    }
-    let _ = write!(
-        body,
-        "</p><form method=\"post\" action=\"/preview/{id}/save\">{}\
-         <button type=\"submit\" id=\"save\">Save to the library</button></form>",
-        csrf_field(&csrf)
-    );
     let title = meta.title.clone().unwrap_or_else(|| "Preview".to_string());
     Ok(page(&title, &body, cookie))
 }
@@ -642,7 +649,7 @@ async fn library_page(
             "<tr id=\"entry-{id}\"><td><input type=\"checkbox\" name=\"id\" value=\"{id}\" \
              aria-label=\"select\"></td><td><a href=\"/library/{id}\">{title}</a>{kind}<br>\
              <span class=\"downloads\">{links}</span> \
-             <button type=\"submit\" formaction=\"/library/{id}/delete\" id=\"delete-{id}\">Delete</button></td>\
+             <button type=\"submit\" formaction=\"/library/{id}/delete\" id=\"delete-{id}\" class=\"small\" onclick=\"return confirm('Delete this entry?')\">Delete</button></td>\
              <td>{site}</td><td class=\"date\">{date}</td><td>{words}</td></tr>",
             title = esc(&entry.title),
             links = library_entry_links(entry),
@@ -709,7 +716,10 @@ async fn entry_page(
         parts.push(format!("<span id=\"site\">{}</span>", esc(site)));
     }
     if let Some(date) = &entry.published {
-        parts.push(format!("<time id=\"date\">{}</time>", esc(date)));
+        match quire::model::Date::parse_iso(date) {
+            Some(date) => parts.push(time_html(&date, entry.language.as_deref())),
+            None => parts.push(format!("<time id=\"date\">{}</time>", esc(date))),
+        }
     }
     parts.push(format!("{} words", entry.words));
     let mut body = format!(
