@@ -323,7 +323,13 @@ pub fn dropped(input: &str) -> Vec<DroppedBlock> {
     let dom::Page { dom, rows } = dom::parse(input);
     let nodes = descendants(&dom.document);
     let page = extract::metadata::read(&nodes, &|url| url.to_string());
-    let extraction = extract::extract(&dom.document, &rows, page.article_body.as_deref(), false);
+    let extraction = extract::extract(
+        &dom.document,
+        &rows,
+        page.article_body.as_deref(),
+        page.meta.description.as_deref(),
+        false,
+    );
     extraction
         .pruned
         .iter()
