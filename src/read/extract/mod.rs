@@ -400,16 +400,6 @@ fn widen(table: &Table, body: usize, top: usize, top_score: f32) -> usize {
         {
             best = a;
         }
-        // The container the page names as its content ("entry-content", "article-body")
-        // holds the article whole: the paragraphs beyond `top` are more of it when they are
-        // mostly prose, even where quotes and lists of links lower their density.
-        if r.hint.positive
-            && !r.hint.negative
-            && added_good >= 200.0
-            && added_good >= 3.0 * added_noise
-        {
-            best = a;
-        }
         ancestor = r.parent;
     }
     best
