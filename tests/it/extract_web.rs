@@ -155,6 +155,8 @@ fn boilerplate_lines_are_dropped_and_the_article_kept() {
         ("<h3>Ähnliche Beiträge</h3>", "Ähnliche"),
         ("<h4>热门推荐</h4>", "热门推荐"),
         ("<center>- Anzeige-</center>", "Anzeige"),
+        ("<p>Rezept drucken</p>", "Rezept drucken"),
+        ("<div>View Comments</div>", "View Comments"),
         ("<p>This entry was posted in Harvest by Ann.</p>", "entry was posted"),
     ];
     for (junk, words) in cases {
@@ -343,4 +345,61 @@ fn a_lead_is_found_when_the_description_has_markup_and_other_quotes() {
     let text = text_of(&html);
     let at = text.find("growers expect").expect("lead lost");
     assert!(at < text.find("Body 0").unwrap(), "{text}");
+}
+
+#[test]
+fn ruby_readings_do_not_split_the_words_they_annotate() {
+    // Pages for learners set the reading over each word: `<rt>` (and the `<rp>` parentheses
+    // for browsers without ruby) would otherwise be read inline, "子こども" for "子ども".
+    let html = format!(
+        "<body>{menu}<article><h1>法律</h1><p><ruby>子<rp>(</rp><rt>こ</rt><rp>)</rp></ruby>どもを\
+         <ruby>守<rt>まも</rt></ruby>るための<ruby>法律<rt>ほうりつ</rt></ruby>ができました。</p>{body}</article></body>",
+        menu = menu(),
+        body = paragraphs(4, "Body"),
+    );
+    let text = text_of(&html);
+    assert!(
+        text.contains("子どもを守るための法律ができました。"),
+        "{text}"
+    );
+    assert!(!text.contains("こ") && !text.contains("ほうりつ"), "{text}");
+}
+
+#[test]
+fn soft_hyphens_do_not_stay_inside_words() {
+    // A soft hyphen (U+00AD, `&shy;`) only says where a browser may break the word.
+    let html = format!(
+        "<body>{menu}<article><h1>Wein</h1><p>Schon im Mit&shy;tel\u{ad}al&#173;ter war \
+         der St. Mag&shy;da&shy;le&shy;ner bekannt.</p>{body}</article></body>",
+        menu = menu(),
+        body = paragraphs(4, "Body"),
+    );
+    let text = text_of(&html);
+    assert!(
+        text.contains("Schon im Mittelalter war der St. Magdalener bekannt."),
+        "{text}"
+    );
+    assert!(!text.contains('\u{ad}'), "{text}");
+}
+
+#[test]
+fn a_recipe_keeps_its_times_and_nutrition_set_beside_the_steps() {
+    // The steps are the article's prose; the preparation time and the nutrition per piece
+    // are short fragments beside them, known by their names.
+    let html = format!(
+        "<body>{menu}<article class='recipe'><h1>Kirschkuchen</h1>\
+         <div class='nutrients'><span>1 Stück ca.:</span><ul class='list list--nutrients'>\
+         <li>390 kcal</li><li>8 g Eiweiß</li><li>13 g Fett</li></ul></div>\
+         <div class='social-bar'><a href='/share'>Pin it</a> <a href='/mail'>Versenden</a></div>\
+         <div class='preparation'><div class='preparation__time'><span>120 Minuten</span>\
+         <span>( + 300 Minuten Wartezeit )</span></div><div class='steps'>{steps}</div></div>\
+         </article></body>",
+        menu = menu(),
+        steps = paragraphs(5, "Step"),
+    );
+    let text = text_of(&html);
+    for kept in ["390 kcal", "13 g Fett", "300 Minuten Wartezeit", "Step 4"] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    assert!(!text.contains("Pin it"), "{text}");
 }

@@ -225,4 +225,4 @@ fn the_traf_dev_snippets_score_at_least_the_floor() {
 }
 
 /// A floor just under the figure measured when it was set, so that a regression fails.
-const TRAF_DEV_FLOOR: f64 = 0.919;
+const TRAF_DEV_FLOOR: f64 = 0.921;

@@ -84,6 +84,10 @@ fn judge(table: &Table, index: usize) -> Option<Reason> {
     if row.chars <= 0.0 {
         return None;
     }
+    // A recipe's data (its times, the nutrition per serving) is fragments by measure.
+    if row.hint.recipe_data && !row.hint.negative && row.link_density() < 0.5 {
+        return None;
+    }
     let density = row.link_density();
     let is_block_list = matches!(
         name,
@@ -283,6 +287,17 @@ const BOILERPLATE_LINES: &[&str] = &[
     "comments",
     "teilen",
     "drucken",
+    "rezept drucken",
+    "print recipe",
+    "print",
+    "imprimer",
+    "imprimir",
+    "view comments",
+    "show comments",
+    "add a comment",
+    "post a comment",
+    "write a comment",
+    "kommentar schreiben",
 ];
 
 /// Whether a (lowercase, trimmed) short line is furniture: an opening from the list, or a

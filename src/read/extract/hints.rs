@@ -68,6 +68,37 @@ const NEGATIVE_FRAGMENTS: &[&str] = &[
 /// Fragments that mark chrome even beside a content word.
 const STRONG_NEGATIVE_FRAGMENTS: &[&str] = &["comment", "disqus", "respond", "reply"];
 
+/// Fragments of class and id names that mark a recipe's data, in the languages the names
+/// come in ("recipe" alone is not one: "related-recipes" is a teaser list).
+const RECIPE_DATA_FRAGMENTS: &[&str] = &[
+    "ingredient",
+    "zutat",
+    "nutri",
+    "naehrwert",
+    "nährwert",
+    "preparation",
+    "zubereitung",
+    "preptime",
+    "prep-time",
+    "prep_time",
+    "cooktime",
+    "cook-time",
+    "cook_time",
+    "totaltime",
+    "total-time",
+    "cooking-time",
+];
+
+/// schema.org Recipe properties (itemprop), lowercase fragments.
+const RECIPE_ITEMPROP_FRAGMENTS: &[&str] = &[
+    "recipe",
+    "preptime",
+    "cooktime",
+    "totaltime",
+    "nutrition",
+    "calories",
+];
+
 /// Roles that mark chrome.
 const NEGATIVE_ROLES: &[&str] = &[
     "navigation",
@@ -90,6 +121,9 @@ pub struct Hint {
     pub negative: bool,
     /// The names say comments (or replies): chrome however the element is placed.
     pub strong: bool,
+    /// The names (or schema.org itemprop) say a recipe's data: its ingredients, times,
+    /// preparation or nutrition, short fragments by measure that are the recipe all the same.
+    pub recipe_data: bool,
 }
 
 /// The hint from an element's class, id, role and itemprop, for every element of a page,
@@ -135,6 +169,8 @@ struct NamesLean {
     strong: bool,
     /// `caption` occurs.
     caption: bool,
+    /// A [`RECIPE_DATA_FRAGMENTS`] fragment occurs.
+    recipe_data: bool,
 }
 
 fn names_lean(names: &str) -> NamesLean {
@@ -164,6 +200,7 @@ fn names_lean(names: &str) -> NamesLean {
     lean.fragment = NEGATIVE_FRAGMENT_FINDER.is_match(names);
     lean.strong = STRONG_NEGATIVE_FRAGMENT_FINDER.is_match(names);
     lean.caption = contains_ignore_case(names, "caption");
+    lean.recipe_data = RECIPE_DATA_FRAGMENT_FINDER.is_match(names);
     lean
 }
 
@@ -184,6 +221,11 @@ fn combine(role: &str, itemprop: &str, class: NamesLean, id: NamesLean) -> Hint 
     if itemprop.split_whitespace().any(|w| w == "author") {
         result.negative = true;
     }
+    let itemprop_recipe = !itemprop.is_empty()
+        && RECIPE_ITEMPROP_FRAGMENTS
+            .iter()
+            .any(|f| contains_ignore_case(itemprop, f));
+    result.recipe_data = class.recipe_data || id.recipe_data || itemprop_recipe;
     result.positive |= class.positive || id.positive;
     result.negative |= class.negative || id.negative;
     if class.fragment || id.fragment {
@@ -203,6 +245,8 @@ fn combine(role: &str, itemprop: &str, class: NamesLean, id: NamesLean) -> Hint 
 /// elements, and a substring search per fragment per name was a tenth of extraction time).
 static NEGATIVE_FRAGMENT_FINDER: LazyLock<AhoCorasick> =
     LazyLock::new(|| fragment_finder(NEGATIVE_FRAGMENTS));
+static RECIPE_DATA_FRAGMENT_FINDER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| fragment_finder(RECIPE_DATA_FRAGMENTS));
 static STRONG_NEGATIVE_FRAGMENT_FINDER: LazyLock<AhoCorasick> =
     LazyLock::new(|| fragment_finder(STRONG_NEGATIVE_FRAGMENTS));
 
@@ -332,6 +376,17 @@ mod tests {
         assert!(hint_of("", "achgut_spenden", "", "").negative);
         assert!(hint_of("saboxplugin-wrap", "", "", "author").negative);
         assert!(!hint_of("entry-content", "", "", "text").negative);
+    }
+
+    #[test]
+    fn recipe_data_is_known_by_class_and_itemprop() {
+        assert!(hint_of("preparation__time", "", "", "").recipe_data);
+        assert!(hint_of("list list--nutrients", "", "", "").recipe_data);
+        assert!(hint_of("wprm-recipe-ingredients", "", "", "").recipe_data);
+        assert!(hint_of("", "", "", "totalTime").recipe_data);
+        assert!(hint_of("", "", "", "recipeIngredient").recipe_data);
+        assert!(!hint_of("related-recipes", "", "", "").recipe_data);
+        assert!(!hint_of("entry-content", "", "", "").recipe_data);
     }
 
     #[test]

@@ -468,7 +468,15 @@ fn sibling_belongs(table: &Table, sibling: usize, threshold: f32) -> bool {
     let row = &table.rows[sibling];
     // Cells beside the article's cell are other columns of a layout table (a sidebar), not
     // more of the article.
-    if row.in_chrome || row.good <= row.noise || matches!(row.tag(), "td" | "th") {
+    if row.in_chrome || matches!(row.tag(), "td" | "th") {
+        return false;
+    }
+    // A recipe's times, ingredients and nutrition are short fragments by measure, and often
+    // set beside the steps rather than between them.
+    if row.hint.recipe_data && !row.hint.negative && row.link_density() < 0.5 {
+        return true;
+    }
+    if row.good <= row.noise {
         return false;
     }
     if max_density(table, sibling, None) >= threshold {

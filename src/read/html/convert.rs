@@ -233,7 +233,9 @@ impl<'a> Converter<'a> {
         let mut pending = Vec::new();
         for node in nodes {
             match &node.data {
-                NodeData::Text { contents } => pending.push(Inline::text(&**contents.borrow())),
+                NodeData::Text { contents } => {
+                    pending.push(Inline::text(&*without_soft_hyphens(&contents.borrow())))
+                }
                 NodeData::Element { name, .. } => {
                     // Before the hidden and ignored elements are left out: a formula's TeX
                     // may be in a script, its MathML hidden beside an image of it.
@@ -855,7 +857,7 @@ impl<'a> Converter<'a> {
     fn inline_node(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Inline>) {
         let name = match &node.data {
             NodeData::Text { contents } => {
-                out.push(Inline::text(&**contents.borrow()));
+                out.push(Inline::text(&*without_soft_hyphens(&contents.borrow())));
                 return;
             }
             NodeData::Element { name, .. } => name.local.clone(),
@@ -1450,7 +1452,19 @@ fn is_blank_text(node: &Handle) -> bool {
     }
 }
 
-/// Elements whose content is never document content.
+/// A text without its soft hyphens (U+00AD): they only say where a browser may break a word,
+/// and left in they split the word for search, copying and every writer but a browser.
+fn without_soft_hyphens(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\u{ad}') {
+        std::borrow::Cow::Owned(text.replace('\u{ad}', ""))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// Elements whose content is never document content. A ruby's annotations (`<rt>`, and the
+/// `<rp>` parentheses around them) are readings set above the base text: written inline
+/// they would split every annotated word ("子こども"), so the base text stands alone.
 fn is_ignored_tag(name: &LocalName) -> bool {
     matches!(
         *name,
@@ -1481,6 +1495,8 @@ fn is_ignored_tag(name: &LocalName) -> bool {
             | local_name!("track")
             | local_name!("param")
             | local_name!("map")
+            | local_name!("rt")
+            | local_name!("rp")
     )
 }
 
