@@ -22,6 +22,10 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use tokio::sync::Semaphore;
 
+/// The blocking threads the server may use: the conversion slots (at most 8) and file
+/// reads for downloads, which queue beyond this rather than each get a thread.
+const MAX_BLOCKING_THREADS: usize = 32;
+
 pub use reading::Previews;
 
 /// What every handler shares.
@@ -166,6 +170,10 @@ pub fn run(args: ServeArgs) -> ExitCode {
     };
     let state = AppState::new(library, settings);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        // Conversions (at most `conversions` at a time) and file reads run on blocking
+        // threads. tokio's default allows 512 of them: under 200 downloads at once it made
+        // a thread per read in flight, and the server's memory rose by half with them.
+        .max_blocking_threads(MAX_BLOCKING_THREADS)
         .enable_io()
         .enable_time()
         .build()
