@@ -36,6 +36,8 @@ mod markdown;
 mod math;
 mod media;
 mod memory;
+// Started through the serve tests' launcher, which lives beside the network tests.
+#[cfg(feature = "net")]
 mod opds;
 // The local test server and every test of fetching need the network client.
 #[cfg(feature = "net")]

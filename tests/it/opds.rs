@@ -13,10 +13,10 @@ use crate::kepub::kepub_rules::{check_kepub, epubcheck_all, unzip};
 use assert_cmd::cargo::cargo_bin;
 use roxmltree::{Document, Node};
 use std::collections::{BTreeMap, HashSet, VecDeque};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 const ATOM: &str = "http://www.w3.org/2005/Atom";
@@ -29,53 +29,25 @@ const REL_IMAGE: &str = "http://opds-spec.org/image";
 const REL_THUMBNAIL: &str = "http://opds-spec.org/image/thumbnail";
 const REL_SORT_NEW: &str = "http://opds-spec.org/sort/new";
 
-/// A running `quire serve`; stopped when dropped.
+/// A running `quire serve` (started by the serve tests' launcher), with its `127.0.0.1:PORT`
+/// for the raw HTTP requests below; stopped when dropped.
 struct Server {
-    child: Child,
-    /// `127.0.0.1:PORT`.
+    _serve: crate::serve::Server,
     address: String,
 }
 
 impl Server {
     fn start(library: &Path) -> Server {
-        let mut child = Command::new(cargo_bin("quire"))
-            .args(["serve", "--bind", "127.0.0.1:0", "--library"])
-            .arg(library)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("quire serve starts");
-        let stderr = child.stderr.take().unwrap();
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut sender = Some(sender);
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(address) = line
-                    .strip_prefix("quire: listening on http://")
-                    .map(|rest| rest.trim_end_matches('/').to_string())
-                {
-                    if let Some(sender) = sender.take() {
-                        let _ = sender.send(address);
-                    }
-                }
-            }
-        });
-        let address = receiver
-            .recv_timeout(Duration::from_secs(60))
-            .expect("quire serve prints the address it listens on");
-        Server { child, address }
+        let serve = crate::serve::Server::start(library, &[]);
+        let address = serve.url("").trim_start_matches("http://").to_string();
+        Server {
+            _serve: serve,
+            address,
+        }
     }
 
     fn get(&self, path: &str) -> Answer {
         get(&self.address, path)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
