@@ -30,13 +30,18 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     let mut out: Option<String> = None;
     let mut copied_to = 0;
-    let mut cut = |from: usize, to: usize, copied_to: &mut usize| {
+    // Replaces `from..to` with `with` (cuts it when `with` is empty). Calls come in the
+    // order of the page.
+    let mut replace = |from: usize, to: usize, with: &str, copied_to: &mut usize| {
         if from < to {
             let buffer = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
             buffer.push_str(html.get(*copied_to..from).unwrap_or_default());
+            buffer.push_str(with);
             *copied_to = to;
         }
     };
+    // Where the `noscript` name of an end tag is to become `div` (see below).
+    let mut noscript_ends: Vec<usize> = Vec::new();
     let mut at = 0;
     while let Some(offset) = bytes.get(at..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let lt = at + offset;
@@ -45,11 +50,15 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
             let Some((content_end, end)) = comment_end(bytes, lt + 4) else {
                 break;
             };
-            cut(lt + 4, content_end, &mut copied_to);
+            replace(lt + 4, content_end, "", &mut copied_to);
             at = end;
             continue;
         }
         let Some(&first) = rest.get(1) else { break };
+        if first == b'/' && noscript_ends.first() == Some(&lt) {
+            noscript_ends.remove(0);
+            replace(lt + 2, lt + 2 + "noscript".len(), "div", &mut copied_to);
+        }
         if first == b'!' || first == b'?' || first == b'/' {
             // Doctype, bogus comment or end tag: nothing to cut inside.
             match memchr::memchr(b'>', &bytes[lt..]) {
@@ -77,10 +86,32 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
         }) else {
             break;
         };
-        for a in unread {
-            cut(a.name_start, a.end, &mut copied_to);
-        }
         let name = &bytes[lt + 1..tag.name_end];
+        if name.eq_ignore_ascii_case(b"noscript") && !tag.self_closing {
+            // A page that builds its article with a script (Blogger's templates) gives
+            // readers without scripts a copy in `<noscript>`, which a browser with scripts
+            // reads as text: it is the only copy of the article a converter can read, so it
+            // is parsed as the `<div>` it would be without scripts.
+            if let Some(close) = closing_tag(bytes, tag.end, "noscript")
+                .filter(|&close| holds_article(&bytes[tag.end..close]))
+            {
+                replace(
+                    lt + 1,
+                    tag.name_end,
+                    "div data-quire-noscript",
+                    &mut copied_to,
+                );
+                noscript_ends.push(close);
+                for a in unread {
+                    replace(a.name_start, a.end, "", &mut copied_to);
+                }
+                at = tag.end;
+                continue;
+            }
+        }
+        for a in unread {
+            replace(a.name_start, a.end, "", &mut copied_to);
+        }
         if name.eq_ignore_ascii_case(b"svg") {
             // Drawings are never read (icons, mostly, and long path data).
             match (!tag.self_closing)
@@ -88,7 +119,7 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
                 .flatten()
             {
                 Some(close) => {
-                    cut(tag.end, close, &mut copied_to);
+                    replace(tag.end, close, "", &mut copied_to);
                     at = close;
                 }
                 None => at = tag.end,
@@ -124,7 +155,7 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
             _ => false,
         };
         if cut_content {
-            cut(tag.end, close, &mut copied_to);
+            replace(tag.end, close, "", &mut copied_to);
         }
         at = close + 2 + raw.len();
     }
@@ -135,6 +166,34 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
             Cow::Owned(buffer)
         }
     }
+}
+
+/// Whether the markup inside a `<noscript>` is an article: a few paragraphs and some prose,
+/// not an image fallback or a "turn on JavaScript" notice.
+fn holds_article(content: &[u8]) -> bool {
+    const MIN_PARAGRAPHS: usize = 3;
+    const MIN_TEXT_BYTES: usize = 500;
+    let paragraphs = content
+        .windows(3)
+        .filter(|w| {
+            w[0] == b'<' && w[1].eq_ignore_ascii_case(&b'p') && (w[2] == b'>' || is_tag_space(w[2]))
+        })
+        .take(MIN_PARAGRAPHS)
+        .count();
+    if paragraphs < MIN_PARAGRAPHS {
+        return false;
+    }
+    let mut text = 0usize;
+    let mut in_tag = false;
+    for &b in content {
+        match b {
+            b'<' => in_tag = true,
+            b'>' => in_tag = false,
+            _ if !in_tag && !b.is_ascii_whitespace() => text += 1,
+            _ => {}
+        }
+    }
+    text >= MIN_TEXT_BYTES
 }
 
 /// A comment whose `<!--` ends just before `from`: where its text ends and where the comment
@@ -500,6 +559,32 @@ mod tests {
         assert_eq!(cut("<p>a<!-- note --></p>"), "<p>a<!----></p>");
         assert_eq!(cut("<!-->kept<!-- x --!>b"), "<!-->kept<!----!>b");
         assert_eq!(cut("<!--->kept<!-- a --->"), "<!--->kept<!---->");
+    }
+
+    #[test]
+    fn an_article_in_noscript_is_parsed_as_markup_and_a_fallback_is_not() {
+        let prose = "<p>A paragraph of the article that is long enough to be prose, with \
+            words and more words in it, as an article has.</p>";
+        let article = format!(
+            "<noscript class=x><h2>Title</h2>{}</noscript><p>after</p>",
+            prose.repeat(8)
+        );
+        let out = cut(&article);
+        assert!(
+            out.starts_with("<div data-quire-noscript class=x><h2>"),
+            "{out}"
+        );
+        assert!(out.ends_with("</div><p>after</p>"), "{out}");
+        // Scripts inside the copy are still emptied.
+        let with_script = article.replace("<h2>", "<script>var a = 1;</script><h2>");
+        assert!(cut(&with_script).contains("<script></script><h2>"));
+        for kept in [
+            "<noscript><img src=a.jpg></noscript><p>b</p>",
+            "<noscript><p>Please turn on JavaScript.</p></noscript>",
+            "<noscript>text</noscript>",
+        ] {
+            assert_eq!(cut(kept), kept);
+        }
     }
 
     #[test]

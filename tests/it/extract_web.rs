@@ -403,3 +403,23 @@ fn a_recipe_keeps_its_times_and_nutrition_set_beside_the_steps() {
     }
     assert!(!text.contains("Pin it"), "{text}");
 }
+
+#[test]
+fn an_article_built_by_a_script_is_read_from_its_noscript_copy() {
+    // Blogger's templates: the post is a script template, with a copy for readers without
+    // scripts in <noscript>. Without that copy the page has no article at all.
+    let copy = paragraphs(6, "Copy");
+    let html = format!(
+        "<html><body>{}<div class='post'><h2>The post</h2>\
+         <script type='text/template'>{copy}</script><noscript>{copy}</noscript></div>\
+         <aside><h2>Labels</h2>{}</aside></body></html>",
+        menu(),
+        menu()
+    );
+    let text = text_of(&html);
+    assert!(
+        text.contains("Copy 0: The orchard") && text.contains("Copy 5:"),
+        "{text}"
+    );
+    assert!(!text.contains("Section 3"), "{text}");
+}
