@@ -423,3 +423,33 @@ fn an_article_built_by_a_script_is_read_from_its_noscript_copy() {
     );
     assert!(!text.contains("Section 3"), "{text}");
 }
+
+#[test]
+fn the_named_content_container_keeps_parts_wrapped_one_paragraph_at_a_time() {
+    // A page builder's post: the opening paragraphs together, then each later paragraph in
+    // its own stack of wrappers (rows, columns, text widgets). No part after the opening is
+    // a paragraph run of its own, but the container the page names as its content holds
+    // them, and they are prose.
+    let wrapped: String = (0..4)
+        .map(|i| {
+            format!(
+                "<div class='row'><div class='col'><div class='widget'><div class='inner'>\
+                 <div class='txt'><p>Later part {i}: {PARAGRAPH}</p></div>\
+                 </div></div></div></div>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body>{}<div class='entry-content'><div class='intro'>{}</div>{wrapped}</div>\
+         <aside class='sidebar'>{}</aside></body></html>",
+        menu(),
+        paragraphs(8, "Opening"),
+        menu()
+    );
+    let text = text_of(&html);
+    assert!(text.contains("Opening 7:"), "{text}");
+    for i in 0..4 {
+        assert!(text.contains(&format!("Later part {i}:")), "{text}");
+    }
+    assert!(!text.contains("Section 3"), "{text}");
+}

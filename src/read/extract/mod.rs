@@ -355,12 +355,17 @@ fn choose(table: &Table, body: usize) -> Option<(usize, Vec<usize>)> {
     }
     let threshold = (0.2 * top_score).max(10.0);
     let mut left_out = Vec::new();
-    let root = widen(table, body, top, top_score);
+    let (root, by_name) = widen(table, body, top, top_score);
     if root != top {
         // Leave out what does not belong beside each part of the path from the top up.
         let mut node = top;
         while let Some(parent) = table.rows[node].parent.filter(|_| node != root) {
-            left_out.extend(unrelated_siblings(table, parent, node, threshold));
+            let unrelated = unrelated_siblings(table, parent, node, threshold);
+            if by_name {
+                left_out.extend(unrelated.into_iter().filter(|&s| !is_prose_part(table, s)));
+            } else {
+                left_out.extend(unrelated);
+            }
             node = parent;
         }
         return (table.rows[root].good >= MIN_ARTICLE_VALUE).then_some((root, left_out));
@@ -377,9 +382,12 @@ fn choose(table: &Table, body: usize) -> Option<(usize, Vec<usize>)> {
 }
 
 /// The highest ancestor (a few levels up) whose text beyond `top` is mostly prose and holds
-/// a paragraph run of its own: the article spread over separately wrapped sections.
-fn widen(table: &Table, body: usize, top: usize, top_score: f32) -> usize {
+/// a paragraph run of its own: the article spread over separately wrapped sections. Also
+/// says whether it was taken for being named as the content (then what it holds beyond
+/// `top` is the article's unless it is chrome or links).
+fn widen(table: &Table, body: usize, top: usize, top_score: f32) -> (usize, bool) {
     let mut best = top;
+    let mut by_name = false;
     let mut ancestor = table.rows[top].parent;
     let t = &table.rows[top];
     for _ in 0..6 {
@@ -400,9 +408,20 @@ fn widen(table: &Table, body: usize, top: usize, top_score: f32) -> usize {
         {
             best = a;
         }
+        // The container the page names as its content ("entry-content", "article-body")
+        // holds the article whole: the prose beyond `top` is more of it even where no part
+        // of it is a paragraph run of its own (a page builder wraps each paragraph apart).
+        if r.hint.positive
+            && !r.hint.negative
+            && added_good >= 200.0
+            && added_good >= 3.0 * added_noise
+        {
+            best = a;
+            by_name = true;
+        }
         ancestor = r.parent;
     }
-    best
+    (best, by_name)
 }
 
 /// The strongest paragraph run at or below `index`, not counting the subtree `except` (which
@@ -455,6 +474,13 @@ fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32)
         }
     }
     out
+}
+
+/// A part of a named content container that is more of the article: prose, not chrome,
+/// next to no links.
+fn is_prose_part(table: &Table, index: usize) -> bool {
+    let row = &table.rows[index];
+    !row.in_chrome && row.good >= 80.0 && row.good >= 3.0 * row.noise && row.link_density() < 0.2
 }
 
 /// An `<article>` whose names do not say chrome, with text and few links.
