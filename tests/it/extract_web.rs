@@ -453,3 +453,56 @@ fn the_named_content_container_keeps_parts_wrapped_one_paragraph_at_a_time() {
     }
     assert!(!text.contains("Section 3"), "{text}");
 }
+
+#[test]
+fn headings_whose_anchor_ids_hold_chrome_words_stay() {
+    // Ids made from a heading's text ("nav" in "nav_the_next_step", "more", "next"): anchors
+    // to link to, not names of navigation.
+    let html = format!(
+        "<html><body>{}<article>{}<h3 id='nav_the_next_step__1'>The next step</h3>{}\
+         <h2 id='what-are-you-looking-forward-to-next'>Looking forward to more</h2>{}</article>\
+         </body></html>",
+        menu(),
+        paragraphs(4, "First"),
+        paragraphs(3, "Second"),
+        paragraphs(3, "Third")
+    );
+    let text = text_of(&html);
+    assert!(text.contains("The next step"), "{text}");
+    assert!(text.contains("Looking forward to more"), "{text}");
+    assert!(text.contains("Third 2:"), "{text}");
+}
+
+#[test]
+fn a_paragraph_inside_a_named_anchor_is_prose_not_a_link() {
+    // `<a name>` (no href) marks a place to link to; its text is the paragraph's.
+    let html = format!(
+        "<html><body>{}<article>{}<p><a name='question'>One of the questions asked most \
+         often by listeners is this one: what does the professor say about it?</a></p>{}\
+         </article></body></html>",
+        menu(),
+        paragraphs(4, "Before"),
+        paragraphs(3, "After")
+    );
+    let text = text_of(&html);
+    assert!(text.contains("asked most often by listeners"), "{text}");
+}
+
+#[test]
+fn a_dateline_inside_the_first_sentence_stays_with_it() {
+    // A dateline set in a span inside the paragraph is the sentence's first words; a
+    // dateline on a line of its own is still furniture.
+    let html = format!(
+        "<html><body>{}<article><div class='dateline'>Updated 3 minutes ago</div>\
+         <p><span class='dateline'>KOBE – </span>A total of 6,000 surgical masks have been lost \
+         at a hospital in Kobe, it was learned Tuesday.</p>{}</article></body></html>",
+        menu(),
+        paragraphs(4, "Body")
+    );
+    let text = text_of(&html);
+    assert!(
+        text.contains("KOBE – A total of 6,000 surgical masks"),
+        "{text}"
+    );
+    assert!(!text.contains("Updated 3 minutes ago"), "{text}");
+}

@@ -178,8 +178,15 @@ impl Table {
                 "footer" if in_quote => false,
                 name => is_chrome_tag(name),
             };
+            // Words in a paragraph's sentence ("<span class=dateline>KOBE –</span> A
+            // total of…") are the paragraph's, whatever their names.
+            let in_sentence = row.inline
+                && row.parent.is_some_and(|p| {
+                    rows[p].tag() == "p" && rows[p].own_chars > 2.0 * row.own_chars
+                });
             let by_name = row.hint.negative
                 && !row.hint.positive
+                && !in_sentence
                 && !protected[i]
                 && total[i] < 0.5 * page
                 && (row.hint.strong || total[i] < 0.5 * article_text[i] || article_text[i] <= 0.0)
@@ -353,6 +360,7 @@ fn collect_rows(root: &Handle, compact: &CompactRows) -> Vec<Row> {
                     continue;
                 }
                 let (mut class, mut id, mut role, mut itemprop) = ("", "", "", "");
+                let mut has_href = false;
                 let attrs = attrs.borrow();
                 for a in attrs.iter().filter(|a| a.name.prefix.is_none()) {
                     match &*a.name.local {
@@ -360,8 +368,14 @@ fn collect_rows(root: &Handle, compact: &CompactRows) -> Vec<Row> {
                         "id" => id = &a.value,
                         "role" => role = &a.value,
                         "itemprop" => itemprop = &a.value,
+                        "href" => has_href = true,
                         _ => {}
                     }
+                }
+                // A heading's id is an anchor named after its text ("nav_nur_die_folie",
+                // "what-are-you-looking-forward-to-next"): it says nothing of chrome.
+                if matches!(&*name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+                    id = "";
                 }
                 let (hint, hint_caption) = hints.hint(class, id, role, itemprop);
                 let marked_main = itemprop.contains("articleBody")
@@ -375,7 +389,8 @@ fn collect_rows(root: &Handle, compact: &CompactRows) -> Vec<Row> {
                     &*name,
                     "img" | "picture" | "table" | "pre" | "figure" | "video" | "math"
                 ));
-                let link = in_link || &*name == "a";
+                // An `<a>` without `href` is an anchor to link to, not a link.
+                let link = in_link || (&*name == "a" && has_href);
                 rows.push(Row {
                     handle: node.clone(),
                     parent,
