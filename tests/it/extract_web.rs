@@ -506,3 +506,53 @@ fn a_dateline_inside_the_first_sentence_stays_with_it() {
     );
     assert!(!text.contains("Updated 3 minutes ago"), "{text}");
 }
+
+#[test]
+fn an_endless_page_gives_its_first_story_not_the_longest() {
+    // The next stories are loaded below the first, each in a box of the same kind with its
+    // links to more; the page (its address, title and description) is the first one's,
+    // though a later one is longer.
+    let cards: String = (0..10)
+        .map(|i| {
+            format!(
+                "<article class='card'><h3><a href='/story/{i}'>Another headline number {i} \
+                 of the day</a></h3><p>Teaser {i}.</p></article>"
+            )
+        })
+        .collect();
+    let story = |n: usize, lead: &str, body: &str| {
+        format!(
+            "<div class='scrollblock'><article class='entry'><h1>Story {n}</h1>\
+             <p class='lead'>{lead}</p><div class='entry-text'>{body}</div></article>{cards}</div>"
+        )
+    };
+    let first_lead = "Drivers of every kind of vehicle are invited to the yearly blessing that \
+        the friars hold tomorrow on the avenue.";
+    let html = format!(
+        "<html><head><title>Story 0</title><meta name='description' content='{first_lead}'>\
+         </head><body>{}<section class='column'>{}{}</section></body></html>",
+        menu(),
+        story(0, first_lead, &paragraphs(4, "First story")),
+        story(
+            1,
+            "The prosecutor general spoke about the work of the office.",
+            &paragraphs(12, "Next story")
+        ),
+    );
+    let text = text_of(&html);
+    assert!(text.contains("First story 3:"), "{text}");
+    assert!(!text.contains("Next story 0:"), "{text}");
+    // A standfirst in a box named like the body's box is not another story.
+    let standfirst = format!(
+        "<html><head><title>Wind power</title><meta name='description' content='{first_lead}'>\
+         </head><body>{}<div class='article'><div class='container'><p>{first_lead}</p></div>\
+         <div class='container'>{}</div></div></body></html>",
+        menu(),
+        paragraphs(8, "Body")
+    );
+    let text = text_of(&standfirst);
+    assert!(
+        text.contains("Body 7:") && text.contains("Drivers of every kind"),
+        "{text}"
+    );
+}

@@ -131,6 +131,20 @@ pub fn extract(
             explanation,
         };
     };
+    // An endless page (the next stories loaded below the first, each in a box of the same
+    // kind) is the page of its first story: the one its description opens, not the longest.
+    let (chosen, left_out) = description
+        .and_then(|d| find_lead(&table, body, chosen, d))
+        .and_then(|lead| same_kind_box_of(&table, chosen, lead))
+        .and_then(|other| choose(&table, other))
+        .inspect(|_| {
+            if explain {
+                explanation.push_str(
+                    "the description opens another box of the same kind: that box's article\n",
+                );
+            }
+        })
+        .unwrap_or((chosen, left_out));
     let mut pruned: Vec<(usize, Reason)> = left_out
         .into_iter()
         .map(|i| (i, Reason::NotArticle))
@@ -215,6 +229,35 @@ fn find_lead(table: &Table, body: usize, root: usize, description: &str) -> Opti
             .find(|&i| !table.rows[i].inline && holds(table, i, &wanted))
             .unwrap_or(outer)
     })
+}
+
+/// The box around `lead` of the same kind (tag and class names) as `chosen` or one of its
+/// nearest ancestors, beside it, that holds a story of its own, when the lead is outside
+/// `chosen`.
+fn same_kind_box_of(table: &Table, chosen: usize, lead: usize) -> Option<usize> {
+    if table.contains(chosen, lead) {
+        return None;
+    }
+    let class = |i: usize| dom::attr(&table.rows[i].handle, "class").unwrap_or_default();
+    let mut mine = chosen;
+    for _ in 0..3 {
+        let parent = table.rows[mine].parent?;
+        if table.contains(parent, lead) {
+            let theirs = table
+                .children(parent)
+                .into_iter()
+                .find(|&c| table.contains(c, lead))?;
+            // A box with a story of its own: a few paragraphs (a standfirst's box, however
+            // named like the body's, is not one).
+            let same = table.rows[theirs].tag() == table.rows[mine].tag()
+                && table.rows[theirs].paragraphs >= 3
+                && !class(theirs).trim().is_empty()
+                && class(theirs) == class(mine);
+            return same.then_some(theirs);
+        }
+        mine = parent;
+    }
+    None
 }
 
 /// Whether an element's text holds `wanted` (letters and digits, lowercase).
