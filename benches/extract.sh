@@ -21,9 +21,12 @@
 # Then the same for the traf-dev set (../shared/corpus/traf-dev, 487 pages of a wide web mix:
 # blogs, recipes, product and service pages, forums, news in several languages), scored with
 # ../shared/tools/snippet_eval.py (snippets a good extraction keeps and drops): quire
-# `--to txt --body-only` (as the corpus README says), trafilatura with tables on and comments
-# off, readability-lxml (its article's text); F1 side by side and the CPU-time speed ratio of
-# quire's process against trafilatura's extraction loop, one thread each.
+# `--to txt --body-only --no-images`, trafilatura with tables on and comments off (and, as by
+# its default, images off), readability-lxml (its article's text); F1 side by side and the
+# CPU-time speed ratio of quire's process against trafilatura's extraction loop, one thread
+# each. Images off on both sides: with images, quire's text writes each figure's caption and
+# credit ("Foto: …", "Getty Images"), which the set counts as chrome and trafilatura leaves
+# out with its images; quire's score with images is printed too.
 #
 # Usage: benches/extract.sh [--no-peers] [--no-traf-dev] [--keep DIR]
 #   --no-peers     score quire alone
@@ -174,7 +177,7 @@ echo
 echo "== traf-dev ($(ls "$td"/pages/*.html | wc -l) pages, snippet F1)"
 cat "$td"/pages/*.html > /dev/null
 rm -rf "$out/td-quire-raw" "$out/td-quire"; mkdir -p "$out/td-quire-raw" "$out/td-quire"
-read -r td_quire_wall td_quire_s < <(timed "$quire" convert "$td"/pages/*.html --to txt --body-only --quiet --force --jobs 1 -o "$out/td-quire-raw")
+read -r td_quire_wall td_quire_s < <(timed "$quire" convert "$td"/pages/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$out/td-quire-raw")
 # quire names an output after its input's stem; the scorer wants '<page file>.txt'.
 for f in "$out"/td-quire-raw/*.txt; do
     mv "$f" "$out/td-quire/$(basename "$f" .txt).html.txt"
@@ -182,6 +185,14 @@ done
 rm -rf "$out/td-quire-raw"
 echo "quire: CPU $td_quire_s s, wall $td_quire_wall s (one process, one thread, files included)"
 printf '%-28s %s\n' "quire" "$(python3 "$snippet_py" "$out/td-quire" --data "$td" | tail -1)"
+# The same with images (captions and credits in the text), scored for reference.
+rm -rf "$out/td-quire-images-raw" "$out/td-quire-images"; mkdir -p "$out/td-quire-images-raw" "$out/td-quire-images"
+"$quire" convert "$td"/pages/*.html --to txt --body-only --quiet --force --jobs 1 -o "$out/td-quire-images-raw"
+for f in "$out"/td-quire-images-raw/*.txt; do
+    mv "$f" "$out/td-quire-images/$(basename "$f" .txt).html.txt"
+done
+rm -rf "$out/td-quire-images-raw"
+printf '%-28s %s\n' "quire (with images)" "$(python3 "$snippet_py" "$out/td-quire-images" --data "$td" | tail -1)"
 if [ "$peers" = 1 ]; then
     # Each peer in its own process, its extraction loop timed inside (imports and file reads
     # left out, which favours it); prints "CPU WALL".
