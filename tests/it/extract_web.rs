@@ -158,6 +158,17 @@ fn boilerplate_lines_are_dropped_and_the_article_kept() {
         ("<p>Rezept drucken</p>", "Rezept drucken"),
         ("<div>View Comments</div>", "View Comments"),
         ("<p>This entry was posted in Harvest by Ann.</p>", "entry was posted"),
+        ("<p><strong>Kontakt:</strong></p>", "Kontakt"),
+        ("<p><b>Weitere Informationen:</b></p>", "Weitere Informationen"),
+        ("<p><b>Aktualisiert am</b> 17.01.2021.</p>", "Aktualisiert"),
+        (
+            "<div class='post-footer'><span>Eingestellt von Ann um 21:11</span></div>",
+            "Eingestellt",
+        ),
+        (
+            "<a href='/presse'><i class='icon'></i>zurück zur Listenansicht</a>",
+            "Listenansicht",
+        ),
     ];
     for (junk, words) in cases {
         let text = text_of(&with_junk(junk, junk));
@@ -167,6 +178,50 @@ fn boilerplate_lines_are_dropped_and_the_article_kept() {
             text.contains("Second 2:"),
             "{junk}: second half lost: {text}"
         );
+    }
+}
+
+#[test]
+fn labels_and_dates_inside_sentences_stay() {
+    let html = with_junk(
+        "<p>Kontakt: Ann Smith runs the orchard.</p><p>Updated 3 times since 2019.</p>\
+         <p>Stand: 12 Bäume wurden gepflanzt, mehr als je zuvor.</p>",
+        "",
+    );
+    let text = text_of(&html);
+    for kept in ["Kontakt: Ann", "Updated 3 times", "Stand: 12 Bäume"] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+}
+
+#[test]
+fn a_heading_with_nothing_kept_under_it_goes_with_its_box() {
+    // "Read more from" titles a list of links (pruned), "Unterstütze das Projekt:" is the
+    // last thing in the article; the pull quote set as a heading, a heading above a section
+    // and one right above another heading stay.
+    let related: String = (0..5)
+        .map(|i| format!("<li><a href='/r{i}'>Another story about apples, part {i}</a></li>"))
+        .collect();
+    let html = format!(
+        "<body>{menu}<article><h1>Apples early</h1>{a}<h2>Harvest</h2><h3>In the valley</h3>{b}\
+         <h4>The trees were heavy with fruit.</h4><h4>Read more from Ann Smith</h4>\
+         <ul>{related}</ul><div><h4>Unterstütze das Projekt:</h4></div></article></body>",
+        menu = menu(),
+        a = paragraphs(3, "First"),
+        b = paragraphs(3, "Second"),
+    );
+    let text = text_of(&html);
+    for kept in [
+        "Harvest",
+        "In the valley",
+        "The trees were heavy",
+        "First 2:",
+        "Second 2:",
+    ] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    for junk in ["Read more from", "Unterstütze", "Another story"] {
+        assert!(!text.contains(junk), "{junk} kept: {text}");
     }
 }
 
