@@ -561,3 +561,50 @@ fn a_dateline_inside_the_first_sentence_stays_with_it() {
     );
     assert!(!text.contains("Updated 3 minutes ago"), "{text}");
 }
+
+#[test]
+fn a_block_repeating_a_pictures_alt_text_is_its_caption() {
+    // The page writes the caption under the picture from its alt text, in a plain block
+    // outside any figure (here after a linked picture); a heading repeating a picture's alt
+    // text and a paragraph opening with a short one stay what they are.
+    let html = format!(
+        "<body>{menu}<article>{a}<div><a href=''><div><img src='tree.jpg' \
+         alt='The old pear tree in the north orchard'></div></a>\
+         <div class='note'>The old pear tree in the north orchard, planted by the founders \
+         in 1931 and still bearing fruit.</div></div>\
+         <img src='map.png' alt='Orchard map of the northern valley'>\
+         <h3>Orchard map of the northern valley</h3>\
+         <img src='crate.jpg' alt='Crates'><p>Crates of apples stood in the yard all week.</p>\
+         {b}</article></body>",
+        menu = menu(),
+        a = paragraphs(3, "First"),
+        b = paragraphs(3, "Second"),
+    );
+    let reading =
+        quire::read(html.as_bytes(), InputFormat::Html, &ReadOptions::default()).expect("readable");
+    let blocks = &reading.document.blocks;
+    let captions: Vec<String> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            quire::model::Block::Figure(figure) => Some(format!("{:?}", figure.caption)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        captions
+            .iter()
+            .any(|c| c.contains("planted by the founders")),
+        "{blocks:?}"
+    );
+    let outside = |words: &str| {
+        blocks.iter().any(|b| {
+            matches!(
+                b,
+                quire::model::Block::Paragraph(_) | quire::model::Block::Heading { .. }
+            ) && format!("{b:?}").contains(words)
+        })
+    };
+    assert!(!outside("planted by the founders"), "{blocks:?}");
+    assert!(outside("Orchard map of the northern valley"), "{blocks:?}");
+    assert!(outside("Crates of apples stood"), "{blocks:?}");
+}
