@@ -608,3 +608,24 @@ fn a_block_repeating_a_pictures_alt_text_is_its_caption() {
     assert!(outside("Orchard map of the northern valley"), "{blocks:?}");
     assert!(outside("Crates of apples stood"), "{blocks:?}");
 }
+
+#[test]
+fn the_caption_of_a_picture_that_could_not_be_read_goes() {
+    // The picture is a script's placeholder with no source; the quote's figure has no
+    // picture, and its caption (the quote's source) stays.
+    let html = format!(
+        "<body>{menu}<article>{a}<figure><img class='lazyloading' alt=''>\
+         <figcaption>Figure 4: the largest avalanche of the week, near the pass.</figcaption>\
+         </figure><figure><blockquote><p>An apple a day keeps the doctor away, they say.</p>\
+         </blockquote><figcaption>Old proverb from the valley</figcaption></figure>{b}\
+         </article></body>",
+        menu = menu(),
+        a = paragraphs(3, "First"),
+        b = paragraphs(3, "Second"),
+    );
+    let text = text_of(&html);
+    assert!(!text.contains("largest avalanche"), "{text}");
+    for kept in ["An apple a day", "Old proverb", "First 2:", "Second 2:"] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+}

@@ -650,7 +650,8 @@ impl<'a> Converter<'a> {
     /// `figure`: its images (lazy-loaded ones and `<noscript>` fallbacks included, each
     /// once) with the caption on the last: the `figcaption`, else an element classed as a
     /// caption, and the photo credits inside the figure but outside that caption after it.
-    /// A figure without an image is its content.
+    /// A figure without an image is its content, less the caption of a picture that could
+    /// not be read.
     fn figure(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Block>) {
         let all = descendants(node);
         let mut images: Vec<Image> = Vec::new();
@@ -669,6 +670,16 @@ impl<'a> Converter<'a> {
             }
         }
         if images.is_empty() {
+            // A picture was there but none could be read (a placeholder a script swaps,
+            // a source we cannot follow): its caption would caption nothing.
+            if all
+                .iter()
+                .any(|n| is(n, local_name!("img")) || is(n, local_name!("picture")))
+            {
+                for caption in all.iter().filter(|n| is(n, local_name!("figcaption"))) {
+                    self.skip(caption);
+                }
+            }
             out.extend(self.blocks(&children(node), depth));
             return;
         }
