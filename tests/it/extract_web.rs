@@ -162,6 +162,20 @@ fn boilerplate_lines_are_dropped_and_the_article_kept() {
         ("<p><b>Weitere Informationen:</b></p>", "Weitere Informationen"),
         ("<p><b>Aktualisiert am</b> 17.01.2021.</p>", "Aktualisiert"),
         (
+            "<div class='notice'>Dieser Beitrag gibt die Meinung des Autors wieder, nicht \
+             notwendigerweise die der Redaktion des Orchard Journal.</div>",
+            "Meinung des Autors",
+        ),
+        (
+            "<p>To view the full story, please subscribe to The Orchard News. You can choose \
+             a yearly or a monthly subscription.</p>",
+            "full story",
+        ),
+        (
+            "<p><em>Quelle: Deutscher Obstbauverband, 2. Februar 2024</em></p>",
+            "Obstbauverband",
+        ),
+        (
             "<div class='post-footer'><span>Eingestellt von Ann um 21:11</span></div>",
             "Eingestellt",
         ),

@@ -286,12 +286,34 @@ fn boilerplate(table: &Table, index: usize) -> Option<Reason> {
     ) {
         return None;
     }
-    if row.chars <= 0.0 || row.chars > BOILERPLATE_CHARS || row.paragraphs > 1 || row.media > 0 {
+    if row.chars <= 0.0 || row.chars > NOTICE_CHARS || row.paragraphs > 1 || row.media > 0 {
         return None;
     }
     let text = collapse_whitespace(&text_content(&row.handle)).to_lowercase();
-    is_boilerplate_line(text.trim()).then_some(Reason::Boilerplate)
+    let text = text.trim();
+    if row.chars > BOILERPLATE_CHARS {
+        return NOTICE_OPENINGS
+            .iter()
+            .any(|o| text.starts_with(o))
+            .then_some(Reason::Boilerplate);
+    }
+    is_boilerplate_line(text).then_some(Reason::Boilerplate)
 }
+
+/// Longest text (in characters) of a notice that [`NOTICE_OPENINGS`] open: a sentence or two.
+const NOTICE_CHARS: f32 = 250.0;
+
+/// Openings (lowercase) of the site's notices set in an article, a sentence or two long:
+/// a paywall's offer, a disclaimer, an embed's privacy notice, a follow-us line. No
+/// sentence of an article opens like them, so they may be longer than a furniture line.
+const NOTICE_OPENINGS: &[&str] = &[
+    "to view the full story",
+    "síguenos en",
+    "siguenos en",
+    "dieser beitrag gibt die meinung",
+    "wir respektieren deine privatsphäre",
+    "wir respektieren ihre privatsphäre",
+];
 
 /// Whether a link is a line of its own: between blocks (or its block's edges) with no
 /// other text beside it ("zurück zur Listenansicht" under the last paragraph, "Rezept
@@ -426,6 +448,8 @@ const BOILERPLATE_OPENINGS: &[&str] = &[
     "back to overview",
     "zum vergrößern",
     "click to enlarge",
+    // A source line under a press release ("Quelle: Deutscher Jagdverband, 2. Februar").
+    "quelle:",
     // Blog platforms' post footers ("Eingestellt von NAME um 21:11").
     "eingestellt von",
     "posted by",
