@@ -158,6 +158,31 @@ fn boilerplate_lines_are_dropped_and_the_article_kept() {
         ("<p>Rezept drucken</p>", "Rezept drucken"),
         ("<div>View Comments</div>", "View Comments"),
         ("<p>This entry was posted in Harvest by Ann.</p>", "entry was posted"),
+        ("<p><strong>Kontakt:</strong></p>", "Kontakt"),
+        ("<p><b>Weitere Informationen:</b></p>", "Weitere Informationen"),
+        ("<p><b>Aktualisiert am</b> 17.01.2021.</p>", "Aktualisiert"),
+        (
+            "<div class='notice'>Dieser Beitrag gibt die Meinung des Autors wieder, nicht \
+             notwendigerweise die der Redaktion des Orchard Journal.</div>",
+            "Meinung des Autors",
+        ),
+        (
+            "<p>To view the full story, please subscribe to The Orchard News. You can choose \
+             a yearly or a monthly subscription.</p>",
+            "full story",
+        ),
+        (
+            "<p><em>Quelle: Deutscher Obstbauverband, 2. Februar 2024</em></p>",
+            "Obstbauverband",
+        ),
+        (
+            "<div class='post-footer'><span>Eingestellt von Ann um 21:11</span></div>",
+            "Eingestellt",
+        ),
+        (
+            "<a href='/presse'><i class='icon'></i>zurück zur Listenansicht</a>",
+            "Listenansicht",
+        ),
     ];
     for (junk, words) in cases {
         let text = text_of(&with_junk(junk, junk));
@@ -167,6 +192,50 @@ fn boilerplate_lines_are_dropped_and_the_article_kept() {
             text.contains("Second 2:"),
             "{junk}: second half lost: {text}"
         );
+    }
+}
+
+#[test]
+fn labels_and_dates_inside_sentences_stay() {
+    let html = with_junk(
+        "<p>Kontakt: Ann Smith runs the orchard.</p><p>Updated 3 times since 2019.</p>\
+         <p>Stand: 12 Bäume wurden gepflanzt, mehr als je zuvor.</p>",
+        "",
+    );
+    let text = text_of(&html);
+    for kept in ["Kontakt: Ann", "Updated 3 times", "Stand: 12 Bäume"] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+}
+
+#[test]
+fn a_heading_with_nothing_kept_under_it_goes_with_its_box() {
+    // "Read more from" titles a list of links (pruned), "Unterstütze das Projekt:" is the
+    // last thing in the article; the pull quote set as a heading, a heading above a section
+    // and one right above another heading stay.
+    let related: String = (0..5)
+        .map(|i| format!("<li><a href='/r{i}'>Another story about apples, part {i}</a></li>"))
+        .collect();
+    let html = format!(
+        "<body>{menu}<article><h1>Apples early</h1>{a}<h2>Harvest</h2><h3>In the valley</h3>{b}\
+         <h4>The trees were heavy with fruit.</h4><h4>Read more from Ann Smith</h4>\
+         <ul>{related}</ul><div><h4>Unterstütze das Projekt:</h4></div></article></body>",
+        menu = menu(),
+        a = paragraphs(3, "First"),
+        b = paragraphs(3, "Second"),
+    );
+    let text = text_of(&html);
+    for kept in [
+        "Harvest",
+        "In the valley",
+        "The trees were heavy",
+        "First 2:",
+        "Second 2:",
+    ] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    for junk in ["Read more from", "Unterstütze", "Another story"] {
+        assert!(!text.contains(junk), "{junk} kept: {text}");
     }
 }
 
@@ -555,4 +624,72 @@ fn an_endless_page_gives_its_first_story_not_the_longest() {
         text.contains("Body 7:") && text.contains("Drivers of every kind"),
         "{text}"
     );
+}
+
+#[test]
+fn a_block_repeating_a_pictures_alt_text_is_its_caption() {
+    // The page writes the caption under the picture from its alt text, in a plain block
+    // outside any figure (here after a linked picture); a heading repeating a picture's alt
+    // text and a paragraph opening with a short one stay what they are.
+    let html = format!(
+        "<body>{menu}<article>{a}<div><a href=''><div><img src='tree.jpg' \
+         alt='The old pear tree in the north orchard'></div></a>\
+         <div class='note'>The old pear tree in the north orchard, planted by the founders \
+         in 1931 and still bearing fruit.</div></div>\
+         <img src='map.png' alt='Orchard map of the northern valley'>\
+         <h3>Orchard map of the northern valley</h3>\
+         <img src='crate.jpg' alt='Crates'><p>Crates of apples stood in the yard all week.</p>\
+         {b}</article></body>",
+        menu = menu(),
+        a = paragraphs(3, "First"),
+        b = paragraphs(3, "Second"),
+    );
+    let reading =
+        quire::read(html.as_bytes(), InputFormat::Html, &ReadOptions::default()).expect("readable");
+    let blocks = &reading.document.blocks;
+    let captions: Vec<String> = blocks
+        .iter()
+        .filter_map(|b| match b {
+            quire::model::Block::Figure(figure) => Some(format!("{:?}", figure.caption)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        captions
+            .iter()
+            .any(|c| c.contains("planted by the founders")),
+        "{blocks:?}"
+    );
+    let outside = |words: &str| {
+        blocks.iter().any(|b| {
+            matches!(
+                b,
+                quire::model::Block::Paragraph(_) | quire::model::Block::Heading { .. }
+            ) && format!("{b:?}").contains(words)
+        })
+    };
+    assert!(!outside("planted by the founders"), "{blocks:?}");
+    assert!(outside("Orchard map of the northern valley"), "{blocks:?}");
+    assert!(outside("Crates of apples stood"), "{blocks:?}");
+}
+
+#[test]
+fn the_caption_of_a_picture_that_could_not_be_read_goes() {
+    // The picture is a script's placeholder with no source; the quote's figure has no
+    // picture, and its caption (the quote's source) stays.
+    let html = format!(
+        "<body>{menu}<article>{a}<figure><img class='lazyloading' alt=''>\
+         <figcaption>Figure 4: the largest avalanche of the week, near the pass.</figcaption>\
+         </figure><figure><blockquote><p>An apple a day keeps the doctor away, they say.</p>\
+         </blockquote><figcaption>Old proverb from the valley</figcaption></figure>{b}\
+         </article></body>",
+        menu = menu(),
+        a = paragraphs(3, "First"),
+        b = paragraphs(3, "Second"),
+    );
+    let text = text_of(&html);
+    assert!(!text.contains("largest avalanche"), "{text}");
+    for kept in ["An apple a day", "Old proverb", "First 2:", "Second 2:"] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
 }

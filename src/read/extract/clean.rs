@@ -4,8 +4,9 @@
 //! part of the article stay.
 
 use super::score::Table;
-use crate::dom::text_content;
+use crate::dom::{is_inline_tag, text_content};
 use crate::model::collapse_whitespace;
+use markup5ever_rcdom::{Handle, NodeData};
 
 /// Why an element inside the article was left out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,9 @@ pub enum Reason {
     /// A short line that is page furniture whatever its markup: a copyright or timestamp
     /// line, a share/like/comment prompt, the heading of a "related" or newsletter box.
     Boilerplate,
+    /// A heading with nothing left under it: the title of a box pruned
+    /// below it, or the last thing in the article.
+    Orphan,
 }
 
 impl Reason {
@@ -36,6 +40,7 @@ impl Reason {
             Reason::Boilerplate => {
                 "a boilerplate line (copyright, timestamp, share or related prompt)"
             }
+            Reason::Orphan => "a heading with nothing kept under it",
         }
     }
 }
@@ -64,7 +69,124 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
             i += 1;
         }
     }
+    let orphans = orphan_headings(table, root, &already, &out);
+    out.extend(orphans);
     out
+}
+
+/// Longest heading (in characters) taken for a box's title.
+const ORPHAN_CHARS: f32 = 100.0;
+
+/// Headings whose section (up to the next heading of the same rank or higher, or the
+/// article's end) keeps nothing: no text, no picture or table, only what was
+/// pruned. They title a box that went ("Related", "Kategorien", "Weitere Informationen:")
+/// or are left over at the article's end ("Kommentieren" above a login link). A heading
+/// followed at once by another of its rank is a section without text, and stays.
+fn orphan_headings(
+    table: &Table,
+    root: usize,
+    already: &std::collections::HashSet<usize>,
+    pruned: &[(usize, Reason)],
+) -> Vec<(usize, Reason)> {
+    let mut out = Vec::new();
+    let Some(root_row) = table.rows.get(root) else {
+        return out;
+    };
+    let end = root_row.last_descendant;
+    let mut left_out: std::collections::HashMap<usize, usize> = pruned
+        .iter()
+        .map(|&(i, _)| (i, table.rows[i].last_descendant))
+        .collect();
+    for &i in already {
+        if let Some(row) = table.rows.get(i) {
+            left_out.insert(i, row.last_descendant);
+        }
+    }
+    let mut i = root + 1;
+    while i <= end {
+        let Some(row) = table.rows.get(i) else { break };
+        if let Some(&last) = left_out.get(&i) {
+            i = last + 1;
+            continue;
+        }
+        let Some(rank) = heading_rank(table, i) else {
+            i += 1;
+            continue;
+        };
+        // Bare text around the heading in a block above it belongs to no row after it.
+        let text_around = ancestors(table, i, root).any(|a| table.rows[a].own_chars > 0.0);
+        if !text_around && section_is_empty(table, row.last_descendant + 1, end, rank, &left_out) {
+            out.push((i, Reason::Orphan));
+        }
+        i = row.last_descendant + 1;
+    }
+    out
+}
+
+/// A short heading's rank (1 for `h1` to 6 for `h6`). A heading that is a sentence (a pull
+/// quote set as `h4`, ending with a full stop) is the article's text, never a box's title.
+fn heading_rank(table: &Table, index: usize) -> Option<u8> {
+    let row = table.rows.get(index)?;
+    if row.chars <= 0.0 || row.chars > ORPHAN_CHARS || row.media > 0 {
+        return None;
+    }
+    let level = row.tag().strip_prefix('h')?.parse::<u8>().ok()?;
+    if !(1..=6).contains(&level) {
+        return None;
+    }
+    let text = collapse_whitespace(&text_content(&row.handle));
+    (!text.trim_end().ends_with('.')).then_some(level)
+}
+
+/// The rows strictly above `index`, up to (not including) `root`.
+fn ancestors(table: &Table, index: usize, root: usize) -> impl Iterator<Item = usize> + '_ {
+    std::iter::successors(table.rows[index].parent, |&p| table.rows[p].parent)
+        .take_while(move |&p| p != root)
+}
+
+/// Whether the rows from `start` on, up to the next heading of `rank` or higher (or `end`),
+/// keep nothing, and something was left out of them or they reach the article's end.
+fn section_is_empty(
+    table: &Table,
+    start: usize,
+    end: usize,
+    rank: u8,
+    left_out: &std::collections::HashMap<usize, usize>,
+) -> bool {
+    let mut j = start;
+    let mut dropped = false;
+    while j <= end {
+        let Some(row) = table.rows.get(j) else { break };
+        if let Some(&last) = left_out.get(&j) {
+            dropped |= row.chars > 0.0 || row.media > 0;
+            j = last + 1;
+            continue;
+        }
+        if heading_rank(table, j).is_some_and(|r| r <= rank) {
+            return dropped;
+        }
+        if matches!(
+            row.tag(),
+            "img"
+                | "picture"
+                | "figure"
+                | "video"
+                | "audio"
+                | "iframe"
+                | "svg"
+                | "math"
+                | "table"
+                | "pre"
+                | "canvas"
+                | "object"
+                | "embed"
+        ) || (!row.inline && (row.own_chars > 0.0 || row.compact_cell_chars > 0.0))
+        {
+            return false;
+        }
+        j += 1;
+    }
+    true
 }
 
 /// Whether one element inside the article is chrome.
@@ -154,7 +276,7 @@ const BOILERPLATE_CHARS: f32 = 100.0;
 /// phrases recur across sites and languages, whatever the markup around them.
 fn boilerplate(table: &Table, index: usize) -> Option<Reason> {
     let row = table.rows.get(index)?;
-    if row.inline && !matches!(row.tag(), "span" | "small" | "time") {
+    if row.inline && !matches!(row.tag(), "span" | "small" | "time") && !lone_link(table, index) {
         return None;
     }
     // Cells and list items are data (a date column, an ingredient), not furniture.
@@ -164,11 +286,65 @@ fn boilerplate(table: &Table, index: usize) -> Option<Reason> {
     ) {
         return None;
     }
-    if row.chars <= 0.0 || row.chars > BOILERPLATE_CHARS || row.paragraphs > 1 || row.media > 0 {
+    if row.chars <= 0.0 || row.chars > NOTICE_CHARS || row.paragraphs > 1 || row.media > 0 {
         return None;
     }
     let text = collapse_whitespace(&text_content(&row.handle)).to_lowercase();
-    is_boilerplate_line(text.trim()).then_some(Reason::Boilerplate)
+    let text = text.trim();
+    if row.chars > BOILERPLATE_CHARS {
+        return NOTICE_OPENINGS
+            .iter()
+            .any(|o| text.starts_with(o))
+            .then_some(Reason::Boilerplate);
+    }
+    is_boilerplate_line(text).then_some(Reason::Boilerplate)
+}
+
+/// Longest text (in characters) of a notice that [`NOTICE_OPENINGS`] open: a sentence or two.
+const NOTICE_CHARS: f32 = 250.0;
+
+/// Openings (lowercase) of the site's notices set in an article, a sentence or two long:
+/// a paywall's offer, a disclaimer, an embed's privacy notice, a follow-us line. No
+/// sentence of an article opens like them, so they may be longer than a furniture line.
+const NOTICE_OPENINGS: &[&str] = &[
+    "to view the full story",
+    "síguenos en",
+    "siguenos en",
+    "dieser beitrag gibt die meinung",
+    "wir respektieren deine privatsphäre",
+    "wir respektieren ihre privatsphäre",
+];
+
+/// Whether a link is a line of its own: between blocks (or its block's edges) with no
+/// other text beside it ("zurück zur Listenansicht" under the last paragraph, "Rezept
+/// drucken"), judged like a block. Only blank inline neighbours (an icon, the whitespace
+/// between tags) may share its line.
+fn lone_link(table: &Table, index: usize) -> bool {
+    let Some(row) = table.rows.get(index) else {
+        return false;
+    };
+    let Some(parent) = row.parent.and_then(|p| table.rows.get(p)) else {
+        return false;
+    };
+    if row.tag() != "a" || parent.inline {
+        return false;
+    }
+    let siblings = parent.handle.children.borrow();
+    let Some(at) = siblings
+        .iter()
+        .position(|c| std::rc::Rc::ptr_eq(c, &row.handle))
+    else {
+        return false;
+    };
+    let is_block = |n: &Handle| matches!(&n.data, NodeData::Element { name, .. } if !is_inline_tag(&name.local));
+    let blank = |n: &Handle| match &n.data {
+        NodeData::Text { contents } => contents.borrow().trim().is_empty(),
+        NodeData::Element { .. } => text_content(n).trim().is_empty(),
+        _ => true,
+    };
+    let before = siblings[..at].iter().rev().take_while(|n| !is_block(n));
+    let after = siblings[at + 1..].iter().take_while(|n| !is_block(n));
+    before.chain(after).all(blank)
 }
 
 /// Phrases that open a line of page furniture (lowercase). Kept to phrases that a sentence
@@ -272,6 +448,11 @@ const BOILERPLATE_OPENINGS: &[&str] = &[
     "back to overview",
     "zum vergrößern",
     "click to enlarge",
+    // A source line under a press release ("Quelle: Deutscher Jagdverband, 2. Februar").
+    "quelle:",
+    // Blog platforms' post footers ("Eingestellt von NAME um 21:11").
+    "eingestellt von",
+    "posted by",
 ];
 
 /// Whole lines (lowercase, trailing punctuation aside) that are furniture: words that open
@@ -313,8 +494,57 @@ fn is_boilerplate_line(text: &str) -> bool {
     if BOILERPLATE_LINES.contains(&bare) {
         return true;
     }
+    if text
+        .strip_suffix(':')
+        .is_some_and(|label| LABEL_LINES.contains(&label.trim_end()))
+    {
+        return true;
+    }
     is_timestamp(text)
+        || DATED_OPENINGS.iter().any(|opening| {
+            text.strip_prefix(opening).is_some_and(|rest| {
+                is_timestamp(rest.trim_start_matches([':', ' ']).trim_end_matches('.'))
+            })
+        })
 }
+
+/// Labels (lowercase, before the colon that must follow them) that head a box of page
+/// furniture at an article's end: its contacts, further reading, sources, tags. Alone on
+/// their line and with the colon; the box's own lines are judged on their own.
+const LABEL_LINES: &[&str] = &[
+    "kontakt",
+    "pressekontakt",
+    "weitere informationen",
+    "zusatzinformationen",
+    "weiterlesen",
+    "zum weiterlesen",
+    "quellenangaben",
+    "auch lesen",
+    "getaggt mit",
+    "gefördert durch",
+    "tags",
+    "etiquetas",
+    "schlagwörter",
+    "further reading",
+    "more information",
+];
+
+/// Openings of a line that states when the page was published or changed, followed by
+/// nothing but the date ("Aktualisiert am 17.01.2021").
+const DATED_OPENINGS: &[&str] = &[
+    "aktualisiert am",
+    "zuletzt aktualisiert",
+    "veröffentlicht am",
+    "erstellt am",
+    "stand",
+    "last updated",
+    "updated",
+    "published",
+    "publié le",
+    "mis à jour le",
+    "actualizado",
+    "publicado",
+];
 
 /// A line made of digits, date/time separators and at most two short words (a month,
 /// "uhr", "am"/"pm"), with a time (`05:28`), a date (`12.03.2021`, `2021-03-12`) or a month

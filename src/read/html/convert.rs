@@ -13,8 +13,8 @@ use super::urls::{
 };
 use crate::dom::raw_text::{LAZY_SRCSET_ATTRIBUTES, LAZY_SRC_ATTRIBUTES};
 use crate::dom::{
-    attr, attr_matches, children, class_contains, descendants, is, is_hidden, key, parent, tag,
-    text_content, CompactRows, NodeKey,
+    attr, attr_matches, children, class_contains, descendants, is, is_heading_tag, is_hidden, key,
+    parent, tag, text_content, CompactRows, NodeKey,
 };
 use crate::model::{
     classes, collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image,
@@ -650,7 +650,8 @@ impl<'a> Converter<'a> {
     /// `figure`: its images (lazy-loaded ones and `<noscript>` fallbacks included, each
     /// once) with the caption on the last: the `figcaption`, else an element classed as a
     /// caption, and the photo credits inside the figure but outside that caption after it.
-    /// A figure without an image is its content.
+    /// A figure without an image is its content, less the caption of a picture that could
+    /// not be read.
     fn figure(&mut self, node: &Handle, depth: Depth, out: &mut Vec<Block>) {
         let all = descendants(node);
         let mut images: Vec<Image> = Vec::new();
@@ -669,6 +670,16 @@ impl<'a> Converter<'a> {
             }
         }
         if images.is_empty() {
+            // A picture was there but none could be read (a placeholder a script swaps,
+            // a source we cannot follow): its caption would caption nothing.
+            if all
+                .iter()
+                .any(|n| is(n, local_name!("img")) || is(n, local_name!("picture")))
+            {
+                for caption in all.iter().filter(|n| is(n, local_name!("figcaption"))) {
+                    self.skip(caption);
+                }
+            }
             out.extend(self.blocks(&children(node), depth));
             return;
         }
@@ -709,7 +720,8 @@ impl<'a> Converter<'a> {
     }
 
     /// A caption or photo credit standing right after a picture (`<div class=wp-caption>`'s
-    /// text, a credit line under a `<figure>`): joins that figure's caption. A credit with no
+    /// text, a credit line under a `<figure>`, a block that opens with the picture's alt
+    /// text, as a `<figcaption>` outside a `<figure>` does): joins that figure's caption. A credit with no
     /// picture shown before it (its figure left out or never loaded) is dropped: it would
     /// credit nothing. Only where the run so far holds nothing or a lone image, so no
     /// paragraph is split. Whether `node` was taken.
@@ -721,7 +733,10 @@ impl<'a> Converter<'a> {
         out: &mut Vec<Block>,
     ) -> bool {
         let credit = is_credit(node);
-        if !(credit || is_caption_classed(node)) || holds_image(node) || !is_lone_image(pending) {
+        if holds_image(node) || !is_lone_image(pending) {
+            return false;
+        }
+        if !(credit || is_caption_classed(node) || repeats_alt(node, pending, out)) {
             return false;
         }
         flush_run(pending, out);
@@ -1158,6 +1173,41 @@ fn append_caption(caption: &mut Vec<Inline>, more: Vec<Inline>) {
     caption.extend(more);
     *caption = normalize_inlines(std::mem::take(caption));
 }
+
+/// Whether `node`'s text opens with the alt text of the lone picture before it (in the
+/// run, or the figure just made) and is short: the caption the page writes under the
+/// picture from the same field ("Lee Elder in 1975. | © Getty Images"). A picture's alt
+/// text of a few words ("Foto") says too little to tell.
+fn repeats_alt(node: &Handle, pending: &[Inline], out: &[Block]) -> bool {
+    let alt = pending
+        .iter()
+        .find_map(|inline| match inline {
+            Inline::Image(image) => Some(image.alt.as_str()),
+            _ => None,
+        })
+        .or_else(|| match out.last() {
+            Some(Block::Figure(figure)) if figure.caption.is_empty() => {
+                Some(figure.image.alt.as_str())
+            }
+            _ => None,
+        });
+    let Some(alt) = alt.map(|a| collapse_whitespace(a).trim().to_string()) else {
+        return false;
+    };
+    // A heading repeating the alt text (a teaser's title under its picture) is no caption.
+    if alt.chars().count() < MIN_ALT_CAPTION_CHARS
+        || tag(node).is_some_and(|name| is_heading_tag(name))
+        || !text_within(node, MAX_CAPTION_CHARS)
+    {
+        return false;
+    }
+    collapse_whitespace(&text_content(node))
+        .trim()
+        .starts_with(&alt)
+}
+
+/// The shortest alt text that a caption repeating it is known by (characters).
+const MIN_ALT_CAPTION_CHARS: usize = 20;
 
 /// The longest caption or credit taken from beside a picture (characters): longer is prose.
 const MAX_CAPTION_CHARS: usize = 600;
