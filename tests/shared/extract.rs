@@ -240,5 +240,5 @@ fn the_traf_dev_snippets_score_at_least_the_floor() {
 
 /// Floors just under the figures measured when they were set, so that a regression fails:
 /// the text without images (the figure compared with trafilatura's), and with them.
-const TRAF_DEV_FLOOR: f64 = 0.933;
-const TRAF_DEV_WITH_IMAGES_FLOOR: f64 = 0.925;
+const TRAF_DEV_FLOOR: f64 = 0.942;
+const TRAF_DEV_WITH_IMAGES_FLOOR: f64 = 0.933;
