@@ -693,3 +693,126 @@ fn the_caption_of_a_picture_that_could_not_be_read_goes() {
         assert!(text.contains(kept), "{kept} lost: {text}");
     }
 }
+
+#[test]
+fn a_forum_thread_keeps_its_first_post_whole() {
+    // A thread page: the first post, then replies, each with its poster's box (name, post
+    // count, join date), buttons and a signature; the forum's navigation around them.
+    let post = |n: usize, text: &str| {
+        format!(
+            "<li class='postbit' id='post_{n}'><div class='userinfo'><a href='/u/{n}'>user{n}</a>\
+             <span class='usertitle'>Member</span><dl><dt>Posts</dt><dd>{n}42</dd>\
+             <dt>Joined</dt><dd>Mar 2019</dd></dl></div><div class='postbody'>\
+             <div class='content'><blockquote class='postcontent'>{text}</blockquote></div>\
+             <div class='signature'>-- greetings from the lake</div></div>\
+             <div class='postfoot'><a href='/reply/{n}'>Reply</a> <a href='/quote/{n}'>Quote</a>\
+             </div></li>"
+        )
+    };
+    let first = "My phone got the update yesterday evening. It took about twenty minutes to \
+        install, and since then the battery lasts a whole day again. The camera app also \
+        starts faster. <br><br>Has anyone else noticed that the keyboard feels slower after \
+        the update? I have tried restarting the phone twice, and clearing the cache of the \
+        keyboard app, but typing still lags behind my fingers.";
+    let html = format!(
+        "<html><head><title>Update arrived - Phone forum</title></head><body>{}\
+         <div class='breadcrumb'><a href='/'>Forum</a> › <a href='/phones'>Phones</a></div>\
+         <h1>Update arrived</h1><ol id='posts'>{}{}{}</ol>\
+         <div class='pagenav'><a href='?page=2'>2</a> <a href='?page=3'>3</a> \
+         <a href='?page=2'>Next ›</a></div>{}</body></html>",
+        menu(),
+        post(1, first),
+        post(
+            2,
+            "Same here, the keyboard lags a little, but only in some apps."
+        ),
+        post(
+            3,
+            "Thanks for the tip about the cache, I will try it tonight."
+        ),
+        menu()
+    );
+    let text = text_of(&html);
+    assert!(
+        text.contains("took about twenty minutes to install"),
+        "{text}"
+    );
+    assert!(
+        text.contains("typing still lags behind my fingers"),
+        "{text}"
+    );
+    for junk in ["Section 3", "Next ›", "Joined"] {
+        assert!(!text.contains(junk), "{junk} kept: {text}");
+    }
+}
+
+#[test]
+fn a_how_to_page_keeps_its_steps_and_a_documentation_page_its_code() {
+    // A how-to: an introduction, what you need, numbered steps each with a heading and a
+    // sentence or two; a documentation page: prose, a code block and a table of options,
+    // with the docs' navigation tree beside it.
+    let steps: String = (1..=6)
+        .map(|i| {
+            format!(
+                "<li><h3>Step {i}</h3><p>Loosen the screw {i} by half a turn, then lift the \
+                 panel gently.</p></li>"
+            )
+        })
+        .collect();
+    let how_to = format!(
+        "<html><body>{}<main><h1>How to replace a bicycle chain</h1>{}\
+         <h2>What you need</h2><ul><li>A chain tool</li><li>A new chain</li><li>Gloves</li></ul>\
+         <h2>Steps</h2><ol class='steps'>{steps}</ol></main>{}</body></html>",
+        menu(),
+        paragraphs(2, "Intro"),
+        menu()
+    );
+    let text = text_of(&how_to);
+    for kept in [
+        "A chain tool",
+        "Gloves",
+        "Step 1",
+        "Step 6",
+        "Loosen the screw 6",
+        "Intro 1:",
+    ] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    assert!(!text.contains("Section 3"), "{text}");
+
+    let tree: String = (0..20)
+        .map(|i| format!("<li><a href='/docs/page{i}'>Reference page {i}</a></li>"))
+        .collect();
+    let docs = format!(
+        "<html><body>{}<div class='docs'><nav class='sidebar'><ul>{tree}</ul></nav>\
+         <div class='markdown-body'><h1>Configuration</h1>{}\
+         <pre><code>[server]\nbind = \"127.0.0.1:8080\"\nworkers = 4</code></pre>\
+         <table><tr><th>Option</th><th>Meaning</th></tr>\
+         <tr><td>bind</td><td>The address to listen on</td></tr>\
+         <tr><td>workers</td><td>How many requests run at once</td></tr></table>{}</div></div>\
+         </body></html>",
+        menu(),
+        paragraphs(2, "Docs"),
+        paragraphs(1, "After")
+    );
+    // The model's plain text leaves code out: the Markdown shows the code block.
+    let reading =
+        quire::read(docs.as_bytes(), InputFormat::Html, &ReadOptions::default()).expect("readable");
+    let rendered = quire::write(
+        &reading.document,
+        quire::OutputFormat::Markdown,
+        &quire::WriteOptions::default(),
+    )
+    .expect("written");
+    let text = String::from_utf8(rendered.bytes).unwrap();
+    assert!(text.contains("```\n[server]"), "{text}");
+    for kept in [
+        "bind = \"127.0.0.1:8080\"",
+        "workers = 4",
+        "The address to listen on",
+        "After 0:",
+    ] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    assert!(!text.contains("Reference page 7"), "{text}");
+}
