@@ -373,3 +373,28 @@ fn one_enormous_line_converts_in_linear_time() {
         );
     }
 }
+
+/// An article block of prose holding a very many links (an index of references set as one
+/// paragraph): each link is judged as a possible line of its own, which must not look at
+/// every other link beside it. Searching them all took 3 s for 60,000 links in a release build
+/// and grows with their square; here 200,000 must stay well inside the time limit.
+#[test]
+fn prose_with_a_great_many_links_converts_in_linear_time() {
+    let links: String = (0..200_000)
+        .map(|i| format!("see also the record <a href='/r{i}'>r{i}</a>, "))
+        .collect();
+    let prose = "The tide comes in, the boats go out, and the market opens at six. ".repeat(6);
+    let page = format!(
+        "<html><body><article><h1>Records</h1><p>{prose}</p><div>{links}</div><p>{prose}</p>\
+         </article></body></html>"
+    );
+    let started = std::time::Instant::now();
+    let (_dir, run) = convert("links.html", page.as_bytes(), "txt");
+    assert_converted(&run, "links.html");
+    assert!(output(&run, "links.txt").contains("market opens at six"));
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        started.elapsed()
+    );
+}

@@ -315,6 +315,9 @@ const NOTICE_OPENINGS: &[&str] = &[
     "wir respektieren ihre privatsphäre",
 ];
 
+/// Most nodes beside a link (tags and text runs) for it to be a line of its own.
+const MAX_LONE_LINK_SIBLINGS: usize = 64;
+
 /// Whether a link is a line of its own: between blocks (or its block's edges) with no
 /// other text beside it ("zurück zur Listenansicht" under the last paragraph, "Rezept
 /// drucken"), judged like a block. Only blank inline neighbours (an icon, the whitespace
@@ -330,6 +333,11 @@ fn lone_link(table: &Table, index: usize) -> bool {
         return false;
     }
     let siblings = parent.handle.children.borrow();
+    // A line of its own has few neighbours; a block of many (prose with thousands of links)
+    // is not searched, which would take time in the square of their number.
+    if siblings.len() > MAX_LONE_LINK_SIBLINGS {
+        return false;
+    }
     let Some(at) = siblings
         .iter()
         .position(|c| std::rc::Rc::ptr_eq(c, &row.handle))
