@@ -133,24 +133,28 @@ pub fn extract(
     };
     // An endless page (the next stories loaded below the first, each in a box of the same
     // kind) is the page of its first story: the one its description opens, not the longest.
-    let (chosen, left_out) = description
-        .and_then(|d| find_lead(&table, body, chosen, d))
-        .and_then(|lead| same_kind_box_of(&table, chosen, lead))
+    let mut lead = description.and_then(|d| find_lead(&table, body, chosen, d));
+    let (chosen, left_out) = match lead
+        .and_then(|l| same_kind_box_of(&table, chosen, l))
         .and_then(|other| choose(&table, other))
-        .inspect(|_| {
+    {
+        Some(other) => {
             if explain {
                 explanation.push_str(
                     "the description opens another box of the same kind: that box's article\n",
                 );
             }
-        })
-        .unwrap_or((chosen, left_out));
+            // The lead was looked for before the first choice; look again before this one.
+            lead = description.and_then(|d| find_lead(&table, body, other.0, d));
+            other
+        }
+        None => (chosen, left_out),
+    };
     let mut pruned: Vec<(usize, Reason)> = left_out
         .into_iter()
         .map(|i| (i, Reason::NotArticle))
         .collect();
     pruned.extend(clean::prune(&table, chosen, &pruned));
-    let mut lead = description.and_then(|d| find_lead(&table, body, chosen, d));
     // A lead inside the article that pruning left out (a "teaser" by its names, taken for a
     // box beside the article) is the article's all the same: kept where it stands when it
     // was left out itself, converted ahead of the article when a part around it was.

@@ -374,7 +374,7 @@ fn collect_rows(root: &Handle, compact: &CompactRows) -> Vec<Row> {
                 }
                 // A heading's id is an anchor named after its text ("nav_nur_die_folie",
                 // "what-are-you-looking-forward-to-next"): it says nothing of chrome.
-                if matches!(&*name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+                if crate::dom::is_heading_tag(&name) {
                     id = "";
                 }
                 let (hint, hint_caption) = hints.hint(class, id, role, itemprop);
