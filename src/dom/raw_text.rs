@@ -87,30 +87,29 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
             break;
         };
         let name = &bytes[lt + 1..tag.name_end];
-        if name.eq_ignore_ascii_case(b"noscript") && !tag.self_closing {
-            // A page that builds its article with a script (Blogger's templates) gives
-            // readers without scripts a copy in `<noscript>`, which a browser with scripts
-            // reads as text: it is the only copy of the article a converter can read, so it
-            // is parsed as the `<div>` it would be without scripts.
-            if let Some(close) = closing_tag(bytes, tag.end, "noscript")
-                .filter(|&close| holds_article(&bytes[tag.end..close]))
-            {
-                replace(
-                    lt + 1,
-                    tag.name_end,
-                    "div data-quire-noscript",
-                    &mut copied_to,
-                );
-                noscript_ends.push(close);
-                for a in unread {
-                    replace(a.name_start, a.end, "", &mut copied_to);
-                }
-                at = tag.end;
-                continue;
-            }
+        // A page that builds its article with a script (Blogger's templates) gives readers
+        // without scripts a copy in `<noscript>`, which a browser with scripts reads as
+        // text: it is the only copy of the article a converter can read, so it is parsed as
+        // the `<div>` it would be without scripts.
+        let article_copy = (name.eq_ignore_ascii_case(b"noscript") && !tag.self_closing)
+            .then(|| closing_tag(bytes, tag.end, "noscript"))
+            .flatten()
+            .filter(|&close| holds_article(&bytes[tag.end..close]));
+        if let Some(close) = article_copy {
+            replace(
+                lt + 1,
+                tag.name_end,
+                "div data-quire-noscript",
+                &mut copied_to,
+            );
+            noscript_ends.push(close);
         }
         for a in unread {
             replace(a.name_start, a.end, "", &mut copied_to);
+        }
+        if article_copy.is_some() {
+            at = tag.end;
+            continue;
         }
         if name.eq_ignore_ascii_case(b"svg") {
             // Drawings are never read (icons, mostly, and long path data).
