@@ -7,7 +7,7 @@
 
 use super::args::BundleArgs;
 use super::atomic::{self, write_atomically};
-use super::input::{folder_of, read_input};
+use super::input::{folder_of, read_input, Input};
 use super::job::{is_url, Source};
 use super::manifest::{self, Fingerprint, Manifest};
 use super::report::{JobReport, Printer};
@@ -96,10 +96,12 @@ pub fn run(args: BundleArgs) -> ExitCode {
     // The books (every volume) written whole, which --send mails.
     let mut written: Vec<PathBuf> = Vec::new();
     for source in &sources {
-        match read_input(source, args.from, &settings, &mut report) {
+        match read_input(source, args.from, &settings, false, &mut report) {
             // Only a chapter read from the web has its remote images downloaded (unless
             // --fetch-images): one URL in the list does not turn it on for local files.
-            Some((document, private)) => match source {
+            Some(Input {
+                document, private, ..
+            }) => match source {
                 Source::Url(_) => book.push_from_web(document, private),
                 Source::File(path) => book.push(document, Some(folder_of(path))),
                 Source::Stdin => book.push(document, None),

@@ -3,7 +3,7 @@
 //! [`JobReport`] returned, so a batch or a parallel runner decides how to show it.
 
 use super::atomic::write_atomically_with;
-use super::input::{folder_of, read_input};
+use super::input::{folder_of, read_input, Input};
 use super::job::{Job, Source, Target};
 use super::report::JobReport;
 use super::settings::Settings;
@@ -15,11 +15,21 @@ use std::path::Path;
 
 /// Converts one input into all its outputs: read the bytes, `quire::read`, apply the
 /// metadata overrides, then `quire::write` and an atomic write for each output. An output
-/// that fails does not stop the others.
-pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
+/// that fails does not stop the others. With `digest_input`, also the SHA-256 of a file
+/// input's bytes as read.
+pub fn convert_job(
+    job: &Job,
+    settings: &Settings,
+    digest_input: bool,
+) -> (JobReport, Option<String>) {
     let mut report = JobReport::default();
-    let Some((document, private)) = read_input(&job.source, job.from, settings, &mut report) else {
-        return report;
+    let Some(Input {
+        document,
+        private,
+        digest,
+    }) = read_input(&job.source, job.from, settings, digest_input, &mut report)
+    else {
+        return (report, None);
     };
 
     let mut write_options = settings.write.clone();
@@ -88,7 +98,7 @@ pub fn convert_job(job: &Job, settings: &Settings) -> JobReport {
             Ok(()) => {}
         }
     }
-    report
+    (report, digest)
 }
 
 /// Outputs mirror the input folders, so their folder may not exist yet.

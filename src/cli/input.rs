@@ -31,16 +31,27 @@ fn explain_reading(label: &str, bytes: &[u8], format: InputFormat, declared: Opt
     }
 }
 
+/// One input, read.
+pub struct Input {
+    pub document: quire::Document,
+    /// Whether it came from a private address (a URL the user typed that names one): its
+    /// images may then be fetched from private addresses too.
+    pub private: bool,
+    /// SHA-256 of a file input's bytes as read, when asked for (see
+    /// [`manifest::Plan::made`](super::manifest::Plan::made)).
+    pub digest: Option<String>,
+}
+
 /// Reads one input into a document: fetch or read the bytes, pick the format, `quire::read`,
-/// then the metadata overrides and `--no-images`. What goes wrong is put in `report`. With the
-/// document, whether it came from a private address (a URL the user typed that names one):
-/// its images may then be fetched from private addresses too.
+/// then the metadata overrides and `--no-images`. What goes wrong is put in `report`. With
+/// `digest`, a file's bytes are hashed on the way.
 pub fn read_input(
     source: &Source,
     from: Option<InputFormat>,
     settings: &Settings,
+    digest: bool,
     report: &mut JobReport,
-) -> Option<(quire::Document, bool)> {
+) -> Option<Input> {
     let label = source.label();
     let mut read_options = settings.read.clone();
     let mut private = false;
@@ -52,6 +63,8 @@ pub fn read_input(
                 return None;
             }
         };
+    let digest = (digest && matches!(source, Source::File(_)))
+        .then(|| super::manifest::digest_of(&bytes));
     let format = from.unwrap_or_else(|| match source {
         Source::File(path) => {
             InputFormat::from_path(path).unwrap_or_else(|| InputFormat::sniff(&bytes))
@@ -103,7 +116,11 @@ pub fn read_input(
     if settings.no_images {
         document.remove_images();
     }
-    Some((document, private))
+    Some(Input {
+        document,
+        private,
+        digest,
+    })
 }
 
 /// The folder an input's relative images are looked up in (and only there).

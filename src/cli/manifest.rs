@@ -237,7 +237,8 @@ pub struct Plan {
     pub kept: Vec<(Output, &'static str)>,
     /// Every output to write is already what this run would make: nothing to convert.
     pub up_to_date: bool,
-    /// SHA-256 of the input, read before converting; `None` for a URL or standard input.
+    /// SHA-256 of the input, when it was read before converting to tell whether it is up
+    /// to date; `None` otherwise, and for a URL or standard input.
     input: Option<String>,
     /// SHA-256 of each output in `to_write` before converting (`None`: no such file).
     before: Vec<Option<String>>,
@@ -267,12 +268,10 @@ pub fn plan(
             ..Plan::default()
         };
     }
-    let input = match &job.source {
-        Source::File(path) => file_digest(path).ok().flatten(),
-        Source::Url(_) | Source::Stdin => None,
-    };
-    let mut fresh = incremental && !force && input.is_some();
+    // The input can only be up to date from a file, in a run that skips what is.
+    let mut fresh = incremental && !force && matches!(job.source, Source::File(_));
     let mut plan = Plan::default();
+    let mut recorded_inputs = Vec::new();
     for output in &job.outputs {
         let Target::File(path) = &output.target else {
             fresh = false;
@@ -301,14 +300,28 @@ pub fn plan(
         fresh = fresh
             && matches!(listed, Some(Some(recorded))
             if recorded.version == VERSION
-                && Some(&recorded.input) == input.as_ref()
                 && recorded.settings == settings_digest(settings, job, output.format)
                 && Some(&recorded.output) == current.as_ref());
+        if fresh {
+            if let Some(Some(recorded)) = listed {
+                recorded_inputs.push(recorded.input.clone());
+            }
+        }
         plan.to_write.push(output.clone());
         plan.before.push(current);
     }
-    plan.up_to_date = fresh && !plan.to_write.is_empty();
-    plan.input = input;
+    // The input is read and hashed here only when that decides something: every output is
+    // listed as made from some input by this quire with these settings. Otherwise its digest
+    // is taken from the bytes the conversion reads (see [`Plan::made`]), and a large batch
+    // reads each input once.
+    if fresh && !plan.to_write.is_empty() {
+        if let Source::File(path) = &job.source {
+            plan.input = file_digest(path).ok().flatten();
+        }
+        plan.up_to_date = plan.input.as_ref().is_some_and(|input| {
+            recorded_inputs.iter().all(|recorded| recorded == input)
+        });
+    }
     plan
 }
 
@@ -325,12 +338,14 @@ impl Plan {
     /// The outputs of `job` that this run wrote, fingerprinted. `failed(label)` says whether
     /// an error was reported under a label: an output with an error was not written, and
     /// after an error on the input itself (a read error, a bug) only an output whose bytes
-    /// changed was.
+    /// changed was. `input` is the SHA-256 of the bytes the conversion read, when it read a
+    /// file: what the outputs were made from, even if the file changed since [`plan`].
     pub fn made(
         &self,
         job: &Job,
         settings: &Settings,
         manifests: &[Manifest],
+        input: Option<&str>,
         failed: &dyn Fn(&str) -> bool,
     ) -> Vec<Made> {
         let input_failed = failed(&job.source.label());
@@ -357,7 +372,10 @@ impl Plan {
                 fingerprint: Fingerprint {
                     version: VERSION.to_string(),
                     // No digest for a page fetched or standard input: never up to date.
-                    input: self.input.clone().unwrap_or_else(|| "-".to_string()),
+                    input: input
+                        .or(self.input.as_deref())
+                        .unwrap_or("-")
+                        .to_string(),
                     settings: settings_digest(settings, job, output.format),
                     output: after,
                 },

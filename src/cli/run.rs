@@ -266,8 +266,11 @@ fn run_one(job: &Job, config: &Config, manifests: &[Manifest]) -> Outcome {
         outputs: plan.to_write.clone(),
         ..job.clone()
     };
-    let converted = pool::catch(|| convert_job(job, &config.settings))
-        .unwrap_or_else(|panicked| failed_outcome(job, &panicked.message).report);
+    // The input's digest is only recorded in a manifest.
+    let digest_input = !manifests.is_empty();
+    let (converted, input_digest) =
+        pool::catch(|| convert_job(job, &config.settings, digest_input))
+            .unwrap_or_else(|panicked| (failed_outcome(job, &panicked.message).report, None));
     report.messages.extend(converted.messages);
     let failed = |label: &str| {
         report
@@ -275,7 +278,13 @@ fn run_one(job: &Job, config: &Config, manifests: &[Manifest]) -> Outcome {
             .iter()
             .any(|m| matches!(m, Message::Error { path, .. } if path == label))
     };
-    let made = plan.made(job, &config.settings, manifests, &failed);
+    let made = plan.made(
+        job,
+        &config.settings,
+        manifests,
+        input_digest.as_deref(),
+        &failed,
+    );
     Outcome {
         status: if report.failed() {
             Status::Failed

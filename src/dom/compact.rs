@@ -19,19 +19,18 @@
 //! from spans and alignment (no `class`, `id` or `hidden`, which could make chrome, a link
 //! target or a hidden cell of them).
 
-use super::node::{key, NodeKey};
+use super::node::{key, NodeMap};
 use super::text::{count_text, SENTENCE_CHARS};
 use html5ever::tendril::StrTendril;
 use html5ever::{local_name, ns, Attribute, QualName};
 use markup5ever_rcdom::{Handle, Node, NodeData};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 /// The rows compacted while parsing, by the address of their `tr` node.
 #[derive(Debug, Default)]
 pub struct CompactRows {
-    rows: HashMap<NodeKey, CompactRow>,
+    rows: NodeMap<CompactRow>,
 }
 
 /// One compacted row: where each cell's text is in the row's text node.

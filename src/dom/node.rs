@@ -77,6 +77,13 @@ impl std::hash::Hash for NodeKey {
     }
 }
 
+/// A map keyed by node. Its hasher is a fast one rather than SipHash: the keys are
+/// addresses, which a page cannot choose, and hashing them was a percent of a conversion.
+pub type NodeMap<V> = std::collections::HashMap<NodeKey, V, foldhash::fast::RandomState>;
+
+/// A set of nodes (see [`NodeMap`]).
+pub type NodeSet = std::collections::HashSet<NodeKey, foldhash::fast::RandomState>;
+
 impl std::fmt::Debug for NodeKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "NodeKey({:p})", std::rc::Rc::as_ptr(&self.0))

@@ -37,9 +37,13 @@ pub(crate) fn strip_input_controls(text: &mut String) -> usize {
 /// with plain comparisons the compiler turns into vector code; only a block with a candidate
 /// (any byte under 0x20, DEL, or 0xC2, which also starts common letters like U+00A0) is looked
 /// at closely. A UTF-8 continuation byte is never under 0x80, so a match is never mid-character.
+/// The line breaks and tabs that every page has are no candidates: with them, nearly every
+/// block was looked at byte by byte.
 fn has_input_control(bytes: &[u8]) -> bool {
     const BLOCK: usize = 64;
-    let candidate = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2;
+    let candidate = |b: u8| {
+        (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' && b != 0x0c) || b == 0x7f || b == 0xc2
+    };
     let exact = |at: usize| match bytes[at] {
         b'\t' | b'\n' | b'\r' | 0x0c => false,
         0xc2 => bytes

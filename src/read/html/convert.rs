@@ -14,7 +14,7 @@ use super::urls::{
 use crate::dom::raw_text::{LAZY_SRCSET_ATTRIBUTES, LAZY_SRC_ATTRIBUTES};
 use crate::dom::{
     attr, attr_matches, children, class_contains, descendants, is, is_heading_tag, is_hidden, key,
-    parent, tag, text_content, CompactRows, NodeKey,
+    parent, tag, text_content, CompactRows, NodeMap, NodeSet,
 };
 use crate::model::{
     classes, collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image,
@@ -71,7 +71,7 @@ pub struct Converter<'a> {
     /// Footnote bodies by id.
     notes: HashMap<String, Handle>,
     /// Footnote containers and the ids of the notes they hold.
-    note_containers: HashMap<NodeKey, Vec<String>>,
+    note_containers: NodeMap<Vec<String>>,
     /// Notes referenced from outside the notes' lists: placed at the reference, their bodies
     /// leave the flow (decided before converting, so a list before its references goes too).
     used_notes: HashSet<String>,
@@ -79,13 +79,13 @@ pub struct Converter<'a> {
     notes_in_progress: HashSet<String>,
     /// Nodes never released (see [`Converter::release`]): those inside a footnote body, which
     /// is converted at each reference, and those holding one.
-    keep: HashSet<NodeKey>,
+    keep: NodeSet,
     /// Ids some `href="#id"` points at.
     link_targets: HashSet<String>,
     /// Elements that hold block-level elements somewhere inside.
-    holds_blocks: HashSet<NodeKey>,
+    holds_blocks: NodeSet,
     /// Elements left out on purpose (the title header).
-    skipped: HashSet<NodeKey>,
+    skipped: NodeSet,
     /// Table rows the parser compacted, put back as each is converted.
     compact: CompactRows,
 }
@@ -98,13 +98,13 @@ impl<'a> Converter<'a> {
         let mut converter = Converter {
             resolver,
             notes: HashMap::new(),
-            note_containers: HashMap::new(),
+            note_containers: NodeMap::default(),
             used_notes: HashSet::new(),
             notes_in_progress: HashSet::new(),
-            keep: HashSet::new(),
+            keep: NodeSet::default(),
             link_targets: HashSet::new(),
-            holds_blocks: HashSet::new(),
-            skipped: HashSet::new(),
+            holds_blocks: NodeSet::default(),
+            skipped: NodeSet::default(),
             compact,
         };
         // Children follow their parent in document order, so the reverse order sees every
@@ -154,7 +154,7 @@ impl<'a> Converter<'a> {
         }
         // A `NodeKey` hashes by the node's address, which the node's inner cells never change.
         #[allow(clippy::mutable_key_type)]
-        let mut in_notes = HashSet::new();
+        let mut in_notes = NodeSet::default();
         for note in converter.notes.values() {
             in_notes.extend(descendants(note).iter().map(key));
         }
