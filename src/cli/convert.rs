@@ -15,8 +15,8 @@ use std::path::Path;
 
 /// Converts one input into all its outputs: read the bytes, `quire::read`, apply the
 /// metadata overrides, then `quire::write` and an atomic write for each output. An output
-/// that fails does not stop the others. With `digest_input`, also the SHA-256 of a file
-/// input's bytes as read.
+/// that fails does not stop the others. With `digest_input`, also the digest of a file
+/// input's bytes as read (see `manifest::input_digest`).
 pub fn convert_job(
     job: &Job,
     settings: &Settings,

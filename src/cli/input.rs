@@ -37,7 +37,8 @@ pub struct Input {
     /// Whether it came from a private address (a URL the user typed that names one): its
     /// images may then be fetched from private addresses too.
     pub private: bool,
-    /// SHA-256 of a file input's bytes as read, when asked for (see
+    /// [`input_digest`](super::manifest::input_digest) of a file input's bytes as read, when
+    /// asked for (see
     /// [`manifest::Plan::made`](super::manifest::Plan::made)).
     pub digest: Option<String>,
 }
@@ -64,7 +65,7 @@ pub fn read_input(
             }
         };
     let digest = (digest && matches!(source, Source::File(_)))
-        .then(|| super::manifest::digest_of(&bytes));
+        .then(|| super::manifest::input_digest(&bytes));
     let format = from.unwrap_or_else(|| match source {
         Source::File(path) => {
             InputFormat::from_path(path).unwrap_or_else(|| InputFormat::sniff(&bytes))
