@@ -130,28 +130,32 @@ pub struct Hint {
 /// remembering what each class and id said (pages
 /// repeat the same class lists hundreds of times, and reading one costs a few thousand
 /// instructions).
+///
+/// Only class lists are remembered: ids are mostly unique on a page, and remembering one cost
+/// more than reading it. The map hashes with foldhash, seeded per process (a page chooses
+/// the keys, so not a fixed hash, but not SipHash either: hashing was most of a lookup).
 #[derive(Debug, Default)]
 pub struct HintCache {
-    leans: HashMap<Box<str>, NamesLean>,
+    class_leans: HashMap<Box<str>, NamesLean, foldhash::fast::RandomState>,
 }
 
 impl HintCache {
     /// The element's hint, and whether its class says caption.
     pub fn hint(&mut self, class: &str, id: &str, role: &str, itemprop: &str) -> (Hint, bool) {
-        let class = self.lean(class);
-        let id = self.lean(id);
+        let class = self.class_lean(class);
+        let id = names_lean(id);
         (combine(role, itemprop, class, id), class.caption)
     }
 
-    fn lean(&mut self, names: &str) -> NamesLean {
+    fn class_lean(&mut self, names: &str) -> NamesLean {
         if names.is_empty() {
             return NamesLean::default();
         }
-        if let Some(lean) = self.leans.get(names) {
+        if let Some(lean) = self.class_leans.get(names) {
             return *lean;
         }
         let lean = names_lean(names);
-        self.leans.insert(names.into(), lean);
+        self.class_leans.insert(names.into(), lean);
         lean
     }
 }
