@@ -42,10 +42,25 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
     };
     // Where the `noscript` name of an end tag is to become `div` (see below).
     let mut noscript_ends: Vec<usize> = Vec::new();
+    // How many `<pre>` (or `<listing>`) are open, as far as their tags say: inside one,
+    // whitespace is kept as it is.
+    let mut preformatted = 0usize;
     let mut at = 0;
     while let Some(offset) = bytes.get(at..).and_then(|rest| memchr::memchr(b'<', rest)) {
         let lt = at + offset;
         let rest = &bytes[lt..];
+        // Indentation between tags ("\n        <div>") is a tenth of a page's markup once
+        // scripts are gone, and the tokenizer and the tree builder copy every byte of it
+        // into text nodes that only ever read as one space. Outside preformatted text a run
+        // of whitespace between two tags is kept as its first character: the same tree,
+        // with the same whitespace nodes, that reads the same.
+        if preformatted == 0
+            && lt > at + 1
+            && bytes[at..lt].iter().all(|&b| is_tag_space(b))
+            && (at == 0 || bytes[at - 1] == b'>')
+        {
+            replace(at + 1, lt, "", &mut copied_to);
+        }
         if rest.starts_with(b"<!--") {
             let Some((content_end, end)) = comment_end(bytes, lt + 4) else {
                 break;
@@ -58,6 +73,9 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
         if first == b'/' && noscript_ends.first() == Some(&lt) {
             noscript_ends.remove(0);
             replace(lt + 2, lt + 2 + "noscript".len(), "div", &mut copied_to);
+        }
+        if first == b'/' && is_preformatted_tag(&bytes[lt + 2..]) {
+            preformatted = preformatted.saturating_sub(1);
         }
         if first == b'!' || first == b'?' || first == b'/' {
             // Doctype, bogus comment or end tag: nothing to cut inside.
@@ -87,6 +105,9 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
             break;
         };
         let name = &bytes[lt + 1..tag.name_end];
+        if is_preformatted_tag(&bytes[lt + 1..]) {
+            preformatted += 1;
+        }
         // A page that builds its article with a script (Blogger's templates) gives readers
         // without scripts a copy in `<noscript>`, which a browser with scripts reads as
         // text: it is the only copy of the article a converter can read, so it is parsed as
@@ -485,6 +506,19 @@ const LEAVES_FOREIGN_CONTENT: &[&[u8]] = &[
     b"var",
 ];
 
+/// Whether `name_on` (what follows `<` or `</`) names `pre` or `listing`, whose whitespace
+/// the parser keeps.
+fn is_preformatted_tag(name_on: &[u8]) -> bool {
+    ["pre", "listing"].iter().any(|name| {
+        name_on
+            .get(..name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+            && name_on
+                .get(name.len())
+                .is_none_or(|&b| is_tag_space(b) || b == b'/' || b == b'>')
+    })
+}
+
 /// The whitespace that ends a tag name or separates attributes (the tokenizer's list).
 fn is_tag_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
@@ -543,6 +577,38 @@ mod tests {
             cut("<div title=\"a>b\"><script>x</script>"),
             "<div title=\"a>b\"><script></script>"
         );
+    }
+
+    #[test]
+    fn indentation_between_tags_shrinks_to_one_character_outside_preformatted_text() {
+        assert_eq!(
+            cut("<div>\n    <p>a  b</p>\n\n    <p>c</p> \t</div>"),
+            "<div>\n<p>a  b</p>\n<p>c</p> </div>"
+        );
+        // Text with words, and whitespace after a `<` that opens no tag, is left alone.
+        assert_eq!(cut("<p> x  </p>a <  \n <b>"), "<p> x  </p>a <  \n <b>");
+        // Inside `<pre>` and `<listing>` (nested, in any case), every space is kept; after
+        // the last one closes, indentation shrinks again.
+        let pre = "<PRE class=x>\n  <b>a</b>\n    <i>b</i>\n  <pre>\n   </pre>\n  </pre>\n  <p>";
+        assert_eq!(cut(pre), pre.replace("</pre>\n  <p>", "</pre>\n<p>"));
+        let listing = "<listing>\n    <b>a</b>\n  </listing >  <p>";
+        assert_eq!(cut(listing), "<listing>\n    <b>a</b>\n  </listing > <p>");
+        // Names that only start like `pre` are not preformatted.
+        assert_eq!(cut("<prefix>\n  <b>"), "<prefix>\n<b>");
+    }
+
+    #[test]
+    fn shrinking_indentation_changes_no_text_that_reads() {
+        use crate::dom::{parse, text_content};
+        use crate::model::collapse_whitespace;
+        let page = "<html>\n  <body>\n    <table>\n      <tr>\n        <td>a</td>\n        \
+            <td>b</td>\n      </tr>\n    </table>\n    <p>\n      <b>x</b>\n      <i>y</i>\n    \
+            </p>\n    <pre>\n  code\n    <b>more</b>\n</pre>\n  </body>\n</html>";
+        let parsed = parse::parse(page);
+        let text = text_content(&parsed.dom.document);
+        // The words read the same, one space apart, and the code block keeps its lines.
+        assert_eq!(collapse_whitespace(&text).trim(), "a b x y code more");
+        assert!(text.contains("  code\n    more\n"), "{text:?}");
     }
 
     #[test]

@@ -1280,18 +1280,32 @@ fn text_within(node: &Handle, max: usize) -> bool {
     short_text(node, max).is_some_and(|text| !text.trim().is_empty())
 }
 
-/// An element's text when it is at most `max` characters after trimming; `None` as soon as
-/// it is longer (an iterative walk that stops there).
+/// An element's text when it is at most `max` characters after trimming and collapsing
+/// its whitespace; `None` as soon as it is longer (an iterative walk that stops there).
+/// Characters are counted as they come, each run of whitespace as one, so the markup's
+/// indentation never makes a text count as longer than it reads.
 fn short_text(node: &Handle, max: usize) -> Option<String> {
     let mut text = String::new();
+    // Characters after the leading whitespace, runs of whitespace counted once.
+    let mut count = 0usize;
+    let mut in_space = true;
     let mut stack = vec![node.clone()];
     while let Some(node) = stack.pop() {
         match &node.data {
             NodeData::Text { contents } => {
-                text.push_str(&contents.borrow());
-                if text.trim_start().chars().count() > max.saturating_mul(2) + 64 {
+                let contents = contents.borrow();
+                for c in contents.chars() {
+                    let space = c.is_whitespace();
+                    if !(space && in_space) {
+                        count += 1;
+                    }
+                    in_space = space;
+                }
+                // One trailing space may still be trimmed.
+                if count > max + 1 {
                     return None;
                 }
+                text.push_str(&contents);
             }
             NodeData::Element { .. } => {
                 stack.extend(node.children.borrow().iter().rev().cloned());
