@@ -20,32 +20,30 @@ pub fn contains_ignore_case(haystack: &str, needle: &str) -> bool {
 }
 
 /// Visible characters (whitespace runs count once), commas and sentence stops in a text.
+///
+/// Byte by byte: a character is decoded only where its lead byte can start a non-ASCII
+/// space, comma or stop (C2, D8, E1, E2, E3, EF); any other character counts as one visible
+/// character without being decoded, so accents and curly quotes cost no more than ASCII.
 pub fn count_text(text: &str) -> (f32, f32, f32) {
     let mut chars = 0u32;
     let mut commas = 0u32;
     let mut stops = 0u32;
     let mut in_space = true;
-    if text.is_ascii() {
-        // Most text: the same count byte by byte.
-        for &b in text.as_bytes() {
-            if matches!(b, b'\t'..=b'\r' | b' ') {
-                if !in_space {
-                    chars += 1;
-                }
-                in_space = true;
-                continue;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        let (c, len) = match b {
+            0..=0x7f => (b as char, 1),
+            0xc2 | 0xd8 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
+                let c = text[at..].chars().next().unwrap_or('x');
+                (c, c.len_utf8())
             }
-            in_space = false;
-            chars += 1;
-            match b {
-                b',' => commas += 1,
-                b'.' | b'!' | b'?' => stops += 1,
-                _ => {}
-            }
-        }
-        return (chars as f32, commas as f32, stops as f32);
-    }
-    for c in text.chars() {
+            // A letter or sign that is no space, comma or stop.
+            0xf0.. => ('x', 4),
+            0xe0.. => ('x', 3),
+            _ => ('x', 2),
+        };
+        at += len;
         if c.is_whitespace() {
             if !in_space {
                 chars += 1;
@@ -75,5 +73,42 @@ mod tests {
             assert_eq!(count_text(text), (chars - 1.0, commas, stops), "{text:?}");
         }
         assert_eq!(count_text(" one,  two. "), (10.0, 1.0, 1.0));
+    }
+
+    #[test]
+    fn counting_matches_the_rule_character_by_character() {
+        // The rule, one character at a time: what the byte-wise count must equal.
+        fn by_chars(text: &str) -> (f32, f32, f32) {
+            let (mut chars, mut commas, mut stops, mut in_space) = (0.0, 0.0, 0.0, true);
+            for c in text.chars() {
+                if c.is_whitespace() {
+                    if !in_space {
+                        chars += 1.0;
+                    }
+                    in_space = true;
+                    continue;
+                }
+                in_space = false;
+                chars += 1.0;
+                match c {
+                    ',' | '，' | '、' | '،' => commas += 1.0,
+                    '.' | '!' | '?' | '。' | '！' | '？' | '؟' => stops += 1.0,
+                    _ => {}
+                }
+            }
+            (chars, commas, stops)
+        }
+        let pieces = [
+            " ", "\n\t", "a", ",", ".", "é", "“", "\u{a0}", "\u{85}", "\u{2003}", "\u{3000}",
+            "，", "、", "،", "。", "！", "？", "؟", "日", "🙂", "\u{ff10}", "\u{600}", "\u{1680}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}x{c}{b}{a}");
+                    assert_eq!(count_text(&text), by_chars(&text), "{text:?}");
+                }
+            }
+        }
     }
 }

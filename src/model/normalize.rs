@@ -13,44 +13,46 @@ fn is_collapsible(c: char) -> bool {
 }
 
 /// Collapses every run of whitespace into one space (no trimming).
+///
+/// Byte by byte, copying the stretches between changes whole: a text's characters are only
+/// decoded where a collapsible one can start (the lead bytes of U+0085, U+1680, U+2000 to
+/// U+205F and U+3000), so curly quotes or accents no longer send a whole paragraph down a
+/// character-by-character path. A space that stands alone stays where it is.
 pub fn collapse_whitespace(text: &str) -> String {
-    if text.is_ascii() {
-        // Most text: byte by byte. ASCII whitespace is tab to carriage return, and space.
-        let bytes = text.as_bytes();
-        let needs_change = bytes.iter().enumerate().any(|(i, &b)| {
-            matches!(b, b'\t'..=b'\r') || (b == b' ' && bytes.get(i + 1) == Some(&b' '))
-        });
-        if !needs_change {
-            return text.to_owned();
-        }
-        let mut out = Vec::with_capacity(text.len());
-        let mut in_space = false;
-        for &b in text.as_bytes() {
-            if matches!(b, b'\t'..=b'\r' | b' ') {
-                if !in_space {
-                    out.push(b' ');
-                }
-                in_space = true;
-            } else {
-                out.push(b);
-                in_space = false;
-            }
-        }
-        return String::from_utf8(out).unwrap_or_default();
-    }
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
+    // Where the stretch not yet copied to `out` starts.
+    let mut copied_to = 0;
     let mut in_space = false;
-    for c in text.chars() {
-        if is_collapsible(c) {
-            if !in_space {
-                out.push(' ');
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        let (space, len) = match b {
+            b'\t'..=b'\r' | b' ' => (true, 1),
+            0..=0x7f => (false, 1),
+            0xc2 | 0xe1 | 0xe2 | 0xe3 => {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                (is_collapsible(c), c.len_utf8())
+            }
+            0xf0.. => (false, 4),
+            0xe0.. => (false, 3),
+            _ => (false, 2),
+        };
+        if space {
+            if in_space || b != b' ' {
+                // Dropped, or (a first tab, line break or wide space) made a plain space.
+                out.push_str(&text[copied_to..at]);
+                if !in_space {
+                    out.push(' ');
+                }
+                copied_to = at + len;
             }
             in_space = true;
         } else {
-            out.push(c);
             in_space = false;
         }
+        at += len;
     }
+    out.push_str(&text[copied_to..]);
     out
 }
 
@@ -196,6 +198,41 @@ mod tests {
             assert_eq!(collapse_whitespace(text) + "é", general, "{text:?}");
         }
         assert_eq!(collapse_whitespace("a \t\n b"), "a b");
+    }
+
+    #[test]
+    fn collapsing_matches_the_rule_character_by_character() {
+        // The rule, one character at a time: what the byte-wise version must equal.
+        fn by_chars(text: &str) -> String {
+            let mut out = String::new();
+            let mut in_space = false;
+            for c in text.chars() {
+                if is_collapsible(c) {
+                    if !in_space {
+                        out.push(' ');
+                    }
+                    in_space = true;
+                } else {
+                    out.push(c);
+                    in_space = false;
+                }
+            }
+            out
+        }
+        let pieces = [
+            " ", "  ", "\t", "\n", "\r\n", "a", "é", "“", "—", "\u{a0}", "\u{85}", "\u{1680}",
+            "\u{2003}", "\u{2007}", "\u{2028}", "\u{202f}", "\u{205f}", "\u{3000}", "日", "🙂",
+            "\u{e000}", "\u{2010}", "\u{c2}",
+        ];
+        // Every sequence of three pieces, so each kind of character meets each other kind.
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}x{c}{b}{a}");
+                    assert_eq!(collapse_whitespace(&text), by_chars(&text), "{text:?}");
+                }
+            }
+        }
     }
     use Inline::*;
 
