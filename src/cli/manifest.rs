@@ -320,9 +320,10 @@ pub fn plan(
         if let Source::File(path) = &job.source {
             plan.input = file_input_digest(path).ok().flatten();
         }
-        plan.up_to_date = plan.input.as_ref().is_some_and(|input| {
-            recorded_inputs.iter().all(|recorded| recorded == input)
-        });
+        plan.up_to_date = plan
+            .input
+            .as_ref()
+            .is_some_and(|input| recorded_inputs.iter().all(|recorded| recorded == input));
     }
     plan
 }
@@ -374,10 +375,7 @@ impl Plan {
                 fingerprint: Fingerprint {
                     version: VERSION.to_string(),
                     // No digest for a page fetched or standard input: never up to date.
-                    input: input
-                        .or(self.input.as_deref())
-                        .unwrap_or("-")
-                        .to_string(),
+                    input: input.or(self.input.as_deref()).unwrap_or("-").to_string(),
                     settings: settings_digest(settings, job, output.format),
                     output: after,
                 },
