@@ -334,6 +334,36 @@ fn an_output_made_by_another_quire_version_is_converted_again() {
     assert!(again.contains("1 converted, 1 up to date"), "{again}");
 }
 
+#[test]
+fn a_manifest_of_a_quire_that_recorded_inputs_with_sha256_converts_once_and_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    two_pages(dir.path());
+    batch(dir.path(), &[]);
+    let manifest = dir.path().join("out/.quire-outputs");
+    let text = fs::read_to_string(&manifest).unwrap();
+    // What an older quire wrote: its header, and each input as bare SHA-256 hex.
+    let mut older =
+        String::from("# quire-outputs: path, quire version, SHA-256 of input, settings, output\n");
+    for line in text.lines().skip(1) {
+        let mut fields: Vec<&str> = line.split('\t').collect();
+        assert!(fields[2].starts_with("xxh3-128:"), "{line}");
+        let sha = "ab".repeat(32);
+        fields[2] = &sha;
+        older.push_str(&fields.join("\t"));
+        older.push('\n');
+    }
+    fs::write(&manifest, older).unwrap();
+    // The outputs are as written, so neither is kept as edited; their inputs are not known
+    // by this quire's digest, so both convert once, and are up to date after.
+    let again = batch(dir.path(), &[]);
+    assert!(again.contains("2 converted in"), "{again}");
+    let text = fs::read_to_string(&manifest).unwrap();
+    assert!(text.starts_with("# quire-outputs: path, quire version, input (XXH3-128)"));
+    assert!(!text.contains("SHA-256 of input"), "{text}");
+    let third = batch(dir.path(), &[]);
+    assert!(third.contains("0 converted, 2 up to date"), "{third}");
+}
+
 // Point 4: outputs the user changed.
 
 #[test]
