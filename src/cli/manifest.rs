@@ -2,8 +2,8 @@
 //!
 //! One line per output, its path relative to the manifest's folder, then the output's
 //! fingerprint: the quire version that made it, a digest of the input bytes (XXH3-128), and
-//! the SHA-256 of the settings that shape the output and of the output bytes as written. The manifest answers
-//! three questions, none of them by file times:
+//! the SHA-256 of the settings that shape the output and of the output bytes as written. The
+//! manifest answers three questions, none of them by file times:
 //!
 //! - Is this file one of quire's outputs? Then a walk never takes it as an input.
 //! - Is it up to date? Only when the whole fingerprint matches what this run would make.
