@@ -266,7 +266,7 @@ struct FragmentFinder {
 
 /// One pass over a name for every fragment list (pages have thousands of named elements: a
 /// substring search per fragment per name was a tenth of extraction time, and a pass per
-/// list still a twentieth of a conversion).
+/// list still about 4% of converting a folder of pages).
 ///
 /// A DFA, searched overlapping so that a name holding fragments of several kinds gets them
 /// all ("comment" is in two lists). Its table is built once per process, in well under a
