@@ -105,7 +105,7 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
             break;
         };
         let name = &bytes[lt + 1..tag.name_end];
-        if is_preformatted_tag(&bytes[lt + 1..]) {
+        if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
             preformatted += 1;
         }
         // A page that builds its article with a script (Blogger's templates) gives readers
@@ -506,8 +506,8 @@ const LEAVES_FOREIGN_CONTENT: &[&[u8]] = &[
     b"var",
 ];
 
-/// Whether `name_on` (what follows `<` or `</`) names `pre` or `listing`, whose whitespace
-/// the parser keeps.
+/// Whether `name_on` (what follows `</`) names `pre` or `listing`, whose whitespace the
+/// parser keeps.
 fn is_preformatted_tag(name_on: &[u8]) -> bool {
     ["pre", "listing"].iter().any(|name| {
         name_on

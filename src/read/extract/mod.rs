@@ -255,8 +255,10 @@ fn same_kind_box_of(table: &Table, chosen: usize, lead: usize) -> Option<usize> 
             // named like the body's, is not one).
             let same = table.rows[theirs].tag() == table.rows[mine].tag()
                 && table.rows[theirs].paragraphs >= 3
-                && !class(theirs).trim().is_empty()
-                && class(theirs) == class(mine);
+                && {
+                    let class_of_theirs = class(theirs);
+                    !class_of_theirs.trim().is_empty() && class_of_theirs == class(mine)
+                };
             return same.then_some(theirs);
         }
         mine = parent;

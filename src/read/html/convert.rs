@@ -732,10 +732,10 @@ impl<'a> Converter<'a> {
         pending: &mut Vec<Inline>,
         out: &mut Vec<Block>,
     ) -> bool {
-        let credit = is_credit(node);
         if holds_image(node) || !is_lone_image(pending) {
             return false;
         }
+        let credit = is_credit(node);
         if !(credit || is_caption_classed(node) || repeats_alt(node, pending, out)) {
             return false;
         }
