@@ -125,15 +125,22 @@ enum Existing {
     Stream,
 }
 
+/// Whether `path` (of type `kind`, its link not followed) is one of the system's own names
+/// for a stream: a device or a link under `/dev` (`/dev/null`; `/dev/stdout`, which may even
+/// lead to a regular file, the shell's `> file`) or a descriptor under `/proc/self/fd`. A
+/// regular file under `/dev` (the `/dev/shm` memory file system) is an ordinary output.
+fn is_system_stream(path: &Path, kind: &fs::FileType) -> bool {
+    path.starts_with("/proc/self/fd")
+        || (path.starts_with("/dev") && !kind.is_file() && !kind.is_dir())
+}
+
 /// Outputs are not written through a link to somewhere else, nor into a FIFO or device,
 /// except the system's own (`/dev/null`, `/dev/stdout`, `/dev/fd/N` of a shell's `>(…)`).
 fn check_destination(path: &Path) -> io::Result<Existing> {
     let Ok(meta) = fs::symlink_metadata(path) else {
         return Ok(Existing::Replace);
     };
-    // The system's own names for streams (`/dev/stdout` may even lead to a regular file, the
-    // shell's `> file`): written into, never renamed over.
-    if path.starts_with("/dev") || path.starts_with("/proc/self/fd") {
+    if is_system_stream(path, &meta.file_type()) {
         return Ok(Existing::Stream);
     }
     let refuse = |why: String| {
@@ -369,6 +376,30 @@ mod tests {
             .collect();
         names.sort();
         names
+    }
+
+    #[test]
+    fn only_devices_and_links_under_dev_are_streams() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        fs::write(&file, "x").unwrap();
+        let regular = fs::symlink_metadata(&file).unwrap().file_type();
+        let folder = fs::symlink_metadata(dir.path()).unwrap().file_type();
+        // A file in /dev/shm is replaced atomically like any other output.
+        assert!(!is_system_stream(Path::new("/dev/shm/out/a.txt"), &regular));
+        assert!(!is_system_stream(Path::new("/dev/shm/out"), &folder));
+        assert!(is_system_stream(Path::new("/proc/self/fd/1"), &regular));
+        assert!(!is_system_stream(&file, &regular));
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link");
+            std::os::unix::fs::symlink(&file, &link).unwrap();
+            let kind = fs::symlink_metadata(&link).unwrap().file_type();
+            assert!(is_system_stream(Path::new("/dev/stdout"), &kind));
+            assert!(!is_system_stream(&link, &kind));
+            let null = fs::symlink_metadata("/dev/null").unwrap().file_type();
+            assert!(is_system_stream(Path::new("/dev/null"), &null));
+        }
     }
 
     #[test]
