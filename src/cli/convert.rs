@@ -5,32 +5,45 @@
 use super::atomic::write_atomically_with;
 use super::input::{folder_of, read_input, Input};
 use super::job::{Job, Source, Target};
+use super::manifest::OutputHasher;
 use super::report::JobReport;
 use super::settings::Settings;
 use super::terminal::io_error;
 use anyhow::anyhow;
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// What [`convert_job`] did.
+#[derive(Default)]
+pub struct Converted {
+    pub report: JobReport,
+    /// The digest of a file input's bytes as read (see `manifest::input_digest`), when asked.
+    pub input_digest: Option<String>,
+    /// For each of the job's outputs, the digest of the bytes written to its file (see
+    /// `manifest::OutputHasher`) when asked and they were all written.
+    pub written: Vec<Option<String>>,
+}
 
 /// Converts one input into all its outputs: read the bytes, `quire::read`, apply the
 /// metadata overrides, then `quire::write` and an atomic write for each output. An output
-/// that fails does not stop the others. With `digest_input`, also the digest of a file
-/// input's bytes as read (see `manifest::input_digest`).
-pub fn convert_job(
-    job: &Job,
-    settings: &Settings,
-    digest_input: bool,
-) -> (JobReport, Option<String>) {
+/// that fails does not stop the others. With `digests`, also the digests of a file input's
+/// bytes as read and of each output as written (for the manifests).
+pub fn convert_job(job: &Job, settings: &Settings, digests: bool) -> Converted {
     let mut report = JobReport::default();
     let Some(Input {
         document,
         private,
         digest,
-    }) = read_input(&job.source, job.from, settings, digest_input, &mut report)
+    }) = read_input(&job.source, job.from, settings, digests, &mut report)
     else {
-        return (report, None);
+        return Converted {
+            report,
+            ..Converted::default()
+        };
     };
+    let mut written = Vec::with_capacity(job.outputs.len());
 
     let mut write_options = settings.write.clone();
     match &job.source {
@@ -62,12 +75,18 @@ pub fn convert_job(
         // never all in memory. A writer's own failure and the destination's are told apart.
         let mut render_error = None;
         let mut warnings = Vec::new();
+        let mut hasher = None;
         let mut render = |out: &mut dyn Write| -> io::Result<()> {
-            let mut destination = Destination { out, failed: false };
+            let mut destination = Destination {
+                out,
+                failed: false,
+                hasher: digests.then(OutputHasher::default),
+            };
             let options = settings.options_for(output.format, &write_options);
             match quire::write_to(&document, output.format, &options, &mut destination) {
                 Ok(written) => {
                     warnings = written;
+                    hasher = destination.hasher;
                     Ok(())
                 }
                 Err(quire::Error::Io(e)) if destination.failed => Err(e),
@@ -83,6 +102,11 @@ pub fn convert_job(
                 .and_then(|()| check_inside(path, settings.output_root.as_deref()))
                 .and_then(|()| write_atomically_with(path, settings.durable, &mut render)),
         };
+        written.push(
+            hasher
+                .filter(|_| delivered.is_ok() && render_error.is_none())
+                .map(OutputHasher::finish),
+        );
         if let Some(e) = render_error {
             report.error(
                 out_label,
@@ -98,7 +122,11 @@ pub fn convert_job(
             Ok(()) => {}
         }
     }
-    (report, digest)
+    Converted {
+        report,
+        input_digest: digest,
+        written,
+    }
 }
 
 /// Outputs mirror the input folders, so their folder may not exist yet.
@@ -115,7 +143,7 @@ fn check_inside(path: &Path, root: Option<&Path>) -> io::Result<()> {
     let Some(root) = root else {
         return Ok(());
     };
-    let root = root.canonicalize()?;
+    let root = canonical_root(root)?;
     if folder_of(path).canonicalize()?.starts_with(&root) {
         return Ok(());
     }
@@ -125,17 +153,35 @@ fn check_inside(path: &Path, root: Option<&Path>) -> io::Result<()> {
     )))
 }
 
+/// `root` with its links resolved, as it was the first time this run asked: the output
+/// folder is the user's choice, and a batch asks once per output.
+fn canonical_root(root: &Path) -> io::Result<PathBuf> {
+    static RESOLVED: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+    let mut resolved = RESOLVED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, canonical)) = resolved.iter().find(|(path, _)| path == root) {
+        return Ok(canonical.clone());
+    }
+    let canonical = root.canonicalize()?;
+    resolved.push((root.to_path_buf(), canonical.clone()));
+    Ok(canonical)
+}
+
 /// The writer's destination, noting whether it failed (so that its I/O errors are told apart
-/// from a writer's own).
+/// from a writer's own), and hashing what it takes when asked (so that the manifest need not
+/// read the file back).
 struct Destination<'a> {
     out: &'a mut dyn Write,
     failed: bool,
+    hasher: Option<OutputHasher>,
 }
 
 impl Write for Destination<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let written = self.out.write(buf);
         self.failed |= written.is_err();
+        if let (Ok(n), Some(hasher)) = (&written, &mut self.hasher) {
+            hasher.update(&buf[..*n]);
+        }
         written
     }
 

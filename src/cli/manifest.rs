@@ -26,6 +26,7 @@ use std::fs;
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 /// The manifest's file name; hidden, so never walked.
 pub const MANIFEST: &str = ".quire-outputs";
@@ -58,6 +59,9 @@ pub struct Manifest {
     entries: BTreeMap<String, Option<Fingerprint>>,
     /// Whether this run has appended to the file yet (the first append checks its end).
     appended: AtomicBool,
+    /// The manifest file, open for appending since this run's first append (a batch appends
+    /// a line per output; [`Manifest::save`] closes it, as it replaces the file).
+    appender: Mutex<Option<fs::File>>,
 }
 
 impl Manifest {
@@ -89,6 +93,7 @@ impl Manifest {
             canonical_dir,
             entries,
             appended: AtomicBool::new(false),
+            appender: Mutex::new(None),
         })
     }
 
@@ -104,7 +109,11 @@ impl Manifest {
     /// Where a path is listed in this manifest: its path relative to the folder, when it
     /// exists and lies inside it (links resolved), and when it can be written on one line.
     pub fn name_of(&self, path: &Path) -> Option<String> {
-        let canonical = path.canonicalize().ok()?;
+        self.name_of_canonical(&path.canonicalize().ok()?)
+    }
+
+    /// [`Manifest::name_of`] a path already canonical (links resolved).
+    fn name_of_canonical(&self, canonical: &Path) -> Option<String> {
         let relative = canonical.strip_prefix(&self.canonical_dir).ok()?;
         let name = relative.to_str()?;
         // A name that would break the line format is simply not remembered.
@@ -129,20 +138,32 @@ impl Manifest {
     /// still knows it wrote `path` (see the module docs); [`Manifest::insert`] then keeps it
     /// for [`Manifest::save`].
     pub fn append(&self, path: &Path, fingerprint: &Fingerprint) -> io::Result<()> {
-        let Some(name) = self.name_of(path) else {
-            return Ok(());
-        };
-        let file = self.dir.join(MANIFEST);
-        let mut out = fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&file)?;
-        let mut line = String::new();
-        // A manifest cut short (or written by hand) may lack its last line break.
-        if !self.appended.swap(true, Ordering::Relaxed) && !ends_with_newline(&file)? {
-            line.push('\n');
+        match self.name_of(path) {
+            Some(name) => self.append_named(&name, fingerprint),
+            None => Ok(()),
         }
-        line.push_str(&entry_line(&name, Some(fingerprint)));
+    }
+
+    /// [`Manifest::append`] under the name [`locate`] gave.
+    pub fn append_named(&self, name: &str, fingerprint: &Fingerprint) -> io::Result<()> {
+        let mut line = String::new();
+        let mut appender = self.appender.lock().unwrap_or_else(|e| e.into_inner());
+        let out = match &mut *appender {
+            Some(out) => out,
+            None => {
+                let file = self.dir.join(MANIFEST);
+                let out = fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&file)?;
+                // A manifest cut short (or written by hand) may lack its last line break.
+                if !self.appended.swap(true, Ordering::Relaxed) && !ends_with_newline(&file)? {
+                    line.push('\n');
+                }
+                appender.insert(out)
+            }
+        };
+        line.push_str(&entry_line(name, Some(fingerprint)));
         line.push('\n');
         out.write_all(line.as_bytes())
     }
@@ -150,8 +171,13 @@ impl Manifest {
     /// Remembers `path`'s fingerprint for [`Manifest::save`].
     pub fn insert(&mut self, path: &Path, fingerprint: Fingerprint) {
         if let Some(name) = self.name_of(path) {
-            self.entries.insert(name, Some(fingerprint));
+            self.insert_named(name, fingerprint);
         }
+    }
+
+    /// [`Manifest::insert`] under the name [`locate`] gave.
+    pub fn insert_named(&mut self, name: String, fingerprint: Fingerprint) {
+        self.entries.insert(name, Some(fingerprint));
     }
 
     /// [`Manifest::append`] and [`Manifest::insert`].
@@ -164,6 +190,8 @@ impl Manifest {
     /// Rewrites the manifest whole: one line per listed output that still exists. Nothing is
     /// written when that is what the file already says, or when there is nothing to list.
     pub fn save(&self) -> io::Result<()> {
+        // Later appends go to the file that replaces this one.
+        *self.appender.lock().unwrap_or_else(|e| e.into_inner()) = None;
         let file = self.dir.join(MANIFEST);
         let lines: Vec<String> = self
             .entries
@@ -218,16 +246,16 @@ pub fn listed_in(dir: &Path) -> HashSet<PathBuf> {
     Manifest::load(dir).map(|m| m.listed()).unwrap_or_default()
 }
 
-/// The manifest among `manifests` that `path` belongs to: the innermost folder holding it.
-pub fn manifest_for(manifests: &[Manifest], path: &Path) -> Option<usize> {
+/// The manifest among `manifests` that `path` belongs to, the innermost folder holding it,
+/// and the name it is listed under there ([`Manifest::name_of`]); the path is resolved once.
+pub fn locate(manifests: &[Manifest], path: &Path) -> Option<(usize, String)> {
     let canonical = path.canonicalize().ok()?;
-    manifests
+    let (index, manifest) = manifests
         .iter()
         .enumerate()
         .filter(|(_, m)| canonical.starts_with(&m.canonical_dir))
-        .max_by_key(|(_, m)| m.canonical_dir.components().count())
-        .map(|(i, _)| i)
-        .filter(|&i| manifests[i].name_of(path).is_some())
+        .max_by_key(|(_, m)| m.canonical_dir.components().count())?;
+    Some((index, manifest.name_of_canonical(&canonical)?))
 }
 
 /// What to do with one input's outputs, decided from the manifests before converting.
@@ -242,8 +270,8 @@ pub struct Plan {
     /// The input's digest, when it was read before converting to tell whether it is up to
     /// date; `None` otherwise, and for a URL or standard input.
     input: Option<String>,
-    /// SHA-256 of each output in `to_write` before converting (`None`: no such file).
-    before: Vec<Option<String>>,
+    /// Each output in `to_write` as it stood before converting (`None`: no such file).
+    before: Vec<Option<FileState>>,
 }
 
 const CHANGED: &str = "changed since quire wrote it: not replaced (--force replaces it)";
@@ -281,11 +309,20 @@ pub fn plan(
             plan.before.push(None);
             continue;
         };
-        let current = file_digest(path).ok().flatten();
-        let listed = manifest_for(manifests, path).and_then(|i| manifests[i].lookup(path));
+        let state = FileState::of(path);
+        // An existing output's bytes and its manifest entry only matter when it may be kept
+        // as edited or found up to date, which `--force` rules out.
+        let current = match (&state, force) {
+            (Some(_), false) => file_digest(path).ok().flatten(),
+            _ => None,
+        };
+        let listed = current.as_ref().and_then(|_| {
+            let (index, name) = locate(manifests, path)?;
+            manifests[index].entries.get(&name).map(Option::as_ref)
+        });
         // An empty file holds nothing to lose, and is what a power cut after an unflushed
         // write can leave: it is replaced, never kept as edited.
-        let empty = fs::metadata(path).is_ok_and(|m| m.len() == 0);
+        let empty = state.as_ref().is_some_and(|s| s.len == 0);
         if let (Some(entry), Some(current), false, false) = (listed, &current, force, empty) {
             match entry {
                 None => {
@@ -310,7 +347,7 @@ pub fn plan(
             }
         }
         plan.to_write.push(output.clone());
-        plan.before.push(current);
+        plan.before.push(state);
     }
     // The input is read and hashed here only when that decides something: every output is
     // listed as made from some input by this quire with these settings. Otherwise its digest
@@ -333,45 +370,58 @@ pub fn plan(
 #[derive(Debug)]
 pub struct Made {
     pub manifest: usize,
-    pub path: PathBuf,
+    /// The output's name in that manifest ([`Manifest::name_of`]).
+    pub name: String,
     pub fingerprint: Fingerprint,
 }
 
 impl Plan {
     /// The outputs of `job` that this run wrote, fingerprinted. `failed(label)` says whether
     /// an error was reported under a label: an output with an error was not written, and
-    /// after an error on the input itself (a read error, a bug) only an output whose bytes
-    /// changed was. `input` is the digest of the bytes the conversion read, when it read a
+    /// after an error on the input itself (a read error, a bug) only an output whose file
+    /// was replaced was. `input` is the digest of the bytes the conversion read, when it read a
     /// file: what the outputs were made from, even if the file changed since [`plan`].
+    /// `written` holds, for each output to write, the [`OutputHasher`] digest of the bytes
+    /// written to it when they were all written (`None` when that is not known, as after a
+    /// bug stopped the conversion: the file is then read back).
     pub fn made(
         &self,
         job: &Job,
         settings: &Settings,
         manifests: &[Manifest],
         input: Option<&str>,
+        written: &[Option<String>],
         failed: &dyn Fn(&str) -> bool,
     ) -> Vec<Made> {
         let input_failed = failed(&job.source.label());
         let mut made = Vec::new();
-        for (output, before) in self.to_write.iter().zip(&self.before) {
+        for (index, (output, before)) in self.to_write.iter().zip(&self.before).enumerate() {
             let Target::File(path) = &output.target else {
                 continue;
             };
             if failed(&output.target.label()) {
                 continue;
             }
-            let Some(manifest) = manifest_for(manifests, path) else {
+            let Some((manifest, name)) = locate(manifests, path) else {
                 continue;
             };
-            let Ok(Some(after)) = file_digest(path) else {
-                continue;
+            // Only a regular file is listed (not a device or pipe written through).
+            let after = match written.get(index) {
+                Some(Some(digest)) if fs::metadata(path).is_ok_and(|m| m.is_file()) => {
+                    digest.clone()
+                }
+                Some(Some(_)) => continue,
+                _ => match file_digest(path) {
+                    Ok(Some(after)) => after,
+                    _ => continue,
+                },
             };
-            if input_failed && before.as_ref() == Some(&after) {
+            if input_failed && *before == FileState::of(path) {
                 continue;
             }
             made.push(Made {
                 manifest,
-                path: path.clone(),
+                name,
                 fingerprint: Fingerprint {
                     version: VERSION.to_string(),
                     // No digest for a page fetched or standard input: never up to date.
@@ -385,12 +435,52 @@ impl Plan {
     }
 }
 
+/// A file as it stands: which file it is, its size and when it last changed. An atomic
+/// write puts a new file under the path, so a file that stands the same was not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct FileState {
+    #[cfg(unix)]
+    id: (u64, u64),
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileState {
+    /// `None` when there is no such file (links are followed).
+    fn of(path: &Path) -> Option<FileState> {
+        let meta = fs::metadata(path).ok()?;
+        Some(FileState {
+            #[cfg(unix)]
+            id: {
+                use std::os::unix::fs::MetadataExt;
+                (meta.dev(), meta.ino())
+            },
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+/// The digest of an output's bytes (as [`file_digest`] gives it), taken as they are written.
+#[derive(Default)]
+pub struct OutputHasher(Sha256);
+
+impl OutputHasher {
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    pub fn finish(self) -> String {
+        hex(&self.0.finalize())
+    }
+}
+
 /// SHA-256 of a regular file's bytes, in hex; `Ok(None)` when there is no such file (or it is
 /// not a regular file: a device or a pipe is never read to be hashed).
 pub fn file_digest(path: &Path) -> io::Result<Option<String>> {
-    let mut hasher = Sha256::new();
+    let mut hasher = OutputHasher::default();
     let read = read_regular_file(path, |bytes| hasher.update(bytes))?;
-    Ok(read.then(|| hex(&hasher.finalize())))
+    Ok(read.then(|| hasher.finish()))
 }
 
 /// [`input_digest`] of a regular file's bytes; `Ok(None)` as for [`file_digest`].
@@ -465,7 +555,12 @@ pub fn digest_of(bytes: &[u8]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write as _;
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(text, "{b:02x}");
+    }
+    text
 }
 
 #[cfg(test)]
@@ -559,6 +654,80 @@ mod tests {
         quiet.explain = true;
         quiet.max_input_size = Some(1);
         assert_eq!(digest(&quiet, &job, OutputFormat::Pdf), pdf);
+    }
+
+    /// A job converting `page.md` in `dir` into `a.txt` and `b.txt` there, planned against
+    /// `dir`'s manifest.
+    fn planned(dir: &Path, force: bool) -> (Job, Settings, Vec<Manifest>, Plan) {
+        let output = |name: &str| Output {
+            format: OutputFormat::Text,
+            target: Target::File(dir.join(name)),
+        };
+        let job = Job {
+            source: Source::File(dir.join("page.md")),
+            relative: PathBuf::from("page.md"),
+            from: None,
+            outputs: vec![output("a.txt"), output("b.txt")],
+        };
+        let settings = Settings::default();
+        let manifests = vec![Manifest::load(dir).unwrap()];
+        let plan = plan(&job, &settings, &manifests, force, true);
+        (job, settings, manifests, plan)
+    }
+
+    #[test]
+    fn outputs_are_listed_with_the_digest_of_what_was_written_or_else_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (job, settings, manifests, plan) = planned(dir.path(), false);
+        fs::write(dir.path().join("a.txt"), "alpha").unwrap();
+        fs::write(dir.path().join("b.txt"), "beta").unwrap();
+        let mut hasher = OutputHasher::default();
+        hasher.update(b"al");
+        hasher.update(b"pha");
+        let written = hasher.finish();
+        assert_eq!(
+            Some(&written),
+            file_digest(&dir.path().join("a.txt")).unwrap().as_ref()
+        );
+        // `b.txt`'s digest is not known (a bug stopped the job): the file is read back.
+        let made = plan.made(
+            &job,
+            &settings,
+            &manifests,
+            Some("in"),
+            &[Some(written.clone()), None],
+            &|_| false,
+        );
+        let names: Vec<&str> = made.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["a.txt", "b.txt"]);
+        assert_eq!(made[0].fingerprint.output, written);
+        assert_eq!(
+            Some(&made[1].fingerprint.output),
+            file_digest(&dir.path().join("b.txt")).unwrap().as_ref()
+        );
+        assert_eq!(made[0].fingerprint.input, "in");
+    }
+
+    #[test]
+    fn after_an_input_error_only_outputs_replaced_during_the_job_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.txt"), "old a").unwrap();
+        fs::write(dir.path().join("b.txt"), "old b").unwrap();
+        for force in [false, true] {
+            let (job, settings, manifests, plan) = planned(dir.path(), force);
+            assert_eq!(plan.to_write.len(), 2);
+            // `a.txt` was replaced (a new file under its name) before the job failed; `b.txt`
+            // was not touched.
+            let a = dir.path().join("a.txt");
+            crate::cli::atomic::write_atomically(&a, b"new a", false).unwrap();
+            let input_failed = |label: &str| label == job.source.label();
+            let made = plan.made(&job, &settings, &manifests, None, &[], &input_failed);
+            let names: Vec<&str> = made.iter().map(|m| m.name.as_str()).collect();
+            assert_eq!(names, ["a.txt"], "force: {force}");
+            // Without the error, both are listed.
+            let made = plan.made(&job, &settings, &manifests, None, &[], &|_| false);
+            assert_eq!(made.len(), 2);
+        }
     }
 
     #[test]

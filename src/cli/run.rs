@@ -4,7 +4,7 @@
 
 use super::atomic::{self, write_atomically};
 use super::config::Config;
-use super::convert::{convert_job, create_parent};
+use super::convert::{convert_job, create_parent, Converted};
 use super::input::folder_of;
 use super::interrupt::INTERRUPTED;
 use super::job::{Job, Source, Target};
@@ -160,7 +160,7 @@ fn run_jobs(config: &Config) -> (RunStatus, Vec<Outcome>) {
         say(&summary(config, &outcomes, elapsed, interrupted));
     }
     for made in outcomes.iter().flat_map(|o| &o.made) {
-        manifests[made.manifest].insert(&made.path, made.fingerprint.clone());
+        manifests[made.manifest].insert_named(made.name.clone(), made.fingerprint.clone());
     }
     for manifest in &manifests {
         if let Err(e) = manifest.save() {
@@ -231,7 +231,7 @@ fn load_manifests(config: &Config) -> Vec<Manifest> {
 /// Lists a job's outputs in their manifests as soon as it is done (see `manifest`).
 fn record_outputs(manifests: &[Manifest], made: &[Made], progress: &ProgressBar) {
     for made in made {
-        if let Err(e) = manifests[made.manifest].append(&made.path, &made.fingerprint) {
+        if let Err(e) = manifests[made.manifest].append_named(&made.name, &made.fingerprint) {
             let path = manifests[made.manifest].dir().join(MANIFEST);
             let line = error_line(&path.display().to_string(), &io_error(e));
             progress.suspend(|| say(&line));
@@ -266,12 +266,16 @@ fn run_one(job: &Job, config: &Config, manifests: &[Manifest]) -> Outcome {
         outputs: plan.to_write.clone(),
         ..job.clone()
     };
-    // The input's digest is only recorded in a manifest.
-    let digest_input = !manifests.is_empty();
-    let (converted, input_digest) =
-        pool::catch(|| convert_job(job, &config.settings, digest_input))
-            .unwrap_or_else(|panicked| (failed_outcome(job, &panicked.message).report, None));
-    report.messages.extend(converted.messages);
+    // Digests are only recorded in a manifest.
+    let digests = !manifests.is_empty();
+    let converted =
+        pool::catch(|| convert_job(job, &config.settings, digests)).unwrap_or_else(|panicked| {
+            Converted {
+                report: failed_outcome(job, &panicked.message).report,
+                ..Converted::default()
+            }
+        });
+    report.messages.extend(converted.report.messages);
     let failed = |label: &str| {
         report
             .messages
@@ -282,7 +286,8 @@ fn run_one(job: &Job, config: &Config, manifests: &[Manifest]) -> Outcome {
         job,
         &config.settings,
         manifests,
-        input_digest.as_deref(),
+        converted.input_digest.as_deref(),
+        &converted.written,
         &failed,
     );
     Outcome {
