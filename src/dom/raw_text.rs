@@ -1,5 +1,6 @@
 //! Cutting what the reader never reads out of a page before parsing: the content of
-//! `<script>`, `<style>` and `<svg>` elements, and comments.
+//! `<script>`, `<style>` and `<svg>` elements, comments, and the `<link>` tags that only
+//! load things for the browser (style sheets, icons, hints to its loader).
 //!
 //! On real pages more than half of the bytes are scripts and style sheets (27% and 29% of
 //! the article-extraction benchmark's pages), and inline drawings are a tenth of the rest,
@@ -91,7 +92,11 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
         }
         let mut unread = Vec::new();
         let mut kept = 0usize;
+        let mut rel = None;
         let Some(tag) = start_tag(bytes, lt, |a| {
+            if rel.is_none() && bytes[a.name_start..a.name_end].eq_ignore_ascii_case(b"rel") {
+                rel = Some(a);
+            }
             if kept >= MAX_ATTRIBUTES
                 || bytes
                     .get(a.name_start..a.name_end)
@@ -105,6 +110,14 @@ pub fn without_unread_content(html: &str) -> Cow<'_, str> {
             break;
         };
         let name = &bytes[lt + 1..tag.name_end];
+        if name.eq_ignore_ascii_case(b"link")
+            && rel.is_some_and(|rel| loads_nothing_read(&bytes[rel.name_end..rel.end]))
+        {
+            // A void element: the whole tag goes, and the tree only lacks it.
+            replace(lt, tag.end, "", &mut copied_to);
+            at = tag.end;
+            continue;
+        }
         if name.eq_ignore_ascii_case(b"pre") || name.eq_ignore_ascii_case(b"listing") {
             preformatted += 1;
         }
@@ -413,6 +426,51 @@ fn is_unread_attribute(name: &[u8]) -> bool {
     }
 }
 
+/// What a `<link>` loads for the browser alone, by its `rel` tokens: style sheets, icons,
+/// and hints to the browser's loader. Pages carry dozens of these tags in their head (a
+/// twentieth of what is left of the markup once scripts are gone), and the reader never
+/// reads them (it reads `canonical` and `next`, and the feed finder `alternate`).
+const UNREAD_LINK_RELS: &[&[u8]] = &[
+    b"stylesheet",
+    b"preload",
+    b"prefetch",
+    b"preconnect",
+    b"dns-prefetch",
+    b"modulepreload",
+    b"prerender",
+    b"icon",
+    b"shortcut",
+    b"apple-touch-icon",
+    b"apple-touch-icon-precomposed",
+    b"mask-icon",
+    b"manifest",
+];
+
+/// Whether a `rel` attribute (what follows its name: `="…"`, or nothing) names only
+/// [`UNREAD_LINK_RELS`]. A value with a character reference is left to the parser.
+fn loads_nothing_read(after_name: &[u8]) -> bool {
+    let value = after_name
+        .iter()
+        .position(|&b| b == b'=')
+        .map_or(&[][..], |eq| &after_name[eq + 1..]);
+    let value = value.trim_ascii();
+    let value = match value {
+        [quote @ (b'"' | b'\''), inner @ .., last] if last == quote => inner,
+        _ => value,
+    };
+    let mut tokens = value
+        .split(|&b| is_tag_space(b))
+        .filter(|token| !token.is_empty())
+        .peekable();
+    tokens.peek().is_some()
+        && !value.contains(&b'&')
+        && tokens.all(|token| {
+            UNREAD_LINK_RELS
+                .iter()
+                .any(|rel| token.eq_ignore_ascii_case(rel))
+        })
+}
+
 /// Where the `<svg>` element whose content starts at `from` ends (the position of its
 /// `</svg`), counting nested drawings and skipping comments and CDATA sections. `None`
 /// unless that is sure: when the content holds a tag that makes the parser leave the drawing
@@ -716,6 +774,35 @@ mod tests {
             .collect();
         let dropped = "  ".repeat(50);
         assert_eq!(out, format!("<p{kept}{dropped}>text</p><a href=x>b</a>"));
+    }
+
+    #[test]
+    fn links_that_load_for_the_browser_alone_are_cut_and_links_the_reader_reads_are_kept() {
+        assert_eq!(
+            cut(
+                "<head><link rel=stylesheet href=a.css><LINK REL='shortcut icon' href=i>\
+                 <link rel=\"preload dns-prefetch\" href=x /><title>t</title></head>"
+            ),
+            "<head><title>t</title></head>"
+        );
+        for kept in [
+            "<link rel=canonical href=https://a.example/x>",
+            "<link rel=\"next\" href=2.html>",
+            "<link rel=alternate type=application/rss+xml href=f>",
+            // One token the reader reads keeps the tag.
+            "<link rel=\"stylesheet alternate\" href=b.css>",
+            // A character reference, an empty or a missing rel: left to the parser.
+            "<link rel=\"icon&#32;x\" href=i>",
+            "<link rel=\"\" href=i>",
+            "<link href=i>",
+            // Not a link tag.
+            "<linker rel=stylesheet>",
+        ] {
+            assert_eq!(cut(kept), kept);
+        }
+        // Inside raw text a link tag is text.
+        let text = "<textarea><link rel=stylesheet href=a></textarea>";
+        assert_eq!(cut(text), text);
     }
 
     #[test]
