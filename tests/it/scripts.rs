@@ -413,6 +413,17 @@ fn check_epub(article: &Article) {
     let files = crate::epub::unzip(&bytes);
     let lang = article.lang;
     let mut failures = Vec::new();
+    // Without the Noto fonts (outside CI) the cover, which quire draws, lacks this script's
+    // glyphs, and quire rightly says so; every other warning still fails the test.
+    let stderr = if noto_fonts() {
+        stderr
+    } else {
+        stderr
+            .lines()
+            .filter(|line| !line.contains("warning: cover: no font for"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
     if !stderr.trim().is_empty() {
         failures.push(format!(
             "quire printed warnings:\n{}",
