@@ -134,17 +134,10 @@ impl Manifest {
             .collect()
     }
 
-    /// Appends `path`'s fingerprint to the manifest file now, so that a run killed later
-    /// still knows it wrote `path` (see the module docs); [`Manifest::insert`] then keeps it
-    /// for [`Manifest::save`].
-    pub fn append(&self, path: &Path, fingerprint: &Fingerprint) -> io::Result<()> {
-        match self.name_of(path) {
-            Some(name) => self.append_named(&name, fingerprint),
-            None => Ok(()),
-        }
-    }
-
-    /// [`Manifest::append`] under the name [`locate`] gave.
+    /// Appends the fingerprint of the output listed as `name` ([`Manifest::name_of`],
+    /// [`locate`]) to the manifest file now, so that a run killed later still knows it wrote
+    /// it (see the module docs); [`Manifest::insert_named`] then keeps it for
+    /// [`Manifest::save`].
     pub fn append_named(&self, name: &str, fingerprint: &Fingerprint) -> io::Result<()> {
         let mut line = String::new();
         let mut appender = self.appender.lock().unwrap_or_else(|e| e.into_inner());
@@ -168,22 +161,19 @@ impl Manifest {
         out.write_all(line.as_bytes())
     }
 
-    /// Remembers `path`'s fingerprint for [`Manifest::save`].
-    pub fn insert(&mut self, path: &Path, fingerprint: Fingerprint) {
-        if let Some(name) = self.name_of(path) {
-            self.insert_named(name, fingerprint);
-        }
-    }
-
-    /// [`Manifest::insert`] under the name [`locate`] gave.
+    /// Remembers the fingerprint of the output listed as `name` for [`Manifest::save`].
     pub fn insert_named(&mut self, name: String, fingerprint: Fingerprint) {
         self.entries.insert(name, Some(fingerprint));
     }
 
-    /// [`Manifest::append`] and [`Manifest::insert`].
+    /// [`Manifest::append_named`] and [`Manifest::insert_named`] for `path`, resolved once;
+    /// nothing when the path has no name here.
     pub fn record(&mut self, path: &Path, fingerprint: Fingerprint) -> io::Result<()> {
-        self.append(path, &fingerprint)?;
-        self.insert(path, fingerprint);
+        let Some(name) = self.name_of(path) else {
+            return Ok(());
+        };
+        self.append_named(&name, &fingerprint)?;
+        self.insert_named(name, fingerprint);
         Ok(())
     }
 
