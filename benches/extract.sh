@@ -11,9 +11,12 @@
 # wall-clock time: quire and dom_smoothie as whole processes (reading and writing files
 # included); trafilatura as the extraction loop inside its process (interpreter start,
 # imports and file reads left out), which favours trafilatura. Wall times are shown too.
-# quire runs on one thread (`--jobs 1`), as the peers do. Each tool runs RUNS times (default
-# 3) with the pages in the file cache, and its best run counts, so that neither a cold disk
-# nor a moment of load elsewhere decides the ratio.
+# quire runs on one thread (`--jobs 1`), as the peers do. The pages are in the file cache.
+# The tools run in rounds (RUNS, default 5): each tool once per round, one after the other,
+# so that every tool sees the same moments of the machine (run one tool's repeats minutes
+# before the other's, and a shared machine's load moved the ratio by a fifth). Each tool's
+# best round counts, so that neither a cold disk nor a moment of load elsewhere decides the
+# ratio; the per-round ratios are printed as well, with their median.
 #
 # quire converts with `--body-only --no-images`: the benchmark's truth is the article's words,
 # without the title/byline header or image alt texts.
@@ -55,72 +58,80 @@ while [ $# -gt 0 ]; do
 done
 [ -d "$aeb/html" ] || { echo "no corpus at $aeb" >&2; exit 1; }
 
+# Each tool's timings, one line per round.
+times="$(mktemp -d)"
 if [ -n "$keep" ]; then
     out="$keep"; mkdir -p "$out"
+    trap 'rm -rf "$times"' EXIT
 else
-    out="$(mktemp -d)"; trap 'rm -rf "$out"' EXIT
+    out="$(mktemp -d)"
+    trap 'rm -rf "$out" "$times"' EXIT
 fi
 pages=$(ls "$aeb"/html/*.html | wc -l)
 
-runs=${RUNS:-3}
+runs=${RUNS:-5}
 cat "$aeb"/html/*.html > /dev/null  # into the file cache
 
-# Runs a command RUNS times; prints "WALL CPU" in seconds of the run with the least CPU time
-# (CPU = the child's user + system time).
-timed() {
-    python3 - "$runs" "$@" <<'EOF'
+# Runs a command once; prints "WALL CPU" in seconds (CPU = the child's user + system time).
+timed_once() {
+    python3 - "$@" <<'EOF'
 import resource, subprocess, sys, time
-best = None
-for _ in range(int(sys.argv[1])):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if done.returncode != 0:
-        sys.exit(done.returncode)
-    if best is None or cpu < best[1]:
-        best = (wall, cpu)
-print(f"{best[0]:.3f} {best[1]:.3f}")
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+wall = time.perf_counter() - start
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+if done.returncode != 0:
+    sys.exit(done.returncode)
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+print(f"{wall:.3f} {cpu:.3f}")
 EOF
+}
+
+# The least value in column COLUMN of FILE (one line per run).
+least() {
+    sort -g -k"$2" "$1" | head -1 | awk -v c="$2" '{ print $c }'
+}
+
+# Per-round ratios of two timings taken in the same rounds: column A_COL of file A over
+# column B_COL of file B; prints them and their median ("9.8x 10.4x 10.1x, median 10.1x").
+round_ratios() {
+    paste -d' ' <(awk -v c="$2" '{ print $c }' "$1") <(awk -v c="$4" '{ print $c }' "$3") | python3 -c '
+import statistics, sys
+ratios = [float(a) / float(b) for a, b in (line.split() for line in sys.stdin)]
+print(" ".join(f"{r:.1f}x" for r in ratios) + f", median {statistics.median(ratios):.1f}x")'
 }
 
 echo "building quire (release)..." >&2
 cargo build --release --quiet --manifest-path "$crate/Cargo.toml"
+cargo bench --no-run --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop 2>/dev/null
 quire="$crate/target/release/quire"
-
-# quire: one process for all pages. Outputs go to a RAM disk when there is one: quire
-# syncs every file it writes, and disk syncs are not conversion time.
-scratch="$out"
-[ -d /dev/shm ] && [ -w /dev/shm ] && scratch="$(mktemp -d /dev/shm/quire-bench.XXXXXX)"
-mkdir -p "$scratch/quire"
-read -r quire_wall quire_s < <(timed "$quire" convert "$aeb"/html/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$scratch/quire")
-if [ "$scratch" != "$out" ]; then
-    rm -rf "$out/quire"; mv "$scratch/quire" "$out/quire"; rmdir "$scratch"
-fi
-echo "quire: $pages pages, CPU $quire_s s, wall $quire_wall s (one process, one thread, files included)"
-# The same conversion through the library with the pages already in memory: the like-for-like
-# match for trafilatura's extraction loop (benches/extract_loop.rs).
-read -r _ loop_s loop_wall < <(cargo bench --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop -- "$aeb/html" "$runs" 2>/dev/null)
-echo "quire (library loop): $pages pages, CPU $loop_s s, wall $loop_wall s (pages in memory, one thread)"
-
-trafilatura_s=""
-smoothie_s=""
+have_trafilatura=0
+have_smoothie=0
 if [ "$peers" = 1 ]; then
     if python3 -c 'import trafilatura' 2>/dev/null; then
-        rm -rf "$out/trafilatura"; mkdir -p "$out/trafilatura"
-        # Timed inside the process, extraction only (imports and file reads left out):
-        # the comparison favours trafilatura.
-        # A fresh process per run: a second pass over the same pages inside one process
-        # was about a sixth faster than the first (warm caches), which favours
-        # trafilatura beyond what converting new pages would see.
-        best_trafilatura=""
-        for _ in $(seq "$runs"); do
-            run=$(python3 - "$aeb/html" "$out/trafilatura" <<'EOF'
+        have_trafilatura=1
+    else
+        echo "trafilatura: not installed, skipped" >&2
+    fi
+    if cargo build --release --quiet --manifest-path "$here/peers/Cargo.toml" 2>/dev/null; then
+        have_smoothie=1
+    else
+        echo "dom_smoothie: could not build benches/peers, skipped" >&2
+    fi
+fi
+
+# trafilatura over the AEB pages once, in a fresh process: prints "LOOP_CPU LOOP_WALL
+# PROCESS_CPU", the extraction loop timed inside (imports and file reads left out, which
+# favours trafilatura) and the whole process. A fresh process per run: a second pass over
+# the same pages inside one process was about a sixth faster than the first (warm caches),
+# which favours trafilatura beyond what converting new pages would see.
+trafilatura_aeb_once() {
+    python3 - "$aeb/html" "$out/trafilatura" <<'EOF'
 import pathlib, resource, sys, time
 import trafilatura
 src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+dst.mkdir(parents=True, exist_ok=True)
 cpu = wall = 0.0
 for page in sorted(src.glob("*.html")):
     html = page.read_text(encoding="utf8", errors="replace")
@@ -132,23 +143,42 @@ for page in sorted(src.glob("*.html")):
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(f"{cpu:.3f} {wall:.3f} {usage.ru_utime + usage.ru_stime:.3f}")
 EOF
-)
-            if [ -z "$best_trafilatura" ] || awk -v a="${run%% *}" -v b="${best_trafilatura%% *}" 'BEGIN { exit !(a < b) }'; then
-                best_trafilatura=$run
-            fi
-        done
-        read -r trafilatura_s trafilatura_wall trafilatura_process <<< "$best_trafilatura"
-        echo "trafilatura $(python3 -c 'import trafilatura; print(trafilatura.__version__)'): $pages pages, CPU $trafilatura_s s, wall $trafilatura_wall s (extraction loop only); whole process CPU $trafilatura_process s"
-    else
-        echo "trafilatura: not installed, skipped" >&2
-    fi
-    if cargo build --release --quiet --manifest-path "$here/peers/Cargo.toml" 2>/dev/null; then
-        rm -rf "$out/dom_smoothie"
-        read -r smoothie_wall smoothie_s < <(timed "$here/peers/target/release/extract-peers" "$aeb/html" "$out/dom_smoothie")
-        echo "dom_smoothie $(grep -A1 'name = "dom_smoothie"' "$here/peers/Cargo.lock" | sed -n 's/version = "\(.*\)"/\1/p'): $pages pages, CPU $smoothie_s s, wall $smoothie_wall s (one process, files included)"
-    else
-        echo "dom_smoothie: could not build benches/peers, skipped" >&2
-    fi
+}
+
+# Rounds: each tool runs once per round, one after the other, so that every tool sees the
+# same moments of the machine; a tool's best round counts, and the per-round ratios show
+# how far a moment of load elsewhere moved them.
+# quire: one process for all pages. Outputs go to a RAM disk when there is one: quire
+# syncs every file it writes, and disk syncs are not conversion time.
+scratch="$out"
+[ -d /dev/shm ] && [ -w /dev/shm ] && scratch="$(mktemp -d /dev/shm/quire-bench.XXXXXX)"
+rm -rf "$out/trafilatura" "$out/dom_smoothie"
+for _ in $(seq "$runs"); do
+    rm -rf "$scratch/quire"; mkdir -p "$scratch/quire"
+    timed_once "$quire" convert "$aeb"/html/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$scratch/quire" >> "$times/quire"
+    # The same conversion through the library with the pages already in memory: the
+    # like-for-like match for trafilatura's extraction loop (benches/extract_loop.rs).
+    cargo bench --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop -- "$aeb/html" 1 2>/dev/null >> "$times/loop"
+    [ "$have_trafilatura" = 1 ] && trafilatura_aeb_once >> "$times/trafilatura"
+    [ "$have_smoothie" = 1 ] && timed_once "$here/peers/target/release/extract-peers" "$aeb/html" "$out/dom_smoothie" >> "$times/smoothie"
+done
+if [ "$scratch" != "$out" ]; then
+    rm -rf "$out/quire"; mv "$scratch/quire" "$out/quire"; rmdir "$scratch"
+fi
+quire_s=$(least "$times/quire" 2); quire_wall=$(least "$times/quire" 1)
+loop_s=$(least "$times/loop" 2); loop_wall=$(least "$times/loop" 3)
+echo "quire: $pages pages, CPU $quire_s s, wall $quire_wall s (one process, one thread, files included; best of $runs)"
+echo "quire (library loop): $pages pages, CPU $loop_s s, wall $loop_wall s (pages in memory, one thread)"
+trafilatura_s=""
+smoothie_s=""
+if [ "$have_trafilatura" = 1 ]; then
+    trafilatura_s=$(least "$times/trafilatura" 1); trafilatura_wall=$(least "$times/trafilatura" 2)
+    trafilatura_process=$(least "$times/trafilatura" 3)
+    echo "trafilatura $(python3 -c 'import trafilatura; print(trafilatura.__version__)'): $pages pages, CPU $trafilatura_s s, wall $trafilatura_wall s (extraction loop only); whole process CPU $trafilatura_process s"
+fi
+if [ "$have_smoothie" = 1 ]; then
+    smoothie_s=$(least "$times/smoothie" 2); smoothie_wall=$(least "$times/smoothie" 1)
+    echo "dom_smoothie $(grep -A1 'name = "dom_smoothie"' "$here/peers/Cargo.lock" | sed -n 's/version = "\(.*\)"/\1/p'): $pages pages, CPU $smoothie_s s, wall $smoothie_wall s (one process, files included)"
 fi
 
 echo
@@ -161,6 +191,7 @@ echo
 if [ -n "$trafilatura_s" ]; then
     python3 -c "print(f'speed (CPU): quire\'s loop is {$trafilatura_s / $loop_s:.1f}x faster than trafilatura\'s loop; quire\'s process {$trafilatura_process / $quire_s:.1f}x faster than trafilatura\'s process; quire\'s process {$trafilatura_s / $quire_s:.1f}x faster than trafilatura\'s loop')"
     python3 -c "print(f'speed (wall): quire is {$trafilatura_wall / $quire_wall:.1f}x faster than trafilatura (its extraction loop)')"
+    echo "speed (CPU) round by round, trafilatura's process over quire's: $(round_ratios "$times/trafilatura" 3 "$times/quire" 2)"
 fi
 if [ -n "$smoothie_s" ]; then
     python3 -c "print(f'speed (CPU): quire is {$smoothie_s / $quire_s:.1f}x faster than dom_smoothie')"
@@ -177,41 +208,11 @@ fi
 echo
 echo "== traf-dev ($(ls "$td"/pages/*.html | wc -l) pages, snippet F1)"
 cat "$td"/pages/*.html > /dev/null
-rm -rf "$out/td-quire-raw" "$out/td-quire"; mkdir -p "$out/td-quire-raw" "$out/td-quire"
-read -r td_quire_wall td_quire_s < <(timed "$quire" convert "$td"/pages/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$out/td-quire-raw")
-# quire names an output after its input's stem; the scorer wants '<page file>.txt'.
-for f in "$out"/td-quire-raw/*.txt; do
-    mv "$f" "$out/td-quire/$(basename "$f" .txt).html.txt"
-done
-rm -rf "$out/td-quire-raw"
-echo "quire: CPU $td_quire_s s, wall $td_quire_wall s (one process, one thread, files included)"
-read -r _ td_loop_s td_loop_wall < <(cargo bench --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop -- "$td/pages" "$runs" 2>/dev/null)
-echo "quire (library loop): CPU $td_loop_s s, wall $td_loop_wall s (pages in memory, one thread)"
-printf '%-28s %s\n' "quire" "$(python3 "$snippet_py" "$out/td-quire" --data "$td" | tail -1)"
-# The same with images (captions and credits in the text), scored for reference.
-rm -rf "$out/td-quire-images-raw" "$out/td-quire-images"; mkdir -p "$out/td-quire-images-raw" "$out/td-quire-images"
-"$quire" convert "$td"/pages/*.html --to txt --body-only --quiet --force --jobs 1 -o "$out/td-quire-images-raw"
-for f in "$out"/td-quire-images-raw/*.txt; do
-    mv "$f" "$out/td-quire-images/$(basename "$f" .txt).html.txt"
-done
-rm -rf "$out/td-quire-images-raw"
-printf '%-28s %s\n' "quire (with images)" "$(python3 "$snippet_py" "$out/td-quire-images" --data "$td" | tail -1)"
-if [ "$peers" = 1 ]; then
-    # Each peer in its own process, its extraction loop timed inside (imports and file reads
-    # left out, which favours it), and the whole process too; prints "CPU WALL PROCESS_CPU" of
-    # the run (of RUNS, each a fresh process) with the least loop CPU, as for AEB above.
-    peer() {
-        local best="" run
-        for _ in $(seq "$runs"); do
-            run=$(peer_once "$@")
-            if [ -z "$best" ] || awk -v a="${run%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
-                best=$run
-            fi
-        done
-        echo "$best"
-    }
-    peer_once() {
-        python3 - "$1" "$td/pages" "$2" <<'EOF'
+# Each peer in its own fresh process, its extraction loop timed inside (imports and file
+# reads left out, which favours it), and the whole process too; prints "LOOP_CPU LOOP_WALL
+# PROCESS_CPU".
+peer_once() {
+    python3 - "$1" "$td/pages" "$2" <<'EOF'
 import pathlib, resource, sys, time
 which, src, dst = sys.argv[1], pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])
 dst.mkdir(parents=True, exist_ok=True)
@@ -239,27 +240,59 @@ for page in sorted(src.glob("*.html")):
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(f"{cpu:.3f} {wall:.3f} {usage.ru_utime + usage.ru_stime:.3f}")
 EOF
-    }
-    td_traf_s=""
-    td_read_s=""
-    if python3 -c 'import trafilatura' 2>/dev/null; then
-        read -r td_traf_s _ td_traf_process < <(peer trafilatura "$out/td-trafilatura")
-        printf '%-28s %s\n' "trafilatura $(python3 -c 'import trafilatura; print(trafilatura.__version__)')" \
-            "$(python3 "$snippet_py" "$out/td-trafilatura" --data "$td" | tail -1)"
-    else
-        echo "trafilatura: not installed, skipped" >&2
-    fi
+}
+have_readability=0
+if [ "$peers" = 1 ]; then
     if python3 -c 'import readability, lxml.html' 2>/dev/null; then
-        read -r td_read_s _ < <(peer readability "$out/td-readability")
-        printf '%-28s %s\n' "readability-lxml" \
-            "$(python3 "$snippet_py" "$out/td-readability" --data "$td" | tail -1)"
+        have_readability=1
     else
         echo "readability-lxml: not installed, skipped" >&2
     fi
-    if [ -n "$td_traf_s" ]; then
-        python3 -c "print(f'traf-dev speed (CPU): quire\'s loop is {$td_traf_s / $td_loop_s:.1f}x faster than trafilatura\'s loop; quire\'s process {$td_traf_process / $td_quire_s:.1f}x faster than trafilatura\'s process ($td_quire_s s vs $td_traf_process s); quire\'s process {$td_traf_s / $td_quire_s:.1f}x faster than trafilatura\'s loop ($td_traf_s s)')"
-    fi
-    if [ -n "$td_read_s" ]; then
-        python3 -c "print(f'traf-dev speed (CPU): quire\'s process is {$td_read_s / $td_quire_s:.1f}x faster than readability-lxml\'s loop')"
-    fi
+fi
+# Rounds, as for AEB above.
+rm -rf "$out/td-trafilatura" "$out/td-readability"
+for _ in $(seq "$runs"); do
+    rm -rf "$out/td-quire-raw"; mkdir -p "$out/td-quire-raw"
+    timed_once "$quire" convert "$td"/pages/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$out/td-quire-raw" >> "$times/td-quire"
+    cargo bench --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop -- "$td/pages" 1 2>/dev/null >> "$times/td-loop"
+    [ "$have_trafilatura" = 1 ] && peer_once trafilatura "$out/td-trafilatura" >> "$times/td-trafilatura"
+    [ "$have_readability" = 1 ] && peer_once readability "$out/td-readability" >> "$times/td-readability"
+done
+# quire names an output after its input's stem; the scorer wants '<page file>.txt'.
+rm -rf "$out/td-quire"; mkdir -p "$out/td-quire"
+for f in "$out"/td-quire-raw/*.txt; do
+    mv "$f" "$out/td-quire/$(basename "$f" .txt).html.txt"
+done
+rm -rf "$out/td-quire-raw"
+td_quire_s=$(least "$times/td-quire" 2); td_quire_wall=$(least "$times/td-quire" 1)
+td_loop_s=$(least "$times/td-loop" 2); td_loop_wall=$(least "$times/td-loop" 3)
+echo "quire: CPU $td_quire_s s, wall $td_quire_wall s (one process, one thread, files included; best of $runs)"
+echo "quire (library loop): CPU $td_loop_s s, wall $td_loop_wall s (pages in memory, one thread)"
+printf '%-28s %s\n' "quire" "$(python3 "$snippet_py" "$out/td-quire" --data "$td" | tail -1)"
+# The same with images (captions and credits in the text), scored for reference.
+rm -rf "$out/td-quire-images-raw" "$out/td-quire-images"; mkdir -p "$out/td-quire-images-raw" "$out/td-quire-images"
+"$quire" convert "$td"/pages/*.html --to txt --body-only --quiet --force --jobs 1 -o "$out/td-quire-images-raw"
+for f in "$out"/td-quire-images-raw/*.txt; do
+    mv "$f" "$out/td-quire-images/$(basename "$f" .txt).html.txt"
+done
+rm -rf "$out/td-quire-images-raw"
+printf '%-28s %s\n' "quire (with images)" "$(python3 "$snippet_py" "$out/td-quire-images" --data "$td" | tail -1)"
+td_traf_s=""
+td_read_s=""
+if [ "$have_trafilatura" = 1 ]; then
+    td_traf_s=$(least "$times/td-trafilatura" 1); td_traf_process=$(least "$times/td-trafilatura" 3)
+    printf '%-28s %s\n' "trafilatura $(python3 -c 'import trafilatura; print(trafilatura.__version__)')" \
+        "$(python3 "$snippet_py" "$out/td-trafilatura" --data "$td" | tail -1)"
+fi
+if [ "$have_readability" = 1 ]; then
+    td_read_s=$(least "$times/td-readability" 1)
+    printf '%-28s %s\n' "readability-lxml" \
+        "$(python3 "$snippet_py" "$out/td-readability" --data "$td" | tail -1)"
+fi
+if [ -n "$td_traf_s" ]; then
+    python3 -c "print(f'traf-dev speed (CPU): quire\'s loop is {$td_traf_s / $td_loop_s:.1f}x faster than trafilatura\'s loop; quire\'s process {$td_traf_process / $td_quire_s:.1f}x faster than trafilatura\'s process ($td_quire_s s vs $td_traf_process s); quire\'s process {$td_traf_s / $td_quire_s:.1f}x faster than trafilatura\'s loop ($td_traf_s s)')"
+    echo "traf-dev speed (CPU) round by round, trafilatura's process over quire's: $(round_ratios "$times/td-trafilatura" 3 "$times/td-quire" 2)"
+fi
+if [ -n "$td_read_s" ]; then
+    python3 -c "print(f'traf-dev speed (CPU): quire\'s process is {$td_read_s / $td_quire_s:.1f}x faster than readability-lxml\'s loop')"
 fi
