@@ -282,6 +282,37 @@ fn start_tag(bytes: &[u8], lt: usize, mut on_attribute: impl FnMut(Attribute)) -
     let mut attribute: Option<Attribute> = None;
     let mut i = lt + 1;
     loop {
+        // The runs inside a tag name, an attribute name and an unquoted value change nothing
+        // but where they end: skipped in a tight loop rather than a step of the machine per
+        // byte (every tag of the page passes here, and the step was a fortieth of the time).
+        let run_end = |from: usize, stop: fn(u8) -> bool| {
+            from + bytes[from..]
+                .iter()
+                .position(|&b| stop(b))
+                .unwrap_or(bytes.len() - from)
+        };
+        match state {
+            Name => i = run_end(i, |b| is_tag_space(b) || b == b'/' || b == b'>'),
+            AttributeName => {
+                let to = run_end(i, |b| is_tag_space(b) || matches!(b, b'/' | b'>' | b'='));
+                if to > i {
+                    if let Some(a) = attribute.as_mut() {
+                        (a.name_end, a.end) = (to, to);
+                    }
+                    i = to;
+                }
+            }
+            Unquoted => {
+                let to = run_end(i, |b| is_tag_space(b) || b == b'>');
+                if to > i {
+                    if let Some(a) = attribute.as_mut() {
+                        a.end = to;
+                    }
+                    i = to;
+                }
+            }
+            _ => {}
+        }
         let b = *bytes.get(i)?;
         let before = state;
         let mut end = None;
