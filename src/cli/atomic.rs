@@ -331,6 +331,23 @@ mod unnamed {
             if live.exiting {
                 return Err(exiting_error());
             }
+            // Where nothing has the output's name yet (the first run into a folder), the file
+            // is linked under it at once, whole: no temporary name, no rename. Anything there
+            // (a file, a link) makes this fail, and the rename below replaces it.
+            let c_target = CString::new(target.as_os_str().as_bytes()).map_err(io::Error::other)?;
+            // SAFETY: both paths are NUL-terminated strings that outlive the call.
+            let linked = unsafe {
+                libc::linkat(
+                    libc::AT_FDCWD,
+                    proc_path.as_ptr(),
+                    libc::AT_FDCWD,
+                    c_target.as_ptr(),
+                    libc::AT_SYMLINK_FOLLOW,
+                )
+            };
+            if linked == 0 {
+                return Ok(());
+            }
             loop {
                 let name = part_name(dir);
                 let c_name = CString::new(name.as_os_str().as_bytes()).map_err(io::Error::other)?;

@@ -83,11 +83,18 @@ impl Config {
             hidden: args.hidden,
             no_ignore: args.no_ignore,
         };
-        let folder_count = args.inputs.iter().filter(|p| p.is_dir()).count();
+        // Which inputs are folders, looked at once (a batch of files names thousands).
+        let is_folder: Vec<bool> = args.inputs.iter().map(|p| p.is_dir()).collect();
+        let folder_count = is_folder.iter().filter(|&&f| f).count();
         // When a folder batch writes among its inputs (no -o, or -o naming an input folder),
         // it lists its outputs there so that a re-run does not take them for inputs. A
         // batch's separate output folder (-o DIR) gets its own list too (see run).
-        let roots: Vec<&PathBuf> = args.inputs.iter().filter(|p| p.is_dir()).collect();
+        let roots: Vec<&PathBuf> = args
+            .inputs
+            .iter()
+            .zip(&is_folder)
+            .filter_map(|(p, &folder)| folder.then_some(p))
+            .collect();
         let manifest_dirs: Vec<PathBuf> = match &args.output {
             _ if roots.is_empty() => Vec::new(),
             None => roots.iter().map(|r| r.to_path_buf()).collect(),
@@ -104,7 +111,7 @@ impl Config {
             .collect();
         let mut planned = Vec::new();
         let mut skipped = Vec::new();
-        for input in &args.inputs {
+        for (input, &is_folder) in args.inputs.iter().zip(&is_folder) {
             let text = input.to_string_lossy();
             if input.as_os_str() == "-" {
                 planned.push(Planned {
@@ -116,7 +123,7 @@ impl Config {
                     source: Source::Url(text.into_owned()),
                     relative: PathBuf::new(),
                 });
-            } else if input.is_dir() {
+            } else if is_folder {
                 let found = walk::walk(input, walk_options, exclude.as_deref(), &earlier_outputs);
                 // Several folders into one -o DIR each get a subfolder named after them.
                 let prefix = match input

@@ -129,10 +129,11 @@ pub fn convert_job(job: &Job, settings: &Settings, digests: bool) -> Converted {
     }
 }
 
-/// Outputs mirror the input folders, so their folder may not exist yet.
+/// Outputs mirror the input folders, so their folder may not exist yet. Most outputs go
+/// where earlier ones went: one look says so, where `create_dir_all` tries to make it first.
 pub fn create_parent(path: &Path) -> io::Result<()> {
     match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => fs::create_dir_all(dir),
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => fs::create_dir_all(dir),
         _ => Ok(()),
     }
 }
@@ -143,6 +144,11 @@ fn check_inside(path: &Path, root: Option<&Path>) -> io::Result<()> {
     let Some(root) = root else {
         return Ok(());
     };
+    // The output folder itself is the user's choice, wherever its links lead; only the
+    // folders below it are checked.
+    if folder_of(path) == root {
+        return Ok(());
+    }
     let root = canonical_root(root)?;
     if folder_of(path).canonicalize()?.starts_with(&root) {
         return Ok(());

@@ -191,12 +191,11 @@ fn read_capped(mut input: impl Read, size: u64, limit: Option<u64>) -> anyhow::R
     }
     if size > 0 {
         // The size is known: one allocation (a byte over, so that finding the end costs no
-        // reallocation), read straight into it.
+        // reallocation), read straight into it. A file's own `read_to_end` reads it in one
+        // call, where a size-capped reader would read it in growing pieces; a regular file
+        // is no endless stream, so one still growing is read to its end and then refused.
         let mut bytes = Vec::with_capacity(usize::try_from(size.saturating_add(1)).unwrap_or(0));
-        input
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(io_error)?;
+        input.read_to_end(&mut bytes).map_err(io_error)?;
         if bytes.len() as u64 > limit {
             return Err(too_large());
         }

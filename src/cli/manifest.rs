@@ -239,13 +239,30 @@ pub fn listed_in(dir: &Path) -> HashSet<PathBuf> {
 /// The manifest among `manifests` that `path` belongs to, the innermost folder holding it,
 /// and the name it is listed under there ([`Manifest::name_of`]); the path is resolved once.
 pub fn locate(manifests: &[Manifest], path: &Path) -> Option<(usize, String)> {
-    let canonical = path.canonicalize().ok()?;
+    let canonical = canonical_output(manifests, path)?;
     let (index, manifest) = manifests
         .iter()
         .enumerate()
         .filter(|(_, m)| canonical.starts_with(&m.canonical_dir))
         .max_by_key(|(_, m)| m.canonical_dir.components().count())?;
     Some((index, manifest.name_of_canonical(&canonical)?))
+}
+
+/// `path` with its links resolved, `None` when nothing is there. An output straight inside a
+/// manifest's folder (as that folder was named) that is no link itself is that folder's
+/// canonical path and its name: one look at the file, where resolving the whole path again
+/// took one system call per component, for every output of a batch.
+fn canonical_output(manifests: &[Manifest], path: &Path) -> Option<PathBuf> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    let known_folder = path
+        .parent()
+        .and_then(|parent| manifests.iter().find(|m| m.dir == parent));
+    match (known_folder, path.file_name()) {
+        (Some(manifest), Some(name)) if !meta.file_type().is_symlink() => {
+            Some(manifest.canonical_dir.join(name))
+        }
+        _ => path.canonicalize().ok(),
+    }
 }
 
 /// What to do with one input's outputs, decided from the manifests before converting.
@@ -556,6 +573,30 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An output is named as resolving its whole path would name it: a plain file straight
+    /// in the folder by the folder's canonical path, a link by where it leads, a missing
+    /// file not at all.
+    #[cfg(unix)]
+    #[test]
+    fn locate_names_outputs_as_their_resolved_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir_all(out.join("sub")).unwrap();
+        fs::write(out.join("a.txt"), "a").unwrap();
+        fs::write(out.join("sub/b.txt"), "b").unwrap();
+        std::os::unix::fs::symlink(out.join("sub/b.txt"), out.join("link.txt")).unwrap();
+        // The folder as the run names it, through a link of its own.
+        let alias = dir.path().join("alias");
+        std::os::unix::fs::symlink(&out, &alias).unwrap();
+        let manifests = vec![Manifest::load(&alias).unwrap()];
+        let name = |p: &Path| locate(&manifests, p).map(|(_, name)| name);
+        assert_eq!(name(&alias.join("a.txt")).as_deref(), Some("a.txt"));
+        assert_eq!(name(&alias.join("sub/b.txt")).as_deref(), Some("sub/b.txt"));
+        assert_eq!(name(&alias.join("link.txt")).as_deref(), Some("sub/b.txt"));
+        assert_eq!(name(&alias.join("missing.txt")), None);
+        assert_eq!(name(&dir.path().join("elsewhere.txt")), None);
+    }
 
     fn fingerprint(output: &str) -> Fingerprint {
         Fingerprint {

@@ -39,7 +39,7 @@ pub fn plan(
     let input_ids: HashSet<PathBuf> = sources
         .iter()
         .filter_map(|s| match s {
-            Source::File(path) => path.canonicalize().ok(),
+            Source::File(path) => existing_identity(path),
             Source::Stdin | Source::Url(_) => None,
         })
         .collect();
@@ -366,31 +366,71 @@ fn refuse_report_over_a_file_of_the_run(
 /// else its canonical parent joined with its name, else the absolute path.
 ///
 /// A name that is not a link is where its canonical folder says, so only the folder is
-/// resolved, and while a run is planned each folder only once ([`FolderMemo`]): resolving
+/// resolved, and while a run is planned each folder and each path only once ([`FolderMemo`]): resolving
 /// every path whole took a few dozen system calls per output, a fiftieth of converting a
 /// folder of pages.
 fn identity(path: &Path) -> PathBuf {
-    let parent = match path.parent() {
+    if let Some(known) = memo_get(path) {
+        return known;
+    }
+    let parent = parent_of(path);
+    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let found = if let (false, Some(name), Some(dir)) =
+        (is_link, path.file_name(), canonical_folder(parent))
+    {
+        dir.join(name)
+    } else if let Ok(canonical) = path.canonicalize() {
+        canonical
+    } else if let (Some(dir), Some(name)) = (canonical_folder(parent), path.file_name()) {
+        dir.join(name)
+    } else {
+        std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+    };
+    memo_put(path, &found);
+    found
+}
+
+/// An existing path's canonical form (what `canonicalize` gives), resolved as [`identity`]
+/// resolves: only its folder, when the name itself is no link. `None` when nothing is there
+/// (or a link leads nowhere).
+fn existing_identity(path: &Path) -> Option<PathBuf> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        if let (Some(name), Some(dir)) = (path.file_name(), canonical_folder(parent_of(path))) {
+            return Some(dir.join(name));
+        }
+    }
+    path.canonicalize().ok()
+}
+
+/// The folder a path's name is looked up in (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    };
-    let is_link = fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
-    if let (false, Some(name), Some(dir)) = (is_link, path.file_name(), canonical_folder(parent)) {
-        return dir.join(name);
     }
-    if let Ok(canonical) = path.canonicalize() {
-        return canonical;
-    }
-    if let (Some(dir), Some(name)) = (canonical_folder(parent), path.file_name()) {
-        return dir.join(name);
-    }
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 thread_local! {
     /// Folders resolved while a run is planned (see [`FolderMemo`]).
     static CANONICAL_FOLDERS: std::cell::RefCell<Option<HashMap<PathBuf, Option<PathBuf>>>> =
         const { std::cell::RefCell::new(None) };
+    /// Each output path's [`identity`] while a run is planned: a path is asked about up to
+    /// three times (its own name, the collisions, the report).
+    static IDENTITIES: std::cell::RefCell<Option<HashMap<PathBuf, PathBuf>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn memo_get(path: &Path) -> Option<PathBuf> {
+    IDENTITIES.with(|memo| memo.borrow().as_ref()?.get(path).cloned())
+}
+
+fn memo_put(path: &Path, identity: &Path) {
+    IDENTITIES.with(|memo| {
+        if let Some(map) = memo.borrow_mut().as_mut() {
+            map.insert(path.to_path_buf(), identity.to_path_buf());
+        }
+    });
 }
 
 /// Remembers each folder's canonical path while it lives: planning writes nothing, so a
@@ -400,6 +440,7 @@ struct FolderMemo;
 impl FolderMemo {
     fn start() -> FolderMemo {
         CANONICAL_FOLDERS.with(|memo| *memo.borrow_mut() = Some(HashMap::new()));
+        IDENTITIES.with(|memo| *memo.borrow_mut() = Some(HashMap::new()));
         FolderMemo
     }
 }
@@ -407,6 +448,7 @@ impl FolderMemo {
 impl Drop for FolderMemo {
     fn drop(&mut self) {
         CANONICAL_FOLDERS.with(|memo| *memo.borrow_mut() = None);
+        IDENTITIES.with(|memo| *memo.borrow_mut() = None);
     }
 }
 
