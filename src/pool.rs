@@ -137,7 +137,6 @@ impl<'a> Pool<'a> {
         if threads == 1 && window >= 3 {
             return self.run_serial(items, work, deliver, window);
         }
-        let stopped = || self.stop.is_some_and(|flag| flag.load(Ordering::SeqCst));
         // The workers share the receiving end; the sending end belongs to the thread pulling
         // `items`, so it closes when that thread ends, however it ends.
         let (work_sender, work_receiver) = mpsc::sync_channel::<(usize, T)>(window);
@@ -168,7 +167,7 @@ impl<'a> Pool<'a> {
                     };
                     // A job not started after the stop is still accounted for (as `None`),
                     // so that an in-order delivery does not wait for it.
-                    let result = (!stopped()).then(|| catch(|| work(item)));
+                    let result = (!self.stopped()).then(|| catch(|| work(item)));
                     let message = (index, result);
                     if done_sender.send(message).is_err() {
                         return;
@@ -189,7 +188,7 @@ impl<'a> Pool<'a> {
 
             let feeder = move || {
                 let mut items = items.enumerate();
-                while ticket_receiver.recv().is_ok() && !stopped() {
+                while ticket_receiver.recv().is_ok() && !self.stopped() {
                     let Some(item) = items.next() else {
                         return;
                     };
@@ -247,21 +246,19 @@ impl<'a> Pool<'a> {
         T: Send,
         R: Send,
     {
-        let stopped = || self.stop.is_some_and(|flag| flag.load(Ordering::SeqCst));
         let (done_sender, done_receiver) =
             mpsc::sync_channel::<(usize, Result<R, Panicked>)>(window - 3);
         thread::scope(|scope| {
             let work = &work;
-            let stopped = &stopped;
             let worker = move || {
                 for (index, item) in items.enumerate() {
-                    if done_sender.send((index, catch(|| work(item)))).is_err() || stopped() {
+                    if done_sender.send((index, catch(|| work(item)))).is_err() || self.stopped() {
                         return;
                     }
                 }
             };
             // Checked before the first item is taken; the worker checks after each one.
-            if stopped() {
+            if self.stopped() {
                 return Ok(());
             }
             self.worker_builder().spawn_scoped(scope, worker)?;
@@ -270,6 +267,11 @@ impl<'a> Pool<'a> {
             }
             Ok(())
         })
+    }
+
+    /// Whether the caller's stop flag (see [`Pool::stop_when`]) is set.
+    fn stopped(&self) -> bool {
+        self.stop.is_some_and(|flag| flag.load(Ordering::SeqCst))
     }
 
     /// A worker thread's builder: the pool's thread name and stack size.
@@ -294,7 +296,7 @@ impl<'a> Pool<'a> {
         T: Send,
         R: Send,
     {
-        let stopped = self.stop.is_some_and(|flag| flag.load(Ordering::SeqCst));
+        let stopped = self.stopped();
         let Some(item) = item.filter(|_| !stopped) else {
             return Ok(());
         };

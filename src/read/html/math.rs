@@ -127,6 +127,17 @@ pub fn recognise(node: &Handle) -> Option<Found> {
             None => Found::Copy,
         });
     }
+    // Every form below is known by a class naming MathJax, KaTeX or MediaWiki's math. Every
+    // element of every page comes here: one look at its class rules the rest out, where the
+    // tests below would each search the attributes again.
+    let named_for_math = attr_matches(node, "class", |class| {
+        ["MathJax", "katex", "mwe-math"]
+            .iter()
+            .any(|name| class.contains(name))
+    });
+    if !named_for_math {
+        return None;
+    }
     if has_class(node, "MathJax_Preview") {
         return Some(Found::Copy);
     }
