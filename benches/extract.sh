@@ -72,6 +72,20 @@ pages=$(ls "$aeb"/html/*.html | wc -l)
 runs=${RUNS:-5}
 cat "$aeb"/html/*.html > /dev/null  # into the file cache
 
+# Every tool writes its outputs of the timed rounds to a RAM disk when there is one, each to
+# a folder emptied before each round (they are moved to the output folder after the rounds):
+# - quire syncs every file it writes, and disk syncs are not conversion time;
+# - on a disk file system, making a file costs more right after many were deleted (ext4
+#   without a journal skips every inode freed in the last seconds when it allocates one: in a
+#   profile of a traf-dev batch written to a just-emptied folder, 6% of quire's time was that
+#   scan, and 0.1 s of system time that the same batch does not spend on a RAM disk). That
+#   cost belongs to the file system, not to the tool, and it weighs ten times more on the
+#   faster tool.
+scratch="$out/scratch"
+[ -d /dev/shm ] && [ -w /dev/shm ] && scratch="$(mktemp -d /dev/shm/quire-bench.XXXXXX)"
+mkdir -p "$scratch"
+trap 'rm -rf "$times" "$scratch"; [ -n "$keep" ] || rm -rf "$out"' EXIT
+
 # Runs a command once; prints "WALL CPU" in seconds (CPU = the child's user + system time).
 timed_once() {
     python3 - "$@" <<'EOF'
@@ -127,7 +141,7 @@ fi
 # the same pages inside one process was about a sixth faster than the first (warm caches),
 # which favours trafilatura beyond what converting new pages would see.
 trafilatura_aeb_once() {
-    python3 - "$aeb/html" "$out/trafilatura" <<'EOF'
+    python3 - "$aeb/html" "$scratch/trafilatura" <<'EOF'
 import pathlib, resource, sys, time
 import trafilatura
 src, dst = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
@@ -148,23 +162,21 @@ EOF
 # Rounds: each tool runs once per round, one after the other, so that every tool sees the
 # same moments of the machine; a tool's best round counts, and the per-round ratios show
 # how far a moment of load elsewhere moved them.
-# quire: one process for all pages. Outputs go to a RAM disk when there is one: quire
-# syncs every file it writes, and disk syncs are not conversion time.
-scratch="$out"
-[ -d /dev/shm ] && [ -w /dev/shm ] && scratch="$(mktemp -d /dev/shm/quire-bench.XXXXXX)"
-rm -rf "$out/trafilatura" "$out/dom_smoothie"
+# quire: one process for all pages.
 for _ in $(seq "$runs"); do
-    rm -rf "$scratch/quire"; mkdir -p "$scratch/quire"
+    rm -rf "$scratch/quire" "$scratch/trafilatura" "$scratch/dom_smoothie"
+    mkdir -p "$scratch/quire"
     timed_once "$quire" convert "$aeb"/html/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$scratch/quire" >> "$times/quire"
     # The same conversion through the library with the pages already in memory: the
     # like-for-like match for trafilatura's extraction loop (benches/extract_loop.rs).
     cargo bench --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop -- "$aeb/html" 1 2>/dev/null >> "$times/loop"
     [ "$have_trafilatura" = 1 ] && trafilatura_aeb_once >> "$times/trafilatura"
-    [ "$have_smoothie" = 1 ] && timed_once "$here/peers/target/release/extract-peers" "$aeb/html" "$out/dom_smoothie" >> "$times/smoothie"
+    [ "$have_smoothie" = 1 ] && timed_once "$here/peers/target/release/extract-peers" "$aeb/html" "$scratch/dom_smoothie" >> "$times/smoothie"
 done
-if [ "$scratch" != "$out" ]; then
-    rm -rf "$out/quire"; mv "$scratch/quire" "$out/quire"; rmdir "$scratch"
-fi
+for tool in quire trafilatura dom_smoothie; do
+    rm -rf "${out:?}/$tool"
+    if [ -d "$scratch/$tool" ]; then mv "$scratch/$tool" "$out/$tool"; fi
+done
 quire_s=$(least "$times/quire" 2); quire_wall=$(least "$times/quire" 1)
 loop_s=$(least "$times/loop" 2); loop_wall=$(least "$times/loop" 3)
 echo "quire: $pages pages, CPU $quire_s s, wall $quire_wall s (one process, one thread, files included; best of $runs)"
@@ -250,13 +262,17 @@ if [ "$peers" = 1 ]; then
     fi
 fi
 # Rounds, as for AEB above.
-rm -rf "$out/td-trafilatura" "$out/td-readability"
 for _ in $(seq "$runs"); do
-    rm -rf "$out/td-quire-raw"; mkdir -p "$out/td-quire-raw"
-    timed_once "$quire" convert "$td"/pages/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$out/td-quire-raw" >> "$times/td-quire"
+    rm -rf "$scratch/td-quire-raw" "$scratch/td-trafilatura" "$scratch/td-readability"
+    mkdir -p "$scratch/td-quire-raw"
+    timed_once "$quire" convert "$td"/pages/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$scratch/td-quire-raw" >> "$times/td-quire"
     cargo bench --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop -- "$td/pages" 1 2>/dev/null >> "$times/td-loop"
-    [ "$have_trafilatura" = 1 ] && peer_once trafilatura "$out/td-trafilatura" >> "$times/td-trafilatura"
-    [ "$have_readability" = 1 ] && peer_once readability "$out/td-readability" >> "$times/td-readability"
+    [ "$have_trafilatura" = 1 ] && peer_once trafilatura "$scratch/td-trafilatura" >> "$times/td-trafilatura"
+    [ "$have_readability" = 1 ] && peer_once readability "$scratch/td-readability" >> "$times/td-readability"
+done
+for tool in td-quire-raw td-trafilatura td-readability; do
+    rm -rf "${out:?}/$tool"
+    if [ -d "$scratch/$tool" ]; then mv "$scratch/$tool" "$out/$tool"; fi
 done
 # quire names an output after its input's stem; the scorer wants '<page file>.txt'.
 rm -rf "$out/td-quire"; mkdir -p "$out/td-quire"

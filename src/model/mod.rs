@@ -637,7 +637,11 @@ impl Document {
             | Block::Heading {
                 content: inlines, ..
             } => {
-                *inlines = normalize_inlines(walk::without_images(std::mem::take(inlines)));
+                // Readers give normalised text: only a run that loses a picture needs
+                // rebuilding (and its spaces joined again where the picture stood).
+                if walk::holds_image(inlines) {
+                    *inlines = normalize_inlines(walk::without_images(std::mem::take(inlines)));
+                }
             }
             _ => {}
         });

@@ -26,6 +26,16 @@ pub fn collapse_whitespace(text: &str) -> String {
     let mut in_space = false;
     let mut at = 0;
     while let Some(&b) = bytes.get(at) {
+        // Most of a text is printable ASCII between single spaces: step over it in a tight
+        // loop that only compares.
+        if b > b' ' && b < 0x7f {
+            at += 1;
+            while bytes.get(at).is_some_and(|&b| b > b' ' && b < 0x7f) {
+                at += 1;
+            }
+            in_space = false;
+            continue;
+        }
         let (space, len) = match b {
             b'\t'..=b'\r' | b' ' => (true, 1),
             0..=0x7f => (false, 1),

@@ -174,6 +174,21 @@ fn inlines_have_math(inlines: &[Inline]) -> bool {
 }
 
 /// The inlines without images (and without wrappers, such as a link, left empty by that).
+/// Whether a run of inlines holds an image, at any depth.
+pub(crate) fn holds_image(inlines: &[Inline]) -> bool {
+    inlines.iter().any(|inline| match inline {
+        Inline::Image(_) => true,
+        Inline::Emphasis(c)
+        | Inline::Strong(c)
+        | Inline::Strikethrough(c)
+        | Inline::Superscript(c)
+        | Inline::Subscript(c)
+        | Inline::Span { content: c, .. } => holds_image(c),
+        Inline::Link(link) => holds_image(&link.content),
+        _ => false,
+    })
+}
+
 pub(crate) fn without_images(inlines: Vec<Inline>) -> Vec<Inline> {
     let mut out = Vec::with_capacity(inlines.len());
     for inline in inlines {

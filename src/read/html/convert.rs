@@ -13,8 +13,8 @@ use super::urls::{
 };
 use crate::dom::raw_text::{LAZY_SRCSET_ATTRIBUTES, LAZY_SRC_ATTRIBUTES};
 use crate::dom::{
-    attr, attr_matches, children, class_contains, descendants, is, is_heading_tag, is_hidden, key,
-    parent, tag, text_content, CompactRows, NodeMap, NodeSet,
+    attr, attr_matches, children, class_contains, contains_ignore_case, descendants, is,
+    is_heading_tag, is_hidden, key, parent, tag, text_content, CompactRows, NodeMap, NodeSet,
 };
 use crate::model::{
     classes, collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image,
@@ -110,11 +110,17 @@ impl<'a> Converter<'a> {
         // Children follow their parent in document order, so the reverse order sees every
         // child before its parent.
         for node in nodes.iter().rev() {
-            // A compacted row holds its cells, which are blocks, once put back.
+            // Text, comments and doctypes hold nothing (and are most of a page's nodes).
+            if !matches!(node.data, NodeData::Element { .. } | NodeData::Document) {
+                continue;
+            }
+            // A compacted row holds its cells, which are blocks, once put back. Only
+            // elements are in the set: other children need no lookup.
             let holds = converter.compact.has_cells(node)
                 || node.children.borrow().iter().any(|child| {
-                    tag(child).is_some_and(is_block_tag)
-                        || converter.holds_blocks.contains(&key(child))
+                    tag(child).is_some_and(|name| {
+                        is_block_tag(name) || converter.holds_blocks.contains(&key(child))
+                    })
                 });
             if holds {
                 converter.holds_blocks.insert(key(node));
@@ -732,11 +738,15 @@ impl<'a> Converter<'a> {
         pending: &mut Vec<Inline>,
         out: &mut Vec<Block>,
     ) -> bool {
-        if holds_image(node) || !is_lone_image(pending) {
+        // Asked of every element in block context: the cheap tests first, the walk of the
+        // element's subtree for a picture last.
+        if !is_lone_image(pending) {
             return false;
         }
         let credit = is_credit(node);
-        if !(credit || is_caption_classed(node) || repeats_alt(node, pending, out)) {
+        if !(credit || is_caption_classed(node) || repeats_alt(node, pending, out))
+            || holds_image(node)
+        {
             return false;
         }
         flush_run(pending, out);
@@ -1125,9 +1135,15 @@ fn adjacent_elements(node: &Handle) -> Vec<Handle> {
 
 /// Whether an element is or holds an `img` or `<picture>`.
 fn holds_image(node: &Handle) -> bool {
-    descendants(node)
-        .iter()
-        .any(|n| is(n, local_name!("img")) || is(n, local_name!("picture")))
+    // A walk that stops at the first picture, without listing the subtree first.
+    let mut stack = vec![node.clone()];
+    while let Some(node) = stack.pop() {
+        if is(&node, local_name!("img")) || is(&node, local_name!("picture")) {
+            return true;
+        }
+        stack.extend(node.children.borrow().iter().rev().cloned());
+    }
+    false
 }
 
 /// The ancestors of `node` strictly below `top`.
@@ -1268,8 +1284,7 @@ fn credit_named(node: &Handle, names: &[&str]) -> bool {
 fn names_contain(node: &Handle, words: &[&str]) -> bool {
     ["class", "id"].iter().any(|name| {
         attr_matches(node, name, |value| {
-            let value = value.to_ascii_lowercase();
-            words.iter().any(|word| value.contains(word))
+            words.iter().any(|word| contains_ignore_case(value, word))
         })
     })
 }
