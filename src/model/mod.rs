@@ -781,6 +781,50 @@ impl Drop for Document {
 mod tests {
     use super::*;
 
+    /// A picture at any depth is found and taken out, with the spaces on either side of it
+    /// joined; a run without one is left exactly as it was (not rebuilt).
+    #[test]
+    fn remove_images_rebuilds_only_runs_that_hold_one() {
+        let image = || {
+            Inline::image(Image {
+                src: "a.jpg".into(),
+                ..Image::default()
+            })
+        };
+        let deep = vec![
+            Inline::text("Before "),
+            Inline::Emphasis(vec![Inline::Link(Box::new(Link {
+                url: "https://example.com/".into(),
+                title: None,
+                content: vec![image()],
+            }))]),
+            Inline::text(" after."),
+        ];
+        let plain = vec![
+            Inline::text("No"),
+            Inline::Strong(vec![Inline::text(" picture ")]),
+            Inline::text("here."),
+        ];
+        assert!(walk::holds_image(&deep));
+        assert!(!walk::holds_image(&plain));
+        let mut document = Document::new(
+            Meta::default(),
+            vec![
+                Block::Paragraph(deep),
+                Block::Paragraph(plain.clone()),
+                Block::Paragraph(vec![image()]),
+            ],
+        );
+        document.remove_images();
+        assert_eq!(
+            document.blocks,
+            vec![
+                Block::Paragraph(vec![Inline::text("Before after.")]),
+                Block::Paragraph(plain),
+            ]
+        );
+    }
+
     #[test]
     fn spans_stay_within_bounds_and_every_cell_is_kept() {
         let cell = |colspan, rowspan| Cell {

@@ -416,11 +416,15 @@ fn byline_of(node: &Handle, name: &str) -> Option<String> {
         match &*a.name.local {
             "rel" => rel_author |= a.value.split_whitespace().any(|w| w == "author"),
             "class" | "id" => {
+                // Split on bytes: a non-ASCII character is no letter of these words either,
+                // and every element of a page without a byline is asked.
                 named |= contains_ignore_case(&a.value, "byline")
                     || a.value
-                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .as_bytes()
+                        .split(|b| !b.is_ascii_alphanumeric())
                         .any(|w| {
-                            w.eq_ignore_ascii_case("author") || w.eq_ignore_ascii_case("authorname")
+                            w.eq_ignore_ascii_case(b"author")
+                                || w.eq_ignore_ascii_case(b"authorname")
                         })
             }
             _ => {}
