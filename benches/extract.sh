@@ -70,7 +70,14 @@ fi
 pages=$(ls "$aeb"/html/*.html | wc -l)
 
 runs=${RUNS:-5}
-cat "$aeb"/html/*.html > /dev/null  # into the file cache
+# Puts the pages into the file cache. Run before every timed run of every tool: a machine
+# may evict pages unread for a minute or two (here DAMON's reclaim did, between rounds), and
+# then a tool pays for reading from disk, which is not extraction time (about 3% of quire's
+# time on traf-dev, in a profile where the pages had been evicted).
+warm() {
+    cat "$@" > /dev/null
+}
+warm "$aeb"/html/*.html
 
 # Every tool writes its outputs of the timed rounds to a RAM disk when there is one, each to
 # a folder emptied before each round (they are moved to the output folder after the rounds):
@@ -166,11 +173,15 @@ EOF
 for _ in $(seq "$runs"); do
     rm -rf "$scratch/quire" "$scratch/trafilatura" "$scratch/dom_smoothie"
     mkdir -p "$scratch/quire"
+    warm "$aeb"/html/*.html
     timed_once "$quire" convert "$aeb"/html/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$scratch/quire" >> "$times/quire"
     # The same conversion through the library with the pages already in memory: the
     # like-for-like match for trafilatura's extraction loop (benches/extract_loop.rs).
+    warm "$aeb"/html/*.html
     cargo bench --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop -- "$aeb/html" 1 2>/dev/null >> "$times/loop"
+    warm "$aeb"/html/*.html
     [ "$have_trafilatura" = 1 ] && trafilatura_aeb_once >> "$times/trafilatura"
+    warm "$aeb"/html/*.html
     [ "$have_smoothie" = 1 ] && timed_once "$here/peers/target/release/extract-peers" "$aeb/html" "$scratch/dom_smoothie" >> "$times/smoothie"
 done
 for tool in quire trafilatura dom_smoothie; do
@@ -219,7 +230,7 @@ if [ ! -d "$td/pages" ]; then
 fi
 echo
 echo "== traf-dev ($(ls "$td"/pages/*.html | wc -l) pages, snippet F1)"
-cat "$td"/pages/*.html > /dev/null
+warm "$td"/pages/*.html
 # Each peer in its own fresh process, its extraction loop timed inside (imports and file
 # reads left out, which favours it), and the whole process too; prints "LOOP_CPU LOOP_WALL
 # PROCESS_CPU".
@@ -265,9 +276,13 @@ fi
 for _ in $(seq "$runs"); do
     rm -rf "$scratch/td-quire-raw" "$scratch/td-trafilatura" "$scratch/td-readability"
     mkdir -p "$scratch/td-quire-raw"
+    warm "$td"/pages/*.html
     timed_once "$quire" convert "$td"/pages/*.html --to txt --body-only --no-images --quiet --force --jobs 1 -o "$scratch/td-quire-raw" >> "$times/td-quire"
+    warm "$td"/pages/*.html
     cargo bench --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop -- "$td/pages" 1 2>/dev/null >> "$times/td-loop"
+    warm "$td"/pages/*.html
     [ "$have_trafilatura" = 1 ] && peer_once trafilatura "$scratch/td-trafilatura" >> "$times/td-trafilatura"
+    warm "$td"/pages/*.html
     [ "$have_readability" = 1 ] && peer_once readability "$scratch/td-readability" >> "$times/td-readability"
 done
 for tool in td-quire-raw td-trafilatura td-readability; do
