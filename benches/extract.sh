@@ -71,7 +71,7 @@ pages=$(ls "$aeb"/html/*.html | wc -l)
 
 runs=${RUNS:-5}
 # Puts the pages into the file cache. Run before every timed run of every tool: a machine
-# may evict pages unread for a minute or two (here DAMON's reclaim did, between rounds), and
+# may evict pages unread for a minute or two (here a DAMON pageout scheme did, between rounds), and
 # then a tool pays for reading from disk, which is not extraction time (about 3% of quire's
 # time on traf-dev, in a profile where the pages had been evicted).
 warm() {
