@@ -632,16 +632,14 @@ impl Document {
     /// longer there) and inline images; a paragraph or link left empty goes too. For text
     /// pipelines that want the article's words alone (`quire convert --no-images`).
     pub fn remove_images(&mut self) {
+        // Readers give normalised text: only a run that loses a picture needs rebuilding (and
+        // its spaces joined again where the picture stood).
         walk::for_each_block_mut(&mut self.blocks, &mut |block| match block {
             Block::Paragraph(inlines)
             | Block::Heading {
                 content: inlines, ..
-            } => {
-                // Readers give normalised text: only a run that loses a picture needs
-                // rebuilding (and its spaces joined again where the picture stood).
-                if walk::holds_image(inlines) {
-                    *inlines = normalize_inlines(walk::without_images(std::mem::take(inlines)));
-                }
+            } if walk::holds_image(inlines) => {
+                *inlines = normalize_inlines(walk::without_images(std::mem::take(inlines)));
             }
             _ => {}
         });
