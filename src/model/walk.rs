@@ -173,7 +173,6 @@ fn inlines_have_math(inlines: &[Inline]) -> bool {
     })
 }
 
-/// The inlines without images (and without wrappers, such as a link, left empty by that).
 /// Whether a run of inlines holds an image, at any depth.
 pub(crate) fn holds_image(inlines: &[Inline]) -> bool {
     inlines.iter().any(|inline| match inline {
@@ -189,6 +188,7 @@ pub(crate) fn holds_image(inlines: &[Inline]) -> bool {
     })
 }
 
+/// The inlines without images (and without wrappers, such as a link, left empty by that).
 pub(crate) fn without_images(inlines: Vec<Inline>) -> Vec<Inline> {
     let mut out = Vec::with_capacity(inlines.len());
     for inline in inlines {
