@@ -173,19 +173,11 @@ fn inlines_have_math(inlines: &[Inline]) -> bool {
     })
 }
 
-/// Whether a run of inlines holds an image, at any depth.
+/// Whether a run of inlines holds an image, at any depth (footnotes included).
 pub(crate) fn holds_image(inlines: &[Inline]) -> bool {
-    inlines.iter().any(|inline| match inline {
-        Inline::Image(_) => true,
-        Inline::Emphasis(c)
-        | Inline::Strong(c)
-        | Inline::Strikethrough(c)
-        | Inline::Superscript(c)
-        | Inline::Subscript(c)
-        | Inline::Span { content: c, .. } => holds_image(c),
-        Inline::Link(link) => holds_image(&link.content),
-        _ => false,
-    })
+    let mut found = false;
+    inline_images(inlines, &mut |_| found = true);
+    found
 }
 
 /// The inlines without images (and without wrappers, such as a link, left empty by that).
