@@ -14,6 +14,7 @@ pub mod compact;
 mod node;
 pub mod parse;
 pub mod raw_text;
+mod scan;
 mod text;
 
 pub use category::{is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag};

@@ -14,6 +14,7 @@
 use super::compact::CompactRows;
 #[cfg(test)]
 use super::node::{descendants, is, text_content};
+use super::scan::Unsupported;
 use html5ever::interface::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
@@ -40,35 +41,72 @@ pub struct Page {
 }
 
 /// Parses a whole HTML document (scripts, style sheets, drawings and comments emptied first:
-/// see [`raw_text`]).
+/// see [`raw_text`]). The page is tokenized by the [`scan`] scanner, or by html5ever's
+/// tokenizer when it holds something the scanner leaves to it; the tree is the same.
 ///
 /// [`raw_text`]: super::raw_text
+/// [`scan`]: super::scan
 pub fn parse(html: &str) -> Page {
-    parse_in_chunks(html, CHUNK_LEN, true)
+    parse_page(html, true)
 }
 
-/// How much of the page the tokenizer is given at a time. Text nodes share the buffer of the
-/// chunk they come from, so the parser never holds a second copy of the whole page, only of
-/// the chunks whose text is still in the tree.
+fn parse_page(html: &str, compact_rows: bool) -> Page {
+    let html = &*super::raw_text::without_unread_content(html);
+    scanned(html, compact_rows).unwrap_or_else(|_| tokenized(html, CHUNK_LEN, compact_rows))
+}
+
+/// How much of the page html5ever's tokenizer is given at a time. Text nodes share the buffer
+/// of the chunk they come from, so the parser never holds a second copy of the whole page,
+/// only of the chunks whose text is still in the tree.
 const CHUNK_LEN: usize = 64 * 1024;
 
-/// [`parse`], feeding the tokenizer `chunk_len` bytes at a time (rounded up to a character
-/// boundary). The tokenizer is incremental: a tag, a character reference or a CR LF cut by a
-/// chunk boundary is finished from the next chunk, so the tree does not depend on the size.
-/// `compact_rows` false keeps every row as parsed (tests compare the two).
-fn parse_in_chunks(html: &str, chunk_len: usize, compact_rows: bool) -> Page {
-    let html = &*super::raw_text::without_unread_content(html);
+/// The tree builder behind the depth cap, building into a fresh page.
+fn new_sink(compact_rows: bool) -> DepthCappedSink {
     let dom = CompactingDom {
         page: Page::default(),
         compact_rows,
         rows: RefCell::default(),
     };
-    let builder = TreeBuilder::new(dom, TreeBuilderOpts::default());
-    let sink = DepthCappedSink {
-        inner: builder,
+    DepthCappedSink {
+        inner: TreeBuilder::new(dom, TreeBuilderOpts::default()),
         state: RefCell::new(CapState::default()),
+    }
+}
+
+fn into_page(sink: DepthCappedSink) -> Page {
+    let CompactingDom { mut page, rows, .. } = sink.inner.sink;
+    page.rows = rows.into_inner();
+    page
+}
+
+/// The page tokenized by the [`scan`](super::scan) scanner, or what it holds that the scanner
+/// leaves to html5ever's tokenizer.
+fn scanned(html: &str, compact_rows: bool) -> Result<Page, Unsupported> {
+    // The reader has removed NULs; a page that still has one goes to html5ever, which knows
+    // where each kind of NUL goes.
+    if memchr::memchr(b'\0', html.as_bytes()).is_some() {
+        return Err(Unsupported("a NUL"));
+    }
+    // The standard's input stream turns CR LF and lone CR into LF before tokenizing.
+    let normalized;
+    let html = if memchr::memchr(b'\r', html.as_bytes()).is_some() {
+        normalized = html.replace("\r\n", "\n").replace('\r', "\n");
+        &normalized
+    } else {
+        html
     };
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let sink = new_sink(compact_rows);
+    super::scan::tokenize(html, &sink)?;
+    sink.end();
+    Ok(into_page(sink))
+}
+
+/// The page tokenized by html5ever's tokenizer, fed `chunk_len` bytes at a time (rounded up
+/// to a character boundary). The tokenizer is incremental: a tag, a character reference or
+/// a CR LF cut by a chunk boundary is finished from the next chunk, so the tree does not
+/// depend on the size. `compact_rows` false keeps every row as parsed (tests compare the two).
+fn tokenized(html: &str, chunk_len: usize, compact_rows: bool) -> Page {
+    let tokenizer = Tokenizer::new(new_sink(compact_rows), TokenizerOpts::default());
     let queue = BufferQueue::default();
     let mut rest = html;
     while !rest.is_empty() {
@@ -86,15 +124,20 @@ fn parse_in_chunks(html: &str, chunk_len: usize, compact_rows: bool) -> Page {
         while !matches!(tokenizer.feed(&queue), TokenizerResult::Done) {}
     }
     tokenizer.end();
-    let CompactingDom { mut page, rows, .. } = tokenizer.sink.inner.sink;
-    page.rows = rows.into_inner();
-    page
+    into_page(tokenizer.sink)
+}
+
+/// [`parse`] through html5ever's tokenizer, `chunk_len` bytes at a time (tests).
+#[cfg(test)]
+fn parse_in_chunks(html: &str, chunk_len: usize, compact_rows: bool) -> Page {
+    let html = &*super::raw_text::without_unread_content(html);
+    tokenized(html, chunk_len, compact_rows)
 }
 
 /// [`parse`] keeping every table row as parsed: what compacting must not change.
 #[cfg(test)]
 pub fn parse_without_compaction(html: &str) -> Page {
-    parse_in_chunks(html, CHUNK_LEN, false)
+    parse_page(html, false)
 }
 
 /// The tree builder behind a depth cap (see the module docs).
@@ -458,23 +501,40 @@ mod tests {
         assert!(text_content(&dom.document).contains("deep"));
     }
 
-    /// The tree as text, one node a line: what the chunking test compares.
-    fn dump(dom: &RcDom) -> String {
-        let mut out = String::new();
+    /// The tree as text, one node a line: what the chunking and scanner tests compare.
+    /// Namespaces, DOCTYPE identifiers, template contents and the quirks mode are in it too.
+    pub(crate) fn dump(dom: &RcDom) -> String {
+        let mut out = format!("{:?}\n", dom.quirks_mode.get());
         let mut stack = vec![(dom.document.clone(), 0usize)];
         while let Some((node, depth)) = stack.pop() {
             out.push_str(&"  ".repeat(depth));
             match &node.data {
                 NodeData::Document => out.push_str("#document"),
-                NodeData::Doctype { name, .. } => out.push_str(&format!("<!DOCTYPE {name}>")),
+                NodeData::Doctype {
+                    name,
+                    public_id,
+                    system_id,
+                } => out.push_str(&format!("<!DOCTYPE {name} {public_id:?} {system_id:?}>")),
                 NodeData::Text { contents } => out.push_str(&format!("{:?}", &**contents.borrow())),
                 NodeData::Comment { contents } => out.push_str(&format!("<!--{contents}-->")),
-                NodeData::Element { name, attrs, .. } => {
-                    out.push_str(&format!("<{}", name.local));
+                NodeData::Element {
+                    name,
+                    attrs,
+                    template_contents,
+                    ..
+                } => {
+                    out.push_str(&format!("<{} {}", name.local, name.ns));
                     for a in attrs.borrow().iter() {
-                        out.push_str(&format!(" {}={:?}", a.name.local, &*a.value));
+                        let prefix = a.name.prefix.as_deref().unwrap_or_default();
+                        out.push_str(&format!(
+                            " {prefix}:{}[{}]={:?}",
+                            a.name.local, a.name.ns, &*a.value
+                        ));
                     }
                     out.push('>');
+                    if let Some(contents) = &*template_contents.borrow() {
+                        stack.push((contents.clone(), depth + 1));
+                    }
                 }
                 NodeData::ProcessingInstruction { target, .. } => {
                     out.push_str(&format!("<?{target}>"))
@@ -486,6 +546,293 @@ mod tests {
             }
         }
         out
+    }
+
+    /// The trees of `html` (after the pre-pass) from the scanner and from html5ever's
+    /// tokenizer, every row kept; for the scanner, why it left the page to html5ever if it
+    /// did.
+    pub(crate) fn both_trees(html: &str) -> (Result<String, Unsupported>, String) {
+        let html = &*crate::dom::raw_text::without_unread_content(html);
+        both_trees_as_is(html)
+    }
+
+    /// [`both_trees`] without the pre-pass (comments, scripts and styles stay).
+    fn both_trees_as_is(html: &str) -> (Result<String, Unsupported>, String) {
+        let scanner = scanned(html, false).map(|page| dump(&page.dom));
+        (scanner, dump(&tokenized(html, CHUNK_LEN, false).dom))
+    }
+
+    /// Pages written to walk the tokenizer's states: each must give html5ever's tree.
+    const SCANNED_PAGES: &[&str] = &[
+        "<!DOCTYPE html><html><head><title>A &amp; B &notit; &notin; &copy &#169 &#xA9; &#x; &#; &# &am</title></head><body>x</body></html>",
+        "<!doctype HTML><p>&lt;&gt;&quot;&apos;&nbsp;&NotANamedRef; &amp &ampx &amp= &AMP; &Aacute &aacute; &#0; &#128; &#x9f; &#xD800; &#1114112; &#99999999999; &#65 &#x41x &#X41;",
+        "<p title=\"a&amp;b &copy=2 &copyx &copy; &amp\" data-x='&lt;q&gt; &#34;' alt=&lt;unquoted&amp;x= href=/a?b=1&c=2&copy=3&reg>t</p>",
+        "<p CLASS=A class=b Id=\"X\" =eq a=b=c d=`e` f=\"g\"h i/j k = l m= >x</p><br/><br / ><img src=x/><p/>y<a/b>z</a>",
+        "<div>a < b <3 </ c> </3> </> <? pi ?> <!x> <!-x> <!- <!DOCTYPEx> &</div>",
+        "<p>a<!-->b<!--->c<!---->d<!----->e<!-- f --->g<!-- h --!>i<!-- j --!-->k<!-- <!-- l -->m<!--<!-->n</p>",
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd\"><table><p>quirks?</table>",
+        "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01 Transitional//EN\"><p><table><tr><td>quirks</table>",
+        "<!DOCTYPE html SYSTEM 'about:legacy-compat'><p>x",
+        "<!DOCTYPE><p>no name",
+        "<!DOCTYPE html   ><p>spaces",
+        "<html><head><title>T &lt;b&gt; </titlex> </TITLE >after<textarea>\n<b>a &amp; b</b></textarea><style>p{} </stylex> </style x><xmp><b>&amp;</b></xmp><iframe><p>x</iframe><noscript><p>n</p></noscript>",
+        "<script type=\"application/ld+json\">{\"a\": \"</b>&amp;\"}</script><script>var a = 1 < 2;</SCRIPT ><p>after",
+        "<body><pre>\nfirst line\n</pre><pre>&#10;second</pre><textarea>\n\nthird</textarea><listing>\nl</listing>",
+        "<table>stray<tr>text<td>cell</td>more</tr></table><table><tbody><tr><td>a<td>b<tr><td>c</table>",
+        "<svg><title>t &amp;</title><style>s</style><foreignObject><p>f</p></foreignObject></svg><math><mi>x</mi><annotation-xml encoding=\"text/html\"><p>h</p></annotation-xml></math>",
+        "<template><p>in template</p><td>cell</td></template><select><option>a<option>b</select><frameset>",
+        "<P><B>Upper</B> <Ünïcode-tag attr=1>x</Ünïcode-tag> <a HREF=x xlink:href=y>l</a><svg viewBox=\"0 0 1 1\" xlink:href=z><path d=m/></svg>",
+        "\u{feff}<p>bom</p>",
+        "<p>line\r\nbreak\rcr\r\n\r\n</p><p title=\"a\r\nb\">t</p>\r\n",
+        "<plaintext><p>all of this is &amp; text</p>",
+        "text before any tag &amp; <b>bold <i>both</b> italic</i> end",
+        "<p>unclosed <b>bold",
+        "<ul><li>one<li>two</ul><dl><dt>t<dd>d</dl><h1>h<h2>x</h2></h1>",
+        "<a href=\"x\">link <a href=\"y\">nested</a></a><button><button>b</button></button><form><form>f</form>",
+        "<p>ends with an ampersand &",
+        "<p>ends with a less-than <",
+        "<p>ends with </",
+        "<script>document.write('<!--');</script><p>x</p>",
+        "<script><!-- document.write(\"<script>x</script>\"); --></script><p>after</p>",
+        "<script><!--<script></script>--></script><p>after</p>",
+        "<script><!-- a --> b </script><p>after",
+        "<script>a<!--b<SCRIPT>c</Script >d</script>e-->f</script><p>x",
+        "<script><!--<scriptx>--></script><p>y",
+        "<script><!--</script><p>z",
+        "<script><!-->--></script><p>w",
+        "<script><!--- -<script/--<--></script-> ---></script><p>v",
+        "<script><!--<script>-->unclosed",
+        "<script><!--<script></scrip></script--></script><p>u",
+        "<script>a<!-x<script>b</script><p>t",
+        "<svg><![CDATA[x < y]]]></svg><p><![CDATA[bogus]]></p><math><mi><![CDATA[html]]></mi><![CDATA[m]]></math>",
+        "<svg><desc>a</desc>b <![CDATA[c]]></svg><svg><![CDATA[unclosed",
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\" junk><p>x<table>",
+        "<!DOCTYPE html PUBLIC \"abrupt>\"><p>x<table>",
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN\" 'sys>tem'><p>x<table>",
+        "<!DOCTYPE html SYSTEM \"about:legacy-compat\" [internal]><p>x<table>",
+        "<!DOCTYPE html PUBLIC><p>x<table>",
+        "<!DOCTYPE html SYSTEM junk><p>x<table>",
+        "<!DOCTYPE html OTHER><p>x<table>",
+        "<!DOCTYPEhtml><p>x<table>",
+        "<!DOCTYPE html PUBLIC'-//W3C//DTD HTML 4.01 Transitional//EN''http://www.w3.org/TR/html4/loose.dtd'><p>x<table>",
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Strict//EN\"\n  \"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd\"><p>x<table>",
+        "<!DOCTYPE html><p>x<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\" [\n]><table>",
+    ];
+
+    #[test]
+    fn the_scanner_builds_the_tree_html5ever_builds() {
+        for (index, html) in SCANNED_PAGES.iter().enumerate() {
+            // As parsing sees them (after the pre-pass), and as written, comments and all.
+            for (scanner, html5ever) in [both_trees(html), both_trees_as_is(html)] {
+                let scanner = scanner.unwrap_or_else(|why| panic!("page {index} left: {why:?}"));
+                assert_eq!(scanner, html5ever, "page {index}: {html}");
+            }
+        }
+        // Long text and long attribute values come from shared segments of the page.
+        let long = format!(
+            "<p title=\"{}\">{}</p>",
+            "t".repeat(70_000),
+            "word ".repeat(30_000)
+        );
+        let (scanner, html5ever) = both_trees(&long);
+        assert_eq!(scanner.as_deref(), Ok(&*html5ever));
+    }
+
+    /// Every page of the shared corpus (three sets, a wide mix of the web) gets the same tree
+    /// from the scanner as from html5ever's tokenizer, both as parsing sees it (after the
+    /// pre-pass) and as written; and the scanner leaves few pages to html5ever.
+    #[cfg(feature = "shared-tests")]
+    #[test]
+    fn the_scanner_builds_html5evers_tree_for_every_corpus_page() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let mut pages = Vec::new();
+        for folder in ["aeb/html", "traf-dev/pages"] {
+            for entry in std::fs::read_dir(corpus.join(folder)).expect("corpus folder") {
+                pages.push(entry.expect("entry").path());
+            }
+        }
+        for entry in std::fs::read_dir(corpus.join("readability")).expect("readability corpus") {
+            let source = entry.expect("entry").path().join("source.html");
+            if source.exists() {
+                pages.push(source);
+            }
+        }
+        assert!(pages.len() > 650, "{} pages", pages.len());
+        let (mut left, mut left_as_written) = (Vec::new(), 0);
+        for path in &pages {
+            let bytes = std::fs::read(path).expect("reads the page");
+            let mut html = crate::read::decode::decode(bytes.as_slice(), true, None)
+                .expect("decodes")
+                .text;
+            crate::read::sanitize::strip_input_controls(&mut html);
+            let name = path.display();
+            match both_trees(&html) {
+                (Ok(scanner), html5ever) => assert!(scanner == html5ever, "{name}"),
+                (Err(why), _) => left.push(format!("{name}: {}", why.0)),
+            }
+            match both_trees_as_is(&html) {
+                (Ok(scanner), html5ever) => assert!(scanner == html5ever, "{name} as written"),
+                (Err(_), _) => left_as_written += 1,
+            }
+        }
+        eprintln!(
+            "{} pages; left to html5ever: {} ({} as written): {left:?}",
+            pages.len(),
+            left.len(),
+            left_as_written
+        );
+        // 0 when this was written.
+        assert!(left.len() * 100 <= pages.len(), "{left:?}");
+    }
+
+    /// Markup made of the pieces the tokenizer's states turn on, in random orders: the
+    /// scanner's tree is html5ever's whenever it takes the page (and it takes most).
+    #[test]
+    fn generated_markup_gets_html5evers_tree() {
+        use proptest::strategy::{Strategy, ValueTree};
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        const PIECES: &[&str] = &[
+            "<",
+            ">",
+            "/",
+            "/>",
+            "!",
+            "-",
+            "--",
+            "<!--",
+            "-->",
+            "--!>",
+            "<!-",
+            "&",
+            "&amp",
+            "&amp;",
+            "&not",
+            "&notin;",
+            "&#",
+            "&#x",
+            "&#65",
+            "&#x3c;",
+            "&#128;",
+            "&#10",
+            "&#xa;",
+            "&#0;",
+            ";",
+            "=",
+            "\"",
+            "'",
+            "`",
+            " ",
+            "\n",
+            "\r",
+            "\r\n",
+            "\t",
+            "a",
+            "B",
+            "é",
+            "東",
+            "<p",
+            "<p>",
+            "</p>",
+            "<b>",
+            "</b>",
+            "<i>",
+            "</i>",
+            "<a href=",
+            "<A HREF='x'>",
+            "</a>",
+            "<table>",
+            "<tr>",
+            "<td>",
+            "</td>",
+            "</table>",
+            "<script>",
+            "</script>",
+            "<script",
+            "</script",
+            "<title>",
+            "</title>",
+            "<textarea>",
+            "</textarea>",
+            "<style>",
+            "</style>",
+            "<xmp>",
+            "<noscript>",
+            "</noscript>",
+            "<plaintext>",
+            "<svg>",
+            "</svg>",
+            "<math>",
+            "<mi>",
+            "<![CDATA[",
+            "]]>",
+            "<!DOCTYPE",
+            "<!doctype html>",
+            " PUBLIC ",
+            " SYSTEM ",
+            "\"-//W3C//DTD HTML 4.01//EN\"",
+            "<template>",
+            "</template>",
+            "<pre>",
+            "<li>",
+            "<listing>",
+            "<ul>",
+            "<select>",
+            "<option>",
+            "<br>",
+            "</br>",
+            "<img src=x alt=y>",
+            "<?",
+            "</ ",
+            "</>",
+            "<div class=a class=b id=c>",
+            "</div>",
+            "<frameset>",
+        ];
+        let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[11; 32]);
+        let mut runner = TestRunner::new_with_rng(Config::default(), rng);
+        let pages = proptest::collection::vec(proptest::sample::select(PIECES), 0..48)
+            .prop_map(|pieces| pieces.concat());
+        let (mut scanned, mut total) = (0, 0);
+        for _ in 0..3000 {
+            let html = pages.new_tree(&mut runner).expect("a page").current();
+            for (scanner, html5ever) in [both_trees(&html), both_trees_as_is(&html)] {
+                total += 1;
+                if let Ok(scanner) = scanner {
+                    scanned += 1;
+                    assert!(scanner == html5ever, "{html:?}\n{scanner}\n{html5ever}");
+                }
+            }
+        }
+        assert!(scanned * 2 > total, "{scanned} of {total} scanned");
+    }
+
+    /// What the scanner leaves to html5ever: the tree is still html5ever's.
+    #[test]
+    fn pages_the_scanner_leaves_go_to_html5ever() {
+        let pages = [
+            (
+                "<p>ends inside a tag <a href=\"x",
+                "a tag that the page ends in",
+            ),
+            (
+                "<p>ends inside a comment <!-- x",
+                "a comment that the page ends in",
+            ),
+            (
+                "<!DOCTYPE html PUBLIC \"-//W3C//DTD HTML 4.01//EN",
+                "a DOCTYPE that the page ends in",
+            ),
+            ("<p>a NUL \0 here</p>", "a NUL"),
+        ];
+        for (html, why) in pages {
+            let (scanner, html5ever) = both_trees(html);
+            assert_eq!(scanner, Err(Unsupported(why)), "{html}");
+            assert_eq!(
+                dump(&parse_without_compaction(html).dom),
+                html5ever,
+                "{html}"
+            );
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod pages;
-mod sanitize;
+pub(crate) mod sanitize;
 mod standfirst;
 pub mod text;
 
