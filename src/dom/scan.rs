@@ -495,8 +495,8 @@ impl<S: TokenSink> Scanner<'_, S> {
         }
     }
 
-    /// A DOCTYPE after its `<!DOCTYPE`. Well-formed ones only: one that ends with the page or
-    /// has stray characters is left to html5ever.
+    /// A DOCTYPE after its `<!DOCTYPE`, missing and stray parts handled as the standard says
+    /// (most make the page quirky); one that the page ends in is left to html5ever.
     fn doctype(&mut self, mut at: usize) -> Result<(), Unsupported> {
         let bytes = self.bytes;
         let skip_space = |mut at: usize| {
@@ -727,7 +727,6 @@ impl<S: TokenSink> Scanner<'_, S> {
                 }
             }
         }
-        self.flush_text();
         self.pos = at;
         let result = self.emit_tag(TagToken(Tag {
             kind,

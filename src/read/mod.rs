@@ -11,7 +11,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod pages;
-pub(crate) mod sanitize;
+mod sanitize;
 mod standfirst;
 pub mod text;
 

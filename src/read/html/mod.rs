@@ -647,4 +647,51 @@ mod tests {
         // or classes. The generated pages above cover the rest.
         assert!(compacted >= 40, "{compacted} rows compacted");
     }
+
+    /// Every page of the shared corpus (three sets, a wide mix of the web) gets the same tree
+    /// from the scanner as from html5ever's tokenizer, both as parsing sees it (after the
+    /// pre-pass) and as written; and the scanner leaves few pages to html5ever.
+    #[cfg(feature = "shared-tests")]
+    #[test]
+    fn the_scanner_tokenizes_every_corpus_page_as_html5ever_does() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let mut pages = Vec::new();
+        for folder in ["aeb/html", "traf-dev/pages"] {
+            for entry in std::fs::read_dir(corpus.join(folder)).expect("corpus folder") {
+                pages.push(entry.expect("entry").path());
+            }
+        }
+        for entry in std::fs::read_dir(corpus.join("readability")).expect("readability corpus") {
+            let source = entry.expect("entry").path().join("source.html");
+            if source.exists() {
+                pages.push(source);
+            }
+        }
+        assert!(pages.len() > 650, "{} pages", pages.len());
+        let (mut left, mut left_as_written) = (Vec::new(), 0);
+        for path in &pages {
+            let bytes = std::fs::read(path).expect("reads the page");
+            let mut html = crate::read::decode::decode(bytes.as_slice(), true, None)
+                .expect("decodes")
+                .text;
+            crate::read::sanitize::strip_input_controls(&mut html);
+            let name = path.display();
+            match crate::dom::parse::both_trees(&html) {
+                (Ok(scanner), html5ever) => assert!(scanner == html5ever, "{name}"),
+                (Err(why), _) => left.push(format!("{name}: {}", why.0)),
+            }
+            match crate::dom::parse::both_trees_as_is(&html) {
+                (Ok(scanner), html5ever) => assert!(scanner == html5ever, "{name} as written"),
+                (Err(_), _) => left_as_written += 1,
+            }
+        }
+        eprintln!(
+            "{} pages; left to html5ever: {} ({} as written): {left:?}",
+            pages.len(),
+            left.len(),
+            left_as_written
+        );
+        // 0 when this was written.
+        assert!(left.len() * 100 <= pages.len(), "{left:?}");
+    }
 }
