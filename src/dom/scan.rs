@@ -112,6 +112,19 @@ fn is_space(byte: u8) -> bool {
     matches!(byte, b'\t' | b'\n' | b'\x0c' | b' ')
 }
 
+/// Whether the byte ends a tag's name: a space, `/` or `>`.
+fn ends_tag_name(byte: u8) -> bool {
+    is_space(byte) || matches!(byte, b'/' | b'>')
+}
+
+/// `at`, or the first byte after it that is not a space.
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).copied().is_some_and(is_space) {
+        at += 1;
+    }
+    at
+}
+
 /// The value of a parsed attribute: a range of the page, or decoded text.
 enum Value {
     Range(usize, usize),
@@ -499,19 +512,13 @@ impl<S: TokenSink> Scanner<'_, S> {
     /// (most make the page quirky); one that the page ends in is left to html5ever.
     fn doctype(&mut self, mut at: usize) -> Result<(), Unsupported> {
         let bytes = self.bytes;
-        let skip_space = |mut at: usize| {
-            while bytes.get(at).copied().is_some_and(is_space) {
-                at += 1;
-            }
-            at
-        };
         let mut doctype = Doctype {
             name: None,
             public_id: None,
             system_id: None,
             force_quirks: false,
         };
-        at = skip_space(at);
+        at = skip_space(bytes, at);
         match bytes.get(at) {
             None => return Err(Unsupported(ENDS_IN_DOCTYPE)),
             Some(b'>') => {
@@ -531,7 +538,7 @@ impl<S: TokenSink> Scanner<'_, S> {
         doctype.name = Some(StrTendril::from(
             self.html[name_start..at].to_ascii_lowercase(),
         ));
-        at = skip_space(at);
+        at = skip_space(bytes, at);
         match bytes.get(at) {
             None => return Err(Unsupported(ENDS_IN_DOCTYPE)),
             Some(b'>') => {
@@ -546,7 +553,7 @@ impl<S: TokenSink> Scanner<'_, S> {
             doctype.force_quirks = true;
             return self.bogus_doctype(doctype, at);
         }
-        at = skip_space(at + 6);
+        at = skip_space(bytes, at + 6);
         match bytes.get(at) {
             Some(b'"' | b'\'') => {}
             Some(b'>') => {
@@ -571,7 +578,7 @@ impl<S: TokenSink> Scanner<'_, S> {
             self.finish_doctype(doctype, after);
             return Ok(());
         }
-        at = skip_space(after);
+        at = skip_space(bytes, after);
         if public {
             match bytes.get(at) {
                 Some(b'"' | b'\'') => {
@@ -582,7 +589,7 @@ impl<S: TokenSink> Scanner<'_, S> {
                         self.finish_doctype(doctype, after);
                         return Ok(());
                     }
-                    at = skip_space(after);
+                    at = skip_space(bytes, after);
                 }
                 Some(b'>') | None => {}
                 Some(_) => {
@@ -631,7 +638,7 @@ impl<S: TokenSink> Scanner<'_, S> {
         let bytes = self.bytes;
         let len = bytes.len();
         let mut at = name_start;
-        while at < len && !matches!(bytes[at], b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>') {
+        while at < len && !ends_tag_name(bytes[at]) {
             at += 1;
         }
         if at == len {
@@ -645,9 +652,7 @@ impl<S: TokenSink> Scanner<'_, S> {
         let mut had_duplicate_attributes = false;
         let mut self_closing = false;
         loop {
-            while at < len && is_space(bytes[at]) {
-                at += 1;
-            }
+            at = skip_space(bytes, at);
             match bytes.get(at) {
                 None => return Err(Unsupported("a tag that the page ends in")),
                 Some(b'>') => {
@@ -668,24 +673,15 @@ impl<S: TokenSink> Scanner<'_, S> {
             // An attribute's name; its first character may be `=`.
             let attr_start = at;
             at += 1;
-            while at < len
-                && !matches!(
-                    bytes[at],
-                    b'\t' | b'\n' | b'\x0c' | b' ' | b'/' | b'>' | b'='
-                )
-            {
+            while at < len && !ends_tag_name(bytes[at]) && bytes[at] != b'=' {
                 at += 1;
             }
             let attr_end = at;
-            while at < len && is_space(bytes[at]) {
-                at += 1;
-            }
+            at = skip_space(bytes, at);
             let mut value = Value::Range(at, at);
             if bytes.get(at) == Some(&b'=') {
                 at += 1;
-                while at < len && is_space(bytes[at]) {
-                    at += 1;
-                }
+                at = skip_space(bytes, at);
                 match bytes.get(at) {
                     None => return Err(Unsupported("a tag that the page ends in")),
                     Some(&quote @ (b'"' | b'\'')) => {
@@ -698,9 +694,7 @@ impl<S: TokenSink> Scanner<'_, S> {
                     Some(b'>') => {}
                     Some(_) => {
                         let start = at;
-                        while at < len
-                            && !matches!(bytes[at], b'\t' | b'\n' | b'\x0c' | b' ' | b'>')
-                        {
+                        while at < len && !is_space(bytes[at]) && bytes[at] != b'>' {
                             at += 1;
                         }
                         if at == len {
@@ -779,98 +773,66 @@ impl<S: TokenSink> Scanner<'_, S> {
     /// page. A script that opens an HTML comment (`<!--`) is in the standard's escaped states:
     /// there, a `<script` opens a nested script whose `</script>` does not end the element.
     fn script_end(&self, from: usize) -> usize {
-        #[derive(Clone, Copy)]
-        enum State {
-            Data,
-            Escaped,
-            EscapedDash,
-            EscapedDashDash,
-            DoubleEscaped,
-            DoubleEscapedDash,
-            DoubleEscapedDashDash,
-        }
         let bytes = self.bytes;
         let name = b"script";
-        // The letters that follow `at` in lowercase and where they end.
-        let letters = |at: usize| {
+        // Whether the letters from `at` spell `script` and end its name, and where they end.
+        let script_word = |at: usize| {
             let mut end = at;
             while bytes.get(end).is_some_and(u8::is_ascii_alphabetic) {
                 end += 1;
             }
-            end
+            let script = bytes[at..end].eq_ignore_ascii_case(name)
+                && bytes.get(end).copied().is_some_and(ends_tag_name);
+            (script, end)
         };
-        let ends_name = |at: usize| {
-            bytes
-                .get(at)
-                .is_some_and(|b| is_space(*b) || matches!(b, b'/' | b'>'))
-        };
-        let mut state = State::Data;
+        // Outside the escaped states (`escaped` None), the first end tag ends the script.
+        // Inside, `double` says whether a nested `<script` was opened, and `dashes` counts
+        // the dashes just read (up to two): `-->` leaves the escaped states.
+        let mut escaped: Option<(bool, u8)> = None;
         let mut at = from;
         while at < bytes.len() {
-            match state {
-                State::Data => {
-                    let Some(offset) = memchr::memchr(b'<', &bytes[at..]) else {
-                        break;
-                    };
-                    at += offset;
-                    if self.is_end_tag_at(at, name) {
+            let Some((double, dashes)) = escaped.as_mut() else {
+                let Some(offset) = memchr::memchr(b'<', &bytes[at..]) else {
+                    break;
+                };
+                at += offset;
+                if self.is_end_tag_at(at, name) {
+                    return at;
+                }
+                if bytes[at..].starts_with(b"<!--") {
+                    escaped = Some((false, 2));
+                    at += 4;
+                } else {
+                    at += 1;
+                }
+                continue;
+            };
+            match bytes[at] {
+                b'-' => *dashes = (*dashes + 1).min(2),
+                b'>' if *dashes == 2 => escaped = None,
+                b'<' => {
+                    *dashes = 0;
+                    if !*double && self.is_end_tag_at(at, name) {
                         return at;
                     }
-                    if bytes[at..].starts_with(b"<!--") {
-                        state = State::EscapedDashDash;
-                        at += 4;
+                    // `<script` opens a nested script (the double-escaped states), and
+                    // `</script` closes it.
+                    let word = if *double && bytes.get(at + 1) == Some(&b'/') {
+                        at + 2
+                    } else if !*double {
+                        at + 1
                     } else {
                         at += 1;
-                    }
-                    continue;
-                }
-                State::Escaped | State::EscapedDash | State::EscapedDashDash => {
-                    match (bytes[at], state) {
-                        (b'-', State::Escaped) => state = State::EscapedDash,
-                        (b'-', _) => state = State::EscapedDashDash,
-                        (b'>', State::EscapedDashDash) => state = State::Data,
-                        (b'<', _) => {
-                            if self.is_end_tag_at(at, name) {
-                                return at;
-                            }
-                            state = State::Escaped;
-                            let end = letters(at + 1);
-                            if end > at + 1 {
-                                // `<script` followed by a space, `/` or `>` opens a nested
-                                // script (the double-escaped states).
-                                if bytes[at + 1..end].eq_ignore_ascii_case(name) && ends_name(end) {
-                                    state = State::DoubleEscaped;
-                                    at = end + 1;
-                                } else {
-                                    at = end;
-                                }
-                                continue;
-                            }
-                        }
-                        _ => state = State::Escaped,
+                        continue;
+                    };
+                    let (script, end) = script_word(word);
+                    if end > word {
+                        *double ^= script;
+                        at = end + usize::from(script);
+                        continue;
                     }
                 }
-                State::DoubleEscaped | State::DoubleEscapedDash | State::DoubleEscapedDashDash => {
-                    match (bytes[at], state) {
-                        (b'-', State::DoubleEscaped) => state = State::DoubleEscapedDash,
-                        (b'-', _) => state = State::DoubleEscapedDashDash,
-                        (b'>', State::DoubleEscapedDashDash) => state = State::Data,
-                        (b'<', _) => {
-                            state = State::DoubleEscaped;
-                            if bytes.get(at + 1) == Some(&b'/') {
-                                let end = letters(at + 2);
-                                if bytes[at + 2..end].eq_ignore_ascii_case(name) && ends_name(end) {
-                                    state = State::Escaped;
-                                    at = end + 1;
-                                } else {
-                                    at = end;
-                                }
-                                continue;
-                            }
-                        }
-                        _ => state = State::DoubleEscaped,
-                    }
-                }
+                _ => *dashes = 0,
             }
             at += 1;
         }
@@ -899,10 +861,7 @@ impl<S: TokenSink> Scanner<'_, S> {
                 .bytes
                 .get(at + 2..after)
                 .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            && self
-                .bytes
-                .get(after)
-                .is_some_and(|b| is_space(*b) || matches!(b, b'/' | b'>'))
+            && self.bytes.get(after).copied().is_some_and(ends_tag_name)
     }
 }
 
