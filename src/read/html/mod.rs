@@ -617,15 +617,16 @@ mod tests {
         }
     }
 
-    /// Every page of the corpus reads the same with and without compacted rows: the
-    /// extraction and the conversion cannot tell them apart.
+    /// The pages of the shared corpus in `folders` (each a folder of pages) and the
+    /// Readability test pages.
     #[cfg(feature = "shared-tests")]
-    #[test]
-    fn the_corpus_reads_the_same_with_compacted_rows() {
+    fn corpus_pages(folders: &[&str]) -> Vec<std::path::PathBuf> {
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
         let mut pages = Vec::new();
-        for entry in std::fs::read_dir(corpus.join("aeb/html")).expect("aeb corpus") {
-            pages.push(entry.expect("entry").path());
+        for folder in folders {
+            for entry in std::fs::read_dir(corpus.join(folder)).expect("corpus folder") {
+                pages.push(entry.expect("entry").path());
+            }
         }
         for entry in std::fs::read_dir(corpus.join("readability")).expect("readability corpus") {
             let source = entry.expect("entry").path().join("source.html");
@@ -633,13 +634,28 @@ mod tests {
                 pages.push(source);
             }
         }
+        pages
+    }
+
+    /// A corpus page, decoded as the reader decodes it.
+    #[cfg(feature = "shared-tests")]
+    fn decoded_page(path: &std::path::Path) -> String {
+        let bytes = std::fs::read(path).expect("reads the page");
+        crate::read::decode::decode(bytes.as_slice(), true, None)
+            .expect("decodes")
+            .text
+    }
+
+    /// Every page of the corpus reads the same with and without compacted rows: the
+    /// extraction and the conversion cannot tell them apart.
+    #[cfg(feature = "shared-tests")]
+    #[test]
+    fn the_corpus_reads_the_same_with_compacted_rows() {
+        let pages = corpus_pages(&["aeb/html"]);
         assert!(pages.len() > 200, "{} pages", pages.len());
         let mut compacted = 0;
         for path in pages {
-            let bytes = std::fs::read(&path).expect("reads the page");
-            let html = crate::read::decode::decode(bytes.as_slice(), true, None)
-                .expect("decodes")
-                .text;
+            let html = decoded_page(&path);
             compacted += dom::parse(&html).rows.len();
             assert_compaction_changes_nothing(&html, &path.display().to_string());
         }
@@ -654,26 +670,11 @@ mod tests {
     #[cfg(feature = "shared-tests")]
     #[test]
     fn the_scanner_tokenizes_every_corpus_page_as_html5ever_does() {
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-        let mut pages = Vec::new();
-        for folder in ["aeb/html", "traf-dev/pages"] {
-            for entry in std::fs::read_dir(corpus.join(folder)).expect("corpus folder") {
-                pages.push(entry.expect("entry").path());
-            }
-        }
-        for entry in std::fs::read_dir(corpus.join("readability")).expect("readability corpus") {
-            let source = entry.expect("entry").path().join("source.html");
-            if source.exists() {
-                pages.push(source);
-            }
-        }
+        let pages = corpus_pages(&["aeb/html", "traf-dev/pages"]);
         assert!(pages.len() > 650, "{} pages", pages.len());
         let (mut left, mut left_as_written) = (Vec::new(), 0);
         for path in &pages {
-            let bytes = std::fs::read(path).expect("reads the page");
-            let mut html = crate::read::decode::decode(bytes.as_slice(), true, None)
-                .expect("decodes")
-                .text;
+            let mut html = decoded_page(path);
             crate::read::sanitize::strip_input_controls(&mut html);
             let name = path.display();
             match crate::dom::parse::both_trees(&html) {
