@@ -6,7 +6,6 @@
 //! `newsletter`) also match inside compounds such as `commentlist`.
 
 use crate::dom::contains_ignore_case;
-use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
@@ -201,14 +200,12 @@ fn names_lean(names: &str) -> NamesLean {
             None => {}
         }
     });
-    for found in FRAGMENT_FINDER.finder.find_overlapping_iter(names) {
-        match FRAGMENT_FINDER.kinds[found.pattern().as_usize()] {
-            FragmentKind::Negative => lean.fragment = true,
-            FragmentKind::StrongNegative => lean.strong = true,
-            FragmentKind::Caption => lean.caption = true,
-            FragmentKind::RecipeData => lean.recipe_data = true,
-        }
-    }
+    FRAGMENT_FINDER.each_kind(names, |kind| match kind {
+        FragmentKind::Negative => lean.fragment = true,
+        FragmentKind::StrongNegative => lean.strong = true,
+        FragmentKind::Caption => lean.caption = true,
+        FragmentKind::RecipeData => lean.recipe_data = true,
+    });
     lean
 }
 
@@ -258,41 +255,96 @@ enum FragmentKind {
     RecipeData,
 }
 
-/// Every fragment list in one automaton, with the kind of each pattern.
+/// Every fragment list in one table, searched in one pass over a name (pages have thousands
+/// of named elements: a substring search per fragment per name was a tenth of extraction
+/// time, and a pass per list still about 4% of converting a folder of pages).
+///
+/// The fragments are grouped by their first byte, and each group keeps the set of bytes that
+/// can follow it: at a position of the name, the byte there picks the group and the next byte
+/// rules out nearly every start at once, so few comparisons are made. It replaced a DFA
+/// (aho-corasick), which searched about as fast but took most of a one-page conversion's
+/// extraction time to build: every `quire` process builds this table, and building it is
+/// sorting a few dozen words.
 struct FragmentFinder {
-    finder: AhoCorasick,
-    kinds: Vec<FragmentKind>,
+    /// Every fragment (lowercase) with its kind, sorted by first byte.
+    fragments: Vec<(&'static [u8], FragmentKind)>,
+    /// For each first byte, the range of `fragments` that start with it.
+    starts: [(u8, u8); 256],
+    /// For each first byte, the bytes that follow it in some fragment (a bit per byte).
+    seconds: [[u64; 4]; 256],
 }
 
-/// One pass over a name for every fragment list (pages have thousands of named elements: a
-/// substring search per fragment per name was a tenth of extraction time, and a pass per
-/// list still about 4% of converting a folder of pages).
-///
-/// A DFA, searched overlapping so that a name holding fragments of several kinds gets them
-/// all ("comment" is in two lists). Its table is built once per process, in well under a
-/// millisecond for these few dozen fragments; searching it is a table lookup per byte,
-/// where the plain NFA it replaced followed failure links.
+/// Whether bit `byte` is set in a set of bytes.
+fn holds(set: &[u64; 4], byte: u8) -> bool {
+    set[usize::from(byte / 64)] & (1 << (byte % 64)) != 0
+}
+
+impl FragmentFinder {
+    fn new(lists: &[(&[&'static str], FragmentKind)]) -> FragmentFinder {
+        let mut fragments: Vec<(&'static [u8], FragmentKind)> = lists
+            .iter()
+            .flat_map(|(fragments, kind)| fragments.iter().map(|f| (f.as_bytes(), *kind)))
+            .collect();
+        // Two bytes at least (the next byte is checked before any comparison), lowercase
+        // (names are lowered byte by byte to compare), and few enough for the ranges.
+        assert!(fragments.len() < 256, "too many fragments");
+        assert!(
+            fragments
+                .iter()
+                .all(|(f, _)| f.len() >= 2 && !f.iter().any(u8::is_ascii_uppercase)),
+            "fragments are lowercase and two bytes or more"
+        );
+        fragments.sort_by_key(|(f, _)| f[0]);
+        let mut starts = [(0u8, 0u8); 256];
+        let mut seconds = [[0u64; 4]; 256];
+        for (index, (fragment, _)) in fragments.iter().enumerate() {
+            let (first, second) = (usize::from(fragment[0]), fragment[1]);
+            let index = index as u8;
+            if starts[first].0 == starts[first].1 {
+                starts[first] = (index, index);
+            }
+            starts[first].1 = index + 1;
+            seconds[first][usize::from(second / 64)] |= 1 << (second % 64);
+        }
+        FragmentFinder {
+            fragments,
+            starts,
+            seconds,
+        }
+    }
+
+    /// Calls `found` with the kind of every fragment that occurs in `names`, ASCII letters
+    /// compared without case (as often as it occurs, overlapping ones included).
+    fn each_kind(&self, names: &str, mut found: impl FnMut(FragmentKind)) {
+        let bytes = names.as_bytes();
+        for (at, pair) in bytes.windows(2).enumerate() {
+            let first = usize::from(pair[0].to_ascii_lowercase());
+            let (from, to) = self.starts[first];
+            if from == to || !holds(&self.seconds[first], pair[1].to_ascii_lowercase()) {
+                continue;
+            }
+            let rest = &bytes[at..];
+            for (fragment, kind) in &self.fragments[usize::from(from)..usize::from(to)] {
+                if rest.len() >= fragment.len()
+                    && rest
+                        .iter()
+                        .zip(fragment.iter())
+                        .all(|(b, f)| b.to_ascii_lowercase() == *f)
+                {
+                    found(*kind);
+                }
+            }
+        }
+    }
+}
+
 static FRAGMENT_FINDER: LazyLock<FragmentFinder> = LazyLock::new(|| {
-    let lists = [
+    FragmentFinder::new(&[
         (NEGATIVE_FRAGMENTS, FragmentKind::Negative),
         (STRONG_NEGATIVE_FRAGMENTS, FragmentKind::StrongNegative),
         (&["caption"], FragmentKind::Caption),
         (RECIPE_DATA_FRAGMENTS, FragmentKind::RecipeData),
-    ];
-    let mut patterns = Vec::new();
-    let mut kinds = Vec::new();
-    for (fragments, kind) in lists {
-        for fragment in fragments {
-            patterns.push(*fragment);
-            kinds.push(kind);
-        }
-    }
-    let finder = AhoCorasick::builder()
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-        .ascii_case_insensitive(true)
-        .build(&patterns)
-        .expect("fixed fragment lists build");
-    FragmentFinder { finder, kinds }
+    ])
 });
 
 /// Calls `f` with each word of class/id text: split at non-alphanumerics and camelCase humps.
@@ -353,6 +405,100 @@ fn for_each_word(names: &str, mut f: impl FnMut(&str)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Which kinds of fragment `names` holds, by the finder and by a plain search of the
+    /// name lowered (ASCII letters only, as the finder compares).
+    fn kinds_both_ways(names: &str) -> ([bool; 4], [bool; 4]) {
+        let slot = |kind: FragmentKind| kind as usize;
+        let mut by_finder = [false; 4];
+        FRAGMENT_FINDER.each_kind(names, |kind| by_finder[slot(kind)] = true);
+        let lowered = names.to_ascii_lowercase();
+        let mut by_search = [false; 4];
+        for (fragment, kind) in &FRAGMENT_FINDER.fragments {
+            let fragment = std::str::from_utf8(fragment).unwrap();
+            if lowered.contains(fragment) {
+                by_search[slot(*kind)] = true;
+            }
+        }
+        (by_finder, by_search)
+    }
+
+    #[test]
+    fn the_fragment_finder_finds_what_a_plain_search_finds() {
+        // Fragments whole, cut short, in other cases and run together; the bytes that follow
+        // a fragment's first byte; non-ASCII letters (the finder folds ASCII only).
+        let mut pieces: Vec<String> = Vec::new();
+        for (fragment, _) in &FRAGMENT_FINDER.fragments {
+            let fragment = std::str::from_utf8(fragment).unwrap();
+            pieces.push(fragment.to_string());
+            pieces.push(fragment.to_ascii_uppercase());
+            let mut cut = fragment.to_string();
+            cut.pop();
+            pieces.push(cut);
+            pieces.push(fragment[1..].to_string());
+        }
+        for piece in [
+            "-",
+            "_",
+            " ",
+            "c",
+            "co",
+            "n",
+            "p",
+            "re",
+            "x",
+            "Ä",
+            "ä",
+            "nä",
+            "NÄHRWERT",
+            "ö",
+            "\u{1F600}",
+        ] {
+            pieces.push(piece.to_string());
+        }
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |below: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % below as u64) as usize
+        };
+        let mut found = [0usize; 4];
+        for _ in 0..20_000 {
+            let mut names = String::new();
+            for _ in 0..1 + next(6) {
+                names.push_str(&pieces[next(pieces.len())]);
+            }
+            let (by_finder, by_search) = kinds_both_ways(&names);
+            assert_eq!(by_finder, by_search, "{names:?}");
+            for (count, hit) in found.iter_mut().zip(by_finder) {
+                *count += usize::from(hit);
+            }
+        }
+        // Every kind was found many times, and missed many times.
+        assert!(found.iter().all(|&n| n > 500 && n < 19_500), "{found:?}");
+        for names in [
+            "",
+            "c",
+            "COMMENTS",
+            "xcomment",
+            "commen",
+            "nährwert",
+            "NäHRWERT",
+            "NÄHRWERT",
+        ] {
+            let (by_finder, by_search) = kinds_both_ways(names);
+            assert_eq!(by_finder, by_search, "{names:?}");
+        }
+        assert_eq!(
+            kinds_both_ways("NäHRWERT").0[FragmentKind::RecipeData as usize],
+            true
+        );
+        assert_eq!(
+            kinds_both_ways("NÄHRWERT").0[FragmentKind::RecipeData as usize],
+            false
+        );
+    }
 
     fn hint_of(class: &str, id: &str, role: &str, itemprop: &str) -> Hint {
         HintCache::default().hint(class, id, role, itemprop).0
