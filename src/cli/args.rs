@@ -89,7 +89,12 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Each subcommand's arguments are made only when that subcommand is run (or its help
+/// shown): every run would otherwise build all of them, a tenth of a one-page conversion.
+/// The argument structs carry no doc comments: made that late, a struct's doc comment
+/// would replace the subcommand's description here in its help.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Convert documents from one format into others.
     #[command(after_help = CONVERT_HELP)]
@@ -121,7 +126,7 @@ addresses are not fetched unless --allow-private.
 Example:
   quire serve --library ~/reading --bind 127.0.0.1:8080";
 
-/// `quire serve`'s arguments.
+// `quire serve`'s arguments (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// The library folder [default: $XDG_DATA_HOME/quire/library, ~/.local/share/quire/library].
@@ -161,7 +166,7 @@ Exit status: 0 no problem found, 1 problems found (or a book could not be read),
 Example:
   quire check book.epub --kindle";
 
-/// `quire check`'s arguments.
+// `quire check`'s arguments (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// The EPUB files to check.
@@ -194,7 +199,7 @@ Examples:
   quire send essay.epub --dry-run
   quire send *.epub --batch --to me_abc123@kindle.com";
 
-/// `quire send`'s arguments.
+// `quire send`'s arguments (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct SendArgs {
     /// The e-books (or other files) to send.
@@ -222,15 +227,15 @@ pub struct SendArgs {
     pub limit: MessageSizeArg,
 }
 
-/// The largest message, in bytes of books; hidden: the tests lower it to check the split
-/// without mailing 50 MB.
+// The largest message, in bytes of books; hidden: the tests lower it to check the split
+// without mailing 50 MB (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct MessageSizeArg {
     #[arg(long, value_name = "SIZE", hide = true, value_parser = parse_size)]
     pub max_message_size: Option<u64>,
 }
 
-/// `--send ADDRESS` on the commands that write e-books.
+// `--send ADDRESS` on the commands that write e-books (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct SendAfterArgs {
     /// Mail the e-books written (EPUB, KEPUB, PDF) to ADDRESS through the SMTP server of the
@@ -253,7 +258,7 @@ Examples:
   quire bundle saved/ -o weekly.epub --title 'Weekly reading'
   quire bundle a.html b.md https://example.org/essay -o reading.pdf --page-size ereader";
 
-/// `quire bundle`'s arguments.
+// `quire bundle`'s arguments (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct BundleArgs {
     /// Files, folders or http(s) URLs: one chapter each.
@@ -325,7 +330,7 @@ Examples:
   quire feed ~/feeds.opml -o ~/papers --to epub --profile kindle --keep 7 --send me@kindle.com
   quire feed ~/feeds.opml --library ~/reading";
 
-/// `quire feed`'s arguments.
+// `quire feed`'s arguments (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct FeedArgs {
     /// Feed URLs or files, OPML files, list files.
@@ -431,7 +436,7 @@ fn parse_since(text: &str) -> Result<Since, String> {
     }
 }
 
-/// How EPUBs are made.
+// How EPUBs are made (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 #[command(next_help_heading = "EPUB")]
 pub struct EpubArgs {
@@ -535,7 +540,7 @@ fn read_css(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
 }
 
-/// `quire convert`'s arguments, unvalidated.
+// `quire convert`'s arguments, unvalidated (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct ConvertArgs {
     /// Files, folders (walked recursively) or http(s) URLs to convert; '-' reads standard input.
@@ -681,7 +686,7 @@ pub struct ConvertArgs {
     pub pdf: PdfArgs,
 }
 
-/// How PDFs are laid out.
+// How PDFs are laid out (not a doc comment: see `Command`).
 #[derive(Debug, Args)]
 #[command(next_help_heading = "PDF")]
 pub struct PdfArgs {

@@ -487,6 +487,49 @@ fn version_prints_name_and_version() {
     );
 }
 
+/// Each subcommand's help opens with the description `quire --help` lists for it (the
+/// subcommands' arguments are built only when one is used; what that builds must not
+/// replace the description).
+#[test]
+fn each_subcommand_help_opens_with_its_listed_description() {
+    let output = quire().arg("--help").output().unwrap();
+    assert_eq!(code(&output), 0);
+    let listing = stdout(&output);
+    let commands: Vec<(String, String)> = listing
+        .split("Commands:\n")
+        .nth(1)
+        .expect("a list of commands")
+        .split("\n\n")
+        .next()
+        .unwrap()
+        .lines()
+        // A command's line is indented two spaces; a wrapped description's, more.
+        .filter_map(|line| {
+            let line = line.strip_prefix("  ").filter(|l| !l.starts_with(' '))?;
+            let (name, about) = line.split_once(' ')?;
+            Some((name.to_string(), about.trim().to_string()))
+        })
+        .filter(|(name, _)| name != "help" && name.chars().all(|c| c.is_ascii_lowercase()))
+        .collect();
+    let names: Vec<&str> = commands.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["convert", "bundle", "check", "send", "feed", "serve"],
+        "{listing}"
+    );
+    for (name, about) in &commands {
+        let output = quire().args([name.as_str(), "--help"]).output().unwrap();
+        assert_eq!(code(&output), 0);
+        let help = stdout(&output);
+        // The listing wraps long descriptions; the first words are enough.
+        let start: String = about.chars().take(40).collect();
+        assert!(
+            help.starts_with(&start),
+            "quire {name} --help opens with:\n{help}"
+        );
+    }
+}
+
 #[test]
 fn help_explains_convert_with_examples() {
     let output = quire().arg("--help").output().unwrap();
