@@ -175,8 +175,17 @@ impl UserFonts {
             return false;
         }
         let needs = {
-            let at_hand = FontSet::new(self, &mut Vec::new());
-            needs(&mut |c| is_invisible(c) || at_hand.covers(c))
+            // Parsing the faces at hand is most of this call's time; text that stays within
+            // what the bundled fonts surely have (most covers and most pages) needs none.
+            let mut at_hand: Option<FontSet> = None;
+            let user: &UserFonts = self;
+            needs(&mut |c| {
+                is_invisible(c)
+                    || surely_bundled(c)
+                    || at_hand
+                        .get_or_insert_with(|| FontSet::new(user, &mut Vec::new()))
+                        .covers(c)
+            })
         };
         if needs.is_empty() {
             return false;
@@ -367,6 +376,20 @@ fn bundled_want(id: FaceId) -> Want {
 }
 
 /// Characters that never need a glyph: layout turns them into space or nothing.
+/// Characters the bundled faces have (a test checks each of them): printable ASCII,
+/// the Latin-1 and Latin Extended-A letters and signs, and the common punctuation of
+/// General Punctuation (dashes, quotes, ellipsis, bullet, per mille, guillemets).
+fn surely_bundled(c: char) -> bool {
+    matches!(
+        c,
+        ' '..='~'
+            | '\u{00A0}'..='\u{017F}'
+            | '\u{2010}'..='\u{2027}'
+            | '\u{2030}'..='\u{203A}'
+            | '\u{20AC}'
+    )
+}
+
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
@@ -378,6 +401,28 @@ pub fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bundled_faces_have_what_they_surely_have() {
+        let bundled_only = UserFonts::default();
+        let at_hand = FontSet::new(&bundled_only, &mut Vec::new());
+        let sure: Vec<char> = (0..=0x2FFF_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| surely_bundled(c))
+            .collect();
+        assert_eq!(sure.len(), 355);
+        let missing: Vec<char> = sure
+            .iter()
+            .copied()
+            .filter(|&c| !at_hand.covers(c))
+            .collect();
+        assert!(missing.is_empty(), "{missing:?}");
+        // And the fast path is no wider than that: Greek, Cyrillic, CJK and the Latin
+        // Extended-B letters go to the faces.
+        for c in ['α', 'Ж', '中', 'ǅ', '\u{2044}'] {
+            assert!(!surely_bundled(c), "{c}");
+        }
+    }
 
     #[test]
     fn bundled_faces_load_and_cover_cyrillic_and_greek() {
