@@ -655,26 +655,106 @@ fn measure(style: &Styled, size: f32, tracking: f32, text: &str) -> f32 {
     if needs_shaping(text) {
         return shape_row(style, size, text).1;
     }
-    let mut width = 0.0;
-    let mut previous: Option<(&FontRef, ab_glyph::GlyphId)> = None;
-    for c in text.chars() {
-        let font = &style.font_for(c).font;
-        let scaled = font.as_scaled(PxScale::from(size));
-        let id = scaled.glyph_id(c);
-        if let Some((prev_font, prev)) = previous {
-            // Kerning is between glyphs of one font.
-            if std::ptr::eq(prev_font, font) {
-                width += scaled.kern(prev, id);
+    Running::START.then(style, size, tracking, text).width
+}
+
+/// A row's width as [`measure`] adds it up, glyph after glyph, and the glyph it ends with: a
+/// row can be carried on without measuring it again from its start (and comes to the very
+/// width measuring it whole gives).
+#[derive(Clone, Copy)]
+struct Running<'s, 'a> {
+    width: f32,
+    previous: Option<(&'s FontRef<'a>, ab_glyph::GlyphId)>,
+}
+
+impl<'s, 'a> Running<'s, 'a> {
+    const START: Running<'s, 'a> = Running {
+        width: 0.0,
+        previous: None,
+    };
+
+    /// The row followed by `text` (text that needs no shaping).
+    fn then(mut self, style: &Styled<'s, 'a>, size: f32, tracking: f32, text: &str) -> Self {
+        for c in text.chars() {
+            let font: &'s FontRef<'a> = &style.font_for(c).font;
+            let scaled = font.as_scaled(PxScale::from(size));
+            let id = scaled.glyph_id(c);
+            if let Some((prev_font, prev)) = self.previous {
+                // Kerning is between glyphs of one font.
+                if std::ptr::eq(prev_font, font) {
+                    self.width += scaled.kern(prev, id);
+                }
             }
+            self.width += scaled.h_advance(id) + tracking;
+            self.previous = Some((font, id));
         }
-        width += scaled.h_advance(id) + tracking;
-        previous = Some((font, id));
+        self
     }
-    width
 }
 
 /// Greedy word wrap to `max_width`; a word longer than a line is cut between characters.
-fn wrap(font: &Styled, size: f32, tracking: f32, text: &str, max_width: f32) -> Vec<String> {
+///
+/// Each row is measured as it grows, a word at a time (the title alone is wrapped at up to a
+/// dozen sizes until it fits). Text that is shaped is measured whole, row by row
+/// ([`wrap_measuring_whole_rows`]): shaping a row can change its letters.
+fn wrap(style: &Styled, size: f32, tracking: f32, text: &str, max_width: f32) -> Vec<String> {
+    if needs_shaping(text) {
+        return wrap_measuring_whole_rows(style, size, tracking, text, max_width);
+    }
+    let mut rows: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut measured = Running::START;
+    for word in text.split_whitespace() {
+        let candidate = if current.is_empty() {
+            measured
+        } else {
+            measured.then(style, size, tracking, " ")
+        }
+        .then(style, size, tracking, word);
+        if candidate.width <= max_width {
+            if !current.is_empty() {
+                current.push(' ');
+            }
+            current.push_str(word);
+            measured = candidate;
+            continue;
+        }
+        if !current.is_empty() {
+            rows.push(std::mem::take(&mut current));
+        }
+        let alone = Running::START.then(style, size, tracking, word);
+        if alone.width <= max_width {
+            current = word.to_string();
+            measured = alone;
+            continue;
+        }
+        measured = Running::START;
+        let mut letter = [0; 4];
+        for c in word.chars() {
+            let longer = measured.then(style, size, tracking, c.encode_utf8(&mut letter));
+            if longer.width > max_width && !current.is_empty() {
+                rows.push(std::mem::take(&mut current));
+                measured = Running::START.then(style, size, tracking, c.encode_utf8(&mut letter));
+            } else {
+                measured = longer;
+            }
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        rows.push(current);
+    }
+    rows
+}
+
+/// [`wrap`], measuring each candidate row whole.
+fn wrap_measuring_whole_rows(
+    style: &Styled,
+    size: f32,
+    tracking: f32,
+    text: &str,
+    max_width: f32,
+) -> Vec<String> {
     let mut rows: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {
@@ -683,20 +763,20 @@ fn wrap(font: &Styled, size: f32, tracking: f32, text: &str, max_width: f32) -> 
         } else {
             format!("{current} {word}")
         };
-        if measure(font, size, tracking, &candidate) <= max_width {
+        if measure(style, size, tracking, &candidate) <= max_width {
             current = candidate;
             continue;
         }
         if !current.is_empty() {
             rows.push(std::mem::take(&mut current));
         }
-        if measure(font, size, tracking, word) <= max_width {
+        if measure(style, size, tracking, word) <= max_width {
             current = word.to_string();
             continue;
         }
         for c in word.chars() {
             current.push(c);
-            if measure(font, size, tracking, &current) > max_width && current.chars().count() > 1 {
+            if measure(style, size, tracking, &current) > max_width && current.chars().count() > 1 {
                 current.pop();
                 rows.push(std::mem::take(&mut current));
                 current.push(c);
@@ -1376,6 +1456,48 @@ mod tests {
         let made = cover.pixels.tiles.iter().filter(|t| t.is_some()).count();
         let all = cover.pixels.tiles.len();
         assert!(made * 2 < all, "{made} of {all} tiles made");
+    }
+
+    /// Rows measured as they grow break where rows measured whole do, and come to the same
+    /// widths: in every style, with tracking and without, at many sizes and widths.
+    #[test]
+    fn wrapping_as_rows_grow_matches_measuring_them_whole() {
+        let fonts = Fonts::load();
+        let styles = [
+            Styled::bundled(&fonts.serif_bold, Want::new(false, true)),
+            Styled::bundled(&fonts.serif_italic, Want::new(false, false).italic_if(true)),
+            Styled::bundled(&fonts.sans, Want::new(true, false)),
+            Styled::bundled(&fonts.sans_bold, Want::new(true, true)),
+        ];
+        let texts = [
+            TITLE,
+            "short Pneumonoultramicroscopicsilicovolcanoconiosis",
+            "AVATAR Wave: \"To\" LT. Yo, VA — Ünïcødé façade, naïve coöperation; 1,234.56%",
+            "Supercalifragilisticexpialidocious",
+            "a",
+            "  spaced   out  words  ",
+            "Ελληνικά και Кириллица mixed with Latin",
+            "中文标题没有空格也要换行",
+        ];
+        let mut compared = 0;
+        for style in &styles {
+            for text in texts {
+                for (size, tracking) in [(12.0, 0.0), (40.8, 4.9), (96.0, 0.0), (144.0, 0.0)] {
+                    for max_width in [30.0, 120.0, 333.3, 960.0] {
+                        let grown = wrap(style, size, tracking, text, max_width);
+                        let whole =
+                            wrap_measuring_whole_rows(style, size, tracking, text, max_width);
+                        assert_eq!(grown, whole, "{text:?} at {size} in {max_width}");
+                        for row in &grown {
+                            let running = Running::START.then(style, size, tracking, row);
+                            assert_eq!(running.width, measure(style, size, tracking, row));
+                        }
+                        compared += grown.len();
+                    }
+                }
+            }
+        }
+        assert!(compared > 1000, "{compared}");
     }
 
     #[test]
