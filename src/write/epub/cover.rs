@@ -694,8 +694,8 @@ impl<'s, 'a> Running<'s, 'a> {
 
 /// Greedy word wrap to `max_width`; a word longer than a line is cut between characters.
 ///
-/// Each row is measured as it grows, a word at a time (the title alone is wrapped at up to a
-/// dozen sizes until it fits). Text that is shaped is measured whole, row by row
+/// Each row is measured as it grows, a word at a time (the title alone is wrapped at up to
+/// thirteen sizes until it fits). Text that is shaped is measured whole, row by row
 /// ([`wrap_measuring_whole_rows`]): shaping a row can change its letters.
 fn wrap(style: &Styled, size: f32, tracking: f32, text: &str, max_width: f32) -> Vec<String> {
     if needs_shaping(text) {

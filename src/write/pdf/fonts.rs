@@ -375,7 +375,6 @@ fn bundled_want(id: FaceId) -> Want {
     .italic_if(id == 1 || id == 3)
 }
 
-/// Characters that never need a glyph: layout turns them into space or nothing.
 /// Characters the bundled faces have (a test checks each of them): printable ASCII,
 /// the Latin-1 and Latin Extended-A letters and signs, and the common punctuation of
 /// General Punctuation (dashes, quotes, ellipsis, bullet, per mille, guillemets).
@@ -390,6 +389,7 @@ fn surely_bundled(c: char) -> bool {
     )
 }
 
+/// Characters that never need a glyph: layout turns them into space or nothing.
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
