@@ -17,6 +17,7 @@
 //! process itself, and touching (and the kernel zeroing) a 2 MB canvas was a quarter of an
 //! EPUB conversion's time.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use ab_glyph::{Font, FontRef, OutlineCurve, PxScale, ScaleFont};
@@ -701,50 +702,13 @@ fn wrap(style: &Styled, size: f32, tracking: f32, text: &str, max_width: f32) ->
     if needs_shaping(text) {
         return wrap_measuring_whole_rows(style, size, tracking, text, max_width);
     }
-    let mut rows: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut measured = Running::START;
-    for word in text.split_whitespace() {
-        let candidate = if current.is_empty() {
-            measured
-        } else {
-            measured.then(style, size, tracking, " ")
-        }
-        .then(style, size, tracking, word);
-        if candidate.width <= max_width {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(word);
-            measured = candidate;
-            continue;
-        }
-        if !current.is_empty() {
-            rows.push(std::mem::take(&mut current));
-        }
-        let alone = Running::START.then(style, size, tracking, word);
-        if alone.width <= max_width {
-            current = word.to_string();
-            measured = alone;
-            continue;
-        }
-        measured = Running::START;
-        let mut letter = [0; 4];
-        for c in word.chars() {
-            let longer = measured.then(style, size, tracking, c.encode_utf8(&mut letter));
-            if longer.width > max_width && !current.is_empty() {
-                rows.push(std::mem::take(&mut current));
-                measured = Running::START.then(style, size, tracking, c.encode_utf8(&mut letter));
-            } else {
-                measured = longer;
-            }
-            current.push(c);
-        }
-    }
-    if !current.is_empty() {
-        rows.push(current);
-    }
-    rows
+    wrap_with(
+        text,
+        max_width,
+        Running::START,
+        |running, _, more| running.then(style, size, tracking, more),
+        |running| running.width,
+    )
 }
 
 /// [`wrap`], measuring each candidate row whole.
@@ -755,32 +719,61 @@ fn wrap_measuring_whole_rows(
     text: &str,
     max_width: f32,
 ) -> Vec<String> {
+    wrap_with(
+        text,
+        max_width,
+        0.0,
+        |_, row, more| measure(style, size, tracking, &format!("{row}{more}")),
+        |width| *width,
+    )
+}
+
+/// Greedy word wrap to `max_width`, a word longer than a line cut between characters, with
+/// rows measured by `grow`: given what `start` or an earlier `grow` made of `row`, it makes
+/// the same of `row` followed by `more`, and `width` tells that row's width.
+fn wrap_with<M: Copy>(
+    text: &str,
+    max_width: f32,
+    start: M,
+    grow: impl Fn(M, &str, &str) -> M,
+    width: impl Fn(&M) -> f32,
+) -> Vec<String> {
     let mut rows: Vec<String> = Vec::new();
     let mut current = String::new();
+    let mut measured = start;
     for word in text.split_whitespace() {
-        let candidate = if current.is_empty() {
-            word.to_string()
+        let more = if current.is_empty() {
+            Cow::Borrowed(word)
         } else {
-            format!("{current} {word}")
+            Cow::Owned(format!(" {word}"))
         };
-        if measure(style, size, tracking, &candidate) <= max_width {
-            current = candidate;
+        let candidate = grow(measured, &current, &more);
+        if width(&candidate) <= max_width {
+            current.push_str(&more);
+            measured = candidate;
             continue;
         }
         if !current.is_empty() {
             rows.push(std::mem::take(&mut current));
         }
-        if measure(style, size, tracking, word) <= max_width {
+        let alone = grow(start, "", word);
+        if width(&alone) <= max_width {
             current = word.to_string();
+            measured = alone;
             continue;
         }
+        measured = start;
+        let mut letter = [0; 4];
         for c in word.chars() {
-            current.push(c);
-            if measure(style, size, tracking, &current) > max_width && current.chars().count() > 1 {
-                current.pop();
+            let c = &*c.encode_utf8(&mut letter);
+            let longer = grow(measured, &current, c);
+            if width(&longer) > max_width && !current.is_empty() {
                 rows.push(std::mem::take(&mut current));
-                current.push(c);
+                measured = grow(start, "", c);
+            } else {
+                measured = longer;
             }
+            current.push_str(c);
         }
     }
     if !current.is_empty() {
