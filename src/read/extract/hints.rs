@@ -323,13 +323,10 @@ impl FragmentFinder {
             if from == to || !holds(&self.seconds[first], pair[1].to_ascii_lowercase()) {
                 continue;
             }
-            let rest = &bytes[at..];
             for (fragment, kind) in &self.fragments[usize::from(from)..usize::from(to)] {
-                if rest.len() >= fragment.len()
-                    && rest
-                        .iter()
-                        .zip(fragment.iter())
-                        .all(|(b, f)| b.to_ascii_lowercase() == *f)
+                if bytes
+                    .get(at..at + fragment.len())
+                    .is_some_and(|here| here.eq_ignore_ascii_case(fragment))
                 {
                     found(*kind);
                 }
