@@ -461,15 +461,29 @@ fn background(title: &str) -> [u8; 3] {
 /// that need it (Arabic joining, Indic reordering).
 struct CoverFace<'a> {
     font: FontRef<'a>,
-    shaper: rustybuzz::Face<'a>,
+    bytes: &'a [u8],
+    index: u32,
+    /// Made when a row first needs shaping. Reading a face's layout tables for rustybuzz took
+    /// a tenth of drawing a cover, and most covers are in scripts drawn letter by letter.
+    shaper: std::cell::OnceCell<Option<rustybuzz::Face<'a>>>,
 }
 
 impl<'a> CoverFace<'a> {
     fn parse(bytes: &'a [u8], index: u32) -> Option<CoverFace<'a>> {
         Some(CoverFace {
             font: FontRef::try_from_slice_and_index(bytes, index).ok()?,
-            shaper: rustybuzz::Face::from_slice(bytes, index)?,
+            bytes,
+            index,
+            shaper: std::cell::OnceCell::new(),
         })
+    }
+
+    /// The face as rustybuzz shapes with it. Both libraries parse a face with ttf-parser,
+    /// so where ab_glyph took it (`parse`), so does rustybuzz: `None` does not happen.
+    fn shaper(&self) -> Option<&rustybuzz::Face<'a>> {
+        self.shaper
+            .get_or_init(|| rustybuzz::Face::from_slice(self.bytes, self.index))
+            .as_ref()
     }
 }
 
@@ -481,17 +495,19 @@ impl<'a> std::ops::Deref for CoverFace<'a> {
     }
 }
 
-struct Fonts {
-    serif_bold: CoverFace<'static>,
-    serif_italic: CoverFace<'static>,
-    sans: CoverFace<'static>,
-    sans_bold: CoverFace<'static>,
+/// The bundled faces, for as long as `'a` (they are part of the binary; a shorter life lets
+/// them sit beside the fallbacks).
+struct Fonts<'a> {
+    serif_bold: CoverFace<'a>,
+    serif_italic: CoverFace<'a>,
+    sans: CoverFace<'a>,
+    sans_bold: CoverFace<'a>,
 }
 
-impl Fonts {
-    fn load() -> Fonts {
+impl<'a> Fonts<'a> {
+    fn load() -> Fonts<'a> {
         // The fonts are part of the binary and known good; a failure here is a build defect.
-        let load = |bytes: &'static [u8]| CoverFace::parse(bytes, 0).expect("bundled font parses");
+        let load = |bytes: &'a [u8]| CoverFace::parse(bytes, 0).expect("bundled font parses");
         Fonts {
             serif_bold: load(SERIF_BOLD),
             serif_italic: load(SERIF_ITALIC),
@@ -625,7 +641,10 @@ fn shape_row<'s, 'a>(
                 pieces.reverse();
             }
             for (face, start, end) in pieces {
-                let shaped = crate::write::fonts::shape_run(&face.shaper, &text[start..end], rtl);
+                let Some(shaper) = face.shaper() else {
+                    continue;
+                };
+                let shaped = crate::write::fonts::shape_run(shaper, &text[start..end], rtl);
                 // ab_glyph's px scale, so shaped and unshaped text are the same size.
                 let scale = face
                     .as_scaled(PxScale::from(size))
@@ -929,6 +948,9 @@ struct Canvas {
 #[derive(Default)]
 struct GlyphCache {
     drawn: HashMap<GlyphKey, Option<Coverage>>,
+    /// One rasterizer for every glyph, cleared for each: its buffer is the size of the largest
+    /// glyph's box, allocated once.
+    raster: Option<ab_glyph_rasterizer::Rasterizer>,
 }
 
 /// A font (by address: the fonts live as long as the canvas), a glyph, a size (its bits) and
@@ -1010,6 +1032,7 @@ impl GlyphCache {
             size.to_bits(),
             half,
         );
+        let raster = &mut self.raster;
         self.drawn
             .entry(key)
             .or_insert_with(|| {
@@ -1031,7 +1054,13 @@ impl GlyphCache {
                 let place = |p: &ab_glyph::Point| {
                     ab_glyph::point(p.x * scale.horizontal, -p.y * scale.vertical) + offset
                 };
-                let mut raster = ab_glyph_rasterizer::Rasterizer::new(width, height);
+                let raster = match raster {
+                    Some(raster) => {
+                        raster.reset(width, height);
+                        raster
+                    }
+                    None => raster.insert(ab_glyph_rasterizer::Rasterizer::new(width, height)),
+                };
                 for curve in &curves {
                     match curve {
                         OutlineCurve::Line(a, b) => raster.draw_line(place(a), place(b)),
@@ -1043,12 +1072,9 @@ impl GlyphCache {
                         }
                     }
                 }
-                let mut levels = vec![0; width * height];
-                raster.for_each_pixel(|index, coverage| {
-                    if let Some(level) = levels.get_mut(index) {
-                        *level = coverage_level(coverage);
-                    }
-                });
+                // The pixels come in order, row by row, one for each of the box's.
+                let mut levels = Vec::with_capacity(width * height);
+                raster.for_each_pixel(|_, coverage| levels.push(coverage_level(coverage)));
                 let spans = levels
                     .chunks(width.max(1))
                     .map(|row| {
@@ -1141,7 +1167,9 @@ impl Canvas {
                     let stretch = self.pixels.stretch_mut(x, y as u32, last as usize - column);
                     let count = stretch.len();
                     let levels = &levels[column..column + count];
-                    if stretch.iter().all(|&pixel| pixel == 0) {
+                    // Or-ed together rather than `all`: without an early exit, a stretch
+                    // is tested many bytes at once, and it is a tile wide at most.
+                    if stretch.iter().fold(0, |any, &pixel| any | pixel) == 0 {
                         // Over bare background, nearly always (letters seldom touch): a
                         // loop the compiler makes vector code of.
                         for (pixel, &level) in stretch.iter_mut().zip(levels) {
@@ -1248,6 +1276,51 @@ mod tests {
             600,
             800,
         )
+    }
+
+    /// The one rasterizer is cleared and resized for each glyph: a glyph drawn after others
+    /// (larger, smaller, at the other half pixel) has the coverage it has drawn first.
+    #[test]
+    fn a_glyph_is_drawn_alike_whatever_was_drawn_before_it() {
+        let fonts = Fonts::load();
+        let font = &fonts.serif_bold.font;
+        let id = |c| font.glyph_id(c);
+        let drawn_alone = |c, size, half| {
+            let mut cache = GlyphCache::default();
+            let coverage = cache.get(font, id(c), size, half).expect("an outline");
+            (
+                coverage.left,
+                coverage.top,
+                coverage.width,
+                coverage.levels.clone(),
+                coverage.spans.clone(),
+            )
+        };
+        let mut shared = GlyphCache::default();
+        let sequence = [
+            ('W', 180.0, 0),
+            ('i', 14.0, 1),
+            ('g', 96.0, 1),
+            ('W', 180.0, 1),
+            ('.', 30.0, 0),
+            ('g', 96.0, 0),
+        ];
+        for (c, size, half) in sequence {
+            let coverage = shared.get(font, id(c), size, half).expect("an outline");
+            let got = (
+                coverage.left,
+                coverage.top,
+                coverage.width,
+                coverage.levels.clone(),
+                coverage.spans.clone(),
+            );
+            assert!(got.3.iter().any(|&level| level > 0), "{c} is drawn");
+            assert_eq!(
+                got,
+                drawn_alone(c, size, half),
+                "{c} at {size}, half {half}"
+            );
+        }
     }
 
     #[test]
