@@ -697,19 +697,33 @@ impl<'s, 'a> Running<'s, 'a> {
     /// The row followed by `text` (text that needs no shaping).
     fn then(mut self, style: &Styled<'s, 'a>, size: f32, tracking: f32, text: &str) -> Self {
         for c in text.chars() {
-            let font: &'s FontRef<'a> = &style.font_for(c).font;
-            let scaled = font.as_scaled(PxScale::from(size));
-            let id = scaled.glyph_id(c);
-            if let Some((prev_font, prev)) = self.previous {
-                // Kerning is between glyphs of one font.
-                if std::ptr::eq(prev_font, font) {
-                    self.width += scaled.kern(prev, id);
-                }
-            }
-            self.width += scaled.h_advance(id) + tracking;
-            self.previous = Some((font, id));
+            self.set(style, size, tracking, c);
         }
         self
+    }
+
+    /// Sets `c` at the end of the row: kerned against the glyph before it, then advanced
+    /// past. Returns its font, its glyph and where it was set (the width before its advance).
+    fn set(
+        &mut self,
+        style: &Styled<'s, 'a>,
+        size: f32,
+        tracking: f32,
+        c: char,
+    ) -> (&'s FontRef<'a>, ab_glyph::GlyphId, f32) {
+        let font: &'s FontRef<'a> = &style.font_for(c).font;
+        let scaled = font.as_scaled(PxScale::from(size));
+        let id = scaled.glyph_id(c);
+        if let Some((prev_font, prev)) = self.previous {
+            // Kerning is between glyphs of one font.
+            if std::ptr::eq(prev_font, font) {
+                self.width += scaled.kern(prev, id);
+            }
+        }
+        let at = self.width;
+        self.width += scaled.h_advance(id) + tracking;
+        self.previous = Some((font, id));
+        (font, id, at)
     }
 }
 
@@ -1231,26 +1245,20 @@ impl Canvas {
             }
             return;
         }
-        let mut x = left;
-        let mut previous: Option<(&FontRef, ab_glyph::GlyphId)> = None;
+        // Letter after letter as `measure` adds a row up, starting at `left`.
+        let mut row = Running {
+            width: left,
+            previous: None,
+        };
         for c in text.chars() {
-            let font = &style.font_for(c).font;
-            let scaled = font.as_scaled(PxScale::from(size));
-            let id = scaled.glyph_id(c);
+            let (font, id, x) = row.set(style, size, tracking, c);
             if id.0 == 0 && !c.is_whitespace() && !self.missing.contains(&c) {
                 self.missing.push(c);
-            }
-            if let Some((prev_font, prev)) = previous {
-                if std::ptr::eq(prev_font, font) {
-                    x += scaled.kern(prev, id);
-                }
             }
             if x - left > max_width {
                 break;
             }
             self.glyph(font, id, size, x, baseline, paint);
-            x += scaled.h_advance(id) + tracking;
-            previous = Some((font, id));
         }
     }
 }
