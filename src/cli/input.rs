@@ -180,31 +180,55 @@ fn read_source(
 /// otherwise fill memory). `size` is what a regular file holds; 0 when unknown.
 fn read_capped(mut input: impl Read, size: u64, limit: Option<u64>) -> anyhow::Result<Vec<u8>> {
     let limit = limit.unwrap_or(u64::MAX);
-    let too_large = || {
-        anyhow!(
-            "input is larger than --max-input-size ({})",
-            super::args::format_size(limit)
-        )
-    };
     if size > limit {
-        return Err(too_large());
+        return Err(too_large(limit));
     }
-    if size > 0 {
-        // The size is known: one allocation (a byte over, so that finding the end costs no
-        // reallocation), read straight into it. A file's own `read_to_end` reads it in one
-        // call, where a size-capped reader would read it in growing pieces; a regular file
-        // is no endless stream, so one still growing is read to its end and then refused.
-        let mut bytes = Vec::with_capacity(usize::try_from(size.saturating_add(1)).unwrap_or(0));
-        input.read_to_end(&mut bytes).map_err(io_error)?;
-        if bytes.len() as u64 > limit {
-            return Err(too_large());
+    if size == 0 {
+        return read_rest_capped(input, Vec::new(), limit);
+    }
+    // The size is known: one allocation, a byte over so that the end is found without
+    // growing it, read straight into (in one call for a regular file, where `read_to_end`
+    // through a capped reader would read it in growing pieces).
+    let expected = usize::try_from(size.saturating_add(1)).map_err(|_| too_large(limit))?;
+    let mut bytes = vec![0; expected];
+    let mut filled = 0;
+    while filled < expected {
+        match input.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io_error(e)),
         }
+    }
+    bytes.truncate(filled);
+    if filled < expected {
         return Ok(bytes);
     }
-    // A pipe or a device: the buffer grows by doubling, but never past the limit, so a
-    // stream that hits it has cost `limit` bytes of memory, not twice that.
+    // The file grew while it was read (a log being written, say): the rest is read as a
+    // stream's would be, so that a file that never stops growing is refused at the limit.
+    if filled as u64 > limit {
+        return Err(too_large(limit));
+    }
+    read_rest_capped(input, bytes, limit)
+}
+
+/// The error for an input over `limit` bytes.
+fn too_large(limit: u64) -> anyhow::Error {
+    anyhow!(
+        "input is larger than --max-input-size ({})",
+        super::args::format_size(limit)
+    )
+}
+
+/// Reads the rest of `input` after `bytes` (what was read of it already), failing as soon as
+/// the whole passes `limit` bytes. The buffer grows by doubling, but never past the limit, so
+/// a stream that hits it has cost `limit` bytes of memory, not twice that.
+fn read_rest_capped(
+    mut input: impl Read,
+    mut bytes: Vec<u8>,
+    limit: u64,
+) -> anyhow::Result<Vec<u8>> {
     let limit_bytes = usize::try_from(limit).unwrap_or(usize::MAX);
-    let mut bytes = Vec::new();
     let mut chunk = vec![0u8; 64 * 1024];
     loop {
         let n = match input.read(&mut chunk) {
@@ -215,7 +239,7 @@ fn read_capped(mut input: impl Read, size: u64, limit: Option<u64>) -> anyhow::R
         };
         let needed = bytes.len() + n;
         if needed > limit_bytes {
-            return Err(too_large());
+            return Err(too_large(limit));
         }
         if needed > bytes.capacity() {
             let grown = bytes
@@ -276,6 +300,51 @@ mod tests {
         let known = read_capped(&b"twelve bytes"[..], 12, Some(12)).unwrap();
         assert_eq!(known, b"twelve bytes");
         assert!(read_capped(&b"twelve bytes"[..], 12, Some(11)).is_err());
+        // A file that turns out shorter than its size said is read as it is.
+        let shrunk = read_capped(&b"six b."[..], 12, Some(12)).unwrap();
+        assert_eq!(shrunk, b"six b.");
+    }
+
+    /// A reader that counts the bytes taken from it, and fails once 10 MB are (so that a
+    /// reader that does not stop at the limit fails the test instead of filling memory).
+    struct Counted<R> {
+        inner: R,
+        taken: u64,
+    }
+
+    impl<R: Read> Read for Counted<R> {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.taken > 10_000_000 {
+                return Err(io::Error::other("read far past the limit"));
+            }
+            let n = self.inner.read(buf)?;
+            self.taken += n as u64;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_file_growing_while_it_is_read_is_refused_at_the_limit_not_read_whole() {
+        let limit = 200_000;
+        // Its size said 1,000 bytes, and it never ends.
+        let mut growing = Counted {
+            inner: io::repeat(7),
+            taken: 0,
+        };
+        let refused = read_capped(&mut growing, 1_000, Some(limit)).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "input is larger than --max-input-size (200000 bytes)"
+        );
+        // Reading stopped at the first chunk past the limit.
+        assert!(growing.taken <= limit + 64 * 1024, "{}", growing.taken);
+        // One that grew but stayed within the limit is read whole.
+        let grown = read_capped(io::repeat(7).take(5_000), 1_000, Some(limit)).unwrap();
+        assert_eq!(grown.len(), 5_000);
+        assert!(grown.iter().all(|&b| b == 7));
+        // A file that grew past a limit its first read already reached is refused too.
+        let at_once = read_capped(io::repeat(7).take(13), 12, Some(12)).unwrap_err();
+        assert!(at_once.to_string().contains("--max-input-size"));
     }
 
     #[test]
