@@ -394,6 +394,25 @@ fn heading_levels_never_skip() {
         .contains("</header>\n<h1>a</h1>\n<h2>b</h2>\n"));
     assert!(titled(vec![heading(3, "a"), heading(4, "b")])
         .contains("</header>\n<h2>a</h2>\n<h3>b</h3>\n"));
+    // Headings of one level stay siblings, whatever level they are lifted to: four h4
+    // under the title are four h2, not a staircase h2, h3, h4, h4.
+    assert!(
+        titled((1..=4).map(|i| heading(4, &i.to_string())).collect())
+            .contains("</header>\n<h2>1</h2>\n<h2>2</h2>\n<h2>3</h2>\n<h2>4</h2>\n")
+    );
+    // Deeper ones go under the heading they follow, and a shallower one closes them.
+    assert_eq!(
+        body_of(vec![
+            heading(3, "a"),
+            heading(5, "b"),
+            heading(5, "c"),
+            heading(6, "d"),
+            heading(3, "e"),
+            heading(5, "f"),
+            heading(4, "g"),
+        ]),
+        "<h3>a</h3>\n<h4>b</h4>\n<h4>c</h4>\n<h5>d</h5>\n<h3>e</h3>\n<h4>f</h4>\n<h4>g</h4>\n"
+    );
 }
 
 #[test]

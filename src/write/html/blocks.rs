@@ -16,6 +16,24 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// The level to write a heading of `level` at: at most one deeper than the heading it
+    /// falls under (checkers reject skipped levels, and a contents page built from them
+    /// would nest), and the same as an earlier heading of the same level under that one
+    /// (four `####` in a row stay siblings, not a staircase).
+    fn heading_level(&mut self, level: u8) -> u8 {
+        let level = level.max(1);
+        while self.outline.last().is_some_and(|&(open, _)| open >= level) {
+            self.outline.pop();
+        }
+        let written = match self.outline.last() {
+            Some(&(_, parent)) => level.min(parent + 1),
+            None => level,
+        }
+        .min(6);
+        self.outline.push((level, written));
+        written
+    }
+
     pub(super) fn block(&mut self, block: &'a Block) {
         if !self.enter() {
             return;
@@ -35,14 +53,7 @@ impl<'a> Renderer<'a> {
                 self.out.push_str("</p>\n");
             }
             Block::Heading { level, id, content } => {
-                // A heading may go at most one level deeper than the one before it: HTML
-                // checkers reject skipped levels.
-                let level = match self.last_heading_level {
-                    Some(previous) => (*level).clamp(1, previous + 1),
-                    None => (*level).clamp(1, 6),
-                }
-                .min(6);
-                self.last_heading_level = Some(level);
+                let level = self.heading_level(*level);
                 let _ = write!(self.out, "<h{level}");
                 self.id_attr(id);
                 self.out.push('>');

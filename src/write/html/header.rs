@@ -39,7 +39,7 @@ impl Renderer<'_> {
         }
         self.out.push_str("<header class=\"article-header\">\n");
         if !title.is_empty() {
-            self.last_heading_level = Some(1);
+            self.outline.push((0, 1));
             self.header_line("<h1>", &title, "</h1>\n");
         }
         if !subtitle.is_empty() {

@@ -19,9 +19,10 @@
 //!   it named, and one that names nothing keeps its text without the `<a>`.
 //! - Body headings keep their model level (an `h1` in the body stays `h1`, next to the title's
 //!   `h1` in the header): HTML5 allows several, and it keeps HTML → model → HTML stable. One
-//!   exception: a heading never goes more than one level deeper than the heading before it
-//!   (the title counts as an `h1`), because the Nu Html Checker rejects skipped levels; so
-//!   `h1, h3` is written `h1, h2`. Headings inside a header cell (`th`), where HTML allows
+//!   exception: a heading never goes more than one level deeper than the heading it falls
+//!   under (the title counts as an `h1`), because the Nu Html Checker rejects skipped levels;
+//!   so `h1, h3` is written `h1, h2`, and headings of one level stay of one level (`h1, h4,
+//!   h4` is `h1, h2, h2`). Headings inside a header cell (`th`), where HTML allows
 //!   none, are written as paragraphs.
 //! - Footnotes are endnotes, numbered in the order their references appear in the output:
 //!   first the body's, then those referenced from inside other notes (which are rendered after

@@ -31,8 +31,10 @@ pub(super) struct Renderer<'a> {
     pub(super) deferred_note_refs: Vec<usize>,
     /// Inside a header cell, where HTML allows no headings.
     pub(super) in_table_head: bool,
-    /// The level of the last heading written, to keep levels from skipping.
-    pub(super) last_heading_level: Option<u8>,
+    /// The headings open above what comes next, outermost first: each heading's level in
+    /// the document and the level it was written at (the page title is level 0 written as
+    /// 1). Keeps written levels from skipping while same-level headings stay level.
+    pub(super) outline: Vec<(u8, u8)>,
     /// Where the output goes as it is made, if anywhere: called with `out` between a table's
     /// rows (a table may be larger than the rest of the page), it takes what it sends out.
     pub(super) send: Option<&'a mut Outlet<'a>>,
@@ -56,7 +58,7 @@ impl<'a> Renderer<'a> {
             deferred_note_refs: Vec::new(),
             in_table_head: false,
             // The header's title, when there is one, is the page's first heading.
-            last_heading_level: None,
+            outline: Vec::new(),
             send: None,
             send_error: None,
         }
