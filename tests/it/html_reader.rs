@@ -836,3 +836,26 @@ fn deeply_nested_mixed_structure_reads() {
     assert!(all_text(&doc).contains("core text"));
     assert!(doc.depth() <= quire::model::MAX_DEPTH);
 }
+
+/// An item with nothing in it (an empty `<li>`, or one whose only content is left out) is
+/// no bullet of its own; the task boxes stay with their items.
+#[test]
+fn empty_list_items_are_left_out() {
+    let list = |html: &str| match blocks(html).as_slice() {
+        [Block::List(list)] => list.clone(),
+        other => panic!("not one list: {other:?}"),
+    };
+    let plain = list("<ul><li></li><li>One</li><li> </li><li><span></span></li><li>Two</li></ul>");
+    assert_eq!(plain.items, vec![vec![p("One")], vec![p("Two")]]);
+    let tasks = list(
+        "<ul><li><input type=checkbox checked> Done</li><li></li>\
+         <li><input type=checkbox> Open</li></ul>",
+    );
+    assert_eq!(tasks.items, vec![vec![p("Done")], vec![p("Open")]]);
+    assert_eq!(&*tasks.checked, &[Some(true), Some(false)]);
+    // A list of nothing but empty items is no list.
+    assert_eq!(
+        blocks("<ul><li></li><li> </li></ul><p>After</p>"),
+        vec![p("After")]
+    );
+}

@@ -430,8 +430,20 @@ impl<'a> Converter<'a> {
             }
         }
         self.attach_strays(&mut strays, &mut items, inner);
+        // An item with nothing left in it (an empty `<li>`, or one whose content was left
+        // out as page furniture) would be a bare bullet: it goes, with its checkbox.
+        checked.resize(items.len(), None);
+        let mut kept_boxes = checked.iter();
+        let mut checked: Vec<Option<bool>> = Vec::with_capacity(items.len());
+        items.retain(|item| {
+            let task = kept_boxes.next().copied().flatten();
+            if !item.is_empty() {
+                checked.push(task);
+            }
+            !item.is_empty()
+        });
         items.shrink_to_fit();
-        if items.iter().all(Vec::is_empty) {
+        if items.is_empty() {
             return;
         }
         let ordered = *tag(node).unwrap_or(&local_name!("ul")) == local_name!("ol");
