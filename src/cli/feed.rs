@@ -633,10 +633,34 @@ fn list_feeds(sources: &[String], report: &mut JobReport) -> Vec<Listed> {
                     .for_each(|l| push(l, &mut out)),
                 Err(e) => report.error(source.clone(), anyhow!(e)),
             },
-            SourceKind::List => sources::parse_list(&String::from_utf8_lossy(&bytes))
-                .into_iter()
-                .map(resolve)
-                .for_each(|l| push(l, &mut out)),
+            SourceKind::List => {
+                let listed = sources::parse_numbered_list(&String::from_utf8_lossy(&bytes));
+                if listed.is_empty() {
+                    report.error(
+                        source.clone(),
+                        anyhow!("names no feed: it is empty, or holds only comments"),
+                    );
+                    continue;
+                }
+                // A line that is neither a URL nor a file is most likely a file that is no
+                // feed, read as a list because it starts with neither `<` nor `{`.
+                for (line, listed) in listed {
+                    let written = listed.address.clone();
+                    let listed = resolve(listed);
+                    if !is_url(&listed.address) && !Path::new(&listed.address).is_file() {
+                        report.error(
+                            format!("{source}:{line}"),
+                            anyhow!(
+                                "'{written}' is neither an http(s) feed URL nor a feed file \
+                                 (a file that starts with neither '<' nor '{{' is read as a \
+                                 list of feeds, one a line)"
+                            ),
+                        );
+                        continue;
+                    }
+                    push(listed, &mut out);
+                }
+            }
         }
     }
     out

@@ -83,16 +83,30 @@ pub fn parse_opml(text: &str) -> Result<Vec<Listed>> {
 /// The feeds of a plain list: one URL or path a line; blank lines and lines starting with
 /// `#` are skipped, as is anything after ` #` on a line.
 pub fn parse_list(text: &str) -> Vec<Listed> {
+    parse_numbered_list(text)
+        .into_iter()
+        .map(|(_, listed)| listed)
+        .collect()
+}
+
+/// [`parse_list`], each feed with the number of its line (from 1), for messages about it.
+pub fn parse_numbered_list(text: &str) -> Vec<(usize, Listed)> {
     text.lines()
-        .map(|line| match line.find(" #") {
-            Some(at) => &line[..at],
-            None => line,
+        .enumerate()
+        .map(|(index, line)| match line.find(" #") {
+            Some(at) => (index + 1, &line[..at]),
+            None => (index + 1, line),
         })
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .map(|line| Listed {
-            address: line.to_string(),
-            title: None,
+        .map(|(number, line)| (number, line.trim()))
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .map(|(number, line)| {
+            (
+                number,
+                Listed {
+                    address: line.to_string(),
+                    title: None,
+                },
+            )
         })
         .collect()
 }

@@ -695,3 +695,37 @@ fn an_image_enclosure_leads_an_article_without_pictures() {
         "{requests:#?}"
     );
 }
+
+/// A source file that names no feed (empty, or only comments), or a line that is neither a
+/// URL nor a file (a file that is no feed, read as a list), is an error naming the file and
+/// the line, not "nothing new since the last run".
+#[test]
+fn a_source_that_names_no_feed_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.xml");
+    std::fs::write(&empty, "").unwrap();
+    let comments = dir.path().join("comments.txt");
+    std::fs::write(&comments, "# my feeds\n\n").unwrap();
+    let words = dir.path().join("words.xml");
+    std::fs::write(&words, "hello, this is not a feed\n").unwrap();
+    let out = dir.path().join("papers");
+    let out = out.to_str().unwrap();
+    for source in [&empty, &comments] {
+        let (code, stderr) = feed(&[source.to_str().unwrap(), "-o", out]);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("{}: names no feed", source.display())),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("nothing new"), "{stderr}");
+    }
+    let (code, stderr) = feed(&[words.to_str().unwrap(), "-o", out]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{}:1: 'hello, this is not a feed' is neither an http(s) feed URL nor a feed file",
+            words.display()
+        )),
+        "{stderr}"
+    );
+}
