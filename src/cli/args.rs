@@ -286,7 +286,7 @@ pub struct BundleArgs {
     pub authors: Vec<String>,
 
     /// The book's language (a BCP 47 tag; default: the first article's).
-    #[arg(long, value_name = "L")]
+    #[arg(long, value_name = "L", value_parser = parse_language)]
     pub lang: Option<String>,
 
     /// Do not print warnings (errors are still printed).
@@ -442,7 +442,7 @@ fn parse_since(text: &str) -> Result<Since, String> {
 pub struct EpubArgs {
     /// The cover: an image FILE, or 'lead' for the article's lead image, else its first
     /// picture (default: one generated from the title, site, author and date).
-    #[arg(long, value_name = "FILE|lead", conflicts_with = "no_cover")]
+    #[arg(long, value_name = "FILE|lead", conflicts_with = "no_cover", value_parser = parse_cover)]
     pub cover: Option<String>,
 
     /// No cover.
@@ -534,6 +534,48 @@ fn parse_profile(text: &str) -> Result<Profile, String> {
     text.parse().map_err(|e: quire::Error| e.to_string())
 }
 
+/// A `--lang` value in canonical form (`pt_br` → `pt-BR`); anything that is not a BCP 47 tag
+/// naming a real language is a usage error rather than a tag the outputs would drop or
+/// replace.
+fn parse_language(text: &str) -> Result<String, String> {
+    quire::locale::bcp47::normalize(text).ok_or_else(|| {
+        format!(
+            "'{text}' is not a language tag (BCP 47 with a known language: en, ru, pt-BR, zh-Hant)"
+        )
+    })
+}
+
+/// A `--cover` value: a word (`lead`, `generated`, `none`…) or an image file, which must be
+/// there when the arguments are parsed: a mistyped name would otherwise give a book with
+/// the generated cover and only a warning.
+fn parse_cover(text: &str) -> Result<String, String> {
+    if let CoverChoice::File(path) = CoverChoice::from_arg(text) {
+        existing_file(&path.to_string_lossy())?;
+    }
+    Ok(text.to_string())
+}
+
+/// A file the user named (a font, a cover image): it must be a readable file.
+fn existing_file(text: &str) -> Result<PathBuf, String> {
+    let path = PathBuf::from(text);
+    match std::fs::metadata(&path) {
+        Ok(meta) if meta.is_dir() => Err(format!("{text} is a folder, not a file")),
+        Ok(_) => std::fs::File::open(&path)
+            .map(|_| path)
+            .map_err(|e| format!("cannot read {text}: {e}")),
+        Err(e) => Err(format!("cannot read {text}: {e}")),
+    }
+}
+
+/// A folder the user named (`--font-dir`): it must be one.
+fn existing_folder(text: &str) -> Result<PathBuf, String> {
+    match std::fs::metadata(text) {
+        Ok(meta) if meta.is_dir() => Ok(PathBuf::from(text)),
+        Ok(_) => Err(format!("{text} is a file, not a folder")),
+        Err(e) => Err(format!("cannot read {text}: {e}")),
+    }
+}
+
 /// Reads the user's stylesheet when the arguments are parsed, so a missing file is a usage
 /// error that names it before anything is converted.
 fn read_css(path: &str) -> Result<String, String> {
@@ -569,7 +611,7 @@ pub struct ConvertArgs {
     pub authors: Vec<String>,
 
     /// Set the document's language (a BCP 47 tag such as en, ru, pt-BR).
-    #[arg(long, value_name = "L")]
+    #[arg(long, value_name = "L", value_parser = parse_language)]
     pub lang: Option<String>,
 
     /// HTML: write the article body only, without <html>, <head> or styles.
@@ -664,7 +706,8 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub fsync: bool,
 
-    /// Write each input's outcome (converted, up to date, skipped, failed) to FILE as JSON.
+    /// Write each input's outcome (converted, up to date, skipped, failed) to FILE as JSON
+    /// ('-': standard output).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
@@ -709,7 +752,7 @@ pub struct PdfArgs {
 
     /// A font file for characters the bundled fonts lack (CJK, Arabic, Hebrew…); repeat
     /// for a fallback list, tried in order.
-    #[arg(long = "font", value_name = "FILE")]
+    #[arg(long = "font", value_name = "FILE", value_parser = existing_file)]
     pub fonts: Vec<PathBuf>,
 
     /// Do not look in the system's font folders for scripts the bundled fonts lack (fonts
@@ -719,7 +762,7 @@ pub struct PdfArgs {
 
     /// A folder to look in for fonts for scripts the bundled fonts lack, after the
     /// system's; repeat for several.
-    #[arg(long = "font-dir", value_name = "DIR")]
+    #[arg(long = "font-dir", value_name = "DIR", value_parser = existing_folder)]
     pub font_dirs: Vec<PathBuf>,
 }
 

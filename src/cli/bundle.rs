@@ -24,6 +24,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub fn run(args: BundleArgs) -> ExitCode {
+    let usage = |message: &str| {
+        say(&format!("quire: {message}"));
+        say("");
+        say("For more information, try 'quire bundle --help'.");
+        ExitCode::from(2)
+    };
+    if let Err(message) = check_output_name(&args.output, args.to) {
+        return usage(&message);
+    }
     let format = match args
         .to
         .or_else(|| OutputFormat::from_path(&args.output))
@@ -34,19 +43,13 @@ pub fn run(args: BundleArgs) -> ExitCode {
         | OutputFormat::Pdf
         | OutputFormat::Html) => format,
         other => {
-            say(&format!(
-                "quire: a bundle is an epub, kepub, pdf or html book, not {other}"
-            ));
-            say("");
-            say("For more information, try 'quire bundle --help'.");
-            return ExitCode::from(2);
+            return usage(&format!(
+                "a bundle is an epub, kepub, pdf or html book, not {other}"
+            ))
         }
     };
-    if let Err(usage) = check_pdf_options(&args.pdf) {
-        say(&format!("quire: {usage}"));
-        say("");
-        say("For more information, try 'quire bundle --help'.");
-        return ExitCode::from(2);
+    if let Err(message) = check_pdf_options(&args.pdf) {
+        return usage(&message.to_string());
     }
     // The mail settings are checked before anything is read.
     let mailer = match Mailer::for_send_option(&args.mail) {
@@ -73,11 +76,8 @@ pub fn run(args: BundleArgs) -> ExitCode {
         }
     }
 
-    if let Some(usage) = overwrites_an_input(&args.output, &sources) {
-        say(&format!("quire: {usage}"));
-        say("");
-        say("For more information, try 'quire bundle --help'.");
-        return ExitCode::from(2);
+    if let Some(message) = overwrites_an_input(&args.output, &sources) {
+        return usage(&message);
     }
     let output_label = args.output.display().to_string();
     let output_dir = folder_of(&args.output);
@@ -275,6 +275,35 @@ pub(super) fn render(
             .map(|r| vec![(output.to_path_buf(), r)])
         }
     }
+}
+
+/// Why `output` cannot name the book, if it cannot: a bundle is one file (not standard
+/// output, not a folder), and without `--to` its extension must name a format (no extension
+/// is an EPUB, the default).
+fn check_output_name(output: &Path, to: Option<OutputFormat>) -> Result<(), String> {
+    let shown = output.display();
+    if output.as_os_str() == "-" {
+        return Err(
+            "a bundle is written to a file, not to standard output: name it with -o (book.epub)"
+                .to_string(),
+        );
+    }
+    let text = output.as_os_str().as_encoded_bytes();
+    if text.ends_with(b"/") || output.is_dir() {
+        return Err(format!(
+            "'{shown}' is a folder, and a bundle is one file: name the book (-o {}book.epub)",
+            Path::new(output.to_string_lossy().trim_end_matches('/'))
+                .join("")
+                .display()
+        ));
+    }
+    if to.is_none() && output.extension().is_some() && OutputFormat::from_path(output).is_none() {
+        return Err(format!(
+            "cannot tell the book's format from '{shown}': name it .epub, .kepub.epub, .pdf or \
+             .html, or add --to"
+        ));
+    }
+    Ok(())
 }
 
 /// Volume `number` of the book `output`: `weekly.epub` → `weekly-2.epub`.

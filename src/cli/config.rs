@@ -36,6 +36,9 @@ pub struct Config {
     pub batch: bool,
     /// Folders whose `.quire-outputs` manifest records this run's outputs.
     pub manifest_dirs: Vec<PathBuf>,
+    /// No `-o`: quire named the outputs, beside their inputs. There a file quire has no
+    /// record of writing is the user's, and is not replaced without `--force`.
+    pub beside: bool,
 }
 
 /// The URLs a `--urls` file lists: one a line, blank lines and `#` comments skipped.
@@ -189,6 +192,7 @@ impl Config {
             skipped,
             batch,
             manifest_dirs,
+            beside: args.output.is_none(),
         })
     }
 }

@@ -98,6 +98,9 @@ fn safe_file_name(raw: &str) -> String {
     trimmed.chars().take(120).collect()
 }
 
+/// The `--report` value that writes the report to standard output.
+pub const REPORT_TO_STDOUT: &str = "-";
+
 /// Where one output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {

@@ -281,21 +281,25 @@ pub struct Plan {
     before: Vec<Option<FileState>>,
 }
 
+const NOT_OURS: &str =
+    "exists, and quire did not write it: not replaced (--force replaces it; -o names another file)";
 const CHANGED: &str = "changed since quire wrote it: not replaced (--force replaces it)";
 const UNCHECKED: &str = "listed in .quire-outputs by an older quire without a checksum, so it \
                          may have been edited: not replaced (--force replaces it)";
 
 /// Looks up each of `job`'s outputs in `manifests`. An output that is listed but whose bytes
-/// are no longer those quire wrote is kept, unless `force`. With `incremental` (a batch, not
-/// `--force`), the job is up to date when every output to write is listed with the very
-/// fingerprint this run would give it: same quire, same input bytes, same settings, and the
-/// file still as written.
+/// are no longer those quire wrote is kept, unless `force`; so is, with `only_own` (outputs
+/// quire named, beside their inputs), a file that is not listed at all: the user's own
+/// `notes.md` beside `notes.txt`. With `incremental` (a batch, not `--force`), the job is up
+/// to date when every output to write is listed with the very fingerprint this run would
+/// give it: same quire, same input bytes, same settings, and the file still as written.
 pub fn plan(
     job: &Job,
     settings: &Settings,
     manifests: &[Manifest],
     force: bool,
     incremental: bool,
+    only_own: bool,
 ) -> Plan {
     if manifests.is_empty() {
         // Nothing was recorded, and nothing will be: convert, as before any manifest.
@@ -317,6 +321,14 @@ pub fn plan(
             continue;
         };
         let state = FileState::of(path);
+        let unlisted = || {
+            locate(manifests, path)
+                .is_none_or(|(index, name)| !manifests[index].entries.contains_key(&name))
+        };
+        if only_own && !force && state.as_ref().is_some_and(|s| s.len > 0) && unlisted() {
+            plan.kept.push((output.clone(), NOT_OURS));
+            continue;
+        }
         // An existing output's bytes and its manifest entry only matter when it may be kept
         // as edited or found up to date, which `--force` rules out.
         let current = match (&state, force) {
@@ -702,7 +714,7 @@ mod tests {
         };
         let settings = Settings::default();
         let manifests = vec![Manifest::load(dir).unwrap()];
-        let plan = plan(&job, &settings, &manifests, force, true);
+        let plan = plan(&job, &settings, &manifests, force, true, false);
         (job, settings, manifests, plan)
     }
 

@@ -3,7 +3,7 @@
 //! input ever overwritten.
 
 use super::args::ConvertArgs;
-use super::job::{Job, Output, Source, Target};
+use super::job::{Job, Output, Source, Target, REPORT_TO_STDOUT};
 use super::manifest::MANIFEST;
 use super::settings::UsageError;
 use quire::OutputFormat;
@@ -327,12 +327,26 @@ fn resolve_collisions(
     Ok(())
 }
 
-/// `--report FILE` must not replace an input or an output of the same run.
+/// `--report FILE` must not replace an input or an output of the same run; `--report -`
+/// (standard output) must not be mixed with an output written there.
 fn refuse_report_over_a_file_of_the_run(
     report: &Path,
     jobs: &[Job],
     is_input: &impl Fn(&Path) -> bool,
 ) -> Result<(), UsageError> {
+    if report == Path::new(REPORT_TO_STDOUT) {
+        let to_stdout = jobs
+            .iter()
+            .flat_map(|j| &j.outputs)
+            .any(|o| o.target == Target::Stdout);
+        return match to_stdout {
+            true => Err(UsageError(
+                "--report - and an output would both go to standard output; name a report file"
+                    .to_string(),
+            )),
+            false => Ok(()),
+        };
+    }
     let id = identity(report);
     if report.file_name().is_some_and(|name| name == MANIFEST) {
         return Err(UsageError(format!(

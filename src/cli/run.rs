@@ -7,7 +7,7 @@ use super::config::Config;
 use super::convert::{convert_job, create_parent, Converted};
 use super::input::folder_of;
 use super::interrupt::INTERRUPTED;
-use super::job::{Job, Source, Target};
+use super::job::{Job, Source, Target, REPORT_TO_STDOUT};
 use super::manifest::{self, Made, Manifest, MANIFEST};
 use super::progress;
 use super::report::{
@@ -174,7 +174,12 @@ fn run_jobs(config: &Config) -> (RunStatus, Vec<Outcome>) {
         let text = serde_json::to_string_pretty(&json).unwrap_or_default();
         let mut bytes = escape_json_controls(&text).into_owned().into_bytes();
         bytes.push(b'\n');
-        if let Err(e) = create_parent(path).and_then(|()| write_atomically(path, &bytes, true)) {
+        let written = if path == Path::new(REPORT_TO_STDOUT) {
+            write_report_to_stdout(&bytes)
+        } else {
+            create_parent(path).and_then(|()| write_atomically(path, &bytes, true))
+        };
+        if let Err(e) = written {
             say(&error_line(&path.display().to_string(), &io_error(e)));
             report_failed = true;
         }
@@ -189,10 +194,19 @@ fn run_jobs(config: &Config) -> (RunStatus, Vec<Outcome>) {
     (status, outcomes)
 }
 
-/// The manifests this run's outputs are listed in: a batch's output folder (`-o DIR`) and,
-/// when a folder is converted in place, that folder's. A single conversion is always done, so
-/// it needs no record of its own and creates no manifest; it only keeps an existing one true,
-/// as does any run writing into a folder that has one.
+/// Writes the report (`--report -`) to standard output, whole.
+fn write_report_to_stdout(bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(bytes)?;
+    stdout.flush()
+}
+
+/// The manifests this run's outputs are listed in: a batch's output folder (`-o DIR`), the
+/// folder a folder is converted in, and the folders of outputs quire names beside their
+/// inputs (no `-o`), so that a later run knows which files there are its own. A conversion
+/// to a file the user named (`-o FILE`) creates no manifest; it only keeps an existing one
+/// true, as does any run writing into a folder that has one.
 fn load_manifests(config: &Config) -> Vec<Manifest> {
     let output_folders: HashSet<std::path::PathBuf> = config
         .jobs
@@ -204,11 +218,12 @@ fn load_manifests(config: &Config) -> Vec<Manifest> {
         })
         .collect();
     let mut existing: Vec<std::path::PathBuf> = output_folders
-        .into_iter()
+        .iter()
         .filter(|dir| dir.join(MANIFEST).is_file())
+        .cloned()
         .collect();
     existing.sort();
-    let created: Vec<std::path::PathBuf> = match config.batch {
+    let mut created: Vec<std::path::PathBuf> = match config.batch {
         true => config
             .manifest_dirs
             .iter()
@@ -217,6 +232,17 @@ fn load_manifests(config: &Config) -> Vec<Manifest> {
             .collect(),
         false => Vec::new(),
     };
+    if config.beside {
+        // Each folder outputs land in, unless a folder converted in place holds it (its
+        // manifest lists the outputs of its subfolders too).
+        let mut beside: Vec<_> = output_folders
+            .iter()
+            .filter(|folder| !created.iter().any(|root| folder.starts_with(root)))
+            .cloned()
+            .collect();
+        beside.sort();
+        created.extend(beside);
+    }
     let mut manifests: Vec<Manifest> = Vec::new();
     for dir in created.iter().chain(&existing) {
         if let Some(manifest) = Manifest::load(dir) {
@@ -245,7 +271,14 @@ fn record_outputs(manifests: &[Manifest], made: &[Made], progress: &ProgressBar)
 /// never replaced without `--force` (see [`manifest::plan`]).
 fn run_one(job: &Job, config: &Config, manifests: &[Manifest]) -> Outcome {
     let started = Instant::now();
-    let plan = manifest::plan(job, &config.settings, manifests, config.force, config.batch);
+    let plan = manifest::plan(
+        job,
+        &config.settings,
+        manifests,
+        config.force,
+        config.batch,
+        config.beside,
+    );
     let mut report = JobReport::default();
     for (output, why) in &plan.kept {
         report.error(output.target.label(), anyhow!(*why));
@@ -335,7 +368,12 @@ fn remove_stale_parts(config: &Config) {
             Target::File(path) => Some(path.as_path()),
             Target::Stdout => None,
         })
-        .chain(config.report.as_deref());
+        .chain(
+            config
+                .report
+                .as_deref()
+                .filter(|report| *report != Path::new(REPORT_TO_STDOUT)),
+        );
     for file in files {
         let folder = match file.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,

@@ -149,6 +149,65 @@ fn a_bundle_must_be_a_book_format() {
     assert!(!dir.path().join("x.txt").exists());
 }
 
+/// `-o` must name one book file: not an unknown extension (the book would be an EPUB under
+/// a name that says otherwise), not standard output, not a folder. Each is a usage error
+/// and nothing is written.
+#[test]
+fn a_bundle_output_that_names_no_book_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let shelf = dir.path().join("shelf");
+    fs::create_dir(&shelf).unwrap();
+    let run = |output: &std::ffi::OsStr| {
+        quire()
+            .current_dir(dir.path())
+            .arg("bundle")
+            .arg(samples().join("note.md"))
+            .arg(samples().join("essay.md"))
+            .arg("-o")
+            .arg(output)
+            .output()
+            .unwrap()
+    };
+    let docx = run(dir.path().join("book.docx").as_os_str());
+    assert_eq!(docx.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&docx.stderr).contains("cannot tell the book's format from"),
+        "{}",
+        String::from_utf8_lossy(&docx.stderr)
+    );
+    let stdout = run("-".as_ref());
+    assert_eq!(stdout.status.code(), Some(2));
+    assert!(stdout.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&stdout.stderr).contains("not to standard output"));
+    for folder in ["shelf", "shelf/"] {
+        let refused = run(folder.as_ref());
+        assert_eq!(refused.status.code(), Some(2), "{folder}");
+        assert!(
+            String::from_utf8_lossy(&refused.stderr)
+                .contains("is a folder, and a bundle is one file"),
+            "{folder}: {}",
+            String::from_utf8_lossy(&refused.stderr)
+        );
+    }
+    assert_eq!(fs::read_dir(&shelf).unwrap().count(), 0);
+    let mut left: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["shelf"]);
+    // With --to the extension is the user's to choose.
+    let named = quire()
+        .arg("bundle")
+        .arg(samples().join("note.md"))
+        .args(["--to", "epub", "-o"])
+        .arg(dir.path().join("book.zip"))
+        .output()
+        .unwrap();
+    assert_eq!(named.status.code(), Some(0));
+    assert!(dir.path().join("book.zip").exists());
+}
+
 /// The long title of the second test article (over 80 characters).
 const LONG_TITLE: &str = "Officials say the storm-damaged harbour wall will be rebuilt by spring, \
                           although the fishermen doubt it and the council has not found the money";

@@ -287,7 +287,7 @@ fn without_output_files_go_beside_the_input() {
     assert!(output.stdout.is_empty(), "nothing on stdout");
     assert_eq!(
         listing(dir.path()),
-        ["tides.html", "tides.json", "tides.md"]
+        [".quire-outputs", "tides.html", "tides.json", "tides.md"]
     );
 }
 
@@ -306,7 +306,12 @@ fn input_is_never_overwritten() {
         .unwrap();
     assert_eq!(code(&output), 0, "stderr: {}", stderr(&output));
     assert_eq!(fs::read(&input).unwrap(), original);
-    assert_eq!(listing(dir.path()), ["tides.json", "tides.out.json"]);
+    // The list of what quire wrote there, which keeps a later run from replacing a file
+    // that is not its own.
+    assert_eq!(
+        listing(dir.path()),
+        [".quire-outputs", "tides.json", "tides.out.json"]
+    );
     let changed = fs::read_to_string(dir.path().join("tides.out.json")).unwrap();
     assert!(changed.contains("Changed"), "{changed}");
 
@@ -556,4 +561,161 @@ fn no_arguments_shows_help_and_fails() {
     let output = quire().output().unwrap();
     assert_eq!(code(&output), 2);
     assert!(stderr(&output).contains("convert"), "{}", stderr(&output));
+}
+
+/// Files and values the user names are checked when the arguments are read: a mistyped
+/// `--cover`, `--font` or `--font-dir` and a `--lang` that is no language are usage errors
+/// (exit 2, nothing written), not a book made without them and a warning.
+#[test]
+fn named_files_and_languages_that_are_not_there_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--cover", "missing-cover.png"],
+            "cannot read missing-cover.png",
+        ),
+        (&["--font", "missing.ttf"], "cannot read missing.ttf"),
+        (
+            &["--font-dir", "no-such-folder"],
+            "cannot read no-such-folder",
+        ),
+        (&["--font", "."], ". is a folder, not a file"),
+        (
+            &["--lang", "not a tag!!"],
+            "'not a tag!!' is not a language tag",
+        ),
+    ];
+    for (args, message) in cases {
+        let output = quire()
+            .current_dir(dir.path())
+            .args(["convert"])
+            .arg(sample("note.md"))
+            .args(["--to", "epub,pdf,html", "-o", "out/"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(code(&output), 2, "{args:?}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(!dir.path().join("out").exists(), "{args:?}");
+    }
+    // A tag in another spelling is taken in its canonical form; `lead` is a word, not a file.
+    let output = quire()
+        .current_dir(dir.path())
+        .arg("convert")
+        .arg(sample("note.md"))
+        .args([
+            "--to",
+            "html",
+            "-o",
+            "note.html",
+            "--lang",
+            "pt_br",
+            "--cover",
+            "lead",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let html = fs::read_to_string(dir.path().join("note.html")).unwrap();
+    assert!(
+        html.contains("lang=\"pt-BR\""),
+        "{}",
+        &html[..300.min(html.len())]
+    );
+}
+
+/// `--report -` writes the report to standard output (and makes no file named `-`); with an
+/// output on standard output too it is a usage error.
+#[test]
+fn a_report_can_go_to_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = quire()
+        .current_dir(dir.path())
+        .arg("convert")
+        .arg(sample("note.md"))
+        .args(["--to", "html", "-o", "out/", "--report", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["converted"], 1);
+    assert_eq!(listing(dir.path()), ["out"]);
+    let both = quire()
+        .current_dir(dir.path())
+        .arg("convert")
+        .arg(sample("note.md"))
+        .args(["--to", "html", "-o", "-", "--report", "-"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&both), 2);
+    assert!(stdout(&both).is_empty());
+    assert!(
+        stderr(&both).contains("both go to standard output"),
+        "{}",
+        stderr(&both)
+    );
+}
+
+/// Without `-o` quire names the output beside the input, so a file already there with that
+/// name may be the user's own: one quire has no record of writing is kept (exit 1, said
+/// why) unless `--force`. quire's own output is replaced by the next run as before, and
+/// kept once the user edits it.
+#[test]
+fn an_output_named_by_quire_never_replaces_a_file_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("notes.txt"), "Just some text.\n").unwrap();
+    let mine = "# Mine\n\nA Markdown file I wrote by hand.\n";
+    fs::write(dir.path().join("notes.md"), mine).unwrap();
+    let run = |extra: &[&str]| {
+        quire()
+            .current_dir(dir.path())
+            .args(["convert", "notes.txt"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let kept = run(&[]);
+    assert_eq!(code(&kept), 1, "{}", stderr(&kept));
+    assert!(
+        stderr(&kept).contains("notes.md: exists, and quire did not write it: not replaced"),
+        "{}",
+        stderr(&kept)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("notes.md")).unwrap(),
+        mine
+    );
+    assert_eq!(listing(dir.path()), ["notes.md", "notes.txt"]);
+
+    let forced = run(&["--force"]);
+    assert_eq!(code(&forced), 0, "{}", stderr(&forced));
+    let written = fs::read_to_string(dir.path().join("notes.md")).unwrap();
+    assert!(written.contains("Just some text."), "{written}");
+    // Its own output is replaced by the next run...
+    fs::write(dir.path().join("notes.txt"), "Other text.\n").unwrap();
+    let again = run(&[]);
+    assert_eq!(code(&again), 0, "{}", stderr(&again));
+    assert!(fs::read_to_string(dir.path().join("notes.md"))
+        .unwrap()
+        .contains("Other text."));
+    // ...until the user edits it.
+    fs::write(dir.path().join("notes.md"), "edited\n").unwrap();
+    let edited = run(&[]);
+    assert_eq!(code(&edited), 1);
+    assert!(stderr(&edited).contains("changed since quire wrote it"));
+    assert_eq!(
+        fs::read_to_string(dir.path().join("notes.md")).unwrap(),
+        "edited\n"
+    );
+    // A file the user names with -o is theirs to replace.
+    fs::write(dir.path().join("named.md"), mine).unwrap();
+    let named = run(&["-o", "named.md"]);
+    assert_eq!(code(&named), 0, "{}", stderr(&named));
+    assert!(fs::read_to_string(dir.path().join("named.md"))
+        .unwrap()
+        .contains("Other text."));
 }
