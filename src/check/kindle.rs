@@ -1,9 +1,16 @@
-//! What makes Kindle reject or mangle an EPUB that epubcheck passes: Amazon's converter
-//! (behind "Send to Kindle") answers such books with the opaque error E999, or shows them
-//! without what was meant. [`check_kindle`] opens any EPUB and lists each such problem with
-//! the file inside the book and the line.
+//! What makes Kindle reject or mangle an EPUB: Amazon's converter (behind "Send to Kindle")
+//! answers such books with the opaque error E999, or shows them without what was meant.
+//! [`check_kindle`] opens any EPUB and lists each such problem with the file inside the book
+//! and the line.
 //!
-//! The causes, from Amazon's guidance and from books seen to fail:
+//! First what every e-reader rejects (this is no epubcheck: well-formedness and missing files
+//! only):
+//! - a container, package, navigation (NCX too) or XHTML document that is not well-formed XML;
+//! - a manifest item whose file is not in the zip;
+//! - a spine `itemref` that names no manifest item.
+//!
+//! Then the causes particular to Kindle, from Amazon's guidance and from books seen to fail
+//! (many of them pass epubcheck):
 //! - no `dc:language`, or one that is no BCP 47 language (`us`, `C`, `en_US`);
 //! - an XHTML file without `<?xml version="1.0" encoding="utf-8"?>`;
 //! - a link to the `id` of a `<body>`;
@@ -14,11 +21,12 @@
 //! - MathML, which Kindle does not render;
 //! - code on a dark background, which e-ink screens show as a black block.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io::{Cursor, Read};
 
 use super::markup::{local_name, scan, Lines, Token};
+use super::well_formed;
 use crate::error::{Error, Result};
 use crate::locale::bcp47;
 use crate::xml::decode_entities;
@@ -52,6 +60,12 @@ pub enum Cause {
     MathMl,
     /// Code set on a dark background.
     DarkCode,
+    /// A container, package, navigation or XHTML document that is not well-formed XML.
+    NotWellFormed,
+    /// A manifest item whose file is not in the book.
+    MissingFile,
+    /// A spine `itemref` whose `idref` names no manifest item.
+    UnknownSpineItem,
 }
 
 /// One problem: where it is and what it is.
@@ -63,17 +77,23 @@ pub struct Problem {
     pub file: Option<String>,
     /// The line in that file, from 1, when the problem has one.
     pub line: Option<usize>,
+    /// The column in that line, from 1 (in characters), when the problem has one.
+    pub column: Option<usize>,
     /// What is wrong, for people.
     pub message: String,
 }
 
 impl fmt::Display for Problem {
-    /// `OEBPS/ch1.xhtml:12: message`, `OEBPS/ch1.xhtml: message`, or the message alone.
+    /// `OEBPS/ch1.xhtml:12:7: message`, `OEBPS/ch1.xhtml:12: message`,
+    /// `OEBPS/ch1.xhtml: message`, or the message alone.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.file, self.line) {
-            (Some(file), Some(line)) => write!(f, "{file}:{line}: {}", self.message),
-            (Some(file), None) => write!(f, "{file}: {}", self.message),
-            (None, _) => f.write_str(&self.message),
+        match (&self.file, self.line, self.column) {
+            (Some(file), Some(line), Some(column)) => {
+                write!(f, "{file}:{line}:{column}: {}", self.message)
+            }
+            (Some(file), Some(line), None) => write!(f, "{file}:{line}: {}", self.message),
+            (Some(file), None, _) => write!(f, "{file}: {}", self.message),
+            (None, _, _) => f.write_str(&self.message),
         }
     }
 }
@@ -89,6 +109,7 @@ pub fn check_kindle(bytes: &[u8]) -> Result<Vec<Problem>> {
             cause: Cause::TooLarge,
             file: None,
             line: None,
+            column: None,
             message: format!(
                 "the book is {:.1} MB; Send to Kindle takes at most {} MB (write it as volumes)",
                 bytes.len() as f64 / 1e6,
@@ -96,15 +117,17 @@ pub fn check_kindle(bytes: &[u8]) -> Result<Vec<Problem>> {
             ),
         });
     }
-    let opf_path = book.package_path()?;
+    let opf_path = book.package_path(&mut problems)?;
     let opf = book.text(&opf_path)?.ok_or_else(|| {
         not_epub(format!(
             "the package document {opf_path} named by META-INF/container.xml is missing"
         ))
     })?;
+    check_well_formed(&opf_path, &opf, &mut problems);
     let package = Package::read(&opf_path, &opf);
     check_language(&opf_path, &package, &mut problems);
     check_comments(&opf_path, &opf, &mut problems);
+    check_manifest_and_spine(&opf_path, &package, &book, &mut problems);
 
     // The XHTML files first (the links between them need every file's body id), then
     // the rest in manifest order.
@@ -121,6 +144,7 @@ pub fn check_kindle(bytes: &[u8]) -> Result<Vec<Problem>> {
         .filter_map(|(path, text)| Some((path.as_str(), body_id(text)?)))
         .collect();
     for (path, text) in &pages {
+        check_well_formed(path, text, &mut problems);
         check_page(path, text, &body_ids, &mut problems);
     }
     for item in &package.items {
@@ -132,6 +156,7 @@ pub fn check_kindle(bytes: &[u8]) -> Result<Vec<Problem>> {
             }
             "application/x-dtbncx+xml" => {
                 if let Some(ncx) = book.text(&item.path)? {
+                    check_well_formed(&item.path, &ncx, &mut problems);
                     check_comments(&item.path, &ncx, &mut problems);
                     check_ncx_links(&item.path, &ncx, &body_ids, &mut problems);
                 }
@@ -146,6 +171,27 @@ fn not_epub(message: String) -> Error {
     Error::Parse {
         format: "EPUB",
         message,
+    }
+}
+
+const CONTAINER: &str = "META-INF/container.xml";
+
+/// An entry's bytes as text: UTF-8 (without its byte order mark), or UTF-16 after its byte
+/// order mark; what is no such text is read with U+FFFD in place of the bytes it cannot read.
+fn decode(bytes: &[u8]) -> String {
+    let utf16 = |bytes: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    if let Some(rest) = bytes.strip_prefix(b"\xff\xfe") {
+        utf16(rest, u16::from_le_bytes)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xfe\xff") {
+        utf16(rest, u16::from_be_bytes)
+    } else {
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+        String::from_utf8_lossy(bytes).into_owned()
     }
 }
 
@@ -173,15 +219,22 @@ impl<'a> OpenBook<'a> {
             .take(MAX_ENTRY_BYTES)
             .read_to_end(&mut bytes)
             .map_err(|e| not_epub(format!("cannot read {path} in the zip ({e})")))?;
-        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-        Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
+        Ok(Some(decode(&bytes)))
     }
 
-    /// The package document's path, from `META-INF/container.xml`.
-    fn package_path(&mut self) -> Result<String> {
-        let container = self.text("META-INF/container.xml")?.ok_or_else(|| {
+    /// Whether the book has an entry at `path`.
+    fn has(&self, path: &str) -> bool {
+        self.zip.index_for_name(path).is_some()
+    }
+
+    /// The package document's path, from `META-INF/container.xml`, whose own problems go to
+    /// `problems`.
+    fn package_path(&mut self, problems: &mut Vec<Problem>) -> Result<String> {
+        let container = self.text(CONTAINER)?.ok_or_else(|| {
             not_epub("no META-INF/container.xml (a zip, but not an EPUB)".to_string())
         })?;
+        check_well_formed(CONTAINER, &container, problems);
+        check_comments(CONTAINER, &container, problems);
         let mut path = None;
         scan(&container, |token| {
             if let Token::Start { name, attrs, .. } = token {
@@ -202,46 +255,61 @@ impl<'a> OpenBook<'a> {
 struct Package {
     /// Each `dc:language`: its text and line.
     languages: Vec<(String, usize)>,
-    /// The manifest's items, paths resolved from the package's folder.
+    /// The manifest's items in the book, paths resolved from the package's folder.
     items: Vec<Item>,
+    /// The `id` of every manifest item, those out of the book (a URL) too.
+    ids: HashSet<String>,
+    /// Each spine `itemref`: its `idref` and line.
+    spine: Vec<(String, usize)>,
 }
 
 struct Item {
+    id: String,
     path: String,
     media_type: String,
+    /// Where the package document lists it.
+    line: usize,
 }
 
 impl Package {
     fn read(opf_path: &str, opf: &str) -> Package {
         let mut languages = Vec::new();
         let mut items = Vec::new();
+        let mut ids = HashSet::new();
+        let mut spine = Vec::new();
         let mut open_language: Option<(String, usize)> = None;
         scan(opf, |token| match token {
-            Token::Start { name, attrs, line } => match local_name(name) {
-                "language" => {
-                    // A self-closed `<dc:language/>` is never closed: see below.
-                    if let Some(unclosed) = open_language.replace((String::new(), line)) {
-                        languages.push(unclosed);
+            Token::Start { name, attrs, line } => {
+                let get = |key: &str| {
+                    attrs
+                        .iter()
+                        .find(|(n, _)| *n == key)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default()
+                };
+                match local_name(name) {
+                    "language" => {
+                        // A self-closed `<dc:language/>` is never closed: see below.
+                        if let Some(unclosed) = open_language.replace((String::new(), line)) {
+                            languages.push(unclosed);
+                        }
                     }
-                }
-                "item" => {
-                    let get = |key: &str| {
-                        attrs
-                            .iter()
-                            .find(|(n, _)| *n == key)
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or_default()
-                    };
-                    let href = get("href");
-                    if let Some(path) = resolve(opf_path, &href) {
-                        items.push(Item {
-                            path,
-                            media_type: get("media-type").trim().to_ascii_lowercase(),
-                        });
+                    "item" => {
+                        let id = get("id");
+                        if let Some(path) = resolve(opf_path, &get("href")) {
+                            items.push(Item {
+                                id: id.clone(),
+                                path,
+                                media_type: get("media-type").trim().to_ascii_lowercase(),
+                                line,
+                            });
+                        }
+                        ids.insert(id);
                     }
+                    "itemref" => spine.push((get("idref"), line)),
+                    _ => {}
                 }
-                _ => {}
-            },
+            }
             Token::Text { text, .. } => {
                 if let Some((value, _)) = &mut open_language {
                     value.push_str(text);
@@ -255,7 +323,12 @@ impl Package {
             _ => {}
         });
         languages.extend(open_language);
-        Package { languages, items }
+        Package {
+            languages,
+            items,
+            ids,
+            spine,
+        }
     }
 }
 
@@ -295,12 +368,69 @@ fn resolve(from: &str, href: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The first well-formedness error of the XML file at `path` (one the comment check does not
+/// report already).
+fn check_well_formed(path: &str, text: &str, problems: &mut Vec<Problem>) {
+    if let Some(error) = well_formed::first_error(text).filter(|e| !e.in_comment) {
+        problems.push(Problem {
+            cause: Cause::NotWellFormed,
+            file: Some(path.to_string()),
+            line: Some(error.line),
+            column: Some(error.column),
+            message: error.message,
+        });
+    }
+}
+
+/// Manifest items whose file is not in the book, and spine entries that name no item.
+fn check_manifest_and_spine(
+    opf_path: &str,
+    package: &Package,
+    book: &OpenBook,
+    problems: &mut Vec<Problem>,
+) {
+    let mut problem = |cause: Cause, line: usize, message: String| {
+        problems.push(Problem {
+            cause,
+            file: Some(opf_path.to_string()),
+            line: Some(line),
+            column: None,
+            message,
+        })
+    };
+    let in_spine: HashSet<&str> = package.spine.iter().map(|(id, _)| id.as_str()).collect();
+    for item in &package.items {
+        if !book.has(&item.path) {
+            let listed = if in_spine.contains(item.id.as_str()) {
+                "the manifest and the spine list"
+            } else {
+                "the manifest lists"
+            };
+            problem(
+                Cause::MissingFile,
+                item.line,
+                format!("{listed} {}, which is not in the book", item.path),
+            );
+        }
+    }
+    for (idref, line) in &package.spine {
+        if !package.ids.contains(idref) {
+            problem(
+                Cause::UnknownSpineItem,
+                *line,
+                format!("the spine names the item '{idref}', which the manifest does not list"),
+            );
+        }
+    }
+}
+
 fn check_language(opf_path: &str, package: &Package, problems: &mut Vec<Problem>) {
     let mut problem = |line: Option<usize>, message: String| {
         problems.push(Problem {
             cause: Cause::Language,
             file: Some(opf_path.to_string()),
             line,
+            column: None,
             message,
         })
     };
@@ -338,6 +468,7 @@ fn check_comments(path: &str, text: &str, problems: &mut Vec<Problem>) {
                     cause: Cause::CommentDashes,
                     file: Some(path.to_string()),
                     line: Some(line),
+                    column: None,
                     message: "'--' inside an XML comment".to_string(),
                 });
             }
@@ -379,6 +510,7 @@ fn check_page(
             cause,
             file: Some(path.to_string()),
             line: Some(line),
+            column: None,
             message,
         })
     };
@@ -481,6 +613,7 @@ fn check_ncx_links(
                     cause: Cause::BodyLink,
                     file: Some(path.to_string()),
                     line: Some(line),
+                    column: None,
                     message: format!("a contents entry points at the <body> id of {target}"),
                 });
             }
@@ -523,6 +656,7 @@ fn check_css(path: &str, css: &str, first_line: usize, problems: &mut Vec<Proble
             cause: Cause::CssCustomProperty,
             file: Some(path.to_string()),
             line: Some(line),
+            column: None,
             message,
         })
     });
@@ -531,6 +665,7 @@ fn check_css(path: &str, css: &str, first_line: usize, problems: &mut Vec<Proble
             cause: Cause::DarkCode,
             file: Some(path.to_string()),
             line: Some(line),
+            column: None,
             message,
         });
     }
@@ -739,6 +874,22 @@ mod tests {
         );
         assert_eq!(resolve("OEBPS/a.xhtml", "https://example.org/a"), None);
         assert_eq!(resolve("a.xhtml", "../../b.xhtml"), None);
+    }
+
+    #[test]
+    fn utf16_entries_are_read_as_text() {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<a>\u{e9}\u{1d11e}</a>";
+        let le = text.encode_utf16().flat_map(u16::to_le_bytes);
+        let be = text.encode_utf16().flat_map(u16::to_be_bytes);
+        assert_eq!(
+            decode(&[0xff, 0xfe].into_iter().chain(le).collect::<Vec<_>>()),
+            text
+        );
+        assert_eq!(
+            decode(&[0xfe, 0xff].into_iter().chain(be).collect::<Vec<_>>()),
+            text
+        );
+        assert_eq!(decode(b"\xef\xbb\xbfa\xff"), "a\u{fffd}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! `quire check --kindle` and `--profile kindle`: each Kindle cause found in a small book
 //! made for it (with the file and line), none in what quire writes under the Kindle profile,
-//! and those books valid for epubcheck.
+//! and those books valid for epubcheck. What every reader rejects (XML that is not
+//! well-formed, a file the manifest lists but the zip lacks, a spine entry without an item)
+//! is found in a book quire writes, broken afterwards.
 
 use std::io::{Cursor, Write as _};
 use std::path::Path;
@@ -672,4 +674,250 @@ fn a_bundle_over_the_limit_is_written_as_volumes() {
             "volume {n} left behind"
         );
     }
+}
+
+/// A book quire writes: a title page, a navigation document, an NCX and one chapter, as its
+/// files in zip order.
+fn quire_book() -> Vec<(String, Vec<u8>)> {
+    use quire::{Block, Inline, Meta};
+    let doc = quire::Document::new(
+        Meta {
+            title: Some("Tides".into()),
+            language: Some("en".into()),
+            ..Meta::default()
+        },
+        vec![Block::Paragraph(vec![Inline::text(
+            "The boats came back before the tide.",
+        )])],
+    );
+    unzip(&write_with(
+        &doc,
+        quire::write::epub::Profile::Generic,
+        None,
+    ))
+}
+
+/// The files zipped again, in order (`mimetype` first, stored, as an EPUB wants it).
+fn rezip(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in files {
+        let method = if name == "mimetype" {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        out.start_file(name.as_str(), options).unwrap();
+        out.write_all(bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// The quire book with the text of `name` changed by `edit`, zipped; and the changed text.
+fn quire_book_with(name: &str, edit: impl FnOnce(&str) -> String) -> (Vec<u8>, String) {
+    let mut files = quire_book();
+    let (_, bytes) = files.iter_mut().find(|(n, _)| n == name).unwrap();
+    let text = edit(std::str::from_utf8(bytes).unwrap());
+    assert_ne!(text.as_bytes(), bytes.as_slice(), "{name} not changed");
+    *bytes = text.clone().into_bytes();
+    (rezip(&files), text)
+}
+
+/// The line and column (from 1) of the first `needle` in `text`.
+fn place_of(text: &str, needle: &str) -> (usize, usize) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} in {text}"));
+    let before = &text[..at];
+    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+/// The book has exactly one problem, of `cause`, and `quire check --kindle` exits 1 with
+/// exactly this line.
+fn assert_only(bytes: &[u8], cause: Cause, line: &str) {
+    let problems = check_kindle(bytes).unwrap();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].cause, cause, "{problems:#?}");
+    assert_eq!(check_cli(bytes), (1, vec![line.to_string()]));
+}
+
+#[test]
+fn a_book_quire_writes_passes_whole_and_zipped_again() {
+    let files = quire_book();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    for name in [
+        "META-INF/container.xml",
+        "OEBPS/content.opf",
+        "OEBPS/nav.xhtml",
+        "OEBPS/toc.ncx",
+        "OEBPS/chapter-1.xhtml",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let bytes = rezip(&files);
+    assert_eq!(check_kindle(&bytes).unwrap(), vec![]);
+    assert_eq!(check_cli(&bytes), (0, vec![]));
+}
+
+#[test]
+fn a_package_document_that_is_not_well_formed_is_found() {
+    let (bytes, opf) = quire_book_with("OEBPS/content.opf", |opf| {
+        opf.replacen("</metadata>", "<unclosed></metadata>", 1)
+    });
+    let (line, column) = place_of(&opf, "</metadata>");
+    assert_only(
+        &bytes,
+        Cause::NotWellFormed,
+        &format!(
+            "book.epub: OEBPS/content.opf:{line}:{column}: not well-formed XML: \
+             </metadata> where </unclosed> was expected"
+        ),
+    );
+}
+
+#[test]
+fn a_chapter_that_is_not_well_formed_is_found() {
+    let (bytes, page) = quire_book_with("OEBPS/chapter-1.xhtml", |page| {
+        page.replacen("</body>", "<p>unclosed <b>bold</p></body>", 1)
+    });
+    let (line, column) = place_of(&page, "</p></body>");
+    assert_only(
+        &bytes,
+        Cause::NotWellFormed,
+        &format!(
+            "book.epub: OEBPS/chapter-1.xhtml:{line}:{column}: not well-formed XML: \
+             </p> where </b> was expected"
+        ),
+    );
+}
+
+/// `&nbsp;` is declared by no DTD of `<!DOCTYPE html>`: an XML parser stops at it.
+#[test]
+fn an_undeclared_entity_in_the_navigation_document_is_found() {
+    let (bytes, nav) = quire_book_with("OEBPS/nav.xhtml", |nav| {
+        assert!(nav.contains("<!DOCTYPE html>"), "{nav}");
+        nav.replacen("</nav>", "&nbsp;</nav>", 1)
+    });
+    let (line, column) = place_of(&nav, "&nbsp;");
+    assert_only(
+        &bytes,
+        Cause::NotWellFormed,
+        &format!(
+            "book.epub: OEBPS/nav.xhtml:{line}:{column}: not well-formed XML: the entity \
+             &nbsp; is not declared (XML knows only &amp; &lt; &gt; &quot; &apos;: write the \
+             character, or a reference such as &#160;)"
+        ),
+    );
+}
+
+#[test]
+fn a_container_or_ncx_that_is_not_well_formed_is_found() {
+    let (bytes, container) = quire_book_with("META-INF/container.xml", |container| {
+        container.replacen("</rootfiles>", "</rootfile>", 1)
+    });
+    let (line, column) = place_of(&container, "</rootfile>");
+    assert_only(
+        &bytes,
+        Cause::NotWellFormed,
+        &format!(
+            "book.epub: META-INF/container.xml:{line}:{column}: not well-formed XML: \
+             </rootfile> where </rootfiles> was expected"
+        ),
+    );
+    let (bytes, ncx) = quire_book_with("OEBPS/toc.ncx", |ncx| {
+        ncx.replacen("</navMap>", "</navmap>", 1)
+    });
+    let (line, column) = place_of(&ncx, "</navmap>");
+    assert_only(
+        &bytes,
+        Cause::NotWellFormed,
+        &format!(
+            "book.epub: OEBPS/toc.ncx:{line}:{column}: not well-formed XML: \
+             </navmap> where </navMap> was expected"
+        ),
+    );
+}
+
+#[test]
+fn a_chapter_missing_from_the_zip_is_found() {
+    let mut files = quire_book();
+    files.retain(|(name, _)| name != "OEBPS/chapter-1.xhtml");
+    let opf = file_text(&files, "OEBPS/content.opf");
+    let (line, _) = place_of(&opf, "href=\"chapter-1.xhtml\"");
+    assert_only(
+        &rezip(&files),
+        Cause::MissingFile,
+        &format!(
+            "book.epub: OEBPS/content.opf:{line}: the manifest and the spine list \
+             OEBPS/chapter-1.xhtml, which is not in the book"
+        ),
+    );
+}
+
+#[test]
+fn a_spine_entry_without_a_manifest_item_is_found() {
+    let (bytes, opf) = quire_book_with("OEBPS/content.opf", |opf| {
+        opf.replacen(
+            "<itemref idref=\"id_chapter-1.xhtml\"",
+            "<itemref idref=\"ch1\"",
+            1,
+        )
+    });
+    let (line, _) = place_of(&opf, "idref=\"ch1\"");
+    assert_only(
+        &bytes,
+        Cause::UnknownSpineItem,
+        &format!(
+            "book.epub: OEBPS/content.opf:{line}: the spine names the item 'ch1', which the \
+             manifest does not list"
+        ),
+    );
+}
+
+/// QA's report: three broken books and a good one in one run; each broken book has its
+/// line, the good one says so, and the run exits 1.
+#[test]
+fn books_every_reader_rejects_fail_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let (bad_opf, _) = quire_book_with("OEBPS/content.opf", |opf| {
+        opf.replacen("</metadata>", "<unclosed></metadata>", 1)
+    });
+    let (bad_xhtml, _) = quire_book_with("OEBPS/chapter-1.xhtml", |page| {
+        page.replacen("</body>", "<p>unclosed <b>bold</p></body>", 1)
+    });
+    let mut files = quire_book();
+    files.retain(|(name, _)| name != "OEBPS/chapter-1.xhtml");
+    for (name, bytes) in [
+        ("badopf.epub", bad_opf),
+        ("badxhtml.epub", bad_xhtml),
+        ("missingchap.epub", rezip(&files)),
+        ("good.epub", rezip(&quire_book())),
+    ] {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let output = quire()
+        .current_dir(dir.path())
+        .args(["check", "--kindle", "badopf.epub", "badxhtml.epub"])
+        .args(["missingchap.epub", "good.epub"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let books: Vec<&str> = stdout
+        .lines()
+        .map(|line| line.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        books,
+        ["badopf.epub", "badxhtml.epub", "missingchap.epub"],
+        "{stdout}"
+    );
+    assert!(stdout.contains("not well-formed XML"), "{stdout}");
+    assert!(stdout.contains("which is not in the book"), "{stdout}");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr, "good.epub: no Kindle problems found\n");
 }
