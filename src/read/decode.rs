@@ -3,10 +3,20 @@
 //! The order is the one browsers use: a byte order mark wins (UTF-32's too, which browsers
 //! do not know); then the charset the transport declared; then UTF-16 or UTF-32 without a
 //! byte order mark, told by where the NUL bytes of ASCII-range text fall; then, for HTML, a
-//! `<meta>` prescan of the first 1024 bytes; then valid UTF-8 is taken as is, and so is UTF-8
-//! with a few invalid bytes (replaced, with a warning giving where); only then is the
-//! encoding guessed (chardetng), with a warning. Binary data is refused before any of that,
-//! so a PNG never turns into a page of mojibake.
+//! `<meta>` prescan of the first 1024 bytes; then valid UTF-8 is taken as is; then, for HTML,
+//! a `<meta>` further on in the `<head>` (see below); then UTF-8 with a few invalid bytes
+//! among many valid multi-byte characters (replaced, with a warning giving where); only then
+//! is the encoding guessed (chardetng), with a warning. Binary data is refused before any of
+//! that, so a PNG never turns into a page of mojibake.
+//!
+//! A `<meta>` past the first 1024 bytes (after a long run of scripts and links in the head)
+//! is what browsers honour too: the tree builder meets it and the page is decoded again. It is
+//! looked for up to the end of the `<head>` (`</head>` or `<body`), within the first 64 KB,
+//! and only when it can change the text: when the bytes are not valid UTF-8, or are 7-bit
+//! with escape sequences (ISO-2022-JP) in those 64 KB. Valid UTF-8 is taken as UTF-8 without
+//! that second scan, so a UTF-8 page costs what it did (but a look for an ESC byte in its
+//! first 64 KB), and a late declaration of a legacy encoding on valid UTF-8 with multi-byte
+//! characters would lose to the bytes anyway (see below), as an early one does.
 //!
 //! One exception to the browsers' order: when a declaration (the transport's charset or the
 //! page's `<meta>`) names a legacy single- or multi-byte encoding but the bytes are valid UTF-8
@@ -46,8 +56,10 @@ enum Told {
     Transport,
     /// UTF-16 without a byte order mark, from where its NUL bytes fall.
     NulBytes,
-    /// The page's `<meta charset>` or `http-equiv` content type.
+    /// The page's `<meta charset>` or `http-equiv` content type, in its first 1024 bytes.
     Meta,
+    /// The same, past the first 1024 bytes but still in the `<head>`.
+    LateMeta,
 }
 
 impl Told {
@@ -57,6 +69,9 @@ impl Told {
             Told::Transport => format!("the transport (HTTP header) says {declared_label}"),
             Told::NulBytes => "where its NUL bytes fall".to_string(),
             Told::Meta => format!("the page's <meta> says {declared_label}"),
+            Told::LateMeta => {
+                format!("the page's <meta>, past its first 1024 bytes, says {declared_label}")
+            }
         }
     }
 }
@@ -65,6 +80,9 @@ impl Told {
 const BINARY_SNIFF_LEN: usize = 8 * 1024;
 /// How many leading bytes the `<meta charset>` prescan looks at (the HTML standard's figure).
 const META_PRESCAN_LEN: usize = 1024;
+/// How many leading bytes a late `<meta charset>` is looked for in, up to the end of the
+/// `<head>`: heads padded with scripts, styles and links run to a few KB, seldom more.
+const LATE_META_SCAN_LEN: usize = 64 * 1024;
 /// The share of control bytes above which input is taken for binary data.
 const MAX_CONTROL_SHARE: f64 = 0.1;
 /// The most NUL bytes the first 8 KB of text may have: a few strays are removed with the
@@ -152,17 +170,38 @@ pub fn decode<'a>(
     }
     let input = match take_utf8(input) {
         Ok(text) => {
+            // ISO-2022-JP is 7-bit, so valid UTF-8: only its escapes tell it, and only then
+            // can a late declaration change the text. They are looked for where a late
+            // declaration is (a Japanese page's title has them): no pass over a whole page.
+            let window = &text.as_bytes()[..text.len().min(LATE_META_SCAN_LEN)];
+            if html && memchr::memchr(0x1b, window).is_some() && text.is_ascii() {
+                if let Ok(decoded) = decode_by_late_meta(Cow::Borrowed(text.as_bytes())) {
+                    return Ok(decoded);
+                }
+            }
+            let encoding = if html {
+                "UTF-8 (the bytes are valid UTF-8; nothing in the first 1024 bytes declares an encoding)"
+            } else {
+                "UTF-8 (the bytes are valid UTF-8; nothing declares an encoding)"
+            };
             return Ok(Decoded {
                 text,
                 warning: None,
-                encoding: "UTF-8 (the bytes are valid UTF-8; nothing declares an encoding)"
-                    .to_string(),
-            })
+                encoding: encoding.to_string(),
+            });
         }
         Err(input) => input,
     };
+    let input = if html {
+        match decode_by_late_meta(input) {
+            Ok(decoded) => return Ok(decoded),
+            Err(input) => input,
+        }
+    } else {
+        input
+    };
     let errors = utf8_errors(&input);
-    if errors.has_multibyte && (errors.invalid as f64) < input.len() as f64 * MAX_INVALID_UTF8_SHARE
+    if errors.mostly_utf8() && (errors.invalid as f64) < input.len() as f64 * MAX_INVALID_UTF8_SHARE
     {
         return Ok(Decoded {
             text: String::from_utf8_lossy(&input).into_owned(),
@@ -188,6 +227,18 @@ pub fn decode<'a>(
             encoding.name()
         ),
     })
+}
+
+/// Decodes HTML by a `<meta>` charset past its first 1024 bytes (see [`late_meta_charset`]);
+/// without one, gives the input back. For input that is not UTF-8, or is 7-bit: a declaration
+/// is not checked against valid UTF-8 here (see the module notes).
+fn decode_by_late_meta(input: Cow<'_, [u8]>) -> std::result::Result<Decoded, Cow<'_, [u8]>> {
+    let Some((encoding, label)) = late_meta_charset(&input) else {
+        return Err(input);
+    };
+    let mut decoded = decode_with(encoding, input, 0);
+    decoded.encoding = format!("{} ({})", encoding.name(), Told::LateMeta.reason(&label));
+    Ok(decoded)
 }
 
 /// Whether bytes declared to be in `encoding` are to be read as UTF-8 instead: the
@@ -373,15 +424,26 @@ fn decode_utf32(
     }
 }
 
-/// Where input that is not valid UTF-8 goes wrong: how many invalid bytes, the offset of the
-/// first, and whether the valid part has multi-byte sequences (evidence of UTF-8).
+/// Where input that is not valid UTF-8 goes wrong: how many invalid bytes, in how many
+/// places, the offset of the first, and how many multi-byte characters the valid part has
+/// (evidence of UTF-8).
 struct Utf8Errors {
     invalid: usize,
+    /// Places where the bytes are not UTF-8, each what `str::from_utf8` reports one error
+    /// for: a Latin-1 `ä` is one, and so is a multi-byte sequence cut short.
+    breaks: usize,
     first: usize,
-    has_multibyte: bool,
+    multibyte: usize,
 }
 
 impl Utf8Errors {
+    /// Whether the input is UTF-8 with stray bytes rather than text in another encoding: its
+    /// valid multi-byte characters outnumber the places where it breaks. A Latin-1 page
+    /// holding a widget's `für` in UTF-8 breaks at each of its own accents instead.
+    fn mostly_utf8(&self) -> bool {
+        self.multibyte > self.breaks
+    }
+
     fn warning(&self) -> Warning {
         Warning::new(format!(
             "the input is UTF-8 except for {} invalid byte(s), the first at byte offset {}; \
@@ -395,25 +457,29 @@ impl Utf8Errors {
 fn utf8_errors(bytes: &[u8]) -> Utf8Errors {
     let mut errors = Utf8Errors {
         invalid: 0,
+        breaks: 0,
         first: 0,
-        has_multibyte: false,
+        multibyte: 0,
     };
+    // Lead bytes: one per multi-byte character of valid UTF-8.
+    let multibyte = |valid: &[u8]| valid.iter().filter(|&&b| b >= 0xc0).count();
     let mut offset = 0;
     let mut rest = bytes;
     loop {
         match std::str::from_utf8(rest) {
             Ok(valid) => {
-                errors.has_multibyte |= !valid.is_ascii();
+                errors.multibyte += multibyte(valid.as_bytes());
                 return errors;
             }
             Err(e) => {
                 let valid = e.valid_up_to();
-                errors.has_multibyte |= !rest[..valid].is_ascii();
+                errors.multibyte += multibyte(&rest[..valid]);
                 let bad = e.error_len().unwrap_or(rest.len() - valid);
                 if errors.invalid == 0 {
                     errors.first = offset + valid;
                 }
                 errors.invalid += bad;
+                errors.breaks += 1;
                 offset += valid + bad;
                 rest = &rest[valid + bad..];
             }
@@ -501,31 +567,66 @@ fn check_not_binary(bytes: &[u8]) -> Result<()> {
 }
 
 /// Finds a charset declared by a `<meta charset>` or `<meta http-equiv="content-type"
-/// content="…; charset=…">` in the first 1024 bytes. As the HTML standard says, a declared
-/// UTF-16 means UTF-8 (a real UTF-16 page has a BOM) and x-user-defined means windows-1252.
+/// content="…; charset=…">` in the first 1024 bytes, as the HTML standard's prescan does.
 /// With the encoding, the label as the page wrote it (lower-cased), for `--explain`.
 fn prescan_meta_charset(bytes: &[u8]) -> Option<(&'static Encoding, String)> {
-    let head = bytes[..bytes.len().min(META_PRESCAN_LEN)].to_ascii_lowercase();
-    let mut rest = head.as_slice();
-    while let Some(start) = find(rest, b"<meta") {
-        let tag = &rest[start + 5..];
-        let end = tag.iter().position(|&b| b == b'>').unwrap_or(tag.len());
-        let tag = &tag[..end];
-        if let Some(label) = charset_in(tag) {
-            if let Some(encoding) = Encoding::for_label(label) {
-                let encoding = if encoding == UTF_16LE || encoding == UTF_16BE {
-                    UTF_8
-                } else if encoding.name() == "x-user-defined" {
-                    WINDOWS_1252
-                } else {
-                    encoding
-                };
-                return Some((encoding, String::from_utf8_lossy(label).into_owned()));
+    meta_charset(&bytes[..bytes.len().min(META_PRESCAN_LEN)], false)
+}
+
+/// [`prescan_meta_charset`] further on: up to the end of the `<head>` (`</head>` or `<body`),
+/// within the first 64 KB. What a browser's tree builder meets before the page's text, and
+/// re-decodes the page for.
+fn late_meta_charset(bytes: &[u8]) -> Option<(&'static Encoding, String)> {
+    meta_charset(&bytes[..bytes.len().min(LATE_META_SCAN_LEN)], true)
+}
+
+/// The first `<meta>` in `bytes` that declares an encoding encoding_rs knows, skipping
+/// comments (old pages keep a commented-out declaration); with `head_only`, none after the
+/// end of the `<head>`. As the HTML standard says, a declared UTF-16 means UTF-8 (a real
+/// UTF-16 page has a BOM, or NUL bytes told before) and x-user-defined means windows-1252.
+fn meta_charset(bytes: &[u8], head_only: bool) -> Option<(&'static Encoding, String)> {
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
+        let rest = &bytes[at + found..];
+        if rest.starts_with(b"<!--") {
+            // `<!-->` is a whole comment: its `-->` may share the opening dashes.
+            let end = memchr::memmem::find(&rest[2..], b"-->")?;
+            at += found + 2 + end + 3;
+        } else if starts_with_tag(rest, b"<meta") {
+            let tag = &rest[5..];
+            let end = memchr::memchr(b'>', tag).unwrap_or(tag.len());
+            let attributes = tag[..end].to_ascii_lowercase();
+            if let Some(label) = charset_in(&attributes) {
+                if let Some(encoding) = Encoding::for_label(label) {
+                    let encoding = if encoding == UTF_16LE || encoding == UTF_16BE {
+                        UTF_8
+                    } else if encoding.name() == "x-user-defined" {
+                        WINDOWS_1252
+                    } else {
+                        encoding
+                    };
+                    return Some((encoding, String::from_utf8_lossy(label).into_owned()));
+                }
             }
+            at += found + 5 + end;
+        } else if head_only && (starts_with_tag(rest, b"</head") || starts_with_tag(rest, b"<body"))
+        {
+            return None;
+        } else {
+            at += found + 1;
         }
-        rest = &rest[start + 5 + end..];
     }
     None
+}
+
+/// Whether `bytes` open with the tag `name` (`<meta`, `</head`), in any case, and the name
+/// ends there (`<metadata>` is not `<meta>`).
+fn starts_with_tag(bytes: &[u8], name: &[u8]) -> bool {
+    bytes.len() >= name.len()
+        && bytes[..name.len()].eq_ignore_ascii_case(name)
+        && bytes
+            .get(name.len())
+            .is_none_or(|&b| b.is_ascii_whitespace() || b == b'/' || b == b'>')
 }
 
 /// The value after `charset=` inside a (lower-cased) meta tag, if any.
@@ -620,6 +721,67 @@ mod tests {
         );
         assert_eq!(prescan(b"<meta charset=utf-16>"), Some(UTF_8));
         assert_eq!(prescan(b"<meta name=x content=y>"), None);
+    }
+
+    #[test]
+    fn prescan_skips_comments_and_other_tags_named_meta_something() {
+        let prescan = |bytes: &[u8]| prescan_meta_charset(bytes).map(|(encoding, _)| encoding);
+        assert_eq!(
+            prescan(b"<!-- <meta charset=koi8-r> --><META\tcharset=windows-1251>"),
+            Some(encoding_rs::WINDOWS_1251)
+        );
+        assert_eq!(
+            prescan(b"<!--><meta charset=koi8-r>"),
+            Some(encoding_rs::KOI8_R)
+        );
+        assert_eq!(prescan(b"<!-- <meta charset=koi8-r>"), None);
+        assert_eq!(
+            prescan(b"<metadata charset=koi8-r><meta/charset=gbk>"),
+            Some(encoding_rs::GBK)
+        );
+        // A tag that the 1024th byte cuts before its charset is left to the late scan.
+        let mut late = vec![b' '; 1020];
+        late.extend(b"<meta charset=koi8-r>");
+        assert_eq!(prescan(&late), None);
+        assert_eq!(
+            late_meta_charset(&late),
+            Some((encoding_rs::KOI8_R, "koi8-r".to_string()))
+        );
+    }
+
+    #[test]
+    fn a_late_meta_is_looked_for_in_the_head_only_and_within_64_kb() {
+        let page = |padding: usize, before: &str| {
+            let mut page = b"<html><head>".to_vec();
+            page.resize(page.len() + padding, b' ');
+            page.extend(before.as_bytes());
+            page.extend(b"<meta charset=\"utf-16le\"><title>t</title>");
+            page
+        };
+        let late = |bytes: &[u8]| late_meta_charset(bytes).map(|(encoding, _)| encoding);
+        // A declared UTF-16 means UTF-8, late as early.
+        assert_eq!(late(&page(2000, "<link rel=x>")), Some(UTF_8));
+        assert_eq!(late(&page(2000, "</HEAD>")), None);
+        assert_eq!(late(&page(2000, "<body class=x>")), None);
+        assert_eq!(late(&page(2000, "<bodyguard>")), Some(UTF_8));
+        assert_eq!(late(&page(LATE_META_SCAN_LEN, "")), None);
+        // Within the first 1024 bytes, the prescan does not stop at the head's end.
+        assert_eq!(
+            prescan_meta_charset(b"</head><body><meta charset=gbk>").map(|(e, _)| e),
+            Some(encoding_rs::GBK)
+        );
+    }
+
+    #[test]
+    fn utf8_with_stray_bytes_is_told_from_latin1_with_a_stray_utf8_character() {
+        let mut bytes = "Россия и НАТО, ".as_bytes().to_vec();
+        bytes.push(0xff);
+        assert!(utf8_errors(&bytes).mostly_utf8());
+        let mut bytes = b"pr\xe4sentiert, S\xe4ngerin, gegr\xfcndet ".to_vec();
+        bytes.extend("für".as_bytes());
+        let errors = utf8_errors(&bytes);
+        assert_eq!((errors.multibyte, errors.breaks, errors.invalid), (1, 3, 3));
+        assert!(!errors.mostly_utf8());
     }
 
     #[test]

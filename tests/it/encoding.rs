@@ -385,3 +385,165 @@ fn explain_reports_the_encoding_chosen() {
         "{explain}"
     );
 }
+
+/// A page whose `<meta>` comes after more than 1024 bytes of scripts and links in its head,
+/// as on the QA run's p14 (mix1.de's, at byte 1093); `title` and `body` follow it.
+fn late_meta_page(meta: &str, title: &str, body: &str) -> String {
+    let mut page = String::from("<!DOCTYPE html>\n<html lang=\"de\">\n<head>\n");
+    while page.len() <= 1024 {
+        page.push_str("<script async src=\"https://static.example.com/ads/loader.js\"></script>\n");
+        page.push_str("<link rel=\"preconnect\" href=\"https://cdn.example.com\">\n");
+    }
+    page.push_str(&format!(
+        "{meta}\n<title>{title}</title>\n</head>\n<body>{body}</body></html>"
+    ));
+    page
+}
+
+const LATIN1_META: &str =
+    "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\">";
+const GERMAN: &str = "<article><h1>Leslie Clio präsentiert »Brave New Woman«</h1><p>Zuvor hatte \
+    die Sängerin ihre eigene Plattenfirma gegründet und in einem künstlerischen Prozess \
+    einige ihrer schönsten Songs geschrieben.</p><p>Ein <a title=\"Kein DJ für eine \
+    Nacht\" href=\"/shop\">Shirt</a>.</p></article>";
+
+/// The page in windows-1252 but for one `für` in UTF-8 (a shop widget's title, as on p14):
+/// valid multi-byte UTF-8 among Latin-1 bytes.
+fn latin1_with_a_utf8_widget(page: &str) -> Vec<u8> {
+    let (before, after) = page.split_once("Kein DJ für").unwrap();
+    let mut bytes = encode(encoding_rs::WINDOWS_1252, before);
+    bytes.extend("Kein DJ für".as_bytes());
+    bytes.extend(encode(encoding_rs::WINDOWS_1252, after));
+    bytes
+}
+
+#[test]
+fn a_latin1_meta_past_the_first_1024_bytes_is_honoured() {
+    let page = late_meta_page(LATIN1_META, "Leslie Clio präsentiert", GERMAN);
+    assert!(page.find("<meta").unwrap() > 1024);
+    let decoded = decode(latin1_with_a_utf8_widget(&page), true, None).unwrap();
+    assert!(decoded
+        .text
+        .contains("<title>Leslie Clio präsentiert</title>"));
+    assert!(decoded
+        .text
+        .contains("die Sängerin ihre eigene Plattenfirma gegründet"));
+    assert!(!decoded.text.contains('\u{fffd}'), "{}", decoded.text);
+    // As in a browser: the widget's UTF-8 reads as windows-1252, and it is not the text.
+    assert!(decoded.text.contains("Kein DJ fÃ¼r"));
+    assert!(decoded.warning.is_none(), "{:?}", decoded.warning);
+    assert_eq!(
+        decoded.encoding,
+        "windows-1252 (the page's <meta>, past its first 1024 bytes, says iso-8859-1)"
+    );
+}
+
+#[test]
+fn a_windows_1251_meta_past_the_first_1024_bytes_is_honoured() {
+    let page = late_meta_page(
+        "<meta charset=\"windows-1251\">",
+        "Новости",
+        "<article><p>Москва, пятница.</p></article>",
+    );
+    let decoded = decode(encode(encoding_rs::WINDOWS_1251, &page), true, None).unwrap();
+    assert_eq!(decoded.text, page);
+    // Declared, not guessed: no warning.
+    assert!(decoded.warning.is_none(), "{:?}", decoded.warning);
+    assert!(decoded
+        .encoding
+        .starts_with("windows-1251 (the page's <meta>, past"));
+    // And through the reader, as `quire convert` reads it.
+    let (markdown, warnings) = read_as_markdown(
+        &encode(encoding_rs::WINDOWS_1251, &page),
+        quire::InputFormat::Html,
+    );
+    assert!(markdown.contains("Москва, пятница."), "{markdown}");
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn a_late_meta_loses_to_the_transport_and_to_a_bom_and_is_not_read_in_text() {
+    let page = late_meta_page("<meta charset=\"windows-1251\">", "Ceska", "<p>Český</p>");
+    let bytes = encode(encoding_rs::WINDOWS_1250, &page);
+    let decoded = decode(&bytes, true, Some("windows-1250")).unwrap();
+    assert_eq!(decoded.text, page);
+    let page = late_meta_page(LATIN1_META, "Grüße", "<p>Grüße</p>");
+    let mut bytes = vec![0xef, 0xbb, 0xbf];
+    bytes.extend(page.as_bytes());
+    assert_eq!(decode(&bytes, true, None).unwrap().text, page);
+    // Not HTML: no meta is looked for, late or early.
+    let bytes = encode(
+        encoding_rs::WINDOWS_1251,
+        &late_meta_page(
+            "<meta charset=\"koi8-r\">",
+            "Новости",
+            "<p>Россия и НАТО: переговоры о безопасности в Европе продолжатся.</p>",
+        ),
+    );
+    let decoded = decode(&bytes, false, None).unwrap();
+    assert!(decoded.text.contains("Россия и НАТО"), "{}", decoded.text);
+}
+
+#[test]
+fn a_meta_after_the_head_is_not_a_late_declaration() {
+    // Past `</head>` it is not honoured (nor is one inside a comment): the text is guessed.
+    let page = late_meta_page(
+        "<!-- <meta charset=\"koi8-r\"> -->",
+        "Новости",
+        "<meta charset=\"koi8-r\"><p>Россия и НАТО: переговоры о безопасности в Европе \
+         продолжатся на следующей неделе.</p>",
+    );
+    let decoded = decode(encode(encoding_rs::WINDOWS_1251, &page), true, None).unwrap();
+    assert_eq!(decoded.text, page);
+    assert!(decoded.encoding.contains("guessed"), "{}", decoded.encoding);
+}
+
+#[test]
+fn an_undeclared_latin1_page_with_a_utf8_widget_is_guessed_not_replaced() {
+    // No declaration at all: one valid UTF-8 `für` among a dozen Latin-1 accents is not
+    // UTF-8 with stray bytes, but Latin-1 (guessed as windows-1252).
+    let page = late_meta_page("", "Leslie Clio präsentiert", GERMAN);
+    let decoded = decode(latin1_with_a_utf8_widget(&page), true, None).unwrap();
+    assert!(!decoded.text.contains('\u{fffd}'), "{}", decoded.text);
+    assert!(decoded
+        .text
+        .contains("die Sängerin ihre eigene Plattenfirma gegründet"));
+    assert!(
+        decoded.encoding.starts_with("windows-1252 (guessed"),
+        "{}",
+        decoded.encoding
+    );
+    assert!(decoded.warning.is_some());
+}
+
+#[test]
+fn valid_utf8_keeps_utf8_over_a_late_wrong_declaration() {
+    // The choice: valid UTF-8 with multi-byte characters is read as UTF-8 whatever a late
+    // `<meta>` says, as it is over an early one (`utf8_bytes_win_over_a_meta_saying_gb2312`);
+    // a page saved as UTF-8 that kept its old declaration should not come out garbled.
+    let page = late_meta_page(
+        LATIN1_META,
+        "Grüße aus Köln",
+        "<p>Schöne Straße, süße Äpfel.</p>",
+    );
+    let decoded = decode(page.as_bytes(), true, None).unwrap();
+    assert_eq!(decoded.text, page);
+    assert!(decoded.warning.is_none());
+    assert!(decoded
+        .encoding
+        .starts_with("UTF-8 (the bytes are valid UTF-8"));
+}
+
+#[test]
+fn a_late_iso_2022_jp_meta_is_honoured_on_7_bit_bytes() {
+    // ISO-2022-JP is 7-bit, so valid UTF-8: only its escapes tell it.
+    let page = late_meta_page(
+        "<meta charset=\"iso-2022-jp\">",
+        "東京",
+        "<p>東京は晴れています。</p>",
+    );
+    let bytes = encode(encoding_rs::ISO_2022_JP, &page);
+    assert!(bytes.is_ascii() && bytes.contains(&0x1b));
+    let decoded = decode(&bytes, true, None).unwrap();
+    assert_eq!(decoded.text, page);
+}
