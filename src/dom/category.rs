@@ -4,7 +4,10 @@
 use super::text::contains_ignore_case;
 use markup5ever_rcdom::{Handle, NodeData};
 
-/// Elements whose content never shows as text.
+/// Elements whose content never shows as the document's text: never shown on the page, or
+/// a ruby's readings (`<rt>`, `<rtc>`, and the `<rp>` parentheses for browsers without
+/// ruby), which the reader leaves out so that they do not split the words they annotate.
+/// Measured, they would be text the document does not hold.
 pub fn is_invisible_tag(name: &str) -> bool {
     matches!(
         name,
@@ -30,6 +33,9 @@ pub fn is_invisible_tag(name: &str) -> bool {
             | "video"
             | "map"
             | "dialog"
+            | "rt"
+            | "rtc"
+            | "rp"
     )
 }
 
@@ -64,7 +70,10 @@ pub fn is_hidden(node: &Handle) -> bool {
     false
 }
 
-/// Elements that flow inside a line of text: their text belongs to the enclosing block.
+/// Elements that flow inside a line of text: their text belongs to the enclosing block. A
+/// ruby is a word of its line (its bases in `<rb>`, its readings in `<rt>` and `<rtc>`):
+/// measured as a block of its own it would be a short fragment, and the span around it
+/// (`<span class=name><ruby>…</ruby></span>`) nothing but noise.
 pub fn is_inline_tag(name: &str) -> bool {
     matches!(
         name,
@@ -101,6 +110,11 @@ pub fn is_inline_tag(name: &str) -> bool {
             | "label"
             | "del"
             | "ins"
+            | "ruby"
+            | "rb"
+            | "rt"
+            | "rtc"
+            | "rp"
     )
 }
 

@@ -434,6 +434,90 @@ fn ruby_readings_do_not_split_the_words_they_annotate() {
     assert!(!text.contains("こ") && !text.contains("ほうりつ"), "{text}");
 }
 
+/// A page for learners whose one Japanese paragraph opens with `word` (markup around a
+/// ruby), among enough prose for the extraction to run.
+fn ruby_page(word: &str) -> String {
+    format!(
+        "<body>{menu}<article><h1>法律</h1><p>{word}に前からある法律では、親には子どもを叱る\
+         権利があると決めています。</p>{body}</article></body>",
+        menu = menu(),
+        body = paragraphs(4, "Body"),
+    )
+}
+
+#[test]
+fn a_ruby_inside_a_span_keeps_its_word() {
+    // NHK's easy news sets names as `<span class='colorC'><ruby>…</ruby></span>`: the ruby was
+    // measured as a block of its own (a short fragment), so the span around it held nothing
+    // but noise and was pruned, word and all ("に前からある…" for "日本に前からある…").
+    let bare = text_of(&ruby_page("<ruby>日本<rt>にっぽん</rt></ruby>"));
+    assert!(
+        bare.contains("日本に前からある法律では、親には子どもを叱る権利があると決めています。"),
+        "{bare}"
+    );
+    assert!(!bare.contains("にっぽん"), "{bare}");
+    for (open, close) in [
+        ("<span>", "</span>"),
+        ("<span class='colorC'>", "</span>"),
+        ("<span class='colorL'><span>", "</span></span>"),
+        ("<a href='/word/nihon'>", "</a>"),
+        ("<a>", "</a>"),
+        ("<em>", "</em>"),
+        ("<strong>", "</strong>"),
+        ("<b>", "</b>"),
+        ("<i>", "</i>"),
+        ("<u>", "</u>"),
+        ("<font color='red'>", "</font>"),
+        ("<mark>", "</mark>"),
+        ("<small>", "</small>"),
+    ] {
+        let text = text_of(&ruby_page(&format!(
+            "{open}<ruby>日本<rt>にっぽん</rt></ruby>{close}"
+        )));
+        assert_eq!(text, bare, "{open}");
+    }
+}
+
+#[test]
+fn a_ruby_of_several_pairs_keeps_every_base() {
+    // Base and reading in pairs, bases in `<rb>`, readings in an `<rtc>` (in `<rt>`s or as
+    // its own text), parentheses in `<rp>`: the bases are the word, in a span or not.
+    for ruby in [
+        "<ruby>日<rt>に</rt>本<rt>ほん</rt></ruby>",
+        "<ruby><rb>日</rb><rb>本</rb><rt>に</rt><rt>ほん</rt></ruby>",
+        "<ruby><rb>日</rb><rb>本</rb><rtc><rt>に</rt><rt>ほん</rt></rtc></ruby>",
+        "<ruby><rb>日</rb><rb>本</rb><rtc>に ほん</rtc></ruby>",
+        "<ruby>日<rp>(</rp><rt>に</rt><rp>)</rp>本<rp>(</rp><rt>ほん</rt><rp>)</rp></ruby>",
+    ] {
+        for word in [
+            ruby.to_string(),
+            format!("<span class='colorL'>{ruby}</span>"),
+        ] {
+            let text = text_of(&ruby_page(&word));
+            assert!(text.contains("日本に前からある法律では"), "{word}: {text}");
+            assert!(
+                !text.contains('(') && !text.contains("ほん"),
+                "{word}: {text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_markdown_keeps_a_ruby_inside_a_span() {
+    let html = ruby_page("<span><ruby>日本<rt>にっぽん</rt></ruby></span>");
+    let reading =
+        quire::read(html.as_bytes(), InputFormat::Html, &ReadOptions::default()).expect("readable");
+    let rendered = quire::write(
+        &reading.document,
+        quire::OutputFormat::Markdown,
+        &quire::WriteOptions::default(),
+    )
+    .expect("written");
+    let text = String::from_utf8(rendered.bytes).unwrap();
+    assert!(text.contains("\n日本に前からある法律では"), "{text}");
+}
+
 #[test]
 fn soft_hyphens_do_not_stay_inside_words() {
     // A soft hyphen (U+00AD, `&shy;`) only says where a browser may break the word.

@@ -682,6 +682,26 @@ mod tests {
     }
 
     #[test]
+    fn a_ruby_is_a_word_of_its_paragraph() {
+        // Measured as a block of its own, a ruby was a short fragment and the span around it
+        // pure noise (pruned, word and all). Its bases are the paragraph's text; its readings
+        // are not measured, as the reader leaves them out.
+        let sentence = "日本に前からある法律では、親には子どもを叱る権利があると決めています。";
+        let paragraph = "<p><span class='colorL'><ruby>日本<rt>にっぽん</rt></ruby></span>\
+            に前からある<ruby>法<rb>律</rb><rp>(</rp><rtc><rt>ほう</rt>りつ</rtc><rp>)</rp></ruby>\
+            では、親には子どもを叱る権利があると決めています。</p>";
+        let dom = test_support::parse(&format!("<body>{paragraph}</body>"));
+        let table = Table::measure(&dom.document, &Default::default());
+        let p = table.rows.iter().find(|r| r.tag() == "p").unwrap();
+        assert_eq!(p.own_chars, dom::count_text(sentence).0);
+        assert_eq!((p.paragraphs, p.noise), (1, 0.0));
+        assert!(p.good > 0.0);
+        let page = format!("<body>{}{paragraph}{}</body>", menu(), paragraphs(3, "p"));
+        let text = article_text(&page);
+        assert!(text.contains(sentence), "{text}");
+    }
+
+    #[test]
     fn keeps_the_article_and_drops_navigation_and_related_links() {
         let html = format!(
             "<body><header>{menu}</header><div class='wrap'><div class='story'>{p}</div>\

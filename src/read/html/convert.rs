@@ -1553,9 +1553,10 @@ fn without_soft_hyphens(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Elements whose content is never document content. A ruby's annotations (`<rt>`, and the
-/// `<rp>` parentheses around them) are readings set above the base text: written inline
-/// they would split every annotated word ("子こども"), so the base text stands alone.
+/// Elements whose content is never document content. A ruby's annotations (`<rt>`, a
+/// container of them `<rtc>`, and the `<rp>` parentheses around them) are readings set
+/// above the base text: written inline they would split every annotated word ("子こども"),
+/// so the base text stands alone.
 fn is_ignored_tag(name: &LocalName) -> bool {
     matches!(
         *name,
@@ -1587,6 +1588,7 @@ fn is_ignored_tag(name: &LocalName) -> bool {
             | local_name!("param")
             | local_name!("map")
             | local_name!("rt")
+            | local_name!("rtc")
             | local_name!("rp")
     )
 }
