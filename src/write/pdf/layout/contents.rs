@@ -64,19 +64,7 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let number_slot = self.shaper.width("0000", face) * size;
         let gap = size * 0.6;
         let room = (width - indent - number_slot - gap).max(size * 4.0);
-        let mut shown = fit_with_ellipsis(self.shaper, &text, face, size, room);
-        if shown.is_empty() {
-            // One word wider than the line: cut it.
-            let mut chars: Vec<char> = text.chars().collect();
-            while !chars.is_empty() {
-                chars.pop();
-                let candidate: String = chars.iter().collect::<String>() + "…";
-                if self.shaper.width(&candidate, face) * size <= room {
-                    shown = candidate;
-                    break;
-                }
-            }
-        }
+        let shown = fit_with_ellipsis(self.shaper, &text, face, size, room);
         let color = if level == 0 { BLACK } else { GREY };
         let glyphs = self.shaper.shape(&shown, face, false);
         let title = make_run(&shown, &glyphs, face, size, color, x + indent, baseline);

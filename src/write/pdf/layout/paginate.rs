@@ -7,6 +7,7 @@
 //! boxes are held at a time, whatever the document's length; links to notes and headings
 //! are resolved once every page is made ([`Places`]).
 
+use super::super::breaks::grapheme_boundaries;
 use super::*;
 use std::collections::VecDeque;
 
@@ -437,16 +438,10 @@ pub(super) fn page_furniture(
     );
     run.x = (geo.width - run.width()) / 2.0;
     page.items.push(Item::Text(run));
-    let title: String = meta
-        .title
-        .as_deref()
-        .unwrap_or("")
-        .chars()
-        .take(90)
-        .collect();
+    let title = meta.title.as_deref().unwrap_or("").trim();
     // From page 2 on (so the document has more than one page).
-    if n > 0 && !title.trim().is_empty() {
-        let header = fit_with_ellipsis(shaper, &title, face, size, geo.measure());
+    if n > 0 && !title.is_empty() {
+        let header = fit_with_ellipsis(shaper, title, face, size, geo.measure());
         let runs = visual_runs(shaper, &header, face, size, GREY, rtl);
         let width: f32 = runs.last().map_or(0.0, |r| r.x + r.width());
         let start = if rtl {
@@ -471,7 +466,13 @@ pub(super) fn page_furniture(
     }
 }
 
-/// `text`, cut at a word and ended with an ellipsis if it is wider than `limit`.
+/// `text` as it fits in `limit` points: whole if it fits, else shortened and ended with
+/// "…". The cut goes after the last whole word that fits, unless that keeps less than half
+/// of what a cut between characters would (one short word before a long one, a title in
+/// Chinese or Japanese with no spaces): then it goes between the last two grapheme clusters
+/// that fit, so a cluster (a letter and its marks) is never split. Spaces and separators
+/// left before the ellipsis go ("Proteste:…" would read as "Proteste…" does). Never empty
+/// for a text that is not: at the least, the ellipsis alone.
 pub(super) fn fit_with_ellipsis(
     shaper: &mut Shaper<'_, '_>,
     text: &str,
@@ -479,16 +480,83 @@ pub(super) fn fit_with_ellipsis(
     size: f32,
     limit: f32,
 ) -> String {
-    if shaper.width(text, face) * size <= limit {
-        return text.to_string();
-    }
-    let mut cut = text.len();
-    while let Some(space) = text[..cut].rfind(' ') {
-        cut = space;
-        let candidate = format!("{}…", text[..cut].trim_end());
-        if shaper.width(&candidate, face) * size <= limit {
-            return candidate;
+    let mut width = |s: &str| shaper.width(s, face) * size;
+    let shortened = |end: usize| format!("{}…", text[..end].trim_end_matches(dangles));
+    // The places a cut may go (after each grapheme cluster), read only as far as the line
+    // can reach: the first 32, then twice as many until a prefix is too wide, so a very
+    // long title costs what a line of it costs.
+    let mut ends = grapheme_boundaries(text).chain((!text.is_empty()).then_some(text.len()));
+    let mut known: Vec<usize> = Vec::new();
+    let mut wanted = 32;
+    loop {
+        known.extend(ends.by_ref().take(wanted - known.len()));
+        match known.last() {
+            None => return String::new(),
+            Some(&end) if end == text.len() => {
+                if width(text) <= limit {
+                    return text.to_string();
+                }
+                break;
+            }
+            Some(&end) if width(&text[..end]) > limit => break,
+            Some(_) => wanted *= 2,
         }
     }
-    String::new()
+    // Wider prefixes are never narrower (shaping only kerns within a few hundredths of an
+    // em), so the cuts that fit come first.
+    let fitting = known.partition_point(|&end| width(&shortened(end)) <= limit);
+    let Some(&at_grapheme) = fitting.checked_sub(1).and_then(|i| known.get(i)) else {
+        return "…".to_string();
+    };
+    // The end of the last whole word before that cut: the cut itself if a space follows.
+    let at_word = if text[at_grapheme..].starts_with(char::is_whitespace) {
+        Some(at_grapheme)
+    } else {
+        text[..at_grapheme].rfind(char::is_whitespace)
+    }
+    .filter(|&end| !text[..end].trim_end_matches(dangles).is_empty());
+    let by_grapheme = shortened(at_grapheme);
+    if let Some(at_word) = at_word {
+        let by_word = shortened(at_word);
+        if width(&by_word) * 2.0 >= width(&by_grapheme) {
+            return by_word;
+        }
+    }
+    by_grapheme
+}
+
+/// What is left out before an ellipsis: spaces, and separators that read as broken off
+/// without the words after them (commas, colons, dashes, opening brackets and quotes).
+fn dangles(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ',' | ';'
+                | ':'
+                | '-'
+                | '‐'
+                | '–'
+                | '—'
+                | '、'
+                | '，'
+                | '；'
+                | '：'
+                | '،'
+                | '؛'
+                | '('
+                | '['
+                | '{'
+                | '«'
+                | '‹'
+                | '“'
+                | '‘'
+                | '„'
+                | '（'
+                | '「'
+                | '『'
+                | '《'
+                | '〈'
+                | '【'
+                | '〔'
+        )
 }

@@ -1343,3 +1343,132 @@ fn an_inline_image_in_a_table_cell_widens_its_column() {
     // made (at most to 70%), not shrunk to fit a column too narrow for it.
     assert!(w >= 180.0 * 0.7 - 0.5, "the image is {w} pt wide");
 }
+
+/// The running header's runs on a page (the title, from page 2 on), left to right.
+fn header_runs<'p>(page: &'p Page, geo: &Geometry) -> Vec<&'p TextRun> {
+    let mut header: Vec<&TextRun> = runs(page)
+        .into_iter()
+        .filter(|r| (r.y - geo.top * 0.55).abs() < 0.01)
+        .collect();
+    header.sort_by(|a, b| a.x.total_cmp(&b.x));
+    header
+}
+
+fn titled(title: &str, language: &str) -> Document {
+    let mut document = long_document();
+    document.meta.title = Some(title.into());
+    document.meta.language = Some(language.into());
+    document
+}
+
+/// A title too wide for the running header is cut after its last whole word that fits and
+/// ended with "…" (it was cut at 90 characters, mid-word, with no ellipsis); one with no
+/// spaces (Chinese) is cut between characters (it vanished: the header was left blank).
+#[test]
+fn a_running_header_too_wide_is_cut_after_a_word_or_character_and_ends_with_an_ellipsis() {
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let english = "The Harbour Commission Publishes Its Long-Awaited Report on Tides, Storms \
+                   and the Breakwater Works, with Maps";
+    let chinese = "益阳市数字农业数字治理数字社会建设取得显著成效，智慧农业园区物联网大数据等技术\
+                   广泛应用于农业生产，农民收入大幅提高，乡村振兴战略深入推进，农村基础设施建设\
+                   全面加强，城乡融合发展格局初步形成，群众获得感幸福感安全感持续增强";
+    for (title, language) in [(english, "en"), (chinese, "zh")] {
+        let laid = lay(&titled(title, language), &options);
+        assert!(laid.pages.len() > 2);
+        for (n, page) in laid.pages.iter().enumerate().skip(1) {
+            let header = header_runs(page, &geo);
+            let text: String = header.iter().map(|r| run_text(r)).collect();
+            let kept = text
+                .strip_suffix('…')
+                .unwrap_or_else(|| panic!("page {n}: {text:?} has no ellipsis"));
+            assert!(
+                kept.chars().count() > 20 && title.starts_with(kept),
+                "page {n}: {text:?}"
+            );
+            if language == "en" {
+                assert!(
+                    title[kept.len()..].starts_with([' ', ',']),
+                    "page {n}: {text:?} ends inside a word"
+                );
+            }
+            let right = header.last().map_or(0.0, |r| r.x + r.width());
+            assert!(
+                right <= geo.width - geo.right + 0.01,
+                "page {n}: to {right}"
+            );
+        }
+    }
+    // A title that fits is shown whole.
+    let laid = lay(&titled("A short title", "en"), &options);
+    let header: String = header_runs(&laid.pages[1], &geo)
+        .iter()
+        .map(|r| run_text(r))
+        .collect();
+    assert_eq!(header, "A short title");
+}
+
+/// The running header of a right-to-left page is cut as a left-to-right one, at its start
+/// edge (the right one), its ellipsis at the end of the words (on their left).
+#[test]
+fn a_right_to_left_running_header_is_cut_with_an_ellipsis_on_its_left() {
+    let title = "الناشط الحقوقي يطالب بإطلاق سراح المعتقلين ويقول إن الاحتجاجات ستستمر حتى \
+                 تتحقق مطالب الشعب في الحرية والعدالة والكرامة بعد سنوات طويلة من الانتظار";
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let mut document = titled(title, "ar");
+    document.meta.direction = Some(crate::model::Direction::Rtl);
+    let laid = lay(&document, &options);
+    let header = header_runs(&laid.pages[1], &geo);
+    let left = header.first().expect("a header").x;
+    let right = header.last().map_or(0.0, |r| r.x + r.width());
+    assert!(left >= geo.left - 0.01, "from {left}");
+    assert!((right - (geo.width - geo.right)).abs() < 0.01, "to {right}");
+    let leftmost = header[0].glyphs.first().map(|g| g.reading_text());
+    let texts: Vec<String> = header.iter().map(|r| run_text(r)).collect();
+    assert_eq!(leftmost, Some("…"), "{texts:?}");
+}
+
+/// How a too-wide text is shortened, in logical order: after a word; between graphemes when
+/// there is no space, or when the last word that fits would leave less than half the room
+/// used; spaces and separators before the ellipsis dropped; the ellipsis alone at the least.
+#[test]
+fn fit_with_ellipsis_cuts_after_a_word_else_between_graphemes() {
+    let user = UserFonts::default();
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    let mut shaper = super::super::shape::Shaper::new(&fonts);
+    let face = fonts.face_for(FontStyle::BODY);
+    let size = 10.0;
+    let mut fit = |text: &str, limit: f32| {
+        let shown = paginate::fit_with_ellipsis(&mut shaper, text, face, size, limit);
+        let width = shaper.width(&shown, face) * size;
+        assert!(width <= limit || shown == "…", "{shown:?} is {width} wide");
+        shown
+    };
+    assert_eq!(fit("Tides and storms", 200.0), "Tides and storms");
+    assert_eq!(fit("Tides and storms", 60.0), "Tides and…");
+    assert_eq!(fit("Tides, storms and more", 50.0), "Tides…");
+    // One short word, then one too long: cut inside the long one rather than keep "A…".
+    let cut = fit(
+        "A Pneumonoultramicroscopicsilicovolcanoconiosis case",
+        120.0,
+    );
+    assert!(cut.starts_with("A Pneumono") && cut.ends_with('…'), "{cut}");
+    // No spaces.
+    let cut = fit("数字农业数字治理数字社会建设取得显著成效", 60.0);
+    assert!(cut.ends_with('…') && cut.chars().count() > 2, "{cut}");
+    assert!("数字农业数字治理数字社会建设取得显著成效".starts_with(cut.trim_end_matches('…')));
+    // Right to left: logical order, the ellipsis after the last whole word.
+    let arabic = "الناشط الحقوقي يطالب بإطلاق سراح المعتقلين";
+    let cut = fit(arabic, 100.0);
+    let kept = cut.strip_suffix('…').expect("an ellipsis");
+    assert!(arabic.starts_with(kept) && arabic[kept.len()..].starts_with(' '));
+    // A letter and its combining mark are not split.
+    let cut = fit(
+        "e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}",
+        25.0,
+    );
+    assert!(!cut.trim_end_matches('…').ends_with('e'), "{cut:?}");
+    assert_eq!(fit("Tides", 1.0), "…");
+    assert_eq!(fit("", 10.0), "");
+}
