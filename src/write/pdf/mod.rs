@@ -28,6 +28,7 @@
 
 // The typesetting machinery is private: a user sets `PdfOptions` and calls `quire::write`.
 mod breaks;
+mod display_url;
 mod emit;
 // The EPUB cover finds its fallback faces as the PDF does.
 pub(crate) mod fonts;

@@ -1,6 +1,7 @@
 //! Blocks in the column: the title block, headings, paragraphs, quotes, lists and rules,
 //! each turned into boxes of the vertical list (code blocks: `code.rs`).
 
+use super::super::display_url::display_url;
 use super::super::fonts::{Family, FontStyle};
 use super::paragraph::make_run;
 use super::{
@@ -119,9 +120,16 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                 link: Some(link),
                 ..RunStyle::plain(sans, LINK_BLUE)
             };
+            // Shown as a browser shows it: its escaped letters decoded (the link keeps it as
+            // it is), and left to right whatever the page's direction, so the words of a
+            // right-to-left path follow the slash before them and do not take the page's
+            // side of the host ("…/الناشط" is not drawn as "الناشط/http://…").
             self.paragraph_boxes(
-                &[Piece::Text(url.to_string(), style)],
-                small,
+                &[Piece::Text(display_url(url), style)],
+                ParaStyle {
+                    rtl: false,
+                    ..small
+                },
                 size * 0.2,
                 true,
             );

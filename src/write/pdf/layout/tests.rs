@@ -1472,3 +1472,63 @@ fn fit_with_ellipsis_cuts_after_a_word_else_between_graphemes() {
     assert_eq!(fit("Tides", 1.0), "…");
     assert_eq!(fit("", 10.0), "");
 }
+
+/// The source URL under the title is shown as a browser shows it, its escaped letters
+/// decoded (an Arabic address took eight lines of `%D8%A7…`) and left to right on a
+/// right-to-left page too (at the page's start edge), and its link goes to the URL as it is.
+#[test]
+fn the_source_url_is_shown_decoded_and_links_to_the_url_as_it_is() {
+    let url = "http://www.assabah.com.tn/article/164913/\
+               %D8%A7%D9%84%D9%86%D8%A7%D8%B4%D8%B7-%D8%A7%D9%84%D8%AD%D9%82%D9%88%D9%82%D9%8A\
+               ?q=a%20b";
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    for direction in [None, Some(crate::model::Direction::Rtl)] {
+        let document = Document::new(
+            Meta {
+                title: Some("A title".into()),
+                source_url: Some(url.into()),
+                direction,
+                ..Meta::default()
+            },
+            vec![Block::Paragraph(vec![Inline::text("Some text.")])],
+        );
+        let laid = lay(&document, &options);
+        let page = &laid.pages[0];
+        let mut shown: Vec<&TextRun> = runs(page)
+            .into_iter()
+            .filter(|r| r.color == LINK_BLUE)
+            .collect();
+        shown.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let text: String = shown.iter().map(|r| run_text(r)).collect();
+        // Left to right, the Arabic words drawn right to left (their glyphs in visual order)
+        // after the slash.
+        let arabic: String = "الناشط-الحقوقي".chars().rev().collect();
+        assert_eq!(
+            text,
+            format!("http://www.assabah.com.tn/article/164913/{arabic}?q=a%20b"),
+            "{direction:?}"
+        );
+        let right = shown.last().map_or(0.0, |r| r.x + r.width());
+        if direction.is_some() {
+            assert!((right - (geo.width - geo.right)).abs() < 0.01, "to {right}");
+        } else {
+            assert!((shown[0].x - geo.left).abs() < 0.01, "from {}", shown[0].x);
+        }
+        let targets: Vec<&LinkTarget> = page
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Link { target, .. } => Some(target),
+                _ => None,
+            })
+            .collect();
+        assert!(!targets.is_empty());
+        assert!(
+            targets
+                .iter()
+                .all(|t| matches!(t, LinkTarget::Uri(u) if u == url)),
+            "{targets:?}"
+        );
+    }
+}
