@@ -91,15 +91,16 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                         out.push(Piece::Image(set, style));
                         continue;
                     }
-                    // Not loaded (the loading said why): its alt text stands for it.
-                    let text = if image.alt.trim().is_empty() {
-                        "[image]".to_string()
-                    } else {
-                        format!("[{}]", image.alt.trim())
-                    };
-                    let mut s = style;
-                    s.color = GREY;
-                    out.push(Piece::Text(text, s));
+                    // Not loaded (the loading said why): its alt text stands for it, on one
+                    // line, as in the plain-text output, in grey; an image with none (most
+                    // are decorative) leaves nothing, so the words around it stay whole
+                    // ("we<img>rde" is "werde").
+                    let alt = one_line(&image.alt);
+                    if !alt.is_empty() {
+                        let mut s = style;
+                        s.color = GREY;
+                        out.push(Piece::Text(alt, s));
+                    }
                 }
                 Inline::Math(math) => {
                     // Upright unless TeX says otherwise: variables come back as emphasis.
@@ -224,6 +225,24 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         self.bars = saved_bars;
         std::mem::replace(&mut self.boxes, saved)
     }
+}
+
+/// Alt text as running text shows it (as the plain-text writer does): tabs and line ends
+/// are spaces, other control characters go, runs of spaces are one, none at either end.
+fn one_line(text: &str) -> String {
+    let spaced: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect();
+    spaced
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The height of an inline image of no stated size, at most, in ems: the height of the

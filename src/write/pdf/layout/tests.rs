@@ -862,7 +862,8 @@ fn lay_with_images(document: &Document, options: &PdfOptions, images: &ImageInfo
 
 /// A loaded inline image is set in its line, standing on the baseline between the words
 /// around it: scaled to the text when it states no size, at its stated size (the line made
-/// taller) when it does. One that was not loaded shows its alt text (issue 13, point 4).
+/// taller) when it does. One that was not loaded shows its alt text (issue 13, point 4), as
+/// the plain-text output does: not in brackets.
 #[test]
 fn inline_images_are_set_in_the_line_at_the_text_or_their_stated_size() {
     let image = |src: &str, alt: &str, size: Option<(u32, u32)>| {
@@ -918,7 +919,7 @@ fn inline_images_are_set_in_the_line_at_the_text_or_their_stated_size() {
         !texts.contains("tall bar") && !texts.contains("sized bar"),
         "{texts}"
     );
-    assert!(texts.contains("[gone]"), "{texts}");
+    assert!(texts.contains("gone.") && !texts.contains('['), "{texts}");
     // No stated size: as tall as the text's ascent, the proportions kept.
     let (x, y, w, h) = placed[0];
     let (before, after) = (run_of("A"), run_of("in"));
@@ -1531,4 +1532,89 @@ fn the_source_url_is_shown_decoded_and_links_to_the_url_as_it_is() {
             "{targets:?}"
         );
     }
+}
+
+/// An inline image that was not loaded shows its alt text, on one line, as the plain-text
+/// output does, and nothing when it has none: it was "[image]", even inside a word
+/// ("we[image]rde", from a right-floated picture with no alt text).
+#[test]
+fn an_image_not_loaded_shows_its_alt_text_or_nothing() {
+    let image = |alt: &str| {
+        Inline::Image(Box::new(crate::model::Image {
+            src: "https://example.com/gone.png".into(),
+            alt: alt.into(),
+            ..Default::default()
+        }))
+    };
+    let document = Document::new(
+        Meta::default(),
+        vec![
+            Block::Paragraph(vec![image("")]),
+            Block::Paragraph(vec![
+                Inline::text("Eines Tages we"),
+                image(""),
+                Inline::text("rde ich sein Symbol "),
+                image("  "),
+                Inline::text("tragen."),
+            ]),
+            Block::Paragraph(vec![
+                Inline::text("A map "),
+                image("The harbour\n  in 1900"),
+                Inline::text(" here."),
+            ]),
+        ],
+    );
+    let options = PdfOptions::default();
+    let geo = Geometry::from_options(&options);
+    let laid = lay(&document, &options);
+    let page = &laid.pages[0];
+    let mut lines: Vec<Vec<&TextRun>> = Vec::new();
+    for run in runs(page)
+        .into_iter()
+        .filter(|r| r.y < geo.height - geo.bottom)
+    {
+        match lines.iter_mut().find(|l| (l[0].y - run.y).abs() < 0.01) {
+            Some(line) => line.push(run),
+            None => lines.push(vec![run]),
+        }
+    }
+    // Each line's words, with a space where runs leave a gap between them.
+    let texts: Vec<String> = lines
+        .iter_mut()
+        .map(|line| {
+            line.sort_by(|a, b| a.x.total_cmp(&b.x));
+            let mut text = String::new();
+            let mut end = None;
+            for run in line.iter() {
+                if end.is_some_and(|end: f32| run.x > end + 0.5) {
+                    text.push(' ');
+                }
+                text += &run_text(run);
+                end = Some(run.x + run.width());
+            }
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Eines Tages werde ich sein Symbol tragen.",
+            "A map The harbour in 1900 here."
+        ],
+        "the paragraph of an image alone is left out"
+    );
+    // Without a trace: the text starts where it would without that paragraph.
+    let mut without = document.clone();
+    without.blocks.remove(0);
+    let first_y = |laid: &Laid| runs(&laid.pages[0]).first().map(|r| r.y);
+    assert_eq!(first_y(&laid), first_y(&lay(&without, &options)));
+    let grey = runs(page)
+        .into_iter()
+        .filter(|r| r.color == GREY && r.y < geo.height - geo.bottom)
+        .map(run_text)
+        .collect::<String>();
+    assert_eq!(
+        grey.split_whitespace().collect::<String>(),
+        "Theharbourin1900"
+    );
 }
