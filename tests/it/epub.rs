@@ -482,6 +482,232 @@ fn missing_and_escaping_images_are_reported_and_replaced_by_alt_text() {
     assert_epubcheck_clean(&rendered.bytes, "missing-images");
 }
 
+/// The `<html …>` start tag of a page in the book.
+fn html_tag(files: &[(String, Vec<u8>)], name: &str) -> String {
+    let page = file_text(files, name);
+    let start = page
+        .find("<html")
+        .unwrap_or_else(|| panic!("<html> in {name}"));
+    let end = start + page[start..].find('>').unwrap();
+    page[start..=end].to_string()
+}
+
+/// An article in Arabic, stating its language and no direction.
+fn arabic_article() -> Document {
+    Document::new(
+        Meta {
+            title: Some("مقال عن البحر".into()),
+            authors: vec!["ليلى حسن".into()],
+            language: Some("ar".into()),
+            source_url: Some("https://ar.example/sea".into()),
+            ..Meta::default()
+        },
+        vec![
+            heading(2, "waves", "الأمواج"),
+            para(vec![text(
+                "في الشتاء يهدأ الميناء، وتبقى السفن عند الأرصفة حتى يبدأ الموسم الجديد.",
+            )]),
+        ],
+    )
+}
+
+#[test]
+fn an_arabic_article_has_its_contents_and_cover_right_to_left() {
+    let rendered = write_epub(&arabic_article(), &options(None));
+    let files = unzip(&rendered.bytes);
+    for page in [
+        "OEBPS/cover.xhtml",
+        "OEBPS/nav.xhtml",
+        "OEBPS/title.xhtml",
+        "OEBPS/chapter-1.xhtml",
+    ] {
+        let tag = html_tag(&files, page);
+        assert!(
+            tag.contains(" dir=\"rtl\"") && tag.contains(" lang=\"ar\""),
+            "{page}: {tag}"
+        );
+    }
+    assert!(file_text(&files, "OEBPS/content.opf").contains("page-progression-direction=\"rtl\""));
+    assert_epubcheck_clean(&rendered.bytes, "arabic-article");
+
+    // No language stated: the one the text is in decides, as it decides the book's.
+    let mut unstated = arabic_article();
+    unstated.meta.language = None;
+    unstated
+        .blocks
+        .push(para(vec![Inline::Image(Box::new(Image {
+            src: "https://example.com/sea.jpg".into(),
+            ..Default::default()
+        }))]));
+    let files = unzip(&write_epub(&unstated, &options(None)).bytes);
+    assert!(file_text(&files, "OEBPS/content.opf").contains("<dc:language>ar</dc:language>"));
+    assert!(file_text(&files, "OEBPS/content.opf").contains("page-progression-direction=\"rtl\""));
+    for page in ["OEBPS/nav.xhtml", "OEBPS/chapter-1.xhtml"] {
+        assert!(html_tag(&files, page).contains(" dir=\"rtl\""), "{page}");
+    }
+    // The chapter's words are in that language too, as its page says.
+    let chapter = file_text(&files, "OEBPS/chapter-1.xhtml");
+    assert!(
+        chapter.contains("<p class=\"byline\">بقلم ليلى حسن</p>"),
+        "{chapter}"
+    );
+    assert!(chapter.contains(">صورة</a>"), "{chapter}");
+}
+
+#[test]
+fn a_bundle_led_by_an_arabic_article_is_right_to_left_and_each_chapter_keeps_its_own() {
+    let mut book = Book::new(Meta {
+        title: Some("قراءات".into()),
+        ..Meta::default()
+    });
+    book.push(arabic_article(), None);
+    let english = bundle().chapters.remove(0);
+    book.push(english, None);
+    let mut hebrew = arabic_article();
+    hebrew.meta.language = Some("he".into());
+    hebrew.meta.source_url = Some("https://he.example/sea".into());
+    book.push(hebrew, None);
+    let rendered = write_book(&book, &options(None)).unwrap();
+    let files = unzip(&rendered.bytes);
+    // The book is in its first article's language, and its own pages follow it.
+    for page in [
+        "OEBPS/cover.xhtml",
+        "OEBPS/nav.xhtml",
+        "OEBPS/title.xhtml",
+        "OEBPS/sources.xhtml",
+        "OEBPS/chapter-1.xhtml",
+    ] {
+        let tag = html_tag(&files, page);
+        assert!(
+            tag.contains(" dir=\"rtl\"") && tag.contains(" lang=\"ar\""),
+            "{page}: {tag}"
+        );
+    }
+    assert!(file_text(&files, "OEBPS/content.opf").contains("page-progression-direction=\"rtl\""));
+    // The English article stays left to right, the Hebrew one right to left.
+    let english = html_tag(&files, "OEBPS/chapter-2.xhtml");
+    assert!(
+        english.contains(" lang=\"en\"") && english.contains(" dir=\"ltr\""),
+        "{english}"
+    );
+    let hebrew = html_tag(&files, "OEBPS/chapter-3.xhtml");
+    assert!(
+        hebrew.contains(" lang=\"he\"") && hebrew.contains(" dir=\"rtl\""),
+        "{hebrew}"
+    );
+    assert_epubcheck_clean(&rendered.bytes, "arabic-bundle");
+
+    // Led by an English article, the book is left to right; its Arabic chapter is not.
+    let mut book = Book::new(Meta::default());
+    book.push(bundle().chapters.remove(0), None);
+    book.push(arabic_article(), None);
+    let files = unzip(&write_book(&book, &options(None)).unwrap().bytes);
+    assert!(!file_text(&files, "OEBPS/content.opf").contains("page-progression-direction=\"rtl\""));
+    for page in [
+        "OEBPS/nav.xhtml",
+        "OEBPS/title.xhtml",
+        "OEBPS/sources.xhtml",
+    ] {
+        assert!(!html_tag(&files, page).contains(" dir="), "{page}");
+    }
+    assert!(html_tag(&files, "OEBPS/chapter-2.xhtml").contains(" dir=\"rtl\""));
+
+    // A direction the leading article states (its page's `dir`) leads as its language does,
+    // as a single article's does.
+    let mut stated = bundle().chapters.remove(0);
+    stated.meta.direction = Some(quire::model::Direction::Rtl);
+    let mut book = Book::new(Meta::default());
+    book.push(stated, None);
+    book.push(bundle().chapters.remove(1), None);
+    let files = unzip(&write_book(&book, &options(None)).unwrap().bytes);
+    assert!(file_text(&files, "OEBPS/content.opf").contains("page-progression-direction=\"rtl\""));
+    for page in [
+        "OEBPS/nav.xhtml",
+        "OEBPS/title.xhtml",
+        "OEBPS/sources.xhtml",
+    ] {
+        assert!(html_tag(&files, page).contains(" dir=\"rtl\""), "{page}");
+    }
+    assert!(html_tag(&files, "OEBPS/chapter-2.xhtml").contains(" dir=\"ltr\""));
+}
+
+/// A figure of a remote image (left as a link: images are not fetched) or of a missing one.
+fn figure(src: &str, alt: &str, caption: &str) -> Block {
+    Block::Figure(Box::new(Figure {
+        image: Image {
+            src: src.into(),
+            alt: alt.into(),
+            ..Default::default()
+        },
+        caption: if caption.is_empty() {
+            vec![]
+        } else {
+            vec![text(caption)]
+        },
+    }))
+}
+
+#[test]
+fn an_image_left_out_is_named_in_the_language_and_never_repeats_its_caption() {
+    let (_root, dir) = article_dir();
+    let caption = "Der Hafen im Winter";
+    let doc = |language: &str| {
+        Document::new(
+            Meta {
+                title: Some("Bilder".into()),
+                language: Some(language.into()),
+                ..Meta::default()
+            },
+            vec![
+                figure("https://example.com/a.jpg", "", ""),
+                // The caption repeats the alternative text and credits the picture.
+                figure(
+                    "https://example.com/b.jpg",
+                    caption,
+                    &format!("{caption} (Bild: Agentur)"),
+                ),
+                figure("https://example.com/c.jpg", "Ein Kran", caption),
+                figure("missing.png", caption, caption),
+                para(vec![
+                    text("Im Text "),
+                    Inline::Image(Box::new(Image {
+                        src: "https://example.com/d.jpg".into(),
+                        ..Default::default()
+                    })),
+                    text("."),
+                ]),
+            ],
+        )
+    };
+    let rendered = write_epub(&doc("de-CH"), &options(Some(&dir)));
+    let chapter = file_text(&unzip(&rendered.bytes), "OEBPS/chapter-1.xhtml");
+    let link = |name: &str, text: &str| {
+        format!("<a class=\"image-alt\" href=\"https://example.com/{name}\">{text}</a>")
+    };
+    assert!(chapter.contains(&link("a.jpg", "Bild")), "{chapter}");
+    assert!(chapter.contains(&link("d.jpg", "Bild")), "{chapter}");
+    // An alternative text that is the caption is not written twice: the link names the image.
+    assert!(chapter.contains(&link("b.jpg", "Bild")), "{chapter}");
+    // Another alternative text stays: it says what the caption does not.
+    assert!(chapter.contains(&link("c.jpg", "Ein Kran")), "{chapter}");
+    // Each caption once, in its figcaption: three figures have it.
+    assert_eq!(chapter.matches(caption).count(), 3, "{chapter}");
+    assert!(!chapter.contains(">Image<"), "{chapter}");
+    assert_epubcheck_clean(&rendered.bytes, "image-placeholders-de");
+
+    let spanish = file_text(
+        &unzip(&write_epub(&doc("es"), &options(Some(&dir))).bytes),
+        "OEBPS/chapter-1.xhtml",
+    );
+    assert!(spanish.contains(&link("a.jpg", "Imagen")), "{spanish}");
+    // A language quire has no words for: English.
+    let swahili = file_text(
+        &unzip(&write_epub(&doc("sw"), &options(Some(&dir))).bytes),
+        "OEBPS/chapter-1.xhtml",
+    );
+    assert!(swahili.contains(&link("a.jpg", "Image")), "{swahili}");
+}
+
 fn bundle() -> Book {
     let first = Document::new(
         Meta {

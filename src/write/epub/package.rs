@@ -20,7 +20,7 @@ use super::{check_depth, nav, Book, ChapterOrigin, CoverChoice, EpubOptions, Pro
 use crate::error::{Error, Result, Warning};
 use crate::locale::{bcp47, Labels};
 use crate::media::{self, ImageKind, LoadPolicy, MediaStore, StandardSource, Tally};
-use crate::model::{Direction, Document, Meta};
+use crate::model::{is_rtl_language, Direction, Document, Meta};
 use crate::prepare::book;
 use crate::write::html::{self, Plain};
 use crate::write::{Rendered, WriteOptions};
@@ -43,6 +43,9 @@ struct Chapter {
     body: String,
     /// Whether the body holds MathML.
     mathml: bool,
+    /// The language and direction its page states (the book's, unless it has its own).
+    lang: String,
+    dir: Option<Direction>,
 }
 
 /// Which book is made of the chapters.
@@ -112,6 +115,8 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         Shape::Bundle(book) => chapter_stores(book, &documents, options, &mut warnings),
     };
     let mut store = BookImages::new(epub);
+    let language = book_language(book_meta, &documents, epub.profile);
+    let direction = book_direction(book_meta, &documents, &language);
 
     // Ids, links, titles and table-of-contents headings come from the prepared model; the
     // HTML renderer writes each body in its XHTML flavour, embedding images as it meets them.
@@ -142,7 +147,24 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         Default::default()
     };
     let mut chapters: Vec<Chapter> = Vec::with_capacity(prepared.len());
-    for (index, prepared) in prepared.into_iter().enumerate() {
+    for (index, mut prepared) in prepared.into_iter().enumerate() {
+        // A chapter that names no language or direction is in the book's; one that does
+        // keeps its own, stated even where it is left to right in a right-to-left book.
+        let meta = &prepared.doc.meta;
+        let lang = meta.language.as_deref().and_then(language_tag);
+        let dir = if lang.is_some() || meta.direction.is_some() {
+            meta.written_direction()
+                .or(direction.map(|_| Direction::Ltr))
+        } else {
+            direction
+        };
+        let dir = dir.filter(|d| *d != Direction::Auto);
+        let lang = lang.unwrap_or_else(|| language.clone());
+        // The words the renderer writes (the byline, an image's placeholder) are in the
+        // page's language.
+        if prepared.doc.meta.language.is_none() && lang != bcp47::UNDETERMINED {
+            prepared.doc.meta.language = Some(lang.clone());
+        }
         let media = &stores[index];
         // One store serves both closures, so the images go through a cell.
         let store_cell = std::cell::RefCell::new(&mut store);
@@ -169,6 +191,8 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
             prepared,
             body,
             mathml,
+            lang,
+            dir,
         });
     }
     let book_title = if bundle {
@@ -207,7 +231,6 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
     );
 
     let mut builder = new_builder()?;
-    let language = book_language(book_meta, &documents, epub.profile);
     let labels = Labels::for_language(Some(&language));
     let book_id = identifier(book_meta, &documents, bundle);
     set_metadata(
@@ -219,6 +242,14 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         labels,
         options,
     );
+    // The spine turns its pages leftwards in a right-to-left book, which its language may
+    // say alone.
+    if direction == Some(Direction::Rtl) {
+        builder.epub_direction(PageDirection::Rtl);
+        // The spine's direction comes from the metadata field; "rtl" is a valid value, so
+        // this cannot fail.
+        let _ = builder.metadata("direction", "rtl");
+    }
     let mut css = content::STYLESHEET.to_string();
     if let Some(user) = &epub.css {
         css.push_str("\n/* user stylesheet */\n");
@@ -252,7 +283,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         let page = content::page(
             labels.cover,
             Some(&language),
-            None,
+            direction,
             Some("cover"),
             &flavour.body(content::cover_page_body(
                 &path,
@@ -266,9 +297,6 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         supply("cover.xhtml", page.into_bytes());
     }
 
-    let direction = book_meta
-        .written_direction()
-        .filter(|d| *d != Direction::Auto);
     let title_meta;
     let title_page_meta = if bundle {
         book_meta
@@ -300,19 +328,10 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
     let pages: Vec<String> = chapters
         .iter()
         .map(|chapter| {
-            let meta = &chapter.prepared.doc.meta;
-            let lang = meta.language.as_deref().and_then(language_tag);
-            // A chapter that names no language or direction is in the book's.
-            let dir = if lang.is_some() || meta.direction.is_some() {
-                meta.written_direction()
-            } else {
-                direction
-            };
-            let dir = dir.filter(|d| *d != Direction::Auto);
             content::page(
                 &chapter.prepared.title,
-                lang.as_deref().or(Some(&language)),
-                dir,
+                Some(&chapter.lang),
+                chapter.dir,
                 None,
                 &chapter.body,
             )
@@ -390,7 +409,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         let page = content::page(
             labels.sources,
             Some(&language),
-            None,
+            direction,
             None,
             &flavour.body(content::sources_body(
                 &entries,
@@ -432,6 +451,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
             + 1
             + usize::from(book.is_some_and(|b| !b.sections.is_empty())),
         language: language.clone(),
+        direction,
         toc_name: labels.contents,
         mathml_files: chapters
             .iter()
@@ -539,6 +559,38 @@ fn book_language(
         })
 }
 
+/// The direction of the book's own pages and of its spine, as [`book_language`] decides the
+/// language: the one the book states; else, when the book names no language, the one stated
+/// by the article whose language it takes (the first that names one, else the first); else
+/// right to left when the book's language (`language`) is written so. A stated `auto`
+/// leaves it to the reading system.
+fn book_direction(
+    meta: &Meta,
+    documents: &[(&Document, Option<&Path>)],
+    language: &str,
+) -> Option<Direction> {
+    let lead = || {
+        documents
+            .iter()
+            .find(|(d, _)| d.meta.language.as_deref().and_then(language_tag).is_some())
+            .or(documents.first())
+            .and_then(|(d, _)| d.meta.direction)
+    };
+    let stated = meta.direction.or_else(|| {
+        meta.language
+            .as_deref()
+            .and_then(language_tag)
+            .is_none()
+            .then(lead)
+            .flatten()
+    });
+    match stated {
+        Some(Direction::Auto) => None,
+        Some(stated) => Some(stated),
+        None => is_rtl_language(language).then_some(Direction::Rtl),
+    }
+}
+
 /// A metadata value as the package can carry it: whitespace collapsed, characters XML forbids
 /// dropped, trimmed; `None` when nothing is left (empty elements are invalid).
 fn meta_text(value: &str) -> Option<String> {
@@ -627,13 +679,6 @@ fn set_metadata(
     builder.set_toc_name(labels.contents);
     builder.set_uuid(book_id);
     builder.set_modified_date(modified_datetime(options));
-    // A book in Hebrew or Arabic that states no direction still turns its pages leftwards.
-    if meta.written_direction() == Some(Direction::Rtl) {
-        builder.epub_direction(PageDirection::Rtl);
-        // The spine's direction comes from the metadata field; "rtl" is a valid value, so
-        // this cannot fail.
-        let _ = builder.metadata("direction", "rtl");
-    }
     let mut authors: Vec<String> = Vec::new();
     for author in meta.authors.iter().filter_map(|a| meta_text(a)) {
         if !authors.contains(&author) {
@@ -735,6 +780,9 @@ struct PackageFixes {
     /// The book's language (a BCP 47 tag, already escaped-safe), which the package element
     /// and the navigation document must state too (DAISY Ace counts its absence as serious).
     language: String,
+    /// The book's direction, which the navigation document states as the book's other
+    /// pages do.
+    direction: Option<Direction>,
     /// The contents' name, which epub-builder's NCX template puts where the title belongs.
     toc_name: &'static str,
     /// The chapter files that hold MathML, whose manifest items EPUB 3 requires to say so
@@ -762,14 +810,19 @@ impl PackageFixes {
         opf.replacen("<package ", &format!("<package xml:lang=\"{lang}\" "), 1)
     }
 
-    /// The navigation document is epub-builder's template, which names no language.
+    /// The navigation document is epub-builder's template, which names no language and no
+    /// direction.
     fn nav(&self, nav: String) -> String {
         let mut lang = String::new();
         escape_text_into(&self.language, &mut lang);
+        let dir = self
+            .direction
+            .map(|dir| format!(" dir=\"{}\"", dir.as_str()))
+            .unwrap_or_default();
         nav.replacen(
             "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">",
             &format!(
-                "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">"
+                "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\"{dir}>"
             ),
             1,
         )

@@ -1,28 +1,63 @@
 //! Inline markup: text, emphasis, code, links (never nested), images, note references and
 //! spans.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::hooks::ImageRef;
-use super::render::Renderer;
+use super::render::{Placeholders, Renderer};
 use super::url::{safe_url, shorten, UrlUse};
-use crate::model::{Image, Inline, Link};
+use crate::locale::Labels;
+use crate::model::{
+    collapse_whitespace, for_each_block, inlines_to_plain, Block, Document, Image, Inline, Link,
+};
 use crate::xml::{escape_attr, escape_attr_into};
 
 impl<'a> Renderer<'a> {
+    /// Sets what images left out of `document`'s page are written as: the label in its
+    /// language, and which figures' alternative texts their captions repeat. (Figures in
+    /// notes are not looked at: their alternative text is written as it is.)
+    pub(super) fn placeholders_for(&mut self, document: &Document) {
+        let key = |text: &str| collapse_whitespace(text).trim().to_lowercase();
+        let mut told_by_caption = HashSet::new();
+        for_each_block(&document.blocks, &mut |block| {
+            if let Block::Figure(figure) = block {
+                let alt = key(&figure.image.alt);
+                if !alt.is_empty() && key(&inlines_to_plain(&figure.caption)).contains(&alt) {
+                    told_by_caption.insert(&figure.image as *const Image);
+                }
+            }
+        });
+        self.placeholders = Placeholders {
+            label: Labels::for_language(document.meta.language.as_deref()).image,
+            told_by_caption,
+        };
+    }
+
     /// An image whose source is safe goes where the hooks say: an `<img>`, or (not
     /// embedded) a link to the remote image or its alt text. An unsafe source leaves the alt
-    /// text, with a warning.
+    /// text, with a warning. The alt text of a figure's image that its caption repeats is
+    /// not written in place of the image: the link says the label, and no link says nothing.
     pub(super) fn image(&mut self, image: &Image) {
+        let told_by_caption = self
+            .placeholders
+            .told_by_caption
+            .contains(&(image as *const Image));
+        let placeholder = if told_by_caption {
+            ""
+        } else {
+            image.alt.trim()
+        };
         let Some(src) = safe_url(&image.src, UrlUse::Image) else {
             self.warn(format!(
                 "left out an image with an unsafe or empty source: {}",
                 shorten(&image.src)
             ));
-            self.hooks.text(&image.alt, &mut self.out);
+            if !told_by_caption {
+                self.hooks.text(&image.alt, &mut self.out);
+            }
             return;
         };
-        let alt = image.alt.trim();
         match self.hooks.image(&src) {
             ImageRef::Embedded(href) => {
                 self.hooks.image_start(&mut self.out);
@@ -52,14 +87,18 @@ impl<'a> Renderer<'a> {
                 self.out.push_str("<a class=\"image-alt\" href=\"");
                 escape_attr_into(&url, &mut self.out);
                 self.out.push_str("\">");
-                self.hooks
-                    .text(if alt.is_empty() { "Image" } else { alt }, &mut self.out);
+                let text = if placeholder.is_empty() {
+                    self.placeholders.label
+                } else {
+                    placeholder
+                };
+                self.hooks.text(text, &mut self.out);
                 self.out.push_str("</a>");
             }
             ImageRef::Remote(_) | ImageRef::Missing => {
-                if !alt.is_empty() {
+                if !placeholder.is_empty() {
                     self.out.push_str("<span class=\"image-alt\">");
-                    self.hooks.text(alt, &mut self.out);
+                    self.hooks.text(placeholder, &mut self.out);
                     self.out.push_str("</span>");
                 }
             }

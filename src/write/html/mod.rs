@@ -200,6 +200,7 @@ pub(crate) fn render_article_with(
     hooks: &mut dyn Hooks,
 ) -> (String, Vec<Warning>) {
     let mut renderer = Renderer::new(hooks);
+    renderer.placeholders_for(document);
     renderer.out.push_str("<article>\n");
     renderer.header(&document.meta);
     renderer.blocks(&document.blocks);
