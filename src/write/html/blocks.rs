@@ -257,7 +257,9 @@ impl<'a> Renderer<'a> {
 
     pub(super) fn figure(&mut self, figure: &'a Figure) {
         self.out.push_str("<figure>\n");
+        self.image_told_by_caption = !figure.caption.is_empty() && Self::caption_tells_alt(figure);
         self.image(&figure.image);
+        self.image_told_by_caption = false;
         self.out.push('\n');
         if !figure.caption.is_empty() {
             self.out.push_str("<figcaption>");

@@ -1,37 +1,26 @@
 //! Inline markup: text, emphasis, code, links (never nested), images, note references and
 //! spans.
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use super::hooks::ImageRef;
-use super::render::{Placeholders, Renderer};
+use super::render::Renderer;
 use super::url::{safe_url, shorten, UrlUse};
 use crate::locale::Labels;
-use crate::model::{
-    collapse_whitespace, for_each_block, inlines_to_plain, Block, Document, Image, Inline, Link,
-};
+use crate::model::{collapse_whitespace, inlines_to_plain, Document, Figure, Image, Inline, Link};
 use crate::xml::{escape_attr, escape_attr_into};
 
 impl<'a> Renderer<'a> {
-    /// Sets what images left out of `document`'s page are written as: the label in its
-    /// language, and which figures' alternative texts their captions repeat. (Figures in
-    /// notes are not looked at: their alternative text is written as it is.)
+    /// Names images left out of `document`'s page in its language.
     pub(super) fn placeholders_for(&mut self, document: &Document) {
+        self.image_label = Labels::for_language(document.meta.language.as_deref()).image;
+    }
+
+    /// Whether `figure`'s caption says what its image's alternative text does.
+    pub(super) fn caption_tells_alt(figure: &Figure) -> bool {
         let key = |text: &str| collapse_whitespace(text).trim().to_lowercase();
-        let mut told_by_caption = HashSet::new();
-        for_each_block(&document.blocks, &mut |block| {
-            if let Block::Figure(figure) = block {
-                let alt = key(&figure.image.alt);
-                if !alt.is_empty() && key(&inlines_to_plain(&figure.caption)).contains(&alt) {
-                    told_by_caption.insert(&figure.image as *const Image);
-                }
-            }
-        });
-        self.placeholders = Placeholders {
-            label: Labels::for_language(document.meta.language.as_deref()).image,
-            told_by_caption,
-        };
+        let alt = key(&figure.image.alt);
+        !alt.is_empty() && key(&inlines_to_plain(&figure.caption)).contains(&alt)
     }
 
     /// An image whose source is safe goes where the hooks say: an `<img>`, or (not
@@ -39,10 +28,7 @@ impl<'a> Renderer<'a> {
     /// text, with a warning. The alt text of a figure's image that its caption repeats is
     /// not written in place of the image: the link says the label, and no link says nothing.
     pub(super) fn image(&mut self, image: &Image) {
-        let told_by_caption = self
-            .placeholders
-            .told_by_caption
-            .contains(&(image as *const Image));
+        let told_by_caption = self.image_told_by_caption;
         let placeholder = if told_by_caption {
             ""
         } else {
@@ -88,7 +74,7 @@ impl<'a> Renderer<'a> {
                 escape_attr_into(&url, &mut self.out);
                 self.out.push_str("\">");
                 let text = if placeholder.is_empty() {
-                    self.placeholders.label
+                    self.image_label
                 } else {
                     placeholder
                 };

@@ -2,13 +2,12 @@
 //! nesting guard and where finished output goes. The markup itself is written by the files
 //! beside this one (blocks, inlines, notes, the header, attributes).
 
-use std::collections::HashSet;
 use std::io;
 
 use super::hooks::Hooks;
 use crate::error::Warning;
 use crate::locale::Labels;
-use crate::model::{Block, Image, MAX_DEPTH};
+use crate::model::{Block, MAX_DEPTH};
 
 /// What takes the output as it is made: called with what was made so far, it takes out of
 /// the string what it sends on.
@@ -42,30 +41,14 @@ pub(super) struct Renderer<'a> {
     pub(super) send: Option<&'a mut Outlet<'a>>,
     /// The error `send` failed with; nothing is sent (or rendered in a table) after it.
     pub(super) send_error: Option<io::Error>,
-    /// What an image left out of the page is called, and which of the figures' images say
-    /// no more than their caption: see [`Renderer::placeholders_for`].
-    pub(super) placeholders: Placeholders,
-}
-
-/// What the renderer writes for an image that is not in the page (a remote image left as a
-/// link, or one that could not be had); set for a document by [`Renderer::placeholders_for`].
-pub(super) struct Placeholders {
-    /// The word for an image in the document's language ("Bild"): what the link to an image
-    /// says when its alternative text has nothing to say.
-    pub(super) label: &'static str,
-    /// The images of the document's figures whose caption already says what their
-    /// alternative text does (the caption repeats it, maybe with a credit after it), by
-    /// identity: written as the label, or not at all, so that a reader meets the words once.
-    pub(super) told_by_caption: HashSet<*const Image>,
-}
-
-impl Default for Placeholders {
-    fn default() -> Placeholders {
-        Placeholders {
-            label: Labels::for_language(None).image,
-            told_by_caption: HashSet::new(),
-        }
-    }
+    /// What an image left out of the page is called when its alternative text says
+    /// nothing: the word for an image in the document's language ("Bild"); set by
+    /// [`Renderer::placeholders_for`].
+    pub(super) image_label: &'static str,
+    /// The image being written is a figure's whose caption already says what its
+    /// alternative text does (repeats it, maybe with a credit after it): it is written as
+    /// the label, or not at all, so that a reader meets the words once.
+    pub(super) image_told_by_caption: bool,
 }
 
 /// How deep the renderer descends before it stops: well beyond what readers allow.
@@ -87,7 +70,8 @@ impl<'a> Renderer<'a> {
             outline: Vec::new(),
             send: None,
             send_error: None,
-            placeholders: Placeholders::default(),
+            image_label: Labels::for_language(None).image,
+            image_told_by_caption: false,
         }
     }
 
