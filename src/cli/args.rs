@@ -156,10 +156,12 @@ pub struct ServeArgs {
 }
 
 const CHECK_HELP: &str = "\
-Lists each problem as 'BOOK: FILE-IN-BOOK:LINE: what is wrong'. Kindle problems: a missing or
-invalid dc:language, XHTML without <?xml ... encoding=\"utf-8\"?>, links to a <body> id,
-<img> without src, CSS custom properties, '--' in XML comments, a book over 50 MB, MathML,
-code on a dark background.
+Lists each problem as 'BOOK: FILE-IN-BOOK:LINE: what is wrong'. What every reader rejects:
+XML that is not well-formed (container, package, XHTML, navigation, NCX), files the manifest
+lists that are not in the book, spine entries that name no manifest item. Kindle problems: a
+missing or invalid dc:language, XHTML without <?xml ... encoding=\"utf-8\"?>, links to a
+<body> id, <img> without src, CSS custom properties, '--' in XML comments, a book over 50 MB,
+MathML, code on a dark background.
 
 Exit status: 0 no problem found, 1 problems found (or a book could not be read), 2 bad usage.
 
