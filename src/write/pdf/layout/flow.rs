@@ -114,7 +114,13 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
             );
             any = true;
         }
-        if let Some(url) = meta.source_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        // Asked again here (a document built in code has not been read): a source that is no
+        // page on the web, or a URL that runs script, is neither linked nor shown.
+        if let Some(url) = meta
+            .source_url
+            .as_deref()
+            .filter(|u| crate::model::url::is_external_link(u))
+        {
             let link = self.add_link(LinkTarget::Uri(url.to_string()));
             let style = RunStyle {
                 link: Some(link),

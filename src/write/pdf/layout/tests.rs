@@ -1534,6 +1534,41 @@ fn the_source_url_is_shown_decoded_and_links_to_the_url_as_it_is() {
     }
 }
 
+/// A document built in code has not been through a reader's URL check: a source that runs
+/// script, or that names no page on the web, is neither linked nor shown under the title.
+#[test]
+fn a_source_that_is_no_web_page_is_neither_linked_nor_shown() {
+    let options = PdfOptions::default();
+    for url in [
+        "javascript:alert(1)",
+        "java\tscript:alert(1)",
+        "notes/essay.md",
+    ] {
+        let document = Document::new(
+            Meta {
+                title: Some("A title".into()),
+                source_url: Some(url.into()),
+                ..Meta::default()
+            },
+            vec![Block::Paragraph(vec![Inline::text("Some text.")])],
+        );
+        let laid = lay(&document, &options);
+        let page = &laid.pages[0];
+        let links = page
+            .items
+            .iter()
+            .filter(|i| matches!(i, Item::Link { .. }))
+            .count();
+        assert_eq!(links, 0, "{url}");
+        let text: String = runs(page).iter().map(|r| run_text(r)).collect();
+        assert!(
+            !text.contains("alert") && !text.contains("essay"),
+            "{url}: {text}"
+        );
+        assert!(text.contains("Some"), "{text}");
+    }
+}
+
 /// An inline image that was not loaded shows its alt text, on one line, as the plain-text
 /// output does, and nothing when it has none: it was "[image]", even inside a word
 /// ("we[image]rde", from a right-floated picture with no alt text).
