@@ -677,17 +677,19 @@ impl std::fmt::Display for ImageFetchError {
 }
 
 #[cfg(feature = "net")]
-/// A downloaded image: a temporary file, removed when `path` is dropped.
+/// A downloaded image, in a temporary file.
 #[derive(Debug)]
 pub(crate) struct DownloadedImage {
-    /// The file holding the image's bytes (at most the per-image cap).
-    pub path: tempfile::TempPath,
+    /// The file holding the image's bytes (at most the per-image cap). It has no name, so the
+    /// system removes it when it is closed, or when the process ends however it ends: a run
+    /// killed mid-download leaves nothing in the temporary folder.
+    pub file: std::fs::File,
 }
 
 #[cfg(feature = "net")]
 /// Downloads one book's remote images within [`ImageFetchOptions`]. Shared by the threads
 /// that download: the budget and the deadline are for all of them together. Each download
-/// streams to its own temporary file, which the caller owns (`DownloadedImage::path`).
+/// streams to its own temporary file, which the caller owns (`DownloadedImage::file`).
 #[derive(Debug)]
 pub(crate) struct ImageFetcher {
     options: ImageFetchOptions,
@@ -764,11 +766,8 @@ impl ImageFetcher {
                 return Err(over_budget);
             }
         }
-        let (mut file, path) = tempfile::Builder::new()
-            .prefix("quire-image-")
-            .tempfile()
-            .map_err(|e| ImageFetchError::Failed(format!("cannot store the download: {e}")))?
-            .into_parts();
+        let mut file = tempfile::tempfile()
+            .map_err(|e| ImageFetchError::Failed(format!("cannot store the download: {e}")))?;
         let mut reader = body.as_reader();
         let mut buffer = vec![0; 64 * 1024];
         let mut len: u64 = 0;
@@ -797,12 +796,10 @@ impl ImageFetcher {
             }
         };
         match result {
-            Ok(()) => Ok(DownloadedImage { path }),
+            Ok(()) => Ok(DownloadedImage { file }),
             Err(e) => {
                 // What was not kept does not count against the budget.
                 self.spent.fetch_sub(counted, Ordering::SeqCst);
-                drop(file);
-                drop(path);
                 Err(e)
             }
         }

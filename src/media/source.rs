@@ -38,13 +38,15 @@ pub enum ImageRequest<'a> {
 }
 
 /// An image's bytes as a source hands them over: in memory, or in a temporary file (a
-/// download streamed to disk), removed when the store holding it is dropped.
+/// download streamed to disk), closed when the store holding it is dropped.
 #[derive(Debug)]
 pub enum ImageData {
     /// The bytes themselves.
     Bytes(Vec<u8>),
-    /// A temporary file holding them.
-    File(tempfile::TempPath),
+    /// A temporary file holding them, from its start to its end. Make it with
+    /// `tempfile::tempfile()`: a file with no name is removed by the system when it is closed,
+    /// or when the process is killed, where a named one would be left behind.
+    File(fs::File),
 }
 
 impl ImageData {
@@ -52,7 +54,7 @@ impl ImageData {
     pub fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, String> {
         match self {
             ImageData::Bytes(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
-            ImageData::File(path) => fs::read(path)
+            ImageData::File(file) => read_from_start(file, u64::MAX)
                 .map(std::borrow::Cow::Owned)
                 .map_err(|e| format!("cannot read the download back: {e}")),
         }
@@ -62,15 +64,38 @@ impl ImageData {
     pub(crate) fn head(&self) -> Result<Vec<u8>, String> {
         match self {
             ImageData::Bytes(bytes) => Ok(bytes[..bytes.len().min(16)].to_vec()),
-            ImageData::File(path) => {
-                let mut head = Vec::with_capacity(16);
-                fs::File::open(path)
-                    .and_then(|file| file.take(16).read_to_end(&mut head))
-                    .map_err(|e| format!("cannot read the download back: {e}"))?;
-                Ok(head)
+            ImageData::File(file) => {
+                read_from_start(file, 16).map_err(|e| format!("cannot read the download back: {e}"))
             }
         }
     }
+}
+
+/// Up to `limit` bytes of `file` from its start. Positioned reads, so writers reading one
+/// stored image at once on several threads do not move each other's place in it.
+fn read_from_start(file: &fs::File, limit: u64) -> std::io::Result<Vec<u8>> {
+    let len = file.metadata()?.len().min(limit);
+    let mut bytes = vec![0; usize::try_from(len).map_err(std::io::Error::other)?];
+    #[cfg(unix)]
+    std::os::unix::fs::FileExt::read_exact_at(file, &mut bytes, 0)?;
+    #[cfg(windows)]
+    {
+        let mut done = 0;
+        while done < bytes.len() {
+            match std::os::windows::fs::FileExt::seek_read(file, &mut bytes[done..], done as u64)? {
+                0 => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                n => done += n,
+            }
+        }
+    }
+    #[cfg(not(any(unix, windows)))]
+    {
+        use std::io::Seek;
+        let mut reader = file;
+        reader.seek(std::io::SeekFrom::Start(0))?;
+        reader.read_exact(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// Why an image was not had.
@@ -196,7 +221,7 @@ impl ImageSource for StandardSource {
                 use crate::net::ImageFetchError;
                 let fetcher = self.fetcher.as_ref().ok_or(LoadError::NotFetched)?;
                 match fetcher.fetch(url, allow_private) {
-                    Ok(downloaded) => Ok(ImageData::File(downloaded.path)),
+                    Ok(downloaded) => Ok(ImageData::File(downloaded.file)),
                     Err(ImageFetchError::Failed(why)) => Err(LoadError::Failed(why)),
                     Err(limit @ ImageFetchError::OverBudget { .. }) => {
                         Err(LoadError::OverBudget(limit.to_string()))
@@ -402,6 +427,22 @@ mod tests {
     use super::*;
 
     const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+    /// A download's file is read from its start, wherever writing it left its cursor, and by
+    /// several threads at once.
+    #[test]
+    fn a_file_is_read_from_its_start_by_every_reader() {
+        let mut file = tempfile::tempfile().unwrap();
+        let body: Vec<u8> = PNG.iter().copied().cycle().take(100_000).collect();
+        std::io::Write::write_all(&mut file, &body).unwrap();
+        let data = ImageData::File(file);
+        assert_eq!(data.head().unwrap(), &body[..16]);
+        std::thread::scope(|scope| {
+            for _ in 0..4 {
+                scope.spawn(|| assert_eq!(data.bytes().unwrap().as_ref(), body.as_slice()));
+            }
+        });
+    }
 
     #[test]
     fn loads_inside_and_refuses_outside_the_base() {

@@ -703,3 +703,71 @@ fn a_bundle_with_one_url_does_not_fetch_the_local_chapters_images() {
     assert_eq!(images.paths(), vec!["/web-pic.png"], "{stderr}");
     assert!(stderr.contains("1 remote image left as links"), "{stderr}");
 }
+
+/// A run killed while an image is downloading leaves no file in the temporary folder. Each
+/// download went to a named temporary file, removed only when quire dropped it: a killed run
+/// (ctrl-c during a download, SIGKILL, a crash) left it behind, and test runs had left dozens
+/// in `/tmp`. A download now goes to a file with no name, which the system removes.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_run_killed_mid_download_leaves_nothing_in_the_temporary_folder() {
+    let site = TestServer::start(vec![(
+        "/pic.png",
+        Reply {
+            // Headers at once, the body never (within the test): the download is under way.
+            stall: Duration::from_secs(60),
+            ..Reply::ok("image/png", png())
+        },
+    )]);
+    let dir = tempfile::tempdir().unwrap();
+    let temporary = dir.path().join("tmp");
+    fs::create_dir(&temporary).unwrap();
+    let page = dir.path().join("page.html");
+    fs::write(&page, page_with_images(&[site.url("/pic.png")])).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args([
+            "convert",
+            "--fetch-images",
+            "--allow-private",
+            "--to",
+            "epub",
+        ])
+        .arg("-o")
+        .arg(dir.path().join("page.epub"))
+        .arg(&page)
+        .env("TMPDIR", &temporary)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until quire holds a file in the temporary folder open: the download's.
+    let fd_dir = format!("/proc/{}/fd", child.id());
+    let holds_temporary_file = || {
+        fs::read_dir(&fd_dir).is_ok_and(|fds| {
+            fds.flatten().any(|fd| {
+                fs::read_link(fd.path()).is_ok_and(|target| target.starts_with(&temporary))
+            })
+        })
+    };
+    let started = Instant::now();
+    while !holds_temporary_file() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "quire ended before it downloaded"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no download began: {:?}",
+            site.paths()
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let left: Vec<_> = fs::read_dir(&temporary)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert!(!dir.path().join("page.epub").exists());
+}
