@@ -83,6 +83,19 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// A problem on `line` of `file` (a line, no column: most causes are found by line).
+    fn at(cause: Cause, file: &str, line: Option<usize>, message: String) -> Problem {
+        Problem {
+            cause,
+            file: Some(file.to_string()),
+            line,
+            column: None,
+            message,
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     /// `OEBPS/ch1.xhtml:12:7: message`, `OEBPS/ch1.xhtml:12: message`,
     /// `OEBPS/ch1.xhtml: message`, or the message alone.
@@ -390,13 +403,7 @@ fn check_manifest_and_spine(
     problems: &mut Vec<Problem>,
 ) {
     let mut problem = |cause: Cause, line: usize, message: String| {
-        problems.push(Problem {
-            cause,
-            file: Some(opf_path.to_string()),
-            line: Some(line),
-            column: None,
-            message,
-        })
+        problems.push(Problem::at(cause, opf_path, Some(line), message))
     };
     let in_spine: HashSet<&str> = package.spine.iter().map(|(id, _)| id.as_str()).collect();
     for item in &package.items {
@@ -426,13 +433,7 @@ fn check_manifest_and_spine(
 
 fn check_language(opf_path: &str, package: &Package, problems: &mut Vec<Problem>) {
     let mut problem = |line: Option<usize>, message: String| {
-        problems.push(Problem {
-            cause: Cause::Language,
-            file: Some(opf_path.to_string()),
-            line,
-            column: None,
-            message,
-        })
+        problems.push(Problem::at(Cause::Language, opf_path, line, message))
     };
     match package.languages.first() {
         None => problem(
@@ -464,13 +465,12 @@ fn check_comments(path: &str, text: &str, problems: &mut Vec<Problem>) {
     scan(text, |token| {
         if let Token::Comment { body, line } = token {
             if body.contains("--") || body.ends_with('-') {
-                problems.push(Problem {
-                    cause: Cause::CommentDashes,
-                    file: Some(path.to_string()),
-                    line: Some(line),
-                    column: None,
-                    message: "'--' inside an XML comment".to_string(),
-                });
+                problems.push(Problem::at(
+                    Cause::CommentDashes,
+                    path,
+                    Some(line),
+                    "'--' inside an XML comment".to_string(),
+                ));
             }
         }
     });
@@ -506,13 +506,7 @@ fn check_page(
     problems: &mut Vec<Problem>,
 ) {
     let mut problem = |cause: Cause, line: usize, message: String| {
-        problems.push(Problem {
-            cause,
-            file: Some(path.to_string()),
-            line: Some(line),
-            column: None,
-            message,
-        })
+        problems.push(Problem::at(cause, path, Some(line), message))
     };
     match xml_declaration(text) {
         Ok(()) => {}
@@ -609,13 +603,12 @@ fn check_ncx_links(
                 .find(|(n, _)| *n == "src")
                 .map(|(_, v)| v.as_str());
             if let Some(target) = src.and_then(|s| links_to_body(path, s, body_ids)) {
-                problems.push(Problem {
-                    cause: Cause::BodyLink,
-                    file: Some(path.to_string()),
-                    line: Some(line),
-                    column: None,
-                    message: format!("a contents entry points at the <body> id of {target}"),
-                });
+                problems.push(Problem::at(
+                    Cause::BodyLink,
+                    path,
+                    Some(line),
+                    format!("a contents entry points at the <body> id of {target}"),
+                ));
             }
         }
     });
@@ -652,22 +645,15 @@ fn xml_declaration(text: &str) -> std::result::Result<(), String> {
 
 fn check_css(path: &str, css: &str, first_line: usize, problems: &mut Vec<Problem>) {
     check_css_into(css, first_line, &mut |line, message| {
-        problems.push(Problem {
-            cause: Cause::CssCustomProperty,
-            file: Some(path.to_string()),
-            line: Some(line),
-            column: None,
+        problems.push(Problem::at(
+            Cause::CssCustomProperty,
+            path,
+            Some(line),
             message,
-        })
+        ))
     });
     for (line, message) in dark_code(css, first_line) {
-        problems.push(Problem {
-            cause: Cause::DarkCode,
-            file: Some(path.to_string()),
-            line: Some(line),
-            column: None,
-            message,
-        });
+        problems.push(Problem::at(Cause::DarkCode, path, Some(line), message));
     }
 }
 
