@@ -321,24 +321,24 @@ pub fn plan(
             continue;
         };
         let state = FileState::of(path);
-        let unlisted = || {
-            locate(manifests, path)
-                .is_none_or(|(index, name)| !manifests[index].entries.contains_key(&name))
+        // An existing output's manifest entry (`None`: not listed) only matters when it may
+        // be kept, which `--force` rules out. Looked up once: finding the manifest resolves
+        // the path.
+        let entry = match (&state, force) {
+            (Some(_), false) => locate(manifests, path)
+                .and_then(|(index, name)| manifests[index].entries.get(&name)),
+            _ => None,
         };
-        if only_own && !force && state.as_ref().is_some_and(|s| s.len > 0) && unlisted() {
+        if only_own && !force && state.as_ref().is_some_and(|s| s.len > 0) && entry.is_none() {
             plan.kept.push((output.clone(), NOT_OURS));
             continue;
         }
-        // An existing output's bytes and its manifest entry only matter when it may be kept
-        // as edited or found up to date, which `--force` rules out.
+        // Its bytes, likewise, when it may be kept as edited or found up to date.
         let current = match (&state, force) {
             (Some(_), false) => file_digest(path).ok().flatten(),
             _ => None,
         };
-        let listed = current.as_ref().and_then(|_| {
-            let (index, name) = locate(manifests, path)?;
-            manifests[index].entries.get(&name).map(Option::as_ref)
-        });
+        let listed = current.as_ref().and(entry).map(Option::as_ref);
         // An empty file holds nothing to lose, and is what a power cut after an unflushed
         // write can leave: it is replaced, never kept as edited.
         let empty = state.as_ref().is_some_and(|s| s.len == 0);
