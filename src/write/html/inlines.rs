@@ -6,16 +6,10 @@ use std::fmt::Write as _;
 use super::hooks::ImageRef;
 use super::render::Renderer;
 use super::url::{safe_url, shorten, UrlUse};
-use crate::locale::Labels;
-use crate::model::{collapse_whitespace, inlines_to_plain, Document, Figure, Image, Inline, Link};
+use crate::model::{collapse_whitespace, inlines_to_plain, Figure, Image, Inline, Link};
 use crate::xml::{escape_attr, escape_attr_into};
 
 impl<'a> Renderer<'a> {
-    /// Names images left out of `document`'s page in its language.
-    pub(super) fn placeholders_for(&mut self, document: &Document) {
-        self.image_label = Labels::for_language(document.meta.language.as_deref()).image;
-    }
-
     /// Whether `figure`'s caption says what its image's alternative text does.
     pub(super) fn caption_tells_alt(figure: &Figure) -> bool {
         let key = |text: &str| collapse_whitespace(text).trim().to_lowercase();

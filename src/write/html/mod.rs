@@ -142,7 +142,7 @@ fn write_page(
         flushed
     };
     let mut flavour = Plain { xhtml: false };
-    let mut renderer = Renderer::new(&mut flavour);
+    let mut renderer = Renderer::new(&mut flavour, document.meta.language.as_deref());
     renderer.send = Some(&mut send);
     let page = &mut renderer.out;
     if !options.fragment {
@@ -199,8 +199,7 @@ pub(crate) fn render_article_with(
     document: &Document,
     hooks: &mut dyn Hooks,
 ) -> (String, Vec<Warning>) {
-    let mut renderer = Renderer::new(hooks);
-    renderer.placeholders_for(document);
+    let mut renderer = Renderer::new(hooks, document.meta.language.as_deref());
     renderer.out.push_str("<article>\n");
     renderer.header(&document.meta);
     renderer.blocks(&document.blocks);
@@ -214,7 +213,7 @@ pub(crate) fn render_article_with(
 #[cfg(test)]
 pub(crate) fn render_blocks(blocks: &[crate::model::Block], xhtml: bool) -> (String, Vec<Warning>) {
     let mut flavour = Plain { xhtml };
-    let mut renderer = Renderer::new(&mut flavour);
+    let mut renderer = Renderer::new(&mut flavour, None);
     renderer.blocks(blocks);
     renderer.footnotes();
     (renderer.out, renderer.warnings)
@@ -229,7 +228,7 @@ pub(crate) fn write_table(
     send: &mut Outlet<'_>,
 ) -> io::Result<Vec<Warning>> {
     let mut flavour = Plain { xhtml };
-    let mut renderer = Renderer::new(&mut flavour);
+    let mut renderer = Renderer::new(&mut flavour, None);
     renderer.send = Some(send);
     if renderer.enter() {
         renderer.table(table);

@@ -42,8 +42,7 @@ pub(super) struct Renderer<'a> {
     /// The error `send` failed with; nothing is sent (or rendered in a table) after it.
     pub(super) send_error: Option<io::Error>,
     /// What an image left out of the page is called when its alternative text says
-    /// nothing: the word for an image in the document's language ("Bild"); set by
-    /// [`Renderer::placeholders_for`].
+    /// nothing: the word for an image in the document's language ("Bild").
     pub(super) image_label: &'static str,
     /// The image being written is a figure's whose caption already says what its
     /// alternative text does (repeats it, maybe with a credit after it): it is written as
@@ -55,7 +54,8 @@ pub(super) struct Renderer<'a> {
 pub(super) const DEPTH_GUARD: usize = MAX_DEPTH * 4;
 
 impl<'a> Renderer<'a> {
-    pub(super) fn new(hooks: &'a mut dyn Hooks) -> Renderer<'a> {
+    /// A renderer for a document in `language` (its words for what the page leaves out).
+    pub(super) fn new(hooks: &'a mut dyn Hooks, language: Option<&str>) -> Renderer<'a> {
         Renderer {
             out: String::new(),
             xhtml: hooks.xhtml(),
@@ -70,7 +70,7 @@ impl<'a> Renderer<'a> {
             outline: Vec::new(),
             send: None,
             send_error: None,
-            image_label: Labels::for_language(None).image,
+            image_label: Labels::for_language(language).image,
             image_told_by_caption: false,
         }
     }
