@@ -1,5 +1,6 @@
-//! The Markdown reader: CommonMark + GFM (tables, strikethrough, footnotes, task lists) and
-//! YAML front matter, via pulldown-cmark's event stream. No `{#id}` heading attributes: GFM has none.
+//! The Markdown reader: CommonMark + GFM (tables, strikethrough, footnotes, task lists, bare-URL
+//! autolinks) and YAML front matter, via pulldown-cmark's event stream. No `{#id}` heading
+//! attributes: GFM has none.
 //!
 //! pulldown-cmark is iterative; the event → model builder here is too: it keeps an explicit
 //! stack of open frames. Nesting deeper than the model allows is flattened (a quote or list
@@ -11,7 +12,7 @@
 //! Here: the reader, reading a document whole or in pieces, the quote cap and the title taken
 //! from a heading. `pieces` cuts long documents for the parser; `frames` builds the model
 //! from the events; `inline_html` handles raw HTML and footnote references; `front_matter`
-//! reads the YAML front matter.
+//! reads the YAML front matter; `autolink` links the bare URLs GFM links.
 
 use pulldown_cmark::{Event, Options, Parser};
 
@@ -19,6 +20,7 @@ use super::{ReadOptions, Reader, Reading};
 use crate::error::{Result, Warning};
 use crate::model::{inlines_to_plain, Block, Document, Meta, MAX_DEPTH};
 
+mod autolink;
 mod frames;
 mod front_matter;
 mod inline_html;
@@ -207,9 +209,11 @@ fn make_room(blocks: &mut Vec<Block>, more: usize, done: usize, remaining: usize
     blocks.reserve_exact(more.saturating_add(slack));
 }
 
-/// The reading, once the blocks are built: a leading level-1 heading becomes the title when
-/// the front matter has none, and a sentence heading right under the title its standfirst.
+/// The reading, once the blocks are built: bare URLs become links, a leading level-1 heading
+/// becomes the title when the front matter has none, and a sentence heading right under the
+/// title its standfirst.
 fn finish_reading(mut meta: Meta, mut blocks: Vec<Block>, warnings: Vec<Warning>) -> Reading {
+    autolink::link_bare_urls(&mut blocks);
     if meta.title.is_none() {
         take_title_from_heading(&mut meta, &mut blocks);
     }
@@ -481,6 +485,37 @@ mod tests {
             cuts_with_fences > 5_000,
             "only {cuts_with_fences} of {cuts} cuts"
         );
+    }
+
+    /// Bare URLs are links wherever the Markdown has text: paragraphs, list items, table
+    /// cells, notes, and in long documents read in pieces too; code is left alone.
+    #[test]
+    fn bare_urls_are_links_as_gfm_has_them() {
+        let text = "Intro https://example.com/a.[^1]\n\n- www.example.org\n\n\
+                    | a |\n|---|\n| x@example.com |\n\n`www.code.org`\n\n\
+                    [^1]: See ftp://files.example.net/\n";
+        let options = ReadOptions::default();
+        let reading = read_markdown(text, &options, KEEP_EVENTS_LEN).unwrap();
+        let json = serde_json::to_string(&reading.document).unwrap();
+        for url in [
+            "https://example.com/a",
+            "http://www.example.org",
+            "mailto:x@example.com",
+            "ftp://files.example.net/",
+        ] {
+            assert!(
+                json.contains(&format!("\"url\":\"{url}\"")),
+                "{url}: {json}"
+            );
+        }
+        assert!(!json.contains("http://www.code.org"), "{json}");
+        let long = "Para https://example.com/x here.\n\n".repeat(2000);
+        let reading = read_markdown_owned(long, &options, 4096).unwrap();
+        assert_eq!(reading.document.blocks.len(), 2000);
+        assert!(reading.document.blocks.iter().all(|b| matches!(
+            b,
+            Block::Paragraph(inlines) if matches!(&inlines[1], crate::model::Inline::Link(_))
+        )));
     }
 
     #[test]
