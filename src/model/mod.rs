@@ -28,6 +28,7 @@
 //! version (as quire wrote it before), and the older one where every field and every cell
 //! was written out, and refuses a version newer than it knows.
 
+pub(crate) mod autolink;
 pub mod date;
 mod normalize;
 pub(crate) mod serde_form;

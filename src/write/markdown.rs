@@ -254,6 +254,9 @@ struct InlineContext {
     table: bool,
     /// Inside link text or an image description: links cannot nest, and `]` would end it.
     in_link: bool,
+    /// A `]` in text would end something else (a footnote reference's label in the block):
+    /// it is escaped, as inside a link.
+    escape_closing_bracket: bool,
     /// Delimiter characters used by enclosing emphasis (an inner one must differ).
     forbidden: Vec<char>,
 }
@@ -707,7 +710,7 @@ impl<'t> State<'t> {
                     let text_ctx;
                     let ctx_for_text = if self.note_in_block && !ctx.in_link {
                         text_ctx = InlineContext {
-                            in_link: true,
+                            escape_closing_bracket: true,
                             ..ctx.clone()
                         };
                         &text_ctx
@@ -1197,7 +1200,16 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
             .iter()
             .all(|(_, c)| matches!(c, '|' | '-' | ':' | ' '))
         && chars.iter().any(|&(_, c)| c == '|');
+    // Text that a reader would take for a bare URL or address (GFM links them) is broken
+    // there, so it reads back as the text it is. A link's own text is never linked again.
+    let stops = if ctx.in_link {
+        Vec::new()
+    } else {
+        crate::model::autolink::link_stops(text)
+    };
+    let mut link_stops = stops.into_iter().peekable();
     for (i, &(offset, c)) in chars.iter().enumerate() {
+        let stops_link = link_stops.next_if_eq(&offset).is_some();
         let c = if c == '\n' || c == '\r' { ' ' } else { c };
         // Readers remove control characters; a document built by hand may still have them,
         // and Markdown has no way to write them (the other writers drop them too).
@@ -1210,7 +1222,7 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
         let escape = match c {
             '\\' | '*' | '`' | '[' | '~' => true,
             // With every `[` escaped, a `]` can only close link text (or an image's).
-            ']' => ctx.in_link,
+            ']' => ctx.in_link || ctx.escape_closing_bracket,
             '_' => {
                 !(prev.is_some_and(char::is_alphanumeric)
                     && next.is_some_and(char::is_alphanumeric))
@@ -1231,7 +1243,7 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
             '|' | ':' => delimiter_row_like && i == 0,
             _ => false,
         };
-        if escape {
+        if escape || stops_link {
             out.push('\\');
         }
         out.push(c);

@@ -73,6 +73,12 @@ mod roundtrip {
             Just("*"),
             Just("_a_"),
             Just("<http://a.b>"),
+            Just("www.a.org/~u_(x)"),
+            Just("(https://a.b/c)."),
+            Just("me@a.org"),
+            Just("*www.a.org*"),
+            Just("a$www.a.org"),
+            Just("http&#58;//a.b"),
             Just("{#id}"),
             Just("a #"),
             Just("![i](s)"),
@@ -368,6 +374,40 @@ mod roundtrip {
 
 mod reader {
     use super::*;
+
+    /// Bare URLs are links as GFM has them, ending where GFM ends them (a `~` or `_` that
+    /// the parser handed over apart does not cut one short); an escaped character or an
+    /// entity keeps text from being one; link text and code are not linked again.
+    #[test]
+    fn bare_urls_are_links_unless_escaped() {
+        let link = |url: &str, shown: &str| Inline::link(url, None, vec![t(shown)]);
+        assert_eq!(
+            blocks("See https://e.org/~u/a_(b)_c. Or www.e.org, mail me@e.org!"),
+            vec![p(vec![
+                t("See "),
+                link("https://e.org/~u/a_(b)_c", "https://e.org/~u/a_(b)_c"),
+                t(". Or "),
+                link("http://www.e.org", "www.e.org"),
+                t(", mail "),
+                link("mailto:me@e.org", "me@e.org"),
+                t("!"),
+            ])]
+        );
+        assert_eq!(
+            blocks("http\\://e.org www\\.e.org me\\@e.org http&#58;//e.org"),
+            vec![p(vec![t("http://e.org www.e.org me@e.org http://e.org")])]
+        );
+        assert_eq!(
+            blocks("[www.e.org](https://x.org) `https://e.org` *https://e.org*"),
+            vec![p(vec![
+                link("https://x.org", "www.e.org"),
+                t(" "),
+                Inline::Code("https://e.org".into()),
+                t(" "),
+                Inline::Emphasis(vec![link("https://e.org", "https://e.org")]),
+            ])]
+        );
+    }
 
     #[test]
     fn paragraphs_headings_and_ids_from_the_text() {

@@ -10,6 +10,7 @@ use pulldown_cmark::{
 
 use super::ReadOptions;
 use crate::error::Warning;
+use crate::model::autolink::{link_inlines, WwwScheme};
 use crate::model::{
     inlines_to_plain, normalize_inlines, Alignment, Block, Cell, Figure, Image, Inline, List, Row,
     Table, MAX_DEPTH,
@@ -195,7 +196,7 @@ impl Frame {
         if self.inlines.is_empty() {
             return;
         }
-        let inlines = finish_inlines(std::mem::take(&mut self.inlines));
+        let inlines = finish_paragraph_inlines(std::mem::take(&mut self.inlines));
         if !inlines.is_empty() {
             self.blocks.push(Block::Paragraph(inlines));
         }
@@ -203,6 +204,8 @@ impl Frame {
 }
 
 pub(super) struct BuildContext<'e, 'a, 'w> {
+    /// The Markdown the events come from (all of it, or the piece being built).
+    pub(super) source: &'a str,
     pub(super) notes: &'e FootnoteDefinitions<'a>,
     /// Labels of the notes being expanded now (a note that references itself stays text).
     pub(super) expanding: Vec<String>,
@@ -214,11 +217,13 @@ pub(super) struct BuildContext<'e, 'a, 'w> {
 
 impl<'e, 'a, 'w> BuildContext<'e, 'a, 'w> {
     pub(super) fn new(
+        source: &'a str,
         notes: &'e FootnoteDefinitions<'a>,
         options: &'e ReadOptions,
         warnings: &'w mut Vec<Warning>,
     ) -> Self {
         BuildContext {
+            source,
             notes,
             expanding: Vec::new(),
             expansions: 0,
@@ -276,7 +281,18 @@ impl<'a> BuildContext<'_, 'a, '_> {
                             FrameKind::CodeBlock { .. }
                             | FrameKind::HtmlBlock
                             | FrameKind::HtmlCode { .. } => top_frame.text.push_str(&text),
-                            _ => top_frame.inlines.push(Inline::text(text.as_ref())),
+                            _ => {
+                                // GFM links no bare URL across an escaped character or an
+                                // entity (`http\://x.org` is text): one ends the run of text
+                                // before it (an empty span, which normalising drops).
+                                if !is_source_text(self.source, &text) {
+                                    top_frame.inlines.push(Inline::Span {
+                                        attr: Box::default(),
+                                        content: Vec::new(),
+                                    });
+                                }
+                                top_frame.inlines.push(Inline::text(text.as_ref()))
+                            }
                         }
                     }
                 }
@@ -653,7 +669,7 @@ pub(super) fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '
     match frame.kind {
         FrameKind::Root => {}
         FrameKind::Paragraph => {
-            let inlines = finish_inlines(frame.inlines);
+            let inlines = finish_paragraph_inlines(frame.inlines);
             let figure = match (inlines.as_slice(), frame.image_caption) {
                 ([Inline::Image(image)], Some(caption)) => Some(Block::Figure(Box::new(Figure {
                     image: (**image).clone(),
@@ -680,7 +696,7 @@ pub(super) fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '
         FrameKind::Heading { level, id } => parent.blocks.push(Block::Heading {
             level,
             id: id.into_boxed_str(),
-            content: finish_inlines(frame.inlines),
+            content: finish_paragraph_inlines(frame.inlines),
         }),
         FrameKind::Quote => {
             frame.flush_inlines();
@@ -767,7 +783,7 @@ pub(super) fn pop_frame(stack: &mut Vec<Frame>, ctx: &mut BuildContext<'_, '_, '
         FrameKind::TableCell => {
             parent
                 .cells
-                .push(Cell::from_inlines(finish_inlines(frame.inlines)));
+                .push(Cell::from_inlines(finish_paragraph_inlines(frame.inlines)));
         }
         FrameKind::Emphasis => give_inline(parent, Inline::Emphasis(frame.inlines)),
         FrameKind::Strong => give_inline(parent, Inline::Strong(frame.inlines)),
@@ -830,6 +846,25 @@ pub(super) fn fitted<T>(mut items: Vec<T>) -> Vec<T> {
 
 /// A block's inlines in canonical form: normalised, and without line breaks at its edges
 /// (a break that ends a paragraph breaks nothing; writers could not write it back).
+/// [`finish_inlines`] for a paragraph's text (a heading's, a cell's): its bare URLs linked
+/// first, as GFM links them (`www.` goes to `http://`, GitHub's choice).
+fn finish_paragraph_inlines(mut inlines: Vec<Inline>) -> Vec<Inline> {
+    link_inlines(&mut inlines, WwwScheme::Http);
+    finish_inlines(inlines)
+}
+
+/// Whether `text`, a text event's, is the source's own characters, as written: not an
+/// escaped character (the text after a backslash) or an entity's (text of its own).
+fn is_source_text(source: &str, text: &pulldown_cmark::CowStr<'_>) -> bool {
+    let pulldown_cmark::CowStr::Borrowed(slice) = text else {
+        return false;
+    };
+    // Where the slice starts in the source: pulldown-cmark borrows a text event's
+    // characters from the source when it hands them over as written.
+    let start = (slice.as_ptr() as usize).wrapping_sub(source.as_ptr() as usize);
+    start <= source.len() && (start == 0 || source.as_bytes()[start - 1] != b'\\')
+}
+
 pub(super) fn finish_inlines(inlines: Vec<Inline>) -> Vec<Inline> {
     let mut inlines = normalize_inlines(inlines);
     let leading = inlines

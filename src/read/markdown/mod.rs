@@ -12,7 +12,8 @@
 //! Here: the reader, reading a document whole or in pieces, the quote cap and the title taken
 //! from a heading. `pieces` cuts long documents for the parser; `frames` builds the model
 //! from the events; `inline_html` handles raw HTML and footnote references; `front_matter`
-//! reads the YAML front matter; `autolink` links the bare URLs GFM links.
+//! reads the YAML front matter. Bare URLs are linked as each paragraph is built, as GFM has
+//! them (`crate::model::autolink`).
 
 use pulldown_cmark::{Event, Options, Parser};
 
@@ -20,7 +21,6 @@ use super::{ReadOptions, Reader, Reading};
 use crate::error::{Result, Warning};
 use crate::model::{inlines_to_plain, Block, Document, Meta, MAX_DEPTH};
 
-mod autolink;
 mod frames;
 mod front_matter;
 mod inline_html;
@@ -92,7 +92,7 @@ fn read_split_markdown(
         None if can_hold_notes => FootnoteDefinitions::find(Parser::new_ext(body, PARSER_OPTIONS)),
         None => FootnoteDefinitions::default(),
     };
-    let mut ctx = BuildContext::new(&notes, options, &mut warnings);
+    let mut ctx = BuildContext::new(body, &notes, options, &mut warnings);
     let blocks = match all_events {
         Some(events) => ctx.build(events.into_iter(), 0),
         None => {
@@ -154,7 +154,7 @@ fn read_markdown_owned(
         let blocks = {
             let piece = text.get(start..).unwrap_or_default();
             let notes = FootnoteDefinitions::default();
-            let mut ctx = BuildContext::new(&notes, options, &mut warnings_here);
+            let mut ctx = BuildContext::new(piece, &notes, options, &mut warnings_here);
             ctx.build(Parser::new_ext(piece, PARSER_OPTIONS), 0)
         };
         make_room(
@@ -209,11 +209,9 @@ fn make_room(blocks: &mut Vec<Block>, more: usize, done: usize, remaining: usize
     blocks.reserve_exact(more.saturating_add(slack));
 }
 
-/// The reading, once the blocks are built: bare URLs become links, a leading level-1 heading
-/// becomes the title when the front matter has none, and a sentence heading right under the
-/// title its standfirst.
+/// The reading, once the blocks are built: a leading level-1 heading becomes the title when
+/// the front matter has none, and a sentence heading right under the title its standfirst.
 fn finish_reading(mut meta: Meta, mut blocks: Vec<Block>, warnings: Vec<Warning>) -> Reading {
-    autolink::link_bare_urls(&mut blocks);
     if meta.title.is_none() {
         take_title_from_heading(&mut meta, &mut blocks);
     }

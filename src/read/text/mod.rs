@@ -244,14 +244,36 @@ mod tests {
 
     #[test]
     fn urls_lose_trailing_punctuation() {
+        let links = |text: &str| -> Vec<(String, String)> {
+            linkify(text)
+                .into_iter()
+                .filter_map(|inline| match inline {
+                    crate::model::Inline::Link(link) => {
+                        Some((link.url, crate::model::inlines_to_plain(&link.content)))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let url = "https://example.com/a_(b)".to_string();
         assert_eq!(
-            link_target("https://example.com/a_(b)),"),
-            Some(("https://example.com/a_(b)".to_string(), 25))
+            links("(see https://example.com/a_(b)),"),
+            vec![(url.clone(), url)]
         );
         assert_eq!(
-            link_target("user@example.org."),
-            Some(("mailto:user@example.org".to_string(), 16))
+            links("“user@example.org.”"),
+            vec![(
+                "mailto:user@example.org".to_string(),
+                "user@example.org".to_string()
+            )]
         );
-        assert_eq!(link_target("@handle"), None);
+        assert_eq!(
+            links("www.example.org;"),
+            vec![(
+                "https://www.example.org".to_string(),
+                "www.example.org".to_string()
+            )]
+        );
+        assert_eq!(links("@handle"), vec![]);
     }
 }

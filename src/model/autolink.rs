@@ -1,41 +1,49 @@
-//! GFM's extended autolinks: a bare `https://…`, `www.…` or `name@example.com` in the text
-//! is a link, as GitHub (and pandoc's `gfm`) show it. pulldown-cmark reads only CommonMark's
-//! `<…>` autolinks, so the reader finds the bare ones in the model's text afterwards.
+//! Bare URLs, `www.` addresses and e-mail addresses in text, found the one way every reader
+//! and writer needs: the text reader links them in its paragraphs; the Markdown reader links
+//! them as GFM's extended autolinks do (as GitHub and pandoc's `gfm` show them;
+//! pulldown-cmark reads only CommonMark's `<…>` autolinks); and the Markdown writer escapes
+//! text that would read back as one ([`link_stops`]). One finder, so a URL ends at the same
+//! character whichever of them met it.
 //!
-//! The rules are GFM's (spec, section 6.9, as cmark-gfm applies them): a link starts at the
-//! start of a run of text, after whitespace, or after `*`, `_`, `~` or `(`; its domain is
-//! segments of letters, digits, `_` and `-` joined by dots, with no `_` in the last two
-//! segments and, after `www.`, at least one dot (`http://localhost:8080` is a link); it runs
-//! to whitespace or `<`. Then trailing `?!.,:*_~` are not part of it, nor a `)` that has no
-//! `(` in it, nor an entity-like `&name;` at its end. A `www.` link goes to `http://`.
-//! Where GFM is stricter than writers are, quotes and brackets count as `(` does: a link may
-//! start after `"`, `'` or `[`, and a closing quote, or a `]` with no `[`, is not part of it. An address is letters, digits and `.+-_` before the `@`, and a domain with a
-//! dot after it that does not end in `-` or `_`. Text inside links, code and formulas is
-//! left alone.
+//! The rules are GFM's (spec, section 6.9, as cmark-gfm applies them), made to read prose
+//! too. A link starts at the start of a run of text, after whitespace, or after an opening
+//! mark: `*`, `_`, `~`, `(`, `[`, `<`, a quote or a guillemet. Its domain is segments of
+//! letters, digits, `_` and `-` joined by dots, with no `_` in the last two segments and,
+//! after `www.`, at least one dot (`http://localhost:8080` is a link); it runs to whitespace
+//! or `<`. Then closing punctuation (`?!.,:;*_~>`, quotes, guillemets) is not part of it, nor a
+//! `)` or `]` that has no opening one in it, nor an entity-like `&name;` at its end. A `www.`
+//! link goes to the scheme the reader gives. An address is letters, digits and `.+-_%`
+//! before the `@`, and after it a domain of at least two labels ending in two or more
+//! letters (so `v1.2@3.4` is no address). Text inside links, code and formulas is left alone.
 
-use crate::model::{for_each_block_mut, Block, Inline};
+use super::Inline;
 
-/// Turns the bare URLs and addresses in `blocks`' text into links.
-pub(super) fn link_bare_urls(blocks: &mut [Block]) {
-    for_each_block_mut(blocks, &mut |block| match block {
-        Block::Paragraph(inlines)
-        | Block::Heading {
-            content: inlines, ..
-        } => link_inlines(inlines),
-        Block::Figure(figure) => link_inlines(&mut figure.caption),
-        Block::Table(table) => link_inlines(&mut table.caption),
-        Block::Quote(_)
-        | Block::List(_)
-        | Block::Code { .. }
-        | Block::Rule
-        | Block::Container { .. } => {}
-    });
+/// Where a `www.` link goes: `http://www.…`, as GFM has it, or `https://www.…`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WwwScheme {
+    Http,
+    Https,
 }
 
-fn link_inlines(inlines: &mut Vec<Inline>) {
+impl WwwScheme {
+    fn prefix(self) -> &'static str {
+        match self {
+            WwwScheme::Http => "http://",
+            WwwScheme::Https => "https://",
+        }
+    }
+}
+
+/// Links the bare URLs and addresses in a run of inlines: in its text (runs of text are
+/// taken together, wherever they were cut) and in what its emphasis, spans and the like
+/// hold. Any other inline ends a run of text, so a caller that must keep two texts apart (the
+/// Markdown reader, at an escaped character) puts an empty span between them.
+pub(crate) fn link_inlines(inlines: &mut Vec<Inline>, www: WwwScheme) {
     // Most runs hold no text where a link could start: they are only looked into.
     if !inlines.iter().any(may_start_link) {
-        inlines.iter_mut().for_each(link_inside);
+        inlines
+            .iter_mut()
+            .for_each(|inline| link_inside(inline, www));
         return;
     }
     let mut out = Vec::with_capacity(inlines.len());
@@ -45,28 +53,29 @@ fn link_inlines(inlines: &mut Vec<Inline>) {
             // Runs of text are joined first: the parser may cut one at a `_` or a `[`.
             Inline::Text(piece) => text.push_str(&piece),
             mut other => {
-                split_into(&std::mem::take(&mut text), &mut out);
-                link_inside(&mut other);
+                link_text(&std::mem::take(&mut text), www, &mut out);
+                link_inside(&mut other, www);
                 out.push(other);
             }
         }
     }
-    split_into(&text, &mut out);
+    link_text(&text, www, &mut out);
     *inlines = out;
 }
 
 /// Links the bare URLs inside `inline`'s content. Links do not nest; code and formulas are
 /// taken as they are.
-fn link_inside(inline: &mut Inline) {
+fn link_inside(inline: &mut Inline, www: WwwScheme) {
     match inline {
         Inline::Emphasis(c)
         | Inline::Strong(c)
         | Inline::Strikethrough(c)
         | Inline::Superscript(c)
         | Inline::Subscript(c)
-        | Inline::Span { content: c, .. } => link_inlines(c),
-        Inline::Note(blocks) => link_bare_urls(blocks),
-        Inline::Link(_)
+        | Inline::Span { content: c, .. } => link_inlines(c, www),
+        // A note's paragraphs are linked as they are read, like every other paragraph.
+        Inline::Note(_)
+        | Inline::Link(_)
         | Inline::Code(_)
         | Inline::Math(_)
         | Inline::Image(_)
@@ -77,17 +86,25 @@ fn link_inside(inline: &mut Inline) {
 
 /// Whether `inline` is text where a link could start.
 fn may_start_link(inline: &Inline) -> bool {
-    matches!(inline, Inline::Text(text)
-        if text.contains("://") || text.contains("www.") || text.contains('@'))
+    matches!(inline, Inline::Text(text) if may_hold_link(text))
+}
+
+/// Whether `text` holds something a link could start with.
+fn may_hold_link(text: &str) -> bool {
+    text.contains("://") || text.contains('@') || text.contains("www.") || text.contains("WWW.")
 }
 
 /// Pushes `text` onto `out` as text and links.
-fn split_into(text: &str, out: &mut Vec<Inline>) {
+pub(crate) fn link_text(text: &str, www: WwwScheme, out: &mut Vec<Inline>) {
     if text.is_empty() {
         return;
     }
+    if !may_hold_link(text) {
+        out.push(Inline::text(text));
+        return;
+    }
     let mut rest_start = 0;
-    for found in find_links(text) {
+    for found in find_links(text, www) {
         if found.start > rest_start {
             out.push(Inline::text(&text[rest_start..found.start]));
         }
@@ -98,6 +115,32 @@ fn split_into(text: &str, out: &mut Vec<Inline>) {
     if rest_start < text.len() {
         out.push(Inline::text(&text[rest_start..]));
     }
+}
+
+/// Where in `text` a backslash keeps each link that a reader would find from being one (the
+/// Markdown writer escapes there): before the `:` of a URL's scheme, the first `.` of a
+/// `www.` address, the `@` of an e-mail address. Offsets in bytes, in order.
+pub(crate) fn link_stops(text: &str) -> Vec<usize> {
+    if !may_hold_link(text) {
+        return Vec::new();
+    }
+    find_links(text, WwwScheme::Http)
+        .into_iter()
+        .filter_map(|found| {
+            let link = &text[found.start..found.end];
+            let stop = if found.url.starts_with("mailto:") {
+                link.find('@')
+            } else if link
+                .get(..4)
+                .is_some_and(|s| s.eq_ignore_ascii_case("www."))
+            {
+                Some(3)
+            } else {
+                link.find(':')
+            };
+            stop.map(|at| found.start + at)
+        })
+        .collect()
 }
 
 /// One link found in a run of text.
@@ -111,7 +154,7 @@ struct Found {
 }
 
 /// The links in `text`, in order.
-fn find_links(text: &str) -> Vec<Found> {
+fn find_links(text: &str, www: WwwScheme) -> Vec<Found> {
     let mut found = Vec::new();
     let bytes = text.as_bytes();
     let mut at = 0;
@@ -119,10 +162,10 @@ fn find_links(text: &str) -> Vec<Found> {
         let starts_here = text.is_char_boundary(at)
             && (at == 0 || {
                 let before = text[..at].chars().next_back().unwrap_or(' ');
-                before.is_whitespace() || matches!(before, '*' | '_' | '~' | '(' | '"' | '\'' | '[')
+                before.is_whitespace() || OPENING.contains(&before)
             });
         if starts_here {
-            if let Some(link) = url_at(text, at).or_else(|| www_at(text, at)) {
+            if let Some(link) = url_at(text, at).or_else(|| www_at(text, at, www)) {
                 at = link.end;
                 found.push(link);
                 continue;
@@ -159,16 +202,19 @@ fn url_at(text: &str, start: usize) -> Option<Found> {
 }
 
 /// A `www.` link starting at `start`.
-fn www_at(text: &str, start: usize) -> Option<Found> {
+fn www_at(text: &str, start: usize, www: WwwScheme) -> Option<Found> {
     let rest = &text[start..];
-    if !rest.starts_with("www.") {
+    if !rest
+        .get(..4)
+        .is_some_and(|s| s.eq_ignore_ascii_case("www."))
+    {
         return None;
     }
     let end = start + link_len(rest, true)?;
     Some(Found {
         start,
         end,
-        url: format!("http://{}", &text[start..end]),
+        url: format!("{}{}", www.prefix(), &text[start..end]),
     })
 }
 
@@ -198,35 +244,60 @@ fn is_valid_domain(domain: &str, need_dot: bool) -> bool {
         && segments.iter().rev().take(2).all(|s| !s.contains('_'))
 }
 
-/// `link` without the punctuation GFM leaves out of a link's end.
-fn trim_trailing(mut link: &str) -> &str {
+/// What a link may start after, besides whitespace.
+const OPENING: &[char] = &[
+    '*', '_', '~', '(', '[', '<', '"', '\'', '“', '‘', '«', '„', '‚',
+];
+
+/// What is left out of a link's end: GFM's `?!.,:*_~`, and the closing marks of prose.
+const CLOSING: &[char] = &[
+    '?', '!', '.', ',', ':', ';', '*', '_', '~', '>', '"', '\'', '”', '’', '»', '“',
+];
+
+/// `link` without the punctuation left out of a link's end. The brackets are counted once, so
+/// a word of a million `)` stays linear.
+fn trim_trailing(link: &str) -> &str {
+    let count = |c: char| link.matches(c).count();
+    let (parens_opened, brackets_opened) = (count('('), count('['));
+    let (mut parens_closed, mut brackets_closed) = (count(')'), count(']'));
+    let mut end = link.len();
     loop {
-        let before = link.len();
-        link = link.trim_end_matches(['?', '!', '.', ',', ':', '*', '_', '~', '\'', '"']);
-        for (open, close) in [('(', ')'), ('[', ']')] {
-            if link.ends_with(close) && link.matches(close).count() > link.matches(open).count() {
-                link = &link[..link.len() - 1];
-            }
-        }
-        if let Some(body) = link.strip_suffix(';') {
+        let rest = &link[..end];
+        if let Some(body) = rest.strip_suffix(';') {
             // `&hl;` at the end reads as an entity, not as part of the link.
             let name_start = body
                 .rfind(|c: char| !c.is_ascii_alphanumeric())
                 .map_or(0, |i| i + 1);
             if name_start > 0 && body.as_bytes()[name_start - 1] == b'&' && name_start < body.len()
             {
-                link = &body[..name_start - 1];
+                end = name_start - 1;
+                continue;
             }
         }
-        if link.len() == before {
-            return link;
+        let Some(last) = rest.chars().next_back() else {
+            return rest;
+        };
+        let cut = if CLOSING.contains(&last) {
+            true
+        } else if last == ')' && parens_closed > parens_opened {
+            parens_closed -= 1;
+            true
+        } else if last == ']' && brackets_closed > brackets_opened {
+            brackets_closed -= 1;
+            true
+        } else {
+            false
+        };
+        if !cut {
+            return rest;
         }
+        end -= last.len_utf8();
     }
 }
 
 /// An address whose `@` is at `at`, starting no earlier than `earliest`.
 fn address_around(text: &str, at: usize, earliest: usize) -> Option<Found> {
-    let is_local = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-' | '_');
+    let is_local = |c: char| c.is_alphanumeric() || matches!(c, '.' | '+' | '-' | '_' | '%');
     let start = text[earliest..at]
         .char_indices()
         .rev()
@@ -235,10 +306,15 @@ fn address_around(text: &str, at: usize, earliest: usize) -> Option<Found> {
         .map(|(i, _)| earliest + i)?;
     let after = &text[at + 1..];
     let domain_len = after
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '-')))
         .unwrap_or(after.len());
-    let domain = after[..domain_len].trim_end_matches('.');
-    if !domain.contains('.') || domain.ends_with(['-', '_']) || domain.split('.').any(str::is_empty)
+    let domain = after[..domain_len].trim_end_matches(['.', '-']);
+    let labels: Vec<&str> = domain.split('.').collect();
+    let top = labels.last().copied().unwrap_or_default();
+    if labels.len() < 2
+        || labels.iter().any(|l| l.is_empty())
+        || top.chars().count() < 2
+        || !top.chars().all(char::is_alphabetic)
     {
         return None;
     }
@@ -255,7 +331,7 @@ mod tests {
     use super::*;
 
     fn links(text: &str) -> Vec<(&str, String)> {
-        find_links(text)
+        find_links(text, WwwScheme::Http)
             .into_iter()
             .map(|f| (&text[f.start..f.end], f.url))
             .collect()
@@ -329,6 +405,22 @@ mod tests {
         );
     }
 
+    /// Nothing is scanned again and again: each of these takes a moment, where a scan per
+    /// bracket or per possible start would take hours.
+    #[test]
+    fn long_words_take_linear_time() {
+        let words = [
+            format!("https://a.org/{}", ")".repeat(1_000_000)),
+            format!("https://a.org/{}", "&a;".repeat(300_000)),
+            "_www.a.org".repeat(100_000),
+            "a@".repeat(500_000),
+            format!("{}@example.org", "a".repeat(1_000_000)),
+        ];
+        for word in &words {
+            assert!(find_links(word, WwwScheme::Http).len() <= 1);
+        }
+    }
+
     #[test]
     fn addresses_become_mailto_links() {
         assert_eq!(
@@ -336,7 +428,8 @@ mod tests {
             one("foo.bar+x@example.co.uk", "mailto:foo.bar+x@example.co.uk")
         );
         assert!(links("a@b").is_empty());
-        assert!(links("a@example.com_").is_empty());
+        assert!(links("v1.2@3.4").is_empty());
+        assert!(links("a@example.c").is_empty());
         assert!(links("@example.com").is_empty());
         assert!(links("me @ example.com").is_empty());
     }
@@ -350,7 +443,7 @@ mod tests {
             Inline::Code("www.code.org".into()),
             Inline::Emphasis(vec![Inline::text("or www.rust-lang.org")]),
         ];
-        link_inlines(&mut inlines);
+        link_inlines(&mut inlines, WwwScheme::Http);
         assert_eq!(
             inlines,
             vec![
