@@ -117,30 +117,58 @@ pub(crate) fn link_text(text: &str, www: WwwScheme, out: &mut Vec<Inline>) {
     }
 }
 
-/// Where in `text` a backslash keeps each link that a reader would find from being one (the
-/// Markdown writer escapes there): before the `:` of a URL's scheme, the first `.` of a
-/// `www.` address, the `@` of an e-mail address. Offsets in bytes, in order.
-pub(crate) fn link_stops(text: &str) -> Vec<usize> {
+/// Where backslashes keep a reader from finding any link in `text` (the Markdown writer
+/// escapes there), given the characters the writer escapes anyway (`escaped`: byte offsets,
+/// in order): before the `:` of a URL's scheme, the first `.` of a `www.` address, the `@` of
+/// an e-mail address. Offsets in bytes, in order.
+///
+/// A reader takes the text between escaped characters as runs of their own (see
+/// [`link_inlines`]), where a link may start that the whole text has none at, or end where it
+/// would not: so links are sought in those runs, at every place one could start, and again in
+/// the runs that each new backslash makes, until no run holds one.
+pub(crate) fn link_stops(text: &str, escaped: &[usize]) -> Vec<usize> {
     if !may_hold_link(text) {
         return Vec::new();
     }
-    find_links(text, WwwScheme::Http)
-        .into_iter()
-        .filter_map(|found| {
-            let link = &text[found.start..found.end];
-            let stop = if found.url.starts_with("mailto:") {
-                link.find('@')
-            } else if link
-                .get(..4)
-                .is_some_and(|s| s.eq_ignore_ascii_case("www."))
-            {
-                Some(3)
-            } else {
-                link.find(':')
-            };
-            stop.map(|at| found.start + at)
-        })
-        .collect()
+    let mut cuts: std::collections::BTreeSet<usize> = escaped.iter().copied().collect();
+    let mut stops = Vec::new();
+    // Each round only splits runs; a new link from a split is rare, and more than a few
+    // rounds is text made to be pathological.
+    for _ in 0..8 {
+        let mut new = Vec::new();
+        let mut run_start = 0;
+        for cut in cuts.iter().copied().chain(std::iter::once(text.len())) {
+            if let Some(run) = text.get(run_start..cut) {
+                new.extend(stops_in_run(run).into_iter().map(|stop| run_start + stop));
+            }
+            run_start = cut;
+        }
+        new.retain(|stop| !cuts.contains(stop));
+        if new.is_empty() {
+            break;
+        }
+        cuts.extend(new.iter().copied());
+        stops.extend(new);
+    }
+    stops.sort_unstable();
+    stops.dedup();
+    stops
+}
+
+/// The stop of every link that could start anywhere in `run`, as [`link_stops`] has them.
+fn stops_in_run(run: &str) -> Vec<usize> {
+    let mut stops = Vec::new();
+    for (at, c) in run.char_indices() {
+        if is_link_start(run, at) {
+            if let Some(start) = url_start(run, at).or_else(|| www_start(run, at)) {
+                stops.push(start.stop);
+            }
+        }
+        if c == '@' && address_bounds(run, at, 0).is_some() {
+            stops.push(at);
+        }
+    }
+    stops
 }
 
 /// One link found in a run of text.
@@ -153,18 +181,23 @@ struct Found {
     url: String,
 }
 
+/// Whether a link may start at `at` in `text`: at its start, after whitespace or after an
+/// opening mark.
+fn is_link_start(text: &str, at: usize) -> bool {
+    text.is_char_boundary(at)
+        && (at == 0 || {
+            let before = text[..at].chars().next_back().unwrap_or(' ');
+            before.is_whitespace() || OPENING.contains(&before)
+        })
+}
+
 /// The links in `text`, in order.
 fn find_links(text: &str, www: WwwScheme) -> Vec<Found> {
     let mut found = Vec::new();
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < text.len() {
-        let starts_here = text.is_char_boundary(at)
-            && (at == 0 || {
-                let before = text[..at].chars().next_back().unwrap_or(' ');
-                before.is_whitespace() || OPENING.contains(&before)
-            });
-        if starts_here {
+        if is_link_start(text, at) {
             if let Some(link) = url_at(text, at).or_else(|| www_at(text, at, www)) {
                 at = link.end;
                 found.push(link);
@@ -172,9 +205,14 @@ fn find_links(text: &str, www: WwwScheme) -> Vec<Found> {
             }
         }
         if bytes[at] == b'@' {
-            if let Some(link) = address_around(text, at, found.last().map_or(0, |f| f.end)) {
-                at = link.end;
-                found.push(link);
+            let earliest = found.last().map_or(0, |f| f.end);
+            if let Some((start, end)) = address_bounds(text, at, earliest) {
+                found.push(Found {
+                    start,
+                    end,
+                    url: format!("mailto:{}", &text[start..end]),
+                });
+                at = end;
                 continue;
             }
         }
@@ -183,8 +221,19 @@ fn find_links(text: &str, www: WwwScheme) -> Vec<Found> {
     found
 }
 
-/// An `http://`, `https://` or `ftp://` link starting at `start`.
-fn url_at(text: &str, start: usize) -> Option<Found> {
+/// Where a URL or `www.` address that starts a link begins its domain, and where a
+/// backslash stops it.
+struct LinkStart {
+    /// Bytes before the domain: the scheme and `://`, or none for `www.` (part of it).
+    prefix_len: usize,
+    /// The byte a backslash goes before to keep it from being a link.
+    stop: usize,
+    /// Whether its domain needs a dot (it does after `www.`).
+    need_dot: bool,
+}
+
+/// An `http://`, `https://` or `ftp://` URL with a valid domain at `start`.
+fn url_start(text: &str, start: usize) -> Option<LinkStart> {
     let rest = &text[start..];
     let scheme_len = ["http://", "https://", "ftp://"]
         .iter()
@@ -193,7 +242,34 @@ fn url_at(text: &str, start: usize) -> Option<Found> {
                 .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
         })?
         .len();
-    let end = start + scheme_len + link_len(&rest[scheme_len..], false)?;
+    let domain = domain_at(&rest[scheme_len..])?;
+    is_valid_domain(domain, false).then_some(LinkStart {
+        prefix_len: scheme_len,
+        stop: start + scheme_len - "://".len(),
+        need_dot: false,
+    })
+}
+
+/// A `www.` address with a valid domain at `start`.
+fn www_start(text: &str, start: usize) -> Option<LinkStart> {
+    let rest = &text[start..];
+    if !rest
+        .get(..4)
+        .is_some_and(|s| s.eq_ignore_ascii_case("www."))
+    {
+        return None;
+    }
+    is_valid_domain(domain_at(rest)?, true).then_some(LinkStart {
+        prefix_len: 0,
+        stop: start + "www".len(),
+        need_dot: true,
+    })
+}
+
+/// An `http://`, `https://` or `ftp://` link starting at `start`.
+fn url_at(text: &str, start: usize) -> Option<Found> {
+    let link = url_start(text, start)?;
+    let end = start + link.prefix_len + link_len(&text[start + link.prefix_len..], false)?;
     Some(Found {
         start,
         end,
@@ -203,14 +279,8 @@ fn url_at(text: &str, start: usize) -> Option<Found> {
 
 /// A `www.` link starting at `start`.
 fn www_at(text: &str, start: usize, www: WwwScheme) -> Option<Found> {
-    let rest = &text[start..];
-    if !rest
-        .get(..4)
-        .is_some_and(|s| s.eq_ignore_ascii_case("www."))
-    {
-        return None;
-    }
-    let end = start + link_len(rest, true)?;
+    let link = www_start(text, start)?;
+    let end = start + link_len(&text[start..], link.need_dot)?;
     Some(Found {
         start,
         end,
@@ -218,14 +288,32 @@ fn www_at(text: &str, start: usize, www: WwwScheme) -> Option<Found> {
     })
 }
 
+/// No domain is longer (DNS allows 253 characters); a longer run of domain characters is
+/// no address, and the scan for one stops there, so that looking for links at every place
+/// one could start stays linear.
+const MAX_DOMAIN_LEN: usize = 253;
+
+/// The domain at the start of `text`, without a final dot; `None` when the run of domain
+/// characters there is longer than any domain.
+fn domain_at(text: &str) -> Option<&str> {
+    let mut len = 0;
+    for (i, c) in text.char_indices() {
+        if !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-')) {
+            break;
+        }
+        if i > MAX_DOMAIN_LEN {
+            return None;
+        }
+        len = i + c.len_utf8();
+    }
+    Some(text[..len].trim_end_matches('.'))
+}
+
 /// The length of a valid domain and its path at the start of `text`, trailing punctuation
 /// left out; `None` when it does not start with a valid domain (one with a dot when
 /// `need_dot`).
 fn link_len(text: &str, need_dot: bool) -> Option<usize> {
-    let domain_len = text
-        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-')))
-        .unwrap_or(text.len());
-    let domain = text[..domain_len].trim_end_matches('.');
+    let domain = domain_at(text)?;
     if !is_valid_domain(domain, need_dot) {
         return None;
     }
@@ -295,35 +383,49 @@ fn trim_trailing(link: &str) -> &str {
     }
 }
 
-/// An address whose `@` is at `at`, starting no earlier than `earliest`.
-fn address_around(text: &str, at: usize, earliest: usize) -> Option<Found> {
+/// The longest local part an address has (RFC 5321); the scan back from an `@` stops there.
+const MAX_LOCAL_LEN: usize = 64;
+
+/// Where the address whose `@` is at `at` starts and ends, starting no earlier than
+/// `earliest`.
+fn address_bounds(text: &str, at: usize, earliest: usize) -> Option<(usize, usize)> {
     let is_local = |c: char| c.is_alphanumeric() || matches!(c, '.' | '+' | '-' | '_' | '%');
-    let start = text[earliest..at]
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| is_local(*c))
-        .last()
-        .map(|(i, _)| earliest + i)?;
+    let mut start = at;
+    for (count, (i, c)) in text[earliest..at].char_indices().rev().enumerate() {
+        if !is_local(c) {
+            break;
+        }
+        if count == MAX_LOCAL_LEN {
+            return None;
+        }
+        start = earliest + i;
+    }
+    if start == at {
+        return None;
+    }
     let after = &text[at + 1..];
-    let domain_len = after
-        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '.' | '-')))
-        .unwrap_or(after.len());
+    let mut domain_len = after.len();
+    for (count, (i, c)) in after.char_indices().enumerate() {
+        if !(c.is_alphanumeric() || matches!(c, '.' | '-')) {
+            domain_len = i;
+            break;
+        }
+        if count > MAX_DOMAIN_LEN {
+            return None;
+        }
+    }
     let domain = after[..domain_len].trim_end_matches(['.', '-']);
     let labels: Vec<&str> = domain.split('.').collect();
     let top = labels.last().copied().unwrap_or_default();
-    if labels.len() < 2
+    if domain.len() > MAX_DOMAIN_LEN
+        || labels.len() < 2
         || labels.iter().any(|l| l.is_empty())
         || top.chars().count() < 2
         || !top.chars().all(char::is_alphabetic)
     {
         return None;
     }
-    let end = at + 1 + domain.len();
-    Some(Found {
-        start,
-        end,
-        url: format!("mailto:{}", &text[start..end]),
-    })
+    Some((start, at + 1 + domain.len()))
 }
 
 #[cfg(test)]
@@ -419,6 +521,35 @@ mod tests {
         for word in &words {
             assert!(find_links(word, WwwScheme::Http).len() <= 1);
         }
+    }
+
+    /// The writer's stops are sought in the runs a reader will see, between escaped
+    /// characters: a link may start there after an escaped `*`, or be valid only once an
+    /// escape cuts its domain short.
+    #[test]
+    fn stops_break_every_link_a_reader_would_find() {
+        let text = "*www.a.org*www.a.org/~u_(x)";
+        let escaped: Vec<usize> = text
+            .char_indices()
+            .filter(|(_, c)| matches!(c, '*' | '~'))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(link_stops(text, &escaped), vec![4, 14]);
+        // `www.a.b_` has no valid domain (a `_` in its last segment); `www.a.b` has.
+        assert_eq!(link_stops("www.a.b_", &[]), Vec::<usize>::new());
+        assert_eq!(link_stops("www.a.b_", &[7]), vec![3]);
+        assert_eq!(
+            link_stops("see https://a.org or me@a.org", &[]),
+            vec![9, 23]
+        );
+        // Every place a link could start is looked at, each in a moment.
+        assert_eq!(
+            link_stops(&"(www.a.org".repeat(100_000), &[]).len(),
+            100_000
+        );
+        // Domain characters with a possible start at every `_`: each scan stops at the
+        // longest domain there is, and only the last start is near enough to the end.
+        assert_eq!(link_stops(&"_www.a".repeat(100_000), &[]).len(), 1);
     }
 
     #[test]

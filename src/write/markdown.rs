@@ -1200,20 +1200,14 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
             .iter()
             .all(|(_, c)| matches!(c, '|' | '-' | ':' | ' '))
         && chars.iter().any(|&(_, c)| c == '|');
-    // Text that a reader would take for a bare URL or address (GFM links them) is broken
-    // there, so it reads back as the text it is. A link's own text is never linked again.
-    let stops = if ctx.in_link {
-        Vec::new()
-    } else {
-        crate::model::autolink::link_stops(text)
-    };
-    let mut link_stops = stops.into_iter().peekable();
+    // Which characters the syntax needs escaped, by offset; `None`: left out.
+    let mut escapes: Vec<Option<bool>> = Vec::with_capacity(chars.len());
     for (i, &(offset, c)) in chars.iter().enumerate() {
-        let stops_link = link_stops.next_if_eq(&offset).is_some();
         let c = if c == '\n' || c == '\r' { ' ' } else { c };
         // Readers remove control characters; a document built by hand may still have them,
         // and Markdown has no way to write them (the other writers drop them too).
         if is_stray_control(c) {
+            escapes.push(None);
             continue;
         }
         let prev = i.checked_sub(1).and_then(char_at);
@@ -1243,10 +1237,33 @@ fn escape_text(text: &str, line_start: bool, ctx: &InlineContext) -> String {
             '|' | ':' => delimiter_row_like && i == 0,
             _ => false,
         };
+        escapes.push(Some(escape));
+    }
+    // Text that a reader would take for a bare URL or address (GFM links them) is broken
+    // there, so it reads back as the text it is; the reader's runs of text end at the
+    // escapes above, so the links are sought as it will see them. A link's own text is never
+    // linked again.
+    let link_stops = if ctx.in_link {
+        Vec::new()
+    } else {
+        let escaped: Vec<usize> = chars
+            .iter()
+            .zip(&escapes)
+            .filter(|(_, escape)| **escape == Some(true))
+            .map(|(&(offset, _), _)| offset)
+            .collect();
+        crate::model::autolink::link_stops(text, &escaped)
+    };
+    let mut link_stops = link_stops.into_iter().peekable();
+    for (&(offset, c), escape) in chars.iter().zip(escapes) {
+        let stops_link = link_stops.next_if_eq(&offset).is_some();
+        let Some(escape) = escape else {
+            continue;
+        };
         if escape || stops_link {
             out.push('\\');
         }
-        out.push(c);
+        out.push(if c == '\n' || c == '\r' { ' ' } else { c });
     }
     out
 }
