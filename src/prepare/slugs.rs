@@ -52,6 +52,53 @@ pub(crate) fn gfm_anchors<'a>(
     anchors
 }
 
+/// Gives the headings of a document read from Markdown the ids GitHub gives them (see
+/// [`gfm_anchors`], whose count this follows: after `title_heading`, the text of a title
+/// written as a heading, then in document order; notes and tables are left out). A heading
+/// that has an id keeps it, and one whose slug is empty is left for the model's own ids.
+pub(crate) fn assign_gfm_ids(title_heading: Option<&str>, blocks: &mut [Block]) {
+    let mut slugger = Slugger::default();
+    let (mut text, mut slug) = (String::new(), String::new());
+    if let Some(title) = title_heading {
+        slug_into(title, &mut slug);
+        if !slug.is_empty() {
+            slugger.claim(&slug);
+        }
+    }
+    headings_mut(blocks, &mut |id, content| {
+        text.clear();
+        push_text(content, &mut text);
+        slug_into(&text, &mut slug);
+        if slug.is_empty() {
+            return;
+        }
+        let anchor = slugger.claim(&slug);
+        if id.is_empty() {
+            *id = anchor.into_boxed_str();
+        }
+    });
+}
+
+/// [`headings`], able to change each heading's id.
+fn headings_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Box<str>, &[Inline])) {
+    for block in blocks {
+        match block {
+            Block::Heading { id, content, .. } => f(id, content),
+            Block::Quote(inner) | Block::Container { blocks: inner, .. } => headings_mut(inner, f),
+            Block::List(list) => {
+                for item in &mut list.items {
+                    headings_mut(item, f);
+                }
+            }
+            Block::Paragraph(_)
+            | Block::Code { .. }
+            | Block::Table(_)
+            | Block::Figure(_)
+            | Block::Rule => {}
+        }
+    }
+}
+
 /// Calls `f` on every heading of `blocks` outside tables and notes, in document order.
 fn headings<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a str, &'a [Inline])) {
     for block in blocks {

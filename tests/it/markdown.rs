@@ -342,6 +342,27 @@ mod roundtrip {
         })
     }
 
+    /// Every heading's id taken away (the generated documents have no `#` links).
+    fn clear_heading_ids(blocks: &mut [Block]) {
+        for block in blocks {
+            match block {
+                Block::Heading { id, .. } => *id = "".into(),
+                Block::Quote(inner) | Block::Container { blocks: inner, .. } => {
+                    clear_heading_ids(inner)
+                }
+                Block::List(list) => list.items.iter_mut().for_each(|i| clear_heading_ids(i)),
+                Block::Table(table) => {
+                    for row in table.head.iter_mut().chain(&mut table.body) {
+                        for cell in &mut row.cells {
+                            clear_heading_ids(&mut cell.content);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn document() -> impl Strategy<Value = Document> {
         (text_strategy(), prop::collection::vec(block(), 0..5)).prop_map(|(title, blocks)| {
             let title = quire::model::collapse_whitespace(title.trim());
@@ -362,7 +383,15 @@ mod roundtrip {
         #[test]
         fn write_then_read_gives_the_same_document(doc in document()) {
             let markdown = write_md(&doc);
-            let back = read_md(&markdown);
+            let mut back = read_md(&markdown);
+            // Markdown writes no ids: the reader gives headings GitHub's (what a link to one
+            // in the Markdown names), where the model's own came from its slugs. The
+            // documents differ in nothing else.
+            let mut doc = doc;
+            for document in [&mut doc, &mut back] {
+                clear_heading_ids(&mut document.blocks);
+                document.assign_heading_ids();
+            }
             if back != doc {
                 let want = serde_json::to_string(&doc).unwrap_or_default();
                 let got = serde_json::to_string(&back).unwrap_or_default();
@@ -374,6 +403,57 @@ mod roundtrip {
 
 mod reader {
     use super::*;
+
+    /// Headings take the anchors GitHub gives them, so links written for GitHub (a README's
+    /// contents) find them, quire's own Markdown among them; the title heading takes its
+    /// anchor first.
+    #[test]
+    fn links_to_github_anchors_find_their_headings() {
+        let doc = read_md(
+            "# C# / Rust\n\n[b](#c--rust-1), [g](#a--b), [e](#end-)\n\n\
+             ## C# / Rust\n\n## a — b\n\n## End?!\n",
+        );
+        let ids: Vec<&str> = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { id, .. } => Some(&**id),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ids, ["c--rust-1", "a--b", "end"]);
+        let html = String::from_utf8(
+            quire::write(&doc, OutputFormat::Html, &WriteOptions::default())
+                .unwrap()
+                .bytes,
+        )
+        .unwrap();
+        for link in ["href=\"#c--rust-1\"", "href=\"#a--b\""] {
+            assert!(html.contains(link), "{link}: {html}");
+        }
+        // No heading is `end-`: that link goes nowhere and keeps its text alone.
+        assert!(!html.contains("#end-"), "{html}");
+    }
+
+    /// A front-matter title and the same text as the first heading are one title, shown once.
+    #[test]
+    fn a_first_heading_repeating_the_front_matter_title_goes() {
+        let doc =
+            read_md("---\ntitle: Edge Cases\n---\n\n# Edge  cases\n\nText.\n\n## Edge cases\n");
+        assert_eq!(doc.meta.title.as_deref(), Some("Edge Cases"));
+        assert!(
+            matches!(&doc.blocks[0], Block::Paragraph(_)),
+            "{:?}",
+            doc.blocks
+        );
+        // Only the leading one: a later heading of that text stays, with GitHub's anchor.
+        assert!(
+            matches!(&doc.blocks[1], Block::Heading { level: 2, id, .. } if &**id == "edge-cases-1")
+        );
+        // Another first heading is the document's own.
+        let doc = read_md("---\ntitle: Notes\n---\n\n# Monday\n\nText.\n");
+        assert!(matches!(&doc.blocks[0], Block::Heading { level: 1, .. }));
+    }
 
     /// Bare URLs are links as GFM has them, ending where GFM ends them (a `~` or `_` that
     /// the parser handed over apart does not cut one short); an escaped character or an

@@ -210,11 +210,17 @@ fn make_room(blocks: &mut Vec<Block>, more: usize, done: usize, remaining: usize
 }
 
 /// The reading, once the blocks are built: a leading level-1 heading becomes the title when
-/// the front matter has none, and a sentence heading right under the title its standfirst.
+/// the front matter has none, and is dropped when it repeats the front matter's; headings
+/// take the ids GitHub gives them, so that a link to one (`#c--rust`) finds it; and a
+/// sentence heading right under the title becomes its standfirst.
 fn finish_reading(mut meta: Meta, mut blocks: Vec<Block>, warnings: Vec<Warning>) -> Reading {
-    if meta.title.is_none() {
-        take_title_from_heading(&mut meta, &mut blocks);
-    }
+    // The text of the heading a renderer shows as the title, whose anchor it takes first.
+    let title_heading = if meta.title.is_none() {
+        take_title_from_heading(&mut meta, &mut blocks)
+    } else {
+        drop_heading_repeating_title(&meta, &mut blocks)
+    };
+    crate::prepare::slugs::assign_gfm_ids(title_heading.as_deref(), &mut blocks);
     crate::read::standfirst::take_standfirst(&mut meta, &mut blocks);
     Reading::new(Document::new(meta, blocks), warnings)
 }
@@ -282,26 +288,41 @@ fn excess_quote_markers(line: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// Without a front-matter title, a leading level-1 heading that is the document's only one
-/// is its title (the way most Markdown articles are written).
-fn take_title_from_heading(meta: &mut Meta, blocks: &mut Vec<Block>) {
-    let is_h1 = |b: &Block| matches!(b, Block::Heading { level: 1, .. });
-    if !blocks.first().is_some_and(is_h1) {
-        return;
+/// is its title (the way most Markdown articles are written). Returns the heading's text.
+fn take_title_from_heading(meta: &mut Meta, blocks: &mut Vec<Block>) -> Option<String> {
+    let title = leading_h1_text(blocks)?;
+    if count_h1(blocks) != 1 || title.is_empty() {
+        return None;
     }
-    if count_h1(blocks) != 1 {
-        return;
+    meta.title = Some(title.clone());
+    blocks.remove(0);
+    Some(title)
+}
+
+/// A leading level-1 heading that says what the front matter's title says is that title
+/// written again (notes often have both): it goes, or every output would show the title
+/// twice. Returns the heading's text.
+fn drop_heading_repeating_title(meta: &Meta, blocks: &mut Vec<Block>) -> Option<String> {
+    let title = crate::model::collapse_whitespace(meta.title.as_deref()?.trim());
+    let heading = leading_h1_text(blocks)?;
+    if heading.is_empty() || heading.to_lowercase() != title.to_lowercase() {
+        return None;
     }
-    let title = match blocks.first() {
-        Some(Block::Heading { content, .. }) => {
+    blocks.remove(0);
+    Some(heading)
+}
+
+/// The text of the first block, when it is a level-1 heading.
+fn leading_h1_text(blocks: &[Block]) -> Option<String> {
+    match blocks.first() {
+        Some(Block::Heading {
+            level: 1, content, ..
+        }) => Some(
             crate::model::collapse_whitespace(&inlines_to_plain(content))
                 .trim()
-                .to_string()
-        }
-        _ => return,
-    };
-    if !title.is_empty() {
-        meta.title = Some(title);
-        blocks.remove(0);
+                .to_string(),
+        ),
+        _ => None,
     }
 }
 
