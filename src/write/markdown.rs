@@ -577,6 +577,10 @@ impl<'t> State<'t> {
 
     fn list(&mut self, list: &List, marker_char: char) -> String {
         let mut out = String::new();
+        // An item whose blocks need a blank line between them makes its list loose in
+        // Markdown: written tight otherwise, the list would read back loose, and change
+        // (blank lines between its items) when written again.
+        let tight = list.tight && !list.items.iter().any(|item| needs_blank_line(item));
         for (i, item) in list.items.iter().enumerate() {
             let marker = if list.ordered {
                 format!("{}{marker_char}", u64::from(list.start) + i as u64)
@@ -584,7 +588,7 @@ impl<'t> State<'t> {
                 marker_char.to_string()
             };
             self.item_bullet = (!list.ordered).then_some(marker_char);
-            let content = self.blocks(item, list.tight, true);
+            let content = self.blocks(item, tight, true);
             self.item_bullet = None;
             // A task item's box goes before its text; a block that is not a paragraph would
             // be read as text on the box's line, so it starts on the next.
@@ -602,7 +606,7 @@ impl<'t> State<'t> {
                 }
             };
             if i > 0 {
-                out.push_str(if list.tight { "\n" } else { "\n\n" });
+                out.push_str(if tight { "\n" } else { "\n\n" });
             }
             if content.is_empty() {
                 out.push_str(&marker);
@@ -893,6 +897,17 @@ fn can_follow_without_blank(previous: &Block, next: &Block) -> bool {
         Block::Code { .. } | Block::Quote(_) | Block::Heading { .. } | Block::Rule => true,
         _ => false,
     }
+}
+
+/// Whether a tight list item of these blocks would still need a blank line between two of
+/// them (see the separators in `join_blocks`): paragraph text followed by a block that
+/// cannot follow it on the next line, and that an empty comment cannot set apart.
+fn needs_blank_line(item: &[Block]) -> bool {
+    item.windows(2).any(|pair| {
+        is_paragraph_like(&pair[0])
+            && !matches!(pair[1], Block::List(_))
+            && !can_follow_without_blank(&pair[0], &pair[1])
+    })
 }
 
 /// Blocks whose own text is paragraph text (two of them in one item make it loose anyway).

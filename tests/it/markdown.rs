@@ -841,6 +841,38 @@ mod reader {
 mod writer {
     use super::*;
 
+    /// A tight list whose item holds a paragraph and then a picture (a recipe's steps, read
+    /// from HTML) needs a blank line inside the item, which makes a Markdown list loose: it
+    /// is written loose throughout, so that it reads back as written and writing it again
+    /// changes nothing (it gained blank lines between its items on the second pass).
+    #[test]
+    fn a_list_that_needs_a_blank_line_inside_an_item_is_written_loose() {
+        let figure = Block::Figure(Box::new(quire::model::Figure {
+            image: quire::model::Image {
+                src: "https://example.com/a.png".into(),
+                ..Default::default()
+            },
+            caption: vec![],
+        }));
+        let list = Block::List(quire::model::List {
+            ordered: false,
+            start: 1,
+            tight: true,
+            items: vec![
+                vec![p(vec![t("Heat.")]), figure.clone()],
+                vec![p(vec![t("Bake.")]), figure],
+            ],
+            checked: Default::default(),
+        });
+        let first = write_blocks(vec![list]);
+        assert!(
+            first.contains("![](https://example.com/a.png)\n\n- Bake."),
+            "{first}"
+        );
+        let again = write_md(&read_md(&first));
+        assert_eq!(again, first);
+    }
+
     #[test]
     fn blocks_are_written_as_commonmark() {
         let out = write_blocks(vec![
