@@ -4,6 +4,19 @@
 use super::{ReadOptions, Reader, Reading};
 use crate::error::{Error, Result};
 use crate::model::serde_form::{JSON_VERSION, NEWER_VERSION, NOT_A_DOCUMENT};
+use crate::model::{Document, MAX_DEPTH};
+
+/// The JSON nesting serde_json reads with its recursion limit on.
+const SERDE_JSON_DEPTH: usize = 128;
+
+/// The deepest JSON a document within [`MAX_DEPTH`] is written as: each level of the model
+/// takes at most seven of JSON (a table's block: the table, its fields, its rows, a row, its
+/// cells, a cell, its blocks), and the document and its fields a few more.
+const MAX_JSON_DEPTH: usize = 7 * MAX_DEPTH + 8;
+
+/// The stack a deep document is parsed on: serde's frames for [`MAX_JSON_DEPTH`] levels, a
+/// few kilobytes each in a debug build, with room to spare. Only what is used is touched.
+const DEEP_PARSE_STACK: usize = 64 << 20;
 
 /// Reads `--to json` output back into the model.
 pub struct JsonReader;
@@ -19,9 +32,20 @@ impl Reader for JsonReader {
         if !input.trim_start().starts_with('{') {
             return Err(not_a_document());
         }
-        // serde_json stops at 128 levels of JSON nesting, so no input can overflow the stack;
-        // `read` then checks the model's own depth limit.
-        let document = serde_json::from_str(input).map_err(|e| {
+        // How deep the JSON nests decides where it is parsed: serde_json's own limit (128
+        // levels) keeps shallow input on the caller's stack, as almost all is; a document
+        // as deep as the model allows is parsed on a stack of its own; anything deeper could
+        // not be a document, and is refused before it is parsed. `read` then checks the
+        // model's own depth limit.
+        let depth = json_depth(input, MAX_JSON_DEPTH + 1);
+        let parsed = if depth > MAX_JSON_DEPTH {
+            return Err(Error::TooDeep { max: MAX_DEPTH });
+        } else if depth <= SERDE_JSON_DEPTH {
+            serde_json::from_str(input)
+        } else {
+            parse_deep(input)
+        };
+        let document = parsed.map_err(|e| {
             let message = e.to_string();
             if message.starts_with(NOT_A_DOCUMENT) {
                 not_a_document()
@@ -39,6 +63,64 @@ impl Reader for JsonReader {
         })?;
         Ok(Reading::new(document, Vec::new()))
     }
+}
+
+/// [`serde_json::from_str`] for JSON deeper than its recursion limit allows (and no deeper
+/// than [`MAX_JSON_DEPTH`], which the caller has checked), on a thread with a stack of
+/// [`DEEP_PARSE_STACK`]: the caller's may be small (a worker's, an embedding program's).
+fn parse_deep(input: &str) -> serde_json::Result<Document> {
+    let parse = || {
+        let mut deserializer = serde_json::Deserializer::from_str(input);
+        deserializer.disable_recursion_limit();
+        let document = serde::Deserialize::deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(document)
+    };
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .name("quire-json".into())
+            .stack_size(DEEP_PARSE_STACK)
+            .spawn_scoped(scope, parse)
+        {
+            Ok(parsing) => parsing
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: the limit stays, and the input is refused as too deep.
+            Err(_) => serde_json::from_str(input),
+        }
+    })
+}
+
+/// How deep `input`'s arrays and objects nest (outside strings), counted up to `stop`.
+fn json_depth(input: &str, stop: usize) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &byte in input.as_bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > deepest {
+                    deepest = depth;
+                    if deepest >= stop {
+                        return deepest;
+                    }
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// The version in serde's message for a JSON form newer than this quire's (which ends with

@@ -204,3 +204,41 @@ proptest::proptest! {
         proptest::prop_assert_eq!(back, document);
     }
 }
+
+/// Whatever quire writes as JSON reads back, however deep the model allows it to be: lists
+/// nested 40 deep (a reply thread) passed serde_json's 128-level limit, at about 35, and
+/// `--from json` refused quire's own output. JSON nested deeper than any document is refused
+/// as too deep, before it is parsed, on a small stack too.
+#[test]
+fn json_as_deep_as_the_model_allows_reads_back() {
+    let mut markdown = String::new();
+    for level in 0..40 {
+        markdown.push_str(&format!("{}- item {level}\n", "  ".repeat(level)));
+    }
+    // And a table in a table in a quote: seven levels of JSON for each of the model's.
+    markdown
+        .push_str("\n> <table><tr><td><table><tr><td>deep</td></tr></table></td></tr></table>\n");
+    let reading = quire::read(
+        markdown.as_bytes(),
+        InputFormat::Markdown,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    let json = to_json(&reading.document);
+    let back = from_json(&json).expect("quire's own JSON reads back");
+    assert_eq!(back, reading.document);
+
+    let deep = format!("{{\"blocks\":{}", "[".repeat(100_000));
+    let refused = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            from_json(deep.as_bytes())
+                .map(|_| ())
+                .unwrap_err()
+                .to_string()
+        })
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert!(refused.contains("deep"), "{refused}");
+}
