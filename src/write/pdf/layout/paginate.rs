@@ -409,8 +409,38 @@ fn note_height(notes: &[Vec<VBox>], n: usize) -> f32 {
         .map_or(0.0, |b| b.iter().map(|x| x.height + x.space_before).sum())
 }
 
+/// How far above its baseline the furniture's type reaches, and below it, as fractions of
+/// its size (the body's lines use 0.95 and 0.3; figures and a title need less).
+const FURNITURE_ASCENT: f32 = 0.8;
+const FURNITURE_DESCENT: f32 = 0.25;
+/// The least air between the furniture and the page's edge or its text, as a fraction of the
+/// furniture's size.
+const FURNITURE_AIR: f32 = 0.25;
+
+/// Where the running header's baseline goes in a top margin of `top` points, for type of
+/// `size`: at 55% of the margin, as far as it fits with air above it and above the rule under
+/// it (half the size below the baseline); `None` when the margin has no room for it (small
+/// `--margins`), which leaves it out rather than have it overprint the text or leave the page.
+pub(super) fn header_baseline(top: f32, size: f32) -> Option<f32> {
+    let air = size * FURNITURE_AIR;
+    let highest = air + size * FURNITURE_ASCENT;
+    let lowest = top - size * 0.5 - air;
+    (highest <= lowest).then(|| (top * 0.55).clamp(highest, lowest))
+}
+
+/// Where the page number's baseline goes, measured up from the page's foot, in a bottom
+/// margin of `bottom` points: at 45% of the margin, as far as it fits with air around it;
+/// `None` when the margin has no room for it.
+pub(super) fn number_baseline_from_foot(bottom: f32, size: f32) -> Option<f32> {
+    let air = size * FURNITURE_AIR;
+    let lowest = air + size * FURNITURE_DESCENT;
+    let highest = bottom - air - size * FURNITURE_ASCENT;
+    (lowest <= highest).then(|| (bottom * 0.45).clamp(lowest, highest))
+}
+
 /// Adds the running header (the title, from page 2 on, at the start edge: the right one
-/// on a right-to-left page) and the page number to page `n` (from 0).
+/// on a right-to-left page) and the page number to page `n` (from 0), each where its margin
+/// has room for it.
 pub(super) fn page_furniture(
     page: &mut Page,
     n: usize,
@@ -425,22 +455,25 @@ pub(super) fn page_furniture(
         bold: false,
         italic: false,
     });
-    let number = (n + 1).to_string();
-    let glyphs = shaper.shape(&number, face, false);
-    let mut run = make_run(
-        &number,
-        &glyphs,
-        face,
-        size,
-        GREY,
-        0.0,
-        geo.height - geo.bottom * 0.45,
-    );
-    run.x = (geo.width - run.width()) / 2.0;
-    page.items.push(Item::Text(run));
+    if let Some(from_foot) = number_baseline_from_foot(geo.bottom, size) {
+        let number = (n + 1).to_string();
+        let glyphs = shaper.shape(&number, face, false);
+        let mut run = make_run(
+            &number,
+            &glyphs,
+            face,
+            size,
+            GREY,
+            0.0,
+            geo.height - from_foot,
+        );
+        run.x = (geo.width - run.width()) / 2.0;
+        page.items.push(Item::Text(run));
+    }
     let title = meta.title.as_deref().unwrap_or("").trim();
     // From page 2 on (so the document has more than one page).
-    if n > 0 && !title.is_empty() {
+    let header_at = header_baseline(geo.top, size);
+    if let Some(baseline) = header_at.filter(|_| n > 0 && !title.is_empty()) {
         let header = fit_with_ellipsis(shaper, title, face, size, geo.measure());
         let runs = visual_runs(shaper, &header, face, size, GREY, rtl);
         let width: f32 = runs.last().map_or(0.0, |r| r.x + r.width());
@@ -451,10 +484,10 @@ pub(super) fn page_furniture(
         };
         for mut run in runs {
             run.x += start;
-            run.y = geo.top * 0.55;
+            run.y = baseline;
             page.items.push(Item::Text(run));
         }
-        let y = geo.top * 0.55 + size * 0.5;
+        let y = baseline + size * 0.5;
         page.items.push(Item::Line {
             x1: geo.left,
             y1: y,

@@ -1653,3 +1653,56 @@ fn an_image_not_loaded_shows_its_alt_text_or_nothing() {
         "Theharbourin1900"
     );
 }
+
+/// The running header and the page number take their margins' room or none: with small
+/// `--margins` they overprinted the text (the header's rule through a heading, the number
+/// on the baseline of a footnote) or fell off the page. Each run of type stays on the page,
+/// and the furniture stays out of the text's area.
+#[test]
+fn page_furniture_stays_in_its_margins_or_is_left_out() {
+    use super::paginate::{header_baseline, number_baseline_from_foot};
+    use crate::write::pdf::Margins;
+    for margin in [0.0, 5.0, 14.0, 20.0, 40.0] {
+        let options = PdfOptions {
+            margins: Some(Margins::uniform(margin)),
+            ..PdfOptions::default()
+        };
+        let geo = Geometry::from_options(&options);
+        let laid = lay(&long_document(), &options);
+        assert!(laid.pages.len() > 2);
+        let furniture_size = geo.size * 0.75;
+        for (n, page) in laid.pages.iter().enumerate().skip(1) {
+            let mut furniture = 0;
+            for run in runs(page) {
+                assert!(
+                    run.y - run.size * 0.8 >= -0.01 && run.y + run.size * 0.25 <= geo.height + 0.01,
+                    "margin {margin}, page {n}: a run at {} leaves the page",
+                    run.y
+                );
+                let in_text = run.y > geo.top && run.y < geo.height - geo.bottom;
+                if run.size == furniture_size && !in_text {
+                    furniture += 1;
+                    assert!(
+                        run.y + run.size * 0.25 <= geo.top
+                            || run.y - run.size * 0.8 >= geo.height - geo.bottom,
+                        "margin {margin}, page {n}: furniture at {} reaches the text",
+                        run.y
+                    );
+                }
+            }
+            // Room enough: the header and the number are both there.
+            if margin >= 20.0 {
+                assert!(
+                    furniture >= 2,
+                    "margin {margin}, page {n}: {furniture} runs"
+                );
+            }
+            if margin < 5.0 {
+                assert_eq!(furniture, 0, "margin {margin}, page {n}");
+            }
+        }
+    }
+    assert_eq!(header_baseline(0.0, 8.0), None);
+    assert_eq!(number_baseline_from_foot(5.0, 8.0), None);
+    assert_eq!(header_baseline(100.0, 8.0), Some(55.0));
+}
