@@ -222,6 +222,21 @@ impl Layouter<'_, '_, '_> {
                     .extend(url_breaks(&text[url.clone()]).map(|at| (url.start + at, false)));
             }
         }
+        // A no-break space between two words is a space a line may not break at, but that
+        // stretches and shrinks with the others when the line is justified (CSS Text: it
+        // separates words): its word ends there, and the glue after it forbids a break.
+        let no_break_spaces: Vec<usize> = text
+            .match_indices('\u{A0}')
+            .map(|(at, nbsp)| at + nbsp.len())
+            .filter(|&after| {
+                text[after..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| !c.is_whitespace())
+            })
+            .filter(|&after| !inside(&urls, after))
+            .collect();
+        opportunities.extend(no_break_spaces.iter().map(|&after| (after, false)));
         opportunities.sort_by_key(|&(i, m)| (i, !m));
         opportunities.dedup_by_key(|o| o.0);
         let mut seg_start = 0;
@@ -349,12 +364,24 @@ impl Layouter<'_, '_, '_> {
                     .unwrap_or(RunStyle::plain(FontStyle::BODY, BLACK));
                 let size = para.size * style.scale;
                 let face = self.shaper.fonts.face_for(style.font);
-                let space = self.shaper.width(" ", face) * size;
+                // As wide as the spaces there: one, or two for a no-break space and a space
+                // (`&nbsp; `, as a browser shows them).
+                let spaces = segment[word_len..].chars().count() as f32;
+                let space = self.shaper.width(" ", face) * size * spaces;
                 let (stretch, shrink) = if para.align == Align::Justify {
                     (space * 0.6, space * 0.3)
                 } else {
                     (0.0, 0.0)
                 };
+                if no_break_spaces.binary_search(&end).is_ok() {
+                    // Glue after a penalty is no break: the words stay on one line.
+                    items.push(KpItem::Penalty {
+                        width: 0.0,
+                        penalty: FORBID,
+                        flagged: false,
+                    });
+                    contents.push(None);
+                }
                 space_levels.push((items.len(), levels.get(word_end).copied().unwrap_or(0)));
                 items.push(KpItem::Glue {
                     width: space,

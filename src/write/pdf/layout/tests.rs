@@ -1706,3 +1706,50 @@ fn page_furniture_stays_in_its_margins_or_is_left_out() {
     assert_eq!(number_baseline_from_foot(5.0, 8.0), None);
     assert_eq!(header_baseline(100.0, 8.0), Some(55.0));
 }
+
+/// A no-break space stretches with the spaces of a justified line (CSS Text: it separates
+/// words) and is never a break: it was set as a glyph of fixed width, so "Bauernbewegungen,
+/// Menschenrechts…" kept a narrow gap on a line whose other gaps were wide.
+#[test]
+fn a_no_break_space_stretches_like_a_space_and_keeps_its_words_together() {
+    let sentence =
+        "Viele Studenten, Anführer von Bauernbewegungen,\u{a0}Menschenrechtsaktivistinnen \
+                    und Gewerkschafter kamen zusammen, um über die Zukunft des Landes zu reden. ";
+    let document = Document::new(
+        Meta::default(),
+        vec![Block::Paragraph(vec![Inline::text(sentence.repeat(6))])],
+    );
+    let laid = lay(&document, &PdfOptions::default());
+    let mut lines: Vec<Vec<&TextRun>> = Vec::new();
+    for run in runs(&laid.pages[0]) {
+        match lines.last_mut() {
+            Some(line) if (line[0].y - run.y).abs() < 0.01 => line.push(run),
+            _ => lines.push(vec![run]),
+        }
+    }
+    let mut checked = 0;
+    // Every line but the last is justified.
+    for line in &lines[..lines.len() - 1] {
+        let mut line = line.clone();
+        line.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let texts: Vec<String> = line.iter().map(|r| run_text(r)).collect();
+        let Some(at) = texts.iter().position(|t| t.starts_with("Menschenrechts")) else {
+            continue;
+        };
+        assert!(
+            at > 0,
+            "the words of a no-break space were parted: {texts:?}"
+        );
+        assert!(texts[at - 1].ends_with("Bauernbewegungen,"), "{texts:?}");
+        let gaps: Vec<f32> = line
+            .windows(2)
+            .map(|pair| pair[1].x - (pair[0].x + pair[0].width()))
+            .collect();
+        let nbsp_gap = gaps[at - 1];
+        for gap in &gaps {
+            assert!((gap - nbsp_gap).abs() < 0.05, "gaps {gaps:?} in {texts:?}");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 2, "{checked} lines with the pair inside them");
+}
