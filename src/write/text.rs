@@ -8,12 +8,13 @@
 //! `- [ ] `) with continuation lines indented under the item text; quotes are prefixed `> `;
 //! code is indented four spaces; tables are aligned columns; figures are `[caption]`, or
 //! `[Image: alt]` when they have no caption, or `[alt]` and the caption on the next line when
-//! the two differ; links keep only their text, images their alt text; sub- and superscripts
-//! are Unicode's lowered and raised characters where each character has one (`H₂O`), else
-//! `_x` or `^(…)`; footnotes are `[1]` markers with a list after a rule at the end (notes
-//! referenced from notes are numbered after the body's, in the order they are written).
-//! `options.text_width` wraps paragraphs, list items, quotes and notes at that width. The output
-//! ends with exactly one newline and has no trailing spaces.
+//! the two differ; links keep only their text, images in running text their alt text in
+//! brackets (`[alt]`; nothing when it is empty), and a list item left with nothing to show
+//! is left out; sub- and superscripts are Unicode's lowered and raised characters where each
+//! character has one (`H₂O`), else `_x` or `^(…)`; footnotes are `[1]` markers with a list
+//! after a rule at the end (notes referenced from notes are numbered after the body's, in the
+//! order they are written). `options.text_width` wraps paragraphs, list items, quotes and
+//! notes at that width. The output ends with exactly one newline and has no trailing spaces.
 
 use super::table_layout::{layout, PlacedCell, TableLayout};
 use super::{Rendered, Streamed, WriteOptions, Writer, STREAM_CHUNK};
@@ -385,9 +386,16 @@ impl<'a> TextRenderer<'a> {
                 self.blocks(inner, inner_width, &mut Quoted(out))
             }
             Block::List(list) => {
+                // An item that would show nothing (its one image had no alt text, say) is
+                // left out rather than written as a bare marker; the items after it are
+                // numbered on from the ones written.
+                let mut written: u64 = 0;
                 for (index, item) in list.items.iter().enumerate() {
+                    if list.task(index).is_none() && item.iter().all(block_shows_nothing) {
+                        continue;
+                    }
                     let mut marker = if list.ordered {
-                        let number = u64::from(list.start) + index as u64;
+                        let number = u64::from(list.start) + written;
                         format!("{number}. ")
                     } else {
                         "- ".to_string()
@@ -401,9 +409,10 @@ impl<'a> TextRenderer<'a> {
                     }
                     let indent = marker.chars().count();
                     let item_width = width.map(|w| w.saturating_sub(indent).max(8));
-                    if !list.tight && index > 0 {
+                    if !list.tight && written > 0 {
                         out.line("")?;
                     }
+                    written += 1;
                     let mut marked = Marked::new(out, &marker);
                     self.joined_blocks(item, item_width, !list.tight, &mut marked)?;
                     marked.finish()?;
@@ -472,7 +481,20 @@ impl<'a> TextRenderer<'a> {
                 | Inline::Strikethrough(c)
                 | Inline::Span { content: c, .. } => self.push_inlines(c, out),
                 Inline::Link(link) => self.push_inlines(&link.content, out),
-                Inline::Image(image) => out.push_str(&one_line(&image.alt)),
+                // An image in running text is its alt text in brackets, as a figure's is:
+                // bare, it ran into the words around it ("facebooktwitterreddit"). One
+                // without alt text shows nothing.
+                Inline::Image(image) => {
+                    let alt = one_line(&image.alt);
+                    if !alt.is_empty() {
+                        if out.ends_with(']') {
+                            out.push(' ');
+                        }
+                        out.push('[');
+                        out.push_str(&alt);
+                        out.push(']');
+                    }
+                }
                 Inline::Math(math) => out.push_str(&one_line(&math.linear())),
                 Inline::LineBreak => out.push('\n'),
                 Inline::Note(blocks) => {
@@ -717,6 +739,42 @@ fn push_padded(line: &mut String, text: &str, width: usize, alignment: Alignment
     line.extend(std::iter::repeat_n(' ', before));
     line.push_str(text);
     line.extend(std::iter::repeat_n(' ', gap - before));
+}
+
+/// Whether a block would be written as nothing but blank lines: a paragraph of spaces,
+/// line breaks and images without alt text (walked with a stack: inlines nest as deep as
+/// the page did).
+fn block_shows_nothing(block: &Block) -> bool {
+    let Block::Paragraph(inlines) = block else {
+        return false;
+    };
+    let mut pending = vec![inlines.as_slice()];
+    while let Some(inlines) = pending.pop() {
+        for inline in inlines {
+            match inline {
+                Inline::Text(text) | Inline::Code(text) => {
+                    if !text.trim().is_empty() {
+                        return false;
+                    }
+                }
+                Inline::Image(image) => {
+                    if !one_line(&image.alt).is_empty() {
+                        return false;
+                    }
+                }
+                Inline::LineBreak => {}
+                Inline::Emphasis(c)
+                | Inline::Strong(c)
+                | Inline::Strikethrough(c)
+                | Inline::Superscript(c)
+                | Inline::Subscript(c)
+                | Inline::Span { content: c, .. } => pending.push(c),
+                Inline::Link(link) => pending.push(&link.content),
+                Inline::Math(_) | Inline::Note(_) => return false,
+            }
+        }
+    }
+    true
 }
 
 /// Splits text at its line breaks and, with a width, wraps each line greedily at spaces (a

@@ -76,7 +76,7 @@ fn inline_kinds_become_their_text() {
             Inline::LineBreak,
             t("next line \u{7}bell"),
         ])]),
-        "em strong del x² H₂O a<b link text alt text span\nnext line bell\n"
+        "em strong del x² H₂O a<b link text [alt text] span\nnext line bell\n"
     );
 }
 
@@ -135,6 +135,78 @@ fn lists_nest_with_indentation() {
             }),
         ]),
         "- a\n  - inner\n- b\n\n9. nine\n\n10. ten\n\n    more\n"
+    );
+}
+
+fn image(alt: &str) -> Inline {
+    Inline::Image(Box::new(Image {
+        src: "i.png".into(),
+        alt: alt.into(),
+        ..Default::default()
+    }))
+}
+
+/// Inline images' alt texts are set off in brackets: bare, three share buttons read
+/// "facebooktwitterreddit" and an alt ran into the link text before it (QA, web §10).
+#[test]
+fn inline_images_are_set_off_from_the_words_around_them() {
+    assert_eq!(
+        text_of(vec![
+            para(vec![image("facebook"), image("twitter"), image("reddit")]),
+            para(vec![
+                t("犬の顔の折り紙"),
+                Inline::Link(Box::new(quire::model::Link {
+                    url: "https://example.org".into(),
+                    title: None,
+                    content: vec![image("いぬのかお"), t(" 犬の顔")],
+                })),
+                image(""),
+                t("."),
+            ]),
+        ]),
+        "[facebook] [twitter] [reddit]\n\n犬の顔の折り紙[いぬのかお] 犬の顔.\n"
+    );
+}
+
+/// A list item whose only content is an image without alt text is left out, not written
+/// as a bare `-` (QA, web §10); an ordered list numbers on from the items written.
+#[test]
+fn list_items_that_show_nothing_are_left_out() {
+    let linked_image = |alt: &str| {
+        para(vec![Inline::Link(Box::new(quire::model::Link {
+            url: "https://example.org".into(),
+            title: None,
+            content: vec![image(alt), t(" ")],
+        }))])
+    };
+    let list = |ordered, tight| {
+        Block::List(List {
+            checked: Default::default(),
+            ordered,
+            start: 1,
+            tight,
+            items: vec![
+                vec![para(vec![t("first")])],
+                vec![linked_image("")],
+                vec![para(vec![image(""), Inline::LineBreak])],
+                vec![linked_image("Amazon")],
+            ],
+        })
+    };
+    assert_eq!(
+        text_of(vec![list(false, true), list(true, false)]),
+        "- first\n- [Amazon]\n\n1. first\n\n2. [Amazon]\n"
+    );
+    let only_blank = Block::List(List {
+        checked: Default::default(),
+        ordered: false,
+        start: 1,
+        tight: true,
+        items: vec![vec![linked_image("")]],
+    });
+    assert_eq!(
+        text_of(vec![para(vec![t("a")]), only_blank, para(vec![t("b")])]),
+        "a\n\nb\n"
     );
 }
 
@@ -335,7 +407,7 @@ fn rich_document_reads_as_text() {
          By Ann Author, Bob <B> Builder and Cy\n1 May 2024\n\n\
          Plain text with <angle> brackets, & ampersands, \"double\" and 'single' quotes, \
          and control characters removed. Emphasis, strong, struck, x², H₂O, a < b && c, \
-         a link, a bad link, an image a dot and a note[1].\n\
+         a link, a bad link, an image [a dot] and a note[1].\n\
          After a line break, Arabic: مرحبا بالعالم.\n\n\
          A body heading\n==============\n"
     ));
