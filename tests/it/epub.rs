@@ -631,6 +631,52 @@ fn a_bundle_led_by_an_arabic_article_is_right_to_left_and_each_chapter_keeps_its
     assert!(html_tag(&files, "OEBPS/chapter-2.xhtml").contains(" dir=\"ltr\""));
 }
 
+/// Each contents entry is set in its own title's direction where that is not the book's: an
+/// English title in an Arabic book kept "!" at the Arabic end, and an Arabic title in an
+/// English book put its "…" before its first word (QA, EPUB §8).
+#[test]
+fn contents_entries_written_the_other_way_keep_their_own_direction() {
+    let mut english = bundle().chapters.remove(0);
+    english.meta.title = Some("Hello, world!".into());
+    let mut arabic_led = Book::new(Meta {
+        title: Some("قراءات".into()),
+        ..Meta::default()
+    });
+    arabic_led.push(arabic_article(), None);
+    arabic_led.push(english.clone(), None);
+    let rendered = write_book(&arabic_led, &options(None)).unwrap();
+    let nav = file_text(&unzip(&rendered.bytes), "OEBPS/nav.xhtml");
+    assert!(
+        nav.contains("<a href=\"chapter-2.xhtml\" dir=\"ltr\">Hello, world!</a>"),
+        "{nav}"
+    );
+    // The Arabic entry and its headings go the book's way, stated once for the page.
+    assert!(nav.contains("<a href=\"chapter-1.xhtml\">"), "{nav}");
+    assert_eq!(nav.matches("dir=\"rtl\"").count(), 1, "{nav}");
+    assert_epubcheck_clean(&rendered.bytes, "arabic-bundle-english-entry");
+
+    let mut english_led = Book::new(Meta::default());
+    english_led.push(english, None);
+    let mut long = arabic_article();
+    long.meta.title = Some(format!("{}؟", "الميناء في الشتاء ".repeat(12).trim_end()));
+    english_led.push(long, None);
+    let rendered = write_book(&english_led, &options(None)).unwrap();
+    let nav = file_text(&unzip(&rendered.bytes), "OEBPS/nav.xhtml");
+    assert!(
+        nav.contains("<a href=\"chapter-2.xhtml\" dir=\"rtl\">الميناء"),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("<a href=\"chapter-2.xhtml#waves\" dir=\"rtl\">الأمواج</a>"),
+        "{nav}"
+    );
+    assert!(
+        nav.contains("<a href=\"chapter-1.xhtml\">Hello, world!</a>"),
+        "{nav}"
+    );
+    assert_epubcheck_clean(&rendered.bytes, "english-bundle-arabic-entry");
+}
+
 /// A figure of a remote image (left as a link: images are not fetched) or of a missing one.
 fn figure(src: &str, alt: &str, caption: &str) -> Block {
     Block::Figure(Box::new(Figure {

@@ -811,7 +811,8 @@ impl PackageFixes {
     }
 
     /// The navigation document is epub-builder's template, which names no language and no
-    /// direction.
+    /// direction, and gives each entry the book's: an entry written the other way gets its
+    /// own ([`entries_in_their_own_direction`]).
     fn nav(&self, nav: String) -> String {
         let mut lang = String::new();
         escape_text_into(&self.language, &mut lang);
@@ -819,6 +820,7 @@ impl PackageFixes {
             .direction
             .map(|dir| format!(" dir=\"{}\"", dir.as_str()))
             .unwrap_or_default();
+        let nav = entries_in_their_own_direction(&nav, self.direction);
         nav.replacen(
             "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">",
             &format!(
@@ -849,6 +851,59 @@ impl PackageFixes {
             1,
         )
     }
+}
+
+/// `nav` with each link (`<a …>title</a>`, as epub-builder writes them, the title escaped)
+/// given the direction of its title's first strong letter where that is not the book's
+/// `direction`: an English title in an Arabic book, or an Arabic one in an English bundle,
+/// keeps its punctuation and a shortened title's "…" at its own end rather than at the
+/// book's. The `dir` also sets the entry apart (isolates it) from what is around it. An
+/// entry with no strong letter (a number) takes the book's.
+fn entries_in_their_own_direction(nav: &str, direction: Option<Direction>) -> String {
+    let inherited = direction.unwrap_or(Direction::Ltr);
+    let mut out = String::with_capacity(nav.len() + 64);
+    let mut rest = nav;
+    while let Some(at) = rest.find("<a ") {
+        // Attribute values are escaped and the title holds no markup: the first `>` ends
+        // the tag, the first `</a>` the title.
+        let Some(tag_end) = rest[at..].find('>').map(|end| at + end) else {
+            break;
+        };
+        let Some(title_end) = rest[tag_end..].find("</a>").map(|end| tag_end + end) else {
+            break;
+        };
+        let title = unescaped_letters(&rest[tag_end + 1..title_end]);
+        let own = match unicode_bidi::get_base_direction(title.as_str()) {
+            unicode_bidi::Direction::Ltr => Some(Direction::Ltr),
+            unicode_bidi::Direction::Rtl => Some(Direction::Rtl),
+            unicode_bidi::Direction::Mixed => None,
+        };
+        out.push_str(&rest[..tag_end]);
+        if let Some(own) = own.filter(|&own| own != inherited) {
+            out.push_str(" dir=\"");
+            out.push_str(own.as_str());
+            out.push('"');
+        }
+        rest = &rest[tag_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escaped text with its character references left out: they stand for punctuation (`&amp;`,
+/// `&lt;`) whose names would read as Latin letters.
+fn unescaped_letters(escaped: &str) -> String {
+    let mut out = String::with_capacity(escaped.len());
+    let mut rest = escaped;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = match rest[at..].find(';') {
+            Some(end) => &rest[at + end + 1..],
+            None => &rest[at + 1..],
+        };
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Copies every entry of epub-builder's zip into the book's zip (`archive`) with one fixed
