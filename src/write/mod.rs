@@ -4,6 +4,7 @@
 //! [`Writer::write_to`] sends the output to an [`io::Write`] as it is made; the HTML, Markdown,
 //! text and JSON writers never hold all of it, which matters for large documents.
 
+mod breaks;
 pub mod epub;
 mod fonts;
 pub mod html;

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! Document ──layout──▶ pages of positioned items ──emit──▶ PDF bytes
-//!            fonts, shape, hyphenate, linebreak         (printpdf, only in emit.rs)
+//!            fonts, shape, linebreak                  (printpdf, only in emit.rs)
 //! ```
 //!
 //! Pages stream: layout hands each page to emit as soon as it is made, and emit writes it
@@ -17,9 +17,10 @@
 //!   drawn as glyph ids with each glyph's text, so fonts are subset and `pdftotext` gives
 //!   back the words. A character no face has is drawn as `.notdef` and reported once per
 //!   script (see `write::fonts`), which also finds installed faces for other scripts.
-//! - Paragraphs are broken total-fit (`linebreak`, Knuth–Plass) with English/Russian
-//!   hyphenation (`hyphenate`), the author's soft hyphens, and emergency breaks inside
-//!   words wider than the line; looser tolerances, then first-fit, when nothing fits.
+//! - Paragraphs are broken total-fit (`linebreak`, Knuth–Plass) at the opportunities and
+//!   with the hyphenation of `write::breaks` (shared with the EPUB cover), the author's soft
+//!   hyphens, and emergency breaks inside words wider than the line; looser tolerances, then
+//!   first-fit, when nothing fits.
 //! - Pages keep headings with two lines of what follows, avoid orphans, widows and words
 //!   split across pages, carry their footnotes at the foot, and repeat table headers.
 //! - The same document, options and timestamp give the same bytes: font and image
@@ -27,12 +28,10 @@
 //!   unless `WriteOptions::timestamp` is `None`.
 
 // The typesetting machinery is private: a user sets `PdfOptions` and calls `quire::write`.
-mod breaks;
 mod display_url;
 mod emit;
 // The EPUB cover finds its fallback faces as the PDF does.
 pub(crate) mod fonts;
-mod hyphenate;
 mod layout;
 mod linebreak;
 mod shape;

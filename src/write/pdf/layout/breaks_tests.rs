@@ -4,9 +4,9 @@
 //! glyphs they lack are `.notdef` boxes with a width, and what is checked is where lines
 //! break and how their glyphs are spaced, not how they look.
 
-use super::super::breaks::{is_line_end_prohibited, is_line_start_prohibited, is_wide};
 use super::super::fonts::UserFonts;
 use super::*;
+use crate::write::breaks::{is_line_end_prohibited, is_line_start_prohibited, is_wide};
 use icu_segmenter::options::WordBreakInvariantOptions;
 use icu_segmenter::WordSegmenter;
 

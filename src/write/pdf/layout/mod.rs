@@ -22,7 +22,6 @@
 //! - `paragraph.rs` (lines of a paragraph), `table.rs` (tables), `paginate.rs` (pages).
 
 use super::fonts::{FaceId, Family, FontSet, FontStyle};
-use super::hyphenate::Hyphenation;
 use super::linebreak::{self, Item as KpItem, Params, FORCE};
 use super::shape::{cluster_texts, ShapedGlyph, Shaper};
 use super::{missing_glyph_warnings, PdfOptions};
@@ -31,6 +30,7 @@ use crate::locale::Labels;
 use crate::model::{
     classes, inlines_to_plain, is_rtl_language, Alignment, Block, Direction, Document, Meta,
 };
+use crate::write::breaks::hyphenate::Hyphenation;
 use std::collections::HashMap;
 
 #[cfg(test)]

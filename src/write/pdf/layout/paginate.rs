@@ -7,8 +7,8 @@
 //! boxes are held at a time, whatever the document's length; links to notes and headings
 //! are resolved once every page is made ([`Places`]).
 
-use super::super::breaks::grapheme_boundaries;
 use super::*;
+use crate::write::breaks;
 use std::collections::VecDeque;
 
 /// Where the pages put what links point at, known once every page is made.
@@ -499,13 +499,8 @@ pub(super) fn page_furniture(
     }
 }
 
-/// `text` as it fits in `limit` points: whole if it fits, else shortened and ended with
-/// "…". The cut goes after the last whole word that fits, unless that keeps less than half
-/// of what a cut between characters would (one short word before a long one, a title in
-/// Chinese or Japanese with no spaces): then it goes between the last two grapheme clusters
-/// that fit, so a cluster (a letter and its marks) is never split. Spaces and separators
-/// left before the ellipsis go ("Proteste:…" would read as "Proteste…" does). Never empty
-/// for a text that is not: at the least, the ellipsis alone.
+/// `text` as it fits in `limit` points in `face` at `size`: whole, or shortened with "…"
+/// (see [`breaks::fit_with_ellipsis`]).
 pub(super) fn fit_with_ellipsis(
     shaper: &mut Shaper<'_, '_>,
     text: &str,
@@ -513,83 +508,5 @@ pub(super) fn fit_with_ellipsis(
     size: f32,
     limit: f32,
 ) -> String {
-    let mut width = |s: &str| shaper.width(s, face) * size;
-    let shortened = |end: usize| format!("{}…", text[..end].trim_end_matches(dangles));
-    // The places a cut may go (after each grapheme cluster), read only as far as the line
-    // can reach: the first 32, then twice as many until a prefix is too wide, so a very
-    // long title costs what a line of it costs.
-    let mut ends = grapheme_boundaries(text).chain((!text.is_empty()).then_some(text.len()));
-    let mut known: Vec<usize> = Vec::new();
-    let mut wanted = 32;
-    loop {
-        known.extend(ends.by_ref().take(wanted - known.len()));
-        match known.last() {
-            None => return String::new(),
-            Some(&end) if end == text.len() => {
-                if width(text) <= limit {
-                    return text.to_string();
-                }
-                break;
-            }
-            Some(&end) if width(&text[..end]) > limit => break,
-            Some(_) => wanted *= 2,
-        }
-    }
-    // Wider prefixes are never narrower (shaping only kerns within a few hundredths of an
-    // em), so the cuts that fit come first.
-    let fitting = known.partition_point(|&end| width(&shortened(end)) <= limit);
-    let Some(&at_grapheme) = fitting.checked_sub(1).and_then(|i| known.get(i)) else {
-        return "…".to_string();
-    };
-    // The end of the last whole word before that cut: the cut itself if a space follows.
-    let at_word = if text[at_grapheme..].starts_with(char::is_whitespace) {
-        Some(at_grapheme)
-    } else {
-        text[..at_grapheme].rfind(char::is_whitespace)
-    }
-    .filter(|&end| !text[..end].trim_end_matches(dangles).is_empty());
-    let by_grapheme = shortened(at_grapheme);
-    if let Some(at_word) = at_word {
-        let by_word = shortened(at_word);
-        if width(&by_word) * 2.0 >= width(&by_grapheme) {
-            return by_word;
-        }
-    }
-    by_grapheme
-}
-
-/// What is left out before an ellipsis: spaces, and separators that read as broken off
-/// without the words after them (commas, colons, dashes, opening brackets and quotes).
-fn dangles(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            ',' | ';'
-                | ':'
-                | '-'
-                | '‐'
-                | '–'
-                | '—'
-                | '、'
-                | '，'
-                | '；'
-                | '：'
-                | '،'
-                | '؛'
-                | '('
-                | '['
-                | '{'
-                | '«'
-                | '‹'
-                | '“'
-                | '‘'
-                | '„'
-                | '（'
-                | '「'
-                | '『'
-                | '《'
-                | '〈'
-                | '【'
-                | '〔'
-        )
+    breaks::fit_with_ellipsis(text, limit, |s| shaper.width(s, face) * size)
 }

@@ -1,9 +1,9 @@
 //! Paragraphs: inline pieces → shaped fragments → Knuth–Plass items → set lines, with
 //! hyphenation, soft hyphens, emergency breaks, CJK breaks and bidi reordering.
 
-use super::super::breaks::{self, is_wide};
 use super::super::linebreak::FORBID;
 use super::*;
+use crate::write::breaks::{self, is_wide};
 use std::ops::Range;
 
 impl Layouter<'_, '_, '_> {
