@@ -2,7 +2,7 @@
 //! units, but none for "Contents", "Sources", "Notes", a byline or a table's column groups.
 //! Each is the word a book or a newspaper in that language uses.
 
-use super::Labels;
+use super::{Counted, Labels};
 
 /// The languages with labels; [`lookup`] finds one by tag.
 pub(super) static ALL: &[&Labels] = &[
@@ -44,6 +44,9 @@ pub(super) static EN: Labels = Labels {
     source: "Source",
     updated: "Updated {date}",
     columns: "(columns {columns} of {total})",
+    collected_articles: "Collected articles",
+    articles: Counted::always("{count} articles").one("{count} article"),
+    more_articles: Counted::always("and {count} more"),
 };
 
 static DE: Labels = Labels {
@@ -63,6 +66,9 @@ static DE: Labels = Labels {
     source: "Quelle",
     updated: "Aktualisiert am {date}",
     columns: "(Spalten {columns} von {total})",
+    collected_articles: "Gesammelte Artikel",
+    articles: Counted::always("{count} Artikel"),
+    more_articles: Counted::always("und {count} weitere"),
 };
 
 static FR: Labels = Labels {
@@ -82,6 +88,9 @@ static FR: Labels = Labels {
     source: "Source",
     updated: "Mis à jour le {date}",
     columns: "(colonnes {columns} sur {total})",
+    collected_articles: "Recueil d’articles",
+    articles: Counted::always("{count} articles").one("{count} article"),
+    more_articles: Counted::always("et {count} autres").one("et {count} autre"),
 };
 
 static ES: Labels = Labels {
@@ -101,6 +110,9 @@ static ES: Labels = Labels {
     source: "Fuente",
     updated: "Actualizado el {date}",
     columns: "(columnas {columns} de {total})",
+    collected_articles: "Recopilación de artículos",
+    articles: Counted::always("{count} artículos").one("{count} artículo"),
+    more_articles: Counted::always("y {count} más"),
 };
 
 static IT: Labels = Labels {
@@ -120,6 +132,9 @@ static IT: Labels = Labels {
     source: "Fonte",
     updated: "Aggiornato il {date}",
     columns: "(colonne {columns} di {total})",
+    collected_articles: "Raccolta di articoli",
+    articles: Counted::always("{count} articoli").one("{count} articolo"),
+    more_articles: Counted::always("e altri {count}").one("e un altro"),
 };
 
 static PT: Labels = Labels {
@@ -139,6 +154,9 @@ static PT: Labels = Labels {
     source: "Fonte",
     updated: "Atualizado em {date}",
     columns: "(colunas {columns} de {total})",
+    collected_articles: "Coletânea de artigos",
+    articles: Counted::always("{count} artigos").one("{count} artigo"),
+    more_articles: Counted::always("e mais {count}"),
 };
 
 static NL: Labels = Labels {
@@ -158,6 +176,9 @@ static NL: Labels = Labels {
     source: "Bron",
     updated: "Bijgewerkt op {date}",
     columns: "(kolommen {columns} van {total})",
+    collected_articles: "Verzamelde artikelen",
+    articles: Counted::always("{count} artikelen").one("{count} artikel"),
+    more_articles: Counted::always("en nog {count}"),
 };
 
 static PL: Labels = Labels {
@@ -177,6 +198,12 @@ static PL: Labels = Labels {
     source: "Źródło",
     updated: "Zaktualizowano {date}",
     columns: "(kolumny {columns} z {total})",
+    collected_articles: "Zbiór artykułów",
+    articles: Counted::always("{count} artykułu")
+        .one("{count} artykuł")
+        .few("{count} artykuły")
+        .many("{count} artykułów"),
+    more_articles: Counted::always("i jeszcze {count}"),
 };
 
 static RU: Labels = Labels {
@@ -196,6 +223,12 @@ static RU: Labels = Labels {
     source: "Источник",
     updated: "Обновлено {date}",
     columns: "(столбцы {columns} из {total})",
+    collected_articles: "Сборник статей",
+    articles: Counted::always("{count} статьи")
+        .one("{count} статья")
+        .few("{count} статьи")
+        .many("{count} статей"),
+    more_articles: Counted::always("и ещё {count}"),
 };
 
 static UK: Labels = Labels {
@@ -215,6 +248,12 @@ static UK: Labels = Labels {
     source: "Джерело",
     updated: "Оновлено {date}",
     columns: "(стовпці {columns} з {total})",
+    collected_articles: "Збірка статей",
+    articles: Counted::always("{count} статті")
+        .one("{count} стаття")
+        .few("{count} статті")
+        .many("{count} статей"),
+    more_articles: Counted::always("і ще {count}"),
 };
 
 static TR: Labels = Labels {
@@ -234,6 +273,9 @@ static TR: Labels = Labels {
     source: "Kaynak",
     updated: "Güncellendi: {date}",
     columns: "(sütun {columns} / {total})",
+    collected_articles: "Makale derlemesi",
+    articles: Counted::always("{count} makale"),
+    more_articles: Counted::always("ve {count} makale daha"),
 };
 
 /// Arabic joins the last name with و written against it ("أحمد ومحمد").
@@ -254,6 +296,17 @@ static AR: Labels = Labels {
     source: "المصدر",
     updated: "آخر تحديث: {date}",
     columns: "(الأعمدة {columns} من {total})",
+    collected_articles: "مجموعة مقالات",
+    articles: Counted::always("{count} مقالة")
+        .zero("لا مقالات")
+        .one("مقالة واحدة")
+        .two("مقالتان")
+        .few("{count} مقالات")
+        .many("{count} مقالة"),
+    more_articles: Counted::always("و{count} مقالة أخرى")
+        .one("ومقالة أخرى")
+        .two("ومقالتان أخريان")
+        .few("و{count} مقالات أخرى"),
 };
 
 /// Hebrew, like Arabic, writes ו ("and") against the next word ("דנה ורון").
@@ -274,6 +327,11 @@ static HE: Labels = Labels {
     source: "מקור",
     updated: "עודכן {date}",
     columns: "(עמודות {columns} מתוך {total})",
+    collected_articles: "אסופת מאמרים",
+    articles: Counted::always("{count} מאמרים")
+        .one("מאמר אחד")
+        .two("שני מאמרים"),
+    more_articles: Counted::always("ועוד {count}").one("ועוד אחד"),
 };
 
 /// Persian writes و apart ("علی و مریم"); ZWNJ (U+200C) where words join without a space.
@@ -294,6 +352,9 @@ static FA: Labels = Labels {
     source: "منبع",
     updated: "به\u{200c}روزرسانی: {date}",
     columns: "(ستون\u{200c}های {columns} از {total})",
+    collected_articles: "مجموعهٔ مقاله\u{200c}ها",
+    articles: Counted::always("{count} مقاله"),
+    more_articles: Counted::always("و {count} مقالهٔ دیگر"),
 };
 
 /// Hindi puts the names before द्वारा ("by").
@@ -314,6 +375,9 @@ static HI: Labels = Labels {
     source: "स्रोत",
     updated: "अद्यतन: {date}",
     columns: "(कुल {total} में से स्तंभ {columns})",
+    collected_articles: "लेख संग्रह",
+    articles: Counted::always("{count} लेख"),
+    more_articles: Counted::always("और {count} अन्य"),
 };
 
 /// Chinese lists names with the enumeration comma 、 and no spaces.
@@ -334,6 +398,9 @@ static ZH_HANS: Labels = Labels {
     source: "来源",
     updated: "更新于{date}",
     columns: "（第{columns}列，共{total}列）",
+    collected_articles: "文章合集",
+    articles: Counted::always("{count}篇文章"),
+    more_articles: Counted::always("另有{count}篇"),
 };
 
 static ZH_HANT: Labels = Labels {
@@ -353,6 +420,9 @@ static ZH_HANT: Labels = Labels {
     source: "來源",
     updated: "更新於{date}",
     columns: "（第{columns}欄，共{total}欄）",
+    collected_articles: "文章合集",
+    articles: Counted::always("{count}篇文章"),
+    more_articles: Counted::always("另有{count}篇"),
 };
 
 /// Japanese lists names with 、 throughout.
@@ -373,6 +443,9 @@ static JA: Labels = Labels {
     source: "出典",
     updated: "更新：{date}",
     columns: "（{columns}列目、全{total}列）",
+    collected_articles: "記事集",
+    articles: Counted::always("記事{count}件"),
+    more_articles: Counted::always("ほか{count}件"),
 };
 
 static KO: Labels = Labels {
@@ -392,4 +465,7 @@ static KO: Labels = Labels {
     source: "출처",
     updated: "업데이트: {date}",
     columns: "({columns}열, 전체 {total}열)",
+    collected_articles: "글 모음",
+    articles: Counted::always("글 {count}편"),
+    more_articles: Counted::always("외 {count}편"),
 };

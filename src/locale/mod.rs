@@ -57,6 +57,84 @@ pub struct Labels {
     /// The part of a table's caption that says which columns a part shows, when a table is
     /// too wide for the page: "(columns {columns} of {total})".
     pub columns: &'static str,
+    /// A bundle's title when neither the user nor its articles give one.
+    pub collected_articles: &'static str,
+    /// How many articles a bundle holds, on its title page: "{count} articles".
+    pub articles: Counted,
+    /// The line under the titles a bundle's cover lists, when not all fit: "and {count} more".
+    pub more_articles: Counted,
+}
+
+/// A phrase about a number of things, in each of the plural forms the language tells apart
+/// (CLDR's categories: Russian says "1 статья", "3 статьи", "5 статей"); `{count}` is where
+/// the number goes. A form a language has but that is not written here is `other`'s.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Counted {
+    /// The form for none, in languages that have one (Arabic).
+    pub zero: Option<&'static str>,
+    /// The form for one (and what a language counts with it: 21 in Russian).
+    pub one: Option<&'static str>,
+    /// The form for two, in languages that have one (Arabic, Hebrew).
+    pub two: Option<&'static str>,
+    /// The form for a few (2–4 in Russian and Polish, 3–10 in Arabic).
+    pub few: Option<&'static str>,
+    /// The form for many (5–20 in Russian and Polish, 11–99 in Arabic).
+    pub many: Option<&'static str>,
+    /// The form for any other number, and for a form not written here.
+    pub other: &'static str,
+}
+
+impl Counted {
+    /// The phrase with one form for every number.
+    pub(crate) const fn always(other: &'static str) -> Counted {
+        Counted {
+            zero: None,
+            one: None,
+            two: None,
+            few: None,
+            many: None,
+            other,
+        }
+    }
+
+    const fn one(mut self, one: &'static str) -> Counted {
+        self.one = Some(one);
+        self
+    }
+
+    const fn two(mut self, two: &'static str) -> Counted {
+        self.two = Some(two);
+        self
+    }
+
+    const fn few(mut self, few: &'static str) -> Counted {
+        self.few = Some(few);
+        self
+    }
+
+    const fn many(mut self, many: &'static str) -> Counted {
+        self.many = Some(many);
+        self
+    }
+
+    const fn zero(mut self, zero: &'static str) -> Counted {
+        self.zero = Some(zero);
+        self
+    }
+
+    /// Every form written.
+    pub fn forms(&self) -> impl Iterator<Item = &'static str> + '_ {
+        [
+            self.zero,
+            self.one,
+            self.two,
+            self.few,
+            self.many,
+            Some(self.other),
+        ]
+        .into_iter()
+        .flatten()
+    }
 }
 
 impl Labels {
@@ -96,6 +174,26 @@ impl Labels {
                 )
             }
         }
+    }
+
+    /// "3 articles", "3 статьи", "٣ مقالات" (the count in Western digits, as everywhere in
+    /// quire): the form `counted` has for `count` in this language.
+    pub fn count(&self, counted: &Counted, count: usize) -> String {
+        use icu_plurals::PluralCategory;
+        let category = icu_locale_core::Locale::try_from_str(self.language)
+            .ok()
+            .and_then(|locale| icu_plurals::PluralRules::try_new_cardinal((&locale).into()).ok())
+            .map_or(PluralCategory::Other, |rules| rules.category_for(count));
+        let form = match category {
+            PluralCategory::Zero => counted.zero,
+            PluralCategory::One => counted.one,
+            PluralCategory::Two => counted.two,
+            PluralCategory::Few => counted.few,
+            PluralCategory::Many => counted.many,
+            PluralCategory::Other => None,
+        };
+        form.unwrap_or(counted.other)
+            .replace("{count}", &count.to_string())
     }
 
     /// "Updated 2 May 2024", with the date already written out.

@@ -53,6 +53,25 @@ fn every_language_has_every_label_and_only_english_is_english() {
         assert!(labels.by_one.contains("{names}") && labels.by_many.contains("{names}"));
         assert!(labels.updated.contains("{date}"), "{tag}");
         assert!(labels.columns.contains("{columns}") && labels.columns.contains("{total}"));
+        // A bundle's words: its default title and its counts, in the language's own words.
+        if tag != "en" {
+            assert_ne!(
+                labels.collected_articles, english.collected_articles,
+                "{tag}"
+            );
+            // "article" is French too.
+            let articles = labels.articles.forms().filter(|_| tag != "fr");
+            for form in articles.chain(labels.more_articles.forms()) {
+                assert!(
+                    !english.articles.forms().any(|english| english == form)
+                        && !english.more_articles.forms().any(|english| english == form),
+                    "{tag}: {form:?} is English"
+                );
+            }
+        }
+        // `other`, the form for any number, has the number in it.
+        assert!(labels.articles.other.contains("{count}"), "{tag}");
+        assert!(labels.more_articles.other.contains("{count}"), "{tag}");
     }
     assert_eq!(Labels::all().len(), LANGUAGES.len() + 1, "and zh-Hant");
 }
@@ -106,6 +125,36 @@ fn spot_checks() {
         labels("de").updated("3. Mai 2024"),
         "Aktualisiert am 3. Mai 2024"
     );
+}
+
+/// Counts take the plural form CLDR's rules give the number in the language.
+#[test]
+fn counts_take_the_languages_plural_forms() {
+    let count = |tag: &str, n: usize| {
+        let labels = Labels::for_language(Some(tag));
+        labels.count(&labels.articles, n)
+    };
+    assert_eq!(count("en", 1), "1 article");
+    assert_eq!(count("en", 12), "12 articles");
+    assert_eq!(count("xx", 2), "2 articles");
+    assert_eq!(count("de", 1), "1 Artikel");
+    assert_eq!(count("de", 3), "3 Artikel");
+    assert_eq!(count("fr", 0), "0 article");
+    assert_eq!(count("ru", 1), "1 статья");
+    assert_eq!(count("ru", 3), "3 статьи");
+    assert_eq!(count("ru", 5), "5 статей");
+    assert_eq!(count("ru", 21), "21 статья");
+    assert_eq!(count("pl", 22), "22 artykuły");
+    assert_eq!(count("pl", 25), "25 artykułów");
+    assert_eq!(count("ar", 1), "مقالة واحدة");
+    assert_eq!(count("ar", 2), "مقالتان");
+    assert_eq!(count("ar", 3), "3 مقالات");
+    assert_eq!(count("ar", 11), "11 مقالة");
+    assert_eq!(count("ar", 100), "100 مقالة");
+    assert_eq!(count("he", 2), "שני מאמרים");
+    assert_eq!(count("zh-TW", 4), "4篇文章");
+    let labels = Labels::for_language(Some("de"));
+    assert_eq!(labels.count(&labels.more_articles, 7), "und 7 weitere");
 }
 
 #[test]

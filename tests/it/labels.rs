@@ -21,6 +21,8 @@ struct Case {
     date: &'static str,
     contents: &'static str,
     sources: &'static str,
+    /// What a bundle of two articles' title page says of them.
+    two_articles: &'static str,
 }
 
 const GERMAN: Case = Case {
@@ -32,6 +34,7 @@ const GERMAN: Case = Case {
     date: "2. Dezember 2026",
     contents: "Inhalt",
     sources: "Quellen",
+    two_articles: "2 Artikel",
 };
 
 const RUSSIAN: Case = Case {
@@ -43,6 +46,7 @@ const RUSSIAN: Case = Case {
     date: "2 декабря 2026",
     contents: "Содержание",
     sources: "Источники",
+    two_articles: "2 статьи",
 };
 
 const CHINESE: Case = Case {
@@ -53,6 +57,7 @@ const CHINESE: Case = Case {
     date: "2026年12月2日",
     contents: "目录",
     sources: "资料来源",
+    two_articles: "2篇文章",
 };
 
 const ARABIC: Case = Case {
@@ -64,6 +69,7 @@ const ARABIC: Case = Case {
     date: "ديسمبر 2026",
     contents: "المحتويات",
     sources: "المصادر",
+    two_articles: "مقالتان",
 };
 
 /// A language quire has no labels for: English throughout.
@@ -76,6 +82,7 @@ const UNKNOWN: Case = Case {
     date: "2 December 2026",
     contents: "Contents",
     sources: "Sources",
+    two_articles: "2 articles",
 };
 
 /// Writes an article page in `case`'s language, numbered `n`, and returns its path.
@@ -128,7 +135,8 @@ fn check_html(case: &Case) {
 }
 
 /// A bundle of two articles as an EPUB: the navigation's title, the Sources page and the
-/// dates on it.
+/// dates on it, and the count of articles on the title page (it said "2 articles" in every
+/// language).
 fn check_epub_bundle(case: &Case) {
     let dir = tempfile::tempdir().unwrap();
     let book = dir.path().join("book.epub");
@@ -152,7 +160,14 @@ fn check_epub_bundle(case: &Case) {
         case.lang
     );
     assert!(sources.contains(case.date), "{}: {sources}", case.lang);
+    let title = file_text(&files, "OEBPS/title.xhtml");
+    assert!(
+        title.contains(&format!("<p class=\"count\">{}</p>", case.two_articles)),
+        "{}: {title}",
+        case.lang
+    );
     if case.lang != "xx" {
+        assert!(!title.contains("articles"), "{}: {title}", case.lang);
         assert!(!nav.contains(">Contents<"), "{}: {nav}", case.lang);
         assert!(!sources.contains("Sources"), "{}: {sources}", case.lang);
     }

@@ -175,8 +175,7 @@ pub(crate) fn title_page_body(
         }
     }
     if let Some(count) = article_count {
-        let noun = if count == 1 { "article" } else { "articles" };
-        push(&mut out, "count", &format!("{count} {noun}"));
+        push(&mut out, "count", &labels.count(&labels.articles, count));
     }
     if let Some(description) = nonempty(&meta.description) {
         push(&mut out, "description", description);

@@ -23,6 +23,7 @@ use std::collections::HashMap;
 use ab_glyph::{Font, FontRef, OutlineCurve, PxScale, ScaleFont};
 
 use super::content::display_date;
+use crate::locale::Labels;
 use crate::model::Meta;
 use crate::write::fonts::chain::Want;
 use crate::write::pdf::fonts::UserFonts;
@@ -88,6 +89,8 @@ pub(crate) struct CoverText<'a> {
     pub meta: &'a Meta,
     /// A bundle's article titles, listed under its title.
     pub contents: &'a [String],
+    /// The words around them, in the book's language.
+    pub labels: &'a Labels,
 }
 
 /// A drawn cover: one palette index a pixel over the colours of its title's background.
@@ -393,7 +396,9 @@ pub(crate) fn generate_with(
             shown += 1;
         }
         if shown < text.contents.len() {
-            let more = format!("and {} more", text.contents.len() - shown);
+            let more = text
+                .labels
+                .count(&text.labels.more_articles, text.contents.len() - shown);
             canvas.text(
                 &sans,
                 size * 0.85,
@@ -1281,6 +1286,7 @@ mod tests {
                 contents: &["First article".into(), "Second article".into()],
                 title: TITLE,
                 meta: &meta,
+                labels: Labels::for_language(None),
             },
             600,
             800,
@@ -1615,6 +1621,7 @@ mod look {
                 title,
                 meta: &meta,
                 contents: &[],
+                labels: Labels::for_language(None),
             },
             1072,
             1448,
@@ -1627,6 +1634,7 @@ mod look {
                 title: "東京の天気 and more",
                 meta: &Meta::default(),
                 contents: &[],
+                labels: Labels::for_language(None),
             },
             1072,
             1448,
@@ -1650,6 +1658,7 @@ pub fn generated_cover(
         title,
         meta,
         contents: &[],
+        labels: Labels::for_language(meta.language.as_deref()),
     };
     let mut warnings = Vec::new();
     let extra = fonts_for(

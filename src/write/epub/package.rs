@@ -195,6 +195,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
             dir,
         });
     }
+    let labels = Labels::for_language(Some(&language));
     let book_title = if bundle {
         book_meta
             .title
@@ -205,7 +206,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
                     .to_string()
             })
             .filter(|t| !t.is_empty())
-            .unwrap_or_else(|| "Collected articles".to_string())
+            .unwrap_or_else(|| labels.collected_articles.to_string())
     } else {
         chapters
             .first()
@@ -226,12 +227,12 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         book_meta,
         &documents,
         &contents,
+        labels,
         &stores,
         &mut warnings,
     );
 
     let mut builder = new_builder()?;
-    let labels = Labels::for_language(Some(&language));
     let book_id = identifier(book_meta, &documents, bundle);
     set_metadata(
         &mut builder,
@@ -978,6 +979,7 @@ fn make_cover(
     meta: &Meta,
     documents: &[(&Document, Option<&Path>)],
     contents: &[String],
+    labels: &Labels,
     stores: &[Arc<MediaStore>],
     warnings: &mut Vec<Warning>,
 ) -> Option<(Vec<u8>, ImageKind)> {
@@ -1037,6 +1039,7 @@ fn make_cover(
         title,
         meta,
         contents,
+        labels,
     };
     let extra = cover::fonts_for(&text, fonts, warnings);
     let (drawn, missing) = cover::generate_with(&text, width, height, &extra);
