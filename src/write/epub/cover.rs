@@ -25,6 +25,7 @@ use ab_glyph::{Font, FontRef, OutlineCurve, PxScale, ScaleFont};
 use super::content::display_date;
 use crate::locale::Labels;
 use crate::model::Meta;
+use crate::write::breaks::fit_with_ellipsis;
 use crate::write::fonts::chain::Want;
 use crate::write::pdf::fonts::UserFonts;
 
@@ -99,6 +100,9 @@ pub(crate) struct Cover {
     height: u32,
     background: [u8; 3],
     pixels: Tiles,
+    /// The rows of text drawn, top to bottom (for tests).
+    #[cfg(test)]
+    rows: Vec<String>,
 }
 
 impl Cover {
@@ -252,6 +256,8 @@ pub(crate) fn generate_with(
         pixels: Tiles::new(width, height),
         missing: Vec::new(),
         glyphs: GlyphCache::default(),
+        #[cfg(test)]
+        rows: Vec::new(),
     };
     let w = width as f32;
     let h = height as f32;
@@ -283,10 +289,8 @@ pub(crate) fn generate_with(
     {
         let size = w * 0.034;
         let caps = site.to_uppercase();
-        for row in wrap(&sans_bold, size, size * 0.12, &caps, column)
-            .into_iter()
-            .take(2)
-        {
+        let rows = wrap(&sans_bold, size, size * 0.12, &caps, column);
+        for row in at_most(&sans_bold, size, size * 0.12, rows, 2, column) {
             canvas.text(
                 &sans_bold,
                 size,
@@ -304,7 +308,8 @@ pub(crate) fn generate_with(
     canvas.rule(margin, y, w * 0.18, line * 1.5, Paint::Accent);
     y += h * 0.06;
 
-    // The title: the largest size at which it fits in at most seven lines and half the height.
+    // The title: the largest size at which it fits in at most seven lines and half the height;
+    // at the smallest, nine lines, the last ending with "…" if there is more.
     let title = text.title.trim();
     let mut size = w * 0.12;
     let mut rows = wrap(&serif_bold, size, 0.0, title, column);
@@ -312,7 +317,8 @@ pub(crate) fn generate_with(
         size *= 0.92;
         rows = wrap(&serif_bold, size, 0.0, title, column);
     }
-    for row in rows.iter().take(9) {
+    let rows = at_most(&serif_bold, size, 0.0, rows, 9, column);
+    for row in &rows {
         y += size;
         canvas.text(
             &serif_bold,
@@ -336,14 +342,13 @@ pub(crate) fn generate_with(
     {
         let size = w * 0.045;
         y += size * 0.8;
-        for row in wrap(&serif_italic, size, 0.0, subtitle, column)
-            .into_iter()
-            .take(4)
-        {
-            // Keep clear of the foot.
-            if y + size > h * 0.76 {
-                break;
-            }
+        // Up to four lines, clear of the foot.
+        let mut room = 0;
+        while room < 4 && y + room as f32 * size * 1.3 + size <= h * 0.76 {
+            room += 1;
+        }
+        let rows = wrap(&serif_italic, size, 0.0, subtitle, column);
+        for row in at_most(&serif_italic, size, 0.0, rows, room, column) {
             canvas.text(
                 &serif_italic,
                 size,
@@ -368,13 +373,13 @@ pub(crate) fn generate_with(
             if y + size * 1.5 > bottom {
                 break;
             }
-            let rows = wrap(&serif_italic, size, 0.0, title, column - size);
-            let Some(first) = rows.first() else { continue };
-            let line = if rows.len() > 1 {
-                format!("{first}…")
-            } else {
-                first.clone()
-            };
+            let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+            if title.is_empty() {
+                continue;
+            }
+            let line = fit_with_ellipsis(&title, column - size, |row| {
+                measure(&serif_italic, size, 0.0, row)
+            });
             canvas.rule(
                 margin,
                 y + size * 0.55,
@@ -416,12 +421,8 @@ pub(crate) fn generate_with(
     let mut foot: Vec<(String, f32)> = Vec::new();
     if !text.meta.authors.is_empty() {
         let size = w * 0.042;
-        for row in wrap(&sans, size, 0.0, &text.meta.authors.join(", "), column)
-            .into_iter()
-            .take(3)
-        {
-            foot.push((row, size));
-        }
+        let rows = author_rows(&sans, size, &text.meta.authors, 3, column);
+        foot.extend(rows.into_iter().map(|row| (row, size)));
     }
     if let Some(date) = &text.meta.published {
         foot.push((display_date(date), w * 0.032));
@@ -443,8 +444,87 @@ pub(crate) fn generate_with(
         height,
         background: background(text.title),
         pixels: canvas.pixels,
+        #[cfg(test)]
+        rows: canvas.rows,
     };
     (cover, canvas.missing)
+}
+
+/// `rows` (a text wrapped) cut to at most `most`: when some are left out, the last one kept
+/// ends with "…", after its last whole word that leaves room for it (or between grapheme
+/// clusters, for a script written without spaces). A cover never stops mid-phrase as if
+/// that were the whole text.
+fn at_most(
+    style: &Styled,
+    size: f32,
+    tracking: f32,
+    mut rows: Vec<String>,
+    most: usize,
+    max_width: f32,
+) -> Vec<String> {
+    if rows.len() <= most {
+        return rows;
+    }
+    // The last row kept and the one after it, so the cut knows there is more.
+    let more = format!("{} {}", rows[most.saturating_sub(1)], rows[most]);
+    rows.truncate(most);
+    if let Some(last) = rows.last_mut() {
+        *last = fit_with_ellipsis(&more, max_width, |row| measure(style, size, tracking, row));
+    }
+    rows
+}
+
+/// The authors as rows of at most `most`, joined by commas: all of them if they fit, else
+/// as many whole names as fit followed by "…" (never a name cut in two); a single name too
+/// long for the rows is cut at a word, as any text is.
+fn author_rows(
+    style: &Styled,
+    size: f32,
+    authors: &[String],
+    most: usize,
+    max_width: f32,
+) -> Vec<String> {
+    let names: Vec<&str> = authors
+        .iter()
+        .map(|name| name.trim())
+        .filter(|name| !name.is_empty())
+        .collect();
+    let rows_of = |shown: usize| {
+        let mut text = names[..shown].join(", ");
+        if shown < names.len() {
+            text.push_str(" …");
+        }
+        wrap(style, size, 0.0, &text, max_width)
+    };
+    // No more names than the rows could hold laid end to end (a paper may have hundreds of
+    // authors; each try wraps them all).
+    let mut budget = most as f32 * max_width;
+    let mut shown = 0;
+    while shown < names.len() && budget > 0.0 {
+        budget -= measure(style, size, 0.0, names[shown]);
+        shown += 1;
+    }
+    while shown > 1 {
+        let rows = rows_of(shown);
+        // A "…" alone on a row would read as a stray mark.
+        let stray = shown < names.len() && rows.last().is_some_and(|row| row == "…");
+        if rows.len() <= most && !stray {
+            return rows;
+        }
+        shown -= 1;
+    }
+    let rows = rows_of(shown.min(1));
+    if rows.len() <= most {
+        return rows;
+    }
+    let alone = wrap(
+        style,
+        size,
+        0.0,
+        names.first().copied().unwrap_or(""),
+        max_width,
+    );
+    at_most(style, size, 0.0, alone, most, max_width)
 }
 
 /// The width of rules and the frame.
@@ -960,6 +1040,9 @@ struct Canvas {
     pixels: Tiles,
     missing: Vec<char>,
     glyphs: GlyphCache,
+    /// The rows of text drawn (for tests).
+    #[cfg(test)]
+    rows: Vec<String>,
 }
 
 /// A glyph's coverage, drawn once for each font, size and half-pixel position and set
@@ -1219,6 +1302,8 @@ impl Canvas {
         max_width: f32,
         paint: Paint,
     ) {
+        #[cfg(test)]
+        self.rows.push(text.to_string());
         // One baseline for the line: the style's own font's, whatever face a letter is in.
         let baseline = top + style.primary.as_scaled(PxScale::from(size)).ascent();
         if needs_shaping(text) {
@@ -1454,6 +1539,7 @@ mod tests {
             pixels: Tiles::new(1, 1),
             missing: Vec::new(),
             glyphs: GlyphCache::default(),
+            rows: Vec::new(),
         };
         canvas.blend(0, 0, Paint::Ink, 0.5);
         assert_eq!(canvas.pixels.get(0, 0), Paint::Ink.index(64));
@@ -1502,6 +1588,7 @@ mod tests {
             pixels: Tiles::new(400, 200),
             missing: Vec::new(),
             glyphs: GlyphCache::default(),
+            rows: Vec::new(),
         };
         let word = "mississippi";
         let serif_bold = Styled::bundled(&fonts.serif_bold, Want::new(false, true));
@@ -1579,6 +1666,97 @@ mod tests {
             }
         }
         assert!(compared > 1000, "{compared}");
+    }
+
+    /// A cover of `meta` titled `title`, and the rows of text drawn on it.
+    fn rows_of(title: &str, meta: &Meta) -> Vec<String> {
+        let text = CoverText {
+            title,
+            meta,
+            contents: &[],
+            labels: Labels::for_language(None),
+        };
+        generate(&text, 1072, 1448).0.rows
+    }
+
+    /// Text the cover has no room for ends with "…" after a whole word: it stopped mid-phrase
+    /// ("… En Buenos") or mid-name ("…, Researcher"), as if that were all (QA, EPUB §4).
+    #[test]
+    fn text_without_room_ends_with_an_ellipsis_after_a_whole_word() {
+        let subtitle = "Paritarias: el Gobierno convoca a los gremios. El sindicato reclama 60% \
+                        de aumento. En Buenos Aires, Rodolfo Daer amenaza con ir al paro esta \
+                        misma noche, y los delegados de las fábricas del conurbano se reúnen \
+                        en asamblea para decidir si acompañan la medida o esperan la oferta.";
+        let meta = Meta {
+            subtitle: Some(subtitle.into()),
+            ..Meta::default()
+        };
+        let rows = rows_of("Paritarias", &meta);
+        let shown = rows[1..].join(" ");
+        let kept = shown.strip_suffix('…').expect("ends with …");
+        // The subtitle's words, whole, cut before a space.
+        assert!(subtitle.starts_with(kept), "{rows:?}");
+        assert!(subtitle[kept.len()..].starts_with([' ', ',']), "{rows:?}");
+
+        // A long title at the smallest size: nine rows, the last with "…".
+        let long: Vec<String> = (1..=120).map(|n| format!("word{n:03}")).collect();
+        let rows = rows_of(&long.join(" "), &Meta::default());
+        assert_eq!(rows.len(), 9, "{rows:?}");
+        let last = rows[8].strip_suffix('…').expect("ends with …");
+        assert!(
+            last.split(' ').all(|w| long.iter().any(|l| l == w)),
+            "{last}"
+        );
+
+        // Chinese, with no spaces: cut between characters, with "…".
+        let chinese =
+            "冬天的港口很安静船只停靠在码头工人们在修理起重机等待三月新的航运季节开始".repeat(20);
+        let rows = rows_of(&chinese, &Meta::default());
+        assert!(
+            rows.len() <= 9 && rows.last().unwrap().ends_with('…'),
+            "{rows:?}"
+        );
+        assert!(chinese.starts_with(rows.concat().trim_end_matches('…')));
+    }
+
+    /// A list of authors too long for the foot is cut between names, and says so with "…".
+    #[test]
+    fn authors_without_room_are_cut_between_names() {
+        let authors: Vec<String> = (1..=12).map(|n| format!("Researcher Name{n}")).collect();
+        let meta = Meta {
+            authors: authors.clone(),
+            ..Meta::default()
+        };
+        let rows = rows_of("Multi-centre trial results", &meta);
+        let foot = rows
+            .iter()
+            .skip_while(|row| !row.starts_with("Researcher"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let names = foot.strip_suffix(" …").expect("ends with …");
+        let names: Vec<&str> = names.split(", ").collect();
+        assert!(names.len() > 2 && names.len() < 12, "{foot}");
+        assert_eq!(names, authors[..names.len()], "{foot}");
+
+        // Few enough to fit: all of them, no "…".
+        let meta = Meta {
+            authors: authors[..3].to_vec(),
+            ..Meta::default()
+        };
+        let rows = rows_of("A title", &meta);
+        assert_eq!(
+            rows[1..].join(" "),
+            "Researcher Name1, Researcher Name2, Researcher Name3"
+        );
+        // One name longer than the rows: cut at a word, with no comma left before "…".
+        let meta = Meta {
+            authors: vec![authors.join(", ")],
+            ..Meta::default()
+        };
+        let rows = rows_of("A title", &meta);
+        let last = rows.last().unwrap();
+        assert!(last.ends_with('…') && !last.ends_with(",…"), "{rows:?}");
     }
 
     #[test]
