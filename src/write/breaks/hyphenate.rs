@@ -28,23 +28,28 @@ impl Script {
     fn of(word: &str) -> Option<Script> {
         let mut found = None;
         for c in word.chars() {
-            let script = match c {
-                'a'..='z' | 'A'..='Z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => {
-                    Script::Latin
-                }
-                '\u{0400}'..='\u{052F}' => Script::Cyrillic,
-                '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Script::Greek,
-                '\u{0531}'..='\u{0587}' | '\u{FB13}'..='\u{FB17}' => Script::Armenian,
-                '\u{10A0}'..='\u{10FF}' | '\u{1C90}'..='\u{1CBF}' | '\u{2D00}'..='\u{2D2F}' => {
-                    Script::Georgian
-                }
-                _ => return None,
-            };
+            let script = Script::of_char(c)?;
             if *found.get_or_insert(script) != script {
                 return None;
             }
         }
         found
+    }
+
+    /// The script of one letter, if it is one that has patterns.
+    fn of_char(c: char) -> Option<Script> {
+        Some(match c {
+            'a'..='z' | 'A'..='Z' | '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}' => {
+                Script::Latin
+            }
+            '\u{0400}'..='\u{052F}' => Script::Cyrillic,
+            '\u{0370}'..='\u{03FF}' | '\u{1F00}'..='\u{1FFF}' => Script::Greek,
+            '\u{0531}'..='\u{0587}' | '\u{FB13}'..='\u{FB17}' => Script::Armenian,
+            '\u{10A0}'..='\u{10FF}' | '\u{1C90}'..='\u{1CBF}' | '\u{2D00}'..='\u{2D2F}' => {
+                Script::Georgian
+            }
+            _ => return None,
+        })
     }
 
     /// The patterns for a word of this script in a document of another language.
@@ -57,6 +62,13 @@ impl Script {
             Script::Georgian => Language::Georgian,
         }
     }
+}
+
+/// Whether `c` is a letter of an alphabet whose words are broken with a hyphen (Latin,
+/// Cyrillic, Greek, Armenian, Georgian): a word cut between two such letters shows a hyphen;
+/// Chinese, Thai or Arabic cut between letters does not.
+pub(crate) fn takes_hyphen(c: char) -> bool {
+    c.is_alphabetic() && Script::of_char(c).is_some()
 }
 
 /// The patterns for a BCP 47 tag, and the script they are for.

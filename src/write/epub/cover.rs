@@ -5,7 +5,9 @@
 //!
 //! Layout, top to bottom on a deep colour picked from the title: the site name in spaced
 //! capitals, a rule, the title as large as fits (serif bold), the subtitle, and at the foot
-//! the authors and the date. A thin inset frame holds it together.
+//! the authors and the date. A thin inset frame holds it together. A word too wide for the
+//! column is hyphenated in the book's language (`write::breaks`, as the PDF is); text with
+//! no room left ends with "…".
 //!
 //! The cover has three colours (the background, the ink and the accent) and their
 //! anti-aliased blends, so it is drawn as one palette index a pixel and written as a palette
@@ -25,7 +27,8 @@ use ab_glyph::{Font, FontRef, OutlineCurve, PxScale, ScaleFont};
 use super::content::display_date;
 use crate::locale::Labels;
 use crate::model::Meta;
-use crate::write::breaks::fit_with_ellipsis;
+use crate::write::breaks::hyphenate::{self, Hyphenation};
+use crate::write::breaks::{fit_with_ellipsis, grapheme_boundaries};
 use crate::write::fonts::chain::Want;
 use crate::write::pdf::fonts::UserFonts;
 
@@ -289,7 +292,7 @@ pub(crate) fn generate_with(
     {
         let size = w * 0.034;
         let caps = site.to_uppercase();
-        let rows = wrap(&sans_bold, size, size * 0.12, &caps, column);
+        let rows = wrap(&sans_bold, size, size * 0.12, &caps, column, None);
         for row in at_most(&sans_bold, size, size * 0.12, rows, 2, column) {
             canvas.text(
                 &sans_bold,
@@ -309,13 +312,25 @@ pub(crate) fn generate_with(
     y += h * 0.06;
 
     // The title: the largest size at which it fits in at most seven lines and half the height;
-    // at the smallest, nine lines, the last ending with "…" if there is more.
+    // at the smallest, nine lines, the last ending with "…" if there is more. A word wider
+    // than the column is set smaller to fit whole if two thirds of the size will do
+    // ("Meta-Programming"), else hyphenated ("Donaudampfschifffahrts-").
+    let hyphenation =
+        Hyphenation::for_language(text.meta.language.as_deref().or(Some(text.labels.language)));
     let title = text.title.trim();
     let mut size = w * 0.12;
-    let mut rows = wrap(&serif_bold, size, 0.0, title, column);
+    let widest = title
+        .split_whitespace()
+        .map(|word| measure(&serif_bold, size, 0.0, word))
+        .fold(0.0, f32::max);
+    let fitting = size * column / widest * 0.99;
+    if widest > column && fitting >= size * 2.0 / 3.0 {
+        size = fitting;
+    }
+    let mut rows = wrap(&serif_bold, size, 0.0, title, column, hyphenation);
     while size > w * 0.045 && (rows.len() > 7 || rows.len() as f32 * size * 1.18 > h * 0.5) {
         size *= 0.92;
-        rows = wrap(&serif_bold, size, 0.0, title, column);
+        rows = wrap(&serif_bold, size, 0.0, title, column, hyphenation);
     }
     let rows = at_most(&serif_bold, size, 0.0, rows, 9, column);
     for row in &rows {
@@ -347,7 +362,7 @@ pub(crate) fn generate_with(
         while room < 4 && y + room as f32 * size * 1.3 + size <= h * 0.76 {
             room += 1;
         }
-        let rows = wrap(&serif_italic, size, 0.0, subtitle, column);
+        let rows = wrap(&serif_italic, size, 0.0, subtitle, column, hyphenation);
         for row in at_most(&serif_italic, size, 0.0, rows, room, column) {
             canvas.text(
                 &serif_italic,
@@ -494,7 +509,8 @@ fn author_rows(
         if shown < names.len() {
             text.push_str(" …");
         }
-        wrap(style, size, 0.0, &text, max_width)
+        // Names are not hyphenated.
+        wrap(style, size, 0.0, &text, max_width, None)
     };
     // No more names than the rows could hold laid end to end (a paper may have hundreds of
     // authors; each try wraps them all).
@@ -523,6 +539,7 @@ fn author_rows(
         0.0,
         names.first().copied().unwrap_or(""),
         max_width,
+        None,
     );
     at_most(style, size, 0.0, alone, most, max_width)
 }
@@ -812,14 +829,22 @@ impl<'s, 'a> Running<'s, 'a> {
     }
 }
 
-/// Greedy word wrap to `max_width`; a word longer than a line is cut between characters.
+/// Greedy word wrap to `max_width`; a word longer than a line is cut as [`word_cuts`] says
+/// (hyphenated in `hyphenation`'s language where it can be).
 ///
 /// Each row is measured as it grows, a word at a time (the title alone is wrapped at up to
 /// thirteen sizes until it fits). Text that is shaped is measured whole, row by row
 /// ([`wrap_measuring_whole_rows`]): shaping a row can change its letters.
-fn wrap(style: &Styled, size: f32, tracking: f32, text: &str, max_width: f32) -> Vec<String> {
+fn wrap(
+    style: &Styled,
+    size: f32,
+    tracking: f32,
+    text: &str,
+    max_width: f32,
+    hyphenation: Option<Hyphenation>,
+) -> Vec<String> {
     if needs_shaping(text) {
-        return wrap_measuring_whole_rows(style, size, tracking, text, max_width);
+        return wrap_measuring_whole_rows(style, size, tracking, text, max_width, hyphenation);
     }
     wrap_with(
         text,
@@ -827,6 +852,7 @@ fn wrap(style: &Styled, size: f32, tracking: f32, text: &str, max_width: f32) ->
         Running::START,
         |running, _, more| running.then(style, size, tracking, more),
         |running| running.width,
+        |word| word_cuts(word, hyphenation),
     )
 }
 
@@ -837,6 +863,7 @@ fn wrap_measuring_whole_rows(
     tracking: f32,
     text: &str,
     max_width: f32,
+    hyphenation: Option<Hyphenation>,
 ) -> Vec<String> {
     wrap_with(
         text,
@@ -844,10 +871,67 @@ fn wrap_measuring_whole_rows(
         0.0,
         |_, row, more| measure(style, size, tracking, &format!("{row}{more}")),
         |width| *width,
+        |word| word_cuts(word, hyphenation),
     )
 }
 
-/// Greedy word wrap to `max_width`, a word longer than a line cut between characters, with
+/// Where a word too long for a line may be cut, each with whether a hyphen is drawn there,
+/// in the order a reader expects them: after the word's own hyphens and slashes ("Meta-" /
+/// "Programming"), at the hyphenation points of the parts between them ("Donaudampf-"),
+/// else between any two grapheme clusters (with a hyphen between letters of an alphabet
+/// that hyphenates; none in Chinese, Thai or Arabic, which are not hyphenated).
+fn word_cuts(word: &str, hyphenation: Option<Hyphenation>) -> WordCuts {
+    let (mut own, mut points) = (Vec::new(), Vec::new());
+    let mut part_start = 0;
+    let hyphenate_part = |part_start: usize, end: usize, points: &mut Vec<(usize, bool)>| {
+        if let Some(hyphenation) = hyphenation {
+            let part = &word[part_start..end];
+            points.extend(
+                hyphenation
+                    .points(part)
+                    .into_iter()
+                    .map(|p| (part_start + p, true)),
+            );
+        }
+    };
+    for (at, c) in word.char_indices() {
+        if matches!(c, '-' | '\u{2010}' | '/') {
+            hyphenate_part(part_start, at, &mut points);
+            let after = at + c.len_utf8();
+            if after < word.len() {
+                own.push((after, false));
+            }
+            part_start = after;
+        }
+    }
+    hyphenate_part(part_start, word.len(), &mut points);
+    let anywhere = grapheme_boundaries(word)
+        .map(|at| {
+            let before = word[..at].chars().next_back();
+            let after = word[at..].chars().next();
+            let letters = |c: Option<char>| c.is_some_and(hyphenate::takes_hyphen);
+            (at, letters(before) && letters(after))
+        })
+        .collect();
+    WordCuts {
+        own,
+        points,
+        anywhere,
+    }
+}
+
+/// The places a word may be cut (see [`word_cuts`]), in order: byte offsets, and whether a
+/// hyphen is drawn at each.
+struct WordCuts {
+    /// After the word's own hyphens and slashes.
+    own: Vec<(usize, bool)>,
+    /// At its hyphenation points.
+    points: Vec<(usize, bool)>,
+    /// Between any two grapheme clusters.
+    anywhere: Vec<(usize, bool)>,
+}
+
+/// Greedy word wrap to `max_width`, a word longer than a line cut where `cuts` says, with
 /// rows measured by `grow`: given what `start` or an earlier `grow` made of `row`, it makes
 /// the same of `row` followed by `more`, and `width` tells that row's width.
 fn wrap_with<M: Copy>(
@@ -856,6 +940,7 @@ fn wrap_with<M: Copy>(
     start: M,
     grow: impl Fn(M, &str, &str) -> M,
     width: impl Fn(&M) -> f32,
+    cuts: impl Fn(&str) -> WordCuts,
 ) -> Vec<String> {
     let mut rows: Vec<String> = Vec::new();
     let mut current = String::new();
@@ -881,18 +966,52 @@ fn wrap_with<M: Copy>(
             measured = alone;
             continue;
         }
-        measured = start;
-        let mut letter = [0; 4];
-        for c in word.chars() {
-            let c = &*c.encode_utf8(&mut letter);
-            let longer = grow(measured, &current, c);
-            if width(&longer) > max_width && !current.is_empty() {
-                rows.push(std::mem::take(&mut current));
-                measured = grow(start, "", c);
-            } else {
-                measured = longer;
+        // Wider than a line: a row of as much of it as fits, at a place it may be cut,
+        // until the rest fits.
+        let cuts = cuts(word);
+        let mut from = 0;
+        loop {
+            let rest = &word[from..];
+            let whole = grow(start, "", rest);
+            let piece = |&(at, hyphen): &(usize, bool)| {
+                let mut piece = word[from..at].to_string();
+                if hyphen {
+                    piece.push('-');
+                }
+                piece
+            };
+            let fits = |cut: &(usize, bool)| width(&grow(start, "", &piece(cut))) <= max_width;
+            // The last of each kind that fits (a longer piece is never narrower).
+            let last_fitting = |of: &[(usize, bool)]| {
+                let after: Vec<(usize, bool)> =
+                    of.iter().filter(|(at, _)| *at > from).copied().collect();
+                let fitting = after.partition_point(fits);
+                fitting.checked_sub(1).map(|i| after[i])
+            };
+            let anywhere = last_fitting(&cuts.anywhere);
+            // The word's own hyphen, unless it leaves the row less than a quarter full of
+            // what a cut anywhere would hold; else a hyphenation point, unless it leaves it
+            // less than half full ("Do-" for "Donaudampfschif-"); else anywhere.
+            let holds = |cut: &(usize, bool), share: usize| {
+                anywhere.is_none_or(|anywhere| share * (cut.0 - from) >= anywhere.0 - from)
+            };
+            let cut = last_fitting(&cuts.own)
+                .filter(|cut| holds(cut, 4))
+                .or_else(|| last_fitting(&cuts.points).filter(|cut| holds(cut, 2)))
+                .or(anywhere)
+                // A single cluster wider than the line: alone on its row.
+                .or_else(|| cuts.anywhere.iter().find(|(at, _)| *at > from).copied());
+            match cut {
+                Some(cut) if width(&whole) > max_width => {
+                    rows.push(piece(&cut));
+                    from = cut.0;
+                }
+                _ => {
+                    current = rest.to_string();
+                    measured = whole;
+                    break;
+                }
             }
-            current.push_str(c);
         }
     }
     if !current.is_empty() {
@@ -1652,9 +1771,16 @@ mod tests {
             for text in texts {
                 for (size, tracking) in [(12.0, 0.0), (40.8, 4.9), (96.0, 0.0), (144.0, 0.0)] {
                     for max_width in [30.0, 120.0, 333.3, 960.0] {
-                        let grown = wrap(style, size, tracking, text, max_width);
-                        let whole =
-                            wrap_measuring_whole_rows(style, size, tracking, text, max_width);
+                        let hyphenation = Hyphenation::for_language(Some("en"));
+                        let grown = wrap(style, size, tracking, text, max_width, hyphenation);
+                        let whole = wrap_measuring_whole_rows(
+                            style,
+                            size,
+                            tracking,
+                            text,
+                            max_width,
+                            hyphenation,
+                        );
                         assert_eq!(grown, whole, "{text:?} at {size} in {max_width}");
                         for row in &grown {
                             let running = Running::START.then(style, size, tracking, row);
@@ -1769,11 +1895,86 @@ mod tests {
             0.0,
             "short Pneumonoultramicroscopicsilicovolcanoconiosis",
             120.0,
+            None,
         );
         assert!(rows.len() >= 3);
         for row in &rows {
             assert!(measure(&sans, 20.0, 0.0, row) <= 120.0 || row.chars().count() == 1);
         }
+    }
+
+    /// The rows `word` is wrapped into at `size` in a column `width` wide, in German.
+    fn german_rows(word: &str, size: f32, width: f32) -> Vec<String> {
+        let fonts = Fonts::load();
+        let serif_bold = Styled::bundled(&fonts.serif_bold, Want::new(false, true));
+        let rows = wrap(
+            &serif_bold,
+            size,
+            0.0,
+            word,
+            width,
+            Hyphenation::for_language(Some("de")),
+        );
+        for row in &rows {
+            assert!(measure(&serif_bold, size, 0.0, row) <= width, "{rows:?}");
+        }
+        rows
+    }
+
+    /// A word too long for a line is broken at its own hyphen, else at a hyphenation point
+    /// with a hyphen drawn, else between letters with a hyphen drawn: never cut without
+    /// one ("Mini-Marshmallo" / "ws", QA EPUB §5).
+    #[test]
+    fn long_words_are_hyphenated() {
+        let word = "Donaudampfschifffahrtsgesellschaftskapitänsmütze";
+        let rows = german_rows(word, 96.0, 858.0);
+        assert!(rows.len() > 1, "{rows:?}");
+        let (last, broken) = rows.split_last().unwrap();
+        assert!(broken.iter().all(|row| row.ends_with('-')), "{rows:?}");
+        let joined: String = broken
+            .iter()
+            .map(|row| row.trim_end_matches('-'))
+            .chain([last.as_str()])
+            .collect();
+        assert_eq!(joined, word);
+        let points = Hyphenation::for_language(Some("de")).unwrap().points(word);
+        let mut at = 0;
+        for row in broken {
+            at += row.len() - 1;
+            assert!(
+                points.contains(&at),
+                "{rows:?} cut off the points {points:?}"
+            );
+        }
+
+        // The word's own hyphen comes first.
+        assert_eq!(
+            german_rows("Mini-Marshmallows Rezept", 128.0, 858.0),
+            ["Mini-", "Marshmallows", "Rezept"]
+        );
+        // No hyphenation point: cut between letters, still with a hyphen.
+        let rows = german_rows("Xqzvbnmkwrtplkjhgfdsxcvbnmqwrtzp", 96.0, 858.0);
+        assert!(rows.len() > 1 && rows[0].ends_with('-'), "{rows:?}");
+        // Chinese is cut with no hyphen.
+        let rows = german_rows(&"冬天的港口很安静".repeat(4), 96.0, 858.0);
+        assert!(rows.len() > 1 && !rows.concat().contains('-'), "{rows:?}");
+    }
+
+    /// A title whose longest word is a little too wide is set smaller so that the word fits
+    /// whole; one far too wide keeps its size and is hyphenated.
+    #[test]
+    fn a_title_is_set_smaller_for_a_word_a_little_too_wide() {
+        let german = Meta {
+            language: Some("de".into()),
+            ..Meta::default()
+        };
+        let rows = rows_of("Meta-Programming In Emacs Using Defadvice", &german);
+        assert!(
+            rows.iter().any(|row| row.starts_with("Meta-Programming")),
+            "{rows:?}"
+        );
+        let rows = rows_of("Donaudampfschifffahrtsgesellschaftskapitänsmütze", &german);
+        assert!(rows.len() > 1 && rows[0].ends_with('-'), "{rows:?}");
     }
 }
 
