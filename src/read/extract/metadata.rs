@@ -174,6 +174,36 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
             json_ld.title = Some(alt.clone());
         }
     }
+    // A JSON-LD headline shorter than the title the page's other sources agree on, and
+    // sharing no word with it, is a publishing system's placeholder ("escenic"), not the
+    // article's: they win.
+    if json_ld.title.is_some() {
+        let stated = title_element
+            .as_deref()
+            .map(|t| strip_site_suffix(t, site_hint.as_deref(), &h1s));
+        let others = [
+            &stated,
+            &og.title,
+            &twitter.title,
+            &named.title,
+            &dublin.title,
+            &citation.title,
+            &microdata.title,
+        ];
+        let others: Vec<&str> = others.into_iter().flatten().map(String::as_str).collect();
+        let agreed = agreed_title(&others, &h1s);
+        if json_ld
+            .title
+            .as_deref()
+            .zip(agreed)
+            .is_some_and(|(headline, agreed)| {
+                let words = |t: &str| t.split_whitespace().count();
+                words(headline) < words(agreed) && !shares_a_word(headline, agreed)
+            })
+        {
+            json_ld.title = None;
+        }
+    }
     // A page's URL is a web address: a relative canonical link with nothing to resolve it
     // against (a saved page read from disk) names no page, so a less trusted source's
     // absolute URL is taken over it.
@@ -261,6 +291,32 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         meta,
         article_body: article_body.and_then(|b| clean(&b)),
     }
+}
+
+/// A title two of the page's statements of it agree on (the same words, or one holding the
+/// other, as a title holds its site's name): `titles` from separate sources, and the page's
+/// `h1`s, which count as one source.
+fn agreed_title<'a>(titles: &[&'a str], h1s: &'a [String]) -> Option<&'a str> {
+    let agree = |a: &str, b: &str| {
+        let (a, b) = (name_key(a), name_key(b));
+        let shorter = a.chars().count().min(b.chars().count());
+        !a.is_empty() && (a == b || shorter >= 8 && (a.contains(&b) || b.contains(&a)))
+    };
+    titles.iter().enumerate().find_map(|(i, title)| {
+        let others = titles.iter().skip(i + 1).any(|other| agree(title, other));
+        let heading = h1s.iter().any(|h1| agree(title, h1));
+        (others || heading).then_some(*title)
+    })
+}
+
+/// Whether one of `title`'s words is in `other` (ignoring case). A word written without
+/// spaces around it (Chinese, Japanese) counts when it is anywhere in `other`.
+fn shares_a_word(title: &str, other: &str) -> bool {
+    let other = other.to_lowercase();
+    title
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| !word.is_empty() && other.contains(word))
 }
 
 /// Whether `url` is an absolute `http(s)` URL: the only kind a document's source can be.
@@ -1353,6 +1409,46 @@ mod title_and_language_tests {
             ),
             "Planet of the Apes returns :: Reviews"
         );
+    }
+
+    #[test]
+    fn a_placeholder_json_ld_headline_loses_to_the_title_the_page_agrees_on() {
+        let headline = "Plumber jailed after boiler killed millionaire's daughter";
+        let html = format!(
+            r#"<head><title>{headline}</title>
+            <meta property="og:title" content="{headline} ">
+            <script type="application/ld+json">{{"@type":"NewsArticle","headline":"escenic"}}</script>
+            </head><body><h1 itemprop="headline">{headline}</h1></body>"#
+        );
+        assert_eq!(title_of(&html), headline);
+        // The title and the heading alone agree too.
+        let html = format!(
+            r#"<head><title>{headline} | The Paper</title>
+            <script type="application/ld+json">{{"@type":"NewsArticle","headline":"escenic"}}</script>
+            </head><body><h1>{headline}</h1></body>"#
+        );
+        assert_eq!(title_of(&html), headline);
+    }
+
+    #[test]
+    fn a_json_ld_headline_sharing_words_or_unopposed_stays() {
+        // A shorter headline of the same story is the publisher's own.
+        let html = r#"<head><title>Plumber jailed after boiler death | The Paper</title>
+            <meta property="og:title" content="Plumber jailed after boiler death">
+            <script type="application/ld+json">{"@type":"NewsArticle","headline":"Plumber jailed"}</script>
+            </head>"#;
+        assert_eq!(title_of(html), "Plumber jailed");
+        // Only one other source: no agreement to outvote it.
+        let html = r#"<head><title>Home</title>
+            <script type="application/ld+json">{"@type":"NewsArticle","headline":"Channel dredged"}</script>
+            </head>"#;
+        assert_eq!(title_of(html), "Channel dredged");
+        // Two sources that agree on the site's front page, a real headline that is longer.
+        let html = r#"<head><title>The Harbour News</title>
+            <meta property="og:title" content="The Harbour News">
+            <script type="application/ld+json">{"@type":"NewsArticle","headline":"Channel to be dredged in May"}</script>
+            </head>"#;
+        assert_eq!(title_of(html), "Channel to be dredged in May");
     }
 
     #[test]
