@@ -471,6 +471,9 @@ fn byline_of(node: &Handle, name: &str) -> Option<String> {
     for a in attrs.borrow().iter() {
         match &*a.name.local {
             "rel" => rel_author |= a.value.split_whitespace().any(|w| w == "author"),
+            // A comment's author, or the name field of the comment form, is not the
+            // article's ("comment-author", "comment-form-author").
+            "class" | "id" if contains_ignore_case(&a.value, "comment") => return None,
             "class" | "id" => {
                 // Split on bytes: a non-ASCII character is no letter of these words either,
                 // and every element of a page without a byline is asked.
@@ -489,20 +492,13 @@ fn byline_of(node: &Handle, name: &str) -> Option<String> {
     if !rel_author && !named {
         return None;
     }
-    let text = clean(&text_without_dates(node))?;
-    let text = strip_by(&text);
-    // "Jane Doe May 20, 2019": a date run into the name.
-    let text = text
-        .split(|c: char| c.is_ascii_digit())
-        .next()
-        .unwrap_or("")
-        .trim_end_matches(|c: char| c.is_whitespace() || c.is_ascii_punctuation())
-        .trim();
+    let text = super::byline::clean_byline(&text_without_dates(node))?;
     let words = text.split_whitespace().count();
-    (text.chars().count() <= 100 && (1..=12).contains(&words)).then(|| text.to_string())
+    (text.chars().count() <= 100 && (1..=12).contains(&words)).then_some(text)
 }
 
-/// An element's text without the `<time>` elements and date-named elements inside it.
+/// An element's text without the `<time>` elements and date-named elements inside it, and
+/// without what does not show (a screen reader's label: "Zum Profil von jesusfreak").
 fn text_without_dates(root: &Handle) -> String {
     let mut out = String::new();
     let mut stack = vec![root.clone()];
@@ -516,6 +512,9 @@ fn text_without_dates(root: &Handle) -> String {
                 if matches!(&*name.local, "time" | "script" | "style")
                     || class.contains("date")
                     || class.contains("time")
+                    || is_screen_reader_only(&class)
+                    // A byline may be hidden itself (kept for machines): its text is the name.
+                    || !std::rc::Rc::ptr_eq(&node, root) && crate::dom::is_hidden(&node)
                 {
                     continue;
                 }
@@ -528,45 +527,17 @@ fn text_without_dates(root: &Handle) -> String {
     out
 }
 
-/// "By Jane Doe" → "Jane Doe", and the credit labels pages put before a writer's name
-/// ("Текст: Иван Петров", "Texte : Marie Dupont") → the name (a few languages).
-fn strip_by(text: &str) -> &str {
-    for prefix in [
-        "by ", "By ", "BY ", "Par ", "par ", "Von ", "von ", "Por ", "por ",
-    ] {
-        if let Some(rest) = text.strip_prefix(prefix) {
-            return rest.trim();
-        }
-    }
-    // "Text", "Author" and their kin in the languages quire has labels for, before a colon.
-    const CREDITS: &[&str] = &[
-        "text",
-        "texte",
-        "texto",
-        "testo",
-        "tekst",
-        "metin",
-        "author",
-        "auteur",
-        "autor",
-        "autore",
-        "auteurs",
-        "authors",
-        "autoren",
-        "текст",
-        "автор",
-        "авторы",
-        "автори",
-        "yazar",
-        "yazan",
-    ];
-    if let Some((label, rest)) = text.split_once([':', '：']) {
-        let label = label.trim().to_lowercase();
-        if CREDITS.contains(&label.as_str()) && !rest.trim().is_empty() {
-            return rest.trim();
-        }
-    }
-    text
+/// Whether a (lowercase) class says that only screen readers read the element
+/// (`sr-only`, `visually-hidden`, `screen-reader-text`).
+fn is_screen_reader_only(class: &str) -> bool {
+    [
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader",
+    ]
+    .iter()
+    .any(|name| class.contains(name))
 }
 
 /// The JSON-LD of one `<script>`: the first article-like item's fields and `articleBody`.
@@ -715,10 +686,8 @@ fn collect_names(value: &Value, out: &mut Vec<String>) {
 /// Adds an author. Repeats are dropped by [`dedupe`], once all are in: a search of the
 /// list for each tag would make a page of 100,000 author tags cost quadratic time.
 fn push_author(out: &mut Vec<String>, value: &str) {
-    let Some(value) = clean(value) else { return };
-    let value = strip_by(&value).to_string();
-    if !value.is_empty() {
-        out.push(value);
+    if let Some(name) = super::byline::clean_name(value) {
+        out.push(name);
     }
 }
 
@@ -1206,6 +1175,53 @@ mod tests {
     }
 
     #[test]
+    fn bylines_lose_their_labels_separators_dates_and_hidden_text() {
+        let authors = |html: &str| meta_of(html).meta.authors;
+        // Blogger.
+        assert_eq!(
+            authors(
+                "<body><div class='post-footer'><span class='post-author vcard'>Posted by \
+                 <span class='fn'>Ned Deily</span></span></div></body>"
+            ),
+            ["Ned Deily"]
+        );
+        // A line of logo, author and date.
+        assert_eq!(
+            authors(
+                r#"<body><div class="navbyline"><span class="logo"><a href="/"><img src="l.png"></a></span> /
+                <span class="author"><a href="/author/cd">Cory Doctorow</a></span> /
+                <span class="date">10:08 am Fri</span> <span id="metadata">Jul 19, 2013</span></div></body>"#
+            ),
+            ["Cory Doctorow"]
+        );
+        // A heading as the label, and a screen reader's words beside the name.
+        assert_eq!(
+            authors(
+                r#"<body><div class="recipe-author"><h2>Rezept von</h2><a href="/u/j">
+                <img alt="Profilbild von jesusfreak"><span class="ds-sr-only">Zum Profil von jesusfreak</span></a>
+                <a href="/u/j"><span>jesusfreak</span></a></div></body>"#
+            ),
+            ["jesusfreak"]
+        );
+        // "Von … am <date>", the name a login.
+        assert_eq!(
+            authors(
+                r#"<body><div class="group-author-inner">Von <a href="/r/i" class="username">Isabella.DiBiase</a>
+                am <span class="date-display-single">Samstag, 19. Oktober 2019 um 11:14 Uhr</span></div></body>"#
+            ),
+            ["Isabella DiBiase"]
+        );
+        // The comment form's name field is no byline.
+        assert!(authors(
+            r#"<body><p class="comment-form-author"><label for="author">Name</label>
+            <span class="required">*</span><input id="author" name="author"></p></body>"#
+        )
+        .is_empty());
+        // A placeholder in the author tag is no author.
+        assert!(authors(r#"<head><meta name="author" content="publisher"></head>"#).is_empty());
+    }
+
+    #[test]
     fn a_page_url_must_be_a_web_address() {
         // Nothing to resolve against (a saved page read from disk): a relative canonical
         // link names no page, and an absolute one from a less trusted source is taken.
@@ -1290,17 +1306,6 @@ mod comment_tests {
         let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
         let page = read(&descendants(&dom.document), &|u| u.to_string());
         assert!(page.meta.authors.is_empty(), "{:?}", page.meta.authors);
-    }
-
-    #[test]
-    fn credit_labels_before_a_name_are_not_part_of_it() {
-        assert_eq!(strip_by("Текст: Иван Петров"), "Иван Петров");
-        assert_eq!(strip_by("Texte : Marie Dupont"), "Marie Dupont");
-        assert_eq!(strip_by("Autor: Jan Kowalski"), "Jan Kowalski");
-        assert_eq!(strip_by("By Jane Doe"), "Jane Doe");
-        // A colon inside a name or title is no credit.
-        assert_eq!(strip_by("Re: Jane"), "Re: Jane");
-        assert_eq!(strip_by("Текст:"), "Текст:");
     }
 }
 

@@ -12,6 +12,7 @@
 //! A page with no article-like text (an index, a form) is converted whole, with a warning.
 //! [`Extraction::explain`] says what was chosen and why, for users who report a bad result.
 
+mod byline;
 mod clean;
 pub(crate) mod hints;
 pub mod metadata;
