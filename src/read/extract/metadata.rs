@@ -78,6 +78,8 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
     let mut h1s = Vec::new();
     let mut byline = None;
     let mut time = None;
+    let mut hatom_published = None;
+    let mut hatom_updated = None;
     let mut content_language = None;
 
     for node in nodes {
@@ -135,6 +137,19 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
             "time" if time.is_none() => {
                 time = attr(node, "datetime").and_then(|d| iso_date(&d));
             }
+            // hAtom (Blogger, older WordPress themes): the date in the `title` of an element
+            // classed `published` or `updated`.
+            "abbr" | "span" if hatom_published.is_none() || hatom_updated.is_none() => {
+                let class = attr(node, "class").unwrap_or_default();
+                let date = || attr(node, "title").and_then(|t| iso_date(&t));
+                for word in class.split_whitespace() {
+                    match word {
+                        "published" if hatom_published.is_none() => hatom_published = date(),
+                        "updated" if hatom_updated.is_none() => hatom_updated = date(),
+                        _ => {}
+                    }
+                }
+            }
             _ => {}
         }
         read_microdata(node, name, &mut microdata);
@@ -156,7 +171,9 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         content.title = h1s.first().cloned();
     }
     content.authors = byline.into_iter().collect();
-    content.published = time;
+    // A date named as the post's beats the page's first `<time>` (which may be a sidebar's).
+    content.published = hatom_published.or(time);
+    content.modified = hatom_updated;
     content.url = canonical;
     content.language = html_lang;
 
@@ -433,11 +450,21 @@ fn read_microdata(node: &Handle, name: &str, found: &mut Found) {
             .and_then(|v| clean(&v))
             .or_else(|| clean(&text_content(node)))
     };
+    // A date is in whichever attribute holds one: Blogger writes
+    // `<abbr itemprop="datePublished" title="2019-10-16T14:33:00-07:00">2:33 PM</abbr>`.
+    let date = || {
+        ["content", "datetime", "title"]
+            .into_iter()
+            .filter_map(|name| attr(node, name))
+            .chain(std::iter::once(text_content(node)))
+            .find(|v| page_date(v).is_some())
+            .and_then(|v| clean(&v))
+    };
     for prop in props.split_whitespace() {
         match prop {
             "headline" if found.title.is_none() => found.title = value(),
-            "datePublished" if found.published.is_none() => found.published = value(),
-            "dateModified" if found.modified.is_none() => found.modified = value(),
+            "datePublished" if found.published.is_none() => found.published = date(),
+            "dateModified" if found.modified.is_none() => found.modified = date(),
             "author" | "creator" if found.authors.is_empty() => {
                 // The name inside an `author` item, else the element's own text.
                 let inner = descendants(node).into_iter().skip(1).find(|n| {
@@ -1219,6 +1246,39 @@ mod tests {
         .is_empty());
         // A placeholder in the author tag is no author.
         assert!(authors(r#"<head><meta name="author" content="publisher"></head>"#).is_empty());
+    }
+
+    #[test]
+    fn dates_in_title_attributes() {
+        let dates = |html: &str| {
+            let meta = meta_of(html).meta;
+            (
+                meta.published.map(|d| d.to_iso()),
+                meta.modified.map(|d| d.to_iso()),
+            )
+        };
+        // Microdata on any element, its date in `title`.
+        assert_eq!(
+            dates(
+                "<body><abbr class='published' itemprop='datePublished' \
+                 title='2019-10-16T14:33:00-07:00'>2:33 PM</abbr>\
+                 <span itemprop='dateModified' content='2019-10-17'>yesterday</span></body>"
+            ),
+            (
+                Some("2019-10-16T14:33:00-07:00".to_string()),
+                Some("2019-10-17".to_string())
+            )
+        );
+        // hAtom: the post's `published` element, over a sidebar's `<time>` before it.
+        assert_eq!(
+            dates(
+                "<body><aside><time datetime='2020-01-01'>1 Jan</time></aside>\
+                 <span class='post-timestamp'><a href='/p'><abbr class='published' \
+                 title='2016-12-23T05:11:00-05:00'>5:11 AM</abbr></a></span></body>"
+            )
+            .0,
+            Some("2016-12-23T05:11:00-05:00".to_string())
+        );
     }
 
     #[test]
