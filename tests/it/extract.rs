@@ -193,3 +193,49 @@ fn cli_extract_off_explain_body_only_and_no_images() {
         .unwrap();
     assert!(!conflict.status.success());
 }
+
+/// A page whose article states its direction on itself or a wrapper, not on `<html>`.
+#[test]
+fn the_article_s_own_direction_is_the_document_s() {
+    use quire::model::Direction;
+    let paragraphs: String = (0..6)
+        .map(|i| format!("<p>{i}. Lorem ipsum dolor sit amet, consectetur adipisicing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>"))
+        .collect();
+    let nav: String = (0..10)
+        .map(|i| format!("<li><a href='/s/{i}'>Section {i}</a></li>"))
+        .collect();
+    let direction = |article: &str| {
+        let html = format!(
+            "<html><head><title>RTL</title></head><body><nav><ul>{nav}</ul></nav>{article}</body></html>"
+        );
+        read(&html, &ReadOptions::default())
+            .document
+            .into_parts()
+            .0
+            .direction
+    };
+    assert_eq!(
+        direction(&format!(
+            "<main><article dir='rtl'>{paragraphs}</article></main>"
+        )),
+        Some(Direction::Rtl)
+    );
+    assert_eq!(
+        direction(&format!(
+            "<div dir='rtl'><div class='post'>{paragraphs}</div></div>"
+        )),
+        Some(Direction::Rtl)
+    );
+    // The article's own beats the page's.
+    let html = format!(
+        "<html dir='rtl'><head><title>LTR</title></head><body><article dir='ltr'>{paragraphs}</article></body></html>"
+    );
+    assert_eq!(
+        read(&html, &ReadOptions::default())
+            .document
+            .into_parts()
+            .0
+            .direction,
+        Some(Direction::Ltr)
+    );
+}

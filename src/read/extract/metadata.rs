@@ -1001,6 +1001,50 @@ fn is_language_tag(tag: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
+/// The direction `node` states with its `dir`, else the one an element that holds all of
+/// its content states (`<main><article dir="rtl">…</article></main>`), else the nearest
+/// element around it that states one: an article's own beats the page's.
+pub fn direction_around(node: &Handle) -> Option<Direction> {
+    let stated = |n: &Handle| attr(n, "dir").and_then(|d| parse_direction(&d));
+    // Down through wrappers that hold nothing else; the walks are as long as the tree is
+    // deep, which the parser caps.
+    let mut at = Some(node.clone());
+    while let Some(element) = at {
+        if let Some(direction) = stated(&element) {
+            return Some(direction);
+        }
+        at = only_child_element(&element);
+    }
+    let mut at = crate::dom::parent(node);
+    while let Some(element) = at {
+        if let Some(direction) = stated(&element) {
+            return Some(direction);
+        }
+        at = crate::dom::parent(&element);
+    }
+    None
+}
+
+/// The one element inside `node` when nothing else in it shows (no text beside it).
+fn only_child_element(node: &Handle) -> Option<Handle> {
+    let mut only = None;
+    for child in node.children.borrow().iter() {
+        match &child.data {
+            markup5ever_rcdom::NodeData::Element { .. } if only.is_none() => {
+                only = Some(child.clone())
+            }
+            markup5ever_rcdom::NodeData::Element { .. } => return None,
+            markup5ever_rcdom::NodeData::Text { contents }
+                if !contents.borrow().trim().is_empty() =>
+            {
+                return None
+            }
+            _ => {}
+        }
+    }
+    only
+}
+
 fn parse_direction(dir: &str) -> Option<Direction> {
     match dir.trim().to_ascii_lowercase().as_str() {
         "ltr" => Some(Direction::Ltr),

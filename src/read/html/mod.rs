@@ -103,6 +103,10 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
         lead_left_out = extraction.lead_left_out;
         extraction.root
     };
+    // The article's direction (`<article dir="rtl">`, or a `dir` around it) beats the page's.
+    if let Some(direction) = extract::metadata::direction_around(&root) {
+        meta.direction = Some(direction);
+    }
     let mut header = None;
     if let Some(title) = &meta.title {
         header = title_header(&root, title);
