@@ -364,3 +364,42 @@ fn a_zero_size_from_json_is_no_size() {
     assert!(!tags[0].contains("width="), "{}", tags[0]);
     assert!(tags[0].contains(" height=\"150\""), "{}", tags[0]);
 }
+
+#[test]
+fn a_saved_page_s_site_links_and_images_point_at_its_stated_address() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("in/page_files")).unwrap();
+    std::fs::write(dir.path().join("in/page_files/a.png"), png_bytes(40, 30)).unwrap();
+    let head = "<link rel=\"canonical\" href=\"https://harbour.example/notes/tech\">";
+    let page = saved_page(head).replace(
+        "<p>Fishermen say",
+        "<p>The readings are explained on the page about <a href=\"/wiki/Gauge\">the gauge</a>, \
+         and the office has written <a href=\"other.html\">more about the screen</a> for \
+         visitors who want to know how it works.</p>\
+         <p><img src=\"page_files/a.png\" alt=\"local chart\"></p>\
+         <p><img src=\"//upload.example.org/far.png\" alt=\"far chart\"></p><p>Fishermen say",
+    );
+    std::fs::write(dir.path().join("in/tech.html"), page).unwrap();
+    quire()
+        .current_dir(dir.path())
+        .args(["convert", "in/tech.html", "--to", "md,epub", "-o", "out"])
+        .assert()
+        .success();
+    let markdown = std::fs::read_to_string(dir.path().join("out/tech.md")).unwrap();
+    assert!(
+        markdown.contains("](https://harbour.example/wiki/Gauge)"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("](https://upload.example.org/far.png)"),
+        "{markdown}"
+    );
+    // What may be beside the saved page stays relative, and its image is still found there.
+    assert!(markdown.contains("](other.html)"), "{markdown}");
+    let epub = unzip(&std::fs::read(dir.path().join("out/tech.epub")).unwrap());
+    assert!(
+        epub.iter().any(|(name, _)| name.ends_with(".png")),
+        "the local image is in the book: {:?}",
+        epub.iter().map(|(name, _)| name).collect::<Vec<_>>()
+    );
+}

@@ -79,6 +79,16 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
             .clone()
             .filter(|u| extract::metadata::is_web_url(u));
     }
+    // A page saved to disk that states its own address: its site-relative links and images
+    // point there (the address is the document's source, so the outputs say so too).
+    let resolver = match &meta.source_url {
+        Some(url) if !resolver.has_base() => {
+            let resolver = resolver.with_page_url(base.as_deref(), url);
+            meta.lead_image = meta.lead_image.map(|u| resolver.resolve(&u));
+            resolver
+        }
+        _ => resolver,
+    };
     let mut converter = Converter::new(&nodes, &resolver, rows);
     // A handle on every node of the page (8 bytes a node): not needed past this point.
     drop(nodes);

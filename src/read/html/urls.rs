@@ -11,6 +11,9 @@ use url::Url;
 #[derive(Debug, Clone, Default)]
 pub struct Resolver {
     base: Option<Url>,
+    /// The page's own address as the page states it (its canonical link, `og:url`), for a
+    /// page read from disk: what no file beside the page can be is resolved against it.
+    stated: Option<Url>,
 }
 
 impl Resolver {
@@ -32,7 +35,30 @@ impl Resolver {
             .or(source),
             None => source,
         };
-        Resolver { base }
+        Resolver { base, stated: None }
+    }
+
+    /// Whether references resolve against a web address the page came from (or its
+    /// `<base href>` names).
+    pub fn has_base(&self) -> bool {
+        self.base.is_some()
+    }
+
+    /// This resolver, for a page with no base (read from disk) that states its own web
+    /// address `page_url`: root-relative (`/wiki/Netscape`) and scheme-relative
+    /// (`//upload.example.org/a.png`) references then resolve against it (through a relative
+    /// `<base href>` when the page has one), since they name no file beside the page. A
+    /// reference relative to the page's folder (`page_files/a.png`, `other.html`) stays as
+    /// written: the saved page's images and neighbours are there.
+    pub fn with_page_url(mut self, base_href: Option<&str>, page_url: &str) -> Resolver {
+        let page = Url::parse(page_url.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"));
+        self.stated = match base_href.map(str::trim).filter(|b| !b.is_empty()) {
+            Some(href) => page.as_ref().and_then(|p| p.join(href).ok()).or(page),
+            None => page,
+        };
+        self
     }
 
     /// The absolute form of `reference`, or `reference` itself when there is no base or it does
@@ -43,13 +69,14 @@ impl Resolver {
         if reference.starts_with('#') {
             return reference.to_string();
         }
-        match &self.base {
-            Some(base) => base
-                .join(reference)
-                .map(String::from)
-                .unwrap_or_else(|_| reference.to_string()),
-            None => reference.to_string(),
-        }
+        let base = match (&self.base, &self.stated) {
+            (Some(base), _) => base,
+            (None, Some(stated)) if reference.starts_with('/') => stated,
+            _ => return reference.to_string(),
+        };
+        base.join(reference)
+            .map(String::from)
+            .unwrap_or_else(|_| reference.to_string())
     }
 }
 
@@ -285,6 +312,31 @@ mod tests {
 
     fn best(srcset: &str, width: Option<u32>) -> Option<String> {
         best_candidate(&srcset_candidates(srcset, width, None)).map(|c| c.url.clone())
+    }
+
+    #[test]
+    fn a_saved_page_s_stated_address_resolves_what_names_no_file_beside_it() {
+        let page = "https://en.example.org/wiki/Mozilla";
+        let resolver = Resolver::new(None, Some("in/page.html")).with_page_url(None, page);
+        assert_eq!(
+            resolver.resolve("/wiki/Netscape"),
+            "https://en.example.org/wiki/Netscape"
+        );
+        assert_eq!(
+            resolver.resolve("//upload.example.org/a.png"),
+            "https://upload.example.org/a.png"
+        );
+        // What may be beside the saved page stays as written.
+        assert_eq!(resolver.resolve("page_files/a.png"), "page_files/a.png");
+        assert_eq!(resolver.resolve("../b.html"), "../b.html");
+        assert_eq!(resolver.resolve("#note"), "#note");
+        // A relative `<base href>` moves what is resolved against the address.
+        let resolver = Resolver::new(Some("//cdn.example.org/"), None)
+            .with_page_url(Some("//cdn.example.org/"), page);
+        assert_eq!(resolver.resolve("/a.png"), "https://cdn.example.org/a.png");
+        // Without a stated address nothing changes.
+        let resolver = Resolver::new(None, Some("in/page.html"));
+        assert_eq!(resolver.resolve("/wiki/Netscape"), "/wiki/Netscape");
     }
 
     #[test]
