@@ -239,3 +239,23 @@ fn the_article_s_own_direction_is_the_document_s() {
         Some(Direction::Ltr)
     );
 }
+
+/// A header named for the headline and the standfirst both: the standfirst is the paragraph
+/// under the title, not the header with the title in it.
+#[test]
+fn a_header_holding_the_title_is_not_the_standfirst() {
+    let paragraphs: String = (0..6).map(|i| format!("<p>{i}. {PARAGRAPH}</p>")).collect();
+    let headline = "Plumber jailed after boiler killed millionaire's daughter";
+    let html = format!(
+        "<html><head><title>{headline}</title></head><body><main><article>\
+         <header class='escenic-headline escenic-standfirst'><h1>{headline}</h1>\
+         <p class='e-standfirst'>A plumber was jailed for three years.</p></header>\
+         <div class='body'>{paragraphs}</div></article></main></body></html>"
+    );
+    let meta = read(&html, &ReadOptions::default()).document.into_parts().0;
+    assert_eq!(meta.title.as_deref(), Some(headline));
+    assert_eq!(
+        meta.subtitle.as_deref(),
+        Some("A plumber was jailed for three years.")
+    );
+}

@@ -249,8 +249,9 @@ fn opening_standfirst(root: &Handle) -> Option<Handle> {
 }
 
 /// Whether an element's class names a standfirst and it holds text alone: no image, table
-/// or list (a box of those named so is something else), and no date or author (a line of
-/// post details, which some themes call a subhead).
+/// or list (a box of those named so is something else), no date or author (a line of
+/// post details, which some themes call a subhead), and not the title (a header named for
+/// both, `class="escenic-headline escenic-standfirst"`, holds the standfirst and more).
 fn is_classed_standfirst(node: &Handle) -> bool {
     dom::attr_matches(node, "class", standfirst::is_standfirst_class)
         && !descendants(node).iter().any(|n| {
@@ -265,6 +266,7 @@ fn is_classed_standfirst(node: &Handle) -> bool {
                         | local_name!("ol")
                         | local_name!("figure")
                         | local_name!("time")
+                        | local_name!("h1")
                 )
             });
             holds_more
