@@ -18,8 +18,8 @@ fn word_lean(word: &str) -> Option<bool> {
         "ad" | "ads" | "adv" | "advert" | "affiliate" | "also" | "author" | "banner"
         | "breadcrumb" | "breadcrumbs" | "byline" | "comment" | "comments" | "consent"
         | "cookie" | "cookies" | "dateline" | "disqus" | "donate" | "editsection" | "follow"
-        | "footer" | "gdpr" | "hidden" | "jump" | "login" | "masthead" | "menu" | "meta"
-        | "modal" | "more" | "nav" | "newsletter" | "next" | "outbrain" | "pager"
+        | "footer" | "forum" | "gdpr" | "hidden" | "jump" | "login" | "masthead" | "menu"
+        | "meta" | "modal" | "more" | "nav" | "newsletter" | "next" | "outbrain" | "pager"
         | "pagination" | "partner" | "popular" | "popup" | "prev" | "print" | "promo" | "rail"
         | "recirc" | "recommended" | "register" | "related" | "share" | "sharing" | "sidebar"
         | "signup" | "skip" | "social" | "sponsor" | "sponsored" | "subscribe" | "subscription"
@@ -547,6 +547,20 @@ mod tests {
         assert!(hint_of("", "achgut_spenden", "", "").negative);
         assert!(hint_of("saboxplugin-wrap", "", "", "author").negative);
         assert!(!hint_of("entry-content", "", "", "text").negative);
+    }
+
+    #[test]
+    fn a_blog_s_forum_of_reader_comments_is_chrome() {
+        // SPIP names a post's comments and comment form its forum.
+        for class in [
+            "forum",
+            "forum-fil",
+            "formulaire_spip formulaire_forum ajax",
+        ] {
+            assert!(hint_of(class, "", "", "").negative, "{class}");
+        }
+        // Only the whole word: a forum host's name is no comment.
+        assert!(!hint_of("forumieren-content", "", "", "").negative);
     }
 
     #[test]
