@@ -438,6 +438,15 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                     Some((left, _)) => left - gap - side,
                 };
                 marker_items.extend(task_box(box_x, baseline, side, done));
+                // The box is drawn, so it is no text: a space in its place reads as ☑ or ☐,
+                // so that copying, searching and screen readers keep whether it is done.
+                let face = self.shaper.fonts.face_for(FontStyle::BODY);
+                let glyphs = self.shaper.shape(" ", face, false);
+                let mut run = make_run(" ", &glyphs, face, size, BLACK, box_x, baseline);
+                if let Some(first) = run.glyphs.first_mut() {
+                    first.actual_text = Some(if done { "☑" } else { "☐" }.into());
+                    marker_items.push(Item::Text(run));
+                }
             }
             if let Some(b) = self.boxes.get_mut(first) {
                 b.items.extend(marker_items);

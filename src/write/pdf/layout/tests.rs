@@ -762,6 +762,17 @@ fn task_items_show_a_drawn_box_ticked_when_done() {
     assert_eq!(bullets, 1);
     let number = run_of("1.");
     assert!(boxes[2].0 + boxes[2].2 < number.x);
+    // A reader of the text gets each box, at the box: ☑ for a done task, ☐ for one to do.
+    let marks: Vec<(String, f32)> = runs(page)
+        .into_iter()
+        .map(|r| (text_of(r), r.x))
+        .filter(|(t, _)| t == "☑" || t == "☐")
+        .collect();
+    assert_eq!(marks.len(), 3, "{marks:?}");
+    for (((mark, x), want), (bx, ..)) in marks.iter().zip(["☑", "☐", "☑"]).zip(&boxes) {
+        assert_eq!(mark, want);
+        assert!((x - bx).abs() < 0.01, "{mark} at {x}, its box at {bx}");
+    }
 }
 
 fn run_text(run: &TextRun) -> String {
