@@ -92,14 +92,19 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
                         continue;
                     }
                     // Not loaded (the loading said why): its alt text stands for it, on one
-                    // line, as in the plain-text output, in grey; an image with none (most
+                    // line and in brackets, as in the plain-text output (bare, a row of
+                    // icons read "facebooktwitterreddit"), in grey; an image with none (most
                     // are decorative) leaves nothing, so the words around it stay whole
                     // ("we<img>rde" is "werde").
                     let alt = one_line(&image.alt);
                     if !alt.is_empty() {
                         let mut s = style;
                         s.color = GREY;
-                        out.push(Piece::Text(alt, s));
+                        if matches!(out.last(), Some(Piece::Text(t, ts)) if ts.color == GREY && t.ends_with(']'))
+                        {
+                            out.push(Piece::Text(" ".into(), style));
+                        }
+                        out.push(Piece::Text(format!("[{alt}]"), s));
                     }
                 }
                 Inline::Math(math) => {

@@ -1580,9 +1580,10 @@ fn a_source_that_is_no_web_page_is_neither_linked_nor_shown() {
     }
 }
 
-/// An inline image that was not loaded shows its alt text, on one line, as the plain-text
-/// output does, and nothing when it has none: it was "[image]", even inside a word
-/// ("we[image]rde", from a right-floated picture with no alt text).
+/// An inline image that was not loaded shows its alt text, on one line and in brackets, as
+/// the plain-text output does, and nothing when it has none: it was "[image]", even inside
+/// a word ("we[image]rde", from a right-floated picture with no alt text). Images side by
+/// side are set apart ("[facebook] [twitter]", not "facebooktwitter").
 #[test]
 fn an_image_not_loaded_shows_its_alt_text_or_nothing() {
     let image = |alt: &str| {
@@ -1607,6 +1608,11 @@ fn an_image_not_loaded_shows_its_alt_text_or_nothing() {
                 Inline::text("A map "),
                 image("The harbour\n  in 1900"),
                 Inline::text(" here."),
+            ]),
+            Block::Paragraph(vec![
+                Inline::text("Share: "),
+                image("facebook"),
+                image("twitter"),
             ]),
         ],
     );
@@ -1645,7 +1651,8 @@ fn an_image_not_loaded_shows_its_alt_text_or_nothing() {
         texts,
         [
             "Eines Tages werde ich sein Symbol tragen.",
-            "A map The harbour in 1900 here."
+            "A map [The harbour in 1900] here.",
+            "Share: [facebook] [twitter]"
         ],
         "the paragraph of an image alone is left out"
     );
@@ -1661,7 +1668,7 @@ fn an_image_not_loaded_shows_its_alt_text_or_nothing() {
         .collect::<String>();
     assert_eq!(
         grey.split_whitespace().collect::<String>(),
-        "Theharbourin1900"
+        "[Theharbourin1900][facebook][twitter]"
     );
 }
 
