@@ -112,7 +112,17 @@ pub(super) fn volume_of(
 ) -> Book {
     let mut meta = book.meta.clone();
     if let Some((number, count)) = volume {
-        let title = meta.title.as_deref().unwrap_or("Collected articles");
+        // A bundle named nothing is called what the whole book would be, in its language
+        // (the book's, else its first article's, as the book's language is decided).
+        let language = meta.language.as_deref().or_else(|| {
+            book.chapters
+                .iter()
+                .find_map(|c| c.meta.language.as_deref())
+        });
+        let title = meta
+            .title
+            .as_deref()
+            .unwrap_or(crate::locale::Labels::for_language(language).collected_articles);
         meta.title = Some(format!("{title} ({number}/{count})"));
         let articles = if range.len() == 1 {
             format!("article {} of {}", range.start + 1, book.chapters.len())
@@ -171,5 +181,32 @@ mod tests {
         assert_eq!(fill(&[4, 4, 4, 4], 8), vec![0..2, 2..4]);
         assert_eq!(fill(&[4, 9, 1], 8), vec![0..1, 1..2, 2..3]);
         assert_eq!(fill(&[1, 1, 1], 8), vec![0..3]);
+    }
+
+    /// A volume of a bundle named nothing is titled in its articles' language: it was
+    /// "Collected articles (1/2)" in every book, while the book it was split from was not.
+    #[test]
+    fn a_volume_of_an_untitled_bundle_is_titled_in_its_language() {
+        let chapter = |language: &str| {
+            crate::model::Document::new(
+                crate::model::Meta {
+                    language: Some(language.into()),
+                    ..Default::default()
+                },
+                Vec::new(),
+            )
+        };
+        let book = Book {
+            meta: crate::model::Meta::default(),
+            chapters: vec![chapter("de"), chapter("de")],
+            resource_dirs: Vec::new(),
+            origins: Vec::new(),
+            sections: Vec::new(),
+        };
+        let volume = volume_of(&book, 0..1, Some((1, 2)));
+        assert_eq!(
+            volume.meta.title.as_deref(),
+            Some("Gesammelte Artikel (1/2)")
+        );
     }
 }
