@@ -735,9 +735,22 @@ fn set(slot: &mut Option<String>, value: String) {
     }
 }
 
+/// Whether an author value is a link rather than a name: with a scheme, or written without
+/// one ("facebook.com/vegolosi", "www.example.org": one word whose part before any `/` is a
+/// dotted host name; "John.Smith" and "AC/DC" are names).
 fn looks_like_url(s: &str) -> bool {
-    let s = s.trim_start();
-    s.starts_with("http://") || s.starts_with("https://") || s.starts_with("//")
+    let s = s.trim();
+    if s.starts_with("http://") || s.starts_with("https://") || s.starts_with("//") {
+        return true;
+    }
+    if s.contains(char::is_whitespace) {
+        return false;
+    }
+    let host = s.split('/').next().unwrap_or_default();
+    (s.contains('/') || host.starts_with("www."))
+        && host.rsplit_once('.').is_some_and(|(name, top)| {
+            !name.is_empty() && top.len() >= 2 && top.chars().all(|c| c.is_ascii_alphabetic())
+        })
 }
 
 /// The few entities JSON-LD writers leave in strings.
@@ -1119,6 +1132,41 @@ mod tests {
                 format!("https://example.org/{}", u.trim_start_matches('/'))
             }
         })
+    }
+
+    /// An author tag holding a link without its scheme names no one: a page gave
+    /// `article:author` "facebook.com/vegolosi", which became the book's author.
+    #[test]
+    fn an_author_that_is_a_link_without_a_scheme_is_no_name() {
+        let page = meta_of(
+            r#"<html><head><title>T</title>
+            <meta property="article:author" content="facebook.com/vegolosi">
+            <meta property="article:author" content="www.example.org">
+            <meta name="author" content="Jane Doe">
+            <script type="application/ld+json">{"@type":"Article","author":["John.Smith","AC/DC"]}
+            </script></head><body></body></html>"#,
+        );
+        assert!(
+            !page
+                .meta
+                .authors
+                .iter()
+                .any(|a| a.contains("vegolosi") || a.contains("www.")),
+            "{:?}",
+            page.meta.authors
+        );
+        for name in ["John Smith", "AC/DC"] {
+            assert!(
+                page.meta.authors.iter().any(|a| a == name),
+                "{:?}",
+                page.meta.authors
+            );
+        }
+        assert!(looks_like_url("facebook.com/vegolosi"));
+        assert!(looks_like_url(" www.example.org "));
+        assert!(!looks_like_url("John.Smith"));
+        assert!(!looks_like_url("AC/DC"));
+        assert!(!looks_like_url("Jane Doe / Reuters.com"));
     }
 
     #[test]
