@@ -32,9 +32,11 @@ fn clean(text: &str, date_at: fn(&str) -> Option<usize>) -> Option<String> {
     let name = login_as_name(&name);
     // A label with no name after it ("Текст:", "Posted on …") names no one either.
     let lower = name.to_lowercase();
+    // A hashtag is a series or a topic some systems put in the author's place, no name.
     let placeholder = PLACEHOLDERS.contains(&lower.as_str())
         || CREDITS.contains(&lower.as_str())
-        || LABEL_WORDS.contains(&lower.as_str());
+        || LABEL_WORDS.contains(&lower.as_str())
+        || name.starts_with('#');
     (!name.is_empty() && !placeholder).then_some(name)
 }
 
@@ -202,10 +204,11 @@ const LABEL_WORDS: &[&str] = &[
 fn strip_by(text: &str) -> &str {
     let text = text.trim();
     let words: Vec<&str> = text.split(' ').take(4).collect();
-    if let Some(by) = words
-        .iter()
-        .position(|w| BY_WORDS.iter().any(|b| w.eq_ignore_ascii_case(b)))
-    {
+    if let Some(by) = words.iter().position(|w| {
+        // "Von: Moritz Pieczewski-Freimuth": the word may end the label with a colon.
+        let w = w.trim_end_matches([':', '：']);
+        BY_WORDS.iter().any(|b| w.eq_ignore_ascii_case(b))
+    }) {
         let label = words[..by]
             .iter()
             .all(|w| LABEL_WORDS.contains(&w.to_lowercase().as_str()));
@@ -309,6 +312,11 @@ mod tests {
         );
         assert_eq!(name("Текст: Иван Петров").as_deref(), Some("Иван Петров"));
         assert_eq!(name("Autor: Jan Kowalski").as_deref(), Some("Jan Kowalski"));
+        assert_eq!(
+            name("Von: Moritz Pieczewski-Freimuth").as_deref(),
+            Some("Moritz Pieczewski-Freimuth")
+        );
+        assert_eq!(name("#Krótko o przepisach prawa"), None);
         // Names that hold such words stay whole.
         assert_eq!(
             name("Ursula von der Leyen").as_deref(),

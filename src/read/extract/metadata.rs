@@ -485,6 +485,21 @@ fn read_microdata(node: &Handle, name: &str, found: &mut Found) {
     }
 }
 
+/// The words of a class or id that name a byline element: "author" in English and in the
+/// languages whose sites name it in their own (SPIP's `auteurs`, `autor`, `autore`).
+const AUTHOR_WORDS: &[&[u8]] = &[
+    b"author",
+    b"authors",
+    b"authorname",
+    b"auteur",
+    b"auteurs",
+    b"autor",
+    b"autores",
+    b"autoren",
+    b"autore",
+    b"autori",
+];
+
 /// A byline element: `rel="author"`, or an element whose class or id says byline/author and
 /// whose text is short enough to be a name.
 fn byline_of(node: &Handle, name: &str) -> Option<String> {
@@ -501,6 +516,8 @@ fn byline_of(node: &Handle, name: &str) -> Option<String> {
             // A comment's author, or the name field of the comment form, is not the
             // article's ("comment-author", "comment-form-author").
             "class" | "id" if contains_ignore_case(&a.value, "comment") => return None,
+            // Nor is a menu's entry for an author's page ("menu-item-object-autor").
+            "class" | "id" if contains_ignore_case(&a.value, "menu") => return None,
             "class" | "id" => {
                 // Split on bytes: a non-ASCII character is no letter of these words either,
                 // and every element of a page without a byline is asked.
@@ -508,10 +525,7 @@ fn byline_of(node: &Handle, name: &str) -> Option<String> {
                     || a.value
                         .as_bytes()
                         .split(|b| !b.is_ascii_alphanumeric())
-                        .any(|w| {
-                            w.eq_ignore_ascii_case(b"author")
-                                || w.eq_ignore_ascii_case(b"authorname")
-                        })
+                        .any(|w| AUTHOR_WORDS.iter().any(|a| w.eq_ignore_ascii_case(a)))
             }
             _ => {}
         }
@@ -1132,6 +1146,25 @@ mod tests {
                 format!("https://example.org/{}", u.trim_start_matches('/'))
             }
         })
+    }
+
+    /// A byline classed "author" in the page's own language is a byline: a French blog's
+    /// `<span class="auteurs">par Didier Roy</span>` was not read.
+    #[test]
+    fn bylines_classed_author_in_other_languages() {
+        // A menu's entry for an author's page is no byline.
+        let page = meta_of(
+            r#"<html><body><ul><li class="menu-item menu-item-object-autor"><a>Reflexiones de
+            Fidel</a></li></ul><article><h1>T</h1><p>Text.</p></article></body></html>"#,
+        );
+        assert!(page.meta.authors.is_empty(), "{:?}", page.meta.authors);
+        for class in ["auteurs", "autor-name", "entry-autore"] {
+            let page = meta_of(&format!(
+                r#"<html><head><title>T</title></head><body><article><h1>T</h1>
+                <p class="{class}">par Didier Roy</p><p>Text.</p></article></body></html>"#
+            ));
+            assert_eq!(page.meta.authors, ["Didier Roy"], "{class}");
+        }
     }
 
     /// An author tag holding a link without its scheme names no one: a page gave
