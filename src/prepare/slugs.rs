@@ -24,28 +24,14 @@ pub(crate) fn gfm_anchors<'a>(
     body: &'a [Block],
     notes: &[&'a [Block]],
 ) -> Anchors<'a> {
-    let mut slugger = Slugger::default();
-    if let Some(title) = title {
-        let mut title_slug = String::new();
-        slug_into(title, &mut title_slug);
-        if !title_slug.is_empty() {
-            slugger.claim(&title_slug);
-        }
-    }
+    let mut slugger = Slugger::after_title(title);
     let mut anchors = Anchors::new();
-    // One heading's text and slug, the buffers reused.
-    let (mut text, mut slug) = (String::new(), String::new());
     for blocks in std::iter::once(body).chain(notes.iter().copied()) {
         headings(blocks, &mut |id, content| {
-            text.clear();
-            push_text(content, &mut text);
-            slug_into(&text, &mut slug);
-            if slug.is_empty() {
-                return;
-            }
-            let anchor = slugger.claim(&slug);
-            if !id.is_empty() {
-                anchors.insert(id, anchor);
+            if let Some(anchor) = slugger.anchor(content) {
+                if !id.is_empty() {
+                    anchors.insert(id, anchor);
+                }
             }
         });
     }
@@ -57,24 +43,12 @@ pub(crate) fn gfm_anchors<'a>(
 /// written as a heading, then in document order; notes and tables are left out). A heading
 /// that has an id keeps it, and one whose slug is empty is left for the model's own ids.
 pub(crate) fn assign_gfm_ids(title_heading: Option<&str>, blocks: &mut [Block]) {
-    let mut slugger = Slugger::default();
-    let (mut text, mut slug) = (String::new(), String::new());
-    if let Some(title) = title_heading {
-        slug_into(title, &mut slug);
-        if !slug.is_empty() {
-            slugger.claim(&slug);
-        }
-    }
+    let mut slugger = Slugger::after_title(title_heading);
     headings_mut(blocks, &mut |id, content| {
-        text.clear();
-        push_text(content, &mut text);
-        slug_into(&text, &mut slug);
-        if slug.is_empty() {
-            return;
-        }
-        let anchor = slugger.claim(&slug);
-        if id.is_empty() {
-            *id = anchor.into_boxed_str();
+        if let Some(anchor) = slugger.anchor(content) {
+            if id.is_empty() {
+                *id = anchor.into_boxed_str();
+            }
         }
     });
 }
@@ -167,9 +141,39 @@ fn slug_into(text: &str, slug: &mut String) {
 #[derive(Default)]
 struct Slugger {
     occurrences: HashMap<String, usize>,
+    /// One heading's text and slug, the buffers reused.
+    text: String,
+    slug: String,
 }
 
 impl Slugger {
+    /// A slugger that has given the title's slug, when the title is written as a heading.
+    fn after_title(title: Option<&str>) -> Slugger {
+        let mut slugger = Slugger::default();
+        if let Some(title) = title {
+            slug_into(title, &mut slugger.slug);
+            if !slugger.slug.is_empty() {
+                let base = std::mem::take(&mut slugger.slug);
+                slugger.claim(&base);
+            }
+        }
+        slugger
+    }
+
+    /// The anchor of the next heading, of `content`; `None` when its slug is empty.
+    fn anchor(&mut self, content: &[Inline]) -> Option<String> {
+        self.text.clear();
+        push_text(content, &mut self.text);
+        slug_into(&self.text, &mut self.slug);
+        if self.slug.is_empty() {
+            return None;
+        }
+        let base = std::mem::take(&mut self.slug);
+        let anchor = self.claim(&base);
+        self.slug = base;
+        Some(anchor)
+    }
+
     /// The anchor for a heading of slug `base`: `base`, or `base-N` for the first N not
     /// given yet.
     fn claim(&mut self, base: &str) -> String {
