@@ -176,9 +176,9 @@ fn an_inline_image_is_drawn_and_a_missing_one_shows_its_alt_text_with_a_warning(
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(!text.contains("tall bar"), "{text}");
-    // As the plain-text output shows it: the alt text alone, not in brackets.
+    // As the plain-text output shows it: the alt text in brackets.
     assert!(
-        text.contains("one lost bar.") && !text.contains('['),
+        text.contains("one [lost bar].") && !text.contains("[tall"),
         "{text}"
     );
 }
