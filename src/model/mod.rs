@@ -41,7 +41,7 @@ pub use normalize::{collapse_whitespace, normalize_inlines};
 pub use serde_form::JSON_VERSION;
 pub use walk::inlines_to_plain;
 pub(crate) use walk::{for_each_block, for_each_block_mut};
-pub(crate) use walk::{rewrite_links, shift_headings, slugify};
+pub(crate) use walk::{for_each_image_mut, rewrite_links, shift_headings, slugify};
 
 use serde::{Deserialize, Serialize};
 

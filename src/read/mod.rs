@@ -14,6 +14,7 @@ pub mod pages;
 mod sanitize;
 mod standfirst;
 pub mod text;
+mod web_source;
 
 use crate::error::{Error, Result, Warning};
 use crate::format::InputFormat;

@@ -374,3 +374,59 @@ fn cli_url_input_gives_the_same_pictures_in_html_epub_and_pdf_from_one_download_
     };
     assert_same_images(&outputs, &[&a, &b]);
 }
+
+/// A Markdown file fetched by its URL (a README) has its pictures beside it on the web:
+/// its relative image paths resolve there, so every format shows them, and its links and
+/// source name where they are.
+#[cfg(feature = "net")]
+#[test]
+fn cli_markdown_by_url_resolves_its_relative_pictures_and_links_where_it_was_found() {
+    use crate::net::{Reply, TestServer};
+    let a = png_bytes(24, 16);
+    let b = png_bytes(14, 10);
+    let readme = "# Tide tables\n\nThe chart:\n\n![Chart](docs/a.png)\n\nAnd the station \
+                  ![station](/img/b.png) in a line, with [the notes](notes.md#june) and \
+                  [June's](#june).\n\n## June\n\nSpring tides.\n";
+    let server = TestServer::start(vec![
+        ("/project/README.md", Reply::ok("text/markdown", readme)),
+        ("/project/docs/a.png", Reply::ok("image/png", a.clone())),
+        ("/img/b.png", Reply::ok("image/png", b.clone())),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_quire"))
+        .args(["convert", &server.url("/project/README.md")])
+        .args(["--to", "html,epub,pdf,md", "-o"])
+        .arg(out.path().join(""))
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let mut asked = server.paths();
+    asked.sort();
+    assert_eq!(
+        asked,
+        ["/img/b.png", "/project/README.md", "/project/docs/a.png"]
+    );
+    let read = |extension: &str| {
+        std::fs::read(out.path().join(format!("README.{extension}")))
+            .unwrap_or_else(|e| panic!("README.{extension}: {e}"))
+    };
+    let outputs = Outputs {
+        html: String::from_utf8(read("html")).unwrap(),
+        epub: read("epub"),
+        pdf: read("pdf"),
+    };
+    assert_same_images(&outputs, &[&a, &b]);
+    let markdown = String::from_utf8(read("md")).unwrap();
+    for expected in [
+        format!("source: \"{}\"", server.url("/project/README.md")),
+        format!("]({})", server.url("/project/notes.md#june")),
+        "[June's](#june)".to_string(),
+    ] {
+        assert!(
+            markdown.contains(&expected),
+            "no {expected} in:\n{markdown}"
+        );
+    }
+}

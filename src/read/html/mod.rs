@@ -17,7 +17,7 @@
 mod convert;
 mod math;
 mod meta;
-mod urls;
+pub(crate) mod urls;
 
 use super::{extract, standfirst, ReadOptions, Reader, Reading};
 use crate::dom::{self, children, descendants, is, is_hidden, tag, text_content};

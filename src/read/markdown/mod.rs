@@ -105,7 +105,7 @@ fn read_split_markdown(
             ctx.build(events, 0)
         }
     };
-    Ok(finish_reading(meta, blocks, warnings))
+    Ok(finish_reading(meta, blocks, warnings, options))
 }
 
 /// Reads Markdown that the reader owns, the same as [`read_markdown`]. A long document that
@@ -180,7 +180,7 @@ fn read_markdown_owned(
     // Whatever room is left is dropped: the model keeps the vector as it is.
     blocks.shrink_to_fit();
     warnings.extend(piece_warnings.into_iter().rev().flatten());
-    Ok(finish_reading(meta, blocks, warnings))
+    Ok(finish_reading(meta, blocks, warnings, options))
 }
 
 /// Makes room in the document's top-level blocks for `more` blocks from a piece, when
@@ -212,8 +212,15 @@ fn make_room(blocks: &mut Vec<Block>, more: usize, done: usize, remaining: usize
 /// The reading, once the blocks are built: a leading level-1 heading becomes the title when
 /// the front matter has none, and is dropped when it repeats the front matter's; headings
 /// take the ids GitHub gives them, so that a link to one (`#c--rust`) finds it; and a
-/// sentence heading right under the title becomes its standfirst.
-fn finish_reading(mut meta: Meta, mut blocks: Vec<Block>, warnings: Vec<Warning>) -> Reading {
+/// sentence heading right under the title becomes its standfirst. A file read from the web
+/// has its relative links and images resolved where it was found.
+fn finish_reading(
+    mut meta: Meta,
+    mut blocks: Vec<Block>,
+    warnings: Vec<Warning>,
+    options: &ReadOptions,
+) -> Reading {
+    super::web_source::resolve_against(&mut meta, &mut blocks, options.source_url.as_deref());
     // The text of the heading a renderer shows as the title, whose anchor it takes first.
     let title_heading = if meta.title.is_none() {
         take_title_from_heading(&mut meta, &mut blocks)

@@ -41,7 +41,7 @@ const MAX_NESTING: usize = 20;
 pub struct TextReader;
 
 impl Reader for TextReader {
-    fn read_text(&self, input: &str, _options: &ReadOptions) -> Result<Reading> {
+    fn read_text(&self, input: &str, options: &ReadOptions) -> Result<Reading> {
         let mut lines = split_lines(input);
         dedent_all(&mut lines);
         let (book_start, book_end) = gutenberg_body(&lines);
@@ -50,10 +50,12 @@ impl Reader for TextReader {
         let end = trailer_chrome_start(lines, start);
         let lines = lines.get(start..end).unwrap_or(&[]);
         let wrap_width = estimate_wrap_width(lines);
-        let (meta, body_start) = read_front_matter(lines, wrap_width);
+        let (mut meta, body_start) = read_front_matter(lines, wrap_width);
         let body = lines.get(body_start..).unwrap_or(&[]);
         let ctx = Context::for_body(body, wrap_width);
-        let blocks = parse_blocks(body, &ctx, 0, true);
+        let mut blocks = parse_blocks(body, &ctx, 0, true);
+        // An article fetched by its URL names it as its source.
+        super::web_source::resolve_against(&mut meta, &mut blocks, options.source_url.as_deref());
         let mut warnings = Vec::new();
         if ctx.flattened.get() {
             warnings.push(Warning::new(format!(
