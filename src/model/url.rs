@@ -45,8 +45,11 @@ const DATA_IMAGE_TYPES: &[&str] = &[
 pub fn is_allowed(url: &str, use_: UrlUse) -> bool {
     let cleaned = browser_view(url);
     let Some(scheme) = scheme_of(&cleaned) else {
-        // A relative reference (a path, `?query`, `#fragment`, `//host/path`) or empty.
-        return true;
+        // A relative reference (a path, `?query`, `#fragment`, `//host/path`) or empty. A
+        // colon before any `/`, `?` or `#` after something that is no scheme
+        // (`icu_calendar::Date`, a rustdoc path written as a link) makes no URL at all: a
+        // relative path may not hold one in its first segment.
+        return !cleaned.contains(':');
     };
     let scheme = scheme.to_ascii_lowercase();
     if ALLOWED_SCHEMES.contains(&scheme.as_str()) {
@@ -144,6 +147,11 @@ mod tests {
             "file:///etc/passwd",
             "chrome://settings",
             "x-unknown:thing",
+            // A colon after no scheme: no URL (a rustdoc path, markup junk).
+            "icu_calendar::Date",
+            "a_b:c/d",
+            ":x",
+            "<b>]]>x:y",
         ] {
             assert!(!is_allowed(url, UrlUse::Link), "{url:?}");
         }

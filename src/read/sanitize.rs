@@ -93,23 +93,29 @@ impl Sanitizer {
             self.warnings.insert(
                 0,
                 Warning::new(format!(
-                    "removed {} control character(s) (such as NUL or ESC) that are not text",
-                    self.controls
+                    "removed {} (such as NUL or ESC) that {} not text",
+                    counted(self.controls, "control character", "control characters"),
+                    if self.controls == 1 { "is" } else { "are" }
                 )),
             );
         }
         if self.refused_links > 0 {
             self.warnings.push(Warning::new(format!(
-                "{} link(s) with a URL that is not allowed (such as {}) became plain text",
-                self.refused_links,
+                "{} with a URL that is not allowed (such as {}) became plain text",
+                counted(self.refused_links, "link", "links"),
                 shown(self.first_refused_link.as_deref().unwrap_or_default())
             )));
         }
         if self.refused_images > 0 {
             self.warnings.push(Warning::new(format!(
-                "{} image(s) with a URL that is not allowed (such as {}) were left out",
-                self.refused_images,
-                shown(self.first_refused_image.as_deref().unwrap_or_default())
+                "{} with a URL that is not allowed (such as {}) {} left out",
+                counted(self.refused_images, "image", "images"),
+                shown(self.first_refused_image.as_deref().unwrap_or_default()),
+                if self.refused_images == 1 {
+                    "was"
+                } else {
+                    "were"
+                }
             )));
         }
         self.warnings
@@ -354,6 +360,11 @@ impl Sanitizer {
         }
         allowed
     }
+}
+
+/// `count` and the noun in its English number (warnings are in English).
+fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// A refused URL as a warning shows it: quoted, control characters escaped, at most 60
