@@ -482,6 +482,58 @@ fn missing_and_escaping_images_are_reported_and_replaced_by_alt_text() {
     assert_epubcheck_clean(&rendered.bytes, "missing-images");
 }
 
+/// Images are looked up as the model names them, and written as a URL must be: a local
+/// picture with a space and a `^` in its name is embedded (it was "not in the media store":
+/// the lookup used the written, percent-encoded name), and a remote one's link is written
+/// encoded.
+#[test]
+fn images_whose_names_must_be_encoded_are_found_and_written_encoded() {
+    let (_root, dir) = article_dir();
+    std::fs::write(dir.join("img/Screen Shot ^1.png"), png_bytes(24, 12)).unwrap();
+    let image = |src: &str, alt: &str| {
+        Inline::Image(Box::new(Image {
+            src: src.into(),
+            alt: alt.into(),
+            ..Default::default()
+        }))
+    };
+    let doc = Document::new(
+        Meta {
+            title: Some("Encoded names".into()),
+            ..Meta::default()
+        },
+        vec![para(vec![
+            text("Shot: "),
+            image("img/Screen Shot ^1.png", "shot"),
+            text(" and badge "),
+            image(
+                "https://img.example.org/badge/rustc-^1.37.svg",
+                "rustc ^1.37",
+            ),
+        ])],
+    );
+    let rendered = write_epub(&doc, &options(Some(&dir)));
+    let messages: Vec<&str> = rendered
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["1 remote image left as links (not downloaded; --fetch-images embeds them)"]
+    );
+    let files = unzip(&rendered.bytes);
+    let chapter = file_text(&files, "OEBPS/chapter-1.xhtml");
+    assert!(chapter.contains("<img src=\"images/"), "{chapter}");
+    assert!(
+        chapter.contains(
+            "<a class=\"image-alt\" href=\"https://img.example.org/badge/rustc-%5E1.37.svg\">rustc ^1.37</a>"
+        ),
+        "{chapter}"
+    );
+    assert_epubcheck_clean(&rendered.bytes, "encoded-image-names");
+}
+
 /// The `<html …>` start tag of a page in the book.
 fn html_tag(files: &[(String, Vec<u8>)], name: &str) -> String {
     let page = file_text(files, name);

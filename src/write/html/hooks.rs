@@ -37,7 +37,8 @@ pub(crate) trait Hooks {
     /// page must declare the `epub` namespace).
     fn xhtml(&self) -> bool;
 
-    /// Where an image goes, given its source (already judged safe to write).
+    /// Where an image goes, given the model's source (already judged safe to write; the
+    /// renderer percent-encodes what it answers as it writes it).
     fn image(&mut self, src: &str) -> ImageRef {
         ImageRef::Embedded(src.to_string())
     }

@@ -28,7 +28,7 @@ impl<'a> Renderer<'a> {
         } else {
             image.alt.trim()
         };
-        let Some(src) = safe_url(&image.src, UrlUse::Image) else {
+        if safe_url(&image.src, UrlUse::Image).is_none() {
             self.warn(format!(
                 "left out an image with an unsafe or empty source: {}",
                 shorten(&image.src)
@@ -37,9 +37,13 @@ impl<'a> Renderer<'a> {
                 self.hooks.text(&image.alt, &mut self.out);
             }
             return;
-        };
-        match self.hooks.image(&src) {
+        }
+        // The hooks are asked with the model's source, as the media store knows it (not as
+        // written: `^` in a URL is written `%5E`); what they answer is written safe.
+        let written = |url: &str| safe_url(url, UrlUse::Image).unwrap_or_default();
+        match self.hooks.image(image.src.trim()) {
             ImageRef::Embedded(href) => {
+                let href = written(&href);
                 self.hooks.image_start(&mut self.out);
                 self.out.push_str("<img src=\"");
                 escape_attr_into(&href, &mut self.out);
@@ -64,6 +68,7 @@ impl<'a> Renderer<'a> {
             }
             // Links do not nest: inside one, the image's alt text stands alone.
             ImageRef::Remote(url) if !self.in_link => {
+                let url = written(&url);
                 self.out.push_str("<a class=\"image-alt\" href=\"");
                 escape_attr_into(&url, &mut self.out);
                 self.out.push_str("\">");
