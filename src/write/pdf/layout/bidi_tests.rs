@@ -428,3 +428,101 @@ fn right_to_left_pages_are_mirrored_and_left_to_right_ones_are_not() {
         );
     }
 }
+
+/// A line of code that holds other scripts (a Hebrew string, an Arabic comment) sets each
+/// piece in a face that has it, in the order a reader sees it. Its glyphs were all drawn in
+/// the first piece's face: the Arabic came out as stray Hebrew glyphs, and the PDF's font
+/// could not be subset.
+#[test]
+fn code_in_several_scripts_is_set_in_faces_that_have_them_in_visual_order() {
+    let Some(user) = system_rtl_fonts() else {
+        return;
+    };
+    let line = "a = \"שלום\" + b // مرحبا";
+    let document = Document::new(
+        Meta::default(),
+        vec![Block::Code {
+            language: None,
+            text: line.into(),
+        }],
+    );
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    let laid = layout(
+        &document,
+        &PdfOptions::default(),
+        &fonts,
+        &ImageInfo::default(),
+        &mut Vec::new(),
+    );
+    let runs = text_runs(&laid.pages[0]);
+    assert!(runs.len() >= 3, "one run a face and direction: {runs:?}");
+    for run in &runs {
+        let face = fonts.face(run.face);
+        for c in run_text(run).chars().filter(|c| !c.is_whitespace()) {
+            assert!(face.has_char(c), "{c:?} set in a face without it");
+        }
+    }
+    // As a browser shows it in a `<pre>` (the code block's base direction is left to right).
+    let visual: String = first_line_visual(&laid).split_whitespace().collect();
+    let expected: String = shown(&["a = \"", "שלום", "\" + b // ", "مرحبا"])
+        .split_whitespace()
+        .collect();
+    assert_eq!(visual, expected);
+}
+
+/// A contents line whose title mixes scripts sets each piece in a face that has it.
+#[test]
+fn a_contents_title_in_several_scripts_is_set_in_faces_that_have_them() {
+    let Some(user) = system_rtl_fonts() else {
+        return;
+    };
+    let title = "Tides שלום and مرحبا";
+    let entry = Block::Paragraph(vec![Inline::link(
+        "#tides",
+        None,
+        vec![Inline::text(title)],
+    )]);
+    let document = Document::new(
+        Meta::default(),
+        vec![
+            Block::Container {
+                attr: Box::new(crate::model::Attr::class(crate::model::classes::CONTENTS)),
+                blocks: vec![Block::List(crate::model::List {
+                    ordered: false,
+                    start: 1,
+                    tight: true,
+                    items: vec![vec![entry]],
+                    checked: Default::default(),
+                })],
+            },
+            Block::Heading {
+                level: 1,
+                id: "tides".into(),
+                content: vec![Inline::text(title)],
+            },
+        ],
+    );
+    let fonts = FontSet::new(&user, &mut Vec::new());
+    let laid = layout(
+        &document,
+        &PdfOptions::default(),
+        &fonts,
+        &ImageInfo::default(),
+        &mut Vec::new(),
+    );
+    let mut hebrew_runs = 0;
+    for page in &laid.pages {
+        for run in text_runs(page) {
+            let face = fonts.face(run.face);
+            let text = run_text(run);
+            hebrew_runs += usize::from(text.contains('ש'));
+            for c in text.chars().filter(|c| !c.is_whitespace()) {
+                assert!(
+                    face.has_char(c),
+                    "{c:?} of {text:?} set in a face without it"
+                );
+            }
+        }
+    }
+    assert!(hebrew_runs >= 2, "the contents line and the heading");
+}

@@ -3,7 +3,7 @@
 //! after a drawn continuation mark, so a wrapped comment never reads as a new line of code.
 
 use super::super::fonts::{Family, FontStyle};
-use super::paragraph::make_run;
+use super::paragraph::visual_runs;
 use super::{Item, Layouter, Prev, VBox, BLACK, CODE_BACKGROUND, GREY};
 use std::ops::Range;
 
@@ -150,10 +150,13 @@ impl Layouter<'_, '_, '_> {
                 items.extend(continuation_mark(mark_x, baseline, char_width, size));
             }
             if !line.is_empty() {
-                let glyphs = self.shaper.shape(line, face, false);
-                items.push(Item::Text(make_run(
-                    line, &glyphs, face, size, BLACK, left, baseline,
-                )));
+                // A line of code may hold other scripts (a comment in Chinese, a string in
+                // Hebrew): each piece in a face that has it, in the order a reader sees it.
+                for mut run in visual_runs(self.shaper, line, face, size, BLACK, false) {
+                    run.x += left;
+                    run.y = baseline;
+                    items.push(Item::Text(run));
+                }
             }
             self.boxes.push(VBox {
                 height,

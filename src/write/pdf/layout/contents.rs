@@ -8,7 +8,7 @@
 
 use super::super::fonts::FontStyle;
 use super::paginate::fit_with_ellipsis;
-use super::paragraph::make_run;
+use super::paragraph::{make_run, visual_runs};
 use super::{Item, Layouter, LinkTarget, Prev, VBox, BLACK, GREY};
 use crate::model::{Block, Inline, List};
 
@@ -66,10 +66,16 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let room = (width - indent - number_slot - gap).max(size * 4.0);
         let shown = fit_with_ellipsis(self.shaper, &text, face, size, room);
         let color = if level == 0 { BLACK } else { GREY };
-        let glyphs = self.shaper.shape(&shown, face, false);
-        let title = make_run(&shown, &glyphs, face, size, color, x + indent, baseline);
-        let title_end = title.x + title.width();
-        let mut items = vec![Item::Text(title)];
+        // A title may mix scripts and directions: each piece in a face that has it, in
+        // visual order.
+        let mut items = Vec::new();
+        let mut title_end = x + indent;
+        for mut run in visual_runs(self.shaper, &shown, face, size, color, false) {
+            run.x += x + indent;
+            run.y = baseline;
+            title_end = title_end.max(run.x + run.width());
+            items.push(Item::Text(run));
+        }
         let right = x + width;
         if !number.is_empty() {
             let glyphs = self.shaper.shape(&number, face, false);

@@ -921,6 +921,13 @@ pub(super) fn make_run(
     x: f32,
     y: f32,
 ) -> TextRun {
+    // A run is drawn in one face: glyphs from another would be drawn as the wrong letters
+    // (their ids mean nothing in this face). Text that may need other faces is set with
+    // [`visual_runs`].
+    debug_assert!(
+        glyphs.iter().all(|g| g.face == glyphs[0].face),
+        "a run of one face: {text:?}"
+    );
     TextRun {
         x,
         y,
