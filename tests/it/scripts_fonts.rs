@@ -330,3 +330,32 @@ fn an_arabic_cover_title_is_shaped_and_set_from_the_right() {
     );
     assert!(first > w / 4, "ink starts at {first} of {w}");
 }
+
+/// Symbols in Latin text that no single installed face has together (a Fraktur letter, a
+/// coffee cup) are each set in a face that has them: the symbols after the first face chosen
+/// were left as empty boxes, with a warning to install fonts that were installed.
+#[test]
+fn symbols_spread_over_several_installed_faces_are_all_set() {
+    if !noto_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = "# Symbols\n\nA cup ☕ beside ℌ𝔢𝔩𝔭 in Fraktur.\n";
+    let (pdf, output) = convert(dir.path(), "symbols", "en", source, &[]);
+    assert_eq!(warnings(&output), Vec::<String>::new());
+    let Some(fonts) = tool("pdffonts", &[pdf.to_str().unwrap()]) else {
+        return;
+    };
+    let bundled = ["NotoSerif", "NotoSans-", "NotoSansMono"];
+    let found: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|row| !bundled.iter().any(|b| row.contains(b)))
+        .collect();
+    assert!(
+        found.len() >= 2,
+        "a face for the cup, one for Fraktur:\n{fonts}"
+    );
+    let text = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]).unwrap();
+    assert!(text.contains("☕") && text.contains("ℌ𝔢𝔩𝔭"), "{text}");
+}

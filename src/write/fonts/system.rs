@@ -67,41 +67,90 @@ pub(crate) fn find(
             monospaced: f.monospaced,
         })
         .collect();
+    let has = |i: usize, chars: &[char]| -> Vec<bool> {
+        db.with_face_data(faces[i].id, |data, index| {
+            rustybuzz::ttf_parser::Face::parse(data, index)
+                .ok()
+                .map(|face| {
+                    chars
+                        .iter()
+                        .map(|&c| face.glyph_index(c).is_some())
+                        .collect()
+                })
+        })
+        .flatten()
+        .unwrap_or_else(|| vec![false; chars.len()])
+    };
     let mut found: Vec<Found> = Vec::new();
     for (script, chars) in &needs.scripts {
-        let probe = probe_chars(*script, chars);
-        // Reading a face's cmap is the costly part: remember the answer per face.
-        let mut coverage: Vec<Option<bool>> = vec![None; faces.len()];
-        let mut covers = |i: usize| {
-            *coverage[i].get_or_insert_with(|| {
-                db.with_face_data(faces[i].id, |data, index| {
-                    rustybuzz::ttf_parser::Face::parse(data, index)
-                        .is_ok_and(|face| probe.iter().all(|&c| face.glyph_index(c).is_some()))
-                })
-                .unwrap_or(false)
-            })
-        };
-        for &want in wants {
-            let preferred = chain::preferred_families(*script, language, want.sans);
-            let Some(i) = chain::pick(&candidates, &preferred, want, &mut covers) else {
-                continue;
+        // A script's letters are all in one face, found for a few of them. The symbols
+        // among them (met in text of that script) are spread over many faces: mathematical
+        // letters in one, dingbats in another. So what the first faces lack takes more
+        // rounds, each picking faces for the first character still uncovered.
+        let mut left: Vec<char> = chars.iter().copied().collect();
+        for round in 0..MAX_ROUNDS {
+            let probe = if round == 0 {
+                probe_chars(*script, chars)
+            } else {
+                if round == 1 && !left.is_empty() {
+                    // What no face has at all (an emoji, with no emoji font) is dropped in
+                    // one pass over the faces, not one pass for each such character.
+                    let mut anywhere = vec![false; left.len()];
+                    for i in 0..faces.len() {
+                        for (seen, has) in anywhere.iter_mut().zip(has(i, &left)) {
+                            *seen |= has;
+                        }
+                        if anywhere.iter().all(|&seen| seen) {
+                            break;
+                        }
+                    }
+                    let mut anywhere = anywhere.into_iter();
+                    left.retain(|_| anywhere.next().unwrap_or(false));
+                }
+                left.first().copied().into_iter().collect()
             };
-            let Some(path) = path_of(faces[i]) else {
-                continue;
-            };
-            let index = faces[i].index;
-            match found
-                .iter_mut()
-                .find(|f| f.path == path && f.index == index && f.script == *script)
-            {
-                Some(existing) => existing.wants.push(want),
-                None => found.push(Found {
-                    path: path.to_path_buf(),
-                    index,
-                    name: faces[i].post_script_name.clone(),
-                    script: *script,
-                    wants: vec![want],
-                }),
+            if probe.is_empty() {
+                break;
+            }
+            // Reading a face's cmap is the costly part: remember the answer per face.
+            let mut coverage: Vec<Option<bool>> = vec![None; faces.len()];
+            let mut covers =
+                |i: usize| *coverage[i].get_or_insert_with(|| has(i, &probe).iter().all(|&h| h));
+            let mut chosen = Vec::new();
+            for &want in wants {
+                let preferred = chain::preferred_families(*script, language, want.sans);
+                let Some(i) = chain::pick(&candidates, &preferred, want, &mut covers) else {
+                    continue;
+                };
+                let Some(path) = path_of(faces[i]) else {
+                    continue;
+                };
+                chosen.push(i);
+                let index = faces[i].index;
+                match found
+                    .iter_mut()
+                    .find(|f| f.path == path && f.index == index && f.script == *script)
+                {
+                    Some(existing) if !existing.wants.contains(&want) => existing.wants.push(want),
+                    Some(_) => {}
+                    None => found.push(Found {
+                        path: path.to_path_buf(),
+                        index,
+                        name: faces[i].post_script_name.clone(),
+                        script: *script,
+                        wants: vec![want],
+                    }),
+                }
+            }
+            // What the faces chosen have needs no other; the probe goes either way (no
+            // face has it when none was chosen).
+            left.retain(|c| !probe.contains(c));
+            chosen.sort_unstable();
+            chosen.dedup();
+            for i in chosen {
+                let covered = has(i, &left);
+                let mut covered = covered.into_iter();
+                left.retain(|_| !covered.next().unwrap_or(false));
             }
         }
     }
@@ -114,6 +163,11 @@ fn path_of(face: &fontdb::FaceInfo) -> Option<&Path> {
         fontdb::Source::Binary(_) => None,
     }
 }
+
+/// The most rounds of faces chosen for one script's text (see [`find`]): its letters, then
+/// enough for mathematical letters, arrows, dingbats and technical signs among them, and a
+/// bound on the cmap reads.
+const MAX_ROUNDS: usize = 6;
 
 /// The characters a face must have to be taken for `script`: a few of the script's own
 /// letters (punctuation shared with other scripts says little about a face).
