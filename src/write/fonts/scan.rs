@@ -169,11 +169,34 @@ pub(crate) fn group_missing(missing: &BTreeSet<char>) -> Needs {
 /// One warning per script that characters in `missing` belong to, naming the packages that
 /// fix it. `language` (the document's) names what Han text is.
 pub(crate) fn missing_warnings(missing: &BTreeSet<char>, language: Option<&str>) -> Vec<Warning> {
-    group_missing(missing)
+    // Emoji get a warning of their own: the fonts most systems have for them are colour
+    // bitmaps, which a PDF cannot embed, so the fix is another font than the symbols'.
+    let (emoji, others): (BTreeSet<char>, BTreeSet<char>) =
+        missing.iter().partition(|&&c| is_emoji(c));
+    let mut warnings: Vec<Warning> = group_missing(&others)
         .scripts
         .iter()
         .map(|(script, chars)| missing_warning(*script, chars, language))
-        .collect()
+        .collect();
+    if !emoji.is_empty() {
+        let examples: Vec<String> = emoji.iter().take(3).map(char::to_string).collect();
+        let count = emoji.len();
+        let plural = if count == 1 { "" } else { "s" };
+        warnings.push(Warning::new(format!(
+            "no font for emoji ({count} character{plural}, e.g. {}); they are drawn as empty \
+             boxes; install fonts-symbola (Debian/Ubuntu) or gdouros-symbola-fonts (Fedora), \
+             or give --font FILE with a black-and-white emoji font (colour emoji fonts cannot \
+             be embedded)",
+            examples.join(" ")
+        )));
+    }
+    warnings
+}
+
+/// Whether `c` is an emoji from the pictograph blocks (faces, animals, transport, the
+/// symbols of Unicode 6 onwards), which text fonts do not have.
+fn is_emoji(c: char) -> bool {
+    ('\u{1F000}'..='\u{1FAFF}').contains(&c)
 }
 
 fn missing_warning(script: Script, chars: &BTreeSet<char>, language: Option<&str>) -> Warning {
@@ -285,6 +308,26 @@ mod tests {
         assert!(han.contains(&'，') && han.contains(&'。'));
         // The virama is a Devanagari mark: it needs the Devanagari font.
         assert!(needs.scripts[2].1.contains(&'्'));
+    }
+
+    #[test]
+    fn emoji_get_a_warning_of_their_own_naming_a_font_a_pdf_can_embed() {
+        let missing: BTreeSet<char> = "⚙🐛🚀".chars().collect();
+        let warnings: Vec<String> = missing_warnings(&missing, Some("en"))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(
+            warnings[0].contains("symbol text (1 character, e.g. ⚙)"),
+            "{warnings:?}"
+        );
+        assert!(
+            warnings[1].contains("emoji (2 characters, e.g. 🐛 🚀)"),
+            "{warnings:?}"
+        );
+        assert!(warnings[1].contains("fonts-symbola"), "{warnings:?}");
+        assert!(!warnings[1].contains("fonts-noto-core"), "{warnings:?}");
     }
 
     #[test]

@@ -89,7 +89,8 @@ pub(crate) fn find(
         // rounds, each picking faces for the first character still uncovered.
         let mut left: Vec<char> = chars.iter().copied().collect();
         for round in 0..MAX_ROUNDS {
-            let probe = if round == 0 {
+            // Symbols are probed one at a time from the start: few faces have any three.
+            let probe = if round == 0 && *script != Script::Common {
                 probe_chars(*script, chars)
             } else {
                 if round == 1 && !left.is_empty() {
@@ -142,9 +143,13 @@ pub(crate) fn find(
                     }),
                 }
             }
-            // What the faces chosen have needs no other; the probe goes either way (no
-            // face has it when none was chosen).
-            left.retain(|c| !probe.contains(c));
+            // What the faces chosen have needs no other. When none was chosen, no face has
+            // all of the probe: its first character is given up, the others tried alone.
+            if chosen.is_empty() {
+                left.retain(|c| Some(c) != probe.first());
+            } else {
+                left.retain(|c| !probe.contains(c));
+            }
             chosen.sort_unstable();
             chosen.dedup();
             for i in chosen {
