@@ -9,9 +9,9 @@
 //! - `images` fits and re-encodes the images the chapters refer to, taken from the
 //!   media store (`crate::media`), which loaded them;
 //! - `cover` draws the generated raster cover;
-//! - `nav` turns the prepared headings into the table of contents;
-//! - `package` renders the chapters and has epub-builder write the package document, the
-//!   NCX and the navigation document;
+//! - `nav` writes the table of contents and the landmarks, from the prepared chapters, as
+//!   the navigation document and the NCX;
+//! - `package` renders the chapters and has epub-builder write the package document;
 //! - `archive` writes the zip, with quire's own files put in, whose bytes depend only on the
 //!   input and [`WriteOptions::timestamp`];
 //! - `kepub` makes the same book a Kobo KEPUB ([`KepubWriter`], [`write_kepub_book`]):

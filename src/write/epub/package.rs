@@ -317,12 +317,22 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
     );
     let title_body = flavour.body(title_body);
     let title_page = content::page(&book_title, Some(&language), direction, None, &title_body);
+    // The contents and landmarks are quire's (see `nav`); epub-builder is told only what
+    // its package document needs: each page, and the guide's references.
+    let mut contents = nav::Contents::default();
+    let mut landmarks: Vec<nav::Landmark> = Vec::new();
+    contents.add("title.xhtml", labels.title_page, 1);
+    landmarks.push(nav::Landmark {
+        kind: "titlepage",
+        href: "title.xhtml".into(),
+        title: labels.title_page.into(),
+    });
     builder
-        .add_content(
-            EpubContent::new("title.xhtml", &[][..])
-                .title(labels.title_page)
-                .reftype(ReferenceType::TitlePage),
-        )
+        .add_content(guided(
+            "title.xhtml",
+            ReferenceType::TitlePage,
+            labels.title_page,
+        ))
         .map_err(builder_error)?;
     supply("title.xhtml", title_page.into_bytes());
 
@@ -377,23 +387,35 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
                 None,
                 &flavour.body(body),
             );
-            let mut part = EpubContent::new(part_file.as_str(), &[][..])
-                .title(xml_clean(&crate::prepare::toc::entry_text(&section_title)))
-                .level(1);
-            if index == 0 {
-                part = part.reftype(ReferenceType::Text);
-            }
+            let part_title = xml_clean(&crate::prepare::toc::entry_text(&section_title));
+            contents.add(&part_file, &part_title, 1);
+            let part = if index == 0 {
+                landmarks.push(nav::Landmark {
+                    kind: "bodymatter",
+                    href: part_file.clone(),
+                    title: part_title.clone(),
+                });
+                guided(&part_file, ReferenceType::Text, &part_title)
+            } else {
+                EpubContent::new(part_file.as_str(), &[][..])
+            };
             builder.add_content(part).map_err(builder_error)?;
             supply(&part_file, page.into_bytes());
         }
         let in_section = book.is_some_and(|b| b.in_section(index));
-        let mut entry = EpubContent::new(file, &[][..])
-            .title(title)
-            .level(if in_section { 2 } else { 1 });
-        nav::add_headings(&mut entry.toc, file, &chapter.prepared.toc, epub.toc_depth);
-        if index == 0 && !in_section {
-            entry = entry.reftype(ReferenceType::Text);
-        }
+        let level = if in_section { 2 } else { 1 };
+        contents.add(file, &title, level);
+        contents.add_headings(file, level, &chapter.prepared.toc, epub.toc_depth);
+        let entry = if index == 0 && !in_section {
+            landmarks.push(nav::Landmark {
+                kind: "bodymatter",
+                href: file.to_string(),
+                title: title.clone(),
+            });
+            guided(file, ReferenceType::Text, &title)
+        } else {
+            EpubContent::new(file, &[][..])
+        };
         builder.add_content(entry).map_err(builder_error)?;
         supply(&chapter.prepared.file, page.into_bytes());
     }
@@ -418,12 +440,18 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
                 &mut *flavour.hooks(Plain { xhtml: true }),
             )),
         );
+        contents.add("sources.xhtml", labels.sources, 1);
+        landmarks.push(nav::Landmark {
+            kind: "bibliography",
+            href: "sources.xhtml".into(),
+            title: labels.sources.into(),
+        });
         builder
-            .add_content(
-                EpubContent::new("sources.xhtml", &[][..])
-                    .title(labels.sources)
-                    .reftype(ReferenceType::Bibliography),
-            )
+            .add_content(guided(
+                "sources.xhtml",
+                ReferenceType::Bibliography,
+                labels.sources,
+            ))
             .map_err(builder_error)?;
         supply("sources.xhtml", page.into_bytes());
     }
@@ -434,26 +462,28 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
             .map_err(builder_error)?;
     }
 
-    let mut zipped = Vec::new();
-    builder.generate(&mut zipped).map_err(builder_error)?;
-    let toc_levels = chapters
-        .iter()
-        .flat_map(|c| &c.prepared.toc)
-        .map(|h| h.depth)
-        .filter(|d| *d <= epub.toc_depth)
-        .max()
-        .unwrap_or(0);
-    let fixes = PackageFixes {
-        metadata: extra_metadata(book_meta, &documents, bundle, !store.images.is_empty()),
-        identifier: book_id.urn().to_string(),
-        title: book_title.clone(),
-        // Parts add a level above the chapters.
-        ncx_depth: usize::from(toc_levels)
-            + 1
-            + usize::from(book.is_some_and(|b| !b.sections.is_empty())),
-        language: language.clone(),
+    let identifier = book_id.urn().to_string();
+    let nav_book = nav::Book {
+        title: &book_title,
+        identifier: &identifier,
+        language: &language,
         direction,
         toc_name: labels.contents,
+    };
+    supply(
+        "nav.xhtml",
+        nav::nav_document(&contents, &landmarks, &nav_book).into_bytes(),
+    );
+    supply(
+        "toc.ncx",
+        nav::ncx_document(&contents, &nav_book).into_bytes(),
+    );
+
+    let mut zipped = Vec::new();
+    builder.generate(&mut zipped).map_err(builder_error)?;
+    let fixes = PackageFixes {
+        metadata: extra_metadata(book_meta, &documents, bundle, !store.images.is_empty()),
+        language: language.clone(),
         mathml_files: chapters
             .iter()
             .filter(|chapter| chapter.mathml)
@@ -521,6 +551,14 @@ fn new_builder() -> Result<EpubBuilder<ZipLibrary>> {
     let mut builder = EpubBuilder::new(zip).map_err(builder_error)?;
     builder.epub_version(EpubVersion::V30);
     Ok(builder)
+}
+
+/// A page the package document's guide names (`reftype`), by `title`. Only such pages are
+/// given a title: the contents are quire's own (`nav`), and epub-builder's are not used.
+fn guided<'a>(file: &str, reftype: ReferenceType, title: &str) -> EpubContent<&'a [u8]> {
+    EpubContent::new(file, &[][..])
+        .title(title)
+        .reftype(reftype)
 }
 
 fn builder_error(error: epub_builder::Error) -> Error {
@@ -768,24 +806,13 @@ fn modified_time(options: &WriteOptions) -> zip::DateTime {
     .unwrap_or_default()
 }
 
-/// What epub-builder's templates leave out, added when the zip is rewritten.
+/// What epub-builder's package document leaves out, added when the zip is rewritten.
 struct PackageFixes {
     /// Dublin Core elements for the package metadata (publisher, sources).
     metadata: String,
-    /// The package identifier, which the NCX must repeat as `dtb:uid`.
-    identifier: String,
-    /// The book title, for the NCX `docTitle` (the template puts the TOC name there).
-    title: String,
-    /// How deep the NCX nests.
-    ncx_depth: usize,
     /// The book's language (a BCP 47 tag, already escaped-safe), which the package element
-    /// and the navigation document must state too (DAISY Ace counts its absence as serious).
+    /// must state too (DAISY Ace counts its absence as serious).
     language: String,
-    /// The book's direction, which the navigation document states as the book's other
-    /// pages do.
-    direction: Option<Direction>,
-    /// The contents' name, which epub-builder's NCX template puts where the title belongs.
-    toc_name: &'static str,
     /// The chapter files that hold MathML, whose manifest items EPUB 3 requires to say so
     /// (`properties="mathml"`); epub-builder has no way to set it.
     mathml_files: Vec<String>,
@@ -810,108 +837,14 @@ impl PackageFixes {
         escape_text_into(&self.language, &mut lang);
         opf.replacen("<package ", &format!("<package xml:lang=\"{lang}\" "), 1)
     }
-
-    /// The navigation document is epub-builder's template, which names no language and no
-    /// direction, and gives each entry the book's: an entry written the other way gets its
-    /// own ([`entries_in_their_own_direction`]).
-    fn nav(&self, nav: String) -> String {
-        let mut lang = String::new();
-        escape_text_into(&self.language, &mut lang);
-        let dir = self
-            .direction
-            .map(|dir| format!(" dir=\"{}\"", dir.as_str()))
-            .unwrap_or_default();
-        let nav = entries_in_their_own_direction(&nav, self.direction);
-        nav.replacen(
-            "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\">",
-            &format!(
-                "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\"{dir}>"
-            ),
-            1,
-        )
-    }
-
-    fn ncx(&self, ncx: String) -> String {
-        let mut title = String::new();
-        escape_text_into(&self.title, &mut title);
-        let mut toc_name = String::new();
-        escape_text_into(self.toc_name, &mut toc_name);
-        let mut uid = String::new();
-        escape_text_into(&self.identifier, &mut uid);
-        ncx.replacen(
-            "<meta name=\"dtb:depth\" content=\"1\" />",
-            &format!(
-                "<meta name=\"dtb:uid\" content=\"{uid}\" />\n    <meta name=\"dtb:depth\" content=\"{}\" />",
-                self.ncx_depth
-            ),
-            1,
-        )
-        .replacen(
-            &format!("<docTitle>\n    <text>{toc_name}</text>"),
-            &format!("<docTitle>\n    <text>{title}</text>"),
-            1,
-        )
-    }
-}
-
-/// `nav` with each link (`<a …>title</a>`, as epub-builder writes them, the title escaped)
-/// given the direction of its title's first strong letter where that is not the book's
-/// `direction`: an English title in an Arabic book, or an Arabic one in an English bundle,
-/// keeps its punctuation and a shortened title's "…" at its own end rather than at the
-/// book's. The `dir` also sets the entry apart (isolates it) from what is around it. An
-/// entry with no strong letter (a number) takes the book's.
-fn entries_in_their_own_direction(nav: &str, direction: Option<Direction>) -> String {
-    let inherited = direction.unwrap_or(Direction::Ltr);
-    let mut out = String::with_capacity(nav.len() + 64);
-    let mut rest = nav;
-    while let Some(at) = rest.find("<a ") {
-        // Attribute values are escaped and the title holds no markup: the first `>` ends
-        // the tag, the first `</a>` the title.
-        let Some(tag_end) = rest[at..].find('>').map(|end| at + end) else {
-            break;
-        };
-        let Some(title_end) = rest[tag_end..].find("</a>").map(|end| tag_end + end) else {
-            break;
-        };
-        let title = unescaped_letters(&rest[tag_end + 1..title_end]);
-        let own = match unicode_bidi::get_base_direction(title.as_str()) {
-            unicode_bidi::Direction::Ltr => Some(Direction::Ltr),
-            unicode_bidi::Direction::Rtl => Some(Direction::Rtl),
-            unicode_bidi::Direction::Mixed => None,
-        };
-        out.push_str(&rest[..tag_end]);
-        if let Some(own) = own.filter(|&own| own != inherited) {
-            out.push_str(" dir=\"");
-            out.push_str(own.as_str());
-            out.push('"');
-        }
-        rest = &rest[tag_end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Escaped text with its character references left out: they stand for punctuation (`&amp;`,
-/// `&lt;`) whose names would read as Latin letters.
-fn unescaped_letters(escaped: &str) -> String {
-    let mut out = String::with_capacity(escaped.len());
-    let mut rest = escaped;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = match rest[at..].find(';') {
-            Some(end) => &rest[at + end + 1..],
-            None => &rest[at + 1..],
-        };
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Copies every entry of epub-builder's zip into the book's zip (`archive`) with one fixed
 /// modification time (epub-builder stamps entries with the current time), in the same order
 /// (`mimetype` first and stored): entries named in `supplied` get those bytes (they went into
-/// epub-builder empty), the package document, the NCX and the navigation document get their
-/// [`PackageFixes`], and the rest is copied compressed as it is.
+/// epub-builder empty, or epub-builder wrote its own: the NCX and the navigation document),
+/// the package document gets its [`PackageFixes`], and the rest is copied compressed as it
+/// is.
 fn rezip(
     zipped: Vec<u8>,
     time: zip::DateTime,
@@ -933,22 +866,16 @@ fn rezip(
             out.add(&name, bytes, *method)?;
             continue;
         }
-        let fix: Option<fn(&PackageFixes, String) -> String> = match name.as_str() {
-            "OEBPS/content.opf" => Some(PackageFixes::package),
-            "OEBPS/toc.ncx" => Some(PackageFixes::ncx),
-            "OEBPS/nav.xhtml" => Some(PackageFixes::nav),
-            _ => None,
-        };
-        match fix {
-            Some(fix) => {
+        match name.as_str() {
+            "OEBPS/content.opf" => {
                 let mut text = String::new();
                 archive
                     .by_index(index)
                     .map_err(zip_error)?
                     .read_to_string(&mut text)?;
-                out.add(&name, fix(fixes, text).as_bytes(), Method::Deflated)?;
+                out.add(&name, fixes.package(text).as_bytes(), Method::Deflated)?;
             }
-            None => {
+            _ => {
                 let mut file = archive.by_index_raw(index).map_err(zip_error)?;
                 let method = match file.compression() {
                     zip::CompressionMethod::Stored => Method::Stored,
