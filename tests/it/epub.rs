@@ -685,7 +685,8 @@ fn a_bundle_led_by_an_arabic_article_is_right_to_left_and_each_chapter_keeps_its
 
 /// Each contents entry is set in its own title's direction where that is not the book's: an
 /// English title in an Arabic book kept "!" at the Arabic end, and an Arabic title in an
-/// English book put its "…" before its first word (QA, EPUB §8).
+/// English book put its "…" before its first word (QA, EPUB §8). The sources page lists the
+/// titles the same way.
 #[test]
 fn contents_entries_written_the_other_way_keep_their_own_direction() {
     let mut english = bundle().chapters.remove(0);
@@ -705,6 +706,16 @@ fn contents_entries_written_the_other_way_keep_their_own_direction() {
     // The Arabic entry and its headings go the book's way, stated once for the page.
     assert!(nav.contains("<a href=\"chapter-1.xhtml\">"), "{nav}");
     assert_eq!(nav.matches("dir=\"rtl\"").count(), 1, "{nav}");
+    // The sources list the titles as the contents do.
+    let sources = file_text(&unzip(&rendered.bytes), "OEBPS/sources.xhtml");
+    assert!(
+        sources.contains("<a href=\"chapter-2.xhtml\" dir=\"ltr\">Hello, world!</a>"),
+        "{sources}"
+    );
+    assert!(
+        sources.contains("<a href=\"chapter-1.xhtml\">"),
+        "{sources}"
+    );
     assert_epubcheck_clean(&rendered.bytes, "arabic-bundle-english-entry");
 
     let mut english_led = Book::new(Meta::default());
@@ -725,6 +736,15 @@ fn contents_entries_written_the_other_way_keep_their_own_direction() {
     assert!(
         nav.contains("<a href=\"chapter-1.xhtml\">Hello, world!</a>"),
         "{nav}"
+    );
+    let sources = file_text(&unzip(&rendered.bytes), "OEBPS/sources.xhtml");
+    assert!(
+        sources.contains("<a href=\"chapter-2.xhtml\" dir=\"rtl\">الميناء"),
+        "{sources}"
+    );
+    assert!(
+        sources.contains("<a href=\"chapter-1.xhtml\">Hello, world!</a>"),
+        "{sources}"
     );
     assert_epubcheck_clean(&rendered.bytes, "english-bundle-arabic-entry");
 }

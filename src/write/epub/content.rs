@@ -215,10 +215,13 @@ pub(crate) struct SourceEntry<'a> {
 }
 
 /// The sources appendix of a bundle: every chapter's title, author, site, date and URL, under
-/// a heading in `labels`' language; the text goes through `hooks` (the KEPUB's spans).
+/// a heading in `labels`' language; the text goes through `hooks` (the KEPUB's spans). A
+/// title written the other way from the page (`direction`, the book's) states its own, as
+/// its contents entry does.
 pub(crate) fn sources_body(
     entries: &[SourceEntry],
     labels: &Labels,
+    direction: Option<Direction>,
     hooks: &mut dyn Hooks,
 ) -> String {
     let mut out =
@@ -231,7 +234,9 @@ pub(crate) fn sources_body(
         out.push_str("<li><a href=\"");
         hooks.block_start();
         escape_attr_into(&entry.href, &mut out);
-        out.push_str("\">");
+        out.push('"');
+        super::nav::push_dir_apart(entry.title, direction, &mut out);
+        out.push('>');
         hooks.text(entry.title, &mut out);
         out.push_str("</a>");
         let mut details: Vec<String> = Vec::new();
@@ -277,4 +282,63 @@ fn push_element(out: &mut String, hooks: &mut dyn Hooks, tag: &str, class: &str,
     hooks.text(text, out);
     hooks.block_end();
     let _ = writeln!(out, "</{tag}>");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::write::html::Plain;
+
+    /// An Arabic title in an English bundle's sources states its direction (it had none, so
+    /// its final "؟" went to the English end of the line), and an English one in an Arabic
+    /// bundle too; the rest of the line is the page's.
+    #[test]
+    fn a_source_titled_the_other_way_states_its_direction() {
+        let meta = Meta {
+            authors: vec!["ليلى حسن".into()],
+            ..Meta::default()
+        };
+        let entries = [
+            SourceEntry {
+                href: "chapter-1.xhtml".into(),
+                title: "Harbour news",
+                meta: &Meta::default(),
+            },
+            SourceEntry {
+                href: "chapter-2.xhtml".into(),
+                title: "هل يعود الصيادون؟",
+                meta: &meta,
+            },
+        ];
+        let english = sources_body(
+            &entries,
+            Labels::for_language(Some("en")),
+            None,
+            &mut Plain { xhtml: true },
+        );
+        assert!(
+            english.contains(
+                "<li><a href=\"chapter-2.xhtml\" dir=\"rtl\">هل يعود الصيادون؟</a>. ليلى حسن.</li>"
+            ),
+            "{english}"
+        );
+        assert!(
+            english.contains("<li><a href=\"chapter-1.xhtml\">Harbour news</a></li>"),
+            "{english}"
+        );
+        let arabic = sources_body(
+            &entries,
+            Labels::for_language(Some("ar")),
+            Some(Direction::Rtl),
+            &mut Plain { xhtml: true },
+        );
+        assert!(
+            arabic.contains("<li><a href=\"chapter-1.xhtml\" dir=\"ltr\">Harbour news</a></li>"),
+            "{arabic}"
+        );
+        assert!(
+            arabic.contains("<li><a href=\"chapter-2.xhtml\">هل"),
+            "{arabic}"
+        );
+    }
 }

@@ -378,6 +378,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
             let body = super::parts::part_body(
                 &section_title,
                 &articles,
+                direction,
                 &mut *flavour.hooks(Plain { xhtml: true }),
             );
             let page = content::page(
@@ -437,6 +438,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
             &flavour.body(content::sources_body(
                 &entries,
                 labels,
+                direction,
                 &mut *flavour.hooks(Plain { xhtml: true }),
             )),
         );
