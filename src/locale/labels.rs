@@ -47,6 +47,10 @@ pub(super) static EN: Labels = Labels {
     collected_articles: "Collected articles",
     articles: Counted::always("{count} articles").one("{count} article"),
     more_articles: Counted::always("and {count} more"),
+    volume_one_article: "Volume {number} of {volumes}: article {first} of {total}.",
+    volume_articles: Counted::always(
+        "Volume {number} of {volumes}: articles {first}–{last} of {total}.",
+    ),
 };
 
 static DE: Labels = Labels {
@@ -69,6 +73,10 @@ static DE: Labels = Labels {
     collected_articles: "Gesammelte Artikel",
     articles: Counted::always("{count} Artikel"),
     more_articles: Counted::always("und {count} weitere"),
+    volume_one_article: "Band {number} von {volumes}: Artikel {first} von {total}.",
+    volume_articles: Counted::always(
+        "Band {number} von {volumes}: Artikel {first}–{last} von {total}.",
+    ),
 };
 
 static FR: Labels = Labels {
@@ -91,6 +99,10 @@ static FR: Labels = Labels {
     collected_articles: "Recueil d’articles",
     articles: Counted::always("{count} articles").one("{count} article"),
     more_articles: Counted::always("et {count} autres").one("et {count} autre"),
+    volume_one_article: "Volume {number} sur {volumes}\u{a0}: article {first} sur {total}.",
+    volume_articles: Counted::always(
+        "Volume {number} sur {volumes}\u{a0}: articles {first} à {last} sur {total}.",
+    ),
 };
 
 static ES: Labels = Labels {
@@ -113,6 +125,10 @@ static ES: Labels = Labels {
     collected_articles: "Recopilación de artículos",
     articles: Counted::always("{count} artículos").one("{count} artículo"),
     more_articles: Counted::always("y {count} más"),
+    volume_one_article: "Volumen {number} de {volumes}: artículo {first} de {total}.",
+    volume_articles: Counted::always(
+        "Volumen {number} de {volumes}: artículos {first}–{last} de {total}.",
+    ),
 };
 
 static IT: Labels = Labels {
@@ -135,6 +151,10 @@ static IT: Labels = Labels {
     collected_articles: "Raccolta di articoli",
     articles: Counted::always("{count} articoli").one("{count} articolo"),
     more_articles: Counted::always("e altri {count}").one("e un altro"),
+    volume_one_article: "Volume {number} di {volumes}: articolo {first} di {total}.",
+    volume_articles: Counted::always(
+        "Volume {number} di {volumes}: articoli {first}–{last} di {total}.",
+    ),
 };
 
 static PT: Labels = Labels {
@@ -157,6 +177,10 @@ static PT: Labels = Labels {
     collected_articles: "Coletânea de artigos",
     articles: Counted::always("{count} artigos").one("{count} artigo"),
     more_articles: Counted::always("e mais {count}"),
+    volume_one_article: "Volume {number} de {volumes}: artigo {first} de {total}.",
+    volume_articles: Counted::always(
+        "Volume {number} de {volumes}: artigos {first}–{last} de {total}.",
+    ),
 };
 
 static NL: Labels = Labels {
@@ -179,6 +203,10 @@ static NL: Labels = Labels {
     collected_articles: "Verzamelde artikelen",
     articles: Counted::always("{count} artikelen").one("{count} artikel"),
     more_articles: Counted::always("en nog {count}"),
+    volume_one_article: "Deel {number} van {volumes}: artikel {first} van {total}.",
+    volume_articles: Counted::always(
+        "Deel {number} van {volumes}: artikelen {first}–{last} van {total}.",
+    ),
 };
 
 static PL: Labels = Labels {
@@ -204,6 +232,10 @@ static PL: Labels = Labels {
         .few("{count} artykuły")
         .many("{count} artykułów"),
     more_articles: Counted::always("i jeszcze {count}"),
+    volume_one_article: "Tom {number} z {volumes}: artykuł {first} z {total}.",
+    volume_articles: Counted::always(
+        "Tom {number} z {volumes}: artykuły {first}–{last} z {total}.",
+    ),
 };
 
 static RU: Labels = Labels {
@@ -229,6 +261,10 @@ static RU: Labels = Labels {
         .few("{count} статьи")
         .many("{count} статей"),
     more_articles: Counted::always("и ещё {count}"),
+    volume_one_article: "Том {number} из {volumes}: статья {first} из {total}.",
+    volume_articles: Counted::always(
+        "Том {number} из {volumes}: статьи {first}–{last} из {total}.",
+    ),
 };
 
 static UK: Labels = Labels {
@@ -254,6 +290,8 @@ static UK: Labels = Labels {
         .few("{count} статті")
         .many("{count} статей"),
     more_articles: Counted::always("і ще {count}"),
+    volume_one_article: "Том {number} з {volumes}: стаття {first} з {total}.",
+    volume_articles: Counted::always("Том {number} з {volumes}: статті {first}–{last} з {total}."),
 };
 
 static TR: Labels = Labels {
@@ -276,6 +314,8 @@ static TR: Labels = Labels {
     collected_articles: "Makale derlemesi",
     articles: Counted::always("{count} makale"),
     more_articles: Counted::always("ve {count} makale daha"),
+    volume_one_article: "Cilt {number}/{volumes}: makale {first}/{total}.",
+    volume_articles: Counted::always("Cilt {number}/{volumes}: makaleler {first}–{last}/{total}."),
 };
 
 /// Arabic joins the last name with و written against it ("أحمد ومحمد").
@@ -307,6 +347,11 @@ static AR: Labels = Labels {
         .one("ومقالة أخرى")
         .two("ومقالتان أخريان")
         .few("و{count} مقالات أخرى"),
+    volume_one_article: "المجلد {number} من {volumes}: المقالة {first} من {total}.",
+    volume_articles: Counted::always(
+        "المجلد {number} من {volumes}: المقالات {first}–{last} من {total}.",
+    )
+    .two("المجلد {number} من {volumes}: المقالتان {first} و{last} من {total}."),
 };
 
 /// Hebrew, like Arabic, writes ו ("and") against the next word ("דנה ורון").
@@ -332,6 +377,10 @@ static HE: Labels = Labels {
         .one("מאמר אחד")
         .two("שני מאמרים"),
     more_articles: Counted::always("ועוד {count}").one("ועוד אחד"),
+    volume_one_article: "כרך {number} מתוך {volumes}: מאמר {first} מתוך {total}.",
+    volume_articles: Counted::always(
+        "כרך {number} מתוך {volumes}: מאמרים {first}–{last} מתוך {total}.",
+    ),
 };
 
 /// Persian writes و apart ("علی و مریم"); ZWNJ (U+200C) where words join without a space.
@@ -355,6 +404,10 @@ static FA: Labels = Labels {
     collected_articles: "مجموعهٔ مقاله\u{200c}ها",
     articles: Counted::always("{count} مقاله"),
     more_articles: Counted::always("و {count} مقالهٔ دیگر"),
+    volume_one_article: "جلد {number} از {volumes}: مقالهٔ {first} از {total}.",
+    volume_articles: Counted::always(
+        "جلد {number} از {volumes}: مقاله\u{200c}های {first} تا {last} از {total}.",
+    ),
 };
 
 /// Hindi puts the names before द्वारा ("by").
@@ -378,6 +431,8 @@ static HI: Labels = Labels {
     collected_articles: "लेख संग्रह",
     articles: Counted::always("{count} लेख"),
     more_articles: Counted::always("और {count} अन्य"),
+    volume_one_article: "{volumes} में से खंड {number}: {total} में से लेख {first}।",
+    volume_articles: Counted::always("{volumes} में से खंड {number}: {total} में से लेख {first}–{last}।"),
 };
 
 /// Chinese lists names with the enumeration comma 、 and no spaces.
@@ -401,6 +456,10 @@ static ZH_HANS: Labels = Labels {
     collected_articles: "文章合集",
     articles: Counted::always("{count}篇文章"),
     more_articles: Counted::always("另有{count}篇"),
+    volume_one_article: "第{number}册，共{volumes}册：第{first}篇，共{total}篇。",
+    volume_articles: Counted::always(
+        "第{number}册，共{volumes}册：第{first}–{last}篇，共{total}篇。",
+    ),
 };
 
 static ZH_HANT: Labels = Labels {
@@ -423,6 +482,10 @@ static ZH_HANT: Labels = Labels {
     collected_articles: "文章合集",
     articles: Counted::always("{count}篇文章"),
     more_articles: Counted::always("另有{count}篇"),
+    volume_one_article: "第{number}冊，共{volumes}冊：第{first}篇，共{total}篇。",
+    volume_articles: Counted::always(
+        "第{number}冊，共{volumes}冊：第{first}–{last}篇，共{total}篇。",
+    ),
 };
 
 /// Japanese lists names with 、 throughout.
@@ -446,6 +509,10 @@ static JA: Labels = Labels {
     collected_articles: "記事集",
     articles: Counted::always("記事{count}件"),
     more_articles: Counted::always("ほか{count}件"),
+    volume_one_article: "全{volumes}巻中の第{number}巻：全{total}件中の記事{first}。",
+    volume_articles: Counted::always(
+        "全{volumes}巻中の第{number}巻：全{total}件中の記事{first}–{last}。",
+    ),
 };
 
 static KO: Labels = Labels {
@@ -468,4 +535,8 @@ static KO: Labels = Labels {
     collected_articles: "글 모음",
     articles: Counted::always("글 {count}편"),
     more_articles: Counted::always("외 {count}편"),
+    volume_one_article: "전체 {volumes}권 중 제{number}권: 전체 {total}편 중 {first}번째 글.",
+    volume_articles: Counted::always(
+        "전체 {volumes}권 중 제{number}권: 전체 {total}편 중 {first}–{last}번째 글.",
+    ),
 };

@@ -63,6 +63,12 @@ pub struct Labels {
     pub articles: Counted,
     /// The line under the titles a bundle's cover lists, when not all fit: "and {count} more".
     pub more_articles: Counted,
+    /// The note that opens the description of a volume of a split bundle holding one
+    /// article: "Volume {number} of {volumes}: article {first} of {total}."
+    pub volume_one_article: &'static str,
+    /// The same note for a volume of several articles, in the form for how many it holds
+    /// (`{count}`): "Volume {number} of {volumes}: articles {first}–{last} of {total}."
+    pub volume_articles: Counted,
 }
 
 /// A phrase about a number of things, in each of the plural forms the language tells apart
@@ -194,6 +200,30 @@ impl Labels {
         };
         form.unwrap_or(counted.other)
             .replace("{count}", &count.to_string())
+    }
+
+    /// The note saying which volume of a split bundle a book is, and which of the bundle's
+    /// `total` articles it holds (`articles`, numbered from 1): "Volume 2 of 3: articles
+    /// 5–8 of 12.", "Band 2 von 3: Artikel 5–8 von 12."
+    pub fn volume(
+        &self,
+        number: usize,
+        volumes: usize,
+        articles: std::ops::RangeInclusive<usize>,
+        total: usize,
+    ) -> String {
+        let (first, last) = (*articles.start(), *articles.end());
+        let pattern = if first >= last {
+            self.volume_one_article.to_string()
+        } else {
+            self.count(&self.volume_articles, last - first + 1)
+        };
+        pattern
+            .replace("{number}", &number.to_string())
+            .replace("{volumes}", &volumes.to_string())
+            .replace("{first}", &first.to_string())
+            .replace("{last}", &last.to_string())
+            .replace("{total}", &total.to_string())
     }
 
     /// "Updated 2 May 2024", with the date already written out.

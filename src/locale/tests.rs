@@ -69,6 +69,30 @@ fn every_language_has_every_label_and_only_english_is_english() {
                 );
             }
         }
+        // A volume's note says which volume and which articles, in the language's words.
+        let one = labels.volume_one_article;
+        for (place, form) in std::iter::once(("volume_one_article", one)).chain(
+            labels
+                .volume_articles
+                .forms()
+                .map(|f| ("volume_articles", f)),
+        ) {
+            let needs: &[&str] = if place == "volume_one_article" {
+                &["{number}", "{volumes}", "{first}", "{total}"]
+            } else {
+                &["{number}", "{volumes}", "{first}", "{last}", "{total}"]
+            };
+            for placeholder in needs {
+                assert!(form.contains(placeholder), "{tag}.{place} {form:?}");
+            }
+            if tag != "en" {
+                assert!(
+                    one != english.volume_one_article
+                        && !english.volume_articles.forms().any(|e| e == form),
+                    "{tag}: {form:?} is English"
+                );
+            }
+        }
         // `other`, the form for any number, has the number in it.
         assert!(labels.articles.other.contains("{count}"), "{tag}");
         assert!(labels.more_articles.other.contains("{count}"), "{tag}");
@@ -155,6 +179,42 @@ fn counts_take_the_languages_plural_forms() {
     assert_eq!(count("zh-TW", 4), "4篇文章");
     let labels = Labels::for_language(Some("de"));
     assert_eq!(labels.count(&labels.more_articles, 7), "und 7 weitere");
+}
+
+/// A volume's note, for a volume of one article and of several, in the language's words and
+/// plural forms (Arabic's dual for two).
+#[test]
+fn volume_notes_are_in_the_language() {
+    let note = |tag: &str, number, volumes, articles, total| {
+        Labels::for_language(Some(tag)).volume(number, volumes, articles, total)
+    };
+    assert_eq!(
+        note("en", 2, 3, 5..=8, 12),
+        "Volume 2 of 3: articles 5–8 of 12."
+    );
+    assert_eq!(
+        note("en", 3, 3, 12..=12, 12),
+        "Volume 3 of 3: article 12 of 12."
+    );
+    assert_eq!(
+        note("xx", 1, 2, 1..=2, 3),
+        "Volume 1 of 2: articles 1–2 of 3."
+    );
+    assert_eq!(
+        note("de", 2, 3, 5..=8, 12),
+        "Band 2 von 3: Artikel 5–8 von 12."
+    );
+    assert_eq!(note("de", 1, 2, 1..=1, 2), "Band 1 von 2: Artikel 1 von 2.");
+    assert_eq!(
+        note("ar", 2, 3, 5..=8, 12),
+        "المجلد 2 من 3: المقالات 5–8 من 12."
+    );
+    assert_eq!(
+        note("ar", 1, 3, 1..=2, 5),
+        "المجلد 1 من 3: المقالتان 1 و2 من 5."
+    );
+    assert_eq!(note("ar", 3, 3, 5..=5, 5), "المجلد 3 من 3: المقالة 5 من 5.");
+    assert_eq!(note("zh", 1, 2, 1..=4, 9), "第1册，共2册：第1–4篇，共9篇。");
 }
 
 #[test]

@@ -104,7 +104,8 @@ fn fill(sizes: &[u64], room: u64) -> Vec<std::ops::Range<usize>> {
 }
 
 /// The book of chapters `range`; `volume` (number, count) titles it as a volume and puts a
-/// note saying so first in its description, which the title page shows.
+/// note saying so, in the book's language, first in its description, which the title page
+/// shows.
 pub(super) fn volume_of(
     book: &Book,
     range: std::ops::Range<usize>,
@@ -119,22 +120,16 @@ pub(super) fn volume_of(
                 .iter()
                 .find_map(|c| c.meta.language.as_deref())
         });
-        let title = meta
-            .title
-            .as_deref()
-            .unwrap_or(crate::locale::Labels::for_language(language).collected_articles);
+        let labels = crate::locale::Labels::for_language(language);
+        let title = meta.title.as_deref().unwrap_or(labels.collected_articles);
         meta.title = Some(format!("{title} ({number}/{count})"));
-        let articles = if range.len() == 1 {
-            format!("article {} of {}", range.start + 1, book.chapters.len())
-        } else {
-            format!(
-                "articles {}\u{2013}{} of {}",
-                range.start + 1,
-                range.end,
-                book.chapters.len()
-            )
-        };
-        let note = format!("Volume {number} of {count}: {articles}.");
+        // The note is the book's words, in its language.
+        let note = labels.volume(
+            number,
+            count,
+            range.start + 1..=range.end.max(range.start + 1),
+            book.chapters.len(),
+        );
         meta.description = Some(match meta.description.as_deref().map(str::trim) {
             Some(description) if !description.is_empty() => format!("{note} {description}"),
             _ => note,
@@ -207,6 +202,53 @@ mod tests {
         assert_eq!(
             volume.meta.title.as_deref(),
             Some("Gesammelte Artikel (1/2)")
+        );
+    }
+
+    /// The note on a volume's title page is in the book's language: it was English ("Volume 1
+    /// of 2: articles 1–2 of 3.") in every book.
+    #[test]
+    fn a_volumes_note_is_in_its_language() {
+        let chapter = |language: &str| {
+            crate::model::Document::new(
+                crate::model::Meta {
+                    language: Some(language.into()),
+                    ..Default::default()
+                },
+                Vec::new(),
+            )
+        };
+        let book = |language: &str| Book {
+            meta: crate::model::Meta {
+                title: Some("Lektüre".into()),
+                description: Some("Woche 49.".into()),
+                ..Default::default()
+            },
+            chapters: vec![chapter(language), chapter(language), chapter(language)],
+            resource_dirs: Vec::new(),
+            origins: Vec::new(),
+            sections: Vec::new(),
+        };
+        let description = |language: &str, range, volume| {
+            volume_of(&book(language), range, Some(volume))
+                .meta
+                .description
+        };
+        assert_eq!(
+            description("de", 0..2, (1, 2)).as_deref(),
+            Some("Band 1 von 2: Artikel 1–2 von 3. Woche 49.")
+        );
+        assert_eq!(
+            description("de", 2..3, (2, 2)).as_deref(),
+            Some("Band 2 von 2: Artikel 3 von 3. Woche 49.")
+        );
+        assert_eq!(
+            description("en", 0..2, (1, 2)).as_deref(),
+            Some("Volume 1 of 2: articles 1–2 of 3. Woche 49.")
+        );
+        assert_eq!(
+            description("ar", 2..3, (2, 2)).as_deref(),
+            Some("المجلد 2 من 2: المقالة 3 من 3. Woche 49.")
         );
     }
 }
