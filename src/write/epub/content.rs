@@ -161,7 +161,7 @@ pub(crate) fn title_page_body(
         push(&mut out, "subtitle", subtitle);
     }
     if !meta.authors.is_empty() {
-        push(&mut out, "authors", &meta.authors.join(", "));
+        push(&mut out, "authors", &labels.join_names(&meta.authors));
     }
     if let Some(site) = nonempty(&meta.site_name) {
         push(&mut out, "site", site);
@@ -241,7 +241,7 @@ pub(crate) fn sources_body(
         out.push_str("</a>");
         let mut details: Vec<String> = Vec::new();
         if !entry.meta.authors.is_empty() {
-            details.push(entry.meta.authors.join(", "));
+            details.push(labels.join_names(&entry.meta.authors));
         }
         if let Some(site) = nonempty(&entry.meta.site_name) {
             details.push(site.to_string());
@@ -340,5 +340,62 @@ mod tests {
             arabic.contains("<li><a href=\"chapter-2.xhtml\">هل"),
             "{arabic}"
         );
+    }
+
+    /// The authors on the title page and the sources page are listed as the book's language
+    /// lists names: they were joined with ", " in any ("Ann, Bob, Cy").
+    #[test]
+    fn authors_are_listed_in_the_books_language() {
+        let meta = |names: &[&str]| Meta {
+            authors: names.iter().map(|n| n.to_string()).collect(),
+            ..Meta::default()
+        };
+        let title_page = |tag: &str, names: &[&str]| {
+            title_page_body(
+                &meta(names),
+                "T",
+                None,
+                Labels::for_language(Some(tag)),
+                &mut Plain { xhtml: true },
+            )
+        };
+        let cases = [
+            ("en", &["Ann", "Bob", "Cy"][..], "Ann, Bob and Cy"),
+            ("en", &["Ann", "Bob"][..], "Ann and Bob"),
+            ("en", &["Ann"][..], "Ann"),
+            (
+                "de",
+                &["Anna Schmidt", "Bernd Müller", "Clara Weber"][..],
+                "Anna Schmidt, Bernd Müller und Clara Weber",
+            ),
+            (
+                "ar",
+                &["ليلى حسن", "أحمد علي", "سارة يوسف"][..],
+                "ليلى حسن، أحمد علي وسارة يوسف",
+            ),
+            ("zh", &["张三", "李四", "王五"][..], "张三、李四和王五"),
+        ];
+        for (tag, names, listed) in cases {
+            let page = title_page(tag, names);
+            assert!(
+                page.contains(&format!("<p class=\"authors\">{listed}</p>")),
+                "{tag}: {page}"
+            );
+            let meta = meta(names);
+            let sources = sources_body(
+                &[SourceEntry {
+                    href: "chapter-1.xhtml".into(),
+                    title: "T",
+                    meta: &meta,
+                }],
+                Labels::for_language(Some(tag)),
+                None,
+                &mut Plain { xhtml: true },
+            );
+            assert!(
+                sources.contains(&format!("</a>. {listed}.</li>")),
+                "{tag}: {sources}"
+            );
+        }
     }
 }

@@ -436,7 +436,7 @@ pub(crate) fn generate_with(
     let mut foot: Vec<(String, f32)> = Vec::new();
     if !text.meta.authors.is_empty() {
         let size = w * 0.042;
-        let rows = author_rows(&sans, size, &text.meta.authors, 3, column);
+        let rows = author_rows(&sans, size, &text.meta.authors, text.labels, 3, column);
         foot.extend(rows.into_iter().map(|row| (row, size)));
     }
     if let Some(date) = &text.meta.published {
@@ -489,13 +489,15 @@ fn at_most(
     rows
 }
 
-/// The authors as rows of at most `most`, joined by commas: all of them if they fit, else
-/// as many whole names as fit followed by "…" (never a name cut in two); a single name too
-/// long for the rows is cut at a word, as any text is.
+/// The authors as rows of at most `most`: all of them if they fit, listed as `labels`'
+/// language lists names ("A, B and C", "A, B und C"), else as many whole names as fit,
+/// separated as the list separates them ("A, B"), followed by "…" (never a name cut in two);
+/// a single name too long for the rows is cut at a word, as any text is.
 fn author_rows(
     style: &Styled,
     size: f32,
     authors: &[String],
+    labels: &Labels,
     most: usize,
     max_width: f32,
 ) -> Vec<String> {
@@ -505,10 +507,11 @@ fn author_rows(
         .filter(|name| !name.is_empty())
         .collect();
     let rows_of = |shown: usize| {
-        let mut text = names[..shown].join(", ");
-        if shown < names.len() {
-            text.push_str(" …");
-        }
+        let text = if shown < names.len() {
+            format!("{} …", names[..shown].join(labels.list_separator))
+        } else {
+            labels.join_names(&names)
+        };
         // Names are not hyphenated.
         wrap(style, size, 0.0, &text, max_width, None)
     };
@@ -1845,7 +1848,8 @@ mod tests {
         assert!(chinese.starts_with(rows.concat().trim_end_matches('…')));
     }
 
-    /// A list of authors too long for the foot is cut between names, and says so with "…".
+    /// A list of authors too long for the foot is cut between names, and says so with "…";
+    /// one that fits is listed as the language lists names (it was "A, B, C" in any).
     #[test]
     fn authors_without_room_are_cut_between_names() {
         let authors: Vec<String> = (1..=12).map(|n| format!("Researcher Name{n}")).collect();
@@ -1873,7 +1877,24 @@ mod tests {
         let rows = rows_of("A title", &meta);
         assert_eq!(
             rows[1..].join(" "),
-            "Researcher Name1, Researcher Name2, Researcher Name3"
+            "Researcher Name1, Researcher Name2 and Researcher Name3"
+        );
+        // In the language of the cover's words.
+        let rows = generate(
+            &CoverText {
+                title: "A title",
+                meta: &meta,
+                contents: &[],
+                labels: Labels::for_language(Some("de")),
+            },
+            1072,
+            1448,
+        )
+        .0
+        .rows;
+        assert_eq!(
+            rows[1..].join(" "),
+            "Researcher Name1, Researcher Name2 und Researcher Name3"
         );
         // One name longer than the rows: cut at a word, with no comma left before "…".
         let meta = Meta {
