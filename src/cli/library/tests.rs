@@ -2,14 +2,16 @@ use super::*;
 
 fn article(title: &str, body: &str) -> Document {
     let markdown = format!("# {title}\n\n{body}\n");
-    let options = quire::ReadOptions {
-        source_url: Some("https://www.example.org/news/story".to_string()),
-        ..quire::ReadOptions::default()
-    };
-    let mut document = quire::read(markdown.as_bytes(), InputFormat::Markdown, &options)
-        .unwrap()
-        .document;
-    document.meta.source_url = options.source_url;
+    // Read as a file (its pictures beside it), then given the address it was saved from:
+    // read from that address, its relative pictures would be on the web.
+    let mut document = quire::read(
+        markdown.as_bytes(),
+        InputFormat::Markdown,
+        &quire::ReadOptions::default(),
+    )
+    .unwrap()
+    .document;
+    document.meta.source_url = Some("https://www.example.org/news/story".to_string());
     document
 }
 
