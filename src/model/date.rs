@@ -58,6 +58,47 @@ const MONTH_NAMES: [&[&str]; 12] = [
     &["december", "dec", "декабря", "декабрь"],
 ];
 
+/// The names a weekday goes by in the dates of English and Russian articles (the English name
+/// first, then its abbreviations, then the Russian name), lowercase, Monday first.
+const WEEKDAY_NAMES: [&[&str]; 7] = [
+    &["monday", "mon", "понедельник"],
+    &["tuesday", "tue", "tues", "вторник"],
+    &["wednesday", "wed", "среда"],
+    &["thursday", "thu", "thurs", "четверг"],
+    &["friday", "fri", "пятница"],
+    &["saturday", "sat", "суббота"],
+    &["sunday", "sun", "воскресенье"],
+];
+
+/// Whether a word names a weekday exactly, in any case and with a trailing `.` (`Tues.`,
+/// `Sunday`, `среда`).
+pub fn is_weekday_name(word: &str) -> bool {
+    let word = word.trim_end_matches('.').to_lowercase();
+    WEEKDAY_NAMES
+        .iter()
+        .any(|names| names.contains(&word.as_str()))
+}
+
+/// Whether a word is an English month or weekday name, whole or cut to a short form of three
+/// or four letters, in any case and with a trailing `.` (`July`, `Sept.`, `Fri`). Stricter
+/// than [`month_from_english_prefix`]: a longer word that starts like a name (`Mayer`, `Mars`,
+/// `Sunny`) is none, which matters where the word may be a person's name.
+pub fn is_english_month_or_weekday(word: &str) -> bool {
+    let word = word.trim_end_matches('.');
+    let mut names = MONTHS
+        .iter()
+        .copied()
+        .chain(WEEKDAY_NAMES.iter().map(|names| names[0]));
+    word.len() >= 3
+        && names.any(|name| {
+            name.eq_ignore_ascii_case(word)
+                || word.len() <= 4
+                    && name
+                        .get(..word.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(word))
+        })
+}
+
 /// The month (1 to 12) a word names exactly, in any case and with a trailing `.`
 /// (`May`, `sept.`, `мая`).
 pub fn month_from_name(word: &str) -> Option<u32> {
@@ -296,6 +337,20 @@ fn two_digits(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_or_weekday_is_a_whole_name_or_a_short_form_never_a_word_that_starts_like_one() {
+        for word in ["Sept", "sept.", "Tuesday", "Tues", "May", "JULY", "Fri."] {
+            assert!(is_english_month_or_weekday(word), "{word}");
+        }
+        for word in [
+            "Mayer", "Mars", "Mays", "Sunny", "Ma", "Augusta", "Junior", "Mär",
+        ] {
+            assert!(!is_english_month_or_weekday(word), "{word}");
+        }
+        assert!(is_weekday_name("Thurs.") && is_weekday_name("среда"));
+        assert!(!is_weekday_name("Thursd"));
+    }
 
     #[test]
     fn iso_dates_of_every_precision_read_and_write_back_the_same() {

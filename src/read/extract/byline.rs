@@ -93,7 +93,7 @@ fn without_date(part: &str, date_at: fn(&str) -> Option<usize>) -> &str {
         };
         // A month or a weekday is a date's only when a date was cut after it ("Theresa May"
         // is a name).
-        let date_word = cut && is_month_or_weekday(last);
+        let date_word = cut && crate::model::date::is_english_month_or_weekday(last);
         if last.is_empty() || !(date_word || DATE_LEADS.contains(&last)) {
             break;
         }
@@ -129,36 +129,6 @@ fn date_start(text: &str) -> Option<usize> {
 const DATE_LEADS: &[&str] = &[
     "am", "um", "on", "at", "le", "el", "il", "em", "op", "den", "du", "vom",
 ];
-
-/// English month and weekday names, whole or shortened ("Jul", "Sept.", "Fri").
-fn is_month_or_weekday(word: &str) -> bool {
-    const NAMES: &[&str] = &[
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ];
-    let word = word.trim_end_matches('.').to_ascii_lowercase();
-    word.len() >= 3
-        && NAMES
-            .iter()
-            .any(|name| *name == word || word.len() <= 4 && name.starts_with(word.as_str()))
-}
 
 /// The words that say "by" before a name.
 const BY_WORDS: &[&str] = &["by", "von", "par", "por", "door", "av", "af", "przez", "от"];

@@ -141,33 +141,9 @@ pub(super) fn month_number(word: &str) -> Option<u32> {
     crate::model::date::month_from_name(word)
 }
 
+/// A weekday's name (`Tue`, `Sunday`, `среда`): the model's weekday names.
 pub(super) fn is_weekday(word: &str) -> bool {
-    const DAYS: &[&str] = &[
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "понедельник",
-        "вторник",
-        "среда",
-        "четверг",
-        "пятница",
-        "суббота",
-        "воскресенье",
-    ];
-    DAYS.contains(&word.trim_end_matches('.').to_lowercase().as_str())
+    crate::model::date::is_weekday_name(word)
 }
 
 /// Tokens that may follow a date on a date line: a time, a zone, a year word.
