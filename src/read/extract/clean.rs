@@ -54,11 +54,21 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
     let end = root_row.last_descendant;
     let mut seen_texts = std::collections::HashSet::new();
     let already: std::collections::HashSet<usize> = already.iter().map(|&(i, _)| i).collect();
+    let in_recipe = recipe_data_rows(table, root, end);
     let mut i = root + 1;
     while i <= end {
         let Some(row) = table.rows.get(i) else { break };
         if already.contains(&i) {
             i = row.last_descendant + 1;
+        } else if in_recipe[i - root] {
+            // An ingredient's parts ("1/4", "cup butter") are fragments and look like a
+            // date by measure; inside a recipe's data only chrome goes.
+            if row.in_chrome {
+                out.push((i, Reason::Chrome));
+                i = row.last_descendant + 1;
+            } else {
+                i += 1;
+            }
         } else if let Some(reason) = judge(table, i)
             .or_else(|| boilerplate(table, i))
             .or_else(|| duplicate(table, i, &mut seen_texts))
@@ -72,6 +82,22 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
     let orphans = orphan_headings(table, root, &already, &out);
     out.extend(orphans);
     out
+}
+
+/// For the rows `root..=end` (indexed from `root`), whether each is a recipe's data or inside
+/// it: its ingredients, times or nutrition as the page names them (see
+/// [`super::hints::Hint::recipe_data`]), not named chrome and not a list of links.
+fn recipe_data_rows(table: &Table, root: usize, end: usize) -> Vec<bool> {
+    let mut in_recipe = vec![false; end + 1 - root];
+    for i in root + 1..=end {
+        let Some(row) = table.rows.get(i) else { break };
+        let inherited = row
+            .parent
+            .is_some_and(|p| p > root && p <= end && in_recipe[p - root]);
+        in_recipe[i - root] =
+            inherited || row.hint.recipe_data && !row.hint.negative && row.link_density() < 0.5;
+    }
+    in_recipe
 }
 
 /// Longest heading (in characters) taken for a box's title.
@@ -204,10 +230,6 @@ fn judge(table: &Table, index: usize) -> Option<Reason> {
         return None;
     }
     if row.chars <= 0.0 {
-        return None;
-    }
-    // A recipe's data (its times, the nutrition per serving) is fragments by measure.
-    if row.hint.recipe_data && !row.hint.negative && row.link_density() < 0.5 {
         return None;
     }
     let density = row.link_density();

@@ -894,6 +894,32 @@ mod tests {
         let text = article_text(&html);
         assert!(text.contains("council"));
     }
+
+    #[test]
+    fn a_recipes_ingredients_keep_their_quantities() {
+        // Each part of an ingredient is a fragment ("1/4", "cup butter"), and "1/4 cup
+        // butter" read as a date line; the names mark the whole ingredient as recipe data.
+        let ingredient = |quantity: &str, what: &str| {
+            format!(
+                "<div class='recipePartIngredient' itemprop='recipeIngredient'>\
+                 <div class='quantity'><span>{quantity}</span></div>\
+                 <div class='description'><span>{what}</span></div></div>"
+            )
+        };
+        let html = format!(
+            "<body>{menu}<div class='recipe'><h1>Pineapple cake</h1>{p}<h2>Ingredients</h2>\
+             <div class='ingredients'>{a}{b}</div>{steps}</div></body>",
+            menu = menu(),
+            p = paragraphs(2, "p"),
+            a = ingredient("1/4", "cup butter"),
+            b = ingredient("1", "cup packed brown sugar"),
+            steps = paragraphs(3, "p"),
+        );
+        let text = article_text(&html);
+        for part in ["1/4", "cup butter", "cup packed brown sugar"] {
+            assert!(text.contains(part), "{part}: {text}");
+        }
+    }
 }
 
 #[cfg(test)]
