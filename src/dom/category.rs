@@ -39,7 +39,8 @@ pub fn is_invisible_tag(name: &str) -> bool {
     )
 }
 
-/// `hidden`, `aria-hidden="true"`, or an inline style that hides the element. (Pages hide
+/// `hidden`, `aria-hidden="true"`, AMP's `layout="nodisplay"`, or an inline style that hides
+/// the element. (Pages hide
 /// mobile menus and templates this way; `aria-hidden` alone also marks decorative copies.)
 pub fn is_hidden(node: &Handle) -> bool {
     let NodeData::Element { attrs, .. } = &node.data else {
@@ -49,6 +50,9 @@ pub fn is_hidden(node: &Handle) -> bool {
         match &*a.name.local {
             "hidden" => return true,
             "aria-hidden" if a.value.trim().eq_ignore_ascii_case("true") => return true,
+            // AMP's layout for what shows only when an action opens it (a lightbox, a
+            // rating or login prompt).
+            "layout" if a.value.trim().eq_ignore_ascii_case("nodisplay") => return true,
             // Only a style that names one of the properties needs a closer look.
             "style"
                 if contains_ignore_case(&a.value, "display")

@@ -330,7 +330,8 @@ fn hidden_scripts_and_forms_never_reach_the_model() {
          <template><p>tpl</p></template><form><input value=v><button>Go</button><select><option>o</select></form>\
          <iframe src=x>if</iframe><object>ob</object><svg><text>sv</text></svg><canvas>cv</canvas>\
          <!-- comment --><p hidden>h1</p><p aria-hidden=true>h2</p><p style='display: none'>h3</p>\
-         <p style='VISIBILITY:hidden'>h4</p><p>also <span hidden>no</span>kept</p>",
+         <p style='VISIBILITY:hidden'>h4</p><p>also <span hidden>no</span>kept</p>\
+         <amp-lightbox layout=nodisplay><p>Rate this picture</p></amp-lightbox>",
     );
     assert_eq!(got, vec![p("keep"), p("also kept")]);
 }
