@@ -292,6 +292,15 @@ fn a_noscript_fallback_is_used_once() {
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0.src, format!("{BASE}dunes.jpg"));
     assert_eq!(found[0].1.as_deref(), Some("The dunes"));
+
+    // The fallback of an ad server's script, which writes its banner into the page, is that
+    // banner (an empty paragraph between, as the parser leaves one).
+    let html = page(
+        "<p>The harbour.</p><script>document.write(\"<script src='https://ads.example/ajs.js'>\
+         <\\/script>\");</script><p></p><noscript><a href='https://ads.example/ck'>\
+         <img src='https://ads.example/avw.php?zoneid=2' alt=''></a></noscript>",
+    );
+    assert_eq!(srcs(&read(&html)), Vec::<String>::new());
 }
 
 #[test]

@@ -777,11 +777,13 @@ impl<'a> Converter<'a> {
 
     /// The images of a `<noscript>` that no picture beside it stands for (where one does, it
     /// is that picture's fallback, taken by [`Converter::image`] when the picture is only a
-    /// placeholder): so each picture appears once.
+    /// placeholder): so each picture appears once. The fallback of a script has none (see
+    /// [`follows_a_script`]).
     fn unpaired_noscript_images(&self, noscript: &Handle) -> std::vec::IntoIter<Image> {
         if self.skipped.contains(&key(noscript))
             || is_hidden(noscript)
             || adjacent_elements(noscript).iter().any(holds_image)
+            || follows_a_script(noscript)
         {
             return Vec::new().into_iter();
         }
@@ -1143,6 +1145,30 @@ fn adjacent_elements(node: &Handle) -> Vec<Handle> {
         .filter(|s| tag(s).is_some())
         .cloned()
         .collect()
+}
+
+/// Whether a `<noscript>` comes right after a `<script>`: it stands for what that script
+/// puts in the page, which is an ad server's banner, a counter's pixel or an embed, never
+/// a picture of the article (a lazy picture's fallback sits beside the picture, and is
+/// taken with it). Empty elements between (a `<p></p>` the parser closed around the
+/// script) are passed over.
+fn follows_a_script(noscript: &Handle) -> bool {
+    let Some(parent) = parent(noscript) else {
+        return false;
+    };
+    let siblings = children(&parent);
+    let Some(at) = siblings.iter().position(|s| Rc::ptr_eq(s, noscript)) else {
+        return false;
+    };
+    let empty = |s: &Handle| {
+        is_blank_text(s)
+            || tag(s).is_some() && !is(s, local_name!("script")) && children(s).is_empty()
+    };
+    siblings[..at]
+        .iter()
+        .rev()
+        .find(|s| !empty(s))
+        .is_some_and(|s| is(s, local_name!("script")))
 }
 
 /// Whether an element is or holds an `img` or `<picture>`.
