@@ -22,12 +22,14 @@ pub fn clean_byline(text: &str) -> Option<String> {
 /// The name in `text`, where `date_at` says where a date starts in a part of it.
 fn clean(text: &str, date_at: fn(&str) -> Option<usize>) -> Option<String> {
     let text = crate::model::collapse_whitespace(&text.replace('\u{a0}', " "));
-    // "/ Cory Doctorow / Jul 19, 2013": the first part that is not a date.
-    let part = parts(&text)
+    // "/ Cory Doctorow / Jul 19, 2013": the first part that is not a date, nor a label
+    // alone ("By | Jane Doe", a label and a name in blocks of their own).
+    let name = parts(&text)
         .into_iter()
         .map(|part| without_date(part, date_at))
-        .find(|part| !part.is_empty())?;
-    let name = strip_by(part);
+        .filter(|part| !part.is_empty())
+        .map(strip_by)
+        .find(|name| !is_label(name))?;
     let name = once(name);
     let name = login_as_name(&name);
     // A label with no name after it ("Текст:", "Posted on …") names no one either.
@@ -37,7 +39,32 @@ fn clean(text: &str, date_at: fn(&str) -> Option<usize>) -> Option<String> {
         || CREDITS.contains(&lower.as_str())
         || LABEL_WORDS.contains(&lower.as_str())
         || name.starts_with('#');
-    (!name.is_empty() && !placeholder).then_some(name)
+    (!name.is_empty() && !placeholder && !is_phrase(&name)).then_some(name)
+}
+
+/// Whether a part of a byline is only the label of a name ("By", "Posted by", "Von:").
+fn is_label(text: &str) -> bool {
+    text.split_whitespace().all(|word| {
+        let word = word.trim_end_matches([':', '：']).to_lowercase();
+        BY_WORDS.contains(&word.as_str()) || LABEL_WORDS.contains(&word.as_str())
+    })
+}
+
+/// Whether a text reads as a phrase, not a name: of three words or more, more begin with a
+/// small letter than with a capital (a profile link's label, "Afficher mon profil
+/// complet", "View my complete profile"). A name holds a few small particles at most
+/// ("Ursula von der Leyen"); words of scripts without case count neither way.
+fn is_phrase(text: &str) -> bool {
+    let (mut words, mut small, mut capital) = (0, 0, 0);
+    for word in text.split_whitespace() {
+        words += 1;
+        match word.chars().next() {
+            Some(c) if c.is_lowercase() => small += 1,
+            Some(c) if c.is_uppercase() => capital += 1,
+            _ => {}
+        }
+    }
+    words >= 3 && small > capital
 }
 
 /// A byline's parts between separators: `|`, `•`, `·`, and a `/` with a space beside it (one
@@ -295,6 +322,13 @@ mod tests {
         assert_eq!(name("Di Maio").as_deref(), Some("Di Maio"));
         assert_eq!(name("Re: Jane").as_deref(), Some("Re: Jane"));
         assert_eq!(name("Текст:"), None);
+        // A phrase is no name, however it is marked.
+        assert_eq!(name("View my complete profile"), None);
+        assert_eq!(name("Afficher mon profil complet"), None);
+        assert_eq!(
+            name("Jean de la Fontaine").as_deref(),
+            Some("Jean de la Fontaine")
+        );
     }
 
     #[test]

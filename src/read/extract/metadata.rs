@@ -500,6 +500,10 @@ const AUTHOR_WORDS: &[&[u8]] = &[
     b"autori",
 ];
 
+/// Most visible characters (spaces aside) of a byline element: a name with its label, date,
+/// links and phone number, not a biography nor an article.
+const MAX_BYLINE_ELEMENT_CHARS: usize = 200;
+
 /// A byline element: `rel="author"`, or an element whose class or id says byline/author and
 /// whose text is short enough to be a name.
 fn byline_of(node: &Handle, name: &str) -> Option<String> {
@@ -533,13 +537,20 @@ fn byline_of(node: &Handle, name: &str) -> Option<String> {
     if !rel_author && !named {
         return None;
     }
-    let text = super::byline::clean_byline(&text_without_dates(node))?;
+    let text = text_without_dates(node);
+    // A container whose names say author (a post's section classed with its authors'
+    // slugs) holds the article, not a byline: its first part would pass for one.
+    if text.chars().filter(|c| !c.is_whitespace()).count() > MAX_BYLINE_ELEMENT_CHARS {
+        return None;
+    }
+    let text = super::byline::clean_byline(&text)?;
     let words = text.split_whitespace().count();
     (text.chars().count() <= 100 && (1..=12).contains(&words)).then_some(text)
 }
 
 /// An element's text without the `<time>` elements and date-named elements inside it, and
-/// without what does not show (a screen reader's label: "Zum Profil von jesusfreak").
+/// without what does not show (a screen reader's label: "Zum Profil von jesusfreak"), its
+/// blocks and lines set apart by ` | ` (a separator of the byline's parts).
 fn text_without_dates(root: &Handle) -> String {
     let mut out = String::new();
     let mut stack = vec![root.clone()];
@@ -559,7 +570,13 @@ fn text_without_dates(root: &Handle) -> String {
                 {
                     continue;
                 }
-                out.push(' ');
+                // A block (or a line break) ends a part of the byline: an author box's
+                // name heading, then its links ("Alles von Martin Junker", "Kontakt").
+                if crate::dom::is_inline_tag(&name.local) && &*name.local != "br" {
+                    out.push(' ');
+                } else {
+                    out.push_str(" | ");
+                }
                 stack.extend(node.children.borrow().iter().rev().cloned());
             }
             _ => {}
@@ -1371,6 +1388,34 @@ mod tests {
         .is_empty());
         // A placeholder in the author tag is no author.
         assert!(authors(r#"<head><meta name="author" content="publisher"></head>"#).is_empty());
+        // An author box: the name's heading, not the links under it.
+        assert_eq!(
+            authors(
+                r##"<body><div class="author-bio footer"><h3>Martin Junker</h3><h4>&nbsp;</h4>
+                <p><a href="/author/martin">Alles von Martin Junker</a><br><br>
+                <a href="#">Kontakt</a></p></div></body>"##
+            ),
+            ["Martin Junker"]
+        );
+        // The label in a block of its own.
+        assert_eq!(
+            authors(r#"<body><div class="byline"><div>By</div><div>Jane Doe</div></div></body>"#),
+            ["Jane Doe"]
+        );
+        // A post's section classed with its author's slug is the article, no byline.
+        let story = "The council met on Tuesday and voted to extend the river walk. ".repeat(5);
+        assert!(authors(&format!(
+            "<body><section class='post autor-jane-doe'><div><span><a href='/c'>Noticias</a>\
+             </span></div><p>{story}</p></section></body>"
+        ))
+        .is_empty());
+        // A profile link's label, after a placeholder name, names no one.
+        assert!(authors(
+            r#"<body><aside><dl><dt><a rel="author" href="/profile/1">Unknown</a></dt></dl>
+            <a class="profile-link" rel="author" href="/profile/1">Afficher mon profil complet</a>
+            </aside></body>"#
+        )
+        .is_empty());
     }
 
     #[test]
