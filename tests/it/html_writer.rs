@@ -1242,3 +1242,25 @@ fn models_deeper_than_readers_allow_are_refused_by_the_writers_themselves() {
     let text = quire::write::text::TextWriter.write(&document, &WriteOptions::default());
     assert!(matches!(text, Err(quire::Error::TooDeep { .. })));
 }
+
+/// A link with an empty target (`[#]()` in a changelog) is its text, without a warning that
+/// something unsafe was dropped.
+#[test]
+fn a_link_to_nowhere_is_its_text_without_a_warning() {
+    let rendered = quire::write(
+        &Document::new(
+            Meta::default(),
+            vec![para(vec![
+                t("Fix the type ("),
+                Inline::link("", None, vec![t("#")]),
+                t(")"),
+            ])],
+        ),
+        quire::OutputFormat::Html,
+        &WriteOptions::default(),
+    )
+    .expect("writes");
+    let html = String::from_utf8(rendered.bytes).expect("utf-8");
+    assert!(html.contains("<p>Fix the type (#)</p>"), "{html}");
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+}

@@ -134,6 +134,8 @@ impl<'a> Renderer<'a> {
                             self.note_ref(n);
                         }
                     }
+                    // A link to nowhere (`[#]()`) is its text; nothing unsafe was dropped.
+                    None if url.trim().is_empty() => self.inlines(content),
                     None => {
                         self.warn(format!("dropped an unsafe link: {}", shorten(url)));
                         self.inlines(content);
