@@ -152,11 +152,9 @@ impl Layouter<'_, '_, '_> {
             if !line.is_empty() {
                 // A line of code may hold other scripts (a comment in Chinese, a string in
                 // Hebrew): each piece in a face that has it, in the order a reader sees it.
-                for mut run in visual_runs(self.shaper, line, face, size, BLACK, false) {
-                    run.x += left;
-                    run.y = baseline;
-                    items.push(Item::Text(run));
-                }
+                items.extend(
+                    visual_runs(self.shaper, line, face, size, BLACK, false).at(left, baseline),
+                );
             }
             self.boxes.push(VBox {
                 height,

@@ -68,14 +68,9 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         let color = if level == 0 { BLACK } else { GREY };
         // A title may mix scripts and directions: each piece in a face that has it, in
         // visual order.
-        let mut items = Vec::new();
-        let mut title_end = x + indent;
-        for mut run in visual_runs(self.shaper, &shown, face, size, color, false) {
-            run.x += x + indent;
-            run.y = baseline;
-            title_end = title_end.max(run.x + run.width());
-            items.push(Item::Text(run));
-        }
+        let title = visual_runs(self.shaper, &shown, face, size, color, false);
+        let title_end = x + indent + title.width;
+        let mut items: Vec<Item> = title.at(x + indent, baseline).collect();
         let right = x + width;
         if !number.is_empty() {
             let glyphs = self.shaper.shape(&number, face, false);

@@ -475,18 +475,13 @@ pub(super) fn page_furniture(
     let header_at = header_baseline(geo.top, size);
     if let Some(baseline) = header_at.filter(|_| n > 0 && !title.is_empty()) {
         let header = fit_with_ellipsis(shaper, title, face, size, geo.measure());
-        let runs = visual_runs(shaper, &header, face, size, GREY, rtl);
-        let width: f32 = runs.last().map_or(0.0, |r| r.x + r.width());
+        let line = visual_runs(shaper, &header, face, size, GREY, rtl);
         let start = if rtl {
-            geo.width - geo.right - width
+            geo.width - geo.right - line.width
         } else {
             geo.left
         };
-        for mut run in runs {
-            run.x += start;
-            run.y = baseline;
-            page.items.push(Item::Text(run));
-        }
+        page.items.extend(line.at(start, baseline));
         let y = baseline + size * 0.5;
         page.items.push(Item::Line {
             x1: geo.left,

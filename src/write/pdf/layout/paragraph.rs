@@ -993,9 +993,28 @@ fn split_by_face(
     pieces
 }
 
-/// A line of plain text (a running header) as runs in visual order from x = 0, with bidi
-/// levels from a paragraph in the direction `rtl` and each level's runs shaped in their own
-/// direction (so brackets are mirrored in right-to-left runs).
+/// A line of plain text (a running header, a line of code, a contents title) set in runs,
+/// in visual order from x = 0, not yet placed on the page.
+pub(super) struct VisualLine {
+    runs: Vec<TextRun>,
+    /// From the left edge of the first run to the right edge of the last.
+    pub(super) width: f32,
+}
+
+impl VisualLine {
+    /// The line's runs as page items, its left edge at `x` and on the baseline `baseline`.
+    pub(super) fn at(self, x: f32, baseline: f32) -> impl Iterator<Item = Item> {
+        self.runs.into_iter().map(move |mut run| {
+            run.x += x;
+            run.y = baseline;
+            Item::Text(run)
+        })
+    }
+}
+
+/// A line of plain text as runs in visual order, with bidi levels from a paragraph in the
+/// direction `rtl` and each level's runs shaped in their own direction (so brackets are
+/// mirrored in right-to-left runs), each run in a face that has its characters.
 pub(super) fn visual_runs(
     shaper: &mut Shaper<'_, '_>,
     text: &str,
@@ -1003,7 +1022,7 @@ pub(super) fn visual_runs(
     size: f32,
     color: Color,
     rtl: bool,
-) -> Vec<TextRun> {
+) -> VisualLine {
     let levels = bidi_levels(text, rtl);
     let level_at = |i: usize| levels.get(i).copied().unwrap_or(0);
     let mut fragments: Vec<(f32, Fragment)> = Vec::new();
@@ -1035,7 +1054,7 @@ pub(super) fn visual_runs(
         start = end;
     }
     let gaps = vec![Gap::default(); fragments.len()];
-    reorder_visual(fragments, &gaps)
+    let runs: Vec<TextRun> = reorder_visual(fragments, &gaps)
         .into_iter()
         .map(|(x, f)| TextRun {
             x,
@@ -1045,7 +1064,9 @@ pub(super) fn visual_runs(
             color,
             glyphs: f.glyphs,
         })
-        .collect()
+        .collect();
+    let width = runs.last().map_or(0.0, |run| run.x + run.width());
+    VisualLine { runs, width }
 }
 
 /// The space a line sets after one of its fragments (the glue up to the next fragment),
