@@ -93,21 +93,6 @@ pub(crate) fn find(
             let probe = if round == 0 && *script != Script::Common {
                 probe_chars(*script, chars)
             } else {
-                if round == 1 && !left.is_empty() {
-                    // What no face has at all (an emoji, with no emoji font) is dropped in
-                    // one pass over the faces, not one pass for each such character.
-                    let mut anywhere = vec![false; left.len()];
-                    for i in 0..faces.len() {
-                        for (seen, has) in anywhere.iter_mut().zip(has(i, &left)) {
-                            *seen |= has;
-                        }
-                        if anywhere.iter().all(|&seen| seen) {
-                            break;
-                        }
-                    }
-                    let mut anywhere = anywhere.into_iter();
-                    left.retain(|_| anywhere.next().unwrap_or(false));
-                }
                 left.first().copied().into_iter().collect()
             };
             if probe.is_empty() {
@@ -157,9 +142,37 @@ pub(crate) fn find(
                 let mut covered = covered.into_iter();
                 left.retain(|_| !covered.next().unwrap_or(false));
             }
+            if round == 0 {
+                // What no face has at all (an emoji, with no emoji font) is dropped in one
+                // pass over the faces, not one round for each such character.
+                keep_what_some_face_has(&mut left, faces.len(), &has);
+            }
         }
     }
     found
+}
+
+/// Drops from `left` the characters none of the `count` faces has, reading each face's
+/// cmap once at most and stopping when every character has been seen.
+fn keep_what_some_face_has(
+    left: &mut Vec<char>,
+    count: usize,
+    has: &impl Fn(usize, &[char]) -> Vec<bool>,
+) {
+    if left.is_empty() {
+        return;
+    }
+    let mut anywhere = vec![false; left.len()];
+    for i in 0..count {
+        for (seen, has) in anywhere.iter_mut().zip(has(i, left)) {
+            *seen |= has;
+        }
+        if anywhere.iter().all(|&seen| seen) {
+            break;
+        }
+    }
+    let mut anywhere = anywhere.into_iter();
+    left.retain(|_| anywhere.next().unwrap_or(false));
 }
 
 fn path_of(face: &fontdb::FaceInfo) -> Option<&Path> {
