@@ -84,6 +84,12 @@ impl Warning {
     }
 }
 
+/// `count` and a noun in its English number, "1 image", "3 images": warnings and the other
+/// messages quire writes for a person are in English.
+pub(crate) fn counted(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)

@@ -25,7 +25,7 @@ pub use source::{
     StandardSource, MAX_RESOURCE_BYTES,
 };
 
-use crate::error::Warning;
+use crate::error::{counted, Warning};
 use crate::model::url::UrlUse;
 use crate::model::Document;
 
@@ -404,18 +404,16 @@ impl Tally {
 
     pub(crate) fn into_warnings(self) -> Vec<Warning> {
         let mut warnings = self.warnings;
-        let noun = |count: usize| if count == 1 { "image" } else { "images" };
         if self.not_fetched > 0 {
-            let count = self.not_fetched;
             warnings.push(Warning::new(format!(
-                "{count} remote {} left as links (not downloaded; --fetch-images embeds them)",
-                noun(count)
+                "{} left as links (not downloaded; --fetch-images embeds them)",
+                counted(self.not_fetched, "remote image", "remote images")
             )));
         }
         for (count, why) in [self.over_budget, self.past_deadline].into_iter().flatten() {
             warnings.push(Warning::new(format!(
-                "{count} remote {} left as links: {why}",
-                noun(count)
+                "{} left as links: {why}",
+                counted(count, "remote image", "remote images")
             )));
         }
         warnings

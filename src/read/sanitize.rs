@@ -6,7 +6,7 @@
 //! link becomes its text, a refused image its alt text, a refused metadata URL is left empty;
 //! each kind is said once, in a warning.
 
-use crate::error::Warning;
+use crate::error::{counted, Warning};
 use crate::model::url::{is_allowed, is_external_link, UrlUse};
 use crate::model::{is_stray_control, normalize_inlines, Attr, Block, Document, Inline, Meta};
 
@@ -360,11 +360,6 @@ impl Sanitizer {
         }
         allowed
     }
-}
-
-/// `count` and the noun in its English number (warnings are in English).
-fn counted(count: usize, one: &str, many: &str) -> String {
-    format!("{count} {}", if count == 1 { one } else { many })
 }
 
 /// A refused URL as a warning shows it: quoted, control characters escaped, at most 60

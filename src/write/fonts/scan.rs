@@ -1,6 +1,6 @@
 //! Which scripts a text needs a font for, and the one warning per script no font covers.
 
-use crate::error::Warning;
+use crate::error::{counted, Warning};
 use crate::model::{Block, Document, Inline};
 use std::collections::BTreeSet;
 use unicode_script::{Script, UnicodeScript};
@@ -180,13 +180,12 @@ pub(crate) fn missing_warnings(missing: &BTreeSet<char>, language: Option<&str>)
         .collect();
     if !emoji.is_empty() {
         let examples: Vec<String> = emoji.iter().take(3).map(char::to_string).collect();
-        let count = emoji.len();
-        let plural = if count == 1 { "" } else { "s" };
         warnings.push(Warning::new(format!(
-            "no font for emoji ({count} character{plural}, e.g. {}); they are drawn as empty \
+            "no font for emoji ({}, e.g. {}); they are drawn as empty \
              boxes; install fonts-symbola (Debian/Ubuntu) or gdouros-symbola-fonts (Fedora), \
              or give --font FILE with a black-and-white emoji font (colour emoji fonts cannot \
              be embedded)",
+            counted(emoji.len(), "character", "characters"),
             examples.join(" ")
         )));
     }
@@ -206,13 +205,12 @@ fn missing_warning(script: Script, chars: &BTreeSet<char>, language: Option<&str
     let examples: Vec<String> = own.chain(shared).take(3).map(char::to_string).collect();
     let examples = examples.join(" ");
     let (debian, fedora, mac) = packages(script);
-    let count = chars.len();
-    let plural = if count == 1 { "" } else { "s" };
     Warning::new(format!(
-        "no font for {} text ({count} character{plural}, e.g. {examples}); they are drawn as \
+        "no font for {} text ({}, e.g. {examples}); they are drawn as \
          empty boxes; install {debian} (Debian/Ubuntu), {fedora} (Fedora), {mac} (macOS), or \
          give --font FILE",
-        script_label(script, language)
+        script_label(script, language),
+        counted(chars.len(), "character", "characters")
     ))
 }
 
