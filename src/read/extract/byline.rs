@@ -29,6 +29,7 @@ fn clean(text: &str, date_at: fn(&str) -> Option<usize>) -> Option<String> {
         .map(|part| without_date(part, date_at))
         .filter(|part| !part.is_empty())
         .map(strip_by)
+        .map(without_follow_button)
         .find(|name| !is_label(name))?;
     let name = once(name);
     let name = login_as_name(&name);
@@ -38,8 +39,11 @@ fn clean(text: &str, date_at: fn(&str) -> Option<usize>) -> Option<String> {
     let placeholder = PLACEHOLDERS.contains(&lower.as_str())
         || CREDITS.contains(&lower.as_str())
         || LABEL_WORDS.contains(&lower.as_str())
+        || FOLLOW_WORDS.contains(&lower.trim_start_matches(['+', ' ']))
         || name.starts_with('#');
-    (!name.is_empty() && !placeholder && !is_phrase(&name)).then_some(name)
+    // A name has a letter or a digit: "+" or "—" left of a byline names no one.
+    let has_word = name.chars().any(char::is_alphanumeric);
+    (has_word && !placeholder && !is_phrase(&name)).then_some(name)
 }
 
 /// Whether a part of a byline is only the label of a name ("By", "Posted by", "Von:").
@@ -66,6 +70,39 @@ fn is_phrase(text: &str) -> bool {
     }
     words >= 3 && small > capital
 }
+
+/// A name without the label of the button beside it that follows or subscribes to the
+/// writer ("Inga Hoeltmann Follow", "Jane Doe + Folgen"), which profile cards put in the
+/// byline element. A button's label alone is left for the label rules to refuse.
+fn without_follow_button(text: &str) -> &str {
+    let mut name = text;
+    while let Some((rest, last)) = name.trim_end().rsplit_once(' ') {
+        let last = last.trim_start_matches('+').to_lowercase();
+        if !FOLLOW_WORDS.contains(&last.as_str()) && !last.is_empty() {
+            break;
+        }
+        name = rest.trim_end();
+    }
+    name
+}
+
+/// The labels of a button that follows or subscribes to a writer, in the languages pages
+/// most often show them in.
+const FOLLOW_WORDS: &[&str] = &[
+    "follow",
+    "following",
+    "unfollow",
+    "subscribe",
+    "folgen",
+    "abonnieren",
+    "suivre",
+    "s'abonner",
+    "seguir",
+    "segui",
+    "volgen",
+    "obserwuj",
+    "подписаться",
+];
 
 /// A byline's parts between separators: `|`, `•`, `·`, and a `/` with a space beside it (one
 /// inside a word, as in "AC/DC" or a profile's address, separates nothing).
@@ -395,5 +432,23 @@ mod tests {
             assert_eq!(name(kept).as_deref(), Some(kept));
         }
         assert_eq!(name("von\u{a0} lupa am").as_deref(), Some("lupa"));
+    }
+
+    #[test]
+    fn the_label_of_a_follow_button_beside_the_name_goes() {
+        assert_eq!(
+            clean_byline("Inga Hoeltmann Follow").as_deref(),
+            Some("Inga Hoeltmann")
+        );
+        assert_eq!(name("Jane Doe + Folgen").as_deref(), Some("Jane Doe"));
+        assert_eq!(
+            name("Marie Dupont +Suivre").as_deref(),
+            Some("Marie Dupont")
+        );
+        assert_eq!(name("Follow"), None);
+        assert_eq!(name("+ Follow"), None);
+        // Only a last word that is a button's label: a name that holds such a word
+        // elsewhere stays whole.
+        assert_eq!(name("Follow Smith Jr").as_deref(), Some("Follow Smith Jr"));
     }
 }
