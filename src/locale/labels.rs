@@ -1,6 +1,12 @@
 //! The labels of each language, written for quire: CLDR has words for dates, languages and
 //! units, but none for "Contents", "Sources", "Notes", a byline or a table's column groups.
 //! Each is the word a book or a newspaper in that language uses.
+//!
+//! The punctuation of a source's details (`source_details`, `detail_separator`) is the
+//! language's full stop and comma: its list-pattern comma in CLDR where that joins unlike
+//! things too ("، " in Arabic and Persian), the comma ， where CLDR's 、 joins only like ones
+//! (Chinese: GB/T 15834-2011, 标点符号用法), and the full stops Unicode marks as sentence
+//! terminals (。 U+3002 in Chinese and Japanese, the danda । U+0964 in Hindi).
 
 use super::{Counted, Labels};
 
@@ -33,6 +39,8 @@ pub(super) static EN: Labels = Labels {
     by_many: "By {names}",
     list_separator: ", ",
     list_and: " and ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Contents",
     sources: "Sources",
     notes: "Notes",
@@ -59,6 +67,8 @@ static DE: Labels = Labels {
     by_many: "Von {names}",
     list_separator: ", ",
     list_and: " und ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Inhalt",
     sources: "Quellen",
     notes: "Anmerkungen",
@@ -85,6 +95,8 @@ static FR: Labels = Labels {
     by_many: "Par {names}",
     list_separator: ", ",
     list_and: " et ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Table des matières",
     sources: "Sources",
     notes: "Notes",
@@ -111,6 +123,8 @@ static ES: Labels = Labels {
     by_many: "Por {names}",
     list_separator: ", ",
     list_and: " y ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Índice",
     sources: "Fuentes",
     notes: "Notas",
@@ -137,6 +151,8 @@ static IT: Labels = Labels {
     by_many: "Di {names}",
     list_separator: ", ",
     list_and: " e ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Indice",
     sources: "Fonti",
     notes: "Note",
@@ -163,6 +179,8 @@ static PT: Labels = Labels {
     by_many: "Por {names}",
     list_separator: ", ",
     list_and: " e ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Sumário",
     sources: "Fontes",
     notes: "Notas",
@@ -189,6 +207,8 @@ static NL: Labels = Labels {
     by_many: "Door {names}",
     list_separator: ", ",
     list_and: " en ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Inhoud",
     sources: "Bronnen",
     notes: "Noten",
@@ -215,6 +235,8 @@ static PL: Labels = Labels {
     by_many: "Autorzy: {names}",
     list_separator: ", ",
     list_and: " i ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Spis treści",
     sources: "Źródła",
     notes: "Przypisy",
@@ -244,6 +266,8 @@ static RU: Labels = Labels {
     by_many: "Авторы: {names}",
     list_separator: ", ",
     list_and: " и ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Содержание",
     sources: "Источники",
     notes: "Примечания",
@@ -273,6 +297,8 @@ static UK: Labels = Labels {
     by_many: "Автори: {names}",
     list_separator: ", ",
     list_and: " і ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "Зміст",
     sources: "Джерела",
     notes: "Примітки",
@@ -300,6 +326,8 @@ static TR: Labels = Labels {
     by_many: "Yazanlar: {names}",
     list_separator: ", ",
     list_and: " ve ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "İçindekiler",
     sources: "Kaynaklar",
     notes: "Notlar",
@@ -318,13 +346,16 @@ static TR: Labels = Labels {
     volume_articles: Counted::always("Cilt {number}/{volumes}: makaleler {first}–{last}/{total}."),
 };
 
-/// Arabic joins the last name with و written against it ("أحمد ومحمد").
+/// Arabic joins the last name with و written against it ("أحمد ومحمد"), and anything with
+/// the Arabic comma ، (its full stop is the Latin one).
 static AR: Labels = Labels {
     language: "ar",
     by_one: "بقلم {names}",
     by_many: "بقلم {names}",
     list_separator: "، ",
     list_and: " و",
+    source_details: ". {details}.",
+    detail_separator: "، ",
     contents: "المحتويات",
     sources: "المصادر",
     notes: "الحواشي",
@@ -361,6 +392,8 @@ static HE: Labels = Labels {
     by_many: "מאת {names}",
     list_separator: ", ",
     list_and: " ו",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "תוכן העניינים",
     sources: "מקורות",
     notes: "הערות",
@@ -383,13 +416,16 @@ static HE: Labels = Labels {
     ),
 };
 
-/// Persian writes و apart ("علی و مریم"); ZWNJ (U+200C) where words join without a space.
+/// Persian writes و apart ("علی و مریم"); ZWNJ (U+200C) where words join without a space;
+/// the Arabic comma ، as Arabic does.
 static FA: Labels = Labels {
     language: "fa",
     by_one: "نوشتهٔ {names}",
     by_many: "نوشتهٔ {names}",
     list_separator: "، ",
     list_and: " و ",
+    source_details: ". {details}.",
+    detail_separator: "، ",
     contents: "فهرست مطالب",
     sources: "منابع",
     notes: "یادداشت\u{200c}ها",
@@ -410,13 +446,15 @@ static FA: Labels = Labels {
     ),
 };
 
-/// Hindi puts the names before द्वारा ("by").
+/// Hindi puts the names before द्वारा ("by") and ends a sentence with the danda ।.
 static HI: Labels = Labels {
     language: "hi",
     by_one: "{names} द्वारा",
     by_many: "{names} द्वारा",
     list_separator: ", ",
     list_and: " और ",
+    source_details: "। {details}।",
+    detail_separator: ", ",
     contents: "विषय सूची",
     sources: "स्रोत",
     notes: "टिप्पणियाँ",
@@ -435,13 +473,16 @@ static HI: Labels = Labels {
     volume_articles: Counted::always("{volumes} में से खंड {number}: {total} में से लेख {first}–{last}।"),
 };
 
-/// Chinese lists names with the enumeration comma 、 and no spaces.
+/// Chinese lists names with the enumeration comma 、 and no spaces; things of different
+/// kinds (the names, a site, a date) are set apart by the comma ， and a sentence ends with 。.
 static ZH_HANS: Labels = Labels {
     language: "zh",
     by_one: "作者：{names}",
     by_many: "作者：{names}",
     list_separator: "、",
     list_and: "和",
+    source_details: "。{details}。",
+    detail_separator: "，",
     contents: "目录",
     sources: "资料来源",
     notes: "注释",
@@ -468,6 +509,8 @@ static ZH_HANT: Labels = Labels {
     by_many: "作者：{names}",
     list_separator: "、",
     list_and: "和",
+    source_details: "。{details}。",
+    detail_separator: "，",
     contents: "目錄",
     sources: "資料來源",
     notes: "註釋",
@@ -488,13 +531,16 @@ static ZH_HANT: Labels = Labels {
     ),
 };
 
-/// Japanese lists names with 、 throughout.
+/// Japanese lists names with 、 throughout, and uses it as its only comma; a sentence
+/// ends with 。.
 static JA: Labels = Labels {
     language: "ja",
     by_one: "著者：{names}",
     by_many: "著者：{names}",
     list_separator: "、",
     list_and: "、",
+    source_details: "。{details}。",
+    detail_separator: "、",
     contents: "目次",
     sources: "出典",
     notes: "注",
@@ -521,6 +567,8 @@ static KO: Labels = Labels {
     by_many: "글: {names}",
     list_separator: ", ",
     list_and: ", ",
+    source_details: ". {details}.",
+    detail_separator: ", ",
     contents: "목차",
     sources: "출처",
     notes: "주석",

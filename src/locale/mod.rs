@@ -34,6 +34,14 @@ pub struct Labels {
     pub list_separator: &'static str,
     /// What joins the last two names: " and ".
     pub list_and: &'static str,
+    /// What follows a title in the Sources appendix when the article has details to give
+    /// (its authors, site and date, `{details}`): ". {details}." makes "Title. Ann, Site,
+    /// 2 May 2024."; Chinese and Japanese end a sentence with 。 and no space.
+    pub source_details: &'static str,
+    /// What joins those details: ", ". Not `list_separator`: Chinese joins names with the
+    /// enumeration comma 、 but things of different kinds (the names, then the site) with ，,
+    /// so that the last name does not read as one more list item with the site.
+    pub detail_separator: &'static str,
     /// The heading of a table of contents (the EPUB navigation, a bundle's contents page).
     pub contents: &'static str,
     /// The heading of the appendix that lists each article's origin.
@@ -180,6 +188,29 @@ impl Labels {
                 )
             }
         }
+    }
+
+    /// What follows an article's title in the Sources appendix: its `details` (authors, site,
+    /// date, already written out) between this language's punctuation: ". Ann, Site, 2 May
+    /// 2024.", "。王芳，新闻网，2026年12月2日。"; `None` for no details. Details that end
+    /// with the closing full stop already (the Russian date "2 декабря 2026 г.", a site
+    /// "Acme Inc.") are not given a second one.
+    pub fn source_details<S: AsRef<str>>(&self, details: &[S]) -> Option<String> {
+        if details.is_empty() {
+            return None;
+        }
+        let details: Vec<&str> = details.iter().map(AsRef::as_ref).collect();
+        let details = details.join(self.detail_separator);
+        let (before, after) = self
+            .source_details
+            .split_once("{details}")
+            .unwrap_or((self.source_details, ""));
+        let after = if !after.is_empty() && details.ends_with(after) {
+            ""
+        } else {
+            after
+        };
+        Some(format!("{before}{details}{after}"))
     }
 
     /// "3 articles", "3 статьи", "٣ مقالات" (the count in Western digits, as everywhere in

@@ -52,6 +52,8 @@ fn every_language_has_every_label_and_only_english_is_english() {
         }
         assert!(labels.by_one.contains("{names}") && labels.by_many.contains("{names}"));
         assert!(labels.updated.contains("{date}"), "{tag}");
+        assert!(labels.source_details.contains("{details}"), "{tag}");
+        assert!(!labels.detail_separator.trim().is_empty(), "{tag}");
         assert!(labels.columns.contains("{columns}") && labels.columns.contains("{total}"));
         // A bundle's words: its default title and its counts, in the language's own words.
         if tag != "en" {
@@ -148,6 +150,55 @@ fn spot_checks() {
     assert_eq!(
         labels("de").updated("3. Mai 2024"),
         "Aktualisiert am 3. Mai 2024"
+    );
+}
+
+/// The details after a title in the Sources appendix are punctuated as the language
+/// punctuates a sentence: they were ". A, B." in every language, so a Chinese book read
+/// "标题. 王芳, 新闻网, 2026年12月2日." and an Arabic one put Latin commas between Arabic words.
+#[test]
+fn source_details_take_the_languages_punctuation() {
+    let details =
+        |tag: &str, details: &[&str]| Labels::for_language(Some(tag)).source_details(details);
+    assert_eq!(
+        details("en", &["Ann and Bob", "Site One", "2 January 2024"]).as_deref(),
+        Some(". Ann and Bob, Site One, 2 January 2024.")
+    );
+    assert_eq!(details("en", &["Ann"]).as_deref(), Some(". Ann."));
+    assert_eq!(details("en", &[]), None);
+    // An abbreviation's full stop ends the sentence too.
+    assert_eq!(
+        details("ru", &["Анна Петрова", "2 декабря 2026 г."]).as_deref(),
+        Some(". Анна Петрова, 2 декабря 2026 г.")
+    );
+    assert_eq!(
+        details("en", &["Acme Inc."]).as_deref(),
+        Some(". Acme Inc.")
+    );
+    // The names keep their enumeration comma 、; the site and the date follow after ，.
+    assert_eq!(
+        details("zh", &["张三、李四和王五", "新闻网", "2026年12月2日"]).as_deref(),
+        Some("。张三、李四和王五，新闻网，2026年12月2日。")
+    );
+    assert_eq!(
+        details("zh-TW", &["王芳", "新聞網"]).as_deref(),
+        Some("。王芳，新聞網。")
+    );
+    assert_eq!(
+        details("ja", &["山田花子", "ニュース", "2026年12月2日"]).as_deref(),
+        Some("。山田花子、ニュース、2026年12月2日。")
+    );
+    assert_eq!(
+        details("ar", &["ليلى حسن", "الجزيرة", "2 ديسمبر 2026"]).as_deref(),
+        Some(". ليلى حسن، الجزيرة، 2 ديسمبر 2026.")
+    );
+    assert_eq!(
+        details("fa", &["علی", "همشهری"]).as_deref(),
+        Some(". علی، همشهری.")
+    );
+    assert_eq!(
+        details("hi", &["राम", "समाचार"]).as_deref(),
+        Some("। राम, समाचार।")
     );
 }
 

@@ -21,6 +21,9 @@ struct Case {
     date: &'static str,
     contents: &'static str,
     sources: &'static str,
+    /// What follows the first article's title on the Sources page: its author and date,
+    /// punctuated in the language.
+    source_details: &'static str,
     /// What a bundle of two articles' title page says of them.
     two_articles: &'static str,
 }
@@ -34,6 +37,7 @@ const GERMAN: Case = Case {
     date: "2. Dezember 2026",
     contents: "Inhalt",
     sources: "Quellen",
+    source_details: ". Anna Schmidt, 2. Dezember 2026.",
     two_articles: "2 Artikel",
 };
 
@@ -46,6 +50,8 @@ const RUSSIAN: Case = Case {
     date: "2 декабря 2026",
     contents: "Содержание",
     sources: "Источники",
+    // The date's own full stop ends the line: it read "г..".
+    source_details: ". Анна Петрова, 2 декабря 2026\u{202f}г.",
     two_articles: "2 статьи",
 };
 
@@ -57,6 +63,7 @@ const CHINESE: Case = Case {
     date: "2026年12月2日",
     contents: "目录",
     sources: "资料来源",
+    source_details: "。王芳，2026年12月2日。",
     two_articles: "2篇文章",
 };
 
@@ -69,6 +76,7 @@ const ARABIC: Case = Case {
     date: "ديسمبر 2026",
     contents: "المحتويات",
     sources: "المصادر",
+    source_details: ". ليلى حسن، 2 ديسمبر 2026.",
     two_articles: "مقالتان",
 };
 
@@ -82,6 +90,7 @@ const UNKNOWN: Case = Case {
     date: "2 December 2026",
     contents: "Contents",
     sources: "Sources",
+    source_details: ". Ann Smith, 2 December 2026.",
     two_articles: "2 articles",
 };
 
@@ -160,6 +169,11 @@ fn check_epub_bundle(case: &Case) {
         case.lang
     );
     assert!(sources.contains(case.date), "{}: {sources}", case.lang);
+    assert!(
+        sources.contains(&format!("Article 1</a>{}</li>", case.source_details)),
+        "{}: {sources}",
+        case.lang
+    );
     let title = file_text(&files, "OEBPS/title.xhtml");
     assert!(
         title.contains(&format!("<p class=\"count\">{}</p>", case.two_articles)),

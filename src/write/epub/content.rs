@@ -239,18 +239,8 @@ pub(crate) fn sources_body(
         out.push('>');
         hooks.text(entry.title, &mut out);
         out.push_str("</a>");
-        let mut details: Vec<String> = Vec::new();
-        if !entry.meta.authors.is_empty() {
-            details.push(labels.join_names(&entry.meta.authors));
-        }
-        if let Some(site) = nonempty(&entry.meta.site_name) {
-            details.push(site.to_string());
-        }
-        if let Some(date) = &entry.meta.published {
-            details.push(labels.date(date));
-        }
-        if !details.is_empty() {
-            hooks.text(&format!(". {}.", details.join(", ")), &mut out);
+        if let Some(details) = super::source_details(entry.meta, labels) {
+            hooks.text(&details, &mut out);
         }
         if let Some(url) = entry.meta.source_url.as_deref().and_then(safe_external_url) {
             out.push_str("<br/><a class=\"source\" href=\"");
@@ -392,10 +382,13 @@ mod tests {
                 None,
                 &mut Plain { xhtml: true },
             );
-            assert!(
-                sources.contains(&format!("</a>. {listed}.</li>")),
-                "{tag}: {sources}"
-            );
+            // Chinese ends the title's sentence and the details' with its own full stop.
+            let details = if tag == "zh" {
+                format!("</a>。{listed}。</li>")
+            } else {
+                format!("</a>. {listed}.</li>")
+            };
+            assert!(sources.contains(&details), "{tag}: {sources}");
         }
     }
 }

@@ -367,9 +367,8 @@ impl Book {
                     None,
                     vec![Inline::Text(title.clone())],
                 )];
-                let byline = byline_of(&chapter.meta, labels);
-                if !byline.is_empty() {
-                    line.push(Inline::Text(format!(". {}.", byline.join(", "))));
+                if let Some(details) = source_details(&chapter.meta, labels) {
+                    line.push(Inline::Text(details));
                 }
                 if let Some(url) = chapter
                     .meta
@@ -407,12 +406,23 @@ impl Book {
 /// An article's byline: its authors, site and day, those it has, in the words of `labels`.
 fn byline_of(meta: &Meta, labels: &Labels) -> Vec<String> {
     let authors = labels.join_names(&meta.authors);
+    let site = meta
+        .site_name
+        .as_deref()
+        .map(|site| site.trim().to_string());
     let day = meta.published.as_ref().map(|date| labels.date(date));
     std::iter::once(authors)
-        .chain(meta.site_name.clone())
+        .chain(site)
         .chain(day)
         .filter(|s| !s.trim().is_empty())
         .collect()
+}
+
+/// What follows an article's title in a bundle's Sources appendix, the EPUB's page and the
+/// one-document bundle's (PDF, HTML) alike: its byline, punctuated in the words of `labels`
+/// (". Ann, Site One, 2 January 2024."); `None` for an article with no byline.
+pub(crate) fn source_details(meta: &Meta, labels: &Labels) -> Option<String> {
+    labels.source_details(&byline_of(meta, labels))
 }
 
 /// The contents as a list: each entry a link to its heading, the entries below it in a
@@ -601,6 +611,45 @@ mod tests {
         .map(|(l, t)| (*l, t.to_string()))
         .collect();
         assert_eq!(headings, expected);
+    }
+
+    /// A Chinese bundle's Sources appendix punctuates each article's details in Chinese, in
+    /// the one-document bundle (PDF, HTML) as on the EPUB's page: both wrote ". A, B." in
+    /// every language, each with its own code.
+    #[test]
+    fn sources_details_are_punctuated_in_the_books_language_in_every_format() {
+        let mut chinese = article("港口");
+        chinese.meta.language = Some("zh-CN".into());
+        chinese.meta.authors = vec!["张三".into(), "李四".into()];
+        chinese.meta.site_name = Some(" 新闻网 ".into());
+        chinese.meta.published = crate::model::Date::parse_iso("2026-12-02");
+        let mut book = Book::default();
+        book.push(chinese.clone(), None);
+        let expected = "。张三和李四，新闻网，2026年12月2日。";
+
+        let document = book.to_document(1);
+        let Some(Block::List(sources)) = document.blocks.last() else {
+            panic!("no Sources list: {:?}", document.blocks.last());
+        };
+        let Block::Paragraph(line) = &sources.items[0][0] else {
+            panic!("{:?}", sources.items[0]);
+        };
+        assert!(
+            matches!(&line[1], Inline::Text(text) if text.as_str() == expected),
+            "{line:?}"
+        );
+
+        let page = content::sources_body(
+            &[content::SourceEntry {
+                href: "chapter-1.xhtml".into(),
+                title: "港口",
+                meta: &chinese.meta,
+            }],
+            Labels::for_language(Some("zh-CN")),
+            None,
+            &mut crate::write::html::Plain { xhtml: true },
+        );
+        assert!(page.contains(&format!("港口</a>{expected}</li>")), "{page}");
     }
 
     #[test]
