@@ -302,7 +302,6 @@ fn find_preview(state: &AppState, id: &str) -> Result<Arc<Preview>, Problem> {
         })
 }
 
-/// Title, byline, site and date of a document's metadata.
 /// A date as people write it in the article's language ("2 October 2025", "2. Oktober
 /// 2025"), with the ISO form for machines in `datetime`.
 fn time_html(date: &quire::model::Date, language: Option<&str>) -> String {
@@ -313,15 +312,22 @@ fn time_html(date: &quire::model::Date, language: Option<&str>) -> String {
     )
 }
 
+/// The authors of an article or book, "By Ann, Bob and Cy", their names listed as its own
+/// language lists them ("张三、李四和王五"), whatever the language of the page around it;
+/// `None` for no authors.
+fn byline_html(authors: &[String], language: Option<&str>) -> Option<String> {
+    if authors.is_empty() {
+        return None;
+    }
+    let names = quire::locale::Labels::for_language(language).join_names(authors);
+    Some(format!("<span id=\"byline\">By {}</span>", esc(&names)))
+}
+
+/// Title, byline, site and date of a document's metadata.
 fn header_html(meta: &quire::Meta, fallback_site: Option<&str>) -> String {
     let title = meta.title.as_deref().unwrap_or("Untitled");
     let mut parts = Vec::new();
-    if !meta.authors.is_empty() {
-        parts.push(format!(
-            "<span id=\"byline\">By {}</span>",
-            esc(&meta.authors.join(", "))
-        ));
-    }
+    parts.extend(byline_html(&meta.authors, meta.language.as_deref()));
     let site = meta.site_name.as_deref().or(fallback_site);
     if let Some(site) = site {
         parts.push(format!("<span id=\"site\">{}</span>", esc(site)));
@@ -706,12 +712,7 @@ async fn entry_page(
     })
     .await?;
     let mut parts = Vec::new();
-    if !entry.authors.is_empty() {
-        parts.push(format!(
-            "<span id=\"byline\">By {}</span>",
-            esc(&entry.authors.join(", "))
-        ));
-    }
+    parts.extend(byline_html(&entry.authors, entry.language.as_deref()));
     if let Some(site) = &entry.site {
         parts.push(format!("<span id=\"site\">{}</span>", esc(site)));
     }
@@ -1161,6 +1162,96 @@ mod tests {
         )
         .await;
         assert!(pdf.is_err(), "rendering a missing output takes a slot");
+    }
+
+    /// The authors in a page's header are listed as the article's own language lists names,
+    /// each entry in its own: they were joined with ", " in every language ("张三, 李四, 王五").
+    #[test]
+    fn the_byline_lists_authors_in_the_articles_language() {
+        let header = |language: &str, authors: &[&str]| {
+            header_html(
+                &quire::Meta {
+                    title: Some("T".into()),
+                    language: Some(language.into()),
+                    authors: authors.iter().map(|a| a.to_string()).collect(),
+                    ..quire::Meta::default()
+                },
+                None,
+            )
+        };
+        let cases = [
+            ("en", &["Ann", "Bob", "Cy"][..], "By Ann, Bob and Cy"),
+            (
+                "zh-CN",
+                &["张三", "李四", "王五"][..],
+                "By 张三、李四和王五",
+            ),
+            ("ar", &["ليلى حسن", "أحمد علي"][..], "By ليلى حسن وأحمد علي"),
+        ];
+        for (language, authors, byline) in cases {
+            let page = header(language, authors);
+            assert!(
+                page.contains(&format!("<span id=\"byline\">{byline}</span>")),
+                "{language}: {page}"
+            );
+        }
+        assert!(!header("en", &[]).contains("byline"));
+    }
+
+    /// A saved entry's page lists its authors in its own language, the next entry's in its
+    /// own.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_entry_page_lists_authors_in_the_entrys_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = crate::cli::library::Library::open(dir.path()).unwrap();
+        let mut ids = Vec::new();
+        for (language, authors) in [
+            ("zh", ["张三", "李四", "王五"]),
+            ("de", ["Anna", "Bernd", "Clara"]),
+        ] {
+            let mut document = quire::read(
+                b"# Tide tables\n\nThe moon pulls the sea twice a day.\n",
+                quire::InputFormat::Markdown,
+                &quire::ReadOptions::default(),
+            )
+            .unwrap()
+            .document;
+            document.meta.language = Some(language.into());
+            document.meta.authors = authors.iter().map(|a| a.to_string()).collect();
+            let entry = library
+                .add_article(document, &ImageSourcing::default())
+                .unwrap();
+            ids.push(entry.id);
+        }
+        let state = AppState::new(
+            library,
+            super::super::ServeSettings {
+                token: None,
+                loopback: true,
+                allow_private: false,
+                max_upload: 1 << 20,
+            },
+        );
+        let mut pages = Vec::new();
+        for id in ids {
+            let response = entry_page(State(state.clone()), HeaderMap::new(), Path(id))
+                .await
+                .unwrap_or_else(|p| panic!("{}: {}", p.title, p.detail));
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            pages.push(String::from_utf8(body.to_vec()).unwrap());
+        }
+        assert!(
+            pages[0].contains("<span id=\"byline\">By 张三、李四和王五</span>"),
+            "{}",
+            pages[0]
+        );
+        assert!(
+            pages[1].contains("<span id=\"byline\">By Anna, Bernd und Clara</span>"),
+            "{}",
+            pages[1]
+        );
     }
 
     #[test]
