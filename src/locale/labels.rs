@@ -566,7 +566,8 @@ static KO: Labels = Labels {
     by_one: "글: {names}",
     by_many: "글: {names}",
     list_separator: ", ",
-    list_and: ", ",
+    // CLDR's Korean list pattern ends "{0} 및 {1}".
+    list_and: " 및 ",
     source_details: ". {details}.",
     detail_separator: ", ",
     contents: "목차",

@@ -138,6 +138,10 @@ fn spot_checks() {
         labels("zh").byline(&["张三", "李四", "王五"]),
         "作者：张三、李四和王五"
     );
+    assert_eq!(
+        labels("ko").byline(&["김철수", "이영희", "박민수"]),
+        "글: 김철수, 이영희 및 박민수"
+    );
     assert_eq!(labels("fr").contents, "Table des matières");
     assert_eq!(labels("ru").sources, "Источники");
     assert_eq!(labels("ja").contents, "目次");

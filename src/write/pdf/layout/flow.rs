@@ -83,7 +83,8 @@ impl<'s, 'f, 'a> Layouter<'s, 'f, 'a> {
         }
         let mut byline = Vec::new();
         if !meta.authors.is_empty() {
-            byline.push(meta.authors.join(", "));
+            // "A, B and C" as the document's language lists names.
+            byline.push(self.labels.join_names(&meta.authors));
         }
         if let Some(date) = &meta.published {
             // As precise as the date is, in the document's language.

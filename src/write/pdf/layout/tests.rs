@@ -1774,3 +1774,34 @@ fn a_no_break_space_stretches_like_a_space_and_keeps_its_words_together() {
     }
     assert!(checked >= 2, "{checked} lines with the pair inside them");
 }
+
+/// The title block lists several authors as the document's language does, as the EPUB's
+/// title page and the HTML byline do.
+#[test]
+fn the_title_block_lists_authors_in_the_documents_language() {
+    for (language, want) in [
+        ("de", "Anna Schmidt, Jonas Weber und Lea Wolf"),
+        ("en", "Anna Schmidt, Jonas Weber and Lea Wolf"),
+    ] {
+        let document = Document::new(
+            Meta {
+                title: Some("Hafen".into()),
+                authors: vec![
+                    "Anna Schmidt".into(),
+                    "Jonas Weber".into(),
+                    "Lea Wolf".into(),
+                ],
+                language: Some(language.into()),
+                ..Meta::default()
+            },
+            vec![Block::Paragraph(vec![Inline::Text("Text.".into())])],
+        );
+        let laid = lay(&document, &PdfOptions::default());
+        let text: Vec<String> = page_words(&laid.pages[0])
+            .into_iter()
+            .map(|(text, ..)| text)
+            .collect();
+        let text = text.join(" ");
+        assert!(text.contains(want), "{language}: {text}");
+    }
+}
