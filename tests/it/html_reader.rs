@@ -117,6 +117,70 @@ fn quote_rule_and_code_block() {
     );
 }
 
+/// A code panel's controls are no code, and the versions of one example a page shows one
+/// at a time (Node's ES module and CommonJS forms) are blocks of their own.
+#[test]
+fn code_panels_lose_their_buttons_and_keep_each_version_apart() {
+    let got = blocks(
+        "<pre><input type=checkbox checked aria-label=\"Show modern syntax\">\
+         <code class=\"language-js mjs\">import fs from 'node:fs';</code>\
+         <code class=\"language-js cjs\">const fs = require('node:fs');</code>\
+         <button class=copy-button>copy</button></pre>\
+         <pre><code class=language-sh>ls -l</code><button>Copy</button></pre>",
+    );
+    let code = |language: &str, text: &str| Block::Code {
+        language: Some(language.into()),
+        text: text.into(),
+    };
+    assert_eq!(
+        got,
+        vec![
+            code("js", "import fs from 'node:fs';"),
+            code("js", "const fs = require('node:fs');"),
+            code("sh", "ls -l"),
+        ]
+    );
+}
+
+/// A heading's permalink ("#", "¶", an icon) is no part of its words, and gives the
+/// heading its anchor when the heading has none; a heading that is all one link to
+/// itself (mdBook) is its words.
+#[test]
+fn headings_lose_their_permalinks_and_links_to_themselves() {
+    let got = blocks(
+        "<h2>File system<span><a class=mark href=\"#file-system\" id=file-system>#</a></span></h2>\
+         <p>See <a href=\"#file-system\">above</a>.</p>\
+         <h2 id=ownership><a class=header href=\"#ownership\">What Is Ownership?</a></h2>\
+         <h3 id=rules>Rules<a class=headerlink href=\"#rules\" title=\"Link to this heading\">¶</a></h3>\
+         <h3 id=icon>Icon<a href=\"#icon\" aria-label=Permalink><svg viewBox=\"0 0 16 16\"><path d=M0/></svg></a></h3>\
+         <h3 id=elsewhere><a href=\"#rules\">Back to the rules</a></h3>",
+    );
+    let heading = |level: u8, id: &str, content: Vec<Inline>| Block::Heading {
+        level,
+        id: id.into(),
+        content,
+    };
+    assert_eq!(
+        got,
+        vec![
+            heading(2, "file-system", vec![t("File system")]),
+            para(vec![
+                t("See "),
+                Inline::link("#file-system", None, vec![t("above")]),
+                t("."),
+            ]),
+            heading(2, "ownership", vec![t("What Is Ownership?")]),
+            heading(3, "rules", vec![t("Rules")]),
+            heading(3, "icon", vec![t("Icon")]),
+            heading(
+                3,
+                "elsewhere",
+                vec![Inline::link("#rules", None, vec![t("Back to the rules")])]
+            ),
+        ]
+    );
+}
+
 #[test]
 fn tables_with_head_spans_alignment_and_caption() {
     let got = blocks(

@@ -341,11 +341,30 @@ impl<'a> Converter<'a> {
                     .nth(1)
                     .and_then(|c| c.to_digit(10))
                     .unwrap_or(1) as u8;
-                let content = self.paragraph_inlines(node, depth);
+                // A permalink beside the heading's words ("#", "¶") is the page's control,
+                // not the heading's text; the anchor it names is the heading's.
+                let mut id = attr(node, "id").unwrap_or_default().trim().to_string();
+                for permalink in self.permalinks(node) {
+                    if id.is_empty() {
+                        id = attr(&permalink, "id")
+                            .or_else(|| attr(&permalink, "href").and_then(|h| fragment_of(&h)))
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string();
+                    }
+                    self.skip(&permalink);
+                }
+                let mut content = self.paragraph_inlines(node, depth);
+                // A heading whose words are all one link to itself (mdBook's) is its words.
+                if let [Inline::Link(link)] = content.as_slice() {
+                    if !id.is_empty() && fragment_of(&link.url).as_deref() == Some(id.as_str()) {
+                        content = link.content.clone();
+                    }
+                }
                 if !content.is_empty() {
                     out.push(Block::Heading {
                         level,
-                        id: attr(node, "id").unwrap_or_default().trim().into(),
+                        id: id.into(),
                         content,
                     });
                 }
@@ -370,7 +389,7 @@ impl<'a> Converter<'a> {
                     out.extend(self.blocks(&children(node), depth));
                 }
             }
-            local_name!("pre") => out.extend(code_block(node)),
+            local_name!("pre") => out.extend(code_blocks(node)),
             local_name!("table") => self.table(node, depth, out),
             local_name!("figure") => self.figure(node, depth, out),
             local_name!("hr") => out.push(Block::Rule),
@@ -1040,6 +1059,21 @@ impl<'a> Converter<'a> {
         out.push(Inline::link(self.resolver.resolve(&href), title, content));
     }
 
+    /// The permalinks in a heading: links to an anchor on the page whose text is a mark
+    /// ("#", "¶", "§", "🔗") or nothing (an icon), and that are no footnote reference.
+    fn permalinks(&self, heading: &Handle) -> Vec<Handle> {
+        descendants(heading)
+            .into_iter()
+            .filter(|node| is(node, local_name!("a")))
+            .filter(|link| {
+                attr(link, "href")
+                    .and_then(|href| fragment_of(&href))
+                    .is_some_and(|id| !self.notes.contains_key(&id))
+            })
+            .filter(|link| !shown_text(link).chars().any(char::is_alphanumeric))
+            .collect()
+    }
+
     /// The footnote `id` as an inline note, unless it is already being converted (a loop) or
     /// there is no room for its blocks.
     fn note(&mut self, id: &str, depth: Depth) -> Option<Inline> {
@@ -1462,23 +1496,36 @@ fn trim_line_breaks(mut inlines: Vec<Inline>) -> Vec<Inline> {
     inlines
 }
 
-/// `pre` → a code block, with the language from a `language-x`/`lang-x` class.
-fn code_block(pre: &Handle) -> Option<Block> {
-    let mut text = text_content(pre);
+/// `pre` → a code block, with the language from a `language-x`/`lang-x` class. A `pre`
+/// holding several `<code>`s side by side gives one block each: they are versions of one
+/// example a page shows one at a time (Node's documentation has each in ES module and
+/// CommonJS form, a toggle between them), and run together they are neither.
+fn code_blocks(pre: &Handle) -> Vec<Block> {
+    let children = pre.children.borrow();
+    let shown: Vec<&Handle> = children
+        .iter()
+        .filter(|c| !is_blank_text(c) && !tag(c).is_some_and(is_ignored_tag) && !is_hidden(c))
+        .collect();
+    if shown.len() > 1 && shown.iter().all(|c| is(c, local_name!("code"))) {
+        return shown
+            .into_iter()
+            .filter_map(|code| code_block(shown_text(code), pre, Some(code)))
+            .collect();
+    }
+    let code = shown.into_iter().find(|c| is(c, local_name!("code")));
+    code_block(shown_text(pre), pre, code).into_iter().collect()
+}
+
+/// A code block of `text`, in the language the classes of `code` or else `pre` name.
+fn code_block(mut text: String, pre: &Handle, code: Option<&Handle>) -> Option<Block> {
     if text.ends_with('\n') {
         text.pop();
     }
     if text.trim().is_empty() {
         return None;
     }
-    let code = pre
-        .children
-        .borrow()
-        .iter()
-        .find(|c| is(c, local_name!("code")))
-        .cloned();
     let language = code
-        .iter()
+        .into_iter()
         .chain(std::iter::once(pre))
         .filter_map(|n| attr(n, "class"))
         .flat_map(|class| {
@@ -1497,6 +1544,25 @@ fn code_block(pre: &Handle) -> Option<Block> {
         language: language.map(String::into_boxed_str),
         text,
     })
+}
+
+/// The text of an element as a reader sees it: [`text_content`] less controls (a code
+/// panel's "Copy" button, a toggle's checkbox), icons and hidden elements.
+fn shown_text(root: &Handle) -> String {
+    let mut out = String::new();
+    let mut stack = vec![root.clone()];
+    while let Some(node) = stack.pop() {
+        match &node.data {
+            NodeData::Text { contents } => out.push_str(&contents.borrow()),
+            NodeData::Element { name, .. } => match name.local {
+                local_name!("br") => out.push('\n'),
+                ref other if is_ignored_tag(other) || is_hidden(&node) => {}
+                _ => stack.extend(node.children.borrow().iter().rev().cloned()),
+            },
+            _ => {}
+        }
+    }
+    out
 }
 
 fn cell_alignment(cell: &Handle) -> Alignment {
