@@ -76,6 +76,8 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
     let mut body_direction = None;
     let mut html_lang = None;
     let mut h1s = Vec::new();
+    // The `h1`s and `h2`s after the first `h1`: a chapter's heading under a book's name.
+    let mut under_first_h1 = Vec::new();
     let mut byline = None;
     let mut time = None;
     let mut hatom_published = None;
@@ -129,6 +131,14 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
                 &mut dublin,
                 &mut keywords,
             ),
+            "h1" | "h2" if !h1s.is_empty() && under_first_h1.len() < 8 => {
+                if let Some(text) = clean(&text_content(node)) {
+                    if name == "h1" && h1s.len() < 4 {
+                        h1s.push(text.clone());
+                    }
+                    under_first_h1.push(text);
+                }
+            }
             "h1" if h1s.len() < 4 => {
                 if let Some(text) = clean(&text_content(node)) {
                     h1s.push(text);
@@ -164,9 +174,10 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
         .clone()
         .or_else(|| og.site_name.clone())
         .or_else(|| named.site_name.clone());
-    content.title = title_element
-        .as_deref()
-        .map(|t| strip_site_suffix(t, site_hint.as_deref(), &h1s));
+    content.title = title_element.as_deref().map(|t| {
+        chapter_title(t, &h1s, &under_first_h1)
+            .unwrap_or_else(|| strip_site_suffix(t, site_hint.as_deref(), &h1s))
+    });
     if content.title.is_none() {
         content.title = h1s.first().cloned();
     }
@@ -797,6 +808,30 @@ fn decode_entities(s: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&nbsp;", "\u{a0}")
+}
+
+/// The chapter's title when `<title>` is "Chapter - Book" and the page's first `h1` is the
+/// book's name with the chapter's heading under it, as documentation books set them
+/// (mdBook's menu bar, Node's): the `h1` names the site there, not the page. The heading's
+/// spelling is taken when it differs only in case ("What Is Ownership?"), so the body's
+/// heading is known as the title's; else the title's (a heading may end in a "#" mark).
+fn chapter_title(title: &str, h1s: &[String], under_first_h1: &[String]) -> Option<String> {
+    let book = h1s.first()?;
+    TITLE_SEPARATORS.iter().find_map(|separator| {
+        let (head, tail) = title.rsplit_once(separator)?;
+        let head = head.trim();
+        if name_key(book) != name_key(tail) || name_key(head).is_empty() {
+            return None;
+        }
+        let heading = under_first_h1
+            .iter()
+            .find(|heading| name_key(heading) == name_key(head))?;
+        Some(if heading.to_lowercase() == head.to_lowercase() {
+            heading.clone()
+        } else {
+            head.to_string()
+        })
+    })
 }
 
 /// Separators between a title and the site's name.
@@ -1705,6 +1740,46 @@ mod title_and_language_tests {
                 <body><h1>Rivers Are Rising Again</h1></body>"
             ),
             "Rivers Are Rising Again"
+        );
+    }
+
+    /// A documentation book names itself in its menu bar's `h1` and the chapter in an `h2`
+    /// under it: `<title>` "Chapter - Book" gives the chapter, as the `h2` spells it.
+    #[test]
+    fn the_chapter_under_a_book_named_in_the_h1() {
+        let page = |title: &str| {
+            format!(
+                "<head><title>{title}</title></head><body><h2>Keyboard shortcuts</h2>\
+                 <h1 class=menu-title>The Rust Programming Language</h1>\
+                 <main><h2 id=ownership>What Is Ownership?</h2><p>Text.</p></main></body>"
+            )
+        };
+        assert_eq!(
+            title_of(&page("What is Ownership? - The Rust Programming Language")),
+            "What Is Ownership?"
+        );
+        // A title that is not the chapter's keeps the rules it had.
+        assert_eq!(
+            title_of(&page("Foreword - The Rust Programming Language")),
+            "The Rust Programming Language"
+        );
+        // The chapter's heading may be an `h1` of its own (the Rust Reference), and one
+        // with a permalink's mark gives the title's spelling (Node's documentation).
+        assert_eq!(
+            title_of(
+                "<head><title>Notation - The Rust Reference</title></head><body>\
+                 <h1 class=menu-title>The Rust Reference</h1><main><h1 id=notation>\
+                 <a href=\"#notation\">Notation</a></h1><p>Text.</p></main></body>"
+            ),
+            "Notation"
+        );
+        assert_eq!(
+            title_of(
+                "<head><title>Zlib | Node.js v20.20.2 Documentation</title></head><body>\
+                 <h1>Node.js v20.20.2 documentation</h1><h2>Zlib<span><a href=\"#zlib\">#</a>\
+                 </span></h2><p>Text.</p></body>"
+            ),
+            "Zlib"
         );
     }
 
