@@ -211,6 +211,56 @@ fn read_body(
     })
 }
 
+/// How many times [`fetch_page`] follows a page's refresh: a stub may lead to another (a
+/// shortener's to a moved page's), no further.
+const MAX_REFRESHES: u32 = 3;
+
+/// Fetches a web page as [`fetch`] does, and when what comes back is an HTML page that sends
+/// its reader on at once (`<meta http-equiv="refresh" content="0; url=…">`: a moved page's
+/// stub, a link shortener's answer to a client that is no browser), fetches where it points,
+/// as a browser would: a few times at most, under the rules of an HTTP redirect (a public
+/// page cannot lead to a private address; headers given for the typed URL's host are sent
+/// to that host only).
+pub fn fetch_page(url: &str, options: &FetchOptions) -> Result<Fetched> {
+    let mut fetched = fetch(url, options)?;
+    let typed_host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string));
+    let mut options = options.clone();
+    for _ in 0..MAX_REFRESHES {
+        let html = fetched
+            .media_type
+            .as_deref()
+            .is_none_or(|t| t.contains("html"));
+        let Some(target) = html
+            .then(|| crate::dom::refresh::refresh_in_head(&fetched.bytes))
+            .flatten()
+        else {
+            break;
+        };
+        let Ok(next) = url::Url::parse(&fetched.final_url).and_then(|base| base.join(&target))
+        else {
+            break;
+        };
+        let without_fragment = |u: &str| u.split('#').next().unwrap_or_default().to_string();
+        if without_fragment(next.as_str()) == without_fragment(&fetched.final_url) {
+            break;
+        }
+        if options.private == PrivateAddresses::IfTyped {
+            options.private = if fetched.private {
+                PrivateAddresses::Allowed
+            } else {
+                PrivateAddresses::Refused
+            };
+        }
+        if next.host_str() != typed_host.as_deref() {
+            options.headers.clear();
+        }
+        fetched = fetch(next.as_str(), &options)?;
+    }
+    Ok(fetched)
+}
+
 /// Without the `net` feature nothing is fetched: the error says so.
 #[cfg(not(feature = "net"))]
 pub fn fetch(url: &str, options: &FetchOptions) -> Result<Fetched> {

@@ -162,7 +162,7 @@ fn read_source(
             Ok((bytes, None))
         }
         Source::Url(url) => {
-            let fetched = quire::net::fetch(url, &settings.fetch).map_err(|e| match e {
+            let fetched = quire::net::fetch_page(url, &settings.fetch).map_err(|e| match e {
                 // The label already names the URL.
                 quire::Error::Fetch { message, .. } => anyhow!("cannot fetch it: {message}"),
                 other => anyhow!(other),

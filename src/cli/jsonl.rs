@@ -286,7 +286,7 @@ fn convert_item(
         ..settings.read.clone()
     };
     let (bytes, format) = if key == "url" {
-        let fetched = quire::net::fetch(value, &settings.fetch)?;
+        let fetched = quire::net::fetch_page(value, &settings.fetch)?;
         let format = config
             .from
             .or_else(|| {

@@ -14,6 +14,7 @@ pub mod compact;
 mod node;
 pub mod parse;
 pub mod raw_text;
+pub mod refresh;
 mod scan;
 mod text;
 

@@ -924,3 +924,37 @@ fn empty_list_items_are_left_out() {
         vec![p("After")]
     );
 }
+
+/// A page that only sends its reader on (a moved page's stub, read from a file) is
+/// converted as it is, with a warning naming where it points; a page that reloads itself
+/// every few minutes is a page like any other.
+#[test]
+fn a_redirect_stub_says_where_it_points() {
+    let stub = "<html><head><title>Redirecting...</title>\
+        <meta http-equiv=\"refresh\" content=\"0; URL=ch18-00-oop.html\"></head>\
+        <body><p>Redirecting to <a href=\"ch18-00-oop.html\">ch18-00-oop.html</a>.</p></body></html>";
+    let options = ReadOptions {
+        source_url: Some("https://doc.example/book/ch17-00-oop.html".into()),
+        ..ReadOptions::default()
+    };
+    let reading = quire::read(stub.as_bytes(), InputFormat::Html, &options).expect("reads");
+    let warnings: Vec<String> = reading.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("https://doc.example/book/ch18-00-oop.html")),
+        "{warnings:?}"
+    );
+    let news = "<html><head><title>Front page</title>\
+        <meta http-equiv=\"refresh\" content=\"300; url=https://news.example/\"></head>\
+        <body><article><p>Today's news, at length, in a paragraph of its own.</p></article></body></html>";
+    let reading = quire::read(news.as_bytes(), InputFormat::Html, &options).expect("reads");
+    assert!(
+        reading
+            .warnings
+            .iter()
+            .all(|w| !w.to_string().contains("sends its reader on")),
+        "{:?}",
+        reading.warnings
+    );
+}

@@ -5,7 +5,7 @@
 //! spelling, allowed for a page the user typed on one, or with `--allow-private`.
 
 use assert_cmd::Command;
-use quire::net::{fetch, FetchOptions, ImageFetchOptions, PrivateAddresses};
+use quire::net::{fetch, fetch_page, FetchOptions, ImageFetchOptions, PrivateAddresses};
 use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -169,6 +169,108 @@ fn redirects_are_followed_and_the_final_url_is_reported() {
     assert_eq!(fetched.media_type.as_deref(), Some("text/html"));
     assert_eq!(fetched.input_format(), Some(quire::InputFormat::Html));
     assert_eq!(fetched.bytes, PAGE.as_bytes());
+}
+
+/// A page that sends its reader on at once (a moved page's stub, a shortener's answer) is
+/// followed as a browser follows it; the final URL is the page's, for its links.
+fn refresh_to(target: &str) -> Reply {
+    Reply::ok(
+        "text/html; charset=utf-8",
+        format!(
+            "<!DOCTYPE html><html><head><title>Redirecting...</title>\
+             <meta http-equiv=\"refresh\" content=\"0; URL={target}\"></head>\
+             <body><p>Redirecting to <a href=\"{target}\">{target}</a>.</p></body></html>"
+        ),
+    )
+}
+
+#[test]
+fn a_page_that_refreshes_to_another_at_once_is_followed() {
+    let server = TestServer::start(vec![
+        ("/t/abc", refresh_to("/old/tides.html")),
+        ("/old/tides.html", refresh_to("/news/2024/tides.html")),
+        ("/news/2024/tides.html", Reply::ok("text/html", PAGE)),
+        ("/loop/a", refresh_to("/loop/b")),
+        ("/loop/b", refresh_to("/loop/a")),
+    ]);
+    let fetched = fetch_page(&server.url("/t/abc"), &quick()).expect("fetched");
+    assert_eq!(fetched.final_url, server.url("/news/2024/tides.html"));
+    assert_eq!(fetched.bytes, PAGE.as_bytes());
+    // `fetch` itself gives what the server sent.
+    let stub = fetch(&server.url("/t/abc"), &quick()).expect("fetched");
+    assert_eq!(stub.final_url, server.url("/t/abc"));
+    // Pages that send each other on end after a few hops with the last one fetched.
+    let before = server.paths().len();
+    let looped = fetch_page(&server.url("/loop/a"), &quick()).expect("fetched");
+    assert!(looped.final_url.contains("/loop/"), "{}", looped.final_url);
+    assert_eq!(server.paths().len() - before, 4, "{:?}", server.paths());
+}
+
+#[test]
+fn a_public_page_cannot_refresh_to_a_private_address_nor_take_its_headers_elsewhere() {
+    let inside = TestServer::start(vec![("/secret", Reply::ok("text/html", PAGE))]);
+    let site = TestServer::start(vec![(
+        "/go",
+        refresh_to(&format!(
+            "http://localhost:{}/secret",
+            inside.address().port()
+        )),
+    )]);
+    let options = FetchOptions {
+        treat_as_public: vec![site.address()],
+        ..quick()
+    };
+    let err = fetch_page(&site.url("/go"), &options)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("refused") && err.contains("loopback"), "{err}");
+    assert!(inside.paths().is_empty(), "{:?}", inside.paths());
+
+    // A header given for the typed URL's host is not sent to another host.
+    let elsewhere = TestServer::start(vec![("/page", Reply::ok("text/html", PAGE))]);
+    let typed = TestServer::start(vec![(
+        "/go",
+        refresh_to(&format!(
+            "http://localhost:{}/page",
+            elsewhere.address().port()
+        )),
+    )]);
+    let options = FetchOptions {
+        headers: vec![("Authorization".into(), "Bearer secret-token".into())],
+        ..quick()
+    };
+    let fetched = fetch_page(&typed.url("/go"), &options).expect("fetched");
+    assert_eq!(fetched.bytes, PAGE.as_bytes());
+    let sent = elsewhere.requests.lock().unwrap().join("\n");
+    assert!(!sent.contains("secret-token"), "{sent}");
+    let typed_sent = typed.requests.lock().unwrap().join("\n");
+    assert!(typed_sent.contains("secret-token"), "{typed_sent}");
+}
+
+#[test]
+fn cli_converts_the_page_a_stub_refreshes_to() {
+    let server = TestServer::start(vec![
+        ("/t/abc", refresh_to("/news/2024/tides.html")),
+        ("/news/2024/tides.html", Reply::ok("text/html", PAGE)),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let output = quire()
+        .args(["convert", &server.url("/t/abc"), "--to", "json", "-o"])
+        .arg(out.path().join(""))
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let doc = json_file(&out.path().join("abc.json"));
+    assert_eq!(doc["meta"]["title"], "Tides", "{doc}");
+    let mut all = Vec::new();
+    strings(&doc, &mut all);
+    let expected = server.url("/news/2024/notes.html");
+    assert!(all.contains(&expected), "no {expected} in {all:?}");
 }
 
 #[test]

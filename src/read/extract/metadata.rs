@@ -18,6 +18,9 @@ pub struct PageMeta {
     /// JSON-LD `articleBody`: the publisher's own copy of the text, a cross-check for
     /// extraction.
     pub article_body: Option<String>,
+    /// Where a refresh in the head sends the reader at once (a redirect stub's target),
+    /// resolved.
+    pub refresh: Option<String>,
 }
 
 /// One source's findings.
@@ -83,6 +86,7 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
     let mut hatom_published = None;
     let mut hatom_updated = None;
     let mut content_language = None;
+    let mut refresh = None;
 
     for node in nodes {
         let Some(name) = tag_name(node) else { continue };
@@ -121,6 +125,15 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
                 content_language = attr(node, "content")
                     .and_then(|c| clean(&c))
                     .filter(|c| !c.contains(','));
+            }
+            "meta"
+                if refresh.is_none()
+                    && attr(node, "http-equiv")
+                        .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh")) =>
+            {
+                refresh = attr(node, "content")
+                    .and_then(|c| crate::dom::refresh::refresh_target(&c))
+                    .map(|url| resolve(&url));
             }
             "meta" => read_meta_tag(
                 node,
@@ -318,6 +331,7 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
     PageMeta {
         meta,
         article_body: article_body.and_then(|b| clean(&b)),
+        refresh,
     }
 }
 

@@ -21,7 +21,7 @@ pub(crate) mod urls;
 
 use super::{extract, standfirst, ReadOptions, Reader, Reading};
 use crate::dom::{self, children, descendants, is, is_hidden, tag, text_content};
-use crate::error::Result;
+use crate::error::{Result, Warning};
 use crate::model::{collapse_whitespace, for_each_block, inlines_to_plain, Block, Document};
 use convert::Converter;
 use html5ever::local_name;
@@ -93,6 +93,12 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
     // A handle on every node of the page (8 bytes a node): not needed past this point.
     drop(nodes);
     let mut warnings = Vec::new();
+    if let Some(target) = &page.refresh {
+        warnings.push(Warning::new(format!(
+            "the page sends its reader on to {target} at once (a refresh in its head): \
+             converted what it holds, not the page it names"
+        )));
+    }
     let mut lead = None;
     let mut lead_left_out = false;
     let root = if options.whole_page {
