@@ -19,6 +19,7 @@
 
 #![deny(missing_docs)]
 
+mod bundled;
 pub mod check;
 pub(crate) mod dom;
 pub mod error;

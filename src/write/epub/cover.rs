@@ -32,10 +32,7 @@ use crate::write::breaks::{fit_with_ellipsis, grapheme_boundaries};
 use crate::write::fonts::chain::Want;
 use crate::write::pdf::fonts::UserFonts;
 
-static SERIF_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSerif-Bold.ttf");
-static SERIF_ITALIC: &[u8] = include_bytes!("../../../fonts/NotoSerif-Italic.ttf");
-static SANS: &[u8] = include_bytes!("../../../fonts/NotoSans-Regular.ttf");
-static SANS_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSans-Bold.ttf");
+use crate::bundled::{SANS_BOLD, SANS_REGULAR as SANS, SERIF_BOLD, SERIF_ITALIC};
 
 /// Deep, quiet backgrounds that take light text well.
 const PALETTE: [[u8; 3]; 6] = [

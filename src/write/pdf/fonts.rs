@@ -43,26 +43,10 @@ impl FontStyle {
     };
 }
 
-pub(crate) const SERIF_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSerif-Regular.ttf");
-pub(crate) const SERIF_ITALIC: &[u8] = include_bytes!("../../../fonts/NotoSerif-Italic.ttf");
-const SERIF_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSerif-Bold.ttf");
-const SERIF_BOLD_ITALIC: &[u8] = include_bytes!("../../../fonts/NotoSerif-BoldItalic.ttf");
-pub(crate) const SANS_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSans-Regular.ttf");
-const SANS_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSans-Bold.ttf");
-pub(crate) const MONO_REGULAR: &[u8] = include_bytes!("../../../fonts/NotoSansMono-Regular.ttf");
-const MONO_BOLD: &[u8] = include_bytes!("../../../fonts/NotoSansMono-Bold.ttf");
+pub(crate) use crate::bundled::{MONO_REGULAR, SANS_REGULAR, SERIF_ITALIC, SERIF_REGULAR};
 
 /// The bundled faces, in [`FaceId`] order.
-const BUNDLED: [(&str, &[u8]); 8] = [
-    ("NotoSerif-Regular", SERIF_REGULAR),
-    ("NotoSerif-Italic", SERIF_ITALIC),
-    ("NotoSerif-Bold", SERIF_BOLD),
-    ("NotoSerif-BoldItalic", SERIF_BOLD_ITALIC),
-    ("NotoSans-Regular", SANS_REGULAR),
-    ("NotoSans-Bold", SANS_BOLD),
-    ("NotoSansMono-Regular", MONO_REGULAR),
-    ("NotoSansMono-Bold", MONO_BOLD),
-];
+const BUNDLED: [(&str, &[u8]); 8] = crate::bundled::ALL;
 
 /// One loaded face.
 pub struct Face<'a> {
