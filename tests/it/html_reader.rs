@@ -244,7 +244,8 @@ fn figures_and_standalone_images() {
     let got = blocks(
         "<figure><img src=a.png alt=' An  A '><figcaption>The <b>A</b></figcaption></figure>\
          <figure><blockquote>Said.</blockquote><figcaption>Someone</figcaption></figure>\
-         <div><img src=b.png></div><p><img src=c.png alt=c></p>",
+         <div><img src=b.png></div><p><img src=c.png alt=c></p>\
+         <p><img src=icon.png width=16 height=16 alt=i></p>",
     );
     assert_eq!(
         got,
@@ -269,10 +270,22 @@ fn figures_and_standalone_images() {
                 },
                 caption: vec![],
             })),
+            // A paragraph that is one picture shows it as a block, as a browser does.
+            Block::Figure(Box::new(Figure {
+                image: Image {
+                    src: "c.png".into(),
+                    alt: "c".into(),
+                    title: None,
+                    ..Default::default()
+                },
+                caption: vec![],
+            })),
+            // An icon stays in its line.
             para(vec![Inline::Image(Box::new(Image {
-                src: "c.png".into(),
-                alt: "c".into(),
-                title: None,
+                src: "icon.png".into(),
+                alt: "i".into(),
+                width: Some(16),
+                height: Some(16),
                 ..Default::default()
             }))]),
         ]
@@ -453,6 +466,7 @@ fn image_src(html: &str) -> String {
             [Inline::Image(img)] => img.src.clone(),
             other => panic!("{other:?}"),
         },
+        [Block::Figure(figure)] => figure.image.src.clone(),
         other => panic!("{other:?}"),
     }
 }

@@ -371,8 +371,19 @@ impl<'a> Converter<'a> {
             }
             local_name!("p") if !self.holds_blocks.contains(&key(node)) => {
                 let content = self.paragraph_inlines(node, depth);
-                if !content.is_empty() {
-                    out.push(Block::Paragraph(content));
+                match <[Inline; 1]>::try_from(content) {
+                    // A paragraph that is one picture shows it as a block, as wide as it
+                    // is (a diagram in documentation), not in a line of text: a figure
+                    // without a caption, as Markdown makes an image alone in a paragraph.
+                    Ok([Inline::Image(image)]) if !is_icon(&image) => {
+                        out.push(Block::Figure(Box::new(Figure {
+                            image: *image,
+                            caption: Vec::new(),
+                        })));
+                    }
+                    Ok(content) => out.push(Block::Paragraph(content.into())),
+                    Err(content) if content.is_empty() => {}
+                    Err(content) => out.push(Block::Paragraph(content)),
                 }
             }
             local_name!("ul") | local_name!("ol") | local_name!("menu") => {
@@ -1515,6 +1526,18 @@ fn code_blocks(pre: &Handle) -> Vec<Block> {
     let code = shown.into_iter().find(|c| is(c, local_name!("code")));
     code_block(shown_text(pre), pre, code).into_iter().collect()
 }
+
+/// Whether an image states a size a line of text holds (an icon, a badge): such an image
+/// alone in a paragraph is still set in the line.
+fn is_icon(image: &Image) -> bool {
+    [image.width, image.height]
+        .into_iter()
+        .flatten()
+        .any(|side| side <= ICON_SIDE)
+}
+
+/// The largest side, in CSS pixels, of an image a line of text holds.
+const ICON_SIDE: u32 = 48;
 
 /// A code block of `text`, in the language the classes of `code` or else `pre` name.
 fn code_block(mut text: String, pre: &Handle, code: Option<&Handle>) -> Option<Block> {
