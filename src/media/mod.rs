@@ -14,6 +14,7 @@
 
 pub(crate) mod raster;
 mod source;
+mod svg;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -45,14 +46,17 @@ pub struct LoadPolicy {
     pub lead_image: bool,
 }
 
-/// One loaded image: its bytes as the source gave them, its format and its size in pixels.
-/// Cloning shares the bytes.
+/// One loaded image: its bytes as the source gave them (an SVG as the PNG it was drawn as),
+/// its format and its size in pixels. Cloning shares the bytes.
 #[derive(Debug, Clone)]
 pub struct StoredImage {
     data: std::sync::Arc<ImageData>,
     kind: ImageKind,
     width: u32,
     height: u32,
+    /// The size in CSS pixels a drawing (an SVG) states, rendered sharper than that; `None`
+    /// for a raster, whose pixels are its size.
+    stated: Option<(u32, u32)>,
 }
 
 impl StoredImage {
@@ -64,6 +68,18 @@ impl StoredImage {
     /// Width and height in pixels, from the header.
     pub fn size(&self) -> (u32, u32) {
         (self.width, self.height)
+    }
+
+    /// The room the picture takes on a page, in CSS pixels: its pixels for a raster, the
+    /// size an SVG states for one drawn at a higher density.
+    pub fn stated_size(&self) -> (u32, u32) {
+        self.stated.unwrap_or((self.width, self.height))
+    }
+
+    /// Whether the picture is a drawing rendered at other pixels than the size it states,
+    /// so writers must state that size for it to take the room it takes in a browser.
+    pub fn is_drawn(&self) -> bool {
+        self.stated.is_some()
     }
 
     /// The bytes as loaded (read back from disk for a download). The error says why, for a
@@ -210,7 +226,8 @@ impl MediaStore {
     }
 
     /// The first image of `document`, in reading order, that is a picture worth a cover:
-    /// loaded (an SVG logo never is), at least [`MIN_PICTURE_SIDE`] pixels on each side both
+    /// loaded and no drawing (an SVG is a logo or a diagram), at least [`MIN_PICTURE_SIDE`]
+    /// pixels on each side both
     /// as stored and as the page shows it (its stated size: a big file shown as a 24-pixel
     /// icon is an icon), and no longer than [`MAX_PICTURE_ASPECT`] times its width or height
     /// (a banner, a rule, a spacer). Tracking pixels, icons and avatars are none of these.
@@ -226,7 +243,7 @@ impl MediaStore {
                 .any(|side| side < MIN_PICTURE_SIDE);
             found = self
                 .image(&image.src)
-                .filter(|stored| !shown_small && is_picture(stored.size()));
+                .filter(|stored| !shown_small && !stored.is_drawn() && is_picture(stored.size()));
         });
         found
     }
@@ -306,17 +323,34 @@ fn classify(src: &str, page: Option<&url::Url>) -> Address {
     }
 }
 
-/// Sniffs and sizes what a source gave.
+/// Sniffs and sizes what a source gave; an SVG is drawn (see [`svg`]).
 fn stored(data: ImageData) -> Result<StoredImage, String> {
-    let kind = ImageKind::sniff(&data.head()?).ok_or("not a PNG, JPEG, GIF or WebP image")?;
-    let (width, height) = raster::dimensions(&data.bytes()?, kind)?;
+    let head = data.head()?;
+    if let Some(kind) = ImageKind::sniff(&head) {
+        let (width, height) = raster::dimensions(&data.bytes()?, kind)?;
+        return Ok(StoredImage {
+            data: std::sync::Arc::new(data),
+            kind,
+            width,
+            height,
+            stated: None,
+        });
+    }
+    if !svg::is_svg(&head) {
+        return Err(NOT_AN_IMAGE.to_string());
+    }
+    let drawn = svg::render(&data.bytes()?)?;
     Ok(StoredImage {
-        data: std::sync::Arc::new(data),
-        kind,
-        width,
-        height,
+        data: std::sync::Arc::new(ImageData::Bytes(drawn.png)),
+        kind: ImageKind::Png,
+        width: drawn.pixels.0,
+        height: drawn.pixels.1,
+        stated: Some(drawn.stated),
     })
 }
+
+/// What is said of a file that is no image quire reads.
+pub(crate) const NOT_AN_IMAGE: &str = "not a PNG, JPEG, GIF, WebP or SVG image";
 
 /// Asks `source` for `urls` a few at a time, each once, in document order, so that when the
 /// budget or the deadline for all downloads runs out it is the later images that are left
@@ -430,6 +464,15 @@ pub(crate) fn shorten(src: &str) -> String {
     }
 }
 
+/// Gives an image the size a drawing states when the document states none, so that the
+/// picture drawn at a higher density takes the room it takes in a browser.
+pub(crate) fn state_size(image: &mut crate::model::Image, (width, height): (u32, u32)) {
+    if image.width.is_none() && image.height.is_none() {
+        image.width = Some(width);
+        image.height = Some(height);
+    }
+}
+
 /// A `data:` URI carrying `image`'s bytes as they are.
 pub(crate) fn data_uri(image: &StoredImage) -> Result<String, String> {
     Ok(data_uri_of(image.kind.media_type(), &image.bytes()?))
@@ -446,25 +489,34 @@ fn data_uri_of(media_type: &str, bytes: &[u8]) -> String {
 /// gets a warning.
 pub fn embed_local_images(document: &mut Document, base_dir: &Path) -> Vec<Warning> {
     let mut warnings = Vec::new();
-    let mut embedded: HashMap<String, Option<String>> = HashMap::new();
+    let mut embedded: HashMap<String, Option<(String, Option<(u32, u32)>)>> = HashMap::new();
     document.for_each_image_mut(&mut |image| {
         if !is_local(&image.src) || image.src.trim().is_empty() {
             return;
         }
         let data_uri = embedded.entry(image.src.clone()).or_insert_with(|| {
-            match load_local(&image.src, base_dir) {
-                Ok(bytes) => Some(data_uri_of(
-                    ImageKind::sniff(&bytes).map_or("image/png", ImageKind::media_type),
-                    &bytes,
-                )),
+            let loaded =
+                load_local(&image.src, base_dir).and_then(|bytes| match ImageKind::sniff(&bytes) {
+                    Some(kind) => Ok((data_uri_of(kind.media_type(), &bytes), None)),
+                    // An SVG goes in as the PNG it is drawn as, with the size it states.
+                    None => {
+                        let drawn = stored(ImageData::Bytes(bytes))?;
+                        Ok((data_uri(&drawn)?, Some(drawn.stated_size())))
+                    }
+                });
+            match loaded {
+                Ok(embedded) => Some(embedded),
                 Err(why) => {
                     warnings.push(Warning::new(format!("image not embedded: {why}")));
                     None
                 }
             }
         });
-        if let Some(uri) = data_uri {
+        if let Some((uri, drawn_size)) = data_uri {
             image.src = uri.clone();
+            if let Some(size) = drawn_size {
+                state_size(image, *size);
+            }
         }
     });
     warnings

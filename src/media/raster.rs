@@ -98,14 +98,13 @@ impl ImageKind {
 }
 
 /// Image formats pages offer (as a media type's subtype or a file extension) that no writer
-/// can show: the store cannot read them, so a page's other candidates are better.
+/// can show: the store cannot read them, so a page's other candidates are better. (SVG is
+/// drawn by the store; compressed SVG is not read.)
 const FORMATS_NO_WRITER_SHOWS: &[&str] = &[
     "avif",
     "jxl",
     "heic",
     "heif",
-    "svg",
-    "svg+xml",
     "svgz",
     "tif",
     "tiff",
@@ -290,7 +289,8 @@ pub(crate) mod tests {
         assert_eq!(ImageKind::from_media_type("image/avif"), None);
         assert_eq!(ImageKind::from_extension("JPEG"), Some(ImageKind::Jpeg));
         assert!(no_writer_shows("image/avif"));
-        assert!(no_writer_shows("image/svg+xml"));
+        assert!(no_writer_shows("image/avif"));
+        assert!(!no_writer_shows("image/svg+xml"));
         assert!(no_writer_shows("JXL"));
         assert!(!no_writer_shows("image/png"));
         assert!(!no_writer_shows("html"));

@@ -60,16 +60,19 @@ impl ImageData {
         }
     }
 
-    /// The first bytes (enough to sniff the format).
+    /// The first bytes, enough to sniff the format (an SVG's may follow an XML declaration,
+    /// a DOCTYPE and comments).
     pub(crate) fn head(&self) -> Result<Vec<u8>, String> {
         match self {
-            ImageData::Bytes(bytes) => Ok(bytes[..bytes.len().min(16)].to_vec()),
-            ImageData::File(file) => {
-                read_from_start(file, 16).map_err(|e| format!("cannot read the download back: {e}"))
-            }
+            ImageData::Bytes(bytes) => Ok(bytes[..bytes.len().min(HEAD_BYTES)].to_vec()),
+            ImageData::File(file) => read_from_start(file, HEAD_BYTES as u64)
+                .map_err(|e| format!("cannot read the download back: {e}")),
         }
     }
 }
+
+/// How many of a file's first bytes tell its format.
+const HEAD_BYTES: usize = 1024;
 
 /// Up to `limit` bytes of `file` from its start. Positioned reads, so writers reading one
 /// stored image at once on several threads do not move each other's place in it.
@@ -268,7 +271,8 @@ pub(crate) fn absolute_remote(src: &str) -> String {
 
 /// Loads the image file `src` refers to, resolved against `base_dir` (the input's folder).
 /// Refuses anything outside `base_dir`'s tree (after following `..` and symlinks), anything
-/// larger than [`MAX_RESOURCE_BYTES`], and anything that is not a PNG, JPEG, GIF or WebP.
+/// larger than [`MAX_RESOURCE_BYTES`], and anything that is not a PNG, JPEG, GIF, WebP or
+/// SVG image.
 /// The error says why, for a warning.
 pub fn load_local(src: &str, base_dir: &Path) -> Result<Vec<u8>, String> {
     let path = local_path(src).ok_or_else(|| format!("'{src}' is not a local file path"))?;
@@ -290,8 +294,10 @@ pub fn load_local(src: &str, base_dir: &Path) -> Result<Vec<u8>, String> {
         ));
     }
     let bytes = read_capped(&real)?;
-    crate::media::ImageKind::sniff(&bytes)
-        .ok_or_else(|| format!("{}: not a PNG, JPEG, GIF or WebP image", real.display()))?;
+    let head = &bytes[..bytes.len().min(HEAD_BYTES)];
+    if crate::media::ImageKind::sniff(head).is_none() && !super::svg::is_svg(head) {
+        return Err(format!("{}: {}", real.display(), super::NOT_AN_IMAGE));
+    }
     Ok(bytes)
 }
 
@@ -436,7 +442,7 @@ mod tests {
         let body: Vec<u8> = PNG.iter().copied().cycle().take(100_000).collect();
         std::io::Write::write_all(&mut file, &body).unwrap();
         let data = ImageData::File(file);
-        assert_eq!(data.head().unwrap(), &body[..16]);
+        assert_eq!(data.head().unwrap(), &body[..HEAD_BYTES]);
         std::thread::scope(|scope| {
             for _ in 0..4 {
                 scope.spawn(|| assert_eq!(data.bytes().unwrap().as_ref(), body.as_slice()));

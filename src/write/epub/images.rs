@@ -28,8 +28,8 @@ pub(crate) struct EmbeddedImage {
 /// What became of an image source already asked for.
 #[derive(Debug, Clone)]
 enum Cached {
-    /// The index in [`BookImages::images`].
-    Embedded(usize),
+    /// The index in [`BookImages::images`], and the size a drawing states.
+    Embedded(usize, Option<(u32, u32)>),
     /// A link to the remote image.
     Link(String),
     Missing,
@@ -72,7 +72,9 @@ impl<'o> BookImages<'o> {
             }
         };
         match cached {
-            Cached::Embedded(index) => ImageRef::Embedded(self.images[index].path.clone()),
+            Cached::Embedded(index, drawn) => {
+                ImageRef::Embedded(self.images[index].path.clone(), drawn)
+            }
             Cached::Link(url) => ImageRef::Remote(url),
             Cached::Missing => ImageRef::Missing,
         }
@@ -133,7 +135,7 @@ impl<'o> BookImages<'o> {
                     media_type: kind.media_type(),
                     bytes,
                 });
-                Cached::Embedded(index)
+                Cached::Embedded(index, image.is_drawn().then(|| image.stated_size()))
             }
             Err(reason) => {
                 self.warnings.push(Warning::new(format!(
@@ -210,11 +212,11 @@ mod tests {
         let options = EpubOptions::default();
         let mut book = BookImages::new(&options);
         assert!(
-            matches!(book.resolve(&data, &store, 0), ImageRef::Embedded(p) if p == "images/image-1.png")
+            matches!(book.resolve(&data, &store, 0), ImageRef::Embedded(p, None) if p == "images/image-1.png")
         );
         assert!(matches!(
             book.resolve(&data, &store, 0),
-            ImageRef::Embedded(_)
+            ImageRef::Embedded(..)
         ));
         assert_eq!(book.images.len(), 1);
         assert!(matches!(

@@ -12,8 +12,9 @@ use crate::xml::escape_text_into;
 /// How a chapter gets an image: the hook embeds it (or not) and says where it went.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ImageRef {
-    /// Embedded at this path (relative to the page): written as `<img src>`.
-    Embedded(String),
+    /// Embedded at this path (relative to the page): written as `<img src>`, with the size a
+    /// drawing states when the document states none (see `media::state_size`).
+    Embedded(String, Option<(u32, u32)>),
     /// A remote image that was not downloaded: shown as a link to it.
     Remote(String),
     /// Could not be had (the hook has made the warning): shown as its alt text.
@@ -40,7 +41,7 @@ pub(crate) trait Hooks {
     /// Where an image goes, given the model's source (already judged safe to write; the
     /// renderer percent-encodes what it answers as it writes it).
     fn image(&mut self, src: &str) -> ImageRef {
-        ImageRef::Embedded(src.to_string())
+        ImageRef::Embedded(src.to_string(), None)
     }
 
     /// A formula as a picture instead of MathML, or `None` (the default) for MathML.

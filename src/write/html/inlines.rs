@@ -42,7 +42,7 @@ impl<'a> Renderer<'a> {
         // written: `^` in a URL is written `%5E`); what they answer is written safe.
         let written = |url: &str| safe_url(url, UrlUse::Image).unwrap_or_default();
         match self.hooks.image(image.src.trim()) {
-            ImageRef::Embedded(href) => {
+            ImageRef::Embedded(href, drawn) => {
                 let href = written(&href);
                 self.hooks.image_start(&mut self.out);
                 self.out.push_str("<img src=\"");
@@ -58,7 +58,13 @@ impl<'a> Renderer<'a> {
                 // The stated size, as the page gave it; the stylesheet's `max-width: 100%`
                 // still keeps the image inside the text, and `height: auto` on an image with
                 // a width its proportions (a height alone is kept: the width follows it).
-                for (name, pixels) in [("width", image.width), ("height", image.height)] {
+                let (width, height) = match drawn {
+                    Some((width, height)) if image.width.is_none() && image.height.is_none() => {
+                        (Some(width), Some(height))
+                    }
+                    _ => (image.width, image.height),
+                };
+                for (name, pixels) in [("width", width), ("height", height)] {
                     if let Some(pixels) = pixels.filter(|p| *p > 0) {
                         let _ = write!(self.out, " {name}=\"{pixels}\"");
                     }

@@ -103,7 +103,9 @@ fn write_page(
     if !options.fragment {
         let (media, load_warnings) = options.media_for(&document);
         warnings = load_warnings;
-        let mut uris: std::collections::HashMap<String, String> = Default::default();
+        // Each address's data: URI, and the size a drawing states (see `state_size`).
+        let mut uris: std::collections::HashMap<String, (String, Option<(u32, u32)>)> =
+            Default::default();
         document.for_each_image(&mut |image| {
             let src = image.src.trim();
             // data: URIs are already in the page.
@@ -112,7 +114,8 @@ fn write_page(
                     if !uris.contains_key(src) {
                         match crate::media::data_uri(stored) {
                             Ok(uri) => {
-                                uris.insert(src.to_string(), uri);
+                                let drawn = stored.is_drawn().then(|| stored.stated_size());
+                                uris.insert(src.to_string(), (uri, drawn));
                             }
                             Err(why) => {
                                 warnings.push(Warning::new(format!("image not embedded: {why}")))
@@ -126,8 +129,11 @@ fn write_page(
         // to rewrite.
         if !uris.is_empty() {
             document.to_mut().for_each_image_mut(&mut |image| {
-                if let Some(uri) = uris.get(image.src.trim()) {
+                if let Some((uri, drawn)) = uris.get(image.src.trim()) {
                     image.src = uri.clone();
+                    if let Some(size) = drawn {
+                        crate::media::state_size(image, *size);
+                    }
                 }
             });
         }

@@ -146,7 +146,15 @@ fn load_image(
     match media.get(src) {
         Some(Media::Image(image)) => {
             let bytes = image.bytes().map_err(NotEmbedded::Because)?;
-            image_stream(&bytes, image.kind(), src, bound).map_err(NotEmbedded::Because)
+            let (stream, width, height) =
+                image_stream(&bytes, image.kind(), src, bound).map_err(NotEmbedded::Because)?;
+            // A drawing takes the room it states, however many pixels it was drawn at.
+            let (width, height) = if image.is_drawn() {
+                image.stated_size()
+            } else {
+                (width, height)
+            };
+            Ok((stream, width, height))
         }
         Some(Media::Link(_)) => Err(NotEmbedded::Remote),
         Some(Media::Missing) => Err(NotEmbedded::Said),
