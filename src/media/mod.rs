@@ -464,6 +464,10 @@ pub(crate) fn shorten(src: &str) -> String {
     }
 }
 
+/// An image as a `data:` URI, and the size it states when it is a drawing (see
+/// [`state_size`]).
+pub(crate) type Embedded = (String, Option<(u32, u32)>);
+
 /// Gives an image the size a drawing states when the document states none, so that the
 /// picture drawn at a higher density takes the room it takes in a browser.
 pub(crate) fn state_size(image: &mut crate::model::Image, (width, height): (u32, u32)) {
@@ -489,7 +493,8 @@ fn data_uri_of(media_type: &str, bytes: &[u8]) -> String {
 /// gets a warning.
 pub fn embed_local_images(document: &mut Document, base_dir: &Path) -> Vec<Warning> {
     let mut warnings = Vec::new();
-    let mut embedded: HashMap<String, Option<(String, Option<(u32, u32)>)>> = HashMap::new();
+    // Each file's data: URI and the size a drawing states, or nothing when it cannot be had.
+    let mut embedded: HashMap<String, Option<Embedded>> = HashMap::new();
     document.for_each_image_mut(&mut |image| {
         if !is_local(&image.src) || image.src.trim().is_empty() {
             return;

@@ -104,7 +104,7 @@ fn write_page(
         let (media, load_warnings) = options.media_for(&document);
         warnings = load_warnings;
         // Each address's data: URI, and the size a drawing states (see `state_size`).
-        let mut uris: std::collections::HashMap<String, (String, Option<(u32, u32)>)> =
+        let mut uris: std::collections::HashMap<String, crate::media::Embedded> =
             Default::default();
         document.for_each_image(&mut |image| {
             let src = image.src.trim();
