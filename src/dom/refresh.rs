@@ -41,7 +41,9 @@ pub fn refresh_target(content: &str) -> Option<String> {
 }
 
 /// The target of a refresh in the head of a page's bytes, read without parsing the page (a
-/// fetch looks before the page is read): the first `<meta>` whose `http-equiv` is `refresh`.
+/// fetch looks before the page is read): the first `<meta>` whose `http-equiv` is `refresh`,
+/// outside a `<noscript>` (a page that sends browsers without scripts to a "please enable
+/// JavaScript" page has the article where it is).
 pub fn refresh_in_head(html: &[u8]) -> Option<String> {
     let head = &html[..html.len().min(HEAD_BYTES)];
     let lower = head.to_ascii_lowercase();
@@ -53,6 +55,11 @@ pub fn refresh_in_head(html: &[u8]) -> Option<String> {
         let Some(length) = memchr::memchr(b'>', &lower[at..]) else {
             break;
         };
+        let in_noscript = memmem::rfind(&lower[..start], b"<noscript")
+            .is_some_and(|open| memmem::find(&lower[open..start], b"</noscript").is_none());
+        if in_noscript {
+            continue;
+        }
         let tag = String::from_utf8_lossy(&head[start..at + length]);
         if !tag
             .get(..5)
@@ -150,5 +157,12 @@ mod tests {
             <meta http-equiv="refresh" content="0; url=x"></body></html>"#;
         assert_eq!(refresh_in_head(body), None);
         assert_eq!(refresh_in_head(b"<p>http-equiv</p>"), None);
+        // For browsers without scripts only: quire reads the page it has.
+        let noscript = br#"<html><head><noscript><meta http-equiv="refresh" content="0; url=/nojs">
+            </noscript><title>Article</title></head><body><p>Text.</p></body></html>"#;
+        assert_eq!(refresh_in_head(noscript), None);
+        let after = br#"<html><head><noscript><style>p{}</style></noscript>
+            <meta http-equiv="refresh" content="0; url=/moved"></head></html>"#;
+        assert_eq!(refresh_in_head(after).as_deref(), Some("/moved"));
     }
 }

@@ -959,16 +959,23 @@ fn a_redirect_stub_says_where_it_points() {
             .any(|w| w.contains("https://doc.example/book/ch18-00-oop.html")),
         "{warnings:?}"
     );
-    let news = "<html><head><title>Front page</title>\
-        <meta http-equiv=\"refresh\" content=\"300; url=https://news.example/\"></head>\
-        <body><article><p>Today's news, at length, in a paragraph of its own.</p></article></body></html>";
-    let reading = quire::read(news.as_bytes(), InputFormat::Html, &options).expect("reads");
-    assert!(
-        reading
-            .warnings
-            .iter()
-            .all(|w| !w.to_string().contains("sends its reader on")),
-        "{:?}",
-        reading.warnings
-    );
+    // Nor does a page that sends only browsers without scripts elsewhere.
+    for head in [
+        "<meta http-equiv=\"refresh\" content=\"300; url=https://news.example/\">",
+        "<noscript><meta http-equiv=\"refresh\" content=\"0; url=/nojs.html\"></noscript>",
+    ] {
+        let news = format!(
+            "<html><head><title>Front page</title>{head}</head><body><article>\
+             <p>Today's news, at length, in a paragraph of its own.</p></article></body></html>"
+        );
+        let reading = quire::read(news.as_bytes(), InputFormat::Html, &options).expect("reads");
+        assert!(
+            reading
+                .warnings
+                .iter()
+                .all(|w| !w.to_string().contains("sends its reader on")),
+            "{head}: {:?}",
+            reading.warnings
+        );
+    }
 }
