@@ -22,7 +22,7 @@ pub use category::{is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag};
 pub use compact::CompactRows;
 pub use node::{
     attr, attr_matches, children, class_contains, descendants, is, key, parent, tag, tag_name,
-    text_content, NodeMap, NodeSet,
+    text_content, text_content_where, NodeMap, NodeSet,
 };
 pub use parse::{parse, Page};
 pub use text::{contains_ignore_case, count_text, SENTENCE_CHARS};

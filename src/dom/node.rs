@@ -125,6 +125,12 @@ pub fn descendants(root: &Handle) -> Vec<Handle> {
 /// text this way. (The parser already empties scripts and styles, except JSON-LD, whose
 /// text is data, not prose; metadata reads it on its own.)
 pub fn text_content(root: &Handle) -> String {
+    text_content_where(root, |_| true)
+}
+
+/// [`text_content`] of the elements `keep` accepts: one it refuses is left out with all it
+/// holds (the converter leaves out a code panel's buttons and hidden elements this way).
+pub fn text_content_where(root: &Handle, keep: impl Fn(&Handle) -> bool) -> String {
     let mut out = String::new();
     let mut stack = vec![root.clone()];
     while let Some(node) = stack.pop() {
@@ -133,6 +139,7 @@ pub fn text_content(root: &Handle) -> String {
             NodeData::Element { name, .. } => match name.local {
                 local_name!("br") => out.push('\n'),
                 local_name!("script") | local_name!("style") | local_name!("template") => {}
+                _ if !keep(&node) => {}
                 _ => stack.extend(node.children.borrow().iter().rev().cloned()),
             },
             NodeData::Document => stack.extend(node.children.borrow().iter().rev().cloned()),

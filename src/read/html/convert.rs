@@ -14,7 +14,8 @@ use super::urls::{
 use crate::dom::raw_text::{LAZY_SRCSET_ATTRIBUTES, LAZY_SRC_ATTRIBUTES};
 use crate::dom::{
     attr, attr_matches, children, class_contains, contains_ignore_case, descendants, is,
-    is_heading_tag, is_hidden, key, parent, tag, text_content, CompactRows, NodeMap, NodeSet,
+    is_heading_tag, is_hidden, key, parent, tag, text_content, text_content_where, CompactRows,
+    NodeMap, NodeSet,
 };
 use crate::model::{
     classes, collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image,
@@ -1572,20 +1573,9 @@ fn code_block(mut text: String, pre: &Handle, code: Option<&Handle>) -> Option<B
 /// The text of an element as a reader sees it: [`text_content`] less controls (a code
 /// panel's "Copy" button, a toggle's checkbox), icons and hidden elements.
 fn shown_text(root: &Handle) -> String {
-    let mut out = String::new();
-    let mut stack = vec![root.clone()];
-    while let Some(node) = stack.pop() {
-        match &node.data {
-            NodeData::Text { contents } => out.push_str(&contents.borrow()),
-            NodeData::Element { name, .. } => match name.local {
-                local_name!("br") => out.push('\n'),
-                ref other if is_ignored_tag(other) || is_hidden(&node) => {}
-                _ => stack.extend(node.children.borrow().iter().rev().cloned()),
-            },
-            _ => {}
-        }
-    }
-    out
+    text_content_where(root, |node| {
+        !tag(node).is_some_and(is_ignored_tag) && !is_hidden(node)
+    })
 }
 
 fn cell_alignment(cell: &Handle) -> Alignment {
