@@ -70,16 +70,11 @@ impl StoredImage {
         (self.width, self.height)
     }
 
-    /// The room the picture takes on a page, in CSS pixels: its pixels for a raster, the
-    /// size an SVG states for one drawn at a higher density.
-    pub fn stated_size(&self) -> (u32, u32) {
-        self.stated.unwrap_or((self.width, self.height))
-    }
-
-    /// Whether the picture is a drawing rendered at other pixels than the size it states,
-    /// so writers must state that size for it to take the room it takes in a browser.
-    pub fn is_drawn(&self) -> bool {
-        self.stated.is_some()
+    /// For a drawing (an SVG, rendered sharper than it states), the size in CSS pixels it
+    /// states, which writers give it so that it takes the room it takes in a browser;
+    /// `None` for a raster, whose pixels are its size.
+    pub fn drawn_size(&self) -> Option<(u32, u32)> {
+        self.stated
     }
 
     /// The bytes as loaded (read back from disk for a download). The error says why, for a
@@ -241,9 +236,9 @@ impl MediaStore {
                 .into_iter()
                 .flatten()
                 .any(|side| side < MIN_PICTURE_SIDE);
-            found = self
-                .image(&image.src)
-                .filter(|stored| !shown_small && !stored.is_drawn() && is_picture(stored.size()));
+            found = self.image(&image.src).filter(|stored| {
+                !shown_small && stored.drawn_size().is_none() && is_picture(stored.size())
+            });
         });
         found
     }
@@ -465,16 +460,27 @@ pub(crate) fn shorten(src: &str) -> String {
 }
 
 /// An image as a `data:` URI, and the size it states when it is a drawing (see
-/// [`state_size`]).
+/// [`shown_size`]).
 pub(crate) type Embedded = (String, Option<(u32, u32)>);
 
-/// Gives an image the size a drawing states when the document states none, so that the
-/// picture drawn at a higher density takes the room it takes in a browser.
-pub(crate) fn state_size(image: &mut crate::model::Image, (width, height): (u32, u32)) {
-    if image.width.is_none() && image.height.is_none() {
-        image.width = Some(width);
-        image.height = Some(height);
+/// The width and height an image is shown at: those the document states, else (it states
+/// neither) the size a drawing states (see [`StoredImage::drawn_size`]), so that a picture
+/// drawn at a higher density takes the room it takes in a browser.
+pub(crate) fn shown_size(
+    image: &crate::model::Image,
+    drawn: Option<(u32, u32)>,
+) -> (Option<u32>, Option<u32>) {
+    match drawn {
+        Some((width, height)) if image.width.is_none() && image.height.is_none() => {
+            (Some(width), Some(height))
+        }
+        _ => (image.width, image.height),
     }
+}
+
+/// Writes [`shown_size`] into the image, for writers that read the size from the model.
+pub(crate) fn state_size(image: &mut crate::model::Image, drawn: Option<(u32, u32)>) {
+    (image.width, image.height) = shown_size(image, drawn);
 }
 
 /// A `data:` URI carrying `image`'s bytes as they are.
@@ -506,7 +512,7 @@ pub fn embed_local_images(document: &mut Document, base_dir: &Path) -> Vec<Warni
                     // An SVG goes in as the PNG it is drawn as, with the size it states.
                     None => {
                         let drawn = stored(ImageData::Bytes(bytes))?;
-                        Ok((data_uri(&drawn)?, Some(drawn.stated_size())))
+                        Ok((data_uri(&drawn)?, drawn.drawn_size()))
                     }
                 });
             match loaded {
@@ -517,11 +523,9 @@ pub fn embed_local_images(document: &mut Document, base_dir: &Path) -> Vec<Warni
                 }
             }
         });
-        if let Some((uri, drawn_size)) = data_uri {
+        if let Some((uri, drawn)) = data_uri {
             image.src = uri.clone();
-            if let Some(size) = drawn_size {
-                state_size(image, *size);
-            }
+            state_size(image, *drawn);
         }
     });
     warnings

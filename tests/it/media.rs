@@ -464,7 +464,7 @@ fn an_svg_is_drawn_once_and_takes_the_size_it_states_in_html_epub_and_pdf() {
     assert!(warnings.is_empty(), "{warnings:?}");
     let drawn = store.image("diagram.svg").expect("drawn");
     // 120 pt is 160 CSS pixels, drawn at twice that.
-    assert_eq!(drawn.stated_size(), (160, 53));
+    assert_eq!(drawn.drawn_size(), Some((160, 53)));
     assert_eq!(drawn.size(), (320, 107));
     let options = WriteOptions {
         media: Some(Arc::new(store)),

@@ -135,7 +135,7 @@ impl<'o> BookImages<'o> {
                     media_type: kind.media_type(),
                     bytes,
                 });
-                Cached::Embedded(index, image.is_drawn().then(|| image.stated_size()))
+                Cached::Embedded(index, image.drawn_size())
             }
             Err(reason) => {
                 self.warnings.push(Warning::new(format!(

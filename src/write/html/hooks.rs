@@ -13,7 +13,7 @@ use crate::xml::escape_text_into;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum ImageRef {
     /// Embedded at this path (relative to the page): written as `<img src>`, with the size a
-    /// drawing states when the document states none (see `media::state_size`).
+    /// drawing states when the document states none (see `media::shown_size`).
     Embedded(String, Option<(u32, u32)>),
     /// A remote image that was not downloaded: shown as a link to it.
     Remote(String),

@@ -58,12 +58,7 @@ impl<'a> Renderer<'a> {
                 // The stated size, as the page gave it; the stylesheet's `max-width: 100%`
                 // still keeps the image inside the text, and `height: auto` on an image with
                 // a width its proportions (a height alone is kept: the width follows it).
-                let (width, height) = match drawn {
-                    Some((width, height)) if image.width.is_none() && image.height.is_none() => {
-                        (Some(width), Some(height))
-                    }
-                    _ => (image.width, image.height),
-                };
+                let (width, height) = crate::media::shown_size(image, drawn);
                 for (name, pixels) in [("width", width), ("height", height)] {
                     if let Some(pixels) = pixels.filter(|p| *p > 0) {
                         let _ = write!(self.out, " {name}=\"{pixels}\"");

@@ -103,7 +103,7 @@ fn write_page(
     if !options.fragment {
         let (media, load_warnings) = options.media_for(&document);
         warnings = load_warnings;
-        // Each address's data: URI, and the size a drawing states (see `state_size`).
+        // Each address's data: URI, and the size a drawing states (see `media::shown_size`).
         let mut uris: std::collections::HashMap<String, crate::media::Embedded> =
             Default::default();
         document.for_each_image(&mut |image| {
@@ -114,8 +114,7 @@ fn write_page(
                     if !uris.contains_key(src) {
                         match crate::media::data_uri(stored) {
                             Ok(uri) => {
-                                let drawn = stored.is_drawn().then(|| stored.stated_size());
-                                uris.insert(src.to_string(), (uri, drawn));
+                                uris.insert(src.to_string(), (uri, stored.drawn_size()));
                             }
                             Err(why) => {
                                 warnings.push(Warning::new(format!("image not embedded: {why}")))
@@ -131,9 +130,7 @@ fn write_page(
             document.to_mut().for_each_image_mut(&mut |image| {
                 if let Some((uri, drawn)) = uris.get(image.src.trim()) {
                     image.src = uri.clone();
-                    if let Some(size) = drawn {
-                        crate::media::state_size(image, *size);
-                    }
+                    crate::media::state_size(image, *drawn);
                 }
             });
         }

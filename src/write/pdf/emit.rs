@@ -149,11 +149,7 @@ fn load_image(
             let (stream, width, height) =
                 image_stream(&bytes, image.kind(), src, bound).map_err(NotEmbedded::Because)?;
             // A drawing takes the room it states, however many pixels it was drawn at.
-            let (width, height) = if image.is_drawn() {
-                image.stated_size()
-            } else {
-                (width, height)
-            };
+            let (width, height) = image.drawn_size().unwrap_or((width, height));
             Ok((stream, width, height))
         }
         Some(Media::Link(_)) => Err(NotEmbedded::Remote),
