@@ -144,17 +144,19 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
                 &mut dublin,
                 &mut keywords,
             ),
-            "h1" | "h2" if !h1s.is_empty() && under_first_h1.len() < 8 => {
-                if let Some(text) = clean(&text_content(node)) {
-                    if name == "h1" && h1s.len() < 4 {
-                        h1s.push(text.clone());
+            "h1" | "h2" => {
+                let as_h1 = name == "h1" && h1s.len() < 4;
+                let under = !h1s.is_empty() && under_first_h1.len() < 8;
+                if let Some(text) = (as_h1 || under)
+                    .then(|| clean(&text_content(node)))
+                    .flatten()
+                {
+                    if under {
+                        under_first_h1.push(text.clone());
                     }
-                    under_first_h1.push(text);
-                }
-            }
-            "h1" if h1s.len() < 4 => {
-                if let Some(text) = clean(&text_content(node)) {
-                    h1s.push(text);
+                    if as_h1 {
+                        h1s.push(text);
+                    }
                 }
             }
             "time" if time.is_none() => {
