@@ -1516,7 +1516,7 @@ fn code_blocks(pre: &Handle) -> Vec<Block> {
     let children = pre.children.borrow();
     let shown: Vec<&Handle> = children
         .iter()
-        .filter(|c| !is_blank_text(c) && !tag(c).is_some_and(is_ignored_tag) && !is_hidden(c))
+        .filter(|c| !is_blank_text(c) && shows(c))
         .collect();
     if shown.len() > 1 && shown.iter().all(|c| is(c, local_name!("code"))) {
         return shown
@@ -1573,9 +1573,12 @@ fn code_block(mut text: String, pre: &Handle, code: Option<&Handle>) -> Option<B
 /// The text of an element as a reader sees it: [`text_content`] less controls (a code
 /// panel's "Copy" button, a toggle's checkbox), icons and hidden elements.
 fn shown_text(root: &Handle) -> String {
-    text_content_where(root, |node| {
-        !tag(node).is_some_and(is_ignored_tag) && !is_hidden(node)
-    })
+    text_content_where(root, shows)
+}
+
+/// Whether a reader sees a node: no control, script or other left-out tag, nor hidden.
+fn shows(node: &Handle) -> bool {
+    !tag(node).is_some_and(is_ignored_tag) && !is_hidden(node)
 }
 
 fn cell_alignment(cell: &Handle) -> Alignment {
