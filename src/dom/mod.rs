@@ -16,6 +16,7 @@ pub mod parse;
 pub mod raw_text;
 pub mod refresh;
 mod scan;
+pub mod tag;
 mod text;
 
 pub use category::{is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag};

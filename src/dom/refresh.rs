@@ -67,7 +67,7 @@ pub fn refresh_in_head(html: &[u8]) -> Option<String> {
         {
             continue;
         }
-        let attributes = attributes(&tag[5..]);
+        let attributes = super::tag::start_tag_attributes(&tag);
         let value = |name: &str| {
             attributes
                 .iter()
@@ -81,40 +81,6 @@ pub fn refresh_in_head(html: &[u8]) -> Option<String> {
         }
     }
     None
-}
-
-/// A start tag's attributes after its name, as `name=value`, `name="value"`, `name='value'`
-/// or a bare `name`.
-fn attributes(mut text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    loop {
-        text = text.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
-        let name_end = text
-            .find(|c: char| c.is_whitespace() || c == '=' || c == '/')
-            .unwrap_or(text.len());
-        if name_end == 0 {
-            return out;
-        }
-        let name = text[..name_end].to_string();
-        text = text[name_end..].trim_start();
-        let Some(after) = text.strip_prefix('=') else {
-            out.push((name, String::new()));
-            continue;
-        };
-        let after = after.trim_start();
-        let (value, rest) = match after.chars().next() {
-            Some(quote @ ('"' | '\'')) => match after[1..].find(quote) {
-                Some(end) => (&after[1..1 + end], &after[end + 2..]),
-                None => (&after[1..], ""),
-            },
-            _ => {
-                let end = after.find(char::is_whitespace).unwrap_or(after.len());
-                (&after[..end], &after[end..])
-            }
-        };
-        out.push((name, value.to_string()));
-        text = rest;
-    }
 }
 
 #[cfg(test)]

@@ -674,6 +674,73 @@ mod reader {
     }
 
     #[test]
+    fn inline_html_links_and_images_are_kept() {
+        // READMEs write badges and links as HTML among Markdown; both were dropped, leaving
+        // the link's text alone and nothing of the image.
+        let got = blocks(concat!(
+            "See <a href=\"https://x.org/?a=1&amp;b=2\" title=\"Home\">the *site*</a>, ",
+            "<img src=\"https://x.org/logo.png\" alt=\"Logo\" width=\"20\" height=\"10\"> and ",
+            "<a name=\"top\">an anchor</a>; [outer <a href=\"https://in.org\">inner</a>](https://out.org) ",
+            "<img src=\"https://x.org/pixel.gif\" width=\"1\" height=\"1\">",
+            "<a href=\"https://open.org\">left open\n",
+        ));
+        let logo = Image {
+            src: "https://x.org/logo.png".into(),
+            alt: "Logo".into(),
+            width: Some(20),
+            height: Some(10),
+            ..Image::default()
+        };
+        assert_eq!(
+            got,
+            vec![p(vec![
+                t("See "),
+                Inline::link(
+                    "https://x.org/?a=1&b=2",
+                    Some("Home".into()),
+                    vec![t("the "), Inline::Emphasis(vec![t("site")])]
+                ),
+                t(", "),
+                Inline::Image(Box::new(logo)),
+                // An anchor with no target is its text; links do not nest (the outer is
+                // kept); a tracking pixel is nothing; a link left open ends with its block.
+                t(" and an anchor; "),
+                Inline::link("https://out.org", None, vec![t("outer inner")]),
+                t(" "),
+                Inline::link("https://open.org", None, vec![t("left open")]),
+            ])]
+        );
+    }
+
+    #[test]
+    fn a_list_written_inline_in_a_table_cell_keeps_its_items_apart() {
+        let got = blocks(concat!(
+            "| v | notes |\n|---|---|\n",
+            "| 1 | <ul><li>Fixes<ul><li>\"&lt;\" escaped</li></ul></li><li><a href=\"#cols\">Columns</a></li></ul> |\n",
+            "| 2 | <p>one</p><p>two</p> |\n",
+        ));
+        let Block::Table(table) = &got[0] else {
+            panic!("a table: {got:?}");
+        };
+        let cell = |row: usize| table.body[row].cells[1].content.clone();
+        assert_eq!(
+            cell(0),
+            vec![p(vec![
+                t("• Fixes"),
+                Inline::LineBreak,
+                t("• \"<\" escaped"),
+                Inline::LineBreak,
+                t("• "),
+                Inline::link("#cols", None, vec![t("Columns")]),
+            ])]
+        );
+        assert_eq!(
+            cell(1),
+            vec![p(vec![t("one"), Inline::LineBreak, t("two")])]
+        );
+    }
+
+    #[test]
     fn footnotes_are_placed_at_references() {
         let got = blocks("a[^n] b[^n] c[^missing]\n\n[^n]: The note.\n\n    More.\n");
         let note = Inline::Note(vec![pt("The note."), pt("More.")]);

@@ -3,20 +3,55 @@
 
 use super::*;
 
-use crate::model::{Block, Inline, MAX_DEPTH};
+use crate::model::{Block, Image, Inline, MAX_DEPTH};
+use crate::{dom, xml};
 
 impl<'a> BuildContext<'_, 'a, '_> {
     pub(super) fn inline_html(&mut self, stack: &mut Vec<Frame>, html: &str) {
         let Some((name, closing, self_closing)) = parse_tag(html) else {
             return;
         };
-        if name == "br" {
-            push_inline(stack, Inline::LineBreak);
-            return;
+        match name.as_str() {
+            "br" => {
+                push_inline(stack, Inline::LineBreak);
+                return;
+            }
+            "img" => {
+                if !closing {
+                    if let Some(image) = self.html_image(html) {
+                        push_inline(stack, Inline::Image(Box::new(image)));
+                    }
+                }
+                return;
+            }
+            // A list, a paragraph or a row written inline (in a table cell, where Markdown
+            // has no blocks) starts a line of its own, as a browser shows it; an item starts
+            // with its bullet.
+            "li" | "p" | "div" | "tr" | "dt" | "dd" | "ul" | "ol" | "dl" | "table" => {
+                if let Some(top) = stack.last_mut() {
+                    start_line(top);
+                    if name == "li" && !closing {
+                        give_inline(top, Inline::text("• "));
+                    }
+                }
+                return;
+            }
+            _ => {}
         }
         let known = matches!(
             name.as_str(),
-            "sup" | "sub" | "kbd" | "code" | "del" | "s" | "strike" | "em" | "i" | "strong" | "b"
+            "sup"
+                | "sub"
+                | "kbd"
+                | "code"
+                | "del"
+                | "s"
+                | "strike"
+                | "em"
+                | "i"
+                | "strong"
+                | "b"
+                | "a"
         );
         if !known || self_closing {
             return;
@@ -33,6 +68,7 @@ impl<'a> BuildContext<'_, 'a, '_> {
                 | FrameKind::Strikethrough
                 | FrameKind::Superscript
                 | FrameKind::Subscript => f.text.as_str().into(),
+                FrameKind::Link { .. } => Some("a"),
                 _ => None,
             });
             let matches_top = stack.last().is_some_and(|f| f.from_html) && open_tag == Some(&name);
@@ -44,6 +80,31 @@ impl<'a> BuildContext<'_, 'a, '_> {
         let level = current_level(stack) + 1;
         let mut frame = match name.as_str() {
             "kbd" | "code" => Frame::new(FrameKind::HtmlCode { tag: name.clone() }, level),
+            "a" => {
+                let href = dom::tag::start_tag_attribute(html, "href")
+                    .map(|href| xml::decode_entities(href.trim()))
+                    .filter(|href| !href.is_empty());
+                // An anchor without a target (`<a name=x>`) is its text; so is a link inside
+                // another (links cannot nest: the outer one is kept).
+                let in_link = stack
+                    .iter()
+                    .any(|f| matches!(f.kind, FrameKind::Link { .. }));
+                match href {
+                    Some(url) if !in_link && wrapper_fits(level) => {
+                        let title = dom::tag::start_tag_attribute(html, "title")
+                            .map(|title| xml::decode_entities(&title))
+                            .and_then(|title| non_empty(title.trim()));
+                        Frame::new(FrameKind::Link { url, title }, level)
+                    }
+                    _ => Frame::new(
+                        FrameKind::Transparent {
+                            block: false,
+                            html_tag: Some(name.clone()),
+                        },
+                        level - 1,
+                    ),
+                }
+            }
             _ => {
                 let kind = match name.as_str() {
                     "sup" => FrameKind::Superscript,
@@ -98,6 +159,17 @@ impl<'a> BuildContext<'_, 'a, '_> {
         (!blocks.is_empty()).then_some(Inline::Note(blocks))
     }
 
+    /// An `<img>` tag as the HTML reader reads it (its `srcset`, lazy-loading attributes
+    /// and stated size; none for a tracking pixel).
+    fn html_image(&self, tag: &str) -> Option<Image> {
+        let reading = crate::read::html::read_fragment(tag, self.options).ok()?;
+        let mut found = None;
+        reading.document.for_each_image(&mut |image| {
+            found.get_or_insert_with(|| image.clone());
+        });
+        found
+    }
+
     /// Block HTML read by the HTML reader; when it cannot, its text as one paragraph.
     pub(super) fn html_block(&mut self, html: &str, level: usize) -> Vec<Block> {
         if let Ok(reading) = crate::read::html::read_fragment(html, self.options) {
@@ -113,6 +185,18 @@ impl<'a> BuildContext<'_, 'a, '_> {
         } else {
             vec![Block::Paragraph(inlines)]
         }
+    }
+}
+
+/// Ends the line of text a frame holds so far, if it holds any: what follows starts a new
+/// one.
+fn start_line(frame: &mut Frame) {
+    if frame
+        .inlines
+        .last()
+        .is_some_and(|last| !matches!(last, Inline::LineBreak))
+    {
+        give_inline(frame, Inline::LineBreak);
     }
 }
 
