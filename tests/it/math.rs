@@ -295,3 +295,67 @@ fn tex_made_from_mathml_keeps_fractions_and_accents() {
     // x and a combining dot above.
     assert!(text.contains("Rate x\u{307} = n/k here."), "{text}");
 }
+
+/// The formulas of a Markdown text, as their TeX, and the text around them as plain text.
+fn markdown_formulas(markdown: &str) -> (Vec<String>, String) {
+    let document = quire::read(
+        markdown.as_bytes(),
+        InputFormat::Markdown,
+        &ReadOptions::default(),
+    )
+    .unwrap()
+    .document;
+    let tex = maths(&document).into_iter().filter_map(|m| m.tex).collect();
+    let text = String::from_utf8(write(&document, OutputFormat::Text)).unwrap();
+    (tex, text)
+}
+
+#[test]
+fn a_dollar_before_a_letter_or_digit_ends_no_formula() {
+    // Prices and variables are no formulas: a closing dollar never comes right before a
+    // letter or digit. A link whose text starts with a dollar was a formula that swallowed
+    // half the link.
+    let (tex, text) = markdown_formulas(concat!(
+        "It costs $5-$10 a month; `$x` is $x$y here.\n\n",
+        "Inspired by the [$http service](https://docs.example/api/$http) in Angular.\n",
+    ));
+    assert!(tex.is_empty(), "{tex:?}");
+    assert!(text.contains("It costs $5-$10 a month"), "{text}");
+    assert!(text.contains("$x$y here"), "{text}");
+    assert!(text.contains("Inspired by the $http service"), "{text}");
+    let document = quire::read(
+        b"the [$http service](https://docs.example/api/$http) in".as_slice(),
+        InputFormat::Markdown,
+        &ReadOptions::default(),
+    )
+    .unwrap()
+    .document;
+    let Some(Block::Paragraph(inlines)) = document.blocks.first() else {
+        panic!("a paragraph: {:?}", document.blocks);
+    };
+    assert!(
+        matches!(&inlines[1], Inline::Link(link) if link.url == "https://docs.example/api/$http"),
+        "{inlines:?}"
+    );
+    // Formulas stay formulas, however many a paragraph holds and wherever they end.
+    let (tex, _) = markdown_formulas("Let $x$ and $y$, ($z^2$), $a$. Then $$b$$\n");
+    assert_eq!(tex, ["x", "y", "z^2", "a", "b"]);
+    // A chain of false ones leaves a true one at its end.
+    let (tex, text) = markdown_formulas("a $a$b$c$d$ z\n");
+    assert_eq!(tex, ["d"]);
+    assert!(text.contains("$a$b$c"), "{text}");
+}
+
+#[test]
+fn code_written_as_html_holds_no_formula() {
+    // A template string in `<code>` is code: its dollars and braces are kept as written.
+    let (tex, text) = markdown_formulas(
+        "It defaults to <code>Mozilla (${platform || \"unknown OS\"}) jsdom/${version}</code>, and <code>$2a$</code> too.\n",
+    );
+    assert!(tex.is_empty(), "{tex:?}");
+    assert!(
+        text.contains("Mozilla (${platform || \"unknown OS\"}) jsdom/${version}"),
+        "{text}"
+    );
+    assert!(text.contains("$2a$ too"), "{text}");
+}

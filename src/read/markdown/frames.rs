@@ -246,7 +246,19 @@ pub(super) fn wrapper_fits(level: usize) -> bool {
 }
 
 /// A formula (`$…$`, or `$$…$$` for `display`) as a math node; nothing for an empty one.
+/// Inside `<code>` it is the text it was written as: code holds no formulas (a template
+/// string's `${name}` is no TeX).
 fn push_math(stack: &mut [Frame], tex: &str, display: bool) {
+    if let Some(top) = stack
+        .last_mut()
+        .filter(|top| matches!(top.kind, FrameKind::HtmlCode { .. }))
+    {
+        let dollars = if display { "$$" } else { "$" };
+        for part in [dollars, tex, dollars] {
+            top.text.push_str(part);
+        }
+        return;
+    }
     let tex = crate::math::clean_tex(tex);
     if !tex.is_empty() {
         let math = crate::model::Math {

@@ -68,6 +68,8 @@ fn read_markdown(input: &str, options: &ReadOptions, keep_events_len: usize) -> 
     // Front matter is split off here rather than by pulldown-cmark, which takes any `---`
     // line followed by text and a later `---` for a metadata block, anywhere in a document.
     let (front_matter, body) = split_front_matter(input);
+    let defused = without_false_formulas(body);
+    let body = defused.as_deref().unwrap_or(body);
     read_split_markdown(front_matter, body, options, keep_events_len)
 }
 
@@ -122,6 +124,12 @@ fn read_markdown_owned(
 ) -> Result<Reading> {
     if let Some(capped) = cap_quote_nesting(&text) {
         text = capped;
+    }
+    let (_, body) = split_front_matter(&text);
+    if let Some(defused) = without_false_formulas(body) {
+        let body_start = text.len() - body.len();
+        text.truncate(body_start);
+        text.push_str(&defused);
     }
     let (front_matter, body) = split_front_matter(&text);
     // The body is the end of the text; pieces are kept as where they start in it, so that
@@ -230,6 +238,75 @@ fn finish_reading(
     crate::prepare::slugs::assign_gfm_ids(title_heading.as_deref(), &mut blocks);
     crate::read::standfirst::take_standfirst(&mut meta, &mut blocks);
     Reading::new(Document::new(meta, blocks), warnings)
+}
+
+/// How many times a document is parsed again for [`without_false_formulas`]: each pass
+/// takes out the false formulas the last one found, and a formula taken out can let its
+/// closing dollar open another (`$a$b$c$d`).
+const MOST_FORMULA_PASSES: usize = 4;
+
+/// The text with the opening dollar of every false formula escaped, or `None` when it has
+/// none. A formula's closing dollar followed by a letter or digit is no closing: prices
+/// (`$5-$10`), shell and template variables (`[$http service](…/$http)`). pulldown-cmark
+/// takes them for formulas as it takes code spans, before links, so a link whose text starts
+/// with a dollar became a formula holding half the link; pandoc, GitHub and TeX writers
+/// alike never end a formula before a letter or digit. Escaping the opening dollar lets the
+/// parser read the text as the text it is, links and emphasis included. The parses are paid
+/// only by text where a dollar stands between a non-space and a letter or digit.
+fn without_false_formulas(body: &str) -> Option<String> {
+    let bytes = body.as_bytes();
+    let may_hold_one = memchr::memchr_iter(b'$', bytes).any(|at| {
+        at > 0
+            && !bytes[at - 1].is_ascii_whitespace()
+            && bytes
+                .get(at + 1)
+                .is_some_and(|&next| next.is_ascii_alphanumeric() || !next.is_ascii())
+    });
+    if !may_hold_one {
+        return None;
+    }
+    let mut defused: Option<String> = None;
+    for _ in 0..MOST_FORMULA_PASSES {
+        let text = defused.as_deref().unwrap_or(body);
+        let openings = false_formula_openings(text);
+        if openings.is_empty() {
+            break;
+        }
+        let mut escaped = String::with_capacity(text.len() + openings.len());
+        let mut copied = 0;
+        for at in openings {
+            escaped.push_str(&text[copied..at]);
+            escaped.push('\\');
+            copied = at;
+        }
+        escaped.push_str(&text[copied..]);
+        defused = Some(escaped);
+    }
+    defused
+}
+
+/// Where the formulas whose closing dollar comes right before a letter or digit open, in
+/// `text` (parsed in the pieces the reader parses it in).
+fn false_formula_openings(text: &str) -> Vec<usize> {
+    let mut openings = Vec::new();
+    for piece in Pieces::new(text, PIECE_LEN) {
+        let piece_start = piece.as_ptr() as usize - text.as_ptr() as usize;
+        for (event, range) in Parser::new_ext(piece, PARSER_OPTIONS).into_offset_iter() {
+            let followed_by_word = || {
+                piece
+                    .get(range.end..)
+                    .and_then(|after| after.chars().next())
+                    .is_some_and(char::is_alphanumeric)
+            };
+            if matches!(event, Event::InlineMath(_))
+                && piece.get(range.start..).is_some_and(|m| m.starts_with('$'))
+                && followed_by_word()
+            {
+                openings.push(piece_start + range.start);
+            }
+        }
+    }
+    openings
 }
 
 /// Block quotes nested deeper than this are cut to this depth before parsing.
