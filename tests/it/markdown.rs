@@ -713,6 +713,29 @@ mod reader {
     }
 
     #[test]
+    fn github_alerts_are_quotes_that_open_with_their_label() {
+        // GitHub shows `> [!NOTE]` as a box titled "Note"; the marker was left as text.
+        let got = blocks(
+            "> [!NOTE]\n> Read *this*.\n\n> [!caution]  \n> One.\n>\n> Two.\n\n> [!NOTE] x\n",
+        );
+        let label = |text: &str| p(vec![Inline::Strong(vec![t(text)])]);
+        assert_eq!(
+            got,
+            vec![
+                Block::Quote(vec![
+                    label("Note"),
+                    p(vec![t("Read "), Inline::Emphasis(vec![t("this")]), t(".")]),
+                ]),
+                Block::Quote(vec![label("Caution"), pt("One."), pt("Two.")]),
+                // Text after the marker on its line makes it no alert, as on GitHub.
+                Block::Quote(vec![pt("[!NOTE] x")]),
+            ]
+        );
+        // Written back, an alert reads as the same quote.
+        assert_eq!(blocks(&write_blocks(got.clone())), got);
+    }
+
+    #[test]
     fn a_list_written_inline_in_a_table_cell_keeps_its_items_apart() {
         let got = blocks(concat!(
             "| v | notes |\n|---|---|\n",

@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 
 use pulldown_cmark::{
-    Alignment as MdAlignment, CodeBlockKind, Event, HeadingLevel, LinkType, Tag, TagEnd,
+    Alignment as MdAlignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, LinkType, Tag,
+    TagEnd,
 };
 
 use super::ReadOptions;
@@ -243,6 +244,26 @@ pub(super) fn container_fits(level: usize) -> bool {
 /// An inline wrapper at `level` still has room for the text inside it.
 pub(super) fn wrapper_fits(level: usize) -> bool {
     level < MAX_DEPTH
+}
+
+/// The label a GitHub alert (`> [!NOTE]`) opens with, in bold where the depth allows, as
+/// GitHub shows it: the quote's first paragraph. The label is GitHub's, in English
+/// whatever the document's language, as GitHub shows it.
+fn alert_label(alert: BlockQuoteKind, quote_level: usize) -> Block {
+    let label = match alert {
+        BlockQuoteKind::Note => "Note",
+        BlockQuoteKind::Tip => "Tip",
+        BlockQuoteKind::Important => "Important",
+        BlockQuoteKind::Warning => "Warning",
+        BlockQuoteKind::Caution => "Caution",
+    };
+    // The paragraph sits one level under the quote, the bold one under it.
+    let label = if wrapper_fits(quote_level + 2) {
+        Inline::Strong(vec![Inline::text(label)])
+    } else {
+        Inline::text(label)
+    };
+    Block::Paragraph(vec![label])
 }
 
 /// A formula (`$…$`, or `$$…$$` for `display`) as a math node; nothing for an empty one.
@@ -516,7 +537,12 @@ impl<'a> BuildContext<'_, 'a, '_> {
                 return;
             }
         }
+        let is_quote = matches!(kind, FrameKind::Quote);
         stack.push(Frame::new(kind, level));
+        if let (Tag::BlockQuote(Some(alert)), true, Some(quote)) = (tag, is_quote, stack.last_mut())
+        {
+            quote.blocks.push(alert_label(*alert, level));
+        }
     }
 
     pub(super) fn end_tag(&mut self, stack: &mut Vec<Frame>, _tag_end: TagEnd) {

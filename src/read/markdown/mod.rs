@@ -58,7 +58,9 @@ const PARSER_OPTIONS: Options = Options::ENABLE_TABLES
     .union(Options::ENABLE_FOOTNOTES)
     .union(Options::ENABLE_TASKLISTS)
     // `$…$` and `$$…$$` (pandoc's rule: no space inside either dollar), as the writer writes.
-    .union(Options::ENABLE_MATH);
+    .union(Options::ENABLE_MATH)
+    // GitHub's alerts (`> [!NOTE]`): pulldown-cmark's "GFM" option turns on only these.
+    .union(Options::ENABLE_GFM);
 
 /// Reads Markdown; a document that can hold footnotes keeps all its events when it is no
 /// longer than `keep_events_len`, and is parsed twice otherwise.
