@@ -222,8 +222,20 @@ const MAX_REFRESHES: u32 = 3;
 /// page cannot lead to a private address; headers given for the typed URL's host are sent
 /// to that host only).
 pub fn fetch_page(url: &str, options: &FetchOptions) -> Result<Fetched> {
-    let mut fetched = fetch(url, options)?;
-    let typed_host = url::Url::parse(url)
+    let fetched = fetch(url, options)?;
+    follow_refreshes(url, fetched, options, fetch)
+}
+
+/// What [`fetch_page`] does once `typed`, the URL the user gave, has been fetched: follows
+/// the refreshes of what came back with `fetch_next`, under the options the rules leave for
+/// each hop.
+fn follow_refreshes(
+    typed: &str,
+    mut fetched: Fetched,
+    options: &FetchOptions,
+    mut fetch_next: impl FnMut(&str, &FetchOptions) -> Result<Fetched>,
+) -> Result<Fetched> {
+    let typed_host = url::Url::parse(typed)
         .ok()
         .and_then(|u| u.host_str().map(str::to_string));
     let mut options = options.clone();
@@ -256,7 +268,7 @@ pub fn fetch_page(url: &str, options: &FetchOptions) -> Result<Fetched> {
         if next.host_str() != typed_host.as_deref() {
             options.headers.clear();
         }
-        fetched = fetch(next.as_str(), &options)?;
+        fetched = fetch_next(next.as_str(), &options)?;
     }
     Ok(fetched)
 }

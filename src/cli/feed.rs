@@ -774,7 +774,7 @@ fn read_article(
         } else {
             &fetchers.from_public_feeds
         };
-        let fetched = fetcher.fetch(url).map_err(fetch_error)?;
+        let fetched = fetcher.fetch_page(url).map_err(fetch_error)?;
         let options = ReadOptions {
             source_url: Some(fetched.final_url.clone()),
             charset: fetched.charset.clone(),

@@ -129,16 +129,31 @@ impl PoliteFetcher {
     /// and with retries. The error names the URL, why the last attempt failed and, after
     /// retries, how many attempts were made.
     pub fn fetch(&self, url: &str) -> Result<Fetched> {
+        self.fetch_with(url, &self.fetch)
+    }
+
+    /// Fetches a web page as [`PoliteFetcher::fetch`] does, following a refresh that sends
+    /// its reader on at once as [`fetch_page`](super::fetch_page) does (a feed's link to a
+    /// shortener or to a moved page leads to the article).
+    pub fn fetch_page(&self, url: &str) -> Result<Fetched> {
+        let fetched = self.fetch(url)?;
+        super::follow_refreshes(url, fetched, &self.fetch, |next, options| {
+            self.fetch_with(next, options)
+        })
+    }
+
+    /// [`PoliteFetcher::fetch`] with the options of one hop.
+    fn fetch_with(&self, url: &str, options: &FetchOptions) -> Result<Fetched> {
         #[cfg(feature = "net")]
         {
             let extras = self.extras(None);
             self.with_retries(url, || {
-                open(url, &self.fetch, &extras).and_then(|opened| read_body(opened, &self.fetch))
+                open(url, options, &extras).and_then(|opened| read_body(opened, options))
             })
         }
         #[cfg(not(feature = "net"))]
         {
-            super::fetch(url, &self.fetch)
+            super::fetch(url, options)
         }
     }
 

@@ -495,3 +495,48 @@ fn a_redirect_into_a_private_address_is_refused_and_not_retried() {
     assert_eq!(fetcher.requests_made(), 1);
     assert!(private.requests().is_empty());
 }
+
+#[test]
+fn a_page_that_refreshes_to_another_is_followed_with_retries_on_each_hop() {
+    // A feed's link to a shortener or a moved page answers with a refresh stub; the article
+    // is where it points. The hop is fetched politely too: a busy answer is tried again.
+    let server = Server::start(|request, _| {
+        match request.path.as_str() {
+        "/t/abc" => Answer {
+            status: 200,
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            body: br#"<html><head><meta http-equiv="refresh" content="0; url=/news/tides.html"></head></html>"#.to_vec(),
+            ..Answer::default()
+        },
+        "/news/tides.html" => Answer::ok("<p>The article.</p>").with("Content-Type", "text/html"),
+        _ => Answer::status(404),
+    }
+    });
+    let busy_once = {
+        let answered = Arc::new(AtomicUsize::new(0));
+        Server::start(move |request, _| match request.path.as_str() {
+            "/go" => Answer {
+                status: 200,
+                headers: vec![("Content-Type".into(), "text/html".into())],
+                body: br#"<meta http-equiv="refresh" content="0;URL='/article'">"#.to_vec(),
+                ..Answer::default()
+            },
+            _ if answered.fetch_add(1, Ordering::SeqCst) == 0 => Answer::status(503),
+            _ => Answer::ok("<p>Here at last.</p>").with("Content-Type", "text/html"),
+        })
+    };
+    let fetcher = fetcher();
+    let fetched = fetcher.fetch_page(&server.url("/t/abc")).expect("fetched");
+    assert_eq!(fetched.final_url, server.url("/news/tides.html"));
+    assert!(String::from_utf8_lossy(&fetched.bytes).contains("The article."));
+    // `fetch` gives the stub itself.
+    let stub = fetcher.fetch(&server.url("/t/abc")).expect("fetched");
+    assert_eq!(stub.final_url, server.url("/t/abc"));
+    assert_eq!(fetcher.requests_made(), 3);
+    // The hop is tried again when the server is busy.
+    let fetched = fetcher.fetch_page(&busy_once.url("/go")).expect("fetched");
+    assert_eq!(fetched.final_url, busy_once.url("/article"));
+    assert!(String::from_utf8_lossy(&fetched.bytes).contains("Here at last."));
+    let paths: Vec<String> = busy_once.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/go", "/article", "/article"]);
+}
