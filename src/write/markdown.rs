@@ -711,6 +711,15 @@ impl<'t> State<'t> {
                     if out.ends_with(']') && !out.ends_with("\\]") && text.starts_with(['(', ':']) {
                         out.push('\\');
                     }
+                    // A formula's closing dollar right before a digit closes nothing (`$5-$10`
+                    // is text), so that digit is written as a character reference.
+                    let mut text = text.as_str();
+                    if i > 0 && matches!(inlines[i - 1], Inline::Math(_)) && out.ends_with('$') {
+                        if let Some(digit) = text.chars().next().filter(char::is_ascii_digit) {
+                            out.push_str(&format!("&#{};", u32::from(digit)));
+                            text = &text[1..];
+                        }
+                    }
                     let text_ctx;
                     let ctx_for_text = if self.note_in_block && !ctx.in_link {
                         text_ctx = InlineContext {

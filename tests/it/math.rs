@@ -311,17 +311,19 @@ fn markdown_formulas(markdown: &str) -> (Vec<String>, String) {
 }
 
 #[test]
-fn a_dollar_before_a_letter_or_digit_ends_no_formula() {
-    // Prices and variables are no formulas: a closing dollar never comes right before a
-    // letter or digit. A link whose text starts with a dollar was a formula that swallowed
-    // half the link.
+fn a_dollar_before_a_digit_or_inside_a_link_ends_no_formula() {
+    // Prices are no formulas: a closing dollar never comes right before a digit (pandoc's
+    // rule). A link whose text starts with a dollar was a formula that swallowed half the
+    // link: the link is read first, as GitHub and pandoc read it.
     let (tex, text) = markdown_formulas(concat!(
-        "It costs $5-$10 a month; `$x` is $x$y here.\n\n",
+        "It costs $5-$10 a month, or $a$1 each.\n\n",
         "Inspired by the [$http service](https://docs.example/api/$http) in Angular.\n",
     ));
     assert!(tex.is_empty(), "{tex:?}");
-    assert!(text.contains("It costs $5-$10 a month"), "{text}");
-    assert!(text.contains("$x$y here"), "{text}");
+    assert!(
+        text.contains("It costs $5-$10 a month, or $a$1 each"),
+        "{text}"
+    );
     assert!(text.contains("Inspired by the $http service"), "{text}");
     let document = quire::read(
         b"the [$http service](https://docs.example/api/$http) in".as_slice(),
@@ -337,13 +339,43 @@ fn a_dollar_before_a_letter_or_digit_ends_no_formula() {
         matches!(&inlines[1], Inline::Link(link) if link.url == "https://docs.example/api/$http"),
         "{inlines:?}"
     );
-    // Formulas stay formulas, however many a paragraph holds and wherever they end.
-    let (tex, _) = markdown_formulas("Let $x$ and $y$, ($z^2$), $a$. Then $$b$$\n");
-    assert_eq!(tex, ["x", "y", "z^2", "a", "b"]);
+    // Formulas stay formulas, however many a paragraph holds and whatever letter follows
+    // them (the $n$th term).
+    let (tex, _) = markdown_formulas("Let $x$ and $y$, ($z^2$), the $n$th term, $a$. Then $$b$$\n");
+    assert_eq!(tex, ["x", "y", "z^2", "n", "a", "b"]);
     // A chain of false ones leaves a true one at its end.
-    let (tex, text) = markdown_formulas("a $a$b$c$d$ z\n");
-    assert_eq!(tex, ["d"]);
-    assert!(text.contains("$a$b$c"), "{text}");
+    let (tex, text) = markdown_formulas("a $1$2$3$4$ z\n");
+    assert_eq!(tex, ["4"]);
+    assert!(text.contains("$1$2$3"), "{text}");
+}
+
+#[test]
+fn a_formula_before_a_digit_is_written_so_that_it_reads_back() {
+    let math = |tex: &str| {
+        Inline::Math(Box::new(Math {
+            display: false,
+            tex: Some(tex.into()),
+            mathml: None,
+        }))
+    };
+    let blocks = vec![Block::Paragraph(vec![
+        Inline::text("Take "),
+        math("x^2"),
+        Inline::text("2 times, then "),
+        math("n"),
+        Inline::text("th."),
+    ])];
+    let document = Document::new(Meta::default(), blocks);
+    let markdown = String::from_utf8(write(&document, OutputFormat::Markdown)).unwrap();
+    assert!(markdown.contains("$x^2$&#50; times"), "{markdown}");
+    let back = quire::read(
+        markdown.as_bytes(),
+        InputFormat::Markdown,
+        &ReadOptions::default(),
+    )
+    .unwrap()
+    .document;
+    assert_eq!(back.blocks, document.blocks, "{markdown}");
 }
 
 #[test]

@@ -244,27 +244,19 @@ fn finish_reading(
 
 /// How many times a document is parsed again for [`without_false_formulas`]: each pass
 /// takes out the false formulas the last one found, and a formula taken out can let its
-/// closing dollar open another (`$a$b$c$d`).
+/// closing dollar open another (`$1$2$3$4`).
 const MOST_FORMULA_PASSES: usize = 4;
 
 /// The text with the opening dollar of every false formula escaped, or `None` when it has
-/// none. A formula's closing dollar followed by a letter or digit is no closing: prices
-/// (`$5-$10`), shell and template variables (`[$http service](…/$http)`). pulldown-cmark
-/// takes them for formulas as it takes code spans, before links, so a link whose text starts
-/// with a dollar became a formula holding half the link; pandoc, GitHub and TeX writers
-/// alike never end a formula before a letter or digit. Escaping the opening dollar lets the
-/// parser read the text as the text it is, links and emphasis included. The parses are paid
-/// only by text where a dollar stands between a non-space and a letter or digit.
+/// none. pulldown-cmark ends a formula at any dollar after a non-space, and reads formulas
+/// as it reads code spans, before links. So a formula could end right before a digit
+/// (`It costs $5-$10`: the formula "5-"), which pandoc never ends one at, and could hold
+/// the end of a link whose text starts with a dollar (`[$http service](…/$http)`), where
+/// GitHub and pandoc read the link first. Escaping the opening dollar of such a formula
+/// lets the parser read the text as the text it is, links and emphasis included. Only text
+/// where a dollar after a non-space comes before a digit or after a `](` pays the parses.
 fn without_false_formulas(body: &str) -> Option<String> {
-    let bytes = body.as_bytes();
-    let may_hold_one = memchr::memchr_iter(b'$', bytes).any(|at| {
-        at > 0
-            && !bytes[at - 1].is_ascii_whitespace()
-            && bytes
-                .get(at + 1)
-                .is_some_and(|&next| next.is_ascii_alphanumeric() || !next.is_ascii())
-    });
-    if !may_hold_one {
+    if !may_hold_false_formula(body) {
         return None;
     }
     let mut defused: Option<String> = None;
@@ -287,23 +279,43 @@ fn without_false_formulas(body: &str) -> Option<String> {
     defused
 }
 
-/// Where the formulas whose closing dollar comes right before a letter or digit open, in
-/// `text` (parsed in the pieces the reader parses it in).
+/// Whether some dollar that could close a formula (after a non-space) comes right before a
+/// digit, or after a `](` since the dollar before it: the only text a false formula can be
+/// in.
+fn may_hold_false_formula(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut previous_dollar = None;
+    for at in memchr::memchr_iter(b'$', bytes) {
+        let can_close = at > 0 && !bytes[at - 1].is_ascii_whitespace();
+        if can_close {
+            let before_digit = bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+            let after_link_end = previous_dollar
+                .is_some_and(|from| memchr::memmem::find(&bytes[from..at], b"](").is_some());
+            if before_digit || after_link_end {
+                return true;
+            }
+        }
+        previous_dollar = Some(at);
+    }
+    false
+}
+
+/// Where the false formulas of `text` open (see [`without_false_formulas`]): those that end
+/// right before a digit or hold a `](`. `text` is parsed in the pieces the reader parses it
+/// in.
 fn false_formula_openings(text: &str) -> Vec<usize> {
     let mut openings = Vec::new();
     for piece in Pieces::new(text, PIECE_LEN) {
         let piece_start = piece.as_ptr() as usize - text.as_ptr() as usize;
         for (event, range) in Parser::new_ext(piece, PARSER_OPTIONS).into_offset_iter() {
-            let followed_by_word = || {
-                piece
-                    .get(range.end..)
-                    .and_then(|after| after.chars().next())
-                    .is_some_and(char::is_alphanumeric)
+            let Event::InlineMath(tex) = event else {
+                continue;
             };
-            if matches!(event, Event::InlineMath(_))
-                && piece.get(range.start..).is_some_and(|m| m.starts_with('$'))
-                && followed_by_word()
-            {
+            let before_digit = piece
+                .as_bytes()
+                .get(range.end)
+                .is_some_and(u8::is_ascii_digit);
+            if (before_digit || tex.contains("](")) && piece[range.start..].starts_with('$') {
                 openings.push(piece_start + range.start);
             }
         }
