@@ -9,6 +9,7 @@ use super::plan::{plan, Plan, Planned};
 use super::settings::{
     check_fetch_options, check_pdf_options, settings_from, thread_count, Settings, UsageError,
 };
+use super::siblings::Siblings;
 use super::terminal::io_message;
 use super::walk::{self, Skipped, WalkOptions};
 use std::collections::HashSet;
@@ -39,6 +40,8 @@ pub struct Config {
     /// No `-o`: quire named the outputs, beside their inputs. There a file quire has no
     /// record of writing is the user's, and is not replaced without `--force`.
     pub beside: bool,
+    /// The outputs of the run's file inputs, for links from one to another.
+    pub siblings: Siblings,
 }
 
 /// The URLs a `--urls` file lists: one a line, blank lines and `#` comments skipped.
@@ -180,7 +183,9 @@ impl Config {
         // work, 21 ms with the flush on this machine's disk), and the rename already makes a
         // file whole or absent to everything but a power cut.
         settings.output_root.clone_from(&output_dir);
+        let siblings = Siblings::of(&jobs);
         Ok(Config {
+            siblings,
             jobs,
             settings,
             output_dir,

@@ -8,6 +8,7 @@ use super::job::{Job, Source, Target};
 use super::manifest::OutputHasher;
 use super::report::JobReport;
 use super::settings::Settings;
+use super::siblings::Siblings;
 use super::terminal::io_error;
 use anyhow::anyhow;
 use std::fs;
@@ -30,10 +31,15 @@ pub struct Converted {
 /// metadata overrides, then `quire::write` and an atomic write for each output. An output
 /// that fails does not stop the others. With `digests`, also the digests of a file input's
 /// bytes as read and of each output as written (for the manifests).
-pub fn convert_job(job: &Job, settings: &Settings, digests: bool) -> Converted {
+pub fn convert_job(
+    job: &Job,
+    settings: &Settings,
+    siblings: &Siblings,
+    digests: bool,
+) -> Converted {
     let mut report = JobReport::default();
     let Some(Input {
-        document,
+        mut document,
         private,
         digest,
     }) = read_input(&job.source, job.from, settings, digests, &mut report)
@@ -69,8 +75,21 @@ pub fn convert_job(job: &Job, settings: &Settings, digests: bool) -> Converted {
         report.warnings(&job.source.label(), warnings);
         write_options.media = Some(std::sync::Arc::new(media));
     }
+    // Links to the run's other inputs point at their outputs, in each output's format.
+    let linked_input = match &job.source {
+        Source::File(path) if siblings.links_from(&mut document, path) => Some(path.as_path()),
+        _ => None,
+    };
     for output in &job.outputs {
         let out_label = output.target.label();
+        let pointed;
+        let document = match (linked_input, &output.target) {
+            (Some(input), Target::File(path)) => {
+                pointed = siblings.pointed_at_outputs(&document, input, output.format, path);
+                &pointed
+            }
+            _ => &document,
+        };
         // The output goes to its file (or standard output) as it is made, so a large one is
         // never all in memory. A writer's own failure and the destination's are told apart.
         let mut render_error = None;
@@ -83,7 +102,7 @@ pub fn convert_job(job: &Job, settings: &Settings, digests: bool) -> Converted {
                 hasher: digests.then(OutputHasher::default),
             };
             let options = settings.options_for(output.format, &write_options);
-            match quire::write_to(&document, output.format, &options, &mut destination) {
+            match quire::write_to(document, output.format, &options, &mut destination) {
                 Ok(written) => {
                     warnings = written;
                     hasher = destination.hasher;

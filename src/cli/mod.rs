@@ -37,6 +37,7 @@ mod run;
 mod send;
 mod serve;
 mod settings;
+mod siblings;
 mod terminal;
 mod walk;
 

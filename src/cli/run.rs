@@ -301,12 +301,10 @@ fn run_one(job: &Job, config: &Config, manifests: &[Manifest]) -> Outcome {
     };
     // Digests are only recorded in a manifest.
     let digests = !manifests.is_empty();
-    let converted =
-        pool::catch(|| convert_job(job, &config.settings, digests)).unwrap_or_else(|panicked| {
-            Converted {
-                report: failed_outcome(job, &panicked.message).report,
-                ..Converted::default()
-            }
+    let converted = pool::catch(|| convert_job(job, &config.settings, &config.siblings, digests))
+        .unwrap_or_else(|panicked| Converted {
+            report: failed_outcome(job, &panicked.message).report,
+            ..Converted::default()
         });
     report.messages.extend(converted.report.messages);
     let failed = |label: &str| {

@@ -737,6 +737,12 @@ impl Document {
         walk::for_each_image_mut(&mut self.blocks, f);
     }
 
+    /// Gives every link's URL to `f` (in captions, cells and footnotes too) and replaces it
+    /// with what `f` returns, when that is `Some`.
+    pub fn rewrite_links(&mut self, f: &mut dyn FnMut(&str) -> Option<String>) {
+        walk::rewrite_links(&mut self.blocks, f);
+    }
+
     /// The metadata and the blocks, taken out of the document (which has a [`Drop`], so its
     /// fields cannot be moved out one by one).
     pub fn into_parts(mut self) -> (Meta, Vec<Block>) {

@@ -663,3 +663,63 @@ fn a_killed_run_leaves_no_half_written_output() {
     let json = tree(&out).iter().filter(|f| f.ends_with(".json")).count();
     assert_eq!(json, 150);
 }
+
+#[test]
+fn links_between_the_inputs_of_a_run_point_at_their_outputs() {
+    // A folder of notes that link to each other still links up once converted: each link
+    // to another input goes to that input's output in the same format.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("notes");
+    write(
+        &input.join("index.md"),
+        "# Index\n\nSee [setup](guide/my%20setup.md#linux), [again](<guide/my setup.md>), \
+         [a picture](pics/map.png), [elsewhere](https://example.org/x.md) and [here](#index).\n",
+    );
+    write(
+        &input.join("guide/my setup.md"),
+        "# Setup\n\n## Linux\n\nBack to the [index](../index.md#index).\n",
+    );
+    write(&input.join("pics/map.png"), "not really a picture");
+    let out = dir.path().join("out");
+    let output = quire()
+        .args(["convert", "--to", "html,md"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    for href in [
+        r#"href="guide/my%20setup.html#linux""#,
+        r#"href="guide/my%20setup.html""#,
+        r#"href="pics/map.png""#,
+        r#"href="https://example.org/x.md""#,
+    ] {
+        assert!(index.contains(href), "{href} in\n{index}");
+    }
+    let setup = fs::read_to_string(out.join("guide/my setup.html")).unwrap();
+    assert!(setup.contains(r#"href="../index.html#index""#), "{setup}");
+    assert!(setup.contains(r#"id="linux""#), "{setup}");
+    // The Markdown outputs link to the Markdown outputs.
+    let index_md = fs::read_to_string(out.join("index.md")).unwrap();
+    assert!(
+        index_md.contains("](guide/my%20setup.md#linux)"),
+        "{index_md}"
+    );
+    // One file converted alone keeps its links as written.
+    let alone = dir.path().join("alone.html");
+    let output = quire()
+        .arg("convert")
+        .arg(input.join("index.md"))
+        .arg("-o")
+        .arg(&alone)
+        .output()
+        .unwrap();
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    let alone = fs::read_to_string(alone).unwrap();
+    assert!(
+        alone.contains(r#"href="guide/my%20setup.md#linux""#),
+        "{alone}"
+    );
+}
