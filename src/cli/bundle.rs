@@ -103,7 +103,10 @@ pub fn run(args: BundleArgs) -> ExitCode {
                 document, private, ..
             }) => match source {
                 Source::Url(_) => book.push_from_web(document, private),
-                Source::File(path) => book.push(document, Some(folder_of(path))),
+                Source::File(path) => match std::fs::canonicalize(path) {
+                    Ok(file) => book.push_file(document, file),
+                    Err(_) => book.push(document, Some(folder_of(path))),
+                },
                 Source::Stdin => book.push(document, None),
             },
             None => any_failed = true,

@@ -32,7 +32,7 @@ struct LinkTargets {
     ids: IdMap,
     /// How many notes it has: `#fn-N` and `#fnref-N` name them.
     notes: usize,
-    /// Its source URL, for relative links.
+    /// Where it is (its source URL, or its file's), for relative links and links to it.
     source: Option<url::Url>,
 }
 
@@ -40,6 +40,7 @@ struct LinkTargets {
 /// with table-of-contents headings down to `toc_depth`.
 pub(crate) fn chapters(
     documents: &[&Document],
+    locations: &[Option<url::Url>],
     file_name: &dyn Fn(usize) -> String,
     toc_depth: u8,
 ) -> Vec<Chapter> {
@@ -66,11 +67,7 @@ pub(crate) fn chapters(
             file: file_name(index),
             ids,
             notes: notes::in_order(&doc.blocks).len(),
-            source: doc
-                .meta
-                .source_url
-                .as_deref()
-                .and_then(|u| url::Url::parse(u.trim()).ok()),
+            source: locations.get(index).cloned().flatten(),
         });
         docs.push(doc);
         titles.push(title);
@@ -263,7 +260,19 @@ mod tests {
 
     fn prepare(documents: &[Document]) -> Vec<Chapter> {
         let refs: Vec<&Document> = documents.iter().collect();
-        chapters(&refs, &|i| format!("chapter-{}.xhtml", i + 1), 2)
+        let locations: Vec<Option<url::Url>> = refs
+            .iter()
+            .map(|doc| {
+                let url = doc.meta.source_url.as_deref()?;
+                url::Url::parse(url).ok()
+            })
+            .collect();
+        chapters(
+            &refs,
+            &locations,
+            &|i| format!("chapter-{}.xhtml", i + 1),
+            2,
+        )
     }
 
     /// `#id` links follow the id they named to its new name (the first element with it); a

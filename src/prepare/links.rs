@@ -115,8 +115,12 @@ pub(crate) fn safe_external_url(url: &str) -> Option<String> {
 }
 
 /// The key two URLs share when they name the same page: host, port, path without a
-/// trailing slash, and query; scheme and fragment ignored.
+/// trailing slash, and query; scheme and fragment ignored. A `file:` URL (a chapter read
+/// from a file) is keyed by its path.
 pub(crate) fn url_key(url: &url::Url) -> Option<String> {
+    if url.scheme() == "file" {
+        return Some(format!("file:{}", url.path()));
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return None;
     }

@@ -106,6 +106,81 @@ fn links_between_bundled_articles_point_inside_the_book() {
 }
 
 #[test]
+fn links_between_bundled_files_point_inside_the_book() {
+    // A folder of notes that link to each other by their paths is one linked book.
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes");
+    fs::create_dir_all(notes.join("guide")).unwrap();
+    fs::write(
+        notes.join("index.md"),
+        "# Index\n\nStart with [the setup](guide/my%20setup.md#linux), or [the top of it](<guide/my setup.md>); \
+         [elsewhere](https://example.org/) too.\n",
+    )
+    .unwrap();
+    fs::write(
+        notes.join("guide/my setup.md"),
+        "# Setup\n\n## Linux\n\nInstall it, then go back to the [index](../index.md).\n",
+    )
+    .unwrap();
+    let book = dir.path().join("notes.epub");
+    quire()
+        .arg("bundle")
+        .arg(&notes)
+        .arg("-o")
+        .arg(&book)
+        .assert()
+        .success();
+    let bytes = fs::read(&book).unwrap();
+    let files = unzip(&bytes);
+    let chapter = |name: &str| {
+        (1..=2)
+            .map(|i| file_text(&files, &format!("OEBPS/chapter-{i}.xhtml")))
+            .find(|text| text.contains(name))
+            .unwrap_or_else(|| panic!("a chapter holding {name}"))
+    };
+    let (index, setup) = (chapter("Start with"), chapter("Install it"));
+    let setup_file = if index.contains("chapter-1.xhtml") {
+        1
+    } else {
+        2
+    };
+    let index_file = 3 - setup_file;
+    assert!(
+        index.contains(&format!("href=\"chapter-{setup_file}.xhtml#linux\"")),
+        "{index}"
+    );
+    assert!(
+        index.contains(&format!("href=\"chapter-{setup_file}.xhtml\"")),
+        "{index}"
+    );
+    assert!(index.contains("href=\"https://example.org/\""), "{index}");
+    assert!(
+        setup.contains(&format!("href=\"chapter-{index_file}.xhtml\"")),
+        "{setup}"
+    );
+    assert_epubcheck_clean(&bytes, "linked-files");
+
+    // In one HTML page, to the other article's heading.
+    let page = dir.path().join("notes.html");
+    quire()
+        .arg("bundle")
+        .arg(&notes)
+        .arg("-o")
+        .arg(&page)
+        .assert()
+        .success();
+    let html = fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains(&format!("href=\"#chapter-{setup_file}\"")),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("href=\"#chapter-{index_file}\"")),
+        "{html}"
+    );
+}
+
+#[test]
 fn a_pdf_bundle_holds_every_article_in_order() {
     let Some(pdftotext) = program("pdftotext", "poppler-utils") else {
         return;

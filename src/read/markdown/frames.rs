@@ -246,9 +246,9 @@ pub(super) fn wrapper_fits(level: usize) -> bool {
     level < MAX_DEPTH
 }
 
-/// The label a GitHub alert (`> [!NOTE]`) opens with, in bold where the depth allows, as
-/// GitHub shows it: the quote's first paragraph. The label is GitHub's, in English
-/// whatever the document's language, as GitHub shows it.
+/// The label a GitHub alert (`> [!NOTE]`) opens with: the quote's first paragraph, in bold
+/// where the depth allows. The label is GitHub's own, in English whatever the document's
+/// language, as GitHub shows it.
 fn alert_label(alert: BlockQuoteKind, quote_level: usize) -> Block {
     let label = match alert {
         BlockQuoteKind::Note => "Note",

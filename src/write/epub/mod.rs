@@ -173,6 +173,10 @@ pub struct Book {
     pub resource_dirs: Vec<Option<PathBuf>>,
     /// Where each chapter came from, by chapter index (missing: a local file).
     pub origins: Vec<ChapterOrigin>,
+    /// The file each chapter was read from, as an absolute path, by chapter index (missing
+    /// or `None`: not read from a file, or not said). A link in one chapter to another's
+    /// file (`guide/setup.md#linux`) points at that chapter in the book.
+    pub files: Vec<Option<PathBuf>>,
     /// Parts that group consecutive chapters (`quire feed`: one per feed), in chapter order;
     /// empty for a book of plain chapters (`quire bundle`). The table of contents nests each
     /// part's chapters under its title; formats without one get a heading per part.
@@ -221,6 +225,31 @@ impl Book {
         self.resource_dirs.push(resource_dir);
         self.origins
             .resize(self.chapters.len(), ChapterOrigin::Local);
+        self.files.resize(self.chapters.len(), None);
+    }
+
+    /// Adds a chapter read from `file` (an absolute path): its relative images resolve in
+    /// the file's folder, and links to it from other chapters point at it.
+    pub fn push_file(&mut self, chapter: Document, file: PathBuf) {
+        self.push(chapter, file.parent().map(std::path::Path::to_path_buf));
+        if let Some(last) = self.files.last_mut() {
+            *last = Some(file);
+        }
+    }
+
+    /// What chapter `index`'s relative links resolve against, and what links to it are
+    /// matched with: its source URL, else the URL of the file it was read from.
+    pub(crate) fn chapter_location(&self, index: usize) -> Option<url::Url> {
+        let chapter = self.chapters.get(index)?;
+        let web = chapter
+            .meta
+            .source_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u.trim()).ok());
+        web.or_else(|| {
+            let file = self.files.get(index)?.as_deref()?;
+            url::Url::from_file_path(file).ok()
+        })
     }
 
     /// Adds a chapter read from the web (`private`: see [`ChapterOrigin::Web`]). Only such
@@ -270,21 +299,20 @@ impl Book {
             .clone()
             .or_else(|| self.chapters.iter().find_map(|c| c.meta.language.clone()));
         let labels = Labels::for_language(language.as_deref());
-        let key = |url: &str| {
-            let url = url.split('#').next().unwrap_or(url);
-            url.trim_end_matches('/').to_ascii_lowercase()
-        };
-        let targets: std::collections::HashMap<String, String> = self
-            .chapters
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| {
-                Some((
-                    key(c.meta.source_url.as_deref()?),
-                    format!("#chapter-{}", i + 1),
-                ))
-            })
+        // A link to another article (its source URL, or the file it was read from) goes
+        // to that article's heading.
+        let locations: Vec<Option<url::Url>> = (0..self.chapters.len())
+            .map(|i| self.chapter_location(i))
             .collect();
+        let mut targets: std::collections::HashMap<String, String> =
+            std::collections::HashMap::new();
+        for (i, location) in locations.iter().enumerate() {
+            if let Some(key) = location.as_ref().and_then(crate::prepare::links::url_key) {
+                targets
+                    .entry(key)
+                    .or_insert_with(|| format!("#chapter-{}", i + 1));
+            }
+        }
         // The contents come first: their heading takes the id "contents" before any
         // article's heading can; the list is filled in once every heading has its id.
         let mut blocks = vec![Block::Container {
@@ -337,7 +365,16 @@ impl Book {
             });
             let mut body = chapter.blocks.clone();
             crate::model::shift_headings(&mut body, level);
-            crate::model::rewrite_links(&mut body, &mut |url| targets.get(&key(url)).cloned());
+            crate::model::rewrite_links(&mut body, &mut |url| {
+                let url = match url::Url::parse(url.trim()) {
+                    Ok(url) => url,
+                    Err(url::ParseError::RelativeUrlWithoutBase) => {
+                        locations[i].as_ref()?.join(url.trim()).ok()?
+                    }
+                    Err(_) => return None,
+                };
+                targets.get(&crate::prepare::links::url_key(&url)?).cloned()
+            });
             blocks.extend(body);
         }
         let mut meta = self.meta.clone();

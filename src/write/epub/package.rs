@@ -120,8 +120,19 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
 
     // Ids, links, titles and table-of-contents headings come from the prepared model; the
     // HTML renderer writes each body in its XHTML flavour, embedding images as it meets them.
+    let locations: Vec<Option<url::Url>> = match shape {
+        Shape::Bundle(book) => (0..book.chapters.len())
+            .map(|i| book.chapter_location(i))
+            .collect(),
+        Shape::Single(doc) => vec![doc
+            .meta
+            .source_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u.trim()).ok())],
+    };
     let prepared = book::chapters(
         &documents.iter().map(|(doc, _)| *doc).collect::<Vec<_>>(),
+        &locations,
         &|index| format!("chapter-{}.xhtml", index + 1),
         epub.toc_depth,
     );

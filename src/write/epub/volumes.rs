@@ -147,6 +147,10 @@ pub(super) fn volume_of(
             .filter(|&i| pick(i))
             .map(|i| book.origins.get(i).copied().unwrap_or_default())
             .collect(),
+        files: (0..book.chapters.len())
+            .filter(|&i| pick(i))
+            .map(|i| book.files.get(i).cloned().flatten())
+            .collect(),
         // A part split between volumes starts again, under its title, in the next one.
         sections: book
             .sections
@@ -196,6 +200,7 @@ mod tests {
             chapters: vec![chapter("de"), chapter("de")],
             resource_dirs: Vec::new(),
             origins: Vec::new(),
+            files: Vec::new(),
             sections: Vec::new(),
         };
         let volume = volume_of(&book, 0..1, Some((1, 2)));
@@ -227,6 +232,7 @@ mod tests {
             chapters: vec![chapter(language), chapter(language), chapter(language)],
             resource_dirs: Vec::new(),
             origins: Vec::new(),
+            files: Vec::new(),
             sections: Vec::new(),
         };
         let description = |language: &str, range, volume| {
