@@ -122,14 +122,17 @@ fn links_between_bundled_files_point_inside_the_book() {
         "# Setup\n\n## Linux\n\nInstall it, then go back to the [index](../index.md).\n",
     )
     .unwrap();
+    let bundle_to = |output: &Path| {
+        quire()
+            .arg("bundle")
+            .arg(&notes)
+            .arg("-o")
+            .arg(output)
+            .assert()
+            .success();
+    };
     let book = dir.path().join("notes.epub");
-    quire()
-        .arg("bundle")
-        .arg(&notes)
-        .arg("-o")
-        .arg(&book)
-        .assert()
-        .success();
+    bundle_to(&book);
     let bytes = fs::read(&book).unwrap();
     let files = unzip(&bytes);
     let chapter = |name: &str| {
@@ -162,13 +165,7 @@ fn links_between_bundled_files_point_inside_the_book() {
 
     // In one HTML page, to the other article's heading.
     let page = dir.path().join("notes.html");
-    quire()
-        .arg("bundle")
-        .arg(&notes)
-        .arg("-o")
-        .arg(&page)
-        .assert()
-        .success();
+    bundle_to(&page);
     let html = fs::read_to_string(&page).unwrap();
     assert!(
         html.contains(&format!("href=\"#chapter-{setup_file}\"")),

@@ -202,22 +202,10 @@ fn markdown_writes_dollars_and_reads_them_back() {
     );
     // A dollar in the text that could open a formula is escaped.
     assert!(markdown.contains("\\$5-\\$10"), "{markdown}");
-    let back = quire::read(
-        markdown.as_bytes(),
-        InputFormat::Markdown,
-        &ReadOptions::default(),
-    )
-    .unwrap()
-    .document;
+    let back = read_markdown(markdown.as_bytes());
     assert_eq!(back.blocks, document.blocks, "{markdown}");
     // Pandoc's rules: no formula where a space follows the opening dollar.
-    let prices = quire::read(
-        b"It costs $ 5 and $10, or $x$ for short.".as_slice(),
-        InputFormat::Markdown,
-        &ReadOptions::default(),
-    )
-    .unwrap()
-    .document;
+    let prices = read_markdown("It costs $ 5 and $10, or $x$ for short.");
     let found: Vec<Option<String>> = maths(&prices).into_iter().map(|m| m.tex).collect();
     assert_eq!(found, [Some("x".to_string())]);
 }
@@ -296,15 +284,20 @@ fn tex_made_from_mathml_keeps_fractions_and_accents() {
     assert!(text.contains("Rate x\u{307} = n/k here."), "{text}");
 }
 
-/// The formulas of a Markdown text, as their TeX, and the text around them as plain text.
-fn markdown_formulas(markdown: &str) -> (Vec<String>, String) {
-    let document = quire::read(
-        markdown.as_bytes(),
+/// A Markdown text's document.
+fn read_markdown(markdown: impl AsRef<[u8]>) -> Document {
+    quire::read(
+        markdown.as_ref(),
         InputFormat::Markdown,
         &ReadOptions::default(),
     )
     .unwrap()
-    .document;
+    .document
+}
+
+/// The formulas of a Markdown text, as their TeX, and the text around them as plain text.
+fn markdown_formulas(markdown: &str) -> (Vec<String>, String) {
+    let document = read_markdown(markdown.as_bytes());
     let tex = maths(&document).into_iter().filter_map(|m| m.tex).collect();
     let text = String::from_utf8(write(&document, OutputFormat::Text)).unwrap();
     (tex, text)
@@ -325,13 +318,7 @@ fn a_dollar_before_a_digit_or_inside_a_link_ends_no_formula() {
         "{text}"
     );
     assert!(text.contains("Inspired by the $http service"), "{text}");
-    let document = quire::read(
-        b"the [$http service](https://docs.example/api/$http) in".as_slice(),
-        InputFormat::Markdown,
-        &ReadOptions::default(),
-    )
-    .unwrap()
-    .document;
+    let document = read_markdown("the [$http service](https://docs.example/api/$http) in");
     let Some(Block::Paragraph(inlines)) = document.blocks.first() else {
         panic!("a paragraph: {:?}", document.blocks);
     };
@@ -368,13 +355,7 @@ fn a_formula_before_a_digit_is_written_so_that_it_reads_back() {
     let document = Document::new(Meta::default(), blocks);
     let markdown = String::from_utf8(write(&document, OutputFormat::Markdown)).unwrap();
     assert!(markdown.contains("$x^2$&#50; times"), "{markdown}");
-    let back = quire::read(
-        markdown.as_bytes(),
-        InputFormat::Markdown,
-        &ReadOptions::default(),
-    )
-    .unwrap()
-    .document;
+    let back = read_markdown(markdown.as_bytes());
     assert_eq!(back.blocks, document.blocks, "{markdown}");
 }
 
