@@ -64,9 +64,12 @@ impl Siblings {
         if self.outputs.is_empty() {
             return false;
         }
+        let Ok(own) = std::fs::canonicalize(input) else {
+            return false;
+        };
         let mut found = false;
         document.rewrite_links(&mut |url| {
-            found = found || self.linked_input(input, url).is_some();
+            found = found || self.linked_input(input, &own, url).is_some();
             None
         });
         found
@@ -82,12 +85,15 @@ impl Siblings {
         output: &Path,
     ) -> Document {
         let mut document = document.clone();
+        let Ok(own) = std::fs::canonicalize(input) else {
+            return document;
+        };
         let from_dir = absolute(output)
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
         document.rewrite_links(&mut |url| {
-            let (target, fragment) = self.linked_input(input, url)?;
+            let (target, fragment) = self.linked_input(input, &own, url)?;
             let (_, made) = self
                 .outputs
                 .get(&target)?
@@ -109,8 +115,13 @@ impl Siblings {
     }
 
     /// The input of the run (canonical path) that `url`, a link in the document read from
-    /// `input`, goes to, and the link's fragment.
-    fn linked_input<'u>(&self, input: &Path, url: &'u str) -> Option<(PathBuf, Option<&'u str>)> {
+    /// `input` (canonical path `own`), goes to, and the link's fragment.
+    fn linked_input<'u>(
+        &self,
+        input: &Path,
+        own: &Path,
+        url: &'u str,
+    ) -> Option<(PathBuf, Option<&'u str>)> {
         let url = url.trim();
         // Only a relative path: no scheme, no site-absolute path, no query (a page that
         // takes one is no file), not only a fragment.
@@ -128,8 +139,7 @@ impl Siblings {
         let path = percent_decode_str(path).decode_utf8().ok()?;
         let linked = input.parent()?.join(path.as_ref());
         let canonical = std::fs::canonicalize(linked).ok()?;
-        (self.outputs.contains_key(&canonical) && canonical != std::fs::canonicalize(input).ok()?)
-            .then_some((canonical, fragment))
+        (self.outputs.contains_key(&canonical) && canonical != own).then_some((canonical, fragment))
     }
 }
 
