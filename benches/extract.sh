@@ -126,7 +126,7 @@ print(" ".join(f"{r:.1f}x" for r in ratios) + f", median {statistics.median(rati
 echo "building quire (release)..." >&2
 cargo build --release --quiet --manifest-path "$crate/Cargo.toml"
 cargo bench --no-run --quiet --manifest-path "$crate/Cargo.toml" --bench extract_loop 2>/dev/null
-quire="$crate/target/release/quire"
+quire="${CARGO_TARGET_DIR:-$crate/target}/release/quire"
 have_trafilatura=0
 have_smoothie=0
 if [ "$peers" = 1 ]; then
