@@ -75,6 +75,10 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
         {
             out.push((i, reason));
             i = row.last_descendant + 1;
+        } else if row.tag() == "pre" {
+            // Code is verbatim: a word or number of it ("print", "3.14") is no line of page
+            // furniture, whatever it would be alone.
+            i = row.last_descendant + 1;
         } else {
             i += 1;
         }
@@ -298,7 +302,11 @@ const BOILERPLATE_CHARS: f32 = 100.0;
 /// phrases recur across sites and languages, whatever the markup around them.
 fn boilerplate(table: &Table, index: usize) -> Option<Reason> {
     let row = table.rows.get(index)?;
-    if row.inline && !matches!(row.tag(), "span" | "small" | "time") && !lone_link(table, index) {
+    // An inline element is a line only alone on its line: beside other words (a section
+    // number in a heading, a name in an API signature) it is part of their text.
+    if row.inline
+        && !(matches!(row.tag(), "a" | "span" | "small" | "time") && lone_line(table, index))
+    {
         return None;
     }
     // Cells and list items are data (a date column, an ingredient), not furniture.
@@ -340,18 +348,18 @@ const NOTICE_OPENINGS: &[&str] = &[
 /// Most nodes beside a link (tags and text runs) for it to be a line of its own.
 const MAX_LONE_LINK_SIBLINGS: usize = 64;
 
-/// Whether a link is a line of its own: between blocks (or its block's edges) with no
-/// other text beside it ("zurück zur Listenansicht" under the last paragraph, "Rezept
-/// drucken"), judged like a block. Only blank inline neighbours (an icon, the whitespace
-/// between tags) may share its line.
-fn lone_link(table: &Table, index: usize) -> bool {
+/// Whether an inline element (a link, a span) is a line of its own: between blocks (or its
+/// block's edges) with no other text beside it ("zurück zur Listenansicht" under the last
+/// paragraph, "Rezept drucken", a date), judged like a block. Only blank inline neighbours
+/// (an icon, the whitespace between tags) may share its line.
+fn lone_line(table: &Table, index: usize) -> bool {
     let Some(row) = table.rows.get(index) else {
         return false;
     };
     let Some(parent) = row.parent.and_then(|p| table.rows.get(p)) else {
         return false;
     };
-    if row.tag() != "a" || parent.inline {
+    if parent.inline {
         return false;
     }
     let siblings = parent.handle.children.borrow();

@@ -816,6 +816,33 @@ mod tests {
     }
 
     #[test]
+    fn words_of_code_headings_and_signatures_are_no_furniture_lines() {
+        // Highlighted code and documentation markup wrap single words and numbers in spans;
+        // alone, "print" and "9.1." would read as a print button and a date, and were pruned
+        // out of the listing, the heading and the signature they are words of.
+        let html = format!(
+            "<body>{menu}<main><h2><span class='section-number'>9.1. </span>Names and Objects</h2>{p}\
+             <pre><span class='gp'>&gt;&gt;&gt; </span><span class='nb'>print</span>(<span class='mf'>3.14</span>)\n\
+             <span class='go'>3.14</span>\n</pre>\
+             <dl><dt><span class='sig-name'>print</span>(<em>*objects</em>)</dt><dd>{q}</dd></dl>\
+             <p><span class='date'>12.03.2021</span></p></main></body>",
+            menu = menu(),
+            p = paragraphs(3, "p"),
+            q = paragraphs(2, "p"),
+        );
+        let text = article_text(&html);
+        for kept in [
+            "9.1. Names and Objects",
+            ">>> print(3.14)\n3.14",
+            "print(*objects)",
+        ] {
+            assert!(text.contains(kept), "{kept} missing: {text}");
+        }
+        // A date alone on its line is still furniture.
+        assert!(!text.contains("12.03.2021"), "{text}");
+    }
+
+    #[test]
     fn a_quote_keeps_its_footer_citation() {
         let html = format!(
             "<body><article>{p}<blockquote><p>We waited years.</p><footer>Ann Lee, resident</footer></blockquote>{p}</article>\
