@@ -515,15 +515,54 @@ fn unrelated_siblings(table: &Table, parent: usize, kept: usize, threshold: f32)
         .collect();
     let first = belongs.iter().position(|&k| k);
     let last = belongs.iter().rposition(|&k| k);
+    // At the run's edges (past blank anchors): the subheading that titles it, and code
+    // shown before or after it (a section's example), are the article's too.
+    let mut at_edge = vec![false; siblings.len()];
+    let blank = |s: usize| table.rows[s].chars <= 0.0 && table.rows[s].media == 0;
+    if let (Some(first), Some(last)) = (first, last) {
+        for n in (0..first).rev() {
+            let s = siblings[n];
+            if is_subheading(table, s) || is_code_block(table, s) {
+                at_edge[n] = true;
+            } else if !blank(s) {
+                break;
+            }
+        }
+        for n in last + 1..siblings.len() {
+            let s = siblings[n];
+            if is_code_block(table, s) {
+                at_edge[n] = true;
+            } else if !blank(s) {
+                break;
+            }
+        }
+    }
     let mut out = Vec::new();
     for (n, &s) in siblings.iter().enumerate() {
         let between = first.is_some_and(|f| n > f) && last.is_some_and(|l| n < l);
-        let kept = belongs[n] || (between && is_structure(table, s));
+        let kept = belongs[n] || at_edge[n] || (between && is_structure(table, s));
         if !kept {
             out.push(s);
         }
     }
     out
+}
+
+/// A subheading (`h2` to `h6`) that is not chrome.
+fn is_subheading(table: &Table, index: usize) -> bool {
+    let row = &table.rows[index];
+    !row.in_chrome && matches!(row.tag(), "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+/// A block of code: a `pre`, or a wrapper whose text is (nearly) all a `pre`'s, not chrome
+/// and not links.
+fn is_code_block(table: &Table, index: usize) -> bool {
+    let row = &table.rows[index];
+    if row.in_chrome || row.chars <= 0.0 || row.link_density() >= 0.5 {
+        return false;
+    }
+    (index..=row.last_descendant)
+        .any(|i| table.rows[i].tag() == "pre" && table.rows[i].chars >= 0.9 * row.chars)
 }
 
 /// A part of a named content container that is more of the article: prose, not chrome,
@@ -840,6 +879,33 @@ mod tests {
         }
         // A date alone on its line is still furniture.
         assert!(!text.contains("12.03.2021"), "{text}");
+    }
+
+    #[test]
+    fn a_section_keeps_its_heading_and_closing_code() {
+        // Documentation nests each section in the one above: the choice climbs from the
+        // densest section, and what stood before the first part kept (the section's own
+        // heading, after an empty anchor) or after the last (an example's code) was left out.
+        let code =
+            "<div class=highlight><pre><span class=gp>&gt;&gt;&gt; </span>2 + 2\n4\n</pre></div>";
+        let html = format!(
+            "<body>{menu}<div class=body role=main><section id=intro><h1>Introduction</h1>{p}\
+             <section id=calc><span id=tut-calc></span><h2>Using Python as a Calculator</h2>{q}\
+             <section id=numbers><h3>Numbers and Sums</h3>{long}{code}</section></section></section></div>\
+             <div class=sidebar>{menu}</div></body>",
+            menu = menu(),
+            p = paragraphs(1, "p"),
+            q = paragraphs(1, "p"),
+            long = paragraphs(8, "p"),
+        );
+        let text = article_text(&html);
+        for kept in [
+            "Using Python as a Calculator",
+            "Numbers and Sums",
+            ">>> 2 + 2\n4",
+        ] {
+            assert!(text.contains(kept), "{kept} missing: {text}");
+        }
     }
 
     #[test]
