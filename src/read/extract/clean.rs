@@ -55,14 +55,16 @@ pub fn prune(table: &Table, root: usize, already: &[(usize, Reason)]) -> Vec<(us
     let mut seen_texts = std::collections::HashSet::new();
     let already: std::collections::HashSet<usize> = already.iter().map(|&(i, _)| i).collect();
     let in_recipe = recipe_data_rows(table, root, end);
+    let in_table = table_data_rows(table, root, end);
     let mut i = root + 1;
     while i <= end {
         let Some(row) = table.rows.get(i) else { break };
         if already.contains(&i) {
             i = row.last_descendant + 1;
-        } else if in_recipe[i - root] {
+        } else if in_recipe[i - root] || in_table[i - root] {
             // An ingredient's parts ("1/4", "cup butter") are fragments and look like a
-            // date by measure; inside a recipe's data only chrome goes.
+            // date by measure; inside a recipe's data only chrome goes. So inside a table
+            // of the article: a cell of links (an index of API entries) is its data.
             if row.in_chrome {
                 out.push((i, Reason::Chrome));
                 i = row.last_descendant + 1;
@@ -102,6 +104,19 @@ fn recipe_data_rows(table: &Table, root: usize, end: usize) -> Vec<bool> {
             inherited || row.hint.recipe_data && !row.hint.negative && row.link_density() < 0.5;
     }
     in_recipe
+}
+
+/// For the rows `root..=end` (indexed from `root`), whether each is inside a table that is
+/// inside the article (not the table the article is laid out in, which holds `root`).
+fn table_data_rows(table: &Table, root: usize, end: usize) -> Vec<bool> {
+    let mut in_table = vec![false; end + 1 - root];
+    for i in root + 1..=end {
+        let Some(row) = table.rows.get(i) else { break };
+        in_table[i - root] = row.parent.is_some_and(|p| {
+            p > root && p <= end && (in_table[p - root] || table.rows[p].tag() == "table")
+        });
+    }
+    in_table
 }
 
 /// Longest heading (in characters) taken for a box's title.

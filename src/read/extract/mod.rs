@@ -909,6 +909,32 @@ mod tests {
     }
 
     #[test]
+    fn a_table_of_the_article_keeps_its_cells_of_links() {
+        // An index of API entries: each cell a column of links, judged on its own a link
+        // list, and pruned out of the table the article kept.
+        let column = |names: &[&str]| -> String {
+            names
+                .iter()
+                .map(|n| format!("<div class=line><a href='#{n}'><code>{n}()</code></a></div>"))
+                .collect()
+        };
+        let html = format!(
+            "<body>{menu}<main>{p}<table><thead><tr><th colspan=2>Built-in Functions</th></tr></thead>\
+             <tbody><tr><td><div class=line-block>{a}</div></td><td><div class=line-block>{b}</div></td>\
+             </tr></tbody></table>{q}</main></body>",
+            menu = menu(),
+            p = paragraphs(3, "p"),
+            q = paragraphs(2, "p"),
+            a = column(&["abs", "aiter", "all", "any"]),
+            b = column(&["bin", "bool", "breakpoint", "bytes"]),
+        );
+        let text = article_text(&html);
+        for kept in ["abs()", "any()", "breakpoint()"] {
+            assert!(text.contains(kept), "{kept} missing: {text}");
+        }
+    }
+
+    #[test]
     fn a_quote_keeps_its_footer_citation() {
         let html = format!(
             "<body><article>{p}<blockquote><p>We waited years.</p><footer>Ann Lee, resident</footer></blockquote>{p}</article>\
