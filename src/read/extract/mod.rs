@@ -935,6 +935,23 @@ mod tests {
     }
 
     #[test]
+    fn definition_terms_named_like_chrome_stay() {
+        // A reference page's entries have the API's names as ids: `print` and `next` said
+        // "print button" and "next page", and the signatures went.
+        let html = format!(
+            "<body>{menu}<main>{p}<dl><dt id='print'>print(*objects, sep=' ')</dt><dd>{q}</dd>\
+             <dt id='next'>next(iterator)</dt><dd>{q}</dd></dl></main></body>",
+            menu = menu(),
+            p = paragraphs(3, "p"),
+            q = paragraphs(1, "p"),
+        );
+        let text = article_text(&html);
+        for kept in ["print(*objects, sep=' ')", "next(iterator)"] {
+            assert!(text.contains(kept), "{kept} missing: {text}");
+        }
+    }
+
+    #[test]
     fn a_quote_keeps_its_footer_citation() {
         let html = format!(
             "<body><article>{p}<blockquote><p>We waited years.</p><footer>Ann Lee, resident</footer></blockquote>{p}</article>\

@@ -373,8 +373,9 @@ fn collect_rows(root: &Handle, compact: &CompactRows) -> Vec<Row> {
                     }
                 }
                 // A heading's id is an anchor named after its text ("nav_nur_die_folie",
-                // "what-are-you-looking-forward-to-next"): it says nothing of chrome.
-                if crate::dom::is_heading_tag(&name) {
+                // "what-are-you-looking-forward-to-next"), and so is a definition term's (an
+                // API entry's `print`, `object.__next__`): it says nothing of chrome.
+                if crate::dom::is_heading_tag(&name) || &*name == "dt" {
                     id = "";
                 }
                 let (hint, hint_caption) = hints.hint(class, id, role, itemprop);
