@@ -126,3 +126,24 @@ pub fn is_inline_tag(name: &str) -> bool {
 pub fn is_heading_tag(name: &str) -> bool {
     matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
+
+/// A link to an anchor on the page whose text is a mark ("#", "¶", "§", "🔗") or nothing (an
+/// icon): the permalink a documentation page sets beside a heading, an API entry or a
+/// caption, which belongs to the page's controls, not to the text it follows. (A footnote
+/// reference can look the same: the converter tells them apart by their targets.)
+pub fn is_mark_link(node: &Handle) -> bool {
+    let NodeData::Element { name, .. } = &node.data else {
+        return false;
+    };
+    name.local == *"a"
+        && super::node::attr(node, "href").is_some_and(|href| {
+            href.trim()
+                .strip_prefix('#')
+                .is_some_and(|id| !id.is_empty())
+        })
+        && !super::node::text_content_where(node, |n| {
+            !super::node::tag_name(n).is_some_and(is_invisible_tag) && !is_hidden(n)
+        })
+        .chars()
+        .any(char::is_alphanumeric)
+}

@@ -19,7 +19,7 @@ mod scan;
 pub mod tag;
 mod text;
 
-pub use category::{is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag};
+pub use category::{is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag, is_mark_link};
 pub use compact::CompactRows;
 pub use node::{
     attr, attr_matches, children, class_contains, descendants, is, key, parent, tag, tag_name,

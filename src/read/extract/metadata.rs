@@ -6,7 +6,10 @@
 //!
 //! Every source fills a [`Found`] record; [`read`] merges them in that order, field by field.
 
-use crate::dom::{attr, contains_ignore_case, descendants, tag_name, text_content};
+use crate::dom::{
+    attr, contains_ignore_case, descendants, is_mark_link, tag_name, text_content,
+    text_content_where,
+};
 use crate::model::{collapse_whitespace, Direction, Meta};
 use markup5ever_rcdom::Handle;
 use serde_json::Value;
@@ -147,8 +150,9 @@ pub fn read(nodes: &[Handle], resolve: &dyn Fn(&str) -> String) -> PageMeta {
             "h1" | "h2" => {
                 let as_h1 = name == "h1" && h1s.len() < 4;
                 let under = !h1s.is_empty() && under_first_h1.len() < 8;
+                // Without a permalink's mark ("Classes¶"), which is no word of the heading.
                 if let Some(text) = (as_h1 || under)
-                    .then(|| clean(&text_content(node)))
+                    .then(|| clean(&text_content_where(node, |n| !is_mark_link(n))))
                     .flatten()
                 {
                     if under {
@@ -1756,6 +1760,20 @@ mod title_and_language_tests {
                 <body><h1>Rivers Are Rising Again</h1></body>"
             ),
             "Rivers Are Rising Again"
+        );
+    }
+
+    /// A documentation page's heading ends in its permalink's mark ("9. Classes¶"): the
+    /// heading still confirms the title's part, and the site's name after it goes.
+    #[test]
+    fn a_heading_confirms_the_title_without_its_permalink_mark() {
+        assert_eq!(
+            title_of(
+                "<head><title>9. Classes — Python 3.11.2 documentation</title></head>
+                <body><h1><span class=section-number>9. </span>Classes<a class=headerlink \
+                href=#classes title='Permalink to this heading'>¶</a></h1></body>"
+            ),
+            "9. Classes"
         );
     }
 
