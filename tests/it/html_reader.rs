@@ -651,6 +651,22 @@ fn a_header_repeating_the_title_is_not_repeated() {
     assert_eq!(kept.len(), 2);
 }
 
+/// A documentation page (Sphinx) opens its section with an empty anchor before the title's
+/// heading, and ends the heading with a permalink mark: the heading still repeats the
+/// title, and was shown twice.
+#[test]
+fn a_title_heading_after_an_anchor_and_with_a_permalink_is_not_repeated() {
+    let html = "<title>9. Classes — Python 3.11.2 documentation</title><div class=body role=main>\
+        <section id=classes><span id=tut-classes></span><h1><span class=section-number>9. </span>\
+        Classes<a class=headerlink href=#classes title=\"Permalink to this heading\">¶</a></h1>\
+        <p>Classes provide a means of bundling data and functionality together.</p></section></div>";
+    let doc = read(html);
+    assert_eq!(doc.meta.title.as_deref(), Some("9. Classes"));
+    let text = all_text(&doc);
+    assert!(!text.contains("9. Classes"), "{text}");
+    assert!(text.contains("Classes provide"), "{text}");
+}
+
 /// Issue 15, point 6: a news page that opens with a video blurb and then its title as a
 /// heading shows the title once (from the metadata), not again in the body; a heading that
 /// repeats the title after the article's text has begun stays.

@@ -435,8 +435,9 @@ fn drop_repeated_title(title: &str, blocks: &mut Vec<Block>) {
     }
 }
 
+/// Whether a heading states the title, its permalink's mark ("9. Classes¶") aside.
 fn same_title(h1: &Handle, title: &str) -> bool {
-    meta::clean(&text_content(h1)).as_deref() == Some(title)
+    meta::clean(&dom::text_content_where(h1, |n| !dom::is_mark_link(n))).as_deref() == Some(title)
 }
 
 /// The first child that shows (see [`is_significant`]).
@@ -444,11 +445,14 @@ fn first_significant_child(node: &Handle) -> Option<Handle> {
     children(node).into_iter().find(is_significant)
 }
 
-/// Whether a node shows: not blank text, a comment, a script or a hidden element.
+/// Whether a node shows: not blank text, a comment, a script, a hidden element or an empty
+/// anchor (`<span id=label></span>`, which documentation sets before a section's heading).
 fn is_significant(child: &Handle) -> bool {
     match &child.data {
         NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
         NodeData::Element { name, .. } => {
+            let empty_anchor = matches!(name.local, local_name!("span") | local_name!("a"))
+                && child.children.borrow().is_empty();
             !matches!(
                 name.local,
                 local_name!("script")
@@ -458,6 +462,7 @@ fn is_significant(child: &Handle) -> bool {
                     | local_name!("link")
                     | local_name!("meta")
             ) && !is_hidden(child)
+                && !empty_anchor
         }
         _ => false,
     }
