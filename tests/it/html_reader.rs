@@ -351,6 +351,59 @@ fn definition_lists_and_line_breaks() {
     );
 }
 
+/// An API entry of a reference page (Sphinx's `<dt id=os.getcwd>`) keeps its id, so the
+/// links to it keep their target, and loses its permalink mark; a caption's permalink goes
+/// too. A term no link names stays a plain paragraph.
+#[test]
+fn terms_that_links_name_keep_their_ids_and_lose_their_permalinks() {
+    use quire::model::classes;
+    let got = blocks(
+        "<dl><dt id=\"os.getcwd\"><span class=descname>getcwd</span>()\
+         <a class=headerlink href=\"#os.getcwd\" title=\"Permalink to this definition\">¶</a></dt>\
+         <dd><p>Return the directory.</p></dd><dt id=unnamed>Plain</dt><dd>Def</dd></dl>\
+         <p>See <a href=\"#os.getcwd\"><code>getcwd()</code></a>.</p>\
+         <table id=t1><caption>Modes<a class=headerlink href=\"#t1\">¶</a></caption>\
+         <tr><td>r</td></tr></table>",
+    );
+    let container = |attr: Attr, blocks: Vec<Block>| Block::Container {
+        attr: Box::new(attr),
+        blocks,
+    };
+    let with_id = Attr {
+        id: "os.getcwd".into(),
+        ..Attr::default()
+    };
+    assert_eq!(
+        got[..2],
+        vec![
+            container(
+                Attr::class(classes::DEFINITION_LIST),
+                vec![
+                    container(
+                        with_id,
+                        vec![para(vec![Inline::Strong(vec![t("getcwd()")])])]
+                    ),
+                    container(
+                        Attr::class(classes::DEFINITION),
+                        vec![p("Return the directory.")]
+                    ),
+                    para(vec![Inline::Strong(vec![t("Plain")])]),
+                    container(Attr::class(classes::DEFINITION), vec![p("Def")]),
+                ]
+            ),
+            para(vec![
+                t("See "),
+                Inline::link("#os.getcwd", None, vec![Inline::Code("getcwd()".into())]),
+                t("."),
+            ]),
+        ]
+    );
+    let Block::Table(table) = &got[2] else {
+        panic!("a table: {got:?}")
+    };
+    assert_eq!(table.caption, vec![t("Modes")]);
+}
+
 #[test]
 fn inline_mappings() {
     let got = blocks(

@@ -14,8 +14,8 @@ use super::urls::{
 use crate::dom::raw_text::{LAZY_SRCSET_ATTRIBUTES, LAZY_SRC_ATTRIBUTES};
 use crate::dom::{
     attr, attr_matches, children, class_contains, contains_ignore_case, descendants, is,
-    is_heading_tag, is_hidden, key, parent, tag, text_content, text_content_where, CompactRows,
-    NodeMap, NodeSet,
+    is_heading_tag, is_hidden, is_mark_link, key, parent, tag, text_content, text_content_where,
+    CompactRows, NodeMap, NodeSet,
 };
 use crate::model::{
     classes, collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image,
@@ -567,7 +567,23 @@ impl<'a> Converter<'a> {
                     } else {
                         term
                     };
-                    out.push(Block::Paragraph(content));
+                    // A term that links point at (an API entry of a reference page, a
+                    // glossary's word) keeps its id, so the links keep their target.
+                    let id = attr(&entry, "id")
+                        .map(|id| id.trim().to_string())
+                        .filter(|id| self.link_targets.contains(id));
+                    match id {
+                        Some(id) if depth.nested().block_wrapper_fits() => {
+                            out.push(Block::Container {
+                                attr: Box::new(Attr {
+                                    id,
+                                    ..Attr::default()
+                                }),
+                                blocks: vec![Block::Paragraph(content)],
+                            })
+                        }
+                        _ => out.push(Block::Paragraph(content)),
+                    }
                 }
             } else if is(&entry, local_name!("dd")) {
                 if wrap {
@@ -1048,6 +1064,11 @@ impl<'a> Converter<'a> {
         if is_back_link(node) {
             return;
         }
+        // A permalink to the element it is in (an API entry's "¶", a caption's): the
+        // page's control, not the text's.
+        if self.is_permalink(node) && links_to_an_ancestor(node) {
+            return;
+        }
         let Some(href) = attr(node, "href").filter(|h| !h.trim().is_empty()) else {
             out.extend(self.inlines(&children(node), depth));
             return;
@@ -1071,19 +1092,21 @@ impl<'a> Converter<'a> {
         out.push(Inline::link(self.resolver.resolve(&href), title, content));
     }
 
-    /// The permalinks in a heading: links to an anchor on the page whose text is a mark
-    /// ("#", "¶", "§", "🔗") or nothing (an icon), and that are no footnote reference.
+    /// The permalinks in a heading: [mark links](is_mark_link) that are no footnote
+    /// reference.
     fn permalinks(&self, heading: &Handle) -> Vec<Handle> {
         descendants(heading)
             .into_iter()
-            .filter(|node| is(node, local_name!("a")))
-            .filter(|link| {
-                attr(link, "href")
-                    .and_then(|href| fragment_of(&href))
-                    .is_some_and(|id| !self.notes.contains_key(&id))
-            })
-            .filter(|link| !shown_text(link).chars().any(char::is_alphanumeric))
+            .filter(|node| self.is_permalink(node))
             .collect()
+    }
+
+    /// Whether a link is a permalink: a [mark link](is_mark_link) to no footnote.
+    fn is_permalink(&self, link: &Handle) -> bool {
+        is_mark_link(link)
+            && attr(link, "href")
+                .and_then(|href| fragment_of(&href))
+                .is_some_and(|id| !self.notes.contains_key(&id))
     }
 
     /// The footnote `id` as an inline note, unless it is already being converted (a loop) or
@@ -1617,6 +1640,15 @@ pub(super) fn css_pixels(value: &str) -> Option<u32> {
 
 /// The largest stated image size kept (CSS pixels): many screens wide.
 const MAX_STATED_PIXELS: u32 = 20_000;
+
+/// Whether a same-document link points at an element it is inside.
+fn links_to_an_ancestor(link: &Handle) -> bool {
+    let Some(id) = attr(link, "href").and_then(|href| fragment_of(&href)) else {
+        return false;
+    };
+    std::iter::successors(parent(link), parent)
+        .any(|ancestor| attr(&ancestor, "id").is_some_and(|own| own.trim() == id))
+}
 
 /// The id a same-document link points at.
 fn fragment_of(href: &str) -> Option<String> {
