@@ -958,6 +958,24 @@ fn epub_footnotes_and_noteref_roles() {
     );
 }
 
+/// Docutils and Sphinx (0.18 on) write each footnote as `<aside class="footnote brackets"
+/// role=note>` in an `<aside class=footnote-list>`: the note's text was lost with the aside.
+#[test]
+fn docutils_footnotes_become_notes() {
+    let html = "<p>One thing. <a class=\"footnote-reference brackets\" href=#id2 id=id1 \
+                role=doc-noteref><span class=fn-bracket>[</span>1<span class=fn-bracket>]</span></a></p>\
+                <aside class=\"footnote-list brackets\"><aside class=\"footnote brackets\" id=id2 role=note>\
+                <span class=label><span class=fn-bracket>[</span><a role=doc-backlink href=#id1>1</a>\
+                <span class=fn-bracket>]</span></span><p>Except for one thing.</p></aside></aside>";
+    assert_eq!(
+        blocks(html),
+        vec![para(vec![
+            t("One thing. "),
+            Inline::Note(vec![p("Except for one thing.")]),
+        ])]
+    );
+}
+
 #[test]
 fn ordinary_links_into_a_notes_section_stay_links() {
     // A long link text is not a note mark: it stays a link and the notes stay in the flow.

@@ -18,8 +18,8 @@ use crate::dom::{
     CompactRows, NodeMap, NodeSet,
 };
 use crate::model::{
-    classes, collapse_whitespace, normalize_inlines, Alignment, Attr, Block, Cell, Figure, Image,
-    Inline, List, Row, Table, MAX_DEPTH,
+    classes, collapse_whitespace, inlines_to_plain, normalize_inlines, Alignment, Attr, Block,
+    Cell, Figure, Image, Inline, List, Row, Table, MAX_DEPTH,
 };
 use html5ever::{local_name, LocalName};
 use markup5ever_rcdom::{Handle, NodeData};
@@ -1117,8 +1117,16 @@ impl<'a> Converter<'a> {
         }
         let body = self.notes.get(id)?.clone();
         self.notes_in_progress.insert(id.to_string());
-        let blocks = self.blocks(&children(&body), depth.nested());
+        let mut blocks = self.blocks(&children(&body), depth.nested());
         self.notes_in_progress.remove(id);
+        // The note's own label without its back link ("[", "]" around it, Docutils'): the
+        // number is the writer's to give.
+        while blocks
+            .first()
+            .is_some_and(|b| matches!(b, Block::Paragraph(inlines) if is_bare_label(inlines)))
+        {
+            blocks.remove(0);
+        }
         Some(Inline::Note(blocks))
     }
 }
@@ -1641,6 +1649,14 @@ pub(super) fn css_pixels(value: &str) -> Option<u32> {
 /// The largest stated image size kept (CSS pixels): many screens wide.
 const MAX_STATED_PIXELS: u32 = 20_000;
 
+/// Whether a run of inlines is only marks and brackets: no word, number or picture.
+fn is_bare_label(inlines: &[Inline]) -> bool {
+    !inlines
+        .iter()
+        .any(|i| matches!(i, Inline::Image(_) | Inline::Math(_)))
+        && !inlines_to_plain(inlines).chars().any(char::is_alphanumeric)
+}
+
 /// Whether a same-document link points at an element it is inside.
 fn links_to_an_ancestor(link: &Handle) -> bool {
     let Some(id) = attr(link, "href").and_then(|href| fragment_of(&href)) else {
@@ -1821,11 +1837,21 @@ fn is_note_container(node: &Handle) -> bool {
         || epub_type_is(node, &["footnotes", "endnotes", "rearnotes"])
 }
 
-/// A footnote or endnote outside a notes' list (`role="doc-footnote"`, `epub:type`).
+/// A footnote or endnote outside a notes' list (`role="doc-footnote"`, `epub:type`, or a
+/// `footnote` class as Docutils and Sphinx write them, `<aside class="footnote brackets">`).
+/// It is a note only where a note reference points at it.
 fn is_standalone_note(node: &Handle) -> bool {
     attr_matches(node, "role", |role| {
         role.eq_ignore_ascii_case("doc-footnote") || role.eq_ignore_ascii_case("doc-endnote")
     }) || epub_type_is(node, &["footnote", "endnote", "rearnote"])
+        || (matches!(
+            tag(node),
+            Some(&local_name!("aside") | &local_name!("div") | &local_name!("section"))
+        ) && attr_matches(node, "class", |class| {
+            class
+                .split_whitespace()
+                .any(|word| word.eq_ignore_ascii_case("footnote"))
+        }))
 }
 
 /// Whether the element's `epub:type` holds one of `types` (lowercase).
