@@ -265,10 +265,27 @@ fn judge(table: &Table, index: usize) -> Option<Reason> {
         && row.noise > 0.0
         && row.media == 0
         && row.structure == 0
+        && !is_short_sentence(row)
     {
         return Some(Reason::Fragments);
     }
     None
+}
+
+/// Whether a block too short to count as prose is still one sentence of it, not a label:
+/// three words or more without a link, from a capital to a full stop ("New in version
+/// 3.3." under an API entry). Labels and buttons have no stop ("Advertisement",
+/// "Share"), and an ellipsis ("Loading…") is none.
+fn is_short_sentence(row: &super::score::Row) -> bool {
+    if row.link_chars > 0.0 {
+        return false;
+    }
+    let text = collapse_whitespace(&text_content(&row.handle));
+    let text = text.trim();
+    text.split_whitespace().count() >= 3
+        && text.chars().next().is_some_and(char::is_uppercase)
+        && (text.ends_with('.') || text.ends_with('!') || text.ends_with('?'))
+        && !text.ends_with("..")
 }
 
 /// Whether a block without blocks inside repeats the text of an earlier one. Pages repeat

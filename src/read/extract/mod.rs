@@ -952,6 +952,23 @@ mod tests {
     }
 
     #[test]
+    fn a_short_sentence_in_a_box_of_its_own_stays() {
+        // Documentation sets "New in version 3.3." apart in a box under an API entry: too
+        // short for prose, it was pruned as fragments with the labels and buttons.
+        let html = format!(
+            "<body>{menu}<main>{p}<div class=versionadded><p><span class=versionmodified>\
+             New in version 3.3.</span></p></div>{q}<div class=label><span>Advertisement</span></div>\
+             {q}</main></body>",
+            menu = menu(),
+            p = paragraphs(3, "p"),
+            q = paragraphs(2, "p"),
+        );
+        let text = article_text(&html);
+        assert!(text.contains("New in version 3.3."), "{text}");
+        assert!(!text.contains("Advertisement"), "{text}");
+    }
+
+    #[test]
     fn a_quote_keeps_its_footer_citation() {
         let html = format!(
             "<body><article>{p}<blockquote><p>We waited years.</p><footer>Ann Lee, resident</footer></blockquote>{p}</article>\
