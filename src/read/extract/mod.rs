@@ -969,6 +969,30 @@ mod tests {
     }
 
     #[test]
+    fn a_section_named_after_its_heading_is_not_chrome_by_that_name() {
+        // Documentation names each section by its heading: "more-on-lists" and
+        // "tools-for-working-with-lists" read as a "more" box and a tool bar, and the
+        // sections went whole. A section named for a role stays chrome.
+        let html = format!(
+            "<body>{menu}<main>{p}<section id=more-on-lists><h2>5.1. More on Lists</h2>{q}</section>\
+             <section id=tools-for-working-with-lists><span id=tut-tools></span><h2>Tools for Working with Lists</h2>{q}</section>\
+             {p}<section id=comments><h2>Comments</h2><p>Nice post, thanks for writing.</p></section></main></body>",
+            menu = menu(),
+            p = paragraphs(3, "p"),
+            q = paragraphs(2, "p").replace("The council", "The list"),
+        );
+        let text = article_text(&html);
+        for kept in [
+            "More on Lists",
+            "Tools for Working with Lists",
+            "1: The list voted",
+        ] {
+            assert!(text.contains(kept), "{kept} missing: {text}");
+        }
+        assert!(!text.contains("Nice post"), "{text}");
+    }
+
+    #[test]
     fn a_quote_keeps_its_footer_citation() {
         let html = format!(
             "<body><article>{p}<blockquote><p>We waited years.</p><footer>Ann Lee, resident</footer></blockquote>{p}</article>\

@@ -334,6 +334,38 @@ impl Table {
     }
 }
 
+/// Whether a section's id is its heading's words, three or more ("more-on-lists" for "5.1.
+/// More on Lists", as documentation generators name sections): an anchor named after the
+/// heading, which says nothing of chrome ("more", "tools", "next steps" would). A shorter
+/// id may be a role ("comments", "related-posts"), and stays read.
+fn id_names_its_heading(section: &Handle, id: &str) -> bool {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let id_words = words(id);
+    if id_words.len() < 3 {
+        return false;
+    }
+    // The first element child that is not an empty anchor: the section's heading.
+    let children = section.children.borrow();
+    let Some(heading) = children
+        .iter()
+        .find(|c| matches!(&c.data, NodeData::Element { .. }) && !c.children.borrow().is_empty())
+    else {
+        return false;
+    };
+    if !crate::dom::tag_name(heading).is_some_and(crate::dom::is_heading_tag) {
+        return false;
+    }
+    let heading_words = words(&crate::dom::text_content(heading));
+    heading_words
+        .windows(id_words.len())
+        .any(|window| window == id_words.as_slice())
+}
+
 /// One row per visible element, in document order, with the text directly inside it.
 fn collect_rows(root: &Handle, compact: &CompactRows) -> Vec<Row> {
     let mut rows: Vec<Row> = Vec::new();
@@ -375,7 +407,10 @@ fn collect_rows(root: &Handle, compact: &CompactRows) -> Vec<Row> {
                 // A heading's id is an anchor named after its text ("nav_nur_die_folie",
                 // "what-are-you-looking-forward-to-next"), and so is a definition term's (an
                 // API entry's `print`, `object.__next__`): it says nothing of chrome.
-                if crate::dom::is_heading_tag(&name) || &*name == "dt" {
+                if crate::dom::is_heading_tag(&name)
+                    || &*name == "dt"
+                    || (&*name == "section" && id_names_its_heading(&node, id))
+                {
                     id = "";
                 }
                 let (hint, hint_caption) = hints.hint(class, id, role, itemprop);
