@@ -334,11 +334,16 @@ const BOILERPLATE_CHARS: f32 = 100.0;
 /// phrases recur across sites and languages, whatever the markup around them.
 fn boilerplate(table: &Table, index: usize) -> Option<Reason> {
     let row = table.rows.get(index)?;
-    // An inline element is a line only alone on its line: beside other words (a section
-    // number in a heading, a name in an API signature) it is part of their text.
-    if row.inline
-        && !(matches!(row.tag(), "a" | "span" | "small" | "time") && lone_line(table, index))
-    {
+    // An inline element is judged as a line when it can be one: a link alone on its line; a
+    // span, small or time alone on its line, or anywhere but in a heading or an API
+    // signature, where it is a part of their words (a section number, a name). A byline's
+    // spans ("Posted by" + a name + a time) are furniture wherever they stand.
+    let judged = match row.tag() {
+        "a" => lone_line(table, index),
+        "span" | "small" | "time" => lone_line(table, index) || !in_heading_or_term(table, index),
+        _ => false,
+    };
+    if row.inline && !judged {
         return None;
     }
     // Cells and list items are data (a date column, an ingredient), not furniture.
@@ -415,6 +420,19 @@ fn lone_line(table: &Table, index: usize) -> bool {
     let before = siblings[..at].iter().rev().take_while(|n| !is_block(n));
     let after = siblings[at + 1..].iter().take_while(|n| !is_block(n));
     before.chain(after).all(blank)
+}
+
+/// Whether an inline element's block (its nearest ancestor that is no inline element) is a
+/// heading or a definition term (an API entry's signature).
+fn in_heading_or_term(table: &Table, index: usize) -> bool {
+    let mut at = table.rows.get(index).and_then(|row| row.parent);
+    while let Some(row) = at.and_then(|i| table.rows.get(i)) {
+        if !row.inline {
+            return matches!(row.tag(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "dt");
+        }
+        at = row.parent;
+    }
+    false
 }
 
 /// Phrases that open a line of page furniture (lowercase). Kept to phrases that a sentence

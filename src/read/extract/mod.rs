@@ -882,6 +882,27 @@ mod tests {
     }
 
     #[test]
+    fn a_bylines_spans_are_furniture_beside_each_other() {
+        // A blog's post footer sets "Posted by" and the name in one span, "at" and the time
+        // in the next, and icons (so the line is no boilerplate block of text alone): not
+        // alone on their line, the spans are still a byline, not the article's words (the
+        // rule for words of headings and signatures kept them).
+        let html = format!(
+            "<body>{menu}<div class='post'><div class='post-body'>{p}</div>\
+             <div class='post-line'><span class='post-author'>Eingestellt von \
+             <span class='fn'>der Michel</span></span> <span class='post-timestamp'>um \
+             <a href='/2020/04/tach-auch.html'>21:11</a></span> <span class='post-icons'>\
+             <a href='/email-post'><img alt='' src='/img/icon18_email.gif'></a></span>\
+             </div></div></body>",
+            menu = menu(),
+            p = paragraphs(3, "p"),
+        );
+        let text = article_text(&html);
+        assert!(!text.contains("Eingestellt von"), "{text}");
+        assert!(text.contains(PARA), "{text}");
+    }
+
+    #[test]
     fn a_section_keeps_its_heading_and_closing_code() {
         // Documentation nests each section in the one above: the choice climbs from the
         // densest section, and what stood before the first part kept (the section's own
