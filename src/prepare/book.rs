@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::ids::{self, IdMap};
-use super::links::{self, fragment_target, safe_external_url, url_key, LinkTarget};
+use super::links::{self, absolute_url, fragment_target, safe_external_url, url_key, LinkTarget};
 use super::notes;
 use super::toc::{self, TocHeading};
 use crate::model::url::{is_allowed, UrlUse};
@@ -114,20 +114,13 @@ fn resolve_link(
     let resolved = if let Some(fragment) = raw.strip_prefix('#') {
         target(targets, current, current, Some(fragment))
     } else {
-        let url = match url::Url::parse(raw) {
-            Ok(url) => Some(url),
-            Err(url::ParseError::RelativeUrlWithoutBase) => targets
-                .get(current)
-                .and_then(|here| here.source.as_ref())
-                .and_then(|source| source.join(raw).ok()),
-            Err(_) => None,
-        };
-        url.and_then(
-            |url| match url_key(&url).and_then(|key| by_source.get(&key)) {
+        let base = targets.get(current).and_then(|here| here.source.as_ref());
+        absolute_url(raw, base).and_then(|url| {
+            match url_key(&url).and_then(|key| by_source.get(&key)) {
                 Some(&index) => target(targets, current, index, url.fragment()),
                 None => safe_external_url(url.as_str()),
-            },
-        )
+            }
+        })
     };
     match resolved {
         Some(href) => LinkTarget::To(href),
@@ -260,13 +253,8 @@ mod tests {
 
     fn prepare(documents: &[Document]) -> Vec<Chapter> {
         let refs: Vec<&Document> = documents.iter().collect();
-        let locations: Vec<Option<url::Url>> = refs
-            .iter()
-            .map(|doc| {
-                let url = doc.meta.source_url.as_deref()?;
-                url::Url::parse(url).ok()
-            })
-            .collect();
+        let locations: Vec<Option<url::Url>> =
+            refs.iter().map(|doc| links::location(doc, None)).collect();
         chapters(
             &refs,
             &locations,

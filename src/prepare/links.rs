@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::ids::{is_note_id, IdMap};
-use crate::model::{Block, Inline};
+use crate::model::{Block, Document, Inline};
 
 /// What becomes of one link.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +112,28 @@ pub(crate) fn is_note_in_range(id: &str, notes: usize) -> bool {
 pub(crate) fn safe_external_url(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url.trim()).ok()?;
     crate::model::url::is_external_link(parsed.as_str()).then(|| parsed.to_string())
+}
+
+/// Where a document is, for its relative links and for links to it: its source URL, else
+/// the file it was read from (an absolute path).
+pub(crate) fn location(document: &Document, file: Option<&std::path::Path>) -> Option<url::Url> {
+    let web = document
+        .meta
+        .source_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u.trim()).ok());
+    web.or_else(|| url::Url::from_file_path(file?).ok())
+}
+
+/// A link's URL as an absolute URL: itself, or resolved against `base` (where the document
+/// holding it is) when it is relative; `None` when it is neither.
+pub(crate) fn absolute_url(raw: &str, base: Option<&url::Url>) -> Option<url::Url> {
+    let raw = raw.trim();
+    match url::Url::parse(raw) {
+        Ok(url) => Some(url),
+        Err(url::ParseError::RelativeUrlWithoutBase) => base?.join(raw).ok(),
+        Err(_) => None,
+    }
 }
 
 /// The key two URLs share when they name the same page: host, port, path without a

@@ -240,16 +240,8 @@ impl Book {
     /// What chapter `index`'s relative links resolve against, and what links to it are
     /// matched with: its source URL, else the URL of the file it was read from.
     pub(crate) fn chapter_location(&self, index: usize) -> Option<url::Url> {
-        let chapter = self.chapters.get(index)?;
-        let web = chapter
-            .meta
-            .source_url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u.trim()).ok());
-        web.or_else(|| {
-            let file = self.files.get(index)?.as_deref()?;
-            url::Url::from_file_path(file).ok()
-        })
+        let file = self.files.get(index).and_then(|f| f.as_deref());
+        crate::prepare::links::location(self.chapters.get(index)?, file)
     }
 
     /// Adds a chapter read from the web (`private`: see [`ChapterOrigin::Web`]). Only such
@@ -366,13 +358,7 @@ impl Book {
             let mut body = chapter.blocks.clone();
             crate::model::shift_headings(&mut body, level);
             crate::model::rewrite_links(&mut body, &mut |url| {
-                let url = match url::Url::parse(url.trim()) {
-                    Ok(url) => url,
-                    Err(url::ParseError::RelativeUrlWithoutBase) => {
-                        locations[i].as_ref()?.join(url.trim()).ok()?
-                    }
-                    Err(_) => return None,
-                };
+                let url = crate::prepare::links::absolute_url(url, locations[i].as_ref())?;
                 targets.get(&crate::prepare::links::url_key(&url)?).cloned()
             });
             blocks.extend(body);

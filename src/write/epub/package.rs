@@ -124,11 +124,7 @@ pub(crate) fn write(shape: Shape, options: &WriteOptions, flavour: Flavour) -> R
         Shape::Bundle(book) => (0..book.chapters.len())
             .map(|i| book.chapter_location(i))
             .collect(),
-        Shape::Single(doc) => vec![doc
-            .meta
-            .source_url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u.trim()).ok())],
+        Shape::Single(doc) => vec![crate::prepare::links::location(doc, None)],
     };
     let prepared = book::chapters(
         &documents.iter().map(|(doc, _)| *doc).collect::<Vec<_>>(),
