@@ -76,16 +76,17 @@ pub fn convert_job(
         write_options.media = Some(std::sync::Arc::new(media));
     }
     // Links to the run's other inputs point at their outputs, in each output's format.
-    let linked_input = match &job.source {
-        Source::File(path) if siblings.links_from(&mut document, path) => Some(path.as_path()),
-        _ => None,
+    let sibling_links = match &job.source {
+        Source::File(path) => siblings.links_from(&mut document, path),
+        _ => Default::default(),
     };
     for output in &job.outputs {
         let out_label = output.target.label();
         let pointed;
-        let document = match (linked_input, &output.target) {
-            (Some(input), Target::File(path)) => {
-                pointed = siblings.pointed_at_outputs(&document, input, output.format, path);
+        let document = match &output.target {
+            Target::File(path) if !sibling_links.is_empty() => {
+                pointed =
+                    siblings.pointed_at_outputs(&document, &sibling_links, output.format, path);
                 &pointed
             }
             _ => &document,

@@ -22,6 +22,10 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// A document's links to other inputs of its run: each URL as written, with the linked
+/// input's canonical path and the link's fragment.
+pub type SiblingLinks = HashMap<String, (PathBuf, Option<String>)>;
+
 /// The outputs of every file input of a run, by the input's canonical path.
 #[derive(Debug, Clone, Default)]
 pub struct Siblings {
@@ -59,44 +63,47 @@ impl Siblings {
         Siblings { outputs }
     }
 
-    /// Whether some link of `document`, read from `input`, goes to another input of the run.
-    pub fn links_from(&self, document: &mut Document, input: &Path) -> bool {
+    /// The links of `document`, read from `input`, that go to another input of the run: by
+    /// URL, that input's canonical path and the link's fragment. (The document is only read:
+    /// its links are walked by the model's one link walk, which takes it mutably.)
+    pub fn links_from(&self, document: &mut Document, input: &Path) -> SiblingLinks {
+        let mut links = SiblingLinks::new();
         if self.outputs.is_empty() {
-            return false;
+            return links;
         }
         let Ok(own) = std::fs::canonicalize(input) else {
-            return false;
+            return links;
         };
-        let mut found = false;
         document.rewrite_links(&mut |url| {
-            found = found || self.linked_input(input, &own, url).is_some();
+            if !links.contains_key(url) {
+                if let Some(found) = self.linked_input(input, &own, url) {
+                    links.insert(url.to_string(), found);
+                }
+            }
             None
         });
-        found
+        links
     }
 
-    /// `document` (read from `input`) with each link to another input of the run pointed at
-    /// that input's `format` output, as a path relative to `output`'s folder.
+    /// `document` with each of its `links` (see [`Siblings::links_from`]) pointed at the
+    /// linked input's `format` output, as a path relative to `output`'s folder.
     pub fn pointed_at_outputs(
         &self,
         document: &Document,
-        input: &Path,
+        links: &SiblingLinks,
         format: OutputFormat,
         output: &Path,
     ) -> Document {
         let mut document = document.clone();
-        let Ok(own) = std::fs::canonicalize(input) else {
-            return document;
-        };
         let from_dir = absolute(output)
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
         document.rewrite_links(&mut |url| {
-            let (target, fragment) = self.linked_input(input, &own, url)?;
+            let (target, fragment) = links.get(url)?;
             let (_, made) = self
                 .outputs
-                .get(&target)?
+                .get(target)?
                 .iter()
                 .find(|(made_format, _)| *made_format == format)?;
             let relative = relative_path(&from_dir, made);
@@ -116,12 +123,12 @@ impl Siblings {
 
     /// The input of the run (canonical path) that `url`, a link in the document read from
     /// `input` (canonical path `own`), goes to, and the link's fragment.
-    fn linked_input<'u>(
+    fn linked_input(
         &self,
         input: &Path,
         own: &Path,
-        url: &'u str,
-    ) -> Option<(PathBuf, Option<&'u str>)> {
+        url: &str,
+    ) -> Option<(PathBuf, Option<String>)> {
         let url = url.trim();
         // Only a relative path: no scheme, no site-absolute path, no query (a page that
         // takes one is no file), not only a fragment.
@@ -139,7 +146,8 @@ impl Siblings {
         let path = percent_decode_str(path).decode_utf8().ok()?;
         let linked = input.parent()?.join(path.as_ref());
         let canonical = std::fs::canonicalize(linked).ok()?;
-        (self.outputs.contains_key(&canonical) && canonical != own).then_some((canonical, fragment))
+        (self.outputs.contains_key(&canonical) && canonical != own)
+            .then(|| (canonical, fragment.map(str::to_string)))
     }
 }
 
