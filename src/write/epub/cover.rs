@@ -289,7 +289,14 @@ pub(crate) fn generate_with(
     {
         let size = w * 0.034;
         let caps = site.to_uppercase();
-        let rows = wrap(&sans_bold, size, size * 0.12, &caps, column, None);
+        let rows = wrap(
+            &sans_bold,
+            size,
+            size * 0.12,
+            &caps,
+            column,
+            &Hyphenator::none(),
+        );
         for row in at_most(&sans_bold, size, size * 0.12, rows, 2, column) {
             canvas.text(
                 &sans_bold,
@@ -312,8 +319,7 @@ pub(crate) fn generate_with(
     // at the smallest, nine lines, the last ending with "…" if there is more. A word wider
     // than the column is set smaller to fit whole if two thirds of the size will do
     // ("Meta-Programming"), else hyphenated ("Donaudampfschifffahrts-").
-    let hyphenation =
-        Hyphenation::for_language(text.meta.language.as_deref().or(Some(text.labels.language)));
+    let hyphenation = Hyphenator::new(text.meta.language.as_deref().or(Some(text.labels.language)));
     let title = text.title.trim();
     let mut size = w * 0.12;
     let widest = title
@@ -324,10 +330,10 @@ pub(crate) fn generate_with(
     if widest > column && fitting >= size * 2.0 / 3.0 {
         size = fitting;
     }
-    let mut rows = wrap(&serif_bold, size, 0.0, title, column, hyphenation);
+    let mut rows = wrap(&serif_bold, size, 0.0, title, column, &hyphenation);
     while size > w * 0.045 && (rows.len() > 7 || rows.len() as f32 * size * 1.18 > h * 0.5) {
         size *= 0.92;
-        rows = wrap(&serif_bold, size, 0.0, title, column, hyphenation);
+        rows = wrap(&serif_bold, size, 0.0, title, column, &hyphenation);
     }
     let rows = at_most(&serif_bold, size, 0.0, rows, 9, column);
     for row in &rows {
@@ -359,7 +365,7 @@ pub(crate) fn generate_with(
         while room < 4 && y + room as f32 * size * 1.3 + size <= h * 0.76 {
             room += 1;
         }
-        let rows = wrap(&serif_italic, size, 0.0, subtitle, column, hyphenation);
+        let rows = wrap(&serif_italic, size, 0.0, subtitle, column, &hyphenation);
         for row in at_most(&serif_italic, size, 0.0, rows, room, column) {
             canvas.text(
                 &serif_italic,
@@ -510,7 +516,7 @@ fn author_rows(
             labels.join_names(&names)
         };
         // Names are not hyphenated.
-        wrap(style, size, 0.0, &text, max_width, None)
+        wrap(style, size, 0.0, &text, max_width, &Hyphenator::none())
     };
     // No more names than the rows could hold laid end to end (a paper may have hundreds of
     // authors; each try wraps them all).
@@ -539,7 +545,7 @@ fn author_rows(
         0.0,
         names.first().copied().unwrap_or(""),
         max_width,
-        None,
+        &Hyphenator::none(),
     );
     at_most(style, size, 0.0, alone, most, max_width)
 }
@@ -829,6 +835,35 @@ impl<'s, 'a> Running<'s, 'a> {
     }
 }
 
+/// The hyphenator for a language (a BCP 47 tag), its patterns loaded when a word is first
+/// cut: most titles wrap between words, and loading the patterns cost as much as the
+/// cover's text layout.
+struct Hyphenator<'a> {
+    language: Option<&'a str>,
+    loaded: std::cell::OnceCell<Option<Hyphenation>>,
+}
+
+impl<'a> Hyphenator<'a> {
+    /// No hyphenation (for names, and the site's name in capitals).
+    fn none() -> Hyphenator<'static> {
+        Hyphenator::new(None)
+    }
+
+    fn new(language: Option<&'a str>) -> Hyphenator<'a> {
+        Hyphenator {
+            language,
+            loaded: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The hyphenation of the language, if quire has patterns for it.
+    fn get(&self) -> Option<Hyphenation> {
+        *self
+            .loaded
+            .get_or_init(|| Hyphenation::for_language(self.language))
+    }
+}
+
 /// Greedy word wrap to `max_width`; a word longer than a line is cut as [`word_cuts`] says
 /// (hyphenated in `hyphenation`'s language where it can be).
 ///
@@ -841,7 +876,7 @@ fn wrap(
     tracking: f32,
     text: &str,
     max_width: f32,
-    hyphenation: Option<Hyphenation>,
+    hyphenation: &Hyphenator,
 ) -> Vec<String> {
     if needs_shaping(text) {
         return wrap_measuring_whole_rows(style, size, tracking, text, max_width, hyphenation);
@@ -852,7 +887,7 @@ fn wrap(
         Running::START,
         |running, _, more| running.then(style, size, tracking, more),
         |running| running.width,
-        |word| word_cuts(word, hyphenation),
+        |word| word_cuts(word, hyphenation.get()),
     )
 }
 
@@ -863,7 +898,7 @@ fn wrap_measuring_whole_rows(
     tracking: f32,
     text: &str,
     max_width: f32,
-    hyphenation: Option<Hyphenation>,
+    hyphenation: &Hyphenator,
 ) -> Vec<String> {
     wrap_with(
         text,
@@ -871,7 +906,7 @@ fn wrap_measuring_whole_rows(
         0.0,
         |_, row, more| measure(style, size, tracking, &format!("{row}{more}")),
         |width| *width,
-        |word| word_cuts(word, hyphenation),
+        |word| word_cuts(word, hyphenation.get()),
     )
 }
 
@@ -1771,7 +1806,7 @@ mod tests {
             for text in texts {
                 for (size, tracking) in [(12.0, 0.0), (40.8, 4.9), (96.0, 0.0), (144.0, 0.0)] {
                     for max_width in [30.0, 120.0, 333.3, 960.0] {
-                        let hyphenation = Hyphenation::for_language(Some("en"));
+                        let hyphenation = &Hyphenator::new(Some("en"));
                         let grown = wrap(style, size, tracking, text, max_width, hyphenation);
                         let whole = wrap_measuring_whole_rows(
                             style,
@@ -1913,7 +1948,7 @@ mod tests {
             0.0,
             "short Pneumonoultramicroscopicsilicovolcanoconiosis",
             120.0,
-            None,
+            &Hyphenator::none(),
         );
         assert!(rows.len() >= 3);
         for row in &rows {
@@ -1931,12 +1966,33 @@ mod tests {
             0.0,
             word,
             width,
-            Hyphenation::for_language(Some("de")),
+            &Hyphenator::new(Some("de")),
         );
         for row in &rows {
             assert!(measure(&serif_bold, size, 0.0, row) <= width, "{rows:?}");
         }
         rows
+    }
+
+    #[test]
+    fn hyphenation_patterns_are_loaded_only_for_a_word_that_is_cut() {
+        let fonts = Fonts::load();
+        let serif_bold = Styled::bundled(&fonts.serif_bold, Want::new(false, true));
+        let hyphenator = Hyphenator::new(Some("de"));
+        let rows = wrap(
+            &serif_bold,
+            96.0,
+            0.0,
+            "Ein kurzer Titel",
+            858.0,
+            &hyphenator,
+        );
+        assert_eq!(rows, ["Ein kurzer Titel"]);
+        assert!(hyphenator.loaded.get().is_none(), "loaded with no word cut");
+        let word = "Donaudampfschifffahrtsgesellschaftskapitänsmütze";
+        let rows = wrap(&serif_bold, 96.0, 0.0, word, 858.0, &hyphenator);
+        assert!(rows.len() > 1, "{rows:?}");
+        assert!(matches!(hyphenator.loaded.get(), Some(Some(_))));
     }
 
     /// A word too long for a line is broken at its own hyphen, else at a hyphenation point
