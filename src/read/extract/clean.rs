@@ -274,18 +274,97 @@ fn judge(table: &Table, index: usize) -> Option<Reason> {
 
 /// Whether a block too short to count as prose is still one sentence of it, not a label:
 /// three words or more without a link, from a capital to a full stop ("New in version
-/// 3.3." under an API entry). Labels and buttons have no stop ("Advertisement",
+/// 3.3." under an API entry), or to a colon when what it introduces follows ("The possible
+/// options are:" before a list). Labels and buttons have no stop ("Advertisement",
 /// "Share"), and an ellipsis ("Loading…") is none.
+///
+/// Tutorials break their sentences around code, each piece in a box of its own (AsciiDoc's
+/// `div.paragraph`): "or:" between two commands, "At any point you can view the history
+/// using" before one, "will show this." after one. Before code, a lead-in ending in a colon
+/// or of three words or more is one; after it, three words or more going on in lower case.
 fn is_short_sentence(row: &super::score::Row) -> bool {
     if row.link_chars > 0.0 {
         return false;
     }
     let text = collapse_whitespace(&text_content(&row.handle));
     let text = text.trim();
-    text.split_whitespace().count() >= 3
-        && text.chars().next().is_some_and(char::is_uppercase)
-        && (text.ends_with('.') || text.ends_with('!') || text.ends_with('?'))
-        && !text.ends_with("..")
+    let words = text.split_whitespace().count();
+    let capital = text.chars().next().is_some_and(char::is_uppercase);
+    let lower = text.chars().next().is_some_and(char::is_lowercase);
+    let controls = || {
+        crate::dom::descendants(&row.handle).iter().any(|node| {
+            matches!(
+                crate::dom::tag_name(node),
+                Some("button" | "input" | "select" | "textarea")
+            )
+        })
+    };
+    let next = || beside(&row.handle, Side::After);
+    if (text.ends_with(':') || words >= 3) && words > 0 && next() == Some("pre") && !controls() {
+        return true;
+    }
+    if words >= 3 && lower && beside(&row.handle, Side::Before) == Some("pre") && !controls() {
+        return true;
+    }
+    if words < 3 || !capital {
+        return false;
+    }
+    (text.ends_with('.') || text.ends_with('!') || text.ends_with('?')) && !text.ends_with("..")
+        || text.ends_with(':') && next().is_some()
+}
+
+/// Which side of a node [`beside`] looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Before,
+    After,
+}
+
+/// The tag of the thing next to `node` at its level on `side` (past white space), if it is
+/// one that a sentence ending in a colon introduces: a list, a table, code or a quote,
+/// perhaps inside wrappers of its own (`<div class="listingblock"><div class="content">
+/// <pre>`). Text, a heading or a form is not.
+fn beside(node: &Handle, side: Side) -> Option<&'static str> {
+    /// The first of `things` (the last, before) that is an element, or text other than
+    /// white space.
+    fn nearest(things: &[Handle], side: Side) -> Option<Handle> {
+        let significant = |child: &&Handle| match &child.data {
+            NodeData::Element { .. } => true,
+            NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
+            _ => false,
+        };
+        match side {
+            Side::After => things.iter().find(significant),
+            Side::Before => things.iter().rev().find(significant),
+        }
+        .cloned()
+    }
+    let parent = crate::dom::parent(node)?;
+    let mut next = {
+        let siblings = parent.children.borrow();
+        let at = siblings
+            .iter()
+            .position(|sibling| std::rc::Rc::ptr_eq(sibling, node))?;
+        match side {
+            Side::After => nearest(&siblings[at + 1..], side),
+            Side::Before => nearest(&siblings[..at], side),
+        }
+    };
+    // A few levels of wrappers at most.
+    for _ in 0..4 {
+        let thing = next?;
+        match crate::dom::tag_name(&thing)? {
+            "ul" => return Some("ul"),
+            "ol" => return Some("ol"),
+            "dl" => return Some("dl"),
+            "table" => return Some("table"),
+            "pre" => return Some("pre"),
+            "blockquote" => return Some("blockquote"),
+            "div" | "section" => next = nearest(&thing.children.borrow(), side),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Whether a block without blocks inside repeats the text of an earlier one. Pages repeat

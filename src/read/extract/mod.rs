@@ -1014,6 +1014,56 @@ mod tests {
     }
 
     #[test]
+    fn a_sentence_that_introduces_a_list_or_goes_around_code_stays() {
+        // AsciiDoc (git's manual pages) sets each paragraph in a box of its own; a short one
+        // ending in a colon leads into the list or code after it, and tutorials break their
+        // sentences around commands. Such pieces were pruned as fragments, leaving the list
+        // or the code without its sense.
+        let html = format!(
+            "<body>{menu}<main>{p}\
+             <div class=paragraph><p>The content can be given in several ways:</p></div>\
+             <div class=olist><ol><li><p>by adding it to the index first, one file at a \
+             time</p></li><li><p>by naming the files on the command line</p></li></ol></div>\
+             <div class=paragraph><p>It is a rough equivalent for:</p></div>\
+             <div class=listingblock><div class=content><pre><code>$ git reset --soft HEAD^\
+             </code></pre></div></div>\
+             <div class=paragraph><p>or:</p></div>\
+             <div class=listingblock><div class=content><pre><code>$ git commit --amend\
+             </code></pre></div></div>\
+             <div class=paragraph><p>At any point you can view the history using</p></div>\
+             <div class=listingblock><div class=content><pre><code>$ git log\
+             </code></pre></div></div>\
+             <div class=paragraph><p>will show it, newest first.</p></div>\
+             <div class=toolbar><span>Copy to clipboard</span><button>Copy</button></div>\
+             <div class=listingblock><div class=content><pre><code>$ git log -p\
+             </code></pre></div></div>\
+             <div class=paragraph><p>Share:</p></div><ul><li><a href=/fb>Facebook</a></li>\
+             <li><a href=/x>X</a></li></ul>\
+             {q}<div class=share><span>Follow us on:</span></div>\
+             <div class=box><span>Sign up for our newsletter:</span></div><form><input></form>\
+             {q}</main></body>",
+            menu = menu(),
+            p = paragraphs(3, "p"),
+            q = paragraphs(2, "p"),
+        );
+        let text = article_text(&html);
+        assert!(text.contains("in several ways:"), "{text}");
+        assert!(text.contains("It is a rough equivalent for:"), "{text}");
+        assert!(text.contains("or:"), "{text}");
+        // A sentence broken around code, on both sides of it.
+        assert!(text.contains("history using"), "{text}");
+        assert!(text.contains("will show it, newest first."), "{text}");
+        // A code panel's controls are not.
+        assert!(!text.contains("clipboard"), "{text}");
+        // Lead-ins to nothing that follows, or to a form, are still labels.
+        assert!(!text.contains("Follow us"), "{text}");
+        assert!(!text.contains("newsletter"), "{text}");
+        // Under three words, only a lead-in to code is one: a label over share buttons is
+        // not.
+        assert!(!text.contains("Share:"), "{text}");
+    }
+
+    #[test]
     fn a_quote_keeps_its_footer_citation() {
         let html = format!(
             "<body><article>{p}<blockquote><p>We waited years.</p><footer>Ann Lee, resident</footer></blockquote>{p}</article>\
