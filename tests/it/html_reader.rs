@@ -117,6 +117,33 @@ fn quote_rule_and_code_block() {
     );
 }
 
+/// A rule that separates nothing goes: DocBook's title page sets an `<hr>` under the `<h1>`,
+/// which left the book opening with a rule once the title was shown apart; rules in a row
+/// are one, and one that ends the body separates nothing either.
+#[test]
+fn rules_that_separate_nothing_are_left_out() {
+    let document = read(
+        "<title>Git User Manual</title><body><div class=titlepage><h1>Git User Manual</h1>\
+         <hr></div><h2>Introduction</h2><p>Git is a fast distributed revision control \
+         system.</p><hr><hr><p>Part two.</p><hr></body>",
+    );
+    assert_eq!(document.meta.title.as_deref(), Some("Git User Manual"));
+    let (_, blocks) = document.into_parts();
+    assert_eq!(
+        blocks.first().map(|b| matches!(b, Block::Heading { .. })),
+        Some(true),
+        "{blocks:?}"
+    );
+    assert_eq!(
+        blocks[1..].to_vec(),
+        vec![
+            p("Git is a fast distributed revision control system."),
+            Block::Rule,
+            p("Part two."),
+        ]
+    );
+}
+
 /// A code panel's controls are no code, and the versions of one example a page shows one
 /// at a time (Node's ES module and CommonJS forms) are blocks of their own.
 #[test]

@@ -152,6 +152,7 @@ fn read_dom(page: dom::Page, options: &ReadOptions, fragment: bool) -> Result<Re
     if let Some(title) = &meta.title {
         drop_repeated_title(title, &mut blocks);
     }
+    drop_stray_rules(&mut blocks);
     // A sentence set as a heading at the top of the body, under a title the page has only in
     // its metadata (the kinds only the markup tells are taken above).
     standfirst::take_standfirst(&mut meta, &mut blocks);
@@ -432,6 +433,22 @@ fn drop_repeated_title(title: &str, blocks: &mut Vec<Block>) {
         if before > OPENING_BEFORE_TITLE {
             return;
         }
+    }
+}
+
+/// Leaves out rules that separate nothing: at the start or the end of the body (a title
+/// page's rule under a title the writers show apart: DocBook's `<hr>` under its `<h1>`), and
+/// all but one of rules in a row.
+fn drop_stray_rules(blocks: &mut Vec<Block>) {
+    let mut previous_was_rule = true;
+    blocks.retain(|block| {
+        let rule = matches!(block, Block::Rule);
+        let keep = !(rule && previous_was_rule);
+        previous_was_rule = rule;
+        keep
+    });
+    if matches!(blocks.last(), Some(Block::Rule)) {
+        blocks.pop();
     }
 }
 
