@@ -993,7 +993,13 @@ fn sigterm_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status:?}");
-    let said: Vec<String> = server.lines.try_iter().collect();
+    // The server has exited, but the thread reading its standard error may not have passed
+    // on its last lines yet: read until that thread ends (the channel closes at the end of
+    // the stream).
+    let mut said: Vec<String> = Vec::new();
+    while let Ok(line) = server.lines.recv_timeout(Duration::from_secs(10)) {
+        said.push(line);
+    }
     assert!(said.iter().any(|l| l == "quire: stopped"), "{said:?}");
 }
 
