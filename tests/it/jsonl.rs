@@ -275,11 +275,29 @@ print(json.dumps([json.loads(a) for a in answers]))
         .contains("Words of page 39."));
 }
 
-/// Bounded memory: 40 MB of lines stream through while the process stays far smaller,
+/// Bounded memory: 40 MB of lines stream through while the process grows by far less,
 /// because only a few lines per worker are ever held.
+///
+/// Measured against the same run with a tenth of the lines, not against a fixed size: most
+/// of the process's resident memory is its own code and start-up (about 28 MB for the test
+/// build), which moves with the build and the machine's load, and a fixed bound 2 MB above
+/// it failed a run that streamed no worse.
 #[cfg(target_os = "linux")]
 #[test]
 fn memory_stays_bounded_while_streaming() {
+    let small = streamed_peak_kb(80);
+    let large = streamed_peak_kb(800);
+    assert!(
+        large < small + 8_000,
+        "peak RSS {large} kB for 40 MB streamed, {small} kB for 4 MB"
+    );
+}
+
+/// Streams `lines` JSON lines of about 50 KB each through `quire convert --jsonl` with two
+/// workers, checks every answer came back, and returns the process's peak resident memory
+/// in kB, read just before it exits.
+#[cfg(target_os = "linux")]
+fn streamed_peak_kb(lines: usize) -> u64 {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_quire"))
         .args(["convert", "--jsonl", "--to", "text", "-j", "2"])
         .stdin(Stdio::piped())
@@ -299,7 +317,6 @@ fn memory_stays_bounded_while_streaming() {
         (count, bytes)
     });
     let paragraph = "The tide comes in and goes out again, twice a day. ".repeat(1000);
-    let lines = 800;
     for id in 0..lines {
         let line = json!({"id": id, "text": format!("Title {id}\n\n{paragraph}")}).to_string();
         writeln!(stdin, "{line}").unwrap();
@@ -315,6 +332,9 @@ fn memory_stays_bounded_while_streaming() {
     let (count, bytes) = reader.join().unwrap();
     assert!(child.wait().unwrap().success());
     assert_eq!(count, lines);
-    assert!(bytes > 40_000_000, "{bytes} bytes of answers");
-    assert!(peak_kb < 30_000, "peak RSS {peak_kb} kB for 40 MB streamed");
+    assert!(
+        bytes > lines * 50_000,
+        "{bytes} bytes of answers for {lines} lines"
+    );
+    peak_kb
 }
