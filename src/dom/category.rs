@@ -147,3 +147,63 @@ pub fn is_mark_link(node: &Handle) -> bool {
         .chars()
         .any(char::is_alphanumeric)
 }
+
+/// Whether a node shows: not blank text, a comment, a script, a hidden element or an empty
+/// anchor (`<span id=label></span>`, which documentation sets before a section's heading).
+pub fn is_significant(node: &Handle) -> bool {
+    match &node.data {
+        NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
+        NodeData::Element { name, .. } => {
+            let local: &str = &name.local;
+            let empty_anchor = matches!(local, "span" | "a") && node.children.borrow().is_empty();
+            !matches!(
+                local,
+                "script" | "style" | "noscript" | "template" | "link" | "meta"
+            ) && !is_hidden(node)
+                && !empty_anchor
+        }
+        _ => false,
+    }
+}
+
+/// The first child of `node` that shows (see [`is_significant`]).
+pub fn first_significant_child(node: &Handle) -> Option<Handle> {
+    node.children
+        .borrow()
+        .iter()
+        .find(|c| is_significant(c))
+        .cloned()
+}
+
+/// The last child of `node` that shows (see [`is_significant`]).
+pub fn last_significant_child(node: &Handle) -> Option<Handle> {
+    node.children
+        .borrow()
+        .iter()
+        .rev()
+        .find(|c| is_significant(c))
+        .cloned()
+}
+
+/// The next sibling of `node` that shows (see [`is_significant`]).
+pub fn next_significant_sibling(node: &Handle) -> Option<Handle> {
+    let parent = super::node::parent(node)?;
+    let siblings = parent.children.borrow();
+    let at = siblings.iter().position(|s| std::rc::Rc::ptr_eq(s, node))?;
+    siblings[at + 1..]
+        .iter()
+        .find(|s| is_significant(s))
+        .cloned()
+}
+
+/// The sibling before `node` that shows (see [`is_significant`]).
+pub fn previous_significant_sibling(node: &Handle) -> Option<Handle> {
+    let parent = super::node::parent(node)?;
+    let siblings = parent.children.borrow();
+    let at = siblings.iter().position(|s| std::rc::Rc::ptr_eq(s, node))?;
+    siblings[..at]
+        .iter()
+        .rev()
+        .find(|s| is_significant(s))
+        .cloned()
+}

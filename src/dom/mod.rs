@@ -19,7 +19,10 @@ mod scan;
 pub mod tag;
 mod text;
 
-pub use category::{is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag, is_mark_link};
+pub use category::{
+    first_significant_child, is_heading_tag, is_hidden, is_inline_tag, is_invisible_tag,
+    is_mark_link, last_significant_child, next_significant_sibling, previous_significant_sibling,
+};
 pub use compact::CompactRows;
 pub use node::{
     attr, attr_matches, children, class_contains, descendants, is, key, parent, tag, tag_name,

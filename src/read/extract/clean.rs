@@ -299,68 +299,52 @@ fn is_short_sentence(row: &super::score::Row) -> bool {
             )
         })
     };
-    let next = || beside(&row.handle, Side::After);
-    if (text.ends_with(':') || words >= 3) && words > 0 && next() == Some("pre") && !controls() {
+    let is_code = |block: &Option<Handle>| {
+        block
+            .as_ref()
+            .is_some_and(|b| crate::dom::tag_name(b) == Some("pre"))
+    };
+    let next = introduced_block(&row.handle, Side::After);
+    if (text.ends_with(':') || words >= 3) && words > 0 && is_code(&next) && !controls() {
         return true;
     }
-    if words >= 3 && lower && beside(&row.handle, Side::Before) == Some("pre") && !controls() {
+    if words >= 3 && lower && is_code(&introduced_block(&row.handle, Side::Before)) && !controls() {
         return true;
     }
     if words < 3 || !capital {
         return false;
     }
     (text.ends_with('.') || text.ends_with('!') || text.ends_with('?')) && !text.ends_with("..")
-        || text.ends_with(':') && next().is_some()
+        || text.ends_with(':') && next.is_some()
 }
 
-/// Which side of a node [`beside`] looks at.
+/// Which side of a node [`introduced_block`] looks at.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Side {
     Before,
     After,
 }
 
-/// The tag of the thing next to `node` at its level on `side` (past white space), if it is
-/// one that a sentence ending in a colon introduces: a list, a table, code or a quote,
-/// perhaps inside wrappers of its own (`<div class="listingblock"><div class="content">
-/// <pre>`). Text, a heading or a form is not.
-fn beside(node: &Handle, side: Side) -> Option<&'static str> {
-    /// The first of `things` (the last, before) that is an element, or text other than
-    /// white space.
-    fn nearest(things: &[Handle], side: Side) -> Option<Handle> {
-        let significant = |child: &&Handle| match &child.data {
-            NodeData::Element { .. } => true,
-            NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
-            _ => false,
-        };
-        match side {
-            Side::After => things.iter().find(significant),
-            Side::Before => things.iter().rev().find(significant),
-        }
-        .cloned()
-    }
-    let parent = crate::dom::parent(node)?;
-    let mut next = {
-        let siblings = parent.children.borrow();
-        let at = siblings
-            .iter()
-            .position(|sibling| std::rc::Rc::ptr_eq(sibling, node))?;
-        match side {
-            Side::After => nearest(&siblings[at + 1..], side),
-            Side::Before => nearest(&siblings[..at], side),
-        }
+/// The thing next to `node` on `side` that shows (past white space), if it is one that a
+/// sentence ending in a colon introduces: a list, a table, code or a quote, perhaps inside
+/// wrappers of its own (`<div class="listingblock"><div class="content"><pre>`). Text, a
+/// heading or a form is not.
+fn introduced_block(node: &Handle, side: Side) -> Option<Handle> {
+    let mut next = match side {
+        Side::After => crate::dom::next_significant_sibling(node),
+        Side::Before => crate::dom::previous_significant_sibling(node),
     };
     // A few levels of wrappers at most.
     for _ in 0..4 {
         let thing = next?;
         match crate::dom::tag_name(&thing)? {
-            "ul" => return Some("ul"),
-            "ol" => return Some("ol"),
-            "dl" => return Some("dl"),
-            "table" => return Some("table"),
-            "pre" => return Some("pre"),
-            "blockquote" => return Some("blockquote"),
-            "div" | "section" => next = nearest(&thing.children.borrow(), side),
+            "ul" | "ol" | "dl" | "table" | "pre" | "blockquote" => return Some(thing),
+            "div" | "section" => {
+                next = match side {
+                    Side::After => crate::dom::first_significant_child(&thing),
+                    Side::Before => crate::dom::last_significant_child(&thing),
+                }
+            }
             _ => return None,
         }
     }

@@ -20,12 +20,14 @@ mod meta;
 pub(crate) mod urls;
 
 use super::{extract, standfirst, ReadOptions, Reader, Reading};
-use crate::dom::{self, children, descendants, is, is_hidden, tag, text_content};
+use crate::dom::{
+    self, descendants, first_significant_child, is, next_significant_sibling, tag, text_content,
+};
 use crate::error::{Result, Warning};
 use crate::model::{collapse_whitespace, for_each_block, inlines_to_plain, Block, Document};
 use convert::Converter;
 use html5ever::local_name;
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
+use markup5ever_rcdom::{Handle, RcDom};
 use std::rc::Rc;
 use urls::Resolver;
 
@@ -300,16 +302,6 @@ fn title_heading(document: &Handle, title: &str) -> Option<Handle> {
     None
 }
 
-/// The next sibling that shows (see [`first_significant_child`]).
-fn next_significant_sibling(node: &Handle) -> Option<Handle> {
-    let parent = dom::parent(node)?;
-    children(&parent)
-        .into_iter()
-        .skip_while(|child| !std::rc::Rc::ptr_eq(child, node))
-        .skip(1)
-        .find(is_significant)
-}
-
 /// What article extraction decided about an HTML page, in words: the container chosen, its
 /// rivals, and what inside it was left out (`quire convert --explain`).
 pub fn explain(input: &str) -> String {
@@ -455,34 +447,6 @@ fn drop_stray_rules(blocks: &mut Vec<Block>) {
 /// Whether a heading states the title, its permalink's mark ("9. Classes¶") aside.
 fn same_title(h1: &Handle, title: &str) -> bool {
     meta::clean(&dom::text_content_where(h1, |n| !dom::is_mark_link(n))).as_deref() == Some(title)
-}
-
-/// The first child that shows (see [`is_significant`]).
-fn first_significant_child(node: &Handle) -> Option<Handle> {
-    children(node).into_iter().find(is_significant)
-}
-
-/// Whether a node shows: not blank text, a comment, a script, a hidden element or an empty
-/// anchor (`<span id=label></span>`, which documentation sets before a section's heading).
-fn is_significant(child: &Handle) -> bool {
-    match &child.data {
-        NodeData::Text { contents } => !contents.borrow().trim().is_empty(),
-        NodeData::Element { name, .. } => {
-            let empty_anchor = matches!(name.local, local_name!("span") | local_name!("a"))
-                && child.children.borrow().is_empty();
-            !matches!(
-                name.local,
-                local_name!("script")
-                    | local_name!("style")
-                    | local_name!("noscript")
-                    | local_name!("template")
-                    | local_name!("link")
-                    | local_name!("meta")
-            ) && !is_hidden(child)
-                && !empty_anchor
-        }
-        _ => false,
-    }
 }
 
 #[cfg(test)]
